@@ -1,0 +1,196 @@
+/*
+ * The canonical model of a data product.
+ *
+ * Every spec format (the OAM-style data_product_spec.yml, Bitol ODPS/ODCS, and
+ * the native entity YAML) is read into this one shape, and everything
+ * downstream (catalog relations, pages, provisioning, SLO monitors, exports)
+ * reads only this shape. It is deliberately the Backstage entity itself, so
+ * there is no second model to keep in step with the catalog.
+ */
+import type { Entity } from '@backstage/catalog-model';
+
+/** @public */
+export const DATA_PRODUCT_API_VERSION = 'datamesh.dev/v1alpha1' as const;
+/** @public */
+export const DATA_PRODUCT_KIND = 'DataProduct' as const;
+
+/** How a product relates to its sources (Dehghani's three archetypes). @public */
+export const DATA_PRODUCT_TYPES = [
+  'source-aligned',
+  'aggregate',
+  'consumer-aligned',
+] as const;
+/** @public */
+export type DataProductType = (typeof DATA_PRODUCT_TYPES)[number];
+
+/** @public */
+export const SLO_DIMENSIONS = [
+  'availability',
+  'completeness',
+  'freshness',
+] as const;
+/** @public */
+export type SloDimension = (typeof SLO_DIMENSIONS)[number];
+
+/**
+ * Data classification of a column, as in ODCS v3 `classification`. `pii`
+ * is separate: a column can be `restricted` without being personal data.
+ * @public
+ */
+export const DATA_CLASSIFICATIONS = [
+  'public',
+  'internal',
+  'confidential',
+  'restricted',
+] as const;
+/** @public */
+export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
+
+/** @public */
+export interface DatasetColumn {
+  name: string;
+  /** Logical or physical type as written by the author, e.g. `string`, `varchar(18)`, `timestamp`. */
+  type: string;
+  description?: string;
+  classification?: DataClassification;
+  /** Personally identifiable information. */
+  pii?: boolean;
+  primaryKey?: boolean;
+  required?: boolean;
+  tags?: string[];
+}
+
+/** @public */
+export interface Dataset {
+  /** Warehouse-safe identifier (see identifiers.ts). */
+  name: string;
+  /** Display name when the author wrote one that is not an identifier, e.g. "Dataset of DP patients". */
+  title?: string;
+  description?: string;
+  /** The physical table as provisioned, e.g. `db.schema.table`, when known. */
+  table?: string;
+  columns: DatasetColumn[];
+}
+
+/** @public */
+export const INPUT_PORT_TYPES = ['dataset', 'api', 'data-product'] as const;
+/** @public */
+export type InputPortType = (typeof INPUT_PORT_TYPES)[number];
+
+/** @public */
+export interface InputPort {
+  /** Identifier (see identifiers.ts). */
+  name: string;
+  /** Display name as the author wrote it, when different from `name`. */
+  title?: string;
+  description?: string;
+  /**
+   * `dataset` and `api` are sources outside the mesh (source-aligned
+   * products); `data-product` consumes another product's output port and
+   * becomes a `dependsOn` relation (lineage).
+   */
+  type: InputPortType;
+  /** For `dataset` / `api`: the source system or table, free text. */
+  source?: string;
+  /** For `data-product`: the upstream product's entity ref, e.g. `dataproduct:default/patients`. */
+  dataProduct?: string;
+  /** For `data-product`: the name of the upstream product's output port. */
+  outputPort?: string;
+}
+
+/** @public */
+export interface OutputPort {
+  /** Identifier (see identifiers.ts). */
+  name: string;
+  /** Display name as the author wrote it, when different from `name`. */
+  title?: string;
+  description?: string;
+  /** Access pattern: `sql`, `jdbc`, `api`, `file`, `stream`, ... */
+  type: string;
+  /** Name of the dataset this port serves (must be one of `spec.datasets`). */
+  dataset?: string;
+  /** Connection string or URL a consumer uses. */
+  url?: string;
+  /** Human instructions for connecting. */
+  instructions?: string;
+}
+
+/** The service level indicator that measures an objective. @public */
+export interface ServiceLevelIndicator {
+  name: string;
+  description?: string;
+}
+
+/** @public */
+export interface ServiceLevelObjective {
+  name: string;
+  dimension: SloDimension;
+  /** What is promised, in words. */
+  objective: string;
+  /** Dataset the objective is about; defaults to the product's first dataset. */
+  dataset?: string;
+  /** Fraction of good time slices required over the window, in (0, 1]. Default 0.8. */
+  target?: number;
+  /** Rolling window as a duration, e.g. `20d`. Default `20d`. */
+  window?: string;
+  /** Time slice as a duration, e.g. `1d`. Default `1d`. */
+  slice?: string;
+  /** Freshness: the longest acceptable time since the last update, e.g. `24h`. */
+  maxAge?: string;
+  /** Completeness: the largest acceptable drop below the trailing average, as a fraction. Default 0.05. */
+  tolerance?: number;
+  indicator?: ServiceLevelIndicator;
+}
+
+/** @public */
+export interface DataSharingAgreement {
+  purpose?: string;
+  usage?: string;
+  limitations?: string;
+  /** Who approves access and how, e.g. "Owner approves in the portal within 2 working days". */
+  approval?: string;
+  termination?: string;
+  /** How to request access / connect. */
+  instructions?: string;
+}
+
+/** Names of the provisioned warehouse objects, as the platform reports them. @public */
+export interface DataProductInfrastructure {
+  stage?: string;
+  platform?: string;
+  warehouse?: string;
+  database?: string;
+  schema?: string;
+  roles?: {
+    consumer?: string;
+    service?: string;
+    owner?: string;
+  };
+}
+
+/** @public */
+export interface DataProductSpec {
+  type: DataProductType;
+  lifecycle: string;
+  /** Entity ref of the owning group or user. */
+  owner: string;
+  /** Entity ref of the Backstage `Domain`. */
+  domain: string;
+  certified: boolean;
+  datasets?: Dataset[];
+  inputPorts?: InputPort[];
+  outputPorts?: OutputPort[];
+  slos?: ServiceLevelObjective[];
+  dataSharingAgreement?: DataSharingAgreement;
+  infrastructure?: DataProductInfrastructure;
+}
+
+/**
+ * The `DataProduct` catalog entity: the canonical model.
+ * @public
+ */
+export interface DataProductEntityV1alpha1 extends Entity {
+  apiVersion: typeof DATA_PRODUCT_API_VERSION;
+  kind: typeof DATA_PRODUCT_KIND;
+  spec: DataProductSpec;
+}
