@@ -47,7 +47,7 @@ export const DATA_CLASSIFICATIONS = [
 export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
 
 /** @public */
-export interface DatasetColumn {
+export type DatasetColumn = {
   name: string;
   /** Logical or physical type as written by the author, e.g. `string`, `varchar(18)`, `timestamp`. */
   type: string;
@@ -58,10 +58,10 @@ export interface DatasetColumn {
   primaryKey?: boolean;
   required?: boolean;
   tags?: string[];
-}
+};
 
 /** @public */
-export interface Dataset {
+export type Dataset = {
   /** Warehouse-safe identifier (see identifiers.ts). */
   name: string;
   /** Display name when the author wrote one that is not an identifier, e.g. "Dataset of DP patients". */
@@ -70,7 +70,7 @@ export interface Dataset {
   /** The physical table as provisioned, e.g. `db.schema.table`, when known. */
   table?: string;
   columns: DatasetColumn[];
-}
+};
 
 /** @public */
 export const INPUT_PORT_TYPES = ['dataset', 'api', 'data-product'] as const;
@@ -78,7 +78,7 @@ export const INPUT_PORT_TYPES = ['dataset', 'api', 'data-product'] as const;
 export type InputPortType = (typeof INPUT_PORT_TYPES)[number];
 
 /** @public */
-export interface InputPort {
+export type InputPort = {
   /** Identifier (see identifiers.ts). */
   name: string;
   /** Display name as the author wrote it, when different from `name`. */
@@ -96,10 +96,10 @@ export interface InputPort {
   dataProduct?: string;
   /** For `data-product`: the name of the upstream product's output port. */
   outputPort?: string;
-}
+};
 
 /** @public */
-export interface OutputPort {
+export type OutputPort = {
   /** Identifier (see identifiers.ts). */
   name: string;
   /** Display name as the author wrote it, when different from `name`. */
@@ -113,17 +113,20 @@ export interface OutputPort {
   url?: string;
   /** Human instructions for connecting. */
   instructions?: string;
-}
+};
 
 /** The service level indicator that measures an objective. @public */
-export interface ServiceLevelIndicator {
+export type ServiceLevelIndicator = {
   name: string;
   description?: string;
-}
+};
 
 /** @public */
-export interface ServiceLevelObjective {
+export type ServiceLevelObjective = {
+  /** Identifier (see identifiers.ts). */
   name: string;
+  /** Display name as the author wrote it, when different from `name`, e.g. "Data is refreshed daily". */
+  title?: string;
   dimension: SloDimension;
   /** What is promised, in words. */
   objective: string;
@@ -140,10 +143,10 @@ export interface ServiceLevelObjective {
   /** Completeness: the largest acceptable drop below the trailing average, as a fraction. Default 0.05. */
   tolerance?: number;
   indicator?: ServiceLevelIndicator;
-}
+};
 
 /** @public */
-export interface DataSharingAgreement {
+export type DataSharingAgreement = {
   purpose?: string;
   usage?: string;
   limitations?: string;
@@ -152,10 +155,10 @@ export interface DataSharingAgreement {
   termination?: string;
   /** How to request access / connect. */
   instructions?: string;
-}
+};
 
 /** Names of the provisioned warehouse objects, as the platform reports them. @public */
-export interface DataProductInfrastructure {
+export type DataProductInfrastructure = {
   stage?: string;
   platform?: string;
   warehouse?: string;
@@ -166,10 +169,10 @@ export interface DataProductInfrastructure {
     service?: string;
     owner?: string;
   };
-}
+};
 
 /** @public */
-export interface DataProductSpec {
+export type DataProductSpec = {
   type: DataProductType;
   lifecycle: string;
   /** Entity ref of the owning group or user. */
@@ -183,12 +186,14 @@ export interface DataProductSpec {
   slos?: ServiceLevelObjective[];
   dataSharingAgreement?: DataSharingAgreement;
   infrastructure?: DataProductInfrastructure;
-}
+};
 
 /**
  * The `DataProduct` catalog entity: the canonical model.
  * @public
  */
+// The parts are type aliases, not interfaces: only aliases are assignable to
+// Entity's `spec: JsonObject` (interfaces have no implicit index signature).
 export interface DataProductEntityV1alpha1 extends Entity {
   apiVersion: typeof DATA_PRODUCT_API_VERSION;
   kind: typeof DATA_PRODUCT_KIND;

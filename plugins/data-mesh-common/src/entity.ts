@@ -1,0 +1,606 @@
+/*
+ * The DataProduct kind for the catalog: the schema validator the catalog
+ * processor registers, a type guard, and a full validation that turns every
+ * problem into a located sentence a spec author understands.
+ */
+import {
+  Entity,
+  KindValidator,
+  entityKindSchemaValidator,
+  parseEntityRef,
+} from '@backstage/catalog-model';
+import Ajv, { ErrorObject } from 'ajv';
+import schema from './schema/DataProduct.v1alpha1.schema.json';
+import {
+  DATA_PRODUCT_API_VERSION,
+  DATA_PRODUCT_KIND,
+  DataProductEntityV1alpha1,
+} from './model';
+import { DocumentPath, SourceDocument, SpecIssue, formatPath } from './issues';
+import { IdentifierKind, toSqlName, validateIdentifier } from './identifiers';
+
+/** The JSON schema of the DataProduct kind. @public */
+export const dataProductEntityV1alpha1Schema: object = schema;
+
+/**
+ * Annotation naming the format the entity was read from: `oam`, `odps` or
+ * `entity`.
+ * @public
+ */
+export const ANNOTATION_SPEC_FORMAT = 'datamesh.dev/spec-format';
+
+const kindValidator = entityKindSchemaValidator(schema);
+
+/**
+ * {@link @backstage/catalog-model#KindValidator} for the DataProduct kind:
+ * false for other kinds, throws a TypeError for a DataProduct that does not
+ * match the schema.
+ * @public
+ */
+export const dataProductEntityV1alpha1Validator: KindValidator = {
+  // KindValidator's contract is "true, false or throw"; the schema validator
+  // returns the entity itself when it matches.
+  async check(data: Entity) {
+    return kindValidator(data) === data;
+  },
+};
+
+/** True for entities of kind DataProduct in our API version. @public */
+export function isDataProductEntity(
+  entity: Entity | undefined,
+): entity is DataProductEntityV1alpha1 {
+  return (
+    entity?.apiVersion === DATA_PRODUCT_API_VERSION &&
+    entity?.kind === DATA_PRODUCT_KIND
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Origins: where a part of the entity came from in the author's document.
+
+/** Where an object of the entity was read from. @public */
+export interface SpecOrigin {
+  /** Path of the object in the source document, e.g. `['components', 3]`. */
+  path: DocumentPath;
+  /** Paths of individual fields, e.g. `{ dimension: ['components', 3, 'properties', 'dimension'] }`. */
+  fields?: Record<string, DocumentPath>;
+}
+
+// A WeakMap rather than a property, so origins never leak into the entity
+// that is stored in the catalog or serialised.
+const origins = new WeakMap<object, SpecOrigin>();
+
+/**
+ * Record where a part of an entity came from in its source document, so
+ * that {@link validateDataProductEntity} reports problems by the author's
+ * own path and line even when the format (OAM, ODPS) is shaped differently
+ * from the entity.
+ * @public
+ */
+export function setSpecOrigin(
+  target: object,
+  path: DocumentPath,
+  fields?: Record<string, DocumentPath | undefined>,
+): void {
+  const defined: Record<string, DocumentPath> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) if (v) defined[k] = v;
+  origins.set(target, { path, fields: defined });
+}
+
+/** @public */
+export function getSpecOrigin(target: object): SpecOrigin | undefined {
+  return origins.get(target);
+}
+
+/** Map a path inside the entity to the path in the source it came from. */
+function originOf(
+  entity: unknown,
+  path: DocumentPath,
+): DocumentPath | undefined {
+  const chain: unknown[] = [entity];
+  let cur: unknown = entity;
+  for (const part of path) {
+    cur =
+      cur !== null && typeof cur === 'object'
+        ? (cur as Record<string | number, unknown>)[part]
+        : undefined;
+    chain.push(cur);
+  }
+  for (let k = Math.min(path.length, chain.length - 1); k >= 0; k--) {
+    const obj = chain[k];
+    if (obj === null || typeof obj !== 'object') continue;
+    const origin = origins.get(obj);
+    if (!origin) continue;
+    const field =
+      k < path.length ? origin.fields?.[String(path[k])] : undefined;
+    return field ?? origin.path;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+// Only the kind's own part: the envelope (metadata, relations) is the
+// catalog's, and Backstage checks it with its own schema below.
+const kindPart = (schema as { allOf: object[] }).allOf[1];
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true });
+const validateKindPart = ajv.compile(kindPart);
+
+const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhdw]$/;
+
+/**
+ * Everything wrong with a DataProduct entity, as located sentences.
+ *
+ * Checks the JSON schema (every error, not just the first), the identifier
+ * rules on all names, and the references inside one product: ports and
+ * objectives naming datasets that exist, unique names, data-product input
+ * ports saying which product and port they consume.
+ *
+ * With `source`, issues carry the file, the path in the author's document
+ * and the line: for the native entity YAML the entity path is the document
+ * path; other formats record where each part came from with
+ * {@link setSpecOrigin}.
+ * @public
+ */
+export function validateDataProductEntity(
+  entity: unknown,
+  source?: SourceDocument,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const seen = new Set<string>();
+  const report = (
+    path: DocumentPath,
+    message: string,
+    severity: SpecIssue['severity'] = 'error',
+  ) => {
+    const mapped = originOf(entity, path);
+    const located = mapped ?? path;
+    const issue: SpecIssue =
+      source && (mapped || !hasOrigins(entity))
+        ? source.issue(located, message, severity)
+        : { severity, file: source?.file, path: formatPath(located), message };
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  };
+
+  if (entity === null || typeof entity !== 'object' || Array.isArray(entity)) {
+    report(
+      [],
+      'a data product must be a mapping with apiVersion, kind, metadata and spec',
+    );
+    return issues;
+  }
+  const e = entity as Record<string, any>;
+
+  if (!validateKindPart(e)) {
+    for (const err of validateKindPart.errors ?? []) {
+      const translated = translateAjvError(err, e);
+      if (translated) report(translated.path, translated.message);
+    }
+  }
+  checkEnvelope(e, report);
+  checkNames(e, report);
+  checkReferences(e, report);
+  return issues;
+}
+
+function hasOrigins(entity: unknown): boolean {
+  return entity !== null && typeof entity === 'object' && origins.has(entity);
+}
+
+type Report = (
+  path: DocumentPath,
+  message: string,
+  severity?: SpecIssue['severity'],
+) => void;
+
+/** JSON pointer → document path, with numbers where the data has arrays. */
+function pointerToPath(pointer: string, data: unknown): (string | number)[] {
+  if (!pointer) return [];
+  const out: (string | number)[] = [];
+  let cur: any = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = Array.isArray(cur) && /^\d+$/.test(part) ? Number(part) : part;
+    out.push(key);
+    cur = cur?.[key];
+  }
+  return out;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+};
+
+// Names are checked by checkNames (which also knows the reserved words), so
+// the schema's pattern/length errors on them would only say it twice.
+const NAME_FIELDS = new Set(['name', 'dataset', 'outputPort']);
+
+function translateAjvError(
+  err: ErrorObject,
+  data: unknown,
+): { path: DocumentPath; message: string } | undefined {
+  const path = pointerToPath(err.instancePath, data);
+  const last = path[path.length - 1];
+  const value = err.data;
+  switch (err.keyword) {
+    case 'if':
+      return undefined;
+    case 'required': {
+      const missing = (err.params as { missingProperty: string })
+        .missingProperty;
+      // checkReferences explains these in the words of the port
+      if (
+        path[1] === 'inputPorts' &&
+        (missing === 'dataProduct' || missing === 'outputPort')
+      ) {
+        return undefined;
+      }
+      return { path, message: `missing required field '${missing}'` };
+    }
+    case 'additionalProperties': {
+      const extra = (err.params as { additionalProperty: string })
+        .additionalProperty;
+      const known = Object.keys(
+        (err.parentSchema as { properties?: object })?.properties ?? {},
+      );
+      return {
+        path: [...path, extra],
+        message: `unknown field '${extra}'; expected one of ${known.join(
+          ', ',
+        )}`,
+      };
+    }
+    case 'enum':
+    case 'const': {
+      const allowed =
+        err.keyword === 'enum'
+          ? (err.params as { allowedValues: unknown[] }).allowedValues
+          : [(err.params as { allowedValue: unknown }).allowedValue];
+      return {
+        path,
+        message: `${show(value)} is not one of ${allowed.join(', ')}`,
+      };
+    }
+    case 'type': {
+      const expected = String((err.params as { type: string }).type);
+      return {
+        path,
+        message: `must be ${TYPE_NAMES[expected] ?? expected}, not ${show(
+          value,
+        )}`,
+      };
+    }
+    case 'pattern':
+    case 'maxLength': {
+      if (typeof last === 'string' && NAME_FIELDS.has(last)) return undefined;
+      const pattern = (err.params as { pattern?: string }).pattern;
+      if (pattern && DURATION_PATTERN.source === pattern) {
+        return {
+          path,
+          message: `${show(
+            value,
+          )} is not a duration; write a whole number and a unit (m, h, d or w), e.g. 20d, 1d or 24h`,
+        };
+      }
+      if (last === 'type' && path.includes('columns')) {
+        return {
+          path,
+          message: `${show(
+            value,
+          )} is not a column type; write a type name such as string, varchar(18) or numeric(10,2)`,
+        };
+      }
+      if (last === 'table') {
+        return {
+          path,
+          message: `${show(
+            value,
+          )} is not a table name; write database.schema.table with letters, digits, _, $ and -`,
+        };
+      }
+      if (err.keyword === 'maxLength') {
+        return {
+          path,
+          message: `is too long: at most ${
+            (err.params as { limit: number }).limit
+          } characters`,
+        };
+      }
+      return {
+        path,
+        message: `${show(
+          value,
+        )} may only contain letters, digits, _, $ and -, and must not start with a digit`,
+      };
+    }
+    case 'minLength':
+      return { path, message: 'must not be empty' };
+    case 'exclusiveMinimum':
+    case 'minimum':
+    case 'maximum':
+      if (last === 'target' || last === 'tolerance') {
+        return {
+          path,
+          message: `${show(value)} is out of range: ${last} is a fraction ${
+            last === 'target' ? 'above 0' : 'from 0'
+          } and at most 1 (80 % is written 0.8)`,
+        };
+      }
+      return { path, message: `${show(value)} ${err.message}` };
+    default:
+      return { path, message: err.message ?? 'is invalid' };
+  }
+}
+
+/** The envelope part of Backstage's own schema, for metadata problems. */
+function checkEnvelope(e: Record<string, any>, report: Report) {
+  if (!e.metadata || typeof e.metadata !== 'object') {
+    report([], "missing required field 'metadata'");
+    return;
+  }
+  try {
+    kindValidator(e);
+  } catch (error) {
+    // Backstage reports the first envelope error as "/metadata/name must be
+    // string - type: string"; errors in the kind's own part were already
+    // reported with more detail above.
+    const message = String((error as Error).message);
+    const match = /^(\/\S*|<root>) (.*)$/.exec(message);
+    const pointer = match?.[1] === '<root>' ? '' : match?.[1] ?? '';
+    if (
+      !pointer.startsWith('/spec') &&
+      !pointer.startsWith('/kind') &&
+      !pointer.startsWith('/apiVersion')
+    ) {
+      report(pointerToPath(pointer, e), match?.[2] ?? message);
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function list(v: unknown): Record<string, any>[] {
+  return Array.isArray(v) ? v.filter(isRecord) : [];
+}
+
+function indexed(v: unknown): [number, Record<string, any>][] {
+  return Array.isArray(v)
+    ? v.flatMap((x, i) =>
+        isRecord(x) ? [[i, x] as [number, Record<string, any>]] : [],
+      )
+    : [];
+}
+
+/** Identifier rules on every name, and no two names meaning the same table. */
+function checkNames(e: Record<string, any>, report: Report) {
+  const spec = isRecord(e.spec) ? e.spec : {};
+  const name = e.metadata?.name;
+  if (typeof name === 'string') {
+    const problem = validateIdentifier(name, 'product');
+    if (problem) report(['metadata', 'name'], problem);
+  }
+  if (typeof spec.domain === 'string' && spec.domain) {
+    const ref = safeParseRef(spec.domain, 'domain');
+    if (!ref) {
+      report(
+        ['spec', 'domain'],
+        `'${spec.domain}' is not an entity reference; write domain:default/<name>`,
+      );
+    } else if (ref.kind.toLocaleLowerCase('en-US') !== 'domain') {
+      report(
+        ['spec', 'domain'],
+        `'${spec.domain}' refers to a ${ref.kind}, not a Domain`,
+      );
+    } else {
+      const problem = validateIdentifier(ref.name, 'domain');
+      if (problem) report(['spec', 'domain'], problem);
+    }
+  }
+  if (typeof spec.owner === 'string' && spec.owner) {
+    const ref = safeParseRef(spec.owner, 'group');
+    if (!ref) {
+      report(
+        ['spec', 'owner'],
+        `'${spec.owner}' is not an entity reference; write group:default/<name> or user:default/<name>`,
+      );
+    } else if (
+      !['group', 'user'].includes(ref.kind.toLocaleLowerCase('en-US'))
+    ) {
+      report(
+        ['spec', 'owner'],
+        `'${spec.owner}' refers to a ${ref.kind}; the owner must be a Group or a User`,
+      );
+    }
+  }
+
+  const unique = (
+    items: [DocumentPath, unknown][],
+    what: IdentifierKind,
+    noun: string,
+  ) => {
+    const bySql = new Map<string, string>();
+    for (const [path, n] of items) {
+      // a missing or non-text name is the schema's to report
+      if (typeof n !== 'string') continue;
+      const problem = validateIdentifier(n, what);
+      if (problem) {
+        report(path, problem);
+        continue;
+      }
+      const key = toSqlName(n as string);
+      const first = bySql.get(key);
+      if (first === undefined) {
+        bySql.set(key, n as string);
+      } else if (first === n) {
+        report(path, `duplicate ${noun} name '${n}'`);
+      } else {
+        report(
+          path,
+          `${noun} name '${n}' and '${first}' are the same name in SQL (${key})`,
+        );
+      }
+    }
+  };
+
+  const datasets = indexed(spec.datasets);
+  unique(
+    datasets.map(([i, d]) => [['spec', 'datasets', i, 'name'], d.name]),
+    'dataset',
+    'dataset',
+  );
+  for (const [i, d] of datasets) {
+    unique(
+      indexed(d.columns).map(([j, c]) => [
+        ['spec', 'datasets', i, 'columns', j, 'name'],
+        c.name,
+      ]),
+      'column',
+      'column',
+    );
+  }
+  // input and output ports share one namespace: both become grants and
+  // monitors named after the port. Output ports first: they are the
+  // product's published interface, so a clash is the input port's to fix.
+  unique(
+    [
+      ...indexed(spec.outputPorts).map(
+        ([i, p]) =>
+          [['spec', 'outputPorts', i, 'name'], p.name] as [
+            DocumentPath,
+            unknown,
+          ],
+      ),
+      ...indexed(spec.inputPorts).map(
+        ([i, p]) =>
+          [['spec', 'inputPorts', i, 'name'], p.name] as [
+            DocumentPath,
+            unknown,
+          ],
+      ),
+    ],
+    'port',
+    'port',
+  );
+  unique(
+    indexed(spec.slos).map(([i, s]) => [['spec', 'slos', i, 'name'], s.name]),
+    'slo',
+    'objective',
+  );
+}
+
+function safeParseRef(ref: string, defaultKind: string) {
+  try {
+    return parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** References inside one product. */
+function checkReferences(e: Record<string, any>, report: Report) {
+  const spec = isRecord(e.spec) ? e.spec : {};
+  const datasetNames = list(spec.datasets)
+    .map(d => d.name)
+    .filter((n): n is string => typeof n === 'string');
+  const known = datasetNames.length
+    ? `the datasets are ${datasetNames.join(', ')}`
+    : 'the product has no datasets';
+
+  for (const [i, port] of indexed(spec.outputPorts)) {
+    if (
+      typeof port.dataset === 'string' &&
+      !datasetNames.includes(port.dataset)
+    ) {
+      report(
+        ['spec', 'outputPorts', i, 'dataset'],
+        `no dataset named '${port.dataset}'; ${known}`,
+      );
+    }
+  }
+  const slos = indexed(spec.slos);
+  for (const [i, slo] of slos) {
+    if (
+      typeof slo.dataset === 'string' &&
+      !datasetNames.includes(slo.dataset)
+    ) {
+      report(
+        ['spec', 'slos', i, 'dataset'],
+        `no dataset named '${slo.dataset}'; ${known}`,
+      );
+    }
+  }
+  if (slos.length > 0 && datasetNames.length === 0) {
+    report(
+      ['spec', 'slos'],
+      'objectives are measured on a dataset, but the product has no datasets',
+      'warning',
+    );
+  }
+
+  const self =
+    typeof e.metadata?.name === 'string' ? e.metadata.name : undefined;
+  for (const [i, port] of indexed(spec.inputPorts)) {
+    if (port.type !== 'data-product') continue;
+    const at: DocumentPath = ['spec', 'inputPorts', i];
+    if (typeof port.dataProduct !== 'string' || !port.dataProduct) {
+      report(
+        at,
+        'an input port of type data-product must say which product it consumes: add dataProduct (e.g. dataproduct:default/patients)',
+      );
+    } else {
+      const ref = safeParseRef(port.dataProduct, 'dataproduct');
+      if (!ref) {
+        report(
+          [...at, 'dataProduct'],
+          `'${port.dataProduct}' is not an entity reference; write dataproduct:default/<name>`,
+        );
+      } else if (ref.kind.toLocaleLowerCase('en-US') !== 'dataproduct') {
+        report(
+          [...at, 'dataProduct'],
+          `'${port.dataProduct}' refers to a ${ref.kind}, not a DataProduct`,
+        );
+      } else {
+        const problem = validateIdentifier(ref.name, 'product');
+        if (problem) report([...at, 'dataProduct'], problem);
+        else if (
+          ref.name === self &&
+          ref.namespace === (e.metadata?.namespace ?? 'default')
+        ) {
+          report(
+            [...at, 'dataProduct'],
+            'a data product cannot consume its own output port',
+          );
+        }
+      }
+    }
+    if (typeof port.outputPort !== 'string' || !port.outputPort) {
+      report(
+        at,
+        "an input port of type data-product must name the upstream product's output port: add outputPort",
+      );
+    } else {
+      const problem = validateIdentifier(port.outputPort, 'port');
+      if (problem) report([...at, 'outputPort'], problem);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The DataProduct kind for Backstage Data Mesh: the canonical model, its
+ * JSON schema and validators, identifier rules, readers for the spec
+ * formats (OAM data_product_spec.yml, ODPS/ODCS, native entity YAML) and
+ * writers back to them.
+ *
+ * @packageDocumentation
+ */
+export * from './model';
+export * from './issues';
+export * from './entity';
+export * from './identifiers';
+export * from './read';
+export * from './formats/oam';
+export * from './formats/entity';
+export * from './formats/odps';
+export * from './export';
+export * from './formats/standards';
