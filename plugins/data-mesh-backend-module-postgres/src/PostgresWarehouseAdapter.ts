@@ -1,0 +1,484 @@
+/*
+ * WarehouseAdapter for PostgreSQL and PGlite.
+ *
+ * Introspection reads the system catalogs (pg_roles, pg_auth_members,
+ * pg_database, pg_namespace, pg_class, pg_default_acl, with aclexplode) in
+ * one query for the cluster-wide objects plus one per database — never one
+ * per schema, role or table — by passing the scope's names as arrays and
+ * letting PostgreSQL aggregate the answer into JSON.
+ */
+import {
+  type ActualState,
+  type IntrospectionScope,
+  type Privilege,
+  type PrivilegeGrant,
+  type SandboxCloneRequest,
+  type SandboxCloneResult,
+  type SchemaObject,
+  type SchemaRef,
+  type Statement,
+  type TableRef,
+  type TableStats,
+  type TableStatsOptions,
+  type WarehouseAdapter,
+  type WarehouseCapabilities,
+  WarehouseError,
+} from '@datamesh/plugin-data-mesh-node';
+import type { PostgresConnection } from './connection';
+import { PostgresDialect, quotePgIdentifier } from './dialect';
+
+const PRIVILEGE_NAMES: Record<string, Privilege> = {
+  USAGE: 'usage',
+  CREATE: 'create',
+  SELECT: 'select',
+  INSERT: 'insert',
+  UPDATE: 'update',
+  DELETE: 'delete',
+  TRUNCATE: 'truncate',
+};
+// CONNECT is what "usage" of a database means in PostgreSQL
+const DATABASE_PRIVILEGE_NAMES: Record<string, Privilege> = {
+  CONNECT: 'usage',
+  CREATE: 'create',
+};
+const TABLE_PRIVILEGES: Privilege[] = [
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'truncate',
+];
+
+/** Cluster-wide objects: roles (with comments), memberships among scope roles, databases with their ACLs. */
+const CLUSTER_QUERY = `
+select json_build_object(
+  'roles', coalesce((
+    select json_agg(json_build_object('name', r.rolname, 'comment', shobj_description(r.oid, 'pg_authid')))
+    from pg_roles r where r.rolname = any($1::text[])), '[]'::json),
+  'memberships', coalesce((
+    select json_agg(json_build_object('role', r.rolname, 'member', m.rolname))
+    from pg_auth_members am
+    join pg_roles r on r.oid = am.roleid
+    join pg_roles m on m.oid = am.member
+    where r.rolname = any($1::text[]) and (m.rolname = any($1::text[]) or m.rolname = $2)), '[]'::json),
+  'databases', coalesce((
+    select json_agg(json_build_object(
+      'name', d.datname,
+      'grants', coalesce((
+        select json_agg(json_build_object('grantee', coalesce(g.rolname, 'PUBLIC'), 'privilege', a.privilege_type))
+        from aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+        left join pg_roles g on g.oid = a.grantee
+        where a.grantee <> d.datdba), '[]'::json)))
+    from pg_database d where d.datname = any($3::text[])), '[]'::json)
+) as state`;
+
+/**
+ * Objects inside one database, for the scope's (physical) schema names:
+ * schemas with owner, comment and ACL; per schema the table count, table
+ * owners and explicit table privileges (aggregated, not per table); and the
+ * schema-scoped default privileges for tables.
+ */
+const DATABASE_QUERY = `
+with rels as (
+  select c.oid, c.relowner, c.relacl, n.nspname
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+)
+select json_build_object(
+  'schemas', coalesce((
+    select json_agg(json_build_object(
+      'name', n.nspname,
+      'owner', o.rolname,
+      'comment', obj_description(n.oid, 'pg_namespace'),
+      'tables', (select count(*) from rels where rels.nspname = n.nspname),
+      'grants', coalesce((
+        select json_agg(json_build_object('grantee', coalesce(g.rolname, 'PUBLIC'), 'privilege', a.privilege_type))
+        from aclexplode(n.nspacl) a left join pg_roles g on g.oid = a.grantee
+        where a.grantee <> n.nspowner), '[]'::json)))
+    from pg_namespace n join pg_roles o on o.oid = n.nspowner
+    where n.nspname = any($1::text[])), '[]'::json),
+  'tableOwners', coalesce((
+    select json_agg(x) from (
+      select rels.nspname as schema, o.rolname as owner, count(*) as n
+      from rels join pg_roles o on o.oid = rels.relowner
+      group by 1, 2) x), '[]'::json),
+  'tableGrants', coalesce((
+    select json_agg(x) from (
+      select rels.nspname as schema, coalesce(g.rolname, 'PUBLIC') as grantee, a.privilege_type as privilege,
+             count(distinct rels.oid) as n
+      from rels
+      cross join lateral aclexplode(coalesce(rels.relacl, acldefault('r', rels.relowner))) a
+      left join pg_roles g on g.oid = a.grantee
+      where a.grantee <> rels.relowner
+      group by 1, 2, 3) x), '[]'::json),
+  'defaultGrants', coalesce((
+    select json_agg(json_build_object('schema', n.nspname, 'creator', cr.rolname,
+                                      'grantee', coalesce(g.rolname, 'PUBLIC'), 'privilege', a.privilege_type))
+    from pg_default_acl d
+    join pg_namespace n on n.oid = d.defaclnamespace
+    join pg_roles cr on cr.oid = d.defaclrole
+    cross join lateral aclexplode(d.defaclacl) a
+    left join pg_roles g on g.oid = a.grantee
+    where d.defaclobjtype = 'r' and n.nspname = any($1::text[])), '[]'::json)
+) as state`;
+
+interface ClusterRow {
+  roles: { name: string; comment: string | null }[];
+  memberships: { role: string; member: string }[];
+  databases: {
+    name: string;
+    grants: { grantee: string; privilege: string }[];
+  }[];
+}
+interface DatabaseRow {
+  schemas: {
+    name: string;
+    owner: string;
+    comment: string | null;
+    tables: number;
+    grants: { grantee: string; privilege: string }[];
+  }[];
+  tableOwners: { schema: string; owner: string; n: number }[];
+  tableGrants: {
+    schema: string;
+    grantee: string;
+    privilege: string;
+    n: number;
+  }[];
+  defaultGrants: {
+    schema: string;
+    creator: string;
+    grantee: string;
+    privilege: string;
+  }[];
+}
+
+/** @public */
+export interface PostgresWarehouseAdapterOptions {
+  connection: PostgresConnection;
+  dialect: PostgresDialect;
+}
+
+/** @public */
+export class PostgresWarehouseAdapter implements WarehouseAdapter {
+  readonly dialect: PostgresDialect;
+  readonly capabilities: WarehouseCapabilities;
+  readonly connection: PostgresConnection;
+
+  constructor(options: PostgresWarehouseAdapterOptions) {
+    this.dialect = options.dialect;
+    this.connection = options.connection;
+    this.capabilities = {
+      compute: false,
+      databases:
+        options.dialect.layout === 'database' ? 'native' : 'schema-prefix',
+      futureGrants: 'per-creator-role',
+      zeroCopyClone: false,
+      lastAltered: 'load-timestamp-column',
+    };
+  }
+
+  async introspect(scope: IntrospectionScope): Promise<ActualState> {
+    const before = this.connection.queryCount;
+    const native = this.dialect.layout === 'database';
+    const [cluster] = await this.connection.query<{ state: ClusterRow }>(
+      CLUSTER_QUERY,
+      [scope.roles, scope.parentRole ?? null, native ? scope.databases : []],
+    );
+    const state: ActualState = {
+      computes: [],
+      databases: [],
+      schemas: [],
+      roles: cluster.state.roles.map(r => ({
+        name: r.name,
+        comment: r.comment ?? undefined,
+      })),
+      memberships: cluster.state.memberships,
+      grants: [],
+      queries: 0,
+    };
+    const existingDatabases = new Set(cluster.state.databases.map(d => d.name));
+    for (const d of cluster.state.databases) {
+      state.databases.push({ name: d.name });
+      for (const g of d.grants) {
+        const privilege = DATABASE_PRIVILEGE_NAMES[g.privilege];
+        if (privilege) {
+          state.grants.push({
+            target: { type: 'database', name: d.name },
+            privilege,
+            grantee: g.grantee,
+          });
+        }
+      }
+    }
+
+    // group the scope's schemas by the PostgreSQL database that holds them
+    const byDatabase = new Map<string | undefined, Map<string, SchemaRef>>();
+    for (const ref of scope.schemas) {
+      const physicalDb = this.dialect.physicalDatabase(ref.database);
+      if (native && !existingDatabases.has(ref.database)) continue;
+      const key = physicalDb;
+      if (!byDatabase.has(key)) byDatabase.set(key, new Map());
+      byDatabase.get(key)!.set(this.dialect.physicalSchema(ref), ref);
+    }
+    for (const [database, schemas] of byDatabase) {
+      const [row] = await this.connection.query<{ state: DatabaseRow }>(
+        DATABASE_QUERY,
+        [[...schemas.keys()]],
+        database,
+      );
+      this.collectDatabase(row.state, schemas, state);
+    }
+    state.queries = this.connection.queryCount - before;
+    return state;
+  }
+
+  private collectDatabase(
+    row: DatabaseRow,
+    schemas: Map<string, SchemaRef>,
+    state: ActualState,
+  ) {
+    const privilege = (p: string) => PRIVILEGE_NAMES[p];
+    const tableCounts = new Map<string, number>();
+    for (const s of row.schemas) {
+      const ref = schemas.get(s.name)!;
+      tableCounts.set(s.name, Number(s.tables));
+      const obj: SchemaObject = {
+        ...ref,
+        owner: s.owner,
+        comment: s.comment ?? undefined,
+        tableCount: Number(s.tables),
+      };
+      state.schemas.push(obj);
+      for (const g of s.grants) {
+        const p = privilege(g.privilege);
+        if (p)
+          state.grants.push({
+            target: { type: 'schema', ...ref },
+            privilege: p,
+            grantee: g.grantee,
+          });
+      }
+    }
+    // tables: holding = explicit grants + tables owned (ownership implies every privilege)
+    const held = new Map<
+      string,
+      {
+        schema: string;
+        grantee: string;
+        privilege: Privilege;
+        explicit: number;
+        owned: number;
+      }
+    >();
+    const entry = (schema: string, grantee: string, p: Privilege) => {
+      const k = `${schema}|${grantee}|${p}`;
+      let e = held.get(k);
+      if (!e) {
+        e = { schema, grantee, privilege: p, explicit: 0, owned: 0 };
+        held.set(k, e);
+      }
+      return e;
+    };
+    for (const g of row.tableGrants) {
+      const p = privilege(g.privilege);
+      if (p && TABLE_PRIVILEGES.includes(p))
+        entry(g.schema, g.grantee, p).explicit += Number(g.n);
+    }
+    for (const o of row.tableOwners) {
+      for (const p of TABLE_PRIVILEGES)
+        entry(o.schema, o.owner, p).owned += Number(o.n);
+    }
+    for (const e of held.values()) {
+      const ref = schemas.get(e.schema);
+      if (!ref) continue;
+      const total = tableCounts.get(e.schema) ?? 0;
+      const all = e.explicit + e.owned >= total;
+      if (!all && e.explicit === 0) continue; // owns some tables only: neither a grant nor drift
+      const grant: PrivilegeGrant = {
+        target: { type: 'tables', ...ref },
+        privilege: e.privilege,
+        grantee: e.grantee,
+      };
+      if (!all) grant.partial = true;
+      else if (e.explicit === 0) grant.implicit = true;
+      state.grants.push(grant);
+    }
+    for (const g of row.defaultGrants) {
+      const ref = schemas.get(g.schema);
+      const p = privilege(g.privilege);
+      if (ref && p) {
+        state.grants.push({
+          target: { type: 'future-tables', ...ref, creator: g.creator },
+          privilege: p,
+          grantee: g.grantee,
+        });
+      }
+    }
+  }
+
+  async execute(statements: Statement[]): Promise<void> {
+    for (const s of statements) {
+      await this.connection.query(s.sql, [], s.database);
+    }
+  }
+
+  /**
+   * Two queries per database: the catalog (which tables exist, their size,
+   * whether they carry the load-timestamp column), then one statement that
+   * counts rows and reads the newest load timestamp of every existing table.
+   * PostgreSQL keeps no last-modified time, so `lastAltered` comes from the
+   * load-timestamp metadata column and is absent when a table has none.
+   */
+  async tableStats(
+    database: string,
+    tables: TableRef[],
+    options: TableStatsOptions = {},
+  ): Promise<TableStats[]> {
+    if (tables.length === 0) return [];
+    const physical = tables.map(t => ({
+      ...t,
+      physicalSchema: this.dialect.physicalSchema({
+        database,
+        schema: t.schema,
+      }),
+    }));
+    const loadedAt = options.loadedAtColumn;
+    if (loadedAt) quotePgIdentifier(loadedAt);
+    for (const t of physical) quotePgIdentifier(t.table);
+    const db = this.dialect.physicalDatabase(database);
+    if (db) {
+      const [exists] = await this.connection.query<{ n: number }>(
+        'select count(*)::int as n from pg_database where datname = $1',
+        [db],
+      );
+      if (!exists.n) return tables.map(t => ({ ...t, exists: false }));
+    }
+    const catalog = await this.connection.query<{
+      i: number;
+      bytes: string;
+      has_loaded_at: boolean;
+    }>(
+      `select t.i, pg_total_relation_size(c.oid)::text as bytes,
+              exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = $3 and not a.attisdropped) as has_loaded_at
+       from unnest($1::text[], $2::text[]) with ordinality as t(s, r, i)
+       join pg_namespace n on n.nspname = t.s
+       join pg_class c on c.relnamespace = n.oid and c.relname = t.r and c.relkind in ('r', 'p', 'v', 'm', 'f')`,
+      [
+        physical.map(t => t.physicalSchema),
+        physical.map(t => t.table),
+        loadedAt ?? '',
+      ],
+      db,
+    );
+    const found = new Map(catalog.map(c => [Number(c.i) - 1, c]));
+    const parts: string[] = [];
+    for (const [index, c] of found) {
+      const t = physical[index];
+      const name = `${quotePgIdentifier(t.physicalSchema)}.${quotePgIdentifier(
+        t.table,
+      )}`;
+      const last =
+        c.has_loaded_at && loadedAt
+          ? `max(${quotePgIdentifier(loadedAt)})::timestamptz`
+          : 'null::timestamptz';
+      parts.push(
+        `select ${index} as i, count(*)::text as n, ${last} as last from ${name}`,
+      );
+    }
+    const counts = new Map<number, { n: string; last: Date | string | null }>();
+    if (parts.length > 0) {
+      const rows = await this.connection.query<{
+        i: number;
+        n: string;
+        last: Date | string | null;
+      }>(parts.join('\nunion all\n'), [], db);
+      for (const r of rows) counts.set(Number(r.i), r);
+    }
+    return tables.map((t, index) => {
+      const c = found.get(index);
+      if (!c) return { ...t, exists: false };
+      const n = counts.get(index);
+      const last = n?.last ? new Date(n.last).toISOString() : undefined;
+      return {
+        ...t,
+        exists: true,
+        rowCount: n ? Number(n.n) : undefined,
+        bytes: Number(c.bytes),
+        ...(last ? { lastAltered: last } : {}),
+      };
+    });
+  }
+
+  /**
+   * PostgreSQL has no zero-copy clone. The honest equivalent for a schema is
+   * a copy: each table re-created with `LIKE … INCLUDING ALL` and filled with
+   * `INSERT … SELECT`, in the same database (a session cannot read another
+   * database). A whole database can be copied with
+   * `CREATE DATABASE … TEMPLATE …`, but only while nobody is connected to
+   * the template, which a live warehouse cannot promise.
+   */
+  async sandboxClone(
+    requests: SandboxCloneRequest[],
+  ): Promise<SandboxCloneResult> {
+    const result: SandboxCloneResult = {
+      method: 'copy',
+      schemas: [],
+      notes: [
+        `${this.dialect.displayName} has no zero-copy clone: tables are copied (structure with LIKE … INCLUDING ALL, then rows); views are not copied`,
+      ],
+    };
+    for (const r of requests) {
+      if (
+        r.source.database !== r.target.database &&
+        this.dialect.layout === 'database'
+      ) {
+        throw new WarehouseError(
+          `cannot clone ${r.source.database}.${r.source.schema} into database ${r.target.database}: PostgreSQL copies only within one database`,
+        );
+      }
+      const src = this.dialect.qualifiedSchema(r.source);
+      const dst = this.dialect.qualifiedSchema(r.target);
+      const db = this.dialect.physicalDatabase(r.source.database);
+      const tables = await this.connection.query<{ relname: string }>(
+        `select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = $1 and c.relkind in ('r', 'p') order by c.relname`,
+        [this.dialect.physicalSchema(r.source)],
+        db,
+      );
+      await this.connection.query(
+        `CREATE SCHEMA IF NOT EXISTS ${dst}${
+          r.owner ? ` AUTHORIZATION ${quotePgIdentifier(r.owner)}` : ''
+        }`,
+        [],
+        db,
+      );
+      for (const { relname } of tables) {
+        const t = quotePgIdentifier(relname);
+        await this.connection.query(
+          `CREATE TABLE ${dst}.${t} (LIKE ${src}.${t} INCLUDING ALL)`,
+          [],
+          db,
+        );
+        await this.connection.query(
+          `INSERT INTO ${dst}.${t} SELECT * FROM ${src}.${t}`,
+          [],
+          db,
+        );
+        if (r.owner) {
+          await this.connection.query(
+            `ALTER TABLE ${dst}.${t} OWNER TO ${quotePgIdentifier(r.owner)}`,
+            [],
+            db,
+          );
+        }
+      }
+      result.schemas.push({ target: r.target, tables: tables.length });
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}

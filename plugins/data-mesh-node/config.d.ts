@@ -1,0 +1,56 @@
+export interface Config {
+  dataMesh?: {
+    /**
+     * How data products are provisioned in the warehouse: names and layers.
+     * Every value is validated at startup; see DEFAULT_PLATFORM_CONFIG in
+     * @datamesh/plugin-data-mesh-node for the defaults.
+     */
+    provisioning?: {
+      /** Organisation identifier, the `{org}` token. Default `acme`. */
+      organization?: string;
+      /** Allowed stages. Default `[dev, test, prod]`. */
+      stages?: string[];
+      /** Stage of products whose spec names none. Default `dev`. */
+      defaultStage?: string;
+      /**
+       * Naming templates. Tokens: {org} {domain} {stage} {product} {layer} {role}.
+       */
+      naming?: {
+        /** Default `{org}_{domain}_wh`. */
+        compute?: string;
+        /** Default `{org}_{domain}_{stage}`. */
+        database?: string;
+        /** Default `{product}_{layer}`. */
+        schema?: string;
+        /** Default `{domain}_{product}_{role}`. */
+        role?: string;
+      };
+      /** The `{layer}` token per layer. */
+      layers?: {
+        /** Default `raw`. */
+        raw?: string;
+        /** Default `intermediates`. */
+        intermediate?: string;
+        /** Default `output`. */
+        output?: string;
+      };
+      compute?: {
+        /** Warehouse size (Snowflake). Default `XSMALL`. */
+        size?: string;
+        /** Default 60. */
+        autoSuspendSeconds?: number;
+      };
+      /** Role the product owner roles are granted to. Default: the adapter's (Snowflake `SYSADMIN`, PostgreSQL none). */
+      parentRole?: string;
+      /** Metadata columns of the information architecture. */
+      metadataColumns?: {
+        /** Default `loaded_at`. */
+        loadedAt?: string;
+        /** Default `record_type`. */
+        recordType?: string;
+        /** Default `source_system`. */
+        sourceSystem?: string;
+      };
+    };
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Extension points and types for Backstage Data Mesh backend modules: the
+ * dialect-neutral desired state of a data product's warehouse objects, the
+ * plan/apply engine, and the `WarehouseAdapter` interface that warehouse
+ * modules implement.
+ *
+ * @packageDocumentation
+ */
+export * from './warehouse/types';
+export * from './warehouse/platform';
+export * from './warehouse/desiredState';
+export * from './warehouse/plan';
+export * from './extensionPoint';

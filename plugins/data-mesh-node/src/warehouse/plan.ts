@@ -1,0 +1,715 @@
+/*
+ * The plan/apply engine: desired state + actual state -> ordered steps.
+ *
+ * One engine for the scaffolder actions, the CLI and drift detection. The
+ * plan is computed from what is actually there, so applying a plan and
+ * planning again gives an empty plan (idempotence comes from the diff, and
+ * the dialects also write statements that tolerate a retry where the SQL
+ * allows it). Revokes and drops are kept apart and only run when the caller
+ * says so: a drift in the warehouse must never cost data by default.
+ */
+import type {
+  DataProductEntityV1alpha1,
+  DataProductInfrastructure,
+  SpecIssue,
+} from '@datamesh/plugin-data-mesh-common';
+import { computeDesiredState, parseManagedByMarker } from './desiredState';
+import type { PlatformConfig } from './platform';
+import {
+  type ActualState,
+  type Change,
+  type DesiredState,
+  type IntrospectionScope,
+  type Plan,
+  type PlanConflict,
+  type PlanStep,
+  type PlanStepKind,
+  type Privilege,
+  type PrivilegeGrant,
+  type PrivilegeTarget,
+  type ProvisionedProduct,
+  type RoleMembership,
+  type Statement,
+  type WarehouseAdapter,
+  type WarehouseCapabilities,
+  type WarehouseDialect,
+  type WarehouseState,
+  PRIVILEGES,
+  WarehouseError,
+} from './types';
+
+/** The names a desired state touches: what to introspect. @public */
+export function scopeOf(desired: DesiredState): IntrospectionScope {
+  return {
+    computes: desired.computes.map(c => c.name),
+    databases: desired.databases.map(d => d.name),
+    schemas: desired.schemas.map(s => ({
+      database: s.database,
+      schema: s.schema,
+    })),
+    roles: desired.roles.map(r => r.name),
+    parentRole: desired.parentRole,
+  };
+}
+
+/** An empty desired state, e.g. to plan the removal of a scope. @public */
+export function emptyState(): DesiredState {
+  return {
+    computes: [],
+    databases: [],
+    schemas: [],
+    roles: [],
+    memberships: [],
+    grants: [],
+    products: [],
+  };
+}
+
+const TARGET_ORDER: PrivilegeTarget['type'][] = [
+  'compute',
+  'database',
+  'schema',
+  'tables',
+  'future-tables',
+];
+
+function targetKey(t: PrivilegeTarget): string {
+  switch (t.type) {
+    case 'compute':
+    case 'database':
+      return `${t.type}|${t.name}`;
+    case 'schema':
+    case 'tables':
+      return `${t.type}|${t.database}|${t.schema}`;
+    case 'future-tables':
+      return `${t.type}|${t.database}|${t.schema}|${t.creator ?? ''}`;
+    default:
+      throw new Error(`unknown privilege target ${JSON.stringify(t)}`);
+  }
+}
+
+const grantKey = (g: PrivilegeGrant) =>
+  `${targetKey(g.target)}|${g.grantee}|${g.privilege}`;
+const memberKey = (m: RoleMembership) => `${m.role}|${m.member}`;
+const schemaKey = (s: { database: string; schema: string }) =>
+  `${s.database}|${s.schema}`;
+
+/** What an adapter cannot represent is removed from the desired state, and said in a note. */
+function normalise(
+  state: WarehouseState,
+  capabilities: WarehouseCapabilities,
+): WarehouseState {
+  let grants = state.grants;
+  if (!capabilities.compute) {
+    grants = grants.filter(g => g.target.type !== 'compute');
+  }
+  if (capabilities.databases === 'schema-prefix') {
+    grants = grants.filter(g => g.target.type !== 'database');
+  }
+  if (capabilities.futureGrants === 'per-schema') {
+    const seen = new Set<string>();
+    grants = grants
+      .map(g =>
+        g.target.type === 'future-tables'
+          ? { ...g, target: { ...g.target, creator: undefined } }
+          : g,
+      )
+      .filter(g => {
+        const k = grantKey(g);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+  }
+  return {
+    ...state,
+    computes: capabilities.compute ? state.computes : [],
+    databases: capabilities.databases === 'native' ? state.databases : [],
+    grants,
+  };
+}
+
+/** Readable rendering of one change, with names quoted by the dialect. @public */
+export function describeChange(
+  change: Change,
+  dialect: WarehouseDialect,
+): string {
+  const q = (n: string) => dialect.quoteIdentifier(n);
+  const role = (n: string) => (n === 'PUBLIC' ? 'PUBLIC' : q(n));
+  const on = (t: PrivilegeTarget) => {
+    switch (t.type) {
+      case 'compute':
+        return `compute ${q(t.name)}`;
+      case 'database':
+        return `database ${q(t.name)}`;
+      case 'schema':
+        return `schema ${dialect.qualifiedSchema(t)}`;
+      case 'tables':
+        return `all tables in schema ${dialect.qualifiedSchema(t)}`;
+      case 'future-tables':
+        return `future tables in schema ${dialect.qualifiedSchema(t)}${
+          t.creator ? ` created by ${q(t.creator)}` : ''
+        }`;
+      default:
+        throw new Error('unknown target');
+    }
+  };
+  switch (change.action) {
+    case 'create-compute':
+      return `+ create compute ${q(change.compute.name)} (size ${
+        change.compute.size ?? 'default'
+      }, auto-suspend ${
+        change.compute.autoSuspendSeconds ?? 'default'
+      }s, initially suspended)`;
+    case 'create-database':
+      return `+ create database ${q(change.database.name)}`;
+    case 'create-role':
+      return `+ create role ${q(change.role.name)}`;
+    case 'create-schema':
+      return `+ create schema ${dialect.qualifiedSchema(change.schema)}${
+        change.schema.owner ? ` owner ${q(change.schema.owner)}` : ''
+      }`;
+    case 'set-schema-owner':
+      return `~ alter schema ${dialect.qualifiedSchema(
+        change.schema,
+      )} owner to ${q(change.owner)}`;
+    case 'set-comment': {
+      const o = change.object;
+      const what =
+        o.kind === 'schema'
+          ? `schema ${dialect.qualifiedSchema(o)}`
+          : `${o.kind} ${q(o.name)}`;
+      return `~ comment on ${what} is '${change.comment}'`;
+    }
+    case 'grant-role':
+      return `+ grant role ${q(change.membership.role)} to ${q(
+        change.membership.member,
+      )}`;
+    case 'revoke-role':
+      return `- revoke role ${q(change.membership.role)} from ${q(
+        change.membership.member,
+      )}`;
+    case 'grant':
+      return `+ grant ${change.privileges.join(', ')} on ${on(
+        change.target,
+      )} to ${role(change.grantee)}`;
+    case 'revoke':
+      return `- revoke ${change.privileges.join(', ')} on ${on(
+        change.target,
+      )} from ${role(change.grantee)}`;
+    case 'drop-schema':
+      return `- drop schema ${dialect.qualifiedSchema(
+        change.schema,
+      )} cascade (drops its tables)`;
+    case 'drop-role':
+      return `- drop role ${q(change.role)}`;
+    case 'drop-database':
+      return `- drop database ${q(change.database)}`;
+    case 'drop-compute':
+      return `- drop compute ${q(change.compute)}`;
+    default:
+      throw new Error(`unknown change ${JSON.stringify(change)}`);
+  }
+}
+
+function kindOf(change: Change): PlanStepKind {
+  switch (change.action) {
+    case 'create-compute':
+    case 'create-database':
+    case 'create-role':
+    case 'create-schema':
+      return 'create';
+    case 'set-schema-owner':
+    case 'set-comment':
+      return 'alter';
+    case 'grant':
+    case 'grant-role':
+      return 'grant';
+    case 'revoke':
+    case 'revoke-role':
+      return 'revoke';
+    default:
+      return 'drop';
+  }
+}
+
+/** Group atomic grants by (target, grantee), privileges in canonical order. */
+function groupGrants(grants: PrivilegeGrant[]) {
+  const groups = new Map<
+    string,
+    { target: PrivilegeTarget; grantee: string; privileges: Set<Privilege> }
+  >();
+  for (const g of grants) {
+    const k = `${targetKey(g.target)}|${g.grantee}`;
+    let group = groups.get(k);
+    if (!group) {
+      group = { target: g.target, grantee: g.grantee, privileges: new Set() };
+      groups.set(k, group);
+    }
+    group.privileges.add(g.privilege);
+  }
+  return [...groups.values()]
+    .map(g => ({
+      target: g.target,
+      grantee: g.grantee,
+      privileges: PRIVILEGES.filter(p => g.privileges.has(p)),
+    }))
+    .sort(
+      (a, b) =>
+        TARGET_ORDER.indexOf(a.target.type) -
+        TARGET_ORDER.indexOf(b.target.type),
+    );
+}
+
+/**
+ * Diff a desired state against the actual state of its scope.
+ *
+ * Objects in `actual` that the desired state does not name become drops
+ * (only possible when the scope was wider than the desired state, e.g. to
+ * retire a product). Grants on product-owned objects (schemas, their tables)
+ * are fully managed: a grant to anyone else is drift and gets a revoke.
+ * On shared objects (a domain's database and compute) only grants to the
+ * scope's own roles are managed, so planning one product never revokes
+ * another product's access.
+ * @public
+ */
+export function diff(
+  desiredState: DesiredState,
+  actualState: ActualState,
+  adapter: Pick<WarehouseAdapter, 'dialect' | 'capabilities'>,
+): Plan {
+  const { dialect, capabilities } = adapter;
+  const desired = normalise(desiredState, capabilities);
+  const actual = normalise(actualState, capabilities);
+  const notes: string[] = [];
+  const conflicts: PlanConflict[] = [];
+  const safe: Change[] = [];
+  const destructive: Change[] = [];
+
+  if (!capabilities.compute) {
+    for (const c of desiredState.computes) {
+      notes.push(
+        `compute per domain (${c.name}) has no ${dialect.displayName} equivalent — skipped; queries run on the server's shared compute`,
+      );
+    }
+  }
+  notes.push(...(dialect.notes?.(desiredState) ?? []));
+
+  // Objects that exist but carry another product's marker are not ours to touch.
+  const checkOwner = (
+    object: PlanConflict['object'],
+    desiredComment: string | undefined,
+    actualComment: string | undefined,
+  ): 'ok' | 'conflict' | 'adopt' => {
+    const want = parseManagedByMarker(desiredComment);
+    if (!want) return 'ok';
+    const have = parseManagedByMarker(actualComment);
+    if (have === want) return 'ok';
+    if (have) {
+      conflicts.push({
+        object,
+        message: `${object.kind} ${
+          'name' in object ? object.name : `${object.database}.${object.schema}`
+        } already exists and belongs to ${have}, not ${want}`,
+      });
+      return 'conflict';
+    }
+    return 'adopt';
+  };
+
+  const actualComputes = new Set(actual.computes.map(c => c.name));
+  for (const c of desired.computes) {
+    if (!actualComputes.has(c.name))
+      safe.push({ action: 'create-compute', compute: c });
+  }
+  const actualDatabases = new Set(actual.databases.map(d => d.name));
+  for (const d of desired.databases) {
+    if (!actualDatabases.has(d.name))
+      safe.push({ action: 'create-database', database: d });
+  }
+
+  const actualRoles = new Map(actual.roles.map(r => [r.name, r]));
+  for (const r of desired.roles) {
+    const found = actualRoles.get(r.name);
+    if (!found) {
+      safe.push({ action: 'create-role', role: r });
+    } else if (
+      checkOwner({ kind: 'role', name: r.name }, r.comment, found.comment) ===
+      'adopt'
+    ) {
+      notes.push(
+        `role ${r.name} exists without a datamesh marker; it is adopted by this product`,
+      );
+      safe.push({
+        action: 'set-comment',
+        object: { kind: 'role', name: r.name },
+        comment: r.comment!,
+      });
+    }
+  }
+
+  const actualMemberships = new Set(actual.memberships.map(memberKey));
+  for (const m of desired.memberships) {
+    if (!actualMemberships.has(memberKey(m)))
+      safe.push({ action: 'grant-role', membership: m });
+  }
+
+  const actualSchemas = new Map(actual.schemas.map(s => [schemaKey(s), s]));
+  const createdSchemas = new Set<string>();
+  for (const s of desired.schemas) {
+    const found = actualSchemas.get(schemaKey(s));
+    if (!found) {
+      createdSchemas.add(schemaKey(s));
+      safe.push({ action: 'create-schema', schema: s });
+      continue;
+    }
+    const ref = { database: s.database, schema: s.schema };
+    const owner = checkOwner(
+      { kind: 'schema', ...ref },
+      s.comment,
+      found.comment,
+    );
+    if (owner === 'conflict') continue;
+    if (s.owner && found.owner !== s.owner) {
+      safe.push({ action: 'set-schema-owner', schema: ref, owner: s.owner });
+    }
+    if (owner === 'adopt') {
+      notes.push(
+        `schema ${s.database}.${s.schema} exists without a datamesh marker; it is adopted by this product`,
+      );
+      safe.push({
+        action: 'set-comment',
+        object: { kind: 'schema', ...ref },
+        comment: s.comment!,
+      });
+    }
+  }
+
+  const actualGrants = new Set(
+    actual.grants.filter(g => !g.partial).map(grantKey),
+  );
+  const emptySchemas = new Set(
+    actual.schemas.filter(s => s.tableCount === 0).map(schemaKey),
+  );
+  const missing = desired.grants.filter(
+    g =>
+      !actualGrants.has(grantKey(g)) &&
+      // no tables (or a schema created by this plan): "all tables" holds already
+      !(
+        g.target.type === 'tables' &&
+        (createdSchemas.has(schemaKey(g.target)) ||
+          emptySchemas.has(schemaKey(g.target)))
+      ),
+  );
+  for (const g of groupGrants(missing)) safe.push({ action: 'grant', ...g });
+
+  // --- destructive: what is there but not desired
+  const desiredGrants = new Set(desired.grants.map(grantKey));
+  const scopeRoles = new Set([
+    ...desired.roles.map(r => r.name),
+    ...actual.roles.map(r => r.name),
+  ]);
+  const desiredSchemaKeys = new Set(desired.schemas.map(schemaKey));
+  const droppedSchemas = new Set(
+    actual.schemas.map(schemaKey).filter(k => !desiredSchemaKeys.has(k)),
+  );
+  const extra = actual.grants.filter(g => {
+    if (g.implicit || desiredGrants.has(grantKey(g))) return false;
+    if (g.target.type === 'compute' || g.target.type === 'database') {
+      return scopeRoles.has(g.grantee);
+    }
+    return !droppedSchemas.has(schemaKey(g.target));
+  });
+  for (const g of groupGrants(extra).reverse())
+    destructive.push({ action: 'revoke', ...g });
+
+  const desiredMemberships = new Set(desired.memberships.map(memberKey));
+  for (const m of actual.memberships) {
+    if (!desiredMemberships.has(memberKey(m))) {
+      destructive.push({ action: 'revoke-role', membership: m });
+    }
+  }
+  for (const s of actual.schemas) {
+    if (droppedSchemas.has(schemaKey(s))) {
+      destructive.push({
+        action: 'drop-schema',
+        schema: { database: s.database, schema: s.schema },
+      });
+    }
+  }
+  const desiredRoles = new Set(desired.roles.map(r => r.name));
+  const databasesInScope = [
+    ...new Set([
+      ...actual.databases.map(d => d.name),
+      ...actual.schemas.map(s => s.database),
+    ]),
+  ];
+  for (const r of actual.roles) {
+    if (!desiredRoles.has(r.name)) {
+      destructive.push({
+        action: 'drop-role',
+        role: r.name,
+        databases: databasesInScope,
+      });
+    }
+  }
+  const desiredDatabases = new Set(desired.databases.map(d => d.name));
+  for (const d of actual.databases) {
+    if (!desiredDatabases.has(d.name))
+      destructive.push({ action: 'drop-database', database: d.name });
+  }
+  const desiredComputes = new Set(desired.computes.map(c => c.name));
+  for (const c of actual.computes) {
+    if (!desiredComputes.has(c.name))
+      destructive.push({ action: 'drop-compute', compute: c.name });
+  }
+
+  const step = (change: Change): PlanStep => ({
+    kind: kindOf(change),
+    change,
+    line: describeChange(change, dialect),
+    statements: dialect.statements(change),
+    destructive: kindOf(change) === 'revoke' || kindOf(change) === 'drop',
+  });
+  const order: Change['action'][] = [
+    'create-compute',
+    'create-database',
+    'create-role',
+    'set-comment',
+    'grant-role',
+    'create-schema',
+    'set-schema-owner',
+    'grant',
+  ];
+  safe.sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action));
+
+  return {
+    dialect: dialect.id,
+    steps: conflicts.length > 0 ? [] : safe.map(step),
+    destructive: conflicts.length > 0 ? [] : destructive.map(step),
+    notes,
+    conflicts,
+    products: desiredState.products,
+  };
+}
+
+/** True when applying the plan would change nothing. @public */
+export function isPlanEmpty(plan: Plan): boolean {
+  return plan.steps.length === 0 && plan.destructive.length === 0;
+}
+
+/**
+ * The plan as lines a person reads in a task log or a terminal:
+ * `+` create/grant, `~` alter, `-` revoke/drop (listed apart), `!` notes.
+ * @public
+ */
+export function renderPlan(
+  plan: Plan,
+  options: { sql?: boolean } = {},
+): string[] {
+  const lines: string[] = [];
+  const add = (s: PlanStep) => {
+    lines.push(s.line);
+    if (options.sql) for (const st of s.statements) lines.push(`    ${st.sql}`);
+  };
+  for (const c of plan.conflicts) lines.push(`! conflict: ${c.message}`);
+  plan.steps.forEach(add);
+  if (plan.destructive.length > 0) {
+    lines.push('destructive steps (run only when explicitly allowed):');
+    plan.destructive.forEach(add);
+  }
+  if (isPlanEmpty(plan) && plan.conflicts.length === 0) {
+    lines.push('no changes: the warehouse matches the declared state');
+  }
+  for (const n of plan.notes) lines.push(`! note: ${n}`);
+  return lines;
+}
+
+/** @public */
+export interface ApplyOptions {
+  /** Run revoke and drop steps too. Default false. */
+  allowDestructive?: boolean;
+  /** Progress callback, called before each step runs. */
+  onStep?: (step: PlanStep) => void;
+}
+
+/** @public */
+export interface ApplyResult {
+  applied: PlanStep[];
+  /** Destructive steps not run because they were not allowed, and steps after a failure. */
+  skipped: PlanStep[];
+  /** The first failure; later steps were not run. */
+  error?: {
+    step?: PlanStep;
+    message: string;
+    code?: string;
+    statement?: Statement;
+  };
+}
+
+/**
+ * Run a plan: the safe steps, then (only when allowed) the destructive ones.
+ * Stops at the first failure and returns it; a later plan picks up from
+ * whatever was done, because plans are computed from the actual state.
+ * @public
+ */
+export async function applyPlan(
+  plan: Plan,
+  adapter: WarehouseAdapter,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const result: ApplyResult = { applied: [], skipped: [] };
+  if (plan.dialect !== adapter.dialect.id) {
+    result.error = {
+      message: `the plan was made for ${plan.dialect}, not ${adapter.dialect.id}`,
+    };
+    return result;
+  }
+  if (plan.conflicts.length > 0) {
+    result.error = {
+      message: `the plan has conflicts: ${plan.conflicts
+        .map(c => c.message)
+        .join('; ')}`,
+    };
+    return result;
+  }
+  const toRun = options.allowDestructive
+    ? [...plan.steps, ...plan.destructive]
+    : plan.steps;
+  if (!options.allowDestructive) result.skipped.push(...plan.destructive);
+  for (let i = 0; i < toRun.length; i++) {
+    const step = toRun[i];
+    options.onStep?.(step);
+    try {
+      await adapter.execute(step.statements);
+      result.applied.push(step);
+    } catch (e) {
+      const err = e as WarehouseError;
+      result.error = {
+        step,
+        message: err?.message ?? String(e),
+        code: err instanceof WarehouseError ? err.code : (err as any)?.code,
+        statement: err instanceof WarehouseError ? err.statement : undefined,
+      };
+      result.skipped.push(...toRun.slice(i + 1));
+      break;
+    }
+  }
+  return result;
+}
+
+/** @public */
+export interface ProductPlanResult {
+  plan?: Plan;
+  desired?: DesiredState;
+  actual?: ActualState;
+  /** Problems of the products or the platform config; no plan when any is an error. */
+  issues: SpecIssue[];
+}
+
+/**
+ * Desired state of the products, introspected actual state, and the plan
+ * between them — what the scaffolder action, the CLI and the backend call.
+ * @public
+ */
+export async function planProducts(
+  products: DataProductEntityV1alpha1[],
+  platform: PlatformConfig,
+  adapter: WarehouseAdapter,
+): Promise<ProductPlanResult> {
+  const { desired, issues } = computeDesiredState(products, {
+    ...platform,
+    parentRole: platform.parentRole ?? adapter.defaultParentRole,
+  });
+  if (!desired) return { issues };
+  const nameIssues = checkNamesForDialect(desired, adapter.dialect);
+  if (nameIssues.length > 0) return { issues: nameIssues, desired };
+  const actual = await adapter.introspect(scopeOf(desired));
+  return { plan: diff(desired, actual, adapter), desired, actual, issues };
+}
+
+/**
+ * Names valid everywhere can still be too long for one warehouse's layout
+ * (PGlite prefixes schemas with their database). Checked before any query.
+ */
+function checkNamesForDialect(
+  desired: DesiredState,
+  dialect: WarehouseDialect,
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const check = (entityRef: string, fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      issues.push({
+        severity: 'error',
+        path: 'metadata.name',
+        message: `${entityRef}: ${(e as Error).message} (${
+          dialect.displayName
+        })`,
+      });
+    }
+  };
+  for (const p of desired.products) {
+    for (const schema of Object.values(p.schemas)) {
+      check(p.entityRef, () =>
+        dialect.qualifiedSchema({ database: p.database, schema }),
+      );
+    }
+    for (const role of Object.values(p.roles))
+      check(p.entityRef, () => dialect.quoteIdentifier(role));
+    check(p.entityRef, () => dialect.quoteIdentifier(p.database));
+  }
+  return issues;
+}
+
+/** @public */
+export interface DriftReport {
+  /** True when the warehouse matches the declared state. */
+  inSync: boolean;
+  /** The plan that would repair the drift (safe and destructive steps). */
+  plan?: Plan;
+  /** `renderPlan` of that plan. */
+  lines: string[];
+  issues: SpecIssue[];
+}
+
+/**
+ * Drift: declared (the products' specs) versus actual (the warehouse) for
+ * products that have been applied before. The repair is the plan itself.
+ * @public
+ */
+export async function detectDrift(
+  products: DataProductEntityV1alpha1[],
+  platform: PlatformConfig,
+  adapter: WarehouseAdapter,
+): Promise<DriftReport> {
+  const { plan, issues } = await planProducts(products, platform, adapter);
+  if (!plan) return { inSync: false, lines: [], issues };
+  return {
+    inSync: isPlanEmpty(plan) && plan.conflicts.length === 0,
+    plan,
+    lines: renderPlan(plan),
+    issues,
+  };
+}
+
+/**
+ * The `spec.infrastructure` block of a provisioned product, for the
+ * scaffolder's outputs and the entity: logical names, plus the warehouse
+ * platform, and the compute only where the warehouse has one.
+ * @public
+ */
+export function infrastructureOf(
+  product: ProvisionedProduct,
+  adapter: Pick<WarehouseAdapter, 'dialect' | 'capabilities'>,
+): DataProductInfrastructure {
+  return {
+    stage: product.stage,
+    platform: adapter.dialect.id,
+    ...(adapter.capabilities.compute ? { warehouse: product.compute } : {}),
+    database: product.database,
+    schema: product.outputSchema,
+    roles: { ...product.roles },
+  };
+}
