@@ -1,0 +1,93 @@
+import { screen, within } from '@testing-library/react';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import dataMeshPlugin from '../alpha';
+import {
+  component,
+  patientEncounters,
+  patients,
+  readmissionRisk,
+} from '../__testUtils__/fixtures';
+
+// The plugin as an adopter's app gets it: next to the real catalog and
+// catalog-graph plugins, so extension ids, attachment points and routes are
+// the ones a real app resolves.
+jest.setTimeout(60_000);
+
+describe('data-mesh in an app with catalog and catalog-graph', () => {
+  beforeAll(() => {
+    (SVGElement.prototype as any).getBBox ??= () => ({
+      x: 0,
+      y: 0,
+      width: 120,
+      height: 20,
+    });
+  });
+
+  const render = (path: string) =>
+    renderTestApp({
+      features: [catalogPlugin, catalogGraphPlugin, dataMeshPlugin],
+      apis: [
+        [
+          catalogApiRef,
+          catalogApiMock({
+            entities: [patientEncounters, patients, readmissionRisk, component],
+          }),
+        ],
+      ],
+      initialRouteEntries: [path],
+    });
+
+  it('shows ports, lineage and a Datasets tab on a DataProduct page', async () => {
+    render('/catalog/default/dataproduct/patient-encounters');
+    // The first render loads the whole catalog entity page lazily.
+    expect(
+      await screen.findByText('Output ports', {}, { timeout: 25_000 }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('Lineage')).toBeInTheDocument();
+    // Drawn by our lineage card and, on its own schedule, by catalog-graph's
+    // generic relations card as well.
+    expect(
+      (await screen.findAllByText('Readmission risk')).length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(screen.getByText('About this data product')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Datasets' })).toBeInTheDocument();
+  });
+
+  it('adds nothing to the page of another kind', async () => {
+    render('/catalog/default/component/ehr-gateway');
+    // Wait for the catalog's own (lazy) About card, then give our lazy cards
+    // the time they take to appear on a DataProduct page before concluding
+    // they are absent.
+    expect(
+      await screen.findByText('About', {}, { timeout: 25_000 }),
+    ).toBeInTheDocument();
+    await expect(
+      screen.findByText(
+        /Output ports|Input ports|Lineage|Data-sharing/,
+        {},
+        {
+          timeout: 3_000,
+        },
+      ),
+    ).rejects.toThrow();
+    expect(
+      screen.queryByText('About this data product'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'Datasets' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('has a Data products nav item leading to the page', async () => {
+    render('/data-products');
+    const nav = await screen.findByRole('navigation', { name: 'sidebar nav' });
+    expect(
+      within(nav).getByRole('link', { name: /Data products/ }),
+    ).toHaveAttribute('href', '/data-products');
+    expect(await screen.findByText('Data products (3)')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,177 @@
+import {
+  createFrontendPlugin,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import StorageIcon from '@material-ui/icons/Storage';
+import { dataProductsRouteRef } from '../routes';
+
+/**
+ * Entity filter for every data mesh extension: a predicate object rather than
+ * a function so adopters can still override it in app-config
+ * (`extensions: [entity-card:data-mesh/about: { config: { filter: ... } }]`).
+ * Kind comparison in filter predicates is case-insensitive.
+ */
+const isDataProduct = { kind: 'DataProduct' };
+
+const rootRouteRef = convertLegacyRouteRef(dataProductsRouteRef);
+
+/** About card: the sidebar ("info") of the catalog overview. @alpha */
+export const dataProductAboutCard = EntityCardBlueprint.make({
+  name: 'about',
+  params: {
+    type: 'info',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/DataProductAboutCard').then(m => (
+        <m.DataProductAboutCard />
+      )),
+  },
+});
+
+/** Lineage graph (catalog-graph over dependsOn/dependencyOf). @alpha */
+export const dataProductLineageCard = EntityCardBlueprint.make({
+  name: 'lineage',
+  params: {
+    type: 'content',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/DataProductLineageCard').then(m => (
+        <m.DataProductLineageCard />
+      )),
+  },
+});
+
+/** @alpha */
+export const dataProductOutputPortsCard = EntityCardBlueprint.make({
+  name: 'output-ports',
+  params: {
+    type: 'content',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/OutputPortsCard').then(m => <m.OutputPortsCard />),
+  },
+});
+
+/** @alpha */
+export const dataProductInputPortsCard = EntityCardBlueprint.make({
+  name: 'input-ports',
+  params: {
+    type: 'content',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/InputPortsCard').then(m => <m.InputPortsCard />),
+  },
+});
+
+/**
+ * Datasets as an overview card. Disabled by default because column tables are
+ * long and get their own tab ({@link dataProductDatasetsContent}); enable it
+ * in app-config to have the schema on the overview as well.
+ *
+ * @alpha
+ */
+export const dataProductDatasetsCard = EntityCardBlueprint.make({
+  name: 'datasets',
+  disabled: true,
+  params: {
+    type: 'content',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/DatasetsCard').then(m => <m.DatasetsCard />),
+  },
+});
+
+/** "Datasets" tab: tables and column schemas with PII and classification. @alpha */
+export const dataProductDatasetsContent = EntityContentBlueprint.make({
+  name: 'datasets',
+  params: {
+    path: '/datasets',
+    title: 'Datasets',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/DatasetsCard').then(m => <m.DatasetsCard />),
+  },
+});
+
+/** @alpha */
+export const dataProductAgreementCard = EntityCardBlueprint.make({
+  name: 'data-sharing-agreement',
+  params: {
+    type: 'info',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/DataSharingAgreementCard').then(m => (
+        <m.DataSharingAgreementCard />
+      )),
+  },
+});
+
+/**
+ * The composed data product overview (every card in one grid, as legacy apps
+ * mount it at `/`). Disabled by default: in this system the catalog owns the
+ * Overview tab at `/` for every kind and our cards join it. To use this
+ * layout instead, enable it with `config.path: /` and exclude DataProduct
+ * from `entity-content:catalog/overview` through its `filter` config; two
+ * contents on one path would otherwise clash.
+ *
+ * @alpha
+ */
+export const dataProductOverviewContent = EntityContentBlueprint.make({
+  name: 'overview',
+  disabled: true,
+  params: {
+    path: '/data-product',
+    title: 'Overview',
+    group: 'overview',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/DataProductOverview').then(m => (
+        <m.DataProductOverview />
+      )),
+  },
+});
+
+/** "Data products" page with its nav item. @alpha */
+export const dataProductsPage = PageBlueprint.make({
+  params: {
+    path: '/data-products',
+    title: 'Data products',
+    icon: <StorageIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('../components/DataProductsTable').then(m => (
+        <m.DataProductsTable />
+      )),
+  },
+});
+
+/**
+ * The data mesh plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'data-mesh',
+  title: 'Data products',
+  icon: <StorageIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../../package.json') },
+  routes: {
+    root: rootRouteRef,
+  },
+  extensions: [
+    dataProductsPage,
+    dataProductAboutCard,
+    dataProductLineageCard,
+    dataProductOutputPortsCard,
+    dataProductInputPortsCard,
+    dataProductDatasetsCard,
+    dataProductAgreementCard,
+    dataProductDatasetsContent,
+    dataProductOverviewContent,
+  ],
+});

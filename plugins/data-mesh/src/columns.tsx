@@ -1,0 +1,88 @@
+import { TableColumn } from '@backstage/core-components';
+import {
+  CatalogTable,
+  CatalogTableColumnsFunc,
+  CatalogTableRow,
+} from '@backstage/plugin-catalog';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  DATA_PRODUCT_KIND,
+  isDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
+import { CertifiedBadge, dataProductTypeLabel } from './components/common';
+
+/** Catalog column: the product's Backstage domain. @public */
+export function createDomainColumn(): TableColumn<CatalogTableRow> {
+  return {
+    title: 'Domain',
+    field: 'entity.spec.domain',
+    render: ({ entity }) =>
+      isDataProductEntity(entity) && entity.spec.domain ? (
+        <EntityRefLink entityRef={entity.spec.domain} defaultKind="domain" />
+      ) : null,
+  };
+}
+
+/** Catalog column: source-aligned / aggregate / consumer-aligned. @public */
+export function createDataProductTypeColumn(): TableColumn<CatalogTableRow> {
+  return {
+    title: 'Type',
+    field: 'entity.spec.type',
+    render: ({ entity }) =>
+      isDataProductEntity(entity) ? dataProductTypeLabel(entity.spec.type) : '',
+  };
+}
+
+/** Catalog column: the certified badge. @public */
+export function createCertifiedColumn(): TableColumn<CatalogTableRow> {
+  return {
+    title: 'Certified',
+    field: 'entity.spec.certified',
+    render: ({ entity }) =>
+      isDataProductEntity(entity) ? (
+        <CertifiedBadge certified={entity.spec.certified} />
+      ) : null,
+  };
+}
+
+/**
+ * The catalog table columns for DataProducts: name, domain, owner, type,
+ * certified, lifecycle, description and tags.
+ *
+ * @public
+ */
+export function createDataProductColumns(): TableColumn<CatalogTableRow>[] {
+  const c = CatalogTable.columns;
+  return [
+    c.createTitleColumn({ hidden: true }),
+    c.createNameColumn({ defaultKind: DATA_PRODUCT_KIND }),
+    createDomainColumn(),
+    c.createOwnerColumn(),
+    createDataProductTypeColumn(),
+    createCertifiedColumn(),
+    c.createSpecLifecycleColumn(),
+    c.createMetadataDescriptionColumn(),
+    c.createTagsColumn(),
+  ];
+}
+
+/**
+ * A `columns` function for `CatalogIndexPage` / `CatalogTable`: when the
+ * kind picker is on DataProduct it shows {@link createDataProductColumns},
+ * for every other kind the catalog's own defaults.
+ *
+ * @example
+ * ```tsx
+ * <Route path="/catalog" element={<CatalogIndexPage columns={dataProductColumns} />} />
+ * ```
+ * @public
+ */
+export const dataProductColumns: CatalogTableColumnsFunc = context => {
+  if (
+    context.filters.kind?.value?.toLocaleLowerCase('en-US') ===
+    DATA_PRODUCT_KIND.toLocaleLowerCase('en-US')
+  ) {
+    return createDataProductColumns();
+  }
+  return CatalogTable.defaultColumnsFunc(context);
+};

@@ -1,0 +1,80 @@
+import { screen, within } from '@testing-library/react';
+import { DatasetsCard } from './DatasetsCard';
+import { bareProduct, patientEncounters } from '../__testUtils__/fixtures';
+import { renderForEntity } from '../__testUtils__/render';
+
+describe('DatasetsCard', () => {
+  it('shows each dataset with its table and column schema', async () => {
+    await renderForEntity(patientEncounters, <DatasetsCard />);
+    const encounters = within(
+      await screen.findByTestId('dataset-patient_encounters'),
+    );
+    expect(encounters.getByTestId('dataset-table')).toHaveTextContent(
+      'clinical_care_prod.patient_encounters_public.patient_encounters',
+    );
+    expect(
+      encounters.getByRole('button', {
+        name: 'Copy table name of patient_encounters',
+      }),
+    ).toBeInTheDocument();
+    const table = encounters.getByRole('table', {
+      name: 'Columns of patient_encounters',
+    });
+    // header + 5 columns
+    expect(within(table).getAllByRole('row')).toHaveLength(6);
+    expect(encounters.getByText('2 PII columns')).toBeInTheDocument();
+
+    const daily = within(screen.getByTestId('dataset-encounter_daily_counts'));
+    expect(daily.getByText('Daily encounter counts')).toBeInTheDocument();
+    expect(daily.queryByTestId('dataset-table')).not.toBeInTheDocument();
+    expect(daily.queryByTestId('pii-chip')).not.toBeInTheDocument();
+  });
+
+  it('marks PII, classification and primary keys on exactly the right columns', async () => {
+    await renderForEntity(patientEncounters, <DatasetsCard />);
+    const row = async (name: string) =>
+      within(await screen.findByTestId(`column-patient_encounters-${name}`));
+
+    const mrn = await row('patient_mrn');
+    expect(mrn.getByText('varchar(18)')).toBeInTheDocument();
+    expect(mrn.getByTestId('pii-chip')).toHaveTextContent('PII');
+    expect(mrn.getByTestId('classification-restricted')).toBeInTheDocument();
+    expect(mrn.queryByTestId('primary-key')).not.toBeInTheDocument();
+
+    const id = await row('encounter_id');
+    expect(id.getByTestId('primary-key')).toBeInTheDocument();
+    expect(id.queryByTestId('pii-chip')).not.toBeInTheDocument();
+    expect(id.getByTestId('classification-internal')).toBeInTheDocument();
+
+    const diagnosis = await row('diagnosis_code');
+    expect(diagnosis.getByTestId('pii-chip')).toBeInTheDocument();
+    expect(
+      diagnosis.getByTestId('classification-confidential'),
+    ).toBeInTheDocument();
+
+    expect(screen.getAllByTestId('pii-chip')).toHaveLength(2);
+    // encounter_id, plus day and department of the daily counts
+    expect(screen.getAllByTestId('primary-key')).toHaveLength(3);
+  });
+
+  it('gives the PII chip a filled error colour, unlike classification chips', async () => {
+    await renderForEntity(patientEncounters, <DatasetsCard />);
+    const pii = (await screen.findAllByTestId('pii-chip'))[0];
+    const classification = screen.getAllByTestId(
+      'classification-restricted',
+    )[0];
+    expect(pii.className).not.toMatch(/outlined/i);
+    expect(classification.className).toMatch(/outlined/i);
+    expect(getComputedStyle(pii).backgroundColor).not.toBe('');
+    expect(getComputedStyle(pii).backgroundColor).not.toBe(
+      getComputedStyle(classification).backgroundColor,
+    );
+  });
+
+  it('says so when there are no datasets', async () => {
+    await renderForEntity(bareProduct, <DatasetsCard />);
+    expect(await screen.findByTestId('empty-state')).toHaveTextContent(
+      'declares no datasets',
+    );
+  });
+});

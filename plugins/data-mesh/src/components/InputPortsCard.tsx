@@ -1,0 +1,93 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { InfoCard } from '@backstage/core-components';
+import Chip from '@material-ui/core/Chip';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { InputPort } from '@datamesh/plugin-data-mesh-common';
+import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
+
+const TYPE_LABELS: Record<string, string> = {
+  'data-product': 'Data product',
+  dataset: 'Dataset',
+  api: 'API',
+};
+
+function InputSource(props: { port: InputPort }) {
+  const { port } = props;
+  if (port.type === 'data-product' && port.dataProduct) {
+    return (
+      <>
+        <EntityRefLink entityRef={port.dataProduct} defaultKind="DataProduct" />
+        {port.outputPort && (
+          <Typography variant="body2" color="textSecondary" component="span">
+            {' '}
+            via port <code>{port.outputPort}</code>
+          </Typography>
+        )}
+      </>
+    );
+  }
+  if (port.source) {
+    return <code>{port.source}</code>;
+  }
+  return (
+    <Typography variant="body2" color="textSecondary" component="span">
+      Source not declared
+    </Typography>
+  );
+}
+
+/**
+ * Where the product's data comes from: upstream data products (linked, the
+ * same edges the lineage graph draws) and sources outside the mesh.
+ *
+ * @public
+ */
+export function InputPortsCard(props: { title?: string }) {
+  const entity = useDataProductEntity();
+  const title = props.title ?? 'Input ports';
+  if (!entity) return <NotADataProductCard title={title} />;
+  const ports = entity.spec.inputPorts ?? [];
+  return (
+    <InfoCard title={title} noPadding={ports.length > 0}>
+      {ports.length === 0 ? (
+        <EmptyHint>This data product declares no input ports.</EmptyHint>
+      ) : (
+        <Table size="small" aria-label="Input ports">
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Type</TableCell>
+              <TableCell>Source</TableCell>
+              <TableCell>Description</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {ports.map(port => (
+              <TableRow key={port.name} data-testid={`input-port-${port.name}`}>
+                <TableCell>
+                  <strong>{port.title ?? port.name}</strong>
+                </TableCell>
+                <TableCell>
+                  <Chip
+                    size="small"
+                    variant="outlined"
+                    label={TYPE_LABELS[port.type] ?? port.type}
+                  />
+                </TableCell>
+                <TableCell>
+                  <InputSource port={port} />
+                </TableCell>
+                <TableCell>{port.description}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}

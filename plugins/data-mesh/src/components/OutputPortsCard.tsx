@@ -1,0 +1,132 @@
+import {
+  CopyTextButton,
+  InfoCard,
+  MarkdownContent,
+} from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Divider from '@material-ui/core/Divider';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { Dataset, OutputPort } from '@datamesh/plugin-data-mesh-common';
+import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
+
+const useStyles = makeStyles(theme => ({
+  port: {
+    padding: theme.spacing(1.5, 0),
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+  connection: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
+    padding: theme.spacing(0.5, 1),
+    borderRadius: theme.shape.borderRadius,
+    backgroundColor: theme.palette.background.default,
+  },
+  url: {
+    fontFamily: 'monospace',
+    fontSize: '0.85rem',
+    wordBreak: 'break-all',
+    flex: 1,
+  },
+  label: {
+    color: theme.palette.text.secondary,
+    fontSize: '0.75rem',
+    textTransform: 'uppercase',
+    fontWeight: 'bold',
+    marginTop: theme.spacing(1),
+  },
+}));
+
+function OutputPortItem(props: { port: OutputPort; datasets: Dataset[] }) {
+  const classes = useStyles();
+  const { port } = props;
+  const dataset = props.datasets.find(d => d.name === port.dataset);
+  return (
+    <Box className={classes.port} data-testid={`output-port-${port.name}`}>
+      <div className={classes.header}>
+        <Typography variant="h6" component="h3">
+          {port.title ?? port.name}
+        </Typography>
+        {port.title && port.title !== port.name && (
+          <Typography variant="body2" color="textSecondary">
+            ({port.name})
+          </Typography>
+        )}
+        <Chip size="small" label={port.type} color="primary" />
+      </div>
+      {port.description && (
+        <Typography variant="body2">{port.description}</Typography>
+      )}
+      {port.dataset && (
+        <Typography variant="body2">
+          Serves dataset: <strong>{dataset?.title ?? port.dataset}</strong>
+          {dataset?.table && (
+            <>
+              {' '}
+              (<code>{dataset.table}</code>)
+            </>
+          )}
+        </Typography>
+      )}
+      {port.url ? (
+        <div className={classes.connection}>
+          <span className={classes.url} data-testid="connection-url">
+            {port.url}
+          </span>
+          <CopyTextButton
+            text={port.url}
+            tooltipText="Connection details copied"
+            aria-label={`Copy connection details of ${port.name}`}
+          />
+        </div>
+      ) : (
+        <EmptyHint>No connection details published yet.</EmptyHint>
+      )}
+      {port.instructions && (
+        <>
+          <Typography className={classes.label}>How to connect</Typography>
+          <MarkdownContent content={port.instructions} />
+        </>
+      )}
+    </Box>
+  );
+}
+
+/**
+ * The ways consumers read this product: access pattern, the dataset served,
+ * connection details with a copy button, and connection instructions.
+ *
+ * @public
+ */
+export function OutputPortsCard(props: { title?: string }) {
+  const entity = useDataProductEntity();
+  const title = props.title ?? 'Output ports';
+  if (!entity) return <NotADataProductCard title={title} />;
+  const ports = entity.spec.outputPorts ?? [];
+  const datasets = entity.spec.datasets ?? [];
+  return (
+    <InfoCard title={title}>
+      {ports.length === 0 ? (
+        <EmptyHint>
+          This data product declares no output ports, so there is nothing to
+          connect to yet.
+        </EmptyHint>
+      ) : (
+        ports.map((port, index) => (
+          <div key={port.name}>
+            {index > 0 && <Divider />}
+            <OutputPortItem port={port} datasets={datasets} />
+          </div>
+        ))
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,163 @@
+import { ReactNode } from 'react';
+import { Entity } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { InfoCard } from '@backstage/core-components';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
+import ReportProblemOutlinedIcon from '@material-ui/icons/ReportProblemOutlined';
+import {
+  DataClassification,
+  DataProductEntityV1alpha1,
+  isDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
+
+/**
+ * The current entity as a DataProduct, or `undefined` when a card was placed
+ * on another kind's page (possible in legacy apps, where nothing filters).
+ */
+export function useDataProductEntity(): DataProductEntityV1alpha1 | undefined {
+  const { entity } = useEntity<Entity>();
+  return isDataProductEntity(entity) ? entity : undefined;
+}
+
+/** Rendered instead of a card's body when the entity is not a DataProduct. */
+export function NotADataProductCard(props: { title: string }) {
+  return (
+    <InfoCard title={props.title}>
+      <Typography variant="body2" color="textSecondary">
+        This card shows DataProduct entities only; this entity is of another
+        kind.
+      </Typography>
+    </InfoCard>
+  );
+}
+
+/** A short, muted paragraph used for every "nothing declared" state. */
+export function EmptyHint(props: { children: ReactNode }) {
+  return (
+    <Typography variant="body2" color="textSecondary" data-testid="empty-state">
+      {props.children}
+    </Typography>
+  );
+}
+
+const TYPE_LABELS: Record<string, string> = {
+  'source-aligned': 'Source-aligned',
+  aggregate: 'Aggregate',
+  'consumer-aligned': 'Consumer-aligned',
+};
+
+/** Display label of a product type; unknown values are shown as written. */
+export function dataProductTypeLabel(type: string | undefined): string {
+  if (!type) return '';
+  return TYPE_LABELS[type] ?? type;
+}
+
+const useBadgeStyles = makeStyles((theme: Theme) => ({
+  certified: {
+    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
+    color: theme.palette.success?.contrastText ?? '#fff',
+    fontWeight: theme.typography.fontWeightBold as number,
+    '& svg': { color: 'inherit' },
+  },
+  notCertified: {
+    borderColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: theme.palette.warning?.dark ?? '#a84b00',
+    '& svg': { color: 'inherit' },
+  },
+}));
+
+/**
+ * Certified / not certified, distinguishable without colour (icon and label
+ * differ) because consumers use it to decide whether to build on a product.
+ *
+ * @public
+ */
+export function CertifiedBadge(props: {
+  certified: boolean | undefined;
+  size?: 'small' | 'medium';
+}) {
+  const classes = useBadgeStyles();
+  if (props.certified) {
+    return (
+      <Chip
+        size={props.size ?? 'small'}
+        icon={<VerifiedUserIcon />}
+        label="Certified"
+        className={classes.certified}
+        data-testid="certified-badge"
+      />
+    );
+  }
+  return (
+    <Chip
+      size={props.size ?? 'small'}
+      variant="outlined"
+      icon={<ReportProblemOutlinedIcon />}
+      label="Not certified"
+      className={classes.notCertified}
+      data-testid="not-certified-badge"
+    />
+  );
+}
+
+const useClassificationStyles = makeStyles((theme: Theme) => ({
+  public: {
+    borderColor: theme.palette.success?.main ?? '#2e7d32',
+    color: theme.palette.success?.dark ?? '#1b5e20',
+  },
+  internal: {
+    borderColor: theme.palette.info?.main ?? '#0288d1',
+    color: theme.palette.info?.dark ?? '#01579b',
+  },
+  confidential: {
+    borderColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: theme.palette.warning?.dark ?? '#a84b00',
+  },
+  restricted: {
+    borderColor: theme.palette.error.main,
+    color: theme.palette.error.dark,
+    fontWeight: theme.typography.fontWeightBold as number,
+  },
+  pii: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+    fontWeight: theme.typography.fontWeightBold as number,
+  },
+}));
+
+/** Data classification of a column (ODCS `classification`). @public */
+export function ClassificationChip(props: {
+  classification: DataClassification | string;
+}) {
+  const classes = useClassificationStyles();
+  const known: string[] = ['public', 'internal', 'confidential', 'restricted'];
+  const className = known.includes(props.classification)
+    ? classes[props.classification as keyof typeof classes]
+    : undefined;
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      label={props.classification}
+      className={className}
+      data-testid={`classification-${props.classification}`}
+    />
+  );
+}
+
+/** Marks personal data; filled red so it stands out in a column list. @public */
+export function PiiChip() {
+  const classes = useClassificationStyles();
+  return (
+    <Chip
+      size="small"
+      label="PII"
+      title="Personally identifiable information"
+      className={classes.pii}
+      data-testid="pii-chip"
+    />
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Backstage Data Mesh frontend for legacy apps: DataProduct entity page
+ * cards, the lineage card, the data products page and catalog columns.
+ * The new frontend system plugin is the default export of `./alpha`.
+ *
+ * @packageDocumentation
+ */
+export {
+  dataMeshPlugin,
+  DataProductsPage,
+  EntityDataProductOverview,
+  EntityDataProductAboutCard,
+  EntityOutputPortsCard,
+  EntityInputPortsCard,
+  EntityDatasetsCard,
+  EntityDataSharingAgreementCard,
+  EntityDataProductLineageCard,
+} from './plugin';
+export { dataProductsRouteRef } from './routes';
+export {
+  dataProductColumns,
+  createDataProductColumns,
+  createDomainColumn,
+  createDataProductTypeColumn,
+  createCertifiedColumn,
+} from './columns';
+export { DataProductAboutCard } from './components/DataProductAboutCard';
+export { OutputPortsCard } from './components/OutputPortsCard';
+export { InputPortsCard } from './components/InputPortsCard';
+export { DatasetsCard } from './components/DatasetsCard';
+export { DataSharingAgreementCard } from './components/DataSharingAgreementCard';
+export {
+  DataProductLineageCard,
+  LINEAGE_RELATIONS,
+} from './components/DataProductLineageCard';
+export type { DataProductLineageCardProps } from './components/DataProductLineageCard';
+export { DataProductOverview } from './components/DataProductOverview';
+export { DataProductsTable } from './components/DataProductsTable';
+export {
+  CertifiedBadge,
+  ClassificationChip,
+  PiiChip,
+} from './components/common';
+// Re-exported so an EntitySwitch can route DataProducts without a second import.
+export {
+  isDataProductEntity,
+  DATA_PRODUCT_KIND,
+} from '@datamesh/plugin-data-mesh-common';
