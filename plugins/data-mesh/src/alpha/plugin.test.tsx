@@ -118,7 +118,7 @@ describe('data-mesh frontend plugin (new frontend system)', () => {
     expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
   });
 
-  it('serves the schema as a Datasets tab, and leaves the datasets card off by default', async () => {
+  it('serves the schema on the overview and as a Datasets tab', async () => {
     const tester = createExtensionTester(dataProductDatasetsContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('/datasets');
 
@@ -126,12 +126,11 @@ describe('data-mesh frontend plugin (new frontend system)', () => {
       extensions: [
         createTestEntityPage({ entity: patientEncounters }),
         dataProductDatasetsCard,
-        dataProductDatasetsContent,
       ],
       apis,
       mountedRoutes,
     });
-    // Rendered once, by the content; the disabled card adds nothing.
+    // The card is enabled by default, so the overview shows the schema.
     expect(
       await screen.findByTestId('dataset-patient_encounters'),
     ).toBeInTheDocument();

@@ -69,15 +69,15 @@ export const dataProductInputPortsCard = EntityCardBlueprint.make({
 });
 
 /**
- * Datasets as an overview card. Disabled by default because column tables are
- * long and get their own tab ({@link dataProductDatasetsContent}); enable it
- * in app-config to have the schema on the overview as well.
+ * Datasets on the overview: a consumer deciding whether to use a product
+ * needs the schema and its PII tags next to the ports, not a click away. The
+ * Datasets tab ({@link dataProductDatasetsContent}) shows the same tables
+ * full-width for wide schemas.
  *
  * @alpha
  */
 export const dataProductDatasetsCard = EntityCardBlueprint.make({
   name: 'datasets',
-  disabled: true,
   params: {
     type: 'content',
     filter: isDataProduct,
