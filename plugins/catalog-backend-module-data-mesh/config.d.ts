@@ -1,0 +1,32 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  dataMesh?: {
+    /** Settings of the catalog module `@datamesh/plugin-catalog-backend-module-data-mesh`. */
+    catalog?: {
+      /**
+       * Check each `data-product` input port against the upstream product in
+       * the catalog: when the upstream exists and has no output port of that
+       * name, the downstream product gets a processing error. Costs one
+       * batched catalog lookup per processed product that has such ports.
+       * Default: true.
+       * @visibility backend
+       */
+      verifyUpstreamPorts?: boolean;
+      /**
+       * Glob patterns of data product spec files on disk
+       * (`data_product_spec.yml`, `*.odps.yaml`, ...), absolute or relative to
+       * the backend's working directory. Every matching file is registered as
+       * a `file` Location of its own. Omit to disable discovery.
+       * @visibility backend
+       */
+      discovery?: string[];
+      /**
+       * How often discovery looks for new or removed files.
+       * Default: every 10 minutes, and once at startup.
+       * @visibility backend
+       */
+      discoverySchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+  };
+}

@@ -1,0 +1,66 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { readDataMeshCatalogConfig } from './config';
+import { DataProductEntitiesProcessor } from './processor/DataProductEntitiesProcessor';
+import { DataProductSpecReaderProcessor } from './processor/DataProductSpecReaderProcessor';
+import { DataProductSpecDiscoveryProvider } from './provider/DataProductSpecDiscoveryProvider';
+
+/**
+ * Catalog module: the `DataProduct` kind (validation and relations), data
+ * product spec files as locations, and optional discovery of spec files.
+ *
+ * @public
+ */
+export const catalogModuleDataMesh = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'data-mesh',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalogProcessing: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        reader: coreServices.urlReader,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        catalogProcessing,
+        config,
+        logger,
+        reader,
+        scheduler,
+        auth,
+        catalog,
+      }) {
+        const settings = readDataMeshCatalogConfig(config);
+        catalogProcessing.addProcessor(
+          new DataProductSpecReaderProcessor({ reader, logger }),
+          new DataProductEntitiesProcessor({
+            logger,
+            upstreamPorts: settings.verifyUpstreamPorts
+              ? { catalog, auth }
+              : undefined,
+          }),
+        );
+        if (settings.discovery.length > 0) {
+          catalogProcessing.addEntityProvider(
+            new DataProductSpecDiscoveryProvider({
+              patterns: settings.discovery,
+              schedule: settings.discoverySchedule,
+              scheduler,
+              logger,
+            }),
+          );
+        }
+      },
+    });
+  },
+});

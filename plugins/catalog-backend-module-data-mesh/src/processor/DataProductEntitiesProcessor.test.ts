@@ -1,0 +1,267 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  CatalogProcessorResult,
+  CatalogService,
+} from '@backstage/plugin-catalog-node';
+import { DataProductEntitiesProcessor } from './DataProductEntitiesProcessor';
+
+const location = { type: 'file', target: '/specs/cohorts.yaml' };
+
+function product(name: string, spec: Record<string, unknown>): Entity {
+  return {
+    apiVersion: 'datamesh.dev/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name, namespace: 'research' },
+    spec: {
+      type: 'consumer-aligned',
+      lifecycle: 'production',
+      owner: 'analytics',
+      domain: 'population-health',
+      certified: false,
+      ...spec,
+    },
+  };
+}
+
+const cohorts = product('cohorts', {
+  inputPorts: [
+    { name: 'source', type: 'dataset', source: 'a file drop' },
+    {
+      name: 'admissions',
+      type: 'data-product',
+      dataProduct: 'admissions',
+      outputPort: 'sql',
+    },
+    {
+      name: 'patients',
+      type: 'data-product',
+      dataProduct: 'dataproduct:default/patients',
+      outputPort: 'jdbc2',
+    },
+    {
+      name: 'patients-again',
+      type: 'data-product',
+      dataProduct: 'dataproduct:default/patients',
+      outputPort: 'jdbc',
+    },
+    {
+      name: 'lab',
+      type: 'data-product',
+      dataProduct: 'lab',
+      outputPort: 'sql',
+    },
+  ],
+});
+
+/** An in-memory catalog answering the one call the processor makes. */
+class InMemoryCatalog {
+  calls: string[][] = [];
+  constructor(
+    private readonly entities: Entity[],
+    private readonly failWith?: Error,
+  ) {}
+  async getEntitiesByRefs(request: { entityRefs: string[] }) {
+    this.calls.push(request.entityRefs);
+    if (this.failWith) throw this.failWith;
+    return {
+      items: request.entityRefs.map(ref =>
+        this.entities.find(
+          e =>
+            `${e.kind.toLowerCase()}:${e.metadata.namespace}/${
+              e.metadata.name
+            }` === ref,
+        ),
+      ),
+    };
+  }
+}
+
+const upstreams = [
+  product('admissions', { outputPorts: [{ name: 'sql', type: 'sql' }] }),
+  {
+    ...product('patients', {
+      outputPorts: [
+        { name: 'jdbc', type: 'jdbc' },
+        { name: 'api', type: 'api' },
+      ],
+    }),
+    metadata: { name: 'patients', namespace: 'default' },
+  },
+  // lab is not in the catalog (yet)
+];
+
+async function run(processor: DataProductEntitiesProcessor, entity: Entity) {
+  const results: CatalogProcessorResult[] = [];
+  const returned = await processor.postProcessEntity(entity, location, r =>
+    results.push(r),
+  );
+  const relations = results.flatMap(r =>
+    r.type === 'relation'
+      ? [
+          `${r.relation.source.kind}:${r.relation.source.namespace}/${r.relation.source.name} ${r.relation.type} ${r.relation.target.kind}:${r.relation.target.namespace}/${r.relation.target.name}`,
+        ]
+      : [],
+  );
+  const errors = results.flatMap(r =>
+    r.type === 'error' ? [r.error.message] : [],
+  );
+  return { returned, relations, errors };
+}
+
+describe('DataProductEntitiesProcessor', () => {
+  const logger = mockServices.logger.mock();
+  const auth = mockServices.auth();
+
+  it('emits both directions of ownership, domain and each upstream product once', async () => {
+    const processor = new DataProductEntitiesProcessor({ logger });
+    const { returned, relations, errors } = await run(processor, cohorts);
+    expect(returned).toEqual({
+      ...cohorts,
+      metadata: {
+        ...cohorts.metadata,
+        annotations: { 'datamesh.dev/spec-format': 'entity' },
+      },
+    });
+    expect(errors).toEqual([]);
+    expect(relations).toEqual([
+      'DataProduct:research/cohorts ownedBy Group:research/analytics',
+      'Group:research/analytics ownerOf DataProduct:research/cohorts',
+      'DataProduct:research/cohorts partOf Domain:research/population-health',
+      'Domain:research/population-health hasPart DataProduct:research/cohorts',
+      'DataProduct:research/cohorts dependsOn DataProduct:research/admissions',
+      'DataProduct:research/admissions dependencyOf DataProduct:research/cohorts',
+      'DataProduct:research/cohorts dependsOn dataproduct:default/patients',
+      'dataproduct:default/patients dependencyOf DataProduct:research/cohorts',
+      'DataProduct:research/cohorts dependsOn DataProduct:research/lab',
+      'DataProduct:research/lab dependencyOf DataProduct:research/cohorts',
+    ]);
+  });
+
+  it('checks upstream output ports with one batched lookup', async () => {
+    const catalog = new InMemoryCatalog(upstreams);
+    const processor = new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    });
+    const { errors } = await run(processor, cohorts);
+    expect(catalog.calls).toEqual([
+      [
+        'dataproduct:research/admissions',
+        'dataproduct:default/patients',
+        'dataproduct:research/lab',
+      ],
+    ]);
+    // admissions matches, patients-again matches, lab is missing: no error for those.
+    expect(errors).toEqual([
+      "spec.inputPorts[2].outputPort: dataproduct:default/patients has no output port 'jdbc2' (its ports: jdbc, api)",
+    ]);
+  });
+
+  it('shares one request between entities processed at the same time', async () => {
+    const catalog = new InMemoryCatalog(upstreams);
+    const processor = new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    });
+    const second = product('cohorts-2', {
+      inputPorts: [
+        {
+          name: 'patients',
+          type: 'data-product',
+          dataProduct: 'dataproduct:default/patients',
+          outputPort: 'api',
+        },
+        {
+          name: 'more',
+          type: 'data-product',
+          dataProduct: 'more',
+          outputPort: 'sql',
+        },
+      ],
+    });
+    const [a, b] = await Promise.all([
+      run(processor, cohorts),
+      run(processor, second),
+    ]);
+    expect(catalog.calls).toEqual([
+      [
+        'dataproduct:research/admissions',
+        'dataproduct:default/patients',
+        'dataproduct:research/lab',
+        'dataproduct:research/more',
+      ],
+    ]);
+    expect(a.errors).toEqual([
+      expect.stringContaining("no output port 'jdbc2'"),
+    ]);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('does not look anything up when the check is switched off or nothing consumes a product', async () => {
+    const catalog = new InMemoryCatalog(upstreams);
+    const off = new DataProductEntitiesProcessor({ logger });
+    expect((await run(off, cohorts)).errors).toEqual([]);
+
+    const on = new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    });
+    await run(
+      on,
+      product('source', { inputPorts: [{ name: 'pas', type: 'dataset' }] }),
+    );
+    expect(catalog.calls).toEqual([]);
+  });
+
+  it('treats a failing lookup as unknown, not as an error of the product', async () => {
+    const catalog = new InMemoryCatalog(
+      upstreams,
+      new Error('connection refused'),
+    );
+    const processor = new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    });
+    const { errors, relations } = await run(processor, cohorts);
+    expect(errors).toEqual([]);
+    expect(relations).toHaveLength(10);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('connection refused'),
+    );
+  });
+
+  it('leaves other kinds alone and validates the DataProduct kind', async () => {
+    const processor = new DataProductEntitiesProcessor({ logger });
+    const component: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'portal', namespace: 'research' },
+      spec: { type: 'website', lifecycle: 'production', owner: 'analytics' },
+    };
+    expect((await run(processor, component)).relations).toEqual([]);
+    await expect(processor.validateEntityKind(component)).resolves.toBe(false);
+    await expect(processor.validateEntityKind(cohorts)).resolves.toBe(true);
+    await expect(
+      processor.validateEntityKind(product('bad', { type: 'vibes' })),
+    ).rejects.toThrow(/type/);
+  });
+});
+
+describe('DataProductEntitiesProcessor on natively written entities', () => {
+  it('applies the identifier rules the spec readers apply', async () => {
+    const processor = new DataProductEntitiesProcessor({
+      logger: mockServices.logger.mock(),
+    });
+    const entity = product('reserved', {
+      datasets: [{ name: 'select', columns: [{ name: 'id', type: 'string' }] }],
+    });
+    // The JSON schema alone lets a reserved word through ...
+    await expect(processor.validateEntityKind(entity)).resolves.toBe(true);
+    // ... the processor does not.
+    const { errors } = await run(processor, entity);
+    expect(errors).toEqual([
+      expect.stringMatching(/^spec\.datasets\[0\]\.name: .*select.*/),
+    ]);
+  });
+});

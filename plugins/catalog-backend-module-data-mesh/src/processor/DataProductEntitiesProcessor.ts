@@ -1,0 +1,297 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  Entity,
+  getCompoundEntityRef,
+  parseEntityRef,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_PART,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { stringifyError } from '@backstage/errors';
+import type { LocationSpec } from '@backstage/plugin-catalog-common';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  CatalogService,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_SPEC_FORMAT,
+  dataProductEntityV1alpha1Validator,
+  DataProductEntityV1alpha1,
+  formatIssue,
+  isDataProductEntity,
+  validateDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
+import { BatchedEntityLookup } from './BatchedEntityLookup';
+
+/** @public */
+export interface DataProductEntitiesProcessorOptions {
+  logger: LoggerService;
+  /**
+   * When given, `data-product` input ports are checked against the upstream
+   * product's output ports (config `dataMesh.catalog.verifyUpstreamPorts`).
+   */
+  upstreamPorts?: {
+    catalog: CatalogService;
+    auth: AuthService;
+  };
+}
+
+/** An input port that consumes another product, with its index in `spec.inputPorts`. */
+interface UpstreamPort {
+  index: number;
+  ref: CompoundEntityRef;
+  outputPort?: string;
+}
+
+/**
+ * Validates `DataProduct` entities and emits their relations in both
+ * directions: ownedBy/ownerOf (`spec.owner`), partOf/hasPart (`spec.domain`)
+ * and dependsOn/dependencyOf for each input port that consumes another data
+ * product, so the catalog graph is the lineage graph.
+ *
+ * @public
+ */
+export class DataProductEntitiesProcessor implements CatalogProcessor {
+  private readonly logger: LoggerService;
+  private readonly upstreamLookup?: BatchedEntityLookup;
+
+  constructor(options: DataProductEntitiesProcessorOptions) {
+    this.logger = options.logger;
+    if (options.upstreamPorts) {
+      this.upstreamLookup = new BatchedEntityLookup({
+        ...options.upstreamPorts,
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.outputPorts',
+        ],
+      });
+    }
+  }
+
+  getProcessorName(): string {
+    return 'DataProductEntitiesProcessor';
+  }
+
+  async validateEntityKind(entity: Entity): Promise<boolean> {
+    // Throws with the schema violations for a DataProduct that is invalid;
+    // false for other kinds so the other processors get to decide.
+    return dataProductEntityV1alpha1Validator.check(entity);
+  }
+
+  async postProcessEntity(
+    entity: Entity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    if (!isDataProductEntity(entity)) {
+      return entity;
+    }
+    // Spec files were checked when they were read, but a native entity read
+    // by the catalog's own YAML reader has only passed the JSON schema; the
+    // identifier rules (reserved words, SQL name clashes) and references
+    // inside the product must hold for every product before anything
+    // downstream turns its names into SQL.
+    const problems = validateDataProductEntity(entity).filter(
+      i => i.severity === 'error',
+    );
+    for (const issue of problems) {
+      emit(processingResult.inputError(location, formatIssue(issue)));
+    }
+
+    const selfRef = getCompoundEntityRef(entity);
+    const { spec } = entity;
+
+    const relate = (
+      path: string,
+      value: string | undefined,
+      defaultKind: string,
+      forward: string,
+      backward: string,
+    ): CompoundEntityRef | undefined => {
+      const target = this.parseRef(value, defaultKind, selfRef.namespace);
+      if (!target) {
+        if (value !== undefined) {
+          emit(
+            processingResult.inputError(
+              location,
+              `${path}: '${value}' is not a valid entity reference`,
+            ),
+          );
+        }
+        return undefined;
+      }
+      emit(
+        processingResult.relation({ source: selfRef, type: forward, target }),
+      );
+      emit(
+        processingResult.relation({
+          source: target,
+          type: backward,
+          target: selfRef,
+        }),
+      );
+      return target;
+    };
+
+    relate(
+      'spec.owner',
+      spec.owner,
+      'Group',
+      RELATION_OWNED_BY,
+      RELATION_OWNER_OF,
+    );
+    relate(
+      'spec.domain',
+      spec.domain,
+      'Domain',
+      RELATION_PART_OF,
+      RELATION_HAS_PART,
+    );
+
+    const upstream: UpstreamPort[] = [];
+    const related = new Set<string>();
+    (spec.inputPorts ?? []).forEach((port, index) => {
+      if (port.type !== 'data-product' || port.dataProduct === undefined) {
+        return;
+      }
+      const path = `spec.inputPorts[${index}].dataProduct`;
+      const ref = this.parseRef(
+        port.dataProduct,
+        'DataProduct',
+        selfRef.namespace,
+      );
+      if (!ref) {
+        emit(
+          processingResult.inputError(
+            location,
+            `${path}: '${port.dataProduct}' is not a valid entity reference`,
+          ),
+        );
+        return;
+      }
+      const key = stringifyEntityRef(ref);
+      if (!related.has(key)) {
+        // Two ports reading from the same upstream are still one dependency.
+        related.add(key);
+        relate(
+          path,
+          port.dataProduct,
+          'DataProduct',
+          RELATION_DEPENDS_ON,
+          RELATION_DEPENDENCY_OF,
+        );
+      }
+      upstream.push({ index, ref, outputPort: port.outputPort });
+    });
+
+    if (this.upstreamLookup && upstream.some(u => u.outputPort)) {
+      await this.verifyUpstreamPorts(entity, upstream, location, emit);
+    }
+
+    if (entity.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
+      return entity;
+    }
+    // Spec files are annotated by their reader; an entity without the
+    // annotation was written as a native entity.
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          ...entity.metadata.annotations,
+          [ANNOTATION_SPEC_FORMAT]: 'entity',
+        },
+      },
+    };
+  }
+
+  private parseRef(
+    value: unknown,
+    defaultKind: string,
+    defaultNamespace: string,
+  ): CompoundEntityRef | undefined {
+    if (typeof value !== 'string' || !value.trim()) {
+      return undefined;
+    }
+    try {
+      const ref = parseEntityRef(value.trim(), {
+        defaultKind,
+        defaultNamespace,
+      });
+      return { kind: ref.kind, namespace: ref.namespace, name: ref.name };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * One lookup of all upstream products of this entity, shared with the
+   * entities processed at the same time. An upstream that is not (yet) in
+   * the catalog is no error: relations may point at entities that appear
+   * later, and the next processing round checks again.
+   */
+  private async verifyUpstreamPorts(
+    entity: DataProductEntityV1alpha1,
+    upstream: UpstreamPort[],
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<void> {
+    const checked = upstream.filter(u => u.outputPort);
+    const refs = [...new Set(checked.map(u => stringifyEntityRef(u.ref)))];
+    let byRef: Map<string, Entity | undefined>;
+    try {
+      byRef = await this.upstreamLookup!.lookup(refs);
+    } catch (error) {
+      // A catalog hiccup must not turn a valid product into a failed one.
+      this.logger.warn(
+        `Could not look up upstream products of ${stringifyEntityRef(
+          entity,
+        )}: ${stringifyError(error)}`,
+      );
+      return;
+    }
+
+    for (const port of checked) {
+      const ref = stringifyEntityRef(port.ref);
+      const found = byRef.get(ref);
+      if (!found) {
+        continue;
+      }
+      const ports = outputPortNames(found);
+      if (!ports.includes(port.outputPort!)) {
+        emit(
+          processingResult.inputError(
+            location,
+            `spec.inputPorts[${
+              port.index
+            }].outputPort: ${ref} has no output port '${
+              port.outputPort
+            }' (its ports: ${ports.length ? ports.join(', ') : 'none'})`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function outputPortNames(entity: Entity): string[] {
+  const ports = (entity.spec as { outputPorts?: unknown } | undefined)
+    ?.outputPorts;
+  if (!Array.isArray(ports)) {
+    return [];
+  }
+  return ports
+    .map(p =>
+      p && typeof p === 'object' ? (p as { name?: unknown }).name : undefined,
+    )
+    .filter((n): n is string => typeof n === 'string');
+}

@@ -1,0 +1,380 @@
+import type {
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { stringifyError } from '@backstage/errors';
+import type { LocationSpec } from '@backstage/plugin-catalog-common';
+import {
+  CatalogProcessor,
+  CatalogProcessorCache,
+  CatalogProcessorEmit,
+  CatalogProcessorParser,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_SPEC_FORMAT,
+  formatIssue,
+  isDataProductSpecFile,
+  readDataProductSpec,
+} from '@datamesh/plugin-data-mesh-common';
+import { glob } from 'glob';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** @public */
+export interface DataProductSpecReaderProcessorOptions {
+  reader: UrlReaderService;
+  logger: LoggerService;
+}
+
+/** Contract files that sit next to an ODPS product file. */
+const CONTRACT_FILE = /\.odcs\.(ya?ml|json)$/i;
+const CACHE_KEY = 'v1';
+
+type SourceText = {
+  /** Path (file locations) or URL (url locations). */
+  file: string;
+  text: string;
+};
+
+/** What a url location remembers between processing rounds, keyed by etag. */
+type UrlCache = {
+  spec?: { etag: string; files: SourceText[] };
+  contracts?: { [dir: string]: { etag: string; files: SourceText[] } };
+};
+
+/**
+ * Reads data product spec files (`data_product_spec.yml` in the OAM style,
+ * `*.odps.yaml|yml|json` with the ODCS contracts beside them, or a native
+ * entity under one of those names) from `url` and `file` locations and emits
+ * the `DataProduct` entity.
+ *
+ * Every problem becomes a processing error of the location, naming the file,
+ * the path inside it and the line; nothing is thrown, so the rest of the
+ * catalog carries on.
+ *
+ * @public
+ */
+export class DataProductSpecReaderProcessor implements CatalogProcessor {
+  private readonly reader: UrlReaderService;
+  private readonly logger: LoggerService;
+  /** Directories whose contracts could not be listed, warned about once each. */
+  private readonly warnedDirs = new Set<string>();
+
+  constructor(options: DataProductSpecReaderProcessorOptions) {
+    this.reader = options.reader;
+    this.logger = options.logger;
+  }
+
+  getProcessorName(): string {
+    return 'DataProductSpecReaderProcessor';
+  }
+
+  /**
+   * The catalog asks processors in priority order and the first whose
+   * `readLocation` returns true wins. The built-in file and url readers
+   * have the default priority 20 and would parse a spec file as entity
+   * YAML, so this one must come first.
+   */
+  getPriority(): number {
+    return 10;
+  }
+
+  async readLocation(
+    location: LocationSpec,
+    optional: boolean,
+    emit: CatalogProcessorEmit,
+    _parser: CatalogProcessorParser,
+    cache: CatalogProcessorCache,
+  ): Promise<boolean> {
+    if (!isSpecLocation(location)) {
+      return false;
+    }
+    try {
+      if (location.type === 'file') {
+        await this.readFileLocation(location, optional, emit);
+      } else {
+        await this.readUrlLocation(location, optional, emit, cache);
+      }
+    } catch (error) {
+      emit(
+        processingResult.generalError(
+          location,
+          `${location.type} ${
+            location.target
+          } could not be read, ${stringifyError(error)}`,
+        ),
+      );
+    }
+    return true;
+  }
+
+  private async readFileLocation(
+    location: LocationSpec,
+    optional: boolean,
+    emit: CatalogProcessorEmit,
+  ): Promise<void> {
+    // Same as the built-in FileReaderProcessor: the catalog has already
+    // resolved `./relative` targets against the parent location; anything
+    // else is a path or glob relative to the working directory.
+    const matches = (
+      await glob(location.target, { windowsPathsNoEscape: true, nodir: true })
+    ).sort();
+    if (matches.length === 0) {
+      if (!optional) {
+        emit(
+          processingResult.notFoundError(
+            location,
+            `${location.type} ${location.target} does not exist`,
+          ),
+        );
+      }
+      return;
+    }
+    for (const match of matches) {
+      const file = path.normalize(match);
+      const fileLocation = { type: 'file', target: file };
+      try {
+        // Every match of a pattern whose file-name part is a spec file name
+        // is itself a spec file (see isSpecLocation).
+        const text = await fs.readFile(file, 'utf8');
+        await this.emitSpec({ file, text }, fileLocation, emit, () =>
+          this.readContractFiles(path.dirname(file)),
+        );
+      } catch (error) {
+        emit(
+          processingResult.generalError(
+            fileLocation,
+            `file ${file} could not be read, ${stringifyError(error)}`,
+          ),
+        );
+      }
+      emit(processingResult.refresh(`file:${file}`));
+    }
+  }
+
+  private async readContractFiles(dir: string): Promise<SourceText[]> {
+    const names = (await fs.readdir(dir))
+      .filter(n => CONTRACT_FILE.test(n))
+      .sort();
+    return Promise.all(
+      names.map(async name => {
+        const file = path.join(dir, name);
+        return { file, text: await fs.readFile(file, 'utf8') };
+      }),
+    );
+  }
+
+  private async readUrlLocation(
+    location: LocationSpec,
+    optional: boolean,
+    emit: CatalogProcessorEmit,
+    cache: CatalogProcessorCache,
+  ): Promise<void> {
+    const previous = (await cache.get<UrlCache>(CACHE_KEY)) ?? {};
+    const next: UrlCache = { contracts: {} };
+
+    let specFiles: SourceText[];
+    try {
+      const read = await this.readUrlFiles(location.target, previous.spec);
+      specFiles = read.files;
+      if (read.etag) next.spec = { etag: read.etag, files: read.files };
+    } catch (error) {
+      const message = `Unable to read ${location.type}, ${stringifyError(
+        error,
+      )}`.substring(0, 5000);
+      if ((error as Error)?.name === 'NotFoundError') {
+        if (!optional) emit(processingResult.notFoundError(location, message));
+      } else {
+        emit(processingResult.generalError(location, message));
+      }
+      return;
+    }
+    if (specFiles.length === 0 && !optional) {
+      emit(
+        processingResult.notFoundError(
+          location,
+          `Unable to read ${location.type}, no matching files found for ${location.target}`,
+        ),
+      );
+    }
+
+    for (const spec of specFiles) {
+      const dir = new URL('./', spec.file).toString();
+      await this.emitSpec(
+        spec,
+        { type: 'url', target: spec.file },
+        emit,
+        async () => {
+          const read = await this.searchContracts(
+            dir,
+            previous.contracts?.[dir],
+          );
+          if (read.etag)
+            next.contracts![dir] = { etag: read.etag, files: read.files };
+          return read.files;
+        },
+      );
+      emit(processingResult.refresh(`url:${spec.file}`));
+    }
+    emit(processingResult.refresh(`url:${location.target}`));
+    // The catalog keeps only what is set in this round, so always set it all.
+    await cache.set<UrlCache>(CACHE_KEY, next);
+  }
+
+  /** Reads one URL, or every match of a glob URL; unchanged content comes from the cache. */
+  private async readUrlFiles(
+    target: string,
+    cached: UrlCache['spec'],
+  ): Promise<{ etag?: string; files: SourceText[] }> {
+    try {
+      if (hasGlob(target)) {
+        const response = await this.reader.search(target, {
+          etag: cached?.etag,
+        });
+        const files: SourceText[] = [];
+        for (const f of response.files) {
+          if (isDataProductSpecFile(new URL(f.url).pathname)) {
+            files.push({
+              file: f.url,
+              text: (await f.content()).toString('utf8'),
+            });
+          }
+        }
+        return { etag: response.etag, files };
+      }
+      const response = await this.reader.readUrl(target, {
+        etag: cached?.etag,
+      });
+      const text = (await response.buffer()).toString('utf8');
+      return { etag: response.etag, files: [{ file: target, text }] };
+    } catch (error) {
+      if ((error as Error)?.name === 'NotModifiedError' && cached) {
+        return cached;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The ODCS contracts in the directory of an ODPS file at a URL. Needs a
+   * reader that can search (GitHub, GitLab, Bitbucket, Azure, ...); the plain
+   * fetch reader cannot, and then the product is read without contracts.
+   */
+  private async searchContracts(
+    dir: string,
+    cached: { etag: string; files: SourceText[] } | undefined,
+  ): Promise<{ etag?: string; files: SourceText[] }> {
+    try {
+      const response = await this.reader.search(`${dir}*.odcs.*`, {
+        etag: cached?.etag,
+      });
+      const files: SourceText[] = [];
+      for (const f of response.files) {
+        if (CONTRACT_FILE.test(new URL(f.url).pathname)) {
+          files.push({
+            file: f.url,
+            text: (await f.content()).toString('utf8'),
+          });
+        }
+      }
+      files.sort((a, b) => a.file.localeCompare(b.file));
+      return { etag: response.etag, files };
+    } catch (error) {
+      if ((error as Error)?.name === 'NotModifiedError' && cached) {
+        return cached;
+      }
+      if (!this.warnedDirs.has(dir)) {
+        this.warnedDirs.add(dir);
+        this.logger.warn(
+          `ODCS contracts next to ${dir} were not loaded, the URL reader cannot list that directory: ${stringifyError(
+            error,
+          )}`,
+        );
+      }
+      return { files: [] };
+    }
+  }
+
+  private async emitSpec(
+    spec: SourceText,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+    loadContracts: () => Promise<SourceText[]>,
+  ): Promise<void> {
+    let result = readDataProductSpec(spec.text, { file: spec.file });
+    if (result.format === 'odps') {
+      // Contracts are read only for ODPS products, which are the only ones
+      // that refer to them; a second read puts their schemas in place.
+      const contracts = await loadContracts();
+      if (contracts.length) {
+        result = readDataProductSpec(spec.text, {
+          file: spec.file,
+          format: 'odps',
+          contracts: contracts.map(c => ({ text: c.text, file: c.file })),
+        });
+      }
+    }
+    let errors = 0;
+    for (const issue of result.issues) {
+      if (issue.severity === 'error') {
+        errors += 1;
+        emit(processingResult.inputError(location, formatIssue(issue)));
+      } else {
+        this.logger.debug(formatIssue(issue));
+      }
+    }
+    if (errors > 0) {
+      return;
+    }
+    if (!result.entity) {
+      emit(
+        processingResult.inputError(
+          location,
+          `${spec.file}: no data product could be read from this file`,
+        ),
+      );
+      return;
+    }
+    const entity = result.entity;
+    emit(
+      processingResult.entity(location, {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...(result.format
+              ? { [ANNOTATION_SPEC_FORMAT]: result.format }
+              : {}),
+            ...entity.metadata.annotations,
+          },
+        },
+      }),
+    );
+  }
+}
+
+/**
+ * A location is ours when the file name part of its target (a path, URL or
+ * glob) is a spec file name: `data_product_spec.yml`, `**\/*.odps.yaml`, ...
+ * A generic pattern such as `**\/*.yaml` stays with the built-in readers.
+ */
+function isSpecLocation(location: LocationSpec): boolean {
+  if (location.type === 'file') {
+    return isDataProductSpecFile(location.target);
+  }
+  if (location.type === 'url') {
+    try {
+      return isDataProductSpecFile(
+        decodeURIComponent(new URL(location.target).pathname),
+      );
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+function hasGlob(url: string): boolean {
+  return /[*?]/.test(new URL(url).pathname);
+}
