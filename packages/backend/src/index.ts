@@ -1,0 +1,55 @@
+/*
+ * The Backstage Data Mesh portal backend (new backend system).
+ *
+ * One process serves the built frontend (app-backend), the catalog with the
+ * DataProduct kind, the scaffolder, auth with the guest provider, search,
+ * notifications, signals and user settings. Everything runs on the embedded
+ * defaults from app-config.yaml: SQLite for Backstage's own database and the
+ * in-memory Lunr search engine, so nothing external is needed to try it.
+ */
+
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+// Serves the built `app` package and injects its runtime config.
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// auth: guest sign-in only; see https://backstage.io/docs/auth/guest/provider
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog, with the DataProduct kind and spec-file reader
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+// Logs catalog processing errors (e.g. a broken data_product_spec.yml) to the backend log.
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@datamesh/plugin-catalog-backend-module-data-mesh'));
+
+// scaffolder
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+
+// permissions: allow-all until the data mesh permission policy exists
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// search: no engine module is added, so search-backend-node's in-memory Lunr
+// engine is used (the pg engine would need PostgreSQL; the default DB is SQLite).
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+// notifications, signals (live updates to the browser) and user settings
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-user-settings-backend'));
+
+backend.start();
