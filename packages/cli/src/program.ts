@@ -1,0 +1,135 @@
+import { Command, Option } from 'commander';
+import {
+  SPEC_FORMATS,
+  type SpecFormat,
+} from '@datamesh/plugin-data-mesh-common';
+import { type Io, EXIT_FAILED } from './io';
+import { validateCommand } from './commands/validate';
+import { convertCommand } from './commands/convert';
+import { infraCommand } from './commands/infra';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * The `datamesh` command line. Each action stores its exit code in
+ * `result.code` rather than exiting, so the caller can flush output and
+ * close connections first.
+ */
+export function createProgram(io: Io, result: { code: number }): Command {
+  const program = new Command('datamesh')
+    .description(
+      'Validate, convert, plan and apply Backstage Data Mesh data product specs',
+    )
+    .version(require('../package.json').version)
+    .configureOutput({
+      writeOut: s => process.stdout.write(s),
+      writeErr: s => process.stderr.write(s),
+    })
+    .showHelpAfterError('(run datamesh --help for usage)');
+
+  const formatOption = () =>
+    new Option(
+      '--format <format>',
+      'read the files as this format instead of detecting it',
+    ).choices(SPEC_FORMATS as readonly string[]);
+
+  program
+    .command('validate')
+    .description(
+      'Check spec files (OAM data_product_spec.yml, ODPS with the ODCS contracts beside it, or a DataProduct entity); one located line per problem',
+    )
+    .argument('<spec-file...>', 'spec files to check')
+    .addOption(formatOption())
+    .action(async (files: string[], opts: { format?: SpecFormat }) => {
+      result.code = await validateCommand(files, opts, io);
+    });
+
+  program
+    .command('convert')
+    .description(
+      'Write a spec in another format to stdout (ODPS: the product, then one ODCS contract per dataset, separated by ---)',
+    )
+    .argument('<spec-file>', 'the spec to convert')
+    .addOption(
+      new Option('--to <format>', 'the format to write')
+        .choices(SPEC_FORMATS as readonly string[])
+        .makeOptionMandatory(),
+    )
+    .addOption(formatOption())
+    .action(
+      async (file: string, opts: { to: SpecFormat; format?: SpecFormat }) => {
+        result.code = await convertCommand(file, opts, io);
+      },
+    );
+
+  const infraOptions = (cmd: Command) =>
+    cmd
+      .argument('<spec-file...>', 'specs of the products to provision')
+      .option(
+        '--config <file>',
+        'app-config file naming the warehouse (dataMesh.warehouse) and the naming rules (dataMesh.provisioning); repeatable, later files win',
+        collect,
+        [] as string[],
+      )
+      .option(
+        '--stage <stage>',
+        "deployment stage (dev, test, prod, ...); default: the platform's default stage",
+      )
+      .option(
+        '--data-dir <dir>',
+        'data directory of the embedded PGlite warehouse (default: dataMesh.warehouse.pglite.dataDir, else .data/warehouse)',
+      )
+      .option('--sql', 'show the SQL statements under each step')
+      .option(
+        '--write-env <file>',
+        'append the provisioned names as DATAMESH_*=value lines to this file (e.g. "$GITHUB_ENV"); one spec only',
+      );
+
+  infraOptions(
+    program
+      .command('plan')
+      .description(
+        'Show what apply would change in the warehouse: create/alter/grant lines, then destructive revoke/drop lines',
+      ),
+  )
+    .option(
+      '--detailed-exitcode',
+      'exit 2 when the plan has changes (drift), 0 when there are none',
+    )
+    .action(async (files: string[], opts) => {
+      result.code = await infraCommand('plan', files, opts, io);
+    });
+
+  infraOptions(
+    program
+      .command('apply')
+      .description(
+        'Plan, then run the plan; idempotent (a second apply changes nothing)',
+      ),
+  )
+    .option(
+      '--allow-destructive',
+      'also run the revoke and drop steps of the plan',
+    )
+    .action(async (files: string[], opts) => {
+      result.code = await infraCommand('apply', files, opts, io);
+    });
+
+  return program;
+}
+
+/** Run the CLI on `argv` (as `process.argv`) and return the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const result = { code: 0 };
+  const program = createProgram(io, result);
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    // commander has printed its own message (unknown option, missing
+    // argument, --help, --version); keep its code: 0 for help and version
+    const code = (e as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : EXIT_FAILED;
+  }
+  return result.code;
+}
