@@ -381,6 +381,28 @@ async function main() {
     return candidates.last();
   };
 
+  await check(
+    'catalog lists data products with domain, type and certified columns',
+    async () => {
+      await page.goto(
+        `${baseUrl}/catalog?filters%5Bkind%5D=dataproduct&filters%5Buser%5D=all`,
+      );
+      const table = page.locator('table').filter({
+        has: page.getByRole('columnheader', { name: 'Certified' }),
+      });
+      for (const header of ['Domain', 'Type', 'Certified']) {
+        await table
+          .getByRole('columnheader', { name: header })
+          .first()
+          .waitFor();
+      }
+      await table
+        .getByText(expected.entity.metadata.title || PRODUCT, { exact: true })
+        .first()
+        .waitFor();
+    },
+  );
+
   const title = expected.entity.metadata.title || PRODUCT;
   await check(`data product page opens (${title})`, async () => {
     // The guest session is remembered, so a full navigation stays signed in.

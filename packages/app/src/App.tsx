@@ -1,6 +1,7 @@
 import { createApp } from '@backstage/frontend-defaults';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { catalogModule } from './modules/catalog';
 
 /**
  * The plugins themselves (catalog, catalog-graph, scaffolder, org, search,
@@ -9,5 +10,5 @@ import { homeModule } from './modules/home';
  * app-config.yaml sets `app.packages: all`. Only app-local modules are listed.
  */
 export default createApp({
-  features: [navModule, homeModule],
+  features: [navModule, homeModule, catalogModule],
 });
