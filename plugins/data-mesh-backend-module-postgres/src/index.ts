@@ -6,6 +6,7 @@
  */
 export { dataMeshModulePostgres as default } from './module';
 export * from './adapters';
+export * from './shared';
 export * from './dialect';
 export * from './connection';
 export * from './PostgresWarehouseAdapter';

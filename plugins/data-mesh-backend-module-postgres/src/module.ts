@@ -6,9 +6,9 @@ import { warehouseAdaptersExtensionPoint } from '@datamesh/plugin-data-mesh-node
 import path from 'node:path';
 import {
   DEFAULT_PGLITE_DATA_DIR,
-  createPgliteWarehouseAdapter,
   createPostgresWarehouseAdapter,
 } from './adapters';
+import { getSharedPgliteAdapter } from './shared';
 import type { DatabaseLayout } from './dialect';
 
 /**
@@ -36,7 +36,8 @@ export const dataMeshModulePostgres = createBackendModule({
           type: 'pglite',
           async create() {
             logger.info(`Opening the embedded PGlite warehouse in ${dataDir}`);
-            return createPgliteWarehouseAdapter({ dataDir });
+            // shared: the scaffolder's data-mesh actions may open the same directory in this process
+            return getSharedPgliteAdapter({ dataDir });
           },
         });
         const pg = config.getOptionalConfig('dataMesh.warehouse.postgres');

@@ -1,0 +1,379 @@
+/*
+ * Benchmark: how much longer does the catalog take to ingest N data product
+ * spec files than N plain Component entities? Both sets go through the real
+ * catalog backend (catalog plugin + @datamesh/plugin-catalog-backend-module-data-mesh,
+ * SQLite via better-sqlite3), in this one process, with the same settings,
+ * interleaved so that drift in machine load hits both alike.
+ *
+ *   npm run bench:catalog-ingest -- [--n 1000,5000] [--runs 3,2] [options]
+ *
+ * See bench/README.md for what is measured and the recorded figures. This is
+ * a benchmark, not a test: nothing here runs under `npm test`.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  generateComponents,
+  generateOrg,
+  generateProducts,
+  type GeneratedSet,
+} from './generate';
+import { ingest, type IngestOptions, type IngestResult } from './ingest';
+
+type SetName = 'components' | 'products' | 'native';
+
+interface Args {
+  n: number[];
+  runs: number[];
+  verifyModes: boolean[];
+  db: 'memory' | 'file';
+  pollMs: number;
+  timeoutMs: number;
+  logLevel: IngestOptions['logLevel'];
+  keep: boolean;
+  sets: SetName[];
+  profileDir?: string;
+  sqlStats: boolean;
+}
+
+const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,2] [--verify on,off|on|off]
+              [--db memory|file] [--poll-ms 100] [--timeout-s 900]
+              [--log none|error|warn|info] [--sets components,products,native]
+              [--cpu-profile DIR] [--sql-stats] [--keep]
+  --n        set sizes; each size generates N products and N components
+  --runs     repetitions per size (one number, or one per size)
+  --verify   dataMesh.catalog.verifyUpstreamPorts settings to measure for
+             the products (components are unaffected by it); the ratio is
+             reported for each
+  --db       SQLite in memory (default) or files in a temp directory
+  --sets     which sets to ingest: components,products (default), plus
+             'native' — the same products as native entities in
+             catalog-info.yaml (no spec file reading; verifyUpstreamPorts
+             off), a control that separates reading spec files from
+             storing the bigger entities. Without components no ratio.
+  --cpu-profile  write a V8 CPU profile of each measured interval to DIR
+             (profiling slows the runs; do not record those times)
+  --sql-stats  print the costliest SQL statement shapes of each run
+  --keep     keep the generated files (their directory is printed)`;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    n: [1000, 5000],
+    runs: [3, 2],
+    verifyModes: [true, false],
+    db: 'memory',
+    pollMs: 100,
+    timeoutMs: 900_000,
+    logLevel: 'none',
+    keep: false,
+    sets: ['components', 'products'],
+    sqlStats: false,
+  };
+  const list = (v: string) =>
+    v.split(',').map(x => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`not a positive integer: ${x}\n${USAGE}`);
+      return n;
+    });
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--n':
+        args.n = list(value());
+        break;
+      case '--runs':
+        args.runs = list(value());
+        break;
+      case '--verify':
+        args.verifyModes = value()
+          .split(',')
+          .map(v => {
+            if (v !== 'on' && v !== 'off')
+              throw new Error(`--verify takes on/off\n${USAGE}`);
+            return v === 'on';
+          });
+        break;
+      case '--db': {
+        const v = value();
+        if (v !== 'memory' && v !== 'file')
+          throw new Error(`--db takes memory|file\n${USAGE}`);
+        args.db = v;
+        break;
+      }
+      case '--poll-ms':
+        args.pollMs = list(value())[0];
+        break;
+      case '--timeout-s':
+        args.timeoutMs = list(value())[0] * 1000;
+        break;
+      case '--log':
+        args.logLevel = value() as Args['logLevel'];
+        break;
+      case '--sets':
+        args.sets = value()
+          .split(',')
+          .map(v => {
+            if (v !== 'components' && v !== 'products' && v !== 'native') {
+              throw new Error(
+                `--sets takes components,products,native\n${USAGE}`,
+              );
+            }
+            return v as SetName;
+          });
+        break;
+      case '--cpu-profile':
+        args.profileDir = path.resolve(value());
+        break;
+      case '--sql-stats':
+        args.sqlStats = true;
+        break;
+      case '--keep':
+        args.keep = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument ${flag}\n${USAGE}`);
+    }
+  }
+  return args;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const load = () => os.loadavg()[0].toFixed(2);
+
+interface Variant {
+  label: string;
+  set: () => GeneratedSet;
+  verifyUpstreamPorts: boolean;
+  results: IngestResult[];
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const cpus = os.cpus();
+  console.log(
+    `catalog-ingest benchmark — node ${process.version}, ${cpus.length} × ${
+      cpus[0]?.model ?? 'cpu'
+    }, ${Math.round(os.totalmem() / 2 ** 30)} GiB, SQLite ${args.db}, load ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}${gc ? '' : ' (run with --expose-gc for a GC between runs)'}`,
+  );
+
+  if (args.profileDir) await fs.mkdir(args.profileDir, { recursive: true });
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-ingest-'));
+  const summary: string[] = [];
+  try {
+    const orgFile = await generateOrg(root);
+    for (const [index, n] of args.n.entries()) {
+      const runs = args.runs[Math.min(index, args.runs.length - 1)];
+      const dir = path.join(root, `n${n}`);
+      const tGen = performance.now();
+      const products = await generateProducts(dir, n);
+      const components = await generateComponents(dir, n);
+      const native = args.sets.includes('native')
+        ? await generateProducts(dir, n, { only: 'entity' })
+        : undefined;
+      const pf = products.expected.files;
+      console.log(
+        `\nN=${n}: generated in ${sec(performance.now() - tGen)} — products ${
+          pf.oam
+        } OAM, ${pf.odps} ODPS (+${pf.contracts} ODCS), ${
+          pf.entity
+        } native entity, ${(products.expected.bytes / 2 ** 20).toFixed(
+          1,
+        )} MiB; components ${(components.expected.bytes / 2 ** 20).toFixed(
+          1,
+        )} MiB${args.keep ? ` (${dir})` : ''}`,
+      );
+      const costs = {
+        ...products.expected.readMs,
+        ...components.expected.readMs,
+      };
+      console.log(
+        `  reading one file outside the catalog (mean): ${Object.entries(costs)
+          .map(
+            ([format, c]) =>
+              `${format} ${
+                c.read ? `${(c.read / c.files).toFixed(2)} ms (yaml alone ` : ''
+              }${(c.yaml / c.files).toFixed(2)} ms${c.read ? ')' : ''}`,
+          )
+          .join(', ')}`,
+      );
+
+      const variants: Variant[] = [
+        ...(args.sets.includes('components')
+          ? [
+              {
+                label: 'components',
+                set: () => components,
+                verifyUpstreamPorts: true,
+                results: [] as IngestResult[],
+              },
+            ]
+          : []),
+        ...(args.sets.includes('products') ? args.verifyModes : []).map(v => ({
+          label: `products (verifyUpstreamPorts ${v ? 'on' : 'off'})`,
+          set: () => products,
+          verifyUpstreamPorts: v,
+          results: [] as IngestResult[],
+        })),
+        ...(native
+          ? [
+              {
+                label: 'products as native entities (off)',
+                set: () => native,
+                verifyUpstreamPorts: false,
+                results: [] as IngestResult[],
+              },
+            ]
+          : []),
+      ];
+      for (let r = 0; r < runs; r++) {
+        // Rotate the order each round so no variant always runs first.
+        const order = variants.map(
+          (_, i) => variants[(i + r) % variants.length],
+        );
+        for (const variant of order) {
+          gc?.();
+          const sqliteDirectory =
+            args.db === 'file'
+              ? await fs.mkdtemp(path.join(root, 'sqlite-'))
+              : undefined;
+          const loadBefore = load();
+          const result = await ingest({
+            set: variant.set(),
+            orgFile,
+            verifyUpstreamPorts: variant.verifyUpstreamPorts,
+            sqliteDirectory,
+            pollMs: args.pollMs,
+            timeoutMs: args.timeoutMs,
+            logLevel: args.logLevel,
+            sqlStats: args.sqlStats,
+            cpuProfile: args.profileDir
+              ? path.join(
+                  args.profileDir,
+                  `n${n}-${variant.label
+                    .toLowerCase()
+                    .replace(/[^a-z]+/g, '-')
+                    .replace(/-$/, '')}-run${r + 1}.cpuprofile`,
+                )
+              : undefined,
+          });
+          variant.results.push(result);
+          console.log(
+            `  run ${r + 1}/${runs} ${variant.label.padEnd(36)} ${sec(
+              result.stitchedMs,
+            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(
+              9,
+            )}  (processed ${sec(result.processedMs)}; ${
+              result.entities
+            } entities, ${result.relations} relations, ${
+              result.searchRows
+            } search rows, ${(result.finalEntityChars / 2 ** 20).toFixed(
+              1,
+            )} MiB entity JSON; load ${loadBefore}→${load()})`,
+          );
+          if (result.sql) {
+            const total = result.sql.reduce((t, st) => t + st.ms, 0);
+            const count = result.sql.reduce((t, st) => t + st.count, 0);
+            console.log(
+              `      SQL: ${sec(total)} in ${count} statements; the costliest:`,
+            );
+          }
+          for (const st of result.sql?.slice(0, 12) ?? []) {
+            console.log(
+              `      ${sec(st.ms).padStart(9)} ${String(st.count).padStart(
+                7,
+              )}×  ${st.shape}`,
+            );
+          }
+          if (sqliteDirectory)
+            await fs.rm(sqliteDirectory, { recursive: true, force: true });
+        }
+      }
+
+      const hasBaseline = args.sets.includes('components');
+      const wall = (v: Variant) => median(v.results.map(x => x.stitchedMs));
+      const cpu = (v: Variant) => median(v.results.map(x => x.cpuMs));
+      const baseWall = wall(variants[0]);
+      const baseCpu = cpu(variants[0]);
+      console.log(
+        `N=${n} medians — wall: registration until all processed and stitched; cpu: this process over that time`,
+      );
+      for (const v of variants) {
+        const ratios = hasBaseline
+          ? `ratio ${(wall(v) / baseWall).toFixed(2)} (cpu ${(
+              cpu(v) / baseCpu
+            ).toFixed(2)})`
+          : '';
+        console.log(
+          `  ${v.label.padEnd(36)} ${sec(wall(v)).padStart(9)}  cpu ${sec(
+            cpu(v),
+          ).padStart(9)}  ${ratios}  [${v.results
+            .map(x => sec(x.stitchedMs))
+            .join(', ')}]`,
+        );
+      }
+      if (!hasBaseline || !args.sets.includes('products')) continue;
+      // components and the products per verify mode; the native control is
+      // printed above but is not part of the recorded table
+      const recorded = variants.slice(0, 1 + args.verifyModes.length);
+      summary.push(
+        `| ${n} | ${runs} | ${sec(baseWall)} | ${recorded
+          .slice(1)
+          .map(
+            v =>
+              `${sec(wall(v))} | **${(wall(v) / baseWall).toFixed(2)}** (cpu ${(
+                cpu(v) / baseCpu
+              ).toFixed(2)})`,
+          )
+          .join(' | ')} |`,
+      );
+    }
+    if (summary.length === 0) return;
+    console.log(
+      `\n| N | runs | components median | ${args.verifyModes
+        .map(v => {
+          const mode = `verifyUpstreamPorts ${v ? 'on' : 'off'}`;
+          return `products median (${mode}) | ratio (${mode})`;
+        })
+        .join(' | ')} |`,
+    );
+    console.log(
+      `|---|---|---|${args.verifyModes.map(() => '---|---|').join('')}`,
+    );
+    for (const line of summary) console.log(line);
+  } finally {
+    if (!args.keep) await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(
+      error instanceof Error ? error.stack ?? error.message : error,
+    );
+    process.exit(1);
+  },
+);

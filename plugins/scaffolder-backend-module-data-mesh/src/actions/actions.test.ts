@@ -1,0 +1,441 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import type { PostgresWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  type PlatformConfig,
+  platformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import { oamSpec, recordingLogger, tempDir, workspaceWith } from '../testing';
+import {
+  type WarehouseProvider,
+  warehouseProviderFromConfig,
+} from '../warehouse';
+import { createInfraApplyAction } from './infraApply';
+import { createInfraPlanAction } from './infraPlan';
+import { createSandboxCreateAction } from './sandboxCreate';
+import { createSpecValidateAction } from './specValidate';
+
+jest.setTimeout(60_000);
+
+/** A context the way the scaffolder builds one: real workspace, recorded log and outputs. */
+function context(
+  workspacePath: string,
+  input: Record<string, any>,
+  extra: Partial<ActionContext<any, any>> = {},
+) {
+  const log = recordingLogger();
+  const outputs: Record<string, any> = {};
+  const ctx = {
+    ...createMockActionContext({ workspacePath, input, logger: log.logger }),
+    output: (name: string, value: unknown) => {
+      outputs[name] = value;
+    },
+    ...extra,
+  } as ActionContext<any, any>;
+  return { ctx, log, outputs };
+}
+
+describe('datamesh scaffolder actions on PGlite', () => {
+  let dataDir: string;
+  let warehouse: WarehouseProvider;
+  let adapter: PostgresWarehouseAdapter;
+  const platform: PlatformConfig = platformConfig();
+
+  beforeAll(async () => {
+    dataDir = tempDir('actions-warehouse');
+    warehouse = warehouseProviderFromConfig(
+      new ConfigReader({ dataMesh: { warehouse: { pglite: { dataDir } } } }),
+    );
+    adapter = (await warehouse.getAdapter()) as PostgresWarehouseAdapter;
+  });
+  afterAll(async () => {
+    await warehouse.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const roleExists = async (name: string) =>
+    (
+      await adapter.connection.query(
+        'select 1 from pg_roles where rolname = $1',
+        [name],
+      )
+    ).length === 1;
+  const table = (database: string, schema: string, name: string) =>
+    adapter.dialect.qualifiedTable({ database, schema }, name);
+
+  describe('datamesh:spec:validate', () => {
+    const action = createSpecValidateAction();
+
+    it('outputs the entity a valid spec describes', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('orders', 'sales'),
+      });
+      const { ctx, outputs } = context(ws, {});
+      await action.handler(ctx);
+      expect(outputs.entityRef).toBe('dataproduct:default/orders');
+      expect(outputs.name).toBe('orders');
+      expect(outputs.format).toBe('oam');
+      expect(outputs.entity.kind).toBe('DataProduct');
+      expect(outputs.entity.spec.domain).toBe('domain:default/sales');
+    });
+
+    it('fails the task with every error located by file, path and line', async () => {
+      const broken = oamSpec('orders', 'sales').replace(
+        'value: Source Aligned',
+        'value: Sideways',
+      );
+      const ws = workspaceWith({ 'spec/data_product_spec.yml': broken });
+      const { ctx, log } = context(ws, { path: 'spec/data_product_spec.yml' });
+      const line =
+        broken.split('\n').findIndex(l => l.includes('Sideways')) + 1;
+      await expect(action.handler(ctx)).rejects.toThrow(
+        new RegExp(`spec/data_product_spec\\.yml: .*Sideways.*\\(line ${line}`),
+      );
+      expect(
+        log.lines.some(
+          l =>
+            l.level === 'error' &&
+            l.message.includes(`line ${line}`) &&
+            l.message.includes('spec/data_product_spec.yml'),
+        ),
+      ).toBe(true);
+    });
+
+    it('says when the spec file is missing', async () => {
+      const { ctx } = context(workspaceWith({}), {});
+      await expect(action.handler(ctx)).rejects.toThrow(
+        /data_product_spec\.yml does not exist in the workspace/,
+      );
+    });
+  });
+
+  describe('datamesh:infra:plan and datamesh:infra:apply', () => {
+    it('plans without changing anything, and names the objects', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('orders', 'sales'),
+      });
+      const { ctx, log, outputs } = context(ws, {});
+      await createInfraPlanAction({ warehouse, platform }).handler(ctx);
+
+      expect(log.text()).toContain('+ create role "sales_orders_consumer"');
+      expect(log.text()).toMatch(
+        /\+ create schema .*acme_sales_dev__orders_raw/,
+      );
+      expect(log.text()).toMatch(/! note: compute per domain/);
+      expect(outputs).toMatchObject({
+        entityRef: 'dataproduct:default/orders',
+        platform: 'pglite',
+        stage: 'dev',
+        database: 'acme_sales_dev',
+        schemas: {
+          raw: 'acme_sales_dev__orders_raw',
+          intermediate: 'acme_sales_dev__orders_intermediates',
+          output: 'acme_sales_dev__orders_output',
+        },
+        logicalSchemas: {
+          raw: 'orders_raw',
+          intermediate: 'orders_intermediates',
+          output: 'orders_output',
+        },
+        steps: expect.any(Number),
+        destructive: 0,
+        inSync: false,
+        qualifiedSchemas: { output: '"acme_sales_dev__orders_output"' },
+        roles: {
+          consumer: 'sales_orders_consumer',
+          service: 'sales_orders_service',
+          owner: 'sales_orders_owner',
+        },
+        summary: { create: 6, inSync: false, destructive: 0 },
+      });
+      expect(outputs.compute).toBeUndefined(); // PGlite has no compute
+      expect(outputs.warehouse).toBeUndefined();
+      expect(outputs.lines).toContain('+ create role "sales_orders_owner"');
+      expect(outputs.lines.length).toBeGreaterThan(outputs.steps);
+      expect(await roleExists('sales_orders_consumer')).toBe(false);
+    });
+
+    it('prints the plan, applies it, and the roles refuse a consumer the private layers', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('visits', 'care'),
+      });
+      const { ctx, log, outputs } = context(ws, { stage: 'test' });
+      await createInfraApplyAction({ warehouse, platform }).handler(ctx);
+
+      const messages = log.lines.map(l => l.message);
+      const planned = messages.indexOf('+ create role "care_visits_consumer"');
+      const applied = messages.indexOf(
+        'applying: + create role "care_visits_consumer"',
+      );
+      expect(planned).toBeGreaterThanOrEqual(0);
+      expect(applied).toBeGreaterThan(planned);
+      expect(outputs).toMatchObject({
+        stage: 'test',
+        database: 'acme_care_test',
+        inSync: true,
+        skipped: [],
+      });
+      expect(outputs.applied).toBe(outputs.appliedSteps.length);
+      expect(outputs.applied).toBeGreaterThan(10);
+      expect(log.text()).toContain(
+        'Verified: dataproduct:default/visits matches the declared state',
+      );
+
+      const raw = table('acme_care_test', 'visits_raw', 'events');
+      const out = table('acme_care_test', 'visits_output', 'events');
+      const q = adapter.connection;
+      await q.queryAs('care_visits_service', `CREATE TABLE ${raw} (id INT)`);
+      await q.queryAs('care_visits_service', `CREATE TABLE ${out} (id INT)`);
+      await q.queryAs('care_visits_service', `INSERT INTO ${out} VALUES (1)`);
+      await expect(
+        q.queryAs('care_visits_consumer', `SELECT count(*) FROM ${raw}`),
+      ).rejects.toThrow(/permission denied/);
+      await expect(
+        q.queryAs('care_visits_consumer', `INSERT INTO ${out} VALUES (2)`),
+      ).rejects.toThrow(/permission denied/);
+      expect(
+        await q.queryAs(
+          'care_visits_consumer',
+          `SELECT count(*)::int AS n FROM ${out}`,
+        ),
+      ).toEqual([{ n: 1 }]);
+
+      // applying again is a no-op
+      const again = context(ws, { stage: 'test' });
+      await createInfraApplyAction({ warehouse, platform }).handler(again.ctx);
+      expect(again.log.text()).toContain(
+        'no changes: the warehouse matches the declared state',
+      );
+      expect(again.outputs.applied).toBe(0);
+    });
+
+    it('does not apply again what a previous attempt of the task finished (checkpoint)', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('claims', 'billing'),
+      });
+      const stored: Record<string, unknown> = {};
+      // the scaffolder's checkpoint semantics: a key that succeeded before returns its value
+      const checkpoint = async ({
+        key,
+        fn,
+      }: {
+        key: string;
+        fn: () => any;
+      }) => {
+        if (key in stored) return stored[key];
+        const value = await fn();
+        stored[key] = value;
+        return value;
+      };
+      const first = context(ws, {}, { checkpoint } as any);
+      await createInfraApplyAction({ warehouse, platform }).handler(first.ctx);
+      expect(Object.keys(stored)).toEqual([
+        'apply.dataproduct:default/claims.dev',
+      ]);
+
+      // someone drops a role between the attempts; the retry must not re-apply
+      await adapter.execute(
+        adapter.dialect.statements({
+          action: 'drop-role',
+          role: 'billing_claims_consumer',
+          databases: ['acme_billing_dev'],
+        }),
+      );
+      const retry = context(ws, {}, { checkpoint } as any);
+      await createInfraApplyAction({ warehouse, platform }).handler(retry.ctx);
+      expect(await roleExists('billing_claims_consumer')).toBe(false);
+      expect(retry.outputs.applied).toBe(first.outputs.applied);
+      expect(retry.outputs.inSync).toBe(false);
+    });
+
+    it('runs revokes only when allowDestructive is set', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('stock', 'supply'),
+      });
+      await createInfraApplyAction({ warehouse, platform }).handler(
+        context(ws, {}).ctx,
+      );
+      // out of band: PUBLIC may now use a private schema
+      await adapter.execute(
+        adapter.dialect.statements({
+          action: 'grant',
+          target: {
+            type: 'schema',
+            database: 'acme_supply_dev',
+            schema: 'stock_raw',
+          },
+          privileges: ['usage'],
+          grantee: 'PUBLIC',
+        }),
+      );
+      const publicUsage = async () =>
+        (
+          await adapter.connection.query(
+            `select has_schema_privilege('public', 'acme_supply_dev__stock_raw', 'USAGE') as ok`,
+          )
+        )[0].ok;
+      expect(await publicUsage()).toBe(true);
+
+      const careful = context(ws, {});
+      await createInfraApplyAction({ warehouse, platform }).handler(
+        careful.ctx,
+      );
+      expect(careful.outputs.skipped).toEqual([
+        expect.stringMatching(
+          /^- revoke usage on schema .*stock_raw.* from PUBLIC/,
+        ),
+      ]);
+      expect(careful.outputs.inSync).toBe(false);
+      expect(careful.log.text()).toContain(
+        'destructive steps (run only when explicitly allowed):',
+      );
+      expect(await publicUsage()).toBe(true);
+
+      const allowed = context(ws, { allowDestructive: true });
+      await createInfraApplyAction({ warehouse, platform }).handler(
+        allowed.ctx,
+      );
+      expect(allowed.outputs.applied).toBe(1);
+      expect(allowed.outputs.inSync).toBe(true);
+      expect(await publicUsage()).toBe(false);
+    });
+
+    it('prints the plan and changes nothing in a dry run', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('quotes', 'pricing'),
+      });
+      const { ctx, log, outputs } = context(ws, {}, { isDryRun: true });
+      await createInfraApplyAction({ warehouse, platform }).handler(ctx);
+      expect(log.text()).toContain('+ create role "pricing_quotes_owner"');
+      expect(log.text()).toContain('Dry run: nothing applied');
+      expect(outputs.applied).toBe(0);
+      expect(await roleExists('pricing_quotes_owner')).toBe(false);
+    });
+  });
+
+  describe('datamesh:sandbox:create', () => {
+    it('copies the product schemas for a feature branch (PGlite has no zero-copy clone)', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('labs', 'lab'),
+      });
+      await createInfraApplyAction({ warehouse, platform }).handler(
+        context(ws, {}).ctx,
+      );
+      const q = adapter.connection;
+      const raw = table('acme_lab_dev', 'labs_raw', 'results');
+      await q.queryAs('lab_labs_service', `CREATE TABLE ${raw} (id INT)`);
+      await q.queryAs(
+        'lab_labs_service',
+        `INSERT INTO ${raw} VALUES (1), (2), (3)`,
+      );
+
+      const action = createSandboxCreateAction({ warehouse, platform });
+      const { ctx, outputs, log } = context(ws, {
+        branch: 'feature/New-Results',
+        layers: ['raw', 'output'],
+      });
+      await action.handler(ctx);
+      expect(outputs.method).toBe('copy');
+      expect(outputs.suffix).toBe('feature_new_results');
+      expect(outputs.schemas).toEqual([
+        {
+          layer: 'raw',
+          database: 'acme_lab_dev',
+          source: 'labs_raw',
+          schema: 'labs_raw_sbx_feature_new_results',
+          qualified: '"acme_lab_dev__labs_raw_sbx_feature_new_results"',
+          tables: 1,
+        },
+        expect.objectContaining({
+          layer: 'output',
+          schema: 'labs_output_sbx_feature_new_results',
+          tables: 0,
+        }),
+      ]);
+      expect(log.text()).toMatch(/no zero-copy clone/);
+
+      const sandboxRaw = table(
+        'acme_lab_dev',
+        'labs_raw_sbx_feature_new_results',
+        'results',
+      );
+      // the pipeline's role works in the sandbox; the copy is independent of the source
+      await q.queryAs(
+        'lab_labs_service',
+        `INSERT INTO ${sandboxRaw} VALUES (4)`,
+      );
+      expect(
+        await q.queryAs(
+          'lab_labs_service',
+          `SELECT count(*)::int AS n FROM ${sandboxRaw}`,
+        ),
+      ).toEqual([{ n: 4 }]);
+      expect(
+        await q.queryAs(
+          'lab_labs_service',
+          `SELECT count(*)::int AS n FROM ${raw}`,
+        ),
+      ).toEqual([{ n: 3 }]);
+      await expect(
+        q.queryAs('lab_labs_consumer', `SELECT count(*) FROM ${sandboxRaw}`),
+      ).rejects.toThrow(/permission denied/);
+
+      // an existing sandbox is not overwritten unless asked
+      await expect(
+        action.handler(
+          context(ws, { branch: 'feature/New-Results', layers: ['raw'] }).ctx,
+        ),
+      ).rejects.toThrow(/exists already/);
+      const replaced = context(ws, {
+        branch: 'feature/New-Results',
+        layers: ['raw'],
+        replace: true,
+      });
+      await action.handler(replaced.ctx);
+      expect(
+        await q.queryAs(
+          'lab_labs_service',
+          `SELECT count(*)::int AS n FROM ${sandboxRaw}`,
+        ),
+      ).toEqual([{ n: 3 }]);
+    });
+
+    it('needs the product to be applied first', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('never', 'applied'),
+      });
+      await expect(
+        createSandboxCreateAction({ warehouse, platform }).handler(
+          context(ws, { branch: 'main' }).ctx,
+        ),
+      ).rejects.toThrow(/apply the product .* before creating sandboxes/);
+    });
+  });
+
+  it('reads an ODPS product with the ODCS contracts next to it', async () => {
+    // the repository's example product lab-results is the fixture
+    const product = path.resolve(
+      __dirname,
+      '../../../../examples/data-products/lab-results',
+    );
+    const ws = workspaceWith({
+      'p/lab-results.odps.yaml': fs.readFileSync(
+        path.join(product, 'lab-results.odps.yaml'),
+        'utf8',
+      ),
+      'p/lab_results.odcs.yaml': fs.readFileSync(
+        path.join(product, 'lab_results.odcs.yaml'),
+        'utf8',
+      ),
+    });
+    const { ctx, outputs } = context(ws, { path: 'p/lab-results.odps.yaml' });
+    await createSpecValidateAction().handler(ctx);
+    expect(outputs.format).toBe('odps');
+    expect(outputs.entityRef).toBe('dataproduct:default/lab-results');
+    // the columns come from the contract, not the product file
+    expect(outputs.entity.spec.datasets[0].columns.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,5 @@
+export { createSpecValidateAction } from './specValidate';
+export { createInfraPlanAction } from './infraPlan';
+export { createInfraApplyAction } from './infraApply';
+export { createSandboxCreateAction, sandboxSuffix } from './sandboxCreate';
+export { createPublishLocalAction } from './publishLocal';

@@ -1,0 +1,263 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { formatIssue } from '@datamesh/plugin-data-mesh-common';
+import {
+  type PlatformConfig,
+  type ProductLayer,
+  type SchemaRef,
+  type Statement,
+  PRODUCT_LAYERS,
+  computeDesiredState,
+} from '@datamesh/plugin-data-mesh-node';
+import { printable } from '../paths';
+import { loadProduct } from '../spec';
+import type { WarehouseProvider } from '../warehouse';
+import { type Z, infraInputs } from './infraInputs';
+import { examples } from './sandboxCreate.examples';
+
+/** Characters git allows in branch names that are also harmless everywhere else. */
+const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
+
+/**
+ * The schema-name suffix of a branch's sandbox: `feature/New-Visits` →
+ * `feature_new_visits`. The branch is refused, not cleaned, when it holds
+ * anything but letters, digits and `._/-`: such a name is not a branch a
+ * developer would type, and it is what an injection attempt looks like.
+ */
+export function sandboxSuffix(branch: string): string {
+  if (!BRANCH.test(branch) || branch.includes('..')) {
+    throw new InputError(
+      `branch '${printable(
+        branch,
+      )}' must be 1-100 characters of letters, digits, '.', '_', '/' and '-', starting with a letter or digit`,
+    );
+  }
+  const suffix = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!suffix)
+    throw new InputError(`branch '${branch}' has no letters or digits`);
+  return /^[a-z]/.test(suffix) ? suffix : `b${suffix}`;
+}
+
+/**
+ * `datamesh:sandbox:create` — a development environment for a feature
+ * branch: the product's schemas cloned to `<schema>_sbx_<branch>` in the
+ * same database, owned by the product's owner role and writable by its
+ * service role. Snowflake clones zero-copy (`CREATE SCHEMA … CLONE`);
+ * PostgreSQL and PGlite have no such thing, so their adapter copies the
+ * tables (structure, then rows) and the output says `method: copy`.
+ * @public
+ */
+export function createSandboxCreateAction(options: {
+  warehouse: WarehouseProvider;
+  platform: PlatformConfig;
+}) {
+  return createTemplateAction({
+    id: 'datamesh:sandbox:create',
+    description:
+      "Clones the workspace data product's schemas into a sandbox for a feature branch (zero-copy where the warehouse can)",
+    examples,
+    schema: {
+      input: {
+        path: infraInputs.path,
+        stage: (z: Z) =>
+          z
+            .string({
+              description:
+                'Stage whose schemas are cloned. Default: spec.infrastructure.stage, else the platform default stage',
+            })
+            .optional(),
+        branch: (z: Z) =>
+          z.string({
+            description:
+              "Feature branch; its name (lower-cased, other characters as '_') is the schemas' suffix",
+          }),
+        layers: (z: Z) =>
+          z
+            .array(z.enum(PRODUCT_LAYERS))
+            .nonempty()
+            .optional()
+            .describe('Layers to clone. Default: raw, intermediate, output'),
+        replace: (z: Z) =>
+          z
+            .boolean({
+              description:
+                'Drop an existing sandbox of this branch first (destructive). Default false: an existing sandbox fails the step',
+            })
+            .optional(),
+      },
+      output: {
+        method: (z: Z) =>
+          z.enum(['zero-copy', 'copy']).describe('How the warehouse cloned'),
+        suffix: (z: Z) => z.string(),
+        schemas: (z: Z) =>
+          z.array(
+            z.object({
+              layer: z.string(),
+              database: z.string(),
+              source: z.string(),
+              schema: z.string(),
+              qualified: z.string(),
+              tables: z.number(),
+            }),
+          ),
+        notes: (z: Z) => z.array(z.string()),
+      },
+    },
+    async handler(ctx) {
+      const suffix = sandboxSuffix(ctx.input.branch);
+      const layers: ProductLayer[] = ctx.input.layers ?? [...PRODUCT_LAYERS];
+      const entity = await loadProduct(
+        ctx.workspacePath,
+        ctx.input.path,
+        ctx.logger,
+        ctx.input.stage,
+      );
+      const adapter = await options.warehouse.getAdapter();
+      const { desired, issues } = computeDesiredState([entity], {
+        ...options.platform,
+        parentRole: options.platform.parentRole ?? adapter.defaultParentRole,
+      });
+      if (!desired) {
+        throw new InputError(
+          issues
+            .filter(i => i.severity === 'error')
+            .map(formatIssue)
+            .join('\n'),
+        );
+      }
+      const product = desired.products[0];
+      const pairs = layers.map(layer => {
+        const source: SchemaRef = {
+          database: product.database,
+          schema: product.schemas[layer],
+        };
+        const target: SchemaRef = {
+          database: product.database,
+          schema: `${product.schemas[layer]}_sbx_${suffix}`,
+        };
+        let qualified: string;
+        try {
+          adapter.dialect.qualifiedSchema(source);
+          qualified = adapter.dialect.qualifiedSchema(target);
+        } catch (e) {
+          throw new InputError(
+            `sandbox schema for branch '${
+              ctx.input.branch
+            }' cannot be named on ${adapter.dialect.displayName}: ${
+              (e as Error).message
+            }; use a shorter branch name`,
+          );
+        }
+        return { layer, source, target, qualified };
+      });
+
+      const actual = await adapter.introspect({
+        computes: [],
+        databases: [product.database],
+        schemas: pairs.flatMap(p => [p.source, p.target]),
+        roles: [],
+      });
+      const exists = (ref: SchemaRef) =>
+        actual.schemas.some(
+          s => s.database === ref.database && s.schema === ref.schema,
+        );
+      const missing = pairs.filter(p => !exists(p.source));
+      if (missing.length > 0) {
+        throw new InputError(
+          `${product.entityRef} has no ${missing
+            .map(p => p.source.schema)
+            .join(', ')} in ${
+            product.database
+          } yet: apply the product (datamesh:infra:apply) before creating sandboxes`,
+        );
+      }
+      const existing = pairs.filter(p => exists(p.target));
+
+      const result = await ctx.checkpoint({
+        key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
+        fn: async () => {
+          if (existing.length > 0) {
+            if (!ctx.input.replace) {
+              throw new InputError(
+                `the sandbox of branch '${
+                  ctx.input.branch
+                }' exists already (${existing
+                  .map(p => p.qualified)
+                  .join(', ')}); set replace: true to drop and clone it again`,
+              );
+            }
+            for (const p of existing) {
+              ctx.logger.warn(`- drop schema ${p.qualified} (replace: true)`);
+              await adapter.execute(
+                adapter.dialect.statements({
+                  action: 'drop-schema',
+                  schema: p.target,
+                }),
+              );
+            }
+          }
+          for (const p of pairs) {
+            ctx.logger.info(
+              `+ clone ${adapter.dialect.qualifiedSchema(p.source)} → ${
+                p.qualified
+              }`,
+            );
+          }
+          const cloned = await adapter.sandboxClone(
+            pairs.map(p => ({
+              source: p.source,
+              target: p.target,
+              owner: product.roles.owner,
+            })),
+          );
+          // the pipeline's role works in the sandbox as it does in the product
+          const grants: Statement[] = pairs.flatMap(p => [
+            ...adapter.dialect.statements({
+              action: 'grant',
+              target: { type: 'schema', ...p.target },
+              privileges: ['usage', 'create'],
+              grantee: product.roles.service,
+            }),
+            ...adapter.dialect.statements({
+              action: 'grant',
+              target: { type: 'tables', ...p.target },
+              privileges: ['select', 'insert', 'update', 'delete', 'truncate'],
+              grantee: product.roles.service,
+            }),
+          ]);
+          await adapter.execute(grants);
+          return {
+            method: cloned.method,
+            notes: cloned.notes,
+            schemas: pairs.map(p => ({
+              layer: p.layer,
+              database: p.target.database,
+              source: p.source.schema,
+              schema: p.target.schema,
+              qualified: p.qualified,
+              tables:
+                cloned.schemas.find(
+                  s =>
+                    s.target.schema === p.target.schema &&
+                    s.target.database === p.target.database,
+                )?.tables ?? 0,
+            })),
+          };
+        },
+      });
+      for (const n of result.notes) ctx.logger.info(`! note: ${n}`);
+      ctx.logger.info(
+        `Sandbox for '${ctx.input.branch}' (${result.method}): ${result.schemas
+          .map(s => `${s.qualified} (${s.tables} table(s))`)
+          .join(', ')}`,
+      );
+      ctx.output('method', result.method);
+      ctx.output('suffix', suffix);
+      ctx.output('schemas', result.schemas);
+      ctx.output('notes', result.notes);
+    },
+  });
+}

@@ -1,0 +1,102 @@
+/*
+ * Reading the product's spec file from the task workspace, shared by the
+ * actions: each reads the file itself rather than trusting an entity passed
+ * between steps, so a step retried after an edit sees the file as it is.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '@backstage/errors';
+import {
+  type DataProductEntityV1alpha1,
+  type ReadResult,
+  type SpecFormat,
+  type SpecIssue,
+  formatIssue,
+  readDataProductSpec,
+  validateIdentifier,
+} from '@datamesh/plugin-data-mesh-common';
+import { printable, resolveInside } from './paths';
+
+/** Default spec path in the workspace: the OAM spec of the skeleton. */
+export const DEFAULT_SPEC_PATH = 'data_product_spec.yml';
+
+const ODCS_FILE = /\.odcs\.(ya?ml|json)$/;
+const ODPS_FILE = /\.odps\.(ya?ml|json)$/;
+
+/** The spec file at `specPath` in the workspace, read into the canonical entity. */
+export async function readWorkspaceSpec(
+  workspacePath: string,
+  specPath: string = DEFAULT_SPEC_PATH,
+  format?: SpecFormat,
+): Promise<ReadResult> {
+  const file = resolveInside(workspacePath, specPath, 'path');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT'
+        ? `spec file ${specPath} does not exist in the workspace; did the template render it?`
+        : `cannot read spec file ${specPath}: ${(e as Error).message}`,
+    );
+  }
+  // an ODPS product takes its datasets' schemas from the ODCS contracts next to it
+  const contracts: { text: string; file: string }[] = [];
+  if (format === 'odps' || (!format && ODPS_FILE.test(specPath))) {
+    const dir = path.dirname(file);
+    for (const name of (await fs.readdir(dir)).sort()) {
+      if (ODCS_FILE.test(name)) {
+        contracts.push({
+          text: await fs.readFile(path.join(dir, name), 'utf8'),
+          file: path.posix.join(path.posix.dirname(specPath), name),
+        });
+      }
+    }
+  }
+  return readDataProductSpec(text, { file: specPath, format, contracts });
+}
+
+/** Issues as log lines: `file: path: message (line l, column c)`. */
+export function issueLines(issues: SpecIssue[]): string[] {
+  return issues.map(i => `${i.severity}: ${formatIssue(i)}`);
+}
+
+/**
+ * The product entity, or an InputError listing every located error. Warnings
+ * go to the log. `stage` overrides `spec.infrastructure.stage` (the OAM
+ * spec has no place for it), validated like every name that reaches SQL.
+ */
+export async function loadProduct(
+  workspacePath: string,
+  specPath: string | undefined,
+  logger: { warn(m: string): void; error(m: string): void },
+  stage?: string,
+): Promise<DataProductEntityV1alpha1> {
+  const result = await readWorkspaceSpec(workspacePath, specPath);
+  for (const i of result.issues) {
+    if (i.severity === 'warning') logger.warn(`warning: ${formatIssue(i)}`);
+  }
+  const errors = result.issues.filter(i => i.severity === 'error');
+  if (!result.entity || errors.length > 0) {
+    for (const i of errors) logger.error(`error: ${formatIssue(i)}`);
+    throw new InputError(
+      `${
+        specPath ?? DEFAULT_SPEC_PATH
+      } is not a valid data product spec:\n${errors
+        .map(i => `  ${formatIssue(i)}`)
+        .join('\n')}`,
+    );
+  }
+  const entity = result.entity;
+  if (stage !== undefined && stage !== '') {
+    const problem = validateIdentifier(stage, 'stage');
+    if (problem)
+      throw new InputError(`stage '${printable(stage)}': ${problem}`);
+    entity.spec = {
+      ...entity.spec,
+      infrastructure: { ...entity.spec.infrastructure, stage },
+    };
+  }
+  return entity;
+}
