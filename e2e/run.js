@@ -254,6 +254,9 @@ async function main() {
   // .data/ of a portal that may be running next to it.
   const configFile = path.join(os.tmpdir(), `datamesh-e2e-${port}.yaml`);
   backendConfigFile = configFile;
+  // Likewise the embedded warehouse and the local product repositories:
+  // PGlite allows one process per data directory.
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'datamesh-e2e-state-'));
   fs.writeFileSync(
     configFile,
     JSON.stringify({
@@ -263,6 +266,12 @@ async function main() {
         listen: { port },
         cors: { origin: baseUrl },
         database: { client: 'better-sqlite3', connection: ':memory:' },
+      },
+      dataMesh: {
+        warehouse: { pglite: { dataDir: path.join(stateDir, 'warehouse') } },
+        scaffolder: {
+          localRepositories: { directory: path.join(stateDir, 'repos') },
+        },
       },
     }),
   );

@@ -32,6 +32,8 @@ backend.add(import('@datamesh/plugin-catalog-backend-module-data-mesh'));
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+// datamesh:* actions (validate, plan/apply infrastructure, sandbox, local publish)
+backend.add(import('@datamesh/plugin-scaffolder-backend-module-data-mesh'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
