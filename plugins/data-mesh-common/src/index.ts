@@ -16,3 +16,5 @@ export * from './formats/entity';
 export * from './formats/odps';
 export * from './export';
 export * from './formats/standards';
+export * from './slo';
+export * from './infra/api';

@@ -14,4 +14,9 @@ export {
   dataProductAgreementCard,
   dataProductDatasetsContent,
   dataProductOverviewContent,
+  dataMeshApi,
+  dataProductSlosContent,
+  dataProductSloHealthCard,
+  myDataProductsPage,
+  dataProductInfrastructureCard,
 } from './alpha/plugin';

@@ -15,8 +15,31 @@ export {
   EntityDatasetsCard,
   EntityDataSharingAgreementCard,
   EntityDataProductLineageCard,
+  EntityDataProductSlosContent,
+  EntitySloHealthCard,
+  EntitySloHealthChip,
+  MyDataProductsPage,
+  EntityDataProductInfrastructureCard,
 } from './plugin';
-export { dataProductsRouteRef } from './routes';
+export { dataProductsRouteRef, myDataProductsRouteRef } from './routes';
+export {
+  dataMeshApiRef,
+  DataMeshClient,
+  DataMeshUnreachableError,
+} from './api';
+export type { DataMeshApi, SloFleetFilter } from './api';
+export { DataProductSlosContent } from './components/slo/DataProductSlosContent';
+export { SloObjectivesTable } from './components/slo/SloObjectivesTable';
+export { SloHistoryChart } from './components/slo/SloHistoryChart';
+export { SloObservationsList } from './components/slo/SloObservationsList';
+export { SloStatusChip } from './components/slo/SloStatusChip';
+export { SloHealthCard } from './components/slo/SloHealth';
+export { MyDataProducts } from './components/slo/MyDataProducts';
+export {
+  InfrastructureCard,
+  InfrastructureStatusChip,
+  InfrastructureView,
+} from './components/infra/InfrastructureCard';
 export {
   dataProductColumns,
   createDataProductColumns,

@@ -12,10 +12,15 @@ import {
   DefaultCatalogGraphApi,
 } from '@backstage/plugin-catalog-graph';
 import {
+  dataMeshApiRef,
+  DataMeshClient,
   dataMeshPlugin,
   EntityDataProductOverview,
+  EntityDataProductSlosContent,
   isDataProductEntity,
 } from './index';
+import { fakeDataMeshBackend } from './__testUtils__/fakeBackend';
+import { patientEncountersSlos } from './__testUtils__/sloFixtures';
 import {
   patientEncounters,
   patients,
@@ -50,6 +55,10 @@ describe('legacy plugin', () => {
             }),
           ],
           [catalogGraphApiRef, new DefaultCatalogGraphApi()],
+          fakeDataMeshBackend({
+            '/products/default/patient-encounters/slos':
+              patientEncountersSlos(),
+          }).apiEntry,
         ]}
       >
         <EntityProvider entity={patientEncounters}>
@@ -71,10 +80,48 @@ describe('legacy plugin', () => {
       'Input ports',
       'Datasets',
       'Data-sharing agreement',
+      'SLO health',
     ]) {
       expect(await screen.findByText(title)).toBeInTheDocument();
     }
     expect(await screen.findByText('Readmission risk')).toBeInTheDocument();
     expect(screen.getAllByTestId('pii-chip')).toHaveLength(2);
+  });
+
+  it('registers DataMeshClient for the data mesh API', () => {
+    const factory = [...dataMeshPlugin.getApis()].find(
+      f => f.api.id === dataMeshApiRef.id,
+    );
+    expect(factory).toBeDefined();
+    expect(
+      factory!.factory({
+        discoveryApi: { getBaseUrl: async () => 'http://b.test' },
+        fetchApi: { fetch: jest.fn() },
+      }),
+    ).toBeInstanceOf(DataMeshClient);
+  });
+
+  it('renders the SLO tab content', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          fakeDataMeshBackend({
+            '/products/default/patient-encounters/slos':
+              patientEncountersSlos(),
+          }).apiEntry,
+        ]}
+      >
+        <EntityProvider entity={patientEncounters}>
+          <EntityDataProductSlosContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Service level objectives' }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByTestId('slo-history-summary')).toHaveLength(3);
   });
 });

@@ -1,9 +1,13 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { dataProductsRouteRef } from './routes';
+import { dataMeshApiRef, DataMeshClient } from './api';
+import { dataProductsRouteRef, myDataProductsRouteRef } from './routes';
 
 /**
  * The data mesh plugin for legacy (`createApp`) Backstage apps. Apps on the
@@ -14,8 +18,17 @@ import { dataProductsRouteRef } from './routes';
  */
 export const dataMeshPlugin = createPlugin({
   id: 'data-mesh',
+  apis: [
+    createApiFactory({
+      api: dataMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataMeshClient({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: {
     root: dataProductsRouteRef,
+    mine: myDataProductsRouteRef,
   },
 });
 
@@ -108,6 +121,68 @@ export const EntityDataProductLineageCard = dataMeshPlugin.provide(
       lazy: () =>
         import('./components/DataProductLineageCard').then(
           m => m.DataProductLineageCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The SLO tab: objectives, slice history and latest observations, for
+ * `EntityLayout.Route path="/slos" title="SLOs"`.
+ * @public
+ */
+export const EntityDataProductSlosContent = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductSlosContent',
+    component: {
+      lazy: () =>
+        import('./components/slo/DataProductSlosContent').then(
+          m => m.DataProductSlosContent,
+        ),
+    },
+  }),
+);
+
+/** Small overview card: SLO health chip, lowest error budget, link to the SLO tab. @public */
+export const EntitySloHealthCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloHealthCard',
+    component: {
+      lazy: () =>
+        import('./components/slo/SloHealth').then(m => m.SloHealthCard),
+    },
+  }),
+);
+
+/** The SLO health chip alone, for a custom entity header. @public */
+export const EntitySloHealthChip = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloHealthChip',
+    component: {
+      lazy: () =>
+        import('./components/slo/SloHealth').then(m => m.EntitySloHealthChip),
+    },
+  }),
+);
+
+/** "My data products": the owners' SLO dashboard. @public */
+export const MyDataProductsPage = dataMeshPlugin.provide(
+  createRoutableExtension({
+    name: 'MyDataProductsPage',
+    component: () =>
+      import('./components/slo/MyDataProducts').then(m => m.MyDataProductsPage),
+    mountPoint: myDataProductsRouteRef,
+  }),
+);
+
+/** Infrastructure card: provisioned names, in-sync/drift status and the repair plan. @public */
+export const EntityDataProductInfrastructureCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductInfrastructureCard',
+    component: {
+      lazy: () =>
+        import('./components/infra/InfrastructureCard').then(
+          m => m.InfrastructureCard,
         ),
     },
   }),

@@ -8,3 +8,13 @@ import { createRouteRef } from '@backstage/core-plugin-api';
  * @public
  */
 export const dataProductsRouteRef = createRouteRef({ id: 'data-mesh' });
+
+/**
+ * Route of the "My data products" page (the owners' SLO dashboard),
+ * `/data-products/mine` by default.
+ *
+ * @public
+ */
+export const myDataProductsRouteRef = createRouteRef({
+  id: 'data-mesh:my-data-products',
+});

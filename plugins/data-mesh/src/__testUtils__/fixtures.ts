@@ -129,6 +129,18 @@ export const patientEncounters: DataProductEntityV1alpha1 = {
         objective: 'Updated every night by 06:00',
         maxAge: '24h',
       },
+      {
+        name: 'full-volume',
+        dimension: 'completeness',
+        objective: 'Each load has at least 95 % of the usual encounters',
+        tolerance: 0.05,
+      },
+      {
+        name: 'queryable',
+        dimension: 'availability',
+        objective: 'The table exists and answers',
+        target: 0.95,
+      },
     ],
     dataSharingAgreement: {
       purpose: 'Care quality analytics and capacity planning.',

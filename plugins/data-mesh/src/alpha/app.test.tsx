@@ -4,7 +4,17 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { mockApis } from '@backstage/frontend-test-utils';
+import userEvent from '@testing-library/user-event';
 import dataMeshPlugin from '../alpha';
+import {
+  fakeDataMeshBackend,
+  fleetByOwner,
+} from '../__testUtils__/fakeBackend';
+import {
+  fleetItems,
+  patientEncountersSlos,
+} from '../__testUtils__/sloFixtures';
 import {
   component,
   patientEncounters,
@@ -27,7 +37,11 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     });
   });
 
-  const render = (path: string) =>
+  const render = (path: string) => {
+    const backend = fakeDataMeshBackend({
+      '/products/default/patient-encounters/slos': patientEncountersSlos(),
+      '/slos': fleetByOwner(fleetItems),
+    });
     renderTestApp({
       features: [catalogPlugin, catalogGraphPlugin, dataMeshPlugin],
       apis: [
@@ -37,9 +51,17 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
             entities: [patientEncounters, patients, readmissionRisk, component],
           }),
         ],
+        // replaces the plugin's DataMeshClient on the app's fetch
+        backend.apiEntry,
+        mockApis.identity({
+          userEntityRef: 'user:default/jane',
+          ownershipEntityRefs: ['group:default/clinical-data-team'],
+        }),
       ],
       initialRouteEntries: [path],
     });
+    return backend;
+  };
 
   it('shows ports, lineage and a Datasets tab on a DataProduct page', async () => {
     render('/catalog/default/dataproduct/patient-encounters');
@@ -67,7 +89,7 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     ).toBeInTheDocument();
     await expect(
       screen.findByText(
-        /Output ports|Input ports|Lineage|Data-sharing/,
+        /Output ports|Input ports|Lineage|Data-sharing|SLO health/,
         {},
         {
           timeout: 3_000,
@@ -80,6 +102,9 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     expect(
       screen.queryByRole('link', { name: 'Datasets' }),
     ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'SLOs' }),
+    ).not.toBeInTheDocument();
   });
 
   it('has a Data products nav item leading to the page', async () => {
@@ -89,5 +114,39 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
       within(nav).getByRole('link', { name: /Data products/ }),
     ).toHaveAttribute('href', '/data-products');
     expect(await screen.findByText('Data products (3)')).toBeInTheDocument();
+  });
+
+  it('has an SLOs tab with the objectives, and the health chip on the overview', async () => {
+    render('/catalog/default/dataproduct/patient-encounters');
+    expect(
+      await screen.findByText('SLO health', {}, { timeout: 25_000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('SLOs: 1 of 3 breaching'),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('link', { name: 'SLOs' }));
+    const table = await screen.findByRole(
+      'table',
+      { name: 'Service level objectives' },
+      { timeout: 15_000 },
+    );
+    expect(
+      within(table).getByTestId('slo-row-nightly-refresh'),
+    ).toHaveTextContent('Breaching');
+    expect(
+      screen.getByTestId('slo-history-nightly-refresh'),
+    ).toBeInTheDocument();
+  });
+
+  it('serves My data products next to the Data products page', async () => {
+    render('/data-products/mine');
+    expect(
+      await screen.findByText('My data products (1)', {}, { timeout: 25_000 }),
+    ).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'sidebar nav' });
+    expect(
+      within(nav).getByRole('link', { name: /My data products/ }),
+    ).toHaveAttribute('href', '/data-products/mine');
   });
 });

@@ -1,5 +1,9 @@
 import {
+  ApiBlueprint,
+  createApiFactory,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
@@ -8,7 +12,9 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import StorageIcon from '@material-ui/icons/Storage';
-import { dataProductsRouteRef } from '../routes';
+import AssignmentIndIcon from '@material-ui/icons/AssignmentInd';
+import { dataMeshApiRef, DataMeshClient } from '../api';
+import { dataProductsRouteRef, myDataProductsRouteRef } from '../routes';
 
 /**
  * Entity filter for every data mesh extension: a predicate object rather than
@@ -19,6 +25,70 @@ import { dataProductsRouteRef } from '../routes';
 const isDataProduct = { kind: 'DataProduct' };
 
 const rootRouteRef = convertLegacyRouteRef(dataProductsRouteRef);
+const mineRouteRef = convertLegacyRouteRef(myDataProductsRouteRef);
+
+/** The client of the data mesh backend (SLOs). @alpha */
+export const dataMeshApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams(
+      createApiFactory({
+        api: dataMeshApiRef,
+        deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+        factory: ({ discoveryApi, fetchApi }) =>
+          new DataMeshClient({ discoveryApi, fetchApi }),
+      }),
+    ),
+});
+
+/**
+ * "SLOs" tab: objectives with SLI, status, error budget and burn rate, the
+ * slice history per objective and the latest check results.
+ * @alpha
+ */
+export const dataProductSlosContent = EntityContentBlueprint.make({
+  name: 'slos',
+  params: {
+    path: '/slos',
+    title: 'SLOs',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/slo/DataProductSlosContent').then(m => (
+        <m.DataProductSlosContent />
+      )),
+  },
+});
+
+/**
+ * SLO health chip on the overview. A card, because catalog 1.55's entity
+ * page has no additive header slot: `EntityHeaderLayoutBlueprint` (and the
+ * deprecated `EntityHeaderBlueprint`) replace the whole header. Adopters
+ * with their own header layout can render `EntitySloHealthChip` in it.
+ * @alpha
+ */
+export const dataProductSloHealthCard = EntityCardBlueprint.make({
+  name: 'slo-health',
+  params: {
+    type: 'info',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/slo/SloHealth').then(m => <m.SloHealthCard />),
+  },
+});
+
+/** "My data products": the owners' SLO dashboard, with a nav item. @alpha */
+export const myDataProductsPage = PageBlueprint.make({
+  name: 'mine',
+  params: {
+    path: '/data-products/mine',
+    title: 'My data products',
+    icon: <AssignmentIndIcon fontSize="inherit" />,
+    routeRef: mineRouteRef,
+    loader: () =>
+      import('../components/slo/MyDataProducts').then(m => (
+        <m.MyDataProducts />
+      )),
+  },
+});
 
 /** About card: the sidebar ("info") of the catalog overview. @alpha */
 export const dataProductAboutCard = EntityCardBlueprint.make({
@@ -136,6 +206,23 @@ export const dataProductOverviewContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * Infrastructure card on the overview: provisioned names, in-sync/drift
+ * status and the repair plan, from the backend's drift detection.
+ * @alpha
+ */
+export const dataProductInfrastructureCard = EntityCardBlueprint.make({
+  name: 'infrastructure',
+  params: {
+    type: 'content',
+    filter: isDataProduct,
+    loader: () =>
+      import('../components/infra/InfrastructureCard').then(m => (
+        <m.InfrastructureCard />
+      )),
+  },
+});
+
 /** "Data products" page with its nav item. @alpha */
 export const dataProductsPage = PageBlueprint.make({
   params: {
@@ -162,15 +249,21 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../../package.json') },
   routes: {
     root: rootRouteRef,
+    mine: mineRouteRef,
   },
   extensions: [
+    dataMeshApi,
     dataProductsPage,
+    myDataProductsPage,
+    dataProductSloHealthCard,
+    dataProductSlosContent,
     dataProductAboutCard,
     dataProductLineageCard,
     dataProductOutputPortsCard,
     dataProductInputPortsCard,
     dataProductDatasetsCard,
     dataProductAgreementCard,
+    dataProductInfrastructureCard,
     dataProductDatasetsContent,
     dataProductOverviewContent,
   ],

@@ -8,10 +8,11 @@ import { DataSharingAgreementCard } from './DataSharingAgreementCard';
 import { DatasetsCard } from './DatasetsCard';
 import { InputPortsCard } from './InputPortsCard';
 import { OutputPortsCard } from './OutputPortsCard';
+import { SloHealthCard } from './slo/SloHealth';
 
 /**
- * The whole data product page in one grid: about and lineage, then ports,
- * datasets and the data-sharing agreement. Meant for legacy apps' entity
+ * The whole data product page in one grid: about, SLO health and lineage,
+ * then ports, datasets and the data-sharing agreement. Meant for legacy apps' entity
  * page route `/`; the new frontend system places the same cards on the
  * catalog's overview instead.
  *
@@ -24,7 +25,14 @@ export function DataProductOverview(props: {
   return (
     <Grid container spacing={3} alignItems="stretch">
       <Grid item xs={12} md={5}>
-        <DataProductAboutCard />
+        <Grid container direction="column" spacing={3}>
+          <Grid item>
+            <DataProductAboutCard />
+          </Grid>
+          <Grid item>
+            <SloHealthCard />
+          </Grid>
+        </Grid>
       </Grid>
       <Grid item xs={12} md={7}>
         <DataProductLineageCard {...props.lineage} />

@@ -26,8 +26,14 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   DATA_PRODUCT_KIND,
   DataProductEntityV1alpha1,
+  type SloFleetItem,
+  type SloStatus,
 } from '@datamesh/plugin-data-mesh-common';
+import { dataMeshApiRef } from '../api';
 import { CertifiedBadge, dataProductTypeLabel } from './common';
+import { formatBudget, STATUS_LABELS } from './slo/format';
+import { errorMessage } from './slo/SloErrors';
+import { SloStatusChip } from './slo/SloStatusChip';
 
 /** One row of the data products table; plain strings so filters work. */
 export interface DataProductRow {
@@ -39,6 +45,12 @@ export interface DataProductRow {
   certified: 'Certified' | 'Not certified';
   lifecycle: string;
   description: string;
+  /** SLO health label, a plain string for the filter; empty when unknown. */
+  health: string;
+  /** The product's fleet row; absent when it has no monitors. */
+  slo?: SloFleetItem;
+  /** The product declares objectives. */
+  declaresSlos: boolean;
 }
 
 // Only what the table shows, so a mesh with thousands of products does not
@@ -56,8 +68,15 @@ const FIELDS = [
   'spec.owner',
   'spec.certified',
   'spec.lifecycle',
+  'spec.slos',
   'relations',
 ];
+
+const HEALTH_ORDER: Record<SloStatus, number> = {
+  breaching: 0,
+  'no-data': 1,
+  ok: 2,
+};
 
 function shortRef(ref: string | undefined, defaultKind: string): string {
   if (!ref) return '';
@@ -69,13 +88,37 @@ function shortRef(ref: string | undefined, defaultKind: string): string {
   }
 }
 
-/** Turns catalog entities into table rows. @internal */
-export function toDataProductRows(entities: Entity[]): DataProductRow[] {
+/**
+ * Turns catalog entities into table rows; `fleet` (the SLO fleet summary,
+ * fetched once for the whole table) adds each product's health.
+ * @internal
+ */
+export function toDataProductRows(
+  entities: Entity[],
+  fleet?: SloFleetItem[],
+): DataProductRow[] {
+  const byRef = new Map(
+    (fleet ?? []).map(i => [i.entityRef.toLocaleLowerCase('en-US'), i]),
+  );
   return entities
     .map(e => e as DataProductEntityV1alpha1)
-    .map(entity => ({
+    .map(entity => {
+      const entityRef = stringifyEntityRef(entity);
+      const slo = byRef.get(entityRef.toLocaleLowerCase('en-US'));
+      const declaresSlos = (entity.spec?.slos?.length ?? 0) > 0;
+      let health = '';
+      if (slo) health = STATUS_LABELS[slo.status];
+      else if (!declaresSlos) health = 'No SLOs';
+      // declared but not in the fleet: monitors not created yet
+      else if (fleet) health = STATUS_LABELS['no-data'];
+      return { entity, entityRef, slo, declaresSlos, health };
+    })
+    .map(({ entity, entityRef, slo, declaresSlos, health }) => ({
       entity,
-      entityRef: stringifyEntityRef(entity),
+      entityRef,
+      health,
+      declaresSlos,
+      ...(slo ? { slo } : {}),
       title: entity.metadata.title ?? entity.metadata.name,
       domain: shortRef(entity.spec?.domain, 'domain'),
       type: dataProductTypeLabel(entity.spec?.type),
@@ -129,8 +172,47 @@ const columns: TableColumn<DataProductRow>[] = [
     render: row => <CertifiedBadge certified={row.certified === 'Certified'} />,
   },
   { title: 'Lifecycle', field: 'lifecycle' },
+  {
+    title: 'Health',
+    field: 'health',
+    // worst first when sorted ascending
+    customSort: (a, b) => healthRank(a) - healthRank(b),
+    render: row => {
+      if (row.slo) {
+        return (
+          <SloStatusChip
+            status={row.slo.status}
+            title={
+              row.slo.minErrorBudget !== null
+                ? `Lowest error budget: ${formatBudget(row.slo.minErrorBudget)}`
+                : undefined
+            }
+          />
+        );
+      }
+      if (row.health === STATUS_LABELS['no-data']) {
+        return (
+          <SloStatusChip
+            status="no-data"
+            title="Declares SLOs; monitors are not created yet"
+          />
+        );
+      }
+      return row.health ? (
+        <Typography variant="caption" color="textSecondary">
+          {row.health}
+        </Typography>
+      ) : null;
+    },
+  },
   { title: 'Description', field: 'description', width: '30%' },
 ];
+
+function healthRank(row: DataProductRow): number {
+  if (row.slo) return HEALTH_ORDER[row.slo.status];
+  if (row.health === STATUS_LABELS['no-data']) return HEALTH_ORDER['no-data'];
+  return 3;
+}
 
 /**
  * All DataProduct entities in the catalog, with domain, owner, type,
@@ -140,38 +222,65 @@ const columns: TableColumn<DataProductRow>[] = [
  */
 export function DataProductsTable() {
   const catalogApi = useApi(catalogApiRef);
+  const dataMeshApi = useApi(dataMeshApiRef);
   const { value, loading, error } = useAsync(async () => {
-    const response = await catalogApi.getEntities({
-      filter: { kind: DATA_PRODUCT_KIND },
-      fields: FIELDS,
-    });
-    return toDataProductRows(response.items);
-  }, [catalogApi]);
+    // One fleet request for the whole table, never one per row; its failure
+    // only blanks the health column.
+    const [response, fleet] = await Promise.all([
+      catalogApi.getEntities({
+        filter: { kind: DATA_PRODUCT_KIND },
+        fields: FIELDS,
+      }),
+      dataMeshApi.getSloFleet().then(
+        f => ({ items: f.items, error: undefined }),
+        (e: Error) => ({ items: undefined, error: e }),
+      ),
+    ]);
+    return {
+      rows: toDataProductRows(response.items, fleet.items),
+      fleetError: fleet.error,
+    };
+  }, [catalogApi, dataMeshApi]);
 
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
+  const rows = value?.rows;
   return (
-    <Table<DataProductRow>
-      title={`Data products${value ? ` (${value.length})` : ''}`}
-      isLoading={loading}
-      data={value ?? []}
-      columns={columns}
-      options={{ search: true, paging: true, pageSize: 20, padding: 'dense' }}
-      filters={[
-        { column: 'Domain', type: 'multiple-select' },
-        { column: 'Type', type: 'multiple-select' },
-        { column: 'Certified', type: 'select' },
-        { column: 'Lifecycle', type: 'multiple-select' },
-      ]}
-      emptyContent={
-        <Typography variant="body2" style={{ padding: 16 }}>
-          No data products are registered yet. Register a data_product_spec.yml,
-          an ODPS file or a DataProduct entity as a catalog location to see it
-          here.
+    <>
+      {value?.fleetError && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          display="block"
+          data-testid="health-unavailable"
+          style={{ marginBottom: 8 }}
+        >
+          SLO health is unavailable: {errorMessage(value.fleetError)}
         </Typography>
-      }
-    />
+      )}
+      <Table<DataProductRow>
+        title={`Data products${rows ? ` (${rows.length})` : ''}`}
+        isLoading={loading}
+        data={rows ?? []}
+        columns={columns}
+        options={{ search: true, paging: true, pageSize: 20, padding: 'dense' }}
+        filters={[
+          { column: 'Domain', type: 'multiple-select' },
+          { column: 'Type', type: 'multiple-select' },
+          { column: 'Certified', type: 'select' },
+          { column: 'Lifecycle', type: 'multiple-select' },
+          { column: 'Health', type: 'multiple-select' },
+        ]}
+        emptyContent={
+          <Typography variant="body2" style={{ padding: 16 }}>
+            No data products are registered yet. Register a
+            data_product_spec.yml, an ODPS file or a DataProduct entity as a
+            catalog location to see it here.
+          </Typography>
+        }
+      />
+    </>
   );
 }
 

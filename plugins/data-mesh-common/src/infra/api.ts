@@ -1,0 +1,189 @@
+/*
+ * The JSON of the infrastructure (drift) REST API of `/api/data-mesh`,
+ * shared by the backend's router and the frontend's client so that both
+ * compile against one shape. Names are the logical (lowercase) names of the
+ * desired state; `qualified` is the dialect's quoted physical spelling.
+ */
+import type { SpecIssue } from '../issues';
+import type { DataProductInfrastructure } from '../model';
+
+/**
+ * - `in-sync`: the warehouse matches the declared state;
+ * - `drift`: some declared objects or grants are missing, or there are
+ *   grants/objects the declaration does not have;
+ * - `not-provisioned`: none of the product's schemas and roles exist yet;
+ * - `conflict`: an object of the same name belongs to another product;
+ * - `invalid`: no desired state can be computed (see `issues`).
+ * @public
+ */
+export type InfrastructureStatus =
+  | 'in-sync'
+  | 'drift'
+  | 'not-provisioned'
+  | 'conflict'
+  | 'invalid';
+
+/** Every status, in the order a summary lists counts. @public */
+export const INFRASTRUCTURE_STATUSES: readonly InfrastructureStatus[] = [
+  'conflict',
+  'drift',
+  'not-provisioned',
+  'invalid',
+  'in-sync',
+];
+
+/** The warehouse the backend checked against. @public */
+export interface InfrastructureWarehouseInfo {
+  /** Configured adapter type (`dataMesh.warehouse.type`), e.g. `pglite`, `postgres`, `snowflake`. */
+  type: string;
+  /** Dialect id, e.g. `pglite`, `postgresql`, `snowflake`. */
+  dialect: string;
+  /** e.g. `PGlite`, `PostgreSQL`, `Snowflake`. */
+  displayName: string;
+  /** The warehouse has compute objects (Snowflake warehouses). */
+  compute: boolean;
+  /** `native` databases, or one database whose level becomes a schema-name prefix (PGlite). */
+  databases: 'native' | 'schema-prefix';
+}
+
+/** One declared object and whether the warehouse has it. @public */
+export interface InfrastructureObjectStatus {
+  /** Logical name. */
+  name: string;
+  /** Quoted physical name, as the dialect writes it in SQL. */
+  qualified: string;
+  /** Found in the warehouse. */
+  exists: boolean;
+}
+
+/** The names provisioned for one product, with what exists. @public */
+export interface ProductInfrastructureNames {
+  stage: string;
+  /** Compute per domain; `null` when the warehouse has no such thing (PostgreSQL). */
+  warehouse: InfrastructureObjectStatus | null;
+  /**
+   * Database per organisation-domain-stage. With `schema-prefix` databases
+   * (PGlite) it is no object of its own: `exists` is then `null`.
+   */
+  database: Omit<InfrastructureObjectStatus, 'exists'> & {
+    exists: boolean | null;
+  };
+  schemas: Record<
+    'raw' | 'intermediate' | 'output',
+    InfrastructureObjectStatus
+  >;
+  roles: Record<'consumer' | 'service' | 'owner', InfrastructureObjectStatus>;
+}
+
+/** Warehouse objects in neutral terms (the engine's `WarehouseState`, as JSON). @public */
+export interface InfrastructureObjects {
+  computes: { name: string; size?: string; autoSuspendSeconds?: number }[];
+  databases: { name: string }[];
+  schemas: {
+    database: string;
+    schema: string;
+    owner?: string;
+    comment?: string;
+    tableCount?: number;
+  }[];
+  roles: { name: string; comment?: string }[];
+  /** `member` inherits `role`. */
+  memberships: { role: string; member: string }[];
+  grants: {
+    target: {
+      type: 'compute' | 'database' | 'schema' | 'tables' | 'future-tables';
+      name?: string;
+      database?: string;
+      schema?: string;
+      creator?: string;
+    };
+    privilege: string;
+    grantee: string;
+    partial?: boolean;
+    implicit?: boolean;
+  }[];
+}
+
+/** One step of the plan that would repair the drift. @public */
+export interface InfrastructurePlanStep {
+  kind: 'create' | 'alter' | 'grant' | 'revoke' | 'drop';
+  /** The engine's change action, e.g. `create-schema`, `grant`, `revoke-role`. */
+  action: string;
+  /** Readable line, e.g. `+ grant usage on schema "…" to "…"`. */
+  line: string;
+  /** Revokes and drops: run only when explicitly allowed. */
+  destructive: boolean;
+  /** The statements the step would run. */
+  sql: string[];
+  /** The engine's change, structured (targets, privileges, grantee …). */
+  change: { action: string } & Record<string, unknown>;
+}
+
+/** `GET /api/data-mesh/products/:namespace/:name/infrastructure`. @public */
+export interface ProductInfrastructureResponse {
+  /** e.g. `dataproduct:default/orders`. */
+  entityRef: string;
+  status: InfrastructureStatus;
+  /** The warehouse matches the declared state (status `in-sync`). */
+  inSync: boolean;
+  warehouse: InfrastructureWarehouseInfo;
+  /** ISO time of the introspection. */
+  checkedAt: string;
+  /** What the product's spec and the platform config ask for; absent when `invalid`. */
+  declared?: {
+    names: ProductInfrastructureNames;
+    /** The `spec.infrastructure` block this product should carry. */
+    infrastructure: DataProductInfrastructure;
+    objects: InfrastructureObjects;
+  };
+  /** What the warehouse has of the product's scope; absent when `invalid`. */
+  actual?: {
+    objects: InfrastructureObjects;
+    /** Introspection queries sent. */
+    queries: number;
+  };
+  /** The plan that would bring the warehouse to the declared state. */
+  drift: {
+    /** The engine's rendering (`+` create/grant, `~` alter, `-` revoke/drop, `! conflict`), without the notes (see `notes`). */
+    lines: string[];
+    /** Safe steps (create, alter, grant). */
+    steps: InfrastructurePlanStep[];
+    /** Revokes and drops, listed apart. */
+    destructive: InfrastructurePlanStep[];
+  };
+  /** What the plan does not do on this warehouse and why, and differences from the entity's recorded `spec.infrastructure`. */
+  notes: string[];
+  /** Objects of the same name that belong to someone else; they stop the plan. */
+  conflicts: { object: Record<string, string>; message: string }[];
+  /** Why no desired state could be computed (status `invalid`). */
+  issues: SpecIssue[];
+}
+
+/** One product in the drift summary. @public */
+export interface InfrastructureDriftItem {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  domain?: string;
+  status: InfrastructureStatus;
+  inSync: boolean;
+  /** Safe steps the repair needs. */
+  steps: number;
+  /** Revokes and drops the repair needs. */
+  destructive: number;
+  /** The plan as rendered lines (see {@link ProductInfrastructureResponse.drift}). */
+  lines: string[];
+  conflicts: string[];
+  issues: SpecIssue[];
+}
+
+/** `GET /api/data-mesh/infrastructure/drift`: every DataProduct, worst first. @public */
+export interface InfrastructureDriftSummaryResponse {
+  warehouse: InfrastructureWarehouseInfo;
+  checkedAt: string;
+  /** Introspection queries sent for all products together. */
+  queries: number;
+  total: number;
+  counts: Record<InfrastructureStatus, number>;
+  items: InfrastructureDriftItem[];
+}

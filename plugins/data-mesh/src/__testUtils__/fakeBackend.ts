@@ -1,0 +1,81 @@
+import type { SloFleetItem } from '@datamesh/plugin-data-mesh-common';
+import { DataMeshClient, dataMeshApiRef } from '../api';
+import { fleetResponse } from './sloFixtures';
+
+/*
+ * A fetchApi test double standing in for the data mesh backend: the real
+ * DataMeshClient talks to it, so component tests also exercise the client's
+ * URLs, JSON parsing and error handling.
+ */
+
+export const BASE_URL = 'http://backend.test/api/data-mesh';
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+/** An error answer as Backstage's errorHandler writes it. */
+export function errorResponse(
+  status: number,
+  name: string,
+  message: string,
+): Response {
+  return jsonResponse(
+    {
+      error: { name, message },
+      request: { method: 'GET', url: '/' },
+      response: { statusCode: status },
+    },
+    status,
+  );
+}
+
+/** Per path below the plugin's base URL: a JSON body, a Response factory (given the request URL), or an Error to throw (network failure). */
+export type FakeRoutes = Record<string, unknown>;
+
+export function fakeDataMeshBackend(routes: FakeRoutes) {
+  const requests: URL[] = [];
+  const fetchApi = {
+    fetch: async (input: RequestInfo | URL) => {
+      const url = new URL(String(input));
+      requests.push(url);
+      const path = url.pathname.slice(new URL(BASE_URL).pathname.length);
+      const route = routes[path];
+      // not instanceof: jest's jsdom realm has its own Error
+      if (Object.prototype.toString.call(route) === '[object Error]') {
+        throw route;
+      }
+      if (typeof route === 'function') {
+        return (route as (url: URL) => Response)(url);
+      }
+      if (route === undefined) {
+        return errorResponse(404, 'NotFoundError', `no route ${path}`);
+      }
+      return jsonResponse(route);
+    },
+  };
+  const discoveryApi = { getBaseUrl: async (_pluginId: string) => BASE_URL };
+  const api = new DataMeshClient({ discoveryApi, fetchApi });
+  return {
+    api,
+    requests,
+    apiEntry: [dataMeshApiRef, api] as const,
+  };
+}
+
+/** `GET /slos` filtered by its `owner` parameters, as the router does. */
+export function fleetByOwner(items: SloFleetItem[]) {
+  return (url: URL) => {
+    const owners = url.searchParams.getAll('owner');
+    return jsonResponse(
+      fleetResponse(
+        owners.length
+          ? items.filter(i => i.owner && owners.includes(i.owner))
+          : items,
+      ),
+    );
+  };
+}

@@ -1,0 +1,51 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  InfrastructureDriftSummaryResponse,
+  ProductInfrastructureResponse,
+  ProductSlosResponse,
+  SloFleetResponse,
+} from '@datamesh/plugin-data-mesh-common';
+
+/** Which products the fleet summary covers; empty: all. @public */
+export interface SloFleetFilter {
+  /** Owner entity refs (`group:default/team`); a product matches any of them. */
+  owners?: string[];
+  /** Domain entity refs (`domain:default/sales`). */
+  domains?: string[];
+}
+
+/**
+ * The data mesh backend (`@datamesh/plugin-data-mesh-backend`) as the
+ * frontend sees it.
+ * @public
+ */
+export interface DataMeshApi {
+  /** The objectives of one DataProduct with their evaluation, history and latest observations. */
+  getProductSlos(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductSlosResponse>;
+  /** One row per product, worst first. */
+  getSloFleet(filter?: SloFleetFilter): Promise<SloFleetResponse>;
+  /**
+   * Infrastructure (added by the Infrastructure card): declared versus
+   * actual warehouse objects of one DataProduct and the plan that would
+   * repair the drift. `product` is an entity ref string
+   * (`dataproduct:default/orders`, kind optional) or `{ namespace, name }`.
+   */
+  getInfrastructure(
+    product: string | { namespace?: string; name: string },
+  ): Promise<ProductInfrastructureResponse>;
+  /** Drift of every DataProduct, worst first (platform team view). */
+  getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
+}
+
+/**
+ * The ref under which the app provides {@link DataMeshApi}. Created with
+ * core-plugin-api so the same ref works in legacy and new-frontend-system
+ * apps (both register `DataMeshClient` behind it).
+ * @public
+ */
+export const dataMeshApiRef = createApiRef<DataMeshApi>({
+  id: 'plugin.data-mesh.service',
+});

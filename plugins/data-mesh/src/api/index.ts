@@ -1,0 +1,3 @@
+export { dataMeshApiRef } from './DataMeshApi';
+export type { DataMeshApi, SloFleetFilter } from './DataMeshApi';
+export { DataMeshClient, DataMeshUnreachableError } from './DataMeshClient';

@@ -1,0 +1,465 @@
+import { ReactNode } from 'react';
+import { InfoCard, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import IconButton from '@material-ui/core/IconButton';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import CheckCircleIcon from '@material-ui/icons/CheckCircle';
+import ErrorIcon from '@material-ui/icons/Error';
+import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
+import RadioButtonUncheckedIcon from '@material-ui/icons/RadioButtonUnchecked';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import WarningIcon from '@material-ui/icons/Warning';
+import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  type InfrastructureObjectStatus,
+  type InfrastructureStatus,
+  type ProductInfrastructureResponse,
+  formatIssue,
+} from '@datamesh/plugin-data-mesh-common';
+import { dataMeshApiRef, DataMeshUnreachableError } from '../../api';
+import {
+  EmptyHint,
+  NotADataProductCard,
+  useDataProductEntity,
+} from '../common';
+
+const TITLE = 'Infrastructure';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(2),
+  },
+  name: { fontFamily: 'monospace', fontSize: '0.85rem' },
+  label: { width: '30%', color: theme.palette.text.secondary },
+  present: {
+    color: theme.palette.success?.main ?? '#2e7d32',
+    fontSize: '1rem',
+    verticalAlign: 'middle',
+    marginRight: theme.spacing(0.5),
+  },
+  missing: {
+    color: theme.palette.text.secondary,
+    fontSize: '1rem',
+    verticalAlign: 'middle',
+    marginRight: theme.spacing(0.5),
+  },
+  lines: {
+    fontFamily: 'monospace',
+    fontSize: '0.8rem',
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
+    backgroundColor: theme.palette.background.default,
+    padding: theme.spacing(1),
+    margin: 0,
+    borderRadius: theme.shape.borderRadius,
+  },
+  section: { marginTop: theme.spacing(2) },
+  inSync: {
+    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
+    color: theme.palette.success?.contrastText ?? '#fff',
+    '& svg': { color: 'inherit' },
+  },
+  drift: {
+    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: theme.palette.warning?.contrastText ?? '#000',
+    fontWeight: theme.typography.fontWeightBold as number,
+    '& svg': { color: 'inherit' },
+  },
+  conflict: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+    fontWeight: theme.typography.fontWeightBold as number,
+    '& svg': { color: 'inherit' },
+  },
+  neutral: {
+    color: theme.palette.text.secondary,
+    borderColor: theme.palette.text.secondary,
+    '& svg': { color: 'inherit' },
+  },
+}));
+
+const STATUS_TEXT: Record<
+  InfrastructureStatus,
+  { label: string; title: string }
+> = {
+  'in-sync': {
+    label: 'In sync',
+    title: 'The warehouse matches the declared state',
+  },
+  drift: {
+    label: 'Drift',
+    title:
+      'The warehouse differs from the declared state; the plan below repairs it',
+  },
+  'not-provisioned': {
+    label: 'Not provisioned',
+    title: "None of the product's schemas and roles exist yet",
+  },
+  conflict: {
+    label: 'Conflict',
+    title:
+      'An object of the same name belongs to something else; nothing is changed until it is resolved',
+  },
+  invalid: {
+    label: 'Invalid spec',
+    title: 'No warehouse names can be made from this spec',
+  },
+};
+
+/**
+ * In-sync / drift status of a product's warehouse objects. Icon and label
+ * differ per status so it reads without colour.
+ * @public
+ */
+export function InfrastructureStatusChip(props: {
+  status: InfrastructureStatus;
+  /** Replaces the label, e.g. "Drift: 3 changes". */
+  label?: string;
+}) {
+  const classes = useStyles();
+  const { status } = props;
+  const text = STATUS_TEXT[status];
+  const common = {
+    size: 'small' as const,
+    label: props.label ?? text.label,
+    title: text.title,
+    'data-testid': `infra-status-${status}`,
+  };
+  switch (status) {
+    case 'in-sync':
+      return (
+        <Chip
+          {...common}
+          icon={<CheckCircleIcon />}
+          className={classes.inSync}
+        />
+      );
+    case 'drift':
+      return (
+        <Chip {...common} icon={<WarningIcon />} className={classes.drift} />
+      );
+    case 'conflict':
+      return (
+        <Chip {...common} icon={<ErrorIcon />} className={classes.conflict} />
+      );
+    default:
+      return (
+        <Chip
+          {...common}
+          variant="outlined"
+          icon={<HelpOutlineIcon />}
+          className={classes.neutral}
+        />
+      );
+  }
+}
+
+function Exists(props: { exists: boolean | null }) {
+  const classes = useStyles();
+  if (props.exists === null) return null;
+  return props.exists ? (
+    <CheckCircleIcon
+      className={classes.present}
+      titleAccess="exists"
+      data-testid="infra-exists"
+    />
+  ) : (
+    <RadioButtonUncheckedIcon
+      className={classes.missing}
+      titleAccess="missing"
+      data-testid="infra-missing"
+    />
+  );
+}
+
+function NameRow(props: {
+  label: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  const classes = useStyles();
+  return (
+    <TableRow data-testid={props.testId}>
+      <TableCell className={classes.label} component="th" scope="row">
+        {props.label}
+      </TableCell>
+      <TableCell>{props.children}</TableCell>
+    </TableRow>
+  );
+}
+
+function ObjectName(props: { object: InfrastructureObjectStatus }) {
+  const classes = useStyles();
+  const { object } = props;
+  return (
+    <>
+      <Exists exists={object.exists} />
+      <Tooltip title={`In SQL: ${object.qualified}`}>
+        <span className={classes.name}>{object.name}</span>
+      </Tooltip>
+    </>
+  );
+}
+
+const LAYERS = [
+  ['raw', 'Raw schema (private)'],
+  ['intermediate', 'Intermediate schema (private)'],
+  ['output', 'Output schema (org-public)'],
+] as const;
+const ROLES = [
+  ['consumer', 'Consumer role'],
+  ['service', 'Service role'],
+  ['owner', 'Owner role'],
+] as const;
+
+function NamesTable(props: { body: ProductInfrastructureResponse }) {
+  const classes = useStyles();
+  const { body } = props;
+  const names = body.declared!.names;
+  const { warehouse } = body;
+  return (
+    <Table size="small" aria-label="Provisioned names">
+      <TableBody>
+        <NameRow label="Stage" testId="infra-stage">
+          <span className={classes.name}>{names.stage}</span>
+        </NameRow>
+        <NameRow label="Warehouse (compute)" testId="infra-warehouse">
+          {names.warehouse ? (
+            <ObjectName object={names.warehouse} />
+          ) : (
+            <Typography variant="body2" color="textSecondary" component="span">
+              not applicable on {warehouse.displayName}
+            </Typography>
+          )}
+        </NameRow>
+        <NameRow label="Database" testId="infra-database">
+          <Exists exists={names.database.exists} />
+          <span className={classes.name}>{names.database.name}</span>
+          {names.database.exists === null && (
+            <Typography variant="body2" color="textSecondary" component="span">
+              {' '}
+              (a schema-name prefix on {warehouse.displayName})
+            </Typography>
+          )}
+        </NameRow>
+        {LAYERS.map(([layer, label]) => (
+          <NameRow key={layer} label={label} testId={`infra-schema-${layer}`}>
+            <ObjectName object={names.schemas[layer]} />
+          </NameRow>
+        ))}
+        {ROLES.map(([kind, label]) => (
+          <NameRow key={kind} label={label} testId={`infra-role-${kind}`}>
+            <ObjectName object={names.roles[kind]} />
+          </NameRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function statusLabel(body: ProductInfrastructureResponse): string | undefined {
+  if (body.status !== 'drift') return undefined;
+  const n = body.drift.steps.length + body.drift.destructive.length;
+  return `Drift: ${n} change${n === 1 ? '' : 's'}`;
+}
+
+/** The card's content for a loaded answer (exported for tests and custom layouts). */
+export function InfrastructureView(props: {
+  body: ProductInfrastructureResponse;
+}) {
+  const classes = useStyles();
+  const { body } = props;
+  const checked = new Date(body.checkedAt);
+  return (
+    <>
+      <Box className={classes.header}>
+        <InfrastructureStatusChip
+          status={body.status}
+          label={statusLabel(body)}
+        />
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="infra-warehouse-type"
+        >
+          {body.warehouse.displayName} ({body.warehouse.type})
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          checked{' '}
+          <time dateTime={body.checkedAt}>
+            {Number.isNaN(checked.getTime())
+              ? body.checkedAt
+              : checked.toLocaleString()}
+          </time>
+        </Typography>
+      </Box>
+
+      {body.conflicts.length > 0 && (
+        <Alert severity="error" data-testid="infra-conflicts">
+          <AlertTitle>Name conflicts stop the plan</AlertTitle>
+          {body.conflicts.map(c => (
+            <div key={c.message}>{c.message}</div>
+          ))}
+        </Alert>
+      )}
+
+      {body.status === 'invalid' ? (
+        <Alert severity="error" data-testid="infra-issues">
+          <AlertTitle>
+            No warehouse names can be made from this product's spec
+          </AlertTitle>
+          {body.issues.map(issue => (
+            <div key={formatIssue(issue)}>{formatIssue(issue)}</div>
+          ))}
+        </Alert>
+      ) : (
+        body.declared && <NamesTable body={body} />
+      )}
+
+      {body.status === 'in-sync' && (
+        <Box className={classes.section}>
+          <EmptyHint>The warehouse matches the declared state.</EmptyHint>
+        </Box>
+      )}
+      {body.status === 'not-provisioned' && (
+        <Box className={classes.section}>
+          <EmptyHint>
+            Nothing is provisioned for this product yet. The plan below is what
+            the <em>New data product</em> template or{' '}
+            <code>datamesh apply</code> would create.
+          </EmptyHint>
+        </Box>
+      )}
+      {body.status !== 'in-sync' && body.drift.lines.length > 0 && (
+        <Box className={classes.section}>
+          <Typography variant="subtitle2" component="h3">
+            {body.status === 'not-provisioned'
+              ? 'Plan'
+              : 'Drift (the repair plan)'}
+          </Typography>
+          <pre className={classes.lines} data-testid="infra-drift-lines">
+            {body.drift.lines.join('\n')}
+          </pre>
+        </Box>
+      )}
+
+      {body.notes.length > 0 && (
+        <Box className={classes.section} data-testid="infra-notes">
+          <Typography variant="subtitle2" component="h3">
+            Notes
+          </Typography>
+          {body.notes.map(note => (
+            <Typography key={note} variant="body2" color="textSecondary">
+              {note}
+            </Typography>
+          ))}
+        </Box>
+      )}
+    </>
+  );
+}
+
+/** What went wrong, in terms a product owner or the platform team can act on. */
+function LoadError(props: { error: Error }) {
+  const { error } = props;
+  const status =
+    error.name === 'ResponseError'
+      ? (error as { statusCode?: number }).statusCode
+      : undefined;
+  const cause = (error as { cause?: { name?: string; message?: string } })
+    .cause;
+  const message =
+    error.name === 'ResponseError' && cause?.message
+      ? cause.message
+      : error.message;
+  let title: string;
+  let hint: string | undefined;
+  if (
+    error instanceof DataMeshUnreachableError ||
+    error.name === 'DataMeshUnreachableError' ||
+    error instanceof TypeError
+  ) {
+    title = 'The data mesh backend could not be reached';
+    hint =
+      'Drift is computed by @datamesh/plugin-data-mesh-backend; check that the backend runs with the plugin installed.';
+  } else if (status === 502) {
+    title = 'The warehouse did not answer';
+    hint =
+      'The platform team can check the warehouse connection (dataMesh.warehouse in app-config).';
+  } else if (status === 404) {
+    title = 'Not found by the data mesh backend (404)';
+    hint =
+      'The product may not be in the catalog yet, or the backend runs without an infrastructure API.';
+  } else if (status === 401 || status === 403) {
+    title = `Not allowed to read the infrastructure (${status})`;
+  } else {
+    title = `Infrastructure could not be checked${
+      status ? ` (${status})` : ''
+    }`;
+  }
+  return (
+    <Alert severity="error" data-testid="infra-error">
+      <AlertTitle>{title}</AlertTitle>
+      <div>{message}</div>
+      {hint && <div>{hint}</div>}
+    </Alert>
+  );
+}
+
+/**
+ * "Infrastructure" card of a DataProduct page: the provisioned names
+ * (database, schemas per layer, roles, warehouse), whether the warehouse
+ * matches the declared state, the drift as plan lines, and notes.
+ * @public
+ */
+export function InfrastructureCard() {
+  const entity = useDataProductEntity();
+  const api = useApi(dataMeshApiRef);
+  const namespace = entity?.metadata.namespace ?? 'default';
+  const name = entity?.metadata.name;
+  const state = useAsyncRetry(
+    async () => (name ? api.getInfrastructure({ namespace, name }) : undefined),
+    [api, namespace, name],
+  );
+  if (!entity) return <NotADataProductCard title={TITLE} />;
+  const refresh = (
+    <Tooltip title="Check again">
+      <span>
+        <IconButton
+          aria-label="Check the warehouse again"
+          onClick={state.retry}
+          disabled={state.loading}
+        >
+          <RefreshIcon />
+        </IconButton>
+      </span>
+    </Tooltip>
+  );
+  return (
+    <InfoCard
+      title={TITLE}
+      subheader="Declared versus actual warehouse objects"
+      action={refresh}
+    >
+      {state.loading && <Progress />}
+      {!state.loading && state.error && <LoadError error={state.error} />}
+      {!state.loading && !state.error && state.value && (
+        <InfrastructureView body={state.value} />
+      )}
+    </InfoCard>
+  );
+}
