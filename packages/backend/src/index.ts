@@ -54,4 +54,11 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// Backstage Data Mesh: SLO engine, infrastructure drift and the REST API, with
+// the warehouse adapters (PGlite embedded default, PostgreSQL, Snowflake —
+// `dataMesh.warehouse.type` picks one).
+backend.add(import('@datamesh/plugin-data-mesh-backend'));
+backend.add(import('@datamesh/plugin-data-mesh-backend-module-postgres'));
+backend.add(import('@datamesh/plugin-data-mesh-backend-module-snowflake'));
+
 backend.start();

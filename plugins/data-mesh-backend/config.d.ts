@@ -1,0 +1,63 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+/**
+ * Configuration schema of the data-mesh backend plugin. Other parts of the
+ * plugin add their own keys under `dataMesh`; keep each part's keys in its
+ * own block below.
+ */
+export interface Config {
+  dataMesh?: {
+    warehouse?: {
+      /**
+       * Which registered warehouse adapter the plugin uses: `pglite`
+       * (embedded, the default), `postgres` or `snowflake`. The adapter comes
+       * from a backend module (data-mesh-backend-module-postgres, -snowflake).
+       */
+      type?: string;
+    };
+
+    /** The SLO engine. */
+    slo?: {
+      /**
+       * When the collection runs: monitors are synced from the catalog, each
+       * warehouse database is asked once for the stats of all monitored
+       * tables, checks are evaluated and breaches notified. Default: every 5
+       * minutes, timeout 4 minutes, initial delay 30 seconds. A slice shorter
+       * than the frequency is rejected for the objective (most of its slices
+       * would have no data).
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Defaults for what an objective does not say. */
+      defaults?: {
+        /** Rolling window, e.g. `20d` (default). Syntax: a whole number and m, h, d or w. */
+        window?: string;
+        /** Time slice, e.g. `1d` (default). The window must be a whole number of slices. */
+        slice?: string;
+        /** Fraction of good slices required, in (0, 1]. Default 0.8. */
+        target?: number;
+        /** Completeness: largest acceptable drop below the trailing average, in [0, 1). Default 0.05. */
+        tolerance?: number;
+      };
+      /**
+       * How long observations and slice history are kept, e.g. `30d`
+       * (default). Never less than the longest window plus two slices: a
+       * shorter value is raised to that.
+       */
+      retention?: string;
+      /**
+       * How long raw observations (one row per objective per cycle: the
+       * largest table by far) are kept, e.g. `7d` (default). The slice
+       * history used for SLIs and charts is kept for `retention`; only the
+       * "latest observations" list, and re-bucketing history when an
+       * objective's slice length changes, are limited to this.
+       */
+      observationRetention?: string;
+      /** Slices the "recent" burn rate covers. Default 1 (the latest slice). */
+      burnRateRecentSlices?: number;
+      notifications?: {
+        /** Notify the owning group once when an objective goes into breach. Default true. */
+        enabled?: boolean;
+      };
+    };
+  };
+}

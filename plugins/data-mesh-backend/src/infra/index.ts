@@ -1,0 +1,9 @@
+export {
+  InfrastructureService,
+  WarehouseUnavailableError,
+  actualForScope,
+} from './InfrastructureService';
+export type { InfrastructureServiceOptions } from './InfrastructureService';
+export { createInfrastructureRouter } from './router';
+export type { InfrastructureRouterOptions } from './router';
+export { createSecretRedactor } from './redact';

@@ -1,0 +1,241 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type WarehouseAdapter,
+  type WarehouseAdapterFactory,
+  readPlatformConfig,
+  warehouseAdaptersExtensionPoint,
+} from '@datamesh/plugin-data-mesh-node';
+import {
+  type SloClock,
+  createSloCollector,
+  systemClock,
+} from './slo/collector';
+import { readSloEngineConfig } from './slo/config';
+import { isDataProduct } from './slo/monitors';
+import { createNotificationsBreachNotifier } from './slo/notifications';
+import { createSloRouter } from './slo/router';
+import {
+  InfrastructureService,
+  createInfrastructureRouter,
+  createSecretRedactor,
+} from './infra';
+import { SloStore } from './slo/SloStore';
+
+/**
+ * The clock of the SLO engine. Defaults to the system clock; a test backend
+ * (or a demo that replays history) installs another factory for it.
+ * @public
+ */
+export const dataMeshClockServiceRef = createServiceRef<SloClock>({
+  id: 'data-mesh.clock',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({ service, deps: {}, factory: () => systemClock }),
+});
+
+/** Id of the scheduled collection task. @public */
+export const SLO_COLLECTION_TASK_ID = 'data-mesh-slo-collection';
+
+/** Fields of DataProduct entities the monitors are derived from. */
+const ENTITY_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+  'spec.owner',
+  'spec.domain',
+  'spec.slos',
+  'spec.datasets',
+  'spec.infrastructure',
+];
+
+/**
+ * The data-mesh backend plugin: the SLO engine (monitors derived from
+ * DataProduct entities, collection on the scheduler, SLIs, breach
+ * notifications) and its REST API under `/api/data-mesh`.
+ * @public
+ */
+export const dataMeshPlugin = createBackendPlugin({
+  pluginId: 'data-mesh',
+  register(env) {
+    const factories = new Map<string, WarehouseAdapterFactory>();
+    env.registerExtensionPoint(warehouseAdaptersExtensionPoint, {
+      addAdapter(factory) {
+        if (factories.has(factory.type)) {
+          throw new Error(
+            `A warehouse adapter of type '${factory.type}' is already registered`,
+          );
+        }
+        factories.set(factory.type, factory);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+        lifecycle: coreServices.lifecycle,
+        rootLifecycle: coreServices.rootLifecycle,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
+        clock: dataMeshClockServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        userInfo,
+        lifecycle,
+        rootLifecycle,
+        catalog,
+        notifications,
+        clock,
+      }) {
+        const settings = readSloEngineConfig(config);
+        const platform = readPlatformConfig(config);
+        const store = await SloStore.create(database);
+
+        // One adapter for the plugin's lifetime, opened on first use.
+        let adapter: Promise<WarehouseAdapter> | undefined;
+        const getAdapter = () => {
+          if (!adapter) {
+            const factory = factories.get(settings.warehouseType);
+            if (!factory) {
+              return Promise.reject(
+                new Error(
+                  `no warehouse adapter of type '${
+                    settings.warehouseType
+                  }' is installed (installed: ${
+                    [...factories.keys()].join(', ') || 'none'
+                  }); add its backend module or change dataMesh.warehouse.type`,
+                ),
+              );
+            }
+            adapter = factory.create();
+            // a failed connection is retried on the next cycle
+            adapter.catch(() => {
+              adapter = undefined;
+            });
+          }
+          return adapter;
+        };
+        lifecycle.addShutdownHook(async () => {
+          const a = await adapter?.catch(() => undefined);
+          await a?.close();
+        });
+
+        async function listEntities() {
+          const credentials = await auth.getOwnServiceCredentials();
+          const entities: DataProductEntityV1alpha1[] = [];
+          for await (const page of catalog.streamEntities(
+            { filter: { kind: 'DataProduct' }, fields: ENTITY_FIELDS },
+            { credentials },
+          )) {
+            entities.push(...page.filter(isDataProduct));
+          }
+          return entities;
+        }
+
+        const collector = createSloCollector({
+          store,
+          logger,
+          platform,
+          defaults: settings.defaults,
+          collectionIntervalMs: settings.collectionIntervalMs,
+          recentSlices: settings.recentSlices,
+          retentionMs: settings.retentionMs,
+          observationRetentionMs: settings.observationRetentionMs,
+          removedGraceMs: settings.removedGraceMs,
+          getAdapter,
+          clock,
+          notifier: settings.notifications
+            ? createNotificationsBreachNotifier(notifications)
+            : undefined,
+          listEntities,
+        });
+
+        await scheduler.scheduleTask({
+          id: SLO_COLLECTION_TASK_ID,
+          ...settings.schedule,
+          fn: async () => {
+            const report = await collector.runCollection();
+            logger.info(
+              `SLO collection: ${report.monitors} monitors, ${
+                report.databases
+              } databases, ${report.statsQueries} stats queries, ${
+                report.notified
+              } breach notifications${
+                report.errors.length ? `, ${report.errors.length} problems` : ''
+              }`,
+            );
+          },
+        });
+
+        // Monitors exist as soon as the backend is up, before the first
+        // collection (which waits for the schedule's initial delay). The root
+        // hook runs once every plugin, the catalog included, has started.
+        rootLifecycle.addStartupHook(async () => {
+          try {
+            await collector.syncMonitors(await listEntities());
+          } catch (e) {
+            logger.warn(`SLO monitors not synced at startup: ${e}`);
+          }
+        });
+
+        const router = Router();
+        router.get('/health', (_req, res) => {
+          res.json({ status: 'ok' });
+        });
+        router.use(
+          createSloRouter({
+            store,
+            collector,
+            httpAuth,
+            userInfo,
+            logger,
+            clock,
+            recentSlices: settings.recentSlices,
+            retentionMs: settings.retentionMs,
+          }),
+        );
+        // Infrastructure drift (declared vs actual) — src/infra, same adapter as the SLO engine
+        router.use(
+          createInfrastructureRouter({
+            httpAuth,
+            service: new InfrastructureService({
+              catalog,
+              platform,
+              getAdapter,
+              warehouseType: settings.warehouseType,
+              redact: createSecretRedactor(config),
+              clock,
+            }),
+          }),
+        );
+        httpRouter.use(router);
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
