@@ -260,6 +260,8 @@ describe('templates/new-data-product', () => {
         owner: 'group:default/clinical-care-data',
         domain: 'domain:default/clinical-care',
         certified: false,
+        // the form's stage is recorded, so drift checks look at that stage
+        infrastructure: { stage: 'test' },
       });
       expect(entity.spec.datasets).toEqual([
         {

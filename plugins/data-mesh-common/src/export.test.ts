@@ -362,7 +362,7 @@ describe('toOdps', () => {
   });
 });
 
-/** What the OAM format can hold: no namespace, links, infrastructure, and titles that derive to names. */
+/** What the OAM format can hold: no namespace, links, provisioned names (only the stage), and titles that derive to names. */
 const patientVisitsOam: DataProductEntityV1alpha1 = {
   ...patientVisits,
   metadata: {
@@ -397,10 +397,9 @@ const patientVisitsOam: DataProductEntityV1alpha1 = {
       { ...patientVisits.spec.slos![0], title: 'Visits fresh' },
       ...patientVisits.spec.slos!.slice(1),
     ],
-    infrastructure: undefined,
+    infrastructure: { stage: 'prod' },
   },
 };
-delete patientVisitsOam.spec.infrastructure;
 
 describe('toOamSpec', () => {
   it("writes the seed article's shape: components with { value } properties", () => {
@@ -432,6 +431,7 @@ describe('toOamSpec', () => {
         data_product_type: { value: 'Aggregate' },
         certified: { value: 'Yes' },
         lifecycle: { value: 'production' },
+        stage: { value: 'prod' },
         tags: { value: ['visits', 'clinical'] },
       },
     });

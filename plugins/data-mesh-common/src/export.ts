@@ -365,6 +365,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
       data_product_type: v(OAM_TYPE[spec.type]),
       certified: v(spec.certified ? 'Yes' : 'No'),
       lifecycle: v(spec.lifecycle),
+      stage: v(spec.infrastructure?.stage),
       tags: v(metadata.tags),
     },
   });

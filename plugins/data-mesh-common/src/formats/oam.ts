@@ -69,6 +69,7 @@ const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
     'data_product_type',
     'certified',
     'lifecycle',
+    'stage',
     'tags',
   ],
   'data-set': [
@@ -481,6 +482,10 @@ class OamReader {
         certified: this.bool(product, 'certified') ?? false,
       },
     };
+    // The stage the product is provisioned in (dev/test/prod): the platform
+    // validates it against its configured stages when it plans.
+    const stage = this.text(product, 'stage');
+    if (stage !== undefined) entity.spec.infrastructure = { stage };
     const tags = this.tags(product);
     if (tags) entity.metadata.tags = tags;
     setSpecOrigin(entity, product.path);
@@ -497,6 +502,7 @@ class OamReader {
         this.propPath(product, 'data_product_owner') ??
         this.propPath(product, 'owner'),
       certified: this.propPath(product, 'certified'),
+      infrastructure: this.propPath(product, 'stage'),
       domain: domainComponent
         ? [...domainComponent.path, 'name']
         : this.listPath,
