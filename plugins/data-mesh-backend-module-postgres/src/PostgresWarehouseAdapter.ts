@@ -26,6 +26,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type { PostgresConnection } from './connection';
 import { PostgresDialect, quotePgIdentifier } from './dialect';
+import { PostgresTableStatsReader } from './stats';
 
 const PRIVILEGE_NAMES: Record<string, Privilege> = {
   USAGE: 'usage',
@@ -164,10 +165,12 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
   readonly dialect: PostgresDialect;
   readonly capabilities: WarehouseCapabilities;
   readonly connection: PostgresConnection;
+  private readonly stats: PostgresTableStatsReader;
 
   constructor(options: PostgresWarehouseAdapterOptions) {
     this.dialect = options.dialect;
     this.connection = options.connection;
+    this.stats = new PostgresTableStatsReader(this.connection, this.dialect);
     this.capabilities = {
       compute: false,
       databases:
@@ -324,90 +327,20 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
   }
 
   /**
-   * Two queries per database: the catalog (which tables exist, their size,
-   * whether they carry the load-timestamp column), then one statement that
-   * counts rows and reads the newest load timestamp of every existing table.
-   * PostgreSQL keeps no last-modified time, so `lastAltered` comes from the
-   * load-timestamp metadata column and is absent when a table has none.
+   * One statement per database: catalog, change fingerprints from the
+   * cumulative statistics, and an exact `count(*)` / `max(<loaded_at>)` only
+   * for tables that changed since the cached answer (see `stats.ts` for why
+   * `n_live_tup` is not used as the count). PostgreSQL keeps no last-modified
+   * time, so `lastAltered` is the newest load timestamp, absent for tables
+   * without that column. A database that does not exist (`database` layout)
+   * is learnt from the failed connection: every table `exists: false`.
    */
-  async tableStats(
+  tableStats(
     database: string,
     tables: TableRef[],
     options: TableStatsOptions = {},
   ): Promise<TableStats[]> {
-    if (tables.length === 0) return [];
-    const physical = tables.map(t => ({
-      ...t,
-      physicalSchema: this.dialect.physicalSchema({
-        database,
-        schema: t.schema,
-      }),
-    }));
-    const loadedAt = options.loadedAtColumn;
-    if (loadedAt) quotePgIdentifier(loadedAt);
-    for (const t of physical) quotePgIdentifier(t.table);
-    const db = this.dialect.physicalDatabase(database);
-    if (db) {
-      const [exists] = await this.connection.query<{ n: number }>(
-        'select count(*)::int as n from pg_database where datname = $1',
-        [db],
-      );
-      if (!exists.n) return tables.map(t => ({ ...t, exists: false }));
-    }
-    const catalog = await this.connection.query<{
-      i: number;
-      bytes: string;
-      has_loaded_at: boolean;
-    }>(
-      `select t.i, pg_total_relation_size(c.oid)::text as bytes,
-              exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = $3 and not a.attisdropped) as has_loaded_at
-       from unnest($1::text[], $2::text[]) with ordinality as t(s, r, i)
-       join pg_namespace n on n.nspname = t.s
-       join pg_class c on c.relnamespace = n.oid and c.relname = t.r and c.relkind in ('r', 'p', 'v', 'm', 'f')`,
-      [
-        physical.map(t => t.physicalSchema),
-        physical.map(t => t.table),
-        loadedAt ?? '',
-      ],
-      db,
-    );
-    const found = new Map(catalog.map(c => [Number(c.i) - 1, c]));
-    const parts: string[] = [];
-    for (const [index, c] of found) {
-      const t = physical[index];
-      const name = `${quotePgIdentifier(t.physicalSchema)}.${quotePgIdentifier(
-        t.table,
-      )}`;
-      const last =
-        c.has_loaded_at && loadedAt
-          ? `max(${quotePgIdentifier(loadedAt)})::timestamptz`
-          : 'null::timestamptz';
-      parts.push(
-        `select ${index} as i, count(*)::text as n, ${last} as last from ${name}`,
-      );
-    }
-    const counts = new Map<number, { n: string; last: Date | string | null }>();
-    if (parts.length > 0) {
-      const rows = await this.connection.query<{
-        i: number;
-        n: string;
-        last: Date | string | null;
-      }>(parts.join('\nunion all\n'), [], db);
-      for (const r of rows) counts.set(Number(r.i), r);
-    }
-    return tables.map((t, index) => {
-      const c = found.get(index);
-      if (!c) return { ...t, exists: false };
-      const n = counts.get(index);
-      const last = n?.last ? new Date(n.last).toISOString() : undefined;
-      return {
-        ...t,
-        exists: true,
-        rowCount: n ? Number(n.n) : undefined,
-        bytes: Number(c.bytes),
-        ...(last ? { lastAltered: last } : {}),
-      };
-    });
+    return this.stats.read(database, tables, options);
   }
 
   /**

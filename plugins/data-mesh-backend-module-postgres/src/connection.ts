@@ -29,6 +29,12 @@ export interface PostgresConnection {
   close(): Promise<void>;
   /** Queries sent so far. */
   readonly queryCount: number;
+  /**
+   * Nothing else can commit while one of this connection's statements runs
+   * (PGlite: one process, one statement at a time). Table stats rely on it
+   * to trust a count at once; absent, they assume concurrent writers.
+   */
+  readonly exclusive?: boolean;
 }
 
 function toWarehouseError(
@@ -77,6 +83,7 @@ export async function openPgliteConnection(
     get queryCount() {
       return count;
     },
+    exclusive: true,
     query: (sql, params) =>
       serial(async () => {
         count++;

@@ -45,6 +45,7 @@ function handle(
     get queryCount() {
       return connection.queryCount;
     },
+    exclusive: connection.exclusive,
     query: (sql, params, database) => {
       if (closed) throw new Error('this PGlite handle is closed');
       return connection.query(sql, params, database);
