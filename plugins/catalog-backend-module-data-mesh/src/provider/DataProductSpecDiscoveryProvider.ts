@@ -85,6 +85,9 @@ export class DataProductSpecDiscoveryProvider implements EntityProvider {
         windowsPathsNoEscape: true,
       });
       for (const match of matches) {
+        // glob's `ignore` does not apply to absolute patterns outside cwd, so
+        // dependencies' spec files are excluded here by path segment too.
+        if (match.split(/[\\/]/).includes('node_modules')) continue;
         if (isDataProductSpecFile(match)) {
           found.add(path.normalize(match));
         }
