@@ -1,6 +1,7 @@
 /*
  * One measured ingestion: a fresh catalog backend (the real catalog plugin
- * and the data mesh module, on SQLite through better-sqlite3), the org
+ * and the data mesh module, on SQLite through better-sqlite3, or on
+ * PostgreSQL for comparison), the org
  * entities loaded first, then one Location registered through the catalog
  * API and the clock running until everything it brings is processed and
  * stitched.
@@ -12,6 +13,7 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
+import { Client } from 'pg';
 import fs from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +28,11 @@ export interface IngestOptions {
   verifyUpstreamPorts: boolean;
   /** SQLite in memory, or a file per plugin in this directory. */
   sqliteDirectory?: string;
+  /**
+   * Instead of SQLite: a PostgreSQL server (connection string). The catalog
+   * gets a fresh database named `<prefix>catalog`, dropped after the run.
+   */
+  postgres?: { url: string; prefix: string };
   /** How often the catalog database is polled for completion. */
   pollMs: number;
   /** Give up after this long. */
@@ -36,6 +43,11 @@ export interface IngestOptions {
   cpuProfile?: string;
   /** Collect time per SQL statement over the measured interval. */
   sqlStats?: boolean;
+  /**
+   * `catalog.processingInterval` in seconds; undefined keeps the catalog's
+   * default (a random 100-150 s per entity).
+   */
+  processingIntervalSeconds?: number;
 }
 
 export interface IngestResult {
@@ -56,8 +68,19 @@ export interface IngestResult {
   searchRows: number;
   /** Total size of the stored final entities (JSON characters) at the end. */
   finalEntityChars: number;
-  /** With `sqlStats`: statements by shape, the costliest first. */
-  sql?: SqlStat[];
+  /** With `sqlStats`: what the catalog did in SQL over the measured time. */
+  sql?: SqlReport;
+}
+
+export interface SqlReport {
+  /** Statements by shape, the costliest first. */
+  statements: SqlStat[];
+  /** Stitches by entity kind (org entities by ref). */
+  stitches: Record<string, number>;
+  /** Rows written to the search index (SQLite rewrites them all per stitch). */
+  searchRowsWritten: number;
+  /** Entities taken up by the processing loop (more than the entities when some are processed again). */
+  processingRuns: number;
 }
 
 export interface SqlStat {
@@ -72,11 +95,37 @@ export interface SqlStat {
  * synchronously between knex's 'query' and 'query-response' events, so the
  * gap is the statement's own time.
  */
-function collectSql(knex: Knex): () => SqlStat[] {
+function collectSql(knex: Knex): () => SqlReport {
   const started = new Map<string, number>();
   const stats = new Map<string, SqlStat>();
-  const onQuery = (q: { __knexQueryUid: string }) => {
+  const stitches: Record<string, number> = {};
+  let searchRowsWritten = 0;
+  let processingRuns = 0;
+  const onQuery = (q: {
+    __knexQueryUid: string;
+    sql: string;
+    bindings?: unknown[];
+  }) => {
     started.set(q.__knexQueryUid, performance.now());
+    // Every stitch starts with this read of the entity to stitch.
+    if (q.sql.startsWith('with `incoming_references`') && q.bindings) {
+      const ref = String(q.bindings[0]);
+      const kind = ref.split(':')[0];
+      const key = ['group', 'domain', 'system'].includes(kind) ? ref : kind;
+      stitches[key] = (stitches[key] ?? 0) + 1;
+    }
+    // The processing loop claims the entities it is about to process.
+    if (
+      q.sql.startsWith('update `refresh_state` set `next_update_at`') &&
+      q.bindings
+    ) {
+      processingRuns += q.bindings.filter(
+        b => typeof b === 'string' && /^[a-z0-9-]+:[^/]+\/./.test(b),
+      ).length;
+    }
+    if (q.sql.startsWith('insert into `search`') && q.bindings) {
+      searchRowsWritten += q.bindings.length / 4;
+    }
   };
   const onDone = (_: unknown, q: { __knexQueryUid: string; sql: string }) => {
     const t = started.get(q.__knexQueryUid);
@@ -99,7 +148,12 @@ function collectSql(knex: Knex): () => SqlStat[] {
     knex.off('query', onQuery);
     knex.off('query-response', onDone);
     knex.off('query-error', onDone);
-    return [...stats.values()].sort((a, b) => b.ms - a.ms);
+    return {
+      statements: [...stats.values()].sort((a, b) => b.ms - a.ms),
+      stitches,
+      searchRowsWritten,
+      processingRuns,
+    };
   };
 }
 
@@ -115,6 +169,18 @@ interface Progress {
   relations: number;
 }
 
+/** The first row of a raw query, numbers as numbers (pg returns counts as strings). */
+async function firstRow<T extends object>(knex: Knex, sql: string): Promise<T> {
+  const result = await knex.raw(sql);
+  const row = (Array.isArray(result) ? result[0] : result.rows[0]) as Record<
+    string,
+    unknown
+  >;
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, v === null ? 0 : Number(v)]),
+  ) as T;
+}
+
 /**
  * One query over the catalog's own tables. "Processed" is a refresh_state row
  * with a processed entity; "stitched" is no row left in the stitch queue and
@@ -124,16 +190,18 @@ interface Progress {
  * after the last processing means every relation is on its entity.
  */
 async function progress(knex: Knex): Promise<Progress> {
-  const [row] = await knex.raw(`
+  return firstRow<Progress>(
+    knex,
+    `
     SELECT
       (SELECT COUNT(*) FROM refresh_state) AS total,
       (SELECT COUNT(*) FROM refresh_state WHERE processed_entity IS NULL) AS unprocessed,
       (SELECT COUNT(*) FROM refresh_state WHERE errors NOT IN ('', '[]')) AS errored,
-      (SELECT COUNT(*) FROM stitch_queue) AS pendingStitch,
+      (SELECT COUNT(*) FROM stitch_queue) AS "pendingStitch",
       (SELECT COUNT(*) FROM final_entities WHERE final_entity IS NOT NULL) AS final,
       (SELECT COUNT(*) FROM relations) AS relations
-  `);
-  return row as Progress;
+  `,
+  );
 }
 
 /**
@@ -146,13 +214,19 @@ async function mayBeStitched(
   knex: Knex,
   expectedTotal: number,
 ): Promise<boolean> {
-  const [row] = await knex.raw(`
+  const r = await firstRow<{
+    total: number;
+    pendingStitch: number;
+    final: number;
+  }>(
+    knex,
+    `
     SELECT
       (SELECT COUNT(*) FROM refresh_state) AS total,
-      (SELECT COUNT(*) FROM stitch_queue) AS pendingStitch,
+      (SELECT COUNT(*) FROM stitch_queue) AS "pendingStitch",
       (SELECT COUNT(*) FROM final_entities) AS final
-  `);
-  const r = row as { total: number; pendingStitch: number; final: number };
+  `,
+  );
   return (
     r.total === expectedTotal &&
     r.pendingStitch === 0 &&
@@ -244,12 +318,18 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       mockServices.rootConfig.factory({
         data: {
           backend: {
-            database: {
-              client: 'better-sqlite3',
-              connection: options.sqliteDirectory
-                ? { directory: options.sqliteDirectory }
-                : ':memory:',
-            },
+            database: options.postgres
+              ? {
+                  client: 'pg',
+                  connection: options.postgres.url,
+                  prefix: options.postgres.prefix,
+                }
+              : {
+                  client: 'better-sqlite3',
+                  connection: options.sqliteDirectory
+                    ? { directory: options.sqliteDirectory }
+                    : ':memory:',
+                },
           },
           catalog: {
             // Everything else (processing interval, stitching, batch sizes)
@@ -268,6 +348,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
               },
             ],
             locations: [{ type: 'file', target: orgFile }],
+            ...(options.processingIntervalSeconds
+              ? {
+                  processingInterval: {
+                    seconds: options.processingIntervalSeconds,
+                  },
+                }
+              : {}),
           },
           dataMesh: {
             catalog: { verifyUpstreamPorts: options.verifyUpstreamPorts },
@@ -350,13 +437,19 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         // Outside the measured time: what "stitched" promised must be what
         // the catalog API serves.
         await verify(base, set);
-        const [size] = await db.raw(`
+        const size = await firstRow<{
+          searchRows: number;
+          finalEntityChars: number;
+        }>(
+          db,
+          `
           SELECT
-            (SELECT COUNT(*) FROM search) AS searchRows,
-            (SELECT SUM(LENGTH(final_entity)) FROM final_entities) AS finalEntityChars
-        `);
+            (SELECT COUNT(*) FROM search) AS "searchRows",
+            (SELECT SUM(LENGTH(final_entity)) FROM final_entities) AS "finalEntityChars"
+        `,
+        );
         return {
-          ...(size as { searchRows: number; finalEntityChars: number }),
+          ...size,
           stitchedMs: now,
           processedMs: processedMs ?? now,
           cpuMs: (cpu.user + cpu.system) / 1000,
@@ -376,6 +469,23 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
   } finally {
     await backend.stop();
+    // Close the catalog's connections before its database is dropped, or the
+    // pool reports every killed idle connection.
+    await knex?.destroy();
+    if (options.postgres) await dropDatabase(options.postgres);
+  }
+}
+
+async function dropDatabase(pg: { url: string; prefix: string }) {
+  const client = new Client({ connectionString: pg.url });
+  await client.connect();
+  try {
+    // the prefix is generated by run.ts from digits and letters only
+    await client.query(
+      `DROP DATABASE IF EXISTS "${pg.prefix}catalog" WITH (FORCE)`,
+    );
+  } finally {
+    await client.end();
   }
 }
 

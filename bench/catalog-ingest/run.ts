@@ -5,7 +5,7 @@
  * SQLite via better-sqlite3), in this one process, with the same settings,
  * interleaved so that drift in machine load hits both alike.
  *
- *   npm run bench:catalog-ingest -- [--n 1000,5000] [--runs 3,2] [options]
+ *   npm run bench:catalog-ingest -- [--n 1000,5000] [--runs 3,1] [options]
  *
  * See bench/README.md for what is measured and the recorded figures. This is
  * a benchmark, not a test: nothing here runs under `npm test`.
@@ -28,7 +28,7 @@ interface Args {
   n: number[];
   runs: number[];
   verifyModes: boolean[];
-  db: 'memory' | 'file';
+  db: 'memory' | 'file' | 'pg';
   pollMs: number;
   timeoutMs: number;
   logLevel: IngestOptions['logLevel'];
@@ -36,18 +36,23 @@ interface Args {
   sets: SetName[];
   profileDir?: string;
   sqlStats: boolean;
+  processingInterval?: number;
 }
 
-const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,2] [--verify on,off|on|off]
-              [--db memory|file] [--poll-ms 100] [--timeout-s 900]
+const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|off]
+              [--db memory|file|pg] [--poll-ms 100] [--timeout-s 900]
               [--log none|error|warn|info] [--sets components,products,native]
               [--cpu-profile DIR] [--sql-stats] [--keep]
+              [--processing-interval-s S]
   --n        set sizes; each size generates N products and N components
   --runs     repetitions per size (one number, or one per size)
   --verify   dataMesh.catalog.verifyUpstreamPorts settings to measure for
              the products (components are unaffected by it); the ratio is
              reported for each
-  --db       SQLite in memory (default) or files in a temp directory
+  --db       SQLite in memory (default), SQLite files in a temp directory,
+             or PostgreSQL (pg: BENCH_PG_URL, default
+             postgres://postgres@127.0.0.1:5432/postgres; a fresh database
+             per run, dropped afterwards) — a comparison, not the target
   --sets     which sets to ingest: components,products (default), plus
              'native' — the same products as native entities in
              catalog-info.yaml (no spec file reading; verifyUpstreamPorts
@@ -56,12 +61,14 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,2] [--verify on,off|on|of
   --cpu-profile  write a V8 CPU profile of each measured interval to DIR
              (profiling slows the runs; do not record those times)
   --sql-stats  print the costliest SQL statement shapes of each run
+  --processing-interval-s  catalog.processingInterval for every run
+             (default: the catalog's own, a random 100-150 s per entity)
   --keep     keep the generated files (their directory is printed)`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     n: [1000, 5000],
-    runs: [3, 2],
+    runs: [3, 1],
     verifyModes: [true, false],
     db: 'memory',
     pollMs: 100,
@@ -103,8 +110,8 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--db': {
         const v = value();
-        if (v !== 'memory' && v !== 'file')
-          throw new Error(`--db takes memory|file\n${USAGE}`);
+        if (v !== 'memory' && v !== 'file' && v !== 'pg')
+          throw new Error(`--db takes memory|file|pg\n${USAGE}`);
         args.db = v;
         break;
       }
@@ -131,6 +138,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--cpu-profile':
         args.profileDir = path.resolve(value());
+        break;
+      case '--processing-interval-s':
+        args.processingInterval = list(value())[0];
         break;
       case '--sql-stats':
         args.sqlStats = true;
@@ -173,7 +183,9 @@ async function main() {
   console.log(
     `catalog-ingest benchmark — node ${process.version}, ${cpus.length} × ${
       cpus[0]?.model ?? 'cpu'
-    }, ${Math.round(os.totalmem() / 2 ** 30)} GiB, SQLite ${args.db}, load ${os
+    }, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${
+      args.db === 'pg' ? 'PostgreSQL' : `SQLite ${args.db}`
+    }, load ${os
       .loadavg()
       .map(l => l.toFixed(2))
       .join(' ')}${gc ? '' : ' (run with --expose-gc for a GC between runs)'}`,
@@ -182,6 +194,7 @@ async function main() {
   if (args.profileDir) await fs.mkdir(args.profileDir, { recursive: true });
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-ingest-'));
   const summary: string[] = [];
+  let pgRuns = 0;
   try {
     const orgFile = await generateOrg(root);
     for (const [index, n] of args.n.entries()) {
@@ -259,16 +272,27 @@ async function main() {
             args.db === 'file'
               ? await fs.mkdtemp(path.join(root, 'sqlite-'))
               : undefined;
+          const postgres =
+            args.db === 'pg'
+              ? {
+                  url:
+                    process.env.BENCH_PG_URL ??
+                    'postgres://postgres@127.0.0.1:5432/postgres',
+                  prefix: `bench_ingest_${process.pid}_${++pgRuns}_`,
+                }
+              : undefined;
           const loadBefore = load();
           const result = await ingest({
             set: variant.set(),
             orgFile,
             verifyUpstreamPorts: variant.verifyUpstreamPorts,
             sqliteDirectory,
+            postgres,
             pollMs: args.pollMs,
             timeoutMs: args.timeoutMs,
             logLevel: args.logLevel,
             sqlStats: args.sqlStats,
+            processingIntervalSeconds: args.processingInterval,
             cpuProfile: args.profileDir
               ? path.join(
                   args.profileDir,
@@ -294,18 +318,26 @@ async function main() {
             )} MiB entity JSON; load ${loadBefore}→${load()})`,
           );
           if (result.sql) {
-            const total = result.sql.reduce((t, st) => t + st.ms, 0);
-            const count = result.sql.reduce((t, st) => t + st.count, 0);
+            const { statements, stitches, searchRowsWritten, processingRuns } =
+              result.sql;
+            const total = statements.reduce((t, st) => t + st.ms, 0);
+            const count = statements.reduce((t, st) => t + st.count, 0);
             console.log(
-              `      SQL: ${sec(total)} in ${count} statements; the costliest:`,
+              `      SQL: ${sec(
+                total,
+              )} in ${count} statements; ${processingRuns} entities processed; ${searchRowsWritten} search rows written; stitches: ${Object.entries(
+                stitches,
+              )
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}`,
             );
-          }
-          for (const st of result.sql?.slice(0, 12) ?? []) {
-            console.log(
-              `      ${sec(st.ms).padStart(9)} ${String(st.count).padStart(
-                7,
-              )}×  ${st.shape}`,
-            );
+            for (const st of statements.slice(0, 12)) {
+              console.log(
+                `      ${sec(st.ms).padStart(9)} ${String(st.count).padStart(
+                  7,
+                )}×  ${st.shape}`,
+              );
+            }
           }
           if (sqliteDirectory)
             await fs.rm(sqliteDirectory, { recursive: true, force: true });
