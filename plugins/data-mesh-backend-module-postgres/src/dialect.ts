@@ -19,6 +19,7 @@ import {
   type SchemaRef,
   type Statement,
   type WarehouseDialect,
+  InvalidIdentifierError,
   PUBLIC_GRANTEE,
   SAFE_IDENTIFIER,
 } from '@datamesh/plugin-data-mesh-node';
@@ -26,13 +27,7 @@ import {
 /** PostgreSQL truncates longer identifiers silently; we refuse them instead. */
 const MAX_IDENTIFIER = 63;
 
-/** A name was refused before it could reach SQL. @public */
-export class InvalidIdentifierError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidIdentifierError';
-  }
-}
+export { InvalidIdentifierError };
 
 /** @public */
 export type DatabaseLayout = 'database' | 'schema-prefix';

@@ -17,17 +17,12 @@ import {
   type SchemaRef,
   type Statement,
   type WarehouseDialect,
+  InvalidIdentifierError,
   PUBLIC_GRANTEE,
   SAFE_IDENTIFIER,
 } from '@datamesh/plugin-data-mesh-node';
 
-/** A name or value was refused before it could reach SQL. @public */
-export class InvalidIdentifierError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidIdentifierError';
-  }
-}
+export { InvalidIdentifierError };
 
 function hasControlCharacters(text: string): boolean {
   return [...text].some(

@@ -74,20 +74,8 @@ export interface ObservationInput {
   details?: unknown;
 }
 
-/** A stored observation. @public */
-export interface ObservationRecord {
-  monitorId: number;
-  observedAt: number;
-  source: 'collector' | 'push';
-  reporter?: string;
-  exists?: boolean;
-  rowCount?: number;
-  lastAlteredAt?: number;
-  bytes?: number;
-  passed: boolean;
-  reason?: string;
-  details?: unknown;
-}
+/** A stored observation: what was written, read back. @public */
+export type ObservationRecord = ObservationInput;
 
 /** A detected update of a monitored table (completeness). @public */
 export interface UpdateInput {

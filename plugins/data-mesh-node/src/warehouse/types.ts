@@ -397,3 +397,15 @@ export interface WarehouseAdapter {
   sandboxClone(requests: SandboxCloneRequest[]): Promise<SandboxCloneResult>;
   close(): Promise<void>;
 }
+
+/**
+ * A name or value was refused before it could reach SQL: every dialect throws
+ * this, so callers can tell refused input from a warehouse failure.
+ * @public
+ */
+export class InvalidIdentifierError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidIdentifierError';
+  }
+}
