@@ -29,7 +29,7 @@ import {
   readSloEngineConfig,
 } from '@datamesh/plugin-data-mesh-backend';
 import { type BenchBackend, startBenchBackend } from './backend';
-import { type LoadResult, percentile, runLoad } from './load';
+import { type Expectation, type LoadResult, percentile, runLoad } from './load';
 import { profileStore } from './profile';
 import { replicate } from './replicate';
 import { measureStatsQueries } from './stats';
@@ -54,6 +54,8 @@ const USAGE = `usage: run.ts [options]
   --pg URL              PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
   --concurrency N       requests in flight (default 8)
   --scale F             multiply the request counts and time limits (default 1)
+  --rounds N            alternate baseline and large set N times per endpoint (default 2)
+  --skip-api            only the queries-per-cycle part
   --stats-products N    tables for the queries-per-cycle part (default = --products; 0 skips it)
   --observation-retention D  the plugin's dataMesh.slo.observationRetention (default 30d: all 20 days kept)
   --explain             print the plan of every statement of the profile
@@ -69,6 +71,8 @@ interface Args {
   pg: string;
   concurrency: number;
   scale: number;
+  rounds: number;
+  skipApi: boolean;
   statsProducts: number;
   observationRetention: string;
   explain: boolean;
@@ -85,6 +89,8 @@ function parseArgs(argv: string[]): Args {
     pg: 'postgres://postgres@127.0.0.1:5432',
     concurrency: 8,
     scale: 1,
+    rounds: 2,
+    skipApi: false,
     statsProducts: -1,
     observationRetention: '30d',
     explain: false,
@@ -125,6 +131,12 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--scale':
         args.scale = Number(argv[++i]);
+        break;
+      case '--rounds':
+        args.rounds = int(argv[++i], a);
+        break;
+      case '--skip-api':
+        args.skipApi = true;
         break;
       case '--stats-products':
         args.statsProducts = int(argv[++i], a, 0);
@@ -408,9 +420,7 @@ async function main() {
   const measured: Measured[] = [];
   const failures: string[] = [];
 
-  async function measure(store: Store) {
-    const n = store.products;
-    const base = store.backend!.baseUrl;
+  function variantsFor(n: number) {
     const owners = Array.from({ length: Math.min(OWNER_GROUPS, n) }, (_, i) =>
       ownerOf(i),
     );
@@ -419,122 +429,161 @@ async function main() {
       for (let i = 0; i < n; i++) if (f(i)) c++;
       return c;
     };
+    const products = Array.from(
+      { length: n },
+      (_, i) =>
+        [`/products/default/${productName(i)}/slos`, { objectives: 3 }] as [
+          string,
+          Expectation,
+        ],
+    );
+    const fleet: [string, Expectation][] = [['/slos', { total: n }]];
     const s = args.scale;
-    const variants = [
+    return [
       {
         variant: 'one product',
         concurrency: args.concurrency,
-        maxRequests: 1500 * s,
-        maxMs: 20_000 * s,
-        paths: Array.from({ length: n }, (_, i) => [
-          `/products/default/${productName(i)}/slos`,
-          { objectives: 3 },
-        ]),
+        maxRequests: 1000 * s,
+        maxMs: 15_000 * s,
+        paths: products,
       },
       {
         variant: 'one product, 1 in flight',
         concurrency: 1,
-        maxRequests: 300 * s,
-        maxMs: 10_000 * s,
-        paths: Array.from({ length: n }, (_, i) => [
-          `/products/default/${productName(i)}/slos`,
-          { objectives: 3 },
-        ]),
+        maxRequests: 200 * s,
+        maxMs: 8_000 * s,
+        paths: products,
       },
       {
         variant: 'fleet summary',
         concurrency: args.concurrency,
-        maxRequests: 100 * s,
-        maxMs: 30_000 * s,
-        paths: [['/slos', { total: n }]],
+        maxRequests: 64 * s,
+        maxMs: 20_000 * s,
+        paths: fleet,
       },
       {
         variant: 'fleet summary, 1 in flight',
         concurrency: 1,
-        maxRequests: 20 * s,
-        maxMs: 15_000 * s,
-        paths: [['/slos', { total: n }]],
+        maxRequests: 12 * s,
+        maxMs: 8_000 * s,
+        paths: fleet,
       },
       {
         variant: 'fleet ?owner=',
         concurrency: args.concurrency,
-        maxRequests: 300 * s,
-        maxMs: 15_000 * s,
-        paths: owners.map(o => [
-          `/slos?owner=${encodeURIComponent(o)}`,
-          { total: count(i => ownerOf(i) === o) },
-        ]),
+        maxRequests: 200 * s,
+        maxMs: 10_000 * s,
+        paths: owners.map(
+          o =>
+            [
+              `/slos?owner=${encodeURIComponent(o)}`,
+              { total: count(i => ownerOf(i) === o) },
+            ] as [string, Expectation],
+        ),
       },
       {
         variant: 'fleet ?domain=',
         concurrency: args.concurrency,
-        maxRequests: 200 * s,
-        maxMs: 15_000 * s,
-        paths: DOMAINS.slice(0, Math.min(DOMAINS.length, n)).map(d => [
-          `/slos?domain=${encodeURIComponent(`domain:default/${d}`)}`,
-          { total: count(i => domainOf(i) === d) },
-        ]),
+        maxRequests: 120 * s,
+        maxMs: 10_000 * s,
+        paths: DOMAINS.slice(0, Math.min(DOMAINS.length, n)).map(
+          d =>
+            [
+              `/slos?domain=${encodeURIComponent(`domain:default/${d}`)}`,
+              { total: count(i => domainOf(i) === d) },
+            ] as [string, Expectation],
+        ),
       },
-    ] as const;
-    for (const v of variants) {
-      // warm-up: connections, JIT, caches
-      await runLoad({
+    ];
+  }
+
+  /** One run of one variant against one store; latencies pooled per (store, variant). */
+  async function measureOnce(store: Store, variant: string, round: number) {
+    const n = store.products;
+    const v = variantsFor(n).find(x => x.variant === variant)!;
+    const base = store.backend!.baseUrl;
+    // warm-up: connections, JIT, caches
+    await runLoad({
+      baseUrl: base,
+      paths: v.paths,
+      concurrency: 2,
+      maxRequests: 6,
+      maxMs: 10_000,
+      authorization,
+      seed: 7 + round,
+    });
+    const profileFile =
+      args.cpuProfile && n === args.products
+        ? path.join(
+            args.cpuProfile,
+            `${store.kind}-${n}-${v.variant.replace(
+              /[^a-z0-9]+/gi,
+              '-',
+            )}-${round}.cpuprofile`,
+          )
+        : undefined;
+    const result = await withCpuProfile(profileFile, () =>
+      runLoad({
         baseUrl: base,
-        paths: v.paths as any,
-        concurrency: 2,
-        maxRequests: 6,
-        maxMs: 10_000,
+        paths: v.paths,
+        concurrency: v.concurrency,
+        maxRequests: Math.max(1, Math.round(v.maxRequests)),
+        maxMs: v.maxMs,
         authorization,
-        seed: 7,
-      });
-      const profileFile =
-        args.cpuProfile && n === args.products
-          ? path.join(
-              args.cpuProfile,
-              `${store.kind}-${n}-${v.variant.replace(
-                /[^a-z0-9]+/gi,
-                '-',
-              )}.cpuprofile`,
-            )
-          : undefined;
-      const result = await withCpuProfile(profileFile, () =>
-        runLoad({
-          baseUrl: base,
-          paths: v.paths as any,
-          concurrency: v.concurrency,
-          maxRequests: Math.max(1, Math.round(v.maxRequests)),
-          maxMs: v.maxMs,
-          authorization,
-          seed: 42,
-        }),
-      );
-      measured.push({
+        seed: 42 + round,
+      }),
+    );
+    let m = measured.find(
+      x => x.kind === store.kind && x.products === n && x.variant === v.variant,
+    );
+    if (!m) {
+      m = {
         kind: store.kind,
         products: n,
         variant: v.variant,
         concurrency: v.concurrency,
-        result,
-      });
-      const l = result.latencies;
-      log(
-        `  ${v.variant} (${v.concurrency} in flight): ${
-          l.length
-        } requests in ${secs(result.wallMs)}, p50 ${fmt(
-          percentile(l, 50),
-        )}, p95 ${fmt(percentile(l, 95))}, max ${fmt(Math.max(...l))}, ${(
-          result.bytes /
-          Math.max(1, l.length) /
-          1024
-        ).toFixed(0)} KiB/answer${
-          result.errors.length
-            ? `, ${result.errors.length} ERRORS: ${result.errors
-                .slice(0, 3)
-                .join(' | ')}`
-            : ''
-        }`,
-      );
-      if (result.errors.length)
-        failures.push(`${store.kind} ${n} ${v.variant}: ${result.errors[0]}`);
+        result: { latencies: [], errors: [], wallMs: 0, bytes: 0 },
+      };
+      measured.push(m);
+    }
+    m.result.latencies.push(...result.latencies);
+    m.result.errors.push(...result.errors);
+    m.result.wallMs += result.wallMs;
+    m.result.bytes += result.bytes;
+    const l = result.latencies;
+    log(
+      `  ${store.kind}, ${n} products, ${v.variant}${
+        v.concurrency > 1 ? ` (${v.concurrency} in flight)` : ''
+      }, round ${round}: ${l.length} requests in ${secs(
+        result.wallMs,
+      )}, p50 ${fmt(percentile(l, 50))}, p95 ${fmt(
+        percentile(l, 95),
+      )}, max ${fmt(Math.max(...l))}, ${(
+        result.bytes /
+        Math.max(1, l.length) /
+        1024
+      ).toFixed(0)} KiB/answer${
+        result.errors.length
+          ? `, ${result.errors.length} ERRORS: ${result.errors
+              .slice(0, 3)
+              .join(' | ')}`
+          : ''
+      }`,
+    );
+    if (result.errors.length)
+      failures.push(`${store.kind} ${n} ${v.variant}: ${result.errors[0]}`);
+  }
+
+  /**
+   * Every variant on each store in turn, repeated `--rounds` times, so that
+   * the baseline and the large set see the same machine load (it drifts on
+   * a shared machine) and their ratio means something.
+   */
+  async function compare(stores: Store[]) {
+    for (const { variant } of variantsFor(stores[0].products)) {
+      for (let round = 1; round <= args.rounds; round++) {
+        for (const store of stores) await measureOnce(store, variant, round);
+      }
     }
   }
 
@@ -574,146 +623,148 @@ async function main() {
   }
 
   try {
-    // ------------------------------------------------------------ baseline
-    log(
-      `\n== baseline: ${args.baseline} products, written by the plugin's own collection task`,
-    );
-    const warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
-    let statsCalls = 0;
-    const counted: WarehouseAdapter = {
-      dialect: warehouse.dialect,
-      capabilities: warehouse.capabilities,
-      introspect: s => warehouse.introspect(s),
-      execute: s => warehouse.execute(s),
-      sandboxClone: r => warehouse.sandboxClone(r),
-      close: async () => {},
-      tableStats: (d, t, o) => {
-        statsCalls++;
-        return warehouse.tableStats(d, t, o);
-      },
-    };
-    const baseEntities = Array.from({ length: args.baseline }, (_, j) =>
-      productEntity(j),
-    );
-    const tables = baseEntities.map(e => {
-      const m = monitorsFromEntity(e, {
-        platform,
-        defaults: settings.defaults,
-      })[0];
-      if (!m.table) throw new Error(`${e.metadata.name}: ${m.problem}`);
-      return m.table;
-    });
-    const databases = new Set(tables.map(t => t.database)).size;
-    const pipelines = baseEntities.map((_, j) => pipeline(j, args.days));
-    clock.t = T0;
-    const baseStores: Store[] = [];
-    for (const kind of args.db) {
-      baseStores.push(
-        await openStore(kind, args.baseline, baseEntities, () => counted),
+    if (!args.skipApi) {
+      // ------------------------------------------------------------ baseline
+      log(
+        `\n== baseline: ${args.baseline} products, written by the plugin's own collection task`,
       );
-    }
-    const cycleMs: Record<string, number[]> = {};
-    const simStarted = performance.now();
-    let warehouseStatements = 0;
-    for (let h = 0; h < hours; h++) {
-      clock.t = T0 + h * H + 5 * MIN;
-      warehouseStatements += await runPipelines(
-        warehouse,
-        tables,
-        pipelines,
-        h,
-        clock.t,
-        platform.metadataColumns.loadedAt,
+      const warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
+      let statsCalls = 0;
+      const counted: WarehouseAdapter = {
+        dialect: warehouse.dialect,
+        capabilities: warehouse.capabilities,
+        introspect: s => warehouse.introspect(s),
+        execute: s => warehouse.execute(s),
+        sandboxClone: r => warehouse.sandboxClone(r),
+        close: async () => {},
+        tableStats: (d, t, o) => {
+          statsCalls++;
+          return warehouse.tableStats(d, t, o);
+        },
+      };
+      const baseEntities = Array.from({ length: args.baseline }, (_, j) =>
+        productEntity(j),
       );
-      clock.t = cycleAt(h);
+      const tables = baseEntities.map(e => {
+        const m = monitorsFromEntity(e, {
+          platform,
+          defaults: settings.defaults,
+        })[0];
+        if (!m.table) throw new Error(`${e.metadata.name}: ${m.problem}`);
+        return m.table;
+      });
+      const databases = new Set(tables.map(t => t.database)).size;
+      const pipelines = baseEntities.map((_, j) => pipeline(j, args.days));
+      clock.t = T0;
+      const baseStores: Store[] = [];
+      for (const kind of args.db) {
+        baseStores.push(
+          await openStore(kind, args.baseline, baseEntities, () => counted),
+        );
+      }
+      const cycleMs: Record<string, number[]> = {};
+      const simStarted = performance.now();
+      let warehouseStatements = 0;
+      for (let h = 0; h < hours; h++) {
+        clock.t = T0 + h * H + 5 * MIN;
+        warehouseStatements += await runPipelines(
+          warehouse,
+          tables,
+          pipelines,
+          h,
+          clock.t,
+          platform.metadataColumns.loadedAt,
+        );
+        clock.t = cycleAt(h);
+        for (const store of baseStores) {
+          const before = statsCalls;
+          const t = performance.now();
+          await store.backend!.collect();
+          (cycleMs[store.kind] ??= []).push(performance.now() - t);
+          if (statsCalls - before !== databases) {
+            throw new Error(
+              `${store.kind}, hour ${h}: ${
+                statsCalls - before
+              } tableStats calls, expected one per database (${databases})`,
+            );
+          }
+        }
+        if ((h + 1) % 96 === 0)
+          log(
+            `  hour ${h + 1}/${hours} (${secs(
+              performance.now() - simStarted,
+            )})`,
+          );
+      }
+      clock.t = NOW;
+      await warehouse.close();
+      log(
+        `  ${hours} hourly cycles on ${baseStores.length} backend(s) in ${secs(
+          performance.now() - simStarted,
+        )}; ${warehouseStatements} pipeline statements; every cycle made ${databases} tableStats calls (${databases} databases)`,
+      );
       for (const store of baseStores) {
-        const before = statsCalls;
-        const t = performance.now();
-        await store.backend!.collect();
-        (cycleMs[store.kind] ??= []).push(performance.now() - t);
-        if (statsCalls - before !== databases) {
+        const c = cycleMs[store.kind];
+        const rows = await rowCounts(store);
+        if (rows.observations !== args.baseline * 3 * hours) {
           throw new Error(
-            `${store.kind}, hour ${h}: ${
-              statsCalls - before
-            } tableStats calls, expected one per database (${databases})`,
+            `${store.kind}: ${rows.observations} observations, expected ${
+              args.baseline * 3 * hours
+            }`,
           );
         }
-      }
-      if ((h + 1) % 96 === 0)
+        const states: any[] = await store
+          .knex('data_mesh_slo_status')
+          .select('status')
+          .count({ n: '*' })
+          .groupBy('status');
         log(
-          `  hour ${h + 1}/${hours} (${secs(performance.now() - simStarted)})`,
+          `  ${store.kind}: collection cycle of ${
+            args.baseline * 3
+          } monitors p50 ${fmt(percentile(c, 50))}, p95 ${fmt(
+            percentile(c, 95),
+          )}; rows ${JSON.stringify(rows)}; objectives ${states
+            .map(s => `${s.status} ${s.n}`)
+            .join(', ')}`,
         );
-    }
-    clock.t = NOW;
-    await warehouse.close();
-    log(
-      `  ${hours} hourly cycles on ${baseStores.length} backend(s) in ${secs(
-        performance.now() - simStarted,
-      )}; ${warehouseStatements} pipeline statements; every cycle made ${databases} tableStats calls (${databases} databases)`,
-    );
-    for (const store of baseStores) {
-      const c = cycleMs[store.kind];
-      const rows = await rowCounts(store);
-      if (rows.observations !== args.baseline * 3 * hours) {
-        throw new Error(
-          `${store.kind}: ${rows.observations} observations, expected ${
-            args.baseline * 3 * hours
-          }`,
-        );
-      }
-      const states: any[] = await store
-        .knex('data_mesh_slo_status')
-        .select('status')
-        .count({ n: '*' })
-        .groupBy('status');
-      log(
-        `  ${store.kind}: collection cycle of ${
-          args.baseline * 3
-        } monitors p50 ${fmt(percentile(c, 50))}, p95 ${fmt(
-          percentile(c, 95),
-        )}; rows ${JSON.stringify(rows)}; objectives ${states
-          .map(s => `${s.status} ${s.n}`)
-          .join(', ')}`,
-      );
-      await settle(store);
-    }
-
-    log(`\n== measuring the baseline (${args.baseline} products)`);
-    for (const store of baseStores) {
-      log(`${store.kind}, ${args.baseline} products (${await sizeOf(store)}):`);
-      await measure(store);
-    }
-    for (const store of baseStores) {
-      await store.backend!.stop();
-      store.backend = undefined;
-    }
-
-    // --------------------------------------------------------- large set
-    if (args.products !== args.baseline) {
-      log(
-        `\n== ${args.products} products: monitors from the plugin's catalog sync, history copied from the baseline`,
-      );
-      const entities = Array.from({ length: args.products }, (_, i) =>
-        productEntity(i),
-      );
-      for (const kind of args.db) {
-        const template = baseStores.find(s => s.kind === kind)!;
-        const store = await openStore(kind, args.products, entities);
-        const t = performance.now();
-        await replicate(template.knex, store.knex, args.baseline, log);
         await settle(store);
-        log(
-          `  loaded in ${secs(performance.now() - t)} (with ${
-            kind === 'postgres' ? 'VACUUM ANALYZE' : 'no ANALYZE'
-          }); ${await sizeOf(store)}`,
-        );
-        log(`${kind}, ${args.products} products:`);
-        await measure(store);
-        await profile(store);
-        await store.backend!.stop();
-        store.backend = undefined;
       }
-    }
+
+      // --------------------------------------------------------- large set
+      for (const baseStore of baseStores) {
+        const kind = baseStore.kind;
+        log(
+          `\n== ${kind}: ${args.baseline} products (${await sizeOf(
+            baseStore,
+          )})${args.products !== args.baseline ? ` and ${args.products}` : ''}`,
+        );
+        const stores = [baseStore];
+        if (args.products !== args.baseline) {
+          log(
+            `${args.products} products: monitors from the plugin's catalog sync, history copied from the baseline`,
+          );
+          const entities = Array.from({ length: args.products }, (_, i) =>
+            productEntity(i),
+          );
+          const store = await openStore(kind, args.products, entities);
+          const t = performance.now();
+          await replicate(baseStore.knex, store.knex, args.baseline, log);
+          await settle(store);
+          log(
+            `  loaded in ${secs(performance.now() - t)} (with ${
+              kind === 'postgres' ? 'VACUUM ANALYZE' : 'no ANALYZE'
+            }); ${await sizeOf(store)}`,
+          );
+          stores.push(store);
+        }
+        await compare(stores);
+        await profile(stores[stores.length - 1]);
+        for (const store of stores) {
+          await store.backend!.stop();
+          store.backend = undefined;
+        }
+      }
+    } // API part
 
     // ------------------------------------------------- queries per cycle
     let stats;

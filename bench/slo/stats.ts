@@ -159,7 +159,26 @@ export async function measureStatsQueries(options: {
       ).toFixed(1)} s`,
     );
 
-    const subsets: { label: string; pick: (i: number) => boolean }[] = [
+    const reload = async (every: number) => {
+      const at = new Date(now).toISOString();
+      let k = 0;
+      for (const table of tables.values()) {
+        if (k++ % every !== 0) continue;
+        const name = pglite.dialect.qualifiedTable(
+          { database: table.database, schema: table.schema },
+          table.table,
+        );
+        await pglite.connection.query(`TRUNCATE ${name}`);
+        await pglite.connection.query(
+          `INSERT INTO ${name} SELECT g, '${at}'::timestamptz FROM generate_series(1, 12) AS g`,
+        );
+      }
+    };
+    const subsets: {
+      label: string;
+      pick: (i: number) => boolean;
+      before?: () => Promise<void>;
+    }[] = [
       { label: `${Math.min(50, products)} products`, pick: i => i < 50 },
       { label: `${Math.min(500, products)} products`, pick: i => i < 500 },
       { label: `${products} products`, pick: () => true },
@@ -168,10 +187,16 @@ export async function measureStatsQueries(options: {
         pick: i => [domainOf(0), domainOf(1)].includes(domainOf(i)),
       },
       { label: `${products} products, again`, pick: () => true },
+      {
+        label: `${products} products, 10 % of the tables reloaded`,
+        pick: () => true,
+        before: () => reload(10),
+      },
     ];
     const rows: StatsRow[] = [];
     for (const subset of subsets) {
       now += H;
+      await subset.before?.();
       const chosen = entities.filter((_, i) => subset.pick(i));
       await collector.syncMonitors(chosen, { now });
       const monitors = (await store.listMonitors()).filter(m => m.table);
