@@ -72,8 +72,17 @@ with wanted as (
   select w.i, w.s, w.r, w.prev
   from unnest($1::text[], $2::text[], $3::text[]) with ordinality as w(s, r, prev, i)
 ),
+-- Schemas are resolved first, so each table is then found by its full
+-- (name, schema) key: with per-product schemas sharing dataset names, a join
+-- led by the table name visits every table of that name (measured on PGlite
+-- with 5,000 tables: 476 ms → 20 ms for 62 tables).
+targets as materialized (
+  select w.i, w.prev, w.r, n.oid as nsp, n.nspname
+  from wanted w
+  join pg_namespace n on n.nspname = w.s
+),
 found as materialized (
-  select w.i, w.prev, c.oid, n.nspname, c.relname,
+  select w.i, w.prev, c.oid, w.nspname, c.relname,
          pg_total_relation_size(c.oid) as bytes,
          la.attname as loaded_at,
          case when c.relkind in ('r', 'm', 'p') and current_setting('track_counts')::boolean then (
@@ -88,9 +97,8 @@ found as materialized (
                  select p.relid from pg_partition_tree(c.oid) p where c.relkind = 'p' and p.isleaf) leaf
            join pg_class s on s.oid = leaf.relid
          ) || '|' || coalesce(la.attnum::text, '-') end as fp
-  from wanted w
-  join pg_namespace n on n.nspname = w.s
-  join pg_class c on c.relnamespace = n.oid and c.relname = w.r and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  from targets w
+  join pg_class c on c.relnamespace = w.nsp and c.relname = w.r and c.relkind in ('r', 'p', 'v', 'm', 'f')
   left join pg_attribute la on la.attrelid = c.oid and la.attname = $4 and la.attnum > 0
     and not la.attisdropped
     and la.atttypid in ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
