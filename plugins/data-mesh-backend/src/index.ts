@@ -19,3 +19,4 @@ export * from './slo/notifications';
 export * from './slo/router';
 export * from './slo/SloStore';
 export * from './infra';
+export * from './examples';

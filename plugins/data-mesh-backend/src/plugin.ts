@@ -29,6 +29,7 @@ import {
   createSecretRedactor,
 } from './infra';
 import { SloStore } from './slo/SloStore';
+import { setupExampleActivity } from './examples/setup';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -157,7 +158,7 @@ export const dataMeshPlugin = createBackendPlugin({
           return entities;
         }
 
-        const collector = createSloCollector({
+        const collectorOptions = {
           store,
           logger,
           platform,
@@ -173,12 +174,46 @@ export const dataMeshPlugin = createBackendPlugin({
             ? createNotificationsBreachNotifier(notifications)
             : undefined,
           listEntities,
+        };
+        const collector = createSloCollector(collectorOptions);
+
+        // The example mesh (demo only, dataMesh.examples.activity.enabled):
+        // provisions and fills the example tables, replays their history
+        // through this engine, then runs their pipelines on a schedule.
+        const examples = await setupExampleActivity({
+          config,
+          logger,
+          scheduler,
+          lifecycle,
+          rootLifecycle,
+          store,
+          collector,
+          createCollector: replayStore =>
+            createSloCollector({
+              ...collectorOptions,
+              store: replayStore,
+              notifier: undefined,
+              listEntities: undefined,
+            }),
+          getAdapter,
+          listEntities,
+          platform,
+          clock,
+          // the replayed breaches are notified now, not at the next cycle
+          onReady: () => scheduler.triggerTask(SLO_COLLECTION_TASK_ID),
         });
 
         await scheduler.scheduleTask({
           id: SLO_COLLECTION_TASK_ID,
           ...settings.schedule,
           fn: async () => {
+            if (examples && !examples.ready()) {
+              // live observations must not land before the replayed ones
+              logger.info(
+                'SLO collection: skipped while the example history is replayed',
+              );
+              return;
+            }
             const report = await collector.runCollection();
             logger.info(
               `SLO collection: ${report.monitors} monitors, ${

@@ -1,0 +1,314 @@
+/*
+ * The example mesh inside a real backend: the data-mesh plugin with the real
+ * postgres module (PGlite in a temporary directory), the real notifications
+ * backend, the plugin database on SQLite, the example products and teams in
+ * an in-memory catalog, and the clock and scheduler under the test's
+ * control. Startup replays three days ending on Wednesday 15 January 2025,
+ * 10:10 UTC (Sunday 12 had no EHR refreshes; Tuesday 14 had the short
+ * encounter-history build), then triggers a live cycle, which notifies each
+ * breach once; later cycles do not notify again.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
+import {
+  type PostgresWarehouseAdapter,
+  getSharedPgliteAdapter,
+  openPgliteConnection,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import type { Knex } from 'knex';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  SLO_COLLECTION_TASK_ID,
+  dataMeshClockServiceRef,
+  dataMeshPlugin,
+} from '../plugin';
+import { readDataProductsOfLocation } from './files';
+import { EXAMPLE_ACTIVITY_TASK_ID } from './setup';
+
+const MIN = 60_000;
+const H = 60 * MIN;
+const NOW = Date.UTC(2025, 0, 15, 10, 10); // a Wednesday
+const EXAMPLES = path.resolve(__dirname, '../../../../examples');
+
+function team(name: string, members: string[]): Entity[] {
+  return [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: members.map(m => ({ type: 'hasMember', targetRef: m })),
+    },
+    ...members.map(ref => {
+      const [, namespace, user] = /^user:([^/]+)\/(.+)$/.exec(ref)!;
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: user, namespace },
+        spec: { memberOf: [`group:default/${name}`] },
+        relations: [{ type: 'memberOf', targetRef: `group:default/${name}` }],
+      } as Entity;
+    }),
+  ];
+}
+
+describe('the example activity in the data-mesh backend', () => {
+  const databases = createTestDatabases();
+  const scheduler = mockServices.scheduler();
+  const sent: { user: string; scope?: string; title: string }[] = [];
+  let now = NOW;
+  let dir: string;
+  let server: any;
+  let held: PostgresWarehouseAdapter | undefined;
+  let stop: (() => Promise<void>) | undefined;
+
+  const guest = mockCredentials.user.header('user:development/guest');
+  const get = (p: string) =>
+    request(server).get(`/api/data-mesh${p}`).set('Authorization', guest);
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datamesh-examples-backend-'));
+    // Open the shared instance the backend will use now: jest refuses the
+    // lazy import of PGlite from the replay, which runs between tests.
+    held = await getSharedPgliteAdapter({
+      dataDir: path.join(dir, 'warehouse'),
+    });
+    const products = readDataProductsOfLocation(
+      path.join(EXAMPLES, 'locations.yaml'),
+    ).entities;
+    const entities: Entity[] = [
+      ...products,
+      ...team('clinical-care-data', [
+        'user:default/aisha.khan',
+        'user:development/guest',
+      ]),
+      ...team('finance-claims-data', ['user:default/mei.chen']),
+      ...team('population-health-analytics', ['user:default/sofia.alvarez']),
+    ];
+    const knexes: Record<string, Knex> = {
+      'data-mesh': await databases.init('SQLITE_3'),
+      notifications: await databases.init('SQLITE_3'),
+    };
+    const backend = await startTestBackend({
+      features: [
+        dataMeshPlugin,
+        import('@datamesh/plugin-data-mesh-backend-module-postgres'),
+        import('@backstage/plugin-notifications-backend'),
+        createBackendModule({
+          pluginId: 'notifications',
+          moduleId: 'test-recorder',
+          register(reg) {
+            reg.registerInit({
+              deps: { processing: notificationsProcessingExtensionPoint },
+              async init({ processing }) {
+                processing.addProcessor({
+                  getName: () => 'recorder',
+                  async postProcess(notification) {
+                    sent.push({
+                      user: notification.user!,
+                      scope: notification.payload.scope,
+                      title: notification.payload.title,
+                    });
+                  },
+                });
+              },
+            });
+          },
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            dataMesh: {
+              warehouse: {
+                type: 'pglite',
+                pglite: { dataDir: path.join(dir, 'warehouse') },
+              },
+              provisioning: {
+                organization: 'eh',
+                layers: { intermediate: 'interim' },
+              },
+              examples: {
+                activity: {
+                  enabled: true,
+                  profile: path.join(EXAMPLES, 'warehouse/activity.yaml'),
+                  backfill: { window: '3d' },
+                  catalogTimeout: '1m',
+                },
+              },
+            },
+          },
+        }),
+        createServiceFactory({
+          service: coreServices.database,
+          deps: { plugin: coreServices.pluginMetadata },
+          factory: ({ plugin }) => ({
+            getClient: async () => knexes[plugin.getId()],
+          }),
+        }),
+        createServiceFactory({
+          service: catalogServiceRef,
+          deps: {},
+          factory: () => new InMemoryCatalogClient({ entities }) as any,
+        }),
+        createServiceFactory({
+          service: dataMeshClockServiceRef,
+          deps: {},
+          factory: () => ({ now: () => now }),
+        }),
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await held?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('holds the embedded warehouse while it runs', () => {
+    const lock = JSON.parse(
+      fs.readFileSync(path.join(dir, 'warehouse.lock'), 'utf8'),
+    );
+    expect(lock.pid).toBe(process.pid);
+  });
+
+  it('replays the history at startup, then the live cycle notifies each breach once', async () => {
+    // the replay runs in the background after startup; its last cycle is at `now`
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const fleet = await get('/slos');
+      const items = fleet.body.items as { evaluatedAt?: string }[];
+      if (
+        items.length === 10 &&
+        items.every(i => i.evaluatedAt === new Date(NOW).toISOString())
+      ) {
+        break;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the replay did not finish: ${JSON.stringify(fleet.body.counts)}`,
+        );
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+    // the replay notifies nothing itself; the live cycle it triggers when
+    // done notifies each breach once
+    for (let i = 0; sent.length < 4 && i < 60; i++) {
+      await new Promise(r => setTimeout(r, 500));
+    }
+
+    const ehr = (await get('/products/default/ehr-encounters/slos')).body;
+    const fresh = ehr.objectives.find(
+      (o: any) => o.name === 'data-is-refreshed-daily',
+    );
+    expect(fresh.status).toBe('breaching');
+    expect(
+      fresh.history.map((h: any) => [h.start.slice(0, 10), h.status]),
+    ).toEqual([
+      ['2025-01-12', 'bad'],
+      ['2025-01-13', 'good'],
+      ['2025-01-14', 'good'],
+      ['2025-01-15', 'pending'],
+    ]);
+    const available = ehr.objectives.find(
+      (o: any) => o.name === 'data-is-available-hourly',
+    );
+    expect(available.status).toBe('ok');
+    expect(available.total).toBe(72);
+
+    const history = (
+      await get('/products/default/patient-encounter-history/slos')
+    ).body.objectives.find((o: any) => o.name === 'history-complete');
+    expect(history.status).toBe('breaching');
+    expect(
+      history.history
+        .filter((h: any) => h.status === 'bad')
+        .map((h: any) => h.start.slice(0, 10)),
+    ).toEqual(['2025-01-14', '2025-01-15']);
+
+    const fleet = (await get('/slos')).body;
+    expect(fleet.counts).toEqual({ ok: 8, breaching: 2, noData: 0 });
+    expect(
+      fleet.items
+        .slice(0, 2)
+        .map((i: any) => i.name)
+        .sort(),
+    ).toEqual(['ehr-encounters', 'patient-encounter-history']);
+
+    const scopes = [...new Set(sent.map(s => s.scope))].sort();
+    expect(scopes).toEqual([
+      'data-mesh:slo:dataproduct:default/ehr-encounters:data-is-refreshed-daily',
+      'data-mesh:slo:dataproduct:default/patient-encounter-history:history-complete',
+    ]);
+    // one notification per breach and member of the owning team
+    expect(sent.map(s => s.user).sort()).toEqual([
+      'user:default/aisha.khan',
+      'user:default/aisha.khan',
+      'user:development/guest',
+      'user:development/guest',
+    ]);
+
+    now = NOW + 5 * MIN;
+    await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+    now = NOW + 10 * MIN;
+    await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+    expect(sent).toHaveLength(4);
+  }, 300_000);
+
+  it('runs the example pipelines on its schedule', async () => {
+    // lab-results refreshes every 2 hours at :15; at 14:10 the 12:15 load is due
+    now = NOW + 4 * H;
+    await scheduler.triggerTask(EXAMPLE_ACTIVITY_TASK_ID);
+    now = NOW + 4 * H + 5 * MIN;
+    await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+    const fresh = (
+      await get('/products/default/lab-results/slos')
+    ).body.objectives.find((o: any) => o.dimension === 'freshness');
+    expect(fresh.latestObservations[0].lastAltered).toBe(
+      new Date(Date.UTC(2025, 0, 15, 12, 15)).toISOString(),
+    );
+  }, 120_000);
+
+  it('releases the warehouse when the backend stops', async () => {
+    await stop!();
+    stop = undefined;
+    await held!.close();
+    held = undefined;
+    expect(fs.existsSync(path.join(dir, 'warehouse.lock'))).toBe(false);
+    // and PGlite can open the directory again, with the example tables in it
+    const connection = await openPgliteConnection({
+      dataDir: path.join(dir, 'warehouse'),
+    });
+    try {
+      const rows = await connection.query<{ n: number }>(
+        `select count(*)::int as n from pg_tables where schemaname like 'eh\\_%\\_\\_%\\_output'`,
+      );
+      expect(rows[0].n).toBe(12);
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+});
