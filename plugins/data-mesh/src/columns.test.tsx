@@ -9,7 +9,13 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { CatalogTableRow } from '@backstage/plugin-catalog';
 import { dataProductColumns } from './columns';
-import { component, patientEncounters } from './__testUtils__/fixtures';
+import {
+  component,
+  patientEncounters,
+  patients,
+} from './__testUtils__/fixtures';
+import { fakeDataMeshBackend } from './__testUtils__/fakeBackend';
+import { fleetResponse } from './__testUtils__/sloFixtures';
 
 function contextForKind(kind: string): EntityListContextProps {
   return {
@@ -49,6 +55,7 @@ describe('dataProductColumns', () => {
       'owner',
       'Type',
       'Certified',
+      'Health',
       'lifecycle',
       'description',
       'tags',
@@ -85,5 +92,31 @@ describe('dataProductColumns', () => {
     expect(screen.getByTestId('type')).toHaveTextContent('Aggregate');
     expect(screen.getByTestId('certified')).toHaveTextContent('Certified');
     expect(screen.getByTestId('other')).toBeEmptyDOMElement();
+  });
+
+  it('shows SLO health from one fleet request shared by every row', async () => {
+    const backend = fakeDataMeshBackend({ '/slos': fleetResponse() });
+    const columns = dataProductColumns(contextForKind('DataProduct'));
+    const health = columns.find(c => c.title === 'Health')!;
+    const cell = (entity: any) => health.render!(rowFor(entity), 'row');
+    await renderInTestApp(
+      <div>
+        <div data-testid="encounters">{cell(patientEncounters)}</div>
+        <div data-testid="encounters-again">{cell(patientEncounters)}</div>
+        <div data-testid="patients">{cell(patients)}</div>
+        <div data-testid="other">{cell(component)}</div>
+      </div>,
+      { apis: [backend.apiEntry] },
+    );
+    // patient-encounters is breaching in the fleet fixture
+    expect(await screen.findAllByTestId('slo-status-breaching')).toHaveLength(
+      2,
+    );
+    // patients declares no SLOs; a Component gets no cell at all
+    expect(screen.getByTestId('patients')).toHaveTextContent('No SLOs');
+    expect(screen.getByTestId('other')).toBeEmptyDOMElement();
+    expect(
+      backend.requests.filter(u => u.pathname.endsWith('/slos')),
+    ).toHaveLength(1);
   });
 });
