@@ -507,7 +507,7 @@ async function main() {
   };
 
   await check(
-    'catalog lists data products with domain, type and certified columns',
+    'catalog lists data products with domain, type, certified and health columns',
     async () => {
       await page.goto(
         `${baseUrl}/catalog?filters%5Bkind%5D=dataproduct&filters%5Buser%5D=all`,
@@ -515,7 +515,7 @@ async function main() {
       const table = page.locator('table').filter({
         has: page.getByRole('columnheader', { name: 'Certified' }),
       });
-      for (const header of ['Domain', 'Type', 'Certified']) {
+      for (const header of ['Domain', 'Type', 'Certified', 'Health']) {
         await table
           .getByRole('columnheader', { name: header })
           .first()
