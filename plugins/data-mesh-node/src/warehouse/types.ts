@@ -333,6 +333,8 @@ export interface TableStats extends TableRef {
   rowCount?: number;
   /** ISO timestamp of the last change, when the warehouse knows it (PostgreSQL: max of the load-timestamp column). */
   lastAltered?: string;
+  /** Where `lastAltered` came from: the newest value of the load-timestamp column, or the warehouse's own last-change record (which DDL and background operations move too). */
+  freshnessSource?: 'loaded_at' | 'last_altered';
   bytes?: number;
 }
 
