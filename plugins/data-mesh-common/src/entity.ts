@@ -18,6 +18,7 @@ import {
 } from './model';
 import { DocumentPath, SourceDocument, SpecIssue, formatPath } from './issues';
 import { IdentifierKind, toSqlName, validateIdentifier } from './identifiers';
+import { DURATION_HINT, DURATION_PATTERN } from './values';
 
 /** The JSON schema of the DataProduct kind. @public */
 export const dataProductEntityV1alpha1Schema: object = schema;
@@ -126,8 +127,6 @@ function originOf(
 const kindPart = (schema as { allOf: object[] }).allOf[1];
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true });
 const validateKindPart = ajv.compile(kindPart);
-
-const DURATION_PATTERN = /^[1-9][0-9]{0,5}[mhdw]$/;
 
 /**
  * Everything wrong with a DataProduct entity, as located sentences.
@@ -295,9 +294,7 @@ function translateAjvError(
       if (pattern && DURATION_PATTERN.source === pattern) {
         return {
           path,
-          message: `${show(
-            value,
-          )} is not a duration; write a whole number and a unit (m, h, d or w), e.g. 20d, 1d or 24h`,
+          message: `${show(value)} is not a duration; ${DURATION_HINT}`,
         };
       }
       if (last === 'type' && path.includes('columns')) {

@@ -13,7 +13,8 @@
  */
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ANNOTATION_SPEC_FORMAT } from './entity';
-import { ANNOTATION_ODPS_ID, deriveIdentifier } from './formats/odps';
+import { ANNOTATION_ODPS_ID } from './formats/odps';
+import { deriveIdentifier } from './values';
 import type { IdentifierKind } from './identifiers';
 import type {
   DataProductEntityV1alpha1,

@@ -10,6 +10,7 @@ export * from './model';
 export * from './issues';
 export * from './entity';
 export * from './identifiers';
+export * from './values';
 export * from './read';
 export * from './formats/oam';
 export * from './formats/entity';

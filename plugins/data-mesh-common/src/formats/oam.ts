@@ -12,7 +12,6 @@
 import {
   DATA_PRODUCT_API_VERSION,
   DATA_PRODUCT_KIND,
-  DATA_PRODUCT_TYPES,
   DataProductEntityV1alpha1,
   DataProductType,
   DataSharingAgreement,
@@ -32,6 +31,19 @@ import {
   validateIdentifier,
 } from '../identifiers';
 import { setSpecOrigin } from '../entity';
+import {
+  BOOLEAN_HINT,
+  DURATION_HINT,
+  TARGET_HINT,
+  TOLERANCE_HINT,
+  deriveIdentifier,
+  parseBoolean,
+  parseDataProductType,
+  parseDuration,
+  parseTarget,
+  parseTolerance,
+  showValue,
+} from '../values';
 import { parseEntityRef } from '@backstage/catalog-model';
 
 /** The component types of the OAM data product spec. @public */
@@ -125,14 +137,6 @@ const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
   ],
 };
 
-const TYPE_ALIASES: Record<string, DataProductType> = {
-  'source oriented': 'source-aligned',
-  'source aligned': 'source-aligned',
-  aggregate: 'aggregate',
-  aggregated: 'aggregate',
-  'consumer oriented': 'consumer-aligned',
-  'consumer aligned': 'consumer-aligned',
-};
 const TYPE_CHOICES =
   'Source Aligned (or Source Oriented), Aggregate (or Aggregated), Consumer Aligned (or Consumer Oriented)';
 
@@ -150,15 +154,6 @@ interface Component {
   name: string;
   type: OamComponentType;
   props: Map<string, Property>;
-}
-
-/** `Yes`/`No`/`true`/`false`/`y`/`n` in any case; undefined for anything else. */
-function yesNo(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  const s = String(v).trim().toLowerCase();
-  if (['yes', 'true', 'y'].includes(s)) return true;
-  if (['no', 'false', 'n'].includes(s)) return false;
-  return undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -378,11 +373,11 @@ class OamReader {
   private bool(c: Component, key: string): boolean | undefined {
     const p = c.props.get(key);
     if (!p || p.value === null || p.value === undefined) return undefined;
-    const b = yesNo(p.value);
+    const b = parseBoolean(p.value);
     if (b !== undefined) return b;
     this.report(
       p.path,
-      `'${String(p.value)}' is not a yes/no value; write Yes or No`,
+      `${showValue(p.value)} is not a yes/no value; ${BOOLEAN_HINT}`,
     );
     return undefined;
   }
@@ -392,8 +387,8 @@ class OamReader {
     c: Component,
     what: IdentifierKind,
   ): { name: string; title?: string } {
-    if (validateIdentifier(c.name, what) === undefined) return { name: c.name };
-    const derived = toIdentifier(c.name, what);
+    const derived = deriveIdentifier(c.name, what);
+    if (derived.identifier === c.name) return { name: c.name };
     if (derived.error !== undefined) {
       this.report([...c.path, 'name'], derived.error);
       // keep the name as written so references to it still resolve; the
@@ -410,9 +405,7 @@ class OamReader {
     if (parsed === undefined) {
       this.report(
         p.path,
-        `'${String(
-          p.value,
-        )}' is not a duration; write a number and a unit, e.g. 20d, 1d, 24h or 30m`,
+        `${showValue(p.value)} is not a duration; ${DURATION_HINT}`,
       );
     }
     return parsed;
@@ -425,24 +418,11 @@ class OamReader {
   ): number | undefined {
     const p = c.props.get(key);
     if (!p || p.value === null || p.value === undefined) return undefined;
-    const parsed = parseFraction(p.value);
-    const ok =
-      parsed !== undefined &&
-      (what === 'target'
-        ? parsed > 0 && parsed <= 1
-        : parsed >= 0 && parsed < 1);
-    if (!ok) {
-      this.report(
-        p.path,
-        what === 'target'
-          ? `'${String(
-              p.value,
-            )}' is not a target; write a percentage above 0 and at most 100, e.g. 80% (or 0.8)`
-          : `'${String(
-              p.value,
-            )}' is not a tolerance; write a percentage below 100, e.g. 5% (or 0.05)`,
-      );
-      return undefined;
+    const parsed =
+      what === 'target' ? parseTarget(p.value) : parseTolerance(p.value);
+    if (parsed === undefined) {
+      const hint = what === 'target' ? TARGET_HINT : TOLERANCE_HINT;
+      this.report(p.path, `${showValue(p.value)} is not a ${what}; ${hint}`);
     }
     return parsed;
   }
@@ -567,15 +547,7 @@ class OamReader {
       );
       return undefined;
     }
-    const key = raw
-      .toLowerCase()
-      .replace(/[\s_-]+/g, ' ')
-      .trim();
-    const mapped =
-      TYPE_ALIASES[key] ??
-      (DATA_PRODUCT_TYPES as readonly string[]).find(
-        t => t.replace(/-/g, ' ') === key,
-      );
+    const mapped = parseDataProductType(raw);
     if (!mapped) {
       this.report(
         this.propPath(c, 'data_product_type')!,
@@ -583,7 +555,7 @@ class OamReader {
       );
       return undefined;
     }
-    return mapped as DataProductType;
+    return mapped;
   }
 
   private owner(c: Component): string | undefined {
@@ -707,11 +679,11 @@ class OamReader {
       const flag = (field: string, into: 'pii' | 'primaryKey' | 'required') => {
         const v = raw[field];
         if (v === undefined || v === null) return;
-        const b = yesNo(v);
+        const b = parseBoolean(v);
         if (b === undefined)
           this.report(
             [...path, field],
-            `'${String(v)}' is not a yes/no value; write Yes or No`,
+            `${showValue(v)} is not a yes/no value; ${BOOLEAN_HINT}`,
           );
         else column[into] = b;
       };
@@ -881,10 +853,7 @@ class OamReader {
       );
       return undefined;
     }
-    const product =
-      validateIdentifier(productName.trim(), 'product') === undefined
-        ? { identifier: productName.trim() }
-        : toIdentifier(productName, 'product');
+    const product = deriveIdentifier(productName, 'product');
     if (product.error !== undefined) {
       this.report(productPath, product.error);
       return undefined;
@@ -903,10 +872,7 @@ class OamReader {
     portName: string,
     portPath: DocumentPath,
   ) {
-    const port =
-      validateIdentifier(portName.trim(), 'port') === undefined
-        ? { identifier: portName.trim() }
-        : toIdentifier(portName, 'port');
+    const port = deriveIdentifier(portName, 'port');
     if (port.error !== undefined) {
       this.report(portPath, port.error);
       return undefined;
@@ -1119,56 +1085,6 @@ export function readOam(
   }
   const components = parseComponents(source, found.list, found.path);
   return new OamReader(source, components, found.path).read();
-}
-
-const UNITS: Record<string, string> = {
-  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
-  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
-  d: 'd', day: 'd', days: 'd',
-  w: 'w', wk: 'w', week: 'w', weeks: 'w',
-}; // prettier-ignore
-const ADVERBS: Record<string, string> = {
-  hourly: '1h',
-  daily: '1d',
-  weekly: '1w',
-};
-
-/**
- * `20d`, `20 days`, `24 hours`, `daily` → the model's duration (`20d`,
- * `24h`, `1d`); undefined when the value is not a duration.
- * @public
- */
-export function parseDuration(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const s = value.trim().toLowerCase();
-  if (ADVERBS[s]) return ADVERBS[s];
-  const m = /^([1-9][0-9]{0,5})\s*([a-z]+)$/.exec(s);
-  if (!m || !UNITS[m[2]]) return undefined;
-  return `${m[1]}${UNITS[m[2]]}`;
-}
-
-/**
- * `80%`, `80`, `0.8`, `"0.8"` → 0.8. Numbers above 1 are percentages, so 1
- * means 100 %, not 1 %. Undefined when the value is not a number.
- * @public
- */
-export function parseFraction(value: unknown): number | undefined {
-  let n: number;
-  let percent = false;
-  if (typeof value === 'number') {
-    n = value;
-  } else if (typeof value === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(value);
-    if (!m) return undefined;
-    n = Number(m[1]);
-    percent = m[2] === '%';
-  } else {
-    return undefined;
-  }
-  if (!Number.isFinite(n) || n < 0) return undefined;
-  if (percent || n > 1) n = n / 100;
-  // 80 / 100 is 0.8 exactly, but 57 / 100 is 0.5700000000000001
-  return Math.round(n * 1e9) / 1e9;
 }
 
 /**

@@ -20,11 +20,9 @@ import {
 import type { DocumentPath, SourceDocument } from '../issues';
 import { setSpecOrigin } from '../entity';
 import {
-  toIdentifier,
   toSqlName,
   validateIdentifier,
   type IdentifierKind,
-  type IdentifierResult,
 } from '../identifiers';
 import {
   DATA_CLASSIFICATIONS,
@@ -46,6 +44,21 @@ import {
   type SloDimension,
 } from '../model';
 import { reportStandardViolations, type StandardSchemaName } from './standards';
+import {
+  BOOLEAN_HINT,
+  DURATION_HINT,
+  TARGET_HINT,
+  TOLERANCE_HINT,
+  deriveIdentifier,
+  parseBoolean,
+  parseDataProductType,
+  parseDuration,
+  parseDurationAmount,
+  parseFractionAmount,
+  parseTarget,
+  parseTolerance,
+  showValue as show,
+} from '../values';
 
 /** ODPS versions this reader accepts (v0.9.0 is the official example's). @public */
 export const ODPS_API_VERSIONS = ['v1.1.0', 'v1.0.0', 'v0.9.0'] as const;
@@ -111,9 +124,6 @@ function list(v: unknown): unknown[] {
 function normKey(key: string): string {
   return key.toLowerCase().replace(/[-_\s]/g, '');
 }
-function show(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
-}
 
 interface Located {
   value: unknown;
@@ -153,58 +163,6 @@ const LIFECYCLE_BY_STATUS: Record<string, string> = {
   production: 'production',
   deprecated: 'deprecated',
   retired: 'retired',
-};
-
-/** Accepts the spellings used by ODPS 1.1 (`sourceAligned`), the OAM seed (`Source Oriented`) and the kind. */
-export function parseDataProductType(raw: string): DataProductType | undefined {
-  switch (raw.toLowerCase().replace(/[^a-z]/g, '')) {
-    case 'sourcealigned':
-    case 'sourceoriented':
-    case 'source':
-      return 'source-aligned';
-    case 'aggregate':
-    case 'aggregated':
-    case 'aggregateoriented':
-      return 'aggregate';
-    case 'consumeraligned':
-    case 'consumeroriented':
-    case 'consumer':
-      return 'consumer-aligned';
-    default:
-      return undefined;
-  }
-}
-
-function parseBoolean(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
-    if (['true', 'yes', 'y'].includes(s)) return true;
-    if (['false', 'no', 'n'].includes(s)) return false;
-  }
-  return undefined;
-}
-
-// The kind's duration syntax (see the DataProduct JSON schema).
-const DURATION = /^[1-9][0-9]{0,5}[mhdw]$/;
-
-const UNIT_SUFFIX: Record<string, string> = {
-  m: 'm',
-  min: 'm',
-  mins: 'm',
-  minute: 'm',
-  minutes: 'm',
-  h: 'h',
-  hr: 'h',
-  hrs: 'h',
-  hour: 'h',
-  hours: 'h',
-  d: 'd',
-  day: 'd',
-  days: 'd',
-  w: 'w',
-  week: 'w',
-  weeks: 'w',
 };
 
 // Physical table names may be qualified (`db.schema.table`) and, unlike our
@@ -594,7 +552,7 @@ class OdpsReader {
       if (flag === undefined) {
         doc.report(
           piiProp.path,
-          `pii must be true or false, not ${show(piiProp.value)}`,
+          `${show(piiProp.value)} is not a yes/no value; ${BOOLEAN_HINT}`,
         );
         return undefined;
       }
@@ -1044,7 +1002,7 @@ class OdpsReader {
     if (flag === undefined) {
       this.source.report(
         p.path,
-        `certified must be true or false, not ${show(p.value)}`,
+        `${show(p.value)} is not a yes/no value; ${BOOLEAN_HINT}`,
       );
       return false;
     }
@@ -1364,38 +1322,29 @@ class OdpsReader {
             }
             break;
           }
-          case 'target':
-            if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-              fail(
-                at,
-                `target must be a fraction above 0 and at most 1 (80 % is written 0.8), not ${show(
-                  value,
-                )}`,
-              );
-            } else slo.target = value;
+          case 'target': {
+            const target = parseTarget(value);
+            if (target === undefined)
+              fail(at, `${show(value)} is not a target; ${TARGET_HINT}`);
+            else slo.target = target;
             break;
-          case 'tolerance':
-            if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-              fail(
-                at,
-                `tolerance must be a fraction from 0 to 1 (5 % is written 0.05), not ${show(
-                  value,
-                )}`,
-              );
-            } else slo.tolerance = value;
+          }
+          case 'tolerance': {
+            const tolerance = parseTolerance(value);
+            if (tolerance === undefined)
+              fail(at, `${show(value)} is not a tolerance; ${TOLERANCE_HINT}`);
+            else slo.tolerance = tolerance;
             break;
+          }
           case 'window':
           case 'slice':
-          case 'maxAge':
-            if (typeof value !== 'string' || !DURATION.test(value)) {
-              fail(
-                at,
-                `${show(
-                  value,
-                )} is not a duration; write a whole number and a unit (m, h, d or w), e.g. 20d, 1d or 24h`,
-              );
-            } else slo[key] = value;
+          case 'maxAge': {
+            const duration = parseDuration(value);
+            if (duration === undefined)
+              fail(at, `${show(value)} is not a duration; ${DURATION_HINT}`);
+            else slo[key] = duration;
             break;
+          }
           case 'indicator':
             if (!isObj(value) || !str(value.name)) {
               fail(
@@ -1446,7 +1395,7 @@ class OdpsReader {
         const description = str(sla.description);
         let slo: ServiceLevelObjective | undefined;
         if (property === 'latency' || property === 'freshness') {
-          const maxAge = slaDuration(sla.value, sla.unit);
+          const maxAge = parseDurationAmount(sla.value, sla.unit);
           if (!maxAge) {
             info.doc.report(
               [...path, 'value'],
@@ -1481,9 +1430,19 @@ class OdpsReader {
               }${value}`,
             dataset,
           };
-          const target = fraction(sla.value);
-          if (property === 'availability' && target !== undefined)
-            slo.target = target;
+          if (property === 'availability') {
+            const target = parseFractionAmount(sla.value, sla.unit);
+            if (target !== undefined && target > 0) slo.target = target;
+            else if (sla.value !== undefined && sla.value !== null) {
+              info.doc.report(
+                [...path, 'value'],
+                `availability ${show(
+                  sla.value,
+                )} is not a target (${TARGET_HINT}); the objective uses the default target`,
+                'warning',
+              );
+            }
+          }
         }
         if (!slo) return; // retention, frequency, timeOfAvailability, ...: not monitored here
         let name = slo.name;
@@ -1509,44 +1468,6 @@ export function readOdps(
   options: ReadOdpsOptions = {},
 ): DataProductEntityV1alpha1 | undefined {
   return new OdpsReader(source, options.contracts ?? []).read();
-}
-
-function slaDuration(value: unknown, unit: unknown): string | undefined {
-  if (typeof value === 'string' && DURATION.test(value.trim()))
-    return value.trim();
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n <= 0 || n > 999999) return undefined;
-  const suffix =
-    UNIT_SUFFIX[
-      String(unit ?? 'd')
-        .trim()
-        .toLowerCase()
-    ];
-  return suffix ? `${n}${suffix}` : undefined;
-}
-
-function fraction(value: unknown): number | undefined {
-  const text = typeof value === 'string' ? value.trim() : undefined;
-  const percent = text?.endsWith('%');
-  const n = typeof value === 'number' ? value : Number(text?.replace(/%$/, ''));
-  if (!Number.isFinite(n) || n <= 0) return undefined;
-  if (percent || n > 1) return n <= 100 ? n / 100 : undefined;
-  return n;
-}
-
-/**
- * The identifier a display name stands for: the name itself when it already
- * is one (toIdentifier would fold `a__b` to `a_b`), else the derived one.
- * The exporter uses the same rule to decide whether a display name is enough.
- * @internal
- */
-export function deriveIdentifier(
-  display: string,
-  what: IdentifierKind,
-): IdentifierResult {
-  return validateIdentifier(display, what) === undefined
-    ? { identifier: display }
-    : toIdentifier(display, what);
 }
 
 /** `Data Team` → `data-team`: a Backstage entity name for a group or user. */

@@ -1,15 +1,17 @@
 /*
- * Durations of SLO windows, slices and freshness limits.
+ * Durations of SLO windows, slices and freshness limits, in milliseconds.
  *
- * The syntax is the kind's (see the `window`/`slice`/`maxAge` patterns in the
- * DataProduct JSON schema): a whole number and one unit, `m`, `h`, `d` or `w`.
- * The spec readers already normalise what authors write (`20 days`, `daily`)
- * into it, so here only the canonical form is accepted: a monitor never runs
- * with a duration that the catalog would have rejected.
+ * The syntax is the kind's (values.ts DURATION_PATTERN, the `window`/
+ * `slice`/`maxAge` pattern of the DataProduct JSON schema): a whole number
+ * and one unit, `m`, `h`, `d` or `w`. The spec readers normalise what
+ * authors write (`20 days`, `daily`) into it with values.ts parseDuration,
+ * so here only the canonical form is accepted: a monitor never runs with a
+ * duration that the catalog would have rejected.
  */
+import { DURATION_PATTERN } from '../values';
 
 /** The canonical duration syntax, e.g. `20d`, `1d`, `24h`, `30m`, `4w`. @public */
-export const SLO_DURATION_PATTERN = /^([1-9][0-9]{0,5})([mhdw])$/;
+export const SLO_DURATION_PATTERN = DURATION_PATTERN;
 
 const MINUTE = 60_000;
 
@@ -28,9 +30,11 @@ export const SLO_DURATION_UNITS: Readonly<Record<string, number>> = {
  */
 export function durationToMillis(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
-  const m = SLO_DURATION_PATTERN.exec(text.trim());
-  if (!m) return undefined;
-  return Number(m[1]) * SLO_DURATION_UNITS[m[2]];
+  const canonical = text.trim();
+  if (!DURATION_PATTERN.test(canonical)) return undefined;
+  return (
+    Number(canonical.slice(0, -1)) * SLO_DURATION_UNITS[canonical.slice(-1)]
+  );
 }
 
 /**
