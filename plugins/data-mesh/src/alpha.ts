@@ -4,19 +4,20 @@
  * @packageDocumentation
  */
 export { default } from './alpha/plugin';
+export { dataMeshApi } from './alpha/apis';
 export {
-  dataProductsPage,
   dataProductAboutCard,
+  dataProductAgreementCard,
+  dataProductDatasetsCard,
+  dataProductInfrastructureCard,
+  dataProductInputPortsCard,
   dataProductLineageCard,
   dataProductOutputPortsCard,
-  dataProductInputPortsCard,
-  dataProductDatasetsCard,
-  dataProductAgreementCard,
+  dataProductSloHealthCard,
+} from './alpha/entityCards';
+export {
   dataProductDatasetsContent,
   dataProductOverviewContent,
-  dataMeshApi,
   dataProductSlosContent,
-  dataProductSloHealthCard,
-  myDataProductsPage,
-  dataProductInfrastructureCard,
-} from './alpha/plugin';
+} from './alpha/entityContent';
+export { dataProductsPage, myDataProductsPage } from './alpha/pages';

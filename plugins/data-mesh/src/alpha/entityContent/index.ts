@@ -1,0 +1,3 @@
+export { dataProductDatasetsContent } from './datasetsContent';
+export { dataProductOverviewContent } from './overviewContent';
+export { dataProductSlosContent } from './slosContent';

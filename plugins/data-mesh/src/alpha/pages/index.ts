@@ -1,0 +1,2 @@
+export { dataProductsPage } from './dataProductsPage';
+export { myDataProductsPage } from './myDataProductsPage';
