@@ -1,0 +1,388 @@
+/*
+ * The fake account's object types, Snowflake's constants (privileges per
+ * object type, warehouse sizes, statement type ids) and the helpers every
+ * part of the executor shares: display names, result sets, row matching.
+ */
+import { SnowflakeSqlError } from './errors';
+import type { Condition, SelectItem, Value } from './parser';
+
+/** @internal */
+export type ColumnType =
+  | 'text'
+  | 'fixed'
+  | 'real'
+  | 'boolean'
+  | 'timestamp_ltz';
+
+/** @internal */
+export interface ResultColumn {
+  name: string;
+  type: ColumnType;
+}
+
+/** Cells are JS values; the server serialises them as Snowflake does. @internal */
+export type Cell = string | number | boolean | Date | null;
+
+/** @internal */
+export interface ResultSet {
+  columns: ResultColumn[];
+  rows: Cell[][];
+  /** Snowflake's statement type id; DML ids make the driver report affected rows. */
+  statementTypeId: number;
+}
+
+/** @public */
+export interface FakeTable {
+  name: string;
+  columns: { name: string; type: string }[];
+  rows: Value[][];
+  owner: string;
+  createdOn: Date;
+  lastAltered: Date;
+  rowCount: number;
+  bytes: number;
+}
+
+/** @public */
+export interface FakeSchema {
+  name: string;
+  owner: string;
+  createdOn: Date;
+  comment?: string;
+  tables: Map<string, FakeTable>;
+}
+
+/** @public */
+export interface FakeDatabase {
+  name: string;
+  owner: string;
+  createdOn: Date;
+  comment?: string;
+  /** Source database when created by CLONE (the fake's own record; SHOW does not show it). */
+  origin?: string;
+  schemas: Map<string, FakeSchema>;
+}
+
+/** @public */
+export interface FakeWarehouse {
+  name: string;
+  /** Snowflake's display form: X-Small, Small, Medium, ... */
+  size: string;
+  autoSuspend: number | null;
+  autoResume: boolean;
+  initiallySuspended: boolean;
+  state: 'STARTED' | 'SUSPENDED';
+  owner: string;
+  createdOn: Date;
+  resumedOn: Date;
+  updatedOn: Date;
+  comment?: string;
+}
+
+/** @public */
+export interface FakeRole {
+  name: string;
+  owner: string;
+  createdOn: Date;
+  comment?: string;
+}
+
+/** @public */
+export interface FakeUser {
+  name: string;
+  password?: string;
+  /** PEM or bare base64 SPKI, as `RSA_PUBLIC_KEY` takes it. */
+  rsaPublicKey?: string;
+  defaultRole?: string;
+  defaultWarehouse?: string;
+  owner: string;
+  createdOn: Date;
+}
+
+/** Where a privilege applies: `[]` for the account, else the object's path. @public */
+export type SecurableType =
+  | 'ACCOUNT'
+  | 'WAREHOUSE'
+  | 'DATABASE'
+  | 'SCHEMA'
+  | 'TABLE'
+  | 'VIEW';
+
+/** @public */
+export interface PrivilegeGrant {
+  privilege: string;
+  on: SecurableType;
+  name: string[];
+  grantee: string;
+  grantOption: boolean;
+  grantedBy: string;
+  createdOn: Date;
+}
+
+/** @public */
+export interface RoleGrant {
+  role: string;
+  granteeType: 'ROLE' | 'USER';
+  grantee: string;
+  grantedBy: string;
+  createdOn: Date;
+}
+
+/** @public */
+export interface FutureGrant {
+  privilege: string;
+  objectType: 'TABLE' | 'VIEW' | 'SCHEMA';
+  containerType: 'SCHEMA' | 'DATABASE';
+  container: string[];
+  grantee: string;
+  grantOption: boolean;
+  createdOn: Date;
+}
+
+/** The mutable context of one session. @internal */
+export interface SessionContext {
+  user: string;
+  role: string;
+  warehouse?: string;
+  database?: string;
+  schema?: string;
+}
+
+export const SYSTEM_ROLES = [
+  'ORGADMIN',
+  'ACCOUNTADMIN',
+  'SECURITYADMIN',
+  'USERADMIN',
+  'SYSADMIN',
+  'PUBLIC',
+];
+
+export const VALID_PRIVILEGES: Record<SecurableType, string[]> = {
+  ACCOUNT: [
+    'CREATE ROLE',
+    'CREATE USER',
+    'CREATE WAREHOUSE',
+    'CREATE DATABASE',
+    'MANAGE GRANTS',
+    'MONITOR USAGE',
+    'EXECUTE TASK',
+  ],
+  WAREHOUSE: ['USAGE', 'OPERATE', 'MONITOR', 'MODIFY'],
+  DATABASE: ['USAGE', 'MONITOR', 'CREATE SCHEMA', 'MODIFY'],
+  SCHEMA: [
+    'USAGE',
+    'MONITOR',
+    'MODIFY',
+    'CREATE TABLE',
+    'CREATE VIEW',
+    'CREATE STAGE',
+  ],
+  TABLE: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES'],
+  VIEW: ['SELECT', 'REFERENCES'],
+};
+
+export const SIZES: Record<string, string> = {
+  XSMALL: 'X-Small',
+  'X-SMALL': 'X-Small',
+  SMALL: 'Small',
+  MEDIUM: 'Medium',
+  LARGE: 'Large',
+  XLARGE: 'X-Large',
+  'X-LARGE': 'X-Large',
+  XXLARGE: '2X-Large',
+  X2LARGE: '2X-Large',
+  '2X-LARGE': '2X-Large',
+  XXXLARGE: '3X-Large',
+  X3LARGE: '3X-Large',
+  '3X-LARGE': '3X-Large',
+  X4LARGE: '4X-Large',
+  '4X-LARGE': '4X-Large',
+};
+
+export const STMT_DDL = 0x6000;
+export const STMT_SELECT = 0x1000;
+export const STMT_INSERT = 0x3100;
+export const STMT_DELETE = 0x3300;
+
+/**
+ * Shows a name part the way Snowflake's SHOW output does: plain when it
+ * reads back unquoted as itself, otherwise double-quoted with `""` escapes.
+ * @public
+ */
+export function displayPart(part: string): string {
+  return /^[A-Z_][A-Z0-9_$]*$/.test(part)
+    ? part
+    : `"${part.replace(/"/g, '""')}"`;
+}
+
+/** @public */
+export function displayName(parts: string[]): string {
+  return parts.map(displayPart).join('.');
+}
+
+export function likeToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('')
+    .map(c => {
+      if (c === '%') return '.*';
+      if (c === '_') return '.';
+      return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return new RegExp(`^${body}$`, 'is');
+}
+
+export function statusResult(message: string): ResultSet {
+  return {
+    columns: [{ name: 'status', type: 'text' }],
+    rows: [[message]],
+    statementTypeId: STMT_DDL,
+  };
+}
+
+export const key = (on: SecurableType, name: string[]) =>
+  `${on}:${JSON.stringify(name)}`;
+
+export function startsWith(path: string[], prefix: string[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+}
+
+/** Options for {@link FakeAccount}. @public */
+export interface FakeAccountOptions {
+  /** Account locator, e.g. `TEST_ACCOUNT`. */
+  name?: string;
+  /** Clock used for created_on / last_altered; tests may move it. */
+  now?: () => Date;
+}
+
+export function invalidIdentifier(name: string) {
+  return new SnowflakeSqlError(
+    '000904',
+    '42000',
+    `SQL compilation error: error line 1 at position 7\ninvalid identifier '${displayPart(
+      name,
+    )}'`,
+  );
+}
+
+export function sqlTypeToColumnType(type: string): ColumnType {
+  const base = type.replace(/\(.*$/, '');
+  if (
+    [
+      'NUMBER',
+      'INT',
+      'INTEGER',
+      'BIGINT',
+      'SMALLINT',
+      'DECIMAL',
+      'NUMERIC',
+    ].includes(base)
+  )
+    return 'fixed';
+  if (['FLOAT', 'DOUBLE', 'REAL'].includes(base)) return 'real';
+  if (base === 'BOOLEAN') return 'boolean';
+  if (base.startsWith('TIMESTAMP') || base === 'DATETIME')
+    return 'timestamp_ltz';
+  return 'text';
+}
+
+export function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  const x = a instanceof Date ? a.getTime() : a;
+  const y = b instanceof Date ? b.getTime() : b;
+  if ((x as number) < (y as number)) return -1;
+  return (x as number) > (y as number) ? 1 : 0;
+}
+
+export function valueType(v: unknown): ColumnType {
+  if (typeof v === 'number') return 'fixed';
+  if (typeof v === 'boolean') return 'boolean';
+  return 'text';
+}
+
+export function matches(
+  row: unknown[],
+  names: string[],
+  where: Condition[],
+): boolean {
+  return where.every(c => {
+    const v = row[names.indexOf(c.column)];
+    switch (c.kind) {
+      case 'null':
+        return (v === null || v === undefined) !== c.not;
+      case 'in':
+        return c.values.some(x => compare(v, x) === 0) !== c.not;
+      default: {
+        if (v === null || v === undefined || c.value === null) return false;
+        const r = compare(v, c.value);
+        switch (c.op) {
+          case '=':
+            return r === 0;
+          case '<>':
+            return r !== 0;
+          case '<':
+            return r < 0;
+          case '>':
+            return r > 0;
+          case '<=':
+            return r <= 0;
+          default:
+            return r >= 0;
+        }
+      }
+    }
+  });
+}
+
+export function project(
+  items: SelectItem[],
+  columns: ResultColumn[],
+  rows: Cell[][],
+): ResultSet {
+  if (items.length === 1 && items[0].kind === 'count') {
+    return {
+      columns: [{ name: items[0].alias ?? 'COUNT(*)', type: 'fixed' }],
+      rows: [[rows.length]],
+      statementTypeId: STMT_SELECT,
+    };
+  }
+  const outColumns: ResultColumn[] = [];
+  const getters: ((r: Cell[]) => Cell)[] = [];
+  const names = columns.map(c => c.name);
+  for (const item of items) {
+    if (item.kind === 'star') {
+      columns.forEach((c, i) => {
+        outColumns.push(c);
+        getters.push(r => r[i]);
+      });
+    } else if (item.kind === 'column') {
+      const i = names.indexOf(item.name);
+      if (i < 0) throw invalidIdentifier(item.name);
+      outColumns.push({
+        name: item.alias ?? columns[i].name,
+        type: columns[i].type,
+      });
+      getters.push(r => r[i]);
+    } else if (item.kind === 'value') {
+      const v = item.value;
+      outColumns.push({
+        name: item.alias ?? item.text.toUpperCase(),
+        type: typeof v === 'number' ? 'fixed' : 'text',
+      });
+      getters.push(() => v);
+    } else {
+      throw new SnowflakeSqlError(
+        '001003',
+        '42000',
+        'SQL compilation error:\nCOUNT(*) cannot be combined with other columns without GROUP BY',
+      );
+    }
+  }
+  return {
+    columns: outColumns,
+    rows: rows.map(r => getters.map(g => g(r))),
+    statementTypeId: STMT_SELECT,
+  };
+}
