@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { SloStore } from '@datamesh/plugin-data-mesh-backend';
+import { SloStore, evaluateMonitors } from '@datamesh/plugin-data-mesh-backend';
 
 export interface StatementProfile {
   call: string;
@@ -85,24 +85,24 @@ export async function profileStore(options: {
       'product',
       async () => {
         const monitors = await store.listMonitors({ entityRef: ref });
-        await store.evaluate(monitors, { now, recentSlices: 1 });
+        await evaluateMonitors(store, monitors, { now, recentSlices: 1 });
         const ids = monitors.map(m => m.id);
         const from = Math.min(
           ...monitors.map(m => now - m.windowMs - 2 * m.sliceMs),
         );
         await store.slices(ids, from);
         await store.latestObservations(ids, 10);
-        await store.statuses(ids);
+        await store.status.statuses(ids);
       },
       shapes,
     );
   }
   for (let k = 0; k < 5; k++) {
-    await timed(knex, 'fleet', () => store.fleet(), shapes);
+    await timed(knex, 'fleet', () => store.status.fleet(), shapes);
     await timed(
       knex,
       'fleet owner=',
-      () => store.fleet({ owners: [options.owner] }),
+      () => store.status.fleet({ owners: [options.owner] }),
       shapes,
     );
   }

@@ -14,6 +14,7 @@ export {
 } from './plugin';
 export * from './slo/collector';
 export * from './slo/config';
+export * from './slo/evaluation';
 export * from './slo/monitors';
 export * from './slo/notifications';
 export * from './slo/router';

@@ -23,10 +23,11 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PostgresWarehouseAdapter,
-  getSharedPgliteAdapter,
+  createPgliteWarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { createSloCollector } from '../slo/collector';
+import { evaluateMonitors } from '../slo/evaluation';
 import { SloStore } from '../slo/SloStore';
 import { backfillExampleHistory } from './activity';
 import { readDataProductsOfLocation } from './files';
@@ -101,7 +102,7 @@ describe.each(databases.eachSupportedId())(
       ).find(m => m.sloName === slo);
       if (!monitor) throw new Error(`no monitor ${product} ${slo}`);
       const evaluation = (
-        await store.evaluate([monitor], { now, recentSlices: 1 })
+        await evaluateMonitors(store, [monitor], { now, recentSlices: 1 })
       ).get(monitor.id)!;
       const slices = await store.slices([monitor.id], evaluation.plan.start);
       const bad = slices
@@ -127,7 +128,7 @@ describe.each(databases.eachSupportedId())(
       if (issues.length > 0)
         throw new Error(issues.map(formatIssue).join('\n'));
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datamesh-examples-'));
-      adapter = await getSharedPgliteAdapter({
+      adapter = await createPgliteWarehouseAdapter({
         dataDir: path.join(dir, 'warehouse'),
       });
       const knex = await databases.init(databaseId);
@@ -189,7 +190,7 @@ describe.each(databases.eachSupportedId())(
       const monitors = await store.listMonitors();
       expect(monitors.length).toBeGreaterThan(20);
       expect(monitors.filter(m => m.problem)).toEqual([]);
-      const evaluations = await store.evaluate(monitors, {
+      const evaluations = await evaluateMonitors(store, monitors, {
         now,
         recentSlices: 1,
       });

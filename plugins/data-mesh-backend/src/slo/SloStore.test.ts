@@ -1,10 +1,12 @@
 import {
+  type ObservationInput,
   type SliceCounts,
   evaluateTimeslices,
 } from '@datamesh/plugin-data-mesh-common';
 import { createTestDatabases } from '../__testUtils__/databases';
 import type { MonitorDefinition } from './monitors';
-import { type ObservationInput, SloStore } from './SloStore';
+import { evaluateMonitors } from './evaluation';
+import { SloStore } from './SloStore';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -306,7 +308,7 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
       recorded = end;
       const fresh = await store.listMonitors();
       for (const recentSlices of [1, 3]) {
-        const sql = await store.evaluate(fresh, { now, recentSlices });
+        const sql = await evaluateMonitors(store, fresh, { now, recentSlices });
         for (const m of fresh) {
           const reference = evaluateTimeslices({
             now,
@@ -369,7 +371,7 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
       plan: {} as any,
       noData: 0,
     });
-    await store.saveEvaluations(
+    await store.status.saveEvaluations(
       [
         status(ids.get('a-ok/x')!, 'ok', 0.9),
         status(ids.get('b-breach/x')!, 'ok', 0.5),
@@ -378,7 +380,7 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
       ],
       T0,
     );
-    const fleet = await store.fleet();
+    const fleet = await store.status.fleet();
     expect(
       fleet.map(r => [r.name, r.status, r.minErrorBudget ?? null]),
     ).toEqual([
@@ -394,12 +396,12 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
       evaluatedAt: T0,
     });
     expect(
-      (await store.fleet({ owners: ['group:default/team-b'] })).map(
+      (await store.status.fleet({ owners: ['group:default/team-b'] })).map(
         r => r.name,
       ),
     ).toEqual(['b-breach']);
     expect(
-      (await store.fleet({ domains: ['domain:default/finance'] })).map(
+      (await store.status.fleet({ domains: ['domain:default/finance'] })).map(
         r => r.name,
       ),
     ).toEqual(['c-low']);

@@ -235,7 +235,7 @@ describe.each(warehouseFactories)(
       // availability: day 3 still pending → days 0..2 good, 3/3;
       // freshness: day 3 failed, so it counts → 3/4 < 0.8;
       // completeness: days 2 and 3 bad → 2/4; ghost: 0/4
-      const statuses = await store.statuses(monitors.map(m => m.id));
+      const statuses = await store.status.statuses(monitors.map(m => m.id));
       const s = (product: string, slo: string) =>
         statuses.get(id(product, slo));
       expect(s('orders', 'available')).toMatchObject({

@@ -1,36 +1,35 @@
 /*
  * The collection cycle: sync monitors from the catalog, ask each warehouse
  * database once for the stats of all monitored tables, turn the stats into
- * check results, store them, evaluate, and notify breaches.
+ * check results, store them, evaluate, and notify breaches. Each step is a
+ * named unit in ./collection; `runCollection` only composes them.
  *
  * Time comes from the caller (`runCollection({ now })`) or an injected
  * clock, never from `Date.now()` directly, so a backfill can replay days of
  * cycles through this same code with a simulated clock.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  type CheckResult,
-  type DataProductEntityV1alpha1,
-  type ObservationFailure,
-  type SloDefaults,
-  type TableObservation,
-  checkAvailability,
-  checkCompleteness,
-  checkFreshness,
+import type {
+  DataProductEntityV1alpha1,
+  SloDefaults,
 } from '@datamesh/plugin-data-mesh-common';
 import type {
   PlatformConfig,
-  TableRef,
   WarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-node';
-import { type MonitorDefinition, monitorsFromEntity } from './monitors';
+import { handleBreaches } from './collection/alerts';
 import {
-  type MonitorRecord,
-  type ObservationInput,
-  type SloStore,
-  type SyncReport,
-  type UpdateInput,
-} from './SloStore';
+  checkCompletenessOfUpdates,
+  observationsFromStats,
+} from './collection/checks';
+import {
+  errorMessage,
+  queryTableStats,
+  tablesByDatabase,
+} from './collection/stats';
+import { evaluateMonitors } from './evaluation';
+import { monitorsFromEntity } from './monitors';
+import type { MonitorRecord, SloStore, SyncReport } from './SloStore';
 import type { BreachNotifier } from './notifications';
 
 /** Source of time. @public */
@@ -108,16 +107,6 @@ export interface SloCollector {
   }): Promise<{ notified: number; recovered: number; errors: string[] }>;
 }
 
-/** Stats of one table as the checks see them, plus its size for the history. */
-type Observed = TableObservation & { bytes?: number };
-
-const tableKey = (t: { database: string; schema: string; table: string }) =>
-  `${t.database}\u0000${t.schema}\u0000${t.table}`;
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * Build the collector. The plugin schedules `runCollection`; a backfill
  * command can call it directly with a simulated `now`.
@@ -131,19 +120,15 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
     entities: DataProductEntityV1alpha1[],
     opts: { now?: number } = {},
   ): Promise<SyncReport> {
-    const now = opts.now ?? clock.now();
-    const definitions: MonitorDefinition[] = [];
-    for (const entity of entities) {
-      definitions.push(
-        ...monitorsFromEntity(entity, {
-          platform: options.platform,
-          defaults: options.defaults,
-          collectionIntervalMs: options.collectionIntervalMs,
-        }),
-      );
-    }
+    const definitions = entities.flatMap(entity =>
+      monitorsFromEntity(entity, {
+        platform: options.platform,
+        defaults: options.defaults,
+        collectionIntervalMs: options.collectionIntervalMs,
+      }),
+    );
     const report = await store.syncMonitors(definitions, {
-      now,
+      now: opts.now ?? clock.now(),
       removedGraceMs: options.removedGraceMs,
     });
     if (report.created || report.updated || report.removed || report.restored) {
@@ -154,122 +139,78 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
     return report;
   }
 
-  async function handleAlerts(
-    now: number,
-    monitors: MonitorRecord[],
-    notify: boolean,
-    scope?: number[],
-  ) {
-    const errors: string[] = [];
-    const recovered = await store.clearRecovered(scope);
-    const claimed = await store.claimBreaches(now, scope);
-    let notified = 0;
-    if (notify && options.notifier && claimed.length > 0) {
-      const byId = new Map(monitors.map(m => [m.id, m]));
-      const statuses = await store.statuses(claimed);
-      for (const id of claimed) {
-        const monitor = byId.get(id);
-        const status = statuses.get(id);
-        if (!monitor || !status) continue;
-        try {
-          const failure = await store.latestFailure(id);
-          await options.notifier.notifyBreach({ monitor, status, failure });
-          await store.markNotified(id, now);
-          notified++;
-        } catch (e) {
-          const message = `breach notification for ${monitor.entityRef} ${
-            monitor.sloName
-          } failed: ${errorMessage(e)}`;
-          logger.warn(message);
-          errors.push(message);
-        }
-      }
-    }
-    return { notified, recovered, errors };
-  }
-
+  /** Evaluate, store the evaluations, and handle breaches of `scope` (all when undefined). */
   async function evaluate(opts: {
-    now?: number;
+    now: number;
     monitors: MonitorRecord[];
-    notify?: boolean;
-    scoped?: boolean;
+    notify: boolean;
+    scope?: number[];
   }) {
-    const now = opts.now ?? clock.now();
-    const evaluations = await store.evaluate(opts.monitors, {
+    const { now } = opts;
+    const evaluations = await evaluateMonitors(store, opts.monitors, {
       now,
       recentSlices: options.recentSlices,
     });
-    await store.saveEvaluations([...evaluations.values()], now);
-    return handleAlerts(
+    await store.status.saveEvaluations([...evaluations.values()], now);
+    return handleBreaches({
+      status: store.status,
+      monitors: opts.monitors,
       now,
-      opts.monitors,
-      opts.notify ?? true,
-      opts.scoped === false ? undefined : opts.monitors.map(m => m.id),
-    );
+      notifier: opts.notify ? options.notifier : undefined,
+      scope: opts.scope,
+      logger,
+    });
   }
 
-  /** Stats of every monitored table: one `tableStats` call per database. */
-  async function collectStats(
+  /** Monitors synced from the catalog; a catalog outage is not a data outage. */
+  async function syncFromCatalog(now: number, report: CollectionReport) {
+    if (!options.listEntities) return;
+    try {
+      report.sync = await syncMonitors(await options.listEntities(), { now });
+    } catch (e) {
+      const message = `monitors not synced, the catalog could not be read: ${errorMessage(
+        e,
+      )}`;
+      report.errors.push(message);
+      logger.warn(message);
+    }
+  }
+
+  /** Stats of the measurable monitors' tables turned into stored check results. */
+  async function observe(
     monitors: MonitorRecord[],
+    now: number,
     report: CollectionReport,
   ) {
-    const byDatabase = new Map<string, Map<string, TableRef>>();
-    for (const m of monitors) {
-      const t = m.table!;
-      if (!byDatabase.has(t.database)) byDatabase.set(t.database, new Map());
-      byDatabase.get(t.database)!.set(tableKey(t), {
-        schema: t.schema,
-        table: t.table,
-      });
-    }
+    const byDatabase = tablesByDatabase(monitors);
     report.databases = byDatabase.size;
-    const stats = new Map<string, Observed | ObservationFailure>();
-    let adapter: WarehouseAdapter | undefined;
-    let adapterError: string | undefined;
-    if (byDatabase.size > 0) {
-      try {
-        adapter = await options.getAdapter();
-      } catch (e) {
-        adapterError = `the warehouse adapter could not be opened: ${errorMessage(
-          e,
-        )}`;
-        report.errors.push(adapterError);
-        logger.warn(`SLO collection: ${adapterError}`);
-      }
-    }
-    for (const [database, tables] of byDatabase) {
-      const keys = [...tables.keys()];
-      const refs = [...tables.values()];
-      if (!adapter) {
-        for (const key of keys) stats.set(key, { error: adapterError! });
-        continue;
-      }
-      try {
-        report.statsQueries++;
-        const result = await adapter.tableStats(database, refs, {
-          loadedAtColumn: options.platform.metadataColumns.loadedAt,
-        });
-        result.forEach((s, i) => {
-          const lastAlteredAt = s.lastAltered ? Date.parse(s.lastAltered) : NaN;
-          stats.set(keys[i], {
-            exists: s.exists,
-            ...(s.rowCount !== undefined
-              ? { rowCount: Number(s.rowCount) }
-              : {}),
-            ...(Number.isFinite(lastAlteredAt) ? { lastAlteredAt } : {}),
-            ...(s.bytes !== undefined ? { bytes: Number(s.bytes) } : {}),
-          });
-        });
-      } catch (e) {
-        const message = errorMessage(e);
-        report.errors.push(`database ${database}: ${message}`);
-        logger.warn(
-          `SLO collection: stats of database ${database} failed: ${message}`,
-        );
-        for (const key of keys) stats.set(key, { error: message });
-      }
-    }
-    return stats;
+    const { stats, queries, errors } = await queryTableStats({
+      byDatabase,
+      getAdapter: options.getAdapter,
+      loadedAtColumn: options.platform.metadataColumns.loadedAt,
+      logger,
+    });
+    report.statsQueries = queries;
+    report.errors.push(...errors);
+    const defaultTolerance = options.defaults.tolerance;
+    const completeness = await checkCompletenessOfUpdates({
+      store,
+      monitors,
+      stats,
+      now,
+      defaultTolerance,
+    });
+    const observations = observationsFromStats({
+      monitors,
+      stats,
+      completeness: completeness.results,
+      now,
+      defaultTolerance,
+    });
+    await store.recordObservations(observations);
+    await store.recordUpdates(completeness.updates);
+    report.observations = observations.length;
+    report.updates = completeness.updates.length;
   }
 
   async function runCollection(
@@ -287,105 +228,15 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
       recovered: 0,
       errors: [],
     };
-    if (opts.sync !== false && options.listEntities) {
-      try {
-        report.sync = await syncMonitors(await options.listEntities(), { now });
-      } catch (e) {
-        // keep measuring the monitors we have; a catalog outage is not a data outage
-        const message = `monitors not synced, the catalog could not be read: ${errorMessage(
-          e,
-        )}`;
-        report.errors.push(message);
-        logger.warn(message);
-      }
-    }
-
+    if (opts.sync !== false) await syncFromCatalog(now, report);
     const all = await store.listMonitors();
-    const monitors = all.filter(m => m.table && !m.problem);
-    report.monitors = monitors.length;
-    const stats = await collectStats(monitors, report);
-
-    // completeness: a table whose row count or last-altered time changed was updated
-    const completeness = monitors.filter(m => m.dimension === 'completeness');
-    const updated: { monitor: MonitorRecord; stats: TableObservation }[] = [];
-    const unchanged: MonitorRecord[] = [];
-    for (const m of completeness) {
-      const s = stats.get(tableKey(m.table!));
-      if (!s || 'error' in s || !s.exists || s.rowCount === undefined) continue;
-      const isUpdate =
-        m.lastStatsAt === undefined ||
-        s.rowCount !== m.lastRowCount ||
-        (s.lastAlteredAt ?? null) !== (m.lastAlteredAt ?? null);
-      if (isUpdate) updated.push({ monitor: m, stats: s });
-      else unchanged.push(m);
-    }
-    const trailing = await store.trailingUpdates(
-      updated.map(u => ({ id: u.monitor.id, windowMs: u.monitor.windowMs })),
-      now,
-    );
-    const previous = await store.latestUpdateResults(unchanged.map(m => m.id));
-    const completenessResults = new Map<number, CheckResult>();
-    const updates: UpdateInput[] = [];
-    for (const { monitor, stats: s } of updated) {
-      const result = checkCompleteness(s, {
-        trailing: trailing.get(monitor.id) ?? { count: 0, average: 0 },
-        tolerance: monitor.tolerance ?? options.defaults.tolerance,
-      });
-      completenessResults.set(monitor.id, result);
-      updates.push({
-        monitorId: monitor.id,
-        detectedAt: now,
-        rowCount: s.rowCount!,
-        lastAlteredAt: s.lastAlteredAt,
-        passed: result.passed,
-        reason: result.reason,
-      });
-    }
-    for (const m of unchanged) {
-      const p = previous.get(m.id);
-      if (p) completenessResults.set(m.id, p);
-    }
-
-    const observations: ObservationInput[] = [];
-    for (const m of monitors) {
-      const s = stats.get(tableKey(m.table!));
-      let result: CheckResult;
-      if (m.dimension === 'availability') {
-        result = checkAvailability(s);
-      } else if (m.dimension === 'freshness') {
-        result = checkFreshness(s, { now, maxAgeMs: m.maxAgeMs ?? m.sliceMs });
-      } else {
-        result =
-          completenessResults.get(m.id) ??
-          // no usable stats, or the latest update was pruned: check afresh
-          checkCompleteness(s, {
-            trailing: { count: 0, average: 0 },
-            tolerance: m.tolerance ?? options.defaults.tolerance,
-          });
-      }
-      const o = s && !('error' in s) ? s : undefined;
-      observations.push({
-        monitorId: m.id,
-        observedAt: now,
-        source: 'collector',
-        exists: o?.exists,
-        rowCount: o?.rowCount,
-        lastAlteredAt: o?.lastAlteredAt,
-        bytes: o?.bytes,
-        passed: result.passed,
-        reason: result.reason,
-      });
-    }
-    await store.recordObservations(observations);
-    await store.recordUpdates(updates);
-    report.observations = observations.length;
-    report.updates = updates.length;
-
+    const measurable = all.filter(m => m.table && !m.problem);
+    report.monitors = measurable.length;
+    await observe(measurable, now, report);
     const alerts = await evaluate({
       now,
       monitors: all,
-      notify: opts.notify,
-      scoped: false,
+      notify: opts.notify ?? true,
     });
     report.notified = alerts.notified;
     report.recovered = alerts.recovered;
@@ -397,6 +248,12 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
   return {
     syncMonitors,
     runCollection,
-    evaluate: opts => evaluate({ ...opts, scoped: true }),
+    evaluate: opts =>
+      evaluate({
+        now: opts.now ?? clock.now(),
+        monitors: opts.monitors,
+        notify: opts.notify ?? true,
+        scope: opts.monitors.map(m => m.id),
+      }),
   };
 }

@@ -7,4 +7,6 @@ export * from './duration';
 export * from './objective';
 export * from './checks';
 export * from './timeslices';
+export * from './window';
+export * from './observation';
 export * from './api';

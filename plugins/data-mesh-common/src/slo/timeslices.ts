@@ -247,9 +247,8 @@ export interface SloEvaluation extends SloSummary {
 
 /**
  * Evaluate one objective from its slice counts: the reference
- * implementation of the rules above. (The backend computes the same sums in
- * SQL and only calls {@link planWindow} and {@link summarizeSlo}; its tests
- * check both agree.)
+ * implementation of the rules above. (The backend sums slice rows in SQL
+ * and calls `evaluateWindow` (window.ts); the tests check both agree.)
  * @public
  */
 export function evaluateTimeslices(
