@@ -284,7 +284,7 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
     expect(fake.counters.sessionDeletes).toBe(2); // the setup client's and the adapter's
   });
 
-  it('introspects with 4 + computes + 2 per database + 1 per existing schema queries', async () => {
+  it('introspects with 5 + computes + 1 per database + 1 per existing schema queries', async () => {
     const adapter = adapterWith();
     const products = [
       orders,
@@ -306,10 +306,10 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
       const actual = await adapter.introspect(scopeOf(desired!));
       return { wire: fake.queries.length - before, reported: actual.queries };
     };
-    // 1 product: 4 + 1 warehouse + 2 (one database) + 3 schemas
+    // 1 product: 3 SHOW + memberships + OBJECT_PRIVILEGES + 1 warehouse + 1 SHOW SCHEMAS + 3 schemas
     expect(await measure([orders])).toEqual({ wire: 10, reported: 10 });
-    // 3 products in 2 domains: 4 + 2 + 2·2 + 9
-    expect(await measure(products)).toEqual({ wire: 19, reported: 19 });
+    // 3 products in 2 domains: 5 + 2 + 2·1 + 9 (OBJECT_PRIVILEGES is account-wide: asked once, not per database)
+    expect(await measure(products)).toEqual({ wire: 18, reported: 18 });
     // nothing provisioned yet: only the account-level SHOW commands
     const { desired } = computeDesiredState([testDataProduct('new', 'hr')], {
       ...platform,

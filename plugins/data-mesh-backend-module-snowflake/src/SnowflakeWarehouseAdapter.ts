@@ -115,7 +115,7 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         applicableRoles: [],
         warehouseGrants: new Map(),
         schemas: new Map(),
-        objectPrivileges: new Map(),
+        objectPrivileges: [],
         futureGrants: new Map(),
       };
       const names = (list: Row[]) => new Set(list.map(r => String(r.name)));
@@ -136,10 +136,6 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         const physical = physicalName(db);
         const schemaRows = await q(introspectionSql.schemas(db));
         rows.schemas.set(physical, schemaRows);
-        rows.objectPrivileges.set(
-          physical,
-          await q(introspectionSql.objectPrivileges(db)),
-        );
         const present = names(schemaRows);
         for (const s of scope.schemas.filter(x => x.database === db)) {
           if (present.has(physicalName(s.schema))) {
@@ -150,6 +146,11 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           }
         }
       }
+      // account-wide, so asked once through any scope database
+      if (existing.length > 0)
+        rows.objectPrivileges = await q(
+          introspectionSql.objectPrivileges(existing[0]),
+        );
       if (scope.roles.length) {
         rows.applicableRoles = await q(
           introspectionSql.applicableRoles(existing[0]),

@@ -39,6 +39,7 @@ const priv = (
   grantee: string,
 ) => ({
   GRANTEE: grantee,
+  GRANTED_TO: 'ROLE',
   OBJECT_CATALOG: type === 'DATABASE' ? null : DB,
   OBJECT_SCHEMA: type === 'DATABASE' || type === 'SCHEMA' ? null : schema,
   OBJECT_NAME: name,
@@ -117,36 +118,49 @@ function rows(): IntrospectionRows {
         ],
       ],
     ]),
-    objectPrivileges: new Map([
-      [
-        DB,
-        [
-          priv('DATABASE', null, DB, 'OWNERSHIP', 'ACCOUNTADMIN'),
-          priv('DATABASE', null, DB, 'USAGE', CONSUMER),
-          priv('SCHEMA', null, 'ORDERS_RAW', 'OWNERSHIP', OWNER),
-          priv('SCHEMA', null, 'ORDERS_RAW', 'USAGE', SERVICE),
-          priv('SCHEMA', null, 'ORDERS_RAW', 'CREATE TABLE', SERVICE),
-          priv('SCHEMA', null, 'ORDERS_RAW', 'CREATE VIEW', SERVICE),
-          priv('SCHEMA', null, 'ORDERS_RAW', 'CREATE TABLE', 'ANALYST'),
-          priv('SCHEMA', null, 'ORDERS_RAW', 'USAGE', 'Quoted Analyst'),
-          priv('SCHEMA', null, 'ORDERS_OUTPUT', 'USAGE', CONSUMER),
-          // only half of `create` for a managed role: the grant is missing
-          priv('SCHEMA', null, 'ORDERS_OUTPUT', 'CREATE TABLE', SERVICE),
-          // output: T1 owned by service, T2 by owner, V1 a view owned by service
-          priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'OWNERSHIP', SERVICE),
-          priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'SELECT', CONSUMER),
-          priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'OWNERSHIP', OWNER),
-          priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'SELECT', CONSUMER),
-          priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'SELECT', SERVICE),
-          priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'INSERT', SERVICE),
-          priv('VIEW', 'ORDERS_OUTPUT', 'V1', 'OWNERSHIP', SERVICE),
-          priv('VIEW', 'ORDERS_OUTPUT', 'V1', 'SELECT', CONSUMER),
-          priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'SELECT', 'ANALYST'),
-          // a schema outside the scope is ignored
-          priv('SCHEMA', null, 'PUBLIC', 'USAGE', 'ANALYST'),
-        ],
-      ],
-    ]),
+    objectPrivileges: [
+      priv('DATABASE', null, DB, 'OWNERSHIP', 'ACCOUNTADMIN'),
+      priv('DATABASE', null, DB, 'USAGE', CONSUMER),
+      priv('SCHEMA', null, 'ORDERS_RAW', 'OWNERSHIP', OWNER),
+      priv('SCHEMA', null, 'ORDERS_RAW', 'USAGE', SERVICE),
+      priv('SCHEMA', null, 'ORDERS_RAW', 'CREATE TABLE', SERVICE),
+      priv('SCHEMA', null, 'ORDERS_RAW', 'CREATE VIEW', SERVICE),
+      priv('SCHEMA', null, 'ORDERS_RAW', 'CREATE TABLE', 'ANALYST'),
+      priv('SCHEMA', null, 'ORDERS_RAW', 'USAGE', 'Quoted Analyst'),
+      priv('SCHEMA', null, 'ORDERS_OUTPUT', 'USAGE', CONSUMER),
+      // only half of `create` for a managed role: the grant is missing
+      priv('SCHEMA', null, 'ORDERS_OUTPUT', 'CREATE TABLE', SERVICE),
+      // output: T1 owned by service, T2 by owner, V1 a view owned by service
+      priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'OWNERSHIP', SERVICE),
+      priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'SELECT', CONSUMER),
+      priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'OWNERSHIP', OWNER),
+      priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'SELECT', CONSUMER),
+      priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'SELECT', SERVICE),
+      priv('TABLE', 'ORDERS_OUTPUT', 'T2', 'INSERT', SERVICE),
+      priv('VIEW', 'ORDERS_OUTPUT', 'V1', 'OWNERSHIP', SERVICE),
+      priv('VIEW', 'ORDERS_OUTPUT', 'V1', 'SELECT', CONSUMER),
+      priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'SELECT', 'ANALYST'),
+      // a schema outside the scope is ignored
+      priv('SCHEMA', null, 'PUBLIC', 'USAGE', 'ANALYST'),
+      // the view is account-wide: the same schema name in another database is not this one
+      {
+        ...priv('SCHEMA', null, 'ORDERS_RAW', 'USAGE', 'PROD_ANALYST'),
+        OBJECT_CATALOG: 'ACME_SALES_PROD',
+      },
+      {
+        ...priv('DATABASE', null, 'ACME_SALES_PROD', 'USAGE', 'PROD_ANALYST'),
+        OBJECT_CATALOG: null,
+      },
+      // grantees that are not account roles (GRANTED_TO, bundle 2024_07)
+      {
+        ...priv('SCHEMA', null, 'ORDERS_RAW', 'USAGE', 'AUDIT_APP'),
+        GRANTED_TO: 'APPLICATION',
+      },
+      {
+        ...priv('TABLE', 'ORDERS_OUTPUT', 'T1', 'SELECT', CONSUMER),
+        GRANTED_TO: 'APPLICATION ROLE',
+      },
+    ],
     futureGrants: new Map([
       [
         `${DB}.ORDERS_OUTPUT`,
@@ -279,7 +293,7 @@ describe('buildActualState', () => {
 describe('introspection SQL', () => {
   it('reads every grant in a database with one INFORMATION_SCHEMA query', () => {
     expect(introspectionSql.objectPrivileges('acme_sales_dev')).toBe(
-      `SELECT GRANTEE, OBJECT_CATALOG, OBJECT_SCHEMA, OBJECT_NAME, OBJECT_TYPE, PRIVILEGE_TYPE FROM "ACME_SALES_DEV".INFORMATION_SCHEMA.OBJECT_PRIVILEGES WHERE OBJECT_TYPE IN ('DATABASE', 'SCHEMA', 'TABLE', 'VIEW')`,
+      `SELECT GRANTEE, GRANTED_TO, OBJECT_CATALOG, OBJECT_SCHEMA, OBJECT_NAME, OBJECT_TYPE, PRIVILEGE_TYPE FROM "ACME_SALES_DEV".INFORMATION_SCHEMA.OBJECT_PRIVILEGES WHERE OBJECT_TYPE IN ('DATABASE', 'SCHEMA', 'TABLE', 'VIEW')`,
     );
     expect(
       introspectionSql.futureGrants('acme_sales_dev', 'orders_output'),

@@ -10,9 +10,10 @@
  *   INFORMATION_SCHEMA.APPLICABLE_ROLES (role memberships)   1
  *   SHOW GRANTS ON WAREHOUSE                                 C
  *   SHOW SCHEMAS IN DATABASE                                 D
- *   <db>.INFORMATION_SCHEMA.OBJECT_PRIVILEGES                D
- *     (every grant on the database, its schemas and tables, any grantee,
- *      OWNERSHIP included: one query instead of SHOW GRANTS per object)
+ *   <db>.INFORMATION_SCHEMA.OBJECT_PRIVILEGES                1
+ *     (account-wide: every grant on every database, schema, table and
+ *      view, any grantee, OWNERSHIP included — one query instead of SHOW
+ *      GRANTS per object, whatever the number of databases)
  *   SHOW FUTURE GRANTS IN SCHEMA                             S
  *
  * The last line is the only one that grows with the number of products:
@@ -49,8 +50,17 @@ export const introspectionSql = {
     `SHOW GRANTS ON WAREHOUSE ${quoteName(compute)}`,
   schemas: (database: string) =>
     `SHOW SCHEMAS IN DATABASE ${quoteName(database)}`,
+  /**
+   * OBJECT_PRIVILEGES "displays a row for each access privilege granted for
+   * all objects defined in your account" (Snowflake's documentation), unlike
+   * TABLES: asked through any one database, it lists every database's
+   * grants, so one query serves the whole scope and the rows are matched to
+   * databases by OBJECT_CATALOG. GRANTED_TO (behaviour bundle 2024_07:
+   * ROLE, APPLICATION, APPLICATION ROLE) tells account roles from grantees
+   * a `… FROM ROLE` revoke cannot name.
+   */
   objectPrivileges: (database: string) =>
-    `SELECT GRANTEE, OBJECT_CATALOG, OBJECT_SCHEMA, OBJECT_NAME, OBJECT_TYPE, PRIVILEGE_TYPE FROM ${quoteName(
+    `SELECT GRANTEE, GRANTED_TO, OBJECT_CATALOG, OBJECT_SCHEMA, OBJECT_NAME, OBJECT_TYPE, PRIVILEGE_TYPE FROM ${quoteName(
       database,
     )}.INFORMATION_SCHEMA.OBJECT_PRIVILEGES WHERE OBJECT_TYPE IN ('DATABASE', 'SCHEMA', 'TABLE', 'VIEW')`,
   futureGrants: (database: string, schema: string) =>
@@ -72,8 +82,8 @@ export interface IntrospectionRows {
   warehouseGrants: Map<string, Row[]>;
   /** Physical database name → SHOW SCHEMAS rows. */
   schemas: Map<string, Row[]>;
-  /** Physical database name → OBJECT_PRIVILEGES rows. */
-  objectPrivileges: Map<string, Row[]>;
+  /** OBJECT_PRIVILEGES rows: account-wide, every database's. */
+  objectPrivileges: Row[];
   /** `DB.SCHEMA` (physical) → SHOW FUTURE GRANTS IN SCHEMA rows. */
   futureGrants: Map<string, Row[]>;
 }
@@ -263,7 +273,14 @@ export function buildActualState(
   const schemas: SchemaObject[] = [];
   for (const db of existingDatabases) {
     const dbLogical = toLogical(db)!;
-    const privileges = rows.objectPrivileges.get(db) ?? [];
+    // The view is account-wide: keep this database's rows, granted to account roles.
+    const privileges = rows.objectPrivileges.filter(
+      r =>
+        str(r.GRANTED_TO) === 'ROLE' &&
+        (str(r.OBJECT_TYPE) === 'DATABASE'
+          ? str(r.OBJECT_NAME || r.OBJECT_CATALOG) === db
+          : str(r.OBJECT_CATALOG) === db),
+    );
     // database-level grants
     const dbHeld = collect();
     for (const r of privileges) {
@@ -272,7 +289,6 @@ export function buildActualState(
         str(r.PRIVILEGE_TYPE) === 'OWNERSHIP'
       )
         continue;
-      if (str(r.OBJECT_NAME || r.OBJECT_CATALOG) !== db) continue;
       hold(dbHeld, str(r.GRANTEE), str(r.PRIVILEGE_TYPE));
     }
     if (listedDatabases.has(db))

@@ -21,6 +21,7 @@ export type {
   FakeUser,
   FakeWarehouse,
   FutureGrant,
+  GranteeKind,
   PrivilegeGrant,
   RoleGrant,
   SecurableType,

@@ -60,6 +60,7 @@ export type {
   FakeUser,
   FakeWarehouse,
   FutureGrant,
+  GranteeKind,
   PrivilegeGrant,
   ResultColumn,
   ResultSet,
@@ -306,7 +307,7 @@ export class FakeAccount extends AccountShow {
         case 'TABLES':
           return this.informationSchemaTables(db, roles);
         case 'OBJECT_PRIVILEGES':
-          return this.objectPrivileges(db, roles);
+          return this.objectPrivileges(roles);
         case 'APPLICABLE_ROLES':
           return this.applicableRoles(s.user);
         default:
@@ -324,14 +325,20 @@ export class FakeAccount extends AccountShow {
   }
 
   /**
-   * INFORMATION_SCHEMA.OBJECT_PRIVILEGES of one database: every privilege
-   * (OWNERSHIP included) on the database, its schemas and tables, whoever
-   * holds it, for objects the current role has some privilege on.
+   * INFORMATION_SCHEMA.OBJECT_PRIVILEGES, which Snowflake documents as "a row
+   * for each access privilege granted for all objects defined in your
+   * account" — whichever database's INFORMATION_SCHEMA is asked, unlike
+   * TABLES. Every privilege (OWNERSHIP included) on warehouses, databases,
+   * schemas, tables and views, whoever holds it, for objects the current
+   * role has some privilege on ("the view only displays objects for which
+   * the current role for the session has been granted access privileges").
+   * GRANTED_TO (behaviour bundle 2024_07) names the kind of grantee: ROLE,
+   * APPLICATION, APPLICATION ROLE (and DATABASE ROLE here).
    */
-  protected objectPrivileges(
-    db: FakeDatabase,
-    roles: Set<string>,
-  ): { columns: ResultColumn[]; rows: Cell[][] } {
+  protected objectPrivileges(roles: Set<string>): {
+    columns: ResultColumn[];
+    rows: Cell[][];
+  } {
     const columns: ResultColumn[] = [
       'GRANTOR',
       'GRANTEE',
@@ -346,21 +353,17 @@ export class FakeAccount extends AccountShow {
     columns.push({ name: 'CREATED', type: 'timestamp_ltz' });
     const rows: Cell[][] = [];
     for (const g of this.allGrants()) {
-      if (
-        g.name[0] !== db.name ||
-        !['DATABASE', 'SCHEMA', 'TABLE'].includes(g.on)
-      )
-        continue;
-      if (!this.has(roles, g.on, g.name)) continue;
-      // Schema rows name the schema in OBJECT_NAME, database rows the database.
+      if (g.on === 'ACCOUNT' || !this.has(roles, g.on, g.name)) continue;
+      // Schema rows name the schema in OBJECT_NAME, database and warehouse rows the object.
       let path: (string | null)[] = g.name;
-      if (g.on === 'DATABASE') path = [null, null, g.name[0]];
+      if (g.on === 'DATABASE' || g.on === 'WAREHOUSE')
+        path = [null, null, g.name[0]];
       else if (g.on === 'SCHEMA') path = [g.name[0], null, g.name[1]];
       const [catalog, schema, object] = path;
       rows.push([
         g.grantedBy,
         g.grantee,
-        'ROLE',
+        (g.grantedTo ?? 'ROLE').replace('_', ' '),
         catalog,
         schema,
         object,

@@ -202,6 +202,7 @@ export abstract class AccountCore {
     const k = key(on, name);
     return this.grants.some(
       g =>
+        (g.grantedTo ?? 'ROLE') === 'ROLE' &&
         roles.has(g.grantee) &&
         key(g.on, g.name) === k &&
         (privilege === undefined ||

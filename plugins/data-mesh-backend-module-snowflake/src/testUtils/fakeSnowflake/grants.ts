@@ -332,7 +332,7 @@ export abstract class AccountGrants extends AccountObjects {
       g.privilege,
       g.on,
       g.on === 'ACCOUNT' ? this.name : displayName(g.name),
-      'ROLE',
+      g.grantedTo ?? 'ROLE',
       g.grantee,
       String(g.grantOption),
       g.grantedBy,

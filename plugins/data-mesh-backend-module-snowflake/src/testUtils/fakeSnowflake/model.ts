@@ -114,10 +114,23 @@ export interface PrivilegeGrant {
   on: SecurableType;
   name: string[];
   grantee: string;
+  /**
+   * What kind of grantee holds it (absent: an account role). Snowflake also
+   * grants to database roles, applications and application roles, which may
+   * share a name with an account role but confer nothing on it.
+   */
+  grantedTo?: GranteeKind;
   grantOption: boolean;
   grantedBy: string;
   createdOn: Date;
 }
+
+/** SHOW GRANTS' `granted_to` values for privilege grantees. @public */
+export type GranteeKind =
+  | 'ROLE'
+  | 'DATABASE_ROLE'
+  | 'APPLICATION'
+  | 'APPLICATION_ROLE';
 
 /** @public */
 export interface RoleGrant {

@@ -1,0 +1,191 @@
+/*
+ * Where Snowflake differs from what a reader of one database would expect,
+ * checked against the fake (which follows Snowflake's documentation) through
+ * the real snowflake-sdk driver: account-wide OBJECT_PRIVILEGES with
+ * non-role grantees, role memberships without a scope database, freshness
+ * from the load-timestamp column rather than LAST_ALTERED.
+ */
+import {
+  applyPlan,
+  computeDesiredState,
+  detectDrift,
+  planProducts,
+  platformConfig,
+  scopeOf,
+} from '@datamesh/plugin-data-mesh-node';
+import { testDataProduct } from '@datamesh/plugin-data-mesh-node/testUtils';
+import {
+  SnowflakeClient,
+  type SnowflakeConnectionSettings,
+} from './client/SnowflakeClient';
+import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
+import { FakeSnowflake } from './testUtils';
+
+const platform = platformConfig({ organization: 'acme' });
+const ordersDev = testDataProduct('orders', 'sales');
+const ordersProd = testDataProduct('orders', 'sales', { stage: 'prod' });
+
+describe('SnowflakeWarehouseAdapter against Snowflake-documented behaviour', () => {
+  let fake: FakeSnowflake;
+  let admin: SnowflakeConnectionSettings;
+  const closers: (() => Promise<void>)[] = [];
+  const adapterWith = (over: Partial<SnowflakeConnectionSettings> = {}) => {
+    const adapter = new SnowflakeWarehouseAdapter({
+      connection: { ...admin, warehouse: 'DATAMESH_ADMIN_WH', ...over },
+    });
+    closers.push(() => adapter.close());
+    return adapter;
+  };
+  const client = (over: Partial<SnowflakeConnectionSettings> = {}) => {
+    const c = new SnowflakeClient({
+      ...admin,
+      warehouse: 'DATAMESH_ADMIN_WH',
+      ...over,
+    });
+    closers.push(() => c.destroy());
+    return c;
+  };
+  const provision = async (
+    adapter: SnowflakeWarehouseAdapter,
+    products = [ordersDev],
+  ) => {
+    const result = await applyPlan(
+      (
+        await planProducts(products, platform, adapter)
+      ).plan!,
+      adapter,
+    );
+    expect(result.error).toBeUndefined();
+  };
+
+  beforeEach(async () => {
+    fake = await FakeSnowflake.start();
+    admin = {
+      account: 'test_account',
+      username: 'admin',
+      auth: { type: 'password', password: 'admin-password' },
+      accessUrl: fake.url,
+      role: 'ACCOUNTADMIN',
+    };
+    const setup = new SnowflakeClient(admin);
+    await setup.query(
+      'CREATE WAREHOUSE DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL',
+    );
+    await setup.query(
+      'GRANT USAGE ON WAREHOUSE DATAMESH_ADMIN_WH TO ROLE SYSADMIN',
+    );
+    await setup.destroy();
+  });
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse())
+      await close().catch(() => undefined);
+    await fake.stop();
+  });
+
+  it('reads OBJECT_PRIVILEGES of its own database only: a prod database with the same schema names is not dev drift', async () => {
+    const adapter = adapterWith();
+    // one product, two stages: the same schema names in two databases
+    await provision(adapter, [ordersDev]);
+    await provision(adapter, [ordersProd]);
+    const dba = client();
+    await dba.query('CREATE ROLE ANALYST');
+    await dba.query(
+      'GRANT USAGE ON SCHEMA ACME_SALES_PROD.ORDERS_RAW TO ROLE ANALYST',
+    );
+    await dba.query(
+      'REVOKE USAGE ON SCHEMA ACME_SALES_PROD.ORDERS_OUTPUT FROM ROLE SALES_ORDERS_CONSUMER',
+    );
+    // OBJECT_PRIVILEGES of the dev database lists the prod grants too (account-wide view)
+    const rows = await dba.query(
+      "SELECT OBJECT_CATALOG, OBJECT_NAME FROM ACME_SALES_DEV.INFORMATION_SCHEMA.OBJECT_PRIVILEGES WHERE GRANTEE = 'ANALYST'",
+    );
+    expect(rows).toEqual([
+      { OBJECT_CATALOG: 'ACME_SALES_PROD', OBJECT_NAME: 'ORDERS_RAW' },
+    ]);
+
+    const dev = await detectDrift([ordersDev], platform, adapter);
+    expect(dev.inSync).toBe(true);
+    expect(dev.lines).toEqual([
+      'no changes: the warehouse matches the declared state',
+    ]);
+    const prod = await detectDrift([ordersProd], platform, adapter);
+    expect(prod.lines).toEqual(
+      expect.arrayContaining([
+        '- revoke usage on schema "ACME_SALES_PROD"."ORDERS_RAW" from "ANALYST"',
+        '+ grant usage on schema "ACME_SALES_PROD"."ORDERS_OUTPUT" to "SALES_ORDERS_CONSUMER"',
+      ]),
+    );
+    expect(prod.lines.join('\n')).not.toMatch(/ACME_SALES_DEV/);
+  });
+
+  it('leaves grants to application and database roles out of drift, even when one shares a product role name', async () => {
+    const adapter = adapterWith();
+    await provision(adapter);
+    const grant = (
+      grantee: string,
+      grantedTo: 'APPLICATION_ROLE' | 'DATABASE_ROLE',
+      privilege: string,
+      schema: string,
+    ) =>
+      fake.account.grants.push({
+        privilege,
+        on: 'SCHEMA',
+        name: ['ACME_SALES_DEV', schema],
+        grantee,
+        grantedTo,
+        grantOption: false,
+        grantedBy: 'ACCOUNTADMIN',
+        createdOn: new Date(),
+      });
+    grant('AUDITOR', 'APPLICATION_ROLE', 'USAGE', 'ORDERS_RAW');
+    grant(
+      'SALES_ORDERS_CONSUMER',
+      'DATABASE_ROLE',
+      'CREATE TABLE',
+      'ORDERS_OUTPUT',
+    );
+    grant(
+      'SALES_ORDERS_CONSUMER',
+      'DATABASE_ROLE',
+      'CREATE VIEW',
+      'ORDERS_OUTPUT',
+    );
+    const granted = await client().query(
+      "SELECT GRANTEE, GRANTED_TO FROM ACME_SALES_DEV.INFORMATION_SCHEMA.OBJECT_PRIVILEGES WHERE GRANTED_TO <> 'ROLE'",
+    );
+    expect(granted).toEqual([
+      { GRANTEE: 'AUDITOR', GRANTED_TO: 'APPLICATION ROLE' },
+      { GRANTEE: 'SALES_ORDERS_CONSUMER', GRANTED_TO: 'DATABASE ROLE' },
+      { GRANTEE: 'SALES_ORDERS_CONSUMER', GRANTED_TO: 'DATABASE ROLE' },
+    ]);
+    // a revoke "FROM ROLE" would hit the account role of that name, not the grantee
+    const drift = await detectDrift([ordersDev], platform, adapter);
+    expect(drift.inSync).toBe(true);
+    // and the account role of that name gained nothing
+    await expect(
+      client({ role: 'SALES_ORDERS_CONSUMER' }).query(
+        'CREATE TABLE ACME_SALES_DEV.ORDERS_OUTPUT.T (ID NUMBER)',
+      ),
+    ).rejects.toThrow(/Insufficient privileges/);
+  });
+
+  it('introspects two databases with one OBJECT_PRIVILEGES query', async () => {
+    const adapter = adapterWith();
+    const invoicesProd = testDataProduct('invoices', 'sales', {
+      stage: 'prod',
+    });
+    await provision(adapter, [ordersDev, invoicesProd]);
+    const { desired } = computeDesiredState([ordersDev, invoicesProd], {
+      ...platform,
+      parentRole: 'SYSADMIN',
+    });
+    const before = fake.queries.length;
+    const actual = await adapter.introspect(scopeOf(desired!));
+    const sent = fake.queries.slice(before).map(q => q.sqlText);
+    expect(sent.filter(s => s.includes('OBJECT_PRIVILEGES'))).toHaveLength(1);
+    // 3 SHOW + memberships + 1 warehouse + 2 SHOW SCHEMAS + 1 OBJECT_PRIVILEGES + 6 schemas
+    expect(actual.queries).toBe(14);
+    expect(sent).toHaveLength(14);
+  });
+});
