@@ -188,4 +188,60 @@ describe('SnowflakeWarehouseAdapter against Snowflake-documented behaviour', () 
     expect(actual.queries).toBe(14);
     expect(sent).toHaveLength(14);
   });
+
+  it('reads role memberships as the documented DATAMESH_ADMIN role, with no scope database (SHOW GRANTS OF ROLE)', async () => {
+    // the dedicated role the README documents instead of ACCOUNTADMIN
+    const setup = client();
+    await setup.query('CREATE ROLE DATAMESH_ADMIN');
+    await setup.query(
+      'GRANT CREATE ROLE, CREATE DATABASE, CREATE WAREHOUSE, MANAGE GRANTS ON ACCOUNT TO ROLE DATAMESH_ADMIN',
+    );
+    await setup.query('GRANT ROLE SYSADMIN TO ROLE DATAMESH_ADMIN');
+    await setup.query('GRANT ROLE DATAMESH_ADMIN TO USER ADMIN');
+    const adapter = adapterWith({ role: 'DATAMESH_ADMIN' });
+    await provision(adapter);
+    // SNOWFLAKE is a shared database only ACCOUNTADMIN sees by default
+    await expect(
+      client({ role: 'DATAMESH_ADMIN' }).query(
+        'SELECT GRANTEE FROM SNOWFLAKE.INFORMATION_SCHEMA.APPLICABLE_ROLES',
+      ),
+    ).rejects.toThrow(/Database 'SNOWFLAKE' does not exist or not authorized/);
+
+    // the roles outlive their database; one membership was revoked by hand
+    // (DATAMESH_ADMIN owns the database; ACCOUNTADMIN does not inherit it)
+    await client({ role: 'DATAMESH_ADMIN' }).query(
+      'DROP DATABASE ACME_SALES_DEV',
+    );
+    await setup.query(
+      'REVOKE ROLE SALES_ORDERS_CONSUMER FROM ROLE SALES_ORDERS_SERVICE',
+    );
+    const { desired } = computeDesiredState([ordersDev], {
+      ...platform,
+      parentRole: 'SYSADMIN',
+    });
+    const before = fake.queries.length;
+    const actual = await adapter.introspect(scopeOf(desired!));
+    const sent = fake.queries.slice(before).map(q => q.sqlText);
+    expect(actual.memberships).toEqual(
+      expect.arrayContaining([
+        { role: 'sales_orders_service', member: 'sales_orders_owner' },
+        { role: 'sales_orders_owner', member: 'SYSADMIN' },
+      ]),
+    );
+    expect(actual.memberships).toHaveLength(2);
+    // 3 SHOW + 1 warehouse + one SHOW GRANTS OF ROLE per existing scope role
+    expect(sent.filter(s => s.startsWith('SHOW GRANTS OF ROLE'))).toHaveLength(
+      3,
+    );
+    expect(actual.queries).toBe(7);
+    const drift = await detectDrift([ordersDev], platform, adapter);
+    expect(drift.lines).toEqual(
+      expect.arrayContaining([
+        '+ grant role "SALES_ORDERS_CONSUMER" to "SALES_ORDERS_SERVICE"',
+      ]),
+    );
+    expect(drift.lines.join('\n')).not.toMatch(
+      /grant role "SALES_ORDERS_SERVICE" to/,
+    );
+  });
 });

@@ -316,7 +316,7 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
       parentRole: 'SYSADMIN',
     });
     const empty = await adapter.introspect(scopeOf(desired!));
-    expect(empty.queries).toBe(4);
+    expect(empty.queries).toBe(3);
     expect(empty).toMatchObject({
       computes: [],
       databases: [],

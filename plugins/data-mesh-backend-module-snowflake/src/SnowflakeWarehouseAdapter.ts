@@ -112,7 +112,7 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           ? await q(introspectionSql.databases())
           : [],
         roles: scope.roles.length ? await q(introspectionSql.roles()) : [],
-        applicableRoles: [],
+        roleMemberships: [],
         warehouseGrants: new Map(),
         schemas: new Map(),
         objectPrivileges: [],
@@ -151,10 +151,24 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         rows.objectPrivileges = await q(
           introspectionSql.objectPrivileges(existing[0]),
         );
-      if (scope.roles.length) {
-        rows.applicableRoles = await q(
+      if (existing.length > 0 && scope.roles.length > 0) {
+        rows.roleMemberships = await q(
           introspectionSql.applicableRoles(existing[0]),
         );
+      } else {
+        // No database to ask yet: only existing roles can have members.
+        const roles = names(rows.roles);
+        for (const role of scope.roles.filter(r =>
+          roles.has(physicalName(r)),
+        )) {
+          for (const g of await q(introspectionSql.grantsOfRole(role))) {
+            if (String(g.granted_to) === 'ROLE')
+              rows.roleMemberships.push({
+                GRANTEE: g.grantee_name,
+                ROLE_NAME: g.role,
+              });
+          }
+        }
       }
       const { state, unrepresentable } = buildActualState(scope, rows);
       if (unrepresentable.length > 0) {

@@ -77,7 +77,7 @@ function rows(): IntrospectionRows {
       { name: SERVICE, comment: 'datamesh:dataproduct:default/orders' },
       { name: 'ANALYST', comment: '' },
     ],
-    applicableRoles: [
+    roleMemberships: [
       { GRANTEE: 'ADMIN', ROLE_NAME: 'ACCOUNTADMIN' },
       { GRANTEE: 'ACCOUNTADMIN', ROLE_NAME: 'SYSADMIN' },
       { GRANTEE: 'SYSADMIN', ROLE_NAME: OWNER },
@@ -298,8 +298,11 @@ describe('introspection SQL', () => {
     expect(
       introspectionSql.futureGrants('acme_sales_dev', 'orders_output'),
     ).toBe('SHOW FUTURE GRANTS IN SCHEMA "ACME_SALES_DEV"."ORDERS_OUTPUT"');
-    expect(introspectionSql.applicableRoles()).toBe(
-      'SELECT GRANTEE, ROLE_NAME FROM SNOWFLAKE.INFORMATION_SCHEMA.APPLICABLE_ROLES',
+    expect(introspectionSql.applicableRoles('acme_sales_dev')).toBe(
+      'SELECT GRANTEE, ROLE_NAME FROM "ACME_SALES_DEV".INFORMATION_SCHEMA.APPLICABLE_ROLES',
+    );
+    expect(introspectionSql.grantsOfRole('sales_orders_owner')).toBe(
+      'SHOW GRANTS OF ROLE "SALES_ORDERS_OWNER"',
     );
     expect(() => introspectionSql.schemas('x"; DROP DATABASE y; --')).toThrow();
   });

@@ -7,7 +7,9 @@
  * computes, D databases and S existing schemas:
  *
  *   SHOW WAREHOUSES, SHOW DATABASES, SHOW ROLES              3
- *   INFORMATION_SCHEMA.APPLICABLE_ROLES (role memberships)   1
+ *   <db>.INFORMATION_SCHEMA.APPLICABLE_ROLES (memberships)   1
+ *     (or, while no scope database exists, SHOW GRANTS OF ROLE
+ *      per existing scope role)
  *   SHOW GRANTS ON WAREHOUSE                                 C
  *   SHOW SCHEMAS IN DATABASE                                 D
  *   <db>.INFORMATION_SCHEMA.OBJECT_PRIVILEGES                1
@@ -65,11 +67,18 @@ export const introspectionSql = {
     )}.INFORMATION_SCHEMA.OBJECT_PRIVILEGES WHERE OBJECT_TYPE IN ('DATABASE', 'SCHEMA', 'TABLE', 'VIEW')`,
   futureGrants: (database: string, schema: string) =>
     `SHOW FUTURE GRANTS IN SCHEMA ${qualifiedSchemaName({ database, schema })}`,
-  /** Role memberships visible to the connected user; `database` picks whose INFORMATION_SCHEMA to ask. */
-  applicableRoles: (database?: string) =>
-    `SELECT GRANTEE, ROLE_NAME FROM ${
-      database ? quoteName(database) : 'SNOWFLAKE'
-    }.INFORMATION_SCHEMA.APPLICABLE_ROLES`,
+  /** Role memberships in the connected user's hierarchy, through a scope database's INFORMATION_SCHEMA. */
+  applicableRoles: (database: string) =>
+    `SELECT GRANTEE, ROLE_NAME FROM ${quoteName(
+      database,
+    )}.INFORMATION_SCHEMA.APPLICABLE_ROLES`,
+  /**
+   * Who holds a role (`role`, `granted_to`, `grantee_name` per grant): the
+   * way to read memberships while no scope database exists yet. Not the
+   * SNOWFLAKE database's INFORMATION_SCHEMA, which "doesn't serve a purpose
+   * and can be disregarded" and which only ACCOUNTADMIN sees by default.
+   */
+  grantsOfRole: (role: string) => `SHOW GRANTS OF ROLE ${quoteName(role)}`,
 };
 
 /** The rows of every introspection query, keyed by physical names. @public */
@@ -77,7 +86,8 @@ export interface IntrospectionRows {
   warehouses: Row[];
   databases: Row[];
   roles: Row[];
-  applicableRoles: Row[];
+  /** Role memberships as APPLICABLE_ROLES names them: `GRANTEE` holds `ROLE_NAME`. */
+  roleMemberships: Row[];
   /** Physical warehouse name → SHOW GRANTS ON WAREHOUSE rows. */
   warehouseGrants: Map<string, Row[]>;
   /** Physical database name → SHOW SCHEMAS rows. */
@@ -420,7 +430,7 @@ export function buildActualState(
   const parentPhysical = scope.parentRole
     ? physicalName(scope.parentRole)
     : undefined;
-  for (const r of rows.applicableRoles) {
+  for (const r of rows.roleMemberships) {
     const role = str(r.ROLE_NAME);
     const member = str(r.GRANTEE);
     if (!scopeRoles.has(role)) continue;

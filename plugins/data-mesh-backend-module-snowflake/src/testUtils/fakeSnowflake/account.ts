@@ -296,6 +296,10 @@ export class FakeAccount extends AccountShow {
       // SNOWFLAKE is the shared system database every account has; only its
       // INFORMATION_SCHEMA.APPLICABLE_ROLES is modelled.
       if (path[0] === 'SNOWFLAKE' && path[2] === 'APPLICABLE_ROLES') {
+        // SNOWFLAKE is a shared database: only ACCOUNTADMIN may use it until
+        // IMPORTED PRIVILEGES are granted on it (Snowflake's documentation).
+        if (!roles.has('ACCOUNTADMIN'))
+          throw doesNotExist('Database', 'SNOWFLAKE');
         this.compute(s, roles);
         return this.applicableRoles(s.user);
       }
