@@ -15,9 +15,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ConfigReader } from '@backstage/config';
 import {
   type PostgresWarehouseAdapter,
   createPgliteWarehouseAdapter,
+  pgliteWarehouseAdapterFactory,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
   applyPlan,
@@ -26,6 +28,7 @@ import {
   isPlanEmpty,
   planProducts,
   platformConfig,
+  resolveWarehouse,
   scopeOf,
 } from '@datamesh/plugin-data-mesh-node';
 import { testDataProduct } from '@datamesh/plugin-data-mesh-node/testUtils';
@@ -163,9 +166,17 @@ async function main() {
   const dir = args.memory
     ? undefined
     : fs.mkdtempSync(path.join(os.tmpdir(), 'datamesh-bench-provision-'));
-  const adapter = await createPgliteWarehouseAdapter(
-    dir ? { dataDir: dir } : { inMemory: true },
-  );
+  // opened from config as the portal opens it (in memory has no config)
+  const adapter = (await (dir
+    ? resolveWarehouse(
+        new ConfigReader({
+          dataMesh: { warehouse: { type: 'pglite', pglite: { dataDir: dir } } },
+        }),
+        [pgliteWarehouseAdapterFactory],
+      ).open()
+    : createPgliteWarehouseAdapter({
+        inMemory: true,
+      }))) as PostgresWarehouseAdapter;
   console.log(
     `PGlite ${dir ? `in ${dir}` : 'in memory'}, node ${process.version}, ${
       os.cpus().length

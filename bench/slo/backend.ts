@@ -15,7 +15,6 @@
 import http from 'node:http';
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { createSpecializedBackend } from '@backstage/backend-app-api';
@@ -34,7 +33,7 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import type { WarehouseAdapter } from '@datamesh/plugin-data-mesh-node';
-import { warehouseAdaptersExtensionPoint } from '@datamesh/plugin-data-mesh-node';
+import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import {
   SLO_COLLECTION_TASK_ID,
   dataMeshClockServiceRef,
@@ -159,39 +158,8 @@ export async function startBenchBackend(options: {
       deps: {},
       factory: () => scheduler,
     }),
-    createBackendModule({
-      pluginId: 'data-mesh',
-      moduleId: 'bench-warehouse',
-      register(reg) {
-        reg.registerInit({
-          deps: { adapters: warehouseAdaptersExtensionPoint },
-          async init({ adapters }) {
-            adapters.addAdapter({
-              type: 'pglite',
-              create: async () => {
-                if (!options.adapter) {
-                  throw new Error('no warehouse in this bench backend');
-                }
-                const a = options.adapter();
-                // the bench owns the warehouse: the plugin's shutdown must not close it
-                const shared: WarehouseAdapter = {
-                  dialect: a.dialect,
-                  capabilities: a.capabilities,
-                  defaultParentRole: a.defaultParentRole,
-                  introspect: scope => a.introspect(scope),
-                  execute: statements => a.execute(statements),
-                  tableStats: (database, tables, o) =>
-                    a.tableStats(database, tables, o),
-                  sandboxClone: requests => a.sandboxClone(requests),
-                  close: async () => {},
-                };
-                return shared;
-              },
-            });
-          },
-        });
-      },
-    }),
+    // the bench owns the warehouse: the backend's shutdown must not close it
+    testWarehouseServiceFactory(() => options.adapter?.()),
   ];
   for (const feature of features) backend.add(feature);
   await backend.start();

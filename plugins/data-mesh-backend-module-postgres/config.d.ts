@@ -1,11 +1,7 @@
 export interface Config {
   dataMesh?: {
     warehouse?: {
-      /**
-       * Which registered warehouse the data-mesh backend uses: `pglite`
-       * (embedded, the default), `postgres`, or `snowflake`.
-       */
-      type?: string;
+      /** Settings of warehouse type `pglite`, the embedded default. */
       pglite?: {
         /**
          * Directory of the embedded warehouse's data files, relative to the
@@ -13,6 +9,7 @@ export interface Config {
          */
         dataDir?: string;
       };
+      /** Settings of warehouse type `postgres`. */
       postgres?: {
         /**
          * Admin connection: a superuser, or a role with CREATEROLE and

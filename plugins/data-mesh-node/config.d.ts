@@ -1,5 +1,14 @@
 export interface Config {
   dataMesh?: {
+    warehouse?: {
+      /**
+       * Which installed warehouse the backend, the scaffolder actions and the
+       * CLI use: `pglite` (embedded, the default), `postgres`, `snowflake`, or
+       * the type of another installed adapter factory. Each type's settings
+       * sit beside it, under its own name.
+       */
+      type?: string;
+    };
     /**
      * How data products are provisioned in the warehouse: names and layers.
      * Every value is validated at startup; see DEFAULT_PLATFORM_CONFIG in

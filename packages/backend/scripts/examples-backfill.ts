@@ -25,8 +25,12 @@ import type {
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { ConfigSources } from '@backstage/config-loader';
 import { formatIssue } from '@datamesh/plugin-data-mesh-common';
-import { readPlatformConfig } from '@datamesh/plugin-data-mesh-node';
-import { getSharedPgliteAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  type ResolvedWarehouse,
+  readPlatformConfig,
+  resolveWarehouse,
+} from '@datamesh/plugin-data-mesh-node';
+import { pgliteWarehouseAdapterFactory } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
   ExampleWarehouse,
   SloStore,
@@ -35,7 +39,6 @@ import {
   exampleEntities,
   loadActivityProfile,
   lockWarehouse,
-  pgliteDataDirOf,
   readDataProductsOfLocation,
   readExampleActivityConfig,
   readSloEngineConfig,
@@ -105,12 +108,18 @@ async function main() {
   if (!settings) {
     fail('dataMesh.examples.activity.enabled is not true in this config');
   }
-  const dataDir = pgliteDataDirOf(config);
-  if (!dataDir) {
+  // only the embedded warehouse: the portal replays into any other itself
+  let resolved: ResolvedWarehouse;
+  try {
+    resolved = resolveWarehouse(config, [pgliteWarehouseAdapterFactory]);
+  } catch (e) {
     fail(
-      'the example history is replayed into the embedded warehouse only (dataMesh.warehouse.type: pglite)',
+      `the example history is replayed into the embedded warehouse only (dataMesh.warehouse.type: pglite): ${
+        (e as Error).message
+      }`,
     );
   }
+  const dataDir = resolved.dataDirectory!;
   const holder = warehouseLockHolder(dataDir);
   if (holder) {
     fail(
@@ -151,7 +160,7 @@ async function main() {
     lifecycle,
   });
   const store = await SloStore.create(database);
-  const adapter = await getSharedPgliteAdapter({ dataDir });
+  const adapter = await resolved.open();
   try {
     const options = {
       store,

@@ -54,9 +54,10 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
-// Backstage Data Mesh: SLO engine, infrastructure drift and the REST API, with
-// the warehouse adapters (PGlite embedded default, PostgreSQL, Snowflake —
-// `dataMesh.warehouse.type` picks one).
+// Backstage Data Mesh: SLO engine, infrastructure drift and the REST API.
+// The warehouse types (PGlite embedded default, PostgreSQL, Snowflake) are
+// service factories: `dataMesh.warehouse.type` picks one, and the process
+// opens it once for the data-mesh plugin and the scaffolder actions alike.
 backend.add(import('@datamesh/plugin-data-mesh-backend'));
 backend.add(import('@datamesh/plugin-data-mesh-backend-module-postgres'));
 backend.add(import('@datamesh/plugin-data-mesh-backend-module-snowflake'));

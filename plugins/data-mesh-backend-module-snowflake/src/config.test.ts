@@ -8,7 +8,7 @@ const read = (snowflake: JsonObject | undefined) =>
   readSnowflakeConnectionSettings(
     new ConfigReader(
       snowflake ? { dataMesh: { warehouse: { snowflake } } } : {},
-    ),
+    ).getOptionalConfig('dataMesh.warehouse.snowflake'),
   );
 
 const base = {

@@ -5,7 +5,10 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type { WarehouseAdapter } from '@datamesh/plugin-data-mesh-node';
+import type {
+  WarehouseAdapter,
+  WarehouseAdapterFactory,
+} from '@datamesh/plugin-data-mesh-node';
 import type { SnowflakeConnectionSettings } from './client/SnowflakeClient';
 import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
 
@@ -13,14 +16,14 @@ import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /**
- * Reads the Snowflake connection from `dataMesh.warehouse.snowflake`.
- * Returns undefined when that section is absent.
+ * Reads the Snowflake connection from its config section,
+ * `dataMesh.warehouse.snowflake` (which data-mesh-node's resolveWarehouse
+ * hands to the `snowflake` factory). Returns undefined when it is absent.
  * @public
  */
 export function readSnowflakeConnectionSettings(
-  config: Config,
+  c: Config | undefined,
 ): SnowflakeConnectionSettings | undefined {
-  const c = config.getOptionalConfig('dataMesh.warehouse.snowflake');
   if (!c) return undefined;
   const problems: string[] = [];
   const account = c.getString('account');
@@ -79,17 +82,51 @@ export function readSnowflakeConnectionSettings(
 }
 
 /**
- * The adapter for the root config's `dataMesh.warehouse.snowflake`, for
- * callers outside a backend (the `datamesh` CLI). Connects lazily.
+ * Warehouse type `snowflake`: `dataMesh.warehouse.snowflake`. Wrong
+ * settings are reported when the warehouse is resolved (backend startup);
+ * the session opens on first use.
+ * @public
+ */
+export const snowflakeWarehouseAdapterFactory: WarehouseAdapterFactory = {
+  type: 'snowflake',
+  fromConfig(settings, { logger }) {
+    const connection = readSnowflakeConnectionSettings(settings);
+    if (!connection) {
+      throw new Error(
+        'dataMesh.warehouse.type is snowflake, but dataMesh.warehouse.snowflake is not configured',
+      );
+    }
+    return {
+      type: 'snowflake',
+      description: `Snowflake account ${connection.account}`,
+      async open() {
+        logger?.info(
+          `Connecting to Snowflake account ${connection.account} as ${
+            connection.username
+          } (${
+            connection.auth.type === 'password' ? 'password' : 'key-pair'
+          } authentication)`,
+        );
+        return new SnowflakeWarehouseAdapter({ connection, logger });
+      },
+    };
+  },
+};
+
+/**
+ * The adapter for a root config's `dataMesh.warehouse.snowflake`, whatever
+ * `dataMesh.warehouse.type` says (tests and scripts that want Snowflake
+ * specifically). Connects lazily.
  * @public
  */
 export async function createSnowflakeWarehouseAdapterFromConfig(
   config: Config,
   options: { logger?: LoggerService } = {},
 ): Promise<WarehouseAdapter> {
-  const connection = readSnowflakeConnectionSettings(config);
-  if (!connection) {
-    throw new Error('dataMesh.warehouse.snowflake is not configured');
-  }
-  return new SnowflakeWarehouseAdapter({ connection, logger: options.logger });
+  return snowflakeWarehouseAdapterFactory
+    .fromConfig(config.getOptionalConfig('dataMesh.warehouse.snowflake'), {
+      workingDirectory: process.cwd(),
+      logger: options.logger,
+    })
+    .open();
 }

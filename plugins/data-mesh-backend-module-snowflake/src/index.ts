@@ -1,16 +1,20 @@
 /**
  * WarehouseAdapter for Snowflake on the official `snowflake-sdk` driver,
- * registered with the Backstage Data Mesh backend as warehouse type
- * `snowflake`.
+ * installed in a backend as warehouse type `snowflake` by the default
+ * export (`backend.add(import(...))`).
  *
  * @packageDocumentation
  */
-export { dataMeshModuleSnowflake as default } from './module';
+export {
+  snowflakeWarehouseServiceFactory as default,
+  snowflakeWarehouseServiceFactory,
+} from './module';
 export { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
 export type { SnowflakeWarehouseAdapterOptions } from './SnowflakeWarehouseAdapter';
 export {
   createSnowflakeWarehouseAdapterFromConfig,
   readSnowflakeConnectionSettings,
+  snowflakeWarehouseAdapterFactory,
 } from './config';
 export {
   SnowflakeClient,

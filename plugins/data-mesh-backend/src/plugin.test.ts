@@ -19,7 +19,7 @@ import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
-import { warehouseAdaptersExtensionPoint } from '@datamesh/plugin-data-mesh-node';
+import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
@@ -144,25 +144,8 @@ describe.each(databases.eachSupportedId())(
         features: [
           dataMeshPlugin,
           import('@backstage/plugin-notifications-backend'),
-          createBackendModule({
-            pluginId: 'data-mesh',
-            moduleId: 'test-warehouse',
-            register(reg) {
-              reg.registerInit({
-                deps: { adapters: warehouseAdaptersExtensionPoint },
-                async init({ adapters }) {
-                  // the test owns the warehouse: the plugin's shutdown must not close it
-                  adapters.addAdapter({
-                    type: 'pglite',
-                    create: async () => ({
-                      ...recordingAdapter(w.adapter).adapter,
-                      close: async () => {},
-                    }),
-                  });
-                },
-              });
-            },
-          }),
+          // the test owns the warehouse: the backend's shutdown must not close it
+          testWarehouseServiceFactory(recordingAdapter(w.adapter).adapter),
           // records what the real notifications backend delivers, per user
           createBackendModule({
             pluginId: 'notifications',

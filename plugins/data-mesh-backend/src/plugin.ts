@@ -9,10 +9,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import {
-  type WarehouseAdapter,
-  type WarehouseAdapterFactory,
   readPlatformConfig,
-  warehouseAdaptersExtensionPoint,
+  warehouseServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type SloClock,
@@ -70,18 +68,6 @@ const ENTITY_FIELDS = [
 export const dataMeshPlugin = createBackendPlugin({
   pluginId: 'data-mesh',
   register(env) {
-    const factories = new Map<string, WarehouseAdapterFactory>();
-    env.registerExtensionPoint(warehouseAdaptersExtensionPoint, {
-      addAdapter(factory) {
-        if (factories.has(factory.type)) {
-          throw new Error(
-            `A warehouse adapter of type '${factory.type}' is already registered`,
-          );
-        }
-        factories.set(factory.type, factory);
-      },
-    });
-
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -97,6 +83,7 @@ export const dataMeshPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         clock: dataMeshClockServiceRef,
+        warehouse: warehouseServiceRef,
       },
       async init({
         config,
@@ -112,39 +99,15 @@ export const dataMeshPlugin = createBackendPlugin({
         catalog,
         notifications,
         clock,
+        warehouse,
       }) {
         const settings = readSloEngineConfig(config);
         const platform = readPlatformConfig(config);
         const store = await SloStore.create(database);
 
-        // One adapter for the plugin's lifetime, opened on first use.
-        let adapter: Promise<WarehouseAdapter> | undefined;
-        const getAdapter = () => {
-          if (!adapter) {
-            const factory = factories.get(settings.warehouseType);
-            if (!factory) {
-              return Promise.reject(
-                new Error(
-                  `no warehouse adapter of type '${
-                    settings.warehouseType
-                  }' is installed (installed: ${
-                    [...factories.keys()].join(', ') || 'none'
-                  }); add its backend module or change dataMesh.warehouse.type`,
-                ),
-              );
-            }
-            adapter = factory.create();
-            // a failed connection is retried on the next cycle
-            adapter.catch(() => {
-              adapter = undefined;
-            });
-          }
-          return adapter;
-        };
-        lifecycle.addShutdownHook(async () => {
-          const a = await adapter?.catch(() => undefined);
-          await a?.close();
-        });
+        // The process's one warehouse connection (opened on first use,
+        // closed by the root service); shared with the scaffolder actions.
+        const getAdapter = () => warehouse.getAdapter();
 
         async function listEntities() {
           const credentials = await auth.getOwnServiceCredentials();
@@ -195,7 +158,7 @@ export const dataMeshPlugin = createBackendPlugin({
               notifier: undefined,
               listEntities: undefined,
             }),
-          getAdapter,
+          warehouse,
           listEntities,
           platform,
           clock,
@@ -262,7 +225,7 @@ export const dataMeshPlugin = createBackendPlugin({
               catalog,
               platform,
               getAdapter,
-              warehouseType: settings.warehouseType,
+              warehouseType: warehouse.type,
               redact: createSecretRedactor(config),
               clock,
             }),

@@ -1,8 +1,8 @@
 /**
  * Extension points and types for Backstage Data Mesh backend modules: the
  * dialect-neutral desired state of a data product's warehouse objects, the
- * plan/apply engine, and the `WarehouseAdapter` interface that warehouse
- * modules implement.
+ * plan/apply engine, the `WarehouseAdapter` interface that warehouse
+ * packages implement, and the root service that opens the configured one.
  *
  * @packageDocumentation
  */
@@ -10,4 +10,4 @@ export * from './warehouse/types';
 export * from './warehouse/platform';
 export * from './warehouse/desiredState';
 export * from './warehouse/plan';
-export * from './extensionPoint';
+export * from './service';

@@ -13,11 +13,6 @@ export {
 } from './module';
 export * from './actions';
 export {
-  type WarehouseProvider,
-  warehouseProviderFromConfig,
-  lazyWarehouseProvider,
-} from './warehouse';
-export {
   DEFAULT_LOCAL_REPOSITORIES_DIRECTORY,
   type LocalRepositoriesConfig,
   type PublishLocalOptions,

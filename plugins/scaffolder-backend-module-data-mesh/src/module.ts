@@ -6,7 +6,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { readPlatformConfig } from '@datamesh/plugin-data-mesh-node';
+import {
+  readPlatformConfig,
+  warehouseServiceRef,
+} from '@datamesh/plugin-data-mesh-node';
 import {
   createInfraApplyAction,
   createInfraPlanAction,
@@ -16,13 +19,13 @@ import {
 } from './actions';
 import { readLocalRepositoriesConfig } from './localRepositories';
 import { LocalRepositoriesUrlReader } from './LocalRepositoriesUrlReader';
-import { warehouseProviderFromConfig } from './warehouse';
 
 /**
  * The scaffolder actions of Backstage Data Mesh: `datamesh:spec:validate`,
  * `datamesh:infra:plan`, `datamesh:infra:apply`, `datamesh:sandbox:create`
- * and `datamesh:publish:local`. The warehouse is the one
- * `dataMesh.warehouse` names; it is opened on first use.
+ * and `datamesh:publish:local`. The warehouse is the process's warehouse
+ * service (data-mesh-node's `warehouseServiceRef`): the backend must
+ * install the factory of the configured type, e.g. the postgres package.
  * @public
  */
 export const scaffolderModuleDataMeshActions = createBackendModule({
@@ -33,13 +36,11 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        lifecycle: coreServices.lifecycle,
+        warehouse: warehouseServiceRef,
       },
-      async init({ scaffolder, config, logger, lifecycle }) {
+      async init({ scaffolder, config, warehouse }) {
         // config problems stop the backend here rather than fail a task later
         const platform = readPlatformConfig(config);
-        const warehouse = warehouseProviderFromConfig(config, { logger });
         const repositories = readLocalRepositoriesConfig(config);
         scaffolder.addActions(
           createSpecValidateAction(),
@@ -48,7 +49,6 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
           createSandboxCreateAction({ warehouse, platform }),
           createPublishLocalAction({ repositories }),
         );
-        lifecycle.addShutdownHook(() => warehouse.close());
       },
     });
   },

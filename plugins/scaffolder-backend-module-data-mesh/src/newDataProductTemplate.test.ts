@@ -9,11 +9,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { PostgresWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
-  type PostgresWarehouseAdapter,
-  getSharedPgliteAdapter,
-} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+  type WarehouseService,
+  warehouseServiceRef,
+} from '@datamesh/plugin-data-mesh-node';
 import { readDataProductSpec } from '@datamesh/plugin-data-mesh-common';
 import request from 'supertest';
 import { tempDir } from './testing';
@@ -58,6 +60,8 @@ describe('the New data product template, through the real scaffolder backend', (
     const started = Date.now();
     const dataDir = path.join(root, 'warehouse');
     const reposDir = path.join(root, 'repos');
+    // the warehouse the actions use: the backend's one warehouse service
+    let warehouseService: WarehouseService | undefined;
     const backend = await startTestBackend({
       features: [
         import('@backstage/plugin-catalog-backend'),
@@ -67,6 +71,19 @@ describe('the New data product template, through the real scaffolder backend', (
         import('@datamesh/plugin-catalog-backend-module-data-mesh'),
         import('@backstage/plugin-scaffolder-backend'),
         import('./index'),
+        import('@datamesh/plugin-data-mesh-backend-module-postgres'),
+        createBackendModule({
+          pluginId: 'scaffolder',
+          moduleId: 'test-warehouse-probe',
+          register(reg) {
+            reg.registerInit({
+              deps: { warehouse: warehouseServiceRef },
+              async init({ warehouse }) {
+                warehouseService = warehouse;
+              },
+            });
+          },
+        }),
         mockServices.rootConfig.factory({
           data: {
             dataMesh: {
@@ -233,7 +250,8 @@ describe('the New data product template, through the real scaffolder backend', (
       });
 
       // the warehouse: schemas and roles exist, and the roles mean what they say
-      warehouse = await getSharedPgliteAdapter({ dataDir });
+      warehouse =
+        (await warehouseService!.getAdapter()) as PostgresWarehouseAdapter;
       const q = warehouse.connection;
       const schemas = await q.query<{ nspname: string; owner: string }>(
         `select n.nspname, r.rolname as owner from pg_namespace n join pg_roles r on r.oid = n.nspowner
@@ -322,7 +340,6 @@ describe('the New data product template, through the real scaffolder backend', (
       );
       expect(Date.now() - started).toBeLessThan(90_000);
     } finally {
-      await warehouse?.close();
       await backend.stop();
     }
   });

@@ -33,7 +33,7 @@ import {
 } from '../io';
 import { loadCliConfig } from '../config';
 import { loadSpecFile } from '../specs';
-import { resolveWarehouse } from '../warehouse';
+import { resolveCliWarehouse } from '../warehouse';
 
 /** Options shared by plan and apply. */
 export interface InfraOptions {
@@ -145,11 +145,11 @@ async function prepare(
   }
 
   let platform: PlatformConfig;
-  let target: ReturnType<typeof resolveWarehouse>;
+  let target: ReturnType<typeof resolveCliWarehouse>;
   try {
     const config = await loadCliConfig(options.config);
     platform = readPlatformConfig(config);
-    target = resolveWarehouse(config, { dataDir: options.dataDir });
+    target = resolveCliWarehouse(config, { dataDir: options.dataDir });
   } catch (e) {
     io.err(`config: ${(e as Error).message}`);
     return undefined;

@@ -5,13 +5,16 @@
  * tables are written with plain SQL the way a pipeline would.
  */
 import { randomBytes } from 'node:crypto';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
   type WarehouseAdapter,
+  type WarehouseService,
   applyPlan,
   planProducts,
   platformConfig,
+  warehouseServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PostgresWarehouseAdapter,
@@ -188,4 +191,36 @@ export function recordingAdapter(adapter: WarehouseAdapter) {
     close: () => adapter.close(),
   };
   return { adapter: recorded, statsCalls };
+}
+
+/**
+ * A module of the data-mesh plugin that hands the test the backend's
+ * warehouse service, so the test reaches the very adapter the plugin uses
+ * (one per process: a second PGlite on the same directory would clobber it).
+ * The backend owns the adapter and closes it when it stops.
+ */
+export function warehouseServiceProbe() {
+  let captured: WarehouseService | undefined;
+  const feature = createBackendModule({
+    pluginId: 'data-mesh',
+    moduleId: 'test-warehouse-probe',
+    register(reg) {
+      reg.registerInit({
+        deps: { warehouse: warehouseServiceRef },
+        async init({ warehouse }) {
+          captured = warehouse;
+          // opened during startup: jest refuses PGlite's lazy import once
+          // the test that started the backend is over
+          await warehouse.getAdapter();
+        },
+      });
+    },
+  });
+  return {
+    feature,
+    async adapter(): Promise<PostgresWarehouseAdapter> {
+      if (!captured) throw new Error('the backend has not started');
+      return (await captured.getAdapter()) as PostgresWarehouseAdapter;
+    },
+  };
 }

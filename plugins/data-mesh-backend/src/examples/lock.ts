@@ -1,29 +1,12 @@
 /*
  * A PGlite data directory may be open in one process only, and nothing in
  * PGlite stops a second one. The backend with the example activity marks
- * the embedded warehouse it holds with a pid file next to the directory, so
- * that the backfill command can refuse to open it while the portal runs.
+ * the embedded warehouse it holds (the warehouse service's
+ * `dataDirectory`) with a pid file next to the directory, so that the
+ * backfill command can refuse to open it while the portal runs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@backstage/config';
-
-/** Where the postgres module keeps PGlite when `dataMesh.warehouse.pglite.dataDir` is not set. */
-const DEFAULT_PGLITE_DATA_DIR = '.data/warehouse';
-
-/**
- * The PGlite data directory the config points at (absolute), or undefined
- * when the warehouse is not PGlite.
- * @public
- */
-export function pgliteDataDirOf(config: Config): string | undefined {
-  const type = config.getOptionalString('dataMesh.warehouse.type') ?? 'pglite';
-  if (type !== 'pglite') return undefined;
-  return path.resolve(
-    config.getOptionalString('dataMesh.warehouse.pglite.dataDir') ??
-      DEFAULT_PGLITE_DATA_DIR,
-  );
-}
 
 /** @public */
 export interface WarehouseLockHolder {

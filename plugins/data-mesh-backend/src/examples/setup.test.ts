@@ -25,14 +25,11 @@ import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
-import {
-  type PostgresWarehouseAdapter,
-  getSharedPgliteAdapter,
-  openPgliteConnection,
-} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import { openPgliteConnection } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { warehouseServiceProbe } from '../__testUtils__/warehouse';
 import {
   SLO_COLLECTION_TASK_ID,
   dataMeshClockServiceRef,
@@ -75,7 +72,9 @@ describe('the example activity in the data-mesh backend', () => {
   let now = NOW;
   let dir: string;
   let server: any;
-  let held: PostgresWarehouseAdapter | undefined;
+  // opens the backend's warehouse at startup: jest refuses the lazy import
+  // of PGlite from the replay, which runs between tests
+  const probe = warehouseServiceProbe();
   let stop: (() => Promise<void>) | undefined;
 
   const guest = mockCredentials.user.header('user:development/guest');
@@ -84,11 +83,6 @@ describe('the example activity in the data-mesh backend', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datamesh-examples-backend-'));
-    // Open the shared instance the backend will use now: jest refuses the
-    // lazy import of PGlite from the replay, which runs between tests.
-    held = await getSharedPgliteAdapter({
-      dataDir: path.join(dir, 'warehouse'),
-    });
     const products = readDataProductsOfLocation(
       path.join(EXAMPLES, 'locations.yaml'),
     ).entities;
@@ -109,6 +103,7 @@ describe('the example activity in the data-mesh backend', () => {
       features: [
         dataMeshPlugin,
         import('@datamesh/plugin-data-mesh-backend-module-postgres'),
+        probe.feature,
         import('@backstage/plugin-notifications-backend'),
         createBackendModule({
           pluginId: 'notifications',
@@ -184,7 +179,6 @@ describe('the example activity in the data-mesh backend', () => {
 
   afterAll(async () => {
     await stop?.();
-    await held?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -295,8 +289,6 @@ describe('the example activity in the data-mesh backend', () => {
   it('releases the warehouse when the backend stops', async () => {
     await stop!();
     stop = undefined;
-    await held!.close();
-    held = undefined;
     expect(fs.existsSync(path.join(dir, 'warehouse.lock'))).toBe(false);
     // and PGlite can open the directory again, with the example tables in it
     const connection = await openPgliteConnection({

@@ -26,13 +26,13 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import type {
   PlatformConfig,
-  WarehouseAdapter,
+  WarehouseService,
 } from '@datamesh/plugin-data-mesh-node';
 import type { SloClock, SloCollector } from '../slo/collector';
 import type { SloStore } from '../slo/SloStore';
 import { backfillExampleHistory, exampleEntities } from './activity';
 import { readExampleActivityConfig } from './config';
-import { lockWarehouse, pgliteDataDirOf } from './lock';
+import { lockWarehouse } from './lock';
 import { type ExampleActivityProfile, parseActivityProfile } from './profile';
 import { ExampleWarehouse, type PreparedExampleProduct } from './warehouse';
 
@@ -87,7 +87,8 @@ export interface ExampleActivitySetupOptions {
   collector: SloCollector;
   /** A collector with the plugin's settings on another store, without notifier, for the replay. */
   createCollector(store: SloStore): SloCollector;
-  getAdapter(): Promise<WarehouseAdapter>;
+  /** The process's warehouse: the example products are provisioned and driven in it. */
+  warehouse: WarehouseService;
   listEntities(): Promise<DataProductEntityV1alpha1[]>;
   platform: PlatformConfig;
   clock: SloClock;
@@ -110,7 +111,8 @@ export async function setupExampleActivity(
   const profile = loadActivityProfile(settings.profile);
   const names = profile.products.map(p => p.name);
 
-  const dataDir = pgliteDataDirOf(options.config);
+  // an embedded warehouse is marked as held, so the backfill command refuses it
+  const dataDir = options.warehouse.dataDirectory;
   if (dataDir) {
     const release = lockWarehouse(dataDir, 'Backstage Data Mesh portal');
     options.lifecycle.addShutdownHook(release);
@@ -139,7 +141,7 @@ export async function setupExampleActivity(
 
   async function prepare(entities: DataProductEntityV1alpha1[]) {
     warehouse = new ExampleWarehouse({
-      adapter: await options.getAdapter(),
+      adapter: await options.warehouse.getAdapter(),
       platform: options.platform,
       profile,
       logger,

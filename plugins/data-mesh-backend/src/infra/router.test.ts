@@ -15,9 +15,8 @@ import type {
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
 } from '@datamesh/plugin-data-mesh-common';
-import dataMeshModulePostgres, {
+import postgresWarehouseServiceFactories, {
   type PostgresWarehouseAdapter,
-  getSharedPgliteAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
   applyPlan,
@@ -29,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { dataMeshPlugin } from '../plugin';
+import { warehouseServiceProbe } from '../__testUtils__/warehouse';
 
 function product(
   name: string,
@@ -62,8 +62,9 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
   let dataDir: string;
   let server: any;
   let stop: () => Promise<void>;
-  // the test's own handle on the plugin's PGlite instance (same data dir)
+  // the plugin's own adapter, through the backend's warehouse service
   let adapter: PostgresWarehouseAdapter;
+  const probe = warehouseServiceProbe();
   const platform = platformConfig();
 
   const get = (p: string, auth = user) =>
@@ -85,7 +86,8 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
     const backend = await startTestBackend({
       features: [
         dataMeshPlugin,
-        dataMeshModulePostgres,
+        postgresWarehouseServiceFactories,
+        probe.feature,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
           data: {
@@ -96,12 +98,11 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
     });
     server = backend.server;
     stop = () => backend.stop();
-    adapter = await getSharedPgliteAdapter({ dataDir });
+    adapter = await probe.adapter();
   });
 
   afterAll(async () => {
     await stop?.();
-    await adapter?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -336,7 +337,7 @@ describe('infrastructure API when the warehouse does not answer', () => {
     const backend = await startTestBackend({
       features: [
         dataMeshPlugin,
-        dataMeshModulePostgres,
+        postgresWarehouseServiceFactories,
         catalogServiceMock.factory({ entities: [orders] }),
         mockServices.rootConfig.factory({
           data: {

@@ -1,8 +1,10 @@
 /**
- * Test utilities for warehouse adapter modules: the shared behaviour suite
- * and a test DataProduct factory.
+ * Test utilities for warehouse adapter packages and their consumers: the
+ * shared behaviour suite, a test DataProduct factory, and a warehouse
+ * service for test backends.
  *
  * @packageDocumentation
  */
 export * from './behaviourSuite';
 export * from './products';
+export * from './warehouseService';

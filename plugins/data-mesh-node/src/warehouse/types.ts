@@ -376,8 +376,8 @@ export class WarehouseError extends Error {
 }
 
 /**
- * A connection to one warehouse, registered by a backend module through
- * `warehouseAdaptersExtensionPoint`.
+ * A connection to one warehouse, opened through a `WarehouseAdapterFactory`
+ * that the warehouse's package provides.
  * @public
  */
 export interface WarehouseAdapter {

@@ -3,16 +3,18 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import type { PostgresWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
+  type PostgresWarehouseAdapter,
+  pgliteWarehouseAdapterFactory,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  type ClosableWarehouseService,
   type PlatformConfig,
+  createWarehouseService,
   platformConfig,
+  resolveWarehouse,
 } from '@datamesh/plugin-data-mesh-node';
 import { oamSpec, recordingLogger, tempDir, workspaceWith } from '../testing';
-import {
-  type WarehouseProvider,
-  warehouseProviderFromConfig,
-} from '../warehouse';
 import { createInfraApplyAction } from './infraApply';
 import { createInfraPlanAction } from './infraPlan';
 import { createSandboxCreateAction } from './sandboxCreate';
@@ -40,14 +42,17 @@ function context(
 
 describe('datamesh scaffolder actions on PGlite', () => {
   let dataDir: string;
-  let warehouse: WarehouseProvider;
+  let warehouse: ClosableWarehouseService;
   let adapter: PostgresWarehouseAdapter;
   const platform: PlatformConfig = platformConfig();
 
   beforeAll(async () => {
     dataDir = tempDir('actions-warehouse');
-    warehouse = warehouseProviderFromConfig(
-      new ConfigReader({ dataMesh: { warehouse: { pglite: { dataDir } } } }),
+    warehouse = createWarehouseService(
+      resolveWarehouse(
+        new ConfigReader({ dataMesh: { warehouse: { pglite: { dataDir } } } }),
+        [pgliteWarehouseAdapterFactory],
+      ),
     );
     adapter = (await warehouse.getAdapter()) as PostgresWarehouseAdapter;
   });

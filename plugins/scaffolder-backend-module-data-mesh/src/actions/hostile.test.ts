@@ -9,13 +9,17 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import type { PostgresWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
-import { platformConfig } from '@datamesh/plugin-data-mesh-node';
-import { oamSpec, recordingLogger, tempDir, workspaceWith } from '../testing';
 import {
-  type WarehouseProvider,
-  warehouseProviderFromConfig,
-} from '../warehouse';
+  type PostgresWarehouseAdapter,
+  pgliteWarehouseAdapterFactory,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  type ClosableWarehouseService,
+  createWarehouseService,
+  platformConfig,
+  resolveWarehouse,
+} from '@datamesh/plugin-data-mesh-node';
+import { oamSpec, recordingLogger, tempDir, workspaceWith } from '../testing';
 import { createInfraApplyAction } from './infraApply';
 import { createInfraPlanAction } from './infraPlan';
 import { createPublishLocalAction } from './publishLocal';
@@ -37,14 +41,17 @@ function context(workspacePath: string, input: Record<string, any>) {
 
 describe('hostile input', () => {
   let dataDir: string;
-  let warehouse: WarehouseProvider;
+  let warehouse: ClosableWarehouseService;
   let adapter: PostgresWarehouseAdapter;
   const platform = platformConfig();
 
   beforeAll(async () => {
     dataDir = tempDir('hostile-warehouse');
-    warehouse = warehouseProviderFromConfig(
-      new ConfigReader({ dataMesh: { warehouse: { pglite: { dataDir } } } }),
+    warehouse = createWarehouseService(
+      resolveWarehouse(
+        new ConfigReader({ dataMesh: { warehouse: { pglite: { dataDir } } } }),
+        [pgliteWarehouseAdapterFactory],
+      ),
     );
     adapter = (await warehouse.getAdapter()) as PostgresWarehouseAdapter;
   });

@@ -1,13 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   type PlatformConfig,
+  type WarehouseService,
   WarehouseError,
   applyPlan,
   isPlanEmpty,
   planProducts,
 } from '@datamesh/plugin-data-mesh-node';
 import { planWorkspaceProduct } from '../infra';
-import type { WarehouseProvider } from '../warehouse';
 import { examples } from './infraApply.examples';
 import { type Z, infraInputs, objectOutputs } from './infraInputs';
 
@@ -20,7 +20,7 @@ import { type Z, infraInputs, objectOutputs } from './infraInputs';
  * @public
  */
 export function createInfraApplyAction(options: {
-  warehouse: WarehouseProvider;
+  warehouse: WarehouseService;
   platform: PlatformConfig;
 }) {
   return createTemplateAction({

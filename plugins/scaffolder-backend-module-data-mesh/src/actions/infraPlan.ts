@@ -1,7 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { PlatformConfig } from '@datamesh/plugin-data-mesh-node';
+import type {
+  PlatformConfig,
+  WarehouseService,
+} from '@datamesh/plugin-data-mesh-node';
 import { planWorkspaceProduct } from '../infra';
-import type { WarehouseProvider } from '../warehouse';
 import { examples } from './infraPlan.examples';
 import { infraInputs, objectOutputs } from './infraInputs';
 
@@ -11,7 +13,7 @@ import { infraInputs, objectOutputs } from './infraInputs';
  * @public
  */
 export function createInfraPlanAction(options: {
-  warehouse: WarehouseProvider;
+  warehouse: WarehouseService;
   platform: PlatformConfig;
 }) {
   return createTemplateAction({

@@ -6,12 +6,12 @@ import {
   type ProductLayer,
   type SchemaRef,
   type Statement,
+  type WarehouseService,
   PRODUCT_LAYERS,
   computeDesiredState,
 } from '@datamesh/plugin-data-mesh-node';
 import { printable } from '../paths';
 import { loadProduct } from '../spec';
-import type { WarehouseProvider } from '../warehouse';
 import { type Z, infraInputs } from './infraInputs';
 import { examples } from './sandboxCreate.examples';
 
@@ -51,7 +51,7 @@ export function sandboxSuffix(branch: string): string {
  * @public
  */
 export function createSandboxCreateAction(options: {
-  warehouse: WarehouseProvider;
+  warehouse: WarehouseService;
   platform: PlatformConfig;
 }) {
   return createTemplateAction({

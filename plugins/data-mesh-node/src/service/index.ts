@@ -1,0 +1,2 @@
+export * from './resolveWarehouse';
+export * from './warehouseService';
