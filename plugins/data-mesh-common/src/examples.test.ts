@@ -28,9 +28,10 @@ import { formatIssue } from './issues';
 import {
   ReadResult,
   SpecFormat,
+  isContractFile,
   isDataProductSpecFile,
-  readDataProductSpec,
 } from './read';
+import { type SpecFileSyncIO, readSpecFiles } from './specFiles';
 import { DataProductEntityV1alpha1 } from './model';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
@@ -38,7 +39,15 @@ const PRODUCTS = path.join(EXAMPLES, 'data-products');
 
 /** Native entity files are ordinary catalog-info.yaml files, not spec files. */
 const isNativeEntityFile = (name: string) => name === 'catalog-info.yaml';
-const isContractFile = (name: string) => /\.odcs\.(ya?ml|json)$/.test(name);
+
+/** The examples as the catalog's Location sees them: paths relative to examples/. */
+const exampleFiles: SpecFileSyncIO = {
+  readText: file => fs.readFileSync(path.join(EXAMPLES, file), 'utf8'),
+  listSiblings: file =>
+    fs
+      .readdirSync(path.join(EXAMPLES, path.dirname(file)))
+      .map(name => path.join(path.dirname(file), name)),
+};
 
 interface Example {
   dir: string;
@@ -68,15 +77,10 @@ function readExamples(): Example[] {
       }
       const contracts = names.filter(isContractFile);
       const file = path.relative(EXAMPLES, path.join(dir, specs[0]));
-      const result = readDataProductSpec(
-        fs.readFileSync(path.join(dir, specs[0]), 'utf8'),
-        {
-          file,
-          contracts: contracts.map(c => ({
-            text: fs.readFileSync(path.join(dir, c), 'utf8'),
-            file: path.relative(EXAMPLES, path.join(dir, c)),
-          })),
-        },
+      const result = readSpecFiles(file, exampleFiles);
+      // every contract in a product's directory is one readSpecFiles used
+      expect(result.contractFiles.map(c => path.basename(c))).toEqual(
+        contracts,
       );
       return {
         dir: d.name,

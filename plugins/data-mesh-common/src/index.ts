@@ -9,9 +9,11 @@
 export * from './model';
 export * from './issues';
 export * from './entity';
+export * from './catalogForm';
 export * from './identifiers';
 export * from './values';
 export * from './read';
+export * from './specFiles';
 export * from './formats/oam';
 export * from './formats/entity';
 export * from './formats/odps';
@@ -19,3 +21,4 @@ export * from './export';
 export * from './formats/standards';
 export * from './slo';
 export * from './infra/api';
+export * from './openapi';

@@ -59,6 +59,24 @@ export function isDataProductSpecFile(path: string): boolean {
   );
 }
 
+/**
+ * The ODCS contract files that accompany an ODPS product in its directory:
+ * `*.odcs.yaml`, `*.odcs.yml` or `*.odcs.json`, in any case (like
+ * isDataProductSpecFile, so that a file system or repository that keeps
+ * upper-case names is read the same everywhere).
+ * @public
+ */
+export const CONTRACT_FILE_PATTERN = /^.+\.odcs\.(ya?ml|json)$/i;
+
+/**
+ * True for an ODCS contract file name (see CONTRACT_FILE_PATTERN); works on
+ * paths and URLs.
+ * @public
+ */
+export function isContractFile(path: string): boolean {
+  return CONTRACT_FILE_PATTERN.test(basename(path));
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

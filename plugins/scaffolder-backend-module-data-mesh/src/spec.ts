@@ -9,10 +9,11 @@ import { InputError } from '@backstage/errors';
 import {
   type DataProductEntityV1alpha1,
   type ReadResult,
+  type SpecFileIO,
   type SpecFormat,
   type SpecIssue,
   formatIssue,
-  readDataProductSpec,
+  readSpecFiles,
   validateIdentifier,
 } from '@datamesh/plugin-data-mesh-common';
 import { printable, resolveInside } from './paths';
@@ -20,8 +21,22 @@ import { printable, resolveInside } from './paths';
 /** Default spec path in the workspace: the OAM spec of the skeleton. */
 export const DEFAULT_SPEC_PATH = 'data_product_spec.yml';
 
-const ODCS_FILE = /\.odcs\.(ya?ml|json)$/;
-const ODPS_FILE = /\.odps\.(ya?ml|json)$/;
+/**
+ * The workspace as readSpecFiles sees it: paths relative to the workspace
+ * (so issues name them as the template wrote them), each checked to stay
+ * inside it before it is read.
+ */
+function workspaceFiles(workspacePath: string): SpecFileIO {
+  return {
+    readText: relative =>
+      fs.readFile(resolveInside(workspacePath, relative, 'path'), 'utf8'),
+    listSiblings: async relative => {
+      const dir = path.posix.dirname(relative);
+      const names = await fs.readdir(resolveInside(workspacePath, dir, 'path'));
+      return names.map(name => path.posix.join(dir, name));
+    },
+  };
+}
 
 /** The spec file at `specPath` in the workspace, read into the canonical entity. */
 export async function readWorkspaceSpec(
@@ -29,10 +44,12 @@ export async function readWorkspaceSpec(
   specPath: string = DEFAULT_SPEC_PATH,
   format?: SpecFormat,
 ): Promise<ReadResult> {
-  const file = resolveInside(workspacePath, specPath, 'path');
-  let text: string;
+  // a path that leaves the workspace is refused as such, before any read
+  resolveInside(workspacePath, specPath, 'path');
   try {
-    text = await fs.readFile(file, 'utf8');
+    return await readSpecFiles(specPath, workspaceFiles(workspacePath), {
+      format,
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
@@ -41,20 +58,6 @@ export async function readWorkspaceSpec(
         : `cannot read spec file ${specPath}: ${(e as Error).message}`,
     );
   }
-  // an ODPS product takes its datasets' schemas from the ODCS contracts next to it
-  const contracts: { text: string; file: string }[] = [];
-  if (format === 'odps' || (!format && ODPS_FILE.test(specPath))) {
-    const dir = path.dirname(file);
-    for (const name of (await fs.readdir(dir)).sort()) {
-      if (ODCS_FILE.test(name)) {
-        contracts.push({
-          text: await fs.readFile(path.join(dir, name), 'utf8'),
-          file: path.posix.join(path.posix.dirname(specPath), name),
-        });
-      }
-    }
-  }
-  return readDataProductSpec(text, { file: specPath, format, contracts });
 }
 
 /** Issues as log lines: `file: path: message (line l, column c)`. */

@@ -233,7 +233,8 @@ describe('DataProductSpecReaderProcessor', () => {
         .columns,
     ).toHaveLength(3);
     expect(reader.reads).toEqual([`${base}admissions.odps.yaml (no etag)`]);
-    expect(reader.searches).toEqual([`${base}*.odcs.* (no etag)`]);
+    // the directory is listed; readSpecFiles picks the contracts from it
+    expect(reader.searches).toEqual([`${base}* (no etag)`]);
 
     // Unchanged: both reads answer "not modified" and the cache supplies the texts.
     const second = await read(processor, location, { cache });
@@ -241,13 +242,35 @@ describe('DataProductSpecReaderProcessor', () => {
       first.entities.map(e => e.entity),
     );
     expect(reader.reads[1]).toMatch(/admissions\.odps\.yaml etag-\d+$/);
-    expect(reader.searches[1]).toMatch(/\*\.odcs\.\* etag-\d+$/);
+    expect(reader.searches[1]).toMatch(/admissions\/\* etag-[\d-]+$/);
 
     // A third round still has the cache: the second round wrote it back.
     const third = await read(processor, location, { cache });
     expect(third.entities.map(e => e.entity)).toEqual(
       first.entities.map(e => e.entity),
     );
+  });
+
+  it('finds contracts at a url whatever the case of their names, as on disk', async () => {
+    const base = 'https://git.example.test/mesh/admissions/';
+    const reader = new SiteReader({
+      [`${base}admissions.odps.yaml`]: await fixture(
+        'admissions/admissions.odps.yaml',
+      ),
+      [`${base}ADMISSIONS.ODCS.YAML`]: await fixture(
+        'admissions/admissions.odcs.yaml',
+      ),
+    });
+    const processor = new DataProductSpecReaderProcessor({ reader, logger });
+    const result = await read(processor, {
+      type: 'url',
+      target: `${base}admissions.odps.yaml`,
+    });
+    expect(result.errors).toEqual([]);
+    expect(
+      (result.entities[0].entity as DataProductEntityV1alpha1).spec
+        .datasets?.[0].columns,
+    ).toHaveLength(3);
   });
 
   it('reads a url product without contracts when its reader cannot search, warning once', async () => {

@@ -13,9 +13,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_SPEC_FORMAT,
+  type SpecFileIO,
   formatIssue,
   isDataProductSpecFile,
-  readDataProductSpec,
+  readSpecFiles,
 } from '@datamesh/plugin-data-mesh-common';
 import { glob } from 'glob';
 import fs from 'node:fs/promises';
@@ -27,9 +28,9 @@ export interface DataProductSpecReaderProcessorOptions {
   logger: LoggerService;
 }
 
-/** Contract files that sit next to an ODPS product file. */
-const CONTRACT_FILE = /\.odcs\.(ya?ml|json)$/i;
-const CACHE_KEY = 'v1';
+// v2: a directory's entry lists all its files, so that readSpecFiles picks
+// the contracts among them by its own rule
+const CACHE_KEY = 'v2';
 
 type SourceText = {
   /** Path (file locations) or URL (url locations). */
@@ -37,10 +38,22 @@ type SourceText = {
   text: string;
 };
 
+/** A directory next to an ODPS product at a URL: its files, and the texts of those read. */
+type DirectoryCache = { etag: string; siblings: string[]; files: SourceText[] };
+
 /** What a url location remembers between processing rounds, keyed by etag. */
 type UrlCache = {
   spec?: { etag: string; files: SourceText[] };
-  contracts?: { [dir: string]: { etag: string; files: SourceText[] } };
+  contracts?: { [dir: string]: DirectoryCache };
+};
+
+/** Local files for readSpecFiles (file locations). */
+const localFiles: SpecFileIO = {
+  readText: file => fs.readFile(file, 'utf8'),
+  listSiblings: async file => {
+    const dir = path.dirname(file);
+    return (await fs.readdir(dir)).map(name => path.join(dir, name));
+  },
 };
 
 /**
@@ -137,10 +150,7 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
       try {
         // Every match of a pattern whose file-name part is a spec file name
         // is itself a spec file (see isSpecLocation).
-        const text = await fs.readFile(file, 'utf8');
-        await this.emitSpec({ file, text }, fileLocation, emit, () =>
-          this.readContractFiles(path.dirname(file)),
-        );
+        await this.emitSpec(file, fileLocation, emit, localFiles);
       } catch (error) {
         emit(
           processingResult.generalError(
@@ -151,18 +161,6 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
       }
       emit(processingResult.refresh(`file:${file}`));
     }
-  }
-
-  private async readContractFiles(dir: string): Promise<SourceText[]> {
-    const names = (await fs.readdir(dir))
-      .filter(n => CONTRACT_FILE.test(n))
-      .sort();
-    return Promise.all(
-      names.map(async name => {
-        const file = path.join(dir, name);
-        return { file, text: await fs.readFile(file, 'utf8') };
-      }),
-    );
   }
 
   private async readUrlLocation(
@@ -201,19 +199,14 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
 
     for (const spec of specFiles) {
       const dir = new URL('./', spec.file).toString();
+      const io = this.urlFiles(spec, dir, previous.contracts?.[dir], entry => {
+        next.contracts![dir] = entry;
+      });
       await this.emitSpec(
-        spec,
+        spec.file,
         { type: 'url', target: spec.file },
         emit,
-        async () => {
-          const read = await this.searchContracts(
-            dir,
-            previous.contracts?.[dir],
-          );
-          if (read.etag)
-            next.contracts![dir] = { etag: read.etag, files: read.files };
-          return read.files;
-        },
+        io,
       );
       emit(processingResult.refresh(`url:${spec.file}`));
     }
@@ -257,64 +250,74 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
   }
 
   /**
-   * The ODCS contracts in the directory of an ODPS file at a URL. Needs a
-   * reader that can search (GitHub, GitLab, Bitbucket, Azure, ...); the plain
-   * fetch reader cannot, and then the product is read without contracts.
+   * The spec file at a URL (already read) and the directory beside it, for
+   * readSpecFiles. Listing the directory needs a reader that can search
+   * (GitHub, GitLab, Bitbucket, Azure, ...); the plain fetch reader cannot,
+   * and then the product is read without contracts. A listing with an etag
+   * is handed to `remember` with the texts read from it, so that the next
+   * round, when nothing changed, reads nothing again.
    */
-  private async searchContracts(
+  private urlFiles(
+    spec: SourceText,
     dir: string,
-    cached: { etag: string; files: SourceText[] } | undefined,
-  ): Promise<{ etag?: string; files: SourceText[] }> {
-    try {
-      const response = await this.reader.search(`${dir}*.odcs.*`, {
-        etag: cached?.etag,
-      });
-      const files: SourceText[] = [];
-      for (const f of response.files) {
-        if (CONTRACT_FILE.test(new URL(f.url).pathname)) {
-          files.push({
-            file: f.url,
-            text: (await f.content()).toString('utf8'),
+    cached: DirectoryCache | undefined,
+    remember: (entry: DirectoryCache) => void,
+  ): SpecFileIO {
+    const texts = new Map<string, () => Promise<string>>([
+      [spec.file, async () => spec.text],
+    ]);
+    let fresh: DirectoryCache | undefined;
+    return {
+      readText: async url => {
+        const read = texts.get(url);
+        if (!read) throw new Error(`${url} is not in ${dir}`);
+        const text = await read();
+        if (fresh && url !== spec.file) fresh.files.push({ file: url, text });
+        return text;
+      },
+      listSiblings: async () => {
+        try {
+          const response = await this.reader.search(`${dir}*`, {
+            etag: cached?.etag,
           });
+          for (const f of response.files) {
+            texts.set(f.url, async () => (await f.content()).toString('utf8'));
+          }
+          const siblings = response.files.map(f => f.url);
+          if (response.etag) {
+            fresh = { etag: response.etag, siblings, files: [] };
+            remember(fresh);
+          }
+          return siblings;
+        } catch (error) {
+          if ((error as Error)?.name === 'NotModifiedError' && cached) {
+            for (const f of cached.files) texts.set(f.file, async () => f.text);
+            remember(cached);
+            return cached.siblings;
+          }
+          if (!this.warnedDirs.has(dir)) {
+            this.warnedDirs.add(dir);
+            this.logger.warn(
+              `ODCS contracts next to ${dir} were not loaded, the URL reader cannot list that directory: ${stringifyError(
+                error,
+              )}`,
+            );
+          }
+          return [];
         }
-      }
-      files.sort((a, b) => a.file.localeCompare(b.file));
-      return { etag: response.etag, files };
-    } catch (error) {
-      if ((error as Error)?.name === 'NotModifiedError' && cached) {
-        return cached;
-      }
-      if (!this.warnedDirs.has(dir)) {
-        this.warnedDirs.add(dir);
-        this.logger.warn(
-          `ODCS contracts next to ${dir} were not loaded, the URL reader cannot list that directory: ${stringifyError(
-            error,
-          )}`,
-        );
-      }
-      return { files: [] };
-    }
+      },
+    };
   }
 
   private async emitSpec(
-    spec: SourceText,
+    file: string,
     location: LocationSpec,
     emit: CatalogProcessorEmit,
-    loadContracts: () => Promise<SourceText[]>,
+    io: SpecFileIO,
   ): Promise<void> {
-    let result = readDataProductSpec(spec.text, { file: spec.file });
-    if (result.format === 'odps') {
-      // Contracts are read only for ODPS products, which are the only ones
-      // that refer to them; a second read puts their schemas in place.
-      const contracts = await loadContracts();
-      if (contracts.length) {
-        result = readDataProductSpec(spec.text, {
-          file: spec.file,
-          format: 'odps',
-          contracts: contracts.map(c => ({ text: c.text, file: c.file })),
-        });
-      }
-    }
+    // the spec with the ODCS contracts beside an ODPS product, found by the
+    // same rule as everywhere else
+    const result = await readSpecFiles(file, io);
     let errors = 0;
     for (const issue of result.issues) {
       if (issue.severity === 'error') {
@@ -331,7 +334,7 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
       emit(
         processingResult.inputError(
           location,
-          `${spec.file}: no data product could be read from this file`,
+          `${file}: no data product could be read from this file`,
         ),
       );
       return;

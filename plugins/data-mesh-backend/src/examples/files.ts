@@ -8,15 +8,23 @@ import path from 'node:path';
 import {
   type DataProductEntityV1alpha1,
   SourceDocument,
+  type SpecFileSyncIO,
   type SpecIssue,
-  readDataProductSpec,
+  readSpecFiles,
 } from '@datamesh/plugin-data-mesh-common';
 
-const CONTRACT_FILE = /\.odcs\.(ya?ml|json)$/;
+const localFiles: SpecFileSyncIO = {
+  readText: file => fs.readFileSync(file, 'utf8'),
+  listSiblings: file => {
+    const dir = path.dirname(file);
+    return fs.readdirSync(dir).map(name => path.join(dir, name));
+  },
+};
 
 /**
- * Every DataProduct a catalog `Location` file lists: OAM, ODPS (with the
- * ODCS contracts in the same directory) and native entity files.
+ * Every DataProduct a catalog `Location` file lists: OAM, ODPS (with its
+ * ODCS contracts, found by readSpecFiles as the catalog finds them) and
+ * native entity files.
  * @public
  */
 export function readDataProductsOfLocation(locationFile: string): {
@@ -41,24 +49,15 @@ export function readDataProductsOfLocation(locationFile: string): {
       return;
     }
     const file = path.resolve(path.dirname(locationFile), target);
-    const dir = path.dirname(file);
-    let text: string;
+    let result;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      result = readSpecFiles(file, localFiles);
     } catch (e) {
       issues.push(
         doc.issue(['spec', 'targets', i], `cannot read ${file}: ${e}`),
       );
       return;
     }
-    const contracts = fs
-      .readdirSync(dir)
-      .filter(n => CONTRACT_FILE.test(n))
-      .map(n => ({
-        text: fs.readFileSync(path.join(dir, n), 'utf8'),
-        file: path.join(dir, n),
-      }));
-    const result = readDataProductSpec(text, { file, contracts });
     issues.push(...result.issues);
     if (result.entity) entities.push(result.entity);
   });
