@@ -1,0 +1,23 @@
+'use strict';
+
+/* Everything a scenario file needs from the harness, in one require. */
+
+const { check, skip } = require('./report');
+const { sidebarLink, graphNodeRefs } = require('./browser');
+const { logViewerReader } = require('./logViewer');
+const util = require('./util');
+
+module.exports = {
+  check,
+  skip,
+  sidebarLink,
+  graphNodeRefs,
+  logViewerReader,
+  log: util.log,
+  fetchJson: util.fetchJson,
+  waitFor: util.waitFor,
+  git: util.git,
+  requireFrom: util.requireFrom,
+  pgIdent: util.pgIdent,
+  ROOT: util.ROOT,
+};

@@ -1,0 +1,194 @@
+'use strict';
+
+/*
+ * The product created through the Create flow, opened from its task page: it
+ * shows its output port, its input from the example product picked, that
+ * product upstream in its lineage, and an Infrastructure card in sync with
+ * the warehouse.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const {
+  check,
+  skip,
+  log,
+  waitFor,
+  pgIdent,
+  graphNodeRefs,
+} = require('../harness/scenario');
+const { BACKEND_DIR } = require('../harness/backend');
+const createDataProduct = require('./create-data-product');
+
+const INFRASTRUCTURE_CHECK =
+  'Infrastructure: the API and the product page say in sync';
+
+/** The Infrastructure API and card agree that the warehouse matches the spec. */
+async function checkInSync({ api, cardTitled }, created) {
+  const newRef = `dataproduct:default/${created.product}`;
+  await waitFor(
+    `${newRef} in sync on the Infrastructure API`,
+    async () => {
+      const body = await api(
+        `/api/data-mesh/products/default/${created.product}/infrastructure`,
+      );
+      if (body.status !== 'in-sync') {
+        throw new Error(
+          `status ${body.status}: ${JSON.stringify(
+            body.drift?.lines ?? body.issues,
+          )}`,
+        );
+      }
+      const names = body.declared?.names;
+      const want = [
+        ['schemas.raw', names?.schemas?.raw, created.schemas.raw],
+        ['schemas.output', names?.schemas?.output, created.schemas.output],
+        ['roles.consumer', names?.roles?.consumer, created.roles.consumer],
+      ];
+      for (const [what, got, name] of want) {
+        // `name` is logical for schemas (PGlite prefixes the database
+        // to it); `qualified` is the object as it is in the warehouse.
+        if (got?.qualified !== pgIdent(name) || got?.exists !== true) {
+          throw new Error(
+            `${what}: ${JSON.stringify(got)}, expected ${name} existing`,
+          );
+        }
+      }
+      return true;
+    },
+    30000,
+  );
+  // the product page (still open) shows the same
+  const card = cardTitled('Infrastructure');
+  await card.getByText('In sync', { exact: true }).waitFor();
+  await card.getByText('The warehouse matches the declared state.').waitFor();
+}
+
+module.exports = {
+  name: 'created-product-page',
+  description:
+    'the created product page: output port, input, lineage, infrastructure',
+  needs: [createDataProduct],
+  async run(ctx) {
+    const { page, baseUrl, api, cardTitled, outputOf } = ctx;
+    const created = outputOf(createDataProduct);
+    const upstreamRef = `dataproduct:default/${created.upstream}`;
+    const newRef = `dataproduct:default/${created.product}`;
+
+    await check(
+      `the product page of ${created.product} opens from the task`,
+      async () => {
+        const taskPath = `/create/tasks/${created.task.id}`;
+        if (new URL(page.url()).pathname !== taskPath) {
+          await page.goto(`${baseUrl}${taskPath}`);
+        }
+        await page.getByRole('link', { name: 'Open the data product' }).click();
+        await page.waitForURL(
+          `**/catalog/default/dataproduct/${created.product}`,
+        );
+        // The register step registered the location; the catalog reads the
+        // repository and stitches the entity shortly after. Until then the
+        // page says "Entity not found" (under a heading with the name).
+        const notFound = page.getByText('Entity not found', { exact: true });
+        const about = cardTitled('About');
+        await waitFor(
+          `the catalog to serve ${newRef}`,
+          async () => {
+            await notFound.or(about).first().waitFor({ timeout: 10000 });
+            if (await about.isVisible()) return true;
+            await page.reload();
+            return false;
+          },
+          90000,
+          2000,
+        );
+        await page
+          .getByRole('heading', { name: created.product, exact: true })
+          .first()
+          .waitFor();
+        log(
+          `product page shown ${(
+            (Date.now() - created.task.started) /
+            1000
+          ).toFixed(1)} s after Create`,
+        );
+      },
+    );
+
+    await check(
+      `the new product shows its output port and input from ${created.upstream}`,
+      async () => {
+        const ports = cardTitled('Output ports');
+        await ports.waitFor();
+        await ports.getByText('sql', { exact: true }).first().waitFor();
+        await cardTitled('Input ports')
+          .getByRole('link', { name: created.picks.upstream, exact: true })
+          .first()
+          .waitFor();
+      },
+    );
+
+    await check(
+      `the new product's lineage shows ${created.upstream} upstream`,
+      async () => {
+        let attempt = 0;
+        await waitFor(
+          `lineage nodes ${newRef} and ${upstreamRef}`,
+          async () => {
+            // relations are stitched after the entity first appears
+            if (attempt++ > 0 && attempt % 5 === 0) await page.reload();
+            const shown = await graphNodeRefs(
+              cardTitled('Lineage', page.locator('svg')),
+            );
+            if (!shown.includes(newRef) || !shown.includes(upstreamRef)) {
+              throw new Error(`shown: ${shown.join(', ') || 'nothing'}`);
+            }
+            return true;
+          },
+          90000,
+          1000,
+        );
+        // and the catalog agrees on the direction
+        await waitFor(
+          `${newRef} dependsOn ${upstreamRef} in the catalog`,
+          async () => {
+            const entity = await api(
+              `/api/catalog/entities/by-name/dataproduct/default/${created.product}`,
+            );
+            const dependsOn = (entity.relations ?? [])
+              .filter(r => r.type === 'dependsOn')
+              .map(r => r.targetRef);
+            if (!dependsOn.includes(upstreamRef)) {
+              throw new Error(`dependsOn ${dependsOn.join(', ') || 'nothing'}`);
+            }
+            return true;
+          },
+          30000,
+        );
+      },
+    );
+
+    // The Infrastructure API belongs to the data-mesh backend plugin; it is
+    // checked once the portal's backend adds the plugin.
+    const backendIndex = fs.readFileSync(
+      path.join(BACKEND_DIR, 'src', 'index.ts'),
+      'utf8',
+    );
+    if (
+      /import\(\s*['"]@datamesh\/plugin-data-mesh-backend['"]\s*\)/.test(
+        backendIndex,
+      )
+    ) {
+      await check(INFRASTRUCTURE_CHECK, () => checkInSync(ctx, created));
+    } else {
+      skip(
+        INFRASTRUCTURE_CHECK,
+        '@datamesh/plugin-data-mesh-backend is not added in packages/backend/src/index.ts',
+      );
+    }
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}

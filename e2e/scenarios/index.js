@@ -1,0 +1,14 @@
+'use strict';
+
+/* Every scenario, in the order `npm run test:e2e` runs them. */
+
+module.exports = [
+  require('./example-product'),
+  require('./catalog-table'),
+  require('./product-page'),
+  require('./slos-tab'),
+  require('./create-data-product'),
+  require('./created-product-page'),
+  require('./local-repository'),
+  require('./warehouse-refusals'),
+];

@@ -1,0 +1,121 @@
+'use strict';
+
+/*
+ * The embedded PGlite warehouse itself, opened once the backend has stopped
+ * and released it: the created product's schemas belong to its owner role,
+ * and with tables loaded by its service role the consumer role reads the
+ * output layer and is refused the private layers and writes.
+ */
+
+const { check, log, pgIdent, requireFrom } = require('../harness/scenario');
+const createDataProduct = require('./create-data-product');
+
+/** Runs statements in one transaction as `role`; the last one's rows. */
+function runAs(db, role, ...statements) {
+  return db.transaction(async tx => {
+    await tx.query(`SET LOCAL ROLE ${pgIdent(role)}`);
+    let rows = [];
+    for (const sql of statements) rows = (await tx.query(sql)).rows;
+    return rows;
+  });
+}
+
+async function checkOwnership(db, { schemas, roles }) {
+  const owners = await db.query(
+    `select n.nspname as schema, r.rolname as owner
+       from pg_namespace n join pg_roles r on r.oid = n.nspowner
+      where n.nspname = any($1) order by 1`,
+    [Object.values(schemas)],
+  );
+  const wrong = owners.rows.filter(r => r.owner !== roles.owner);
+  if (owners.rows.length !== 3 || wrong.length) {
+    throw new Error(`schemas and owners: ${JSON.stringify(owners.rows)}`);
+  }
+  const roleRows = await db.query(
+    'select rolname from pg_roles where rolname = any($1)',
+    [Object.values(roles)],
+  );
+  if (roleRows.rows.length !== 3) {
+    throw new Error(`roles: ${JSON.stringify(roleRows.rows)}`);
+  }
+}
+
+async function checkConsumerAccess(db, { schemas, roles }) {
+  const table = layer => `${pgIdent(schemas[layer])}.readmissions`;
+  // The pipeline (service role) loads every layer; the tables are new,
+  // so the consumer's access comes from the future grants alone.
+  for (const layer of ['raw', 'intermediate', 'output']) {
+    await runAs(
+      db,
+      roles.service,
+      `CREATE TABLE ${table(layer)} (readmission_id varchar PRIMARY KEY)`,
+      `INSERT INTO ${table(layer)} VALUES ('r-1')`,
+    );
+  }
+  const read = await runAs(
+    db,
+    roles.consumer,
+    `SELECT count(*)::int AS n FROM ${table('output')}`,
+  );
+  if (read[0]?.n !== 1) {
+    throw new Error(
+      `consumer read of the output layer: ${JSON.stringify(read)}`,
+    );
+  }
+  const refused = async (what, sql) => {
+    try {
+      await runAs(db, roles.consumer, sql);
+    } catch (error) {
+      if (error.code === '42501' && /permission denied/.test(error.message)) {
+        log(`${what}: refused (${error.message})`);
+        return;
+      }
+      throw error;
+    }
+    throw new Error(`${what} was allowed`);
+  };
+  await refused(
+    `${roles.consumer} reading ${schemas.raw}`,
+    `SELECT * FROM ${table('raw')}`,
+  );
+  await refused(
+    `${roles.consumer} reading ${schemas.intermediate}`,
+    `SELECT * FROM ${table('intermediate')}`,
+  );
+  await refused(
+    `${roles.consumer} writing ${schemas.output}`,
+    `INSERT INTO ${table('output')} VALUES ('r-2')`,
+  );
+}
+
+module.exports = {
+  name: 'warehouse-refusals',
+  description:
+    'the created product in the warehouse: consumer reads output, refused private layers',
+  needs: [createDataProduct],
+  // PGlite allows one process per data directory: the backend's goes first.
+  backend: 'stopped',
+  async run({ dirs, outputOf }) {
+    const created = outputOf(createDataProduct);
+    await check(
+      'warehouse: the consumer role reads the output layer and is refused the private layers',
+      async () => {
+        const { PGlite } = requireFrom(
+          'plugins/data-mesh-backend-module-postgres',
+          '@electric-sql/pglite',
+        );
+        const db = await PGlite.create(dirs.warehouse);
+        try {
+          await checkOwnership(db, created);
+          await checkConsumerAccess(db, created);
+        } finally {
+          await db.close();
+        }
+      },
+    );
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
