@@ -22,6 +22,10 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  CatalogFormDataset,
+  datasetColumns,
+} from '@datamesh/plugin-data-mesh-common';
 import { minimatch } from 'minimatch';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -273,6 +277,15 @@ async function getEntity(ref: string): Promise<Entity | undefined> {
   return res.json();
 }
 
+/** The datasets of a served product with their columns read back from the catalog form. */
+function datasetsOf(entity: Entity) {
+  const datasets = (entity.spec?.datasets ?? []) as CatalogFormDataset[];
+  return datasets.map(dataset => {
+    const { columnsJson: _stored, ...rest } = dataset;
+    return { ...rest, columns: datasetColumns(dataset) };
+  });
+}
+
 function relationsOf(entity: Entity): string[] {
   return (entity.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
 }
@@ -334,7 +347,7 @@ describe('catalog module data-mesh in a real catalog backend', () => {
         'admissions.odps.yaml',
       )}`,
     });
-    expect(odps.spec?.datasets).toEqual([
+    expect(datasetsOf(odps)).toEqual([
       expect.objectContaining({
         name: 'admissions',
         columns: [
@@ -358,7 +371,7 @@ describe('catalog module data-mesh in a real catalog backend', () => {
     expect(fromGit.metadata.annotations?.['backstage.io/view-url']).toBe(
       `https://${GIT_HOST}/mesh/discharges/discharges.odps.yaml`,
     );
-    expect(fromGit.spec?.datasets).toEqual([
+    expect(datasetsOf(fromGit)).toEqual([
       expect.objectContaining({
         name: 'discharges',
         columns: expect.arrayContaining([
@@ -391,6 +404,40 @@ describe('catalog module data-mesh in a real catalog backend', () => {
     );
     expect(names).not.toContain('broken-patients');
     expect(names).not.toContain('hostile');
+  });
+
+  it('stores columns as one JSON text per dataset, out of the catalog filter table', async () => {
+    const admissions = await withRelations(
+      'dataproduct:default/admissions',
+      [],
+    );
+    const [dataset] = admissions.spec?.datasets as Record<string, unknown>[];
+    expect(dataset.columns).toBeUndefined();
+    expect(JSON.parse(String(dataset.columnsJson))).toEqual(
+      datasetsOf(admissions)[0].columns,
+    );
+
+    const matching = async (filter: string) => {
+      const res = await fetch(
+        `${baseUrl}/entities?filter=${encodeURIComponent(
+          filter,
+        )}&fields=metadata.name`,
+      );
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Entity[]).map(e => e.metadata.name);
+    };
+    // Datasets, ports and ownership still filter; a column no longer does
+    // (it is found through the DataProduct search collator instead).
+    expect(
+      await matching('kind=DataProduct,spec.datasets.name=admissions'),
+    ).toEqual(['admissions']);
+    expect(await matching('spec.datasets.table=admissions')).toEqual([
+      'admissions',
+    ]);
+    expect(await matching('spec.datasets.columns.name=admission_id')).toEqual(
+      [],
+    );
+    expect(await matching('spec.datasets.columns.pii=true')).toEqual([]);
   });
 
   it('emits ownership, domain and lineage relations in both directions', async () => {

@@ -26,6 +26,7 @@ import {
   DataProductEntityV1alpha1,
   formatIssue,
   isDataProductEntity,
+  toCatalogForm,
   validateDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import { BatchedEntityLookup } from './BatchedEntityLookup';
@@ -197,17 +198,22 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
       await this.verifyUpstreamPorts(entity, upstream, location, emit);
     }
 
-    if (entity.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
-      return entity;
+    // Stored in the catalog form: each dataset's columns as one JSON text,
+    // one row in the catalog's filter table instead of ~30 per product (see
+    // catalogForm.ts in data-mesh-common). Validation above and the kind's
+    // schema check before this step saw the canonical entity.
+    const stored = toCatalogForm(entity);
+    if (stored.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
+      return stored;
     }
     // Spec files are annotated by their reader; an entity without the
     // annotation was written as a native entity.
     return {
-      ...entity,
+      ...stored,
       metadata: {
-        ...entity.metadata,
+        ...stored.metadata,
         annotations: {
-          ...entity.metadata.annotations,
+          ...stored.metadata.annotations,
           [ANNOTATION_SPEC_FORMAT]: 'entity',
         },
       },

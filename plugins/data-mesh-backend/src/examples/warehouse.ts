@@ -9,6 +9,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   type DataProductEntityV1alpha1,
+  datasetColumns,
   toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -210,7 +211,7 @@ export class ExampleWarehouse {
             { database: ref3.database, schema: ref3.schema },
             ref3.table,
           ),
-          columns: dataset.columns ?? [],
+          columns: datasetColumns(dataset),
           metadata: platform.metadataColumns,
         };
         try {

@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import { toCatalogForm } from '@datamesh/plugin-data-mesh-common';
 import { DatasetsCard } from './DatasetsCard';
 import { bareProduct, patientEncounters } from '../__testUtils__/fixtures';
 import { renderForEntity } from '../__testUtils__/render';
@@ -69,6 +70,22 @@ describe('DatasetsCard', () => {
     expect(getComputedStyle(pii).backgroundColor).not.toBe(
       getComputedStyle(classification).backgroundColor,
     );
+  });
+
+  it('shows the same columns for a product as the catalog serves it (columns as JSON text)', async () => {
+    const served = JSON.parse(JSON.stringify(toCatalogForm(patientEncounters)));
+    expect(served.spec.datasets[0].columns).toBeUndefined();
+    await renderForEntity(served, <DatasetsCard />);
+    const table = within(
+      await screen.findByTestId('dataset-patient_encounters'),
+    ).getByRole('table', { name: 'Columns of patient_encounters' });
+    expect(within(table).getAllByRole('row')).toHaveLength(6);
+    expect(screen.getByText('2 PII columns')).toBeInTheDocument();
+    expect(
+      within(
+        await screen.findByTestId('column-patient_encounters-patient_mrn'),
+      ).getByTestId('pii-chip'),
+    ).toBeInTheDocument();
   });
 
   it('says so when there are no datasets', async () => {
