@@ -13,6 +13,7 @@ export * from './catalogForm';
 export * from './identifiers';
 export * from './values';
 export * from './read';
+export * from './specFiles';
 export * from './formats/oam';
 export * from './formats/entity';
 export * from './formats/odps';
