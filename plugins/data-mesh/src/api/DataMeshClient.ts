@@ -1,11 +1,15 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import type {
-  InfrastructureDriftSummaryResponse,
-  ProductInfrastructureResponse,
-  ProductSlosResponse,
-  SloFleetResponse,
+import {
+  type DataMeshApiPath,
+  type DataMeshApiPathParams,
+  type DataMeshApiResponses,
+  type InfrastructureDriftSummaryResponse,
+  type ProductInfrastructureResponse,
+  type ProductSlosResponse,
+  type SloFleetResponse,
+  dataMeshApiUrl,
 } from '@datamesh/plugin-data-mesh-common';
 import type { DataMeshApi, SloFleetFilter } from './DataMeshApi';
 
@@ -25,7 +29,8 @@ export class DataMeshUnreachableError extends Error {
 
 /**
  * {@link DataMeshApi} over HTTP: `discoveryApi` finds the `data-mesh`
- * backend plugin, `fetchApi` adds the user's Backstage token.
+ * backend plugin, `fetchApi` adds the user's Backstage token. Paths and
+ * response types come from the API's OpenAPI document in data-mesh-common.
  * @public
  */
 export class DataMeshClient implements DataMeshApi {
@@ -41,19 +46,14 @@ export class DataMeshClient implements DataMeshApi {
     namespace: string;
     name: string;
   }): Promise<ProductSlosResponse> {
-    return this.get<ProductSlosResponse>(
-      `/products/${encodeURIComponent(product.namespace)}/${encodeURIComponent(
-        product.name,
-      )}/slos`,
-    );
+    return this.get('/products/{namespace}/{name}/slos', product);
   }
 
   async getSloFleet(filter: SloFleetFilter = {}): Promise<SloFleetResponse> {
     const query = new URLSearchParams();
     for (const owner of filter.owners ?? []) query.append('owner', owner);
     for (const domain of filter.domains ?? []) query.append('domain', domain);
-    const qs = query.toString();
-    return this.get<SloFleetResponse>(`/slos${qs ? `?${qs}` : ''}`);
+    return this.get('/slos', {}, query);
   }
 
   // --- infrastructure (the Infrastructure card) ---
@@ -67,22 +67,26 @@ export class DataMeshClient implements DataMeshApi {
             defaultNamespace: 'default',
           })
         : { namespace: product.namespace ?? 'default', name: product.name };
-    return this.get<ProductInfrastructureResponse>(
-      `/products/${encodeURIComponent(namespace)}/${encodeURIComponent(
-        name,
-      )}/infrastructure`,
-    );
+    return this.get('/products/{namespace}/{name}/infrastructure', {
+      namespace,
+      name,
+    });
   }
 
   async getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse> {
-    return this.get<InfrastructureDriftSummaryResponse>(
-      '/infrastructure/drift',
-    );
+    return this.get('/infrastructure/drift', {});
   }
 
-  private async get<T>(path: string): Promise<T> {
+  private async get<P extends DataMeshApiPath>(
+    path: P,
+    params: DataMeshApiPathParams<P>,
+    query?: URLSearchParams,
+  ): Promise<DataMeshApiResponses[P]> {
     const baseUrl = await this.discoveryApi.getBaseUrl('data-mesh');
-    const url = `${baseUrl}${path}`;
+    const qs = query?.toString();
+    const url = `${baseUrl}${dataMeshApiUrl(path, params)}${
+      qs ? `?${qs}` : ''
+    }`;
     let response: Response;
     try {
       response = await this.fetchApi.fetch(url);
@@ -107,6 +111,6 @@ export class DataMeshClient implements DataMeshApi {
         } instead of JSON; is @datamesh/plugin-data-mesh-backend installed in the backend?`,
       );
     }
-    return (await response.json()) as T;
+    return (await response.json()) as DataMeshApiResponses[P];
   }
 }

@@ -1,0 +1,286 @@
+/*
+ * The REST API against its OpenAPI document (data-mesh-common,
+ * src/openapi/data-mesh.openapi.json): the routers serve exactly the
+ * document's operations, and the responses of real calls (the plugin in a
+ * test backend, real PGlite warehouse, real collection) validate against
+ * the document's schemas — successes and errors alike.
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  type DataMeshApiOperation,
+  createDataMeshApiValidator,
+  dataMeshApiOperations,
+} from '@datamesh/plugin-data-mesh-common';
+import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
+import request from 'supertest';
+import { createTestDatabases } from './__testUtils__/databases';
+import {
+  type TestWarehouse,
+  eventsTable,
+  loadTable,
+  provision,
+  sloProduct,
+  warehouseFactories,
+} from './__testUtils__/warehouse';
+import { createInfrastructureRouter } from './infra';
+import {
+  SLO_COLLECTION_TASK_ID,
+  dataMeshClockServiceRef,
+  dataMeshPlugin,
+} from './plugin';
+import { createSloRouter } from './slo/router';
+
+const H = 3_600_000;
+const T0 = Date.UTC(2025, 0, 1);
+
+/** `GET /products/:namespace/:name/slos` → `get /products/{namespace}/{name}/slos`. */
+function routesOf(router: any): string[] {
+  return router.stack
+    .filter((layer: any) => layer.route)
+    .flatMap((layer: any) =>
+      Object.keys(layer.route.methods).map(
+        method => `${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
+      ),
+    );
+}
+
+const key = (o: DataMeshApiOperation) => `${o.method} ${o.path}`;
+
+describe('the routers and the OpenAPI document', () => {
+  it('serve exactly the operations the document describes', () => {
+    const httpAuth = mockServices.httpAuth();
+    const served = [
+      // the plugin's own liveness route (plugin.ts)
+      'get /health',
+      ...routesOf(createSloRouter({ httpAuth } as any)),
+      ...routesOf(createInfrastructureRouter({ httpAuth, service: {} as any })),
+    ];
+    expect(served.sort()).toEqual(dataMeshApiOperations().map(key).sort());
+  });
+});
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'responses of real calls on %s',
+  databaseId => {
+    let w: TestWarehouse;
+    let server: any;
+    let stopBackend: () => Promise<void>;
+    const scheduler = mockServices.scheduler();
+    const validator = createDataMeshApiValidator();
+    const covered = new Set<string>();
+    const alice = mockCredentials.user.header('user:default/alice');
+    const dave = mockCredentials.user.header('user:default/dave');
+    const service = mockCredentials.service.header();
+
+    /** Send, then check the status and that the body is what the document says. */
+    async function call(
+      operation: DataMeshApiOperation,
+      url: string,
+      expected: number,
+      options: { auth?: string; body?: unknown } = {},
+    ) {
+      const auth = options.auth ?? alice;
+      const full = `/api/data-mesh${url}`;
+      const res =
+        operation.method === 'post'
+          ? await request(server)
+              .post(full)
+              .set('Authorization', auth)
+              .send(options.body as object)
+          : await request(server).get(full).set('Authorization', auth);
+      expect([url, res.status]).toEqual([url, expected]);
+      expect([
+        url,
+        validator.response(operation, res.status, res.body),
+      ]).toEqual([url, []]);
+      covered.add(`${key(operation)} ${res.status}`);
+      return res.body;
+    }
+
+    beforeAll(async () => {
+      w = await warehouseFactories[0][1]();
+      const domain = `${w.id}-shop`;
+      const orders = sloProduct(
+        'orders',
+        domain,
+        [
+          {
+            name: 'available',
+            dimension: 'availability',
+            objective: 'answers',
+          },
+          { name: 'fresh', dimension: 'freshness', objective: 'daily' },
+        ],
+        'group:default/team-a',
+      );
+      await provision(w, [orders]);
+      await loadTable(w.adapter, eventsTable(w, 'orders', domain), 10, T0);
+      let now = T0 + 2 * H;
+      const backend = await startTestBackend({
+        features: [
+          dataMeshPlugin,
+          testWarehouseServiceFactory(w.adapter),
+          mockServices.rootConfig.factory({
+            data: {
+              app: { baseUrl: 'http://localhost:3000' },
+              dataMesh: { slo: { notifications: { enabled: false } } },
+            },
+          }),
+          createServiceFactory({
+            service: coreServices.database,
+            deps: {},
+            factory: async () => {
+              const knex = await databases.init(databaseId);
+              return { getClient: async () => knex };
+            },
+          }),
+          createServiceFactory({
+            service: catalogServiceRef,
+            deps: {},
+            factory: () =>
+              new InMemoryCatalogClient({ entities: [orders] }) as any,
+          }),
+          createServiceFactory({
+            service: coreServices.userInfo,
+            deps: {},
+            factory: () => ({
+              async getUserInfo(credentials: any) {
+                const ref = credentials.principal.userEntityRef;
+                const groups =
+                  ref === 'user:default/alice' ? ['group:default/team-a'] : [];
+                return {
+                  userEntityRef: ref,
+                  ownershipEntityRefs: [ref, ...groups],
+                };
+              },
+            }),
+          }),
+          createServiceFactory({
+            service: dataMeshClockServiceRef,
+            deps: {},
+            factory: () => ({ now: () => now }),
+          }),
+          createServiceFactory({
+            service: coreServices.scheduler,
+            deps: {},
+            factory: () => scheduler,
+          }),
+        ],
+      });
+      server = backend.server;
+      stopBackend = () => backend.stop();
+      await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+      now += H;
+      await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+    }, 120_000);
+
+    afterAll(async () => {
+      await stopBackend?.();
+      await w?.cleanup();
+    }, 60_000);
+
+    it('validate against the document, successes and errors', async () => {
+      const health = { method: 'get', path: '/health' } as const;
+      const slos = {
+        method: 'get',
+        path: '/products/{namespace}/{name}/slos',
+      } as const;
+      const fleet = { method: 'get', path: '/slos' } as const;
+      const push = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/observations',
+      } as const;
+      const infra = {
+        method: 'get',
+        path: '/products/{namespace}/{name}/infrastructure',
+      } as const;
+      const drift = { method: 'get', path: '/infrastructure/drift' } as const;
+
+      expect(await call(health, '/health', 200)).toEqual({ status: 'ok' });
+
+      const product = await call(
+        slos,
+        '/products/default/orders/slos?observations=2',
+        200,
+      );
+      // the collection ran: history, observations and an evaluation to check
+      expect(product.objectives[0].history.length).toBeGreaterThan(0);
+      expect(product.objectives[0].latestObservations).toHaveLength(2);
+      await call(slos, '/products/default/bad%20name/slos', 400);
+      await call(slos, '/products/default/orders/slos', 401, {
+        auth: mockCredentials.none.header(),
+      });
+
+      const summary = await call(
+        fleet,
+        '/slos?owner=group:default/team-a&limit=5',
+        200,
+      );
+      expect(summary.items.map((i: any) => i.name)).toEqual(['orders']);
+      await call(fleet, '/slos?mine=true', 200);
+      await call(fleet, '/slos?limit=0', 400);
+      await call(fleet, '/slos', 401, { auth: mockCredentials.none.header() });
+
+      const results = [
+        { slo: 'available', passed: true },
+        { dimension: 'freshness', passed: false, reason: 'late load' },
+      ];
+      expect(validator.requestBody(push, results)).toEqual([]);
+      const pushed = await call(
+        push,
+        '/products/default/orders/observations',
+        201,
+        { auth: service, body: results },
+      );
+      expect(pushed.accepted).toHaveLength(2);
+      await call(push, '/products/default/orders/observations', 403, {
+        auth: dave,
+        body: results[0],
+      });
+      await call(push, '/products/default/nope/observations', 404, {
+        auth: service,
+        body: results[0],
+      });
+      await call(push, '/products/default/orders/observations', 400, {
+        auth: service,
+        body: { passed: 'yes' },
+      });
+      await call(push, '/products/default/orders/observations', 401, {
+        auth: mockCredentials.none.header(),
+        body: results[0],
+      });
+
+      const declared = await call(
+        infra,
+        '/products/default/orders/infrastructure',
+        200,
+      );
+      expect(declared.entityRef).toBe('dataproduct:default/orders');
+      await call(infra, '/products/default/bad%20name/infrastructure', 400);
+      const all = await call(drift, '/infrastructure/drift', 200);
+      expect(all.total).toBe(1);
+      await call(drift, '/infrastructure/drift', 401, {
+        auth: mockCredentials.none.header(),
+      });
+
+      // every operation of the document was called with success
+      for (const operation of dataMeshApiOperations()) {
+        expect([...covered]).toContainEqual(
+          expect.stringMatching(`^${key(operation)} 20[01]$`),
+        );
+      }
+    }, 120_000);
+  },
+);

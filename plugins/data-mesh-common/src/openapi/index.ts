@@ -1,0 +1,151 @@
+/*
+ * The REST API of the data-mesh backend (`/api/data-mesh`), described once:
+ * data-mesh.openapi.json is the OpenAPI 3.1 document. The backend's tests
+ * check that its routers serve exactly these paths and that real responses
+ * validate against it; the frontend client builds its URLs from the
+ * document's path templates (a path it calls that the document lacks does
+ * not compile) and reads the bodies as the shared types of ../slo/api and
+ * ../infra/api, which the tests check against the document's schemas.
+ */
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type {
+  InfrastructureDriftSummaryResponse,
+  ProductInfrastructureResponse,
+} from '../infra/api';
+import type {
+  ProductSlosResponse,
+  SloFleetResponse,
+  SloPushResponse,
+} from '../slo/api';
+import spec from './data-mesh.openapi.json';
+
+/** The OpenAPI 3.1 document of the data-mesh backend's REST API. @public */
+export const dataMeshOpenApiSpec = spec;
+
+/** A path template of the API, e.g. `/products/{namespace}/{name}/slos`. @public */
+export type DataMeshApiPath = keyof typeof spec.paths;
+
+/** The parameters a path template names, e.g. `{ namespace: string; name: string }`. @public */
+export type DataMeshApiPathParams<P extends string> =
+  P extends `${string}{${infer Name}}${infer Rest}`
+    ? { [K in Name]: string } & DataMeshApiPathParams<Rest>
+    : {};
+
+/**
+ * The body of each path's successful response. The keys are exactly the
+ * document's paths (checked below at compile time).
+ * @public
+ */
+export interface DataMeshApiResponses {
+  '/health': { status: 'ok' };
+  '/products/{namespace}/{name}/slos': ProductSlosResponse;
+  '/slos': SloFleetResponse;
+  '/products/{namespace}/{name}/observations': SloPushResponse;
+  '/products/{namespace}/{name}/infrastructure': ProductInfrastructureResponse;
+  '/infrastructure/drift': InfrastructureDriftSummaryResponse;
+}
+
+// A path added to the document without a response type here (or the other
+// way round) fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const everyPathTyped: Same<keyof DataMeshApiResponses, DataMeshApiPath> = true;
+void everyPathTyped;
+
+/**
+ * A path of the API with its parameters filled in and escaped, relative to
+ * the plugin's base URL: `dataMeshApiUrl('/products/{namespace}/{name}/slos',
+ * { namespace: 'default', name: 'orders' })`.
+ * @public
+ */
+export function dataMeshApiUrl<P extends DataMeshApiPath>(
+  path: P,
+  params: DataMeshApiPathParams<P>,
+): string {
+  const values = params as Record<string, string>;
+  return path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(values[name]),
+  );
+}
+
+/** The route of the document that an operation is, e.g. `GET /slos`. @public */
+export interface DataMeshApiOperation {
+  method: 'get' | 'post';
+  path: DataMeshApiPath;
+}
+
+/** Every operation the document describes. @public */
+export function dataMeshApiOperations(): DataMeshApiOperation[] {
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.keys(item).map(method => ({
+      method: method as DataMeshApiOperation['method'],
+      path: path as DataMeshApiPath,
+    })),
+  );
+}
+
+/**
+ * Validates bodies against the document's schemas (JSON Schema 2020-12, as
+ * OpenAPI 3.1 uses). Each method returns the problems found, empty when the
+ * body is valid.
+ * @public
+ */
+export interface DataMeshApiValidator {
+  /** A response body of `operation` with this status. */
+  response(
+    operation: DataMeshApiOperation,
+    status: number,
+    body: unknown,
+  ): string[];
+  /** A request body of `operation`. */
+  requestBody(operation: DataMeshApiOperation, body: unknown): string[];
+}
+
+/** @public */
+export function createDataMeshApiValidator(): DataMeshApiValidator {
+  // strict: false: the document's own keywords (paths, components …) sit
+  // beside the schemas the references point into
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...spec, $id: 'data-mesh' });
+  const pointer = (...parts: string[]) =>
+    parts.map(p => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  const compiled = new Map<string, ValidateFunction>();
+  const validate = (ref: string, body: unknown) => {
+    if (!compiled.has(ref)) {
+      compiled.set(ref, ajv.compile({ $ref: `data-mesh#/${ref}` }));
+    }
+    const check = compiled.get(ref)!;
+    return check(body)
+      ? []
+      : (check.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`);
+  };
+  const operationOf = ({ method, path }: DataMeshApiOperation) => {
+    const item = (spec.paths as Record<string, Record<string, any>>)[path];
+    if (!item?.[method]) throw new Error(`${method} ${path} is not described`);
+    return item[method];
+  };
+  return {
+    response(operation, status, body) {
+      const response = operationOf(operation).responses[String(status)];
+      if (!response) return [`status ${status} is not described`];
+      // shared responses (400, 401) are references into components
+      const at: string = response.$ref
+        ? response.$ref.slice(2)
+        : `${pointer(
+            'paths',
+            operation.path,
+            operation.method,
+          )}/responses/${status}`;
+      return validate(`${at}/content/application~1json/schema`, body);
+    },
+    requestBody(operation, body) {
+      if (!operationOf(operation).requestBody) return ['no request body'];
+      const at = pointer('paths', operation.path, operation.method);
+      return validate(
+        `${at}/requestBody/content/application~1json/schema`,
+        body,
+      );
+    },
+  };
+}
