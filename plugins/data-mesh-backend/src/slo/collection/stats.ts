@@ -18,7 +18,7 @@ import type { MonitorRecord } from '../SloStore';
 export type ObservedTable = TableObservation & {
   bytes?: number;
   /** Where the freshness time came from, when the adapter says. */
-  freshnessSource?: string;
+  freshnessSource?: TableStats['freshnessSource'];
 };
 
 /** Per table key: its stats, or why they could not be read. */
@@ -51,9 +51,7 @@ export function tablesByDatabase(
 }
 
 /** The adapter's answer as the checks read it (epoch times, numbers). */
-export function toObservedTable(
-  s: TableStats & { freshnessSource?: string },
-): ObservedTable {
+export function toObservedTable(s: TableStats): ObservedTable {
   const lastAlteredAt = s.lastAltered ? Date.parse(s.lastAltered) : NaN;
   const source = s.freshnessSource;
   return {
