@@ -5,18 +5,14 @@ import {
   CatalogTableRow,
 } from '@backstage/plugin-catalog';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
 import {
   DATA_PRODUCT_KIND,
   type DataProductEntityV1alpha1,
-  type SloFleetItem,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
-import { type DataMeshApi, dataMeshApiRef } from './api';
 import { CertifiedBadge, dataProductTypeLabel } from './components/common';
 import { SloStatusChip } from './components/slo/SloStatusChip';
+import { useFleetHealth } from './fleet/useFleetHealth';
 
 /** Catalog column: the product's Backstage domain. @public */
 export function createDomainColumn(): TableColumn<CatalogTableRow> {
@@ -52,35 +48,9 @@ export function createCertifiedColumn(): TableColumn<CatalogTableRow> {
   };
 }
 
-// Every row of a catalog page shares one fleet request (and so does a page
-// rendered again within the TTL): never one request per row.
-const FLEET_TTL_MS = 30_000;
-const fleetRequests = new WeakMap<
-  DataMeshApi,
-  { at: number; byRef: Promise<Map<string, SloFleetItem>> }
->();
-
-function sloFleetByRef(api: DataMeshApi): Promise<Map<string, SloFleetItem>> {
-  const cached = fleetRequests.get(api);
-  if (cached && Date.now() - cached.at < FLEET_TTL_MS) return cached.byRef;
-  const byRef = api
-    .getSloFleet()
-    .then(
-      fleet =>
-        new Map(
-          fleet.items.map(i => [i.entityRef.toLocaleLowerCase('en-US'), i]),
-        ),
-    );
-  // a failed request is not remembered, so the next render asks again
-  byRef.catch(() => fleetRequests.delete(api));
-  fleetRequests.set(api, { at: Date.now(), byRef });
-  return byRef;
-}
-
 function SloHealthCell(props: { entity: DataProductEntityV1alpha1 }) {
-  const api = useApi(dataMeshApiRef);
-  const { value, error } = useAsync(() => sloFleetByRef(api), [api]);
-  if (!props.entity.spec.slos?.length) return <>No SLOs</>;
+  const { health, error } = useFleetHealth(props.entity);
+  if (!health.declaresSlos) return <>No SLOs</>;
   if (error) {
     return (
       <span
@@ -91,12 +61,8 @@ function SloHealthCell(props: { entity: DataProductEntityV1alpha1 }) {
       </span>
     );
   }
-  if (!value) return null;
-  const item = value.get(
-    stringifyEntityRef(props.entity).toLocaleLowerCase('en-US'),
-  );
-  // declared but not in the fleet: the monitors are not created yet
-  return <SloStatusChip status={item?.status ?? 'no-data'} />;
+  // no status yet: the fleet is still loading
+  return health.status ? <SloStatusChip status={health.status} /> : null;
 }
 
 /** Catalog column: the product's SLO health, worst status of its objectives. @public */

@@ -9,6 +9,7 @@ import {
   readmissionRisk,
 } from '../__testUtils__/fixtures';
 import { renderForEntity } from '../__testUtils__/render';
+import { joinFleet } from '../fleet/joinFleet';
 import { fakeDataMeshBackend } from '../__testUtils__/fakeBackend';
 import { fleetItems, fleetResponse } from '../__testUtils__/sloFixtures';
 
@@ -133,8 +134,10 @@ describe('DataProductsTable health column', () => {
 describe('toDataProductRows', () => {
   it('labels health from the fleet, or from the spec when the engine has no row', () => {
     const rows = toDataProductRows(
-      [patientEncounters, patients, readmissionRisk],
-      fleetItems.filter(i => i.name === 'patients'),
+      joinFleet(
+        [patientEncounters, patients, readmissionRisk],
+        fleetItems.filter(i => i.name === 'patients'),
+      ).products,
     );
     expect(rows.map(r => [r.title, r.health])).toEqual([
       // declares SLOs but has no monitors yet
@@ -146,11 +149,10 @@ describe('toDataProductRows', () => {
   });
 
   it('sorts by title and keeps plain strings for the table filters', () => {
-    const rows = toDataProductRows([
-      readmissionRisk,
-      patientEncounters,
-      patients,
-    ]);
+    const rows = toDataProductRows(
+      joinFleet([readmissionRisk, patientEncounters, patients], undefined)
+        .products,
+    );
     expect(rows.map(r => r.title)).toEqual([
       'Patient encounters',
       'Patient master',

@@ -1,7 +1,7 @@
+import { useMemo } from 'react';
 import {
   CompoundEntityRef,
   DEFAULT_NAMESPACE,
-  Entity,
   parseEntityRef,
   RELATION_OWNED_BY,
   stringifyEntityRef,
@@ -14,22 +14,19 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import {
-  catalogApiRef,
   EntityRefLink,
   EntityRefLinks,
   getEntityRelations,
 } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
 import {
-  DATA_PRODUCT_KIND,
   DataProductEntityV1alpha1,
   type SloFleetItem,
   type SloStatus,
 } from '@datamesh/plugin-data-mesh-common';
-import { dataMeshApiRef } from '../api';
+import type { DataProductHealth } from '../fleet/joinFleet';
+import { useDataProductFleet } from '../fleet/useDataProductFleet';
 import { CertifiedBadge, dataProductTypeLabel } from './common';
 import { formatBudget, STATUS_LABELS } from './slo/format';
 import { errorMessage } from './slo/SloErrors';
@@ -89,45 +86,36 @@ function shortRef(ref: string | undefined, defaultKind: string): string {
 }
 
 /**
- * Turns catalog entities into table rows; `fleet` (the SLO fleet summary,
- * fetched once for the whole table) adds each product's health.
+ * Turns catalog products joined with the SLO fleet into table rows, with
+ * plain-string health labels for the table's filter.
  * @internal
  */
 export function toDataProductRows(
-  entities: Entity[],
-  fleet?: SloFleetItem[],
+  products: DataProductHealth[],
 ): DataProductRow[] {
-  const byRef = new Map(
-    (fleet ?? []).map(i => [i.entityRef.toLocaleLowerCase('en-US'), i]),
-  );
-  return entities
-    .map(e => e as DataProductEntityV1alpha1)
-    .map(entity => {
-      const entityRef = stringifyEntityRef(entity);
-      const slo = byRef.get(entityRef.toLocaleLowerCase('en-US'));
-      const declaresSlos = (entity.spec?.slos?.length ?? 0) > 0;
+  return products
+    .map(({ entity: catalogEntity, declaresSlos, slo, status }) => {
+      const entity = catalogEntity as DataProductEntityV1alpha1;
+      // no status and declared: the fleet is unknown, so nothing is claimed
       let health = '';
-      if (slo) health = STATUS_LABELS[slo.status];
+      if (status) health = STATUS_LABELS[status];
       else if (!declaresSlos) health = 'No SLOs';
-      // declared but not in the fleet: monitors not created yet
-      else if (fleet) health = STATUS_LABELS['no-data'];
-      return { entity, entityRef, slo, declaresSlos, health };
+      return {
+        entity,
+        entityRef: stringifyEntityRef(entity),
+        health,
+        declaresSlos,
+        ...(slo ? { slo } : {}),
+        title: entity.metadata.title ?? entity.metadata.name,
+        domain: shortRef(entity.spec?.domain, 'domain'),
+        type: dataProductTypeLabel(entity.spec?.type),
+        certified: entity.spec?.certified
+          ? ('Certified' as const)
+          : ('Not certified' as const),
+        lifecycle: entity.spec?.lifecycle ?? '',
+        description: entity.metadata.description ?? '',
+      };
     })
-    .map(({ entity, entityRef, slo, declaresSlos, health }) => ({
-      entity,
-      entityRef,
-      health,
-      declaresSlos,
-      ...(slo ? { slo } : {}),
-      title: entity.metadata.title ?? entity.metadata.name,
-      domain: shortRef(entity.spec?.domain, 'domain'),
-      type: dataProductTypeLabel(entity.spec?.type),
-      certified: entity.spec?.certified
-        ? ('Certified' as const)
-        : ('Not certified' as const),
-      lifecycle: entity.spec?.lifecycle ?? '',
-      description: entity.metadata.description ?? '',
-    }))
     .sort((a, b) => a.title.localeCompare(b.title));
 }
 
@@ -221,34 +209,22 @@ function healthRank(row: DataProductRow): number {
  * @public
  */
 export function DataProductsTable() {
-  const catalogApi = useApi(catalogApiRef);
-  const dataMeshApi = useApi(dataMeshApiRef);
-  const { value, loading, error } = useAsync(async () => {
-    // One fleet request for the whole table, never one per row; its failure
-    // only blanks the health column.
-    const [response, fleet] = await Promise.all([
-      catalogApi.getEntities({
-        filter: { kind: DATA_PRODUCT_KIND },
-        fields: FIELDS,
-      }),
-      dataMeshApi.getSloFleet().then(
-        f => ({ items: f.items, error: undefined }),
-        (e: Error) => ({ items: undefined, error: e }),
-      ),
-    ]);
-    return {
-      rows: toDataProductRows(response.items, fleet.items),
-      fleetError: fleet.error,
-    };
-  }, [catalogApi, dataMeshApi]);
-
-  if (error) {
-    return <ResponseErrorPanel error={error} />;
+  // One fleet request for the whole table, never one per row; its failure
+  // only blanks the health column, the catalog's fails the page.
+  const { value, loading, error } = useDataProductFleet({ fields: FIELDS });
+  // the same rows object across renders, so the table keeps its filters
+  const rows = useMemo(
+    () => value && toDataProductRows(value.products),
+    [value],
+  );
+  const catalogError = error ?? value?.catalogError;
+  const fleetError = value?.fleetError;
+  if (catalogError) {
+    return <ResponseErrorPanel error={catalogError} />;
   }
-  const rows = value?.rows;
   return (
     <>
-      {value?.fleetError && (
+      {fleetError && (
         <Typography
           variant="caption"
           color="textSecondary"
@@ -256,7 +232,7 @@ export function DataProductsTable() {
           data-testid="health-unavailable"
           style={{ marginBottom: 8 }}
         >
-          SLO health is unavailable: {errorMessage(value.fleetError)}
+          SLO health is unavailable: {errorMessage(fleetError)}
         </Typography>
       )}
       <Table<DataProductRow>

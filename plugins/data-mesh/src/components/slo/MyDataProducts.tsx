@@ -7,20 +7,25 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  type BackstageUserIdentity,
+  identityApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
-import {
-  DATA_PRODUCT_KIND,
-  type SloFleetItem,
-  type SloStatus,
+import { useMemo } from 'react';
+import type {
+  SloFleetItem,
+  SloStatus,
 } from '@datamesh/plugin-data-mesh-common';
-import { dataMeshApiRef } from '../../api';
+import { type DataProductHealth, fleetKey } from '../../fleet/joinFleet';
+import { useDataProductFleet } from '../../fleet/useDataProductFleet';
 import { compareByHealth, formatBudget, formatDateTime } from './format';
 import { SloLoadError } from './SloErrors';
 import { useSloTabPath } from './SloHealth';
@@ -61,79 +66,62 @@ export function sortWorstFirst(rows: MyDataProductRow[]): MyDataProductRow[] {
   });
 }
 
-function useMyDataProducts() {
-  const identityApi = useApi(identityApiRef);
-  const catalogApi = useApi(catalogApiRef);
-  const dataMeshApi = useApi(dataMeshApiRef);
-  return useAsync(async () => {
-    const { ownershipEntityRefs, userEntityRef } =
-      await identityApi.getBackstageIdentity();
-    if (ownershipEntityRefs.length === 0) {
-      return { userEntityRef, ownershipEntityRefs, rows: [] };
-    }
-    // Both at once; the catalog adds the products that have no SLOs, and
-    // an SLO backend outage must not hide which products a team owns.
-    const [fleet, catalog] = await Promise.allSettled([
-      dataMeshApi.getSloFleet({ owners: ownershipEntityRefs }),
-      catalogApi.getEntities({
-        filter: {
-          kind: DATA_PRODUCT_KIND,
-          'relations.ownedBy': ownershipEntityRefs,
-        },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'spec.owner',
-          'spec.slos',
-        ],
-      }),
-    ]);
-    if (fleet.status === 'rejected' && catalog.status === 'rejected') {
-      throw fleet.reason;
-    }
-    const rows = new Map<string, MyDataProductRow>();
-    if (catalog.status === 'fulfilled') {
-      for (const e of catalog.value.items) {
-        const ref = stringifyEntityRef(e).toLocaleLowerCase('en-US');
-        rows.set(ref, {
-          entityRef: ref,
-          namespace: e.metadata.namespace ?? 'default',
-          name: e.metadata.name,
-          title: e.metadata.title ?? e.metadata.name,
-          owner: (e.spec as { owner?: string } | undefined)?.owner,
-          declaresSlos:
-            ((e.spec as { slos?: unknown[] } | undefined)?.slos?.length ?? 0) >
-            0,
-        });
-      }
-    }
-    if (fleet.status === 'fulfilled') {
-      for (const item of fleet.value.items) {
-        const ref = item.entityRef.toLocaleLowerCase('en-US');
-        const known = rows.get(ref);
-        rows.set(ref, {
-          entityRef: ref,
-          namespace: item.namespace,
-          name: item.name,
-          title: known?.title ?? item.title ?? item.name,
-          owner: item.owner ?? known?.owner,
-          declaresSlos: true,
-          slo: item,
-        });
-      }
-    }
-    return {
-      userEntityRef,
-      ownershipEntityRefs,
-      rows: sortWorstFirst([...rows.values()]),
-      fleetError:
-        fleet.status === 'rejected' ? (fleet.reason as Error) : undefined,
-      catalogError:
-        catalog.status === 'rejected' ? (catalog.reason as Error) : undefined,
-    };
-  }, [identityApi, catalogApi, dataMeshApi]);
+// Only what the page shows (the join adds the fields it needs).
+const FIELDS = ['kind', 'metadata.title', 'spec.owner'];
+
+function fromCatalog(product: DataProductHealth): MyDataProductRow {
+  const { entity, slo } = product;
+  const catalogTitle = entity.metadata.title ?? entity.metadata.name;
+  const catalogOwner = (entity.spec as { owner?: string } | undefined)?.owner;
+  if (slo) return fromFleet(slo, { title: catalogTitle, owner: catalogOwner });
+  return {
+    entityRef: product.key,
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+    title: catalogTitle,
+    owner: catalogOwner,
+    declaresSlos: product.declaresSlos,
+  };
+}
+
+// The engine's row is the fresher one; the catalog's title and owner fill in.
+function fromFleet(
+  item: SloFleetItem,
+  catalog?: { title: string; owner?: string },
+): MyDataProductRow {
+  return {
+    entityRef: fleetKey(item.entityRef),
+    namespace: item.namespace,
+    name: item.name,
+    title: catalog?.title ?? item.title ?? item.name,
+    owner: item.owner ?? catalog?.owner,
+    declaresSlos: true,
+    slo: item,
+  };
+}
+
+/**
+ * The owners' products: the catalog adds the products that have no SLOs,
+ * and an SLO backend outage must not hide which products a team owns.
+ */
+function useOwnedDataProducts(owners: string[]) {
+  const { value, loading, error } = useDataProductFleet({
+    owners,
+    fields: FIELDS,
+  });
+  const rows = useMemo(
+    () =>
+      value &&
+      sortWorstFirst([
+        ...value.products.map(fromCatalog),
+        ...value.uncatalogued.map(item => fromFleet(item)),
+      ]),
+    [value],
+  );
+  if (value?.catalogError && value.fleetError) {
+    return { loading, error: value.fleetError };
+  }
+  return { loading, error, rows, fleet: value };
 }
 
 function StatusCell(props: { row: MyDataProductRow }) {
@@ -177,11 +165,26 @@ function shortRef(ref: string): string {
  * @public
  */
 export function MyDataProducts() {
-  const { value, loading, error } = useMyDataProducts();
+  const identityApi = useApi(identityApiRef);
+  const identity = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
+  if (identity.loading) return <Progress />;
+  if (identity.error) {
+    return <SloLoadError error={identity.error} what="your data products" />;
+  }
+  return <OwnedDataProducts identity={identity.value!} />;
+}
+
+function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
+  const { ownershipEntityRefs, userEntityRef } = props.identity;
+  const { rows, fleet, loading, error } =
+    useOwnedDataProducts(ownershipEntityRefs);
   const sloTab = useSloTabPath();
   if (loading) return <Progress />;
   if (error) return <SloLoadError error={error} what="your data products" />;
-  const { rows, ownershipEntityRefs, userEntityRef } = value!;
+  if (!rows) return null;
 
   const columns: TableColumn<MyDataProductRow>[] = [
     {
@@ -237,16 +240,16 @@ export function MyDataProducts() {
           : shortRef(userEntityRef)}
         , worst SLO health first.
       </Typography>
-      {value!.fleetError && (
+      {fleet?.fleetError && (
         <Box mb={2}>
-          <SloLoadError error={value!.fleetError} what="SLO health" />
+          <SloLoadError error={fleet.fleetError} what="SLO health" />
         </Box>
       )}
-      {value!.catalogError && (
+      {fleet?.catalogError && (
         <Box mb={2}>
           <Alert severity="warning">
             The catalog could not be read, so products without SLOs are missing:{' '}
-            {value!.catalogError.message}
+            {fleet.catalogError.message}
           </Alert>
         </Box>
       )}
