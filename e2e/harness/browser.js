@@ -41,9 +41,6 @@ async function launchChromium() {
 async function openPage(context) {
   const page = await context.newPage();
   page.setDefaultTimeout(30000);
-  // On its first start the backend replays 20 days of example SLO history in
-  // its own process, and serves pages slowly meanwhile on a busy machine.
-  page.setDefaultNavigationTimeout(120000);
   const errors = [];
   page.on('pageerror', error => errors.push(error.message));
   return { page, errors };

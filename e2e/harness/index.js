@@ -109,7 +109,6 @@ async function runScenario(scenario, shared) {
  */
 async function exampleMeshSettled(baseUrl, headers) {
   const present = Date.now() - 60 * 60 * 1000;
-  const started = Date.now();
   await waitFor(
     'the example SLO history to be replayed',
     async () => {
@@ -128,11 +127,6 @@ async function exampleMeshSettled(baseUrl, headers) {
     },
     300000,
     2000,
-  );
-  log(
-    `example mesh settled ${((Date.now() - started) / 1000).toFixed(
-      1,
-    )} s after the backend was ready`,
   );
 }
 
