@@ -6,383 +6,29 @@
  * nothing else. An unknown statement is a Snowflake-style compilation error
  * (001003 / 42000), never a silent success.
  */
-import { SnowflakeSqlError, syntaxError, unsupported } from './errors';
-import { Token, tokenize } from './tokenizer';
+import { SnowflakeSqlError, unsupported } from './errors';
+import { QueryParser } from './queryParser';
+import type {
+  Bindings,
+  GrantTarget,
+  NameRef,
+  ObjectKind,
+  Statement,
+} from './statements';
+import { tokenize } from './tokenizer';
 
-/** A possibly partial object name as written: 1 to 3 resolved parts. @internal */
-export type NameRef = string[];
+export type {
+  Bindings,
+  Condition,
+  GrantTarget,
+  NameRef,
+  ObjectKind,
+  SelectItem,
+  Statement,
+  Value,
+} from './statements';
 
-/** @internal */
-export type Value = string | number | boolean | null;
-
-/** @internal */
-export type ObjectKind =
-  | 'WAREHOUSE'
-  | 'DATABASE'
-  | 'SCHEMA'
-  | 'TABLE'
-  | 'ROLE'
-  | 'USER';
-
-/** What a GRANT or REVOKE applies to. @internal */
-export type GrantTarget =
-  | { kind: 'account' }
-  | {
-      kind: 'object';
-      type: 'WAREHOUSE' | 'DATABASE' | 'SCHEMA' | 'TABLE';
-      name: NameRef;
-    }
-  | {
-      kind: 'all';
-      objectType: 'TABLE' | 'VIEW' | 'SCHEMA';
-      inType: 'SCHEMA' | 'DATABASE';
-      in: NameRef;
-    }
-  | {
-      kind: 'future';
-      objectType: 'TABLE' | 'VIEW' | 'SCHEMA';
-      inType: 'SCHEMA' | 'DATABASE';
-      in: NameRef;
-    };
-
-/** @internal */
-export type Condition =
-  | {
-      kind: 'cmp';
-      column: string;
-      op: '=' | '<>' | '<' | '>' | '<=' | '>=';
-      value: Value;
-    }
-  | { kind: 'in'; column: string; not: boolean; values: Value[] }
-  | { kind: 'null'; column: string; not: boolean };
-
-/** @internal */
-export type SelectItem =
-  | { kind: 'star' }
-  | { kind: 'count'; alias?: string }
-  | { kind: 'column'; name: string; alias?: string }
-  | { kind: 'value'; value: Value; text: string; alias?: string }
-  | { kind: 'function'; name: string; alias?: string };
-
-/** @internal */
-export type Statement =
-  | {
-      kind: 'createWarehouse';
-      orReplace: boolean;
-      ifNotExists: boolean;
-      name: NameRef;
-      props: Record<string, Value>;
-    }
-  | {
-      kind: 'alterWarehouse';
-      ifExists: boolean;
-      name: NameRef;
-      action: 'set' | 'suspend' | 'resume';
-      props: Record<string, Value>;
-    }
-  | {
-      kind: 'alterComment';
-      type: 'ROLE' | 'SCHEMA' | 'DATABASE';
-      ifExists: boolean;
-      name: NameRef;
-      comment: string | null;
-    }
-  | {
-      kind: 'createContainer';
-      type: 'DATABASE' | 'SCHEMA';
-      orReplace: boolean;
-      ifNotExists: boolean;
-      name: NameRef;
-      clone?: NameRef;
-      comment?: string;
-    }
-  | {
-      kind: 'createRole';
-      orReplace: boolean;
-      ifNotExists: boolean;
-      name: NameRef;
-      comment?: string;
-    }
-  | {
-      kind: 'createTable';
-      orReplace: boolean;
-      ifNotExists: boolean;
-      name: NameRef;
-      columns: { name: string; type: string }[];
-      clone?: NameRef;
-      copyGrants: boolean;
-    }
-  | {
-      kind: 'createUser';
-      orReplace: boolean;
-      ifNotExists: boolean;
-      name: NameRef;
-      props: Record<string, Value>;
-    }
-  | { kind: 'drop'; type: ObjectKind; ifExists: boolean; name: NameRef }
-  | {
-      kind: 'grantRole' | 'revokeRole';
-      role: NameRef;
-      granteeType: 'ROLE' | 'USER';
-      grantee: NameRef;
-    }
-  | {
-      kind: 'grantPrivileges' | 'revokePrivileges';
-      privileges: string[];
-      target: GrantTarget;
-      role: NameRef;
-      grantOption: boolean;
-    }
-  | {
-      kind: 'grantOwnership';
-      target: GrantTarget;
-      role: NameRef;
-      currentGrants: 'COPY' | 'REVOKE' | undefined;
-    }
-  | {
-      kind: 'use';
-      type: 'ROLE' | 'WAREHOUSE' | 'DATABASE' | 'SCHEMA';
-      name: NameRef;
-    }
-  | {
-      kind: 'show';
-      what:
-        | 'WAREHOUSES'
-        | 'DATABASES'
-        | 'SCHEMAS'
-        | 'ROLES'
-        | 'TABLES'
-        | 'USERS';
-      like?: string;
-      in?: { type: 'ACCOUNT' | 'DATABASE' | 'SCHEMA'; name?: NameRef };
-      limit?: number;
-    }
-  | {
-      kind: 'showGrants';
-      variant: 'toRole' | 'toUser' | 'ofRole' | 'on';
-      name?: NameRef;
-      onType?:
-        | 'ACCOUNT'
-        | 'WAREHOUSE'
-        | 'DATABASE'
-        | 'SCHEMA'
-        | 'TABLE'
-        | 'ROLE';
-      limit?: number;
-    }
-  | {
-      kind: 'showFutureGrants';
-      variant: 'inSchema' | 'inDatabase' | 'toRole';
-      name: NameRef;
-      limit?: number;
-    }
-  | {
-      kind: 'insert';
-      table: NameRef;
-      columns?: string[];
-      rows: Value[][];
-    }
-  | { kind: 'delete'; table: NameRef; where: Condition[] }
-  | { kind: 'truncate'; table: NameRef; ifExists: boolean }
-  | {
-      kind: 'select';
-      items: SelectItem[];
-      from?: NameRef;
-      where: Condition[];
-      orderBy: { column: string; desc: boolean }[];
-      limit?: number;
-    };
-
-/** Bind values as the driver sends them: `{"1": {type, value}}`. @internal */
-export type Bindings = Record<string, { type: string; value: unknown }>;
-
-const CONTEXT_FUNCTIONS = [
-  'CURRENT_ROLE',
-  'CURRENT_USER',
-  'CURRENT_WAREHOUSE',
-  'CURRENT_DATABASE',
-  'CURRENT_SCHEMA',
-  'CURRENT_ACCOUNT',
-  'CURRENT_VERSION',
-  'CURRENT_SESSION',
-  'CURRENT_TIMESTAMP',
-];
-
-class Parser {
-  private i = 0;
-  private bindIndex = 0;
-
-  constructor(
-    private readonly tokens: Token[],
-    private readonly bindings: Bindings | undefined,
-  ) {}
-
-  private get t(): Token {
-    return this.tokens[this.i];
-  }
-
-  private fail(): never {
-    const t = this.t;
-    throw syntaxError(t.line, t.pos, t.raw);
-  }
-
-  isWord(...words: string[]): boolean {
-    for (let k = 0; k < words.length; k++) {
-      const t = this.tokens[this.i + k];
-      if (!t || t.kind !== 'word' || t.value !== words[k]) return false;
-    }
-    return true;
-  }
-
-  acceptWord(...words: string[]): boolean {
-    if (!this.isWord(...words)) return false;
-    this.i += words.length;
-    return true;
-  }
-
-  expectWord(...words: string[]): void {
-    for (const w of words) {
-      if (!this.acceptWord(w)) this.fail();
-    }
-  }
-
-  isPunct(p: string): boolean {
-    return this.t.kind === 'punct' && this.t.value === p;
-  }
-
-  acceptPunct(p: string): boolean {
-    if (!this.isPunct(p)) return false;
-    this.i++;
-    return true;
-  }
-
-  expectPunct(p: string): void {
-    if (!this.acceptPunct(p)) this.fail();
-  }
-
-  /** One identifier part: unquoted words fold to upper case. */
-  ident(): string {
-    const t = this.t;
-    if (t.kind === 'word' || t.kind === 'quoted') {
-      this.i++;
-      return t.value;
-    }
-    return this.fail();
-  }
-
-  name(): NameRef {
-    const parts = [this.ident()];
-    while (this.isPunct('.')) {
-      this.i++;
-      parts.push(this.ident());
-    }
-    if (parts.length > 3) this.fail();
-    return parts;
-  }
-
-  string(): string {
-    const t = this.t;
-    if (t.kind === 'string') {
-      this.i++;
-      return t.value;
-    }
-    if (t.kind === 'bind') {
-      const v = this.value();
-      if (typeof v === 'string') return v;
-    }
-    return this.fail();
-  }
-
-  value(): Value {
-    const t = this.t;
-    if (t.kind === 'string') {
-      this.i++;
-      return t.value;
-    }
-    if (t.kind === 'number') {
-      this.i++;
-      return Number(t.value);
-    }
-    if (
-      t.kind === 'punct' &&
-      t.value === '-' &&
-      this.tokens[this.i + 1]?.kind === 'number'
-    ) {
-      this.i += 2;
-      return -Number(this.tokens[this.i - 1].value);
-    }
-    if (t.kind === 'bind') {
-      this.i++;
-      const key = t.value === '' ? String(++this.bindIndex) : t.value;
-      const b = this.bindings?.[key];
-      if (!b) {
-        throw new SnowflakeSqlError(
-          '002049',
-          '42601',
-          `SQL compilation error: error line ${t.line} at position ${t.pos}\nBind variable ${t.raw} not set.`,
-        );
-      }
-      if (b.value === null || b.value === undefined) return null;
-      if (b.type === 'FIXED' || b.type === 'REAL') return Number(b.value);
-      if (b.type === 'BOOLEAN') return String(b.value).toLowerCase() === 'true';
-      return String(b.value);
-    }
-    if (t.kind === 'word') {
-      if (t.value === 'NULL') {
-        this.i++;
-        return null;
-      }
-      if (t.value === 'TRUE' || t.value === 'FALSE') {
-        this.i++;
-        return t.value === 'TRUE';
-      }
-    }
-    return this.fail();
-  }
-
-  /** `KEY = value` pairs as in CREATE WAREHOUSE; values may be bare words. */
-  props(stopWords: string[] = []): Record<string, Value> {
-    const props: Record<string, Value> = {};
-    while (this.t.kind === 'word' && !stopWords.includes(this.t.value)) {
-      const key = this.t.value;
-      this.i++;
-      this.expectPunct('=');
-      if (
-        this.t.kind === 'word' &&
-        !['NULL', 'TRUE', 'FALSE'].includes(this.t.value)
-      ) {
-        props[key] = this.t.value;
-        this.i++;
-      } else {
-        props[key] = this.value();
-      }
-    }
-    return props;
-  }
-
-  limit(): number | undefined {
-    if (!this.acceptWord('LIMIT')) return undefined;
-    const v = this.value();
-    if (typeof v !== 'number') this.fail();
-    return v;
-  }
-
-  end(): void {
-    const hadSemicolon = this.acceptPunct(';');
-    while (this.acceptPunct(';'));
-    if (this.t.kind === 'eof') return;
-    if (hadSemicolon) {
-      // The driver sends one statement per request unless MULTI_STATEMENT_COUNT says otherwise.
-      throw new SnowflakeSqlError(
-        '000008',
-        '0A000',
-        'Actual statement count 2 did not match the desired statement count 1.',
-        'EXECUTION',
-      );
-    }
-    this.fail();
-  }
-
+class Parser extends QueryParser {
   statement(): Statement {
     let stmt: Statement;
     if (this.acceptWord('CREATE')) stmt = this.create();
@@ -401,7 +47,7 @@ class Parser {
     return stmt;
   }
 
-  private ifNotExists(): boolean {
+  protected ifNotExists(): boolean {
     if (this.acceptWord('IF')) {
       this.expectWord('NOT', 'EXISTS');
       return true;
@@ -409,15 +55,7 @@ class Parser {
     return false;
   }
 
-  private ifExists(): boolean {
-    if (this.acceptWord('IF')) {
-      this.expectWord('EXISTS');
-      return true;
-    }
-    return false;
-  }
-
-  private comment(): string | undefined {
+  protected comment(): string | undefined {
     if (this.acceptWord('COMMENT')) {
       this.expectPunct('=');
       return this.string();
@@ -425,7 +63,7 @@ class Parser {
     return undefined;
   }
 
-  private create(): Statement {
+  protected create(): Statement {
     const orReplace = this.acceptWord('OR', 'REPLACE');
     if (this.acceptWord('WAREHOUSE')) {
       const ifNotExists = this.ifNotExists();
@@ -511,7 +149,7 @@ class Parser {
     return this.fail();
   }
 
-  private dataType(): string {
+  protected dataType(): string {
     const t = this.t;
     if (t.kind !== 'word') this.fail();
     this.i++;
@@ -530,7 +168,7 @@ class Parser {
     return type;
   }
 
-  private alter(): Statement {
+  protected alter(): Statement {
     for (const type of ['ROLE', 'SCHEMA', 'DATABASE'] as const) {
       if (!this.acceptWord(type)) continue;
       const ifExists = this.ifExists();
@@ -584,7 +222,7 @@ class Parser {
     return this.fail();
   }
 
-  private objectKind(): ObjectKind {
+  protected objectKind(): ObjectKind {
     const kinds: ObjectKind[] = [
       'WAREHOUSE',
       'DATABASE',
@@ -601,7 +239,7 @@ class Parser {
     return this.fail();
   }
 
-  private drop(): Statement {
+  protected drop(): Statement {
     const type = this.objectKind();
     const ifExists = this.ifExists();
     const name = this.name();
@@ -609,7 +247,7 @@ class Parser {
     return { kind: 'drop', type, ifExists, name };
   }
 
-  private privileges(): string[] {
+  protected privileges(): string[] {
     const privileges: string[] = [];
     do {
       const words: string[] = [];
@@ -624,7 +262,7 @@ class Parser {
     return privileges;
   }
 
-  private target(): GrantTarget {
+  protected target(): GrantTarget {
     if (this.acceptWord('ACCOUNT')) return { kind: 'account' };
     if (this.isWord('ALL') || this.isWord('FUTURE')) {
       const kind: 'all' | 'future' = this.t.value === 'ALL' ? 'all' : 'future';
@@ -653,13 +291,13 @@ class Parser {
     return { kind: 'object', type: 'TABLE', name: this.name() };
   }
 
-  private granteeType(): 'ROLE' | 'USER' {
+  protected granteeType(): 'ROLE' | 'USER' {
     if (this.acceptWord('USER')) return 'USER';
     this.expectWord('ROLE');
     return 'ROLE';
   }
 
-  private grant(): Statement {
+  protected grant(): Statement {
     if (this.acceptWord('ROLE')) {
       const role = this.name();
       this.expectWord('TO');
@@ -690,7 +328,7 @@ class Parser {
     return { kind: 'grantPrivileges', privileges, target, role, grantOption };
   }
 
-  private revoke(): Statement {
+  protected revoke(): Statement {
     if (this.acceptWord('ROLE')) {
       const role = this.name();
       this.expectWord('FROM');
@@ -711,7 +349,7 @@ class Parser {
     return { kind: 'revokePrivileges', privileges, target, role, grantOption };
   }
 
-  private use(): Statement {
+  protected use(): Statement {
     for (const type of ['ROLE', 'WAREHOUSE', 'DATABASE', 'SCHEMA'] as const) {
       if (this.acceptWord(type))
         return { kind: 'use', type, name: this.name() };
@@ -720,11 +358,11 @@ class Parser {
     return { kind: 'use', type: name.length > 1 ? 'SCHEMA' : 'DATABASE', name };
   }
 
-  private like(): string | undefined {
+  protected like(): string | undefined {
     return this.acceptWord('LIKE') ? this.string() : undefined;
   }
 
-  private show(): Statement {
+  protected show(): Statement {
     this.acceptWord('TERSE');
     if (this.acceptWord('FUTURE', 'GRANTS')) {
       let variant: 'inSchema' | 'inDatabase' | 'toRole';
@@ -820,151 +458,6 @@ class Parser {
       return { kind: 'show', what, like, in: inClause, limit: this.limit() };
     }
     return this.fail();
-  }
-
-  private insert(): Statement {
-    this.expectWord('INTO');
-    const table = this.name();
-    let columns: string[] | undefined;
-    if (this.acceptPunct('(')) {
-      columns = [];
-      do columns.push(this.ident());
-      while (this.acceptPunct(','));
-      this.expectPunct(')');
-    }
-    this.expectWord('VALUES');
-    const rows: Value[][] = [];
-    do {
-      this.expectPunct('(');
-      const row: Value[] = [];
-      do row.push(this.value());
-      while (this.acceptPunct(','));
-      this.expectPunct(')');
-      rows.push(row);
-    } while (this.acceptPunct(','));
-    return { kind: 'insert', table, columns, rows };
-  }
-
-  private delete(): Statement {
-    this.expectWord('FROM');
-    const table = this.name();
-    return { kind: 'delete', table, where: this.where() };
-  }
-
-  private truncate(): Statement {
-    this.acceptWord('TABLE');
-    const ifExists = this.ifExists();
-    return { kind: 'truncate', table: this.name(), ifExists };
-  }
-
-  private where(): Condition[] {
-    const conditions: Condition[] = [];
-    if (!this.acceptWord('WHERE')) return conditions;
-    do {
-      const column = this.ident();
-      if (this.acceptWord('IS')) {
-        const not = this.acceptWord('NOT');
-        this.expectWord('NULL');
-        conditions.push({ kind: 'null', column, not });
-        continue;
-      }
-      const not = this.acceptWord('NOT');
-      if (this.acceptWord('IN')) {
-        this.expectPunct('(');
-        const values: Value[] = [];
-        do values.push(this.value());
-        while (this.acceptPunct(','));
-        this.expectPunct(')');
-        conditions.push({ kind: 'in', column, not, values });
-        continue;
-      }
-      if (not) this.fail();
-      const t = this.t;
-      const ops = ['=', '<>', '!=', '<', '>', '<=', '>='];
-      if (t.kind !== 'punct' || !ops.includes(t.value)) this.fail();
-      this.i++;
-      const op = (t.value === '!=' ? '<>' : t.value) as
-        | '='
-        | '<>'
-        | '<'
-        | '>'
-        | '<='
-        | '>=';
-      conditions.push({ kind: 'cmp', column, op, value: this.value() });
-    } while (this.acceptWord('AND'));
-    return conditions;
-  }
-
-  private alias(): string | undefined {
-    if (this.acceptWord('AS')) return this.ident();
-    if (this.t.kind === 'quoted') return this.ident();
-    return undefined;
-  }
-
-  private select(): Statement {
-    const items: SelectItem[] = [];
-    do {
-      const t = this.t;
-      if (this.acceptPunct('*')) {
-        items.push({ kind: 'star' });
-      } else if (
-        this.isWord('COUNT') &&
-        this.tokens[this.i + 1]?.value === '('
-      ) {
-        this.i += 2;
-        if (!this.acceptPunct('*')) this.value();
-        this.expectPunct(')');
-        items.push({ kind: 'count', alias: this.alias() });
-      } else if (
-        t.kind === 'word' &&
-        CONTEXT_FUNCTIONS.includes(t.value) &&
-        this.tokens[this.i + 1]?.value === '('
-      ) {
-        this.i += 2;
-        this.expectPunct(')');
-        items.push({ kind: 'function', name: t.value, alias: this.alias() });
-      } else if (t.kind === 'word' || t.kind === 'quoted') {
-        const isValueWord =
-          t.kind === 'word' && ['NULL', 'TRUE', 'FALSE'].includes(t.value);
-        if (isValueWord) {
-          items.push({
-            kind: 'value',
-            value: this.value(),
-            text: t.value,
-            alias: this.alias(),
-          });
-        } else {
-          items.push({
-            kind: 'column',
-            name: this.ident(),
-            alias: this.alias(),
-          });
-        }
-      } else {
-        const text = t.raw;
-        items.push({
-          kind: 'value',
-          value: this.value(),
-          text,
-          alias: this.alias(),
-        });
-      }
-    } while (this.acceptPunct(','));
-    if (!this.acceptWord('FROM')) {
-      return { kind: 'select', items, where: [], orderBy: [] };
-    }
-    const from = this.name();
-    const where = this.where();
-    const orderBy: { column: string; desc: boolean }[] = [];
-    if (this.acceptWord('ORDER', 'BY')) {
-      do {
-        const column = this.ident();
-        const desc = this.acceptWord('DESC');
-        if (!desc) this.acceptWord('ASC');
-        orderBy.push({ column, desc });
-      } while (this.acceptPunct(','));
-    }
-    return { kind: 'select', items, from, where, orderBy, limit: this.limit() };
   }
 }
 

@@ -1,0 +1,166 @@
+/*
+ * The data statements: INSERT, DELETE, TRUNCATE and SELECT with its WHERE,
+ * ORDER BY and LIMIT.
+ */
+import type { Condition, SelectItem, Statement, Value } from './statements';
+import { TokenReader } from './tokenReader';
+
+const CONTEXT_FUNCTIONS = [
+  'CURRENT_ROLE',
+  'CURRENT_USER',
+  'CURRENT_WAREHOUSE',
+  'CURRENT_DATABASE',
+  'CURRENT_SCHEMA',
+  'CURRENT_ACCOUNT',
+  'CURRENT_VERSION',
+  'CURRENT_SESSION',
+  'CURRENT_TIMESTAMP',
+];
+
+/** @internal */
+export abstract class QueryParser extends TokenReader {
+  protected insert(): Statement {
+    this.expectWord('INTO');
+    const table = this.name();
+    let columns: string[] | undefined;
+    if (this.acceptPunct('(')) {
+      columns = [];
+      do columns.push(this.ident());
+      while (this.acceptPunct(','));
+      this.expectPunct(')');
+    }
+    this.expectWord('VALUES');
+    const rows: Value[][] = [];
+    do {
+      this.expectPunct('(');
+      const row: Value[] = [];
+      do row.push(this.value());
+      while (this.acceptPunct(','));
+      this.expectPunct(')');
+      rows.push(row);
+    } while (this.acceptPunct(','));
+    return { kind: 'insert', table, columns, rows };
+  }
+
+  protected delete(): Statement {
+    this.expectWord('FROM');
+    const table = this.name();
+    return { kind: 'delete', table, where: this.where() };
+  }
+
+  protected truncate(): Statement {
+    this.acceptWord('TABLE');
+    const ifExists = this.ifExists();
+    return { kind: 'truncate', table: this.name(), ifExists };
+  }
+
+  protected where(): Condition[] {
+    const conditions: Condition[] = [];
+    if (!this.acceptWord('WHERE')) return conditions;
+    do {
+      const column = this.ident();
+      if (this.acceptWord('IS')) {
+        const not = this.acceptWord('NOT');
+        this.expectWord('NULL');
+        conditions.push({ kind: 'null', column, not });
+        continue;
+      }
+      const not = this.acceptWord('NOT');
+      if (this.acceptWord('IN')) {
+        this.expectPunct('(');
+        const values: Value[] = [];
+        do values.push(this.value());
+        while (this.acceptPunct(','));
+        this.expectPunct(')');
+        conditions.push({ kind: 'in', column, not, values });
+        continue;
+      }
+      if (not) this.fail();
+      const t = this.t;
+      const ops = ['=', '<>', '!=', '<', '>', '<=', '>='];
+      if (t.kind !== 'punct' || !ops.includes(t.value)) this.fail();
+      this.i++;
+      const op = (t.value === '!=' ? '<>' : t.value) as
+        | '='
+        | '<>'
+        | '<'
+        | '>'
+        | '<='
+        | '>=';
+      conditions.push({ kind: 'cmp', column, op, value: this.value() });
+    } while (this.acceptWord('AND'));
+    return conditions;
+  }
+
+  protected alias(): string | undefined {
+    if (this.acceptWord('AS')) return this.ident();
+    if (this.t.kind === 'quoted') return this.ident();
+    return undefined;
+  }
+
+  protected select(): Statement {
+    const items: SelectItem[] = [];
+    do {
+      const t = this.t;
+      if (this.acceptPunct('*')) {
+        items.push({ kind: 'star' });
+      } else if (
+        this.isWord('COUNT') &&
+        this.tokens[this.i + 1]?.value === '('
+      ) {
+        this.i += 2;
+        if (!this.acceptPunct('*')) this.value();
+        this.expectPunct(')');
+        items.push({ kind: 'count', alias: this.alias() });
+      } else if (
+        t.kind === 'word' &&
+        CONTEXT_FUNCTIONS.includes(t.value) &&
+        this.tokens[this.i + 1]?.value === '('
+      ) {
+        this.i += 2;
+        this.expectPunct(')');
+        items.push({ kind: 'function', name: t.value, alias: this.alias() });
+      } else if (t.kind === 'word' || t.kind === 'quoted') {
+        const isValueWord =
+          t.kind === 'word' && ['NULL', 'TRUE', 'FALSE'].includes(t.value);
+        if (isValueWord) {
+          items.push({
+            kind: 'value',
+            value: this.value(),
+            text: t.value,
+            alias: this.alias(),
+          });
+        } else {
+          items.push({
+            kind: 'column',
+            name: this.ident(),
+            alias: this.alias(),
+          });
+        }
+      } else {
+        const text = t.raw;
+        items.push({
+          kind: 'value',
+          value: this.value(),
+          text,
+          alias: this.alias(),
+        });
+      }
+    } while (this.acceptPunct(','));
+    if (!this.acceptWord('FROM')) {
+      return { kind: 'select', items, where: [], orderBy: [] };
+    }
+    const from = this.name();
+    const where = this.where();
+    const orderBy: { column: string; desc: boolean }[] = [];
+    if (this.acceptWord('ORDER', 'BY')) {
+      do {
+        const column = this.ident();
+        const desc = this.acceptWord('DESC');
+        if (!desc) this.acceptWord('ASC');
+        orderBy.push({ column, desc });
+      } while (this.acceptPunct(','));
+    }
+    return { kind: 'select', items, from, where, orderBy, limit: this.limit() };
+  }
+}

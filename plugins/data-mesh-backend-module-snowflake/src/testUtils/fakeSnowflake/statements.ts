@@ -1,0 +1,191 @@
+/*
+ * The statements the fake's parser produces: one tagged union, plus the
+ * pieces (names, values, grant targets, conditions, select items) they share.
+ */
+
+/** A possibly partial object name as written: 1 to 3 resolved parts. @internal */
+export type NameRef = string[];
+
+/** @internal */
+export type Value = string | number | boolean | null;
+
+/** @internal */
+export type ObjectKind =
+  | 'WAREHOUSE'
+  | 'DATABASE'
+  | 'SCHEMA'
+  | 'TABLE'
+  | 'ROLE'
+  | 'USER';
+
+/** What a GRANT or REVOKE applies to. @internal */
+export type GrantTarget =
+  | { kind: 'account' }
+  | {
+      kind: 'object';
+      type: 'WAREHOUSE' | 'DATABASE' | 'SCHEMA' | 'TABLE';
+      name: NameRef;
+    }
+  | {
+      kind: 'all';
+      objectType: 'TABLE' | 'VIEW' | 'SCHEMA';
+      inType: 'SCHEMA' | 'DATABASE';
+      in: NameRef;
+    }
+  | {
+      kind: 'future';
+      objectType: 'TABLE' | 'VIEW' | 'SCHEMA';
+      inType: 'SCHEMA' | 'DATABASE';
+      in: NameRef;
+    };
+
+/** @internal */
+export type Condition =
+  | {
+      kind: 'cmp';
+      column: string;
+      op: '=' | '<>' | '<' | '>' | '<=' | '>=';
+      value: Value;
+    }
+  | { kind: 'in'; column: string; not: boolean; values: Value[] }
+  | { kind: 'null'; column: string; not: boolean };
+
+/** @internal */
+export type SelectItem =
+  | { kind: 'star' }
+  | { kind: 'count'; alias?: string }
+  | { kind: 'column'; name: string; alias?: string }
+  | { kind: 'value'; value: Value; text: string; alias?: string }
+  | { kind: 'function'; name: string; alias?: string };
+
+/** @internal */
+export type Statement =
+  | {
+      kind: 'createWarehouse';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      props: Record<string, Value>;
+    }
+  | {
+      kind: 'alterWarehouse';
+      ifExists: boolean;
+      name: NameRef;
+      action: 'set' | 'suspend' | 'resume';
+      props: Record<string, Value>;
+    }
+  | {
+      kind: 'alterComment';
+      type: 'ROLE' | 'SCHEMA' | 'DATABASE';
+      ifExists: boolean;
+      name: NameRef;
+      comment: string | null;
+    }
+  | {
+      kind: 'createContainer';
+      type: 'DATABASE' | 'SCHEMA';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      clone?: NameRef;
+      comment?: string;
+    }
+  | {
+      kind: 'createRole';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      comment?: string;
+    }
+  | {
+      kind: 'createTable';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      columns: { name: string; type: string }[];
+      clone?: NameRef;
+      copyGrants: boolean;
+    }
+  | {
+      kind: 'createUser';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      props: Record<string, Value>;
+    }
+  | { kind: 'drop'; type: ObjectKind; ifExists: boolean; name: NameRef }
+  | {
+      kind: 'grantRole' | 'revokeRole';
+      role: NameRef;
+      granteeType: 'ROLE' | 'USER';
+      grantee: NameRef;
+    }
+  | {
+      kind: 'grantPrivileges' | 'revokePrivileges';
+      privileges: string[];
+      target: GrantTarget;
+      role: NameRef;
+      grantOption: boolean;
+    }
+  | {
+      kind: 'grantOwnership';
+      target: GrantTarget;
+      role: NameRef;
+      currentGrants: 'COPY' | 'REVOKE' | undefined;
+    }
+  | {
+      kind: 'use';
+      type: 'ROLE' | 'WAREHOUSE' | 'DATABASE' | 'SCHEMA';
+      name: NameRef;
+    }
+  | {
+      kind: 'show';
+      what:
+        | 'WAREHOUSES'
+        | 'DATABASES'
+        | 'SCHEMAS'
+        | 'ROLES'
+        | 'TABLES'
+        | 'USERS';
+      like?: string;
+      in?: { type: 'ACCOUNT' | 'DATABASE' | 'SCHEMA'; name?: NameRef };
+      limit?: number;
+    }
+  | {
+      kind: 'showGrants';
+      variant: 'toRole' | 'toUser' | 'ofRole' | 'on';
+      name?: NameRef;
+      onType?:
+        | 'ACCOUNT'
+        | 'WAREHOUSE'
+        | 'DATABASE'
+        | 'SCHEMA'
+        | 'TABLE'
+        | 'ROLE';
+      limit?: number;
+    }
+  | {
+      kind: 'showFutureGrants';
+      variant: 'inSchema' | 'inDatabase' | 'toRole';
+      name: NameRef;
+      limit?: number;
+    }
+  | {
+      kind: 'insert';
+      table: NameRef;
+      columns?: string[];
+      rows: Value[][];
+    }
+  | { kind: 'delete'; table: NameRef; where: Condition[] }
+  | { kind: 'truncate'; table: NameRef; ifExists: boolean }
+  | {
+      kind: 'select';
+      items: SelectItem[];
+      from?: NameRef;
+      where: Condition[];
+      orderBy: { column: string; desc: boolean }[];
+      limit?: number;
+    };
+
+/** Bind values as the driver sends them: `{"1": {type, value}}`. @internal */
+export type Bindings = Record<string, { type: string; value: unknown }>;
