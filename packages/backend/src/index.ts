@@ -48,6 +48,8 @@ backend.add(
 // engine is used (the pg engine would need PostgreSQL; the default DB is SQLite).
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// DataProducts with their datasets and columns (find a product by a column)
+backend.add(import('@datamesh/plugin-search-backend-module-data-mesh'));
 
 // notifications, signals (live updates to the browser) and user settings
 backend.add(import('@backstage/plugin-notifications-backend'));
