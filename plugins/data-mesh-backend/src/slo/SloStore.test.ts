@@ -433,4 +433,62 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
         .map(o => (o.observedAt - T0) / D),
     ).toEqual([25]);
   });
+  it('lets one instance claim each breach notification: once, until released or its lease is over', async () => {
+    await store.syncMonitors([definition('orders', 'available')], {
+      now: T0,
+      removedGraceMs: D,
+    });
+    const [m] = await store.listMonitors();
+    await store.recordObservations([
+      {
+        monitorId: m.id,
+        observedAt: T0 + H,
+        source: 'collector',
+        passed: false,
+      },
+    ]);
+    // re-read: the first observation is what opens the window
+    const observed = await store.listMonitors();
+    const evaluations = await evaluateMonitors(store, observed, {
+      now: T0 + H,
+      recentSlices: 1,
+    });
+    await store.status.saveEvaluations([...evaluations.values()], T0 + H);
+    // two instances evaluate the same breach at once: both see it pending
+    const [first, second] = await Promise.all([
+      store.status.claimBreaches(T0 + H, [m.id]),
+      store.status.claimBreaches(T0 + H, [m.id]),
+    ]);
+    const breach = { monitorId: m.id, breachStartedAt: T0 + H };
+    expect([...first, ...second]).toContainEqual(breach);
+    const lease = 5 * MIN;
+    const claims = await Promise.all(
+      [0, 1, 2].map(() =>
+        store.status.claimNotification(breach, T0 + H, lease),
+      ),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    // the claimer died: after the lease another instance takes over
+    expect(
+      await store.status.claimNotification(breach, T0 + H + lease - 1, lease),
+    ).toBe(false);
+    expect(
+      await store.status.claimNotification(breach, T0 + H + lease + 1, lease),
+    ).toBe(true);
+    // a failed send frees it at once
+    await store.status.releaseNotification(breach);
+    expect(
+      await store.status.claimNotification(breach, T0 + H + lease + 2, lease),
+    ).toBe(true);
+    await store.status.markNotified(breach, T0 + 2 * H);
+    expect(
+      await store.status.claimNotification(breach, T0 + 9 * H, lease),
+    ).toBe(false);
+    expect(await store.status.claimBreaches(T0 + 9 * H, [m.id])).toEqual([]);
+    expect((await store.status.statuses([m.id])).get(m.id)).toMatchObject({
+      alertState: 'breaching',
+      breachStartedAt: T0 + H,
+      notifiedAt: T0 + 2 * H,
+    });
+  });
 });

@@ -25,6 +25,7 @@ import {
   type SliceRecord,
   type SyncReport,
   type UpdateInput,
+  BREACHES,
   MONITORS,
   OBSERVATIONS,
   SLICES,
@@ -213,7 +214,7 @@ export class SloStore {
   private async deleteMonitors(tx: Knex, ids: number[]) {
     // children first: SQLite enforces foreign keys only when asked to
     for (const batch of chunks(ids, 500)) {
-      for (const table of [OBSERVATIONS, SLICES, UPDATES, STATUS]) {
+      for (const table of [OBSERVATIONS, SLICES, UPDATES, STATUS, BREACHES]) {
         await tx(table).whereIn('monitor_id', batch).delete();
       }
       await tx(MONITORS).whereIn('id', batch).delete();

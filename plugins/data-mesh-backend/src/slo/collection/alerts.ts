@@ -1,12 +1,19 @@
 /*
  * Breach alerts after an evaluation: end the breaches of recovered monitors,
- * claim new breaches (a conditional update, so with several backend
- * instances exactly one claims each) and notify the claimed ones once.
+ * start new breaches, and send each breach's notification once: an
+ * instance sends only the notifications it claimed in the database, so
+ * several backend instances on one database never send one twice.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { BreachNotifier } from '../notifications';
 import type { MonitorRecord, SloStatusStore } from '../SloStore';
 import { errorMessage } from './stats';
+
+/**
+ * How long a claimed notification stays with the instance that claimed it
+ * before another may take it over (the claimer died while sending).
+ */
+const NOTIFY_LEASE_MS = 5 * 60_000;
 
 /** @public */
 export interface AlertsReport {
@@ -33,20 +40,25 @@ export async function handleBreaches(options: {
     recovered: await status.clearRecovered(scope),
     errors: [],
   };
-  const claimed = await status.claimBreaches(now, scope);
-  if (!notifier || claimed.length === 0) return report;
+  const pending = await status.claimBreaches(now, scope);
+  if (!notifier || pending.length === 0) return report;
   const byId = new Map(options.monitors.map(m => [m.id, m]));
-  const statuses = await status.statuses(claimed);
-  for (const id of claimed) {
-    const monitor = byId.get(id);
-    const current = statuses.get(id);
+  const statuses = await status.statuses(pending.map(b => b.monitorId));
+  for (const breach of pending) {
+    const monitor = byId.get(breach.monitorId);
+    const current = statuses.get(breach.monitorId);
     if (!monitor || !current) continue;
+    // another instance may be sending it, or has sent it
+    if (!(await status.claimNotification(breach, now, NOTIFY_LEASE_MS))) {
+      continue;
+    }
     try {
-      const failure = await status.latestFailure(id);
+      const failure = await status.latestFailure(breach.monitorId);
       await notifier.notifyBreach({ monitor, status: current, failure });
-      await status.markNotified(id, now);
+      await status.markNotified(breach, now);
       report.notified++;
     } catch (e) {
+      await status.releaseNotification(breach);
       const message = `breach notification for ${monitor.entityRef} ${
         monitor.sloName
       } failed: ${errorMessage(e)}`;

@@ -1,7 +1,7 @@
 /*
  * The status table: the latest evaluation of each monitor (what the fleet
- * summary reads) and its alert state (which breach was claimed and
- * notified).
+ * summary reads) and its alert state; and the breaches table, where the
+ * notification of each breach is claimed by one backend instance.
  */
 import type { Knex } from 'knex';
 import type { MonitorEvaluation } from '../evaluation';
@@ -10,6 +10,7 @@ import {
   type FleetRow,
   type MonitorStatusRecord,
   type ObservationRecord,
+  BREACHES,
   MONITORS,
   OBSERVATIONS,
   STATUS,
@@ -75,12 +76,17 @@ export class SloStatusStore {
   // ------------------------------------------------------------------ alerts
 
   /**
-   * Move breaching monitors into the `breaching` alert state. The update is
-   * conditional, so with several backend instances exactly one claims each
-   * breach. Returns the monitors claimed now plus earlier claims whose
-   * notification was never sent (a failed send is retried next cycle).
+   * Move breaching monitors into the `breaching` alert state (a conditional
+   * update: with several backend instances one of them starts each breach).
+   * Returns the breaches whose notification is not sent yet: the ones
+   * started now plus earlier ones (a failed send is retried next cycle).
+   * Several instances may return the same breach; {@link claimNotification}
+   * decides which one sends it.
    */
-  async claimBreaches(now: number, monitorIds?: number[]): Promise<number[]> {
+  async claimBreaches(
+    now: number,
+    monitorIds?: number[],
+  ): Promise<{ monitorId: number; breachStartedAt: number }[]> {
     const candidates = this.db(STATUS)
       .join(MONITORS, `${MONITORS}.id`, `${STATUS}.monitor_id`)
       .whereNull(`${MONITORS}.removed_at`)
@@ -88,34 +94,92 @@ export class SloStatusStore {
       .select(
         `${STATUS}.monitor_id`,
         `${STATUS}.alert_state`,
+        `${STATUS}.breach_started_at`,
         `${STATUS}.notified_at`,
       );
     if (monitorIds) candidates.whereIn(`${STATUS}.monitor_id`, monitorIds);
     const rows = await candidates;
-    const claimed: number[] = [];
+    const pending: { monitorId: number; breachStartedAt: number }[] = [];
     for (const r of rows) {
-      const id = Number(r.monitor_id);
+      const monitorId = Number(r.monitor_id);
       if (r.alert_state === 'breaching') {
         if (r.notified_at === null || r.notified_at === undefined)
-          claimed.push(id);
+          pending.push({
+            monitorId,
+            breachStartedAt: Number(r.breach_started_at),
+          });
         continue;
       }
       const n = await this.db(STATUS)
-        .where({ monitor_id: id, alert_state: 'ok' })
+        .where({ monitor_id: monitorId, alert_state: 'ok' })
         .update({
           alert_state: 'breaching',
           breach_started_at: now,
           notified_at: null,
         });
-      if (n === 1) claimed.push(id);
+      if (n === 1) pending.push({ monitorId, breachStartedAt: now });
     }
-    return claimed;
+    return pending;
   }
 
-  async markNotified(monitorId: number, now: number): Promise<void> {
-    await this.db(STATUS)
-      .where({ monitor_id: monitorId })
-      .update({ notified_at: now });
+  /**
+   * Claim the notification of one breach for this instance: true when this
+   * instance is to send it. False when it was sent, or another instance
+   * claimed it less than `leaseMs` ago (it is sending it now).
+   */
+  async claimNotification(
+    breach: { monitorId: number; breachStartedAt: number },
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const key = {
+      monitor_id: breach.monitorId,
+      breach_started_at: breach.breachStartedAt,
+    };
+    await this.db(BREACHES).insert(key).onConflict(Object.keys(key)).ignore();
+    const claimed = await this.db(BREACHES)
+      .where(key)
+      .whereNull('notified_at')
+      .where(q =>
+        q.whereNull('claimed_at').orWhere('claimed_at', '<', now - leaseMs),
+      )
+      .update({ claimed_at: now });
+    return claimed === 1;
+  }
+
+  /** The breach's notification was sent. */
+  async markNotified(
+    breach: { monitorId: number; breachStartedAt: number },
+    now: number,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx(BREACHES)
+        .where({
+          monitor_id: breach.monitorId,
+          breach_started_at: breach.breachStartedAt,
+        })
+        .update({ notified_at: now });
+      await tx(STATUS)
+        .where({
+          monitor_id: breach.monitorId,
+          breach_started_at: breach.breachStartedAt,
+        })
+        .update({ notified_at: now });
+    });
+  }
+
+  /** Sending failed: free the claim, so the next cycle (of any instance) retries. */
+  async releaseNotification(breach: {
+    monitorId: number;
+    breachStartedAt: number;
+  }): Promise<void> {
+    await this.db(BREACHES)
+      .where({
+        monitor_id: breach.monitorId,
+        breach_started_at: breach.breachStartedAt,
+      })
+      .whereNull('notified_at')
+      .update({ claimed_at: null });
   }
 
   /** A monitor back to ok ends its breach; the next breach notifies again. */

@@ -17,6 +17,7 @@ export const OBSERVATIONS = 'data_mesh_slo_observations';
 export const SLICES = 'data_mesh_slo_slices';
 export const UPDATES = 'data_mesh_slo_updates';
 export const STATUS = 'data_mesh_slo_status';
+export const BREACHES = 'data_mesh_slo_breaches';
 
 /** Rows per multi-row statement: well below SQLite's bound-variable limit. */
 const CHUNK = 200;
