@@ -21,3 +21,4 @@ export * from './export';
 export * from './formats/standards';
 export * from './slo';
 export * from './infra/api';
+export * from './permissions';

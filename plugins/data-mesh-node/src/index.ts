@@ -11,3 +11,4 @@ export * from './warehouse/platform';
 export * from './warehouse/desiredState';
 export * from './warehouse/plan';
 export * from './service';
+export * from './permissions';

@@ -1,0 +1,72 @@
+/*
+ * The data-mesh permissions, on Backstage's permission framework. Resource
+ * permissions are decided per data product (resourceRef = the product's
+ * entity ref), so a policy can answer "only its owners" with a conditional
+ * decision that the data-mesh backend evaluates — in the database for lists.
+ */
+import {
+  type Permission,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+
+/**
+ * Resource type of data products; the resourceRef is the product's entity
+ * ref, e.g. `dataproduct:default/claims-by-provider`.
+ * @public
+ */
+export const DATA_PRODUCT_RESOURCE_TYPE = 'data-product';
+
+/**
+ * Request access to a product's output port. Basic, not per product: anyone
+ * signed in may ask; what they may get is the owners' decision.
+ * @public
+ */
+export const dataMeshAccessRequestCreatePermission = createPermission({
+  name: 'data-mesh.access-request.create',
+  attributes: { action: 'create' },
+});
+
+/** Approve or reject an access request to the product. @public */
+export const dataMeshAccessRequestDecidePermission = createPermission({
+  name: 'data-mesh.access-request.decide',
+  attributes: { action: 'update' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
+/** Revoke a granted access to the product before it expires. @public */
+export const dataMeshAccessRevokePermission = createPermission({
+  name: 'data-mesh.access.revoke',
+  attributes: { action: 'delete' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
+/** Approve an extension of a granted access to the product. @public */
+export const dataMeshAccessExtendPermission = createPermission({
+  name: 'data-mesh.access.extend',
+  attributes: { action: 'update' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
+/** Retire the product (archive its data, drop its roles). @public */
+export const dataMeshProductRetirePermission = createPermission({
+  name: 'data-mesh.product.retire',
+  attributes: { action: 'delete' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
+/** Push SLO observations (e.g. dbt test results) for the product. @public */
+export const dataMeshSloObservationCreatePermission = createPermission({
+  name: 'data-mesh.slo.observation.create',
+  attributes: { action: 'create' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
+/** Every data-mesh permission, for the permission registry. @public */
+export const dataMeshPermissions: Permission[] = [
+  dataMeshAccessRequestCreatePermission,
+  dataMeshAccessRequestDecidePermission,
+  dataMeshAccessRevokePermission,
+  dataMeshAccessExtendPermission,
+  dataMeshProductRetirePermission,
+  dataMeshSloObservationCreatePermission,
+];
