@@ -194,6 +194,10 @@ describe.each(platforms)('tableStats on %s', (_name, open) => {
     const before = h.adapter.connection.queryCount;
     const result = await stats(h.adapter, tables);
     expect(h.adapter.connection.queryCount - before).toBe(1);
+    // PostgreSQL keeps no last-change time: a last change is always the load timestamp, and says so
+    expect(result.map(s => s.freshnessSource ?? null)).toEqual(
+      result.map(s => (s.lastAltered ? 'loaded_at' : null)),
+    );
     return result.map(s =>
       s.exists ? [s.table, s.rowCount, s.lastAltered ?? null] : [s.table],
     );

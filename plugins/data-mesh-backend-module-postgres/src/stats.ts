@@ -245,7 +245,10 @@ export class PostgresTableStatsReader {
         exists: true,
         rowCount: answer.rowCount,
         bytes,
-        ...(answer.lastAltered ? { lastAltered: answer.lastAltered } : {}),
+        // the only last-change time PostgreSQL gives is max(<loaded_at>)
+        ...(answer.lastAltered
+          ? { lastAltered: answer.lastAltered, freshnessSource: 'loaded_at' }
+          : {}),
       };
     });
   }

@@ -244,4 +244,98 @@ describe('SnowflakeWarehouseAdapter against Snowflake-documented behaviour', () 
       /grant role "SALES_ORDERS_SERVICE" to/,
     );
   });
+
+  it('reports freshness from max(loaded_at), not LAST_ALTERED which DDL moves too, in one query per database per cycle', async () => {
+    const adapter = adapterWith();
+    await provision(adapter);
+    const dba = client();
+    await dba.query(
+      'CREATE TABLE ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS (ID NUMBER, LOADED_AT TIMESTAMP_NTZ)',
+    );
+    await dba.query(
+      "INSERT INTO ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS (ID, LOADED_AT) VALUES (1, '2024-06-01 10:00:00'), (2, '2024-06-01 12:00:00')",
+    );
+    await dba.query(
+      'CREATE TABLE ACME_SALES_DEV.ORDERS_RAW.EVENTS (ID NUMBER)',
+    );
+    const tables = [
+      { schema: 'orders_output', table: 'orders' },
+      { schema: 'orders_raw', table: 'events' },
+      { schema: 'orders_output', table: 'missing' },
+    ];
+    const cycle = async () => {
+      const before = fake.queries.length;
+      const stats = await adapter.tableStats('acme_sales_dev', tables, {
+        loadedAtColumn: 'loaded_at',
+      });
+      return { queries: fake.queries.length - before, stats };
+    };
+    const loaded = '2024-06-01T12:00:00.000Z';
+    // the first cycle learns which tables carry the column, and says it fell back
+    const first = await cycle();
+    expect(first.queries).toBe(1);
+    expect(first.stats[0]).toMatchObject({
+      exists: true,
+      rowCount: 2,
+      freshnessSource: 'last_altered',
+    });
+    const second = await cycle();
+    expect(second.queries).toBe(1);
+    expect(second.stats).toEqual([
+      expect.objectContaining({
+        table: 'orders',
+        exists: true,
+        rowCount: 2,
+        lastAltered: loaded,
+        freshnessSource: 'loaded_at',
+      }),
+      expect.objectContaining({
+        table: 'events',
+        exists: true,
+        freshnessSource: 'last_altered',
+      }),
+      { schema: 'orders_output', table: 'missing', exists: false },
+    ]);
+
+    // DDL only: LAST_ALTERED moves, the data does not
+    const lastAltered = async () =>
+      (
+        await dba.query(
+          "SELECT LAST_ALTERED FROM ACME_SALES_DEV.INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'ORDERS'",
+        )
+      )[0].LAST_ALTERED as Date;
+    const before = await lastAltered();
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await dba.query(
+      'ALTER TABLE ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS ADD COLUMN NOTE VARCHAR',
+    );
+    await dba.query(
+      "ALTER TABLE ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS SET COMMENT = 'orders'",
+    );
+    expect((await lastAltered()).getTime()).toBeGreaterThan(before.getTime());
+    const third = await cycle();
+    expect(third.queries).toBe(1);
+    expect(third.stats[0]).toMatchObject({
+      lastAltered: loaded,
+      freshnessSource: 'loaded_at',
+    });
+
+    // a new load moves it
+    await dba.query(
+      "INSERT INTO ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS (ID, LOADED_AT) VALUES (3, '2024-06-02 08:00:00')",
+    );
+    expect((await cycle()).stats[0]).toMatchObject({
+      rowCount: 3,
+      lastAltered: '2024-06-02T08:00:00.000Z',
+    });
+    // the column dropped with the table: the cycle still answers, with one retry
+    await dba.query('DROP TABLE ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS');
+    const gone = await cycle();
+    expect(gone.stats[0]).toEqual({
+      schema: 'orders_output',
+      table: 'orders',
+      exists: false,
+    });
+    expect(gone.queries).toBe(2);
+  });
 });

@@ -363,6 +363,8 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
         rowCount: 1200,
         bytes: 65536,
         lastAltered: at.toISOString(),
+        // no load-timestamp column asked for: Snowflake's own record, said so
+        freshnessSource: 'last_altered',
       },
       expect.objectContaining({
         schema: 'orders_raw',

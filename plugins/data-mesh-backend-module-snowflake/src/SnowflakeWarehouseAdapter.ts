@@ -36,6 +36,7 @@ import {
 } from './sql/introspection';
 import {
   cloneSchemaSql,
+  loadTimestampCarriers,
   readTableStats,
   showTablesSql,
   tableStatsSql,
@@ -51,6 +52,8 @@ export interface SnowflakeWarehouseAdapterOptions {
 
 /** Snowflake's "does not exist or not authorized". */
 const DOES_NOT_EXIST = '002003';
+/** Snowflake's "invalid identifier" (a column that is not there). */
+const INVALID_IDENTIFIER = '000904';
 
 /** @public */
 export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
@@ -60,6 +63,7 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
     databases: 'native',
     futureGrants: 'per-schema',
     zeroCopyClone: true,
+    // LAST_ALTERED until a table is known to carry the load-timestamp column; each TableStats says which (freshnessSource)
     lastAltered: 'warehouse',
   };
   readonly defaultParentRole: string;
@@ -67,6 +71,8 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
   private readonly logger?: LoggerService;
   private readonly homeWarehouse?: string;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Per database and load-timestamp column: physical `SCHEMA.TABLE` of the tables that carry it, as the last answer listed them. */
+  private readonly loadTimestampCarriers = new Map<string, Set<string>>();
 
   constructor(options: SnowflakeWarehouseAdapterOptions) {
     this.client = new SnowflakeClient(options.connection, options.logger);
@@ -210,22 +216,55 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
   }
 
   /**
-   * Row count, size and last-altered time from INFORMATION_SCHEMA.TABLES,
-   * in one query per database. Snowflake maintains LAST_ALTERED itself, so
-   * `loadedAtColumn` is not needed (and not read) here.
+   * Row count, size and freshness of the tables of one database in one
+   * statement per cycle (see {@link tableStatsSql}): freshness is
+   * `max(<loadedAtColumn>)` for the tables the previous answer listed with
+   * that column, LAST_ALTERED otherwise (and for a table's first cycle).
+   * Should a known table have lost the column or gone since, the statement
+   * fails; it is then sent once more without the load timestamps.
    */
   async tableStats(
     database: string,
     tables: TableRef[],
-    _options?: TableStatsOptions,
+    options: TableStatsOptions = {},
   ): Promise<TableStats[]> {
     // validate every name before anything is sent
-    const sql = tables.length ? tableStatsSql(database, tables) : undefined;
     tables.forEach(t => physicalName(t.table));
-    if (!sql) return [];
+    const column = options.loadedAtColumn;
+    const cacheKey = `${physicalName(database)}\u0000${
+      column ? physicalName(column) : ''
+    }`;
+    const schemas = new Set(tables.map(t => physicalName(t.schema)));
+    const sqlFor = (known: Set<string>) =>
+      tableStatsSql(
+        database,
+        tables,
+        column
+          ? {
+              column,
+              carriers: tables.filter(t =>
+                known.has(`${physicalName(t.schema)}.${physicalName(t.table)}`),
+              ),
+            }
+          : undefined,
+      );
+    if (tables.length === 0) return [];
+    const known = this.loadTimestampCarriers.get(cacheKey) ?? new Set();
+    const sql = sqlFor(known);
     return this.exclusive(async () => {
+      let rows: Row[];
       try {
-        return readTableStats(tables, await this.query({ sql, database }));
+        try {
+          rows = await this.query({ sql, database });
+        } catch (e) {
+          const stale =
+            e instanceof WarehouseError &&
+            (e.code === INVALID_IDENTIFIER || e.code === DOES_NOT_EXIST) &&
+            column !== undefined;
+          if (!stale) throw e;
+          this.loadTimestampCarriers.delete(cacheKey);
+          rows = await this.query({ sql: sqlFor(new Set()), database });
+        }
       } catch (e) {
         if (e instanceof WarehouseError && e.code === DOES_NOT_EXIST) {
           return tables.map(t => ({
@@ -236,6 +275,17 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         }
         throw e;
       }
+      if (column) {
+        // the answer covers the requested schemas: replace what was known of them
+        const carriers = new Set(
+          [...(this.loadTimestampCarriers.get(cacheKey) ?? [])].filter(
+            k => !schemas.has(k.slice(0, k.indexOf('.'))),
+          ),
+        );
+        loadTimestampCarriers(rows).forEach(k => carriers.add(k));
+        this.loadTimestampCarriers.set(cacheKey, carriers);
+      }
+      return readTableStats(tables, rows);
     });
   }
 

@@ -99,6 +99,8 @@ export class FakeAccount extends AccountShow {
         return this.createUser(stmt, roles);
       case 'createTable':
         return this.createTable(stmt, s, roles);
+      case 'alterTable':
+        return this.alterTable(stmt, s, roles);
       case 'drop':
         return this.drop(stmt, s, roles);
       case 'grantRole':
@@ -211,7 +213,35 @@ export class FakeAccount extends AccountShow {
     };
   }
 
+  /** A SELECT and its `UNION ALL` branches: same column count, types from the first branch that is not all NULL. */
   protected select(
+    stmt: Extract<Statement, { kind: 'select' }>,
+    s: SessionContext,
+    roles: Set<string>,
+  ): ResultSet {
+    const first = this.selectBranch(stmt, s, roles);
+    if (!stmt.unionAll) return first;
+    const rest = this.select(stmt.unionAll, s, roles);
+    if (rest.columns.length !== first.columns.length) {
+      throw new SnowflakeSqlError(
+        '001789',
+        '42601',
+        `SQL compilation error:\ninvalid number of result columns for set operator input branches, expected ${first.columns.length}, got ${rest.columns.length} in branch 2`,
+      );
+    }
+    const columns = first.columns.map((c, i) =>
+      first.rows.every(r => r[i] === null)
+        ? { ...c, type: rest.columns[i].type }
+        : c,
+    );
+    return {
+      columns,
+      rows: [...first.rows, ...rest.rows],
+      statementTypeId: STMT_SELECT,
+    };
+  }
+
+  private selectBranch(
     stmt: Extract<Statement, { kind: 'select' }>,
     s: SessionContext,
     roles: Set<string>,
@@ -310,6 +340,8 @@ export class FakeAccount extends AccountShow {
       switch (path[2]) {
         case 'TABLES':
           return this.informationSchemaTables(db, roles);
+        case 'COLUMNS':
+          return this.informationSchemaColumns(db, roles);
         case 'OBJECT_PRIVILEGES':
           return this.objectPrivileges(roles);
         case 'APPLICABLE_ROLES':
@@ -450,8 +482,8 @@ export class FakeAccount extends AccountShow {
           1,
           t.createdOn,
           t.lastAltered,
-          t.createdOn,
-          null,
+          t.lastDdl ?? t.createdOn,
+          t.comment ?? null,
         ]);
       }
     }
@@ -472,6 +504,32 @@ export class FakeAccount extends AccountShow {
         db.createdOn,
         null,
       ]);
+    }
+    return { columns, rows };
+  }
+
+  /** INFORMATION_SCHEMA.COLUMNS: one row per column of the tables the current role may see. */
+  protected informationSchemaColumns(
+    db: FakeDatabase,
+    roles: Set<string>,
+  ): { columns: ResultColumn[]; rows: Cell[][] } {
+    const columns: ResultColumn[] = [
+      { name: 'TABLE_CATALOG', type: 'text' },
+      { name: 'TABLE_SCHEMA', type: 'text' },
+      { name: 'TABLE_NAME', type: 'text' },
+      { name: 'COLUMN_NAME', type: 'text' },
+      { name: 'ORDINAL_POSITION', type: 'fixed' },
+      { name: 'DATA_TYPE', type: 'text' },
+    ];
+    const rows: Cell[][] = [];
+    for (const schema of db.schemas.values()) {
+      if (!this.has(roles, 'SCHEMA', [db.name, schema.name], 'USAGE')) continue;
+      for (const t of schema.tables.values()) {
+        if (!this.has(roles, 'TABLE', [db.name, schema.name, t.name])) continue;
+        t.columns.forEach((c, i) =>
+          rows.push([db.name, schema.name, t.name, c.name, i + 1, c.type]),
+        );
+      }
     }
     return { columns, rows };
   }

@@ -75,3 +75,12 @@ export function noActiveWarehouse() {
     'EXECUTION',
   );
 }
+
+/** @internal */
+export function duplicateColumn(name: string) {
+  return new SnowflakeSqlError(
+    '002025',
+    '42S21',
+    `SQL compilation error:\nduplicate column name '${name}'`,
+  );
+}

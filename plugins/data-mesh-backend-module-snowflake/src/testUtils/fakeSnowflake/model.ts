@@ -38,7 +38,11 @@ export interface FakeTable {
   rows: Value[][];
   owner: string;
   createdOn: Date;
+  /** Moved by DML and DDL alike, as Snowflake's LAST_ALTERED ("DML, DDL, or background metadata operation"). */
   lastAltered: Date;
+  /** Last DDL (ALTER TABLE …); the creation time until then. */
+  lastDdl?: Date;
+  comment?: string;
   rowCount: number;
   bytes: number;
 }
@@ -354,13 +358,8 @@ export function project(
   columns: ResultColumn[],
   rows: Cell[][],
 ): ResultSet {
-  if (items.length === 1 && items[0].kind === 'count') {
-    return {
-      columns: [{ name: items[0].alias ?? 'COUNT(*)', type: 'fixed' }],
-      rows: [[rows.length]],
-      statementTypeId: STMT_SELECT,
-    };
-  }
+  if (items.some(i => i.kind === 'count' || i.kind === 'max'))
+    return aggregate(items, columns, rows);
   const outColumns: ResultColumn[] = [];
   const getters: ((r: Cell[]) => Cell)[] = [];
   const names = columns.map(c => c.name);
@@ -398,4 +397,59 @@ export function project(
     rows: rows.map(r => getters.map(g => g(r))),
     statementTypeId: STMT_SELECT,
   };
+}
+
+/** A time as Snowflake reads a timestamp literal: without a zone, UTC here. */
+function toTime(v: Cell): Date | null {
+  if (v === null || v instanceof Date) return v;
+  const text = String(v);
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(text);
+  const d = new Date(zoned ? text : `${text.replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** One row: COUNT(*) and MAX(column), with constants beside them (no GROUP BY). */
+function aggregate(
+  items: SelectItem[],
+  columns: ResultColumn[],
+  rows: Cell[][],
+): ResultSet {
+  const outColumns: ResultColumn[] = [];
+  const row: Cell[] = [];
+  const names = columns.map(c => c.name);
+  for (const item of items) {
+    if (item.kind === 'count') {
+      outColumns.push({ name: item.alias ?? 'COUNT(*)', type: 'fixed' });
+      row.push(rows.length);
+    } else if (item.kind === 'max') {
+      const i = names.indexOf(item.column);
+      if (i < 0) throw invalidIdentifier(item.column);
+      const type = columns[i].type;
+      const values = rows
+        .map(r => (type === 'timestamp_ltz' ? toTime(r[i]) : r[i]))
+        .filter(v => v !== null && v !== undefined);
+      outColumns.push({ name: item.alias ?? `MAX(${item.column})`, type });
+      row.push(
+        values.reduce<Cell>(
+          (m, v) => (m === null || compare(v, m) > 0 ? v : m),
+          null,
+        ),
+      );
+    } else if (item.kind === 'value') {
+      outColumns.push({
+        name: item.alias ?? item.text.toUpperCase(),
+        type: valueType(item.value),
+      });
+      row.push(item.value);
+    } else {
+      throw new SnowflakeSqlError(
+        '000979',
+        '42601',
+        `SQL compilation error:\n[${
+          item.kind === 'column' ? item.name : '*'
+        }] is not a valid group by expression`,
+      );
+    }
+  }
+  return { columns: outColumns, rows: [row], statementTypeId: STMT_SELECT };
 }

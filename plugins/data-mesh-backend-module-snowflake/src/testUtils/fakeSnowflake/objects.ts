@@ -5,6 +5,7 @@
 import {
   alreadyExists,
   doesNotExist,
+  duplicateColumn,
   insufficientPrivileges,
   SnowflakeSqlError,
   unsupported,
@@ -264,6 +265,36 @@ export abstract class AccountObjects extends AccountCore {
     return statusResult(`User ${displayPart(name)} successfully created.`);
   }
 
+  /** ALTER TABLE … ADD COLUMN / SET|UNSET COMMENT: DDL, which moves LAST_ALTERED as well as LAST_DDL. */
+  protected alterTable(
+    stmt: Extract<Statement, { kind: 'alterTable' }>,
+    s: SessionContext,
+    roles: Set<string>,
+  ): ResultSet {
+    const path = this.qualifyTable(stmt.name, s, 'ALTER TABLE');
+    const exists = this.databases
+      .get(path[0])
+      ?.schemas.get(path[1])
+      ?.tables.has(path[2]);
+    if (!exists && stmt.ifExists)
+      return statusResult('Statement executed successfully.');
+    const table = this.table(path, roles);
+    if (!this.canOwn(roles, 'TABLE', path))
+      throw insufficientPrivileges('table', path[2]);
+    if (stmt.change.kind === 'addColumn') {
+      const { column } = stmt.change;
+      if (table.columns.some(c => c.name === column.name))
+        throw duplicateColumn(column.name);
+      table.columns.push(column);
+      table.rows.forEach(r => r.push(null));
+    } else {
+      table.comment = stmt.change.comment ?? undefined;
+    }
+    table.lastAltered = this.now();
+    table.lastDdl = table.lastAltered;
+    return statusResult('Statement executed successfully.');
+  }
+
   protected createTable(
     stmt: Extract<Statement, { kind: 'createTable' }>,
     s: SessionContext,
@@ -298,13 +329,7 @@ export abstract class AccountObjects extends AccountCore {
     } else {
       const seen = new Set<string>();
       for (const c of stmt.columns) {
-        if (seen.has(c.name)) {
-          throw new SnowflakeSqlError(
-            '002025',
-            '42S21',
-            `SQL compilation error:\nduplicate column name '${c.name}'`,
-          );
-        }
+        if (seen.has(c.name)) throw duplicateColumn(c.name);
         seen.add(c.name);
       }
       table = {

@@ -187,6 +187,31 @@ class Parser extends QueryParser {
       this.expectWord('UNSET', 'COMMENT');
       return { kind: 'alterComment', type, ifExists, name, comment: null };
     }
+    if (this.acceptWord('TABLE')) {
+      const ifExists = this.ifExists();
+      const name = this.name();
+      if (this.acceptWord('ADD')) {
+        this.acceptWord('COLUMN');
+        const column = { name: this.ident(), type: this.dataType() };
+        return {
+          kind: 'alterTable',
+          ifExists,
+          name,
+          change: { kind: 'addColumn', column },
+        };
+      }
+      let comment: string | null = null;
+      if (this.acceptWord('SET', 'COMMENT')) {
+        this.expectPunct('=');
+        comment = this.string();
+      } else this.expectWord('UNSET', 'COMMENT');
+      return {
+        kind: 'alterTable',
+        ifExists,
+        name,
+        change: { kind: 'comment', comment },
+      };
+    }
     if (this.acceptWord('WAREHOUSE')) {
       const ifExists = this.ifExists();
       const name = this.name();

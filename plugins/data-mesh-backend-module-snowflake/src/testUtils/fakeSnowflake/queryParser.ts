@@ -112,6 +112,11 @@ export abstract class QueryParser extends TokenReader {
         if (!this.acceptPunct('*')) this.value();
         this.expectPunct(')');
         items.push({ kind: 'count', alias: this.alias() });
+      } else if (this.isWord('MAX') && this.tokens[this.i + 1]?.value === '(') {
+        this.i += 2;
+        const column = this.ident();
+        this.expectPunct(')');
+        items.push({ kind: 'max', column, alias: this.alias() });
       } else if (
         t.kind === 'word' &&
         CONTEXT_FUNCTIONS.includes(t.value) &&
@@ -148,7 +153,10 @@ export abstract class QueryParser extends TokenReader {
       }
     } while (this.acceptPunct(','));
     if (!this.acceptWord('FROM')) {
-      return { kind: 'select', items, where: [], orderBy: [] };
+      const unionAll = this.acceptWord('UNION', 'ALL')
+        ? this.expectSelect()
+        : undefined;
+      return { kind: 'select', items, where: [], orderBy: [], unionAll };
     }
     const from = this.name();
     const where = this.where();
@@ -161,6 +169,15 @@ export abstract class QueryParser extends TokenReader {
         orderBy.push({ column, desc });
       } while (this.acceptPunct(','));
     }
-    return { kind: 'select', items, from, where, orderBy, limit: this.limit() };
+    const limit = this.limit();
+    const unionAll = this.acceptWord('UNION', 'ALL')
+      ? this.expectSelect()
+      : undefined;
+    return { kind: 'select', items, from, where, orderBy, limit, unionAll };
+  }
+
+  private expectSelect(): Extract<Statement, { kind: 'select' }> {
+    this.expectWord('SELECT');
+    return this.select() as Extract<Statement, { kind: 'select' }>;
   }
 }

@@ -54,6 +54,7 @@ export type Condition =
 export type SelectItem =
   | { kind: 'star' }
   | { kind: 'count'; alias?: string }
+  | { kind: 'max'; column: string; alias?: string }
   | { kind: 'column'; name: string; alias?: string }
   | { kind: 'value'; value: Value; text: string; alias?: string }
   | { kind: 'function'; name: string; alias?: string };
@@ -73,6 +74,15 @@ export type Statement =
       name: NameRef;
       action: 'set' | 'suspend' | 'resume';
       props: Record<string, Value>;
+    }
+  | {
+      kind: 'alterTable';
+      ifExists: boolean;
+      name: NameRef;
+      /** `ADD [COLUMN] name type`, or `SET COMMENT = '…'` / `UNSET COMMENT`. */
+      change:
+        | { kind: 'addColumn'; column: { name: string; type: string } }
+        | { kind: 'comment'; comment: string | null };
     }
   | {
       kind: 'alterComment';
@@ -185,6 +195,8 @@ export type Statement =
       where: Condition[];
       orderBy: { column: string; desc: boolean }[];
       limit?: number;
+      /** `UNION ALL SELECT …`: rows appended, columns named by the first branch. */
+      unionAll?: Extract<Statement, { kind: 'select' }>;
     };
 
 /** Bind values as the driver sends them: `{"1": {type, value}}`. @internal */
