@@ -159,17 +159,21 @@ export abstract class AccountGrants extends AccountObjects {
     roles: Set<string>,
     verb: string,
   ): string[] {
+    // Future grants need the global MANAGE GRANTS; only in a managed-access
+    // schema may its owner define them (Snowflake's access-control rules).
+    const manageGrants = this.hasAccount(roles, 'MANAGE GRANTS');
     if (target.inType === 'SCHEMA') {
       const path = this.qualifySchema(target.in, s, verb);
-      this.schema(path, roles);
-      if (!this.canManage(roles, 'SCHEMA', path))
+      const schema = this.schema(path, roles);
+      const managedByOwner =
+        schema.managedAccess === true && roles.has(schema.owner);
+      if (!manageGrants && !managedByOwner)
         throw insufficientPrivileges('schema', path[1]);
       return path;
     }
     const name = this.single(target.in, 'Database');
     this.database(name, roles);
-    if (!this.canManage(roles, 'DATABASE', [name]))
-      throw insufficientPrivileges('database', name);
+    if (!manageGrants) throw insufficientPrivileges('database', name);
     return [name];
   }
 

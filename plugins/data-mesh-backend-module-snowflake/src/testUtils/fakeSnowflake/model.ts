@@ -53,6 +53,8 @@ export interface FakeSchema {
   owner: string;
   createdOn: Date;
   comment?: string;
+  /** A managed-access schema: its owner, not the objects' owners, decides grants. */
+  managedAccess?: boolean;
   tables: Map<string, FakeTable>;
 }
 
@@ -214,6 +216,10 @@ export const SIZES: Record<string, string> = {
   '3X-LARGE': '3X-Large',
   X4LARGE: '4X-Large',
   '4X-LARGE': '4X-Large',
+  X5LARGE: '5X-Large',
+  '5X-LARGE': '5X-Large',
+  X6LARGE: '6X-Large',
+  '6X-LARGE': '6X-Large',
 };
 
 export const STMT_DDL = 0x6000;

@@ -203,6 +203,7 @@ export abstract class AccountObjects extends AccountCore {
     } else {
       schema = this.newSchema(path[1], s.role);
       schema.comment = stmt.comment;
+      schema.managedAccess = stmt.managedAccess || undefined;
       if (existing) this.dropSchema(path);
     }
     db.schemas.set(path[1], schema);
@@ -302,6 +303,9 @@ export abstract class AccountObjects extends AccountCore {
   ): ResultSet {
     const path = this.qualifyTable(stmt.name, s, 'CREATE TABLE');
     const schema = this.schema([path[0], path[1]], roles);
+    // CREATE TABLE needs USAGE on the schema as well as CREATE TABLE on it
+    if (!this.has(roles, 'SCHEMA', [path[0], path[1]], 'USAGE'))
+      throw doesNotExist('Schema', displayName([path[0], path[1]]));
     if (!this.has(roles, 'SCHEMA', [path[0], path[1]], 'CREATE TABLE')) {
       throw insufficientPrivileges('schema', path[1]);
     }
@@ -510,7 +514,11 @@ export abstract class AccountObjects extends AccountCore {
         if (!role) return missing('Role', displayPart(name));
         if (SYSTEM_ROLES.includes(name))
           throw insufficientPrivileges('role', name);
-        if (!roles.has(role.owner) && !this.hasAccount(roles, 'MANAGE GRANTS'))
+        const manageGrants = this.hasAccount(roles, 'MANAGE GRANTS');
+        if (!roles.has(role.owner) && !manageGrants)
+          throw insufficientPrivileges('role', name);
+        // dropping a role that holds future grants needs MANAGE GRANTS, ownership is not enough
+        if (!manageGrants && this.futureGrants.some(f => f.grantee === name))
           throw insufficientPrivileges('role', name);
         this.dropRole(name, s.role);
         return ok(name);

@@ -78,7 +78,8 @@ class Parser extends QueryParser {
       const ifNotExists = this.ifNotExists();
       const name = this.name();
       const clone = this.acceptWord('CLONE') ? this.name() : undefined;
-      if (type === 'SCHEMA') this.acceptWord('WITH', 'MANAGED', 'ACCESS');
+      const managedAccess =
+        type === 'SCHEMA' && this.acceptWord('WITH', 'MANAGED', 'ACCESS');
       const comment = this.comment();
       return {
         kind: 'createContainer',
@@ -88,6 +89,7 @@ class Parser extends QueryParser {
         name,
         clone,
         comment,
+        managedAccess,
       };
     }
     if (this.acceptWord('ROLE')) {

@@ -99,6 +99,8 @@ export type Statement =
       name: NameRef;
       clone?: NameRef;
       comment?: string;
+      /** `WITH MANAGED ACCESS`: grant decisions belong to the schema owner (or MANAGE GRANTS). */
+      managedAccess?: boolean;
     }
   | {
       kind: 'createRole';
