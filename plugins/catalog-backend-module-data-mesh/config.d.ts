@@ -14,6 +14,17 @@ export interface Config {
        */
       verifyUpstreamPorts?: boolean;
       /**
+       * Store each dataset's columns as one JSON text
+       * (`spec.datasets[].columnsJson`) instead of an array, so the catalog's
+       * filter table gets one row per dataset instead of one per column
+       * property. Readers use `datasetColumns()` from
+       * `@datamesh/plugin-data-mesh-common`, which reads both. Set to false
+       * to keep catalog filters on columns (`spec.datasets.columns.pii=true`)
+       * at the price of slower ingestion. Default: true.
+       * @visibility backend
+       */
+      storeColumnsAsJson?: boolean;
+      /**
        * Glob patterns of data product spec files on disk
        * (`data_product_spec.yml`, `*.odps.yaml`, ...), absolute or relative to
        * the backend's working directory. Every matching file is registered as

@@ -2,9 +2,10 @@ import { ConfigReader } from '@backstage/config';
 import { readDataMeshCatalogConfig } from './config';
 
 describe('readDataMeshCatalogConfig', () => {
-  it('defaults to checking upstream ports, no discovery, and a 10 minute schedule', () => {
+  it('defaults to checking upstream ports, columns as JSON text, no discovery, and a 10 minute schedule', () => {
     expect(readDataMeshCatalogConfig(new ConfigReader({}))).toEqual({
       verifyUpstreamPorts: true,
+      storeColumnsAsJson: true,
       discovery: [],
       discoverySchedule: {
         frequency: { minutes: 10 },
@@ -18,6 +19,7 @@ describe('readDataMeshCatalogConfig', () => {
       dataMesh: {
         catalog: {
           verifyUpstreamPorts: false,
+          storeColumnsAsJson: false,
           discovery: [
             '../../examples/**/data_product_spec.yml',
             '/srv/specs/**/*.odps.yaml',
@@ -32,6 +34,7 @@ describe('readDataMeshCatalogConfig', () => {
     });
     expect(readDataMeshCatalogConfig(config)).toEqual({
       verifyUpstreamPorts: false,
+      storeColumnsAsJson: false,
       discovery: [
         '../../examples/**/data_product_spec.yml',
         '/srv/specs/**/*.odps.yaml',

@@ -7,6 +7,7 @@ import type { Config } from '@backstage/config';
 /** The settings under `dataMesh.catalog`, with defaults applied. */
 export interface DataMeshCatalogConfig {
   verifyUpstreamPorts: boolean;
+  storeColumnsAsJson: boolean;
   discovery: string[];
   discoverySchedule: SchedulerServiceTaskScheduleDefinition;
 }
@@ -22,6 +23,7 @@ export function readDataMeshCatalogConfig(
   const c = config.getOptionalConfig('dataMesh.catalog');
   return {
     verifyUpstreamPorts: c?.getOptionalBoolean('verifyUpstreamPorts') ?? true,
+    storeColumnsAsJson: c?.getOptionalBoolean('storeColumnsAsJson') ?? true,
     discovery: c?.getOptionalStringArray('discovery') ?? [],
     discoverySchedule: c?.has('discoverySchedule')
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(

@@ -48,6 +48,7 @@ export const catalogModuleDataMesh = createBackendModule({
             upstreamPorts: settings.verifyUpstreamPorts
               ? { catalog, auth }
               : undefined,
+            storeColumnsAsJson: settings.storeColumnsAsJson,
           }),
         );
         if (settings.discovery.length > 0) {

@@ -265,3 +265,39 @@ describe('DataProductEntitiesProcessor on natively written entities', () => {
     ]);
   });
 });
+
+describe('DataProductEntitiesProcessor storing columns', () => {
+  const columns = [
+    { name: 'cohort_id', type: 'varchar(36)', primaryKey: true },
+    { name: 'birth_year', type: 'integer', pii: true },
+  ];
+  const withColumns = product('cohorts', {
+    datasets: [{ name: 'cohorts', table: 'RESEARCH.COHORTS', columns }],
+  });
+
+  it('returns the catalog form by default: columns as one JSON text', async () => {
+    const processor = new DataProductEntitiesProcessor({
+      logger: mockServices.logger.mock(),
+    });
+    const { returned, errors } = await run(processor, withColumns);
+    expect(errors).toEqual([]);
+    expect(returned.spec?.datasets).toEqual([
+      {
+        name: 'cohorts',
+        table: 'RESEARCH.COHORTS',
+        columnsJson: JSON.stringify(columns),
+      },
+    ]);
+  });
+
+  it('keeps the columns array with storeColumnsAsJson: false', async () => {
+    const processor = new DataProductEntitiesProcessor({
+      logger: mockServices.logger.mock(),
+      storeColumnsAsJson: false,
+    });
+    const { returned } = await run(processor, withColumns);
+    expect(returned.spec?.datasets).toEqual([
+      { name: 'cohorts', table: 'RESEARCH.COHORTS', columns },
+    ]);
+  });
+});

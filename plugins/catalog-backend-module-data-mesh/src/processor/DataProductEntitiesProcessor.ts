@@ -42,6 +42,11 @@ export interface DataProductEntitiesProcessorOptions {
     catalog: CatalogService;
     auth: AuthService;
   };
+  /**
+   * Store columns as one JSON text per dataset, the catalog form (config
+   * `dataMesh.catalog.storeColumnsAsJson`). Default: true.
+   */
+  storeColumnsAsJson?: boolean;
 }
 
 /** An input port that consumes another product, with its index in `spec.inputPorts`. */
@@ -62,9 +67,11 @@ interface UpstreamPort {
 export class DataProductEntitiesProcessor implements CatalogProcessor {
   private readonly logger: LoggerService;
   private readonly upstreamLookup?: BatchedEntityLookup;
+  private readonly storeColumnsAsJson: boolean;
 
   constructor(options: DataProductEntitiesProcessorOptions) {
     this.logger = options.logger;
+    this.storeColumnsAsJson = options.storeColumnsAsJson ?? true;
     if (options.upstreamPorts) {
       this.upstreamLookup = new BatchedEntityLookup({
         ...options.upstreamPorts,
@@ -202,7 +209,9 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
     // one row in the catalog's filter table instead of ~30 per product (see
     // catalogForm.ts in data-mesh-common). Validation above and the kind's
     // schema check before this step saw the canonical entity.
-    const stored = toCatalogForm(entity);
+    const stored: Entity = this.storeColumnsAsJson
+      ? toCatalogForm(entity)
+      : entity;
     if (stored.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
       return stored;
     }
