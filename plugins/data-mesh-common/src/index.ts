@@ -22,3 +22,4 @@ export * from './formats/standards';
 export * from './slo';
 export * from './infra/api';
 export * from './permissions';
+export * from './access';

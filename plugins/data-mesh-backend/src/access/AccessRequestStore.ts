@@ -1,0 +1,387 @@
+/*
+ * Persistence of access requests (knex; SQLite and PostgreSQL): the request
+ * rows and their append-only history. It only stores and reads; the rules
+ * are the service's. A state change is one conditional UPDATE (`… WHERE
+ * state IN (<allowed from-states>)`) plus its history row in a transaction,
+ * so of two concurrent decisions exactly one changes the row.
+ */
+import {
+  type DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type {
+  AccessRequestAction,
+  AccessRequestState,
+} from '@datamesh/plugin-data-mesh-common';
+import type { Knex } from 'knex';
+
+const REQUESTS = 'data_mesh_access_requests';
+const HISTORY = 'data_mesh_access_history';
+
+const migrationsDir = resolvePackagePath(
+  '@datamesh/plugin-data-mesh-backend',
+  'migrations',
+);
+
+/** What the warehouse has yet to confirm for a request. */
+export type WarehousePending = 'grant' | 'revoke';
+
+/** One stored history entry. Times are epoch milliseconds. */
+export interface AccessHistoryRecord {
+  at: number;
+  actor: string;
+  action: AccessRequestAction;
+  state: AccessRequestState;
+  comment?: string;
+  statements?: string[];
+  error?: string;
+}
+
+/** A stored access request. Refs are lower-case; times epoch milliseconds. */
+export interface AccessRequestRecord {
+  id: string;
+  product: string;
+  owner?: string;
+  outputPort: string;
+  consumer: string;
+  requester: string;
+  purpose: string;
+  pii: boolean;
+  state: AccessRequestState;
+  durationMs: number;
+  requestedAt: number;
+  decidedBy?: string;
+  decidedAt?: number;
+  expiresAt?: number;
+  grantee: string;
+  providerRole: string;
+  role: string;
+  warehousePending?: WarehousePending;
+  lastError?: string;
+  extension?: {
+    expiresAt: number;
+    requestedAt: number;
+    requestedBy: string;
+    comment?: string;
+  };
+  warnedAt?: number;
+  history: AccessHistoryRecord[];
+}
+
+/** Columns a change may set (besides the state). */
+export interface AccessRequestPatch {
+  decidedBy?: string;
+  decidedAt?: number;
+  expiresAt?: number;
+  warehousePending?: WarehousePending | null;
+  lastError?: string | null;
+  extension?: AccessRequestRecord['extension'] | null;
+}
+
+/** Filters of a list; `visible` adds the permission framework's where. */
+export interface AccessRequestFilter {
+  product?: string;
+  consumer?: string;
+  state?: AccessRequestState;
+  requester?: string;
+  visible?: (query: Knex.QueryBuilder) => void;
+}
+
+const num = (v: unknown) =>
+  v === null || v === undefined ? undefined : Number(v);
+const text = (v: unknown) =>
+  v === null || v === undefined ? undefined : String(v);
+
+function toRecord(row: any, history: AccessHistoryRecord[]): AccessRequestRecord {
+  return {
+    id: row.id,
+    product: row.product,
+    owner: text(row.owner),
+    outputPort: row.output_port,
+    consumer: row.consumer,
+    requester: row.requester,
+    purpose: row.purpose,
+    pii: Boolean(row.pii),
+    state: row.state,
+    durationMs: Number(row.duration_ms),
+    requestedAt: Number(row.requested_at),
+    decidedBy: text(row.decided_by),
+    decidedAt: num(row.decided_at),
+    expiresAt: num(row.expires_at),
+    grantee: row.grantee,
+    providerRole: row.provider_role,
+    role: row.role,
+    warehousePending: text(row.warehouse_pending) as WarehousePending,
+    lastError: text(row.last_error),
+    extension:
+      row.extension_expires_at === null ||
+      row.extension_expires_at === undefined
+        ? undefined
+        : {
+            expiresAt: Number(row.extension_expires_at),
+            requestedAt: Number(row.extension_requested_at),
+            requestedBy: row.extension_requested_by,
+            comment: text(row.extension_comment),
+          },
+    warnedAt: num(row.warned_at),
+    history,
+  };
+}
+
+function patchColumns(patch: AccessRequestPatch): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
+  if (patch.decidedBy !== undefined) columns.decided_by = patch.decidedBy;
+  if (patch.decidedAt !== undefined) columns.decided_at = patch.decidedAt;
+  if (patch.expiresAt !== undefined) columns.expires_at = patch.expiresAt;
+  if (patch.warehousePending !== undefined)
+    columns.warehouse_pending = patch.warehousePending;
+  if (patch.lastError !== undefined) columns.last_error = patch.lastError;
+  if (patch.extension !== undefined) {
+    const e = patch.extension;
+    columns.extension_expires_at = e?.expiresAt ?? null;
+    columns.extension_requested_at = e?.requestedAt ?? null;
+    columns.extension_requested_by = e?.requestedBy ?? null;
+    columns.extension_comment = e?.comment ?? null;
+  }
+  return columns;
+}
+
+function historyRow(requestId: string, h: AccessHistoryRecord) {
+  return {
+    request_id: requestId,
+    at: h.at,
+    actor: h.actor,
+    action: h.action,
+    state: h.state,
+    comment: h.comment ?? null,
+    statements: h.statements ? JSON.stringify(h.statements) : null,
+    error: h.error ?? null,
+  };
+}
+
+/**
+ * The access requests' database.
+ * @public
+ */
+export class AccessRequestStore {
+  /** Run the plugin's migrations (shared with the SLO engine) and open the store. */
+  static async create(
+    database: DatabaseService | { getClient(): Promise<Knex> },
+  ): Promise<AccessRequestStore> {
+    const knex = await database.getClient();
+    if (!(database as DatabaseService).migrations?.skip) {
+      await knex.migrate.latest({ directory: migrationsDir });
+    }
+    return new AccessRequestStore(knex);
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  /** Store a new request with its first history entry. */
+  async insert(
+    request: Omit<AccessRequestRecord, 'history' | 'warnedAt'>,
+    first: AccessHistoryRecord,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx(REQUESTS).insert({
+        id: request.id,
+        product: request.product,
+        owner: request.owner ?? null,
+        output_port: request.outputPort,
+        consumer: request.consumer,
+        requester: request.requester,
+        purpose: request.purpose,
+        pii: request.pii,
+        state: request.state,
+        duration_ms: request.durationMs,
+        requested_at: request.requestedAt,
+        grantee: request.grantee,
+        provider_role: request.providerRole,
+        role: request.role,
+        ...patchColumns(request),
+      });
+      await tx(HISTORY).insert(historyRow(request.id, first));
+    });
+  }
+
+  async get(id: string): Promise<AccessRequestRecord | undefined> {
+    const [found] = await this.list({}, q => q.where('id', id));
+    return found;
+  }
+
+  /** Requests matching the filter, newest first, each with its history. */
+  async list(
+    filter: AccessRequestFilter,
+    extra?: (query: Knex.QueryBuilder) => void,
+  ): Promise<AccessRequestRecord[]> {
+    const query = this.db(REQUESTS).select('*');
+    if (filter.product) query.where('product', filter.product);
+    if (filter.consumer) query.where('consumer', filter.consumer);
+    if (filter.state) query.where('state', filter.state);
+    if (filter.requester) query.where('requester', filter.requester);
+    if (filter.visible) query.where(q => filter.visible!(q));
+    extra?.(query);
+    const rows = await query.orderBy([
+      { column: 'requested_at', order: 'desc' },
+      { column: 'id', order: 'asc' },
+    ]);
+    return this.withHistory(rows);
+  }
+
+  /**
+   * Change a request's state if it is in one of `from`, with its history
+   * entry. Returns false, changing nothing, when another change came first.
+   */
+  async transition(
+    id: string,
+    change: {
+      from: readonly AccessRequestState[];
+      to: AccessRequestState;
+      patch?: AccessRequestPatch;
+      history: Omit<AccessHistoryRecord, 'state'>;
+    },
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const updated = await tx(REQUESTS)
+        .where('id', id)
+        .whereIn('state', change.from)
+        .update({ state: change.to, ...patchColumns(change.patch ?? {}) });
+      if (updated !== 1) return false;
+      await tx(HISTORY).insert(
+        historyRow(id, { ...change.history, state: change.to }),
+      );
+      return true;
+    });
+  }
+
+  /**
+   * Change columns but not the state, if the request is still in one of
+   * `states` (and, with `extensionAt`, still has that pending extension).
+   * The history entry, if any, records the unchanged state.
+   */
+  async update(
+    id: string,
+    change: {
+      states: readonly AccessRequestState[];
+      extensionAt?: number;
+      patch: AccessRequestPatch;
+      history?: Omit<AccessHistoryRecord, 'state'>;
+    },
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const query = tx(REQUESTS).where('id', id).whereIn('state', change.states);
+      if (change.extensionAt !== undefined) {
+        query.where('extension_requested_at', change.extensionAt);
+      }
+      const updated = await query.update(patchColumns(change.patch));
+      if (updated !== 1) return false;
+      if (change.history) {
+        const [{ state }] = await tx(REQUESTS).where('id', id).select('state');
+        await tx(HISTORY).insert(historyRow(id, { ...change.history, state }));
+      }
+      return true;
+    });
+  }
+
+  /** Approved or active requests whose expiry has passed. */
+  async dueForExpiry(now: number): Promise<AccessRequestRecord[]> {
+    return this.list({}, q =>
+      q
+        .whereIn('state', ['approved', 'active'])
+        .whereNotNull('expires_at')
+        .where('expires_at', '<=', now),
+    );
+  }
+
+  /** Requests the warehouse has yet to confirm a grant or revoke for. */
+  async warehousePending(): Promise<AccessRequestRecord[]> {
+    return this.list({}, q => q.whereNotNull('warehouse_pending'));
+  }
+
+  /**
+   * Active requests expiring within `withinMs` whose warning is neither sent
+   * nor claimed by a live instance (a claim older than `leaseMs` is free).
+   */
+  async dueForWarning(
+    now: number,
+    withinMs: number,
+    leaseMs: number,
+  ): Promise<AccessRequestRecord[]> {
+    return this.list({}, q =>
+      this.warnable(
+        q
+          .where('state', 'active')
+          .where('expires_at', '>', now)
+          .where('expires_at', '<=', now + withinMs),
+        now,
+        leaseMs,
+      ),
+    );
+  }
+
+  /** Claim the expiry warning of a request: true for exactly one caller. */
+  async claimWarning(id: string, now: number, leaseMs: number): Promise<boolean> {
+    const updated = await this.warnable(
+      this.db(REQUESTS).where('id', id),
+      now,
+      leaseMs,
+    ).update({ warning_claimed_at: now });
+    return updated === 1;
+  }
+
+  /** The warning was sent. */
+  async markWarned(id: string, now: number): Promise<void> {
+    await this.db(REQUESTS).where('id', id).update({ warned_at: now });
+  }
+
+  /** The send failed: free the claim for the next run. */
+  async releaseWarning(id: string): Promise<void> {
+    await this.db(REQUESTS)
+      .where('id', id)
+      .whereNull('warned_at')
+      .update({ warning_claimed_at: null });
+  }
+
+  /** An extension moves the expiry: the new one is warned about again. */
+  async resetWarning(id: string): Promise<void> {
+    await this.db(REQUESTS)
+      .where('id', id)
+      .update({ warned_at: null, warning_claimed_at: null });
+  }
+
+  private warnable(query: Knex.QueryBuilder, now: number, leaseMs: number) {
+    return query
+      .whereNull('warned_at')
+      .where(q =>
+        q
+          .whereNull('warning_claimed_at')
+          .orWhere('warning_claimed_at', '<', now - leaseMs),
+      );
+  }
+
+  private async withHistory(rows: any[]): Promise<AccessRequestRecord[]> {
+    if (rows.length === 0) return [];
+    const byRequest = new Map<string, AccessHistoryRecord[]>();
+    // bounded IN lists: SQLite allows 999 variables per statement in old builds
+    for (let i = 0; i < rows.length; i += 500) {
+      const ids = rows.slice(i, i + 500).map(r => r.id);
+      const history = await this.db(HISTORY)
+        .whereIn('request_id', ids)
+        .orderBy('id');
+      for (const h of history) {
+        const list = byRequest.get(h.request_id) ?? [];
+        list.push({
+          at: Number(h.at),
+          actor: h.actor,
+          action: h.action,
+          state: h.state,
+          comment: text(h.comment),
+          statements: h.statements ? JSON.parse(h.statements) : undefined,
+          error: text(h.error),
+        });
+        byRequest.set(h.request_id, list);
+      }
+    }
+    return rows.map(r => toRecord(r, byRequest.get(r.id) ?? []));
+  }
+}

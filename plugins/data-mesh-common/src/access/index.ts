@@ -1,0 +1,121 @@
+/*
+ * Access requests as the REST API returns them (`/api/data-mesh/access-requests`),
+ * shared by the backend and the frontend client. The OpenAPI document
+ * (../openapi/data-mesh.openapi.json) describes the same shapes; its tests
+ * validate real responses against it.
+ */
+
+/**
+ * Where a request is: `pending` (waiting for an owner), `approved` (decided,
+ * the warehouse grant not confirmed yet), `active` (granted), and the end
+ * states `rejected`, `revoked`, `expired`, in which nothing is granted.
+ * @public
+ */
+export const ACCESS_REQUEST_STATES = [
+  'pending',
+  'approved',
+  'active',
+  'rejected',
+  'revoked',
+  'expired',
+] as const;
+/** @public */
+export type AccessRequestState = (typeof ACCESS_REQUEST_STATES)[number];
+
+/** What happened to a request, one history entry each. @public */
+export const ACCESS_REQUEST_ACTIONS = [
+  'request',
+  'approve',
+  'reject',
+  'grant',
+  'grant-failed',
+  'revoke',
+  'warehouse-revoke',
+  'warehouse-revoke-failed',
+  'expire',
+  'extend-request',
+  'extend-approve',
+  'extend-reject',
+] as const;
+/** @public */
+export type AccessRequestAction = (typeof ACCESS_REQUEST_ACTIONS)[number];
+
+/** One state change: who, when, what, why, and the warehouse statements sent. @public */
+export type AccessRequestHistoryEntry = {
+  /** ISO time. */
+  at: string;
+  /** User entity ref, or `system` for the scheduled task and auto-approval. */
+  by: string;
+  action: AccessRequestAction;
+  /** The state after the action. */
+  state: AccessRequestState;
+  comment?: string;
+  /** Warehouse statements sent for a grant or revoke. */
+  statements?: string[];
+  /** Why a warehouse grant or revoke failed (it is retried). */
+  error?: string;
+};
+
+/** An extension the requester asked for, waiting for an owner. @public */
+export type AccessRequestExtension = {
+  /** The expiry the extension would set (ISO). */
+  expiresAt: string;
+  requestedAt: string;
+  requestedBy: string;
+  comment?: string;
+};
+
+/** @public */
+export type AccessRequest = {
+  id: string;
+  /** Entity ref of the data product, e.g. `dataproduct:default/orders`. */
+  product: string;
+  /** Name of the product's output port. */
+  outputPort: string;
+  /** On whose behalf: a group (`group:default/team`) or a data product. */
+  consumer: string;
+  /** User entity ref of the person who asked. */
+  requester: string;
+  purpose: string;
+  /** Personal-data columns are needed (clear, not masked). */
+  pii: boolean;
+  state: AccessRequestState;
+  requestedAt: string;
+  /** How long the access lasts once approved, e.g. `90d`. */
+  duration: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  /** Set when approved: decision time plus the duration. */
+  expiresAt: string | null;
+  /** The warehouse role that holds the grant (the consumer's team or service role). */
+  grantee: string;
+  /** The per-request warehouse role granted to the grantee. */
+  role: string;
+  extension: AccessRequestExtension | null;
+  /** The last warehouse failure while it is retried; null once it succeeded. */
+  error: string | null;
+  history: AccessRequestHistoryEntry[];
+};
+
+/** Body of `POST /access-requests`. @public */
+export type AccessRequestCreateBody = {
+  product: string;
+  outputPort: string;
+  consumer: string;
+  purpose: string;
+  pii?: boolean;
+  /** e.g. `90d` or ISO 8601 `P90D`; default from the port's policy or config. */
+  duration?: string;
+};
+
+/** Body of `POST /access-requests/{id}/approve|reject|revoke|extend`. @public */
+export type AccessRequestActionBody = {
+  comment?: string;
+  /** extend only: how much longer, counted from the current expiry. */
+  duration?: string;
+};
+
+/** Response of `GET /access-requests`. @public */
+export type AccessRequestListResponse = {
+  items: AccessRequest[];
+};
