@@ -142,7 +142,18 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('provisions every example product and replays nine days through the collector', async () => {
+      // the event loop turns during the replay, so the backend keeps answering
+      let turns = 0;
+      let polling = true;
+      const poll = () => {
+        if (!polling) return;
+        turns++;
+        setImmediate(poll);
+      };
+      setImmediate(poll);
       const { prepared, backfill } = await startup();
+      polling = false;
+      expect(turns).toBeGreaterThanOrEqual(backfill.ticks);
       expect(prepared.problems).toEqual([]);
       expect(prepared.products.map(p => p.entityRef).sort()).toEqual(
         entities.map(e => `dataproduct:default/${e.metadata.name}`).sort(),

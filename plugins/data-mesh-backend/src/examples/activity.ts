@@ -156,6 +156,10 @@ export async function backfillExampleHistory(
     report.ticks++;
     report.to = at;
     options.onTick?.(at, report.ticks);
+    // PGlite and better-sqlite3 settle their promises without I/O, so an
+    // unbroken chain of ticks would starve the HTTP server for the whole
+    // replay; give pending requests their turn between cycles.
+    await yieldToEventLoop();
   };
 
   for (; t <= options.now(); t += stepMs) {
@@ -167,6 +171,10 @@ export async function backfillExampleHistory(
     await tick(end);
   }
   return report;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise(resolve => setImmediate(resolve));
 }
 
 /** The example products among a list of entities, by the names in the profile. @public */
