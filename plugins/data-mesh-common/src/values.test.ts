@@ -1,5 +1,6 @@
 import {
   deriveIdentifier,
+  durationParts,
   parseBoolean,
   parseDataProductType,
   parseDuration,
@@ -58,6 +59,14 @@ describe('durations', () => {
     expect(parseDurationAmount(1.5, 'd')).toBeUndefined();
     expect(parseDurationAmount(-3, 'd')).toBeUndefined();
     expect(parseDurationAmount(3, 7)).toBeUndefined();
+  });
+
+  it('splits canonical durations only', () => {
+    expect(durationParts('24h')).toEqual({ amount: 24, unit: 'h' });
+    expect(durationParts(' 20d ')).toEqual({ amount: 20, unit: 'd' });
+    expect(durationParts('24 hours')).toBeUndefined();
+    expect(durationParts('0d')).toBeUndefined();
+    expect(durationParts(24)).toBeUndefined();
   });
 
   it('yields only durations the monitors accept', () => {

@@ -84,6 +84,23 @@ export function parseDuration(value: unknown): string | undefined {
 }
 
 /**
+ * A canonical duration's amount and unit: `24h` → `{ amount: 24, unit: 'h' }`;
+ * undefined for anything that is not canonical (surrounding blanks aside).
+ * @public
+ */
+export function durationParts(
+  canonical: unknown,
+): { amount: number; unit: 'm' | 'h' | 'd' | 'w' } | undefined {
+  if (typeof canonical !== 'string') return undefined;
+  const text = canonical.trim();
+  if (!DURATION_PATTERN.test(text)) return undefined;
+  return {
+    amount: Number(text.slice(0, -1)),
+    unit: text.slice(-1) as 'm' | 'h' | 'd' | 'w',
+  };
+}
+
+/**
  * A duration written as an amount and a separate unit, as ODCS
  * `slaProperties` do (`value: 4, unit: h`); the unit defaults to days, as
  * in ODCS. A value that is a whole duration itself (`value: 4h`) needs no

@@ -8,7 +8,7 @@
  * so here only the canonical form is accepted: a monitor never runs with a
  * duration that the catalog would have rejected.
  */
-import { DURATION_PATTERN } from '../values';
+import { DURATION_PATTERN, durationParts } from '../values';
 
 /** The canonical duration syntax, e.g. `20d`, `1d`, `24h`, `30m`, `4w`. @public */
 export const SLO_DURATION_PATTERN = DURATION_PATTERN;
@@ -29,12 +29,8 @@ export const SLO_DURATION_UNITS: Readonly<Record<string, number>> = {
  * @public
  */
 export function durationToMillis(text: unknown): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  const canonical = text.trim();
-  if (!DURATION_PATTERN.test(canonical)) return undefined;
-  return (
-    Number(canonical.slice(0, -1)) * SLO_DURATION_UNITS[canonical.slice(-1)]
-  );
+  const parts = durationParts(text);
+  return parts && parts.amount * SLO_DURATION_UNITS[parts.unit];
 }
 
 /**

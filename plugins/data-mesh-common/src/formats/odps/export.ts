@@ -20,6 +20,7 @@ import {
   isEmpty,
   refName,
 } from '../writing';
+import { durationParts } from '../../values';
 import { ANNOTATION_ODPS_ID } from './versions';
 
 /** The result of {@link toOdps}. @public */
@@ -113,8 +114,9 @@ function odcsProperty(column: DatasetColumn): Obj {
 
 /** `24h` → `{ value: 24, unit: 'h' }` for an ODCS SLA property. */
 function slaValue(duration: string): { value: number; unit: string } {
-  const m = /^(\d+)([mhdw])$/.exec(duration)!;
-  return { value: Number(m[1]), unit: m[2] };
+  // the entity holds canonical durations only (the kind's schema says so)
+  const { amount, unit } = durationParts(duration)!;
+  return { value: amount, unit };
 }
 
 function odcsSlaProperties(
