@@ -11,10 +11,11 @@
  *   POST /queries/v1/query-request     run one statement (sync or asyncExec)
  *   GET  /queries/{id}/result          result of a finished or pending query
  *   GET  /monitoring/queries/{id}      query status
- * Every reply is `Content-Type: application/json` with Snowflake's envelope
- * `{ success, code, message, data }`.
+ *   GET  /fake-stage/{id}/{n}          a large result's chunk, as from cloud storage
+ * Every reply but a chunk is `Content-Type: application/json` with
+ * Snowflake's envelope `{ success, code, message, data }`.
  */
-import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
@@ -25,7 +26,9 @@ import {
   SessionContext,
 } from './account';
 import { SnowflakeSqlError } from './errors';
+import { verifyJwt } from './jwt';
 import { Bindings, parseIdentifier, parseStatement } from './parser';
+import { ResultStage, STAGE_PATH } from './resultStage';
 
 /** A user the fake accepts at login. @public */
 export interface FakeSnowflakeUser {
@@ -159,19 +162,6 @@ function queryState(running: boolean, status: RecordedQuery['status']) {
   return status === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED';
 }
 
-function base64url(buf: Buffer | string): Buffer {
-  return Buffer.from(
-    String(buf).replace(/-/g, '+').replace(/_/g, '/'),
-    'base64',
-  );
-}
-
-function toPem(key: string): string {
-  if (key.includes('-----BEGIN')) return key;
-  const body = key.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n`;
-}
-
 /**
  * The fake Snowflake service. Start it with {@link FakeSnowflake.start},
  * point the driver at {@link FakeSnowflake.url}, stop it in `afterAll`.
@@ -194,6 +184,7 @@ export class FakeSnowflake {
 
   private readonly server: http.Server;
   private readonly stored = new Map<string, StoredQuery>();
+  private readonly stage = new ResultStage(() => this.url);
   private readonly byRequestId = new Map<string, string>();
   private readonly tokens = new Map<string, FakeSession>();
   private readonly masterTokens = new Map<string, FakeSession>();
@@ -222,6 +213,14 @@ export class FakeSnowflake {
       const chunks: Buffer[] = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
+        if (req.url?.startsWith(STAGE_PATH)) {
+          // a pre-signed cloud-storage URL: no Snowflake session involved
+          this.requests.push({ method: req.method ?? 'GET', path: req.url });
+          const object = this.stage.fetch(req.url, req.headers);
+          res.writeHead(object.status, object.headers);
+          res.end(object.body);
+          return;
+        }
         let reply: HttpReply;
         try {
           reply = this.handle(req, Buffer.concat(chunks).toString('utf8'));
@@ -399,7 +398,12 @@ export class FakeSnowflake {
     if (String(data.AUTHENTICATOR ?? '').toUpperCase() === 'SNOWFLAKE_JWT') {
       if (
         !user.rsaPublicKey ||
-        !this.verifyJwt(String(data.TOKEN ?? ''), user.name, user.rsaPublicKey)
+        !verifyJwt(
+          String(data.TOKEN ?? ''),
+          `${this.account.name}.${user.name.toUpperCase()}`,
+          user.rsaPublicKey,
+          this.clock().getTime(),
+        )
       ) {
         return denied('390144', 'JWT token is invalid.');
       }
@@ -491,40 +495,6 @@ export class FakeSnowflake {
       mfaToken: null,
       mfaTokenValidityInSeconds: 0,
     });
-  }
-
-  /** Verifies the driver's RS256 JWT the way Snowflake does: signature, issuer fingerprint, expiry. */
-  private verifyJwt(jwt: string, userName: string, publicKey: string): boolean {
-    const parts = jwt.split('.');
-    if (parts.length !== 3) return false;
-    try {
-      const header = JSON.parse(base64url(parts[0]).toString('utf8'));
-      const payload = JSON.parse(base64url(parts[1]).toString('utf8'));
-      if (header.alg !== 'RS256') return false;
-      const key = createPublicKey(toPem(publicKey));
-      const signed = verify(
-        'RSA-SHA256',
-        Buffer.from(`${parts[0]}.${parts[1]}`),
-        key,
-        base64url(parts[2]),
-      );
-      if (!signed) return false;
-      const der = key.export({ format: 'der', type: 'spki' });
-      const fingerprint = `SHA256:${createHash('sha256')
-        .update(der)
-        .digest('base64')}`;
-      const subject = `${this.account.name}.${userName.toUpperCase()}`;
-      // The driver writes iat/exp in milliseconds; accept either unit.
-      const exp = Number(payload.exp);
-      const expMs = exp > 1e12 ? exp : exp * 1000;
-      return (
-        payload.sub === subject &&
-        payload.iss === `${subject}.${fingerprint}` &&
-        expMs > this.clock().getTime()
-      );
-    } catch {
-      return false;
-    }
   }
 
   private renew(
@@ -648,9 +618,7 @@ export class FakeSnowflake {
     return ok({
       parameters: PARAMETERS,
       rowtype: rowtype(result.columns),
-      rowset,
-      total: rowset.length,
-      returned: rowset.length,
+      ...this.stage.stage(queryId, rowset),
       queryId,
       databaseProvider: null,
       finalDatabaseName: session.context.database ?? null,
