@@ -134,15 +134,19 @@ function within(path: string, ancestor: string): boolean {
 
 /**
  * Read a data product spec in any supported format into the canonical
- * DataProduct entity.
+ * DataProduct entity. `parsed`, when given, is `text` already parsed (as
+ * `new SourceDocument(text, options.file)`).
  * @public
  */
 export function readDataProductSpec(
   text: string,
   options: ReadOptions = {},
+  parsed?: SourceDocument,
 ): ReadResult {
   const { file } = options;
-  let source = new SourceDocument(text, file);
+  // a caller that had to parse the text first (readSpecFiles, to know the
+  // format) hands the parse over rather than have it done twice
+  let source = parsed ?? new SourceDocument(text, file);
   const notes: SpecIssue[] = [];
 
   if (!source.parsed && (options.format ?? 'oam') === 'oam') {

@@ -116,8 +116,8 @@ function* specFileSteps(file: string, options: ReadSpecFilesOptions): Steps {
     };
   }
 
-  const detected =
-    format ?? detectSpecFormat(new SourceDocument(text, file).value, file);
+  const parsed = format ? undefined : new SourceDocument(text, file);
+  const detected = format ?? detectSpecFormat(parsed?.value, file);
   const contracts: { text: string; file: string }[] = [];
   const unreadable: SpecIssue[] = [];
   if (detected === 'odps') {
@@ -143,7 +143,7 @@ function* specFileSteps(file: string, options: ReadSpecFilesOptions): Steps {
   }
   // without a format from the caller, the reader detects it (and says
   // "not a data product spec" when it cannot)
-  const result = readDataProductSpec(text, { file, format, contracts });
+  const result = readDataProductSpec(text, { file, format, contracts }, parsed);
   return {
     file,
     contractFiles: contracts.map(c => c.file),
