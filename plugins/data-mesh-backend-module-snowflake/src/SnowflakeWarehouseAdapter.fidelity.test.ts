@@ -338,4 +338,41 @@ describe('SnowflakeWarehouseAdapter against Snowflake-documented behaviour', () 
     });
     expect(gone.queries).toBe(2);
   });
+
+  it('lets the consumer read a view the service creates in the output layer (FUTURE VIEWS), and stays in sync', async () => {
+    const adapter = adapterWith();
+    await provision(adapter);
+    const service = client({
+      role: 'SALES_ORDERS_SERVICE',
+      warehouse: 'ACME_SALES_WH',
+    });
+    await service.query(
+      'CREATE TABLE ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS (ID NUMBER, CUSTOMER VARCHAR)',
+    );
+    await service.query(
+      "INSERT INTO ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS (ID, CUSTOMER) VALUES (1, 'x'), (2, 'y')",
+    );
+    await service.query(
+      'CREATE VIEW ACME_SALES_DEV.ORDERS_OUTPUT.ORDER_IDS AS SELECT ID FROM ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS',
+    );
+    const consumer = client({
+      role: 'SALES_ORDERS_CONSUMER',
+      warehouse: 'ACME_SALES_WH',
+    });
+    expect(
+      await consumer.query(
+        'SELECT COUNT(*) AS N FROM ACME_SALES_DEV.ORDERS_OUTPUT.ORDER_IDS',
+      ),
+    ).toEqual([{ N: 2 }]);
+    const drift = await detectDrift([ordersDev], platform, adapter);
+    expect(drift.inSync).toBe(true);
+    const { desired } = computeDesiredState([ordersDev], {
+      ...platform,
+      parentRole: 'SYSADMIN',
+    });
+    const actual = await adapter.introspect(scopeOf(desired!));
+    expect(
+      actual.schemas.find(s => s.schema === 'orders_output')?.tableCount,
+    ).toBe(2);
+  });
 });

@@ -99,6 +99,8 @@ export class FakeAccount extends AccountShow {
         return this.createUser(stmt, roles);
       case 'createTable':
         return this.createTable(stmt, s, roles);
+      case 'createView':
+        return this.createView(stmt, s, roles);
       case 'alterTable':
         return this.alterTable(stmt, s, roles);
       case 'drop':
@@ -144,7 +146,7 @@ export class FakeAccount extends AccountShow {
     const table = this.table(path, roles);
     if (!this.has(roles, 'TABLE', path, privilege))
       throw insufficientPrivileges('table', path[2]);
-    this.compute(s, roles);
+    if (!s.viewOwnerRights) this.compute(s, roles);
     return table;
   }
 
@@ -350,6 +352,17 @@ export class FakeAccount extends AccountShow {
           throw doesNotExist('Object', displayName(path));
       }
     }
+    if (this.databases.get(path[0])?.schemas.get(path[1])?.views.has(path[2])) {
+      this.view(path, roles);
+      if (!this.has(roles, 'VIEW', path, 'SELECT'))
+        throw insufficientPrivileges('view', path[2]);
+      if (!s.viewOwnerRights) this.compute(s, roles);
+      const view = this.databases
+        .get(path[0])!
+        .schemas.get(path[1])!
+        .views.get(path[2])!;
+      return this.runView(view.query, s.user, view.owner);
+    }
     const table = this.tableFor(path, s, roles, 'SELECT', 'SELECT');
     return {
       columns: table.columns.map(c => ({
@@ -487,6 +500,27 @@ export class FakeAccount extends AccountShow {
         ]);
       }
     }
+    for (const schema of db.schemas.values()) {
+      if (!this.has(roles, 'SCHEMA', [db.name, schema.name], 'USAGE')) continue;
+      for (const v of schema.views.values()) {
+        if (!this.has(roles, 'VIEW', [db.name, schema.name, v.name])) continue;
+        rows.push([
+          db.name,
+          schema.name,
+          v.name,
+          v.owner,
+          'VIEW',
+          'NO',
+          null,
+          null,
+          null,
+          v.createdOn,
+          v.lastAltered,
+          v.lastAltered,
+          v.comment ?? null,
+        ]);
+      }
+    }
     // Real INFORMATION_SCHEMA.TABLES lists its own views too; callers must filter them.
     for (const view of ['COLUMNS', 'SCHEMATA', 'TABLES', 'TABLE_PRIVILEGES']) {
       rows.push([
@@ -532,5 +566,14 @@ export class FakeAccount extends AccountShow {
       }
     }
     return { columns, rows };
+  }
+
+  protected runView(
+    query: Extract<Statement, { kind: 'select' }>,
+    user: string,
+    owner: string,
+  ): ResultSet {
+    const context = { user, role: owner, viewOwnerRights: true };
+    return this.select(query, context, this.effectiveRoles(owner));
   }
 }

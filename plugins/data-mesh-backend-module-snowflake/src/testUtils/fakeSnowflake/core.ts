@@ -20,6 +20,7 @@ import {
   FakeSchema,
   FakeTable,
   FakeUser,
+  FakeView,
   FakeWarehouse,
   FutureGrant,
   key,
@@ -186,6 +187,11 @@ export abstract class AccountCore {
           .get(name[0])
           ?.schemas.get(name[1])
           ?.tables.get(name[2])?.owner;
+      case 'VIEW':
+        return this.databases
+          .get(name[0])
+          ?.schemas.get(name[1])
+          ?.views.get(name[2])?.owner;
       default:
         return undefined;
     }
@@ -304,6 +310,17 @@ export abstract class AccountCore {
     if (!table || !this.has(roles, 'TABLE', path))
       throw doesNotExist('Object', displayName(path));
     return table;
+  }
+
+  /** A view the roles may see (some privilege on it and USAGE on its containers). */
+  protected view(path: [string, string, string], roles: Set<string>): FakeView {
+    const schema = this.schema([path[0], path[1]], roles);
+    if (!this.has(roles, 'SCHEMA', [path[0], path[1]], 'USAGE'))
+      throw doesNotExist('Schema', displayName([path[0], path[1]]));
+    const view = schema.views.get(path[2]);
+    if (!view || !this.has(roles, 'VIEW', path))
+      throw doesNotExist('Object', displayName(path));
+    return view;
   }
 
   protected role(name: string): FakeRole {
@@ -518,6 +535,11 @@ export abstract class AccountCore {
           .get(name[0])
           ?.schemas.get(name[1])
           ?.tables.get(name[2]);
+      case 'VIEW':
+        return this.databases
+          .get(name[0])
+          ?.schemas.get(name[1])
+          ?.views.get(name[2]);
       default:
         return undefined;
     }

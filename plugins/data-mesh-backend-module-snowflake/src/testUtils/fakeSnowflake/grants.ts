@@ -113,17 +113,14 @@ export abstract class AccountGrants extends AccountObjects {
           return [{ on: 'SCHEMA', name: path }];
         }
         const path = this.qualifyTable(target.name, s, verb);
+        if (target.type === 'VIEW') {
+          this.view(path, roles);
+          return [{ on: 'VIEW', name: path }];
+        }
         this.table(path, roles);
         return [{ on: 'TABLE', name: path }];
       }
       case 'all': {
-        // The fake has no views: ALL VIEWS resolves to nothing, but the containers must exist.
-        if (target.objectType === 'VIEW') {
-          if (target.inType === 'SCHEMA')
-            this.schema(this.qualifySchema(target.in, s, verb), roles);
-          else this.database(this.single(target.in, 'Database'), roles);
-          return [];
-        }
         if (target.objectType === 'SCHEMA') {
           const db = this.database(this.single(target.in, 'Database'), roles);
           return [...db.schemas.keys()].map(n => ({
@@ -140,11 +137,14 @@ export abstract class AccountGrants extends AccountObjects {
                   roles,
                 ).schemas.keys(),
               ].map(n => [target.in[0], n] as [string, string]);
+        // ALL TABLES / ALL VIEWS: the objects that exist now, one grant each
         const out: { on: SecurableType; name: string[] }[] = [];
+        const on = target.objectType;
         for (const c of containers) {
           const schema = this.schema(c, roles);
-          for (const t of schema.tables.keys())
-            out.push({ on: 'TABLE', name: [c[0], c[1], t] });
+          const names =
+            on === 'VIEW' ? schema.views.keys() : schema.tables.keys();
+          for (const t of names) out.push({ on, name: [c[0], c[1], t] });
         }
         return out;
       }
@@ -370,6 +370,8 @@ export abstract class AccountGrants extends AccountObjects {
         own('SCHEMA', [d.name, sc.name], sc);
         for (const t of sc.tables.values())
           own('TABLE', [d.name, sc.name, t.name], t);
+        for (const v of sc.views.values())
+          own('VIEW', [d.name, sc.name, v.name], v);
       }
     }
     return out;

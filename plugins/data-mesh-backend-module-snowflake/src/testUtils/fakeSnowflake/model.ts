@@ -4,7 +4,7 @@
  * part of the executor shares: display names, result sets, row matching.
  */
 import { SnowflakeSqlError } from './errors';
-import type { Condition, SelectItem, Value } from './parser';
+import type { Condition, SelectItem, Statement, Value } from './parser';
 
 /** @internal */
 export type ColumnType =
@@ -56,6 +56,17 @@ export interface FakeSchema {
   /** A managed-access schema: its owner, not the objects' owners, decides grants. */
   managedAccess?: boolean;
   tables: Map<string, FakeTable>;
+  views: Map<string, FakeView>;
+}
+
+/** A view: a stored SELECT that runs with its owner's privileges. @public */
+export interface FakeView {
+  name: string;
+  owner: string;
+  createdOn: Date;
+  lastAltered: Date;
+  comment?: string;
+  query: Extract<Statement, { kind: 'select' }>;
 }
 
 /** @public */
@@ -165,6 +176,8 @@ export interface SessionContext {
   warehouse?: string;
   database?: string;
   schema?: string;
+  /** Set while a view's query runs as its owner: the caller's warehouse was already checked. */
+  viewOwnerRights?: boolean;
 }
 
 export const SYSTEM_ROLES = [

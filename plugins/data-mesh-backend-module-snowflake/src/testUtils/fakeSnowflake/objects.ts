@@ -68,7 +68,13 @@ export abstract class AccountObjects extends AccountCore {
   }
 
   protected newSchema(name: string, owner: string): FakeSchema {
-    return { name, owner, createdOn: this.now(), tables: new Map() };
+    return {
+      name,
+      owner,
+      createdOn: this.now(),
+      tables: new Map(),
+      views: new Map(),
+    };
   }
 
   protected createDatabase(
@@ -140,6 +146,12 @@ export abstract class AccountObjects extends AccountCore {
       createdOn: this.now(),
       comment: source.comment,
       tables: new Map(),
+      views: new Map(
+        [...source.views.values()].map(v => [
+          v.name,
+          { ...v, createdOn: this.now() },
+        ]),
+      ),
     };
     for (const t of source.tables.values()) {
       schema.tables.set(t.name, {
@@ -296,6 +308,52 @@ export abstract class AccountObjects extends AccountCore {
     return statusResult('Statement executed successfully.');
   }
 
+  /**
+   * CREATE VIEW … AS SELECT: needs USAGE and CREATE VIEW on the schema, and
+   * the creating role must be able to run the query (it becomes the owner,
+   * whose privileges the view reads with). FUTURE VIEWS grants apply.
+   */
+  protected createView(
+    stmt: Extract<Statement, { kind: 'createView' }>,
+    s: SessionContext,
+    roles: Set<string>,
+  ): ResultSet {
+    const path = this.qualifyTable(stmt.name, s, 'CREATE VIEW');
+    const schema = this.schema([path[0], path[1]], roles);
+    if (!this.has(roles, 'SCHEMA', [path[0], path[1]], 'USAGE'))
+      throw doesNotExist('Schema', displayName([path[0], path[1]]));
+    if (!this.has(roles, 'SCHEMA', [path[0], path[1]], 'CREATE VIEW'))
+      throw insufficientPrivileges('schema', path[1]);
+    const existing = schema.views.get(path[2]);
+    if (existing && stmt.ifNotExists)
+      return statusResult(
+        `${displayPart(path[2])} already exists, statement succeeded.`,
+      );
+    if ((existing && !stmt.orReplace) || schema.tables.has(path[2]))
+      throw alreadyExists(displayName(path));
+    this.runView(stmt.query, s.user, s.role);
+    if (existing) this.dropGrantsUnder('VIEW', path);
+    const t = this.now();
+    const view = {
+      name: path[2],
+      owner: s.role,
+      createdOn: t,
+      lastAltered: t,
+      comment: stmt.comment,
+      query: stmt.query,
+    };
+    schema.views.set(path[2], view);
+    this.applyFutureGrants(path, view, 'VIEW');
+    return statusResult(`View ${displayPart(path[2])} successfully created.`);
+  }
+
+  /** Runs a view's query as its owner (Snowflake views use owner's rights). */
+  protected abstract runView(
+    query: Extract<Statement, { kind: 'select' }>,
+    user: string,
+    owner: string,
+  ): ResultSet;
+
   protected createTable(
     stmt: Extract<Statement, { kind: 'createTable' }>,
     s: SessionContext,
@@ -366,11 +424,12 @@ export abstract class AccountObjects extends AccountCore {
 
   protected applyFutureGrants(
     path: [string, string, string],
-    table: FakeTable,
+    table: { owner: string },
+    objectType: 'TABLE' | 'VIEW' = 'TABLE',
   ) {
     const inSchema = this.futureGrants.filter(
       f =>
-        f.objectType === 'TABLE' &&
+        f.objectType === objectType &&
         f.containerType === 'SCHEMA' &&
         key('SCHEMA', f.container) === key('SCHEMA', [path[0], path[1]]),
     );
@@ -379,7 +438,7 @@ export abstract class AccountObjects extends AccountCore {
       ? inSchema
       : this.futureGrants.filter(
           f =>
-            f.objectType === 'TABLE' &&
+            f.objectType === objectType &&
             f.containerType === 'DATABASE' &&
             f.container[0] === path[0],
         );
@@ -390,7 +449,7 @@ export abstract class AccountObjects extends AccountCore {
       }
       this.addGrant({
         privilege: f.privilege,
-        on: 'TABLE',
+        on: objectType,
         name: path,
         grantee: f.grantee,
         grantOption: f.grantOption,
@@ -435,6 +494,7 @@ export abstract class AccountObjects extends AccountCore {
       for (const schema of db.schemas.values()) {
         adopt(schema);
         schema.tables.forEach(adopt);
+        schema.views.forEach(adopt);
       }
     }
   }
@@ -506,6 +566,23 @@ export abstract class AccountObjects extends AccountCore {
         if (!this.canOwn(roles, 'TABLE', path))
           throw insufficientPrivileges('table', path[2]);
         this.dropTable(path);
+        return ok(path[2]);
+      }
+      case 'VIEW': {
+        const path = this.qualifyTable(stmt.name, s, 'DROP VIEW');
+        const view = this.databases
+          .get(path[0])
+          ?.schemas.get(path[1])
+          ?.views.get(path[2]);
+        if (!view || !this.has(roles, 'VIEW', path))
+          return missing('Object', displayName(path));
+        if (!this.canOwn(roles, 'VIEW', path))
+          throw insufficientPrivileges('view', path[2]);
+        this.databases
+          .get(path[0])!
+          .schemas.get(path[1])!
+          .views.delete(path[2]);
+        this.dropGrantsUnder('VIEW', path);
         return ok(path[2]);
       }
       case 'ROLE': {

@@ -104,6 +104,22 @@ class Parser extends QueryParser {
       const props = this.props();
       return { kind: 'createUser', orReplace, ifNotExists, name, props };
     }
+    this.acceptWord('SECURE');
+    if (this.acceptWord('VIEW')) {
+      const ifNotExists = this.ifNotExists();
+      const name = this.name();
+      const comment = this.comment();
+      this.expectWord('AS', 'SELECT');
+      const query = this.select() as Extract<Statement, { kind: 'select' }>;
+      return {
+        kind: 'createView',
+        orReplace,
+        ifNotExists,
+        name,
+        comment,
+        query,
+      };
+    }
     if (this.acceptWord('TABLE')) {
       const ifNotExists = this.ifNotExists();
       const name = this.name();
@@ -255,6 +271,7 @@ class Parser extends QueryParser {
       'DATABASE',
       'SCHEMA',
       'TABLE',
+      'VIEW',
       'ROLE',
       'USER',
     ];
@@ -310,7 +327,13 @@ class Parser extends QueryParser {
         ? { kind, objectType, inType, in: inName }
         : { kind, objectType, inType, in: inName };
     }
-    for (const type of ['WAREHOUSE', 'DATABASE', 'SCHEMA', 'TABLE'] as const) {
+    for (const type of [
+      'WAREHOUSE',
+      'DATABASE',
+      'SCHEMA',
+      'TABLE',
+      'VIEW',
+    ] as const) {
       if (this.acceptWord(type))
         return { kind: 'object', type, name: this.name() };
     }

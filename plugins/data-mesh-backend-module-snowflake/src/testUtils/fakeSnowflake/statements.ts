@@ -15,6 +15,7 @@ export type ObjectKind =
   | 'DATABASE'
   | 'SCHEMA'
   | 'TABLE'
+  | 'VIEW'
   | 'ROLE'
   | 'USER';
 
@@ -23,7 +24,7 @@ export type GrantTarget =
   | { kind: 'account' }
   | {
       kind: 'object';
-      type: 'WAREHOUSE' | 'DATABASE' | 'SCHEMA' | 'TABLE';
+      type: 'WAREHOUSE' | 'DATABASE' | 'SCHEMA' | 'TABLE' | 'VIEW';
       name: NameRef;
     }
   | {
@@ -74,6 +75,14 @@ export type Statement =
       name: NameRef;
       action: 'set' | 'suspend' | 'resume';
       props: Record<string, Value>;
+    }
+  | {
+      kind: 'createView';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      comment?: string;
+      query: Extract<Statement, { kind: 'select' }>;
     }
   | {
       kind: 'alterTable';
