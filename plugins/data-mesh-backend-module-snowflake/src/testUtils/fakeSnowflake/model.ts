@@ -213,6 +213,12 @@ export const VALID_PRIVILEGES: Record<SecurableType, string[]> = {
   VIEW: ['SELECT', 'REFERENCES'],
 };
 
+/**
+ * WAREHOUSE_SIZE as CREATE WAREHOUSE takes it — `XSMALL | SMALL | MEDIUM |
+ * LARGE | XLARGE | XXLARGE | XXXLARGE | X4LARGE | X5LARGE | X6LARGE` in
+ * Snowflake's documentation, plus the quoted display spellings — to the
+ * form SHOW WAREHOUSES displays.
+ */
 export const SIZES: Record<string, string> = {
   XSMALL: 'X-Small',
   'X-SMALL': 'X-Small',
