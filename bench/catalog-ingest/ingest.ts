@@ -26,6 +26,8 @@ export interface IngestOptions {
   orgFile: string;
   /** `dataMesh.catalog.verifyUpstreamPorts`. */
   verifyUpstreamPorts: boolean;
+  /** `dataMesh.catalog.storeColumnsAsJson` (default of the module: true). */
+  storeColumnsAsJson?: boolean;
   /** SQLite in memory, or a file per plugin in this directory. */
   sqliteDirectory?: string;
   /**
@@ -357,7 +359,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
               : {}),
           },
           dataMesh: {
-            catalog: { verifyUpstreamPorts: options.verifyUpstreamPorts },
+            catalog: {
+              verifyUpstreamPorts: options.verifyUpstreamPorts,
+              storeColumnsAsJson: options.storeColumnsAsJson ?? true,
+            },
           },
         },
       }),

@@ -28,6 +28,8 @@ interface Args {
   n: number[];
   runs: number[];
   verifyModes: boolean[];
+  /** dataMesh.catalog.storeColumnsAsJson settings of the products. */
+  columnModes: boolean[];
   db: 'memory' | 'file' | 'pg';
   pollMs: number;
   timeoutMs: number;
@@ -40,6 +42,7 @@ interface Args {
 }
 
 const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|off]
+              [--columns json|entity|json,entity]
               [--db memory|file|pg] [--poll-ms 100] [--timeout-s 900]
               [--log none|error|warn|info] [--sets components,products,native]
               [--cpu-profile DIR] [--sql-stats] [--keep]
@@ -49,6 +52,11 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
   --verify   dataMesh.catalog.verifyUpstreamPorts settings to measure for
              the products (components are unaffected by it); the ratio is
              reported for each
+  --columns  how the products' columns are stored
+             (dataMesh.catalog.storeColumnsAsJson): json (the default,
+             one JSON text per dataset) and/or entity (the columns array,
+             one search row per distinct column property); each mode is
+             measured for each --verify setting
   --db       SQLite in memory (default), SQLite files in a temp directory,
              or PostgreSQL (pg: BENCH_PG_URL, default
              postgres://postgres@127.0.0.1:5432/postgres; a fresh database
@@ -70,6 +78,7 @@ function parseArgs(argv: string[]): Args {
     n: [1000, 5000],
     runs: [3, 1],
     verifyModes: [true, false],
+    columnModes: [true],
     db: 'memory',
     pollMs: 100,
     timeoutMs: 900_000,
@@ -106,6 +115,15 @@ function parseArgs(argv: string[]): Args {
             if (v !== 'on' && v !== 'off')
               throw new Error(`--verify takes on/off\n${USAGE}`);
             return v === 'on';
+          });
+        break;
+      case '--columns':
+        args.columnModes = value()
+          .split(',')
+          .map(v => {
+            if (v !== 'json' && v !== 'entity')
+              throw new Error(`--columns takes json/entity\n${USAGE}`);
+            return v === 'json';
           });
         break;
       case '--db': {
@@ -173,7 +191,23 @@ interface Variant {
   label: string;
   set: () => GeneratedSet;
   verifyUpstreamPorts: boolean;
+  storeColumnsAsJson: boolean;
   results: IngestResult[];
+}
+
+/** The products' settings to measure: each verify mode × each column mode. */
+function productModes(args: Args) {
+  return args.verifyModes.flatMap(verify =>
+    args.columnModes.map(json => ({
+      verifyUpstreamPorts: verify,
+      storeColumnsAsJson: json,
+      label: `verifyUpstreamPorts ${verify ? 'on' : 'off'}${
+        args.columnModes.length > 1 || !json
+          ? `, columns ${json ? 'json' : 'entity'}`
+          : ''
+      }`,
+    })),
+  );
 }
 
 async function main() {
@@ -240,22 +274,26 @@ async function main() {
                 label: 'components',
                 set: () => components,
                 verifyUpstreamPorts: true,
+                storeColumnsAsJson: true,
                 results: [] as IngestResult[],
               },
             ]
           : []),
-        ...(args.sets.includes('products') ? args.verifyModes : []).map(v => ({
-          label: `products (verifyUpstreamPorts ${v ? 'on' : 'off'})`,
-          set: () => products,
-          verifyUpstreamPorts: v,
-          results: [] as IngestResult[],
-        })),
+        ...(args.sets.includes('products') ? productModes(args) : []).map(
+          mode => ({
+            ...mode,
+            label: `products (${mode.label})`,
+            set: () => products,
+            results: [] as IngestResult[],
+          }),
+        ),
         ...(native
           ? [
               {
                 label: 'products as native entities (off)',
                 set: () => native,
                 verifyUpstreamPorts: false,
+                storeColumnsAsJson: true,
                 results: [] as IngestResult[],
               },
             ]
@@ -286,6 +324,7 @@ async function main() {
             set: variant.set(),
             orgFile,
             verifyUpstreamPorts: variant.verifyUpstreamPorts,
+            storeColumnsAsJson: variant.storeColumnsAsJson,
             sqliteDirectory,
             postgres,
             pollMs: args.pollMs,
@@ -367,9 +406,9 @@ async function main() {
         );
       }
       if (!hasBaseline || !args.sets.includes('products')) continue;
-      // components and the products per verify mode; the native control is
+      // components and the products per mode; the native control is
       // printed above but is not part of the recorded table
-      const recorded = variants.slice(0, 1 + args.verifyModes.length);
+      const recorded = variants.slice(0, 1 + productModes(args).length);
       summary.push(
         `| ${n} | ${runs} | ${sec(baseWall)} | ${recorded
           .slice(1)
@@ -384,15 +423,14 @@ async function main() {
     }
     if (summary.length === 0) return;
     console.log(
-      `\n| N | runs | components median | ${args.verifyModes
-        .map(v => {
-          const mode = `verifyUpstreamPorts ${v ? 'on' : 'off'}`;
-          return `products median (${mode}) | ratio (${mode})`;
-        })
+      `\n| N | runs | components median | ${productModes(args)
+        .map(mode => `products median (${mode.label}) | ratio (${mode.label})`)
         .join(' | ')} |`,
     );
     console.log(
-      `|---|---|---|${args.verifyModes.map(() => '---|---|').join('')}`,
+      `|---|---|---|${productModes(args)
+        .map(() => '---|---|')
+        .join('')}`,
     );
     for (const line of summary) console.log(line);
   } finally {
