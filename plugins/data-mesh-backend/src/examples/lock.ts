@@ -3,10 +3,12 @@
  * PGlite stops a second one. The backend with the example activity marks
  * the embedded warehouse it holds (the warehouse service's
  * `dataDirectory`) with a pid file next to the directory, so that the
- * backfill command can refuse to open it while the portal runs.
+ * backfill command can refuse to open it while the portal runs. Replicas on
+ * one database prepare the examples one at a time (`oneReplicaAtATime`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Knex } from 'knex';
 
 /** @public */
 export interface WarehouseLockHolder {
@@ -82,4 +84,24 @@ export function lockWarehouse(dataDir: string, by: string): () => void {
       // already gone
     }
   };
+}
+
+/**
+ * Run `fn` in one backend instance at a time, across the replicas that
+ * share the plugin's database: on PostgreSQL a transaction-level advisory
+ * lock named `name` (the others wait for it, then find nothing left to do,
+ * as a restart does: provisioning plans nothing, the replay starts where
+ * the history ends). SQLite is one process's file: `fn` runs directly.
+ * @public
+ */
+export async function oneReplicaAtATime<T>(
+  db: Knex,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!String(db.client.config.client).startsWith('pg')) return fn();
+  return db.transaction(async tx => {
+    await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [name]);
+    return fn();
+  });
 }

@@ -32,7 +32,7 @@ import type { SloClock, SloCollector } from '../slo/collector';
 import type { SloStore } from '../slo/SloStore';
 import { backfillExampleHistory, exampleEntities } from './activity';
 import { readExampleActivityConfig } from './config';
-import { lockWarehouse } from './lock';
+import { lockWarehouse, oneReplicaAtATime } from './lock';
 import { type ExampleActivityProfile, parseActivityProfile } from './profile';
 import { ExampleWarehouse, type PreparedExampleProduct } from './warehouse';
 
@@ -216,7 +216,12 @@ export async function setupExampleActivity(
   // After every plugin has started (the catalog included); not awaited, so
   // the portal is usable while the history is replayed.
   options.rootLifecycle.addStartupHook(() => {
-    start().finally(settle);
+    // replicas on one database prepare and replay one after the other
+    oneReplicaAtATime(
+      options.store.db,
+      EXAMPLE_ACTIVITY_TASK_ID,
+      start,
+    ).finally(settle);
   });
 
   await options.scheduler.scheduleTask({
