@@ -25,8 +25,8 @@ import {
   applyPlan,
   diff,
   emptyState,
+  assessProducts,
   isPlanEmpty,
-  planProducts,
   platformConfig,
   resolveWarehouse,
   scopeOf,
@@ -105,7 +105,7 @@ async function once(
 
   let before = q();
   let t = performance.now();
-  const cold = await planProducts(products, platform, adapter);
+  const cold = await assessProducts(products, platform, adapter);
   const planMs = performance.now() - t;
   const introspectionCold = q() - before;
   if (!cold.plan) throw new Error(JSON.stringify(cold.issues));
@@ -130,11 +130,15 @@ async function once(
 
   before = q();
   t = performance.now();
-  const warm = await planProducts(products, platform, adapter);
+  const warm = await assessProducts(products, platform, adapter);
   const replanMs = performance.now() - t;
   const introspectionWarm = q() - before;
   if (!warm.plan || !isPlanEmpty(warm.plan)) {
     throw new Error('the plan after apply is not empty');
+  }
+  const notInSync = warm.products.filter(p => p.status !== 'in-sync');
+  if (notInSync.length > 0) {
+    throw new Error(`not in sync after apply: ${notInSync[0].entityRef}`);
   }
 
   const objects = {

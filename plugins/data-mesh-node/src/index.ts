@@ -10,5 +10,8 @@ export * from './warehouse/types';
 export * from './warehouse/platform';
 export * from './warehouse/desiredState';
 export * from './warehouse/plan';
+export * from './warehouse/scope';
+export * from './warehouse/apply';
+export * from './warehouse/assess';
 export * from './service';
 export * from './permissions';

@@ -14,9 +14,9 @@ import {
   type PlatformConfig,
   type SchemaRef,
   type WarehouseAdapter,
+  assessProducts,
   infrastructureOf,
   isPlanEmpty,
-  planProducts,
   productEntityRef,
   renderPlan,
 } from '@datamesh/plugin-data-mesh-node';
@@ -149,10 +149,12 @@ export async function planWorkspaceProduct(options: {
     logger,
     options.stage,
   );
-  const { plan, issues } = await planProducts(
+  // invalid input is refused before the warehouse is asked anything
+  const { plan, issues } = await assessProducts(
     [entity],
     options.platform,
     adapter,
+    { requireAllValid: true },
   );
   if (!plan) {
     const errors = issues.filter(i => i.severity === 'error');

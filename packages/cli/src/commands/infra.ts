@@ -17,9 +17,9 @@ import {
   type WarehouseAdapter,
   type WarehouseDialect,
   applyPlan,
+  assessProducts,
   computeDesiredState,
   isPlanEmpty,
-  planProducts,
   readPlatformConfig,
   renderPlan,
 } from '@datamesh/plugin-data-mesh-node';
@@ -196,10 +196,11 @@ export async function infraCommand(
   }
 
   try {
-    const result = await planProducts(
+    const result = await assessProducts(
       prepared.entities,
       prepared.platform,
       adapter,
+      { requireAllValid: true },
     );
     reportIssues(io, result.issues);
     const plan = result.plan;

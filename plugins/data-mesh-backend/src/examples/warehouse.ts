@@ -18,6 +18,7 @@ import {
   SAFE_IDENTIFIER,
   type WarehouseAdapter,
   applyPlan,
+  assessProducts,
   planProducts,
 } from '@datamesh/plugin-data-mesh-node';
 import {
@@ -147,29 +148,46 @@ export class ExampleWarehouse {
       missing: [],
       problems: [],
     };
+    const found = new Map<string, DataProductEntityV1alpha1>();
     for (const activity of profile.products) {
       const entity = entities.find(
         e =>
           e.metadata.name === activity.name &&
           (e.metadata.namespace ?? 'default') === profile.namespace,
       );
+      if (entity) found.set(activity.name, entity);
+    }
+    // one introspection tells which example products need provisioning
+    const assessment = await assessProducts(
+      [...found.values()],
+      platform,
+      adapter,
+    );
+    const assessed = new Map(
+      assessment.products.map(a => [a.entity.metadata.name, a]),
+    );
+    for (const activity of profile.products) {
+      const entity = found.get(activity.name);
       const ref = `dataproduct:${profile.namespace}/${activity.name}`;
       if (!entity) {
         report.missing.push(ref);
         report.problems.push(`${ref} is not in the catalog`);
         continue;
       }
-      const { plan, issues } = await planProducts([entity], platform, adapter);
+      const assessedProduct = assessed.get(activity.name)!;
+      let plan = assessedProduct.plan;
       if (!plan) {
         report.problems.push(
-          `${ref} cannot be provisioned: ${issues
+          `${ref} cannot be provisioned: ${assessedProduct.issues
             .map(i => i.message)
             .join('; ')}`,
         );
         continue;
       }
-      if (plan.steps.length > 0 || plan.conflicts.length > 0) {
-        const result = await applyPlan(plan, adapter);
+      if (assessedProduct.status !== 'in-sync') {
+        // planned again now: an earlier product may have made shared objects
+        ({ plan } = await planProducts([entity], platform, adapter));
+        const result = await applyPlan(plan!, adapter);
         if (result.error) {
           report.problems.push(
             `${ref} could not be provisioned: ${result.error.message}`,
@@ -181,7 +199,7 @@ export class ExampleWarehouse {
           `Example warehouse: provisioned ${ref} (${result.applied.length} steps)`,
         );
       }
-      const provisioned = plan.products[0];
+      const provisioned = plan!.products[0];
       const columnsOf = new Map(
         (entity.spec.datasets ?? []).map(d => [d.name, d]),
       );

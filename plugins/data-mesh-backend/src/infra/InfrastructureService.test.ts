@@ -5,6 +5,7 @@ import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-commo
 import {
   type ActualState,
   type WarehouseAdapter,
+  actualForScope,
   computeDesiredState,
   scopeOf,
 } from '@datamesh/plugin-data-mesh-node';
@@ -17,7 +18,6 @@ import {
 import {
   InfrastructureService,
   WarehouseUnavailableError,
-  actualForScope,
 } from './InfrastructureService';
 import { createSecretRedactor } from './redact';
 

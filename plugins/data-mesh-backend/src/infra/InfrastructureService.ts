@@ -1,14 +1,9 @@
 /*
  * Drift detection for the backend API: declared (a DataProduct's spec plus
  * the platform's naming config) versus actual (what the configured warehouse
- * has), with the repair plan from the same engine the scaffolder actions and
- * the CLI use.
- *
- * Any number of products costs one introspection: the desired states are
- * computed per product (so one invalid product does not hide the others),
- * their scopes are introspected together, and each product is then diffed
- * against its own part of the answer — exactly what introspecting its scope
- * alone would have returned (see the rules on `ActualState`).
+ * has), with the repair plan. The engine's `assessProducts` does the work —
+ * one introspection for any number of products, desired state, plan and
+ * status per product — and this service maps it to the API's answers.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
@@ -23,28 +18,21 @@ import {
   type InfrastructureWarehouseInfo,
   type ProductInfrastructureNames,
   type ProductInfrastructureResponse,
-  type SpecIssue,
   INFRASTRUCTURE_STATUSES,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import {
-  type ActualState,
-  type DesiredState,
-  type IntrospectionScope,
-  type Plan,
   type PlanStep,
   type PlatformConfig,
+  type ProductAssessment,
+  type ProductsAssessment,
   type ProvisionedProduct,
   type WarehouseAdapter,
   type WarehouseState,
   WarehouseError,
-  computeDesiredState,
-  diff,
+  assessProducts,
   infrastructureOf,
-  isPlanEmpty,
-  productEntityRef,
   renderPlan,
-  scopeOf,
 } from '@datamesh/plugin-data-mesh-node';
 
 /**
@@ -77,16 +65,6 @@ export interface InfrastructureServiceOptions {
   clock?: { now(): number };
 }
 
-/** What `assess` finds for one product. */
-interface Assessment {
-  entity: DataProductEntityV1alpha1;
-  entityRef: string;
-  issues: SpecIssue[];
-  desired?: DesiredState;
-  actual?: ActualState;
-  plan?: Plan;
-}
-
 const EMPTY_OBJECTS = (): WarehouseState => ({
   computes: [],
   databases: [],
@@ -95,98 +73,6 @@ const EMPTY_OBJECTS = (): WarehouseState => ({
   memberships: [],
   grants: [],
 });
-
-/** The part of an introspection that concerns `scope` (see `ActualState`'s rules). */
-export function actualForScope(
-  actual: ActualState,
-  scope: IntrospectionScope,
-): ActualState {
-  const computes = new Set(scope.computes);
-  const databases = new Set(scope.databases);
-  const schemas = new Set(scope.schemas.map(s => `${s.database}|${s.schema}`));
-  const roles = new Set(scope.roles);
-  const inSchemas = (t: { database: string; schema: string }) =>
-    schemas.has(`${t.database}|${t.schema}`);
-  return {
-    computes: actual.computes.filter(c => computes.has(c.name)),
-    databases: actual.databases.filter(d => databases.has(d.name)),
-    schemas: actual.schemas.filter(inSchemas),
-    roles: actual.roles.filter(r => roles.has(r.name)),
-    memberships: actual.memberships.filter(
-      m =>
-        roles.has(m.role) &&
-        (roles.has(m.member) ||
-          (scope.parentRole !== undefined && m.member === scope.parentRole)),
-    ),
-    grants: actual.grants.filter(g => {
-      switch (g.target.type) {
-        case 'compute':
-          return computes.has(g.target.name);
-        case 'database':
-          return databases.has(g.target.name);
-        default:
-          return inSchemas(g.target);
-      }
-    }),
-    queries: actual.queries,
-  };
-}
-
-/** Union of scopes, each name once. */
-function unionScope(scopes: IntrospectionScope[]): IntrospectionScope {
-  const uniq = (xs: string[]) => [...new Set(xs)];
-  const schemas = new Map<string, { database: string; schema: string }>();
-  for (const s of scopes.flatMap(x => x.schemas)) {
-    schemas.set(`${s.database}|${s.schema}`, s);
-  }
-  return {
-    computes: uniq(scopes.flatMap(s => s.computes)),
-    databases: uniq(scopes.flatMap(s => s.databases)),
-    schemas: [...schemas.values()],
-    roles: uniq(scopes.flatMap(s => s.roles)),
-    parentRole: scopes.find(s => s.parentRole)?.parentRole,
-  };
-}
-
-/**
- * Names valid everywhere can still be too long for one warehouse's layout;
- * the dialect refuses them, and the product is then reported as invalid
- * instead of failing the introspection of everyone else. (The engine's
- * `planProducts` makes the same check.)
- */
-function dialectIssues(
-  product: ProvisionedProduct,
-  adapter: WarehouseAdapter,
-): SpecIssue[] {
-  const issues: SpecIssue[] = [];
-  const check = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (e) {
-      issues.push({
-        severity: 'error',
-        path: 'metadata.name',
-        message: `${product.entityRef}: ${(e as Error).message} (${
-          adapter.dialect.displayName
-        })`,
-      });
-    }
-  };
-  const { dialect } = adapter;
-  for (const schema of Object.values(product.schemas)) {
-    check(() =>
-      dialect.qualifiedSchema({ database: product.database, schema }),
-    );
-  }
-  for (const role of Object.values(product.roles)) {
-    check(() => dialect.quoteIdentifier(role));
-  }
-  check(() => dialect.quoteIdentifier(product.database));
-  if (adapter.capabilities.compute) {
-    check(() => dialect.quoteIdentifier(product.compute));
-  }
-  return issues;
-}
 
 /** The objects as the adapter manages them (what `diff` compares). */
 function visibleObjects(
@@ -248,19 +134,6 @@ function toStep(step: PlanStep): InfrastructurePlanStep {
     // JSON round trip: `change` holds the engine's objects, plain data only
     change: JSON.parse(JSON.stringify(step.change)),
   };
-}
-
-function statusOf(a: Assessment): InfrastructureStatus {
-  if (!a.plan || !a.desired || !a.actual) return 'invalid';
-  if (a.plan.conflicts.length > 0) return 'conflict';
-  if (isPlanEmpty(a.plan)) return 'in-sync';
-  const product = a.desired.products[0];
-  const roles = new Set(a.actual.roles.map(r => r.name));
-  const schemas = new Set(a.actual.schemas.map(s => s.schema));
-  const anything =
-    Object.values(product.roles).some(r => roles.has(r)) ||
-    Object.values(product.schemas).some(s => schemas.has(s));
-  return anything ? 'drift' : 'not-provisioned';
 }
 
 /** Differences between the entity's recorded `spec.infrastructure` and the names the platform gives it now. */
@@ -337,33 +210,13 @@ export class InfrastructureService {
     };
   }
 
-  /** Desired state per product, one introspection for all of them, a plan per product. */
+  /** The engine's assessment; a warehouse that does not answer is a WarehouseUnavailableError. */
   private async assess(
     entities: DataProductEntityV1alpha1[],
     adapter: WarehouseAdapter,
-  ): Promise<{ assessments: Assessment[]; queries: number }> {
-    const platform: PlatformConfig = {
-      ...this.options.platform,
-      parentRole: this.options.platform.parentRole ?? adapter.defaultParentRole,
-    };
-    const assessments: Assessment[] = entities.map(entity => {
-      const entityRef = productEntityRef(entity);
-      const { desired, issues } = computeDesiredState([entity], platform);
-      if (!desired) return { entity, entityRef, issues };
-      const nameIssues = dialectIssues(desired.products[0], adapter);
-      if (nameIssues.length > 0) {
-        return { entity, entityRef, issues: [...issues, ...nameIssues] };
-      }
-      return { entity, entityRef, issues, desired };
-    });
-    const valid = assessments.filter(a => a.desired);
-    if (valid.length === 0) return { assessments, queries: 0 };
-
-    let actual: ActualState;
+  ): Promise<ProductsAssessment> {
     try {
-      actual = await adapter.introspect(
-        unionScope(valid.map(a => scopeOf(a.desired!))),
-      );
+      return await assessProducts(entities, this.options.platform, adapter);
     } catch (e) {
       const err = e as Error & { code?: string };
       throw new WarehouseUnavailableError(
@@ -375,19 +228,14 @@ export class InfrastructureService {
         e instanceof WarehouseError ? e.code : err?.code,
       );
     }
-    for (const a of valid) {
-      a.actual = actualForScope(actual, scopeOf(a.desired!));
-      a.plan = diff(a.desired!, a.actual, adapter);
-    }
-    return { assessments, queries: actual.queries };
   }
 
   private toResponse(
-    a: Assessment,
+    a: ProductAssessment,
     adapter: WarehouseAdapter,
     checkedAt: string,
   ): ProductInfrastructureResponse {
-    const status = statusOf(a);
+    const { status } = a;
     const base = {
       entityRef: a.entityRef,
       status,
@@ -497,8 +345,8 @@ export class InfrastructureService {
       );
     }
     const adapter = await this.adapter();
-    const { assessments } = await this.assess([entity], adapter);
-    return this.toResponse(assessments[0], adapter, this.now());
+    const { products } = await this.assess([entity], adapter);
+    return this.toResponse(products[0], adapter, this.now());
   }
 
   /**
@@ -516,12 +364,12 @@ export class InfrastructureService {
       entities.push(...page.filter(isDataProductEntity));
     }
     const adapter = await this.adapter();
-    const { assessments, queries } = await this.assess(entities, adapter);
+    const { products, queries } = await this.assess(entities, adapter);
     const checkedAt = this.now();
     const counts = Object.fromEntries(
       INFRASTRUCTURE_STATUSES.map(s => [s, 0]),
     ) as Record<InfrastructureStatus, number>;
-    const items: InfrastructureDriftItem[] = assessments.map(a => {
+    const items: InfrastructureDriftItem[] = products.map(a => {
       const r = this.toResponse(a, adapter, checkedAt);
       counts[r.status]++;
       return {

@@ -1,7 +1,6 @@
 export {
   InfrastructureService,
   WarehouseUnavailableError,
-  actualForScope,
 } from './InfrastructureService';
 export type { InfrastructureServiceOptions } from './InfrastructureService';
 export { createInfrastructureRouter } from './router';

@@ -10,16 +10,10 @@
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import { computeDesiredState } from '../warehouse/desiredState';
 import type { PlatformConfig } from '../warehouse/platform';
-import {
-  applyPlan,
-  detectDrift,
-  diff,
-  emptyState,
-  isPlanEmpty,
-  planProducts,
-  renderPlan,
-  scopeOf,
-} from '../warehouse/plan';
+import { applyPlan } from '../warehouse/apply';
+import { detectDrift, planProducts } from '../warehouse/assess';
+import { diff, isPlanEmpty, renderPlan } from '../warehouse/plan';
+import { emptyState, scopeOf } from '../warehouse/scope';
 import type {
   DesiredState,
   ProvisionedProduct,

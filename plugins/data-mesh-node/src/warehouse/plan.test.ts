@@ -1,12 +1,8 @@
 import { testDataProduct } from '../testUtils/products';
 import { computeDesiredState } from './desiredState';
-import {
-  applyPlan,
-  diff,
-  infrastructureOf,
-  isPlanEmpty,
-  renderPlan,
-} from './plan';
+import { applyPlan } from './apply';
+import { infrastructureOf } from './assess';
+import { diff, isPlanEmpty, renderPlan } from './plan';
 import { platformConfig } from './platform';
 import {
   type ActualState,

@@ -1,5 +1,5 @@
 /*
- * The plan/apply engine: desired state + actual state -> ordered steps.
+ * The diff engine: desired state + actual state -> ordered steps.
  *
  * One engine for the scaffolder actions, the CLI and drift detection. The
  * plan is computed from what is actually there, so applying a plan and
@@ -7,19 +7,14 @@
  * the dialects also write statements that tolerate a retry where the SQL
  * allows it). Revokes and drops are kept apart and only run when the caller
  * says so: a drift in the warehouse must never cost data by default.
+ * Assessment (desired, actual, plan and status per product) is in
+ * assess.ts, running a plan in apply.ts.
  */
-import type {
-  DataProductEntityV1alpha1,
-  DataProductInfrastructure,
-  SpecIssue,
-} from '@datamesh/plugin-data-mesh-common';
-import { computeDesiredState, parseManagedByMarker } from './desiredState';
-import type { PlatformConfig } from './platform';
+import { parseManagedByMarker } from './desiredState';
 import {
   type ActualState,
   type Change,
   type DesiredState,
-  type IntrospectionScope,
   type Plan,
   type PlanConflict,
   type PlanStep,
@@ -27,43 +22,13 @@ import {
   type Privilege,
   type PrivilegeGrant,
   type PrivilegeTarget,
-  type ProvisionedProduct,
   type RoleMembership,
-  type Statement,
   type WarehouseAdapter,
   type WarehouseCapabilities,
   type WarehouseDialect,
   type WarehouseState,
   PRIVILEGES,
-  WarehouseError,
 } from './types';
-
-/** The names a desired state touches: what to introspect. @public */
-export function scopeOf(desired: DesiredState): IntrospectionScope {
-  return {
-    computes: desired.computes.map(c => c.name),
-    databases: desired.databases.map(d => d.name),
-    schemas: desired.schemas.map(s => ({
-      database: s.database,
-      schema: s.schema,
-    })),
-    roles: desired.roles.map(r => r.name),
-    parentRole: desired.parentRole,
-  };
-}
-
-/** An empty desired state, e.g. to plan the removal of a scope. @public */
-export function emptyState(): DesiredState {
-  return {
-    computes: [],
-    databases: [],
-    schemas: [],
-    roles: [],
-    memberships: [],
-    grants: [],
-    products: [],
-  };
-}
 
 const TARGET_ORDER: PrivilegeTarget['type'][] = [
   'compute',
@@ -523,193 +488,4 @@ export function renderPlan(
   }
   for (const n of plan.notes) lines.push(`! note: ${n}`);
   return lines;
-}
-
-/** @public */
-export interface ApplyOptions {
-  /** Run revoke and drop steps too. Default false. */
-  allowDestructive?: boolean;
-  /** Progress callback, called before each step runs. */
-  onStep?: (step: PlanStep) => void;
-}
-
-/** @public */
-export interface ApplyResult {
-  applied: PlanStep[];
-  /** Destructive steps not run because they were not allowed, and steps after a failure. */
-  skipped: PlanStep[];
-  /** The first failure; later steps were not run. */
-  error?: {
-    step?: PlanStep;
-    message: string;
-    code?: string;
-    statement?: Statement;
-  };
-}
-
-/**
- * Run a plan: the safe steps, then (only when allowed) the destructive ones.
- * Stops at the first failure and returns it; a later plan picks up from
- * whatever was done, because plans are computed from the actual state.
- * @public
- */
-export async function applyPlan(
-  plan: Plan,
-  adapter: WarehouseAdapter,
-  options: ApplyOptions = {},
-): Promise<ApplyResult> {
-  const result: ApplyResult = { applied: [], skipped: [] };
-  if (plan.dialect !== adapter.dialect.id) {
-    result.error = {
-      message: `the plan was made for ${plan.dialect}, not ${adapter.dialect.id}`,
-    };
-    return result;
-  }
-  if (plan.conflicts.length > 0) {
-    result.error = {
-      message: `the plan has conflicts: ${plan.conflicts
-        .map(c => c.message)
-        .join('; ')}`,
-    };
-    return result;
-  }
-  const toRun = options.allowDestructive
-    ? [...plan.steps, ...plan.destructive]
-    : plan.steps;
-  if (!options.allowDestructive) result.skipped.push(...plan.destructive);
-  for (let i = 0; i < toRun.length; i++) {
-    const step = toRun[i];
-    options.onStep?.(step);
-    try {
-      await adapter.execute(step.statements);
-      result.applied.push(step);
-    } catch (e) {
-      const err = e as WarehouseError;
-      result.error = {
-        step,
-        message: err?.message ?? String(e),
-        code: err instanceof WarehouseError ? err.code : (err as any)?.code,
-        statement: err instanceof WarehouseError ? err.statement : undefined,
-      };
-      result.skipped.push(...toRun.slice(i + 1));
-      break;
-    }
-  }
-  return result;
-}
-
-/** @public */
-export interface ProductPlanResult {
-  plan?: Plan;
-  desired?: DesiredState;
-  actual?: ActualState;
-  /** Problems of the products or the platform config; no plan when any is an error. */
-  issues: SpecIssue[];
-}
-
-/**
- * Desired state of the products, introspected actual state, and the plan
- * between them — what the scaffolder action, the CLI and the backend call.
- * @public
- */
-export async function planProducts(
-  products: DataProductEntityV1alpha1[],
-  platform: PlatformConfig,
-  adapter: WarehouseAdapter,
-): Promise<ProductPlanResult> {
-  const { desired, issues } = computeDesiredState(products, {
-    ...platform,
-    parentRole: platform.parentRole ?? adapter.defaultParentRole,
-  });
-  if (!desired) return { issues };
-  const nameIssues = checkNamesForDialect(desired, adapter.dialect);
-  if (nameIssues.length > 0) return { issues: nameIssues, desired };
-  const actual = await adapter.introspect(scopeOf(desired));
-  return { plan: diff(desired, actual, adapter), desired, actual, issues };
-}
-
-/**
- * Names valid everywhere can still be too long for one warehouse's layout
- * (PGlite prefixes schemas with their database). Checked before any query.
- */
-function checkNamesForDialect(
-  desired: DesiredState,
-  dialect: WarehouseDialect,
-): SpecIssue[] {
-  const issues: SpecIssue[] = [];
-  const check = (entityRef: string, fn: () => unknown) => {
-    try {
-      fn();
-    } catch (e) {
-      issues.push({
-        severity: 'error',
-        path: 'metadata.name',
-        message: `${entityRef}: ${(e as Error).message} (${
-          dialect.displayName
-        })`,
-      });
-    }
-  };
-  for (const p of desired.products) {
-    for (const schema of Object.values(p.schemas)) {
-      check(p.entityRef, () =>
-        dialect.qualifiedSchema({ database: p.database, schema }),
-      );
-    }
-    for (const role of Object.values(p.roles))
-      check(p.entityRef, () => dialect.quoteIdentifier(role));
-    check(p.entityRef, () => dialect.quoteIdentifier(p.database));
-  }
-  return issues;
-}
-
-/** @public */
-export interface DriftReport {
-  /** True when the warehouse matches the declared state. */
-  inSync: boolean;
-  /** The plan that would repair the drift (safe and destructive steps). */
-  plan?: Plan;
-  /** `renderPlan` of that plan. */
-  lines: string[];
-  issues: SpecIssue[];
-}
-
-/**
- * Drift: declared (the products' specs) versus actual (the warehouse) for
- * products that have been applied before. The repair is the plan itself.
- * @public
- */
-export async function detectDrift(
-  products: DataProductEntityV1alpha1[],
-  platform: PlatformConfig,
-  adapter: WarehouseAdapter,
-): Promise<DriftReport> {
-  const { plan, issues } = await planProducts(products, platform, adapter);
-  if (!plan) return { inSync: false, lines: [], issues };
-  return {
-    inSync: isPlanEmpty(plan) && plan.conflicts.length === 0,
-    plan,
-    lines: renderPlan(plan),
-    issues,
-  };
-}
-
-/**
- * The `spec.infrastructure` block of a provisioned product, for the
- * scaffolder's outputs and the entity: logical names, plus the warehouse
- * platform, and the compute only where the warehouse has one.
- * @public
- */
-export function infrastructureOf(
-  product: ProvisionedProduct,
-  adapter: Pick<WarehouseAdapter, 'dialect' | 'capabilities'>,
-): DataProductInfrastructure {
-  return {
-    stage: product.stage,
-    platform: adapter.dialect.id,
-    ...(adapter.capabilities.compute ? { warehouse: product.compute } : {}),
-    database: product.database,
-    schema: product.outputSchema,
-    roles: { ...product.roles },
-  };
 }
