@@ -26,8 +26,6 @@ export interface SloEngineConfig {
   observationRetentionMs: number;
   /** Slices covered by the "recent" burn rate. */
   recentSlices: number;
-  /** `dataMesh.warehouse.type`, the adapter the collector uses. */
-  warehouseType: string;
   /** Send breach notifications. */
   notifications: boolean;
   /** How long a monitor whose entity or objective disappeared is kept (hidden) before its history is deleted. */
@@ -116,8 +114,6 @@ export function readSloEngineConfig(config?: Config): SloEngineConfig {
     retentionMs,
     observationRetentionMs,
     recentSlices,
-    warehouseType:
-      config?.getOptionalString('dataMesh.warehouse.type') ?? 'pglite',
     notifications: slo?.getOptionalBoolean('notifications.enabled') ?? true,
     removedGraceMs: 24 * 60 * 60 * 1000,
   };
