@@ -3,8 +3,9 @@
  * module reads a product from a file, stores it in the catalog form (columns
  * as JSON text), the search plugin (in-memory Lunr engine) runs this
  * module's collator, and the search API — what the search bar calls — finds
- * the product by a column. Nothing is mocked but the scheduler, which in a
- * test backend runs a task when the test triggers it.
+ * the product by a column. Catalog, search plugin and both modules are the
+ * real ones; the test backend's scheduler runs the index task when the test
+ * triggers it.
  */
 import {
   coreServices,
