@@ -24,6 +24,7 @@ import {
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
+import { permissionTestFeatures } from './__testUtils__/permissions';
 import {
   type TestWarehouse,
   eventsTable,
@@ -131,10 +132,12 @@ describe.each(databases.eachSupportedId())(
       const backend = await startTestBackend({
         features: [
           dataMeshPlugin,
+          ...permissionTestFeatures,
           testWarehouseServiceFactory(w.adapter),
           mockServices.rootConfig.factory({
             data: {
               app: { baseUrl: 'http://localhost:3000' },
+              permission: { enabled: true },
               dataMesh: { slo: { notifications: { enabled: false } } },
             },
           }),

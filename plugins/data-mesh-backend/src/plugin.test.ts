@@ -23,6 +23,7 @@ import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/tes
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
+import { permissionTestFeatures } from './__testUtils__/permissions';
 import {
   type TestWarehouse,
   eventsTable,
@@ -144,6 +145,7 @@ describe.each(databases.eachSupportedId())(
         features: [
           dataMeshPlugin,
           import('@backstage/plugin-notifications-backend'),
+          ...permissionTestFeatures,
           // the test owns the warehouse: the backend's shutdown must not close it
           testWarehouseServiceFactory(recordingAdapter(w.adapter).adapter),
           // records what the real notifications backend delivers, per user
@@ -171,6 +173,7 @@ describe.each(databases.eachSupportedId())(
           mockServices.rootConfig.factory({
             data: {
               app: { baseUrl: 'http://localhost:3000' },
+              permission: { enabled: true },
               dataMesh: {
                 slo: {
                   schedule: {
@@ -475,6 +478,10 @@ describe.each(databases.eachSupportedId())(
       expect(forbidden.body.error.message).toBe(
         'user:default/dave may not report results for dataproduct:default/invoices: only its owner (group:default/team-b) or a service may',
       );
+      // decided by the permission policy: owning another product is not enough
+      expect(
+        (await push({ dimension: 'availability', passed: true }, alice)).status,
+      ).toBe(403);
       expect((await push({ passed: true }, carol)).status).toBe(400);
       expect(
         (await push({ slo: 'available', passed: 'yes' }, carol)).status,

@@ -28,6 +28,7 @@ import {
 } from './infra';
 import { SloStore } from './slo/SloStore';
 import { setupExampleActivity } from './examples/setup';
+import { registerDataProductPermissions } from './permissions';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -78,6 +79,8 @@ export const dataMeshPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
@@ -94,6 +97,8 @@ export const dataMeshPlugin = createBackendPlugin({
         httpAuth,
         auth,
         userInfo,
+        permissions,
+        permissionsRegistry,
         lifecycle,
         rootLifecycle,
         catalog,
@@ -104,6 +109,9 @@ export const dataMeshPlugin = createBackendPlugin({
         const settings = readSloEngineConfig(config);
         const platform = readPlatformConfig(config);
         const store = await SloStore.create(database);
+        // data products as a permission resource: conditional decisions
+        // ("only its owners") are resolved here against the catalog
+        registerDataProductPermissions({ permissionsRegistry, catalog, auth });
 
         // The process's one warehouse connection (opened on first use,
         // closed by the root service); shared with the scaffolder actions.
@@ -211,6 +219,7 @@ export const dataMeshPlugin = createBackendPlugin({
             collector,
             httpAuth,
             userInfo,
+            permissions,
             logger,
             clock,
             recentSlices: settings.recentSlices,

@@ -14,9 +14,7 @@ describe('data-mesh permissions', () => {
       dataMeshPermissions.filter(
         p => !isResourcePermission(p, DATA_PRODUCT_RESOURCE_TYPE),
       ),
-    ).toEqual([
-      dataMeshAccessRequestCreatePermission,
-    ]);
+    ).toEqual([dataMeshAccessRequestCreatePermission]);
     expect(names).toEqual(
       expect.arrayContaining([
         'data-mesh.access-request.create',

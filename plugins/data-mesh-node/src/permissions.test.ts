@@ -21,7 +21,10 @@ const product = {
 
 describe('isDataProductOwner', () => {
   it('applies: the owner among the claims, compared case-insensitively', () => {
-    const claims = ['user:default/mei.chen', 'group:default/Finance-Claims-Data'];
+    const claims = [
+      'user:default/mei.chen',
+      'group:default/Finance-Claims-Data',
+    ];
     expect(isDataProductOwner.apply(product, { claims })).toBe(true);
     expect(
       isDataProductOwner.apply(product, {
@@ -97,7 +100,9 @@ describe('the condition exports', () => {
     expect(
       transform({
         anyOf: [
-          dataProductConditions.isDataProductOwner({ claims: ['group:default/a'] }),
+          dataProductConditions.isDataProductOwner({
+            claims: ['group:default/a'],
+          }),
           { not: dataProductConditions.isDataProductOwner({ claims: ['b'] }) },
         ],
       }),

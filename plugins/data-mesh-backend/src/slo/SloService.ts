@@ -9,9 +9,10 @@ import type {
   BackstageServicePrincipal,
   BackstageUserPrincipal,
   LoggerService,
+  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   type ObservationInput,
   type ProductSlosResponse,
@@ -19,8 +20,10 @@ import {
   type SloPushResponse,
   type SloPushedResult,
   type SloStatus,
+  dataMeshSloObservationCreatePermission,
   millisToDuration,
 } from '@datamesh/plugin-data-mesh-common';
+import { authorizeOnDataProduct } from '../permissions';
 import type { SloClock, SloCollector } from './collector';
 import { evaluateMonitors } from './evaluation';
 import { productRef } from './monitors';
@@ -38,6 +41,8 @@ export interface SloServiceOptions {
   /** Re-evaluates monitors after pushed results (and notifies breaches). */
   collector: Pick<SloCollector, 'evaluate'>;
   userInfo: UserInfoService;
+  /** Decides who may push results (the `data-product` resource type). */
+  permissions: PermissionsService;
   logger: LoggerService;
   clock: SloClock;
   recentSlices: number;
@@ -261,10 +266,12 @@ export class SloService {
   }
 
   /**
-   * Who may push results for a product: a service (e.g. the product's CI with
-   * a static or external-access token, whose scope Backstage's
-   * `backend.auth.externalAccess` config restricts), or a user who owns the
-   * product (directly or through a group). Returns the reporter's name.
+   * Who may push results for a product: whom the portal's permission policy
+   * allows (by default its owners, directly or through a group, and platform
+   * admins), and services (e.g. the product's CI with a static or
+   * external-access token: the permission framework allows services unless
+   * their token's access restrictions say otherwise). Returns the reporter's
+   * name.
    */
   private async authorizeReporter(
     caller: SloCaller,
@@ -272,22 +279,20 @@ export class SloService {
     entityRef: string,
   ): Promise<string> {
     const principal = caller.principal;
-    if (principal.type === 'service') return principal.subject;
-    const info = await this.options.userInfo.getUserInfo(caller);
-    const ownership = new Set(
-      [info.userEntityRef, ...info.ownershipEntityRefs].map(r =>
-        r.toLowerCase(),
-      ),
-    );
-    if (!owner || !ownership.has(owner.toLowerCase())) {
-      throw new NotAllowedError(
-        `${
-          principal.userEntityRef
-        } may not report results for ${entityRef}: only its owner${
+    const who =
+      principal.type === 'service'
+        ? principal.subject
+        : principal.userEntityRef;
+    await authorizeOnDataProduct(
+      this.options.permissions,
+      dataMeshSloObservationCreatePermission,
+      entityRef,
+      caller,
+      () =>
+        `${who} may not report results for ${entityRef}: only its owner${
           owner ? ` (${owner})` : ''
         } or a service may`,
-      );
-    }
-    return principal.userEntityRef;
+    );
+    return who;
   }
 }
