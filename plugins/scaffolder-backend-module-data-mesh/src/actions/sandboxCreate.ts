@@ -8,7 +8,7 @@ import {
   type Statement,
   type WarehouseService,
   PRODUCT_LAYERS,
-  computeDesiredState,
+  assessProducts,
 } from '@datamesh/plugin-data-mesh-node';
 import { printable } from '../paths';
 import { loadProduct } from '../spec';
@@ -116,11 +116,16 @@ export function createSandboxCreateAction(options: {
         ctx.input.stage,
       );
       const adapter = await options.warehouse.getAdapter();
-      const { desired, issues } = computeDesiredState([entity], {
-        ...options.platform,
-        parentRole: options.platform.parentRole ?? adapter.defaultParentRole,
-      });
-      if (!desired) {
+      // the product as the engine assesses it: names checked by the
+      // dialect, and which of its schemas the warehouse holds
+      const { products, issues } = await assessProducts(
+        [entity],
+        options.platform,
+        adapter,
+        { requireAllValid: true },
+      );
+      const { desired, actual: productActual } = products[0];
+      if (!desired || !productActual) {
         throw new InputError(
           issues
             .filter(i => i.severity === 'error')
@@ -154,17 +159,11 @@ export function createSandboxCreateAction(options: {
         return { layer, source, target, qualified };
       });
 
-      const actual = await adapter.introspect({
-        computes: [],
-        databases: [product.database],
-        schemas: pairs.flatMap(p => [p.source, p.target]),
-        roles: [],
-      });
-      const exists = (ref: SchemaRef) =>
-        actual.schemas.some(
+      const holds = (state: { schemas: SchemaRef[] }, ref: SchemaRef) =>
+        state.schemas.some(
           s => s.database === ref.database && s.schema === ref.schema,
         );
-      const missing = pairs.filter(p => !exists(p.source));
+      const missing = pairs.filter(p => !holds(productActual, p.source));
       if (missing.length > 0) {
         throw new InputError(
           `${product.entityRef} has no ${missing
@@ -174,7 +173,14 @@ export function createSandboxCreateAction(options: {
           } yet: apply the product (datamesh:infra:apply) before creating sandboxes`,
         );
       }
-      const existing = pairs.filter(p => exists(p.target));
+      // the sandbox schemas are not the product's: asked for apart
+      const sandboxes = await adapter.introspect({
+        computes: [],
+        databases: [product.database],
+        schemas: pairs.map(p => p.target),
+        roles: [],
+      });
+      const existing = pairs.filter(p => holds(sandboxes, p.target));
 
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
