@@ -15,6 +15,7 @@ import {
   planProducts,
   platformConfig,
   renderPlan,
+  resolveWarehouse,
   scopeOf,
   WarehouseError,
 } from '@datamesh/plugin-data-mesh-node';
@@ -23,7 +24,7 @@ import {
   SnowflakeClient,
   type SnowflakeConnectionSettings,
 } from './client/SnowflakeClient';
-import { createSnowflakeWarehouseAdapterFromConfig } from './config';
+import { snowflakeWarehouseAdapterFactory } from './config';
 import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
 import { FakeSnowflake } from './testUtils';
 
@@ -425,7 +426,7 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
     );
   });
 
-  it('authenticates with a key pair read from config (createSnowflakeWarehouseAdapterFromConfig)', async () => {
+  it('authenticates with a key pair read from config (resolveWarehouse)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
     });
@@ -437,10 +438,11 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
       roles: ['ACCOUNTADMIN'],
       defaultRole: 'ACCOUNTADMIN',
     });
-    const adapter = await createSnowflakeWarehouseAdapterFromConfig(
+    const adapter = await resolveWarehouse(
       new ConfigReader({
         dataMesh: {
           warehouse: {
+            type: 'snowflake',
             snowflake: {
               account: 'test_account',
               username: 'svc_datamesh',
@@ -454,7 +456,8 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
           },
         },
       }),
-    );
+      [snowflakeWarehouseAdapterFactory],
+    ).open();
     closers.push(() => adapter.close());
     const { plan } = await planProducts([orders], platform, adapter);
     expect((await applyPlan(plan!, adapter)).error).toBeUndefined();

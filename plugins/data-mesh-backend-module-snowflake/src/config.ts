@@ -3,12 +3,8 @@
  * Misconfiguration stops the backend at startup with every problem listed;
  * secrets never appear in those messages.
  */
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type {
-  WarehouseAdapter,
-  WarehouseAdapterFactory,
-} from '@datamesh/plugin-data-mesh-node';
+import type { WarehouseAdapterFactory } from '@datamesh/plugin-data-mesh-node';
 import type { SnowflakeConnectionSettings } from './client/SnowflakeClient';
 import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
 
@@ -112,21 +108,3 @@ export const snowflakeWarehouseAdapterFactory: WarehouseAdapterFactory = {
     };
   },
 };
-
-/**
- * The adapter for a root config's `dataMesh.warehouse.snowflake`, whatever
- * `dataMesh.warehouse.type` says (tests and scripts that want Snowflake
- * specifically). Connects lazily.
- * @public
- */
-export async function createSnowflakeWarehouseAdapterFromConfig(
-  config: Config,
-  options: { logger?: LoggerService } = {},
-): Promise<WarehouseAdapter> {
-  return snowflakeWarehouseAdapterFactory
-    .fromConfig(config.getOptionalConfig('dataMesh.warehouse.snowflake'), {
-      workingDirectory: process.cwd(),
-      logger: options.logger,
-    })
-    .open();
-}

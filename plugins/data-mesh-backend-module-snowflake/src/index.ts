@@ -12,7 +12,6 @@ export {
 export { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
 export type { SnowflakeWarehouseAdapterOptions } from './SnowflakeWarehouseAdapter';
 export {
-  createSnowflakeWarehouseAdapterFromConfig,
   readSnowflakeConnectionSettings,
   snowflakeWarehouseAdapterFactory,
 } from './config';
