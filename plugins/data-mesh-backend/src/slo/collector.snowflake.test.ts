@@ -148,7 +148,8 @@ describe('SLO collector on Snowflake (fake server, real driver)', () => {
     });
     expect(result('carts', 'fresh')).toMatchObject({
       passed: false,
-      reason: 'last altered 2d ago, more than the 1d 2h promised',
+      reason:
+        "last altered 2d ago, more than the 1d 2h promised; measured on the warehouse's last-change time (no load-timestamp column)",
     });
     expect(result('missing', 'available')).toMatchObject({
       exists: false,

@@ -13,7 +13,23 @@ export interface TableObservation {
   rowCount?: number;
   /** Epoch milliseconds of the last change, when the warehouse knows it. */
   lastAlteredAt?: number;
+  /**
+   * What `lastAlteredAt` is: the newest value of the dataset's load-timestamp
+   * column, or the warehouse's own last-change time (which also moves on DDL
+   * and background operations). Unknown when absent.
+   */
+  freshnessSource?: 'loaded_at' | 'last_altered';
 }
+
+/** How a freshness reason names what the age was measured on. */
+const MEASURED_ON: Record<
+  NonNullable<TableObservation['freshnessSource']>,
+  string
+> = {
+  loaded_at: '; measured on the load-timestamp column',
+  last_altered:
+    "; measured on the warehouse's last-change time (no load-timestamp column)",
+};
 
 /** @public */
 export interface CheckResult {
@@ -92,19 +108,20 @@ export function checkFreshness(
     };
   }
   const age = options.now - s.lastAlteredAt;
+  const measuredOn = s.freshnessSource ? MEASURED_ON[s.freshnessSource] : '';
   if (age > options.maxAgeMs) {
     return {
       passed: false,
       reason: `last altered ${formatAge(age)} ago, more than the ${formatAge(
         options.maxAgeMs,
-      )} promised`,
+      )} promised${measuredOn}`,
     };
   }
   return {
     passed: true,
     reason: `last altered ${formatAge(
       Math.max(0, age),
-    )} ago, within ${formatAge(options.maxAgeMs)}`,
+    )} ago, within ${formatAge(options.maxAgeMs)}${measuredOn}`,
   };
 }
 

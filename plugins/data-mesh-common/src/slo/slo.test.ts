@@ -191,6 +191,18 @@ describe('indicator checks', () => {
       'last altered 1d 6h ago, more than the 1d 2h promised',
     );
     expect(at(-5 * MIN).passed).toBe(true); // clock skew
+    // the reason says what the age was measured on, when the warehouse says
+    const measured = (freshnessSource: 'loaded_at' | 'last_altered') =>
+      checkFreshness(
+        { exists: true, lastAlteredAt: now - 30 * H, freshnessSource },
+        { now, maxAgeMs },
+      ).reason;
+    expect(measured('loaded_at')).toBe(
+      'last altered 1d 6h ago, more than the 1d 2h promised; measured on the load-timestamp column',
+    );
+    expect(measured('last_altered')).toBe(
+      "last altered 1d 6h ago, more than the 1d 2h promised; measured on the warehouse's last-change time (no load-timestamp column)",
+    );
     expect(
       checkFreshness({ exists: true, rowCount: 3 }, { now, maxAgeMs }).passed,
     ).toBe(false);
