@@ -61,5 +61,14 @@ export interface Config {
         sourceSystem?: string;
       };
     };
+    access?: {
+      /**
+       * Groups of the platform team, as entity refs (`group:default/data-platform`,
+       * or a bare name, read as a group in the default namespace). The portal's
+       * permission policy lets their members decide on, revoke, extend and
+       * retire any data product, not only the ones their groups own.
+       */
+      adminGroups?: string[];
+    };
   };
 }

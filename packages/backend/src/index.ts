@@ -9,6 +9,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -38,11 +39,10 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 
-// permissions: allow-all until the data mesh permission policy exists
+// permissions: the portal's policy (data products: owners and platform
+// admins; requesting access: signed-in users) — src/modules/permissionPolicy.ts
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionPolicyModule);
 
 // search: no engine module is added, so search-backend-node's in-memory Lunr
 // engine is used (the pg engine would need PostgreSQL; the default DB is SQLite).

@@ -24,6 +24,9 @@ import {
   dataProductConditions,
 } from '@datamesh/plugin-data-mesh-node';
 
+/** Its members may do everything on data products, like the portal's admin groups. */
+export const TEST_ADMIN_GROUP = 'group:default/platform-admins';
+
 const ownersOnlyPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'test-data-product-owners',
@@ -39,6 +42,9 @@ const ownersOnlyPolicy = createBackendModule({
                 DATA_PRODUCT_RESOURCE_TYPE,
               )
             ) {
+              if (user?.info.ownershipEntityRefs.includes(TEST_ADMIN_GROUP)) {
+                return { result: AuthorizeResult.ALLOW };
+              }
               return createDataProductConditionalDecision(
                 request.permission,
                 dataProductConditions.isDataProductOwner({
@@ -58,17 +64,20 @@ const ownersOnlyPolicy = createBackendModule({
  * The mock auth service, except that a plugin calling another on behalf of a
  * user sends a user token with itself as actor, as the real auth service
  * does: the permission backend refuses resource permissions without a
- * resourceRef from users directly, and the plugin's apply-conditions
- * endpoint only answers plugins (services, or users with an actor).
+ * resourceRef from users directly, and a plugin's apply-conditions endpoint
+ * only answers plugins (services, or users with an actor).
  */
-const onBehalfOfAuth = createServiceFactory({
+const onBehalfOfMockAuthServiceFactory = createServiceFactory({
   service: coreServices.auth,
   deps: { plugin: coreServices.pluginMetadata },
   factory: ({ plugin }) => {
     const auth = mockServices.auth({ pluginId: plugin.getId() });
     const getPluginRequestToken = auth.getPluginRequestToken.bind(auth);
     auth.getPluginRequestToken = async options => {
-      const principal = options.onBehalfOf.principal as any;
+      const principal = options.onBehalfOf.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
       if (principal.type !== 'user') return getPluginRequestToken(options);
       return {
         token: mockCredentials.user.token(principal.userEntityRef, {
@@ -83,5 +92,5 @@ const onBehalfOfAuth = createServiceFactory({
 export const permissionTestFeatures = [
   import('@backstage/plugin-permission-backend'),
   ownersOnlyPolicy,
-  onBehalfOfAuth,
+  onBehalfOfMockAuthServiceFactory,
 ];

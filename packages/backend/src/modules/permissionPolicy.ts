@@ -1,0 +1,119 @@
+/*
+ * The portal's permission policy (replaces the allow-all policy).
+ *
+ * - Data products (`data-product` resource permissions: decide on, revoke and
+ *   extend access, retire, push SLO observations): members of a platform
+ *   admin group (`dataMesh.access.adminGroups`) may, anyone else only on the
+ *   products their user or groups own — a conditional decision, so the
+ *   data-mesh backend resolves it against the product's owner, or filters a
+ *   list in its database.
+ * - Requesting access: any signed-in user.
+ * - Deleting (unregistering) a catalog entity: its owners only.
+ * - Everything else (reading the catalog, running templates, …): allowed, as
+ *   before, so the portal keeps working for the guest and example users.
+ */
+import {
+  type RootConfigService,
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+  isPermission,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  DATA_PRODUCT_RESOURCE_TYPE,
+  dataMeshAccessRequestCreatePermission,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  createDataProductConditionalDecision,
+  dataProductConditions,
+} from '@datamesh/plugin-data-mesh-node';
+
+/** Reads `dataMesh.access.adminGroups` as full lower-case group refs. */
+export function readAdminGroups(config: RootConfigService): string[] {
+  const groups =
+    config.getOptionalStringArray('dataMesh.access.adminGroups') ?? [];
+  return groups.map(group =>
+    stringifyEntityRef(
+      parseEntityRef(group, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    ).toLowerCase(),
+  );
+}
+
+/** See the file comment. */
+export class DataMeshPermissionPolicy implements PermissionPolicy {
+  private readonly adminGroups: Set<string>;
+
+  constructor(options: { adminGroups: string[] }) {
+    this.adminGroups = new Set(options.adminGroups.map(g => g.toLowerCase()));
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
+    // the user's own ref and their groups, as the catalog resolved at sign-in
+    const claims = user?.info.ownershipEntityRefs ?? [];
+
+    if (isResourcePermission(permission, DATA_PRODUCT_RESOURCE_TYPE)) {
+      if (claims.some(claim => this.adminGroups.has(claim.toLowerCase()))) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createDataProductConditionalDecision(
+        permission,
+        dataProductConditions.isDataProductOwner({ claims }),
+      );
+    }
+    if (isPermission(permission, dataMeshAccessRequestCreatePermission)) {
+      return {
+        result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+    if (
+      isResourcePermission(permission, 'catalog-entity') &&
+      permission.name === 'catalog.entity.delete'
+    ) {
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({ claims }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+/** Installs {@link DataMeshPermissionPolicy} in the permission backend. */
+export const permissionPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'data-mesh-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        policy.setPolicy(
+          new DataMeshPermissionPolicy({
+            adminGroups: readAdminGroups(config),
+          }),
+        );
+      },
+    });
+  },
+});
