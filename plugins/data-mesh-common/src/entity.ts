@@ -96,8 +96,8 @@ export function getSpecOrigin(target: object): SpecOrigin | undefined {
   return origins.get(target);
 }
 
-/** Map a path inside the entity to the path in the source it came from. */
-function originOf(
+/** Map a path inside the entity to the path in the source it came from. @public */
+export function originOf(
   entity: unknown,
   path: DocumentPath,
 ): DocumentPath | undefined {

@@ -23,3 +23,4 @@ export * from './slo';
 export * from './infra/api';
 export * from './permissions';
 export * from './access';
+export * from './changes';

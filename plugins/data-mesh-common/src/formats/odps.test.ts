@@ -6,6 +6,7 @@ import { DataProductEntityV1alpha1 } from '../model';
 import { ANNOTATION_ODPS_ID, readOdps } from './odps';
 import { validateAgainstStandard } from './standards';
 import { readDataProductSpec } from '../read';
+import { ANNOTATION_SPEC_VERSION } from '../changes/version';
 
 function fixture(file: string): SourceDocument {
   return new SourceDocument(
@@ -146,6 +147,8 @@ describe('readOdps: products with ODCS contracts', () => {
         ],
         annotations: {
           [ANNOTATION_ODPS_ID]: '7d4b6c1e-2f0a-4c5e-9a51-3c2f1e0b9a10',
+          // the product's version, which the breaking-change gate compares
+          [ANNOTATION_SPEC_VERSION]: '1.2.0',
         },
       },
       spec: {

@@ -42,6 +42,7 @@ export const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
     'lifecycle',
     'stage',
     'tags',
+    'version',
   ],
   'data-set': [
     'description',

@@ -9,6 +9,7 @@ import type {
   ServiceLevelObjective,
 } from '../../model';
 import { deriveIdentifier } from '../../values';
+import { ANNOTATION_SPEC_VERSION } from '../../changes/version';
 import { type Obj, clone, compact, refName } from '../writing';
 
 /** The seed article's spelling of the three archetypes. */
@@ -61,6 +62,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
       lifecycle: v(spec.lifecycle),
       stage: v(spec.infrastructure?.stage),
       tags: v(metadata.tags),
+      version: v(metadata.annotations?.[ANNOTATION_SPEC_VERSION]),
     },
   });
   for (const dataset of spec.datasets ?? []) {

@@ -4,6 +4,7 @@
  */
 import type { DocumentPath } from '../../issues';
 import { setSpecOrigin } from '../../entity';
+import { ANNOTATION_SPEC_VERSION } from '../../changes/version';
 import { toIdentifier } from '../../identifiers';
 import { parseDataProductType } from '../../values';
 import {
@@ -63,12 +64,18 @@ export function readProduct(
   if (stage !== undefined) entity.spec.infrastructure = { stage };
   const tags = readTags(ctx, product);
   if (tags) entity.metadata.tags = tags;
+  // the spec's version, for the breaking-change gate (changes/version.ts)
+  const version = ctx.text(product, 'version');
+  if (version) {
+    entity.metadata.annotations = { [ANNOTATION_SPEC_VERSION]: version };
+  }
   setSpecOrigin(entity, product.path);
   setSpecOrigin(entity.metadata, product.path, {
     name: [...product.path, 'name'],
     title: [...product.path, 'name'],
     description: description.path,
     tags: ctx.propPath(product, 'tags'),
+    annotations: ctx.propPath(product, 'version'),
   });
   setSpecOrigin(entity.spec, product.path, {
     type: ctx.propPath(product, 'data_product_type'),

@@ -22,6 +22,7 @@ import {
 } from '../writing';
 import { durationParts } from '../../values';
 import { ANNOTATION_ODPS_ID } from './versions';
+import { ANNOTATION_SPEC_VERSION } from '../../changes/version';
 
 /** The result of {@link toOdps}. @public */
 export interface OdpsExport {
@@ -180,6 +181,7 @@ export function toOdps(entity: DataProductEntityV1alpha1): OdpsExport {
     kind: 'DataProduct',
     id: productId,
     name: productName.display,
+    version: metadata.annotations?.[ANNOTATION_SPEC_VERSION],
     status,
     domain,
     type: ODPS_TYPE[spec.type],

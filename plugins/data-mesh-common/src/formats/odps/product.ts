@@ -17,6 +17,7 @@ import {
   showValue as show,
 } from '../../values';
 import { ANNOTATION_ODPS_ID } from './versions';
+import { ANNOTATION_SPEC_VERSION } from '../../changes/version';
 import type { DocumentPath } from '../../issues';
 import { setSpecOrigin } from '../../entity';
 import {
@@ -135,6 +136,15 @@ export function readMetadata(
 
   const odpsId = str(doc.id);
   if (odpsId) metadata.annotations = { [ANNOTATION_ODPS_ID]: odpsId };
+  // the product's version, for the breaking-change gate (changes/version.ts)
+  const version =
+    typeof doc.version === 'number' ? String(doc.version) : str(doc.version);
+  if (version) {
+    metadata.annotations = {
+      ...metadata.annotations,
+      [ANNOTATION_SPEC_VERSION]: version,
+    };
+  }
   setSpecOrigin(metadata, [], {
     name: props.get('identifier')?.path ?? ['name'],
     title: ['name'],
@@ -142,6 +152,7 @@ export function readMetadata(
     description: ['description', 'purpose'],
     tags: ['tags'],
     links: ['support'],
+    annotations: version ? ['version'] : undefined,
   });
   return metadata;
 }
