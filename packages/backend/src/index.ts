@@ -9,6 +9,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleExampleUsersProvider } from './modules/exampleUsers';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
@@ -17,9 +18,12 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// auth: guest sign-in only; see https://backstage.io/docs/auth/guest/provider
+// auth: guest sign-in; see https://backstage.io/docs/auth/guest/provider
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// dev only: sign in as an example user (examples/org.yaml) to try both sides
+// of an access request — src/modules/exampleUsers.ts
+backend.add(authModuleExampleUsersProvider);
 
 // catalog, with the DataProduct kind and spec-file reader
 backend.add(import('@backstage/plugin-catalog-backend'));
