@@ -7,6 +7,12 @@ import { type Io, EXIT_FAILED } from './io';
 import { validateCommand } from './commands/validate';
 import { convertCommand } from './commands/convert';
 import { infraCommand } from './commands/infra';
+import {
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  diffCommand,
+} from './commands/diff';
+import { checkCommand } from './commands/check';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -59,6 +65,48 @@ export function createProgram(io: Io, result: { code: number }): Command {
     .action(
       async (file: string, opts: { to: SpecFormat; format?: SpecFormat }) => {
         result.code = await convertCommand(file, opts, io);
+      },
+    );
+
+  const outputOption = () =>
+    new Option('--format <format>', 'output: text, json, or GitHub annotations')
+      .choices(OUTPUT_FORMATS as readonly string[])
+      .default('text');
+
+  program
+    .command('diff')
+    .description(
+      'Classify the changes between two versions of a spec (any format) as breaking, non-breaking or info, each located and explained; exit 0',
+    )
+    .argument('<old>', 'the earlier spec file')
+    .argument('<new>', 'the later spec file')
+    .addOption(outputOption())
+    .action(
+      async (
+        oldFile: string,
+        newFile: string,
+        opts: { format: OutputFormat },
+      ) => {
+        result.code = await diffCommand(oldFile, newFile, opts, io);
+      },
+    );
+
+  program
+    .command('check')
+    .description(
+      'Check a spec for CI: valid, and no breaking change against --against without a major version bump; exit 1 otherwise',
+    )
+    .argument('<spec-file>', 'the spec as it is now')
+    .addOption(
+      new Option(
+        '--against <git-ref|file>',
+        'the earlier version: a git ref (read with git show, contracts beside it too) or a file',
+      ).makeOptionMandatory(),
+    )
+    .addOption(outputOption())
+    .action(
+      async (file: string, opts: { against: string; format: OutputFormat }) => {
+        result.code = await checkCommand(file, opts, io);
       },
     );
 
