@@ -60,6 +60,43 @@ export interface Config {
       };
     };
 
+    /** Access requests to output ports (src/access). */
+    access?: {
+      /**
+       * Duration of a request that names none, when the port's policy gives
+       * no default: e.g. `90d` or ISO 8601 `P90D` (default 90 days).
+       */
+      defaultDuration?: string;
+      /**
+       * Longest access a request or an extension may reach (counted from
+       * now), when the port's policy is not stricter. Default `P365D`.
+       */
+      maxDuration?: string;
+      /** How long before the expiry requester and owners are warned. Default `7d`. */
+      warnBefore?: string;
+      /**
+       * Names of the warehouse roles of access requests. Lowercase letters,
+       * digits and _ besides the tokens; a composed name must fit 63
+       * characters.
+       */
+      naming?: {
+        /** The role of one request. Tokens `{org}`, `{id}`. Default `{org}_access_{id}`. */
+        requestRole?: string;
+        /** A group's team role, the grantee of group requests. Tokens `{org}`, `{group}`. Default `team_{group}`. */
+        teamRole?: string;
+      };
+      /**
+       * The expiry sweep (expires, warns, retries warehouse grants and
+       * revokes; global scope, once across instances). Default every 15
+       * minutes, timeout 5 minutes, initial delay 1 minute.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      notifications?: {
+        /** Notify owners of new requests, requesters of decisions, both before expiry. Default true. */
+        enabled?: boolean;
+      };
+    };
+
     /**
      * The example mesh (src/examples): for the embedded demo only. Leave it
      * off in production — it writes synthetic data into the warehouse.

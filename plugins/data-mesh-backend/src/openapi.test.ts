@@ -33,6 +33,7 @@ import {
   sloProduct,
   warehouseFactories,
 } from './__testUtils__/warehouse';
+import { createAccessRouter } from './access/router';
 import { createInfrastructureRouter } from './infra';
 import {
   SLO_COLLECTION_TASK_ID,
@@ -65,6 +66,7 @@ describe('the routers and the OpenAPI document', () => {
       'get /health',
       ...routesOf(createSloRouter({ httpAuth } as any)),
       ...routesOf(createInfrastructureRouter({ httpAuth, service: {} as any })),
+      ...routesOf(createAccessRouter({ httpAuth, service: {} as any })),
     ];
     expect(served.sort()).toEqual(dataMeshApiOperations().map(key).sort());
   });
@@ -127,6 +129,10 @@ describe.each(databases.eachSupportedId())(
         'group:default/team-a',
       );
       await provision(w, [orders]);
+      // the port consumers ask access for
+      orders.spec.outputPorts = [
+        { name: 'events', type: 'sql', dataset: 'events' },
+      ];
       await loadTable(w.adapter, eventsTable(w, 'orders', domain), 10, T0);
       let now = T0 + 2 * H;
       const backend = await startTestBackend({
@@ -161,8 +167,13 @@ describe.each(databases.eachSupportedId())(
             factory: () => ({
               async getUserInfo(credentials: any) {
                 const ref = credentials.principal.userEntityRef;
+                // alice and bob own orders; carol asks for access for team-c
                 const groups =
-                  ref === 'user:default/alice' ? ['group:default/team-a'] : [];
+                  {
+                    'user:default/alice': ['group:default/team-a'],
+                    'user:default/bob': ['group:default/team-a'],
+                    'user:default/carol': ['group:default/team-c'],
+                  }[ref as string] ?? [];
                 return {
                   userEntityRef: ref,
                   ownershipEntityRefs: [ref, ...groups],
@@ -275,6 +286,70 @@ describe.each(databases.eachSupportedId())(
       const all = await call(drift, '/infrastructure/drift', 200);
       expect(all.total).toBe(1);
       await call(drift, '/infrastructure/drift', 401, {
+        auth: mockCredentials.none.header(),
+      });
+
+      const create = { method: 'post', path: '/access-requests' } as const;
+      const list = { method: 'get', path: '/access-requests' } as const;
+      const action = (name: string) =>
+        ({ method: 'post', path: `/access-requests/{id}/${name}` } as any);
+      const carol = mockCredentials.user.header('user:default/carol');
+      const bob = mockCredentials.user.header('user:default/bob');
+      const ask = {
+        product: 'orders',
+        outputPort: 'events',
+        consumer: 'group:default/team-c',
+        purpose: 'weekly report',
+      };
+      expect(validator.requestBody(create, ask)).toEqual([]);
+      const asked = await call(create, '/access-requests', 201, {
+        auth: carol,
+        body: ask,
+      });
+      await call(create, '/access-requests', 400, {
+        auth: carol,
+        body: { ...ask, purpose: '' },
+      });
+      await call(create, '/access-requests', 404, {
+        auth: carol,
+        body: { ...ask, outputPort: 'nope' },
+      });
+      await call(create, '/access-requests', 403, {
+        auth: carol,
+        body: { ...ask, consumer: 'group:default/team-a' },
+      });
+      await call(create, '/access-requests', 401, {
+        auth: mockCredentials.none.header(),
+        body: ask,
+      });
+      const url = (name: string) => `/access-requests/${asked.id}/${name}`;
+      await call(action('approve'), url('approve'), 403, { auth: dave });
+      // no warehouse executor is installed yet: approved, not active
+      const approved = await call(action('approve'), url('approve'), 200, {
+        auth: bob,
+        body: { comment: 'ok' },
+      });
+      expect(approved.state).toBe('approved');
+      await call(action('approve'), url('approve'), 409, { auth: bob });
+      await call(action('extend'), url('extend'), 200, {
+        auth: carol,
+        body: { duration: '10d' },
+      });
+      await call(action('extend'), url('extend'), 400, {
+        auth: carol,
+        body: { duration: 'forever' },
+      });
+      await call(action('reject'), url('reject'), 200, { auth: alice });
+      await call(action('revoke'), url('revoke'), 200, { auth: alice });
+      await call(
+        action('revoke'),
+        '/access-requests/0123456789abcdef/revoke',
+        404,
+      );
+      const seen = await call(list, '/access-requests?product=orders', 200);
+      expect(seen.items.map((i: any) => i.state)).toEqual(['revoked']);
+      await call(list, '/access-requests?state=granted', 400);
+      await call(list, '/access-requests', 401, {
         auth: mockCredentials.none.header(),
       });
 

@@ -29,6 +29,7 @@ import {
 import { SloStore } from './slo/SloStore';
 import { setupExampleActivity } from './examples/setup';
 import { registerDataProductPermissions } from './permissions';
+import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -87,6 +88,7 @@ export const dataMeshPlugin = createBackendPlugin({
         notifications: notificationService,
         clock: dataMeshClockServiceRef,
         warehouse: warehouseServiceRef,
+        accessGrantExecutor: accessGrantExecutorServiceRef,
       },
       async init({
         config,
@@ -105,6 +107,7 @@ export const dataMeshPlugin = createBackendPlugin({
         notifications,
         clock,
         warehouse,
+        accessGrantExecutor,
       }) {
         const settings = readSloEngineConfig(config);
         const platform = readPlatformConfig(config);
@@ -238,6 +241,24 @@ export const dataMeshPlugin = createBackendPlugin({
               redact: createSecretRedactor(config),
               clock,
             }),
+          }),
+        );
+        // Access requests to output ports — src/access
+        router.use(
+          await setupAccessRequests({
+            config,
+            logger,
+            database,
+            scheduler,
+            httpAuth,
+            auth,
+            userInfo,
+            permissions,
+            permissionsRegistry,
+            catalog,
+            notifications,
+            clock,
+            accessGrantExecutor,
           }),
         );
         httpRouter.use(router);

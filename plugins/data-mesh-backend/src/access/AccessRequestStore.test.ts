@@ -44,7 +44,9 @@ describe('the state machine', () => {
     expect(canTransition('pending', 'grant')).toBe(false);
     expect(canTransition('approved', 'grant')).toBe(true);
     for (const end of ['rejected', 'revoked', 'expired'] as const) {
-      for (const t of Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]) {
+      for (const t of Object.keys(
+        TRANSITIONS,
+      ) as (keyof typeof TRANSITIONS)[]) {
         expect([end, t, canTransition(end, t)]).toEqual([end, t, false]);
       }
     }
@@ -113,7 +115,12 @@ describe.each(databases.eachSupportedId())('AccessRequestStore on %s', id => {
         state: 'pending',
         comment: 'please',
       },
-      { at: T0 + 1, actor: 'user:default/alice', action: 'approve', state: 'approved' },
+      {
+        at: T0 + 1,
+        actor: 'user:default/alice',
+        action: 'approve',
+        state: 'approved',
+      },
       {
         at: T0 + 2,
         actor: 'system',
@@ -184,9 +191,9 @@ describe.each(databases.eachSupportedId())('AccessRequestStore on %s', id => {
     // a1 is active until T0 + 1 + 90d: warned within the last 7 days, once
     const warnAt = T0 + 85 * D;
     const lease = 60_000;
-    expect((await store.dueForWarning(warnAt - 3 * D, 7 * D, lease)).length).toBe(
-      0,
-    );
+    expect(
+      (await store.dueForWarning(warnAt - 3 * D, 7 * D, lease)).length,
+    ).toBe(0);
     expect(
       (await store.dueForWarning(warnAt, 7 * D, lease)).map(r => r.id),
     ).toEqual(['a1']);
@@ -195,7 +202,9 @@ describe.each(databases.eachSupportedId())('AccessRequestStore on %s', id => {
     // a failed send frees it; a claim left by a dead instance expires
     await store.releaseWarning('a1');
     expect(await store.claimWarning('a1', warnAt, lease)).toBe(true);
-    expect(await store.claimWarning('a1', warnAt + lease + 1, lease)).toBe(true);
+    expect(await store.claimWarning('a1', warnAt + lease + 1, lease)).toBe(
+      true,
+    );
     await store.markWarned('a1', warnAt + lease + 1);
     expect(await store.claimWarning('a1', warnAt + 10 * lease, lease)).toBe(
       false,

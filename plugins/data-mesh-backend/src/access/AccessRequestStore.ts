@@ -92,7 +92,10 @@ const num = (v: unknown) =>
 const text = (v: unknown) =>
   v === null || v === undefined ? undefined : String(v);
 
-function toRecord(row: any, history: AccessHistoryRecord[]): AccessRequestRecord {
+function toRecord(
+  row: any,
+  history: AccessHistoryRecord[],
+): AccessRequestRecord {
   return {
     id: row.id,
     product: row.product,
@@ -269,7 +272,9 @@ export class AccessRequestStore {
     },
   ): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const query = tx(REQUESTS).where('id', id).whereIn('state', change.states);
+      const query = tx(REQUESTS)
+        .where('id', id)
+        .whereIn('state', change.states);
       if (change.extensionAt !== undefined) {
         query.where('extension_requested_at', change.extensionAt);
       }
@@ -320,7 +325,11 @@ export class AccessRequestStore {
   }
 
   /** Claim the expiry warning of a request: true for exactly one caller. */
-  async claimWarning(id: string, now: number, leaseMs: number): Promise<boolean> {
+  async claimWarning(
+    id: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean> {
     const updated = await this.warnable(
       this.db(REQUESTS).where('id', id),
       now,

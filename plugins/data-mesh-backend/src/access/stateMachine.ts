@@ -16,7 +16,10 @@ export type AccessTransition =
 
 /** From which states each transition may start, and where it leads. */
 export const TRANSITIONS: Readonly<
-  Record<AccessTransition, { from: AccessRequestState[]; to: AccessRequestState }>
+  Record<
+    AccessTransition,
+    { from: AccessRequestState[]; to: AccessRequestState }
+  >
 > = {
   approve: { from: ['pending'], to: 'approved' },
   reject: { from: ['pending'], to: 'rejected' },
@@ -48,4 +51,3 @@ export function canTransition(
 ): boolean {
   return TRANSITIONS[transition].from.includes(state);
 }
-

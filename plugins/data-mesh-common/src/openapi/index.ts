@@ -4,11 +4,12 @@
  * check that its routers serve exactly these paths and that real responses
  * validate against it; the frontend client builds its URLs from the
  * document's path templates (a path it calls that the document lacks does
- * not compile) and reads the bodies as the shared types of ../slo/api and
- * ../infra/api, which the tests check against the document's schemas.
+ * not compile) and reads the bodies as the shared types of ../slo/api,
+ * ../infra/api and ../access, which the tests check against the document's schemas.
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { AccessRequest, AccessRequestListResponse } from '../access';
 import type {
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
@@ -44,6 +45,12 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/observations': SloPushResponse;
   '/products/{namespace}/{name}/infrastructure': ProductInfrastructureResponse;
   '/infrastructure/drift': InfrastructureDriftSummaryResponse;
+  /** GET; POST answers with one AccessRequest. */
+  '/access-requests': AccessRequestListResponse;
+  '/access-requests/{id}/approve': AccessRequest;
+  '/access-requests/{id}/reject': AccessRequest;
+  '/access-requests/{id}/revoke': AccessRequest;
+  '/access-requests/{id}/extend': AccessRequest;
 }
 
 // A path added to the document without a response type here (or the other

@@ -43,11 +43,17 @@ describe('the OpenAPI document of the data-mesh backend', () => {
   it('lists every operation once, with an operation id', () => {
     const operations = dataMeshApiOperations();
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
+      'get /access-requests',
       'get /health',
       'get /infrastructure/drift',
       'get /products/{namespace}/{name}/infrastructure',
       'get /products/{namespace}/{name}/slos',
       'get /slos',
+      'post /access-requests',
+      'post /access-requests/{id}/approve',
+      'post /access-requests/{id}/extend',
+      'post /access-requests/{id}/reject',
+      'post /access-requests/{id}/revoke',
       'post /products/{namespace}/{name}/observations',
     ]);
     const ids = operations.map(

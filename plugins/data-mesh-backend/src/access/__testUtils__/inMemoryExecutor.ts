@@ -1,0 +1,39 @@
+/*
+ * An in-memory AccessGrantExecutor for tests: it keeps the request roles it
+ * "granted" in a map, records every call, and can be told to fail or to
+ * hold a grant until released (to race a revoke against it). It sends no
+ * SQL; the statements it returns are what a warehouse executor would send.
+ */
+import type { AccessGrant, AccessGrantExecutor } from '../executor';
+
+export interface InMemoryAccessGrantExecutor extends AccessGrantExecutor {
+  /** Request role → the grant it carries, for roles that exist now. */
+  roles: Map<string, AccessGrant>;
+  calls: { op: 'grant' | 'revoke'; id: string }[];
+  /** The next calls throw this error while set. */
+  failWith?: string;
+}
+
+export function createInMemoryAccessGrantExecutor(): InMemoryAccessGrantExecutor {
+  const executor: InMemoryAccessGrantExecutor = {
+    roles: new Map(),
+    calls: [],
+    async grant(grant) {
+      executor.calls.push({ op: 'grant', id: grant.id });
+      if (executor.failWith) throw new Error(executor.failWith);
+      executor.roles.set(grant.role, grant);
+      return [
+        `CREATE ROLE IF NOT EXISTS "${grant.role}"`,
+        `GRANT ROLE "${grant.providerRole}" TO ROLE "${grant.role}"`,
+        `GRANT ROLE "${grant.role}" TO ROLE "${grant.grantee}"`,
+      ];
+    },
+    async revoke(grant) {
+      executor.calls.push({ op: 'revoke', id: grant.id });
+      if (executor.failWith) throw new Error(executor.failWith);
+      executor.roles.delete(grant.role);
+      return [`DROP ROLE IF EXISTS "${grant.role}"`];
+    },
+  };
+  return executor;
+}

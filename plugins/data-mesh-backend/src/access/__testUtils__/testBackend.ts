@@ -1,0 +1,143 @@
+/*
+ * The plugin in a test backend for the access API: real database (SQLite,
+ * and PostgreSQL when TestDatabases finds one), the real permission backend
+ * with a policy like the portal's (admins decide everything, owners their
+ * products' requests, everyone may request). Test doubles stand in for
+ * Backstage services only (catalog, user info, clock, notifications,
+ * scheduler) and for the warehouse executor, which this step does not ship.
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  type TestDatabaseId,
+  type TestDatabases,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  type NotificationSendOptions,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
+import { permissionTestFeatures } from '../../__testUtils__/permissions';
+import { dataMeshClockServiceRef, dataMeshPlugin } from '../../plugin';
+import { accessGrantExecutorServiceRef } from '../executor';
+import type { InMemoryAccessGrantExecutor } from './inMemoryExecutor';
+
+export { TEST_ADMIN_GROUP as ADMIN_GROUP } from '../../__testUtils__/permissions';
+
+export function product(
+  name: string,
+  owner: string,
+  domain: string,
+  ports: object[] = [{ name: 'events', type: 'sql', dataset: 'events' }],
+): DataProductEntityV1alpha1 {
+  return {
+    apiVersion: 'datamesh.dev/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      type: 'source-aligned',
+      lifecycle: 'production',
+      owner,
+      domain,
+      certified: false,
+      datasets: [{ name: 'events', columns: [{ name: 'id', type: 'string' }] }],
+      outputPorts: ports as DataProductEntityV1alpha1['spec']['outputPorts'],
+    },
+  };
+}
+
+export async function startAccessTestBackend(options: {
+  databases: TestDatabases;
+  databaseId: TestDatabaseId;
+  entities: Entity[];
+  memberships: Record<string, string[]>;
+  clock: { now(): number };
+  executor?: InMemoryAccessGrantExecutor;
+  sent: NotificationSendOptions[];
+  scheduler: ReturnType<typeof mockServices.scheduler>;
+  config?: object;
+}) {
+  const knexes = {
+    'data-mesh': await options.databases.init(options.databaseId),
+  } as Record<string, any>;
+  return startTestBackend({
+    features: [
+      dataMeshPlugin,
+      ...permissionTestFeatures,
+      // the access API never touches the warehouse in this step
+      testWarehouseServiceFactory(() => undefined),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          permission: { enabled: true },
+          dataMesh: {
+            slo: { notifications: { enabled: false } },
+            access: {
+              defaultDuration: 'P90D',
+              maxDuration: 'P365D',
+              ...options.config,
+            },
+          },
+        },
+      }),
+      createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) => ({
+          getClient: async () => knexes[plugin.getId()] ?? knexes['data-mesh'],
+        }),
+      }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () =>
+          new InMemoryCatalogClient({ entities: options.entities }) as any,
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          async getUserInfo(credentials: any) {
+            const ref = credentials.principal.userEntityRef;
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs: [ref, ...(options.memberships[ref] ?? [])],
+            };
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: dataMeshClockServiceRef,
+        deps: {},
+        factory: () => options.clock,
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({
+          async send(notification: NotificationSendOptions) {
+            options.sent.push(notification);
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: accessGrantExecutorServiceRef,
+        deps: {},
+        factory: () => ({ executor: options.executor }),
+      }),
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => options.scheduler,
+      }),
+    ],
+  });
+}

@@ -1,0 +1,488 @@
+/*
+ * The access-request API through a test backend with the real permission
+ * backend, on SQLite and PostgreSQL: every transition, every refusal
+ * (400/403/404/409), self-approval, deciding on another team's product,
+ * nothing granted after reject/revoke/expiry, the expiry task with an
+ * injected clock, and two approvals at once granting once.
+ */
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { ACCESS_EXPIRY_TASK_ID } from '.';
+import {
+  type InMemoryAccessGrantExecutor,
+  createInMemoryAccessGrantExecutor,
+} from './__testUtils__/inMemoryExecutor';
+import {
+  ADMIN_GROUP,
+  product,
+  startAccessTestBackend,
+} from './__testUtils__/testBackend';
+
+const D = 24 * 3_600_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+const memberships: Record<string, string[]> = {
+  'user:default/alice': ['group:default/team-a'],
+  'user:default/bob': ['group:default/team-a'],
+  'user:default/carol': ['group:default/team-b'],
+  'user:default/erin': [ADMIN_GROUP],
+};
+
+const entities = [
+  product('orders', 'group:default/team-a', 'domain:default/shop'),
+  product('invoices', 'group:default/team-b', 'domain:default/finance'),
+  // a consumer-side product of team-b in the shop domain
+  product('churn', 'group:default/team-b', 'domain:default/shop'),
+  product('catalogue', 'group:default/team-a', 'domain:default/shop', [
+    {
+      name: 'items',
+      type: 'sql',
+      dataset: 'events',
+      access: { approval: 'auto', maxDuration: '30d' },
+    },
+  ]),
+];
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('access requests on %s', id => {
+  let server: any;
+  let stop: () => Promise<void>;
+  let now = T0;
+  let executor: InMemoryAccessGrantExecutor;
+  const sent: NotificationSendOptions[] = [];
+  const scheduler = mockServices.scheduler();
+  const as = (user: string) =>
+    mockCredentials.user.header(`user:default/${user}`);
+  const post = (path: string, user: string, body: object = {}) =>
+    request(server)
+      .post(`/api/data-mesh/access-requests${path}`)
+      .set('Authorization', as(user))
+      .send(body);
+  const list = async (user: string, query = '') => {
+    const res = await request(server)
+      .get(`/api/data-mesh/access-requests${query}`)
+      .set('Authorization', as(user));
+    expect(res.status).toBe(200);
+    return res.body.items as any[];
+  };
+  const ask = async (user: string, body: object) => {
+    const res = await post('', user, {
+      product: 'orders',
+      outputPort: 'events',
+      consumer: 'group:default/team-b',
+      purpose: 'churn model',
+      ...body,
+    });
+    expect([res.status, res.body.error?.message]).toEqual([201, undefined]);
+    return res.body;
+  };
+  const grantsOf = (requestId: string) =>
+    executor.calls.filter(c => c.id === requestId && c.op === 'grant').length;
+  const sweep = () => scheduler.triggerTask(ACCESS_EXPIRY_TASK_ID);
+
+  beforeAll(async () => {
+    executor = createInMemoryAccessGrantExecutor();
+    const backend = await startAccessTestBackend({
+      databases,
+      databaseId: id,
+      entities,
+      memberships,
+      clock: { now: () => now },
+      executor,
+      sent,
+      scheduler,
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it('creates a pending request and tells the owners', async () => {
+    const created = await ask('carol', { pii: false });
+    expect(created).toMatchObject({
+      product: 'dataproduct:default/orders',
+      outputPort: 'events',
+      consumer: 'group:default/team-b',
+      requester: 'user:default/carol',
+      purpose: 'churn model',
+      pii: false,
+      state: 'pending',
+      requestedAt: new Date(T0).toISOString(),
+      duration: '90d',
+      decidedBy: null,
+      decidedAt: null,
+      expiresAt: null,
+      grantee: 'team_team_b',
+      role: `acme_access_${created.id}`,
+      extension: null,
+      error: null,
+      history: [
+        {
+          at: new Date(T0).toISOString(),
+          by: 'user:default/carol',
+          action: 'request',
+          state: 'pending',
+          comment: 'churn model',
+        },
+      ],
+    });
+    expect(sent.at(-1)).toMatchObject({
+      recipients: { type: 'entity', entityRef: ['group:default/team-a'] },
+      payload: { link: '/catalog/default/dataproduct/orders/access' },
+    });
+  });
+
+  it('refuses bad input (400 naming the field), unknown products and ports (404) and foreign consumers (403)', async () => {
+    const base = {
+      product: 'orders',
+      outputPort: 'events',
+      consumer: 'group:default/team-b',
+      purpose: 'x',
+    };
+    const refused = async (user: string, body: object) => {
+      const res = await post('', user, body);
+      return [res.status, res.body.error?.message];
+    };
+    const { purpose: _omitted, ...noPurpose } = base;
+    expect(await refused('carol', noPurpose)).toEqual([
+      400,
+      expect.stringContaining('purpose'),
+    ]);
+    expect(await refused('carol', { ...base, duration: 'P400D' })).toEqual([
+      400,
+      expect.stringContaining('duration'),
+    ]);
+    expect(await refused('carol', { ...base, duration: 'soon' })).toEqual([
+      400,
+      expect.stringContaining('duration'),
+    ]);
+    expect(await refused('carol', { ...base, pii: 'yes' })).toEqual([
+      400,
+      expect.stringContaining('pii'),
+    ]);
+    expect(await refused('carol', { ...base, extra: 1 })).toEqual([
+      400,
+      expect.stringContaining('extra'),
+    ]);
+    expect(await refused('carol', { ...base, product: 'nope' })).toEqual([
+      404,
+      expect.stringContaining('product'),
+    ]);
+    expect(await refused('carol', { ...base, outputPort: 'nope' })).toEqual([
+      404,
+      expect.stringContaining('outputPort'),
+    ]);
+    // not carol's group, not her group's product
+    expect(
+      await refused('carol', { ...base, consumer: 'group:default/team-a' }),
+    ).toEqual([403, expect.stringContaining('consumer')]);
+    expect(
+      await refused('alice', {
+        ...base,
+        consumer: 'dataproduct:default/churn',
+      }),
+    ).toEqual([403, expect.stringContaining('consumer')]);
+    expect((await post('/0123456789abcdef/approve', 'alice')).status).toBe(404);
+    expect((await post('/not-an-id/approve', 'alice')).status).toBe(400);
+  });
+
+  it('approves (owners only, never the requester), grants and activates', async () => {
+    now = T0 + D;
+    const mine = await ask('bob', { consumer: 'group:default/team-a' });
+    // bob owns orders through team-a, but it is his own request
+    const self = await post(`/${mine.id}/approve`, 'bob');
+    expect(self.status).toBe(403);
+    // carol's team does not own orders
+    const foreign = await post(`/${mine.id}/approve`, 'carol');
+    expect(foreign.status).toBe(403);
+    expect((await post(`/${mine.id}/reject`, 'dave')).status).toBe(403);
+    expect(grantsOf(mine.id)).toBe(0);
+
+    const approved = await post(`/${mine.id}/approve`, 'alice', {
+      comment: 'ok for the quarter',
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({
+      state: 'active',
+      decidedBy: 'user:default/alice',
+      decidedAt: new Date(T0 + D).toISOString(),
+      expiresAt: new Date(T0 + 91 * D).toISOString(),
+      grantee: 'team_team_a',
+    });
+    expect(approved.body.history.map((h: any) => [h.action, h.state])).toEqual([
+      ['request', 'pending'],
+      ['approve', 'approved'],
+      ['grant', 'active'],
+    ]);
+    expect(approved.body.history[1]).toMatchObject({
+      by: 'user:default/alice',
+      comment: 'ok for the quarter',
+    });
+    expect(approved.body.history[2]).toMatchObject({
+      by: 'system',
+      statements: expect.arrayContaining([
+        `GRANT ROLE "${approved.body.role}" TO ROLE "team_team_a"`,
+      ]),
+    });
+    expect(executor.roles.get(approved.body.role)).toMatchObject({
+      grantee: 'team_team_a',
+      providerRole: 'shop_orders_consumer',
+    });
+    expect(sent.at(-1)).toMatchObject({
+      recipients: { entityRef: ['user:default/bob'] },
+      payload: { title: expect.stringContaining('approved') },
+    });
+    // decided once: a second approval conflicts
+    expect((await post(`/${mine.id}/approve`, 'alice')).status).toBe(409);
+    expect(grantsOf(mine.id)).toBe(1);
+  });
+
+  it('lets the owning team of another product decide there, not elsewhere', async () => {
+    const invoices = await ask('alice', {
+      product: 'invoices',
+      consumer: 'group:default/team-a',
+    });
+    expect((await post(`/${invoices.id}/approve`, 'bob')).status).toBe(403);
+    const ok = await post(`/${invoices.id}/approve`, 'carol');
+    expect([ok.status, ok.body.state]).toEqual([200, 'active']);
+  });
+
+  it('grants once when two owners approve at the same time', async () => {
+    const pending = await ask('carol', {});
+    const results = await Promise.all([
+      post(`/${pending.id}/approve`, 'alice'),
+      post(`/${pending.id}/approve`, 'erin'),
+    ]);
+    expect(results.map(r => r.status).sort()).toEqual([200, 409]);
+    expect(grantsOf(pending.id)).toBe(1);
+  });
+
+  it('rejects, and never grants a rejected request', async () => {
+    const pending = await ask('carol', {});
+    const rejected = await post(`/${pending.id}/reject`, 'alice', {
+      comment: 'use the aggregate instead',
+    });
+    expect(rejected.body).toMatchObject({
+      state: 'rejected',
+      decidedBy: 'user:default/alice',
+      expiresAt: null,
+    });
+    expect((await post(`/${pending.id}/approve`, 'alice')).status).toBe(409);
+    expect((await post(`/${pending.id}/revoke`, 'alice')).status).toBe(409);
+    await sweep();
+    expect(executor.calls.filter(c => c.id === pending.id)).toEqual([]);
+  });
+
+  it('revokes by owners only, drops the role, and never grants again', async () => {
+    const pending = await ask('carol', {});
+    await post(`/${pending.id}/approve`, 'alice');
+    expect((await post(`/${pending.id}/revoke`, 'carol')).status).toBe(403);
+    const revoked = await post(`/${pending.id}/revoke`, 'bob', {
+      comment: 'left the project',
+    });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.state).toBe('revoked');
+    expect(revoked.body.history.slice(-2)).toEqual([
+      expect.objectContaining({
+        action: 'revoke',
+        by: 'user:default/bob',
+        comment: 'left the project',
+        state: 'revoked',
+      }),
+      expect.objectContaining({
+        action: 'warehouse-revoke',
+        by: 'system',
+        statements: [`DROP ROLE IF EXISTS "${pending.role}"`],
+      }),
+    ]);
+    expect(executor.roles.has(pending.role)).toBe(false);
+    await sweep();
+    expect(grantsOf(pending.id)).toBe(1);
+    expect((await post(`/${pending.id}/revoke`, 'bob')).status).toBe(409);
+  });
+
+  it("extends on the requester's ask once an owner approves, within the maximum", async () => {
+    now = T0 + 2 * D;
+    const granted = await ask('carol', { duration: '30d' });
+    await post(`/${granted.id}/approve`, 'alice');
+    expect(
+      (await post(`/${granted.id}/extend`, 'alice', { duration: '30d' }))
+        .status,
+    ).toBe(403);
+    const tooLong = await post(`/${granted.id}/extend`, 'carol', {
+      duration: '360d',
+    });
+    expect([tooLong.status, tooLong.body.error.message]).toEqual([
+      400,
+      expect.stringContaining('duration'),
+    ]);
+    expect((await post(`/${granted.id}/extend`, 'carol')).status).toBe(400);
+    const asked = await post(`/${granted.id}/extend`, 'carol', {
+      duration: '30d',
+      comment: 'one more month',
+    });
+    expect(asked.body).toMatchObject({
+      state: 'active',
+      expiresAt: new Date(T0 + 32 * D).toISOString(),
+      extension: {
+        expiresAt: new Date(T0 + 62 * D).toISOString(),
+        requestedBy: 'user:default/carol',
+      },
+    });
+    expect(sent.at(-1)).toMatchObject({
+      recipients: { entityRef: ['group:default/team-a'] },
+      payload: { title: expect.stringContaining('Extension') },
+    });
+    expect((await post(`/${granted.id}/approve`, 'carol')).status).toBe(403);
+    const extended = await post(`/${granted.id}/approve`, 'alice');
+    expect(extended.body).toMatchObject({
+      state: 'active',
+      expiresAt: new Date(T0 + 62 * D).toISOString(),
+      extension: null,
+    });
+    expect(extended.body.history.at(-1)).toMatchObject({
+      action: 'extend-approve',
+      by: 'user:default/alice',
+    });
+    // nothing pending any more
+    expect((await post(`/${granted.id}/reject`, 'alice')).status).toBe(409);
+    expect(grantsOf(granted.id)).toBe(1);
+  });
+
+  it('lists what each caller may see, filtered in the database', async () => {
+    const all = await list('erin');
+    const ids = (items: any[]) => items.map(i => i.id).sort();
+    // carol: her own requests and those on team-b's products
+    expect(ids(await list('carol'))).toEqual(
+      ids(
+        all.filter(
+          i =>
+            i.requester === 'user:default/carol' ||
+            i.product === 'dataproduct:default/invoices',
+        ),
+      ),
+    );
+    // alice: team-a's products (orders) and her own
+    expect(ids(await list('alice'))).toEqual(
+      ids(
+        all.filter(
+          i =>
+            i.product === 'dataproduct:default/orders' ||
+            i.requester === 'user:default/alice',
+        ),
+      ),
+    );
+    expect(await list('dave')).toEqual([]);
+    expect(
+      (await list('alice', '?mine=true')).every(
+        i => i.requester === 'user:default/alice',
+      ),
+    ).toBe(true);
+    expect(
+      (await list('erin', '?state=rejected&product=orders')).map(i => i.state),
+    ).toEqual(['rejected']);
+    expect(
+      (
+        await request(server)
+          .get('/api/data-mesh/access-requests?state=granted')
+          .set('Authorization', as('erin'))
+      ).status,
+    ).toBe(400);
+  });
+
+  it('warns once 7 days before the expiry, then expires and revokes on the scheduled task', async () => {
+    now = T0 + 10 * D;
+    const granted = await ask('carol', { duration: '20d' });
+    await post(`/${granted.id}/approve`, 'alice');
+    const expiresAt = T0 + 30 * D;
+    const warnings = () =>
+      sent.filter(
+        n =>
+          n.payload.scope === `data-mesh:access:${granted.id}` &&
+          n.payload.title.startsWith('Access expires'),
+      );
+    now = expiresAt - 8 * D;
+    await sweep();
+    expect(warnings()).toHaveLength(0);
+    now = expiresAt - 6 * D;
+    await sweep();
+    await sweep();
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0].recipients).toEqual({
+      type: 'entity',
+      entityRef: ['user:default/carol', 'group:default/team-a'],
+    });
+    now = expiresAt;
+    await sweep();
+    const [expired] = (await list('carol', '?state=expired')).filter(
+      i => i.id === granted.id,
+    );
+    expect(expired.history.slice(-2).map((h: any) => [h.action, h.by])).toEqual(
+      [
+        ['expire', 'system'],
+        ['warehouse-revoke', 'system'],
+      ],
+    );
+    expect(executor.roles.has(granted.role)).toBe(false);
+    now = expiresAt + D;
+    await sweep();
+    expect(grantsOf(granted.id)).toBe(1);
+    expect(
+      (await post(`/${granted.id}/extend`, 'carol', { duration: '1d' })).status,
+    ).toBe(409);
+  });
+
+  it('records a failed grant with its error and retries it on the scheduled task', async () => {
+    const pending = await ask('carol', {});
+    executor.failWith = 'warehouse unreachable';
+    const approved = await post(`/${pending.id}/approve`, 'alice');
+    executor.failWith = undefined;
+    expect(approved.body).toMatchObject({
+      state: 'approved',
+      error: 'warehouse unreachable',
+    });
+    expect(approved.body.history.at(-1)).toMatchObject({
+      action: 'grant-failed',
+      error: 'warehouse unreachable',
+      state: 'approved',
+    });
+    await sweep();
+    const [retried] = (await list('carol')).filter(i => i.id === pending.id);
+    expect(retried).toMatchObject({ state: 'active', error: null });
+  });
+
+  it("auto-approves when the port's policy says so: non-PII, same domain", async () => {
+    const auto = await ask('carol', {
+      product: 'catalogue',
+      outputPort: 'items',
+      consumer: 'dataproduct:default/churn',
+    });
+    expect(auto).toMatchObject({
+      state: 'active',
+      decidedBy: 'system',
+      grantee: 'shop_churn_service',
+      duration: '30d',
+    });
+    const withPii = await ask('carol', {
+      product: 'catalogue',
+      outputPort: 'items',
+      consumer: 'dataproduct:default/churn',
+      pii: true,
+    });
+    expect(withPii.state).toBe('pending');
+    const tooLong = await post('', 'carol', {
+      product: 'catalogue',
+      outputPort: 'items',
+      consumer: 'dataproduct:default/churn',
+      purpose: 'x',
+      duration: '60d',
+    });
+    expect(tooLong.status).toBe(400);
+  });
+});

@@ -1,0 +1,86 @@
+/*
+ * Access requests, assembled: store, service, the scheduled expiry sweep
+ * and the REST router. plugin.ts calls setupAccessRequests once.
+ */
+import type {
+  AuthService,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  RootConfigService,
+  SchedulerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { readPlatformConfig } from '@datamesh/plugin-data-mesh-node';
+import type express from 'express';
+import { AccessRequestStore } from './AccessRequestStore';
+import { AccessService } from './AccessService';
+import { readAccessConfig } from './config';
+import type { AccessGrantExecutorService } from './executor';
+import { createAccessNotifier } from './notifications';
+import { createAccessRouter } from './router';
+import { WarehouseSync } from './warehouseSync';
+
+export { accessGrantExecutorServiceRef } from './executor';
+export type {
+  AccessGrant,
+  AccessGrantExecutor,
+  AccessGrantExecutorService,
+} from './executor';
+
+/** Id of the scheduled expiry sweep. @public */
+export const ACCESS_EXPIRY_TASK_ID = 'data-mesh-access-expiry';
+
+/** Wire access requests into the plugin; returns their router. */
+export async function setupAccessRequests(deps: {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  scheduler: SchedulerService;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  catalog: CatalogService;
+  notifications: NotificationService;
+  clock: { now(): number };
+  accessGrantExecutor: AccessGrantExecutorService;
+}): Promise<express.Router> {
+  const settings = readAccessConfig(deps.config);
+  const store = await AccessRequestStore.create(deps.database);
+  const shared = {
+    ...deps,
+    store,
+    settings,
+    platform: readPlatformConfig(deps.config),
+    executor: deps.accessGrantExecutor.executor,
+    notifier: settings.notifications
+      ? createAccessNotifier(deps.notifications)
+      : undefined,
+  };
+  const sync = new WarehouseSync(shared);
+  // global scope: with several instances on one database the sweep runs
+  // once per period, and the warning claims make each warning go out once
+  await deps.scheduler.scheduleTask({
+    id: ACCESS_EXPIRY_TASK_ID,
+    scope: 'global',
+    ...settings.schedule,
+    fn: async () => {
+      const r = await sync.sweep();
+      if (r.expired || r.warned || r.granted || r.revoked || r.failed) {
+        deps.logger.info(
+          `Access sweep: ${r.expired} expired, ${r.warned} warned, ${r.granted} granted, ${r.revoked} revoked, ${r.failed} warehouse failures`,
+        );
+      }
+    },
+  });
+  return createAccessRouter({
+    httpAuth: deps.httpAuth,
+    service: new AccessService(shared),
+  });
+}

@@ -1,0 +1,93 @@
+/*
+ * Access-request notifications through the Backstage notifications plugin:
+ * the product's owners on a new request or extension, the requester on a
+ * decision, both before the expiry. Each links to the product's Access tab.
+ */
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { AccessRequestRecord } from './AccessRequestStore';
+
+/** Notification topic of access requests (users can mute it). @public */
+export const ACCESS_REQUEST_TOPIC = 'data-mesh-access-request';
+
+/** What the service tells people. @public */
+export interface AccessNotifier {
+  requested(request: AccessRequestRecord, extension?: boolean): Promise<void>;
+  decided(
+    request: AccessRequestRecord,
+    outcome:
+      | 'approved'
+      | 'rejected'
+      | 'revoked'
+      | 'extended'
+      | 'extension rejected',
+  ): Promise<void>;
+  expiring(request: AccessRequestRecord): Promise<void>;
+}
+
+function accessTab(productRef: string): string {
+  const { namespace, name } = parseEntityRef(productRef);
+  return `/catalog/${namespace}/dataproduct/${name}/access`;
+}
+
+const day = (t?: number) =>
+  t === undefined ? 'never' : new Date(t).toISOString().slice(0, 10);
+
+/** @public */
+export function createAccessNotifier(
+  notifications: NotificationService,
+): AccessNotifier {
+  const send = (
+    entityRefs: (string | undefined)[],
+    r: AccessRequestRecord,
+    title: string,
+    description: string,
+  ) => {
+    const refs = entityRefs.filter((x): x is string => Boolean(x));
+    if (refs.length === 0) return Promise.resolve();
+    return notifications.send({
+      recipients: { type: 'entity', entityRef: refs },
+      payload: {
+        title,
+        description,
+        link: accessTab(r.product),
+        severity: 'normal',
+        topic: ACCESS_REQUEST_TOPIC,
+        scope: `data-mesh:access:${r.id}`,
+      },
+    });
+  };
+  return {
+    requested: (r, extension) =>
+      send(
+        [r.owner],
+        r,
+        extension
+          ? `Extension requested: ${r.product} (${r.outputPort})`
+          : `Access requested: ${r.product} (${r.outputPort})`,
+        `${r.requester} asks ${
+          extension ? 'to extend access' : 'for access'
+        } on behalf of ${r.consumer}${r.pii ? ', with personal data' : ''}: ${
+          r.purpose
+        }`,
+      ),
+    decided: (r, outcome) =>
+      send(
+        [r.requester],
+        r,
+        `Access ${outcome}: ${r.product} (${r.outputPort})`,
+        `Your request for ${r.consumer} was ${outcome}${
+          r.expiresAt ? `; access ends ${day(r.expiresAt)}` : ''
+        }.`,
+      ),
+    expiring: r =>
+      send(
+        [r.requester, r.owner],
+        r,
+        `Access expires ${day(r.expiresAt)}: ${r.product} (${r.outputPort})`,
+        `The access of ${r.consumer} (requested by ${
+          r.requester
+        }) ends on ${day(r.expiresAt)}; the requester may ask to extend it.`,
+      ),
+  };
+}

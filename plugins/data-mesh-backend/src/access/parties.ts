@@ -1,0 +1,130 @@
+/*
+ * Who takes part in a request: the signed-in user and their ownership
+ * claims, the product (looked up in the catalog with the plugin's own
+ * credentials) and the consumer on whose behalf access is asked — a group
+ * of the requester (its team role is the grantee) or a data product one of
+ * their groups owns (its service role is the grantee).
+ */
+import type {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  type DataProductEntityV1alpha1,
+  isDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
+import type { PlatformConfig } from '@datamesh/plugin-data-mesh-node';
+import type { AccessConfig } from './config';
+import { productRoles, teamRoleName } from './policy';
+
+export type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/** Entity refs compare case-insensitively; the store keeps them lower-case. */
+export const lower = (ref: string) => ref.toLowerCase();
+
+export const isUser = (c: BackstageCredentials): c is UserCredentials =>
+  (c.principal as { type?: string }).type === 'user';
+
+/** Only users request and decide: a decision needs a person to answer for it. */
+export function requireUser(
+  credentials: BackstageCredentials,
+  what: string,
+): UserCredentials {
+  if (!isUser(credentials)) {
+    throw new NotAllowedError(`only a signed-in user may ${what}`);
+  }
+  return credentials;
+}
+
+/** A ref as the API takes it (`orders`, `default/orders`, full) → full, lower-case; 400 naming `field`. */
+export function fullRef(
+  ref: string,
+  defaultKind: string,
+  field: string,
+): string {
+  try {
+    return lower(
+      stringifyEntityRef(
+        parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+      ),
+    );
+  } catch {
+    throw new InputError(`${field}: '${ref}' is not an entity reference`);
+  }
+}
+
+/** The user's ref and their groups, lower-case. */
+export async function claimsOf(
+  userInfo: UserInfoService,
+  caller: UserCredentials,
+): Promise<Set<string>> {
+  const info = await userInfo.getUserInfo(caller);
+  return new Set([info.userEntityRef, ...info.ownershipEntityRefs].map(lower));
+}
+
+/** A data product from the catalog, undefined when there is none. */
+export async function loadProduct(
+  deps: { catalog: CatalogService; auth: AuthService },
+  ref: string,
+): Promise<DataProductEntityV1alpha1 | undefined> {
+  const entity = await deps.catalog.getEntityByRef(ref, {
+    credentials: await deps.auth.getOwnServiceCredentials(),
+  });
+  return entity && isDataProductEntity(entity) ? entity : undefined;
+}
+
+/** On whose behalf: a group of the requester, or a product one of their groups owns. */
+export async function resolveConsumer(
+  deps: {
+    catalog: CatalogService;
+    auth: AuthService;
+    settings: AccessConfig;
+    platform: PlatformConfig;
+  },
+  ref: string,
+  claims: Set<string>,
+  provider: DataProductEntityV1alpha1,
+): Promise<{ consumer: string; grantee: string; sameDomain: boolean }> {
+  const { settings, platform } = deps;
+  const consumer = fullRef(ref, 'group', 'consumer');
+  const { kind, name } = parseEntityRef(consumer);
+  if (kind === 'group') {
+    if (!claims.has(consumer)) {
+      throw new NotAllowedError(
+        `consumer: you are not a member of ${consumer}`,
+      );
+    }
+    return {
+      consumer,
+      grantee: teamRoleName(settings.naming.teamRole, platform, name),
+      sameDomain: false,
+    };
+  }
+  if (kind !== 'dataproduct') {
+    throw new InputError(
+      `consumer: '${ref}' is neither a group nor a data product`,
+    );
+  }
+  const product = await loadProduct(deps, consumer);
+  if (!product) throw new InputError(`consumer: no data product ${consumer}`);
+  const owner = product.spec.owner
+    ? fullRef(product.spec.owner, 'group', 'consumer')
+    : '';
+  if (!claims.has(owner)) {
+    throw new NotAllowedError(
+      `consumer: ${consumer} is not owned by one of your groups`,
+    );
+  }
+  return {
+    consumer,
+    grantee: productRoles(product, platform, 'consumer').service,
+    sameDomain:
+      fullRef(product.spec.domain, 'domain', 'consumer') ===
+      fullRef(provider.spec.domain, 'domain', 'product'),
+  };
+}

@@ -1,0 +1,120 @@
+/*
+ * REST API of access requests: parse the request with zod, call the
+ * AccessService, respond. Described in data-mesh-common's OpenAPI document
+ * (src/openapi/data-mesh.openapi.json).
+ */
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { ACCESS_REQUEST_STATES } from '@datamesh/plugin-data-mesh-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { AccessService } from './AccessService';
+
+/** @public */
+export interface AccessRouterOptions {
+  httpAuth: HttpAuthService;
+  service: Pick<
+    AccessService,
+    'create' | 'list' | 'approve' | 'reject' | 'revoke' | 'extend'
+  >;
+}
+
+const ref = z.string().trim().min(1).max(255);
+
+const createBody = z
+  .object({
+    product: ref,
+    outputPort: z.string().trim().min(1).max(255),
+    consumer: ref,
+    purpose: z.string().trim().min(1, 'a purpose is required').max(2000),
+    pii: z.boolean().optional(),
+    duration: z.string().trim().min(1).max(32).optional(),
+  })
+  .strict();
+
+const actionBody = z
+  .object({
+    comment: z.string().max(2000).optional(),
+    duration: z.string().trim().min(1).max(32).optional(),
+  })
+  .strict();
+
+const listQuery = z.object({
+  product: ref.optional(),
+  consumer: ref.optional(),
+  state: z.enum(ACCESS_REQUEST_STATES).optional(),
+  mine: z.enum(['true', 'false']).optional(),
+});
+
+// request ids are 16 hex digits; anything else cannot exist
+const idParams = z.object({
+  id: z.string().regex(/^[0-9a-f]{16}$/, 'not an access request id'),
+});
+
+/** A 400 that names the field, e.g. `Invalid request: purpose: a purpose is required`. */
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.output<T> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const details = result.error.issues
+      .map(i => {
+        const path = i.path.length ? i.path.join('.') : '';
+        const unknown = i.code === 'unrecognized_keys' ? i.keys.join(', ') : '';
+        return `${path || unknown ? `${path || unknown}: ` : ''}${i.message}`;
+      })
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${details}`);
+  }
+  return result.data;
+}
+
+/**
+ * Routes (relative to `/api/data-mesh`): `POST /access-requests`,
+ * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend`.
+ * @public
+ */
+export function createAccessRouter(
+  options: AccessRouterOptions,
+): express.Router {
+  const { httpAuth, service } = options;
+  const router = Router();
+  router.use('/access-requests', express.json({ limit: '64kb' }));
+  const caller = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  router.post('/access-requests', async (req, res) => {
+    const credentials = await caller(req);
+    const body = parse(createBody, req.body, 'access request');
+    res.status(201).json(await service.create(body, credentials));
+  });
+
+  router.get('/access-requests', async (req, res) => {
+    const credentials = await caller(req);
+    const query = parse(listQuery, req.query, 'query');
+    const items = await service.list(
+      { ...query, mine: query.mine === 'true' },
+      credentials,
+    );
+    res.json({ items });
+  });
+
+  for (const action of ['approve', 'reject', 'revoke', 'extend'] as const) {
+    router.post(`/access-requests/:id/${action}`, async (req, res) => {
+      const credentials = await caller(req);
+      const { id } = parse(idParams, req.params, 'access request id');
+      const body = parse(actionBody, req.body, `${action} body`);
+      if (body.duration !== undefined && action !== 'extend') {
+        throw new InputError(
+          `Invalid ${action} body: duration: only extend takes a duration`,
+        );
+      }
+      res.json(await service[action](id, body, credentials));
+    });
+  }
+
+  return router;
+}
