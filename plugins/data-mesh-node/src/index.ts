@@ -14,4 +14,5 @@ export * from './warehouse/scope';
 export * from './warehouse/apply';
 export * from './warehouse/assess';
 export * from './service';
+export * from './access';
 export * from './permissions';

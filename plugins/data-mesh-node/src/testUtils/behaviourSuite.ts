@@ -20,6 +20,7 @@ import type {
   SchemaRef,
   WarehouseAdapter,
 } from '../warehouse/types';
+import { runAccessGrantBehaviourSuite } from './accessBehaviourSuite';
 import { testDataProduct } from './products';
 
 /**
@@ -630,7 +631,8 @@ export function runWarehouseAdapterBehaviourSuite(
         expect(single.wire).toBeGreaterThan(0);
         const perSchema = h.introspectionQueriesPerSchema ?? 0;
         expect(all.wire - single.wire).toBe(
-          perSchema * (all.actual.schemas.length - single.actual.schemas.length),
+          perSchema *
+            (all.actual.schemas.length - single.actual.schemas.length),
         );
         expect(all.reported).toBe(all.wire);
         const again = await planProducts(fifty, h.platform, adapter);
@@ -669,6 +671,8 @@ export function runWarehouseAdapterBehaviourSuite(
       timeout,
     );
   });
+
+  runAccessGrantBehaviourSuite(name, makeHarness, options);
 }
 
 function mergeScopes(states: DesiredState[]): DesiredState | undefined {
