@@ -1,22 +1,17 @@
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 
 /**
- * Guest sign-in, matching `auth.providers.guest` in app-config.yaml. Stated
- * here rather than relying on the app plugin's default so that adding a real
- * provider later is a one-line change in one obvious place.
+ * Guest sign-in, matching `auth.providers.guest` in app-config.yaml, and in
+ * development the example users (`auth.providers.example-users`) to try both
+ * sides of an access request. Stated here rather than relying on the app
+ * plugin's default so that adding a real provider later is a change in one
+ * obvious place.
  */
 export const signInPage = SignInPageBlueprint.make({
   params: {
     loader: async () => {
-      const { SignInPage } = await import('@backstage/core-components');
-      return props => (
-        <SignInPage
-          {...props}
-          title="Backstage Data Mesh"
-          align="center"
-          providers={['guest']}
-        />
-      );
+      const { DataMeshSignInPage } = await import('./ExampleUsersSignIn');
+      return props => <DataMeshSignInPage {...props} />;
     },
   },
 });
