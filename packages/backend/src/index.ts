@@ -9,6 +9,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { warehouseAccessGrantExecutorServiceFactory } from '@datamesh/plugin-data-mesh-node';
 import { authModuleExampleUsersProvider } from './modules/exampleUsers';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
@@ -65,6 +66,9 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // service factories: `dataMesh.warehouse.type` picks one, and the process
 // opens it once for the data-mesh plugin and the scaffolder actions alike.
 backend.add(import('@datamesh/plugin-data-mesh-backend'));
+// Approved access requests are granted in that warehouse: a role per request,
+// given the product's consumer role and granted to the consumer's role.
+backend.add(warehouseAccessGrantExecutorServiceFactory);
 backend.add(import('@datamesh/plugin-data-mesh-backend-module-postgres'));
 backend.add(import('@datamesh/plugin-data-mesh-backend-module-snowflake'));
 
