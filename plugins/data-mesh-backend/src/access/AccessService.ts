@@ -50,7 +50,7 @@ import type {
   AccessRequestStore,
 } from './AccessRequestStore';
 import type { AccessConfig } from './config';
-import type { AccessGrantExecutor } from './executor';
+import type { AccessGrantExecutor } from '@datamesh/plugin-data-mesh-node';
 import type { AccessNotifier } from './notifications';
 import {
   claimsOf,

@@ -15,22 +15,21 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { readPlatformConfig } from '@datamesh/plugin-data-mesh-node';
+import {
+  type AccessGrantExecutorService,
+  readPlatformConfig,
+} from '@datamesh/plugin-data-mesh-node';
 import type express from 'express';
 import { AccessRequestStore } from './AccessRequestStore';
 import { AccessService } from './AccessService';
 import { readAccessConfig } from './config';
-import type { AccessGrantExecutorService } from './executor';
 import { createAccessNotifier } from './notifications';
 import { createAccessRouter } from './router';
 import { WarehouseSync } from './warehouseSync';
 
-export { accessGrantExecutorServiceRef } from './executor';
-export type {
-  AccessGrant,
-  AccessGrantExecutor,
-  AccessGrantExecutorService,
-} from './executor';
+// the executor's interface and service ref live in data-mesh-node, beside
+// the warehouse service a backend installs the warehouse executor with
+export { accessGrantExecutorServiceRef } from '@datamesh/plugin-data-mesh-node';
 
 /** Id of the scheduled expiry sweep. @public */
 export const ACCESS_EXPIRY_TASK_ID = 'data-mesh-access-expiry';

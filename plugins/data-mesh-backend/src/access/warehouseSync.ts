@@ -13,7 +13,10 @@ import type {
   AccessRequestStore,
 } from './AccessRequestStore';
 import type { AccessConfig } from './config';
-import type { AccessGrant, AccessGrantExecutor } from './executor';
+import type {
+  AccessGrant,
+  AccessGrantExecutor,
+} from '@datamesh/plugin-data-mesh-node';
 import type { AccessNotifier } from './notifications';
 import { FINAL_STATES, TRANSITIONS } from './stateMachine';
 

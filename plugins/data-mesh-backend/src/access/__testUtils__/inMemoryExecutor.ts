@@ -4,7 +4,10 @@
  * hold a grant until released (to race a revoke against it). It sends no
  * SQL; the statements it returns are what a warehouse executor would send.
  */
-import type { AccessGrant, AccessGrantExecutor } from '../executor';
+import type {
+  AccessGrant,
+  AccessGrantExecutor,
+} from '@datamesh/plugin-data-mesh-node';
 
 export interface InMemoryAccessGrantExecutor extends AccessGrantExecutor {
   /** Request role → the grant it carries, for roles that exist now. */

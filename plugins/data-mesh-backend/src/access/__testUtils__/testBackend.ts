@@ -27,7 +27,7 @@ import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-commo
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import { permissionTestFeatures } from '../../__testUtils__/permissions';
 import { dataMeshClockServiceRef, dataMeshPlugin } from '../../plugin';
-import { accessGrantExecutorServiceRef } from '../executor';
+import { accessGrantExecutorServiceRef } from '@datamesh/plugin-data-mesh-node';
 import type { InMemoryAccessGrantExecutor } from './inMemoryExecutor';
 
 export { TEST_ADMIN_GROUP as ADMIN_GROUP } from '../../__testUtils__/permissions';
