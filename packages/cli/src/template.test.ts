@@ -21,6 +21,7 @@ import {
   type DataProductEntityV1alpha1,
   formatIssue,
   readDataProductSpec,
+  specVersion,
 } from '@datamesh/plugin-data-mesh-common';
 import { lines, makeTempDir, REPO_ROOT, runDatamesh } from './testUtils';
 
@@ -253,6 +254,8 @@ describe('templates/new-data-product', () => {
     try {
       const entity = readSpec(out.read('data_product_spec.yml'));
       expect(entity.metadata.name).toBe('patient-visit-events');
+      // a version from the start, so the pull-request check can gate changes
+      expect(specVersion(entity)).toBe('0.1.0');
       expect(entity.metadata.description).toBe(PARAMETERS.description);
       expect(entity.spec).toMatchObject({
         type: 'aggregate',
@@ -517,6 +520,27 @@ describe('templates/new-data-product', () => {
         ),
       );
 
+      // the pull-request gate: validate, then breaking changes against the
+      // base branch as annotations, the CI's expressions left for the CI
+      const check = parse(out.read('.github/workflows/check.yml'));
+      expect(check.name).toBe('check patient-visit-events');
+      expect(check.on).toEqual({ pull_request: { branches: ['main'] } });
+      const checkSteps = check.jobs.check.steps;
+      expect(checkSteps[0]).toEqual({
+        uses: 'actions/checkout@v4',
+        with: { 'fetch-depth': 0 },
+      });
+      expect(
+        checkSteps
+          .filter((s: { run?: string }) => s.run)
+          .map((s: { run: string }) =>
+            s.run.replace(/^.* datamesh /, 'datamesh '),
+          ),
+      ).toEqual([
+        'datamesh validate data_product_spec.yml',
+        'datamesh check data_product_spec.yml --against origin/${{ github.base_ref }} --format github',
+      ]);
+
       expect(out.read('README.md')).toMatch(/^# patient-visit-events\n/);
       expect(out.read('.gitignore')).toContain('dbt/target/');
 
@@ -524,6 +548,7 @@ describe('templates/new-data-product', () => {
       for (const file of [
         'data_product_spec.yml',
         'data_product_deploy.yml',
+        '.github/workflows/check.yml',
         'datamesh.config.yaml',
         'catalog-info.yaml',
         'dbt/dbt_project.yml',
