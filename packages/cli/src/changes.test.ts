@@ -138,6 +138,16 @@ describe('datamesh check --against <file>', () => {
       /^::error file=bad\.entity\.yaml,.*title=invalid spec::/m,
     );
 
+    // an invalid earlier version does not block the change that repairs it
+    const repaired = await runDatamesh(
+      ['check', 'old.entity.yaml', '--against', 'bad.entity.yaml'],
+      { cwd: tmp.dir },
+    );
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toContain(
+      'changes: ok: the spec at bad.entity.yaml is not valid, so there is nothing to classify against',
+    );
+
     tmp.write(
       'latest.entity.yaml',
       withVersion(
