@@ -16,8 +16,13 @@ export {
   dataProductSloHealthCard,
 } from './alpha/entityCards';
 export {
+  dataProductAccessContent,
   dataProductDatasetsContent,
   dataProductOverviewContent,
   dataProductSlosContent,
 } from './alpha/entityContent';
-export { dataProductsPage, myDataProductsPage } from './alpha/pages';
+export {
+  dataProductsPage,
+  myAccessPage,
+  myDataProductsPage,
+} from './alpha/pages';

@@ -20,14 +20,28 @@ export {
   EntitySloHealthChip,
   MyDataProductsPage,
   EntityDataProductInfrastructureCard,
+  EntityDataProductAccessContent,
+  MyAccessPage,
 } from './plugin';
-export { dataProductsRouteRef, myDataProductsRouteRef } from './routes';
+export {
+  dataProductsRouteRef,
+  myAccessRouteRef,
+  myDataProductsRouteRef,
+} from './routes';
 export {
   dataMeshApiRef,
   DataMeshClient,
   DataMeshUnreachableError,
 } from './api';
-export type { DataMeshApi, SloFleetFilter } from './api';
+export type {
+  AccessRequestFilter,
+  AccessRequestOperation,
+  DataMeshApi,
+  SloFleetFilter,
+} from './api';
+export { DataProductAccessContent } from './components/access/DataProductAccessContent';
+export { MyAccess } from './components/access/MyAccess';
+export { AccessInboxCard } from './components/access/AccessInboxCard';
 export { DataProductSlosContent } from './components/slo/DataProductSlosContent';
 export { SloObjectivesTable } from './components/slo/SloObjectivesTable';
 export { SloHistoryChart } from './components/slo/SloHistoryChart';

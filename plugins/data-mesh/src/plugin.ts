@@ -7,7 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { dataMeshApiRef, DataMeshClient } from './api';
-import { dataProductsRouteRef, myDataProductsRouteRef } from './routes';
+import {
+  dataProductsRouteRef,
+  myAccessRouteRef,
+  myDataProductsRouteRef,
+} from './routes';
 
 /**
  * The data mesh plugin for legacy (`createApp`) Backstage apps. Apps on the
@@ -29,6 +33,7 @@ export const dataMeshPlugin = createPlugin({
   routes: {
     root: dataProductsRouteRef,
     mine: myDataProductsRouteRef,
+    myAccess: myAccessRouteRef,
   },
 });
 
@@ -185,5 +190,32 @@ export const EntityDataProductInfrastructureCard = dataMeshPlugin.provide(
           m => m.InfrastructureCard,
         ),
     },
+  }),
+);
+
+/**
+ * The Access tab: a product's access requests with the owners' decisions,
+ * for `EntityLayout.Route path="/access" title="Access"`.
+ * @public
+ */
+export const EntityDataProductAccessContent = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductAccessContent',
+    component: {
+      lazy: () =>
+        import('./components/access/DataProductAccessContent').then(
+          m => m.DataProductAccessContent,
+        ),
+    },
+  }),
+);
+
+/** "My access": the signed-in user's access requests. @public */
+export const MyAccessPage = dataMeshPlugin.provide(
+  createRoutableExtension({
+    name: 'MyAccessPage',
+    component: () =>
+      import('./components/access/MyAccess').then(m => m.MyAccessPage),
+    mountPoint: myAccessRouteRef,
   }),
 );

@@ -18,3 +18,13 @@ export const dataProductsRouteRef = createRouteRef({ id: 'data-mesh' });
 export const myDataProductsRouteRef = createRouteRef({
   id: 'data-mesh:my-data-products',
 });
+
+/**
+ * Route of the "My access" page (the signed-in user's access requests),
+ * `/data-products/my-access` by default.
+ *
+ * @public
+ */
+export const myAccessRouteRef = createRouteRef({
+  id: 'data-mesh:my-access',
+});

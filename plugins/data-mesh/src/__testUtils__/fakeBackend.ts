@@ -33,23 +33,68 @@ export function errorResponse(
   );
 }
 
-/** Per path below the plugin's base URL: a JSON body, a Response factory (given the request URL), or an Error to throw (network failure). */
+/** A request as a route sees it. */
+export interface FakeRequest {
+  url: URL;
+  method: string;
+  /** The parsed JSON body, if any. */
+  body: any;
+  /** Values of the route's `{name}` placeholders. */
+  params: Record<string, string>;
+}
+
+/**
+ * Per path below the plugin's base URL: a JSON body, a Response factory
+ * (given the request URL and the request), or an Error to throw (network
+ * failure). A path may be a template of the OpenAPI document
+ * (`/access-requests/{id}/approve`); exact paths win.
+ */
 export type FakeRoutes = Record<string, unknown>;
+
+function matchRoute(routes: FakeRoutes, path: string) {
+  if (path in routes) return { route: routes[path], params: {} };
+  for (const [template, route] of Object.entries(routes)) {
+    if (!template.includes('{')) continue;
+    const names: string[] = [];
+    const pattern = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    const m = new RegExp(`^${pattern}$`).exec(path);
+    if (m) {
+      const params = Object.fromEntries(
+        names.map((name, i) => [name, decodeURIComponent(m[i + 1])]),
+      );
+      return { route, params };
+    }
+  }
+  return { route: undefined, params: {} };
+}
 
 export function fakeDataMeshBackend(routes: FakeRoutes) {
   const requests: URL[] = [];
   const fetchApi = {
-    fetch: async (input: RequestInfo | URL) => {
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(String(input));
       requests.push(url);
       const path = url.pathname.slice(new URL(BASE_URL).pathname.length);
-      const route = routes[path];
+      const { route, params } = matchRoute(routes, path);
       // not instanceof: jest's jsdom realm has its own Error
       if (Object.prototype.toString.call(route) === '[object Error]') {
         throw route;
       }
       if (typeof route === 'function') {
-        return (route as (url: URL) => Response)(url);
+        const request: FakeRequest = {
+          url,
+          method: init?.method ?? 'GET',
+          body:
+            typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+          params,
+        };
+        return (route as (url: URL, request: FakeRequest) => Response)(
+          url,
+          request,
+        );
       }
       if (route === undefined) {
         return errorResponse(404, 'NotFoundError', `no route ${path}`);

@@ -12,12 +12,13 @@ import {
   dataProductSloHealthCard,
 } from './entityCards';
 import {
+  dataProductAccessContent,
   dataProductDatasetsContent,
   dataProductOverviewContent,
   dataProductSlosContent,
 } from './entityContent';
-import { dataProductsPage, myDataProductsPage } from './pages';
-import { mineRouteRef, rootRouteRef } from './routes';
+import { dataProductsPage, myAccessPage, myDataProductsPage } from './pages';
+import { mineRouteRef, myAccessPageRouteRef, rootRouteRef } from './routes';
 
 /**
  * The data mesh plugin for the new frontend system: only the assembly, each
@@ -34,11 +35,13 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
     mine: mineRouteRef,
+    myAccess: myAccessPageRouteRef,
   },
   extensions: [
     dataMeshApi,
     dataProductsPage,
     myDataProductsPage,
+    myAccessPage,
     dataProductSloHealthCard,
     dataProductSlosContent,
     dataProductAboutCard,
@@ -50,5 +53,6 @@ export default createFrontendPlugin({
     dataProductInfrastructureCard,
     dataProductDatasetsContent,
     dataProductOverviewContent,
+    dataProductAccessContent,
   ],
 });

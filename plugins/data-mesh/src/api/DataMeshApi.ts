@@ -1,5 +1,10 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  AccessRequest,
+  AccessRequestActionBody,
+  AccessRequestCreateBody,
+  AccessRequestListResponse,
+  AccessRequestState,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
   ProductSlosResponse,
@@ -13,6 +18,20 @@ export interface SloFleetFilter {
   /** Domain entity refs (`domain:default/sales`). */
   domains?: string[];
 }
+
+/** Filters of the access-request list; each narrows it, none: every request I may see. @public */
+export interface AccessRequestFilter {
+  /** Entity ref of the data product. */
+  product?: string;
+  /** Entity ref of the consumer (group or data product). */
+  consumer?: string;
+  state?: AccessRequestState;
+  /** Only the requests I made. */
+  mine?: boolean;
+}
+
+/** The decisions and changes on one access request. @public */
+export type AccessRequestOperation = 'approve' | 'reject' | 'revoke' | 'extend';
 
 /**
  * The data mesh backend (`@datamesh/plugin-data-mesh-backend`) as the
@@ -38,6 +57,22 @@ export interface DataMeshApi {
   ): Promise<ProductInfrastructureResponse>;
   /** Drift of every DataProduct, worst first (platform team view). */
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
+  /** Access requests I may see (mine, and those of products my groups own), filtered. */
+  listAccessRequests(
+    filter?: AccessRequestFilter,
+  ): Promise<AccessRequestListResponse>;
+  /** Ask for access to an output port; the request as created (pending, or approved by the port's policy). */
+  createAccessRequest(body: AccessRequestCreateBody): Promise<AccessRequest>;
+  /**
+   * Approve or reject a pending request (or its pending extension), revoke a
+   * granted one, or, as its requester, ask to extend it (`duration` required).
+   * Returns the request after the change.
+   */
+  actOnAccessRequest(
+    id: string,
+    action: AccessRequestOperation,
+    body?: AccessRequestActionBody,
+  ): Promise<AccessRequest>;
 }
 
 /**

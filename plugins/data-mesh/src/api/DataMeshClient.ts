@@ -2,6 +2,10 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  type AccessRequest,
+  type AccessRequestActionBody,
+  type AccessRequestCreateBody,
+  type AccessRequestListResponse,
   type DataMeshApiPath,
   type DataMeshApiPathParams,
   type DataMeshApiResponses,
@@ -11,7 +15,20 @@ import {
   type SloFleetResponse,
   dataMeshApiUrl,
 } from '@datamesh/plugin-data-mesh-common';
-import type { DataMeshApi, SloFleetFilter } from './DataMeshApi';
+import type {
+  AccessRequestOperation,
+  AccessRequestFilter,
+  DataMeshApi,
+  SloFleetFilter,
+} from './DataMeshApi';
+
+// One path of the document per action (the router serves four routes).
+const ACCESS_ACTION_PATHS = {
+  approve: '/access-requests/{id}/approve',
+  reject: '/access-requests/{id}/reject',
+  revoke: '/access-requests/{id}/revoke',
+  extend: '/access-requests/{id}/extend',
+} as const satisfies Record<AccessRequestOperation, DataMeshApiPath>;
 
 /**
  * The backend could not be asked at all (network failure, or something other
@@ -77,19 +94,69 @@ export class DataMeshClient implements DataMeshApi {
     return this.get('/infrastructure/drift', {});
   }
 
+  // --- access requests (Request access, the Access tab, inbox, My access) ---
+  async listAccessRequests(
+    filter: AccessRequestFilter = {},
+  ): Promise<AccessRequestListResponse> {
+    const query = new URLSearchParams();
+    for (const key of ['product', 'consumer', 'state'] as const) {
+      const value = filter[key];
+      if (value) query.set(key, value);
+    }
+    if (filter.mine) query.set('mine', 'true');
+    return this.send<AccessRequestListResponse>(
+      dataMeshApiUrl('/access-requests', {}),
+      { query },
+    );
+  }
+
+  async createAccessRequest(
+    body: AccessRequestCreateBody,
+  ): Promise<AccessRequest> {
+    return this.send<AccessRequest>(dataMeshApiUrl('/access-requests', {}), {
+      method: 'POST',
+      body,
+    });
+  }
+
+  async actOnAccessRequest(
+    id: string,
+    action: AccessRequestOperation,
+    body: AccessRequestActionBody = {},
+  ): Promise<AccessRequest> {
+    return this.send<AccessRequest>(
+      dataMeshApiUrl(ACCESS_ACTION_PATHS[action], { id }),
+      { method: 'POST', body },
+    );
+  }
+
   private async get<P extends DataMeshApiPath>(
     path: P,
     params: DataMeshApiPathParams<P>,
     query?: URLSearchParams,
   ): Promise<DataMeshApiResponses[P]> {
+    return this.send<DataMeshApiResponses[P]>(dataMeshApiUrl(path, params), {
+      query,
+    });
+  }
+
+  /** `relativePath` comes from `dataMeshApiUrl`, so it is a path of the document. */
+  private async send<T>(
+    relativePath: string,
+    options: { query?: URLSearchParams; method?: 'POST'; body?: unknown },
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('data-mesh');
-    const qs = query?.toString();
-    const url = `${baseUrl}${dataMeshApiUrl(path, params)}${
-      qs ? `?${qs}` : ''
-    }`;
+    const qs = options.query?.toString();
+    const url = `${baseUrl}${relativePath}${qs ? `?${qs}` : ''}`;
     let response: Response;
     try {
-      response = await this.fetchApi.fetch(url);
+      response = options.method
+        ? await this.fetchApi.fetch(url, {
+            method: options.method,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(options.body ?? {}),
+          })
+        : await this.fetchApi.fetch(url);
     } catch (e) {
       throw new DataMeshUnreachableError(
         `The data mesh backend could not be reached at ${baseUrl}: ${
@@ -111,6 +178,6 @@ export class DataMeshClient implements DataMeshApi {
         } instead of JSON; is @datamesh/plugin-data-mesh-backend installed in the backend?`,
       );
     }
-    return (await response.json()) as DataMeshApiResponses[P];
+    return (await response.json()) as T;
   }
 }

@@ -1,3 +1,8 @@
 export { dataMeshApiRef } from './DataMeshApi';
-export type { DataMeshApi, SloFleetFilter } from './DataMeshApi';
+export type {
+  AccessRequestOperation,
+  AccessRequestFilter,
+  DataMeshApi,
+  SloFleetFilter,
+} from './DataMeshApi';
 export { DataMeshClient, DataMeshUnreachableError } from './DataMeshClient';

@@ -29,6 +29,35 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
+/** The sections of the agreement the owner wrote, in display order. */
+export function agreementSections(agreement: DataSharingAgreement = {}) {
+  return SECTIONS.filter(({ key }) => {
+    const text = agreement[key];
+    return typeof text === 'string' && text.trim() !== '';
+  });
+}
+
+/** The written sections of an agreement, headed; shared by the card and the request form. */
+export function AgreementSections(props: { agreement: DataSharingAgreement }) {
+  const classes = useStyles();
+  return (
+    <>
+      {agreementSections(props.agreement).map(({ key, heading }) => (
+        <section
+          key={key}
+          className={classes.section}
+          data-testid={`agreement-${key}`}
+        >
+          <Typography variant="h6" component="h3" className={classes.heading}>
+            {heading}
+          </Typography>
+          <MarkdownContent content={props.agreement[key] as string} />
+        </section>
+      ))}
+    </>
+  );
+}
+
 /**
  * The terms under which the product may be consumed. Only the sections the
  * owner wrote are shown.
@@ -36,36 +65,20 @@ const useStyles = makeStyles(theme => ({
  * @public
  */
 export function DataSharingAgreementCard(props: { title?: string }) {
-  const classes = useStyles();
   const entity = useDataProductEntity();
   const title = props.title ?? 'Data-sharing agreement';
   if (!entity) return <NotADataProductCard title={title} />;
   const agreement = entity.spec.dataSharingAgreement ?? {};
-  const present = SECTIONS.filter(({ key }) => {
-    const text = agreement[key];
-    return typeof text === 'string' && text.trim() !== '';
-  });
   return (
     <InfoCard title={title}>
-      {present.length === 0 ? (
+      {agreementSections(agreement).length === 0 ? (
         <EmptyHint>
           No data-sharing agreement is declared for this product. Ask the owner
           before using its data; owners declare one under
           spec.dataSharingAgreement.
         </EmptyHint>
       ) : (
-        present.map(({ key, heading }) => (
-          <section
-            key={key}
-            className={classes.section}
-            data-testid={`agreement-${key}`}
-          >
-            <Typography variant="h6" component="h3" className={classes.heading}>
-              {heading}
-            </Typography>
-            <MarkdownContent content={agreement[key] as string} />
-          </section>
-        ))
+        <AgreementSections agreement={agreement} />
       )}
     </InfoCard>
   );

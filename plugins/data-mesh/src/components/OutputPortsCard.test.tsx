@@ -36,7 +36,13 @@ describe('OutputPortsCard', () => {
     expect(
       jdbc.getByText('No connection details published yet.'),
     ).toBeInTheDocument();
-    expect(jdbc.queryByRole('button')).not.toBeInTheDocument();
+    expect(
+      jdbc.queryByRole('button', { name: /^Copy connection details/ }),
+    ).not.toBeInTheDocument();
+    // every port can be asked for, connection details or not
+    expect(
+      jdbc.getByRole('button', { name: 'Request access to daily_counts_jdbc' }),
+    ).toBeInTheDocument();
   });
 
   it('copies the connection details of a port', async () => {

@@ -3,12 +3,18 @@ import {
   InfoCard,
   MarkdownContent,
 } from '@backstage/core-components';
+import { useState } from 'react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Divider from '@material-ui/core/Divider';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { Dataset, OutputPort } from '@datamesh/plugin-data-mesh-common';
+import type {
+  DataProductEntityV1alpha1,
+  OutputPort,
+} from '@datamesh/plugin-data-mesh-common';
+import { RequestAccessDialog } from './access/RequestAccessDialog';
 import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
 
 const useStyles = makeStyles(theme => ({
@@ -45,10 +51,14 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function OutputPortItem(props: { port: OutputPort; datasets: Dataset[] }) {
+function OutputPortItem(props: {
+  port: OutputPort;
+  product: DataProductEntityV1alpha1;
+}) {
   const classes = useStyles();
-  const { port } = props;
-  const dataset = props.datasets.find(d => d.name === port.dataset);
+  const { port, product } = props;
+  const dataset = product.spec.datasets?.find(d => d.name === port.dataset);
+  const [requesting, setRequesting] = useState(false);
   return (
     <Box className={classes.port} data-testid={`output-port-${port.name}`}>
       <div className={classes.header}>
@@ -61,7 +71,25 @@ function OutputPortItem(props: { port: OutputPort; datasets: Dataset[] }) {
           </Typography>
         )}
         <Chip size="small" label={port.type} color="primary" />
+        <Box flexGrow={1} />
+        <Button
+          size="small"
+          variant="outlined"
+          color="primary"
+          onClick={() => setRequesting(true)}
+          aria-label={`Request access to ${port.name}`}
+        >
+          Request access
+        </Button>
       </div>
+      {requesting && (
+        <RequestAccessDialog
+          product={product}
+          port={port}
+          open
+          onClose={() => setRequesting(false)}
+        />
+      )}
       {port.description && (
         <Typography variant="body2">{port.description}</Typography>
       )}
@@ -111,7 +139,6 @@ export function OutputPortsCard(props: { title?: string }) {
   const title = props.title ?? 'Output ports';
   if (!entity) return <NotADataProductCard title={title} />;
   const ports = entity.spec.outputPorts ?? [];
-  const datasets = entity.spec.datasets ?? [];
   return (
     <InfoCard title={title}>
       {ports.length === 0 ? (
@@ -123,7 +150,7 @@ export function OutputPortsCard(props: { title?: string }) {
         ports.map((port, index) => (
           <div key={port.name}>
             {index > 0 && <Divider />}
-            <OutputPortItem port={port} datasets={datasets} />
+            <OutputPortItem port={port} product={entity} />
           </div>
         ))
       )}

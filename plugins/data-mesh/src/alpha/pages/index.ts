@@ -1,2 +1,3 @@
 export { dataProductsPage } from './dataProductsPage';
 export { myDataProductsPage } from './myDataProductsPage';
+export { myAccessPage } from './myAccessPage';

@@ -81,8 +81,12 @@ describe('MyDataProducts (owners dashboard)', () => {
     expect(worst.getByText('overspent by 25 %')).toBeInTheDocument();
     expect(worst.getByText('3 objectives, 1 breaching')).toBeInTheDocument();
 
-    expect(backend.requests).toHaveLength(1);
-    expect(backend.requests[0].searchParams.getAll('owner')).toEqual(owners);
+    // one fleet request (the access inbox asks its own route)
+    const fleetRequests = backend.requests.filter(u =>
+      u.pathname.endsWith('/slos'),
+    );
+    expect(fleetRequests).toHaveLength(1);
+    expect(fleetRequests[0].searchParams.getAll('owner')).toEqual(owners);
   });
 
   it('adds owned products the engine does not know from the catalog', async () => {

@@ -30,6 +30,7 @@ import { compareByHealth, formatBudget, formatDateTime } from './format';
 import { SloLoadError } from './SloErrors';
 import { useSloTabPath } from './SloHealth';
 import { SloStatusChip } from './SloStatusChip';
+import { AccessInboxCard } from '../access/AccessInboxCard';
 
 /** One owned product: its fleet row when it has monitors. */
 export interface MyDataProductRow {
@@ -251,6 +252,11 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
             The catalog could not be read, so products without SLOs are missing:{' '}
             {fleet.catalogError.message}
           </Alert>
+        </Box>
+      )}
+      {rows.length > 0 && (
+        <Box mb={2}>
+          <AccessInboxCard ownedProducts={rows.map(r => r.entityRef)} />
         </Box>
       )}
       <Table<MyDataProductRow>

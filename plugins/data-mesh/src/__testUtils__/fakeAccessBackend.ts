@@ -1,0 +1,285 @@
+import type {
+  AccessRequest,
+  AccessRequestHistoryEntry,
+  AccessRequestState,
+  DataProductEntityV1alpha1,
+} from '@datamesh/plugin-data-mesh-common';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { AccessRequestOperation } from '../api';
+import {
+  errorResponse,
+  type FakeRequest,
+  type FakeRoutes,
+  jsonResponse,
+} from './fakeBackend';
+
+/*
+ * The access-request routes of the data mesh backend, in memory, following
+ * the REST contract (issue 8) and the backend's rules: 400 naming the field,
+ * 404 for an unknown product or port, 403 for a requester deciding their own
+ * request or a non-owner deciding, refs lower-cased, approved requests stay
+ * `approved` (no warehouse executor is wired yet). Components under test talk
+ * to it through the real DataMeshClient.
+ */
+
+const DAY = 86_400_000;
+export const NOW = Date.parse('2026-03-02T10:00:00.000Z');
+
+/** A request as the backend returns it; `overrides` set the parts a test cares about. */
+export function accessRequest(
+  overrides: Partial<AccessRequest> & { id: string },
+): AccessRequest {
+  const requestedAt = new Date(NOW - DAY).toISOString();
+  const requester = overrides.requester ?? 'user:default/ann';
+  return {
+    product: 'dataproduct:default/patient-encounters',
+    outputPort: 'encounters_sql',
+    consumer: 'group:default/population-health',
+    requester,
+    purpose: 'Readmission model training',
+    pii: false,
+    state: 'pending',
+    requestedAt,
+    duration: '90d',
+    decidedBy: null,
+    decidedAt: null,
+    expiresAt: null,
+    grantee: 'team_population_health',
+    role: `acme_access_${overrides.id}`,
+    extension: null,
+    error: null,
+    history: [
+      {
+        at: requestedAt,
+        by: requester,
+        action: 'request',
+        state: 'pending',
+        comment: overrides.purpose ?? 'Readmission model training',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export interface FakeAccessOptions {
+  /** The signed-in user's entity ref. */
+  user: string;
+  /** The user's groups (ownership refs). */
+  groups: string[];
+  /** The products the catalog has. */
+  products: DataProductEntityV1alpha1[];
+  requests?: AccessRequest[];
+  /** Longest duration in days (the backend's config), default 365. */
+  maxDays?: number;
+}
+
+const ref = (entity: DataProductEntityV1alpha1) =>
+  stringifyEntityRef(entity).toLowerCase();
+
+function fullRef(text: string, defaultKind: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(text, { defaultKind, defaultNamespace: 'default' }),
+  ).toLowerCase();
+}
+
+const fail = (status: number, name: string, message: string) =>
+  errorResponse(status, name, message);
+
+/** The routes, and the requests as they are after each call. */
+export function fakeAccessRoutes(options: FakeAccessOptions) {
+  // copies: a test's fixtures stay as written for the next test
+  const requests: AccessRequest[] = JSON.parse(
+    JSON.stringify(options.requests ?? []),
+  );
+  const me = options.user.toLowerCase();
+  const myGroups = new Set(options.groups.map(g => g.toLowerCase()));
+  const productOf = (productRef: string) =>
+    options.products.find(p => ref(p) === productRef);
+  const owns = (productRef: string) => {
+    const owner = productOf(productRef)?.spec.owner;
+    return !!owner && myGroups.has(fullRef(owner, 'group'));
+  };
+  let next = requests.length;
+
+  const record = (
+    request: AccessRequest,
+    action: AccessRequestHistoryEntry['action'],
+    state: AccessRequestState,
+    comment?: string,
+  ) => {
+    request.state = state;
+    request.history = [
+      ...request.history,
+      { at: new Date(NOW).toISOString(), by: me, action, state, comment },
+    ];
+  };
+
+  function create(body: any) {
+    if (!body?.purpose?.trim()) {
+      return fail(
+        400,
+        'InputError',
+        'Invalid access request: purpose: a purpose is required',
+      );
+    }
+    const productRef = fullRef(body.product, 'dataproduct');
+    const product = productOf(productRef);
+    if (!product) {
+      return fail(
+        404,
+        'NotFoundError',
+        `product: no data product ${productRef}`,
+      );
+    }
+    const port = product.spec.outputPorts?.find(
+      p => p.name === body.outputPort,
+    );
+    if (!port) {
+      return fail(
+        404,
+        'NotFoundError',
+        `outputPort: ${productRef} has no output port '${body.outputPort}'`,
+      );
+    }
+    const days = Number(/^(\d+)d$/.exec(body.duration ?? '90d')?.[1]);
+    const maxDays = options.maxDays ?? 365;
+    if (!days) {
+      return fail(
+        400,
+        'InputError',
+        `duration: '${body.duration}' is not a duration`,
+      );
+    }
+    if (days > maxDays) {
+      return fail(
+        400,
+        'InputError',
+        `duration: ${body.duration} is longer than the maximum of ${maxDays} days`,
+      );
+    }
+    const consumer = fullRef(body.consumer, 'group');
+    if (consumer.startsWith('group:') && !myGroups.has(consumer)) {
+      return fail(
+        403,
+        'NotAllowedError',
+        `consumer: you are not a member of ${consumer}`,
+      );
+    }
+    next += 1;
+    const id = next.toString(16).padStart(16, '0');
+    const created = accessRequest({
+      id,
+      product: productRef,
+      outputPort: port.name,
+      consumer,
+      requester: me,
+      purpose: body.purpose,
+      pii: !!body.pii,
+      duration: `${days}d`,
+      requestedAt: new Date(NOW).toISOString(),
+      grantee: `team_${parseEntityRef(consumer).name.replace(/-/g, '_')}`,
+    });
+    requests.push(created);
+    return jsonResponse(created, 201);
+  }
+
+  function list(url: URL) {
+    const q = url.searchParams;
+    const items = requests.filter(
+      r =>
+        (r.requester === me || owns(r.product)) &&
+        (!q.get('product') ||
+          r.product === fullRef(q.get('product')!, 'dataproduct')) &&
+        (!q.get('consumer') ||
+          r.consumer === fullRef(q.get('consumer')!, 'group')) &&
+        (!q.get('state') || r.state === q.get('state')) &&
+        (q.get('mine') !== 'true' || r.requester === me),
+    );
+    return jsonResponse({ items });
+  }
+
+  function act(action: AccessRequestOperation, req: FakeRequest) {
+    const request = requests.find(r => r.id === req.params.id);
+    if (!request) {
+      return fail(404, 'NotFoundError', `no access request ${req.params.id}`);
+    }
+    const comment: string | undefined = req.body?.comment;
+    const granted = request.state === 'approved' || request.state === 'active';
+    if (action === 'extend') {
+      if (request.requester !== me) {
+        return fail(
+          403,
+          'NotAllowedError',
+          'only the requester may ask to extend',
+        );
+      }
+      if (!granted || !request.expiresAt) {
+        return fail(409, 'ConflictError', `access request is ${request.state}`);
+      }
+      const days = Number(/^(\d+)d$/.exec(req.body?.duration ?? '')?.[1]);
+      if (!days) return fail(400, 'InputError', 'duration: required to extend');
+      request.extension = {
+        expiresAt: new Date(
+          Date.parse(request.expiresAt) + days * DAY,
+        ).toISOString(),
+        requestedAt: new Date(NOW).toISOString(),
+        requestedBy: me,
+        comment,
+      };
+      record(request, 'extend-request', request.state, comment);
+      return jsonResponse(request);
+    }
+    if (
+      (action === 'approve' || action === 'reject') &&
+      request.requester === me
+    ) {
+      return fail(
+        403,
+        'NotAllowedError',
+        `${me} may not ${action} their own access request`,
+      );
+    }
+    if (!owns(request.product)) {
+      return fail(
+        403,
+        'NotAllowedError',
+        `you may not ${action} access to ${request.product}`,
+      );
+    }
+    if (action === 'revoke') {
+      if (!granted) return fail(409, 'ConflictError', 'nothing to revoke');
+      request.extension = null;
+      record(request, 'revoke', 'revoked', comment);
+    } else if (request.state === 'pending') {
+      request.decidedBy = me;
+      request.decidedAt = new Date(NOW).toISOString();
+      if (action === 'approve') {
+        const days = Number(request.duration.replace(/d$/, ''));
+        request.expiresAt = new Date(NOW + days * DAY).toISOString();
+      }
+      record(
+        request,
+        action,
+        action === 'approve' ? 'approved' : 'rejected',
+        comment,
+      );
+    } else if (request.extension) {
+      if (action === 'approve') request.expiresAt = request.extension.expiresAt;
+      request.extension = null;
+      record(request, `extend-${action}`, request.state, comment);
+    } else {
+      return fail(409, 'ConflictError', `access request is ${request.state}`);
+    }
+    return jsonResponse(request);
+  }
+
+  const routes: FakeRoutes = {
+    '/access-requests': (url: URL, req: FakeRequest) =>
+      req.method === 'POST' ? create(req.body) : list(url),
+  };
+  for (const action of ['approve', 'reject', 'revoke', 'extend'] as const) {
+    routes[`/access-requests/{id}/${action}`] = (_: URL, req: FakeRequest) =>
+      act(action, req);
+  }
+  return { routes, requests };
+}

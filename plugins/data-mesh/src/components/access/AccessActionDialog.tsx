@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
+import { type AccessRequestOperation, dataMeshApiRef } from '../../api';
+import { errorMessage } from '../slo/SloErrors';
+import { refusedField } from './rules';
+
+const FIELDS = ['comment', 'duration'] as const;
+
+const VERBS: Record<AccessRequestOperation, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  revoke: 'Revoke',
+  extend: 'Ask to extend',
+};
+
+/**
+ * Confirms one change of a request with a comment (the why kept in its
+ * history); an extension also asks for how many more days.
+ */
+export function AccessActionDialog(props: {
+  request: AccessRequest;
+  action: AccessRequestOperation;
+  /** Set when the decision is on the pending extension, not the request. */
+  extension?: boolean;
+  onClose: () => void;
+  onDone: (updated: AccessRequest) => void;
+}) {
+  const { request, action, extension, onClose, onDone } = props;
+  const api = useApi(dataMeshApiRef);
+  const [comment, setComment] = useState('');
+  const [days, setDays] = useState('30');
+  const [errors, setErrors] = useState<{ comment?: string; duration?: string }>(
+    {},
+  );
+  const [failure, setFailure] = useState<string>();
+  const [sending, setSending] = useState(false);
+  const verb = VERBS[action];
+  const title = `${verb}${extension ? ' the extension of' : ''} access for ${
+    request.consumer
+  } to ${request.outputPort}`;
+
+  const submit = async () => {
+    setFailure(undefined);
+    const n = Number(days);
+    if (action === 'extend' && (!Number.isInteger(n) || n < 1)) {
+      setErrors({ duration: 'A whole number of days, at least 1' });
+      return;
+    }
+    setErrors({});
+    setSending(true);
+    try {
+      onDone(
+        await api.actOnAccessRequest(request.id, action, {
+          ...(comment.trim() ? { comment: comment.trim() } : {}),
+          ...(action === 'extend' ? { duration: `${n}d` } : {}),
+        }),
+      );
+    } catch (e) {
+      const refused = refusedField(e as Error, FIELDS);
+      if (refused) setErrors({ [refused.field]: refused.message });
+      else setFailure(errorMessage(e as Error));
+      setSending(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-label={title}>
+      <DialogTitle>{title}</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" gutterBottom>
+          Requested by {request.requester}: {request.purpose}
+        </Typography>
+        {action === 'extend' && (
+          <TextField
+            id="access-extend-days"
+            margin="normal"
+            type="number"
+            label="More days"
+            value={days}
+            onChange={e => setDays(e.target.value)}
+            error={!!errors.duration}
+            helperText={
+              errors.duration ??
+              'Counted from the current expiry; the owners approve it'
+            }
+            inputProps={{ min: 1 }}
+          />
+        )}
+        <TextField
+          fullWidth
+          multiline
+          minRows={2}
+          id="access-action-comment"
+          margin="normal"
+          label="Comment"
+          value={comment}
+          onChange={e => setComment(e.target.value)}
+          error={!!errors.comment}
+          helperText={errors.comment ?? 'Why; kept in the request history'}
+        />
+        {failure && <Alert severity="error">{failure}</Alert>}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          color={
+            action === 'approve' || action === 'extend'
+              ? 'primary'
+              : 'secondary'
+          }
+          variant="contained"
+          onClick={submit}
+          disabled={sending}
+        >
+          {verb}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,95 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MyDataProducts } from '../slo/MyDataProducts';
+import { component } from '../../__testUtils__/fixtures';
+import { renderAccess } from '../../__testUtils__/accessRender';
+import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
+import { fleetByOwner } from '../../__testUtils__/fakeBackend';
+import { fleetItems } from '../../__testUtils__/sloFixtures';
+
+const OWNER = {
+  user: 'user:default/olga',
+  groups: ['group:default/clinical-data-team'],
+};
+
+const requests = [
+  accessRequest({ id: '00000000000000a1', purpose: 'Readmission model' }),
+  accessRequest({
+    id: '00000000000000a2',
+    purpose: 'Already decided',
+    state: 'active',
+    expiresAt: new Date(NOW + 30 * 86_400_000).toISOString(),
+  }),
+  accessRequest({
+    id: '00000000000000a3',
+    purpose: 'Turned down',
+    state: 'rejected',
+  }),
+  // pending, but on a product another team owns
+  accessRequest({
+    id: '00000000000000a4',
+    purpose: 'Demographics',
+    product: 'dataproduct:default/patients',
+  }),
+  // pending, asked by the owner herself: hers to wait on, not to decide
+  accessRequest({
+    id: '00000000000000a5',
+    purpose: 'Own team',
+    requester: 'user:default/olga',
+    consumer: 'group:default/clinical-data-team',
+  }),
+];
+
+function render() {
+  return renderAccess({
+    entity: component,
+    element: <MyDataProducts />,
+    requests,
+    routes: { '/slos': fleetByOwner(fleetItems) },
+    ...OWNER,
+  });
+}
+
+describe('AccessInboxCard on My data products', () => {
+  it("shows only the pending requests on my groups' products that others made", async () => {
+    const { backend } = render();
+    expect(
+      await screen.findByText('Access requests to decide (1)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Readmission model')).toBeInTheDocument();
+    for (const hidden of [
+      'Already decided',
+      'Turned down',
+      'Demographics',
+      'Own team',
+    ]) {
+      expect(screen.queryByText(hidden)).not.toBeInTheDocument();
+    }
+    const asked = backend.requests.find(u =>
+      u.pathname.endsWith('/access-requests'),
+    );
+    expect(asked?.searchParams.get('state')).toBe('pending');
+    // the products table is still there
+    expect(screen.getByText('My data products (1)')).toBeInTheDocument();
+  });
+
+  it('rejects from the inbox with a comment, and the request leaves it', async () => {
+    const { access } = render();
+    const row = within(
+      (await screen.findByText('Readmission model')).closest('tr')!,
+    );
+    await userEvent.click(
+      row.getByRole('button', { name: 'Reject request 00000000000000a1' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.type(dialog.getByLabelText('Comment'), 'no PII for models');
+    await userEvent.click(dialog.getByRole('button', { name: 'Reject' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('access-inbox-empty')).toBeInTheDocument(),
+    );
+    expect(access.requests[0]).toMatchObject({
+      state: 'rejected',
+      decidedBy: 'user:default/olga',
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
+import { AccessLoadError } from './AccessLoadError';
+import { AccessRequestsTable } from './AccessRequestsTable';
+import { useAccessRequests, useSignedInUser } from './hooks';
+
+const PENDING = { state: 'pending' as const };
+
+/**
+ * The owners' inbox: pending requests on products owned by one of the
+ * signed-in user's groups (`ownedProducts`, from My data products), to
+ * approve or reject. Requests the user made themselves are theirs to wait
+ * on, not to decide, so they are left out.
+ *
+ * @public
+ */
+export function AccessInboxCard(props: {
+  /** Entity refs of the products the user's groups own, lower-case. */
+  ownedProducts: string[];
+}) {
+  const user = useSignedInUser();
+  const requests = useAccessRequests(PENDING);
+  if (user.loading || requests.loading) {
+    return (
+      <InfoCard title="Access requests to decide">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  const error = user.error ?? requests.error;
+  if (error) return <AccessLoadError error={error} what="Access requests" />;
+  const me = user.value!.userEntityRef;
+  const owned = new Set(props.ownedProducts);
+  const inbox = (requests.value ?? []).filter(
+    (r: AccessRequest) =>
+      r.state === 'pending' && owned.has(r.product) && r.requester !== me,
+  );
+  return (
+    <AccessRequestsTable
+      title="Access requests to decide"
+      requests={inbox}
+      columns={['product', 'consumer', 'requester', 'pii']}
+      me={me}
+      onChanged={() => requests.retry()}
+      emptyContent={
+        <Typography variant="body2" data-testid="access-inbox-empty">
+          No pending access requests on your products.
+        </Typography>
+      }
+    />
+  );
+}

@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  type AccessRequest,
+  dataMeshAccessExtendPermission,
+  dataMeshAccessRequestDecidePermission,
+  dataMeshAccessRevokePermission,
+} from '@datamesh/plugin-data-mesh-common';
+import type { AccessRequestOperation } from '../../api';
+import { AccessActionDialog } from './AccessActionDialog';
+
+const GRANTED = ['approved', 'active'];
+
+/**
+ * The changes the signed-in user may make to one request: owners and
+ * admins (the permission policy's answer for the product) approve or reject
+ * a pending request or extension and revoke a granted one; the requester
+ * asks to extend their own granted access. Approve and reject are never
+ * offered to the requester of the request, whatever the policy says.
+ */
+export function AccessRequestActions(props: {
+  request: AccessRequest;
+  /** The signed-in user's entity ref, lower-case. */
+  me: string;
+  onChanged: (updated: AccessRequest) => void;
+}) {
+  const { request, me, onChanged } = props;
+  const resourceRef = request.product;
+  const decide = usePermission({
+    permission: dataMeshAccessRequestDecidePermission,
+    resourceRef,
+  });
+  const decideExtension = usePermission({
+    permission: dataMeshAccessExtendPermission,
+    resourceRef,
+  });
+  const revoke = usePermission({
+    permission: dataMeshAccessRevokePermission,
+    resourceRef,
+  });
+  const [open, setOpen] = useState<{
+    action: AccessRequestOperation;
+    extension?: boolean;
+  }>();
+
+  const isRequester = request.requester.toLowerCase() === me;
+  const granted = GRANTED.includes(request.state);
+  const buttons: {
+    label: string;
+    action: AccessRequestOperation;
+    extension?: boolean;
+  }[] = [];
+  if (!isRequester && request.state === 'pending' && decide.allowed) {
+    buttons.push({ label: 'Approve', action: 'approve' });
+    buttons.push({ label: 'Reject', action: 'reject' });
+  }
+  if (!isRequester && granted && request.extension && decideExtension.allowed) {
+    buttons.push({
+      label: 'Approve extension',
+      action: 'approve',
+      extension: true,
+    });
+    buttons.push({
+      label: 'Reject extension',
+      action: 'reject',
+      extension: true,
+    });
+  }
+  if (granted && revoke.allowed) {
+    buttons.push({ label: 'Revoke', action: 'revoke' });
+  }
+  if (isRequester && granted && request.expiresAt && !request.extension) {
+    buttons.push({ label: 'Extend', action: 'extend' });
+  }
+  if (buttons.length === 0) return null;
+
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
+      {buttons.map(b => (
+        <Button
+          key={b.label}
+          size="small"
+          variant="outlined"
+          color={
+            b.action === 'reject' || b.action === 'revoke'
+              ? 'secondary'
+              : 'primary'
+          }
+          onClick={() => setOpen(b)}
+          aria-label={`${b.label} request ${request.id}`}
+        >
+          {b.label}
+        </Button>
+      ))}
+      {open && (
+        <AccessActionDialog
+          request={request}
+          action={open.action}
+          extension={open.extension}
+          onClose={() => setOpen(undefined)}
+          onDone={updated => {
+            setOpen(undefined);
+            onChanged(updated);
+          }}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,188 @@
+import { ReactNode } from 'react';
+import { Table, type TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import type {
+  AccessRequest,
+  AccessRequestHistoryEntry,
+} from '@datamesh/plugin-data-mesh-common';
+import { PiiChip } from '../common';
+import { formatDateTime } from '../slo/format';
+import { formatExpiry } from './rules';
+import { AccessRequestActions } from './AccessRequestActions';
+import { AccessStateChip } from './AccessStateChip';
+
+/** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
+function Who(props: { entityRef: string; defaultKind?: string }) {
+  if (props.entityRef === 'system') {
+    return <>system</>;
+  }
+  return (
+    <EntityRefLink
+      entityRef={props.entityRef}
+      defaultKind={props.defaultKind ?? 'user'}
+    />
+  );
+}
+
+function HistoryEntry(props: { entry: AccessRequestHistoryEntry }) {
+  const { entry } = props;
+  return (
+    <li data-testid="access-history-entry">
+      <Typography variant="body2">
+        {formatDateTime(Date.parse(entry.at))} · <Who entityRef={entry.by} /> ·{' '}
+        <strong>{entry.action}</strong> → {entry.state}
+        {entry.comment ? ` — ${entry.comment}` : ''}
+      </Typography>
+      {entry.error && (
+        <Typography variant="body2" color="error">
+          {entry.error}
+        </Typography>
+      )}
+      {entry.statements && entry.statements.length > 0 && (
+        <pre style={{ margin: '4px 0', whiteSpace: 'pre-wrap' }}>
+          {entry.statements.join(';\n')};
+        </pre>
+      )}
+    </li>
+  );
+}
+
+/** Who did what, when, why, and the warehouse statements sent: the audit of one request. */
+export function AccessRequestHistory(props: { request: AccessRequest }) {
+  const { request } = props;
+  return (
+    <Box px={4} py={1} data-testid={`access-history-${request.id}`}>
+      <Typography variant="body2" color="textSecondary">
+        Grantee role <code>{request.grantee}</code>, request role{' '}
+        <code>{request.role}</code>, duration {request.duration}
+      </Typography>
+      <ul>
+        {request.history.map((entry, i) => (
+          <HistoryEntry key={i} entry={entry} />
+        ))}
+      </ul>
+    </Box>
+  );
+}
+
+function StateCell(props: { request: AccessRequest }) {
+  const { request } = props;
+  return (
+    <>
+      <AccessStateChip state={request.state} />
+      {request.extension && (
+        <Typography variant="caption" display="block">
+          Extension to {formatExpiry(request.extension.expiresAt)} asked
+        </Typography>
+      )}
+      {request.error && (
+        <Typography variant="caption" color="error" display="block">
+          Warehouse: {request.error} (retried)
+        </Typography>
+      )}
+    </>
+  );
+}
+
+/** Which columns a screen shows; the state, purpose and expiry always. */
+export type AccessColumn = 'product' | 'consumer' | 'requester' | 'pii';
+
+/**
+ * Access requests with their state, the people and purpose, and the
+ * actions the signed-in user may take; each row expands to its history.
+ */
+export function AccessRequestsTable(props: {
+  title: string;
+  requests: AccessRequest[];
+  columns: AccessColumn[];
+  /** The signed-in user's entity ref, lower-case. */
+  me: string;
+  onChanged: (updated: AccessRequest) => void;
+  emptyContent: ReactNode;
+}) {
+  const { requests, me, onChanged } = props;
+  const show = new Set(props.columns);
+  const columns: TableColumn<AccessRequest>[] = [
+    {
+      title: 'State',
+      field: 'state',
+      render: r => <StateCell request={r} />,
+    },
+    ...(show.has('product')
+      ? [
+          {
+            title: 'Product / port',
+            field: 'product',
+            render: (r: AccessRequest) => (
+              <>
+                <EntityRefLink
+                  entityRef={r.product}
+                  defaultKind="dataproduct"
+                />{' '}
+                / {r.outputPort}
+              </>
+            ),
+          },
+        ]
+      : [{ title: 'Port', field: 'outputPort' }]),
+    ...(show.has('consumer')
+      ? [
+          {
+            title: 'Consumer',
+            field: 'consumer',
+            render: (r: AccessRequest) => (
+              <Who entityRef={r.consumer} defaultKind="group" />
+            ),
+          },
+        ]
+      : []),
+    ...(show.has('requester')
+      ? [
+          {
+            title: 'Requester',
+            field: 'requester',
+            render: (r: AccessRequest) => <Who entityRef={r.requester} />,
+          },
+        ]
+      : []),
+    { title: 'Purpose', field: 'purpose' },
+    ...(show.has('pii')
+      ? [
+          {
+            title: 'PII',
+            field: 'pii',
+            render: (r: AccessRequest) => (r.pii ? <PiiChip /> : 'masked'),
+          },
+        ]
+      : []),
+    {
+      title: 'Expires',
+      field: 'expiresAt',
+      render: r => formatExpiry(r.expiresAt),
+    },
+    {
+      title: 'Actions',
+      sorting: false,
+      render: r => (
+        <AccessRequestActions request={r} me={me} onChanged={onChanged} />
+      ),
+    },
+  ];
+  return (
+    <Table<AccessRequest>
+      title={`${props.title} (${requests.length})`}
+      data={requests}
+      columns={columns}
+      detailPanel={({ rowData }) => <AccessRequestHistory request={rowData} />}
+      options={{
+        paging: requests.length > 20,
+        pageSize: 20,
+        search: requests.length > 10,
+        padding: 'dense',
+      }}
+      emptyContent={<Box p={2}>{props.emptyContent}</Box>}
+    />
+  );
+}

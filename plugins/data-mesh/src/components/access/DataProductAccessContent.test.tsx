@@ -1,0 +1,179 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { DataProductAccessContent } from './DataProductAccessContent';
+import { component, patientEncounters } from '../../__testUtils__/fixtures';
+import { renderAccess } from '../../__testUtils__/accessRender';
+import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
+
+const OWNER = {
+  user: 'user:default/olga',
+  groups: ['group:default/clinical-data-team'],
+};
+const ANALYST = {
+  user: 'user:default/ann',
+  groups: ['group:default/population-health'],
+};
+
+const pending = accessRequest({ id: '000000000000000a' });
+const active = accessRequest({
+  id: '000000000000000b',
+  state: 'active',
+  pii: true,
+  purpose: 'Quarterly quality report',
+  decidedBy: 'user:default/olga',
+  decidedAt: new Date(NOW - 86_400_000).toISOString(),
+  expiresAt: '2026-05-31T10:00:00.000Z',
+  history: [
+    {
+      at: '2026-03-01T09:00:00.000Z',
+      by: 'user:default/ann',
+      action: 'request',
+      state: 'pending',
+      comment: 'Quarterly quality report',
+    },
+    {
+      at: '2026-03-01T10:00:00.000Z',
+      by: 'user:default/olga',
+      action: 'approve',
+      state: 'approved',
+      comment: 'ok for Q2',
+    },
+    {
+      at: '2026-03-01T10:00:05.000Z',
+      by: 'system',
+      action: 'grant',
+      state: 'active',
+      statements: [
+        'CREATE ROLE "acme_access_000000000000000b"',
+        'GRANT "patient_encounters_consumer" TO "acme_access_000000000000000b"',
+      ],
+    },
+  ],
+});
+// an owner of the product who asked for their own team
+const ownRequest = accessRequest({
+  id: '000000000000000c',
+  requester: 'user:default/olga',
+  consumer: 'group:default/clinical-data-team',
+});
+
+function render(who: { user: string; groups: string[] }) {
+  return renderAccess({
+    entity: patientEncounters,
+    element: <DataProductAccessContent />,
+    requests: [pending, active, ownRequest],
+    ...who,
+  });
+}
+
+const rowOf = async (purpose: string) =>
+  within((await screen.findByText(purpose)).closest('tr')!);
+
+describe('DataProductAccessContent (Access tab)', () => {
+  it("lists the product's requests with state, consumer, requester, PII and expiry", async () => {
+    const { backend } = render(OWNER);
+    expect(await screen.findByText('Access requests (3)')).toBeInTheDocument();
+    expect(backend.requests[0].searchParams.get('product')).toBe(
+      'dataproduct:default/patient-encounters',
+    );
+    const row = await rowOf('Quarterly quality report');
+    expect(row.getByTestId('access-state-active')).toHaveTextContent('Active');
+    expect(row.getByText('population-health')).toBeInTheDocument();
+    expect(row.getByText('ann')).toBeInTheDocument();
+    expect(row.getByTestId('pii-chip')).toBeInTheDocument();
+    expect(row.getByText('31 May 2026', { exact: false })).toBeInTheDocument();
+  });
+
+  it('expands a request to its history: who, when, why and the statements sent', async () => {
+    render(OWNER);
+    const row = (await screen.findByText('Quarterly quality report')).closest(
+      'tr',
+    )!;
+    await userEvent.click(within(row).getAllByRole('button')[0]);
+    const history = await screen.findByTestId(
+      'access-history-000000000000000b',
+    );
+    const entries = within(history).getAllByTestId('access-history-entry');
+    expect(entries).toHaveLength(3);
+    expect(entries[1]).toHaveTextContent('approve → approved — ok for Q2');
+    expect(entries[2]).toHaveTextContent('system');
+    expect(entries[2]).toHaveTextContent(
+      'GRANT "patient_encounters_consumer" TO "acme_access_000000000000000b"',
+    );
+  });
+
+  it('lets an owner approve with a comment, and never offers Approve on their own request', async () => {
+    const { access } = render(OWNER);
+    const rows = (await screen.findAllByTestId('access-state-pending')).map(
+      chip => within(chip.closest('tr')!),
+    );
+    expect(rows).toHaveLength(2);
+    const [other, mine] = rows;
+    expect(
+      mine.queryByRole('button', { name: /^Approve/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      mine.queryByRole('button', { name: /^Reject/ }),
+    ).not.toBeInTheDocument();
+
+    await userEvent.click(
+      other.getByRole('button', { name: 'Approve request 000000000000000a' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.type(
+      dialog.getByLabelText('Comment'),
+      'approved for the model',
+    );
+    await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('access-state-approved')).toHaveLength(1),
+    );
+    expect(access.requests[0].history.at(-1)).toMatchObject({
+      by: 'user:default/olga',
+      action: 'approve',
+      comment: 'approved for the model',
+    });
+    // a granted request can be revoked by its owners
+    const granted = await rowOf('Quarterly quality report');
+    expect(
+      granted.getByRole('button', { name: 'Revoke request 000000000000000b' }),
+    ).toBeInTheDocument();
+  });
+
+  it('offers no decision to someone who does not own the product, and Extend to the requester', async () => {
+    render(ANALYST);
+    // only their own requests: the owner's is not theirs to see
+    await screen.findByText('Access requests (2)');
+    expect(
+      screen.queryByRole('button', { name: /^(Approve|Reject|Revoke)/ }),
+    ).not.toBeInTheDocument();
+    const granted = await rowOf('Quarterly quality report');
+    await userEvent.click(
+      granted.getByRole('button', { name: 'Extend request 000000000000000b' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.clear(dialog.getByLabelText('More days'));
+    await userEvent.type(dialog.getByLabelText('More days'), '14');
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Ask to extend' }),
+    );
+    expect(
+      await screen.findByText('Extension to', { exact: false }),
+    ).toBeInTheDocument();
+    // asked once: no second Extend while one is pending
+    expect(
+      screen.queryByRole('button', { name: /^Extend/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says so on a page of another kind', async () => {
+    renderAccess({
+      entity: component,
+      element: <DataProductAccessContent />,
+      ...OWNER,
+    });
+    expect(
+      await screen.findByText(/shows DataProduct entities only/),
+    ).toBeInTheDocument();
+  });
+});

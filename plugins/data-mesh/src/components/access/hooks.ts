@@ -1,0 +1,96 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { DATA_PRODUCT_KIND } from '@datamesh/plugin-data-mesh-common';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { type AccessRequestFilter, dataMeshApiRef } from '../../api';
+
+/** The signed-in user and the groups they belong to (the identity's ownership refs). */
+export function useSignedInUser() {
+  const identityApi = useApi(identityApiRef);
+  return useAsync(async () => {
+    const identity = await identityApi.getBackstageIdentity();
+    return {
+      // the backend compares lower-cased refs
+      userEntityRef: identity.userEntityRef.toLowerCase(),
+      groups: identity.ownershipEntityRefs
+        .map(r => r.toLowerCase())
+        .filter(r => r.startsWith('group:')),
+    };
+  }, [identityApi]);
+}
+
+/** On whose behalf a request can be made. */
+export interface ConsumerOption {
+  /** Entity ref sent as `consumer`. */
+  ref: string;
+  label: string;
+  kind: 'group' | 'dataproduct';
+}
+
+/**
+ * The user's groups, and the data products those groups own (then the
+ * product's service role is the grantee). Titles come from the catalog; a
+ * catalog failure leaves the groups, named by their refs.
+ */
+export function useConsumerOptions(groups: string[] | undefined) {
+  const catalogApi = useApi(catalogApiRef);
+  const key = JSON.stringify(groups ?? null);
+  return useAsync(async (): Promise<ConsumerOption[]> => {
+    if (!groups?.length) return [];
+    const [groupEntities, products] = await Promise.all([
+      catalogApi.getEntitiesByRefs({
+        entityRefs: groups,
+        fields: [
+          'kind',
+          'metadata.namespace',
+          'metadata.name',
+          'metadata.title',
+          'spec.profile.displayName',
+        ],
+      }),
+      catalogApi.getEntities({
+        filter: { kind: DATA_PRODUCT_KIND, 'relations.ownedBy': groups },
+        fields: [
+          'kind',
+          'metadata.namespace',
+          'metadata.name',
+          'metadata.title',
+        ],
+      }),
+    ]);
+    const groupOptions = groups.map((ref, i): ConsumerOption => {
+      const entity = groupEntities.items[i];
+      const profile = (entity?.spec as { profile?: { displayName?: string } })
+        ?.profile;
+      return {
+        ref,
+        kind: 'group',
+        label: `Team: ${
+          profile?.displayName ??
+          entity?.metadata.title ??
+          parseEntityRef(ref).name
+        }`,
+      };
+    });
+    const productOptions = products.items.map(
+      (entity): ConsumerOption => ({
+        ref: stringifyEntityRef(entity).toLowerCase(),
+        kind: 'dataproduct',
+        label: `Data product: ${entity.metadata.title ?? entity.metadata.name}`,
+      }),
+    );
+    return [...groupOptions, ...productOptions];
+  }, [catalogApi, key]);
+}
+
+/** Access requests matching `filter`; `retry` reloads after a change. */
+export function useAccessRequests(filter: AccessRequestFilter | undefined) {
+  const api = useApi(dataMeshApiRef);
+  const key = JSON.stringify(filter ?? null);
+  return useAsyncRetry(async () => {
+    if (!filter) return undefined;
+    return (await api.listAccessRequests(filter)).items;
+  }, [api, key]);
+}

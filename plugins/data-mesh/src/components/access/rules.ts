@@ -1,0 +1,96 @@
+/*
+ * What the access screens need to know about a port and an error, without
+ * React: the port's duration limits and which form field a backend refusal
+ * names.
+ */
+import {
+  type DataProductEntityV1alpha1,
+  type OutputPort,
+  datasetColumns,
+  durationToMillis,
+  parseDuration,
+} from '@datamesh/plugin-data-mesh-common';
+import { errorMessage } from '../slo/SloErrors';
+
+const DAY = 86_400_000;
+
+/** The backend's default when neither the port nor its config says otherwise. */
+export const DEFAULT_ACCESS_DAYS = 90;
+
+/** Days a request lasts by default, and at most when the port says. */
+export interface PortDurationLimits {
+  defaultDays: number;
+  /** Absent: the port sets no maximum (the backend's configured one still applies). */
+  maxDays?: number;
+}
+
+function days(value: unknown): number | undefined {
+  const ms = durationToMillis(parseDuration(value));
+  return ms && ms >= DAY ? Math.floor(ms / DAY) : undefined;
+}
+
+/**
+ * The port's access policy (the OAM `access` property of output ports:
+ * `defaultDuration`, `maxDuration`) as the backend reads it. The canonical
+ * model does not type it yet, so it is read structurally; a port without
+ * one gets the 90-day default and no maximum of its own.
+ */
+export function portDurationLimits(port: OutputPort): PortDurationLimits {
+  const access = (port as { access?: Record<string, unknown> }).access;
+  const maxDays = days(access?.maxDuration);
+  const defaultDays = days(access?.defaultDuration) ?? DEFAULT_ACCESS_DAYS;
+  return {
+    defaultDays: maxDays ? Math.min(defaultDays, maxDays) : defaultDays,
+    maxDays,
+  };
+}
+
+/** The port's policy refuses personal data (`pii: deny`). */
+export function portDeniesPii(port: OutputPort): boolean {
+  const access = (port as { access?: Record<string, unknown> }).access;
+  return access?.pii === 'deny';
+}
+
+/** The personal-data columns of the dataset the port serves. */
+export function portPiiColumns(
+  product: DataProductEntityV1alpha1,
+  port: OutputPort,
+): string[] {
+  const dataset = product.spec.datasets?.find(d => d.name === port.dataset);
+  return dataset
+    ? datasetColumns(dataset)
+        .filter(c => c.pii)
+        .map(c => c.name)
+    : [];
+}
+
+/**
+ * The field a backend refusal names, and its message: the backend answers
+ * 400 with `<field>: <why>`, after `Invalid <what>: ` when its input
+ * parser refused. Undefined when the message names none of `fields`.
+ */
+export function refusedField<F extends string>(
+  error: Error,
+  fields: readonly F[],
+): { field: F; message: string } | undefined {
+  const message = errorMessage(error).replace(/^Invalid [^:]+: /, '');
+  const m = /^(\w+): (.*)$/s.exec(message);
+  const field = m?.[1] as F | undefined;
+  return field && fields.includes(field)
+    ? { field, message: m![2] }
+    : undefined;
+}
+
+// Expiries can be a year or more away, so unlike the SLO day labels they
+// carry the year; UTC like every time the portal shows.
+const expiryFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** `2026-05-31T10:00:00Z` → "31 May 2026"; null → "—". */
+export function formatExpiry(iso: string | null | undefined): string {
+  return iso ? expiryFormat.format(new Date(iso)) : '—';
+}
