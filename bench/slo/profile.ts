@@ -7,7 +7,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { SloStore, evaluateMonitors } from '@datamesh/plugin-data-mesh-backend';
+import {
+  SloStore,
+  evaluateMonitors,
+} from '@datamesh/plugin-data-mesh-backend/alpha';
 
 export interface StatementProfile {
   call: string;

@@ -27,7 +27,7 @@ import {
 import {
   monitorsFromEntity,
   readSloEngineConfig,
-} from '@datamesh/plugin-data-mesh-backend';
+} from '@datamesh/plugin-data-mesh-backend/alpha';
 import { type BenchBackend, startBenchBackend } from './backend';
 import { type Expectation, type LoadResult, percentile, runLoad } from './load';
 import { profileStore } from './profile';

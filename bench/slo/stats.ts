@@ -24,7 +24,7 @@ import {
   SloStore,
   createSloCollector,
   readSloEngineConfig,
-} from '@datamesh/plugin-data-mesh-backend';
+} from '@datamesh/plugin-data-mesh-backend/alpha';
 import { D, H, MIN, domainOf, productEntity } from './world';
 
 export interface StatsRow {

@@ -32,18 +32,20 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import { pgliteWarehouseAdapterFactory } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
-  ExampleWarehouse,
   SloStore,
-  backfillExampleHistory,
   createSloCollector,
+  readSloEngineConfig,
+} from '@datamesh/plugin-data-mesh-backend/alpha';
+import {
+  ExampleWarehouse,
+  backfillExampleHistory,
   exampleEntities,
   loadActivityProfile,
   lockWarehouse,
   readDataProductsOfLocation,
   readExampleActivityConfig,
-  readSloEngineConfig,
   warehouseLockHolder,
-} from '@datamesh/plugin-data-mesh-backend';
+} from '@datamesh/plugin-data-mesh-backend-module-examples';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BACKEND = path.join(ROOT, 'packages', 'backend');

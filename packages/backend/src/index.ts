@@ -71,5 +71,8 @@ backend.add(import('@datamesh/plugin-data-mesh-backend'));
 backend.add(warehouseAccessGrantExecutorServiceFactory);
 backend.add(import('@datamesh/plugin-data-mesh-backend-module-postgres'));
 backend.add(import('@datamesh/plugin-data-mesh-backend-module-snowflake'));
+// The example mesh (demo only): does nothing unless
+// dataMesh.examples.activity.enabled, which app-config.production.yaml turns off.
+backend.add(import('@datamesh/plugin-data-mesh-backend-module-examples'));
 
 backend.start();

@@ -2,7 +2,8 @@
  * The data-mesh backend plugin of Backstage Data Mesh: the SLO engine
  * (monitors derived from DataProduct entities, collection on the scheduler
  * with one stats query per warehouse database, OpenSLO timeslices, breach
- * notifications) and its REST API.
+ * notifications), infrastructure drift, access requests and their REST API.
+ * The engine's parts, for modules and benches, are in `/alpha`.
  *
  * @packageDocumentation
  */
@@ -12,12 +13,4 @@ export {
   dataMeshClockServiceRef,
   SLO_COLLECTION_TASK_ID,
 } from './plugin';
-export * from './slo/collector';
-export * from './slo/config';
-export * from './slo/evaluation';
-export * from './slo/monitors';
-export * from './slo/notifications';
-export * from './slo/router';
-export * from './slo/SloStore';
-export * from './infra';
-export * from './examples';
+export * from './extensions';

@@ -27,7 +27,7 @@ import {
   createSecretRedactor,
 } from './infra';
 import { SloStore } from './slo/SloStore';
-import { setupExampleActivity } from './examples/setup';
+import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
 import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
 
@@ -70,6 +70,13 @@ const ENTITY_FIELDS = [
 export const dataMeshPlugin = createBackendPlugin({
   pluginId: 'data-mesh',
   register(env) {
+    // jobs of modules (e.g. the example mesh) that run before live collection
+    const startupJobs: SloStartupJob[] = [];
+    env.registerExtensionPoint(dataMeshSloExtensionPoint, {
+      addStartupJob(job) {
+        startupJobs.push(job);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -82,7 +89,6 @@ export const dataMeshPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
-        lifecycle: coreServices.lifecycle,
         rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -101,7 +107,6 @@ export const dataMeshPlugin = createBackendPlugin({
         userInfo,
         permissions,
         permissionsRegistry,
-        lifecycle,
         rootLifecycle,
         catalog,
         notifications,
@@ -151,40 +156,49 @@ export const dataMeshPlugin = createBackendPlugin({
         };
         const collector = createSloCollector(collectorOptions);
 
-        // The example mesh (demo only, dataMesh.examples.activity.enabled):
-        // provisions and fills the example tables, replays their history
-        // through this engine, then runs their pipelines on a schedule.
-        const examples = await setupExampleActivity({
-          config,
-          logger,
-          scheduler,
-          lifecycle,
-          rootLifecycle,
-          store,
-          collector,
-          createCollector: replayStore =>
-            createSloCollector({
-              ...collectorOptions,
-              store: replayStore,
-              notifier: undefined,
-              listEntities: undefined,
-            }),
-          warehouse,
-          listEntities,
-          platform,
-          clock,
-          // the replayed breaches are notified now, not at the next cycle
-          onReady: () => scheduler.triggerTask(SLO_COLLECTION_TASK_ID),
+        // Startup jobs of modules (the example mesh: provisioning and a
+        // replay of history) run after every plugin has started, not
+        // awaited, so the portal is usable meanwhile; live collection waits
+        // for them, then runs at once (e.g. replayed breaches are notified
+        // now, not at the next cycle).
+        let startupJobsDone = startupJobs.length === 0;
+        rootLifecycle.addStartupHook(() => {
+          if (startupJobsDone) return;
+          const context = {
+            store,
+            collector,
+            createCollector: (replayStore: SloStore) =>
+              createSloCollector({
+                ...collectorOptions,
+                store: replayStore,
+                notifier: undefined,
+                listEntities: undefined,
+              }),
+            listEntities,
+          };
+          Promise.allSettled(startupJobs.map(job => job(context)))
+            .then(results => {
+              for (const result of results) {
+                if (result.status === 'rejected') {
+                  logger.error(`SLO startup job failed: ${result.reason}`);
+                }
+              }
+              startupJobsDone = true;
+              return scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+            })
+            .catch(e =>
+              logger.warn(`SLO collection not triggered after startup: ${e}`),
+            );
         });
 
         await scheduler.scheduleTask({
           id: SLO_COLLECTION_TASK_ID,
           ...settings.schedule,
           fn: async () => {
-            if (examples && !examples.ready()) {
-              // live observations must not land before the replayed ones
+            if (!startupJobsDone) {
+              // live observations must not land before the jobs' ones
               logger.info(
-                'SLO collection: skipped while the example history is replayed',
+                'SLO collection: skipped while startup jobs (e.g. the example history replay) run',
               );
               return;
             }

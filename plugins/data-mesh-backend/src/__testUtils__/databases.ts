@@ -1,21 +1,10 @@
 /*
- * Test databases: SQLite always; PostgreSQL when TestDatabases finds a
- * server through its environment variable, e.g.
- * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgres://postgres@127.0.0.1:5432
- * (Docker is never started from these tests).
+ * Test databases: the engines of TEST_DATABASE_IDS (see testUtils), without
+ * ever starting Docker.
  */
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-
-const IDS: TestDatabaseId[] = [
-  'SQLITE_3',
-  'POSTGRES_18',
-  'POSTGRES_17',
-  'POSTGRES_16',
-  'POSTGRES_15',
-  'POSTGRES_14',
-  'POSTGRES_13',
-];
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { TEST_DATABASE_IDS } from '../testUtils';
 
 export function createTestDatabases() {
-  return TestDatabases.create({ ids: IDS, disableDocker: true });
+  return TestDatabases.create({ ids: TEST_DATABASE_IDS, disableDocker: true });
 }

@@ -5,16 +5,13 @@
  * tables are written with plain SQL the way a pipeline would.
  */
 import { randomBytes } from 'node:crypto';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
   type WarehouseAdapter,
-  type WarehouseService,
   applyPlan,
   planProducts,
   platformConfig,
-  warehouseServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PostgresWarehouseAdapter,
@@ -22,6 +19,7 @@ import {
   createPostgresWarehouseAdapter,
   openPgConnection,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import { warehouseServiceProbe as warehouseServiceProbeOf } from '../testUtils';
 
 export interface TestWarehouse {
   name: string;
@@ -193,34 +191,6 @@ export function recordingAdapter(adapter: WarehouseAdapter) {
   return { adapter: recorded, statsCalls };
 }
 
-/**
- * A module of the data-mesh plugin that hands the test the backend's
- * warehouse service, so the test reaches the very adapter the plugin uses
- * (one per process: a second PGlite on the same directory would clobber it).
- * The backend owns the adapter and closes it when it stops.
- */
-export function warehouseServiceProbe() {
-  let captured: WarehouseService | undefined;
-  const feature = createBackendModule({
-    pluginId: 'data-mesh',
-    moduleId: 'test-warehouse-probe',
-    register(reg) {
-      reg.registerInit({
-        deps: { warehouse: warehouseServiceRef },
-        async init({ warehouse }) {
-          captured = warehouse;
-          // opened during startup: jest refuses PGlite's lazy import once
-          // the test that started the backend is over
-          await warehouse.getAdapter();
-        },
-      });
-    },
-  });
-  return {
-    feature,
-    async adapter(): Promise<PostgresWarehouseAdapter> {
-      if (!captured) throw new Error('the backend has not started');
-      return (await captured.getAdapter()) as PostgresWarehouseAdapter;
-    },
-  };
-}
+/** The backend's warehouse, as the postgres module's adapter (see testUtils). */
+export const warehouseServiceProbe = () =>
+  warehouseServiceProbeOf<PostgresWarehouseAdapter>();

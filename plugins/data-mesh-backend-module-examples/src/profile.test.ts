@@ -27,7 +27,7 @@ describe('parseActivityProfile', () => {
   it('reads the example profile without issues', () => {
     const file = path.resolve(
       __dirname,
-      '../../../../examples/warehouse/activity.yaml',
+      '../../../examples/warehouse/activity.yaml',
     );
     const { profile, issues } = parseActivityProfile(
       fs.readFileSync(file, 'utf8'),

@@ -10,9 +10,11 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
-import type { MonitorRecord } from '../slo/SloStore';
-import { SloStore } from '../slo/SloStore';
-import type { SloCollector } from '../slo/collector';
+import {
+  type MonitorRecord,
+  type SloCollector,
+  SloStore,
+} from '@datamesh/plugin-data-mesh-backend/alpha';
 import type { ExampleWarehouse, PreparedExampleProduct } from './warehouse';
 
 /**

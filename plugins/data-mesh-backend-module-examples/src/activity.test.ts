@@ -25,10 +25,12 @@ import {
   type PostgresWarehouseAdapter,
   createPgliteWarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { createSloCollector } from '../slo/collector';
-import { evaluateMonitors } from '../slo/evaluation';
-import { SloStore } from '../slo/SloStore';
+import { createTestDatabases } from './__testUtils__/databases';
+import {
+  SloStore,
+  createSloCollector,
+  evaluateMonitors,
+} from '@datamesh/plugin-data-mesh-backend/alpha';
 import { backfillExampleHistory } from './activity';
 import { readDataProductsOfLocation } from './files';
 import { loadActivityProfile } from './setup';
@@ -40,7 +42,7 @@ const NOW = Date.UTC(2025, 0, 17, 10, 10); // a Friday
 const WINDOW = 9 * D; // from Wednesday 8 January, 10:10
 const day = (d: number) => new Date(Date.UTC(2025, 0, d)).toISOString();
 
-const EXAMPLES = path.resolve(__dirname, '../../../../examples');
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
 const { entities, issues } = readDataProductsOfLocation(
   path.join(EXAMPLES, 'locations.yaml'),
 );

@@ -1,6 +1,6 @@
 /*
- * The example activity inside the data-mesh backend plugin, when
- * `dataMesh.examples.activity.enabled` is true (the embedded demo's
+ * The example activity, a startup job of the data-mesh plugin's SLO engine,
+ * when `dataMesh.examples.activity.enabled` is true (the embedded demo's
  * app-config.yaml; never in production):
  *
  * - once the backend has started and the catalog holds the example
@@ -8,15 +8,14 @@
  *   monitors, and replay the missing history (20 days on a first start);
  * - then, on the scheduler, run the example pipelines at the present.
  *
- * Until the replay is done the plugin's scheduled collection skips its
- * cycles (`ready()`), so live observations never land before replayed ones.
+ * Until the job is over the plugin's scheduled collection skips its cycles,
+ * so live observations never land before replayed ones.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
   LifecycleService,
   LoggerService,
-  RootLifecycleService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
@@ -28,8 +27,11 @@ import type {
   PlatformConfig,
   WarehouseService,
 } from '@datamesh/plugin-data-mesh-node';
-import type { SloClock, SloCollector } from '../slo/collector';
-import type { SloStore } from '../slo/SloStore';
+import type {
+  DataMeshSloExtensionPoint,
+  SloStartupContext,
+} from '@datamesh/plugin-data-mesh-backend';
+import type { SloClock } from '@datamesh/plugin-data-mesh-backend/alpha';
 import { backfillExampleHistory, exampleEntities } from './activity';
 import { readExampleActivityConfig } from './config';
 import { lockWarehouse, oneReplicaAtATime } from './lock';
@@ -81,19 +83,12 @@ export interface ExampleActivitySetupOptions {
   logger: LoggerService;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
-  rootLifecycle: RootLifecycleService;
-  store: SloStore;
-  /** The plugin's collector: monitors are synced with it. */
-  collector: SloCollector;
-  /** A collector with the plugin's settings on another store, without notifier, for the replay. */
-  createCollector(store: SloStore): SloCollector;
+  /** The plugin's SLO engine: the preparation and replay run as its startup job. */
+  slo: DataMeshSloExtensionPoint;
   /** The process's warehouse: the example products are provisioned and driven in it. */
   warehouse: WarehouseService;
-  listEntities(): Promise<DataProductEntityV1alpha1[]>;
   platform: PlatformConfig;
   clock: SloClock;
-  /** Called once the replay is over, e.g. to run a live collection at once instead of at the next scheduled cycle. */
-  onReady?(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -123,6 +118,8 @@ export async function setupExampleActivity(
   let warehouse: ExampleWarehouse | undefined;
   let products: PreparedExampleProduct[] | undefined;
   let missing = 0;
+  // the SLO engine, handed over when the startup job runs
+  let engine: SloStartupContext | undefined;
   options.lifecycle.addShutdownHook(() => {
     stopping = true;
   });
@@ -131,7 +128,7 @@ export async function setupExampleActivity(
   async function waitForCatalog(): Promise<DataProductEntityV1alpha1[]> {
     const deadline = Date.now() + settings!.catalogTimeoutMs;
     for (;;) {
-      const entities = await options.listEntities();
+      const entities = await engine!.listEntities();
       const found = exampleEntities(entities, names, profile.namespace);
       if (found.length === names.length || Date.now() >= deadline || stopping)
         return entities;
@@ -161,7 +158,7 @@ export async function setupExampleActivity(
     try {
       const entities = await waitForCatalog();
       await prepare(entities);
-      await options.collector.syncMonitors(entities, { now: clock.now() });
+      await engine!.collector.syncMonitors(entities, { now: clock.now() });
       if (settings!.backfill.enabled && products!.length > 0) {
         const began = Date.now();
         logger.info(
@@ -170,8 +167,8 @@ export async function setupExampleActivity(
         const report = await backfillExampleHistory({
           warehouse: warehouse!,
           products: products!,
-          store: options.store,
-          createCollector: options.createCollector,
+          store: engine!.store,
+          createCollector: engine!.createCollector,
           now: () => clock.now(),
           windowMs: settings!.backfill.windowMs,
           stepMs: settings!.backfill.stepMs,
@@ -202,26 +199,26 @@ export async function setupExampleActivity(
     } finally {
       ready = true;
     }
-    try {
-      await options.onReady?.();
-    } catch (e) {
-      logger.warn(`Example activity: ${(e as Error).message}`);
-    }
   }
 
   let settle: () => void = () => {};
   const settled = new Promise<void>(resolve => {
     settle = resolve;
   });
-  // After every plugin has started (the catalog included); not awaited, so
-  // the portal is usable while the history is replayed.
-  options.rootLifecycle.addStartupHook(() => {
-    // replicas on one database prepare and replay one after the other
-    oneReplicaAtATime(
-      options.store.db,
-      EXAMPLE_ACTIVITY_TASK_ID,
-      start,
-    ).finally(settle);
+  // The engine runs it after every plugin has started (the catalog
+  // included), not awaited, so the portal is usable during the replay.
+  options.slo.addStartupJob(async context => {
+    engine = context;
+    try {
+      // replicas on one database prepare and replay one after the other
+      await oneReplicaAtATime(
+        context.store.db,
+        EXAMPLE_ACTIVITY_TASK_ID,
+        start,
+      );
+    } finally {
+      settle();
+    }
   });
 
   await options.scheduler.scheduleTask({
@@ -231,7 +228,7 @@ export async function setupExampleActivity(
       if (!ready) return;
       if (!products || missing > 0) {
         // the catalog or the warehouse was not there at startup: try again
-        await prepare(await options.listEntities());
+        await prepare(await engine!.listEntities());
       }
       const loads = await warehouse!.run(products!, clock.now());
       if (loads > 0) logger.info(`Example activity: ${loads} table loads`);

@@ -1,9 +1,9 @@
 /*
- * The example mesh inside a real backend: the data-mesh plugin with the real
- * postgres module (PGlite in a temporary directory), the real notifications
- * backend, the plugin database on SQLite, the example products and teams in
- * an in-memory catalog, and the clock and scheduler under the test's
- * control. Startup replays three days ending on Wednesday 15 January 2025,
+ * The example mesh inside a real backend: the data-mesh plugin with this
+ * module, the real postgres module (PGlite in a temporary directory), the
+ * real notifications backend, the plugin database on SQLite, the example
+ * products and teams in an in-memory catalog, and the clock and scheduler
+ * under the test's control. Startup replays three days ending on Wednesday 15 January 2025,
  * 10:10 UTC (Sunday 12 had no EHR refreshes; Tuesday 14 had the short
  * encounter-history build), then triggers a live cycle, which notifies each
  * breach once; later cycles do not notify again.
@@ -28,20 +28,21 @@ import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notific
 import { openPgliteConnection } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { warehouseServiceProbe } from '../__testUtils__/warehouse';
+import { warehouseServiceProbe } from '@datamesh/plugin-data-mesh-backend/testUtils';
+import { createTestDatabases } from './__testUtils__/databases';
 import {
   SLO_COLLECTION_TASK_ID,
   dataMeshClockServiceRef,
   dataMeshPlugin,
-} from '../plugin';
+} from '@datamesh/plugin-data-mesh-backend';
 import { readDataProductsOfLocation } from './files';
+import { dataMeshModuleExamples } from './module';
 import { EXAMPLE_ACTIVITY_TASK_ID } from './setup';
 
 const MIN = 60_000;
 const H = 60 * MIN;
 const NOW = Date.UTC(2025, 0, 15, 10, 10); // a Wednesday
-const EXAMPLES = path.resolve(__dirname, '../../../../examples');
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
 function team(name: string, members: string[]): Entity[] {
   return [
@@ -102,6 +103,7 @@ describe('the example activity in the data-mesh backend', () => {
     const backend = await startTestBackend({
       features: [
         dataMeshPlugin,
+        dataMeshModuleExamples,
         import('@datamesh/plugin-data-mesh-backend-module-postgres'),
         probe.feature,
         import('@backstage/plugin-notifications-backend'),

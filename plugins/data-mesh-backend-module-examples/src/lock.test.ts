@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from './__testUtils__/databases';
 import { oneReplicaAtATime } from './lock';
 
 const databases = createTestDatabases();
