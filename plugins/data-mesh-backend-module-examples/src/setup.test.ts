@@ -274,6 +274,23 @@ describe('the example activity in the data-mesh backend', () => {
     expect(sent).toHaveLength(4);
   }, 300_000);
 
+  it("creates the team roles of the example products' owners, which approved access requests are granted to", async () => {
+    const adapter = await probe.adapter();
+    const roles = await (
+      adapter as unknown as {
+        connection: { query<T>(sql: string): Promise<T[]> };
+      }
+    ).connection.query<{ rolname: string }>(
+      "select rolname from pg_roles where rolname like 'team\\_%' order by rolname",
+    );
+    // named as the access service names a group's grantee (team_{group})
+    expect(roles.map(r => r.rolname)).toEqual([
+      'team_clinical_care_data',
+      'team_finance_claims_data',
+      'team_population_health_analytics',
+    ]);
+  });
+
   it('runs the example pipelines on its schedule', async () => {
     // lab-results refreshes every 2 hours at :15; at 14:10 the 12:15 load is due
     now = NOW + 4 * H;

@@ -31,11 +31,15 @@ import type {
   DataMeshSloExtensionPoint,
   SloStartupContext,
 } from '@datamesh/plugin-data-mesh-backend';
-import type { SloClock } from '@datamesh/plugin-data-mesh-backend/alpha';
+import {
+  type SloClock,
+  readAccessConfig,
+} from '@datamesh/plugin-data-mesh-backend/alpha';
 import { backfillExampleHistory, exampleEntities } from './activity';
 import { readExampleActivityConfig } from './config';
 import { lockWarehouse, oneReplicaAtATime } from './lock';
 import { type ExampleActivityProfile, parseActivityProfile } from './profile';
+import { createTeamRoles, exampleTeams } from './teams';
 import { ExampleWarehouse, type PreparedExampleProduct } from './warehouse';
 
 /** Id of the scheduled task that runs the example pipelines. @public */
@@ -105,6 +109,7 @@ export async function setupExampleActivity(
   const { logger, clock } = options;
   const profile = loadActivityProfile(settings.profile);
   const names = profile.products.map(p => p.name);
+  const teamRoleTemplate = readAccessConfig(options.config).naming.teamRole;
 
   // an embedded warehouse is marked as held, so the backfill command refuses it
   const dataDir = options.warehouse.dataDirectory;
@@ -144,6 +149,24 @@ export async function setupExampleActivity(
       logger,
     });
     const report = await warehouse.prepare(entities);
+    // an approved request of an example team is granted to the team's role
+    try {
+      const created = await createTeamRoles({
+        adapter: await options.warehouse.getAdapter(),
+        platform: options.platform,
+        template: teamRoleTemplate,
+        teams: exampleTeams(
+          exampleEntities(entities, names, profile.namespace),
+        ),
+      });
+      if (created.length > 0) {
+        logger.info(
+          `Example activity: created the team roles ${created.join(', ')}`,
+        );
+      }
+    } catch (e) {
+      report.problems.push((e as Error).message);
+    }
     for (const problem of report.problems) {
       logger.warn(`Example activity: ${problem}`);
     }
