@@ -11,4 +11,5 @@ module.exports = [
   require('./created-product-page'),
   require('./local-repository'),
   require('./warehouse-refusals'),
+  require('./access-request'),
 ];

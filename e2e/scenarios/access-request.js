@@ -1,0 +1,211 @@
+'use strict';
+
+/*
+ * Issue 8's access flow, each person in a fresh browser context signed in
+ * through the dev-only example-users picker: the analyst Sofia Alvarez
+ * requests access to an output port of the example product for her team,
+ * Aisha Khan (Clinical Care Data, its owner) approves it in the inbox on My
+ * data products, and Sofia's My access page shows it Active with its expiry.
+ * That the warehouse answered is read from the request the page loads: the
+ * state `active` is set only once the warehouse confirmed the grant, and its
+ * history holds the GRANT statements sent.
+ */
+
+const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
+
+const PRODUCT = 'ehr-encounters';
+const REQUESTER = {
+  name: 'Sofia Alvarez',
+  team: 'Population Health Analytics',
+};
+const APPROVER = { name: 'Aisha Khan' };
+// Unique per run, so the rows of this request are found among others.
+const PURPOSE = `Readmission risk model training (e2e ${Date.now()})`;
+// The grant is applied by the backend after the approval; leave room for a
+// loaded machine.
+const ACTIVE_DEADLINE_MS = 90000;
+
+/** Same format as the Expires column (plugins/data-mesh …/access/rules.ts). */
+const expiryText = iso =>
+  new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(iso));
+
+/**
+ * A new browser context (its own localStorage, so nobody is signed in) with
+ * a tab signed in as the example user `displayName`.
+ */
+async function signInAs(browser, baseUrl, displayName) {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 1000 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: /^User\b/ }).click();
+  await page
+    .getByRole('option', { name: new RegExp(`^${displayName}\\b`) })
+    .click();
+  await page.getByRole('button', { name: 'Sign in as this user' }).click();
+  await sidebarLink(page, 'Catalog').waitFor();
+  return { context, page };
+}
+
+/** Request access on the product's first output port; the created request. */
+async function requestAccess(page, baseUrl) {
+  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
+  await page
+    .getByRole('button', { name: /^Request access to / })
+    .first()
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: /^On behalf of/ }).click();
+  await page
+    .getByRole('option', { name: new RegExp(REQUESTER.team) })
+    .first()
+    .click();
+  await dialog.locator('#access-purpose').fill(PURPOSE);
+  await dialog
+    .getByRole('checkbox', { name: 'I accept the data-sharing agreement' })
+    .check();
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      r =>
+        r.request().method() === 'POST' &&
+        /\/api\/data-mesh\/access-requests$/.test(new URL(r.url()).pathname),
+    ),
+    dialog.getByRole('button', { name: 'Send request' }).click(),
+  ]);
+  if (!response.ok()) {
+    throw new Error(
+      `request refused: ${response.status()} ${await response.text()}`,
+    );
+  }
+  const created = await response.json();
+  await dialog.getByTestId('access-request-created').waitFor();
+  await dialog.getByText('Pending', { exact: true }).waitFor();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  log(`request ${created.id}: ${created.state}, grantee ${created.grantee}`);
+  return created;
+}
+
+async function approveInInbox(page, baseUrl, request) {
+  await page.goto(`${baseUrl}/data-products/mine`);
+  const inbox = page
+    .locator('.MuiPaper-root')
+    .filter({ hasText: /^Access requests to decide/ })
+    .filter({ hasText: PURPOSE })
+    .last();
+  await inbox.getByText(PURPOSE).waitFor({ timeout: 60000 });
+  await inbox
+    .getByRole('button', { name: `Approve request ${request.id}` })
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .locator('#access-action-comment')
+    .fill('Approved for the readmission model (e2e)');
+  await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/**
+ * Sofia's My access page, reloaded until the request's row is Active; the
+ * request as the page loaded it.
+ */
+async function myAccessShowsActive(page, baseUrl, request) {
+  return waitFor(
+    `request ${request.id} to be Active on My access`,
+    async () => {
+      const [response] = await Promise.all([
+        page.waitForResponse(
+          r =>
+            /\/api\/data-mesh\/access-requests$/.test(
+              new URL(r.url()).pathname,
+            ) && new URL(r.url()).searchParams.get('mine') === 'true',
+        ),
+        page.goto(`${baseUrl}/data-products/my-access`),
+      ]);
+      const loaded = (await response.json()).items.find(
+        r => r.id === request.id,
+      );
+      if (loaded?.state !== 'active') {
+        throw new Error(`state ${loaded?.state}`);
+      }
+      const row = page.getByRole('row').filter({ hasText: PURPOSE });
+      await row
+        .getByText('Active', { exact: true })
+        .waitFor({ timeout: 15000 });
+      if (!loaded.expiresAt) throw new Error('active without an expiry');
+      await row.getByText(expiryText(loaded.expiresAt)).waitFor();
+      return loaded;
+    },
+    ACTIVE_DEADLINE_MS,
+    3000,
+  );
+}
+
+/** `active` means the warehouse confirmed; the history shows what was sent. */
+function checkGrantHistory(request) {
+  const statements = request.history.flatMap(h => h.statements ?? []);
+  const grants = statements.filter(s => /^grant\b/i.test(s.trim()));
+  if (
+    !grants.some(s => s.includes(request.grantee) || s.includes(request.role))
+  ) {
+    throw new Error(
+      `no GRANT to ${request.grantee}/${
+        request.role
+      } in the history: ${JSON.stringify(request.history)}`,
+    );
+  }
+  const failures = request.history.filter(h => h.error);
+  log(
+    `request ${request.id} active until ${request.expiresAt}; ${
+      grants.length
+    } grant statements, ${failures.length} retried failures:\n  ${grants.join(
+      '\n  ',
+    )}`,
+  );
+}
+
+module.exports = {
+  name: 'access-request',
+  description: `${REQUESTER.name} requests ${PRODUCT}, ${APPROVER.name} approves, My access shows it active`,
+  async run({ page: guestPage, baseUrl }) {
+    const browser = guestPage.context().browser();
+    const contexts = [];
+    const as = async name => {
+      const session = await signInAs(browser, baseUrl, name);
+      contexts.push(session.context);
+      return session.page;
+    };
+    try {
+      const request = await check(
+        `${REQUESTER.name} requests access to ${PRODUCT} for ${REQUESTER.team}`,
+        async () => requestAccess(await as(REQUESTER.name), baseUrl),
+      );
+      await check(
+        `${APPROVER.name} approves it in the inbox on My data products`,
+        async () => approveInInbox(await as(APPROVER.name), baseUrl, request),
+      );
+      const active = await check(
+        `${REQUESTER.name}'s My access shows it Active with its expiry`,
+        async () =>
+          myAccessShowsActive(await as(REQUESTER.name), baseUrl, request),
+      );
+      await check(
+        'the warehouse answered: the history has the GRANT statements sent',
+        async () => checkGrantHistory(active),
+      );
+      return active;
+    } finally {
+      for (const context of contexts) await context.close().catch(() => {});
+    }
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
