@@ -8,7 +8,8 @@
  * data products, and Sofia's My access page shows it Active with its expiry.
  * That the warehouse answered is read from the request the page loads: the
  * state `active` is set only once the warehouse confirmed the grant, and its
- * history holds the GRANT statements sent.
+ * history holds the GRANT statements sent (access-warehouse then reads the
+ * warehouse itself once the backend has stopped).
  */
 
 const { check, log, waitFor, sidebarLink } = require('../harness/scenario');

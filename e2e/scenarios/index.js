@@ -12,4 +12,5 @@ module.exports = [
   require('./local-repository'),
   require('./warehouse-refusals'),
   require('./access-request'),
+  require('./access-warehouse'),
 ];

@@ -1,0 +1,95 @@
+'use strict';
+
+/*
+ * The warehouse side of access-request, read in the embedded PGlite warehouse
+ * once the backend has stopped and released it: the requester's team role
+ * now selects from the product's output tables (through the request's role,
+ * which holds the product's consumer role), and a team without a grant is
+ * still refused.
+ */
+
+const { check, log, pgIdent, requireFrom } = require('../harness/scenario');
+const accessRequest = require('./access-request');
+
+// A team role of the example mesh that asked for nothing on the product.
+const OTHER_TEAM_ROLE = 'team_finance_claims_data';
+
+/** Runs `sql` as `role` in a transaction; its rows. */
+async function selectAs(db, role, sql) {
+  return db.transaction(async tx => {
+    await tx.query(`SET LOCAL ROLE ${pgIdent(role)}`);
+    return (await tx.query(sql)).rows;
+  });
+}
+
+/** The tables the product's consumer role may read: its output layer. */
+async function outputTables(db, consumerRole) {
+  const { rows } = await db.query(
+    `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'v', 'p')
+        and n.nspname not in ('pg_catalog', 'information_schema')
+        and has_table_privilege($1, c.oid, 'SELECT')
+      order by 1`,
+    [consumerRole],
+  );
+  return rows.map(r => r.name);
+}
+
+module.exports = {
+  name: 'access-warehouse',
+  description:
+    'the warehouse after access-request: the team role reads the output tables, others are refused',
+  needs: [accessRequest],
+  // PGlite allows one process per data directory: the backend's goes first.
+  backend: 'stopped',
+  async run({ dirs, outputOf }) {
+    const request = outputOf(accessRequest);
+    // The first GRANT gives the product's consumer role to the request's role.
+    const consumerRole = request.history
+      .flatMap(h => h.statements ?? [])
+      .map(s => /^GRANT\s+"([^"]+)"\s+TO\s+"([^"]+)"/i.exec(s.trim()))
+      .find(m => m && m[2] === request.role)?.[1];
+    await check(
+      `warehouse: ${request.grantee} selects from the ${request.product} output tables, ${OTHER_TEAM_ROLE} is refused`,
+      async () => {
+        if (!consumerRole) {
+          throw new Error(`no GRANT … TO "${request.role}" in the history`);
+        }
+        const { PGlite } = requireFrom(
+          'plugins/data-mesh-backend-module-postgres',
+          '@electric-sql/pglite',
+        );
+        const db = await PGlite.create(dirs.warehouse);
+        try {
+          const tables = await outputTables(db, consumerRole);
+          if (!tables.length) {
+            throw new Error(`${consumerRole} may read no table`);
+          }
+          for (const table of tables) {
+            const rows = await selectAs(
+              db,
+              request.grantee,
+              `SELECT count(*)::int AS n FROM ${table}`,
+            );
+            log(`${request.grantee} reads ${table}: ${rows[0].n} rows`);
+          }
+          try {
+            await selectAs(db, OTHER_TEAM_ROLE, `SELECT 1 FROM ${tables[0]}`);
+          } catch (error) {
+            if (error.code !== '42501') throw error;
+            log(`${OTHER_TEAM_ROLE} reading ${tables[0]}: ${error.message}`);
+            return;
+          }
+          throw new Error(`${OTHER_TEAM_ROLE} read ${tables[0]}`);
+        } finally {
+          await db.close();
+        }
+      },
+    );
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
