@@ -9,6 +9,7 @@
 export * from './warehouse/types';
 export * from './warehouse/platform';
 export * from './warehouse/desiredState';
+export * from './warehouse/masking';
 export * from './warehouse/plan';
 export * from './warehouse/scope';
 export * from './warehouse/apply';
@@ -16,3 +17,5 @@ export * from './warehouse/assess';
 export * from './service';
 export * from './access';
 export * from './permissions';
+export * from './lifecycle';
+export * from './events';

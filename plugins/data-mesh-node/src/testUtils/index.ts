@@ -8,3 +8,4 @@
 export * from './behaviourSuite';
 export * from './products';
 export * from './warehouseService';
+export * from '../lifecycle/retirementBehaviourSuite';
