@@ -1,0 +1,132 @@
+/*
+ * Requesting: a signed-in user with the create permission asks for access
+ * to a product's output port on behalf of a consumer they belong to. The
+ * port's policy bounds the duration and PII; it may approve non-PII
+ * requests within the product's domain at once, which grants like an
+ * owner's approval does.
+ */
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  type AccessRequest,
+  type AccessRequestCreateBody,
+  dataMeshAccessRequestCreatePermission,
+} from '@datamesh/plugin-data-mesh-common';
+import { randomBytes } from 'node:crypto';
+import type { AccessRequestRecord } from './AccessRequestStore';
+import { approvalPatch } from './decide';
+import {
+  claimsOf,
+  fullRef,
+  loadProduct,
+  lower,
+  requireUser,
+  resolveConsumer,
+} from './parties';
+import {
+  durationWithin,
+  portAccessPolicy,
+  productRoles,
+  requestRoleName,
+} from './policy';
+import { TRANSITIONS } from './stateMachine';
+import { type AccessContext, getRequest, notify } from './transition';
+import { accessRequestView } from './views';
+
+/** Ask for access to a product's output port; 201 with the request. */
+export async function createRequest(
+  ctx: AccessContext,
+  body: AccessRequestCreateBody,
+  credentials: BackstageCredentials,
+): Promise<AccessRequest> {
+  const { store, settings, platform, clock } = ctx;
+  const caller = requireUser(credentials, 'request access');
+  const [decision] = await ctx.permissions.authorize(
+    [{ permission: dataMeshAccessRequestCreatePermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `${caller.principal.userEntityRef} may not request access`,
+    );
+  }
+  const productRef = fullRef(body.product, 'dataproduct', 'product');
+  const product = await loadProduct(ctx, productRef);
+  if (!product)
+    throw new NotFoundError(`product: no data product ${productRef}`);
+  const port = product.spec.outputPorts?.find(p => p.name === body.outputPort);
+  if (!port) {
+    throw new NotFoundError(
+      `outputPort: ${productRef} has no output port '${body.outputPort}'`,
+    );
+  }
+  const policy = portAccessPolicy(port);
+  if (body.pii && policy.pii === 'deny') {
+    throw new InputError(`pii: port '${port.name}' never grants personal data`);
+  }
+  const maxMs = Math.min(
+    policy.maxDurationMs ?? Infinity,
+    settings.maxDurationMs,
+  );
+  const durationMs =
+    body.duration === undefined
+      ? Math.min(policy.defaultDurationMs ?? settings.defaultDurationMs, maxMs)
+      : durationWithin(body.duration, maxMs);
+
+  const claims = await claimsOf(ctx.userInfo, caller);
+  const { consumer, grantee, sameDomain } = await resolveConsumer(
+    ctx,
+    body.consumer,
+    claims,
+    product,
+  );
+  const id = randomBytes(8).toString('hex');
+  const now = clock.now();
+  const record: Omit<AccessRequestRecord, 'history' | 'warnedAt'> = {
+    id,
+    product: productRef,
+    owner: product.spec.owner
+      ? fullRef(product.spec.owner, 'group', 'owner')
+      : undefined,
+    outputPort: port.name,
+    consumer,
+    requester: lower(caller.principal.userEntityRef),
+    purpose: body.purpose,
+    pii: body.pii ?? false,
+    state: 'pending',
+    durationMs,
+    requestedAt: now,
+    grantee,
+    // a later step gives PII grants the product's PII consumer role
+    providerRole: productRoles(product, platform, 'product').consumer,
+    role: requestRoleName(settings.naming.requestRole, platform, id),
+  };
+  await store.insert(record, {
+    at: now,
+    actor: record.requester,
+    action: 'request',
+    state: 'pending',
+    comment: body.purpose,
+  });
+  if (policy.approval === 'auto' && !record.pii && sameDomain) {
+    await store.transition(id, {
+      ...TRANSITIONS.approve,
+      patch: approvalPatch('system', now, durationMs),
+      history: {
+        at: now,
+        actor: 'system',
+        action: 'approve',
+        comment:
+          "auto-approved: the port's policy approves non-PII requests within the domain",
+      },
+    });
+    await ctx.warehouse.grant(id);
+  } else {
+    await notify(ctx, n => n.requested(record as AccessRequestRecord));
+  }
+  ctx.logger.info(
+    `${record.requester} requested ${productRef} ${port.name} for ${consumer} (${id})`,
+  );
+  return accessRequestView(await getRequest(ctx, id));
+}

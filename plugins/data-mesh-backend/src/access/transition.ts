@@ -1,0 +1,156 @@
+/*
+ * What every user-driven transition of an access request does, written
+ * once: load the request, check who the caller is (decisions never by the
+ * requester, extension asks only by them), authorise on the product through
+ * the permission framework, check the state, make the conditional store
+ * change with its history entry (another change that came first is a 409),
+ * do the warehouse side, then notify — a notification that fails never
+ * undoes the change it reports. Each use case (decide.ts, revoke.ts,
+ * extend.ts) only says which permission, which check and which write.
+ */
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
+import type {
+  AccessGrantExecutor,
+  PlatformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import { authorizeOnDataProduct } from '../permissions';
+import type {
+  AccessRequestRecord,
+  AccessRequestStore,
+} from './AccessRequestStore';
+import type { AccessConfig } from './config';
+import type { AccessNotifier } from './notifications';
+import { lower, requireUser } from './parties';
+import { accessRequestView } from './views';
+import type { WarehouseSync } from './warehouseSync';
+
+/** @public */
+export interface AccessServiceOptions {
+  store: AccessRequestStore;
+  settings: AccessConfig;
+  platform: PlatformConfig;
+  catalog: CatalogService;
+  auth: AuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  logger: LoggerService;
+  clock: { now(): number };
+  executor?: AccessGrantExecutor;
+  notifier?: AccessNotifier;
+}
+
+/** What the use cases share: the service's options and its warehouse side. */
+export interface AccessContext extends AccessServiceOptions {
+  warehouse: WarehouseSync;
+}
+
+/** Who may start a transition, before any permission is asked. */
+export type CallerRule = 'not-requester' | 'requester' | 'anyone';
+
+/** One transition of a loaded request, as a use case describes it. */
+export interface TransitionStep {
+  /** Asked on the request's product. */
+  permission?: ResourcePermission<'data-product'>;
+  /** The verb its refusal names; the transition's own by default. */
+  permissionVerb?: string;
+  /** Throws (409) when the request's state does not allow the step. */
+  check?(request: AccessRequestRecord): void;
+  /** The conditional store change; false when another change came first. */
+  write(
+    request: AccessRequestRecord,
+    by: string,
+    now: number,
+  ): Promise<boolean>;
+  /** The warehouse side, after the change is stored. */
+  after?(id: string): Promise<unknown>;
+  /** Whom to tell, with the request as it is now. */
+  notify?(
+    notifier: AccessNotifier,
+    request: AccessRequestRecord,
+  ): Promise<void>;
+}
+
+const REQUEST_ID = /^[0-9a-f]{16}$/;
+
+/** The stored request, or a 404 (an id of the wrong shape never reaches the database). */
+export async function getRequest(
+  ctx: Pick<AccessContext, 'store'>,
+  id: string,
+): Promise<AccessRequestRecord> {
+  const request = REQUEST_ID.test(id) ? await ctx.store.get(id) : undefined;
+  if (!request) throw new NotFoundError(`no access request ${id}`);
+  return request;
+}
+
+export function raced(id: string) {
+  return new ConflictError(`access request ${id} changed meanwhile; reload it`);
+}
+
+/** A notification that cannot be sent never undoes the state change it reports. */
+export async function notify(
+  ctx: Pick<AccessContext, 'notifier' | 'logger'>,
+  send: (notifier: AccessNotifier) => Promise<void>,
+) {
+  if (!ctx.notifier) return;
+  try {
+    await send(ctx.notifier);
+  } catch (e) {
+    ctx.logger.warn(`access request notification not sent: ${e}`);
+  }
+}
+
+/** Load, check the caller, authorise, check, write, warehouse, notify; the request as it is after. */
+export async function runTransition(
+  ctx: AccessContext,
+  id: string,
+  credentials: BackstageCredentials,
+  what: string,
+  caller: CallerRule,
+  stepOf: (request: AccessRequestRecord) => TransitionStep,
+): Promise<AccessRequest> {
+  const request = await getRequest(ctx, id);
+  const by = lower(requireUser(credentials, what).principal.userEntityRef);
+  if (caller === 'not-requester' && by === request.requester) {
+    throw new NotAllowedError(`${by} may not ${what} their own access request`);
+  }
+  if (caller === 'requester' && by !== request.requester) {
+    throw new NotAllowedError(
+      `only the requester (${request.requester}) may ask to ${what} access request ${id}`,
+    );
+  }
+  const step = stepOf(request);
+  if (step.permission) {
+    await authorizeOnDataProduct(
+      ctx.permissions,
+      step.permission,
+      request.product,
+      credentials,
+      () =>
+        `you may not ${step.permissionVerb ?? what} access to ${
+          request.product
+        }: only its owners or an admin may`,
+    );
+  }
+  step.check?.(request);
+  if (!(await step.write(request, by, ctx.clock.now()))) throw raced(id);
+  await step.after?.(id);
+  const updated = await getRequest(ctx, id);
+  if (step.notify) await notify(ctx, n => step.notify!(n, updated));
+  return accessRequestView(updated);
+}
