@@ -25,3 +25,4 @@ export * from './openapi';
 export * from './permissions';
 export * from './access';
 export * from './changes';
+export * from './governance';
