@@ -1,4 +1,5 @@
 import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import type { HumanDuration } from '@backstage/types';
 
 /**
  * Configuration schema of the data-mesh backend plugin. Other parts of the
@@ -57,6 +58,20 @@ export interface Config {
       notifications?: {
         /** Notify the owning group once when an objective goes into breach. Default true. */
         enabled?: boolean;
+      };
+      /**
+       * Monitors follow the catalog within seconds instead of at the next
+       * collection: a new or changed product (announced by the data mesh
+       * catalog module as it processes it) is synced, observed and
+       * evaluated at once; a removed one is found by asking the catalog for
+       * its number of DataProducts (a count, not the entities) every
+       * `probeFrequency`, then one full reconcile runs.
+       */
+      liveSync?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Default `{ seconds: 5 }`. */
+        probeFrequency?: HumanDuration | string;
       };
     };
 

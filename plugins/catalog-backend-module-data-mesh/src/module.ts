@@ -6,7 +6,9 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readDataMeshCatalogConfig } from './config';
+import { DataProductChangePublisher } from './processor/DataProductChangePublisher';
 import { DataProductEntitiesProcessor } from './processor/DataProductEntitiesProcessor';
 import { DataProductSpecReaderProcessor } from './processor/DataProductSpecReaderProcessor';
 import { DataProductSpecDiscoveryProvider } from './provider/DataProductSpecDiscoveryProvider';
@@ -30,6 +32,7 @@ export const catalogModuleDataMesh = createBackendModule({
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         catalogProcessing,
@@ -39,6 +42,7 @@ export const catalogModuleDataMesh = createBackendModule({
         scheduler,
         auth,
         catalog,
+        events,
       }) {
         const settings = readDataMeshCatalogConfig(config);
         catalogProcessing.addProcessor(
@@ -50,6 +54,8 @@ export const catalogModuleDataMesh = createBackendModule({
               : undefined,
             storeColumnsAsJson: settings.storeColumnsAsJson,
           }),
+          // last: tells the SLO engine about new and changed products at once
+          new DataProductChangePublisher({ events, logger }),
         );
         if (settings.discovery.length > 0) {
           catalogProcessing.addEntityProvider(

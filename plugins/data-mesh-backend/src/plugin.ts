@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -19,6 +20,7 @@ import {
 } from './slo/collector';
 import { readSloEngineConfig } from './slo/config';
 import { isDataProduct } from './slo/monitors';
+import { type LiveMonitorSync, startLiveMonitorSync } from './slo/liveSync';
 import { createNotificationsBreachNotifier } from './slo/notifications';
 import { createSloRouter } from './slo/router';
 import {
@@ -91,6 +93,7 @@ export const dataMeshPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
         notifications: notificationService,
         clock: dataMeshClockServiceRef,
         warehouse: warehouseServiceRef,
@@ -109,6 +112,7 @@ export const dataMeshPlugin = createBackendPlugin({
         permissionsRegistry,
         rootLifecycle,
         catalog,
+        events,
         notifications,
         clock,
         warehouse,
@@ -124,6 +128,12 @@ export const dataMeshPlugin = createBackendPlugin({
         // The process's one warehouse connection (opened on first use,
         // closed by the root service); shared with the scaffolder actions.
         const getAdapter = () => warehouse.getAdapter();
+
+        // Full reads of the catalog go through the live sync when it runs,
+        // so that its removal probe knows how many products the last one found.
+        let liveSync: LiveMonitorSync | undefined;
+        const listProducts = () =>
+          liveSync ? liveSync.listEntities() : listEntities();
 
         async function listEntities() {
           const credentials = await auth.getOwnServiceCredentials();
@@ -152,7 +162,7 @@ export const dataMeshPlugin = createBackendPlugin({
           notifier: settings.notifications
             ? createNotificationsBreachNotifier(notifications)
             : undefined,
-          listEntities,
+          listEntities: listProducts,
         };
         const collector = createSloCollector(collectorOptions);
 
@@ -162,6 +172,19 @@ export const dataMeshPlugin = createBackendPlugin({
         // for them, then runs at once (e.g. replayed breaches are notified
         // now, not at the next cycle).
         let startupJobsDone = startupJobs.length === 0;
+        if (settings.liveSync.enabled) {
+          liveSync = await startLiveMonitorSync({
+            events,
+            catalog,
+            auth,
+            scheduler,
+            collector,
+            listEntities,
+            logger,
+            probeFrequency: settings.liveSync.probeFrequency,
+            canObserve: () => startupJobsDone,
+          });
+        }
         rootLifecycle.addStartupHook(() => {
           if (startupJobsDone) return;
           const context = {
@@ -174,7 +197,7 @@ export const dataMeshPlugin = createBackendPlugin({
                 notifier: undefined,
                 listEntities: undefined,
               }),
-            listEntities,
+            listEntities: listProducts,
           };
           Promise.allSettled(startupJobs.map(job => job(context)))
             .then(results => {
@@ -220,7 +243,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // hook runs once every plugin, the catalog included, has started.
         rootLifecycle.addStartupHook(async () => {
           try {
-            await collector.syncMonitors(await listEntities());
+            await collector.syncMonitors(await listProducts());
           } catch (e) {
             logger.warn(`SLO monitors not synced at startup: ${e}`);
           }

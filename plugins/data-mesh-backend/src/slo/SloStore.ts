@@ -93,9 +93,17 @@ export class SloStore {
    */
   async syncMonitors(
     definitions: MonitorDefinition[],
-    options: { now: number; removedGraceMs: number },
+    options: {
+      now: number;
+      removedGraceMs: number;
+      /**
+       * Sync these products only: monitors of other products are left as
+       * they are (a live update of one product, not a full reconcile).
+       */
+      onlyEntityRefs?: string[];
+    },
   ): Promise<SyncReport> {
-    const { now } = options;
+    const { now, onlyEntityRefs } = options;
     const report: SyncReport = {
       created: 0,
       updated: 0,
@@ -103,7 +111,9 @@ export class SloStore {
       restored: 0,
       purged: 0,
     };
-    const existing = await this.db(MONITORS).select(
+    const existingQuery = this.db(MONITORS);
+    if (onlyEntityRefs) existingQuery.whereIn('entity_ref', onlyEntityRefs);
+    const existing = await existingQuery.select(
       'id',
       'entity_ref',
       'slo_name',
@@ -121,7 +131,9 @@ export class SloStore {
     const inserts: object[] = [];
     const keysInBatch = new Set<string>();
     await this.db.transaction(async tx => {
+      const inScope = onlyEntityRefs && new Set(onlyEntityRefs);
       for (const d of definitions) {
+        if (inScope && !inScope.has(d.entityRef)) continue;
         const key = `${d.entityRef}\u0000${d.sloName}`;
         // the same product listed twice (two locations) is one product
         if (keysInBatch.has(key)) continue;
@@ -223,10 +235,11 @@ export class SloStore {
 
   /** Monitors of products that exist, optionally of one product. */
   async listMonitors(
-    filter: { entityRef?: string } = {},
+    filter: { entityRef?: string; entityRefs?: string[] } = {},
   ): Promise<MonitorRecord[]> {
     const q = this.db(MONITORS).whereNull('removed_at').orderBy('id');
     if (filter.entityRef) q.where({ entity_ref: filter.entityRef });
+    if (filter.entityRefs) q.whereIn('entity_ref', filter.entityRefs);
     return (await q.select('*')).map(toMonitor);
   }
 

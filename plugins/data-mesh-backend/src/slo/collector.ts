@@ -91,6 +91,19 @@ export interface SloCollector {
     options?: { now?: number },
   ): Promise<SyncReport>;
   /**
+   * A live update of some products (new, changed or gone — `entityRefs`
+   * names them, `entities` holds those that still exist): their monitors
+   * are synced, observed once and evaluated, so a new objective shows a
+   * first observation within seconds. Other products are not touched.
+   * `observe: false` syncs only (while startup jobs still run).
+   */
+  refreshProducts(options: {
+    entityRefs: string[];
+    entities: DataProductEntityV1alpha1[];
+    now?: number;
+    observe?: boolean;
+  }): Promise<CollectionReport>;
+  /**
    * One cycle. `sync: false` skips reading the catalog (a backfill that
    * synced once). `notify: false` records breach state without sending.
    */
@@ -118,7 +131,7 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
 
   async function syncMonitors(
     entities: DataProductEntityV1alpha1[],
-    opts: { now?: number } = {},
+    opts: { now?: number; onlyEntityRefs?: string[] } = {},
   ): Promise<SyncReport> {
     const definitions = entities.flatMap(entity =>
       monitorsFromEntity(entity, {
@@ -130,6 +143,7 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
     const report = await store.syncMonitors(definitions, {
       now: opts.now ?? clock.now(),
       removedGraceMs: options.removedGraceMs,
+      onlyEntityRefs: opts.onlyEntityRefs,
     });
     if (report.created || report.updated || report.removed || report.restored) {
       logger.info(
@@ -213,11 +227,8 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
     report.updates = completeness.updates.length;
   }
 
-  async function runCollection(
-    opts: { now?: number; sync?: boolean; notify?: boolean } = {},
-  ): Promise<CollectionReport> {
-    const now = opts.now ?? clock.now();
-    const report: CollectionReport = {
+  function emptyReport(now: number): CollectionReport {
+    return {
       now,
       monitors: 0,
       databases: 0,
@@ -228,6 +239,43 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
       recovered: 0,
       errors: [],
     };
+  }
+
+  async function refreshProducts(opts: {
+    entityRefs: string[];
+    entities: DataProductEntityV1alpha1[];
+    now?: number;
+    observe?: boolean;
+  }): Promise<CollectionReport> {
+    const now = opts.now ?? clock.now();
+    const report = emptyReport(now);
+    if (opts.entityRefs.length === 0) return report;
+    report.sync = await syncMonitors(opts.entities, {
+      now,
+      onlyEntityRefs: opts.entityRefs,
+    });
+    if (opts.observe === false) return report;
+    const monitors = await store.listMonitors({ entityRefs: opts.entityRefs });
+    const measurable = monitors.filter(m => m.table && !m.problem);
+    report.monitors = measurable.length;
+    await observe(measurable, now, report);
+    const alerts = await evaluate({
+      now,
+      monitors,
+      notify: true,
+      scope: monitors.map(m => m.id),
+    });
+    report.notified = alerts.notified;
+    report.recovered = alerts.recovered;
+    report.errors.push(...alerts.errors);
+    return report;
+  }
+
+  async function runCollection(
+    opts: { now?: number; sync?: boolean; notify?: boolean } = {},
+  ): Promise<CollectionReport> {
+    const now = opts.now ?? clock.now();
+    const report = emptyReport(now);
     if (opts.sync !== false) await syncFromCatalog(now, report);
     const all = await store.listMonitors();
     const measurable = all.filter(m => m.table && !m.problem);
@@ -247,6 +295,7 @@ export function createSloCollector(options: SloCollectorOptions): SloCollector {
 
   return {
     syncMonitors,
+    refreshProducts,
     runCollection,
     evaluate: opts =>
       evaluate({

@@ -5,7 +5,11 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
-import { type Config, ConfigReader } from '@backstage/config';
+import {
+  type Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
 import {
   DEFAULT_SLO_DEFAULTS,
@@ -30,6 +34,12 @@ export interface SloEngineConfig {
   notifications: boolean;
   /** How long a monitor whose entity or objective disappeared is kept (hidden) before its history is deleted. */
   removedGraceMs: number;
+  /** Live sync of new, changed and removed products (src/slo/liveSync.ts). */
+  liveSync: {
+    enabled: boolean;
+    /** How often the catalog is asked for its number of DataProducts. */
+    probeFrequency: HumanDuration;
+  };
 }
 
 const DEFAULT_SCHEDULE = {
@@ -116,5 +126,11 @@ export function readSloEngineConfig(config?: Config): SloEngineConfig {
     recentSlices,
     notifications: slo?.getOptionalBoolean('notifications.enabled') ?? true,
     removedGraceMs: 24 * 60 * 60 * 1000,
+    liveSync: {
+      enabled: slo?.getOptionalBoolean('liveSync.enabled') ?? true,
+      probeFrequency: slo?.has('liveSync.probeFrequency')
+        ? readDurationFromConfig(slo, { key: 'liveSync.probeFrequency' })
+        : { seconds: 5 },
+    },
   };
 }

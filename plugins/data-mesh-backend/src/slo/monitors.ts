@@ -86,6 +86,14 @@ export function productRef(namespace: string, name: string): string {
   return `dataproduct:${namespace}/${name}`.toLowerCase();
 }
 
+/** The key an entity's monitors are stored under. @public */
+export function productRefOf(entity: Entity): string {
+  return productRef(
+    entity.metadata.namespace ?? 'default',
+    entity.metadata.name,
+  );
+}
+
 function normalizeRef(
   ref: unknown,
   defaultKind: string,
