@@ -120,7 +120,15 @@ select json_build_object(
     join pg_roles cr on cr.oid = d.defaclrole
     cross join lateral aclexplode(d.defaclacl) a
     left join pg_roles g on g.oid = a.grantee
-    where d.defaclobjtype = 'r' and n.nspname = any($1::text[])), '[]'::json)
+    where d.defaclobjtype = 'r' and n.nspname = any($1::text[])), '[]'::json),
+  'tables', coalesce((
+    select json_agg(json_build_object(
+      'schema', n.nspname, 'name', c.relname, 'kind', c.relkind,
+      'comment', obj_description(c.oid, 'pg_class'),
+      'columns', (select coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by a.attnum), '[]'::json)
+                  from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped)))
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = any($2::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')), '[]'::json)
 ) as state`;
 
 interface ClusterRow {
@@ -152,6 +160,13 @@ interface DatabaseRow {
     grantee: string;
     privilege: string;
   }[];
+  tables: {
+    schema: string;
+    name: string;
+    kind: string;
+    comment: string | null;
+    columns: { name: string; type: string }[];
+  }[];
 }
 
 /** @public */
@@ -178,6 +193,8 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
       futureGrants: 'per-creator-role',
       zeroCopyClone: false,
       lastAltered: 'load-timestamp-column',
+      // no column masking in the server: masked views (see the node package)
+      masking: 'masked-views',
     };
   }
 
@@ -217,6 +234,9 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
 
     // group the scope's schemas by the PostgreSQL database that holds them
     const byDatabase = new Map<string | undefined, Map<string, SchemaRef>>();
+    const columnSchemas = new Set(
+      (scope.columns ?? []).map(ref => this.dialect.qualifiedSchema(ref)),
+    );
     for (const ref of scope.schemas) {
       const physicalDb = this.dialect.physicalDatabase(ref.database);
       if (native && !existingDatabases.has(ref.database)) continue;
@@ -227,9 +247,17 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
     for (const [database, schemas] of byDatabase) {
       const [row] = await this.connection.query<{ state: DatabaseRow }>(
         DATABASE_QUERY,
-        [[...schemas.keys()]],
+        [
+          [...schemas.keys()],
+          [...schemas.entries()]
+            .filter(([, ref]) =>
+              columnSchemas.has(this.dialect.qualifiedSchema(ref)),
+            )
+            .map(([physical]) => physical),
+        ],
         database,
       );
+      if (scope.columns) state.tables ??= [];
       this.collectDatabase(row.state, schemas, state);
     }
     state.queries = this.connection.queryCount - before;
@@ -306,6 +334,15 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
       if (!all) grant.partial = true;
       else if (e.explicit === 0) grant.implicit = true;
       state.grants.push(grant);
+    }
+    for (const t of row.tables) {
+      state.tables!.push({
+        ...schemas.get(t.schema)!,
+        name: t.name,
+        kind: t.kind === 'v' || t.kind === 'm' ? 'view' : 'table',
+        comment: t.comment ?? undefined,
+        columns: t.columns,
+      });
     }
     for (const g of row.defaultGrants) {
       const ref = schemas.get(g.schema);

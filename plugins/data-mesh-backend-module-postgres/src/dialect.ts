@@ -14,6 +14,7 @@
 import {
   type Change,
   type DesiredState,
+  type MaskedView,
   type Privilege,
   type PrivilegeTarget,
   type SchemaRef,
@@ -283,6 +284,14 @@ export class PostgresDialect implements WarehouseDialect {
             )}`,
           },
         ];
+      case 'create-masked-view':
+        return this.maskedView(change.view);
+      case 'create-masking-policy':
+      case 'set-masking-policy':
+        // PostgreSQL has no masking policies: its adapter masks with views
+        throw new Error(
+          `${this.displayName} has no masking policies; plan with masking 'masked-views'`,
+        );
       case 'grant':
       case 'revoke': {
         const grant = change.action === 'grant';
@@ -361,6 +370,36 @@ export class PostgresDialect implements WarehouseDialect {
       default:
         throw new Error(`unknown privilege target ${JSON.stringify(target)}`);
     }
+  }
+
+  /**
+   * Dropped and made again rather than CREATE OR REPLACE, which cannot drop
+   * or retype a column. Masked columns keep their own type without spelling
+   * it: `CASE WHEN false THEN col END` is a NULL of the column's type, and
+   * text columns show '***' so a reader sees the value is hidden, not absent.
+   * The view belongs to the product's owner role: a view reads its source
+   * with its owner's privileges, and the owner role reads the output layer.
+   */
+  private maskedView(view: MaskedView): Statement[] {
+    const q = quotePgIdentifier;
+    const masked = new Set(view.masked);
+    const select = view.columns.map(c => {
+      if (!masked.has(c.name)) return q(c.name);
+      const text = /^(text|character varying|character|varchar|char)\b/i.test(
+        c.type,
+      );
+      return `CASE WHEN false THEN ${q(c.name)}${
+        text ? ` ELSE '***'` : ''
+      } END AS ${q(c.name)}`;
+    });
+    const name = this.qualifiedTable(view.target, view.target.view);
+    const source = this.qualifiedTable(view.source, view.source.table);
+    return [
+      `DROP VIEW IF EXISTS ${name}`,
+      `CREATE VIEW ${name} AS SELECT ${select.join(', ')} FROM ${source}`,
+      `ALTER VIEW ${name} OWNER TO ${q(view.owner)}`,
+      `COMMENT ON VIEW ${name} IS ${literal(view.comment)}`,
+    ].map(sql => this.inDatabase(view.target.database, sql));
   }
 
   private inDatabase(database: string, sql: string): Statement {

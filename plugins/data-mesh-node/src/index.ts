@@ -19,3 +19,4 @@ export * from './access';
 export * from './permissions';
 export * from './lifecycle';
 export * from './events';
+export * from './governance';

@@ -69,6 +69,30 @@ export function runAccessGrantBehaviourSuite(
         { database: names.database, schema: names.schemas.output },
         'events',
       );
+    // what a plain consumer reads: the masked views where the warehouse
+    // masks with views, else the output table (masked by policies)
+    const consumed = () =>
+      adapter.dialect.qualifiedTable(
+        {
+          database: names.database,
+          schema: names.maskedSchema ?? names.schemas.output,
+        },
+        'events',
+      );
+    const emailAsTeam = async (table: string) => {
+      const rows = (await h.queryAs(
+        team,
+        names.database,
+        `SELECT email AS e FROM ${table}`,
+      )) as Record<string, unknown>[];
+      const row = rows[0] ?? {};
+      return row.e ?? row.E;
+    };
+    const piiRequest = (key: string): AccessGrant => ({
+      ...request(key),
+      providerRole: names.piiRole!,
+      pii: true,
+    });
     const raw = () =>
       adapter.dialect.qualifiedTable(
         { database: names.database, schema: names.schemas.raw },
@@ -98,7 +122,9 @@ export function runAccessGrantBehaviourSuite(
     beforeAll(async () => {
       h = await makeHarness();
       adapter = h.adapter;
-      const product = testDataProduct('orders', `${h.domainPrefix}_access`);
+      const product = testDataProduct('orders', `${h.domainPrefix}_access`, {
+        pii: true,
+      });
       const planned = await planProducts([product], h.platform, adapter);
       if (!planned.plan || !planned.desired) {
         throw new Error(
@@ -114,14 +140,18 @@ export function runAccessGrantBehaviourSuite(
         await h.queryAs(
           names.roles.service,
           names.database,
-          `CREATE TABLE ${table} (id INT)`,
+          `CREATE TABLE ${table} (id INT, email VARCHAR(100))`,
         );
         await h.queryAs(
           names.roles.service,
           names.database,
-          `INSERT INTO ${table} (id) VALUES (1)`,
+          `INSERT INTO ${table} (id, email) VALUES (1, 'ana@example.org')`,
         );
       }
+      // the table exists now: the next plan masks its PII column
+      const masked = await planProducts([product], h.platform, adapter);
+      const maskedResult = await applyPlan(masked.plan!, adapter);
+      if (maskedResult.error) throw new Error(maskedResult.error.message);
       // a team role as an identity provider sync makes it; where the
       // warehouse has a parent role (Snowflake SYSADMIN) it sits under it,
       // which is also what lets the test session switch to it
@@ -169,7 +199,7 @@ export function runAccessGrantBehaviourSuite(
     it(
       'refuses the grantee before the grant, and lets it read the output layer (only) after it',
       async () => {
-        await expect(readAsTeam(output())).rejects.toThrow();
+        await expect(readAsTeam(consumed())).rejects.toThrow();
         const first = request('r1');
         const statements = await executor.grant(first);
         // create the request role, give it the product's consumer role, give it to the team
@@ -189,7 +219,7 @@ export function runAccessGrantBehaviourSuite(
             },
           ),
         );
-        expect(await readAsTeam(output())).toBe(1);
+        expect(await readAsTeam(consumed())).toBe(1);
         await expect(readAsTeam(raw())).rejects.toThrow();
       },
       timeout,
@@ -212,11 +242,11 @@ export function runAccessGrantBehaviourSuite(
         await adapter.execute(
           adapter.dialect.statements({ action: 'revoke-role', membership }),
         );
-        await expect(readAsTeam(output())).rejects.toThrow();
+        await expect(readAsTeam(consumed())).rejects.toThrow();
         expect(await executor.grant(first)).toEqual(
           sql({ action: 'grant-role', membership }),
         );
-        expect(await readAsTeam(output())).toBe(1);
+        expect(await readAsTeam(consumed())).toBe(1);
       },
       timeout,
     );
@@ -233,13 +263,17 @@ export function runAccessGrantBehaviourSuite(
         expect(await existingRoles([first.role, second.role])).toEqual([
           second.role,
         ]);
-        expect(await readAsTeam(output())).toBe(1);
+        expect(await readAsTeam(consumed())).toBe(1);
 
         expect((await executor.revoke(second)).length).toBeGreaterThan(0);
-        await expect(readAsTeam(output())).rejects.toThrow();
+        await expect(readAsTeam(consumed())).rejects.toThrow();
         // the product's own roles are untouched by the drops
         const product = await planProducts(
-          [testDataProduct('orders', `${h.domainPrefix}_access`)],
+          [
+            testDataProduct('orders', `${h.domainPrefix}_access`, {
+              pii: true,
+            }),
+          ],
           h.platform,
           adapter,
         );
@@ -306,9 +340,38 @@ export function runAccessGrantBehaviourSuite(
           /belongs to .* not to this request/,
         );
         expect(await existingRoles([mine.role])).toEqual([mine.role]);
-        expect(await readAsTeam(output())).toBe(1);
+        expect(await readAsTeam(consumed())).toBe(1);
         await executor.revoke(mine);
-        await expect(readAsTeam(output())).rejects.toThrow();
+        await expect(readAsTeam(consumed())).rejects.toThrow();
+      },
+      timeout,
+    );
+
+    it(
+      'masks PII for a grant without PII, shows it clear with a PII grant, and refuses both after revoke',
+      async () => {
+        const plain = request('p1');
+        const pii = piiRequest('p2');
+        await expect(emailAsTeam(consumed())).rejects.toThrow();
+        await executor.grant(plain);
+        expect(await emailAsTeam(consumed())).toBe('***');
+        // masked views: the full table is the PII role's alone; policies: masked there too
+        const fullWithoutPii = () =>
+          names.maskedSchema
+            ? emailAsTeam(output()).then(
+                () => 'read',
+                () => 'refused',
+              )
+            : emailAsTeam(output());
+        const expectedWithoutPii = names.maskedSchema ? 'refused' : '***';
+        expect(await fullWithoutPii()).toBe(expectedWithoutPii);
+        await executor.grant(pii);
+        expect(await emailAsTeam(output())).toBe('ana@example.org');
+        await executor.revoke(pii);
+        expect(await fullWithoutPii()).toBe(expectedWithoutPii);
+        await executor.revoke(plain);
+        await expect(emailAsTeam(consumed())).rejects.toThrow();
+        await expect(emailAsTeam(output())).rejects.toThrow();
       },
       timeout,
     );

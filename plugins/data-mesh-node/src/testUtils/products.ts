@@ -7,7 +7,7 @@ import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-commo
 export function testDataProduct(
   name: string,
   domain: string,
-  options: { stage?: string; namespace?: string } = {},
+  options: { stage?: string; namespace?: string; pii?: boolean } = {},
 ): DataProductEntityV1alpha1 {
   return {
     apiVersion: 'datamesh.dev/v1alpha1',
@@ -20,7 +20,16 @@ export function testDataProduct(
       domain: `domain:default/${domain}`,
       certified: false,
       datasets: [
-        { name: 'events', columns: [{ name: 'id', type: 'integer' }] },
+        {
+          name: 'events',
+          columns: [
+            { name: 'id', type: 'integer' },
+            // personal data: masked for consumers without a PII grant
+            ...(options.pii
+              ? [{ name: 'email', type: 'string', pii: true }]
+              : []),
+          ],
+        },
       ],
       ...(options.stage ? { infrastructure: { stage: options.stage } } : {}),
     },

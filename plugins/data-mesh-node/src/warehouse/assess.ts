@@ -96,7 +96,11 @@ export function dialectNameIssues(
         dialect.qualifiedSchema({ database: p.database, schema }),
       );
     }
-    for (const role of Object.values(p.roles))
+    if (p.maskedSchema) {
+      const { maskedSchema: schema, database } = p;
+      check(p.entityRef, () => dialect.qualifiedSchema({ database, schema }));
+    }
+    for (const role of [...Object.values(p.roles), p.piiRole ?? []].flat())
       check(p.entityRef, () => dialect.quoteIdentifier(role));
     check(p.entityRef, () => dialect.quoteIdentifier(p.database));
     if (capabilities.compute) {
@@ -135,9 +139,14 @@ export async function assessProducts(
     ...platform,
     parentRole: platform.parentRole ?? adapter.defaultParentRole,
   };
+  const masking = { masking: adapter.capabilities.masking };
   const assessed: ProductAssessment[] = products.map(entity => {
     const entityRef = productEntityRef(entity);
-    const { desired, issues } = computeDesiredState([entity], effective);
+    const { desired, issues } = computeDesiredState(
+      [entity],
+      effective,
+      masking,
+    );
     const nameIssues = desired ? dialectNameIssues(desired, adapter) : [];
     return nameIssues.length > 0 || !desired
       ? {
@@ -152,7 +161,7 @@ export async function assessProducts(
   // the set can be wrong where each product is right: one name, two products
   const together =
     valid.length === assessed.length
-      ? computeDesiredState(products, effective)
+      ? computeDesiredState(products, effective, masking)
       : undefined;
   const issues = together?.issues ?? assessed.flatMap(a => a.issues);
   const result: ProductsAssessment = {

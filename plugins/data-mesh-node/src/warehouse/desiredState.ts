@@ -18,6 +18,7 @@ import {
   renderNameTemplate,
   validatePlatformConfig,
 } from './platform';
+import type { MaskedColumn, MaskingStyle } from './masking';
 import {
   type DesiredState,
   type Privilege,
@@ -29,6 +30,18 @@ import {
   PRODUCT_LAYERS,
   PRODUCT_ROLE_KINDS,
 } from './types';
+
+/** @public */
+export interface DesiredStateOptions {
+  /** How the warehouse masks PII columns (the adapter's `capabilities.masking`); default `masked-views`. */
+  masking?: MaskingStyle;
+}
+
+/** The `{role}` token of the PII consumer role. @public */
+export const PII_ROLE_KIND = 'consumer_pii';
+
+/** The `{layer}` token of the masked-views schema: the output layer's, plus this suffix. @public */
+export const MASKED_LAYER_SUFFIX = '_masked';
 
 /** @public */
 export interface DesiredStateResult {
@@ -88,7 +101,9 @@ const SQL_NAME = /^[a-z][a-z0-9_]*$/;
 export function computeDesiredState(
   products: DataProductEntityV1alpha1[],
   platform: PlatformConfig,
+  options: DesiredStateOptions = {},
 ): DesiredStateResult {
+  const masking = options.masking ?? 'masked-views';
   const issues: SpecIssue[] = [];
   const configProblems = validatePlatformConfig(platform);
   if (configProblems.length > 0) {
@@ -110,6 +125,8 @@ export function computeDesiredState(
     grants: [],
     products: [],
     parentRole: platform.parentRole,
+    masks: [],
+    masking,
   };
   const computeSeen = new Set<string>();
   const databaseSeen = new Set<string>();
@@ -202,8 +219,30 @@ export function computeDesiredState(
         name('role', 'metadata.name', platform.naming.role, { role: kind }),
       ]),
     ) as Record<ProductRoleKind, string>;
+    // Personal data in any dataset: a PII consumer role, and (masked views)
+    // a schema of masked views for the plain consumer.
+    const piiColumns = (entity.spec?.datasets ?? []).flatMap(d =>
+      (d.columns ?? []).filter(c => c.pii).map(c => ({ d, c })),
+    );
+    const piiRole =
+      piiColumns.length > 0
+        ? name('role', 'metadata.name', platform.naming.role, {
+            role: PII_ROLE_KIND,
+          })
+        : undefined;
+    const maskedSchema =
+      piiRole && masking === 'masked-views'
+        ? name('schema', 'metadata.name', platform.naming.schema, {
+            layer: `${platform.layers.output}${MASKED_LAYER_SUFFIX}`,
+          })
+        : undefined;
+    const allRoles = [...Object.values(roles), ...(piiRole ? [piiRole] : [])];
+    const allSchemas = [
+      ...Object.values(schemas),
+      ...(maskedSchema ? [maskedSchema] : []),
+    ];
 
-    for (const role of Object.values(roles)) {
+    for (const role of allRoles) {
       const other = roleOwners.get(role);
       if (other && other !== ref) {
         issue(
@@ -212,7 +251,7 @@ export function computeDesiredState(
         );
       }
     }
-    for (const schema of Object.values(schemas)) {
+    for (const schema of allSchemas) {
       const other = schemaOwners.get(`${database}.${schema}`);
       if (other && other !== ref) {
         issue(
@@ -243,12 +282,19 @@ export function computeDesiredState(
         comment: `datamesh database of domain ${domainName}, stage ${stage}`,
       });
     }
-    for (const kind of PRODUCT_ROLE_KINDS) {
-      roleOwners.set(roles[kind], ref);
-      state.roles.push({ name: roles[kind], comment: marker });
+    for (const role of allRoles) {
+      roleOwners.set(role, ref);
+      state.roles.push({ name: role, comment: marker });
     }
+    // the PII role sits between consumer and service, so whoever reads in
+    // clear also reads what a consumer reads, and service and owner read clear
     state.memberships.push(
-      { role: roles.consumer, member: roles.service },
+      ...(piiRole
+        ? [
+            { role: roles.consumer, member: piiRole },
+            { role: piiRole, member: roles.service },
+          ]
+        : [{ role: roles.consumer, member: roles.service }]),
       { role: roles.service, member: roles.owner },
     );
     if (platform.parentRole) {
@@ -257,11 +303,11 @@ export function computeDesiredState(
         member: platform.parentRole,
       });
     }
-    for (const layer of PRODUCT_LAYERS) {
-      schemaOwners.set(`${database}.${schemas[layer]}`, ref);
+    for (const schema of allSchemas) {
+      schemaOwners.set(`${database}.${schema}`, ref);
       state.schemas.push({
         database,
-        schema: schemas[layer],
+        schema,
         owner: roles.owner,
         comment: marker,
       });
@@ -290,16 +336,34 @@ export function computeDesiredState(
         roles.service,
       );
       if (layer === 'output') {
-        grant({ type: 'schema', ...at }, ['usage'], roles.consumer);
-        grant({ type: 'tables', ...at }, ['select'], roles.consumer);
+        // with masked views, the full tables are the PII role's alone
+        const reader = maskedSchema ? piiRole! : roles.consumer;
+        grant({ type: 'schema', ...at }, ['usage'], reader);
+        grant({ type: 'tables', ...at }, ['select'], reader);
         for (const creator of [roles.service, roles.owner]) {
-          grant(
-            { type: 'future-tables', ...at, creator },
-            ['select'],
-            roles.consumer,
-          );
+          grant({ type: 'future-tables', ...at, creator }, ['select'], reader);
         }
       }
+    }
+    if (maskedSchema) {
+      // views are made by the engine (the plan grants on them after making
+      // them), so no future grants: nobody else creates tables here
+      const at: SchemaRef = { database, schema: maskedSchema };
+      grant({ type: 'schema', ...at }, ['usage'], roles.consumer);
+      grant({ type: 'tables', ...at }, ['select'], roles.consumer);
+    }
+    if (piiRole) {
+      state.masks!.push(
+        ...piiColumns.map(
+          ({ d, c }): MaskedColumn => ({
+            database,
+            schema: schemas.output,
+            table: toSqlName(d.name),
+            column: c.name,
+            clearRole: piiRole,
+          }),
+        ),
+      );
     }
 
     const provisioned: ProvisionedProduct = {
@@ -310,6 +374,8 @@ export function computeDesiredState(
       schemas,
       outputSchema: schemas.output,
       roles,
+      ...(piiRole ? { piiRole } : {}),
+      ...(maskedSchema ? { maskedSchema } : {}),
     };
     state.products.push(provisioned);
   }

@@ -11,6 +11,7 @@
  * assess.ts, running a plan in apply.ts.
  */
 import { parseManagedByMarker } from './desiredState';
+import { planMasking } from './maskingPlan';
 import {
   type ActualState,
   type Change,
@@ -172,6 +173,30 @@ export function describeChange(
       return `- drop database ${q(change.database)}`;
     case 'drop-compute':
       return `- drop compute ${q(change.compute)}`;
+    case 'create-masked-view': {
+      const v = change.view;
+      return `+ create masked view ${dialect.qualifiedTable(
+        v.target,
+        v.target.view,
+      )} of ${dialect.qualifiedTable(v.source, v.source.table)}${
+        v.masked.length > 0
+          ? ` masking ${v.masked.map(q).join(', ')}`
+          : ' (no PII columns)'
+      }`;
+    }
+    case 'create-masking-policy':
+      return `+ create masking policy ${dialect.qualifiedTable(
+        change.policy,
+        change.policy.name,
+      )} (${change.policy.type}, clear for ${q(change.policy.clearRole)})`;
+    case 'set-masking-policy':
+      return `~ alter table ${dialect.qualifiedTable(
+        change.table,
+        change.table.table,
+      )} column ${q(change.column)} set masking policy ${dialect.qualifiedTable(
+        change.policy,
+        change.policy.name,
+      )}`;
     default:
       throw new Error(`unknown change ${JSON.stringify(change)}`);
   }
@@ -183,9 +208,12 @@ function kindOf(change: Change): PlanStepKind {
     case 'create-database':
     case 'create-role':
     case 'create-schema':
+    case 'create-masked-view':
+    case 'create-masking-policy':
       return 'create';
     case 'set-schema-owner':
     case 'set-comment':
+    case 'set-masking-policy':
       return 'alter';
     case 'grant':
     case 'grant-role':
@@ -356,15 +384,21 @@ export function diff(
   const emptySchemas = new Set(
     actual.schemas.filter(s => s.tableCount === 0).map(schemaKey),
   );
+  const masking = planMasking(desiredState, actualState, dialect);
+  notes.push(...masking.notes);
+  safe.push(...masking.changes);
+  // views made by this plan are not covered by an earlier "all tables" grant
+  const regrant = new Set(masking.regrant.map(schemaKey));
   const missing = desired.grants.filter(
     g =>
-      !actualGrants.has(grantKey(g)) &&
-      // no tables (or a schema created by this plan): "all tables" holds already
-      !(
-        g.target.type === 'tables' &&
-        (createdSchemas.has(schemaKey(g.target)) ||
-          emptySchemas.has(schemaKey(g.target)))
-      ),
+      (g.target.type === 'tables' && regrant.has(schemaKey(g.target))) ||
+      (!actualGrants.has(grantKey(g)) &&
+        // no tables (or a schema created by this plan): "all tables" holds already
+        !(
+          g.target.type === 'tables' &&
+          (createdSchemas.has(schemaKey(g.target)) ||
+            emptySchemas.has(schemaKey(g.target)))
+        )),
   );
   for (const g of groupGrants(missing)) safe.push({ action: 'grant', ...g });
 
@@ -444,6 +478,9 @@ export function diff(
     'grant-role',
     'create-schema',
     'set-schema-owner',
+    'create-masked-view',
+    'create-masking-policy',
+    'set-masking-policy',
     'grant',
   ];
   safe.sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action));

@@ -2,7 +2,15 @@
  * What to introspect for a desired state, and how one introspection of many
  * products' scopes is cut back into each product's part.
  */
-import type { ActualState, DesiredState, IntrospectionScope } from './types';
+import type {
+  ActualState,
+  DesiredState,
+  IntrospectionScope,
+  SchemaRef,
+} from './types';
+
+const schemaKey = (t: { database: string; schema: string }) =>
+  `${t.database}|${t.schema}`;
 
 /** The names a desired state touches: what to introspect. @public */
 export function scopeOf(desired: DesiredState): IntrospectionScope {
@@ -15,7 +23,20 @@ export function scopeOf(desired: DesiredState): IntrospectionScope {
     })),
     roles: desired.roles.map(r => r.name),
     parentRole: desired.parentRole,
+    ...(desired.masks?.length ? { columns: maskingSchemas(desired) } : {}),
   };
+}
+
+/** The output (and masked-view) schemas of products with PII: where masking needs the columns. */
+function maskingSchemas(desired: DesiredState): SchemaRef[] {
+  return desired.products
+    .filter(p => p.piiRole)
+    .flatMap(p => [
+      { database: p.database, schema: p.outputSchema },
+      ...(p.maskedSchema
+        ? [{ database: p.database, schema: p.maskedSchema }]
+        : []),
+    ]);
 }
 
 /** An empty desired state, e.g. to plan the removal of a scope. @public */
@@ -44,6 +65,15 @@ export function unionScope(scopes: IntrospectionScope[]): IntrospectionScope {
     schemas: [...schemas.values()],
     roles: uniq(scopes.flatMap(s => s.roles)),
     parentRole: scopes.find(s => s.parentRole)?.parentRole,
+    ...(scopes.some(s => s.columns?.length)
+      ? {
+          columns: [
+            ...new Map(
+              scopes.flatMap(s => s.columns ?? []).map(c => [schemaKey(c), c]),
+            ).values(),
+          ],
+        }
+      : {}),
   };
 }
 
@@ -59,9 +89,6 @@ export function actualForScope(
 ): ActualState {
   return actualForScopes(actual, [scope])[0];
 }
-
-const schemaKey = (t: { database: string; schema: string }) =>
-  `${t.database}|${t.schema}`;
 
 /** Items by key, each with its position so that picks keep the introspection's order. */
 function groupBy<T>(
@@ -99,6 +126,8 @@ export function actualForScopes(
   const schemas = groupBy(actual.schemas, schemaKey);
   const roles = groupBy(actual.roles, r => r.name);
   const memberships = groupBy(actual.memberships, m => m.role);
+  const tables = groupBy(actual.tables ?? [], schemaKey);
+  const policies = groupBy(actual.maskingPolicies ?? [], schemaKey);
   const grants = groupBy(actual.grants, g => {
     switch (g.target.type) {
       case 'compute':
@@ -127,6 +156,10 @@ export function actualForScopes(
         ...scope.databases.map(n => `database|${n}`),
         ...schemaKeys.map(k => `schema|${k}`),
       ]),
+      ...(actual.tables ? { tables: pick(tables, schemaKeys) } : {}),
+      ...(actual.maskingPolicies
+        ? { maskingPolicies: pick(policies, schemaKeys) }
+        : {}),
       queries: actual.queries,
     };
   });

@@ -10,7 +10,16 @@
  * one database only and maps the database level to a schema prefix).
  */
 
-/** The three roles every product gets. @public */
+import type {
+  ActualMaskingPolicy,
+  ActualTable,
+  MaskedColumn,
+  MaskedView,
+  MaskingPolicy,
+  MaskingStyle,
+} from './masking';
+
+/** The three roles every product gets (a product with PII columns also gets a PII consumer role, see masking.ts). @public */
 export const PRODUCT_ROLE_KINDS = ['consumer', 'service', 'owner'] as const;
 /**
  * `consumer` reads the output layer only; `service` reads and writes all the
@@ -152,11 +161,19 @@ export interface ProvisionedProduct {
   /** The output (org-public) schema, what consumers read. */
   outputSchema: string;
   roles: Record<ProductRoleKind, string>;
+  /** The PII consumer role, when the product has PII columns: what a request with `pii: true` receives. */
+  piiRole?: string;
+  /** Masked-views style: the schema of masked views that plain consumers read. */
+  maskedSchema?: string;
 }
 
 /** Desired state: the objects plus, per product, the names that were chosen. @public */
 export interface DesiredState extends WarehouseState {
   products: ProvisionedProduct[];
+  /** PII columns to mask for everyone below their clear role (see masking.ts). */
+  masks?: MaskedColumn[];
+  /** How the masks are realised; decided by the adapter's capabilities. */
+  masking?: MaskingStyle;
   /** Role every product owner role is granted to (Snowflake `SYSADMIN`), if any. */
   parentRole?: string;
 }
@@ -169,6 +186,8 @@ export interface IntrospectionScope {
   roles: string[];
   /** Extra role whose memberships with the scope's roles are managed (Snowflake `SYSADMIN`). */
   parentRole?: string;
+  /** Schemas whose tables' columns (and masking policies) to list: the output and masked schemas of products with PII. */
+  columns?: SchemaRef[];
 }
 
 /**
@@ -190,6 +209,10 @@ export interface IntrospectionScope {
 export interface ActualState extends WarehouseState {
   /** Queries sent to the warehouse to build this state (must not grow with the number of objects). */
   queries: number;
+  /** Tables and views of `scope.columns` schemas, with their columns. */
+  tables?: ActualTable[];
+  /** Masking policies in `scope.columns` schemas (warehouses with masking policies). */
+  maskingPolicies?: ActualMaskingPolicy[];
 }
 
 /** One SQL statement, and the (logical) database it must run in, when that matters. @public */
@@ -239,7 +262,15 @@ export type Change =
   | { action: 'drop-schema'; schema: SchemaRef }
   | { action: 'drop-role'; role: string; databases: string[] }
   | { action: 'drop-database'; database: string }
-  | { action: 'drop-compute'; compute: string };
+  | { action: 'drop-compute'; compute: string }
+  | { action: 'create-masked-view'; view: MaskedView }
+  | { action: 'create-masking-policy'; policy: MaskingPolicy }
+  | {
+      action: 'set-masking-policy';
+      table: SchemaRef & { table: string };
+      column: string;
+      policy: SchemaRef & { name: string };
+    };
 
 /** @public */
 export type PlanStepKind = 'create' | 'alter' | 'grant' | 'revoke' | 'drop';
@@ -293,6 +324,8 @@ export interface WarehouseCapabilities {
    * load-timestamp metadata column (PostgreSQL keeps no such record).
    */
   lastAltered: 'warehouse' | 'load-timestamp-column';
+  /** How PII columns are masked for plain consumers; default `masked-views`. */
+  masking?: MaskingStyle;
 }
 
 /**
@@ -317,6 +350,14 @@ export interface WarehouseDialect {
   qualifiedTable(ref: SchemaRef, table: string): string;
   /** The statements for one change, in order. */
   statements(change: Change): Statement[];
+  /**
+   * Masking-policies style: the policy a column of this warehouse type
+   * needs (`family` names it, e.g. `string`), or undefined when the type
+   * cannot be masked.
+   */
+  maskingPolicyType?(
+    columnType: string,
+  ): { family: string; type: string; mask: string } | undefined;
   /** Notes the plan must carry for this dialect given the desired state (e.g. the database-to-schema-prefix mapping). */
   notes?(desired: DesiredState): string[];
 }
