@@ -113,23 +113,42 @@ export function teamRoleName(
 
 /**
  * A product's provisioned roles, named by the same code that provisions
- * them; a 400 naming `field` when the product cannot be provisioned.
+ * them (with `pii`, the PII consumer role, when the product has PII
+ * columns); a 400 naming `field` when the product cannot be provisioned.
  */
 export function productRoles(
   product: DataProductEntityV1alpha1,
   platform: PlatformConfig,
   field: string,
-): { consumer: string; service: string } {
+): { consumer: string; service: string; pii?: string } {
   const { desired, issues } = computeDesiredState([product], platform);
-  const roles = desired?.products[0]?.roles;
-  if (!roles) {
+  const provisioned = desired?.products[0];
+  if (!provisioned) {
     throw new InputError(
       `${field}: ${product.metadata.name} has no warehouse roles: ${issues
         .map(i => i.message)
         .join('; ')}`,
     );
   }
-  return roles;
+  return {
+    ...provisioned.roles,
+    ...(provisioned.piiRole ? { pii: provisioned.piiRole } : {}),
+  };
+}
+
+/**
+ * The product role a request receives: the PII consumer role for a request
+ * with PII (columns read in clear), else the consumer role (PII masked). A
+ * product without PII columns has no PII role: nothing to unmask.
+ */
+export function providerRoleOf(
+  product: DataProductEntityV1alpha1,
+  platform: PlatformConfig,
+  pii: boolean,
+  field: string,
+): string {
+  const roles = productRoles(product, platform, field);
+  return pii && roles.pii ? roles.pii : roles.consumer;
 }
 
 /** A requested duration in milliseconds; a 400 naming `duration` when unreadable or above `maxMs`. */
