@@ -70,5 +70,35 @@ export interface Config {
        */
       adminGroups?: string[];
     };
+    /**
+     * Governance policies (issue 9): rules in CEL over the canonical model,
+     * run by `datamesh check`, the scaffolder's validate action, the catalog
+     * processor and the backend, after the built-in rules (a rule with a
+     * built-in's id replaces it).
+     */
+    governance?: {
+      /** Rules written here; problems are reported at their key path. */
+      rules?: Array<{
+        /** Stable id, lowercase words joined by - _ or . */
+        id: string;
+        /** CEL over `entity`, `metadata`, `spec`, `stage`, `slo`; true when the product complies. */
+        expression: string;
+        /** Shown when the rule fails. */
+        message: string;
+        /** Where the convention is explained. */
+        link?: string;
+        /** `error`, `warn` (default) or `off` at stages not in `levels`. */
+        level?: string;
+        /** Level per stage, e.g. `{ dev: warn, prod: error }`. */
+        levels?: { [stage: string]: string };
+        /** YYYY-MM-DD: before this date an error is only a warning. */
+        enforceFrom?: string;
+      }>;
+      /**
+       * A YAML file of more rules (`rules:` list of the same shape), relative
+       * to the working directory; problems are reported with file and line.
+       */
+      rulesFile?: string;
+    };
   };
 }

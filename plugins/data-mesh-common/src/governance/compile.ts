@@ -6,7 +6,7 @@
  * A rule that does not compile is kept as a broken rule, which fails
  * wherever it is evaluated: it is never silently dropped or passed.
  */
-import { Environment } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
 import {
   type SpecIssue,
   SourceDocument,
@@ -51,12 +51,23 @@ export interface GovernanceRuleSet {
 // One environment for every rule: the variables are maps (the canonical
 // model is JSON), so a typo in a field name is an evaluation error of that
 // rule, while an unknown variable or a syntax error is a compile error.
-const environment = new Environment({
-  homogeneousAggregateLiterals: false,
-  limits: { maxAstNodes: 2000, maxDepth: 50 },
-});
-for (const name of GOVERNANCE_VARIABLES) {
-  environment.registerVariable(name, name === 'stage' ? 'string' : 'map');
+// cel-js is ESM only: imported on first use, so that CommonJS code (jest's
+// node environments among it) that loads this package without evaluating
+// rules is unaffected.
+let environment: Promise<Environment> | undefined;
+
+function celEnvironment(): Promise<Environment> {
+  environment ??= import('@marcbachmann/cel-js').then(cel => {
+    const env = new cel.Environment({
+      homogeneousAggregateLiterals: false,
+      limits: { maxAstNodes: 2000, maxDepth: 50 },
+    });
+    for (const name of GOVERNANCE_VARIABLES) {
+      env.registerVariable(name, name === 'stage' ? 'string' : 'map');
+    }
+    return env;
+  });
+  return environment;
 }
 
 const RULE_ID = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$/;
@@ -65,6 +76,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 type Located = (path: Array<string | number>, message: string) => SpecIssue;
 
 function compile(
+  environment: Environment,
   rule: GovernanceRuleSpec,
   source: GovernanceRuleSource,
 ): CompiledGovernanceRule {
@@ -220,6 +232,7 @@ function readRule(
  * is reported and kept as broken (it fails every product).
  */
 function readRules(
+  environment: Environment,
   list: unknown,
   at: Located,
   listPath: Array<string | number>,
@@ -236,7 +249,7 @@ function readRules(
     const path = [...listPath, index];
     const rule = readRule(value, (p, m) => at([...path, ...p], m), issues);
     if (!rule) return;
-    const compiled = compile(rule, source(index));
+    const compiled = compile(environment, rule, source(index));
     if (compiled.broken) {
       const issue = at(
         [...path, 'expression'],
@@ -266,19 +279,24 @@ export interface GovernanceRuleInputs {
  * later rule with an earlier rule's id replaces it (in its place).
  * @public
  */
-export function loadGovernanceRules(
+export async function loadGovernanceRules(
   inputs: GovernanceRuleInputs = {},
-): GovernanceRuleSet {
+): Promise<GovernanceRuleSet> {
+  const environment = await celEnvironment();
   const issues: SpecIssue[] = [];
   const rules = new Map<string, CompiledGovernanceRule>();
   for (const rule of BUILTIN_GOVERNANCE_RULES) {
-    const compiled = compile(rule, { kind: 'builtin', location: 'builtin' });
+    const compiled = compile(environment, rule, {
+      kind: 'builtin',
+      location: 'builtin',
+    });
     if (compiled.broken)
       throw new Error(`built-in rule ${rule.id}: ${compiled.broken}`);
     rules.set(rule.id, compiled);
   }
   const configPath = inputs.configPath ?? 'dataMesh.governance.rules';
   const fromConfig = readRules(
+    environment,
     inputs.configRules,
     (path, message) => ({
       severity: 'error',
@@ -300,6 +318,7 @@ export function loadGovernanceRules(
       ? value
       : (value as { rules?: unknown } | null)?.rules;
     fromFile = readRules(
+      environment,
       list,
       (path, message) => doc.issue(path, message),
       listPath,

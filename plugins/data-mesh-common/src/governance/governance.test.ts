@@ -1,6 +1,7 @@
 import type { DataProductEntityV1alpha1 } from '../model';
 import {
   type GovernanceReport,
+  type GovernanceRuleSet,
   evaluateGovernance,
   formatGovernanceResult,
   loadGovernanceRules,
@@ -60,9 +61,12 @@ const status = (report: GovernanceReport, id: string) =>
   report.results.find(r => r.ruleId === id)?.status;
 
 describe('built-in rules', () => {
-  const rules = loadGovernanceRules();
+  let rules: GovernanceRuleSet;
+  beforeAll(async () => {
+    rules = await loadGovernanceRules();
+  });
 
-  it('a product that follows every convention passes every rule but the SLO one, which needs the SLO status', () => {
+  it('a product that follows every convention passes every rule but the SLO one, which needs the SLO status', async () => {
     expect(rules.issues).toEqual([]);
     const report = evaluateGovernance(product({ certified: true }), rules);
     expect(report.results.map(r => [r.ruleId, r.status])).toEqual([
@@ -115,7 +119,7 @@ describe('built-in rules', () => {
     ],
     ['consumer-aligned-input', { type: 'consumer-aligned' as const }],
   ])('%s fails: a warning in dev, an error in prod', (id, spec) => {
-    const rules2 = loadGovernanceRules();
+    const rules2 = rules;
     const dev = evaluateGovernance(product(spec), rules2);
     expect(status(dev, id)).toBe('warn');
     expect(dev.ok).toBe(true);
@@ -127,7 +131,7 @@ describe('built-in rules', () => {
     ).toEqual([id]);
   });
 
-  it('naming-conventions fails on a snake_case product name and a camelCase column', () => {
+  it('naming-conventions fails on a snake_case product name and a camelCase column', async () => {
     expect(
       status(
         evaluateGovernance(product({}, 'claims_by_provider'), rules),
@@ -147,7 +151,7 @@ describe('built-in rules', () => {
     );
   });
 
-  it('the stage is the option, else the spec infrastructure stage, else the default stage', () => {
+  it('the stage is the option, else the spec infrastructure stage, else the default stage', async () => {
     const staged = product({ slos: [], infrastructure: { stage: 'prod' } });
     expect(evaluateGovernance(staged, rules).stage).toBe('prod');
     expect(status(evaluateGovernance(staged, rules), 'slo-defined')).toBe(
@@ -161,7 +165,7 @@ describe('built-in rules', () => {
     ).toBe('test');
   });
 
-  it('certified only while the SLOs are met, where the SLO status is known', () => {
+  it('certified only while the SLOs are met, where the SLO status is known', async () => {
     const certified = product({ certified: true });
     const met = evaluateGovernance(certified, rules, {
       slo: { met: true, breached: [] },
@@ -193,8 +197,8 @@ describe('rules from config and files', () => {
     levels: { prod: 'error' },
   };
 
-  it('a config rule is evaluated with its message, link and levels', () => {
-    const rules = loadGovernanceRules({ configRules: [rule] });
+  it('a config rule is evaluated with its message, link and levels', async () => {
+    const rules = await loadGovernanceRules({ configRules: [rule] });
     expect(rules.issues).toEqual([]);
     const report = evaluateGovernance(product(), rules, { stage: 'prod' });
     const result = report.results.find(r => r.ruleId === 'has-description')!;
@@ -218,8 +222,8 @@ describe('rules from config and files', () => {
     ).toBe('pass');
   });
 
-  it('enforceFrom downgrades an error to a warning before the date, not after', () => {
-    const rules = loadGovernanceRules({
+  it('enforceFrom downgrades an error to a warning before the date, not after', async () => {
+    const rules = await loadGovernanceRules({
       configRules: [{ ...rule, enforceFrom: '2030-01-01' }],
     });
     const before = evaluateGovernance(product(), rules, {
@@ -241,8 +245,8 @@ describe('rules from config and files', () => {
     expect(status(after, 'has-description')).toBe('fail');
   });
 
-  it('a config rule with a syntax error is reported at its key path and fails, never passes', () => {
-    const rules = loadGovernanceRules({
+  it('a config rule with a syntax error is reported at its key path and fails, never passes', async () => {
+    const rules = await loadGovernanceRules({
       configRules: [
         rule,
         { ...rule, id: 'broken', expression: 'size(spec.slos) >' },
@@ -261,8 +265,8 @@ describe('rules from config and files', () => {
     expect(report.ok).toBe(false);
   });
 
-  it('an unknown variable and a non-bool expression are compile errors too', () => {
-    const rules = loadGovernanceRules({
+  it('an unknown variable and a non-bool expression are compile errors too', async () => {
+    const rules = await loadGovernanceRules({
       configRules: [
         { ...rule, id: 'typo', expression: 'specs.slos.size() > 0' },
         { ...rule, id: 'not-bool', expression: 'size(spec.slos)' },
@@ -274,8 +278,8 @@ describe('rules from config and files', () => {
     ]);
   });
 
-  it('a rule that errors while evaluating fails at its level instead of passing', () => {
-    const rules = loadGovernanceRules({
+  it('a rule that errors while evaluating fails at its level instead of passing', async () => {
+    const rules = await loadGovernanceRules({
       configRules: [
         { ...rule, id: 'missing-field', expression: 'spec.nothing == "x"' },
       ],
@@ -290,7 +294,7 @@ describe('rules from config and files', () => {
     );
   });
 
-  it('a rules file rule with a syntax error is reported with file and line', () => {
+  it('a rules file rule with a syntax error is reported with file and line', async () => {
     const text = [
       'rules:',
       '  - id: owner-is-group',
@@ -301,7 +305,7 @@ describe('rules from config and files', () => {
       '    message: never compiles',
       '    level: error',
     ].join('\n');
-    const rules = loadGovernanceRules({
+    const rules = await loadGovernanceRules({
       rulesFile: { name: 'governance-rules.yaml', text },
     });
     expect(rules.issues.map(formatIssue)).toEqual([
@@ -320,10 +324,12 @@ describe('rules from config and files', () => {
     });
   });
 
-  it('a rule of the wrong shape is reported where it is and left out', () => {
+  it('a rule of the wrong shape is reported where it is and left out', async () => {
     const text =
       'rules:\n  - id: Bad Id\n    expression: "true"\n    level: fatal\n    enforceFrom: soon\n';
-    const rules = loadGovernanceRules({ rulesFile: { name: 'r.yaml', text } });
+    const rules = await loadGovernanceRules({
+      rulesFile: { name: 'r.yaml', text },
+    });
     expect(rules.issues.map(formatIssue)).toEqual([
       "r.yaml: rules[0].id: 'Bad Id' is not a rule id: lowercase words joined by - _ or . (line 2, column 9)",
       'r.yaml: rules[0].message: message must be a non-empty string (line 2, column 5)',
@@ -333,8 +339,8 @@ describe('rules from config and files', () => {
     expect(rules.rules.map(r => r.rule.id)).not.toContain('Bad Id');
   });
 
-  it('a config rule with a built-in id replaces it; level off hides it', () => {
-    const rules = loadGovernanceRules({
+  it('a config rule with a built-in id replaces it; level off hides it', async () => {
+    const rules = await loadGovernanceRules({
       configRules: [
         {
           id: 'slo-defined',
