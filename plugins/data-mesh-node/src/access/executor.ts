@@ -18,6 +18,7 @@ import {
   warehouseServiceRef,
 } from '../service/warehouseService';
 import { planAccessGrant, planAccessRevoke } from './grants';
+import { planAccessRevokes } from './revokes';
 
 /** What the warehouse needs to grant or revoke one request. @public */
 export interface AccessGrant {
@@ -45,7 +46,18 @@ export interface AccessGrantExecutor {
   grant(grant: AccessGrant): Promise<string[]>;
   /** Drop the request role (and with it every grant it carried). Returns the statements sent. */
   revoke(grant: AccessGrant): Promise<string[]>;
+  /**
+   * Revoke many requests with a number of warehouse queries that does not
+   * grow with them besides each one's drop statements; a request that fails
+   * does not stop the others. Optional: without it, callers revoke one by one.
+   */
+  revokeMany?(grants: AccessGrant[]): Promise<AccessRevokeOutcome[]>;
 }
+
+/** What a batch revoke did for one request: the statements sent, or the error. @public */
+export type AccessRevokeOutcome =
+  | { id: string; statements: string[] }
+  | { id: string; error: string };
 
 /** The installed executor, if any. @public */
 export interface AccessGrantExecutorService {
@@ -106,6 +118,28 @@ export function createWarehouseAccessGrantExecutor(options: {
     async revoke(grant) {
       const adapter = await options.warehouse.getAdapter();
       return run(await planAccessRevoke(grant, adapter), adapter, true);
+    },
+    async revokeMany(grants) {
+      const adapter = await options.warehouse.getAdapter();
+      const outcomes: AccessRevokeOutcome[] = [];
+      // one introspection for all, then each request's drops on their own,
+      // so a failure is that request's alone and is retried later
+      for (const planned of await planAccessRevokes(grants, adapter)) {
+        const id = planned.grant.id;
+        try {
+          if ('error' in planned) throw planned.error;
+          outcomes.push({
+            id,
+            statements: await run(planned.plan, adapter, true),
+          });
+        } catch (e) {
+          outcomes.push({
+            id,
+            error: e instanceof Error ? e.message : String(e),
+          });
+        }
+      }
+      return outcomes;
     },
   };
 }

@@ -7,10 +7,7 @@
  * both memberships with it and leaves the grantee's other requests (their
  * own roles) untouched.
  */
-import {
-  managedByMarker,
-  parseManagedByMarker,
-} from '../warehouse/desiredState';
+import { managedByMarker } from '../warehouse/desiredState';
 import { diff } from '../warehouse/plan';
 import { emptyState } from '../warehouse/scope';
 import type {
@@ -20,6 +17,7 @@ import type {
   WarehouseAdapter,
 } from '../warehouse/types';
 import type { AccessGrant } from './executor';
+import { planAccessRevokes } from './revokes';
 
 /**
  * The comment that marks a request role as made for one request, e.g.
@@ -129,18 +127,8 @@ export async function planAccessRevoke(
   grant: AccessGrant,
   adapter: WarehouseAdapter,
 ): Promise<Plan> {
-  adapter.dialect.quoteIdentifier(grant.role);
-  const actual = await adapter.introspect(grantScope([grant.role]));
-  const found = actual.roles.find(r => r.name === grant.role);
-  const owner = parseManagedByMarker(found?.comment);
-  if (
-    found &&
-    owner !== undefined &&
-    found.comment !== accessRoleMarker(grant)
-  ) {
-    throw new Error(
-      `access request ${grant.id}: role ${grant.role} belongs to ${owner}, not to this request; it is not dropped`,
-    );
-  }
-  return diff(emptyState(), actual, adapter);
+  // one request is a batch of one: the same checks, one introspection
+  const [planned] = await planAccessRevokes([grant], adapter);
+  if ('error' in planned) throw planned.error;
+  return planned.plan;
 }

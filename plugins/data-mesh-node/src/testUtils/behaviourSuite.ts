@@ -21,6 +21,7 @@ import type {
   WarehouseAdapter,
 } from '../warehouse/types';
 import { runAccessGrantBehaviourSuite } from './accessBehaviourSuite';
+import { runAccessRevokesBehaviourSuite } from './accessRevokesBehaviourSuite';
 import { testDataProduct } from './products';
 
 /**
@@ -673,6 +674,7 @@ export function runWarehouseAdapterBehaviourSuite(
   });
 
   runAccessGrantBehaviourSuite(name, makeHarness, options);
+  runAccessRevokesBehaviourSuite(name, makeHarness, options);
 }
 
 function mergeScopes(states: DesiredState[]): DesiredState | undefined {
