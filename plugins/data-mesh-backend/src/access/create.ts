@@ -27,7 +27,7 @@ import {
 import {
   durationWithin,
   portAccessPolicy,
-  productRoles,
+  providerRoleOf,
   requestRoleName,
 } from './policy';
 import { TRANSITIONS } from './stateMachine';
@@ -98,8 +98,13 @@ export async function createRequest(
     durationMs,
     requestedAt: now,
     grantee,
-    // a later step gives PII grants the product's PII consumer role
-    providerRole: productRoles(product, platform, 'product').consumer,
+    // with PII, the role that reads PII columns in clear; else they are masked
+    providerRole: providerRoleOf(
+      product,
+      platform,
+      body.pii ?? false,
+      'product',
+    ),
     role: requestRoleName(settings.naming.requestRole, platform, id),
   };
   await store.insert(record, {
