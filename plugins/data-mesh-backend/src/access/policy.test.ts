@@ -1,11 +1,12 @@
 /*
  * The request rules that come from config and the port: durations in both
- * spellings, the port's policy as far as it is valid, and role names that
+ * spellings, the port's policy with its defaults, and role names that
  * are refused (400 naming the field) unless they are plain lowercase SQL
  * identifiers that fit every warehouse.
  */
 import { DEFAULT_PLATFORM_CONFIG } from '@datamesh/plugin-data-mesh-node';
 import {
+  autoApproves,
   durationWithin,
   parseAccessDuration,
   portAccessPolicy,
@@ -30,33 +31,30 @@ describe('access request rules', () => {
     expect(() => durationWithin('later', 30 * D)).toThrow(/^duration: /);
   });
 
-  it("keeps only the valid parts of a port's policy", () => {
-    expect(portAccessPolicy({ name: 'p' })).toEqual({});
-    expect(
-      portAccessPolicy({
-        access: {
-          approval: 'auto',
-          maxDuration: '30d',
-          defaultDuration: 'P7D',
-          pii: 'deny',
-        },
-      }),
-    ).toEqual({
+  it("reads the port's typed policy, with the owner deciding by default", () => {
+    expect(portAccessPolicy({})).toEqual({
+      approval: 'owner',
+      pii: 'owner',
+      roles: [],
+    });
+    const rules = portAccessPolicy({
+      access: {
+        approval: 'auto',
+        maxDuration: '30d',
+        defaultDuration: '7d',
+        pii: 'deny',
+      },
+    });
+    expect(rules).toEqual({
       approval: 'auto',
+      autoApprove: 'same-domain',
       maxDurationMs: 30 * D,
       defaultDurationMs: 7 * D,
       pii: 'deny',
+      roles: [],
     });
-    expect(
-      portAccessPolicy({
-        access: { approval: 'always', maxDuration: 'long', pii: 'yes' },
-      }),
-    ).toEqual({
-      approval: undefined,
-      maxDurationMs: undefined,
-      defaultDurationMs: undefined,
-      pii: undefined,
-    });
+    expect(autoApproves(rules, { pii: false, sameDomain: true })).toBe(true);
+    expect(autoApproves(rules, { pii: false, sameDomain: false })).toBe(false);
   });
 
   it('names roles from templates and refuses names that are not plain identifiers', () => {

@@ -1,6 +1,7 @@
 /*
  * The rules of a request that come from the product and the platform:
- * durations (the port's policy, else config), auto-approval, and the
+ * durations (the port's policy, else config), auto-approval (both from
+ * common's portAccessPolicy), and the
  * warehouse role names — the per-request role, the grantee and the
  * product's role it receives. Role names are composed from validated
  * identifiers and checked as plain SQL identifiers that fit every
@@ -36,35 +37,12 @@ export function parseAccessDuration(text: string): number | undefined {
   return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
-/**
- * A port's access policy: the OAM `access` property of output ports
- * (approval: auto | owner, maxDuration, pii: deny | owner) as the issue
- * describes it. The canonical model does not carry it yet; when a port has
- * one it is honoured, otherwise config decides.
- */
-export interface PortAccessPolicy {
-  approval?: 'auto' | 'owner';
-  defaultDurationMs?: number;
-  maxDurationMs?: number;
-  pii?: 'deny' | 'owner';
-}
-
-export function portAccessPolicy(port: object): PortAccessPolicy {
-  const access = (port as { access?: Record<string, unknown> }).access;
-  if (!access || typeof access !== 'object') return {};
-  const ms = (v: unknown) =>
-    typeof v === 'string' ? parseAccessDuration(v) : undefined;
-  return {
-    approval:
-      access.approval === 'auto' || access.approval === 'owner'
-        ? access.approval
-        : undefined,
-    defaultDurationMs: ms(access.defaultDuration),
-    maxDurationMs: ms(access.maxDuration),
-    pii:
-      access.pii === 'deny' || access.pii === 'owner' ? access.pii : undefined,
-  };
-}
+// The port's policy (OutputPort.access) is read in one place for the
+// backend and the access screens alike.
+export {
+  autoApproves,
+  portAccessPolicy,
+} from '@datamesh/plugin-data-mesh-common';
 
 /** A role name from a template, or a 400 naming `field` when it cannot be one. */
 export function roleName(
