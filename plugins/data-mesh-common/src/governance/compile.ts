@@ -54,10 +54,10 @@ export interface GovernanceRuleSet {
 // cel-js is ESM only: imported on first use, so that CommonJS code (jest's
 // node environments among it) that loads this package without evaluating
 // rules is unaffected.
-let environment: Promise<Environment> | undefined;
+let sharedEnvironment: Promise<Environment> | undefined;
 
 function celEnvironment(): Promise<Environment> {
-  environment ??= import('@marcbachmann/cel-js').then(cel => {
+  sharedEnvironment ??= import('@marcbachmann/cel-js').then(cel => {
     const env = new cel.Environment({
       homogeneousAggregateLiterals: false,
       limits: { maxAstNodes: 2000, maxDepth: 50 },
@@ -67,7 +67,7 @@ function celEnvironment(): Promise<Environment> {
     }
     return env;
   });
-  return environment;
+  return sharedEnvironment;
 }
 
 const RULE_ID = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$/;
