@@ -75,6 +75,21 @@ export interface Config {
       };
     };
 
+    /** The Changes timeline of each data product (src/changes). */
+    changes?: {
+      /**
+       * When the catalog is reconciled: every DataProduct is read once, each
+       * that changed gets a revision with its classified changes, and the
+       * consumers with active access are notified of breaking ones. Default:
+       * every minute, timeout 5 minutes, initial delay 20 seconds.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      notifications?: {
+        /** Notify consumers with active access of each breaking revision once. Default true. */
+        enabled?: boolean;
+      };
+    };
+
     /** Access requests to output ports (src/access). */
     access?: {
       /**

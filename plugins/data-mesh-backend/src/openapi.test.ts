@@ -34,6 +34,7 @@ import {
   warehouseFactories,
 } from './__testUtils__/warehouse';
 import { createAccessRouter } from './access/router';
+import { CHANGES_RECONCILE_TASK_ID, createChangesRouter } from './changes';
 import { createInfrastructureRouter } from './infra';
 import {
   SLO_COLLECTION_TASK_ID,
@@ -67,6 +68,9 @@ describe('the routers and the OpenAPI document', () => {
       ...routesOf(createSloRouter({ httpAuth } as any)),
       ...routesOf(createInfrastructureRouter({ httpAuth, service: {} as any })),
       ...routesOf(createAccessRouter({ httpAuth, service: {} as any })),
+      ...routesOf(
+        createChangesRouter({ httpAuth, store: {} as any, catalog: {} as any }),
+      ),
     ];
     expect(served.sort()).toEqual(dataMeshApiOperations().map(key).sort());
   });
@@ -198,6 +202,7 @@ describe.each(databases.eachSupportedId())(
       await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
       now += H;
       await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
+      await scheduler.triggerTask(CHANGES_RECONCILE_TASK_ID);
     }, 120_000);
 
     afterAll(async () => {
@@ -350,6 +355,15 @@ describe.each(databases.eachSupportedId())(
       expect(seen.items.map((i: any) => i.state)).toEqual(['revoked']);
       await call(list, '/access-requests?state=granted', 400);
       await call(list, '/access-requests', 401, {
+        auth: mockCredentials.none.header(),
+      });
+
+      const changes = { method: 'get', path: '/changes' } as const;
+      const timeline = await call(changes, '/changes?product=orders', 200);
+      expect(timeline.items.map((i: any) => i.initial)).toEqual([true]);
+      await call(changes, '/changes', 400);
+      await call(changes, '/changes?product=nope', 404);
+      await call(changes, '/changes?product=orders', 401, {
         auth: mockCredentials.none.header(),
       });
 

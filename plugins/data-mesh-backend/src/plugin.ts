@@ -32,6 +32,7 @@ import { SloStore } from './slo/SloStore';
 import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
 import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
+import { setupProductChanges } from './changes';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -296,6 +297,20 @@ export const dataMeshPlugin = createBackendPlugin({
             notifications,
             clock,
             accessGrantExecutor,
+          }),
+        );
+        // Changes timeline and breaking-change notifications — src/changes
+        router.use(
+          await setupProductChanges({
+            config,
+            logger,
+            database,
+            scheduler,
+            httpAuth,
+            auth,
+            catalog,
+            notifications,
+            clock,
           }),
         );
         httpRouter.use(router);

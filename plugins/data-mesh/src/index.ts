@@ -21,6 +21,7 @@ export {
   MyDataProductsPage,
   EntityDataProductInfrastructureCard,
   EntityDataProductAccessContent,
+  EntityDataProductChangesContent,
   MyAccessPage,
 } from './plugin';
 export {
@@ -40,6 +41,7 @@ export type {
   SloFleetFilter,
 } from './api';
 export { DataProductAccessContent } from './components/access/DataProductAccessContent';
+export { DataProductChangesContent } from './components/changes/DataProductChangesContent';
 export { MyAccess } from './components/access/MyAccess';
 export { AccessInboxCard } from './components/access/AccessInboxCard';
 export { DataProductSlosContent } from './components/slo/DataProductSlosContent';

@@ -210,6 +210,23 @@ export const EntityDataProductAccessContent = dataMeshPlugin.provide(
   }),
 );
 
+/**
+ * The Changes tab: each ingested version of the product's spec with its
+ * classified changes, for `EntityLayout.Route path="/changes" title="Changes"`.
+ * @public
+ */
+export const EntityDataProductChangesContent = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductChangesContent',
+    component: {
+      lazy: () =>
+        import('./components/changes/DataProductChangesContent').then(
+          m => m.DataProductChangesContent,
+        ),
+    },
+  }),
+);
+
 /** "My access": the signed-in user's access requests. @public */
 export const MyAccessPage = dataMeshPlugin.provide(
   createRoutableExtension({

@@ -14,3 +14,4 @@ export { classifyChanges } from './classify';
 export { compareColumnTypes, type ColumnTypeChange } from './columnTypes';
 export { specLocator, type SpecText } from './locate';
 export * from './version';
+export type { ProductChangesResponse, ProductRevision } from './api';

@@ -10,6 +10,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { AccessRequest, AccessRequestListResponse } from '../access';
+import type { ProductChangesResponse } from '../changes/api';
 import type {
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
@@ -51,6 +52,7 @@ export interface DataMeshApiResponses {
   '/access-requests/{id}/reject': AccessRequest;
   '/access-requests/{id}/revoke': AccessRequest;
   '/access-requests/{id}/extend': AccessRequest;
+  '/changes': ProductChangesResponse;
 }
 
 // A path added to the document without a response type here (or the other

@@ -44,6 +44,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
     const operations = dataMeshApiOperations();
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
       'get /access-requests',
+      'get /changes',
       'get /health',
       'get /infrastructure/drift',
       'get /products/{namespace}/{name}/infrastructure',

@@ -88,6 +88,7 @@ describe('data-mesh frontend plugin (new frontend system)', () => {
       'entity-content:data-mesh/datasets',
       'entity-content:data-mesh/overview',
       'entity-content:data-mesh/slos',
+      'entity-content:data-mesh/changes',
       'entity-card:data-mesh/slo-health',
       'page:data-mesh/mine',
       'api:data-mesh',

@@ -13,6 +13,7 @@ import {
 } from './entityCards';
 import {
   dataProductAccessContent,
+  dataProductChangesContent,
   dataProductDatasetsContent,
   dataProductOverviewContent,
   dataProductSlosContent,
@@ -54,5 +55,6 @@ export default createFrontendPlugin({
     dataProductDatasetsContent,
     dataProductOverviewContent,
     dataProductAccessContent,
+    dataProductChangesContent,
   ],
 });

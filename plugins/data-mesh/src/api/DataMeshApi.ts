@@ -6,6 +6,7 @@ import type {
   AccessRequestListResponse,
   AccessRequestState,
   InfrastructureDriftSummaryResponse,
+  ProductChangesResponse,
   ProductInfrastructureResponse,
   ProductSlosResponse,
   SloFleetResponse,
@@ -73,6 +74,11 @@ export interface DataMeshApi {
     action: AccessRequestOperation,
     body?: AccessRequestActionBody,
   ): Promise<AccessRequest>;
+  /**
+   * The Changes timeline of a DataProduct (entity ref, kind optional): each
+   * ingested revision with its version and classified changes, newest first.
+   */
+  listProductChanges(product: string): Promise<ProductChangesResponse>;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type DataMeshApiPathParams,
   type DataMeshApiResponses,
   type InfrastructureDriftSummaryResponse,
+  type ProductChangesResponse,
   type ProductInfrastructureResponse,
   type ProductSlosResponse,
   type SloFleetResponse,
@@ -128,6 +129,11 @@ export class DataMeshClient implements DataMeshApi {
       dataMeshApiUrl(ACCESS_ACTION_PATHS[action], { id }),
       { method: 'POST', body },
     );
+  }
+
+  // --- the Changes tab ---
+  async listProductChanges(product: string): Promise<ProductChangesResponse> {
+    return this.get('/changes', {}, new URLSearchParams({ product }));
   }
 
   private async get<P extends DataMeshApiPath>(
