@@ -25,6 +25,15 @@ export interface Config {
        */
       storeColumnsAsJson?: boolean;
       /**
+       * Read any registered `.yaml`, `.yml` or `.json` file whose document is
+       * an OAM DataProduct (`apiVersion: core.oam.dev/*`, `kind: DataProduct`)
+       * or an ODPS product as a data product spec, whatever the file is
+       * called. Installs the catalog's entity data parser (only one module
+       * may): turn it off if another module sets its own. Default: true.
+       * @visibility backend
+       */
+      recognizeSpecsByContent?: boolean;
+      /**
        * Glob patterns of data product spec files on disk
        * (`data_product_spec.yml`, `*.odps.yaml`, ...), absolute or relative to
        * the backend's working directory. Every matching file is registered as

@@ -8,6 +8,8 @@ import type { Config } from '@backstage/config';
 export interface DataMeshCatalogConfig {
   verifyUpstreamPorts: boolean;
   storeColumnsAsJson: boolean;
+  /** Read OAM/ODPS documents as specs whatever their file name (the catalog's entity data parser). */
+  recognizeSpecsByContent: boolean;
   discovery: string[];
   discoverySchedule: SchedulerServiceTaskScheduleDefinition;
 }
@@ -24,6 +26,8 @@ export function readDataMeshCatalogConfig(
   return {
     verifyUpstreamPorts: c?.getOptionalBoolean('verifyUpstreamPorts') ?? true,
     storeColumnsAsJson: c?.getOptionalBoolean('storeColumnsAsJson') ?? true,
+    recognizeSpecsByContent:
+      c?.getOptionalBoolean('recognizeSpecsByContent') ?? true,
     discovery: c?.getOptionalStringArray('discovery') ?? [],
     discoverySchedule: c?.has('discoverySchedule')
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(

@@ -6,8 +6,10 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { catalogModelExtensionPoint } from '@backstage/plugin-catalog-node/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readDataMeshCatalogConfig } from './config';
+import { createDataMeshEntityDataParser } from './parser/dataMeshEntityDataParser';
 import { DataProductChangePublisher } from './processor/DataProductChangePublisher';
 import { DataProductEntitiesProcessor } from './processor/DataProductEntitiesProcessor';
 import { DataProductSpecReaderProcessor } from './processor/DataProductSpecReaderProcessor';
@@ -26,6 +28,7 @@ export const catalogModuleDataMesh = createBackendModule({
     reg.registerInit({
       deps: {
         catalogProcessing: catalogProcessingExtensionPoint,
+        catalogModel: catalogModelExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         reader: coreServices.urlReader,
@@ -36,6 +39,7 @@ export const catalogModuleDataMesh = createBackendModule({
       },
       async init({
         catalogProcessing,
+        catalogModel,
         config,
         logger,
         reader,
@@ -57,6 +61,13 @@ export const catalogModuleDataMesh = createBackendModule({
           // last: tells the SLO engine about new and changed products at once
           new DataProductChangePublisher({ events, logger }),
         );
+        if (settings.recognizeSpecsByContent) {
+          // a spec file under any name (patient-visits.yaml) is read as a
+          // spec, not rejected as a malformed entity envelope
+          catalogModel.setEntityDataParser(
+            createDataMeshEntityDataParser({ reader, logger }),
+          );
+        }
         if (settings.discovery.length > 0) {
           catalogProcessing.addEntityProvider(
             new DataProductSpecDiscoveryProvider({

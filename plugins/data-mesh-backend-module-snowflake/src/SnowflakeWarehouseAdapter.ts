@@ -65,9 +65,6 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
     zeroCopyClone: true,
     // LAST_ALTERED until a table is known to carry the load-timestamp column; each TableStats says which (freshnessSource)
     lastAltered: 'warehouse',
-    // masking policies are the design (see the node package's masking.ts);
-    // the dialect and the fake do not make them yet, so the plan notes it
-    masking: 'masking-policies',
   };
   readonly defaultParentRole: string;
   private readonly client: SnowflakeClient;

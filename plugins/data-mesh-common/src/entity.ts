@@ -22,7 +22,6 @@ import {
   checkReferences,
   translateAjvError,
 } from './entityChecks';
-import { checkPortAccess } from './access/portPolicy';
 
 /** The JSON schema of the DataProduct kind. @public */
 export const dataProductEntityV1alpha1Schema: object = schema;
@@ -188,7 +187,6 @@ export function validateDataProductEntity(
   checkEnvelope(e, report, kindValidator);
   checkNames(e, report);
   checkReferences(e, report);
-  checkPortAccess(e, report);
   return issues;
 }
 

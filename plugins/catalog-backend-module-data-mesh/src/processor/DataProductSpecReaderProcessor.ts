@@ -12,15 +12,12 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_SPEC_FORMAT,
   type SpecFileIO,
-  formatIssue,
   isDataProductSpecFile,
-  readSpecFiles,
 } from '@datamesh/plugin-data-mesh-common';
 import { glob } from 'glob';
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { localFiles, specResults } from './specResults';
 
 /** @public */
 export interface DataProductSpecReaderProcessorOptions {
@@ -45,15 +42,6 @@ type DirectoryCache = { etag: string; siblings: string[]; files: SourceText[] };
 type UrlCache = {
   spec?: { etag: string; files: SourceText[] };
   contracts?: { [dir: string]: DirectoryCache };
-};
-
-/** Local files for readSpecFiles (file locations). */
-const localFiles: SpecFileIO = {
-  readText: file => fs.readFile(file, 'utf8'),
-  listSiblings: async file => {
-    const dir = path.dirname(file);
-    return (await fs.readdir(dir)).map(name => path.join(dir, name));
-  },
 };
 
 /**
@@ -315,45 +303,9 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
     emit: CatalogProcessorEmit,
     io: SpecFileIO,
   ): Promise<void> {
-    // the spec with the ODCS contracts beside an ODPS product, found by the
-    // same rule as everywhere else
-    const result = await readSpecFiles(file, io);
-    let errors = 0;
-    for (const issue of result.issues) {
-      if (issue.severity === 'error') {
-        errors += 1;
-        emit(processingResult.inputError(location, formatIssue(issue)));
-      } else {
-        this.logger.debug(formatIssue(issue));
-      }
+    for (const result of await specResults(file, location, io, this.logger)) {
+      emit(result);
     }
-    if (errors > 0) {
-      return;
-    }
-    if (!result.entity) {
-      emit(
-        processingResult.inputError(
-          location,
-          `${file}: no data product could be read from this file`,
-        ),
-      );
-      return;
-    }
-    const entity = result.entity;
-    emit(
-      processingResult.entity(location, {
-        ...entity,
-        metadata: {
-          ...entity.metadata,
-          annotations: {
-            ...(result.format
-              ? { [ANNOTATION_SPEC_FORMAT]: result.format }
-              : {}),
-            ...entity.metadata.annotations,
-          },
-        },
-      }),
-    );
   }
 }
 

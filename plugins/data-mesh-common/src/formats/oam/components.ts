@@ -58,7 +58,6 @@ export const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
     'port_type',
     'dataset',
     'instructions',
-    'access',
   ],
   'input-port': [
     'description',

@@ -109,7 +109,6 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
         dataset: v(port.dataset),
         url: v(port.url),
         instructions: v(port.instructions),
-        access: v(port.access),
       },
     });
   }

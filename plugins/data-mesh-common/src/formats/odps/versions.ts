@@ -32,13 +32,7 @@ export const ODPS_CUSTOM_PROPERTIES = {
     'dataSharingAgreement', // { purpose, approval, termination, instructions } beyond description.usage/limitations
     'infrastructure', // DataProductInfrastructure object
   ],
-  outputPort: [
-    'identifier',
-    'dataset',
-    'url',
-    'instructions',
-    'access', // PortAccessPolicy; roles default to the contract's roles[]
-  ],
+  outputPort: ['identifier', 'dataset', 'url', 'instructions'],
   inputPort: [
     'identifier',
     'type', // dataset | api | data-product

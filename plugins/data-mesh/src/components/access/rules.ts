@@ -7,7 +7,8 @@ import {
   type DataProductEntityV1alpha1,
   type OutputPort,
   datasetColumns,
-  portAccessPolicy,
+  durationToMillis,
+  parseDuration,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
 
@@ -23,19 +24,21 @@ export interface PortDurationLimits {
   maxDays?: number;
 }
 
-function days(ms: number | undefined): number | undefined {
+function days(value: unknown): number | undefined {
+  const ms = durationToMillis(parseDuration(value));
   return ms && ms >= DAY ? Math.floor(ms / DAY) : undefined;
 }
 
 /**
- * The port's duration limits in whole days, from common's
- * portAccessPolicy, the reading the backend enforces. A port without a
- * policy gets the 90-day default and no maximum of its own.
+ * The port's access policy (the OAM `access` property of output ports:
+ * `defaultDuration`, `maxDuration`) as the backend reads it. The canonical
+ * model does not type it yet, so it is read structurally; a port without
+ * one gets the 90-day default and no maximum of its own.
  */
 export function portDurationLimits(port: OutputPort): PortDurationLimits {
-  const rules = portAccessPolicy(port);
-  const maxDays = days(rules.maxDurationMs);
-  const defaultDays = days(rules.defaultDurationMs) ?? DEFAULT_ACCESS_DAYS;
+  const access = (port as { access?: Record<string, unknown> }).access;
+  const maxDays = days(access?.maxDuration);
+  const defaultDays = days(access?.defaultDuration) ?? DEFAULT_ACCESS_DAYS;
   return {
     defaultDays: maxDays ? Math.min(defaultDays, maxDays) : defaultDays,
     maxDays,
@@ -44,7 +47,8 @@ export function portDurationLimits(port: OutputPort): PortDurationLimits {
 
 /** The port's policy refuses personal data (`pii: deny`). */
 export function portDeniesPii(port: OutputPort): boolean {
-  return portAccessPolicy(port).pii === 'deny';
+  const access = (port as { access?: Record<string, unknown> }).access;
+  return access?.pii === 'deny';
 }
 
 /** The personal-data columns of the dataset the port serves. */
