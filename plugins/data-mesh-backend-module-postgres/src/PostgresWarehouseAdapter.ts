@@ -50,18 +50,30 @@ const TABLE_PRIVILEGES: Privilege[] = [
   'truncate',
 ];
 
-/** Cluster-wide objects: roles (with comments), memberships among scope roles, databases with their ACLs. */
+/**
+ * Cluster-wide objects: roles (with comments), memberships among scope roles,
+ * databases with their ACLs. For access drift also the roles marked with one
+ * of the prefixes ($5) and every member of them and of the roles in $4,
+ * except the connection's own role (a role's creator is made its admin).
+ */
 const CLUSTER_QUERY = `
+with marked as (
+  select r.oid from pg_roles r
+  where exists (select 1 from unnest($5::text[]) p
+                where starts_with(coalesce(shobj_description(r.oid, 'pg_authid'), ''), p))
+)
 select json_build_object(
   'roles', coalesce((
     select json_agg(json_build_object('name', r.rolname, 'comment', shobj_description(r.oid, 'pg_authid')))
-    from pg_roles r where r.rolname = any($1::text[])), '[]'::json),
+    from pg_roles r where r.rolname = any($1::text[]) or r.oid in (select oid from marked)), '[]'::json),
   'memberships', coalesce((
     select json_agg(json_build_object('role', r.rolname, 'member', m.rolname))
     from pg_auth_members am
     join pg_roles r on r.oid = am.roleid
     join pg_roles m on m.oid = am.member
-    where r.rolname = any($1::text[]) and (m.rolname = any($1::text[]) or m.rolname = $2)), '[]'::json),
+    where (r.rolname = any($1::text[]) and (m.rolname = any($1::text[]) or m.rolname = $2))
+       or ((r.rolname = any($4::text[]) or r.oid in (select oid from marked))
+           and m.rolname <> current_user)), '[]'::json),
   'databases', coalesce((
     select json_agg(json_build_object(
       'name', d.datname,
@@ -203,7 +215,13 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
     const native = this.dialect.layout === 'database';
     const [cluster] = await this.connection.query<{ state: ClusterRow }>(
       CLUSTER_QUERY,
-      [scope.roles, scope.parentRole ?? null, native ? scope.databases : []],
+      [
+        scope.roles,
+        scope.parentRole ?? null,
+        native ? scope.databases : [],
+        scope.membersOf ?? [],
+        scope.roleMarkerPrefixes ?? [],
+      ],
     );
     const state: ActualState = {
       computes: [],

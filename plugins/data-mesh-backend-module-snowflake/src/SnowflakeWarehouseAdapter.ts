@@ -65,6 +65,9 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
     zeroCopyClone: true,
     // LAST_ALTERED until a table is known to carry the load-timestamp column; each TableStats says which (freshnessSource)
     lastAltered: 'warehouse',
+    // masking policies are the design (see the node package's masking.ts);
+    // the dialect and the fake do not make them yet, so the plan notes it
+    masking: 'masking-policies',
   };
   readonly defaultParentRole: string;
   private readonly client: SnowflakeClient;
@@ -117,7 +120,10 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         databases: databaseNames.length
           ? await q(introspectionSql.databases())
           : [],
-        roles: scope.roles.length ? await q(introspectionSql.roles()) : [],
+        roles:
+          scope.roles.length || scope.roleMarkerPrefixes?.length
+            ? await q(introspectionSql.roles())
+            : [],
         roleMemberships: [],
         warehouseGrants: new Map(),
         schemas: new Map(),
@@ -157,25 +163,32 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         rows.objectPrivileges = await q(
           introspectionSql.objectPrivileges(existing[0]),
         );
+      const roles = names(rows.roles);
+      const grantsOf = async (role: string) => {
+        for (const g of await q(introspectionSql.grantsOfRole(role))) {
+          if (String(g.granted_to) === 'ROLE')
+            rows.roleMemberships.push({
+              GRANTEE: g.grantee_name,
+              ROLE_NAME: g.role,
+            });
+        }
+      };
+      let asked: string[] = [];
       if (existing.length > 0 && scope.roles.length > 0) {
         rows.roleMemberships = await q(
           introspectionSql.applicableRoles(existing[0]),
         );
       } else {
         // No database to ask yet: only existing roles can have members.
-        const roles = names(rows.roles);
-        for (const role of scope.roles.filter(r =>
-          roles.has(physicalName(r)),
-        )) {
-          for (const g of await q(introspectionSql.grantsOfRole(role))) {
-            if (String(g.granted_to) === 'ROLE')
-              rows.roleMemberships.push({
-                GRANTEE: g.grantee_name,
-                ROLE_NAME: g.role,
-              });
-          }
-        }
+        asked = scope.roles.filter(r => roles.has(physicalName(r)));
+        for (const role of asked) await grantsOf(role);
       }
+      // APPLICABLE_ROLES sees the connected role's hierarchy only; a role
+      // given a product's role by hand may be outside it (access drift)
+      for (const role of (scope.membersOf ?? []).filter(
+        r => roles.has(physicalName(r)) && !asked.includes(r),
+      ))
+        await grantsOf(role);
       const { state, unrepresentable } = buildActualState(scope, rows);
       if (unrepresentable.length > 0) {
         this.logger?.warn(

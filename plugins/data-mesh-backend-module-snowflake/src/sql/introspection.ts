@@ -17,6 +17,10 @@
  *      view, any grantee, OWNERSHIP included — one query instead of SHOW
  *      GRANTS per object, whatever the number of databases)
  *   SHOW FUTURE GRANTS IN SCHEMA                             S
+ *   SHOW GRANTS OF ROLE per `membersOf` role (access drift:    M
+ *     who holds a product's roles, also outside the hierarchy
+ *     APPLICABLE_ROLES sees; asked for products' roles, so M
+ *     grows with products, never with grants)
  *
  * The last line is the only one that grows with the number of products:
  * Snowflake lists schema-level future grants only per schema (or per role);
@@ -219,8 +223,19 @@ export function buildActualState(
       const row = rows.databases.find(r => str(r.name) === n)!;
       return { name: toLogical(n)!, comment: str(row.comment) || undefined };
     });
+  // access drift: roles found by their marker, and roles whose every member is listed
+  const markers = scope.roleMarkerPrefixes ?? [];
+  const marked = (r: Row) => markers.some(p => str(r.comment).startsWith(p));
+  const openRoles = new Set([
+    ...(scope.membersOf ?? []).map(physicalName),
+    ...rows.roles.filter(marked).map(r => str(r.name)),
+  ]);
   const roles = rows.roles
-    .filter(r => scopeRoles.has(str(r.name)))
+    .filter(
+      r =>
+        scopeRoles.has(str(r.name)) ||
+        (marked(r) && toLogical(r.name) !== undefined),
+    )
     .map(r => ({
       name: toLogical(r.name)!,
       comment: str(r.comment) || undefined,
@@ -433,8 +448,13 @@ export function buildActualState(
   for (const r of rows.roleMemberships) {
     const role = str(r.ROLE_NAME);
     const member = str(r.GRANTEE);
-    if (!scopeRoles.has(role)) continue;
-    if (!scopeRoles.has(member) && member !== parentPhysical) continue;
+    if (openRoles.has(role)) {
+      if (toLogical(role) === undefined || toLogical(member) === undefined)
+        continue;
+    } else {
+      if (!scopeRoles.has(role)) continue;
+      if (!scopeRoles.has(member) && member !== parentPhysical) continue;
+    }
     const m = { role: toLogical(role)!, member: toLogical(member)! };
     const k = `${m.role}|${m.member}`;
     if (!seenMembers.has(k)) {

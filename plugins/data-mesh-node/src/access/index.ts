@@ -1,2 +1,3 @@
 export * from './executor';
 export * from './grants';
+export * from './drift';

@@ -22,6 +22,7 @@ import type {
 } from '../warehouse/types';
 import { runAccessGrantBehaviourSuite } from './accessBehaviourSuite';
 import { runAccessRevokesBehaviourSuite } from './accessRevokesBehaviourSuite';
+import { runAccessDriftBehaviourSuite } from './accessDriftBehaviourSuite';
 import { testDataProduct } from './products';
 
 /**
@@ -60,7 +61,11 @@ export interface WarehouseTestHarness {
 export function runWarehouseAdapterBehaviourSuite(
   name: string,
   makeHarness: () => Promise<WarehouseTestHarness>,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** False for an adapter that does not mask PII columns yet: the masking test is not registered. */
+    masksPii?: boolean;
+  } = {},
 ): void {
   const timeout = options.timeoutMs ?? 120_000;
 
@@ -675,6 +680,7 @@ export function runWarehouseAdapterBehaviourSuite(
 
   runAccessGrantBehaviourSuite(name, makeHarness, options);
   runAccessRevokesBehaviourSuite(name, makeHarness, options);
+  runAccessDriftBehaviourSuite(name, makeHarness, options);
 }
 
 function mergeScopes(states: DesiredState[]): DesiredState | undefined {

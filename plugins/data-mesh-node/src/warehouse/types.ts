@@ -188,6 +188,22 @@ export interface IntrospectionScope {
   parentRole?: string;
   /** Schemas whose tables' columns (and masking policies) to list: the output and masked schemas of products with PII. */
   columns?: SchemaRef[];
+  /**
+   * Access drift: roles whose members are all listed — every membership
+   * with one of them as `role`, whoever the member (a hand-made role given
+   * a product's consumer role is found this way). The connection's own role
+   * is left out as a member: PostgreSQL makes the creator of a role its
+   * administrator, which is no access. A warehouse may need one query per
+   * role here (Snowflake: SHOW GRANTS OF ROLE), so name products' roles,
+   * not one per grant.
+   */
+  membersOf?: string[];
+  /**
+   * Access drift: comment prefixes; every role whose comment starts with one
+   * is listed too, with all its members (the request roles of a product,
+   * found by their marker whatever their names).
+   */
+  roleMarkerPrefixes?: string[];
 }
 
 /**
@@ -203,7 +219,8 @@ export interface IntrospectionScope {
  *   `schemas[].tableCount` tells the planner when a schema has no tables;
  * - the implicit privileges of an object's owner are not listed;
  * - `memberships` lists only edges whose both ends are scope roles, or whose
- *   member is the scope's parent role.
+ *   member is the scope's parent role — and, when asked (`membersOf`,
+ *   `roleMarkerPrefixes`), every member of those roles.
  * @public
  */
 export interface ActualState extends WarehouseState {
