@@ -88,7 +88,7 @@ describe('datamesh check --against <file>', () => {
       { cwd: tmp.dir },
     );
     expect(failed.code).toBe(1);
-    expect(lines(failed.stdout).pop()).toBe(
+    expect(lines(failed.stdout).find(l => l.startsWith('changes:'))).toBe(
       'changes: FAILED: 9 breaking, 0 non-breaking, 1 info against old.entity.yaml; 9 breaking changes need a major version bump: 1.2.0 → 1.3.0 keeps major version 1; write 2.0.0',
     );
 
@@ -219,7 +219,7 @@ describe('datamesh check --against <git-ref>', () => {
       { cwd: tmp.dir },
     );
     expect(bumped.code).toBe(0);
-    expect(lines(bumped.stdout).pop()).toBe(
+    expect(lines(bumped.stdout).find(l => l.startsWith('changes:'))).toBe(
       'changes: ok: 9 breaking, 0 non-breaking, 1 info against HEAD; 9 breaking changes with a major version bump (1.2.0 → 2.0.0)',
     );
 

@@ -94,7 +94,7 @@ export function createProgram(io: Io, result: { code: number }): Command {
   program
     .command('check')
     .description(
-      'Check a spec for CI: valid, and no breaking change against --against without a major version bump; exit 1 otherwise',
+      'Check a spec for CI: valid, no breaking change against --against without a major version bump, and no governance policy failing at the stage; exit 1 otherwise',
     )
     .argument('<spec-file>', 'the spec as it is now')
     .addOption(
@@ -104,8 +104,26 @@ export function createProgram(io: Io, result: { code: number }): Command {
       ).makeOptionMandatory(),
     )
     .addOption(outputOption())
+    .option(
+      '--stage <stage>',
+      "stage the governance policies are judged at (warn in dev, error in prod); default: the spec's infrastructure stage, else the platform's default stage",
+    )
+    .option(
+      '--config <file>',
+      'app-config file with the governance rules (dataMesh.governance) and the default stage; repeatable, later files win',
+      collect,
+      [] as string[],
+    )
     .action(
-      async (file: string, opts: { against: string; format: OutputFormat }) => {
+      async (
+        file: string,
+        opts: {
+          against: string;
+          format: OutputFormat;
+          stage?: string;
+          config: string[];
+        },
+      ) => {
         result.code = await checkCommand(file, opts, io);
       },
     );

@@ -31,6 +31,7 @@ import {
   textLine,
   versionVerdict,
 } from './diff';
+import { governanceSection } from './governance';
 
 /** What every check section sees: the spec as it is now, and as it was. */
 export interface CheckInput {
@@ -40,6 +41,10 @@ export interface CheckInput {
   /** The spec at `--against`; undefined when it did not exist there. */
   previous?: ProductVersionRead;
   against: string;
+  /** `--stage`: the stage policies are judged at. */
+  stage?: string;
+  /** `--config`: app-config files (governance rules, default stage). */
+  config?: string[];
 }
 
 /** The result of one section of the check. */
@@ -55,7 +60,9 @@ export interface CheckSection {
   details?: Record<string, unknown>;
 }
 
-export type CheckSectionProducer = (input: CheckInput) => CheckSection;
+export type CheckSectionProducer = (
+  input: CheckInput,
+) => CheckSection | Promise<CheckSection>;
 
 /** The breaking-change gate as a check section. */
 export function breakingChangeSection(input: CheckInput): CheckSection {
@@ -99,7 +106,10 @@ export function breakingChangeSection(input: CheckInput): CheckSection {
 }
 
 /** The sections `datamesh check` runs, in order. */
-export const CHECK_SECTIONS: CheckSectionProducer[] = [breakingChangeSection];
+export const CHECK_SECTIONS: CheckSectionProducer[] = [
+  breakingChangeSection,
+  governanceSection,
+];
 
 function git(args: string[], cwd: string): string {
   return execFileSync('git', args, {
@@ -231,7 +241,12 @@ function render(
 /** `datamesh check <spec> --against <git-ref|file>`. */
 export async function checkCommand(
   specFile: string,
-  options: { against: string; format?: OutputFormat },
+  options: {
+    against: string;
+    format?: OutputFormat;
+    stage?: string;
+    config?: string[];
+  },
   io: Io,
 ): Promise<number> {
   const format = options.format ?? 'text';
@@ -273,8 +288,16 @@ export async function checkCommand(
     current,
     previous,
     against: options.against,
+    stage: options.stage,
+    config: options.config,
   };
-  const sections = CHECK_SECTIONS.map(produce => produce(input));
+  let sections: CheckSection[];
+  try {
+    sections = await Promise.all(CHECK_SECTIONS.map(produce => produce(input)));
+  } catch (e) {
+    io.err((e as Error).message); // e.g. an app-config file that cannot be read
+    return EXIT_FAILED;
+  }
   render(sections, specFile, format, io);
   return sections.some(s => s.failed) ? EXIT_FAILED : EXIT_OK;
 }
