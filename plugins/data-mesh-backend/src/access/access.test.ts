@@ -42,6 +42,12 @@ const entities = [
       dataset: 'events',
       access: { approval: 'auto', maxDuration: '30d' },
     },
+    {
+      name: 'open-items',
+      type: 'sql',
+      dataset: 'events',
+      access: { approval: 'auto', autoApprove: 'any' },
+    },
   ]),
 ];
 
@@ -484,5 +490,23 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       duration: '60d',
     });
     expect(tooLong.status).toBe(400);
+    // a team is in no domain: only a port approving anyone's requests
+    // approves it at once
+    const team = { consumer: 'group:default/team-b' };
+    const sameDomainOnly = await ask('carol', {
+      product: 'catalogue',
+      outputPort: 'items',
+      ...team,
+    });
+    expect(sameDomainOnly.state).toBe('pending');
+    const anyone = await ask('carol', {
+      product: 'catalogue',
+      outputPort: 'open-items',
+      ...team,
+    });
+    expect(anyone).toMatchObject({ state: 'active', decidedBy: 'system' });
+    expect(anyone.history[1].comment).toBe(
+      "auto-approved: the port's policy approves non-PII requests",
+    );
   });
 });

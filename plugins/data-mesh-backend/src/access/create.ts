@@ -2,8 +2,8 @@
  * Requesting: a signed-in user with the create permission asks for access
  * to a product's output port on behalf of a consumer they belong to. The
  * port's policy bounds the duration and PII; it may approve non-PII
- * requests within the product's domain at once, which grants like an
- * owner's approval does.
+ * requests within the product's domain (or from anyone) at once, which
+ * grants like an owner's approval does.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
@@ -25,6 +25,7 @@ import {
   resolveConsumer,
 } from './parties';
 import {
+  autoApproves,
   durationWithin,
   portAccessPolicy,
   providerRoleOf,
@@ -114,7 +115,7 @@ export async function createRequest(
     state: 'pending',
     comment: body.purpose,
   });
-  if (policy.approval === 'auto' && !record.pii && sameDomain) {
+  if (autoApproves(policy, { pii: record.pii, sameDomain })) {
     await store.transition(id, {
       ...TRANSITIONS.approve,
       patch: approvalPatch('system', now, durationMs),
@@ -122,8 +123,9 @@ export async function createRequest(
         at: now,
         actor: 'system',
         action: 'approve',
-        comment:
-          "auto-approved: the port's policy approves non-PII requests within the domain",
+        comment: `auto-approved: the port's policy approves non-PII requests${
+          policy.autoApprove === 'any' ? '' : ' within the domain'
+        }`,
       },
     });
     await ctx.warehouse.grant(id);
