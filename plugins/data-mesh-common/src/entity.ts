@@ -22,6 +22,7 @@ import {
   checkReferences,
   translateAjvError,
 } from './entityChecks';
+import { checkPortAccess } from './access/portPolicy';
 
 /** The JSON schema of the DataProduct kind. @public */
 export const dataProductEntityV1alpha1Schema: object = schema;
@@ -187,6 +188,7 @@ export function validateDataProductEntity(
   checkEnvelope(e, report, kindValidator);
   checkNames(e, report);
   checkReferences(e, report);
+  checkPortAccess(e, report);
   return issues;
 }
 

@@ -98,6 +98,73 @@ export type InputPort = {
   outputPort?: string;
 };
 
+/**
+ * Who decides a request for a port: its owner (and the platform's admins),
+ * or the platform itself (`auto`, within the port's `autoApprove` scope).
+ * @public
+ */
+export const ACCESS_APPROVALS = ['owner', 'auto'] as const;
+/** @public */
+export type AccessApproval = (typeof ACCESS_APPROVALS)[number];
+
+/**
+ * Which requests `approval: auto` approves without the owner: those of
+ * consumers in the product's own domain, or any consumer's. Requests for
+ * personal data are never in scope: they always need a person.
+ * @public
+ */
+export const ACCESS_AUTO_APPROVE_SCOPES = ['same-domain', 'any'] as const;
+/** @public */
+export type AccessAutoApproveScope =
+  (typeof ACCESS_AUTO_APPROVE_SCOPES)[number];
+
+/**
+ * Whether a port grants personal-data columns in clear: on the owner's
+ * decision, or never (`deny`).
+ * @public
+ */
+export const ACCESS_PII_RULES = ['owner', 'deny'] as const;
+/** @public */
+export type AccessPiiRule = (typeof ACCESS_PII_RULES)[number];
+
+/**
+ * A role that provides access to the port's data and who approves it, as
+ * an ODCS v3 contract's `roles[]` entry says it (same field names). The
+ * approvers are the standard's free text ("Reporting Manager"), shown to
+ * requesters; the portal's decision itself goes to the owner.
+ * @public
+ */
+export type PortAccessRole = {
+  /** Name of the IAM or warehouse role, as written. */
+  role: string;
+  /** The kind of access the role provides, e.g. `read`, `write`. */
+  access?: string;
+  description?: string;
+  firstLevelApprovers?: string;
+  secondLevelApprovers?: string;
+};
+
+/**
+ * How access to an output port works (issue 8): OAM `access`, ODPS
+ * output-port custom property `access` and ODCS `roles[]`, in one shape.
+ * Durations are canonical (`90d`); `portAccessPolicy` gives them in
+ * milliseconds with the defaults applied.
+ * @public
+ */
+export type PortAccessPolicy = {
+  /** Default `owner`. */
+  approval?: AccessApproval;
+  /** Only with `approval: auto`; default `same-domain`. */
+  autoApprove?: AccessAutoApproveScope;
+  /** How long access lasts when the request does not say; default from the platform's config. */
+  defaultDuration?: string;
+  /** The longest access a request (or an extension) may get. */
+  maxDuration?: string;
+  /** Default `owner`. */
+  pii?: AccessPiiRule;
+  roles?: PortAccessRole[];
+};
+
 /** @public */
 export type OutputPort = {
   /** Identifier (see identifiers.ts). */
@@ -113,6 +180,8 @@ export type OutputPort = {
   url?: string;
   /** Human instructions for connecting. */
   instructions?: string;
+  /** Who approves access and for how long; absent: the owner approves, the platform's config sets durations. */
+  access?: PortAccessPolicy;
 };
 
 /** The service level indicator that measures an objective. @public */

@@ -4,6 +4,7 @@
  * (../openapi/data-mesh.openapi.json) describes the same shapes; its tests
  * validate real responses against it.
  */
+export * from './portPolicy';
 
 /**
  * Where a request is: `pending` (waiting for an owner), `approved` (decided,

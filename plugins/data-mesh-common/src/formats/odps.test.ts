@@ -344,8 +344,26 @@ describe('readOdps: products with ODCS contracts', () => {
     const entity = readOdps(source, {
       contracts: [fixture('example-full.odcs.yaml')],
     });
+    // the official example's roles[] are the port's approvers (issue 8)
+    const role = (name: string, access: string, second: string) => ({
+      role: name,
+      access,
+      firstLevelApprovers: 'Reporting Manager',
+      secondLevelApprovers: second,
+    });
     expect(entity?.spec.outputPorts).toEqual([
-      { name: 'payments', type: 'sql' },
+      {
+        name: 'payments',
+        type: 'sql',
+        access: {
+          roles: [
+            role('microstrategy_user_opr', 'read', 'mandolorian'),
+            role('bq_queryman_user_opr', 'read', 'na'),
+            role('risk_data_access_opr', 'read', 'dathvador'),
+            role('bq_unica_user_opr', 'write', 'mickey'),
+          ],
+        },
+      },
     ]);
     expect(entity?.spec.datasets?.map(d => d.name)).toEqual([
       'tbl',

@@ -58,6 +58,7 @@ export const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
     'port_type',
     'dataset',
     'instructions',
+    'access',
   ],
   'input-port': [
     'description',

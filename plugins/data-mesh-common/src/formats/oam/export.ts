@@ -109,6 +109,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
         dataset: v(port.dataset),
         url: v(port.url),
         instructions: v(port.instructions),
+        access: v(port.access),
       },
     });
   }

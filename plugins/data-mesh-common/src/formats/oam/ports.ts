@@ -6,6 +6,7 @@
 import type { DocumentPath } from '../../issues';
 import { setSpecOrigin } from '../../entity';
 import { deriveIdentifier } from '../../values';
+import { readPortAccess } from '../../access/portPolicy';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   type InputPort,
@@ -34,6 +35,13 @@ export function readOutputPort(
   }
   const description = ctx.text(c, 'description');
   const instructions = ctx.text(c, 'instructions');
+  const accessProp = c.props.get('access');
+  const access =
+    accessProp && accessProp.value !== null && accessProp.value !== undefined
+      ? readPortAccess(accessProp.value, accessProp.valuePath, (path, m, s) =>
+          ctx.report(path, m, s),
+        )
+      : undefined;
   const port: OutputPort = {
     name: id.name,
     ...(id.title ? { title: id.title } : {}),
@@ -42,6 +50,7 @@ export function readOutputPort(
     ...(dataset ? { dataset } : {}),
     ...(url ? { url } : {}),
     ...(instructions ? { instructions } : {}),
+    ...(access ? { access } : {}),
   };
   setSpecOrigin(port, c.path, {
     name: [...c.path, 'name'],
@@ -49,6 +58,7 @@ export function readOutputPort(
     type: typeProp.path ?? (type ? ctx.propPath(c, 'url') : c.path),
     dataset: ctx.propPath(c, 'dataset'),
     url: ctx.propPath(c, 'url'),
+    access: accessProp?.valuePath,
   });
   return port;
 }

@@ -10,7 +10,7 @@ import {
   validateIdentifier,
   type IdentifierKind,
 } from '../../identifiers';
-import type { Dataset } from '../../model';
+import type { Dataset, PortAccessRole } from '../../model';
 import { deriveIdentifier, showValue as show } from '../../values';
 
 export type Obj = Record<string, unknown>;
@@ -65,6 +65,8 @@ export interface ContractInfo {
   value: Obj;
   /** Datasets this contract contributes, with the names an SLA `element` may use for them. */
   datasets: { dataset: Dataset; names: string[] }[];
+  /** The contract's `roles[]`: the access policy of the output ports that serve it. */
+  roles?: PortAccessRole[];
 }
 
 /** One product being read: its documents and what has been read so far. */

@@ -10,6 +10,7 @@ import {
   type DatasetColumn,
 } from '../../model';
 import { reportStandardViolations } from '../standards';
+import { readAccessRoles } from '../../access/portPolicy';
 import { BOOLEAN_HINT, parseBoolean, showValue as show } from '../../values';
 import { ODCS_API_VERSIONS } from './versions';
 import type { DocumentPath, SourceDocument } from '../../issues';
@@ -77,6 +78,21 @@ export function loadContracts(
     }
     const info: ContractInfo = { doc, id, value, datasets: [] };
     ctx.contractsById.set(id, info);
+    if (value.roles !== undefined) {
+      info.roles = readAccessRoles(
+        value.roles,
+        ['roles'],
+        (path, m, s) => doc.report(path, m, s),
+        { checkedBySchema: true },
+      );
+      if (info.roles.length && !outputIds.has(id)) {
+        doc.report(
+          ['roles'],
+          `roles say who approves access to the output ports that serve this contract, but no output port has contractId '${id}', so they are not used`,
+          'warning',
+        );
+      }
+    }
     // Contracts only an input port refers to describe upstream data; they
     // are context, not this product's datasets.
     if (inputIds.has(id) && !outputIds.has(id)) continue;

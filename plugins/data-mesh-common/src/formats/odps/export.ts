@@ -10,6 +10,8 @@ import type {
   DataProductType,
   Dataset,
   DatasetColumn,
+  OutputPort,
+  PortAccessRole,
   ServiceLevelObjective,
 } from '../../model';
 import {
@@ -140,6 +142,43 @@ function odcsSlaProperties(
     }));
 }
 
+function rolesKey(roles: PortAccessRole[] | undefined): string {
+  return JSON.stringify(
+    (roles ?? []).map(r => [
+      r.role,
+      r.access,
+      r.description,
+      r.firstLevelApprovers,
+      r.secondLevelApprovers,
+    ]),
+  );
+}
+
+/**
+ * ODCS `roles[]` per dataset: the roles of the ports serving it, when they
+ * all list the same ones (readOdps gives a contract's roles to every port
+ * with its contractId). Otherwise each port keeps its own in its `access`.
+ */
+function contractRoles(ports: OutputPort[]): Map<string, PortAccessRole[]> {
+  const byDataset = new Map<string, OutputPort[]>();
+  for (const port of ports) {
+    if (port.dataset) {
+      byDataset.set(port.dataset, [
+        ...(byDataset.get(port.dataset) ?? []),
+        port,
+      ]);
+    }
+  }
+  const out = new Map<string, PortAccessRole[]>();
+  for (const [dataset, serving] of byDataset) {
+    const roles = serving[0].access?.roles;
+    const key = rolesKey(roles);
+    if (roles?.length && serving.every(p => rolesKey(p.access?.roles) === key))
+      out.set(dataset, roles);
+  }
+  return out;
+}
+
 /**
  * Writes the entity as an ODPS v1.1.0 product and one ODCS v3.1.0 contract
  * per dataset. Both validate against the official JSON Schemas, and
@@ -174,6 +213,7 @@ export function toOdps(entity: DataProductEntityV1alpha1): OdpsExport {
   const contractId = (dataset: string) => `${productId}/${dataset}`;
   const productName = displayName(metadata.name, metadata.title, 'product');
   const dsa = spec.dataSharingAgreement ?? {};
+  const rolesByDataset = contractRoles(spec.outputPorts ?? []);
   const { usage, limitations, ...agreementRest } = dsa;
 
   const product = compact({
@@ -228,6 +268,12 @@ export function toOdps(entity: DataProductEntityV1alpha1): OdpsExport {
           ['identifier', n.identifier],
           ['url', port.url],
           ['instructions', port.instructions],
+          [
+            'access',
+            port.dataset && rolesByDataset.has(port.dataset)
+              ? { ...port.access, roles: undefined }
+              : port.access,
+          ],
         ]),
       };
     }),
@@ -261,6 +307,7 @@ export function toOdps(entity: DataProductEntityV1alpha1): OdpsExport {
         },
       ],
       slaProperties: odcsSlaProperties(dataset, spec.slos ?? [], firstDataset),
+      roles: clone(rolesByDataset.get(dataset.name)),
       team,
     }) as Record<string, unknown>,
   }));

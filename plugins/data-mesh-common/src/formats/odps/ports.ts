@@ -11,7 +11,9 @@ import {
   type InputPort,
   type InputPortType,
   type OutputPort,
+  type PortAccessPolicy,
 } from '../../model';
+import { readPortAccess } from '../../access/portPolicy';
 import { deriveIdentifier, showValue as show } from '../../values';
 import type { DocumentPath } from '../../issues';
 import { setSpecOrigin } from '../../entity';
@@ -121,6 +123,8 @@ export function readOutputPorts(ctx: OdpsContext, doc: Obj): OutputPort[] {
       if (str(p.value)) out[key] = str(p.value);
       else ctx.source.report(p.path, `${key} must be non-empty text`);
     }
+    const access = outputAccess(ctx, port, path, props);
+    if (access) out.access = access;
     setSpecOrigin(out, path, {
       name: props.get('identifier')?.path ?? [...path, 'name'],
       title: [...path, 'name'],
@@ -129,10 +133,42 @@ export function readOutputPorts(ctx: OdpsContext, doc: Obj): OutputPort[] {
       dataset: props.get('dataset')?.path ?? [...path, 'contractId'],
       url: props.get('url')?.path,
       instructions: props.get('instructions')?.path,
+      access: props.get('access')?.path ?? [...path, 'contractId'],
     });
     ports.push(out);
   }
   return ports;
+}
+
+/**
+ * ODPS has no policy field on ports: the policy is the custom property
+ * `access`, and the roles of the port's ODCS contract apply unless the
+ * policy lists its own.
+ */
+function outputAccess(
+  ctx: OdpsContext,
+  port: Obj,
+  path: DocumentPath,
+  props: CustomProperties,
+): PortAccessPolicy | undefined {
+  const prop = props.get('access');
+  const report = (p: DocumentPath, m: string, s?: 'error' | 'warning') =>
+    ctx.source.report(p, m, s);
+  const access = prop ? readPortAccess(prop.value, prop.path, report) : {};
+  const contractId = str(port.contractId);
+  const roles = contractId && ctx.contractsById.get(contractId)?.roles;
+  if (!access || access.roles || !roles || roles.length === 0) {
+    return access && Object.keys(access).length ? access : undefined;
+  }
+  // Copies located at the port's contractId: a problem found later is
+  // reported in this product file, where the contract is named.
+  access.roles = roles.map(r => {
+    const copy = { ...r };
+    setSpecOrigin(copy, [...path, 'contractId']);
+    return copy;
+  });
+  if (!prop) setSpecOrigin(access, [...path, 'contractId']);
+  return access;
 }
 
 function outputDataset(

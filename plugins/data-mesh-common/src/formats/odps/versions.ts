@@ -32,7 +32,13 @@ export const ODPS_CUSTOM_PROPERTIES = {
     'dataSharingAgreement', // { purpose, approval, termination, instructions } beyond description.usage/limitations
     'infrastructure', // DataProductInfrastructure object
   ],
-  outputPort: ['identifier', 'dataset', 'url', 'instructions'],
+  outputPort: [
+    'identifier',
+    'dataset',
+    'url',
+    'instructions',
+    'access', // PortAccessPolicy; roles default to the contract's roles[]
+  ],
   inputPort: [
     'identifier',
     'type', // dataset | api | data-product

@@ -7,8 +7,7 @@ import {
   type DataProductEntityV1alpha1,
   type OutputPort,
   datasetColumns,
-  durationToMillis,
-  parseDuration,
+  portAccessPolicy,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
 
@@ -24,21 +23,19 @@ export interface PortDurationLimits {
   maxDays?: number;
 }
 
-function days(value: unknown): number | undefined {
-  const ms = durationToMillis(parseDuration(value));
+function days(ms: number | undefined): number | undefined {
   return ms && ms >= DAY ? Math.floor(ms / DAY) : undefined;
 }
 
 /**
- * The port's access policy (the OAM `access` property of output ports:
- * `defaultDuration`, `maxDuration`) as the backend reads it. The canonical
- * model does not type it yet, so it is read structurally; a port without
- * one gets the 90-day default and no maximum of its own.
+ * The port's duration limits in whole days, from common's
+ * portAccessPolicy, the reading the backend enforces. A port without a
+ * policy gets the 90-day default and no maximum of its own.
  */
 export function portDurationLimits(port: OutputPort): PortDurationLimits {
-  const access = (port as { access?: Record<string, unknown> }).access;
-  const maxDays = days(access?.maxDuration);
-  const defaultDays = days(access?.defaultDuration) ?? DEFAULT_ACCESS_DAYS;
+  const rules = portAccessPolicy(port);
+  const maxDays = days(rules.maxDurationMs);
+  const defaultDays = days(rules.defaultDurationMs) ?? DEFAULT_ACCESS_DAYS;
   return {
     defaultDays: maxDays ? Math.min(defaultDays, maxDays) : defaultDays,
     maxDays,
@@ -47,8 +44,7 @@ export function portDurationLimits(port: OutputPort): PortDurationLimits {
 
 /** The port's policy refuses personal data (`pii: deny`). */
 export function portDeniesPii(port: OutputPort): boolean {
-  const access = (port as { access?: Record<string, unknown> }).access;
-  return access?.pii === 'deny';
+  return portAccessPolicy(port).pii === 'deny';
 }
 
 /** The personal-data columns of the dataset the port serves. */
