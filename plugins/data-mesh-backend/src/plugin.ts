@@ -311,6 +311,7 @@ export const dataMeshPlugin = createBackendPlugin({
             catalog,
             notifications,
             clock,
+            events,
           }),
         );
         httpRouter.use(router);

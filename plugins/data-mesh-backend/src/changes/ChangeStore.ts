@@ -128,6 +128,16 @@ export class ChangeStore {
     );
   }
 
+  /** One product's head without its entity. */
+  async head(product: string): Promise<ChangeHead | undefined> {
+    const row = await this.db(HEADS)
+      .where('product', product)
+      .first('revision', 'entity_hash');
+    return row
+      ? { product, revision: Number(row.revision), entityHash: row.entity_hash }
+      : undefined;
+  }
+
   /** The entity of a product's head, as stored; undefined when there is none. */
   async headEntity(
     product: string,

@@ -145,6 +145,38 @@ export class ChangeReconciler {
     return report;
   }
 
+  /**
+   * One product the catalog has just processed (its processed event): the
+   * same comparison as a cycle's, seconds after the push instead of at the
+   * next cycle, which stays the safety net for missed events.
+   */
+  async runOne(entity: Entity): Promise<ReconcileReport> {
+    const report: ReconcileReport = {
+      products: 1,
+      recorded: 0,
+      breaking: 0,
+      notified: 0,
+      errors: [],
+    };
+    if (!isDataProductEntity(entity)) return { ...report, products: 0 };
+    const product = stringifyEntityRef(entity).toLowerCase();
+    try {
+      const recorded = await this.reconcile(
+        product,
+        entity,
+        await this.options.store.head(product),
+      );
+      if (recorded) {
+        report.recorded++;
+        if (recorded.breaking) report.breaking++;
+      }
+    } catch (e) {
+      report.errors.push(`${product}: ${e}`);
+    }
+    if (this.options.notifier) await this.notify(report);
+    return report;
+  }
+
   private async *entities(): AsyncGenerator<Entity> {
     const { catalog, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();

@@ -15,6 +15,12 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  DefaultEventsService,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import { toCatalogForm } from '@datamesh/plugin-data-mesh-common';
+import { DATA_PRODUCT_PROCESSED_TOPIC } from '@datamesh/plugin-data-mesh-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -27,6 +33,9 @@ describe.each(databases.eachSupportedId())('GET /changes on %s', id => {
   const catalog = fakeCatalog();
   const scheduler = mockServices.scheduler();
   const sent: unknown[] = [];
+  const events = DefaultEventsService.create({
+    logger: mockServices.logger.mock(),
+  });
   let now = T0;
   let server: any;
   let stop: () => Promise<void>;
@@ -49,6 +58,7 @@ describe.each(databases.eachSupportedId())('GET /changes on %s', id => {
             auth: coreServices.auth,
             catalog: catalogServiceRef,
             notifications: notificationService,
+            events: eventsServiceRef,
           },
           async init(deps) {
             deps.httpRouter.use(
@@ -75,6 +85,11 @@ describe.each(databases.eachSupportedId())('GET /changes on %s', id => {
           service: catalogServiceRef,
           deps: {},
           factory: () => catalog,
+        }),
+        createServiceFactory({
+          service: eventsServiceRef,
+          deps: {},
+          factory: () => events,
         }),
         createServiceFactory({
           service: notificationService,
@@ -150,6 +165,31 @@ describe.each(databases.eachSupportedId())('GET /changes on %s', id => {
       });
     }
     expect(sent).toEqual([]);
+  });
+
+  it('records a product the catalog has just processed at once, without waiting for a cycle', async () => {
+    now += 60_000;
+    const pushed = visits('3.0.0', ['visit_id']);
+    await events.publish({
+      topic: DATA_PRODUCT_PROCESSED_TOPIC,
+      eventPayload: {
+        entityRef: 'dataproduct:default/visits',
+        entity: toCatalogForm(pushed),
+      },
+    });
+    const res = await get('?product=visits');
+    expect(res.body.items.map((i: any) => [i.revision, i.version])).toEqual([
+      [3, '3.0.0'],
+      [2, '2.0.0'],
+      [1, '1.0.0'],
+    ]);
+    expect(res.body.items[0].changes.map((c: any) => c.path)).toEqual([
+      'datasets.visits.columns.ward',
+    ]);
+    // the catalog then serves the same product: the cycle finds nothing new
+    catalog.set(pushed);
+    await scheduler.triggerTask(CHANGES_RECONCILE_TASK_ID);
+    expect((await get('?product=visits')).body.items).toHaveLength(3);
   });
 
   it('refuses bad references, unknown products and callers without credentials', async () => {
