@@ -197,18 +197,18 @@ describe.each(databases.eachSupportedId())('AccessRequestStore on %s', id => {
     expect(
       (await store.dueForWarning(warnAt, 7 * D, lease)).map(r => r.id),
     ).toEqual(['a1']);
-    expect(await store.claimWarning('a1', warnAt, lease)).toBe(true);
-    expect(await store.claimWarning('a1', warnAt, lease)).toBe(false);
+    expect(await store.claimWarnings(['a1'], warnAt, lease)).toEqual(['a1']);
+    expect(await store.claimWarnings(['a1'], warnAt, lease)).toEqual([]);
     // a failed send frees it; a claim left by a dead instance expires
-    await store.releaseWarning('a1');
-    expect(await store.claimWarning('a1', warnAt, lease)).toBe(true);
-    expect(await store.claimWarning('a1', warnAt + lease + 1, lease)).toBe(
-      true,
-    );
-    await store.markWarned('a1', warnAt + lease + 1);
-    expect(await store.claimWarning('a1', warnAt + 10 * lease, lease)).toBe(
-      false,
-    );
+    await store.releaseWarnings(['a1']);
+    expect(await store.claimWarnings(['a1'], warnAt, lease)).toEqual(['a1']);
+    expect(
+      await store.claimWarnings(['a1'], warnAt + lease + 1, lease),
+    ).toEqual(['a1']);
+    await store.markWarned(['a1'], warnAt + lease + 1);
+    expect(
+      await store.claimWarnings(['a1'], warnAt + 10 * lease, lease),
+    ).toEqual([]);
     expect((await store.dueForWarning(warnAt, 7 * D, lease)).length).toBe(0);
   });
 });

@@ -18,6 +18,9 @@ import type { Knex } from 'knex';
 const REQUESTS = 'data_mesh_access_requests';
 const HISTORY = 'data_mesh_access_history';
 
+/** Ids per statement: SQLite allows 999 variables per statement in old builds. */
+const CHUNK = 500;
+
 const migrationsDir = resolvePackagePath(
   '@datamesh/plugin-data-mesh-backend',
   'migrations',
@@ -288,9 +291,9 @@ export class AccessRequestStore {
     });
   }
 
-  /** Approved or active requests whose expiry has passed. */
+  /** Approved or active requests whose expiry has passed (without history: the sweep needs none). */
   async dueForExpiry(now: number): Promise<AccessRequestRecord[]> {
-    return this.list({}, q =>
+    return this.rows(q =>
       q
         .whereIn('state', ['approved', 'active'])
         .whereNotNull('expires_at')
@@ -298,9 +301,9 @@ export class AccessRequestStore {
     );
   }
 
-  /** Requests the warehouse has yet to confirm a grant or revoke for. */
+  /** Requests the warehouse has yet to confirm a grant or revoke for (without history). */
   async warehousePending(): Promise<AccessRequestRecord[]> {
-    return this.list({}, q => q.whereNotNull('warehouse_pending'));
+    return this.rows(q => q.whereNotNull('warehouse_pending'));
   }
 
   /**
@@ -312,7 +315,7 @@ export class AccessRequestStore {
     withinMs: number,
     leaseMs: number,
   ): Promise<AccessRequestRecord[]> {
-    return this.list({}, q =>
+    return this.rows(q =>
       this.warnable(
         q
           .where('state', 'active')
@@ -324,31 +327,73 @@ export class AccessRequestStore {
     );
   }
 
-  /** Claim the expiry warning of a request: true for exactly one caller. */
-  async claimWarning(
-    id: string,
+  /**
+   * {@link AccessRequestStore.transition} for many requests in one
+   * transaction: one conditional UPDATE per chunk of ids (with `dueBy`, only
+   * those whose expiry has passed by then, so an extension approved
+   * meanwhile is not expired) and one insert of their history entries.
+   * Returns the ids that changed.
+   */
+  async transitionMany(
+    ids: string[],
+    change: {
+      from: readonly AccessRequestState[];
+      to: AccessRequestState;
+      dueBy?: number;
+      patch?: AccessRequestPatch;
+      history: (id: string) => Omit<AccessHistoryRecord, 'state'>;
+    },
+  ): Promise<string[]> {
+    return this.changeMany(
+      ids,
+      q => {
+        q.whereIn('state', change.from);
+        if (change.dueBy !== undefined)
+          q.where('expires_at', '<=', change.dueBy);
+      },
+      { state: change.to, ...patchColumns(change.patch ?? {}) },
+      change.history,
+    );
+  }
+
+  /** {@link AccessRequestStore.update} for many requests at once; the ids that changed. */
+  async updateMany(
+    ids: string[],
+    change: {
+      states: readonly AccessRequestState[];
+      patch: AccessRequestPatch;
+      history?: (id: string) => Omit<AccessHistoryRecord, 'state'>;
+    },
+  ): Promise<string[]> {
+    return this.changeMany(
+      ids,
+      q => q.whereIn('state', change.states),
+      patchColumns(change.patch),
+      change.history,
+    );
+  }
+
+  /** Claim the expiry warnings of requests: each id is returned to exactly one caller. */
+  async claimWarnings(
+    ids: string[],
     now: number,
     leaseMs: number,
-  ): Promise<boolean> {
-    const updated = await this.warnable(
-      this.db(REQUESTS).where('id', id),
-      now,
-      leaseMs,
-    ).update({ warning_claimed_at: now });
-    return updated === 1;
+  ): Promise<string[]> {
+    return this.changeMany(ids, q => this.warnable(q, now, leaseMs), {
+      warning_claimed_at: now,
+    });
   }
 
-  /** The warning was sent. */
-  async markWarned(id: string, now: number): Promise<void> {
-    await this.db(REQUESTS).where('id', id).update({ warned_at: now });
+  /** The warnings were sent. */
+  async markWarned(ids: string[], now: number): Promise<void> {
+    await this.changeMany(ids, () => {}, { warned_at: now });
   }
 
-  /** The send failed: free the claim for the next run. */
-  async releaseWarning(id: string): Promise<void> {
-    await this.db(REQUESTS)
-      .where('id', id)
-      .whereNull('warned_at')
-      .update({ warning_claimed_at: null });
+  /** The sends failed: free the claims for the next run. */
+  async releaseWarnings(ids: string[]): Promise<void> {
+    await this.changeMany(ids, q => q.whereNull('warned_at'), {
+      warning_claimed_at: null,
+    });
   }
 
   /** An extension moves the expiry: the new one is warned about again. */
@@ -356,6 +401,38 @@ export class AccessRequestStore {
     await this.db(REQUESTS)
       .where('id', id)
       .update({ warned_at: null, warning_claimed_at: null });
+  }
+
+  /**
+   * One UPDATE per chunk of ids under `where`, returning the ids (and
+   * states) it changed — RETURNING on PostgreSQL and SQLite alike, so
+   * what another instance changed first is not counted — and one insert
+   * of the history entries of those, all in one transaction.
+   */
+  private async changeMany(
+    ids: string[],
+    where: (q: Knex.QueryBuilder) => void,
+    columns: Record<string, unknown>,
+    history?: (id: string) => Omit<AccessHistoryRecord, 'state'>,
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.db.transaction(async tx => {
+      const changed: { id: string; state: AccessRequestState }[] = [];
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const query = tx(REQUESTS).whereIn('id', ids.slice(i, i + CHUNK));
+        where(query);
+        changed.push(...(await query.update(columns, ['id', 'state'])));
+      }
+      if (history) {
+        const rows = changed.map(({ id, state }) =>
+          historyRow(id, { ...history(id), state }),
+        );
+        for (let i = 0; i < rows.length; i += CHUNK / 10) {
+          await tx(HISTORY).insert(rows.slice(i, i + CHUNK / 10));
+        }
+      }
+      return changed.map(c => c.id);
+    });
   }
 
   private warnable(query: Knex.QueryBuilder, now: number, leaseMs: number) {
@@ -368,12 +445,21 @@ export class AccessRequestStore {
       );
   }
 
+  /** Requests without their history, for the sweep's batch reads. */
+  private async rows(
+    where: (query: Knex.QueryBuilder) => void,
+  ): Promise<AccessRequestRecord[]> {
+    const query = this.db(REQUESTS).select('*');
+    where(query);
+    const rows = await query.orderBy('id');
+    return rows.map(r => toRecord(r, []));
+  }
+
   private async withHistory(rows: any[]): Promise<AccessRequestRecord[]> {
     if (rows.length === 0) return [];
     const byRequest = new Map<string, AccessHistoryRecord[]>();
-    // bounded IN lists: SQLite allows 999 variables per statement in old builds
-    for (let i = 0; i < rows.length; i += 500) {
-      const ids = rows.slice(i, i + 500).map(r => r.id);
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const ids = rows.slice(i, i + CHUNK).map(r => r.id);
       const history = await this.db(HISTORY)
         .whereIn('request_id', ids)
         .orderBy('id');

@@ -25,7 +25,7 @@ import { AccessService } from './AccessService';
 import { readAccessConfig } from './config';
 import { createAccessNotifier } from './notifications';
 import { createAccessRouter } from './router';
-import { WarehouseSync } from './warehouseSync';
+import { ExpirySweep } from './expirySweep';
 
 // the executor's interface and service ref live in data-mesh-node, beside
 // the warehouse service a backend installs the warehouse executor with
@@ -62,7 +62,7 @@ export async function setupAccessRequests(deps: {
       ? createAccessNotifier(deps.notifications)
       : undefined,
   };
-  const sync = new WarehouseSync(shared);
+  const sweep = new ExpirySweep(shared);
   // global scope: with several instances on one database the sweep runs
   // once per period, and the warning claims make each warning go out once
   await deps.scheduler.scheduleTask({
@@ -70,7 +70,7 @@ export async function setupAccessRequests(deps: {
     scope: 'global',
     ...settings.schedule,
     fn: async () => {
-      const r = await sync.sweep();
+      const r = await sweep.run();
       if (r.expired || r.warned || r.granted || r.revoked || r.failed) {
         deps.logger.info(
           `Access sweep: ${r.expired} expired, ${r.warned} warned, ${r.granted} granted, ${r.revoked} revoked, ${r.failed} warehouse failures`,

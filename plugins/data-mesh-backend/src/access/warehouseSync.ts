@@ -1,11 +1,11 @@
 /*
- * The warehouse side of requests and the scheduled sweep. A grant is made
- * only for an `approved` request and confirmed by moving it to `active`
- * (conditional: a request revoked meanwhile is taken back instead); a
- * revoke or expiry changes the state first, so nothing is granted after
- * it, then drops the request role. What fails is recorded with its error
- * on the request (`warehouse_pending` stays set) and retried by the sweep,
- * which also expires requests past `expiresAt` and warns before.
+ * The warehouse side of requests. A grant is made only for an `approved`
+ * request and confirmed by moving it to `active` (conditional: a request
+ * revoked meanwhile is taken back instead); a revoke or expiry changes the
+ * state first, so nothing is granted after it, then drops the request
+ * role — many at once in batches. What fails is recorded with its error
+ * on the request (`warehouse_pending` stays set) and retried by the
+ * scheduled sweep (expirySweep.ts), also after a restart.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
@@ -16,6 +16,7 @@ import type { AccessConfig } from './config';
 import type {
   AccessGrant,
   AccessGrantExecutor,
+  AccessRevokeOutcome,
 } from '@datamesh/plugin-data-mesh-node';
 import type { AccessNotifier } from './notifications';
 import { FINAL_STATES, TRANSITIONS } from './stateMachine';
@@ -29,8 +30,8 @@ export interface AccessSweepReport {
   failed: number;
 }
 
-/** How long an instance's claim on a warning holds before another may send it. */
-const WARNING_LEASE_MS = 10 * 60_000;
+/** Requests per batch revoke: bounds one introspection's scope and one executor call. */
+const REVOKE_BATCH = 200;
 
 const grantOf = (r: AccessRequestRecord): AccessGrant => ({
   id: r.id,
@@ -42,7 +43,8 @@ const grantOf = (r: AccessRequestRecord): AccessGrant => ({
   pii: r.pii,
 });
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+export const message = (e: unknown) =>
+  e instanceof Error ? e.message : String(e);
 
 export class WarehouseSync {
   constructor(
@@ -110,100 +112,102 @@ export class WarehouseSync {
 
   /** Drop the role of an ended request; true when the warehouse confirmed. */
   async revoke(id: string): Promise<boolean> {
-    const { store, executor, clock } = this.options;
-    const request = await store.get(id);
-    if (!executor || !request || request.warehousePending !== 'revoke')
-      return false;
-    try {
-      const statements = await executor.revoke(grantOf(request));
-      await store.update(id, {
-        states: FINAL_STATES,
-        patch: { warehousePending: null, lastError: null },
-        history: {
-          at: clock.now(),
-          actor: 'system',
-          action: 'warehouse-revoke',
-          statements,
-        },
-      });
-      return true;
-    } catch (e) {
-      await store.update(id, {
-        states: FINAL_STATES,
-        patch: { lastError: message(e) },
-        history: {
-          at: clock.now(),
-          actor: 'system',
-          action: 'warehouse-revoke-failed',
-          error: message(e),
-        },
-      });
-      this.options.logger.warn(
-        `access request ${id}: warehouse revoke failed: ${message(e)}`,
-      );
-      return false;
-    }
+    const request = await this.options.store.get(id);
+    if (!request || request.warehousePending !== 'revoke') return false;
+    return (await this.revokeAll([request])) === 1;
   }
 
-  /** Expire what is due, warn what is close, retry what the warehouse has not confirmed. */
-  async sweep(): Promise<AccessSweepReport> {
-    const { store, executor, clock, settings } = this.options;
-    const report: AccessSweepReport = {
-      expired: 0,
-      warned: 0,
-      granted: 0,
-      revoked: 0,
-      failed: 0,
-    };
+  /**
+   * Retry what the warehouse has not confirmed, from one read: grants one
+   * by one (each is its own transition to `active`), revokes as batches.
+   */
+  async retryPending(): Promise<
+    Pick<AccessSweepReport, 'granted' | 'revoked' | 'failed'>
+  > {
+    const report = { granted: 0, revoked: 0, failed: 0 };
+    if (!this.options.executor) return report;
+    const pending = await this.options.store.warehousePending();
+    for (const request of pending.filter(r => r.warehousePending === 'grant')) {
+      if (await this.grant(request.id)) report.granted++;
+      else report.failed++;
+    }
+    const revokes = pending.filter(r => r.warehousePending === 'revoke');
+    report.revoked = await this.revokeAll(revokes);
+    report.failed += revokes.length - report.revoked;
+    return report;
+  }
+
+  /**
+   * Drop the roles of ended requests, REVOKE_BATCH at a time through the
+   * executor's batch revoke when it has one (one introspection per batch),
+   * else one by one; then record the outcomes in two batched writes.
+   * Returns how many the warehouse confirmed.
+   */
+  async revokeAll(requests: AccessRequestRecord[]): Promise<number> {
+    const { executor } = this.options;
+    if (!executor || requests.length === 0) return 0;
+    const outcomes: AccessRevokeOutcome[] = [];
+    for (let i = 0; i < requests.length; i += REVOKE_BATCH) {
+      const grants = requests.slice(i, i + REVOKE_BATCH).map(grantOf);
+      if (executor.revokeMany) {
+        try {
+          outcomes.push(...(await executor.revokeMany(grants)));
+        } catch (e) {
+          // the batch's introspection failed: every request in it is retried
+          outcomes.push(...grants.map(g => ({ id: g.id, error: message(e) })));
+        }
+        continue;
+      }
+      for (const grant of grants) {
+        try {
+          outcomes.push({
+            id: grant.id,
+            statements: await executor.revoke(grant),
+          });
+        } catch (e) {
+          outcomes.push({ id: grant.id, error: message(e) });
+        }
+      }
+    }
+    return this.settleRevokes(outcomes);
+  }
+
+  private async settleRevokes(outcomes: AccessRevokeOutcome[]) {
+    const { store, clock, logger } = this.options;
     const now = clock.now();
-    for (const request of await store.dueForExpiry(now)) {
-      const expired = await store.transition(request.id, {
-        ...TRANSITIONS.expire,
-        patch: {
-          warehousePending: executor ? 'revoke' : null,
-          extension: null,
-        },
-        history: {
+    const done = new Map<string, string[]>();
+    const failed = new Map<string, string>();
+    for (const o of outcomes) {
+      if ('error' in o) failed.set(o.id, o.error);
+      else done.set(o.id, o.statements);
+    }
+    await store.updateMany([...done.keys()], {
+      states: FINAL_STATES,
+      patch: { warehousePending: null, lastError: null },
+      history: id => ({
+        at: now,
+        actor: 'system',
+        action: 'warehouse-revoke',
+        statements: done.get(id),
+      }),
+    });
+    // one write per distinct error: a warehouse that is down fails them all alike
+    for (const error of new Set(failed.values())) {
+      const ids = [...failed].filter(([, e]) => e === error).map(([id]) => id);
+      await store.updateMany(ids, {
+        states: FINAL_STATES,
+        patch: { lastError: error },
+        history: () => ({
           at: now,
           actor: 'system',
-          action: 'expire',
-          comment: `expired at ${new Date(request.expiresAt!).toISOString()}`,
-        },
+          action: 'warehouse-revoke-failed',
+          error,
+        }),
       });
-      if (expired) report.expired++;
+      logger.warn(
+        `access requests ${ids.join(', ')}: warehouse revoke failed: ${error}`,
+      );
     }
-    for (const request of await store.dueForWarning(
-      now,
-      settings.warnBeforeMs,
-      WARNING_LEASE_MS,
-    )) {
-      if (!this.options.notifier) break;
-      if (!(await store.claimWarning(request.id, now, WARNING_LEASE_MS)))
-        continue;
-      try {
-        await this.options.notifier.expiring(request);
-        await store.markWarned(request.id, clock.now());
-        report.warned++;
-      } catch (e) {
-        await store.releaseWarning(request.id);
-        this.options.logger.warn(
-          `access request ${request.id}: expiry warning not sent: ${message(
-            e,
-          )}`,
-        );
-      }
-    }
-    if (executor) {
-      for (const request of await store.warehousePending()) {
-        const done =
-          request.warehousePending === 'grant'
-            ? await this.grant(request.id)
-            : await this.revoke(request.id);
-        if (!done) report.failed++;
-        else if (request.warehousePending === 'grant') report.granted++;
-        else report.revoked++;
-      }
-    }
-    return report;
+    return done.size;
   }
 }

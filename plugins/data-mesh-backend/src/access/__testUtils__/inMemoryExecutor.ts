@@ -13,6 +13,8 @@ export interface InMemoryAccessGrantExecutor extends AccessGrantExecutor {
   /** Request role → the grant it carries, for roles that exist now. */
   roles: Map<string, AccessGrant>;
   calls: { op: 'grant' | 'revoke'; id: string }[];
+  /** How many times revokeMany was called (each is one warehouse introspection). */
+  revokeBatches: number;
   /** The next calls throw this error while set. */
   failWith?: string;
 }
@@ -21,6 +23,7 @@ export function createInMemoryAccessGrantExecutor(): InMemoryAccessGrantExecutor
   const executor: InMemoryAccessGrantExecutor = {
     roles: new Map(),
     calls: [],
+    revokeBatches: 0,
     async grant(grant) {
       executor.calls.push({ op: 'grant', id: grant.id });
       if (executor.failWith) throw new Error(executor.failWith);
@@ -36,6 +39,21 @@ export function createInMemoryAccessGrantExecutor(): InMemoryAccessGrantExecutor
       if (executor.failWith) throw new Error(executor.failWith);
       executor.roles.delete(grant.role);
       return [`DROP ROLE IF EXISTS "${grant.role}"`];
+    },
+    async revokeMany(grants) {
+      executor.revokeBatches++;
+      const outcomes = [];
+      for (const grant of grants) {
+        try {
+          outcomes.push({
+            id: grant.id,
+            statements: await executor.revoke(grant),
+          });
+        } catch (e) {
+          outcomes.push({ id: grant.id, error: (e as Error).message });
+        }
+      }
+      return outcomes;
     },
   };
   return executor;

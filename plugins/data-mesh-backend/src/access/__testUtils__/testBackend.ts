@@ -18,6 +18,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
+import type { Knex } from 'knex';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   type NotificationSendOptions,
@@ -64,9 +65,12 @@ export async function startAccessTestBackend(options: {
   sent: NotificationSendOptions[];
   scheduler: ReturnType<typeof mockServices.scheduler>;
   config?: object;
+  /** An existing database: a second instance, or a restart, on the same data. */
+  knex?: Knex;
 }) {
   const knexes = {
-    'data-mesh': await options.databases.init(options.databaseId),
+    'data-mesh':
+      options.knex ?? (await options.databases.init(options.databaseId)),
   } as Record<string, any>;
   return startTestBackend({
     features: [
