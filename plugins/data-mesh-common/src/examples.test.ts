@@ -292,6 +292,36 @@ describe('the example organisation', () => {
     ]);
   });
 
+  it('shows port access policies in OAM and in ODPS with the ODCS roles', () => {
+    const port = (dir: string, name: string) =>
+      examples
+        .find(x => x.dir === dir)
+        ?.entity.spec.outputPorts?.find(p => p.name === name)?.access;
+    expect(
+      port('monthly-claims-report', 'jdbc-port-of-dp-monthly-claims-report'),
+    ).toEqual({
+      approval: 'auto',
+      autoApprove: 'same-domain',
+      defaultDuration: '90d',
+      maxDuration: '365d',
+      pii: 'deny',
+    });
+    expect(port('lab-results', 'lab-results-jdbc')).toEqual({
+      approval: 'owner',
+      defaultDuration: '30d',
+      maxDuration: '180d',
+      pii: 'owner',
+      roles: [
+        {
+          role: 'LAB_RESULTS_CONSUMER',
+          access: 'read',
+          firstLevelApprovers: 'Clinical Care Data product owner',
+          secondLevelApprovers: 'Information Governance',
+        },
+      ],
+    });
+  });
+
   it('holds only entities the catalog accepts in org.yaml, domains.yaml and the Locations', async () => {
     // the catalog's default policies and the kinds' own validators, as the
     // catalog backend applies them when it ingests these files
