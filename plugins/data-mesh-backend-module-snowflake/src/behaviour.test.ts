@@ -59,4 +59,7 @@ runWarehouseAdapterBehaviourSuite(
       },
     };
   },
+  // Masking policies (CREATE MASKING POLICY, SET MASKING POLICY, evaluated
+  // by the fake on SELECT) are not made yet: the plan notes it (issue 8 item 5)
+  { masksPii: false },
 );

@@ -105,6 +105,18 @@ function planPolicies(
   dialect: WarehouseDialect,
 ): MaskingPlan {
   const out: MaskingPlan = { changes: [], regrant: [], notes: [] };
+  if (!actual.tables || !dialect.maskingPolicyType) {
+    // say so rather than plan a mask that cannot be checked
+    const tables = [...new Set((desired.masks ?? []).map(m => m.table))];
+    out.notes.push(
+      `${
+        dialect.displayName
+      } masking policies are not made by this version: PII columns of ${tables.join(
+        ', ',
+      )} are readable by every consumer`,
+    );
+    return out;
+  }
   const planned = new Set<string>();
   const policies = new Set(
     (actual.maskingPolicies ?? []).map(p =>
