@@ -306,6 +306,11 @@ describe('templates/new-data-product', () => {
           name: 'sql',
           type: 'sql',
           dataset: 'visit_events',
+          access: {
+            approval: 'owner',
+            defaultDuration: '90d',
+            maxDuration: '365d',
+          },
         }),
       ]);
       expect(entity.spec.inputPorts).toEqual([
