@@ -7,6 +7,7 @@ import {
 import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  readGovernanceSettings,
   readPlatformConfig,
   warehouseServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
@@ -43,7 +44,9 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
         const platform = readPlatformConfig(config);
         const repositories = readLocalRepositoriesConfig(config);
         scaffolder.addActions(
-          createSpecValidateAction(),
+          createSpecValidateAction({
+            governance: () => readGovernanceSettings(config),
+          }),
           createInfraPlanAction({ warehouse, platform }),
           createInfraApplyAction({ warehouse, platform }),
           createSandboxCreateAction({ warehouse, platform }),
