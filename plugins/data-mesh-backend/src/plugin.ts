@@ -25,15 +25,16 @@ import { createNotificationsBreachNotifier } from './slo/notifications';
 import { createSloRouter } from './slo/router';
 import {
   InfrastructureService,
+  accessGrantSourceFromStore,
   createInfrastructureRouter,
   createSecretRedactor,
 } from './infra';
+import { AccessRequestStore } from './access/AccessRequestStore';
 import { SloStore } from './slo/SloStore';
 import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
 import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
 import { setupProductChanges } from './changes';
-import { setupProductLifecycle } from './lifecycle';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -279,28 +280,13 @@ export const dataMeshPlugin = createBackendPlugin({
               warehouseType: warehouse.type,
               redact: createSecretRedactor(config),
               clock,
+              // access grants are drift too: the requests say what should hold
+              accessGrants: accessGrantSourceFromStore(
+                await AccessRequestStore.create(database),
+              ),
             }),
           }),
         );
-        // Deprecation and retirement — src/lifecycle. Mounted before the
-        // access router: its admission check refuses new access requests to
-        // deprecated products.
-        const lifecycle = await setupProductLifecycle({
-          config,
-          logger,
-          database,
-          scheduler,
-          httpAuth,
-          auth,
-          permissions,
-          catalog,
-          notifications,
-          clock,
-          getAdapter,
-          accessExecutor: Boolean(accessGrantExecutor.executor),
-        });
-        router.use(lifecycle.admission);
-        router.use(lifecycle.router);
         // Access requests to output ports — src/access
         router.use(
           await setupAccessRequests({

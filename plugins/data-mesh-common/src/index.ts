@@ -26,4 +26,3 @@ export * from './permissions';
 export * from './access';
 export * from './changes';
 export * from './governance';
-export * from './lifecycle';

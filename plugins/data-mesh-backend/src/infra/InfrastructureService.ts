@@ -12,17 +12,17 @@ import {
   type DataProductEntityV1alpha1,
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
+  type InfrastructureAccessDrift,
   type InfrastructureObjects,
-  type InfrastructurePlanStep,
   type InfrastructureStatus,
   type InfrastructureWarehouseInfo,
   type ProductInfrastructureNames,
   type ProductInfrastructureResponse,
   INFRASTRUCTURE_STATUSES,
+  fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import {
-  type PlanStep,
   type PlatformConfig,
   type ProductAssessment,
   type ProductsAssessment,
@@ -30,10 +30,13 @@ import {
   type WarehouseAdapter,
   type WarehouseState,
   WarehouseError,
+  accessDriftProducts,
+  assessAccessDrift,
   assessProducts,
   infrastructureOf,
   renderPlan,
 } from '@datamesh/plugin-data-mesh-node';
+import { type AccessGrantSource, toAccessDrift, toStep } from './accessDrift';
 
 /**
  * The warehouse could not be opened or did not answer. Carries the
@@ -63,6 +66,8 @@ export interface InfrastructureServiceOptions {
   redact?: (message: string) => string;
   /** Epoch milliseconds; the SLO engine's clock fits. */
   clock?: { now(): number };
+  /** The access requests, to check their grants too; without it access drift is not reported. */
+  accessGrants?: AccessGrantSource;
 }
 
 const EMPTY_OBJECTS = (): WarehouseState => ({
@@ -121,18 +126,6 @@ function visibleObjects(
     roles: state.roles.map(r => ({ ...r })),
     memberships: state.memberships.map(m => ({ ...m })),
     grants,
-  };
-}
-
-function toStep(step: PlanStep): InfrastructurePlanStep {
-  return {
-    kind: step.kind,
-    action: step.change.action,
-    line: step.line,
-    destructive: step.destructive,
-    sql: step.statements.map(s => s.sql),
-    // JSON round trip: `change` holds the engine's objects, plain data only
-    change: JSON.parse(JSON.stringify(step.change)),
   };
 }
 
@@ -215,8 +208,56 @@ export class InfrastructureService {
     entities: DataProductEntityV1alpha1[],
     adapter: WarehouseAdapter,
   ): Promise<ProductsAssessment> {
+    return this.ask(adapter, () =>
+      assessProducts(entities, this.options.platform, adapter),
+    );
+  }
+
+  /**
+   * Access drift of the assessed products that have a desired state, in one
+   * introspection, by entity ref; empty without an access grant source.
+   */
+  private async accessDrift(
+    assessed: ProductAssessment[],
+    adapter: WarehouseAdapter,
+  ): Promise<Map<string, InfrastructureAccessDrift>> {
+    const source = this.options.accessGrants;
+    const valid = assessed.filter(a => a.desired);
+    if (!source || valid.length === 0) return new Map();
+    const { active, pending } = await source.grants(
+      valid.map(a => a.entityRef),
+    );
+    const report = await this.ask(adapter, () =>
+      assessAccessDrift(
+        {
+          products: valid.flatMap(a => accessDriftProducts(a.desired!)),
+          active,
+          pending,
+        },
+        adapter,
+      ),
+    );
+    return new Map(
+      report.products.map(p => [
+        p.entityRef,
+        toAccessDrift(
+          p,
+          active.filter(
+            g => g.product.toLowerCase() === p.entityRef.toLowerCase(),
+          ).length,
+          report.queries,
+        ),
+      ]),
+    );
+  }
+
+  /** A question to the warehouse; one that does not answer is a WarehouseUnavailableError. */
+  private async ask<T>(
+    adapter: WarehouseAdapter,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     try {
-      return await assessProducts(entities, this.options.platform, adapter);
+      return await fn();
     } catch (e) {
       const err = e as Error & { code?: string };
       throw new WarehouseUnavailableError(
@@ -234,8 +275,11 @@ export class InfrastructureService {
     a: ProductAssessment,
     adapter: WarehouseAdapter,
     checkedAt: string,
+    access?: InfrastructureAccessDrift,
   ): ProductInfrastructureResponse {
-    const { status } = a;
+    // grants that differ from the requests are drift of the product too
+    const status =
+      a.status === 'in-sync' && access && !access.inSync ? 'drift' : a.status;
     const base = {
       entityRef: a.entityRef,
       status,
@@ -324,6 +368,7 @@ export class InfrastructureService {
         object: { ...c.object },
         message: c.message,
       })),
+      ...(access ? { access } : {}),
     };
   }
 
@@ -345,8 +390,14 @@ export class InfrastructureService {
       );
     }
     const adapter = await this.adapter();
-    const { products } = await this.assess([entity], adapter);
-    return this.toResponse(products[0], adapter, this.now());
+    const { products } = await this.assess([fromCatalogForm(entity)], adapter);
+    const access = await this.accessDrift(products, adapter);
+    return this.toResponse(
+      products[0],
+      adapter,
+      this.now(),
+      access.get(products[0].entityRef),
+    );
   }
 
   /**
@@ -361,16 +412,19 @@ export class InfrastructureService {
       { filter: { kind: 'DataProduct' } },
       { credentials },
     )) {
-      entities.push(...page.filter(isDataProductEntity));
+      entities.push(
+        ...page.filter(isDataProductEntity).map(e => fromCatalogForm(e)),
+      );
     }
     const adapter = await this.adapter();
     const { products, queries } = await this.assess(entities, adapter);
+    const access = await this.accessDrift(products, adapter);
     const checkedAt = this.now();
     const counts = Object.fromEntries(
       INFRASTRUCTURE_STATUSES.map(s => [s, 0]),
     ) as Record<InfrastructureStatus, number>;
     const items: InfrastructureDriftItem[] = products.map(a => {
-      const r = this.toResponse(a, adapter, checkedAt);
+      const r = this.toResponse(a, adapter, checkedAt, access.get(a.entityRef));
       counts[r.status]++;
       return {
         entityRef: r.entityRef,
@@ -384,6 +438,14 @@ export class InfrastructureService {
         lines: r.drift.lines,
         conflicts: r.conflicts.map(c => c.message),
         issues: r.issues,
+        ...(r.access
+          ? {
+              access: {
+                missing: r.access.missing.length,
+                unmanaged: r.access.unmanaged.length,
+              },
+            }
+          : {}),
       };
     });
     items.sort(
@@ -395,7 +457,7 @@ export class InfrastructureService {
     return {
       warehouse: this.warehouseInfo(adapter),
       checkedAt,
-      queries,
+      queries: queries + ([...access.values()][0]?.queries ?? 0),
       total: items.length,
       counts,
       items,

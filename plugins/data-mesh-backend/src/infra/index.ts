@@ -6,3 +6,5 @@ export type { InfrastructureServiceOptions } from './InfrastructureService';
 export { createInfrastructureRouter } from './router';
 export type { InfrastructureRouterOptions } from './router';
 export { createSecretRedactor } from './redact';
+export { accessGrantSourceFromStore } from './accessDrift';
+export type { AccessGrantSource } from './accessDrift';

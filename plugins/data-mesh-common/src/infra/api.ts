@@ -157,6 +157,42 @@ export interface ProductInfrastructureResponse {
   conflicts: { object: Record<string, string>; message: string }[];
   /** Why no desired state could be computed (status `invalid`). */
   issues: SpecIssue[];
+  /**
+   * The product's access grants against its access requests; absent when
+   * the backend has no access requests or the product is `invalid`. Access
+   * drift alone makes an otherwise `in-sync` product `drift`.
+   */
+  access?: InfrastructureAccessDrift;
+}
+
+/** One access grant difference. @public */
+export interface InfrastructureAccessFinding {
+  /** The request concerned: the missing grant's, or the id an unknown request role's marker names. */
+  requestId?: string;
+  /** The request role, or the role found holding one of the product's roles. */
+  role: string;
+  /** The membership concerned (`member` holds `role`); absent when the finding is about the whole role. */
+  membership?: { role: string; member: string };
+  message: string;
+}
+
+/** Access grants of one product: active requests versus the warehouse. @public */
+export interface InfrastructureAccessDrift {
+  inSync: boolean;
+  /** Active requests checked. */
+  active: number;
+  /** Active requests whose role or memberships are gone. */
+  missing: InfrastructureAccessFinding[];
+  /** Request roles and members of the product's roles that no request explains. */
+  unmanaged: InfrastructureAccessFinding[];
+  /** Requests that could not be checked. */
+  issues: string[];
+  /** The repair: `+` re-grant what is missing, `-` revoke or drop what is unmanaged. */
+  lines: string[];
+  steps: InfrastructurePlanStep[];
+  destructive: InfrastructurePlanStep[];
+  /** Introspection queries sent (independent of the number of grants). */
+  queries: number;
 }
 
 /** One product in the drift summary. @public */
@@ -175,13 +211,15 @@ export interface InfrastructureDriftItem {
   lines: string[];
   conflicts: string[];
   issues: SpecIssue[];
+  /** Access grant differences, when the backend checks access requests. */
+  access?: { missing: number; unmanaged: number };
 }
 
 /** `GET /api/data-mesh/infrastructure/drift`: every DataProduct, worst first. @public */
 export interface InfrastructureDriftSummaryResponse {
   warehouse: InfrastructureWarehouseInfo;
   checkedAt: string;
-  /** Introspection queries sent for all products together. */
+  /** Introspection queries sent for all products together (their objects, then their access grants). */
   queries: number;
   total: number;
   counts: Record<InfrastructureStatus, number>;

@@ -32,6 +32,7 @@ import {
   NotADataProductCard,
   useDataProductEntity,
 } from '../common';
+import { AccessDriftSection } from './AccessDrift';
 
 const TITLE = 'Infrastructure';
 
@@ -273,7 +274,11 @@ function NamesTable(props: { body: ProductInfrastructureResponse }) {
 
 function statusLabel(body: ProductInfrastructureResponse): string | undefined {
   if (body.status !== 'drift') return undefined;
-  const n = body.drift.steps.length + body.drift.destructive.length;
+  const n =
+    body.drift.steps.length +
+    body.drift.destructive.length +
+    (body.access?.steps.length ?? 0) +
+    (body.access?.destructive.length ?? 0);
   return `Drift: ${n} change${n === 1 ? '' : 's'}`;
 }
 
@@ -356,6 +361,8 @@ export function InfrastructureView(props: {
           </pre>
         </Box>
       )}
+
+      {body.access && <AccessDriftSection access={body.access} />}
 
       {body.notes.length > 0 && (
         <Box className={classes.section} data-testid="infra-notes">

@@ -1,0 +1,247 @@
+/*
+ * Access drift through the infrastructure API: requests from the real
+ * store (SQLite, PostgreSQL), grants made by the warehouse executor in a
+ * real warehouse (PGlite, a PostgreSQL server when configured), then
+ * changed by hand, and the answers checked against the REST contract.
+ */
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  type DataProductEntityV1alpha1,
+  createDataMeshApiValidator,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  type AccessGrant,
+  createWarehouseAccessGrantExecutor,
+  planProducts,
+} from '@datamesh/plugin-data-mesh-node';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  type TestWarehouse,
+  provision,
+  sloProduct,
+  warehouseFactories,
+} from '../__testUtils__/warehouse';
+import {
+  type AccessRequestRecord,
+  AccessRequestStore,
+} from '../access/AccessRequestStore';
+import { accessGrantSourceFromStore } from './accessDrift';
+import { InfrastructureService } from './InfrastructureService';
+
+const databases = createTestDatabases();
+
+function record(
+  id: string,
+  over: Partial<AccessRequestRecord> = {},
+): Omit<AccessRequestRecord, 'history' | 'warnedAt'> {
+  return {
+    id,
+    product: 'dataproduct:default/orders',
+    outputPort: 'events',
+    consumer: 'group:default/team-b',
+    requester: 'user:default/carol',
+    purpose: 'churn model',
+    pii: false,
+    state: 'active',
+    durationMs: 86_400_000,
+    requestedAt: 1,
+    grantee: 'team_b',
+    providerRole: 'shop_orders_consumer',
+    role: `access_${id}`,
+    ...over,
+  };
+}
+
+const first = {
+  at: 1,
+  actor: 'user:default/carol',
+  action: 'request' as const,
+  state: 'pending' as const,
+};
+
+describe.each(databases.eachSupportedId())(
+  'accessGrantSourceFromStore on %s',
+  id => {
+    it('gives the active requests of the products asked for, and those the warehouse has yet to confirm apart', async () => {
+      const store = await AccessRequestStore.create({
+        getClient: () => databases.init(id),
+      });
+      await store.insert(record('a1'), first);
+      await store.insert(
+        record('a2', { product: 'dataproduct:default/other' }),
+        first,
+      );
+      await store.insert(
+        record('p1', { state: 'approved', warehousePending: 'grant' }),
+        first,
+      );
+      await store.insert(
+        record('p2', { state: 'revoked', warehousePending: 'revoke' }),
+        first,
+      );
+      await store.insert(record('x1', { state: 'rejected' }), first);
+      await store.insert(record('x2', { state: 'pending' }), first);
+
+      const source = accessGrantSourceFromStore(store);
+      const orders = await source.grants(['dataproduct:default/Orders']);
+      expect(orders.active.map(g => g.id)).toEqual(['a1']);
+      expect(orders.pending.map(g => g.id).sort()).toEqual(['p1', 'p2']);
+      expect(orders.active[0]).toEqual({
+        id: 'a1',
+        product: 'dataproduct:default/orders',
+        outputPort: 'events',
+        role: 'access_a1',
+        providerRole: 'shop_orders_consumer',
+        grantee: 'team_b',
+        pii: false,
+      });
+      const all = await source.grants();
+      expect(all.active.map(g => g.id).sort()).toEqual(['a1', 'a2']);
+    });
+  },
+);
+
+describe.each(warehouseFactories)(
+  'access drift in the infrastructure API on %s',
+  (_, make) => {
+    let w: TestWarehouse;
+    let product: DataProductEntityV1alpha1;
+    let consumer: string;
+    let team: string;
+    const grants: AccessGrant[] = [];
+    const validator = createDataMeshApiValidator();
+
+    const service = () =>
+      new InfrastructureService({
+        catalog: catalogServiceMock({ entities: [product] }),
+        platform: w.platform,
+        getAdapter: async () => w.adapter,
+        warehouseType: 'test',
+        accessGrants: { grants: async () => ({ active: grants, pending: [] }) },
+      });
+    const q = (name: string) => w.adapter.dialect.quoteIdentifier(name);
+
+    beforeAll(async () => {
+      w = await make();
+      product = sloProduct('orders', `${w.id}-shop`, []);
+      // the run's own namespace: request markers of other runs never match
+      product.metadata.namespace = w.id;
+      await provision(w, [product]);
+      const planned = await planProducts([product], w.platform, w.adapter);
+      consumer = planned.desired!.products[0].roles.consumer;
+      team = `${w.id}_team_b`;
+      await w.adapter.execute([{ sql: `CREATE ROLE ${q(team)}` }]);
+      const executor = createWarehouseAccessGrantExecutor({
+        warehouse: { getAdapter: async () => w.adapter },
+      });
+      for (const key of ['r1', 'r2']) {
+        const grant: AccessGrant = {
+          id: key,
+          product: `dataproduct:${w.id}/orders`,
+          outputPort: 'events',
+          role: `${w.id}_access_${key}`,
+          providerRole: consumer,
+          grantee: team,
+          pii: false,
+        };
+        await executor.grant(grant);
+        grants.push(grant);
+      }
+    });
+
+    afterAll(async () => {
+      if (!w) return;
+      try {
+        for (const role of [
+          ...grants.map(g => g.role),
+          team,
+          `${w.id}_stranger`,
+        ])
+          await w.adapter.execute([{ sql: `DROP ROLE IF EXISTS ${q(role)}` }]);
+      } finally {
+        await w.cleanup();
+      }
+    });
+
+    it('answers in sync, with the active requests counted, while the grants hold', async () => {
+      const body = await service().getProductInfrastructure(
+        { namespace: w.id, name: 'orders' },
+        mockCredentials.user(),
+      );
+      expect(body.status).toBe('in-sync');
+      expect(body.access).toMatchObject({
+        inSync: true,
+        active: 2,
+        missing: [],
+        unmanaged: [],
+        lines: [],
+      });
+      expect(
+        validator.response(
+          {
+            method: 'get',
+            path: '/products/{namespace}/{name}/infrastructure',
+          },
+          200,
+          body,
+        ),
+      ).toEqual([]);
+    });
+
+    it('makes the product drift when a grant is removed and a role is given the consumer role by hand', async () => {
+      const stranger = `${w.id}_stranger`;
+      await w.adapter.execute([
+        { sql: `REVOKE ${q(grants[0].role)} FROM ${q(team)}` },
+        { sql: `CREATE ROLE ${q(stranger)}` },
+        { sql: `GRANT ${q(consumer)} TO ${q(stranger)}` },
+      ]);
+      const body = await service().getProductInfrastructure(
+        { namespace: w.id, name: 'orders' },
+        mockCredentials.user(),
+      );
+      expect(body.status).toBe('drift');
+      expect(body.inSync).toBe(false);
+      // the product's own objects are as declared: only the access part differs
+      expect(body.drift.steps).toEqual([]);
+      expect(body.drift.destructive).toEqual([]);
+      expect(
+        body.access!.missing.map(f => [f.requestId, f.membership]),
+      ).toEqual([['r1', { role: grants[0].role, member: team }]]);
+      expect(body.access!.unmanaged.map(f => f.membership)).toEqual([
+        { role: consumer, member: stranger },
+      ]);
+      expect(body.access!.steps.map(s => s.sql)).toEqual([
+        [`GRANT ${q(grants[0].role)} TO ${q(team)}`],
+      ]);
+      expect(body.access!.destructive.map(s => s.action)).toEqual([
+        'revoke-role',
+      ]);
+      expect(
+        validator.response(
+          {
+            method: 'get',
+            path: '/products/{namespace}/{name}/infrastructure',
+          },
+          200,
+          body,
+        ),
+      ).toEqual([]);
+
+      const summary = await service().getDriftSummary(mockCredentials.user());
+      expect(summary.items).toEqual([
+        expect.objectContaining({
+          status: 'drift',
+          access: { missing: 1, unmanaged: 1 },
+        }),
+      ]);
+      expect(
+        validator.response(
+          { method: 'get', path: '/infrastructure/drift' },
+          200,
+          summary,
+        ),
+      ).toEqual([]);
+    });
+  },
+);
