@@ -36,6 +36,7 @@ import {
 import { createAccessRouter } from './access/router';
 import { CHANGES_RECONCILE_TASK_ID, createChangesRouter } from './changes';
 import { createInfrastructureRouter } from './infra';
+import { createLifecycleRouter } from './lifecycle';
 import {
   SLO_COLLECTION_TASK_ID,
   dataMeshClockServiceRef,
@@ -68,6 +69,13 @@ describe('the routers and the OpenAPI document', () => {
       ...routesOf(createSloRouter({ httpAuth } as any)),
       ...routesOf(createInfrastructureRouter({ httpAuth, service: {} as any })),
       ...routesOf(createAccessRouter({ httpAuth, service: {} as any })),
+      ...routesOf(
+        createLifecycleRouter({
+          httpAuth,
+          service: {} as any,
+          retirement: {} as any,
+        }),
+      ),
       ...routesOf(
         createChangesRouter({ httpAuth, store: {} as any, catalog: {} as any }),
       ),
@@ -365,6 +373,65 @@ describe.each(databases.eachSupportedId())(
       await call(changes, '/changes?product=nope', 404);
       await call(changes, '/changes?product=orders', 401, {
         auth: mockCredentials.none.header(),
+      });
+
+      const lifecycle = (
+        method: 'get' | 'post',
+        suffix: '' | '/deprecation' | '/retirement',
+      ) => ({ method, path: `/lifecycle/{namespace}/{name}${suffix}` } as any);
+      const orders = '/lifecycle/default/orders';
+      await call(lifecycle('get', ''), orders, 200);
+      await call(
+        lifecycle('post', '/deprecation'),
+        `${orders}/deprecation`,
+        403,
+        {
+          auth: dave,
+          body: { retireAt: '2024-12-01' },
+        },
+      );
+      await call(
+        lifecycle('post', '/deprecation'),
+        `${orders}/deprecation`,
+        400,
+        {
+          body: { retireAt: 'soon' },
+        },
+      );
+      const deprecated = await call(
+        lifecycle('post', '/deprecation'),
+        `${orders}/deprecation`,
+        200,
+        { body: { retireAt: '2024-12-01', reason: 'replaced' } },
+      );
+      expect(deprecated.state).toBe('deprecated');
+      await call(create, '/access-requests', 409, { auth: carol, body: ask });
+      const plan = await call(
+        lifecycle('get', '/retirement'),
+        `${orders}/retirement`,
+        200,
+      );
+      expect(plan.refusals).toEqual([]);
+      await call(lifecycle('get', '/retirement'), `${orders}/retirement`, 403, {
+        auth: dave,
+      });
+      await call(
+        lifecycle('post', '/retirement'),
+        `${orders}/retirement`,
+        400,
+        {
+          body: { confirm: ['everything'] },
+        },
+      );
+      const stopped = await call(
+        lifecycle('post', '/retirement'),
+        `${orders}/retirement`,
+        200,
+        { body: { confirm: [] } },
+      );
+      expect(stopped.stoppedAt).toEqual({
+        id: 'revoke',
+        reason: 'awaiting confirmation',
       });
 
       // every operation of the document was called with success

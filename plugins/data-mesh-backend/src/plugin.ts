@@ -35,6 +35,7 @@ import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
 import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
 import { setupProductChanges } from './changes';
+import { setupProductLifecycle } from './lifecycle';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -287,6 +288,25 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
           }),
         );
+        // Deprecation and retirement — src/lifecycle. Mounted before the
+        // access router: its admission check refuses new access requests to
+        // deprecated products.
+        const lifecycle = await setupProductLifecycle({
+          config,
+          logger,
+          database,
+          scheduler,
+          httpAuth,
+          auth,
+          permissions,
+          catalog,
+          notifications,
+          clock,
+          getAdapter,
+          accessExecutor: Boolean(accessGrantExecutor.executor),
+        });
+        router.use(lifecycle.admission);
+        router.use(lifecycle.router);
         // Access requests to output ports — src/access
         router.use(
           await setupAccessRequests({

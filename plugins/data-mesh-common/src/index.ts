@@ -26,3 +26,4 @@ export * from './permissions';
 export * from './access';
 export * from './changes';
 export * from './governance';
+export * from './lifecycle';

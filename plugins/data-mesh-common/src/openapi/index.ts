@@ -11,6 +11,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { AccessRequest, AccessRequestListResponse } from '../access';
 import type { ProductChangesResponse } from '../changes/api';
+import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
@@ -53,6 +54,11 @@ export interface DataMeshApiResponses {
   '/access-requests/{id}/revoke': AccessRequest;
   '/access-requests/{id}/extend': AccessRequest;
   '/changes': ProductChangesResponse;
+  /** GET; POST …/deprecation answers with the same record. */
+  '/lifecycle/{namespace}/{name}': ProductLifecycle;
+  '/lifecycle/{namespace}/{name}/deprecation': ProductLifecycle;
+  /** GET; POST answers with a RetirementApplyResult. */
+  '/lifecycle/{namespace}/{name}/retirement': RetirementPlanView;
 }
 
 // A path added to the document without a response type here (or the other

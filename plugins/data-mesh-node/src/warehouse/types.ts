@@ -18,6 +18,7 @@ import type {
   MaskingPolicy,
   MaskingStyle,
 } from './masking';
+import type { UsageOptions, UsageReading } from './usage';
 
 /** The three roles every product gets (a product with PII columns also gets a PII consumer role, see masking.ts). @public */
 export const PRODUCT_ROLE_KINDS = ['consumer', 'service', 'owner'] as const;
@@ -453,6 +454,16 @@ export interface WarehouseAdapter {
     tables: TableRef[],
     options?: TableStatsOptions,
   ): Promise<TableStats[]>;
+  /**
+   * Reads of some tables of one database (see usage.ts), in ONE query per
+   * database whatever the number of tables. Optional: an adapter that
+   * cannot tell leaves it out and usage is shown as unknown.
+   */
+  readUsage?(
+    database: string,
+    tables: TableRef[],
+    options: UsageOptions,
+  ): Promise<UsageReading>;
   /** Clone schemas for a sandbox (feature branch); zero-copy where the warehouse can. */
   sandboxClone(requests: SandboxCloneRequest[]): Promise<SandboxCloneResult>;
   close(): Promise<void>;

@@ -28,7 +28,10 @@ import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-commo
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import { permissionTestFeatures } from '../../__testUtils__/permissions';
 import { dataMeshClockServiceRef, dataMeshPlugin } from '../../plugin';
-import { accessGrantExecutorServiceRef } from '@datamesh/plugin-data-mesh-node';
+import {
+  type WarehouseAdapter,
+  accessGrantExecutorServiceRef,
+} from '@datamesh/plugin-data-mesh-node';
 import type { InMemoryAccessGrantExecutor } from './inMemoryExecutor';
 
 export { TEST_ADMIN_GROUP as ADMIN_GROUP } from '../../__testUtils__/permissions';
@@ -67,6 +70,8 @@ export async function startAccessTestBackend(options: {
   config?: object;
   /** An existing database: a second instance, or a restart, on the same data. */
   knex?: Knex;
+  /** A warehouse for tests that reach it (lifecycle); none by default. */
+  warehouse?: WarehouseAdapter;
 }) {
   const knexes = {
     'data-mesh':
@@ -76,8 +81,8 @@ export async function startAccessTestBackend(options: {
     features: [
       dataMeshPlugin,
       ...permissionTestFeatures,
-      // the access API never touches the warehouse in this step
-      testWarehouseServiceFactory(() => undefined),
+      // the access API never touches the warehouse; retirement does
+      testWarehouseServiceFactory(() => options.warehouse),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },

@@ -1,0 +1,118 @@
+/*
+ * Product lifecycle, assembled: store, deprecation service, retirement
+ * runner, the scheduled drop of archives whose retention is over, the
+ * REST router and the access admission check. plugin.ts calls
+ * setupProductLifecycle once, before mounting the access router.
+ */
+import type {
+  AuthService,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  type WarehouseAdapter,
+  readPlatformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import type express from 'express';
+import { AccessRequestStore } from '../access/AccessRequestStore';
+import { parseAccessDuration } from '../access/policy';
+import { LifecycleService } from './LifecycleService';
+import { LifecycleStore } from './LifecycleStore';
+import { createLifecycleNotifier } from './notifications';
+import { RetirementRunner } from './retire';
+import {
+  createAccessAdmissionMiddleware,
+  createLifecycleRouter,
+} from './router';
+
+export { LifecycleService } from './LifecycleService';
+export { LifecycleStore } from './LifecycleStore';
+export { RetirementRunner } from './retire';
+export {
+  createAccessAdmissionMiddleware,
+  createLifecycleRouter,
+} from './router';
+export {
+  PRODUCT_DEPRECATION_TOPIC,
+  createLifecycleNotifier,
+} from './notifications';
+
+/** Id of the scheduled drop of archives past their retention. @public */
+export const LIFECYCLE_ARCHIVE_TASK_ID = 'data-mesh-lifecycle-archives';
+
+const DEFAULT_RETENTION = '90d';
+
+/** `dataMesh.lifecycle.archiveRetention`, in ms; a located error when it is not a duration. */
+export function readArchiveRetention(config: RootConfigService): number {
+  const key = 'dataMesh.lifecycle.archiveRetention';
+  const text = config.getOptionalString(key) ?? DEFAULT_RETENTION;
+  const ms = parseAccessDuration(text);
+  if (ms === undefined) {
+    throw new Error(
+      `${key}: '${text}' is not a duration (write e.g. 90d or P90D)`,
+    );
+  }
+  return ms;
+}
+
+/** Wire product lifecycle into the plugin. */
+export async function setupProductLifecycle(deps: {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  scheduler: SchedulerService;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  notifications: NotificationService;
+  clock: { now(): number };
+  getAdapter: () => Promise<WarehouseAdapter>;
+  accessExecutor: boolean;
+}): Promise<{ router: express.Router; admission: express.RequestHandler }> {
+  const store = await LifecycleStore.create(deps.database);
+  // the access requests' tables (their migrations run with this one's)
+  const accessStore = new AccessRequestStore(await deps.database.getClient());
+  const notify =
+    deps.config.getOptionalBoolean(
+      'dataMesh.lifecycle.notifications.enabled',
+    ) ?? true;
+  const service = new LifecycleService({
+    ...deps,
+    store,
+    accessStore,
+    platform: readPlatformConfig(deps.config),
+    archiveRetentionMs: readArchiveRetention(deps.config),
+    notifier: notify ? createLifecycleNotifier(deps.notifications) : undefined,
+  });
+  const retirement = new RetirementRunner(service);
+  await deps.scheduler.scheduleTask({
+    id: LIFECYCLE_ARCHIVE_TASK_ID,
+    scope: 'global',
+    frequency: { hours: 1 },
+    timeout: { minutes: 30 },
+    initialDelay: { minutes: 5 },
+    fn: async () => {
+      const dropped = await retirement.dropDueArchives();
+      if (dropped.length) {
+        deps.logger.info(
+          `Lifecycle: archives dropped after retention: ${dropped.join(', ')}`,
+        );
+      }
+    },
+  });
+  return {
+    router: createLifecycleRouter({
+      httpAuth: deps.httpAuth,
+      service,
+      retirement,
+    }),
+    admission: createAccessAdmissionMiddleware(service),
+  };
+}

@@ -1,0 +1,418 @@
+/*
+ * Deprecation and retirement through the REST API, in a test backend with
+ * the real permission backend, on SQLite and PostgreSQL, against a real
+ * PGlite warehouse: only owners deprecate and retire, consumers holding
+ * grants are notified, new requests are refused unless owners override,
+ * retirement waits for its date and for readers (unless forced with a
+ * reason), runs only confirmed steps, leaves only the archive (with the
+ * rows) and an audit trail, and drops the archive after its retention.
+ */
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import {
+  applyPlan,
+  planProducts,
+  platformConfig,
+  retirementNames,
+} from '@datamesh/plugin-data-mesh-node';
+import {
+  type PostgresWarehouseAdapter,
+  createPgliteWarehouseAdapter,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  product,
+  startAccessTestBackend,
+} from '../access/__testUtils__/testBackend';
+import { LIFECYCLE_ARCHIVE_TASK_ID } from '.';
+
+const T0 = Date.UTC(2026, 0, 1);
+const platform = platformConfig();
+
+const memberships: Record<string, string[]> = {
+  'user:default/aisha': ['group:default/clinical'],
+  'user:default/sofia': ['group:default/pophealth'],
+};
+
+const visits = product(
+  'visits',
+  'group:default/clinical',
+  'domain:default/care',
+);
+visits.metadata.uid = 'uid-visits';
+const successor = product(
+  'visits-v2',
+  'group:default/clinical',
+  'domain:default/care',
+);
+successor.metadata.uid = 'uid-visits-v2';
+
+const databases = createTestDatabases();
+const validator = createDataMeshApiValidator();
+
+describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
+  let server: any;
+  let stop: () => Promise<void>;
+  let warehouse: PostgresWarehouseAdapter;
+  let now = T0;
+  const sent: NotificationSendOptions[] = [];
+  const scheduler = mockServices.scheduler();
+  const as = (user: string) =>
+    mockCredentials.user.header(`user:default/${user}`);
+  const call = (
+    method: 'get' | 'post',
+    path: string,
+    user: string,
+    body?: object,
+  ) => {
+    const r = request(server)
+      [method](`/api/data-mesh${path}`)
+      .set('Authorization', as(user));
+    return (body ? r.send(body) : r).then(res => {
+      // every answer, success or error, is as the OpenAPI document says
+      const template = path.startsWith('/lifecycle/')
+        ? path.replace(
+            /^\/lifecycle\/[^/]+\/[^/?]+/,
+            '/lifecycle/{namespace}/{name}',
+          )
+        : path.replace(/\?.*$/, '').replace(/\/[0-9a-f]{16}\//, '/{id}/');
+      expect({
+        [`${method} ${path} ${res.status}`]: validator.response(
+          { method, path: template as any },
+          res.status,
+          res.body,
+        ),
+      }).toEqual({ [`${method} ${path} ${res.status}`]: [] });
+      return res;
+    });
+  };
+  const ask = (user: string) =>
+    call('post', '/access-requests', user, {
+      product: 'visits',
+      outputPort: 'events',
+      consumer: 'group:default/pophealth',
+      purpose: 'readmissions',
+    });
+  const names = retirementNames(visits, platform);
+  const remaining = async () => {
+    const actual = await warehouse.introspect({
+      computes: [],
+      databases: [],
+      schemas: [
+        ...Object.values(names.product.schemas).map(schema => ({
+          database: names.product.database,
+          schema,
+        })),
+        names.archive,
+      ],
+      roles: Object.values(names.product.roles),
+    });
+    return {
+      schemas: actual.schemas.map(s => s.schema),
+      roles: actual.roles.map(r => r.name),
+    };
+  };
+
+  beforeAll(async () => {
+    warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
+    const { plan } = await planProducts([visits], platform, warehouse);
+    const provisioned = await applyPlan(plan!, warehouse);
+    if (provisioned.error) throw new Error(provisioned.error.message);
+    const table = warehouse.dialect.qualifiedTable(
+      { database: names.product.database, schema: names.product.outputSchema },
+      'events',
+    );
+    await warehouse.connection.queryAs(
+      names.product.roles.service,
+      `CREATE TABLE ${table} (id INT)`,
+    );
+    await warehouse.connection.queryAs(
+      names.product.roles.service,
+      `INSERT INTO ${table} (id) VALUES (1), (2)`,
+    );
+    const backend = await startAccessTestBackend({
+      databases,
+      databaseId: id,
+      entities: [visits, successor],
+      memberships,
+      clock: { now: () => now },
+      sent,
+      scheduler,
+      warehouse,
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await warehouse?.close();
+  });
+
+  it('a live product has no record, and only owners deprecate it', async () => {
+    const live = await call('get', '/lifecycle/default/visits', 'sofia');
+    expect(live.body).toEqual({
+      product: 'dataproduct:default/visits',
+      state: 'live',
+      audit: [],
+    });
+    // a consumer with a grant, before the deprecation
+    const asked = await ask('sofia');
+    expect(asked.status).toBe(201);
+    const approved = await call(
+      'post',
+      `/access-requests/${asked.body.id}/approve`,
+      'aisha',
+      {},
+    );
+    expect(approved.status).toBe(200);
+
+    const refused = await call(
+      'post',
+      '/lifecycle/default/visits/deprecation',
+      'sofia',
+      {
+        retireAt: '2026-02-01',
+      },
+    );
+    expect(refused.status).toBe(403);
+    const bad = await call(
+      'post',
+      '/lifecycle/default/visits/deprecation',
+      'aisha',
+      {
+        retireAt: 'soon',
+        successor: 'visits-v2',
+      },
+    );
+    expect([bad.status, bad.body.error.message]).toEqual([
+      400,
+      "retireAt: 'soon' is not a date (write e.g. 2027-03-31)",
+    ]);
+    const noSuccessor = await call(
+      'post',
+      '/lifecycle/default/visits/deprecation',
+      'aisha',
+      {
+        retireAt: '2026-02-01',
+        successor: 'nope',
+      },
+    );
+    expect(noSuccessor.body.error.message).toBe(
+      'successor: no data product dataproduct:default/nope',
+    );
+  });
+
+  it('deprecates: the record, the audit entry and a notice to the consumers holding grants', async () => {
+    const res = await call(
+      'post',
+      '/lifecycle/default/visits/deprecation',
+      'aisha',
+      {
+        retireAt: '2026-02-01',
+        successor: 'visits-v2',
+        reason: 'replaced by v2',
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      state: 'deprecated',
+      retireAt: '2026-02-01T00:00:00.000Z',
+      successor: 'dataproduct:default/visits-v2',
+      acceptNewRequests: false,
+      deprecatedBy: 'user:default/aisha',
+      audit: [{ actor: 'user:default/aisha', action: 'deprecate' }],
+    });
+    const notice = sent.find(n => n.payload.topic === 'data-mesh-deprecation');
+    expect(notice).toMatchObject({
+      recipients: {
+        type: 'entity',
+        entityRef: ['user:default/sofia', 'group:default/pophealth'],
+      },
+      payload: {
+        title: 'visits is deprecated: it retires on 2026-02-01',
+        link: '/catalog/default/dataproduct/visits',
+      },
+    });
+    expect(notice!.payload.description).toContain(
+      'Move to its successor dataproduct:default/visits-v2.',
+    );
+  });
+
+  it('refuses new access requests unless the owners override', async () => {
+    const refused = await ask('sofia');
+    expect([refused.status, refused.body.error.message]).toEqual([
+      409,
+      'dataproduct:default/visits is deprecated and retires on 2026-02-01: its owners take no new access requests; its successor is dataproduct:default/visits-v2',
+    ]);
+    await call('post', '/lifecycle/default/visits/deprecation', 'aisha', {
+      retireAt: '2026-02-01',
+      successor: 'visits-v2',
+      acceptNewRequests: true,
+    });
+    const accepted = await ask('sofia');
+    expect(accepted.status).toBe(201);
+    // the same date: no second notice
+    expect(
+      sent.filter(n => n.payload.topic === 'data-mesh-deprecation'),
+    ).toHaveLength(1);
+  });
+
+  it('retires on or after the date, only confirmed steps, refusing readers unless forced with a reason', async () => {
+    const early = await call(
+      'get',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+    );
+    expect(early.body.refusals).toEqual([
+      'dataproduct:default/visits retires on 2026-02-01: not before',
+    ]);
+    expect(
+      (
+        await call('post', '/lifecycle/default/visits/retirement', 'aisha', {
+          confirm: [],
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await call('get', '/lifecycle/default/visits/retirement', 'sofia'))
+        .status,
+    ).toBe(403);
+
+    now = Date.UTC(2026, 1, 1);
+    const plan = await call(
+      'get',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+    );
+    expect(plan.body.refusals).toEqual([]);
+    expect(plan.body.readers).toEqual(['group:default/pophealth']);
+    expect(plan.body.steps.map((s: any) => [s.id, s.done])).toEqual([
+      ['revoke-access', false],
+      ['revoke', false],
+      ['archive', false],
+      ['drop', false],
+      ['unregister', false],
+      ['drop-archive', true],
+    ]);
+
+    const readers = await call(
+      'post',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+      {
+        confirm: ['revoke-access'],
+      },
+    );
+    expect([readers.status, readers.body.error.message]).toEqual([
+      409,
+      'consumers still read dataproduct:default/visits: group:default/pophealth (force with a reason to retire anyway)',
+    ]);
+    const noReason = await call(
+      'post',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+      {
+        confirm: ['revoke-access'],
+        force: true,
+      },
+    );
+    expect(noReason.status).toBe(400);
+
+    const first = await call(
+      'post',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+      {
+        confirm: ['revoke-access'],
+        force: true,
+        reason: 'successor has been live for a month',
+      },
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.applied.map((a: any) => a.id)).toEqual(['revoke-access']);
+    expect(first.body.stoppedAt).toEqual({
+      id: 'revoke',
+      reason: 'awaiting confirmation',
+    });
+    expect((await remaining()).roles).toHaveLength(3);
+    // retiring: requests are refused even with the override
+    expect((await ask('sofia')).status).toBe(409);
+
+    const rest = await call(
+      'post',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+      {
+        confirm: ['revoke', 'archive', 'drop', 'unregister'],
+      },
+    );
+    expect(rest.body.applied.map((a: any) => a.id)).toEqual([
+      'revoke',
+      'archive',
+      'drop',
+      'unregister',
+    ]);
+    expect(rest.body.stoppedAt).toEqual({
+      id: 'drop-archive',
+      reason: 'blocked until 2026-05-02T00:00:00.000Z',
+    });
+    expect(await remaining()).toEqual({
+      schemas: [names.archive.schema],
+      roles: [],
+    });
+    const [rows] = await warehouse.tableStats(names.product.database, [
+      { schema: names.archive.schema, table: 'events' },
+    ]);
+    expect(rows.rowCount).toBe(2);
+
+    const record = await call('get', '/lifecycle/default/visits', 'sofia');
+    expect(record.body).toMatchObject({
+      state: 'retired',
+      retiredAt: '2026-02-01T00:00:00.000Z',
+      archiveDropAfter: '2026-05-02T00:00:00.000Z',
+    });
+    expect(record.body.audit.map((a: any) => a.action)).toEqual([
+      'deprecate',
+      'deprecation-changed',
+      'retire-start',
+      'step:revoke-access',
+      'step:revoke',
+      'step:archive',
+      'step:drop',
+      'step:unregister',
+      'retired',
+    ]);
+    expect(record.body.audit[2].detail).toMatchObject({
+      force: true,
+      reason: 'successor has been live for a month',
+    });
+    const requests = await call(
+      'get',
+      '/access-requests?product=visits',
+      'aisha',
+    );
+    expect(requests.body.items.map((r: any) => r.state).sort()).toEqual([
+      'rejected',
+      'revoked',
+    ]);
+  });
+
+  it('drops the archive once its retention is over, and the audit trail remains', async () => {
+    await scheduler.triggerTask(LIFECYCLE_ARCHIVE_TASK_ID);
+    expect((await remaining()).schemas).toEqual([names.archive.schema]);
+    now = Date.UTC(2026, 4, 2);
+    await scheduler.triggerTask(LIFECYCLE_ARCHIVE_TASK_ID);
+    expect(await remaining()).toEqual({ schemas: [], roles: [] });
+    const record = await call('get', '/lifecycle/default/visits', 'sofia');
+    expect(record.body.archiveDroppedAt).toBe('2026-05-02T00:00:00.000Z');
+    expect(
+      record.body.audit.slice(-2).map((a: any) => [a.actor, a.action]),
+    ).toEqual([
+      ['system', 'archive-dropped'],
+      ['system', 'step:drop-archive'],
+    ]);
+  });
+});
