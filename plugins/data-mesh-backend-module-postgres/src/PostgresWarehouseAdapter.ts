@@ -18,6 +18,7 @@ import {
   type SchemaRef,
   type Statement,
   type TableRef,
+  type UsageReading,
   type TableStats,
   type TableStatsOptions,
   type WarehouseAdapter,
@@ -27,6 +28,7 @@ import {
 import type { PostgresConnection } from './connection';
 import { PostgresDialect, quotePgIdentifier } from './dialect';
 import { PostgresTableStatsReader } from './stats';
+import { readPostgresUsage } from './usage';
 
 const PRIVILEGE_NAMES: Record<string, Privilege> = {
   USAGE: 'usage',
@@ -396,6 +398,11 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
     options: TableStatsOptions = {},
   ): Promise<TableStats[]> {
     return this.stats.read(database, tables, options);
+  }
+
+  /** Table-level scan counters, one statement per database (see `usage.ts` for why not per role). */
+  readUsage(database: string, tables: TableRef[]): Promise<UsageReading> {
+    return readPostgresUsage(this.connection, this.dialect, database, tables);
   }
 
   /**
