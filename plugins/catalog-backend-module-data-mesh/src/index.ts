@@ -12,6 +12,10 @@ export {
   type DataProductEntitiesProcessorOptions,
 } from './processor/DataProductEntitiesProcessor';
 export {
+  DataProductGovernanceProcessor,
+  type DataProductGovernanceProcessorOptions,
+} from './processor/DataProductGovernanceProcessor';
+export {
   DataProductSpecReaderProcessor,
   type DataProductSpecReaderProcessorOptions,
 } from './processor/DataProductSpecReaderProcessor';

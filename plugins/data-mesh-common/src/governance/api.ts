@@ -33,3 +33,43 @@ export interface GovernanceSummaryResponse {
   /** Oldest evaluation the summary includes (ISO 8601), when any. */
   evaluatedAt?: string;
 }
+
+/**
+ * Annotation in which the catalog processor records a product's governance
+ * results, so the catalog itself shows whether a product complies.
+ * @public
+ */
+export const ANNOTATION_GOVERNANCE = 'datamesh.dev/governance';
+
+/** What the annotation holds: compact, without messages (they are the rules'). @public */
+export interface GovernanceAnnotation {
+  stage: string;
+  ok: boolean;
+  counts: Record<GovernanceStatus, number>;
+  results: Array<{ ruleId: string; status: GovernanceStatus }>;
+}
+
+/** The annotation value for a report. @public */
+export function governanceAnnotation(report: GovernanceReport): string {
+  const value: GovernanceAnnotation = {
+    stage: report.stage,
+    ok: report.ok,
+    counts: report.counts,
+    results: report.results.map(r => ({ ruleId: r.ruleId, status: r.status })),
+  };
+  return JSON.stringify(value);
+}
+
+/** The annotation of an entity, or undefined when absent or not ours. @public */
+export function readGovernanceAnnotation(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): GovernanceAnnotation | undefined {
+  const text = entity.metadata.annotations?.[ANNOTATION_GOVERNANCE];
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return Array.isArray(value?.results) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
