@@ -8,10 +8,12 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogModelExtensionPoint } from '@backstage/plugin-catalog-node/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { readGovernanceSettings } from '@datamesh/plugin-data-mesh-node';
 import { readDataMeshCatalogConfig } from './config';
 import { createDataMeshEntityDataParser } from './parser/dataMeshEntityDataParser';
 import { DataProductChangePublisher } from './processor/DataProductChangePublisher';
 import { DataProductEntitiesProcessor } from './processor/DataProductEntitiesProcessor';
+import { DataProductGovernanceProcessor } from './processor/DataProductGovernanceProcessor';
 import { DataProductSpecReaderProcessor } from './processor/DataProductSpecReaderProcessor';
 import { DataProductSpecDiscoveryProvider } from './provider/DataProductSpecDiscoveryProvider';
 
@@ -57,6 +59,11 @@ export const catalogModuleDataMesh = createBackendModule({
               ? { catalog, auth }
               : undefined,
             storeColumnsAsJson: settings.storeColumnsAsJson,
+          }),
+          // governance results as an annotation (same engine as the CLI)
+          new DataProductGovernanceProcessor({
+            logger,
+            governance: () => readGovernanceSettings(config),
           }),
           // last: tells the SLO engine about new and changed products at once
           new DataProductChangePublisher({ events, logger }),
