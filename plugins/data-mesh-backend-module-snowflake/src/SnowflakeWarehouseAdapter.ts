@@ -10,6 +10,7 @@ import {
   type IntrospectionScope,
   type SandboxCloneRequest,
   type SandboxCloneResult,
+  type SchemaRef,
   type Statement,
   type TableRef,
   type TableStats,
@@ -34,6 +35,12 @@ import {
   type IntrospectionRows,
   type Row,
 } from './sql/introspection';
+import {
+  maskingIntrospectionSql,
+  type MaskingRows,
+  readMaskingState,
+  scopePolicies,
+} from './sql/maskingIntrospection';
 import {
   cloneSchemaSql,
   loadTimestampCarriers,
@@ -65,8 +72,7 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
     zeroCopyClone: true,
     // LAST_ALTERED until a table is known to carry the load-timestamp column; each TableStats says which (freshnessSource)
     lastAltered: 'warehouse',
-    // masking policies are the design (see the node package's masking.ts);
-    // the dialect and the fake do not make them yet, so the plan notes it
+    // column masking policies evaluated per query (see the node package's masking.ts)
     masking: 'masking-policies',
   };
   readonly defaultParentRole: string;
@@ -189,6 +195,9 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         r => roles.has(physicalName(r)) && !asked.includes(r),
       ))
         await grantsOf(role);
+      const masking = scope.columns
+        ? await this.introspectMasking(scope.columns, rows.schemas, q)
+        : undefined;
       const { state, unrepresentable } = buildActualState(scope, rows);
       if (unrepresentable.length > 0) {
         this.logger?.warn(
@@ -197,8 +206,49 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           )}`,
         );
       }
-      return { ...state, queries };
+      return { ...state, ...masking, queries };
     });
+  }
+
+  /**
+   * Tables, columns, policies and policy attachments of the scope's
+   * `columns` schemas that exist: at most three statements per database
+   * (see maskingIntrospection.ts for why the attachments are asked per
+   * policy, in one statement).
+   */
+  private async introspectMasking(
+    refs: SchemaRef[],
+    schemaRows: Map<string, Row[]>,
+    q: (sql: string) => Promise<Row[]>,
+  ): Promise<Pick<ActualState, 'tables' | 'maskingPolicies'>> {
+    const out: Required<Pick<ActualState, 'tables' | 'maskingPolicies'>> = {
+      tables: [],
+      maskingPolicies: [],
+    };
+    for (const database of [...new Set(refs.map(r => r.database))]) {
+      const present = new Set(
+        (schemaRows.get(physicalName(database)) ?? []).map(r => String(r.name)),
+      );
+      const schemas = refs
+        .filter(r => r.database === database)
+        .map(r => r.schema)
+        .filter(s => present.has(physicalName(s)));
+      if (schemas.length === 0) continue;
+      const rows: MaskingRows = {
+        columns: await q(maskingIntrospectionSql.columns(database, schemas)),
+        policies: await q(maskingIntrospectionSql.policies(database)),
+        references: [],
+      };
+      const policies = scopePolicies(rows.policies, schemas);
+      if (policies.length > 0)
+        rows.references = await q(
+          maskingIntrospectionSql.references(database, policies),
+        );
+      const read = readMaskingState(database, schemas, rows);
+      out.tables.push(...read.tables);
+      out.maskingPolicies.push(...read.maskingPolicies);
+    }
+    return out;
   }
 
   async execute(statements: Statement[]): Promise<void> {

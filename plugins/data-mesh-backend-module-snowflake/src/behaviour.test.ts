@@ -59,7 +59,4 @@ runWarehouseAdapterBehaviourSuite(
       },
     };
   },
-  // Masking policies (CREATE MASKING POLICY, SET MASKING POLICY, evaluated
-  // by the fake on SELECT) are not made yet: the plan notes it (issue 8 item 5)
-  { masksPii: false },
 );

@@ -35,6 +35,13 @@ export type {
   IntrospectionRows,
   Row,
 } from './sql/introspection';
+export * from './sql/masking';
+export {
+  maskingIntrospectionSql,
+  readMaskingState,
+  scopePolicies,
+} from './sql/maskingIntrospection';
+export type { MaskingRows } from './sql/maskingIntrospection';
 export {
   cloneSchemaSql,
   readTableStats,

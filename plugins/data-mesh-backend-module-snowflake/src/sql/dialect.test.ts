@@ -263,3 +263,92 @@ describe('Snowflake statements per change', () => {
     ]);
   });
 });
+
+describe('Snowflake masking policies', () => {
+  const policy = {
+    ...ref,
+    name: 'pii_mask_string',
+    type: 'VARCHAR',
+    mask: "'***'",
+    clearRole: 'sales_orders_consumer_pii',
+    comment: 'datamesh:dataproduct:default/orders:pii',
+  };
+
+  it('creates one policy per type family that shows the value to the PII role (and roles above it) only', () => {
+    expect(sql({ action: 'create-masking-policy', policy })).toEqual([
+      `CREATE MASKING POLICY IF NOT EXISTS "ACME_SALES_DEV"."ORDERS_OUTPUT"."PII_MASK_STRING" AS (val VARCHAR) RETURNS VARCHAR -> CASE WHEN IS_ROLE_IN_SESSION('SALES_ORDERS_CONSUMER_PII') THEN val ELSE '***' END COMMENT = 'datamesh:dataproduct:default/orders:pii'`,
+    ]);
+    const number = snowflakeDialect.maskingPolicyType!('NUMBER')!;
+    expect(number).toEqual({ family: 'number', type: 'NUMBER', mask: 'NULL' });
+    expect(
+      sql({
+        action: 'create-masking-policy',
+        policy: { ...policy, name: 'pii_mask_number', ...number, comment: '' },
+      }),
+    ).toEqual([
+      `CREATE MASKING POLICY IF NOT EXISTS "ACME_SALES_DEV"."ORDERS_OUTPUT"."PII_MASK_NUMBER" AS (val NUMBER) RETURNS NUMBER -> CASE WHEN IS_ROLE_IN_SESSION('SALES_ORDERS_CONSUMER_PII') THEN val ELSE NULL END`,
+    ]);
+  });
+
+  it('sets the policy on a column without FORCE', () => {
+    expect(
+      sql({
+        action: 'set-masking-policy',
+        table: { ...ref, table: 'events' },
+        column: 'email',
+        policy: { ...ref, name: 'pii_mask_string' },
+      }),
+    ).toEqual([
+      'ALTER TABLE "ACME_SALES_DEV"."ORDERS_OUTPUT"."EVENTS" MODIFY COLUMN "EMAIL" SET MASKING POLICY "ACME_SALES_DEV"."ORDERS_OUTPUT"."PII_MASK_STRING"',
+    ]);
+  });
+
+  it('maps column types as INFORMATION_SCHEMA spells them, and their synonyms, to one policy type each', () => {
+    const family = (t: string) =>
+      snowflakeDialect.maskingPolicyType!(t)?.family;
+    expect(['TEXT', 'VARCHAR(100)', 'string', 'CHAR(2)'].map(family)).toEqual([
+      'string',
+      'string',
+      'string',
+      'string',
+    ]);
+    expect(
+      ['NUMBER', 'NUMBER(38,0)', 'INT', 'DECIMAL(10, 2)'].map(family),
+    ).toEqual(['number', 'number', 'number', 'number']);
+    expect(
+      ['TIMESTAMP_NTZ', 'TIMESTAMP', 'DATETIME', 'TIMESTAMP_TZ'].map(family),
+    ).toEqual([
+      'timestamp_ntz',
+      'timestamp_ntz',
+      'timestamp_ntz',
+      'timestamp_tz',
+    ]);
+    expect(snowflakeDialect.maskingPolicyType!('GEOGRAPHY')).toBeUndefined();
+  });
+
+  it('refuses a role, name, type or mask that could carry SQL of its own', () => {
+    const bad = [
+      { clearRole: "x') OR TRUE --" },
+      { name: 'p"; DROP TABLE t; --' },
+      { type: 'VARCHAR) RETURNS VARCHAR -> val --' },
+      { mask: "'***' END; DROP DATABASE d; --" },
+      { type: 'NUMBER', mask: "'***'" },
+    ];
+    for (const patch of bad) {
+      expect(() =>
+        sql({
+          action: 'create-masking-policy',
+          policy: { ...policy, ...patch },
+        }),
+      ).toThrow(InvalidIdentifierError);
+    }
+    expect(() =>
+      sql({
+        action: 'set-masking-policy',
+        table: { ...ref, table: 'events' },
+        column: 'e"mail',
+        policy: { ...ref, name: 'pii_mask_string' },
+      }),
+    ).toThrow(InvalidIdentifierError);
+  });
+});

@@ -12,6 +12,7 @@
 import { SNOWFLAKE_MAX_IDENTIFIER_LENGTH } from '@datamesh/plugin-data-mesh-common';
 import {
   type Change,
+  type MaskingPolicy,
   type Privilege,
   type PrivilegeTarget,
   type SchemaRef,
@@ -21,6 +22,8 @@ import {
   PUBLIC_GRANTEE,
   SAFE_IDENTIFIER,
 } from '@datamesh/plugin-data-mesh-node';
+
+import { knownMaskingKind, snowflakeMaskingPolicyType } from './masking';
 
 export { InvalidIdentifierError };
 
@@ -394,11 +397,63 @@ export function snowflakeStatements(change: Change): Statement[] {
       ];
     case 'drop-compute':
       return [{ sql: `DROP WAREHOUSE IF EXISTS ${quoteName(change.compute)}` }];
+    case 'create-masking-policy':
+      return [maskingPolicy(change.policy)];
+    case 'set-masking-policy': {
+      const t = change.table;
+      // no FORCE: a column masked by another policy is the plan's to report, not to overwrite
+      return [
+        {
+          sql: `ALTER TABLE ${qualifiedSchemaName(t)}.${quoteName(
+            t.table,
+          )} MODIFY COLUMN ${quoteName(
+            change.column,
+          )} SET MASKING POLICY ${qualifiedSchemaName(
+            change.policy,
+          )}.${quoteName(change.policy.name)}`,
+          database: t.database,
+        },
+      ];
+    }
     default:
       throw new InvalidIdentifierError(
         `unknown change ${JSON.stringify(change)}`,
       );
   }
+}
+
+/**
+ * One policy per product and type family: the value for sessions whose
+ * active roles include the PII consumer role (IS_ROLE_IN_SESSION is true
+ * for that role and every role above it, so service and owner read clear
+ * too), the type's mask for everyone else. The role goes in as a string
+ * literal, so it is validated as an identifier first and written in the
+ * stored (upper) case that IS_ROLE_IN_SESSION compares with.
+ */
+function maskingPolicy(p: MaskingPolicy): Statement {
+  const kind = knownMaskingKind(p.type, p.mask);
+  if (!kind) {
+    throw new InvalidIdentifierError(
+      `refusing masking policy ${JSON.stringify(
+        String(p.name).slice(0, 80),
+      )}: type ${JSON.stringify(
+        String(p.type).slice(0, 40),
+      )} with mask ${JSON.stringify(
+        String(p.mask).slice(0, 40),
+      )} is not one the Snowflake dialect writes`,
+    );
+  }
+  const role = quoteLiteral(physicalName(p.clearRole));
+  return {
+    sql: `CREATE MASKING POLICY IF NOT EXISTS ${qualifiedSchemaName(
+      p,
+    )}.${quoteName(p.name)} AS (val ${kind.type}) RETURNS ${
+      kind.type
+    } -> CASE WHEN IS_ROLE_IN_SESSION(${role}) THEN val ELSE ${
+      kind.mask
+    } END${comment(p.comment)}`,
+    database: p.database,
+  };
 }
 
 /** COPY CURRENT GRANTS: handing a schema over must not drop the grants already on it. */
@@ -432,4 +487,5 @@ export const snowflakeDialect: WarehouseDialect = {
   qualifiedTable: (ref, table) =>
     `${qualifiedSchemaName(ref)}.${quoteName(table)}`,
   statements: snowflakeStatements,
+  maskingPolicyType: snowflakeMaskingPolicyType,
 };

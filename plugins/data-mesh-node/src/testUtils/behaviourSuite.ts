@@ -61,11 +61,7 @@ export interface WarehouseTestHarness {
 export function runWarehouseAdapterBehaviourSuite(
   name: string,
   makeHarness: () => Promise<WarehouseTestHarness>,
-  options: {
-    timeoutMs?: number;
-    /** False for an adapter that does not mask PII columns yet: the masking test is not registered. */
-    masksPii?: boolean;
-  } = {},
+  options: { timeoutMs?: number } = {},
 ): void {
   const timeout = options.timeoutMs ?? 120_000;
 

@@ -106,12 +106,13 @@ function planPolicies(
 ): MaskingPlan {
   const out: MaskingPlan = { changes: [], regrant: [], notes: [] };
   if (!actual.tables || !dialect.maskingPolicyType) {
+    // an adapter that declares policies but cannot type or list columns:
     // say so rather than plan a mask that cannot be checked
     const tables = [...new Set((desired.masks ?? []).map(m => m.table))];
     out.notes.push(
       `${
         dialect.displayName
-      } masking policies are not made by this version: PII columns of ${tables.join(
+      } masking policies cannot be planned (the adapter reports no columns or policy types): PII columns of ${tables.join(
         ', ',
       )} are readable by every consumer`,
     );
@@ -132,6 +133,13 @@ function planPolicies(
     if (!table || !column) {
       out.notes.push(
         `PII column ${m.schema}.${m.table}.${m.column} does not exist yet; its masking policy is attached by the first plan after the pipeline creates it`,
+      );
+      continue;
+    }
+    if (table.kind === 'view') {
+      // ALTER TABLE cannot set a policy on a view's column; the view's source table is where PII is masked
+      out.notes.push(
+        `PII column ${m.schema}.${m.table}.${m.column} belongs to a view; mask the table it reads from: it is not masked here`,
       );
       continue;
     }
@@ -161,7 +169,12 @@ function planPolicies(
         },
       });
     }
-    if (!column.maskingPolicy || lower(column.maskingPolicy) !== key) {
+    if (column.maskingPolicy && lower(column.maskingPolicy) !== key) {
+      // someone else's policy (a security team's, say) is theirs to replace
+      out.notes.push(
+        `PII column ${m.schema}.${m.table}.${m.column} is masked by ${column.maskingPolicy}, not by ${policy.name}; it is left as it is`,
+      );
+    } else if (!column.maskingPolicy) {
       out.changes.push({
         action: 'set-masking-policy',
         table: { database: m.database, schema: m.schema, table: table.name },

@@ -47,7 +47,7 @@ import {
   STMT_SELECT,
   valueType,
 } from './model';
-import { AccountShow } from './show';
+import { AccountPolicies, informationSchemaType } from './policies';
 
 export type {
   Cell,
@@ -76,7 +76,7 @@ export { displayName, displayPart } from './model';
  * what the adapter created, without going through SQL.
  * @public
  */
-export class FakeAccount extends AccountShow {
+export class FakeAccount extends AccountPolicies {
   // ---------------------------------------------------------------- execute
 
   /** Applies one parsed statement for a session; throws SnowflakeSqlError. */
@@ -102,7 +102,13 @@ export class FakeAccount extends AccountShow {
       case 'createView':
         return this.createView(stmt, s, roles);
       case 'alterTable':
-        return this.alterTable(stmt, s, roles);
+        return stmt.change.kind === 'maskingPolicy'
+          ? this.setColumnPolicy(stmt, s, roles)
+          : this.alterTable(stmt, s, roles);
+      case 'createMaskingPolicy':
+        return this.createMaskingPolicy(stmt, s, roles);
+      case 'showMaskingPolicies':
+        return this.showMaskingPolicies(stmt, s, roles);
       case 'drop':
         return this.drop(stmt, s, roles);
       case 'grantRole':
@@ -248,7 +254,7 @@ export class FakeAccount extends AccountShow {
     s: SessionContext,
     roles: Set<string>,
   ): ResultSet {
-    if (!stmt.from) {
+    if (!stmt.from && !stmt.fromFunction) {
       const columns: ResultColumn[] = [];
       const row: Cell[] = [];
       for (const item of stmt.items) {
@@ -278,7 +284,9 @@ export class FakeAccount extends AccountShow {
       }
       return { columns, rows: [row], statementTypeId: STMT_SELECT };
     }
-    const relation = this.relation(stmt.from, s, roles);
+    const relation = stmt.fromFunction
+      ? this.policyReferences(stmt.fromFunction, s, roles)
+      : this.relation(stmt.from!, s, roles);
     const names = relation.columns.map(c => c.name);
     for (const c of stmt.where)
       if (!names.includes(c.column)) throw invalidIdentifier(c.column);
@@ -361,7 +369,12 @@ export class FakeAccount extends AccountShow {
         .get(path[0])!
         .schemas.get(path[1])!
         .views.get(path[2])!;
-      return this.runView(view.query, s.user, view.owner);
+      return this.runView(
+        view.query,
+        s.user,
+        view.owner,
+        s.invokerRole ?? s.role,
+      );
     }
     const table = this.tableFor(path, s, roles, 'SELECT', 'SELECT');
     return {
@@ -369,7 +382,7 @@ export class FakeAccount extends AccountShow {
         name: c.name,
         type: sqlTypeToColumnType(c.type),
       })),
-      rows: table.rows.map(r => [...r]),
+      rows: this.maskedRows(table, s),
     };
   }
 
@@ -561,7 +574,14 @@ export class FakeAccount extends AccountShow {
       for (const t of schema.tables.values()) {
         if (!this.has(roles, 'TABLE', [db.name, schema.name, t.name])) continue;
         t.columns.forEach((c, i) =>
-          rows.push([db.name, schema.name, t.name, c.name, i + 1, c.type]),
+          rows.push([
+            db.name,
+            schema.name,
+            t.name,
+            c.name,
+            i + 1,
+            informationSchemaType(c.type),
+          ]),
         );
       }
     }
@@ -572,8 +592,9 @@ export class FakeAccount extends AccountShow {
     query: Extract<Statement, { kind: 'select' }>,
     user: string,
     owner: string,
+    invokerRole?: string,
   ): ResultSet {
-    const context = { user, role: owner, viewOwnerRights: true };
+    const context = { user, role: owner, viewOwnerRights: true, invokerRole };
     return this.select(query, context, this.effectiveRoles(owner));
   }
 }

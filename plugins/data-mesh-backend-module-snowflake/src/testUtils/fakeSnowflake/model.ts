@@ -5,6 +5,7 @@
  */
 import { SnowflakeSqlError } from './errors';
 import type { Condition, SelectItem, Statement, Value } from './parser';
+import type { PolicyBody } from './statements';
 
 /** @internal */
 export type ColumnType =
@@ -34,7 +35,8 @@ export interface ResultSet {
 /** @public */
 export interface FakeTable {
   name: string;
-  columns: { name: string; type: string }[];
+  /** `maskingPolicy`: the path of the policy set on the column (ALTER TABLE … SET MASKING POLICY). */
+  columns: { name: string; type: string; maskingPolicy?: string[] }[];
   rows: Value[][];
   owner: string;
   createdOn: Date;
@@ -57,6 +59,18 @@ export interface FakeSchema {
   managedAccess?: boolean;
   tables: Map<string, FakeTable>;
   views: Map<string, FakeView>;
+  policies: Map<string, FakeMaskingPolicy>;
+}
+
+/** A masking policy: a schema object evaluated for every value of the columns it is set on. @public */
+export interface FakeMaskingPolicy {
+  name: string;
+  owner: string;
+  createdOn: Date;
+  comment?: string;
+  /** The signature type, which is also the return type. */
+  type: string;
+  body: PolicyBody;
 }
 
 /** A view: a stored SELECT that runs with its owner's privileges. @public */
@@ -178,6 +192,12 @@ export interface SessionContext {
   schema?: string;
   /** Set while a view's query runs as its owner: the caller's warehouse was already checked. */
   viewOwnerRights?: boolean;
+  /**
+   * The caller's role while a view runs as its owner: masking policies
+   * still see the querying session's roles (IS_ROLE_IN_SESSION looks at the
+   * session, not at the view owner).
+   */
+  invokerRole?: string;
 }
 
 export const SYSTEM_ROLES = [
@@ -196,6 +216,7 @@ export const VALID_PRIVILEGES: Record<SecurableType, string[]> = {
     'CREATE WAREHOUSE',
     'CREATE DATABASE',
     'MANAGE GRANTS',
+    'APPLY MASKING POLICY',
     'MONITOR USAGE',
     'EXECUTE TASK',
   ],
@@ -208,6 +229,7 @@ export const VALID_PRIVILEGES: Record<SecurableType, string[]> = {
     'CREATE TABLE',
     'CREATE VIEW',
     'CREATE STAGE',
+    'CREATE MASKING POLICY',
   ],
   TABLE: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES'],
   VIEW: ['SELECT', 'REFERENCES'],

@@ -74,6 +74,7 @@ export abstract class AccountObjects extends AccountCore {
       createdOn: this.now(),
       tables: new Map(),
       views: new Map(),
+      policies: new Map(),
     };
   }
 
@@ -116,7 +117,10 @@ export abstract class AccountObjects extends AccountCore {
       for (const schema of source.schemas.values()) {
         db.schemas.set(
           schema.name,
-          this.cloneSchemaInto(schema, schema.name, schema.owner),
+          this.cloneSchemaInto(schema, schema.name, schema.owner, [
+            source.name,
+            name,
+          ]),
         );
       }
       for (const g of childGrants) {
@@ -135,10 +139,12 @@ export abstract class AccountObjects extends AccountCore {
     return statusResult(`Database ${displayPart(name)} successfully created.`);
   }
 
+  /** `databases`: the source's database and the clone's. */
   protected cloneSchemaInto(
     source: FakeSchema,
     name: string,
     owner: string,
+    databases: [string, string],
   ): FakeSchema {
     const schema: FakeSchema = {
       name,
@@ -152,11 +158,29 @@ export abstract class AccountObjects extends AccountCore {
           { ...v, createdOn: this.now() },
         ]),
       ),
+      policies: new Map(
+        [...source.policies.values()].map(p => [
+          p.name,
+          { ...p, createdOn: this.now() },
+        ]),
+      ),
     };
+    // Policies are cloned with the schema; a cloned column whose policy was in
+    // the source schema is protected by the clone's copy of it.
+    const inSource = (p?: string[]) =>
+      p !== undefined &&
+      p[0] === databases[0] &&
+      p[1] === source.name &&
+      source.policies.has(p[2]);
     for (const t of source.tables.values()) {
       schema.tables.set(t.name, {
         ...t,
-        columns: t.columns.map(c => ({ ...c })),
+        columns: t.columns.map(c => ({
+          ...c,
+          ...(inSource(c.maskingPolicy)
+            ? { maskingPolicy: [databases[1], name, c.maskingPolicy![2]] }
+            : {}),
+        })),
         rows: t.rows.map(r => [...r]),
         createdOn: this.now(),
       });
@@ -209,7 +233,10 @@ export abstract class AccountObjects extends AccountCore {
     if (stmt.clone) {
       const sourcePath = this.qualifySchema(stmt.clone, s, 'CREATE SCHEMA');
       const source = this.schema(sourcePath, roles);
-      schema = this.cloneSchemaInto(source, path[1], s.role);
+      schema = this.cloneSchemaInto(source, path[1], s.role, [
+        sourcePath[0],
+        path[0],
+      ]);
       if (existing) this.dropSchema(path);
       this.copyChildGrants(sourcePath, path, false);
     } else {
@@ -300,7 +327,7 @@ export abstract class AccountObjects extends AccountCore {
         throw duplicateColumn(column.name);
       table.columns.push(column);
       table.rows.forEach(r => r.push(null));
-    } else {
+    } else if (stmt.change.kind === 'comment') {
       table.comment = stmt.change.comment ?? undefined;
     }
     table.lastAltered = this.now();

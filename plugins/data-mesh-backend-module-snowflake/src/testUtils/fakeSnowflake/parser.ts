@@ -7,7 +7,7 @@
  * (001003 / 42000), never a silent success.
  */
 import { SnowflakeSqlError, unsupported } from './errors';
-import { QueryParser } from './queryParser';
+import { PolicyParser } from './policyParser';
 import type {
   Bindings,
   GrantTarget,
@@ -28,7 +28,7 @@ export type {
   Value,
 } from './statements';
 
-class Parser extends QueryParser {
+class Parser extends PolicyParser {
   statement(): Statement {
     let stmt: Statement;
     if (this.acceptWord('CREATE')) stmt = this.create();
@@ -65,6 +65,8 @@ class Parser extends QueryParser {
 
   protected create(): Statement {
     const orReplace = this.acceptWord('OR', 'REPLACE');
+    if (this.acceptWord('MASKING', 'POLICY'))
+      return this.createMaskingPolicy(orReplace);
     if (this.acceptWord('WAREHOUSE')) {
       const ifNotExists = this.ifNotExists();
       const name = this.name();
@@ -208,6 +210,8 @@ class Parser extends QueryParser {
     if (this.acceptWord('TABLE')) {
       const ifExists = this.ifExists();
       const name = this.name();
+      if (this.acceptWord('ALTER') || this.acceptWord('MODIFY'))
+        return this.columnPolicy(ifExists, name);
       if (this.acceptWord('ADD')) {
         this.acceptWord('COLUMN');
         const column = { name: this.ident(), type: this.dataType() };
@@ -414,6 +418,8 @@ class Parser extends QueryParser {
 
   protected show(): Statement {
     this.acceptWord('TERSE');
+    if (this.acceptWord('MASKING', 'POLICIES'))
+      return this.showMaskingPolicies();
     if (this.acceptWord('FUTURE', 'GRANTS')) {
       let variant: 'inSchema' | 'inDatabase' | 'toRole';
       if (this.acceptWord('IN', 'SCHEMA')) variant = 'inSchema';

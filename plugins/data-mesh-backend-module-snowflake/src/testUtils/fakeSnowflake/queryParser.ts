@@ -158,7 +158,15 @@ export abstract class QueryParser extends TokenReader {
         : undefined;
       return { kind: 'select', items, where: [], orderBy: [], unionAll };
     }
-    const from = this.name();
+    let from: string[] | undefined;
+    let fromFunction:
+      | { name: string[]; args: Record<string, Value> }
+      | undefined;
+    if (this.isWord('TABLE') && this.tokens[this.i + 1]?.value === '(') {
+      this.i += 2;
+      fromFunction = this.tableFunction();
+      this.expectPunct(')');
+    } else from = this.name();
     const where = this.where();
     const orderBy: { column: string; desc: boolean }[] = [];
     if (this.acceptWord('ORDER', 'BY')) {
@@ -173,7 +181,32 @@ export abstract class QueryParser extends TokenReader {
     const unionAll = this.acceptWord('UNION', 'ALL')
       ? this.expectSelect()
       : undefined;
-    return { kind: 'select', items, from, where, orderBy, limit, unionAll };
+    return {
+      kind: 'select',
+      items,
+      from,
+      fromFunction,
+      where,
+      orderBy,
+      limit,
+      unionAll,
+    };
+  }
+
+  /** `name(ARG => value, …)` inside `TABLE(…)`. */
+  private tableFunction(): { name: string[]; args: Record<string, Value> } {
+    const name = this.name();
+    const args: Record<string, Value> = {};
+    this.expectPunct('(');
+    if (!this.isPunct(')')) {
+      do {
+        const arg = this.ident();
+        this.expectPunct('=>');
+        args[arg] = this.value();
+      } while (this.acceptPunct(','));
+    }
+    this.expectPunct(')');
+    return { name, args };
   }
 
   private expectSelect(): Extract<Statement, { kind: 'select' }> {

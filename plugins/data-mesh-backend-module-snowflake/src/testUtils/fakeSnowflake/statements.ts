@@ -88,10 +88,37 @@ export type Statement =
       kind: 'alterTable';
       ifExists: boolean;
       name: NameRef;
-      /** `ADD [COLUMN] name type`, or `SET COMMENT = '…'` / `UNSET COMMENT`. */
+      /**
+       * `ADD [COLUMN] name type`, `SET COMMENT = '…'` / `UNSET COMMENT`, or
+       * `{ALTER | MODIFY} [COLUMN] c SET MASKING POLICY p [FORCE]` /
+       * `… UNSET MASKING POLICY` (policy null).
+       */
       change:
         | { kind: 'addColumn'; column: { name: string; type: string } }
-        | { kind: 'comment'; comment: string | null };
+        | { kind: 'comment'; comment: string | null }
+        | {
+            kind: 'maskingPolicy';
+            column: string;
+            policy: NameRef | null;
+            force: boolean;
+          };
+    }
+  | {
+      kind: 'createMaskingPolicy';
+      orReplace: boolean;
+      ifNotExists: boolean;
+      name: NameRef;
+      /** The signature `(arg type)` and `RETURNS type`. */
+      arg: string;
+      argType: string;
+      returnType: string;
+      body: PolicyBody;
+      comment?: string;
+    }
+  | {
+      kind: 'showMaskingPolicies';
+      like?: string;
+      in?: { type: 'ACCOUNT' | 'DATABASE' | 'SCHEMA'; name?: NameRef };
     }
   | {
       kind: 'alterComment';
@@ -206,9 +233,24 @@ export type Statement =
       where: Condition[];
       orderBy: { column: string; desc: boolean }[];
       limit?: number;
+      /** `FROM TABLE(f(NAME => value, …))`: a table function instead of `from`. */
+      fromFunction?: { name: NameRef; args: Record<string, Value> };
       /** `UNION ALL SELECT …`: rows appended, columns named by the first branch. */
       unionAll?: Extract<Statement, { kind: 'select' }>;
     };
+
+/**
+ * The one masking-policy body the fake evaluates:
+ * `CASE WHEN IS_ROLE_IN_SESSION('<role>') THEN <arg> ELSE <mask> END`.
+ * @internal
+ */
+export interface PolicyBody {
+  /** The role literal exactly as written (IS_ROLE_IN_SESSION compares it with stored names). */
+  clearRole: string;
+  /** What THEN returns: must be the signature's argument. */
+  then: string;
+  mask: Value;
+}
 
 /** Bind values as the driver sends them: `{"1": {type, value}}`. @internal */
 export type Bindings = Record<string, { type: string; value: unknown }>;

@@ -25,7 +25,8 @@ export type Token =
 const WORD_START = /[A-Za-z_]/;
 const WORD_PART = /[A-Za-z0-9_$]/;
 const DIGIT = /[0-9]/;
-const PUNCT2 = ['<>', '!=', '<=', '>=', '||', '::'];
+// `->` starts a masking policy body, `=>` names a table function argument
+const PUNCT2 = ['<>', '!=', '<=', '>=', '||', '::', '->', '=>'];
 const PUNCT1 = '.,;()=*<>+-/%';
 
 /** Splits SQL text into tokens; throws a Snowflake-style syntax error. @internal */
