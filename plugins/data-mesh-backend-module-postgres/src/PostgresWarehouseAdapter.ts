@@ -18,6 +18,7 @@ import {
   type SchemaRef,
   type Statement,
   type TableRef,
+  type UsageOptions,
   type UsageReading,
   type TableStats,
   type TableStatsOptions,
@@ -401,7 +402,12 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
   }
 
   /** Table-level scan counters, one statement per database (see `usage.ts` for why not per role). */
-  readUsage(database: string, tables: TableRef[]): Promise<UsageReading> {
+  readUsage(
+    database: string,
+    tables: TableRef[],
+    // the counters are cumulative: no window to apply
+    _options?: UsageOptions,
+  ): Promise<UsageReading> {
     return readPostgresUsage(this.connection, this.dialect, database, tables);
   }
 
