@@ -26,8 +26,8 @@ export interface IngestOptions {
   orgFile: string;
   /** `dataMesh.catalog.verifyUpstreamPorts`. */
   verifyUpstreamPorts: boolean;
-  /** `dataMesh.catalog.storeColumnsAsJson` (default of the module: true). */
-  storeColumnsAsJson?: boolean;
+  /** `dataMesh.catalog.storeNestedAsJson` (default of the module: true). */
+  storeNestedAsJson?: boolean;
   /** SQLite in memory, or a file per plugin in this directory. */
   sqliteDirectory?: string;
   /**
@@ -361,7 +361,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           dataMesh: {
             catalog: {
               verifyUpstreamPorts: options.verifyUpstreamPorts,
-              storeColumnsAsJson: options.storeColumnsAsJson ?? true,
+              storeNestedAsJson: options.storeNestedAsJson ?? true,
             },
           },
         },

@@ -28,8 +28,8 @@ interface Args {
   n: number[];
   runs: number[];
   verifyModes: boolean[];
-  /** dataMesh.catalog.storeColumnsAsJson settings of the products. */
-  columnModes: boolean[];
+  /** dataMesh.catalog.storeNestedAsJson settings of the products. */
+  formModes: boolean[];
   db: 'memory' | 'file' | 'pg';
   pollMs: number;
   timeoutMs: number;
@@ -42,7 +42,7 @@ interface Args {
 }
 
 const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|off]
-              [--columns json|entity|json,entity]
+              [--form json|entity|json,entity]
               [--db memory|file|pg] [--poll-ms 100] [--timeout-s 900]
               [--log none|error|warn|info] [--sets components,products,native]
               [--cpu-profile DIR] [--sql-stats] [--keep]
@@ -52,11 +52,11 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
   --verify   dataMesh.catalog.verifyUpstreamPorts settings to measure for
              the products (components are unaffected by it); the ratio is
              reported for each
-  --columns  how the products' columns are stored
-             (dataMesh.catalog.storeColumnsAsJson): json (the default,
-             one JSON text per dataset) and/or entity (the columns array,
-             one search row per distinct column property); each mode is
-             measured for each --verify setting
+  --form     how the products are stored
+             (dataMesh.catalog.storeNestedAsJson): json (the default, the
+             catalog form: nested parts of the spec as JSON text) and/or
+             entity (the canonical entity, one search row per distinct
+             nested value); each mode is measured for each --verify setting
   --db       SQLite in memory (default), SQLite files in a temp directory,
              or PostgreSQL (pg: BENCH_PG_URL, default
              postgres://postgres@127.0.0.1:5432/postgres; a fresh database
@@ -78,7 +78,7 @@ function parseArgs(argv: string[]): Args {
     n: [1000, 5000],
     runs: [3, 1],
     verifyModes: [true, false],
-    columnModes: [true],
+    formModes: [true],
     db: 'memory',
     pollMs: 100,
     timeoutMs: 900_000,
@@ -117,12 +117,12 @@ function parseArgs(argv: string[]): Args {
             return v === 'on';
           });
         break;
-      case '--columns':
-        args.columnModes = value()
+      case '--form':
+        args.formModes = value()
           .split(',')
           .map(v => {
             if (v !== 'json' && v !== 'entity')
-              throw new Error(`--columns takes json/entity\n${USAGE}`);
+              throw new Error(`--form takes json/entity\n${USAGE}`);
             return v === 'json';
           });
         break;
@@ -191,19 +191,19 @@ interface Variant {
   label: string;
   set: () => GeneratedSet;
   verifyUpstreamPorts: boolean;
-  storeColumnsAsJson: boolean;
+  storeNestedAsJson: boolean;
   results: IngestResult[];
 }
 
-/** The products' settings to measure: each verify mode × each column mode. */
+/** The products' settings to measure: each verify mode × each form mode. */
 function productModes(args: Args) {
   return args.verifyModes.flatMap(verify =>
-    args.columnModes.map(json => ({
+    args.formModes.map(json => ({
       verifyUpstreamPorts: verify,
-      storeColumnsAsJson: json,
+      storeNestedAsJson: json,
       label: `verifyUpstreamPorts ${verify ? 'on' : 'off'}${
-        args.columnModes.length > 1 || !json
-          ? `, columns ${json ? 'json' : 'entity'}`
+        args.formModes.length > 1 || !json
+          ? `, form ${json ? 'json' : 'entity'}`
           : ''
       }`,
     })),
@@ -274,7 +274,7 @@ async function main() {
                 label: 'components',
                 set: () => components,
                 verifyUpstreamPorts: true,
-                storeColumnsAsJson: true,
+                storeNestedAsJson: true,
                 results: [] as IngestResult[],
               },
             ]
@@ -293,7 +293,7 @@ async function main() {
                 label: 'products as native entities (off)',
                 set: () => native,
                 verifyUpstreamPorts: false,
-                storeColumnsAsJson: true,
+                storeNestedAsJson: true,
                 results: [] as IngestResult[],
               },
             ]
@@ -324,7 +324,7 @@ async function main() {
             set: variant.set(),
             orgFile,
             verifyUpstreamPorts: variant.verifyUpstreamPorts,
-            storeColumnsAsJson: variant.storeColumnsAsJson,
+            storeNestedAsJson: variant.storeNestedAsJson,
             sqliteDirectory,
             postgres,
             pollMs: args.pollMs,

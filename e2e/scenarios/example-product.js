@@ -33,9 +33,11 @@ module.exports = {
                 .filter(r => r.type === type)
                 .map(r => r.targetRef)
                 .filter(ref => ref.startsWith('dataproduct:'));
-            const outputPorts = (entity.spec?.outputPorts ?? []).map(
-              p => p.title || p.name,
-            );
+            // served in the catalog form: a port's name, the rest as JSON
+            // text (fromCatalogForm in data-mesh-common)
+            const outputPorts = (entity.spec?.outputPorts ?? [])
+              .map(p => (p.json ? { ...JSON.parse(p.json), name: p.name } : p))
+              .map(p => p.title || p.name);
             const upstream = rel('dependsOn');
             const downstream = rel('dependencyOf');
             if (!outputPorts.length || !upstream.length || !downstream.length) {

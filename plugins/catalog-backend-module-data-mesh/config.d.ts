@@ -14,16 +14,19 @@ export interface Config {
        */
       verifyUpstreamPorts?: boolean;
       /**
-       * Store each dataset's columns as one JSON text
-       * (`spec.datasets[].columnsJson`) instead of an array, so the catalog's
-       * filter table gets one row per dataset instead of one per column
-       * property. Readers use `datasetColumns()` from
-       * `@datamesh/plugin-data-mesh-common`, which reads both. Set to false
-       * to keep catalog filters on columns (`spec.datasets.columns.pii=true`)
-       * at the price of slower ingestion. Default: true.
+       * Store the nested parts of each DataProduct's spec as JSON text (the
+       * catalog form): input ports, SLOs, the data-sharing agreement and the
+       * infrastructure names as one text each, and datasets and output
+       * ports as their names plus one text each. The catalog's filter table
+       * then gets a few rows for them instead of ~70 per product. Readers
+       * use `fromCatalogForm()` from `@datamesh/plugin-data-mesh-common`,
+       * which reads both forms. Set to false to keep catalog filters on
+       * nested fields (`spec.datasets.columns.pii=true`,
+       * `spec.slos.dimension=freshness`) at the price of slower ingestion.
+       * Default: true.
        * @visibility backend
        */
-      storeColumnsAsJson?: boolean;
+      storeNestedAsJson?: boolean;
       /**
        * Read any registered `.yaml`, `.yml` or `.json` file whose document is
        * an OAM DataProduct (`apiVersion: core.oam.dev/*`, `kind: DataProduct`)

@@ -5,7 +5,7 @@ describe('readDataMeshCatalogConfig', () => {
   it('defaults to checking upstream ports, columns as JSON text, no discovery, and a 10 minute schedule', () => {
     expect(readDataMeshCatalogConfig(new ConfigReader({}))).toEqual({
       verifyUpstreamPorts: true,
-      storeColumnsAsJson: true,
+      storeNestedAsJson: true,
       discovery: [],
       discoverySchedule: {
         frequency: { minutes: 10 },
@@ -19,7 +19,7 @@ describe('readDataMeshCatalogConfig', () => {
       dataMesh: {
         catalog: {
           verifyUpstreamPorts: false,
-          storeColumnsAsJson: false,
+          storeNestedAsJson: false,
           discovery: [
             '../../examples/**/data_product_spec.yml',
             '/srv/specs/**/*.odps.yaml',
@@ -34,7 +34,7 @@ describe('readDataMeshCatalogConfig', () => {
     });
     expect(readDataMeshCatalogConfig(config)).toEqual({
       verifyUpstreamPorts: false,
-      storeColumnsAsJson: false,
+      storeNestedAsJson: false,
       discovery: [
         '../../examples/**/data_product_spec.yml',
         '/srv/specs/**/*.odps.yaml',

@@ -7,7 +7,7 @@ import type { Config } from '@backstage/config';
 /** The settings under `dataMesh.catalog`, with defaults applied. */
 export interface DataMeshCatalogConfig {
   verifyUpstreamPorts: boolean;
-  storeColumnsAsJson: boolean;
+  storeNestedAsJson: boolean;
   /** Read OAM/ODPS documents as specs whatever their file name (the catalog's entity data parser). */
   recognizeSpecsByContent: boolean;
   discovery: string[];
@@ -25,7 +25,7 @@ export function readDataMeshCatalogConfig(
   const c = config.getOptionalConfig('dataMesh.catalog');
   return {
     verifyUpstreamPorts: c?.getOptionalBoolean('verifyUpstreamPorts') ?? true,
-    storeColumnsAsJson: c?.getOptionalBoolean('storeColumnsAsJson') ?? true,
+    storeNestedAsJson: c?.getOptionalBoolean('storeNestedAsJson') ?? true,
     recognizeSpecsByContent:
       c?.getOptionalBoolean('recognizeSpecsByContent') ?? true,
     discovery: c?.getOptionalStringArray('discovery') ?? [],

@@ -23,8 +23,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import {
-  CatalogFormDataset,
-  datasetColumns,
+  type DataProductEntityV1alpha1,
+  fromCatalogForm,
 } from '@datamesh/plugin-data-mesh-common';
 import { minimatch } from 'minimatch';
 import fs from 'node:fs/promises';
@@ -277,13 +277,9 @@ async function getEntity(ref: string): Promise<Entity | undefined> {
   return res.json();
 }
 
-/** The datasets of a served product with their columns read back from the catalog form. */
+/** The datasets of a served product, read back from the catalog form. */
 function datasetsOf(entity: Entity) {
-  const datasets = (entity.spec?.datasets ?? []) as CatalogFormDataset[];
-  return datasets.map(dataset => {
-    const { columnsJson: _stored, ...rest } = dataset;
-    return { ...rest, columns: datasetColumns(dataset) };
-  });
+  return fromCatalogForm(entity).spec?.datasets;
 }
 
 function relationsOf(entity: Entity): string[] {
@@ -406,16 +402,26 @@ describe('catalog module data-mesh in a real catalog backend', () => {
     expect(names).not.toContain('hostile');
   });
 
-  it('stores columns as one JSON text per dataset, out of the catalog filter table', async () => {
-    const admissions = await withRelations(
-      'dataproduct:default/admissions',
-      [],
-    );
-    const [dataset] = admissions.spec?.datasets as Record<string, unknown>[];
-    expect(dataset.columns).toBeUndefined();
-    expect(JSON.parse(String(dataset.columnsJson))).toEqual(
-      datasetsOf(admissions)[0].columns,
-    );
+  it('stores the nested parts as JSON text, out of the catalog filter table, and keeps the filtered fields', async () => {
+    const patients = await withRelations('dataproduct:default/patients', []);
+    const stored = patients.spec as Record<string, unknown>;
+    expect(typeof stored.slos).toBe('string');
+    expect(stored.datasets).toEqual([
+      { name: 'patients', json: expect.any(String) },
+    ]);
+    expect(stored.outputPorts).toEqual([
+      { name: 'jdbc', json: expect.any(String) },
+    ]);
+    const canonical = fromCatalogForm(
+      patients as DataProductEntityV1alpha1,
+    ).spec;
+    expect(canonical.slos).toEqual([
+      expect.objectContaining({ dimension: 'freshness' }),
+    ]);
+    expect(canonical.datasets).toEqual([
+      expect.objectContaining({ name: 'patients', columns: expect.any(Array) }),
+    ]);
+    expect(canonical.outputPorts![0]).toMatchObject({ name: 'jdbc' });
 
     const matching = async (filter: string) => {
       const res = await fetch(
@@ -424,20 +430,46 @@ describe('catalog module data-mesh in a real catalog backend', () => {
         )}&fields=metadata.name`,
       );
       expect(res.status).toBe(200);
-      return ((await res.json()) as Entity[]).map(e => e.metadata.name);
+      return ((await res.json()) as Entity[]).map(e => e.metadata.name).sort();
     };
-    // Datasets, ports and ownership still filter; a column no longer does
-    // (it is found through the DataProduct search collator instead).
+    // What the app and people filter on still filters: kind, type, owner,
+    // lifecycle, certified, tags, dataset and output port names ...
     expect(
       await matching('kind=DataProduct,spec.datasets.name=admissions'),
     ).toEqual(['admissions']);
-    expect(await matching('spec.datasets.table=admissions')).toEqual([
-      'admissions',
+    expect(await matching('spec.outputPorts.name=readmissions-sql')).toEqual([
+      'readmissions',
     ]);
+    const consumerAligned = await matching(
+      'kind=DataProduct,spec.type=consumer-aligned',
+    );
+    expect(consumerAligned).toContain('readmissions');
+    expect(consumerAligned).not.toContain('patients');
+    const ownedByAnalytics = await matching(
+      'kind=DataProduct,spec.owner=analytics',
+    );
+    expect(ownedByAnalytics).toContain('readmissions');
+    expect(ownedByAnalytics).not.toContain('patients');
+    expect(
+      await matching(
+        `kind=DataProduct,spec.lifecycle=${canonical.lifecycle},spec.certified=${canonical.certified}`,
+      ),
+    ).toContain('patients');
+    // ... the nested details no longer do (columns are found through the
+    // DataProduct search collator instead).
+    expect(await matching('spec.datasets.table=admissions')).toEqual([]);
     expect(await matching('spec.datasets.columns.name=admission_id')).toEqual(
       [],
     );
     expect(await matching('spec.datasets.columns.pii=true')).toEqual([]);
+    expect(await matching('spec.slos.dimension=freshness')).toEqual([]);
+
+    // A field selection of a part fetches the same part in either form.
+    const res = await fetch(
+      `${baseUrl}/entities?filter=kind=DataProduct,metadata.name=patients&fields=kind,metadata.name,spec.slos`,
+    );
+    const [selected] = (await res.json()) as Entity[];
+    expect(fromCatalogForm(selected).spec).toEqual({ slos: canonical.slos });
   });
 
   it('emits ownership, domain and lineage relations in both directions', async () => {

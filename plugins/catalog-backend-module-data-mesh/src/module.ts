@@ -58,7 +58,7 @@ export const catalogModuleDataMesh = createBackendModule({
             upstreamPorts: settings.verifyUpstreamPorts
               ? { catalog, auth }
               : undefined,
-            storeColumnsAsJson: settings.storeColumnsAsJson,
+            storeNestedAsJson: settings.storeNestedAsJson,
           }),
           // governance results as an annotation (same engine as the CLI)
           new DataProductGovernanceProcessor({

@@ -9,7 +9,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   type DataProductEntityV1alpha1,
-  datasetColumns,
   toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -229,7 +228,7 @@ export class ExampleWarehouse {
             { database: ref3.database, schema: ref3.schema },
             ref3.table,
           ),
-          columns: datasetColumns(dataset),
+          columns: dataset.columns,
           metadata: platform.metadataColumns,
         };
         try {

@@ -8,7 +8,10 @@ import Router from 'express-promise-router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type DataProductEntityV1alpha1,
+  fromCatalogForm,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   readPlatformConfig,
   warehouseServiceRef,
@@ -146,7 +149,9 @@ export const dataMeshPlugin = createBackendPlugin({
             { filter: { kind: 'DataProduct' }, fields: ENTITY_FIELDS },
             { credentials },
           )) {
-            entities.push(...page.filter(isDataProduct));
+            entities.push(
+              ...page.filter(isDataProduct).map(e => fromCatalogForm(e)),
+            );
           }
           return entities;
         }

@@ -1,4 +1,6 @@
-import { datasetColumns, toCatalogForm } from './catalogForm';
+import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
+import { fromCatalogForm, toCatalogForm } from './catalogForm';
 import type { DataProductEntityV1alpha1 } from './model';
 
 function seedProduct(): DataProductEntityV1alpha1 {
@@ -32,84 +34,153 @@ function seedProduct(): DataProductEntityV1alpha1 {
         },
         { name: 'summary', columns: [{ name: 'day', type: 'date' }] },
       ],
-      outputPorts: [{ name: 'sql', type: 'sql', dataset: 'patients' }],
+      inputPorts: [
+        {
+          name: 'from-admissions',
+          type: 'data-product',
+          dataProduct: 'dataproduct:default/admissions',
+          outputPort: 'sql',
+        },
+      ],
+      outputPorts: [
+        { name: 'sql', type: 'sql', dataset: 'patients' },
+        { name: 'files', type: 'file', dataset: 'summary', url: 's3://x' },
+      ],
       slos: [
         {
           name: 'fresh',
           dimension: 'freshness',
           objective: 'Refreshed daily',
           maxAge: '24h',
+          indicator: { name: 'last-altered' },
         },
       ],
+      dataSharingAgreement: { purpose: 'Care', approval: 'Owner approves' },
+      infrastructure: { stage: 'prod', roles: { consumer: 'PATIENTS_READ' } },
     },
   };
 }
 
-describe('catalog form', () => {
-  it('stores each dataset’s columns as one JSON text and reads the same columns back', () => {
-    const entity = seedProduct();
-    const datasets = entity.spec.datasets!;
-    expect(datasets.some(d => d.columns.length > 3)).toBe(true);
+/** Through JSON, as the catalog serves it. */
+function served(entity: unknown): Entity {
+  return JSON.parse(JSON.stringify(entity));
+}
 
-    const stored = toCatalogForm(entity);
-    // Through JSON, as the catalog serves it.
-    const served = JSON.parse(JSON.stringify(stored));
-    served.spec.datasets.forEach(
-      (dataset: Record<string, unknown>, i: number) => {
-        expect(dataset.columns).toBeUndefined();
-        expect(typeof dataset.columnsJson).toBe('string');
-        expect(dataset.name).toBe(datasets[i].name);
-        expect(dataset.table).toBe(datasets[i].table);
-        expect(datasetColumns(served.spec.datasets[i])).toEqual(
-          datasets[i].columns,
-        );
-      },
+/** The leaf paths of a value, array indices dropped, as the catalog's filter table keys them. */
+function leafKeys(value: unknown, path = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap(v => leafKeys(v, path));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) =>
+      leafKeys(v, path ? `${path}.${k}` : k),
     );
-    // Everything but the datasets' columns is the canonical entity.
-    const { datasets: _d, ...restStored } = served.spec;
-    const { datasets: _c, ...restCanonical } = entity.spec;
-    expect(restStored).toEqual(JSON.parse(JSON.stringify(restCanonical)));
-    expect(served.metadata).toEqual(
-      JSON.parse(JSON.stringify(entity.metadata)),
+  }
+  return [path];
+}
+
+describe('catalog form', () => {
+  it('keeps the filtered scalars and names, and stores every other nested part as JSON text', () => {
+    const stored = served(toCatalogForm(seedProduct()));
+    expect([...new Set(leafKeys(stored.spec))].sort()).toEqual([
+      'certified',
+      'dataSharingAgreement',
+      'datasets.json',
+      'datasets.name',
+      'domain',
+      'infrastructure',
+      'inputPorts',
+      'lifecycle',
+      'outputPorts.json',
+      'outputPorts.name',
+      'owner',
+      'slos',
+      'type',
+    ]);
+    expect(stored.spec).toMatchObject({
+      type: 'source-aligned',
+      owner: 'group:default/patient-data',
+      domain: 'domain:default/clinical',
+      certified: true,
+      datasets: [{ name: 'patients' }, { name: 'summary' }],
+      outputPorts: [{ name: 'sql' }, { name: 'files' }],
+    });
+    expect(typeof stored.spec!.slos).toBe('string');
+    expect(stored.metadata).toEqual(served(seedProduct().metadata));
+  });
+
+  it('reads the stored form back into the canonical entity', () => {
+    const entity = seedProduct();
+    expect(fromCatalogForm(served(toCatalogForm(entity)))).toEqual(
+      served(entity),
     );
   });
 
-  it('leaves the canonical entity untouched', () => {
+  it('leaves the canonical entity untouched and reads it back equal', () => {
     const entity = seedProduct();
     const before = JSON.stringify(entity);
     toCatalogForm(entity);
     expect(JSON.stringify(entity)).toBe(before);
+    expect(fromCatalogForm(entity)).toBe(entity);
   });
 
-  it('keeps an empty column list and a product without datasets', () => {
-    const entity = seedProduct();
-    const empty = {
-      ...entity,
-      spec: { ...entity.spec, datasets: [{ name: 'x', columns: [] }] },
+  it('keeps absent and empty parts as they are', () => {
+    const { datasets: _d, slos: _s, ...rest } = seedProduct().spec;
+    const entity = {
+      ...seedProduct(),
+      spec: { ...rest, inputPorts: [], dataSharingAgreement: {} },
     };
-    const stored = toCatalogForm(empty).spec.datasets!;
-    expect(stored[0].columnsJson).toBe('[]');
-    expect(datasetColumns(stored[0])).toEqual([]);
-
-    const none = { ...entity, spec: { ...entity.spec, datasets: undefined } };
-    expect(toCatalogForm(none).spec.datasets).toBeUndefined();
+    const stored = served(toCatalogForm(entity));
+    expect(stored.spec).not.toHaveProperty('datasets');
+    expect(stored.spec).not.toHaveProperty('slos');
+    expect(stored.spec!.inputPorts).toBe('[]');
+    expect(fromCatalogForm(stored)).toEqual(served(entity));
   });
 
-  it('reads canonical datasets as they are', () => {
-    const dataset = seedProduct().spec.datasets![0];
-    expect(datasetColumns(dataset)).toBe(dataset.columns);
+  it('reads field selections: only the parts that were fetched', () => {
+    const stored = served(toCatalogForm(seedProduct()));
+    const selected: Entity = {
+      apiVersion: stored.apiVersion,
+      kind: stored.kind,
+      metadata: { name: 'patients' },
+      spec: { slos: stored.spec!.slos, owner: stored.spec!.owner },
+    };
+    expect(fromCatalogForm(selected).spec).toEqual({
+      slos: seedProduct().spec.slos,
+      owner: 'group:default/patient-data',
+    });
   });
 
-  it('reads hand-edited or broken JSON text as no columns instead of throwing', () => {
-    expect(datasetColumns({ name: 'x', columnsJson: '[{"name":' })).toEqual([]);
-    expect(datasetColumns({ name: 'x', columnsJson: '{"name":"a"}' })).toEqual(
-      [],
+  it('leaves other kinds alone, even with look-alike fields', () => {
+    const component: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'c' },
+      spec: { slos: '[]', datasets: [{ name: 'd', json: '{}' }] },
+    };
+    expect(fromCatalogForm(component)).toBe(component);
+  });
+
+  it('names the entity and the part when stored text is not the catalog form', () => {
+    const stored = served(toCatalogForm(seedProduct()));
+    const broken = (spec: JsonObject) =>
+      fromCatalogForm({ ...stored, spec: { ...stored.spec, ...spec } });
+    expect(() => broken({ slos: '[{"name":' })).toThrow(
+      /^DataProduct:default\/patients: spec\.slos is not the catalog form .*\(.*JSON/,
     );
-    expect(
-      datasetColumns({
-        name: 'x',
-        columnsJson: '[{"name":"a","type":"int"},7,null,{"type":"int"}]',
+    expect(() => broken({ dataSharingAgreement: '[]' })).toThrow(
+      'DataProduct:default/patients: spec.dataSharingAgreement is not the catalog form the data-mesh catalog module writes (expected a JSON object)',
+    );
+    expect(() => broken({ inputPorts: '{}' })).toThrow(
+      'spec.inputPorts is not the catalog form the data-mesh catalog module writes (expected a JSON array)',
+    );
+    expect(() =>
+      broken({
+        datasets: [
+          { name: 'a', json: '{}' },
+          { name: 'b', json: 'null' },
+        ],
       }),
-    ).toEqual([{ name: 'a', type: 'int' }]);
+    ).toThrow(
+      'spec.datasets[1].json is not the catalog form the data-mesh catalog module writes (expected a JSON object)',
+    );
   });
 });

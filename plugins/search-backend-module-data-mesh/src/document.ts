@@ -6,9 +6,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { IndexableDocument } from '@backstage/plugin-search-common';
 import {
-  CatalogFormDataset,
-  Dataset,
-  datasetColumns,
+  fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 
@@ -64,7 +62,7 @@ export const DOCUMENT_ENTITY_FIELDS = [
 
 /**
  * The search document of a DataProduct entity as the catalog serves it (the
- * catalog form, columns as JSON text) or as a spec file reads (canonical);
+ * catalog form, see fromCatalogForm) or as a spec file reads (canonical);
  * undefined for other kinds. `location` is filled in by the collator.
  * @public
  */
@@ -74,15 +72,15 @@ export function toDataProductDocument(
   if (!isDataProductEntity(entity)) {
     return undefined;
   }
-  const { metadata, spec } = entity;
-  const datasets = (spec.datasets ?? []) as (Dataset | CatalogFormDataset)[];
+  const { metadata, spec } = fromCatalogForm(entity);
+  const datasets = spec.datasets ?? [];
   const tags = metadata.tags ?? [];
 
   const lines: string[] = [];
   if (metadata.description) lines.push(metadata.description);
   const columnRefs: string[] = [];
   for (const dataset of datasets) {
-    const columns = datasetColumns(dataset);
+    const columns = dataset.columns ?? [];
     lines.push(
       [
         `Dataset ${dataset.title ?? dataset.name}`,

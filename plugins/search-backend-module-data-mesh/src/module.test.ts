@@ -132,11 +132,13 @@ async function search(query: string) {
 describe('search module data-mesh in a real backend', () => {
   it('finds a product by a column name and by words of a column description', async () => {
     const stored = await waitForEntity('dataproduct:default/patient-visits');
-    // The catalog holds the columns as JSON text, not as filter rows.
+    // The catalog holds the columns as JSON text (the catalog form), not as
+    // filter rows.
     expect(stored.spec?.datasets).toEqual([
-      expect.objectContaining({
-        columnsJson: expect.stringContaining('triage_colour'),
-      }),
+      {
+        name: expect.any(String),
+        json: expect.stringContaining('triage_colour'),
+      },
     ]);
 
     await scheduler.triggerTask('search_index_data_product');

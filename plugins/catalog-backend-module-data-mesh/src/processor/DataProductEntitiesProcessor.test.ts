@@ -4,6 +4,7 @@ import {
   CatalogProcessorResult,
   CatalogService,
 } from '@backstage/plugin-catalog-node';
+import { fromCatalogForm } from '@datamesh/plugin-data-mesh-common';
 import { DataProductEntitiesProcessor } from './DataProductEntitiesProcessor';
 
 const location = { type: 'file', target: '/specs/cohorts.yaml' };
@@ -116,7 +117,7 @@ describe('DataProductEntitiesProcessor', () => {
   it('emits both directions of ownership, domain and each upstream product once', async () => {
     const processor = new DataProductEntitiesProcessor({ logger });
     const { returned, relations, errors } = await run(processor, cohorts);
-    expect(returned).toEqual({
+    expect(fromCatalogForm(returned)).toEqual({
       ...cohorts,
       metadata: {
         ...cohorts.metadata,
@@ -266,38 +267,65 @@ describe('DataProductEntitiesProcessor on natively written entities', () => {
   });
 });
 
-describe('DataProductEntitiesProcessor storing columns', () => {
+describe('DataProductEntitiesProcessor storing the catalog form', () => {
   const columns = [
     { name: 'cohort_id', type: 'varchar(36)', primaryKey: true },
     { name: 'birth_year', type: 'integer', pii: true },
   ];
-  const withColumns = product('cohorts', {
+  const full = product('cohorts', {
     datasets: [{ name: 'cohorts', table: 'RESEARCH.COHORTS', columns }],
-  });
-
-  it('returns the catalog form by default: columns as one JSON text', async () => {
-    const processor = new DataProductEntitiesProcessor({
-      logger: mockServices.logger.mock(),
-    });
-    const { returned, errors } = await run(processor, withColumns);
-    expect(errors).toEqual([]);
-    expect(returned.spec?.datasets).toEqual([
+    inputPorts: [{ name: 'source', type: 'dataset', source: 'a file drop' }],
+    outputPorts: [{ name: 'sql', type: 'sql', dataset: 'cohorts' }],
+    slos: [
       {
-        name: 'cohorts',
-        table: 'RESEARCH.COHORTS',
-        columnsJson: JSON.stringify(columns),
+        name: 'fresh',
+        dimension: 'freshness',
+        objective: 'Refreshed daily',
+        maxAge: '24h',
       },
-    ]);
+    ],
+    dataSharingAgreement: { purpose: 'Research' },
+    infrastructure: { stage: 'prod' },
   });
 
-  it('keeps the columns array with storeColumnsAsJson: false', async () => {
+  it('returns the catalog form by default, which reads back as the canonical entity', async () => {
     const processor = new DataProductEntitiesProcessor({
       logger: mockServices.logger.mock(),
-      storeColumnsAsJson: false,
     });
-    const { returned } = await run(processor, withColumns);
-    expect(returned.spec?.datasets).toEqual([
-      { name: 'cohorts', table: 'RESEARCH.COHORTS', columns },
-    ]);
+    const { returned, errors } = await run(processor, full);
+    expect(errors).toEqual([]);
+    expect(returned.spec).toEqual({
+      type: 'consumer-aligned',
+      lifecycle: 'production',
+      owner: 'analytics',
+      domain: 'population-health',
+      certified: false,
+      datasets: [
+        {
+          name: 'cohorts',
+          json: JSON.stringify({ table: 'RESEARCH.COHORTS', columns }),
+        },
+      ],
+      inputPorts: JSON.stringify(full.spec!.inputPorts),
+      outputPorts: [
+        {
+          name: 'sql',
+          json: JSON.stringify({ type: 'sql', dataset: 'cohorts' }),
+        },
+      ],
+      slos: JSON.stringify(full.spec!.slos),
+      dataSharingAgreement: '{"purpose":"Research"}',
+      infrastructure: '{"stage":"prod"}',
+    });
+    expect(fromCatalogForm(returned).spec).toEqual(full.spec);
+  });
+
+  it('keeps the canonical entity with storeNestedAsJson: false', async () => {
+    const processor = new DataProductEntitiesProcessor({
+      logger: mockServices.logger.mock(),
+      storeNestedAsJson: false,
+    });
+    const { returned } = await run(processor, full);
+    expect(returned.spec).toEqual(full.spec);
   });
 });

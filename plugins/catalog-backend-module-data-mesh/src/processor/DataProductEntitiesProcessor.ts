@@ -43,10 +43,10 @@ export interface DataProductEntitiesProcessorOptions {
     auth: AuthService;
   };
   /**
-   * Store columns as one JSON text per dataset, the catalog form (config
-   * `dataMesh.catalog.storeColumnsAsJson`). Default: true.
+   * Store the nested parts of the spec as JSON text, the catalog form
+   * (config `dataMesh.catalog.storeNestedAsJson`). Default: true.
    */
-  storeColumnsAsJson?: boolean;
+  storeNestedAsJson?: boolean;
 }
 
 /** An input port that consumes another product, with its index in `spec.inputPorts`. */
@@ -67,11 +67,11 @@ interface UpstreamPort {
 export class DataProductEntitiesProcessor implements CatalogProcessor {
   private readonly logger: LoggerService;
   private readonly upstreamLookup?: BatchedEntityLookup;
-  private readonly storeColumnsAsJson: boolean;
+  private readonly storeNestedAsJson: boolean;
 
   constructor(options: DataProductEntitiesProcessorOptions) {
     this.logger = options.logger;
-    this.storeColumnsAsJson = options.storeColumnsAsJson ?? true;
+    this.storeNestedAsJson = options.storeNestedAsJson ?? true;
     if (options.upstreamPorts) {
       this.upstreamLookup = new BatchedEntityLookup({
         ...options.upstreamPorts,
@@ -205,11 +205,12 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
       await this.verifyUpstreamPorts(entity, upstream, location, emit);
     }
 
-    // Stored in the catalog form: each dataset's columns as one JSON text,
-    // one row in the catalog's filter table instead of ~30 per product (see
+    // Stored in the catalog form: the nested parts as JSON text, a few rows
+    // in the catalog's filter table instead of ~70 per product (see
     // catalogForm.ts in data-mesh-common). Validation above and the kind's
-    // schema check before this step saw the canonical entity.
-    const stored: Entity = this.storeColumnsAsJson
+    // schema check before this step saw the canonical entity; the catalog
+    // does not validate what processors return.
+    const stored: Entity = this.storeNestedAsJson
       ? toCatalogForm(entity)
       : entity;
     if (stored.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {

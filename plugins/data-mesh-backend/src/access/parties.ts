@@ -16,6 +16,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   type DataProductEntityV1alpha1,
+  fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import type { PlatformConfig } from '@datamesh/plugin-data-mesh-node';
@@ -75,7 +76,9 @@ export async function loadProduct(
   const entity = await deps.catalog.getEntityByRef(ref, {
     credentials: await deps.auth.getOwnServiceCredentials(),
   });
-  return entity && isDataProductEntity(entity) ? entity : undefined;
+  return entity && isDataProductEntity(entity)
+    ? fromCatalogForm(entity)
+    : undefined;
 }
 
 /** On whose behalf: a group of the requester, or a product one of their groups owns. */

@@ -27,7 +27,10 @@ import type {
 import type { HumanDuration } from '@backstage/types';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EventsService } from '@backstage/plugin-events-node';
-import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type DataProductEntityV1alpha1,
+  fromCatalogForm,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   DATA_PRODUCT_PROCESSED_TOPIC,
   type DataProductProcessedEvent,
@@ -133,7 +136,7 @@ export async function startLiveMonitorSync(
       const payload = params.eventPayload as DataProductProcessedEvent;
       const entity = payload?.entity as DataProductEntityV1alpha1 | undefined;
       if (!entity || !isDataProduct(entity)) return;
-      pending.set(productRefOf(entity), entity);
+      pending.set(productRefOf(entity), fromCatalogForm(entity));
       if (!timer) {
         timer = setTimeout(() => {
           flush();

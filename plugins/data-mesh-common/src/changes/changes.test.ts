@@ -123,7 +123,7 @@ describe('classifyChanges over the three formats', () => {
     );
   });
 
-  it('classifies entities as the catalog stores them (columns as JSON) the same', () => {
+  it('classifies entities as the catalog stores them (the catalog form) the same', () => {
     const before = read('v1', 'entity').entity;
     const after = read('v2-breaking', 'entity').entity;
     expect(

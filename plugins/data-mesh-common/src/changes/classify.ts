@@ -23,13 +23,15 @@ import {
   type ProductVersion,
   type SpecChange,
 } from './changeLog';
+import { fromCatalogForm } from '../catalogForm';
+import type { DataProductEntityV1alpha1 } from '../model';
 import { compareDatasets } from './datasets';
 import { compareSlos } from './slos';
 
 function compareProduct(
   log: ChangeLog,
-  before: ProductVersion,
-  after: ProductVersion,
+  before: DataProductEntityV1alpha1,
+  after: DataProductEntityV1alpha1,
 ) {
   const m = ['metadata'];
   compareText(
@@ -109,7 +111,8 @@ function compareProduct(
       now.certified ? 'certified' : 'not certified'
     })`,
   );
-  const agreement = (v: ProductVersion) => v.spec.dataSharingAgreement ?? {};
+  const agreement = (v: DataProductEntityV1alpha1) =>
+    v.spec.dataSharingAgreement ?? {};
   for (const field of [
     'purpose',
     'usage',
@@ -132,8 +135,8 @@ function compareProduct(
 
 function compareOutputPorts(
   log: ChangeLog,
-  before: ProductVersion,
-  after: ProductVersion,
+  before: DataProductEntityV1alpha1,
+  after: DataProductEntityV1alpha1,
 ) {
   const at = (i: number) => ['spec', 'outputPorts', i];
   const { removed, added, kept } = matchByName(
@@ -225,8 +228,8 @@ function compareOutputPorts(
 
 function compareInputPorts(
   log: ChangeLog,
-  before: ProductVersion,
-  after: ProductVersion,
+  before: DataProductEntityV1alpha1,
+  after: DataProductEntityV1alpha1,
 ) {
   // Input ports are the product's own sources: changing them is the
   // producer's business as long as the outputs keep their promises.
@@ -278,10 +281,11 @@ export function classifyChanges(
   options: ClassifyOptions = {},
 ): SpecChange[] {
   const log = new ChangeLog(options);
-  compareProduct(log, before, after);
-  compareOutputPorts(log, before, after);
-  compareInputPorts(log, before, after);
-  compareDatasets(log, before, after);
-  compareSlos(log, before, after);
+  const [b, a] = [fromCatalogForm(before), fromCatalogForm(after)];
+  compareProduct(log, b, a);
+  compareOutputPorts(log, b, a);
+  compareInputPorts(log, b, a);
+  compareDatasets(log, b, a);
+  compareSlos(log, b, a);
   return log.changes;
 }

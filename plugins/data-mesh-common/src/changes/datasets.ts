@@ -1,21 +1,14 @@
 /*
- * Datasets and their columns: what consumers read. Columns come through
- * datasetColumns, so catalog-stored entities (columns as JSON text) compare
- * like canonical ones.
+ * Datasets and their columns: what consumers read.
  */
-import { type CatalogFormDataset, datasetColumns } from '../catalogForm';
 import {
   DATA_CLASSIFICATIONS,
   type DataClassification,
+  type DataProductEntityV1alpha1,
   type Dataset,
   type DatasetColumn,
 } from '../model';
-import {
-  type ChangeLog,
-  type ProductVersion,
-  compareText,
-  matchByName,
-} from './changeLog';
+import { type ChangeLog, compareText, matchByName } from './changeLog';
 import { compareColumnTypes } from './columnTypes';
 
 function rank(c: DataClassification | undefined): number {
@@ -148,11 +141,11 @@ function compareColumn(
 /** Datasets and their columns, matched by name. */
 export function compareDatasets(
   log: ChangeLog,
-  before: ProductVersion,
-  after: ProductVersion,
+  before: DataProductEntityV1alpha1,
+  after: DataProductEntityV1alpha1,
 ): void {
   const at = (i: number) => ['spec', 'datasets', i];
-  const { removed, added, kept } = matchByName<Dataset | CatalogFormDataset>(
+  const { removed, added, kept } = matchByName<Dataset>(
     before.spec.datasets,
     after.spec.datasets,
   );
@@ -207,7 +200,7 @@ export function compareDatasets(
       now.description,
       `dataset '${now.name}' description`,
     );
-    const columns = matchByName(datasetColumns(old), datasetColumns(now));
+    const columns = matchByName(old.columns ?? [], now.columns ?? []);
     const columnAt = (d: number, c: number) => [...at(d), 'columns', c];
     for (const { item, index: c } of columns.removed) {
       log.before(

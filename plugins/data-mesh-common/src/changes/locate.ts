@@ -7,7 +7,8 @@
  */
 import { originOf } from '../entity';
 import { type DocumentPath, SourceDocument } from '../issues';
-import { datasetColumns } from '../catalogForm';
+import { fromCatalogForm } from '../catalogForm';
+import type { DataProductEntityV1alpha1 } from '../model';
 import { deriveIdentifier } from '../values';
 import type { ChangeLocation, ProductVersion, SpecLocator } from './changeLog';
 
@@ -29,7 +30,7 @@ const CONTRACT_FIELD: Record<string, string[]> = {
 
 /** Where a dataset (or a column of it) is defined in ODCS contracts. */
 function inContracts(
-  entity: ProductVersion,
+  entity: DataProductEntityV1alpha1,
   contracts: SourceDocument[],
   path: DocumentPath,
 ): ChangeLocation | undefined {
@@ -57,7 +58,7 @@ function inContracts(
     if (s < 0) continue;
     let at: DocumentPath = ['schema', s];
     if (part === 'columns' && c !== undefined) {
-      const name = datasetColumns(dataset)[Number(c)]?.name;
+      const name = dataset.columns?.[Number(c)]?.name;
       const props = (schema[s] as Record<string, unknown>).properties;
       const k = Array.isArray(props)
         ? props.findIndex(p => isObj(p) && p.name === name)
@@ -95,7 +96,7 @@ export function specLocator(
   const contractDocs = contracts.map(c => new SourceDocument(c.text, c.file));
   return (path: DocumentPath) => {
     if (path[1] === 'datasets' && contractDocs.length) {
-      const found = inContracts(entity, contractDocs, path);
+      const found = inContracts(fromCatalogForm(entity), contractDocs, path);
       if (found) return found;
     }
     // the native entity YAML records no origins: its paths are the document's

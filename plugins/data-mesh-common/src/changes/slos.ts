@@ -11,15 +11,13 @@
  *   - tolerance (completeness): larger is looser.
  * One looser part makes the change breaking, even if others tighten.
  */
-import type { ServiceLevelObjective } from '../model';
+import type {
+  DataProductEntityV1alpha1,
+  ServiceLevelObjective,
+} from '../model';
 import { DEFAULT_SLO_DEFAULTS } from '../slo/objective';
 import { durationToMillis } from '../slo/duration';
-import {
-  type ChangeLog,
-  type ProductVersion,
-  compareText,
-  matchByName,
-} from './changeLog';
+import { type ChangeLog, compareText, matchByName } from './changeLog';
 
 type Part = 'target' | 'window' | 'slice' | 'maxAge' | 'tolerance';
 
@@ -64,8 +62,8 @@ function shown(slo: ServiceLevelObjective, part: Part): string {
 /** SLOs matched by name. */
 export function compareSlos(
   log: ChangeLog,
-  before: ProductVersion,
-  after: ProductVersion,
+  before: DataProductEntityV1alpha1,
+  after: DataProductEntityV1alpha1,
 ): void {
   const at = (i: number) => ['spec', 'slos', i];
   const { removed, added, kept } = matchByName(

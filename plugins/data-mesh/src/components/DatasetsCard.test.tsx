@@ -72,9 +72,10 @@ describe('DatasetsCard', () => {
     );
   });
 
-  it('shows the same columns for a product as the catalog serves it (columns as JSON text)', async () => {
+  it('shows the same columns for a product as the catalog serves it (the catalog form)', async () => {
     const served = JSON.parse(JSON.stringify(toCatalogForm(patientEncounters)));
     expect(served.spec.datasets[0].columns).toBeUndefined();
+    expect(typeof served.spec.datasets[0].json).toBe('string');
     await renderForEntity(served, <DatasetsCard />);
     const table = within(
       await screen.findByTestId('dataset-patient_encounters'),

@@ -9,7 +9,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
-import { Dataset, datasetColumns } from '@datamesh/plugin-data-mesh-common';
+import { Dataset } from '@datamesh/plugin-data-mesh-common';
 import {
   ClassificationChip,
   EmptyHint,
@@ -60,8 +60,7 @@ const useStyles = makeStyles(theme => ({
 function DatasetSection(props: { dataset: Dataset }) {
   const classes = useStyles();
   const { dataset } = props;
-  // Served by the catalog, columns are JSON text (the catalog form).
-  const columns = datasetColumns(dataset);
+  const columns = dataset.columns;
   const piiCount = columns.filter(c => c.pii).length;
   return (
     <Box

@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useMemo } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { InfoCard } from '@backstage/core-components';
@@ -10,6 +10,7 @@ import ReportProblemOutlinedIcon from '@material-ui/icons/ReportProblemOutlined'
 import {
   DataClassification,
   DataProductEntityV1alpha1,
+  fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 
@@ -19,7 +20,11 @@ import {
  */
 export function useDataProductEntity(): DataProductEntityV1alpha1 | undefined {
   const { entity } = useEntity<Entity>();
-  return isDataProductEntity(entity) ? entity : undefined;
+  // parsed once per entity, not on every render of every card
+  return useMemo(
+    () => (isDataProductEntity(entity) ? fromCatalogForm(entity) : undefined),
+    [entity],
+  );
 }
 
 /** Rendered instead of a card's body when the entity is not a DataProduct. */

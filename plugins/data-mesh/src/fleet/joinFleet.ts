@@ -1,7 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import type {
-  SloFleetItem,
-  SloStatus,
+import {
+  fromCatalogForm,
+  type SloFleetItem,
+  type SloStatus,
 } from '@datamesh/plugin-data-mesh-common';
 
 /**
@@ -44,7 +45,8 @@ export function healthOf(
   fleet: FleetIndex | undefined,
 ): DataProductHealth {
   const key = fleetKey(stringifyEntityRef(entity));
-  const declared = (entity.spec as { slos?: unknown[] } | undefined)?.slos;
+  const declared = (fromCatalogForm(entity).spec as { slos?: unknown[] } | undefined)
+    ?.slos;
   const declaresSlos = (declared?.length ?? 0) > 0;
   const slo = fleet?.get(key);
   let status = slo?.status;

@@ -3,6 +3,8 @@ import { renderHook, waitFor } from '@testing-library/react';
 import { TestApiProvider } from '@backstage/test-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { toCatalogForm } from '@datamesh/plugin-data-mesh-common';
 import {
   bareProduct,
   patientEncounters,
@@ -72,6 +74,23 @@ describe('joinFleet', () => {
     const unknown = joinFleet([patientEncounters], undefined);
     expect(unknown.products[0].status).toBeUndefined();
     expect(unknown.uncatalogued).toEqual([]);
+  });
+
+  it('reads products as the catalog serves them (the catalog form)', () => {
+    const none = { ...patients, spec: { ...patients.spec, slos: [] } };
+    const canonical = [patientEncounters, none, bareProduct];
+    const served = canonical.map(e =>
+      JSON.parse(JSON.stringify(toCatalogForm(e))),
+    );
+    expect(typeof served[1].spec.slos).toBe('string');
+    const view = (list: Entity[]) =>
+      joinFleet(list, []).products.map(p => [p.key, p.declaresSlos, p.status]);
+    expect(view(served)).toEqual(view(canonical));
+    expect(view(served).map(([, declares]) => declares)).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -6,7 +6,6 @@
 import {
   type DataProductEntityV1alpha1,
   type OutputPort,
-  datasetColumns,
   portAccessPolicy,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
@@ -53,11 +52,7 @@ export function portPiiColumns(
   port: OutputPort,
 ): string[] {
   const dataset = product.spec.datasets?.find(d => d.name === port.dataset);
-  return dataset
-    ? datasetColumns(dataset)
-        .filter(c => c.pii)
-        .map(c => c.name)
-    : [];
+  return dataset ? dataset.columns.filter(c => c.pii).map(c => c.name) : [];
 }
 
 /**
