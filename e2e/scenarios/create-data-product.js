@@ -126,6 +126,20 @@ async function fillForm(page, picks) {
 /** Clicks Create and waits for the task; its id and when it started. */
 async function runTask(page, api) {
   const started = Date.now();
+  // when the product appears in the catalog (its monitors must follow within
+  // seconds: the new-product-objectives scenario measures from this instant)
+  let entityAppearedAt;
+  const watchCatalog = waitFor(
+    `dataproduct:default/${NEW_PRODUCT} in the catalog`,
+    async () =>
+      (entityAppearedAt = (await api(
+        `/api/catalog/entities/by-name/dataproduct/default/${NEW_PRODUCT}`,
+      ))
+        ? Date.now()
+        : undefined),
+    TASK_DEADLINE_MS,
+    250,
+  ).catch(() => undefined);
   await formControls(page).next('Create');
   await page.waitForURL(/\/create\/tasks\/[^/]+$/);
   const taskId = new URL(page.url()).pathname.split('/').pop();
@@ -156,7 +170,8 @@ async function runTask(page, api) {
     .getByRole('link', { name: 'Open the data product' })
     .waitFor({ timeout: 30000 });
   log(`task ${taskId} completed ${seconds} s after Create`);
-  return { id: taskId, started };
+  await watchCatalog;
+  return { id: taskId, started, entityAppearedAt };
 }
 
 /** The task page's output: links, clone command, warehouse schemas and roles. */
@@ -236,8 +251,11 @@ async function checkPlanBeforeApply(page, { schemas, roles }) {
       s => `+ create schema "${s}"`,
     ),
     '+ create role': Object.values(roles).map(r => `+ create role "${r}"`),
+    // the product has a PII column (patient_key): its output tables are the
+    // PII consumer role's, ordinary consumers read the masked schema's views
     '+ grant': [
-      `+ grant usage on schema "${schemas.output}" to "${roles.consumer}"`,
+      `+ grant usage on schema "${schemas.output}" to "${roles.consumer}_pii"`,
+      `+ grant usage on schema "${schemas.output}_masked" to "${roles.consumer}"`,
     ],
   };
   for (const [needle, mustPlan] of Object.entries(expected)) {

@@ -9,6 +9,7 @@ module.exports = [
   require('./slos-tab'),
   require('./create-data-product'),
   require('./created-product-page'),
+  require('./new-product-objectives'),
   require('./local-repository'),
   require('./changes-timeline'),
   require('./warehouse-refusals'),
