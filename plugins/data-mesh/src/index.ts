@@ -42,6 +42,7 @@ export type {
 } from './api';
 export { DataProductAccessContent } from './components/access/DataProductAccessContent';
 export { DataProductChangesContent } from './components/changes/DataProductChangesContent';
+export { DataProductLifecycleBanner } from './components/lifecycle/DataProductLifecycleBanner';
 export { MyAccess } from './components/access/MyAccess';
 export { AccessInboxCard } from './components/access/AccessInboxCard';
 export { DataProductSlosContent } from './components/slo/DataProductSlosContent';

@@ -7,6 +7,7 @@ import {
   dataProductDatasetsCard,
   dataProductInfrastructureCard,
   dataProductInputPortsCard,
+  dataProductLifecycleBannerCard,
   dataProductLineageCard,
   dataProductOutputPortsCard,
   dataProductSloHealthCard,
@@ -43,6 +44,8 @@ export default createFrontendPlugin({
     dataProductsPage,
     myDataProductsPage,
     myAccessPage,
+    // first of the content cards, so the banner heads the overview
+    dataProductLifecycleBannerCard,
     dataProductSloHealthCard,
     dataProductSlosContent,
     dataProductAboutCard,

@@ -8,6 +8,7 @@ import type {
   InfrastructureDriftSummaryResponse,
   ProductChangesResponse,
   ProductInfrastructureResponse,
+  ProductLifecycle,
   ProductSlosResponse,
   SloFleetResponse,
 } from '@datamesh/plugin-data-mesh-common';
@@ -79,6 +80,14 @@ export interface DataMeshApi {
    * ingested revision with its version and classified changes, newest first.
    */
   listProductChanges(product: string): Promise<ProductChangesResponse>;
+  /**
+   * The lifecycle record of a DataProduct: its deprecation (retirement date,
+   * successor), retirement and audit trail; state `live` without one.
+   */
+  getProductLifecycle(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductLifecycle>;
 }
 
 /**

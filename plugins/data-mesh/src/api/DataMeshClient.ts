@@ -12,6 +12,7 @@ import {
   type InfrastructureDriftSummaryResponse,
   type ProductChangesResponse,
   type ProductInfrastructureResponse,
+  type ProductLifecycle,
   type ProductSlosResponse,
   type SloFleetResponse,
   dataMeshApiUrl,
@@ -134,6 +135,13 @@ export class DataMeshClient implements DataMeshApi {
   // --- the Changes tab ---
   async listProductChanges(product: string): Promise<ProductChangesResponse> {
     return this.get('/changes', {}, new URLSearchParams({ product }));
+  }
+
+  async getProductLifecycle(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductLifecycle> {
+    return this.get('/lifecycle/{namespace}/{name}', product);
   }
 
   private async get<P extends DataMeshApiPath>(

@@ -7,6 +7,7 @@ import {
 import { DataSharingAgreementCard } from './DataSharingAgreementCard';
 import { DatasetsCard } from './DatasetsCard';
 import { InputPortsCard } from './InputPortsCard';
+import { DataProductLifecycleBanner } from './lifecycle/DataProductLifecycleBanner';
 import { OutputPortsCard } from './OutputPortsCard';
 import { SloHealthCard } from './slo/SloHealth';
 
@@ -24,6 +25,9 @@ export function DataProductOverview(props: {
 }) {
   return (
     <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12}>
+        <DataProductLifecycleBanner />
+      </Grid>
       <Grid item xs={12} md={5}>
         <Grid container direction="column" spacing={3}>
           <Grid item>

@@ -6,3 +6,4 @@ export { dataProductInputPortsCard } from './inputPortsCard';
 export { dataProductLineageCard } from './lineageCard';
 export { dataProductOutputPortsCard } from './outputPortsCard';
 export { dataProductSloHealthCard } from './sloHealthCard';
+export { dataProductLifecycleBannerCard } from './lifecycleBannerCard';
