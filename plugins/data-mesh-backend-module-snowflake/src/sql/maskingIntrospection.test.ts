@@ -116,10 +116,10 @@ describe('Snowflake masking introspection', () => {
           REF_COLUMN_NAME: 'EMAIL',
         },
         {
-          // someone else's policy, named only quoted
-          POLICY_DB: 'SEC',
-          POLICY_SCHEMA: 'Policies',
-          POLICY_NAME: 'SSN_MASK',
+          // someone else's policy in the output schema
+          POLICY_DB: 'ACME_SALES_DEV',
+          POLICY_SCHEMA: 'ORDERS_OUTPUT',
+          POLICY_NAME: 'SEC_MASK',
           REF_DATABASE_NAME: 'ACME_SALES_DEV',
           REF_SCHEMA_NAME: 'ORDERS_OUTPUT',
           REF_ENTITY_NAME: 'EVENTS',
@@ -144,7 +144,7 @@ describe('Snowflake masking introspection', () => {
           {
             name: 'ssn',
             type: 'TEXT',
-            maskingPolicy: '"SEC"."Policies"."SSN_MASK"',
+            maskingPolicy: 'acme_sales_dev.orders_output.sec_mask',
           },
         ],
       },

@@ -20,7 +20,10 @@
  * wide but lags by up to two hours, so it could not confirm an apply.
  * Asking per policy keeps the branch count at products × type families
  * (a product gets one policy per type family of its PII columns), never
- * tables, and the branches share one round trip.
+ * tables, and the branches share one round trip. The price: a column
+ * masked by a policy outside the scope schemas (or one the session role may
+ * not see) reads as unmasked; setting ours then fails with Snowflake's
+ * "already attached" error, which the apply reports rather than overwrite.
  */
 import type {
   ActualColumn,
@@ -109,19 +112,18 @@ export function readMaskingState(
   for (const r of rows.references) {
     if (str(r.REF_DATABASE_NAME) !== db || str(r.REF_COLUMN_NAME) === '')
       continue;
-    const policy = [r.POLICY_DB, r.POLICY_SCHEMA, r.POLICY_NAME].map(str);
-    const names = policy.map(logicalName);
-    // a policy the engine could not name is still a policy: keep it quoted
-    const shown = names.every(Boolean)
-      ? names.join('.')
-      : policy.map(p => JSON.stringify(p)).join('.');
+    // only policies scopePolicies could name were asked about
+    const names = [r.POLICY_DB, r.POLICY_SCHEMA, r.POLICY_NAME].map(p =>
+      logicalName(str(p)),
+    );
+    if (!names.every(Boolean)) continue;
     attached.set(
       JSON.stringify([
         str(r.REF_SCHEMA_NAME),
         str(r.REF_ENTITY_NAME),
         str(r.REF_COLUMN_NAME),
       ]),
-      shown,
+      names.join('.'),
     );
   }
   const tables = new Map<string, ActualTable>();
