@@ -6,6 +6,7 @@ describe('readDataMeshCatalogConfig', () => {
     expect(readDataMeshCatalogConfig(new ConfigReader({}))).toEqual({
       verifyUpstreamPorts: true,
       storeNestedAsJson: true,
+      recognizeSpecsByContent: true,
       discovery: [],
       discoverySchedule: {
         frequency: { minutes: 10 },
@@ -20,6 +21,7 @@ describe('readDataMeshCatalogConfig', () => {
         catalog: {
           verifyUpstreamPorts: false,
           storeNestedAsJson: false,
+          recognizeSpecsByContent: false,
           discovery: [
             '../../examples/**/data_product_spec.yml',
             '/srv/specs/**/*.odps.yaml',
@@ -35,6 +37,7 @@ describe('readDataMeshCatalogConfig', () => {
     expect(readDataMeshCatalogConfig(config)).toEqual({
       verifyUpstreamPorts: false,
       storeNestedAsJson: false,
+      recognizeSpecsByContent: false,
       discovery: [
         '../../examples/**/data_product_spec.yml',
         '/srv/specs/**/*.odps.yaml',
