@@ -35,6 +35,7 @@ import {
 } from './__testUtils__/warehouse';
 import { createAccessRouter } from './access/router';
 import { CHANGES_RECONCILE_TASK_ID, createChangesRouter } from './changes';
+import { createGovernanceRouter } from './governance';
 import { createInfrastructureRouter } from './infra';
 import { createLifecycleRouter } from './lifecycle';
 import {
@@ -69,6 +70,7 @@ describe('the routers and the OpenAPI document', () => {
       ...routesOf(createSloRouter({ httpAuth } as any)),
       ...routesOf(createInfrastructureRouter({ httpAuth, service: {} as any })),
       ...routesOf(createAccessRouter({ httpAuth, service: {} as any })),
+      ...routesOf(createGovernanceRouter({ httpAuth, service: {} as any })),
       ...routesOf(
         createLifecycleRouter({
           httpAuth,

@@ -37,6 +37,7 @@ import { SloStore } from './slo/SloStore';
 import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
 import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
+import { setupGovernance } from './governance';
 import { setupProductChanges } from './changes';
 import { setupProductLifecycle } from './lifecycle';
 
@@ -343,6 +344,19 @@ export const dataMeshPlugin = createBackendPlugin({
             notifications,
             clock,
             events,
+          }),
+        );
+        // Governance policies: results per product, compliance per domain — src/governance
+        router.use(
+          await setupGovernance({
+            config,
+            logger,
+            database,
+            httpAuth,
+            auth,
+            catalog,
+            sloStore: store,
+            now: () => clock.now(),
           }),
         );
         httpRouter.use(router);
