@@ -1,0 +1,275 @@
+/*
+ * The Data products page ("marketplace") as pure functions: what a product
+ * is found by, its facet values, the filter state as URL parameters, and the
+ * orders. The page and its tests share them, so what the URL says is what
+ * the list shows.
+ */
+import {
+  DEFAULT_NAMESPACE,
+  type Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  type DataProductEntityV1alpha1,
+  fromCatalogForm,
+} from '@datamesh/plugin-data-mesh-common';
+import type { DataProductHealth } from '../../fleet/joinFleet';
+import { dataProductTypeLabel } from '../common';
+import { STATUS_LABELS } from '../slo/format';
+
+/** What the column index knows of one product: its datasets and columns. */
+export interface ProductContents {
+  /** Dataset names and titles, column names and descriptions, lower-cased. */
+  text: string;
+  /** A column is marked as personal data. */
+  pii: boolean;
+}
+
+/** Column index by lower-case entity ref. */
+export type ContentsIndex = ReadonlyMap<string, ProductContents>;
+
+/** One product of the marketplace. */
+export interface MarketplaceItem extends DataProductHealth {
+  entity: DataProductEntityV1alpha1;
+  ref: string;
+  title: string;
+  description: string;
+  tags: string[];
+  facets: Record<FacetId, string>;
+  /** Name, title, description and tags, lower-cased. */
+  text: string;
+}
+
+export const FACETS = [
+  { id: 'domain', label: 'Domain' },
+  { id: 'type', label: 'Type' },
+  { id: 'owner', label: 'Owner' },
+  { id: 'certified', label: 'Certified' },
+  { id: 'lifecycle', label: 'Lifecycle' },
+  { id: 'health', label: 'Health' },
+  { id: 'pii', label: 'Contains personal data' },
+] as const;
+
+export type FacetId = (typeof FACETS)[number]['id'];
+
+export const SORTS = [
+  { id: 'name', label: 'Name' },
+  { id: 'health', label: 'Health (worst first)' },
+] as const;
+export type SortId = (typeof SORTS)[number]['id'];
+
+export type ViewId = 'table' | 'cards';
+
+/** The page's state; every part of it lives in the URL. */
+export interface MarketplaceState {
+  query: string;
+  filters: Partial<Record<FacetId, string[]>>;
+  sort: SortId;
+  view: ViewId;
+}
+
+// Health values in their worst-first order; the facet lists them so.
+const HEALTH_VALUES = [
+  STATUS_LABELS.breaching,
+  STATUS_LABELS['no-data'],
+  STATUS_LABELS.ok,
+  'No SLOs',
+  'Unknown',
+];
+
+/** `domain:default/clinical` → `clinical`; other namespaces stay visible. */
+export function shortRef(ref: string | undefined, defaultKind: string): string {
+  if (!ref) return '';
+  try {
+    const { namespace, name } = parseEntityRef(ref, { defaultKind });
+    return namespace === DEFAULT_NAMESPACE ? name : `${namespace}/${name}`;
+  } catch {
+    return ref;
+  }
+}
+
+const PII_LABELS: Record<string, string> = { true: 'Yes', false: 'No' };
+
+/** The health label of a product: its worst SLO, "No SLOs", or "Unknown" while the fleet is not known. */
+export function healthLabel(p: DataProductHealth): string {
+  if (p.status) return STATUS_LABELS[p.status];
+  return p.declaresSlos ? 'Unknown' : 'No SLOs';
+}
+
+/** Products as the catalog serves them, joined with the fleet, as marketplace items. */
+export function toMarketplaceItems(
+  products: DataProductHealth[],
+  contents: ContentsIndex | undefined,
+): MarketplaceItem[] {
+  return products.map(p => {
+    const entity = fromCatalogForm(p.entity) as DataProductEntityV1alpha1;
+    const ref = stringifyEntityRef(entity);
+    const { metadata, spec } = entity;
+    const owner =
+      entity.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
+      spec?.owner;
+    const pii = contents?.get(p.key)?.pii;
+    const tags = metadata.tags ?? [];
+    return {
+      ...p,
+      entity,
+      ref,
+      title: metadata.title ?? metadata.name,
+      description: metadata.description ?? '',
+      tags,
+      facets: {
+        domain: shortRef(spec?.domain, 'domain'),
+        type: dataProductTypeLabel(spec?.type),
+        owner: shortRef(owner, 'group'),
+        certified: spec?.certified ? 'Certified' : 'Not certified',
+        lifecycle: spec?.lifecycle ?? '',
+        health: healthLabel(p),
+        // unknown until the column index has loaded
+        pii: PII_LABELS[String(pii)] ?? '',
+      },
+      text: [metadata.name, metadata.title, metadata.description, ...tags]
+        .filter(Boolean)
+        .join('\n')
+        .toLocaleLowerCase('en-US'),
+    };
+  });
+}
+
+/** The column index entry of one product as the catalog serves it (`spec.datasets` only is enough). */
+export function productContents(entity: Entity): ProductContents {
+  const { spec } = fromCatalogForm(entity) as DataProductEntityV1alpha1;
+  const parts: string[] = [];
+  let pii = false;
+  for (const dataset of spec?.datasets ?? []) {
+    parts.push(dataset.name, dataset.title ?? '', dataset.description ?? '');
+    for (const column of dataset.columns ?? []) {
+      parts.push(column.name, column.description ?? '');
+      if (column.pii) pii = true;
+    }
+  }
+  return {
+    text: parts.filter(Boolean).join('\n').toLocaleLowerCase('en-US'),
+    pii,
+  };
+}
+
+/**
+ * Every word of the query must occur in the product's name, title,
+ * description, tags, or (once the index is there) its datasets and columns.
+ */
+export function matchesQuery(
+  item: MarketplaceItem,
+  query: string,
+  contents: ContentsIndex | undefined,
+): boolean {
+  const words = query.toLocaleLowerCase('en-US').split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const more = contents?.get(item.key)?.text ?? '';
+  return words.every(w => item.text.includes(w) || more.includes(w));
+}
+
+function matchesFilters(
+  item: MarketplaceItem,
+  filters: MarketplaceState['filters'],
+): boolean {
+  return FACETS.every(({ id }) => {
+    const wanted = filters[id];
+    return !wanted?.length || wanted.includes(item.facets[id]);
+  });
+}
+
+function healthRank(item: MarketplaceItem): number {
+  const i = HEALTH_VALUES.indexOf(item.facets.health);
+  return i < 0 ? HEALTH_VALUES.length : i;
+}
+
+const byTitle = (a: MarketplaceItem, b: MarketplaceItem) =>
+  a.title.localeCompare(b.title) || a.ref.localeCompare(b.ref);
+
+/** The items the state selects, in its order. */
+export function selectItems(
+  items: MarketplaceItem[],
+  state: MarketplaceState,
+  contents: ContentsIndex | undefined,
+): MarketplaceItem[] {
+  const selected = items.filter(
+    item =>
+      matchesFilters(item, state.filters) &&
+      matchesQuery(item, state.query, contents),
+  );
+  if (state.sort === 'health') {
+    return selected.sort((a, b) => {
+      const byRank = healthRank(a) - healthRank(b);
+      if (byRank !== 0) return byRank;
+      const ba = a.slo?.minErrorBudget ?? Number.POSITIVE_INFINITY;
+      const bb = b.slo?.minErrorBudget ?? Number.POSITIVE_INFINITY;
+      if (ba !== bb) return ba < bb ? -1 : 1;
+      return byTitle(a, b);
+    });
+  }
+  return selected.sort(byTitle);
+}
+
+/**
+ * Each facet's values with how many products would show if it were picked:
+ * counted over the items the query and the *other* facets select, so picking
+ * a value never shows an empty list. Values picked stay listed.
+ */
+export function facetCounts(
+  items: MarketplaceItem[],
+  state: MarketplaceState,
+  contents: ContentsIndex | undefined,
+): Record<FacetId, { value: string; count: number }[]> {
+  const matching = items.filter(i => matchesQuery(i, state.query, contents));
+  const out = {} as Record<FacetId, { value: string; count: number }[]>;
+  for (const { id } of FACETS) {
+    const others = { ...state.filters, [id]: undefined };
+    const counts = new Map<string, number>();
+    for (const value of state.filters[id] ?? []) counts.set(value, 0);
+    for (const item of matching) {
+      const value = item.facets[id];
+      if (value && matchesFilters(item, others)) {
+        counts.set(value, (counts.get(value) ?? 0) + 1);
+      }
+    }
+    const order =
+      id === 'health' ? (v: string) => HEALTH_VALUES.indexOf(v) : () => 0;
+    out[id] = [...counts.entries()]
+      .map(([value, count]) => ({ value, count }))
+      .sort(
+        (a, b) =>
+          order(a.value) - order(b.value) || a.value.localeCompare(b.value),
+      );
+  }
+  return out;
+}
+
+/** The state written in URL parameters (`?q=…&domain=a&domain=b&sort=health&view=cards`). */
+export function stateFromParams(params: URLSearchParams): MarketplaceState {
+  const filters: MarketplaceState['filters'] = {};
+  for (const { id } of FACETS) {
+    const values = params.getAll(id).filter(Boolean);
+    if (values.length) filters[id] = values;
+  }
+  const sort = params.get('sort');
+  return {
+    query: params.get('q') ?? '',
+    filters,
+    sort: SORTS.some(s => s.id === sort) ? (sort as SortId) : 'name',
+    view: params.get('view') === 'cards' ? 'cards' : 'table',
+  };
+}
+
+/** The URL parameters of a state; defaults are left out so plain links stay plain. */
+export function stateToParams(state: MarketplaceState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.query) params.set('q', state.query);
+  for (const { id } of FACETS) {
+    for (const value of state.filters[id] ?? []) params.append(id, value);
+  }
+  if (state.sort !== 'name') params.set('sort', state.sort);
+  if (state.view !== 'table') params.set('view', state.view);
+  return params;
+}
