@@ -90,6 +90,19 @@ export interface Config {
       };
     };
 
+    /** Deprecation and retirement of data products (src/lifecycle). */
+    lifecycle?: {
+      /**
+       * How long the archive of a retired product's output layer is kept
+       * before a scheduled task drops it, e.g. `90d` (default) or `P90D`.
+       */
+      archiveRetention?: string;
+      notifications?: {
+        /** Tell consumers holding grants when a product is deprecated (or its date changes). Default true. */
+        enabled?: boolean;
+      };
+    };
+
     /** Access requests to output ports (src/access). */
     access?: {
       /**
