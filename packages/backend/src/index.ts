@@ -34,6 +34,9 @@ backend.add(
 // Logs catalog processing errors (e.g. a broken data_product_spec.yml) to the backend log.
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@datamesh/plugin-catalog-backend-module-data-mesh'));
+// Serves the entities the catalog could not process, with their errors: the
+// Spec problems page reads broken spec files from it (data-mesh-backend).
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));

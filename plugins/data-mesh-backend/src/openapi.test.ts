@@ -44,6 +44,7 @@ import {
   dataMeshPlugin,
 } from './plugin';
 import { createSloRouter } from './slo/router';
+import { createSpecProblemsRouter } from './specProblems';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -80,6 +81,14 @@ describe('the routers and the OpenAPI document', () => {
       ),
       ...routesOf(
         createChangesRouter({ httpAuth, store: {} as any, catalog: {} as any }),
+      ),
+      ...routesOf(
+        createSpecProblemsRouter({
+          httpAuth,
+          userInfo: {} as any,
+          service: {} as any,
+          check: {} as any,
+        }),
       ),
     ];
     expect(served.sort()).toEqual(dataMeshApiOperations().map(key).sort());
@@ -435,6 +444,43 @@ describe.each(databases.eachSupportedId())(
         id: 'revoke',
         reason: 'awaiting confirmation',
       });
+
+      // spec problems: the in-memory catalog has no failing location, and
+      // no unprocessed-entities module answers here
+      const problems = { method: 'get', path: '/spec-problems' } as const;
+      const listed = await call(problems, '/spec-problems?mine=true', 200);
+      expect(listed).toMatchObject({ items: [], unprocessedSource: false });
+      await call(problems, '/spec-problems?mine=maybe', 400);
+      await call(problems, '/spec-problems', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      const check = { method: 'post', path: '/specs/check' } as const;
+      // JSON is YAML: the entity as the engine's fixtures write it
+      const yaml = JSON.stringify(
+        sloProduct('visits', `${w.id}-shop`, [], 'group:default/team-a'),
+      );
+      expect(validator.requestBody(check, { yaml })).toEqual([]);
+      const checked = await call(check, '/specs/check', 200, {
+        body: { yaml },
+      });
+      expect([checked.issues, checked.entity?.metadata.name]).toEqual([
+        [],
+        'visits',
+      ]);
+      expect(checked.plan.status).toBe('not-provisioned');
+      const broken = await call(check, '/specs/check', 200, {
+        body: { yaml: 'kind: [' },
+      });
+      expect(broken.ok).toBe(false);
+      await call(check, '/specs/check', 400, {
+        body: { yaml, url: 'https://example.com/x.yaml' },
+      });
+      await call(check, '/specs/check', 401, {
+        auth: mockCredentials.none.header(),
+        body: { yaml },
+      });
+      // signed-in users only: it is the portal's page, not a service API
+      await call(check, '/specs/check', 403, { auth: service, body: { yaml } });
 
       // every operation of the document was called with success
       for (const operation of dataMeshApiOperations()) {

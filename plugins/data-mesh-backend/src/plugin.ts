@@ -39,6 +39,7 @@ import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
 import { setupGovernance } from './governance';
 import { setupProductChanges } from './changes';
+import { setupSpecProblems } from './specProblems';
 import { setupProductLifecycle } from './lifecycle';
 
 /**
@@ -95,6 +96,8 @@ export const dataMeshPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        discovery: coreServices.discovery,
+        urlReader: coreServices.urlReader,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
@@ -114,6 +117,8 @@ export const dataMeshPlugin = createBackendPlugin({
         scheduler,
         httpRouter,
         httpAuth,
+        discovery,
+        urlReader,
         auth,
         userInfo,
         permissions,
@@ -357,6 +362,22 @@ export const dataMeshPlugin = createBackendPlugin({
             catalog,
             sloStore: store,
             now: () => clock.now(),
+          }),
+        );
+        // Spec problems of the catalog and "Check a spec" — src/specProblems
+        router.use(
+          setupSpecProblems({
+            config,
+            logger,
+            httpAuth,
+            auth,
+            userInfo,
+            discovery,
+            urlReader,
+            catalog,
+            platform,
+            getAdapter,
+            clock,
           }),
         );
         httpRouter.use(router);

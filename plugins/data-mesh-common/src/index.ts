@@ -27,3 +27,4 @@ export * from './access';
 export * from './changes';
 export * from './governance';
 export * from './lifecycle';
+export * from './specProblems';

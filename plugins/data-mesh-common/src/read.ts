@@ -34,6 +34,11 @@ export interface ReadOptions {
 export interface ReadResult {
   format?: SpecFormat;
   entity?: DataProductEntityV1alpha1;
+  /**
+   * The entity as far as it could be read when there are errors: only for
+   * naming a broken spec's owner in problem reports, never to be ingested.
+   */
+  draft?: DataProductEntityV1alpha1;
   issues: SpecIssue[];
 }
 
@@ -209,5 +214,7 @@ export function readDataProductSpec(
     }
   }
   const failed = issues.some(i => i.severity === 'error');
-  return { format, entity: failed ? undefined : entity, issues };
+  return failed
+    ? { format, issues, ...(entity ? { draft: entity } : {}) }
+    : { format, entity, issues };
 }

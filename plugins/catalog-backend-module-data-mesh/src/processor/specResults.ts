@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import type { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
   type CatalogProcessorResult,
@@ -6,7 +7,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_SPEC_FORMAT,
+  SPEC_PROBLEM_ERROR_FIELD,
   type SpecFileIO,
+  type SpecIssue,
+  type SpecProblemErrorData,
   formatIssue,
   readSpecFiles,
 } from '@datamesh/plugin-data-mesh-common';
@@ -21,6 +25,27 @@ export const localFiles: SpecFileIO = {
     return (await fs.readdir(dir)).map(name => path.join(dir, name));
   },
 };
+
+/**
+ * A located problem as a catalog processing error: the message as before,
+ * and the issue itself (with the owner the broken spec names) as a field of
+ * the error, which the catalog serialises into its refresh state, so that
+ * the portal lists file, path, line and owner without parsing the message.
+ */
+function problemResult(
+  location: LocationSpec,
+  issue: SpecIssue,
+  owner: unknown,
+): CatalogProcessorResult {
+  const error = new InputError(formatIssue(issue));
+  const data: SpecProblemErrorData = {
+    specFile: location.target,
+    issue,
+    ...(typeof owner === 'string' && owner ? { owner } : {}),
+  };
+  Object.assign(error, { [SPEC_PROBLEM_ERROR_FIELD]: data });
+  return { type: 'error', location, error };
+}
 
 /**
  * What the catalog gets from one spec file: the DataProduct entity, or one
@@ -38,9 +63,10 @@ export async function specResults(
   // same rule as everywhere else
   const result = await readSpecFiles(file, io);
   const errors: CatalogProcessorResult[] = [];
+  const owner = result.draft?.spec?.owner;
   for (const issue of result.issues) {
     if (issue.severity === 'error') {
-      errors.push(processingResult.inputError(location, formatIssue(issue)));
+      errors.push(problemResult(location, issue, owner));
     } else {
       logger.debug(formatIssue(issue));
     }
@@ -48,9 +74,15 @@ export async function specResults(
   if (errors.length > 0) return errors;
   if (!result.entity) {
     return [
-      processingResult.inputError(
+      problemResult(
         location,
-        `${file}: no data product could be read from this file`,
+        {
+          severity: 'error',
+          file,
+          path: '(document)',
+          message: 'no data product could be read from this file',
+        },
+        undefined,
       ),
     ];
   }

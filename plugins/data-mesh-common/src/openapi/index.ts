@@ -21,6 +21,10 @@ import type {
   SloFleetResponse,
   SloPushResponse,
 } from '../slo/api';
+import type {
+  SpecCheckResponse,
+  SpecProblemsResponse,
+} from '../specProblems/api';
 import spec from './data-mesh.openapi.json';
 
 /** The OpenAPI 3.1 document of the data-mesh backend's REST API. @public */
@@ -59,6 +63,9 @@ export interface DataMeshApiResponses {
   '/lifecycle/{namespace}/{name}/deprecation': ProductLifecycle;
   /** GET; POST answers with a RetirementApplyResult. */
   '/lifecycle/{namespace}/{name}/retirement': RetirementPlanView;
+  '/spec-problems': SpecProblemsResponse;
+  /** POST only. */
+  '/specs/check': SpecCheckResponse;
 }
 
 // A path added to the document without a response type here (or the other
