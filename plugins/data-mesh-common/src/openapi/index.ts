@@ -25,6 +25,10 @@ import type {
   SpecCheckResponse,
   SpecProblemsResponse,
 } from '../specProblems/api';
+import type {
+  GovernanceProductResponse,
+  GovernanceSummaryResponse,
+} from '../governance/api';
 import spec from './data-mesh.openapi.json';
 
 /** The OpenAPI 3.1 document of the data-mesh backend's REST API. @public */
@@ -66,6 +70,8 @@ export interface DataMeshApiResponses {
   '/spec-problems': SpecProblemsResponse;
   /** POST only. */
   '/specs/check': SpecCheckResponse;
+  '/governance': GovernanceProductResponse;
+  '/governance/summary': GovernanceSummaryResponse;
 }
 
 // A path added to the document without a response type here (or the other
