@@ -23,7 +23,10 @@ import {
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
   type AccessGrant,
+  type DesiredState,
+  accessDriftProducts,
   applyPlan,
+  assessAccessDrift,
   assessProducts,
   createWarehouseAccessGrantExecutor,
   platformConfig,
@@ -149,15 +152,28 @@ async function world(
 }
 
 /**
- * Hook for the access-drift check (owner "access-drift"): given the
- * adapter and the active grants, run the drift assessment and return the
- * warehouse queries it sent. Not measured until that API is committed.
+ * The access-drift check over every product and the active grants: one
+ * introspection whatever the number of grants. Returns the warehouse
+ * queries it sent; throws if it finds drift where there is none.
  */
 async function measureDrift(
-  _adapter: PostgresWarehouseAdapter,
-  _active: AccessGrant[],
-): Promise<number | undefined> {
-  return undefined;
+  adapter: PostgresWarehouseAdapter,
+  desired: DesiredState,
+  active: AccessGrant[],
+): Promise<number> {
+  const before = adapter.connection.queryCount;
+  const report = await assessAccessDrift(
+    { products: accessDriftProducts(desired), active },
+    adapter,
+  );
+  const queries = adapter.connection.queryCount - before;
+  const drifted = report.products.filter(p => !p.inSync);
+  if (drifted.length > 0) {
+    throw new Error(
+      `drift where there is none: ${JSON.stringify(drifted[0]).slice(0, 500)}`,
+    );
+  }
+  return queries;
 }
 
 async function main() {
@@ -197,6 +213,7 @@ async function main() {
       drops: number;
       total: number;
       ms: number;
+      drift: number;
     }[] = [];
     for (const [k, n] of args.grants.entries()) {
       const { db, store, executor } = await world(
@@ -206,6 +223,17 @@ async function main() {
         n,
         args.due,
         `s${k}`,
+      );
+      const activeGrants = (await store.list({ state: 'active' })).map(r => ({
+        ...r,
+      })) as AccessGrant[];
+      if (activeGrants.length !== n) {
+        throw new Error(`${activeGrants.length} active grants, expected ${n}`);
+      }
+      const drift = await measureDrift(
+        adapter,
+        assessed.desired!,
+        activeGrants,
       );
       const sweep = new ExpirySweep({
         store,
@@ -233,6 +261,7 @@ async function main() {
         drops,
         total,
         ms,
+        drift,
       });
       // the remaining request roles go, so the next size starts clean
       await executor.revokeMany!(
@@ -294,14 +323,14 @@ async function main() {
 
     console.log('');
     console.log(
-      `| active grants | expired (due) | warehouse queries | introspection | drop statements | sweep |`,
+      `| active grants | expired (due) | warehouse queries | introspection | drop statements | sweep | drift check queries |`,
     );
-    console.log('| --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) {
       console.log(
         `| ${r.grants} | ${r.expired} | ${r.total} | ${r.introspection} | ${
           r.drops
-        } | ${r.ms.toFixed(0)} ms |`,
+        } | ${r.ms.toFixed(0)} ms | ${r.drift} |`,
       );
     }
     const [first, last] = [rows[0], rows[rows.length - 1]];
@@ -318,10 +347,16 @@ async function main() {
         50,
       ).toFixed(1)} ms, p95 ${pct(samples, 95).toFixed(1)} ms`,
     );
-    if ((await measureDrift(adapter, [])) === undefined) {
-      console.log(
-        'access drift check: not measured (measureDrift hook in bench/access/run.ts)',
-      );
+    console.log(
+      `access drift check queries at ${last.grants} vs ${
+        first.grants
+      } grants: ${last.drift} vs ${first.drift} (×${(
+        last.drift / first.drift
+      ).toFixed(2)})`,
+    );
+    if (rows.some(r => r.drift !== first.drift)) {
+      console.error('FAIL: drift check queries grew with the number of grants');
+      process.exitCode = 1;
     }
     if (rows.some(r => r.total !== first.total)) {
       console.error(
