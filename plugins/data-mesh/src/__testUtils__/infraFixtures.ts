@@ -46,9 +46,6 @@ function names(exists: boolean, prefix: boolean) {
   };
 }
 
-const COMPUTE_NOTE =
-  "compute per domain (acme_clinical_care_wh) has no PGlite equivalent — skipped; queries run on the server's shared compute";
-
 function step(
   kind: InfrastructurePlanStep['kind'],
   line: string,
@@ -127,7 +124,7 @@ function base(
       steps: [],
       destructive: [],
     },
-    notes: prefix ? [COMPUTE_NOTE] : [],
+    notes: [],
     conflicts: [],
     issues: [],
     ...overrides,

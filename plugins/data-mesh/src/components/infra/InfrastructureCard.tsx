@@ -33,6 +33,7 @@ import {
   useDataProductEntity,
 } from '../common';
 import { AccessDriftSection } from './AccessDrift';
+import { InfraNotes } from './InfraNotes';
 
 const TITLE = 'Infrastructure';
 
@@ -364,18 +365,7 @@ export function InfrastructureView(props: {
 
       {body.access && <AccessDriftSection access={body.access} />}
 
-      {body.notes.length > 0 && (
-        <Box className={classes.section} data-testid="infra-notes">
-          <Typography variant="subtitle2" component="h3">
-            Notes
-          </Typography>
-          {body.notes.map(note => (
-            <Typography key={note} variant="body2" color="textSecondary">
-              {note}
-            </Typography>
-          ))}
-        </Box>
-      )}
+      <InfraNotes notes={body.notes} />
     </>
   );
 }
