@@ -14,6 +14,7 @@ import {
 import {
   createInfraApplyAction,
   createInfraPlanAction,
+  createProductDeprecateAction,
   createPublishLocalAction,
   createSandboxCreateAction,
   createSpecValidateAction,
@@ -38,8 +39,10 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         warehouse: warehouseServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolder, config, warehouse }) {
+      async init({ scaffolder, config, warehouse, auth, discovery }) {
         // config problems stop the backend here rather than fail a task later
         const platform = readPlatformConfig(config);
         const repositories = readLocalRepositoriesConfig(config);
@@ -51,6 +54,7 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
           createInfraApplyAction({ warehouse, platform }),
           createSandboxCreateAction({ warehouse, platform }),
           createPublishLocalAction({ repositories }),
+          createProductDeprecateAction({ auth, discovery }),
         );
       },
     });
