@@ -44,6 +44,7 @@ import {
   dataMeshPlugin,
 } from './plugin';
 import { createSloRouter } from './slo/router';
+import { USAGE_COLLECTION_TASK_ID, createUsageRouter } from './usage';
 import { createSpecProblemsRouter } from './specProblems';
 
 const H = 3_600_000;
@@ -81,6 +82,9 @@ describe('the routers and the OpenAPI document', () => {
       ),
       ...routesOf(
         createChangesRouter({ httpAuth, store: {} as any, catalog: {} as any }),
+      ),
+      ...routesOf(
+        createUsageRouter({ httpAuth, catalog: {} as any, service: {} as any }),
       ),
       ...routesOf(
         createSpecProblemsRouter({
@@ -222,6 +226,7 @@ describe.each(databases.eachSupportedId())(
       now += H;
       await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
       await scheduler.triggerTask(CHANGES_RECONCILE_TASK_ID);
+      await scheduler.triggerTask(USAGE_COLLECTION_TASK_ID);
     }, 120_000);
 
     afterAll(async () => {
@@ -481,6 +486,19 @@ describe.each(databases.eachSupportedId())(
       });
       // signed-in users only: it is the portal's page, not a service API
       await call(check, '/specs/check', 403, { auth: service, body: { yaml } });
+
+      const usage = {
+        method: 'get',
+        path: '/products/{namespace}/{name}/usage',
+      } as const;
+      // PGlite counts scans per table, not who read
+      const used = await call(usage, '/products/default/orders/usage', 200);
+      expect([used.source, used.days]).toEqual(['table-level', 30]);
+      await call(usage, '/products/default/bad%20name/usage', 400);
+      await call(usage, '/products/default/nope/usage', 404);
+      await call(usage, '/products/default/orders/usage', 401, {
+        auth: mockCredentials.none.header(),
+      });
 
       // every operation of the document was called with success
       for (const operation of dataMeshApiOperations()) {

@@ -41,6 +41,7 @@ import { setupGovernance } from './governance';
 import { setupProductChanges } from './changes';
 import { setupSpecProblems } from './specProblems';
 import { setupProductLifecycle } from './lifecycle';
+import { setupUsage } from './usage';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -351,19 +352,6 @@ export const dataMeshPlugin = createBackendPlugin({
             events,
           }),
         );
-        // Governance policies: results per product, compliance per domain — src/governance
-        router.use(
-          await setupGovernance({
-            config,
-            logger,
-            database,
-            httpAuth,
-            auth,
-            catalog,
-            sloStore: store,
-            now: () => clock.now(),
-          }),
-        );
         // Spec problems of the catalog and "Check a spec" — src/specProblems
         router.use(
           setupSpecProblems({
@@ -378,6 +366,34 @@ export const dataMeshPlugin = createBackendPlugin({
             platform,
             getAdapter,
             clock,
+          }),
+        );
+        // Usage per consumer and unused grants — src/usage
+        const usage = await setupUsage({
+          config,
+          logger,
+          database,
+          scheduler,
+          httpAuth,
+          auth,
+          catalog,
+          notifications,
+          clock,
+          getAdapter,
+          listEntities: listProducts,
+        });
+        router.use(usage.router);
+        // Governance policies: results per product, compliance per domain — src/governance
+        router.use(
+          await setupGovernance({
+            config,
+            logger,
+            database,
+            httpAuth,
+            auth,
+            catalog,
+            sloStore: store,
+            now: () => clock.now(),
           }),
         );
         httpRouter.use(router);

@@ -28,3 +28,4 @@ export * from './changes';
 export * from './governance';
 export * from './lifecycle';
 export * from './specProblems';
+export * from './usage';

@@ -114,7 +114,7 @@ function normalizeRef(
  * `table`; unquoted identifiers only (compared case-insensitively, as
  * Snowflake and PostgreSQL do for unquoted names).
  */
-function parseTableName(
+export function parseTableName(
   text: string,
 ): { parts: string[] } | { problem: string } {
   const parts = text.split('.');

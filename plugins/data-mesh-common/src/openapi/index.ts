@@ -29,6 +29,7 @@ import type {
   GovernanceProductResponse,
   GovernanceSummaryResponse,
 } from '../governance/api';
+import type { ProductUsage } from '../usage';
 import spec from './data-mesh.openapi.json';
 
 /** The OpenAPI 3.1 document of the data-mesh backend's REST API. @public */
@@ -72,6 +73,7 @@ export interface DataMeshApiResponses {
   '/specs/check': SpecCheckResponse;
   '/governance': GovernanceProductResponse;
   '/governance/summary': GovernanceSummaryResponse;
+  '/products/{namespace}/{name}/usage': ProductUsage;
 }
 
 // A path added to the document without a response type here (or the other

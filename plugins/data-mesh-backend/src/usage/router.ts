@@ -1,0 +1,49 @@
+/*
+ * `GET /products/:namespace/:name/usage`: the usage of one product, to
+ * callers the catalog lets read the product (the catalog's permission
+ * decision on the entity is the authorisation: a product the caller may
+ * not see is a 404, as in the catalog).
+ */
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { productRef } from '../slo/monitors';
+import type { UsageService } from './UsageService';
+
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'not an entity name or namespace',
+  );
+const productParams = z.object({ namespace: name, name });
+
+export function createUsageRouter(options: {
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  service: Pick<UsageService, 'productUsage'>;
+}): express.Router {
+  const { httpAuth, catalog, service } = options;
+  const router = Router();
+  router.get('/products/:namespace/:name/usage', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const parsed = productParams.safeParse(req.params);
+    if (!parsed.success) {
+      throw new InputError(
+        `Invalid product: ${parsed.error.issues
+          .map(i => `${i.path.join('.')}: ${i.message}`)
+          .join('; ')}`,
+      );
+    }
+    const ref = productRef(parsed.data.namespace, parsed.data.name);
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`${ref} not found`);
+    res.json(await service.productUsage(ref));
+  });
+  return router;
+}
