@@ -28,6 +28,8 @@ export interface IngestOptions {
   verifyUpstreamPorts: boolean;
   /** `dataMesh.catalog.storeNestedAsJson` (default of the module: true). */
   storeNestedAsJson?: boolean;
+  /** `dataMesh.catalog.recognizeSpecsByContent` (default of the module: true). */
+  recognizeSpecsByContent?: boolean;
   /** SQLite in memory, or a file per plugin in this directory. */
   sqliteDirectory?: string;
   /**
@@ -362,6 +364,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
             catalog: {
               verifyUpstreamPorts: options.verifyUpstreamPorts,
               storeNestedAsJson: options.storeNestedAsJson ?? true,
+              recognizeSpecsByContent: options.recognizeSpecsByContent ?? true,
             },
           },
         },

@@ -22,7 +22,7 @@ import {
 } from './generate';
 import { ingest, type IngestOptions, type IngestResult } from './ingest';
 
-type SetName = 'components' | 'products' | 'native';
+type SetName = 'components' | 'products' | 'native' | 'components-plain';
 
 interface Args {
   n: number[];
@@ -66,6 +66,9 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              catalog-info.yaml (no spec file reading; verifyUpstreamPorts
              off), a control that separates reading spec files from
              storing the bigger entities. Without components no ratio.
+             'components-plain': the components again with the module's
+             content parser off (recognizeSpecsByContent: false), to measure
+             what recognising specs by content costs plain entities
   --cpu-profile  write a V8 CPU profile of each measured interval to DIR
              (profiling slows the runs; do not record those times)
   --sql-stats  print the costliest SQL statement shapes of each run
@@ -146,9 +149,14 @@ function parseArgs(argv: string[]): Args {
         args.sets = value()
           .split(',')
           .map(v => {
-            if (v !== 'components' && v !== 'products' && v !== 'native') {
+            if (
+              v !== 'components' &&
+              v !== 'products' &&
+              v !== 'native' &&
+              v !== 'components-plain'
+            ) {
               throw new Error(
-                `--sets takes components,products,native\n${USAGE}`,
+                `--sets takes components,products,native,components-plain\n${USAGE}`,
               );
             }
             return v as SetName;
@@ -192,6 +200,7 @@ interface Variant {
   set: () => GeneratedSet;
   verifyUpstreamPorts: boolean;
   storeNestedAsJson: boolean;
+  recognizeSpecsByContent?: boolean;
   results: IngestResult[];
 }
 
@@ -287,6 +296,18 @@ async function main() {
             results: [] as IngestResult[],
           }),
         ),
+        ...(args.sets.includes('components-plain')
+          ? [
+              {
+                label: 'components, content parser off',
+                set: () => components,
+                verifyUpstreamPorts: true,
+                storeNestedAsJson: true,
+                recognizeSpecsByContent: false,
+                results: [] as IngestResult[],
+              },
+            ]
+          : []),
         ...(native
           ? [
               {
@@ -325,6 +346,7 @@ async function main() {
             orgFile,
             verifyUpstreamPorts: variant.verifyUpstreamPorts,
             storeNestedAsJson: variant.storeNestedAsJson,
+            recognizeSpecsByContent: variant.recognizeSpecsByContent,
             sqliteDirectory,
             postgres,
             pollMs: args.pollMs,
@@ -403,6 +425,17 @@ async function main() {
           ).padStart(9)}  ${ratios}  [${v.results
             .map(x => sec(x.stitchedMs))
             .join(', ')}]`,
+        );
+      }
+      const plain = variants.find(v => v.recognizeSpecsByContent === false);
+      if (hasBaseline && plain) {
+        // components with the content parser (the default) vs without it
+        console.log(
+          `  content parser on plain components: cpu ×${(
+            baseCpu / cpu(plain)
+          ).toFixed(3)}, wall ×${(baseWall / wall(plain)).toFixed(
+            3,
+          )} (on / off)`,
         );
       }
       if (!hasBaseline || !args.sets.includes('products')) continue;
