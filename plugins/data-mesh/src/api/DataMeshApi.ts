@@ -11,6 +11,9 @@ import type {
   ProductLifecycle,
   ProductSlosResponse,
   SloFleetResponse,
+  SpecCheckRequest,
+  SpecCheckResponse,
+  SpecProblemsResponse,
 } from '@datamesh/plugin-data-mesh-common';
 
 /** Which products the fleet summary covers; empty: all. @public */
@@ -30,6 +33,14 @@ export interface AccessRequestFilter {
   state?: AccessRequestState;
   /** Only the requests I made. */
   mine?: boolean;
+}
+
+/** Which failing spec files to list; none: all of them. @public */
+export interface SpecProblemsFilter {
+  /** Only specs naming one of the signed-in user's groups (or the user) as owner. */
+  mine?: boolean;
+  /** Only specs naming this owner (entity ref). */
+  owner?: string;
 }
 
 /** The decisions and changes on one access request. @public */
@@ -88,6 +99,14 @@ export interface DataMeshApi {
     namespace: string;
     name: string;
   }): Promise<ProductLifecycle>;
+  /** Spec files the catalog could not ingest, each with its located problems. */
+  listSpecProblems(filter?: SpecProblemsFilter): Promise<SpecProblemsResponse>;
+  /**
+   * Reads a pasted (`yaml`) or linked (`url`) spec as the catalog would:
+   * located problems, the entity it would create, governance and the plan
+   * preview. Writes nothing.
+   */
+  checkSpec(request: SpecCheckRequest): Promise<SpecCheckResponse>;
 }
 
 /**

@@ -15,6 +15,9 @@ import {
   type ProductLifecycle,
   type ProductSlosResponse,
   type SloFleetResponse,
+  type SpecCheckRequest,
+  type SpecCheckResponse,
+  type SpecProblemsResponse,
   dataMeshApiUrl,
 } from '@datamesh/plugin-data-mesh-common';
 import type {
@@ -22,6 +25,7 @@ import type {
   AccessRequestFilter,
   DataMeshApi,
   SloFleetFilter,
+  SpecProblemsFilter,
 } from './DataMeshApi';
 
 // One path of the document per action (the router serves four routes).
@@ -142,6 +146,23 @@ export class DataMeshClient implements DataMeshApi {
     name: string;
   }): Promise<ProductLifecycle> {
     return this.get('/lifecycle/{namespace}/{name}', product);
+  }
+
+  // --- spec problems and Check a spec ---
+  async listSpecProblems(
+    filter: SpecProblemsFilter = {},
+  ): Promise<SpecProblemsResponse> {
+    const query = new URLSearchParams();
+    if (filter.mine) query.set('mine', 'true');
+    if (filter.owner) query.set('owner', filter.owner);
+    return this.get('/spec-problems', {}, query);
+  }
+
+  async checkSpec(request: SpecCheckRequest): Promise<SpecCheckResponse> {
+    return this.send<SpecCheckResponse>(dataMeshApiUrl('/specs/check', {}), {
+      method: 'POST',
+      body: request,
+    });
   }
 
   private async get<P extends DataMeshApiPath>(

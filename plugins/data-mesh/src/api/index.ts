@@ -4,5 +4,6 @@ export type {
   AccessRequestFilter,
   DataMeshApi,
   SloFleetFilter,
+  SpecProblemsFilter,
 } from './DataMeshApi';
 export { DataMeshClient, DataMeshUnreachableError } from './DataMeshClient';
