@@ -291,6 +291,22 @@ describe('the example activity in the data-mesh backend', () => {
     ]);
   });
 
+  it('gives the example products no infrastructure notes on the embedded default', async () => {
+    const names = readDataProductsOfLocation(
+      path.join(EXAMPLES, 'locations.yaml'),
+    ).entities.map(e => e.metadata.name);
+    expect(names.length).toBeGreaterThanOrEqual(10);
+    const found: Record<string, string[]> = {};
+    for (const name of names) {
+      const res = await get(`/products/default/${name}/infrastructure`);
+      expect(res.status).toBe(200);
+      found[name] = res.body.notes;
+    }
+    // the platform's limits (no compute, one database) are not product
+    // notes; names recorded for Snowflake are not compared with PGlite's
+    expect(found).toEqual(Object.fromEntries(names.map(n => [n, []])));
+  }, 120_000);
+
   it('runs the example pipelines on its schedule', async () => {
     // lab-results refreshes every 2 hours at :15; at 14:10 the 12:15 load is due
     now = NOW + 4 * H;

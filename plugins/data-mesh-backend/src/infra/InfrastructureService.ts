@@ -34,6 +34,7 @@ import {
   assessAccessDrift,
   assessProducts,
   infrastructureOf,
+  platformNotes,
   renderPlan,
 } from '@datamesh/plugin-data-mesh-node';
 import { type AccessGrantSource, toAccessDrift, toStep } from './accessDrift';
@@ -129,7 +130,13 @@ function visibleObjects(
   };
 }
 
-/** Differences between the entity's recorded `spec.infrastructure` and the names the platform gives it now. */
+/**
+ * Where the names recorded in the entity's `spec.infrastructure` are not the
+ * ones the platform gives the product: one note for the owner, with the fix.
+ * A record made for another platform (the examples record their Snowflake
+ * production names; the portal's default warehouse is PGlite) describes a
+ * warehouse this portal does not check, so it is not compared.
+ */
 function recordedMismatches(
   entity: DataProductEntityV1alpha1,
   product: ProvisionedProduct,
@@ -138,22 +145,32 @@ function recordedMismatches(
   const recorded = entity.spec.infrastructure;
   if (!recorded) return [];
   const expected = infrastructureOf(product, adapter);
-  const notes: string[] = [];
-  const compare = (field: string, have?: string, want?: string) => {
-    if (have !== undefined && want !== undefined && have !== want) {
-      notes.push(
-        `spec.infrastructure.${field} of the entity says ${have}, but the platform's naming config gives ${want}`,
-      );
-    }
-  };
-  compare('platform', recorded.platform, expected.platform);
-  compare('database', recorded.database, expected.database);
-  compare('schema', recorded.schema, expected.schema);
-  compare('warehouse', recorded.warehouse, expected.warehouse);
-  for (const kind of ['consumer', 'service', 'owner'] as const) {
-    compare(`roles.${kind}`, recorded.roles?.[kind], expected.roles?.[kind]);
-  }
-  return notes;
+  if (recorded.platform && recorded.platform !== expected.platform) return [];
+  const fields: [string, string | undefined, string | undefined][] = [
+    ['database', recorded.database, expected.database],
+    ['schema', recorded.schema, expected.schema],
+    ['warehouse', recorded.warehouse, expected.warehouse],
+    ...(['consumer', 'service', 'owner'] as const).map(
+      kind =>
+        [`roles.${kind}`, recorded.roles?.[kind], expected.roles?.[kind]] as [
+          string,
+          string | undefined,
+          string | undefined,
+        ],
+    ),
+  ];
+  const differ = fields.filter(
+    ([, have, want]) =>
+      have !== undefined && want !== undefined && have !== want,
+  );
+  if (differ.length === 0) return [];
+  return [
+    `spec.infrastructure records names this portal does not provision for the product: ${differ
+      .map(([field, have, want]) => `${field} ${have} (provisioned: ${want})`)
+      .join(
+        ', ',
+      )}. To fix, write the provisioned names into spec.infrastructure of the spec file, or remove spec.infrastructure: the portal derives the names from its naming configuration (dataMesh.provisioning).`,
+  ];
 }
 
 /**
@@ -298,6 +315,7 @@ export class InfrastructureService {
     }
     const { dialect, capabilities } = adapter;
     const product = a.desired.products[0];
+    const platform = new Set(platformNotes(a.desired, adapter));
     const actual = a.actual;
     const roles = new Set(actual.roles.map(r => r.name));
     const schemaKeys = new Set(
@@ -360,8 +378,10 @@ export class InfrastructureService {
         steps: a.plan.steps.map(toStep),
         destructive: a.plan.destructive.map(toStep),
       },
+      // the platform's own limits are in `warehouse` and the names above;
+      // notes are what the product's owner can act on
       notes: [
-        ...a.plan.notes,
+        ...a.plan.notes.filter(n => !platform.has(n)),
         ...recordedMismatches(a.entity, product, adapter),
       ],
       conflicts: a.plan.conflicts.map(c => ({

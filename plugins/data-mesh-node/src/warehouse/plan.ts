@@ -255,6 +255,27 @@ function groupGrants(grants: PrivilegeGrant[]) {
 }
 
 /**
+ * What the warehouse does differently from the design for any product
+ * (no compute objects, one database with schema-name prefixes). Plans carry
+ * them for the CLI and the scaffolder log; a product page leaves them out,
+ * because they are facts of the platform, not anything its owner can fix.
+ * @public
+ */
+export function platformNotes(
+  desiredState: DesiredState,
+  adapter: Pick<WarehouseAdapter, 'dialect' | 'capabilities'>,
+): string[] {
+  const { dialect, capabilities } = adapter;
+  const notes = capabilities.compute
+    ? []
+    : desiredState.computes.map(
+        c =>
+          `compute per domain (${c.name}) has no ${dialect.displayName} equivalent — skipped; queries run on the server's shared compute`,
+      );
+  return [...notes, ...(dialect.notes?.(desiredState) ?? [])];
+}
+
+/**
  * Diff a desired state against the actual state of its scope.
  *
  * Objects in `actual` that the desired state does not name become drops
@@ -279,14 +300,7 @@ export function diff(
   const safe: Change[] = [];
   const destructive: Change[] = [];
 
-  if (!capabilities.compute) {
-    for (const c of desiredState.computes) {
-      notes.push(
-        `compute per domain (${c.name}) has no ${dialect.displayName} equivalent — skipped; queries run on the server's shared compute`,
-      );
-    }
-  }
-  notes.push(...(dialect.notes?.(desiredState) ?? []));
+  notes.push(...platformNotes(desiredState, adapter));
 
   // Objects that exist but carry another product's marker are not ours to touch.
   const checkOwner = (
