@@ -7,3 +7,4 @@ export { dataProductLineageCard } from './lineageCard';
 export { dataProductOutputPortsCard } from './outputPortsCard';
 export { dataProductSloHealthCard } from './sloHealthCard';
 export { dataProductLifecycleBannerCard } from './lifecycleBannerCard';
+export { dataProductGovernanceCard } from './governanceCard';

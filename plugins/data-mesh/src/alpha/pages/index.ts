@@ -1,3 +1,4 @@
 export { dataProductsPage } from './dataProductsPage';
 export { myDataProductsPage } from './myDataProductsPage';
 export { myAccessPage } from './myAccessPage';
+export { compliancePage } from './compliancePage';

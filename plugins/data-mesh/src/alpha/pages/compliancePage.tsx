@@ -1,0 +1,16 @@
+import { PageBlueprint } from '@backstage/frontend-plugin-api';
+import PolicyIcon from '@material-ui/icons/Policy';
+
+/** "Compliance": governance compliance per domain, with a nav item. @alpha */
+export const compliancePage = PageBlueprint.make({
+  name: 'compliance',
+  params: {
+    path: '/data-products/compliance',
+    title: 'Compliance',
+    icon: <PolicyIcon fontSize="inherit" />,
+    loader: () =>
+      import('../../components/governance/CompliancePage').then(m => (
+        <m.CompliancePage />
+      )),
+  },
+});

@@ -1,0 +1,97 @@
+/*
+ * Fleet page: governance compliance per domain — how many products pass
+ * every policy, results by status, and the rules failing most.
+ */
+import {
+  Content,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+} from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Alert from '@material-ui/lab/Alert';
+import useAsync from 'react-use/esm/useAsync';
+import { useGovernanceApi } from './governanceApi';
+
+function percent(part: number, whole: number): string {
+  return whole ? `${Math.round((100 * part) / whole)} %` : '–';
+}
+
+export function CompliancePage() {
+  const api = useGovernanceApi();
+  const state = useAsync(() => api.summary(), []);
+  let body;
+  if (state.loading) body = <Progress />;
+  else if (state.error || !state.value) {
+    body = (
+      <Alert severity="error">
+        Compliance could not be loaded: {state.error?.message}
+      </Alert>
+    );
+  } else {
+    const { domains, ruleProblems } = state.value;
+    body = (
+      <>
+        {ruleProblems.map(p => (
+          <Alert key={p} severity="error">
+            Broken rule: {p}
+          </Alert>
+        ))}
+        <InfoCard title="Compliance per domain">
+          <Table size="small" aria-label="Compliance per domain">
+            <TableHead>
+              <TableRow>
+                <TableCell>Domain</TableCell>
+                <TableCell>Compliant products</TableCell>
+                <TableCell>Failed</TableCell>
+                <TableCell>Warnings</TableCell>
+                <TableCell>Rules failing most</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {domains.map(d => (
+                <TableRow key={d.domain}>
+                  <TableCell>
+                    {d.domain.startsWith('domain:') ? (
+                      <EntityRefLink entityRef={d.domain} />
+                    ) : (
+                      d.domain
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {d.compliant} of {d.products} (
+                    {percent(d.compliant, d.products)})
+                  </TableCell>
+                  <TableCell>{d.counts.fail}</TableCell>
+                  <TableCell>{d.counts.warn}</TableCell>
+                  <TableCell>
+                    {[...d.rules]
+                      .sort((a, b) => b.fail - a.fail || b.warn - a.warn)
+                      .slice(0, 3)
+                      .map(r => `${r.ruleId} (${r.fail} fail, ${r.warn} warn)`)
+                      .join(', ') || 'none'}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </InfoCard>
+      </>
+    );
+  }
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Compliance"
+        subtitle="Governance policies per domain: built-in rules and the platform's rules"
+      />
+      <Content>{body}</Content>
+    </Page>
+  );
+}

@@ -1,0 +1,156 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { screen, within } from '@testing-library/react';
+import type {
+  GovernanceProductResponse,
+  GovernanceSummaryResponse,
+} from '@datamesh/plugin-data-mesh-common';
+import { patientEncounters } from '../../__testUtils__/fixtures';
+import { BASE_URL, jsonResponse } from '../../__testUtils__/fakeBackend';
+import { renderForEntity } from '../../__testUtils__/render';
+import { CompliancePage } from './CompliancePage';
+import { GovernanceCard } from './GovernanceCard';
+
+function backend(routes: Record<string, unknown>) {
+  const requests: string[] = [];
+  const fetchApi = {
+    fetch: async (input: RequestInfo | URL) => {
+      const url = String(input);
+      requests.push(url);
+      const path = url.slice(BASE_URL.length);
+      return path in routes
+        ? jsonResponse(routes[path])
+        : jsonResponse({ error: { message: `no route ${path}` } }, 404);
+    },
+  };
+  const discoveryApi = { getBaseUrl: async () => BASE_URL };
+  return {
+    requests,
+    apis: [
+      [fetchApiRef, fetchApi],
+      [discoveryApiRef, discoveryApi],
+    ] as any,
+  };
+}
+
+const source = { kind: 'builtin' as const, location: 'builtin' };
+const report: GovernanceProductResponse = {
+  entityRef: 'dataproduct:default/patient-encounters',
+  stage: 'prod',
+  ok: false,
+  counts: { pass: 1, warn: 1, fail: 1, 'not-evaluated': 0 },
+  evaluatedAt: '2026-01-01T00:00:00.000Z',
+  ruleProblems: [
+    "rules.yaml: rules[0].expression: rule 'x' does not compile: Unexpected token: EOF (line 3, column 17)",
+  ],
+  results: [
+    {
+      ruleId: 'slo-defined',
+      status: 'pass',
+      level: 'error',
+      message: 'Every data product has at least one SLO',
+      source,
+    },
+    {
+      ruleId: 'tags-later',
+      status: 'warn',
+      level: 'warn',
+      message: 'Tag the product',
+      detail: 'an error from 2999-01-01; a warning until then',
+      source,
+    },
+    {
+      ruleId: 'pii-classified',
+      status: 'fail',
+      level: 'error',
+      message: 'PII columns must be confidential or restricted',
+      link: 'https://example.com/pii',
+      source,
+    },
+  ],
+};
+
+describe('GovernanceCard', () => {
+  it('lists every rule with its status, message and link, failures first, and the broken rules', async () => {
+    const { apis, requests } = backend({
+      '/governance?product=dataproduct%3Adefault%2Fpatient-encounters': report,
+    });
+    await renderForEntity(patientEncounters as any, <GovernanceCard />, {
+      apis,
+    });
+    const table = await screen.findByRole('table', {
+      name: 'Governance policies',
+    });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.textContent)).toEqual([
+      'failpii-classified, Opens in a new windowPII columns must be confidential or restricted',
+      'warntags-laterTag the productan error from 2999-01-01; a warning until then',
+      'passslo-definedEvery data product has at least one SLO',
+    ]);
+    expect(
+      within(rows[0]).getByRole('link', { name: /^pii-classified/ }),
+    ).toHaveAttribute('href', 'https://example.com/pii');
+    expect(
+      screen.getByText(/Stage prod: 1 passed, 1 warnings, 1 failed/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Broken rule: rules\.yaml: .*line 3/),
+    ).toBeInTheDocument();
+    expect(requests).toEqual([
+      `${BASE_URL}/governance?product=dataproduct%3Adefault%2Fpatient-encounters`,
+    ]);
+  });
+
+  it('says when the results cannot be loaded', async () => {
+    const { apis } = backend({});
+    await renderForEntity(patientEncounters as any, <GovernanceCard />, {
+      apis,
+    });
+    expect(
+      await screen.findByText(
+        /Governance results could not be loaded: no route/,
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('CompliancePage', () => {
+  it('shows compliance per domain with the rules failing most', async () => {
+    const summary: GovernanceSummaryResponse = {
+      ruleProblems: [],
+      domains: [
+        {
+          domain: 'domain:default/claims',
+          products: 4,
+          compliant: 3,
+          counts: { pass: 20, warn: 2, fail: 1, 'not-evaluated': 1 },
+          rules: [
+            { ruleId: 'slo-defined', fail: 0, warn: 2 },
+            { ruleId: 'pii-classified', fail: 1, warn: 0 },
+          ],
+        },
+        {
+          domain: '(no domain)',
+          products: 1,
+          compliant: 1,
+          counts: { pass: 6, warn: 0, fail: 0, 'not-evaluated': 0 },
+          rules: [],
+        },
+      ],
+    };
+    const { apis } = backend({ '/governance/summary': summary });
+    await renderInTestApp(<CompliancePage />, {
+      apis,
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    const table = await screen.findByRole('table', {
+      name: 'Compliance per domain',
+    });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.textContent)).toEqual([
+      'claims3 of 4 (75 %)12pii-classified (1 fail, 0 warn), slo-defined (0 fail, 2 warn)',
+      '(no domain)1 of 1 (100 %)00none',
+    ]);
+  });
+});
