@@ -5,6 +5,7 @@ import {
   dataProductAboutCard,
   dataProductAgreementCard,
   dataProductDatasetsCard,
+  dataProductGovernanceCard,
   dataProductInfrastructureCard,
   dataProductInputPortsCard,
   dataProductLifecycleBannerCard,
@@ -19,7 +20,12 @@ import {
   dataProductOverviewContent,
   dataProductSlosContent,
 } from './entityContent';
-import { dataProductsPage, myAccessPage, myDataProductsPage } from './pages';
+import {
+  compliancePage,
+  dataProductsPage,
+  myAccessPage,
+  myDataProductsPage,
+} from './pages';
 import { mineRouteRef, myAccessPageRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -44,6 +50,7 @@ export default createFrontendPlugin({
     dataProductsPage,
     myDataProductsPage,
     myAccessPage,
+    compliancePage,
     // first of the content cards, so the banner heads the overview
     dataProductLifecycleBannerCard,
     dataProductSloHealthCard,
@@ -55,6 +62,7 @@ export default createFrontendPlugin({
     dataProductDatasetsCard,
     dataProductAgreementCard,
     dataProductInfrastructureCard,
+    dataProductGovernanceCard,
     dataProductDatasetsContent,
     dataProductOverviewContent,
     dataProductAccessContent,
