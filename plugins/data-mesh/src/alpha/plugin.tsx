@@ -25,8 +25,17 @@ import {
   dataProductsPage,
   myAccessPage,
   myDataProductsPage,
+  specProblemsPage,
+  checkSpecPage,
 } from './pages';
-import { mineRouteRef, myAccessPageRouteRef, rootRouteRef } from './routes';
+import { dataProductSearchResultItem } from './searchResultItems/dataProductSearchResultItem';
+import {
+  checkSpecRouteRef,
+  mineRouteRef,
+  myAccessPageRouteRef,
+  rootRouteRef,
+  specProblemsRouteRef,
+} from './routes';
 
 /**
  * The data mesh plugin for the new frontend system: only the assembly, each
@@ -44,12 +53,16 @@ export default createFrontendPlugin({
     root: rootRouteRef,
     mine: mineRouteRef,
     myAccess: myAccessPageRouteRef,
+    specProblems: specProblemsRouteRef,
+    checkSpec: checkSpecRouteRef,
   },
   extensions: [
     dataMeshApi,
     dataProductsPage,
     myDataProductsPage,
     myAccessPage,
+    specProblemsPage,
+    checkSpecPage,
     compliancePage,
     // first of the content cards, so the banner heads the overview
     dataProductLifecycleBannerCard,
@@ -67,5 +80,6 @@ export default createFrontendPlugin({
     dataProductOverviewContent,
     dataProductAccessContent,
     dataProductChangesContent,
+    dataProductSearchResultItem,
   ],
 });
