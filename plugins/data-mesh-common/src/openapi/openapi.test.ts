@@ -45,6 +45,8 @@ describe('the OpenAPI document of the data-mesh backend', () => {
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
       'get /access-requests',
       'get /changes',
+      'get /governance',
+      'get /governance/summary',
       'get /health',
       'get /infrastructure/drift',
       'get /products/{namespace}/{name}/infrastructure',
