@@ -207,6 +207,9 @@ module.exports = {
   },
 };
 
+// deprecate signs in as the same example users.
+module.exports.signInAs = signInAs;
+
 if (require.main === module) {
   require('../harness').runScenarios([module.exports]);
 }

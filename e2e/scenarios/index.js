@@ -15,4 +15,5 @@ module.exports = [
   require('./warehouse-refusals'),
   require('./access-request'),
   require('./access-warehouse'),
+  require('./deprecate'),
 ];
