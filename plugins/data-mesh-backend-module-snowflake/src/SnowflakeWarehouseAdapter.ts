@@ -15,6 +15,8 @@ import {
   type TableRef,
   type TableStats,
   type TableStatsOptions,
+  type UsageOptions,
+  type UsageReading,
   type WarehouseAdapter,
   type WarehouseCapabilities,
   WarehouseError,
@@ -48,6 +50,7 @@ import {
   showTablesSql,
   tableStatsSql,
 } from './sql/stats';
+import { readUsageRows, usageSql } from './sql/usage';
 
 /** @public */
 export interface SnowflakeWarehouseAdapterOptions {
@@ -350,6 +353,25 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
       }
       return readTableStats(tables, rows);
     });
+  }
+
+  /**
+   * Reads by role and UTC day since `options.since`, from ACCOUNT_USAGE in
+   * one statement per database (see `sql/usage.ts`). The connection's role
+   * needs ACCOUNTADMIN or IMPORTED PRIVILEGES on the SNOWFLAKE database.
+   */
+  async readUsage(
+    database: string,
+    tables: TableRef[],
+    options: UsageOptions,
+  ): Promise<UsageReading> {
+    // validates every name before anything is sent
+    const sql = usageSql(database, tables, options.since);
+    if (tables.length === 0) {
+      return readUsageRows(database, tables, []);
+    }
+    const rows = await this.exclusive(() => this.query({ sql }));
+    return readUsageRows(database, tables, rows);
   }
 
   /**

@@ -27,6 +27,7 @@ import {
 } from './account';
 import { SnowflakeSqlError } from './errors';
 import { verifyJwt } from './jwt';
+import { FakeAccessHistory } from './accessHistory';
 import { Bindings, parseIdentifier, parseStatement } from './parser';
 import { ResultStage, STAGE_PATH } from './resultStage';
 
@@ -194,6 +195,8 @@ export class FakeSnowflake {
   private readonly sessionValidity: number;
   private readonly masterValidity: number;
   private readonly clock: () => Date;
+  /** ACCOUNT_USAGE.ACCESS_HISTORY / QUERY_HISTORY of the SELECTs run here. */
+  readonly accessHistory = new FakeAccessHistory();
 
   private constructor(options: FakeSnowflakeOptions) {
     this.clock = options.now ?? (() => new Date());
@@ -565,12 +568,26 @@ export class FakeSnowflake {
       pendingPolls: this.pendingPolls,
     };
     try {
-      const stmt = parseStatement(
+      const usage = this.accessHistory.answer(
         sqlText,
-        body.bindings as Bindings | undefined,
+        this.account.effectiveRoles(session.context.role),
       );
-      const result = this.account.execute(stmt, session.context);
-      record.body = this.resultBody(queryId, session, result);
+      if (usage) {
+        record.body = this.resultBody(queryId, session, usage);
+      } else {
+        const stmt = parseStatement(
+          sqlText,
+          body.bindings as Bindings | undefined,
+        );
+        const result = this.account.execute(stmt, session.context);
+        record.body = this.resultBody(queryId, session, result);
+        this.accessHistory.record(
+          queryId,
+          record.startTime,
+          stmt,
+          session.context,
+        );
+      }
     } catch (e) {
       if (!(e instanceof SnowflakeSqlError)) throw e;
       record.status = 'FAILED_WITH_ERROR';
