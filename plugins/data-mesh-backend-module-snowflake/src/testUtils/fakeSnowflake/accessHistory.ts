@@ -15,8 +15,10 @@
  * Access needs ACCOUNTADMIN, as for the SNOWFLAKE database until IMPORTED
  * PRIVILEGES are granted; the modelled lag is none.
  */
+import type { FakeAccount } from './account';
 import { doesNotExist, unsupported } from './errors';
 import { type ResultSet, type SessionContext, STMT_SELECT } from './model';
+import { type Bindings, parseStatement } from './parser';
 import type { Statement } from './statements';
 
 interface Access {
@@ -46,6 +48,26 @@ const USAGE = new RegExp(
 /** @internal */
 export class FakeAccessHistory {
   private readonly accesses: Access[] = [];
+
+  /** Run one statement: the usage statement from the history, anything else by the account (a SELECT is then recorded). */
+  execute(
+    account: FakeAccount,
+    q: {
+      sqlText: string;
+      bindings?: Bindings;
+      context: SessionContext;
+      queryId: string;
+      start: Date;
+    },
+  ): ResultSet {
+    const roles = account.effectiveRoles(q.context.role);
+    const usage = this.answer(q.sqlText, roles);
+    if (usage) return usage;
+    const stmt = parseStatement(q.sqlText, q.bindings);
+    const result = account.execute(stmt, q.context);
+    this.record(q.queryId, q.start, stmt, q.context);
+    return result;
+  }
 
   /** Record a successful SELECT of a user object. */
   record(

@@ -568,26 +568,15 @@ export class FakeSnowflake {
       pendingPolls: this.pendingPolls,
     };
     try {
-      const usage = this.accessHistory.answer(
+      // ACCOUNT_USAGE is answered from the recorded SELECTs (accessHistory.ts)
+      const result = this.accessHistory.execute(this.account, {
         sqlText,
-        this.account.effectiveRoles(session.context.role),
-      );
-      if (usage) {
-        record.body = this.resultBody(queryId, session, usage);
-      } else {
-        const stmt = parseStatement(
-          sqlText,
-          body.bindings as Bindings | undefined,
-        );
-        const result = this.account.execute(stmt, session.context);
-        record.body = this.resultBody(queryId, session, result);
-        this.accessHistory.record(
-          queryId,
-          record.startTime,
-          stmt,
-          session.context,
-        );
-      }
+        bindings: body.bindings as Bindings | undefined,
+        context: session.context,
+        queryId,
+        start: record.startTime,
+      });
+      record.body = this.resultBody(queryId, session, result);
     } catch (e) {
       if (!(e instanceof SnowflakeSqlError)) throw e;
       record.status = 'FAILED_WITH_ERROR';
