@@ -209,6 +209,31 @@ describe('DataProductSpecReaderProcessor', () => {
     });
   });
 
+  it('reads a target without glob characters as that one file, as glob would', async () => {
+    const processor = new DataProductSpecReaderProcessor({
+      reader: new SiteReader({}),
+      logger,
+    });
+    const target = path.join(tmp, 'admissions/admissions.odps.yaml');
+    const result = await read(processor, { type: 'file', target });
+    expect(result.entities.map(e => [e.name, e.location])).toEqual([
+      ['admissions', { type: 'file', target }],
+    ]);
+    expect(result.errors).toEqual([]);
+    expect(result.refresh).toEqual([`file:${target}`]);
+
+    // a directory with a spec file's name, and a path below a file, match
+    // no file (glob's nodir), so they are missing rather than unreadable
+    const dir = path.join(tmp, 'folder.odps.yaml');
+    await fs.mkdir(dir);
+    const belowFile = path.join(target, 'data_product_spec.yml');
+    for (const missing of [dir, belowFile]) {
+      expect(
+        (await read(processor, { type: 'file', target: missing })).errors,
+      ).toEqual([`NotFoundError: file ${missing} does not exist`]);
+    }
+  });
+
   it('reads a url with its contracts and reuses both while their etags are unchanged', async () => {
     const base = 'https://git.example.test/mesh/admissions/';
     const reader = new SiteReader({

@@ -15,7 +15,8 @@ import {
   type SpecFileIO,
   isDataProductSpecFile,
 } from '@datamesh/plugin-data-mesh-common';
-import { glob } from 'glob';
+import { glob, hasMagic } from 'glob';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { localFiles, specResults } from './specResults';
 
@@ -118,9 +119,7 @@ export class DataProductSpecReaderProcessor implements CatalogProcessor {
     // Same as the built-in FileReaderProcessor: the catalog has already
     // resolved `./relative` targets against the parent location; anything
     // else is a path or glob relative to the working directory.
-    const matches = (
-      await glob(location.target, { windowsPathsNoEscape: true, nodir: true })
-    ).sort();
+    const matches = await matchFiles(location.target);
     if (matches.length === 0) {
       if (!optional) {
         emit(
@@ -328,6 +327,30 @@ function isSpecLocation(location: LocationSpec): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The files a file location's target names, sorted. A target without glob
+ * characters (what a Location's `targets` and the discovery provider
+ * register, one file each) is checked with one `stat`: `glob` walks and
+ * `lstat`s every path segment and compiles the pattern on each call, about
+ * 1 ms a file, which was most of this processor's own time when a Location
+ * lists thousands of spec files (bench/catalog-ingest, N = 5,000: 7.1 of
+ * 8.2 s). Patterns still go through `glob` with the built-in reader's options.
+ */
+async function matchFiles(target: string): Promise<string[]> {
+  const options = { windowsPathsNoEscape: true, nodir: true } as const;
+  if (hasMagic(target, options)) {
+    return (await glob(target, options)).sort();
+  }
+  try {
+    return (await fs.stat(target)).isFile() ? [target] : [];
+  } catch (error) {
+    // a missing path matches nothing, as with glob; anything else is an error
+    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException)?.code === 'ENOTDIR') return [];
+    throw error;
+  }
 }
 
 function hasGlob(url: string): boolean {
