@@ -25,9 +25,17 @@ import {
   dataProductsPage,
   myAccessPage,
   myDataProductsPage,
+  specProblemsPage,
+  checkSpecPage,
 } from './pages';
 import { dataProductSearchResultItem } from './searchResultItems/dataProductSearchResultItem';
-import { mineRouteRef, myAccessPageRouteRef, rootRouteRef } from './routes';
+import {
+  checkSpecRouteRef,
+  mineRouteRef,
+  myAccessPageRouteRef,
+  rootRouteRef,
+  specProblemsRouteRef,
+} from './routes';
 
 /**
  * The data mesh plugin for the new frontend system: only the assembly, each
@@ -45,12 +53,16 @@ export default createFrontendPlugin({
     root: rootRouteRef,
     mine: mineRouteRef,
     myAccess: myAccessPageRouteRef,
+    specProblems: specProblemsRouteRef,
+    checkSpec: checkSpecRouteRef,
   },
   extensions: [
     dataMeshApi,
     dataProductsPage,
     myDataProductsPage,
     myAccessPage,
+    specProblemsPage,
+    checkSpecPage,
     compliancePage,
     // first of the content cards, so the banner heads the overview
     dataProductLifecycleBannerCard,

@@ -1,4 +1,5 @@
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { createRouteRef } from '@backstage/frontend-plugin-api';
 import {
   dataProductsRouteRef,
   myAccessRouteRef,
@@ -10,3 +11,7 @@ import {
 export const rootRouteRef = convertLegacyRouteRef(dataProductsRouteRef);
 export const mineRouteRef = convertLegacyRouteRef(myDataProductsRouteRef);
 export const myAccessPageRouteRef = convertLegacyRouteRef(myAccessRouteRef);
+
+// Pages of the new frontend system only, so no legacy ref to convert.
+export const specProblemsRouteRef = createRouteRef();
+export const checkSpecRouteRef = createRouteRef();

@@ -2,3 +2,5 @@ export { dataProductsPage } from './dataProductsPage';
 export { myDataProductsPage } from './myDataProductsPage';
 export { myAccessPage } from './myAccessPage';
 export { compliancePage } from './compliancePage';
+export { specProblemsPage } from './specProblemsPage';
+export { checkSpecPage } from './checkSpecPage';

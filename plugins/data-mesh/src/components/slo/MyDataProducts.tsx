@@ -31,6 +31,7 @@ import { SloLoadError } from './SloErrors';
 import { useSloTabPath } from './SloHealth';
 import { SloStatusChip } from './SloStatusChip';
 import { AccessInboxCard } from '../access/AccessInboxCard';
+import { MySpecProblemsCard } from '../specProblems/MySpecProblemsCard';
 
 /** One owned product: its fleet row when it has monitors. */
 export interface MyDataProductRow {
@@ -254,6 +255,9 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
           </Alert>
         </Box>
       )}
+      {/* also without products: a team's first spec may be the broken one;
+          without any ownership there is nothing of theirs to ask about */}
+      {ownershipEntityRefs.length > 0 && <MySpecProblemsCard />}
       {rows.length > 0 && (
         <Box mb={2}>
           <AccessInboxCard ownedProducts={rows.map(r => r.entityRef)} />
