@@ -9,6 +9,7 @@ import type {
   ProductChangesResponse,
   ProductInfrastructureResponse,
   ProductLifecycle,
+  ProductUsage,
   ProductSlosResponse,
   SloFleetResponse,
   SpecCheckRequest,
@@ -99,6 +100,14 @@ export interface DataMeshApi {
     namespace: string;
     name: string;
   }): Promise<ProductLifecycle>;
+  /**
+   * Who reads a DataProduct: per consumer the reads of the last 30 days and
+   * the newest read, unused grants, and what the warehouse could not tell.
+   */
+  getProductUsage(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductUsage>;
   /** Spec files the catalog could not ingest, each with its located problems. */
   listSpecProblems(filter?: SpecProblemsFilter): Promise<SpecProblemsResponse>;
   /**

@@ -13,6 +13,7 @@ import {
   type ProductChangesResponse,
   type ProductInfrastructureResponse,
   type ProductLifecycle,
+  type ProductUsage,
   type ProductSlosResponse,
   type SloFleetResponse,
   type SpecCheckRequest,
@@ -146,6 +147,14 @@ export class DataMeshClient implements DataMeshApi {
     name: string;
   }): Promise<ProductLifecycle> {
     return this.get('/lifecycle/{namespace}/{name}', product);
+  }
+
+  // --- usage (the Access tab) ---
+  async getProductUsage(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductUsage> {
+    return this.get('/products/{namespace}/{name}/usage', product);
   }
 
   // --- spec problems and Check a spec ---

@@ -5,6 +5,7 @@ import { NotADataProductCard, useDataProductEntity } from '../common';
 import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { useAccessRequests, useSignedInUser } from './hooks';
+import { ProductUsageCard } from './ProductUsageCard';
 
 /**
  * The "Access" tab of a DataProduct: every request to its ports that the
@@ -24,18 +25,24 @@ export function DataProductAccessContent() {
   const error = user.error ?? requests.error;
   if (error) return <AccessLoadError error={error} what="Access requests" />;
   return (
-    <AccessRequestsTable
-      title="Access requests"
-      requests={requests.value ?? []}
-      columns={['consumer', 'requester', 'pii']}
-      me={user.value!.userEntityRef}
-      onChanged={() => requests.retry()}
-      emptyContent={
-        <Typography variant="body2" data-testid="access-empty">
-          No access requests you may see. Consumers ask for access with "Request
-          access" on an output port.
-        </Typography>
-      }
-    />
+    <>
+      <AccessRequestsTable
+        title="Access requests"
+        requests={requests.value ?? []}
+        columns={['consumer', 'requester', 'pii']}
+        me={user.value!.userEntityRef}
+        onChanged={() => requests.retry()}
+        emptyContent={
+          <Typography variant="body2" data-testid="access-empty">
+            No access requests you may see. Consumers ask for access with
+            "Request access" on an output port.
+          </Typography>
+        }
+      />
+      <ProductUsageCard
+        namespace={entity.metadata.namespace ?? 'default'}
+        name={entity.metadata.name}
+      />
+    </>
   );
 }
