@@ -39,11 +39,21 @@ export type {
   AccessRequestOperation,
   DataMeshApi,
   SloFleetFilter,
+  SpecProblemsFilter,
 } from './api';
 export { DataProductAccessContent } from './components/access/DataProductAccessContent';
 export { DataProductChangesContent } from './components/changes/DataProductChangesContent';
 export { DataProductLifecycleBanner } from './components/lifecycle/DataProductLifecycleBanner';
 export { MyAccess } from './components/access/MyAccess';
+export {
+  CheckSpec,
+  CheckSpecPage,
+  MySpecProblemsCard,
+  SPEC_PROBLEMS_PATH,
+  SpecProblems,
+  SpecProblemsPage,
+  SpecProblemsSidebarItem,
+} from './components/specProblems';
 export { AccessInboxCard } from './components/access/AccessInboxCard';
 export { DataProductSlosContent } from './components/slo/DataProductSlosContent';
 export { SloObjectivesTable } from './components/slo/SloObjectivesTable';

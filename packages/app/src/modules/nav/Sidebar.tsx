@@ -13,6 +13,7 @@ import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { SpecProblemsSidebarItem } from '@datamesh/plugin-data-mesh';
 
 /**
  * The portal's sidebar. Pages contributed by plugins appear as nav items; the
@@ -21,9 +22,18 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
-      const nav = navItems.withComponent(item => (
-        <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
-      ));
+      const nav = navItems.withComponent(item =>
+        // with the number of failing spec files as a badge
+        item.node.spec.id === 'page:data-mesh/spec-problems' ? (
+          <SpecProblemsSidebarItem to={item.href} text={item.title} />
+        ) : (
+          <SidebarItem
+            icon={() => item.icon}
+            to={item.href}
+            text={item.title}
+          />
+        ),
+      );
 
       // Rendered by dedicated components below instead of as plain links.
       nav.take('page:search');
@@ -41,6 +51,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:catalog')}
             {nav.take('page:data-mesh')}
             {nav.take('page:data-mesh/my-access')}
+            {nav.take('page:data-mesh/spec-problems')}
+            {nav.take('page:data-mesh/check-spec')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
             <SidebarScrollWrapper>
