@@ -103,6 +103,16 @@ export interface Config {
       };
     };
 
+    /** Usage per consumer (src/usage). */
+    usage?: {
+      /**
+       * The usage collection: one ACCOUNT_USAGE query (Snowflake) or one
+       * statistics query (PostgreSQL) per warehouse database; global scope.
+       * Default every hour, timeout 10 minutes, initial delay 2 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+
     /** Access requests to output ports (src/access). */
     access?: {
       /**
@@ -117,6 +127,13 @@ export interface Config {
       maxDuration?: string;
       /** How long before the expiry requester and owners are warned. Default `7d`. */
       warnBefore?: string;
+      /**
+       * An active grant whose roles have not read the product this long
+       * (counted from the grant) is flagged on the Access tab and its
+       * owners are notified once. Only where the warehouse reports reads by
+       * role (Snowflake). Default `30d`.
+       */
+      unusedAfter?: string;
       /**
        * Names of the warehouse roles of access requests. Lowercase letters,
        * digits and _ besides the tokens; a composed name must fit 63
