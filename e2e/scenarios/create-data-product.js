@@ -255,7 +255,10 @@ async function checkPlanBeforeApply(page, { schemas, roles }) {
     // PII consumer role's, ordinary consumers read the masked schema's views
     '+ grant': [
       `+ grant usage on schema "${schemas.output}" to "${roles.consumer}_pii"`,
-      `+ grant usage on schema "${schemas.output}_masked" to "${roles.consumer}"`,
+      `+ grant usage on schema "${schemas.output.replace(
+        /output$/,
+        'masked',
+      )}" to "${roles.consumer}"`,
     ],
   };
   for (const [needle, mustPlan] of Object.entries(expected)) {

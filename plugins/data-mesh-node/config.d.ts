@@ -42,6 +42,8 @@ export interface Config {
         intermediate?: string;
         /** Default `output`. */
         output?: string;
+        /** The schema of masked views for consumers without a PII grant (PostgreSQL). Default `masked`. */
+        masked?: string;
       };
       compute?: {
         /** Warehouse size (Snowflake). Default `XSMALL`. */

@@ -259,7 +259,35 @@ export class ExampleWarehouse {
         tables,
       });
     }
+    await this.maskNewTables([...found.values()], report);
     return report;
+  }
+
+  /**
+   * The engine makes the masked views of PII columns (PostgreSQL, PGlite)
+   * or sets the masking policies (Snowflake) only once the output tables
+   * exist, so the products are planned once more after their tables were
+   * created; when nothing changed (a restart) this plans nothing.
+   */
+  private async maskNewTables(
+    entities: DataProductEntityV1alpha1[],
+    report: PrepareReport,
+  ) {
+    const { adapter, platform } = this.options;
+    if (entities.length === 0) return;
+    const { plan, issues } = await planProducts(entities, platform, adapter);
+    if (!plan) {
+      report.problems.push(...issues.map(i => i.message));
+      return;
+    }
+    if (plan.steps.length === 0) return;
+    const result = await applyPlan(plan, adapter);
+    report.applied += result.applied.length;
+    if (result.error) {
+      report.problems.push(
+        `example products could not be masked: ${result.error.message}`,
+      );
+    }
   }
 
   /**

@@ -40,8 +40,14 @@ export interface DesiredStateOptions {
 /** The `{role}` token of the PII consumer role. @public */
 export const PII_ROLE_KIND = 'consumer_pii';
 
-/** The `{layer}` token of the masked-views schema: the output layer's, plus this suffix. @public */
-export const MASKED_LAYER_SUFFIX = '_masked';
+/**
+ * The default `{layer}` token of the masked-views schema (`layers.masked`).
+ * A layer of its own rather than a suffix of the output layer's name: with
+ * PGlite's database prefix, `<db>__<product>_output_masked` passes 63
+ * characters for product names the other layers still fit.
+ * @public
+ */
+export const DEFAULT_MASKED_LAYER = 'masked';
 
 /** @public */
 export interface DesiredStateResult {
@@ -233,7 +239,7 @@ export function computeDesiredState(
     const maskedSchema =
       piiRole && masking === 'masked-views'
         ? name('schema', 'metadata.name', platform.naming.schema, {
-            layer: `${platform.layers.output}${MASKED_LAYER_SUFFIX}`,
+            layer: platform.layers.masked ?? DEFAULT_MASKED_LAYER,
           })
         : undefined;
     const allRoles = [...Object.values(roles), ...(piiRole ? [piiRole] : [])];

@@ -9,7 +9,7 @@
  * (WarehouseCapabilities.masking):
  * - `masked-views` (PostgreSQL, PGlite: no column masking in the server):
  *   the output tables are readable by the PII consumer and up only; a
- *   second, org-public schema `<output>_masked` holds one view per output
+ *   second, org-public schema `<product>_masked` holds one view per output
  *   table with the PII columns replaced by `'***'` (text) or NULL, and the
  *   plain consumer reads that schema. The views are made by the engine once
  *   the pipeline has created the table, from the table's real columns.

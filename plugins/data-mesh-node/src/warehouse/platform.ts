@@ -41,8 +41,12 @@ export interface PlatformConfig {
   /** Stage of a product whose spec names none. Default `dev`. */
   defaultStage: string;
   naming: NamingTemplates;
-  /** The `{layer}` token per layer. Defaults `raw`, `intermediates` (seed wording), `output`. */
-  layers: Record<ProductLayer, string>;
+  /**
+   * The `{layer}` token per layer. Defaults `raw`, `intermediates` (seed
+   * wording), `output`; `masked` (default `masked`) names the schema of
+   * masked views where the warehouse masks PII that way (PostgreSQL).
+   */
+  layers: Record<ProductLayer, string> & { masked?: string };
   /** Compute settings (Snowflake warehouse). */
   compute: { size: string; autoSuspendSeconds: number };
   /** Role the owner roles are granted to (Snowflake `SYSADMIN`); default: the adapter's. */
@@ -194,7 +198,7 @@ export function validatePlatformConfig(config: PlatformConfig): string[] {
     }
   }
   if (new Set(layerNames).size !== layerNames.length) {
-    problems.push('layers: the three layer names must differ');
+    problems.push('layers: the layer names must differ');
   }
   problems.push(...suffixProblems('layers', layerNames));
   if (
@@ -265,6 +269,9 @@ export function readPlatformConfig(config?: RootConfigService): PlatformConfig {
       intermediate:
         c?.getOptionalString('layers.intermediate') ?? d.layers.intermediate,
       output: c?.getOptionalString('layers.output') ?? d.layers.output,
+      ...(c?.getOptionalString('layers.masked') !== undefined
+        ? { masked: c?.getOptionalString('layers.masked') }
+        : {}),
     },
     compute: {
       size: c?.getOptionalString('compute.size') ?? d.compute.size,
