@@ -35,7 +35,32 @@ interface FailingEntity {
 
 /** What the unprocessed-entities module answers (only the fields read). */
 interface UnprocessedResponse {
-  entities?: Array<{ entity_ref?: string; errors?: unknown[] }>;
+  entities?: Array<{
+    entity_ref?: string | null;
+    unprocessed_entity?: {
+      kind?: string;
+      metadata?: { name?: string; namespace?: string };
+    };
+    errors?: unknown[];
+  }>;
+}
+
+/**
+ * The row's entity ref. The module selects `*` over refresh_state left-joined
+ * to final_entities, so on a pending row (no final entity) the join's null
+ * `entity_ref` hides refresh_state's: the unprocessed entity names it then.
+ */
+export function unprocessedEntityRef(
+  row: NonNullable<UnprocessedResponse['entities']>[number],
+): string | undefined {
+  if (row.entity_ref) return row.entity_ref;
+  const { kind, metadata } = row.unprocessed_entity ?? {};
+  if (!kind || !metadata?.name) return undefined;
+  return stringifyEntityRef({
+    kind,
+    namespace: metadata.namespace ?? 'default',
+    name: metadata.name,
+  });
 }
 
 /** The result of one read of the catalog. */
@@ -165,9 +190,10 @@ export class SpecProblemsService {
         }
         const body = (await res.json()) as UnprocessedResponse;
         for (const e of body.entities ?? []) {
-          if (!e.entity_ref || !Array.isArray(e.errors) || !e.errors.length)
+          const entityRef = unprocessedEntityRef(e);
+          if (!entityRef || !Array.isArray(e.errors) || !e.errors.length)
             continue;
-          out.set(e.entity_ref, { entityRef: e.entity_ref, errors: e.errors });
+          out.set(entityRef, { entityRef, errors: e.errors });
         }
       }
       return [...out.values()];
