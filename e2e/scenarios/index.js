@@ -16,4 +16,5 @@ module.exports = [
   require('./access-request'),
   require('./access-warehouse'),
   require('./deprecate'),
+  require('./spec-problems'),
 ];
