@@ -487,6 +487,25 @@ describe.each(databases.eachSupportedId())(
       // signed-in users only: it is the portal's page, not a service API
       await call(check, '/specs/check', 403, { auth: service, body: { yaml } });
 
+      // governance: the built-in rules over the catalog's product
+      const governance = { method: 'get', path: '/governance' } as const;
+      const governed = await call(
+        governance,
+        '/governance?product=dataproduct:default/orders',
+        200,
+      );
+      expect(governed.results.length).toBeGreaterThan(0);
+      await call(governance, '/governance', 400);
+      await call(governance, '/governance?product=orders', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      const compliance = await call(
+        { method: 'get', path: '/governance/summary' } as const,
+        '/governance/summary',
+        200,
+      );
+      expect(compliance).toBeDefined();
+
       const usage = {
         method: 'get',
         path: '/products/{namespace}/{name}/usage',
