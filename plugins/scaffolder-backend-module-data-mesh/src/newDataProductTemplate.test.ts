@@ -262,6 +262,12 @@ describe('the New data product template, through the real scaffolder backend', (
           nspname: 'acme_clinical_care_dev__patient_visits_intermediates',
           owner: 'clinical_care_patient_visits_owner',
         },
+        // the product has a PII column: consumers without a PII grant read
+        // the masked views of this schema, made once the output tables exist
+        {
+          nspname: 'acme_clinical_care_dev__patient_visits_masked',
+          owner: 'clinical_care_patient_visits_owner',
+        },
         {
           nspname: 'acme_clinical_care_dev__patient_visits_output',
           owner: 'clinical_care_patient_visits_owner',
@@ -293,9 +299,13 @@ describe('the New data product template, through the real scaffolder backend', (
       await expect(
         q.queryAs(consumer, `SELECT * FROM ${table('patient_visits_raw')}`),
       ).rejects.toThrow(/permission denied/);
+      // the full output tables are the PII consumer role's (and above)
+      await expect(
+        q.queryAs(consumer, `SELECT * FROM ${table('patient_visits_output')}`),
+      ).rejects.toThrow(/permission denied/);
       expect(
         await q.queryAs(
-          consumer,
+          `${consumer}_pii`,
           `SELECT count(*)::int AS n FROM ${table('patient_visits_output')}`,
         ),
       ).toEqual([{ n: 1 }]);
