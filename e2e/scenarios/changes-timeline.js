@@ -35,7 +35,11 @@ async function waitOnChangesTab(page, productPath, what, locate) {
     what,
     async () => {
       await page.goto(productPath);
-      await page.getByRole('tab', { name: 'Changes', exact: true }).click();
+      // entity page tabs are links in the new frontend system (as the SLOs tab)
+      await page
+        .getByRole('link', { name: 'Changes', exact: true })
+        .first()
+        .click();
       await page.waitForURL(`**${productPath}/changes`);
       await page
         .getByText('Changes', { exact: true })
