@@ -90,7 +90,7 @@ module.exports = {
         // repository and stitches the entity shortly after. Until then the
         // page says "Entity not found" (under a heading with the name).
         const notFound = page.getByText('Entity not found', { exact: true });
-        const about = cardTitled('About');
+        const about = cardTitled('About this data product');
         await waitFor(
           `the catalog to serve ${newRef}`,
           async () => {

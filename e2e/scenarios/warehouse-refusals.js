@@ -52,14 +52,18 @@ async function checkConsumerAccess(db, { schemas, roles }) {
       `INSERT INTO ${table(layer)} VALUES ('r-1')`,
     );
   }
+  // The product has a PII column (patient_key): its full output tables are
+  // the PII consumer role's; plain consumers read the masked views (made by
+  // the engine's next plan once the tables exist) and are refused these.
+  const piiConsumer = `${roles.consumer}_pii`;
   const read = await runAs(
     db,
-    roles.consumer,
+    piiConsumer,
     `SELECT count(*)::int AS n FROM ${table('output')}`,
   );
   if (read[0]?.n !== 1) {
     throw new Error(
-      `consumer read of the output layer: ${JSON.stringify(read)}`,
+      `${piiConsumer} read of the output layer: ${JSON.stringify(read)}`,
     );
   }
   const refused = async (what, sql) => {
@@ -74,6 +78,10 @@ async function checkConsumerAccess(db, { schemas, roles }) {
     }
     throw new Error(`${what} was allowed`);
   };
+  await refused(
+    `${roles.consumer} reading the full ${schemas.output} (PII)`,
+    `SELECT * FROM ${table('output')}`,
+  );
   await refused(
     `${roles.consumer} reading ${schemas.raw}`,
     `SELECT * FROM ${table('raw')}`,
@@ -98,7 +106,7 @@ module.exports = {
   async run({ dirs, outputOf }) {
     const created = outputOf(createDataProduct);
     await check(
-      'warehouse: the consumer role reads the output layer and is refused the private layers',
+      'warehouse: the PII consumer role reads the output layer, the consumer role is refused it (PII) and the private layers',
       async () => {
         const { PGlite } = requireFrom(
           'plugins/data-mesh-backend-module-postgres',
