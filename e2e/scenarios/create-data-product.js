@@ -20,6 +20,7 @@ const {
   sidebarLink,
   logViewerReader,
 } = require('../harness/scenario');
+const { waitForTask } = require('../harness/tasks');
 
 // The product created, in the domain and for the team below, reading the
 // example source-aligned product UPSTREAM (its first output port becomes the
@@ -141,35 +142,15 @@ async function runTask(page, api) {
     250,
   ).catch(() => undefined);
   await formControls(page).next('Create');
-  await page.waitForURL(/\/create\/tasks\/[^/]+$/);
-  const taskId = new URL(page.url()).pathname.split('/').pop();
-  const done = await waitFor(
-    `task ${taskId} to finish`,
-    async () => {
-      const body = await api(`/api/scaffolder/v2/tasks/${taskId}`);
-      return ['completed', 'failed', 'cancelled'].includes(body.status)
-        ? body
-        : undefined;
-    },
-    TASK_DEADLINE_MS,
-    1000,
-  );
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (done.status !== 'completed') {
-    const events = await api(`/api/scaffolder/v2/tasks/${taskId}/events`).catch(
-      () => [],
-    );
-    const tail = events
-      .map(e => `[${e.body?.stepId ?? '-'}] ${e.body?.message ?? ''}`)
-      .slice(-15)
-      .join('\n  ');
-    throw new Error(`task ${done.status} after ${seconds} s:\n  ${tail}`);
-  }
+  const taskId = await waitForTask(page, api, {
+    started,
+    deadlineMs: TASK_DEADLINE_MS,
+    tailLines: 15,
+  });
   // The page follows the task: its output appears when it is done.
   await page
     .getByRole('link', { name: 'Open the data product' })
     .waitFor({ timeout: 30000 });
-  log(`task ${taskId} completed ${seconds} s after Create`);
   await watchCatalog;
   return { id: taskId, started, entityAppearedAt };
 }

@@ -11,6 +11,7 @@
  */
 
 const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
+const { waitForTask } = require('../harness/tasks');
 const accessRequest = require('./access-request');
 
 const { signInAs } = accessRequest;
@@ -65,32 +66,11 @@ async function deprecateThroughTemplate(page, api, titles) {
 
   const started = Date.now();
   await page.getByRole('button', { name: 'Create', exact: true }).click();
-  await page.waitForURL(/\/create\/tasks\/[^/]+$/);
-  const taskId = new URL(page.url()).pathname.split('/').pop();
-  const done = await waitFor(
-    `task ${taskId} to finish`,
-    async () => {
-      const body = await api(`/api/scaffolder/v2/tasks/${taskId}`);
-      return ['completed', 'failed', 'cancelled'].includes(body.status)
-        ? body
-        : undefined;
-    },
-    TASK_DEADLINE_MS,
-    1000,
-  );
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (done.status !== 'completed') {
-    const events = await api(`/api/scaffolder/v2/tasks/${taskId}/events`).catch(
-      () => [],
-    );
-    const tail = events
-      .map(e => `[${e.body?.stepId ?? '-'}] ${e.body?.message ?? ''}`)
-      .slice(-10)
-      .join('\n  ');
-    throw new Error(`task ${done.status} after ${seconds} s:\n  ${tail}`);
-  }
-  log(`task ${taskId} completed ${seconds} s after Create`);
-  return taskId;
+  return waitForTask(page, api, {
+    started,
+    deadlineMs: TASK_DEADLINE_MS,
+    tailLines: 10,
+  });
 }
 
 /** What the backend recorded, as the banner reads it. */
