@@ -54,6 +54,11 @@ export {
   SpecProblemsPage,
   SpecProblemsSidebarItem,
 } from './components/specProblems';
+export {
+  MESH_MAP_PATH,
+  MeshMap,
+  MeshMapPage,
+} from './components/meshMap';
 export { AccessInboxCard } from './components/access/AccessInboxCard';
 export { DataProductSlosContent } from './components/slo/DataProductSlosContent';
 export { SloObjectivesTable } from './components/slo/SloObjectivesTable';

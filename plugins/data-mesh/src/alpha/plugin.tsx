@@ -27,10 +27,12 @@ import {
   myDataProductsPage,
   specProblemsPage,
   checkSpecPage,
+  meshMapPage,
 } from './pages';
 import { dataProductSearchResultItem } from './searchResultItems/dataProductSearchResultItem';
 import {
   checkSpecRouteRef,
+  meshMapRouteRef,
   mineRouteRef,
   myAccessPageRouteRef,
   rootRouteRef,
@@ -55,6 +57,7 @@ export default createFrontendPlugin({
     myAccess: myAccessPageRouteRef,
     specProblems: specProblemsRouteRef,
     checkSpec: checkSpecRouteRef,
+    meshMap: meshMapRouteRef,
   },
   extensions: [
     dataMeshApi,
@@ -64,6 +67,7 @@ export default createFrontendPlugin({
     specProblemsPage,
     checkSpecPage,
     compliancePage,
+    meshMapPage,
     // first of the content cards, so the banner heads the overview
     dataProductLifecycleBannerCard,
     dataProductSloHealthCard,

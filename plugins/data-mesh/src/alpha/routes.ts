@@ -15,3 +15,4 @@ export const myAccessPageRouteRef = convertLegacyRouteRef(myAccessRouteRef);
 // Pages of the new frontend system only, so no legacy ref to convert.
 export const specProblemsRouteRef = createRouteRef();
 export const checkSpecRouteRef = createRouteRef();
+export const meshMapRouteRef = createRouteRef();

@@ -1,16 +1,28 @@
-import { Content, Header, Page } from '@backstage/core-components';
+import { Content, Header, Link, Page } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import BubbleChartIcon from '@material-ui/icons/BubbleChart';
 import { DataProductsMarketplace } from './marketplace/DataProductsMarketplace';
+import { MESH_MAP_PATH } from './meshMap/MeshMap';
 
 /**
  * Every DataProduct of the catalog with domain, owner, type, certification,
  * lifecycle and health: the Data products page's body (search, facets,
- * sort, table and card views; see DataProductsMarketplace). The name is
- * kept for apps that render it.
+ * sort, table and card views; see DataProductsMarketplace), with a link
+ * to the Mesh map. The name is kept for apps that render it.
  *
  * @public
  */
 export function DataProductsTable() {
-  return <DataProductsMarketplace />;
+  return (
+    <>
+      <Box display="flex" justifyContent="flex-end" mb={1}>
+        <Link to={MESH_MAP_PATH} style={{ display: 'flex', gap: 4 }}>
+          <BubbleChartIcon fontSize="small" /> Mesh map
+        </Link>
+      </Box>
+      <DataProductsMarketplace />
+    </>
+  );
 }
 
 /**

@@ -50,6 +50,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:home')}
             {nav.take('page:catalog')}
             {nav.take('page:data-mesh')}
+            {nav.take('page:data-mesh/mesh-map')}
             {nav.take('page:data-mesh/my-access')}
             {nav.take('page:data-mesh/spec-problems')}
             {nav.take('page:data-mesh/check-spec')}

@@ -4,3 +4,4 @@ export { myAccessPage } from './myAccessPage';
 export { compliancePage } from './compliancePage';
 export { specProblemsPage } from './specProblemsPage';
 export { checkSpecPage } from './checkSpecPage';
+export { meshMapPage } from './meshMapPage';

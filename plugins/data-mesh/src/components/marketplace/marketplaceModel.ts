@@ -70,13 +70,21 @@ export interface MarketplaceState {
   view: ViewId;
 }
 
+/** Health labels of products without an SLO status. */
+export const NO_STATUS_LABELS = {
+  /** It declares no objectives. */
+  'no-slos': 'No SLOs',
+  /** It declares objectives, but the fleet is not known (loading or failed). */
+  unknown: 'Unknown',
+} as const;
+
 // Health values in their worst-first order; the facet lists them so.
 const HEALTH_VALUES = [
   STATUS_LABELS.breaching,
   STATUS_LABELS['no-data'],
   STATUS_LABELS.ok,
-  'No SLOs',
-  'Unknown',
+  NO_STATUS_LABELS['no-slos'],
+  NO_STATUS_LABELS.unknown,
 ];
 
 /** `domain:default/clinical` → `clinical`; other namespaces stay visible. */
@@ -95,7 +103,9 @@ const PII_LABELS: Record<string, string> = { true: 'Yes', false: 'No' };
 /** The health label of a product: its worst SLO, "No SLOs", or "Unknown" while the fleet is not known. */
 export function healthLabel(p: DataProductHealth): string {
   if (p.status) return STATUS_LABELS[p.status];
-  return p.declaresSlos ? 'Unknown' : 'No SLOs';
+  return p.declaresSlos
+    ? NO_STATUS_LABELS.unknown
+    : NO_STATUS_LABELS['no-slos'];
 }
 
 /** Products as the catalog serves them, joined with the fleet, as marketplace items. */

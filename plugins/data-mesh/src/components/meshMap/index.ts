@@ -1,0 +1,1 @@
+export { MESH_MAP_PATH, MeshMap, MeshMapPage } from './MeshMap';
