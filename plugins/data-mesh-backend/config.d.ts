@@ -97,6 +97,12 @@ export interface Config {
        * before a scheduled task drops it, e.g. `90d` (default) or `P90D`.
        */
       archiveRetention?: string;
+      /**
+       * How far back usage counts a read as "still reading" when a
+       * retirement starts, e.g. `30d` (default) or `P30D`: such readers
+       * keep the product from retiring unless forced with a reason.
+       */
+      readersLookBack?: string;
       notifications?: {
         /** Tell consumers holding grants when a product is deprecated (or its date changes). Default true. */
         enabled?: boolean;

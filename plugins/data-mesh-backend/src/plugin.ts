@@ -300,6 +300,21 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
           }),
         );
+        // Usage per consumer and unused grants — src/usage; set up before
+        // lifecycle, whose retirement asks it who still reads (router below).
+        const usage = await setupUsage({
+          config,
+          logger,
+          database,
+          scheduler,
+          httpAuth,
+          auth,
+          catalog,
+          notifications,
+          clock,
+          getAdapter,
+          listEntities: listProducts,
+        });
         // Deprecation and retirement — src/lifecycle. Mounted before the
         // access router: its admission check refuses new access requests to
         // deprecated products.
@@ -316,6 +331,7 @@ export const dataMeshPlugin = createBackendPlugin({
           clock,
           getAdapter,
           accessExecutor: Boolean(accessGrantExecutor.executor),
+          usage: usage.service,
         });
         router.use(lifecycle.admission);
         router.use(lifecycle.router);
@@ -369,19 +385,6 @@ export const dataMeshPlugin = createBackendPlugin({
           }),
         );
         // Usage per consumer and unused grants — src/usage
-        const usage = await setupUsage({
-          config,
-          logger,
-          database,
-          scheduler,
-          httpAuth,
-          auth,
-          catalog,
-          notifications,
-          clock,
-          getAdapter,
-          listEntities: listProducts,
-        });
         router.use(usage.router);
         // Governance policies: results per product, compliance per domain — src/governance
         router.use(

@@ -27,6 +27,7 @@ import { fullRef, loadProduct, lower } from '../access/parties';
 import { authorizeOnDataProduct } from '../permissions';
 import type { LifecycleRecord, LifecycleStore } from './LifecycleStore';
 import type { LifecycleNotifier } from './notifications';
+import type { UsageService } from '../usage/UsageService';
 
 /** @public */
 export interface LifecycleServiceOptions {
@@ -44,6 +45,10 @@ export interface LifecycleServiceOptions {
   /** Whether an access grant executor runs the warehouse side of revokes (the access sweep). */
   accessExecutor: boolean;
   notifier?: LifecycleNotifier;
+  /** Usage's answer to "who still reads it"; without it, readers are the grant holders. */
+  usage?: Pick<UsageService, 'consumersStillReading'>;
+  /** How far back a read counts as still reading (`dataMesh.lifecycle.readersLookBack`). */
+  readersLookBackMs: number;
 }
 
 /** States of access requests that hold (or are about to hold) a grant. */

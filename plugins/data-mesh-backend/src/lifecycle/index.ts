@@ -26,6 +26,7 @@ import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { createLifecycleNotifier } from './notifications';
 import { RetirementRunner } from './retire';
+import type { UsageService } from '../usage/UsageService';
 import {
   createAccessAdmissionMiddleware,
   createLifecycleRouter,
@@ -61,6 +62,21 @@ export function readArchiveRetention(config: RootConfigService): number {
   return ms;
 }
 
+const DEFAULT_READERS_LOOK_BACK = '30d';
+
+/** `dataMesh.lifecycle.readersLookBack`, in ms: reads this recent keep a product from retiring. */
+export function readReadersLookBack(config: RootConfigService): number {
+  const key = 'dataMesh.lifecycle.readersLookBack';
+  const text = config.getOptionalString(key) ?? DEFAULT_READERS_LOOK_BACK;
+  const ms = parseAccessDuration(text);
+  if (ms === undefined) {
+    throw new Error(
+      `${key}: '${text}' is not a duration (write e.g. 30d or P30D)`,
+    );
+  }
+  return ms;
+}
+
 /** Wire product lifecycle into the plugin. */
 export async function setupProductLifecycle(deps: {
   config: RootConfigService;
@@ -75,6 +91,8 @@ export async function setupProductLifecycle(deps: {
   clock: { now(): number };
   getAdapter: () => Promise<WarehouseAdapter>;
   accessExecutor: boolean;
+  /** Usage (set up first): who still reads a product being retired. */
+  usage?: Pick<UsageService, 'consumersStillReading'>;
 }): Promise<{ router: express.Router; admission: express.RequestHandler }> {
   const store = await LifecycleStore.create(deps.database);
   // the access requests' tables (their migrations run with this one's)
@@ -89,6 +107,7 @@ export async function setupProductLifecycle(deps: {
     accessStore,
     platform: readPlatformConfig(deps.config),
     archiveRetentionMs: readArchiveRetention(deps.config),
+    readersLookBackMs: readReadersLookBack(deps.config),
     notifier: notify ? createLifecycleNotifier(deps.notifications) : undefined,
   });
   const retirement = new RetirementRunner(service);

@@ -3,8 +3,9 @@
  * the real permission backend, on SQLite and PostgreSQL, against a real
  * PGlite warehouse: only owners deprecate and retire, consumers holding
  * grants are notified, new requests are refused unless owners override,
- * retirement waits for its date and for readers (unless forced with a
- * reason), runs only confirmed steps, leaves only the archive (with the
+ * retirement waits for its date and for readers — grant holders, and
+ * whoever usage saw reading within the look-back (unless forced with a
+ * reason) — runs only confirmed steps, leaves only the archive (with the
  * rows) and an audit trail, and drops the archive after its retention.
  */
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -26,6 +27,8 @@ import {
   product,
   startAccessTestBackend,
 } from '../access/__testUtils__/testBackend';
+import { USAGE_COLLECTION_TASK_ID } from '../usage';
+import { UsageStore } from '../usage/UsageStore';
 import { LIFECYCLE_ARCHIVE_TASK_ID } from '.';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -48,6 +51,9 @@ const successor = product(
   'domain:default/care',
 );
 successor.metadata.uid = 'uid-visits-v2';
+// never provisioned: its retirement only unregisters it
+const labs = product('labs', 'group:default/clinical', 'domain:default/care');
+labs.metadata.uid = 'uid-labs';
 
 const databases = createTestDatabases();
 const validator = createDataMeshApiValidator();
@@ -56,6 +62,7 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
   let server: any;
   let stop: () => Promise<void>;
   let warehouse: PostgresWarehouseAdapter;
+  let usage: UsageStore;
   let now = T0;
   const sent: NotificationSendOptions[] = [];
   const scheduler = mockServices.scheduler();
@@ -132,10 +139,13 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       names.product.roles.service,
       `INSERT INTO ${table} (id) VALUES (1), (2)`,
     );
+    const knex = await databases.init(id);
+    usage = await UsageStore.create({ getClient: async () => knex });
     const backend = await startAccessTestBackend({
       databases,
       databaseId: id,
-      entities: [visits, successor],
+      knex,
+      entities: [visits, successor, labs],
       memberships,
       clock: { now: () => now },
       sent,
@@ -281,14 +291,33 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
         .status,
     ).toBe(403);
 
+    // usage of the warehouse (PGlite: table scans, not readers): a baseline, reads, the growth
+    now = Date.UTC(2026, 0, 31, 23);
+    await scheduler.triggerTask(USAGE_COLLECTION_TASK_ID);
+    const table = warehouse.dialect.qualifiedTable(
+      { database: names.product.database, schema: names.product.outputSchema },
+      'events',
+    );
+    await warehouse.connection.query(`SELECT count(*) FROM ${table}`);
     now = Date.UTC(2026, 1, 1);
+    await scheduler.triggerTask(USAGE_COLLECTION_TASK_ID);
     const plan = await call(
       'get',
       '/lifecycle/default/visits/retirement',
       'aisha',
     );
     expect(plan.body.refusals).toEqual([]);
+    // scans name nobody: the grant holder is the reader
     expect(plan.body.readers).toEqual(['group:default/pophealth']);
+    expect(plan.body.usage).toMatchObject({
+      source: 'table-level',
+      since: '2026-01-02',
+      readers: [],
+    });
+    expect(plan.body.usage.unattributedReads).toBeGreaterThan(0);
+    expect(plan.body.notes).toContainEqual(
+      expect.stringMatching(/^usage here counts table scans, not readers/),
+    );
     expect(plan.body.steps.map((s: any) => [s.id, s.done])).toEqual([
       ['revoke-access', false],
       ['revoke', false],
@@ -398,6 +427,100 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       'rejected',
       'revoked',
     ]);
+  });
+
+  it("refuses while usage shows readers within the look-back, not the product's own roles, unless forced", async () => {
+    const ref = 'dataproduct:default/labs';
+    await call('post', '/lifecycle/default/labs/deprecation', 'aisha', {
+      retireAt: '2026-01-15',
+    });
+    const own = retirementNames(labs, platform).product.roles.service;
+    const read = (reader: string, day: string, reads: number) => ({
+      product: ref,
+      reader,
+      day,
+      reads,
+      lastReadAt: Date.parse(`${day}T09:00:00Z`),
+      source: 'by-role' as const,
+    });
+    await usage.setSources(
+      [{ product: ref, source: 'by-role', notes: [] }],
+      now,
+    );
+    await usage.replaceWindow([ref], '2025-12-01', [
+      // before the 30-day look-back: no longer a reader
+      read('old_reports', '2025-12-20', 7),
+      read('analyst_adhoc', '2026-01-20', 3),
+      read('analyst_adhoc', '2026-01-25', 1),
+      // the product's own pipelines
+      read(own.toLowerCase(), '2026-01-30', 9),
+    ]);
+
+    const plan = await call(
+      'get',
+      '/lifecycle/default/labs/retirement',
+      'aisha',
+    );
+    expect(plan.body.refusals).toEqual([]);
+    expect(plan.body.readers).toEqual(['role analyst_adhoc']);
+    expect(plan.body.usage).toEqual({
+      source: 'by-role',
+      since: '2026-01-02',
+      readers: [
+        {
+          reader: 'role analyst_adhoc',
+          reads: 4,
+          lastRead: '2026-01-25T09:00:00.000Z',
+        },
+      ],
+      unattributedReads: 9,
+    });
+    const confirm = [
+      'revoke-access',
+      'revoke',
+      'archive',
+      'drop',
+      'unregister',
+    ];
+    const refused = await call(
+      'post',
+      '/lifecycle/default/labs/retirement',
+      'aisha',
+      { confirm },
+    );
+    expect([refused.status, refused.body.error.message]).toEqual([
+      409,
+      'consumers still read dataproduct:default/labs: role analyst_adhoc (force with a reason to retire anyway)',
+    ]);
+    const blank = await call(
+      'post',
+      '/lifecycle/default/labs/retirement',
+      'aisha',
+      { confirm, force: true, reason: '  ' },
+    );
+    expect([blank.status, blank.body.error.message]).toEqual([
+      400,
+      'reason: forcing a retirement needs a reason',
+    ]);
+
+    const forced = await call(
+      'post',
+      '/lifecycle/default/labs/retirement',
+      'aisha',
+      { confirm, force: true, reason: 'the ad-hoc reads were a one-off audit' },
+    );
+    expect(forced.status).toBe(200);
+    expect(forced.body.applied.map((a: any) => a.id)).toEqual(['unregister']);
+    const record = await call('get', '/lifecycle/default/labs', 'aisha');
+    expect(record.body.state).toBe('retired');
+    expect(
+      record.body.audit.find((a: any) => a.action === 'retire-start').detail,
+    ).toEqual({
+      confirm,
+      force: true,
+      reason: 'the ad-hoc reads were a one-off audit',
+      readers: ['role analyst_adhoc'],
+    });
   });
 
   it('drops the archive once its retention is over, and the audit trail remains', async () => {

@@ -3,9 +3,10 @@
  * shown first, then applied step by step, each destructive step only when
  * the caller confirms it. Every step is planned afresh from the warehouse,
  * the access store and the catalog, so a run that stopped (unconfirmed,
- * failed, crashed) is resumed by the next one. Consumers holding grants
- * count as readers: retirement refuses while there are any, unless forced
- * with a reason.
+ * failed, crashed) is resumed by the next one. Readers are the consumers
+ * holding grants and whoever usage saw reading within the look-back: the
+ * run that starts a retirement refuses while there are any, unless forced
+ * with a reason (kept in the audit trail).
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -15,16 +16,20 @@ import {
   type RetirementApplyResult,
   type RetirementPlanStep,
   type RetirementPlanView,
+  type RetirementReader,
   type RetirementStepId,
+  type RetirementUsage,
   RETIREMENT_STEP_IDS,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type RetirementPhase,
   applyRetirementPhase,
   planRetirement,
+  retirementNames,
 } from '@datamesh/plugin-data-mesh-node';
 import { fullRef, loadProduct } from '../access/parties';
 import { TRANSITIONS } from '../access/stateMachine';
+import { utcDay } from '../usage/UsageStore';
 import type { LifecycleRecord } from './LifecycleStore';
 import { type LifecycleService, actorOf } from './LifecycleService';
 
@@ -143,9 +148,8 @@ export class RetirementRunner {
       }
     });
     const notes = [...engine.notes];
-    notes.push(
-      'readers are the consumers holding access grants: warehouse usage is not collected yet',
-    );
+    const usage = await this.readers(product, entity, now);
+    notes.push(usage.note);
     if (!this.o.accessExecutor) {
       notes.push(
         'no access grant executor is installed: revoked requests change state only',
@@ -160,12 +164,80 @@ export class RetirementRunner {
         product,
         state: record?.state ?? 'live',
         refusals,
-        readers: [...new Set(holders.map(r => r.consumer))],
+        readers: [
+          ...new Set([
+            ...holders.map(r => r.consumer),
+            ...(usage.view?.readers.map(r => r.reader) ?? []),
+          ]),
+        ],
+        ...(usage.view ? { usage: usage.view } : {}),
         archive: engine.archive,
         steps,
         notes,
       },
     };
+  }
+
+  /**
+   * Who read the product within the look-back, from usage: the consumers
+   * holding grants whose roles read, and (by role) the roles no grant
+   * explains, except the product's own. Table-level counts name nobody and
+   * include the platform's own checks, so they are shown, not counted as
+   * readers; there the grant holders are the readers.
+   */
+  private async readers(
+    product: string,
+    entity: DataProductEntityV1alpha1,
+    now: number,
+  ): Promise<{ view?: RetirementUsage; note: string }> {
+    const usage = this.o.usage;
+    if (!usage) {
+      return {
+        note: 'readers are the consumers holding access grants: usage is not set up',
+      };
+    }
+    const since = utcDay(now - this.o.readersLookBackMs);
+    const still = await usage.consumersStillReading(product, Date.parse(since));
+    const own = new Set(
+      Object.values(retirementNames(entity, this.o.platform).product.roles).map(
+        r => r.toLowerCase(),
+      ),
+    );
+    const others = still.otherReaders.filter(o => !own.has(o.role));
+    // one line per reader: a consumer's requests are summed
+    const byReader = new Map<string, RetirementReader>();
+    for (const { reader, reads, lastRead } of [
+      ...still.consumers.map(c => ({ ...c, reader: c.consumer })),
+      ...others.map(o => ({ ...o, reader: `role ${o.role}` })),
+    ]) {
+      const r = byReader.get(reader) ?? { reader, reads: 0 };
+      r.reads += reads;
+      if (lastRead && (!r.lastRead || lastRead > r.lastRead)) {
+        r.lastRead = lastRead;
+      }
+      byReader.set(reader, r);
+    }
+    const readers = [...byReader.values()];
+    const unattributedReads =
+      still.unattributedReads - others.reduce((n, o) => n + o.reads, 0);
+    const view = { source: still.source, since, readers, unattributedReads };
+    switch (still.source) {
+      case 'by-role':
+        return {
+          view,
+          note: `readers are the consumers holding access grants and the roles that read it since ${since} (usage by role; the product's own roles are not readers)`,
+        };
+      case 'table-level':
+        return {
+          view,
+          note: `usage here counts table scans, not readers (${unattributedReads} since ${since}, the platform's own checks among them): readers are the consumers holding access grants`,
+        };
+      default:
+        return {
+          view,
+          note: 'no usage collected for this product: readers are the consumers holding access grants',
+        };
+    }
   }
 
   /**
@@ -189,7 +261,9 @@ export class RetirementRunner {
     if (ctx.view.refusals.length > 0) {
       throw new ConflictError(ctx.view.refusals.join('; '));
     }
-    if (ctx.view.readers.length > 0 && !body.force) {
+    // the run that starts the retirement decides; later runs resume it
+    const starting = ctx.record!.state === 'deprecated';
+    if (starting && ctx.view.readers.length > 0 && !body.force) {
       throw new ConflictError(
         `consumers still read ${product}: ${ctx.view.readers.join(
           ', ',

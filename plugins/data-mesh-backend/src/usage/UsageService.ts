@@ -32,6 +32,8 @@ export interface StillReading {
   }[];
   /** Reads since then that no holding request explains (table-level: all of them). */
   unattributedReads: number;
+  /** The named roles behind `unattributedReads` (by-role sources only). */
+  otherReaders: { role: string; reads: number; lastRead?: string }[];
 }
 
 export class UsageService {
@@ -146,12 +148,25 @@ export class UsageService {
         ...(last >= 0 ? { lastRead: iso(last) } : {}),
       });
     }
+    const others = new Map<string, { reads: number; last: number }>();
+    for (const x of rows) {
+      if (x.reader === '' || explained.has(x.reader)) continue;
+      const o = others.get(x.reader) ?? { reads: 0, last: -1 };
+      o.reads += x.reads;
+      o.last = Math.max(o.last, x.lastReadAt ?? -1);
+      others.set(x.reader, o);
+    }
     return {
       source: collected?.source ?? 'unknown',
       consumers,
       unattributedReads: rows
         .filter(x => !explained.has(x.reader))
         .reduce((n, x) => n + x.reads, 0),
+      otherReaders: [...others].map(([role, o]) => ({
+        role,
+        reads: o.reads,
+        ...(o.last >= 0 ? { lastRead: iso(o.last) } : {}),
+      })),
     };
   }
 }

@@ -210,6 +210,7 @@ describe.each(databases.eachSupportedId())('usage store on %s', databaseId => {
         },
       ],
       unattributedReads: 0,
+      otherReaders: [],
     });
 
     // a2 reads after all: its flag goes; a later lapse would be flagged (and notified) anew

@@ -5,6 +5,7 @@
  * records add what the spec does not hold: the retirement date, the
  * successor, and retirement's progress and audit trail.
  */
+import type { ProductUsageSource } from '../usage';
 
 /** States of a lifecycle record; a product without one is simply live. @public */
 export const PRODUCT_LIFECYCLE_STATES = [
@@ -75,6 +76,24 @@ export interface RetirementPlanStep {
   blockedUntil?: string;
 }
 
+/** One reader of a product in the retirement's look-back, from usage. @public */
+export interface RetirementReader {
+  /** A consumer's entity ref, or `role <name>` for a warehouse role no grant explains. */
+  reader: string;
+  reads: number;
+  lastRead?: string;
+}
+
+/** What usage says about reads of a product since the look-back's start. @public */
+export interface RetirementUsage {
+  source: ProductUsageSource;
+  /** Start (a UTC day) of the look-back, `dataMesh.lifecycle.readersLookBack`. */
+  since: string;
+  readers: RetirementReader[];
+  /** Reads that name nobody: table-level scan counts, the product's own roles. */
+  unattributedReads: number;
+}
+
 /** `GET /lifecycle/:namespace/:name/retirement`. @public */
 export interface RetirementPlanView {
   product: string;
@@ -83,6 +102,8 @@ export interface RetirementPlanView {
   refusals: string[];
   /** Consumers still reading, from usage, or holding grants. */
   readers: string[];
+  /** The reads behind `readers`; absent when usage is not set up. */
+  usage?: RetirementUsage;
   archive: { database: string; schema: string };
   steps: RetirementPlanStep[];
   notes: string[];
