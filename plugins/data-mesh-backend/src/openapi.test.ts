@@ -390,6 +390,14 @@ describe.each(databases.eachSupportedId())(
       await call(changes, '/changes?product=orders', 401, {
         auth: mockCredentials.none.header(),
       });
+      const lastChanges = { method: 'get', path: '/changes/latest' } as const;
+      const last = await call(lastChanges, '/changes/latest', 200);
+      expect(last.items.map((i: any) => [i.product, i.revision])).toEqual([
+        ['dataproduct:default/orders', 1],
+      ]);
+      await call(lastChanges, '/changes/latest', 401, {
+        auth: mockCredentials.none.header(),
+      });
 
       const lifecycle = (
         method: 'get' | 'post',

@@ -236,6 +236,27 @@ export class ChangeStore {
     return rows.map(toRecord);
   }
 
+  /**
+   * The newest revision of every product, one query: the head names it, so
+   * a join rather than a max per product.
+   */
+  async latest(): Promise<
+    Pick<RevisionRecord, 'product' | 'revision' | 'version' | 'ingestedAt'>[]
+  > {
+    const rows = await this.db(`${REVISIONS} as r`)
+      .join(`${HEADS} as h`, join =>
+        join.on('h.product', 'r.product').andOn('h.revision', 'r.revision'),
+      )
+      .select('r.product', 'r.revision', 'r.version', 'r.ingested_at')
+      .orderBy('r.product');
+    return rows.map(row => ({
+      product: row.product,
+      revision: Number(row.revision),
+      version: text(row.version),
+      ingestedAt: Number(row.ingested_at),
+    }));
+  }
+
   /** Breaking revisions not notified yet whose claim is free (or older than `leaseMs`). */
   async dueForNotification(
     now: number,

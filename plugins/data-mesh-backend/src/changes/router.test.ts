@@ -192,6 +192,56 @@ describe.each(databases.eachSupportedId())('GET /changes on %s', id => {
     expect((await get('?product=visits')).body.items).toHaveLength(3);
   });
 
+  it('serves when each product last changed, in one request, only products the caller may read', async () => {
+    // visits is at revision 3 (the processed event above); beds appears now
+    now += 60_000;
+    const seenAt = now;
+    const beds = visits('0.1.0');
+    beds.metadata = { ...beds.metadata, name: 'beds', title: 'Beds' };
+    catalog.set(visits('3.0.0', ['visit_id']), beds);
+    await scheduler.triggerTask(CHANGES_RECONCILE_TASK_ID);
+    const latest = await request(server)
+      .get('/api/data-mesh/changes/latest')
+      .set('Authorization', alice);
+    expect(latest.status).toBe(200);
+    expect(latest.body).toEqual({
+      items: [
+        {
+          product: 'dataproduct:default/beds',
+          revision: 1,
+          version: '0.1.0',
+          ingestedAt: new Date(seenAt).toISOString(),
+        },
+        {
+          product: 'dataproduct:default/visits',
+          revision: 3,
+          version: '3.0.0',
+          ingestedAt: new Date(seenAt - 60_000).toISOString(),
+        },
+      ],
+    });
+    // the catalog decides who reads what: bob may not read beds
+    catalog.hide('user:default/bob', 'dataproduct:default/beds');
+    const bob = await request(server)
+      .get('/api/data-mesh/changes/latest')
+      .set('Authorization', mockCredentials.user.header('user:default/bob'));
+    expect(bob.body.items.map((i: any) => i.product)).toEqual([
+      'dataproduct:default/visits',
+    ]);
+    // a product no longer in the catalog keeps its history, but is not listed
+    catalog.set(beds);
+    const gone = await request(server)
+      .get('/api/data-mesh/changes/latest')
+      .set('Authorization', alice);
+    expect(gone.body.items.map((i: any) => i.product)).toEqual([
+      'dataproduct:default/beds',
+    ]);
+    const anonymous = await request(server)
+      .get('/api/data-mesh/changes/latest')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
   it('refuses bad references, unknown products and callers without credentials', async () => {
     const missing = await get('');
     expect(missing.status).toBe(400);

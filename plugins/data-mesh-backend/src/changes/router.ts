@@ -1,5 +1,6 @@
 /*
- * REST API of the Changes timeline: `GET /changes?product=<ref>`.
+ * REST API of the Changes timeline: `GET /changes?product=<ref>`, and
+ * `GET /changes/latest` (when every product last changed).
  * Described in data-mesh-common's OpenAPI document
  * (src/openapi/data-mesh.openapi.json).
  */
@@ -8,6 +9,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
   ProductChangesResponse,
+  ProductLastChangesResponse,
   ProductRevision,
 } from '@datamesh/plugin-data-mesh-common';
 import type express from 'express';
@@ -19,7 +21,7 @@ import type { ChangeStore, RevisionRecord } from './ChangeStore';
 /** @public */
 export interface ChangesRouterOptions {
   httpAuth: HttpAuthService;
-  store: Pick<ChangeStore, 'list'>;
+  store: Pick<ChangeStore, 'list' | 'latest'>;
   catalog: CatalogService;
 }
 
@@ -54,7 +56,8 @@ export function revisionView(r: RevisionRecord): ProductRevision {
 }
 
 /**
- * Routes (relative to `/api/data-mesh`): `GET /changes?product=<ref>`.
+ * Routes (relative to `/api/data-mesh`): `GET /changes?product=<ref>`,
+ * `GET /changes/latest`.
  * @public
  */
 export function createChangesRouter(
@@ -86,6 +89,35 @@ export function createChangesRouter(
     const body: ProductChangesResponse = {
       product,
       items: (await store.list(product)).map(revisionView),
+    };
+    res.json(body);
+  });
+
+  router.get('/changes/latest', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const latest = await store.latest();
+    // one catalog request with the caller's credentials: a product the
+    // caller may not read (or no longer in the catalog) comes back null
+    const { items: visible } = latest.length
+      ? await catalog.getEntitiesByRefs(
+          {
+            entityRefs: latest.map(l => l.product),
+            fields: ['kind', 'metadata.namespace', 'metadata.name'],
+          },
+          { credentials },
+        )
+      : { items: [] };
+    const body: ProductLastChangesResponse = {
+      items: latest
+        .filter((_, i) => visible[i])
+        .map(l => ({
+          product: l.product,
+          revision: l.revision,
+          ...(l.version !== undefined ? { version: l.version } : {}),
+          ingestedAt: iso(l.ingestedAt),
+        })),
     };
     res.json(body);
   });

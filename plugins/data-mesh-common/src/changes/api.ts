@@ -46,3 +46,27 @@ export interface ProductChangesResponse {
   /** Newest first. */
   items: ProductRevision[];
 }
+
+/**
+ * When a product's spec last changed: its newest revision.
+ * @public
+ */
+export interface ProductLastChange {
+  /** The product's entity ref, lower-case. */
+  product: string;
+  /** The newest revision's number. */
+  revision: number;
+  /** Its declared version, when it declares one. */
+  version?: string;
+  /** When the backend read that revision from the catalog (ISO 8601). */
+  ingestedAt: string;
+}
+
+/**
+ * `GET /changes/latest`: the newest revision of every product the caller
+ * may read, one request for a whole list of products.
+ * @public
+ */
+export interface ProductLastChangesResponse {
+  items: ProductLastChange[];
+}

@@ -14,4 +14,9 @@ export { classifyChanges } from './classify';
 export { compareColumnTypes, type ColumnTypeChange } from './columnTypes';
 export { specLocator, type SpecText } from './locate';
 export * from './version';
-export type { ProductChangesResponse, ProductRevision } from './api';
+export type {
+  ProductChangesResponse,
+  ProductLastChange,
+  ProductLastChangesResponse,
+  ProductRevision,
+} from './api';

@@ -10,7 +10,10 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { AccessRequest, AccessRequestListResponse } from '../access';
-import type { ProductChangesResponse } from '../changes/api';
+import type {
+  ProductChangesResponse,
+  ProductLastChangesResponse,
+} from '../changes/api';
 import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
   InfrastructureDriftSummaryResponse,
@@ -63,6 +66,7 @@ export interface DataMeshApiResponses {
   '/access-requests/{id}/revoke': AccessRequest;
   '/access-requests/{id}/extend': AccessRequest;
   '/changes': ProductChangesResponse;
+  '/changes/latest': ProductLastChangesResponse;
   /** GET; POST …/deprecation answers with the same record. */
   '/lifecycle/{namespace}/{name}': ProductLifecycle;
   '/lifecycle/{namespace}/{name}/deprecation': ProductLifecycle;

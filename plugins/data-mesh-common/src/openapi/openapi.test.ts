@@ -45,6 +45,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
       'get /access-requests',
       'get /changes',
+      'get /changes/latest',
       'get /governance',
       'get /governance/summary',
       'get /health',

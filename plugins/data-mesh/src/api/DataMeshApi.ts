@@ -7,6 +7,7 @@ import type {
   AccessRequestState,
   InfrastructureDriftSummaryResponse,
   ProductChangesResponse,
+  ProductLastChangesResponse,
   ProductInfrastructureResponse,
   ProductLifecycle,
   ProductUsage,
@@ -92,6 +93,11 @@ export interface DataMeshApi {
    * ingested revision with its version and classified changes, newest first.
    */
   listProductChanges(product: string): Promise<ProductChangesResponse>;
+  /**
+   * When each DataProduct's spec last changed (its newest revision), for
+   * every product the caller may read: one request for a whole list.
+   */
+  listLastProductChanges(): Promise<ProductLastChangesResponse>;
   /**
    * The lifecycle record of a DataProduct: its deprecation (retirement date,
    * successor), retirement and audit trail; state `live` without one.

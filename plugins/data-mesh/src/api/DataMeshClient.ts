@@ -11,6 +11,7 @@ import {
   type DataMeshApiResponses,
   type InfrastructureDriftSummaryResponse,
   type ProductChangesResponse,
+  type ProductLastChangesResponse,
   type ProductInfrastructureResponse,
   type ProductLifecycle,
   type ProductUsage,
@@ -140,6 +141,10 @@ export class DataMeshClient implements DataMeshApi {
   // --- the Changes tab ---
   async listProductChanges(product: string): Promise<ProductChangesResponse> {
     return this.get('/changes', {}, new URLSearchParams({ product }));
+  }
+
+  async listLastProductChanges(): Promise<ProductLastChangesResponse> {
+    return this.get('/changes/latest', {});
   }
 
   async getProductLifecycle(product: {

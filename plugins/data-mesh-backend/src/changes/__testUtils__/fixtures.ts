@@ -3,7 +3,7 @@
  * real one does, for the Changes tests.
  */
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import type { Entity } from '@backstage/catalog-model';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_SPEC_VERSION,
@@ -52,7 +52,13 @@ export function visits(
 export function fakeCatalog() {
   let served: Entity[] = [];
   let etag = 0;
+  // user ref → entity refs the catalog's permission policy hides from them
+  const hidden = new Map<string, Set<string>>();
   const catalog = {
+    /** The catalog refuses `user` the read of these products. */
+    hide(user: string, ...refs: string[]) {
+      hidden.set(user, new Set(refs));
+    },
     set(...entities: DataProductEntityV1alpha1[]) {
       served = entities.map(e => {
         const stored = toCatalogForm(e) as unknown as Entity;
@@ -75,6 +81,21 @@ export function fakeCatalog() {
       new InMemoryCatalogClient({ entities: served }).streamEntities(request),
     getEntityByRef: (ref: string) =>
       new InMemoryCatalogClient({ entities: served }).getEntityByRef(ref),
+    async getEntitiesByRefs(
+      request: { entityRefs: string[]; fields?: string[] },
+      options: { credentials: any },
+    ) {
+      const refused =
+        hidden.get(options.credentials.principal?.userEntityRef) ?? new Set();
+      const { items } = await new InMemoryCatalogClient({
+        entities: served,
+      }).getEntitiesByRefs(request);
+      return {
+        items: items.map(e =>
+          e && refused.has(stringifyEntityRef(e)) ? undefined : e,
+        ),
+      };
+    },
   };
   return catalog as typeof catalog & CatalogService;
 }

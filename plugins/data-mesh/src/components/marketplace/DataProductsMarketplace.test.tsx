@@ -12,7 +12,10 @@ import {
   readmissionRisk,
 } from '../../__testUtils__/fixtures';
 import { renderForEntity } from '../../__testUtils__/render';
-import { fakeDataMeshBackend } from '../../__testUtils__/fakeBackend';
+import {
+  fakeDataMeshBackend,
+  jsonResponse,
+} from '../../__testUtils__/fakeBackend';
 import { fleetResponse } from '../../__testUtils__/sloFixtures';
 
 // as the catalog serves them: nested parts as JSON text
@@ -20,7 +23,25 @@ const served = [patientEncounters, patients, readmissionRisk, bareProduct].map(
   e => JSON.parse(JSON.stringify(toCatalogForm(e))),
 );
 const entities = [...served, component];
-const sloBackend = () => fakeDataMeshBackend({ '/slos': fleetResponse() });
+const DAY = 86_400_000;
+// when each spec last changed, as the Changes timeline serves it;
+// bed-occupancy has no timeline yet
+const lastChanges = () => ({
+  items: [
+    ['patients', 3_600_000],
+    ['readmission-risk', 2 * DAY],
+    ['patient-encounters', 30 * DAY],
+  ].map(([name, age]) => ({
+    product: `dataproduct:default/${name}`,
+    revision: 2,
+    ingestedAt: new Date(Date.now() - (age as number)).toISOString(),
+  })),
+});
+const sloBackend = () =>
+  fakeDataMeshBackend({
+    '/slos': fleetResponse(),
+    '/changes/latest': () => jsonResponse(lastChanges()),
+  });
 
 function Location() {
   return <div data-testid="location">{useLocation().search}</div>;
@@ -152,6 +173,70 @@ describe('Data products page', () => {
       expect(search()).toBe('?lifecycle=production&sort=health'),
     );
     expect(titles()).toEqual(['Patient encounters', 'Readmission risk']);
+  });
+
+  it('sorts by last update, newest first, shown relative in the table and the cards', async () => {
+    await renderPage();
+    await screen.findByText('Data products (4)');
+    const row = within(screen.getByText('Readmission risk').closest('tr')!);
+    expect(await row.findByTestId('last-update')).toHaveTextContent(/^2d ago$/);
+    expect(
+      within(screen.getByText('bed-occupancy').closest('tr')!).queryByTestId(
+        'last-update',
+      ),
+    ).not.toBeInTheDocument();
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Sort by/ }));
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'Last update (newest first)' }),
+    );
+    // unknown last
+    await waitFor(() =>
+      expect(titles()).toEqual([
+        'Patient master',
+        'Readmission risk',
+        'Patient encounters',
+        'bed-occupancy',
+      ]),
+    );
+    expect(search()).toBe('?sort=updated');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Card view' }));
+    const cards = await screen.findAllByTestId('product-card');
+    expect(
+      cards.map(c => within(c).getAllByRole('link')[0].textContent),
+    ).toEqual([
+      'Patient master',
+      'Readmission risk',
+      'Patient encounters',
+      'bed-occupancy',
+    ]);
+    expect(within(cards[0]).getByTestId('last-update')).toHaveTextContent(
+      'Updated 1h ago',
+    );
+    expect(within(cards[2]).getByTestId('last-update')).toHaveTextContent(
+      'Updated 30d ago',
+    );
+  });
+
+  it('keeps the list, in name order, when last updates cannot be read', async () => {
+    await renderPage('/data-products?sort=updated', [
+      [catalogApiRef, catalogApiMock({ entities })],
+      fakeDataMeshBackend({
+        '/slos': fleetResponse(),
+        '/changes/latest': new TypeError('Failed to fetch'),
+      }).apiEntry,
+    ]);
+    await screen.findByText('Data products (4)');
+    expect(await screen.findByTestId('updates-unavailable')).toHaveTextContent(
+      'Last updates are unavailable: The data mesh backend could not be reached',
+    );
+    expect(titles()).toEqual([
+      'bed-occupancy',
+      'Patient encounters',
+      'Patient master',
+      'Readmission risk',
+    ]);
   });
 
   it('shows the catalog error instead of an empty list', async () => {

@@ -25,6 +25,7 @@ import {
   toMarketplaceItems,
 } from './marketplaceModel';
 import { ProductCards, ProductsTable } from './ProductViews';
+import { useLastUpdates } from './useLastUpdates';
 import { useProductContents } from './useProductContents';
 
 // What the list and the facets need, not the datasets (see useProductContents).
@@ -83,7 +84,8 @@ function Facets(props: {
 /**
  * The Data products page: every DataProduct of the catalog, found by words
  * of its name, description, tags, datasets and columns; narrowed by facets;
- * ordered by name or health; as a table or as cards. The whole state is in
+ * ordered by name, health or last update (when its spec last changed, from
+ * the Changes timeline); as a table or as cards. The whole state is in
  * the URL, so a filtered list can be bookmarked and shared.
  *
  * Search and facets run in the browser over a field-limited fetch: the
@@ -101,9 +103,13 @@ export function DataProductsMarketplace() {
 
   const { value, loading, error } = useDataProductFleet({ fields: FIELDS });
   const contents = useProductContents();
+  const updates = useLastUpdates();
   const items = useMemo(
-    () => (value ? toMarketplaceItems(value.products, contents.value) : []),
-    [value, contents.value],
+    () =>
+      value
+        ? toMarketplaceItems(value.products, contents.value, updates.value)
+        : [],
+    [value, contents.value, updates.value],
   );
   const selected = useMemo(
     () => selectItems(items, state, contents.value),
@@ -209,6 +215,16 @@ export function DataProductsMarketplace() {
           >
             Columns cannot be searched and personal data is unknown:{' '}
             {errorMessage(contents.error)}
+          </Typography>
+        )}
+        {updates.error && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            display="block"
+            data-testid="updates-unavailable"
+          >
+            Last updates are unavailable: {errorMessage(updates.error)}
           </Typography>
         )}
         {state.view === 'cards' ? (

@@ -16,7 +16,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { CertifiedBadge } from '../common';
-import { formatBudget } from '../slo/format';
+import { formatAgo, formatBudget, formatDateTime } from '../slo/format';
 import { SloStatusChip } from '../slo/SloStatusChip';
 import type { MarketplaceItem } from './marketplaceModel';
 
@@ -60,6 +60,23 @@ export function HealthCell(props: { item: MarketplaceItem }) {
   return (
     <Typography variant="caption" color="textSecondary">
       {item.facets.health}
+    </Typography>
+  );
+}
+
+/** When the spec last changed, relative ("3d 2h ago"); the date in its title. */
+export function LastUpdate(props: { item: MarketplaceItem; prefix?: string }) {
+  const { updatedAt } = props.item;
+  if (updatedAt === undefined) return null;
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      title={formatDateTime(updatedAt)}
+      data-testid="last-update"
+    >
+      {props.prefix}
+      {formatAgo(updatedAt, Date.now())}
     </Typography>
   );
 }
@@ -126,6 +143,11 @@ function columns(): TableColumn<MarketplaceItem>[] {
       title: 'Health',
       field: 'facets.health',
       render: item => <HealthCell item={item} />,
+    },
+    {
+      title: 'Last update',
+      field: 'updatedAt',
+      render: item => <LastUpdate item={item} />,
     },
     {
       title: 'Description',
@@ -203,6 +225,7 @@ export function ProductCards(props: { items: MarketplaceItem[] }) {
                 {item.facets.pii === 'Yes' && (
                   <Chip size="small" label="Personal data" />
                 )}
+                <LastUpdate item={item} prefix="Updated " />
               </Box>
               <Description text={item.description || 'No description'} />
               {item.tags.length > 0 && (

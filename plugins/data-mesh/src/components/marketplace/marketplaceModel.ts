@@ -1,7 +1,7 @@
 /*
  * The Data products page ("marketplace") as pure functions: what a product
  * is found by, its facet values, the filter state as URL parameters, and the
- * orders. The page and its tests share them, so what the URL says is what
+ * orders (name, health, last update). The page and its tests share them, so what the URL says is what
  * the list shows.
  */
 import {
@@ -30,6 +30,9 @@ export interface ProductContents {
 /** Column index by lower-case entity ref. */
 export type ContentsIndex = ReadonlyMap<string, ProductContents>;
 
+/** When each product's spec last changed (epoch ms), by lower-case entity ref. */
+export type LastUpdateIndex = ReadonlyMap<string, number>;
+
 /** One product of the marketplace. */
 export interface MarketplaceItem extends DataProductHealth {
   entity: DataProductEntityV1alpha1;
@@ -40,6 +43,8 @@ export interface MarketplaceItem extends DataProductHealth {
   facets: Record<FacetId, string>;
   /** Name, title, description and tags, lower-cased. */
   text: string;
+  /** When its spec last changed (epoch ms); unknown before the Changes timeline has it. */
+  updatedAt?: number;
 }
 
 export const FACETS = [
@@ -57,6 +62,7 @@ export type FacetId = (typeof FACETS)[number]['id'];
 export const SORTS = [
   { id: 'name', label: 'Name' },
   { id: 'health', label: 'Health (worst first)' },
+  { id: 'updated', label: 'Last update (newest first)' },
 ] as const;
 export type SortId = (typeof SORTS)[number]['id'];
 
@@ -112,6 +118,7 @@ export function healthLabel(p: DataProductHealth): string {
 export function toMarketplaceItems(
   products: DataProductHealth[],
   contents: ContentsIndex | undefined,
+  updates?: LastUpdateIndex,
 ): MarketplaceItem[] {
   return products.map(p => {
     const entity = fromCatalogForm(p.entity) as DataProductEntityV1alpha1;
@@ -122,6 +129,7 @@ export function toMarketplaceItems(
       spec?.owner;
     const pii = contents?.get(p.key)?.pii;
     const tags = metadata.tags ?? [];
+    const updatedAt = updates?.get(p.key);
     return {
       ...p,
       entity,
@@ -143,6 +151,7 @@ export function toMarketplaceItems(
         .filter(Boolean)
         .join('\n')
         .toLocaleLowerCase('en-US'),
+      ...(updatedAt !== undefined ? { updatedAt } : {}),
     };
   });
 }
@@ -218,6 +227,14 @@ export function selectItems(
       if (ba !== bb) return ba < bb ? -1 : 1;
       return byTitle(a, b);
     });
+  }
+  if (state.sort === 'updated') {
+    // newest first; products without a known update last, by title
+    return selected.sort(
+      (a, b) =>
+        (b.updatedAt ?? -Infinity) - (a.updatedAt ?? -Infinity) ||
+        byTitle(a, b),
+    );
   }
   return selected.sort(byTitle);
 }
