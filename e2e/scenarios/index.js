@@ -17,4 +17,5 @@ module.exports = [
   require('./access-warehouse'),
   require('./deprecate'),
   require('./spec-problems'),
+  require('./mesh-map'),
 ];
