@@ -5,10 +5,11 @@
  * DataProduct columns (domain, type, certified, SLO health) and the example
  * product listed. The Data products page (the marketplace) finds the
  * example product by one of its column names, which only the column index
- * (the datasets as the catalog serves them) can match.
+ * (the datasets as the catalog serves them) can match, and sorted by last
+ * update shows when the product's spec last changed (the Changes timeline).
  */
 
-const { check, sidebarLink } = require('../harness/scenario');
+const { check, sidebarLink, waitFor } = require('../harness/scenario');
 const exampleProduct = require('./example-product');
 
 module.exports = {
@@ -76,6 +77,44 @@ module.exports = {
           .filter({ hasText: expected.title })
           .first()
           .waitFor();
+      },
+    );
+
+    await check(
+      `sorted by last update, ${expected.name} shows when its spec last changed, as a table row and a card`,
+      async () => {
+        // the Changes timeline records a product when the catalog processes
+        // it, or at its next cycle (every minute)
+        const row = () =>
+          page.getByRole('row').filter({
+            has: page.getByRole('link', { name: expected.title, exact: true }),
+          });
+        const when = await waitFor(
+          `a last update on ${expected.name}'s row`,
+          async () => {
+            await page.goto(`${baseUrl}/data-products?sort=updated`);
+            const cell = row().first().getByTestId('last-update');
+            await cell.waitFor({ timeout: 10000 });
+            return cell.textContent();
+          },
+          120000,
+          5000,
+        );
+        if (!/ ago$/.test(when)) throw new Error(`last update reads "${when}"`);
+        const select = page.getByRole('button', { name: /Sort by/ });
+        const label = await select.textContent();
+        if (!label.includes('Last update')) {
+          throw new Error(`the sort shows "${label}"`);
+        }
+        await page.goto(`${baseUrl}/data-products?sort=updated&view=cards`);
+        const card = page
+          .getByTestId('product-card')
+          .filter({ hasText: expected.title })
+          .first();
+        const updated = await card.getByTestId('last-update').textContent();
+        if (!/^Updated .* ago$/.test(updated)) {
+          throw new Error(`the card reads "${updated}"`);
+        }
       },
     );
   },
