@@ -10,6 +10,9 @@ import type {
   ProductLastChangesResponse,
   ProductInfrastructureResponse,
   ProductLifecycle,
+  RetirementApplyBody,
+  RetirementApplyResult,
+  RetirementPlanView,
   ProductUsage,
   ProductSlosResponse,
   SloFleetResponse,
@@ -106,6 +109,22 @@ export interface DataMeshApi {
     namespace: string;
     name: string;
   }): Promise<ProductLifecycle>;
+  /**
+   * The retirement plan of a deprecated DataProduct (owners and admins):
+   * why it cannot start, who still reads it, each step and whether it is done.
+   */
+  getRetirementPlan(product: {
+    namespace: string;
+    name: string;
+  }): Promise<RetirementPlanView>;
+  /**
+   * Applies the plan's steps in order, up to the first destructive step not
+   * in `body.confirm`; forcing past readers needs a reason.
+   */
+  applyRetirement(
+    product: { namespace: string; name: string },
+    body: RetirementApplyBody,
+  ): Promise<RetirementApplyResult>;
   /**
    * Who reads a DataProduct: per consumer the reads of the last 30 days and
    * the newest read, unused grants, and what the warehouse could not tell.

@@ -14,6 +14,9 @@ import {
   type ProductLastChangesResponse,
   type ProductInfrastructureResponse,
   type ProductLifecycle,
+  type RetirementApplyBody,
+  type RetirementApplyResult,
+  type RetirementPlanView,
   type ProductUsage,
   type ProductSlosResponse,
   type SloFleetResponse,
@@ -152,6 +155,23 @@ export class DataMeshClient implements DataMeshApi {
     name: string;
   }): Promise<ProductLifecycle> {
     return this.get('/lifecycle/{namespace}/{name}', product);
+  }
+
+  async getRetirementPlan(product: {
+    namespace: string;
+    name: string;
+  }): Promise<RetirementPlanView> {
+    return this.get('/lifecycle/{namespace}/{name}/retirement', product);
+  }
+
+  async applyRetirement(
+    product: { namespace: string; name: string },
+    body: RetirementApplyBody,
+  ): Promise<RetirementApplyResult> {
+    return this.send<RetirementApplyResult>(
+      dataMeshApiUrl('/lifecycle/{namespace}/{name}/retirement', product),
+      { method: 'POST', body },
+    );
   }
 
   // --- usage (the Access tab) ---
