@@ -23,11 +23,15 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 describe.each(databases.eachSupportedId())('GovernanceService on %p', id => {
-  async function setup(slo: Map<string, any>) {
+  async function database() {
     const db = await databases.init(id);
     await db.migrate.latest({
       directory: path.resolve(__dirname, '../../migrations'),
     });
+    return db;
+  }
+
+  function products() {
     const visits: DataProductEntityV1alpha1 = load('visits.entity.yaml');
     visits.spec.infrastructure = { stage: 'prod' };
     const clean: DataProductEntityV1alpha1 = load('visits.entity.yaml');
@@ -39,11 +43,23 @@ describe.each(databases.eachSupportedId())('GovernanceService on %p', id => {
     other.metadata.name = 'beds';
     other.spec.domain = 'wards';
     other.spec.certified = false;
+    return [visits, clean, other];
+  }
+
+  async function setup(
+    slo: Map<string, any>,
+    options: {
+      db?: Awaited<ReturnType<typeof database>>;
+      entities?: DataProductEntityV1alpha1[];
+      now?: () => number;
+      maxAgeMs?: number;
+    } = {},
+  ) {
     const service = new GovernanceService({
-      db,
+      db: options.db ?? (await database()),
       // the catalog stores products in its compact form
       catalog: catalogServiceMock({
-        entities: [visits, clean, other].map(e => toCatalogForm(e)),
+        entities: (options.entities ?? products()).map(e => toCatalogForm(e)),
       }),
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
@@ -53,7 +69,8 @@ describe.each(databases.eachSupportedId())('GovernanceService on %p', id => {
           { baseDir: FIXTURES },
         ),
       sloStatus: async () => slo,
-      now: () => Date.UTC(2026, 0, 1),
+      now: options.now ?? (() => Date.UTC(2026, 0, 1)),
+      maxAgeMs: options.maxAgeMs,
     });
     return service;
   }
@@ -108,6 +125,44 @@ describe.each(databases.eachSupportedId())('GovernanceService on %p', id => {
     );
     // not certified: the SLO rule passes without an SLO status
     expect(summary.domains[1].counts['not-evaluated']).toBe(0);
+  });
+
+  it('serves the stored results until they are stale, then drops the products gone from the catalog', async () => {
+    const db = await database();
+    const T = Date.UTC(2026, 0, 1);
+    let now = T;
+    const options = { db, now: () => now, maxAgeMs: 60_000 };
+    const [visits, clean] = products();
+    const first = await setup(new Map(), options);
+    const stored = await first.summary();
+    expect(stored.evaluatedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(stored.domains.map(d => [d.domain, d.products])).toEqual([
+      ['domain:default/care', 2],
+      ['domain:default/wards', 1],
+    ]);
+    // within the maximum age: the stored rows, as evaluated then
+    now = T + 30_000;
+    expect(await first.summary()).toEqual(stored);
+
+    // beds left the catalog; another instance (a replica) reads the same table
+    const second = await setup(new Map(), {
+      ...options,
+      entities: [visits, clean],
+    });
+    now = T + 90_000;
+    const fresh = await second.summary();
+    expect(fresh.evaluatedAt).toBe('2026-01-01T00:01:30.000Z');
+    expect(fresh.domains.map(d => [d.domain, d.products])).toEqual([
+      ['domain:default/care', 2],
+    ]);
+    // the first instance's next refresh finds beds again (its catalog still has it)
+    now = T + 200_000;
+    expect(
+      (await first.summary()).domains.map(d => [d.domain, d.products]),
+    ).toEqual([
+      ['domain:default/care', 2],
+      ['domain:default/wards', 1],
+    ]);
   });
 
   it('answers 404 for a product that does not exist', async () => {
