@@ -503,11 +503,23 @@ export async function generateProducts(
 /**
  * Writes n plain Component entities, each its own catalog-info.yaml with an
  * owner and a system, and `dir/components-location.yaml` listing them.
+ *
+ * With `linkedLike`, component i also has `spec.dependsOn` on component j
+ * wherever product i reads product j through an input port: the same
+ * dependency graph, so the catalog makes the same `dependsOn` /
+ * `dependencyOf` relations and re-stitches upstreams just as often. That
+ * separates what the lineage graph costs any kind from what the DataProduct
+ * kind costs (`components-linked` in run.ts).
  */
 export async function generateComponents(
   dir: string,
   n: number,
+  options: { linkedLike?: GeneratedSet } = {},
 ): Promise<GeneratedSet> {
+  const setName = options.linkedLike ? 'components-linked' : 'components';
+  const upstreamsOf = options.linkedLike
+    ? upstreamIndices(options.linkedLike)
+    : undefined;
   const expected: Expected = {
     refs: [],
     relations: new Map(),
@@ -518,13 +530,13 @@ export async function generateComponents(
   };
   const targets: string[] = [];
   for (let i = 0; i < n; i++) {
-    const name = `${TOPICS[i % TOPICS.length]}-svc-${String(i).padStart(
-      5,
-      '0',
-    )}`;
+    const name = componentName(i);
     const owner = `group:default/${GROUPS[i % GROUPS.length]}`;
     const system = `system:default/${SYSTEMS[i % SYSTEMS.length]}`;
-    const file = path.join(dir, 'components', name, 'catalog-info.yaml');
+    const dependsOn = (upstreamsOf?.[i] ?? []).map(
+      j => `component:default/${componentName(j)}`,
+    );
+    const file = path.join(dir, setName, name, 'catalog-info.yaml');
     const text =
       HEADER +
       stringify({
@@ -540,6 +552,7 @@ export async function generateComponents(
           lifecycle: 'production',
           owner,
           system,
+          ...(dependsOn.length ? { dependsOn } : {}),
         },
       });
     expected.bytes += await writeFile(file, text);
@@ -556,10 +569,28 @@ export async function generateComponents(
     addRelation(expected.relations, ref, `partOf ${system}`);
     addRelation(expected.orgRelations, owner, `ownerOf ${ref}`);
     addRelation(expected.orgRelations, system, `hasPart ${ref}`);
+    for (const upstream of dependsOn) {
+      addRelation(expected.relations, ref, `dependsOn ${upstream}`);
+      addRelation(expected.relations, upstream, `dependencyOf ${ref}`);
+    }
   }
   sortAll(expected.relations);
   sortAll(expected.orgRelations);
-  const locationFile = path.join(dir, 'components-location.yaml');
-  await writeFile(locationFile, locationDocument('bench-components', targets));
+  const locationFile = path.join(dir, `${setName}-location.yaml`);
+  await writeFile(locationFile, locationDocument(`bench-${setName}`, targets));
   return { locationFile, expected };
+}
+
+function componentName(i: number): string {
+  return `${TOPICS[i % TOPICS.length]}-svc-${String(i).padStart(5, '0')}`;
+}
+
+/** For each product (by index), the indices of the products it depends on. */
+function upstreamIndices(products: GeneratedSet): number[][] {
+  const index = new Map(products.expected.refs.map((ref, i) => [ref, i]));
+  return products.expected.refs.map(ref =>
+    (products.expected.relations.get(ref) ?? [])
+      .filter(r => r.startsWith('dependsOn '))
+      .map(r => index.get(r.slice('dependsOn '.length))!),
+  );
 }

@@ -22,7 +22,12 @@ import {
 } from './generate';
 import { ingest, type IngestOptions, type IngestResult } from './ingest';
 
-type SetName = 'components' | 'products' | 'native' | 'components-plain';
+type SetName =
+  | 'components'
+  | 'products'
+  | 'native'
+  | 'components-plain'
+  | 'components-linked';
 
 interface Args {
   n: number[];
@@ -69,6 +74,11 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              'components-plain': the components again with the module's
              content parser off (recognizeSpecsByContent: false), to measure
              what recognising specs by content costs plain entities
+             'components-linked': the components with spec.dependsOn along
+             the products' lineage graph (component i depends on j where
+             product i reads product j), so the catalog makes and re-stitches
+             the same dependsOn/dependencyOf relations; the products' ratio
+             against it is printed too: what the kind costs beyond the graph
   --cpu-profile  write a V8 CPU profile of each measured interval to DIR
              (profiling slows the runs; do not record those times)
   --sql-stats  print the costliest SQL statement shapes of each run
@@ -153,10 +163,11 @@ function parseArgs(argv: string[]): Args {
               v !== 'components' &&
               v !== 'products' &&
               v !== 'native' &&
-              v !== 'components-plain'
+              v !== 'components-plain' &&
+              v !== 'components-linked'
             ) {
               throw new Error(
-                `--sets takes components,products,native,components-plain\n${USAGE}`,
+                `--sets takes components,products,native,components-plain,components-linked\n${USAGE}`,
               );
             }
             return v as SetName;
@@ -246,6 +257,9 @@ async function main() {
       const tGen = performance.now();
       const products = await generateProducts(dir, n);
       const components = await generateComponents(dir, n);
+      const linked = args.sets.includes('components-linked')
+        ? await generateComponents(dir, n, { linkedLike: products })
+        : undefined;
       const native = args.sets.includes('native')
         ? await generateProducts(dir, n, { only: 'entity' })
         : undefined;
@@ -304,6 +318,17 @@ async function main() {
                 verifyUpstreamPorts: true,
                 storeNestedAsJson: true,
                 recognizeSpecsByContent: false,
+                results: [] as IngestResult[],
+              },
+            ]
+          : []),
+        ...(linked
+          ? [
+              {
+                label: 'components linked like the products',
+                set: () => linked,
+                verifyUpstreamPorts: true,
+                storeNestedAsJson: true,
                 results: [] as IngestResult[],
               },
             ]
@@ -437,6 +462,19 @@ async function main() {
             3,
           )} (on / off)`,
         );
+      }
+      const linkedVariant = linked
+        ? variants.find(v => v.set() === linked)
+        : undefined;
+      if (linkedVariant && args.sets.includes('products')) {
+        // what the DataProduct kind costs beyond its lineage graph
+        for (const v of variants.filter(x => x.label.startsWith('products'))) {
+          console.log(
+            `  ${v.label} against components linked like them: ratio ${(
+              wall(v) / wall(linkedVariant)
+            ).toFixed(2)} (cpu ${(cpu(v) / cpu(linkedVariant)).toFixed(2)})`,
+          );
+        }
       }
       if (!hasBaseline || !args.sets.includes('products')) continue;
       // components and the products per mode; the native control is
