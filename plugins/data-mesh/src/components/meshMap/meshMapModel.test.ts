@@ -65,4 +65,34 @@ describe('layoutMesh', () => {
         2 * MESH_LAYOUT.columnGap,
     );
   });
+
+  it('orders a column by where its upstream products are, so edges do not cross', () => {
+    const product = (name: string, domain: string, upstream?: string) => ({
+      apiVersion: 'datamesh.dev/v1alpha1',
+      kind: 'DataProduct',
+      metadata: { name, namespace: 'default', title: name },
+      spec: { type: 'aggregate', domain: `domain:default/${domain}` },
+      relations: upstream
+        ? [{ type: 'dependsOn', targetRef: `dataproduct:default/${upstream}` }]
+        : [],
+    });
+    const { products } = joinFleet(
+      [
+        product('alpha-source', 'sources'),
+        product('zeta-source', 'sources'),
+        // by title aardvark would come first; its upstream is the lower one
+        product('aardvark', 'uses', 'zeta-source'),
+        product('bee', 'uses', 'alpha-source'),
+      ],
+      undefined,
+    );
+    const layout = layoutMesh(toMarketplaceItems(products, undefined));
+    const rows = (domain: string) =>
+      layout.lanes
+        .find(l => l.domain === domain)!
+        .nodes.sort((a, b) => a.y - b.y)
+        .map(n => n.item.title);
+    expect(rows('sources')).toEqual(['alpha-source', 'zeta-source']);
+    expect(rows('uses')).toEqual(['bee', 'aardvark']);
+  });
 });

@@ -148,6 +148,12 @@ export interface MeshLayout {
 const byTitle = (a: MarketplaceItem, b: MarketplaceItem) =>
   a.title.localeCompare(b.title) || a.ref.localeCompare(b.ref);
 
+// Infinity (no upstream placed) last; Infinity - Infinity would be NaN
+const compareAt = (a: number, b: number) => {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+};
+
 /** Domains in name order, products without a domain last. */
 function compareDomains(a: string, b: string) {
   if (a === NO_DOMAIN || b === NO_DOMAIN) {
@@ -156,7 +162,11 @@ function compareDomains(a: string, b: string) {
   return a.localeCompare(b);
 }
 
-/** Where every product, lane and edge goes. */
+/**
+ * Where every product, lane and edge goes. Within a lane's column, products
+ * are ordered by the mean height of their upstream products (then by
+ * title), columns left to right, so edges cross less.
+ */
 export function layoutMesh(items: MarketplaceItem[]): MeshLayout {
   const L = MESH_LAYOUT;
   const edges = lineageEdges(items);
@@ -164,36 +174,34 @@ export function layoutMesh(items: MarketplaceItem[]): MeshLayout {
     items.map(i => i.key),
     edges,
   );
-  const byDomain = new Map<string, MarketplaceItem[]>();
-  for (const item of items) {
-    const d = domainOf(item);
-    byDomain.set(d, [...(byDomain.get(d) ?? []), item]);
+  const upstream = new Map<string, string[]>();
+  for (const e of edges) {
+    const list = upstream.get(e.to);
+    if (list) list.push(e.from);
+    else upstream.set(e.to, [e.from]);
   }
+  const rankOf = (item: MarketplaceItem) => ranks.get(item.key) ?? 0;
   const maxRank = Math.max(0, ...ranks.values());
   const width =
     2 * L.lanePadding + (maxRank + 1) * L.nodeWidth + maxRank * L.columnGap;
 
+  // lanes first: a lane's height depends only on its products per column
+  const byDomain = new Map<string, MarketplaceItem[]>();
+  for (const item of items) {
+    const d = domainOf(item);
+    const list = byDomain.get(d);
+    if (list) list.push(item);
+    else byDomain.set(d, [item]);
+  }
   const lanes: PlacedLane[] = [];
-  const position = new Map<string, PlacedNode>();
   let y = 0;
   for (const domain of [...byDomain.keys()].sort(compareDomains)) {
-    const members = byDomain.get(domain)!.sort(byTitle);
-    const rows = new Map<number, number>(); // rank → products placed so far
-    const nodes: PlacedNode[] = [];
-    for (const item of members) {
-      const rank = ranks.get(item.key) ?? 0;
-      const row = rows.get(rank) ?? 0;
-      rows.set(rank, row + 1);
-      const node: PlacedNode = {
-        item,
-        health: meshHealth(item),
-        x: L.lanePadding + rank * (L.nodeWidth + L.columnGap),
-        y: y + L.laneHeader + row * (L.nodeHeight + L.rowGap),
-      };
-      position.set(item.key, node);
-      nodes.push(node);
+    const members = byDomain.get(domain)!;
+    const perRank = new Map<number, number>();
+    for (const m of members) {
+      perRank.set(rankOf(m), (perRank.get(rankOf(m)) ?? 0) + 1);
     }
-    const rowCount = Math.max(1, ...rows.values());
+    const rowCount = Math.max(1, ...perRank.values());
     const height =
       L.laneHeader +
       rowCount * L.nodeHeight +
@@ -204,9 +212,37 @@ export function layoutMesh(items: MarketplaceItem[]): MeshLayout {
       domainRef: members.find(m => m.entity.spec?.domain)?.entity.spec.domain,
       y,
       height,
-      nodes,
+      nodes: [],
     });
     y += height + L.laneGap;
+  }
+
+  // then the columns, left to right: upstream products are placed already
+  const position = new Map<string, PlacedNode>();
+  const meanUpstreamY = (item: MarketplaceItem) => {
+    const ys = (upstream.get(item.key) ?? [])
+      .map(k => position.get(k)?.y)
+      .filter((v): v is number => v !== undefined);
+    return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Infinity;
+  };
+  for (let rank = 0; rank <= maxRank; rank++) {
+    for (const lane of lanes) {
+      const column = byDomain
+        .get(lane.domain)!
+        .filter(m => rankOf(m) === rank)
+        .map(item => ({ item, at: meanUpstreamY(item) }))
+        .sort((a, b) => compareAt(a.at, b.at) || byTitle(a.item, b.item));
+      column.forEach(({ item }, row) => {
+        const node: PlacedNode = {
+          item,
+          health: meshHealth(item),
+          x: L.lanePadding + rank * (L.nodeWidth + L.columnGap),
+          y: lane.y + L.laneHeader + row * (L.nodeHeight + L.rowGap),
+        };
+        position.set(item.key, node);
+        lane.nodes.push(node);
+      });
+    }
   }
 
   return {
