@@ -529,20 +529,7 @@ describe('catalog module data-mesh in a real catalog backend', () => {
     const line = await lineOf('broken/data_product_spec.yml', 'Vibes');
     const expected = `${target}: components[5].properties.dimension: 'Vibes' is not one of availability, completeness, freshness (line ${line}, column 9)`;
     expect(await errorsFor(target)).toEqual([expected]);
-
-    // The same file registered over the catalog's REST API (where only url
-    // locations are allowed), as the register-existing-component page does.
-    const url = `http://${httpHost}/broken/data_product_spec.yml`;
-    const res = await fetch(`${baseUrl}/locations?dryRun=true`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'url', target: url }),
-    });
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { message: string } };
-    expect(body.error.message).toBe(
-      `InputError: ${expected.replace(target, url)}`,
-    );
+    // the same file through Register existing component: registerDryRun.test.ts
   });
 
   it('rejects hostile names with located errors', async () => {
