@@ -38,6 +38,11 @@ backend.add(import('@datamesh/plugin-catalog-backend-module-data-mesh'));
 // Spec problems page reads broken spec files from it (data-mesh-backend).
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 
+// DevTools (backend info, config, scheduled tasks; the frontend's DevTools
+// page also shows the unprocessed entities): platform admins only, by the
+// policy below
+backend.add(import('@backstage/plugin-devtools-backend'));
+
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));

@@ -13,6 +13,16 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  unprocessedEntitiesDeletePermission,
+  unprocessedEntitiesReadPermission,
+} from '@backstage/plugin-catalog-unprocessed-entities-common';
+import {
+  devToolsAdministerPermission,
+  devToolsConfigReadPermission,
+  devToolsInfoReadPermission,
+} from '@backstage/plugin-devtools-common';
+import { devToolsTaskSchedulerCreatePermission } from '@backstage/plugin-devtools-common/alpha';
+import {
   dataMeshAccessRequestCreatePermission,
   dataMeshAccessRequestDecidePermission,
   dataMeshProductRetirePermission,
@@ -115,6 +125,30 @@ describe('DataMeshPermissionPolicy.handle', () => {
     ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
+  it('lets only platform admins use DevTools and the unprocessed entities', async () => {
+    for (const permission of [
+      devToolsAdministerPermission,
+      devToolsInfoReadPermission,
+      devToolsConfigReadPermission,
+      devToolsTaskSchedulerCreatePermission,
+      unprocessedEntitiesReadPermission,
+      unprocessedEntitiesDeletePermission,
+    ]) {
+      const decide = (ref?: string) =>
+        policy.handle({ permission }, ref ? userOf(ref) : undefined);
+      expect([
+        permission.name,
+        await decide('user:default/priya.raman'),
+      ]).toEqual([permission.name, { result: AuthorizeResult.ALLOW }]);
+      for (const other of ['user:default/aisha.khan', undefined]) {
+        expect([permission.name, await decide(other)]).toEqual([
+          permission.name,
+          { result: AuthorizeResult.DENY },
+        ]);
+      }
+    }
+  });
+
   it('reads admin groups from config as full group refs', () => {
     expect(
       readAdminGroups(
@@ -205,6 +239,46 @@ describe('the policy in the permission backend', () => {
       };
       return auth;
     },
+  });
+
+  it('lets platform admins, not others, read the backend config in the real DevTools backend', async () => {
+    const backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-permission-backend'),
+        import('@backstage/plugin-devtools-backend'),
+        permissionPolicyModule,
+        mockServices.rootConfig.factory({
+          data: {
+            app: { title: 'devtools test' },
+            permission: { enabled: true },
+            dataMesh: { access: { adminGroups: ['data-platform'] } },
+          },
+        }),
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            async getUserInfo(credentials: any) {
+              return userOf(credentials.principal.userEntityRef).info;
+            },
+          }),
+        }),
+      ],
+    });
+    try {
+      const config = (user: string) =>
+        request(backend.server)
+          .get('/api/devtools/config')
+          .set('Authorization', mockCredentials.user.header(user));
+      const admin = await config('user:default/priya.raman');
+      expect(admin.status).toBe(200);
+      expect(admin.body.config.app.title).toBe('devtools test');
+      const owner = await config('user:default/aisha.khan');
+      expect(owner.status).toBe(403);
+      expect(owner.body.config).toBeUndefined();
+    } finally {
+      await backend.stop();
+    }
   });
 
   it('resolves owners to ALLOW on their product and DENY on another; admins ALLOW everywhere', async () => {

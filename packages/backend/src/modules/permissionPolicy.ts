@@ -8,6 +8,13 @@
  *   data-mesh backend resolves it against the product's owner, or filters a
  *   list in its database.
  * - Requesting access: any signed-in user.
+ * - DevTools (`devtools.*`: backend info, config, scheduled tasks) and the
+ *   catalog's unprocessed entities (`catalog.entities.unprocessed.*`: the
+ *   raw entities the catalog could not process, and deleting them): platform
+ *   admins only. The Spec problems page still lists broken spec files for
+ *   everyone: the data-mesh backend reads the unprocessed entities with its
+ *   own service credentials, which the permission framework does not send
+ *   to this policy.
  * - Deleting (unregistering) a catalog entity: its owners only.
  * - Everything else (reading the catalog, running templates, …): allowed, as
  *   before, so the portal keeps working for the guest and example users.
@@ -57,6 +64,13 @@ export function readAdminGroups(config: RootConfigService): string[] {
   );
 }
 
+/**
+ * Permissions for platform admins only, by name prefix so that permissions a
+ * later DevTools version adds (the scheduler's came after the first four)
+ * are covered too.
+ */
+const ADMIN_ONLY_PREFIXES = ['devtools.', 'catalog.entities.unprocessed.'];
+
 /** See the file comment. */
 export class DataMeshPermissionPolicy implements PermissionPolicy {
   private readonly adminGroups: Set<string>;
@@ -72,9 +86,19 @@ export class DataMeshPermissionPolicy implements PermissionPolicy {
     const { permission } = request;
     // the user's own ref and their groups, as the catalog resolved at sign-in
     const claims = user?.info.ownershipEntityRefs ?? [];
+    const isAdmin = claims.some(claim =>
+      this.adminGroups.has(claim.toLowerCase()),
+    );
 
+    if (
+      ADMIN_ONLY_PREFIXES.some(prefix => permission.name.startsWith(prefix))
+    ) {
+      return {
+        result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
     if (isResourcePermission(permission, DATA_PRODUCT_RESOURCE_TYPE)) {
-      if (claims.some(claim => this.adminGroups.has(claim.toLowerCase()))) {
+      if (isAdmin) {
         return { result: AuthorizeResult.ALLOW };
       }
       return createDataProductConditionalDecision(

@@ -14,6 +14,8 @@ import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { SpecProblemsSidebarItem } from '@datamesh/plugin-data-mesh';
+import { devToolsAdministerPermission } from '@backstage/plugin-devtools-common';
+import { RequirePermission } from '@backstage/plugin-permission-react';
 
 /**
  * The portal's sidebar. Pages contributed by plugins appear as nav items; the
@@ -38,6 +40,9 @@ export const SidebarContent = NavContentBlueprint.make({
       // Rendered by dedicated components below instead of as plain links.
       nav.take('page:search');
       nav.take('page:notifications');
+      // platform admins only (the permission policy); others are refused
+      // its contents anyway, so the link would lead nowhere
+      const devTools = nav.take('page:devtools');
 
       return (
         <Sidebar>
@@ -63,6 +68,12 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarSpace />
           <SidebarDivider />
           <NotificationsSidebarItem />
+          <RequirePermission
+            permission={devToolsAdministerPermission}
+            errorPage={<></>}
+          >
+            {devTools}
+          </RequirePermission>
           <SidebarDivider />
           <SidebarGroup
             label="Settings"
