@@ -116,6 +116,34 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     expect(await screen.findByText('Data products (3)')).toBeInTheDocument();
   });
 
+  it('serves the Mesh map, with a nav item and a link from the Data products page', async () => {
+    render('/data-products');
+    await userEvent.click(
+      await screen.findByRole(
+        'link',
+        { name: 'Mesh map' },
+        { timeout: 25_000 },
+      ),
+    );
+    const lane = await screen.findByRole(
+      'region',
+      { name: 'Domain clinical-care' },
+      { timeout: 25_000 },
+    );
+    expect(
+      within(lane).getByRole('link', { name: 'Patient encounters' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-encounters',
+    );
+    expect(screen.getAllByTestId('mesh-edge')).toHaveLength(2);
+    const nav = screen.getByRole('navigation', { name: 'sidebar nav' });
+    expect(within(nav).getByRole('link', { name: /Mesh map/ })).toHaveAttribute(
+      'href',
+      '/data-products/mesh-map',
+    );
+  });
+
   it('has an SLOs tab with the objectives, and the health chip on the overview', async () => {
     render('/catalog/default/dataproduct/patient-encounters');
     expect(
