@@ -19,7 +19,7 @@ import {
   type SnowflakeConnectionSettings,
 } from './client/SnowflakeClient';
 import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
-import { FakeSnowflake } from './testUtils';
+import { type FakeSnowflake, startFakeSnowflakeAccount } from './testUtils';
 
 const platform = platformConfig({ organization: 'acme' });
 const ordersDev = testDataProduct('orders', 'sales');
@@ -59,22 +59,9 @@ describe('SnowflakeWarehouseAdapter against Snowflake-documented behaviour', () 
   };
 
   beforeEach(async () => {
-    fake = await FakeSnowflake.start();
-    admin = {
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    };
-    const setup = new SnowflakeClient(admin);
-    await setup.query(
-      'CREATE WAREHOUSE DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL',
-    );
-    await setup.query(
-      'GRANT USAGE ON WAREHOUSE DATAMESH_ADMIN_WH TO ROLE SYSADMIN',
-    );
-    await setup.destroy();
+    ({ fake, admin } = await startFakeSnowflakeAccount({
+      warehouseUsers: ['SYSADMIN'],
+    }));
   });
 
   afterEach(async () => {

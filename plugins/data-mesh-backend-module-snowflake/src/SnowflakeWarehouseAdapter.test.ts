@@ -26,7 +26,7 @@ import {
 } from './client/SnowflakeClient';
 import { snowflakeWarehouseAdapterFactory } from './config';
 import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
-import { FakeSnowflake } from './testUtils';
+import { type FakeSnowflake, startFakeSnowflakeAccount } from './testUtils';
 
 const platform = platformConfig({ organization: 'acme' });
 const orders = testDataProduct('orders', 'sales');
@@ -65,22 +65,9 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
   };
 
   beforeEach(async () => {
-    fake = await FakeSnowflake.start();
-    admin = {
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    };
-    const setup = new SnowflakeClient(admin);
-    await setup.query(
-      'CREATE WAREHOUSE DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL',
-    );
-    await setup.query(
-      'GRANT USAGE ON WAREHOUSE DATAMESH_ADMIN_WH TO ROLE SYSADMIN',
-    );
-    await setup.destroy();
+    ({ fake, admin } = await startFakeSnowflakeAccount({
+      warehouseUsers: ['SYSADMIN'],
+    }));
   });
 
   afterEach(async () => {

@@ -21,7 +21,7 @@ import {
   type SnowflakeConnectionSettings,
 } from './client/SnowflakeClient';
 import { SnowflakeWarehouseAdapter } from './SnowflakeWarehouseAdapter';
-import { FakeSnowflake } from './testUtils';
+import { type FakeSnowflake, startFakeSnowflakeAccount } from './testUtils';
 
 const platform = platformConfig({ organization: 'acme' });
 const orders = testDataProduct('orders', 'sales', { pii: true });
@@ -45,28 +45,14 @@ describe('Snowflake PII masking policies (fake Snowflake, real snowflake-sdk dri
   };
 
   beforeEach(async () => {
-    fake = await FakeSnowflake.start();
-    connection = {
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    };
-    const setup = new SnowflakeClient(connection);
-    for (const sql of [
-      'CREATE ROLE DATAMESH_ADMIN',
-      'GRANT CREATE ROLE, CREATE DATABASE, CREATE WAREHOUSE, MANAGE GRANTS ON ACCOUNT TO ROLE DATAMESH_ADMIN',
-      'GRANT ROLE SYSADMIN TO ROLE DATAMESH_ADMIN',
-      'CREATE WAREHOUSE DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL',
-      'GRANT USAGE ON WAREHOUSE DATAMESH_ADMIN_WH TO ROLE DATAMESH_ADMIN',
-      'GRANT ROLE DATAMESH_ADMIN TO USER ADMIN',
-    ])
-      await setup.query(sql);
-    await setup.destroy();
-    connection = { ...connection, role: 'DATAMESH_ADMIN' };
+    let platformConnection: SnowflakeConnectionSettings;
+    ({
+      fake,
+      admin: connection,
+      platform: platformConnection,
+    } = await startFakeSnowflakeAccount({ role: 'DATAMESH_ADMIN' }));
     adapter = new SnowflakeWarehouseAdapter({
-      connection: { ...connection, warehouse: 'DATAMESH_ADMIN_WH' },
+      connection: platformConnection,
     });
     await apply();
     // the pipeline, as the service role, creates the output table

@@ -26,3 +26,9 @@ export type {
   RoleGrant,
   SecurableType,
 } from './fakeSnowflake/account';
+export {
+  ADMIN_WAREHOUSE,
+  fakeSnowflakeHarness,
+  startFakeSnowflakeAccount,
+} from './harness';
+export type { FakeSnowflakeAccount } from './harness';

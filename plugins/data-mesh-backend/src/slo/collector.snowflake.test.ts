@@ -8,11 +8,14 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { DEFAULT_SLO_DEFAULTS } from '@datamesh/plugin-data-mesh-common';
 import { platformConfig } from '@datamesh/plugin-data-mesh-node';
 import {
-  SnowflakeClient,
+  type SnowflakeConnectionSettings,
   SnowflakeWarehouseAdapter,
   physicalName,
 } from '@datamesh/plugin-data-mesh-backend-module-snowflake';
-import { FakeSnowflake } from '@datamesh/plugin-data-mesh-backend-module-snowflake/testUtils';
+import {
+  type FakeSnowflake,
+  startFakeSnowflakeAccount,
+} from '@datamesh/plugin-data-mesh-backend-module-snowflake/testUtils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { eventsTable, provision, sloProduct } from '../__testUtils__/warehouse';
 import { createSloCollector } from './collector';
@@ -29,23 +32,11 @@ describe('SLO collector on Snowflake (fake server, real driver)', () => {
   let adapter: SnowflakeWarehouseAdapter;
 
   beforeAll(async () => {
-    fake = await FakeSnowflake.start({ now: () => new Date(T0) });
-    const admin = {
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password' as const, password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    };
-    // the platform's own warehouse for metadata queries, made by an operator
-    const setup = new SnowflakeClient(admin);
-    await setup.query(
-      'CREATE WAREHOUSE IF NOT EXISTS DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL INITIALLY_SUSPENDED = TRUE',
-    );
-    await setup.destroy();
-    adapter = new SnowflakeWarehouseAdapter({
-      connection: { ...admin, warehouse: 'DATAMESH_ADMIN_WH' },
-    });
+    let connection: SnowflakeConnectionSettings;
+    ({ fake, platform: connection } = await startFakeSnowflakeAccount({
+      now: () => new Date(T0),
+    }));
+    adapter = new SnowflakeWarehouseAdapter({ connection });
   }, 60_000);
 
   afterAll(async () => {

@@ -13,9 +13,13 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import {
   SnowflakeClient,
+  type SnowflakeConnectionSettings,
   SnowflakeWarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-snowflake';
-import { FakeSnowflake } from '@datamesh/plugin-data-mesh-backend-module-snowflake/testUtils';
+import {
+  type FakeSnowflake,
+  startFakeSnowflakeAccount,
+} from '@datamesh/plugin-data-mesh-backend-module-snowflake/testUtils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { eventsTable, provision, sloProduct } from '../__testUtils__/warehouse';
 import {
@@ -35,29 +39,16 @@ const databases = createTestDatabases();
 describe('usage on Snowflake (fake server, real driver)', () => {
   let fake: FakeSnowflake;
   let adapter: SnowflakeWarehouseAdapter;
+  let connection: SnowflakeConnectionSettings;
   let now = new Date(T0 - H);
 
   beforeAll(async () => {
-    fake = await FakeSnowflake.start({
+    ({ fake, platform: connection } = await startFakeSnowflakeAccount({
       now: () => now,
       sessionTokenValiditySeconds: 30 * 86_400,
       masterTokenValiditySeconds: 30 * 86_400,
-    });
-    const admin = {
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password' as const, password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    };
-    const setup = new SnowflakeClient(admin);
-    await setup.query(
-      'CREATE WAREHOUSE IF NOT EXISTS DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL INITIALLY_SUSPENDED = TRUE',
-    );
-    await setup.destroy();
-    adapter = new SnowflakeWarehouseAdapter({
-      connection: { ...admin, warehouse: 'DATAMESH_ADMIN_WH' },
-    });
+    }));
+    adapter = new SnowflakeWarehouseAdapter({ connection });
   }, 60_000);
 
   afterAll(async () => {
@@ -132,14 +123,7 @@ describe('usage on Snowflake (fake server, real driver)', () => {
     await access.insert(request('r2', 'team_c'), first);
 
     // team B reads twice, as its own role
-    const reader = new SnowflakeClient({
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'TEAM_B',
-      warehouse: 'DATAMESH_ADMIN_WH',
-    });
+    const reader = new SnowflakeClient({ ...connection, role: 'TEAM_B' });
     now = new Date(T0 - 30 * 60_000);
     await reader.query(`SELECT ID FROM ${table}`);
     await reader.query(`SELECT count(*) AS N FROM ${table}`);
