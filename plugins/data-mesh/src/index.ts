@@ -22,6 +22,7 @@ export {
   EntityDataProductInfrastructureCard,
   EntityDataProductAccessContent,
   EntityDataProductChangesContent,
+  EntityDataProductGovernanceCard,
   MyAccessPage,
 } from './plugin';
 export {
@@ -45,6 +46,8 @@ export { DataProductAccessContent } from './components/access/DataProductAccessC
 export { DataProductChangesContent } from './components/changes/DataProductChangesContent';
 export { DataProductLifecycleBanner } from './components/lifecycle/DataProductLifecycleBanner';
 export { MyAccess } from './components/access/MyAccess';
+export { GovernanceStatusChip } from './components/governance/GovernanceStatusChip';
+export { CompliancePage } from './components/governance/CompliancePage';
 export {
   CheckSpec,
   CheckSpecPage,
@@ -54,11 +57,7 @@ export {
   SpecProblemsPage,
   SpecProblemsSidebarItem,
 } from './components/specProblems';
-export {
-  MESH_MAP_PATH,
-  MeshMap,
-  MeshMapPage,
-} from './components/meshMap';
+export { MESH_MAP_PATH, MeshMap, MeshMapPage } from './components/meshMap';
 export { AccessInboxCard } from './components/access/AccessInboxCard';
 export { DataProductSlosContent } from './components/slo/DataProductSlosContent';
 export { SloObjectivesTable } from './components/slo/SloObjectivesTable';

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   catalogApiRef,
@@ -15,11 +16,16 @@ import {
   dataMeshApiRef,
   DataMeshClient,
   dataMeshPlugin,
+  EntityDataProductGovernanceCard,
   EntityDataProductOverview,
   EntityDataProductSlosContent,
   isDataProductEntity,
 } from './index';
-import { fakeDataMeshBackend } from './__testUtils__/fakeBackend';
+import {
+  BASE_URL,
+  fakeDataMeshBackend,
+  jsonResponse,
+} from './__testUtils__/fakeBackend';
 import { patientEncountersSlos } from './__testUtils__/sloFixtures';
 import {
   patientEncounters,
@@ -123,5 +129,59 @@ describe('legacy plugin', () => {
       await screen.findByRole('table', { name: 'Service level objectives' }),
     ).toBeInTheDocument();
     expect(screen.getAllByTestId('slo-history-summary')).toHaveLength(3);
+  });
+
+  it('renders the Governance card from the governance endpoint', async () => {
+    const requests: string[] = [];
+    const routes: Record<string, unknown> = {
+      '/governance?product=dataproduct%3Adefault%2Fpatient-encounters': {
+        entityRef: 'dataproduct:default/patient-encounters',
+        stage: 'prod',
+        ok: false,
+        counts: { pass: 0, warn: 0, fail: 1, 'not-evaluated': 0 },
+        evaluatedAt: '2026-01-01T00:00:00.000Z',
+        ruleProblems: [],
+        results: [
+          {
+            ruleId: 'pii-classified',
+            status: 'fail',
+            level: 'error',
+            message: 'PII columns must be confidential or restricted',
+            source: { kind: 'builtin', location: 'builtin' },
+          },
+        ],
+      },
+    };
+    const apis = [
+      [discoveryApiRef, { getBaseUrl: async () => BASE_URL }],
+      [
+        fetchApiRef,
+        {
+          fetch: async (input: RequestInfo | URL) => {
+            const path = String(input).slice(BASE_URL.length);
+            requests.push(path);
+            return path in routes
+              ? jsonResponse(routes[path])
+              : jsonResponse({ error: { message: `no route ${path}` } }, 404);
+          },
+        },
+      ],
+    ] as const;
+    await renderInTestApp(
+      <TestApiProvider apis={apis as any}>
+        <EntityProvider entity={patientEncounters}>
+          <EntityDataProductGovernanceCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByText('PII columns must be confidential or restricted'),
+    ).toBeInTheDocument();
+    expect(requests).toContain(
+      '/governance?product=dataproduct%3Adefault%2Fpatient-encounters',
+    );
   });
 });

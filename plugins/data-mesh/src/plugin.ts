@@ -227,6 +227,23 @@ export const EntityDataProductChangesContent = dataMeshPlugin.provide(
   }),
 );
 
+/**
+ * The Governance card: each policy in force at the product's stage with
+ * pass / warn / fail, its message and link, and rules that do not compile.
+ * @public
+ */
+export const EntityDataProductGovernanceCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataProductGovernanceCard',
+    component: {
+      lazy: () =>
+        import('./components/governance/GovernanceCard').then(
+          m => m.GovernanceCard,
+        ),
+    },
+  }),
+);
+
 /** "My access": the signed-in user's access requests. @public */
 export const MyAccessPage = dataMeshPlugin.provide(
   createRoutableExtension({
