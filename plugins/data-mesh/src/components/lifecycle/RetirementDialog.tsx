@@ -107,8 +107,12 @@ export function RetirementDialog(props: {
       setLast(result);
       setPlan(result.plan);
       const stop = result.stoppedAt;
-      // stopping at the next step for its confirmation is the normal end
-      if (stop && stop.reason !== 'awaiting confirmation') {
+      // stopping at the next step for its confirmation, or at the archive's
+      // drop waiting for its retention, is the normal end of a run
+      const waiting =
+        stop?.reason === 'awaiting confirmation' ||
+        result.plan.steps.some(s => s.id === stop?.id && s.blockedUntil);
+      if (stop && !waiting) {
         setFailure(`${RETIREMENT_STEP_TITLES[stop.id]}: ${stop.reason}`);
       }
       onChanged?.();

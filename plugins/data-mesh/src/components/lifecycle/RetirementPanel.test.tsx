@@ -249,6 +249,40 @@ describe('RetirementPanel', () => {
     expect(step('archive')).not.toHaveTextContent('done');
   });
 
+  it('ends at the archive waiting for its retention, retired, without an error', async () => {
+    const backend = retirementBackend({
+      state: 'retiring',
+      done: ['revoke-access', 'revoke', 'archive', 'drop'],
+    });
+    render(backend.routes);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resume retirement…' }),
+    );
+    await screen.findByTestId('retirement-steps');
+    await userEvent.type(
+      screen.getByLabelText(/Type patient-encounters to confirm/),
+      'patient-encounters',
+    );
+    await userEvent.click(runButton());
+    await waitFor(() => expect(step('unregister')).toHaveTextContent('done'));
+    expect(backend.posts).toEqual([{ confirm: ['unregister'] }]);
+    // the banner now says retired; the dialog stays open with the outcome
+    await waitFor(() =>
+      expect(screen.getByTestId('lifecycle-banner')).toHaveTextContent(
+        'This data product is retired',
+      ),
+    );
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'Nothing left to run now: the product is retired.',
+    );
+    expect(step('drop-archive')).toHaveTextContent('blocked until 2026-05-02');
+    expect(dialog.querySelector('.MuiAlert-standardError')).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: 'Resume retirement…' }),
+    ).toBeNull();
+  });
+
   it('names the readers, and needs force with a reason to start', async () => {
     const backend = retirementBackend({
       readers: ['group:default/population-health'],
