@@ -6,12 +6,19 @@
  * why: the Spec problems page (reached from the sidebar, which counts the
  * failing files) lists the file with its located message, and Check a spec,
  * given the same YAML, reports the same error before anything is committed.
+ * Backstage's own view of it, DevTools' Unprocessed Entities, is for
+ * platform admins: Priya Raman (data-platform) finds the file there; the
+ * guest has no DevTools link and the backend refuses them the list.
  */
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { check, log, waitFor } = require('../harness/scenario');
+const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
+const { signInAs } = require('./access-request');
+const { saveFailureEvidence } = require('../harness/browser');
+
+const ADMIN = 'Priya Raman';
 
 const EXAMPLE = path.join(
   __dirname,
@@ -136,6 +143,95 @@ module.exports = {
             ? `${problem.issue.line}:${problem.issue.column}`
             : String(problem.issue.line);
           await row.getByText(position, { exact: true }).first().waitFor();
+        }
+      },
+    );
+
+    await check(
+      'DevTools is for platform admins: the guest has no link and is refused the unprocessed entities and the config',
+      async () => {
+        for (const url of [
+          '/api/catalog/entities/unprocessed/failed',
+          '/api/devtools/config',
+        ]) {
+          const res = await fetch(`${baseUrl}${url}`, { headers });
+          if (res.status !== 403) {
+            throw new Error(`GET ${url} as the guest: ${res.status}`);
+          }
+        }
+        await sidebarLink(page, 'Catalog').waitFor();
+        if ((await sidebarLink(page, 'DevTools').count()) !== 0) {
+          throw new Error('the guest sees a DevTools link');
+        }
+      },
+    );
+
+    await check(
+      `${ADMIN} (platform admin) finds the file in DevTools > Unprocessed Entities with its error`,
+      async () => {
+        const browser = page.context().browser();
+        const { context, page: admin } = await signInAs(
+          browser,
+          baseUrl,
+          ADMIN,
+        );
+        try {
+          await sidebarLink(admin, 'DevTools').click();
+          await admin.waitForURL(/\/devtools/);
+          // a sub-page of DevTools: a tab of its header (not a sidebar link)
+          await admin
+            .getByRole('tab', { name: 'Unprocessed Entities', exact: true })
+            .or(
+              admin.locator(
+                'a[href$="/devtools/unprocessed-entities"], a[href="unprocessed-entities"]',
+              ),
+            )
+            .first()
+            .click();
+          await admin.waitForURL(/\/devtools\/unprocessed-entities$/);
+          // a spec that never read well leaves its Location without a final
+          // entity: a Pending row, which names nothing but its raw JSON
+          await admin
+            .getByRole('tab', { name: 'Pending', exact: true })
+            .click();
+          const raw = admin.getByRole('button', {
+            name: /^Show raw entity definition of /,
+          });
+          await raw.first().waitFor();
+          const rows = await raw.count();
+          let found;
+          const seen = [];
+          for (let i = 0; i < rows && !found; i++) {
+            await raw.nth(i).click();
+            const dialog = admin.getByRole('dialog');
+            // the JSON of the row: its refresh state, errors included
+            await dialog
+              .getByText(/unprocessed_entity/)
+              .first()
+              .waitFor();
+            const text = await dialog.innerText();
+            await admin.keyboard.press('Escape');
+            await dialog.waitFor({ state: 'hidden' });
+            if (text.includes(`e2e-${name}`)) found = text;
+            else seen.push(text.slice(0, 400));
+          }
+          if (!found) {
+            throw new Error(
+              `none of ${rows} pending rows is e2e-${name}: ${seen.join(
+                ' | ',
+              )}`,
+            );
+          }
+          if (!found.includes(problem.issue.message)) {
+            throw new Error(
+              `its row does not hold the message: ${found.slice(0, 2000)}`,
+            );
+          }
+        } catch (error) {
+          await saveFailureEvidence(admin, 'spec-problems-admin');
+          throw error;
+        } finally {
+          await context.close();
         }
       },
     );
