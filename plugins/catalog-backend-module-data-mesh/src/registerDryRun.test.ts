@@ -77,7 +77,7 @@ function dryRun(target: string) {
 /** Nothing was registered: no location, no entity. */
 async function expectNothingRegistered() {
   const locations = (await (await fetch(`${catalog}/locations`)).json()) as {
-    data: { target: string }[];
+    data: { target: string };
   }[];
   expect(locations.map(l => l.data.target)).toEqual([]);
   const { items } = (await (
