@@ -317,6 +317,19 @@ describe.each(databases.eachSupportedId())(
       await call(drift, '/infrastructure/drift', 401, {
         auth: mockCredentials.none.header(),
       });
+      const repair = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/access-drift/repair',
+      } as const;
+      const repairs = '/products/default/orders/access-drift/repair';
+      const repaired = await call(repair, repairs, 200, { body: {} });
+      expect(repaired.access.inSync).toBe(true);
+      await call(repair, repairs, 403, { auth: dave, body: {} });
+      await call(repair, repairs, 400, { body: { revoke: true } });
+      await call(repair, repairs, 401, {
+        auth: mockCredentials.none.header(),
+        body: {},
+      });
 
       const create = { method: 'post', path: '/access-requests' } as const;
       const list = { method: 'get', path: '/access-requests' } as const;

@@ -27,6 +27,7 @@ import { type LiveMonitorSync, startLiveMonitorSync } from './slo/liveSync';
 import { createNotificationsBreachNotifier } from './slo/notifications';
 import { createSloRouter } from './slo/router';
 import {
+  AccessDriftRepair,
   InfrastructureService,
   accessGrantSourceFromStore,
   createInfrastructureRouter,
@@ -283,20 +284,28 @@ export const dataMeshPlugin = createBackendPlugin({
           }),
         );
         // Infrastructure drift (declared vs actual) — src/infra, same adapter as the SLO engine
+        const accessStore = await AccessRequestStore.create(database);
+        const infrastructure = new InfrastructureService({
+          catalog,
+          platform,
+          getAdapter,
+          warehouseType: warehouse.type,
+          redact: createSecretRedactor(config),
+          clock,
+          // access grants are drift too: the requests say what should hold
+          accessGrants: accessGrantSourceFromStore(accessStore),
+        });
         router.use(
           createInfrastructureRouter({
             httpAuth,
-            service: new InfrastructureService({
-              catalog,
-              platform,
-              getAdapter,
-              warehouseType: warehouse.type,
-              redact: createSecretRedactor(config),
+            service: infrastructure,
+            // owners re-grant what is missing, revoke what no request explains
+            repair: new AccessDriftRepair({
+              infrastructure,
+              permissions,
+              store: accessStore,
+              logger,
               clock,
-              // access grants are drift too: the requests say what should hold
-              accessGrants: accessGrantSourceFromStore(
-                await AccessRequestStore.create(database),
-              ),
             }),
           }),
         );

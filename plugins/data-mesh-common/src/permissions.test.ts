@@ -21,6 +21,7 @@ describe('data-mesh permissions', () => {
         'data-mesh.access-request.decide',
         'data-mesh.access.revoke',
         'data-mesh.access.extend',
+        'data-mesh.access.repair',
         'data-mesh.product.retire',
         'data-mesh.slo.observation.create',
       ]),

@@ -47,6 +47,16 @@ export const dataMeshAccessExtendPermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * Repair the product's access drift: re-grant what active requests miss
+ * and, when asked, revoke what no request explains. @public
+ */
+export const dataMeshAccessRepairPermission = createPermission({
+  name: 'data-mesh.access.repair',
+  attributes: { action: 'update' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Retire the product (archive its data, drop its roles). @public */
 export const dataMeshProductRetirePermission = createPermission({
   name: 'data-mesh.product.retire',
@@ -67,6 +77,7 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshAccessRequestDecidePermission,
   dataMeshAccessRevokePermission,
   dataMeshAccessExtendPermission,
+  dataMeshAccessRepairPermission,
   dataMeshProductRetirePermission,
   dataMeshSloObservationCreatePermission,
 ];

@@ -23,6 +23,7 @@ import {
 } from '@backstage/plugin-devtools-common';
 import { devToolsTaskSchedulerCreatePermission } from '@backstage/plugin-devtools-common/alpha';
 import {
+  dataMeshAccessRepairPermission,
   dataMeshAccessRequestCreatePermission,
   dataMeshAccessRequestDecidePermission,
   dataMeshProductRetirePermission,
@@ -80,6 +81,27 @@ describe('DataMeshPermissionPolicy.handle', () => {
           claims: [
             'user:default/aisha.khan',
             'group:default/clinical-care-data',
+          ],
+        },
+      },
+    });
+  });
+
+  it('lets only owners and admins repair access drift', async () => {
+    const repair = { permission: dataMeshAccessRepairPermission };
+    expect(
+      await policy.handle(repair, userOf('user:default/priya.raman')),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle(repair, userOf('user:default/sofia.alvarez')),
+    ).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: {
+        rule: 'IS_DATA_PRODUCT_OWNER',
+        params: {
+          claims: [
+            'user:default/sofia.alvarez',
+            'group:default/population-health-analytics',
           ],
         },
       },

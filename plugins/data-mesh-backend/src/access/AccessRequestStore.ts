@@ -215,6 +215,23 @@ export class AccessRequestStore {
     return found;
   }
 
+  /**
+   * A history entry recording the request's current state, for what
+   * happened to its grant without a change of state (an access drift
+   * repair). False when there is no such request.
+   */
+  async addHistory(
+    id: string,
+    entry: Omit<AccessHistoryRecord, 'state'>,
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const [row] = await tx(REQUESTS).where('id', id).select('state');
+      if (!row) return false;
+      await tx(HISTORY).insert(historyRow(id, { ...entry, state: row.state }));
+      return true;
+    });
+  }
+
   /** Requests matching the filter, newest first, each with its history. */
   async list(
     filter: AccessRequestFilter,

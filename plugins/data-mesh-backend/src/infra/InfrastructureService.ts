@@ -13,7 +13,6 @@ import {
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
   type InfrastructureAccessDrift,
-  type InfrastructureObjects,
   type InfrastructureStatus,
   type InfrastructureWarehouseInfo,
   type ProductInfrastructureNames,
@@ -28,16 +27,19 @@ import {
   type ProductsAssessment,
   type ProvisionedProduct,
   type WarehouseAdapter,
-  type WarehouseState,
   WarehouseError,
-  accessDriftProducts,
-  assessAccessDrift,
   assessProducts,
   infrastructureOf,
   platformNotes,
   renderPlan,
 } from '@datamesh/plugin-data-mesh-node';
-import { type AccessGrantSource, toAccessDrift, toStep } from './accessDrift';
+import {
+  type AccessGrantSource,
+  assessAccessOf,
+  toAccessDrift,
+  toStep,
+} from './accessDrift';
+import { EMPTY_OBJECTS, visibleObjects } from './objects';
 
 /**
  * The warehouse could not be opened or did not answer. Carries the
@@ -69,65 +71,6 @@ export interface InfrastructureServiceOptions {
   clock?: { now(): number };
   /** The access requests, to check their grants too; without it access drift is not reported. */
   accessGrants?: AccessGrantSource;
-}
-
-const EMPTY_OBJECTS = (): WarehouseState => ({
-  computes: [],
-  databases: [],
-  schemas: [],
-  roles: [],
-  memberships: [],
-  grants: [],
-});
-
-/** The objects as the adapter manages them (what `diff` compares). */
-function visibleObjects(
-  state: WarehouseState,
-  adapter: WarehouseAdapter,
-): InfrastructureObjects {
-  const { capabilities } = adapter;
-  const perSchemaFuture = capabilities.futureGrants === 'per-schema';
-  const seen = new Set<string>();
-  const grants = state.grants
-    .filter(g => capabilities.compute || g.target.type !== 'compute')
-    .filter(
-      g => capabilities.databases === 'native' || g.target.type !== 'database',
-    )
-    .map(g =>
-      perSchemaFuture && g.target.type === 'future-tables'
-        ? { ...g, target: { ...g.target, creator: undefined } }
-        : g,
-    )
-    .filter(g => {
-      const key = JSON.stringify([g.target, g.grantee, g.privilege]);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .map(g => ({
-      target: JSON.parse(JSON.stringify(g.target)),
-      privilege: g.privilege,
-      grantee: g.grantee,
-      ...(g.partial ? { partial: true } : {}),
-      ...(g.implicit ? { implicit: true } : {}),
-    }));
-  return {
-    computes: capabilities.compute
-      ? state.computes.map(c => ({
-          name: c.name,
-          size: c.size,
-          autoSuspendSeconds: c.autoSuspendSeconds,
-        }))
-      : [],
-    databases:
-      capabilities.databases === 'native'
-        ? state.databases.map(d => ({ name: d.name }))
-        : [],
-    schemas: state.schemas.map(s => ({ ...s })),
-    roles: state.roles.map(r => ({ ...r })),
-    memberships: state.memberships.map(m => ({ ...m })),
-    grants,
-  };
 }
 
 /**
@@ -239,33 +182,57 @@ export class InfrastructureService {
     adapter: WarehouseAdapter,
   ): Promise<Map<string, InfrastructureAccessDrift>> {
     const source = this.options.accessGrants;
-    const valid = assessed.filter(a => a.desired);
-    if (!source || valid.length === 0) return new Map();
-    const { active, pending } = await source.grants(
-      valid.map(a => a.entityRef),
-    );
-    const report = await this.ask(adapter, () =>
-      assessAccessDrift(
-        {
-          products: valid.flatMap(a => accessDriftProducts(a.desired!)),
-          active,
-          pending,
-        },
-        adapter,
-      ),
+    if (!source) return new Map();
+    const found = await this.ask(adapter, () =>
+      assessAccessOf(source, assessed, adapter),
     );
     return new Map(
-      report.products.map(p => [
-        p.entityRef,
-        toAccessDrift(
-          p,
-          active.filter(
-            g => g.product.toLowerCase() === p.entityRef.toLowerCase(),
-          ).length,
-          report.queries,
-        ),
+      found.map(a => [
+        a.drift.entityRef,
+        toAccessDrift(a.drift, a.active, a.queries),
       ]),
     );
+  }
+
+  /**
+   * One product's access drift as the engine reports it (with its repair
+   * plan), read with the caller's credentials, and the adapter it was
+   * assessed on; undefined without access requests or a desired state.
+   */
+  async productAccessDrift(
+    ref: { namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ) {
+    const entity = await this.loadProduct(ref, credentials);
+    const source = this.options.accessGrants;
+    if (!source) return undefined;
+    const adapter = await this.adapter();
+    const { products } = await this.assess([entity], adapter);
+    const [found] = await this.ask(adapter, () =>
+      assessAccessOf(source, products, adapter),
+    );
+    return found && { ...found, adapter };
+  }
+
+  /** Error messages as the API may show them (secrets removed). */
+  redactMessage(message: string): string {
+    return this.redact(message);
+  }
+
+  private async loadProduct(
+    ref: { namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<DataProductEntityV1alpha1> {
+    const entity = await this.options.catalog.getEntityByRef(
+      { kind: 'DataProduct', namespace: ref.namespace, name: ref.name },
+      { credentials },
+    );
+    if (!isDataProductEntity(entity)) {
+      throw new NotFoundError(
+        `No DataProduct ${ref.namespace}/${ref.name} in the catalog`,
+      );
+    }
+    return fromCatalogForm(entity);
   }
 
   /** A question to the warehouse; one that does not answer is a WarehouseUnavailableError. */
@@ -400,17 +367,9 @@ export class InfrastructureService {
     ref: { namespace: string; name: string },
     credentials: BackstageCredentials,
   ): Promise<ProductInfrastructureResponse> {
-    const entity = await this.options.catalog.getEntityByRef(
-      { kind: 'DataProduct', namespace: ref.namespace, name: ref.name },
-      { credentials },
-    );
-    if (!isDataProductEntity(entity)) {
-      throw new NotFoundError(
-        `No DataProduct ${ref.namespace}/${ref.name} in the catalog`,
-      );
-    }
+    const entity = await this.loadProduct(ref, credentials);
     const adapter = await this.adapter();
-    const { products } = await this.assess([fromCatalogForm(entity)], adapter);
+    const { products } = await this.assess([entity], adapter);
     const access = await this.accessDrift(products, adapter);
     return this.toResponse(
       products[0],

@@ -4,7 +4,7 @@
  * real warehouse (PGlite, a PostgreSQL server when configured), then
  * changed by hand, and the answers checked against the REST contract.
  */
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   type DataProductEntityV1alpha1,
@@ -27,6 +27,7 @@ import {
   AccessRequestStore,
 } from '../access/AccessRequestStore';
 import { accessGrantSourceFromStore } from './accessDrift';
+import { AccessDriftRepair } from './accessRepair';
 import { InfrastructureService } from './InfrastructureService';
 
 const databases = createTestDatabases();
@@ -242,6 +243,69 @@ describe.each(warehouseFactories)(
           summary,
         ),
       ).toEqual([]);
+    });
+
+    it('repairs through the engine: the missing grant re-granted, the unexplained one revoked, the request audited', async () => {
+      const store = await AccessRequestStore.create({
+        getClient: () => databases.init('SQLITE_3'),
+      });
+      for (const g of grants) {
+        await store.insert(
+          record(g.id, {
+            product: g.product,
+            role: g.role,
+            providerRole: g.providerRole,
+            grantee: g.grantee,
+          }),
+          first,
+        );
+      }
+      const repair = new AccessDriftRepair({
+        infrastructure: service(),
+        // who may repair is the API test's (accessRepair.test.ts)
+        permissions: mockServices.permissions(),
+        store,
+        logger: mockServices.logger.mock(),
+        clock: { now: () => 5 },
+      });
+      const result = await repair.repair(
+        { namespace: w.id, name: 'orders' },
+        { revokeUnmanaged: true },
+        mockCredentials.user('user:default/owner'),
+      );
+      expect(result.applied.map(s => s.sql)).toEqual([
+        [`GRANT ${q(grants[0].role)} TO ${q(team)}`],
+        [`REVOKE ${q(consumer)} FROM ${q(`${w.id}_stranger`)}`],
+      ]);
+      expect(result.requests).toEqual(['r1']);
+      expect(result.access).toMatchObject({
+        inSync: true,
+        missing: [],
+        unmanaged: [],
+      });
+      expect(
+        validator.response(
+          {
+            method: 'post',
+            path: '/products/{namespace}/{name}/access-drift/repair',
+          },
+          200,
+          result,
+        ),
+      ).toEqual([]);
+      const audited = await store.get('r1');
+      expect(audited!.history.at(-1)).toEqual({
+        at: 5,
+        actor: 'user:default/owner',
+        action: 'repair',
+        state: 'active',
+        statements: [`GRANT ${q(grants[0].role)} TO ${q(team)}`],
+      });
+      const body = await service().getProductInfrastructure(
+        { namespace: w.id, name: 'orders' },
+        mockCredentials.user(),
+      );
+      expect([body.status, body.access!.inSync]).toEqual(['in-sync', true]);
     });
   },
 );

@@ -11,6 +11,10 @@ import {
   type AccessGrant,
   type PlanStep,
   type ProductAccessDrift,
+  type ProductAssessment,
+  type WarehouseAdapter,
+  accessDriftProducts,
+  assessAccessDrift,
   isPlanEmpty,
   renderPlan,
 } from '@datamesh/plugin-data-mesh-node';
@@ -70,6 +74,42 @@ export function accessGrantSourceFromStore(
       };
     },
   };
+}
+
+/** One product's access drift, with the number of its active requests and the introspection's queries. */
+export interface AssessedAccess {
+  drift: ProductAccessDrift;
+  active: number;
+  queries: number;
+}
+
+/**
+ * Access drift of the assessed products that have a desired state, in one
+ * introspection (the engine's `assessAccessDrift`), in their order.
+ */
+export async function assessAccessOf(
+  source: AccessGrantSource,
+  assessed: ProductAssessment[],
+  adapter: WarehouseAdapter,
+): Promise<AssessedAccess[]> {
+  const valid = assessed.filter(a => a.desired);
+  if (valid.length === 0) return [];
+  const { active, pending } = await source.grants(valid.map(a => a.entityRef));
+  const report = await assessAccessDrift(
+    {
+      products: valid.flatMap(a => accessDriftProducts(a.desired!)),
+      active,
+      pending,
+    },
+    adapter,
+  );
+  return report.products.map(drift => ({
+    drift,
+    active: active.filter(
+      g => g.product.toLowerCase() === drift.entityRef.toLowerCase(),
+    ).length,
+    queries: report.queries,
+  }));
 }
 
 /** A plan step as the API shows it. */

@@ -8,3 +8,5 @@ export type { InfrastructureRouterOptions } from './router';
 export { createSecretRedactor } from './redact';
 export { accessGrantSourceFromStore } from './accessDrift';
 export type { AccessGrantSource } from './accessDrift';
+export { AccessDriftRepair } from './accessRepair';
+export type { AccessDriftRepairOptions } from './accessRepair';

@@ -2,22 +2,27 @@
  * REST API of drift detection (documented in the plugin README):
  *   GET /products/:namespace/:name/infrastructure  declared vs actual, one product
  *   GET /infrastructure/drift                      every product, one introspection
+ *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import type {
+  AccessDriftRepairResponse,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
 } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
 
 /** @public */
 export interface InfrastructureRouterOptions {
   service: InfrastructureService;
   httpAuth: HttpAuthService;
+  /** Without it (no access requests), repairs answer 409. */
+  repair?: Pick<AccessDriftRepair, 'repair'>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -25,6 +30,25 @@ const entityPart = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'not a valid entity name');
 const productParams = z.object({ namespace: entityPart, name: entityPart });
+const repairBody = z
+  .object({ revokeUnmanaged: z.boolean().optional() })
+  .strict();
+
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.output<T> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid ${what}: ${parsed.error.issues
+        .map(i => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
 
 /**
  * Routes of the infrastructure API, to mount on the plugin's router
@@ -36,25 +60,15 @@ const productParams = z.object({ namespace: entityPart, name: entityPart });
 export function createInfrastructureRouter(
   options: InfrastructureRouterOptions,
 ): express.Router {
-  const { service, httpAuth } = options;
+  const { service, httpAuth, repair } = options;
   const router = Router();
 
   router.get('/products/:namespace/:name/infrastructure', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const parsed = productParams.safeParse(req.params);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid product: ${parsed.error.issues
-          .map(i => `${i.path.join('.')}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
-    const body = await service.getProductInfrastructure(
-      parsed.data,
-      credentials,
-    );
+    const product = parse(productParams, req.params, 'product');
+    const body = await service.getProductInfrastructure(product, credentials);
     res.json(body satisfies ProductInfrastructureResponse);
   });
 
@@ -65,6 +79,23 @@ export function createInfrastructureRouter(
     const body = await service.getDriftSummary(credentials);
     res.json(body satisfies InfrastructureDriftSummaryResponse);
   });
+
+  router.post(
+    '/products/:namespace/:name/access-drift/repair',
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const product = parse(productParams, req.params, 'product');
+      const body = parse(repairBody, req.body, 'repair body');
+      if (!repair) {
+        throw new ConflictError('access requests are not checked here');
+      }
+      const result = await repair.repair(product, body, credentials);
+      res.json(result satisfies AccessDriftRepairResponse);
+    },
+  );
 
   return router;
 }

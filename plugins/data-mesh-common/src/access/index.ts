@@ -37,6 +37,7 @@ export const ACCESS_REQUEST_ACTIONS = [
   'extend-request',
   'extend-approve',
   'extend-reject',
+  'repair',
 ] as const;
 /** @public */
 export type AccessRequestAction = (typeof ACCESS_REQUEST_ACTIONS)[number];

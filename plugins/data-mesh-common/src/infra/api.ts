@@ -225,3 +225,28 @@ export interface InfrastructureDriftSummaryResponse {
   counts: Record<InfrastructureStatus, number>;
   items: InfrastructureDriftItem[];
 }
+
+/**
+ * `POST /api/data-mesh/products/{namespace}/{name}/access-drift/repair`:
+ * what to repair. Missing grants are always re-granted; what no request
+ * explains is revoked only with `revokeUnmanaged`.
+ * @public
+ */
+export interface AccessDriftRepairBody {
+  revokeUnmanaged?: boolean;
+}
+
+/** What an access drift repair did, and the product's access drift afterwards. @public */
+export interface AccessDriftRepairResponse {
+  entityRef: string;
+  /** The steps sent to the warehouse, in order. */
+  applied: InfrastructurePlanStep[];
+  /** Revokes not sent (without `revokeUnmanaged`), or steps after a failure. */
+  skipped: InfrastructurePlanStep[];
+  /** The warehouse's refusal (secrets removed) that stopped the repair, if any. */
+  error?: string;
+  /** Access requests whose history records the repair. */
+  requests: string[];
+  /** Re-assessed after the repair. */
+  access: InfrastructureAccessDrift;
+}

@@ -16,6 +16,7 @@ import type {
 } from '../changes/api';
 import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
+  AccessDriftRepairResponse,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
 } from '../infra/api';
@@ -59,6 +60,8 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/observations': SloPushResponse;
   '/products/{namespace}/{name}/infrastructure': ProductInfrastructureResponse;
   '/infrastructure/drift': InfrastructureDriftSummaryResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
   /** GET; POST answers with one AccessRequest. */
   '/access-requests': AccessRequestListResponse;
   '/access-requests/{id}/approve': AccessRequest;

@@ -64,6 +64,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /access-requests/{id}/revoke',
       'post /lifecycle/{namespace}/{name}/deprecation',
       'post /lifecycle/{namespace}/{name}/retirement',
+      'post /products/{namespace}/{name}/access-drift/repair',
       'post /products/{namespace}/{name}/observations',
       'post /specs/check',
     ]);

@@ -29,6 +29,7 @@ import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/tes
 import { permissionTestFeatures } from '../../__testUtils__/permissions';
 import { dataMeshClockServiceRef, dataMeshPlugin } from '../../plugin';
 import {
+  type AccessGrantExecutor,
   type WarehouseAdapter,
   accessGrantExecutorServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
@@ -64,7 +65,8 @@ export async function startAccessTestBackend(options: {
   entities: Entity[];
   memberships: Record<string, string[]>;
   clock: { now(): number };
-  executor?: InMemoryAccessGrantExecutor;
+  /** The in-memory one, or a warehouse executor for tests that grant for real. */
+  executor?: InMemoryAccessGrantExecutor | AccessGrantExecutor;
   sent: NotificationSendOptions[];
   scheduler: ReturnType<typeof mockServices.scheduler>;
   config?: object;
