@@ -68,10 +68,10 @@ function formControls(page) {
   return { pick, choose, textbox, next };
 }
 
-async function fillForm(page, picks) {
+async function fillForm(page, picks, name = NEW_PRODUCT) {
   const { pick, choose, textbox, next } = formControls(page);
   // The data product
-  await textbox('Name').fill(NEW_PRODUCT);
+  await textbox('Name').fill(name);
   await textbox('Description').fill(
     'Emergency readmissions within 30 days of discharge, one row per readmission, for the care quality team.',
   );
@@ -113,7 +113,7 @@ async function fillForm(page, picks) {
   await next('Review');
   // The review lists what was entered, as the scaffolder will send it.
   for (const shown of [
-    NEW_PRODUCT,
+    name,
     `domain:default/${NEW_DOMAIN}`,
     `group:default/${NEW_OWNER}`,
     `dataproduct:default/${UPSTREAM}`,
@@ -125,16 +125,16 @@ async function fillForm(page, picks) {
 }
 
 /** Clicks Create and waits for the task; its id and when it started. */
-async function runTask(page, api) {
+async function runTask(page, api, name = NEW_PRODUCT) {
   const started = Date.now();
   // when the product appears in the catalog (its monitors must follow within
   // seconds: the new-product-objectives scenario measures from this instant)
   let entityAppearedAt;
   const watchCatalog = waitFor(
-    `dataproduct:default/${NEW_PRODUCT} in the catalog`,
+    `dataproduct:default/${name} in the catalog`,
     async () =>
       (entityAppearedAt = (await api(
-        `/api/catalog/entities/by-name/dataproduct/default/${NEW_PRODUCT}`,
+        `/api/catalog/entities/by-name/dataproduct/default/${name}`,
       ))
         ? Date.now()
         : undefined),
@@ -349,6 +349,13 @@ module.exports = {
     };
   },
 };
+
+// retire creates a product of its own through the same form.
+module.exports.fillForm = fillForm;
+module.exports.runTask = runTask;
+module.exports.NEW_DOMAIN = NEW_DOMAIN;
+module.exports.NEW_OWNER = NEW_OWNER;
+module.exports.UPSTREAM = UPSTREAM;
 
 if (require.main === module) {
   require('../harness').runScenarios([module.exports]);

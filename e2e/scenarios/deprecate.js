@@ -33,8 +33,11 @@ const TASK_DEADLINE_MS = 90000;
 // reloaded until it shows, leaving room for a loaded machine.
 const NOTICE_DEADLINE_MS = 60000;
 
-/** Create → the template → the form → Create; the finished task. */
-async function deprecateThroughTemplate(page, api, titles) {
+/**
+ * Create → the template → the form → Create; the finished task. `form`:
+ * product and optional successor as { ref, title }, retireAt, reason.
+ */
+async function deprecateThroughTemplate(page, api, form) {
   await sidebarLink(page, 'Create').click();
   await page
     .locator('article, .MuiCard-root')
@@ -50,16 +53,21 @@ async function deprecateThroughTemplate(page, api, titles) {
     await box.fill(typed);
     await page.getByRole('option', { name: option, exact: true }).click();
   };
-  await pick('Data product', titles.product.slice(0, 6), titles.product);
+  const { product, successor } = form;
+  await pick('Data product', product.title.slice(0, 6), product.title);
   // a date input: filled as yyyy-mm-dd whatever the browser's locale
-  await page.getByLabel(/^Retirement date/).fill(RETIRE_AT);
-  await pick('Successor', titles.successor.slice(0, 6), titles.successor);
-  await page.getByRole('textbox', { name: 'Reason', exact: true }).fill(REASON);
+  await page.getByLabel(/^Retirement date/).fill(form.retireAt);
+  if (successor) {
+    await pick('Successor', successor.title.slice(0, 6), successor.title);
+  }
+  await page
+    .getByRole('textbox', { name: 'Reason', exact: true })
+    .fill(form.reason);
   await page.getByRole('button', { name: 'Review', exact: true }).click();
   for (const shown of [
-    `dataproduct:default/${PRODUCT}`,
-    `dataproduct:default/${SUCCESSOR}`,
-    RETIRE_AT,
+    product.ref,
+    ...(successor ? [successor.ref] : []),
+    form.retireAt,
   ]) {
     await page.getByText(shown, { exact: true }).first().waitFor();
   }
@@ -163,7 +171,19 @@ module.exports = {
       };
       await check(
         `${OWNER.name} runs "${TEMPLATE}" on ${PRODUCT} (retires ${RETIRE_AT}, successor ${SUCCESSOR})`,
-        async () => deprecateThroughTemplate(await as(OWNER.name), api, titles),
+        async () =>
+          deprecateThroughTemplate(await as(OWNER.name), api, {
+            product: {
+              ref: `dataproduct:default/${PRODUCT}`,
+              title: titles.product,
+            },
+            successor: {
+              ref: `dataproduct:default/${SUCCESSOR}`,
+              title: titles.successor,
+            },
+            retireAt: RETIRE_AT,
+            reason: REASON,
+          }),
       );
       await check('the backend recorded the deprecation', () =>
         recordedDeprecation(api),
@@ -183,6 +203,9 @@ module.exports = {
     }
   },
 };
+
+// retire deprecates its own product through the same template.
+module.exports.deprecateThroughTemplate = deprecateThroughTemplate;
 
 if (require.main === module) {
   require('../harness').runScenarios([module.exports]);

@@ -18,4 +18,5 @@ module.exports = [
   require('./deprecate'),
   require('./spec-problems'),
   require('./mesh-map'),
+  require('./retire'),
 ];
