@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  AccessDriftRepairBody,
+  AccessDriftRepairResponse,
   AccessRequest,
   AccessRequestActionBody,
   AccessRequestCreateBody,
@@ -73,6 +75,15 @@ export interface DataMeshApi {
   getInfrastructure(
     product: string | { namespace?: string; name: string },
   ): Promise<ProductInfrastructureResponse>;
+  /**
+   * Repair a DataProduct's access drift (owners and admins): re-grant what
+   * its active requests miss and, with `revokeUnmanaged`, revoke what no
+   * request explains. What was sent, and the access drift afterwards.
+   */
+  repairAccessDrift(
+    product: { namespace: string; name: string },
+    body: AccessDriftRepairBody,
+  ): Promise<AccessDriftRepairResponse>;
   /** Drift of every DataProduct, worst first (platform team view). */
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
   /** Access requests I may see (mine, and those of products my groups own), filtered. */

@@ -2,6 +2,8 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  type AccessDriftRepairBody,
+  type AccessDriftRepairResponse,
   type AccessRequest,
   type AccessRequestActionBody,
   type AccessRequestCreateBody,
@@ -99,6 +101,19 @@ export class DataMeshClient implements DataMeshApi {
       namespace,
       name,
     });
+  }
+
+  async repairAccessDrift(
+    product: { namespace: string; name: string },
+    body: AccessDriftRepairBody,
+  ): Promise<AccessDriftRepairResponse> {
+    return this.send<AccessDriftRepairResponse>(
+      dataMeshApiUrl(
+        '/products/{namespace}/{name}/access-drift/repair',
+        product,
+      ),
+      { method: 'POST', body },
+    );
   }
 
   async getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse> {

@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { NotADataProductCard, useDataProductEntity } from '../common';
+import { AccessDriftPanel } from './AccessDriftPanel';
 import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { useAccessRequests, useSignedInUser } from './hooks';
@@ -11,7 +12,7 @@ import { ProductUsageCard } from './ProductUsageCard';
  * The "Access" tab of a DataProduct: every request to its ports that the
  * signed-in user may see (owners and admins: all; others: their own), with
  * the decisions the permission policy allows them and each request's
- * history.
+ * history; the access drift of its grants, with the repair for owners.
  *
  * @public
  */
@@ -38,6 +39,12 @@ export function DataProductAccessContent() {
             "Request access" on an output port.
           </Typography>
         }
+      />
+      <AccessDriftPanel
+        namespace={entity.metadata.namespace ?? 'default'}
+        name={entity.metadata.name}
+        entityRef={product!}
+        onRepaired={() => requests.retry()}
       />
       <ProductUsageCard
         namespace={entity.metadata.namespace ?? 'default'}
