@@ -131,7 +131,9 @@ export type AccessPiiRule = (typeof ACCESS_PII_RULES)[number];
  * A role that provides access to the port's data and who approves it, as
  * an ODCS v3 contract's `roles[]` entry says it (same field names). The
  * approvers are the standard's free text ("Reporting Manager"), shown to
- * requesters; the portal's decision itself goes to the owner.
+ * requesters; those written as `user:` or `group:` entity refs
+ * (comma-separated) also decide the port's requests, besides its owners
+ * (see `portApprovers`).
  * @public
  */
 export type PortAccessRole = {

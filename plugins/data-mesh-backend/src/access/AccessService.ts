@@ -6,7 +6,8 @@
  * What every transition does — load, caller rule, authorise, check state,
  * conditional write with history, warehouse, notify — is transition.ts.
  * Who may decide is the permission framework's answer (the portal's policy:
- * owners of the product, or admins); this file adds the filtered list.
+ * owners of the product, or admins), and the approvers a port's ODCS roles
+ * name (approvers.ts); this file adds the filtered list.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -24,7 +25,8 @@ import { whereDataProductCriteria } from '../permissions';
 import { createRequest } from './create';
 import { approve, reject } from './decide';
 import { extend } from './extend';
-import { fullRef, isUser, lower } from './parties';
+import { portsApprovedBy } from './approvers';
+import { type UserCredentials, fullRef, isUser, lower } from './parties';
 import { revoke } from './revoke';
 import type { AccessContext, AccessServiceOptions } from './transition';
 import { accessRequestView } from './views';
@@ -107,15 +109,25 @@ export class AccessService {
       [{ permission: dataMeshAccessRequestDecidePermission }],
       { credentials },
     );
+    const product = query.product
+      ? fullRef(query.product, 'dataproduct', 'product')
+      : undefined;
+    // the port's approvers see its requests on the product's Access tab
+    const approved =
+      product && me && decision.result !== AuthorizeResult.ALLOW
+        ? await portsApprovedBy(
+            this.ctx,
+            product,
+            credentials as UserCredentials,
+          )
+        : [];
     const transform = createConditionTransformer(
       permissionsRegistry.getPermissionRuleset(
         dataProductPermissionResourceRef,
       ),
     );
     const records = await store.list({
-      product: query.product
-        ? fullRef(query.product, 'dataproduct', 'product')
-        : undefined,
+      product,
       consumer: query.consumer
         ? fullRef(query.consumer, 'group', 'consumer')
         : undefined,
@@ -126,6 +138,11 @@ export class AccessService {
         q.where(inner => {
           if (me) inner.orWhere('requester', me);
           else inner.whereRaw('1 = 0');
+          if (approved.length > 0) {
+            inner.orWhere(ports =>
+              ports.where('product', product!).whereIn('output_port', approved),
+            );
+          }
           if (decision.result === AuthorizeResult.CONDITIONAL) {
             inner.orWhere(owned =>
               whereDataProductCriteria(

@@ -28,6 +28,7 @@ const memberships: Record<string, string[]> = {
   'user:default/bob': ['group:default/team-a'],
   'user:default/carol': ['group:default/team-b'],
   'user:default/erin': [ADMIN_GROUP],
+  'user:default/dana': ['group:default/stewards'],
 };
 
 const entities = [
@@ -50,6 +51,31 @@ const entities = [
     },
   ]),
 ];
+
+// ODCS roles naming approvers: a group for one port, none for the other
+const claims = product(
+  'claims',
+  'group:default/team-a',
+  'domain:default/shop',
+  [
+    {
+      name: 'lines',
+      type: 'sql',
+      dataset: 'events',
+      access: {
+        roles: [
+          {
+            role: 'claims_readers',
+            firstLevelApprovers:
+              'group:default/stewards, Data protection officer',
+          },
+        ],
+      },
+    },
+    { name: 'plain', type: 'sql', dataset: 'events' },
+  ],
+);
+entities.push(claims);
 
 const databases = createTestDatabases();
 
@@ -259,6 +285,42 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     expect([ok.status, ok.body.state]).toEqual([200, 'active']);
   });
 
+  it("lets the approvers a port's ODCS roles name decide its requests, and see them, not other ports'", async () => {
+    const lines = await ask('carol', {
+      product: 'claims',
+      outputPort: 'lines',
+      consumer: 'group:default/team-b',
+    });
+    const plain = await ask('carol', {
+      product: 'claims',
+      outputPort: 'plain',
+      consumer: 'group:default/team-b',
+    });
+    // the steward sees the port they approve on the product's Access tab
+    expect(
+      (await list('dana', '?product=claims')).map((r: any) => r.id),
+    ).toEqual([lines.id]);
+    expect(await list('dana')).toEqual([]);
+    const refused = await post(`/${plain.id}/approve`, 'dana');
+    expect([refused.status, refused.body.error.message]).toEqual([
+      403,
+      'you may not approve access to dataproduct:default/claims: only its owners, the approvers of port plain or an admin may',
+    ]);
+    const approved = await post(`/${lines.id}/approve`, 'dana', {
+      comment: 'steward ok',
+    });
+    expect([
+      approved.status,
+      approved.body.state,
+      approved.body.decidedBy,
+    ]).toEqual([200, 'active', 'user:default/dana']);
+    // approvers decide; revoking stays with the owners
+    expect((await post(`/${lines.id}/revoke`, 'dana')).status).toBe(403);
+    // the owners still decide every port
+    const owner = await post(`/${plain.id}/reject`, 'alice');
+    expect([owner.status, owner.body.state]).toEqual([200, 'rejected']);
+  });
+
   it('grants once when two owners approve at the same time', async () => {
     const pending = await ask('carol', {});
     const results = await Promise.all([
@@ -374,12 +436,13 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
         ),
       ),
     );
-    // alice: team-a's products (orders) and her own
+    // alice: team-a's products (orders, claims) and her own
     expect(ids(await list('alice'))).toEqual(
       ids(
         all.filter(
           i =>
             i.product === 'dataproduct:default/orders' ||
+            i.product === 'dataproduct:default/claims' ||
             i.requester === 'user:default/alice',
         ),
       ),

@@ -1,7 +1,9 @@
 /*
  * Deciding: approve or reject a pending request (the decide permission on
  * the product), or the pending extension of a granted one (the extend
- * permission). The requester never decides their own request. An approval
+ * permission). The approvers the port's ODCS roles name (users, groups)
+ * decide its requests and extensions too (approvers.ts). The requester never
+ * decides their own request. An approval
  * leaves the warehouse grant pending and makes it at once; what fails there
  * stays pending for the scheduled sync (warehouseSync.ts).
  */
@@ -48,6 +50,7 @@ function extensionStep(
   return {
     permission: dataMeshAccessExtendPermission,
     permissionVerb: 'extend',
+    approvers: true,
     check: request => pendingExtension(request, what),
     async write(request, by, now) {
       const extension = pendingExtension(request, what);
@@ -87,6 +90,7 @@ export function approve(
       ? extensionStep(ctx, 'approve', body)
       : {
           permission: dataMeshAccessRequestDecidePermission,
+          approvers: true,
           write: (request, by, now) =>
             ctx.store.transition(id, {
               ...TRANSITIONS.approve,
@@ -116,6 +120,7 @@ export function reject(
       ? extensionStep(ctx, 'reject', body)
       : {
           permission: dataMeshAccessRequestDecidePermission,
+          approvers: true,
           write: (_request, by, now) =>
             ctx.store.transition(id, {
               ...TRANSITIONS.reject,

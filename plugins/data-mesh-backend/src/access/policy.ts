@@ -42,6 +42,7 @@ export function parseAccessDuration(text: string): number | undefined {
 export {
   autoApproves,
   portAccessPolicy,
+  portApprovers,
 } from '@datamesh/plugin-data-mesh-common';
 
 /** A role name from a template, or a 400 naming `field` when it cannot be one. */

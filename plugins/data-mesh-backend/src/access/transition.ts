@@ -29,6 +29,7 @@ import type {
   PlatformConfig,
 } from '@datamesh/plugin-data-mesh-node';
 import { authorizeOnDataProduct } from '../permissions';
+import { isPortApprover } from './approvers';
 import type {
   AccessRequestRecord,
   AccessRequestStore,
@@ -67,6 +68,11 @@ export type CallerRule = 'not-requester' | 'requester' | 'anyone';
 export interface TransitionStep {
   /** Asked on the request's product. */
   permission?: ResourcePermission<'data-product'>;
+  /**
+   * The port's approvers (ODCS `roles[]` approvers naming users or groups)
+   * may take the step too, when the permission says no.
+   */
+  approvers?: boolean;
   /** The verb its refusal names; the transition's own by default. */
   permissionVerb?: string;
   /** Throws (409) when the request's state does not allow the step. */
@@ -136,16 +142,29 @@ export async function runTransition(
   }
   const step = stepOf(request);
   if (step.permission) {
-    await authorizeOnDataProduct(
-      ctx.permissions,
-      step.permission,
-      request.product,
-      credentials,
-      () =>
-        `you may not ${step.permissionVerb ?? what} access to ${
-          request.product
-        }: only its owners or an admin may`,
-    );
+    const refusal = () =>
+      `you may not ${step.permissionVerb ?? what} access to ${
+        request.product
+      }: only its owners${
+        step.approvers ? `, the approvers of port ${request.outputPort}` : ''
+      } or an admin may`;
+    try {
+      await authorizeOnDataProduct(
+        ctx.permissions,
+        step.permission,
+        request.product,
+        credentials,
+        refusal,
+      );
+    } catch (e) {
+      if (
+        !(e instanceof NotAllowedError) ||
+        !step.approvers ||
+        !(await isPortApprover(ctx, request, requireUser(credentials, what)))
+      ) {
+        throw e;
+      }
+    }
   }
   step.check?.(request);
   if (!(await step.write(request, by, ctx.clock.now()))) throw raced(id);

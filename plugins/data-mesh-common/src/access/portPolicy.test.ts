@@ -8,7 +8,12 @@ import { readDataProductSpec } from '../read';
 import { validateDataProductEntity } from '../entity';
 import { toEntityDocument, toOamSpec, toOdps } from '../export';
 import type { DataProductEntityV1alpha1, OutputPort } from '../model';
-import { autoApproves, portAccessPolicy } from './portPolicy';
+import {
+  approverRefs,
+  autoApproves,
+  portAccessPolicy,
+  portApprovers,
+} from './portPolicy';
 
 const D = 86_400_000;
 
@@ -484,5 +489,32 @@ describe('portAccessPolicy', () => {
         autoApproves(rules, request),
       ]).toEqual([rules.approval, rules.autoApprove, request, expected]);
     }
+  });
+});
+
+describe('portApprovers', () => {
+  it('takes the user and group refs of both levels, leaving free text to people', () => {
+    expect(
+      approverRefs(
+        'group:Clinical-Leads, Reporting Manager, user:default/Jane',
+      ),
+    ).toEqual(['group:default/clinical-leads', 'user:default/jane']);
+    expect(approverRefs('component:default/x, team-a, user:')).toEqual([]);
+    expect(approverRefs(undefined)).toEqual([]);
+    expect(
+      portApprovers({
+        access: {
+          roles: [
+            {
+              role: 'readers',
+              firstLevelApprovers: 'group:default/clinical-leads',
+              secondLevelApprovers: 'user:ops/dana, Data protection officer',
+            },
+            { role: 'auditors', firstLevelApprovers: 'group:clinical-leads' },
+          ],
+        },
+      }),
+    ).toEqual(['group:default/clinical-leads', 'user:ops/dana']);
+    expect(portApprovers({})).toEqual([]);
   });
 });

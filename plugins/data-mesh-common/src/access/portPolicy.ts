@@ -339,6 +339,43 @@ export function portAccessPolicy(
   };
 }
 
+// `user:jane`, `group:default/clinical-leads`: a principal the portal can
+// check; anything else ("Reporting Manager") is text for people.
+const APPROVER_REF =
+  /^(user|group):(?:([a-z0-9][a-z0-9._-]{0,62})\/)?([a-z0-9][a-z0-9._-]{0,62})$/i;
+
+/**
+ * The principals an approvers text names: its comma-separated items that
+ * are `user:` or `group:` entity refs (namespace `default` when absent),
+ * as full lower-case refs. Other items are free text, shown only.
+ * @public
+ */
+export function approverRefs(approvers: string | undefined): string[] {
+  return (approvers ?? '').split(',').flatMap(item => {
+    const m = APPROVER_REF.exec(item.trim());
+    return m ? [`${m[1]}:${m[2] ?? 'default'}/${m[3]}`.toLowerCase()] : [];
+  });
+}
+
+/**
+ * Who besides the product's owners (and admins) decides requests for a
+ * port: the principals its ODCS `roles[]` name as first- or second-level
+ * approvers. Any one of them decides; the portal does not chain the two
+ * levels. Empty when the roles name none (free text only).
+ * @public
+ */
+export function portApprovers(port: Pick<OutputPort, 'access'>): string[] {
+  const roles = port.access?.roles ?? [];
+  return [
+    ...new Set(
+      roles.flatMap(r => [
+        ...approverRefs(r.firstLevelApprovers),
+        ...approverRefs(r.secondLevelApprovers),
+      ]),
+    ),
+  ];
+}
+
 /**
  * Whether a request is approved without the owner: the port approves
  * automatically, the request is in its scope, and it does not ask for

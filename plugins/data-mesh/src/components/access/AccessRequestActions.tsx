@@ -16,7 +16,8 @@ const GRANTED = ['approved', 'active'];
 /**
  * The changes the signed-in user may make to one request: owners and
  * admins (the permission policy's answer for the product) approve or reject
- * a pending request or extension and revoke a granted one; the requester
+ * a pending request or extension and revoke a granted one; the port's
+ * approvers (ODCS roles naming them) approve or reject too; the requester
  * asks to extend their own granted access. Approve and reject are never
  * offered to the requester of the request, whatever the policy says.
  */
@@ -24,9 +25,11 @@ export function AccessRequestActions(props: {
   request: AccessRequest;
   /** The signed-in user's entity ref, lower-case. */
   me: string;
+  /** The user approves the request's port (its ODCS roles name them or a group of theirs). */
+  approver?: boolean;
   onChanged: (updated: AccessRequest) => void;
 }) {
-  const { request, me, onChanged } = props;
+  const { request, me, approver, onChanged } = props;
   const resourceRef = request.product;
   const decide = usePermission({
     permission: dataMeshAccessRequestDecidePermission,
@@ -52,11 +55,20 @@ export function AccessRequestActions(props: {
     action: AccessRequestOperation;
     extension?: boolean;
   }[] = [];
-  if (!isRequester && request.state === 'pending' && decide.allowed) {
+  if (
+    !isRequester &&
+    request.state === 'pending' &&
+    (decide.allowed || approver)
+  ) {
     buttons.push({ label: 'Approve', action: 'approve' });
     buttons.push({ label: 'Reject', action: 'reject' });
   }
-  if (!isRequester && granted && request.extension && decideExtension.allowed) {
+  if (
+    !isRequester &&
+    granted &&
+    request.extension &&
+    (decideExtension.allowed || approver)
+  ) {
     buttons.push({
       label: 'Approve extension',
       action: 'approve',

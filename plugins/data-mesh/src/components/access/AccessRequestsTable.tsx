@@ -99,6 +99,8 @@ export function AccessRequestsTable(props: {
   columns: AccessColumn[];
   /** The signed-in user's entity ref, lower-case. */
   me: string;
+  /** Whether the user approves a request's port (ODCS roles' approvers): they decide it too. */
+  approves?: (request: AccessRequest) => boolean;
   onChanged: (updated: AccessRequest) => void;
   emptyContent: ReactNode;
 }) {
@@ -166,7 +168,12 @@ export function AccessRequestsTable(props: {
       title: 'Actions',
       sorting: false,
       render: r => (
-        <AccessRequestActions request={r} me={me} onChanged={onChanged} />
+        <AccessRequestActions
+          request={r}
+          me={me}
+          approver={props.approves?.(r) ?? false}
+          onChanged={onChanged}
+        />
       ),
     },
   ];

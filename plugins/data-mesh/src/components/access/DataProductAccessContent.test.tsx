@@ -1,7 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DataProductAccessContent } from './DataProductAccessContent';
-import { component, patientEncounters } from '../../__testUtils__/fixtures';
+import {
+  component,
+  patientEncounters,
+  patients,
+  readmissionRisk,
+} from '../../__testUtils__/fixtures';
 import { renderAccess } from '../../__testUtils__/accessRender';
 import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
 
@@ -175,5 +180,60 @@ describe('DataProductAccessContent (Access tab)', () => {
     expect(
       await screen.findByText(/shows DataProduct entities only/),
     ).toBeInTheDocument();
+  });
+
+  it("offers Approve and Reject to the approvers a port's ODCS roles name, on that port only", async () => {
+    const [sql, ...others] = patientEncounters.spec.outputPorts!;
+    const withApprovers = {
+      ...patientEncounters,
+      spec: {
+        ...patientEncounters.spec,
+        outputPorts: [
+          {
+            ...sql,
+            access: {
+              roles: [
+                {
+                  role: 'encounters_readers',
+                  firstLevelApprovers:
+                    'group:default/quality-stewards, Clinical data lead',
+                },
+              ],
+            },
+          },
+          ...others,
+        ],
+      },
+    };
+    const otherPort = accessRequest({
+      id: '000000000000000d',
+      outputPort: others[0].name,
+      purpose: 'Daily counts dashboard',
+    });
+    renderAccess({
+      entity: withApprovers,
+      element: <DataProductAccessContent />,
+      products: [withApprovers, patients, readmissionRisk],
+      // the backend lists the approved port's requests to its approvers
+      routes: { '/access-requests': { items: [pending, otherPort] } },
+      user: 'user:default/sam',
+      groups: ['group:default/quality-stewards'],
+    });
+    expect(
+      await screen.findByTestId('access-approver-ports'),
+    ).toHaveTextContent('You approve requests for encounters_sql');
+    const approvable = await rowOf('Readmission model training');
+    expect(
+      approvable.getByRole('button', {
+        name: 'Approve request 000000000000000a',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      approvable.getByRole('button', { name: /^Reject/ }),
+    ).toBeInTheDocument();
+    // not an owner: no revoke anywhere, no decision on the other port
+    const other = await rowOf('Daily counts dashboard');
+    expect(other.queryByRole('button', { name: /^Approve/ })).toBeNull();
+    expect(other.queryByRole('button', { name: /^Reject/ })).toBeNull();
   });
 });

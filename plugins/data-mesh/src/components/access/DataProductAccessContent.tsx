@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import { portApprovers } from '@datamesh/plugin-data-mesh-common';
 import { NotADataProductCard, useDataProductEntity } from '../common';
 import { AccessDriftPanel } from './AccessDriftPanel';
 import { AccessLoadError } from './AccessLoadError';
@@ -25,13 +26,31 @@ export function DataProductAccessContent() {
   if (user.loading || requests.loading) return <Progress />;
   const error = user.error ?? requests.error;
   if (error) return <AccessLoadError error={error} what="Access requests" />;
+  // the ports whose ODCS roles name the user, or a group of theirs, as approver
+  const claims = new Set([user.value!.userEntityRef, ...user.value!.groups]);
+  const approved = new Set(
+    (entity.spec.outputPorts ?? [])
+      .filter(p => portApprovers(p).some(a => claims.has(a)))
+      .map(p => p.name),
+  );
   return (
     <>
+      {approved.size > 0 && (
+        <Typography
+          variant="body2"
+          paragraph
+          data-testid="access-approver-ports"
+        >
+          You approve requests for {[...approved].join(', ')}: the port's ODCS
+          roles name you or one of your groups as approver.
+        </Typography>
+      )}
       <AccessRequestsTable
         title="Access requests"
         requests={requests.value ?? []}
         columns={['consumer', 'requester', 'pii']}
         me={user.value!.userEntityRef}
+        approves={r => approved.has(r.outputPort)}
         onChanged={() => requests.retry()}
         emptyContent={
           <Typography variant="body2" data-testid="access-empty">
