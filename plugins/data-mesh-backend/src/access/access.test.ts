@@ -73,6 +73,21 @@ const claims = product(
       },
     },
     { name: 'plain', type: 'sql', dataset: 'events' },
+    // approvers naming the owners again and a would-be requester
+    {
+      name: 'shared',
+      type: 'sql',
+      dataset: 'events',
+      access: {
+        roles: [
+          {
+            role: 'shared_readers',
+            firstLevelApprovers: 'user:default/carol, group:default/team-a',
+            secondLevelApprovers: 'group:default/stewards',
+          },
+        ],
+      },
+    },
   ],
 );
 entities.push(claims);
@@ -291,10 +306,24 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       outputPort: 'lines',
       consumer: 'group:default/team-b',
     });
+    // the port's approvers are told besides the owners, the requester never
+    expect(sent.at(-1)).toMatchObject({
+      recipients: {
+        type: 'entity',
+        entityRef: ['group:default/team-a', 'group:default/stewards'],
+        excludeEntityRef: 'user:default/carol',
+      },
+      payload: { title: 'Access requested: dataproduct:default/claims (lines)' },
+    });
     const plain = await ask('carol', {
       product: 'claims',
       outputPort: 'plain',
       consumer: 'group:default/team-b',
+    });
+    expect(sent.at(-1)!.recipients).toEqual({
+      type: 'entity',
+      entityRef: ['group:default/team-a'],
+      excludeEntityRef: 'user:default/carol',
     });
     // the steward sees the port they approve on the product's Access tab
     expect(
@@ -319,6 +348,33 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     // the owners still decide every port
     const owner = await post(`/${plain.id}/reject`, 'alice');
     expect([owner.status, owner.body.state]).toEqual([200, 'rejected']);
+  });
+
+  it("tells a port's approvers of a request or extension once each, never the requester as an approver of their own", async () => {
+    const shared = await ask('carol', {
+      product: 'claims',
+      outputPort: 'shared',
+      consumer: 'group:default/team-b',
+    });
+    const told = {
+      type: 'entity',
+      entityRef: ['group:default/team-a', 'group:default/stewards'],
+      excludeEntityRef: 'user:default/carol',
+    };
+    expect(sent.at(-1)!.recipients).toEqual(told);
+    const approved = await post(`/${shared.id}/approve`, 'dana');
+    expect([approved.status, approved.body.state]).toEqual([200, 'active']);
+    const extended = await post(`/${shared.id}/extend`, 'carol', {
+      duration: '30d',
+      comment: 'one more month',
+    });
+    expect(extended.status).toBe(200);
+    expect(sent.at(-1)).toMatchObject({
+      recipients: told,
+      payload: {
+        title: 'Extension requested: dataproduct:default/claims (shared)',
+      },
+    });
   });
 
   it('grants once when two owners approve at the same time', async () => {

@@ -28,6 +28,7 @@ import {
   autoApproves,
   durationWithin,
   portAccessPolicy,
+  portApprovers,
   providerRoleOf,
   requestRoleName,
 } from './policy';
@@ -130,7 +131,9 @@ export async function createRequest(
     });
     await ctx.warehouse.grant(id);
   } else {
-    await notify(ctx, n => n.requested(record as AccessRequestRecord));
+    await notify(ctx, n =>
+      n.requested(record as AccessRequestRecord, false, portApprovers(port)),
+    );
   }
   ctx.logger.info(
     `${record.requester} requested ${productRef} ${port.name} for ${consumer} (${id})`,

@@ -7,6 +7,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { AccessRequestActionBody } from '@datamesh/plugin-data-mesh-common';
+import { approversOf } from './approvers';
 import type { AccessRequestRecord } from './AccessRequestStore';
 import { loadProduct } from './parties';
 import { durationWithin, portAccessPolicy } from './policy';
@@ -79,6 +80,11 @@ export function extend(
         },
       });
     },
-    notify: (n, request) => n.requested(request, true),
+    notify: async (n, request) =>
+      n.requested(
+        request,
+        true,
+        await approversOf(ctx, request.product, request.outputPort),
+      ),
   }));
 }

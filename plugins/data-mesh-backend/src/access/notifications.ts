@@ -1,7 +1,8 @@
 /*
  * Access-request notifications through the Backstage notifications plugin:
- * the product's owners on a new request or extension, the requester on a
- * decision, both before the expiry. Each links to the product's Access tab.
+ * the product's owners and the port's approvers (its ODCS roles) on a new
+ * request or extension, never the requester; the requester on a decision,
+ * requester and owners before the expiry. Each links to the product's Access tab.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -12,7 +13,12 @@ export const ACCESS_REQUEST_TOPIC = 'data-mesh-access-request';
 
 /** What the service tells people. @public */
 export interface AccessNotifier {
-  requested(request: AccessRequestRecord, extension?: boolean): Promise<void>;
+  /** `approvers`: the port's approvers (user/group refs) besides the owners. */
+  requested(
+    request: AccessRequestRecord,
+    extension?: boolean,
+    approvers?: string[],
+  ): Promise<void>;
   decided(
     request: AccessRequestRecord,
     outcome:
@@ -42,11 +48,24 @@ export function createAccessNotifier(
     r: AccessRequestRecord,
     title: string,
     description: string,
+    exclude?: string,
   ) => {
-    const refs = entityRefs.filter((x): x is string => Boolean(x));
+    const refs = [
+      ...new Set(
+        entityRefs
+          .filter((x): x is string => Boolean(x))
+          .map(x => x.toLowerCase())
+          .filter(x => x !== exclude),
+      ),
+    ];
     if (refs.length === 0) return Promise.resolve();
     return notifications.send({
-      recipients: { type: 'entity', entityRef: refs },
+      recipients: {
+        type: 'entity',
+        entityRef: refs,
+        // a group naming the requester as member does not tell them either
+        ...(exclude ? { excludeEntityRef: exclude } : {}),
+      },
       payload: {
         title,
         description,
@@ -58,9 +77,9 @@ export function createAccessNotifier(
     });
   };
   return {
-    requested: (r, extension) =>
+    requested: (r, extension, approvers = []) =>
       send(
-        [r.owner],
+        [r.owner, ...approvers],
         r,
         extension
           ? `Extension requested: ${r.product} (${r.outputPort})`
@@ -70,6 +89,7 @@ export function createAccessNotifier(
         } on behalf of ${r.consumer}${r.pii ? ', with personal data' : ''}: ${
           r.purpose
         }`,
+        r.requester.toLowerCase(),
       ),
     decided: (r, outcome) =>
       send(
