@@ -25,12 +25,19 @@ import { whereDataProductCriteria } from '../permissions';
 import { createRequest } from './create';
 import { approve, reject } from './decide';
 import { extend } from './extend';
-import { portsApprovedBy } from './approvers';
-import { type UserCredentials, fullRef, isUser, lower } from './parties';
+import { approvedPortKeys, portKey, portsApprovedBy } from './approvers';
+import {
+  type UserCredentials,
+  claimsOf,
+  fullRef,
+  isUser,
+  lower,
+} from './parties';
 import { revoke } from './revoke';
 import type { AccessContext, AccessServiceOptions } from './transition';
 import { accessRequestView } from './views';
 import { WarehouseSync } from './warehouseSync';
+import type { AccessRequestRecord } from './AccessRequestStore';
 
 export type { AccessServiceOptions } from './transition';
 
@@ -40,6 +47,11 @@ export interface AccessRequestQuery {
   consumer?: string;
   state?: AccessRequestState;
   mine?: boolean;
+  /**
+   * The caller's inbox: pending requests of others on the products their
+   * groups own and on the ports they approve.
+   */
+  inbox?: boolean;
 }
 
 /** The access-request use cases. @public */
@@ -94,17 +106,33 @@ export class AccessService {
   /**
    * Requests the caller may see, filtered in the database: their own plus,
    * through the policy's decision on deciding, those of products they own
-   * (all of them for an admin).
+   * (all of them for an admin), and those of the ports they approve when
+   * listing one product; with `inbox`, only what they have to decide.
    */
   async list(
     query: AccessRequestQuery,
     credentials: BackstageCredentials,
   ): Promise<AccessRequest[]> {
+    return (await this.visible(query, credentials)).map(accessRequestView);
+  }
+
+  /** The stored requests of `list`. */
+  private async visible(
+    query: AccessRequestQuery,
+    credentials: BackstageCredentials,
+  ): Promise<AccessRequestRecord[]> {
     const { permissions, permissionsRegistry, store } = this.ctx;
     const me = isUser(credentials)
       ? lower(credentials.principal.userEntityRef)
       : undefined;
     if (query.mine && !me) throw new InputError('mine: needs user credentials');
+    if (query.inbox) {
+      if (!me) throw new InputError('inbox: needs user credentials');
+      return this.inbox(
+        { ...query, inbox: false, state: 'pending' },
+        credentials as UserCredentials,
+      );
+    }
     const [decision] = await permissions.authorizeConditional(
       [{ permission: dataMeshAccessRequestDecidePermission }],
       { credentials },
@@ -155,6 +183,45 @@ export class AccessService {
         });
       },
     });
-    return records.map(accessRequestView);
+    return records;
+  }
+
+  /**
+   * Pending requests of others the caller decides: on products their groups
+   * own (within what the policy lets them see) and on ports whose approvers
+   * name them or a group of theirs (approvers.ts, the rule decide uses).
+   */
+  private async inbox(
+    query: AccessRequestQuery,
+    credentials: UserCredentials,
+  ): Promise<AccessRequestRecord[]> {
+    const me = lower(credentials.principal.userEntityRef);
+    const claims = await claimsOf(this.ctx.userInfo, credentials);
+    const owned = (await this.visible(query, credentials)).filter(
+      r => r.requester !== me && claims.has(lower(r.owner ?? '')),
+    );
+    const others = await this.ctx.store.list(
+      {
+        product: query.product
+          ? fullRef(query.product, 'dataproduct', 'product')
+          : undefined,
+        state: 'pending',
+      },
+      q =>
+        q
+          .whereNot('requester', me)
+          .where(w => w.whereNull('owner').orWhereNotIn('owner', [...claims])),
+    );
+    const approved = await approvedPortKeys(
+      this.ctx,
+      [...new Set(others.map(r => r.product))],
+      claims,
+    );
+    const byApprovers = others.filter(r =>
+      approved.has(portKey(r.product, r.outputPort)),
+    );
+    return [...owned, ...byApprovers].sort(
+      (a, b) => b.requestedAt - a.requestedAt || a.id.localeCompare(b.id),
+    );
   }
 }

@@ -313,7 +313,9 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
         entityRef: ['group:default/team-a', 'group:default/stewards'],
         excludeEntityRef: 'user:default/carol',
       },
-      payload: { title: 'Access requested: dataproduct:default/claims (lines)' },
+      payload: {
+        title: 'Access requested: dataproduct:default/claims (lines)',
+      },
     });
     const plain = await ask('carol', {
       product: 'claims',
@@ -330,6 +332,16 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       (await list('dana', '?product=claims')).map((r: any) => r.id),
     ).toEqual([lines.id]);
     expect(await list('dana')).toEqual([]);
+    // ... and in their inbox across products, pending only
+    const inbox = async (user: string) =>
+      (await list(user, '?inbox=true')).map((r: any) => r.id);
+    expect(await inbox('dana')).toEqual([lines.id]);
+    expect(await inbox('alice')).toEqual(
+      expect.arrayContaining([lines.id, plain.id]),
+    );
+    // not the requester's own, not an admin's beyond their groups' products
+    expect(await inbox('carol')).not.toContain(lines.id);
+    expect(await inbox('erin')).not.toContain(plain.id);
     const refused = await post(`/${plain.id}/approve`, 'dana');
     expect([refused.status, refused.body.error.message]).toEqual([
       403,
@@ -343,6 +355,7 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       approved.body.state,
       approved.body.decidedBy,
     ]).toEqual([200, 'active', 'user:default/dana']);
+    expect(await inbox('dana')).toEqual([]);
     // approvers decide; revoking stays with the owners
     expect((await post(`/${lines.id}/revoke`, 'dana')).status).toBe(403);
     // the owners still decide every port

@@ -5,8 +5,12 @@
  * permission framework answers for owners and admins; this file answers for
  * the approvers the product's spec names, read from the catalog.
  */
+import {
+  fromCatalogForm,
+  isDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
 import type { AccessContext } from './transition';
-import { claimsOf, loadProduct, type UserCredentials } from './parties';
+import { claimsOf, loadProduct, lower, type UserCredentials } from './parties';
 import { portApprovers } from './policy';
 
 /** The principals a product's port names as approvers (full lower-case refs). */
@@ -45,4 +49,35 @@ export async function portsApprovedBy(
   return ports
     .filter(p => portApprovers(p).some(a => claims.has(a)))
     .map(p => p.name);
+}
+
+/** The key of one product's port in `approvedPortKeys`. */
+export const portKey = (product: string, port: string) =>
+  `${lower(product)}|${port}`;
+
+/**
+ * Of `products` (entity refs), the `product|port` keys of the ports whose
+ * approvers include one of `claims` (the caller and their groups): one
+ * catalog call, for the access inbox across products.
+ */
+export async function approvedPortKeys(
+  ctx: Pick<AccessContext, 'catalog' | 'auth'>,
+  products: string[],
+  claims: Set<string>,
+): Promise<Set<string>> {
+  const keys = new Set<string>();
+  if (products.length === 0) return keys;
+  const { items } = await ctx.catalog.getEntitiesByRefs(
+    { entityRefs: products },
+    { credentials: await ctx.auth.getOwnServiceCredentials() },
+  );
+  items.forEach((entity, i) => {
+    if (!entity || !isDataProductEntity(entity)) return;
+    for (const port of fromCatalogForm(entity).spec.outputPorts ?? []) {
+      if (portApprovers(port).some(a => claims.has(a))) {
+        keys.add(portKey(products[i], port.name));
+      }
+    }
+  });
+  return keys;
 }

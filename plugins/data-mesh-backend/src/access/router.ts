@@ -45,6 +45,7 @@ const listQuery = z.object({
   consumer: ref.optional(),
   state: z.enum(ACCESS_REQUEST_STATES).optional(),
   mine: z.enum(['true', 'false']).optional(),
+  inbox: z.enum(['true', 'false']).optional(),
 });
 
 // request ids are 16 hex digits; anything else cannot exist
@@ -96,7 +97,7 @@ export function createAccessRouter(
     const credentials = await caller(req);
     const query = parse(listQuery, req.query, 'query');
     const items = await service.list(
-      { ...query, mine: query.mine === 'true' },
+      { ...query, mine: query.mine === 'true', inbox: query.inbox === 'true' },
       credentials,
     );
     res.json({ items });

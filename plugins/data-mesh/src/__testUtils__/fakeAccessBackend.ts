@@ -4,6 +4,7 @@ import type {
   AccessRequestState,
   DataProductEntityV1alpha1,
 } from '@datamesh/plugin-data-mesh-common';
+import { portApprovers } from '@datamesh/plugin-data-mesh-common';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { AccessRequestOperation } from '../api';
 import {
@@ -17,7 +18,8 @@ import {
  * The access-request routes of the data mesh backend, in memory, following
  * the REST contract (issue 8) and the backend's rules: 400 naming the field,
  * 404 for an unknown product or port, 403 for a requester deciding their own
- * request or a non-owner deciding, refs lower-cased, approved requests stay
+ * request or a non-owner deciding (a port's ODCS approvers decide too, and
+ * find them with `inbox=true`), refs lower-cased, approved requests stay
  * `approved` (no warehouse executor is wired yet). Components under test talk
  * to it through the real DataMeshClient.
  */
@@ -98,6 +100,13 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
   const owns = (productRef: string) => {
     const owner = productOf(productRef)?.spec.owner;
     return !!owner && myGroups.has(fullRef(owner, 'group'));
+  };
+  // the port's ODCS roles name me or a group of mine as approver
+  const approves = (request: AccessRequest) => {
+    const port = productOf(request.product)?.spec.outputPorts?.find(
+      p => p.name === request.outputPort,
+    );
+    return !!port && portApprovers(port).some(a => a === me || myGroups.has(a));
   };
   let next = requests.length;
 
@@ -185,6 +194,15 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
 
   function list(url: URL) {
     const q = url.searchParams;
+    if (q.get('inbox') === 'true') {
+      const inbox = requests.filter(
+        r =>
+          r.state === 'pending' &&
+          r.requester !== me &&
+          (owns(r.product) || approves(r)),
+      );
+      return jsonResponse({ items: inbox });
+    }
     const items = requests.filter(
       r =>
         (r.requester === me || owns(r.product)) &&
@@ -239,7 +257,7 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
         `${me} may not ${action} their own access request`,
       );
     }
-    if (!owns(request.product)) {
+    if (!owns(request.product) && (action === 'revoke' || !approves(request))) {
       return fail(
         403,
         'NotAllowedError',

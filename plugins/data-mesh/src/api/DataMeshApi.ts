@@ -40,6 +40,8 @@ export interface AccessRequestFilter {
   state?: AccessRequestState;
   /** Only the requests I made. */
   mine?: boolean;
+  /** Only what I decide: pending requests of others on my groups' products and the ports I approve. */
+  inbox?: boolean;
 }
 
 /** Which failing spec files to list; none: all of them. @public */

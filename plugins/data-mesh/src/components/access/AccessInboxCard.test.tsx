@@ -1,7 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MyDataProducts } from '../slo/MyDataProducts';
-import { component } from '../../__testUtils__/fixtures';
+import {
+  component,
+  patientEncounters,
+  patients,
+  readmissionRisk,
+} from '../../__testUtils__/fixtures';
 import { renderAccess } from '../../__testUtils__/accessRender';
 import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
 import { fleetByOwner } from '../../__testUtils__/fakeBackend';
@@ -40,11 +45,14 @@ const requests = [
   }),
 ];
 
-function render() {
+function render(
+  extra: { requests?: typeof requests; products?: (typeof patients)[] } = {},
+) {
   return renderAccess({
     entity: component,
     element: <MyDataProducts />,
-    requests,
+    requests: [...requests, ...(extra.requests ?? [])],
+    products: extra.products,
     routes: { '/slos': fleetByOwner(fleetItems) },
     ...OWNER,
   });
@@ -68,7 +76,8 @@ describe('AccessInboxCard on My data products', () => {
     const asked = backend.requests.find(u =>
       u.pathname.endsWith('/access-requests'),
     );
-    expect(asked?.searchParams.get('state')).toBe('pending');
+    // one request: what the user decides
+    expect(asked?.searchParams.get('inbox')).toBe('true');
     // the products table is still there
     expect(screen.getByText('My data products (1)')).toBeInTheDocument();
   });
@@ -91,5 +100,59 @@ describe('AccessInboxCard on My data products', () => {
       state: 'rejected',
       decidedBy: 'user:default/olga',
     });
+  });
+
+  it("lists the requests of another team's port whose ODCS roles name my group as approver, to approve from the inbox", async () => {
+    const approvedPort = {
+      ...patients,
+      spec: {
+        ...patients.spec,
+        outputPorts: [
+          {
+            name: 'patients-sql',
+            type: 'sql',
+            dataset: 'patients',
+            access: {
+              roles: [
+                {
+                  role: 'patients_readers',
+                  firstLevelApprovers:
+                    'group:default/clinical-data-team, Privacy officer',
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    const { access } = render({
+      products: [patientEncounters, approvedPort, readmissionRisk],
+      requests: [
+        accessRequest({
+          id: '00000000000000a6',
+          purpose: 'Patient linkage',
+          product: 'dataproduct:default/patients',
+          outputPort: 'patients-sql',
+        }),
+      ],
+    });
+    expect(
+      await screen.findByText('Access requests to decide (2)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Readmission model')).toBeInTheDocument();
+    // the other port of that product stays with its owners
+    expect(screen.queryByText('Demographics')).not.toBeInTheDocument();
+    const row = within(screen.getByText('Patient linkage').closest('tr')!);
+    await userEvent.click(
+      row.getByRole('button', { name: 'Approve request 00000000000000a6' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(screen.queryByText('Patient linkage')).not.toBeInTheDocument(),
+    );
+    expect(
+      access.requests.find(r => r.id === '00000000000000a6'),
+    ).toMatchObject({ state: 'approved', decidedBy: 'user:default/olga' });
   });
 });

@@ -5,13 +5,15 @@ import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { useAccessRequests, useSignedInUser } from './hooks';
 
-const PENDING = { state: 'pending' as const };
+const INBOX = { inbox: true };
 
 /**
- * The owners' inbox: pending requests on products owned by one of the
- * signed-in user's groups (`ownedProducts`, from My data products), to
- * approve or reject. Requests the user made themselves are theirs to wait
- * on, not to decide, so they are left out.
+ * The deciders' inbox: pending requests on products owned by one of the
+ * signed-in user's groups (`ownedProducts`, from My data products) and on
+ * the ports whose ODCS roles name them or a group of theirs as approver,
+ * to approve or reject, in one request (`inbox=true`). Requests the user
+ * made themselves are theirs to wait on, not to decide, so they are left
+ * out.
  *
  * @public
  */
@@ -20,7 +22,7 @@ export function AccessInboxCard(props: {
   ownedProducts: string[];
 }) {
   const user = useSignedInUser();
-  const requests = useAccessRequests(PENDING);
+  const requests = useAccessRequests(INBOX);
   if (user.loading || requests.loading) {
     return (
       <InfoCard title="Access requests to decide">
@@ -33,8 +35,7 @@ export function AccessInboxCard(props: {
   const me = user.value!.userEntityRef;
   const owned = new Set(props.ownedProducts);
   const inbox = (requests.value ?? []).filter(
-    (r: AccessRequest) =>
-      r.state === 'pending' && owned.has(r.product) && r.requester !== me,
+    (r: AccessRequest) => r.state === 'pending' && r.requester !== me,
   );
   return (
     <AccessRequestsTable
@@ -42,10 +43,12 @@ export function AccessInboxCard(props: {
       requests={inbox}
       columns={['product', 'consumer', 'requester', 'pii']}
       me={me}
+      // the backend lists the others because the user approves their port
+      approves={r => !owned.has(r.product)}
       onChanged={() => requests.retry()}
       emptyContent={
         <Typography variant="body2" data-testid="access-inbox-empty">
-          No pending access requests on your products.
+          No pending access requests on your products or the ports you approve.
         </Typography>
       }
     />
