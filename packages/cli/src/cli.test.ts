@@ -508,13 +508,9 @@ describe('datamesh plan and apply (Snowflake, through the real driver)', () => {
     // the loopback fake of the Snowflake module's test utilities; the CLI
     // reaches it through snowflake-sdk like it would reach Snowflake
     fake = await FakeSnowflake.start();
-    const operator = new SnowflakeClient({
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    });
+    const operator = new SnowflakeClient(
+      fake.adminLogin({ role: 'ACCOUNTADMIN' }),
+    );
     // the platform's own warehouse for metadata queries, made beforehand
     await operator.query(
       'CREATE WAREHOUSE IF NOT EXISTS DATAMESH_ADMIN_WH WITH WAREHOUSE_SIZE = XSMALL INITIALLY_SUSPENDED = TRUE',
@@ -551,7 +547,7 @@ describe('datamesh plan and apply (Snowflake, through the real driver)', () => {
       '--stage',
       'prod',
     ];
-    const env = { SNOWFLAKE_PASSWORD: 'admin-password' };
+    const env = { SNOWFLAKE_PASSWORD: fake.adminPassword };
 
     const plan = await runDatamesh(['plan', ...args], { cwd: tmp.dir, env });
     expect(plan.stderr).toBe('plan against Snowflake account test_account:\n');

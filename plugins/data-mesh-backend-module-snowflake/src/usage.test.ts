@@ -36,13 +36,7 @@ describe('readUsage on Snowflake (fake server, real driver)', () => {
       sessionTokenValiditySeconds: 30 * 86_400,
       masterTokenValiditySeconds: 30 * 86_400,
     });
-    admin = {
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role: 'ACCOUNTADMIN',
-    };
+    admin = fake.adminLogin({ role: 'ACCOUNTADMIN' });
     const setup = new SnowflakeClient(admin);
     for (const sql of [
       'CREATE WAREHOUSE WH WITH WAREHOUSE_SIZE = XSMALL',

@@ -51,13 +51,7 @@ export async function startFakeSnowflakeAccount(
     ...fakeOptions
   } = options;
   const fake = await FakeSnowflake.start(fakeOptions);
-  const login: SnowflakeConnectionSettings = {
-    account: 'test_account',
-    username: 'admin',
-    auth: { type: 'password', password: 'admin-password' },
-    accessUrl: fake.url,
-    role: 'ACCOUNTADMIN',
-  };
+  const login = fake.adminLogin({ role: 'ACCOUNTADMIN' });
   const setup = new SnowflakeClient(login);
   try {
     const statements = [

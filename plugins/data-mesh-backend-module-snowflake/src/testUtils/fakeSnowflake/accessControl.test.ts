@@ -12,14 +12,12 @@ describe('fake Snowflake access control', () => {
   let fake: FakeSnowflake;
   const clients: SnowflakeClient[] = [];
   const client = (role = 'ACCOUNTADMIN') => {
-    const c = new SnowflakeClient({
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      role,
-      warehouse: 'WH',
-    });
+    const c = new SnowflakeClient(
+      fake.adminLogin({
+        role,
+        warehouse: 'WH',
+      }),
+    );
     clients.push(c);
     return c;
   };

@@ -17,14 +17,7 @@ describe('fake Snowflake masking policies', () => {
     if (!clients.has(role))
       clients.set(
         role,
-        new SnowflakeClient({
-          account: 'test_account',
-          username: 'admin',
-          auth: { type: 'password', password: 'admin-password' },
-          accessUrl: fake.url,
-          role,
-          warehouse: 'WH',
-        }),
+        new SnowflakeClient(fake.adminLogin({ role, warehouse: 'WH' })),
       );
     return clients.get(role)!;
   };

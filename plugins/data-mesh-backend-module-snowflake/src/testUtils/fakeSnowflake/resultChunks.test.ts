@@ -14,12 +14,7 @@ describe('fake Snowflake result chunks', () => {
 
   beforeEach(async () => {
     fake = await FakeSnowflake.start();
-    client = new SnowflakeClient({
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-    });
+    client = new SnowflakeClient(fake.adminLogin());
     for (const sql of [
       'CREATE WAREHOUSE WH WITH WAREHOUSE_SIZE = XSMALL',
       'CREATE DATABASE D',

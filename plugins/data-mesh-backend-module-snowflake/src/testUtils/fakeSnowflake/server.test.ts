@@ -18,13 +18,11 @@ describe('fake Snowflake server through snowflake-sdk', () => {
   const client = (
     over: Partial<ConstructorParameters<typeof SnowflakeClient>[0]> = {},
   ) => {
-    const c = new SnowflakeClient({
-      account: 'test_account',
-      username: 'admin',
-      auth: { type: 'password', password: 'admin-password' },
-      accessUrl: fake.url,
-      ...over,
-    });
+    const c = new SnowflakeClient(
+      fake.adminLogin({
+        ...over,
+      }),
+    );
     clients.push(c);
     return c;
   };
@@ -164,7 +162,7 @@ describe('fake Snowflake server through snowflake-sdk', () => {
     const conn = snowflake.createConnection({
       account: 'test_account',
       username: 'admin',
-      password: 'admin-password',
+      password: fake.adminPassword,
       accessUrl: fake.url,
     });
     await conn.connectAsync();

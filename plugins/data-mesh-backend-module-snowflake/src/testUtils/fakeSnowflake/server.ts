@@ -15,7 +15,7 @@
  * Every reply but a chunk is `Content-Type: application/json` with
  * Snowflake's envelope `{ success, code, message, data }`.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
@@ -25,6 +25,7 @@ import {
   ResultSet,
   SessionContext,
 } from './account';
+import type { SnowflakeConnectionSettings } from '../../client/SnowflakeClient';
 import { SnowflakeSqlError } from './errors';
 import { verifyJwt } from './jwt';
 import { FakeAccessHistory } from './accessHistory';
@@ -46,7 +47,10 @@ export interface FakeSnowflakeUser {
 export interface FakeSnowflakeOptions {
   /** Account name the driver must send. Default `TEST_ACCOUNT`. */
   account?: string;
-  /** Default: one user `ADMIN` / `admin-password` holding ACCOUNTADMIN. */
+  /**
+   * Default: one user `ADMIN` holding ACCOUNTADMIN, whose password is
+   * {@link FakeSnowflake.adminPassword} (see {@link FakeSnowflake.adminLogin}).
+   */
   users?: FakeSnowflakeUser[];
   /** Lifetime of session tokens; the driver renews them on code 390112. Default 3600. */
   sessionTokenValiditySeconds?: number;
@@ -198,6 +202,12 @@ export class FakeSnowflake {
   /** ACCOUNT_USAGE.ACCESS_HISTORY / QUERY_HISTORY of the SELECTs run here. */
   readonly accessHistory = new FakeAccessHistory();
 
+  /**
+   * The default ADMIN user's password: random for each server, so no test
+   * carries a credential; read it through {@link FakeSnowflake.adminLogin}.
+   */
+  readonly adminPassword = randomBytes(12).toString('hex');
+
   private constructor(options: FakeSnowflakeOptions) {
     this.clock = options.now ?? (() => new Date());
     this.account = new FakeAccount({ name: options.account, now: this.clock });
@@ -206,7 +216,7 @@ export class FakeSnowflake {
     const users = options.users ?? [
       {
         name: 'ADMIN',
-        password: 'admin-password',
+        password: this.adminPassword,
         roles: ['ACCOUNTADMIN'],
         defaultRole: 'ACCOUNTADMIN',
       },
@@ -260,6 +270,22 @@ export class FakeSnowflake {
   }
 
   /** Base URL for the driver's `accessUrl` option. */
+  /**
+   * Connection settings of the default ADMIN user (password login) for this
+   * server; `over` sets the role, warehouse and so on.
+   */
+  adminLogin(
+    over: Partial<SnowflakeConnectionSettings> = {},
+  ): SnowflakeConnectionSettings {
+    return {
+      account: 'test_account',
+      username: 'admin',
+      auth: { type: 'password', password: this.adminPassword },
+      accessUrl: this.url,
+      ...over,
+    };
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
