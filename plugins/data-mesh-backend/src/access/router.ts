@@ -10,6 +10,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { AccessService } from './AccessService';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface AccessRouterOptions {
@@ -53,26 +54,6 @@ const idParams = z.object({
   id: z.string().regex(/^[0-9a-f]{16}$/, 'not an access request id'),
 });
 
-/** A 400 that names the field, e.g. `Invalid request: purpose: a purpose is required`. */
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const details = result.error.issues
-      .map(i => {
-        const path = i.path.length ? i.path.join('.') : '';
-        const unknown = i.code === 'unrecognized_keys' ? i.keys.join(', ') : '';
-        return `${path || unknown ? `${path || unknown}: ` : ''}${i.message}`;
-      })
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${details}`);
-  }
-  return result.data;
-}
-
 /**
  * Routes (relative to `/api/data-mesh`): `POST /access-requests`,
  * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend`.
@@ -89,13 +70,13 @@ export function createAccessRouter(
 
   router.post('/access-requests', async (req, res) => {
     const credentials = await caller(req);
-    const body = parse(createBody, req.body, 'access request');
+    const body = parseInput(createBody, req.body, 'access request');
     res.status(201).json(await service.create(body, credentials));
   });
 
   router.get('/access-requests', async (req, res) => {
     const credentials = await caller(req);
-    const query = parse(listQuery, req.query, 'query');
+    const query = parseInput(listQuery, req.query, 'query');
     const items = await service.list(
       { ...query, mine: query.mine === 'true', inbox: query.inbox === 'true' },
       credentials,
@@ -106,8 +87,8 @@ export function createAccessRouter(
   for (const action of ['approve', 'reject', 'revoke', 'extend'] as const) {
     router.post(`/access-requests/:id/${action}`, async (req, res) => {
       const credentials = await caller(req);
-      const { id } = parse(idParams, req.params, 'access request id');
-      const body = parse(actionBody, req.body, `${action} body`);
+      const { id } = parseInput(idParams, req.params, 'access request id');
+      const body = parseInput(actionBody, req.body, `${action} body`);
       if (body.duration !== undefined && action !== 'extend') {
         throw new InputError(
           `Invalid ${action} body: duration: only extend takes a duration`,

@@ -5,7 +5,7 @@
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import type {
   AccessDriftRepairResponse,
   InfrastructureDriftSummaryResponse,
@@ -16,6 +16,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface InfrastructureRouterOptions {
@@ -34,22 +35,6 @@ const repairBody = z
   .object({ revokeUnmanaged: z.boolean().optional() })
   .strict();
 
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.')}: ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
-
 /**
  * Routes of the infrastructure API, to mount on the plugin's router
  * (`router.use(createInfrastructureRouter(...))`). Warehouse failures
@@ -67,7 +52,7 @@ export function createInfrastructureRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const product = parse(productParams, req.params, 'product');
+    const product = parseInput(productParams, req.params, 'product');
     const body = await service.getProductInfrastructure(product, credentials);
     res.json(body satisfies ProductInfrastructureResponse);
   });
@@ -87,8 +72,8 @@ export function createInfrastructureRouter(
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const product = parse(productParams, req.params, 'product');
-      const body = parse(repairBody, req.body, 'repair body');
+      const product = parseInput(productParams, req.params, 'product');
+      const body = parseInput(repairBody, req.body, 'repair body');
       if (!repair) {
         throw new ConflictError('access requests are not checked here');
       }

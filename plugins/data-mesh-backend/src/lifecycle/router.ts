@@ -13,6 +13,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { LifecycleService } from './LifecycleService';
 import type { RetirementRunner } from './retire';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface LifecycleRouterOptions {
@@ -45,26 +46,6 @@ const applyBody = z
   })
   .strict();
 
-/** A 400 that names the field, e.g. `Invalid deprecation: retireAt: Required`. */
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const details = result.error.issues
-      .map(i => {
-        const path = i.path.join('.');
-        const unknown = i.code === 'unrecognized_keys' ? i.keys.join(', ') : '';
-        return `${path || unknown ? `${path || unknown}: ` : ''}${i.message}`;
-      })
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${details}`);
-  }
-  return result.data;
-}
-
 /**
  * Routes (relative to `/api/data-mesh`): `GET /lifecycle/:namespace/:name`,
  * `POST …/deprecation`, `GET|POST …/retirement`.
@@ -79,7 +60,7 @@ export function createLifecycleRouter(
   const caller = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
   const productRef = (req: express.Request) => {
-    const p = parse(params, req.params, 'product');
+    const p = parseInput(params, req.params, 'product');
     return `dataproduct:${p.namespace}/${p.name}`;
   };
 
@@ -90,7 +71,7 @@ export function createLifecycleRouter(
 
   router.post('/lifecycle/:namespace/:name/deprecation', async (req, res) => {
     const credentials = await caller(req);
-    const body = parse(deprecationBody, req.body, 'deprecation');
+    const body = parseInput(deprecationBody, req.body, 'deprecation');
     res.json(await service.deprecate(productRef(req), body, credentials));
   });
 
@@ -101,7 +82,7 @@ export function createLifecycleRouter(
 
   router.post('/lifecycle/:namespace/:name/retirement', async (req, res) => {
     const credentials = await caller(req);
-    const body = parse(applyBody, req.body, 'retirement');
+    const body = parseInput(applyBody, req.body, 'retirement');
     res.json(await retirement.apply(productRef(req), body, credentials));
   });
 

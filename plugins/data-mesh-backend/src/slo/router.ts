@@ -4,12 +4,12 @@
  * (src/openapi/data-mesh.yaml).
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { SLO_DIMENSIONS } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SloService, type SloServiceOptions } from './SloService';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface SloRouterOptions extends SloServiceOptions {
@@ -69,20 +69,6 @@ const pushedResult = z
   );
 const pushBody = z.union([pushedResult, z.array(pushedResult).min(1).max(100)]);
 
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const details = result.error.issues
-      .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${details}`);
-  }
-  return result.data;
-}
 /**
  * Routes (relative to `/api/data-mesh`):
  * `GET /products/:namespace/:name/slos`, `GET /slos`,
@@ -99,14 +85,14 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
 
   router.get('/products/:namespace/:name/slos', async (req, res) => {
     await caller(req);
-    const product = parse(productParams, req.params, 'product');
-    const query = parse(productQuery, req.query, 'query');
+    const product = parseInput(productParams, req.params, 'product');
+    const query = parseInput(productQuery, req.query, 'query');
     res.json(await service.productSlos(product, query));
   });
 
   router.get('/slos', async (req, res) => {
     const credentials = await caller(req);
-    const query = parse(fleetQuery, req.query, 'query');
+    const query = parseInput(fleetQuery, req.query, 'query');
     res.json(
       await service.fleet(
         {
@@ -124,8 +110,8 @@ export function createSloRouter(options: SloRouterOptions): express.Router {
 
   router.post('/products/:namespace/:name/observations', async (req, res) => {
     const credentials = await caller(req);
-    const product = parse(productParams, req.params, 'product');
-    const input = parse(pushBody, req.body, 'results');
+    const product = parseInput(productParams, req.params, 'product');
+    const input = parseInput(pushBody, req.body, 'results');
     const results = Array.isArray(input) ? input : [input];
     res
       .status(201)
