@@ -17,6 +17,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { fullRef } from '../access/parties';
 import type { ChangeStore, RevisionRecord } from './ChangeStore';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface ChangesRouterOptions {
@@ -70,16 +71,11 @@ export function createChangesRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid query: product: ${parsed.error.issues[0].message}`,
-      );
-    }
-    const product = fullRef(parsed.data.product, 'dataproduct', 'product');
+    const query = parseInput(listQuery, req.query, 'query');
+    const product = fullRef(query.product, 'dataproduct', 'product');
     if (!product.startsWith('dataproduct:')) {
       throw new InputError(
-        `product: '${parsed.data.product}' is not a data product reference`,
+        `product: '${query.product}' is not a data product reference`,
       );
     }
     // the caller's own credentials: the catalog's read permission decides

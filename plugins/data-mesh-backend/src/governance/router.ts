@@ -14,6 +14,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { GovernanceService } from './GovernanceService';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface GovernanceRouterOptions {
@@ -41,18 +42,11 @@ export function createGovernanceRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const parsed = productQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid query: ${parsed.error.issues
-          .map(i => `${i.path.join('.')}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
+    const query = parseInput(productQuery, req.query, 'query');
     let ref: string;
     try {
       ref = stringifyEntityRef(
-        parseEntityRef(parsed.data.product, { defaultKind: 'dataproduct' }),
+        parseEntityRef(query.product, { defaultKind: 'dataproduct' }),
       );
     } catch (e) {
       throw new InputError(`Invalid query: product: ${(e as Error).message}`);

@@ -22,6 +22,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { SpecProblemsService } from './SpecProblemsService';
+import { parseInput } from '../parseInput';
 
 /** @public */
 export interface SpecProblemsRouterOptions {
@@ -63,14 +64,6 @@ const checkBody = z
     message: 'give either yaml (the spec text) or url, not both',
   });
 
-function inputError(prefix: string, error: z.ZodError): InputError {
-  return new InputError(
-    `${prefix}: ${error.issues
-      .map(i => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
-      .join('; ')}`,
-  );
-}
-
 /** @public */
 export function createSpecProblemsRouter(
   options: SpecProblemsRouterOptions,
@@ -82,15 +75,14 @@ export function createSpecProblemsRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) throw inputError('Invalid query', parsed.error);
+    const query = parseInput(listQuery, req.query, 'query');
     const snapshot = await service.list();
     let items = snapshot.items;
-    if (parsed.data.owner) {
-      const owner = parsed.data.owner.toLowerCase();
+    if (query.owner) {
+      const owner = query.owner.toLowerCase();
       items = items.filter(p => p.owner?.toLowerCase() === owner);
     }
-    if (parsed.data.mine === 'true') {
+    if (query.mine === 'true') {
       if (credentials.principal.type !== 'user') {
         throw new InputError('mine=true needs user credentials');
       }
@@ -112,9 +104,8 @@ export function createSpecProblemsRouter(
   router.post('/specs/check', async (req, res) => {
     // any signed-in user; it reads and plans, and writes nothing
     await httpAuth.credentials(req, { allow: ['user'] });
-    const parsed = checkBody.safeParse(req.body ?? {});
-    if (!parsed.success) throw inputError('Invalid request', parsed.error);
-    res.json(await check(parsed.data as SpecCheckRequest));
+    const body = parseInput(checkBody, req.body, 'request');
+    res.json(await check(body as SpecCheckRequest));
   });
 
   return router;

@@ -5,13 +5,14 @@
  * not see is a 404, as in the catalog).
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { productRef } from '../slo/monitors';
 import type { UsageService } from './UsageService';
+import { parseInput } from '../parseInput';
 
 const name = z
   .string()
@@ -32,15 +33,8 @@ export function createUsageRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const parsed = productParams.safeParse(req.params);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid product: ${parsed.error.issues
-          .map(i => `${i.path.join('.')}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
-    const ref = productRef(parsed.data.namespace, parsed.data.name);
+    const product = parseInput(productParams, req.params, 'product');
+    const ref = productRef(product.namespace, product.name);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`${ref} not found`);
     res.json(await service.productUsage(ref));
