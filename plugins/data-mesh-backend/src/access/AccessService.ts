@@ -11,6 +11,7 @@
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type { Knex } from 'knex';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
@@ -34,12 +35,34 @@ import {
   lower,
 } from './parties';
 import { revoke } from './revoke';
+import { EXTENDABLE_STATES } from './stateMachine';
 import type { AccessContext, AccessServiceOptions } from './transition';
 import { accessRequestView } from './views';
 import { WarehouseSync } from './warehouseSync';
 import type { AccessRequestRecord } from './AccessRequestStore';
 
 export type { AccessServiceOptions } from './transition';
+
+/**
+ * What a decider has to decide: a pending request, or the extension asked
+ * for a granted one (decide.ts takes both through approve/reject). A
+ * where on the requests table, so each part of the inbox stays one query.
+ */
+function awaitingDecision(query: Knex.QueryBuilder) {
+  query.where(q =>
+    q
+      .where('state', 'pending')
+      .orWhere(asked =>
+        asked
+          .whereIn('state', EXTENDABLE_STATES)
+          .whereNotNull('extension_requested_at'),
+      ),
+  );
+}
+
+/** When the request started waiting: the extension's ask, or the request's. */
+const waitingSince = (r: AccessRequestRecord) =>
+  r.extension?.requestedAt ?? r.requestedAt;
 
 /** Filters of `GET /access-requests`. @public */
 export interface AccessRequestQuery {
@@ -48,8 +71,10 @@ export interface AccessRequestQuery {
   state?: AccessRequestState;
   mine?: boolean;
   /**
-   * The caller's inbox: pending requests of others on the products their
-   * groups own and on the ports they approve.
+   * The caller's inbox: requests of others awaiting their decision — pending
+   * ones, and approved or active ones whose requester asked for an
+   * extension — on the products their groups own and on the ports they
+   * approve.
    */
   inbox?: boolean;
 }
@@ -120,6 +145,7 @@ export class AccessService {
   private async visible(
     query: AccessRequestQuery,
     credentials: BackstageCredentials,
+    extra?: (query: Knex.QueryBuilder) => void,
   ): Promise<AccessRequestRecord[]> {
     const { permissions, permissionsRegistry, store } = this.ctx;
     const me = isUser(credentials)
@@ -129,7 +155,7 @@ export class AccessService {
     if (query.inbox) {
       if (!me) throw new InputError('inbox: needs user credentials');
       return this.inbox(
-        { ...query, inbox: false, state: 'pending' },
+        { ...query, inbox: false },
         credentials as UserCredentials,
       );
     }
@@ -162,6 +188,8 @@ export class AccessService {
       state: query.state,
       requester: query.mine ? me : undefined,
       visible: q => {
+        // the caller's own narrowing (the inbox's), whatever the policy says
+        extra?.(q);
         if (decision.result === AuthorizeResult.ALLOW) return;
         q.where(inner => {
           if (me) inner.orWhere('requester', me);
@@ -187,9 +215,13 @@ export class AccessService {
   }
 
   /**
-   * Pending requests of others the caller decides: on products their groups
-   * own (within what the policy lets them see) and on ports whose approvers
-   * name them or a group of theirs (approvers.ts, the rule decide uses).
+   * Requests of others awaiting the caller's decision (pending, or with an
+   * extension asked): on products their groups own (within what the
+   * policy's decide answer lets them see; the portal's policy answers the
+   * extend permission, which decides extensions, with the same owners) and
+   * on ports whose approvers name them or a group of theirs (approvers.ts,
+   * the rule decide uses for requests and extensions alike). One query per
+   * part, one catalog read for the candidate products.
    */
   private async inbox(
     query: AccessRequestQuery,
@@ -197,20 +229,22 @@ export class AccessService {
   ): Promise<AccessRequestRecord[]> {
     const me = lower(credentials.principal.userEntityRef);
     const claims = await claimsOf(this.ctx.userInfo, credentials);
-    const owned = (await this.visible(query, credentials)).filter(
-      r => r.requester !== me && claims.has(lower(r.owner ?? '')),
-    );
+    const owned = (
+      await this.visible(query, credentials, awaitingDecision)
+    ).filter(r => r.requester !== me && claims.has(lower(r.owner ?? '')));
     const others = await this.ctx.store.list(
       {
         product: query.product
           ? fullRef(query.product, 'dataproduct', 'product')
           : undefined,
-        state: 'pending',
+        state: query.state,
       },
-      q =>
-        q
-          .whereNot('requester', me)
-          .where(w => w.whereNull('owner').orWhereNotIn('owner', [...claims])),
+      q => {
+        awaitingDecision(q);
+        q.whereNot('requester', me).where(w =>
+          w.whereNull('owner').orWhereNotIn('owner', [...claims]),
+        );
+      },
     );
     const approved = await approvedPortKeys(
       this.ctx,
@@ -221,7 +255,7 @@ export class AccessService {
       approved.has(portKey(r.product, r.outputPort)),
     );
     return [...owned, ...byApprovers].sort(
-      (a, b) => b.requestedAt - a.requestedAt || a.id.localeCompare(b.id),
+      (a, b) => waitingSince(b) - waitingSince(a) || a.id.localeCompare(b.id),
     );
   }
 }

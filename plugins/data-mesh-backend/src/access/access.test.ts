@@ -492,6 +492,64 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     expect(grantsOf(granted.id)).toBe(1);
   });
 
+  it('lists extensions awaiting decision in the inbox of the owners and approvers, not the requester nor others', async () => {
+    now = T0 + 3 * D;
+    const inbox = async (user: string) =>
+      (await list(user, '?inbox=true')).filter((r: any) => r.extension);
+    const granted = await ask('carol', { duration: '30d' });
+    await post(`/${granted.id}/approve`, 'alice');
+    // a port whose ODCS roles name the stewards as approvers
+    const lines = await ask('carol', {
+      product: 'claims',
+      outputPort: 'lines',
+      duration: '30d',
+    });
+    await post(`/${lines.id}/approve`, 'dana');
+    now = T0 + 4 * D;
+    for (const asking of [granted.id, lines.id]) {
+      const asked = await post(`/${asking}/extend`, 'carol', {
+        duration: '30d',
+        comment: 'model retraining',
+      });
+      expect(asked.status).toBe(200);
+    }
+    const ownerSees = await inbox('alice');
+    expect(ownerSees.map((r: any) => r.id)).toEqual(
+      expect.arrayContaining([granted.id, lines.id]),
+    );
+    expect(ownerSees.find((r: any) => r.id === granted.id)).toMatchObject({
+      state: 'active',
+      requester: 'user:default/carol',
+      extension: {
+        expiresAt: new Date(T0 + 63 * D).toISOString(),
+        requestedBy: 'user:default/carol',
+        comment: 'model retraining',
+      },
+    });
+    // the port's approver sees that port's extension only
+    const approverSees = (await inbox('dana')).map((r: any) => r.id);
+    expect(approverSees).toContain(lines.id);
+    expect(approverSees).not.toContain(granted.id);
+    // the requester waits on their own; a non-owner decides nothing here
+    const mine = (await inbox('carol')).map((r: any) => r.id);
+    expect(mine).not.toContain(granted.id);
+    expect(mine).not.toContain(lines.id);
+    expect(await list('dave', '?inbox=true')).toEqual([]);
+    // granted requests without an extension asked stay out of every inbox
+    expect(
+      (await list('alice', '?inbox=true')).every(
+        (r: any) => r.state === 'pending' || r.extension,
+      ),
+    ).toBe(true);
+    // deciding the extension takes it out of the inbox
+    expect((await post(`/${granted.id}/approve`, 'alice')).status).toBe(200);
+    expect((await post(`/${lines.id}/reject`, 'dana')).status).toBe(200);
+    const left = (await list('alice', '?inbox=true')).map((r: any) => r.id);
+    expect(left).not.toContain(granted.id);
+    expect(left).not.toContain(lines.id);
+    expect((await inbox('dana')).map((r: any) => r.id)).not.toContain(lines.id);
+  });
+
   it('lists what each caller may see, filtered in the database', async () => {
     const all = await list('erin');
     const ids = (items: any[]) => items.map(i => i.id).sort();

@@ -197,7 +197,8 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     if (q.get('inbox') === 'true') {
       const inbox = requests.filter(
         r =>
-          r.state === 'pending' &&
+          (r.state === 'pending' ||
+            (['approved', 'active'].includes(r.state) && r.extension)) &&
           r.requester !== me &&
           (owns(r.product) || approves(r)),
       );

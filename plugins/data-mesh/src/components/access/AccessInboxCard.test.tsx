@@ -102,6 +102,75 @@ describe('AccessInboxCard on My data products', () => {
     });
   });
 
+  it('shows an extension asked for a granted request as such, and approving it decides the extension', async () => {
+    const expiresAt = new Date(NOW + 30 * 86_400_000).toISOString();
+    const { access } = render({
+      requests: [
+        accessRequest({
+          id: '00000000000000a7',
+          purpose: 'Cohort study',
+          state: 'active',
+          expiresAt,
+          extension: {
+            expiresAt: '2026-05-31T10:00:00.000Z',
+            requestedAt: new Date(NOW).toISOString(),
+            requestedBy: 'user:default/ann',
+            comment: 'study runs into May',
+          },
+        }),
+        // the owner's own extension ask: hers to wait on
+        accessRequest({
+          id: '00000000000000a8',
+          purpose: 'Own extension',
+          requester: 'user:default/olga',
+          state: 'active',
+          expiresAt,
+          extension: {
+            expiresAt: '2026-05-31T10:00:00.000Z',
+            requestedAt: new Date(NOW).toISOString(),
+            requestedBy: 'user:default/olga',
+          },
+        }),
+      ],
+    });
+    expect(
+      await screen.findByText('Access requests to decide (2)'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Own extension')).not.toBeInTheDocument();
+    const row = within(screen.getByText('Cohort study').closest('tr')!);
+    expect(
+      row.getByText('Extension to 31 May 2026 asked: study runs into May'),
+    ).toBeInTheDocument();
+    // the request itself is granted: only its extension is to decide
+    expect(
+      row.queryByRole('button', { name: 'Approve request 00000000000000a7' }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      await row.findByRole('button', {
+        name: 'Approve extension request 00000000000000a7',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(screen.queryByText('Cohort study')).not.toBeInTheDocument(),
+    );
+    expect(
+      access.requests.find(r => r.id === '00000000000000a7'),
+    ).toMatchObject({
+      state: 'active',
+      expiresAt: '2026-05-31T10:00:00.000Z',
+      extension: null,
+    });
+    expect(
+      access.requests.find(r => r.id === '00000000000000a7')!.history.at(-1),
+    ).toMatchObject({
+      action: 'extend-approve',
+      by: 'user:default/olga',
+      state: 'active',
+    });
+  });
+
   it("lists the requests of another team's port whose ODCS roles name my group as approver, to approve from the inbox", async () => {
     const approvedPort = {
       ...patients,

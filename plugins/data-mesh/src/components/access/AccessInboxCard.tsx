@@ -7,13 +7,19 @@ import { useAccessRequests, useSignedInUser } from './hooks';
 
 const INBOX = { inbox: true };
 
+/** A granted request whose requester asked for a later expiry. */
+const awaitsExtension = (r: AccessRequest) =>
+  (r.state === 'approved' || r.state === 'active') && r.extension !== null;
+
 /**
- * The deciders' inbox: pending requests on products owned by one of the
- * signed-in user's groups (`ownedProducts`, from My data products) and on
- * the ports whose ODCS roles name them or a group of theirs as approver,
- * to approve or reject, in one request (`inbox=true`). Requests the user
- * made themselves are theirs to wait on, not to decide, so they are left
- * out.
+ * The deciders' inbox: pending requests, and granted ones whose requester
+ * asked for an extension, on products owned by one of the signed-in user's
+ * groups (`ownedProducts`, from My data products) and on the ports whose
+ * ODCS roles name them or a group of theirs as approver, to approve or
+ * reject, in one request (`inbox=true`). An extension shows as such (the
+ * expiry asked and its comment) and its buttons decide the extension, not
+ * the request. Requests the user made themselves are theirs to wait on, not
+ * to decide, so they are left out.
  *
  * @public
  */
@@ -35,7 +41,8 @@ export function AccessInboxCard(props: {
   const me = user.value!.userEntityRef;
   const owned = new Set(props.ownedProducts);
   const inbox = (requests.value ?? []).filter(
-    (r: AccessRequest) => r.state === 'pending' && r.requester !== me,
+    (r: AccessRequest) =>
+      (r.state === 'pending' || awaitsExtension(r)) && r.requester !== me,
   );
   return (
     <AccessRequestsTable
@@ -48,7 +55,8 @@ export function AccessInboxCard(props: {
       onChanged={() => requests.retry()}
       emptyContent={
         <Typography variant="body2" data-testid="access-inbox-empty">
-          No pending access requests on your products or the ports you approve.
+          No pending access requests or extensions on your products or the ports
+          you approve.
         </Typography>
       }
     />

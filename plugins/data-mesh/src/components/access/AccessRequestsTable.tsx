@@ -75,6 +75,7 @@ function StateCell(props: { request: AccessRequest }) {
       {request.extension && (
         <Typography variant="caption" display="block">
           Extension to {formatExpiry(request.extension.expiresAt)} asked
+          {request.extension.comment ? `: ${request.extension.comment}` : ''}
         </Typography>
       )}
       {request.error && (
