@@ -34,6 +34,7 @@ import {
   createSecretRedactor,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
+import { LifecycleStore } from './lifecycle/LifecycleStore';
 import { SloStore } from './slo/SloStore';
 import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
 import { registerDataProductPermissions } from './permissions';
@@ -304,6 +305,9 @@ export const dataMeshPlugin = createBackendPlugin({
               infrastructure,
               permissions,
               store: accessStore,
+              // each repair kept in the product's audit trail (its tables
+              // migrated with the access requests' above)
+              audit: new LifecycleStore(await database.getClient()),
               logger,
               clock,
             }),

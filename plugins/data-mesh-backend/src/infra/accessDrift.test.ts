@@ -27,6 +27,7 @@ import {
   AccessRequestStore,
 } from '../access/AccessRequestStore';
 import { accessGrantSourceFromStore } from './accessDrift';
+import type { LifecycleAuditRecord } from '../lifecycle/LifecycleStore';
 import { AccessDriftRepair } from './accessRepair';
 import { InfrastructureService } from './InfrastructureService';
 
@@ -260,11 +261,14 @@ describe.each(warehouseFactories)(
           first,
         );
       }
+      // the audit trail's own store is the API test's (accessRepair.test.ts)
+      const audits: LifecycleAuditRecord[] = [];
       const repair = new AccessDriftRepair({
         infrastructure: service(),
         // who may repair is the API test's (accessRepair.test.ts)
         permissions: mockServices.permissions(),
         store,
+        audit: { addAudit: async entry => void audits.push(entry) },
         logger: mockServices.logger.mock(),
         clock: { now: () => 5 },
       });
@@ -301,6 +305,33 @@ describe.each(warehouseFactories)(
         state: 'active',
         statements: [`GRANT ${q(grants[0].role)} TO ${q(team)}`],
       });
+      // the unexplained grant it revoked, which no request keeps, is audited
+      expect(audits).toEqual([
+        {
+          product: `dataproduct:${w.id}/orders`,
+          at: 5,
+          actor: 'user:default/owner',
+          action: 'access-repair',
+          detail: {
+            revokeUnmanaged: true,
+            revoked: [
+              {
+                role: `${w.id}_stranger`,
+                membership: { role: consumer, member: `${w.id}_stranger` },
+                message: expect.stringContaining('no active access request'),
+                statements: [
+                  `REVOKE ${q(consumer)} FROM ${q(`${w.id}_stranger`)}`,
+                ],
+              },
+            ],
+            requests: ['r1'],
+            statements: [
+              `GRANT ${q(grants[0].role)} TO ${q(team)}`,
+              `REVOKE ${q(consumer)} FROM ${q(`${w.id}_stranger`)}`,
+            ],
+          },
+        },
+      ]);
       const body = await service().getProductInfrastructure(
         { namespace: w.id, name: 'orders' },
         mockCredentials.user(),

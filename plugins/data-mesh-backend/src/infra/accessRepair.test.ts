@@ -3,8 +3,9 @@
  * real permission backend, on SQLite and PostgreSQL, against a real PGlite
  * warehouse granted by the real warehouse executor: a grant revoked by hand
  * is re-granted, a role given the consumer role by hand is revoked only
- * when asked, the request's history records the repair, and only owners
- * may repair.
+ * when asked, the request's history records the repair, the product's
+ * audit trail keeps each repair with the unexplained grants it revoked, and
+ * only owners may repair.
  */
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -76,6 +77,20 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
       ),
     ).toEqual([]);
     return res;
+  };
+  const repairs = async () => {
+    const res = await request(server)
+      .get('/api/data-mesh/lifecycle/default/visits')
+      .set('Authorization', mockCredentials.user.header('user:default/aisha'));
+    expect([
+      res.status,
+      validator.response(
+        { method: 'get', path: '/lifecycle/{namespace}/{name}' },
+        res.status,
+        res.body,
+      ),
+    ]).toEqual([200, []]);
+    return (res.body.audit as any[]).filter(a => a.action === 'access-repair');
   };
   const repair = (user: string, body: object = {}) =>
     call('post', '/products/default/visits/access-drift/repair', user, body);
@@ -155,6 +170,7 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
       'user:default/sofia may not repair access to dataproduct:default/visits: only its owners or an admin may',
     ]);
     expect(await access()).toEqual(drifted);
+    expect(await repairs()).toEqual([]);
     const bad = await repair('aisha', { revokeUnmanaged: 'yes' });
     expect(bad.status).toBe(400);
 
@@ -211,8 +227,44 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
       role: requestRole,
       member: grantee,
     });
-    // nothing left to repair: nothing sent
+    // the product's audit trail keeps both repairs: who, when, what was
+    // sent, and the grant no request explained that the second revoked
+    const at = new Date(T0).toISOString();
+    expect(await repairs()).toEqual([
+      {
+        at,
+        actor: 'user:default/aisha',
+        action: 'access-repair',
+        detail: {
+          revokeUnmanaged: false,
+          revoked: [],
+          requests: [requestId],
+          statements: [`GRANT ${q(requestRole)} TO ${q(grantee)}`],
+        },
+      },
+      {
+        at,
+        actor: 'user:default/aisha',
+        action: 'access-repair',
+        detail: {
+          revokeUnmanaged: true,
+          revoked: [
+            {
+              role: 'stranger',
+              membership: { role: consumerRole, member: 'stranger' },
+              message: `stranger holds ${consumerRole}, which no active access request explains`,
+              statements: [`REVOKE ${q(consumerRole)} FROM "stranger"`],
+            },
+          ],
+          requests: [],
+          statements: [`REVOKE ${q(consumerRole)} FROM "stranger"`],
+        },
+      },
+    ]);
+
+    // nothing left to repair: nothing sent, nothing audited
     const third = await repair('aisha', { revokeUnmanaged: true });
     expect([third.body.applied, third.body.skipped]).toEqual([[], []]);
+    expect(await repairs()).toHaveLength(2);
   });
 });

@@ -5,8 +5,12 @@
  * provisioning engine — the same `applyPlan` the grants themselves go
  * through. Missing grants are re-granted; what no request explains is
  * revoked only when asked. Every access request a step concerns records a
- * `repair` history entry with the statements sent; steps that concern no
- * request (a role given a product role by hand) are logged with the actor.
+ * `repair` history entry with the statements sent. Grants no request
+ * explains (a role given a product role by hand) have no request to keep
+ * that history, so every repair that sent something, or failed, is kept in
+ * the product's audit trail (the lifecycle audit, which outlives the
+ * product; `GET /lifecycle/:namespace/:name`): who, when, which
+ * unexplained grants were revoked, the statements sent.
  */
 import type {
   BackstageCredentials,
@@ -16,8 +20,10 @@ import type {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import {
+  ACCESS_REPAIR_AUDIT_ACTION,
   type AccessDriftRepairBody,
   type AccessDriftRepairResponse,
+  type AccessRepairAuditDetail,
   dataMeshAccessRepairPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -27,6 +33,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type { AccessRequestStore } from '../access/AccessRequestStore';
 import { actorOf } from '../lifecycle/LifecycleService';
+import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import { authorizeOnDataProduct } from '../permissions';
 import { toAccessDrift, toStep } from './accessDrift';
 import type { InfrastructureService } from './InfrastructureService';
@@ -39,6 +46,8 @@ export interface AccessDriftRepairOptions {
   >;
   permissions: PermissionsService;
   store: Pick<AccessRequestStore, 'addHistory'>;
+  /** The product's audit trail, where each repair is kept. */
+  audit: Pick<LifecycleStore, 'addAudit'>;
   logger: LoggerService;
   clock: { now(): number };
 }
@@ -80,6 +89,40 @@ function statementsByRequest(
   return byRequest;
 }
 
+/**
+ * The unexplained grants the applied revokes and drops took away: the
+ * unmanaged findings whose role (and membership) a destructive step
+ * touches, each with the statements sent for it.
+ */
+function revokedGrants(
+  drift: ProductAccessDrift,
+  applied: PlanStep[],
+): AccessRepairAuditDetail['revoked'] {
+  return drift.unmanaged.flatMap(f => {
+    const statements = applied
+      .filter(step => {
+        if (!step.destructive) return false;
+        const names = namesIn(step.change);
+        return (
+          names.has(f.role) &&
+          (!f.membership ||
+            (names.has(f.membership.role) && names.has(f.membership.member)))
+        );
+      })
+      .flatMap(step => step.statements.map(st => st.sql));
+    if (statements.length === 0) return [];
+    return [
+      {
+        role: f.role,
+        ...(f.membership ? { membership: { ...f.membership } } : {}),
+        ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
+        message: f.message,
+        statements,
+      },
+    ];
+  });
+}
+
 /** The access drift repair behind the REST API. @public */
 export class AccessDriftRepair {
   constructor(private readonly options: AccessDriftRepairOptions) {}
@@ -89,7 +132,7 @@ export class AccessDriftRepair {
     body: AccessDriftRepairBody,
     credentials: BackstageCredentials,
   ): Promise<AccessDriftRepairResponse> {
-    const { infrastructure, store, logger, clock } = this.options;
+    const { infrastructure, store, audit, logger, clock } = this.options;
     const entityRef = stringifyEntityRef({
       kind: 'dataproduct',
       namespace: ref.namespace,
@@ -136,11 +179,29 @@ export class AccessDriftRepair {
       }
     }
     if (result.applied.length > 0 || error) {
-      logger.info(
-        `Access drift of ${entityRef} repaired by ${actor}: ${result.applied
-          .flatMap(s => s.statements.map(st => st.sql))
-          .join('; ')}${error ? ` (stopped: ${error})` : ''}`,
+      const statements = result.applied.flatMap(s =>
+        s.statements.map(st => st.sql),
       );
+      logger.info(
+        `Access drift of ${entityRef} repaired by ${actor}: ${statements.join(
+          '; ',
+        )}${error ? ` (stopped: ${error})` : ''}`,
+      );
+      // after the warehouse: what it did is recorded even when it stopped
+      // part way (the error says where)
+      await audit.addAudit({
+        product: entityRef,
+        at,
+        actor,
+        action: ACCESS_REPAIR_AUDIT_ACTION,
+        detail: {
+          revokeUnmanaged: body.revokeUnmanaged === true,
+          revoked: revokedGrants(before.drift, result.applied),
+          requests,
+          statements,
+          ...(error ? { error } : {}),
+        } satisfies AccessRepairAuditDetail,
+      });
     }
     const after = await infrastructure.productAccessDrift(ref, credentials);
     return {

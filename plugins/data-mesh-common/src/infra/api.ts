@@ -250,3 +250,26 @@ export interface AccessDriftRepairResponse {
   /** Re-assessed after the repair. */
   access: InfrastructureAccessDrift;
 }
+
+/**
+ * The action of an access drift repair in the product's audit trail (the
+ * lifecycle audit of `GET /lifecycle/:namespace/:name`). @public
+ */
+export const ACCESS_REPAIR_AUDIT_ACTION = 'access-repair';
+
+/**
+ * The `detail` of an {@link ACCESS_REPAIR_AUDIT_ACTION} audit entry: one
+ * repair that sent something or failed. @public
+ */
+export type AccessRepairAuditDetail = {
+  /** Whether the caller asked to revoke what no request explains. */
+  revokeUnmanaged: boolean;
+  /** The grants no request explained that the repair revoked or dropped. */
+  revoked: Array<InfrastructureAccessFinding & { statements: string[] }>;
+  /** Access requests whose history records the repair. */
+  requests: string[];
+  /** Every statement sent, in order. */
+  statements: string[];
+  /** The warehouse's refusal that stopped the repair, if any. */
+  error?: string;
+};
