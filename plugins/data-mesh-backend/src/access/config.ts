@@ -7,7 +7,7 @@ import type {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
-import { parseAccessDuration } from './policy';
+import { readDurationSetting } from '../durationSetting';
 
 /** @public */
 export interface AccessConfig {
@@ -30,26 +30,14 @@ export interface AccessConfig {
 
 const D = 24 * 3_600_000;
 
-function duration(config: RootConfigService, key: string, fallback: number) {
-  const text = config.getOptionalString(key);
-  if (text === undefined) return fallback;
-  const ms = parseAccessDuration(text);
-  if (ms === undefined) {
-    throw new Error(
-      `${key}: '${text}' is not a duration (write e.g. 90d or P90D)`,
-    );
-  }
-  return ms;
-}
-
 /** Read `dataMesh.access`, with the documented defaults. @public */
 export function readAccessConfig(config: RootConfigService): AccessConfig {
-  const defaultDurationMs = duration(
+  const defaultDurationMs = readDurationSetting(
     config,
     'dataMesh.access.defaultDuration',
     90 * D,
   );
-  const maxDurationMs = duration(
+  const maxDurationMs = readDurationSetting(
     config,
     'dataMesh.access.maxDuration',
     365 * D,
@@ -79,7 +67,11 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
         config.getOptionalString('dataMesh.access.naming.teamRole') ??
         'team_{group}',
     },
-    warnBeforeMs: duration(config, 'dataMesh.access.warnBefore', 7 * D),
+    warnBeforeMs: readDurationSetting(
+      config,
+      'dataMesh.access.warnBefore',
+      7 * D,
+    ),
     schedule,
     notifications:
       config.getOptionalBoolean('dataMesh.access.notifications.enabled') ??

@@ -21,7 +21,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type express from 'express';
 import { AccessRequestStore } from '../access/AccessRequestStore';
-import { parseAccessDuration } from '../access/policy';
+import { readDurationSetting } from '../durationSetting';
 import { LifecycleService } from './LifecycleService';
 import { LifecycleStore } from './LifecycleStore';
 import { createLifecycleNotifier } from './notifications';
@@ -47,34 +47,24 @@ export {
 /** Id of the scheduled drop of archives past their retention. @public */
 export const LIFECYCLE_ARCHIVE_TASK_ID = 'data-mesh-lifecycle-archives';
 
-const DEFAULT_RETENTION = '90d';
+const DAY_MS = 24 * 3_600_000;
 
-/** `dataMesh.lifecycle.archiveRetention`, in ms; a located error when it is not a duration. */
+/** `dataMesh.lifecycle.archiveRetention` (default 90 days), in ms. */
 export function readArchiveRetention(config: RootConfigService): number {
-  const key = 'dataMesh.lifecycle.archiveRetention';
-  const text = config.getOptionalString(key) ?? DEFAULT_RETENTION;
-  const ms = parseAccessDuration(text);
-  if (ms === undefined) {
-    throw new Error(
-      `${key}: '${text}' is not a duration (write e.g. 90d or P90D)`,
-    );
-  }
-  return ms;
+  return readDurationSetting(
+    config,
+    'dataMesh.lifecycle.archiveRetention',
+    90 * DAY_MS,
+  );
 }
 
-const DEFAULT_READERS_LOOK_BACK = '30d';
-
-/** `dataMesh.lifecycle.readersLookBack`, in ms: reads this recent keep a product from retiring. */
+/** `dataMesh.lifecycle.readersLookBack` (default 30 days), in ms: reads this recent keep a product from retiring. */
 export function readReadersLookBack(config: RootConfigService): number {
-  const key = 'dataMesh.lifecycle.readersLookBack';
-  const text = config.getOptionalString(key) ?? DEFAULT_READERS_LOOK_BACK;
-  const ms = parseAccessDuration(text);
-  if (ms === undefined) {
-    throw new Error(
-      `${key}: '${text}' is not a duration (write e.g. 30d or P30D)`,
-    );
-  }
-  return ms;
+  return readDurationSetting(
+    config,
+    'dataMesh.lifecycle.readersLookBack',
+    30 * DAY_MS,
+  );
 }
 
 /** Wire product lifecycle into the plugin. */

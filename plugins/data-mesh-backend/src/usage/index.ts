@@ -22,7 +22,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type express from 'express';
 import { AccessRequestStore } from '../access/AccessRequestStore';
-import { parseAccessDuration } from '../access/policy';
+import { readDurationSetting } from '../durationSetting';
 import { runUsageCollection } from './collector';
 import { createUsageRouter } from './router';
 import { UsageService } from './UsageService';
@@ -39,16 +39,7 @@ const D = 24 * 3_600_000;
 
 /** `dataMesh.access.unusedAfter` (default 30 days). */
 export function readUnusedAfterMs(config: RootConfigService): number {
-  const key = 'dataMesh.access.unusedAfter';
-  const text = config.getOptionalString(key);
-  if (text === undefined) return 30 * D;
-  const ms = parseAccessDuration(text);
-  if (ms === undefined) {
-    throw new Error(
-      `${key}: '${text}' is not a duration (write e.g. 30d or P30D)`,
-    );
-  }
-  return ms;
+  return readDurationSetting(config, 'dataMesh.access.unusedAfter', 30 * D);
 }
 
 /** Wire usage into the plugin; returns its router and the retirement engine's question. */
