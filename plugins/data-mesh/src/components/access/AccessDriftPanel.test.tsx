@@ -206,6 +206,49 @@ describe('AccessDriftPanel (Access tab)', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('keeps what the repair sent on the Access tab while the requests reload', async () => {
+    // as slow as a real backend: an instant answer would let React batch
+    // the reload's loading state away
+    const slowList = () =>
+      new Promise<Response>(resolve =>
+        setTimeout(() => resolve(jsonResponse({ items: [] })), 300),
+      );
+    const { backend } = renderAccess({
+      entity: patientEncounters,
+      element: <DataProductAccessContent />,
+      routes: {
+        '/access-requests': slowList,
+        [INFRA]: { entityRef: REF, access: drifted },
+        [REPAIR]: () =>
+          jsonResponse({
+            entityRef: REF,
+            applied: [regrant],
+            skipped: [revoke],
+            requests: ['000000000000000b'],
+            access: { ...drifted, missing: [], steps: [], lines: [] },
+          }),
+        '/products/{namespace}/{name}/usage': () =>
+          errorResponse(502, 'WarehouseUnavailableError', 'no usage here'),
+      },
+      ...OWNER,
+    });
+    const calls = (suffix: string) =>
+      backend.requests.filter(u => u.pathname.endsWith(suffix)).length;
+    const repair = await screen.findByRole('button', { name: 'Repair access' });
+    await userEvent.click(repair);
+    // the repair reloads the requests (their history has a repair entry)
+    await waitFor(() => expect(calls('/access-requests')).toBe(2));
+    await new Promise(resolve => setTimeout(resolve, 600));
+    expect(screen.getByTestId('access-drift-repaired')).toHaveTextContent(
+      `Sent 1 statement: ${regrant.sql[0]}`,
+    );
+    expect(screen.getByTestId('access-drift-panel')).toHaveTextContent(
+      '0 missing, 1 unmanaged',
+    );
+    // the panel was not loaded afresh, which would forget the repair
+    expect(calls('/infrastructure')).toBe(1);
+  });
+
   it('is on the Access tab, below the requests', async () => {
     renderAccess({
       entity: patientEncounters,

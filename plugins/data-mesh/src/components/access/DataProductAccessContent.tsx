@@ -23,7 +23,11 @@ export function DataProductAccessContent() {
   const user = useSignedInUser();
   const requests = useAccessRequests(product ? { product } : undefined);
   if (!entity) return <NotADataProductCard title="Access" />;
-  if (user.loading || requests.loading) return <Progress />;
+  // only the first load: a reload after a change keeps the page mounted, so
+  // the drift panel keeps what its repair sent
+  if (user.loading || (requests.loading && !requests.value)) {
+    return <Progress />;
+  }
   const error = user.error ?? requests.error;
   if (error) return <AccessLoadError error={error} what="Access requests" />;
   // the ports whose ODCS roles name the user, or a group of theirs, as approver
