@@ -4,7 +4,8 @@
  * access section, one rendering), and for those who may repair it (its
  * owners and admins, as the permission policy answers
  * `data-mesh.access.repair`) the repair: re-grant what is missing, and on
- * request revoke what no request explains.
+ * request revoke what no request explains. The last repair, from the
+ * product's audit trail, is shown to everyone.
  */
 import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
@@ -25,6 +26,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
 import { AccessDriftSection } from '../infra/AccessDrift';
 import { errorMessage } from '../slo/SloErrors';
+import { AccessLastRepair } from './AccessLastRepair';
 
 function RepairControls(props: {
   namespace: string;
@@ -157,6 +159,11 @@ export function AccessDriftPanel(props: {
               The product's owners can repair it.
             </Typography>
           ))}
+        <AccessLastRepair
+          namespace={namespace}
+          name={name}
+          reloadKey={repaired}
+        />
       </Box>
     </InfoCard>
   );
