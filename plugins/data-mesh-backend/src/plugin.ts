@@ -113,27 +113,26 @@ export const dataMeshPlugin = createBackendPlugin({
         warehouse: warehouseServiceRef,
         accessGrantExecutor: accessGrantExecutorServiceRef,
       },
-      async init({
-        config,
-        logger,
-        database,
-        scheduler,
-        httpRouter,
-        httpAuth,
-        discovery,
-        urlReader,
-        auth,
-        userInfo,
-        permissions,
-        permissionsRegistry,
-        rootLifecycle,
-        catalog,
-        events,
-        notifications,
-        clock,
-        warehouse,
-        accessGrantExecutor,
-      }) {
+      async init(services) {
+        const {
+          config,
+          logger,
+          database,
+          scheduler,
+          httpRouter,
+          httpAuth,
+          auth,
+          userInfo,
+          permissions,
+          permissionsRegistry,
+          rootLifecycle,
+          catalog,
+          events,
+          notifications,
+          clock,
+          warehouse,
+          accessGrantExecutor,
+        } = services;
         const settings = readSloEngineConfig(config);
         const platform = readPlatformConfig(config);
         const store = await SloStore.create(database);
@@ -315,16 +314,9 @@ export const dataMeshPlugin = createBackendPlugin({
         );
         // Usage per consumer and unused grants — src/usage; set up before
         // lifecycle, whose retirement asks it who still reads (router below).
+        // Each setup takes the services it declares from the plugin's.
         const usage = await setupUsage({
-          config,
-          logger,
-          database,
-          scheduler,
-          httpAuth,
-          auth,
-          catalog,
-          notifications,
-          clock,
+          ...services,
           getAdapter,
           listEntities: listProducts,
         });
@@ -332,16 +324,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // access router: its admission check refuses new access requests to
         // deprecated products.
         const lifecycle = await setupProductLifecycle({
-          config,
-          logger,
-          database,
-          scheduler,
-          httpAuth,
-          auth,
-          permissions,
-          catalog,
-          notifications,
-          clock,
+          ...services,
           getAdapter,
           accessExecutor: Boolean(accessGrantExecutor.executor),
           usage: usage.service,
@@ -349,65 +332,17 @@ export const dataMeshPlugin = createBackendPlugin({
         router.use(lifecycle.admission);
         router.use(lifecycle.router);
         // Access requests to output ports — src/access
-        router.use(
-          await setupAccessRequests({
-            config,
-            logger,
-            database,
-            scheduler,
-            httpAuth,
-            auth,
-            userInfo,
-            permissions,
-            permissionsRegistry,
-            catalog,
-            notifications,
-            clock,
-            accessGrantExecutor,
-          }),
-        );
+        router.use(await setupAccessRequests(services));
         // Changes timeline and breaking-change notifications — src/changes
-        router.use(
-          await setupProductChanges({
-            config,
-            logger,
-            database,
-            scheduler,
-            httpAuth,
-            auth,
-            catalog,
-            notifications,
-            clock,
-            events,
-          }),
-        );
+        router.use(await setupProductChanges(services));
         // Spec problems of the catalog and "Check a spec" — src/specProblems
-        router.use(
-          setupSpecProblems({
-            config,
-            logger,
-            httpAuth,
-            auth,
-            userInfo,
-            discovery,
-            urlReader,
-            catalog,
-            platform,
-            getAdapter,
-            clock,
-          }),
-        );
+        router.use(setupSpecProblems({ ...services, platform, getAdapter }));
         // Usage per consumer and unused grants — src/usage
         router.use(usage.router);
         // Governance policies: results per product, compliance per domain — src/governance
         router.use(
           await setupGovernance({
-            config,
-            logger,
-            database,
-            httpAuth,
-            auth,
-            catalog,
+            ...services,
             sloStore: store,
             now: () => clock.now(),
           }),
