@@ -237,6 +237,9 @@ export class AccessService {
         product: query.product
           ? fullRef(query.product, 'dataproduct', 'product')
           : undefined,
+        consumer: query.consumer
+          ? fullRef(query.consumer, 'group', 'consumer')
+          : undefined,
         state: query.state,
       },
       q => {

@@ -336,6 +336,15 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     const inbox = async (user: string) =>
       (await list(user, '?inbox=true')).map((r: any) => r.id);
     expect(await inbox('dana')).toEqual([lines.id]);
+    // the consumer filter narrows the approvers' part as it does the owners'
+    expect(
+      (await list('dana', '?inbox=true&consumer=group:default/team-b')).map(
+        (r: any) => r.id,
+      ),
+    ).toEqual([lines.id]);
+    expect(
+      await list('dana', '?inbox=true&consumer=group:default/team-a'),
+    ).toEqual([]);
     expect(await inbox('alice')).toEqual(
       expect.arrayContaining([lines.id, plain.id]),
     );
