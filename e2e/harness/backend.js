@@ -31,8 +31,11 @@ function freePort() {
  * An in-memory database keeps the test independent of the persisted .data/ of
  * a portal that may be running next to it. Likewise the embedded warehouse and
  * the local product repositories: PGlite allows one process per data directory.
+ * A backend that will be restarted (`persistentDatabase`) keeps its database
+ * in the state directory instead: an in-memory one would lose the access
+ * requests, the catalog and the signing keys of the browser's sessions.
  */
-function writeConfig(port) {
+function writeConfig(port, { persistentDatabase = false } = {}) {
   const baseUrl = `http://localhost:${port}`;
   const configFile = path.join(os.tmpdir(), `datamesh-e2e-${port}.yaml`);
   const stateDir = fs.mkdtempSync(
@@ -48,7 +51,13 @@ function writeConfig(port) {
         baseUrl,
         listen: { port },
         cors: { origin: baseUrl },
-        database: { client: 'better-sqlite3', connection: ':memory:' },
+        database: {
+          client: 'better-sqlite3',
+          // one file per plugin in that directory
+          connection: persistentDatabase
+            ? { directory: path.join(stateDir, 'database') }
+            : ':memory:',
+        },
       },
       dataMesh: {
         warehouse: { pglite: { dataDir: warehouseDir } },
@@ -61,8 +70,8 @@ function writeConfig(port) {
   return { baseUrl, configFile, stateDir, warehouseDir, reposDir };
 }
 
-function spawnBackend(configFile, logFile) {
-  const out = fs.openSync(logFile, 'w');
+function spawnBackend(configFile, logFile, append) {
+  const out = fs.openSync(logFile, append ? 'a' : 'w');
   // The same entry point and TypeScript loader as `npm start`
   // (backstage-cli package start), minus its file watcher: a source edit
   // during the run must not restart the backend under the browser.
@@ -103,27 +112,40 @@ function spawnBackend(configFile, logFile) {
 }
 
 /**
- * Starts the backend; `stop()` ends its process group, `remove(keepState)`
- * deletes the config file and, unless kept as evidence, the state directory.
+ * Starts the backend; `stop()` ends its process group, `restart()` starts it
+ * again with the same configuration (a `persistentDatabase` keeps what it
+ * stored), `remove(keepState)` deletes the config file and, unless kept as
+ * evidence, the state directory.
  */
-async function startBackend() {
+async function startBackend({ persistentDatabase = false } = {}) {
   const port = await freePort();
-  const backend = writeConfig(port);
+  const backend = writeConfig(port, { persistentDatabase });
   const logFile = path.join(REPORT_DIR, 'backend.log');
-  const child = spawnBackend(backend.configFile, logFile);
-  child.on('exit', code => log(`backend exited (code ${code})`));
-  onBackendProblem(() =>
-    child.exitCode !== null
-      ? `backend exited with code ${child.exitCode}; see e2e-test-report/backend.log`
-      : undefined,
-  );
-  log(`backend starting on port ${port} (log: ${logFile})`);
+  let child;
+  const spawnChild = append => {
+    child = spawnBackend(backend.configFile, logFile, append);
+    child.on('exit', code => log(`backend exited (code ${code})`));
+    onBackendProblem(() =>
+      child.exitCode !== null
+        ? `backend exited with code ${child.exitCode}; see e2e-test-report/backend.log`
+        : undefined,
+    );
+    log(`backend starting on port ${port} (log: ${logFile})`);
+  };
+  spawnChild(false);
 
   return {
     ...backend,
     port,
     /** The exit code, or signal, once stopped. */
     exitStatus: () => child.exitCode ?? child.signalCode,
+    /** After `stop()`: the same backend again, its log appended to. */
+    restart() {
+      if (child.exitCode === null && child.signalCode === null) {
+        throw new Error('restart: the backend is still running');
+      }
+      spawnChild(true);
+    },
     async stop() {
       onBackendProblem(() => undefined);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -10,6 +10,8 @@
  * A scenario is a module exporting { name, description, needs?, backend?,
  * run(ctx) }. `needs` lists scenarios whose results it reads (through
  * `ctx.outputOf`); they run first, also when the scenario is run alone.
+ * `backend: 'pausable'` gives it `ctx.pauseBackend(fn)`, to change the
+ * embedded warehouse under the running portal.
  */
 
 const fs = require('node:fs');
@@ -72,6 +74,9 @@ async function runScenario(scenario, shared) {
   const pageErrorsBefore = run.tab?.errors.length ?? 0;
   const ctx = {
     ...shared,
+    ...(scenario.backend === 'pausable'
+      ? { pauseBackend: fn => pauseBackend(shared.baseUrl, fn) }
+      : {}),
     page,
     cardTitled: (heading, has) => browsers.cardTitled(page, heading, has),
     outputOf: need => run.outcomes.get(need.name).value,
@@ -130,7 +135,42 @@ async function exampleMeshSettled(baseUrl, headers) {
   );
 }
 
-async function startPortal() {
+function backendReady(baseUrl) {
+  return waitFor(
+    `${baseUrl}/.backstage/health/v1/readiness`,
+    async () => (await fetch(`${baseUrl}/.backstage/health/v1/readiness`)).ok,
+    300000,
+  );
+}
+
+/**
+ * Stops the backend, so that `fn` may open the embedded warehouse (PGlite
+ * allows one process per data directory), then starts it again and waits
+ * until it is ready; what `fn` returned. The browser stays open: the portal
+ * comes back on the same address with the same database.
+ */
+async function pauseBackend(baseUrl, fn) {
+  const began = Date.now();
+  await run.backend.stop();
+  try {
+    if (run.backend.exitStatus() !== 0) {
+      throw new Error(
+        `backend ended with ${run.backend.exitStatus()}: the warehouse may not have been closed`,
+      );
+    }
+    return await fn();
+  } finally {
+    run.backend.restart();
+    await backendReady(baseUrl);
+    log(
+      `backend paused and ready again in ${Math.round(
+        (Date.now() - began) / 1000,
+      )} s`,
+    );
+  }
+}
+
+async function startPortal({ persistentDatabase }) {
   fs.mkdirSync(REPORT_DIR, { recursive: true });
   for (const stale of fs.readdirSync(REPORT_DIR)) {
     if (stale.startsWith('failure')) fs.rmSync(path.join(REPORT_DIR, stale));
@@ -138,15 +178,9 @@ async function startPortal() {
   browsers.assertChromiumInstalled();
 
   await check('frontend build is current', ensureAppBuild);
-  run.backend = await startBackend();
+  run.backend = await startBackend({ persistentDatabase });
   const { baseUrl } = run.backend;
-  await check('backend is ready', () =>
-    waitFor(
-      `${baseUrl}/.backstage/health/v1/readiness`,
-      async () => (await fetch(`${baseUrl}/.backstage/health/v1/readiness`)).ok,
-      300000,
-    ),
-  );
+  await check('backend is ready', () => backendReady(baseUrl));
   const token = await check(
     'guest token from /api/auth/guest/refresh',
     async () => {
@@ -196,7 +230,10 @@ async function stopPortal() {
 
 async function runAll(selected) {
   const scenarios = withPrerequisites(selected);
-  const shared = await startPortal();
+  // a backend that restarts must find what it stored
+  const shared = await startPortal({
+    persistentDatabase: scenarios.some(s => s.backend === 'pausable'),
+  });
   const offline = scenarios.filter(s => s.backend === 'stopped');
   for (const scenario of scenarios.filter(s => !offline.includes(s))) {
     await runScenario(scenario, shared);

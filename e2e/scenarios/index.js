@@ -14,6 +14,7 @@ module.exports = [
   require('./changes-timeline'),
   require('./warehouse-refusals'),
   require('./access-request'),
+  require('./access-repair'),
   require('./access-warehouse'),
   require('./deprecate'),
   require('./spec-problems'),

@@ -1,0 +1,268 @@
+'use strict';
+
+/*
+ * Access drift repaired from the Access tab. After access-request, the
+ * grant is taken away in the warehouse by hand, as a DBA might: with the
+ * backend paused (PGlite allows one process), the request role is revoked
+ * from the requester's team role, whose read of the product's output table
+ * is then refused. With the backend back, the owner Aisha Khan finds the
+ * missing grant in the "Access drift" panel and repairs it; the analyst
+ * Sofia Alvarez, the consumer, sees the drift but no Repair button. Paused
+ * once more, the warehouse lets the team role read the table again.
+ */
+
+const { check, log, pgIdent, requireFrom } = require('../harness/scenario');
+const { saveFailureEvidence } = require('../harness/browser');
+const accessRequest = require('./access-request');
+
+const { signInAs } = accessRequest;
+const OWNER = 'Aisha Khan';
+const CONSUMER = 'Sofia Alvarez';
+const REPAIR_PATH =
+  /\/api\/data-mesh\/products\/[^/]+\/[^/]+\/access-drift\/repair$/;
+
+/** Opens the embedded warehouse (the backend paused), runs `fn` with it. */
+async function withWarehouse(dir, fn) {
+  const { PGlite } = requireFrom(
+    'plugins/data-mesh-backend-module-postgres',
+    '@electric-sql/pglite',
+  );
+  const db = await PGlite.create(dir);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `sql` as `role`, in a transaction: its rows, or the refusal's error. */
+async function selectAs(db, role, sql) {
+  try {
+    const rows = await db.transaction(async tx => {
+      await tx.query(`SET LOCAL ROLE ${pgIdent(role)}`);
+      return (await tx.query(sql)).rows;
+    });
+    return { rows };
+  } catch (error) {
+    if (error.code !== '42501') throw error;
+    return { refused: error };
+  }
+}
+
+/** The first output table the request role reads (through the product's consumer role). */
+async function tableOf(db, requestRole) {
+  const { rows } = await db.query(
+    `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'v', 'p')
+        and n.nspname not in ('pg_catalog', 'information_schema')
+        and has_table_privilege($1, c.oid, 'SELECT')
+      order by 1 limit 1`,
+    [requestRole],
+  );
+  if (!rows.length) throw new Error(`${requestRole} may read no table`);
+  return rows[0].name;
+}
+
+/** Whether `member` holds `role` directly in the warehouse. */
+async function holds(db, role, member) {
+  const { rows } = await db.query(
+    `select 1 from pg_auth_members m
+       join pg_roles r on r.oid = m.roleid
+       join pg_roles g on g.oid = m.member
+      where r.rolname = $1 and g.rolname = $2`,
+    [role, member],
+  );
+  return rows.length > 0;
+}
+
+/** The product's Access tab, loaded, and its Access drift panel. */
+async function accessDriftPanel(page, baseUrl, product) {
+  await page.goto(`${baseUrl}/catalog/default/dataproduct/${product}/access`);
+  const panel = page.getByTestId('access-drift-panel');
+  await panel.waitFor({ timeout: 60000 });
+  return panel;
+}
+
+/** The panel lists the revoked grant as missing, and nothing else. */
+async function showsMissing(panel, request) {
+  await panel
+    .getByText(/^1 missing, 0 unmanaged, of 1 active request$/)
+    .waitFor();
+  const finding = panel.getByTestId('infra-access-missing');
+  await finding.getByText('Missing', { exact: true }).waitFor();
+  const message = await finding.innerText();
+  const expected = `access request ${request.id}: ${request.grantee} no longer holds ${request.role}`;
+  if (!message.includes(expected)) {
+    throw new Error(`the finding says "${message}", not "${expected}"`);
+  }
+  log(`drift listed: ${message.replace(/\s+/g, ' ')}`);
+}
+
+module.exports = {
+  name: 'access-repair',
+  description: `a grant revoked by hand shows as Access drift; ${OWNER} repairs it, ${CONSUMER} may not`,
+  needs: [accessRequest],
+  backend: 'pausable',
+  async run({ page: guestPage, baseUrl, dirs, outputOf, pauseBackend }) {
+    const request = outputOf(accessRequest);
+    const product = request.product.replace(/^dataproduct:default\//i, '');
+    const table = await check(
+      `warehouse: revoke ${request.role} from ${request.grantee} by hand; ${request.grantee}'s read is refused`,
+      () =>
+        pauseBackend(() =>
+          withWarehouse(dirs.warehouse, async db => {
+            const name = await tableOf(db, request.role);
+            const before = await selectAs(
+              db,
+              request.grantee,
+              `SELECT count(*)::int AS n FROM ${name}`,
+            );
+            if (before.refused) {
+              throw new Error(
+                `${request.grantee} could not read ${name} before: ${before.refused.message}`,
+              );
+            }
+            await db.exec(
+              `REVOKE ${pgIdent(request.role)} FROM ${pgIdent(
+                request.grantee,
+              )}`,
+            );
+            const after = await selectAs(
+              db,
+              request.grantee,
+              `SELECT 1 FROM ${name}`,
+            );
+            if (!after.refused) {
+              throw new Error(`${request.grantee} still reads ${name}`);
+            }
+            log(`${request.grantee} reading ${name}: ${after.refused.message}`);
+            return name;
+          }),
+        ),
+    );
+
+    const browser = guestPage.context().browser();
+    const contexts = [];
+    let current;
+    const as = async name => {
+      const session = await signInAs(browser, baseUrl, name);
+      contexts.push(session.context);
+      current = session.page;
+      return session.page;
+    };
+    try {
+      await check(
+        `${CONSUMER} (the consumer) sees the drift on ${product}'s Access tab but no Repair button`,
+        async () => {
+          const panel = await accessDriftPanel(
+            await as(CONSUMER),
+            baseUrl,
+            product,
+          );
+          await showsMissing(panel, request);
+          await panel.getByTestId('access-drift-owners-only').waitFor();
+          const buttons = await panel
+            .getByRole('button', { name: 'Repair access' })
+            .count();
+          if (buttons !== 0) {
+            throw new Error(`${CONSUMER} sees ${buttons} Repair buttons`);
+          }
+        },
+      );
+
+      const owner = await as(OWNER);
+      const panel = await check(
+        `${OWNER} (the owner) finds the missing grant in the Access drift panel`,
+        async () => {
+          const found = await accessDriftPanel(owner, baseUrl, product);
+          await showsMissing(found, request);
+          return found;
+        },
+      );
+      await check(
+        `${OWNER} clicks Repair access and the panel is in sync`,
+        async () => {
+          const [response] = await Promise.all([
+            owner.waitForResponse(
+              r =>
+                r.request().method() === 'POST' &&
+                REPAIR_PATH.test(new URL(r.url()).pathname),
+            ),
+            panel.getByRole('button', { name: 'Repair access' }).click(),
+          ]);
+          if (!response.ok()) {
+            throw new Error(
+              `repair refused: ${response.status()} ${await response.text()}`,
+            );
+          }
+          const repaired = await response.json();
+          const sent = repaired.applied.flatMap(s => s.sql);
+          if (
+            repaired.error ||
+            !sent.some(s => /^GRANT\b/i.test(s) && s.includes(request.role))
+          ) {
+            throw new Error(`repair answered ${JSON.stringify(repaired)}`);
+          }
+          await panel
+            .getByTestId('access-drift-repaired')
+            .getByText(/^Sent \d+ statements?: .*\bGRANT\b/)
+            .waitFor();
+          await panel
+            .getByText(
+              'The warehouse grants the 1 active access request as approved, and nothing else.',
+            )
+            .waitFor();
+          if (
+            await panel.getByRole('button', { name: 'Repair access' }).count()
+          ) {
+            throw new Error('Repair access is still offered');
+          }
+          log(`repair sent: ${sent.join('; ')}`);
+          // a fresh assessment, not only the repair's answer
+          const reloaded = await accessDriftPanel(owner, baseUrl, product);
+          await reloaded
+            .getByText(
+              'The warehouse grants the 1 active access request as approved, and nothing else.',
+            )
+            .waitFor();
+        },
+      );
+    } catch (error) {
+      // the harness saves the guest's tab; this is the signed-in one
+      if (current) await saveFailureEvidence(current, 'access-repair-user');
+      throw error;
+    } finally {
+      for (const context of contexts) await context.close().catch(() => {});
+    }
+
+    await check(
+      `warehouse: ${request.grantee} holds ${request.role} again and reads ${table}`,
+      () =>
+        pauseBackend(() =>
+          withWarehouse(dirs.warehouse, async db => {
+            if (!(await holds(db, request.role, request.grantee))) {
+              throw new Error(
+                `${request.grantee} does not hold ${request.role}`,
+              );
+            }
+            const read = await selectAs(
+              db,
+              request.grantee,
+              `SELECT count(*)::int AS n FROM ${table}`,
+            );
+            if (read.refused) {
+              throw new Error(
+                `${request.grantee} is still refused: ${read.refused.message}`,
+              );
+            }
+            log(`${request.grantee} reads ${table}: ${read.rows[0].n} rows`);
+          }),
+        ),
+    );
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
