@@ -20,6 +20,7 @@ import {
   planProducts,
   platformConfig,
 } from '@datamesh/plugin-data-mesh-node';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
@@ -50,6 +51,7 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
   let requestId: string;
   let requestRole: string;
   let grantee: string;
+  let knex: Knex;
   const q = (name: string) => warehouse.dialect.quoteIdentifier(name);
   const call = async (
     method: 'get' | 'post',
@@ -111,9 +113,11 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
     if (provisioned.error) throw new Error(provisioned.error.message);
     consumerRole = desired!.products[0].roles.consumer;
     await warehouse.execute([{ sql: 'CREATE ROLE "team_pophealth"' }]);
+    knex = await databases.init(id);
     const backend = await startAccessTestBackend({
       databases,
       databaseId: id,
+      knex,
       entities: [visits],
       memberships,
       clock: { now: () => T0 },
@@ -266,5 +270,30 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
     const third = await repair('aisha', { revokeUnmanaged: true });
     expect([third.body.applied, third.body.skipped]).toEqual([[], []]);
     expect(await repairs()).toHaveLength(2);
+  });
+
+  it('answers with what a repair sent when its audit entry cannot be written', async () => {
+    await warehouse.execute([
+      { sql: `REVOKE ${q(requestRole)} FROM ${q(grantee)}` },
+    ]);
+    // the audit trail's table out of reach, as when its database fails
+    await knex.schema.renameTable(
+      'data_mesh_lifecycle_audit',
+      'data_mesh_lifecycle_audit_away',
+    );
+    let res;
+    try {
+      res = await repair('aisha');
+    } finally {
+      await knex.schema.renameTable(
+        'data_mesh_lifecycle_audit_away',
+        'data_mesh_lifecycle_audit',
+      );
+    }
+    expect([res.status, res.body.applied.map((s: any) => s.sql)]).toEqual([
+      200,
+      [[`GRANT ${q(requestRole)} TO ${q(grantee)}`]],
+    ]);
+    expect(res.body.access).toMatchObject({ inSync: true });
   });
 });

@@ -18,7 +18,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, stringifyError } from '@backstage/errors';
 import {
   ACCESS_REPAIR_AUDIT_ACTION,
   type AccessDriftRepairBody,
@@ -189,19 +189,29 @@ export class AccessDriftRepair {
       );
       // after the warehouse: what it did is recorded even when it stopped
       // part way (the error says where)
-      await audit.addAudit({
-        product: entityRef,
-        at,
-        actor,
-        action: ACCESS_REPAIR_AUDIT_ACTION,
-        detail: {
-          revokeUnmanaged: body.revokeUnmanaged === true,
-          revoked: revokedGrants(before.drift, result.applied),
-          requests,
-          statements,
-          ...(error ? { error } : {}),
-        } satisfies AccessRepairAuditDetail,
-      });
+      try {
+        await audit.addAudit({
+          product: entityRef,
+          at,
+          actor,
+          action: ACCESS_REPAIR_AUDIT_ACTION,
+          detail: {
+            revokeUnmanaged: body.revokeUnmanaged === true,
+            revoked: revokedGrants(before.drift, result.applied),
+            requests,
+            statements,
+            ...(error ? { error } : {}),
+          } satisfies AccessRepairAuditDetail,
+        });
+      } catch (e) {
+        // The warehouse has changed already: a 500 would hide what was sent
+        // from the caller. The line above keeps the statements in the log.
+        logger.error(
+          `Access repair of ${entityRef} by ${actor} is missing from its audit trail: ${stringifyError(
+            e,
+          )}`,
+        );
+      }
     }
     const after = await infrastructure.productAccessDrift(ref, credentials);
     return {
