@@ -85,6 +85,8 @@ export interface SqlReport {
   searchRowsWritten: number;
   /** Entities taken up by the processing loop (more than the entities when some are processed again). */
   processingRuns: number;
+  /** Bytes of the values sent with the statements (strings, lists of strings, buffers). */
+  bytesSent: number;
 }
 
 export interface SqlStat {
@@ -92,6 +94,22 @@ export interface SqlStat {
   shape: string;
   count: number;
   ms: number;
+  /** Bytes of the values sent with these statements. */
+  bytes: number;
+}
+
+/** Bytes of a statement's values as the driver sends them (numbers count 8). */
+function bindingBytes(bindings: unknown[] | undefined): number {
+  let bytes = 0;
+  for (const b of bindings ?? []) {
+    if (typeof b === 'string') bytes += Buffer.byteLength(b);
+    else if (Buffer.isBuffer(b)) bytes += b.length;
+    else if (Array.isArray(b)) bytes += bindingBytes(b);
+    else if (typeof b === 'number' || typeof b === 'bigint') bytes += 8;
+    else if (b !== null && typeof b === 'object')
+      bytes += Buffer.byteLength(JSON.stringify(b));
+  }
+  return bytes;
 }
 
 /**
@@ -100,17 +118,22 @@ export interface SqlStat {
  * gap is the statement's own time.
  */
 function collectSql(knex: Knex): () => SqlReport {
-  const started = new Map<string, number>();
+  const started = new Map<string, { at: number; bytes: number }>();
   const stats = new Map<string, SqlStat>();
   const stitches: Record<string, number> = {};
   let searchRowsWritten = 0;
   let processingRuns = 0;
-  const onQuery = (q: {
+  let bytesSent = 0;
+  const onQuery = (query: {
     __knexQueryUid: string;
     sql: string;
     bindings?: unknown[];
   }) => {
-    started.set(q.__knexQueryUid, performance.now());
+    const bytes = bindingBytes(query.bindings);
+    bytesSent += bytes;
+    started.set(query.__knexQueryUid, { at: performance.now(), bytes });
+    // PostgreSQL quotes identifiers with " where SQLite has `
+    const q = { ...query, sql: query.sql.replace(/"/g, '`') };
     // Every stitch starts with this read of the entity to stitch.
     if (q.sql.startsWith('with `incoming_references`') && q.bindings) {
       const ref = String(q.bindings[0]);
@@ -132,17 +155,18 @@ function collectSql(knex: Knex): () => SqlReport {
     }
   };
   const onDone = (_: unknown, q: { __knexQueryUid: string; sql: string }) => {
-    const t = started.get(q.__knexQueryUid);
-    if (t === undefined) return;
+    const start = started.get(q.__knexQueryUid);
+    if (start === undefined) return;
     started.delete(q.__knexQueryUid);
     const shape = q.sql
       .replace(/\((\?, ?)+\?\)/g, '(?…)')
       .replace(/(, ?\(\?…\))+/g, ', …')
       .replace(/\s+/g, ' ')
       .slice(0, 140);
-    const stat = stats.get(shape) ?? { shape, count: 0, ms: 0 };
+    const stat = stats.get(shape) ?? { shape, count: 0, ms: 0, bytes: 0 };
     stat.count += 1;
-    stat.ms += performance.now() - t;
+    stat.ms += performance.now() - start.at;
+    stat.bytes += start.bytes;
     stats.set(shape, stat);
   };
   knex.on('query', onQuery);
@@ -157,6 +181,7 @@ function collectSql(knex: Knex): () => SqlReport {
       stitches,
       searchRowsWritten,
       processingRuns,
+      bytesSent,
     };
   };
 }

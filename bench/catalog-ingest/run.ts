@@ -81,7 +81,8 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              against it is printed too: what the kind costs beyond the graph
   --cpu-profile  write a V8 CPU profile of each measured interval to DIR
              (profiling slows the runs; do not record those times)
-  --sql-stats  print the costliest SQL statement shapes of each run
+  --sql-stats  print the costliest SQL statement shapes of each run, with
+             the bytes of the values sent with them
   --processing-interval-s  catalog.processingInterval for every run
              (default: the catalog's own, a random 100-150 s per entity)
   --keep     keep the generated files (their directory is printed)`;
@@ -204,6 +205,7 @@ function median(values: number[]): number {
 }
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const load = () => os.loadavg()[0].toFixed(2);
 
 interface Variant {
@@ -404,16 +406,25 @@ async function main() {
             )} MiB entity JSON; load ${loadBefore}→${load()})`,
           );
           if (result.sql) {
-            const { statements, stitches, searchRowsWritten, processingRuns } =
-              result.sql;
+            const {
+              statements,
+              stitches,
+              searchRowsWritten,
+              processingRuns,
+              bytesSent,
+            } = result.sql;
             const total = statements.reduce((t, st) => t + st.ms, 0);
             const count = statements.reduce((t, st) => t + st.count, 0);
             console.log(
-              `      SQL: ${sec(
-                total,
-              )} in ${count} statements; ${processingRuns} entities processed; ${searchRowsWritten} search rows written; stitches: ${Object.entries(
-                stitches,
-              )
+              `      SQL: ${sec(total)} in ${count} statements, ${mib(
+                bytesSent,
+              )} of values sent; ${
+                // counted from SQLite's statements; PostgreSQL's differ (and
+                // diff the search rows instead of rewriting them)
+                args.db === 'pg'
+                  ? ''
+                  : `${processingRuns} entities processed; ${searchRowsWritten} search rows written; `
+              }stitches: ${Object.entries(stitches)
                 .map(([k, v]) => `${k} ${v}`)
                 .join(', ')}`,
             );
@@ -421,7 +432,7 @@ async function main() {
               console.log(
                 `      ${sec(st.ms).padStart(9)} ${String(st.count).padStart(
                   7,
-                )}×  ${st.shape}`,
+                )}× ${mib(st.bytes).padStart(9)}  ${st.shape}`,
               );
             }
           }
