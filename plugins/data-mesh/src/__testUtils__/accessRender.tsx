@@ -14,6 +14,17 @@ import { fakeDataMeshBackend, type FakeRoutes } from './fakeBackend';
 import { patientEncounters, patients, readmissionRisk } from './fixtures';
 import { renderForEntity } from './render';
 
+/** The signed-in users of the access tests: an owner of patient-encounters (its team) … */
+export const OWNER = {
+  user: 'user:default/olga',
+  groups: ['group:default/clinical-data-team'],
+};
+/** … and an analyst of population health, who requests access. */
+export const ANALYST = {
+  user: 'user:default/ann',
+  groups: ['group:default/population-health'],
+};
+
 /** The group of the analysts in the access tests. */
 export const populationHealth = {
   apiVersion: 'backstage.io/v1alpha1',

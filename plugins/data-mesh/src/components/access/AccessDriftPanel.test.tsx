@@ -8,21 +8,13 @@ import type {
 import { AccessDriftPanel } from './AccessDriftPanel';
 import { DataProductAccessContent } from './DataProductAccessContent';
 import { patientEncounters } from '../../__testUtils__/fixtures';
-import { renderAccess } from '../../__testUtils__/accessRender';
+import { OWNER, ANALYST, renderAccess } from '../../__testUtils__/accessRender';
 import {
   type FakeRequest,
   errorResponse,
   jsonResponse,
 } from '../../__testUtils__/fakeBackend';
 
-const OWNER = {
-  user: 'user:default/olga',
-  groups: ['group:default/clinical-data-team'],
-};
-const ANALYST = {
-  user: 'user:default/ann',
-  groups: ['group:default/population-health'],
-};
 const INFRA = '/products/{namespace}/{name}/infrastructure';
 const REPAIR = '/products/{namespace}/{name}/access-drift/repair';
 const REF = 'dataproduct:default/patient-encounters';

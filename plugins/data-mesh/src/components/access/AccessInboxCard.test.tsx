@@ -7,15 +7,10 @@ import {
   patients,
   readmissionRisk,
 } from '../../__testUtils__/fixtures';
-import { renderAccess } from '../../__testUtils__/accessRender';
+import { OWNER, renderAccess } from '../../__testUtils__/accessRender';
 import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
 import { fleetByOwner } from '../../__testUtils__/fakeBackend';
 import { fleetItems } from '../../__testUtils__/sloFixtures';
-
-const OWNER = {
-  user: 'user:default/olga',
-  groups: ['group:default/clinical-data-team'],
-};
 
 const requests = [
   accessRequest({ id: '00000000000000a1', purpose: 'Readmission model' }),

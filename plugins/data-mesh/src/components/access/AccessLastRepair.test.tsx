@@ -7,17 +7,9 @@ import type {
 } from '@datamesh/plugin-data-mesh-common';
 import { AccessDriftPanel } from './AccessDriftPanel';
 import { patientEncounters } from '../../__testUtils__/fixtures';
-import { renderAccess } from '../../__testUtils__/accessRender';
+import { OWNER, ANALYST, renderAccess } from '../../__testUtils__/accessRender';
 import { errorResponse, jsonResponse } from '../../__testUtils__/fakeBackend';
 
-const OWNER = {
-  user: 'user:default/olga',
-  groups: ['group:default/clinical-data-team'],
-};
-const ANALYST = {
-  user: 'user:default/ann',
-  groups: ['group:default/population-health'],
-};
 const INFRA = '/products/{namespace}/{name}/infrastructure';
 const REPAIR = '/products/{namespace}/{name}/access-drift/repair';
 const LIFECYCLE = '/lifecycle/{namespace}/{name}';

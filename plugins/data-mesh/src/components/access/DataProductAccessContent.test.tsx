@@ -7,17 +7,8 @@ import {
   patients,
   readmissionRisk,
 } from '../../__testUtils__/fixtures';
-import { renderAccess } from '../../__testUtils__/accessRender';
+import { OWNER, ANALYST, renderAccess } from '../../__testUtils__/accessRender';
 import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
-
-const OWNER = {
-  user: 'user:default/olga',
-  groups: ['group:default/clinical-data-team'],
-};
-const ANALYST = {
-  user: 'user:default/ann',
-  groups: ['group:default/population-health'],
-};
 
 const pending = accessRequest({ id: '000000000000000a' });
 const active = accessRequest({

@@ -3,14 +3,10 @@ import type { ProductUsage } from '@datamesh/plugin-data-mesh-common';
 import { DataProductAccessContent } from './DataProductAccessContent';
 import { ProductUsageCard } from './ProductUsageCard';
 import { patientEncounters } from '../../__testUtils__/fixtures';
-import { renderAccess } from '../../__testUtils__/accessRender';
+import { OWNER, renderAccess } from '../../__testUtils__/accessRender';
 import { errorResponse } from '../../__testUtils__/fakeBackend';
 import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
 
-const OWNER = {
-  user: 'user:default/olga',
-  groups: ['group:default/clinical-data-team'],
-};
 const USAGE_PATH = '/products/{namespace}/{name}/usage';
 
 const byRole: ProductUsage = {
