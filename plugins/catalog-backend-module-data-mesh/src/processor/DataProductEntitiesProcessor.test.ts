@@ -232,6 +232,47 @@ describe('DataProductEntitiesProcessor', () => {
     );
   });
 
+  it('checks consumers against the ports of products it accepted, without asking the catalog for them', async () => {
+    // the catalog still has admissions' stitched copy with port 'sql'
+    const catalog = new InMemoryCatalog(upstreams);
+    const processor = new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    });
+    // admissions was just changed: its port is now 'sql-v2'
+    const admissions = product('admissions', {
+      outputPorts: [{ name: 'sql-v2', type: 'sql' }],
+    });
+    expect((await run(processor, admissions)).errors).toEqual([]);
+
+    const { errors } = await run(processor, cohorts);
+    expect(catalog.calls).toEqual([
+      ['dataproduct:default/patients', 'dataproduct:research/lab'],
+    ]);
+    expect(errors).toEqual([
+      "spec.inputPorts[1].outputPort: dataproduct:research/admissions has no output port 'sql' (its ports: sql-v2)",
+      "spec.inputPorts[2].outputPort: dataproduct:default/patients has no output port 'jdbc2' (its ports: jdbc, api)",
+    ]);
+  });
+
+  it('does not remember a product whose processing failed, as the catalog keeps its previous version', async () => {
+    const catalog = new InMemoryCatalog(upstreams);
+    const processor = new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    });
+    const broken = product('admissions', {
+      owner: 'not a ref: at all',
+      outputPorts: [{ name: 'sql-v2', type: 'sql' }],
+    });
+    expect((await run(processor, broken)).errors).not.toEqual([]);
+
+    const { errors } = await run(processor, cohorts);
+    // admissions came from the catalog, with its accepted port 'sql'
+    expect(catalog.calls[0]).toContain('dataproduct:research/admissions');
+    expect(errors).toEqual([expect.stringContaining("no output port 'jdbc2'")]);
+  });
+
   it('leaves other kinds alone and validates the DataProduct kind', async () => {
     const processor = new DataProductEntitiesProcessor({ logger });
     const component: Entity = {

@@ -30,6 +30,7 @@ import {
   validateDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import { BatchedEntityLookup } from './BatchedEntityLookup';
+import { OutputPortDirectory, outputPortNames } from './OutputPortDirectory';
 
 /** @public */
 export interface DataProductEntitiesProcessorOptions {
@@ -41,6 +42,8 @@ export interface DataProductEntitiesProcessorOptions {
   upstreamPorts?: {
     catalog: CatalogService;
     auth: AuthService;
+    /** How long accepted products' ports are remembered (tests set a clock). */
+    memory?: { maxAgeMs?: number; maxEntries?: number; now?: () => number };
   };
   /**
    * Store the nested parts of the spec as JSON text, the catalog form
@@ -66,14 +69,14 @@ interface UpstreamPort {
  */
 export class DataProductEntitiesProcessor implements CatalogProcessor {
   private readonly logger: LoggerService;
-  private readonly upstreamLookup?: BatchedEntityLookup;
+  private readonly outputPorts?: OutputPortDirectory;
   private readonly storeNestedAsJson: boolean;
 
   constructor(options: DataProductEntitiesProcessorOptions) {
     this.logger = options.logger;
     this.storeNestedAsJson = options.storeNestedAsJson ?? true;
     if (options.upstreamPorts) {
-      this.upstreamLookup = new BatchedEntityLookup({
+      const catalog = new BatchedEntityLookup({
         ...options.upstreamPorts,
         fields: [
           'kind',
@@ -81,6 +84,10 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
           'metadata.namespace',
           'spec.outputPorts',
         ],
+      });
+      this.outputPorts = new OutputPortDirectory({
+        lookup: refs => catalog.lookup(refs),
+        ...options.upstreamPorts.memory,
       });
     }
   }
@@ -98,11 +105,16 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
   async postProcessEntity(
     entity: Entity,
     location: LocationSpec,
-    emit: CatalogProcessorEmit,
+    emitResult: CatalogProcessorEmit,
   ): Promise<Entity> {
     if (!isDataProductEntity(entity)) {
       return entity;
     }
+    let accepted = true;
+    const emit: CatalogProcessorEmit = result => {
+      if (result.type === 'error') accepted = false;
+      emitResult(result);
+    };
     // Spec files were checked when they were read, but a native entity read
     // by the catalog's own YAML reader has only passed the JSON schema; the
     // identifier rules (reserved words, SQL name clashes) and references
@@ -201,8 +213,16 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
       upstream.push({ index, ref, outputPort: port.outputPort });
     });
 
-    if (this.upstreamLookup && upstream.some(u => u.outputPort)) {
+    if (this.outputPorts && upstream.some(u => u.outputPort)) {
       await this.verifyUpstreamPorts(entity, upstream, location, emit);
+    }
+    if (this.outputPorts && accepted) {
+      // the catalog keeps the previous version of a product whose
+      // processing failed, so only an accepted one is what consumers see
+      this.outputPorts.remember(
+        stringifyEntityRef(selfRef),
+        outputPortNames(entity),
+      );
     }
 
     // Stored in the catalog form: the nested parts as JSON text, a few rows
@@ -250,10 +270,11 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
   }
 
   /**
-   * One lookup of all upstream products of this entity, shared with the
-   * entities processed at the same time. An upstream that is not (yet) in
-   * the catalog is no error: relations may point at entities that appear
-   * later, and the next processing round checks again.
+   * The ports of this entity's upstream products, as this replica accepted
+   * them lately or else from one catalog lookup shared with the entities
+   * processed at the same time. An upstream that is not (yet) in the
+   * catalog is no error: relations may point at entities that appear later,
+   * and the next processing round checks again.
    */
   private async verifyUpstreamPorts(
     entity: DataProductEntityV1alpha1,
@@ -263,9 +284,9 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
   ): Promise<void> {
     const checked = upstream.filter(u => u.outputPort);
     const refs = [...new Set(checked.map(u => stringifyEntityRef(u.ref)))];
-    let byRef: Map<string, Entity | undefined>;
+    let byRef: Map<string, string[] | undefined>;
     try {
-      byRef = await this.upstreamLookup!.lookup(refs);
+      byRef = await this.outputPorts!.portsOf(refs);
     } catch (error) {
       // A catalog hiccup must not turn a valid product into a failed one.
       this.logger.warn(
@@ -278,11 +299,10 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
 
     for (const port of checked) {
       const ref = stringifyEntityRef(port.ref);
-      const found = byRef.get(ref);
-      if (!found) {
+      const ports = byRef.get(ref);
+      if (!ports) {
         continue;
       }
-      const ports = outputPortNames(found);
       if (!ports.includes(port.outputPort!)) {
         emit(
           processingResult.inputError(
@@ -297,17 +317,4 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
       }
     }
   }
-}
-
-function outputPortNames(entity: Entity): string[] {
-  const ports = (entity.spec as { outputPorts?: unknown } | undefined)
-    ?.outputPorts;
-  if (!Array.isArray(ports)) {
-    return [];
-  }
-  return ports
-    .map(p =>
-      p && typeof p === 'object' ? (p as { name?: unknown }).name : undefined,
-    )
-    .filter((n): n is string => typeof n === 'string');
 }
