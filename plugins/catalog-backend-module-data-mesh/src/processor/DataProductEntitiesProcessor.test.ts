@@ -4,7 +4,11 @@ import {
   CatalogProcessorResult,
   CatalogService,
 } from '@backstage/plugin-catalog-node';
-import { fromCatalogForm } from '@datamesh/plugin-data-mesh-common';
+import {
+  type DataProductEntityV1alpha1,
+  fromCatalogForm,
+  toCatalogForm,
+} from '@datamesh/plugin-data-mesh-common';
 import { DataProductEntitiesProcessor } from './DataProductEntitiesProcessor';
 
 const location = { type: 'file', target: '/specs/cohorts.yaml' };
@@ -368,5 +372,48 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
     });
     const { returned } = await run(processor, full);
     expect(returned.spec).toEqual(full.spec);
+    // the spec readers hand over the catalog form; it is stored canonical too
+    const fromReader = toCatalogForm(full as DataProductEntityV1alpha1);
+    await expect(processor.validateEntityKind(fromReader)).resolves.toBe(true);
+    expect((await run(processor, fromReader)).returned.spec).toEqual(full.spec);
+  });
+
+  it('validates and relates what the spec readers hand over, the catalog form, as the canonical entity', async () => {
+    const processor = new DataProductEntitiesProcessor({
+      logger: mockServices.logger.mock(),
+    });
+    const fromReader = toCatalogForm({
+      ...full,
+      spec: {
+        ...full.spec,
+        inputPorts: [
+          {
+            name: 'up',
+            type: 'data-product',
+            dataProduct: 'admissions',
+            outputPort: 'sql',
+          },
+        ],
+        // a problem only the canonical entity shows: a dataset the port lacks
+        outputPorts: [{ name: 'sql', type: 'sql', dataset: 'visits' }],
+      },
+    } as DataProductEntityV1alpha1);
+    await expect(processor.validateEntityKind(fromReader)).resolves.toBe(true);
+    const { returned, errors, relations } = await run(processor, fromReader);
+    expect(errors).toEqual([
+      expect.stringMatching(/^spec\.outputPorts\[0\]\.dataset: .*visits/),
+    ]);
+    expect(relations).toContain(
+      'DataProduct:research/cohorts dependsOn DataProduct:research/admissions',
+    );
+    expect(returned.spec).toEqual(fromReader.spec);
+
+    // a native entity with a string where the kind wants a list is told so
+    // by the schema, not as a broken catalog form
+    await expect(
+      processor.validateEntityKind(
+        product('typo', { slos: 'refreshed daily' }),
+      ),
+    ).rejects.toThrow(/slos/);
   });
 });

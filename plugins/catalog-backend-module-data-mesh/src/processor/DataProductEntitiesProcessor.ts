@@ -25,6 +25,7 @@ import {
   dataProductEntityV1alpha1Validator,
   DataProductEntityV1alpha1,
   formatIssue,
+  fromCatalogForm,
   isDataProductEntity,
   toCatalogForm,
   validateDataProductEntity,
@@ -99,17 +100,18 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
   async validateEntityKind(entity: Entity): Promise<boolean> {
     // Throws with the schema violations for a DataProduct that is invalid;
     // false for other kinds so the other processors get to decide.
-    return dataProductEntityV1alpha1Validator.check(entity);
+    return dataProductEntityV1alpha1Validator.check(canonical(entity));
   }
 
   async postProcessEntity(
-    entity: Entity,
+    received: Entity,
     location: LocationSpec,
     emitResult: CatalogProcessorEmit,
   ): Promise<Entity> {
-    if (!isDataProductEntity(entity)) {
-      return entity;
+    if (!isDataProductEntity(received)) {
+      return received;
     }
+    const entity = canonical(received) as DataProductEntityV1alpha1;
     let accepted = true;
     const emit: CatalogProcessorEmit = result => {
       if (result.type === 'error') accepted = false;
@@ -316,5 +318,19 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
         );
       }
     }
+  }
+}
+
+/**
+ * The canonical entity of a DataProduct that arrives in the catalog form
+ * (from the spec readers) or as written (native entities). A part that is
+ * a string but not the JSON the readers write can only come from a native
+ * entity; it is checked as written, so the schema names the wrong field.
+ */
+function canonical(entity: Entity): Entity {
+  try {
+    return fromCatalogForm(entity);
+  } catch {
+    return entity;
   }
 }

@@ -11,7 +11,10 @@ import { JsonValue } from '@backstage/types';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type DataProductEntityV1alpha1,
+  fromCatalogForm,
+} from '@datamesh/plugin-data-mesh-common';
 import { DataProductSpecReaderProcessor } from './DataProductSpecReaderProcessor';
 
 const FIXTURES = path.resolve(__dirname, '../__fixtures__/mesh');
@@ -254,8 +257,8 @@ describe('DataProductSpecReaderProcessor', () => {
     expect(first.entities).toHaveLength(1);
     expect(first.entities[0].location).toEqual(location);
     expect(
-      (first.entities[0].entity as DataProductEntityV1alpha1).spec.datasets?.[0]
-        .columns,
+      fromCatalogForm(first.entities[0].entity as DataProductEntityV1alpha1)
+        .spec.datasets?.[0].columns,
     ).toHaveLength(3);
     expect(reader.reads).toEqual([`${base}admissions.odps.yaml (no etag)`]);
     // the directory is listed; readSpecFiles picks the contracts from it
@@ -293,8 +296,8 @@ describe('DataProductSpecReaderProcessor', () => {
     });
     expect(result.errors).toEqual([]);
     expect(
-      (result.entities[0].entity as DataProductEntityV1alpha1).spec
-        .datasets?.[0].columns,
+      fromCatalogForm(result.entities[0].entity as DataProductEntityV1alpha1)
+        .spec.datasets?.[0].columns,
     ).toHaveLength(3);
   });
 
