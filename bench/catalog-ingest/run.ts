@@ -44,6 +44,8 @@ interface Args {
   profileDir?: string;
   sqlStats: boolean;
   processingInterval?: number;
+  /** Unrecorded rounds before the first size's measured ones. */
+  warmup: number;
 }
 
 const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|off]
@@ -51,7 +53,7 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
               [--db memory|file|pg] [--poll-ms 100] [--timeout-s 900]
               [--log none|error|warn|info] [--sets components,products,native]
               [--cpu-profile DIR] [--sql-stats] [--keep]
-              [--processing-interval-s S]
+              [--processing-interval-s S] [--warmup 1]
   --n        set sizes; each size generates N products and N components
   --runs     repetitions per size (one number, or one per size)
   --verify   dataMesh.catalog.verifyUpstreamPorts settings to measure for
@@ -83,6 +85,9 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              (profiling slows the runs; do not record those times)
   --sql-stats  print the costliest SQL statement shapes of each run, with
              the bytes of the values sent with them
+  --warmup   unrecorded rounds of every variant before the first size's
+             measured ones (default 1), so the JIT and the database's
+             caches are warm for all variants, not for the later ones only
   --processing-interval-s  catalog.processingInterval for every run
              (default: the catalog's own, a random 100-150 s per entity)
   --keep     keep the generated files (their directory is printed)`;
@@ -100,6 +105,7 @@ function parseArgs(argv: string[]): Args {
     keep: false,
     sets: ['components', 'products'],
     sqlStats: false,
+    warmup: 1,
   };
   const list = (v: string) =>
     v.split(',').map(x => {
@@ -180,6 +186,13 @@ function parseArgs(argv: string[]): Args {
       case '--processing-interval-s':
         args.processingInterval = list(value())[0];
         break;
+      case '--warmup': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 0)
+          throw new Error(`--warmup: not a whole number: ${v}\n${USAGE}`);
+        args.warmup = v;
+        break;
+      }
       case '--sql-stats':
         args.sqlStats = true;
         break;
@@ -347,10 +360,14 @@ async function main() {
             ]
           : []),
       ];
-      for (let r = 0; r < runs; r++) {
+      const warmup = index === 0 ? args.warmup : 0;
+      for (let r = -warmup; r < runs; r++) {
         // Rotate the order each round so no variant always runs first.
         const order = variants.map(
-          (_, i) => variants[(i + r) % variants.length],
+          (_, i) =>
+            variants[
+              (((i + r) % variants.length) + variants.length) % variants.length
+            ],
         );
         for (const variant of order) {
           gc?.();
@@ -381,16 +398,28 @@ async function main() {
             logLevel: args.logLevel,
             sqlStats: args.sqlStats,
             processingIntervalSeconds: args.processingInterval,
-            cpuProfile: args.profileDir
-              ? path.join(
-                  args.profileDir,
-                  `n${n}-${variant.label
-                    .toLowerCase()
-                    .replace(/[^a-z]+/g, '-')
-                    .replace(/-$/, '')}-run${r + 1}.cpuprofile`,
-                )
-              : undefined,
+            cpuProfile:
+              args.profileDir && r >= 0
+                ? path.join(
+                    args.profileDir,
+                    `n${n}-${variant.label
+                      .toLowerCase()
+                      .replace(/[^a-z]+/g, '-')
+                      .replace(/-$/, '')}-run${r + 1}.cpuprofile`,
+                  )
+                : undefined,
           });
+          if (r < 0) {
+            // warm-up: its own line, kept out of the medians and the stats
+            console.log(
+              `  warm-up ${variant.label.padEnd(36)} ${sec(
+                result.stitchedMs,
+              ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(9)}`,
+            );
+            if (sqliteDirectory)
+              await fs.rm(sqliteDirectory, { recursive: true, force: true });
+            continue;
+          }
           variant.results.push(result);
           console.log(
             `  run ${r + 1}/${runs} ${variant.label.padEnd(36)} ${sec(
@@ -428,7 +457,13 @@ async function main() {
                 .map(([k, v]) => `${k} ${v}`)
                 .join(', ')}`,
             );
-            for (const st of statements.slice(0, 12)) {
+            // the costliest by time, then any other that sent much data
+            const shown = statements.slice(0, 12);
+            const heavy = statements
+              .slice(12)
+              .filter(st => st.bytes >= bytesSent / 50)
+              .sort((a, b) => b.bytes - a.bytes);
+            for (const st of [...shown, ...heavy]) {
               console.log(
                 `      ${sec(st.ms).padStart(9)} ${String(st.count).padStart(
                   7,

@@ -312,6 +312,17 @@ describe('DataProductEntitiesProcessor on natively written entities', () => {
   });
 });
 
+/** As the spec readers emit a product: annotated with the spec's format. */
+function asRead(entity: Entity): DataProductEntityV1alpha1 {
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: { 'datamesh.dev/spec-format': 'oam' },
+    },
+  } as unknown as DataProductEntityV1alpha1;
+}
+
 describe('DataProductEntitiesProcessor storing the catalog form', () => {
   const columns = [
     { name: 'cohort_id', type: 'varchar(36)', primaryKey: true },
@@ -373,7 +384,7 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
     const { returned } = await run(processor, full);
     expect(returned.spec).toEqual(full.spec);
     // the spec readers hand over the catalog form; it is stored canonical too
-    const fromReader = toCatalogForm(full as DataProductEntityV1alpha1);
+    const fromReader = toCatalogForm(asRead(full));
     await expect(processor.validateEntityKind(fromReader)).resolves.toBe(true);
     expect((await run(processor, fromReader)).returned.spec).toEqual(full.spec);
   });
@@ -383,7 +394,7 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
       logger: mockServices.logger.mock(),
     });
     const fromReader = toCatalogForm({
-      ...full,
+      ...asRead(full),
       spec: {
         ...full.spec,
         inputPorts: [
@@ -408,8 +419,14 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
     );
     expect(returned.spec).toEqual(fromReader.spec);
 
-    // a native entity with a string where the kind wants a list is told so
-    // by the schema, not as a broken catalog form
+    // a native entity is checked as written: the catalog form is no way to
+    // write one, and a string where the kind wants a list is told so by the
+    // schema, not as a broken catalog form
+    await expect(
+      processor.validateEntityKind(
+        toCatalogForm(full as DataProductEntityV1alpha1),
+      ),
+    ).rejects.toThrow(/datasets/);
     await expect(
       processor.validateEntityKind(
         product('typo', { slos: 'refreshed daily' }),

@@ -231,10 +231,12 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
     // in the catalog's filter table instead of ~70 per product (see
     // catalogForm.ts in data-mesh-common). Validation above and the kind's
     // schema check before this step saw the canonical entity; the catalog
-    // does not validate what processors return.
-    const stored: Entity = this.storeNestedAsJson
-      ? toCatalogForm(entity)
-      : entity;
+    // does not validate what processors return. What a spec reader handed
+    // over is that form already.
+    let stored: Entity = entity;
+    if (this.storeNestedAsJson) {
+      stored = received !== entity ? received : toCatalogForm(entity);
+    }
     if (stored.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
       return stored;
     }
@@ -322,12 +324,16 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
 }
 
 /**
- * The canonical entity of a DataProduct that arrives in the catalog form
- * (from the spec readers) or as written (native entities). A part that is
- * a string but not the JSON the readers write can only come from a native
- * entity; it is checked as written, so the schema names the wrong field.
+ * The canonical entity of a DataProduct: the spec readers hand over the
+ * catalog form and annotate the spec's format; a native entity (no such
+ * annotation yet) is checked as written, so the catalog form is no way to
+ * write one and a string where the kind wants a list gets the schema's
+ * message.
  */
 function canonical(entity: Entity): Entity {
+  if (!entity.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
+    return entity;
+  }
   try {
     return fromCatalogForm(entity);
   } catch {
