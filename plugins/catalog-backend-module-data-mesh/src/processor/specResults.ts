@@ -91,9 +91,9 @@ export async function specResults(
   // Handed to the catalog in the catalog form (nested parts as JSON text),
   // which DataProductEntitiesProcessor reads back before it validates. The
   // catalog stores this unprocessed entity twice per read and clones, hashes
-  // and schema-checks it on every processing run; a few strings instead of
-  // a tree of columns, SLOs and ports made ingesting products a fifth
-  // cheaper (bench/README.md, "The spec reader hands over the catalog form").
+  // and schema-checks it on every processing run, which costs much less for
+  // a few strings than for a tree of columns, SLOs and ports (bench/README.md,
+  // "Catalog form from the reader, upstream ports remembered").
   return [
     processingResult.entity(
       location,
