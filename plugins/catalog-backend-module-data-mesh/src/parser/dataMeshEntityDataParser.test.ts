@@ -7,6 +7,7 @@ import {
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { takeOver } from '../processor/handOver';
 import {
   createDataMeshEntityDataParser,
   isDataProductSpecContent,
@@ -114,7 +115,8 @@ describe('dataMeshEntityDataParser', () => {
       { type: 'entity' }
     >[];
     expect(result.type).toBe('entity');
-    const datasets = (result.entity.spec as { datasets?: unknown[] }).datasets;
+    const datasets = (takeOver(result.entity).spec as { datasets?: unknown[] })
+      .datasets;
     // the dataset schema comes from the contract next to the file
     expect(datasets?.length).toBeGreaterThan(0);
   });

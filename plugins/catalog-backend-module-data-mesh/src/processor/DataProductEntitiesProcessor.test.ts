@@ -10,6 +10,7 @@ import {
   toCatalogForm,
 } from '@datamesh/plugin-data-mesh-common';
 import { DataProductEntitiesProcessor } from './DataProductEntitiesProcessor';
+import { handOver } from './handOver';
 
 const location = { type: 'file', target: '/specs/cohorts.yaml' };
 
@@ -383,17 +384,17 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
     });
     const { returned } = await run(processor, full);
     expect(returned.spec).toEqual(full.spec);
-    // the spec readers hand over the catalog form; it is stored canonical too
-    const fromReader = toCatalogForm(asRead(full));
+    // what the spec readers hand over is stored canonical too
+    const fromReader = handOver(asRead(full));
     await expect(processor.validateEntityKind(fromReader)).resolves.toBe(true);
     expect((await run(processor, fromReader)).returned.spec).toEqual(full.spec);
   });
 
-  it('validates and relates what the spec readers hand over, the catalog form, as the canonical entity', async () => {
+  it('validates, relates and stores what the spec readers hand over as the canonical entity', async () => {
     const processor = new DataProductEntitiesProcessor({
       logger: mockServices.logger.mock(),
     });
-    const fromReader = toCatalogForm({
+    const read = {
       ...asRead(full),
       spec: {
         ...full.spec,
@@ -408,7 +409,16 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
         // a problem only the canonical entity shows: a dataset the port lacks
         outputPorts: [{ name: 'sql', type: 'sql', dataset: 'visits' }],
       },
-    } as DataProductEntityV1alpha1);
+    } as DataProductEntityV1alpha1;
+    const fromReader = handOver(read);
+    expect(fromReader.spec).toEqual({
+      type: 'consumer-aligned',
+      lifecycle: 'production',
+      owner: 'analytics',
+      domain: 'population-health',
+      certified: false,
+      deflated: expect.any(String),
+    });
     await expect(processor.validateEntityKind(fromReader)).resolves.toBe(true);
     const { returned, errors, relations } = await run(processor, fromReader);
     expect(errors).toEqual([
@@ -417,11 +427,18 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
     expect(relations).toContain(
       'DataProduct:research/cohorts dependsOn DataProduct:research/admissions',
     );
-    expect(returned.spec).toEqual(fromReader.spec);
+    // stored in the readable catalog form
+    expect(returned.spec).toEqual(toCatalogForm(read).spec);
 
-    // a native entity is checked as written: the catalog form is no way to
-    // write one, and a string where the kind wants a list is told so by the
-    // schema, not as a broken catalog form
+    // a native entity is checked as written: neither the hand-over nor the
+    // catalog form is a way to write one, and a string where the kind wants
+    // a list is told so by the schema
+    await expect(
+      processor.validateEntityKind({
+        ...handOver(full as DataProductEntityV1alpha1),
+        metadata: full.metadata,
+      }),
+    ).rejects.toThrow(/deflated/);
     await expect(
       processor.validateEntityKind(
         toCatalogForm(full as DataProductEntityV1alpha1),

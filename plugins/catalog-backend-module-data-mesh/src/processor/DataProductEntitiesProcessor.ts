@@ -25,12 +25,12 @@ import {
   dataProductEntityV1alpha1Validator,
   DataProductEntityV1alpha1,
   formatIssue,
-  fromCatalogForm,
   isDataProductEntity,
   toCatalogForm,
   validateDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import { BatchedEntityLookup } from './BatchedEntityLookup';
+import { takeOver } from './handOver';
 import { OutputPortDirectory, outputPortNames } from './OutputPortDirectory';
 
 /** @public */
@@ -231,12 +231,10 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
     // in the catalog's filter table instead of ~70 per product (see
     // catalogForm.ts in data-mesh-common). Validation above and the kind's
     // schema check before this step saw the canonical entity; the catalog
-    // does not validate what processors return. What a spec reader handed
-    // over is that form already.
-    let stored: Entity = entity;
-    if (this.storeNestedAsJson) {
-      stored = received !== entity ? received : toCatalogForm(entity);
-    }
+    // does not validate what processors return.
+    const stored: Entity = this.storeNestedAsJson
+      ? toCatalogForm(entity)
+      : entity;
     if (stored.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
       return stored;
     }
@@ -324,18 +322,13 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
 }
 
 /**
- * The canonical entity of a DataProduct: the spec readers hand over the
- * catalog form and annotate the spec's format; a native entity (no such
- * annotation yet) is checked as written, so the catalog form is no way to
- * write one and a string where the kind wants a list gets the schema's
- * message.
+ * The canonical entity of a DataProduct: what the spec readers handed over
+ * (handOver.ts) is taken back; a native entity, or one that only claims to
+ * be handed over, is checked as written, so the schema names what is wrong.
  */
 function canonical(entity: Entity): Entity {
-  if (!entity.metadata.annotations?.[ANNOTATION_SPEC_FORMAT]) {
-    return entity;
-  }
   try {
-    return fromCatalogForm(entity);
+    return takeOver(entity);
   } catch {
     return entity;
   }

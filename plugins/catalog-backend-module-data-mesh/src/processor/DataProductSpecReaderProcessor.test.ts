@@ -11,11 +11,9 @@ import { JsonValue } from '@backstage/types';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type DataProductEntityV1alpha1,
-  fromCatalogForm,
-} from '@datamesh/plugin-data-mesh-common';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import { DataProductSpecReaderProcessor } from './DataProductSpecReaderProcessor';
+import { takeOver } from './handOver';
 
 const FIXTURES = path.resolve(__dirname, '../__fixtures__/mesh');
 const fixture = (name: string) =>
@@ -257,8 +255,8 @@ describe('DataProductSpecReaderProcessor', () => {
     expect(first.entities).toHaveLength(1);
     expect(first.entities[0].location).toEqual(location);
     expect(
-      fromCatalogForm(first.entities[0].entity as DataProductEntityV1alpha1)
-        .spec.datasets?.[0].columns,
+      (takeOver(first.entities[0].entity) as DataProductEntityV1alpha1).spec
+        .datasets?.[0].columns,
     ).toHaveLength(3);
     expect(reader.reads).toEqual([`${base}admissions.odps.yaml (no etag)`]);
     // the directory is listed; readSpecFiles picks the contracts from it
@@ -296,8 +294,8 @@ describe('DataProductSpecReaderProcessor', () => {
     });
     expect(result.errors).toEqual([]);
     expect(
-      fromCatalogForm(result.entities[0].entity as DataProductEntityV1alpha1)
-        .spec.datasets?.[0].columns,
+      (takeOver(result.entities[0].entity) as DataProductEntityV1alpha1).spec
+        .datasets?.[0].columns,
     ).toHaveLength(3);
   });
 
@@ -315,7 +313,9 @@ describe('DataProductSpecReaderProcessor', () => {
     for (let round = 0; round < 2; round++) {
       const result = await read(processor, { type: 'url', target: url });
       expect(result.errors).toEqual([]);
-      expect(result.entities[0].entity.spec?.datasets).toBeUndefined();
+      expect(
+        takeOver(result.entities[0].entity).spec?.datasets,
+      ).toBeUndefined();
     }
     expect(warn.warn).toHaveBeenCalledTimes(1);
     expect(warn.warn).toHaveBeenCalledWith(

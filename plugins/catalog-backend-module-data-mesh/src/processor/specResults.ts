@@ -13,10 +13,10 @@ import {
   type SpecProblemErrorData,
   formatIssue,
   readSpecFiles,
-  toCatalogForm,
 } from '@datamesh/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { handOver } from './handOver';
 
 /** Local files for readSpecFiles (file locations). */
 export const localFiles: SpecFileIO = {
@@ -88,16 +88,12 @@ export async function specResults(
     ];
   }
   const entity = result.entity;
-  // Handed to the catalog in the catalog form (nested parts as JSON text),
-  // which DataProductEntitiesProcessor reads back before it validates. The
-  // catalog stores this unprocessed entity twice per read and clones, hashes
-  // and schema-checks it on every processing run, which costs much less for
-  // a few strings than for a tree of columns, SLOs and ports (bench/README.md,
-  // "Catalog form from the reader, upstream ports remembered").
+  // Handed to the catalog with its nested parts deflated (handOver.ts says
+  // why); DataProductEntitiesProcessor takes it back before it validates.
   return [
     processingResult.entity(
       location,
-      toCatalogForm({
+      handOver({
         ...entity,
         metadata: {
           ...entity.metadata,
