@@ -118,6 +118,14 @@ async function run(processor: DataProductEntitiesProcessor, entity: Entity) {
 describe('DataProductEntitiesProcessor', () => {
   const logger = mockServices.logger.mock();
   const auth = mockServices.auth();
+  /** A processor that checks upstream ports against this catalog. */
+  const checkingPorts = (catalog = new InMemoryCatalog(upstreams)) => ({
+    catalog,
+    processor: new DataProductEntitiesProcessor({
+      logger,
+      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
+    }),
+  });
 
   it('emits both directions of ownership, domain and each upstream product once', async () => {
     const processor = new DataProductEntitiesProcessor({ logger });
@@ -145,11 +153,7 @@ describe('DataProductEntitiesProcessor', () => {
   });
 
   it('checks upstream output ports with one batched lookup', async () => {
-    const catalog = new InMemoryCatalog(upstreams);
-    const processor = new DataProductEntitiesProcessor({
-      logger,
-      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
-    });
+    const { catalog, processor } = checkingPorts();
     const { errors } = await run(processor, cohorts);
     expect(catalog.calls).toEqual([
       [
@@ -165,11 +169,7 @@ describe('DataProductEntitiesProcessor', () => {
   });
 
   it('shares one request between entities processed at the same time', async () => {
-    const catalog = new InMemoryCatalog(upstreams);
-    const processor = new DataProductEntitiesProcessor({
-      logger,
-      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
-    });
+    const { catalog, processor } = checkingPorts();
     const second = product('cohorts-2', {
       inputPorts: [
         {
@@ -205,14 +205,10 @@ describe('DataProductEntitiesProcessor', () => {
   });
 
   it('does not look anything up when the check is switched off or nothing consumes a product', async () => {
-    const catalog = new InMemoryCatalog(upstreams);
     const off = new DataProductEntitiesProcessor({ logger });
     expect((await run(off, cohorts)).errors).toEqual([]);
 
-    const on = new DataProductEntitiesProcessor({
-      logger,
-      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
-    });
+    const { catalog, processor: on } = checkingPorts();
     await run(
       on,
       product('source', { inputPorts: [{ name: 'pas', type: 'dataset' }] }),
@@ -221,14 +217,9 @@ describe('DataProductEntitiesProcessor', () => {
   });
 
   it('treats a failing lookup as unknown, not as an error of the product', async () => {
-    const catalog = new InMemoryCatalog(
-      upstreams,
-      new Error('connection refused'),
+    const { processor } = checkingPorts(
+      new InMemoryCatalog(upstreams, new Error('connection refused')),
     );
-    const processor = new DataProductEntitiesProcessor({
-      logger,
-      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
-    });
     const { errors, relations } = await run(processor, cohorts);
     expect(errors).toEqual([]);
     expect(relations).toHaveLength(10);
@@ -239,11 +230,7 @@ describe('DataProductEntitiesProcessor', () => {
 
   it('checks consumers against the ports of products it accepted, without asking the catalog for them', async () => {
     // the catalog still has admissions' stitched copy with port 'sql'
-    const catalog = new InMemoryCatalog(upstreams);
-    const processor = new DataProductEntitiesProcessor({
-      logger,
-      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
-    });
+    const { catalog, processor } = checkingPorts();
     // admissions was just changed: its port is now 'sql-v2'
     const admissions = product('admissions', {
       outputPorts: [{ name: 'sql-v2', type: 'sql' }],
@@ -261,11 +248,7 @@ describe('DataProductEntitiesProcessor', () => {
   });
 
   it('does not remember a product whose processing failed, as the catalog keeps its previous version', async () => {
-    const catalog = new InMemoryCatalog(upstreams);
-    const processor = new DataProductEntitiesProcessor({
-      logger,
-      upstreamPorts: { catalog: catalog as unknown as CatalogService, auth },
-    });
+    const { catalog, processor } = checkingPorts();
     const broken = product('admissions', {
       owner: 'not a ref: at all',
       outputPorts: [{ name: 'sql-v2', type: 'sql' }],
