@@ -361,13 +361,12 @@ async function main() {
           : []),
       ];
       const warmup = index === 0 ? args.warmup : 0;
-      for (let r = -warmup; r < runs; r++) {
+      for (let round = 0; round < warmup + runs; round++) {
+        // the measured run's number; negative in the warm-up rounds
+        const r = round - warmup;
         // Rotate the order each round so no variant always runs first.
         const order = variants.map(
-          (_, i) =>
-            variants[
-              (((i + r) % variants.length) + variants.length) % variants.length
-            ],
+          (_, i) => variants[(i + round) % variants.length],
         );
         for (const variant of order) {
           gc?.();
@@ -409,6 +408,8 @@ async function main() {
                   )
                 : undefined,
           });
+          if (sqliteDirectory)
+            await fs.rm(sqliteDirectory, { recursive: true, force: true });
           if (r < 0) {
             // warm-up: its own line, kept out of the medians and the stats
             console.log(
@@ -416,8 +417,6 @@ async function main() {
                 result.stitchedMs,
               ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(9)}`,
             );
-            if (sqliteDirectory)
-              await fs.rm(sqliteDirectory, { recursive: true, force: true });
             continue;
           }
           variant.results.push(result);
@@ -471,8 +470,6 @@ async function main() {
               );
             }
           }
-          if (sqliteDirectory)
-            await fs.rm(sqliteDirectory, { recursive: true, force: true });
         }
       }
 

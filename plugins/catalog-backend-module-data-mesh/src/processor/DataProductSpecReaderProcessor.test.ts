@@ -254,6 +254,15 @@ describe('DataProductSpecReaderProcessor', () => {
     expect(first.errors).toEqual([]);
     expect(first.entities).toHaveLength(1);
     expect(first.entities[0].location).toEqual(location);
+    // handed over with the nested parts deflated (handOver.ts)
+    expect(Object.keys(first.entities[0].entity.spec!)).toEqual([
+      'type',
+      'lifecycle',
+      'owner',
+      'domain',
+      'certified',
+      'deflated',
+    ]);
     expect(
       (takeOver(first.entities[0].entity) as DataProductEntityV1alpha1).spec
         .datasets?.[0].columns,
