@@ -49,27 +49,68 @@ export interface GovernanceAnnotation {
   results: Array<{ ruleId: string; status: GovernanceStatus }>;
 }
 
-/** The annotation value for a report. @public */
+/**
+ * The annotation value for a report: `{"stage","ok","results":{ruleId:
+ * status}}`. The catalog stores it in the processed entity and again in
+ * every stitched copy, so it carries no counts (`readGovernanceAnnotation`
+ * derives them) and no repeated keys per result.
+ * @public
+ */
 export function governanceAnnotation(report: GovernanceReport): string {
-  const value: GovernanceAnnotation = {
-    stage: report.stage,
-    ok: report.ok,
-    counts: report.counts,
-    results: report.results.map(r => ({ ruleId: r.ruleId, status: r.status })),
-  };
-  return JSON.stringify(value);
+  const results: Record<string, GovernanceStatus> = {};
+  for (const r of report.results) results[r.ruleId] = r.status;
+  return JSON.stringify({ stage: report.stage, ok: report.ok, results });
 }
 
-/** The annotation of an entity, or undefined when absent or not ours. @public */
+const STATUSES: readonly GovernanceStatus[] = [
+  'pass',
+  'warn',
+  'fail',
+  'not-evaluated',
+];
+
+/**
+ * The annotation of an entity, or undefined when absent or not ours. Reads
+ * the earlier form (`counts`, `results` as a list) too, which an entity keeps
+ * until the catalog processes it again.
+ * @public
+ */
 export function readGovernanceAnnotation(entity: {
   metadata: { annotations?: Record<string, string> };
 }): GovernanceAnnotation | undefined {
   const text = entity.metadata.annotations?.[ANNOTATION_GOVERNANCE];
   if (!text) return undefined;
+  let value: any;
   try {
-    const value = JSON.parse(text);
-    return Array.isArray(value?.results) ? value : undefined;
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  if (typeof value?.stage !== 'string' || typeof value.ok !== 'boolean') {
+    return undefined;
+  }
+  let entries: Array<[unknown, unknown]>;
+  if (Array.isArray(value.results)) {
+    entries = value.results.map((r: any) => [r?.ruleId, r?.status]);
+  } else if (value.results && typeof value.results === 'object') {
+    entries = Object.entries(value.results);
+  } else {
+    return undefined;
+  }
+  const counts = Object.fromEntries(STATUSES.map(s => [s, 0])) as Record<
+    GovernanceStatus,
+    number
+  >;
+  const results: GovernanceAnnotation['results'] = [];
+  for (const [ruleId, status] of entries) {
+    if (
+      typeof ruleId !== 'string' ||
+      !STATUSES.includes(status as GovernanceStatus)
+    ) {
+      return undefined;
+    }
+    counts[status as GovernanceStatus]++;
+    results.push({ ruleId, status: status as GovernanceStatus });
+  }
+  return { stage: value.stage, ok: value.ok, counts, results };
 }

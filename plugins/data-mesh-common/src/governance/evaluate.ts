@@ -103,8 +103,10 @@ function ruleContext(entity: DataProductEntityV1alpha1, stage: string) {
   };
   const plainSpec = plain(normalized);
   const plainMetadata = plain(metadata);
+  const { metadata: _m, spec: _s, ...envelope } = entity;
   return {
-    entity: plain({ ...entity, metadata: plainMetadata, spec: plainSpec }),
+    // spec and metadata are copied once, not again as parts of the entity
+    entity: { ...plain(envelope), metadata: plainMetadata, spec: plainSpec },
     metadata: plainMetadata,
     spec: plainSpec,
     stage,

@@ -1,10 +1,13 @@
 import type { DataProductEntityV1alpha1 } from '../model';
 import {
+  ANNOTATION_GOVERNANCE,
   type GovernanceReport,
   type GovernanceRuleSet,
   evaluateGovernance,
   formatGovernanceResult,
+  governanceAnnotation,
   loadGovernanceRules,
+  readGovernanceAnnotation,
 } from '.';
 import { formatIssue } from '../issues';
 
@@ -365,5 +368,76 @@ describe('rules from config and files', () => {
     expect(report.results.map(r => r.ruleId)).not.toContain(
       'naming-conventions',
     );
+  });
+});
+
+describe('the catalog annotation', () => {
+  const entity = (text: string) => ({
+    metadata: { annotations: { [ANNOTATION_GOVERNANCE]: text } },
+  });
+
+  it('holds each rule once with its status and reads back with the counts', async () => {
+    const report = evaluateGovernance(
+      product({ certified: true, slos: [] }),
+      await loadGovernanceRules(),
+    );
+    const text = governanceAnnotation(report);
+    expect(JSON.parse(text)).toEqual({
+      stage: 'dev',
+      ok: true,
+      results: {
+        'pii-classified': 'pass',
+        'slo-defined': 'warn',
+        'output-port-documented': 'pass',
+        'consumer-aligned-input': 'pass',
+        'naming-conventions': 'pass',
+        'certified-slos-met': 'not-evaluated',
+      },
+    });
+    expect(readGovernanceAnnotation(entity(text))).toEqual({
+      stage: 'dev',
+      ok: true,
+      counts: report.counts,
+      results: report.results.map(r => ({
+        ruleId: r.ruleId,
+        status: r.status,
+      })),
+    });
+    expect(report.counts).toEqual({
+      pass: 4,
+      warn: 1,
+      fail: 0,
+      'not-evaluated': 1,
+    });
+  });
+
+  it('reads the earlier form (results as a list), which an entity keeps until processed again', () => {
+    const earlier = JSON.stringify({
+      stage: 'prod',
+      ok: false,
+      counts: { pass: 1, warn: 0, fail: 1, 'not-evaluated': 0 },
+      results: [
+        { ruleId: 'slo-defined', status: 'pass' },
+        { ruleId: 'pii-classified', status: 'fail' },
+      ],
+    });
+    expect(readGovernanceAnnotation(entity(earlier))).toEqual({
+      stage: 'prod',
+      ok: false,
+      counts: { pass: 1, warn: 0, fail: 1, 'not-evaluated': 0 },
+      results: [
+        { ruleId: 'slo-defined', status: 'pass' },
+        { ruleId: 'pii-classified', status: 'fail' },
+      ],
+    });
+  });
+
+  it.each([
+    ['not JSON', '{stage'],
+    ['no results', '{"stage":"dev","ok":true}'],
+    ['an unknown status', '{"stage":"dev","ok":true,"results":{"a":"great"}}'],
+    ['no stage', '{"ok":true,"results":{}}'],
+  ])('is not ours when %s', (_, text) => {
+    expect(readGovernanceAnnotation(entity(text))).toBeUndefined();
   });
 });
