@@ -3,7 +3,12 @@
  * (`/api/data-mesh/governance`), shared by the backend router and the
  * frontend client.
  */
-import type { GovernanceReport, GovernanceStatus } from './types';
+import {
+  GOVERNANCE_STATUSES,
+  type GovernanceReport,
+  type GovernanceStatus,
+  countGovernanceStatuses,
+} from './types';
 
 /** `GET /governance?product=<ref>`: the stored results of one product. @public */
 export interface GovernanceProductResponse extends GovernanceReport {
@@ -62,13 +67,6 @@ export function governanceAnnotation(report: GovernanceReport): string {
   return JSON.stringify({ stage: report.stage, ok: report.ok, results });
 }
 
-const STATUSES: readonly GovernanceStatus[] = [
-  'pass',
-  'warn',
-  'fail',
-  'not-evaluated',
-];
-
 /**
  * The annotation of an entity, or undefined when absent or not ours. Reads
  * the earlier form (`counts`, `results` as a list) too, which an entity keeps
@@ -97,20 +95,20 @@ export function readGovernanceAnnotation(entity: {
   } else {
     return undefined;
   }
-  const counts = Object.fromEntries(STATUSES.map(s => [s, 0])) as Record<
-    GovernanceStatus,
-    number
-  >;
   const results: GovernanceAnnotation['results'] = [];
   for (const [ruleId, status] of entries) {
     if (
       typeof ruleId !== 'string' ||
-      !STATUSES.includes(status as GovernanceStatus)
+      !GOVERNANCE_STATUSES.includes(status as GovernanceStatus)
     ) {
       return undefined;
     }
-    counts[status as GovernanceStatus]++;
     results.push({ ruleId, status: status as GovernanceStatus });
   }
-  return { stage: value.stage, ok: value.ok, counts, results };
+  return {
+    stage: value.stage,
+    ok: value.ok,
+    counts: countGovernanceStatuses(results),
+    results,
+  };
 }

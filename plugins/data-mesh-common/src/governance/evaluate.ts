@@ -16,6 +16,7 @@ import type {
   GovernanceResult,
   GovernanceStatus,
 } from './types';
+import { countGovernanceStatuses } from './types';
 
 /** The SLO status of a product, as the SLO engine knows it. @public */
 export interface GovernanceSloStatus {
@@ -213,13 +214,7 @@ export function evaluateGovernance(
     const result = evaluateRule(rule, context, stage, now, options.slo);
     if (result) results.push(result);
   }
-  const counts: Record<GovernanceStatus, number> = {
-    pass: 0,
-    warn: 0,
-    fail: 0,
-    'not-evaluated': 0,
-  };
-  for (const r of results) counts[r.status]++;
+  const counts = countGovernanceStatuses(results);
   return {
     entityRef: stringifyEntityRef(entity),
     stage,

@@ -55,6 +55,23 @@ export interface GovernanceRuleSource {
  */
 export type GovernanceStatus = 'pass' | 'warn' | 'fail' | 'not-evaluated';
 
+/** Every status, in the order reports list their counts. @public */
+export const GOVERNANCE_STATUSES: readonly GovernanceStatus[] = [
+  'pass',
+  'warn',
+  'fail',
+  'not-evaluated',
+];
+
+/** How many results have each status (every status present, 0 when none). @public */
+export function countGovernanceStatuses(
+  results: ReadonlyArray<{ status: GovernanceStatus }>,
+): Record<GovernanceStatus, number> {
+  const counts = { pass: 0, warn: 0, fail: 0, 'not-evaluated': 0 };
+  for (const r of results) counts[r.status]++;
+  return counts;
+}
+
 /** @public */
 export interface GovernanceResult {
   ruleId: string;
