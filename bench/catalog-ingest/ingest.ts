@@ -57,6 +57,13 @@ export interface IngestOptions {
 export interface IngestResult {
   /** Registration until every entity is processed and stitched. */
   stitchedMs: number;
+  /**
+   * Registration until every entity the location names is in the catalog's
+   * refresh state: the location's one processing step, which reads all N
+   * files one after another, has been stored. Nothing else is processed
+   * before it.
+   */
+  readMs: number;
   /** Registration until every entity is processed (stitching may lag). */
   processedMs: number;
   /**
@@ -239,15 +246,10 @@ async function progress(knex: Knex): Promise<Progress> {
  * nothing (the full check reads every refresh_state row, which for 5,000
  * products is a few milliseconds each time).
  */
-async function mayBeStitched(
+async function rowCounts(
   knex: Knex,
-  expectedTotal: number,
-): Promise<boolean> {
-  const r = await firstRow<{
-    total: number;
-    pendingStitch: number;
-    final: number;
-  }>(
+): Promise<{ total: number; pendingStitch: number; final: number }> {
+  return firstRow(
     knex,
     `
     SELECT
@@ -255,11 +257,6 @@ async function mayBeStitched(
       (SELECT COUNT(*) FROM stitch_queue) AS "pendingStitch",
       (SELECT COUNT(*) FROM final_entities) AS final
   `,
-  );
-  return (
-    r.total === expectedTotal &&
-    r.pendingStitch === 0 &&
-    r.final === expectedTotal
   );
 }
 
@@ -443,14 +440,22 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       );
     }
 
+    let readMs: number | undefined;
     let processedMs: number | undefined;
     let last: Progress | undefined;
     // A full check about once a second (errors end the run early, and it
     // times "all processed"), and whenever the counts say it may be done.
     const fullEvery = Math.max(1, Math.round(1000 / options.pollMs));
     for (let poll = 0; ; poll++) {
-      const maybe = await mayBeStitched(db, expectedTotal);
+      const counts = await rowCounts(db);
       const now = performance.now() - t0;
+      if (readMs === undefined && counts.total === expectedTotal) {
+        readMs = now;
+      }
+      const maybe =
+        counts.total === expectedTotal &&
+        counts.pendingStitch === 0 &&
+        counts.final === expectedTotal;
       const cpu = process.cpuUsage(cpu0);
       if (!maybe && poll % fullEvery !== 0) {
         await sleep(options.pollMs);
@@ -490,6 +495,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         return {
           ...size,
           stitchedMs: now,
+          readMs: readMs ?? now,
           processedMs: processedMs ?? now,
           cpuMs: (cpu.user + cpu.system) / 1000,
           sql,

@@ -423,9 +423,9 @@ async function main() {
           console.log(
             `  run ${r + 1}/${runs} ${variant.label.padEnd(36)} ${sec(
               result.stitchedMs,
-            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(
-              9,
-            )}  (processed ${sec(result.processedMs)}; ${
+            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(9)}  (read ${sec(
+              result.readMs,
+            )}, processed ${sec(result.processedMs)}; ${
               result.entities
             } entities, ${result.relations} relations, ${
               result.searchRows
