@@ -5,6 +5,7 @@
  */
 import { FAILSAFE_SCHEMA, Type, load as loadFast } from 'js-yaml';
 import { Document, LineCounter, isNode, parseDocument } from 'yaml';
+import { needsFullParse } from './needsFullParse';
 
 /** A path inside a document, e.g. `['components', 3, 'properties', 'dimension']`. @public */
 export type DocumentPath = ReadonlyArray<string | number>;
@@ -216,33 +217,8 @@ const CORE_1_2 = FAILSAFE_SCHEMA.extend({
   implicit: [coreNull, coreBool, coreInt, coreFloat],
 });
 
-/*
- * Conservative textual checks, true when the text may use a feature the fast
- * path does not reproduce exactly; a false positive only costs speed.
- * - `&anchor` / `*alias`: `yaml` limits alias expansion (maxAliasCount).
- * - `!tag`: tag resolution differs between the libraries.
- * - `%` directives: `%YAML 1.1` switches `yaml` to the 1.1 schema.
- * - `? ` explicit keys, `[a]: ` / `{a}: ` collection keys: the libraries
- *   stringify non-scalar keys differently.
- * - a key that is empty or null: `yaml` makes it '', js-yaml 'null'.
- * - lines over 1024 characters: `yaml` rejects implicit keys that long.
- * - tabs: `yaml` rejects some tab indentation js-yaml accepts.
- */
-const NEEDS_FULL_PARSE = new RegExp(
-  [
-    String.raw`(?:^|[\s\[\]{},])(?:[&*]\S|!)`,
-    String.raw`^%`,
-    String.raw`(?:^|[\s\[{,])\?(?:\s|$)`,
-    String.raw`[\]}]\s*:(?:\s|$)`,
-    String.raw`(?:^|[\s\[{,])(?:~|null|Null|NULL|""|'')?\s*:(?:\s|$)`,
-    String.raw`^[^\n]{1025}`,
-    String.raw`\t`,
-  ].join('|'),
-  'm',
-);
-
 function fastValue(text: string): { ok: boolean; value?: unknown } {
-  if (NEEDS_FULL_PARSE.test(text)) return { ok: false };
+  if (needsFullParse(text)) return { ok: false };
   try {
     const value = loadFast(text, { schema: CORE_1_2 });
     // `yaml` gives null for an empty document, js-yaml undefined.
