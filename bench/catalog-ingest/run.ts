@@ -423,7 +423,9 @@ async function main() {
           console.log(
             `  run ${r + 1}/${runs} ${variant.label.padEnd(36)} ${sec(
               result.stitchedMs,
-            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(9)}  (read ${sec(
+            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(
+              9,
+            )}  (taken up ${sec(result.takenUpMs)}, read ${sec(
               result.readMs,
             )}, processed ${sec(result.processedMs)}; ${
               result.entities
@@ -494,6 +496,38 @@ async function main() {
             .map(x => sec(x.stitchedMs))
             .join(', ')}]`,
         );
+      }
+      // where each variant's time went, medians of the runs' phases
+      const phase = (v: Variant, f: (x: IngestResult) => number) =>
+        sec(median(v.results.map(f)));
+      for (const v of variants) {
+        console.log(
+          `  ${v.label.padEnd(36)} phases: taken up ${phase(
+            v,
+            x => x.takenUpMs,
+          )}, read ${phase(v, x => x.readMs - x.takenUpMs)}, processing ${phase(
+            v,
+            x => x.processedMs - x.readMs,
+          )}, stitching after it ${phase(
+            v,
+            x => x.stitchedMs - x.processedMs,
+          )}`,
+        );
+      }
+      if (hasBaseline) {
+        // the same without the catalog's idle wait before it takes the
+        // registration up (0-1 s, unrelated to what is registered)
+        const worked = (v: Variant) =>
+          median(v.results.map(x => x.stitchedMs - x.takenUpMs));
+        for (const v of variants.slice(1)) {
+          console.log(
+            `  ${v.label.padEnd(36)} from taken up: ${sec(
+              worked(v),
+            )} against ${sec(worked(variants[0]))}, ratio ${(
+              worked(v) / worked(variants[0])
+            ).toFixed(2)}`,
+          );
+        }
       }
       const plain = variants.find(v => v.recognizeSpecsByContent === false);
       if (hasBaseline && plain) {
