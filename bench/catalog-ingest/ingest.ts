@@ -61,8 +61,8 @@ export interface IngestResult {
    * Registration until the catalog took it up: the registered location was
    * processed and the `Location` entity in its file stored. Before that the
    * catalog's processing loop is idle, polling once a second, so this is 0
-   * to 1 s whatever is registered: the same for both kinds, and the largest
-   * single source of run-to-run spread at N = 1,000.
+   * to 1 s (up to ~1.3 s seen) whatever is registered: the same for both
+   * kinds, and one of the sources of run-to-run spread at N = 1,000.
    */
   takenUpMs: number;
   /**
