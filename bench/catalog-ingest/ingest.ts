@@ -458,7 +458,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     for (let poll = 0; ; poll++) {
       const counts = await rowCounts(db);
       const now = performance.now() - t0;
-      if (takenUpMs === undefined && counts.total >= expectedTotal - n) {
+      // the org, the registered location and the Location in its file
+      if (takenUpMs === undefined && counts.total >= ORG_ENTITIES + 2) {
         takenUpMs = now;
       }
       if (readMs === undefined && counts.total === expectedTotal) {

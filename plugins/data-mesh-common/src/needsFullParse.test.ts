@@ -45,6 +45,7 @@ describe('needsFullParse', () => {
     ['directive', '%YAML 1.1\n---\na: 1\n', true],
     ['percent inside a value', 'a: 50%\n', false],
     ['explicit key', '? a\n: b\n', true],
+    ['explicit key, value on the same line', '? a\n', true],
     ['question inside a value', 'a: why?\n', false],
     ['flow collection key', '[a, b]: c\n', true],
     ['flow value', 'a: [b, c]\n', false],

@@ -67,7 +67,9 @@ export const GOVERNANCE_STATUSES: readonly GovernanceStatus[] = [
 export function countGovernanceStatuses(
   results: ReadonlyArray<{ status: GovernanceStatus }>,
 ): Record<GovernanceStatus, number> {
-  const counts = { pass: 0, warn: 0, fail: 0, 'not-evaluated': 0 };
+  const counts = Object.fromEntries(
+    GOVERNANCE_STATUSES.map(status => [status, 0]),
+  ) as Record<GovernanceStatus, number>;
   for (const r of results) counts[r.status]++;
   return counts;
 }
