@@ -12,7 +12,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
-import { DataProductSpecReaderProcessor } from './DataProductSpecReaderProcessor';
+import { hasMagic } from 'glob';
+import {
+  DataProductSpecReaderProcessor,
+  isGlob,
+} from './DataProductSpecReaderProcessor';
 import { takeOver } from './handOver';
 
 const FIXTURES = path.resolve(__dirname, '../__fixtures__/mesh');
@@ -233,6 +237,47 @@ describe('DataProductSpecReaderProcessor', () => {
         (await read(processor, { type: 'file', target: missing })).errors,
       ).toEqual([`NotFoundError: file ${missing} does not exist`]);
     }
+  });
+
+  it('tells a pattern from a path as glob does, without asking glob about plain paths', () => {
+    const options = { windowsPathsNoEscape: true, nodir: true };
+    const cases = [
+      'specs/data_product_spec.yml',
+      'C:\\mesh\\a.odps.yaml',
+      'a/*.odps.yaml',
+      'a/**/data_product_spec.yml',
+      'a/?.odps.yaml',
+      'a/[ab].odps.yaml',
+      'a/{x,y}/data_product_spec.yml',
+      'a/{x}/data_product_spec.yml',
+      'a/{1..3}/data_product_spec.yml',
+      'a/+(x|y)/data_product_spec.yml',
+      'a/@(x)/data_product_spec.yml',
+      'a/!(x)/data_product_spec.yml',
+      'a/(x)/data_product_spec.yml',
+      'a/]/b.odps.yaml',
+      'a/[/b.odps.yaml',
+    ];
+    // and random paths of the characters that matter
+    const alphabet = 'ab/.\\*?[]{},()!+@|-';
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 5000; i++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 12);
+      for (let j = 0; j < length; j++) {
+        text += alphabet[Math.floor(random() * alphabet.length)];
+      }
+      cases.push(text);
+    }
+    const disagree = cases.filter(c => isGlob(c) !== hasMagic(c, options));
+    expect(disagree).toEqual([]);
+    expect(cases.filter(c => hasMagic(c, options)).length).toBeGreaterThan(
+      1000,
+    );
   });
 
   it('reads a url with its contracts and reuses both while their etags are unchanged', async () => {

@@ -342,6 +342,8 @@ function isSpecLocation(location: LocationSpec): boolean {
 }
 
 const GLOB_OPTIONS = { windowsPathsNoEscape: true, nodir: true } as const;
+/** Every glob pattern holds one of these (with `windowsPathsNoEscape`). */
+const MAYBE_GLOB = /[*?[{(]/;
 
 /**
  * Whether a file location's target is a pattern. A target without glob
@@ -353,8 +355,11 @@ const GLOB_OPTIONS = { windowsPathsNoEscape: true, nodir: true } as const;
  * 8.2 s); the `stat` that replaced it is gone too, as the read itself says
  * when the path is not a file (isMissingFile).
  */
-function isGlob(target: string): boolean {
-  return hasMagic(target, GLOB_OPTIONS);
+export function isGlob(target: string): boolean {
+  // glob's own answer compiles the pattern (~60 µs, 0.3 s for a Location of
+  // 5,000 files); a path with none of the characters that can make one
+  // (wildcards, a class, braces, an extglob's parenthesis) is no pattern.
+  return MAYBE_GLOB.test(target) && hasMagic(target, GLOB_OPTIONS);
 }
 
 /** The files a pattern matches, sorted, with the built-in reader's options. */
