@@ -79,6 +79,15 @@ export interface IngestResult {
    * Less sensitive than wall time to other work on a shared machine.
    */
   cpuMs: number;
+  /**
+   * Time the main thread's event loop was busy over the stitched interval
+   * (`performance.eventLoopUtilization`): the catalog's and the module's
+   * JavaScript, the synchronous SQLite driver, GC pauses. Not in it: the
+   * loop waiting (on PostgreSQL, on timers — on SQLite mostly knex's 1 ms
+   * pause at the start of every `batchInsert`, taken while the single
+   * connection is held) and the other threads that `cpuMs` includes.
+   */
+  busyMs: number;
   /** Entities in the catalog database at the end, org included. */
   entities: number;
   /** Relation rows in the catalog database at the end. */
@@ -436,6 +445,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       : undefined;
     const stopSql = options.sqlStats ? collectSql(db) : undefined;
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     const res = await fetch(`${base}/locations`, {
       method: 'POST',
@@ -470,6 +480,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         counts.pendingStitch === 0 &&
         counts.final === expectedTotal;
       const cpu = process.cpuUsage(cpu0);
+      const elu = performance.eventLoopUtilization(elu0);
       if (!maybe && poll % fullEvery !== 0) {
         await sleep(options.pollMs);
         continue;
@@ -512,6 +523,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           readMs: readMs ?? now,
           processedMs: processedMs ?? now,
           cpuMs: (cpu.user + cpu.system) / 1000,
+          busyMs: elu.active,
           sql,
           entities: p.total,
           relations: p.relations,

@@ -90,7 +90,8 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              caches are warm for all variants, not for the later ones only
   --processing-interval-s  catalog.processingInterval for every run
              (default: the catalog's own, a random 100-150 s per entity)
-  --keep     keep the generated files (their directory is printed)`;
+  --keep     keep the generated files and, with --db file, the catalog's
+             SQLite files (their directory is printed)`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -408,7 +409,7 @@ async function main() {
                   )
                 : undefined,
           });
-          if (sqliteDirectory)
+          if (sqliteDirectory && !args.keep)
             await fs.rm(sqliteDirectory, { recursive: true, force: true });
           if (r < 0) {
             // warm-up: its own line, kept out of the medians and the stats
@@ -423,9 +424,9 @@ async function main() {
           console.log(
             `  run ${r + 1}/${runs} ${variant.label.padEnd(36)} ${sec(
               result.stitchedMs,
-            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(
-              9,
-            )}  (taken up ${sec(result.takenUpMs)}, read ${sec(
+            ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(9)}  busy ${sec(
+              result.busyMs,
+            ).padStart(9)}  (taken up ${sec(result.takenUpMs)}, read ${sec(
               result.readMs,
             )}, processed ${sec(result.processedMs)}; ${
               result.entities
@@ -478,23 +479,25 @@ async function main() {
       const hasBaseline = args.sets.includes('components');
       const wall = (v: Variant) => median(v.results.map(x => x.stitchedMs));
       const cpu = (v: Variant) => median(v.results.map(x => x.cpuMs));
+      const busy = (v: Variant) => median(v.results.map(x => x.busyMs));
       const baseWall = wall(variants[0]);
       const baseCpu = cpu(variants[0]);
+      const baseBusy = busy(variants[0]);
       console.log(
-        `N=${n} medians — wall: registration until all processed and stitched; cpu: this process over that time`,
+        `N=${n} medians — wall: registration until all processed and stitched; cpu: this process over that time; busy: its event loop`,
       );
       for (const v of variants) {
         const ratios = hasBaseline
           ? `ratio ${(wall(v) / baseWall).toFixed(2)} (cpu ${(
               cpu(v) / baseCpu
-            ).toFixed(2)})`
+            ).toFixed(2)}, busy ${(busy(v) / baseBusy).toFixed(2)})`
           : '';
         console.log(
           `  ${v.label.padEnd(36)} ${sec(wall(v)).padStart(9)}  cpu ${sec(
             cpu(v),
-          ).padStart(9)}  ${ratios}  [${v.results
-            .map(x => sec(x.stitchedMs))
-            .join(', ')}]`,
+          ).padStart(9)}  busy ${sec(busy(v)).padStart(
+            9,
+          )}  ${ratios}  [${v.results.map(x => sec(x.stitchedMs)).join(', ')}]`,
         );
       }
       // where each variant's time went, medians of the runs' phases
