@@ -55,7 +55,7 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
               [--db memory|file|pg] [--poll-ms 100] [--timeout-s 900]
               [--log none|error|warn|info] [--sets components,products,native]
               [--cpu-profile DIR] [--sql-stats] [--keep]
-              [--processing-interval-s S] [--warmup 1]
+              [--processing-interval-s S] [--warmup 1] [--knex-pause on|off]
   --n        set sizes; each size generates N products and N components
   --runs     repetitions per size (one number, or one per size)
   --verify   dataMesh.catalog.verifyUpstreamPorts settings to measure for

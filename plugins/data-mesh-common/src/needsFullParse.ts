@@ -26,7 +26,7 @@ const SPACE = /\s/;
 /** Keys `yaml` reads as null: the empty key and these words. */
 const NULL_KEY_WORDS = ['~', 'null', 'Null', 'NULL', '""', "''"];
 /** Their last characters: most colons follow none of these. */
-const NULL_KEY_ENDINGS = '~lL"\'';
+const NULL_KEY_ENDINGS = new Set(NULL_KEY_WORDS.map(w => w[w.length - 1]));
 const MAX_LINE = 1024;
 
 export function needsFullParse(text: string): boolean {
@@ -66,7 +66,7 @@ function hasEmptyOrNullKey(text: string): boolean {
     if (keyMayStartAt(text, i)) return true;
     let end = i;
     while (end > 0 && isSpace(text[end - 1])) end--;
-    if (!NULL_KEY_ENDINGS.includes(text[end - 1])) continue;
+    if (!NULL_KEY_ENDINGS.has(text[end - 1])) continue;
     for (const word of NULL_KEY_WORDS) {
       const start = end - word.length;
       if (
