@@ -532,6 +532,30 @@ async function main() {
           )}`,
         );
       }
+      if (hasBaseline && runs > 1) {
+        // Paired: each round's run against the components' run of the same
+        // round, which ran minutes apart at most. The machine's speed drifts
+        // over a long invocation (bench/README.md); a round's two runs see
+        // about the same speed, so the spread of these ratios is the
+        // measurement's own, and their median does not depend on which
+        // rounds happened to be slow.
+        for (const v of variants.slice(1)) {
+          const paired = (f: (x: IngestResult) => number) =>
+            v.results.map((x, i) => f(x) / f(variants[0].results[i]));
+          const range = (xs: number[]) =>
+            `median ${median(xs).toFixed(2)}, ${Math.min(...xs).toFixed(
+              2,
+            )}–${Math.max(...xs).toFixed(2)}`;
+          const wallRatios = paired(x => x.stitchedMs);
+          console.log(
+            `  ${v.label.padEnd(36)} per round: wall ${wallRatios
+              .map(x => x.toFixed(2))
+              .join(', ')} (${range(wallRatios)}); cpu ${range(
+              paired(x => x.cpuMs),
+            )}; busy ${range(paired(x => x.busyMs))}`,
+          );
+        }
+      }
       if (hasBaseline) {
         // the same without the catalog's idle wait before it takes the
         // registration up (0-1 s, unrelated to what is registered)
