@@ -72,6 +72,12 @@ function main() {
 
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  // The project's own share: samples with a frame of this repository's
+  // plugins on the stack (with the libraries they call, e.g. YAML, schema
+  // checks, zlib), by the outermost such frame's file — what the data mesh
+  // modules cost, whichever catalog step called them.
+  const ours = new Map<string, number>();
+  let oursTotal = 0;
   let total = 0;
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i] ?? 0) / 1000; // ms
@@ -95,6 +101,19 @@ function main() {
       if (functions.includes(fn)) onStack.add(fn);
     }
     for (const fn of onStack) inclusive.set(fn, (inclusive.get(fn) ?? 0) + dt);
+    let outermost: string | undefined;
+    for (
+      let cur: number | undefined = id;
+      cur !== undefined;
+      cur = parent.get(cur)
+    ) {
+      const where = packageOf(byId.get(cur)!.callFrame.url);
+      if (where.startsWith('plugins/')) outermost = where;
+    }
+    if (outermost) {
+      oursTotal += dt;
+      ours.set(outermost, (ours.get(outermost) ?? 0) + dt);
+    }
   });
 
   const pct = (ms: number) =>
@@ -103,6 +122,14 @@ function main() {
   console.log(`${file}: ${fmt(total)} sampled`);
   console.log('\nself time by package / file (top 25):');
   for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${fmt(ms)} ${pct(ms)}  ${k}`);
+  }
+  console.log(
+    `\nwith a frame of this repository's plugins on the stack: ${fmt(
+      oursTotal,
+    )} ${pct(oursTotal)}, by the outermost one (top 12):`,
+  );
+  for (const [k, ms] of [...ours].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
     console.log(`  ${fmt(ms)} ${pct(ms)}  ${k}`);
   }
   console.log('\ninclusive time of selected functions (any file):');
