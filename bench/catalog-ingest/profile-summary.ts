@@ -92,24 +92,19 @@ function main() {
         : packageOf(node.callFrame.url);
     self.set(key, (self.get(key) ?? 0) + dt);
     const onStack = new Set<string>();
-    for (
-      let cur: number | undefined = id;
-      cur !== undefined;
-      cur = parent.get(cur)
-    ) {
-      const fn = byId.get(cur)!.callFrame.functionName;
-      if (functions.includes(fn)) onStack.add(fn);
-    }
-    for (const fn of onStack) inclusive.set(fn, (inclusive.get(fn) ?? 0) + dt);
     let outermost: string | undefined;
     for (
       let cur: number | undefined = id;
       cur !== undefined;
       cur = parent.get(cur)
     ) {
-      const where = packageOf(byId.get(cur)!.callFrame.url);
+      const frame = byId.get(cur)!.callFrame;
+      if (functions.includes(frame.functionName))
+        onStack.add(frame.functionName);
+      const where = packageOf(frame.url);
       if (where.startsWith('plugins/')) outermost = where;
     }
+    for (const fn of onStack) inclusive.set(fn, (inclusive.get(fn) ?? 0) + dt);
     if (outermost) {
       oursTotal += dt;
       ours.set(outermost, (ours.get(outermost) ?? 0) + dt);
