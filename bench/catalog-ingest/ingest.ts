@@ -11,13 +11,17 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogLocationsExtensionPoint,
+  catalogProcessingExtensionPoint,
+} from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
 import { Client } from 'pg';
 import fs from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { DOMAINS, GROUPS, SYSTEMS, type GeneratedSet } from './generate';
+import { LeanDataProductProcessor } from './leanEntities';
 
 export interface IngestOptions {
   /** The set to register (products or components). */
@@ -30,6 +34,11 @@ export interface IngestOptions {
   storeNestedAsJson?: boolean;
   /** `dataMesh.catalog.recognizeSpecsByContent` (default of the module: true). */
   recognizeSpecsByContent?: boolean;
+  /**
+   * Diagnostic: cut each DataProduct down to its scalars, names and lineage
+   * before the catalog stores it (leanEntities.ts).
+   */
+  leanEntities?: boolean;
   /** SQLite in memory, or a file per plugin in this directory. */
   sqliteDirectory?: string;
   /**
@@ -343,9 +352,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         deps: {
           database: coreServices.database,
           locations: catalogLocationsExtensionPoint,
+          processing: catalogProcessingExtensionPoint,
         },
-        async init({ database, locations }) {
+        async init({ database, locations, processing }) {
           locations.setAllowedLocationTypes(['url', 'file']);
+          if (options.leanEntities) {
+            processing.addProcessor(new LeanDataProductProcessor());
+          }
           knex = await database.getClient();
         },
       });

@@ -29,7 +29,8 @@ type SetName =
   | 'products'
   | 'native'
   | 'components-plain'
-  | 'components-linked';
+  | 'components-linked'
+  | 'products-lean';
 
 interface Args {
   n: number[];
@@ -83,6 +84,10 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              product i reads product j), so the catalog makes and re-stitches
              the same dependsOn/dependencyOf relations; the products' ratio
              against it is printed too: what the kind costs beyond the graph
+             'products-lean': diagnostic, the products read and checked as
+             always but stored cut down to their scalars, names and lineage
+             (columns, SLOs, agreement left out; leanEntities.ts): what
+             moving those parts out of the catalog could give at most
   --cpu-profile  write a V8 CPU profile of each measured interval to DIR
              (profiling slows the runs; do not record those times)
   --sql-stats  print the costliest SQL statement shapes of each run, with
@@ -176,10 +181,11 @@ function parseArgs(argv: string[]): Args {
               v !== 'products' &&
               v !== 'native' &&
               v !== 'components-plain' &&
-              v !== 'components-linked'
+              v !== 'components-linked' &&
+              v !== 'products-lean'
             ) {
               throw new Error(
-                `--sets takes components,products,native,components-plain,components-linked\n${USAGE}`,
+                `--sets takes components,products,native,components-plain,components-linked,products-lean\n${USAGE}`,
               );
             }
             return v as SetName;
@@ -239,6 +245,7 @@ interface Variant {
   verifyUpstreamPorts: boolean;
   storeNestedAsJson: boolean;
   recognizeSpecsByContent?: boolean;
+  leanEntities?: boolean;
   results: IngestResult[];
 }
 
@@ -364,6 +371,18 @@ async function main() {
               },
             ]
           : []),
+        ...(args.sets.includes('products-lean')
+          ? [
+              {
+                label: 'products, lean entity (diagnostic)',
+                set: () => products,
+                verifyUpstreamPorts: true,
+                storeNestedAsJson: true,
+                leanEntities: true,
+                results: [] as IngestResult[],
+              },
+            ]
+          : []),
         ...(native
           ? [
               {
@@ -406,6 +425,7 @@ async function main() {
             verifyUpstreamPorts: variant.verifyUpstreamPorts,
             storeNestedAsJson: variant.storeNestedAsJson,
             recognizeSpecsByContent: variant.recognizeSpecsByContent,
+            leanEntities: variant.leanEntities,
             sqliteDirectory,
             postgres,
             pollMs: args.pollMs,
