@@ -11,7 +11,7 @@
  * scalars, the dataset names, the output ports' names with their type and
  * dataset, the input ports (the lineage) and the metadata with the
  * governance results stay. Writing the cut parts to a store is not
- * measured, so the set bounds from below what moving them out could give.
+ * measured, so the set shows the most that moving them out could save.
  * Never part of the module: the bench registers it only for this set.
  */
 import type { Entity } from '@backstage/catalog-model';
