@@ -16,26 +16,11 @@
  */
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogProcessor } from '@backstage/plugin-catalog-node';
-import { isDataProductEntity } from '@datamesh/plugin-data-mesh-common';
-
-type NamedPart = { name?: unknown; json?: unknown };
-
-/** `{ name, json }` of the catalog form, the JSON narrowed to `keep`. */
-function narrow(list: unknown, keep: string[]): unknown {
-  if (!Array.isArray(list)) return list;
-  return list.map((item: NamedPart) => {
-    if (!item || typeof item !== 'object' || typeof item.json !== 'string') {
-      return item;
-    }
-    const parsed = JSON.parse(item.json) as Record<string, unknown>;
-    return {
-      name: item.name,
-      json: JSON.stringify(
-        Object.fromEntries(keep.map(k => [k, parsed[k]]).filter(([, v]) => v)),
-      ),
-    };
-  });
-}
+import {
+  fromCatalogForm,
+  isDataProductEntity,
+  toCatalogForm,
+} from '@datamesh/plugin-data-mesh-common';
 
 export class LeanDataProductProcessor implements CatalogProcessor {
   getProcessorName(): string {
@@ -49,6 +34,9 @@ export class LeanDataProductProcessor implements CatalogProcessor {
 
   async postProcessEntity(entity: Entity): Promise<Entity> {
     if (!isDataProductEntity(entity)) return entity;
+    // through the catalog form's own way back and forth, so the lean
+    // entity is stored exactly as the module would store one
+    const canonical = fromCatalogForm(entity);
     const {
       slos: _slos,
       dataSharingAgreement: _agreement,
@@ -56,14 +44,18 @@ export class LeanDataProductProcessor implements CatalogProcessor {
       datasets,
       outputPorts,
       ...kept
-    } = entity.spec as Record<string, unknown>;
-    return {
-      ...entity,
+    } = canonical.spec;
+    return toCatalogForm({
+      ...canonical,
       spec: {
         ...kept,
-        datasets: narrow(datasets, []),
-        outputPorts: narrow(outputPorts, ['type', 'dataset']),
+        datasets: datasets?.map(({ name }) => ({ name, columns: [] })),
+        outputPorts: outputPorts?.map(({ name, type, dataset }) => ({
+          name,
+          type,
+          dataset,
+        })),
       },
-    } as Entity;
+    });
   }
 }
