@@ -21,7 +21,6 @@ import fs from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { DOMAINS, GROUPS, SYSTEMS, type GeneratedSet } from './generate';
-import { startInstructionCount } from './instructions';
 import { LeanDataProductProcessor } from './leanEntities';
 
 export interface IngestOptions {
@@ -49,11 +48,6 @@ export interface IngestOptions {
   postgres?: { url: string; prefix: string };
   /** How often the catalog database is polled for completion. */
   pollMs: number;
-  /**
-   * How often a poll is the full check, which reads every refresh_state row
-   * (errors, "all processed"); the others count rows from indexes only.
-   */
-  fullCheckMs: number;
   /** Give up after this long. */
   timeoutMs: number;
   /** Root log level of the backend ('none' keeps the output clean). */
@@ -62,11 +56,6 @@ export interface IngestOptions {
   cpuProfile?: string;
   /** Collect time per SQL statement over the measured interval. */
   sqlStats?: boolean;
-  /**
-   * Count the instructions of the measured interval with callgrind, whose
-   * output goes to this directory (instructions.ts).
-   */
-  instructionsDir?: string;
   /**
    * `catalog.processingInterval` in seconds; undefined keeps the catalog's
    * default (a random 100-150 s per entity).
@@ -118,8 +107,6 @@ export interface IngestResult {
   finalEntityChars: number;
   /** With `sqlStats`: what the catalog did in SQL over the measured time. */
   sql?: SqlReport;
-  /** With `instructionsDir`: instructions this process executed over the stitched interval. */
-  instructions?: number;
 }
 
 export interface SqlReport {
@@ -470,9 +457,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       ? await startProfile(options.cpuProfile)
       : undefined;
     const stopSql = options.sqlStats ? collectSql(db) : undefined;
-    const stopCount = options.instructionsDir
-      ? await startInstructionCount(options.instructionsDir)
-      : undefined;
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
@@ -491,12 +475,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     let readMs: number | undefined;
     let processedMs: number | undefined;
     let last: Progress | undefined;
-    // A full check every fullCheckMs (errors end the run early, and it
+    // A full check about once a second (errors end the run early, and it
     // times "all processed"), and whenever the counts say it may be done.
-    const fullEvery = Math.max(
-      1,
-      Math.round(options.fullCheckMs / options.pollMs),
-    );
+    const fullEvery = Math.max(1, Math.round(1000 / options.pollMs));
     for (let poll = 0; ; poll++) {
       const counts = await rowCounts(db);
       const now = performance.now() - t0;
@@ -532,7 +513,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         processedMs = now;
       }
       if (isStitched(p, expectedTotal)) {
-        const instructions = await stopCount?.();
         await stopProfile?.();
         const sql = stopSql?.();
         // Outside the measured time: what "stitched" promised must be what
@@ -558,7 +538,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           cpuMs: (cpu.user + cpu.system) / 1000,
           busyMs: elu.active,
           sql,
-          instructions,
           entities: p.total,
           relations: p.relations,
         };

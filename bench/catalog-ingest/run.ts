@@ -23,7 +23,6 @@ import {
   type GeneratedSet,
 } from './generate';
 import { ingest, type IngestOptions, type IngestResult } from './ingest';
-import { assertUnderCallgrind } from './instructions';
 
 type SetName =
   | 'components'
@@ -41,15 +40,12 @@ interface Args {
   formModes: boolean[];
   db: 'memory' | 'file' | 'pg';
   pollMs: number;
-  fullCheckMs: number;
   timeoutMs: number;
   logLevel: IngestOptions['logLevel'];
   keep: boolean;
   sets: SetName[];
   profileDir?: string;
   sqlStats: boolean;
-  /** Count instructions with callgrind, whose output goes here. */
-  instructionsDir?: string;
   processingInterval?: number;
   /** Unrecorded rounds before the first size's measured ones. */
   warmup: number;
@@ -59,7 +55,7 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
               [--form json|entity|json,entity]
               [--db memory|file|pg] [--poll-ms 100] [--timeout-s 900]
               [--log none|error|warn|info] [--sets components,products,native]
-              [--cpu-profile DIR] [--sql-stats] [--instructions DIR] [--keep]
+              [--cpu-profile DIR] [--sql-stats] [--keep]
               [--processing-interval-s S] [--warmup 1] [--knex-pause on|off]
   --n        set sizes; each size generates N products and N components
   --runs     repetitions per size (one number, or one per size)
@@ -96,12 +92,6 @@ const USAGE = `usage: run.ts [--n 1000,5000] [--runs 3,1] [--verify on,off|on|of
              (profiling slows the runs; do not record those times)
   --sql-stats  print the costliest SQL statement shapes of each run, with
              the bytes of the values sent with them
-  --instructions DIR  also count the instructions of each measured
-             interval; the process must run under valgrind's callgrind
-             with --callgrind-out-file=DIR/callgrind.out.%p (instructions.ts;
-             npm run bench:catalog-ingest:instructions does). Polls every
-             2 s (reads all rows once a minute) and times out after 24 h
-             unless told otherwise
   --warmup   unrecorded rounds of every variant before the first size's
              measured ones (default 1), so the JIT and the database's
              caches are warm for all variants, not for the later ones only
@@ -120,7 +110,6 @@ function parseArgs(argv: string[]): Args {
     formModes: [true],
     db: 'memory',
     pollMs: 100,
-    fullCheckMs: 1000,
     timeoutMs: 900_000,
     logLevel: 'none',
     keep: false,
@@ -205,9 +194,6 @@ function parseArgs(argv: string[]): Args {
       case '--cpu-profile':
         args.profileDir = path.resolve(value());
         break;
-      case '--instructions':
-        args.instructionsDir = path.resolve(value());
-        break;
       case '--processing-interval-s':
         args.processingInterval = list(value())[0];
         break;
@@ -240,15 +226,6 @@ function parseArgs(argv: string[]): Args {
         throw new Error(`unknown argument ${flag}\n${USAGE}`);
     }
   }
-  if (args.instructionsDir) {
-    // callgrind runs everything ~35x slower: poll less often, so the
-    // polling stays a small part of what is counted (a full check at 5,000
-    // products costs a few ms, 5 % of the work of 2 s under callgrind),
-    // and wait longer
-    if (!argv.includes('--poll-ms')) args.pollMs = 2000;
-    args.fullCheckMs = 60_000;
-    if (!argv.includes('--timeout-s')) args.timeoutMs = 24 * 3600_000;
-  }
   return args;
 }
 
@@ -261,9 +238,6 @@ function median(values: number[]): number {
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const load = () => os.loadavg()[0].toFixed(2);
-const gInstr = (count: number) => `${(count / 1e9).toFixed(2)} G`;
-const instr = (r: IngestResult) =>
-  r.instructions === undefined ? '' : `  instr ${gInstr(r.instructions)}`;
 
 interface Variant {
   label: string;
@@ -310,7 +284,6 @@ async function main() {
   );
 
   if (args.profileDir) await fs.mkdir(args.profileDir, { recursive: true });
-  if (args.instructionsDir) await assertUnderCallgrind(args.instructionsDir);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-ingest-'));
   const summary: string[] = [];
   let pgRuns = 0;
@@ -456,11 +429,9 @@ async function main() {
             sqliteDirectory,
             postgres,
             pollMs: args.pollMs,
-            fullCheckMs: args.fullCheckMs,
             timeoutMs: args.timeoutMs,
             logLevel: args.logLevel,
             sqlStats: args.sqlStats,
-            instructionsDir: args.instructionsDir,
             processingIntervalSeconds: args.processingInterval,
             cpuProfile:
               args.profileDir && r >= 0
@@ -490,11 +461,11 @@ async function main() {
               result.stitchedMs,
             ).padStart(9)}  cpu ${sec(result.cpuMs).padStart(9)}  busy ${sec(
               result.busyMs,
-            ).padStart(9)}${instr(result)}  (taken up ${sec(
-              result.takenUpMs,
-            )}, read ${sec(result.readMs)}, processed ${sec(
-              result.processedMs,
-            )}; ${result.entities} entities, ${result.relations} relations, ${
+            ).padStart(9)}  (taken up ${sec(result.takenUpMs)}, read ${sec(
+              result.readMs,
+            )}, processed ${sec(result.processedMs)}; ${
+              result.entities
+            } entities, ${result.relations} relations, ${
               result.searchRows
             } search rows, ${(result.finalEntityChars / 2 ** 20).toFixed(
               1,
@@ -564,22 +535,6 @@ async function main() {
           )}  ${ratios}  [${v.results.map(x => sec(x.stitchedMs)).join(', ')}]`,
         );
       }
-      if (args.instructionsDir) {
-        // the work itself, whatever the machine's speed (instructions.ts)
-        const count = (v: Variant) =>
-          median(v.results.map(x => x.instructions ?? NaN));
-        for (const v of variants) {
-          console.log(
-            `  ${v.label.padEnd(36)} instructions ${gInstr(count(v))}${
-              hasBaseline
-                ? `  ratio ${(count(v) / count(variants[0])).toFixed(3)}`
-                : ''
-            }  [${v.results
-              .map(x => gInstr(x.instructions ?? NaN))
-              .join(', ')}]`,
-          );
-        }
-      }
       // where each variant's time went, medians of the runs' phases
       const phase = (v: Variant, f: (x: IngestResult) => number) =>
         sec(median(v.results.map(f)));
@@ -617,11 +572,7 @@ async function main() {
               .map(x => x.toFixed(2))
               .join(', ')} (${range(wallRatios)}); cpu ${range(
               paired(x => x.cpuMs),
-            )}; busy ${range(paired(x => x.busyMs))}${
-              args.instructionsDir
-                ? `; instructions ${range(paired(x => x.instructions ?? NaN))}`
-                : ''
-            }`,
+            )}; busy ${range(paired(x => x.busyMs))}`,
           );
         }
       }
