@@ -9,7 +9,8 @@
  * lists the steps; she types the product's name and runs each step with its
  * own click (forcing with a reason if consumers still read it). The
  * backend then holds it `retired` with the steps in its audit trail, the
- * catalog no longer has it (its location is removed), and the archive's
+ * catalog no longer has it and its registered location is gone (else the
+ * repository's Location entity would bring it back), and the archive's
  * drop waits for its retention.
  *
  *   E2E_RETIRED_PRODUCT  name of the product created and retired (default: e2e-retiring)
@@ -115,6 +116,18 @@ async function retiredForGood(api, product, ran) {
     throw new Error(`${product} is still in the catalog`);
   } catch (e) {
     if (e.status !== 404) throw e;
+  }
+  // The template's repository registers a Location pointing at the spec:
+  // were it left, it would bring the product back at its next processing.
+  const left = (await api('/api/catalog/locations'))
+    .map(l => l.data ?? l)
+    .filter(l => l.target.includes(`/repos/${product}/`));
+  if (left.length) {
+    throw new Error(
+      `${product}'s location is still registered (${left
+        .map(l => l.target)
+        .join(', ')}): it would come back at the next refresh`,
+    );
   }
   log(
     `${product}: retired ${lifecycle.retiredAt}, archive dropped after ${

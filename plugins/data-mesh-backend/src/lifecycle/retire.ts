@@ -32,6 +32,7 @@ import { TRANSITIONS } from '../access/stateMachine';
 import { utcDay } from '../usage/UsageStore';
 import type { LifecycleRecord } from './LifecycleStore';
 import { type LifecycleService, actorOf } from './LifecycleService';
+import { unregisterTarget } from './unregister';
 
 const ENGINE_PHASES: Partial<Record<RetirementStepId, RetirementPhase>> = {
   revoke: 'revoke',
@@ -398,7 +399,7 @@ export class RetirementRunner {
     return undefined;
   }
 
-  /** Remove the product's own location, or only the entity when the location holds others too. */
+  /** Remove the product's own location, or only the entity when the location holds others too (unregister.ts). */
   private async unregister(product: string): Promise<string[]> {
     const { catalog, auth } = this.o;
     const credentials = await auth.getOwnServiceCredentials();
@@ -416,20 +417,20 @@ export class RetirementRunner {
             'metadata.annotations.backstage.io/managed-by-origin-location':
               origin!,
           },
-          fields: ['metadata.uid'],
+          fields: ['kind', 'metadata.uid'],
         },
         { credentials },
       );
-      if (items.length <= 1) {
+      if (unregisterTarget(entity.metadata.uid!, items) === 'location') {
         await catalog.removeLocationById(location.id, { credentials });
         return [`removed catalog location ${origin}`];
       }
     }
     await catalog.removeEntityByUid(entity.metadata.uid!, { credentials });
     return [
-      `removed ${product} from the catalog${
-        location ? ` (its location ${origin} holds other entities)` : ''
-      }`,
+      location
+        ? `removed ${product} from the catalog; its location ${origin} holds other entities, so it comes back at the location's next refresh unless its spec file is removed from there`
+        : `removed ${product} from the catalog`,
     ];
   }
 
