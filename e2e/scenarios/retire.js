@@ -50,6 +50,20 @@ async function retireThroughDialog(page, baseUrl, product) {
       .getByLabel(/^Reason for forcing/)
       .fill('the e2e run retires its own product');
   }
+  // said before anything runs: the repository's location goes, not only
+  // the entity (which the location would bring back)
+  const unregisterPlanned = await dialog
+    .getByTestId('retirement-step-unregister')
+    .innerText();
+  if (
+    !/remove its catalog location .*which registers nothing else/.test(
+      unregisterPlanned,
+    )
+  ) {
+    throw new Error(
+      `the plan does not say the location goes: ${unregisterPlanned}`,
+    );
+  }
   await dialog
     .getByLabel(`Type ${product} to confirm each destructive step`)
     .fill(product);

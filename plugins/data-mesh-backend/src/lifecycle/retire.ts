@@ -32,7 +32,12 @@ import { TRANSITIONS } from '../access/stateMachine';
 import { utcDay } from '../usage/UsageStore';
 import type { LifecycleRecord } from './LifecycleStore';
 import { type LifecycleService, actorOf } from './LifecycleService';
-import { unregisterTarget } from './unregister';
+import {
+  applyUnregister,
+  planUnregister,
+  unregisterLines,
+  unregisterWarning,
+} from './unregister';
 
 const ENGINE_PHASES: Partial<Record<RetirementStepId, RetirementPhase>> = {
   revoke: 'revoke',
@@ -85,6 +90,14 @@ export class RetirementRunner {
       state: 'pending',
     });
 
+    const leaving = live
+      ? await planUnregister(
+          this.o.catalog,
+          await this.o.auth.getOwnServiceCredentials(),
+          product,
+        )
+      : undefined;
+
     const refusals: string[] = [];
     if (!record) {
       refusals.push(`${product} is not deprecated: deprecate it first`);
@@ -121,11 +134,7 @@ export class RetirementRunner {
           return {
             id,
             done: !live,
-            lines: live
-              ? [
-                  `- unregister ${product} from the catalog (its SLO monitors stop)`,
-                ]
-              : [],
+            lines: leaving ? unregisterLines(product, leaving) : [],
             destructive: true,
           };
         default: {
@@ -149,6 +158,8 @@ export class RetirementRunner {
       }
     });
     const notes = [...engine.notes];
+    const returns = leaving && unregisterWarning(product, leaving);
+    if (returns) notes.push(returns);
     const usage = await this.readers(product, entity, now);
     notes.push(usage.note);
     if (!this.o.accessExecutor) {
@@ -365,7 +376,11 @@ export class RetirementRunner {
           lines.push(`rejected access request ${r.id} of ${r.consumer}`);
       }
     } else if (id === 'unregister') {
-      lines = await this.unregister(product);
+      lines = await applyUnregister(
+        this.o.catalog,
+        await this.o.auth.getOwnServiceCredentials(),
+        product,
+      );
     } else {
       const adapter = await this.o.getAdapter();
       const result = await applyRetirementPhase(
@@ -397,41 +412,6 @@ export class RetirementRunner {
       detail: { lines },
     });
     return undefined;
-  }
-
-  /** Remove the product's own location, or only the entity when the location holds others too (unregister.ts). */
-  private async unregister(product: string): Promise<string[]> {
-    const { catalog, auth } = this.o;
-    const credentials = await auth.getOwnServiceCredentials();
-    const entity = await catalog.getEntityByRef(product, { credentials });
-    if (!entity) return [];
-    const origin =
-      entity.metadata.annotations?.['backstage.io/managed-by-origin-location'];
-    const location = origin
-      ? await catalog.getLocationByRef(origin, { credentials })
-      : undefined;
-    if (location) {
-      const { items } = await catalog.getEntities(
-        {
-          filter: {
-            'metadata.annotations.backstage.io/managed-by-origin-location':
-              origin!,
-          },
-          fields: ['kind', 'metadata.uid'],
-        },
-        { credentials },
-      );
-      if (unregisterTarget(entity.metadata.uid!, items) === 'location') {
-        await catalog.removeLocationById(location.id, { credentials });
-        return [`removed catalog location ${origin}`];
-      }
-    }
-    await catalog.removeEntityByUid(entity.metadata.uid!, { credentials });
-    return [
-      location
-        ? `removed ${product} from the catalog; its location ${origin} holds other entities, so it comes back at the location's next refresh unless its spec file is removed from there`
-        : `removed ${product} from the catalog`,
-    ];
   }
 
   /** Everything but the archive's drop is over: the product is retired. */

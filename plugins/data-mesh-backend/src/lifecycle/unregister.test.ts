@@ -1,4 +1,14 @@
-import { unregisterTarget } from './unregister';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { Location } from '@backstage/catalog-client';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  applyUnregister,
+  planUnregister,
+  unregisterLines,
+  unregisterTarget,
+  unregisterWarning,
+} from './unregister';
 
 const entity = (kind: string, uid: string) => ({
   kind,
@@ -12,30 +22,225 @@ describe('unregisterTarget', () => {
         entity('Location', 'repo-location'),
         entity('DataProduct', 'p'),
       ]),
-    ).toBe('location');
+    ).toEqual({ target: 'location', others: [] });
   });
 
   it('removes the location that holds the product alone', () => {
-    expect(unregisterTarget('p', [entity('DataProduct', 'p')])).toBe(
+    expect(unregisterTarget('p', [entity('DataProduct', 'p')]).target).toBe(
       'location',
     );
     // the catalog may not have listed it (yet): nothing else is there either
-    expect(unregisterTarget('p', [])).toBe('location');
+    expect(unregisterTarget('p', []).target).toBe('location');
   });
 
-  it('keeps a location that holds other products or components, whatever the kind spelling', () => {
+  it('keeps a location that holds other products or components, whatever the kind spelling, and names them', () => {
     expect(
       unregisterTarget('p', [
         entity('location', 'repo-location'),
         entity('DataProduct', 'p'),
         entity('DataProduct', 'q'),
       ]),
-    ).toBe('entity');
+    ).toEqual({ target: 'entity', others: ['dataproduct:default/q'] });
     expect(
       unregisterTarget('p', [
         entity('DataProduct', 'p'),
         entity('Component', 'dbt-project'),
       ]),
-    ).toBe('entity');
+    ).toEqual({ target: 'entity', others: ['component:default/dbt-project'] });
+  });
+});
+
+const ORIGIN = 'backstage.io/managed-by-origin-location';
+
+/**
+ * The catalog's location calls, which the in-memory client leaves
+ * unimplemented: locations by ref and id, and removing one removes the
+ * entities registered through it, as the catalog does.
+ */
+class CatalogWithLocations extends InMemoryCatalogClient {
+  readonly removed: string[] = [];
+  constructor(
+    private entities: Entity[],
+    private readonly locations: { id: string; ref: string }[],
+  ) {
+    super({ entities });
+  }
+  async getLocationByRef(ref: string): Promise<Location | undefined> {
+    const l = this.locations.find(x => x.ref === ref);
+    return (
+      l && {
+        id: l.id,
+        type: 'url',
+        target: l.ref.replace(/^url:/, ''),
+        entityRef: `location:default/generated-${l.id}`,
+      }
+    );
+  }
+  async removeLocationById(id: string) {
+    const l = this.locations.find(x => x.id === id)!;
+    this.removed.push(`location ${l.ref}`);
+    for (const e of this.entities.filter(
+      x => x.metadata.annotations?.[ORIGIN] === l.ref,
+    )) {
+      await super.removeEntityByUid(e.metadata.uid!);
+    }
+  }
+  async removeEntityByUid(uid: string) {
+    this.removed.push(`entity ${uid}`);
+    await super.removeEntityByUid(uid);
+  }
+}
+
+const registered = (kind: string, name: string, origin?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: {
+    name,
+    uid: `uid-${name}`,
+    ...(origin ? { annotations: { [ORIGIN]: origin } } : {}),
+  },
+  spec: {},
+});
+
+describe('planUnregister and applyUnregister against the catalog', () => {
+  const credentials = mockCredentials.service();
+  const repo = 'url:https://git.example/visits/blob/main/catalog-info.yaml';
+  const mono = 'url:https://git.example/mono/blob/main/catalog-info.yaml';
+
+  it('plans and removes the repository location of a template-made product, and the product with it', async () => {
+    const catalog = new CatalogWithLocations(
+      [
+        registered('Location', 'generated-visits', repo),
+        registered('DataProduct', 'visits', repo),
+      ],
+      [{ id: 'loc-1', ref: repo }],
+    );
+    const plan = await planUnregister(
+      catalog as any,
+      credentials,
+      'dataproduct:default/visits',
+    );
+    expect(plan).toEqual({
+      uid: 'uid-visits',
+      target: 'location',
+      location: { id: 'loc-1', ref: repo },
+      others: [],
+    });
+    expect(unregisterLines('dataproduct:default/visits', plan)).toEqual([
+      `- unregister dataproduct:default/visits: remove its catalog location ${repo}, which registers nothing else (its SLO monitors stop)`,
+    ]);
+    expect(unregisterWarning('dataproduct:default/visits', plan)).toBe(
+      undefined,
+    );
+
+    expect(
+      await applyUnregister(
+        catalog as any,
+        credentials,
+        'dataproduct:default/visits',
+      ),
+    ).toEqual([`removed catalog location ${repo}`]);
+    expect(catalog.removed).toEqual([`location ${repo}`]);
+    expect(
+      await catalog.getEntityByRef('dataproduct:default/visits'),
+    ).toBeUndefined();
+    // done: nothing left to plan or remove
+    expect(
+      await planUnregister(
+        catalog as any,
+        credentials,
+        'dataproduct:default/visits',
+      ),
+    ).toEqual({ target: 'entity', others: [] });
+    expect(
+      await applyUnregister(
+        catalog as any,
+        credentials,
+        'dataproduct:default/visits',
+      ),
+    ).toEqual([]);
+  });
+
+  it('warns before confirming, and removes only the entity, where the location registers others', async () => {
+    const catalog = new CatalogWithLocations(
+      [
+        registered('Location', 'mono', mono),
+        registered('DataProduct', 'visits', mono),
+        registered('DataProduct', 'labs', mono),
+        registered('Component', 'dbt', mono),
+      ],
+      [{ id: 'loc-2', ref: mono }],
+    );
+    const plan = await planUnregister(
+      catalog as any,
+      credentials,
+      'dataproduct:default/visits',
+    );
+    expect(plan.target).toBe('entity');
+    expect(plan.others.sort()).toEqual([
+      'component:default/dbt',
+      'dataproduct:default/labs',
+    ]);
+    expect(unregisterLines('dataproduct:default/visits', plan)).toEqual([
+      '- unregister dataproduct:default/visits from the catalog (its SLO monitors stop)',
+    ]);
+    expect(unregisterWarning('dataproduct:default/visits', plan)).toMatch(
+      new RegExp(
+        `^dataproduct:default/visits's catalog location ${mono.replace(
+          /[.]/g,
+          '\\.',
+        )} also registers .*dataproduct:default/labs.*: unregistering removes only the product's entity, which comes back at the location's next refresh unless its spec file is taken out of that location first$`,
+      ),
+    );
+
+    const lines = await applyUnregister(
+      catalog as any,
+      credentials,
+      'dataproduct:default/visits',
+    );
+    expect(lines[0]).toMatch(/comes back at the location's next refresh/);
+    expect(catalog.removed).toEqual(['entity uid-visits']);
+    expect(
+      await catalog.getEntityByRef('dataproduct:default/labs'),
+    ).toBeDefined();
+  });
+
+  it('removes the entity of a product registered without a location the catalog knows', async () => {
+    const catalog = new CatalogWithLocations(
+      [registered('DataProduct', 'visits')],
+      [],
+    );
+    const plan = await planUnregister(
+      catalog as any,
+      credentials,
+      'dataproduct:default/visits',
+    );
+    expect(plan).toEqual({ uid: 'uid-visits', target: 'entity', others: [] });
+    expect(unregisterWarning('dataproduct:default/visits', plan)).toBe(
+      undefined,
+    );
+    expect(
+      await applyUnregister(
+        catalog as any,
+        credentials,
+        'dataproduct:default/visits',
+      ),
+    ).toEqual(['removed dataproduct:default/visits from the catalog']);
+    expect(catalog.removed).toEqual(['entity uid-visits']);
+  });
+
+  it('lists at most five others in the warning', () => {
+    const others = Array.from(
+      { length: 7 },
+      (_, i) => `component:default/c${i}`,
+    );
+    const warning = unregisterWarning('dataproduct:default/visits', {
+      uid: 'u',
+      target: 'entity',
+      location: { id: 'l', ref: mono },
+      others,
+    })!;
+    expect(warning).toContain('component:default/c4 and 2 more:');
+    expect(warning).not.toContain('c5');
   });
 });

@@ -1,8 +1,12 @@
-import type { Entity } from '@backstage/catalog-model';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+
+const ORIGIN = 'backstage.io/managed-by-origin-location';
 
 /**
- * What unregistering a retired product can remove from the catalog, given
- * the entities registered through the same location as the product (its
+ * What unregistering a retired product removes from the catalog, given the
+ * entities registered through the same location as the product (its
  * `backstage.io/managed-by-origin-location`), the product included.
  *
  * A repository made by the "New data product" template registers its
@@ -12,16 +16,113 @@ import type { Entity } from '@backstage/catalog-model';
  * back at its next processing — so the location goes, unless it also holds
  * other entities (a repository with several products or components), where
  * only the product's entity can go and it returns while its spec file is
- * still listed there.
+ * still listed there. `others` names those entities, for the plan's warning.
  */
 export function unregisterTarget(
   productUid: string,
   sameOrigin: Pick<Entity, 'kind' | 'metadata'>[],
-): 'location' | 'entity' {
-  const others = sameOrigin.filter(
-    e =>
-      e.metadata.uid !== productUid &&
-      e.kind.toLocaleLowerCase('en-US') !== 'location',
+): { target: 'location' | 'entity'; others: string[] } {
+  const others = sameOrigin
+    .filter(
+      e =>
+        e.metadata.uid !== productUid &&
+        e.kind.toLocaleLowerCase('en-US') !== 'location',
+    )
+    .map(e =>
+      stringifyEntityRef({
+        kind: e.kind,
+        namespace: e.metadata.namespace,
+        name: e.metadata.name,
+      }),
+    );
+  return { target: others.length === 0 ? 'location' : 'entity', others };
+}
+
+/** How a product leaves the catalog, looked up afresh from the catalog. */
+export interface UnregisterPlan {
+  /** The product's entity as the catalog has it; none: nothing to do. */
+  uid?: string;
+  target: 'location' | 'entity';
+  /** The location it was registered through, when the catalog still has it. */
+  location?: { id: string; ref: string };
+  /** Other entities registered through that location: they stay. */
+  others: string[];
+}
+
+/** Looks up what {@link applyUnregister} would remove for `product`. */
+export async function planUnregister(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  product: string,
+): Promise<UnregisterPlan> {
+  const entity = await catalog.getEntityByRef(product, { credentials });
+  if (!entity?.metadata.uid) return { target: 'entity', others: [] };
+  const uid = entity.metadata.uid;
+  const origin = entity.metadata.annotations?.[ORIGIN];
+  const location = origin
+    ? await catalog.getLocationByRef(origin, { credentials })
+    : undefined;
+  if (!origin || !location) return { uid, target: 'entity', others: [] };
+  const { items } = await catalog.getEntities(
+    {
+      filter: { [`metadata.annotations.${ORIGIN}`]: origin },
+      fields: ['kind', 'metadata.uid', 'metadata.name', 'metadata.namespace'],
+    },
+    { credentials },
   );
-  return others.length === 0 ? 'location' : 'entity';
+  return {
+    uid,
+    location: { id: location.id, ref: origin },
+    ...unregisterTarget(uid, items),
+  };
+}
+
+/** The plan's lines for the unregister step (none when it is done). */
+export function unregisterLines(product: string, plan: UnregisterPlan) {
+  if (!plan.uid) return [];
+  if (plan.target === 'location') {
+    return [
+      `- unregister ${product}: remove its catalog location ${
+        plan.location!.ref
+      }, which registers nothing else (its SLO monitors stop)`,
+    ];
+  }
+  return [`- unregister ${product} from the catalog (its SLO monitors stop)`];
+}
+
+/**
+ * The warning a plan carries when only the entity can go: said before the
+ * owner confirms, not only in the step's result.
+ */
+export function unregisterWarning(
+  product: string,
+  plan: UnregisterPlan,
+): string | undefined {
+  if (!plan.uid || plan.target !== 'entity' || !plan.location) {
+    return undefined;
+  }
+  const shown = plan.others.slice(0, 5).join(', ');
+  const more =
+    plan.others.length > 5 ? ` and ${plan.others.length - 5} more` : '';
+  return `${product}'s catalog location ${plan.location.ref} also registers ${shown}${more}: unregistering removes only the product's entity, which comes back at the location's next refresh unless its spec file is taken out of that location first`;
+}
+
+/** Removes what the plan says, looked up again now; returns the result lines. */
+export async function applyUnregister(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  product: string,
+): Promise<string[]> {
+  const plan = await planUnregister(catalog, credentials, product);
+  if (!plan.uid) return [];
+  if (plan.target === 'location') {
+    await catalog.removeLocationById(plan.location!.id, { credentials });
+    return [`removed catalog location ${plan.location!.ref}`];
+  }
+  await catalog.removeEntityByUid(plan.uid, { credentials });
+  return [
+    plan.location
+      ? `removed ${product} from the catalog; its location ${plan.location.ref} holds other entities, so it comes back at the location's next refresh unless its spec file is removed from there`
+      : `removed ${product} from the catalog`,
+  ];
 }
