@@ -47,7 +47,10 @@ export { DataProductChangesContent } from './components/changes/DataProductChang
 export { DataProductLifecycleBanner } from './components/lifecycle/DataProductLifecycleBanner';
 export { MyAccess } from './components/access/MyAccess';
 export { GovernanceStatusChip } from './components/governance/GovernanceStatusChip';
-export { CompliancePage } from './components/governance/CompliancePage';
+export {
+  Compliance,
+  CompliancePage,
+} from './components/governance/CompliancePage';
 export {
   CheckSpec,
   CheckSpecPage,

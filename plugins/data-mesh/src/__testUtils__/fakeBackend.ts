@@ -1,3 +1,4 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import type { SloFleetItem } from '@datamesh/plugin-data-mesh-common';
 import { DataMeshClient, dataMeshApiRef } from '../api';
 import { fleetResponse } from './sloFixtures';
@@ -108,6 +109,11 @@ export function fakeDataMeshBackend(routes: FakeRoutes) {
     api,
     requests,
     apiEntry: [dataMeshApiRef, api] as const,
+    /** The app's own fetch and discovery, for parts that call the backend without the client. */
+    appEntries: [
+      [fetchApiRef, fetchApi],
+      [discoveryApiRef, discoveryApi],
+    ] as const,
   };
 }
 

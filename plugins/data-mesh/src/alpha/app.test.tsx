@@ -37,10 +37,15 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     });
   });
 
-  const render = (path: string) => {
+  const render = (
+    path: string,
+    routes: Record<string, unknown> = {},
+    appFetch = false,
+  ) => {
     const backend = fakeDataMeshBackend({
       '/products/default/patient-encounters/slos': patientEncountersSlos(),
       '/slos': fleetByOwner(fleetItems),
+      ...routes,
     });
     renderTestApp({
       features: [catalogPlugin, catalogGraphPlugin, dataMeshPlugin],
@@ -53,6 +58,7 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
         ],
         // replaces the plugin's DataMeshClient on the app's fetch
         backend.apiEntry,
+        ...(appFetch ? backend.appEntries : []),
         mockApis.identity({
           userEntityRef: 'user:default/jane',
           ownershipEntityRefs: ['group:default/clinical-data-team'],
@@ -165,6 +171,52 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     expect(
       screen.getByTestId('slo-history-nightly-refresh'),
     ).toBeInTheDocument();
+  });
+
+  // The app draws the page header; a page's body sits in Backstage's
+  // Content (an <article> with the page padding), like the catalog's pages,
+  // and does not bring a second, legacy header of its own.
+  it('renders its pages in Content under the one header the app draws', async () => {
+    render(
+      '/data-products/compliance',
+      {
+        '/governance/summary': {
+          ruleProblems: [],
+          domains: [
+            {
+              domain: 'domain:default/clinical-care',
+              products: 1,
+              compliant: 1,
+              counts: { pass: 6, warn: 0, fail: 0, 'not-evaluated': 0 },
+              rules: [],
+            },
+          ],
+        },
+      },
+      true,
+    );
+    const table = await screen.findByRole(
+      'table',
+      { name: 'Compliance per domain' },
+      { timeout: 25_000 },
+    );
+    expect(table.closest('article')?.className).toMatch(
+      /\bBackstageContent-root\b/,
+    );
+    expect(
+      screen.getAllByRole('heading', { level: 1, name: 'Compliance' }),
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    ['/data-products', 'Data products (3)'],
+    ['/data-products/mine', 'My data products (1)'],
+  ])('renders %s in Content', async (path, text) => {
+    render(path);
+    const shown = await screen.findByText(text, {}, { timeout: 25_000 });
+    expect(shown.closest('article')?.className).toMatch(
+      /\bBackstageContent-root\b/,
+    );
   });
 
   it('serves My data products next to the Data products page', async () => {

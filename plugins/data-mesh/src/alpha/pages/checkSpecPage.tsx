@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import PlaylistAddCheckIcon from '@material-ui/icons/PlaylistAddCheck';
 import { checkSpecRouteRef } from '../routes';
@@ -12,7 +13,9 @@ export const checkSpecPage = PageBlueprint.make({
     routeRef: checkSpecRouteRef,
     loader: () =>
       import('../../components/specProblems/CheckSpec').then(m => (
-        <m.CheckSpec />
+        <Content>
+          <m.CheckSpec />
+        </Content>
       )),
   },
 });

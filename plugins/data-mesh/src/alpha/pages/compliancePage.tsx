@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import PolicyIcon from '@material-ui/icons/Policy';
 
@@ -10,7 +11,9 @@ export const compliancePage = PageBlueprint.make({
     icon: <PolicyIcon fontSize="inherit" />,
     loader: () =>
       import('../../components/governance/CompliancePage').then(m => (
-        <m.CompliancePage />
+        <Content>
+          <m.Compliance />
+        </Content>
       )),
   },
 });

@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import StorageIcon from '@material-ui/icons/Storage';
 import { rootRouteRef } from '../routes';
@@ -11,7 +12,9 @@ export const dataProductsPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     loader: () =>
       import('../../components/DataProductsTable').then(m => (
-        <m.DataProductsTable />
+        <Content>
+          <m.DataProductsTable />
+        </Content>
       )),
   },
 });

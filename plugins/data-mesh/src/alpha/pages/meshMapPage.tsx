@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import BubbleChartIcon from '@material-ui/icons/BubbleChart';
 import { meshMapRouteRef } from '../routes';
@@ -11,6 +12,10 @@ export const meshMapPage = PageBlueprint.make({
     icon: <BubbleChartIcon fontSize="inherit" />,
     routeRef: meshMapRouteRef,
     loader: () =>
-      import('../../components/meshMap/MeshMap').then(m => <m.MeshMap />),
+      import('../../components/meshMap/MeshMap').then(m => (
+        <Content>
+          <m.MeshMap />
+        </Content>
+      )),
   },
 });

@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { myAccessPageRouteRef } from '../routes';
@@ -11,6 +12,10 @@ export const myAccessPage = PageBlueprint.make({
     icon: <VpnKeyIcon fontSize="inherit" />,
     routeRef: myAccessPageRouteRef,
     loader: () =>
-      import('../../components/access/MyAccess').then(m => <m.MyAccess />),
+      import('../../components/access/MyAccess').then(m => (
+        <Content>
+          <m.MyAccess />
+        </Content>
+      )),
   },
 });

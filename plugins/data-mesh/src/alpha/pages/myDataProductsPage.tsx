@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import AssignmentIndIcon from '@material-ui/icons/AssignmentInd';
 import { mineRouteRef } from '../routes';
@@ -12,7 +13,9 @@ export const myDataProductsPage = PageBlueprint.make({
     routeRef: mineRouteRef,
     loader: () =>
       import('../../components/slo/MyDataProducts').then(m => (
-        <m.MyDataProducts />
+        <Content>
+          <m.MyDataProducts />
+        </Content>
       )),
   },
 });

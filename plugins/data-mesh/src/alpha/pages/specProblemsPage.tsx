@@ -1,3 +1,4 @@
+import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
 import { specProblemsRouteRef } from '../routes';
@@ -16,7 +17,9 @@ export const specProblemsPage = PageBlueprint.make({
     routeRef: specProblemsRouteRef,
     loader: () =>
       import('../../components/specProblems/SpecProblems').then(m => (
-        <m.SpecProblems />
+        <Content>
+          <m.SpecProblems />
+        </Content>
       )),
   },
 });

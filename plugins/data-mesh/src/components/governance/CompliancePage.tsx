@@ -23,7 +23,8 @@ function percent(part: number, whole: number): string {
   return whole ? `${Math.round((100 * part) / whole)} %` : '–';
 }
 
-export function CompliancePage() {
+/** Compliance per domain: the page's body (the new frontend system renders it under its own header). @public */
+export function Compliance() {
   const api = useGovernanceApi();
   const state = useAsync(() => api.summary(), []);
   let body;
@@ -85,13 +86,20 @@ export function CompliancePage() {
       </>
     );
   }
+  return body;
+}
+
+/** Stand-alone page (legacy apps). @public */
+export function CompliancePage() {
   return (
     <Page themeId="tool">
       <Header
         title="Compliance"
         subtitle="Governance policies per domain: built-in rules and the platform's rules"
       />
-      <Content>{body}</Content>
+      <Content>
+        <Compliance />
+      </Content>
     </Page>
   );
 }
