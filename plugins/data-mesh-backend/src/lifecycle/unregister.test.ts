@@ -104,6 +104,11 @@ const registered = (kind: string, name: string, origin?: string): Entity => ({
 
 describe('planUnregister and applyUnregister against the catalog', () => {
   const credentials = mockCredentials.service();
+  const VISITS = 'dataproduct:default/visits';
+  const plan = (catalog: CatalogWithLocations) =>
+    planUnregister(catalog as any, credentials, VISITS);
+  const apply = (catalog: CatalogWithLocations) =>
+    applyUnregister(catalog as any, credentials, VISITS);
   const repo = 'url:https://git.example/visits/blob/main/catalog-info.yaml';
   const mono = 'url:https://git.example/mono/blob/main/catalog-info.yaml';
 
@@ -115,50 +120,24 @@ describe('planUnregister and applyUnregister against the catalog', () => {
       ],
       [{ id: 'loc-1', ref: repo }],
     );
-    const plan = await planUnregister(
-      catalog as any,
-      credentials,
-      'dataproduct:default/visits',
-    );
-    expect(plan).toEqual({
+    const planned = await plan(catalog);
+    expect(planned).toEqual({
       uid: 'uid-visits',
       target: 'location',
       location: { id: 'loc-1', ref: repo },
       others: [],
     });
-    expect(unregisterLines('dataproduct:default/visits', plan)).toEqual([
+    expect(unregisterLines(VISITS, planned)).toEqual([
       `- unregister dataproduct:default/visits: remove its catalog location ${repo}, which registers nothing else (its SLO monitors stop)`,
     ]);
-    expect(unregisterWarning('dataproduct:default/visits', plan)).toBe(
-      undefined,
-    );
+    expect(unregisterWarning(VISITS, planned)).toBe(undefined);
 
-    expect(
-      await applyUnregister(
-        catalog as any,
-        credentials,
-        'dataproduct:default/visits',
-      ),
-    ).toEqual([`removed catalog location ${repo}`]);
+    expect(await apply(catalog)).toEqual([`removed catalog location ${repo}`]);
     expect(catalog.removed).toEqual([`location ${repo}`]);
-    expect(
-      await catalog.getEntityByRef('dataproduct:default/visits'),
-    ).toBeUndefined();
+    expect(await catalog.getEntityByRef(VISITS)).toBeUndefined();
     // done: nothing left to plan or remove
-    expect(
-      await planUnregister(
-        catalog as any,
-        credentials,
-        'dataproduct:default/visits',
-      ),
-    ).toEqual({ target: 'entity', others: [] });
-    expect(
-      await applyUnregister(
-        catalog as any,
-        credentials,
-        'dataproduct:default/visits',
-      ),
-    ).toEqual([]);
+    expect(await plan(catalog)).toEqual({ target: 'entity', others: [] });
+    expect(await apply(catalog)).toEqual([]);
   });
 
   it('warns before confirming, and removes only the entity, where the location registers others', async () => {
@@ -171,20 +150,16 @@ describe('planUnregister and applyUnregister against the catalog', () => {
       ],
       [{ id: 'loc-2', ref: mono }],
     );
-    const plan = await planUnregister(
-      catalog as any,
-      credentials,
-      'dataproduct:default/visits',
-    );
-    expect(plan.target).toBe('entity');
-    expect(plan.others.sort()).toEqual([
+    const planned = await plan(catalog);
+    expect(planned.target).toBe('entity');
+    expect(planned.others.sort()).toEqual([
       'component:default/dbt',
       'dataproduct:default/labs',
     ]);
-    expect(unregisterLines('dataproduct:default/visits', plan)).toEqual([
+    expect(unregisterLines(VISITS, planned)).toEqual([
       '- unregister dataproduct:default/visits from the catalog (its SLO monitors stop)',
     ]);
-    expect(unregisterWarning('dataproduct:default/visits', plan)).toMatch(
+    expect(unregisterWarning(VISITS, planned)).toMatch(
       new RegExp(
         `^dataproduct:default/visits's catalog location ${mono.replace(
           /[.]/g,
@@ -193,11 +168,7 @@ describe('planUnregister and applyUnregister against the catalog', () => {
       ),
     );
 
-    const lines = await applyUnregister(
-      catalog as any,
-      credentials,
-      'dataproduct:default/visits',
-    );
+    const lines = await apply(catalog);
     expect(lines[0]).toMatch(/comes back at the location's next refresh/);
     expect(catalog.removed).toEqual(['entity uid-visits']);
     expect(
@@ -210,22 +181,16 @@ describe('planUnregister and applyUnregister against the catalog', () => {
       [registered('DataProduct', 'visits')],
       [],
     );
-    const plan = await planUnregister(
-      catalog as any,
-      credentials,
-      'dataproduct:default/visits',
-    );
-    expect(plan).toEqual({ uid: 'uid-visits', target: 'entity', others: [] });
-    expect(unregisterWarning('dataproduct:default/visits', plan)).toBe(
-      undefined,
-    );
-    expect(
-      await applyUnregister(
-        catalog as any,
-        credentials,
-        'dataproduct:default/visits',
-      ),
-    ).toEqual(['removed dataproduct:default/visits from the catalog']);
+    const planned = await plan(catalog);
+    expect(planned).toEqual({
+      uid: 'uid-visits',
+      target: 'entity',
+      others: [],
+    });
+    expect(unregisterWarning(VISITS, planned)).toBe(undefined);
+    expect(await apply(catalog)).toEqual([
+      'removed dataproduct:default/visits from the catalog',
+    ]);
     expect(catalog.removed).toEqual(['entity uid-visits']);
   });
 
@@ -234,7 +199,7 @@ describe('planUnregister and applyUnregister against the catalog', () => {
       { length: 7 },
       (_, i) => `component:default/c${i}`,
     );
-    const warning = unregisterWarning('dataproduct:default/visits', {
+    const warning = unregisterWarning(VISITS, {
       uid: 'u',
       target: 'entity',
       location: { id: 'l', ref: mono },
