@@ -124,6 +124,7 @@ describe('planUnregister and applyUnregister against the catalog', () => {
     expect(planned).toEqual({
       uid: 'uid-visits',
       target: 'location',
+      origin: repo,
       location: { id: 'loc-1', ref: repo },
       others: [],
     });
@@ -176,7 +177,33 @@ describe('planUnregister and applyUnregister against the catalog', () => {
     ).toBeDefined();
   });
 
-  it('removes the entity of a product registered without a location the catalog knows', async () => {
+  it('warns that a product read from a location of the configuration or a provider comes back', async () => {
+    // config locations and providers' entities are not in the API's locations
+    const config = 'file:/srv/backstage/examples/all.yaml';
+    const catalog = new CatalogWithLocations(
+      [
+        registered('Location', 'examples', config),
+        registered('DataProduct', 'visits', config),
+      ],
+      [],
+    );
+    const planned = await plan(catalog);
+    expect(planned).toEqual({
+      uid: 'uid-visits',
+      target: 'entity',
+      origin: config,
+      others: [],
+    });
+    expect(unregisterWarning(VISITS, planned)).toBe(
+      `dataproduct:default/visits is read from ${config}, a location of the catalog's configuration or of an entity provider, which the catalog's API cannot remove: unregistering removes only the product's entity, which comes back at the next refresh unless its spec file is taken out of there first`,
+    );
+    expect(await apply(catalog)).toEqual([
+      `removed dataproduct:default/visits from the catalog; ${config} is not a location the catalog's API can remove, so it comes back at the next refresh unless its spec file is removed from there`,
+    ]);
+    expect(catalog.removed).toEqual(['entity uid-visits']);
+  });
+
+  it('removes the entity of a product without an origin location', async () => {
     const catalog = new CatalogWithLocations(
       [registered('DataProduct', 'visits')],
       [],
@@ -202,6 +229,7 @@ describe('planUnregister and applyUnregister against the catalog', () => {
     const warning = unregisterWarning(VISITS, {
       uid: 'u',
       target: 'entity',
+      origin: mono,
       location: { id: 'l', ref: mono },
       others,
     })!;

@@ -43,7 +43,13 @@ export interface UnregisterPlan {
   /** The product's entity as the catalog has it; none: nothing to do. */
   uid?: string;
   target: 'location' | 'entity';
-  /** The location it was registered through, when the catalog still has it. */
+  /** Where the catalog read it from (its origin location). */
+  origin?: string;
+  /**
+   * The location it was registered through with the catalog's API. None
+   * with an origin: a location of the catalog's configuration or an entity
+   * provider, which the API cannot remove and which emits it again.
+   */
   location?: { id: string; ref: string };
   /** Other entities registered through that location: they stay. */
   others: string[];
@@ -62,7 +68,9 @@ export async function planUnregister(
   const location = origin
     ? await catalog.getLocationByRef(origin, { credentials })
     : undefined;
-  if (!origin || !location) return { uid, target: 'entity', others: [] };
+  if (!origin || !location) {
+    return { uid, target: 'entity', ...(origin ? { origin } : {}), others: [] };
+  }
   const { items } = await catalog.getEntities(
     {
       filter: { [`metadata.annotations.${ORIGIN}`]: origin },
@@ -72,6 +80,7 @@ export async function planUnregister(
   );
   return {
     uid,
+    origin,
     location: { id: location.id, ref: origin },
     ...unregisterTarget(uid, items),
   };
@@ -98,8 +107,11 @@ export function unregisterWarning(
   product: string,
   plan: UnregisterPlan,
 ): string | undefined {
-  if (!plan.uid || plan.target !== 'entity' || !plan.location) {
+  if (!plan.uid || plan.target !== 'entity' || !plan.origin) {
     return undefined;
+  }
+  if (!plan.location) {
+    return `${product} is read from ${plan.origin}, a location of the catalog's configuration or of an entity provider, which the catalog's API cannot remove: unregistering removes only the product's entity, which comes back at the next refresh unless its spec file is taken out of there first`;
   }
   const shown = plan.others.slice(0, 5).join(', ');
   const more =
@@ -120,9 +132,11 @@ export async function applyUnregister(
     return [`removed catalog location ${plan.location!.ref}`];
   }
   await catalog.removeEntityByUid(plan.uid, { credentials });
-  return [
-    plan.location
-      ? `removed ${product} from the catalog; its location ${plan.location.ref} holds other entities, so it comes back at the location's next refresh unless its spec file is removed from there`
-      : `removed ${product} from the catalog`,
-  ];
+  let returns = '';
+  if (plan.location) {
+    returns = `; its location ${plan.location.ref} holds other entities, so it comes back at the location's next refresh unless its spec file is removed from there`;
+  } else if (plan.origin) {
+    returns = `; ${plan.origin} is not a location the catalog's API can remove, so it comes back at the next refresh unless its spec file is removed from there`;
+  }
+  return [`removed ${product} from the catalog${returns}`];
 }
