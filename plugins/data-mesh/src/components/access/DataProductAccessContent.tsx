@@ -1,5 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { portApprovers } from '@datamesh/plugin-data-mesh-common';
 import { NotADataProductCard, useDataProductEntity } from '../common';
@@ -38,7 +39,8 @@ export function DataProductAccessContent() {
       .map(p => p.name),
   );
   return (
-    <>
+    // the cards apart, as on the other tabs
+    <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
       {approved.size > 0 && (
         <Typography
           variant="body2"
@@ -73,6 +75,6 @@ export function DataProductAccessContent() {
         namespace={entity.metadata.namespace ?? 'default'}
         name={entity.metadata.name}
       />
-    </>
+    </Box>
   );
 }
