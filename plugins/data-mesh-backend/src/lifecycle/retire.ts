@@ -33,6 +33,7 @@ import { utcDay } from '../usage/UsageStore';
 import type { LifecycleRecord } from './LifecycleStore';
 import { type LifecycleService, actorOf } from './LifecycleService';
 import {
+  type UnregisterPlan,
   applyUnregister,
   planUnregister,
   unregisterLines,
@@ -53,6 +54,8 @@ interface PlanContext {
   record?: LifecycleRecord;
   entity: DataProductEntityV1alpha1;
   registered: boolean;
+  /** How the product leaves the catalog, while it is registered. */
+  leaving?: UnregisterPlan;
   view: RetirementPlanView;
 }
 
@@ -94,7 +97,7 @@ export class RetirementRunner {
       ? await planUnregister(
           this.o.catalog,
           await this.o.auth.getOwnServiceCredentials(),
-          product,
+          live,
         )
       : undefined;
 
@@ -172,6 +175,7 @@ export class RetirementRunner {
       record,
       entity,
       registered: Boolean(live),
+      leaving,
       view: {
         product,
         state: record?.state ?? 'live',
@@ -376,11 +380,15 @@ export class RetirementRunner {
           lines.push(`rejected access request ${r.id} of ${r.consumer}`);
       }
     } else if (id === 'unregister') {
-      lines = await applyUnregister(
-        this.o.catalog,
-        await this.o.auth.getOwnServiceCredentials(),
-        product,
-      );
+      // as planned just before this step (apply plans afresh after each)
+      lines = ctx.leaving
+        ? await applyUnregister(
+            this.o.catalog,
+            await this.o.auth.getOwnServiceCredentials(),
+            product,
+            ctx.leaving,
+          )
+        : [];
     } else {
       const adapter = await this.o.getAdapter();
       const result = await applyRetirementPhase(

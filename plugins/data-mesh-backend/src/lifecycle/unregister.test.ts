@@ -65,8 +65,12 @@ class CatalogWithLocations extends InMemoryCatalogClient {
   ) {
     super({ entities });
   }
-  async getLocationByRef(ref: string): Promise<Location | undefined> {
-    const l = this.locations.find(x => x.ref === ref);
+  // as the catalog does: the registered location of the entity's origin
+  async getLocationByEntity(ref: string): Promise<Location | undefined> {
+    const origin = (await this.getEntityByRef(ref))?.metadata.annotations?.[
+      ORIGIN
+    ];
+    const l = this.locations.find(x => x.ref === origin);
     return (
       l && {
         id: l.id,
@@ -105,10 +109,14 @@ const registered = (kind: string, name: string, origin?: string): Entity => ({
 describe('planUnregister and applyUnregister against the catalog', () => {
   const credentials = mockCredentials.service();
   const VISITS = 'dataproduct:default/visits';
-  const plan = (catalog: CatalogWithLocations) =>
-    planUnregister(catalog as any, credentials, VISITS);
-  const apply = (catalog: CatalogWithLocations) =>
-    applyUnregister(catalog as any, credentials, VISITS);
+  const plan = async (catalog: CatalogWithLocations) =>
+    planUnregister(
+      catalog as any,
+      credentials,
+      await catalog.getEntityByRef(VISITS),
+    );
+  const apply = async (catalog: CatalogWithLocations) =>
+    applyUnregister(catalog as any, credentials, VISITS, await plan(catalog));
   const repo = 'url:https://git.example/visits/blob/main/catalog-info.yaml';
   const mono = 'url:https://git.example/mono/blob/main/catalog-info.yaml';
 

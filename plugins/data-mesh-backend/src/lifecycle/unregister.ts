@@ -55,18 +55,24 @@ export interface UnregisterPlan {
   others: string[];
 }
 
-/** Looks up what {@link applyUnregister} would remove for `product`. */
+/**
+ * What {@link applyUnregister} would remove for the product's entity as the
+ * catalog has it now (none: nothing to do). The catalog finds the location
+ * registered for the entity's origin itself (one lookup, not a list of
+ * every location).
+ */
 export async function planUnregister(
   catalog: CatalogService,
   credentials: BackstageCredentials,
-  product: string,
+  entity: Entity | undefined,
 ): Promise<UnregisterPlan> {
-  const entity = await catalog.getEntityByRef(product, { credentials });
   if (!entity?.metadata.uid) return { target: 'entity', others: [] };
   const uid = entity.metadata.uid;
   const origin = entity.metadata.annotations?.[ORIGIN];
   const location = origin
-    ? await catalog.getLocationByRef(origin, { credentials })
+    ? await catalog.getLocationByEntity(stringifyEntityRef(entity), {
+        credentials,
+      })
     : undefined;
   if (!origin || !location) {
     return { uid, target: 'entity', ...(origin ? { origin } : {}), others: [] };
@@ -119,13 +125,13 @@ export function unregisterWarning(
   return `${product}'s catalog location ${plan.location.ref} also registers ${shown}${more}: unregistering removes only the product's entity, which comes back at the location's next refresh unless its spec file is taken out of that location first`;
 }
 
-/** Removes what the plan says, looked up again now; returns the result lines. */
+/** Removes what the plan says; returns the result lines. */
 export async function applyUnregister(
   catalog: CatalogService,
   credentials: BackstageCredentials,
   product: string,
+  plan: UnregisterPlan,
 ): Promise<string[]> {
-  const plan = await planUnregister(catalog, credentials, product);
   if (!plan.uid) return [];
   if (plan.target === 'location') {
     await catalog.removeLocationById(plan.location!.id, { credentials });
