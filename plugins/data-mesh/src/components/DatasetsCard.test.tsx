@@ -58,6 +58,19 @@ describe('DatasetsCard', () => {
     expect(screen.getAllByTestId('primary-key')).toHaveLength(3);
   });
 
+  it('keeps a short column type on one line and lets a long one wrap', async () => {
+    const longType = 'struct<code:varchar(8),system:varchar(64)>';
+    const product = structuredClone(patientEncounters);
+    product.spec.datasets![0].columns[0].type = longType;
+    await renderForEntity(product, <DatasetsCard />);
+    const whiteSpaceOf = async (type: string) =>
+      getComputedStyle((await screen.findByText(type)).closest('td')!)
+        .whiteSpace;
+    // Backstage's theme breaks cell text anywhere: "varchar(1" / "8)"
+    expect(await whiteSpaceOf('varchar(18)')).toBe('nowrap');
+    expect(await whiteSpaceOf(longType)).not.toBe('nowrap');
+  });
+
   it('gives the PII chip a filled error colour, unlike classification chips', async () => {
     await renderForEntity(patientEncounters, <DatasetsCard />);
     const pii = (await screen.findAllByTestId('pii-chip'))[0];

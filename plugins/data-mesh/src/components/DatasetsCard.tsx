@@ -40,6 +40,12 @@ const useStyles = makeStyles(theme => ({
     fontFamily: 'monospace',
     whiteSpace: 'nowrap',
   },
+  // Backstage's theme breaks cell text anywhere, which in a narrow card
+  // splits "varchar(6)" after its 6; a type of a few words' length stays on
+  // one line, a long nested one (struct<...>) may still wrap
+  shortType: {
+    whiteSpace: 'nowrap',
+  },
   keyIcon: {
     fontSize: '1rem',
     verticalAlign: 'middle',
@@ -56,6 +62,9 @@ const useStyles = makeStyles(theme => ({
     marginLeft: 2,
   },
 }));
+
+/** Longest column type kept on one line ("timestamp_ntz(9)", "decimal(38,10)"). */
+const SHORT_TYPE_LENGTH = 24;
 
 function DatasetSection(props: { dataset: Dataset }) {
   const classes = useStyles();
@@ -133,7 +142,13 @@ function DatasetSection(props: { dataset: Dataset }) {
                     </Tooltip>
                   )}
                 </TableCell>
-                <TableCell>
+                <TableCell
+                  className={
+                    column.type.length <= SHORT_TYPE_LENGTH
+                      ? classes.shortType
+                      : undefined
+                  }
+                >
                   <code>{column.type}</code>
                 </TableCell>
                 <TableCell>{column.description}</TableCell>

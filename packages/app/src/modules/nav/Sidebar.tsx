@@ -2,7 +2,6 @@ import {
   Sidebar,
   SidebarDivider,
   SidebarGroup,
-  SidebarItem,
   SidebarScrollWrapper,
   SidebarSpace,
 } from '@backstage/core-components';
@@ -16,6 +15,7 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { SpecProblemsSidebarItem } from '@datamesh/plugin-data-mesh';
 import { devToolsAdministerPermission } from '@backstage/plugin-devtools-common';
 import { RequirePermission } from '@backstage/plugin-permission-react';
+import { NavItem } from './NavItem';
 
 /**
  * The portal's sidebar. Pages contributed by plugins appear as nav items; the
@@ -24,14 +24,21 @@ import { RequirePermission } from '@backstage/plugin-permission-react';
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
+      // every item's path, so that on a page with an item of its own only
+      // that item lights up, not also one whose path is a prefix of it
+      const allHrefs = navItems
+        .clone()
+        .rest()
+        .map(item => item.href);
       const nav = navItems.withComponent(item =>
         // with the number of failing spec files as a badge
         item.node.spec.id === 'page:data-mesh/spec-problems' ? (
           <SpecProblemsSidebarItem to={item.href} text={item.title} />
         ) : (
-          <SidebarItem
+          <NavItem
             icon={() => item.icon}
-            to={item.href}
+            href={item.href}
+            allHrefs={allHrefs}
             text={item.title}
           />
         ),
