@@ -6,10 +6,7 @@
  * every adapter module runs it.
  */
 /* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
-import {
-  type AccessGrant,
-  createWarehouseAccessGrantExecutor,
-} from '../access/executor';
+import type { AccessGrant } from '../access/executor';
 import {
   accessRoleMarker,
   planAccessGrant,
@@ -17,16 +14,31 @@ import {
 } from '../access/grants';
 import { applyPlan } from '../warehouse/apply';
 import { planProducts } from '../warehouse/assess';
-import { diff, isPlanEmpty } from '../warehouse/plan';
-import { emptyState, scopeOf, unionScope } from '../warehouse/scope';
-import type {
-  Change,
-  DesiredState,
-  ProvisionedProduct,
-  WarehouseAdapter,
-} from '../warehouse/types';
+import { isPlanEmpty } from '../warehouse/plan';
+import type { Change } from '../warehouse/types';
+import { type AccessFixture, setUpAccessFixture } from './accessFixture';
 import type { WarehouseTestHarness } from './behaviourSuite';
-import { testDataProduct } from './products';
+
+/**
+ * The test product's `events` table in one of its layers; `consumed` is
+ * what a plain consumer reads: the masked views where the warehouse masks
+ * with views, else the output table (masked by policies).
+ */
+function eventsTable(
+  { adapter, names }: Pick<AccessFixture, 'adapter' | 'names'>,
+  layer: 'output' | 'raw' | 'consumed',
+) {
+  return adapter.dialect.qualifiedTable(
+    {
+      database: names.database,
+      schema:
+        layer === 'consumed'
+          ? names.maskedSchema ?? names.schemas.output
+          : names.schemas[layer],
+    },
+    'events',
+  );
+}
 
 /**
  * Register the access-grant suite. Call at the top level of a test file
@@ -41,160 +53,73 @@ export function runAccessGrantBehaviourSuite(
   const timeout = options.timeoutMs ?? 120_000;
 
   describe(`Access grants: ${name}`, () => {
-    let h: WarehouseTestHarness;
-    let adapter: WarehouseAdapter;
-    let desired: DesiredState;
-    let names: ProvisionedProduct;
-    let team: string;
-    const executor = createWarehouseAccessGrantExecutor({
-      warehouse: { getAdapter: async () => adapter },
+    const fx = setUpAccessFixture(makeHarness, {
+      domain: 'access',
+      requestRoles: 'access',
+      team: 'team_analysts',
+      product: { pii: true },
+      timeoutMs: timeout,
+      afterProvision: async provisioned => {
+        const { h, adapter, names, product } = provisioned;
+        // data in the output and raw layers, written the way a pipeline does
+        for (const table of [
+          eventsTable(provisioned, 'output'),
+          eventsTable(provisioned, 'raw'),
+        ]) {
+          await h.queryAs(
+            names.roles.service,
+            names.database,
+            `CREATE TABLE ${table} (id INT, email VARCHAR(100))`,
+          );
+          await h.queryAs(
+            names.roles.service,
+            names.database,
+            `INSERT INTO ${table} (id, email) VALUES (1, 'ana@example.org')`,
+          );
+        }
+        // the table exists now: the next plan masks its PII column
+        const masked = await planProducts([product], h.platform, adapter);
+        const maskedResult = await applyPlan(masked.plan!, adapter);
+        if (maskedResult.error) throw new Error(maskedResult.error.message);
+      },
     });
-    const requestRoles: string[] = [];
+    const { executor, request } = fx;
+    const output = () => eventsTable(fx, 'output');
+    const raw = () => eventsTable(fx, 'raw');
+    const consumed = () => eventsTable(fx, 'consumed');
 
-    const request = (key: string): AccessGrant => {
-      const role = `${h.domainPrefix}_access_${key}`;
-      if (!requestRoles.includes(role)) requestRoles.push(role);
-      return {
-        id: key,
-        product: names.entityRef,
-        outputPort: 'events',
-        role,
-        providerRole: names.roles.consumer,
-        grantee: team,
-        pii: false,
-      };
-    };
-    const output = () =>
-      adapter.dialect.qualifiedTable(
-        { database: names.database, schema: names.schemas.output },
-        'events',
-      );
-    // what a plain consumer reads: the masked views where the warehouse
-    // masks with views, else the output table (masked by policies)
-    const consumed = () =>
-      adapter.dialect.qualifiedTable(
-        {
-          database: names.database,
-          schema: names.maskedSchema ?? names.schemas.output,
-        },
-        'events',
-      );
-    const emailAsTeam = async (table: string) => {
-      const rows = (await h.queryAs(
-        team,
-        names.database,
-        `SELECT email AS e FROM ${table}`,
+    const queryAsTeam = async (column: string, table: string) => {
+      const rows = (await fx.h.queryAs(
+        fx.team,
+        fx.names.database,
+        `SELECT ${column} FROM ${table}`,
       )) as Record<string, unknown>[];
-      const row = rows[0] ?? {};
+      return rows[0] ?? {};
+    };
+    const emailAsTeam = async (table: string) => {
+      const row = await queryAsTeam('email AS e', table);
       return row.e ?? row.E;
+    };
+    const readAsTeam = async (table: string) => {
+      const row = await queryAsTeam('count(*) AS n', table);
+      return Number(row.n ?? row.N ?? Object.values(row)[0]);
     };
     const piiRequest = (key: string): AccessGrant => ({
       ...request(key),
-      providerRole: names.piiRole!,
+      providerRole: fx.names.piiRole!,
       pii: true,
     });
-    const raw = () =>
-      adapter.dialect.qualifiedTable(
-        { database: names.database, schema: names.schemas.raw },
-        'events',
-      );
-    const readAsTeam = async (table: string) => {
-      const rows = (await h.queryAs(
-        team,
-        names.database,
-        `SELECT count(*) AS n FROM ${table}`,
-      )) as Record<string, unknown>[];
-      const row = rows[0] ?? {};
-      return Number(row.n ?? row.N ?? Object.values(row)[0]);
-    };
     const sql = (...changes: Change[]) =>
-      changes.flatMap(c => adapter.dialect.statements(c)).map(s => s.sql);
+      changes.flatMap(c => fx.adapter.dialect.statements(c)).map(s => s.sql);
     const existingRoles = async (roles: string[]) =>
       (
-        await adapter.introspect({
+        await fx.adapter.introspect({
           computes: [],
           databases: [],
           schemas: [],
           roles,
         })
       ).roles.map(r => r.name);
-
-    beforeAll(async () => {
-      h = await makeHarness();
-      adapter = h.adapter;
-      const product = testDataProduct('orders', `${h.domainPrefix}_access`, {
-        pii: true,
-      });
-      const planned = await planProducts([product], h.platform, adapter);
-      if (!planned.plan || !planned.desired) {
-        throw new Error(
-          `test product not planned: ${JSON.stringify(planned.issues)}`,
-        );
-      }
-      desired = planned.desired;
-      names = desired.products[0];
-      const provisioned = await applyPlan(planned.plan, adapter);
-      if (provisioned.error) throw new Error(provisioned.error.message);
-      // data in the output and raw layers, written the way a pipeline does
-      for (const table of [output(), raw()]) {
-        await h.queryAs(
-          names.roles.service,
-          names.database,
-          `CREATE TABLE ${table} (id INT, email VARCHAR(100))`,
-        );
-        await h.queryAs(
-          names.roles.service,
-          names.database,
-          `INSERT INTO ${table} (id, email) VALUES (1, 'ana@example.org')`,
-        );
-      }
-      // the table exists now: the next plan masks its PII column
-      const masked = await planProducts([product], h.platform, adapter);
-      const maskedResult = await applyPlan(masked.plan!, adapter);
-      if (maskedResult.error) throw new Error(maskedResult.error.message);
-      // a team role as an identity provider sync makes it; where the
-      // warehouse has a parent role (Snowflake SYSADMIN) it sits under it,
-      // which is also what lets the test session switch to it
-      team = `${h.domainPrefix}_team_analysts`;
-      const parent = h.platform.parentRole ?? adapter.defaultParentRole;
-      await adapter.execute(
-        [
-          { action: 'create-role', role: { name: team } } as Change,
-          ...(parent
-            ? [
-                {
-                  action: 'grant-role',
-                  membership: { role: team, member: parent },
-                } as Change,
-              ]
-            : []),
-        ].flatMap(c => adapter.dialect.statements(c)),
-      );
-    }, timeout);
-
-    afterAll(async () => {
-      if (!h) return;
-      try {
-        const scope = unionScope([
-          scopeOf(desired),
-          { ...scopeOf(emptyState()), roles: [team, ...requestRoles] },
-        ]);
-        const plan = diff(
-          emptyState(),
-          await adapter.introspect(scope),
-          adapter,
-        );
-        const result = await applyPlan(plan, adapter, {
-          allowDestructive: true,
-        });
-        if (result.error) {
-          // eslint-disable-next-line no-console
-          console.warn(`engine cleanup failed: ${result.error.message}`);
-        }
-      } finally {
-        await h.cleanup();
-      }
-    }, timeout);
 
     it(
       'refuses the grantee before the grant, and lets it read the output layer (only) after it',
@@ -215,7 +140,7 @@ export function runAccessGrantBehaviourSuite(
             },
             {
               action: 'grant-role',
-              membership: { role: first.role, member: team },
+              membership: { role: first.role, member: fx.team },
             },
           ),
         );
@@ -229,18 +154,20 @@ export function runAccessGrantBehaviourSuite(
       'sends nothing when the grant is made again, and completes a grant that was undone half-way',
       async () => {
         const first = request('r1');
-        expect(isPlanEmpty(await planAccessGrant(first, adapter))).toBe(true);
-        let before = h.queryCount();
-        await planAccessGrant(first, adapter);
-        const introspectionOnly = h.queryCount() - before;
-        before = h.queryCount();
+        expect(isPlanEmpty(await planAccessGrant(first, fx.adapter))).toBe(
+          true,
+        );
+        let before = fx.h.queryCount();
+        await planAccessGrant(first, fx.adapter);
+        const introspectionOnly = fx.h.queryCount() - before;
+        before = fx.h.queryCount();
         expect(await executor.grant(first)).toEqual([]);
-        expect(h.queryCount() - before).toBe(introspectionOnly);
+        expect(fx.h.queryCount() - before).toBe(introspectionOnly);
 
         // someone took the role from the team by hand: a retry gives it back, and only that
-        const membership = { role: first.role, member: team };
-        await adapter.execute(
-          adapter.dialect.statements({ action: 'revoke-role', membership }),
+        const membership = { role: first.role, member: fx.team };
+        await fx.adapter.execute(
+          fx.adapter.dialect.statements({ action: 'revoke-role', membership }),
         );
         await expect(readAsTeam(consumed())).rejects.toThrow();
         expect(await executor.grant(first)).toEqual(
@@ -269,13 +196,9 @@ export function runAccessGrantBehaviourSuite(
         await expect(readAsTeam(consumed())).rejects.toThrow();
         // the product's own roles are untouched by the drops
         const product = await planProducts(
-          [
-            testDataProduct('orders', `${h.domainPrefix}_access`, {
-              pii: true,
-            }),
-          ],
-          h.platform,
-          adapter,
+          [fx.product],
+          fx.h.platform,
+          fx.adapter,
         );
         expect(isPlanEmpty(product.plan!)).toBe(true);
       },
@@ -288,7 +211,7 @@ export function runAccessGrantBehaviourSuite(
         expect(await executor.revoke(request('r1'))).toEqual([]);
         expect(await executor.revoke(request('r2'))).toEqual([]);
         expect(
-          isPlanEmpty(await planAccessRevoke(request('r1'), adapter)),
+          isPlanEmpty(await planAccessRevoke(request('r1'), fx.adapter)),
         ).toBe(true);
       },
       timeout,
@@ -297,7 +220,7 @@ export function runAccessGrantBehaviourSuite(
     it(
       'refuses hostile names before any query reaches the warehouse',
       async () => {
-        const before = h.queryCount();
+        const before = fx.h.queryCount();
         const hostile: Partial<AccessGrant>[] = [
           { role: 'x"; DROP ROLE postgres; --' },
           { providerRole: "c' OR '1'='1" },
@@ -310,7 +233,7 @@ export function runAccessGrantBehaviourSuite(
         await expect(
           executor.revoke({ ...request('r3'), role: 'x"; --' }),
         ).rejects.toThrow(/refusing/);
-        expect(h.queryCount()).toBe(before);
+        expect(fx.h.queryCount()).toBe(before);
       },
       timeout,
     );
@@ -320,7 +243,7 @@ export function runAccessGrantBehaviourSuite(
       async () => {
         const grant = {
           ...request('r4'),
-          grantee: `${h.domainPrefix}_no_team`,
+          grantee: `${fx.h.domainPrefix}_no_team`,
         };
         await expect(executor.grant(grant)).rejects.toThrow(
           /the grantee role .* does not exist/,
@@ -347,7 +270,7 @@ export function runAccessGrantBehaviourSuite(
       timeout,
     );
 
-    // every adapter masks PII: views (PostgreSQL, PGlite) or policies (Snowflake)
+    // every fx.adapter masks PII: views (PostgreSQL, PGlite) or policies (Snowflake)
     it(
       'masks PII for a grant without PII, shows it clear with a PII grant, and refuses both after revoke',
       async () => {
@@ -358,13 +281,13 @@ export function runAccessGrantBehaviourSuite(
         expect(await emailAsTeam(consumed())).toBe('***');
         // masked views: the full table is the PII role's alone; policies: masked there too
         const fullWithoutPii = () =>
-          names.maskedSchema
+          fx.names.maskedSchema
             ? emailAsTeam(output()).then(
                 () => 'read',
                 () => 'refused',
               )
             : emailAsTeam(output());
-        const expectedWithoutPii = names.maskedSchema ? 'refused' : '***';
+        const expectedWithoutPii = fx.names.maskedSchema ? 'refused' : '***';
         expect(await fullWithoutPii()).toBe(expectedWithoutPii);
         await executor.grant(pii);
         expect(await emailAsTeam(output())).toBe('ana@example.org');

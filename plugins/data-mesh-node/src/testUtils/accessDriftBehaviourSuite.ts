@@ -7,27 +7,13 @@
  * runWarehouseAdapterBehaviourSuite, so every adapter module runs it.
  */
 /* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
-import {
-  type AccessDriftProduct,
-  accessDriftProducts,
-  assessAccessDrift,
-} from '../access/drift';
-import {
-  type AccessGrant,
-  createWarehouseAccessGrantExecutor,
-} from '../access/executor';
+import { accessDriftProducts, assessAccessDrift } from '../access/drift';
+import type { AccessGrant } from '../access/executor';
 import { applyPlan } from '../warehouse/apply';
-import { planProducts } from '../warehouse/assess';
-import { diff, isPlanEmpty } from '../warehouse/plan';
-import { emptyState, scopeOf, unionScope } from '../warehouse/scope';
-import type {
-  Change,
-  DesiredState,
-  ProvisionedProduct,
-  WarehouseAdapter,
-} from '../warehouse/types';
+import { isPlanEmpty } from '../warehouse/plan';
+import { emptyState, scopeOf } from '../warehouse/scope';
+import { setUpAccessFixture } from './accessFixture';
 import type { WarehouseTestHarness } from './behaviourSuite';
-import { testDataProduct } from './products';
 
 /**
  * Register the access-drift suite. Call at the top level of a test file
@@ -42,100 +28,24 @@ export function runAccessDriftBehaviourSuite(
   const timeout = options.timeoutMs ?? 120_000;
 
   describe(`Access drift: ${name}`, () => {
-    let h: WarehouseTestHarness;
-    let adapter: WarehouseAdapter;
-    let desired: DesiredState;
-    let names: ProvisionedProduct;
-    let products: AccessDriftProduct[];
-    let team: string;
     let stranger: string;
-    const executor = createWarehouseAccessGrantExecutor({
-      warehouse: { getAdapter: async () => adapter },
+    const fx = setUpAccessFixture(makeHarness, {
+      domain: 'adrift',
+      requestRoles: 'dacc',
+      team: 'team_drift',
+      timeoutMs: timeout,
+      afterProvision: async ({ h, makeRole }) => {
+        // outside the parent role's hierarchy: found all the same (Snowflake lists who holds a product role, not only what the connection can see)
+        stranger = `${h.domainPrefix}_handmade`;
+        await makeRole(stranger, { underParent: false });
+      },
     });
-    const made: string[] = [];
-
-    const request = (key: string): AccessGrant => {
-      const role = `${h.domainPrefix}_dacc_${key}`;
-      if (!made.includes(role)) made.push(role);
-      return {
-        id: key,
-        product: names.entityRef,
-        outputPort: 'events',
-        role,
-        providerRole: names.roles.consumer,
-        grantee: team,
-        pii: false,
-      };
-    };
-    const run = (...changes: Change[]) =>
-      adapter.execute(changes.flatMap(c => adapter.dialect.statements(c)));
-    /** A role as an identity provider sync makes it, under the parent role where there is one (Snowflake lists memberships in that hierarchy). */
-    const makeRole = async (role: string, underParent = true) => {
-      made.push(role);
-      const parent = h.platform.parentRole ?? adapter.defaultParentRole;
-      await run(
-        { action: 'create-role', role: { name: role } },
-        ...(parent && underParent
-          ? [
-              {
-                action: 'grant-role',
-                membership: { role, member: parent },
-              } as Change,
-            ]
-          : []),
-      );
-    };
+    const { executor, request, run } = fx;
     const assess = (active: AccessGrant[], pending: AccessGrant[] = []) =>
-      assessAccessDrift({ products, active, pending }, adapter);
-
-    beforeAll(async () => {
-      h = await makeHarness();
-      adapter = h.adapter;
-      // the run's own namespace: request markers of other runs on a shared server never match
-      const product = testDataProduct('orders', `${h.domainPrefix}_adrift`, {
-        namespace: h.domainPrefix,
-      });
-      const planned = await planProducts([product], h.platform, adapter);
-      if (!planned.plan || !planned.desired) {
-        throw new Error(
-          `test product not planned: ${JSON.stringify(planned.issues)}`,
-        );
-      }
-      desired = planned.desired;
-      names = desired.products[0];
-      products = accessDriftProducts(desired);
-      const provisioned = await applyPlan(planned.plan, adapter);
-      if (provisioned.error) throw new Error(provisioned.error.message);
-      team = `${h.domainPrefix}_team_drift`;
-      stranger = `${h.domainPrefix}_handmade`;
-      await makeRole(team);
-      // outside the parent role's hierarchy: found all the same (Snowflake lists who holds a product role, not only what the connection can see)
-      await makeRole(stranger, false);
-    }, timeout);
-
-    afterAll(async () => {
-      if (!h) return;
-      try {
-        const scope = unionScope([
-          scopeOf(desired),
-          { ...scopeOf(emptyState()), roles: made },
-        ]);
-        const plan = diff(
-          emptyState(),
-          await adapter.introspect(scope),
-          adapter,
-        );
-        const result = await applyPlan(plan, adapter, {
-          allowDestructive: true,
-        });
-        if (result.error) {
-          // eslint-disable-next-line no-console
-          console.warn(`engine cleanup failed: ${result.error.message}`);
-        }
-      } finally {
-        await h.cleanup();
-      }
-    }, timeout);
+      assessAccessDrift(
+        { products: accessDriftProducts(fx.desired), active, pending },
+        fx.adapter,
+      );
 
     it(
       'finds nothing when the active requests are granted as the executor grants them',
@@ -150,7 +60,7 @@ export function runAccessDriftBehaviourSuite(
         await executor.grant(request('r2'));
         const report = await assess([request('r1'), request('r2')]);
         expect(report.products[0]).toMatchObject({
-          entityRef: names.entityRef,
+          entityRef: fx.names.entityRef,
           inSync: true,
           missing: [],
           unmanaged: [],
@@ -165,7 +75,7 @@ export function runAccessDriftBehaviourSuite(
       'reports a grant removed by hand as missing, and its repair re-grants only that',
       async () => {
         const [r1, r2] = [request('r1'), request('r2')];
-        const membership = { role: r1.role, member: team };
+        const membership = { role: r1.role, member: fx.team };
         await run({ action: 'revoke-role', membership });
         await run({ action: 'drop-role', role: r2.role, databases: [] });
 
@@ -187,7 +97,7 @@ export function runAccessDriftBehaviourSuite(
           'grant-role',
         ]);
 
-        const result = await applyPlan(report.plan, adapter);
+        const result = await applyPlan(report.plan, fx.adapter);
         expect(result.error).toBeUndefined();
         expect((await assess([r1, r2])).products[0].inSync).toBe(true);
       },
@@ -199,7 +109,7 @@ export function runAccessDriftBehaviourSuite(
       async () => {
         const [r1, r2, r3] = [request('r1'), request('r2'), request('r3')];
         await executor.grant(r3);
-        const held = { role: names.roles.consumer, member: stranger };
+        const held = { role: fx.names.roles.consumer, member: stranger };
         await run({ action: 'grant-role', membership: held });
 
         // while r3 is still being revoked it is under way, not judged
@@ -222,14 +132,14 @@ export function runAccessDriftBehaviourSuite(
           { action: 'revoke-role', membership: held },
           { action: 'drop-role', role: r3.role, databases: [] },
         ]);
-        expect((await applyPlan(report.plan, adapter)).applied).toEqual([]);
-        const result = await applyPlan(report.plan, adapter, {
+        expect((await applyPlan(report.plan, fx.adapter)).applied).toEqual([]);
+        const result = await applyPlan(report.plan, fx.adapter, {
           allowDestructive: true,
         });
         expect(result.error).toBeUndefined();
         expect((await assess([r1, r2])).products[0].inSync).toBe(true);
         // the hand-made role lost the membership, not its existence
-        const left = await adapter.introspect({
+        const left = await fx.adapter.introspect({
           ...scopeOf(emptyState()),
           roles: [stranger, r3.role],
         });
@@ -242,9 +152,9 @@ export function runAccessDriftBehaviourSuite(
       'sends the same number of queries for 2 grants as for 8',
       async () => {
         const few = [request('r1'), request('r2')];
-        let before = h.queryCount();
+        let before = fx.h.queryCount();
         const small = await assess(few);
-        const fewQueries = h.queryCount() - before;
+        const fewQueries = fx.h.queryCount() - before;
 
         const many = [...few];
         for (let i = 4; i < 10; i++) {
@@ -252,9 +162,9 @@ export function runAccessDriftBehaviourSuite(
           await executor.grant(g);
           many.push(g);
         }
-        before = h.queryCount();
+        before = fx.h.queryCount();
         const large = await assess(many);
-        const manyQueries = h.queryCount() - before;
+        const manyQueries = fx.h.queryCount() - before;
 
         expect(large.products[0].inSync).toBe(true);
         expect(large.queries).toBe(small.queries);
@@ -267,17 +177,22 @@ export function runAccessDriftBehaviourSuite(
     it(
       'refuses a product role the dialect cannot name before any query, and reports a request it cannot check',
       async () => {
-        const before = h.queryCount();
+        const before = fx.h.queryCount();
         await expect(
           assessAccessDrift(
             {
-              products: [{ ...products[0], roles: ['x"; DROP ROLE y; --'] }],
+              products: [
+                {
+                  ...accessDriftProducts(fx.desired)[0],
+                  roles: ['x"; DROP ROLE y; --'],
+                },
+              ],
               active: [],
             },
-            adapter,
+            fx.adapter,
           ),
         ).rejects.toThrow(/refusing/);
-        expect(h.queryCount()).toBe(before);
+        expect(fx.h.queryCount()).toBe(before);
 
         const hostile = { ...request('r1'), id: 'bad', role: "r' OR '1'='1" };
         const report = await assess([request('r1'), request('r2'), hostile]);

@@ -5,22 +5,10 @@
  * that request alone. Registered by runWarehouseAdapterBehaviourSuite.
  */
 /* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
-import {
-  type AccessGrant,
-  createWarehouseAccessGrantExecutor,
-} from '../access/executor';
-import { applyPlan } from '../warehouse/apply';
-import { planProducts } from '../warehouse/assess';
-import { diff } from '../warehouse/plan';
-import { emptyState, scopeOf, unionScope } from '../warehouse/scope';
-import type {
-  Change,
-  DesiredState,
-  IntrospectionScope,
-  WarehouseAdapter,
-} from '../warehouse/types';
+import type { AccessGrant } from '../access/executor';
+import type { IntrospectionScope } from '../warehouse/types';
+import { setUpAccessFixture } from './accessFixture';
 import type { WarehouseTestHarness } from './behaviourSuite';
-import { testDataProduct } from './products';
 
 /** @public */
 export function runAccessRevokesBehaviourSuite(
@@ -31,22 +19,13 @@ export function runAccessRevokesBehaviourSuite(
   const timeout = options.timeoutMs ?? 120_000;
 
   describe(`Access batch revokes: ${name}`, () => {
-    let h: WarehouseTestHarness;
-    let adapter: WarehouseAdapter;
-    let desired: DesiredState;
-    let team: string;
-    const executor = createWarehouseAccessGrantExecutor({
-      warehouse: { getAdapter: async () => adapter },
+    const fx = setUpAccessFixture(makeHarness, {
+      domain: 'revokes',
+      requestRoles: 'revokes',
+      team: 'team_batch',
+      timeoutMs: timeout,
     });
-    const request = (key: string): AccessGrant => ({
-      id: key,
-      product: desired.products[0].entityRef,
-      outputPort: 'events',
-      role: `${h.domainPrefix}_revokes_${key}`,
-      providerRole: desired.products[0].roles.consumer,
-      grantee: team,
-      pii: false,
-    });
+    const { executor, request } = fx;
     const rolesScope = (roles: string[]): IntrospectionScope => ({
       computes: [],
       databases: [],
@@ -54,52 +33,7 @@ export function runAccessRevokesBehaviourSuite(
       roles,
     });
     const existing = async (roles: string[]) =>
-      (await adapter.introspect(rolesScope(roles))).roles.map(r => r.name);
-
-    beforeAll(async () => {
-      h = await makeHarness();
-      adapter = h.adapter;
-      const product = testDataProduct('orders', `${h.domainPrefix}_revokes`);
-      const planned = await planProducts([product], h.platform, adapter);
-      if (!planned.plan || !planned.desired) throw new Error('not planned');
-      desired = planned.desired;
-      const provisioned = await applyPlan(planned.plan, adapter);
-      if (provisioned.error) throw new Error(provisioned.error.message);
-      team = `${h.domainPrefix}_team_batch`;
-      const parent = h.platform.parentRole ?? adapter.defaultParentRole;
-      await adapter.execute(
-        [
-          { action: 'create-role', role: { name: team } } as Change,
-          ...(parent
-            ? [
-                {
-                  action: 'grant-role',
-                  membership: { role: team, member: parent },
-                } as Change,
-              ]
-            : []),
-        ].flatMap(c => adapter.dialect.statements(c)),
-      );
-    }, timeout);
-
-    afterAll(async () => {
-      if (!h) return;
-      try {
-        const roles = [
-          team,
-          ...['b1', 'b2', 'b3', 'b4'].map(k => request(k).role),
-        ];
-        const scope = unionScope([scopeOf(desired), rolesScope(roles)]);
-        const plan = diff(
-          emptyState(),
-          await adapter.introspect(scope),
-          adapter,
-        );
-        await applyPlan(plan, adapter, { allowDestructive: true });
-      } finally {
-        await h.cleanup();
-      }
-    }, timeout);
+      (await fx.adapter.introspect(rolesScope(roles))).roles.map(r => r.name);
 
     it(
       'drops the roles of a batch after one introspection, and fails only the requests it must',
@@ -118,15 +52,15 @@ export function runAccessRevokesBehaviourSuite(
         ];
         const valid = [batch[0], batch[2], batch[3], batch[4]];
         const introspection = (
-          await adapter.introspect(rolesScope(valid.map(g => g.role)))
+          await fx.adapter.introspect(rolesScope(valid.map(g => g.role)))
         ).queries;
 
-        const before = h.queryCount();
+        const before = fx.h.queryCount();
         const outcomes = await executor.revokeMany!(batch);
-        const sent = h.queryCount() - before;
+        const sent = fx.h.queryCount() - before;
 
         const drop = (g: AccessGrant) =>
-          adapter.dialect
+          fx.adapter.dialect
             .statements({ action: 'drop-role', role: g.role, databases: [] })
             .map(s => s.sql);
         expect(outcomes).toEqual([
@@ -146,11 +80,11 @@ export function runAccessRevokesBehaviourSuite(
           ).sort(),
         ).toEqual([request('b3').role, request('b4').role]);
         // a batch of nothing but refused names sends nothing
-        const idle = h.queryCount();
+        const idle = fx.h.queryCount();
         expect(
           await executor.revokeMany!([{ ...request('b9'), role: 'x"' }]),
         ).toEqual([{ id: 'b9', error: expect.stringMatching(/refusing/) }]);
-        expect(h.queryCount()).toBe(idle);
+        expect(fx.h.queryCount()).toBe(idle);
       },
       timeout,
     );
