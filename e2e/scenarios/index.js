@@ -19,5 +19,6 @@ module.exports = [
   require('./deprecate'),
   require('./spec-problems'),
   require('./mesh-map'),
+  require('./search'),
   require('./retire'),
 ];

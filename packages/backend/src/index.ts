@@ -12,6 +12,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { warehouseAccessGrantExecutorServiceFactory } from '@datamesh/plugin-data-mesh-node';
 import { authModuleExampleUsersProvider } from './modules/exampleUsers';
 import { permissionPolicyModule } from './modules/permissionPolicy';
+import { searchEngineModule } from './modules/searchEngine';
 
 const backend = createBackend();
 
@@ -57,9 +58,12 @@ backend.add(
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
 
-// search: no engine module is added, so search-backend-node's in-memory Lunr
-// engine is used (the pg engine would need PostgreSQL; the default DB is SQLite).
+// search: search-backend-node's in-memory Lunr engine (the pg engine would
+// need PostgreSQL; the default DB is SQLite), with typos matched in proportion
+// to each word's length so that a column name like `admitted_at` does not
+// match every short word (src/modules/searchEngine.ts)
 backend.add(import('@backstage/plugin-search-backend'));
+backend.add(searchEngineModule);
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 // DataProducts with their datasets and columns (find a product by a column)
 backend.add(import('@datamesh/plugin-search-backend-module-data-mesh'));
