@@ -14,14 +14,24 @@ provider, *Example Health*: three domains and their data products, linked
 into lineage chains from source-aligned to consumer-aligned products.
 
 - **[Data products](/data-products)** — every data product with its domain,
-  owner, type and certification; open one for its overview: ports, the
-  data-sharing agreement and its lineage graph, and a Datasets tab with
-  columns and PII classification. They are also in the
+  owner, type, certification and SLO health, searchable by its datasets and
+  columns; open one for its overview: ports, the data-sharing agreement and
+  its lineage graph, a Datasets tab with columns and PII classification, its
+  SLOs, and an Access tab. They are also in the
   [catalog](/catalog?filters%5Bkind%5D=dataproduct) as kind DataProduct.
-- **[Domains](/catalog?filters%5Bkind%5D=domain)** — the business domains
-  that own the products.
-- **[Teams](/catalog?filters%5Bkind%5D=group)** — the owning groups.
-- **[Create](/create)** — software templates.
+- **[Mesh map](/data-products/mesh-map)** — the products by domain, with
+  their lineage and health.
+- **[My data products](/data-products/mine)** — the products your teams own,
+  worst health first, and the access requests waiting for your decision;
+  **[My access](/data-products/my-access)** — the access you asked for.
+- **[Create](/create)** — a new data product (repository, warehouse schemas
+  and roles, catalog entry and SLO monitors in one run), or the deprecation
+  and retirement of one of yours.
+- **[Spec problems](/data-products/spec-problems)** — spec files the catalog
+  could not read, with file, field and line; **[Check a
+  spec](/data-products/check-spec)** before you register one.
+- **[Domains](/catalog?filters%5Bkind%5D=domain)** and
+  **[Teams](/catalog?filters%5Bkind%5D=group)** — who owns what.
 
 Data products are declared in spec files (\`data_product_spec.yml\`, ODPS
 product files, or native entity YAML) and registered as catalog locations.
