@@ -58,6 +58,20 @@ describe('MyDataProducts (owners dashboard)', () => {
     'group:default/ehr-team',
   ];
 
+  it('names the owners it lists products of, linked to their pages', async () => {
+    render({ '/slos': fleetByOwner(fleetItems) }, owners);
+    const intro = (await screen.findByText(/^Products owned by/)).closest('p')!;
+    const links = within(intro).getAllByRole('link');
+    expect(links.map(a => a.getAttribute('href'))).toEqual([
+      '/catalog/default/user/jane',
+      '/catalog/default/group/clinical-data-team',
+      '/catalog/default/group/capacity-team',
+      '/catalog/default/group/ehr-team',
+    ]);
+    // names, not entity refs
+    expect(intro).not.toHaveTextContent('group:');
+  });
+
   it("lists the user's groups' products worst first, linking to their SLO tabs", async () => {
     const backend = render(
       {

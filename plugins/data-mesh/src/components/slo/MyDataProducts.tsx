@@ -12,8 +12,7 @@ import {
   identityApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
@@ -150,15 +149,6 @@ function objectivesText(item: SloFleetItem): string {
   return parts.join(', ');
 }
 
-function shortRef(ref: string): string {
-  try {
-    const { kind, namespace, name } = parseEntityRef(ref);
-    return `${kind}:${namespace === 'default' ? '' : `${namespace}/`}${name}`;
-  } catch {
-    return ref;
-  }
-}
-
 /**
  * "My data products": every DataProduct owned by the signed-in user or
  * their groups, worst SLO health first, with the lowest remaining error
@@ -237,9 +227,13 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
     <>
       <Typography variant="body2" color="textSecondary" paragraph>
         Products owned by{' '}
-        {ownershipEntityRefs.length
-          ? ownershipEntityRefs.map(shortRef).join(', ')
-          : shortRef(userEntityRef)}
+        <EntityRefLinks
+          entityRefs={
+            ownershipEntityRefs.length ? ownershipEntityRefs : [userEntityRef]
+          }
+          defaultKind="group"
+          hideIcons
+        />
         , worst SLO health first.
       </Typography>
       {fleet?.fleetError && (
