@@ -53,12 +53,22 @@ module.exports = {
         await page.goto(`${baseUrl}/search`);
         await page.getByPlaceholder(/^Search in/).fill(column);
         await result().waitFor({ timeout: 60000 });
+        // the health chip, once the SLO fleet has answered
+        await result()
+          .locator('[data-testid^="slo-status-"]')
+          .waitFor({ timeout: 30000 });
         const text = await result().textContent();
         const domain = String(expected.entity.spec?.domain ?? '').replace(
           /^(domain:)?(default\/)?/i,
           '',
         );
-        if (!text.includes('Data product') || !text.includes(domain)) {
+        const type = String(expected.entity.spec?.type ?? '');
+        if (
+          !text.includes('Data product') ||
+          !text.includes(`domain ${domain}`) ||
+          !type ||
+          !text.toLowerCase().includes(type.toLowerCase())
+        ) {
           throw new Error(`the result reads "${text}"`);
         }
       },
