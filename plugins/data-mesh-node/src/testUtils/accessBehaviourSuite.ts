@@ -83,7 +83,7 @@ export function runAccessGrantBehaviourSuite(
         if (maskedResult.error) throw new Error(maskedResult.error.message);
       },
     });
-    const { executor, request } = fx;
+    const { executor, request, existingRoles } = fx;
     const output = () => eventsTable(fx, 'output');
     const raw = () => eventsTable(fx, 'raw');
     const consumed = () => eventsTable(fx, 'consumed');
@@ -111,15 +111,6 @@ export function runAccessGrantBehaviourSuite(
     });
     const sql = (...changes: Change[]) =>
       changes.flatMap(c => fx.adapter.dialect.statements(c)).map(s => s.sql);
-    const existingRoles = async (roles: string[]) =>
-      (
-        await fx.adapter.introspect({
-          computes: [],
-          databases: [],
-          schemas: [],
-          roles,
-        })
-      ).roles.map(r => r.name);
 
     it(
       'refuses the grantee before the grant, and lets it read the output layer (only) after it',

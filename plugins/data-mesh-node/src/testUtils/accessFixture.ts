@@ -40,6 +40,8 @@ export interface AccessFixture {
   executor: AccessGrantExecutor;
   /** An access request of the team to the product's `events` port; its role is dropped at cleanup. */
   request(key: string): AccessGrant;
+  /** Which of these roles the warehouse has, by one introspection. */
+  existingRoles(roles: string[]): Promise<string[]>;
   /** Run changes as the engine would send them. */
   run(...changes: Change[]): Promise<unknown>;
   /**
@@ -91,6 +93,10 @@ export function setUpAccessFixture(
         pii: false,
       };
     },
+    existingRoles: async (roles: string[]) =>
+      (
+        await fx.adapter.introspect({ ...scopeOf(emptyState()), roles })
+      ).roles.map(r => r.name),
     run: (...changes: Change[]) =>
       fx.adapter.execute(
         changes.flatMap(c => fx.adapter.dialect.statements(c)),

@@ -19,7 +19,6 @@ export function yieldsToDeeperItem(
     path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`);
   return allHrefs.some(
     other =>
-      other !== href &&
       other.length > href.length &&
       under(other, href) &&
       under(pathname, other),
