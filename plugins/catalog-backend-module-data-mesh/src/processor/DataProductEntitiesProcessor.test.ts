@@ -377,6 +377,12 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
     const processor = new DataProductEntitiesProcessor({
       logger: mockServices.logger.mock(),
     });
+    // as a hand-over arrives from another replica or from before a restart:
+    // without a seal of this process, so checked as written
+    const unsealed = (entity: Entity): Entity => {
+      const { sealed: _, ...spec } = entity.spec!;
+      return { ...entity, spec };
+    };
     const read = {
       ...asRead(full),
       spec: {
@@ -393,7 +399,7 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
         outputPorts: [{ name: 'sql', type: 'sql', dataset: 'visits' }],
       },
     } as DataProductEntityV1alpha1;
-    const fromReader = handOver(read);
+    const fromReader = unsealed(handOver(read));
     expect(fromReader.spec).toEqual({
       type: 'consumer-aligned',
       lifecycle: 'production',
@@ -432,5 +438,48 @@ describe('DataProductEntitiesProcessor storing the catalog form', () => {
         product('typo', { slos: 'refreshed daily' }),
       ),
     ).rejects.toThrow(/slos/);
+  });
+
+  it('does not check a sealed hand-over again, and checks one changed since it was read', async () => {
+    const processor = new DataProductEntitiesProcessor({
+      logger: mockServices.logger.mock(),
+    });
+    const valid = handOver(asRead(full));
+    await expect(processor.validateEntityKind(valid)).resolves.toBe(true);
+    expect((await run(processor, valid)).errors).toEqual([]);
+
+    // Only the reader seals, and only what it checked; so a seal is the
+    // proof the processor trusts: a product sealed with a problem in it
+    // (which the reader never hands over) is not checked a second time ...
+    const flawed = {
+      ...asRead(full),
+      spec: {
+        ...full.spec,
+        outputPorts: [{ name: 'sql', type: 'sql', dataset: 'visits' }],
+      },
+    } as DataProductEntityV1alpha1;
+    expect((await run(processor, handOver(flawed))).errors).toEqual([]);
+
+    // ... while a sealed hand-over changed afterwards is checked as written:
+    // the flawed product's parts under another name, and a name no
+    // warehouse may take
+    const { sealed } = handOver(flawed).spec as { sealed: string };
+    const relabelled: Entity = {
+      ...handOver({
+        ...flawed,
+        metadata: { ...flawed.metadata, name: 'cohorts-v2' },
+      }),
+    };
+    relabelled.spec = { ...relabelled.spec, sealed };
+    expect((await run(processor, relabelled)).errors).toEqual([
+      expect.stringMatching(/^spec\.outputPorts\[0\]\.dataset: .*visits/),
+    ]);
+    const renamed: Entity = {
+      ...valid,
+      metadata: { ...valid.metadata, name: 'select' },
+    };
+    expect((await run(processor, renamed)).errors).toEqual([
+      expect.stringMatching(/^metadata\.name: /),
+    ]);
   });
 });

@@ -30,7 +30,7 @@ import {
   validateDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import { BatchedEntityLookup } from './BatchedEntityLookup';
-import { takeOver } from './handOver';
+import { isSealedHandOver, takeOver } from './handOver';
 import { OutputPortDirectory, outputPortNames } from './OutputPortDirectory';
 
 /** @public */
@@ -98,6 +98,9 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
   }
 
   async validateEntityKind(entity: Entity): Promise<boolean> {
+    // A product this process's spec reader read and checked, unchanged
+    // since, has met the kind's schema there (handOver.ts).
+    if (isSealedHandOver(entity)) return true;
     // Throws with the schema violations for a DataProduct that is invalid;
     // false for other kinds so the other processors get to decide.
     return dataProductEntityV1alpha1Validator.check(canonical(entity));
@@ -111,6 +114,7 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
     if (!isDataProductEntity(received)) {
       return received;
     }
+    const checkedWhenRead = isSealedHandOver(received);
     const entity = canonical(received) as DataProductEntityV1alpha1;
     let accepted = true;
     const emit: CatalogProcessorEmit = result => {
@@ -121,12 +125,15 @@ export class DataProductEntitiesProcessor implements CatalogProcessor {
     // by the catalog's own YAML reader has only passed the JSON schema; the
     // identifier rules (reserved words, SQL name clashes) and references
     // inside the product must hold for every product before anything
-    // downstream turns its names into SQL.
-    const problems = validateDataProductEntity(entity).filter(
-      i => i.severity === 'error',
-    );
-    for (const issue of problems) {
-      emit(processingResult.inputError(location, formatIssue(issue)));
+    // downstream turns its names into SQL. Only a sealed hand-over, which
+    // this process's reader checked with the same rules, skips them.
+    if (!checkedWhenRead) {
+      const problems = validateDataProductEntity(entity).filter(
+        i => i.severity === 'error',
+      );
+      for (const issue of problems) {
+        emit(processingResult.inputError(location, formatIssue(issue)));
+      }
     }
 
     const selfRef = getCompoundEntityRef(entity);

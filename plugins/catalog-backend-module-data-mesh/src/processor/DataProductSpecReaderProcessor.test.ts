@@ -17,7 +17,7 @@ import {
   DataProductSpecReaderProcessor,
   isGlob,
 } from './DataProductSpecReaderProcessor';
-import { takeOver } from './handOver';
+import { isSealedHandOver, takeOver } from './handOver';
 
 const FIXTURES = path.resolve(__dirname, '../__fixtures__/mesh');
 const fixture = (name: string) =>
@@ -299,7 +299,8 @@ describe('DataProductSpecReaderProcessor', () => {
     expect(first.errors).toEqual([]);
     expect(first.entities).toHaveLength(1);
     expect(first.entities[0].location).toEqual(location);
-    // handed over with the nested parts deflated (handOver.ts)
+    // handed over with the nested parts deflated, sealed as checked
+    // (handOver.ts)
     expect(Object.keys(first.entities[0].entity.spec!)).toEqual([
       'type',
       'lifecycle',
@@ -307,7 +308,9 @@ describe('DataProductSpecReaderProcessor', () => {
       'domain',
       'certified',
       'deflated',
+      'sealed',
     ]);
+    expect(isSealedHandOver(first.entities[0].entity)).toBe(true);
     expect(
       (takeOver(first.entities[0].entity) as DataProductEntityV1alpha1).spec
         .datasets?.[0].columns,

@@ -1,7 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import zlib from 'node:zlib';
-import { handOver, takeOver } from './handOver';
+import { handOver, isSealedHandOver, takeOver } from './handOver';
 
 const product: DataProductEntityV1alpha1 = {
   apiVersion: 'datamesh.dev/v1alpha1',
@@ -45,6 +45,7 @@ describe('the spec readers hand-over', () => {
       'domain',
       'certified',
       'deflated',
+      'sealed',
     ]);
     // a copy through JSON, as the catalog stores and loads it
     expect(takeOver(JSON.parse(JSON.stringify(handed)))).toEqual(product);
@@ -73,5 +74,81 @@ describe('the spec readers hand-over', () => {
       .toString('base64');
     expect(bomb.length).toBeLessThan(200_000);
     expect(() => takeOver(claim(bomb))).toThrow(/buffer|length|large/i);
+  });
+
+  describe('the seal', () => {
+    /** As the catalog stores it and hands it to the processors. */
+    const asProcessed = (entity: Entity): Entity => {
+      const copy = JSON.parse(JSON.stringify(entity)) as Entity;
+      const { namespace, ...metadata } = copy.metadata;
+      return {
+        ...copy,
+        metadata: {
+          ...metadata,
+          // the catalog's location annotations, and its namespace policy's
+          // default added after the other keys
+          annotations: {
+            ...metadata.annotations,
+            'backstage.io/managed-by-location': 'file:/specs/cohorts.yml',
+            'backstage.io/view-url': 'file:/specs/cohorts.yml',
+          },
+          namespace: namespace ?? 'default',
+        },
+      };
+    };
+
+    it('vouches for a hand-over as the catalog stores and processes it', () => {
+      expect(isSealedHandOver(asProcessed(handOver(product)))).toBe(true);
+      expect(
+        isSealedHandOver(
+          asProcessed(
+            handOver({
+              ...product,
+              metadata: { ...product.metadata, namespace: 'research' },
+            }),
+          ),
+        ),
+      ).toBe(true);
+    });
+
+    it('does not vouch for a changed, copied or unsealed hand-over', () => {
+      const handed = asProcessed(handOver(product));
+      const other = handOver({
+        ...product,
+        spec: { ...product.spec, datasets: [] },
+      });
+      const changed: Entity[] = [
+        { ...handed, metadata: { ...handed.metadata, name: 'select' } },
+        { ...handed, metadata: { ...handed.metadata, namespace: 'other' } },
+        { ...handed, metadata: { ...handed.metadata, title: 'Cohorts' } },
+        { ...handed, spec: { ...handed.spec, owner: 'group:default/x' } },
+        { ...handed, spec: { ...handed.spec, deflated: other.spec!.deflated } },
+        { ...handed, spec: { ...handed.spec, extra: 'field' } },
+        { ...handed, kind: 'Component' },
+        // the seal copied into a native entity without the reader's annotation
+        { ...handed, metadata: { name: 'cohorts', namespace: 'default' } },
+        { ...handed, spec: { ...handed.spec, sealed: 'AAAA' } },
+      ];
+      for (const entity of changed) {
+        expect(isSealedHandOver(entity)).toBe(false);
+      }
+      const { sealed: _, ...unsealed } = handed.spec!;
+      expect(isSealedHandOver({ ...handed, spec: unsealed })).toBe(false);
+      expect(takeOver({ ...handed, spec: unsealed })).toEqual(takeOver(handed));
+    });
+
+    it("is this process's own: another process does not vouch for it", () => {
+      let another: typeof import('./handOver') | undefined;
+      jest.isolateModules(() => {
+        another = require('./handOver');
+      });
+      const handed = asProcessed(handOver(product));
+      expect(another!.isSealedHandOver(handed)).toBe(false);
+      expect(
+        another!.isSealedHandOver(asProcessed(another!.handOver(product))),
+      ).toBe(true);
+      // and it still takes the product back, to be checked as written
+      expect(another!.takeOver(handed)).toEqual(takeOver(handed));
+    });
   });
 });
