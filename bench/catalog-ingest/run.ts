@@ -23,6 +23,7 @@ import {
   type GeneratedSet,
 } from './generate';
 import { ingest, type IngestOptions, type IngestResult } from './ingest';
+import { median } from '../median';
 
 type SetName =
   | 'components'
@@ -227,12 +228,6 @@ function parseArgs(argv: string[]): Args {
     }
   }
   return args;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -32,6 +32,7 @@ import {
   scopeOf,
 } from '@datamesh/plugin-data-mesh-node';
 import { testDataProduct } from '@datamesh/plugin-data-mesh-node/testUtils';
+import { median } from '../median';
 
 const USAGE = `usage: run.ts [--n 1,200] [--runs 5,3] [--memory]
   --n       product counts, all in one domain; the first is the baseline
@@ -86,12 +87,6 @@ interface Run {
   replanMs: number;
   objects: { roles: number; schemas: number; grants: number };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function once(
   adapter: PostgresWarehouseAdapter,
