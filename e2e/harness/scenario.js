@@ -20,4 +20,5 @@ module.exports = {
   requireFrom: util.requireFrom,
   pgIdent: util.pgIdent,
   ROOT: util.ROOT,
+  REPORT_DIR: util.REPORT_DIR,
 };

@@ -19,6 +19,7 @@ const {
   waitFor,
   git,
   requireFrom,
+  REPORT_DIR,
 } = require('../harness/scenario');
 const createDataProduct = require('./create-data-product');
 
@@ -104,6 +105,32 @@ module.exports = {
         firstVersion = /^Version (\S+)/.exec(await first().innerText())[1];
         if (firstVersion !== '0.1.0') {
           throw new Error(`first version ${firstVersion}, expected 0.1.0`);
+        }
+      },
+    );
+
+    // The first revision came through the catalog module's processed event.
+    // The portal has no events backend, so events stay in the process
+    // (app-config.yaml, events.useEventBus); asking the missing one over
+    // HTTP logs a warning per subscriber at each start.
+    await check(
+      'events stay in the process: the backend asked no missing events backend',
+      async () => {
+        const backendLog = fs.readFileSync(
+          path.join(REPORT_DIR, 'backend.log'),
+          'utf8',
+        );
+        const asked = backendLog
+          .split('\n')
+          .filter(line => /events backend not found/.test(line));
+        if (asked.length > 0) {
+          throw new Error(
+            `${asked.length} warnings, e.g. ${asked[0].replace(
+              // eslint-disable-next-line no-control-regex
+              /\u001b\[[0-9;]*m/g,
+              '',
+            )}`,
+          );
         }
       },
     );
