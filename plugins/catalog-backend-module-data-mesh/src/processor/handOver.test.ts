@@ -109,6 +109,17 @@ describe('the spec readers hand-over', () => {
           ),
         ),
       ).toBe(true);
+      // a reader may leave a field undefined, which the catalog does not store
+      expect(
+        isSealedHandOver(
+          asProcessed(
+            handOver({
+              ...product,
+              metadata: { ...product.metadata, title: undefined },
+            }),
+          ),
+        ),
+      ).toBe(true);
     });
 
     it('does not vouch for a changed, copied or unsealed hand-over', () => {

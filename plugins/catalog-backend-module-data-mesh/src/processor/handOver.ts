@@ -75,7 +75,9 @@ function sealOf(entity: Entity, spec: Record<string, unknown>): string {
     ...metadata,
     namespace: metadata.namespace ?? DEFAULT_NAMESPACE,
   };
+  // a key whose value is undefined is not stored, so it is not sealed
   const ordered = Object.keys(named)
+    .filter(key => named[key] !== undefined)
     .sort()
     .map(key => [key, named[key]]);
   return crypto
