@@ -88,7 +88,10 @@ describe('ProductUsageCard (Access tab usage)', () => {
       reads: 40,
       consumers: [{ ...byRole.consumers[0], reads: undefined, unused: false }],
       otherReaders: [],
-      notes: ['PostgreSQL keeps no per-role access record'],
+      notes: [
+        'PostgreSQL keeps no per-role access record',
+        'a scan is not a query',
+      ],
     });
     expect(
       await screen.findByTestId('usage-source-table-level'),
@@ -97,6 +100,14 @@ describe('ProductUsageCard (Access tab usage)', () => {
     const row = within(screen.getByTestId('usage-row-000000000000000b'));
     expect(row.getByText('unknown')).toBeInTheDocument();
     expect(row.getByText('—')).toBeInTheDocument();
+    // each note its own point of one list
+    const notes = within(
+      screen.getByRole('list', { name: 'About these numbers' }),
+    ).getAllByRole('listitem');
+    expect(notes.map(n => n.textContent)).toEqual([
+      'PostgreSQL keeps no per-role access record',
+      'a scan is not a query',
+    ]);
   });
 
   it("shows the backend's message when usage cannot be loaded", async () => {

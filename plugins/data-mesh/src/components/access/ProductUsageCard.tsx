@@ -106,16 +106,21 @@ export function ProductUsageCard(props: { namespace: string; name: string }) {
             .join(', ')}
         </Typography>
       )}
-      {u.notes.map(note => (
+      {u.notes.length > 0 && (
+        // the warehouse's notes are clauses ("a scan is not a query: ..."),
+        // each its own point: one list, not lines that run into each other
         <Typography
-          key={note}
           variant="caption"
-          component="p"
+          component="ul"
           color="textSecondary"
+          aria-label="About these numbers"
+          style={{ margin: '8px 0 0', paddingLeft: 18 }}
         >
-          {note}
+          {u.notes.map(note => (
+            <li key={note}>{note}</li>
+          ))}
         </Typography>
-      ))}
+      )}
     </InfoCard>
   );
 }

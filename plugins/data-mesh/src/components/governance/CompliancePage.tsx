@@ -1,6 +1,6 @@
 /*
  * Fleet page: governance compliance per domain — how many products pass
- * every policy, results by status, and the rules failing most.
+ * every policy, results by status, and the rules with the most problems.
  */
 import {
   Content,
@@ -21,6 +21,17 @@ import { useGovernanceApi } from './governanceApi';
 
 function percent(part: number, whole: number): string {
   return whole ? `${Math.round((100 * part) / whole)} %` : '–';
+}
+
+const products = (n: number) => `${n} product${n === 1 ? '' : 's'}`;
+
+/** "pii-classified (fails 1 product, warns on 2)": only what happened. */
+function ruleProblem(rule: { ruleId: string; fail: number; warn: number }) {
+  const what = [
+    rule.fail ? `fails ${products(rule.fail)}` : '',
+    rule.warn ? `warns on ${rule.fail ? rule.warn : products(rule.warn)}` : '',
+  ].filter(Boolean);
+  return `${rule.ruleId} (${what.join(', ')})`;
 }
 
 /** Compliance per domain: the page's body (the new frontend system renders it under its own header). @public */
@@ -52,7 +63,7 @@ export function Compliance() {
                 <TableCell>Compliant products</TableCell>
                 <TableCell>Failed</TableCell>
                 <TableCell>Warnings</TableCell>
-                <TableCell>Rules failing most</TableCell>
+                <TableCell>Rules with most problems</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -72,10 +83,11 @@ export function Compliance() {
                   <TableCell>{d.counts.fail}</TableCell>
                   <TableCell>{d.counts.warn}</TableCell>
                   <TableCell>
-                    {[...d.rules]
+                    {d.rules
+                      .filter(r => r.fail || r.warn)
                       .sort((a, b) => b.fail - a.fail || b.warn - a.warn)
                       .slice(0, 3)
-                      .map(r => `${r.ruleId} (${r.fail} fail, ${r.warn} warn)`)
+                      .map(ruleProblem)
                       .join(', ') || 'none'}
                   </TableCell>
                 </TableRow>

@@ -116,7 +116,7 @@ describe('GovernanceCard', () => {
 });
 
 describe('CompliancePage', () => {
-  it('shows compliance per domain with the rules failing most', async () => {
+  it('shows compliance per domain with the rules that have the most problems', async () => {
     const summary: GovernanceSummaryResponse = {
       ruleProblems: [],
       domains: [
@@ -128,6 +128,8 @@ describe('CompliancePage', () => {
           rules: [
             { ruleId: 'slo-defined', fail: 0, warn: 2 },
             { ruleId: 'pii-classified', fail: 1, warn: 0 },
+            { ruleId: 'owner-is-group', fail: 1, warn: 1 },
+            { ruleId: 'has-description', fail: 0, warn: 0 },
           ],
         },
         {
@@ -149,7 +151,7 @@ describe('CompliancePage', () => {
     });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map(r => r.textContent)).toEqual([
-      'claims3 of 4 (75 %)12pii-classified (1 fail, 0 warn), slo-defined (0 fail, 2 warn)',
+      'claims3 of 4 (75 %)12owner-is-group (fails 1 product, warns on 1), pii-classified (fails 1 product), slo-defined (warns on 2 products)',
       '(no domain)1 of 1 (100 %)00none',
     ]);
   });
