@@ -24,6 +24,49 @@ module.exports = {
     });
 
     await check(
+      'sidebar: the data mesh pages together, first, and no label cut short',
+      async () => {
+        const links = await page
+          .getByRole('navigation', { name: 'sidebar nav' })
+          .getByRole('link')
+          .evaluateAll(anchors =>
+            anchors.map(a => ({
+              text: a.innerText.trim(),
+              // the sidebar cuts a label too long for it with an ellipsis
+              cut: [a, ...a.querySelectorAll('*')].some(
+                el =>
+                  getComputedStyle(el).textOverflow === 'ellipsis' &&
+                  el.scrollWidth > el.clientWidth,
+              ),
+            })),
+          );
+        const cut = links.filter(l => l.cut).map(l => l.text);
+        if (cut.length) {
+          throw new Error(`labels cut short: ${cut.join(', ')}`);
+        }
+        const first = [
+          'Home',
+          'Catalog',
+          'Data products',
+          'My products',
+          'Mesh map',
+          'My access',
+          'Spec problems',
+          'Check a spec',
+          'Create',
+          'Register',
+        ];
+        // the Spec problems item may carry a count badge after its label
+        const texts = links.map(l => l.text.split('\n')[0]);
+        const start = texts.indexOf('Home');
+        const order = texts.slice(start, start + first.length);
+        if (order.join('|') !== first.join('|')) {
+          throw new Error(`sidebar order: ${texts.join(', ')}`);
+        }
+      },
+    );
+
+    await check(
       'catalog lists data products with domain, type, certified and health columns',
       async () => {
         await page.goto(

@@ -18,6 +18,15 @@ import { RequirePermission } from '@backstage/plugin-permission-react';
 import { NavItem } from './NavItem';
 
 /**
+ * Sidebar labels for pages whose titles are too long for the sidebar's width
+ * (they would be cut to "My data produ…"); the pages keep their titles.
+ */
+const SHORT_LABELS: Record<string, string> = {
+  'page:data-mesh/mine': 'My products',
+  'page:catalog-import': 'Register',
+};
+
+/**
  * The portal's sidebar. Pages contributed by plugins appear as nav items; the
  * ones a data mesh user needs most are placed first, the rest follow by title.
  */
@@ -39,7 +48,7 @@ export const SidebarContent = NavContentBlueprint.make({
             icon={() => item.icon}
             href={item.href}
             allHrefs={allHrefs}
-            text={item.title}
+            text={SHORT_LABELS[item.node.spec.id] ?? item.title}
           />
         ),
       );
@@ -62,11 +71,13 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:home')}
             {nav.take('page:catalog')}
             {nav.take('page:data-mesh')}
+            {nav.take('page:data-mesh/mine')}
             {nav.take('page:data-mesh/mesh-map')}
             {nav.take('page:data-mesh/my-access')}
             {nav.take('page:data-mesh/spec-problems')}
             {nav.take('page:data-mesh/check-spec')}
             {nav.take('page:scaffolder')}
+            {nav.take('page:catalog-import')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
