@@ -57,6 +57,7 @@ export async function writeBaseline(options: {
     introspect: s => warehouse.introspect(s),
     execute: s => warehouse.execute(s),
     sandboxClone: r => warehouse.sandboxClone(r),
+    schemasMarked: (d, p) => warehouse.schemasMarked(d, p),
     close: async () => {},
     tableStats: (d, t, o) => {
       statsCalls++;

@@ -84,6 +84,7 @@ export async function measureStatsQueries(options: {
       introspect: s => pglite.introspect(s),
       execute: s => pglite.execute(s),
       sandboxClone: r => pglite.sandboxClone(r),
+      schemasMarked: (d, p) => pglite.schemasMarked(d, p),
       close: async () => {},
       async tableStats(database, tables, o) {
         statsCalls++;

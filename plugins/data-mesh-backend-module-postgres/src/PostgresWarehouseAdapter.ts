@@ -15,6 +15,7 @@ import {
   type SandboxCloneRequest,
   type SandboxCloneResult,
   type SchemaObject,
+  type MarkedSchema,
   type SchemaRef,
   type Statement,
   type TableRef,
@@ -27,8 +28,12 @@ import {
   WarehouseError,
 } from '@datamesh/plugin-data-mesh-node';
 import type { PostgresConnection } from './connection';
-import { PostgresDialect, quotePgIdentifier } from './dialect';
-import { PostgresTableStatsReader } from './stats';
+import {
+  PostgresDialect,
+  SCHEMA_PREFIX_SEPARATOR,
+  quotePgIdentifier,
+} from './dialect';
+import { INVALID_CATALOG_NAME, PostgresTableStatsReader } from './stats';
 import { readPostgresUsage } from './usage';
 
 const PRIVILEGE_NAMES: Record<string, Privilege> = {
@@ -477,6 +482,43 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
       result.schemas.push({ target: r.target, tables: tables.length });
     }
     return result;
+  }
+
+  async schemasMarked(
+    database: string,
+    commentPrefix: string,
+  ): Promise<MarkedSchema[]> {
+    quotePgIdentifier(database);
+    const db = this.dialect.physicalDatabase(database);
+    // schema-prefix layout: the logical database is the schema name's prefix
+    const prefix =
+      db === undefined ? `${database}${SCHEMA_PREFIX_SEPARATOR}` : '';
+    try {
+      const rows = await this.connection.query<{
+        nspname: string;
+        comment: string;
+      }>(
+        `select n.nspname, c.comment
+         from pg_namespace n
+         cross join lateral (select obj_description(n.oid, 'pg_namespace') as comment) c
+         where starts_with(c.comment, $1) and starts_with(n.nspname, $2)
+         order by n.nspname`,
+        [commentPrefix, prefix],
+        db,
+      );
+      return rows
+        .filter(r => r.nspname.length > prefix.length)
+        .map(r => ({
+          database,
+          schema: r.nspname.slice(prefix.length),
+          comment: r.comment,
+        }));
+    } catch (e) {
+      // a missing database is only learnt by failing to connect to it
+      if (e instanceof WarehouseError && e.code === INVALID_CATALOG_NAME)
+        return [];
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

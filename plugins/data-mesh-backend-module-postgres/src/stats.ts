@@ -140,7 +140,7 @@ interface CacheEntry {
 const MAX_CACHE_ENTRIES = 100_000;
 
 /** PostgreSQL's code for "database does not exist", raised when connecting. */
-const INVALID_CATALOG_NAME = '3D000';
+export const INVALID_CATALOG_NAME = '3D000';
 
 /**
  * Reads {@link TableStats} for one adapter, remembering the last exact answer

@@ -8,6 +8,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   type ActualState,
   type IntrospectionScope,
+  type MarkedSchema,
   type SandboxCloneRequest,
   type SandboxCloneResult,
   type SchemaRef,
@@ -27,6 +28,7 @@ import {
   SnowflakeRequestError,
 } from './client/SnowflakeClient';
 import {
+  logicalName,
   physicalName,
   quoteSnowflakeIdentifier,
   snowflakeDialect,
@@ -418,6 +420,32 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         result.schemas.push({ target: r.target, tables: tables.length });
       }
       return result;
+    });
+  }
+
+  /** One `SHOW SCHEMAS IN DATABASE`, filtered by comment; none when the database does not exist. */
+  async schemasMarked(
+    database: string,
+    commentPrefix: string,
+  ): Promise<MarkedSchema[]> {
+    const statement = { sql: introspectionSql.schemas(database) };
+    return this.exclusive(async () => {
+      let rows: Row[];
+      try {
+        rows = await this.query(statement);
+      } catch (e) {
+        if (e instanceof WarehouseError && e.code === DOES_NOT_EXIST) return [];
+        throw e;
+      }
+      const marked: MarkedSchema[] = [];
+      for (const r of rows) {
+        const comment = String(r.comment ?? '');
+        const schema = logicalName(String(r.name));
+        // a name the platform cannot have made (quoted, mixed case) is not one of its sandboxes
+        if (comment.startsWith(commentPrefix) && schema !== undefined)
+          marked.push({ database, schema, comment });
+      }
+      return marked;
     });
   }
 

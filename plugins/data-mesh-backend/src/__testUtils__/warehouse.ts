@@ -186,6 +186,8 @@ export function recordingAdapter(adapter: WarehouseAdapter) {
       return adapter.tableStats(database, tables, options);
     },
     sandboxClone: requests => adapter.sandboxClone(requests),
+    schemasMarked: (database, prefix) =>
+      adapter.schemasMarked(database, prefix),
     close: () => adapter.close(),
   };
   return { adapter: recorded, statsCalls };

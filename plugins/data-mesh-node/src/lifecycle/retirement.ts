@@ -3,12 +3,13 @@
  *
  * Retirement is not a second engine: each phase is a desired state diffed
  * against one introspection of the product's scope (plus its archive
- * schema), so a phase that was interrupted plans exactly what is left and
- * a phase that is over plans nothing. The phases, in order:
+ * schema and its sandboxes), so a phase that was interrupted plans exactly
+ * what is left and a phase that is over plans nothing. The phases, in order:
  *   revoke        every grant and membership of the product's objects and roles
  *   archive       copy of the output layer into `<archive schema>` (zero-copy
  *                 clone where the warehouse has one), marked complete last
- *   drop          the product's layers and roles; only the archive remains
+ *   drop          the product's layers, its sandboxes (copies of its data,
+ *                 found by their marker) and roles; only the archive remains
  *   drop-archive  the archive, once the retention period is over
  * The domain's database and compute are shared with other products and
  * are never dropped here.
@@ -22,6 +23,7 @@ import {
 } from '../warehouse/desiredState';
 import type { PlatformConfig } from '../warehouse/platform';
 import { diff, isPlanEmpty } from '../warehouse/plan';
+import { findSandboxes, sandboxSuffixOf } from '../warehouse/sandbox';
 import { actualForScope, scopeOf, unionScope } from '../warehouse/scope';
 import {
   type ActualState,
@@ -122,7 +124,8 @@ function conflictsOf(
     return (
       owner === undefined ||
       comment === managedByMarker(entityRef) ||
-      comment === also
+      comment === also ||
+      sandboxSuffixOf(comment, entityRef) !== undefined
     );
   };
   for (const s of actual.schemas) {
@@ -184,8 +187,18 @@ export async function planRetirement(
     schemas: [archive],
     roles: [],
   };
+  // sandboxes hold copies of the product's data: they go with it
+  const sandboxScope: IntrospectionScope = {
+    computes: [],
+    databases: [],
+    schemas: (await findSandboxes(adapter, product)).map(s => ({
+      database: s.database,
+      schema: s.schema,
+    })),
+    roles: [],
+  };
   const actual = await adapter.introspect(
-    unionScope([productScope, archiveScope]),
+    unionScope([productScope, archiveScope, sandboxScope]),
   );
   const mineActual = actualForScope(actual, productScope);
   const archiveFound = actual.schemas.find(
@@ -242,6 +255,7 @@ export async function planRetirement(
   };
   const dropScope = unionScope([
     productScope,
+    sandboxScope,
     archived ? archiveScope : { ...archiveScope, schemas: [] },
   ]);
   const drop = diff(afterDrop, actualForScope(actual, dropScope), adapter);

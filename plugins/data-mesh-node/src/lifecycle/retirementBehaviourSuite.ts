@@ -10,6 +10,11 @@
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import { applyPlan } from '../warehouse/apply';
 import { planProducts } from '../warehouse/assess';
+import {
+  createSandbox,
+  findSandboxes,
+  sandboxSchemaName,
+} from '../warehouse/sandbox';
 import { unionScope, scopeOf } from '../warehouse/scope';
 import { type WarehouseAdapter, WarehouseError } from '../warehouse/types';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
@@ -42,6 +47,7 @@ function interruptedAt(adapter: WarehouseAdapter, n: number) {
       tick();
       return adapter.sandboxClone(requests);
     },
+    schemasMarked: (...args) => adapter.schemasMarked(...args),
     close: async () => {},
   };
   return { adapter: wrapped, calls: () => calls };
@@ -195,6 +201,38 @@ export function runRetirementBehaviourSuite(
           schemas: [],
           roles: [],
         });
+      },
+      timeout,
+    );
+
+    it(
+      "drops the product's sandboxes with it, and leaves another product's alone",
+      async () => {
+        const product = testDataProduct('rides', domain);
+        const names = await provisionWithData(product);
+        const other = await provisionWithData(testDataProduct('fleet', domain));
+        await createSandbox(h.adapter, names, { suffix: 'feature_x' });
+        await createSandbox(h.adapter, other, {
+          suffix: 'feature_x',
+          layers: ['output'],
+        });
+
+        const plan = await planRetirement(h.adapter, product, h.platform);
+        expect(plan.conflicts).toEqual([]);
+        const sandboxOutput = h.adapter.dialect.qualifiedSchema({
+          database: names.database,
+          schema: sandboxSchemaName(names.outputSchema, 'feature_x'),
+        });
+        expect(plan.steps[2].lines.join('\n')).toContain(sandboxOutput);
+
+        expect(await retireAll(h.adapter, product)).toBeUndefined();
+        expect(await findSandboxes(h.adapter, names)).toEqual([]);
+        expect((await remains(product)).schemas).toEqual([
+          retirementNames(product, h.platform).archive.schema,
+        ]);
+        expect(
+          (await findSandboxes(h.adapter, other)).map(s => s.schema),
+        ).toEqual([sandboxSchemaName(other.outputSchema, 'feature_x')]);
       },
       timeout,
     );

@@ -9,3 +9,4 @@ export * from './behaviourSuite';
 export * from './products';
 export * from './warehouseService';
 export * from '../lifecycle/retirementBehaviourSuite';
+export * from '../warehouse/sandboxBehaviourSuite';

@@ -76,6 +76,7 @@ function warehouse(
     },
     tableStats: async () => [],
     sandboxClone: async () => ({ schemas: [], method: 'copy', notes: [] }),
+    schemasMarked: async () => [],
     close: async () => {},
   };
   return { adapter, scopes };

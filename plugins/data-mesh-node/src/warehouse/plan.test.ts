@@ -365,6 +365,7 @@ function recordingAdapter(
     },
     tableStats: async () => [],
     sandboxClone: async () => ({ method: 'copy', schemas: [], notes: [] }),
+    schemasMarked: async () => [],
     close: async () => {},
   };
 }

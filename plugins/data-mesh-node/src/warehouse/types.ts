@@ -411,6 +411,11 @@ export interface SandboxCloneRequest {
   owner?: string;
 }
 
+/** A schema found by the marker its comment starts with. @public */
+export interface MarkedSchema extends SchemaRef {
+  comment: string;
+}
+
 /** @public */
 export interface SandboxCloneResult {
   /** `zero-copy` (Snowflake CLONE) or `copy` (tables copied row by row, PostgreSQL). */
@@ -466,6 +471,15 @@ export interface WarehouseAdapter {
   ): Promise<UsageReading>;
   /** Clone schemas for a sandbox (feature branch); zero-copy where the warehouse can. */
   sandboxClone(requests: SandboxCloneRequest[]): Promise<SandboxCloneResult>;
+  /**
+   * The schemas of one database whose comment starts with `commentPrefix`
+   * (a product's sandboxes, found by their marker whatever their names), in
+   * one query; none when the database does not exist.
+   */
+  schemasMarked(
+    database: string,
+    commentPrefix: string,
+  ): Promise<MarkedSchema[]>;
   close(): Promise<void>;
 }
 

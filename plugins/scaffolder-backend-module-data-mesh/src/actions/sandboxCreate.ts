@@ -5,10 +5,12 @@ import {
   type PlatformConfig,
   type ProductLayer,
   type SchemaRef,
-  type Statement,
   type WarehouseService,
   PRODUCT_LAYERS,
+  SandboxError,
   assessProducts,
+  createSandbox,
+  sandboxSchemas,
 } from '@datamesh/plugin-data-mesh-node';
 import { printable } from '../paths';
 import { loadProduct } from '../spec';
@@ -134,19 +136,10 @@ export function createSandboxCreateAction(options: {
         );
       }
       const product = desired.products[0];
-      const pairs = layers.map(layer => {
-        const source: SchemaRef = {
-          database: product.database,
-          schema: product.schemas[layer],
-        };
-        const target: SchemaRef = {
-          database: product.database,
-          schema: `${product.schemas[layer]}_sbx_${suffix}`,
-        };
-        let qualified: string;
+      const pairs = sandboxSchemas(product, suffix, layers).map(p => {
         try {
-          adapter.dialect.qualifiedSchema(source);
-          qualified = adapter.dialect.qualifiedSchema(target);
+          adapter.dialect.qualifiedSchema(p.source);
+          return { ...p, qualified: adapter.dialect.qualifiedSchema(p.target) };
         } catch (e) {
           throw new InputError(
             `sandbox schema for branch '${
@@ -156,14 +149,13 @@ export function createSandboxCreateAction(options: {
             }; use a shorter branch name`,
           );
         }
-        return { layer, source, target, qualified };
       });
 
-      const holds = (state: { schemas: SchemaRef[] }, ref: SchemaRef) =>
-        state.schemas.some(
+      const holds = (ref: SchemaRef) =>
+        productActual.schemas.some(
           s => s.database === ref.database && s.schema === ref.schema,
         );
-      const missing = pairs.filter(p => !holds(productActual, p.source));
+      const missing = pairs.filter(p => !holds(p.source));
       if (missing.length > 0) {
         throw new InputError(
           `${product.entityRef} has no ${missing
@@ -173,68 +165,21 @@ export function createSandboxCreateAction(options: {
           } yet: apply the product (datamesh:infra:apply) before creating sandboxes`,
         );
       }
-      // the sandbox schemas are not the product's: asked for apart
-      const sandboxes = await adapter.introspect({
-        computes: [],
-        databases: [product.database],
-        schemas: pairs.map(p => p.target),
-        roles: [],
-      });
-      const existing = pairs.filter(p => holds(sandboxes, p.target));
 
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
         fn: async () => {
-          if (existing.length > 0) {
-            if (!ctx.input.replace) {
-              throw new InputError(
-                `the sandbox of branch '${
-                  ctx.input.branch
-                }' exists already (${existing
-                  .map(p => p.qualified)
-                  .join(', ')}); set replace: true to drop and clone it again`,
-              );
-            }
-            for (const p of existing) {
-              ctx.logger.warn(`- drop schema ${p.qualified} (replace: true)`);
-              await adapter.execute(
-                adapter.dialect.statements({
-                  action: 'drop-schema',
-                  schema: p.target,
-                }),
-              );
-            }
-          }
-          for (const p of pairs) {
-            ctx.logger.info(
-              `+ clone ${adapter.dialect.qualifiedSchema(p.source)} → ${
-                p.qualified
-              }`,
-            );
-          }
-          const cloned = await adapter.sandboxClone(
-            pairs.map(p => ({
-              source: p.source,
-              target: p.target,
-              owner: product.roles.owner,
-            })),
-          );
-          // the pipeline's role works in the sandbox as it does in the product
-          const grants: Statement[] = pairs.flatMap(p => [
-            ...adapter.dialect.statements({
-              action: 'grant',
-              target: { type: 'schema', ...p.target },
-              privileges: ['usage', 'create'],
-              grantee: product.roles.service,
-            }),
-            ...adapter.dialect.statements({
-              action: 'grant',
-              target: { type: 'tables', ...p.target },
-              privileges: ['select', 'insert', 'update', 'delete', 'truncate'],
-              grantee: product.roles.service,
-            }),
-          ]);
-          await adapter.execute(grants);
+          const cloned = await createSandbox(adapter, product, {
+            suffix,
+            layers,
+            replace: ctx.input.replace,
+            log: line =>
+              line.startsWith('-')
+                ? ctx.logger.warn(line)
+                : ctx.logger.info(line),
+          }).catch(e => {
+            throw e instanceof SandboxError ? new InputError(e.message) : e;
+          });
           return {
             method: cloned.method,
             notes: cloned.notes,

@@ -1,0 +1,11 @@
+/*
+ * Sandboxes (engine of data-mesh-node) against the loopback fake Snowflake
+ * through the real snowflake-sdk driver.
+ */
+import { runSandboxBehaviourSuite } from '@datamesh/plugin-data-mesh-node/testUtils';
+import { fakeSnowflakeHarness } from './testUtils';
+
+runSandboxBehaviourSuite(
+  'Snowflake (fake server, real snowflake-sdk driver)',
+  fakeSnowflakeHarness('s'),
+);

@@ -1,0 +1,230 @@
+/*
+ * Sandboxes: a product's schemas cloned for a feature branch, next to the
+ * originals, owned by the product's owner role and writable by its service
+ * role. Each sandbox schema carries a marker in its comment naming the
+ * product and the branch, so the platform finds a product's sandboxes
+ * whatever their names (to delete one branch's, or all of them when the
+ * product is retired) and never takes someone else's schema for one.
+ */
+import { managedByMarker } from './desiredState';
+import {
+  type MarkedSchema,
+  PRODUCT_LAYERS,
+  type ProductLayer,
+  type ProvisionedProduct,
+  type SandboxCloneResult,
+  type SchemaRef,
+  type Statement,
+  type WarehouseAdapter,
+} from './types';
+
+/** The schema of a layer in the sandbox of a branch: `<schema>_sbx_<suffix>`. @public */
+export function sandboxSchemaName(schema: string, suffix: string): string {
+  return `${schema}_sbx_${suffix}`;
+}
+
+/** Comment prefix shared by every sandbox schema of a product. @public */
+export function sandboxMarkerPrefix(entityRef: string): string {
+  return `${managedByMarker(entityRef)}:sandbox:`;
+}
+
+/** Comment of a sandbox schema: the product and the branch's suffix. @public */
+export function sandboxMarker(entityRef: string, suffix: string): string {
+  return `${sandboxMarkerPrefix(entityRef)}${suffix}`;
+}
+
+/**
+ * The branch suffix a schema comment marks as a sandbox of the product, or
+ * undefined when it marks none (another product's, a product schema, none).
+ * @public
+ */
+export function sandboxSuffixOf(
+  comment: string | undefined,
+  entityRef: string,
+): string | undefined {
+  const prefix = sandboxMarkerPrefix(entityRef);
+  if (!comment?.startsWith(prefix)) return undefined;
+  return comment.slice(prefix.length) || undefined;
+}
+
+/** A request the warehouse was not asked to carry out (an existing or foreign schema). @public */
+export class SandboxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}
+
+/** One layer of a sandbox: the product schema and its clone. @public */
+export interface SandboxSchema {
+  layer: ProductLayer;
+  source: SchemaRef;
+  target: SchemaRef;
+}
+
+/** The sandbox schemas of a branch, for the layers asked (all by default). @public */
+export function sandboxSchemas(
+  product: ProvisionedProduct,
+  suffix: string,
+  layers: readonly ProductLayer[] = PRODUCT_LAYERS,
+): SandboxSchema[] {
+  return layers.map(layer => ({
+    layer,
+    source: { database: product.database, schema: product.schemas[layer] },
+    target: {
+      database: product.database,
+      schema: sandboxSchemaName(product.schemas[layer], suffix),
+    },
+  }));
+}
+
+/** @public */
+export interface CreateSandboxResult extends SandboxCloneResult {
+  /** Existing sandbox schemas dropped first (`replace`). */
+  replaced: SchemaRef[];
+}
+
+/**
+ * Clone the product's schemas into the sandbox of a branch: marked as the
+ * branch's sandbox, owned by the owner role, the service role working in
+ * them as in the product. An existing sandbox schema fails the request
+ * unless `replace`, and even then only one that is this branch's sandbox
+ * (or, made before sandboxes were marked, carries no marker of another
+ * product) is dropped.
+ * @public
+ */
+export async function createSandbox(
+  adapter: WarehouseAdapter,
+  product: ProvisionedProduct,
+  options: {
+    suffix: string;
+    layers?: readonly ProductLayer[];
+    replace?: boolean;
+    /** Told each destructive or creating step before it runs. */
+    log?: (line: string) => void;
+  },
+): Promise<CreateSandboxResult> {
+  const { suffix } = options;
+  const log = options.log ?? (() => {});
+  const pairs = sandboxSchemas(product, suffix, options.layers);
+  const found = await adapter.introspect({
+    computes: [],
+    databases: [product.database],
+    schemas: pairs.map(p => p.target),
+    roles: [],
+  });
+  const existing = found.schemas;
+  const replaced: SchemaRef[] = [];
+  if (existing.length > 0) {
+    const names = existing.map(s => adapter.dialect.qualifiedSchema(s));
+    if (!options.replace) {
+      throw new SandboxError(
+        `the sandbox exists already (${names.join(
+          ', ',
+        )}); set replace: true to drop and clone it again`,
+      );
+    }
+    const foreign = existing.filter(
+      s =>
+        s.comment !== undefined &&
+        sandboxSuffixOf(s.comment, product.entityRef) !== suffix &&
+        // a clone made before sandboxes were marked carries the product's own marker
+        s.comment !== managedByMarker(product.entityRef),
+    );
+    if (foreign.length > 0) {
+      throw new SandboxError(
+        `${foreign
+          .map(
+            s =>
+              `${adapter.dialect.qualifiedSchema(s)} (comment '${s.comment}')`,
+          )
+          .join(', ')} is not the sandbox of this branch: left alone`,
+      );
+    }
+    for (const s of existing) {
+      log(`- drop schema ${adapter.dialect.qualifiedSchema(s)} (replace)`);
+      await adapter.execute(
+        adapter.dialect.statements({ action: 'drop-schema', schema: s }),
+      );
+      replaced.push({ database: s.database, schema: s.schema });
+    }
+  }
+  for (const p of pairs) {
+    log(
+      `+ clone ${adapter.dialect.qualifiedSchema(
+        p.source,
+      )} → ${adapter.dialect.qualifiedSchema(p.target)}`,
+    );
+  }
+  const cloned = await adapter.sandboxClone(
+    pairs.map(p => ({
+      source: p.source,
+      target: p.target,
+      owner: product.roles.owner,
+    })),
+  );
+  // marked first: a sandbox interrupted after this is still found and deleted
+  const statements: Statement[] = pairs.flatMap(p => [
+    ...adapter.dialect.statements({
+      action: 'set-comment',
+      object: { kind: 'schema', ...p.target },
+      comment: sandboxMarker(product.entityRef, suffix),
+    }),
+    // the pipeline's role works in the sandbox as it does in the product
+    ...adapter.dialect.statements({
+      action: 'grant',
+      target: { type: 'schema', ...p.target },
+      privileges: ['usage', 'create'],
+      grantee: product.roles.service,
+    }),
+    ...adapter.dialect.statements({
+      action: 'grant',
+      target: { type: 'tables', ...p.target },
+      privileges: ['select', 'insert', 'update', 'delete', 'truncate'],
+      grantee: product.roles.service,
+    }),
+  ]);
+  await adapter.execute(statements);
+  return { ...cloned, replaced };
+}
+
+/** Every sandbox schema of the product, found by its marker, in one query. @public */
+export async function findSandboxes(
+  adapter: WarehouseAdapter,
+  product: ProvisionedProduct,
+): Promise<(MarkedSchema & { suffix: string })[]> {
+  const marked = await adapter.schemasMarked(
+    product.database,
+    sandboxMarkerPrefix(product.entityRef),
+  );
+  return marked.flatMap(s => {
+    const suffix = sandboxSuffixOf(s.comment, product.entityRef);
+    return suffix ? [{ ...s, suffix }] : [];
+  });
+}
+
+/**
+ * Drop the sandbox schemas of one branch (`suffix`), or of every branch
+ * (`all`): only schemas marked as this product's sandboxes are dropped.
+ * @public
+ */
+export async function deleteSandboxes(
+  adapter: WarehouseAdapter,
+  product: ProvisionedProduct,
+  options: { suffix?: string; all?: boolean; dryRun?: boolean },
+): Promise<(MarkedSchema & { suffix: string })[]> {
+  if (!options.all && !options.suffix) {
+    throw new SandboxError('name a branch, or ask for all sandboxes');
+  }
+  const doomed = (await findSandboxes(adapter, product)).filter(
+    s => options.all || s.suffix === options.suffix,
+  );
+  if (!options.dryRun) {
+    await adapter.execute(
+      doomed.flatMap(s =>
+        adapter.dialect.statements({ action: 'drop-schema', schema: s }),
+      ),
+    );
+  }
+  return doomed;
+}

@@ -1,0 +1,215 @@
+/*
+ * Sandboxes on a real warehouse: every adapter module runs this suite
+ * against its own warehouse (PGlite, PostgreSQL, the Snowflake fake). A
+ * sandbox is a marked copy of the product's schemas that only the
+ * product's team reaches; it is found by its marker, replaced or deleted
+ * only when it is the product's, and a look-alike schema is left alone.
+ */
+/* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
+import { testDataProduct } from '../testUtils/products';
+import { applyPlan } from './apply';
+import { planProducts } from './assess';
+import {
+  createSandbox,
+  deleteSandboxes,
+  findSandboxes,
+  sandboxMarker,
+  sandboxSchemaName,
+} from './sandbox';
+
+/**
+ * Register the sandbox suite for one adapter. Call at the top level of a test file.
+ * @public
+ */
+export function runSandboxBehaviourSuite(
+  name: string,
+  makeHarness: () => Promise<WarehouseTestHarness>,
+  options: { timeoutMs?: number } = {},
+): void {
+  const timeout = options.timeoutMs ?? 300_000;
+
+  describe(`Sandboxes: ${name}`, () => {
+    let h: WarehouseTestHarness;
+    let domain: string;
+
+    beforeAll(async () => {
+      h = await makeHarness();
+      domain = `${h.domainPrefix}_sbx`;
+    }, timeout);
+    afterAll(async () => {
+      await h?.cleanup();
+    }, timeout);
+
+    /** The product applied, with three rows in `events` of its output layer. */
+    async function provisionWithData(product: DataProductEntityV1alpha1) {
+      const { plan, desired, issues } = await planProducts(
+        [product],
+        h.platform,
+        h.adapter,
+      );
+      expect(issues).toEqual([]);
+      expect((await applyPlan(plan!, h.adapter)).error).toBeUndefined();
+      const names = desired!.products[0];
+      const table = h.adapter.dialect.qualifiedTable(
+        { database: names.database, schema: names.outputSchema },
+        'events',
+      );
+      await h.queryAs(
+        names.roles.service,
+        names.database,
+        `CREATE TABLE ${table} (id INT)`,
+      );
+      await h.queryAs(
+        names.roles.service,
+        names.database,
+        `INSERT INTO ${table} (id) VALUES (1), (2), (3)`,
+      );
+      return names;
+    }
+
+    it(
+      "clones a branch's sandbox that only the product's team reaches, marked so it is found",
+      async () => {
+        const names = await provisionWithData(testDataProduct('trips', domain));
+        const result = await createSandbox(h.adapter, names, {
+          suffix: 'feature_x',
+          layers: ['raw', 'output'],
+        });
+        expect(result.schemas.map(s => s.tables).sort()).toEqual([0, 1]);
+        const found = await findSandboxes(h.adapter, names);
+        expect(found.map(s => [s.schema, s.suffix]).sort()).toEqual(
+          [
+            [sandboxSchemaName(names.schemas.output, 'feature_x'), 'feature_x'],
+            [sandboxSchemaName(names.schemas.raw, 'feature_x'), 'feature_x'],
+          ].sort(),
+        );
+
+        const sandbox = h.adapter.dialect.qualifiedTable(
+          {
+            database: names.database,
+            schema: sandboxSchemaName(names.outputSchema, 'feature_x'),
+          },
+          'events',
+        );
+        const source = h.adapter.dialect.qualifiedTable(
+          { database: names.database, schema: names.outputSchema },
+          'events',
+        );
+        const count = async (role: string, table: string) =>
+          (
+            (await h.queryAs(
+              role,
+              names.database,
+              `SELECT count(*) AS n FROM ${table}`,
+            )) as Record<string, unknown>[]
+          ).map(r => Number(Object.values(r)[0]))[0];
+        // the pipeline's role works in the sandbox; the source is untouched
+        await h.queryAs(
+          names.roles.service,
+          names.database,
+          `INSERT INTO ${sandbox} (id) VALUES (4)`,
+        );
+        expect(await count(names.roles.service, sandbox)).toBe(4);
+        expect(await count(names.roles.service, source)).toBe(3);
+        // a consumer of the product reads the product, not the sandbox
+        expect(await count(names.roles.consumer, source)).toBe(3);
+        await expect(
+          h.queryAs(
+            names.roles.consumer,
+            names.database,
+            `SELECT count(*) FROM ${sandbox}`,
+          ),
+        ).rejects.toThrow();
+      },
+      timeout,
+    );
+
+    it(
+      "replaces and deletes only the product's own sandboxes, by branch or all, and leaves a look-alike alone",
+      async () => {
+        const names = await provisionWithData(testDataProduct('fares', domain));
+        const other = await provisionWithData(testDataProduct('tolls', domain));
+        const output = ['output'] as const;
+        for (const suffix of ['a', 'b']) {
+          await createSandbox(h.adapter, names, { suffix, layers: output });
+        }
+        await createSandbox(h.adapter, other, { suffix: 'a', layers: output });
+
+        await expect(
+          createSandbox(h.adapter, names, { suffix: 'a', layers: output }),
+        ).rejects.toThrow(/exists already.*replace: true/);
+        const again = await createSandbox(h.adapter, names, {
+          suffix: 'a',
+          layers: output,
+          replace: true,
+        });
+        expect(again.replaced.map(s => s.schema)).toEqual([
+          sandboxSchemaName(names.outputSchema, 'a'),
+        ]);
+
+        // a schema with a sandbox's name that is not one (someone else's)
+        const lookAlike = {
+          database: names.database,
+          schema: sandboxSchemaName(names.outputSchema, 'c'),
+        };
+        await h.adapter.execute([
+          ...h.adapter.dialect.statements({
+            action: 'create-schema',
+            schema: { ...lookAlike, comment: 'analytics team scratch space' },
+          }),
+        ]);
+        await expect(
+          createSandbox(h.adapter, names, {
+            suffix: 'c',
+            layers: output,
+            replace: true,
+          }),
+        ).rejects.toThrow(/not the sandbox of this branch: left alone/);
+        // nor does another product's marker make it this product's
+        await h.adapter.execute(
+          h.adapter.dialect.statements({
+            action: 'set-comment',
+            object: { kind: 'schema', ...lookAlike },
+            comment: sandboxMarker(other.entityRef, 'c'),
+          }),
+        );
+        await expect(
+          createSandbox(h.adapter, names, {
+            suffix: 'c',
+            layers: output,
+            replace: true,
+          }),
+        ).rejects.toThrow(/not the sandbox of this branch/);
+
+        const suffixes = async () =>
+          (await findSandboxes(h.adapter, names)).map(s => s.suffix).sort();
+        expect(await suffixes()).toEqual(['a', 'b']);
+        const planned = await deleteSandboxes(h.adapter, names, {
+          suffix: 'a',
+          dryRun: true,
+        });
+        expect(planned.map(s => s.suffix)).toEqual(['a']);
+        expect(await suffixes()).toEqual(['a', 'b']);
+        await deleteSandboxes(h.adapter, names, { suffix: 'a' });
+        expect(await suffixes()).toEqual(['b']);
+        await deleteSandboxes(h.adapter, names, { all: true });
+        expect(await suffixes()).toEqual([]);
+
+        // the other product's sandbox and the look-alike are still there
+        expect(
+          (await findSandboxes(h.adapter, other)).map(s => s.suffix).sort(),
+        ).toEqual(['a', 'c']);
+        const left = await h.adapter.introspect({
+          computes: [],
+          databases: [names.database],
+          schemas: [lookAlike],
+          roles: [],
+        });
+        expect(left.schemas.map(s => s.schema)).toEqual([lookAlike.schema]);
+      },
+      timeout,
+    );
+  });
+}
