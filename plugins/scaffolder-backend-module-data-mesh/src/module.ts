@@ -17,6 +17,7 @@ import {
   createProductDeprecateAction,
   createPublishLocalAction,
   createSandboxCreateAction,
+  createSandboxDeleteAction,
   createSpecValidateAction,
 } from './actions';
 import { readLocalRepositoriesConfig } from './localRepositories';
@@ -24,8 +25,9 @@ import { LocalRepositoriesUrlReader } from './LocalRepositoriesUrlReader';
 
 /**
  * The scaffolder actions of Backstage Data Mesh: `datamesh:spec:validate`,
- * `datamesh:infra:plan`, `datamesh:infra:apply`, `datamesh:sandbox:create`
- * and `datamesh:publish:local`. The warehouse is the process's warehouse
+ * `datamesh:infra:plan`, `datamesh:infra:apply`, `datamesh:sandbox:create`,
+ * `datamesh:sandbox:delete`, `datamesh:publish:local` and
+ * `datamesh:product:deprecate`. The warehouse is the process's warehouse
  * service (data-mesh-node's `warehouseServiceRef`): the backend must
  * install the factory of the configured type, e.g. the postgres package.
  * @public
@@ -53,6 +55,7 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
           createInfraPlanAction({ warehouse, platform }),
           createInfraApplyAction({ warehouse, platform }),
           createSandboxCreateAction({ warehouse, platform }),
+          createSandboxDeleteAction({ warehouse, platform }),
           createPublishLocalAction({ repositories }),
           createProductDeprecateAction({ auth, discovery }),
         );

@@ -18,6 +18,7 @@ import { oamSpec, recordingLogger, tempDir, workspaceWith } from '../testing';
 import { createInfraApplyAction } from './infraApply';
 import { createInfraPlanAction } from './infraPlan';
 import { createSandboxCreateAction } from './sandboxCreate';
+import { createSandboxDeleteAction } from './sandboxDelete';
 import { createSpecValidateAction } from './specValidate';
 
 jest.setTimeout(60_000);
@@ -406,6 +407,75 @@ describe('datamesh scaffolder actions on PGlite', () => {
           `SELECT count(*)::int AS n FROM ${sandboxRaw}`,
         ),
       ).toEqual([{ n: 3 }]);
+    });
+
+    it('deletes the sandbox of a branch, or all of them, and only sandboxes', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('scans', 'imaging'),
+      });
+      await createInfraApplyAction({ warehouse, platform }).handler(
+        context(ws, {}).ctx,
+      );
+      const create = createSandboxCreateAction({ warehouse, platform });
+      for (const branch of ['feature/x-rays', 'fix/contrast']) {
+        await create.handler(
+          context(ws, { branch, layers: ['raw', 'output'] }).ctx,
+        );
+      }
+      const schemaExists = async (schema: string) =>
+        (
+          await adapter.connection.query<{ n: number }>(
+            'select count(*)::int as n from pg_namespace where nspname = $1',
+            [`acme_imaging_dev__${schema}`],
+          )
+        )[0].n === 1;
+      expect(await schemaExists('scans_raw_sbx_feature_x_rays')).toBe(true);
+
+      const action = createSandboxDeleteAction({ warehouse, platform });
+      const dry = context(ws, { branch: 'feature/x-rays' }, { isDryRun: true });
+      await action.handler(dry.ctx);
+      expect(
+        (dry.outputs.dropped as { schema: string }[]).map(d => d.schema),
+      ).toEqual([
+        'scans_output_sbx_feature_x_rays',
+        'scans_raw_sbx_feature_x_rays',
+      ]);
+      expect(dry.log.text()).toContain('Dry run: nothing dropped');
+      expect(await schemaExists('scans_raw_sbx_feature_x_rays')).toBe(true);
+
+      const one = context(ws, { branch: 'feature/x-rays' });
+      await action.handler(one.ctx);
+      expect(one.log.text()).toContain(
+        '- drop schema "acme_imaging_dev__scans_raw_sbx_feature_x_rays"',
+      );
+      expect(one.outputs.remaining).toEqual(['fix_contrast']);
+      expect(await schemaExists('scans_raw_sbx_feature_x_rays')).toBe(false);
+      expect(await schemaExists('scans_raw_sbx_fix_contrast')).toBe(true);
+      // the product itself is untouched
+      expect(await schemaExists('scans_raw')).toBe(true);
+
+      const again = context(ws, { branch: 'feature/x-rays' });
+      await action.handler(again.ctx);
+      expect(again.outputs.dropped).toEqual([]);
+      expect(again.log.text()).toMatch(
+        /No sandbox of branch 'feature\/x-rays'/,
+      );
+
+      for (const input of [{}, { branch: 'fix/contrast', all: true }]) {
+        await expect(action.handler(context(ws, input).ctx)).rejects.toThrow(
+          /name the branch .* or set all: true/,
+        );
+      }
+      await expect(
+        action.handler(
+          context(ws, { branch: "x'; drop schema public; --" }).ctx,
+        ),
+      ).rejects.toThrow(/must be 1-100 characters/);
+
+      const all = context(ws, { all: true });
+      await action.handler(all.ctx);
+      expect(all.outputs.remaining).toEqual([]);
+      expect(await schemaExists('scans_output_sbx_fix_contrast')).toBe(false);
     });
 
     it('needs the product to be applied first', async () => {

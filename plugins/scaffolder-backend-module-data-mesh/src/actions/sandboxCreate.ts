@@ -1,6 +1,5 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { formatIssue } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
   type ProductLayer,
@@ -8,40 +7,12 @@ import {
   type WarehouseService,
   PRODUCT_LAYERS,
   SandboxError,
-  assessProducts,
   createSandbox,
   sandboxSchemas,
 } from '@datamesh/plugin-data-mesh-node';
-import { printable } from '../paths';
-import { loadProduct } from '../spec';
-import { type Z, infraInputs } from './infraInputs';
+import type { Z } from './infraInputs';
+import { assessSandboxProduct, sandboxInputs, sandboxSuffix } from './sandbox';
 import { examples } from './sandboxCreate.examples';
-
-/** Characters git allows in branch names that are also harmless everywhere else. */
-const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
-
-/**
- * The schema-name suffix of a branch's sandbox: `feature/New-Visits` →
- * `feature_new_visits`. The branch is refused, not cleaned, when it holds
- * anything but letters, digits and `._/-`: such a name is not a branch a
- * developer would type, and it is what an injection attempt looks like.
- */
-export function sandboxSuffix(branch: string): string {
-  if (!BRANCH.test(branch) || branch.includes('..')) {
-    throw new InputError(
-      `branch '${printable(
-        branch,
-      )}' must be 1-100 characters of letters, digits, '.', '_', '/' and '-', starting with a letter or digit`,
-    );
-  }
-  const suffix = branch
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  if (!suffix)
-    throw new InputError(`branch '${branch}' has no letters or digits`);
-  return /^[a-z]/.test(suffix) ? suffix : `b${suffix}`;
-}
 
 /**
  * `datamesh:sandbox:create` — a development environment for a feature
@@ -63,14 +34,7 @@ export function createSandboxCreateAction(options: {
     examples,
     schema: {
       input: {
-        path: infraInputs.path,
-        stage: (z: Z) =>
-          z
-            .string({
-              description:
-                'Stage whose schemas are cloned. Default: spec.infrastructure.stage, else the platform default stage',
-            })
-            .optional(),
+        ...sandboxInputs,
         branch: (z: Z) =>
           z.string({
             description:
@@ -111,31 +75,10 @@ export function createSandboxCreateAction(options: {
     async handler(ctx) {
       const suffix = sandboxSuffix(ctx.input.branch);
       const layers: ProductLayer[] = ctx.input.layers ?? [...PRODUCT_LAYERS];
-      const entity = await loadProduct(
-        ctx.workspacePath,
-        ctx.input.path,
-        ctx.logger,
-        ctx.input.stage,
+      const { adapter, product, productActual } = await assessSandboxProduct(
+        ctx,
+        options,
       );
-      const adapter = await options.warehouse.getAdapter();
-      // the product as the engine assesses it: names checked by the
-      // dialect, and which of its schemas the warehouse holds
-      const { products, issues } = await assessProducts(
-        [entity],
-        options.platform,
-        adapter,
-        { requireAllValid: true },
-      );
-      const { desired, actual: productActual } = products[0];
-      if (!desired || !productActual) {
-        throw new InputError(
-          issues
-            .filter(i => i.severity === 'error')
-            .map(formatIssue)
-            .join('\n'),
-        );
-      }
-      const product = desired.products[0];
       const pairs = sandboxSchemas(product, suffix, layers).map(p => {
         try {
           adapter.dialect.qualifiedSchema(p.source);
