@@ -18,6 +18,37 @@ import {
   type WarehouseAdapter,
 } from './types';
 
+/** Characters git allows in branch names that are also harmless everywhere else. */
+const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
+
+/**
+ * The schema-name suffix of a branch's sandbox: `feature/New-Visits` →
+ * `feature_new_visits`. The branch is refused, not cleaned, when it holds
+ * anything but letters, digits and `._/-`: such a name is not a branch a
+ * developer would type, and it is what an injection attempt looks like.
+ * @public
+ */
+export function sandboxSuffix(branch: string): string {
+  if (!BRANCH.test(branch) || branch.includes('..')) {
+    // JSON quoting shows control characters instead of printing them
+    throw new SandboxError(
+      `branch ${JSON.stringify(
+        branch,
+      )} must be 1-100 characters of letters, digits, '.', '_', '/' and '-', starting with a letter or digit`,
+    );
+  }
+  const suffix = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!suffix) {
+    throw new SandboxError(
+      `branch ${JSON.stringify(branch)} has no letters or digits`,
+    );
+  }
+  return /^[a-z]/.test(suffix) ? suffix : `b${suffix}`;
+}
+
 /** The schema of a layer in the sandbox of a branch: `<schema>_sbx_<suffix>`. @public */
 export function sandboxSchemaName(schema: string, suffix: string): string {
   return `${schema}_sbx_${suffix}`;
@@ -110,10 +141,24 @@ export async function createSandbox(
   const found = await adapter.introspect({
     computes: [],
     databases: [product.database],
-    schemas: pairs.map(p => p.target),
+    schemas: pairs.flatMap(p => [p.source, p.target]),
     roles: [],
   });
-  const existing = found.schemas;
+  const holds = (ref: SchemaRef) =>
+    found.schemas.find(
+      s => s.database === ref.database && s.schema === ref.schema,
+    );
+  const missing = pairs.filter(p => !holds(p.source));
+  if (missing.length > 0) {
+    throw new SandboxError(
+      `${product.entityRef} has no ${missing
+        .map(p => p.source.schema)
+        .join(', ')} in ${
+        product.database
+      } yet: apply the product (plan and apply) before creating sandboxes`,
+    );
+  }
+  const existing = pairs.flatMap(p => holds(p.target) ?? []);
   const replaced: SchemaRef[] = [];
   if (existing.length > 0) {
     const names = existing.map(s => adapter.dialect.qualifiedSchema(s));

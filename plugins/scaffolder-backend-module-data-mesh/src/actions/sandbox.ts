@@ -6,41 +6,27 @@ import { InputError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { formatIssue } from '@datamesh/plugin-data-mesh-common';
 import {
-  type ActualState,
   type PlatformConfig,
   type ProvisionedProduct,
   type WarehouseAdapter,
   type WarehouseService,
+  SandboxError,
   assessProducts,
+  sandboxSuffix as engineSandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
-import { printable } from '../paths';
 import { loadProduct } from '../spec';
 import { type Z, infraInputs } from './infraInputs';
 
-/** Characters git allows in branch names that are also harmless everywhere else. */
-const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
-
 /**
- * The schema-name suffix of a branch's sandbox: `feature/New-Visits` →
- * `feature_new_visits`. The branch is refused, not cleaned, when it holds
- * anything but letters, digits and `._/-`: such a name is not a branch a
- * developer would type, and it is what an injection attempt looks like.
+ * The schema-name suffix of a branch's sandbox (the engine's rule), refused
+ * as the scaffolder's input error.
  */
 export function sandboxSuffix(branch: string): string {
-  if (!BRANCH.test(branch) || branch.includes('..')) {
-    throw new InputError(
-      `branch '${printable(
-        branch,
-      )}' must be 1-100 characters of letters, digits, '.', '_', '/' and '-', starting with a letter or digit`,
-    );
+  try {
+    return engineSandboxSuffix(branch);
+  } catch (e) {
+    throw e instanceof SandboxError ? new InputError(e.message) : e;
   }
-  const suffix = branch
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  if (!suffix)
-    throw new InputError(`branch '${branch}' has no letters or digits`);
-  return /^[a-z]/.test(suffix) ? suffix : `b${suffix}`;
 }
 
 /** Inputs both sandbox actions take. */
@@ -56,8 +42,8 @@ export const sandboxInputs = {
 };
 
 /**
- * The workspace's product as the engine assesses it: names checked by the
- * dialect, and which of its schemas the warehouse holds.
+ * The workspace's product as the engine names it, every name checked by
+ * the warehouse's dialect.
  */
 export async function assessSandboxProduct(
   ctx: {
@@ -66,11 +52,7 @@ export async function assessSandboxProduct(
     logger: LoggerService;
   },
   options: { warehouse: WarehouseService; platform: PlatformConfig },
-): Promise<{
-  adapter: WarehouseAdapter;
-  product: ProvisionedProduct;
-  productActual: ActualState;
-}> {
+): Promise<{ adapter: WarehouseAdapter; product: ProvisionedProduct }> {
   const entity = await loadProduct(
     ctx.workspacePath,
     ctx.input.path,
@@ -84,8 +66,8 @@ export async function assessSandboxProduct(
     adapter,
     { requireAllValid: true },
   );
-  const { desired, actual } = products[0];
-  if (!desired || !actual) {
+  const { desired } = products[0];
+  if (!desired) {
     throw new InputError(
       issues
         .filter(i => i.severity === 'error')
@@ -93,5 +75,5 @@ export async function assessSandboxProduct(
         .join('\n'),
     );
   }
-  return { adapter, product: desired.products[0], productActual: actual };
+  return { adapter, product: desired.products[0] };
 }

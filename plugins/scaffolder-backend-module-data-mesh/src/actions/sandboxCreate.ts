@@ -3,7 +3,6 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   type PlatformConfig,
   type ProductLayer,
-  type SchemaRef,
   type WarehouseService,
   PRODUCT_LAYERS,
   SandboxError,
@@ -75,10 +74,7 @@ export function createSandboxCreateAction(options: {
     async handler(ctx) {
       const suffix = sandboxSuffix(ctx.input.branch);
       const layers: ProductLayer[] = ctx.input.layers ?? [...PRODUCT_LAYERS];
-      const { adapter, product, productActual } = await assessSandboxProduct(
-        ctx,
-        options,
-      );
+      const { adapter, product } = await assessSandboxProduct(ctx, options);
       const pairs = sandboxSchemas(product, suffix, layers).map(p => {
         try {
           adapter.dialect.qualifiedSchema(p.source);
@@ -93,21 +89,6 @@ export function createSandboxCreateAction(options: {
           );
         }
       });
-
-      const holds = (ref: SchemaRef) =>
-        productActual.schemas.some(
-          s => s.database === ref.database && s.schema === ref.schema,
-        );
-      const missing = pairs.filter(p => !holds(p.source));
-      if (missing.length > 0) {
-        throw new InputError(
-          `${product.entityRef} has no ${missing
-            .map(p => p.source.schema)
-            .join(', ')} in ${
-            product.database
-          } yet: apply the product (datamesh:infra:apply) before creating sandboxes`,
-        );
-      }
 
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
