@@ -7,6 +7,7 @@ import { type Io, EXIT_FAILED } from './io';
 import { validateCommand } from './commands/validate';
 import { convertCommand } from './commands/convert';
 import { infraCommand } from './commands/infra';
+import { type SandboxOptions, sandboxCommand } from './commands/sandbox';
 import {
   OUTPUT_FORMATS,
   type OutputFormat,
@@ -179,6 +180,69 @@ export function createProgram(io: Io, result: { code: number }): Command {
     )
     .action(async (files: string[], opts) => {
       result.code = await infraCommand('apply', files, opts, io);
+    });
+
+  const sandbox = program
+    .command('sandbox')
+    .description(
+      "A feature branch's copy of a product's schemas (Snowflake: zero-copy clone): create, list, delete",
+    );
+  const sandboxOptions = (cmd: Command) =>
+    cmd
+      .argument('<spec-file>', 'spec of the product')
+      .option(
+        '--config <file>',
+        'app-config file naming the warehouse and the naming rules; repeatable, later files win',
+        collect,
+        [] as string[],
+      )
+      .option(
+        '--stage <stage>',
+        "deployment stage whose schemas are copied; default: the platform's default stage",
+      )
+      .option(
+        '--data-dir <dir>',
+        'data directory of the embedded PGlite warehouse (default: dataMesh.warehouse.pglite.dataDir, else .data/warehouse)',
+      );
+  sandboxOptions(
+    sandbox
+      .command('create')
+      .description(
+        "Copy the product's schemas to <schema>_sbx_<branch>, marked as the branch's sandbox; the service role works in it, consumers get nothing",
+      ),
+  )
+    .requiredOption('--branch <branch>', 'the feature branch')
+    .option(
+      '--layers <list>',
+      'comma-separated layers to copy (raw, intermediate, output); default all',
+    )
+    .option('--replace', "drop the branch's existing sandbox first")
+    .option(
+      '--write-env <file>',
+      'append the sandbox\'s names as DATAMESH_*=value lines (e.g. "$GITHUB_ENV"), so the branch\'s pipeline writes to it',
+    )
+    .action(async (file: string, opts: SandboxOptions) => {
+      result.code = await sandboxCommand('create', file, opts, io);
+    });
+  sandboxOptions(
+    sandbox
+      .command('list')
+      .description("List the product's sandboxes: branch and schema"),
+  ).action(async (file: string, opts: SandboxOptions) => {
+    result.code = await sandboxCommand('list', file, opts, io);
+  });
+  sandboxOptions(
+    sandbox
+      .command('delete')
+      .description(
+        "Drop a branch's sandbox (or every one with --all); only schemas marked as the product's sandboxes",
+      ),
+  )
+    .option('--branch <branch>', 'the branch whose sandbox to drop')
+    .option('--all', 'drop every sandbox of the product')
+    .option('--dry-run', 'list what would be dropped; drop nothing')
+    .action(async (file: string, opts: SandboxOptions) => {
+      result.code = await sandboxCommand('delete', file, opts, io);
     });
 
   return program;

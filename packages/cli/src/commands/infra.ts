@@ -54,7 +54,7 @@ type PhysicalNames = WarehouseDialect & {
 };
 
 /** Physical schema names: what a client such as dbt connects to. */
-function physicalSchemas(
+export function physicalSchemas(
   p: ProvisionedProduct,
   dialect: WarehouseDialect,
 ): ProvisionedProduct['schemas'] {
@@ -72,7 +72,10 @@ function physicalSchemas(
  * The provisioned names as `KEY=value` lines, for a CI job's environment
  * (e.g. `--write-env "$GITHUB_ENV"`) and the dbt profile that reads them.
  */
-function envLines(p: ProvisionedProduct, dialect: WarehouseDialect): string[] {
+export function envLines(
+  p: ProvisionedProduct,
+  dialect: WarehouseDialect,
+): string[] {
   const schemas = physicalSchemas(p, dialect);
   return [
     `DATAMESH_STAGE=${p.stage}`,
@@ -100,7 +103,8 @@ function describeProduct(
   ];
 }
 
-interface Prepared {
+/** Specs, config and names, checked; the warehouse not yet opened. */
+export interface Prepared {
   entities: DataProductEntityV1alpha1[];
   platform: PlatformConfig;
   open(): Promise<WarehouseAdapter>;
@@ -108,9 +112,9 @@ interface Prepared {
 }
 
 /** Everything that can be checked without a warehouse; undefined when something failed (already reported). */
-async function prepare(
+export async function prepare(
   files: string[],
-  options: InfraOptions,
+  options: Pick<InfraOptions, 'config' | 'stage' | 'dataDir' | 'writeEnv'>,
   io: Io,
 ): Promise<Prepared | undefined> {
   const entities: DataProductEntityV1alpha1[] = [];

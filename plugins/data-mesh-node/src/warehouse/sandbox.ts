@@ -233,7 +233,7 @@ export async function createSandbox(
   return { ...cloned, replaced };
 }
 
-/** Every sandbox schema of the product, found by its marker, in one query. @public */
+/** Every sandbox schema of the product, found by its marker, in one query; by branch, then schema. @public */
 export async function findSandboxes(
   adapter: WarehouseAdapter,
   product: ProvisionedProduct,
@@ -242,10 +242,15 @@ export async function findSandboxes(
     product.database,
     sandboxMarkerPrefix(product.entityRef),
   );
-  return marked.flatMap(s => {
-    const suffix = sandboxSuffixOf(s.comment, product.entityRef);
-    return suffix ? [{ ...s, suffix }] : [];
-  });
+  return marked
+    .flatMap(s => {
+      const suffix = sandboxSuffixOf(s.comment, product.entityRef);
+      return suffix ? [{ ...s, suffix }] : [];
+    })
+    .sort(
+      (a, b) =>
+        a.suffix.localeCompare(b.suffix) || a.schema.localeCompare(b.schema),
+    );
 }
 
 /**

@@ -1,0 +1,188 @@
+/*
+ * `datamesh sandbox create|list|delete`: a feature branch's copy of a
+ * product's schemas, from the product repo's CI (a sandbox per pull
+ * request, deleted when it is merged), through the same engine as the
+ * scaffolder's sandbox actions and retirement.
+ *
+ * As for plan and apply, the branch, the spec, the config and the names
+ * are checked before the warehouse is opened.
+ */
+import fs from 'node:fs';
+import {
+  type ProductLayer,
+  PRODUCT_LAYERS,
+  SandboxError,
+  type WarehouseAdapter,
+  assessProducts,
+  createSandbox,
+  deleteSandboxes,
+  findSandboxes,
+  sandboxSchemas,
+  sandboxSuffix,
+} from '@datamesh/plugin-data-mesh-node';
+import { type Io, EXIT_FAILED, EXIT_OK, hasErrors, reportIssues } from '../io';
+import { envLines, prepare } from './infra';
+
+/** @public */
+export interface SandboxOptions {
+  config: string[];
+  stage?: string;
+  dataDir?: string;
+  branch?: string;
+  /** delete: every sandbox of the product. */
+  all?: boolean;
+  /** create: comma-separated layers (default all). */
+  layers?: string;
+  /** create: drop an existing sandbox of the branch first. */
+  replace?: boolean;
+  /** create: append the sandbox's names as DATAMESH_*=value lines. */
+  writeEnv?: string;
+  /** delete: list what would be dropped, drop nothing. */
+  dryRun?: boolean;
+}
+
+type Mode = 'create' | 'list' | 'delete';
+
+/** The branch's suffix and the layers, or the problem with them. */
+function readArguments(
+  mode: Mode,
+  options: SandboxOptions,
+): { suffix?: string; layers?: ProductLayer[] } | { error: string } {
+  if (mode === 'create' && options.branch === undefined)
+    return { error: '--branch: required' };
+  if (mode === 'delete' && (options.branch === undefined) === !options.all)
+    return { error: 'give --branch, or --all for every sandbox (not both)' };
+  let suffix: string | undefined;
+  if (options.branch !== undefined) {
+    try {
+      suffix = sandboxSuffix(options.branch);
+    } catch (e) {
+      return { error: `--branch: ${(e as Error).message}` };
+    }
+  }
+  let layers: ProductLayer[] | undefined;
+  if (options.layers !== undefined) {
+    const asked = options.layers.split(',').map(l => l.trim());
+    const unknown = asked.filter(
+      l => !(PRODUCT_LAYERS as readonly string[]).includes(l),
+    );
+    if (unknown.length > 0 || asked.length === 0) {
+      return {
+        error: `--layers: ${JSON.stringify(
+          options.layers,
+        )} is not a list of ${PRODUCT_LAYERS.join(', ')}`,
+      };
+    }
+    layers = asked as ProductLayer[];
+  }
+  return { suffix, layers };
+}
+
+/** `datamesh sandbox <mode> <spec-file>`. */
+export async function sandboxCommand(
+  mode: Mode,
+  file: string,
+  options: SandboxOptions,
+  io: Io,
+): Promise<number> {
+  const args = readArguments(mode, options);
+  if ('error' in args) {
+    io.err(args.error);
+    return EXIT_FAILED;
+  }
+  const prepared = await prepare([file], options, io);
+  if (!prepared) return EXIT_FAILED;
+
+  let adapter: WarehouseAdapter;
+  try {
+    adapter = await prepared.open();
+  } catch (e) {
+    io.err(
+      `cannot open the warehouse (${prepared.description}): ${
+        (e as Error).message
+      }`,
+    );
+    return EXIT_FAILED;
+  }
+  try {
+    const { products, issues } = await assessProducts(
+      prepared.entities,
+      prepared.platform,
+      adapter,
+      { requireAllValid: true },
+    );
+    reportIssues(io, issues);
+    const product = products[0]?.desired?.products[0];
+    if (!product || hasErrors(issues)) return EXIT_FAILED;
+    const qualified = (ref: { database: string; schema: string }) =>
+      adapter.dialect.qualifiedSchema(ref);
+
+    if (mode === 'list') {
+      const found = await findSandboxes(adapter, product);
+      if (found.length === 0)
+        io.err(
+          `${product.entityRef} has no sandboxes (${prepared.description})`,
+        );
+      for (const s of found) io.out(`${s.suffix}\t${qualified(s)}`);
+      return EXIT_OK;
+    }
+
+    if (mode === 'delete') {
+      const dropped = await deleteSandboxes(adapter, product, {
+        suffix: args.suffix,
+        all: options.all,
+        dryRun: options.dryRun,
+      });
+      for (const s of dropped) io.out(`- drop schema ${qualified(s)}`);
+      if (dropped.length === 0) io.err('no sandbox to drop');
+      else if (options.dryRun) io.err('dry run: nothing dropped');
+      return EXIT_OK;
+    }
+
+    const suffix = args.suffix!;
+    const created = await createSandbox(adapter, product, {
+      suffix,
+      layers: args.layers,
+      replace: options.replace,
+      log: line => io.err(line),
+    });
+    for (const note of created.notes) io.err(`note: ${note}`);
+    const layers = sandboxSchemas(product, suffix, args.layers);
+    for (const p of layers) {
+      const tables =
+        created.schemas.find(
+          s =>
+            s.target.database === p.target.database &&
+            s.target.schema === p.target.schema,
+        )?.tables ?? 0;
+      io.out(
+        `sandbox ${p.layer} ${qualified(p.target)} (${tables} table(s), ${
+          created.method
+        })`,
+      );
+    }
+    if (options.writeEnv !== undefined) {
+      // the pipeline of the branch writes to the sandbox's layers and reads
+      // the product's own where no sandbox layer was asked for
+      const schemas = { ...product.schemas };
+      for (const p of layers) schemas[p.layer] = p.target.schema;
+      fs.appendFileSync(
+        options.writeEnv,
+        `${[
+          ...envLines({ ...product, schemas }, adapter.dialect),
+          `DATAMESH_SANDBOX=${suffix}`,
+        ].join('\n')}\n`,
+      );
+    }
+    return EXIT_OK;
+  } catch (e) {
+    io.err(
+      e instanceof SandboxError
+        ? e.message
+        : `sandbox ${mode} failed: ${(e as Error).message}`,
+    );
+    return EXIT_FAILED;
+  } finally {
+    await adapter.close().catch(() => undefined);
+  }
+}
