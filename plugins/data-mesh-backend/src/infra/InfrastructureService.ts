@@ -13,6 +13,7 @@ import {
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
   type InfrastructureAccessDrift,
+  type InfrastructureSandbox,
   type InfrastructureStatus,
   type InfrastructureWarehouseInfo,
   type ProductInfrastructureNames,
@@ -29,6 +30,7 @@ import {
   type WarehouseAdapter,
   WarehouseError,
   assessProducts,
+  findSandboxes,
   infrastructureOf,
   platformNotes,
   renderPlan,
@@ -371,12 +373,31 @@ export class InfrastructureService {
     const adapter = await this.adapter();
     const { products } = await this.assess([entity], adapter);
     const access = await this.accessDrift(products, adapter);
-    return this.toResponse(
+    const response = this.toResponse(
       products[0],
       adapter,
       this.now(),
       access.get(products[0].entityRef),
     );
+    const product = products[0].desired?.products[0];
+    if (!product) return response;
+    // copies of the product's data outside its own schemas: its owners should see them
+    const found = await this.ask(adapter, () =>
+      findSandboxes(adapter, product),
+    );
+    const sandboxes = new Map<string, InfrastructureSandbox>();
+    for (const s of found) {
+      const entry = sandboxes.get(s.suffix) ?? {
+        branch: s.suffix,
+        schemas: [],
+      };
+      entry.schemas.push({
+        name: s.schema,
+        qualified: adapter.dialect.qualifiedSchema(s),
+      });
+      sandboxes.set(s.suffix, entry);
+    }
+    return { ...response, sandboxes: [...sandboxes.values()] };
   }
 
   /**

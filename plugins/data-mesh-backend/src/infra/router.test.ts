@@ -20,6 +20,8 @@ import postgresWarehouseServiceFactories, {
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
   applyPlan,
+  createSandbox,
+  deleteSandboxes,
   planProducts,
   platformConfig,
 } from '@datamesh/plugin-data-mesh-node';
@@ -206,6 +208,35 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
       'sales_orders_service',
     ]);
     expect(body.actual!.queries).toBeGreaterThan(0);
+  });
+
+  it("lists the product's feature-branch sandboxes, by branch", async () => {
+    expect((await infra('orders')).sandboxes).toEqual([]);
+    const provisioned = (await planProducts([orders], platform, adapter))
+      .desired!.products[0];
+    await createSandbox(adapter, provisioned, {
+      suffix: 'feat_returns',
+      layers: ['raw', 'output'],
+    });
+    const body = await infra('orders');
+    expect(body.status).toBe('in-sync');
+    expect(body.sandboxes).toEqual([
+      {
+        branch: 'feat_returns',
+        schemas: [
+          {
+            name: 'orders_output_sbx_feat_returns',
+            qualified: '"acme_sales_dev__orders_output_sbx_feat_returns"',
+          },
+          {
+            name: 'orders_raw_sbx_feat_returns',
+            qualified: '"acme_sales_dev__orders_raw_sbx_feat_returns"',
+          },
+        ],
+      },
+    ]);
+    await deleteSandboxes(adapter, provisioned, { all: true });
+    expect((await infra('orders')).sandboxes).toEqual([]);
   });
 
   it('shows the regrant after an out-of-band REVOKE, and a stranger grant as a destructive revoke', async () => {

@@ -163,6 +163,18 @@ export interface ProductInfrastructureResponse {
    * drift alone makes an otherwise `in-sync` product `drift`.
    */
   access?: InfrastructureAccessDrift;
+  /**
+   * Feature-branch sandboxes of the product (copies of its data, found by
+   * their marker), by branch; absent when the product cannot be named.
+   */
+  sandboxes?: InfrastructureSandbox[];
+}
+
+/** One branch's sandbox: its schemas. @public */
+export interface InfrastructureSandbox {
+  /** The branch's suffix, as in the schema names (`feat/Late-Returns` → `feat_late_returns`). */
+  branch: string;
+  schemas: { name: string; qualified: string }[];
 }
 
 /** One access grant difference. @public */

@@ -34,6 +34,7 @@ import {
 } from '../common';
 import { AccessDriftSection } from './AccessDrift';
 import { InfraNotes } from './InfraNotes';
+import { SandboxesSection } from './Sandboxes';
 
 const TITLE = 'Infrastructure';
 
@@ -364,6 +365,8 @@ export function InfrastructureView(props: {
       )}
 
       {body.access && <AccessDriftSection access={body.access} />}
+
+      <SandboxesSection sandboxes={body.sandboxes} />
 
       <InfraNotes notes={body.notes} />
     </>

@@ -1,0 +1,75 @@
+import { screen, within } from '@testing-library/react';
+import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
+import { InfrastructureCard } from './InfrastructureCard';
+import { patientEncounters } from '../../__testUtils__/fixtures';
+import { inSyncInfrastructure } from '../../__testUtils__/infraFixtures';
+import { fakeDataMeshBackend } from '../../__testUtils__/fakeBackend';
+import { renderForEntity } from '../../__testUtils__/render';
+
+const PATH = '/products/default/patient-encounters/infrastructure';
+
+function render(body: unknown) {
+  // the answers follow the REST contract, sandboxes included
+  expect(
+    createDataMeshApiValidator().response(
+      { method: 'get', path: '/products/{namespace}/{name}/infrastructure' },
+      200,
+      body,
+    ),
+  ).toEqual([]);
+  const backend = fakeDataMeshBackend({ [PATH]: body as any });
+  renderForEntity(patientEncounters, <InfrastructureCard />, {
+    apis: [backend.apiEntry],
+  });
+}
+
+describe('InfrastructureCard sandboxes', () => {
+  it("lists the product's feature-branch sandboxes with their schemas and how to delete them", async () => {
+    render({
+      ...inSyncInfrastructure(),
+      sandboxes: [
+        {
+          branch: 'feat_late_returns',
+          schemas: [
+            {
+              name: 'pe_output_sbx_feat_late_returns',
+              qualified: '"PE_OUTPUT_SBX_FEAT_LATE_RETURNS"',
+            },
+            {
+              name: 'pe_raw_sbx_feat_late_returns',
+              qualified: '"PE_RAW_SBX_FEAT_LATE_RETURNS"',
+            },
+          ],
+        },
+        {
+          branch: 'fix_b',
+          schemas: [
+            { name: 'pe_raw_sbx_fix_b', qualified: '"PE_RAW_SBX_FIX_B"' },
+          ],
+        },
+      ],
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    expect(
+      section.getByRole('heading', { name: 'Feature-branch sandboxes (2)' }),
+    ).toBeInTheDocument();
+    const items = section
+      .getByRole('list', { name: 'Feature-branch sandboxes' })
+      .querySelectorAll('li');
+    expect([...items].map(li => li.textContent)).toEqual([
+      'feat_late_returns"PE_OUTPUT_SBX_FEAT_LATE_RETURNS", "PE_RAW_SBX_FEAT_LATE_RETURNS"',
+      'fix_b"PE_RAW_SBX_FIX_B"',
+    ]);
+    expect(
+      section.getByText('datamesh sandbox delete --branch <branch>'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows nothing about sandboxes when there are none', async () => {
+    render({ ...inSyncInfrastructure(), sandboxes: [] });
+    expect(
+      await screen.findByTestId('infra-status-in-sync'),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('infra-sandboxes')).toBeNull();
+  });
+});

@@ -1,0 +1,48 @@
+import Box from '@material-ui/core/Box';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import type { InfrastructureSandbox } from '@datamesh/plugin-data-mesh-common';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  section: { marginTop: theme.spacing(2) },
+}));
+
+/**
+ * The product's feature-branch sandboxes on the Infrastructure card. They
+ * are copies of its data outside its own schemas, so its owners should see
+ * them and delete those of merged branches. Nothing is shown without any.
+ * @public
+ */
+export function SandboxesSection(props: {
+  sandboxes?: InfrastructureSandbox[];
+}) {
+  const classes = useStyles();
+  const sandboxes = props.sandboxes ?? [];
+  if (sandboxes.length === 0) return null;
+  return (
+    <Box className={classes.section} data-testid="infra-sandboxes">
+      <Typography variant="subtitle2" component="h3">
+        Feature-branch sandboxes ({sandboxes.length})
+      </Typography>
+      <List dense disablePadding aria-label="Feature-branch sandboxes">
+        {sandboxes.map(s => (
+          <ListItem key={s.branch} disableGutters>
+            <ListItemText
+              primary={<code>{s.branch}</code>}
+              secondary={s.schemas.map(schema => schema.qualified).join(', ')}
+            />
+          </ListItem>
+        ))}
+      </List>
+      <Typography variant="caption" color="textSecondary" component="p">
+        Copies of this product's data. Delete a merged branch's with{' '}
+        <code>datamesh sandbox delete --branch &lt;branch&gt;</code> or the{' '}
+        <code>datamesh:sandbox:delete</code> template action; retiring the
+        product drops them all.
+      </Typography>
+    </Box>
+  );
+}
