@@ -177,6 +177,23 @@ export async function prepare(
   };
 }
 
+/** The configured warehouse, or undefined when it cannot be opened (reported). */
+export async function openWarehouse(
+  prepared: Prepared,
+  io: Io,
+): Promise<WarehouseAdapter | undefined> {
+  try {
+    return await prepared.open();
+  } catch (e) {
+    io.err(
+      `cannot open the warehouse (${prepared.description}): ${
+        (e as Error).message
+      }`,
+    );
+    return undefined;
+  }
+}
+
 /** `datamesh plan` (mode `plan`) and `datamesh apply` (mode `apply`). */
 export async function infraCommand(
   mode: 'plan' | 'apply',
@@ -187,17 +204,8 @@ export async function infraCommand(
   const prepared = await prepare(files, options, io);
   if (!prepared) return EXIT_FAILED;
 
-  let adapter: WarehouseAdapter;
-  try {
-    adapter = await prepared.open();
-  } catch (e) {
-    io.err(
-      `cannot open the warehouse (${prepared.description}): ${
-        (e as Error).message
-      }`,
-    );
-    return EXIT_FAILED;
-  }
+  const adapter = await openWarehouse(prepared, io);
+  if (!adapter) return EXIT_FAILED;
 
   try {
     const result = await assessProducts(

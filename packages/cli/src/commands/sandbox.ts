@@ -12,7 +12,6 @@ import {
   type ProductLayer,
   PRODUCT_LAYERS,
   SandboxError,
-  type WarehouseAdapter,
   assessProducts,
   createSandbox,
   deleteSandboxes,
@@ -21,7 +20,7 @@ import {
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import { type Io, EXIT_FAILED, EXIT_OK, hasErrors, reportIssues } from '../io';
-import { envLines, prepare } from './infra';
+import { envLines, openWarehouse, prepare } from './infra';
 
 /** @public */
 export interface SandboxOptions {
@@ -93,17 +92,8 @@ export async function sandboxCommand(
   const prepared = await prepare([file], options, io);
   if (!prepared) return EXIT_FAILED;
 
-  let adapter: WarehouseAdapter;
-  try {
-    adapter = await prepared.open();
-  } catch (e) {
-    io.err(
-      `cannot open the warehouse (${prepared.description}): ${
-        (e as Error).message
-      }`,
-    );
-    return EXIT_FAILED;
-  }
+  const adapter = await openWarehouse(prepared, io);
+  if (!adapter) return EXIT_FAILED;
   try {
     const { products, issues } = await assessProducts(
       prepared.entities,

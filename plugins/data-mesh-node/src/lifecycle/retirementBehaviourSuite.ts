@@ -8,8 +8,6 @@
  */
 /* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
-import { applyPlan } from '../warehouse/apply';
-import { planProducts } from '../warehouse/assess';
 import {
   createSandbox,
   findSandboxes,
@@ -19,6 +17,7 @@ import { unionScope, scopeOf } from '../warehouse/scope';
 import { type WarehouseAdapter, WarehouseError } from '../warehouse/types';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
+import { provisionWithRows } from '../testUtils/provision';
 import {
   RETIREMENT_PHASES,
   applyRetirementPhase,
@@ -76,29 +75,8 @@ export function runRetirementBehaviourSuite(
       await h?.cleanup();
     }, timeout);
 
-    async function provisionWithData(product: DataProductEntityV1alpha1) {
-      const { plan, desired, issues } = await planProducts(
-        [product],
-        h.platform,
-        h.adapter,
-      );
-      expect(issues).toEqual([]);
-      expect((await applyPlan(plan!, h.adapter)).error).toBeUndefined();
-      const names = desired!.products[0];
-      const output = { database: names.database, schema: names.outputSchema };
-      const table = h.adapter.dialect.qualifiedTable(output, 'events');
-      await h.queryAs(
-        names.roles.service,
-        names.database,
-        `CREATE TABLE ${table} (id INT)`,
-      );
-      await h.queryAs(
-        names.roles.service,
-        names.database,
-        `INSERT INTO ${table} (id) VALUES (1), (2), (3)`,
-      );
-      return names;
-    }
+    const provisionWithData = (product: DataProductEntityV1alpha1) =>
+      provisionWithRows(h, product);
 
     /** Everything of the product that is still in the warehouse. */
     async function remains(product: DataProductEntityV1alpha1) {

@@ -18,6 +18,14 @@ import {
   type WarehouseAdapter,
 } from './types';
 
+/** A request the warehouse was not asked to carry out (an existing or foreign schema). @public */
+export class SandboxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}
+
 /** Characters git allows in branch names that are also harmless everywhere else. */
 const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
 
@@ -76,14 +84,6 @@ export function sandboxSuffixOf(
   const prefix = sandboxMarkerPrefix(entityRef);
   if (!comment?.startsWith(prefix)) return undefined;
   return comment.slice(prefix.length) || undefined;
-}
-
-/** A request the warehouse was not asked to carry out (an existing or foreign schema). @public */
-export class SandboxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SandboxError';
-  }
 }
 
 /** One layer of a sandbox: the product schema and its clone. @public */

@@ -9,8 +9,7 @@
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
-import { applyPlan } from './apply';
-import { planProducts } from './assess';
+import { provisionWithRows } from '../testUtils/provision';
 import {
   createSandbox,
   deleteSandboxes,
@@ -43,31 +42,8 @@ export function runSandboxBehaviourSuite(
     }, timeout);
 
     /** The product applied, with three rows in `events` of its output layer. */
-    async function provisionWithData(product: DataProductEntityV1alpha1) {
-      const { plan, desired, issues } = await planProducts(
-        [product],
-        h.platform,
-        h.adapter,
-      );
-      expect(issues).toEqual([]);
-      expect((await applyPlan(plan!, h.adapter)).error).toBeUndefined();
-      const names = desired!.products[0];
-      const table = h.adapter.dialect.qualifiedTable(
-        { database: names.database, schema: names.outputSchema },
-        'events',
-      );
-      await h.queryAs(
-        names.roles.service,
-        names.database,
-        `CREATE TABLE ${table} (id INT)`,
-      );
-      await h.queryAs(
-        names.roles.service,
-        names.database,
-        `INSERT INTO ${table} (id) VALUES (1), (2), (3)`,
-      );
-      return names;
-    }
+    const provisionWithData = (product: DataProductEntityV1alpha1) =>
+      provisionWithRows(h, product);
 
     it(
       "clones a branch's sandbox that only the product's team reaches, marked so it is found",

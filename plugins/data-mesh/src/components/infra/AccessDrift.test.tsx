@@ -1,13 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import type { InfrastructureAccessDrift } from '@datamesh/plugin-data-mesh-common';
 import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
-import { InfrastructureCard } from './InfrastructureCard';
-import { patientEncounters } from '../../__testUtils__/fixtures';
 import { inSyncInfrastructure } from '../../__testUtils__/infraFixtures';
-import { fakeDataMeshBackend } from '../../__testUtils__/fakeBackend';
-import { renderForEntity } from '../../__testUtils__/render';
+import { renderInfrastructureCard as render } from '../../__testUtils__/infraRender';
 
-const PATH = '/products/default/patient-encounters/infrastructure';
 const CONSUMER = 'clinical_care_patient_encounters_consumer';
 
 function access(
@@ -69,22 +65,6 @@ const drifted = access({
     },
   ],
 });
-
-function render(body: unknown) {
-  // the answers follow the REST contract, access part included
-  const validator = createDataMeshApiValidator();
-  expect(
-    validator.response(
-      { method: 'get', path: '/products/{namespace}/{name}/infrastructure' },
-      200,
-      body,
-    ),
-  ).toEqual([]);
-  const backend = fakeDataMeshBackend({ [PATH]: body as any });
-  renderForEntity(patientEncounters, <InfrastructureCard />, {
-    apis: [backend.apiEntry],
-  });
-}
 
 describe('InfrastructureCard access grants', () => {
   it('says the active requests are granted as approved when they are', async () => {

@@ -1,27 +1,6 @@
 import { screen, within } from '@testing-library/react';
-import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
-import { InfrastructureCard } from './InfrastructureCard';
-import { patientEncounters } from '../../__testUtils__/fixtures';
 import { inSyncInfrastructure } from '../../__testUtils__/infraFixtures';
-import { fakeDataMeshBackend } from '../../__testUtils__/fakeBackend';
-import { renderForEntity } from '../../__testUtils__/render';
-
-const PATH = '/products/default/patient-encounters/infrastructure';
-
-function render(body: unknown) {
-  // the answers follow the REST contract, sandboxes included
-  expect(
-    createDataMeshApiValidator().response(
-      { method: 'get', path: '/products/{namespace}/{name}/infrastructure' },
-      200,
-      body,
-    ),
-  ).toEqual([]);
-  const backend = fakeDataMeshBackend({ [PATH]: body as any });
-  renderForEntity(patientEncounters, <InfrastructureCard />, {
-    apis: [backend.apiEntry],
-  });
-}
+import { renderInfrastructureCard as render } from '../../__testUtils__/infraRender';
 
 describe('InfrastructureCard sandboxes', () => {
   it("lists the product's feature-branch sandboxes with their schemas and how to delete them", async () => {
