@@ -471,9 +471,11 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
           [],
           db,
         );
-        if (r.owner) {
+        // a new table carries no grants of the source's: only its owner's
+        const tableOwner = r.tableOwner ?? r.owner;
+        if (tableOwner) {
           await this.connection.query(
-            `ALTER TABLE ${dst}.${t} OWNER TO ${quotePgIdentifier(r.owner)}`,
+            `ALTER TABLE ${dst}.${t} OWNER TO ${quotePgIdentifier(tableOwner)}`,
             [],
             db,
           );

@@ -388,6 +388,7 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
       source: { database: 'acme_sales_dev', schema: 'orders_output' },
       target: { database: 'acme_sales_dev', schema: 'orders_output_feature_x' },
       owner: 'sales_orders_owner',
+      tableOwner: 'sales_orders_service',
     };
     const first = await adapter.sandboxClone([request]);
     expect(first).toMatchObject({
@@ -406,6 +407,19 @@ describe('SnowflakeWarehouseAdapter (fake Snowflake, real snowflake-sdk driver)'
       .schemas.get('ORDERS_OUTPUT_FEATURE_X')!;
     expect(clone.owner).toBe('SALES_ORDERS_OWNER');
     expect(clone.tables.get('ORDERS')!.rowCount).toBe(2);
+    // the source's consumers read the source; the clone's table kept their
+    // grant (Snowflake copies a cloned schema's child grants) until it was
+    // handed to the pipeline's role with REVOKE CURRENT GRANTS
+    const grantees = async (table: string) =>
+      (await dba.query(`SHOW GRANTS ON TABLE ${table}`))
+        .map(r => `${r.privilege} ${r.grantee_name}`)
+        .sort();
+    expect(await grantees('ACME_SALES_DEV.ORDERS_OUTPUT.ORDERS')).toContain(
+      'SELECT SALES_ORDERS_CONSUMER',
+    );
+    expect(
+      await grantees('ACME_SALES_DEV.ORDERS_OUTPUT_FEATURE_X.ORDERS'),
+    ).toEqual(['OWNERSHIP SALES_ORDERS_SERVICE']);
 
     const second = await adapter.sandboxClone([request]);
     expect(second.notes.join('\n')).toMatch(

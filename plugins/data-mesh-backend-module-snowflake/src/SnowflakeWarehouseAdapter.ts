@@ -390,13 +390,27 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         sql: cloneSchemaSql(r.source, r.target),
         database: r.target.database,
       },
-      owner: r.owner
-        ? snowflakeDialect.statements({
-            action: 'set-schema-owner',
-            schema: r.target,
-            owner: r.owner,
-          })
-        : [],
+      owner: [
+        ...(r.owner
+          ? snowflakeDialect.statements({
+              action: 'set-schema-owner',
+              schema: r.target,
+              owner: r.owner,
+            })
+          : []),
+        // a clone keeps its tables' grants (the source's consumers among
+        // them): handing them over with REVOKE CURRENT GRANTS drops those
+        ...(r.tableOwner
+          ? (['TABLES', 'VIEWS'] as const).map(kind => ({
+              sql: `GRANT OWNERSHIP ON ALL ${kind} IN SCHEMA ${snowflakeDialect.qualifiedSchema(
+                r.target,
+              )} TO ROLE ${snowflakeDialect.quoteIdentifier(
+                r.tableOwner!,
+              )} REVOKE CURRENT GRANTS`,
+              database: r.target.database,
+            }))
+          : []),
+      ],
       count: { sql: showTablesSql(r.target), database: r.target.database },
     }));
     return this.exclusive(async () => {

@@ -164,9 +164,9 @@ export async function createSandbox(
     const names = existing.map(s => adapter.dialect.qualifiedSchema(s));
     if (!options.replace) {
       throw new SandboxError(
-        `the sandbox exists already (${names.join(
+        `the sandbox of this branch exists already (${names.join(
           ', ',
-        )}); set replace: true to drop and clone it again`,
+        )}); ask to replace it (replace: true, --replace) to drop and clone it again`,
       );
     }
     const foreign = existing.filter(
@@ -206,6 +206,8 @@ export async function createSandbox(
       source: p.source,
       target: p.target,
       owner: product.roles.owner,
+      // the branch's pipeline rebuilds its tables; nobody else reads them
+      tableOwner: product.roles.service,
     })),
   );
   // marked first: a sandbox interrupted after this is still found and deleted

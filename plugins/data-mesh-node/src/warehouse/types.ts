@@ -409,6 +409,12 @@ export interface SandboxCloneRequest {
   target: SchemaRef;
   /** Role that will own the cloned schema. */
   owner?: string;
+  /**
+   * Role that will own the cloned tables and views (the pipeline's role, so
+   * it can rebuild them). Every other grant on them, e.g. what a clone
+   * carries over from the source's tables, is revoked.
+   */
+  tableOwner?: string;
 }
 
 /** A schema found by the marker its comment starts with. @public */
