@@ -1,10 +1,11 @@
 /*
  * Sandboxes: a product's schemas cloned for a feature branch, next to the
- * originals, owned by the product's owner role and writable by its service
- * role. Each sandbox schema carries a marker in its comment naming the
- * product and the branch, so the platform finds a product's sandboxes
- * whatever their names (to delete one branch's, or all of them when the
- * product is retired) and never takes someone else's schema for one.
+ * originals: each schema owned by the product's owner role, its tables by
+ * the service role (the pipeline rebuilds them), with nobody else's grants.
+ * Each sandbox schema carries a marker in its comment naming the product
+ * and the branch, so the platform finds a product's sandboxes whatever
+ * their names (to delete one branch's, or all of them when the product is
+ * retired) and never takes someone else's schema for one.
  */
 import { managedByMarker } from './desiredState';
 import {

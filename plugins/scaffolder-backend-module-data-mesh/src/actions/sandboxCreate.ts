@@ -16,10 +16,11 @@ import { examples } from './sandboxCreate.examples';
 /**
  * `datamesh:sandbox:create` — a development environment for a feature
  * branch: the product's schemas cloned to `<schema>_sbx_<branch>` in the
- * same database, owned by the product's owner role and writable by its
- * service role. Snowflake clones zero-copy (`CREATE SCHEMA … CLONE`);
- * PostgreSQL and PGlite have no such thing, so their adapter copies the
- * tables (structure, then rows) and the output says `method: copy`.
+ * same database, owned by the product's owner role, their tables by its
+ * service role (the pipeline's). Snowflake clones zero-copy
+ * (`CREATE SCHEMA … CLONE`); PostgreSQL and PGlite have no such thing, so
+ * their adapter copies the tables (structure, then rows) and the output
+ * says `method: copy`.
  * @public
  */
 export function createSandboxCreateAction(options: {
