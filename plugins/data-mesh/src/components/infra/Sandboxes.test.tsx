@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { inSyncInfrastructure } from '../../__testUtils__/infraFixtures';
 import { renderInfrastructureCard as render } from '../../__testUtils__/infraRender';
 
@@ -36,9 +36,16 @@ describe('InfrastructureCard sandboxes', () => {
       .getByRole('list', { name: 'Feature-branch sandboxes' })
       .querySelectorAll('li');
     expect([...items].map(li => li.textContent)).toEqual([
-      'feat_late_returns"PE_OUTPUT_SBX_FEAT_LATE_RETURNS", "PE_RAW_SBX_FEAT_LATE_RETURNS"',
-      'fix_b"PE_RAW_SBX_FIX_B"',
+      'feat_late_returnspe_output_sbx_feat_late_returnspe_raw_sbx_feat_late_returns',
+      'fix_bpe_raw_sbx_fix_b',
     ]);
+    // one schema a line, its SQL spelling on hover
+    const schema = section.getByText('pe_raw_sbx_fix_b');
+    expect(getComputedStyle(schema).display).toBe('block');
+    fireEvent.mouseOver(schema);
+    expect(
+      await screen.findByText('In SQL: "PE_RAW_SBX_FIX_B"'),
+    ).toBeInTheDocument();
     expect(
       section.getByText('datamesh sandbox delete --branch <branch>'),
     ).toBeInTheDocument();

@@ -2,12 +2,15 @@ import Box from '@material-ui/core/Box';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import type { InfrastructureSandbox } from '@datamesh/plugin-data-mesh-common';
 
 const useStyles = makeStyles((theme: Theme) => ({
   section: { marginTop: theme.spacing(2) },
+  // one per line: sandbox names are long, and a line cut at the card's edge hides them
+  schema: { display: 'block', wordBreak: 'break-all' },
 }));
 
 /**
@@ -32,7 +35,15 @@ export function SandboxesSection(props: {
           <ListItem key={s.branch} disableGutters>
             <ListItemText
               primary={<code>{s.branch}</code>}
-              secondary={s.schemas.map(schema => schema.qualified).join(', ')}
+              secondaryTypographyProps={{ component: 'div' }}
+              secondary={s.schemas.map(schema => (
+                <Tooltip
+                  key={schema.name}
+                  title={`In SQL: ${schema.qualified}`}
+                >
+                  <code className={classes.schema}>{schema.name}</code>
+                </Tooltip>
+              ))}
             />
           </ListItem>
         ))}
