@@ -400,16 +400,20 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           : []),
         // a clone keeps its tables' grants (the source's consumers among
         // them): handing them over with REVOKE CURRENT GRANTS drops those
-        ...(r.tableOwner
-          ? (['TABLES', 'VIEWS'] as const).map(kind => ({
-              sql: `GRANT OWNERSHIP ON ALL ${kind} IN SCHEMA ${snowflakeDialect.qualifiedSchema(
-                r.target,
-              )} TO ROLE ${snowflakeDialect.quoteIdentifier(
-                r.tableOwner!,
-              )} REVOKE CURRENT GRANTS`,
-              database: r.target.database,
-            }))
-          : []),
+        ...(['TABLES', 'VIEWS'] as const).flatMap(kind =>
+          r.tableOwner
+            ? [
+                {
+                  sql: `GRANT OWNERSHIP ON ALL ${kind} IN SCHEMA ${snowflakeDialect.qualifiedSchema(
+                    r.target,
+                  )} TO ROLE ${snowflakeDialect.quoteIdentifier(
+                    r.tableOwner,
+                  )} REVOKE CURRENT GRANTS`,
+                  database: r.target.database,
+                },
+              ]
+            : [],
+        ),
       ],
       count: { sql: showTablesSql(r.target), database: r.target.database },
     }));
