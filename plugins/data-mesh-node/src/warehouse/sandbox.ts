@@ -219,16 +219,11 @@ export async function createSandbox(
       comment: sandboxMarker(product.entityRef, suffix),
     }),
     // the pipeline's role works in the sandbox as it does in the product
+    // (its tables are the service role's already: see tableOwner above)
     ...adapter.dialect.statements({
       action: 'grant',
       target: { type: 'schema', ...p.target },
       privileges: ['usage', 'create'],
-      grantee: product.roles.service,
-    }),
-    ...adapter.dialect.statements({
-      action: 'grant',
-      target: { type: 'tables', ...p.target },
-      privileges: ['select', 'insert', 'update', 'delete', 'truncate'],
       grantee: product.roles.service,
     }),
   ]);
