@@ -99,7 +99,8 @@ export async function sandboxCommand(
       prepared.entities,
       prepared.platform,
       adapter,
-      { requireAllValid: true },
+      // the sandbox engine asks the warehouse its own questions
+      { requireAllValid: true, namesOnly: true },
     );
     reportIssues(io, issues);
     const product = products[0]?.desired?.products[0];

@@ -223,4 +223,29 @@ describe('assessProducts', () => {
     );
     expect(accepted.products[0].status).toBe('not-provisioned');
   });
+
+  it('names only: the dialect checks every name, and the warehouse is asked nothing', async () => {
+    const { adapter, scopes } = warehouse(
+      appliedState(computeDesiredState([], platform).desired!),
+    );
+    const named = await assessProducts([orders], platform, adapter, {
+      requireAllValid: true,
+      namesOnly: true,
+    });
+    expect(named.desired!.products[0].entityRef).toBe(
+      'dataproduct:default/orders',
+    );
+    expect(named.plan).toBeUndefined();
+    expect(scopes).toEqual([]);
+    // a name the dialect refuses is still refused
+    const refused = await assessProducts([orders], platformConfig(), adapter, {
+      requireAllValid: true,
+      namesOnly: true,
+    });
+    expect(refused.desired).toBeUndefined();
+    expect(refused.products[0].issues.map(i => i.message)).toContainEqual(
+      expect.stringMatching(/is a reserved name/),
+    );
+    expect(scopes).toEqual([]);
+  });
 });

@@ -62,6 +62,12 @@ export interface AssessOptions {
    * By default invalid products are reported and the others assessed.
    */
   requireAllValid?: boolean;
+  /**
+   * Only the names, checked by the warehouse's dialect: no introspection,
+   * no plan. For callers that ask the warehouse their own question
+   * (sandboxes), so the product's scope is not read for nothing.
+   */
+  namesOnly?: boolean;
 }
 
 /**
@@ -171,6 +177,7 @@ export async function assessProducts(
     queries: 0,
   };
   if (options.requireAllValid && !result.desired) return result;
+  if (options.namesOnly) return result;
   if (valid.length === 0 && products.length > 0) return result;
 
   const actual = await adapter.introspect(

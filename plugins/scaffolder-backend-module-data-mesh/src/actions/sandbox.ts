@@ -64,7 +64,8 @@ export async function assessSandboxProduct(
     [entity],
     options.platform,
     adapter,
-    { requireAllValid: true },
+    // the sandbox engine asks the warehouse its own questions
+    { requireAllValid: true, namesOnly: true },
   );
   const { desired } = products[0];
   if (!desired) {
