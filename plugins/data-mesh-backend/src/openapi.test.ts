@@ -129,7 +129,9 @@ describe.each(databases.eachSupportedId())(
               .post(full)
               .set('Authorization', auth)
               .send(options.body as object)
-          : await request(server).get(full).set('Authorization', auth);
+          : await request(server)
+              [operation.method](full)
+              .set('Authorization', auth);
       expect([url, res.status]).toEqual([url, expected]);
       expect([
         url,
@@ -329,6 +331,20 @@ describe.each(databases.eachSupportedId())(
       await call(repair, repairs, 401, {
         auth: mockCredentials.none.header(),
         body: {},
+      });
+
+      // sandbox deletion (its behaviour: infra/sandboxes.test.ts)
+      const sandbox = {
+        method: 'delete',
+        path: '/products/{namespace}/{name}/sandboxes/{branch}',
+      } as const;
+      const sandboxes = '/products/default/orders/sandboxes';
+      const none = await call(sandbox, `${sandboxes}/feat%2Fx`, 200);
+      expect([none.branch, none.dropped]).toEqual(['feat_x', []]);
+      await call(sandbox, `${sandboxes}/feat_x`, 403, { auth: dave });
+      await call(sandbox, `${sandboxes}/-x`, 400);
+      await call(sandbox, `${sandboxes}/feat_x`, 401, {
+        auth: mockCredentials.none.header(),
       });
 
       const create = { method: 'post', path: '/access-requests' } as const;

@@ -29,6 +29,7 @@ import { createSloRouter } from './slo/router';
 import {
   AccessDriftRepair,
   InfrastructureService,
+  SandboxDeletion,
   accessGrantSourceFromStore,
   createInfrastructureRouter,
   createSecretRedactor,
@@ -295,6 +296,9 @@ export const dataMeshPlugin = createBackendPlugin({
           // access grants are drift too: the requests say what should hold
           accessGrants: accessGrantSourceFromStore(accessStore),
         });
+        // repairs and sandbox deletions are kept in the product's audit
+        // trail (its tables migrated with the access requests' above)
+        const audit = new LifecycleStore(await database.getClient());
         router.use(
           createInfrastructureRouter({
             httpAuth,
@@ -304,9 +308,15 @@ export const dataMeshPlugin = createBackendPlugin({
               infrastructure,
               permissions,
               store: accessStore,
-              // each repair kept in the product's audit trail (its tables
-              // migrated with the access requests' above)
-              audit: new LifecycleStore(await database.getClient()),
+              audit,
+              logger,
+              clock,
+            }),
+            // owners drop a merged branch's copies of their product's data
+            sandboxes: new SandboxDeletion({
+              infrastructure,
+              permissions,
+              audit,
               logger,
               clock,
             }),

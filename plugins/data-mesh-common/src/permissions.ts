@@ -64,6 +64,16 @@ export const dataMeshProductRetirePermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * Drop a feature-branch sandbox of the product (its schemas hold copies of
+ * the product's data). @public
+ */
+export const dataMeshSandboxDeletePermission = createPermission({
+  name: 'data-mesh.sandbox.delete',
+  attributes: { action: 'delete' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Push SLO observations (e.g. dbt test results) for the product. @public */
 export const dataMeshSloObservationCreatePermission = createPermission({
   name: 'data-mesh.slo.observation.create',
@@ -79,5 +89,6 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshAccessExtendPermission,
   dataMeshAccessRepairPermission,
   dataMeshProductRetirePermission,
+  dataMeshSandboxDeletePermission,
   dataMeshSloObservationCreatePermission,
 ];

@@ -27,6 +27,7 @@ import {
   dataMeshAccessRequestCreatePermission,
   dataMeshAccessRequestDecidePermission,
   dataMeshProductRetirePermission,
+  dataMeshSandboxDeletePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   dataProductPermissionResourceRef,
@@ -87,13 +88,16 @@ describe('DataMeshPermissionPolicy.handle', () => {
     });
   });
 
-  it('lets only owners and admins repair access drift', async () => {
-    const repair = { permission: dataMeshAccessRepairPermission };
+  it.each([
+    ['repair access drift', dataMeshAccessRepairPermission],
+    ['delete feature-branch sandboxes', dataMeshSandboxDeletePermission],
+  ])('lets only owners and admins %s', async (_, permission) => {
+    const asked = { permission };
     expect(
-      await policy.handle(repair, userOf('user:default/priya.raman')),
+      await policy.handle(asked, userOf('user:default/priya.raman')),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
-      await policy.handle(repair, userOf('user:default/sofia.alvarez')),
+      await policy.handle(asked, userOf('user:default/sofia.alvarez')),
     ).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
       conditions: {

@@ -6,19 +6,19 @@
  * status per product — and this service maps it to the API's answers.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   type DataProductEntityV1alpha1,
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
   type InfrastructureAccessDrift,
-  type InfrastructureSandbox,
   type InfrastructureStatus,
   type InfrastructureWarehouseInfo,
   type ProductInfrastructureNames,
   type ProductInfrastructureResponse,
   INFRASTRUCTURE_STATUSES,
+  formatIssue,
   fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
@@ -42,6 +42,7 @@ import {
   toStep,
 } from './accessDrift';
 import { EMPTY_OBJECTS, visibleObjects } from './objects';
+import { toInfrastructureSandboxes } from './sandboxes';
 
 /**
  * The warehouse could not be opened or did not answer. Carries the
@@ -237,11 +238,8 @@ export class InfrastructureService {
     return fromCatalogForm(entity);
   }
 
-  /** A question to the warehouse; one that does not answer is a WarehouseUnavailableError. */
-  private async ask<T>(
-    adapter: WarehouseAdapter,
-    fn: () => Promise<T>,
-  ): Promise<T> {
+  /** A question to the warehouse; one that does not answer (or refuses) is a WarehouseUnavailableError. */
+  async ask<T>(adapter: WarehouseAdapter, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
@@ -385,19 +383,40 @@ export class InfrastructureService {
     const found = await this.ask(adapter, () =>
       findSandboxes(adapter, product),
     );
-    const sandboxes = new Map<string, InfrastructureSandbox>();
-    for (const s of found) {
-      const entry = sandboxes.get(s.suffix) ?? {
-        branch: s.suffix,
-        schemas: [],
-      };
-      entry.schemas.push({
-        name: s.schema,
-        qualified: adapter.dialect.qualifiedSchema(s),
-      });
-      sandboxes.set(s.suffix, entry);
+    return {
+      ...response,
+      sandboxes: toInfrastructureSandboxes(found, adapter),
+    };
+  }
+
+  /**
+   * The product's warehouse names (read from the catalog with the caller's
+   * credentials) and the adapter, for the questions about its sandboxes:
+   * the names are checked by the dialect, the warehouse is not introspected.
+   * A spec that gives no names is a ConflictError.
+   */
+  async namedProduct(
+    ref: { namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ product: ProvisionedProduct; adapter: WarehouseAdapter }> {
+    const entity = await this.loadProduct(ref, credentials);
+    const adapter = await this.adapter();
+    const { products } = await this.ask(adapter, () =>
+      assessProducts([entity], this.options.platform, adapter, {
+        namesOnly: true,
+      }),
+    );
+    const [assessed] = products;
+    const product = assessed.desired?.products[0];
+    if (!product) {
+      throw new ConflictError(
+        `${assessed.entityRef} has no warehouse names: ${assessed.issues
+          .filter(i => i.severity === 'error')
+          .map(formatIssue)
+          .join('; ')}`,
+      );
     }
-    return { ...response, sandboxes: [...sandboxes.values()] };
+    return { product, adapter };
   }
 
   /**

@@ -10,3 +10,5 @@ export { accessGrantSourceFromStore } from './accessDrift';
 export type { AccessGrantSource } from './accessDrift';
 export { AccessDriftRepair } from './accessRepair';
 export type { AccessDriftRepairOptions } from './accessRepair';
+export { SandboxDeletion } from './sandboxes';
+export type { SandboxDeletionOptions } from './sandboxes';

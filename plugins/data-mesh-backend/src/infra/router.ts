@@ -3,6 +3,7 @@
  *   GET /products/:namespace/:name/infrastructure  declared vs actual, one product
  *   GET /infrastructure/drift                      every product, one introspection
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
+ *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
@@ -10,12 +11,14 @@ import type {
   AccessDriftRepairResponse,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
+  SandboxDeleteResponse,
 } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
+import type { SandboxDeletion } from './sandboxes';
 import { parseInput } from '../parseInput';
 
 /** @public */
@@ -24,6 +27,8 @@ export interface InfrastructureRouterOptions {
   httpAuth: HttpAuthService;
   /** Without it (no access requests), repairs answer 409. */
   repair?: Pick<AccessDriftRepair, 'repair'>;
+  /** Without it, deleting a sandbox answers 409. */
+  sandboxes?: Pick<SandboxDeletion, 'delete'>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -31,6 +36,10 @@ const entityPart = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'not a valid entity name');
 const productParams = z.object({ namespace: entityPart, name: entityPart });
+const sandboxParams = productParams.extend({
+  // the branch rule itself (and its message) is the sandbox engine's
+  branch: z.string().min(1).max(100),
+});
 const repairBody = z
   .object({ revokeUnmanaged: z.boolean().optional() })
   .strict();
@@ -45,7 +54,7 @@ const repairBody = z
 export function createInfrastructureRouter(
   options: InfrastructureRouterOptions,
 ): express.Router {
-  const { service, httpAuth, repair } = options;
+  const { service, httpAuth, repair, sandboxes } = options;
   const router = Router();
 
   router.get('/products/:namespace/:name/infrastructure', async (req, res) => {
@@ -79,6 +88,25 @@ export function createInfrastructureRouter(
       }
       const result = await repair.repair(product, body, credentials);
       res.json(result satisfies AccessDriftRepairResponse);
+    },
+  );
+
+  router.delete(
+    '/products/:namespace/:name/sandboxes/:branch',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const { branch, ...product } = parseInput(
+        sandboxParams,
+        req.params,
+        'sandbox',
+      );
+      if (!sandboxes) {
+        throw new ConflictError('sandboxes are not deleted here');
+      }
+      const result = await sandboxes.delete(product, branch, credentials);
+      res.json(result satisfies SandboxDeleteResponse);
     },
   );
 

@@ -177,6 +177,36 @@ export interface InfrastructureSandbox {
   schemas: { name: string; qualified: string }[];
 }
 
+/**
+ * `DELETE /api/data-mesh/products/{namespace}/{name}/sandboxes/{branch}`:
+ * the branch's sandbox schemas dropped, and the product's sandboxes left.
+ * @public
+ */
+export interface SandboxDeleteResponse {
+  entityRef: string;
+  /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
+  branch: string;
+  /** The schemas dropped; empty when the branch had no sandbox (already deleted). */
+  dropped: { name: string; qualified: string }[];
+  /** The product's sandboxes afterwards. */
+  sandboxes: InfrastructureSandbox[];
+}
+
+/**
+ * The action of a sandbox deletion from the portal in the product's audit
+ * trail (the lifecycle audit of `GET /lifecycle/:namespace/:name`). @public
+ */
+export const SANDBOX_DELETE_AUDIT_ACTION = 'sandbox-delete';
+
+/** The `detail` of a {@link SANDBOX_DELETE_AUDIT_ACTION} audit entry. @public */
+export type SandboxDeleteAuditDetail = {
+  branch: string;
+  /** Qualified names of the schemas dropped (or meant to be, when `error`). */
+  dropped: string[];
+  /** The warehouse's refusal (secrets removed), if any. */
+  error?: string;
+};
+
 /** One access grant difference. @public */
 export interface InfrastructureAccessFinding {
   /** The request concerned: the missing grant's, or the id an unknown request role's marker names. */

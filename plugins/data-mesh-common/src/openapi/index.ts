@@ -19,6 +19,7 @@ import type {
   AccessDriftRepairResponse,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
+  SandboxDeleteResponse,
 } from '../infra/api';
 import type {
   ProductSlosResponse,
@@ -62,6 +63,8 @@ export interface DataMeshApiResponses {
   '/infrastructure/drift': InfrastructureDriftSummaryResponse;
   /** POST only. */
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
+  /** DELETE only. */
+  '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
   /** GET; POST answers with one AccessRequest. */
   '/access-requests': AccessRequestListResponse;
   '/access-requests/{id}/approve': AccessRequest;
@@ -107,7 +110,7 @@ export function dataMeshApiUrl<P extends DataMeshApiPath>(
 
 /** The route of the document that an operation is, e.g. `GET /slos`. @public */
 export interface DataMeshApiOperation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: DataMeshApiPath;
 }
 

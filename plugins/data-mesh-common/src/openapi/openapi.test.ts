@@ -43,6 +43,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
   it('lists every operation once, with an operation id', () => {
     const operations = dataMeshApiOperations();
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
+      'delete /products/{namespace}/{name}/sandboxes/{branch}',
       'get /access-requests',
       'get /changes',
       'get /changes/latest',

@@ -267,12 +267,23 @@ export async function deleteSandboxes(
   const doomed = (await findSandboxes(adapter, product)).filter(
     s => options.all || s.suffix === options.suffix,
   );
-  if (!options.dryRun) {
-    await adapter.execute(
-      doomed.flatMap(s =>
-        adapter.dialect.statements({ action: 'drop-schema', schema: s }),
-      ),
-    );
-  }
+  if (!options.dryRun) await dropSandboxes(adapter, doomed);
   return doomed;
+}
+
+/**
+ * Drop sandbox schemas found by {@link findSandboxes}, with what they hold.
+ * For callers that already looked (and keep what they found, e.g. for an
+ * audit trail); {@link deleteSandboxes} looks and drops in one call.
+ * @public
+ */
+export async function dropSandboxes(
+  adapter: WarehouseAdapter,
+  sandboxes: MarkedSchema[],
+): Promise<void> {
+  await adapter.execute(
+    sandboxes.flatMap(s =>
+      adapter.dialect.statements({ action: 'drop-schema', schema: s }),
+    ),
+  );
 }

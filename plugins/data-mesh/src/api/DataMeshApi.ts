@@ -17,6 +17,7 @@ import type {
   RetirementPlanView,
   ProductUsage,
   ProductSlosResponse,
+  SandboxDeleteResponse,
   SloFleetResponse,
   SpecCheckRequest,
   SpecCheckResponse,
@@ -86,6 +87,15 @@ export interface DataMeshApi {
     product: { namespace: string; name: string },
     body: AccessDriftRepairBody,
   ): Promise<AccessDriftRepairResponse>;
+  /**
+   * Drop a feature branch's sandbox of a DataProduct (owners and admins):
+   * the branch (or its suffix, as the product's sandboxes list it). What was
+   * dropped, and the product's sandboxes left.
+   */
+  deleteSandbox(
+    product: { namespace: string; name: string },
+    branch: string,
+  ): Promise<SandboxDeleteResponse>;
   /** Drift of every DataProduct, worst first (platform team view). */
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
   /** Access requests I may see (mine, and those of products my groups own), filtered. */

@@ -21,6 +21,7 @@ import {
   type RetirementPlanView,
   type ProductUsage,
   type ProductSlosResponse,
+  type SandboxDeleteResponse,
   type SloFleetResponse,
   type SpecCheckRequest,
   type SpecCheckResponse,
@@ -113,6 +114,19 @@ export class DataMeshClient implements DataMeshApi {
         product,
       ),
       { method: 'POST', body },
+    );
+  }
+
+  async deleteSandbox(
+    product: { namespace: string; name: string },
+    branch: string,
+  ): Promise<SandboxDeleteResponse> {
+    return this.send<SandboxDeleteResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/sandboxes/{branch}', {
+        ...product,
+        branch,
+      }),
+      { method: 'DELETE' },
     );
   }
 
@@ -228,20 +242,28 @@ export class DataMeshClient implements DataMeshApi {
   /** `relativePath` comes from `dataMeshApiUrl`, so it is a path of the document. */
   private async send<T>(
     relativePath: string,
-    options: { query?: URLSearchParams; method?: 'POST'; body?: unknown },
+    options: {
+      query?: URLSearchParams;
+      method?: 'POST' | 'DELETE';
+      body?: unknown;
+    },
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('data-mesh');
     const qs = options.query?.toString();
     const url = `${baseUrl}${relativePath}${qs ? `?${qs}` : ''}`;
     let response: Response;
     try {
-      response = options.method
-        ? await this.fetchApi.fetch(url, {
-            method: options.method,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(options.body ?? {}),
-          })
-        : await this.fetchApi.fetch(url);
+      response =
+        options.method === 'POST'
+          ? await this.fetchApi.fetch(url, {
+              method: options.method,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(options.body ?? {}),
+            })
+          : await this.fetchApi.fetch(
+              url,
+              options.method ? { method: options.method } : undefined,
+            );
     } catch (e) {
       throw new DataMeshUnreachableError(
         `The data mesh backend could not be reached at ${baseUrl}: ${

@@ -366,7 +366,7 @@ export function InfrastructureView(props: {
 
       {body.access && <AccessDriftSection access={body.access} />}
 
-      <SandboxesSection sandboxes={body.sandboxes} />
+      <SandboxesSection sandboxes={body.sandboxes} entityRef={body.entityRef} />
 
       <InfraNotes notes={body.notes} />
     </>

@@ -1,6 +1,88 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  type InfrastructureSandbox,
+  type SandboxDeleteResponse,
+  createDataMeshApiValidator,
+} from '@datamesh/plugin-data-mesh-common';
 import { inSyncInfrastructure } from '../../__testUtils__/infraFixtures';
 import { renderInfrastructureCard as render } from '../../__testUtils__/infraRender';
+import { ANALYST, OWNER, renderAccess } from '../../__testUtils__/accessRender';
+import {
+  type FakeRequest,
+  errorResponse,
+  jsonResponse,
+} from '../../__testUtils__/fakeBackend';
+import { patientEncounters } from '../../__testUtils__/fixtures';
+import { InfrastructureCard } from './InfrastructureCard';
+
+const lateReturns: InfrastructureSandbox = {
+  branch: 'feat_late_returns',
+  schemas: [
+    {
+      name: 'pe_output_sbx_feat_late_returns',
+      qualified: '"PE_OUTPUT_SBX_FEAT_LATE_RETURNS"',
+    },
+    {
+      name: 'pe_raw_sbx_feat_late_returns',
+      qualified: '"PE_RAW_SBX_FEAT_LATE_RETURNS"',
+    },
+  ],
+};
+const fixB: InfrastructureSandbox = {
+  branch: 'fix_b',
+  schemas: [{ name: 'pe_raw_sbx_fix_b', qualified: '"PE_RAW_SBX_FIX_B"' }],
+};
+const DELETE = {
+  method: 'delete',
+  path: '/products/{namespace}/{name}/sandboxes/{branch}',
+} as const;
+
+/**
+ * The card of patient-encounters with two sandboxes, for `who`; the backend
+ * drops a sandbox as `answer` says (default: as the real one would), and
+ * each DELETE it gets is kept.
+ */
+function renderWithSandboxes(
+  who: typeof OWNER,
+  answer?: (req: FakeRequest) => Response,
+) {
+  const deletes: FakeRequest[] = [];
+  renderAccess({
+    entity: patientEncounters,
+    element: <InfrastructureCard />,
+    ...who,
+    routes: {
+      '/products/default/patient-encounters/infrastructure': {
+        ...inSyncInfrastructure(),
+        sandboxes: [lateReturns, fixB],
+      },
+      '/products/{namespace}/{name}/sandboxes/{branch}': (
+        _: URL,
+        req: FakeRequest,
+      ) => {
+        deletes.push(req);
+        if (answer) return answer(req);
+        const body: SandboxDeleteResponse = {
+          entityRef: 'dataproduct:default/patient-encounters',
+          branch: req.params.branch,
+          dropped: [lateReturns, fixB].find(
+            s => s.branch === req.params.branch,
+          )!.schemas,
+          sandboxes: [lateReturns, fixB].filter(
+            s => s.branch !== req.params.branch,
+          ),
+        };
+        // the fake answers only what the REST contract allows
+        expect(
+          createDataMeshApiValidator().response(DELETE, 200, body),
+        ).toEqual([]);
+        return jsonResponse(body);
+      },
+    },
+  });
+  return deletes;
+}
 
 describe('InfrastructureCard sandboxes', () => {
   it("lists the product's feature-branch sandboxes with their schemas and how to delete them", async () => {
@@ -49,6 +131,91 @@ describe('InfrastructureCard sandboxes', () => {
     expect(
       section.getByText('datamesh sandbox delete --branch <branch>'),
     ).toBeInTheDocument();
+  });
+
+  it('lets an owner delete a sandbox after confirming, and shows what is left', async () => {
+    const deletes = renderWithSandboxes(OWNER);
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    const button = await section.findByRole('button', {
+      name: 'Delete the sandbox of feat_late_returns',
+    });
+    expect(
+      section.getByRole('button', { name: 'Delete the sandbox of fix_b' }),
+    ).toBeInTheDocument();
+
+    // cancelled: nothing sent
+    await userEvent.click(button);
+    let dialog = within(await screen.findByRole('dialog'));
+    expect(
+      dialog.getByRole('heading', {
+        name: 'Delete the sandbox of feat_late_returns?',
+      }),
+    ).toBeInTheDocument();
+    // the schemas about to be dropped, as the warehouse names them
+    expect(dialog.getAllByRole('listitem').map(li => li.textContent)).toEqual([
+      '"PE_OUTPUT_SBX_FEAT_LATE_RETURNS"',
+      '"PE_RAW_SBX_FEAT_LATE_RETURNS"',
+    ]);
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(deletes).toEqual([]);
+
+    await userEvent.click(button);
+    dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Delete sandbox' }),
+    );
+    expect(
+      await section.findByText(
+        'Dropped the sandbox of feat_late_returns (2 schemas).',
+      ),
+    ).toBeInTheDocument();
+    expect(deletes.map(r => [r.method, r.url.pathname])).toEqual([
+      [
+        'DELETE',
+        '/api/data-mesh/products/default/patient-encounters/sandboxes/feat_late_returns',
+      ],
+    ]);
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(
+      section.getByRole('heading', { name: 'Feature-branch sandboxes (1)' }),
+    ).toBeInTheDocument();
+    expect(section.queryByText('pe_raw_sbx_feat_late_returns')).toBeNull();
+    expect(section.getByText('pe_raw_sbx_fix_b')).toBeInTheDocument();
+  });
+
+  it('keeps the sandbox and says why when the deletion fails', async () => {
+    renderWithSandboxes(OWNER, () =>
+      errorResponse(
+        502,
+        'WarehouseUnavailableError',
+        'The PGlite warehouse failed to answer: drops are frozen',
+      ),
+    );
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    await userEvent.click(
+      await section.findByRole('button', {
+        name: 'Delete the sandbox of fix_b',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Delete sandbox' }),
+    );
+    expect(await dialog.findByTestId('sandbox-delete-error')).toHaveTextContent(
+      'The sandbox was not deleted: The PGlite warehouse failed to answer: drops are frozen',
+    );
+    expect(section.getByText('pe_raw_sbx_fix_b')).toBeInTheDocument();
+    expect(section.queryByTestId('sandbox-deleted')).toBeNull();
+  });
+
+  it('offers no delete to someone who does not own the product', async () => {
+    renderWithSandboxes(ANALYST);
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    expect(
+      await section.findByText(/Its owners delete a merged branch’s here/),
+    ).toBeInTheDocument();
+    expect(section.queryAllByRole('button')).toEqual([]);
   });
 
   it('shows nothing about sandboxes when there are none', async () => {

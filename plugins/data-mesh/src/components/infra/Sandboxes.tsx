@@ -1,38 +1,149 @@
+import { useEffect, useState } from 'react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import IconButton from '@material-ui/core/IconButton';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
+import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
 import ListItemText from '@material-ui/core/ListItemText';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
-import type { InfrastructureSandbox } from '@datamesh/plugin-data-mesh-common';
+import DeleteIcon from '@material-ui/icons/Delete';
+import Alert from '@material-ui/lab/Alert';
+import {
+  type InfrastructureSandbox,
+  dataMeshSandboxDeletePermission,
+} from '@datamesh/plugin-data-mesh-common';
+import { dataMeshApiRef } from '../../api';
+import { errorMessage } from '../slo/SloErrors';
 
 const useStyles = makeStyles((theme: Theme) => ({
   section: { marginTop: theme.spacing(2) },
   // one per line: sandbox names are long, and a line cut at the card's edge hides them
   schema: { display: 'block', wordBreak: 'break-all' },
+  // room for the delete button beside the names
+  withAction: { paddingRight: theme.spacing(6) },
 }));
+
+/** The dialog that asks before a sandbox's schemas are dropped. */
+function ConfirmDelete(props: {
+  product: { namespace: string; name: string };
+  sandbox: InfrastructureSandbox;
+  onClose: () => void;
+  onDeleted: (left: InfrastructureSandbox[], dropped: number) => void;
+}) {
+  const { product, sandbox, onClose, onDeleted } = props;
+  const api = useApi(dataMeshApiRef);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const drop = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api.deleteSandbox(product, sandbox.branch);
+      onDeleted(result.sandboxes, result.dropped.length);
+    } catch (e) {
+      setError(errorMessage(e as Error));
+      setBusy(false);
+    }
+  };
+  const titleId = 'sandbox-delete-title';
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId}>
+      <DialogTitle id={titleId}>
+        Delete the sandbox of {sandbox.branch}?
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText component="div">
+          These schemas are dropped from the warehouse with everything in them.
+          This cannot be undone; the branch's pipeline can make the sandbox
+          again.
+          <ul>
+            {sandbox.schemas.map(s => (
+              <li key={s.name}>
+                <code>{s.qualified}</code>
+              </li>
+            ))}
+          </ul>
+        </DialogContentText>
+        {error && (
+          <Alert severity="error" data-testid="sandbox-delete-error">
+            The sandbox was not deleted: {error}
+          </Alert>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          onClick={drop}
+          disabled={busy}
+          color="secondary"
+          variant="contained"
+        >
+          Delete sandbox
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
 
 /**
  * The product's feature-branch sandboxes on the Infrastructure card. They
  * are copies of its data outside its own schemas, so its owners should see
- * them and delete those of merged branches. Nothing is shown without any.
+ * them and delete those of merged branches: those who may (its owners and
+ * admins, as the permission policy answers `data-mesh.sandbox.delete`) do
+ * it here. Nothing is shown without any.
  * @public
  */
 export function SandboxesSection(props: {
   sandboxes?: InfrastructureSandbox[];
+  /** The product's entity ref, the resource the delete permission is asked on. */
+  entityRef: string;
 }) {
+  const { entityRef } = props;
+  const { namespace, name } = parseEntityRef(entityRef);
+  const product = { namespace, name };
   const classes = useStyles();
-  const sandboxes = props.sandboxes ?? [];
-  if (sandboxes.length === 0) return null;
+  const { allowed, loading } = usePermission({
+    permission: dataMeshSandboxDeletePermission,
+    resourceRef: entityRef,
+  });
+  const [sandboxes, setSandboxes] = useState(props.sandboxes ?? []);
+  const [confirming, setConfirming] = useState<InfrastructureSandbox>();
+  const [deleted, setDeleted] = useState<string>();
+  useEffect(() => {
+    setSandboxes(props.sandboxes ?? []);
+    setDeleted(undefined);
+  }, [props.sandboxes]);
+  if (sandboxes.length === 0 && !deleted) return null;
   return (
     <Box className={classes.section} data-testid="infra-sandboxes">
       <Typography variant="subtitle2" component="h3">
         Feature-branch sandboxes ({sandboxes.length})
       </Typography>
+      {deleted && (
+        <Alert severity="success" data-testid="sandbox-deleted">
+          {deleted}
+        </Alert>
+      )}
       <List dense disablePadding aria-label="Feature-branch sandboxes">
         {sandboxes.map(s => (
-          <ListItem key={s.branch} disableGutters>
+          <ListItem
+            key={s.branch}
+            disableGutters
+            className={allowed ? classes.withAction : undefined}
+          >
             <ListItemText
               primary={<code>{s.branch}</code>}
               secondaryTypographyProps={{ component: 'div' }}
@@ -45,15 +156,49 @@ export function SandboxesSection(props: {
                 </Tooltip>
               ))}
             />
+            {allowed && (
+              <ListItemSecondaryAction>
+                <Tooltip title="Delete this sandbox">
+                  <IconButton
+                    edge="end"
+                    aria-label={`Delete the sandbox of ${s.branch}`}
+                    onClick={() => setConfirming(s)}
+                  >
+                    <DeleteIcon />
+                  </IconButton>
+                </Tooltip>
+              </ListItemSecondaryAction>
+            )}
           </ListItem>
         ))}
       </List>
       <Typography variant="caption" color="textSecondary" component="p">
-        Copies of this product's data. Delete a merged branch's with{' '}
-        <code>datamesh sandbox delete --branch &lt;branch&gt;</code> or the{' '}
-        <code>datamesh:sandbox:delete</code> template action; retiring the
-        product drops them all.
+        Copies of this product's data. {/* who may is known once asked */}
+        {loading && 'Delete a merged branch’s '}
+        {!loading && allowed && 'Delete a merged branch’s here, or '}
+        {!loading && !allowed && 'Its owners delete a merged branch’s here; '}
+        with <code>datamesh sandbox delete --branch &lt;branch&gt;</code> in its
+        pipeline or the <code>datamesh:sandbox:delete</code> template action.
+        Retiring the product drops them all.
       </Typography>
+      {confirming && (
+        <ConfirmDelete
+          product={product}
+          sandbox={confirming}
+          onClose={() => setConfirming(undefined)}
+          onDeleted={(left, dropped) => {
+            setSandboxes(left);
+            setDeleted(
+              dropped === 0
+                ? `The sandbox of ${confirming.branch} was already gone.`
+                : `Dropped the sandbox of ${
+                    confirming.branch
+                  } (${dropped} schema${dropped === 1 ? '' : 's'}).`,
+            );
+            setConfirming(undefined);
+          }}
+        />
+      )}
     </Box>
   );
 }

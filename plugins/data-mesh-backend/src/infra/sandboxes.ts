@@ -1,0 +1,166 @@
+/*
+ * A product's feature-branch sandboxes in the API, and deleting one from the
+ * portal (DELETE /products/:namespace/:name/sandboxes/:branch). Sandboxes
+ * hold copies of the product's data, PII included, so the product's owners
+ * (the sandbox delete permission) drop a merged branch's instead of asking
+ * the platform team. The sandbox engine in data-mesh-node finds them by
+ * their marker, as the CLI, the scaffolder action and retirement do: a schema
+ * that only has a sandbox's name is never dropped. Each deletion that dropped
+ * something, or failed, is kept in the product's audit trail.
+ */
+import type {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyError } from '@backstage/errors';
+import {
+  type InfrastructureSandbox,
+  type SandboxDeleteAuditDetail,
+  type SandboxDeleteResponse,
+  SANDBOX_DELETE_AUDIT_ACTION,
+  dataMeshSandboxDeletePermission,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  type MarkedSchema,
+  type WarehouseAdapter,
+  dropSandboxes,
+  findSandboxes,
+  sandboxSuffix,
+} from '@datamesh/plugin-data-mesh-node';
+import { InputError } from '@backstage/errors';
+import { actorOf } from '../lifecycle/LifecycleService';
+import type { LifecycleStore } from '../lifecycle/LifecycleStore';
+import { authorizeOnDataProduct } from '../permissions';
+import type { InfrastructureService } from './InfrastructureService';
+
+/** Sandbox schemas as the API lists them: by branch, in the order found. */
+export function toInfrastructureSandboxes(
+  found: (MarkedSchema & { suffix: string })[],
+  adapter: Pick<WarehouseAdapter, 'dialect'>,
+): InfrastructureSandbox[] {
+  const byBranch = new Map<string, InfrastructureSandbox>();
+  for (const s of found) {
+    const entry = byBranch.get(s.suffix) ?? { branch: s.suffix, schemas: [] };
+    entry.schemas.push({
+      name: s.schema,
+      qualified: adapter.dialect.qualifiedSchema(s),
+    });
+    byBranch.set(s.suffix, entry);
+  }
+  return [...byBranch.values()];
+}
+
+/** @public */
+export interface SandboxDeletionOptions {
+  infrastructure: Pick<
+    InfrastructureService,
+    'namedProduct' | 'ask' | 'redactMessage'
+  >;
+  permissions: PermissionsService;
+  /** The product's audit trail, where each deletion is kept. */
+  audit: Pick<LifecycleStore, 'addAudit'>;
+  logger: LoggerService;
+  clock: { now(): number };
+}
+
+/** Deleting a feature branch's sandbox, behind the REST API. @public */
+export class SandboxDeletion {
+  constructor(private readonly options: SandboxDeletionOptions) {}
+
+  /** `branch`: the branch, or its suffix as the sandboxes list it. */
+  async delete(
+    ref: { namespace: string; name: string },
+    branch: string,
+    credentials: BackstageCredentials,
+  ): Promise<SandboxDeleteResponse> {
+    const { infrastructure, audit, logger, clock } = this.options;
+    let suffix: string;
+    try {
+      suffix = sandboxSuffix(branch);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    const entityRef = stringifyEntityRef({
+      kind: 'dataproduct',
+      namespace: ref.namespace,
+      name: ref.name,
+    }).toLowerCase();
+    const actor = actorOf(credentials);
+    await authorizeOnDataProduct(
+      this.options.permissions,
+      dataMeshSandboxDeletePermission,
+      entityRef,
+      credentials,
+      () =>
+        `${actor} may not delete sandboxes of ${entityRef}: only its owners or an admin may`,
+    );
+    const { product, adapter } = await infrastructure.namedProduct(
+      ref,
+      credentials,
+    );
+    const found = await infrastructure.ask(adapter, () =>
+      findSandboxes(adapter, product),
+    );
+    const doomed = found.filter(s => s.suffix === suffix);
+    const dropped = doomed.map(s => ({
+      name: s.schema,
+      qualified: adapter.dialect.qualifiedSchema(s),
+    }));
+    if (doomed.length === 0) {
+      // already gone (another tab, the CLI): nothing to do, nothing to audit
+      return {
+        entityRef,
+        branch: suffix,
+        dropped: [],
+        sandboxes: toInfrastructureSandboxes(found, adapter),
+      };
+    }
+    let failure: unknown;
+    try {
+      await infrastructure.ask(adapter, () => dropSandboxes(adapter, doomed));
+    } catch (e) {
+      failure = e;
+    }
+    const error = failure
+      ? infrastructure.redactMessage((failure as Error).message)
+      : undefined;
+    const names = dropped.map(d => d.qualified);
+    logger.info(
+      `Sandbox ${suffix} of ${entityRef} deleted by ${actor}: ${names.join(
+        ', ',
+      )}${error ? ` (failed: ${error})` : ''}`,
+    );
+    try {
+      await audit.addAudit({
+        product: entityRef,
+        at: clock.now(),
+        actor,
+        action: SANDBOX_DELETE_AUDIT_ACTION,
+        detail: {
+          branch: suffix,
+          dropped: names,
+          ...(error ? { error } : {}),
+        } satisfies SandboxDeleteAuditDetail,
+      });
+    } catch (e) {
+      // the schemas are gone already: the line above keeps them in the log
+      logger.error(
+        `Deletion of sandbox ${suffix} of ${entityRef} by ${actor} is missing from its audit trail: ${stringifyError(
+          e,
+        )}`,
+      );
+    }
+    if (failure) throw failure;
+    return {
+      entityRef,
+      branch: suffix,
+      dropped,
+      sandboxes: toInfrastructureSandboxes(
+        found.filter(s => s.suffix !== suffix),
+        adapter,
+      ),
+    };
+  }
+}
