@@ -16,6 +16,7 @@ module.exports = [
   require('./access-request'),
   require('./access-repair'),
   require('./access-warehouse'),
+  require('./sandbox-delete'),
   require('./deprecate'),
   require('./spec-problems'),
   require('./mesh-map'),

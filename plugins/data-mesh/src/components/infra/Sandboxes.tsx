@@ -42,6 +42,7 @@ function ConfirmDelete(props: {
   onDeleted: (left: InfrastructureSandbox[], dropped: number) => void;
 }) {
   const { product, sandbox, onClose, onDeleted } = props;
+  const classes = useStyles();
   const api = useApi(dataMeshApiRef);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -58,7 +59,13 @@ function ConfirmDelete(props: {
   };
   const titleId = 'sandbox-delete-title';
   return (
-    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby={titleId}>
+    <Dialog
+      open
+      onClose={busy ? undefined : onClose}
+      aria-labelledby={titleId}
+      maxWidth="sm"
+      fullWidth
+    >
       <DialogTitle id={titleId}>
         Delete the sandbox of {sandbox.branch}?
       </DialogTitle>
@@ -70,7 +77,7 @@ function ConfirmDelete(props: {
           <ul>
             {sandbox.schemas.map(s => (
               <li key={s.name}>
-                <code>{s.qualified}</code>
+                <code className={classes.schema}>{s.qualified}</code>
               </li>
             ))}
           </ul>

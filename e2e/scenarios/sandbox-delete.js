@@ -1,0 +1,184 @@
+'use strict';
+
+/*
+ * A feature branch's sandbox deleted from the product page. With the
+ * backend paused (PGlite allows one process), the product repo's pipeline
+ * makes a sandbox of ehr-encounters with the real `datamesh sandbox create`
+ * on the portal's warehouse. With the backend back, the consumer Sofia
+ * Alvarez sees it on the Infrastructure card without a Delete button; the
+ * owner Aisha Khan deletes it after confirming, the card says what was
+ * dropped, and a fresh look at the warehouse lists no sandbox of the branch.
+ */
+
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { check, log, ROOT } = require('../harness/scenario');
+const { saveFailureEvidence } = require('../harness/browser');
+const { signInAs } = require('./access-request');
+
+const PRODUCT = 'ehr-encounters';
+const OWNER = 'Aisha Khan';
+const CONSUMER = 'Sofia Alvarez';
+// unique per run (a kept state directory may hold an earlier run's), and
+// short: PGlite's schema names carry the database and the product too
+const BRANCH = `e2e/${Date.now().toString(36).slice(-4)}`;
+const SUFFIX = BRANCH.replace(/[^a-z0-9]+/g, '_');
+const DELETE_PATH = new RegExp(
+  `/api/data-mesh/products/default/${PRODUCT}/sandboxes/${SUFFIX}$`,
+);
+
+/** `datamesh …` as a product repo's pipeline runs it, on the portal's warehouse. */
+function datamesh(warehouseDir, ...args) {
+  const res = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'packages/cli/bin/datamesh'),
+      ...args,
+      '--config',
+      path.join(ROOT, 'app-config.yaml'),
+      '--data-dir',
+      warehouseDir,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (res.status !== 0) {
+    throw new Error(
+      `datamesh ${args.join(' ')} exited with ${res.status}:\n${res.stdout}${
+        res.stderr
+      }`,
+    );
+  }
+  return res.stdout;
+}
+
+/** The product page's Infrastructure card, loaded, and its sandboxes section. */
+async function sandboxesOnCard(page, baseUrl) {
+  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
+  const section = page.getByTestId('infra-sandboxes');
+  await section.waitFor({ timeout: 60000 });
+  await section.getByText(SUFFIX, { exact: true }).waitFor();
+  return section;
+}
+
+module.exports = {
+  name: 'sandbox-delete',
+  description: `a branch's sandbox made by the CLI shows on ${PRODUCT}'s page; ${OWNER} deletes it, ${CONSUMER} may not`,
+  backend: 'pausable',
+  async run({ page: guestPage, baseUrl, api, dirs, pauseBackend }) {
+    const spec = path.join(
+      ROOT,
+      'examples/data-products',
+      PRODUCT,
+      'data_product_spec.yml',
+    );
+    await check(
+      `the pipeline of ${PRODUCT} makes a sandbox for ${BRANCH} (datamesh sandbox create)`,
+      () =>
+        pauseBackend(async () => {
+          const out = datamesh(
+            dirs.warehouse,
+            'sandbox',
+            'create',
+            spec,
+            '--branch',
+            BRANCH,
+            '--layers',
+            'raw,output',
+          );
+          log(out.trim().split('\n').slice(-3).join(' | '));
+        }),
+    );
+
+    const browser = guestPage.context().browser();
+    const contexts = [];
+    let current;
+    const as = async name => {
+      const session = await signInAs(browser, baseUrl, name);
+      contexts.push(session.context);
+      current = session.page;
+      return session.page;
+    };
+    try {
+      await check(
+        `${CONSUMER} (a consumer) sees the sandbox on the Infrastructure card, with no Delete button`,
+        async () => {
+          const section = await sandboxesOnCard(await as(CONSUMER), baseUrl);
+          await section
+            .getByText(/Its owners delete a merged branch’s here/)
+            .waitFor();
+          const buttons = await section.getByRole('button').count();
+          if (buttons !== 0) {
+            throw new Error(`${CONSUMER} sees ${buttons} buttons`);
+          }
+        },
+      );
+
+      const owner = await as(OWNER);
+      await check(
+        `${OWNER} (the owner) deletes the sandbox after confirming`,
+        async () => {
+          const section = await sandboxesOnCard(owner, baseUrl);
+          await section
+            .getByRole('button', { name: `Delete the sandbox of ${SUFFIX}` })
+            .click();
+          const dialog = owner.getByRole('dialog');
+          await dialog
+            .getByRole('heading', {
+              name: `Delete the sandbox of ${SUFFIX}?`,
+            })
+            .waitFor();
+          const listed = await dialog.getByRole('listitem').allInnerTexts();
+          if (listed.length !== 2) {
+            throw new Error(`the dialog lists ${JSON.stringify(listed)}`);
+          }
+          const [response] = await Promise.all([
+            owner.waitForResponse(
+              r =>
+                r.request().method() === 'DELETE' &&
+                DELETE_PATH.test(new URL(r.url()).pathname),
+            ),
+            dialog.getByRole('button', { name: 'Delete sandbox' }).click(),
+          ]);
+          if (!response.ok()) {
+            throw new Error(
+              `deletion refused: ${response.status()} ${await response.text()}`,
+            );
+          }
+          const deleted = await response.json();
+          if (deleted.dropped.length !== 2) {
+            throw new Error(`deletion answered ${JSON.stringify(deleted)}`);
+          }
+          await section
+            .getByTestId('sandbox-deleted')
+            .getByText(`Dropped the sandbox of ${SUFFIX} (2 schemas).`)
+            .waitFor();
+          await dialog.waitFor({ state: 'detached' });
+          log(`dropped: ${deleted.dropped.map(d => d.qualified).join(', ')}`);
+        },
+      );
+    } catch (error) {
+      // the harness saves the guest's tab; this is the signed-in one
+      if (current) await saveFailureEvidence(current, 'sandbox-delete-user');
+      throw error;
+    } finally {
+      for (const context of contexts) await context.close().catch(() => {});
+    }
+
+    await check(
+      `the warehouse, looked at afresh, has no sandbox of ${SUFFIX} left`,
+      async () => {
+        const infra = await api(
+          `/api/data-mesh/products/default/${PRODUCT}/infrastructure`,
+        );
+        const left = (infra.sandboxes ?? []).filter(s => s.branch === SUFFIX);
+        if (left.length) {
+          throw new Error(`still listed: ${JSON.stringify(left)}`);
+        }
+      },
+    );
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
