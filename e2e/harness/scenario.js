@@ -19,6 +19,8 @@ module.exports = {
   git: util.git,
   requireFrom: util.requireFrom,
   pgIdent: util.pgIdent,
+  withWarehouse: util.withWarehouse,
+  datamesh: util.datamesh,
   ROOT: util.ROOT,
   REPORT_DIR: util.REPORT_DIR,
 };

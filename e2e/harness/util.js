@@ -84,6 +84,51 @@ function pgIdent(name) {
   return `"${name}"`;
 }
 
+/**
+ * Opens the embedded warehouse (PGlite, one process at a time: the backend
+ * stopped or paused) and runs `fn` with it; what `fn` returned.
+ */
+async function withWarehouse(dir, fn) {
+  const { PGlite } = requireFrom(
+    'plugins/data-mesh-backend-module-postgres',
+    '@electric-sql/pglite',
+  );
+  const db = await PGlite.create(dir);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * `datamesh …` (packages/cli) as a product repo's pipeline runs it, with the
+ * portal's config on the embedded warehouse in `warehouseDir` (the backend
+ * stopped or paused); its output, or an error with what it printed.
+ */
+function datamesh(warehouseDir, ...args) {
+  const res = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'packages/cli/bin/datamesh'),
+      ...args,
+      '--config',
+      path.join(ROOT, 'app-config.yaml'),
+      '--data-dir',
+      warehouseDir,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (res.status !== 0) {
+    throw new Error(
+      `datamesh ${args.join(' ')} exited with ${res.status}:\n${res.stdout}${
+        res.stderr
+      }`,
+    );
+  }
+  return res.stdout;
+}
+
 module.exports = {
   ROOT,
   REPORT_DIR: path.join(ROOT, 'e2e-test-report'),
@@ -95,4 +140,6 @@ module.exports = {
   git,
   requireFrom,
   pgIdent,
+  withWarehouse,
+  datamesh,
 };

@@ -11,7 +11,7 @@
  * once more, the warehouse lets the team role read the table again.
  */
 
-const { check, log, pgIdent, requireFrom } = require('../harness/scenario');
+const { check, log, pgIdent, withWarehouse } = require('../harness/scenario');
 const { saveFailureEvidence } = require('../harness/browser');
 const accessRequest = require('./access-request');
 
@@ -20,20 +20,6 @@ const OWNER = 'Aisha Khan';
 const CONSUMER = 'Sofia Alvarez';
 const REPAIR_PATH =
   /\/api\/data-mesh\/products\/[^/]+\/[^/]+\/access-drift\/repair$/;
-
-/** Opens the embedded warehouse (the backend paused), runs `fn` with it. */
-async function withWarehouse(dir, fn) {
-  const { PGlite } = requireFrom(
-    'plugins/data-mesh-backend-module-postgres',
-    '@electric-sql/pglite',
-  );
-  const db = await PGlite.create(dir);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** `sql` as `role`, in a transaction: its rows, or the refusal's error. */
 async function selectAs(db, role, sql) {

@@ -8,7 +8,7 @@
  * still refused.
  */
 
-const { check, log, pgIdent, requireFrom } = require('../harness/scenario');
+const { check, log, pgIdent, withWarehouse } = require('../harness/scenario');
 const accessRequest = require('./access-request');
 
 // A team role of the example mesh that asked for nothing on the product.
@@ -56,12 +56,7 @@ module.exports = {
         if (!consumerRole) {
           throw new Error(`no GRANT … TO "${request.role}" in the history`);
         }
-        const { PGlite } = requireFrom(
-          'plugins/data-mesh-backend-module-postgres',
-          '@electric-sql/pglite',
-        );
-        const db = await PGlite.create(dirs.warehouse);
-        try {
+        await withWarehouse(dirs.warehouse, async db => {
           const tables = await outputTables(db, consumerRole);
           if (!tables.length) {
             throw new Error(`${consumerRole} may read no table`);
@@ -82,9 +77,7 @@ module.exports = {
             return;
           }
           throw new Error(`${OTHER_TEAM_ROLE} read ${tables[0]}`);
-        } finally {
-          await db.close();
-        }
+        });
       },
     );
   },

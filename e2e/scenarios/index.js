@@ -17,6 +17,7 @@ module.exports = [
   require('./access-repair'),
   require('./access-warehouse'),
   require('./sandbox-delete'),
+  require('./infrastructure-drift'),
   require('./deprecate'),
   require('./spec-problems'),
   require('./mesh-map'),

@@ -10,9 +10,8 @@
  * dropped, and a fresh look at the warehouse lists no sandbox of the branch.
  */
 
-const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { check, log, ROOT } = require('../harness/scenario');
+const { check, datamesh, log, ROOT } = require('../harness/scenario');
 const { saveFailureEvidence } = require('../harness/browser');
 const { signInAs } = require('./access-request');
 
@@ -26,30 +25,6 @@ const SUFFIX = BRANCH.replace(/[^a-z0-9]+/g, '_');
 const DELETE_PATH = new RegExp(
   `/api/data-mesh/products/default/${PRODUCT}/sandboxes/${SUFFIX}$`,
 );
-
-/** `datamesh …` as a product repo's pipeline runs it, on the portal's warehouse. */
-function datamesh(warehouseDir, ...args) {
-  const res = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'packages/cli/bin/datamesh'),
-      ...args,
-      '--config',
-      path.join(ROOT, 'app-config.yaml'),
-      '--data-dir',
-      warehouseDir,
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (res.status !== 0) {
-    throw new Error(
-      `datamesh ${args.join(' ')} exited with ${res.status}:\n${res.stdout}${
-        res.stderr
-      }`,
-    );
-  }
-  return res.stdout;
-}
 
 /** The product page's Infrastructure card, loaded, and its sandboxes section. */
 async function sandboxesOnCard(page, baseUrl) {

@@ -7,7 +7,7 @@
  * output layer and is refused the private layers and writes.
  */
 
-const { check, log, pgIdent, requireFrom } = require('../harness/scenario');
+const { check, log, pgIdent, withWarehouse } = require('../harness/scenario');
 const createDataProduct = require('./create-data-product');
 
 /** Runs statements in one transaction as `role`; the last one's rows. */
@@ -108,17 +108,10 @@ module.exports = {
     await check(
       'warehouse: the PII consumer role reads the output layer, the consumer role is refused it (PII) and the private layers',
       async () => {
-        const { PGlite } = requireFrom(
-          'plugins/data-mesh-backend-module-postgres',
-          '@electric-sql/pglite',
-        );
-        const db = await PGlite.create(dirs.warehouse);
-        try {
+        await withWarehouse(dirs.warehouse, async db => {
           await checkOwnership(db, created);
           await checkConsumerAccess(db, created);
-        } finally {
-          await db.close();
-        }
+        });
       },
     );
   },

@@ -71,9 +71,13 @@ export { SloHealthCard } from './components/slo/SloHealth';
 export { MyDataProducts } from './components/slo/MyDataProducts';
 export {
   InfrastructureCard,
-  InfrastructureStatusChip,
   InfrastructureView,
 } from './components/infra/InfrastructureCard';
+export { InfrastructureStatusChip } from './components/infra/InfrastructureStatusChip';
+export {
+  InfrastructureDrift,
+  InfrastructureDriftPage,
+} from './components/infra/InfrastructureDrift';
 export {
   dataProductColumns,
   createDataProductColumns,

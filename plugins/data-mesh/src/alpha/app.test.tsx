@@ -211,8 +211,30 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
   it.each([
     ['/data-products', 'Data products (3)'],
     ['/data-products/mine', 'My data products (1)'],
+    ['/data-products/drift', 'Data products (0)'],
   ])('renders %s in Content', async (path, text) => {
-    render(path);
+    render(path, {
+      '/infrastructure/drift': {
+        warehouse: {
+          type: 'pglite',
+          dialect: 'pglite',
+          displayName: 'PGlite',
+          compute: false,
+          databases: 'schema-prefix',
+        },
+        checkedAt: '2026-12-05T10:00:00.000Z',
+        queries: 0,
+        total: 0,
+        counts: {
+          conflict: 0,
+          invalid: 0,
+          drift: 0,
+          'not-provisioned': 0,
+          'in-sync': 0,
+        },
+        items: [],
+      },
+    });
     const shown = await screen.findByText(text, {}, { timeout: 25_000 });
     expect(shown.closest('article')?.className).toMatch(
       /\bBackstageContent-root\b/,

@@ -22,6 +22,7 @@ import {
 } from './entityContent';
 import {
   compliancePage,
+  driftPage,
   dataProductsPage,
   myAccessPage,
   myDataProductsPage,
@@ -32,6 +33,8 @@ import {
 import { dataProductSearchResultItem } from './searchResultItems/dataProductSearchResultItem';
 import {
   checkSpecRouteRef,
+  complianceRouteRef,
+  driftRouteRef,
   meshMapRouteRef,
   mineRouteRef,
   myAccessPageRouteRef,
@@ -57,6 +60,8 @@ export default createFrontendPlugin({
     myAccess: myAccessPageRouteRef,
     specProblems: specProblemsRouteRef,
     checkSpec: checkSpecRouteRef,
+    compliance: complianceRouteRef,
+    drift: driftRouteRef,
     meshMap: meshMapRouteRef,
   },
   extensions: [
@@ -67,6 +72,7 @@ export default createFrontendPlugin({
     specProblemsPage,
     checkSpecPage,
     compliancePage,
+    driftPage,
     meshMapPage,
     // first of the content cards, so the banner heads the overview
     dataProductLifecycleBannerCard,

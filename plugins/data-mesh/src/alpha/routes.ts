@@ -16,3 +16,6 @@ export const myAccessPageRouteRef = convertLegacyRouteRef(myAccessRouteRef);
 export const specProblemsRouteRef = createRouteRef();
 export const checkSpecRouteRef = createRouteRef();
 export const meshMapRouteRef = createRouteRef();
+// the platform team's views; a page has a nav item only with a route ref
+export const complianceRouteRef = createRouteRef();
+export const driftRouteRef = createRouteRef();

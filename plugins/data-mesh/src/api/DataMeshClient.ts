@@ -253,17 +253,17 @@ export class DataMeshClient implements DataMeshApi {
     const url = `${baseUrl}${relativePath}${qs ? `?${qs}` : ''}`;
     let response: Response;
     try {
-      response =
-        options.method === 'POST'
-          ? await this.fetchApi.fetch(url, {
-              method: options.method,
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify(options.body ?? {}),
-            })
-          : await this.fetchApi.fetch(
-              url,
-              options.method ? { method: options.method } : undefined,
-            );
+      if (options.method === 'POST') {
+        response = await this.fetchApi.fetch(url, {
+          method: options.method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(options.body ?? {}),
+        });
+      } else if (options.method) {
+        response = await this.fetchApi.fetch(url, { method: options.method });
+      } else {
+        response = await this.fetchApi.fetch(url);
+      }
     } catch (e) {
       throw new DataMeshUnreachableError(
         `The data mesh backend could not be reached at ${baseUrl}: ${

@@ -24,6 +24,7 @@ import { NavItem } from './NavItem';
 const SHORT_LABELS: Record<string, string> = {
   'page:data-mesh/mine': 'My products',
   'page:catalog-import': 'Register',
+  'page:data-mesh/drift': 'Drift',
 };
 
 /**

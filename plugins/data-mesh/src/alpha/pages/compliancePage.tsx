@@ -1,6 +1,7 @@
 import { Content } from '@backstage/core-components';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import PolicyIcon from '@material-ui/icons/Policy';
+import { complianceRouteRef } from '../routes';
 
 /** "Compliance": governance compliance per domain, with a nav item. @alpha */
 export const compliancePage = PageBlueprint.make({
@@ -9,6 +10,7 @@ export const compliancePage = PageBlueprint.make({
     path: '/data-products/compliance',
     title: 'Compliance',
     icon: <PolicyIcon fontSize="inherit" />,
+    routeRef: complianceRouteRef,
     loader: () =>
       import('../../components/governance/CompliancePage').then(m => (
         <Content>

@@ -2,7 +2,6 @@ import { ReactNode } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import IconButton from '@material-ui/core/IconButton';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -12,27 +11,25 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
-import ErrorIcon from '@material-ui/icons/Error';
-import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
 import RadioButtonUncheckedIcon from '@material-ui/icons/RadioButtonUnchecked';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import WarningIcon from '@material-ui/icons/Warning';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   type InfrastructureObjectStatus,
-  type InfrastructureStatus,
   type ProductInfrastructureResponse,
   formatIssue,
 } from '@datamesh/plugin-data-mesh-common';
-import { dataMeshApiRef, DataMeshUnreachableError } from '../../api';
+import { dataMeshApiRef } from '../../api';
 import {
   EmptyHint,
   NotADataProductCard,
   useDataProductEntity,
 } from '../common';
 import { AccessDriftSection } from './AccessDrift';
+import { InfrastructureLoadError } from './InfrastructureLoadError';
+import { InfrastructureStatusChip } from './InfrastructureStatusChip';
 import { InfraNotes } from './InfraNotes';
 import { SandboxesSection } from './Sandboxes';
 
@@ -71,105 +68,7 @@ const useStyles = makeStyles((theme: Theme) => ({
     borderRadius: theme.shape.borderRadius,
   },
   section: { marginTop: theme.spacing(2) },
-  inSync: {
-    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
-    color: theme.palette.success?.contrastText ?? '#fff',
-    '& svg': { color: 'inherit' },
-  },
-  drift: {
-    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
-    color: theme.palette.warning?.contrastText ?? '#000',
-    fontWeight: theme.typography.fontWeightBold as number,
-    '& svg': { color: 'inherit' },
-  },
-  conflict: {
-    backgroundColor: theme.palette.error.main,
-    color: theme.palette.error.contrastText,
-    fontWeight: theme.typography.fontWeightBold as number,
-    '& svg': { color: 'inherit' },
-  },
-  neutral: {
-    color: theme.palette.text.secondary,
-    borderColor: theme.palette.text.secondary,
-    '& svg': { color: 'inherit' },
-  },
 }));
-
-const STATUS_TEXT: Record<
-  InfrastructureStatus,
-  { label: string; title: string }
-> = {
-  'in-sync': {
-    label: 'In sync',
-    title: 'The warehouse matches the declared state',
-  },
-  drift: {
-    label: 'Drift',
-    title:
-      'The warehouse differs from the declared state; the plan below repairs it',
-  },
-  'not-provisioned': {
-    label: 'Not provisioned',
-    title: "None of the product's schemas and roles exist yet",
-  },
-  conflict: {
-    label: 'Conflict',
-    title:
-      'An object of the same name belongs to something else; nothing is changed until it is resolved',
-  },
-  invalid: {
-    label: 'Invalid spec',
-    title: 'No warehouse names can be made from this spec',
-  },
-};
-
-/**
- * In-sync / drift status of a product's warehouse objects. Icon and label
- * differ per status so it reads without colour.
- * @public
- */
-export function InfrastructureStatusChip(props: {
-  status: InfrastructureStatus;
-  /** Replaces the label, e.g. "Drift: 3 changes". */
-  label?: string;
-}) {
-  const classes = useStyles();
-  const { status } = props;
-  const text = STATUS_TEXT[status];
-  const common = {
-    size: 'small' as const,
-    label: props.label ?? text.label,
-    title: text.title,
-    'data-testid': `infra-status-${status}`,
-  };
-  switch (status) {
-    case 'in-sync':
-      return (
-        <Chip
-          {...common}
-          icon={<CheckCircleIcon />}
-          className={classes.inSync}
-        />
-      );
-    case 'drift':
-      return (
-        <Chip {...common} icon={<WarningIcon />} className={classes.drift} />
-      );
-    case 'conflict':
-      return (
-        <Chip {...common} icon={<ErrorIcon />} className={classes.conflict} />
-      );
-    default:
-      return (
-        <Chip
-          {...common}
-          variant="outlined"
-          icon={<HelpOutlineIcon />}
-          className={classes.neutral}
-        />
-      );
-  }
-}
 
 function Exists(props: { exists: boolean | null }) {
   const classes = useStyles();
@@ -373,53 +272,6 @@ export function InfrastructureView(props: {
   );
 }
 
-/** What went wrong, in terms a product owner or the platform team can act on. */
-function LoadError(props: { error: Error }) {
-  const { error } = props;
-  const status =
-    error.name === 'ResponseError'
-      ? (error as { statusCode?: number }).statusCode
-      : undefined;
-  const cause = (error as { cause?: { name?: string; message?: string } })
-    .cause;
-  const message =
-    error.name === 'ResponseError' && cause?.message
-      ? cause.message
-      : error.message;
-  let title: string;
-  let hint: string | undefined;
-  if (
-    error instanceof DataMeshUnreachableError ||
-    error.name === 'DataMeshUnreachableError' ||
-    error instanceof TypeError
-  ) {
-    title = 'The data mesh backend could not be reached';
-    hint =
-      'Drift is computed by @datamesh/plugin-data-mesh-backend; check that the backend runs with the plugin installed.';
-  } else if (status === 502) {
-    title = 'The warehouse did not answer';
-    hint =
-      'The platform team can check the warehouse connection (dataMesh.warehouse in app-config).';
-  } else if (status === 404) {
-    title = 'Not found by the data mesh backend (404)';
-    hint =
-      'The product may not be in the catalog yet, or the backend runs without an infrastructure API.';
-  } else if (status === 401 || status === 403) {
-    title = `Not allowed to read the infrastructure (${status})`;
-  } else {
-    title = `Infrastructure could not be checked${
-      status ? ` (${status})` : ''
-    }`;
-  }
-  return (
-    <Alert severity="error" data-testid="infra-error">
-      <AlertTitle>{title}</AlertTitle>
-      <div>{message}</div>
-      {hint && <div>{hint}</div>}
-    </Alert>
-  );
-}
-
 /**
  * "Infrastructure" card of a DataProduct page: the provisioned names
  * (database, schemas per layer, roles, warehouse), whether the warehouse
@@ -456,7 +308,9 @@ export function InfrastructureCard() {
       action={refresh}
     >
       {state.loading && <Progress />}
-      {!state.loading && state.error && <LoadError error={state.error} />}
+      {!state.loading && state.error && (
+        <InfrastructureLoadError error={state.error} />
+      )}
       {!state.loading && !state.error && state.value && (
         <InfrastructureView body={state.value} />
       )}
