@@ -84,13 +84,25 @@ describe('datamesh sandbox (embedded PGlite)', () => {
       (await run('sandbox', 'create', spec, '--branch', 'fix/b')).code,
     ).toBe(0);
     const listed = await run('sandbox', 'list', spec);
-    expect(lines(listed.stdout)).toEqual([
-      'feat_late_returns\t"acme_sales_dev__returns_intermediates_sbx_feat_late_returns"',
-      'feat_late_returns\t"acme_sales_dev__returns_output_sbx_feat_late_returns"',
-      'fix_b\t"acme_sales_dev__returns_intermediates_sbx_fix_b"',
-      'fix_b\t"acme_sales_dev__returns_output_sbx_fix_b"',
-      'fix_b\t"acme_sales_dev__returns_raw_sbx_fix_b"',
+    const rows = lines(listed.stdout).map(l => l.split('\t'));
+    expect(rows.map(([branch, schema]) => [branch, schema])).toEqual([
+      [
+        'feat_late_returns',
+        '"acme_sales_dev__returns_intermediates_sbx_feat_late_returns"',
+      ],
+      [
+        'feat_late_returns',
+        '"acme_sales_dev__returns_output_sbx_feat_late_returns"',
+      ],
+      ['fix_b', '"acme_sales_dev__returns_intermediates_sbx_fix_b"'],
+      ['fix_b', '"acme_sales_dev__returns_output_sbx_fix_b"'],
+      ['fix_b', '"acme_sales_dev__returns_raw_sbx_fix_b"'],
     ]);
+    // each with when it was made: just now
+    for (const [, , made] of rows) {
+      expect(made).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(Date.now() - Date.parse(made)).toBeLessThan(10 * 60_000);
+    }
 
     const dry = await run(
       'sandbox',

@@ -114,7 +114,9 @@ export async function sandboxCommand(
         io.err(
           `${product.entityRef} has no sandboxes (${prepared.description})`,
         );
-      for (const s of found) io.out(`${s.suffix}\t${qualified(s)}`);
+      // the time it was made, for a pipeline that drops the stale ones
+      for (const s of found)
+        io.out(`${s.suffix}\t${qualified(s)}\t${s.createdAt ?? '-'}`);
       return EXIT_OK;
     }
 

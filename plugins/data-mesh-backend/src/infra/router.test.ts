@@ -217,12 +217,14 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
     await createSandbox(adapter, provisioned, {
       suffix: 'feat_returns',
       layers: ['raw', 'output'],
+      now: new Date('2026-11-30T08:00:00Z'),
     });
     const body = await infra('orders');
     expect(body.status).toBe('in-sync');
     expect(body.sandboxes).toEqual([
       {
         branch: 'feat_returns',
+        createdAt: '2026-11-30T08:00:00Z',
         schemas: [
           {
             name: 'orders_output_sbx_feat_returns',

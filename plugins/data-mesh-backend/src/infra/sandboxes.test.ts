@@ -144,7 +144,11 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
       suffix: 'feat_late_returns',
       layers: ['raw', 'output'],
     });
-    await createSandbox(warehouse, names, { suffix: 'fix_b', layers: ['raw'] });
+    await createSandbox(warehouse, names, {
+      suffix: 'fix_b',
+      layers: ['raw'],
+      now: new Date('2025-12-24T18:00:00Z'),
+    });
     // a schema with a sandbox's name that no sandbox engine marked
     const lookAlike = `${names.schemas.raw}_sbx_fix_c`;
     await warehouse.execute([
@@ -188,6 +192,8 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
       sandboxes: [
         {
           branch: 'fix_b',
+          // as its marker records: the card says how old it is
+          createdAt: '2025-12-24T18:00:00Z',
           schemas: [
             {
               name: `${names.schemas.raw}_sbx_fix_b`,

@@ -23,7 +23,7 @@ import {
   dataMeshSandboxDeletePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
-  type MarkedSchema,
+  type FoundSandbox,
   type WarehouseAdapter,
   dropSandboxes,
   findSandboxes,
@@ -35,9 +35,12 @@ import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import { authorizeOnDataProduct } from '../permissions';
 import type { InfrastructureService } from './InfrastructureService';
 
-/** Sandbox schemas as the API lists them: by branch, in the order found. */
+/**
+ * Sandbox schemas as the API lists them: by branch, in the order found,
+ * made when its first schema was.
+ */
 export function toInfrastructureSandboxes(
-  found: (MarkedSchema & { suffix: string })[],
+  found: FoundSandbox[],
   adapter: Pick<WarehouseAdapter, 'dialect'>,
 ): InfrastructureSandbox[] {
   const byBranch = new Map<string, InfrastructureSandbox>();
@@ -47,6 +50,9 @@ export function toInfrastructureSandboxes(
       name: s.schema,
       qualified: adapter.dialect.qualifiedSchema(s),
     });
+    if (s.createdAt && !(entry.createdAt && entry.createdAt <= s.createdAt)) {
+      entry.createdAt = s.createdAt;
+    }
     byBranch.set(s.suffix, entry);
   }
   return [...byBranch.values()];

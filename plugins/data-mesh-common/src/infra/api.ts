@@ -175,6 +175,8 @@ export interface InfrastructureSandbox {
   /** The branch's suffix, as in the schema names (`feat/Late-Returns` → `feat_late_returns`). */
   branch: string;
   schemas: { name: string; qualified: string }[];
+  /** When it was made (ISO), as its marker records; absent for sandboxes made before markers had a time. */
+  createdAt?: string;
 }
 
 /**

@@ -68,9 +68,23 @@ export function sandboxMarkerPrefix(entityRef: string): string {
   return `${managedByMarker(entityRef)}:sandbox:`;
 }
 
-/** Comment of a sandbox schema: the product and the branch's suffix. @public */
-export function sandboxMarker(entityRef: string, suffix: string): string {
-  return `${sandboxMarkerPrefix(entityRef)}${suffix}`;
+const CREATED = ' created ';
+
+/**
+ * Comment of a sandbox schema: the product, the branch's suffix and, since
+ * December 2026, when it was made (PostgreSQL keeps no creation time of a
+ * schema): `datamesh:<ref>:sandbox:<suffix> created <ISO time>`.
+ * @public
+ */
+export function sandboxMarker(
+  entityRef: string,
+  suffix: string,
+  createdAt?: Date,
+): string {
+  const created = createdAt
+    ? `${CREATED}${createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
+    : '';
+  return `${sandboxMarkerPrefix(entityRef)}${suffix}${created}`;
 }
 
 /**
@@ -84,7 +98,15 @@ export function sandboxSuffixOf(
 ): string | undefined {
   const prefix = sandboxMarkerPrefix(entityRef);
   if (!comment?.startsWith(prefix)) return undefined;
-  return comment.slice(prefix.length) || undefined;
+  return comment.slice(prefix.length).split(CREATED)[0] || undefined;
+}
+
+/** When a sandbox marker says its schema was made (ISO), if it says. @public */
+export function sandboxCreatedAt(
+  comment: string | undefined,
+): string | undefined {
+  const at = comment?.split(CREATED)[1];
+  return at && !Number.isNaN(Date.parse(at)) ? at : undefined;
 }
 
 /** One layer of a sandbox: the product schema and its clone. @public */
@@ -134,6 +156,8 @@ export async function createSandbox(
     replace?: boolean;
     /** Told each destructive or creating step before it runs. */
     log?: (line: string) => void;
+    /** The time the marker records (now by default). */
+    now?: Date;
   },
 ): Promise<CreateSandboxResult> {
   const { suffix } = options;
@@ -216,7 +240,11 @@ export async function createSandbox(
     ...adapter.dialect.statements({
       action: 'set-comment',
       object: { kind: 'schema', ...p.target },
-      comment: sandboxMarker(product.entityRef, suffix),
+      comment: sandboxMarker(
+        product.entityRef,
+        suffix,
+        options.now ?? new Date(),
+      ),
     }),
     // the pipeline's role works in the sandbox as it does in the product
     // (its tables are the service role's already: see tableOwner above)
@@ -231,11 +259,17 @@ export async function createSandbox(
   return { ...cloned, replaced };
 }
 
+/** A sandbox schema found: its branch's suffix and, when its marker says, when it was made. @public */
+export type FoundSandbox = MarkedSchema & {
+  suffix: string;
+  createdAt?: string;
+};
+
 /** Every sandbox schema of the product, found by its marker, in one query; by branch, then schema. @public */
 export async function findSandboxes(
   adapter: WarehouseAdapter,
   product: ProvisionedProduct,
-): Promise<(MarkedSchema & { suffix: string })[]> {
+): Promise<FoundSandbox[]> {
   const marked = await adapter.schemasMarked(
     product.database,
     sandboxMarkerPrefix(product.entityRef),
@@ -243,7 +277,10 @@ export async function findSandboxes(
   return marked
     .flatMap(s => {
       const suffix = sandboxSuffixOf(s.comment, product.entityRef);
-      return suffix ? [{ ...s, suffix }] : [];
+      const createdAt = sandboxCreatedAt(s.comment);
+      return suffix
+        ? [{ ...s, suffix, ...(createdAt ? { createdAt } : {}) }]
+        : [];
     })
     .sort(
       (a, b) =>
@@ -260,7 +297,7 @@ export async function deleteSandboxes(
   adapter: WarehouseAdapter,
   product: ProvisionedProduct,
   options: { suffix?: string; all?: boolean; dryRun?: boolean },
-): Promise<(MarkedSchema & { suffix: string })[]> {
+): Promise<FoundSandbox[]> {
   if (!options.all && !options.suffix) {
     throw new SandboxError('name a branch, or ask for all sandboxes');
   }

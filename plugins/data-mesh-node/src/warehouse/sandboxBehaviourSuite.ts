@@ -52,13 +52,26 @@ export function runSandboxBehaviourSuite(
         const result = await createSandbox(h.adapter, names, {
           suffix: 'feature_x',
           layers: ['raw', 'output'],
+          now: new Date('2026-12-01T09:30:00.250Z'),
         });
         expect(result.schemas.map(s => s.tables).sort()).toEqual([0, 1]);
         const found = await findSandboxes(h.adapter, names);
-        expect(found.map(s => [s.schema, s.suffix]).sort()).toEqual(
+        // the marker says when it was made (schemas keep no creation time)
+        const made = '2026-12-01T09:30:00Z';
+        expect(
+          found.map(s => [s.schema, s.suffix, s.createdAt]).sort(),
+        ).toEqual(
           [
-            [sandboxSchemaName(names.schemas.output, 'feature_x'), 'feature_x'],
-            [sandboxSchemaName(names.schemas.raw, 'feature_x'), 'feature_x'],
+            [
+              sandboxSchemaName(names.schemas.output, 'feature_x'),
+              'feature_x',
+              made,
+            ],
+            [
+              sandboxSchemaName(names.schemas.raw, 'feature_x'),
+              'feature_x',
+              made,
+            ],
           ].sort(),
         );
 

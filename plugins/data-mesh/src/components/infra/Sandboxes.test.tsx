@@ -218,6 +218,25 @@ describe('InfrastructureCard sandboxes', () => {
     expect(section.queryAllByRole('button')).toEqual([]);
   });
 
+  it('says how old a sandbox is, when its marker records it', async () => {
+    const made = new Date(Date.now() - (3 * 24 + 1) * 3_600_000 - 60_000);
+    render({
+      ...inSyncInfrastructure(),
+      sandboxes: [{ ...fixB, createdAt: made.toISOString() }, lateReturns],
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    const [withTime, without] = section
+      .getByRole('list', { name: 'Feature-branch sandboxes' })
+      .querySelectorAll('li');
+    expect(within(withTime).getByText('3d 1h ago')).toHaveAttribute(
+      'datetime',
+      made.toISOString(),
+    );
+    expect(withTime).toHaveTextContent(/^fix_b made 3d 1h ago/);
+    // made before markers had a time: no age
+    expect(without).not.toHaveTextContent('made');
+  });
+
   it('shows nothing about sandboxes when there are none', async () => {
     render({ ...inSyncInfrastructure(), sandboxes: [] });
     expect(

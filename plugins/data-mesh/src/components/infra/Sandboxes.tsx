@@ -25,6 +25,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
+import { formatAgo } from '../slo/format';
 
 const useStyles = makeStyles((theme: Theme) => ({
   section: { marginTop: theme.spacing(2) },
@@ -152,7 +153,24 @@ export function SandboxesSection(props: {
             className={allowed ? classes.withAction : undefined}
           >
             <ListItemText
-              primary={<code>{s.branch}</code>}
+              primary={
+                <>
+                  <code>{s.branch}</code>
+                  {s.createdAt && (
+                    <Typography
+                      variant="caption"
+                      color="textSecondary"
+                      component="span"
+                    >
+                      {' '}
+                      made{' '}
+                      <time dateTime={s.createdAt} title={s.createdAt}>
+                        {formatAgo(Date.parse(s.createdAt), Date.now())}
+                      </time>
+                    </Typography>
+                  )}
+                </>
+              }
               secondaryTypographyProps={{ component: 'div' }}
               secondary={s.schemas.map(schema => (
                 <Tooltip
