@@ -31,6 +31,7 @@ import {
   WarehouseError,
   assessProducts,
   findSandboxes,
+  findSandboxesOf,
   infrastructureOf,
   platformNotes,
   renderPlan,
@@ -42,7 +43,7 @@ import {
   toStep,
 } from './accessDrift';
 import { EMPTY_OBJECTS, visibleObjects } from './objects';
-import { toInfrastructureSandboxes } from './sandboxes';
+import { sandboxSummary, toInfrastructureSandboxes } from './sandboxes';
 
 /**
  * The warehouse could not be opened or did not answer. Carries the
@@ -438,6 +439,13 @@ export class InfrastructureService {
     const adapter = await this.adapter();
     const { products, queries } = await this.assess(entities, adapter);
     const access = await this.accessDrift(products, adapter);
+    // copies of the fleet's data outside its products' schemas
+    const sandboxes = await this.ask(adapter, () =>
+      findSandboxesOf(
+        adapter,
+        products.flatMap(a => a.desired?.products[0] ?? []),
+      ),
+    );
     const checkedAt = this.now();
     const counts = Object.fromEntries(
       INFRASTRUCTURE_STATUSES.map(s => [s, 0]),
@@ -465,6 +473,12 @@ export class InfrastructureService {
               },
             }
           : {}),
+        ...sandboxSummary(
+          toInfrastructureSandboxes(
+            sandboxes.byProduct.get(a.entityRef) ?? [],
+            adapter,
+          ),
+        ),
       };
     });
     items.sort(
@@ -476,7 +490,8 @@ export class InfrastructureService {
     return {
       warehouse: this.warehouseInfo(adapter),
       checkedAt,
-      queries: queries + ([...access.values()][0]?.queries ?? 0),
+      queries:
+        queries + ([...access.values()][0]?.queries ?? 0) + sandboxes.queries,
       total: items.length,
       counts,
       items,

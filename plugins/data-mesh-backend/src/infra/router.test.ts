@@ -309,6 +309,19 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
         })} FROM "sales_orders_service"`,
       },
     ]);
+    // and two branches' sandboxes of orders: copies the platform team sees
+    const provisioned = (await planProducts([orders], platform, adapter))
+      .desired!.products[0];
+    for (const [suffix, at] of [
+      ['feat_a', '2026-11-02T10:00:00Z'],
+      ['feat_b', '2026-10-15T07:45:00Z'],
+    ]) {
+      await createSandbox(adapter, provisioned, {
+        suffix,
+        layers: ['output'],
+        now: new Date(at),
+      });
+    }
     const res = await get('/infrastructure/drift');
     expect(res.status).toBe(200);
     const summary = res.body as InfrastructureDriftSummaryResponse;
@@ -341,11 +354,18 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
       owner: 'group:default/sales-team',
       domain: 'domain:default/sales',
     });
+    expect(summary.items.map(i => i.sandboxes)).toEqual([
+      { branches: 2, oldestCreatedAt: '2026-10-15T07:45:00Z' },
+      undefined,
+      undefined,
+    ]);
     // two products in two domains cost what one product costs (its
-    // introspection, and the one of its access grants)
+    // introspection, and the one of its access grants), and one query per
+    // database for the sandboxes
     const one = await infra('orders');
     expect(one.access).toBeDefined();
-    expect(summary.queries).toBe(one.actual!.queries + one.access!.queries);
+    expect(summary.queries).toBe(one.actual!.queries + one.access!.queries + 2);
+    await deleteSandboxes(adapter, provisioned, { all: true });
   });
 
   it('answers 404 for an unknown product, 400 for a malformed name, 401 without credentials', async () => {

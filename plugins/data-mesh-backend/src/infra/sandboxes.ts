@@ -16,6 +16,7 @@ import type {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import {
+  type InfrastructureDriftItem,
   type InfrastructureSandbox,
   type SandboxDeleteAuditDetail,
   type SandboxDeleteResponse,
@@ -56,6 +57,20 @@ export function toInfrastructureSandboxes(
     byBranch.set(s.suffix, entry);
   }
   return [...byBranch.values()];
+}
+
+/** A drift summary item's sandboxes: how many branches, the oldest; nothing without any. */
+export function sandboxSummary(
+  sandboxes: InfrastructureSandbox[],
+): Pick<InfrastructureDriftItem, 'sandboxes'> {
+  if (sandboxes.length === 0) return {};
+  const made = sandboxes.flatMap(s => s.createdAt ?? []).sort();
+  return {
+    sandboxes: {
+      branches: sandboxes.length,
+      ...(made.length ? { oldestCreatedAt: made[0] } : {}),
+    },
+  };
 }
 
 /** @public */

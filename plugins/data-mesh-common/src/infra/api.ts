@@ -257,6 +257,12 @@ export interface InfrastructureDriftItem {
   issues: SpecIssue[];
   /** Access grant differences, when the backend checks access requests. */
   access?: { missing: number; unmanaged: number };
+  /**
+   * The product's feature-branch sandboxes (copies of its data), when it
+   * has any: how many branches, and when the oldest was made (as far as
+   * the markers record).
+   */
+  sandboxes?: { branches: number; oldestCreatedAt?: string };
 }
 
 /** `GET /api/data-mesh/infrastructure/drift`: every DataProduct, worst first. @public */

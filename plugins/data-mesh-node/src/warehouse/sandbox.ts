@@ -265,6 +265,20 @@ export type FoundSandbox = MarkedSchema & {
   createdAt?: string;
 };
 
+/** A marked schema as a sandbox of the product, or undefined when it is none. */
+function asSandbox(
+  schema: MarkedSchema,
+  entityRef: string,
+): FoundSandbox | undefined {
+  const suffix = sandboxSuffixOf(schema.comment, entityRef);
+  if (!suffix) return undefined;
+  const createdAt = sandboxCreatedAt(schema.comment);
+  return { ...schema, suffix, ...(createdAt ? { createdAt } : {}) };
+}
+
+const byBranchThenSchema = (a: FoundSandbox, b: FoundSandbox) =>
+  a.suffix.localeCompare(b.suffix) || a.schema.localeCompare(b.schema);
+
 /** Every sandbox schema of the product, found by its marker, in one query; by branch, then schema. @public */
 export async function findSandboxes(
   adapter: WarehouseAdapter,
@@ -275,17 +289,40 @@ export async function findSandboxes(
     sandboxMarkerPrefix(product.entityRef),
   );
   return marked
-    .flatMap(s => {
-      const suffix = sandboxSuffixOf(s.comment, product.entityRef);
-      const createdAt = sandboxCreatedAt(s.comment);
-      return suffix
-        ? [{ ...s, suffix, ...(createdAt ? { createdAt } : {}) }]
-        : [];
-    })
-    .sort(
-      (a, b) =>
-        a.suffix.localeCompare(b.suffix) || a.schema.localeCompare(b.schema),
+    .flatMap(s => asSandbox(s, product.entityRef) ?? [])
+    .sort(byBranchThenSchema);
+}
+
+/**
+ * The sandboxes of many products (the fleet's drift summary), by product
+ * ref: one query per database, whatever the number of products.
+ * @public
+ */
+export async function findSandboxesOf(
+  adapter: WarehouseAdapter,
+  products: ProvisionedProduct[],
+): Promise<{ byProduct: Map<string, FoundSandbox[]>; queries: number }> {
+  const refsOf = new Map<string, Set<string>>();
+  for (const p of products) {
+    refsOf.set(
+      p.database,
+      (refsOf.get(p.database) ?? new Set()).add(p.entityRef),
     );
+  }
+  const byProduct = new Map<string, FoundSandbox[]>();
+  for (const [database, refs] of refsOf) {
+    // every schema a product marked, its own and its sandboxes
+    for (const schema of await adapter.schemasMarked(
+      database,
+      managedByMarker(''), // 'datamesh:', how every product's marker begins
+    )) {
+      const ref = /^datamesh:(.+?):sandbox:/.exec(schema.comment ?? '')?.[1];
+      const found = ref && refs.has(ref) ? asSandbox(schema, ref) : undefined;
+      if (found) byProduct.set(ref!, [...(byProduct.get(ref!) ?? []), found]);
+    }
+  }
+  for (const found of byProduct.values()) found.sort(byBranchThenSchema);
+  return { byProduct, queries: refsOf.size };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   createSandbox,
   deleteSandboxes,
   findSandboxes,
+  findSandboxesOf,
   sandboxMarker,
   sandboxSchemaName,
 } from './sandbox';
@@ -189,6 +190,17 @@ export function runSandboxBehaviourSuite(
         const suffixes = async () =>
           (await findSandboxes(h.adapter, names)).map(s => s.suffix).sort();
         expect(await suffixes()).toEqual(['a', 'b']);
+        // the fleet's question: every product's, one query per database
+        const fleet = await findSandboxesOf(h.adapter, [names, other]);
+        expect(fleet.queries).toBe(
+          new Set([names.database, other.database]).size,
+        );
+        expect(fleet.byProduct.get(names.entityRef)).toEqual(
+          await findSandboxes(h.adapter, names),
+        );
+        expect(
+          fleet.byProduct.get(other.entityRef)?.map(s => s.suffix),
+        ).toEqual(['a', 'c']);
         const planned = await deleteSandboxes(h.adapter, names, {
           suffix: 'a',
           dryRun: true,

@@ -66,6 +66,7 @@ function summary(): InfrastructureDriftSummaryResponse {
         conflicts: [],
         issues: [],
         access: { missing: 1, unmanaged: 0 },
+        sandboxes: { branches: 2, oldestCreatedAt: '2026-11-25T09:00:00Z' },
       },
       {
         entityRef: 'dataproduct:default/readmission-risk',
@@ -94,13 +95,13 @@ async function renderDrift(answer: unknown) {
   return backend;
 }
 
-/** The table's product rows, as read: product, status, changes, access. */
+/** The table's product rows, as read: product, status, changes, access, sandboxes. */
 function rows() {
   return screen
     .getAllByRole('row')
     .map(row => within(row).queryAllByRole('cell'))
-    .filter(cells => cells.length === 7) // the detail toggle, then the columns
-    .map(cells => [1, 4, 5, 6].map(i => cells[i].textContent));
+    .filter(cells => cells.length === 8) // the detail toggle, then the columns
+    .map(cells => [1, 4, 5, 6, 7].map(i => cells[i].textContent));
 }
 
 describe('InfrastructureDrift', () => {
@@ -123,14 +124,16 @@ describe('InfrastructureDrift', () => {
       ),
     ).toBeInTheDocument();
     expect(rows()).toEqual([
-      ['Patients', 'Conflict', 'blocked', '–'],
+      ['Patients', 'Conflict', 'blocked', '–', '–'],
       [
         'Patient encounters',
         'Drift',
         '3 changes (1 revoke or drop)',
         '1 missing',
+        // ten days and an hour before the summary was read
+        '2 branches, the oldest made 10d 1h ago',
       ],
-      ['Readmission risk', 'In sync', 'none', 'as requested'],
+      ['Readmission risk', 'In sync', 'none', 'as requested', '–'],
     ]);
     expect(
       screen.getByRole('link', { name: 'Patient encounters' }),

@@ -31,6 +31,7 @@ import {
   formatIssue,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
+import { formatAgo } from '../slo/format';
 import { InfrastructureLoadError } from './InfrastructureLoadError';
 import {
   InfrastructureStatusChip,
@@ -87,6 +88,16 @@ function accessOf(item: InfrastructureDriftItem): string {
     .join(', ');
 }
 
+/** "2 branches, the oldest made 40d ago": copies of the product's data. */
+function sandboxesOf(item: InfrastructureDriftItem, now: number): string {
+  if (!item.sandboxes) return '–';
+  const { branches, oldestCreatedAt } = item.sandboxes;
+  const oldest = oldestCreatedAt
+    ? `, the oldest made ${formatAgo(Date.parse(oldestCreatedAt), now)}`
+    : '';
+  return `${plural(branches, 'branch', 'branches')}${oldest}`;
+}
+
 /** What a row opens to: why the product is where it is, and the plan. */
 function DriftDetail(props: { item: InfrastructureDriftItem }) {
   const classes = useStyles();
@@ -113,8 +124,9 @@ function DriftDetail(props: { item: InfrastructureDriftItem }) {
       )}
       <Typography variant="caption" color="textSecondary" component="p">
         {STATUS_TEXT[item.status].title}. The product's page has its
-        Infrastructure card (names, plan) and its Access tab (grants); its
-        pipeline repairs the drift with <code>datamesh apply</code>.
+        Infrastructure card (names, plan, sandboxes) and its Access tab
+        (grants); its pipeline repairs the drift with{' '}
+        <code>datamesh apply</code>.
       </Typography>
     </Box>
   );
@@ -215,6 +227,11 @@ export function InfrastructureDrift() {
     },
     { title: 'Changes', sorting: false, render: changesOf },
     { title: 'Access grants', sorting: false, render: accessOf },
+    {
+      title: 'Sandboxes',
+      sorting: false,
+      render: item => sandboxesOf(item, Date.parse(body.checkedAt)),
+    },
   ];
   return (
     <>
