@@ -17,7 +17,6 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, stringifyError } from '@backstage/errors';
 import {
   ACCESS_REPAIR_AUDIT_ACTION,
@@ -32,9 +31,8 @@ import {
   applyPlan,
 } from '@datamesh/plugin-data-mesh-node';
 import type { AccessRequestStore } from '../access/AccessRequestStore';
-import { actorOf } from '../lifecycle/LifecycleService';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
-import { authorizeOnDataProduct } from '../permissions';
+import { authorizeOwnersAction } from './ownersAction';
 import { toAccessDrift, toStep } from './accessDrift';
 import type { InfrastructureService } from './InfrastructureService';
 
@@ -133,19 +131,13 @@ export class AccessDriftRepair {
     credentials: BackstageCredentials,
   ): Promise<AccessDriftRepairResponse> {
     const { infrastructure, store, audit, logger, clock } = this.options;
-    const entityRef = stringifyEntityRef({
-      kind: 'dataproduct',
-      namespace: ref.namespace,
-      name: ref.name,
-    }).toLowerCase();
-    const actor = actorOf(credentials);
-    await authorizeOnDataProduct(
+    const { entityRef, actor } = await authorizeOwnersAction(
       this.options.permissions,
       dataMeshAccessRepairPermission,
-      entityRef,
+      ref,
       credentials,
-      () =>
-        `${actor} may not repair access to ${entityRef}: only its owners or an admin may`,
+      (who, product) =>
+        `${who} may not repair access to ${product}: only its owners or an admin may`,
     );
     const before = await infrastructure.productAccessDrift(ref, credentials);
     if (!before) {

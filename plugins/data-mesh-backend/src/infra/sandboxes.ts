@@ -13,7 +13,6 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import {
   type InfrastructureDriftItem,
@@ -31,9 +30,8 @@ import {
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import { InputError } from '@backstage/errors';
-import { actorOf } from '../lifecycle/LifecycleService';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
-import { authorizeOnDataProduct } from '../permissions';
+import { authorizeOwnersAction } from './ownersAction';
 import type { InfrastructureService } from './InfrastructureService';
 
 /**
@@ -103,19 +101,13 @@ export class SandboxDeletion {
     } catch (e) {
       throw new InputError((e as Error).message);
     }
-    const entityRef = stringifyEntityRef({
-      kind: 'dataproduct',
-      namespace: ref.namespace,
-      name: ref.name,
-    }).toLowerCase();
-    const actor = actorOf(credentials);
-    await authorizeOnDataProduct(
+    const { entityRef, actor } = await authorizeOwnersAction(
       this.options.permissions,
       dataMeshSandboxDeletePermission,
-      entityRef,
+      ref,
       credentials,
-      () =>
-        `${actor} may not delete sandboxes of ${entityRef}: only its owners or an admin may`,
+      (who, product) =>
+        `${who} may not delete sandboxes of ${product}: only its owners or an admin may`,
     );
     const { product, adapter } = await infrastructure.namedProduct(
       ref,

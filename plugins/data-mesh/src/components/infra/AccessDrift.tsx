@@ -10,6 +10,7 @@ import type {
   InfrastructureAccessFinding,
 } from '@datamesh/plugin-data-mesh-common';
 import { EmptyHint } from '../common';
+import { PlanLines } from './PlanLines';
 
 /** A product with many grants can drift in many places: the card lists a few, the plan has them all. */
 const SHOWN = 8;
@@ -17,16 +18,6 @@ const SHOWN = 8;
 const useStyles = makeStyles((theme: Theme) => ({
   section: { marginTop: theme.spacing(2) },
   chip: { marginRight: theme.spacing(1) },
-  lines: {
-    fontFamily: 'monospace',
-    fontSize: '0.8rem',
-    whiteSpace: 'pre-wrap',
-    wordBreak: 'break-all',
-    backgroundColor: theme.palette.background.default,
-    padding: theme.spacing(1),
-    margin: 0,
-    borderRadius: theme.shape.borderRadius,
-  },
 }));
 
 function Finding(props: {
@@ -106,9 +97,7 @@ export function AccessDriftSection(props: {
             </Typography>
           ))}
           {lines.length > 0 && (
-            <pre className={classes.lines} data-testid="infra-access-lines">
-              {lines.join('\n')}
-            </pre>
+            <PlanLines lines={lines} data-testid="infra-access-lines" />
           )}
         </>
       )}

@@ -32,6 +32,7 @@ import { InfrastructureLoadError } from './InfrastructureLoadError';
 import { InfrastructureStatusChip } from './InfrastructureStatusChip';
 import { InfraNotes } from './InfraNotes';
 import { SandboxesSection } from './Sandboxes';
+import { PlanLines } from './PlanLines';
 
 const TITLE = 'Infrastructure';
 
@@ -56,16 +57,6 @@ const useStyles = makeStyles((theme: Theme) => ({
     fontSize: '1rem',
     verticalAlign: 'middle',
     marginRight: theme.spacing(0.5),
-  },
-  lines: {
-    fontFamily: 'monospace',
-    fontSize: '0.8rem',
-    whiteSpace: 'pre-wrap',
-    wordBreak: 'break-all',
-    backgroundColor: theme.palette.background.default,
-    padding: theme.spacing(1),
-    margin: 0,
-    borderRadius: theme.shape.borderRadius,
   },
   section: { marginTop: theme.spacing(2) },
 }));
@@ -257,9 +248,7 @@ export function InfrastructureView(props: {
               ? 'Plan'
               : 'Drift (the repair plan)'}
           </Typography>
-          <pre className={classes.lines} data-testid="infra-drift-lines">
-            {body.drift.lines.join('\n')}
-          </pre>
+          <PlanLines lines={body.drift.lines} data-testid="infra-drift-lines" />
         </Box>
       )}
 

@@ -37,6 +37,7 @@ import {
   InfrastructureStatusChip,
   STATUS_TEXT,
 } from './InfrastructureStatusChip';
+import { PlanLines } from './PlanLines';
 
 const useStyles = makeStyles((theme: Theme) => ({
   summary: {
@@ -49,16 +50,6 @@ const useStyles = makeStyles((theme: Theme) => ({
   // a chip is a filter: the one chosen stands out, the others fade
   faded: { opacity: 0.45 },
   detail: { padding: theme.spacing(1, 2, 2, 7) },
-  lines: {
-    fontFamily: 'monospace',
-    fontSize: '0.8rem',
-    whiteSpace: 'pre-wrap',
-    wordBreak: 'break-all',
-    backgroundColor: theme.palette.background.default,
-    padding: theme.spacing(1),
-    margin: theme.spacing(1, 0, 0),
-    borderRadius: theme.shape.borderRadius,
-  },
 }));
 
 const plural = (n: number, one: string, many = `${one}s`) =>
@@ -118,9 +109,9 @@ function DriftDetail(props: { item: InfrastructureDriftItem }) {
         </Alert>
       ))}
       {item.lines.length > 0 && (
-        <pre className={classes.lines} aria-label="Repair plan">
-          {item.lines.join('\n')}
-        </pre>
+        <Box mt={1}>
+          <PlanLines lines={item.lines} aria-label="Repair plan" />
+        </Box>
       )}
       <Typography variant="caption" color="textSecondary" component="p">
         {STATUS_TEXT[item.status].title}. The product's page has its
