@@ -7,14 +7,13 @@
  * provisions those again on every start). Reached from the sidebar, Infrastructure drift lists
  * the product as drifted; the Drift chip filters the table to the drifted
  * products, and the product's row opens to the plan that re-grants it. The
- * product's pipeline repairs it with the real `datamesh apply`, and the page,
- * checked again, has it in sync.
+ * guest, a member of the owning team, follows the row to the product's
+ * page and clicks Repair on its Infrastructure card; the card, and the drift
+ * page checked again, have it in sync.
  */
 
-const path = require('node:path');
 const {
   check,
-  datamesh,
   log,
   sidebarLink,
   withWarehouse,
@@ -31,14 +30,12 @@ function productRow(page, product) {
 
 module.exports = {
   name: 'infrastructure-drift',
-  description: `a grant of the created product revoked by hand shows on Infrastructure drift, with its plan; datamesh apply repairs it`,
+  description: `a grant of the created product revoked by hand shows on Infrastructure drift, with its plan; its owner repairs it from the product page`,
   needs: [createDataProduct],
   backend: 'pausable',
   async run({ page, baseUrl, api, dirs, outputOf, pauseBackend }) {
     const created = outputOf(createDataProduct);
     const PRODUCT = created.product;
-    // the spec the Create flow committed: the product's pipeline applies it
-    const SPEC = path.join(created.repoPath, 'data_product_spec.yml');
     const infra = `/api/data-mesh/products/default/${PRODUCT}/infrastructure`;
     const { names, status } = await check(
       `${PRODUCT} is in sync before`,
@@ -110,11 +107,42 @@ module.exports = {
       },
     );
 
-    await check(`the pipeline repairs ${PRODUCT} (datamesh apply)`, () =>
-      pauseBackend(async () => {
-        const out = datamesh(dirs.warehouse, 'apply', SPEC);
-        log(out.trim().split('\n').slice(-2).join(' | '));
-      }),
+    await check(
+      `an owner follows the row to ${PRODUCT}'s page and repairs it from the Infrastructure card`,
+      async () => {
+        await productRow(page, PRODUCT)
+          .locator(`a[href$="/dataproduct/${PRODUCT}"]`)
+          .click();
+        await page.waitForURL(new RegExp(`/dataproduct/${PRODUCT}$`));
+        const card = page.getByTestId('infra-apply');
+        await card.waitFor({ timeout: 60000 });
+        const [response] = await Promise.all([
+          page.waitForResponse(
+            r =>
+              r.request().method() === 'POST' &&
+              new URL(r.url()).pathname.endsWith(
+                `/products/default/${PRODUCT}/infrastructure/apply`,
+              ),
+          ),
+          card.getByRole('button', { name: 'Repair' }).click(),
+        ]);
+        if (!response.ok()) {
+          throw new Error(
+            `apply refused: ${response.status()} ${await response.text()}`,
+          );
+        }
+        const applied = await response.json();
+        const sent = applied.applied.flatMap(s => s.sql);
+        if (applied.error || !sent.some(s => /^GRANT\b/i.test(s))) {
+          throw new Error(`apply answered ${JSON.stringify(applied)}`);
+        }
+        log(`sent: ${sent.join('; ')}`);
+        await page
+          .getByTestId('infra-applied')
+          .getByText(/^Applied 1 change\./)
+          .waitFor();
+        await page.getByTestId('infra-status-in-sync').first().waitFor();
+      },
     );
 
     await check(

@@ -333,6 +333,26 @@ describe.each(databases.eachSupportedId())(
         body: {},
       });
 
+      // applying a product's plan (its behaviour: infra/infrastructureApply.test.ts)
+      const applyOp = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/infrastructure/apply',
+      } as const;
+      const applies = '/products/default/orders/infrastructure/apply';
+      expect(
+        validator.requestBody(applyOp, { allowDestructive: true }),
+      ).toEqual([]);
+      const applied = await call(applyOp, applies, 200, { body: {} });
+      expect(applied.infrastructure.entityRef).toBe(
+        'dataproduct:default/orders',
+      );
+      await call(applyOp, applies, 403, { auth: dave, body: {} });
+      await call(applyOp, applies, 400, { body: { destructive: true } });
+      await call(applyOp, applies, 401, {
+        auth: mockCredentials.none.header(),
+        body: {},
+      });
+
       // sandbox deletion (its behaviour: infra/sandboxes.test.ts)
       const sandbox = {
         method: 'delete',

@@ -28,6 +28,7 @@ import { createNotificationsBreachNotifier } from './slo/notifications';
 import { createSloRouter } from './slo/router';
 import {
   AccessDriftRepair,
+  InfrastructureApply,
   InfrastructureService,
   SandboxDeletion,
   accessGrantSourceFromStore,
@@ -296,7 +297,7 @@ export const dataMeshPlugin = createBackendPlugin({
           // access grants are drift too: the requests say what should hold
           accessGrants: accessGrantSourceFromStore(accessStore),
         });
-        // repairs and sandbox deletions are kept in the product's audit
+        // repairs, applies and sandbox deletions are kept in the product's audit
         // trail (its tables migrated with the access requests' above)
         const audit = new LifecycleStore(await database.getClient());
         router.use(
@@ -308,6 +309,14 @@ export const dataMeshPlugin = createBackendPlugin({
               infrastructure,
               permissions,
               store: accessStore,
+              audit,
+              logger,
+              clock,
+            }),
+            // owners provision their product, or repair its drift
+            apply: new InfrastructureApply({
+              infrastructure,
+              permissions,
               audit,
               logger,
               clock,

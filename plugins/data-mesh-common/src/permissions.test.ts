@@ -24,6 +24,7 @@ describe('data-mesh permissions', () => {
         'data-mesh.access.repair',
         'data-mesh.product.retire',
         'data-mesh.sandbox.delete',
+        'data-mesh.infrastructure.apply',
         'data-mesh.slo.observation.create',
       ]),
     );

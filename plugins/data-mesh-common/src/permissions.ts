@@ -65,6 +65,16 @@ export const dataMeshProductRetirePermission = createPermission({
 });
 
 /**
+ * Apply the product's infrastructure plan from the portal: provision it, or
+ * repair its drift (revokes and drops only when asked). @public
+ */
+export const dataMeshInfrastructureApplyPermission = createPermission({
+  name: 'data-mesh.infrastructure.apply',
+  attributes: { action: 'update' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
+/**
  * Drop a feature-branch sandbox of the product (its schemas hold copies of
  * the product's data). @public
  */
@@ -89,6 +99,7 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshAccessExtendPermission,
   dataMeshAccessRepairPermission,
   dataMeshProductRetirePermission,
+  dataMeshInfrastructureApplyPermission,
   dataMeshSandboxDeletePermission,
   dataMeshSloObservationCreatePermission,
 ];

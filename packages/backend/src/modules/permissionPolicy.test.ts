@@ -28,6 +28,7 @@ import {
   dataMeshAccessRequestDecidePermission,
   dataMeshProductRetirePermission,
   dataMeshSandboxDeletePermission,
+  dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   dataProductPermissionResourceRef,
@@ -91,6 +92,7 @@ describe('DataMeshPermissionPolicy.handle', () => {
   it.each([
     ['repair access drift', dataMeshAccessRepairPermission],
     ['delete feature-branch sandboxes', dataMeshSandboxDeletePermission],
+    ['apply the infrastructure plan', dataMeshInfrastructureApplyPermission],
   ])('lets only owners and admins %s', async (_, permission) => {
     const asked = { permission };
     expect(

@@ -2,8 +2,8 @@
  * The portal's permission policy (replaces the allow-all policy).
  *
  * - Data products (`data-product` resource permissions: decide on, revoke,
- *   extend and repair access, retire, delete feature-branch sandboxes, push
- *   SLO observations): members of a platform
+ *   extend and repair access, apply the infrastructure plan, retire, delete
+ *   feature-branch sandboxes, push SLO observations): members of a platform
  *   admin group (`dataMesh.access.adminGroups`) may, anyone else only on the
  *   products their user or groups own — a conditional decision, so the
  *   data-mesh backend resolves it against the product's owner, or filters a

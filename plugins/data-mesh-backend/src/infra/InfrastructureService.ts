@@ -368,9 +368,8 @@ export class InfrastructureService {
     ref: { namespace: string; name: string },
     credentials: BackstageCredentials,
   ): Promise<ProductInfrastructureResponse> {
-    const entity = await this.loadProduct(ref, credentials);
-    const adapter = await this.adapter();
-    const { products } = await this.assess([entity], adapter);
+    const { assessment, adapter } = await this.assessProduct(ref, credentials);
+    const products = [assessment];
     const access = await this.accessDrift(products, adapter);
     const response = this.toResponse(
       products[0],
@@ -388,6 +387,21 @@ export class InfrastructureService {
       ...response,
       sandboxes: toInfrastructureSandboxes(found, adapter),
     };
+  }
+
+  /**
+   * One product's assessment (desired and actual state, plan, status), read
+   * from the catalog with the caller's credentials, and the adapter it was
+   * made on: what an apply from the portal applies.
+   */
+  async assessProduct(
+    ref: { namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ assessment: ProductAssessment; adapter: WarehouseAdapter }> {
+    const entity = await this.loadProduct(ref, credentials);
+    const adapter = await this.adapter();
+    const { products } = await this.assess([entity], adapter);
+    return { assessment: products[0], adapter };
   }
 
   /**

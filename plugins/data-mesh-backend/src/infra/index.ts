@@ -12,3 +12,5 @@ export { AccessDriftRepair } from './accessRepair';
 export type { AccessDriftRepairOptions } from './accessRepair';
 export { SandboxDeletion } from './sandboxes';
 export type { SandboxDeletionOptions } from './sandboxes';
+export { InfrastructureApply } from './infrastructureApply';
+export type { InfrastructureApplyOptions } from './infrastructureApply';

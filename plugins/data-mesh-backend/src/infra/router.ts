@@ -2,6 +2,7 @@
  * REST API of drift detection (documented in the plugin README):
  *   GET /products/:namespace/:name/infrastructure  declared vs actual, one product
  *   GET /infrastructure/drift                      every product, one introspection
+ *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
  */
@@ -9,6 +10,7 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import type {
   AccessDriftRepairResponse,
+  InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
@@ -18,6 +20,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
+import type { InfrastructureApply } from './infrastructureApply';
 import type { SandboxDeletion } from './sandboxes';
 import { parseInput } from '../parseInput';
 
@@ -27,6 +30,8 @@ export interface InfrastructureRouterOptions {
   httpAuth: HttpAuthService;
   /** Without it (no access requests), repairs answer 409. */
   repair?: Pick<AccessDriftRepair, 'repair'>;
+  /** Without it, applying a product's plan answers 409. */
+  apply?: Pick<InfrastructureApply, 'apply'>;
   /** Without it, deleting a sandbox answers 409. */
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
 }
@@ -40,6 +45,9 @@ const sandboxParams = productParams.extend({
   // the branch rule itself (and its message) is the sandbox engine's
   branch: z.string().min(1).max(100),
 });
+const applyBody = z
+  .object({ allowDestructive: z.boolean().optional() })
+  .strict();
 const repairBody = z
   .object({ revokeUnmanaged: z.boolean().optional() })
   .strict();
@@ -54,7 +62,7 @@ const repairBody = z
 export function createInfrastructureRouter(
   options: InfrastructureRouterOptions,
 ): express.Router {
-  const { service, httpAuth, repair, sandboxes } = options;
+  const { service, httpAuth, repair, apply, sandboxes } = options;
   const router = Router();
 
   router.get('/products/:namespace/:name/infrastructure', async (req, res) => {
@@ -88,6 +96,23 @@ export function createInfrastructureRouter(
       }
       const result = await repair.repair(product, body, credentials);
       res.json(result satisfies AccessDriftRepairResponse);
+    },
+  );
+
+  router.post(
+    '/products/:namespace/:name/infrastructure/apply',
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const product = parseInput(productParams, req.params, 'product');
+      const body = parseInput(applyBody, req.body, 'apply body');
+      if (!apply) {
+        throw new ConflictError('infrastructure is not applied here');
+      }
+      const result = await apply.apply(product, body, credentials);
+      res.json(result satisfies InfrastructureApplyResponse);
     },
   );
 

@@ -180,6 +180,44 @@ export interface InfrastructureSandbox {
 }
 
 /**
+ * `POST /api/data-mesh/products/{namespace}/{name}/infrastructure/apply`:
+ * apply the product's plan (provision it, or repair its drift). Revokes and
+ * drops run only with `allowDestructive`.
+ * @public
+ */
+export interface InfrastructureApplyBody {
+  allowDestructive?: boolean;
+}
+
+/** What applying a product's plan did, and its infrastructure afterwards. @public */
+export interface InfrastructureApplyResponse {
+  entityRef: string;
+  /** The steps sent to the warehouse, in order. */
+  applied: InfrastructurePlanStep[];
+  /** Revokes and drops not sent (without `allowDestructive`), or steps after a failure. */
+  skipped: InfrastructurePlanStep[];
+  /** The warehouse's refusal (secrets removed) that stopped the apply, if any. */
+  error?: string;
+  /** Assessed afresh after the apply. */
+  infrastructure: ProductInfrastructureResponse;
+}
+
+/**
+ * The action of an apply from the portal in the product's audit trail (the
+ * lifecycle audit of `GET /lifecycle/:namespace/:name`). @public
+ */
+export const INFRASTRUCTURE_APPLY_AUDIT_ACTION = 'infrastructure-apply';
+
+/** The `detail` of an {@link INFRASTRUCTURE_APPLY_AUDIT_ACTION} audit entry. @public */
+export type InfrastructureApplyAuditDetail = {
+  allowDestructive: boolean;
+  /** Every statement sent, in order. */
+  statements: string[];
+  /** The warehouse's refusal that stopped the apply, if any. */
+  error?: string;
+};
+
+/**
  * `DELETE /api/data-mesh/products/{namespace}/{name}/sandboxes/{branch}`:
  * the branch's sandbox schemas dropped, and the product's sandboxes left.
  * @public

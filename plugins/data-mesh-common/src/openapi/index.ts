@@ -17,6 +17,7 @@ import type {
 import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
   AccessDriftRepairResponse,
+  InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
@@ -63,6 +64,8 @@ export interface DataMeshApiResponses {
   '/infrastructure/drift': InfrastructureDriftSummaryResponse;
   /** POST only. */
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/infrastructure/apply': InfrastructureApplyResponse;
   /** DELETE only. */
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
   /** GET; POST answers with one AccessRequest. */

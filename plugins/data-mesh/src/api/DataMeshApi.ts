@@ -7,6 +7,8 @@ import type {
   AccessRequestCreateBody,
   AccessRequestListResponse,
   AccessRequestState,
+  InfrastructureApplyBody,
+  InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   ProductChangesResponse,
   ProductLastChangesResponse,
@@ -87,6 +89,15 @@ export interface DataMeshApi {
     product: { namespace: string; name: string },
     body: AccessDriftRepairBody,
   ): Promise<AccessDriftRepairResponse>;
+  /**
+   * Apply a DataProduct's plan (owners and admins): provision it, or repair
+   * its drift; revokes and drops only with `allowDestructive`. What was
+   * sent, and its infrastructure afterwards.
+   */
+  applyInfrastructure(
+    product: { namespace: string; name: string },
+    body: InfrastructureApplyBody,
+  ): Promise<InfrastructureApplyResponse>;
   /**
    * Drop a feature branch's sandbox of a DataProduct (owners and admins):
    * the branch (or its suffix, as the product's sandboxes list it). What was

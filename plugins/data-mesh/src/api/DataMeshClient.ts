@@ -11,6 +11,8 @@ import {
   type DataMeshApiPath,
   type DataMeshApiPathParams,
   type DataMeshApiResponses,
+  type InfrastructureApplyBody,
+  type InfrastructureApplyResponse,
   type InfrastructureDriftSummaryResponse,
   type ProductChangesResponse,
   type ProductLastChangesResponse,
@@ -111,6 +113,19 @@ export class DataMeshClient implements DataMeshApi {
     return this.send<AccessDriftRepairResponse>(
       dataMeshApiUrl(
         '/products/{namespace}/{name}/access-drift/repair',
+        product,
+      ),
+      { method: 'POST', body },
+    );
+  }
+
+  async applyInfrastructure(
+    product: { namespace: string; name: string },
+    body: InfrastructureApplyBody,
+  ): Promise<InfrastructureApplyResponse> {
+    return this.send<InfrastructureApplyResponse>(
+      dataMeshApiUrl(
+        '/products/{namespace}/{name}/infrastructure/apply',
         product,
       ),
       { method: 'POST', body },

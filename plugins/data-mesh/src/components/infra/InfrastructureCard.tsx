@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useEffect, useState } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
@@ -18,6 +18,7 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   type InfrastructureObjectStatus,
+  type InfrastructureApplyResponse,
   type ProductInfrastructureResponse,
   formatIssue,
 } from '@datamesh/plugin-data-mesh-common';
@@ -33,6 +34,7 @@ import { InfrastructureStatusChip } from './InfrastructureStatusChip';
 import { InfraNotes } from './InfraNotes';
 import { SandboxesSection } from './Sandboxes';
 import { PlanLines } from './PlanLines';
+import { ApplyInfrastructure, ApplyResult } from './ApplyInfrastructure';
 
 const TITLE = 'Infrastructure';
 
@@ -177,9 +179,13 @@ function statusLabel(body: ProductInfrastructureResponse): string | undefined {
 /** The card's content for a loaded answer (exported for tests and custom layouts). */
 export function InfrastructureView(props: {
   body: ProductInfrastructureResponse;
+  /** The last apply from the card, whose answer `body` is. */
+  applied?: InfrastructureApplyResponse;
+  /** Offers the owners to apply the plan; without it, nothing is applied from here. */
+  onApplied?: (result: InfrastructureApplyResponse) => void;
 }) {
   const classes = useStyles();
-  const { body } = props;
+  const { body, applied, onApplied } = props;
   const checked = new Date(body.checkedAt);
   return (
     <>
@@ -204,6 +210,8 @@ export function InfrastructureView(props: {
           </time>
         </Typography>
       </Box>
+
+      <ApplyResult applied={applied} />
 
       {body.conflicts.length > 0 && (
         <Alert severity="error" data-testid="infra-conflicts">
@@ -236,8 +244,8 @@ export function InfrastructureView(props: {
         <Box className={classes.section}>
           <EmptyHint>
             Nothing is provisioned for this product yet. The plan below is what
-            the <em>New data product</em> template or{' '}
-            <code>datamesh apply</code> would create.
+            the <em>New data product</em> template, <code>datamesh apply</code>{' '}
+            or Provision would create.
           </EmptyHint>
         </Box>
       )}
@@ -249,6 +257,9 @@ export function InfrastructureView(props: {
               : 'Drift (the repair plan)'}
           </Typography>
           <PlanLines lines={body.drift.lines} data-testid="infra-drift-lines" />
+          {onApplied && (
+            <ApplyInfrastructure body={body} onApplied={onApplied} />
+          )}
         </Box>
       )}
 
@@ -272,10 +283,14 @@ export function InfrastructureCard() {
   const api = useApi(dataMeshApiRef);
   const namespace = entity?.metadata.namespace ?? 'default';
   const name = entity?.metadata.name;
+  // an apply from the card answers with the infrastructure afterwards
+  const [applied, setApplied] = useState<InfrastructureApplyResponse>();
   const state = useAsyncRetry(
     async () => (name ? api.getInfrastructure({ namespace, name }) : undefined),
     [api, namespace, name],
   );
+  // checked again (or another product): the warehouse's answer wins
+  useEffect(() => setApplied(undefined), [state.value]);
   if (!entity) return <NotADataProductCard title={TITLE} />;
   const refresh = (
     <Tooltip title="Check again">
@@ -301,7 +316,11 @@ export function InfrastructureCard() {
         <InfrastructureLoadError error={state.error} />
       )}
       {!state.loading && !state.error && state.value && (
-        <InfrastructureView body={state.value} />
+        <InfrastructureView
+          body={applied?.infrastructure ?? state.value}
+          applied={applied}
+          onApplied={setApplied}
+        />
       )}
     </InfoCard>
   );
