@@ -61,6 +61,16 @@ export class WarehouseUnavailableError extends Error {
   }
 }
 
+/** A product whose spec gives no warehouse names: nothing can be done in the warehouse (409). */
+export function noWarehouseNames(assessed: ProductAssessment): ConflictError {
+  return new ConflictError(
+    `${assessed.entityRef} has no warehouse names: ${assessed.issues
+      .filter(i => i.severity === 'error')
+      .map(formatIssue)
+      .join('; ')}`,
+  );
+}
+
 /** @public */
 export interface InfrastructureServiceOptions {
   catalog: CatalogService;
@@ -369,15 +379,14 @@ export class InfrastructureService {
     credentials: BackstageCredentials,
   ): Promise<ProductInfrastructureResponse> {
     const { assessment, adapter } = await this.assessProduct(ref, credentials);
-    const products = [assessment];
-    const access = await this.accessDrift(products, adapter);
+    const access = await this.accessDrift([assessment], adapter);
     const response = this.toResponse(
-      products[0],
+      assessment,
       adapter,
       this.now(),
-      access.get(products[0].entityRef),
+      access.get(assessment.entityRef),
     );
-    const product = products[0].desired?.products[0];
+    const product = assessment.desired?.products[0];
     if (!product) return response;
     // copies of the product's data outside its own schemas: its owners should see them
     const found = await this.ask(adapter, () =>
@@ -421,16 +430,8 @@ export class InfrastructureService {
         namesOnly: true,
       }),
     );
-    const [assessed] = products;
-    const product = assessed.desired?.products[0];
-    if (!product) {
-      throw new ConflictError(
-        `${assessed.entityRef} has no warehouse names: ${assessed.issues
-          .filter(i => i.severity === 'error')
-          .map(formatIssue)
-          .join('; ')}`,
-      );
-    }
+    const product = products[0].desired?.products[0];
+    if (!product) throw noWarehouseNames(products[0]);
     return { product, adapter };
   }
 

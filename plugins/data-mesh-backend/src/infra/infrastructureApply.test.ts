@@ -203,7 +203,7 @@ describe.each(databases.eachSupportedId())('infrastructure apply on %s', id => {
     const res = await apply('aisha', {}, 'broken');
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(
-      /^dataproduct:default\/broken has no warehouse names to apply: /,
+      /^dataproduct:default\/broken has no warehouse names: spec\.domain: /,
     );
   });
 });

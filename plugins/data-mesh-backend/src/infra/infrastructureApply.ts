@@ -20,12 +20,14 @@ import {
   type InfrastructureApplyResponse,
   INFRASTRUCTURE_APPLY_AUDIT_ACTION,
   dataMeshInfrastructureApplyPermission,
-  formatIssue,
 } from '@datamesh/plugin-data-mesh-common';
 import { applyPlan } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import { toStep } from './accessDrift';
-import type { InfrastructureService } from './InfrastructureService';
+import {
+  type InfrastructureService,
+  noWarehouseNames,
+} from './InfrastructureService';
 import { authorizeOwnersAction } from './ownersAction';
 
 /** @public */
@@ -64,14 +66,7 @@ export class InfrastructureApply {
       credentials,
     );
     const { plan } = assessment;
-    if (!plan) {
-      throw new ConflictError(
-        `${entityRef} has no warehouse names to apply: ${assessment.issues
-          .filter(i => i.severity === 'error')
-          .map(formatIssue)
-          .join('; ')}`,
-      );
-    }
+    if (!plan) throw noWarehouseNames(assessment);
     if (plan.conflicts.length > 0) {
       // nothing is sent while an object of its names belongs to another
       throw new ConflictError(
