@@ -7,19 +7,18 @@
  * each apply that sent something is kept in the product's audit trail; a
  * spec without warehouse names is refused.
  */
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
   type PostgresWarehouseAdapter,
   createPgliteWarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
-import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import {
   type ProvisionedProduct,
   planProducts,
   platformConfig,
 } from '@datamesh/plugin-data-mesh-node';
-import request from 'supertest';
+import { contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   product,
@@ -44,7 +43,6 @@ const broken = product(
 );
 
 const databases = createTestDatabases();
-const validator = createDataMeshApiValidator();
 const APPLY = '/products/{namespace}/{name}/infrastructure/apply';
 
 describe.each(databases.eachSupportedId())('infrastructure apply on %s', id => {
@@ -53,30 +51,7 @@ describe.each(databases.eachSupportedId())('infrastructure apply on %s', id => {
   let warehouse: PostgresWarehouseAdapter;
   let names: ProvisionedProduct;
 
-  /** A call as `user`, its answer checked against the OpenAPI document. */
-  const call = async (
-    method: 'get' | 'post',
-    path: string,
-    template: string,
-    user: string,
-    body?: object,
-  ) => {
-    const r = request(server)
-      [method](`/api/data-mesh${path}`)
-      .set(
-        'Authorization',
-        mockCredentials.user.header(`user:default/${user}`),
-      );
-    const res = await (body ? r.send(body) : r);
-    expect(
-      validator.response(
-        { method, path: template as any },
-        res.status,
-        res.body,
-      ),
-    ).toEqual([]);
-    return res;
-  };
+  const { call, audited: auditOf } = contractCalls(() => server, 'aisha');
   const apply = (user: string, body: object = {}, name = 'visits') =>
     call(
       'post',
@@ -94,17 +69,7 @@ describe.each(databases.eachSupportedId())('infrastructure apply on %s', id => {
         'aisha',
       )
     ).body.status;
-  const audited = async () =>
-    (
-      (
-        await call(
-          'get',
-          '/lifecycle/default/visits',
-          '/lifecycle/{namespace}/{name}',
-          'aisha',
-        )
-      ).body.audit as any[]
-    ).filter(a => a.action === 'infrastructure-apply');
+  const audited = () => auditOf('visits', 'infrastructure-apply');
   const q = (name: string) => warehouse.dialect.quoteIdentifier(name);
   const output = () =>
     warehouse.dialect.qualifiedSchema({

@@ -7,13 +7,12 @@
  * has a sandbox's name stay); each deletion is kept in the product's audit
  * trail, a refusal by the warehouse too.
  */
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
   type PostgresWarehouseAdapter,
   createPgliteWarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
-import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import {
   type ProvisionedProduct,
   applyPlan,
@@ -21,7 +20,7 @@ import {
   planProducts,
   platformConfig,
 } from '@datamesh/plugin-data-mesh-node';
-import request from 'supertest';
+import { contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   product,
@@ -41,7 +40,6 @@ const visits = product(
 );
 
 const databases = createTestDatabases();
-const validator = createDataMeshApiValidator();
 
 describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
   let server: any;
@@ -49,28 +47,7 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
   let warehouse: PostgresWarehouseAdapter;
   let names: ProvisionedProduct;
 
-  /** A call as `user`, its answer checked against the OpenAPI document. */
-  const call = async (
-    method: 'get' | 'delete',
-    path: string,
-    template: string,
-    user: string,
-  ) => {
-    const res = await request(server)
-      [method](`/api/data-mesh${path}`)
-      .set(
-        'Authorization',
-        mockCredentials.user.header(`user:default/${user}`),
-      );
-    expect(
-      validator.response(
-        { method, path: template as any },
-        res.status,
-        res.body,
-      ),
-    ).toEqual([]);
-    return res;
-  };
+  const { call, audited: auditOf } = contractCalls(() => server, 'aisha');
   const remove = (branch: string, user = 'aisha') =>
     call(
       'delete',
@@ -92,16 +69,7 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
       s.schemas.map((x: any) => x.name),
     ]);
   };
-  const audited = async () => {
-    const res = await call(
-      'get',
-      '/lifecycle/default/visits',
-      '/lifecycle/{namespace}/{name}',
-      'aisha',
-    );
-    expect(res.status).toBe(200);
-    return (res.body.audit as any[]).filter(a => a.action === 'sandbox-delete');
-  };
+  const audited = () => auditOf('visits', 'sandbox-delete');
   const schemasThere = async (schemas: string[]) =>
     (
       await warehouse.introspect({

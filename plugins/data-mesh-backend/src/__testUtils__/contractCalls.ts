@@ -1,0 +1,48 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
+import request from 'supertest';
+
+/**
+ * Calls of the data-mesh REST API as a signed-in example user, each answer
+ * (success or error) checked against the OpenAPI document, and the
+ * product's audit trail as its owner `auditor` reads it.
+ */
+export function contractCalls(server: () => any, auditor: string) {
+  const validator = createDataMeshApiValidator();
+  const call = async (
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    /** The document's path template, e.g. `/products/{namespace}/{name}/slos`. */
+    template: string,
+    user: string,
+    body?: object,
+  ) => {
+    const r = request(server())
+      [method](`/api/data-mesh${path}`)
+      .set(
+        'Authorization',
+        mockCredentials.user.header(`user:default/${user}`),
+      );
+    const res = await (body ? r.send(body) : r);
+    expect(
+      validator.response(
+        { method, path: template as any },
+        res.status,
+        res.body,
+      ),
+    ).toEqual([]);
+    return res;
+  };
+  /** The audit entries of a product (`default/<name>`) with this action. */
+  const audited = async (name: string, action: string) => {
+    const res = await call(
+      'get',
+      `/lifecycle/default/${name}`,
+      '/lifecycle/{namespace}/{name}',
+      auditor,
+    );
+    expect(res.status).toBe(200);
+    return (res.body.audit as any[]).filter(a => a.action === action);
+  };
+  return { call, audited };
+}
