@@ -97,11 +97,58 @@ async function saveFailureEvidence(page, name) {
   }
 }
 
+/**
+ * A new browser context (its own localStorage, so nobody is signed in) with
+ * a tab signed in as the example user `displayName`.
+ */
+async function signInAs(browser, baseUrl, displayName) {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 1000 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  await page.goto(baseUrl);
+  await page.getByRole('button', { name: /^User\b/ }).click();
+  await page
+    .getByRole('option', { name: new RegExp(`^${displayName}\\b`) })
+    .click();
+  await page.getByRole('button', { name: 'Sign in as this user' }).click();
+  await sidebarLink(page, 'Catalog').waitFor();
+  return { context, page };
+}
+
+/**
+ * Runs `fn(as)`, where `as(displayName)` is a tab signed in as that example
+ * user in a fresh browser context; what `fn` returned. The contexts are
+ * closed afterwards. The harness saves the guest's tab when a scenario
+ * fails; with `evidence`, the last signed-in tab is saved under that name.
+ */
+async function asExampleUsers(browser, baseUrl, evidence, fn) {
+  const contexts = [];
+  let current;
+  const as = async displayName => {
+    const session = await signInAs(browser, baseUrl, displayName);
+    contexts.push(session.context);
+    current = session.page;
+    return session.page;
+  };
+  try {
+    return await fn(as);
+  } catch (error) {
+    if (current && evidence) await saveFailureEvidence(current, evidence);
+    throw error;
+  } finally {
+    for (const context of contexts) await context.close().catch(() => {});
+  }
+}
+
 module.exports = {
   assertChromiumInstalled,
   launchChromium,
   openPage,
   signInAsGuest,
+  signInAs,
+  asExampleUsers,
   sidebarLink,
   cardTitled,
   graphNodeRefs,

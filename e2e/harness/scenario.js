@@ -3,7 +3,12 @@
 /* Everything a scenario file needs from the harness, in one require. */
 
 const { check, skip } = require('./report');
-const { sidebarLink, graphNodeRefs } = require('./browser');
+const {
+  sidebarLink,
+  graphNodeRefs,
+  signInAs,
+  asExampleUsers,
+} = require('./browser');
 const { logViewerReader } = require('./logViewer');
 const util = require('./util');
 
@@ -12,6 +17,8 @@ module.exports = {
   skip,
   sidebarLink,
   graphNodeRefs,
+  signInAs,
+  asExampleUsers,
   logViewerReader,
   log: util.log,
   fetchJson: util.fetchJson,

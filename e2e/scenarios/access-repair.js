@@ -11,11 +11,15 @@
  * once more, the warehouse lets the team role read the table again.
  */
 
-const { check, log, pgIdent, withWarehouse } = require('../harness/scenario');
-const { saveFailureEvidence } = require('../harness/browser');
+const {
+  asExampleUsers,
+  check,
+  log,
+  pgIdent,
+  withWarehouse,
+} = require('../harness/scenario');
 const accessRequest = require('./access-request');
 
-const { signInAs } = accessRequest;
 const OWNER = 'Aisha Khan';
 const CONSUMER = 'Sofia Alvarez';
 const REPAIR_PATH =
@@ -129,15 +133,7 @@ module.exports = {
     );
 
     const browser = guestPage.context().browser();
-    const contexts = [];
-    let current;
-    const as = async name => {
-      const session = await signInAs(browser, baseUrl, name);
-      contexts.push(session.context);
-      current = session.page;
-      return session.page;
-    };
-    try {
+    await asExampleUsers(browser, baseUrl, 'access-repair-user', async as => {
       await check(
         `${CONSUMER} (the consumer) sees the drift on ${product}'s Access tab but no Repair button`,
         async () => {
@@ -214,13 +210,7 @@ module.exports = {
             .waitFor();
         },
       );
-    } catch (error) {
-      // the harness saves the guest's tab; this is the signed-in one
-      if (current) await saveFailureEvidence(current, 'access-repair-user');
-      throw error;
-    } finally {
-      for (const context of contexts) await context.close().catch(() => {});
-    }
+    });
 
     await check(
       `warehouse: ${request.grantee} holds ${request.role} again and reads ${table}`,

@@ -12,7 +12,7 @@
  * warehouse itself once the backend has stopped).
  */
 
-const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
+const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
 
 const PRODUCT = 'ehr-encounters';
 const REQUESTER = {
@@ -34,26 +34,6 @@ const expiryText = iso =>
     year: 'numeric',
     timeZone: 'UTC',
   }).format(new Date(iso));
-
-/**
- * A new browser context (its own localStorage, so nobody is signed in) with
- * a tab signed in as the example user `displayName`.
- */
-async function signInAs(browser, baseUrl, displayName) {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30000);
-  await page.goto(baseUrl);
-  await page.getByRole('button', { name: /^User\b/ }).click();
-  await page
-    .getByRole('option', { name: new RegExp(`^${displayName}\\b`) })
-    .click();
-  await page.getByRole('button', { name: 'Sign in as this user' }).click();
-  await sidebarLink(page, 'Catalog').waitFor();
-  return { context, page };
-}
 
 /** Request access on the product's first output port; the created request. */
 async function requestAccess(page, baseUrl) {
@@ -176,13 +156,7 @@ module.exports = {
   description: `${REQUESTER.name} requests ${PRODUCT}, ${APPROVER.name} approves, My access shows it active`,
   async run({ page: guestPage, baseUrl }) {
     const browser = guestPage.context().browser();
-    const contexts = [];
-    const as = async name => {
-      const session = await signInAs(browser, baseUrl, name);
-      contexts.push(session.context);
-      return session.page;
-    };
-    try {
+    return asExampleUsers(browser, baseUrl, undefined, async as => {
       const request = await check(
         `${REQUESTER.name} requests access to ${PRODUCT} for ${REQUESTER.team}`,
         async () => requestAccess(await as(REQUESTER.name), baseUrl),
@@ -201,14 +175,9 @@ module.exports = {
         async () => checkGrantHistory(active),
       );
       return active;
-    } finally {
-      for (const context of contexts) await context.close().catch(() => {});
-    }
+    });
   },
 };
-
-// deprecate signs in as the same example users.
-module.exports.signInAs = signInAs;
 
 if (require.main === module) {
   require('../harness').runScenarios([module.exports]);

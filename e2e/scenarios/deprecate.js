@@ -10,11 +10,15 @@
  * signed in through the dev-only example-users picker.
  */
 
-const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
+const {
+  asExampleUsers,
+  check,
+  log,
+  waitFor,
+  sidebarLink,
+} = require('../harness/scenario');
 const { waitForTask } = require('../harness/tasks');
 const accessRequest = require('./access-request');
-
-const { signInAs } = accessRequest;
 
 const PRODUCT = 'ehr-encounters';
 const SUCCESSOR = 'patient-encounter-history';
@@ -149,12 +153,6 @@ module.exports = {
   needs: [accessRequest],
   async run({ page: guestPage, baseUrl, api }) {
     const browser = guestPage.context().browser();
-    const contexts = [];
-    const as = async name => {
-      const session = await signInAs(browser, baseUrl, name);
-      contexts.push(session.context);
-      return session.page;
-    };
     const titleOf = ref =>
       waitFor(
         `${ref} from the catalog`,
@@ -164,7 +162,7 @@ module.exports = {
         },
         30000,
       );
-    try {
+    return asExampleUsers(browser, baseUrl, undefined, async as => {
       const titles = {
         product: await titleOf(`dataproduct/default/${PRODUCT}`),
         successor: await titleOf(`dataproduct/default/${SUCCESSOR}`),
@@ -198,9 +196,7 @@ module.exports = {
         () => noticeListed(consumerPage, baseUrl, titles.product),
       );
       return { product: PRODUCT, retireAt: RETIRE_AT, successor: SUCCESSOR };
-    } finally {
-      for (const context of contexts) await context.close().catch(() => {});
-    }
+    });
   },
 };
 

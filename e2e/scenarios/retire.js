@@ -16,14 +16,17 @@
  *   E2E_RETIRED_PRODUCT  name of the product created and retired (default: e2e-retiring)
  */
 
-const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
-const accessRequest = require('./access-request');
+const {
+  check,
+  log,
+  waitFor,
+  sidebarLink,
+  signInAs,
+} = require('../harness/scenario');
 const createDataProduct = require('./create-data-product');
 const { deprecateThroughTemplate } = require('./deprecate');
 
 const PRODUCT = process.env.E2E_RETIRED_PRODUCT || 'e2e-retiring';
-
-const { signInAs } = accessRequest;
 
 const OWNER = { name: 'Aisha Khan' };
 // Today (UTC): the retirement may start at once.

@@ -11,9 +11,13 @@
  */
 
 const path = require('node:path');
-const { check, datamesh, log, ROOT } = require('../harness/scenario');
-const { saveFailureEvidence } = require('../harness/browser');
-const { signInAs } = require('./access-request');
+const {
+  asExampleUsers,
+  check,
+  datamesh,
+  log,
+  ROOT,
+} = require('../harness/scenario');
 
 const PRODUCT = 'ehr-encounters';
 const OWNER = 'Aisha Khan';
@@ -65,15 +69,7 @@ module.exports = {
     );
 
     const browser = guestPage.context().browser();
-    const contexts = [];
-    let current;
-    const as = async name => {
-      const session = await signInAs(browser, baseUrl, name);
-      contexts.push(session.context);
-      current = session.page;
-      return session.page;
-    };
-    try {
+    await asExampleUsers(browser, baseUrl, 'sandbox-delete-user', async as => {
       await check(
         `${CONSUMER} (a consumer) sees the sandbox on the Infrastructure card, with no Delete button`,
         async () => {
@@ -131,13 +127,7 @@ module.exports = {
           log(`dropped: ${deleted.dropped.map(d => d.qualified).join(', ')}`);
         },
       );
-    } catch (error) {
-      // the harness saves the guest's tab; this is the signed-in one
-      if (current) await saveFailureEvidence(current, 'sandbox-delete-user');
-      throw error;
-    } finally {
-      for (const context of contexts) await context.close().catch(() => {});
-    }
+    });
 
     await check(
       `the warehouse, looked at afresh, has no sandbox of ${SUFFIX} left`,

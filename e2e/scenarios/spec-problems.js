@@ -14,8 +14,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { check, log, waitFor, sidebarLink } = require('../harness/scenario');
-const { signInAs } = require('./access-request');
+const {
+  check,
+  log,
+  waitFor,
+  sidebarLink,
+  signInAs,
+} = require('../harness/scenario');
 const { saveFailureEvidence } = require('../harness/browser');
 
 const ADMIN = 'Priya Raman';

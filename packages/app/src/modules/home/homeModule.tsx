@@ -32,6 +32,9 @@ into lineage chains from source-aligned to consumer-aligned products.
   spec](/data-products/check-spec)** before you register one.
 - **[Domains](/catalog?filters%5Bkind%5D=domain)** and
   **[Teams](/catalog?filters%5Bkind%5D=group)** — who owns what.
+- **[Drift](/data-products/drift)** and
+  **[Compliance](/data-products/compliance)** — the platform team's views of
+  every product's warehouse objects and governance.
 
 Data products are declared in spec files (\`data_product_spec.yml\`, ODPS
 product files, or native entity YAML) and registered as catalog locations.
