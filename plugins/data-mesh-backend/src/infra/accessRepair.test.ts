@@ -7,13 +7,12 @@
  * audit trail keeps each repair with the unexplained grants it revoked, and
  * only owners may repair.
  */
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
   type PostgresWarehouseAdapter,
   createPgliteWarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
-import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import {
   applyPlan,
   createWarehouseAccessGrantExecutor,
@@ -21,7 +20,7 @@ import {
   platformConfig,
 } from '@datamesh/plugin-data-mesh-node';
 import type { Knex } from 'knex';
-import request from 'supertest';
+import { contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   product,
@@ -41,7 +40,6 @@ const visits = product(
 );
 
 const databases = createTestDatabases();
-const validator = createDataMeshApiValidator();
 
 describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
   let server: any;
@@ -53,47 +51,8 @@ describe.each(databases.eachSupportedId())('access drift repair on %s', id => {
   let grantee: string;
   let knex: Knex;
   const q = (name: string) => warehouse.dialect.quoteIdentifier(name);
-  const call = async (
-    method: 'get' | 'post',
-    path: string,
-    user: string,
-    body?: object,
-  ) => {
-    const r = request(server)
-      [method](`/api/data-mesh${path}`)
-      .set(
-        'Authorization',
-        mockCredentials.user.header(`user:default/${user}`),
-      );
-    const res = await (body ? r.send(body) : r);
-    // every answer, success or error, is as the OpenAPI document says
-    const template = path
-      .replace(/\?.*$/, '')
-      .replace(/^\/products\/[^/]+\/[^/]+\//, '/products/{namespace}/{name}/')
-      .replace(/\/[0-9a-f]{16}\//, '/{id}/');
-    expect(
-      validator.response(
-        { method, path: template as any },
-        res.status,
-        res.body,
-      ),
-    ).toEqual([]);
-    return res;
-  };
-  const repairs = async () => {
-    const res = await request(server)
-      .get('/api/data-mesh/lifecycle/default/visits')
-      .set('Authorization', mockCredentials.user.header('user:default/aisha'));
-    expect([
-      res.status,
-      validator.response(
-        { method: 'get', path: '/lifecycle/{namespace}/{name}' },
-        res.status,
-        res.body,
-      ),
-    ]).toEqual([200, []]);
-    return (res.body.audit as any[]).filter(a => a.action === 'access-repair');
-  };
+  const { call, audited } = contractCalls(() => server, 'aisha');
+  const repairs = () => audited('visits', 'access-repair');
   const repair = (user: string, body: object = {}) =>
     call('post', '/products/default/visits/access-drift/repair', user, body);
   const access = async () => {

@@ -52,7 +52,6 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
     call(
       'delete',
       `/products/default/visits/sandboxes/${encodeURIComponent(branch)}`,
-      '/products/{namespace}/{name}/sandboxes/{branch}',
       user,
     );
   /** The sandboxes the product page lists. */
@@ -60,7 +59,6 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
     const res = await call(
       'get',
       '/products/default/visits/infrastructure',
-      '/products/{namespace}/{name}/infrastructure',
       'aisha',
     );
     expect(res.status).toBe(200);
@@ -208,7 +206,6 @@ describe.each(databases.eachSupportedId())('sandbox deletion on %s', id => {
     const unknown = await call(
       'delete',
       '/products/default/nope/sandboxes/fix_b',
-      '/products/{namespace}/{name}/sandboxes/{branch}',
       'aisha',
     );
     expect(unknown.status).toBe(403);

@@ -1,6 +1,9 @@
-import type {
-  InfrastructurePlanStep,
-  ProductInfrastructureResponse,
+import {
+  type InfrastructureDriftItem,
+  type InfrastructureDriftSummaryResponse,
+  type InfrastructurePlanStep,
+  type ProductInfrastructureResponse,
+  INFRASTRUCTURE_STATUSES,
 } from '@datamesh/plugin-data-mesh-common';
 
 /*
@@ -248,4 +251,30 @@ export function conflictInfrastructure(): ProductInfrastructureResponse {
     },
     { exists: true },
   );
+}
+
+/** GET /infrastructure/drift on the embedded warehouse: `items` (worst first), counted. */
+export function driftSummary(
+  items: InfrastructureDriftItem[],
+  queries = 4,
+): InfrastructureDriftSummaryResponse {
+  return {
+    warehouse: {
+      type: 'pglite',
+      dialect: 'pglite',
+      displayName: 'PGlite',
+      compute: false,
+      databases: 'schema-prefix',
+    },
+    checkedAt: '2026-12-05T10:00:00.000Z',
+    queries,
+    total: items.length,
+    counts: Object.fromEntries(
+      INFRASTRUCTURE_STATUSES.map(s => [
+        s,
+        items.filter(i => i.status === s).length,
+      ]),
+    ) as InfrastructureDriftSummaryResponse['counts'],
+    items,
+  };
 }

@@ -7,6 +7,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { mockApis } from '@backstage/frontend-test-utils';
 import userEvent from '@testing-library/user-event';
 import dataMeshPlugin from '../alpha';
+import { driftSummary } from '../__testUtils__/infraFixtures';
 import {
   fakeDataMeshBackend,
   fleetByOwner,
@@ -214,26 +215,7 @@ describe('data-mesh in an app with catalog and catalog-graph', () => {
     ['/data-products/drift', 'Data products (0)'],
   ])('renders %s in Content', async (path, text) => {
     render(path, {
-      '/infrastructure/drift': {
-        warehouse: {
-          type: 'pglite',
-          dialect: 'pglite',
-          displayName: 'PGlite',
-          compute: false,
-          databases: 'schema-prefix',
-        },
-        checkedAt: '2026-12-05T10:00:00.000Z',
-        queries: 0,
-        total: 0,
-        counts: {
-          conflict: 0,
-          invalid: 0,
-          drift: 0,
-          'not-provisioned': 0,
-          'in-sync': 0,
-        },
-        items: [],
-      },
+      '/infrastructure/drift': driftSummary([]),
     });
     const shown = await screen.findByText(text, {}, { timeout: 25_000 });
     expect(shown.closest('article')?.className).toMatch(

@@ -10,6 +10,7 @@ import {
   errorResponse,
   fakeDataMeshBackend,
 } from '../../__testUtils__/fakeBackend';
+import { driftSummary } from '../../__testUtils__/infraFixtures';
 import { InfrastructureDrift } from './InfrastructureDrift';
 
 const CONFLICT =
@@ -17,73 +18,54 @@ const CONFLICT =
 
 /** Three products, worst first, as the backend sorts them. */
 function summary(): InfrastructureDriftSummaryResponse {
-  return {
-    warehouse: {
-      type: 'pglite',
-      dialect: 'pglite',
-      displayName: 'PGlite',
-      compute: false,
-      databases: 'schema-prefix',
+  return driftSummary([
+    {
+      entityRef: 'dataproduct:default/patients',
+      title: 'Patients',
+      owner: 'group:default/ehr-team',
+      domain: 'domain:default/clinical-care',
+      status: 'conflict',
+      inSync: false,
+      steps: 0,
+      destructive: 0,
+      lines: [`! conflict: ${CONFLICT}`],
+      conflicts: [CONFLICT],
+      issues: [],
     },
-    checkedAt: '2026-12-05T10:00:00.000Z',
-    queries: 4,
-    total: 3,
-    counts: {
-      conflict: 1,
-      invalid: 0,
-      drift: 1,
-      'not-provisioned': 0,
-      'in-sync': 1,
+    {
+      entityRef: 'dataproduct:default/patient-encounters',
+      title: 'Patient encounters',
+      owner: 'group:default/clinical-data-team',
+      domain: 'domain:default/clinical-care',
+      status: 'drift',
+      inSync: false,
+      steps: 2,
+      destructive: 1,
+      lines: [
+        '+ grant usage on schema "acme__pe_output" to "pe_consumer"',
+        '+ create role "pe_service"',
+        '- revoke usage on schema "acme__pe_output" from PUBLIC',
+      ],
+      conflicts: [],
+      issues: [],
+      access: { missing: 1, unmanaged: 0 },
+      sandboxes: { branches: 2, oldestCreatedAt: '2026-11-25T09:00:00Z' },
     },
-    items: [
-      {
-        entityRef: 'dataproduct:default/patients',
-        title: 'Patients',
-        owner: 'group:default/ehr-team',
-        domain: 'domain:default/clinical-care',
-        status: 'conflict',
-        inSync: false,
-        steps: 0,
-        destructive: 0,
-        lines: [`! conflict: ${CONFLICT}`],
-        conflicts: [CONFLICT],
-        issues: [],
-      },
-      {
-        entityRef: 'dataproduct:default/patient-encounters',
-        title: 'Patient encounters',
-        owner: 'group:default/clinical-data-team',
-        domain: 'domain:default/clinical-care',
-        status: 'drift',
-        inSync: false,
-        steps: 2,
-        destructive: 1,
-        lines: [
-          '+ grant usage on schema "acme__pe_output" to "pe_consumer"',
-          '+ create role "pe_service"',
-          '- revoke usage on schema "acme__pe_output" from PUBLIC',
-        ],
-        conflicts: [],
-        issues: [],
-        access: { missing: 1, unmanaged: 0 },
-        sandboxes: { branches: 2, oldestCreatedAt: '2026-11-25T09:00:00Z' },
-      },
-      {
-        entityRef: 'dataproduct:default/readmission-risk',
-        title: 'Readmission risk',
-        owner: 'group:default/population-health',
-        domain: 'domain:default/population-health',
-        status: 'in-sync',
-        inSync: true,
-        steps: 0,
-        destructive: 0,
-        lines: ['no changes: the warehouse matches the declared state'],
-        conflicts: [],
-        issues: [],
-        access: { missing: 0, unmanaged: 0 },
-      },
-    ],
-  };
+    {
+      entityRef: 'dataproduct:default/readmission-risk',
+      title: 'Readmission risk',
+      owner: 'group:default/population-health',
+      domain: 'domain:default/population-health',
+      status: 'in-sync',
+      inSync: true,
+      steps: 0,
+      destructive: 0,
+      lines: ['no changes: the warehouse matches the declared state'],
+      conflicts: [],
+      issues: [],
+      access: { missing: 0, unmanaged: 0 },
+    },
+  ]);
 }
 
 async function renderDrift(answer: unknown) {
