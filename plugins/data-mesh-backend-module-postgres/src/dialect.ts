@@ -128,6 +128,17 @@ export class PostgresDialect implements WarehouseDialect {
     return `${this.qualifiedSchema(ref)}.${quotePgIdentifier(table)}`;
   }
 
+  // no compute here; a client switches role with SET ROLE, which needs the
+  // session's user to be a member of the role (the team's role, say)
+  readerSession(options: { role: string; database: string }) {
+    const database = this.physicalDatabase(options.database);
+    if (database) quotePgIdentifier(database);
+    return {
+      ...(database ? { database } : {}),
+      statements: [`SET ROLE ${quotePgIdentifier(options.role)}`],
+    };
+  }
+
   notes(desired: DesiredState): string[] {
     if (this.layout === 'database') return [];
     const databases = [...new Set(desired.schemas.map(s => s.database))];

@@ -28,6 +28,18 @@ export function pgliteHarness(prefix: string): HarnessFactory {
       platform: platformConfig({ organization: 'acme' }),
       domainPrefix: runId(prefix),
       queryAs: (role, _database, sql) => adapter.connection.queryAs(role, sql),
+      // PGlite has one session: a transaction rolled back undoes SET ROLE too
+      async runSession(_database, statements) {
+        const { connection } = adapter;
+        await connection.query('BEGIN');
+        try {
+          let rows: unknown[] = [];
+          for (const sql of statements) rows = await connection.query(sql);
+          return rows;
+        } finally {
+          await connection.query('ROLLBACK');
+        }
+      },
       queryCount: () => adapter.connection.queryCount,
       cleanup: () => adapter.close(),
     };
@@ -61,6 +73,20 @@ export function postgresServerHarnesses(
             sql,
             layout === 'database' ? database : undefined,
           ),
+        async runSession(database, statements) {
+          const { Client } = await import('pg');
+          const url = new URL(pgUrl);
+          if (database) url.pathname = `/${database}`;
+          const client = new Client({ connectionString: url.toString() });
+          await client.connect();
+          try {
+            let rows: unknown[] = [];
+            for (const sql of statements) rows = (await client.query(sql)).rows;
+            return rows;
+          } finally {
+            await client.end();
+          }
+        },
         queryCount: () => adapter.connection.queryCount,
         async cleanup() {
           await adapter.close();

@@ -487,5 +487,12 @@ export const snowflakeDialect: WarehouseDialect = {
   qualifiedTable: (ref, table) =>
     `${qualifiedSchemaName(ref)}.${quoteName(table)}`,
   statements: snowflakeStatements,
+  // qualified names carry the database; a query needs a running warehouse
+  readerSession: ({ role, compute }) => ({
+    statements: [
+      `USE ROLE ${quoteName(role)}`,
+      ...(compute ? [`USE WAREHOUSE ${quoteName(compute)}`] : []),
+    ],
+  }),
   maskingPolicyType: snowflakeMaskingPolicyType,
 };

@@ -105,6 +105,16 @@ export function fakeSnowflakeHarness(
           );
         return asRole.query(sql);
       },
+      async runSession(_database, statements) {
+        const session = new SnowflakeClient(admin);
+        try {
+          let rows: unknown[] = [];
+          for (const sql of statements) rows = await session.query(sql);
+          return rows;
+        } finally {
+          await session.destroy();
+        }
+      },
       queryCount: () => fake.queries.length,
       // SHOW FUTURE GRANTS IN SCHEMA: Snowflake has no bulk listing of
       // schema-level future grants

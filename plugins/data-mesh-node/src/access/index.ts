@@ -1,3 +1,4 @@
 export * from './executor';
 export * from './grants';
 export * from './drift';
+export * from './reading';

@@ -12,6 +12,7 @@ import {
   planAccessGrant,
   planAccessRevoke,
 } from '../access/grants';
+import { type PortReading, portReading } from '../access/reading';
 import { applyPlan } from '../warehouse/apply';
 import { planProducts } from '../warehouse/assess';
 import { isPlanEmpty } from '../warehouse/plan';
@@ -257,6 +258,48 @@ export function runAccessGrantBehaviourSuite(
         expect(await readAsTeam(consumed())).toBe(1);
         await executor.revoke(mine);
         await expect(readAsTeam(consumed())).rejects.toThrow();
+      },
+      timeout,
+    );
+
+    it(
+      "gives the consumer statements that, run as given in a client's session, read the port as the grantee: masked without PII, in clear with it",
+      async () => {
+        const reading = (pii: boolean) =>
+          portReading(
+            {
+              product: fx.product,
+              names: fx.names,
+              outputPort: 'events',
+              grantee: fx.team,
+              pii,
+            },
+            fx.adapter,
+          );
+        const email = async (r: PortReading) => {
+          const rows = (await fx.h.runSession(
+            r.database,
+            r.statements,
+          )) as Record<string, unknown>[];
+          expect(rows).toHaveLength(1);
+          return rows[0].email ?? rows[0].EMAIL;
+        };
+        expect(reading(false).tables).toEqual([
+          { dataset: 'events', table: consumed(), maskedColumns: ['email'] },
+        ]);
+        expect(reading(true).tables).toEqual([
+          { dataset: 'events', table: output(), maskedColumns: [] },
+        ]);
+        await expect(email(reading(false))).rejects.toThrow();
+        const plain = request('s1');
+        await executor.grant(plain);
+        expect(await email(reading(false))).toBe('***');
+        const pii = piiRequest('s2');
+        await executor.grant(pii);
+        expect(await email(reading(true))).toBe('ana@example.org');
+        await executor.revoke(pii);
+        await executor.revoke(plain);
+        await expect(email(reading(false))).rejects.toThrow();
       },
       timeout,
     );

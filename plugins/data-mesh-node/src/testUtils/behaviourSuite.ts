@@ -41,6 +41,17 @@ export interface WarehouseTestHarness {
   domainPrefix: string;
   /** Run one statement as a product role (PostgreSQL `SET ROLE`, Snowflake `USE ROLE`); must reject when the warehouse refuses. */
   queryAs(role: string, database: string, sql: string): Promise<unknown[]>;
+  /**
+   * Run statements in order in a session of their own, as a person's SQL
+   * client does after connecting (to `database` when given, else to the
+   * connection's own), logged in as the platform; resolves to the last
+   * statement's rows. Nothing the statements change in the session (a role
+   * taken) outlives it. Rejects when the warehouse refuses one.
+   */
+  runSession(
+    database: string | undefined,
+    statements: string[],
+  ): Promise<unknown[]>;
   /** Queries sent to the warehouse so far, counted at the wire or driver. */
   queryCount(): number;
   /**

@@ -23,6 +23,7 @@ const dialect: WarehouseDialect = {
   },
   qualifiedSchema: r => `"${r.database}"."${r.schema}"`,
   qualifiedTable: (r, t) => `"${r.database}"."${r.schema}"."${t}"`,
+  readerSession: ({ role }) => ({ statements: [`SET ROLE "${role}"`] }),
   statements: (c: Change) => [{ sql: c.action }],
 };
 

@@ -18,6 +18,7 @@ const dialect: WarehouseDialect = {
   quoteIdentifier: n => `"${n}"`,
   qualifiedSchema: r => `"${r.database}"."${r.schema}"`,
   qualifiedTable: (r, t) => `"${r.database}"."${r.schema}"."${t}"`,
+  readerSession: ({ role }) => ({ statements: [`SET ROLE "${role}"`] }),
   statements: () => [],
   maskingPolicyType: type =>
     type === 'TEXT'

@@ -369,6 +369,20 @@ export interface WarehouseDialect {
   /** The statements for one change, in order. */
   statements(change: Change): Statement[];
   /**
+   * How a person's SQL client reads as `role`: the database to connect to
+   * where the warehouse keeps logical databases apart (PostgreSQL's
+   * database layout), and the statements that take the role (and the
+   * compute, where there is one) before a query.
+   */
+  readerSession(options: {
+    role: string;
+    database: string;
+    compute?: string;
+  }): {
+    database?: string;
+    statements: string[];
+  };
+  /**
    * Masking-policies style: the policy a column of this warehouse type
    * needs (`family` names it, e.g. `string`), or undefined when the type
    * cannot be masked.
