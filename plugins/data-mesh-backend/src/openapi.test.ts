@@ -409,6 +409,19 @@ describe.each(databases.eachSupportedId())(
       });
       expect(approved.state).toBe('approved');
       await call(action('approve'), url('approve'), 409, { auth: bob });
+      const connection = {
+        method: 'get',
+        path: '/access-requests/{id}/connection',
+      } as const;
+      const reading = await call(connection, url('connection'), 200, {
+        auth: carol,
+      });
+      expect(reading.statements.at(-1)).toMatch(/^SELECT \* FROM .*"events"/);
+      await call(connection, url('connection'), 404, { auth: dave });
+      await call(connection, '/access-requests/nope/connection', 400);
+      await call(connection, url('connection'), 401, {
+        auth: mockCredentials.none.header(),
+      });
       await call(action('extend'), url('extend'), 200, {
         auth: carol,
         body: { duration: '10d' },
@@ -419,6 +432,7 @@ describe.each(databases.eachSupportedId())(
       });
       await call(action('reject'), url('reject'), 200, { auth: alice });
       await call(action('revoke'), url('revoke'), 200, { auth: alice });
+      await call(connection, url('connection'), 409, { auth: carol });
       await call(
         action('revoke'),
         '/access-requests/0123456789abcdef/revoke',

@@ -351,7 +351,7 @@ export const dataMeshPlugin = createBackendPlugin({
         router.use(lifecycle.admission);
         router.use(lifecycle.router);
         // Access requests to output ports — src/access
-        router.use(await setupAccessRequests(services));
+        router.use(await setupAccessRequests({ ...services, getAdapter }));
         // Changes timeline and breaking-change notifications — src/changes
         router.use(await setupProductChanges(services));
         // Spec problems of the catalog and "Check a spec" — src/specProblems

@@ -7,22 +7,25 @@
  * conditional write with history, warehouse, notify — is transition.ts.
  * Who may decide is the permission framework's answer (the portal's policy:
  * owners of the product, or admins), and the approvers a port's ODCS roles
- * name (approvers.ts); this file adds the filtered list.
+ * name (approvers.ts); this file adds the filtered list and, for a granted
+ * request, how its consumer reads the port (connection.ts).
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   type AccessRequest,
   type AccessRequestActionBody,
+  type AccessRequestConnection,
   type AccessRequestCreateBody,
   type AccessRequestState,
   dataMeshAccessRequestDecidePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-node';
 import { whereDataProductCriteria } from '../permissions';
+import { requestConnection } from './connection';
 import { createRequest } from './create';
 import { approve, reject } from './decide';
 import { extend } from './extend';
@@ -139,6 +142,22 @@ export class AccessService {
     credentials: BackstageCredentials,
   ): Promise<AccessRequest[]> {
     return (await this.visible(query, credentials)).map(accessRequestView);
+  }
+
+  /**
+   * How the consumer of an approved or active request reads its port, for
+   * whoever may see the request (404 otherwise, as for one that does not
+   * exist; 409 when it grants nothing).
+   */
+  async connection(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<AccessRequestConnection> {
+    const [request] = await this.visible({}, credentials, q =>
+      q.where('id', id),
+    );
+    if (!request) throw new NotFoundError(`No access request ${id}`);
+    return requestConnection(this.ctx, request);
   }
 
   /** The stored requests of `list`. */

@@ -17,6 +17,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   type AccessGrantExecutorService,
+  type WarehouseAdapter,
   readPlatformConfig,
 } from '@datamesh/plugin-data-mesh-node';
 import type express from 'express';
@@ -49,6 +50,7 @@ export async function setupAccessRequests(deps: {
   notifications: NotificationService;
   clock: { now(): number };
   accessGrantExecutor: AccessGrantExecutorService;
+  getAdapter?: () => Promise<WarehouseAdapter>;
 }): Promise<express.Router> {
   const settings = readAccessConfig(deps.config);
   const store = await AccessRequestStore.create(deps.database);

@@ -5,7 +5,10 @@
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { ACCESS_REQUEST_STATES } from '@datamesh/plugin-data-mesh-common';
+import {
+  type AccessRequestConnection,
+  ACCESS_REQUEST_STATES,
+} from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -17,7 +20,13 @@ export interface AccessRouterOptions {
   httpAuth: HttpAuthService;
   service: Pick<
     AccessService,
-    'create' | 'list' | 'approve' | 'reject' | 'revoke' | 'extend'
+    | 'create'
+    | 'list'
+    | 'approve'
+    | 'reject'
+    | 'revoke'
+    | 'extend'
+    | 'connection'
   >;
 }
 
@@ -56,7 +65,8 @@ const idParams = z.object({
 
 /**
  * Routes (relative to `/api/data-mesh`): `POST /access-requests`,
- * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend`.
+ * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend`,
+ * `GET /access-requests/:id/connection`.
  * @public
  */
 export function createAccessRouter(
@@ -82,6 +92,13 @@ export function createAccessRouter(
       credentials,
     );
     res.json({ items });
+  });
+
+  router.get('/access-requests/:id/connection', async (req, res) => {
+    const credentials = await caller(req);
+    const { id } = parseInput(idParams, req.params, 'access request id');
+    const body = await service.connection(id, credentials);
+    res.json(body satisfies AccessRequestConnection);
   });
 
   for (const action of ['approve', 'reject', 'revoke', 'extend'] as const) {

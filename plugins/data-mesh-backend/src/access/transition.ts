@@ -27,6 +27,7 @@ import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
 import type {
   AccessGrantExecutor,
   PlatformConfig,
+  WarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-node';
 import { authorizeOnDataProduct } from '../permissions';
 import { isPortApprover } from './approvers';
@@ -54,6 +55,8 @@ export interface AccessServiceOptions {
   clock: { now(): number };
   executor?: AccessGrantExecutor;
   notifier?: AccessNotifier;
+  /** The configured warehouse, whose dialect spells how a consumer reads a grant; without it, connections answer 409. */
+  getAdapter?: () => Promise<WarehouseAdapter>;
 }
 
 /** What the use cases share: the service's options and its warehouse side. */

@@ -121,3 +121,35 @@ export type AccessRequestActionBody = {
 export type AccessRequestListResponse = {
   items: AccessRequest[];
 };
+
+/** One table an access request reads, as the warehouse spells it. @public */
+export type AccessRequestTable = {
+  /** The dataset's name in the spec. */
+  dataset: string;
+  /** The quoted, qualified table (or masked view) to select from. */
+  table: string;
+  /** Personal-data columns read masked; empty when read in clear. */
+  maskedColumns: string[];
+};
+
+/**
+ * `GET /access-requests/{id}/connection`: how the consumer of an approved
+ * or active request reads its port — the database to connect to, the role
+ * to take, the tables, and the statements, in the warehouse's own spelling.
+ * @public
+ */
+export type AccessRequestConnection = {
+  id: string;
+  product: string;
+  outputPort: string;
+  state: AccessRequestState;
+  /** The configured warehouse, e.g. `{ dialect: 'postgresql', displayName: 'PostgreSQL' }`. */
+  warehouse: { dialect: string; displayName: string };
+  /** The database a SQL client connects to, where it matters (PostgreSQL with a database per domain). */
+  database?: string;
+  /** The role to read as (quoted): the request's grantee, which holds the grant. */
+  role: string;
+  tables: AccessRequestTable[];
+  /** Take the role, then one query per table; run in order. */
+  statements: string[];
+};

@@ -9,7 +9,11 @@
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { AccessRequest, AccessRequestListResponse } from '../access';
+import type {
+  AccessRequest,
+  AccessRequestConnection,
+  AccessRequestListResponse,
+} from '../access';
 import type {
   ProductChangesResponse,
   ProductLastChangesResponse,
@@ -74,6 +78,7 @@ export interface DataMeshApiResponses {
   '/access-requests/{id}/reject': AccessRequest;
   '/access-requests/{id}/revoke': AccessRequest;
   '/access-requests/{id}/extend': AccessRequest;
+  '/access-requests/{id}/connection': AccessRequestConnection;
   '/changes': ProductChangesResponse;
   '/changes/latest': ProductLastChangesResponse;
   /** GET; POST …/deprecation answers with the same record. */

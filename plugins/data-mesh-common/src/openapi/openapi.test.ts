@@ -45,6 +45,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
       'delete /products/{namespace}/{name}/sandboxes/{branch}',
       'get /access-requests',
+      'get /access-requests/{id}/connection',
       'get /changes',
       'get /changes/latest',
       'get /governance',

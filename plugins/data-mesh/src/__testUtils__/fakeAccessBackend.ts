@@ -1,5 +1,6 @@
 import type {
   AccessRequest,
+  AccessRequestConnection,
   AccessRequestHistoryEntry,
   AccessRequestState,
   DataProductEntityV1alpha1,
@@ -86,6 +87,37 @@ function fullRef(text: string, defaultKind: string): string {
 
 const fail = (status: number, name: string, message: string) =>
   errorResponse(status, name, message);
+
+/**
+ * How a request reads its port, as the backend answers on the embedded
+ * warehouse (PGlite: schemas prefixed with their database; without PII,
+ * the masked views).
+ */
+export function accessConnection(
+  request: AccessRequest,
+): AccessRequestConnection {
+  const schema = request.pii ? 'output' : 'masked';
+  const table = `"acme_clinical_care_dev__patient_encounters_${schema}"."patient_encounters"`;
+  return {
+    id: request.id,
+    product: request.product,
+    outputPort: request.outputPort,
+    state: request.state,
+    warehouse: { dialect: 'pglite', displayName: 'PGlite' },
+    role: `"${request.grantee}"`,
+    tables: [
+      {
+        dataset: 'patient_encounters',
+        table,
+        maskedColumns: request.pii ? [] : ['patient_mrn', 'diagnosis_code'],
+      },
+    ],
+    statements: [
+      `SET ROLE "${request.grantee}"`,
+      `SELECT * FROM ${table} LIMIT 10`,
+    ],
+  };
+}
 
 /** The routes, and the requests as they are after each call. */
 export function fakeAccessRoutes(options: FakeAccessOptions) {
@@ -300,5 +332,20 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     routes[`/access-requests/{id}/${action}`] = (_: URL, req: FakeRequest) =>
       act(action, req);
   }
+  // the requester and the product's owners see it, like the request itself
+  routes['/access-requests/{id}/connection'] = (_: URL, req: FakeRequest) => {
+    const request = requests.find(r => r.id === req.params.id);
+    if (!request || (request.requester !== me && !owns(request.product))) {
+      return fail(404, 'NotFoundError', `No access request ${req.params.id}`);
+    }
+    if (request.state !== 'approved' && request.state !== 'active') {
+      return fail(
+        409,
+        'ConflictError',
+        `access request ${request.id} is ${request.state}: it grants nothing to read`,
+      );
+    }
+    return jsonResponse(accessConnection(request));
+  };
   return { routes, requests };
 }

@@ -4,6 +4,7 @@ import type {
   AccessDriftRepairResponse,
   AccessRequest,
   AccessRequestActionBody,
+  AccessRequestConnection,
   AccessRequestCreateBody,
   AccessRequestListResponse,
   AccessRequestState,
@@ -125,6 +126,11 @@ export interface DataMeshApi {
     action: AccessRequestOperation,
     body?: AccessRequestActionBody,
   ): Promise<AccessRequest>;
+  /**
+   * How the consumer of an approved or active request reads its port: the
+   * database to connect to, the role, the tables and the statements.
+   */
+  getAccessRequestConnection(id: string): Promise<AccessRequestConnection>;
   /**
    * The Changes timeline of a DataProduct (entity ref, kind optional): each
    * ingested revision with its version and classified changes, newest first.

@@ -6,6 +6,7 @@ import {
   type AccessDriftRepairResponse,
   type AccessRequest,
   type AccessRequestActionBody,
+  type AccessRequestConnection,
   type AccessRequestCreateBody,
   type AccessRequestListResponse,
   type DataMeshApiPath,
@@ -184,6 +185,12 @@ export class DataMeshClient implements DataMeshApi {
       dataMeshApiUrl(ACCESS_ACTION_PATHS[action], { id }),
       { method: 'POST', body },
     );
+  }
+
+  async getAccessRequestConnection(
+    id: string,
+  ): Promise<AccessRequestConnection> {
+    return this.get('/access-requests/{id}/connection', { id });
   }
 
   // --- the Changes tab ---

@@ -45,8 +45,9 @@ export function healthOf(
   fleet: FleetIndex | undefined,
 ): DataProductHealth {
   const key = fleetKey(stringifyEntityRef(entity));
-  const declared = (fromCatalogForm(entity).spec as { slos?: unknown[] } | undefined)
-    ?.slos;
+  const declared = (
+    fromCatalogForm(entity).spec as { slos?: unknown[] } | undefined
+  )?.slos;
   const declaresSlos = (declared?.length ?? 0) > 0;
   const slo = fleet?.get(key);
   let status = slo?.status;

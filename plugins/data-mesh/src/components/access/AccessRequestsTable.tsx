@@ -10,6 +10,7 @@ import type {
 import { PiiChip } from '../common';
 import { formatDateTime } from '../slo/format';
 import { formatExpiry } from './rules';
+import { AccessConnection, READABLE_STATES } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
 
@@ -49,11 +50,17 @@ function HistoryEntry(props: { entry: AccessRequestHistoryEntry }) {
   );
 }
 
-/** Who did what, when, why, and the warehouse statements sent: the audit of one request. */
+/**
+ * How to read a granted request's port, then who did what, when, why, and
+ * the warehouse statements sent: the audit of one request.
+ */
 export function AccessRequestHistory(props: { request: AccessRequest }) {
   const { request } = props;
   return (
     <Box px={4} py={1} data-testid={`access-history-${request.id}`}>
+      {READABLE_STATES.has(request.state) && (
+        <AccessConnection request={request} />
+      )}
       <Typography variant="body2" color="textSecondary">
         Grantee role <code>{request.grantee}</code>, request role{' '}
         <code>{request.role}</code>, duration {request.duration}

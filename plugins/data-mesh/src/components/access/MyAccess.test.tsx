@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { MyAccess } from './MyAccess';
 import { component } from '../../__testUtils__/fixtures';
 import { renderAccess } from '../../__testUtils__/accessRender';
@@ -53,6 +54,56 @@ describe('MyAccess', () => {
     expect(pending.getByTestId('access-state-pending')).toBeInTheDocument();
     expect(pending.getByText('—')).toBeInTheDocument();
     expect(screen.queryByText('Capacity')).not.toBeInTheDocument();
+  });
+
+  it('opens a granted request to how to read it: the role, the masked tables and the statements to copy', async () => {
+    const { backend } = renderAccess({
+      entity: component,
+      element: <MyAccess />,
+      requests: [
+        accessRequest({ id: '00000000000000c1', state: 'active' }),
+        accessRequest({
+          id: '00000000000000c2',
+          purpose: 'Waiting',
+          state: 'pending',
+        }),
+      ],
+      ...ANALYST,
+    });
+    const open = async (purpose: string) => {
+      const row = (await screen.findByText(purpose)).closest('tr')!;
+      await userEvent.click(within(row).getAllByRole('button')[0]);
+    };
+    await open('Readmission model training');
+    const reading = await screen.findByTestId(
+      'access-connection-00000000000000c1',
+    );
+    await within(reading).findByTestId('access-connection-sql');
+    const masked =
+      '"acme_clinical_care_dev__patient_encounters_masked"."patient_encounters"';
+    expect(
+      within(reading).getByTestId('access-connection-sql'),
+    ).toHaveTextContent(
+      `SET ROLE "team_population_health"; SELECT * FROM ${masked} LIMIT 10;`,
+    );
+    expect(
+      within(reading).getByTestId('access-connection-table'),
+    ).toHaveTextContent('personal data masked: patient_mrn, diagnosis_code');
+    expect(
+      within(reading).getByRole('button', {
+        name: 'Copy the statements that read encounters_sql',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      backend.requests.map(u => u.pathname).filter(p => /connection/.test(p)),
+    ).toEqual(['/api/data-mesh/access-requests/00000000000000c1/connection']);
+
+    // nothing is granted yet: nothing to read, and nothing asked
+    await open('Waiting');
+    await screen.findByTestId('access-history-00000000000000c2');
+    expect(
+      screen.queryByTestId('access-connection-00000000000000c2'),
+    ).not.toBeInTheDocument();
   });
 
   it('explains an empty list', async () => {
