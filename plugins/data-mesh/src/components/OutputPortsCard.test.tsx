@@ -1,8 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { OutputPortsCard } from './OutputPortsCard';
+import { ANALYST, renderAccess } from '../__testUtils__/accessRender';
+import { accessRequest } from '../__testUtils__/fakeAccessBackend';
 import { bareProduct, patientEncounters } from '../__testUtils__/fixtures';
-import { renderForEntity } from '../__testUtils__/render';
+
+// the card on a product page, for an analyst with the requests given
+const render = (entity = patientEncounters, requests = []) =>
+  renderAccess({ entity, element: <OutputPortsCard />, requests, ...ANALYST });
 
 describe('OutputPortsCard', () => {
   afterEach(() => {
@@ -10,7 +15,7 @@ describe('OutputPortsCard', () => {
   });
 
   it('lists each port with its type, dataset, connection details and instructions', async () => {
-    await renderForEntity(patientEncounters, <OutputPortsCard />);
+    render();
 
     const sql = within(await screen.findByTestId('output-port-encounters_sql'));
     expect(sql.getByText('Encounters (SQL)')).toBeInTheDocument();
@@ -53,7 +58,7 @@ describe('OutputPortsCard', () => {
       copied.push(document.getSelection()?.toString() ?? '');
       return true;
     });
-    await renderForEntity(patientEncounters, <OutputPortsCard />);
+    render();
 
     await userEvent.click(
       await screen.findByRole('button', {
@@ -67,8 +72,73 @@ describe('OutputPortsCard', () => {
     ]);
   });
 
+  it('shows my open requests on their port, and how to read a granted one', async () => {
+    const { backend } = renderAccess({
+      entity: patientEncounters,
+      element: <OutputPortsCard />,
+      requests: [
+        accessRequest({
+          id: '00000000000000d1',
+          state: 'active',
+          expiresAt: '2026-06-01T10:00:00.000Z',
+        }),
+        accessRequest({
+          id: '00000000000000d2',
+          outputPort: 'daily_counts_jdbc',
+          state: 'pending',
+        }),
+        // ended: nothing to show
+        accessRequest({ id: '00000000000000d3', state: 'revoked' }),
+      ],
+      ...ANALYST,
+    });
+    const sql = within(await screen.findByTestId('output-port-encounters_sql'));
+    const active = within(
+      await sql.findByTestId('my-port-access-00000000000000d1'),
+    );
+    expect(active.getByTestId('access-state-active')).toBeInTheDocument();
+    expect(active.getByText(/, until 1 Jun 2026/)).toBeInTheDocument();
+    expect(sql.queryByTestId('my-port-access-00000000000000d3')).toBeNull();
+    expect(backend.requests[0].searchParams.get('mine')).toBe('true');
+    expect(backend.requests[0].searchParams.get('product')).toBe(
+      'dataproduct:default/patient-encounters',
+    );
+
+    await userEvent.click(
+      active.getByRole('button', { name: 'How to read it' }),
+    );
+    expect(
+      await active.findByTestId('access-connection-sql'),
+    ).toHaveTextContent('SET ROLE "team_population_health";');
+
+    const counts = within(screen.getByTestId('output-port-daily_counts_jdbc'));
+    const pending = within(
+      counts.getByTestId('my-port-access-00000000000000d2'),
+    );
+    expect(pending.getByTestId('access-state-pending')).toBeInTheDocument();
+    // nothing granted yet: nothing to read
+    expect(
+      pending.queryByRole('button', { name: 'How to read it' }),
+    ).toBeNull();
+  });
+
+  it('still lists the ports and offers access when my requests cannot be loaded', async () => {
+    renderAccess({
+      entity: patientEncounters,
+      element: <OutputPortsCard />,
+      routes: { '/access-requests': new Error('connection refused') },
+      ...ANALYST,
+    });
+    expect(
+      await screen.findByRole('button', {
+        name: 'Request access to encounters_sql',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId(/^my-port-access-/)).toBeNull();
+  });
+
   it('says so when there are no output ports', async () => {
-    await renderForEntity(bareProduct, <OutputPortsCard />);
+    render(bareProduct);
     expect(await screen.findByTestId('empty-state')).toHaveTextContent(
       'declares no output ports',
     );

@@ -10,10 +10,14 @@ import Chip from '@material-ui/core/Chip';
 import Divider from '@material-ui/core/Divider';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import type {
+  AccessRequest,
   DataProductEntityV1alpha1,
   OutputPort,
 } from '@datamesh/plugin-data-mesh-common';
+import { useAccessRequests } from './access/hooks';
+import { MyPortAccess, openRequestsOf } from './access/MyPortAccess';
 import { RequestAccessDialog } from './access/RequestAccessDialog';
 import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
 
@@ -54,6 +58,10 @@ const useStyles = makeStyles(theme => ({
 function OutputPortItem(props: {
   port: OutputPort;
   product: DataProductEntityV1alpha1;
+  /** The signed-in user's open requests on this port. */
+  mine: AccessRequest[];
+  /** A request was sent: the user's requests are read again. */
+  onRequested: () => void;
 }) {
   const classes = useStyles();
   const { port, product } = props;
@@ -87,9 +95,13 @@ function OutputPortItem(props: {
           product={product}
           port={port}
           open
-          onClose={() => setRequesting(false)}
+          onClose={() => {
+            setRequesting(false);
+            props.onRequested();
+          }}
         />
       )}
+      <MyPortAccess requests={props.mine} />
       {port.description && (
         <Typography variant="body2">{port.description}</Typography>
       )}
@@ -130,12 +142,20 @@ function OutputPortItem(props: {
 
 /**
  * The ways consumers read this product: access pattern, the dataset served,
- * connection details with a copy button, and connection instructions.
+ * connection details with a copy button, connection instructions, and the
+ * signed-in user's own requests on each port (how to read a granted one).
  *
  * @public
  */
 export function OutputPortsCard(props: { title?: string }) {
   const entity = useDataProductEntity();
+  // the user's own requests on the product; without them (the backend did
+  // not answer) the ports are still shown and can be asked for
+  const mine = useAccessRequests(
+    entity
+      ? { product: stringifyEntityRef(entity).toLowerCase(), mine: true }
+      : undefined,
+  );
   const title = props.title ?? 'Output ports';
   if (!entity) return <NotADataProductCard title={title} />;
   const ports = entity.spec.outputPorts ?? [];
@@ -150,7 +170,12 @@ export function OutputPortsCard(props: { title?: string }) {
         ports.map((port, index) => (
           <div key={port.name}>
             {index > 0 && <Divider />}
-            <OutputPortItem port={port} product={entity} />
+            <OutputPortItem
+              port={port}
+              product={entity}
+              mine={openRequestsOf(mine.value, port.name)}
+              onRequested={() => mine.retry()}
+            />
           </div>
         ))
       )}

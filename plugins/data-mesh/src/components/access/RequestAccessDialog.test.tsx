@@ -90,7 +90,7 @@ describe('Request access', () => {
   });
 
   it('refuses an empty purpose, an unaccepted agreement and a duration above the maximum, sending nothing', async () => {
-    const { dialog, backend } = await openForm();
+    const { dialog, access } = await openForm();
     await userEvent.clear(dialog.getByLabelText('Duration (days)'));
     await userEvent.type(dialog.getByLabelText('Duration (days)'), '200');
     await send();
@@ -105,7 +105,7 @@ describe('Request access', () => {
       'aria-invalid',
       'true',
     );
-    expect(backend.requests).toHaveLength(0);
+    expect(access.requests).toHaveLength(0);
   });
 
   it('sends the request and confirms it with its state', async () => {
@@ -132,6 +132,12 @@ describe('Request access', () => {
       pii: true,
       duration: '30d',
     });
+    // closed: the port now shows the request, pending
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    const port = within(screen.getByTestId('output-port-encounters_sql'));
+    expect(
+      await port.findByTestId(`my-port-access-${access.requests[0].id}`),
+    ).toHaveTextContent('Pending');
   });
 
   it("shows the backend's refusal on the field it names", async () => {

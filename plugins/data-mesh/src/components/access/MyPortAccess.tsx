@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
+import { AccessConnection, READABLE_STATES } from './AccessConnection';
+import { AccessStateChip } from './AccessStateChip';
+import { formatExpiry } from './rules';
+
+/** Requests still open: waiting for a decision, or granting something. */
+const OPEN_STATES: ReadonlySet<AccessRequest['state']> = new Set([
+  'pending',
+  ...READABLE_STATES,
+]);
+
+/** The requests of `requests` that concern one port and are still open. */
+export function openRequestsOf(
+  requests: AccessRequest[] | undefined,
+  port: string,
+): AccessRequest[] {
+  return (requests ?? []).filter(
+    r => r.outputPort === port && OPEN_STATES.has(r.state),
+  );
+}
+
+function MyRequest(props: { request: AccessRequest }) {
+  const { request } = props;
+  const [reading, setReading] = useState(false);
+  const readable = READABLE_STATES.has(request.state);
+  return (
+    <Box data-testid={`my-port-access-${request.id}`}>
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 8 }}
+      >
+        <AccessStateChip state={request.state} />
+        <Typography variant="body2">
+          Your request for{' '}
+          <EntityRefLink entityRef={request.consumer} defaultKind="group" />
+          {readable && request.expiresAt
+            ? `, until ${formatExpiry(request.expiresAt)}`
+            : ''}
+        </Typography>
+        {readable && (
+          <Button
+            size="small"
+            color="primary"
+            aria-expanded={reading}
+            onClick={() => setReading(!reading)}
+          >
+            How to read it
+          </Button>
+        )}
+      </Box>
+      {reading && <AccessConnection request={request} />}
+    </Box>
+  );
+}
+
+/**
+ * The signed-in user's open requests on one output port, on the port
+ * itself: their state and expiry, and for a granted one how to read it.
+ */
+export function MyPortAccess(props: { requests: AccessRequest[] }) {
+  if (props.requests.length === 0) return null;
+  return (
+    <Box mt={1}>
+      {props.requests.map(r => (
+        <MyRequest key={r.id} request={r} />
+      ))}
+    </Box>
+  );
+}
