@@ -8,8 +8,9 @@
  * data products, and Sofia's My access page shows it Active with its expiry.
  * That the warehouse answered is read from the request the page loads: the
  * state `active` is set only once the warehouse confirmed the grant, and its
- * history holds the GRANT statements sent (access-warehouse then reads the
- * warehouse itself once the backend has stopped).
+ * history holds the GRANT statements sent. Sofia then opens "How to read
+ * it", on My access and on the port (access-warehouse then reads the
+ * warehouse itself once the backend has stopped, with those statements).
  */
 
 const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
@@ -128,6 +129,36 @@ async function myAccessShowsActive(page, baseUrl, request) {
   );
 }
 
+/**
+ * Sofia opens the active request on My access to "How to read it", and the
+ * product's port shows it too: the statements to copy, as the page shows
+ * them (access-warehouse runs them as given).
+ */
+async function howToReadIt(page, baseUrl, request) {
+  await page.goto(`${baseUrl}/data-products/my-access`);
+  const row = page.getByRole('row').filter({ hasText: PURPOSE });
+  await row.getByRole('button').first().click();
+  const onMyAccess = page.getByTestId(`access-connection-${request.id}`);
+  const sql = await onMyAccess
+    .getByTestId('access-connection-sql')
+    .textContent({ timeout: 15000 });
+  if (!sql.includes(`SET ROLE "${request.grantee}";`)) {
+    throw new Error(`no SET ROLE of ${request.grantee}: ${sql}`);
+  }
+  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
+  const onPort = page.getByTestId(`my-port-access-${request.id}`);
+  await onPort.getByText('Active', { exact: true }).waitFor();
+  await onPort.getByRole('button', { name: 'How to read it' }).click();
+  const onPortSql = await onPort
+    .getByTestId('access-connection-sql')
+    .textContent({ timeout: 15000 });
+  if (onPortSql !== sql) {
+    throw new Error(`the port shows other statements: ${onPortSql}`);
+  }
+  log(`how to read it:\n  ${sql.split('\n').join('\n  ')}`);
+  return sql;
+}
+
 /** `active` means the warehouse confirmed; the history shows what was sent. */
 function checkGrantHistory(request) {
   const statements = request.history.flatMap(h => h.statements ?? []);
@@ -174,7 +205,11 @@ module.exports = {
         'the warehouse answered: the history has the GRANT statements sent',
         async () => checkGrantHistory(active),
       );
-      return active;
+      const readingSql = await check(
+        `${REQUESTER.name} sees how to read it, on My access and on the port`,
+        async () => howToReadIt(await as(REQUESTER.name), baseUrl, active),
+      );
+      return { ...active, readingSql };
     });
   },
 };

@@ -4,8 +4,9 @@
  * The warehouse side of access-request, read in the embedded PGlite warehouse
  * once the backend has stopped and released it: the requester's team role
  * now selects from the product's output tables (through the request's role,
- * which holds the product's consumer role), and a team without a grant is
- * still refused.
+ * which holds the product's consumer role), a team without a grant is still
+ * refused, and the statements the portal showed under "How to read it" run
+ * as given.
  */
 
 const { check, log, pgIdent, withWarehouse } = require('../harness/scenario');
@@ -77,6 +78,24 @@ module.exports = {
             return;
           }
           throw new Error(`${OTHER_TEAM_ROLE} read ${tables[0]}`);
+        });
+      },
+    );
+    await check(
+      'warehouse: the statements "How to read it" showed, run as given, read the port',
+      async () => {
+        const statements = request.readingSql
+          .split(/;\s*\n/)
+          .map(s => s.replace(/;\s*$/, '').trim())
+          .filter(Boolean);
+        await withWarehouse(dirs.warehouse, async db => {
+          // one session, as a SQL client: SET ROLE ends with the rollback
+          await db.transaction(async tx => {
+            let rows = [];
+            for (const sql of statements) rows = (await tx.query(sql)).rows;
+            log(`${statements.at(-1)}: ${rows.length} rows`);
+            await tx.rollback();
+          });
         });
       },
     );

@@ -101,7 +101,6 @@ function OutputPortItem(props: {
           }}
         />
       )}
-      <MyPortAccess requests={props.mine} />
       {port.description && (
         <Typography variant="body2">{port.description}</Typography>
       )}
@@ -136,6 +135,7 @@ function OutputPortItem(props: {
           <MarkdownContent content={port.instructions} />
         </>
       )}
+      <MyPortAccess requests={props.mine} />
     </Box>
   );
 }
