@@ -106,7 +106,7 @@ async function myAccessShowsActive(page, baseUrl, request) {
           r =>
             /\/api\/data-mesh\/access-requests$/.test(
               new URL(r.url()).pathname,
-            ) && new URL(r.url()).searchParams.get('mine') === 'true',
+            ) && new URL(r.url()).searchParams.get('ours') === 'true',
         ),
         page.goto(`${baseUrl}/data-products/my-access`),
       ]);

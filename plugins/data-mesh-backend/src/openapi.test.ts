@@ -440,6 +440,10 @@ describe.each(databases.eachSupportedId())(
       );
       const seen = await call(list, '/access-requests?product=orders', 200);
       expect(seen.items.map((i: any) => i.state)).toEqual(['revoked']);
+      const ours = await call(list, '/access-requests?ours=true', 200, {
+        auth: carol,
+      });
+      expect(ours.items.map((i: any) => i.id)).toEqual([asked.id]);
       await call(list, '/access-requests?state=granted', 400);
       await call(list, '/access-requests', 401, {
         auth: mockCredentials.none.header(),

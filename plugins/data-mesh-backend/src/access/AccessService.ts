@@ -33,6 +33,7 @@ import { approvedPortKeys, portKey, portsApprovedBy } from './approvers';
 import {
   type UserCredentials,
   claimsOf,
+  consumersOf,
   fullRef,
   isUser,
   lower,
@@ -73,6 +74,12 @@ export interface AccessRequestQuery {
   consumer?: string;
   state?: AccessRequestState;
   mine?: boolean;
+  /**
+   * The caller's own requests and those made on behalf of their groups or
+   * of the data products their groups own, whoever asked: the access the
+   * caller reads with.
+   */
+  ours?: boolean;
   /**
    * The caller's inbox: requests of others awaiting their decision — pending
    * ones, and approved or active ones whose requester asked for an
@@ -171,6 +178,7 @@ export class AccessService {
       ? lower(credentials.principal.userEntityRef)
       : undefined;
     if (query.mine && !me) throw new InputError('mine: needs user credentials');
+    if (query.ours && !me) throw new InputError('ours: needs user credentials');
     if (query.inbox) {
       if (!me) throw new InputError('inbox: needs user credentials');
       return this.inbox(
@@ -194,6 +202,10 @@ export class AccessService {
             credentials as UserCredentials,
           )
         : [];
+    // a team's requests are its members' to see, whoever of them asked
+    const consumers = me
+      ? await consumersOf(this.ctx, credentials as UserCredentials)
+      : [];
     const transform = createConditionTransformer(
       permissionsRegistry.getPermissionRuleset(
         dataProductPermissionResourceRef,
@@ -209,10 +221,17 @@ export class AccessService {
       visible: q => {
         // the caller's own narrowing (the inbox's), whatever the policy says
         extra?.(q);
+        if (query.ours) {
+          q.where(ours => {
+            ours.where('requester', me!);
+            if (consumers.length > 0) ours.orWhereIn('consumer', consumers);
+          });
+        }
         if (decision.result === AuthorizeResult.ALLOW) return;
         q.where(inner => {
           if (me) inner.orWhere('requester', me);
           else inner.whereRaw('1 = 0');
+          if (consumers.length > 0) inner.orWhereIn('consumer', consumers);
           if (approved.length > 0) {
             inner.orWhere(ports =>
               ports.where('product', product!).whereIn('output_port', approved),

@@ -27,6 +27,8 @@ const memberships: Record<string, string[]> = {
   'user:default/alice': ['group:default/team-a'],
   'user:default/bob': ['group:default/team-a'],
   'user:default/carol': ['group:default/team-b'],
+  // carol's teammate
+  'user:default/frank': ['group:default/team-b'],
   'user:default/erin': [ADMIN_GROUP],
   'user:default/dana': ['group:default/stewards'],
 };
@@ -582,6 +584,26 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
             i.requester === 'user:default/alice',
         ),
       ),
+    );
+    // frank: team-b's products, and what was asked for team-b or its
+    // products (churn) whoever asked; mine is empty, ours is the latter
+    const forTeamB = (i: any) =>
+      i.consumer === 'group:default/team-b' ||
+      i.consumer === 'dataproduct:default/churn';
+    expect(all.filter(forTeamB).length).toBeGreaterThan(0);
+    expect(ids(await list('frank'))).toEqual(
+      ids(
+        all.filter(
+          i =>
+            forTeamB(i) ||
+            i.product === 'dataproduct:default/invoices' ||
+            i.product === 'dataproduct:default/churn',
+        ),
+      ),
+    );
+    expect(await list('frank', '?mine=true')).toEqual([]);
+    expect(ids(await list('frank', '?ours=true'))).toEqual(
+      ids(all.filter(forTeamB)),
     );
     expect(await list('dave')).toEqual([]);
     expect(

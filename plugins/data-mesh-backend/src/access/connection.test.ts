@@ -18,6 +18,8 @@ import { product, startAccessTestBackend } from './__testUtils__/testBackend';
 const memberships: Record<string, string[]> = {
   'user:default/alice': ['group:default/team-a'],
   'user:default/carol': ['group:default/team-b'],
+  // carol's teammate: reads with what she asked for the team
+  'user:default/frank': ['group:default/team-b'],
   'user:default/dana': ['group:default/team-c'],
 };
 
@@ -74,7 +76,7 @@ describe.each(databases.eachSupportedId())(
       await warehouse?.close();
     });
 
-    it("tells the requester and the product's owners, nobody else, once the request grants something", async () => {
+    it("tells the requester, their team and the product's owners, nobody else, once the request grants something", async () => {
       const ask = (pii: boolean) =>
         post('', 'carol', {
           product: 'orders',
@@ -112,6 +114,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       expect((await connection(plain.id, 'alice')).body).toEqual(res.body);
+      expect((await connection(plain.id, 'frank')).body).toEqual(res.body);
       expect((await connection(plain.id, 'dana')).status).toBe(404);
 
       // with personal data the output table itself, read in clear

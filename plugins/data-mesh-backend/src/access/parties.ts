@@ -68,6 +68,37 @@ export async function claimsOf(
   return new Set([info.userEntityRef, ...info.ownershipEntityRefs].map(lower));
 }
 
+/**
+ * The consumers whose access the caller shares: their groups and the data
+ * products those groups own, lower-case. A team's members see, and read
+ * with, what any of them was granted for the team.
+ */
+export async function consumersOf(
+  deps: {
+    userInfo: UserInfoService;
+    catalog: CatalogService;
+    auth: AuthService;
+  },
+  caller: UserCredentials,
+): Promise<string[]> {
+  const groups = [...(await claimsOf(deps.userInfo, caller))].filter(r =>
+    r.startsWith('group:'),
+  );
+  if (groups.length === 0) return [];
+  const { items } = await deps.catalog.getEntities(
+    {
+      // the owner as the catalog relates it, or as the spec writes it
+      filter: [
+        { kind: 'DataProduct', 'relations.ownedBy': groups },
+        { kind: 'DataProduct', 'spec.owner': groups },
+      ],
+      fields: ['kind', 'metadata.namespace', 'metadata.name'],
+    },
+    { credentials: await deps.auth.getOwnServiceCredentials() },
+  );
+  return [...groups, ...items.map(e => lower(stringifyEntityRef(e)))];
+}
+
 /** A data product from the catalog, undefined when there is none. */
 export async function loadProduct(
   deps: { catalog: CatalogService; auth: AuthService },

@@ -55,6 +55,7 @@ const listQuery = z.object({
   consumer: ref.optional(),
   state: z.enum(ACCESS_REQUEST_STATES).optional(),
   mine: z.enum(['true', 'false']).optional(),
+  ours: z.enum(['true', 'false']).optional(),
   inbox: z.enum(['true', 'false']).optional(),
 });
 
@@ -88,7 +89,12 @@ export function createAccessRouter(
     const credentials = await caller(req);
     const query = parseInput(listQuery, req.query, 'query');
     const items = await service.list(
-      { ...query, mine: query.mine === 'true', inbox: query.inbox === 'true' },
+      {
+        ...query,
+        mine: query.mine === 'true',
+        ours: query.ours === 'true',
+        inbox: query.inbox === 'true',
+      },
       credentials,
     );
     res.json({ items });

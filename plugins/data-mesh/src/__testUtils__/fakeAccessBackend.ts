@@ -22,7 +22,8 @@ import {
  * request or a non-owner deciding (a port's ODCS approvers decide too, and
  * find them with `inbox=true`), refs lower-cased, approved requests stay
  * `approved` (no warehouse executor is wired yet). Components under test talk
- * to it through the real DataMeshClient.
+ * to it through the real DataMeshClient. A team's members see what was
+ * asked for the team, as the backend shows them.
  */
 
 const DAY = 86_400_000;
@@ -140,6 +141,9 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     );
     return !!port && portApprovers(port).some(a => a === me || myGroups.has(a));
   };
+  // made for one of my groups or for a product they own, whoever asked
+  const ours = (request: AccessRequest) =>
+    myGroups.has(request.consumer) || owns(request.consumer);
   let next = requests.length;
 
   const record = (
@@ -238,13 +242,14 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     }
     const items = requests.filter(
       r =>
-        (r.requester === me || owns(r.product)) &&
+        (r.requester === me || ours(r) || owns(r.product)) &&
         (!q.get('product') ||
           r.product === fullRef(q.get('product')!, 'dataproduct')) &&
         (!q.get('consumer') ||
           r.consumer === fullRef(q.get('consumer')!, 'group')) &&
         (!q.get('state') || r.state === q.get('state')) &&
-        (q.get('mine') !== 'true' || r.requester === me),
+        (q.get('mine') !== 'true' || r.requester === me) &&
+        (q.get('ours') !== 'true' || r.requester === me || ours(r)),
     );
     return jsonResponse({ items });
   }
@@ -335,7 +340,10 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
   // the requester and the product's owners see it, like the request itself
   routes['/access-requests/{id}/connection'] = (_: URL, req: FakeRequest) => {
     const request = requests.find(r => r.id === req.params.id);
-    if (!request || (request.requester !== me && !owns(request.product))) {
+    if (
+      !request ||
+      (request.requester !== me && !ours(request) && !owns(request.product))
+    ) {
       return fail(404, 'NotFoundError', `No access request ${req.params.id}`);
     }
     if (request.state !== 'approved' && request.state !== 'active') {

@@ -44,6 +44,8 @@ export interface AccessRequestFilter {
   state?: AccessRequestState;
   /** Only the requests I made. */
   mine?: boolean;
+  /** Only the requests I made and those made for my groups or their products, whoever asked: the access I read with. */
+  ours?: boolean;
   /** Only what I decide: pending requests of others on my groups' products and the ports I approve. */
   inbox?: boolean;
 }

@@ -33,11 +33,14 @@ describe('DataMeshClient access requests', () => {
       mine: true,
     });
     await api.listAccessRequests({ mine: false });
+    await api.listAccessRequests({ ours: true });
     expect(requests.map(u => u.pathname)).toEqual([
       '/api/data-mesh/access-requests',
       '/api/data-mesh/access-requests',
       '/api/data-mesh/access-requests',
+      '/api/data-mesh/access-requests',
     ]);
+    expect(requests[3].search).toBe('?ours=true');
     expect(requests[0].search).toBe('');
     expect(Object.fromEntries(requests[1].searchParams)).toEqual({
       product: 'dataproduct:default/patient-encounters',

@@ -160,6 +160,7 @@ export class DataMeshClient implements DataMeshApi {
       if (value) query.set(key, value);
     }
     if (filter.mine) query.set('mine', 'true');
+    if (filter.ours) query.set('ours', 'true');
     if (filter.inbox) query.set('inbox', 'true');
     return this.send<AccessRequestListResponse>(
       dataMeshApiUrl('/access-requests', {}),

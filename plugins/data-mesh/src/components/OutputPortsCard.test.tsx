@@ -89,6 +89,12 @@ describe('OutputPortsCard', () => {
         }),
         // ended: nothing to show
         accessRequest({ id: '00000000000000d3', state: 'revoked' }),
+        // a teammate's, for the team
+        accessRequest({
+          id: '00000000000000d4',
+          requester: 'user:default/bob',
+          state: 'approved',
+        }),
       ],
       ...ANALYST,
     });
@@ -99,7 +105,15 @@ describe('OutputPortsCard', () => {
     expect(active.getByTestId('access-state-active')).toBeInTheDocument();
     expect(active.getByText(/, until 1 Jun 2026/)).toBeInTheDocument();
     expect(sql.queryByTestId('my-port-access-00000000000000d3')).toBeNull();
-    expect(backend.requests[0].searchParams.get('mine')).toBe('true');
+    expect(active.getByText(/^Your request/)).toBeInTheDocument();
+    const teammates = within(
+      sql.getByTestId('my-port-access-00000000000000d4'),
+    );
+    expect(teammates.getByRole('link', { name: 'bob' })).toBeInTheDocument();
+    expect(
+      teammates.getByRole('button', { name: 'How to read it' }),
+    ).toBeInTheDocument();
+    expect(backend.requests[0].searchParams.get('ours')).toBe('true');
     expect(backend.requests[0].searchParams.get('product')).toBe(
       'dataproduct:default/patient-encounters',
     );

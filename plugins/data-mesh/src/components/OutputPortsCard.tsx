@@ -16,7 +16,7 @@ import type {
   DataProductEntityV1alpha1,
   OutputPort,
 } from '@datamesh/plugin-data-mesh-common';
-import { useAccessRequests } from './access/hooks';
+import { useAccessRequests, useSignedInUser } from './access/hooks';
 import { MyPortAccess, openRequestsOf } from './access/MyPortAccess';
 import { RequestAccessDialog } from './access/RequestAccessDialog';
 import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
@@ -58,8 +58,10 @@ const useStyles = makeStyles(theme => ({
 function OutputPortItem(props: {
   port: OutputPort;
   product: DataProductEntityV1alpha1;
-  /** The signed-in user's open requests on this port. */
+  /** The open requests on this port the signed-in user reads with: theirs and their teams'. */
   mine: AccessRequest[];
+  /** The signed-in user's entity ref, lower-case. */
+  me?: string;
   /** A request was sent: the user's requests are read again. */
   onRequested: () => void;
 }) {
@@ -135,7 +137,7 @@ function OutputPortItem(props: {
           <MarkdownContent content={port.instructions} />
         </>
       )}
-      <MyPortAccess requests={props.mine} />
+      <MyPortAccess requests={props.mine} me={props.me} />
     </Box>
   );
 }
@@ -143,19 +145,21 @@ function OutputPortItem(props: {
 /**
  * The ways consumers read this product: access pattern, the dataset served,
  * connection details with a copy button, connection instructions, and the
- * signed-in user's own requests on each port (how to read a granted one).
+ * open requests of the signed-in user and their teams on each port (how to
+ * read a granted one).
  *
  * @public
  */
 export function OutputPortsCard(props: { title?: string }) {
   const entity = useDataProductEntity();
-  // the user's own requests on the product; without them (the backend did
-  // not answer) the ports are still shown and can be asked for
+  // the requests the user reads with (theirs, their teams'); without them
+  // (the backend did not answer) the ports are still shown and can be asked for
   const mine = useAccessRequests(
     entity
-      ? { product: stringifyEntityRef(entity).toLowerCase(), mine: true }
+      ? { product: stringifyEntityRef(entity).toLowerCase(), ours: true }
       : undefined,
   );
+  const me = useSignedInUser().value?.userEntityRef;
   const title = props.title ?? 'Output ports';
   if (!entity) return <NotADataProductCard title={title} />;
   const ports = entity.spec.outputPorts ?? [];
@@ -174,6 +178,7 @@ export function OutputPortsCard(props: { title?: string }) {
               port={port}
               product={entity}
               mine={openRequestsOf(mine.value, port.name)}
+              me={me}
               onRequested={() => mine.retry()}
             />
           </div>

@@ -11,7 +11,7 @@ const ANALYST = {
 };
 
 describe('MyAccess', () => {
-  it('lists my requests on every product with state and expiry', async () => {
+  it("lists my requests and my team's on every product with state, requester and expiry", async () => {
     const { backend } = renderAccess({
       entity: component,
       element: <MyAccess />,
@@ -28,19 +28,28 @@ describe('MyAccess', () => {
           product: 'dataproduct:default/patients',
           outputPort: 'patients-sql',
         }),
-        // someone else's
+        // a teammate's, for my team
+        accessRequest({
+          id: '00000000000000b4',
+          purpose: 'Bed occupancy',
+          requester: 'user:default/bob',
+          state: 'active',
+          expiresAt: '2026-07-01T10:00:00.000Z',
+        }),
+        // someone else's, for another team
         accessRequest({
           id: '00000000000000b3',
           purpose: 'Capacity',
           requester: 'user:default/bob',
+          consumer: 'group:default/finance',
         }),
       ],
       ...ANALYST,
     });
     expect(
-      await screen.findByText('My access requests (2)'),
+      await screen.findByText("My and my teams' access requests (3)"),
     ).toBeInTheDocument();
-    expect(backend.requests[0].searchParams.get('mine')).toBe('true');
+    expect(backend.requests[0].searchParams.get('ours')).toBe('true');
     const active = within(screen.getByText('Readmission model').closest('tr')!);
     expect(active.getByTestId('access-state-active')).toBeInTheDocument();
     expect(active.getByText('1 Jun 2026')).toBeInTheDocument();
@@ -53,6 +62,13 @@ describe('MyAccess', () => {
     const pending = within(screen.getByText('Demographics').closest('tr')!);
     expect(pending.getByTestId('access-state-pending')).toBeInTheDocument();
     expect(pending.getByText('—')).toBeInTheDocument();
+    const teammates = within(screen.getByText('Bed occupancy').closest('tr')!);
+    expect(teammates.getByText('bob')).toBeInTheDocument();
+    // only the requester asks to extend
+    expect(teammates.queryByRole('button', { name: /^Extend/ })).toBeNull();
+    expect(
+      active.getByRole('button', { name: 'Extend request 00000000000000b1' }),
+    ).toBeInTheDocument();
     expect(screen.queryByText('Capacity')).not.toBeInTheDocument();
   });
 
@@ -109,7 +125,7 @@ describe('MyAccess', () => {
   it('explains an empty list', async () => {
     renderAccess({ entity: component, element: <MyAccess />, ...ANALYST });
     expect(await screen.findByTestId('my-access-empty')).toHaveTextContent(
-      'You have not requested access to any data product yet.',
+      'Neither you nor your teams have requested access to any data product yet.',
     );
   });
 });

@@ -4,32 +4,34 @@ import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { useAccessRequests, useSignedInUser } from './hooks';
 
-const MINE = { mine: true };
+const OURS = { ours: true };
 
 /**
- * "My access": the requests the signed-in user made, on every product,
- * with their state and expiry; granted ones can be extended from here.
+ * "My access": the requests the signed-in user made and those made for
+ * their teams (or their teams' products) by anyone, on every product, with
+ * their state and expiry; a granted one opens to how to read it, and its
+ * requester extends it from here.
  *
  * @public
  */
 export function MyAccess() {
   const user = useSignedInUser();
-  const requests = useAccessRequests(MINE);
+  const requests = useAccessRequests(OURS);
   if (user.loading || requests.loading) return <Progress />;
   const error = user.error ?? requests.error;
   if (error)
     return <AccessLoadError error={error} what="Your access requests" />;
   return (
     <AccessRequestsTable
-      title="My access requests"
+      title="My and my teams' access requests"
       requests={requests.value ?? []}
-      columns={['product', 'consumer', 'pii']}
+      columns={['product', 'consumer', 'requester', 'pii']}
       me={user.value!.userEntityRef}
       onChanged={() => requests.retry()}
       emptyContent={
         <Typography variant="body2" data-testid="my-access-empty">
-          You have not requested access to any data product yet. Use "Request
-          access" on a product's output port.
+          Neither you nor your teams have requested access to any data product
+          yet. Use "Request access" on a product's output port.
         </Typography>
       }
     />
@@ -42,7 +44,7 @@ export function MyAccessPage() {
     <Page themeId="tool">
       <Header
         title="My access"
-        subtitle="The data you asked for: state, expiry and history"
+        subtitle="The data you and your teams asked for: state, expiry, history and how to read it"
       />
       <Content>
         <MyAccess />

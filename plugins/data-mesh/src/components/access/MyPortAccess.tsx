@@ -24,7 +24,7 @@ export function openRequestsOf(
   );
 }
 
-function MyRequest(props: { request: AccessRequest }) {
+function MyRequest(props: { request: AccessRequest; me?: string }) {
   const { request } = props;
   const [reading, setReading] = useState(false);
   const readable = READABLE_STATES.has(request.state);
@@ -38,8 +38,15 @@ function MyRequest(props: { request: AccessRequest }) {
       >
         <AccessStateChip state={request.state} />
         <Typography variant="body2">
-          Your request for{' '}
-          <EntityRefLink entityRef={request.consumer} defaultKind="group" />
+          {request.requester === props.me ? (
+            'Your request'
+          ) : (
+            <>
+              <EntityRefLink entityRef={request.requester} defaultKind="user" />
+              's request
+            </>
+          )}{' '}
+          for <EntityRefLink entityRef={request.consumer} defaultKind="group" />
           {readable && request.expiresAt
             ? `, until ${formatExpiry(request.expiresAt)}`
             : ''}
@@ -61,15 +68,19 @@ function MyRequest(props: { request: AccessRequest }) {
 }
 
 /**
- * The signed-in user's open requests on one output port, on the port
- * itself: their state and expiry, and for a granted one how to read it.
+ * The open requests of the signed-in user and of their teams on one output
+ * port, on the port itself: who asked, for whom, the state and expiry, and
+ * for a granted one how to read it.
  */
-export function MyPortAccess(props: { requests: AccessRequest[] }) {
+export function MyPortAccess(props: {
+  requests: AccessRequest[];
+  me?: string;
+}) {
   if (props.requests.length === 0) return null;
   return (
     <Box mt={1}>
       {props.requests.map(r => (
-        <MyRequest key={r.id} request={r} />
+        <MyRequest key={r.id} request={r} me={props.me} />
       ))}
     </Box>
   );
