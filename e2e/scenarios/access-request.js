@@ -9,7 +9,8 @@
  * That the warehouse answered is read from the request the page loads: the
  * state `active` is set only once the warehouse confirmed the grant, and its
  * history holds the GRANT statements sent. Sofia then opens "How to read
- * it", on My access and on the port (access-warehouse then reads the
+ * it", on My access and on the port, and so does her teammate James
+ * Whitfield on the port (access-warehouse then reads the
  * warehouse itself once the backend has stopped, with those statements).
  */
 
@@ -21,6 +22,8 @@ const REQUESTER = {
   team: 'Population Health Analytics',
 };
 const APPROVER = { name: 'Aisha Khan' };
+// Sofia's teammate: reads with what she asked for the team
+const TEAMMATE = { name: 'James Whitfield' };
 // Unique per run, so the rows of this request are found among others.
 const PURPOSE = `Readmission risk model training (e2e ${Date.now()})`;
 // The grant is applied by the backend after the approval; leave room for a
@@ -145,18 +148,23 @@ async function howToReadIt(page, baseUrl, request) {
   if (!sql.includes(`SET ROLE "${request.grantee}";`)) {
     throw new Error(`no SET ROLE of ${request.grantee}: ${sql}`);
   }
-  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
-  const onPort = page.getByTestId(`my-port-access-${request.id}`);
-  await onPort.getByText('Active', { exact: true }).waitFor();
-  await onPort.getByRole('button', { name: 'How to read it' }).click();
-  const onPortSql = await onPort
-    .getByTestId('access-connection-sql')
-    .textContent({ timeout: 15000 });
+  const onPortSql = await portHowToReadIt(page, baseUrl, request);
   if (onPortSql !== sql) {
     throw new Error(`the port shows other statements: ${onPortSql}`);
   }
   log(`how to read it:\n  ${sql.split('\n').join('\n  ')}`);
   return sql;
+}
+
+/** The request on the product's port, opened to "How to read it"; its statements. */
+async function portHowToReadIt(page, baseUrl, request) {
+  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
+  const onPort = page.getByTestId(`my-port-access-${request.id}`);
+  await onPort.getByText('Active', { exact: true }).waitFor();
+  await onPort.getByRole('button', { name: 'How to read it' }).click();
+  return onPort
+    .getByTestId('access-connection-sql')
+    .textContent({ timeout: 15000 });
 }
 
 /** `active` means the warehouse confirmed; the history shows what was sent. */
@@ -208,6 +216,21 @@ module.exports = {
       const readingSql = await check(
         `${REQUESTER.name} sees how to read it, on My access and on the port`,
         async () => howToReadIt(await as(REQUESTER.name), baseUrl, active),
+      );
+      await check(
+        `${TEAMMATE.name}, of the same team, sees it on the port with the same statements`,
+        async () => {
+          const sql = await portHowToReadIt(
+            await as(TEAMMATE.name),
+            baseUrl,
+            active,
+          );
+          if (sql !== readingSql) {
+            throw new Error(
+              `${TEAMMATE.name} is shown other statements: ${sql}`,
+            );
+          }
+        },
       );
       return { ...active, readingSql };
     });

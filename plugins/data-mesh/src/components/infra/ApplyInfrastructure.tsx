@@ -23,23 +23,30 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 
+/** "Applied 3 changes. 1 revoke or drop not sent.", or where it stopped. */
+export function appliedText(applied: InfrastructureApplyResponse): string {
+  const n = applied.applied.length;
+  return `${
+    n === 0
+      ? 'Nothing was applied.'
+      : `Applied ${n} change${n === 1 ? '' : 's'}.`
+  }${applied.error ? ` Stopped: ${applied.error}` : ''}${
+    !applied.error && applied.skipped.length > 0
+      ? ` ${applied.skipped.length} revoke or drop not sent.`
+      : ''
+  }`;
+}
+
 /** What the last apply sent, or where it stopped. */
 export function ApplyResult(props: { applied?: InfrastructureApplyResponse }) {
   const { applied } = props;
   if (!applied) return null;
-  const n = applied.applied.length;
   return (
     <Alert
       severity={applied.error ? 'error' : 'success'}
       data-testid="infra-applied"
     >
-      {n === 0
-        ? 'Nothing was applied.'
-        : `Applied ${n} change${n === 1 ? '' : 's'}.`}
-      {applied.error ? ` Stopped: ${applied.error}` : ''}
-      {!applied.error && applied.skipped.length > 0
-        ? ` ${applied.skipped.length} revoke or drop not sent.`
-        : ''}
+      {appliedText(applied)}
     </Alert>
   );
 }

@@ -2,9 +2,11 @@
  * The platform team's view of drift: every data product's declared versus
  * actual warehouse state, from one introspection of the warehouse
  * (`GET /infrastructure/drift`), worst first, with each product's repair
- * plan. The product page's Infrastructure card shows one product in full.
+ * plan, and the plans of the products shown to apply in one go
+ * (RepairProducts). The product page's Infrastructure card shows one
+ * product in full.
  */
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import {
   Content,
   Header,
@@ -38,6 +40,7 @@ import {
   STATUS_TEXT,
 } from './InfrastructureStatusChip';
 import { PlanLines } from './PlanLines';
+import { RepairProducts } from './RepairProducts';
 
 const useStyles = makeStyles((theme: Theme) => ({
   summary: {
@@ -116,8 +119,8 @@ function DriftDetail(props: { item: InfrastructureDriftItem }) {
       <Typography variant="caption" color="textSecondary" component="p">
         {STATUS_TEXT[item.status].title}. The product's page has its
         Infrastructure card (names, plan, sandboxes) and its Access tab
-        (grants); its pipeline repairs the drift with{' '}
-        <code>datamesh apply</code>.
+        (grants); its owners repair it there or with "Repair or provision"
+        above, its pipeline with <code>datamesh apply</code>.
       </Typography>
     </Box>
   );
@@ -129,6 +132,8 @@ function Summary(props: {
   shown?: InfrastructureStatus;
   onShow: (status?: InfrastructureStatus) => void;
   onRefresh: () => void;
+  /** What can be done about the products shown. */
+  actions?: ReactNode;
 }) {
   const classes = useStyles();
   const { body, shown, onShow, onRefresh } = props;
@@ -160,6 +165,7 @@ function Summary(props: {
           <RefreshIcon />
         </IconButton>
       </Tooltip>
+      {props.actions}
     </Box>
   );
 }
@@ -231,6 +237,7 @@ export function InfrastructureDrift() {
         shown={shown}
         onShow={setShown}
         onRefresh={state.retry}
+        actions={<RepairProducts items={rows} onDone={state.retry} />}
       />
       <Table<InfrastructureDriftItem>
         title={`Data products (${rows.length})`}
