@@ -9,7 +9,9 @@
  * products, and the product's row opens to the plan that re-grants it. The
  * guest, a member of the owning team, follows the row to the product's
  * page and clicks Repair on its Infrastructure card; the card, and the drift
- * page checked again, have it in sync.
+ * page checked again, have it in sync. The grants are revoked once more, as
+ * in an incident, and the drift page's "Repair or provision" applies the
+ * plans of every drifted product in one go.
  */
 
 const {
@@ -51,23 +53,24 @@ module.exports = {
     // the role the product's pipeline builds the output layer with
     const service = names.roles.service.qualified;
     log(`${PRODUCT}: ${status}; revoking ${schema} from ${service}`);
+    const revokeByHand = () =>
+      pauseBackend(() =>
+        withWarehouse(dirs.warehouse, async db => {
+          await db.exec(`REVOKE ALL ON SCHEMA ${schema} FROM ${service}`);
+          // granted directly: the role also holds others that use it
+          const { rows } = await db.query(
+            `select count(*)::int as n
+               from pg_namespace s, aclexplode(s.nspacl) a
+               join pg_roles r on r.oid = a.grantee
+              where s.nspname = $1 and r.rolname = $2`,
+            [schema.slice(1, -1), names.roles.service.name],
+          );
+          if (rows[0].n) throw new Error(`${service} still holds ${schema}`);
+        }),
+      );
     await check(
       `warehouse: revoke usage and create on ${schema} from ${service} by hand`,
-      () =>
-        pauseBackend(() =>
-          withWarehouse(dirs.warehouse, async db => {
-            await db.exec(`REVOKE ALL ON SCHEMA ${schema} FROM ${service}`);
-            // granted directly: the role also holds others that use it
-            const { rows } = await db.query(
-              `select count(*)::int as n
-                 from pg_namespace s, aclexplode(s.nspacl) a
-                 join pg_roles r on r.oid = a.grantee
-                where s.nspname = $1 and r.rolname = $2`,
-              [schema.slice(1, -1), names.roles.service.name],
-            );
-            if (rows[0].n) throw new Error(`${service} still holds ${schema}`);
-          }),
-        ),
+      revokeByHand,
     );
 
     await check(
@@ -150,6 +153,43 @@ module.exports = {
       async () => {
         await page.goto(`${baseUrl}/data-products/drift`);
         await page.getByTestId('drift-summary').waitFor({ timeout: 60000 });
+        await productRow(page, PRODUCT)
+          .getByTestId('infra-status-in-sync')
+          .waitFor();
+      },
+    );
+
+    await check(
+      `warehouse: the same grants revoked by hand again, after an incident`,
+      revokeByHand,
+    );
+    await check(
+      `the drift page's "Repair or provision" applies the plans of the drifted products, ${PRODUCT}'s among them, and checks again`,
+      async () => {
+        await page.goto(`${baseUrl}/data-products/drift`);
+        await page.getByTestId('drift-summary').waitFor({ timeout: 60000 });
+        await page.getByRole('button', { name: /^Drift: \d+$/ }).click();
+        await productRow(page, PRODUCT)
+          .getByTestId('infra-status-drift')
+          .waitFor();
+        await page
+          .getByRole('button', { name: /^Repair or provision \d+…$/ })
+          .click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByText(/^You may apply \d+ of them/).waitFor();
+        await dialog
+          .getByRole('button', { name: /^Apply \d+ plans?$/ })
+          .click();
+        const outcome = await dialog
+          .getByTestId(`repair-outcome-dataproduct:default/${PRODUCT}`)
+          .innerText({ timeout: 60000 });
+        if (!/^Applied 1 change\./.test(outcome)) {
+          throw new Error(`${PRODUCT}: ${outcome}`);
+        }
+        log(`${PRODUCT}: ${outcome}`);
+        await dialog.getByRole('button', { name: 'Close' }).click();
+        // checked again: the product is in sync
+        await page.getByRole('button', { name: /^In sync: \d+$/ }).click();
         await productRow(page, PRODUCT)
           .getByTestId('infra-status-in-sync')
           .waitFor();
