@@ -285,7 +285,10 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     });
     expect(sent.at(-1)).toMatchObject({
       recipients: { entityRef: ['user:default/bob'] },
-      payload: { title: expect.stringContaining('approved') },
+      payload: {
+        title: expect.stringContaining('approved'),
+        description: expect.stringContaining('shows how to read it'),
+      },
     });
     // decided once: a second approval conflicts
     expect((await post(`/${mine.id}/approve`, 'alice')).status).toBe(409);

@@ -98,7 +98,11 @@ export function createAccessNotifier(
         `Access ${outcome}: ${r.product} (${r.outputPort})`,
         `Your request for ${r.consumer} was ${outcome}${
           r.expiresAt ? `; access ends ${day(r.expiresAt)}` : ''
-        }.`,
+        }.${
+          outcome === 'approved'
+            ? ' Its row on the Access tab (and the port, and My access) shows how to read it.'
+            : ''
+        }`,
       ),
     expiring: r =>
       send(
