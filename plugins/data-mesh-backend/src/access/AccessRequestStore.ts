@@ -9,9 +9,10 @@ import {
   type DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import type {
-  AccessRequestAction,
-  AccessRequestState,
+import {
+  type AccessRequestAction,
+  type AccessRequestState,
+  ACCESS_GRANT_HOLDING_STATES,
 } from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
@@ -312,7 +313,7 @@ export class AccessRequestStore {
   async dueForExpiry(now: number): Promise<AccessRequestRecord[]> {
     return this.rows(q =>
       q
-        .whereIn('state', ['approved', 'active'])
+        .whereIn('state', ACCESS_GRANT_HOLDING_STATES)
         .whereNotNull('expires_at')
         .where('expires_at', '<=', now),
     );

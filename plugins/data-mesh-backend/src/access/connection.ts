@@ -10,7 +10,10 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { AccessRequestConnection } from '@datamesh/plugin-data-mesh-common';
+import {
+  type AccessRequestConnection,
+  holdsGrant,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   type WarehouseAdapter,
   assessProducts,
@@ -21,15 +24,12 @@ import type { AccessRequestRecord } from './AccessRequestStore';
 import type { AccessContext } from './transition';
 import { loadProduct } from './parties';
 
-/** States in which the grantee holds (or is about to hold) the grant. */
-const READABLE = new Set(['approved', 'active']);
-
 /** The reading of one request the caller may see. */
 export async function requestConnection(
   ctx: AccessContext,
   request: AccessRequestRecord,
 ): Promise<AccessRequestConnection> {
-  if (!READABLE.has(request.state)) {
+  if (!holdsGrant(request.state)) {
     throw new ConflictError(
       `access request ${request.id} is ${request.state}: it grants nothing to read`,
     );

@@ -16,6 +16,7 @@ import {
   type DataProductEntityV1alpha1,
   type DeprecationBody,
   type ProductLifecycle,
+  ACCESS_GRANT_HOLDING_STATES,
   dataMeshProductRetirePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import type {
@@ -50,9 +51,6 @@ export interface LifecycleServiceOptions {
   /** How far back a read counts as still reading (`dataMesh.lifecycle.readersLookBack`). */
   readersLookBackMs: number;
 }
-
-/** States of access requests that hold (or are about to hold) a grant. */
-export const GRANT_HOLDING_STATES = ['approved', 'active'] as const;
 
 const iso = (ms?: number) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
@@ -187,7 +185,7 @@ export class LifecycleService {
   async grantHolders(product: string) {
     const requests = (
       await Promise.all(
-        GRANT_HOLDING_STATES.map(state =>
+        ACCESS_GRANT_HOLDING_STATES.map(state =>
           this.options.accessStore.list({ product, state }),
         ),
       )

@@ -4,7 +4,10 @@
  * the newest read, the readers no request explains, and what the source
  * could not tell.
  */
-import type { ProductUsage } from '@datamesh/plugin-data-mesh-common';
+import {
+  type ProductUsage,
+  holdsGrant,
+} from '@datamesh/plugin-data-mesh-common';
 import type { AccessRequestStore } from '../access/AccessRequestStore';
 import { type UsageStore, utcDay } from './UsageStore';
 import { requestRoles } from './unused';
@@ -15,9 +18,6 @@ export const USAGE_DAYS = 30;
 
 const iso = (t?: number) =>
   t === undefined ? undefined : new Date(t).toISOString();
-
-/** States whose consumers hold, or may soon hold, the grant. */
-const HOLDING = new Set(['approved', 'active']);
 
 /** What {@link UsageService.consumersStillReading} answers. @public */
 export interface StillReading {
@@ -82,7 +82,7 @@ export class UsageService {
         };
       })
       // past requests only while their roles still show reads
-      .filter(c => HOLDING.has(c.state) || c.reads || c.lastRead);
+      .filter(c => holdsGrant(c.state) || c.reads || c.lastRead);
     const last = Math.max(-1, ...readers.map(x => x.lastReadAt ?? -1));
     const notes = [...(collected?.notes ?? [])];
     if (!collected) {
@@ -130,7 +130,7 @@ export class UsageService {
     const collected = await this.o.store.source(product);
     const rows = await this.o.store.since([product], utcDay(since));
     const holding = (await this.o.accessStore.list({ product })).filter(r =>
-      HOLDING.has(r.state),
+      holdsGrant(r.state),
     );
     const explained = new Set<string>();
     const consumers: StillReading['consumers'] = [];

@@ -23,6 +23,19 @@ export const ACCESS_REQUEST_STATES = [
 /** @public */
 export type AccessRequestState = (typeof ACCESS_REQUEST_STATES)[number];
 
+/**
+ * The states in which a request's grantee holds the grant, or is about to
+ * (`approved`: the warehouse grant follows): what can be read, revoked,
+ * extended and expires.
+ * @public
+ */
+export const ACCESS_GRANT_HOLDING_STATES = ['approved', 'active'] as const;
+
+/** Whether a request in `state` holds (or is about to hold) its grant. @public */
+export function holdsGrant(state: AccessRequestState): boolean {
+  return (ACCESS_GRANT_HOLDING_STATES as readonly string[]).includes(state);
+}
+
 /** What happened to a request, one history entry each. @public */
 export const ACCESS_REQUEST_ACTIONS = [
   'request',

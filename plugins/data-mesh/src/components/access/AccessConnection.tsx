@@ -11,12 +11,6 @@ import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 
-/** States in which the grantee holds (or is about to hold) the grant. */
-export const READABLE_STATES: ReadonlySet<AccessRequest['state']> = new Set([
-  'approved',
-  'active',
-]);
-
 /** The statements as a SQL client takes them: one per line, each ended. */
 export function connectionScript(connection: AccessRequestConnection): string {
   return connection.statements.map(s => `${s};`).join('\n');

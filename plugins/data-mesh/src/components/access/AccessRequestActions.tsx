@@ -7,11 +7,10 @@ import {
   dataMeshAccessExtendPermission,
   dataMeshAccessRequestDecidePermission,
   dataMeshAccessRevokePermission,
+  holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
 import type { AccessRequestOperation } from '../../api';
 import { AccessActionDialog } from './AccessActionDialog';
-
-const GRANTED = ['approved', 'active'];
 
 /**
  * The changes the signed-in user may make to one request: owners and
@@ -49,7 +48,7 @@ export function AccessRequestActions(props: {
   }>();
 
   const isRequester = request.requester.toLowerCase() === me;
-  const granted = GRANTED.includes(request.state);
+  const granted = holdsGrant(request.state);
   const buttons: {
     label: string;
     action: AccessRequestOperation;

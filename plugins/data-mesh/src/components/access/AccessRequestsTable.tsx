@@ -3,14 +3,15 @@ import { Table, type TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type {
-  AccessRequest,
-  AccessRequestHistoryEntry,
+import {
+  type AccessRequest,
+  type AccessRequestHistoryEntry,
+  holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
 import { PiiChip } from '../common';
 import { formatDateTime } from '../slo/format';
 import { formatExpiry } from './rules';
-import { AccessConnection, READABLE_STATES } from './AccessConnection';
+import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
 
@@ -58,9 +59,7 @@ export function AccessRequestHistory(props: { request: AccessRequest }) {
   const { request } = props;
   return (
     <Box px={4} py={1} data-testid={`access-history-${request.id}`}>
-      {READABLE_STATES.has(request.state) && (
-        <AccessConnection request={request} />
-      )}
+      {holdsGrant(request.state) && <AccessConnection request={request} />}
       <Typography variant="body2" color="textSecondary">
         Grantee role <code>{request.grantee}</code>, request role{' '}
         <code>{request.role}</code>, duration {request.duration}

@@ -3,31 +3,30 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
-import { AccessConnection, READABLE_STATES } from './AccessConnection';
+import {
+  type AccessRequest,
+  holdsGrant,
+} from '@datamesh/plugin-data-mesh-common';
+import { AccessConnection } from './AccessConnection';
 import { AccessStateChip } from './AccessStateChip';
 import { formatExpiry } from './rules';
 
 /** Requests still open: waiting for a decision, or granting something. */
-const OPEN_STATES: ReadonlySet<AccessRequest['state']> = new Set([
-  'pending',
-  ...READABLE_STATES,
-]);
+const isOpen = (request: AccessRequest) =>
+  request.state === 'pending' || holdsGrant(request.state);
 
 /** The requests of `requests` that concern one port and are still open. */
 export function openRequestsOf(
   requests: AccessRequest[] | undefined,
   port: string,
 ): AccessRequest[] {
-  return (requests ?? []).filter(
-    r => r.outputPort === port && OPEN_STATES.has(r.state),
-  );
+  return (requests ?? []).filter(r => r.outputPort === port && isOpen(r));
 }
 
 function MyRequest(props: { request: AccessRequest; me?: string }) {
   const { request } = props;
   const [reading, setReading] = useState(false);
-  const readable = READABLE_STATES.has(request.state);
+  const readable = holdsGrant(request.state);
   return (
     <Box data-testid={`my-port-access-${request.id}`}>
       <Box
