@@ -23,7 +23,8 @@ into lineage chains from source-aligned to consumer-aligned products.
   their lineage and health.
 - **[My data products](/data-products/mine)** — the products your teams own,
   worst health first, and the access requests waiting for your decision;
-  **[My access](/data-products/my-access)** — the access you asked for.
+  **[My access](/data-products/my-access)** — the access you and your teams
+  asked for, and how to read it.
 - **[Create](/create)** — a new data product (repository, warehouse schemas
   and roles, catalog entry and SLO monitors in one run), or the deprecation
   and retirement of one of yours.
