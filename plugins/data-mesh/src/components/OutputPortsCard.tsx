@@ -59,7 +59,7 @@ function OutputPortItem(props: {
   port: OutputPort;
   product: DataProductEntityV1alpha1;
   /** The open requests on this port the signed-in user reads with: theirs and their teams'. */
-  mine: AccessRequest[];
+  requests: AccessRequest[];
   /** The signed-in user's entity ref, lower-case. */
   me?: string;
   /** A request was sent: the user's requests are read again. */
@@ -137,7 +137,7 @@ function OutputPortItem(props: {
           <MarkdownContent content={port.instructions} />
         </>
       )}
-      <MyPortAccess requests={props.mine} me={props.me} />
+      <MyPortAccess requests={props.requests} me={props.me} />
     </Box>
   );
 }
@@ -154,7 +154,7 @@ export function OutputPortsCard(props: { title?: string }) {
   const entity = useDataProductEntity();
   // the requests the user reads with (theirs, their teams'); without them
   // (the backend did not answer) the ports are still shown and can be asked for
-  const mine = useAccessRequests(
+  const ours = useAccessRequests(
     entity
       ? { product: stringifyEntityRef(entity).toLowerCase(), ours: true }
       : undefined,
@@ -177,9 +177,9 @@ export function OutputPortsCard(props: { title?: string }) {
             <OutputPortItem
               port={port}
               product={entity}
-              mine={openRequestsOf(mine.value, port.name)}
+              requests={openRequestsOf(ours.value, port.name)}
               me={me}
-              onRequested={() => mine.retry()}
+              onRequested={() => ours.retry()}
             />
           </div>
         ))
