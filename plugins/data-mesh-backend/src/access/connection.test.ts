@@ -39,6 +39,8 @@ describe.each(databases.eachSupportedId())(
     let server: any;
     let stop: () => Promise<void>;
     let warehouse: PostgresWarehouseAdapter;
+    // the backend's warehouse is read from here on each use
+    let options: Parameters<typeof startAccessTestBackend>[0];
     const as = (user: string) =>
       mockCredentials.user.header(`user:default/${user}`);
     const connection = (requestId: string, user: string) =>
@@ -56,7 +58,7 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
-      const backend = await startAccessTestBackend({
+      options = {
         databases,
         databaseId: id,
         entities: [orders],
@@ -66,7 +68,8 @@ describe.each(databases.eachSupportedId())(
         sent: [] as NotificationSendOptions[],
         scheduler: mockServices.scheduler(),
         warehouse,
-      });
+      };
+      const backend = await startAccessTestBackend(options);
       server = backend.server;
       stop = () => backend.stop();
     });
@@ -116,6 +119,13 @@ describe.each(databases.eachSupportedId())(
       expect((await connection(plain.id, 'alice')).body).toEqual(res.body);
       expect((await connection(plain.id, 'frank')).body).toEqual(res.body);
       expect((await connection(plain.id, 'dana')).status).toBe(404);
+
+      // a warehouse that cannot be opened: 503, its reason in the logs only
+      options.warehouse = undefined;
+      const down = await connection(plain.id, 'carol');
+      options.warehouse = warehouse;
+      expect(down.status).toBe(503);
+      expect(down.body.error.message).toBe('the warehouse could not be opened');
 
       // with personal data the output table itself, read in clear
       const pii = await ask(true);

@@ -9,6 +9,7 @@ import {
   ConflictError,
   NotFoundError,
   ServiceUnavailableError,
+  stringifyError,
 } from '@backstage/errors';
 import {
   type AccessRequestConnection,
@@ -44,8 +45,14 @@ export async function requestConnection(
   let adapter: WarehouseAdapter;
   try {
     adapter = await ctx.getAdapter();
-  } catch {
-    // the driver's message may name the connection; the logs have it
+  } catch (e) {
+    // the driver's message may name the connection: it goes to the logs
+    // (which redact the config's secrets), not to the caller
+    ctx.logger.warn(
+      `How to read ${
+        request.id
+      }: the warehouse could not be opened: ${stringifyError(e)}`,
+    );
     throw new ServiceUnavailableError('the warehouse could not be opened');
   }
   const { products } = await assessProducts([product], ctx.platform, adapter, {
