@@ -16,12 +16,25 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
   type InfrastructureApplyResponse,
+  type InfrastructureStatus,
   type ProductInfrastructureResponse,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
+
+/**
+ * Whether a product's plan can be applied: it drifts or was never
+ * provisioned (a conflict blocks the plan, an invalid spec has none), and
+ * the plan changes something.
+ */
+export function planApplicable(
+  status: InfrastructureStatus,
+  changes: number,
+): boolean {
+  return (status === 'drift' || status === 'not-provisioned') && changes > 0;
+}
 
 /** "Applied 3 changes. 1 revoke or drop not sent.", or where it stopped. */
 export function appliedText(applied: InfrastructureApplyResponse): string {
@@ -66,9 +79,10 @@ export function ApplyInfrastructure(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const { steps, destructive } = body.drift;
-  const applicable =
-    (body.status === 'drift' || body.status === 'not-provisioned') &&
-    steps.length + destructive.length > 0;
+  const applicable = planApplicable(
+    body.status,
+    steps.length + destructive.length,
+  );
   if (!applicable || loading) return null;
   if (!allowed) {
     return (

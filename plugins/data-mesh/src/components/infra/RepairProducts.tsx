@@ -29,18 +29,13 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
-import { appliedText } from './ApplyInfrastructure';
-
-/** Statuses whose plan an apply can carry out (a conflict blocks it, an invalid spec has none). */
-const APPLICABLE = new Set(['drift', 'not-provisioned']);
+import { appliedText, planApplicable } from './ApplyInfrastructure';
 
 /** Products of `items` with a plan to apply. */
 export function applicableItems(
   items: InfrastructureDriftItem[],
 ): InfrastructureDriftItem[] {
-  return items.filter(
-    i => APPLICABLE.has(i.status) && i.steps + i.destructive > 0,
-  );
+  return items.filter(i => planApplicable(i.status, i.steps + i.destructive));
 }
 
 /** What happened to one product: not sent, refused by the policy, applied, failed. */
