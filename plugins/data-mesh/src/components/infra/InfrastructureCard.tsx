@@ -29,6 +29,7 @@ import {
   useDataProductEntity,
 } from '../common';
 import { AccessDriftSection } from './AccessDrift';
+import { CheckedAt } from './CheckedAt';
 import { InfrastructureLoadError } from './InfrastructureLoadError';
 import { InfrastructureStatusChip } from './InfrastructureStatusChip';
 import { InfraNotes } from './InfraNotes';
@@ -186,7 +187,6 @@ export function InfrastructureView(props: {
 }) {
   const classes = useStyles();
   const { body, applied, onApplied } = props;
-  const checked = new Date(body.checkedAt);
   return (
     <>
       <Box className={classes.header}>
@@ -202,12 +202,7 @@ export function InfrastructureView(props: {
           {body.warehouse.displayName} ({body.warehouse.type})
         </Typography>
         <Typography variant="caption" color="textSecondary">
-          checked{' '}
-          <time dateTime={body.checkedAt}>
-            {Number.isNaN(checked.getTime())
-              ? body.checkedAt
-              : checked.toLocaleString()}
-          </time>
+          checked <CheckedAt iso={body.checkedAt} />
         </Typography>
       </Box>
 

@@ -34,6 +34,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { formatAgo } from '../slo/format';
+import { CheckedAt } from './CheckedAt';
 import { InfrastructureLoadError } from './InfrastructureLoadError';
 import {
   InfrastructureStatusChip,
@@ -137,7 +138,6 @@ function Summary(props: {
 }) {
   const classes = useStyles();
   const { body, shown, onShow, onRefresh } = props;
-  const checked = new Date(body.checkedAt);
   return (
     <Box className={classes.summary} data-testid="drift-summary">
       {INFRASTRUCTURE_STATUSES.filter(s => body.counts[s] > 0).map(s => (
@@ -154,11 +154,7 @@ function Summary(props: {
         {plural(body.total, 'product')} on {body.warehouse.displayName} (
         {body.warehouse.type}), read with{' '}
         {plural(body.queries, 'query', 'queries')},{' '}
-        <time dateTime={body.checkedAt}>
-          {Number.isNaN(checked.getTime())
-            ? body.checkedAt
-            : checked.toLocaleString()}
-        </time>
+        <CheckedAt iso={body.checkedAt} />
       </Typography>
       <Tooltip title="Check again">
         <IconButton aria-label="Check the warehouse again" onClick={onRefresh}>
