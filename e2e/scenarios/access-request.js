@@ -12,6 +12,7 @@
  * it", on My access and on the port, and so does her teammate James
  * Whitfield on the port (access-warehouse then reads the
  * warehouse itself once the backend has stopped, with those statements).
+ * James then asks to extend the team's access, and Aisha approves it.
  */
 
 const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
@@ -167,6 +168,79 @@ async function portHowToReadIt(page, baseUrl, request) {
     .textContent({ timeout: 15000 });
 }
 
+/**
+ * A teammate of the requester asks, on My access, for 30 more days of the
+ * team's access (it outlives the person who asked for it); the request as
+ * the backend answered.
+ */
+async function teammateExtends(page, baseUrl, request) {
+  await page.goto(`${baseUrl}/data-products/my-access`);
+  const row = page.getByRole('row').filter({ hasText: PURPOSE });
+  await row
+    .getByRole('button', { name: `Extend request ${request.id}` })
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog.locator('#access-extend-days').fill('30');
+  await dialog
+    .locator('#access-action-comment')
+    .fill('Sofia is on leave; the model is retrained next month (e2e)');
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      r =>
+        r.request().method() === 'POST' &&
+        new URL(r.url()).pathname.endsWith(`/${request.id}/extend`),
+    ),
+    dialog.getByRole('button', { name: 'Ask to extend' }).click(),
+  ]);
+  if (!response.ok()) {
+    throw new Error(
+      `extension refused: ${response.status()} ${await response.text()}`,
+    );
+  }
+  const asked = await response.json();
+  await page
+    .getByRole('row')
+    .filter({ hasText: PURPOSE })
+    .getByText(`Extension to ${expiryText(asked.extension.expiresAt)} asked`, {
+      exact: false,
+    })
+    .waitFor();
+  log(
+    `extension to ${asked.extension.expiresAt} asked by ${asked.extension.requestedBy}`,
+  );
+  return asked;
+}
+
+/** The owner approves the extension in the inbox; its dialog names who asked. */
+async function approveExtensionInInbox(page, baseUrl, asked) {
+  await page.goto(`${baseUrl}/data-products/mine`);
+  const inbox = page
+    .locator('.MuiPaper-root')
+    .filter({ hasText: /^Access requests to decide/ })
+    .filter({ hasText: PURPOSE })
+    .last();
+  await inbox
+    .getByRole('button', { name: `Approve extension request ${asked.id}` })
+    .click({ timeout: 60000 });
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .getByTestId('access-action-extension')
+    .getByText(`asked by ${asked.extension.requestedBy}`, { exact: false })
+    .waitFor();
+  await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** The requester's My access shows the extended expiry. */
+async function myAccessShowsExpiry(page, baseUrl, expiresAt) {
+  await page.goto(`${baseUrl}/data-products/my-access`);
+  await page
+    .getByRole('row')
+    .filter({ hasText: PURPOSE })
+    .getByText(expiryText(expiresAt))
+    .waitFor({ timeout: 15000 });
+}
+
 /** `active` means the warehouse confirmed; the history shows what was sent. */
 function checkGrantHistory(request) {
   const statements = request.history.flatMap(h => h.statements ?? []);
@@ -230,6 +304,25 @@ module.exports = {
               `${TEAMMATE.name} is shown other statements: ${sql}`,
             );
           }
+        },
+      );
+      const asked = await check(
+        `${TEAMMATE.name} asks on My access to extend the team's access`,
+        async () => teammateExtends(await as(TEAMMATE.name), baseUrl, active),
+      );
+      await check(
+        `${APPROVER.name} approves the extension, named as ${TEAMMATE.name}'s; ${REQUESTER.name}'s My access shows the new expiry`,
+        async () => {
+          await approveExtensionInInbox(
+            await as(APPROVER.name),
+            baseUrl,
+            asked,
+          );
+          await myAccessShowsExpiry(
+            await as(REQUESTER.name),
+            baseUrl,
+            asked.extension.expiresAt,
+          );
         },
       );
       return { ...active, readingSql };

@@ -506,6 +506,81 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     expect(grantsOf(granted.id)).toBe(1);
   });
 
+  it("lets a member of the consumer ask to extend the team's access; nobody decides the extension they asked for", async () => {
+    now = T0 + 5 * D;
+    const granted = await ask('carol', { duration: '30d' });
+    await post(`/${granted.id}/approve`, 'alice');
+    const refused = await post(`/${granted.id}/extend`, 'bob', {
+      duration: '30d',
+    });
+    expect([refused.status, refused.body.error.message]).toEqual([
+      403,
+      expect.stringContaining('or a member of group:default/team-b'),
+    ]);
+    // carol's teammate keeps the team's access while she is away
+    const asked = await post(`/${granted.id}/extend`, 'frank', {
+      duration: '30d',
+      comment: 'carol is on leave',
+    });
+    expect([asked.status, asked.body.extension]).toEqual([
+      200,
+      expect.objectContaining({ requestedBy: 'user:default/frank' }),
+    ]);
+    expect(sent.at(-1)).toMatchObject({
+      recipients: {
+        entityRef: ['group:default/team-a'],
+        excludeEntityRef: 'user:default/frank',
+      },
+      payload: {
+        title: expect.stringContaining('Extension requested'),
+        description: expect.stringMatching(
+          /^user:default\/frank asks to extend .*: carol is on leave$/,
+        ),
+      },
+    });
+    expect((await post(`/${granted.id}/approve`, 'alice')).status).toBe(200);
+    expect(sent.at(-1)!.recipients).toEqual({
+      type: 'entity',
+      entityRef: ['user:default/carol', 'user:default/frank'],
+    });
+
+    // a product of team-b asked for by carol: frank (team-b) extends it too
+    const forChurn = await ask('carol', {
+      consumer: 'dataproduct:default/churn',
+      duration: '30d',
+    });
+    await post(`/${forChurn.id}/approve`, 'alice');
+    expect(
+      (await post(`/${forChurn.id}/extend`, 'frank', { duration: '10d' }))
+        .status,
+    ).toBe(200);
+
+    // team-b owns invoices: frank, who asked for the extension, may not
+    // decide it, nor carol, who asked for the access; an admin may
+    const own = await post('', 'carol', {
+      product: 'invoices',
+      outputPort: 'events',
+      consumer: 'group:default/team-b',
+      purpose: 'reconciliation',
+      duration: '30d',
+    });
+    expect(own.status).toBe(201);
+    expect((await post(`/${own.body.id}/approve`, 'frank')).status).toBe(200);
+    await post(`/${own.body.id}/extend`, 'frank', { duration: '30d' });
+    const byAsker = await post(`/${own.body.id}/approve`, 'frank');
+    expect([byAsker.status, byAsker.body.error.message]).toEqual([
+      403,
+      expect.stringContaining('the extension they asked for'),
+    ]);
+    expect((await post(`/${own.body.id}/reject`, 'frank')).status).toBe(403);
+    expect((await post(`/${own.body.id}/approve`, 'carol')).status).toBe(403);
+    const byAdmin = await post(`/${own.body.id}/approve`, 'erin');
+    expect([byAdmin.status, byAdmin.body.expiresAt]).toEqual([
+      200,
+      new Date(T0 + 65 * D).toISOString(),
+    ]);
+  });
+
   it('lists extensions awaiting decision in the inbox of the owners and approvers, not the requester nor others', async () => {
     now = T0 + 3 * D;
     const inbox = async (user: string) =>
@@ -646,8 +721,15 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0].recipients).toEqual({
       type: 'entity',
-      entityRef: ['user:default/carol', 'group:default/team-a'],
+      entityRef: [
+        'user:default/carol',
+        'group:default/team-a',
+        'group:default/team-b',
+      ],
     });
+    expect(warnings()[0].payload.description).toContain(
+      'any member of group:default/team-b may ask to extend it',
+    );
     now = expiresAt;
     await sweep();
     const [expired] = (await list('carol', '?state=expired')).filter(

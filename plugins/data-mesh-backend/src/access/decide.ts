@@ -3,7 +3,8 @@
  * the product), or the pending extension of a granted one (the extend
  * permission). The approvers the port's ODCS roles name (users, groups)
  * decide its requests and extensions too (approvers.ts). The requester never
- * decides their own request. An approval
+ * decides their own request, nor a teammate the extension they asked for;
+ * the decision on an extension is told to both. An approval
  * leaves the warehouse grant pending and makes it at once; what fails there
  * stays pending for the scheduled sync (warehouseSync.ts).
  */
@@ -46,6 +47,7 @@ function extensionStep(
   ctx: AccessContext,
   what: 'approve' | 'reject',
   body: AccessRequestActionBody,
+  askedBy: string | undefined,
 ): TransitionStep {
   return {
     permission: dataMeshAccessExtendPermission,
@@ -74,7 +76,11 @@ function extensionStep(
       return changed;
     },
     notify: (n, r) =>
-      n.decided(r, what === 'approve' ? 'extended' : 'extension rejected'),
+      n.decided(
+        r,
+        what === 'approve' ? 'extended' : 'extension rejected',
+        askedBy,
+      ),
   };
 }
 
@@ -87,7 +93,7 @@ export function approve(
 ) {
   return runTransition(ctx, id, credentials, 'approve', 'not-requester', r =>
     r.state !== 'pending'
-      ? extensionStep(ctx, 'approve', body)
+      ? extensionStep(ctx, 'approve', body, r.extension?.requestedBy)
       : {
           permission: dataMeshAccessRequestDecidePermission,
           approvers: true,
@@ -117,7 +123,7 @@ export function reject(
 ) {
   return runTransition(ctx, id, credentials, 'reject', 'not-requester', r =>
     r.state !== 'pending'
-      ? extensionStep(ctx, 'reject', body)
+      ? extensionStep(ctx, 'reject', body, r.extension?.requestedBy)
       : {
           permission: dataMeshAccessRequestDecidePermission,
           approvers: true,

@@ -1,5 +1,7 @@
 /*
- * Asking for more time: only the requester, only while the access is
+ * Asking for more time: the requester or any member of the consumer (the
+ * team, or the team owning the consumer product, reads with the grant and
+ * keeps it when the requester has moved on), only while the access is
  * approved or active, and never past the maximum of the port's policy and
  * the portal's settings counted from now. The owners decide the ask with
  * approve/reject (decide.ts).
@@ -42,14 +44,14 @@ async function askedExpiry(
   return expiresAt;
 }
 
-/** The requester asks for a later expiry; owners decide with approve/reject. */
+/** The requester or a teammate asks for a later expiry; owners decide with approve/reject. */
 export function extend(
   ctx: AccessContext,
   id: string,
   body: AccessRequestActionBody,
   credentials: BackstageCredentials,
 ) {
-  return runTransition(ctx, id, credentials, 'extend', 'requester', () => ({
+  return runTransition(ctx, id, credentials, 'extend', 'consumer', () => ({
     check(request) {
       if (
         !EXTENDABLE_STATES.includes(request.state) ||

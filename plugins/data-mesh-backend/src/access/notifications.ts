@@ -1,8 +1,11 @@
 /*
  * Access-request notifications through the Backstage notifications plugin:
  * the product's owners and the port's approvers (its ODCS roles) on a new
- * request or extension, never the requester; the requester on a decision,
- * requester and owners before the expiry. Each links to the product's Access tab.
+ * request or extension, never the person who asked; the requester (and a
+ * teammate who asked for an extension) on a decision; the requester, the
+ * owners and the consumer (a team's members; a consumer product's owners)
+ * before the expiry, since any of the consumer's members may ask to extend.
+ * Each links to the product's Access tab.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -19,6 +22,7 @@ export interface AccessNotifier {
     extension?: boolean,
     approvers?: string[],
   ): Promise<void>;
+  /** `askedBy`: who asked for the extension decided, when not the requester. */
   decided(
     request: AccessRequestRecord,
     outcome:
@@ -27,6 +31,7 @@ export interface AccessNotifier {
       | 'revoked'
       | 'extended'
       | 'extension rejected',
+    askedBy?: string,
   ): Promise<void>;
   expiring(request: AccessRequestRecord): Promise<void>;
 }
@@ -77,23 +82,30 @@ export function createAccessNotifier(
     });
   };
   return {
-    requested: (r, extension, approvers = []) =>
-      send(
+    requested: (r, extension, approvers = []) => {
+      const asker = (
+        (extension && r.extension?.requestedBy) ||
+        r.requester
+      ).toLowerCase();
+      return send(
         [r.owner, ...approvers],
         r,
         extension
           ? `Extension requested: ${r.product} (${r.outputPort})`
           : `Access requested: ${r.product} (${r.outputPort})`,
-        `${r.requester} asks ${
+        `${asker} asks ${
           extension ? 'to extend access' : 'for access'
         } on behalf of ${r.consumer}${r.pii ? ', with personal data' : ''}: ${
-          r.purpose
+          extension && r.extension?.comment
+            ? r.extension.comment
+            : r.purpose
         }`,
-        r.requester.toLowerCase(),
-      ),
-    decided: (r, outcome) =>
+        asker,
+      );
+    },
+    decided: (r, outcome, askedBy) =>
       send(
-        [r.requester],
+        [r.requester, askedBy],
         r,
         `Access ${outcome}: ${r.product} (${r.outputPort})`,
         `Your request for ${r.consumer} was ${outcome}${
@@ -106,12 +118,14 @@ export function createAccessNotifier(
       ),
     expiring: r =>
       send(
-        [r.requester, r.owner],
+        [r.requester, r.owner, r.consumer],
         r,
         `Access expires ${day(r.expiresAt)}: ${r.product} (${r.outputPort})`,
         `The access of ${r.consumer} (requested by ${
           r.requester
-        }) ends on ${day(r.expiresAt)}; the requester may ask to extend it.`,
+        }) ends on ${day(r.expiresAt)}; the requester or any member of ${
+          r.consumer
+        } may ask to extend it from My access.`,
       ),
   };
 }

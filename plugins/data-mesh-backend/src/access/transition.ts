@@ -1,7 +1,8 @@
 /*
  * What every user-driven transition of an access request does, written
- * once: load the request, check who the caller is (decisions never by the
- * requester, extension asks only by them), authorise on the product through
+ * once: load the request, check who the caller is (nobody decides what they
+ * asked for; extensions are asked by the requester or a member of the
+ * consumer, whose access it is), authorise on the product through
  * the permission framework, check the state, make the conditional store
  * change with its history entry (another change that came first is a 409),
  * do the warehouse side, then notify — a notification that fails never
@@ -37,7 +38,7 @@ import type {
 } from './AccessRequestStore';
 import type { AccessConfig } from './config';
 import type { AccessNotifier } from './notifications';
-import { lower, requireUser } from './parties';
+import { consumersOf, lower, requireUser } from './parties';
 import { accessRequestView } from './views';
 import type { WarehouseSync } from './warehouseSync';
 
@@ -64,8 +65,14 @@ export interface AccessContext extends AccessServiceOptions {
   warehouse: WarehouseSync;
 }
 
-/** Who may start a transition, before any permission is asked. */
-export type CallerRule = 'not-requester' | 'requester' | 'anyone';
+/**
+ * Who may start a transition, before any permission is asked:
+ * `not-requester` — anyone but the requester and the asker of a pending
+ * extension; `consumer` — the requester or a member of the consumer (one of
+ * its groups, or of the groups owning the consumer product): a team's access
+ * outlives the person who asked for it.
+ */
+export type CallerRule = 'not-requester' | 'consumer' | 'anyone';
 
 /** One transition of a loaded request, as a use case describes it. */
 export interface TransitionStep {
@@ -134,13 +141,26 @@ export async function runTransition(
   stepOf: (request: AccessRequestRecord) => TransitionStep,
 ): Promise<AccessRequest> {
   const request = await getRequest(ctx, id);
-  const by = lower(requireUser(credentials, what).principal.userEntityRef);
+  const user = requireUser(credentials, what);
+  const by = lower(user.principal.userEntityRef);
   if (caller === 'not-requester' && by === request.requester) {
     throw new NotAllowedError(`${by} may not ${what} their own access request`);
   }
-  if (caller === 'requester' && by !== request.requester) {
+  if (
+    caller === 'not-requester' &&
+    by === lower(request.extension?.requestedBy ?? '')
+  ) {
     throw new NotAllowedError(
-      `only the requester (${request.requester}) may ask to ${what} access request ${id}`,
+      `${by} may not ${what} the extension they asked for`,
+    );
+  }
+  if (
+    caller === 'consumer' &&
+    by !== request.requester &&
+    !(await consumersOf(ctx, user)).includes(request.consumer)
+  ) {
+    throw new NotAllowedError(
+      `only the requester (${request.requester}) or a member of ${request.consumer} may ask to ${what} access request ${id}`,
     );
   }
   const step = stepOf(request);

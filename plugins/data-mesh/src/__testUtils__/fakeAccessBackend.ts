@@ -262,11 +262,11 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     const comment: string | undefined = req.body?.comment;
     const granted = request.state === 'approved' || request.state === 'active';
     if (action === 'extend') {
-      if (request.requester !== me) {
+      if (request.requester !== me && !ours(request)) {
         return fail(
           403,
           'NotAllowedError',
-          'only the requester may ask to extend',
+          `only the requester or a member of ${request.consumer} may ask to extend`,
         );
       }
       if (!granted || !request.expiresAt) {
@@ -287,12 +287,12 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     }
     if (
       (action === 'approve' || action === 'reject') &&
-      request.requester === me
+      (request.requester === me || request.extension?.requestedBy === me)
     ) {
       return fail(
         403,
         'NotAllowedError',
-        `${me} may not ${action} their own access request`,
+        `${me} may not ${action} what they asked for`,
       );
     }
     if (!owns(request.product) && (action === 'revoke' || !approves(request))) {

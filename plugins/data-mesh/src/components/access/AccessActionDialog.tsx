@@ -11,7 +11,7 @@ import Alert from '@material-ui/lab/Alert';
 import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
 import { type AccessRequestOperation, dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
-import { refusedField } from './rules';
+import { formatExpiry, refusedField } from './rules';
 
 const FIELDS = ['comment', 'duration'] as const;
 
@@ -79,6 +79,17 @@ export function AccessActionDialog(props: {
         <Typography variant="body2" gutterBottom>
           Requested by {request.requester}: {request.purpose}
         </Typography>
+        {extension && request.extension && (
+          <Typography
+            variant="body2"
+            gutterBottom
+            data-testid="access-action-extension"
+          >
+            Extension to {formatExpiry(request.extension.expiresAt)} asked by{' '}
+            {request.extension.requestedBy}
+            {request.extension.comment ? `: ${request.extension.comment}` : ''}
+          </Typography>
+        )}
         {action === 'extend' && (
           <TextField
             id="access-extend-days"

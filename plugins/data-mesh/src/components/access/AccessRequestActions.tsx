@@ -17,8 +17,9 @@ import { AccessActionDialog } from './AccessActionDialog';
  * admins (the permission policy's answer for the product) approve or reject
  * a pending request or extension and revoke a granted one; the port's
  * approvers (ODCS roles naming them) approve or reject too; the requester
- * asks to extend their own granted access. Approve and reject are never
- * offered to the requester of the request, whatever the policy says.
+ * and the members of the consumer ask to extend a granted access. Approve
+ * and reject are never offered to the requester of the request, nor those of
+ * an extension to whoever asked for it, whatever the policy says.
  */
 export function AccessRequestActions(props: {
   request: AccessRequest;
@@ -26,9 +27,11 @@ export function AccessRequestActions(props: {
   me: string;
   /** The user approves the request's port (its ODCS roles name them or a group of theirs). */
   approver?: boolean;
+  /** The user is a member of the request's consumer (its team, or the team owning the consumer product). */
+  member?: boolean;
   onChanged: (updated: AccessRequest) => void;
 }) {
-  const { request, me, approver, onChanged } = props;
+  const { request, me, approver, member, onChanged } = props;
   const resourceRef = request.product;
   const decide = usePermission({
     permission: dataMeshAccessRequestDecidePermission,
@@ -66,6 +69,7 @@ export function AccessRequestActions(props: {
     !isRequester &&
     granted &&
     request.extension &&
+    request.extension.requestedBy.toLowerCase() !== me &&
     (decideExtension.allowed || approver)
   ) {
     buttons.push({
@@ -82,7 +86,12 @@ export function AccessRequestActions(props: {
   if (granted && revoke.allowed) {
     buttons.push({ label: 'Revoke', action: 'revoke' });
   }
-  if (isRequester && granted && request.expiresAt && !request.extension) {
+  if (
+    (isRequester || member) &&
+    granted &&
+    request.expiresAt &&
+    !request.extension
+  ) {
     buttons.push({ label: 'Extend', action: 'extend' });
   }
   if (buttons.length === 0) return null;

@@ -108,6 +108,8 @@ export function AccessRequestsTable(props: {
   me: string;
   /** Whether the user approves a request's port (ODCS roles' approvers): they decide it too. */
   approves?: (request: AccessRequest) => boolean;
+  /** Whether the user is a member of a request's consumer: they ask to extend it too. */
+  shares?: (request: AccessRequest) => boolean;
   onChanged: (updated: AccessRequest) => void;
   emptyContent: ReactNode;
 }) {
@@ -179,6 +181,7 @@ export function AccessRequestsTable(props: {
           request={r}
           me={me}
           approver={props.approves?.(r) ?? false}
+          member={props.shares?.(r) ?? false}
           onChanged={onChanged}
         />
       ),

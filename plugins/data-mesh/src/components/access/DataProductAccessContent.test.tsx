@@ -162,6 +162,95 @@ describe('DataProductAccessContent (Access tab)', () => {
     ).not.toBeInTheDocument();
   });
 
+  it("offers Extend to the requester's teammates, for the team and for the team's product", async () => {
+    const forProduct = accessRequest({
+      id: '000000000000000e',
+      requester: 'user:default/bob',
+      consumer: 'dataproduct:default/readmission-risk',
+      state: 'active',
+      purpose: 'Risk features',
+      expiresAt: '2026-06-30T10:00:00.000Z',
+    });
+    renderAccess({
+      entity: patientEncounters,
+      element: <DataProductAccessContent />,
+      requests: [pending, active, ownRequest, forProduct],
+      // ann's teammate
+      user: 'user:default/bea',
+      groups: ['group:default/population-health'],
+    });
+    await screen.findByText('Access requests (3)');
+    const product = await rowOf('Risk features');
+    expect(
+      await product.findByRole('button', {
+        name: 'Extend request 000000000000000e',
+      }),
+    ).toBeInTheDocument();
+    const granted = await rowOf('Quarterly quality report');
+    await userEvent.click(
+      granted.getByRole('button', { name: 'Extend request 000000000000000b' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Ask to extend' }),
+    );
+    expect(
+      await screen.findByText('Extension to', { exact: false }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /^(Approve|Reject|Revoke)/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers no decision on an extension to the owner who asked for it', async () => {
+    const extension = {
+      expiresAt: '2026-07-31T10:00:00.000Z',
+      requestedAt: '2026-05-01T10:00:00.000Z',
+      comment: 'audit season',
+    };
+    const askedByMe = accessRequest({
+      id: '000000000000000f',
+      requester: 'user:default/oscar',
+      consumer: 'group:default/clinical-data-team',
+      state: 'active',
+      purpose: 'Audit',
+      expiresAt: '2026-06-30T10:00:00.000Z',
+      extension: { ...extension, requestedBy: 'user:default/olga' },
+    });
+    const askedByOther = accessRequest({
+      ...active,
+      extension: { ...extension, requestedBy: 'user:default/ann' },
+    });
+    renderAccess({
+      entity: patientEncounters,
+      element: <DataProductAccessContent />,
+      requests: [askedByMe, askedByOther],
+      ...OWNER,
+    });
+    const mine = await rowOf('Audit');
+    expect(mine.getByText(/Extension to .* asked: audit season/)).toBeTruthy();
+    expect(mine.queryByRole('button', { name: /extension/ })).toBeNull();
+    expect(
+      await mine.findByRole('button', {
+        name: 'Revoke request 000000000000000f',
+      }),
+    ).toBeInTheDocument();
+    const other = await rowOf('Quarterly quality report');
+    await userEvent.click(
+      other.getByRole('button', {
+        name: 'Approve extension request 000000000000000b',
+      }),
+    );
+    // the decision names who asked for the extension, and why
+    expect(
+      within(await screen.findByRole('dialog')).getByTestId(
+        'access-action-extension',
+      ),
+    ).toHaveTextContent(
+      'Extension to 31 Jul 2026 asked by user:default/ann: audit season',
+    );
+  });
+
   it('says so on a page of another kind', async () => {
     renderAccess({
       entity: component,

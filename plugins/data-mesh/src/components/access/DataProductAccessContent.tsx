@@ -7,13 +7,14 @@ import { NotADataProductCard, useDataProductEntity } from '../common';
 import { AccessDriftPanel } from './AccessDriftPanel';
 import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
-import { useAccessRequests, useSignedInUser } from './hooks';
+import { useAccessRequests, useMyConsumers, useSignedInUser } from './hooks';
 import { ProductUsageCard } from './ProductUsageCard';
 
 /**
  * The "Access" tab of a DataProduct: every request to its ports that the
- * signed-in user may see (owners and admins: all; others: their own), with
- * the decisions the permission policy allows them and each request's
+ * signed-in user may see (owners and admins: all; others: their own and
+ * their teams'), with the decisions the permission policy allows them, the
+ * extension asks of the consumer's members and each request's
  * history; the access drift of its grants, with the repair for owners.
  *
  * @public
@@ -23,6 +24,7 @@ export function DataProductAccessContent() {
   const product = entity ? stringifyEntityRef(entity).toLowerCase() : undefined;
   const user = useSignedInUser();
   const requests = useAccessRequests(product ? { product } : undefined);
+  const consumers = useMyConsumers(user.value?.groups);
   if (!entity) return <NotADataProductCard title="Access" />;
   // only the first load: a reload after a change keeps the page mounted, so
   // the drift panel keeps what its repair sent
@@ -31,6 +33,9 @@ export function DataProductAccessContent() {
   }
   const error = user.error ?? requests.error;
   if (error) return <AccessLoadError error={error} what="Access requests" />;
+  // the table is drawn once the user's consumers are known: drawn again, it
+  // would close the row the user opened
+  if (consumers.loading) return <Progress />;
   // the ports whose ODCS roles name the user, or a group of theirs, as approver
   const claims = new Set([user.value!.userEntityRef, ...user.value!.groups]);
   const approved = new Set(
@@ -57,6 +62,7 @@ export function DataProductAccessContent() {
         columns={['consumer', 'requester', 'pii']}
         me={user.value!.userEntityRef}
         approves={r => approved.has(r.outputPort)}
+        shares={r => consumers.value.has(r.consumer)}
         onChanged={() => requests.retry()}
         emptyContent={
           <Typography variant="body2" data-testid="access-empty">

@@ -64,12 +64,29 @@ describe('MyAccess', () => {
     expect(pending.getByText('—')).toBeInTheDocument();
     const teammates = within(screen.getByText('Bed occupancy').closest('tr')!);
     expect(teammates.getByText('bob')).toBeInTheDocument();
-    // only the requester asks to extend
-    expect(teammates.queryByRole('button', { name: /^Extend/ })).toBeNull();
     expect(
       active.getByRole('button', { name: 'Extend request 00000000000000b1' }),
     ).toBeInTheDocument();
     expect(screen.queryByText('Capacity')).not.toBeInTheDocument();
+
+    // the team's access outlives the teammate who asked for it: ann extends it
+    await userEvent.click(
+      teammates.getByRole('button', {
+        name: 'Extend request 00000000000000b4',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.clear(dialog.getByLabelText('More days'));
+    await userEvent.type(dialog.getByLabelText('More days'), '30');
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Ask to extend' }),
+    );
+    const asked = await screen.findByText('Extension to 31 Jul 2026 asked', {
+      exact: false,
+    });
+    expect(
+      within(asked.closest('tr')!).queryByRole('button', { name: /^Extend/ }),
+    ).toBeNull();
   });
 
   it('opens a granted request to how to read it: the role, the masked tables and the statements to copy', async () => {

@@ -9,8 +9,8 @@ const OURS = { ours: true };
 /**
  * "My access": the requests the signed-in user made and those made for
  * their teams (or their teams' products) by anyone, on every product, with
- * their state and expiry; a granted one opens to how to read it, and its
- * requester extends it from here.
+ * their state and expiry; a granted one opens to how to read it, and the
+ * requester or any teammate extends it from here.
  *
  * @public
  */
@@ -27,6 +27,9 @@ export function MyAccess() {
       requests={requests.value ?? []}
       columns={['product', 'consumer', 'requester', 'pii']}
       me={user.value!.userEntityRef}
+      // the list is the user's own requests and their consumers': the
+      // backend lets the requester and the consumer's members extend
+      shares={() => true}
       onChanged={() => requests.retry()}
       emptyContent={
         <Typography variant="body2" data-testid="my-access-empty">

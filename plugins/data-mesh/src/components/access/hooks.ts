@@ -1,6 +1,9 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  type CatalogApi,
+  catalogApiRef,
+} from '@backstage/plugin-catalog-react';
 import { DATA_PRODUCT_KIND } from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -31,58 +34,85 @@ export interface ConsumerOption {
 
 /**
  * The user's groups, and the data products those groups own (then the
- * product's service role is the grantee). Titles come from the catalog; a
- * catalog failure leaves the groups, named by their refs.
+ * product's service role is the grantee). Titles come from the catalog.
  */
+async function fetchConsumerOptions(
+  catalogApi: CatalogApi,
+  groups: string[] | undefined,
+): Promise<ConsumerOption[]> {
+  if (!groups?.length) return [];
+  const [groupEntities, products] = await Promise.all([
+    catalogApi.getEntitiesByRefs({
+      entityRefs: groups,
+      fields: [
+        'kind',
+        'metadata.namespace',
+        'metadata.name',
+        'metadata.title',
+        'spec.profile.displayName',
+      ],
+    }),
+    catalogApi.getEntities({
+      filter: { kind: DATA_PRODUCT_KIND, 'relations.ownedBy': groups },
+      fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.title'],
+    }),
+  ]);
+  const groupOptions = groups.map((ref, i): ConsumerOption => {
+    const entity = groupEntities.items[i];
+    const profile = (entity?.spec as { profile?: { displayName?: string } })
+      ?.profile;
+    return {
+      ref,
+      kind: 'group',
+      label: `Team: ${
+        profile?.displayName ??
+        entity?.metadata.title ??
+        parseEntityRef(ref).name
+      }`,
+    };
+  });
+  const productOptions = products.items.map(
+    (entity): ConsumerOption => ({
+      ref: stringifyEntityRef(entity).toLowerCase(),
+      kind: 'dataproduct',
+      label: `Data product: ${entity.metadata.title ?? entity.metadata.name}`,
+    }),
+  );
+  return [...groupOptions, ...productOptions];
+}
+
+/** On whose behalf the user can request; a catalog failure leaves the groups, named by their refs. */
 export function useConsumerOptions(groups: string[] | undefined) {
   const catalogApi = useApi(catalogApiRef);
   const key = JSON.stringify(groups ?? null);
-  return useAsync(async (): Promise<ConsumerOption[]> => {
-    if (!groups?.length) return [];
-    const [groupEntities, products] = await Promise.all([
-      catalogApi.getEntitiesByRefs({
-        entityRefs: groups,
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.title',
-          'spec.profile.displayName',
-        ],
-      }),
-      catalogApi.getEntities({
-        filter: { kind: DATA_PRODUCT_KIND, 'relations.ownedBy': groups },
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.title',
-        ],
-      }),
-    ]);
-    const groupOptions = groups.map((ref, i): ConsumerOption => {
-      const entity = groupEntities.items[i];
-      const profile = (entity?.spec as { profile?: { displayName?: string } })
-        ?.profile;
-      return {
-        ref,
-        kind: 'group',
-        label: `Team: ${
-          profile?.displayName ??
-          entity?.metadata.title ??
-          parseEntityRef(ref).name
-        }`,
-      };
-    });
-    const productOptions = products.items.map(
-      (entity): ConsumerOption => ({
-        ref: stringifyEntityRef(entity).toLowerCase(),
-        kind: 'dataproduct',
-        label: `Data product: ${entity.metadata.title ?? entity.metadata.name}`,
-      }),
+  return useAsync(
+    () => fetchConsumerOptions(catalogApi, groups),
+    [catalogApi, key],
+  );
+}
+
+/**
+ * The consumers whose access the signed-in user shares (their groups and
+ * the products those groups own, lower-case), as the backend counts them:
+ * any of their members asks to extend a request made for one. Loading
+ * until the answer is for these groups, so a table is not drawn twice.
+ */
+export function useMyConsumers(groups: string[] | undefined) {
+  const catalogApi = useApi(catalogApiRef);
+  const key = JSON.stringify(groups ?? null);
+  const state = useAsync(async () => {
+    const refs = new Set(groups);
+    // a catalog failure leaves the groups: the backend decides anyway
+    const options = await fetchConsumerOptions(catalogApi, groups).catch(
+      () => [],
     );
-    return [...groupOptions, ...productOptions];
+    for (const o of options) refs.add(o.ref);
+    return { key, refs };
   }, [catalogApi, key]);
+  return {
+    loading: groups === undefined || state.value?.key !== key,
+    value: state.value?.refs ?? new Set<string>(),
+  };
 }
 
 /** Access requests matching `filter`; `retry` reloads after a change. */
