@@ -47,10 +47,11 @@ module.exports = {
         'the breach notification',
         async () => {
           const list = await api('/api/notifications/notifications');
-          const mine = list.notifications.filter(n =>
-            (n.payload?.scope ?? '').includes(
-              `dataproduct:default/${SLO_PRODUCT}:${breach.name}`,
-            ),
+          // the owners' notice (readers' carry a scope of their own)
+          const mine = list.notifications.filter(
+            n =>
+              n.payload?.scope ===
+              `data-mesh:slo:dataproduct:default/${SLO_PRODUCT}:${breach.name}`,
           );
           return mine.length ? mine : undefined;
         },

@@ -117,6 +117,7 @@ describe.each(databases.eachSupportedId())(
 
     const alice = mockCredentials.user.header('user:default/alice');
     const dave = mockCredentials.user.header('user:default/dave');
+    const carol = mockCredentials.user.header('user:default/carol');
     const get = (path: string, auth = alice) =>
       request(server).get(`/api/data-mesh${path}`).set('Authorization', auth);
     const collect = async (at: number) => {
@@ -128,8 +129,18 @@ describe.each(databases.eachSupportedId())(
       w = await warehouseFactories[0][1]();
       domain = `${w.id}-shop`;
       finance = `${w.id}-fin`;
+      const orders = sloProduct(
+        'orders',
+        domain,
+        threeSlos,
+        'group:default/team-a',
+      );
+      // a port team-b will read: its readers are told of its breaches
+      orders.spec.outputPorts = [
+        { name: 'events', type: 'sql', dataset: 'events' },
+      ];
       const products = [
-        sloProduct('orders', domain, threeSlos, 'group:default/team-a'),
+        orders,
         sloProduct('ghost', domain, [threeSlos[0]], 'group:default/team-b'),
         sloProduct('invoices', finance, [threeSlos[0]], 'group:default/team-b'),
       ];
@@ -276,6 +287,25 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('collects on the scheduler and serves SLIs, history and the fleet summary', async () => {
+      // team-b reads orders from the start (carol asked, alice approved)
+      const asked = await request(server)
+        .post('/api/data-mesh/access-requests')
+        .set('Authorization', carol)
+        .send({
+          product: 'orders',
+          outputPort: 'events',
+          consumer: 'group:default/team-b',
+          purpose: 'invoice matching',
+        });
+      expect([asked.status, asked.body.error?.message]).toEqual([
+        201,
+        undefined,
+      ]);
+      const approved = await request(server)
+        .post(`/api/data-mesh/access-requests/${asked.body.id}/approve`)
+        .set('Authorization', alice)
+        .send({});
+      expect(approved.status).toBe(200);
       const table = eventsTable(w, 'orders', domain);
       // refreshes at 03:00: 100 rows, 110, then only 50, then none
       const loads: Record<number, number> = { 0: 100, 1: 110, 2: 50 };
@@ -393,12 +423,15 @@ describe.each(databases.eachSupportedId())(
       expect((await get('/slos?limit=0')).status).toBe(400);
     }, 120_000);
 
-    it('notifies the owning group once per breach', async () => {
+    it("notifies the owning group and the product's readers once per breach", async () => {
       const byScope = (scope: string) =>
         sent
           .filter(s => s.scope === scope)
           .map(s => s.user)
           .sort();
+      // the access request's notifications aside
+      const breaches = () =>
+        sent.filter(s => s.scope?.startsWith('data-mesh:slo:'));
       // so far: orders/fresh and orders/complete (team-a: alice, bob), ghost (team-b: carol)
       expect(byScope('data-mesh:slo:dataproduct:default/orders:fresh')).toEqual(
         ['user:default/alice', 'user:default/bob'],
@@ -409,10 +442,20 @@ describe.each(databases.eachSupportedId())(
       expect(
         byScope('data-mesh:slo:dataproduct:default/ghost:available'),
       ).toEqual(['user:default/carol']);
-      expect(sent).toHaveLength(5);
+      // team-b reads orders: carol hears of both of its breaches, in words of a reader
+      expect(
+        byScope('data-mesh:slo:dataproduct:default/orders:fresh:read'),
+      ).toEqual(['user:default/carol']);
+      expect(
+        byScope('data-mesh:slo:dataproduct:default/orders:complete:read'),
+      ).toEqual(['user:default/carol']);
+      expect(breaches()).toHaveLength(7);
       expect(sent.find(s => s.scope?.endsWith('orders:fresh'))?.title).toBe(
         'SLO breached: ORDERS — fresh',
       );
+      expect(
+        sent.find(s => s.scope?.endsWith('orders:fresh:read'))?.title,
+      ).toBe('A data product you read breached its SLO: ORDERS — fresh');
 
       // the notifications backend holds them for alice
       const inbox = await request(server)
@@ -420,7 +463,10 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', alice);
       expect(inbox.status).toBe(200);
       expect(
-        inbox.body.notifications.map((n: any) => n.payload.scope).sort(),
+        inbox.body.notifications
+          .map((n: any) => n.payload.scope)
+          .filter((scope: string) => scope.startsWith('data-mesh:slo:'))
+          .sort(),
       ).toEqual([
         'data-mesh:slo:dataproduct:default/orders:complete',
         'data-mesh:slo:dataproduct:default/orders:fresh',
@@ -434,7 +480,7 @@ describe.each(databases.eachSupportedId())(
       await loadTable(w.adapter, table, 120, T0 + 4 * D + 20 * H);
       for (const hour of [0, 6, 12, 18, 23])
         await collect(T0 + 4 * D + hour * H + 5 * MIN);
-      expect(sent).toHaveLength(5); // still breaching: no repeat
+      expect(breaches()).toHaveLength(7); // still breaching: no repeat
       await collect(T0 + 5 * D + 5 * MIN);
       const recovered = (await get('/products/default/orders/slos')).body
         .objectives[1];
@@ -444,7 +490,7 @@ describe.each(databases.eachSupportedId())(
         sli: 0.8,
         alert: { state: 'ok' },
       });
-      expect(sent).toHaveLength(5);
+      expect(breaches()).toHaveLength(7);
 
       // no refresh after day 4 20:00: stale from day 5 22:00, a new breach
       await collect(T0 + 5 * D + 12 * H);
@@ -453,7 +499,7 @@ describe.each(databases.eachSupportedId())(
       expect(
         byScope('data-mesh:slo:dataproduct:default/orders:fresh'),
       ).toHaveLength(4);
-      expect(sent).toHaveLength(7);
+      expect(breaches()).toHaveLength(10);
     }, 120_000);
 
     it('accepts results pushed by owners and services, and only them', async () => {
@@ -463,7 +509,6 @@ describe.each(databases.eachSupportedId())(
           .post(`/api/data-mesh/products/default/${product}/observations`)
           .set('Authorization', auth)
           .send(body as object);
-      const carol = mockCredentials.user.header('user:default/carol');
 
       expect(
         (

@@ -36,6 +36,7 @@ import {
   createSecretRedactor,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
+import { readersOf } from './access/parties';
 import { LifecycleStore } from './lifecycle/LifecycleStore';
 import { SloStore } from './slo/SloStore';
 import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
@@ -138,6 +139,9 @@ export const dataMeshPlugin = createBackendPlugin({
         const settings = readSloEngineConfig(config);
         const platform = readPlatformConfig(config);
         const store = await SloStore.create(database);
+        // the consumer registry: the SLO engine tells a product's readers of
+        // its breaches, the drift check asks it which grants should hold
+        const accessStore = await AccessRequestStore.create(database);
         // data products as a permission resource: conditional decisions
         // ("only its owners") are resolved here against the catalog
         registerDataProductPermissions({ permissionsRegistry, catalog, auth });
@@ -179,7 +183,10 @@ export const dataMeshPlugin = createBackendPlugin({
           getAdapter,
           clock,
           notifier: settings.notifications
-            ? createNotificationsBreachNotifier(notifications)
+            ? createNotificationsBreachNotifier(notifications, {
+                readersOf: async product =>
+                  readersOf(await accessStore.grantHolders(product)),
+              })
             : undefined,
           listEntities: listProducts,
         };
@@ -286,7 +293,6 @@ export const dataMeshPlugin = createBackendPlugin({
           }),
         );
         // Infrastructure drift (declared vs actual) — src/infra, same adapter as the SLO engine
-        const accessStore = await AccessRequestStore.create(database);
         const infrastructure = new InfrastructureService({
           catalog,
           platform,

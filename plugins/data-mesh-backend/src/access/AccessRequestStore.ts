@@ -252,6 +252,13 @@ export class AccessRequestStore {
     return this.withHistory(rows);
   }
 
+  /** A product's requests whose grant is held now (approved or active), newest first. */
+  grantHolders(product: string): Promise<AccessRequestRecord[]> {
+    return this.list({ product }, q =>
+      q.whereIn('state', ACCESS_GRANT_HOLDING_STATES),
+    );
+  }
+
   /**
    * Change a request's state if it is in one of `from`, with its history
    * entry. Returns false, changing nothing, when another change came first.

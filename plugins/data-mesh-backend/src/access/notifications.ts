@@ -96,9 +96,7 @@ export function createAccessNotifier(
         `${asker} asks ${
           extension ? 'to extend access' : 'for access'
         } on behalf of ${r.consumer}${r.pii ? ', with personal data' : ''}: ${
-          extension && r.extension?.comment
-            ? r.extension.comment
-            : r.purpose
+          extension && r.extension?.comment ? r.extension.comment : r.purpose
         }`,
         asker,
       );

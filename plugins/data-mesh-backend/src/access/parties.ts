@@ -162,3 +162,16 @@ export async function resolveConsumer(
       fullRef(provider.spec.domain, 'domain', 'product'),
   };
 }
+
+/**
+ * Who reads with these grants, as notification recipients: each requester
+ * and each consumer (the notifications backend tells a group's members, a
+ * consumer product's owners), lower-case, once each.
+ */
+export function readersOf(
+  holders: { requester: string; consumer: string }[],
+): string[] {
+  return [...new Set(holders.flatMap(r => [r.requester, r.consumer]))].map(
+    lower,
+  );
+}

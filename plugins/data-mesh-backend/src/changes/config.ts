@@ -12,7 +12,7 @@ import {
 export interface ChangesConfig {
   /** The reconcile: one catalog read, revisions recorded, notifications sent. */
   schedule: SchedulerServiceTaskScheduleDefinition;
-  /** Notify consumers with active access of breaking revisions. */
+  /** Notify consumers holding a grant of breaking revisions. */
   notifications: boolean;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Breaking-change notifications through the Backstage notifications
- * plugin: the consumers of a product (the requesters of its active access
- * requests and the groups or products they asked on behalf of) are told
+ * plugin: the consumers of a product (the requesters of its access requests
+ * holding a grant and the groups or products they asked on behalf of) are told
  * once per breaking revision, with a link to the product's Changes tab.
  */
 import { parseEntityRef } from '@backstage/catalog-model';

@@ -2,8 +2,8 @@
  * The catalog side of the breaking-change gate: each cycle reads every
  * DataProduct from the catalog once (paginated), compares each with the
  * revision stored last, records a revision with its classified changes
- * when something changed, and tells the consumers with active access of
- * each breaking revision once.
+ * when something changed, and tells the consumers holding a grant
+ * (approved or active) of each breaking revision once.
  *
  * Why a scheduled reconcile rather than catalog events: the catalog of
  * Backstage 1.55 publishes no event when an entity's content changes, and
@@ -25,6 +25,7 @@ import {
   versionBumpRequired,
 } from '@datamesh/plugin-data-mesh-common';
 import type { AccessRequestStore } from '../access/AccessRequestStore';
+import { readersOf } from '../access/parties';
 import type { ChangeStore, HeadSnapshot, RevisionRecord } from './ChangeStore';
 import type { ChangeNotifier } from './notifications';
 
@@ -54,8 +55,8 @@ export interface ReconcileReport {
 
 export interface ChangeReconcilerOptions {
   store: ChangeStore;
-  /** The consumer registry: active access requests per product. */
-  accessStore: Pick<AccessRequestStore, 'list'>;
+  /** The consumer registry: the access requests holding a grant per product. */
+  accessStore: Pick<AccessRequestStore, 'grantHolders'>;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
@@ -252,13 +253,9 @@ export class ChangeReconciler {
         continue;
       }
       try {
-        const active = await accessStore.list({
-          product: revision.product,
-          state: 'active',
-        });
-        const recipients = [
-          ...new Set(active.flatMap(r => [r.requester, r.consumer])),
-        ];
+        const recipients = readersOf(
+          await accessStore.grantHolders(revision.product),
+        );
         await notifier!.breaking(revision, recipients);
         await store.markNotified(revision, clock.now(), recipients.length);
         if (recipients.length) report.notified++;

@@ -16,7 +16,6 @@ import {
   type DataProductEntityV1alpha1,
   type DeprecationBody,
   type ProductLifecycle,
-  ACCESS_GRANT_HOLDING_STATES,
   dataMeshProductRetirePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import type {
@@ -24,7 +23,7 @@ import type {
   WarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-node';
 import type { AccessRequestStore } from '../access/AccessRequestStore';
-import { fullRef, loadProduct, lower } from '../access/parties';
+import { fullRef, loadProduct, lower, readersOf } from '../access/parties';
 import { authorizeOnDataProduct } from '../permissions';
 import type { LifecycleRecord, LifecycleStore } from './LifecycleStore';
 import type { LifecycleNotifier } from './notifications';
@@ -33,7 +32,7 @@ import type { UsageService } from '../usage/UsageService';
 /** @public */
 export interface LifecycleServiceOptions {
   store: LifecycleStore;
-  accessStore: Pick<AccessRequestStore, 'list' | 'transition'>;
+  accessStore: Pick<AccessRequestStore, 'list' | 'grantHolders' | 'transition'>;
   catalog: CatalogService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -182,15 +181,8 @@ export class LifecycleService {
   }
 
   /** The consumers (requesters and on-behalf-of parties) of grants held now. */
-  async grantHolders(product: string) {
-    const requests = (
-      await Promise.all(
-        ACCESS_GRANT_HOLDING_STATES.map(state =>
-          this.options.accessStore.list({ product, state }),
-        ),
-      )
-    ).flat();
-    return requests;
+  grantHolders(product: string) {
+    return this.options.accessStore.grantHolders(product);
   }
 
   private async notifyConsumers(
@@ -200,9 +192,7 @@ export class LifecycleService {
     const notifier = this.options.notifier;
     if (!notifier) return;
     const holders = await this.grantHolders(record.product);
-    const recipients = [
-      ...new Set(holders.flatMap(r => [r.requester, r.consumer])),
-    ];
+    const recipients = readersOf(holders);
     try {
       await notifier.deprecated(entity, record, recipients);
     } catch (e) {

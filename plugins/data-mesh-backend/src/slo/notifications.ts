@@ -1,7 +1,9 @@
 /*
- * Breach notifications to the owning group, through the Backstage
+ * Breach notifications to the owning group and to the product's readers
+ * (the consumers holding a grant to it: their dashboards and models are
+ * about to show late or incomplete data), through the Backstage
  * notifications plugin. The engine calls this once per breach (the state
- * transition is stored first); this file only writes the message.
+ * transition is stored first); this file only writes the messages.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { millisToDuration } from '@datamesh/plugin-data-mesh-common';
@@ -30,40 +32,80 @@ const percent = (x: number | undefined) =>
 /** Notification topic of SLO breaches (users can mute it in their settings). @public */
 export const SLO_BREACH_TOPIC = 'data-mesh-slo-breach';
 
+/** Topic of the breaches of products a user reads, muted apart from their own products'. @public */
+export const SLO_BREACH_READ_TOPIC = 'data-mesh-slo-breach-read';
+
+/** @public */
+export interface BreachNotifierOptions {
+  /**
+   * Who reads a product (its entity ref) now, as entity refs: they are told
+   * of its breaches too. Absent: only the owners are.
+   */
+  readersOf?(product: string): Promise<string[]>;
+}
+
 /**
  * Notifier that sends to the product's owner entity (a group: every member
- * receives it) with the notifications plugin. The scope is per objective,
+ * receives it) with the notifications plugin, then to its readers (a
+ * consumer group's members, a consumer product's owners, each requester)
+ * a message of their own, without the owners. The scope is per objective,
  * so a later breach of the same objective updates the earlier notification
  * (marked unread again) instead of piling up.
  * @public
  */
 export function createNotificationsBreachNotifier(
   notifications: NotificationService,
+  options: BreachNotifierOptions = {},
 ): BreachNotifier {
   return {
     async notifyBreach({ monitor, status, failure }) {
-      if (!monitor.owner) return;
       const product = monitor.productTitle ?? monitor.name;
       const objective = monitor.title ?? monitor.sloName;
       const window = millisToDuration(monitor.windowMs);
       const reason = failure?.reason
         ? ` Latest failed check: ${failure.reason}.`
         : '';
+      const measured = `The ${monitor.dimension} objective "${
+        monitor.objective
+      }" is at ${percent(status.sli)} of good ${
+        monitor.slice
+      } slices over ${window}, below its ${percent(monitor.target)} target`;
+      const link = `/catalog/${monitor.namespace}/dataproduct/${monitor.name}`;
+      const scope = `data-mesh:slo:${monitor.entityRef}:${monitor.sloName}`;
+      if (monitor.owner) {
+        await notifications.send({
+          recipients: { type: 'entity', entityRef: monitor.owner },
+          payload: {
+            title: `SLO breached: ${product} — ${objective}`,
+            description: `${measured}; the error budget is spent.${reason}`,
+            link,
+            severity: 'high',
+            topic: SLO_BREACH_TOPIC,
+            scope,
+          },
+        });
+      }
+      const owner = monitor.owner?.toLowerCase();
+      const readers = (
+        (await options.readersOf?.(monitor.entityRef)) ?? []
+      ).filter(r => r.toLowerCase() !== owner);
+      if (readers.length === 0) return;
       await notifications.send({
-        recipients: { type: 'entity', entityRef: monitor.owner },
+        recipients: {
+          type: 'entity',
+          entityRef: readers,
+          // its owners were told above
+          ...(owner ? { excludeEntityRef: owner } : {}),
+        },
         payload: {
-          title: `SLO breached: ${product} — ${objective}`,
-          description: `The ${monitor.dimension} objective "${
-            monitor.objective
-          }" is at ${percent(status.sli)} of good ${
-            monitor.slice
-          } slices over ${window}, below its ${percent(
-            monitor.target,
-          )} target; the error budget is spent.${reason}`,
-          link: `/catalog/${monitor.namespace}/dataproduct/${monitor.name}`,
+          title: `A data product you read breached its SLO: ${product} — ${objective}`,
+          description: `${measured}: what you read from it may be late or incomplete until its owners (${
+            monitor.owner ?? 'unknown'
+          }) restore it.${reason}`,
+          link: `${link}/slos`,
           severity: 'high',
-          topic: SLO_BREACH_TOPIC,
-          scope: `data-mesh:slo:${monitor.entityRef}:${monitor.sloName}`,
+          topic: SLO_BREACH_READ_TOPIC,
+          scope: `${scope}:read`,
         },
       });
     },
