@@ -490,7 +490,21 @@ describe.each(databases.eachSupportedId())(
         sli: 0.8,
         alert: { state: 'ok' },
       });
-      expect(breaches()).toHaveLength(7);
+      // the end of the breach is told to whom its start was, in its place
+      expect(breaches()).toHaveLength(10);
+      expect(
+        sent
+          .slice(-3)
+          .map(s => [s.user, s.title])
+          .sort(),
+      ).toEqual([
+        ['user:default/alice', 'SLO recovered: ORDERS — fresh'],
+        ['user:default/bob', 'SLO recovered: ORDERS — fresh'],
+        [
+          'user:default/carol',
+          'A data product you read recovered its SLO: ORDERS — fresh',
+        ],
+      ]);
 
       // no refresh after day 4 20:00: stale from day 5 22:00, a new breach
       await collect(T0 + 5 * D + 12 * H);
@@ -498,8 +512,9 @@ describe.each(databases.eachSupportedId())(
       await collect(T0 + 5 * D + 23 * H);
       expect(
         byScope('data-mesh:slo:dataproduct:default/orders:fresh'),
-      ).toHaveLength(4);
-      expect(breaches()).toHaveLength(10);
+      ).toHaveLength(6);
+      expect(breaches()).toHaveLength(13);
+      expect(sent.at(-1)!.title).toMatch(/breached its SLO: ORDERS — fresh$/);
     }, 120_000);
 
     it('accepts results pushed by owners and services, and only them', async () => {

@@ -490,5 +490,23 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
       breachStartedAt: T0 + H,
       notifiedAt: T0 + 2 * H,
     });
+
+    // back to ok: two instances end the breach at once, one of them does,
+    // and knows its start was told (so it tells the end, once)
+    await store.status.saveEvaluations(
+      [{ ...evaluations.get(m.id)!, status: 'ok' }],
+      T0 + 3 * H,
+    );
+    const ended = await Promise.all([
+      store.status.endRecovered([m.id]),
+      store.status.endRecovered([m.id]),
+    ]);
+    expect(ended.flat()).toEqual([
+      { monitorId: m.id, breachStartedAt: T0 + H, notified: true },
+    ]);
+    expect(await store.status.endRecovered()).toEqual([]);
+    expect((await store.status.statuses([m.id])).get(m.id)).toMatchObject({
+      alertState: 'ok',
+    });
   });
 });

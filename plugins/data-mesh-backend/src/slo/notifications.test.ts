@@ -105,6 +105,39 @@ describe('createNotificationsBreachNotifier', () => {
     }
   });
 
+  it('tells the end of a breach to the same people, in place of its start', async () => {
+    const { breach, sent } = notifier(['group:default/team-b']);
+    const startedAt = 10 * D;
+    await breach.notifyRecovery!({
+      monitor,
+      status: {
+        ...status,
+        status: 'ok',
+        alertState: 'ok',
+        sli: 0.85,
+        evaluatedAt: startedAt + D + 17 * 3_600_000 + 5 * 60_000,
+      },
+      breachStartedAt: startedAt,
+    });
+    expect(
+      sent.map(s => [s.payload.scope, s.payload.severity, s.payload.title]),
+    ).toEqual([
+      [
+        'data-mesh:slo:dataproduct:default/orders:fresh',
+        'normal',
+        'SLO recovered: Orders — Refreshed daily',
+      ],
+      [
+        'data-mesh:slo:dataproduct:default/orders:fresh:read',
+        'normal',
+        'A data product you read recovered its SLO: Orders — Refreshed daily',
+      ],
+    ]);
+    expect(sent[0].payload.description).toBe(
+      'The freshness objective "loaded within 26 hours" is at 85 % of good 1d slices over 20d, meeting its 80 % target again after a breach of 1d 17h.',
+    );
+  });
+
   it("tells a product's readers even when it names no owner", async () => {
     const { breach, sent } = notifier(['group:default/team-b']);
     await breach.notifyBreach({

@@ -6,7 +6,7 @@
  * transition is stored first); this file only writes the messages.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { millisToDuration } from '@datamesh/plugin-data-mesh-common';
+import { formatAge, millisToDuration } from '@datamesh/plugin-data-mesh-common';
 import type {
   MonitorRecord,
   MonitorStatusRecord,
@@ -21,9 +21,18 @@ export interface BreachInfo {
   failure?: ObservationRecord;
 }
 
+/** What a recovery notification is about: the breach that ended. @public */
+export interface RecoveryInfo {
+  monitor: MonitorRecord;
+  status: MonitorStatusRecord;
+  breachStartedAt: number;
+}
+
 /** @public */
 export interface BreachNotifier {
   notifyBreach(breach: BreachInfo): Promise<void>;
+  /** The breach told by {@link BreachNotifier.notifyBreach} ended. */
+  notifyRecovery?(recovery: RecoveryInfo): Promise<void>;
 }
 
 const percent = (x: number | undefined) =>
@@ -48,64 +57,112 @@ export interface BreachNotifierOptions {
  * Notifier that sends to the product's owner entity (a group: every member
  * receives it) with the notifications plugin, then to its readers (a
  * consumer group's members, a consumer product's owners, each requester)
- * a message of their own, without the owners. The scope is per objective,
- * so a later breach of the same objective updates the earlier notification
- * (marked unread again) instead of piling up.
+ * a message of their own, without the owners. The scope is per objective
+ * (and audience), so a later breach of the same objective updates the
+ * earlier notification (marked unread again) instead of piling up, and so
+ * does its recovery: the notification says how the objective stands now.
  * @public
  */
 export function createNotificationsBreachNotifier(
   notifications: NotificationService,
   options: BreachNotifierOptions = {},
 ): BreachNotifier {
+  /** One message to the owners, one to the readers; same scope per objective and audience. */
+  async function tell(
+    monitor: MonitorRecord,
+    message: {
+      owners: { title: string; description: string };
+      readers: { title: string; description: string };
+      severity: 'high' | 'normal';
+    },
+  ) {
+    const link = `/catalog/${monitor.namespace}/dataproduct/${monitor.name}`;
+    const scope = `data-mesh:slo:${monitor.entityRef}:${monitor.sloName}`;
+    if (monitor.owner) {
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: monitor.owner },
+        payload: {
+          ...message.owners,
+          link,
+          severity: message.severity,
+          topic: SLO_BREACH_TOPIC,
+          scope,
+        },
+      });
+    }
+    const owner = monitor.owner?.toLowerCase();
+    const readers = (
+      (await options.readersOf?.(monitor.entityRef)) ?? []
+    ).filter(r => r.toLowerCase() !== owner);
+    if (readers.length === 0) return;
+    await notifications.send({
+      recipients: {
+        type: 'entity',
+        entityRef: readers,
+        // its owners were told above
+        ...(owner ? { excludeEntityRef: owner } : {}),
+      },
+      payload: {
+        ...message.readers,
+        link: `${link}/slos`,
+        severity: message.severity,
+        topic: SLO_BREACH_READ_TOPIC,
+        scope: `${scope}:read`,
+      },
+    });
+  }
+
+  const names = (monitor: MonitorRecord) => ({
+    product: monitor.productTitle ?? monitor.name,
+    objective: monitor.title ?? monitor.sloName,
+  });
+  const measured = (monitor: MonitorRecord, status: MonitorStatusRecord) =>
+    `The ${monitor.dimension} objective "${monitor.objective}" is at ${percent(
+      status.sli,
+    )} of good ${monitor.slice} slices over ${millisToDuration(
+      monitor.windowMs,
+    )}`;
+
   return {
     async notifyBreach({ monitor, status, failure }) {
-      const product = monitor.productTitle ?? monitor.name;
-      const objective = monitor.title ?? monitor.sloName;
-      const window = millisToDuration(monitor.windowMs);
+      const { product, objective } = names(monitor);
       const reason = failure?.reason
         ? ` Latest failed check: ${failure.reason}.`
         : '';
-      const measured = `The ${monitor.dimension} objective "${
-        monitor.objective
-      }" is at ${percent(status.sli)} of good ${
-        monitor.slice
-      } slices over ${window}, below its ${percent(monitor.target)} target`;
-      const link = `/catalog/${monitor.namespace}/dataproduct/${monitor.name}`;
-      const scope = `data-mesh:slo:${monitor.entityRef}:${monitor.sloName}`;
-      if (monitor.owner) {
-        await notifications.send({
-          recipients: { type: 'entity', entityRef: monitor.owner },
-          payload: {
-            title: `SLO breached: ${product} — ${objective}`,
-            description: `${measured}; the error budget is spent.${reason}`,
-            link,
-            severity: 'high',
-            topic: SLO_BREACH_TOPIC,
-            scope,
-          },
-        });
-      }
-      const owner = monitor.owner?.toLowerCase();
-      const readers = (
-        (await options.readersOf?.(monitor.entityRef)) ?? []
-      ).filter(r => r.toLowerCase() !== owner);
-      if (readers.length === 0) return;
-      await notifications.send({
-        recipients: {
-          type: 'entity',
-          entityRef: readers,
-          // its owners were told above
-          ...(owner ? { excludeEntityRef: owner } : {}),
+      const below = `${measured(monitor, status)}, below its ${percent(
+        monitor.target,
+      )} target`;
+      await tell(monitor, {
+        severity: 'high',
+        owners: {
+          title: `SLO breached: ${product} — ${objective}`,
+          description: `${below}; the error budget is spent.${reason}`,
         },
-        payload: {
+        readers: {
           title: `A data product you read breached its SLO: ${product} — ${objective}`,
-          description: `${measured}: what you read from it may be late or incomplete until its owners (${
+          description: `${below}: what you read from it may be late or incomplete until its owners (${
             monitor.owner ?? 'unknown'
           }) restore it.${reason}`,
-          link: `${link}/slos`,
-          severity: 'high',
-          topic: SLO_BREACH_READ_TOPIC,
-          scope: `${scope}:read`,
+        },
+      });
+    },
+
+    async notifyRecovery({ monitor, status, breachStartedAt }) {
+      const { product, objective } = names(monitor);
+      const back = `${measured(monitor, status)}, meeting its ${percent(
+        monitor.target,
+      )} target again after a breach of ${formatAge(
+        status.evaluatedAt - breachStartedAt,
+      )}.`;
+      await tell(monitor, {
+        severity: 'normal',
+        owners: {
+          title: `SLO recovered: ${product} — ${objective}`,
+          description: back,
+        },
+        readers: {
+          title: `A data product you read recovered its SLO: ${product} — ${objective}`,
+          description: back,
         },
       });
     },

@@ -1,8 +1,9 @@
 /*
- * Breach alerts after an evaluation: end the breaches of recovered monitors,
- * start new breaches, and send each breach's notification once: an
- * instance sends only the notifications it claimed in the database, so
- * several backend instances on one database never send one twice.
+ * Breach alerts after an evaluation: end the breaches of recovered monitors
+ * (telling the end of those whose start was told), start new breaches, and
+ * send each breach's notification once: an instance sends only the
+ * notifications it claimed in the database (and the recoveries it ended),
+ * so several backend instances on one database never send one twice.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { BreachNotifier } from '../notifications';
@@ -18,6 +19,7 @@ const NOTIFY_LEASE_MS = 5 * 60_000;
 /** @public */
 export interface AlertsReport {
   notified: number;
+  /** Breaches this instance ended (their monitor back to ok). */
   recovered: number;
   errors: string[];
 }
@@ -35,14 +37,38 @@ export async function handleBreaches(options: {
   logger: LoggerService;
 }): Promise<AlertsReport> {
   const { status, now, notifier, scope } = options;
+  const recovered = await status.endRecovered(scope);
   const report: AlertsReport = {
     notified: 0,
-    recovered: await status.clearRecovered(scope),
+    recovered: recovered.length,
     errors: [],
   };
+  const byId = new Map(options.monitors.map(m => [m.id, m]));
+  const told = recovered.filter(r => r.notified && byId.has(r.monitorId));
+  if (notifier?.notifyRecovery && told.length > 0) {
+    const back = await status.statuses(told.map(r => r.monitorId));
+    for (const r of told) {
+      const monitor = byId.get(r.monitorId)!;
+      const current = back.get(r.monitorId);
+      if (!current) continue;
+      try {
+        await notifier.notifyRecovery({
+          monitor,
+          status: current,
+          breachStartedAt: r.breachStartedAt,
+        });
+      } catch (e) {
+        // the breach has ended either way: its end is not told twice
+        const message = `recovery notification for ${monitor.entityRef} ${
+          monitor.sloName
+        } failed: ${errorMessage(e)}`;
+        options.logger.warn(message);
+        report.errors.push(message);
+      }
+    }
+  }
   const pending = await status.claimBreaches(now, scope);
   if (!notifier || pending.length === 0) return report;
-  const byId = new Map(options.monitors.map(m => [m.id, m]));
   const statuses = await status.statuses(pending.map(b => b.monitorId));
   for (const breach of pending) {
     const monitor = byId.get(breach.monitorId);

@@ -15,8 +15,17 @@ import {
   OBSERVATIONS,
   STATUS,
   chunks,
+  num,
   toStatus,
 } from './records';
+
+/** A breach that ended: its monitor back to ok. @public */
+export interface RecoveredBreach {
+  monitorId: number;
+  breachStartedAt: number;
+  /** Its start was told: its end is told too. */
+  notified: boolean;
+}
 
 /**
  * Evaluations, alert state and the fleet summary of the SLO engine.
@@ -182,17 +191,38 @@ export class SloStatusStore {
       .update({ claimed_at: null });
   }
 
-  /** A monitor back to ok ends its breach; the next breach notifies again. */
-  async clearRecovered(monitorIds?: number[]): Promise<number> {
+  /**
+   * A monitor back to ok ends its breach; the next breach notifies again.
+   * Each breach is ended by a conditional update, so with several backend
+   * instances one of them ends it: the breaches this instance ended, with
+   * whether their start was notified (then their end is told, once).
+   */
+  async endRecovered(monitorIds?: number[]): Promise<RecoveredBreach[]> {
     const q = this.db(STATUS)
       .where({ alert_state: 'breaching', status: 'ok' })
-      .update({
-        alert_state: 'ok',
-        breach_started_at: null,
-        notified_at: null,
-      });
+      .select('monitor_id', 'breach_started_at', 'notified_at');
     if (monitorIds) q.whereIn('monitor_id', monitorIds);
-    return await q;
+    const ended: RecoveredBreach[] = [];
+    for (const row of await q) {
+      const n = await this.db(STATUS)
+        .where({
+          monitor_id: row.monitor_id,
+          alert_state: 'breaching',
+          status: 'ok',
+        })
+        .update({
+          alert_state: 'ok',
+          breach_started_at: null,
+          notified_at: null,
+        });
+      if (n !== 1) continue;
+      ended.push({
+        monitorId: Number(row.monitor_id),
+        breachStartedAt: num(row.breach_started_at)!,
+        notified: num(row.notified_at) !== undefined,
+      });
+    }
+    return ended;
   }
 
   /** The latest failed observation of a monitor, for the breach message. */
