@@ -31,6 +31,12 @@ orders.spec.datasets![0].columns.push({
   pii: true,
 });
 
+// where the port's authors say to connect: passed on as written
+Object.assign(orders.spec.outputPorts![0], {
+  url: 'postgresql://warehouse.example.internal:5432/acme_shop_dev',
+  instructions: 'Sign in with **SSO**; ask #data-platform for a SQL user.',
+});
+
 const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())(
@@ -107,6 +113,9 @@ describe.each(databases.eachSupportedId())(
         outputPort: 'events',
         state: 'active',
         warehouse: { dialect: 'pglite', displayName: 'PGlite' },
+        url: 'postgresql://warehouse.example.internal:5432/acme_shop_dev',
+        instructions:
+          'Sign in with **SSO**; ask #data-platform for a SQL user.',
         role: `"${plain.grantee}"`,
         tables: [
           { dataset: 'events', table: masked, maskedColumns: ['email'] },

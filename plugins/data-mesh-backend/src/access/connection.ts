@@ -1,7 +1,8 @@
 /*
  * How the consumer of a granted request reads its port
  * (`GET /access-requests/:id/connection`): the engine's portReading for
- * the request's product, port, grantee and PII choice. Whoever may see the
+ * the request's product, port, grantee and PII choice, with the port's own
+ * connection URL and instructions from its spec. Whoever may see the
  * request may see how to read it; nothing is asked of the warehouse, whose
  * dialect spells the names.
  */
@@ -70,6 +71,10 @@ export async function requestConnection(
     },
     adapter,
   );
+  // where the port's authors say to connect (host, account, a tool's URL)
+  const port = product.spec.outputPorts?.find(
+    p => p.name === request.outputPort,
+  );
   return {
     id: request.id,
     product: request.product,
@@ -79,6 +84,8 @@ export async function requestConnection(
       dialect: adapter.dialect.id,
       displayName: adapter.dialect.displayName,
     },
+    ...(port?.url ? { url: port.url } : {}),
+    ...(port?.instructions ? { instructions: port.instructions } : {}),
     ...reading,
   };
 }

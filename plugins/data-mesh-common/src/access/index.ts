@@ -160,6 +160,10 @@ export type AccessRequestConnection = {
   warehouse: { dialect: string; displayName: string };
   /** The database a SQL client connects to, where it matters (PostgreSQL with a database per domain). */
   database?: string;
+  /** The port's connection string or URL, as its spec gives it. */
+  url?: string;
+  /** The port's connection instructions (Markdown), as its spec gives them. */
+  instructions?: string;
   /** The role to read as (quoted): the request's grantee, which holds the grant. */
   role: string;
   tables: AccessRequestTable[];

@@ -96,6 +96,7 @@ const fail = (status: number, name: string, message: string) =>
  */
 export function accessConnection(
   request: AccessRequest,
+  port?: { url?: string; instructions?: string },
 ): AccessRequestConnection {
   const schema = request.pii ? 'output' : 'masked';
   const table = `"acme_clinical_care_dev__patient_encounters_${schema}"."patient_encounters"`;
@@ -105,6 +106,9 @@ export function accessConnection(
     outputPort: request.outputPort,
     state: request.state,
     warehouse: { dialect: 'pglite', displayName: 'PGlite' },
+    // the port's own connection details, as its spec gives them
+    ...(port?.url ? { url: port.url } : {}),
+    ...(port?.instructions ? { instructions: port.instructions } : {}),
     role: `"${request.grantee}"`,
     tables: [
       {
@@ -353,7 +357,14 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
         `access request ${request.id} is ${request.state}: it grants nothing to read`,
       );
     }
-    return jsonResponse(accessConnection(request));
+    return jsonResponse(
+      accessConnection(
+        request,
+        productOf(request.product)?.spec.outputPorts?.find(
+          p => p.name === request.outputPort,
+        ),
+      ),
+    );
   };
   return { routes, requests };
 }

@@ -124,6 +124,8 @@ describe('OutputPortsCard', () => {
     expect(
       await active.findByTestId('access-connection-sql'),
     ).toHaveTextContent('SET ROLE "team_population_health";');
+    // the port gives its connection details once, above
+    expect(sql.getAllByTestId('connection-url')).toHaveLength(1);
 
     const counts = within(screen.getByTestId('output-port-daily_counts_jdbc'));
     const pending = within(

@@ -1,8 +1,4 @@
-import {
-  CopyTextButton,
-  InfoCard,
-  MarkdownContent,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -20,6 +16,7 @@ import { useAccessRequests, useSignedInUser } from './access/hooks';
 import { MyPortAccess, openRequestsOf } from './access/MyPortAccess';
 import { RequestAccessDialog } from './access/RequestAccessDialog';
 import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
+import { PortConnection } from './PortConnection';
 
 const useStyles = makeStyles(theme => ({
   port: {
@@ -30,28 +27,6 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     flexWrap: 'wrap',
     gap: theme.spacing(1),
-  },
-  connection: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    marginTop: theme.spacing(1),
-    padding: theme.spacing(0.5, 1),
-    borderRadius: theme.shape.borderRadius,
-    backgroundColor: theme.palette.background.default,
-  },
-  url: {
-    fontFamily: 'monospace',
-    fontSize: '0.85rem',
-    wordBreak: 'break-all',
-    flex: 1,
-  },
-  label: {
-    color: theme.palette.text.secondary,
-    fontSize: '0.75rem',
-    textTransform: 'uppercase',
-    fontWeight: 'bold',
-    marginTop: theme.spacing(1),
   },
 }));
 
@@ -117,26 +92,12 @@ function OutputPortItem(props: {
           )}
         </Typography>
       )}
-      {port.url ? (
-        <div className={classes.connection}>
-          <span className={classes.url} data-testid="connection-url">
-            {port.url}
-          </span>
-          <CopyTextButton
-            text={port.url}
-            tooltipText="Connection details copied"
-            aria-label={`Copy connection details of ${port.name}`}
-          />
-        </div>
-      ) : (
-        <EmptyHint>No connection details published yet.</EmptyHint>
-      )}
-      {port.instructions && (
-        <>
-          <Typography className={classes.label}>How to connect</Typography>
-          <MarkdownContent content={port.instructions} />
-        </>
-      )}
+      <PortConnection
+        port={port.name}
+        url={port.url}
+        instructions={port.instructions}
+      />
+      {!port.url && <EmptyHint>No connection details published yet.</EmptyHint>}
       <MyPortAccess requests={props.requests} me={props.me} />
     </Box>
   );

@@ -9,6 +9,7 @@ import type {
 } from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
+import { PortConnection } from '../PortConnection';
 import { errorMessage } from '../slo/SloErrors';
 
 /** The statements as a SQL client takes them: one per line, each ended. */
@@ -16,11 +17,21 @@ export function connectionScript(connection: AccessRequestConnection): string {
   return connection.statements.map(s => `${s};`).join('\n');
 }
 
-function ConnectionDetails(props: { connection: AccessRequestConnection }) {
+function ConnectionDetails(props: {
+  connection: AccessRequestConnection;
+  withPort: boolean;
+}) {
   const { connection } = props;
   const script = connectionScript(connection);
   return (
     <>
+      {props.withPort && (
+        <PortConnection
+          port={connection.outputPort}
+          url={connection.url}
+          instructions={connection.instructions}
+        />
+      )}
       <Typography variant="body2">
         {connection.database ? (
           <>
@@ -70,10 +81,15 @@ function ConnectionDetails(props: { connection: AccessRequestConnection }) {
 
 /**
  * How the consumer of an approved or active request reads its port, as the
- * backend spells it for the configured warehouse: the database, the role,
- * the tables (masked views without PII) and the statements, to copy.
+ * backend spells it for the configured warehouse: where the port's spec
+ * says to connect, the database, the role, the tables (masked views
+ * without PII) and the statements, to copy.
  */
-export function AccessConnection(props: { request: AccessRequest }) {
+export function AccessConnection(props: {
+  request: AccessRequest;
+  /** Shown under the port itself, which gives its connection details already. */
+  underPort?: boolean;
+}) {
   const { request } = props;
   const api = useApi(dataMeshApiRef);
   const connection = useAsync(
@@ -90,7 +106,12 @@ export function AccessConnection(props: { request: AccessRequest }) {
           {errorMessage(connection.error)}
         </Alert>
       )}
-      {connection.value && <ConnectionDetails connection={connection.value} />}
+      {connection.value && (
+        <ConnectionDetails
+          connection={connection.value}
+          withPort={!props.underPort}
+        />
+      )}
     </Box>
   );
 }

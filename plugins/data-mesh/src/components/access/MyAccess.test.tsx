@@ -127,6 +127,14 @@ describe('MyAccess', () => {
         name: 'Copy the statements that read encounters_sql',
       }),
     ).toBeInTheDocument();
+    // where to connect, as the port's spec says
+    expect(within(reading).getByTestId('connection-url')).toHaveTextContent(
+      'postgresql://warehouse.example-health.org:5432/clinical_care_prod',
+    );
+    expect(within(reading).getByText('How to connect')).toBeInTheDocument();
+    expect(
+      within(reading).getByText('PATIENT_ENCOUNTERS_CONSUMER'),
+    ).toBeInTheDocument();
     expect(
       backend.requests.map(u => u.pathname).filter(p => /connection/.test(p)),
     ).toEqual(['/api/data-mesh/access-requests/00000000000000c1/connection']);

@@ -61,7 +61,7 @@ function MyRequest(props: { request: AccessRequest; me?: string }) {
           </Button>
         )}
       </Box>
-      {reading && <AccessConnection request={request} />}
+      {reading && <AccessConnection request={request} underPort />}
     </Box>
   );
 }
