@@ -424,6 +424,15 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       decidedBy: 'user:default/alice',
       expiresAt: null,
     });
+    // the requester is told who decided, and why
+    expect(sent.at(-1)).toMatchObject({
+      recipients: { entityRef: ['user:default/carol'] },
+      payload: {
+        title: 'Access rejected: dataproduct:default/orders (events)',
+        description:
+          'Your request for group:default/team-b was rejected by user:default/alice: "use the aggregate instead".',
+      },
+    });
     expect((await post(`/${pending.id}/approve`, 'alice')).status).toBe(409);
     expect((await post(`/${pending.id}/revoke`, 'alice')).status).toBe(409);
     await sweep();
@@ -453,6 +462,10 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       }),
     ]);
     expect(executor.roles.has(pending.role)).toBe(false);
+    // told who and why, and no expiry that no longer holds
+    expect(sent.at(-1)!.payload.description).toBe(
+      'Your request for group:default/team-b was revoked by user:default/bob: "left the project".',
+    );
     await sweep();
     expect(grantsOf(pending.id)).toBe(1);
     expect((await post(`/${pending.id}/revoke`, 'bob')).status).toBe(409);

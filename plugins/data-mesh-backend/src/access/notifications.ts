@@ -41,6 +41,27 @@ function accessTab(productRef: string): string {
   return `/catalog/${namespace}/dataproduct/${name}/access`;
 }
 
+/** The history action each told outcome is recorded as. */
+const DECISION_ACTION = {
+  approved: 'approve',
+  rejected: 'reject',
+  revoked: 'revoke',
+  extended: 'extend-approve',
+  'extension rejected': 'extend-reject',
+} as const;
+
+/** Who decided and why, from the decision's history entry: ` by x: "why"`. */
+function decisionWords(
+  r: AccessRequestRecord,
+  outcome: keyof typeof DECISION_ACTION,
+): string {
+  const entry = [...r.history]
+    .reverse()
+    .find(h => h.action === DECISION_ACTION[outcome]);
+  if (!entry) return '';
+  return ` by ${entry.actor}${entry.comment ? `: "${entry.comment}"` : ''}`;
+}
+
 const day = (t?: number) =>
   t === undefined ? 'never' : new Date(t).toISOString().slice(0, 10);
 
@@ -106,8 +127,13 @@ export function createAccessNotifier(
         [r.requester, askedBy],
         r,
         `Access ${outcome}: ${r.product} (${r.outputPort})`,
-        `Your request for ${r.consumer} was ${outcome}${
-          r.expiresAt ? `; access ends ${day(r.expiresAt)}` : ''
+        `Your request for ${r.consumer} was ${outcome}${decisionWords(
+          r,
+          outcome,
+        )}${
+          r.expiresAt && outcome !== 'rejected' && outcome !== 'revoked'
+            ? `; access ends ${day(r.expiresAt)}`
+            : ''
         }.${
           outcome === 'approved'
             ? ' Its row on the Access tab (and the port, and My access) shows how to read it.'
