@@ -444,6 +444,21 @@ describe.each(databases.eachSupportedId())(
         auth: carol,
       });
       expect(ours.items.map((i: any) => i.id)).toEqual([asked.id]);
+      // the consumer withdraws a second request; nobody else may
+      const second = await call(create, '/access-requests', 201, {
+        auth: carol,
+        body: ask,
+      });
+      const cancel = `/access-requests/${second.id}/cancel`;
+      await call(action('cancel'), cancel, 403, { auth: dave });
+      const cancelled = await call(action('cancel'), cancel, 200, {
+        auth: carol,
+        body: { comment: 'not needed after all' },
+      });
+      expect(cancelled.state).toBe('cancelled');
+      await call(action('cancel'), cancel, 409, { auth: carol });
+      await call(action('cancel'), url('cancel'), 409, { auth: carol });
+      await call(list, '/access-requests?state=cancelled', 200);
       await call(list, '/access-requests?state=granted', 400);
       await call(list, '/access-requests', 401, {
         auth: mockCredentials.none.header(),

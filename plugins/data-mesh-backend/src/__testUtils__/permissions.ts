@@ -18,7 +18,10 @@ import {
   isResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { DATA_PRODUCT_RESOURCE_TYPE } from '@datamesh/plugin-data-mesh-common';
+import {
+  DATA_PRODUCT_RESOURCE_TYPE,
+  dataMeshAccessRequestCreatePermission,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   createDataProductConditionalDecision,
   dataProductConditions,
@@ -26,6 +29,8 @@ import {
 
 /** Its members may do everything on data products, like the portal's admin groups. */
 export const TEST_ADMIN_GROUP = 'group:default/platform-admins';
+/** Its members may not request access (nor act as a consumer of a request). */
+export const TEST_NO_REQUESTS_GROUP = 'group:default/no-requests';
 
 const ownersOnlyPolicy = createBackendModule({
   pluginId: 'permission',
@@ -51,6 +56,13 @@ const ownersOnlyPolicy = createBackendModule({
                   claims: user?.info.ownershipEntityRefs ?? [],
                 }),
               );
+            }
+            if (
+              request.permission.name ===
+                dataMeshAccessRequestCreatePermission.name &&
+              user?.info.ownershipEntityRefs.includes(TEST_NO_REQUESTS_GROUP)
+            ) {
+              return { result: AuthorizeResult.DENY };
             }
             return { result: AuthorizeResult.ALLOW };
           },

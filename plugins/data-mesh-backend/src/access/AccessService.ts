@@ -1,7 +1,8 @@
 /*
  * The access-request use cases behind the REST API, one file each:
  * request (create.ts), decide (decide.ts: approve/reject a request or its
- * extension), revoke (revoke.ts), extend (extend.ts); the expiry sweep and
+ * extension), revoke (revoke.ts), extend (extend.ts), cancel (cancel.ts:
+ * the consumer's side of revoke); the expiry sweep and
  * warehouse retries run on the scheduler (expirySweep.ts, warehouseSync.ts).
  * What every transition does — load, caller rule, authorise, check state,
  * conditional write with history, warehouse, notify — is transition.ts.
@@ -28,6 +29,7 @@ import { whereDataProductCriteria } from '../permissions';
 import { requestConnection } from './connection';
 import { createRequest } from './create';
 import { approve, reject } from './decide';
+import { cancel } from './cancel';
 import { extend } from './extend';
 import { approvedPortKeys, portKey, portsApprovedBy } from './approvers';
 import {
@@ -129,7 +131,16 @@ export class AccessService {
     return revoke(this.ctx, id, body, credentials);
   }
 
-  /** The requester asks for a later expiry; owners decide with approve/reject. */
+  /** The consumer withdraws a pending request or gives up granted access. */
+  cancel(
+    id: string,
+    body: AccessRequestActionBody,
+    credentials: BackstageCredentials,
+  ) {
+    return cancel(this.ctx, id, body, credentials);
+  }
+
+  /** The requester or a teammate asks for a later expiry; owners decide with approve/reject. */
   extend(
     id: string,
     body: AccessRequestActionBody,

@@ -9,6 +9,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { TEST_NO_REQUESTS_GROUP } from '../__testUtils__/permissions';
 import { ACCESS_EXPIRY_TASK_ID } from '.';
 import {
   type InMemoryAccessGrantExecutor,
@@ -31,6 +32,8 @@ const memberships: Record<string, string[]> = {
   'user:default/frank': ['group:default/team-b'],
   'user:default/erin': [ADMIN_GROUP],
   'user:default/dana': ['group:default/stewards'],
+  // in carol's team, but the permission policy lets her request nothing
+  'user:default/gina': ['group:default/team-b', TEST_NO_REQUESTS_GROUP],
 };
 
 const entities = [
@@ -591,6 +594,89 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     expect([byAdmin.status, byAdmin.body.expiresAt]).toEqual([
       200,
       new Date(T0 + 65 * D).toISOString(),
+    ]);
+  });
+
+  it('lets the consumer withdraw a pending request and give up granted access; the owners are told', async () => {
+    now = T0 + 6 * D;
+    const pending = await ask('carol', { purpose: 'wrong port' });
+    for (const [user, status] of [
+      ['bob', 403], // not of team-b
+      ['gina', 403], // of team-b, but may not request access
+    ] as const) {
+      expect((await post(`/${pending.id}/cancel`, user)).status).toBe(status);
+    }
+    const withdrawn = await post(`/${pending.id}/cancel`, 'frank', {
+      comment: 'we need the other port',
+    });
+    expect(withdrawn.body).toMatchObject({ state: 'cancelled' });
+    expect(withdrawn.body.history.at(-1)).toMatchObject({
+      action: 'cancel',
+      by: 'user:default/frank',
+      state: 'cancelled',
+      comment: 'we need the other port',
+    });
+    expect(sent.at(-1)).toMatchObject({
+      recipients: {
+        entityRef: ['group:default/team-a'],
+        excludeEntityRef: 'user:default/frank',
+      },
+      payload: {
+        title: 'Access request withdrawn: dataproduct:default/orders (events)',
+        description:
+          'user:default/frank withdrew the request of group:default/team-b: "we need the other port". Nothing is left to decide.',
+      },
+    });
+    // nothing is left to decide, nor to grant
+    expect((await post(`/${pending.id}/approve`, 'alice')).status).toBe(409);
+    expect((await post(`/${pending.id}/cancel`, 'carol')).status).toBe(409);
+    expect(executor.calls.filter(c => c.id === pending.id)).toEqual([]);
+    expect(await list('alice', '?inbox=true')).not.toContainEqual(
+      expect.objectContaining({ id: pending.id }),
+    );
+
+    // granted access given up: the grant is taken back as a revoke does
+    const granted = await ask('carol', { purpose: 'done with it soon' });
+    await post(`/${granted.id}/approve`, 'alice');
+    expect(executor.roles.has(granted.role)).toBe(true);
+    const givenUp = await post(`/${granted.id}/cancel`, 'carol');
+    expect(givenUp.body.state).toBe('cancelled');
+    expect(givenUp.body.history.slice(-2).map((h: any) => h.action)).toEqual([
+      'cancel',
+      'warehouse-revoke',
+    ]);
+    expect(executor.roles.has(granted.role)).toBe(false);
+    expect(sent.at(-1)!.payload.title).toBe(
+      'Access given up: dataproduct:default/orders (events)',
+    );
+    await sweep();
+    expect(grantsOf(granted.id)).toBe(1);
+    // a cancelled request lists under its own state
+    expect(
+      (await list('carol', '?state=cancelled')).map((r: any) => r.id),
+    ).toEqual(expect.arrayContaining([pending.id, granted.id]));
+  });
+
+  it('refuses the consumer side of a request to whom the policy lets request nothing', async () => {
+    now = T0 + 7 * D;
+    expect(
+      (
+        await post('', 'gina', {
+          product: 'orders',
+          outputPort: 'events',
+          consumer: 'group:default/team-b',
+          purpose: 'churn model',
+        })
+      ).status,
+    ).toBe(403);
+    const granted = await ask('carol', { duration: '30d' });
+    await post(`/${granted.id}/approve`, 'alice');
+    const extend = await post(`/${granted.id}/extend`, 'gina', {
+      duration: '10d',
+    });
+    expect([extend.status, extend.body.error.message]).toEqual([
+      403,
+      `user:default/gina may not extend access request ${granted.id}`,
     ]);
   });
 

@@ -6,12 +6,10 @@
  * grants like an owner's approval does.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   type AccessRequest,
   type AccessRequestCreateBody,
-  dataMeshAccessRequestCreatePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { randomBytes } from 'node:crypto';
 import type { AccessRequestRecord } from './AccessRequestStore';
@@ -33,7 +31,12 @@ import {
   requestRoleName,
 } from './policy';
 import { TRANSITIONS } from './stateMachine';
-import { type AccessContext, getRequest, notify } from './transition';
+import {
+  type AccessContext,
+  authorizeRequesting,
+  getRequest,
+  notify,
+} from './transition';
 import { accessRequestView } from './views';
 
 /** Ask for access to a product's output port; 201 with the request. */
@@ -44,15 +47,7 @@ export async function createRequest(
 ): Promise<AccessRequest> {
   const { store, settings, platform, clock } = ctx;
   const caller = requireUser(credentials, 'request access');
-  const [decision] = await ctx.permissions.authorize(
-    [{ permission: dataMeshAccessRequestCreatePermission }],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      `${caller.principal.userEntityRef} may not request access`,
-    );
-  }
+  await authorizeRequesting(ctx, credentials, 'request access');
   const productRef = fullRef(body.product, 'dataproduct', 'product');
   const product = await loadProduct(ctx, productRef);
   if (!product)

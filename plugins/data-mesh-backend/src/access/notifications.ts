@@ -4,7 +4,8 @@
  * request or extension, never the person who asked; the requester (and a
  * teammate who asked for an extension) on a decision; the requester, the
  * owners and the consumer (a team's members; a consumer product's owners)
- * before the expiry, since any of the consumer's members may ask to extend.
+ * before the expiry, since any of the consumer's members may ask to extend;
+ * the owners and approvers when the consumer cancels.
  * Each links to the product's Access tab.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -34,6 +35,8 @@ export interface AccessNotifier {
     askedBy?: string,
   ): Promise<void>;
   expiring(request: AccessRequestRecord): Promise<void>;
+  /** The consumer withdrew the request or gave up its access: the owners and approvers no longer decide it. */
+  cancelled(request: AccessRequestRecord, approvers?: string[]): Promise<void>;
 }
 
 function accessTab(productRef: string): string {
@@ -140,6 +143,24 @@ export function createAccessNotifier(
             : ''
         }`,
       ),
+    cancelled: (r, approvers = []) => {
+      const entry = [...r.history].reverse().find(h => h.action === 'cancel');
+      const by = entry?.actor ?? r.requester;
+      const granted = r.history.some(h => h.action === 'approve');
+      return send(
+        [r.owner, ...approvers],
+        r,
+        `Access ${granted ? 'given up' : 'request withdrawn'}: ${r.product} (${
+          r.outputPort
+        })`,
+        `${by} ${granted ? 'gave up the access' : 'withdrew the request'} of ${
+          r.consumer
+        }${entry?.comment ? `: "${entry.comment}"` : ''}.${
+          granted ? '' : ' Nothing is left to decide.'
+        }`,
+        by.toLowerCase(),
+      );
+    },
     expiring: r =>
       send(
         [r.requester, r.owner, r.consumer],

@@ -26,6 +26,7 @@ export interface AccessRouterOptions {
     | 'reject'
     | 'revoke'
     | 'extend'
+    | 'cancel'
     | 'connection'
   >;
 }
@@ -66,7 +67,7 @@ const idParams = z.object({
 
 /**
  * Routes (relative to `/api/data-mesh`): `POST /access-requests`,
- * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend`,
+ * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend|cancel`,
  * `GET /access-requests/:id/connection`.
  * @public
  */
@@ -107,7 +108,13 @@ export function createAccessRouter(
     res.json(body satisfies AccessRequestConnection);
   });
 
-  for (const action of ['approve', 'reject', 'revoke', 'extend'] as const) {
+  for (const action of [
+    'approve',
+    'reject',
+    'revoke',
+    'extend',
+    'cancel',
+  ] as const) {
     router.post(`/access-requests/:id/${action}`, async (req, res) => {
       const credentials = await caller(req);
       const { id } = parseInput(idParams, req.params, 'access request id');

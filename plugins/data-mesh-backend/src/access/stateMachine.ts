@@ -12,7 +12,8 @@ export type AccessTransition =
   | 'reject'
   | 'grant'
   | 'revoke'
-  | 'expire';
+  | 'expire'
+  | 'cancel';
 
 /** From which states each transition may start, and where it leads. */
 export const TRANSITIONS: Readonly<
@@ -29,6 +30,8 @@ export const TRANSITIONS: Readonly<
   // take it back as well as an active one
   revoke: { from: ['approved', 'active'], to: 'revoked' },
   expire: { from: ['approved', 'active'], to: 'expired' },
+  // the consumer withdraws a request or gives up what it was granted
+  cancel: { from: ['pending', 'approved', 'active'], to: 'cancelled' },
 };
 
 /** States in which nothing is granted and nothing may be granted any more. */
@@ -36,6 +39,7 @@ export const FINAL_STATES: readonly AccessRequestState[] = [
   'rejected',
   'revoked',
   'expired',
+  'cancelled',
 ];
 
 /** States in which an extension may be asked for and decided. */

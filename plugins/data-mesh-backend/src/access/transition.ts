@@ -23,8 +23,14 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { ResourcePermission } from '@backstage/plugin-permission-common';
-import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
+import {
+  AuthorizeResult,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  type AccessRequest,
+  dataMeshAccessRequestCreatePermission,
+} from '@datamesh/plugin-data-mesh-common';
 import type {
   AccessGrantExecutor,
   PlatformConfig,
@@ -70,7 +76,8 @@ export interface AccessContext extends AccessServiceOptions {
  * `not-requester` — anyone but the requester and the asker of a pending
  * extension; `consumer` — the requester or a member of the consumer (one of
  * its groups, or of the groups owning the consumer product): a team's access
- * outlives the person who asked for it.
+ * outlives the person who asked for it. The consumer's side acts as a
+ * requester does, so it needs the permission to request access too.
  */
 export type CallerRule = 'not-requester' | 'consumer' | 'anyone';
 
@@ -118,6 +125,25 @@ export function raced(id: string) {
   return new ConflictError(`access request ${id} changed meanwhile; reload it`);
 }
 
+/** Requesting access, and the consumer's side of a request: the (basic) create permission. */
+export async function authorizeRequesting(
+  ctx: Pick<AccessContext, 'permissions'>,
+  credentials: BackstageCredentials,
+  what: string,
+): Promise<void> {
+  const [decision] = await ctx.permissions.authorize(
+    [{ permission: dataMeshAccessRequestCreatePermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `${
+        requireUser(credentials, what).principal.userEntityRef
+      } may not ${what}`,
+    );
+  }
+}
+
 /** A notification that cannot be sent never undoes the state change it reports. */
 export async function notify(
   ctx: Pick<AccessContext, 'notifier' | 'logger'>,
@@ -154,14 +180,16 @@ export async function runTransition(
       `${by} may not ${what} the extension they asked for`,
     );
   }
-  if (
-    caller === 'consumer' &&
-    by !== request.requester &&
-    !(await consumersOf(ctx, user)).includes(request.consumer)
-  ) {
-    throw new NotAllowedError(
-      `only the requester (${request.requester}) or a member of ${request.consumer} may ask to ${what} access request ${id}`,
-    );
+  if (caller === 'consumer') {
+    if (
+      by !== request.requester &&
+      !(await consumersOf(ctx, user)).includes(request.consumer)
+    ) {
+      throw new NotAllowedError(
+        `only the requester (${request.requester}) or a member of ${request.consumer} may ${what} access request ${id}`,
+      );
+    }
+    await authorizeRequesting(ctx, credentials, `${what} access request ${id}`);
   }
   const step = stepOf(request);
   if (step.permission) {

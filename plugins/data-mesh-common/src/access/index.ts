@@ -19,6 +19,8 @@ export const ACCESS_REQUEST_STATES = [
   'rejected',
   'revoked',
   'expired',
+  // withdrawn (pending) or given up (granted) by the consumer
+  'cancelled',
 ] as const;
 /** @public */
 export type AccessRequestState = (typeof ACCESS_REQUEST_STATES)[number];
@@ -51,6 +53,7 @@ export const ACCESS_REQUEST_ACTIONS = [
   'extend-approve',
   'extend-reject',
   'repair',
+  'cancel',
 ] as const;
 /** @public */
 export type AccessRequestAction = (typeof ACCESS_REQUEST_ACTIONS)[number];

@@ -78,6 +78,7 @@ export interface DataMeshApiResponses {
   '/access-requests/{id}/reject': AccessRequest;
   '/access-requests/{id}/revoke': AccessRequest;
   '/access-requests/{id}/extend': AccessRequest;
+  '/access-requests/{id}/cancel': AccessRequest;
   '/access-requests/{id}/connection': AccessRequestConnection;
   '/changes': ProductChangesResponse;
   '/changes/latest': ProductLastChangesResponse;

@@ -289,6 +289,21 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
       record(request, 'extend-request', request.state, comment);
       return jsonResponse(request);
     }
+    if (action === 'cancel') {
+      if (request.requester !== me && !ours(request)) {
+        return fail(
+          403,
+          'NotAllowedError',
+          `only the requester or a member of ${request.consumer} may cancel`,
+        );
+      }
+      if (!granted && request.state !== 'pending') {
+        return fail(409, 'ConflictError', `access request is ${request.state}`);
+      }
+      request.extension = null;
+      record(request, 'cancel', 'cancelled', comment);
+      return jsonResponse(request);
+    }
     if (
       (action === 'approve' || action === 'reject') &&
       (request.requester === me || request.extension?.requestedBy === me)
@@ -337,7 +352,13 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     '/access-requests': (url: URL, req: FakeRequest) =>
       req.method === 'POST' ? create(req.body) : list(url),
   };
-  for (const action of ['approve', 'reject', 'revoke', 'extend'] as const) {
+  for (const action of [
+    'approve',
+    'reject',
+    'revoke',
+    'extend',
+    'cancel',
+  ] as const) {
     routes[`/access-requests/{id}/${action}`] = (_: URL, req: FakeRequest) =>
       act(action, req);
   }

@@ -59,7 +59,12 @@ export interface SpecProblemsFilter {
 }
 
 /** The decisions and changes on one access request. @public */
-export type AccessRequestOperation = 'approve' | 'reject' | 'revoke' | 'extend';
+export type AccessRequestOperation =
+  | 'approve'
+  | 'reject'
+  | 'revoke'
+  | 'extend'
+  | 'cancel';
 
 /**
  * The data mesh backend (`@datamesh/plugin-data-mesh-backend`) as the

@@ -45,6 +45,7 @@ const ACCESS_ACTION_PATHS = {
   reject: '/access-requests/{id}/reject',
   revoke: '/access-requests/{id}/revoke',
   extend: '/access-requests/{id}/extend',
+  cancel: '/access-requests/{id}/cancel',
 } as const satisfies Record<AccessRequestOperation, DataMeshApiPath>;
 
 /**

@@ -8,7 +8,10 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
+import {
+  type AccessRequest,
+  holdsGrant,
+} from '@datamesh/plugin-data-mesh-common';
 import { type AccessRequestOperation, dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 import { formatExpiry, refusedField } from './rules';
@@ -20,6 +23,7 @@ const VERBS: Record<AccessRequestOperation, string> = {
   reject: 'Reject',
   revoke: 'Revoke',
   extend: 'Ask to extend',
+  cancel: 'Cancel',
 };
 
 /**
@@ -43,10 +47,18 @@ export function AccessActionDialog(props: {
   );
   const [failure, setFailure] = useState<string>();
   const [sending, setSending] = useState(false);
-  const verb = VERBS[action];
-  const title = `${verb}${extension ? ' the extension of' : ''} access for ${
-    request.consumer
-  } to ${request.outputPort}`;
+  // the consumer's cancel says what it does: withdraw the ask, or end the access
+  const granted = holdsGrant(request.state);
+  const cancelVerb = granted ? 'Give up access' : 'Withdraw request';
+  const verb = action === 'cancel' ? cancelVerb : VERBS[action];
+  const title =
+    action === 'cancel'
+      ? `${granted ? 'Give up the access' : 'Withdraw the request'} of ${
+          request.consumer
+        } to ${request.outputPort}`
+      : `${verb}${extension ? ' the extension of' : ''} access for ${
+          request.consumer
+        } to ${request.outputPort}`;
 
   const submit = async () => {
     setFailure(undefined);
@@ -79,6 +91,18 @@ export function AccessActionDialog(props: {
         <Typography variant="body2" gutterBottom>
           Requested by {request.requester}: {request.purpose}
         </Typography>
+        {action === 'cancel' && (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            gutterBottom
+            data-testid="access-action-cancel"
+          >
+            {granted
+              ? `The role ${request.grantee} loses the grant now, for everyone in ${request.consumer}; ask again to read it later.`
+              : 'The owners are told; nothing is left for them to decide.'}
+          </Typography>
+        )}
         {extension && request.extension && (
           <Typography
             variant="body2"

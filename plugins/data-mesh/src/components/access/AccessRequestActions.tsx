@@ -17,7 +17,8 @@ import { AccessActionDialog } from './AccessActionDialog';
  * admins (the permission policy's answer for the product) approve or reject
  * a pending request or extension and revoke a granted one; the port's
  * approvers (ODCS roles naming them) approve or reject too; the requester
- * and the members of the consumer ask to extend a granted access. Approve
+ * and the members of the consumer ask to extend a granted access, and
+ * cancel it (withdraw a pending request, give up a granted access). Approve
  * and reject are never offered to the requester of the request, nor those of
  * an extension to whoever asked for it, whatever the policy says.
  */
@@ -94,6 +95,12 @@ export function AccessRequestActions(props: {
   ) {
     buttons.push({ label: 'Extend', action: 'extend' });
   }
+  if ((isRequester || member) && (granted || request.state === 'pending')) {
+    buttons.push({
+      label: granted ? 'Give up' : 'Withdraw',
+      action: 'cancel',
+    });
+  }
   if (buttons.length === 0) return null;
 
   return (
@@ -104,7 +111,9 @@ export function AccessRequestActions(props: {
           size="small"
           variant="outlined"
           color={
-            b.action === 'reject' || b.action === 'revoke'
+            b.action === 'reject' ||
+            b.action === 'revoke' ||
+            b.action === 'cancel'
               ? 'secondary'
               : 'primary'
           }

@@ -11,6 +11,7 @@ const LABELS: Record<AccessRequestState, string> = {
   rejected: 'Rejected',
   revoked: 'Revoked',
   expired: 'Expired',
+  cancelled: 'Cancelled',
 };
 
 const TITLES: Record<AccessRequestState, string> = {
@@ -20,6 +21,7 @@ const TITLES: Record<AccessRequestState, string> = {
   rejected: 'Rejected by an owner; nothing was granted',
   revoked: 'Revoked; the grant was taken back',
   expired: 'Expired; the grant was taken back',
+  cancelled: 'Withdrawn or given up by the consumer; nothing is granted',
 };
 
 /**

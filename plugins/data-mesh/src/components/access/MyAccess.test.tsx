@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MyAccess } from './MyAccess';
 import { component } from '../../__testUtils__/fixtures';
@@ -87,6 +87,71 @@ describe('MyAccess', () => {
     expect(
       within(asked.closest('tr')!).queryByRole('button', { name: /^Extend/ }),
     ).toBeNull();
+  });
+
+  it("withdraws a pending request and gives up a team's granted access, each confirmed", async () => {
+    const { access } = renderAccess({
+      entity: component,
+      element: <MyAccess />,
+      requests: [
+        accessRequest({ id: '00000000000000e1', purpose: 'Wrong port' }),
+        // a teammate's, granted: ann may give it up for the team
+        accessRequest({
+          id: '00000000000000e2',
+          purpose: 'Old dashboard',
+          requester: 'user:default/bob',
+          state: 'active',
+          expiresAt: '2026-07-01T10:00:00.000Z',
+        }),
+      ],
+      ...ANALYST,
+    });
+    const rowOf = async (purpose: string) =>
+      within((await screen.findByText(purpose)).closest('tr')!);
+
+    await userEvent.click(
+      (
+        await rowOf('Wrong port')
+      ).getByRole('button', {
+        name: 'Withdraw request 00000000000000e1',
+      }),
+    );
+    let dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByTestId('access-action-cancel')).toHaveTextContent(
+      'nothing is left for them to decide',
+    );
+    await userEvent.type(dialog.getByLabelText('Comment'), 'the other port');
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Withdraw request' }),
+    );
+    await screen.findByTestId('access-state-cancelled');
+    expect(access.requests[0].history.at(-1)).toMatchObject({
+      action: 'cancel',
+      by: 'user:default/ann',
+      comment: 'the other port',
+    });
+    // nothing more to do with it
+    expect(
+      (await rowOf('Wrong port')).queryByRole('button', { name: /request/ }),
+    ).toBeNull();
+
+    await userEvent.click(
+      (
+        await rowOf('Old dashboard')
+      ).getByRole('button', {
+        name: 'Give up request 00000000000000e2',
+      }),
+    );
+    dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByTestId('access-action-cancel')).toHaveTextContent(
+      'loses the grant now, for everyone in group:default/population-health',
+    );
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Give up access' }),
+    );
+    await waitFor(() =>
+      expect(screen.getAllByTestId('access-state-cancelled')).toHaveLength(2),
+    );
   });
 
   it('opens a granted request to how to read it: the role, the masked tables and the statements to copy', async () => {
