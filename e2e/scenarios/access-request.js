@@ -12,7 +12,8 @@
  * it", on My access and on the port, and so does her teammate James
  * Whitfield on the port (access-warehouse then reads the
  * warehouse itself once the backend has stopped, with those statements).
- * James then asks to extend the team's access, and Aisha approves it.
+ * James then asks to extend the team's access, and Aisha approves it;
+ * Sofia withdraws a second request she made by mistake.
  */
 
 const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
@@ -27,6 +28,8 @@ const APPROVER = { name: 'Aisha Khan' };
 const TEAMMATE = { name: 'James Whitfield' };
 // Unique per run, so the rows of this request are found among others.
 const PURPOSE = `Readmission risk model training (e2e ${Date.now()})`;
+// A second request, made by mistake and withdrawn.
+const MISTAKE = `Asked by mistake (e2e ${Date.now()})`;
 // The grant is applied by the backend after the approval; leave room for a
 // loaded machine.
 const ACTIVE_DEADLINE_MS = 90000;
@@ -41,7 +44,7 @@ const expiryText = iso =>
   }).format(new Date(iso));
 
 /** Request access on the product's first output port; the created request. */
-async function requestAccess(page, baseUrl) {
+async function requestAccess(page, baseUrl, purpose = PURPOSE) {
   await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
   await page
     .getByRole('button', { name: /^Request access to / })
@@ -53,7 +56,7 @@ async function requestAccess(page, baseUrl) {
     .getByRole('option', { name: new RegExp(REQUESTER.team) })
     .first()
     .click();
-  await dialog.locator('#access-purpose').fill(PURPOSE);
+  await dialog.locator('#access-purpose').fill(purpose);
   await dialog
     .getByRole('checkbox', { name: 'I accept the data-sharing agreement' })
     .check();
@@ -241,6 +244,34 @@ async function myAccessShowsExpiry(page, baseUrl, expiresAt) {
     .waitFor({ timeout: 15000 });
 }
 
+/** The requester withdraws a request on My access; the row shows it Cancelled. */
+async function withdrawOnMyAccess(page, baseUrl, request) {
+  await page.goto(`${baseUrl}/data-products/my-access`);
+  const row = page.getByRole('row').filter({ hasText: MISTAKE });
+  await row
+    .getByRole('button', { name: `Withdraw request ${request.id}` })
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .locator('#access-action-comment')
+    .fill('Asked for the wrong port (e2e)');
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      r =>
+        r.request().method() === 'POST' &&
+        new URL(r.url()).pathname.endsWith(`/${request.id}/cancel`),
+    ),
+    dialog.getByRole('button', { name: 'Withdraw request' }).click(),
+  ]);
+  if (!response.ok()) {
+    throw new Error(
+      `withdrawal refused: ${response.status()} ${await response.text()}`,
+    );
+  }
+  await dialog.waitFor({ state: 'detached' });
+  await row.getByText('Cancelled', { exact: true }).waitFor();
+}
+
 /** `active` means the warehouse confirmed; the history shows what was sent. */
 function checkGrantHistory(request) {
   const statements = request.history.flatMap(h => h.statements ?? []);
@@ -323,6 +354,14 @@ module.exports = {
             baseUrl,
             asked.extension.expiresAt,
           );
+        },
+      );
+      await check(
+        `${REQUESTER.name} withdraws a request made by mistake; My access shows it Cancelled`,
+        async () => {
+          const page = await as(REQUESTER.name);
+          const mistake = await requestAccess(page, baseUrl, MISTAKE);
+          await withdrawOnMyAccess(page, baseUrl, mistake);
         },
       );
       return { ...active, readingSql };

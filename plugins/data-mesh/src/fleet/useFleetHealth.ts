@@ -28,6 +28,15 @@ function sharedFleet(api: DataMeshApi): Promise<FleetIndex> {
 }
 
 /**
+ * The SLO fleet by product, shared by every row on screen (one request
+ * within the TTL): for rows that only know a product's ref.
+ */
+export function useSharedFleet() {
+  const api = useApi(dataMeshApiRef);
+  return useAsync(() => sharedFleet(api), [api]);
+}
+
+/**
  * The health of one catalog row, for tables whose rows render on their
  * own (the catalog's): all rows on screen share one fleet request.
  * `health` is there at once (whether the entity declares SLOs is in its
@@ -38,7 +47,6 @@ export function useFleetHealth(entity: Entity): {
   loading: boolean;
   error?: Error;
 } {
-  const api = useApi(dataMeshApiRef);
-  const { value, loading, error } = useAsync(() => sharedFleet(api), [api]);
+  const { value, loading, error } = useSharedFleet();
   return { health: healthOf(entity, value), loading, error };
 }

@@ -14,6 +14,9 @@ import { formatExpiry } from './rules';
 import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
+import { fleetKey } from '../../fleet/joinFleet';
+import { useSharedFleet } from '../../fleet/useFleetHealth';
+import { SloStatusChip } from '../slo/SloStatusChip';
 
 /** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
 function Who(props: { entityRef: string; defaultKind?: string }) {
@@ -93,8 +96,38 @@ function StateCell(props: { request: AccessRequest }) {
   );
 }
 
+/**
+ * The SLO health of a request's product, from the shared fleet: what a
+ * consumer checks before trusting what they read. `—` when the product has
+ * no monitors (or the fleet is unavailable).
+ */
+function ProductHealth(props: { product: string }) {
+  const fleet = useSharedFleet();
+  const status = fleet.value?.get(fleetKey(props.product))?.status;
+  if (fleet.loading) return null;
+  if (!status) {
+    return (
+      <span
+        title={
+          fleet.error
+            ? `SLO health is unavailable: ${fleet.error.message}`
+            : 'No SLO monitors for this product'
+        }
+      >
+        —
+      </span>
+    );
+  }
+  return <SloStatusChip status={status} />;
+}
+
 /** Which columns a screen shows; the state, purpose and expiry always. */
-export type AccessColumn = 'product' | 'consumer' | 'requester' | 'pii';
+export type AccessColumn =
+  | 'product'
+  | 'health'
+  | 'consumer'
+  | 'requester'
+  | 'pii';
 
 /**
  * Access requests with their state, the people and purpose, and the
@@ -138,6 +171,15 @@ export function AccessRequestsTable(props: {
           },
         ]
       : [{ title: 'Port', field: 'outputPort' }]),
+    ...(show.has('health')
+      ? [
+          {
+            title: 'Health',
+            sorting: false,
+            render: (r: AccessRequest) => <ProductHealth product={r.product} />,
+          },
+        ]
+      : []),
     ...(show.has('consumer')
       ? [
           {

@@ -4,6 +4,8 @@ import { MyAccess } from './MyAccess';
 import { component } from '../../__testUtils__/fixtures';
 import { renderAccess } from '../../__testUtils__/accessRender';
 import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
+import { fleetByOwner } from '../../__testUtils__/fakeBackend';
+import { fleetItems } from '../../__testUtils__/sloFixtures';
 
 const ANALYST = {
   user: 'user:default/ann',
@@ -44,6 +46,8 @@ describe('MyAccess', () => {
           consumer: 'group:default/finance',
         }),
       ],
+      // patient-encounters breaches an objective, patients meets them
+      routes: { '/slos': fleetByOwner(fleetItems) },
       ...ANALYST,
     });
     expect(
@@ -61,6 +65,14 @@ describe('MyAccess', () => {
     );
     const pending = within(screen.getByText('Demographics').closest('tr')!);
     expect(pending.getByTestId('access-state-pending')).toBeInTheDocument();
+    // is what I read late? each product's SLO health, from one fleet request
+    expect(
+      await active.findByTestId('slo-status-breaching'),
+    ).toBeInTheDocument();
+    expect(await pending.findByTestId('slo-status-ok')).toBeInTheDocument();
+    expect(
+      backend.requests.filter(u => u.pathname.endsWith('/slos')),
+    ).toHaveLength(1);
     expect(pending.getByText('—')).toBeInTheDocument();
     const teammates = within(screen.getByText('Bed occupancy').closest('tr')!);
     expect(teammates.getByText('bob')).toBeInTheDocument();

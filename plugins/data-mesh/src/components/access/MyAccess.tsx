@@ -9,7 +9,8 @@ const OURS = { ours: true };
 /**
  * "My access": the requests the signed-in user made and those made for
  * their teams (or their teams' products) by anyone, on every product, with
- * their state and expiry; a granted one opens to how to read it, and the
+ * their state and expiry and the product's SLO health (is what I read
+ * late?); a granted one opens to how to read it, and the
  * requester or any teammate extends it from here.
  *
  * @public
@@ -25,7 +26,7 @@ export function MyAccess() {
     <AccessRequestsTable
       title="My and my teams' access requests"
       requests={requests.value ?? []}
-      columns={['product', 'consumer', 'requester', 'pii']}
+      columns={['product', 'health', 'consumer', 'requester', 'pii']}
       me={user.value!.userEntityRef}
       // the list is the user's own requests and their consumers': the
       // backend lets the requester and the consumer's members extend
