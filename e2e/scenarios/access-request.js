@@ -172,38 +172,51 @@ async function portHowToReadIt(page, baseUrl, request) {
 }
 
 /**
+ * On My access, one of a request's buttons confirmed in its dialog with a
+ * comment; the request as the backend answered, and its row.
+ */
+async function actOnMyAccess(page, baseUrl, o) {
+  await page.goto(`${baseUrl}/data-products/my-access`);
+  const row = page.getByRole('row').filter({ hasText: o.purpose });
+  await row
+    .getByRole('button', { name: `${o.button} request ${o.request.id}` })
+    .click();
+  const dialog = page.getByRole('dialog');
+  if (o.days) await dialog.locator('#access-extend-days').fill(o.days);
+  await dialog.locator('#access-action-comment').fill(o.comment);
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      r =>
+        r.request().method() === 'POST' &&
+        new URL(r.url()).pathname.endsWith(`/${o.request.id}/${o.action}`),
+    ),
+    dialog.getByRole('button', { name: o.confirm }).click(),
+  ]);
+  if (!response.ok()) {
+    throw new Error(
+      `${o.action} refused: ${response.status()} ${await response.text()}`,
+    );
+  }
+  await dialog.waitFor({ state: 'detached' });
+  return { answer: await response.json(), row };
+}
+
+/**
  * A teammate of the requester asks, on My access, for 30 more days of the
  * team's access (it outlives the person who asked for it); the request as
  * the backend answered.
  */
 async function teammateExtends(page, baseUrl, request) {
-  await page.goto(`${baseUrl}/data-products/my-access`);
-  const row = page.getByRole('row').filter({ hasText: PURPOSE });
+  const { answer: asked, row } = await actOnMyAccess(page, baseUrl, {
+    purpose: PURPOSE,
+    request,
+    button: 'Extend',
+    action: 'extend',
+    confirm: 'Ask to extend',
+    days: '30',
+    comment: 'Sofia is on leave; the model is retrained next month (e2e)',
+  });
   await row
-    .getByRole('button', { name: `Extend request ${request.id}` })
-    .click();
-  const dialog = page.getByRole('dialog');
-  await dialog.locator('#access-extend-days').fill('30');
-  await dialog
-    .locator('#access-action-comment')
-    .fill('Sofia is on leave; the model is retrained next month (e2e)');
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      r =>
-        r.request().method() === 'POST' &&
-        new URL(r.url()).pathname.endsWith(`/${request.id}/extend`),
-    ),
-    dialog.getByRole('button', { name: 'Ask to extend' }).click(),
-  ]);
-  if (!response.ok()) {
-    throw new Error(
-      `extension refused: ${response.status()} ${await response.text()}`,
-    );
-  }
-  const asked = await response.json();
-  await page
-    .getByRole('row')
-    .filter({ hasText: PURPOSE })
     .getByText(`Extension to ${expiryText(asked.extension.expiresAt)} asked`, {
       exact: false,
     })
@@ -246,29 +259,14 @@ async function myAccessShowsExpiry(page, baseUrl, expiresAt) {
 
 /** The requester withdraws a request on My access; the row shows it Cancelled. */
 async function withdrawOnMyAccess(page, baseUrl, request) {
-  await page.goto(`${baseUrl}/data-products/my-access`);
-  const row = page.getByRole('row').filter({ hasText: MISTAKE });
-  await row
-    .getByRole('button', { name: `Withdraw request ${request.id}` })
-    .click();
-  const dialog = page.getByRole('dialog');
-  await dialog
-    .locator('#access-action-comment')
-    .fill('Asked for the wrong port (e2e)');
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      r =>
-        r.request().method() === 'POST' &&
-        new URL(r.url()).pathname.endsWith(`/${request.id}/cancel`),
-    ),
-    dialog.getByRole('button', { name: 'Withdraw request' }).click(),
-  ]);
-  if (!response.ok()) {
-    throw new Error(
-      `withdrawal refused: ${response.status()} ${await response.text()}`,
-    );
-  }
-  await dialog.waitFor({ state: 'detached' });
+  const { row } = await actOnMyAccess(page, baseUrl, {
+    purpose: MISTAKE,
+    request,
+    button: 'Withdraw',
+    action: 'cancel',
+    confirm: 'Withdraw request',
+    comment: 'Asked for the wrong port (e2e)',
+  });
   await row.getByText('Cancelled', { exact: true }).waitFor();
 }
 

@@ -8,13 +8,12 @@
  * are told, so they do not decide a request that is gone.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
 import {
   type AccessRequestActionBody,
   holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
 import { approversOf } from './approvers';
-import { TRANSITIONS } from './stateMachine';
+import { TRANSITIONS, requireTransition } from './stateMachine';
 import { type AccessContext, runTransition } from './transition';
 
 /** Withdraw a pending request, or give up an approved or active access. */
@@ -27,13 +26,7 @@ export function cancel(
   return runTransition(ctx, id, credentials, 'cancel', 'consumer', loaded => {
     const granted = holdsGrant(loaded.state);
     return {
-      check(request) {
-        if (!TRANSITIONS.cancel.from.includes(request.state)) {
-          throw new ConflictError(
-            `access request ${id} is ${request.state}: nothing to cancel`,
-          );
-        }
-      },
+      check: request => requireTransition(request, 'cancel'),
       write: (request, by, now) =>
         ctx.store.transition(id, {
           // exactly the state it was loaded in: a decision that came first

@@ -5,12 +5,11 @@
  * fails stays pending for the scheduled sync.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
 import {
   type AccessRequestActionBody,
   dataMeshAccessRevokePermission,
 } from '@datamesh/plugin-data-mesh-common';
-import { TRANSITIONS } from './stateMachine';
+import { TRANSITIONS, requireTransition } from './stateMachine';
 import { type AccessContext, runTransition } from './transition';
 
 /** Take back an approved or active access now. */
@@ -22,13 +21,7 @@ export function revoke(
 ) {
   return runTransition(ctx, id, credentials, 'revoke', 'anyone', () => ({
     permission: dataMeshAccessRevokePermission,
-    check(request) {
-      if (!TRANSITIONS.revoke.from.includes(request.state)) {
-        throw new ConflictError(
-          `access request ${id} is ${request.state}: nothing to revoke`,
-        );
-      }
-    },
+    check: request => requireTransition(request, 'revoke'),
     write: (_request, by, now) =>
       ctx.store.transition(id, {
         ...TRANSITIONS.revoke,

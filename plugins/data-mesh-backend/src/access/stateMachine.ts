@@ -4,6 +4,7 @@
  * store makes the change with a conditional UPDATE on exactly those states,
  * so two concurrent decisions cannot both succeed.
  */
+import { ConflictError } from '@backstage/errors';
 import type { AccessRequestState } from '@datamesh/plugin-data-mesh-common';
 
 /** An action that moves a request to another state. */
@@ -54,4 +55,16 @@ export function canTransition(
   transition: AccessTransition,
 ): boolean {
   return TRANSITIONS[transition].from.includes(state);
+}
+
+/** A 409 naming the request's state when it cannot take `transition` now. */
+export function requireTransition(
+  request: { id: string; state: AccessRequestState },
+  transition: AccessTransition,
+): void {
+  if (!canTransition(request.state, transition)) {
+    throw new ConflictError(
+      `access request ${request.id} is ${request.state}: nothing to ${transition}`,
+    );
+  }
 }
