@@ -3,6 +3,7 @@ import { Table, type TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
 import {
   type AccessRequest,
   type AccessRequestHistoryEntry,
@@ -10,7 +11,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { PiiChip } from '../common';
 import { formatDateTime } from '../slo/format';
-import { formatExpiry } from './rules';
+import { expiresSoon, formatExpiry } from './rules';
 import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
@@ -121,6 +122,30 @@ function ProductHealth(props: { product: string }) {
   return <SloStatusChip status={status} />;
 }
 
+/** The expiry, and for granted access ending soon how soon: time to extend it. */
+function ExpiryCell(props: { request: AccessRequest }) {
+  const { request } = props;
+  const theme = useTheme();
+  const soon = holdsGrant(request.state)
+    ? expiresSoon(request.expiresAt, Date.now())
+    : undefined;
+  return (
+    <>
+      {formatExpiry(request.expiresAt)}
+      {soon && (
+        <Typography
+          variant="caption"
+          display="block"
+          style={{ color: theme.palette.warning?.dark ?? '#a84b00' }}
+          data-testid="access-expires-soon"
+        >
+          ends {soon}
+        </Typography>
+      )}
+    </>
+  );
+}
+
 /** Which columns a screen shows; the state, purpose and expiry always. */
 export type AccessColumn =
   | 'product'
@@ -213,7 +238,7 @@ export function AccessRequestsTable(props: {
     {
       title: 'Expires',
       field: 'expiresAt',
-      render: r => formatExpiry(r.expiresAt),
+      render: r => <ExpiryCell request={r} />,
     },
     {
       title: 'Actions',

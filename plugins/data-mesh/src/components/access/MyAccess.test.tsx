@@ -166,6 +166,34 @@ describe('MyAccess', () => {
     );
   });
 
+  it('says when granted access ends soon: time to extend it', async () => {
+    renderAccess({
+      entity: component,
+      element: <MyAccess />,
+      requests: [
+        accessRequest({
+          id: '00000000000000f1',
+          purpose: 'Ends soon',
+          state: 'active',
+          expiresAt: new Date(Date.now() + 5.5 * 86_400_000).toISOString(),
+        }),
+        accessRequest({
+          id: '00000000000000f2',
+          purpose: 'Ends later',
+          state: 'active',
+          expiresAt: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+        }),
+      ],
+      ...ANALYST,
+    });
+    const soon = within((await screen.findByText('Ends soon')).closest('tr')!);
+    expect(soon.getByTestId('access-expires-soon')).toHaveTextContent(
+      'ends in 5 days',
+    );
+    const later = within(screen.getByText('Ends later').closest('tr')!);
+    expect(later.queryByTestId('access-expires-soon')).toBeNull();
+  });
+
   it('opens a granted request to how to read it: the role, the masked tables and the statements to copy', async () => {
     const { backend } = renderAccess({
       entity: component,

@@ -85,3 +85,19 @@ const expiryFormat = new Intl.DateTimeFormat('en-GB', {
 export function formatExpiry(iso: string | null | undefined): string {
   return iso ? expiryFormat.format(new Date(iso)) : '—';
 }
+
+/** How soon granted access ends, when it is soon enough to act on. */
+export const EXPIRY_SOON_DAYS = 14;
+
+/** `in 5 days`, `today`: granted access ending within {@link EXPIRY_SOON_DAYS}; undefined otherwise. */
+export function expiresSoon(
+  iso: string | null | undefined,
+  now: number,
+): string | undefined {
+  if (!iso) return undefined;
+  const left = Date.parse(iso) - now;
+  if (left < 0 || left >= EXPIRY_SOON_DAYS * DAY) return undefined;
+  const d = Math.floor(left / DAY);
+  if (d === 0) return 'today';
+  return d === 1 ? 'in 1 day' : `in ${d} days`;
+}

@@ -1,0 +1,23 @@
+import { EXPIRY_SOON_DAYS, expiresSoon } from './rules';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 5, 1, 12);
+const at = (ms: number) => new Date(NOW + ms).toISOString();
+
+describe('expiresSoon', () => {
+  it('says how soon granted access ends within the window, in whole days', () => {
+    expect(expiresSoon(at(3_600_000), NOW)).toBe('today');
+    expect(expiresSoon(at(DAY + 1), NOW)).toBe('in 1 day');
+    expect(expiresSoon(at(5.5 * DAY), NOW)).toBe('in 5 days');
+    expect(expiresSoon(at(EXPIRY_SOON_DAYS * DAY - 1), NOW)).toBe(
+      `in ${EXPIRY_SOON_DAYS - 1} days`,
+    );
+  });
+
+  it('says nothing of what ends later, has ended, or never ends', () => {
+    expect(expiresSoon(at(EXPIRY_SOON_DAYS * DAY), NOW)).toBeUndefined();
+    expect(expiresSoon(at(-1), NOW)).toBeUndefined();
+    expect(expiresSoon(null, NOW)).toBeUndefined();
+    expect(expiresSoon(undefined, NOW)).toBeUndefined();
+  });
+});
