@@ -71,6 +71,7 @@ function OutputPortItem(props: {
         <RequestAccessDialog
           product={product}
           port={port}
+          existing={props.requests}
           open
           onClose={() => {
             setRequesting(false);

@@ -12,6 +12,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { renderAccess } from '../../__testUtils__/accessRender';
 import { errorResponse } from '../../__testUtils__/fakeBackend';
+import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
 
 // The encounters port with an access policy (the OAM `access` property).
 const [sqlPort, countsPort] = patientEncounters.spec.outputPorts!;
@@ -138,6 +139,41 @@ describe('Request access', () => {
     expect(
       await port.findByTestId(`my-port-access-${access.requests[0].id}`),
     ).toHaveTextContent('Pending');
+  });
+
+  it('says when the team already reads the port or has asked, unless more is asked (personal data)', async () => {
+    renderAccess({
+      entity: withPolicy,
+      element: <OutputPortsCard />,
+      products: [withPolicy, patients, readmissionRisk],
+      requests: [
+        accessRequest({
+          id: '00000000000000a7',
+          state: 'active',
+          pii: false,
+          expiresAt: '2026-09-30T10:00:00.000Z',
+        }),
+      ],
+      ...ANALYST,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Request access to encounters_sql',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.queryByTestId('access-request-covered')).toBeNull();
+    await chooseConsumer('Team: Population health');
+    expect(dialog.getByTestId('access-request-covered')).toHaveTextContent(
+      'group:default/population-health already reads this port (active, until 30 Sept 2026); extend it from My access',
+    );
+    // asking for personal data asks for more: no notice
+    await userEvent.click(dialog.getByLabelText(/personal-data columns/));
+    expect(dialog.queryByTestId('access-request-covered')).toBeNull();
+    // another consumer has nothing yet
+    await userEvent.click(dialog.getByLabelText(/personal-data columns/));
+    await chooseConsumer('Data product: Readmission risk');
+    expect(dialog.queryByTestId('access-request-covered')).toBeNull();
   });
 
   it("shows the backend's refusal on the field it names", async () => {

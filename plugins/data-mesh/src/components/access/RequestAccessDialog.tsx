@@ -31,6 +31,7 @@ import { useConsumerOptions, useSignedInUser } from './hooks';
 import {
   portDeniesPii,
   portDurationLimits,
+  formatExpiry,
   portPiiColumns,
   refusedField,
 } from './rules';
@@ -94,6 +95,8 @@ export function RequestAccessDialog(props: {
   port: OutputPort;
   open: boolean;
   onClose: () => void;
+  /** The open requests on this port the user reads with (theirs and their teams'). */
+  existing?: AccessRequest[];
 }) {
   const { product, port, open, onClose } = props;
   const api = useApi(dataMeshApiRef);
@@ -118,6 +121,11 @@ export function RequestAccessDialog(props: {
   const options = consumers.value ?? [];
   const consumer =
     form.consumer || (options.length === 1 ? options[0].ref : '');
+  // an open request of this consumer already gives what is asked (with
+  // personal data if asked): a second one would only make the owners decide twice
+  const covering = (props.existing ?? []).find(
+    r => r.consumer === consumer && (r.pii || !form.pii),
+  );
   const update = (patch: Partial<Form>) => {
     setForm(f => ({ ...f, ...patch }));
     setErrors(e => {
@@ -223,6 +231,17 @@ export function RequestAccessDialog(props: {
             </MenuItem>
           ))}
         </TextField>
+        {covering && (
+          <Alert severity="info" data-testid="access-request-covered">
+            {covering.state === 'pending'
+              ? `${covering.requester} already asked for this on ${covering.consumer}'s behalf; it waits for the owners.`
+              : `${covering.consumer} already reads this port (${
+                  covering.state
+                }, until ${formatExpiry(
+                  covering.expiresAt,
+                )}); extend it from My access rather than asking again.`}
+          </Alert>
+        )}
         <TextField
           fullWidth
           multiline
