@@ -4,8 +4,9 @@
  * Issue 8's access flow, each person in a fresh browser context signed in
  * through the dev-only example-users picker: the analyst Sofia Alvarez
  * requests access to an output port of the example product for her team,
- * Aisha Khan (Clinical Care Data, its owner) approves it in the inbox on My
- * data products, and Sofia's My access page shows it Active with its expiry.
+ * Aisha Khan (Clinical Care Data, its owner) finds it under "What needs
+ * you" on the home page and approves it in the inbox on My data products,
+ * and Sofia's My access page shows it Active with its expiry.
  * That the warehouse answered is read from the request the page loads: the
  * state `active` is set only once the warehouse confirmed the grant, and its
  * history holds the GRANT statements sent. Sofia then opens "How to read
@@ -82,7 +83,13 @@ async function requestAccess(page, baseUrl, purpose = PURPOSE) {
 }
 
 async function approveInInbox(page, baseUrl, request) {
-  await page.goto(`${baseUrl}/data-products/mine`);
+  // as an owner comes to it: from the home page's "What needs you"
+  await page.goto(`${baseUrl}/`);
+  const decide = page.getByTestId('needs-you-decide');
+  await decide.getByText(/for your decision/).waitFor({ timeout: 60000 });
+  log(`Aisha's home page: ${await decide.textContent()}`);
+  await decide.getByRole('link').click();
+  await page.waitForURL(/\/data-products\/mine/);
   const inbox = page
     .locator('.MuiPaper-root')
     .filter({ hasText: /^Access requests to decide/ })
@@ -304,7 +311,7 @@ module.exports = {
         async () => requestAccess(await as(REQUESTER.name), baseUrl),
       );
       await check(
-        `${APPROVER.name} approves it in the inbox on My data products`,
+        `${APPROVER.name} goes from the home page's "What needs you" to the inbox on My data products and approves it`,
         async () => approveInInbox(await as(APPROVER.name), baseUrl, request),
       );
       const active = await check(

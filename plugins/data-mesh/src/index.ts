@@ -46,6 +46,10 @@ export { DataProductAccessContent } from './components/access/DataProductAccessC
 export { DataProductChangesContent } from './components/changes/DataProductChangesContent';
 export { DataProductLifecycleBanner } from './components/lifecycle/DataProductLifecycleBanner';
 export { MyAccess } from './components/access/MyAccess';
+export {
+  NeedsYouCard,
+  type NeedsYouLinks,
+} from './components/home/NeedsYouCard';
 export { GovernanceStatusChip } from './components/governance/GovernanceStatusChip';
 export {
   Compliance,

@@ -1,6 +1,7 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
+import { NeedsYouCard } from '@datamesh/plugin-data-mesh';
 
 // Links are app-relative so they work wherever the portal is served.
 const content = `
@@ -53,8 +54,22 @@ const welcomeWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+// What needs the signed-in user: decisions, breaches, grants ending, spec problems.
+const needsYouWidget = HomePageWidgetBlueprint.make({
+  name: 'data-mesh-needs-you',
+  params: {
+    name: 'DataMeshNeedsYou',
+    title: 'What needs you',
+    description:
+      'Access requests to decide, SLO breaches of your products and of what you read, grants ending soon, spec problems',
+    components: async () => ({
+      Content: () => <NeedsYouCard />,
+    }),
+  },
+});
+
 /** Home page widgets specific to this portal. */
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [welcomeWidget],
+  extensions: [welcomeWidget, needsYouWidget],
 });

@@ -1,0 +1,107 @@
+import { screen } from '@testing-library/react';
+import { NeedsYouCard } from './NeedsYouCard';
+import { component } from '../../__testUtils__/fixtures';
+import { ANALYST, OWNER, renderAccess } from '../../__testUtils__/accessRender';
+import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
+import { errorResponse, fleetByOwner } from '../../__testUtils__/fakeBackend';
+import { fleetItems } from '../../__testUtils__/sloFixtures';
+import {
+  missingOwner,
+  specProblemsResponse,
+} from '../../__testUtils__/specProblemFixtures';
+
+const DAY = 86_400_000;
+
+// ann's team reads patient-encounters (breaching in the fleet) until in 5 days
+const teamReads = accessRequest({
+  id: '0000000000000a01',
+  state: 'active',
+  expiresAt: new Date(Date.now() + 5.5 * DAY).toISOString(),
+});
+// waits for patient-encounters' owners (olga's team)
+const waiting = accessRequest({ id: '0000000000000a02' });
+
+function render(
+  who: { user: string; groups: string[] },
+  options: {
+    requests?: ReturnType<typeof accessRequest>[];
+    specProblems?: Parameters<typeof specProblemsResponse>[0];
+    fleet?: typeof fleetItems;
+    failSpecProblems?: boolean;
+  } = {},
+) {
+  return renderAccess({
+    entity: component,
+    element: <NeedsYouCard />,
+    requests: options.requests ?? [],
+    routes: {
+      '/slos': fleetByOwner(options.fleet ?? fleetItems),
+      '/spec-problems': options.failSpecProblems
+        ? () => errorResponse(500, 'Error', 'catalog down')
+        : specProblemsResponse(options.specProblems ?? []),
+    },
+    ...who,
+  });
+}
+
+const line = (id: string) => screen.findByTestId(`needs-you-${id}`);
+
+describe('NeedsYouCard (home page)', () => {
+  it("tells an owner of the decisions waiting and their teams' breaching products, linked", async () => {
+    render(OWNER, { requests: [waiting, teamReads] });
+    const decide = await line('decide');
+    expect(decide).toHaveTextContent(
+      '1 access request waits for your decision',
+    );
+    expect(decide.querySelector('a')).toHaveAttribute(
+      'href',
+      '/data-products/mine',
+    );
+    // patient-encounters is the clinical data team's and breaches
+    expect(await line('breaching-owned')).toHaveTextContent(
+      "1 of your teams' products breaches an SLO",
+    );
+    expect(screen.queryByTestId('needs-you-breaching-read')).toBeNull();
+    expect(screen.queryByTestId('needs-you-ending')).toBeNull();
+  });
+
+  it('tells a consumer that what they read breaches and that a grant ends soon', async () => {
+    render(ANALYST, {
+      requests: [teamReads],
+      specProblems: [missingOwner],
+    });
+    expect(await line('breaching-read')).toHaveTextContent(
+      '1 product you read breaches an SLO: what you read may be late',
+    );
+    const ending = await line('ending');
+    expect(ending).toHaveTextContent(
+      "1 of your teams' grants ends within 14 days: extend them",
+    );
+    expect(ending.querySelector('a')).toHaveAttribute(
+      'href',
+      '/data-products/my-access',
+    );
+    expect(await line('spec-problems')).toHaveTextContent(
+      "1 of your teams' spec files cannot be read by the catalog",
+    );
+    expect(screen.queryByTestId('needs-you-decide')).toBeNull();
+  });
+
+  it('says nothing needs them when all is well', async () => {
+    render(ANALYST, {
+      fleet: fleetItems.map(i => ({ ...i, status: 'ok' as const })),
+    });
+    expect(await screen.findByTestId('needs-you-nothing')).toHaveTextContent(
+      'Nothing needs you now',
+    );
+  });
+
+  it('says what it could not check, and shows the rest', async () => {
+    render(OWNER, { requests: [waiting], failSpecProblems: true });
+    expect(await line('decide')).toBeInTheDocument();
+    expect(screen.getByTestId('needs-you-unchecked')).toHaveTextContent(
+      'Could not check spec problems.',
+    );
+    expect(screen.queryByTestId('needs-you-nothing')).toBeNull();
+  });
+});

@@ -1,0 +1,183 @@
+import { Link, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import {
+  type AccessRequest,
+  holdsGrant,
+} from '@datamesh/plugin-data-mesh-common';
+import useAsync from 'react-use/esm/useAsync';
+import { dataMeshApiRef } from '../../api';
+import { fleetKey } from '../../fleet/joinFleet';
+import { useSharedFleet } from '../../fleet/useFleetHealth';
+import { useSignedInUser } from '../access/hooks';
+import { expiresSoon } from '../access/rules';
+import { SPEC_PROBLEMS_PATH } from '../specProblems/SpecProblemsSidebarItem';
+import { errorMessage } from '../slo/SloErrors';
+
+/** Where each line leads; the portal's own pages by default. */
+export interface NeedsYouLinks {
+  myDataProducts?: string;
+  myAccess?: string;
+  specProblems?: string;
+}
+
+/** One thing to look at: how many, in words, and where. */
+interface Line {
+  id: string;
+  count: number;
+  text: string;
+  to: string;
+}
+
+const plural = (n: number, one: string, many: string) =>
+  `${n} ${n === 1 ? one : many}`;
+
+/**
+ * "What needs you" on the home page: for the signed-in user, the access
+ * requests waiting for their decision, their teams' products breaching an
+ * SLO, the products they read that breach one, their teams' grants ending
+ * soon and their teams' spec files the catalog could not read — each a
+ * count and a link, nothing when all is well. Four requests (the inbox, the
+ * user's and their teams' requests, the shared SLO fleet, spec problems);
+ * one that fails says so on its line and the others still show.
+ *
+ * @public
+ */
+export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
+  const links = {
+    myDataProducts: '/data-products/mine',
+    myAccess: '/data-products/my-access',
+    specProblems: SPEC_PROBLEMS_PATH,
+    ...props.links,
+  };
+  const api = useApi(dataMeshApiRef);
+  const user = useSignedInUser();
+  const fleet = useSharedFleet();
+  const lists = useAsync(async () => {
+    const [inbox, ours, problems] = await Promise.allSettled([
+      api.listAccessRequests({ inbox: true }),
+      api.listAccessRequests({ ours: true }),
+      api.listSpecProblems({ mine: true }),
+    ]);
+    return { inbox, ours, problems };
+  }, [api]);
+  if (user.loading || fleet.loading || lists.loading) return <Progress />;
+
+  const groups = new Set(user.value?.groups ?? []);
+  const lines: Line[] = [];
+  const failures: string[] = [];
+  const { inbox, ours, problems } = lists.value ?? {};
+  if (inbox?.status === 'fulfilled') {
+    lines.push({
+      id: 'decide',
+      count: inbox.value.items.length,
+      text: `${plural(
+        inbox.value.items.length,
+        'access request waits',
+        'access requests wait',
+      )} for your decision`,
+      to: links.myDataProducts,
+    });
+  } else if (inbox) failures.push('access requests to decide');
+  if (fleet.value) {
+    const owned = [...fleet.value.values()].filter(
+      item =>
+        item.status === 'breaching' &&
+        groups.has((item.owner ?? '').toLowerCase()),
+    );
+    lines.push({
+      id: 'breaching-owned',
+      count: owned.length,
+      text: `${plural(
+        owned.length,
+        "of your teams' products breaches",
+        "of your teams' products breach",
+      )} an SLO`,
+      to: links.myDataProducts,
+    });
+  } else failures.push('SLO health');
+  if (ours?.status === 'fulfilled') {
+    const granted: AccessRequest[] = ours.value.items.filter(r =>
+      holdsGrant(r.state),
+    );
+    if (fleet.value) {
+      const read = new Set(
+        granted
+          .map(r => r.product)
+          .filter(p => fleet.value!.get(fleetKey(p))?.status === 'breaching'),
+      );
+      lines.push({
+        id: 'breaching-read',
+        count: read.size,
+        text: `${plural(
+          read.size,
+          'product you read breaches',
+          'products you read breach',
+        )} an SLO: what you read may be late`,
+        to: links.myAccess,
+      });
+    }
+    const now = Date.now();
+    const ending = granted.filter(r => expiresSoon(r.expiresAt, now));
+    lines.push({
+      id: 'ending',
+      count: ending.length,
+      text: `${plural(
+        ending.length,
+        "of your teams' grants ends",
+        "of your teams' grants end",
+      )} within 14 days: extend them`,
+      to: links.myAccess,
+    });
+  } else if (ours) failures.push('your access');
+  if (problems?.status === 'fulfilled') {
+    lines.push({
+      id: 'spec-problems',
+      count: problems.value.items.length,
+      text: `${plural(
+        problems.value.items.length,
+        "of your teams' spec files cannot be read",
+        "of your teams' spec files cannot be read",
+      )} by the catalog`,
+      to: links.specProblems,
+    });
+  } else if (problems) failures.push('spec problems');
+
+  const due = lines.filter(l => l.count > 0);
+  return (
+    <div data-testid="data-mesh-needs-you">
+      {due.length === 0 && failures.length === 0 && (
+        <Typography variant="body2" data-testid="needs-you-nothing">
+          Nothing needs you now: no decision waits, your teams' products and
+          what you read meet their SLOs, and your specs read well.
+        </Typography>
+      )}
+      {due.length > 0 && (
+        <List dense disablePadding>
+          {due.map(line => (
+            <ListItem key={line.id} disableGutters>
+              <ListItemText
+                primary={<Link to={line.to}>{line.text}</Link>}
+                data-testid={`needs-you-${line.id}`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+      {failures.length > 0 && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          display="block"
+          data-testid="needs-you-unchecked"
+        >
+          Could not check {failures.join(', ')}
+          {fleet.error ? ` (${errorMessage(fleet.error)})` : ''}.
+        </Typography>
+      )}
+    </div>
+  );
+}
