@@ -2,7 +2,7 @@
  * Unused grants (issue 9 §3): an active access whose roles have not read
  * the product for `dataMesh.access.unusedAfter` (default 30 days), counted
  * from the later of the grant and the window start, is flagged and its
- * product's owners are told once. Only products whose warehouse reports
+ * product's owners and its consumer are told once. Only products whose warehouse reports
  * reads by role can be judged: table-level counters cannot say whose grant
  * went unused, so nothing is flagged there rather than everything.
  */
@@ -13,6 +13,7 @@ import type {
   AccessRequestRecord,
   AccessRequestStore,
 } from '../access/AccessRequestStore';
+import { readersOf } from '../access/parties';
 import { type DailyUsage, type UsageStore, utcDay } from './UsageStore';
 
 /** Notification topic of unused grants. @public */
@@ -96,23 +97,48 @@ export async function checkUnusedGrants(options: {
   return fresh.size;
 }
 
-/** Owners of the product, through the Backstage notifications plugin. @public */
+/**
+ * The product's owners, and the consumer (its requester and members), each
+ * in words of their own, through the Backstage notifications plugin: the
+ * owners may revoke, the consumer may give the access up from My access.
+ * @public
+ */
 export function createUnusedGrantNotifier(
   notifications: NotificationService,
 ): UnusedGrantNotifier {
   return {
     async unused(r, days) {
-      if (!r.owner) return;
       const { namespace, name } = parseEntityRef(r.product);
+      const scope = `data-mesh:access-unused:${r.id}`;
+      const owner = r.owner?.toLowerCase();
+      if (owner) {
+        await notifications.send({
+          recipients: { type: 'entity', entityRef: owner },
+          payload: {
+            title: `Unused access: ${r.consumer} on ${r.product}`,
+            description: `${r.consumer} has not read ${r.product} (${r.outputPort}) for ${days} days; consider revoking the grant.`,
+            link: `/catalog/${namespace}/dataproduct/${name}/access`,
+            severity: 'low',
+            topic: UNUSED_GRANT_TOPIC,
+            scope,
+          },
+        });
+      }
+      const readers = readersOf([r]).filter(x => x !== owner);
+      if (readers.length === 0) return;
       await notifications.send({
-        recipients: { type: 'entity', entityRef: r.owner },
+        recipients: {
+          type: 'entity',
+          entityRef: readers,
+          ...(owner ? { excludeEntityRef: owner } : {}),
+        },
         payload: {
-          title: `Unused access: ${r.consumer} on ${r.product}`,
-          description: `${r.consumer} has not read ${r.product} (${r.outputPort}) for ${days} days; consider revoking the grant.`,
-          link: `/catalog/${namespace}/dataproduct/${name}/access`,
+          title: `Access you do not use: ${r.product} (${r.outputPort})`,
+          description: `${r.consumer} has not read ${r.product} (${r.outputPort}) for ${days} days. If it is no longer needed, give it up from My access; its owners were told too.`,
+          link: '/data-products/my-access',
           severity: 'low',
           topic: UNUSED_GRANT_TOPIC,
-          scope: `data-mesh:access-unused:${r.id}`,
+          scope: `${scope}:consumer`,
         },
       });
     },
