@@ -185,6 +185,26 @@ export class LifecycleService {
     return this.options.accessStore.grantHolders(product);
   }
 
+  /** Retirement revoked these grants: their readers are told, once. */
+  async notifyAccessEnded(
+    entity: DataProductEntityV1alpha1,
+    revoked: { requester: string; consumer: string; product: string }[],
+  ) {
+    const notifier = this.options.notifier;
+    if (!notifier?.accessEnded || revoked.length === 0) return;
+    const product = lower(revoked[0].product);
+    try {
+      const record = await this.options.store.get(product);
+      if (!record) return;
+      await notifier.accessEnded(entity, record, readersOf(revoked));
+    } catch (e) {
+      // the revocation stands; a lost notice is logged, not fatal
+      this.options.logger.warn(
+        `retirement of ${product}: notification failed: ${e}`,
+      );
+    }
+  }
+
   private async notifyConsumers(
     entity: DataProductEntityV1alpha1,
     record: LifecycleRecord,

@@ -362,6 +362,25 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
     );
     expect(first.status).toBe(200);
     expect(first.body.applied.map((a: any) => a.id)).toEqual(['revoke-access']);
+    // the consumers whose grants it took back learn their access has ended
+    expect(
+      sent.filter(
+        n => n.payload.scope === 'data-mesh:retired:dataproduct:default/visits',
+      ),
+    ).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: ['user:default/sofia', 'group:default/pophealth'],
+        },
+        payload: expect.objectContaining({
+          title: 'visits is retired: your access to it has ended',
+          description:
+            'Its grants are revoked and its data leaves the warehouse. Request access to its successor dataproduct:default/visits-v2.',
+          link: '/data-products/my-access',
+        }),
+      },
+    ]);
     expect(first.body.stoppedAt).toEqual({
       id: 'revoke',
       reason: 'awaiting confirmation',

@@ -2,7 +2,9 @@
  * Deprecation notices through the Backstage notifications plugin: the
  * consumers holding grants on a product (requesters and the groups or
  * products they asked on behalf of) learn the retirement date and the
- * successor, with a link to the product page, where the banner says the same.
+ * successor, with a link to the product page, where the banner says the
+ * same; and, when retirement takes their grants back, that their access
+ * has ended.
  */
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -15,6 +17,12 @@ export const PRODUCT_DEPRECATION_TOPIC = 'data-mesh-deprecation';
 /** @public */
 export interface LifecycleNotifier {
   deprecated(
+    entity: DataProductEntityV1alpha1,
+    record: LifecycleRecord,
+    recipients: string[],
+  ): Promise<void>;
+  /** Retirement took back their grants: what they read is gone. */
+  accessEnded?(
     entity: DataProductEntityV1alpha1,
     record: LifecycleRecord,
     recipients: string[],
@@ -53,6 +61,30 @@ export function createLifecycleNotifier(
           topic: PRODUCT_DEPRECATION_TOPIC,
           // a changed date is a new notice; the same date is not repeated
           scope: `data-mesh:deprecation:${record.product}:${record.retireAt}`,
+        },
+      });
+    },
+
+    async accessEnded(entity, record, recipients) {
+      if (recipients.length === 0) return;
+      const title = entity.metadata.title ?? entity.metadata.name;
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: recipients },
+        payload: {
+          title: `${title} is retired: your access to it has ended`,
+          description: [
+            `Its grants are revoked and its data leaves the warehouse.`,
+            record.successor
+              ? `Request access to its successor ${record.successor}.`
+              : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+          // the product leaves the catalog: where the access was listed
+          link: '/data-products/my-access',
+          severity: 'high',
+          topic: PRODUCT_DEPRECATION_TOPIC,
+          scope: `data-mesh:retired:${record.product}`,
         },
       });
     },

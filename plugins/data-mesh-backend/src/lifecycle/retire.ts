@@ -27,6 +27,7 @@ import {
   planRetirement,
   retirementNames,
 } from '@datamesh/plugin-data-mesh-node';
+import type { AccessRequestRecord } from '../access/AccessRequestStore';
 import { fullRef, loadProduct } from '../access/parties';
 import { TRANSITIONS } from '../access/stateMachine';
 import { utcDay } from '../usage/UsageStore';
@@ -348,6 +349,7 @@ export class RetirementRunner {
     const product = ctx.product;
     let lines: string[] = [];
     if (id === 'revoke-access') {
+      const revoked: AccessRequestRecord[] = [];
       for (const r of await this.lifecycle.grantHolders(product)) {
         const now = clock.now();
         // the access sweep drops the request role, as for an owner's revoke
@@ -364,8 +366,12 @@ export class RetirementRunner {
             comment: `${product} is retired`,
           },
         });
-        if (done) lines.push(`revoked access request ${r.id} of ${r.consumer}`);
+        if (done) {
+          revoked.push(r);
+          lines.push(`revoked access request ${r.id} of ${r.consumer}`);
+        }
       }
+      await this.lifecycle.notifyAccessEnded(ctx.entity, revoked);
       for (const r of await accessStore.list({ product, state: 'pending' })) {
         const done = await accessStore.transition(r.id, {
           ...TRANSITIONS.reject,
