@@ -91,6 +91,7 @@ const settings = {
   maxDurationMs: 365 * D,
   naming: { requestRole: 'bench_access_{id}', teamRole: 'team_{group}' },
   warnBeforeMs: 7 * D,
+  remindAfterMs: 3 * D,
   schedule: { frequency: { minutes: 10 }, timeout: { minutes: 5 } },
   notifications: false,
 };

@@ -131,8 +131,13 @@ export interface Config {
        * now), when the port's policy is not stricter. Default `P365D`.
        */
       maxDuration?: string;
-      /** How long before the expiry requester and owners are warned. Default `7d`. */
+      /** How long before the expiry requester, owners and consumer are warned. Default `7d`. */
       warnBefore?: string;
+      /**
+       * How long a request may wait for a decision before the product's
+       * owners and the port's approvers are reminded of it, once. Default `3d`.
+       */
+      remindAfter?: string;
       /**
        * An active grant whose roles have not read the product this long
        * (counted from the grant) is flagged on the Access tab and its

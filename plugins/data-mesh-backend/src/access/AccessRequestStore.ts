@@ -414,6 +414,25 @@ export class AccessRequestStore {
     await this.changeMany(ids, () => {}, { warned_at: now });
   }
 
+  /** Requests still pending that were asked for at or before `askedBy` and not reminded of yet. */
+  async dueForReminder(askedBy: number): Promise<AccessRequestRecord[]> {
+    return this.rows(q =>
+      q
+        .where('state', 'pending')
+        .where('requested_at', '<=', askedBy)
+        .whereNull('reminded_at'),
+    );
+  }
+
+  /** Claim the reminders of `ids`, each by one instance: the ids this one is to send. */
+  async claimReminders(ids: string[], now: number): Promise<string[]> {
+    return this.changeMany(
+      ids,
+      q => q.where('state', 'pending').whereNull('reminded_at'),
+      { reminded_at: now },
+    );
+  }
+
   /** The sends failed: free the claims for the next run. */
   async releaseWarnings(ids: string[]): Promise<void> {
     await this.changeMany(ids, q => q.whereNull('warned_at'), {

@@ -849,6 +849,47 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     ).toBe(409);
   });
 
+  it("reminds the owners and the port's approvers once of a request waiting 3 days, not the requester", async () => {
+    now = T0 + 40 * D;
+    const waiting = await ask('carol', {
+      product: 'claims',
+      outputPort: 'lines',
+      purpose: 'claims audit',
+    });
+    const reminders = () =>
+      sent.filter(
+        n =>
+          n.payload.scope === `data-mesh:access:${waiting.id}` &&
+          n.payload.title.startsWith('Waiting for your decision'),
+      );
+    now = T0 + 42 * D;
+    await sweep();
+    expect(reminders()).toHaveLength(0);
+    now = T0 + 43 * D + 3_600_000;
+    await sweep();
+    await sweep();
+    expect(reminders()).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: ['group:default/team-a', 'group:default/stewards'],
+          excludeEntityRef: 'user:default/carol',
+        },
+        payload: expect.objectContaining({
+          title:
+            'Waiting for your decision: dataproduct:default/claims (lines)',
+          description:
+            'user:default/carol asked 3d 1h ago for access on behalf of group:default/team-b: claims audit. Approve or reject it on the Access tab; the team waits.',
+        }),
+      },
+    ]);
+    // decided: nothing more to remind of
+    await post(`/${waiting.id}/approve`, 'dana');
+    now = T0 + 50 * D;
+    await sweep();
+    expect(reminders()).toHaveLength(1);
+  });
+
   it('records a failed grant with its error and retries it on the scheduled task', async () => {
     const pending = await ask('carol', {});
     executor.failWith = 'warehouse unreachable';

@@ -23,6 +23,8 @@ export interface AccessConfig {
   };
   /** How long before the expiry requester and owners are warned. */
   warnBeforeMs: number;
+  /** How long a request waits for a decision before its deciders are reminded, once. */
+  remindAfterMs: number;
   /** The expiry sweep (expire, warn, retry warehouse work). */
   schedule: SchedulerServiceTaskScheduleDefinition;
   notifications: boolean;
@@ -71,6 +73,11 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
       config,
       'dataMesh.access.warnBefore',
       7 * D,
+    ),
+    remindAfterMs: readDurationSetting(
+      config,
+      'dataMesh.access.remindAfter',
+      3 * D,
     ),
     schedule,
     notifications:

@@ -1,6 +1,7 @@
 /*
- * The scheduled sweep: expire what is due, warn what is close, retry what
- * the warehouse has not confirmed. It works in batches so that its cost
+ * The scheduled sweep: expire what is due, warn what is close, remind the
+ * deciders of what has waited long, retry what the warehouse has not
+ * confirmed. It works in batches so that its cost
  * does not grow per grant beyond what must: one store read for all due
  * requests, one conditional UPDATE (per chunk of ids) and one history
  * insert for their expiry, the warehouse revokes as batches (one
@@ -10,8 +11,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AccessRequestStore } from './AccessRequestStore';
 import type { AccessConfig } from './config';
+import { approversOf } from './approvers';
 import type { AccessNotifier } from './notifications';
 import { TRANSITIONS } from './stateMachine';
+import type { AccessContext } from './transition';
 import {
   type AccessSweepReport,
   WarehouseSync,
@@ -22,7 +25,8 @@ import type { AccessGrantExecutor } from '@datamesh/plugin-data-mesh-node';
 /** How long an instance's claim on a warning holds before another may send it. */
 const WARNING_LEASE_MS = 10 * 60_000;
 
-export interface ExpirySweepOptions {
+export interface ExpirySweepOptions
+  extends Partial<Pick<AccessContext, 'catalog' | 'auth'>> {
   store: AccessRequestStore;
   settings: AccessConfig;
   logger: LoggerService;
@@ -43,8 +47,54 @@ export class ExpirySweep {
     const now = this.options.clock.now();
     const expired = await this.expire(now);
     const warned = await this.warn(now);
+    const reminded = await this.remind(now);
     // the requests just expired are pending revoke: this drops their roles
-    return { expired, warned, ...(await this.warehouse.retryPending()) };
+    return {
+      expired,
+      warned,
+      reminded,
+      ...(await this.warehouse.retryPending()),
+    };
+  }
+
+  /**
+   * Remind the deciders of requests waiting longer than `remindAfter`, once
+   * across instances: each reminder is claimed (and marked) in one
+   * statement, so a reminder that cannot be sent is logged, not repeated.
+   */
+  private async remind(now: number): Promise<number> {
+    const { store, notifier, settings, logger } = this.options;
+    if (!notifier) return 0;
+    const due = await store.dueForReminder(now - settings.remindAfterMs);
+    const claimed = new Set(
+      await store.claimReminders(
+        due.map(r => r.id),
+        now,
+      ),
+    );
+    let sent = 0;
+    for (const request of due.filter(r => claimed.has(r.id))) {
+      try {
+        const { catalog, auth } = this.options;
+        await notifier.reminder(
+          request,
+          now - request.requestedAt,
+          catalog && auth
+            ? await approversOf(
+                { catalog, auth },
+                request.product,
+                request.outputPort,
+              )
+            : [],
+        );
+        sent++;
+      } catch (e) {
+        logger.warn(
+          `access request ${request.id}: reminder not sent: ${message(e)}`,
+        );
+      }
+    }
+    return sent;
   }
 
   /** Move every request past its expiry to `expired`, in one batched write. */

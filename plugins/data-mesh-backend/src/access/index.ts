@@ -73,9 +73,16 @@ export async function setupAccessRequests(deps: {
     ...settings.schedule,
     fn: async () => {
       const r = await sweep.run();
-      if (r.expired || r.warned || r.granted || r.revoked || r.failed) {
+      if (
+        r.expired ||
+        r.warned ||
+        r.reminded ||
+        r.granted ||
+        r.revoked ||
+        r.failed
+      ) {
         deps.logger.info(
-          `Access sweep: ${r.expired} expired, ${r.warned} warned, ${r.granted} granted, ${r.revoked} revoked, ${r.failed} warehouse failures`,
+          `Access sweep: ${r.expired} expired, ${r.warned} warned, ${r.reminded} reminded, ${r.granted} granted, ${r.revoked} revoked, ${r.failed} warehouse failures`,
         );
       }
     },

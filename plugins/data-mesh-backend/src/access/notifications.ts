@@ -5,11 +5,13 @@
  * teammate who asked for an extension) on a decision; the requester, the
  * owners and the consumer (a team's members; a consumer product's owners)
  * before the expiry, since any of the consumer's members may ask to extend;
- * the owners and approvers when the consumer cancels.
+ * the owners and approvers when the consumer cancels, and once more when a
+ * request has waited long for their decision.
  * Each links to the product's Access tab.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { formatAge } from '@datamesh/plugin-data-mesh-common';
 import type { AccessRequestRecord } from './AccessRequestStore';
 
 /** Notification topic of access requests (users can mute it). @public */
@@ -35,6 +37,12 @@ export interface AccessNotifier {
     askedBy?: string,
   ): Promise<void>;
   expiring(request: AccessRequestRecord): Promise<void>;
+  /** The request has waited `waitedMs` for a decision: its deciders are reminded, once. */
+  reminder(
+    request: AccessRequestRecord,
+    waitedMs: number,
+    approvers?: string[],
+  ): Promise<void>;
   /** The consumer withdrew the request or gave up its access: the owners and approvers no longer decide it. */
   cancelled(request: AccessRequestRecord, approvers?: string[]): Promise<void>;
 }
@@ -142,6 +150,20 @@ export function createAccessNotifier(
             ? ' Its row on the Access tab (and the port, and My access) shows how to read it.'
             : ''
         }`,
+      ),
+    reminder: (r, waitedMs, approvers = []) =>
+      send(
+        [r.owner, ...approvers],
+        r,
+        `Waiting for your decision: ${r.product} (${r.outputPort})`,
+        `${r.requester} asked ${formatAge(
+          waitedMs,
+        )} ago for access on behalf of ${r.consumer}${
+          r.pii ? ', with personal data' : ''
+        }: ${
+          r.purpose
+        }. Approve or reject it on the Access tab; the team waits.`,
+        r.requester.toLowerCase(),
       ),
     cancelled: (r, approvers = []) => {
       const entry = [...r.history].reverse().find(h => h.action === 'cancel');

@@ -25,6 +25,8 @@ import { FINAL_STATES, TRANSITIONS } from './stateMachine';
 export interface AccessSweepReport {
   expired: number;
   warned: number;
+  /** Pending requests whose deciders were reminded. */
+  reminded: number;
   granted: number;
   revoked: number;
   failed: number;
