@@ -7,6 +7,7 @@ import { useTheme } from '@material-ui/core/styles';
 import {
   type AccessRequest,
   type AccessRequestHistoryEntry,
+  formatAge,
   holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
 import { PiiChip } from '../common';
@@ -82,6 +83,16 @@ function StateCell(props: { request: AccessRequest }) {
   return (
     <>
       <AccessStateChip state={request.state} />
+      {request.state === 'pending' && (
+        <Typography
+          variant="caption"
+          display="block"
+          color="textSecondary"
+          data-testid="access-waiting"
+        >
+          waiting {formatAge(Date.now() - Date.parse(request.requestedAt))}
+        </Typography>
+      )}
       {request.extension && (
         <Typography variant="caption" display="block">
           Extension to {formatExpiry(request.extension.expiresAt)} asked

@@ -166,7 +166,7 @@ describe('MyAccess', () => {
     );
   });
 
-  it('says when granted access ends soon: time to extend it', async () => {
+  it('says when granted access ends soon, and how long a request has waited', async () => {
     renderAccess({
       entity: component,
       element: <MyAccess />,
@@ -183,9 +183,22 @@ describe('MyAccess', () => {
           state: 'active',
           expiresAt: new Date(Date.now() + 60 * 86_400_000).toISOString(),
         }),
+        accessRequest({
+          id: '00000000000000f3',
+          purpose: 'Still waiting',
+          requestedAt: new Date(
+            Date.now() - 4 * 86_400_000 - 3_700_000,
+          ).toISOString(),
+        }),
       ],
       ...ANALYST,
     });
+    // and how long a request has waited for the owners
+    expect(
+      within(
+        (await screen.findByText('Still waiting')).closest('tr')!,
+      ).getByTestId('access-waiting'),
+    ).toHaveTextContent('waiting 4d 1h');
     const soon = within((await screen.findByText('Ends soon')).closest('tr')!);
     expect(soon.getByTestId('access-expires-soon')).toHaveTextContent(
       'ends in 5 days',
