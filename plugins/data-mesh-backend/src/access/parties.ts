@@ -20,6 +20,7 @@ import {
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import type { PlatformConfig } from '@datamesh/plugin-data-mesh-node';
+import type { NotificationRecipients } from '@backstage/plugin-notifications-node';
 import type { AccessConfig } from './config';
 import { productRoles, teamRoleName } from './policy';
 
@@ -174,4 +175,23 @@ export function readersOf(
   return [...new Set(holders.flatMap(r => [r.requester, r.consumer]))].map(
     lower,
   );
+}
+
+/**
+ * `readers` as the recipients of a notice of their own, without the
+ * product's owner (told apart, in the owners' words); undefined when no
+ * reader is left.
+ */
+export function readersApartFromOwner(
+  readers: string[],
+  owner: string | undefined,
+): NotificationRecipients | undefined {
+  const apart = owner?.toLowerCase();
+  const entityRef = readers.filter(r => r.toLowerCase() !== apart);
+  if (entityRef.length === 0) return undefined;
+  return {
+    type: 'entity',
+    entityRef,
+    ...(apart ? { excludeEntityRef: apart } : {}),
+  };
 }

@@ -7,6 +7,7 @@
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { formatAge, millisToDuration } from '@datamesh/plugin-data-mesh-common';
+import { readersApartFromOwner } from '../access/parties';
 import type {
   MonitorRecord,
   MonitorStatusRecord,
@@ -90,18 +91,14 @@ export function createNotificationsBreachNotifier(
         },
       });
     }
-    const owner = monitor.owner?.toLowerCase();
-    const readers = (
-      (await options.readersOf?.(monitor.entityRef)) ?? []
-    ).filter(r => r.toLowerCase() !== owner);
-    if (readers.length === 0) return;
+    // its owners were told above
+    const recipients = readersApartFromOwner(
+      (await options.readersOf?.(monitor.entityRef)) ?? [],
+      monitor.owner,
+    );
+    if (!recipients) return;
     await notifications.send({
-      recipients: {
-        type: 'entity',
-        entityRef: readers,
-        // its owners were told above
-        ...(owner ? { excludeEntityRef: owner } : {}),
-      },
+      recipients,
       payload: {
         ...message.readers,
         link: `${link}/slos`,

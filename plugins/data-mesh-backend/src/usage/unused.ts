@@ -13,7 +13,7 @@ import type {
   AccessRequestRecord,
   AccessRequestStore,
 } from '../access/AccessRequestStore';
-import { readersOf } from '../access/parties';
+import { readersApartFromOwner, readersOf } from '../access/parties';
 import { type DailyUsage, type UsageStore, utcDay } from './UsageStore';
 
 /** Notification topic of unused grants. @public */
@@ -124,14 +124,10 @@ export function createUnusedGrantNotifier(
           },
         });
       }
-      const readers = readersOf([r]).filter(x => x !== owner);
-      if (readers.length === 0) return;
+      const recipients = readersApartFromOwner(readersOf([r]), owner);
+      if (!recipients) return;
       await notifications.send({
-        recipients: {
-          type: 'entity',
-          entityRef: readers,
-          ...(owner ? { excludeEntityRef: owner } : {}),
-        },
+        recipients,
         payload: {
           title: `Access you do not use: ${r.product} (${r.outputPort})`,
           description: `${r.consumer} has not read ${r.product} (${r.outputPort}) for ${days} days. If it is no longer needed, give it up from My access; its owners were told too.`,
