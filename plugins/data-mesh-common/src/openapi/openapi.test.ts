@@ -61,6 +61,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'get /spec-problems',
       'post /access-requests',
       'post /access-requests/{id}/approve',
+      'post /access-requests/{id}/cancel',
       'post /access-requests/{id}/extend',
       'post /access-requests/{id}/reject',
       'post /access-requests/{id}/revoke',
