@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useMemo } from 'react';
 import { Table, type TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -12,7 +12,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { PiiChip } from '../common';
 import { formatDateTime } from '../slo/format';
-import { expiresSoon, formatExpiry } from './rules';
+import { expiresSoon, formatExpiry, openFirst } from './rules';
 import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
@@ -182,7 +182,11 @@ export function AccessRequestsTable(props: {
   onChanged: (updated: AccessRequest) => void;
   emptyContent: ReactNode;
 }) {
-  const { requests, me, onChanged } = props;
+  const { me, onChanged } = props;
+  // what still needs someone (pending, granted) before what has ended, each
+  // in the backend's order (newest first); the same array while the
+  // requests are, so the table keeps the rows the user opened
+  const requests = useMemo(() => openFirst(props.requests), [props.requests]);
   const show = new Set(props.columns);
   const columns: TableColumn<AccessRequest>[] = [
     {

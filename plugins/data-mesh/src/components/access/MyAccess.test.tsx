@@ -171,6 +171,12 @@ describe('MyAccess', () => {
       entity: component,
       element: <MyAccess />,
       requests: [
+        // ended: listed after what still needs someone
+        accessRequest({
+          id: '00000000000000f0',
+          purpose: 'Given up',
+          state: 'cancelled',
+        }),
         accessRequest({
           id: '00000000000000f1',
           purpose: 'Ends soon',
@@ -199,6 +205,19 @@ describe('MyAccess', () => {
         (await screen.findByText('Still waiting')).closest('tr')!,
       ).getByTestId('access-waiting'),
     ).toHaveTextContent('waiting 4d 1h');
+    const purposes = screen
+      .getAllByRole('row')
+      .map(row => row.textContent ?? '')
+      .filter(text => /Given up|Ends soon|Ends later|Still waiting/.test(text))
+      .map(
+        text => /Given up|Ends soon|Ends later|Still waiting/.exec(text)![0],
+      );
+    expect(purposes).toEqual([
+      'Ends soon',
+      'Ends later',
+      'Still waiting',
+      'Given up',
+    ]);
     const soon = within((await screen.findByText('Ends soon')).closest('tr')!);
     expect(soon.getByTestId('access-expires-soon')).toHaveTextContent(
       'ends in 5 days',

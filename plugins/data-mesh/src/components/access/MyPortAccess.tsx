@@ -9,18 +9,17 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { AccessConnection } from './AccessConnection';
 import { AccessStateChip } from './AccessStateChip';
-import { formatExpiry } from './rules';
+import { formatExpiry, isOpenRequest } from './rules';
 
 /** Requests still open: waiting for a decision, or granting something. */
-const isOpen = (request: AccessRequest) =>
-  request.state === 'pending' || holdsGrant(request.state);
-
 /** The requests of `requests` that concern one port and are still open. */
 export function openRequestsOf(
   requests: AccessRequest[] | undefined,
   port: string,
 ): AccessRequest[] {
-  return (requests ?? []).filter(r => r.outputPort === port && isOpen(r));
+  return (requests ?? []).filter(
+    r => r.outputPort === port && isOpenRequest(r),
+  );
 }
 
 function MyRequest(props: { request: AccessRequest; me?: string }) {

@@ -1,4 +1,5 @@
-import { EXPIRY_SOON_DAYS, expiresSoon } from './rules';
+import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
+import { EXPIRY_SOON_DAYS, expiresSoon, openFirst } from './rules';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -19,5 +20,23 @@ describe('expiresSoon', () => {
     expect(expiresSoon(at(-1), NOW)).toBeUndefined();
     expect(expiresSoon(null, NOW)).toBeUndefined();
     expect(expiresSoon(undefined, NOW)).toBeUndefined();
+  });
+});
+
+describe('openFirst', () => {
+  it('puts what still needs someone before what has ended, keeping each group in order', () => {
+    const ids = openFirst(
+      (
+        [
+          ['1', 'expired'],
+          ['2', 'pending'],
+          ['3', 'cancelled'],
+          ['4', 'active'],
+          ['5', 'approved'],
+          ['6', 'rejected'],
+        ] as const
+      ).map(([id, state]) => accessRequest({ id, state })),
+    ).map(r => r.id);
+    expect(ids).toEqual(['2', '4', '5', '1', '3', '6']);
   });
 });

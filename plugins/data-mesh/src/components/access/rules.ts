@@ -4,8 +4,10 @@
  * names.
  */
 import {
+  type AccessRequest,
   type DataProductEntityV1alpha1,
   type OutputPort,
+  holdsGrant,
   portAccessPolicy,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
@@ -100,4 +102,16 @@ export function expiresSoon(
   const d = Math.floor(left / DAY);
   if (d === 0) return 'today';
   return d === 1 ? 'in 1 day' : `in ${d} days`;
+}
+
+/** A request that still needs someone: waiting for a decision, or holding its grant. */
+export const isOpenRequest = (r: AccessRequest) =>
+  r.state === 'pending' || holdsGrant(r.state);
+
+/** Open requests first, then ended ones, each group in its given order. */
+export function openFirst(requests: AccessRequest[]): AccessRequest[] {
+  return [
+    ...requests.filter(isOpenRequest),
+    ...requests.filter(r => !isOpenRequest(r)),
+  ];
 }
