@@ -13,7 +13,7 @@ import { dataMeshApiRef } from '../../api';
 import { fleetKey } from '../../fleet/joinFleet';
 import { useSharedFleet } from '../../fleet/useFleetHealth';
 import { useSignedInUser } from '../access/hooks';
-import { expiresSoon } from '../access/rules';
+import { EXPIRY_SOON_DAYS, expiresSoon } from '../access/rules';
 import { SPEC_PROBLEMS_PATH } from '../specProblems/SpecProblemsSidebarItem';
 import { errorMessage } from '../slo/SloErrors';
 
@@ -129,7 +129,7 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
         ending.length,
         "of your teams' grants ends",
         "of your teams' grants end",
-      )} within 14 days: extend them`,
+      )} within ${EXPIRY_SOON_DAYS} days: extend them`,
       to: links.myAccess,
     });
   } else if (ours) failures.push('your access');
