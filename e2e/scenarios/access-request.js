@@ -29,8 +29,11 @@ const APPROVER = { name: 'Aisha Khan' };
 const TEAMMATE = { name: 'James Whitfield' };
 // Unique per run, so the rows of this request are found among others.
 const PURPOSE = `Readmission risk model training (e2e ${Date.now()})`;
-// A second request, made by mistake and withdrawn.
+// A second request, made by mistake for the team's product instead of the
+// team (the team's own request is open: asking for it again is refused),
+// and withdrawn.
 const MISTAKE = `Asked by mistake (e2e ${Date.now()})`;
+const MISTAKEN_CONSUMER = /^Data product: Population Health Insights/;
 // The grant is applied by the backend after the approval; leave room for a
 // loaded machine.
 const ACTIVE_DEADLINE_MS = 90000;
@@ -45,7 +48,12 @@ const expiryText = iso =>
   }).format(new Date(iso));
 
 /** Request access on the product's first output port; the created request. */
-async function requestAccess(page, baseUrl, purpose = PURPOSE) {
+async function requestAccess(
+  page,
+  baseUrl,
+  purpose = PURPOSE,
+  consumer = new RegExp(REQUESTER.team),
+) {
   await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
   await page
     .getByRole('button', { name: /^Request access to / })
@@ -53,10 +61,7 @@ async function requestAccess(page, baseUrl, purpose = PURPOSE) {
     .click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: /^On behalf of/ }).click();
-  await page
-    .getByRole('option', { name: new RegExp(REQUESTER.team) })
-    .first()
-    .click();
+  await page.getByRole('option', { name: consumer }).first().click();
   await dialog.locator('#access-purpose').fill(purpose);
   await dialog
     .getByRole('checkbox', { name: 'I accept the data-sharing agreement' })
@@ -365,7 +370,12 @@ module.exports = {
         `${REQUESTER.name} withdraws a request made by mistake; My access shows it Cancelled`,
         async () => {
           const page = await as(REQUESTER.name);
-          const mistake = await requestAccess(page, baseUrl, MISTAKE);
+          const mistake = await requestAccess(
+            page,
+            baseUrl,
+            MISTAKE,
+            MISTAKEN_CONSUMER,
+          );
           await withdrawOnMyAccess(page, baseUrl, mistake);
         },
       );

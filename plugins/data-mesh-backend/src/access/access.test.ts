@@ -7,6 +7,7 @@
  */
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { TEST_NO_REQUESTS_GROUP } from '../__testUtils__/permissions';
@@ -102,6 +103,7 @@ const databases = createTestDatabases();
 describe.each(databases.eachSupportedId())('access requests on %s', id => {
   let server: any;
   let stop: () => Promise<void>;
+  let knex: Knex;
   let now = T0;
   let executor: InMemoryAccessGrantExecutor;
   const sent: NotificationSendOptions[] = [];
@@ -137,9 +139,11 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
 
   beforeAll(async () => {
     executor = createInMemoryAccessGrantExecutor();
+    knex = await databases.init(id);
     const backend = await startAccessTestBackend({
       databases,
       databaseId: id,
+      knex,
       entities,
       memberships,
       clock: { now: () => now },
@@ -153,6 +157,13 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
 
   afterAll(async () => {
     await stop?.();
+  });
+
+  // each test starts from an empty registry: a team asks for a port once
+  // while its request is open, so tests asking the same would refuse each other
+  beforeEach(async () => {
+    await knex('data_mesh_access_history').delete();
+    await knex('data_mesh_access_requests').delete();
   });
 
   it('creates a pending request and tells the owners', async () => {
@@ -657,6 +668,48 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     ).toEqual(expect.arrayContaining([pending.id, granted.id]));
   });
 
+  it('refuses a second open request of a team for the same port (409), not one for more, nor after the first ended', async () => {
+    now = T0 + 6 * D;
+    const first = await ask('carol', {});
+    const again = async (user: string, body: object = {}) =>
+      post('', user, {
+        product: 'orders',
+        outputPort: 'events',
+        consumer: 'group:default/team-b',
+        purpose: 'churn model, again',
+        ...body,
+      });
+    // the teammate does not know carol asked: the owners would decide twice
+    const twice = await again('frank');
+    expect([twice.status, twice.body.error.message]).toEqual([
+      409,
+      `consumer: group:default/team-b has already asked for port 'events' of dataproduct:default/orders (request ${first.id}); wait for its decision or withdraw it`,
+    ]);
+    await post(`/${first.id}/approve`, 'alice');
+    const granted = await again('carol');
+    expect([granted.status, granted.body.error.message]).toEqual([
+      409,
+      `consumer: group:default/team-b already reads port 'events' of dataproduct:default/orders (request ${first.id}); ask to extend it instead`,
+    ]);
+    // personal data on top is a new question; then that one covers both
+    const withPii = await ask('frank', { pii: true });
+    expect((await again('carol', { pii: true })).status).toBe(409);
+    expect((await again('carol')).status).toBe(409);
+    // another team, another port: their own questions
+    await ask('dana', { consumer: 'group:default/stewards' });
+    await ask('carol', { product: 'claims', outputPort: 'plain' });
+    // once ended, the team may ask again
+    await post(`/${withPii.id}/reject`, 'alice', { comment: 'no PII' });
+    await post(`/${first.id}/revoke`, 'alice', { comment: 'model retired' });
+    expect((await again('carol')).status).toBe(201);
+    // nothing refused was stored
+    expect(
+      (await list('erin', '?product=orders')).filter(
+        r => r.consumer === 'group:default/team-b',
+      ),
+    ).toHaveLength(3);
+  });
+
   it('refuses the consumer side of a request to whom the policy lets request nothing', async () => {
     now = T0 + 7 * D;
     expect(
@@ -739,58 +792,53 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
   });
 
   it('lists what each caller may see, filtered in the database', async () => {
-    const all = await list('erin');
+    const carolOrders = await ask('carol', {});
+    const rejected = await ask('carol', { pii: true });
+    await post(`/${rejected.id}/reject`, 'alice', { comment: 'no' });
+    // for team-b's consumer product, on team-a's claims
+    const carolChurn = await ask('carol', {
+      product: 'claims',
+      outputPort: 'plain',
+      consumer: 'dataproduct:default/churn',
+    });
+    // on team-b's invoices, for team-a
+    const aliceInvoices = await ask('alice', {
+      product: 'invoices',
+      consumer: 'group:default/team-a',
+    });
+    // a third team on orders: team-b has no part in it
+    const danaOrders = await ask('dana', {
+      consumer: 'group:default/stewards',
+    });
     const ids = (items: any[]) => items.map(i => i.id).sort();
+    expect(ids(await list('erin'))).toEqual(
+      ids([carolOrders, rejected, carolChurn, aliceInvoices, danaOrders]),
+    );
     // carol: her own requests and those on team-b's products
     expect(ids(await list('carol'))).toEqual(
-      ids(
-        all.filter(
-          i =>
-            i.requester === 'user:default/carol' ||
-            i.product === 'dataproduct:default/invoices',
-        ),
-      ),
+      ids([carolOrders, rejected, carolChurn, aliceInvoices]),
     );
     // alice: team-a's products (orders, claims) and her own
     expect(ids(await list('alice'))).toEqual(
-      ids(
-        all.filter(
-          i =>
-            i.product === 'dataproduct:default/orders' ||
-            i.product === 'dataproduct:default/claims' ||
-            i.requester === 'user:default/alice',
-        ),
-      ),
+      ids([carolOrders, rejected, carolChurn, aliceInvoices, danaOrders]),
     );
     // frank: team-b's products, and what was asked for team-b or its
     // products (churn) whoever asked; mine is empty, ours is the latter
-    const forTeamB = (i: any) =>
-      i.consumer === 'group:default/team-b' ||
-      i.consumer === 'dataproduct:default/churn';
-    expect(all.filter(forTeamB).length).toBeGreaterThan(0);
     expect(ids(await list('frank'))).toEqual(
-      ids(
-        all.filter(
-          i =>
-            forTeamB(i) ||
-            i.product === 'dataproduct:default/invoices' ||
-            i.product === 'dataproduct:default/churn',
-        ),
-      ),
+      ids([carolOrders, rejected, carolChurn, aliceInvoices]),
     );
     expect(await list('frank', '?mine=true')).toEqual([]);
     expect(ids(await list('frank', '?ours=true'))).toEqual(
-      ids(all.filter(forTeamB)),
+      ids([carolOrders, rejected, carolChurn]),
     );
+    expect(ids(await list('dana'))).toEqual(ids([danaOrders]));
     expect(await list('dave')).toEqual([]);
+    expect(ids(await list('alice', '?mine=true'))).toEqual(
+      ids([aliceInvoices]),
+    );
     expect(
-      (await list('alice', '?mine=true')).every(
-        i => i.requester === 'user:default/alice',
-      ),
-    ).toBe(true);
-    expect(
-      (await list('erin', '?state=rejected&product=orders')).map(i => i.state),
-    ).toEqual(['rejected']);
+      (await list('erin', '?state=rejected&product=orders')).map(i => i.id),
+    ).toEqual([rejected.id]);
     expect(
       (
         await request(server)

@@ -6,10 +6,12 @@
  * grants like an owner's approval does.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  ACCESS_OPEN_STATES,
   type AccessRequest,
   type AccessRequestCreateBody,
+  coveringRequest,
 } from '@datamesh/plugin-data-mesh-common';
 import { randomBytes } from 'node:crypto';
 import type { AccessRequestRecord } from './AccessRequestStore';
@@ -78,6 +80,24 @@ export async function createRequest(
     claims,
     product,
   );
+  const pii = body.pii ?? false;
+  const open = await store.list({ product: productRef, consumer }, q =>
+    q.where('output_port', port.name).whereIn('state', ACCESS_OPEN_STATES),
+  );
+  const covering = coveringRequest(open, { consumer, pii });
+  if (covering) {
+    throw new ConflictError(
+      `consumer: ${consumer} ${
+        covering.state === 'pending' ? 'has already asked for' : 'already reads'
+      } port '${port.name}' of ${productRef}${
+        covering.pii ? ' with personal data' : ''
+      } (request ${covering.id}); ${
+        covering.state === 'pending'
+          ? 'wait for its decision or withdraw it'
+          : 'ask to extend it instead'
+      }`,
+    );
+  }
   const id = randomBytes(8).toString('hex');
   const now = clock.now();
   const record: Omit<AccessRequestRecord, 'history' | 'warnedAt'> = {
@@ -90,18 +110,13 @@ export async function createRequest(
     consumer,
     requester: lower(caller.principal.userEntityRef),
     purpose: body.purpose,
-    pii: body.pii ?? false,
+    pii,
     state: 'pending',
     durationMs,
     requestedAt: now,
     grantee,
     // with PII, the role that reads PII columns in clear; else they are masked
-    providerRole: providerRoleOf(
-      product,
-      platform,
-      body.pii ?? false,
-      'product',
-    ),
+    providerRole: providerRoleOf(product, platform, pii, 'product'),
     role: requestRoleName(settings.naming.requestRole, platform, id),
   };
   await store.insert(record, {

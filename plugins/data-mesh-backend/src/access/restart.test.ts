@@ -22,7 +22,14 @@ const T0 = Date.UTC(2026, 0, 1);
 
 const memberships: Record<string, string[]> = {
   'user:default/alice': ['group:default/team-a'],
-  'user:default/carol': ['group:default/team-b'],
+  // a team asks for a port once while its request is open: several
+  // requests at once come from several of carol's teams
+  'user:default/carol': [
+    'group:default/team-b',
+    'group:default/team-c',
+    'group:default/team-d',
+    'group:default/team-e',
+  ],
 };
 const entities = [
   product('orders', 'group:default/team-a', 'domain:default/shop'),
@@ -107,7 +114,7 @@ describe.each(databases.eachSupportedId())(
       await a.stop();
       // an instance with no executor installed: the approval is recorded and waits
       const b = await instance(knex);
-      const waiting = await b.ask();
+      const waiting = await b.ask({ consumer: 'group:default/team-c' });
       expect((await b.post(`/${waiting}/approve`, 'alice')).body.state).toBe(
         'approved',
       );
@@ -154,10 +161,13 @@ describe.each(databases.eachSupportedId())(
       now = T0;
       const short = [
         await a.ask({ duration: '1d' }),
-        await a.ask({ duration: '1d' }),
-        await a.ask({ duration: '1d' }),
+        await a.ask({ duration: '1d', consumer: 'group:default/team-c' }),
+        await a.ask({ duration: '1d', consumer: 'group:default/team-d' }),
       ];
-      const long = await a.ask({ duration: '30d' });
+      const long = await a.ask({
+        duration: '30d',
+        consumer: 'group:default/team-e',
+      });
       for (const r of [...short, long]) {
         expect((await a.post(`/${r}/approve`, 'alice')).body.state).toBe(
           'active',

@@ -38,6 +38,42 @@ export function holdsGrant(state: AccessRequestState): boolean {
   return (ACCESS_GRANT_HOLDING_STATES as readonly string[]).includes(state);
 }
 
+/**
+ * The states in which a request still needs someone: waiting for a
+ * decision, or holding its grant. The others are ended.
+ * @public
+ */
+export const ACCESS_OPEN_STATES = [
+  'pending',
+  ...ACCESS_GRANT_HOLDING_STATES,
+] as const;
+
+/** Whether a request in `state` is still open (pending or holding its grant). @public */
+export function isOpenState(state: AccessRequestState): boolean {
+  return (ACCESS_OPEN_STATES as readonly string[]).includes(state);
+}
+
+/**
+ * The open request, among `requests` on one port, that already gives
+ * `consumer` what a new request would ask (personal data included if
+ * asked): a second one would only make the owners decide twice. The
+ * portal says so before sending; the API refuses it (409).
+ * @public
+ */
+export function coveringRequest<
+  R extends Pick<AccessRequest, 'consumer' | 'pii' | 'state'>,
+>(
+  requests: readonly R[],
+  ask: { consumer: string; pii: boolean },
+): R | undefined {
+  return requests.find(
+    r =>
+      isOpenState(r.state) &&
+      r.consumer === ask.consumer &&
+      (r.pii || !ask.pii),
+  );
+}
+
 /** What happened to a request, one history entry each. @public */
 export const ACCESS_REQUEST_ACTIONS = [
   'request',

@@ -5,7 +5,10 @@ import type {
   AccessRequestState,
   DataProductEntityV1alpha1,
 } from '@datamesh/plugin-data-mesh-common';
-import { portApprovers } from '@datamesh/plugin-data-mesh-common';
+import {
+  coveringRequest,
+  portApprovers,
+} from '@datamesh/plugin-data-mesh-common';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { AccessRequestOperation } from '../api';
 import {
@@ -212,6 +215,19 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
         403,
         'NotAllowedError',
         `consumer: you are not a member of ${consumer}`,
+      );
+    }
+    const covering = coveringRequest(
+      requests.filter(
+        r => r.product === productRef && r.outputPort === port.name,
+      ),
+      { consumer, pii: !!body.pii },
+    );
+    if (covering) {
+      return fail(
+        409,
+        'ConflictError',
+        `consumer: ${consumer} has already asked for port '${port.name}' (request ${covering.id})`,
       );
     }
     next += 1;

@@ -15,10 +15,11 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  AccessRequest,
-  DataProductEntityV1alpha1,
-  OutputPort,
+import {
+  type AccessRequest,
+  type DataProductEntityV1alpha1,
+  type OutputPort,
+  coveringRequest,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import {
@@ -123,9 +124,10 @@ export function RequestAccessDialog(props: {
     form.consumer || (options.length === 1 ? options[0].ref : '');
   // an open request of this consumer already gives what is asked (with
   // personal data if asked): a second one would only make the owners decide twice
-  const covering = (props.existing ?? []).find(
-    r => r.consumer === consumer && (r.pii || !form.pii),
-  );
+  const covering = coveringRequest(props.existing ?? [], {
+    consumer,
+    pii: form.pii,
+  });
   const update = (patch: Partial<Form>) => {
     setForm(f => ({ ...f, ...patch }));
     setErrors(e => {

@@ -7,7 +7,7 @@ import {
   type AccessRequest,
   type DataProductEntityV1alpha1,
   type OutputPort,
-  holdsGrant,
+  isOpenState,
   portAccessPolicy,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
@@ -105,8 +105,7 @@ export function expiresSoon(
 }
 
 /** A request that still needs someone: waiting for a decision, or holding its grant. */
-export const isOpenRequest = (r: AccessRequest) =>
-  r.state === 'pending' || holdsGrant(r.state);
+export const isOpenRequest = (r: AccessRequest) => isOpenState(r.state);
 
 /** Open requests first, then ended ones, each group in its given order. */
 export function openFirst(requests: AccessRequest[]): AccessRequest[] {
