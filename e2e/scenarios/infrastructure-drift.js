@@ -164,7 +164,7 @@ module.exports = {
       revokeByHand,
     );
     await check(
-      `the drift page's "Repair or provision" applies the plans of the drifted products, ${PRODUCT}'s among them, and checks again`,
+      `the drift page's "Repair or provision" has the backend apply the plans of the drifted products, ${PRODUCT}'s among them; the page says how the run ended and checks again`,
       async () => {
         await page.goto(`${baseUrl}/data-products/drift`);
         await page.getByTestId('drift-summary').waitFor({ timeout: 60000 });
@@ -180,14 +180,22 @@ module.exports = {
         await dialog
           .getByRole('button', { name: /^Apply \d+ plans?$/ })
           .click();
+        // the backend applies them one after the other: waiting, then done
         const outcome = await dialog
           .getByTestId(`repair-outcome-dataproduct:default/${PRODUCT}`)
+          .filter({ hasText: /^(Applied|Nothing|Not applied)/ })
           .innerText({ timeout: 60000 });
         if (!/^Applied 1 change\./.test(outcome)) {
           throw new Error(`${PRODUCT}: ${outcome}`);
         }
         log(`${PRODUCT}: ${outcome}`);
         await dialog.getByRole('button', { name: 'Close' }).click();
+        // the page follows the run to its end and says what it came to
+        const last = await page
+          .getByTestId('latest-repair-run')
+          .filter({ hasText: /^The last repair run/ })
+          .innerText({ timeout: 60000 });
+        log(`drift page: ${last.split('\n')[0]}`);
         // checked again: the product is in sync
         await page.getByRole('button', { name: /^In sync: \d+$/ }).click();
         await productRow(page, PRODUCT)

@@ -367,6 +367,46 @@ describe.each(databases.eachSupportedId())(
         auth: mockCredentials.none.header(),
       });
 
+      // repair runs (their behaviour: infra/repairRuns.test.ts)
+      const startRun = {
+        method: 'post',
+        path: '/infrastructure/repairs',
+      } as const;
+      const listRuns = {
+        method: 'get',
+        path: '/infrastructure/repairs',
+      } as const;
+      const getRun = {
+        method: 'get',
+        path: '/infrastructure/repairs/{id}',
+      } as const;
+      const runs = '/infrastructure/repairs';
+      const started = await call(startRun, runs, 202, {
+        body: { products: ['dataproduct:default/orders'] },
+      });
+      await call(startRun, runs, 400, { body: { products: [] } });
+      await call(startRun, runs, 400, {
+        body: { products: ['api:default/x'] },
+      });
+      await call(startRun, runs, 401, {
+        auth: mockCredentials.none.header(),
+        body: { products: ['orders'] },
+      });
+      // the run goes on in the backend: asked until it is done
+      for (let n = 0; n < 100; n++) {
+        if ((await call(getRun, `${runs}/${started.id}`, 200)).done) break;
+        await new Promise(resolve => setTimeout(resolve, 50));
+      }
+      expect((await call(getRun, `${runs}/${started.id}`, 200)).done).toBe(
+        true,
+      );
+      await call(getRun, `${runs}/0123456789abcdef`, 404);
+      await call(getRun, `${runs}/${started.id}`, 401, {
+        auth: mockCredentials.none.header(),
+      });
+      expect((await call(listRuns, runs, 200)).items[0].id).toBe(started.id);
+      await call(listRuns, runs, 401, { auth: mockCredentials.none.header() });
+
       const create = { method: 'post', path: '/access-requests' } as const;
       const list = { method: 'get', path: '/access-requests' } as const;
       const action = (name: string) =>
@@ -612,7 +652,7 @@ describe.each(databases.eachSupportedId())(
       // every operation of the document was called with success
       for (const operation of dataMeshApiOperations()) {
         expect([...covered]).toContainEqual(
-          expect.stringMatching(`^${key(operation)} 20[01]$`),
+          expect.stringMatching(`^${key(operation)} 20[012]$`),
         );
       }
     }, 120_000);

@@ -29,7 +29,9 @@ import { createSloRouter } from './slo/router';
 import {
   AccessDriftRepair,
   InfrastructureApply,
+  InfrastructureRepairRuns,
   InfrastructureService,
+  RepairRunStore,
   SandboxDeletion,
   accessGrantSourceFromStore,
   createInfrastructureRouter,
@@ -62,6 +64,9 @@ export const dataMeshClockServiceRef = createServiceRef<SloClock>({
 
 /** Id of the scheduled collection task. @public */
 export const SLO_COLLECTION_TASK_ID = 'data-mesh-slo-collection';
+
+/** Id of the scheduled task that applies what is left of repair runs. @public */
+export const REPAIR_RUNS_TASK_ID = 'data-mesh-infrastructure-repairs';
 
 /** Fields of DataProduct entities the monitors are derived from. */
 const ENTITY_FIELDS = [
@@ -306,6 +311,32 @@ export const dataMeshPlugin = createBackendPlugin({
         // repairs, applies and sandbox deletions are kept in the product's audit
         // trail (its tables migrated with the access requests' above)
         const audit = new LifecycleStore(await database.getClient());
+        const apply = new InfrastructureApply({
+          infrastructure,
+          permissions,
+          audit,
+          logger,
+          clock,
+        });
+        // many products' plans applied by the backend, not the browser
+        const runs = new InfrastructureRepairRuns({
+          store: new RepairRunStore(await database.getClient()),
+          apply,
+          permissions,
+          auth,
+          redact: message => infrastructure.redactMessage(message),
+          notifications,
+          logger,
+          clock,
+        });
+        // picks up runs cut short by a restart (a new run starts at once)
+        await scheduler.scheduleTask({
+          id: REPAIR_RUNS_TASK_ID,
+          frequency: { minutes: 1 },
+          timeout: { minutes: 60 },
+          initialDelay: { seconds: 30 },
+          fn: () => runs.drain(),
+        });
         router.use(
           createInfrastructureRouter({
             httpAuth,
@@ -320,13 +351,8 @@ export const dataMeshPlugin = createBackendPlugin({
               clock,
             }),
             // owners provision their product, or repair its drift
-            apply: new InfrastructureApply({
-              infrastructure,
-              permissions,
-              audit,
-              logger,
-              clock,
-            }),
+            apply,
+            runs,
             // owners drop a merged branch's copies of their product's data
             sandboxes: new SandboxDeletion({
               infrastructure,

@@ -14,3 +14,6 @@ export { SandboxDeletion } from './sandboxes';
 export type { SandboxDeletionOptions } from './sandboxes';
 export { InfrastructureApply } from './infrastructureApply';
 export type { InfrastructureApplyOptions } from './infrastructureApply';
+export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
+export type { InfrastructureRepairRunsOptions } from './repairRuns';
+export { RepairRunStore } from './RepairRunStore';

@@ -13,6 +13,7 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, stringifyError } from '@backstage/errors';
 import {
   type InfrastructureApplyAuditDetail,
@@ -43,6 +44,10 @@ export interface InfrastructureApplyOptions {
   clock: { now(): number };
 }
 
+/** Why `actor` may not apply a product's plan (403). */
+export const applyRefusal = (actor: string, entityRef: string) =>
+  `${actor} may not apply the infrastructure of ${entityRef}: only its owners or an admin may`;
+
 /** Applying a product's plan, behind the REST API. @public */
 export class InfrastructureApply {
   constructor(private readonly options: InfrastructureApplyOptions) {}
@@ -52,15 +57,43 @@ export class InfrastructureApply {
     body: InfrastructureApplyBody,
     credentials: BackstageCredentials,
   ): Promise<InfrastructureApplyResponse> {
-    const { infrastructure, audit, logger, clock } = this.options;
-    const { entityRef, actor } = await authorizeOwnersAction(
+    const { actor } = await authorizeOwnersAction(
       this.options.permissions,
       dataMeshInfrastructureApplyPermission,
       ref,
       credentials,
-      (who, product) =>
-        `${who} may not apply the infrastructure of ${product}: only its owners or an admin may`,
+      applyRefusal,
     );
+    const result = await this.applyAuthorized(ref, body, {
+      actor,
+      credentials,
+    });
+    return {
+      ...result,
+      infrastructure:
+        await this.options.infrastructure.getProductInfrastructure(
+          ref,
+          credentials,
+        ),
+    };
+  }
+
+  /**
+   * Assess the product afresh and apply its plan, for `actor`, whom the
+   * caller has authorised (the apply permission); `run` names the repair
+   * run it belongs to in the audit trail.
+   */
+  async applyAuthorized(
+    ref: { namespace: string; name: string },
+    body: InfrastructureApplyBody,
+    by: { actor: string; credentials: BackstageCredentials; run?: string },
+  ): Promise<Omit<InfrastructureApplyResponse, 'infrastructure'>> {
+    const { infrastructure, audit, logger, clock } = this.options;
+    const { actor, credentials } = by;
+    const entityRef = stringifyEntityRef({
+      kind: 'dataproduct',
+      ...ref,
+    }).toLowerCase();
     const { assessment, adapter } = await infrastructure.assessProduct(
       ref,
       credentials,
@@ -101,6 +134,7 @@ export class InfrastructureApply {
             allowDestructive,
             statements,
             ...(error ? { error } : {}),
+            ...(by.run ? { run: by.run } : {}),
           } satisfies InfrastructureApplyAuditDetail,
         });
       } catch (e) {
@@ -117,10 +151,6 @@ export class InfrastructureApply {
       applied: result.applied.map(toStep),
       skipped: result.skipped.map(toStep),
       ...(error ? { error } : {}),
-      infrastructure: await infrastructure.getProductInfrastructure(
-        ref,
-        credentials,
-      ),
     };
   }
 }

@@ -5,6 +5,8 @@
  *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
+ *   POST /infrastructure/repairs      apply many products' plans in the backend (each: owners)
+ *   GET /infrastructure/repairs[/:id] the latest repair runs, or one
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
@@ -12,6 +14,8 @@ import type {
   AccessDriftRepairResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  InfrastructureRepairRun,
+  InfrastructureRepairRunListResponse,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
 } from '@datamesh/plugin-data-mesh-common';
@@ -22,6 +26,7 @@ import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
 import type { SandboxDeletion } from './sandboxes';
+import type { InfrastructureRepairRuns } from './repairRuns';
 import { parseInput } from '../parseInput';
 
 /** @public */
@@ -34,6 +39,8 @@ export interface InfrastructureRouterOptions {
   apply?: Pick<InfrastructureApply, 'apply'>;
   /** Without it, deleting a sandbox answers 409. */
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
+  /** Without it, repair runs answer 409. */
+  runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest'>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -51,6 +58,14 @@ const applyBody = z
 const repairBody = z
   .object({ revokeUnmanaged: z.boolean().optional() })
   .strict();
+const repairRunBody = z
+  .object({
+    // the service checks each is a data product's ref, and how many
+    products: z.array(z.string().min(1).max(300)).min(1),
+    allowDestructive: z.boolean().optional(),
+  })
+  .strict();
+const runParams = z.object({ id: z.string().max(64) });
 
 /**
  * Routes of the infrastructure API, to mount on the plugin's router
@@ -62,7 +77,11 @@ const repairBody = z
 export function createInfrastructureRouter(
   options: InfrastructureRouterOptions,
 ): express.Router {
-  const { service, httpAuth, repair, apply, sandboxes } = options;
+  const { service, httpAuth, repair, apply, sandboxes, runs } = options;
+  const repairRuns = () => {
+    if (!runs) throw new ConflictError('repair runs are not kept here');
+    return runs;
+  };
   const router = Router();
 
   router.get('/products/:namespace/:name/infrastructure', async (req, res) => {
@@ -134,6 +153,31 @@ export function createInfrastructureRouter(
       res.json(result satisfies SandboxDeleteResponse);
     },
   );
+
+  router.post(
+    '/infrastructure/repairs',
+    // a run of 1,000 products' refs
+    express.json({ limit: '256kb' }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const body = parseInput(repairRunBody, req.body, 'repair run');
+      const run = await repairRuns().start(body, credentials);
+      res.status(202).json(run satisfies InfrastructureRepairRun);
+    },
+  );
+
+  router.get('/infrastructure/repairs', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const items = await repairRuns().latest();
+    res.json({ items } satisfies InfrastructureRepairRunListResponse);
+  });
+
+  router.get('/infrastructure/repairs/:id', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { id } = parseInput(runParams, req.params, 'repair run');
+    const run = await repairRuns().get(id);
+    res.json(run satisfies InfrastructureRepairRun);
+  });
 
   return router;
 }

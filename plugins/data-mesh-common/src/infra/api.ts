@@ -215,7 +215,76 @@ export type InfrastructureApplyAuditDetail = {
   statements: string[];
   /** The warehouse's refusal that stopped the apply, if any. */
   error?: string;
+  /** The repair run ({@link InfrastructureRepairRun}) that applied it, if any. */
+  run?: string;
 };
+
+/**
+ * `POST /api/data-mesh/infrastructure/repairs`: apply the plans of several
+ * products (after a warehouse incident), one after the other, in the
+ * backend. The answer comes at once; the run goes on without the caller.
+ * @public
+ */
+export interface InfrastructureRepairRunBody {
+  /** Entity refs of the products, e.g. `dataproduct:default/orders`; at most 1,000. */
+  products: string[];
+  /** Also send the revokes and drops (what the specs do not declare). */
+  allowDestructive?: boolean;
+}
+
+/**
+ * Where one product of a run is: `refused` (the caller may not apply its
+ * plan: not sent), `queued`, `running`, `applied` (the plan was sent, or
+ * there was nothing to send), `failed` (not applied, or stopped part way:
+ * see `error`).
+ * @public
+ */
+export type InfrastructureRepairItemState =
+  | 'refused'
+  | 'queued'
+  | 'running'
+  | 'applied'
+  | 'failed';
+
+/** Every item state, in the order a summary lists counts. @public */
+export const INFRASTRUCTURE_REPAIR_ITEM_STATES: readonly InfrastructureRepairItemState[] =
+  ['failed', 'refused', 'running', 'queued', 'applied'];
+
+/** One product of a repair run. @public */
+export interface InfrastructureRepairRunItem {
+  entityRef: string;
+  state: InfrastructureRepairItemState;
+  /** Steps sent to the warehouse. */
+  applied: number;
+  /** Revokes and drops not sent (without `allowDestructive`), or steps after a failure. */
+  skipped: number;
+  /** Why it was refused or not applied, or where the warehouse stopped it (secrets removed). */
+  error?: string;
+  /** ISO time it was done. */
+  finishedAt?: string;
+}
+
+/** `GET /api/data-mesh/infrastructure/repairs/{id}`: a repair run and its products. @public */
+export interface InfrastructureRepairRun {
+  id: string;
+  /** User entity ref of who started it; the product audit trails name them. */
+  requestedBy: string;
+  requestedAt: string;
+  allowDestructive: boolean;
+  /** Every product is applied, failed or refused. */
+  done: boolean;
+  /** ISO time the last product was done. */
+  finishedAt?: string;
+  /** How many products are in each state. */
+  counts: Record<InfrastructureRepairItemState, number>;
+  /** In the order they were asked for. */
+  items: InfrastructureRepairRunItem[];
+}
+
+/** `GET /api/data-mesh/infrastructure/repairs`: the latest runs, newest first. @public */
+export interface InfrastructureRepairRunListResponse {
+  items: InfrastructureRepairRun[];
+}
 
 /**
  * `DELETE /api/data-mesh/products/{namespace}/{name}/sandboxes/{branch}`:

@@ -23,6 +23,8 @@ import type {
   AccessDriftRepairResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  InfrastructureRepairRun,
+  InfrastructureRepairRunListResponse,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
 } from '../infra/api';
@@ -66,6 +68,9 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/observations': SloPushResponse;
   '/products/{namespace}/{name}/infrastructure': ProductInfrastructureResponse;
   '/infrastructure/drift': InfrastructureDriftSummaryResponse;
+  /** GET; POST answers with one InfrastructureRepairRun. */
+  '/infrastructure/repairs': InfrastructureRepairRunListResponse;
+  '/infrastructure/repairs/{id}': InfrastructureRepairRun;
   /** POST only. */
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
   /** POST only. */

@@ -11,6 +11,9 @@ import type {
   InfrastructureApplyBody,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  InfrastructureRepairRun,
+  InfrastructureRepairRunBody,
+  InfrastructureRepairRunListResponse,
   ProductChangesResponse,
   ProductLastChangesResponse,
   ProductInfrastructureResponse,
@@ -117,6 +120,17 @@ export interface DataMeshApi {
   ): Promise<SandboxDeleteResponse>;
   /** Drift of every DataProduct, worst first (platform team view). */
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
+  /**
+   * Apply the plans of several products in the backend, one after the
+   * other; the run as it starts (those the user may not apply: `refused`).
+   */
+  startRepairRun(
+    body: InfrastructureRepairRunBody,
+  ): Promise<InfrastructureRepairRun>;
+  /** A repair run and where each of its products is. */
+  getRepairRun(id: string): Promise<InfrastructureRepairRun>;
+  /** The latest repair runs, newest first. */
+  listRepairRuns(): Promise<InfrastructureRepairRunListResponse>;
   /** Access requests I may see (mine, and those of products my groups own), filtered. */
   listAccessRequests(
     filter?: AccessRequestFilter,

@@ -15,6 +15,9 @@ import {
   type InfrastructureApplyBody,
   type InfrastructureApplyResponse,
   type InfrastructureDriftSummaryResponse,
+  type InfrastructureRepairRun,
+  type InfrastructureRepairRunBody,
+  type InfrastructureRepairRunListResponse,
   type ProductChangesResponse,
   type ProductLastChangesResponse,
   type ProductInfrastructureResponse,
@@ -149,6 +152,23 @@ export class DataMeshClient implements DataMeshApi {
 
   async getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse> {
     return this.get('/infrastructure/drift', {});
+  }
+
+  async startRepairRun(
+    body: InfrastructureRepairRunBody,
+  ): Promise<InfrastructureRepairRun> {
+    return this.send<InfrastructureRepairRun>(
+      dataMeshApiUrl('/infrastructure/repairs', {}),
+      { method: 'POST', body },
+    );
+  }
+
+  async getRepairRun(id: string): Promise<InfrastructureRepairRun> {
+    return this.get('/infrastructure/repairs/{id}', { id });
+  }
+
+  async listRepairRuns(): Promise<InfrastructureRepairRunListResponse> {
+    return this.get('/infrastructure/repairs', {});
   }
 
   // --- access requests (Request access, the Access tab, inbox, My access) ---

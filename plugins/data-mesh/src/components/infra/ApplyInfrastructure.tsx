@@ -38,15 +38,25 @@ export function planApplicable(
 
 /** "Applied 3 changes. 1 revoke or drop not sent.", or where it stopped. */
 export function appliedText(applied: InfrastructureApplyResponse): string {
-  const n = applied.applied.length;
+  return changesText(
+    applied.applied.length,
+    applied.skipped.length,
+    applied.error,
+  );
+}
+
+/** What an apply sent (`applied` steps), left (`skipped`), or where it stopped. */
+export function changesText(
+  applied: number,
+  skipped: number,
+  error?: string,
+): string {
   return `${
-    n === 0
+    applied === 0
       ? 'Nothing was applied.'
-      : `Applied ${n} change${n === 1 ? '' : 's'}.`
-  }${applied.error ? ` Stopped: ${applied.error}` : ''}${
-    !applied.error && applied.skipped.length > 0
-      ? ` ${applied.skipped.length} revoke or drop not sent.`
-      : ''
+      : `Applied ${applied} change${applied === 1 ? '' : 's'}.`
+  }${error ? ` Stopped: ${error}` : ''}${
+    !error && skipped > 0 ? ` ${skipped} revoke or drop not sent.` : ''
   }`;
 }
 

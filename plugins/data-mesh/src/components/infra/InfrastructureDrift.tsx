@@ -3,7 +3,7 @@
  * actual warehouse state, from one introspection of the warehouse
  * (`GET /infrastructure/drift`), worst first, with each product's repair
  * plan, and the plans of the products shown to apply in one go
- * (RepairProducts). The product page's Infrastructure card shows one
+ * (RepairProducts: a repair run in the backend, LatestRepairRun follows it). The product page's Infrastructure card shows one
  * product in full.
  */
 import { type ReactNode, useState } from 'react';
@@ -41,6 +41,7 @@ import {
   STATUS_TEXT,
 } from './InfrastructureStatusChip';
 import { PlanLines } from './PlanLines';
+import { LatestRepairRun } from './LatestRepairRun';
 import { RepairProducts } from './RepairProducts';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -228,6 +229,7 @@ export function InfrastructureDrift() {
   ];
   return (
     <>
+      <LatestRepairRun onFinished={state.retry} />
       <Summary
         body={body}
         shown={shown}

@@ -1,30 +1,13 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  type InfrastructureApplyResponse,
-  type InfrastructureDriftItem,
-  createDataMeshApiValidator,
-} from '@datamesh/plugin-data-mesh-common';
-import {
-  type FakeRequest,
-  errorResponse,
-  fakeDataMeshBackend,
-  jsonResponse,
-} from '../../__testUtils__/fakeBackend';
-import {
-  driftSummary,
-  driftedInfrastructure,
-  inSyncInfrastructure,
-} from '../../__testUtils__/infraFixtures';
+import type { InfrastructureDriftItem } from '@datamesh/plugin-data-mesh-common';
+import { fakeDataMeshBackend } from '../../__testUtils__/fakeBackend';
+import { driftSummary } from '../../__testUtils__/infraFixtures';
+import { fakeRepairRuns } from '../../__testUtils__/fakeRepairRuns';
 import { InfrastructureDrift } from './InfrastructureDrift';
-
-const APPLY = {
-  method: 'post',
-  path: '/products/{namespace}/{name}/infrastructure/apply',
-} as const;
 
 /** A product of the drift summary: `status`, with `steps` and `destructive` changes. */
 function item(
@@ -60,31 +43,14 @@ const ITEMS = [
 
 /**
  * The drift page for a user the policy lets apply every product but
- * lab-results (another team's); applies answer as `answer` says (default:
- * the drifted card's steps applied).
+ * lab-results (another team's); the backend's repair runs faked as
+ * `runs` says (default: each product's 2 changes applied at once).
  */
-async function renderPage(answer?: (name: string) => Response | undefined) {
-  const applies: FakeRequest[] = [];
+async function renderPage(runs: Parameters<typeof fakeRepairRuns>[0] = {}) {
+  const fake = fakeRepairRuns(runs);
   const backend = fakeDataMeshBackend({
     '/infrastructure/drift': driftSummary(ITEMS),
-    [APPLY.path]: (_: URL, req: FakeRequest) => {
-      applies.push(req);
-      const answered = answer?.(req.params.name);
-      if (answered) return answered;
-      const drifted = driftedInfrastructure();
-      const result: InfrastructureApplyResponse = {
-        entityRef: `dataproduct:default/${req.params.name}`,
-        applied: req.body.allowDestructive
-          ? [...drifted.drift.steps, ...drifted.drift.destructive]
-          : drifted.drift.steps,
-        skipped: req.body.allowDestructive ? [] : drifted.drift.destructive,
-        infrastructure: inSyncInfrastructure(),
-      };
-      expect(createDataMeshApiValidator().response(APPLY, 200, result)).toEqual(
-        [],
-      );
-      return jsonResponse(result);
-    },
+    ...fake.routes,
   });
   await renderInTestApp(<InfrastructureDrift />, {
     apis: [
@@ -99,23 +65,35 @@ async function renderPage(answer?: (name: string) => Response | undefined) {
     ],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
-  return { backend, applies };
+  const drifts = () =>
+    backend.requests.filter(u => u.pathname.endsWith('/infrastructure/drift'))
+      .length;
+  return { backend, started: fake.started, drifts };
 }
 
-const outcome = (name: string) =>
-  screen.findByTestId(`repair-outcome-dataproduct:default/${name}`);
+const outcome = (name: string, timeout = 3000) =>
+  screen.findByTestId(
+    `repair-outcome-dataproduct:default/${name}`,
+    {},
+    { timeout },
+  );
+
+const ref = (name: string) => `dataproduct:default/${name}`;
 
 describe('repairing the products shown on the drift page', () => {
-  it('applies the plans the user may apply, one after the other, lists the others, and checks the warehouse again', async () => {
-    const { backend, applies } = await renderPage(name =>
-      name === 'claims'
-        ? errorResponse(
-            502,
-            'WarehouseUnavailableError',
-            'The PGlite warehouse failed to answer: locked',
-          )
-        : undefined,
-    );
+  it('has the backend apply the plans the user may apply, lists the others, follows the run and checks the warehouse again', async () => {
+    const { started, drifts } = await renderPage({
+      perPoll: 1,
+      outcome: entityRef =>
+        entityRef === ref('claims')
+          ? {
+              state: 'failed',
+              applied: 0,
+              skipped: 0,
+              error: 'The PGlite warehouse failed to answer: locked',
+            }
+          : { state: 'applied', applied: 1, skipped: 1 },
+    });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Repair or provision 4…' }),
     );
@@ -139,50 +117,60 @@ describe('repairing the products shown on the drift page', () => {
     await userEvent.click(
       dialog.getByRole('button', { name: 'Apply 3 plans' }),
     );
-    expect(await outcome('encounters')).toHaveTextContent(
-      'Applied 1 change. 1 revoke or drop not sent.',
-    );
+    // one run: registry only revokes and drops, so it is not sent
+    expect(started.map(r => r.body)).toEqual([
+      {
+        products: [ref('encounters'), ref('claims')],
+        allowDestructive: false,
+      },
+    ]);
     expect(await outcome('registry')).toHaveTextContent(
       'Only revokes or drops: not sent.',
     );
-    // a failure stops nothing but its own product
-    expect(await outcome('claims')).toHaveTextContent(
-      'Not applied: The PGlite warehouse failed to answer: locked',
+    // the run goes one product at a time
+    expect(await outcome('claims')).toHaveTextContent('Waiting its turn…');
+    await waitFor(() =>
+      expect(
+        screen.getByTestId(`repair-outcome-${ref('encounters')}`),
+      ).toHaveTextContent('Applied 1 change. 1 revoke or drop not sent.'),
     );
-    expect(applies.map(r => [r.url.pathname, r.body])).toEqual([
-      [
-        '/api/data-mesh/products/default/encounters/infrastructure/apply',
-        { allowDestructive: false },
-      ],
-      [
-        '/api/data-mesh/products/default/claims/infrastructure/apply',
-        { allowDestructive: false },
-      ],
-    ]);
+    // a failure stops nothing but its own product
+    await waitFor(
+      () =>
+        expect(
+          screen.getByTestId(`repair-outcome-${ref('claims')}`),
+        ).toHaveTextContent(
+          'Not applied: The PGlite warehouse failed to answer: locked',
+        ),
+      { timeout: 3000 },
+    );
 
     await userEvent.click(dialog.getByRole('button', { name: 'Close' }));
     await screen.findByText('Data products (6)');
-    expect(
-      backend.requests.filter(u =>
-        u.pathname.endsWith('/infrastructure/drift'),
-      ),
-    ).toHaveLength(2);
+    expect(drifts()).toBe(2);
+    // the page says what the run came to, and why claims failed
+    const last = await screen.findByTestId('latest-repair-run');
+    expect(last).toHaveTextContent(
+      /^The last repair run, by platform-admin, finished .* ago: 1 applied, 1 failed\.claims: Not applied: The PGlite warehouse failed to answer: locked$/,
+    );
   });
 
   it('sends the revokes and drops only when ticked, and nothing on cancel', async () => {
-    const { backend, applies } = await renderPage();
+    const { started, drifts } = await renderPage({
+      outcome: (_, allowDestructive) => ({
+        state: 'applied',
+        applied: allowDestructive ? 2 : 1,
+        skipped: 0,
+      }),
+    });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Repair or provision 4…' }),
     );
     let dialog = within(await screen.findByRole('dialog'));
     await dialog.findByText(/^You may apply 3 of them/);
     await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
-    expect(applies).toEqual([]);
-    expect(
-      backend.requests.filter(u =>
-        u.pathname.endsWith('/infrastructure/drift'),
-      ),
-    ).toHaveLength(1);
+    expect(started).toEqual([]);
+    expect(drifts()).toBe(1);
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Repair or provision 4…' }),
@@ -196,12 +184,44 @@ describe('repairing the products shown on the drift page', () => {
     await userEvent.click(
       dialog.getByRole('button', { name: 'Apply 3 plans' }),
     );
-    expect(await outcome('registry')).toHaveTextContent('Applied 2 changes.');
-    expect(applies.map(r => [r.params.name, r.body])).toEqual([
-      ['encounters', { allowDestructive: true }],
-      ['registry', { allowDestructive: true }],
-      ['claims', { allowDestructive: true }],
+    await waitFor(() =>
+      expect(
+        screen.getByTestId(`repair-outcome-${ref('registry')}`),
+      ).toHaveTextContent('Applied 2 changes.'),
+    );
+    expect(started.map(r => r.body)).toEqual([
+      {
+        products: [ref('encounters'), ref('registry'), ref('claims')],
+        allowDestructive: true,
+      },
     ]);
+  });
+
+  it('may be closed while the run goes on: the page follows the run, and checks the warehouse again when it is done', async () => {
+    const { drifts } = await renderPage({ perPoll: 1 });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Repair or provision 4…' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      await dialog.findByRole('button', { name: 'Apply 3 plans' }),
+    );
+    await outcome('claims');
+    await userEvent.click(dialog.getByRole('button', { name: 'Close' }));
+    expect(
+      await screen.findByTestId('latest-repair-run', {}, { timeout: 3000 }),
+    ).toHaveTextContent(
+      /^A repair run by platform-admin, started .* ago, is applying the plans of 2 products: [01] done\. It goes on without this page\.$/,
+    );
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('latest-repair-run')).toHaveTextContent(
+          /^The last repair run, by platform-admin, finished .* ago: 2 applied\.$/,
+        ),
+      { timeout: 5000 },
+    );
+    // once on opening, once as the dialog closed, once as the run ended
+    expect(drifts()).toBe(3);
   });
 
   it('offers nothing when no product shown has a plan to apply', async () => {

@@ -2,14 +2,15 @@
  * Repairing several products from the drift page: after a warehouse
  * incident (grants taken away, a schema dropped by hand) the platform team
  * applies every drifting product's plan in one go instead of one product
- * page at a time. Each product goes through the same endpoint, permission
+ * page at a time. The backend applies them one after the other (a repair
+ * run, POST /infrastructure/repairs), with the same permission
  * (`data-mesh.infrastructure.apply`: owners and admins) and audit trail as
- * the Infrastructure card's Repair; products the user may not apply are
- * listed, not sent.
+ * the Infrastructure card's Repair; the dialog follows the run, and may be
+ * closed: the run goes on, and the page shows it (LatestRepairRun).
+ * Products the user may not apply are listed, not sent.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -25,11 +26,22 @@ import { Progress } from '@backstage/core-components';
 import useAsync from 'react-use/esm/useAsync';
 import {
   type InfrastructureDriftItem,
+  type InfrastructureRepairRun,
+  type InfrastructureRepairRunItem,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
-import { appliedText, planApplicable } from './ApplyInfrastructure';
+import { changesText, planApplicable } from './ApplyInfrastructure';
+
+/**
+ * The wait before asking for a run in progress again, the `n`th time:
+ * soon at first (a small run is done in a moment), then every 1.5 s.
+ */
+export function repairRunPause(n: number): Promise<void> {
+  const ms = Math.min(250 * 2 ** n, 1500);
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
 
 /** Products of `items` with a plan to apply. */
 export function applicableItems(
@@ -38,11 +50,50 @@ export function applicableItems(
   return items.filter(i => planApplicable(i.status, i.steps + i.destructive));
 }
 
-/** What happened to one product: not sent, refused by the policy, applied, failed. */
-type Outcome =
-  | { kind: 'applied'; text: string; error: boolean }
-  | { kind: 'failed'; text: string }
-  | { kind: 'skipped'; text: string };
+/** One product of a run, in words. */
+export function repairItemText(item: InfrastructureRepairRunItem): string {
+  switch (item.state) {
+    case 'queued':
+      return 'Waiting its turn…';
+    case 'running':
+      return 'Applying…';
+    case 'refused':
+      return `Not sent: ${item.error ?? 'refused'}`;
+    case 'failed':
+      return item.applied === 0 && item.skipped === 0
+        ? `Not applied: ${item.error ?? 'failed'}`
+        : changesText(item.applied, item.skipped, item.error);
+    default:
+      return changesText(item.applied, item.skipped, item.error);
+  }
+}
+
+/** Products of a run that are done (applied or failed), and how many were sent. */
+export function runProgress(run: InfrastructureRepairRun) {
+  const sent = run.items.length - run.counts.refused;
+  return { finished: run.counts.applied + run.counts.failed, sent };
+}
+
+/**
+ * Start a run and follow it until it is done, or until `stopped()` (the
+ * dialog closed: the run goes on without it). Each state of the run is
+ * given to `onRun`.
+ */
+async function followRun(
+  start: () => Promise<InfrastructureRepairRun>,
+  next: (id: string) => Promise<InfrastructureRepairRun>,
+  onRun: (run: InfrastructureRepairRun) => void,
+  stopped: () => boolean,
+) {
+  let run = await start();
+  onRun(run);
+  for (let n = 0; !run.done && !stopped(); n++) {
+    await repairRunPause(n);
+    if (stopped()) return;
+    run = await next(run.id);
+    onRun(run);
+  }
+}
 
 function RepairDialog(props: {
   items: InfrastructureDriftItem[];
@@ -68,46 +119,43 @@ function RepairDialog(props: {
     );
   }, [items, permissionApi]);
   const [allowDestructive, setAllowDestructive] = useState(false);
-  const [outcomes, setOutcomes] = useState(new Map<string, Outcome>());
-  const [running, setRunning] = useState(false);
-  const [done, setDone] = useState(false);
+  const [run, setRun] = useState<InfrastructureRepairRun>();
+  const [failure, setFailure] = useState<string>();
+  const [started, setStarted] = useState(false);
+  const closed = useRef(false);
+  useEffect(
+    () => () => {
+      closed.current = true;
+    },
+    [],
+  );
 
   const mine = items.filter(i => allowed.value?.has(i.entityRef));
   const destructive = mine.reduce((n, i) => n + i.destructive, 0);
+  // only revokes or drops, and those not allowed: nothing to send
+  const onlyDestructive = (i: InfrastructureDriftItem) =>
+    i.steps === 0 && !allowDestructive;
+  const toSend = mine.filter(i => !onlyDestructive(i));
+  const running = Boolean(run && !run.done) && !failure;
 
-  const run = async () => {
-    setRunning(true);
-    const record = (ref: string, outcome: Outcome) =>
-      setOutcomes(before => new Map(before).set(ref, outcome));
-    // one after the other: each apply introspects and changes the warehouse
-    for (const item of mine) {
-      if (item.steps === 0 && !allowDestructive) {
-        record(item.entityRef, {
-          kind: 'skipped',
-          text: 'Only revokes or drops: not sent.',
-        });
-        continue;
-      }
-      try {
-        const { namespace, name } = parseEntityRef(item.entityRef);
-        const applied = await api.applyInfrastructure(
-          { namespace, name },
-          { allowDestructive },
-        );
-        record(item.entityRef, {
-          kind: 'applied',
-          text: appliedText(applied),
-          error: Boolean(applied.error),
-        });
-      } catch (e) {
-        record(item.entityRef, {
-          kind: 'failed',
-          text: `Not applied: ${errorMessage(e as Error)}`,
-        });
-      }
+  const start = async () => {
+    setStarted(true);
+    // each says why it was not sent
+    if (toSend.length === 0) return;
+    try {
+      await followRun(
+        () =>
+          api.startRepairRun({
+            products: toSend.map(i => i.entityRef),
+            allowDestructive,
+          }),
+        id => api.getRepairRun(id),
+        next => !closed.current && setRun(next),
+        () => closed.current,
+      );
+    } catch (e) {
+      if (!closed.current) setFailure(errorMessage(e as Error));
     }
-    setRunning(false);
-    setDone(true);
   };
 
   const outcomeOf = (item: InfrastructureDriftItem) => {
@@ -118,27 +166,32 @@ function RepairDialog(props: {
         </Typography>
       );
     }
-    const outcome = outcomes.get(item.entityRef);
-    if (!outcome) return null;
-    const failed =
-      outcome.kind === 'failed' ||
-      (outcome.kind === 'applied' && outcome.error);
+    const ran = run?.items.find(i => i.entityRef === item.entityRef);
+    let text = ran && repairItemText(ran);
+    if (!ran && started && onlyDestructive(item)) {
+      text = 'Only revokes or drops: not sent.';
+    }
+    if (!text) return null;
     return (
       <Typography
         variant="body2"
-        color={failed ? 'error' : 'textPrimary'}
+        color={
+          ran?.state === 'failed' || ran?.state === 'refused'
+            ? 'error'
+            : 'textPrimary'
+        }
         data-testid={`repair-outcome-${item.entityRef}`}
       >
-        {outcome.text}
+        {text}
       </Typography>
     );
   };
 
-  const sent = [...outcomes.values()].filter(o => o.kind !== 'skipped').length;
+  const progress = run && runProgress(run);
   return (
     <Dialog
       open
-      onClose={() => !running && onClose(done)}
+      onClose={() => onClose(started)}
       fullWidth
       maxWidth="md"
       aria-labelledby="repair-products-title"
@@ -158,13 +211,18 @@ function RepairDialog(props: {
         {allowed.value && (
           <>
             <Typography variant="body2" gutterBottom>
-              You may apply {mine.length} of them; each is assessed afresh and
-              kept in its audit trail, as its Infrastructure card's Repair does.
+              You may apply {mine.length} of them; the backend applies them one
+              after the other, each assessed afresh and kept in its audit trail,
+              as its Infrastructure card's Repair does.
               {running &&
-                ` Applying ${Math.min(sent + 1, mine.length)} of ${
-                  mine.length
-                }…`}
+                progress &&
+                ` Applied ${progress.finished} of ${progress.sent}; you may close this: the run goes on, and the drift page shows it.`}
             </Typography>
+            {failure && (
+              <Typography color="error" gutterBottom>
+                {failure}
+              </Typography>
+            )}
             <ul data-testid="repair-products">
               {items.map(item => (
                 <li key={item.entityRef}>
@@ -187,7 +245,7 @@ function RepairDialog(props: {
                 control={
                   <Checkbox
                     checked={allowDestructive}
-                    disabled={running || done}
+                    disabled={started}
                     onChange={e => setAllowDestructive(e.target.checked)}
                   />
                 }
@@ -198,15 +256,15 @@ function RepairDialog(props: {
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={() => onClose(done)} disabled={running}>
-          {done ? 'Close' : 'Cancel'}
+        <Button onClick={() => onClose(started)}>
+          {started ? 'Close' : 'Cancel'}
         </Button>
-        {!done && (
+        {!started && (
           <Button
             color="primary"
             variant="contained"
-            onClick={run}
-            disabled={running || mine.length === 0}
+            onClick={start}
+            disabled={mine.length === 0}
           >
             Apply {mine.length} plan{mine.length === 1 ? '' : 's'}
           </Button>
