@@ -3,7 +3,8 @@
  * the backend (POST /infrastructure/repairs), so a run survives the browser
  * tab that started it and a restart of the backend. Each item is claimed by
  * one instance (`claimed_at`); an item claimed by an instance that died is
- * taken up again once its claim is stale.
+ * taken up again once its claim is stale. A run stopped (`stopped_by`)
+ * leaves its queued items `stopped`.
  */
 
 /**
@@ -19,6 +20,8 @@ exports.up = async function up(knex) {
       .bigInteger('finished_at')
       .nullable()
       .comment('set once, by the instance finishing the last item');
+    table.string('stopped_by', 255).nullable();
+    table.bigInteger('stopped_at').nullable();
     table.index(['requested_at'], 'data_mesh_repair_runs_requested_idx');
   });
   await knex.schema.createTable('data_mesh_repair_run_items', table => {
@@ -33,7 +36,7 @@ exports.up = async function up(knex) {
     table
       .string('state', 16)
       .notNullable()
-      .comment('refused, queued, running, applied, failed');
+      .comment('refused, queued, running, applied, failed, stopped');
     table.bigInteger('claimed_at').nullable();
     table.bigInteger('finished_at').nullable();
     table.integer('applied').notNullable().defaultTo(0);

@@ -22,6 +22,7 @@ import {
   dataMeshApiOperations,
 } from '@datamesh/plugin-data-mesh-common';
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
 import { permissionTestFeatures } from './__testUtils__/permissions';
@@ -36,7 +37,7 @@ import {
 import { createAccessRouter } from './access/router';
 import { CHANGES_RECONCILE_TASK_ID, createChangesRouter } from './changes';
 import { createGovernanceRouter } from './governance';
-import { createInfrastructureRouter } from './infra';
+import { RepairRunStore, createInfrastructureRouter } from './infra';
 import { createLifecycleRouter } from './lifecycle';
 import {
   SLO_COLLECTION_TASK_ID,
@@ -107,6 +108,7 @@ describe.each(databases.eachSupportedId())(
     let w: TestWarehouse;
     let server: any;
     let stopBackend: () => Promise<void>;
+    let knex: Knex;
     const scheduler = mockServices.scheduler();
     const validator = createDataMeshApiValidator();
     const covered = new Set<string>();
@@ -180,7 +182,7 @@ describe.each(databases.eachSupportedId())(
             service: coreServices.database,
             deps: {},
             factory: async () => {
-              const knex = await databases.init(databaseId);
+              knex = await databases.init(databaseId);
               return { getClient: async () => knex };
             },
           }),
@@ -381,6 +383,26 @@ describe.each(databases.eachSupportedId())(
         path: '/infrastructure/repairs/{id}',
       } as const;
       const runs = '/infrastructure/repairs';
+      // stopped before any run is applied here: a run of alice's waiting its turn
+      const stopRun = {
+        method: 'post',
+        path: '/infrastructure/repairs/{id}/stop',
+      } as const;
+      await new RepairRunStore(knex).create({
+        id: 'feedfacefeedface',
+        requestedBy: 'user:default/alice',
+        requestedAt: T0,
+        allowDestructive: false,
+        products: [{ entityRef: 'dataproduct:default/orders' }],
+      });
+      await call(stopRun, `${runs}/feedfacefeedface/stop`, 403, { auth: dave });
+      const halted = await call(stopRun, `${runs}/feedfacefeedface/stop`, 200);
+      expect(halted.items.map((i: any) => i.state)).toEqual(['stopped']);
+      await call(stopRun, `${runs}/feedfacefeedface/stop`, 409);
+      await call(stopRun, `${runs}/0123456789abcdef/stop`, 404);
+      await call(stopRun, `${runs}/feedfacefeedface/stop`, 401, {
+        auth: mockCredentials.none.header(),
+      });
       const started = await call(startRun, runs, 202, {
         body: { products: ['dataproduct:default/orders'] },
       });

@@ -64,6 +64,9 @@ function toRun(row: any, items: InfrastructureRepairRunItem[]) {
     allowDestructive: Boolean(row.allow_destructive),
     done: counts.queued + counts.running === 0,
     ...(finishedAt ? { finishedAt } : {}),
+    ...(row.stopped_by
+      ? { stopped: { by: row.stopped_by, at: iso(row.stopped_at)! } }
+      : {}),
     counts,
     items,
   } satisfies InfrastructureRepairRun;
@@ -199,6 +202,39 @@ export class RepairRunStore {
   }
 
   /**
+   * Stop a run: its queued products are not sent (`stopped`); the one being
+   * applied is finished. False when the run had nothing left to stop.
+   */
+  async stop(
+    runId: string,
+    by: string,
+    now: number,
+  ): Promise<{ stopped: boolean; runFinished: boolean }> {
+    return this.db.transaction(async tx => {
+      const stopped = await tx(ITEMS)
+        .where({ run_id: runId, state: 'queued' })
+        .update({ state: 'stopped', finished_at: now });
+      if (stopped === 0) return { stopped: false, runFinished: false };
+      await tx(RUNS)
+        .where('id', runId)
+        .whereNull('stopped_by')
+        .update({ stopped_by: by, stopped_at: now });
+      return {
+        stopped: true,
+        runFinished: await this.finishRun(tx, runId, now),
+      };
+    });
+  }
+
+  /** Queued products of a run (those a stop would not send). */
+  async queued(runId: string): Promise<string[]> {
+    const rows = await this.db(ITEMS)
+      .where({ run_id: runId, state: 'queued' })
+      .select('product');
+    return rows.map(r => r.product);
+  }
+
+  /**
    * Record what applying a claimed product came to, if the claim is still
    * this one's (a stale claim taken up elsewhere records there). Then, if
    * it was the run's last product, mark the run finished: true only for the
@@ -224,17 +260,22 @@ export class RepairRunStore {
         finished_at: now,
       });
     if (recorded === 0) return { runFinished: false };
-    const finished = await this.db(RUNS)
-      .where('id', item.runId)
+    return { runFinished: await this.finishRun(this.db, item.runId, now) };
+  }
+
+  /** Mark the run finished if nothing of it is left: true for the one caller that did. */
+  private async finishRun(db: Knex, runId: string, now: number) {
+    const finished = await db(RUNS)
+      .where('id', runId)
       .whereNull('finished_at')
       .whereNotExists(q =>
         q
           .select('run_id')
           .from(ITEMS)
-          .where('run_id', item.runId)
+          .where('run_id', runId)
           .whereIn('state', UNFINISHED),
       )
       .update({ finished_at: now });
-    return { runFinished: finished === 1 };
+    return finished === 1;
   }
 }

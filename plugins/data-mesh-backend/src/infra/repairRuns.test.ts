@@ -17,6 +17,7 @@ import type { Knex } from 'knex';
 import { contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
+  ADMIN_GROUP,
   product,
   startAccessTestBackend,
 } from '../access/__testUtils__/testBackend';
@@ -28,6 +29,7 @@ const MIN = 60_000;
 const memberships: Record<string, string[]> = {
   'user:default/aisha': ['group:default/clinical'],
   'user:default/sofia': ['group:default/pophealth'],
+  'user:default/erin': [ADMIN_GROUP],
 };
 const care = (name: string, owner = 'group:default/clinical') =>
   product(name, owner, 'domain:default/care');
@@ -126,6 +128,7 @@ describe.each(databases.eachSupportedId())('repair runs on %s', id => {
       applied: 2,
       failed: 1,
       refused: 1,
+      stopped: 0,
       queued: 0,
       running: 0,
     });
@@ -237,5 +240,78 @@ describe.each(databases.eachSupportedId())('repair runs on %s', id => {
       ),
     ).toEqual({ runFinished: false });
     expect((await a.run('abcdef0123456789')).items[0].state).toBe('applied');
+  });
+
+  it('stops: its requester or who may apply all it has left; what was queued is not sent, the product being applied finishes', async () => {
+    now = T0 + 180 * MIN;
+    const store = new RepairRunStore(knex);
+    const runId = '0123456789abcdef';
+    await store.create({
+      id: runId,
+      requestedBy: 'user:default/aisha',
+      requestedAt: now,
+      allowDestructive: true,
+      products: ['visits', 'wards', 'beds'].map(n => ({
+        entityRef: `dataproduct:default/${n}`,
+      })),
+    });
+    // an instance is applying visits, then dies
+    const applying = await store.claimNext(now, now - 10 * MIN);
+    const a = await instance();
+    const stop = (user: string) =>
+      a.call('post', `/infrastructure/repairs/${runId}/stop`, user);
+
+    const refused = await stop('sofia');
+    expect([refused.status, refused.body.error.message]).toEqual([
+      403,
+      `user:default/sofia may not stop repair run ${runId}: user:default/aisha started it, and dataproduct:default/wards and 1 more of what it has left is not theirs to apply`,
+    ]);
+    const stopped = await stop('erin');
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({
+      done: false,
+      stopped: { by: 'user:default/erin', at: new Date(now).toISOString() },
+    });
+    expect(stopped.body.items.map((i: any) => i.state)).toEqual([
+      'running',
+      'stopped',
+      'stopped',
+    ]);
+    const again = await stop('aisha');
+    expect([again.status, again.body.error.message]).toEqual([
+      409,
+      `repair run ${runId} has nothing left to stop: its last product is being applied`,
+    ]);
+
+    // visits is taken up and finished; nothing stopped is sent
+    now += 11 * MIN;
+    await a.drain();
+    const run = await a.run(runId);
+    expect(run.items.map((i: any) => i.state)).toEqual([
+      'applied',
+      'stopped',
+      'stopped',
+    ]);
+    expect(run.done).toBe(true);
+    expect(
+      (await a.audited('wards', 'infrastructure-apply')).filter(
+        e => e.detail.run === runId,
+      ),
+    ).toEqual([]);
+    expect(
+      a.sent.filter(n => n.payload.scope === `data-mesh:repair-run:${runId}`),
+    ).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'user:default/aisha' },
+        payload: expect.objectContaining({
+          title: 'Repair stopped: 1 of 3 products applied',
+          description:
+            '2 not sent: the run was stopped by user:default/erin. Each is kept in its product’s audit trail.',
+        }),
+      },
+    ]);
+    expect((await stop('aisha')).status).toBe(409);
+    // the dead instance's claim is spent
+    expect(applying).toBeDefined();
   });
 });

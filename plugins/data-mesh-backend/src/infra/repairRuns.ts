@@ -6,8 +6,9 @@
  * backend — not by the browser tab that asked, which may close — through
  * the same engine and audit trail as one product's Repair. Each product is
  * claimed in the database, so replicas share a run and a run cut short by a
- * restart goes on (the scheduled task picks up what is left). The requester
- * is told when it is done.
+ * restart goes on (the scheduled task picks up what is left). It may be
+ * stopped (the products not yet sent are not sent). The requester is told
+ * when it is done.
  */
 import type {
   AuthService,
@@ -16,7 +17,12 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -115,6 +121,55 @@ export class InfrastructureRepairRuns {
     return run;
   }
 
+  /**
+   * Stop a run: the products not yet sent are not sent; the one being
+   * applied is finished. Its requester may; anyone else only if the policy
+   * lets them apply every product it has left (owners of all of them, or
+   * an admin).
+   */
+  async stop(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<InfrastructureRepairRun> {
+    const { store, permissions, clock, logger } = this.options;
+    const run = await this.get(id);
+    const actor = actorOf(credentials);
+    if (run.done) {
+      throw new ConflictError(`repair run ${id} is done: nothing to stop`);
+    }
+    if (actor !== run.requestedBy) {
+      const left = await store.queued(id);
+      const decisions = await permissions.authorize(
+        left.map(resourceRef => ({
+          permission: dataMeshInfrastructureApplyPermission,
+          resourceRef,
+        })),
+        { credentials },
+      );
+      const notTheirs = left.filter(
+        (_, n) => decisions[n].result !== AuthorizeResult.ALLOW,
+      );
+      if (notTheirs.length > 0) {
+        throw new NotAllowedError(
+          `${actor} may not stop repair run ${id}: ${
+            run.requestedBy
+          } started it, and ${notTheirs[0]}${
+            notTheirs.length > 1 ? ` and ${notTheirs.length - 1} more` : ''
+          } of what it has left is not theirs to apply`,
+        );
+      }
+    }
+    const { stopped, runFinished } = await store.stop(id, actor, clock.now());
+    if (!stopped) {
+      throw new ConflictError(
+        `repair run ${id} has nothing left to stop: its last product is being applied`,
+      );
+    }
+    logger.info(`Repair run ${id} stopped by ${actor}`);
+    if (runFinished) await this.tellRequester(id);
+    return this.get(id);
+  }
+
   /** The latest runs, newest first. */
   latest(limit = 10): Promise<InfrastructureRepairRun[]> {
     return this.options.store.latest(limit);
@@ -192,18 +247,23 @@ export class InfrastructureRepairRuns {
     const { notifications, store, logger } = this.options;
     const run = await store.get(runId);
     if (!notifications || !run || !run.requestedBy.startsWith('user:')) return;
-    const { applied, failed, refused } = run.counts;
+    const { applied, failed, refused, stopped } = run.counts;
     const sent = run.items.filter(i => i.state !== 'refused').length;
     try {
       await notifications.send({
         recipients: { type: 'entity', entityRef: run.requestedBy },
         payload: {
-          title: `Repair finished: ${applied} of ${sent} product${
-            sent === 1 ? '' : 's'
-          } applied`,
+          title: `Repair ${
+            run.stopped ? 'stopped' : 'finished'
+          }: ${applied} of ${sent} product${sent === 1 ? '' : 's'} applied`,
           description: [
             failed ? `${failed} failed: see the drift page for why.` : '',
             refused ? `${refused} not yours to apply: not sent.` : '',
+            run.stopped
+              ? `${stopped} not sent: the run was stopped by ${
+                  run.stopped.by === run.requestedBy ? 'you' : run.stopped.by
+                }.`
+              : '',
             'Each is kept in its product’s audit trail.',
           ]
             .filter(Boolean)

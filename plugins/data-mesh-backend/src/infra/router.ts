@@ -7,6 +7,7 @@
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
  *   POST /infrastructure/repairs      apply many products' plans in the backend (each: owners)
  *   GET /infrastructure/repairs[/:id] the latest repair runs, or one
+ *   POST /infrastructure/repairs/:id/stop  its requester, or who may apply what it has left
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
@@ -40,7 +41,7 @@ export interface InfrastructureRouterOptions {
   /** Without it, deleting a sandbox answers 409. */
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
   /** Without it, repair runs answer 409. */
-  runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest'>;
+  runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest' | 'stop'>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -176,6 +177,13 @@ export function createInfrastructureRouter(
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const { id } = parseInput(runParams, req.params, 'repair run');
     const run = await repairRuns().get(id);
+    res.json(run satisfies InfrastructureRepairRun);
+  });
+
+  router.post('/infrastructure/repairs/:id/stop', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { id } = parseInput(runParams, req.params, 'repair run');
+    const run = await repairRuns().stop(id, credentials);
     res.json(run satisfies InfrastructureRepairRun);
   });
 

@@ -236,7 +236,7 @@ export interface InfrastructureRepairRunBody {
  * Where one product of a run is: `refused` (the caller may not apply its
  * plan: not sent), `queued`, `running`, `applied` (the plan was sent, or
  * there was nothing to send), `failed` (not applied, or stopped part way:
- * see `error`).
+ * see `error`), `stopped` (the run was stopped before its turn: not sent).
  * @public
  */
 export type InfrastructureRepairItemState =
@@ -244,11 +244,12 @@ export type InfrastructureRepairItemState =
   | 'queued'
   | 'running'
   | 'applied'
-  | 'failed';
+  | 'failed'
+  | 'stopped';
 
 /** Every item state, in the order a summary lists counts. @public */
 export const INFRASTRUCTURE_REPAIR_ITEM_STATES: readonly InfrastructureRepairItemState[] =
-  ['failed', 'refused', 'running', 'queued', 'applied'];
+  ['failed', 'refused', 'stopped', 'running', 'queued', 'applied'];
 
 /** One product of a repair run. @public */
 export interface InfrastructureRepairRunItem {
@@ -271,10 +272,12 @@ export interface InfrastructureRepairRun {
   requestedBy: string;
   requestedAt: string;
   allowDestructive: boolean;
-  /** Every product is applied, failed or refused. */
+  /** Every product is applied, failed, refused or stopped. */
   done: boolean;
   /** ISO time the last product was done. */
   finishedAt?: string;
+  /** Who stopped the run (`POST …/stop`), and when (ISO); the product being applied then was finished. */
+  stopped?: { by: string; at: string };
   /** How many products are in each state. */
   counts: Record<InfrastructureRepairItemState, number>;
   /** In the order they were asked for. */

@@ -72,6 +72,8 @@ export interface DataMeshApiResponses {
   '/infrastructure/repairs': InfrastructureRepairRunListResponse;
   '/infrastructure/repairs/{id}': InfrastructureRepairRun;
   /** POST only. */
+  '/infrastructure/repairs/{id}/stop': InfrastructureRepairRun;
+  /** POST only. */
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
   /** POST only. */
   '/products/{namespace}/{name}/infrastructure/apply': InfrastructureApplyResponse;

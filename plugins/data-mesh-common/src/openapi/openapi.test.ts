@@ -68,6 +68,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /access-requests/{id}/reject',
       'post /access-requests/{id}/revoke',
       'post /infrastructure/repairs',
+      'post /infrastructure/repairs/{id}/stop',
       'post /lifecycle/{namespace}/{name}/deprecation',
       'post /lifecycle/{namespace}/{name}/retirement',
       'post /products/{namespace}/{name}/access-drift/repair',

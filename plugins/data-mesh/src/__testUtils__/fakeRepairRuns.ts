@@ -25,16 +25,25 @@ export function fakeRepairRuns(options: {
   refuses?: string[];
   /** What applying a product comes to; by default 2 changes applied. */
   outcome?: (entityRef: string, allowDestructive: boolean) => Outcome;
-  /** Products applied between two polls; all at once by default. */
+  /** Products applied between two polls (0: none, a backend busy elsewhere); all at once by default. */
   perPoll?: number;
   /** Runs there before the page opens, newest first. */
   runs?: InfrastructureRepairRun[];
+  /** Why the policy refuses the user to stop a run, if it does. */
+  stopRefusal?: string;
+  /** Nothing is applied until `resume()`. */
+  paused?: boolean;
 }) {
+  let paused = options.paused ?? false;
   const validator = createDataMeshApiValidator();
   const runs: InfrastructureRepairRun[] = [...(options.runs ?? [])];
   const started: FakeRequest[] = [];
+  const user = options.user ?? 'user:default/platform-admin';
   const checked = (
-    path: '/infrastructure/repairs' | '/infrastructure/repairs/{id}',
+    path:
+      | '/infrastructure/repairs'
+      | '/infrastructure/repairs/{id}'
+      | '/infrastructure/repairs/{id}/stop',
     status: number,
     body: unknown,
     method: 'get' | 'post' = 'get',
@@ -49,6 +58,7 @@ export function fakeRepairRuns(options: {
     if (run.done) run.finishedAt ??= new Date().toISOString();
   };
   const advance = (run: InfrastructureRepairRun) => {
+    if (paused) return;
     const queued = run.items.filter(i => i.state === 'queued');
     for (const item of queued.slice(0, options.perPoll ?? queued.length)) {
       Object.assign(
@@ -69,7 +79,6 @@ export function fakeRepairRuns(options: {
         return checked('/infrastructure/repairs', 200, { items: runs });
       }
       started.push(req);
-      const user = options.user ?? 'user:default/platform-admin';
       const run: InfrastructureRepairRun = {
         id: (runs.length + 1).toString(16).padStart(16, '0'),
         requestedBy: user,
@@ -105,6 +114,39 @@ export function fakeRepairRuns(options: {
       advance(run);
       return checked('/infrastructure/repairs/{id}', 200, run);
     },
+    '/infrastructure/repairs/{id}/stop': (_: URL, req: FakeRequest) => {
+      const run = runs.find(r => r.id === req.params.id);
+      if (!run) {
+        return errorResponse(
+          404,
+          'NotFoundError',
+          `no repair run ${req.params.id}`,
+        );
+      }
+      if (options.stopRefusal) {
+        return errorResponse(403, 'NotAllowedError', options.stopRefusal);
+      }
+      const queued = run.items.filter(i => i.state === 'queued');
+      if (queued.length === 0) {
+        return errorResponse(409, 'ConflictError', 'nothing left to stop');
+      }
+      for (const item of queued) {
+        Object.assign(item, {
+          state: 'stopped',
+          finishedAt: new Date().toISOString(),
+        });
+      }
+      run.stopped = { by: user, at: new Date().toISOString() };
+      recount(run);
+      return checked('/infrastructure/repairs/{id}/stop', 200, run, 'post');
+    },
   };
-  return { routes, started, runs };
+  return {
+    routes,
+    started,
+    runs,
+    resume: () => {
+      paused = false;
+    },
+  };
 }

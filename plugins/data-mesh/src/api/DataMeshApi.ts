@@ -131,6 +131,8 @@ export interface DataMeshApi {
   getRepairRun(id: string): Promise<InfrastructureRepairRun>;
   /** The latest repair runs, newest first. */
   listRepairRuns(): Promise<InfrastructureRepairRunListResponse>;
+  /** Stop a run: the products not yet sent are not sent; the run then. */
+  stopRepairRun(id: string): Promise<InfrastructureRepairRun>;
   /** Access requests I may see (mine, and those of products my groups own), filtered. */
   listAccessRequests(
     filter?: AccessRequestFilter,

@@ -171,6 +171,13 @@ export class DataMeshClient implements DataMeshApi {
     return this.get('/infrastructure/repairs', {});
   }
 
+  async stopRepairRun(id: string): Promise<InfrastructureRepairRun> {
+    return this.send<InfrastructureRepairRun>(
+      dataMeshApiUrl('/infrastructure/repairs/{id}/stop', { id }),
+      { method: 'POST' },
+    );
+  }
+
   // --- access requests (Request access, the Access tab, inbox, My access) ---
   async listAccessRequests(
     filter: AccessRequestFilter = {},

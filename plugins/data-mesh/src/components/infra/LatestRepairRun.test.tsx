@@ -23,7 +23,14 @@ function finishedRun(agoMs: number): InfrastructureRepairRun {
     allowDestructive: false,
     done: true,
     finishedAt: at,
-    counts: { applied: 1, failed: 0, refused: 1, queued: 0, running: 0 },
+    counts: {
+      applied: 1,
+      failed: 0,
+      refused: 1,
+      stopped: 0,
+      queued: 0,
+      running: 0,
+    },
     items: [
       {
         entityRef: 'dataproduct:default/encounters',

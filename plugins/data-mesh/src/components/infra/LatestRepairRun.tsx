@@ -14,7 +14,13 @@ import type { InfrastructureRepairRun } from '@datamesh/plugin-data-mesh-common'
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 import { formatAgo } from '../slo/format';
-import { repairItemText, repairRunPause, runProgress } from './RepairProducts';
+import {
+  StopRepairRun,
+  repairItemText,
+  repairRunPause,
+  runProgress,
+  userName,
+} from './repairRun';
 
 /** A finished run is shown for a day. */
 const SHOWN_FOR_MS = 24 * 3_600_000;
@@ -22,13 +28,14 @@ const SHOWN_FOR_MS = 24 * 3_600_000;
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n} ${n === 1 ? one : many}`;
 
-/** "9 applied, 1 failed, 2 not theirs to apply". */
+/** "9 applied, 1 failed, 2 not theirs to apply, 5 not sent". */
 function countsText(run: InfrastructureRepairRun): string {
-  const { applied, failed, refused } = run.counts;
+  const { applied, failed, refused, stopped } = run.counts;
   return [
     `${applied} applied`,
     failed ? `${failed} failed` : '',
     refused ? `${refused} not theirs to apply` : '',
+    stopped ? `${stopped} not sent` : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -89,16 +96,25 @@ export function LatestRepairRun(props: {
   }
   if (!run) return null;
   const now = Date.now();
-  const by = run.requestedBy.replace(/^user:(default\/)?/, '');
+  const by = userName(run.requestedBy);
+  const stoppedBy = run.stopped && `, stopped by ${userName(run.stopped.by)}`;
   const started = formatAgo(Date.parse(run.requestedAt), now);
   if (!run.done) {
     const { finished, sent } = runProgress(run);
     return (
-      <Alert severity="info" data-testid="latest-repair-run">
-        A repair run by {by}, started {started}, is applying the plans of{' '}
-        {plural(sent, 'product')}: {finished} done
-        {run.counts.failed ? `, ${run.counts.failed} failed` : ''}. It goes on
-        without this page.
+      <Alert
+        severity="info"
+        data-testid="latest-repair-run"
+        action={<StopRepairRun run={run} onStopped={setRun} />}
+      >
+        {run.stopped
+          ? `A repair run by ${by}${stoppedBy}, is finishing the product being applied.`
+          : `A repair run by ${by}, started ${started}, is applying the plans of ${plural(
+              sent,
+              'product',
+            )}: ${finished} done${
+              run.counts.failed ? `, ${run.counts.failed} failed` : ''
+            }. It goes on without this page.`}
       </Alert>
     );
   }
@@ -110,8 +126,8 @@ export function LatestRepairRun(props: {
       severity={failed.length ? 'warning' : 'success'}
       data-testid="latest-repair-run"
     >
-      The last repair run, by {by}, finished {formatAgo(finishedAt, now)}:{' '}
-      {countsText(run)}.
+      The last repair run, by {by}
+      {stoppedBy}, finished {formatAgo(finishedAt, now)}: {countsText(run)}.
       {failed.length > 0 && (
         <ul>
           {failed.map(item => (

@@ -68,7 +68,7 @@ async function renderPage(runs: Parameters<typeof fakeRepairRuns>[0] = {}) {
   const drifts = () =>
     backend.requests.filter(u => u.pathname.endsWith('/infrastructure/drift'))
       .length;
-  return { backend, started: fake.started, drifts };
+  return { backend, started: fake.started, drifts, resume: fake.resume };
 }
 
 const outcome = (name: string, timeout = 3000) =>
@@ -127,8 +127,6 @@ describe('repairing the products shown on the drift page', () => {
     expect(await outcome('registry')).toHaveTextContent(
       'Only revokes or drops: not sent.',
     );
-    // the run goes one product at a time
-    expect(await outcome('claims')).toHaveTextContent('Waiting its turn…');
     await waitFor(() =>
       expect(
         screen.getByTestId(`repair-outcome-${ref('encounters')}`),
@@ -198,7 +196,7 @@ describe('repairing the products shown on the drift page', () => {
   });
 
   it('may be closed while the run goes on: the page follows the run, and checks the warehouse again when it is done', async () => {
-    const { drifts } = await renderPage({ perPoll: 1 });
+    const { drifts, resume } = await renderPage({ perPoll: 1, paused: true });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Repair or provision 4…' }),
     );
@@ -206,13 +204,14 @@ describe('repairing the products shown on the drift page', () => {
     await userEvent.click(
       await dialog.findByRole('button', { name: 'Apply 3 plans' }),
     );
-    await outcome('claims');
+    expect(await outcome('claims')).toHaveTextContent('Waiting its turn…');
     await userEvent.click(dialog.getByRole('button', { name: 'Close' }));
     expect(
       await screen.findByTestId('latest-repair-run', {}, { timeout: 3000 }),
     ).toHaveTextContent(
-      /^A repair run by platform-admin, started .* ago, is applying the plans of 2 products: [01] done\. It goes on without this page\.$/,
+      /^A repair run by platform-admin, started .* ago, is applying the plans of 2 products: 0 done\. It goes on without this page\.Stop the run$/,
     );
+    resume();
     await waitFor(
       () =>
         expect(screen.getByTestId('latest-repair-run')).toHaveTextContent(
@@ -222,6 +221,62 @@ describe('repairing the products shown on the drift page', () => {
     );
     // once on opening, once as the dialog closed, once as the run ended
     expect(drifts()).toBe(3);
+  });
+
+  it('stops the run: what was still queued is not sent, and the page says so', async () => {
+    // a backend busy elsewhere: nothing of this run is applied before the stop
+    await renderPage({ perPoll: 0 });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Repair or provision 4…' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      await dialog.findByRole('button', { name: 'Apply 3 plans' }),
+    );
+    expect(await outcome('encounters')).toHaveTextContent('Waiting its turn…');
+    await userEvent.click(
+      await dialog.findByRole('button', { name: 'Stop the run' }),
+    );
+    for (const name of ['encounters', 'claims']) {
+      expect(await outcome(name)).toHaveTextContent(
+        'Not sent: the run was stopped.',
+      );
+    }
+    expect(dialog.queryByRole('button', { name: 'Stop the run' })).toBeNull();
+    await userEvent.click(dialog.getByRole('button', { name: 'Close' }));
+    expect(
+      await screen.findByTestId('latest-repair-run', {}, { timeout: 3000 }),
+    ).toHaveTextContent(
+      /^The last repair run, by platform-admin, stopped by platform-admin, finished .* ago: 0 applied, 2 not sent\.$/,
+    );
+  });
+
+  it('says why the run could not be stopped, and it goes on', async () => {
+    await renderPage({
+      perPoll: 1,
+      stopRefusal:
+        'user:default/platform-admin may not stop repair run 1: it is not theirs',
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Repair or provision 4…' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      await dialog.findByRole('button', { name: 'Apply 3 plans' }),
+    );
+    await userEvent.click(
+      await dialog.findByRole('button', { name: 'Stop the run' }),
+    );
+    expect(
+      await dialog.findByText(/^Not stopped: .*it is not theirs/),
+    ).toBeInTheDocument();
+    await waitFor(
+      () =>
+        expect(
+          screen.getByTestId(`repair-outcome-${ref('claims')}`),
+        ).toHaveTextContent('Applied 2 changes.'),
+      { timeout: 4000 },
+    );
   });
 
   it('offers nothing when no product shown has a plan to apply', async () => {

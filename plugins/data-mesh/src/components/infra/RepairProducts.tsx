@@ -27,51 +27,23 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   type InfrastructureDriftItem,
   type InfrastructureRepairRun,
-  type InfrastructureRepairRunItem,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
-import { changesText, planApplicable } from './ApplyInfrastructure';
-
-/**
- * The wait before asking for a run in progress again, the `n`th time:
- * soon at first (a small run is done in a moment), then every 1.5 s.
- */
-export function repairRunPause(n: number): Promise<void> {
-  const ms = Math.min(250 * 2 ** n, 1500);
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
+import { planApplicable } from './ApplyInfrastructure';
+import {
+  StopRepairRun,
+  repairItemText,
+  repairRunPause,
+  runProgress,
+} from './repairRun';
 
 /** Products of `items` with a plan to apply. */
 export function applicableItems(
   items: InfrastructureDriftItem[],
 ): InfrastructureDriftItem[] {
   return items.filter(i => planApplicable(i.status, i.steps + i.destructive));
-}
-
-/** One product of a run, in words. */
-export function repairItemText(item: InfrastructureRepairRunItem): string {
-  switch (item.state) {
-    case 'queued':
-      return 'Waiting its turn…';
-    case 'running':
-      return 'Applying…';
-    case 'refused':
-      return `Not sent: ${item.error ?? 'refused'}`;
-    case 'failed':
-      return item.applied === 0 && item.skipped === 0
-        ? `Not applied: ${item.error ?? 'failed'}`
-        : changesText(item.applied, item.skipped, item.error);
-    default:
-      return changesText(item.applied, item.skipped, item.error);
-  }
-}
-
-/** Products of a run that are done (applied or failed), and how many were sent. */
-export function runProgress(run: InfrastructureRepairRun) {
-  const sent = run.items.length - run.counts.refused;
-  return { finished: run.counts.applied + run.counts.failed, sent };
 }
 
 /**
@@ -256,6 +228,7 @@ function RepairDialog(props: {
         )}
       </DialogContent>
       <DialogActions>
+        {run && running && <StopRepairRun run={run} onStopped={setRun} />}
         <Button onClick={() => onClose(started)}>
           {started ? 'Close' : 'Cancel'}
         </Button>
