@@ -329,13 +329,14 @@ export const dataMeshPlugin = createBackendPlugin({
           logger,
           clock,
         });
-        // picks up runs cut short by a restart (a new run starts at once)
+        // picks up runs cut short by a restart (a new run starts at once),
+        // and forgets runs finished 90 days ago
         await scheduler.scheduleTask({
           id: REPAIR_RUNS_TASK_ID,
           frequency: { minutes: 1 },
           timeout: { minutes: 60 },
           initialDelay: { seconds: 30 },
-          fn: () => runs.drain(),
+          fn: () => runs.sweep(),
         });
         router.use(
           createInfrastructureRouter({

@@ -226,6 +226,15 @@ export class RepairRunStore {
     });
   }
 
+  /** Delete the runs finished before `before`; how many. */
+  async prune(before: number): Promise<number> {
+    return this.db.transaction(async tx => {
+      const old = tx(RUNS).where('finished_at', '<', before).select('id');
+      await tx(ITEMS).whereIn('run_id', old).delete();
+      return tx(RUNS).where('finished_at', '<', before).delete();
+    });
+  }
+
   /** Queued products of a run (those a stop would not send). */
   async queued(runId: string): Promise<string[]> {
     const rows = await this.db(ITEMS)

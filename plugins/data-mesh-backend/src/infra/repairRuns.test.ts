@@ -314,4 +314,28 @@ describe.each(databases.eachSupportedId())('repair runs on %s', id => {
     // the dead instance's claim is spent
     expect(applying).toBeDefined();
   });
+
+  it('forgets runs finished over 90 days ago; their applies stay in the audit trails', async () => {
+    const a = await instance();
+    const runs = async () =>
+      (await a.call('get', '/infrastructure/repairs', 'aisha')).body.items
+        .length;
+    const before = await runs();
+    expect(before).toBe(4);
+    const trail = (await a.audited('visits', 'infrastructure-apply')).length;
+    const DAY = 24 * 60 * MIN;
+    // the runs above finished at T0, T0 + 1h, T0 + 2h 11m and T0 + 3h 11m
+    now = T0 + 89 * DAY;
+    await a.drain();
+    expect(await runs()).toBe(before);
+    now = T0 + 90 * DAY + 61 * MIN;
+    await a.drain();
+    expect(await runs()).toBe(2);
+    now = T0 + 90 * DAY + 200 * MIN;
+    await a.drain();
+    expect(await runs()).toBe(0);
+    expect((await a.audited('visits', 'infrastructure-apply')).length).toBe(
+      trail,
+    );
+  });
 });

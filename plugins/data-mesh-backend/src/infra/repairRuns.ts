@@ -42,6 +42,9 @@ import type {
 /** Notification topic of finished repair runs. @public */
 export const REPAIR_RUN_TOPIC = 'data-mesh-infrastructure-repair';
 
+/** Finished runs are kept this long (90 days). */
+export const REPAIR_RUN_RETENTION_MS = 90 * 24 * 3_600_000;
+
 /** At most this many products in one run. */
 export const MAX_REPAIR_RUN_PRODUCTS = 1000;
 
@@ -173,6 +176,19 @@ export class InfrastructureRepairRuns {
   /** The latest runs, newest first. */
   latest(limit = 10): Promise<InfrastructureRepairRun[]> {
     return this.options.store.latest(limit);
+  }
+
+  /**
+   * The scheduled task: apply what is left of runs cut short, and forget
+   * runs finished more than {@link REPAIR_RUN_RETENTION_MS} ago (each apply
+   * stays in its product's audit trail).
+   */
+  async sweep(): Promise<void> {
+    const { store, clock, logger } = this.options;
+    const pruned = await store.prune(clock.now() - REPAIR_RUN_RETENTION_MS);
+    if (pruned)
+      logger.info(`Repair runs: ${pruned} older than 90 days removed`);
+    await this.drain();
   }
 
   /**
