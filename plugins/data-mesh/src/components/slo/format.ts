@@ -53,8 +53,9 @@ export function formatDate(ms: number): string {
   return dateOnly.format(new Date(ms));
 }
 
-/** "3h 20m ago" relative to `now`. */
+/** "3h 20m ago" relative to `now`; "just now" within a minute either way. */
 export function formatAgo(ms: number, now: number): string {
+  if (Math.abs(now - ms) < 60_000) return 'just now';
   return now >= ms ? `${formatAge(now - ms)} ago` : `in ${formatAge(ms - now)}`;
 }
 
