@@ -228,10 +228,10 @@ export class RepairRunStore {
 
   /** Delete the runs finished before `before`; how many. */
   async prune(before: number): Promise<number> {
-    return this.db.transaction(async tx => {
+    return this.db.transaction(async (tx): Promise<number> => {
       const old = tx(RUNS).where('finished_at', '<', before).select('id');
       await tx(ITEMS).whereIn('run_id', old).delete();
-      return tx(RUNS).where('finished_at', '<', before).delete();
+      return Number(await tx(RUNS).where('finished_at', '<', before).delete());
     });
   }
 

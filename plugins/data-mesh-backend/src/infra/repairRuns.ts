@@ -76,7 +76,7 @@ export class InfrastructureRepairRuns {
     body: InfrastructureRepairRunBody,
     credentials: BackstageCredentials,
   ): Promise<InfrastructureRepairRun> {
-    const { store, permissions, clock, logger } = this.options;
+    const { store, clock, logger } = this.options;
     const actor = actorOf(credentials);
     const refs = [...new Set(body.products.map(productRef))];
     if (refs.length === 0) throw new InputError('products: none given');
@@ -85,14 +85,7 @@ export class InfrastructureRepairRuns {
         `products: at most ${MAX_REPAIR_RUN_PRODUCTS} in one run (${refs.length} given)`,
       );
     }
-    // one round trip to the policy for all of them
-    const decisions = await permissions.authorize(
-      refs.map(resourceRef => ({
-        permission: dataMeshInfrastructureApplyPermission,
-        resourceRef,
-      })),
-      { credentials },
-    );
+    const allowed = await this.mayApply(refs, credentials);
     const id = randomBytes(8).toString('hex');
     await store.create({
       id,
@@ -101,9 +94,7 @@ export class InfrastructureRepairRuns {
       allowDestructive: body.allowDestructive === true,
       products: refs.map((entityRef, n) => ({
         entityRef,
-        ...(decisions[n].result === AuthorizeResult.ALLOW
-          ? {}
-          : { refused: applyRefusal(actor, entityRef) }),
+        ...(allowed[n] ? {} : { refused: applyRefusal(actor, entityRef) }),
       })),
     });
     logger.info(
@@ -134,7 +125,7 @@ export class InfrastructureRepairRuns {
     id: string,
     credentials: BackstageCredentials,
   ): Promise<InfrastructureRepairRun> {
-    const { store, permissions, clock, logger } = this.options;
+    const { store, clock, logger } = this.options;
     const run = await this.get(id);
     const actor = actorOf(credentials);
     if (run.done) {
@@ -142,16 +133,8 @@ export class InfrastructureRepairRuns {
     }
     if (actor !== run.requestedBy) {
       const left = await store.queued(id);
-      const decisions = await permissions.authorize(
-        left.map(resourceRef => ({
-          permission: dataMeshInfrastructureApplyPermission,
-          resourceRef,
-        })),
-        { credentials },
-      );
-      const notTheirs = left.filter(
-        (_, n) => decisions[n].result !== AuthorizeResult.ALLOW,
-      );
+      const allowed = await this.mayApply(left, credentials);
+      const notTheirs = left.filter((_, n) => !allowed[n]);
       if (notTheirs.length > 0) {
         throw new NotAllowedError(
           `${actor} may not stop repair run ${id}: ${
@@ -171,6 +154,22 @@ export class InfrastructureRepairRuns {
     logger.info(`Repair run ${id} stopped by ${actor}`);
     if (runFinished) await this.tellRequester(id);
     return this.get(id);
+  }
+
+  /** Whether the policy lets the caller apply each product: one round trip for all. */
+  private async mayApply(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[]> {
+    if (refs.length === 0) return [];
+    const decisions = await this.options.permissions.authorize(
+      refs.map(resourceRef => ({
+        permission: dataMeshInfrastructureApplyPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
   }
 
   /** The latest runs, newest first. */

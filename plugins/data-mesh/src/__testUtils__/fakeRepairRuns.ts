@@ -73,6 +73,8 @@ export function fakeRepairRuns(options: {
     }
     recount(run);
   };
+  const unknownRun = (req: FakeRequest) =>
+    errorResponse(404, 'NotFoundError', `no repair run ${req.params.id}`);
   const routes = {
     '/infrastructure/repairs': (_: URL, req: FakeRequest) => {
       if (req.method === 'GET') {
@@ -104,25 +106,13 @@ export function fakeRepairRuns(options: {
     },
     '/infrastructure/repairs/{id}': (_: URL, req: FakeRequest) => {
       const run = runs.find(r => r.id === req.params.id);
-      if (!run) {
-        return errorResponse(
-          404,
-          'NotFoundError',
-          `no repair run ${req.params.id}`,
-        );
-      }
+      if (!run) return unknownRun(req);
       advance(run);
       return checked('/infrastructure/repairs/{id}', 200, run);
     },
     '/infrastructure/repairs/{id}/stop': (_: URL, req: FakeRequest) => {
       const run = runs.find(r => r.id === req.params.id);
-      if (!run) {
-        return errorResponse(
-          404,
-          'NotFoundError',
-          `no repair run ${req.params.id}`,
-        );
-      }
+      if (!run) return unknownRun(req);
       if (options.stopRefusal) {
         return errorResponse(403, 'NotAllowedError', options.stopRefusal);
       }
