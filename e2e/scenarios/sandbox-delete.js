@@ -8,6 +8,7 @@
  * Alvarez sees it on the Infrastructure card without a Delete button; the
  * owner Aisha Khan deletes it after confirming, the card says what was
  * dropped, and a fresh look at the warehouse lists no sandbox of the branch.
+ * Then she makes a sandbox for another branch from the card (New sandbox…).
  */
 
 const path = require('node:path');
@@ -26,6 +27,9 @@ const CONSUMER = 'Sofia Alvarez';
 // short: PGlite's schema names carry the database and the product too
 const BRANCH = `e2e/${Date.now().toString(36).slice(-4)}`;
 const SUFFIX = BRANCH.replace(/[^a-z0-9]+/g, '_');
+// a second branch, whose sandbox the owner makes from the card
+const BRANCH_UI = `${BRANCH}-ui`;
+const SUFFIX_UI = BRANCH_UI.replace(/[^a-z0-9]+/g, '_');
 const DELETE_PATH = new RegExp(
   `/api/data-mesh/products/default/${PRODUCT}/sandboxes/${SUFFIX}$`,
 );
@@ -125,6 +129,44 @@ module.exports = {
             .waitFor();
           await dialog.waitFor({ state: 'detached' });
           log(`dropped: ${deleted.dropped.map(d => d.qualified).join(', ')}`);
+        },
+      );
+
+      await check(
+        `${OWNER} makes a sandbox for ${BRANCH_UI} from the card (New sandbox…), and the card lists it`,
+        async () => {
+          await owner.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
+          const section = owner.getByTestId('infra-sandboxes');
+          await section
+            .getByRole('button', { name: 'New sandbox…' })
+            .click({ timeout: 60000 });
+          const dialog = owner.getByRole('dialog');
+          await dialog.locator('#new-sandbox-branch').fill(BRANCH_UI);
+          const [response] = await Promise.all([
+            owner.waitForResponse(
+              r =>
+                r.request().method() === 'POST' &&
+                new URL(r.url()).pathname ===
+                  `/api/data-mesh/products/default/${PRODUCT}/sandboxes`,
+            ),
+            dialog.getByRole('button', { name: 'Make sandbox' }).click(),
+          ]);
+          if (response.status() !== 201) {
+            throw new Error(
+              `creation refused: ${response.status()} ${await response.text()}`,
+            );
+          }
+          const made = await response.json();
+          await section
+            .getByTestId('sandbox-deleted')
+            .getByText(`Made the sandbox of ${SUFFIX_UI}:`, { exact: false })
+            .waitFor();
+          await section.getByText(SUFFIX_UI, { exact: true }).waitFor();
+          log(
+            `made (${made.method}): ${made.schemas
+              .map(m => `${m.qualified} (${m.tables} tables)`)
+              .join(', ')}`,
+          );
         },
       );
     });

@@ -368,6 +368,25 @@ describe.each(databases.eachSupportedId())(
       await call(sandbox, `${sandboxes}/feat_x`, 401, {
         auth: mockCredentials.none.header(),
       });
+      // sandbox creation (its behaviour: infra/sandboxCreate.test.ts)
+      const newSandbox = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/sandboxes',
+      } as const;
+      const made = await call(newSandbox, sandboxes, 201, {
+        body: { branch: 'feat/y', layers: ['output'] },
+      });
+      expect(made.sandboxes.map((s: any) => s.branch)).toEqual(['feat_y']);
+      await call(newSandbox, sandboxes, 409, { body: { branch: 'feat/y' } });
+      await call(newSandbox, sandboxes, 403, {
+        auth: dave,
+        body: { branch: 'feat/z' },
+      });
+      await call(newSandbox, sandboxes, 400, { body: { branch: '-z' } });
+      await call(newSandbox, sandboxes, 401, {
+        auth: mockCredentials.none.header(),
+        body: { branch: 'feat/z' },
+      });
 
       // repair runs (their behaviour: infra/repairRuns.test.ts)
       const startRun = {

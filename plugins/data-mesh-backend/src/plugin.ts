@@ -32,6 +32,7 @@ import {
   InfrastructureRepairRuns,
   InfrastructureService,
   RepairRunStore,
+  SandboxCreation,
   SandboxDeletion,
   accessGrantSourceFromStore,
   createInfrastructureRouter,
@@ -356,6 +357,14 @@ export const dataMeshPlugin = createBackendPlugin({
             runs,
             // owners drop a merged branch's copies of their product's data
             sandboxes: new SandboxDeletion({
+              infrastructure,
+              permissions,
+              audit,
+              logger,
+              clock,
+            }),
+            // and make one for a branch
+            newSandboxes: new SandboxCreation({
               infrastructure,
               permissions,
               audit,

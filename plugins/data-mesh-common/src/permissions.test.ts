@@ -23,6 +23,7 @@ describe('data-mesh permissions', () => {
         'data-mesh.access.extend',
         'data-mesh.access.repair',
         'data-mesh.product.retire',
+        'data-mesh.sandbox.create',
         'data-mesh.sandbox.delete',
         'data-mesh.infrastructure.apply',
         'data-mesh.slo.observation.create',

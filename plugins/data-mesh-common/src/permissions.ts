@@ -84,6 +84,16 @@ export const dataMeshSandboxDeletePermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * Make a feature-branch sandbox of the product: its schemas cloned, data
+ * (PII included) and all. @public
+ */
+export const dataMeshSandboxCreatePermission = createPermission({
+  name: 'data-mesh.sandbox.create',
+  attributes: { action: 'create' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Push SLO observations (e.g. dbt test results) for the product. @public */
 export const dataMeshSloObservationCreatePermission = createPermission({
   name: 'data-mesh.slo.observation.create',
@@ -100,6 +110,7 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshAccessRepairPermission,
   dataMeshProductRetirePermission,
   dataMeshInfrastructureApplyPermission,
+  dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
   dataMeshSloObservationCreatePermission,
 ];

@@ -27,6 +27,7 @@ import {
   dataMeshAccessRequestCreatePermission,
   dataMeshAccessRequestDecidePermission,
   dataMeshProductRetirePermission,
+  dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
@@ -91,6 +92,7 @@ describe('DataMeshPermissionPolicy.handle', () => {
 
   it.each([
     ['repair access drift', dataMeshAccessRepairPermission],
+    ['make feature-branch sandboxes', dataMeshSandboxCreatePermission],
     ['delete feature-branch sandboxes', dataMeshSandboxDeletePermission],
     ['apply the infrastructure plan', dataMeshInfrastructureApplyPermission],
   ])('lets only owners and admins %s', async (_, permission) => {

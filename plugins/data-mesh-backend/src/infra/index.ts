@@ -17,3 +17,5 @@ export type { InfrastructureApplyOptions } from './infrastructureApply';
 export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
 export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';
+export { SandboxCreation } from './sandboxCreate';
+export type { SandboxCreationOptions } from './sandboxCreate';

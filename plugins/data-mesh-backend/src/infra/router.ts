@@ -4,6 +4,7 @@
  *   GET /infrastructure/drift                      every product, one introspection
  *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
+ *   POST /products/:namespace/:name/sandboxes  owners: make a branch's sandbox
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
  *   POST /infrastructure/repairs      apply many products' plans in the backend (each: owners)
  *   GET /infrastructure/repairs[/:id] the latest repair runs, or one
@@ -17,6 +18,7 @@ import type {
   InfrastructureDriftSummaryResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
+  SandboxCreateResponse,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
 } from '@datamesh/plugin-data-mesh-common';
@@ -27,6 +29,7 @@ import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
 import type { SandboxDeletion } from './sandboxes';
+import type { SandboxCreation } from './sandboxCreate';
 import type { InfrastructureRepairRuns } from './repairRuns';
 import { parseInput } from '../parseInput';
 
@@ -40,6 +43,8 @@ export interface InfrastructureRouterOptions {
   apply?: Pick<InfrastructureApply, 'apply'>;
   /** Without it, deleting a sandbox answers 409. */
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
+  /** Without it, making a sandbox answers 409. */
+  newSandboxes?: Pick<SandboxCreation, 'create'>;
   /** Without it, repair runs answer 409. */
   runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest' | 'stop'>;
 }
@@ -67,6 +72,17 @@ const repairRunBody = z
   })
   .strict();
 const runParams = z.object({ id: z.string().max(64) });
+const sandboxBody = z
+  .object({
+    // the branch rule itself (and its message) is the sandbox engine's
+    branch: z.string().min(1).max(100),
+    layers: z
+      .array(z.enum(['raw', 'intermediate', 'output']))
+      .min(1)
+      .optional(),
+    replace: z.boolean().optional(),
+  })
+  .strict();
 
 /**
  * Routes of the infrastructure API, to mount on the plugin's router
@@ -78,7 +94,8 @@ const runParams = z.object({ id: z.string().max(64) });
 export function createInfrastructureRouter(
   options: InfrastructureRouterOptions,
 ): express.Router {
-  const { service, httpAuth, repair, apply, sandboxes, runs } = options;
+  const { service, httpAuth, repair, apply, sandboxes, newSandboxes, runs } =
+    options;
   const repairRuns = () => {
     if (!runs) throw new ConflictError('repair runs are not kept here');
     return runs;
@@ -133,6 +150,21 @@ export function createInfrastructureRouter(
       }
       const result = await apply.apply(product, body, credentials);
       res.json(result satisfies InfrastructureApplyResponse);
+    },
+  );
+
+  router.post(
+    '/products/:namespace/:name/sandboxes',
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const product = parseInput(productParams, req.params, 'product');
+      const body = parseInput(sandboxBody, req.body, 'sandbox');
+      if (!newSandboxes) {
+        throw new ConflictError('sandboxes are not made here');
+      }
+      const result = await newSandboxes.create(product, body, credentials);
+      res.status(201).json(result satisfies SandboxCreateResponse);
     },
   );
 

@@ -319,6 +319,61 @@ export type SandboxDeleteAuditDetail = {
   error?: string;
 };
 
+/**
+ * `POST /api/data-mesh/products/{namespace}/{name}/sandboxes`: a sandbox for
+ * a feature branch, the product's schemas cloned (zero-copy where the
+ * warehouse can).
+ * @public
+ */
+export interface SandboxCreateBody {
+  /** The feature branch; its name (lower-cased, other characters `_`) is the schemas' suffix. */
+  branch: string;
+  /** Layers to clone; all three by default. */
+  layers?: ('raw' | 'intermediate' | 'output')[];
+  /** Drop this branch's existing sandbox first (its copies of the data are lost). */
+  replace?: boolean;
+}
+
+/** What creating a sandbox made, and the product's sandboxes then. @public */
+export interface SandboxCreateResponse {
+  entityRef: string;
+  /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
+  branch: string;
+  /** `zero-copy` (Snowflake clones), or `copy` (tables copied: PostgreSQL, PGlite). */
+  method: 'zero-copy' | 'copy';
+  /** The schemas made, each from a layer of the product. */
+  schemas: {
+    layer: string;
+    name: string;
+    qualified: string;
+    /** The product schema it was cloned from (qualified). */
+    source: string;
+    tables: number;
+  }[];
+  /** What the clone did not carry over on this warehouse, and why. */
+  notes: string[];
+  /** The product's sandboxes afterwards. */
+  sandboxes: InfrastructureSandbox[];
+}
+
+/**
+ * The action of a sandbox creation from the portal in the product's audit
+ * trail. @public
+ */
+export const SANDBOX_CREATE_AUDIT_ACTION = 'sandbox-create';
+
+/** The `detail` of a {@link SANDBOX_CREATE_AUDIT_ACTION} audit entry. @public */
+export type SandboxCreateAuditDetail = {
+  branch: string;
+  /** Qualified names of the schemas made (or meant to be, when `error`). */
+  schemas: string[];
+  method?: 'zero-copy' | 'copy';
+  /** Existing schemas of the branch's sandbox dropped first (`replace`). */
+  replaced?: string[];
+  /** The warehouse's refusal (secrets removed), if any. */
+  error?: string;
+};
+
 /** One access grant difference. @public */
 export interface InfrastructureAccessFinding {
   /** The request concerned: the missing grant's, or the id an unknown request role's marker names. */

@@ -26,6 +26,7 @@ import type {
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
   ProductInfrastructureResponse,
+  SandboxCreateResponse,
   SandboxDeleteResponse,
 } from '../infra/api';
 import type {
@@ -77,6 +78,8 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
   /** POST only. */
   '/products/{namespace}/{name}/infrastructure/apply': InfrastructureApplyResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/sandboxes': SandboxCreateResponse;
   /** DELETE only. */
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
   /** GET; POST answers with one AccessRequest. */

@@ -74,6 +74,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /products/{namespace}/{name}/access-drift/repair',
       'post /products/{namespace}/{name}/infrastructure/apply',
       'post /products/{namespace}/{name}/observations',
+      'post /products/{namespace}/{name}/sandboxes',
       'post /specs/check',
     ]);
     const ids = operations.map(

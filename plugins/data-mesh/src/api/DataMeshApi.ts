@@ -23,6 +23,8 @@ import type {
   RetirementPlanView,
   ProductUsage,
   ProductSlosResponse,
+  SandboxCreateBody,
+  SandboxCreateResponse,
   SandboxDeleteResponse,
   SloFleetResponse,
   SpecCheckRequest,
@@ -118,6 +120,14 @@ export interface DataMeshApi {
     product: { namespace: string; name: string },
     branch: string,
   ): Promise<SandboxDeleteResponse>;
+  /**
+   * Make a feature branch's sandbox of a DataProduct (owners and admins):
+   * its schemas cloned; what was made, and the product's sandboxes then.
+   */
+  createSandbox(
+    product: { namespace: string; name: string },
+    body: SandboxCreateBody,
+  ): Promise<SandboxCreateResponse>;
   /** Drift of every DataProduct, worst first (platform team view). */
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
   /**

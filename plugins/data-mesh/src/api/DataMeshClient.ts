@@ -27,6 +27,8 @@ import {
   type RetirementPlanView,
   type ProductUsage,
   type ProductSlosResponse,
+  type SandboxCreateBody,
+  type SandboxCreateResponse,
   type SandboxDeleteResponse,
   type SloFleetResponse,
   type SpecCheckRequest,
@@ -133,6 +135,16 @@ export class DataMeshClient implements DataMeshApi {
         '/products/{namespace}/{name}/infrastructure/apply',
         product,
       ),
+      { method: 'POST', body },
+    );
+  }
+
+  async createSandbox(
+    product: { namespace: string; name: string },
+    body: SandboxCreateBody,
+  ): Promise<SandboxCreateResponse> {
+    return this.send<SandboxCreateResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/sandboxes', product),
       { method: 'POST', body },
     );
   }

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   type InfrastructureSandbox,
+  type SandboxCreateResponse,
   type SandboxDeleteResponse,
   createDataMeshApiValidator,
 } from '@datamesh/plugin-data-mesh-common';
@@ -237,11 +238,120 @@ describe('InfrastructureCard sandboxes', () => {
     expect(without).not.toHaveTextContent('made');
   });
 
-  it('shows nothing about sandboxes when there are none', async () => {
-    render({ ...inSyncInfrastructure(), sandboxes: [] });
+  it('shows nothing about sandboxes when there are none, to whom may not make one', async () => {
+    renderAccess({
+      entity: patientEncounters,
+      element: <InfrastructureCard />,
+      ...ANALYST,
+      routes: {
+        '/products/default/patient-encounters/infrastructure': {
+          ...inSyncInfrastructure(),
+          sandboxes: [],
+        },
+      },
+    });
     expect(
       await screen.findByTestId('infra-status-in-sync'),
     ).toBeInTheDocument();
     expect(screen.queryByTestId('infra-sandboxes')).toBeNull();
+  });
+
+  it("lets an owner make a branch's sandbox, and says why the backend would not", async () => {
+    const posts: FakeRequest[] = [];
+    renderAccess({
+      entity: patientEncounters,
+      element: <InfrastructureCard />,
+      ...OWNER,
+      routes: {
+        '/products/default/patient-encounters/infrastructure': {
+          ...inSyncInfrastructure(),
+          sandboxes: [],
+        },
+        '/products/{namespace}/{name}/sandboxes': (
+          _: URL,
+          req: FakeRequest,
+        ) => {
+          posts.push(req);
+          if (req.body.branch === 'main') {
+            return errorResponse(
+              409,
+              'ConflictError',
+              'the sandbox of this branch exists already (pe_raw_sbx_main); ask to replace it',
+            );
+          }
+          const body: SandboxCreateResponse = {
+            entityRef: 'dataproduct:default/patient-encounters',
+            branch: 'feat_late_returns',
+            method: 'copy',
+            schemas: [
+              {
+                layer: 'raw',
+                name: 'pe_raw_sbx_feat_late_returns',
+                qualified: '"pe_raw_sbx_feat_late_returns"',
+                source: '"pe_raw"',
+                tables: 2,
+              },
+              {
+                layer: 'output',
+                name: 'pe_output_sbx_feat_late_returns',
+                qualified: '"pe_output_sbx_feat_late_returns"',
+                source: '"pe_output"',
+                tables: 1,
+              },
+            ],
+            notes: [],
+            sandboxes: [lateReturns],
+          };
+          expect(
+            createDataMeshApiValidator().response(
+              {
+                method: 'post',
+                path: '/products/{namespace}/{name}/sandboxes',
+              },
+              201,
+              body,
+            ),
+          ).toEqual([]);
+          return jsonResponse(body, 201);
+        },
+      },
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    expect(
+      section.getByRole('heading', { name: 'Feature-branch sandboxes (0)' }),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      section.getByRole('button', { name: 'New sandbox…' }),
+    );
+    let dialog = within(await screen.findByRole('dialog'));
+    await userEvent.type(dialog.getByLabelText('Branch'), 'main');
+    await userEvent.click(dialog.getByRole('button', { name: 'Make sandbox' }));
+    expect(
+      await dialog.findByText(/the sandbox of this branch exists already/),
+    ).toBeInTheDocument();
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
+
+    await userEvent.click(
+      section.getByRole('button', { name: 'New sandbox…' }),
+    );
+    dialog = within(await screen.findByRole('dialog'));
+    await userEvent.type(dialog.getByLabelText('Branch'), 'feat/Late-Returns');
+    await userEvent.click(dialog.getByRole('button', { name: 'Make sandbox' }));
+    expect(await section.findByTestId('sandbox-deleted')).toHaveTextContent(
+      'Made the sandbox of feat_late_returns: 2 schemas, 3 tables copied.',
+    );
+    expect(
+      section.getByRole('heading', { name: 'Feature-branch sandboxes (1)' }),
+    ).toBeInTheDocument();
+    expect(posts.map(p => [p.url.pathname, p.body])).toEqual([
+      [
+        '/api/data-mesh/products/default/patient-encounters/sandboxes',
+        { branch: 'main', replace: false },
+      ],
+      [
+        '/api/data-mesh/products/default/patient-encounters/sandboxes',
+        { branch: 'feat/Late-Returns', replace: false },
+      ],
+    ]);
   });
 });

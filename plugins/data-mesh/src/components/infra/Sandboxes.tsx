@@ -21,11 +21,13 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import Alert from '@material-ui/lab/Alert';
 import {
   type InfrastructureSandbox,
+  dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 import { formatAgo } from '../slo/format';
+import { NewSandbox, madeText } from './NewSandbox';
 
 const useStyles = makeStyles((theme: Theme) => ({
   section: { marginTop: theme.spacing(2) },
@@ -111,7 +113,8 @@ function ConfirmDelete(props: {
  * are copies of its data outside its own schemas, so its owners should see
  * them and delete those of merged branches: those who may (its owners and
  * admins, as the permission policy answers `data-mesh.sandbox.delete`) do
- * it here. Nothing is shown without any.
+ * it here, and make one for a branch (`data-mesh.sandbox.create`).
+ * Without any, nothing is shown to those who may not make one.
  * @public
  */
 export function SandboxesSection(props: {
@@ -127,19 +130,36 @@ export function SandboxesSection(props: {
     permission: dataMeshSandboxDeletePermission,
     resourceRef: entityRef,
   });
+  const mayCreate = usePermission({
+    permission: dataMeshSandboxCreatePermission,
+    resourceRef: entityRef,
+  }).allowed;
   const [sandboxes, setSandboxes] = useState(props.sandboxes ?? []);
   const [confirming, setConfirming] = useState<InfrastructureSandbox>();
+  // what the last delete or creation did
   const [deleted, setDeleted] = useState<string>();
   useEffect(() => {
     setSandboxes(props.sandboxes ?? []);
     setDeleted(undefined);
   }, [props.sandboxes]);
-  if (sandboxes.length === 0 && !deleted) return null;
+  // no sandbox is news only to those who may make one
+  if (sandboxes.length === 0 && !deleted && !mayCreate) return null;
   return (
     <Box className={classes.section} data-testid="infra-sandboxes">
-      <Typography variant="subtitle2" component="h3">
-        Feature-branch sandboxes ({sandboxes.length})
-      </Typography>
+      <Box display="flex" alignItems="center" justifyContent="space-between">
+        <Typography variant="subtitle2" component="h3">
+          Feature-branch sandboxes ({sandboxes.length})
+        </Typography>
+        {mayCreate && (
+          <NewSandbox
+            product={product}
+            onMade={made => {
+              setSandboxes(made.sandboxes);
+              setDeleted(madeText(made));
+            }}
+          />
+        )}
+      </Box>
       {deleted && (
         <Alert severity="success" data-testid="sandbox-deleted">
           {deleted}

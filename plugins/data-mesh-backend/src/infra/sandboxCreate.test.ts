@@ -1,0 +1,168 @@
+/*
+ * Making a feature-branch sandbox through the REST API (POST
+ * /products/:namespace/:name/sandboxes), in a test backend with the real
+ * permission backend, on SQLite and PostgreSQL, against a real PGlite
+ * warehouse: only the product's owners may; the sandbox holds the
+ * product's rows and is listed as the branch's; an existing one is refused
+ * unless replaced; a product not provisioned is refused; each creation is
+ * kept in the product's audit trail.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import {
+  type PostgresWarehouseAdapter,
+  createPgliteWarehouseAdapter,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  type ProvisionedProduct,
+  applyPlan,
+  planProducts,
+  platformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import { contractCalls } from '../__testUtils__/contractCalls';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  product,
+  startAccessTestBackend,
+} from '../access/__testUtils__/testBackend';
+
+const T0 = Date.UTC(2026, 0, 1);
+const platform = platformConfig();
+const memberships: Record<string, string[]> = {
+  'user:default/aisha': ['group:default/clinical'],
+  'user:default/sofia': ['group:default/pophealth'],
+};
+const visits = product(
+  'visits',
+  'group:default/clinical',
+  'domain:default/care',
+);
+// registered, never provisioned
+const wards = product('wards', 'group:default/clinical', 'domain:default/care');
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
+  let server: any;
+  let stop: () => Promise<void>;
+  let warehouse: PostgresWarehouseAdapter;
+  let names: ProvisionedProduct;
+
+  const { call, audited } = contractCalls(() => server, 'aisha');
+  const make = (body: object, user = 'aisha', name = 'visits') =>
+    call('post', `/products/default/${name}/sandboxes`, user, body);
+  const rowsIn = async (schema: string) => {
+    const [stats] = await warehouse.tableStats(names.database, [
+      { schema, table: 'events' },
+    ]);
+    return stats.rowCount;
+  };
+
+  beforeAll(async () => {
+    warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
+    const { plan, desired } = await planProducts([visits], platform, warehouse);
+    const provisioned = await applyPlan(plan!, warehouse);
+    if (provisioned.error) throw new Error(provisioned.error.message);
+    names = desired!.products[0];
+    const q = (n: string) => warehouse.dialect.quoteIdentifier(n);
+    const output = warehouse.dialect.qualifiedSchema({
+      database: names.database,
+      schema: names.schemas.output,
+    });
+    await warehouse.execute([
+      { sql: `CREATE TABLE ${output}.${q('events')} (id text)` },
+      { sql: `INSERT INTO ${output}.${q('events')} VALUES ('a'), ('b')` },
+    ]);
+    const backend = await startAccessTestBackend({
+      databases,
+      databaseId: id,
+      entities: [visits, wards],
+      memberships,
+      clock: { now: () => T0 },
+      sent: [] as NotificationSendOptions[],
+      scheduler: mockServices.scheduler(),
+      warehouse,
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await warehouse?.close();
+  });
+
+  it("makes a branch's sandbox with the product's data, for its owners only, and keeps it in the audit trail", async () => {
+    const refused = await make({ branch: 'feat/Late-Returns' }, 'sofia');
+    expect([refused.status, refused.body.error.message]).toEqual([
+      403,
+      'user:default/sofia may not make sandboxes of dataproduct:default/visits: only its owners or an admin may',
+    ]);
+
+    const made = await make({
+      branch: 'feat/Late-Returns',
+      layers: ['raw', 'output'],
+    });
+    expect(made.status).toBe(201);
+    const sandboxOutput = `${names.schemas.output}_sbx_feat_late_returns`;
+    expect(made.body).toMatchObject({
+      entityRef: 'dataproduct:default/visits',
+      branch: 'feat_late_returns',
+      method: 'copy',
+      sandboxes: [
+        {
+          branch: 'feat_late_returns',
+          createdAt: '2026-01-01T00:00:00Z',
+        },
+      ],
+    });
+    expect(
+      made.body.schemas.map((s: any) => [s.layer, s.name, s.tables]),
+    ).toEqual([
+      ['raw', `${names.schemas.raw}_sbx_feat_late_returns`, 0],
+      ['output', sandboxOutput, 1],
+    ]);
+    expect(await rowsIn(sandboxOutput)).toBe(2);
+
+    // again: refused unless replaced, which clones afresh
+    const again = await make({ branch: 'feat/Late-Returns' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(
+      /^the sandbox of this branch exists already/,
+    );
+    const replaced = await make({
+      branch: 'feat/Late-Returns',
+      layers: ['output'],
+      replace: true,
+    });
+    expect(replaced.status).toBe(201);
+
+    const trail = await audited('visits', 'sandbox-create');
+    expect(trail.map(a => [a.actor, a.detail.branch, a.detail.method])).toEqual(
+      [
+        ['user:default/aisha', 'feat_late_returns', 'copy'],
+        ['user:default/aisha', 'feat_late_returns', 'copy'],
+      ],
+    );
+    expect(trail[1].detail.replaced).toEqual([
+      expect.stringContaining(sandboxOutput),
+    ]);
+  });
+
+  it('refuses a bad branch (400) and a product not provisioned (409), making nothing', async () => {
+    for (const body of [
+      { branch: '-x' },
+      { branch: '' },
+      { branch: 'ok', layers: ['gold'] },
+      { branch: 'ok', extra: 1 },
+    ]) {
+      expect((await make(body)).status).toBe(400);
+    }
+    const unprovisioned = await make({ branch: 'feat-x' }, 'aisha', 'wards');
+    expect(unprovisioned.status).toBe(409);
+    expect(unprovisioned.body.error.message).toMatch(
+      /^dataproduct:default\/wards has no /,
+    );
+    expect(await audited('wards', 'sandbox-create')).toEqual([]);
+  });
+});
