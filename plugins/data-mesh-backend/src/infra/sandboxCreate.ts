@@ -9,11 +9,7 @@
  * only its owners (the sandbox create permission) may; each creation that
  * made something, or failed, is kept in the product's audit trail.
  */
-import type {
-  BackstageCredentials,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, stringifyError } from '@backstage/errors';
 import {
   type SandboxCreateAuditDetail,
@@ -30,23 +26,18 @@ import {
   sandboxSchemas,
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
-import type { LifecycleStore } from '../lifecycle/LifecycleStore';
-import type { InfrastructureService } from './InfrastructureService';
 import { authorizeOwnersAction } from './ownersAction';
-import { toInfrastructureSandboxes } from './sandboxes';
+import {
+  type SandboxDeletionOptions,
+  toInfrastructureSandboxes,
+} from './sandboxes';
 
-/** @public */
-export interface SandboxCreationOptions {
-  infrastructure: Pick<
-    InfrastructureService,
-    'namedProduct' | 'ask' | 'redactMessage'
-  >;
-  permissions: PermissionsService;
-  /** The product's audit trail, where each creation is kept. */
-  audit: Pick<LifecycleStore, 'addAudit'>;
-  logger: LoggerService;
-  clock: { now(): number };
-}
+/**
+ * What making a sandbox needs: the same as deleting one (the named product,
+ * the warehouse, the policy, the audit trail).
+ * @public
+ */
+export type SandboxCreationOptions = SandboxDeletionOptions;
 
 /** Making a feature branch's sandbox, behind the REST API. @public */
 export class SandboxCreation {
