@@ -446,6 +446,12 @@ describe.each(databases.eachSupportedId())(
         auth: mockCredentials.none.header(),
       });
       expect((await call(listRuns, runs, 200)).items[0].id).toBe(started.id);
+      expect(
+        (await call(listRuns, `${runs}?limit=1`, 200)).items.map(
+          (r: any) => r.id,
+        ),
+      ).toEqual([started.id]);
+      await call(listRuns, `${runs}?limit=0`, 400);
       await call(listRuns, runs, 401, { auth: mockCredentials.none.header() });
 
       const create = { method: 'post', path: '/access-requests' } as const;

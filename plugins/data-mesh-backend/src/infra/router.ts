@@ -72,6 +72,9 @@ const repairRunBody = z
   })
   .strict();
 const runParams = z.object({ id: z.string().max(64) });
+const runsQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(50).optional() })
+  .strict();
 const sandboxBody = z
   .object({
     // the branch rule itself (and its message) is the sandbox engine's
@@ -201,7 +204,8 @@ export function createInfrastructureRouter(
 
   router.get('/infrastructure/repairs', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const items = await repairRuns().latest();
+    const { limit } = parseInput(runsQuery, req.query, 'query');
+    const items = await repairRuns().latest(limit);
     res.json({ items } satisfies InfrastructureRepairRunListResponse);
   });
 

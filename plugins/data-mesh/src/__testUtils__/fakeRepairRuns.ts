@@ -78,7 +78,10 @@ export function fakeRepairRuns(options: {
   const routes = {
     '/infrastructure/repairs': (_: URL, req: FakeRequest) => {
       if (req.method === 'GET') {
-        return checked('/infrastructure/repairs', 200, { items: runs });
+        const limit = Number(req.url.searchParams.get('limit') ?? 10);
+        return checked('/infrastructure/repairs', 200, {
+          items: runs.slice(0, limit),
+        });
       }
       started.push(req);
       const run: InfrastructureRepairRun = {

@@ -139,8 +139,10 @@ export interface DataMeshApi {
   ): Promise<InfrastructureRepairRun>;
   /** A repair run and where each of its products is. */
   getRepairRun(id: string): Promise<InfrastructureRepairRun>;
-  /** The latest repair runs, newest first. */
-  listRepairRuns(): Promise<InfrastructureRepairRunListResponse>;
+  /** The latest repair runs, newest first (`limit`: how many, 10 by default). */
+  listRepairRuns(options?: {
+    limit?: number;
+  }): Promise<InfrastructureRepairRunListResponse>;
   /** Stop a run: the products not yet sent are not sent; the run then. */
   stopRepairRun(id: string): Promise<InfrastructureRepairRun>;
   /** Access requests I may see (mine, and those of products my groups own), filtered. */

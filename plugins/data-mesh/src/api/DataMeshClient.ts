@@ -179,8 +179,12 @@ export class DataMeshClient implements DataMeshApi {
     return this.get('/infrastructure/repairs/{id}', { id });
   }
 
-  async listRepairRuns(): Promise<InfrastructureRepairRunListResponse> {
-    return this.get('/infrastructure/repairs', {});
+  async listRepairRuns(
+    options: { limit?: number } = {},
+  ): Promise<InfrastructureRepairRunListResponse> {
+    const query = new URLSearchParams();
+    if (options.limit) query.set('limit', String(options.limit));
+    return this.get('/infrastructure/repairs', {}, query);
   }
 
   async stopRepairRun(id: string): Promise<InfrastructureRepairRun> {

@@ -59,7 +59,7 @@ export function LatestRepairRun(props: {
     (async () => {
       try {
         let latest: InfrastructureRepairRun | undefined = (
-          await api.listRepairRuns()
+          await api.listRepairRuns({ limit: 1 })
         ).items[0];
         if (stopped) return;
         setRun(latest);

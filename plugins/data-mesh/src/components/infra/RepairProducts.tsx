@@ -95,12 +95,13 @@ function RepairDialog(props: {
   const [failure, setFailure] = useState<string>();
   const [started, setStarted] = useState(false);
   const closed = useRef(false);
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    // mounted (again, under React's strict mode): follow the run
+    closed.current = false;
+    return () => {
       closed.current = true;
-    },
-    [],
-  );
+    };
+  }, []);
 
   const mine = items.filter(i => allowed.value?.has(i.entityRef));
   const destructive = mine.reduce((n, i) => n + i.destructive, 0);
