@@ -171,4 +171,24 @@ describe('datamesh sandbox (embedded PGlite)', () => {
       /^--layers: "output,gold" is not a list of raw, intermediate, output/,
     );
   });
+
+  it('refuses a branch whose sandbox schemas the warehouse cannot name, saying so', async () => {
+    const spec = tmp.write('long/data_product_spec.yml', SPEC);
+    const long = await runDatamesh(
+      [
+        'sandbox',
+        'create',
+        spec,
+        '--branch',
+        `feature/${'a'.repeat(80)}`,
+        '--data-dir',
+        path.join(tmp.dir, 'long-warehouse'),
+      ],
+      { cwd: tmp.dir },
+    );
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(
+      /^the sandbox of branch 'feature_a+' cannot be named on PGlite: .*use a shorter branch name\n$/,
+    );
+  });
 });

@@ -16,7 +16,6 @@ import {
   createSandbox,
   deleteSandboxes,
   findSandboxes,
-  sandboxSchemas,
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import { type Io, EXIT_FAILED, EXIT_OK, hasErrors, reportIssues } from '../io';
@@ -140,25 +139,16 @@ export async function sandboxCommand(
       log: line => io.err(line),
     });
     for (const note of created.notes) io.err(`note: ${note}`);
-    const layers = sandboxSchemas(product, suffix, args.layers);
-    for (const p of layers) {
-      const tables =
-        created.schemas.find(
-          s =>
-            s.target.database === p.target.database &&
-            s.target.schema === p.target.schema,
-        )?.tables ?? 0;
+    for (const l of created.layers) {
       io.out(
-        `sandbox ${p.layer} ${qualified(p.target)} (${tables} table(s), ${
-          created.method
-        })`,
+        `sandbox ${l.layer} ${l.qualified} (${l.tables} table(s), ${created.method})`,
       );
     }
     if (options.writeEnv !== undefined) {
       // the pipeline of the branch writes to the sandbox's layers and reads
       // the product's own where no sandbox layer was asked for
       const schemas = { ...product.schemas };
-      for (const p of layers) schemas[p.layer] = p.target.schema;
+      for (const l of created.layers) schemas[l.layer] = l.target.schema;
       fs.appendFileSync(
         options.writeEnv,
         `${[

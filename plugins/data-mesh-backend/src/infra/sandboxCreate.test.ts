@@ -158,6 +158,19 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     ]) {
       expect((await make(body)).status).toBe(400);
     }
+    // a fine branch whose sandbox schemas would pass the warehouse's 63 characters
+    const tooLong = await make({ branch: `feature/${'a'.repeat(60)}` });
+    expect([tooLong.status, tooLong.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(
+        /^branch: the sandbox of branch 'feature_a+' cannot be named on .+; use a shorter branch name$/,
+      ),
+    ]);
+    expect(
+      (await audited('visits', 'sandbox-create')).filter(a =>
+        a.detail.branch.startsWith('feature_'),
+      ),
+    ).toEqual([]);
     const unprovisioned = await make({ branch: 'feat-x' }, 'aisha', 'wards');
     expect(unprovisioned.status).toBe(409);
     expect(unprovisioned.body.error.message).toMatch(

@@ -19,11 +19,12 @@ import {
   dataMeshSandboxCreatePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  type NamedSandboxSchema,
   PRODUCT_LAYERS,
   SandboxError,
   createSandbox,
   findSandboxes,
-  sandboxSchemas,
+  nameSandbox,
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import { authorizeOwnersAction } from './ownersAction';
@@ -68,22 +69,13 @@ export class SandboxCreation {
       credentials,
     );
     const layers = body.layers ?? [...PRODUCT_LAYERS];
-    // every name checked by the dialect before anything is sent
-    const pairs = sandboxSchemas(product, suffix, layers).map(p => {
-      try {
-        return {
-          ...p,
-          source: adapter.dialect.qualifiedSchema(p.source),
-          qualified: adapter.dialect.qualifiedSchema(p.target),
-        };
-      } catch (e) {
-        throw new InputError(
-          `branch: the sandbox of '${body.branch}' cannot be named on ${
-            adapter.dialect.displayName
-          }: ${(e as Error).message}; use a shorter branch name`,
-        );
-      }
-    });
+    let pairs: NamedSandboxSchema[];
+    try {
+      // named before anything is sent: the audit entry names them even when the warehouse fails
+      pairs = nameSandbox(adapter.dialect, product, suffix, layers);
+    } catch (e) {
+      throw new InputError(`branch: ${(e as Error).message}`);
+    }
     let failure: unknown;
     let refusal: SandboxError | undefined;
     let made: Awaited<ReturnType<typeof createSandbox>> | undefined;
@@ -148,17 +140,12 @@ export class SandboxCreation {
       entityRef,
       branch: suffix,
       method: made.method,
-      schemas: pairs.map(p => ({
-        layer: p.layer,
-        name: p.target.schema,
-        qualified: p.qualified,
-        source: p.source,
-        tables:
-          made!.schemas.find(
-            s =>
-              s.target.schema === p.target.schema &&
-              s.target.database === p.target.database,
-          )?.tables ?? 0,
+      schemas: made.layers.map(l => ({
+        layer: l.layer,
+        name: l.target.schema,
+        qualified: l.qualified,
+        source: l.sourceQualified,
+        tables: l.tables,
       })),
       notes: made.notes,
       sandboxes: toInfrastructureSandboxes(found, adapter),

@@ -17,6 +17,7 @@ import {
   type SchemaRef,
   type Statement,
   type WarehouseAdapter,
+  type WarehouseDialect,
 } from './types';
 
 /** A request the warehouse was not asked to carry out (an existing or foreign schema). @public */
@@ -24,6 +25,19 @@ export class SandboxError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SandboxError';
+  }
+}
+
+/**
+ * A branch whose sandbox the warehouse cannot name (its schema names would
+ * be too long): the caller's input is at fault, not the warehouse's state,
+ * so the API answers 400 and the CLI asks for a shorter branch.
+ * @public
+ */
+export class SandboxNameError extends SandboxError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxNameError';
   }
 }
 
@@ -132,8 +146,55 @@ export function sandboxSchemas(
   }));
 }
 
+/** A layer of a sandbox with its names as the warehouse writes them. @public */
+export interface NamedSandboxSchema extends SandboxSchema {
+  /** The product schema, qualified in the warehouse's dialect. */
+  sourceQualified: string;
+  /** The sandbox schema, qualified in the warehouse's dialect. */
+  qualified: string;
+}
+
+/**
+ * The sandbox schemas of a branch named by the warehouse's dialect, before
+ * anything is asked of the warehouse: a branch whose names the dialect
+ * refuses (too long) is a {@link SandboxNameError}.
+ * @public
+ */
+export function nameSandbox(
+  dialect: WarehouseDialect,
+  product: ProvisionedProduct,
+  suffix: string,
+  layers?: readonly ProductLayer[],
+): NamedSandboxSchema[] {
+  return sandboxSchemas(product, suffix, layers).map(p => {
+    try {
+      return {
+        ...p,
+        sourceQualified: dialect.qualifiedSchema(p.source),
+        qualified: dialect.qualifiedSchema(p.target),
+      };
+    } catch (e) {
+      throw new SandboxNameError(
+        `the sandbox of branch '${suffix}' cannot be named on ${
+          dialect.displayName
+        }: ${(e as Error).message}; use a shorter branch name`,
+      );
+    }
+  });
+}
+
+/** A layer cloned into the sandbox, with the number of tables it got. @public */
+export interface SandboxLayerResult extends NamedSandboxSchema {
+  tables: number;
+}
+
 /** @public */
-export interface CreateSandboxResult extends SandboxCloneResult {
+export interface CreateSandboxResult {
+  method: SandboxCloneResult['method'];
+  /** Each layer asked for, in the order asked. */
+  layers: SandboxLayerResult[];
+  /** What the warehouse wants the developer to know (e.g. what a copy skipped). */
+  notes: string[];
   /** Existing sandbox schemas dropped first (`replace`). */
   replaced: SchemaRef[];
 }
@@ -162,7 +223,8 @@ export async function createSandbox(
 ): Promise<CreateSandboxResult> {
   const { suffix } = options;
   const log = options.log ?? (() => {});
-  const pairs = sandboxSchemas(product, suffix, options.layers);
+  // every name checked before the warehouse is asked anything
+  const pairs = nameSandbox(adapter.dialect, product, suffix, options.layers);
   const found = await adapter.introspect({
     computes: [],
     databases: [product.database],
@@ -219,13 +281,7 @@ export async function createSandbox(
       replaced.push({ database: s.database, schema: s.schema });
     }
   }
-  for (const p of pairs) {
-    log(
-      `+ clone ${adapter.dialect.qualifiedSchema(
-        p.source,
-      )} → ${adapter.dialect.qualifiedSchema(p.target)}`,
-    );
-  }
+  for (const p of pairs) log(`+ clone ${p.sourceQualified} → ${p.qualified}`);
   const cloned = await adapter.sandboxClone(
     pairs.map(p => ({
       source: p.source,
@@ -256,7 +312,18 @@ export async function createSandbox(
     }),
   ]);
   await adapter.execute(statements);
-  return { ...cloned, replaced };
+  const tablesOf = (target: SchemaRef) =>
+    cloned.schemas.find(
+      s =>
+        s.target.database === target.database &&
+        s.target.schema === target.schema,
+    )?.tables ?? 0;
+  return {
+    method: cloned.method,
+    layers: pairs.map(p => ({ ...p, tables: tablesOf(p.target) })),
+    notes: cloned.notes,
+    replaced,
+  };
 }
 
 /** A sandbox schema found: its branch's suffix and, when its marker says, when it was made. @public */

@@ -11,6 +11,7 @@ import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
 import { provisionWithRows } from '../testUtils/provision';
 import {
+  SandboxNameError,
   createSandbox,
   deleteSandboxes,
   findSandboxes,
@@ -55,7 +56,19 @@ export function runSandboxBehaviourSuite(
           layers: ['raw', 'output'],
           now: new Date('2026-12-01T09:30:00.250Z'),
         });
-        expect(result.schemas.map(s => s.tables).sort()).toEqual([0, 1]);
+        // each layer asked, in order, named as the warehouse writes it
+        expect(
+          result.layers.map(l => [l.layer, l.qualified, l.tables]),
+        ).toEqual(
+          (['raw', 'output'] as const).map((layer, i) => [
+            layer,
+            h.adapter.dialect.qualifiedSchema({
+              database: names.database,
+              schema: sandboxSchemaName(names.schemas[layer], 'feature_x'),
+            }),
+            i,
+          ]),
+        );
         const found = await findSandboxes(h.adapter, names);
         // the marker says when it was made (schemas keep no creation time)
         const made = '2026-12-01T09:30:00Z';
@@ -124,6 +137,22 @@ export function runSandboxBehaviourSuite(
             `SELECT count(*) FROM ${sandbox}`,
           ),
         ).rejects.toThrow();
+      },
+      timeout,
+    );
+
+    it(
+      'refuses a branch whose sandbox the warehouse cannot name, before asking it anything',
+      async () => {
+        const names = await provisionWithData(testDataProduct('legs', domain));
+        // longer than PostgreSQL's 63 and Snowflake's 255 characters
+        const suffix = 'x'.repeat(300);
+        const attempt = createSandbox(h.adapter, names, { suffix });
+        await expect(attempt).rejects.toBeInstanceOf(SandboxNameError);
+        await expect(attempt).rejects.toThrow(
+          `cannot be named on ${h.adapter.dialect.displayName}`,
+        );
+        expect(await findSandboxes(h.adapter, names)).toEqual([]);
       },
       timeout,
     );

@@ -160,6 +160,20 @@ describe('hostile input', () => {
       expect(sent).toBe(0);
     });
 
+    it('a branch whose sandbox schemas the warehouse cannot name is refused before any query', async () => {
+      const ws = workspaceWith({
+        'data_product_spec.yml': oamSpec('orders', 'sales'),
+      });
+      const sent = await queriesSentBy(
+        () =>
+          createSandboxCreateAction({ warehouse, platform }).handler(
+            context(ws, { branch: `feature/${'a'.repeat(80)}` }),
+          ),
+        /^the sandbox of branch 'feature_a+' cannot be named on PGlite: .*63.*use a shorter branch name$/,
+      );
+      expect(sent).toBe(0);
+    });
+
     it('no role of any refused product exists afterwards', async () => {
       const rows = await adapter.connection.query<{ rolname: string }>(
         `select rolname from pg_roles where rolname like 'sales%' or rolname like '%drop%'`,

@@ -7,7 +7,6 @@ import {
   PRODUCT_LAYERS,
   SandboxError,
   createSandbox,
-  sandboxSchemas,
 } from '@datamesh/plugin-data-mesh-node';
 import type { Z } from './infraInputs';
 import { assessSandboxProduct, sandboxInputs, sandboxSuffix } from './sandbox';
@@ -76,20 +75,6 @@ export function createSandboxCreateAction(options: {
       const suffix = sandboxSuffix(ctx.input.branch);
       const layers: ProductLayer[] = ctx.input.layers ?? [...PRODUCT_LAYERS];
       const { adapter, product } = await assessSandboxProduct(ctx, options);
-      const pairs = sandboxSchemas(product, suffix, layers).map(p => {
-        try {
-          adapter.dialect.qualifiedSchema(p.source);
-          return { ...p, qualified: adapter.dialect.qualifiedSchema(p.target) };
-        } catch (e) {
-          throw new InputError(
-            `sandbox schema for branch '${
-              ctx.input.branch
-            }' cannot be named on ${adapter.dialect.displayName}: ${
-              (e as Error).message
-            }; use a shorter branch name`,
-          );
-        }
-      });
 
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
@@ -108,18 +93,13 @@ export function createSandboxCreateAction(options: {
           return {
             method: cloned.method,
             notes: cloned.notes,
-            schemas: pairs.map(p => ({
-              layer: p.layer,
-              database: p.target.database,
-              source: p.source.schema,
-              schema: p.target.schema,
-              qualified: p.qualified,
-              tables:
-                cloned.schemas.find(
-                  s =>
-                    s.target.schema === p.target.schema &&
-                    s.target.database === p.target.database,
-                )?.tables ?? 0,
+            schemas: cloned.layers.map(l => ({
+              layer: l.layer,
+              database: l.target.database,
+              source: l.source.schema,
+              schema: l.target.schema,
+              qualified: l.qualified,
+              tables: l.tables,
             })),
           };
         },
