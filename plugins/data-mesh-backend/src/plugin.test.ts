@@ -87,10 +87,11 @@ function org(): Entity[] {
   return [
     group('team-a', ['alice', 'bob']),
     group('team-b', ['carol']),
+    group('team-c', ['dave']),
     user('alice', ['team-a']),
     user('bob', ['team-a']),
     user('carol', ['team-b']),
-    user('dave', []),
+    user('dave', ['team-c']),
   ];
 }
 
@@ -98,6 +99,7 @@ const memberships: Record<string, string[]> = {
   'user:default/alice': ['group:default/team-a'],
   'user:default/bob': ['group:default/team-a'],
   'user:default/carol': ['group:default/team-b'],
+  'user:default/dave': ['group:default/team-c'],
 };
 
 const databases = createTestDatabases();
@@ -515,6 +517,44 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(6);
       expect(breaches()).toHaveLength(13);
       expect(sent.at(-1)!.title).toMatch(/breached its SLO: ORDERS — fresh$/);
+
+      // team-c is granted access during the breach: dave hears of it as
+      // carol did when it began, and carol (a reader already) not again
+      const asked = await request(server)
+        .post('/api/data-mesh/access-requests')
+        .set('Authorization', dave)
+        .send({
+          product: 'orders',
+          outputPort: 'events',
+          consumer: 'group:default/team-c',
+          purpose: 'late-delivery report',
+        });
+      expect(asked.status).toBe(201);
+      expect(breaches()).toHaveLength(13); // asking is not reading
+      const approved = await request(server)
+        .post(`/api/data-mesh/access-requests/${asked.body.id}/approve`)
+        .set('Authorization', alice)
+        .send({});
+      expect(approved.status).toBe(200);
+      const breaching = (
+        await get('/products/default/orders/slos')
+      ).body.objectives
+        .filter((o: any) => o.alert?.state === 'breaching')
+        .map(
+          (o: any) => `data-mesh:slo:dataproduct:default/orders:${o.name}:read`,
+        )
+        .sort();
+      expect(breaching).toContain(
+        'data-mesh:slo:dataproduct:default/orders:fresh:read',
+      );
+      const toDave = breaches().slice(13);
+      expect(toDave.map(s => s.user)).toEqual(
+        breaching.map(() => 'user:default/dave'),
+      );
+      expect(toDave.map(s => s.scope).sort()).toEqual(breaching);
+      expect(
+        toDave.find(s => s.scope?.endsWith('orders:fresh:read'))?.title,
+      ).toBe('A data product you read breached its SLO: ORDERS — fresh');
     }, 120_000);
 
     it('accepts results pushed by owners and services, and only them', async () => {

@@ -26,6 +26,7 @@ import { isDataProduct } from './slo/monitors';
 import { type LiveMonitorSync, startLiveMonitorSync } from './slo/liveSync';
 import { createNotificationsBreachNotifier } from './slo/notifications';
 import { createSloRouter } from './slo/router';
+import { tellNewReaders } from './slo/collection/alerts';
 import {
   AccessDriftRepair,
   InfrastructureApply,
@@ -176,6 +177,12 @@ export const dataMeshPlugin = createBackendPlugin({
           return entities;
         }
 
+        const breachNotifier = settings.notifications
+          ? createNotificationsBreachNotifier(notifications, {
+              readersOf: async product =>
+                readersOf(await accessStore.grantHolders(product)),
+            })
+          : undefined;
         const collectorOptions = {
           store,
           logger,
@@ -188,12 +195,7 @@ export const dataMeshPlugin = createBackendPlugin({
           removedGraceMs: settings.removedGraceMs,
           getAdapter,
           clock,
-          notifier: settings.notifications
-            ? createNotificationsBreachNotifier(notifications, {
-                readersOf: async product =>
-                  readersOf(await accessStore.grantHolders(product)),
-              })
-            : undefined,
+          notifier: breachNotifier,
           listEntities: listProducts,
         };
         const collector = createSloCollector(collectorOptions);
@@ -393,7 +395,28 @@ export const dataMeshPlugin = createBackendPlugin({
         router.use(lifecycle.admission);
         router.use(lifecycle.router);
         // Access requests to output ports — src/access
-        router.use(await setupAccessRequests({ ...services, getAdapter }));
+        router.use(
+          await setupAccessRequests({
+            ...services,
+            getAdapter,
+            // a consumer approved during a breach hears of it, as the
+            // product's readers did when it began
+            onApproved: breachNotifier
+              ? async request => {
+                  const others = (
+                    await accessStore.grantHolders(request.product)
+                  ).filter(r => r.id !== request.id);
+                  const already = new Set(readersOf(others));
+                  await tellNewReaders({
+                    store,
+                    notifier: breachNotifier,
+                    product: request.product,
+                    readers: readersOf([request]).filter(r => !already.has(r)),
+                  });
+                }
+              : undefined,
+          }),
+        );
         // Changes timeline and breaking-change notifications — src/changes
         router.use(await setupProductChanges(services));
         // Spec problems of the catalog and "Check a spec" — src/specProblems

@@ -13,11 +13,14 @@ import {
   type AccessRequestAction,
   type AccessRequestState,
   ACCESS_GRANT_HOLDING_STATES,
+  ACCESS_OPEN_STATES,
 } from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
 const REQUESTS = 'data_mesh_access_requests';
 const HISTORY = 'data_mesh_access_history';
+/** One row per consumer and port ever asked for: what new requests lock. */
+const SLOTS = 'data_mesh_access_request_slots';
 
 /** Ids per statement: SQLite allows 999 variables per statement in old builds. */
 const CHUNK = 500;
@@ -189,26 +192,71 @@ export class AccessRequestStore {
     request: Omit<AccessRequestRecord, 'history' | 'warnedAt'>,
     first: AccessHistoryRecord,
   ): Promise<void> {
-    await this.db.transaction(async tx => {
-      await tx(REQUESTS).insert({
-        id: request.id,
-        product: request.product,
-        owner: request.owner ?? null,
-        output_port: request.outputPort,
-        consumer: request.consumer,
-        requester: request.requester,
-        purpose: request.purpose,
-        pii: request.pii,
-        state: request.state,
-        duration_ms: request.durationMs,
-        requested_at: request.requestedAt,
-        grantee: request.grantee,
-        provider_role: request.providerRole,
-        role: request.role,
-        ...patchColumns(request),
-      });
-      await tx(HISTORY).insert(historyRow(request.id, first));
+    await this.db.transaction(tx => this.insertIn(tx, request, first));
+  }
+
+  /**
+   * Store a new request unless `refuse` names a request it duplicates among
+   * the open requests (pending, approved, active) of the same consumer on
+   * the same port: then nothing is stored and that request is returned
+   * (without its history). The consumer's row for the port is written
+   * first, which locks it until the transaction ends, so two identical
+   * requests at the same instant (two replicas, a double submit) are
+   * checked one after the other: the second sees the first.
+   */
+  async insertUnless(
+    request: Omit<AccessRequestRecord, 'history' | 'warnedAt'>,
+    first: AccessHistoryRecord,
+    refuse: (open: AccessRequestRecord[]) => AccessRequestRecord | undefined,
+  ): Promise<AccessRequestRecord | undefined> {
+    return this.db.transaction(async tx => {
+      await tx(SLOTS)
+        .insert({
+          product: request.product,
+          output_port: request.outputPort,
+          consumer: request.consumer,
+          asked_at: request.requestedAt,
+        })
+        .onConflict(['product', 'output_port', 'consumer'])
+        .merge(['asked_at']);
+      const open = await tx(REQUESTS)
+        .select('*')
+        .where({
+          product: request.product,
+          output_port: request.outputPort,
+          consumer: request.consumer,
+        })
+        .whereIn('state', ACCESS_OPEN_STATES)
+        .orderBy('requested_at', 'desc');
+      const refused = refuse(open.map(r => toRecord(r, [])));
+      if (!refused) await this.insertIn(tx, request, first);
+      return refused;
     });
+  }
+
+  private async insertIn(
+    tx: Knex.Transaction,
+    request: Omit<AccessRequestRecord, 'history' | 'warnedAt'>,
+    first: AccessHistoryRecord,
+  ): Promise<void> {
+    await tx(REQUESTS).insert({
+      id: request.id,
+      product: request.product,
+      owner: request.owner ?? null,
+      output_port: request.outputPort,
+      consumer: request.consumer,
+      requester: request.requester,
+      purpose: request.purpose,
+      pii: request.pii,
+      state: request.state,
+      duration_ms: request.durationMs,
+      requested_at: request.requestedAt,
+      grantee: request.grantee,
+      provider_role: request.providerRole,
+      role: request.role,
+      ...patchColumns(request),
+    });
+    await tx(HISTORY).insert(historyRow(request.id, first));
   }
 
   async get(id: string): Promise<AccessRequestRecord | undefined> {

@@ -710,6 +710,31 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     ).toHaveLength(3);
   });
 
+  it('stores one of identical requests sent at the same instant and refuses the others (409)', async () => {
+    now = T0 + 6 * D;
+    // a double submit, or one request per replica: each checks before it stores
+    const answers = await Promise.all(
+      ['carol', 'frank', 'carol', 'frank', 'carol'].map(user =>
+        post('', user, {
+          product: 'orders',
+          outputPort: 'events',
+          consumer: 'group:default/team-b',
+          purpose: 'churn model',
+        }),
+      ),
+    );
+    expect(answers.map(a => a.status).sort()).toEqual([
+      201, 409, 409, 409, 409,
+    ]);
+    const stored = answers.find(a => a.status === 201)!.body.id;
+    for (const refused of answers.filter(a => a.status === 409)) {
+      expect(refused.body.error.message).toContain(`(request ${stored})`);
+    }
+    expect((await list('erin', '?product=orders')).map(r => r.id)).toEqual([
+      stored,
+    ]);
+  });
+
   it('refuses the consumer side of a request to whom the policy lets request nothing', async () => {
     now = T0 + 7 * D;
     expect(

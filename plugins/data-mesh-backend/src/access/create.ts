@@ -8,14 +8,13 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  ACCESS_OPEN_STATES,
   type AccessRequest,
   type AccessRequestCreateBody,
   coveringRequest,
 } from '@datamesh/plugin-data-mesh-common';
 import { randomBytes } from 'node:crypto';
 import type { AccessRequestRecord } from './AccessRequestStore';
-import { approvalPatch } from './decide';
+import { afterApproval, approvalPatch } from './decide';
 import {
   claimsOf,
   fullRef,
@@ -81,23 +80,6 @@ export async function createRequest(
     product,
   );
   const pii = body.pii ?? false;
-  const open = await store.list({ product: productRef, consumer }, q =>
-    q.where('output_port', port.name).whereIn('state', ACCESS_OPEN_STATES),
-  );
-  const covering = coveringRequest(open, { consumer, pii });
-  if (covering) {
-    throw new ConflictError(
-      `consumer: ${consumer} ${
-        covering.state === 'pending' ? 'has already asked for' : 'already reads'
-      } port '${port.name}' of ${productRef}${
-        covering.pii ? ' with personal data' : ''
-      } (request ${covering.id}); ${
-        covering.state === 'pending'
-          ? 'wait for its decision or withdraw it'
-          : 'ask to extend it instead'
-      }`,
-    );
-  }
   const id = randomBytes(8).toString('hex');
   const now = clock.now();
   const record: Omit<AccessRequestRecord, 'history' | 'warnedAt'> = {
@@ -119,13 +101,32 @@ export async function createRequest(
     providerRole: providerRoleOf(product, platform, pii, 'product'),
     role: requestRoleName(settings.naming.requestRole, platform, id),
   };
-  await store.insert(record, {
-    at: now,
-    actor: record.requester,
-    action: 'request',
-    state: 'pending',
-    comment: body.purpose,
-  });
+  // checked and stored as one step: of two identical requests at the same
+  // instant (two replicas, a double submit) the second is refused
+  const covering = await store.insertUnless(
+    record,
+    {
+      at: now,
+      actor: record.requester,
+      action: 'request',
+      state: 'pending',
+      comment: body.purpose,
+    },
+    open => coveringRequest(open, { consumer, pii }),
+  );
+  if (covering) {
+    throw new ConflictError(
+      `consumer: ${consumer} ${
+        covering.state === 'pending' ? 'has already asked for' : 'already reads'
+      } port '${port.name}' of ${productRef}${
+        covering.pii ? ' with personal data' : ''
+      } (request ${covering.id}); ${
+        covering.state === 'pending'
+          ? 'wait for its decision or withdraw it'
+          : 'ask to extend it instead'
+      }`,
+    );
+  }
   if (autoApproves(policy, { pii: record.pii, sameDomain })) {
     await store.transition(id, {
       ...TRANSITIONS.approve,
@@ -139,7 +140,7 @@ export async function createRequest(
         }`,
       },
     });
-    await ctx.warehouse.grant(id);
+    await afterApproval(ctx, id);
   } else {
     await notify(ctx, n =>
       n.requested(record as AccessRequestRecord, false, portApprovers(port)),

@@ -33,6 +33,30 @@ export function approvalPatch(by: string, now: number, durationMs: number) {
   };
 }
 
+/**
+ * What follows an approval, by an owner or by the port's policy: the
+ * warehouse grant, then whoever reads the product from now on is told what
+ * they missed (`onApproved`), without undoing the approval if that fails.
+ */
+export async function afterApproval(
+  ctx: AccessContext,
+  id: string,
+): Promise<void> {
+  await ctx.warehouse.grant(id);
+  if (!ctx.onApproved) return;
+  const request = await ctx.store.get(id);
+  if (!request) return;
+  try {
+    await ctx.onApproved(request);
+  } catch (e) {
+    ctx.logger.warn(
+      `access request ${id}: approved, but telling its consumer failed: ${
+        (e as Error).message
+      }`,
+    );
+  }
+}
+
 function pendingExtension(request: AccessRequestRecord, what: string) {
   if (!request.extension) {
     throw new ConflictError(
@@ -108,7 +132,7 @@ export function approve(
                 comment: body.comment,
               },
             }),
-          after: () => ctx.warehouse.grant(id),
+          after: () => afterApproval(ctx, id),
           notify: (n, request) => n.decided(request, 'approved'),
         },
   );

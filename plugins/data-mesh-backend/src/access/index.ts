@@ -22,7 +22,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type express from 'express';
 import { AccessRequestStore } from './AccessRequestStore';
-import { AccessService } from './AccessService';
+import { AccessService, type AccessServiceOptions } from './AccessService';
 import { readAccessConfig } from './config';
 import { createAccessNotifier } from './notifications';
 import { createAccessRouter } from './router';
@@ -51,6 +51,8 @@ export async function setupAccessRequests(deps: {
   clock: { now(): number };
   accessGrantExecutor: AccessGrantExecutorService;
   getAdapter?: () => Promise<WarehouseAdapter>;
+  /** Told of each approval: see {@link AccessServiceOptions.onApproved}. */
+  onApproved?: AccessServiceOptions['onApproved'];
 }): Promise<express.Router> {
   const settings = readAccessConfig(deps.config);
   const store = await AccessRequestStore.create(deps.database);

@@ -64,6 +64,13 @@ export interface AccessServiceOptions {
   notifier?: AccessNotifier;
   /** The configured warehouse, whose dialect spells how a consumer reads a grant; without it, connections answer 409. */
   getAdapter?: () => Promise<WarehouseAdapter>;
+  /**
+   * Called once a request is approved (its consumer reads the product from
+   * now on), e.g. to tell it of the product's SLO breaches that began
+   * before: other readers were told when they began. A failure is logged;
+   * the approval stands.
+   */
+  onApproved?(request: AccessRequestRecord): Promise<void>;
 }
 
 /** What the use cases share: the service's options and its warehouse side. */

@@ -98,6 +98,36 @@ describe('createNotificationsBreachNotifier', () => {
     );
   });
 
+  it("tells new readers of a breach in the readers' words and scope, and nobody else", async () => {
+    const { breach, sent, asked } = notifier(['group:default/team-b']);
+    await breach.notifyNewReaders!({ monitor, status }, [
+      'user:default/dave',
+      'group:default/team-c',
+    ]);
+    // the readers before them and the owners were told when it began
+    expect(asked).toEqual([]);
+    expect(sent).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: ['user:default/dave', 'group:default/team-c'],
+          excludeEntityRef: 'group:default/team-a',
+        },
+        payload: expect.objectContaining({
+          title:
+            'A data product you read breached its SLO: Orders — Refreshed daily',
+          topic: SLO_BREACH_READ_TOPIC,
+          scope: 'data-mesh:slo:dataproduct:default/orders:fresh:read',
+        }),
+      },
+    ]);
+    // an owning team given access to its own product hears nothing more
+    await breach.notifyNewReaders!({ monitor, status }, [
+      'group:default/team-a',
+    ]);
+    expect(sent).toHaveLength(1);
+  });
+
   it('tells only the owners when nobody reads the product, or nobody is asked', async () => {
     for (const { breach, sent } of [notifier([]), notifier()]) {
       await breach.notifyBreach({ monitor, status });

@@ -34,6 +34,12 @@ export interface BreachNotifier {
   notifyBreach(breach: BreachInfo): Promise<void>;
   /** The breach told by {@link BreachNotifier.notifyBreach} ended. */
   notifyRecovery?(recovery: RecoveryInfo): Promise<void>;
+  /**
+   * `readers` began to read the product during a breach already told: they
+   * get the readers' notice of it (its recovery reaches them as it reaches
+   * every reader).
+   */
+  notifyNewReaders?(breach: BreachInfo, readers: string[]): Promise<void>;
 }
 
 const percent = (x: number | undefined) =>
@@ -68,45 +74,57 @@ export function createNotificationsBreachNotifier(
   notifications: NotificationService,
   options: BreachNotifierOptions = {},
 ): BreachNotifier {
+  type Message = { title: string; description: string };
+  const link = (monitor: MonitorRecord) =>
+    `/catalog/${monitor.namespace}/dataproduct/${monitor.name}`;
+  const scope = (monitor: MonitorRecord) =>
+    `data-mesh:slo:${monitor.entityRef}:${monitor.sloName}`;
+
+  /** The readers' notice, to `readers` apart from the owners; one scope per objective. */
+  async function tellReaders(
+    monitor: MonitorRecord,
+    message: Message,
+    severity: 'high' | 'normal',
+    readers: string[],
+  ) {
+    // its owners are told in words of their own
+    const recipients = readersApartFromOwner(readers, monitor.owner);
+    if (!recipients) return;
+    await notifications.send({
+      recipients,
+      payload: {
+        ...message,
+        link: `${link(monitor)}/slos`,
+        severity,
+        topic: SLO_BREACH_READ_TOPIC,
+        scope: `${scope(monitor)}:read`,
+      },
+    });
+  }
+
   /** One message to the owners, one to the readers; same scope per objective and audience. */
   async function tell(
     monitor: MonitorRecord,
-    message: {
-      owners: { title: string; description: string };
-      readers: { title: string; description: string };
-      severity: 'high' | 'normal';
-    },
+    message: { owners: Message; readers: Message; severity: 'high' | 'normal' },
   ) {
-    const link = `/catalog/${monitor.namespace}/dataproduct/${monitor.name}`;
-    const scope = `data-mesh:slo:${monitor.entityRef}:${monitor.sloName}`;
     if (monitor.owner) {
       await notifications.send({
         recipients: { type: 'entity', entityRef: monitor.owner },
         payload: {
           ...message.owners,
-          link,
+          link: link(monitor),
           severity: message.severity,
           topic: SLO_BREACH_TOPIC,
-          scope,
+          scope: scope(monitor),
         },
       });
     }
-    // its owners were told above
-    const recipients = readersApartFromOwner(
+    await tellReaders(
+      monitor,
+      message.readers,
+      message.severity,
       (await options.readersOf?.(monitor.entityRef)) ?? [],
-      monitor.owner,
     );
-    if (!recipients) return;
-    await notifications.send({
-      recipients,
-      payload: {
-        ...message.readers,
-        link: `${link}/slos`,
-        severity: message.severity,
-        topic: SLO_BREACH_READ_TOPIC,
-        scope: `${scope}:read`,
-      },
-    });
   }
 
   const names = (monitor: MonitorRecord) => ({
@@ -120,28 +138,43 @@ export function createNotificationsBreachNotifier(
       monitor.windowMs,
     )}`;
 
+  /** The notice of a breach, in the owners' words and the readers'. */
+  const breachMessage = ({ monitor, status, failure }: BreachInfo) => {
+    const { product, objective } = names(monitor);
+    const reason = failure?.reason
+      ? ` Latest failed check: ${failure.reason}.`
+      : '';
+    const below = `${measured(monitor, status)}, below its ${percent(
+      monitor.target,
+    )} target`;
+    return {
+      severity: 'high' as const,
+      owners: {
+        title: `SLO breached: ${product} — ${objective}`,
+        description: `${below}; the error budget is spent.${reason}`,
+      },
+      readers: {
+        title: `A data product you read breached its SLO: ${product} — ${objective}`,
+        description: `${below}: what you read from it may be late or incomplete until its owners (${
+          monitor.owner ?? 'unknown'
+        }) restore it.${reason}`,
+      },
+    };
+  };
+
   return {
-    async notifyBreach({ monitor, status, failure }) {
-      const { product, objective } = names(monitor);
-      const reason = failure?.reason
-        ? ` Latest failed check: ${failure.reason}.`
-        : '';
-      const below = `${measured(monitor, status)}, below its ${percent(
-        monitor.target,
-      )} target`;
-      await tell(monitor, {
-        severity: 'high',
-        owners: {
-          title: `SLO breached: ${product} — ${objective}`,
-          description: `${below}; the error budget is spent.${reason}`,
-        },
-        readers: {
-          title: `A data product you read breached its SLO: ${product} — ${objective}`,
-          description: `${below}: what you read from it may be late or incomplete until its owners (${
-            monitor.owner ?? 'unknown'
-          }) restore it.${reason}`,
-        },
-      });
+    async notifyBreach(breach) {
+      await tell(breach.monitor, breachMessage(breach));
+    },
+
+    async notifyNewReaders(breach, readers) {
+      const message = breachMessage(breach);
+      await tellReaders(
+        breach.monitor,
+        message.readers,
+        message.severity,
+        readers,
+      );
     },
 
     async notifyRecovery({ monitor, status, breachStartedAt }) {

@@ -7,7 +7,7 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { BreachNotifier } from '../notifications';
-import type { MonitorRecord, SloStatusStore } from '../SloStore';
+import type { MonitorRecord, SloStatusStore, SloStore } from '../SloStore';
 import { errorMessage } from './stats';
 
 /**
@@ -93,4 +93,32 @@ export async function handleBreaches(options: {
     }
   }
   return report;
+}
+
+/**
+ * Readers who began to read `product` just now (an approval) are told of
+ * its breaches whose start was told before them: the others heard of those
+ * when they began. A breach not told yet reaches them with everyone's
+ * notice. Returns how many breaches they were told of.
+ */
+export async function tellNewReaders(options: {
+  store: SloStore;
+  notifier: BreachNotifier;
+  product: string;
+  readers: string[];
+}): Promise<number> {
+  const { store, notifier, product, readers } = options;
+  if (!notifier.notifyNewReaders || readers.length === 0) return 0;
+  const monitors = await store.listMonitors({ entityRef: product });
+  const statuses = await store.status.statuses(monitors.map(m => m.id));
+  let told = 0;
+  for (const monitor of monitors) {
+    const status = statuses.get(monitor.id);
+    if (status?.alertState !== 'breaching' || status.notifiedAt === undefined)
+      continue;
+    const failure = await store.status.latestFailure(monitor.id);
+    await notifier.notifyNewReaders({ monitor, status, failure }, readers);
+    told++;
+  }
+  return told;
 }
