@@ -5,6 +5,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { urlReaderFactoriesServiceRef } from '@backstage/backend-defaults/urlReader';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   readGovernanceSettings,
@@ -12,6 +13,7 @@ import {
   warehouseServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
 import {
+  createAccessRequestInputsAction,
   createInfraApplyAction,
   createInfraPlanAction,
   createProductDeprecateAction,
@@ -26,8 +28,8 @@ import { LocalRepositoriesUrlReader } from './LocalRepositoriesUrlReader';
 /**
  * The scaffolder actions of Backstage Data Mesh: `datamesh:spec:validate`,
  * `datamesh:infra:plan`, `datamesh:infra:apply`, `datamesh:sandbox:create`,
- * `datamesh:sandbox:delete`, `datamesh:publish:local` and
- * `datamesh:product:deprecate`. The warehouse is the process's warehouse
+ * `datamesh:sandbox:delete`, `datamesh:publish:local`,
+ * `datamesh:product:deprecate` and `datamesh:access:request-inputs`. The warehouse is the process's warehouse
  * service (data-mesh-node's `warehouseServiceRef`): the backend must
  * install the factory of the configured type, e.g. the postgres package.
  * @public
@@ -43,8 +45,9 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
         warehouse: warehouseServiceRef,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, warehouse, auth, discovery }) {
+      async init({ scaffolder, config, warehouse, auth, discovery, catalog }) {
         // config problems stop the backend here rather than fail a task later
         const platform = readPlatformConfig(config);
         const repositories = readLocalRepositoriesConfig(config);
@@ -58,6 +61,7 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
           createSandboxDeleteAction({ warehouse, platform }),
           createPublishLocalAction({ repositories }),
           createProductDeprecateAction({ auth, discovery }),
+          createAccessRequestInputsAction({ auth, discovery, catalog }),
         );
       },
     });

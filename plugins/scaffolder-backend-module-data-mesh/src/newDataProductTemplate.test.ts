@@ -9,7 +9,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { PostgresWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import {
@@ -72,6 +76,23 @@ describe('the New data product template, through the real scaffolder backend', (
         import('@backstage/plugin-scaffolder-backend'),
         import('./index'),
         import('@datamesh/plugin-data-mesh-backend-module-postgres'),
+        // the data-mesh backend takes the new product's access requests
+        // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the real backend beside the scaffolder, in a test only
+        import('@datamesh/plugin-data-mesh-backend'),
+        // the template's user (the mock user) is a member of the owning team
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            async getUserInfo(credentials: any) {
+              const ref = credentials.principal.userEntityRef;
+              return {
+                userEntityRef: ref,
+                ownershipEntityRefs: [ref, 'group:default/care-team'],
+              };
+            },
+          }),
+        }),
         createBackendModule({
           pluginId: 'scaffolder',
           moduleId: 'test-warehouse-probe',
@@ -347,6 +368,46 @@ describe('the New data product template, through the real scaffolder backend', (
       });
       expect(completion.body.output.text[0].content).toContain(
         `git clone file://${repo}`,
+      );
+
+      const upstreamPort = spec.entity!.spec.inputPorts!.find(
+        p => p.type === 'data-product',
+      )!.outputPort;
+      // the product asked for what it reads, on its own behalf: the
+      // upstream's owners decide (their port approves nothing by itself)
+      const requests = await api.get(
+        '/api/data-mesh/access-requests?consumer=dataproduct:default/patient-visits',
+      );
+      expect(requests.status).toBe(200);
+      expect(
+        requests.body.items.map((r: any) => [
+          r.product,
+          r.outputPort,
+          r.consumer,
+          r.requester,
+          r.state,
+        ]),
+      ).toEqual([
+        [
+          'dataproduct:default/ehr-encounters',
+          upstreamPort,
+          'dataproduct:default/patient-visits',
+          'user:default/mock',
+          'pending',
+        ],
+      ]);
+      expect(requests.body.items[0].purpose).toBe(
+        'Input of dataproduct:default/patient-visits: Every outpatient visit, one row per visit.',
+      );
+      expect(log).toContain(
+        `[inputs] dataproduct:default/ehr-encounters port '${upstreamPort}': requested (${requests.body.items[0].id}); its owners decide`,
+      );
+      const inputsText = completion.body.output.text.find(
+        (t: any) => t.title === 'Access to the inputs',
+      );
+      expect(inputsText.content).toContain('1\nrequest(s) wait');
+      expect(inputsText.content).toContain(
+        `| dataproduct:default/ehr-encounters | ${upstreamPort} | requested |`,
       );
       expect(Date.now() - started).toBeLessThan(90_000);
     } finally {

@@ -6,3 +6,4 @@ export { createSandboxDeleteAction } from './sandboxDelete';
 export { sandboxSuffix } from './sandbox';
 export { createPublishLocalAction } from './publishLocal';
 export { createProductDeprecateAction } from './productDeprecate';
+export { createAccessRequestInputsAction } from './accessRequestInputs';

@@ -1,0 +1,279 @@
+/*
+ * datamesh:access:request-inputs against a node:http server standing in
+ * for the data-mesh backend (the template test runs it against the real
+ * one): what it skips, what it reports and what fails the step.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { oamSpec, workspaceWith } from '../testing';
+import { createAccessRequestInputsAction } from './accessRequestInputs';
+
+/** The test product reading two ports of `orders` and one of `stock`, plus a source system. */
+const SPEC = `${oamSpec('invoices', 'finance', {
+  owner: 'group:default/billing',
+})}  - name: orders-events
+    type: input-port
+    properties:
+      associated_data_product:
+        value: dataproduct:default/orders
+      associated_output_port:
+        value: events
+  - name: orders-lines
+    type: input-port
+    properties:
+      associated_data_product:
+        value: orders
+      associated_output_port:
+        value: lines
+  - name: stock-levels
+    type: input-port
+    properties:
+      associated_data_product:
+        value: dataproduct:default/stock
+      associated_output_port:
+        value: levels
+  - name: erp
+    type: input-port
+    properties:
+      port_type:
+        value: dataset
+      source:
+        value: ERP ledger
+`;
+
+const CONSUMER = 'dataproduct:default/invoices';
+
+describe('datamesh:access:request-inputs', () => {
+  let server: Server;
+  let base: string;
+  let seen: { method: string; url: string; auth?: string; body: any }[];
+  /** Answers by method and port; the list answers `listed`. */
+  let listed: unknown[];
+  let answer: (body: any) => { status: number; body: unknown };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', c => (raw += c));
+      req.on('end', () => {
+        const body = JSON.parse(raw || '{}');
+        seen.push({
+          method: req.method!,
+          url: req.url!,
+          auth: req.headers.authorization,
+          body,
+        });
+        const reply =
+          req.method === 'GET'
+            ? { status: 200, body: { items: listed } }
+            : answer(body);
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(reply.body));
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/data-mesh`;
+  });
+  afterAll(() => new Promise(r => server.close(r)));
+  beforeEach(() => {
+    seen = [];
+    listed = [];
+  });
+
+  /** The action with a catalog that has the product from the `found`-th lookup on. */
+  function action(found = 1) {
+    let lookups = 0;
+    const catalog = {
+      getEntityByRef: jest.fn(async () =>
+        ++lookups >= found ? { kind: 'DataProduct' } : undefined,
+      ),
+    };
+    return {
+      catalog,
+      action: createAccessRequestInputsAction({
+        auth: mockServices.auth(),
+        discovery: mockServices.discovery.mock({
+          getBaseUrl: async () => base,
+        }),
+        catalog: catalog as any,
+        pollMs: 10,
+      }),
+    };
+  }
+
+  const context = (input: Record<string, string | number | boolean> = {}) =>
+    createMockActionContext({
+      input,
+      workspacePath: workspaceWith({ 'data_product_spec.yml': SPEC }),
+    });
+
+  it('asks for each upstream port on behalf of the product, once it is in the catalog, skipping what an open request covers', async () => {
+    // a run before asked for orders/events already
+    listed = [
+      {
+        id: 'r0',
+        product: 'dataproduct:default/orders',
+        outputPort: 'events',
+        consumer: CONSUMER,
+        pii: false,
+        state: 'pending',
+      },
+      // another consumer's request covers nothing of this product's
+      {
+        id: 'x',
+        product: 'dataproduct:default/stock',
+        outputPort: 'levels',
+        consumer: 'group:default/billing',
+        pii: false,
+        state: 'active',
+      },
+    ];
+    answer = body =>
+      body.outputPort === 'lines'
+        ? { status: 201, body: { id: 'r1', state: 'pending' } }
+        : { status: 201, body: { id: 'r2', state: 'active' } };
+    const { action: a, catalog } = action(3);
+    const ctx = context({ purpose: 'Invoice matching' });
+    await a.handler(ctx as any);
+
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
+    expect(catalog.getEntityByRef).toHaveBeenCalledWith(
+      CONSUMER,
+      expect.anything(),
+    );
+    expect(seen.map(s => `${s.method} ${s.url}`)).toEqual([
+      `GET /api/data-mesh/access-requests?ours=true&consumer=${encodeURIComponent(
+        CONSUMER,
+      )}`,
+      'POST /api/data-mesh/access-requests',
+      'POST /api/data-mesh/access-requests',
+    ]);
+    expect(seen.every(s => /^Bearer .+/.test(s.auth ?? ''))).toBe(true);
+    expect(seen.slice(1).map(s => s.body)).toEqual([
+      {
+        product: 'dataproduct:default/orders',
+        outputPort: 'lines',
+        consumer: CONSUMER,
+        purpose: 'Invoice matching',
+      },
+      {
+        product: 'dataproduct:default/stock',
+        outputPort: 'levels',
+        consumer: CONSUMER,
+        purpose: 'Invoice matching',
+      },
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith('requests', [
+      {
+        product: 'dataproduct:default/orders',
+        outputPort: 'events',
+        outcome: 'already-open',
+        id: 'r0',
+        message: 'request r0 is pending',
+      },
+      {
+        product: 'dataproduct:default/orders',
+        outputPort: 'lines',
+        outcome: 'requested',
+        id: 'r1',
+      },
+      {
+        product: 'dataproduct:default/stock',
+        outputPort: 'levels',
+        outcome: 'active',
+        id: 'r2',
+      },
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith('pending', 1);
+  });
+
+  it("reports the backend's refusal of a port and goes on; asks again for personal data on top of a plain request", async () => {
+    listed = [
+      {
+        id: 'r0',
+        product: 'dataproduct:default/orders',
+        outputPort: 'events',
+        consumer: CONSUMER,
+        pii: false,
+        state: 'active',
+      },
+    ];
+    answer = body =>
+      body.product === 'dataproduct:default/stock'
+        ? {
+            status: 403,
+            body: {
+              error: {
+                message: `consumer: ${CONSUMER} is not owned by one of your groups`,
+              },
+            },
+          }
+        : {
+            status: 201,
+            body: { id: `r-${body.outputPort}`, state: 'pending' },
+          };
+    const { action: a } = action();
+    const ctx = context({ pii: true });
+    await a.handler(ctx as any);
+    const posted = seen.filter(s => s.method === 'POST').map(s => s.body);
+    expect(posted.map(b => [b.outputPort, b.pii])).toEqual([
+      ['events', true],
+      ['lines', true],
+      ['levels', true],
+    ]);
+    // the default purpose names the product and says what it is
+    expect(posted[0].purpose).toBe(
+      `Input of ${CONSUMER}: Test product invoices.`,
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'requests',
+      expect.arrayContaining([
+        {
+          product: 'dataproduct:default/stock',
+          outputPort: 'levels',
+          outcome: 'refused',
+          message: `consumer: ${CONSUMER} is not owned by one of your groups`,
+        },
+      ]),
+    );
+    expect(ctx.output).toHaveBeenCalledWith('pending', 2);
+  });
+
+  it('fails the step when the backend fails, and when the product never reaches the catalog', async () => {
+    answer = () => ({
+      status: 500,
+      body: { error: { message: 'database is locked' } },
+    });
+    await expect(action().action.handler(context() as any)).rejects.toThrow(
+      "the data-mesh backend failed to take the request for dataproduct:default/orders port 'events' (500): database is locked",
+    );
+
+    seen = [];
+    await expect(
+      action(Infinity).action.handler(
+        context({ catalogWaitSeconds: 0 }) as any,
+      ),
+    ).rejects.toThrow(
+      `${CONSUMER} is not in the catalog after 0 s: register it before requesting access for it`,
+    );
+    expect(seen).toEqual([]);
+  });
+
+  it('asks nothing for a product that reads no other product', async () => {
+    const { action: a, catalog } = action();
+    const ctx = createMockActionContext({
+      input: {},
+      workspacePath: workspaceWith({
+        'data_product_spec.yml': oamSpec('invoices', 'finance'),
+      }),
+    });
+    await a.handler(ctx as any);
+    expect(catalog.getEntityByRef).not.toHaveBeenCalled();
+    expect(seen).toEqual([]);
+    expect(ctx.output).toHaveBeenCalledWith('requests', []);
+  });
+});

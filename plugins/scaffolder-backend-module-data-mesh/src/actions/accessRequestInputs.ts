@@ -1,0 +1,274 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  type AccessRequest,
+  type AccessRequestListResponse,
+  coveringRequest,
+} from '@datamesh/plugin-data-mesh-common';
+import { loadProduct } from '../spec';
+import { examples } from './accessRequestInputs.examples';
+import { type Z, infraInputs } from './infraInputs';
+
+/** What became of the request for one input port. */
+export interface InputAccessOutcome {
+  product: string;
+  outputPort: string;
+  /**
+   * `requested` (waiting for the upstream owners), `approved`/`active`
+   * (granted, e.g. by the port's auto-approval), `already-open` (an open
+   * request or grant of the product covers it: nothing sent), `refused`
+   * (the backend said why).
+   */
+  outcome: 'requested' | 'approved' | 'active' | 'already-open' | 'refused';
+  id?: string;
+  message?: string;
+}
+
+const DEFAULT_CATALOG_WAIT_S = 60;
+
+/**
+ * `datamesh:access:request-inputs` — asks, on behalf of the new product,
+ * for access to the upstream output port of each of its `data-product`
+ * input ports (POST /access-requests of the data-mesh backend, as the user
+ * who runs the template, so the port's policy and the upstream owners
+ * decide: nothing is granted behind their back). Without it, a product
+ * created with inputs would have lineage but a pipeline that cannot read
+ * them. The product must be in the catalog first (the request names it as
+ * consumer, its service role is the grantee): the action waits for it.
+ * A refusal of one port is reported (the step still succeeds: the product
+ * exists, and the owners can ask again from its page); a backend that
+ * cannot be reached fails the step.
+ * @public
+ */
+export function createAccessRequestInputsAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  catalog: CatalogService;
+  fetch?: typeof fetch;
+  /** Between catalog lookups while waiting for the product. */
+  pollMs?: number;
+}) {
+  const send = options.fetch ?? fetch;
+  return createTemplateAction({
+    id: 'datamesh:access:request-inputs',
+    description:
+      "Requests access for the workspace data product to the upstream output port of each of its data-product input ports, on behalf of the template's user",
+    examples,
+    schema: {
+      input: {
+        path: infraInputs.path,
+        purpose: (z: Z) =>
+          z
+            .string()
+            .min(1)
+            .max(2000)
+            .optional()
+            .describe(
+              "Why the product reads its inputs. Default: 'Input of <product>' and its description",
+            ),
+        pii: (z: Z) =>
+          z
+            .boolean({
+              description:
+                'Ask for personal data in clear. Default false: PII columns read masked',
+            })
+            .optional(),
+        catalogWaitSeconds: (z: Z) =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(600)
+            .optional()
+            .describe(
+              `How long to wait for the product to appear in the catalog. Default ${DEFAULT_CATALOG_WAIT_S}`,
+            ),
+      },
+      output: {
+        requests: (z: Z) =>
+          z.array(
+            z.object({
+              product: z.string(),
+              outputPort: z.string(),
+              outcome: z.enum([
+                'requested',
+                'approved',
+                'active',
+                'already-open',
+                'refused',
+              ]),
+              id: z.string().optional(),
+              message: z.string().optional(),
+            }),
+          ),
+        pending: (z: Z) =>
+          z.number().describe('Requests waiting for the upstream owners'),
+      },
+    },
+    async handler(ctx) {
+      const entity = await loadProduct(
+        ctx.workspacePath,
+        ctx.input.path,
+        ctx.logger,
+      );
+      const consumer = stringifyEntityRef(entity).toLowerCase();
+      const inputs = (entity.spec.inputPorts ?? []).flatMap(p =>
+        p.type === 'data-product' && p.dataProduct && p.outputPort
+          ? [
+              {
+                product: fullProductRef(p.dataProduct),
+                outputPort: p.outputPort,
+              },
+            ]
+          : [],
+      );
+      if (inputs.length === 0) {
+        ctx.logger.info(`${consumer} reads no other data product`);
+        ctx.output('requests', []);
+        ctx.output('pending', 0);
+        return;
+      }
+      await waitForCatalog(
+        options.catalog,
+        consumer,
+        await options.auth.getOwnServiceCredentials(),
+        (ctx.input.catalogWaitSeconds ?? DEFAULT_CATALOG_WAIT_S) * 1000,
+        options.pollMs ?? 1000,
+      );
+      const { token } = await options.auth.getPluginRequestToken({
+        onBehalfOf: await ctx.getInitiatorCredentials(),
+        targetPluginId: 'data-mesh',
+      });
+      const url = `${await options.discovery.getBaseUrl(
+        'data-mesh',
+      )}/access-requests`;
+      const headers = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+      };
+      // what the product has asked for already (a step run again): the
+      // backend's own rule says which of those covers an input
+      const asked = await send(
+        `${url}?ours=true&consumer=${encodeURIComponent(consumer)}`,
+        { headers },
+      );
+      if (!asked.ok) {
+        throw new Error(
+          `the data-mesh backend did not list the requests of ${consumer} (${asked.status})`,
+        );
+      }
+      const open = ((await asked.json()) as AccessRequestListResponse).items;
+      const pii = ctx.input.pii === true;
+      const purpose =
+        ctx.input.purpose ??
+        `Input of ${consumer}${
+          entity.metadata.description ? `: ${entity.metadata.description}` : ''
+        }`.slice(0, 2000);
+
+      const requests: InputAccessOutcome[] = [];
+      for (const input of inputs) {
+        const what = `${input.product} port '${input.outputPort}'`;
+        const covering = coveringRequest(
+          open.filter(
+            r =>
+              r.product === input.product && r.outputPort === input.outputPort,
+          ),
+          { consumer, pii },
+        );
+        if (covering) {
+          requests.push({
+            ...input,
+            outcome: 'already-open',
+            id: covering.id,
+            message: `request ${covering.id} is ${covering.state}`,
+          });
+          ctx.logger.info(
+            `${what}: asked already (${covering.id}, ${covering.state})`,
+          );
+          continue;
+        }
+        const response = await send(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            ...input,
+            consumer,
+            purpose,
+            ...(pii ? { pii: true } : {}),
+          }),
+        });
+        const payload = (await response.json().catch(() => ({}))) as any;
+        if (response.ok) {
+          const request = payload as AccessRequest;
+          const outcome =
+            request.state === 'pending'
+              ? 'requested'
+              : (request.state as 'approved' | 'active');
+          requests.push({ ...input, outcome, id: request.id });
+          ctx.logger.info(
+            outcome === 'requested'
+              ? `${what}: requested (${request.id}); its owners decide`
+              : `${what}: ${outcome} at once by the port's policy (${request.id})`,
+          );
+        } else if (response.status >= 400 && response.status < 500) {
+          // the backend's own words: not an owner of the product, a port
+          // gone, a deprecated product, an open request already...
+          const message = payload?.error?.message ?? response.statusText;
+          requests.push({ ...input, outcome: 'refused', message });
+          ctx.logger.warn(
+            `${what}: not requested (${response.status}): ${message}`,
+          );
+        } else {
+          throw new Error(
+            `the data-mesh backend failed to take the request for ${what} (${
+              response.status
+            }): ${payload?.error?.message ?? response.statusText}`,
+          );
+        }
+      }
+      ctx.output('requests', requests);
+      ctx.output(
+        'pending',
+        requests.filter(r => r.outcome === 'requested').length,
+      );
+    },
+  });
+}
+
+/** An upstream ref as the backend stores it: full and lower-case. */
+function fullProductRef(ref: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, {
+      defaultKind: 'dataproduct',
+      defaultNamespace: 'default',
+    }),
+  ).toLowerCase();
+}
+
+/** Polls the catalog until `ref` is there (registration is processed asynchronously). */
+async function waitForCatalog(
+  catalog: CatalogService,
+  ref: string,
+  credentials: BackstageCredentials,
+  waitMs: number,
+  pollMs: number,
+): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (await catalog.getEntityByRef(ref, { credentials })) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${ref} is not in the catalog after ${Math.round(
+          waitMs / 1000,
+        )} s: register it before requesting access for it`,
+      );
+    }
+    await new Promise(r => setTimeout(r, pollMs));
+  }
+}
