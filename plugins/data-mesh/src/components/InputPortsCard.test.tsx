@@ -1,11 +1,33 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import { InputPortsCard } from './InputPortsCard';
-import { bareProduct, patientEncounters } from '../__testUtils__/fixtures';
-import { renderForEntity } from '../__testUtils__/render';
+import {
+  bareProduct,
+  patientEncounters,
+  patients,
+  readmissionRisk,
+} from '../__testUtils__/fixtures';
+import { ANALYST, OWNER, renderAccess } from '../__testUtils__/accessRender';
+import { accessRequest } from '../__testUtils__/fakeAccessBackend';
+
+/** The upstream of patient-encounters, with the port its input names. */
+const upstream: DataProductEntityV1alpha1 = {
+  ...patients,
+  spec: {
+    ...patients.spec,
+    outputPorts: [{ name: 'patients-sql', type: 'sql' }],
+  },
+};
+const PRODUCT = 'dataproduct:default/patient-encounters';
 
 describe('InputPortsCard', () => {
   it('links data-product inputs to the upstream product and names its port', async () => {
-    await renderForEntity(patientEncounters, <InputPortsCard />);
+    renderAccess({
+      entity: patientEncounters,
+      element: <InputPortsCard />,
+      ...ANALYST,
+    });
     const row = within(await screen.findByTestId('input-port-patients'));
     expect(row.getByText('Patient master')).toBeInTheDocument();
     expect(row.getByText('Data product')).toBeInTheDocument();
@@ -17,7 +39,11 @@ describe('InputPortsCard', () => {
   });
 
   it('shows the source text of dataset and API inputs, without links', async () => {
-    await renderForEntity(patientEncounters, <InputPortsCard />);
+    renderAccess({
+      entity: patientEncounters,
+      element: <InputPortsCard />,
+      ...ANALYST,
+    });
     const dataset = within(
       await screen.findByTestId('input-port-ehr_encounters'),
     );
@@ -33,9 +59,101 @@ describe('InputPortsCard', () => {
   });
 
   it('says so when there are no input ports', async () => {
-    await renderForEntity(bareProduct, <InputPortsCard />);
+    renderAccess({
+      entity: bareProduct,
+      element: <InputPortsCard />,
+      ...OWNER,
+    });
     expect(await screen.findByTestId('empty-state')).toHaveTextContent(
       'declares no input ports',
     );
+  });
+
+  describe("the product's access to its inputs", () => {
+    const render = (who: typeof OWNER, requests = [] as any[]) =>
+      renderAccess({
+        entity: patientEncounters,
+        element: <InputPortsCard />,
+        products: [patientEncounters, upstream, readmissionRisk],
+        requests,
+        ...who,
+      });
+
+    it('lets its owners ask for an input the product may not read, on its behalf', async () => {
+      const { access } = render(OWNER);
+      const row = within(await screen.findByTestId('input-port-patients'));
+      expect(
+        screen.getByRole('columnheader', { name: "This product's access" }),
+      ).toBeInTheDocument();
+      expect(await row.findByText(/Not requested/)).toBeInTheDocument();
+      // sources outside the mesh have nothing to ask for
+      expect(
+        within(screen.getByTestId('input-port-ehr_encounters')).getByText('—'),
+      ).toBeInTheDocument();
+
+      await userEvent.click(
+        row.getByRole('button', { name: 'Request access to patients' }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      expect(
+        dialog.getByText('Request access to patients-sql'),
+      ).toBeInTheDocument();
+      // on behalf of the product, chosen already
+      expect(dialog.getByLabelText(/On behalf of/)).toHaveTextContent(
+        'Data product: Patient encounters',
+      );
+      await userEvent.type(
+        dialog.getByLabelText(/Purpose/),
+        'Joins encounters to patients',
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Send request' }),
+      );
+      await screen.findByTestId('access-request-created');
+      expect(access.requests).toMatchObject([
+        {
+          product: 'dataproduct:default/patients',
+          outputPort: 'patients-sql',
+          consumer: PRODUCT,
+          requester: OWNER.user,
+          purpose: 'Joins encounters to patients',
+        },
+      ]);
+      // closed: the row shows the request, waiting for the upstream owners
+      await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+      expect(
+        await within(screen.getByTestId('input-port-patients')).findByTestId(
+          'access-state-pending',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it("shows a granted input's state and end, not another team's request", async () => {
+      render(OWNER, [
+        accessRequest({
+          id: 'granted',
+          product: 'dataproduct:default/patients',
+          outputPort: 'patients-sql',
+          consumer: PRODUCT,
+          state: 'active',
+          expiresAt: '2026-06-01T00:00:00.000Z',
+        }),
+      ]);
+      const row = within(await screen.findByTestId('input-port-patients'));
+      expect(await row.findByTestId('access-state-active')).toBeInTheDocument();
+      expect(row.getByText(/until/)).toBeInTheDocument();
+      expect(row.queryByRole('button', { name: /Request access/ })).toBeNull();
+    });
+
+    it('is not shown to people outside the owning team', async () => {
+      render(ANALYST);
+      await screen.findByTestId('input-port-patients');
+      expect(
+        screen.queryByRole('columnheader', { name: "This product's access" }),
+      ).toBeNull();
+      expect(
+        screen.queryByRole('button', { name: /Request access/ }),
+      ).toBeNull();
+    });
   });
 });

@@ -8,6 +8,11 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { InputPort } from '@datamesh/plugin-data-mesh-common';
+import {
+  InputAccessCell,
+  inputRequest,
+  useInputAccess,
+} from './access/InputAccess';
 import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
 
 const TYPE_LABELS: Record<string, string> = {
@@ -43,15 +48,21 @@ function InputSource(props: { port: InputPort }) {
 
 /**
  * Where the product's data comes from: upstream data products (linked, the
- * same edges the lineage graph draws) and sources outside the mesh.
+ * same edges the lineage graph draws) and sources outside the mesh. Its
+ * owners also see whether the product may read each upstream port (its
+ * access requests) and ask for what it may not.
  *
  * @public
  */
 export function InputPortsCard(props: { title?: string }) {
   const entity = useDataProductEntity();
+  const access = useInputAccess(entity);
   const title = props.title ?? 'Input ports';
   if (!entity) return <NotADataProductCard title={title} />;
   const ports = entity.spec.inputPorts ?? [];
+  // the access column: for the product's owners, when it reads other products
+  const showAccess =
+    access.shown && !access.error && ports.some(p => p.type === 'data-product');
   return (
     <InfoCard title={title} noPadding={ports.length > 0}>
       {ports.length === 0 ? (
@@ -64,6 +75,7 @@ export function InputPortsCard(props: { title?: string }) {
               <TableCell>Type</TableCell>
               <TableCell>Source</TableCell>
               <TableCell>Description</TableCell>
+              {showAccess && <TableCell>This product's access</TableCell>}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -83,6 +95,18 @@ export function InputPortsCard(props: { title?: string }) {
                   <InputSource port={port} />
                 </TableCell>
                 <TableCell>{port.description}</TableCell>
+                {showAccess && (
+                  <TableCell>
+                    {access.requests && (
+                      <InputAccessCell
+                        product={entity}
+                        port={port}
+                        request={inputRequest(access.requests, port)}
+                        onRequested={access.reload}
+                      />
+                    )}
+                  </TableCell>
+                )}
               </TableRow>
             ))}
           </TableBody>

@@ -98,6 +98,8 @@ export function RequestAccessDialog(props: {
   onClose: () => void;
   /** The open requests on this port the user reads with (theirs and their teams'). */
   existing?: AccessRequest[];
+  /** On whose behalf, chosen beforehand (e.g. the product reading this port as an input). */
+  consumer?: string;
 }) {
   const { product, port, open, onClose } = props;
   const api = useApi(dataMeshApiRef);
@@ -108,7 +110,7 @@ export function RequestAccessDialog(props: {
   const agreement = product.spec.dataSharingAgreement ?? {};
   const hasAgreement = agreementSections(agreement).length > 0;
   const [form, setForm] = useState<Form>({
-    consumer: '',
+    consumer: props.consumer ?? '',
     purpose: '',
     pii: false,
     days: String(limits.defaultDays),

@@ -1,0 +1,161 @@
+/*
+ * Whether a product may read each product it takes input from: its own
+ * access requests (consumer: the product, grantee: its service role) to the
+ * upstream ports, shown on its Input ports card to its owners, with
+ * "Request access" where none is open. The New data product template asks
+ * for them when the product is made; this is where the owners follow them
+ * and ask again (an input added later, a request rejected or expired).
+ */
+import { useState } from 'react';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import {
+  type AccessRequest,
+  type DataProductEntityV1alpha1,
+  type InputPort,
+  fromCatalogForm,
+  isDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
+import { errorMessage } from '../slo/SloErrors';
+import { AccessStateChip } from './AccessStateChip';
+import { RequestAccessDialog } from './RequestAccessDialog';
+import { useAccessRequests, useSignedInUser } from './hooks';
+import { formatExpiry, isOpenRequest } from './rules';
+
+/** A ref as the backend stores it: full, lower-case. */
+const fullRef = (ref: string, defaultKind: string) =>
+  stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+  ).toLowerCase();
+
+/**
+ * The product's open requests for its inputs, when the signed-in user is
+ * one of its owners (others are not shown them: undefined), and a reload.
+ */
+export function useInputAccess(product: DataProductEntityV1alpha1 | undefined) {
+  const user = useSignedInUser();
+  const owner = product?.spec.owner
+    ? fullRef(product.spec.owner, 'group')
+    : undefined;
+  const isOwner = Boolean(owner && user.value?.groups.includes(owner));
+  const requests = useAccessRequests(
+    product && isOwner
+      ? { consumer: stringifyEntityRef(product).toLowerCase(), ours: true }
+      : undefined,
+  );
+  return {
+    shown: isOwner,
+    requests: requests.value,
+    error: requests.error,
+    reload: requests.retry,
+  };
+}
+
+/** The open request of the product for one input, if any. */
+export function inputRequest(
+  requests: AccessRequest[] | undefined,
+  port: InputPort,
+): AccessRequest | undefined {
+  if (!port.dataProduct || !port.outputPort) return undefined;
+  const upstream = fullRef(port.dataProduct, 'dataproduct');
+  return requests?.find(
+    r =>
+      r.product === upstream &&
+      r.outputPort === port.outputPort &&
+      isOpenRequest(r),
+  );
+}
+
+/** The Access cell of one data-product input: its request's state, or a button to ask. */
+export function InputAccessCell(props: {
+  product: DataProductEntityV1alpha1;
+  port: InputPort;
+  request?: AccessRequest;
+  onRequested: () => void;
+}) {
+  const { product, port, request } = props;
+  const catalogApi = useApi(catalogApiRef);
+  const [upstream, setUpstream] = useState<DataProductEntityV1alpha1>();
+  const [failure, setFailure] = useState<string>();
+  if (!port.dataProduct || !port.outputPort) {
+    return (
+      <Typography variant="body2" color="textSecondary" component="span">
+        —
+      </Typography>
+    );
+  }
+  if (request) {
+    return (
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 4 }}
+      >
+        <AccessStateChip state={request.state} />
+        {request.state === 'active' && request.expiresAt && (
+          <Typography variant="caption" color="textSecondary">
+            until {formatExpiry(request.expiresAt)}
+          </Typography>
+        )}
+      </Box>
+    );
+  }
+  const open = async () => {
+    setFailure(undefined);
+    try {
+      const entity = await catalogApi.getEntityByRef(port.dataProduct!);
+      if (!entity || !isDataProductEntity(entity)) {
+        setFailure(`${port.dataProduct} is not in the catalog`);
+        return;
+      }
+      setUpstream(fromCatalogForm(entity));
+    } catch (e) {
+      setFailure(errorMessage(e as Error));
+    }
+  };
+  const upstreamPort = upstream?.spec.outputPorts?.find(
+    p => p.name === port.outputPort,
+  );
+  return (
+    <Box>
+      <Typography variant="body2" color="textSecondary" component="span">
+        Not requested{' '}
+      </Typography>
+      <Button
+        size="small"
+        color="primary"
+        onClick={open}
+        aria-label={`Request access to ${port.name}`}
+      >
+        Request access
+      </Button>
+      {upstream && !upstreamPort && (
+        <Typography variant="body2" color="error">
+          {port.dataProduct} has no output port '{port.outputPort}'
+        </Typography>
+      )}
+      {failure && (
+        <Typography variant="body2" color="error">
+          {failure}
+        </Typography>
+      )}
+      {upstream && upstreamPort && (
+        <RequestAccessDialog
+          product={upstream}
+          port={upstreamPort}
+          consumer={stringifyEntityRef(product).toLowerCase()}
+          open
+          onClose={() => {
+            setUpstream(undefined);
+            props.onRequested();
+          }}
+        />
+      )}
+    </Box>
+  );
+}
