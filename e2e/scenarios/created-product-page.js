@@ -129,6 +129,33 @@ module.exports = {
     );
 
     await check(
+      `the template asked for access to ${created.upstream} on the new product's behalf; its Input ports card shows it waiting`,
+      async () => {
+        const { items } = await api(
+          `/api/data-mesh/access-requests?consumer=${encodeURIComponent(
+            newRef,
+          )}`,
+        );
+        const asked = items.map(r => `${r.product} ${r.consumer} ${r.state}`);
+        if (
+          asked.length !== 1 ||
+          asked[0] !== `${upstreamRef} ${newRef} pending`
+        ) {
+          throw new Error(
+            `requests of ${newRef}: ${asked.join('; ') || 'none'}`,
+          );
+        }
+        log(
+          `${newRef} asked for ${items[0].product} port ${items[0].outputPort} (${items[0].id}), grantee ${items[0].grantee}`,
+        );
+        // the guest is of the owning team: the card says where it stands
+        await cardTitled('Input ports')
+          .getByTestId('access-state-pending')
+          .waitFor();
+      },
+    );
+
+    await check(
       `the new product's lineage shows ${created.upstream} upstream`,
       async () => {
         let attempt = 0;
