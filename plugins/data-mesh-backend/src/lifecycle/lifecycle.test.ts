@@ -331,6 +331,24 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       ['drop-archive', true],
     ]);
 
+    // visits itself reads its successor's port (asked, not decided yet):
+    // its service role leaves with it, so the request is given up too
+    const own = await call('post', '/access-requests', 'aisha', {
+      product: 'visits-v2',
+      outputPort: 'events',
+      consumer: 'dataproduct:default/visits',
+      purpose: 'compare both versions',
+    });
+    expect(own.status).toBe(201);
+    const planned = await call(
+      'get',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+    );
+    expect(planned.body.steps[0].lines).toContain(
+      `- give up the product's own access request ${own.body.id} to dataproduct:default/visits-v2 port 'events' (pending)`,
+    );
+
     const readers = await call(
       'post',
       '/lifecycle/default/visits/retirement',
@@ -388,6 +406,19 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
     expect(first.body.stoppedAt).toEqual({
       id: 'revoke',
       reason: 'awaiting confirmation',
+    });
+    const [given] = (
+      await call(
+        'get',
+        '/access-requests?consumer=dataproduct:default/visits',
+        'aisha',
+      )
+    ).body.items;
+    expect([given.id, given.state]).toEqual([own.body.id, 'cancelled']);
+    expect(given.history.at(-1)).toMatchObject({
+      action: 'cancel',
+      comment:
+        'dataproduct:default/visits is retired: it reads nothing any more',
     });
     expect((await remaining()).roles).toHaveLength(3);
     // retiring: requests are refused even with the override

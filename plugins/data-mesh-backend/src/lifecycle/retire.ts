@@ -19,7 +19,9 @@ import {
   type RetirementReader,
   type RetirementStepId,
   type RetirementUsage,
+  ACCESS_OPEN_STATES,
   RETIREMENT_STEP_IDS,
+  holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type RetirementPhase,
@@ -93,6 +95,7 @@ export class RetirementRunner {
       product,
       state: 'pending',
     });
+    const ownRequests = await this.ownRequests(product);
 
     const leaving = live
       ? await planUnregister(
@@ -122,7 +125,10 @@ export class RetirementRunner {
         case 'revoke-access':
           return {
             id,
-            done: holders.length === 0 && pending.length === 0,
+            done:
+              holders.length === 0 &&
+              pending.length === 0 &&
+              ownRequests.length === 0,
             lines: [
               ...holders.map(
                 r =>
@@ -130,6 +136,10 @@ export class RetirementRunner {
               ),
               ...pending.map(
                 r => `- reject pending access request ${r.id} of ${r.consumer}`,
+              ),
+              ...ownRequests.map(
+                r =>
+                  `- give up the product's own access request ${r.id} to ${r.product} port '${r.outputPort}' (${r.state})`,
               ),
             ],
             destructive: true,
@@ -338,6 +348,13 @@ export class RetirementRunner {
     return { applied, ...(stoppedAt ? { stoppedAt } : {}), plan: ctx.view };
   }
 
+  /** The product's own open requests as a consumer (what it reads). */
+  private ownRequests(product: string): Promise<AccessRequestRecord[]> {
+    return this.o.accessStore.list({ consumer: product }, q =>
+      q.whereIn('state', ACCESS_OPEN_STATES),
+    );
+  }
+
   /** Runs one step; returns an error message or undefined. */
   private async runStep(
     ctx: PlanContext,
@@ -384,6 +401,30 @@ export class RetirementRunner {
         });
         if (done)
           lines.push(`rejected access request ${r.id} of ${r.consumer}`);
+      }
+      // what the product itself reads as a consumer (its inputs): its
+      // service role is dropped with it, so its grants are given up, as its
+      // owners would (the access sweep drops each request role)
+      for (const r of await this.ownRequests(product)) {
+        const held = holdsGrant(r.state);
+        const done = await accessStore.transition(r.id, {
+          from: [r.state],
+          to: TRANSITIONS.cancel.to,
+          patch: {
+            warehousePending: held && this.o.accessExecutor ? 'revoke' : null,
+            extension: null,
+          },
+          history: {
+            at: clock.now(),
+            actor,
+            action: 'cancel',
+            comment: `${product} is retired: it reads nothing any more`,
+          },
+        });
+        if (done)
+          lines.push(
+            `gave up the product's own access request ${r.id} to ${r.product} port '${r.outputPort}'`,
+          );
       }
     } else if (id === 'unregister') {
       // as planned just before this step (apply plans afresh after each)
