@@ -129,7 +129,7 @@ module.exports = {
     );
 
     await check(
-      `the template asked for access to ${created.upstream} on the new product's behalf; its Input ports card shows it waiting`,
+      `the template asked for access to ${created.upstream} on the new product's behalf (its own team's product: granted at once); its Input ports card shows it active`,
       async () => {
         const { items } = await api(
           `/api/data-mesh/access-requests?consumer=${encodeURIComponent(
@@ -139,7 +139,7 @@ module.exports = {
         const asked = items.map(r => `${r.product} ${r.consumer} ${r.state}`);
         if (
           asked.length !== 1 ||
-          asked[0] !== `${upstreamRef} ${newRef} pending`
+          asked[0] !== `${upstreamRef} ${newRef} active`
         ) {
           throw new Error(
             `requests of ${newRef}: ${asked.join('; ') || 'none'}`,
@@ -150,7 +150,7 @@ module.exports = {
         );
         // the guest is of the owning team: the card says where it stands
         await cardTitled('Input ports')
-          .getByTestId('access-state-pending')
+          .getByTestId('access-state-active')
           .waitFor();
       },
     );

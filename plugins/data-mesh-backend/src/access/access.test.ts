@@ -257,7 +257,13 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
 
   it('approves (owners only, never the requester), grants and activates', async () => {
     now = T0 + D;
-    const mine = await ask('bob', { consumer: 'group:default/team-a' });
+    // personal data for bob's own team: a teammate decides (without it,
+    // the team's own request would be approved at once)
+    const mine = await ask('bob', {
+      consumer: 'group:default/team-a',
+      pii: true,
+    });
+    expect(mine.state).toBe('pending');
     // bob owns orders through team-a, but it is his own request
     const self = await post(`/${mine.id}/approve`, 'bob');
     expect(self.status).toBe(403);
@@ -307,6 +313,34 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     // decided once: a second approval conflicts
     expect((await post(`/${mine.id}/approve`, 'alice')).status).toBe(409);
     expect(grantsOf(mine.id)).toBe(1);
+  });
+
+  it("approves at once what the product's own team asks for itself or its products, personal data aside", async () => {
+    now = T0 + D;
+    // team-a's product catalogue reads team-a's orders: its pipeline's role
+    const input = await ask('alice', {
+      consumer: 'dataproduct:default/catalogue',
+      purpose: 'Input of catalogue',
+    });
+    expect([input.state, input.decidedBy, input.grantee]).toEqual([
+      'active',
+      'system',
+      'shop_catalogue_service',
+    ]);
+    expect(grantsOf(input.id)).toBe(1);
+    // another team's product in the same domain still waits for team-a
+    const churn = await ask('carol', { consumer: 'dataproduct:default/churn' });
+    expect(churn.state).toBe('pending');
+    // and so does the team's own request for personal data
+    const pii = await ask('alice', {
+      consumer: 'dataproduct:default/catalogue',
+      pii: true,
+    });
+    expect(pii.state).toBe('pending');
+    // nobody was asked to decide the first: the owners hear of the other two
+    expect(
+      sent.filter(n => n.payload.scope === `data-mesh:access:${input.id}`),
+    ).toEqual([]);
   });
 
   it('lets the owning team of another product decide there, not elsewhere', async () => {
@@ -591,8 +625,14 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
       purpose: 'reconciliation',
       duration: '30d',
     });
-    expect(own.status).toBe(201);
-    expect((await post(`/${own.body.id}/approve`, 'frank')).status).toBe(200);
+    // the team asks for its own product: approved at once, nobody asked
+    expect([own.status, own.body.state]).toEqual([201, 'active']);
+    expect(own.body.history[1]).toMatchObject({
+      action: 'approve',
+      by: 'system',
+      comment:
+        "auto-approved: group:default/team-b is of the product's own team, and asks for no personal data",
+    });
     await post(`/${own.body.id}/extend`, 'frank', { duration: '30d' });
     const byAsker = await post(`/${own.body.id}/approve`, 'frank');
     expect([byAsker.status, byAsker.body.error.message]).toEqual([

@@ -3,7 +3,9 @@
  * to a product's output port on behalf of a consumer they belong to. The
  * port's policy bounds the duration and PII; it may approve non-PII
  * requests within the product's domain (or from anyone) at once, which
- * grants like an owner's approval does.
+ * grants like an owner's approval does. A non-PII request of the product's
+ * own team (its group, or a product it owns) is approved at once too: the
+ * team would be asking itself.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -73,7 +75,7 @@ export async function createRequest(
       : durationWithin(body.duration, maxMs);
 
   const claims = await claimsOf(ctx.userInfo, caller);
-  const { consumer, grantee, sameDomain } = await resolveConsumer(
+  const { consumer, grantee, sameDomain, sameTeam } = await resolveConsumer(
     ctx,
     body.consumer,
     claims,
@@ -127,7 +129,7 @@ export async function createRequest(
       }`,
     );
   }
-  if (autoApproves(policy, { pii: record.pii, sameDomain })) {
+  if (autoApproves(policy, { pii: record.pii, sameDomain, sameTeam })) {
     await store.transition(id, {
       ...TRANSITIONS.approve,
       patch: approvalPatch('system', now, durationMs),
@@ -135,9 +137,11 @@ export async function createRequest(
         at: now,
         actor: 'system',
         action: 'approve',
-        comment: `auto-approved: the port's policy approves non-PII requests${
-          policy.autoApprove === 'any' ? '' : ' within the domain'
-        }`,
+        comment: sameTeam
+          ? `auto-approved: ${consumer} is of the product's own team, and asks for no personal data`
+          : `auto-approved: the port's policy approves non-PII requests${
+              policy.autoApprove === 'any' ? '' : ' within the domain'
+            }`,
       },
     });
     await afterApproval(ctx, id);

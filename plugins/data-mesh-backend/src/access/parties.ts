@@ -124,8 +124,17 @@ export async function resolveConsumer(
   ref: string,
   claims: Set<string>,
   provider: DataProductEntityV1alpha1,
-): Promise<{ consumer: string; grantee: string; sameDomain: boolean }> {
+): Promise<{
+  consumer: string;
+  grantee: string;
+  sameDomain: boolean;
+  /** The consumer is of the provider's owning team (the group, or the consumer product's owner). */
+  sameTeam: boolean;
+}> {
   const { settings, platform } = deps;
+  const providerOwner = provider.spec.owner
+    ? fullRef(provider.spec.owner, 'group', 'product')
+    : undefined;
   const consumer = fullRef(ref, 'group', 'consumer');
   const { kind, name } = parseEntityRef(consumer);
   if (kind === 'group') {
@@ -138,6 +147,7 @@ export async function resolveConsumer(
       consumer,
       grantee: teamRoleName(settings.naming.teamRole, platform, name),
       sameDomain: false,
+      sameTeam: consumer === providerOwner,
     };
   }
   if (kind !== 'dataproduct') {
@@ -161,6 +171,7 @@ export async function resolveConsumer(
     sameDomain:
       fullRef(product.spec.domain, 'domain', 'consumer') ===
       fullRef(provider.spec.domain, 'domain', 'product'),
+    sameTeam: owner === providerOwner,
   };
 }
 

@@ -331,8 +331,9 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       ['drop-archive', true],
     ]);
 
-    // visits itself reads its successor's port (asked, not decided yet):
-    // its service role leaves with it, so the request is given up too
+    // visits itself reads its successor's port (its own team's product:
+    // approved at once): its service role leaves with it, so the request
+    // is given up too
     const own = await call('post', '/access-requests', 'aisha', {
       product: 'visits-v2',
       outputPort: 'events',
@@ -346,7 +347,7 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       'aisha',
     );
     expect(planned.body.steps[0].lines).toContain(
-      `- give up the product's own access request ${own.body.id} to dataproduct:default/visits-v2 port 'events' (pending)`,
+      `- give up the product's own access request ${own.body.id} to dataproduct:default/visits-v2 port 'events' (approved)`,
     );
 
     const readers = await call(

@@ -467,7 +467,7 @@ describe('portAccessPolicy', () => {
     ).toMatchObject({ defaultDurationMs: D / 2 });
   });
 
-  it('approves automatically only non-PII requests in scope', () => {
+  it("approves automatically only non-PII requests in scope or of the product's own team", () => {
     const sameDomain = portAccessPolicy({ access: { approval: 'auto' } });
     const any = portAccessPolicy({
       access: { approval: 'auto', autoApprove: 'any' },
@@ -480,6 +480,10 @@ describe('portAccessPolicy', () => {
       [any, { pii: false, sameDomain: false }, true],
       [any, { pii: true, sameDomain: false }, false],
       [owner, { pii: false, sameDomain: true }, false],
+      // the product's own team reads what it owns, whatever the port says
+      [owner, { pii: false, sameDomain: false, sameTeam: true }, true],
+      [owner, { pii: true, sameDomain: true, sameTeam: true }, false],
+      [owner, { pii: false, sameDomain: true, sameTeam: false }, false],
     ] as const;
     for (const [rules, request, expected] of cases) {
       expect([

@@ -377,18 +377,21 @@ export function portApprovers(port: Pick<OutputPort, 'access'>): string[] {
 }
 
 /**
- * Whether a request is approved without the owner: the port approves
- * automatically, the request is in its scope, and it does not ask for
- * personal data (which always needs a person's decision).
+ * Whether a request is approved without the owner: it does not ask for
+ * personal data (which always needs a person's decision), and either the
+ * consumer is of the product's own team (`sameTeam`: the team reads what it
+ * owns, whatever the port says) or the port approves automatically and the
+ * request is in its scope.
  * @public
  */
 export function autoApproves(
   rules: PortAccessRules,
-  request: { pii: boolean; sameDomain: boolean },
+  request: { pii: boolean; sameDomain: boolean; sameTeam?: boolean },
 ): boolean {
   return (
-    rules.approval === 'auto' &&
     !request.pii &&
-    (rules.autoApprove === 'any' || request.sameDomain)
+    (request.sameTeam === true ||
+      (rules.approval === 'auto' &&
+        (rules.autoApprove === 'any' || request.sameDomain)))
   );
 }

@@ -81,7 +81,8 @@ function validate(
 
 const STATE_SENTENCES: Partial<Record<AccessRequest['state'], string>> = {
   pending: 'The owners of the product have been asked to decide.',
-  approved: "The port's policy approved it; the warehouse grant follows.",
+  approved:
+    "Approved at once (the port's policy, or the product is your team's own); the warehouse grant follows.",
   active: 'Access is granted.',
 };
 
