@@ -173,6 +173,7 @@ describe('templates/new-data-product', () => {
       'publish:github',
       'catalog:register',
       'catalog:register',
+      'datamesh:access:request-inputs',
     ]);
   });
 
