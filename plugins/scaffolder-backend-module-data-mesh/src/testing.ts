@@ -1,8 +1,11 @@
 /*
  * Helpers for this package's tests (not exported): spec texts, a logger
- * that keeps its lines, and temporary directories.
+ * that keeps its lines, temporary directories, and a stand-in for the
+ * data-mesh backend.
  */
 import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -77,4 +80,48 @@ export function workspaceWith(files: Record<string, string>): string {
     fs.writeFileSync(path.join(dir, rel), text);
   }
   return dir;
+}
+
+/** A request the stand-in backend received. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  auth?: string;
+  body: any;
+}
+
+/**
+ * A node:http server on loopback standing in for the data-mesh backend, for
+ * actions that call its REST API: it keeps what it receives (`seen`) and
+ * answers with `reply(request)`. `base` is what discovery would give for
+ * the plugin (`…/api/data-mesh`).
+ */
+export async function startStandInBackend(
+  reply: (request: SeenRequest) => { status: number; body: unknown },
+): Promise<{ base: string; seen: SeenRequest[]; close(): Promise<void> }> {
+  const seen: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', c => (raw += c));
+    req.on('end', () => {
+      const request = {
+        method: req.method!,
+        url: req.url!,
+        auth: req.headers.authorization,
+        body: JSON.parse(raw || '{}'),
+      };
+      seen.push(request);
+      const { status, body } = reply(request);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/data-mesh`,
+    seen,
+    close: () => new Promise<void>(r => server.close(() => r())),
+  };
 }

@@ -3,11 +3,14 @@
  * for the data-mesh backend (the template test runs it against the real
  * one): what it skips, what it reports and what fails the step.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { oamSpec, workspaceWith } from '../testing';
+import {
+  type SeenRequest,
+  oamSpec,
+  startStandInBackend,
+  workspaceWith,
+} from '../testing';
 import { createAccessRequestInputsAction } from './accessRequestInputs';
 
 /** The test product reading two ports of `orders` and one of `stock`, plus a source system. */
@@ -46,41 +49,26 @@ const SPEC = `${oamSpec('invoices', 'finance', {
 const CONSUMER = 'dataproduct:default/invoices';
 
 describe('datamesh:access:request-inputs', () => {
-  let server: Server;
+  let backend: Awaited<ReturnType<typeof startStandInBackend>>;
   let base: string;
-  let seen: { method: string; url: string; auth?: string; body: any }[];
-  /** Answers by method and port; the list answers `listed`. */
+  /** What the stand-in received since the test began. */
+  let seen: SeenRequest[];
+  /** The list answers `listed`; a POST is answered by `answer`. */
   let listed: unknown[];
   let answer: (body: any) => { status: number; body: unknown };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', c => (raw += c));
-      req.on('end', () => {
-        const body = JSON.parse(raw || '{}');
-        seen.push({
-          method: req.method!,
-          url: req.url!,
-          auth: req.headers.authorization,
-          body,
-        });
-        const reply =
-          req.method === 'GET'
-            ? { status: 200, body: { items: listed } }
-            : answer(body);
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(reply.body));
-      });
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${
-      (server.address() as AddressInfo).port
-    }/api/data-mesh`;
+    backend = await startStandInBackend(req =>
+      req.method === 'GET'
+        ? { status: 200, body: { items: listed } }
+        : answer(req.body),
+    );
+    base = backend.base;
   });
-  afterAll(() => new Promise(r => server.close(r)));
+  afterAll(() => backend.close());
   beforeEach(() => {
-    seen = [];
+    backend.seen.length = 0;
+    seen = backend.seen;
     listed = [];
   });
 
@@ -252,7 +240,7 @@ describe('datamesh:access:request-inputs', () => {
       "the data-mesh backend failed to take the request for dataproduct:default/orders port 'events' (500): database is locked",
     );
 
-    seen = [];
+    seen.length = 0;
     await expect(
       action(Infinity).action.handler(
         context({ catalogWaitSeconds: 0 }) as any,

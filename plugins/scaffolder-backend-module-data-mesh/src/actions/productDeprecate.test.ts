@@ -4,38 +4,22 @@
  * the template's user (their token, so the permission policy decides) and
  * reports the backend's refusals with its message.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { type SeenRequest, startStandInBackend } from '../testing';
 import { createProductDeprecateAction } from './productDeprecate';
 
 describe('datamesh:product:deprecate', () => {
-  let server: Server;
+  let backend: Awaited<ReturnType<typeof startStandInBackend>>;
   let base: string;
-  const seen: { url?: string; auth?: string; body: any }[] = [];
+  let seen: SeenRequest[];
   let reply: { status: number; body: unknown } = { status: 200, body: {} };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', c => (raw += c));
-      req.on('end', () => {
-        seen.push({
-          url: `${req.method} ${req.url}`,
-          auth: req.headers.authorization,
-          body: JSON.parse(raw || '{}'),
-        });
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(reply.body));
-      });
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${
-      (server.address() as AddressInfo).port
-    }/api/data-mesh`;
+    backend = await startStandInBackend(() => reply);
+    ({ base, seen } = backend);
   });
-  afterAll(() => new Promise(r => server.close(r)));
+  afterAll(() => backend.close());
 
   const action = () =>
     createProductDeprecateAction({
@@ -64,7 +48,7 @@ describe('datamesh:product:deprecate', () => {
     });
     await action().handler(ctx as any);
     const last = seen[seen.length - 1];
-    expect(last.url).toBe(
+    expect(`${last.method} ${last.url}`).toBe(
       'POST /api/data-mesh/lifecycle/default/visits/deprecation',
     );
     expect(last.auth).toMatch(/^Bearer .+/);
