@@ -23,9 +23,16 @@ export interface InputAccessOutcome {
    * `requested` (waiting for the upstream owners), `approved`/`active`
    * (granted, e.g. by the port's auto-approval), `already-open` (an open
    * request or grant of the product covers it: nothing sent), `refused`
-   * (the backend said why).
+   * (the backend said why), `not-asked` (the product did not reach the
+   * catalog in time).
    */
-  outcome: 'requested' | 'approved' | 'active' | 'already-open' | 'refused';
+  outcome:
+    | 'requested'
+    | 'approved'
+    | 'active'
+    | 'already-open'
+    | 'refused'
+    | 'not-asked';
   id?: string;
   message?: string;
 }
@@ -41,9 +48,9 @@ const DEFAULT_CATALOG_WAIT_S = 60;
  * created with inputs would have lineage but a pipeline that cannot read
  * them. The product must be in the catalog first (the request names it as
  * consumer, its service role is the grantee): the action waits for it.
- * A refusal of one port is reported (the step still succeeds: the product
- * exists, and the owners can ask again from its page); a backend that
- * cannot be reached fails the step.
+ * A refusal of one port, or a product the catalog has not read in time, is
+ * reported (the step still succeeds: the product exists, and its owners ask
+ * from its page); a backend that fails or cannot be reached fails the step.
  * @public
  */
 export function createAccessRequestInputsAction(options: {
@@ -102,6 +109,7 @@ export function createAccessRequestInputsAction(options: {
                 'active',
                 'already-open',
                 'refused',
+                'not-asked',
               ]),
               id: z.string().optional(),
               message: z.string().optional(),
@@ -134,13 +142,29 @@ export function createAccessRequestInputsAction(options: {
         ctx.output('pending', 0);
         return;
       }
-      await waitForCatalog(
+      const waitMs =
+        (ctx.input.catalogWaitSeconds ?? DEFAULT_CATALOG_WAIT_S) * 1000;
+      const inCatalog = await waitForCatalog(
         options.catalog,
         consumer,
         await options.auth.getOwnServiceCredentials(),
-        (ctx.input.catalogWaitSeconds ?? DEFAULT_CATALOG_WAIT_S) * 1000,
+        waitMs,
         options.pollMs ?? 1000,
       );
+      if (!inCatalog) {
+        // the product is made and registered: a slow catalog (a git host's
+        // first read) is no reason to fail the task that made it
+        const message = `${consumer} is not in the catalog after ${Math.round(
+          waitMs / 1000,
+        )} s: ask from its page (Input ports) once it is`;
+        ctx.logger.warn(message);
+        ctx.output(
+          'requests',
+          inputs.map(input => ({ ...input, outcome: 'not-asked', message })),
+        );
+        ctx.output('pending', 0);
+        return;
+      }
       const { token } = await options.auth.getPluginRequestToken({
         onBehalfOf: await ctx.getInitiatorCredentials(),
         targetPluginId: 'data-mesh',
@@ -251,24 +275,21 @@ function fullProductRef(ref: string): string {
   ).toLowerCase();
 }
 
-/** Polls the catalog until `ref` is there (registration is processed asynchronously). */
+/**
+ * Polls the catalog until `ref` is there (registration is processed
+ * asynchronously); false when it is not within `waitMs`.
+ */
 async function waitForCatalog(
   catalog: CatalogService,
   ref: string,
   credentials: BackstageCredentials,
   waitMs: number,
   pollMs: number,
-): Promise<void> {
+): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (await catalog.getEntityByRef(ref, { credentials })) return;
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `${ref} is not in the catalog after ${Math.round(
-          waitMs / 1000,
-        )} s: register it before requesting access for it`,
-      );
-    }
+    if (await catalog.getEntityByRef(ref, { credentials })) return true;
+    if (Date.now() >= deadline) return false;
     await new Promise(r => setTimeout(r, pollMs));
   }
 }
