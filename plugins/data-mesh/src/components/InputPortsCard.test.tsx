@@ -10,6 +10,7 @@ import {
 } from '../__testUtils__/fixtures';
 import { ANALYST, OWNER, renderAccess } from '../__testUtils__/accessRender';
 import { accessRequest } from '../__testUtils__/fakeAccessBackend';
+import { fleetItems, fleetResponse } from '../__testUtils__/sloFixtures';
 
 /** The upstream of patient-encounters, with the port its input names. */
 const upstream: DataProductEntityV1alpha1 = {
@@ -56,6 +57,31 @@ describe('InputPortsCard', () => {
     expect(
       api.getByText('https://scheduling.example-health.org/api/v2/visits'),
     ).toBeInTheDocument();
+  });
+
+  it("shows the SLO health of each upstream product: a breach upstream is soon this one's", async () => {
+    renderAccess({
+      entity: patientEncounters,
+      element: <InputPortsCard />,
+      ...ANALYST,
+      routes: {
+        '/slos': fleetResponse(
+          fleetItems.map(i =>
+            i.entityRef === 'dataproduct:default/patients'
+              ? { ...i, status: 'breaching' as const }
+              : i,
+          ),
+        ),
+      },
+    });
+    const row = within(await screen.findByTestId('input-port-patients'));
+    expect(await row.findByTestId('slo-status-breaching')).toBeInTheDocument();
+    // a source outside the mesh has no health here
+    expect(
+      within(screen.getByTestId('input-port-ehr_encounters')).queryByTestId(
+        /^slo-status-/,
+      ),
+    ).toBeNull();
   });
 
   it('says so when there are no input ports', async () => {

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { InfoCard } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
@@ -14,6 +15,7 @@ import {
   useInputAccess,
 } from './access/InputAccess';
 import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
+import { ProductSloStatus } from './slo/ProductSloStatus';
 
 const TYPE_LABELS: Record<string, string> = {
   'data-product': 'Data product',
@@ -48,7 +50,8 @@ function InputSource(props: { port: InputPort }) {
 
 /**
  * Where the product's data comes from: upstream data products (linked, the
- * same edges the lineage graph draws) and sources outside the mesh. Its
+ * same edges the lineage graph draws) with their SLO health (an upstream
+ * breach is soon this product's), and sources outside the mesh. Its
  * owners also see whether the product may read each upstream port (its
  * access requests) and ask for what it may not.
  *
@@ -60,9 +63,9 @@ export function InputPortsCard(props: { title?: string }) {
   const title = props.title ?? 'Input ports';
   if (!entity) return <NotADataProductCard title={title} />;
   const ports = entity.spec.inputPorts ?? [];
-  // the access column: for the product's owners, when it reads other products
-  const showAccess =
-    access.shown && !access.error && ports.some(p => p.type === 'data-product');
+  // what it reads of other products: their health, and for its owners its access
+  const readsProducts = ports.some(p => p.type === 'data-product');
+  const showAccess = access.shown && !access.error && readsProducts;
   return (
     <InfoCard title={title} noPadding={ports.length > 0}>
       {ports.length === 0 ? (
@@ -74,6 +77,7 @@ export function InputPortsCard(props: { title?: string }) {
               <TableCell>Name</TableCell>
               <TableCell>Type</TableCell>
               <TableCell>Source</TableCell>
+              {readsProducts && <TableCell>Health</TableCell>}
               <TableCell>Description</TableCell>
               {showAccess && <TableCell>This product's access</TableCell>}
             </TableRow>
@@ -94,6 +98,20 @@ export function InputPortsCard(props: { title?: string }) {
                 <TableCell>
                   <InputSource port={port} />
                 </TableCell>
+                {readsProducts && (
+                  <TableCell>
+                    {port.type === 'data-product' && port.dataProduct && (
+                      <ProductSloStatus
+                        product={stringifyEntityRef(
+                          parseEntityRef(port.dataProduct, {
+                            defaultKind: 'dataproduct',
+                            defaultNamespace: 'default',
+                          }),
+                        )}
+                      />
+                    )}
+                  </TableCell>
+                )}
                 <TableCell>{port.description}</TableCell>
                 {showAccess && (
                   <TableCell>

@@ -16,9 +16,7 @@ import { expiresSoon, formatExpiry, openFirst } from './rules';
 import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
-import { fleetKey } from '../../fleet/joinFleet';
-import { useSharedFleet } from '../../fleet/useFleetHealth';
-import { SloStatusChip } from '../slo/SloStatusChip';
+import { ProductSloStatus } from '../slo/ProductSloStatus';
 
 /** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
 function Who(props: { entityRef: string; defaultKind?: string }) {
@@ -108,31 +106,6 @@ function StateCell(props: { request: AccessRequest }) {
   );
 }
 
-/**
- * The SLO health of a request's product, from the shared fleet: what a
- * consumer checks before trusting what they read. `—` when the product has
- * no monitors (or the fleet is unavailable).
- */
-function ProductHealth(props: { product: string }) {
-  const fleet = useSharedFleet();
-  const status = fleet.value?.get(fleetKey(props.product))?.status;
-  if (fleet.loading) return null;
-  if (!status) {
-    return (
-      <span
-        title={
-          fleet.error
-            ? `SLO health is unavailable: ${fleet.error.message}`
-            : 'No SLO monitors for this product'
-        }
-      >
-        —
-      </span>
-    );
-  }
-  return <SloStatusChip status={status} />;
-}
-
 /** The expiry, and for granted access ending soon how soon: time to extend it. */
 function ExpiryCell(props: { request: AccessRequest }) {
   const { request } = props;
@@ -216,7 +189,9 @@ export function AccessRequestsTable(props: {
           {
             title: 'Health',
             sorting: false,
-            render: (r: AccessRequest) => <ProductHealth product={r.product} />,
+            render: (r: AccessRequest) => (
+              <ProductSloStatus product={r.product} />
+            ),
           },
         ]
       : []),
