@@ -22,7 +22,10 @@ import type {
   PlatformConfig,
   WarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-node';
-import type { AccessRequestStore } from '../access/AccessRequestStore';
+import type {
+  AccessRequestRecord,
+  AccessRequestStore,
+} from '../access/AccessRequestStore';
 import { fullRef, loadProduct, lower, readersOf } from '../access/parties';
 import { authorizeOnDataProduct } from '../permissions';
 import type { LifecycleRecord, LifecycleStore } from './LifecycleStore';
@@ -201,6 +204,22 @@ export class LifecycleService {
       // the revocation stands; a lost notice is logged, not fatal
       this.options.logger.warn(
         `retirement of ${product}: notification failed: ${e}`,
+      );
+    }
+  }
+
+  /** The owners of what a retired product read: the reader left (retirement stands if the notice fails). */
+  async notifyReaderLeft(
+    entity: DataProductEntityV1alpha1,
+    givenUp: AccessRequestRecord[],
+  ) {
+    const notifier = this.options.notifier;
+    if (!notifier?.readerLeft || givenUp.length === 0) return;
+    try {
+      await notifier.readerLeft(entity, givenUp);
+    } catch (e) {
+      this.options.logger.warn(
+        `retirement of ${entity.metadata.name}: notifying the owners of its inputs failed: ${e}`,
       );
     }
   }

@@ -416,6 +416,17 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       )
     ).body.items;
     expect([given.id, given.state]).toEqual([own.body.id, 'cancelled']);
+    // the owners of what it read hear that the reader left, on the request's thread
+    expect(
+      sent.filter(n => n.payload.scope === `data-mesh:access:${given.id}`),
+    ).toContainEqual({
+      recipients: { type: 'entity', entityRef: 'group:default/clinical' },
+      payload: expect.objectContaining({
+        title:
+          'visits is retired: it no longer reads dataproduct:default/visits-v2 (events)',
+        link: '/catalog/default/dataproduct/visits-v2/access',
+      }),
+    });
     expect(given.history.at(-1)).toMatchObject({
       action: 'cancel',
       comment:

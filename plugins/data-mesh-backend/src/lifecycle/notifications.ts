@@ -4,11 +4,13 @@
  * products they asked on behalf of) learn the retirement date and the
  * successor, with a link to the product page, where the banner says the
  * same; and, when retirement takes their grants back, that their access
- * has ended.
+ * has ended. The owners of the products a retired product read learn that
+ * the reader left.
  */
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import { ACCESS_REQUEST_TOPIC } from '../access/notifications';
 import type { LifecycleRecord } from './LifecycleStore';
 
 /** Notification topic of deprecations (users can mute it). @public */
@@ -26,6 +28,20 @@ export interface LifecycleNotifier {
     entity: DataProductEntityV1alpha1,
     record: LifecycleRecord,
     recipients: string[],
+  ): Promise<void>;
+  /**
+   * Retirement gave up the product's own access to other products (its
+   * inputs): their owners learn that a reader left, on each request's
+   * thread.
+   */
+  readerLeft?(
+    entity: DataProductEntityV1alpha1,
+    requests: {
+      id: string;
+      product: string;
+      outputPort: string;
+      owner?: string;
+    }[],
   ): Promise<void>;
 }
 
@@ -87,6 +103,25 @@ export function createLifecycleNotifier(
           scope: `data-mesh:retired:${record.product}`,
         },
       });
+    },
+
+    async readerLeft(entity, requests) {
+      const title = entity.metadata.title ?? entity.metadata.name;
+      for (const r of requests) {
+        if (!r.owner) continue;
+        await notifications.send({
+          recipients: { type: 'entity', entityRef: r.owner },
+          payload: {
+            title: `${title} is retired: it no longer reads ${r.product} (${r.outputPort})`,
+            description: `Its access request ${r.id} is given up and its request role dropped; nothing is left to decide or extend.`,
+            link: `${productPage(r.product)}/access`,
+            severity: 'normal',
+            topic: ACCESS_REQUEST_TOPIC,
+            // the request's own thread: this replaces its earlier notices
+            scope: `data-mesh:access:${r.id}`,
+          },
+        });
+      }
     },
   };
 }

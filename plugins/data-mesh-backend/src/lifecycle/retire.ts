@@ -405,6 +405,7 @@ export class RetirementRunner {
       // what the product itself reads as a consumer (its inputs): its
       // service role is dropped with it, so its grants are given up, as its
       // owners would (the access sweep drops each request role)
+      const givenUp: AccessRequestRecord[] = [];
       for (const r of await this.ownRequests(product)) {
         const held = holdsGrant(r.state);
         const done = await accessStore.transition(r.id, {
@@ -421,11 +422,14 @@ export class RetirementRunner {
             comment: `${product} is retired: it reads nothing any more`,
           },
         });
-        if (done)
+        if (done) {
+          givenUp.push(r);
           lines.push(
             `gave up the product's own access request ${r.id} to ${r.product} port '${r.outputPort}'`,
           );
+        }
       }
+      await this.lifecycle.notifyReaderLeft(ctx.entity, givenUp);
     } else if (id === 'unregister') {
       // as planned just before this step (apply plans afresh after each)
       lines = ctx.leaving
