@@ -2,18 +2,20 @@
 
 /*
  * An example data product's page shows what the catalog API says it has:
- * its output ports, and its upstream and downstream products in the lineage
- * graph.
+ * its output ports, its upstream products' health on its input ports (as
+ * the SLO API says), and its upstream and downstream products in the
+ * lineage graph.
  */
 
-const { check, graphNodeRefs, waitFor } = require('../harness/scenario');
+const { check, graphNodeRefs, log, waitFor } = require('../harness/scenario');
 const exampleProduct = require('./example-product');
 
 module.exports = {
   name: 'product-page',
-  description: 'an example product page: output ports and lineage',
+  description:
+    'an example product page: output ports, inputs with their health, lineage',
   needs: [exampleProduct],
-  async run({ page, baseUrl, cardTitled, outputOf }) {
+  async run({ page, baseUrl, cardTitled, outputOf, api }) {
     const expected = outputOf(exampleProduct);
 
     await check(`data product page opens (${expected.title})`, async () => {
@@ -34,6 +36,39 @@ module.exports = {
         await card.getByText(portName, { exact: true }).first().waitFor();
       }
     });
+
+    await check(
+      "input ports show each upstream product's SLO health, as the SLO API says",
+      async () => {
+        const statusOf = async ref =>
+          (await api('/api/data-mesh/slos')).items.find(
+            i => i.entityRef.toLowerCase() === ref.toLowerCase(),
+          )?.status;
+        const card = cardTitled('Input ports');
+        await card.waitFor();
+        for (const ref of expected.upstream) {
+          const name = ref.replace(/^dataproduct:default\//, '');
+          const chip = card
+            .getByRole('row')
+            .filter({ has: page.locator(`a[href$="/dataproduct/${name}"]`) })
+            .locator('[data-testid^="slo-status-"]');
+          await chip.waitFor();
+          const shown = (await chip.getAttribute('data-testid')).replace(
+            'slo-status-',
+            '',
+          );
+          // asked after the page: a collection between the two may move it
+          if (shown !== (await statusOf(ref))) {
+            throw new Error(
+              `${ref}: the card shows ${shown}, the SLO API says ${await statusOf(
+                ref,
+              )}`,
+            );
+          }
+          log(`input ${ref}: ${shown}`);
+        }
+      },
+    );
 
     await check(
       'lineage graph shows upstream and downstream products',
