@@ -16,6 +16,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   type DataProductEntityV1alpha1,
+  accessRef,
   fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
@@ -50,11 +51,7 @@ export function fullRef(
   field: string,
 ): string {
   try {
-    return lower(
-      stringifyEntityRef(
-        parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
-      ),
-    );
+    return accessRef(ref, defaultKind);
   } catch {
     throw new InputError(`${field}: '${ref}' is not an entity reference`);
   }

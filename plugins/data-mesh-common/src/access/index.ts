@@ -4,6 +4,8 @@
  * (../openapi/data-mesh.openapi.json) describes the same shapes; its tests
  * validate real responses against it.
  */
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+
 export * from './portPolicy';
 
 /**
@@ -51,6 +53,19 @@ export const ACCESS_OPEN_STATES = [
 /** Whether a request in `state` is still open (pending or holding its grant). @public */
 export function isOpenState(state: AccessRequestState): boolean {
   return (ACCESS_OPEN_STATES as readonly string[]).includes(state);
+}
+
+/**
+ * An entity ref as the access registry stores and compares it: kind and
+ * namespace filled in (`orders` → `dataproduct:default/orders` with
+ * `defaultKind` `dataproduct`) and lower-case, since refs compare
+ * case-insensitively. Throws on a ref that does not parse.
+ * @public
+ */
+export function accessRef(ref: string, defaultKind: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+  ).toLowerCase();
 }
 
 /**

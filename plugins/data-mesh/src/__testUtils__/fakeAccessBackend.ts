@@ -6,6 +6,7 @@ import type {
   DataProductEntityV1alpha1,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  accessRef,
   coveringRequest,
   portApprovers,
 } from '@datamesh/plugin-data-mesh-common';
@@ -83,12 +84,6 @@ export interface FakeAccessOptions {
 const ref = (entity: DataProductEntityV1alpha1) =>
   stringifyEntityRef(entity).toLowerCase();
 
-function fullRef(text: string, defaultKind: string): string {
-  return stringifyEntityRef(
-    parseEntityRef(text, { defaultKind, defaultNamespace: 'default' }),
-  ).toLowerCase();
-}
-
 const fail = (status: number, name: string, message: string) =>
   errorResponse(status, name, message);
 
@@ -139,7 +134,7 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     options.products.find(p => ref(p) === productRef);
   const owns = (productRef: string) => {
     const owner = productOf(productRef)?.spec.owner;
-    return !!owner && myGroups.has(fullRef(owner, 'group'));
+    return !!owner && myGroups.has(accessRef(owner, 'group'));
   };
   // the port's ODCS roles name me or a group of mine as approver
   const approves = (request: AccessRequest) => {
@@ -174,7 +169,7 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
         'Invalid access request: purpose: a purpose is required',
       );
     }
-    const productRef = fullRef(body.product, 'dataproduct');
+    const productRef = accessRef(body.product, 'dataproduct');
     const product = productOf(productRef);
     if (!product) {
       return fail(
@@ -209,7 +204,7 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
         `duration: ${body.duration} is longer than the maximum of ${maxDays} days`,
       );
     }
-    const consumer = fullRef(body.consumer, 'group');
+    const consumer = accessRef(body.consumer, 'group');
     if (consumer.startsWith('group:') && !myGroups.has(consumer)) {
       return fail(
         403,
@@ -264,9 +259,9 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
       r =>
         (r.requester === me || ours(r) || owns(r.product)) &&
         (!q.get('product') ||
-          r.product === fullRef(q.get('product')!, 'dataproduct')) &&
+          r.product === accessRef(q.get('product')!, 'dataproduct')) &&
         (!q.get('consumer') ||
-          r.consumer === fullRef(q.get('consumer')!, 'group')) &&
+          r.consumer === accessRef(q.get('consumer')!, 'group')) &&
         (!q.get('state') || r.state === q.get('state')) &&
         (q.get('mine') !== 'true' || r.requester === me) &&
         (q.get('ours') !== 'true' || r.requester === me || ours(r)),

@@ -1,4 +1,3 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { InfoCard } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
@@ -8,7 +7,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { InputPort } from '@datamesh/plugin-data-mesh-common';
+import { InputPort, accessRef } from '@datamesh/plugin-data-mesh-common';
 import {
   InputAccessCell,
   inputRequest,
@@ -102,12 +101,7 @@ export function InputPortsCard(props: { title?: string }) {
                   <TableCell>
                     {port.type === 'data-product' && port.dataProduct && (
                       <ProductSloStatus
-                        product={stringifyEntityRef(
-                          parseEntityRef(port.dataProduct, {
-                            defaultKind: 'dataproduct',
-                            defaultNamespace: 'default',
-                          }),
-                        )}
+                        product={accessRef(port.dataProduct, 'dataproduct')}
                       />
                     )}
                   </TableCell>

@@ -3,12 +3,13 @@ import type {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   type AccessRequest,
   type AccessRequestListResponse,
+  accessRef,
   coveringRequest,
 } from '@datamesh/plugin-data-mesh-common';
 import { loadProduct } from '../spec';
@@ -130,7 +131,7 @@ export function createAccessRequestInputsAction(options: {
         p.type === 'data-product' && p.dataProduct && p.outputPort
           ? [
               {
-                product: fullProductRef(p.dataProduct),
+                product: accessRef(p.dataProduct, 'dataproduct'),
                 outputPort: p.outputPort,
               },
             ]
@@ -263,16 +264,6 @@ export function createAccessRequestInputsAction(options: {
       );
     },
   });
-}
-
-/** An upstream ref as the backend stores it: full and lower-case. */
-function fullProductRef(ref: string): string {
-  return stringifyEntityRef(
-    parseEntityRef(ref, {
-      defaultKind: 'dataproduct',
-      defaultNamespace: 'default',
-    }),
-  ).toLowerCase();
 }
 
 /**

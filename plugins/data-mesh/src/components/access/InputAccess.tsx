@@ -7,7 +7,7 @@
  * and ask again (an input added later, a request rejected or expired).
  */
 import { useState } from 'react';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -17,6 +17,7 @@ import {
   type AccessRequest,
   type DataProductEntityV1alpha1,
   type InputPort,
+  accessRef,
   fromCatalogForm,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
@@ -26,12 +27,6 @@ import { RequestAccessDialog } from './RequestAccessDialog';
 import { useAccessRequests, useSignedInUser } from './hooks';
 import { formatExpiry, isOpenRequest } from './rules';
 
-/** A ref as the backend stores it: full, lower-case. */
-const fullRef = (ref: string, defaultKind: string) =>
-  stringifyEntityRef(
-    parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
-  ).toLowerCase();
-
 /**
  * The product's open requests for its inputs, when the signed-in user is
  * one of its owners (others are not shown them: undefined), and a reload.
@@ -39,7 +34,7 @@ const fullRef = (ref: string, defaultKind: string) =>
 export function useInputAccess(product: DataProductEntityV1alpha1 | undefined) {
   const user = useSignedInUser();
   const owner = product?.spec.owner
-    ? fullRef(product.spec.owner, 'group')
+    ? accessRef(product.spec.owner, 'group')
     : undefined;
   const isOwner = Boolean(owner && user.value?.groups.includes(owner));
   const requests = useAccessRequests(
@@ -61,7 +56,7 @@ export function inputRequest(
   port: InputPort,
 ): AccessRequest | undefined {
   if (!port.dataProduct || !port.outputPort) return undefined;
-  const upstream = fullRef(port.dataProduct, 'dataproduct');
+  const upstream = accessRef(port.dataProduct, 'dataproduct');
   return requests?.find(
     r =>
       r.product === upstream &&
