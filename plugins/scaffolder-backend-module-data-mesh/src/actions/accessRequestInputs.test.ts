@@ -205,13 +205,13 @@ describe('datamesh:access:request-inputs', () => {
             body: { id: `r-${body.outputPort}`, state: 'pending' },
           };
     const { action: a } = action();
-    const ctx = context({ pii: true });
+    const ctx = context({ pii: true, duration: '365d' });
     await a.handler(ctx as any);
     const posted = seen.filter(s => s.method === 'POST').map(s => s.body);
-    expect(posted.map(b => [b.outputPort, b.pii])).toEqual([
-      ['events', true],
-      ['lines', true],
-      ['levels', true],
+    expect(posted.map(b => [b.outputPort, b.pii, b.duration])).toEqual([
+      ['events', true, '365d'],
+      ['lines', true, '365d'],
+      ['levels', true, '365d'],
     ]);
     // the default purpose names the product and says what it is
     expect(posted[0].purpose).toBe(

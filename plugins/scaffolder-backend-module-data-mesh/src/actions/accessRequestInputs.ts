@@ -87,6 +87,14 @@ export function createAccessRequestInputsAction(options: {
                 'Ask for personal data in clear. Default false: PII columns read masked',
             })
             .optional(),
+        duration: (z: Z) =>
+          z
+            .string()
+            .max(32)
+            .optional()
+            .describe(
+              "How long each grant lasts, e.g. 365d: within each port's maximum (a pipeline's inputs should not lapse unnoticed; owners are warned before the end). Default: each port's default",
+            ),
         catalogWaitSeconds: (z: Z) =>
           z
             .number()
@@ -226,6 +234,7 @@ export function createAccessRequestInputsAction(options: {
             consumer,
             purpose,
             ...(pii ? { pii: true } : {}),
+            ...(ctx.input.duration ? { duration: ctx.input.duration } : {}),
           }),
         });
         const payload = (await response.json().catch(() => ({}))) as any;
