@@ -171,6 +171,26 @@ describe('InputPortsCard', () => {
       expect(row.queryByRole('button', { name: /Request access/ })).toBeNull();
     });
 
+    it('says why an input may not be read any more, and lets the owners ask again', async () => {
+      render(OWNER, [
+        accessRequest({
+          id: 'rejected',
+          product: 'dataproduct:default/patients',
+          outputPort: 'patients-sql',
+          consumer: PRODUCT,
+          state: 'rejected',
+        }),
+      ]);
+      const row = within(await screen.findByTestId('input-port-patients'));
+      expect(
+        await row.findByTestId('access-state-rejected'),
+      ).toBeInTheDocument();
+      expect(
+        row.getByRole('button', { name: 'Request access to patients' }),
+      ).toBeInTheDocument();
+      expect(row.queryByText(/Not requested/)).toBeNull();
+    });
+
     it('is not shown to people outside the owning team', async () => {
       render(ANALYST);
       await screen.findByTestId('input-port-patients');

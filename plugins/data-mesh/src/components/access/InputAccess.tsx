@@ -50,22 +50,24 @@ export function useInputAccess(product: DataProductEntityV1alpha1 | undefined) {
   };
 }
 
-/** The open request of the product for one input, if any. */
+/**
+ * The product's request for one input that says where it stands: the open
+ * one, else the latest that ended (rejected, expired…: why it may not read
+ * it now), else none. `requests` come newest first.
+ */
 export function inputRequest(
   requests: AccessRequest[] | undefined,
   port: InputPort,
 ): AccessRequest | undefined {
   if (!port.dataProduct || !port.outputPort) return undefined;
   const upstream = accessRef(port.dataProduct, 'dataproduct');
-  return requests?.find(
-    r =>
-      r.product === upstream &&
-      r.outputPort === port.outputPort &&
-      isOpenRequest(r),
+  const onPort = (requests ?? []).filter(
+    r => r.product === upstream && r.outputPort === port.outputPort,
   );
+  return onPort.find(isOpenRequest) ?? onPort[0];
 }
 
-/** The Access cell of one data-product input: its request's state, or a button to ask. */
+/** The Access cell of one data-product input: its open request's state, or a button to ask (again). */
 export function InputAccessCell(props: {
   product: DataProductEntityV1alpha1;
   port: InputPort;
@@ -83,7 +85,7 @@ export function InputAccessCell(props: {
       </Typography>
     );
   }
-  if (request) {
+  if (request && isOpenRequest(request)) {
     return (
       <Box
         display="flex"
@@ -118,9 +120,14 @@ export function InputAccessCell(props: {
   );
   return (
     <Box>
-      <Typography variant="body2" color="textSecondary" component="span">
-        Not requested{' '}
-      </Typography>
+      {request ? (
+        // ended: the state says why the product may not read it now
+        <AccessStateChip state={request.state} />
+      ) : (
+        <Typography variant="body2" color="textSecondary" component="span">
+          Not requested{' '}
+        </Typography>
+      )}
       <Button
         size="small"
         color="primary"
