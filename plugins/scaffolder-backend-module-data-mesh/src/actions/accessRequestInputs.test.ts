@@ -261,6 +261,49 @@ describe('datamesh:access:request-inputs', () => {
     expect(slow.output).toHaveBeenCalledWith('pending', 0);
   });
 
+  it('asks once for an upstream port two input ports read', async () => {
+    answer = body => ({
+      status: 201,
+      body: {
+        id: 'r1',
+        product: body.product,
+        outputPort: body.outputPort,
+        consumer: body.consumer,
+        pii: false,
+        state: 'pending',
+        history: [],
+      },
+    });
+    const twice = `${SPEC}  - name: orders-events-again
+    type: input-port
+    properties:
+      associated_data_product:
+        value: dataproduct:default/orders
+      associated_output_port:
+        value: events
+`;
+    const ctx = createMockActionContext({
+      input: {},
+      workspacePath: workspaceWith({ 'data_product_spec.yml': twice }),
+    });
+    await action().action.handler(ctx as any);
+    const posted = seen.filter(s => s.method === 'POST').map(s => s.body);
+    expect(posted.map(b => `${b.product} ${b.outputPort}`)).toEqual([
+      'dataproduct:default/orders events',
+      'dataproduct:default/orders lines',
+      'dataproduct:default/stock levels',
+    ]);
+    const outcomes = (ctx.output as jest.Mock).mock.calls.find(
+      ([name]) => name === 'requests',
+    )![1];
+    expect(outcomes.at(-1)).toMatchObject({
+      product: 'dataproduct:default/orders',
+      outputPort: 'events',
+      outcome: 'already-open',
+      id: 'r1',
+    });
+  });
+
   it('asks nothing for a product that reads no other product', async () => {
     const { action: a, catalog } = action();
     const ctx = createMockActionContext({

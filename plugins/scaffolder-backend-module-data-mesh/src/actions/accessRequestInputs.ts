@@ -245,10 +245,16 @@ export function createAccessRequestInputsAction(options: {
               ? 'requested'
               : (request.state as 'approved' | 'active');
           requests.push({ ...input, outcome, id: request.id });
+          // a second input port on the same upstream port is covered by it
+          open.push(request);
           ctx.logger.info(
             outcome === 'requested'
               ? `${what}: requested (${request.id}); its owners decide`
-              : `${what}: ${outcome} at once by the port's policy (${request.id})`,
+              : `${what}: ${outcome} at once (${request.id}: ${
+                  // why: the port's policy, or the team's own product
+                  request.history?.find(h => h.action === 'approve')?.comment ??
+                  'approved'
+                })`,
           );
         } else if (response.status >= 400 && response.status < 500) {
           // the backend's own words: not an owner of the product, a port
