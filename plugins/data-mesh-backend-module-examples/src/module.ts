@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   dataMeshClockServiceRef,
   dataMeshSloExtensionPoint,
@@ -10,6 +11,10 @@ import {
   readPlatformConfig,
   warehouseServiceRef,
 } from '@datamesh/plugin-data-mesh-node';
+import {
+  fromCatalogForm,
+  isDataProductEntity,
+} from '@datamesh/plugin-data-mesh-common';
 import { setupExampleActivity } from './setup';
 
 /**
@@ -29,6 +34,8 @@ export const dataMeshModuleExamples = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         clock: dataMeshClockServiceRef,
         warehouse: warehouseServiceRef,
         slo: dataMeshSloExtensionPoint,
@@ -38,6 +45,8 @@ export const dataMeshModuleExamples = createBackendModule({
         logger,
         scheduler,
         lifecycle,
+        auth,
+        catalog,
         clock,
         warehouse,
         slo,
@@ -47,6 +56,15 @@ export const dataMeshModuleExamples = createBackendModule({
           logger,
           scheduler,
           lifecycle,
+          readProducts: async refs =>
+            (
+              await catalog.getEntitiesByRefs(
+                { entityRefs: refs },
+                { credentials: await auth.getOwnServiceCredentials() },
+              )
+            ).items.flatMap(e =>
+              e && isDataProductEntity(e) ? [fromCatalogForm(e)] : [],
+            ),
           slo,
           warehouse,
           platform: readPlatformConfig(config),

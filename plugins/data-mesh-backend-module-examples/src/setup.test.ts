@@ -26,6 +26,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { openPgliteConnection } from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import { warehouseAccessGrantExecutorServiceFactory } from '@datamesh/plugin-data-mesh-node';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { warehouseServiceProbe } from '@datamesh/plugin-data-mesh-backend/testUtils';
@@ -37,6 +38,8 @@ import {
 } from '@datamesh/plugin-data-mesh-backend';
 import { readDataProductsOfLocation } from './files';
 import { dataMeshModuleExamples } from './module';
+import { exampleAgreements } from './agreements';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import { EXAMPLE_ACTIVITY_TASK_ID } from './setup';
 
 const MIN = 60_000;
@@ -77,6 +80,7 @@ describe('the example activity in the data-mesh backend', () => {
   // of PGlite from the replay, which runs between tests
   const probe = warehouseServiceProbe();
   let stop: (() => Promise<void>) | undefined;
+  let products: DataProductEntityV1alpha1[] = [];
 
   const guest = mockCredentials.user.header('user:development/guest');
   const get = (p: string) =>
@@ -84,7 +88,7 @@ describe('the example activity in the data-mesh backend', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datamesh-examples-backend-'));
-    const products = readDataProductsOfLocation(
+    products = readDataProductsOfLocation(
       path.join(EXAMPLES, 'locations.yaml'),
     ).entities;
     const entities: Entity[] = [
@@ -106,6 +110,8 @@ describe('the example activity in the data-mesh backend', () => {
         dataMeshModuleExamples,
         import('@datamesh/plugin-data-mesh-backend-module-postgres'),
         probe.feature,
+        // grants approved requests in the warehouse, as the portal's backend does
+        warehouseAccessGrantExecutorServiceFactory,
         import('@backstage/plugin-notifications-backend'),
         createBackendModule({
           pluginId: 'notifications',
@@ -212,7 +218,7 @@ describe('the example activity in the data-mesh backend', () => {
     }
     // the replay notifies nothing itself; the live cycle it triggers when
     // done notifies each breach once
-    for (let i = 0; sent.length < 4 && i < 60; i++) {
+    for (let i = 0; sent.length < 6 && i < 60; i++) {
       await new Promise(r => setTimeout(r, 500));
     }
 
@@ -257,21 +263,33 @@ describe('the example activity in the data-mesh backend', () => {
     const scopes = [...new Set(sent.map(s => s.scope))].sort();
     expect(scopes).toEqual([
       'data-mesh:slo:dataproduct:default/ehr-encounters:data-is-refreshed-daily',
+      'data-mesh:slo:dataproduct:default/ehr-encounters:data-is-refreshed-daily:read',
       'data-mesh:slo:dataproduct:default/patient-encounter-history:history-complete',
+      'data-mesh:slo:dataproduct:default/patient-encounter-history:history-complete:read',
     ]);
-    // one notification per breach and member of the owning team
-    expect(sent.map(s => s.user).sort()).toEqual([
-      'user:default/aisha.khan',
-      'user:default/aisha.khan',
-      'user:development/guest',
-      'user:development/guest',
+    // one notification per breach and member of the owning team, and the
+    // readers' notice to the other teams whose products read it (the
+    // example lineage's recorded access): population health reads both
+    expect(
+      sent
+        .map(
+          s => `${s.scope?.endsWith(':read') ? 'reader' : 'owner'} ${s.user}`,
+        )
+        .sort(),
+    ).toEqual([
+      'owner user:default/aisha.khan',
+      'owner user:default/aisha.khan',
+      'owner user:development/guest',
+      'owner user:development/guest',
+      'reader user:default/sofia.alvarez',
+      'reader user:default/sofia.alvarez',
     ]);
 
     now = NOW + 5 * MIN;
     await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
     now = NOW + 10 * MIN;
     await scheduler.triggerTask(SLO_COLLECTION_TASK_ID);
-    expect(sent).toHaveLength(4);
+    expect(sent).toHaveLength(6);
   }, 300_000);
 
   it("creates the team roles of the example products' owners, which approved access requests are granted to", async () => {
@@ -289,6 +307,44 @@ describe('the example activity in the data-mesh backend', () => {
       'team_finance_claims_data',
       'team_population_health_analytics',
     ]);
+  });
+
+  it("records the reads of the example lineage as access, granted to each reading product's service role", async () => {
+    const items = (await get('/access-requests')).body.items as any[];
+    const reads = items
+      .map(r => `${r.consumer} reads ${r.product} ${r.outputPort}: ${r.state}`)
+      .sort();
+    expect(reads).toEqual(
+      exampleAgreements(products)
+        .map(a => `${a.consumer} reads ${a.product} ${a.outputPort}: active`)
+        .sort(),
+    );
+    expect(reads).toContain(
+      'dataproduct:default/readmission-features reads dataproduct:default/patient-encounter-history encounter-history-jdbc: active',
+    );
+    const first = items.find(
+      r => r.consumer === 'dataproduct:default/readmission-features',
+    );
+    expect(first).toMatchObject({
+      requester: 'group:default/population-health-analytics',
+      decidedBy: 'system',
+      grantee: 'population_health_readmission_features_service',
+    });
+    expect(first.history[1].comment).toBe(
+      'recorded: agreed outside the portal (example data: the example mesh reads along its lineage from the start)',
+    );
+    // the grant holds in the warehouse: the reading product's role has the request's role
+    const adapter = await probe.adapter();
+    const members = await (
+      adapter as unknown as {
+        connection: { query<T>(sql: string): Promise<T[]> };
+      }
+    ).connection.query<{ member: string }>(
+      `select m.rolname as member from pg_auth_members a
+         join pg_roles r on r.oid = a.roleid join pg_roles m on m.oid = a.member
+        where r.rolname = '${first.role}'`,
+    );
+    expect(members.map(m => m.member)).toEqual([first.grantee]);
   });
 
   it('gives the example products no infrastructure notes on the embedded default', async () => {

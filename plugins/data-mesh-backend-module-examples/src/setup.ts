@@ -36,6 +36,7 @@ import {
   readAccessConfig,
 } from '@datamesh/plugin-data-mesh-backend/alpha';
 import { backfillExampleHistory, exampleEntities } from './activity';
+import { exampleAgreements, recordExampleAgreements } from './agreements';
 import { readExampleActivityConfig } from './config';
 import { lockWarehouse, oneReplicaAtATime } from './lock';
 import { type ExampleActivityProfile, parseActivityProfile } from './profile';
@@ -89,6 +90,11 @@ export interface ExampleActivitySetupOptions {
   lifecycle: LifecycleService;
   /** The plugin's SLO engine: the preparation and replay run as its startup job. */
   slo: DataMeshSloExtensionPoint;
+  /**
+   * The whole entities of these data products from the catalog (the SLO
+   * engine's list has only the fields its monitors need, not the ports).
+   */
+  readProducts(refs: string[]): Promise<DataProductEntityV1alpha1[]>;
   /** The process's warehouse: the example products are provisioned and driven in it. */
   warehouse: WarehouseService;
   platform: PlatformConfig;
@@ -162,6 +168,25 @@ export async function setupExampleActivity(
       if (created.length > 0) {
         logger.info(
           `Example activity: created the team roles ${created.join(', ')}`,
+        );
+      }
+    } catch (e) {
+      report.problems.push((e as Error).message);
+    }
+    // its pipelines read along the lineage: those reads are recorded access
+    try {
+      const access = await recordExampleAgreements(
+        engine!.access,
+        exampleAgreements(
+          await options.readProducts(
+            names.map(name => `dataproduct:${profile.namespace}/${name}`),
+          ),
+        ),
+      );
+      report.problems.push(...access.problems);
+      if (access.recorded > 0) {
+        logger.info(
+          `Example activity: recorded ${access.recorded} reads of the example lineage as access (${access.held} held already)`,
         );
       }
     } catch (e) {

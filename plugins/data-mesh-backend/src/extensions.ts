@@ -5,12 +5,17 @@
  * begins, without the plugin knowing about examples.
  */
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import type {
+  AccessAgreementRecordBody,
+  AccessRequest,
+  DataProductEntityV1alpha1,
+} from '@datamesh/plugin-data-mesh-common';
 import type { SloCollector } from './slo/collector';
 import type { SloStore } from './slo/SloStore';
 
 /**
- * The SLO engine as a startup job sees it.
+ * The plugin as a startup job sees it: the SLO engine, and the access
+ * registry.
  * @public
  */
 export interface SloStartupContext {
@@ -25,6 +30,16 @@ export interface SloStartupContext {
   createCollector(store: SloStore): SloCollector;
   /** Every DataProduct in the catalog, with the fields the monitors need. */
   listEntities(): Promise<DataProductEntityV1alpha1[]>;
+  /** The plugin's access registry, as the backend itself. */
+  access: {
+    /**
+     * Record access agreed outside the portal (`POST
+     * /access-requests/record` with the system as recorder): stored
+     * approved and granted; the example mesh records its lineage's reads.
+     * Throws a `ConflictError` when the consumer already holds it.
+     */
+    recordAgreement(body: AccessAgreementRecordBody): Promise<AccessRequest>;
+  };
 }
 
 /**

@@ -190,7 +190,18 @@ describe.each(databases.eachSupportedId())(
             service: catalogServiceRef,
             deps: {},
             factory: () =>
-              new InMemoryCatalogClient({ entities: [orders] }) as any,
+              new InMemoryCatalogClient({
+                entities: [
+                  orders,
+                  // a team that reads orders under an agreement made before the portal
+                  {
+                    apiVersion: 'backstage.io/v1alpha1',
+                    kind: 'Group',
+                    metadata: { name: 'team-d', namespace: 'default' },
+                    spec: { type: 'team', children: [] },
+                  },
+                ],
+              }) as any,
           }),
           createServiceFactory({
             service: coreServices.userInfo,
@@ -550,6 +561,55 @@ describe.each(databases.eachSupportedId())(
       await call(list, '/access-requests', 401, {
         auth: mockCredentials.none.header(),
       });
+      // an agreement made before the portal, recorded by an owner
+      const record = {
+        method: 'post',
+        path: '/access-requests/record',
+      } as const;
+      const agreement = {
+        ...ask,
+        consumer: 'group:default/team-d',
+        requestedBy: 'group:default/team-d',
+        comment: 'ticket DATA-7',
+      };
+      expect(validator.requestBody(record, agreement)).toEqual([]);
+      const recorded = await call(record, '/access-requests/record', 201, {
+        auth: alice,
+        body: agreement,
+      });
+      expect([recorded.decidedBy, recorded.requester]).toEqual([
+        'user:default/alice',
+        'group:default/team-d',
+      ]);
+      await call(record, '/access-requests/record', 409, {
+        auth: alice,
+        body: agreement,
+      });
+      await call(record, '/access-requests/record', 403, {
+        auth: carol,
+        body: agreement,
+      });
+      await call(record, '/access-requests/record', 400, {
+        auth: alice,
+        body: { ...agreement, consumer: 'group:default/nobody' },
+      });
+      await call(record, '/access-requests/record', 404, {
+        auth: alice,
+        body: { ...agreement, outputPort: 'nope' },
+      });
+      await call(record, '/access-requests/record', 401, {
+        auth: mockCredentials.none.header(),
+        body: agreement,
+      });
+      // taken back: nobody reads orders when it retires below
+      await call(
+        action('revoke'),
+        `/access-requests/${recorded.id}/revoke`,
+        200,
+        {
+          auth: alice,
+        },
+      );
 
       const changes = { method: 'get', path: '/changes' } as const;
       const timeline = await call(changes, '/changes?product=orders', 200);

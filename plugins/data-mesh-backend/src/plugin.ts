@@ -41,9 +41,14 @@ import {
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
 import { readersOf } from './access/parties';
+import type { AccessService } from './access/AccessService';
 import { LifecycleStore } from './lifecycle/LifecycleStore';
 import { SloStore } from './slo/SloStore';
-import { type SloStartupJob, dataMeshSloExtensionPoint } from './extensions';
+import {
+  type SloStartupContext,
+  type SloStartupJob,
+  dataMeshSloExtensionPoint,
+} from './extensions';
 import { registerDataProductPermissions } from './permissions';
 import { accessGrantExecutorServiceRef, setupAccessRequests } from './access';
 import { setupGovernance } from './governance';
@@ -219,9 +224,11 @@ export const dataMeshPlugin = createBackendPlugin({
             canObserve: () => startupJobsDone,
           });
         }
+        // set up below; a startup job runs once every plugin has started
+        const accessRegistry: { service?: AccessService } = {};
         rootLifecycle.addStartupHook(() => {
           if (startupJobsDone) return;
-          const context = {
+          const context: SloStartupContext = {
             store,
             collector,
             createCollector: (replayStore: SloStore) =>
@@ -232,6 +239,10 @@ export const dataMeshPlugin = createBackendPlugin({
                 listEntities: undefined,
               }),
             listEntities: listProducts,
+            access: {
+              recordAgreement: body =>
+                accessRegistry.service!.record(body, 'system'),
+            },
           };
           Promise.allSettled(startupJobs.map(job => job(context)))
             .then(results => {
@@ -395,28 +406,28 @@ export const dataMeshPlugin = createBackendPlugin({
         router.use(lifecycle.admission);
         router.use(lifecycle.router);
         // Access requests to output ports — src/access
-        router.use(
-          await setupAccessRequests({
-            ...services,
-            getAdapter,
-            // a consumer approved during a breach hears of it, as the
-            // product's readers did when it began
-            onApproved: breachNotifier
-              ? async request => {
-                  const others = (
-                    await accessStore.grantHolders(request.product)
-                  ).filter(r => r.id !== request.id);
-                  const already = new Set(readersOf(others));
-                  await tellNewReaders({
-                    store,
-                    notifier: breachNotifier,
-                    product: request.product,
-                    readers: readersOf([request]).filter(r => !already.has(r)),
-                  });
-                }
-              : undefined,
-          }),
-        );
+        const accessRequests = await setupAccessRequests({
+          ...services,
+          getAdapter,
+          // a consumer approved during a breach hears of it, as the
+          // product's readers did when it began
+          onApproved: breachNotifier
+            ? async request => {
+                const others = (
+                  await accessStore.grantHolders(request.product)
+                ).filter(r => r.id !== request.id);
+                const already = new Set(readersOf(others));
+                await tellNewReaders({
+                  store,
+                  notifier: breachNotifier,
+                  product: request.product,
+                  readers: readersOf([request]).filter(r => !already.has(r)),
+                });
+              }
+            : undefined,
+        });
+        accessRegistry.service = accessRequests.service;
+        router.use(accessRequests.router);
         // Changes timeline and breaking-change notifications — src/changes
         router.use(await setupProductChanges(services));
         // Spec problems of the catalog and "Check a spec" — src/specProblems

@@ -20,6 +20,7 @@ import {
   type AccessRequest,
   type AccessRequestActionBody,
   type AccessRequestConnection,
+  type AccessAgreementRecordBody,
   type AccessRequestCreateBody,
   type AccessRequestState,
   dataMeshAccessRequestDecidePermission,
@@ -28,6 +29,7 @@ import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-nod
 import { whereDataProductCriteria } from '../permissions';
 import { requestConnection } from './connection';
 import { createRequest } from './create';
+import { type AgreementRecorder, recordAgreement } from './record';
 import { approve, reject } from './decide';
 import { cancel } from './cancel';
 import { extend } from './extend';
@@ -102,6 +104,15 @@ export class AccessService {
   /** Ask for access to a product's output port; 201 with the request. */
   create(body: AccessRequestCreateBody, credentials: BackstageCredentials) {
     return createRequest(this.ctx, body, credentials);
+  }
+
+  /**
+   * Record access agreed outside the portal, approved by the recorder (the
+   * product's owners or an admin; `system` for the backend's own modules)
+   * and granted; 201 with the request.
+   */
+  record(body: AccessAgreementRecordBody, recorder: AgreementRecorder) {
+    return recordAgreement(this.ctx, body, recorder);
   }
 
   /** Approve a pending request, or the pending extension of a granted one. */

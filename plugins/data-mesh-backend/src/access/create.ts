@@ -12,6 +12,8 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   type AccessRequest,
   type AccessRequestCreateBody,
+  type DataProductEntityV1alpha1,
+  type OutputPort,
   coveringRequest,
 } from '@datamesh/plugin-data-mesh-common';
 import { randomBytes } from 'node:crypto';
@@ -42,15 +44,28 @@ import {
 } from './transition';
 import { accessRequestView } from './views';
 
-/** Ask for access to a product's output port; 201 with the request. */
-export async function createRequest(
+/** What a request for a port is made of, before who asks is known. */
+export interface PortTerms {
+  productRef: string;
+  product: DataProductEntityV1alpha1;
+  port: OutputPort;
+  policy: ReturnType<typeof portAccessPolicy>;
+  durationMs: number;
+}
+
+/**
+ * The product and port asked for, the port's policy, and the duration
+ * within its bounds: 404 for an unknown product or port, 400 naming the
+ * field for personal data a port never grants or a duration too long.
+ */
+export async function portTerms(
   ctx: AccessContext,
-  body: AccessRequestCreateBody,
-  credentials: BackstageCredentials,
-): Promise<AccessRequest> {
-  const { store, settings, platform, clock } = ctx;
-  const caller = requireUser(credentials, 'request access');
-  await authorizeRequesting(ctx, credentials, 'request access');
+  body: Pick<
+    AccessRequestCreateBody,
+    'product' | 'outputPort' | 'pii' | 'duration'
+  >,
+): Promise<PortTerms> {
+  const { settings } = ctx;
   const productRef = fullRef(body.product, 'dataproduct', 'product');
   const product = await loadProduct(ctx, productRef);
   if (!product)
@@ -73,46 +88,59 @@ export async function createRequest(
     body.duration === undefined
       ? Math.min(policy.defaultDurationMs ?? settings.defaultDurationMs, maxMs)
       : durationWithin(body.duration, maxMs);
+  return { productRef, product, port, policy, durationMs };
+}
 
-  const claims = await claimsOf(ctx.userInfo, caller);
-  const { consumer, grantee, sameDomain, sameTeam } = await resolveConsumer(
-    ctx,
-    body.consumer,
-    claims,
-    product,
-  );
-  const pii = body.pii ?? false;
+/** A new pending request of `consumer` for the port, not yet stored. */
+export function newRequest(
+  ctx: AccessContext,
+  terms: PortTerms,
+  asked: {
+    consumer: string;
+    grantee: string;
+    requester: string;
+    purpose: string;
+    pii: boolean;
+  },
+): Omit<AccessRequestRecord, 'history' | 'warnedAt'> {
+  const { product, productRef, port, durationMs } = terms;
   const id = randomBytes(8).toString('hex');
-  const now = clock.now();
-  const record: Omit<AccessRequestRecord, 'history' | 'warnedAt'> = {
+  return {
     id,
     product: productRef,
     owner: product.spec.owner
       ? fullRef(product.spec.owner, 'group', 'owner')
       : undefined,
     outputPort: port.name,
-    consumer,
-    requester: lower(caller.principal.userEntityRef),
-    purpose: body.purpose,
-    pii,
+    ...asked,
     state: 'pending',
     durationMs,
-    requestedAt: now,
-    grantee,
+    requestedAt: ctx.clock.now(),
     // with PII, the role that reads PII columns in clear; else they are masked
-    providerRole: providerRoleOf(product, platform, pii, 'product'),
-    role: requestRoleName(settings.naming.requestRole, platform, id),
+    providerRole: providerRoleOf(product, ctx.platform, asked.pii, 'product'),
+    role: requestRoleName(ctx.settings.naming.requestRole, ctx.platform, id),
   };
-  // checked and stored as one step: of two identical requests at the same
-  // instant (two replicas, a double submit) the second is refused
-  const covering = await store.insertUnless(
+}
+
+/**
+ * Store a new request unless an open one of its consumer already gives
+ * what it asks (409 naming it). Checked and stored as one step: of two
+ * identical requests at the same instant (two replicas, a double submit)
+ * the second is refused.
+ */
+export async function storeRequest(
+  ctx: AccessContext,
+  record: Omit<AccessRequestRecord, 'history' | 'warnedAt'>,
+): Promise<void> {
+  const { consumer, pii, outputPort, product } = record;
+  const covering = await ctx.store.insertUnless(
     record,
     {
-      at: now,
+      at: record.requestedAt,
       actor: record.requester,
       action: 'request',
       state: 'pending',
-      comment: body.purpose,
+      comment: record.purpose,
     },
     open => coveringRequest(open, { consumer, pii }),
   );
@@ -120,7 +148,7 @@ export async function createRequest(
     throw new ConflictError(
       `consumer: ${consumer} ${
         covering.state === 'pending' ? 'has already asked for' : 'already reads'
-      } port '${port.name}' of ${productRef}${
+      } port '${outputPort}' of ${product}${
         covering.pii ? ' with personal data' : ''
       } (request ${covering.id}); ${
         covering.state === 'pending'
@@ -129,8 +157,37 @@ export async function createRequest(
       }`,
     );
   }
+}
+
+/** Ask for access to a product's output port; 201 with the request. */
+export async function createRequest(
+  ctx: AccessContext,
+  body: AccessRequestCreateBody,
+  credentials: BackstageCredentials,
+): Promise<AccessRequest> {
+  const caller = requireUser(credentials, 'request access');
+  await authorizeRequesting(ctx, credentials, 'request access');
+  const terms = await portTerms(ctx, body);
+  const { productRef, product, port, policy, durationMs } = terms;
+  const claims = await claimsOf(ctx.userInfo, caller);
+  const { consumer, grantee, sameDomain, sameTeam } = await resolveConsumer(
+    ctx,
+    body.consumer,
+    product,
+    claims,
+  );
+  const record = newRequest(ctx, terms, {
+    consumer,
+    grantee,
+    requester: lower(caller.principal.userEntityRef),
+    purpose: body.purpose,
+    pii: body.pii ?? false,
+  });
+  const { id } = record;
+  await storeRequest(ctx, record);
   if (autoApproves(policy, { pii: record.pii, sameDomain, sameTeam })) {
-    await store.transition(id, {
+    const now = ctx.clock.now();
+    await ctx.store.transition(id, {
       ...TRANSITIONS.approve,
       patch: approvalPatch('system', now, durationMs),
       history: {

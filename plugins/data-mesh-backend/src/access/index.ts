@@ -35,7 +35,7 @@ export { accessGrantExecutorServiceRef } from '@datamesh/plugin-data-mesh-node';
 /** Id of the scheduled expiry sweep. @public */
 export const ACCESS_EXPIRY_TASK_ID = 'data-mesh-access-expiry';
 
-/** Wire access requests into the plugin; returns their router. */
+/** Wire access requests into the plugin; returns their router and service. */
 export async function setupAccessRequests(deps: {
   config: RootConfigService;
   logger: LoggerService;
@@ -53,7 +53,7 @@ export async function setupAccessRequests(deps: {
   getAdapter?: () => Promise<WarehouseAdapter>;
   /** Told of each approval: see {@link AccessServiceOptions.onApproved}. */
   onApproved?: AccessServiceOptions['onApproved'];
-}): Promise<express.Router> {
+}): Promise<{ router: express.Router; service: AccessService }> {
   const settings = readAccessConfig(deps.config);
   const store = await AccessRequestStore.create(deps.database);
   const shared = {
@@ -89,8 +89,9 @@ export async function setupAccessRequests(deps: {
       }
     },
   });
-  return createAccessRouter({
-    httpAuth: deps.httpAuth,
-    service: new AccessService(shared),
-  });
+  const service = new AccessService(shared);
+  return {
+    router: createAccessRouter({ httpAuth: deps.httpAuth, service }),
+    service,
+  };
 }

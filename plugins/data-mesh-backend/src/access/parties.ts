@@ -110,7 +110,12 @@ export async function loadProduct(
     : undefined;
 }
 
-/** On whose behalf: a group of the requester, or a product one of their groups owns. */
+/**
+ * On whose behalf: a group, or a data product (its service role is the
+ * grantee). With the requester's `claims`, one of their groups or a
+ * product one of those owns (403 otherwise); without, any group or product
+ * the catalog holds (an owner recording an agreement made elsewhere).
+ */
 export async function resolveConsumer(
   deps: {
     catalog: CatalogService;
@@ -119,14 +124,16 @@ export async function resolveConsumer(
     platform: PlatformConfig;
   },
   ref: string,
-  claims: Set<string>,
   provider: DataProductEntityV1alpha1,
+  claims?: Set<string>,
 ): Promise<{
   consumer: string;
   grantee: string;
   sameDomain: boolean;
   /** The consumer is of the provider's owning team (the group, or the consumer product's owner). */
   sameTeam: boolean;
+  /** The team the consumer is: the group itself, or the consumer product's owner. */
+  team: string;
 }> {
   const { settings, platform } = deps;
   const providerOwner = provider.spec.owner
@@ -135,16 +142,25 @@ export async function resolveConsumer(
   const consumer = fullRef(ref, 'group', 'consumer');
   const { kind, name } = parseEntityRef(consumer);
   if (kind === 'group') {
-    if (!claims.has(consumer)) {
+    if (claims && !claims.has(consumer)) {
       throw new NotAllowedError(
         `consumer: you are not a member of ${consumer}`,
       );
+    }
+    if (
+      !claims &&
+      !(await deps.catalog.getEntityByRef(consumer, {
+        credentials: await deps.auth.getOwnServiceCredentials(),
+      }))
+    ) {
+      throw new InputError(`consumer: no group ${consumer}`);
     }
     return {
       consumer,
       grantee: teamRoleName(settings.naming.teamRole, platform, name),
       sameDomain: false,
       sameTeam: consumer === providerOwner,
+      team: consumer,
     };
   }
   if (kind !== 'dataproduct') {
@@ -157,7 +173,7 @@ export async function resolveConsumer(
   const owner = product.spec.owner
     ? fullRef(product.spec.owner, 'group', 'consumer')
     : '';
-  if (!claims.has(owner)) {
+  if (claims && !claims.has(owner)) {
     throw new NotAllowedError(
       `consumer: ${consumer} is not owned by one of your groups`,
     );
@@ -169,6 +185,7 @@ export async function resolveConsumer(
       fullRef(product.spec.domain, 'domain', 'consumer') ===
       fullRef(provider.spec.domain, 'domain', 'product'),
     sameTeam: owner === providerOwner,
+    team: owner,
   };
 }
 

@@ -21,6 +21,7 @@ export interface AccessRouterOptions {
   service: Pick<
     AccessService,
     | 'create'
+    | 'record'
     | 'list'
     | 'approve'
     | 'reject'
@@ -41,6 +42,13 @@ const createBody = z
     purpose: z.string().trim().min(1, 'a purpose is required').max(2000),
     pii: z.boolean().optional(),
     duration: z.string().trim().min(1).max(32).optional(),
+  })
+  .strict();
+
+const recordBody = createBody
+  .extend({
+    requestedBy: ref.optional(),
+    comment: z.string().max(2000).optional(),
   })
   .strict();
 
@@ -67,6 +75,7 @@ const idParams = z.object({
 
 /**
  * Routes (relative to `/api/data-mesh`): `POST /access-requests`,
+ * `POST /access-requests/record`,
  * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend|cancel`,
  * `GET /access-requests/:id/connection`.
  * @public
@@ -84,6 +93,12 @@ export function createAccessRouter(
     const credentials = await caller(req);
     const body = parseInput(createBody, req.body, 'access request');
     res.status(201).json(await service.create(body, credentials));
+  });
+
+  router.post('/access-requests/record', async (req, res) => {
+    const credentials = await caller(req);
+    const body = parseInput(recordBody, req.body, 'access agreement');
+    res.status(201).json(await service.record(body, credentials));
   });
 
   router.get('/access-requests', async (req, res) => {

@@ -261,6 +261,17 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       409,
       'dataproduct:default/visits is deprecated and retires on 2026-02-01: its owners take no new access requests; its successor is dataproduct:default/visits-v2',
     ]);
+    // nor access agreed elsewhere, recorded by its owners
+    const recorded = await call('post', '/access-requests/record', 'aisha', {
+      product: 'visits',
+      outputPort: 'events',
+      consumer: 'group:default/readmissions',
+      purpose: 'agreed by e-mail',
+    });
+    expect([recorded.status, recorded.body.error.message]).toEqual([
+      409,
+      refused.body.error.message,
+    ]);
     await call('post', '/lifecycle/default/visits/deprecation', 'aisha', {
       retireAt: '2026-02-01',
       successor: 'visits-v2',

@@ -89,8 +89,11 @@ export function createLifecycleRouter(
   return router;
 }
 
+/** New access to a product: requested, or recorded by its owners. */
+const ADMITTED_PATHS = new Set(['/access-requests', '/access-requests/record']);
+
 /**
- * Refuses `POST /access-requests` to a deprecated product (409) unless its
+ * Refuses `POST /access-requests` (and `…/record`) to a deprecated product (409) unless its
  * owners keep accepting requests; everything else passes through. A plain
  * middleware, not a route: the access router serves the operation.
  * @public
@@ -112,7 +115,7 @@ export function createAccessAdmissionMiddleware(
       .catch(e => next(e instanceof InputError ? undefined : e));
   };
   return (req, res, next) => {
-    if (req.method !== 'POST' || req.path !== '/access-requests') {
+    if (req.method !== 'POST' || !ADMITTED_PATHS.has(req.path)) {
       next();
       return;
     }

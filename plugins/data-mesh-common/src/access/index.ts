@@ -177,6 +177,18 @@ export type AccessRequestCreateBody = {
   duration?: string;
 };
 
+/**
+ * Body of `POST /access-requests/record`: access agreed outside the portal,
+ * recorded by the product's owners (or an admin) as an approved request.
+ * @public
+ */
+export type AccessAgreementRecordBody = AccessRequestCreateBody & {
+  /** Who asked for it: a user or a group ref; by default the recorder. */
+  requestedBy?: string;
+  /** Where it was agreed, e.g. a ticket; kept in the history. */
+  comment?: string;
+};
+
 /** Body of `POST /access-requests/{id}/approve|reject|revoke|extend`. @public */
 export type AccessRequestActionBody = {
   comment?: string;

@@ -84,6 +84,8 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
   /** GET; POST answers with one AccessRequest. */
   '/access-requests': AccessRequestListResponse;
+  /** POST only. */
+  '/access-requests/record': AccessRequest;
   '/access-requests/{id}/approve': AccessRequest;
   '/access-requests/{id}/reject': AccessRequest;
   '/access-requests/{id}/revoke': AccessRequest;

@@ -62,6 +62,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'get /slos',
       'get /spec-problems',
       'post /access-requests',
+      'post /access-requests/record',
       'post /access-requests/{id}/approve',
       'post /access-requests/{id}/cancel',
       'post /access-requests/{id}/extend',

@@ -7,6 +7,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { InputPort, accessRef } from '@datamesh/plugin-data-mesh-common';
 import {
   InputAccessCell,
@@ -22,8 +23,17 @@ const TYPE_LABELS: Record<string, string> = {
   api: 'API',
 };
 
+const useStyles = makeStyles({
+  // The theme's table cells break words anywhere: with the health and
+  // access columns the names were cut into syllables. Words stay whole;
+  // only long port and source identifiers may break.
+  table: { '& td, & th': { wordBreak: 'normal' } },
+  identifier: { overflowWrap: 'anywhere' },
+});
+
 function InputSource(props: { port: InputPort }) {
   const { port } = props;
+  const classes = useStyles();
   if (port.type === 'data-product' && port.dataProduct) {
     return (
       <>
@@ -31,14 +41,15 @@ function InputSource(props: { port: InputPort }) {
         {port.outputPort && (
           <Typography variant="body2" color="textSecondary" component="span">
             {' '}
-            via port <code>{port.outputPort}</code>
+            via port{' '}
+            <code className={classes.identifier}>{port.outputPort}</code>
           </Typography>
         )}
       </>
     );
   }
   if (port.source) {
-    return <code>{port.source}</code>;
+    return <code className={classes.identifier}>{port.source}</code>;
   }
   return (
     <Typography variant="body2" color="textSecondary" component="span">
@@ -59,6 +70,7 @@ function InputSource(props: { port: InputPort }) {
 export function InputPortsCard(props: { title?: string }) {
   const entity = useDataProductEntity();
   const access = useInputAccess(entity);
+  const classes = useStyles();
   const title = props.title ?? 'Input ports';
   if (!entity) return <NotADataProductCard title={title} />;
   const ports = entity.spec.inputPorts ?? [];
@@ -70,7 +82,7 @@ export function InputPortsCard(props: { title?: string }) {
       {ports.length === 0 ? (
         <EmptyHint>This data product declares no input ports.</EmptyHint>
       ) : (
-        <Table size="small" aria-label="Input ports">
+        <Table size="small" aria-label="Input ports" className={classes.table}>
           <TableHead>
             <TableRow>
               <TableCell>Name</TableCell>

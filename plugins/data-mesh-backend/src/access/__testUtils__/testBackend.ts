@@ -74,6 +74,8 @@ export async function startAccessTestBackend(options: {
   knex?: Knex;
   /** A warehouse for tests that reach it (lifecycle); none by default. */
   warehouse?: WarehouseAdapter;
+  /** More features, e.g. a module of the plugin. */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
   const knexes = {
     'data-mesh':
@@ -149,6 +151,7 @@ export async function startAccessTestBackend(options: {
         deps: {},
         factory: () => options.scheduler,
       }),
+      ...(options.features ?? []),
     ],
   });
 }
