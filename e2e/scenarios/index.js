@@ -16,6 +16,7 @@ module.exports = [
   require('./access-request'),
   require('./access-repair'),
   require('./access-warehouse'),
+  require('./recorded-access'),
   require('./sandbox-delete'),
   require('./infrastructure-drift'),
   require('./deprecate'),

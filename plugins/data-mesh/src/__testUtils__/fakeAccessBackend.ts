@@ -161,7 +161,15 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     ];
   };
 
-  function create(body: any) {
+  /** A request, or (`recorded`) access agreed elsewhere recorded by an owner. */
+  function create(body: any, recorded = false) {
+    if (recorded && !owns(accessRef(body?.product ?? '', 'dataproduct'))) {
+      return fail(
+        403,
+        'NotAllowedError',
+        `you may not record access to ${body?.product}: only its owners or an admin may`,
+      );
+    }
     if (!body?.purpose?.trim()) {
       return fail(
         400,
@@ -205,7 +213,7 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
       );
     }
     const consumer = accessRef(body.consumer, 'group');
-    if (consumer.startsWith('group:') && !myGroups.has(consumer)) {
+    if (!recorded && consumer.startsWith('group:') && !myGroups.has(consumer)) {
       return fail(
         403,
         'NotAllowedError',
@@ -239,6 +247,22 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
       requestedAt: new Date(NOW).toISOString(),
       grantee: `team_${parseEntityRef(consumer).name.replace(/-/g, '_')}`,
     });
+    if (recorded) {
+      created.requester = body.requestedBy
+        ? accessRef(body.requestedBy, 'user')
+        : me;
+      created.decidedBy = me;
+      created.decidedAt = new Date(NOW).toISOString();
+      created.expiresAt = new Date(NOW + days * DAY).toISOString();
+      record(
+        created,
+        'approve',
+        'active',
+        `recorded: agreed outside the portal${
+          body.comment ? ` (${body.comment})` : ''
+        }`,
+      );
+    }
     requests.push(created);
     return jsonResponse(created, 201);
   }
@@ -362,6 +386,8 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
   const routes: FakeRoutes = {
     '/access-requests': (url: URL, req: FakeRequest) =>
       req.method === 'POST' ? create(req.body) : list(url),
+    '/access-requests/record': (_: URL, req: FakeRequest) =>
+      create(req.body, true),
   };
   for (const action of [
     'approve',

@@ -5,6 +5,7 @@ import type {
   AccessRequest,
   AccessRequestActionBody,
   AccessRequestConnection,
+  AccessAgreementRecordBody,
   AccessRequestCreateBody,
   AccessRequestListResponse,
   AccessRequestState,
@@ -151,6 +152,13 @@ export interface DataMeshApi {
   ): Promise<AccessRequestListResponse>;
   /** Ask for access to an output port; the request as created (pending, or approved by the port's policy). */
   createAccessRequest(body: AccessRequestCreateBody): Promise<AccessRequest>;
+  /**
+   * Record access agreed outside the portal (owners of the product, or
+   * admins): stored approved by the caller and granted; the request.
+   */
+  recordAccessAgreement(
+    body: AccessAgreementRecordBody,
+  ): Promise<AccessRequest>;
   /**
    * Approve or reject a pending request (or its pending extension), revoke a
    * granted one, or, as its requester, ask to extend it (`duration` required).

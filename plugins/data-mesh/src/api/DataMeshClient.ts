@@ -7,6 +7,7 @@ import {
   type AccessRequest,
   type AccessRequestActionBody,
   type AccessRequestConnection,
+  type AccessAgreementRecordBody,
   type AccessRequestCreateBody,
   type AccessRequestListResponse,
   type DataMeshApiPath,
@@ -219,6 +220,15 @@ export class DataMeshClient implements DataMeshApi {
       method: 'POST',
       body,
     });
+  }
+
+  async recordAccessAgreement(
+    body: AccessAgreementRecordBody,
+  ): Promise<AccessRequest> {
+    return this.send<AccessRequest>(
+      dataMeshApiUrl('/access-requests/record', {}),
+      { method: 'POST', body },
+    );
   }
 
   async actOnAccessRequest(

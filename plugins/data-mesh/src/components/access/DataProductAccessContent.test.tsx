@@ -11,6 +11,7 @@ import { OWNER, ANALYST, renderAccess } from '../../__testUtils__/accessRender';
 import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
 
 const pending = accessRequest({ id: '000000000000000a' });
+const READMISSION_RISK = 'Data product: Readmission risk';
 const active = accessRequest({
   id: '000000000000000b',
   state: 'active',
@@ -136,6 +137,78 @@ describe('DataProductAccessContent (Access tab)', () => {
     ).toBeInTheDocument();
   });
 
+  it('lets an owner record access agreed before the portal for any team or product of the catalog; it shows active', async () => {
+    const { access } = render(OWNER);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Record existing access…' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    // checked before anything is sent
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Record access' }),
+    );
+    expect(dialog.getByText('Choose who reads it')).toBeInTheDocument();
+    expect(dialog.getByText('A purpose is required')).toBeInTheDocument();
+    expect(access.requests).toHaveLength(3);
+
+    // any product: another team's
+    await userEvent.type(dialog.getByLabelText('Consumer'), 'risk');
+    await userEvent.click(
+      await screen.findByRole('option', { name: READMISSION_RISK }),
+    );
+    await userEvent.type(
+      dialog.getByLabelText(/^Purpose/),
+      'Monthly dashboard',
+    );
+    await userEvent.type(
+      dialog.getByLabelText('Where it was agreed (optional)'),
+      'ticket DATA-9',
+    );
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Record access' }),
+    );
+    expect(await screen.findByTestId('access-recorded')).toHaveTextContent(
+      `Recorded for ${READMISSION_RISK}`,
+    );
+    expect(access.requests.at(-1)).toMatchObject({
+      outputPort: 'encounters_sql',
+      consumer: 'dataproduct:default/readmission-risk',
+      requester: 'user:default/olga',
+      decidedBy: 'user:default/olga',
+      state: 'active',
+      purpose: 'Monthly dashboard',
+      duration: '90d',
+    });
+    expect(access.requests.at(-1)!.history.at(-1)!.comment).toBe(
+      'recorded: agreed outside the portal (ticket DATA-9)',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    const row = await rowOf('Monthly dashboard');
+    expect(row.getByTestId('access-state-active')).toBeInTheDocument();
+    expect(await screen.findByText('Access requests (4)')).toBeInTheDocument();
+  });
+
+  it('shows a refusal naming a field on that field (the consumer holds it already)', async () => {
+    render(OWNER);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Record existing access…' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    // any team: the owner is not a member of population health, whose
+    // request for this port waits already
+    await userEvent.type(dialog.getByLabelText('Consumer'), 'Population');
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Team: Population health' }),
+    );
+    await userEvent.type(dialog.getByLabelText(/^Purpose/), 'Ward reports');
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Record access' }),
+    );
+    expect(
+      await dialog.findByText(/has already asked for port 'encounters_sql'/),
+    ).toBeInTheDocument();
+  });
+
   it('offers no decision to someone who does not own the product, and Extend to the requester', async () => {
     render(ANALYST);
     // only their own requests: the owner's is not theirs to see
@@ -159,6 +232,10 @@ describe('DataProductAccessContent (Access tab)', () => {
     // asked once: no second Extend while one is pending
     expect(
       screen.queryByRole('button', { name: /^Extend/ }),
+    ).not.toBeInTheDocument();
+    // nor recording access agreed elsewhere: the owners vouch for it
+    expect(
+      screen.queryByRole('button', { name: 'Record existing access…' }),
     ).not.toBeInTheDocument();
   });
 

@@ -1,21 +1,29 @@
+import { useState } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { portApprovers } from '@datamesh/plugin-data-mesh-common';
+import {
+  dataMeshAccessRequestDecidePermission,
+  portApprovers,
+} from '@datamesh/plugin-data-mesh-common';
 import { NotADataProductCard, useDataProductEntity } from '../common';
 import { AccessDriftPanel } from './AccessDriftPanel';
 import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { useAccessRequests, useMyConsumers, useSignedInUser } from './hooks';
 import { ProductUsageCard } from './ProductUsageCard';
+import { RecordAccessDialog } from './RecordAccessDialog';
 
 /**
  * The "Access" tab of a DataProduct: every request to its ports that the
  * signed-in user may see (owners and admins: all; others: their own and
  * their teams'), with the decisions the permission policy allows them, the
  * extension asks of the consumer's members and each request's
- * history; the access drift of its grants, with the repair for owners.
+ * history; the access drift of its grants, with the repair for owners,
+ * who also record access agreed before the portal.
  *
  * @public
  */
@@ -25,6 +33,12 @@ export function DataProductAccessContent() {
   const user = useSignedInUser();
   const requests = useAccessRequests(product ? { product } : undefined);
   const consumers = useMyConsumers(user.value?.groups);
+  // owners (and admins) record access agreed before the portal
+  const { allowed: decides } = usePermission({
+    permission: dataMeshAccessRequestDecidePermission,
+    resourceRef: product ?? '',
+  });
+  const [recording, setRecording] = useState(false);
   if (!entity) return <NotADataProductCard title="Access" />;
   // only the first load: a reload after a change keeps the page mounted, so
   // the drift panel keeps what its repair sent
@@ -55,6 +69,21 @@ export function DataProductAccessContent() {
           You approve requests for {[...approved].join(', ')}: the port's ODCS
           roles name you or one of your groups as approver.
         </Typography>
+      )}
+      {decides && (
+        <Box display="flex" justifyContent="flex-end" mb={-2}>
+          <Button variant="outlined" onClick={() => setRecording(true)}>
+            Record existing access…
+          </Button>
+        </Box>
+      )}
+      {recording && (
+        <RecordAccessDialog
+          product={entity}
+          open
+          onClose={() => setRecording(false)}
+          onRecorded={() => requests.retry()}
+        />
       )}
       <AccessRequestsTable
         title="Access requests"

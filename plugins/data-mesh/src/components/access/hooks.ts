@@ -1,4 +1,8 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  type Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   type CatalogApi,
@@ -32,6 +36,53 @@ export interface ConsumerOption {
   kind: 'group' | 'dataproduct';
 }
 
+const CONSUMER_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.title',
+  'spec.profile.displayName',
+];
+
+/** A group or data product as a consumer; `ref` names it when the catalog has not. */
+function consumerOption(
+  entity: Entity | undefined,
+  ref?: string,
+): ConsumerOption {
+  const full = ref ?? stringifyEntityRef(entity!).toLowerCase();
+  const kind = parseEntityRef(full).kind === 'group' ? 'group' : 'dataproduct';
+  const profile = (entity?.spec as { profile?: { displayName?: string } })
+    ?.profile;
+  const name =
+    profile?.displayName ?? entity?.metadata.title ?? parseEntityRef(full).name;
+  return {
+    ref: full,
+    kind,
+    label: kind === 'group' ? `Team: ${name}` : `Data product: ${name}`,
+  };
+}
+
+/**
+ * Every group and data product of the catalog, as consumers: whom an owner
+ * may record access agreed outside the portal for.
+ */
+export function useAnyConsumerOptions(enabled: boolean) {
+  const catalogApi = useApi(catalogApiRef);
+  return useAsync(async (): Promise<ConsumerOption[]> => {
+    if (!enabled) return [];
+    const { items } = await catalogApi.getEntities({
+      filter: [{ kind: 'Group' }, { kind: DATA_PRODUCT_KIND }],
+      fields: CONSUMER_FIELDS,
+    });
+    return items
+      .map(e => consumerOption(e))
+      .sort(
+        (a, b) =>
+          a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label),
+      );
+  }, [catalogApi, enabled]);
+}
+
 /**
  * The user's groups, and the data products those groups own (then the
  * product's service role is the grantee). Titles come from the catalog.
@@ -44,40 +95,17 @@ async function fetchConsumerOptions(
   const [groupEntities, products] = await Promise.all([
     catalogApi.getEntitiesByRefs({
       entityRefs: groups,
-      fields: [
-        'kind',
-        'metadata.namespace',
-        'metadata.name',
-        'metadata.title',
-        'spec.profile.displayName',
-      ],
+      fields: CONSUMER_FIELDS,
     }),
     catalogApi.getEntities({
       filter: { kind: DATA_PRODUCT_KIND, 'relations.ownedBy': groups },
       fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.title'],
     }),
   ]);
-  const groupOptions = groups.map((ref, i): ConsumerOption => {
-    const entity = groupEntities.items[i];
-    const profile = (entity?.spec as { profile?: { displayName?: string } })
-      ?.profile;
-    return {
-      ref,
-      kind: 'group',
-      label: `Team: ${
-        profile?.displayName ??
-        entity?.metadata.title ??
-        parseEntityRef(ref).name
-      }`,
-    };
-  });
-  const productOptions = products.items.map(
-    (entity): ConsumerOption => ({
-      ref: stringifyEntityRef(entity).toLowerCase(),
-      kind: 'dataproduct',
-      label: `Data product: ${entity.metadata.title ?? entity.metadata.name}`,
-    }),
+  const groupOptions = groups.map((ref, i) =>
+    consumerOption(groupEntities.items[i], ref),
   );
+  const productOptions = products.items.map(e => consumerOption(e));
   return [...groupOptions, ...productOptions];
 }
 

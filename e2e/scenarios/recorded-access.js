@@ -1,0 +1,159 @@
+'use strict';
+
+/*
+ * Access agreed before the portal. The example mesh recorded the reads
+ * along its lineage as access: ehr-encounters' Access tab lists the example
+ * products that read it, active, as the access API says; the Input ports
+ * card of one of them shows its own access to each input active, with the
+ * port names whole. Then the owner Aisha Khan records an agreement made
+ * elsewhere (Record existing access…): Finance & Claims Data reads
+ * lab-results; the table shows it active, and the API has it approved by
+ * her and granted in the warehouse.
+ */
+
+const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
+
+const OWNER = 'Aisha Khan';
+const READ = 'ehr-encounters';
+const READER = 'patient-encounter-history';
+const RECORDED_ON = 'lab-results';
+const CONSUMER = {
+  label: 'Team: Finance & Claims Data',
+  ref: 'group:default/finance-claims-data',
+};
+// unique per run, so the row and the history entry found are this run's
+const WHERE = `e2e ticket ${Date.now()}`;
+const PURPOSE = 'Claims reconciliation against lab activity';
+
+const recordedByExamples = r =>
+  r.history.some(
+    h =>
+      h.action === 'approve' &&
+      /^recorded: .*example data/.test(h.comment ?? ''),
+  );
+
+module.exports = {
+  name: 'recorded-access',
+  description: `the example lineage's reads are recorded access; ${OWNER} records an agreement made elsewhere on ${RECORDED_ON}`,
+  async run({ page: guestPage, baseUrl, api }) {
+    const browser = guestPage.context().browser();
+    await asExampleUsers(browser, baseUrl, 'recorded-access-user', async as => {
+      const owner = await as(OWNER);
+
+      await check(
+        `${READ}'s Access tab lists the example products that read it, active, as the API says`,
+        async () => {
+          const { items } = await api(
+            `/api/data-mesh/access-requests?product=${READ}`,
+          );
+          const readers = items.filter(
+            r => recordedByExamples(r) && r.state === 'active',
+          );
+          if (readers.length < 2) {
+            throw new Error(
+              `the API lists ${readers.length} recorded readers of ${READ}`,
+            );
+          }
+          await owner.goto(
+            `${baseUrl}/catalog/default/dataproduct/${READ}/access`,
+          );
+          for (const reader of readers) {
+            const name = reader.consumer.replace(/^dataproduct:default\//, '');
+            await owner
+              .getByRole('row')
+              .filter({ hasText: name })
+              .filter({ has: owner.getByTestId('access-state-active') })
+              .first()
+              .waitFor();
+            log(`${name} reads ${READ} (${reader.outputPort}): active`);
+          }
+        },
+      );
+
+      await check(
+        `${READER}'s Input ports card shows its access to each input active, names whole`,
+        async () => {
+          await owner.goto(`${baseUrl}/catalog/default/dataproduct/${READER}`);
+          const rows = owner.locator('[data-testid^="input-port-"]');
+          await rows.first().waitFor();
+          const count = await rows.count();
+          for (let i = 0; i < count; i++) {
+            const row = rows.nth(i);
+            await row.getByText('Active', { exact: true }).waitFor();
+            // a one-word name on one line: the theme's cells broke words anywhere
+            const name = row.locator('td').first().locator('strong');
+            const text = (await name.innerText()).trim();
+            if (/^\w+$/.test(text)) {
+              const lines = await name.evaluate(
+                el => el.getClientRects().length,
+              );
+              if (lines !== 1) {
+                throw new Error(`the name ${text} is cut over ${lines} lines`);
+              }
+            }
+          }
+          log(`${count} inputs, each active`);
+        },
+      );
+
+      await check(
+        `${OWNER} records that ${CONSUMER.label} reads ${RECORDED_ON} (Record existing access…), granted at once`,
+        async () => {
+          await owner.goto(
+            `${baseUrl}/catalog/default/dataproduct/${RECORDED_ON}/access`,
+          );
+          await owner
+            .getByRole('button', { name: 'Record existing access…' })
+            .click();
+          const dialog = owner.getByRole('dialog');
+          await dialog.getByLabel('Consumer').fill('Finance');
+          await owner
+            .getByRole('option', { name: CONSUMER.label, exact: true })
+            .click();
+          await dialog.getByLabel(/^Purpose/).fill(PURPOSE);
+          await dialog.getByLabel('Where it was agreed (optional)').fill(WHERE);
+          await dialog.getByRole('button', { name: 'Record access' }).click();
+          const done = dialog.getByTestId('access-recorded');
+          await done.getByText(`Recorded for ${CONSUMER.label}`).waitFor();
+          await done.getByTestId('access-state-active').waitFor();
+          await dialog.getByRole('button', { name: 'Close' }).click();
+          await owner
+            .getByRole('row')
+            .filter({ hasText: PURPOSE })
+            .filter({ has: owner.getByTestId('access-state-active') })
+            .waitFor();
+
+          const recorded = await waitFor(
+            'the recorded request in the API',
+            async () =>
+              (
+                await api(
+                  `/api/data-mesh/access-requests?product=${RECORDED_ON}`,
+                )
+              ).items.find(r =>
+                r.history.some(h => (h.comment ?? '').includes(WHERE)),
+              ),
+            10000,
+            500,
+          );
+          const grant = recorded.history.find(h => h.action === 'grant');
+          if (
+            recorded.state !== 'active' ||
+            recorded.consumer !== CONSUMER.ref ||
+            recorded.decidedBy !== 'user:default/aisha.khan' ||
+            !grant?.statements?.length
+          ) {
+            throw new Error(`recorded as ${JSON.stringify(recorded)}`);
+          }
+          log(
+            `${recorded.id}: ${recorded.role} granted to ${recorded.grantee} until ${recorded.expiresAt}`,
+          );
+        },
+      );
+    });
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
