@@ -6,17 +6,19 @@
  * product listed. The Data products page (the marketplace) finds the
  * example product by one of its column names, which only the column index
  * (the datasets as the catalog serves them) can match, and sorted by last
- * update shows when the product's spec last changed (the Changes timeline).
+ * update shows when the product's spec last changed (the Changes timeline),
+ * sorted by most read each product's readers as the access registry counts
+ * them.
  */
 
-const { check, sidebarLink, waitFor } = require('../harness/scenario');
+const { check, log, sidebarLink, waitFor } = require('../harness/scenario');
 const exampleProduct = require('./example-product');
 
 module.exports = {
   name: 'catalog-table',
   description: 'the sidebar and the catalog table of data products',
   needs: [exampleProduct],
-  async run({ page, baseUrl, outputOf }) {
+  async run({ page, baseUrl, outputOf, api: apiGet }) {
     const expected = outputOf(exampleProduct);
 
     await check('sidebar links to the Data products page', async () => {
@@ -160,6 +162,55 @@ module.exports = {
         if (!/^Updated (.* ago|just now)$/.test(updated)) {
           throw new Error(`the card reads "${updated}"`);
         }
+      },
+    );
+
+    await check(
+      `sorted by most read, the Data products page counts each product's readers as the access registry does, ${expected.name} among the read`,
+      async () => {
+        const counts = new Map(
+          (await apiGet('/api/data-mesh/access/readers')).items.map(i => [
+            i.product,
+            i.teams + i.products,
+          ]),
+        );
+        if (!counts.get(`dataproduct:default/${expected.name}`)) {
+          throw new Error(`the registry counts no reader of ${expected.name}`);
+        }
+        await page.goto(`${baseUrl}/data-products?sort=readers`);
+        await page.getByTestId('readers').first().waitFor();
+        const rows = await page
+          .getByRole('row')
+          .filter({ has: page.getByTestId('readers') })
+          .evaluateAll(trs =>
+            trs.map(tr => ({
+              href: tr.querySelector('a').getAttribute('href'),
+              readers: Number(
+                tr.querySelector('[data-testid="readers"]').textContent,
+              ),
+            })),
+          );
+        let previous = Infinity;
+        for (const { href, readers } of rows) {
+          const [, namespace, name] = /\/catalog\/([^/]+)\/dataproduct\/([^/?#]+)/.exec(
+            href,
+          );
+          const ref = `dataproduct:${namespace}/${name}`.toLowerCase();
+          if (readers !== (counts.get(ref) ?? 0)) {
+            throw new Error(
+              `${ref} shows ${readers} readers, the registry counts ${
+                counts.get(ref) ?? 0
+              }`,
+            );
+          }
+          if (readers > previous) {
+            throw new Error(`${ref} (${readers}) after a product read less`);
+          }
+          previous = readers;
+        }
+        log(
+          `${rows.length} rows, most read first: ${rows[0].href} (${rows[0].readers})`,
+        );
       },
     );
   },

@@ -601,6 +601,13 @@ describe.each(databases.eachSupportedId())(
         auth: mockCredentials.none.header(),
         body: agreement,
       });
+      const readers = { method: 'get', path: '/access/readers' } as const;
+      expect((await call(readers, '/access/readers', 200)).items).toEqual([
+        { product: 'dataproduct:default/orders', teams: 1, products: 0 },
+      ]);
+      await call(readers, '/access/readers', 401, {
+        auth: mockCredentials.none.header(),
+      });
       // taken back: nobody reads orders when it retires below
       await call(
         action('revoke'),

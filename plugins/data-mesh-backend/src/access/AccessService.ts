@@ -23,6 +23,7 @@ import {
   type AccessAgreementRecordBody,
   type AccessRequestCreateBody,
   type AccessRequestState,
+  type ProductReaders,
   dataMeshAccessRequestDecidePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-node';
@@ -171,6 +172,15 @@ export class AccessService {
     credentials: BackstageCredentials,
   ): Promise<AccessRequest[]> {
     return (await this.visible(query, credentials)).map(accessRequestView);
+  }
+
+  /**
+   * How many consumers read each product now, teams and products apart:
+   * counts only, for anyone (who reads is told to those who may see the
+   * requests).
+   */
+  readers(): Promise<ProductReaders[]> {
+    return this.ctx.store.readerCounts();
   }
 
   /**

@@ -5,6 +5,7 @@
  * for any consumer of the catalog, the grant follows, the history says it
  * was recorded; others are refused; what the consumer holds already is a
  * 409; a module of the plugin records as the system from a startup job.
+ * And the readers count each product's consumers holding a grant.
  */
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -219,6 +220,52 @@ describe.each(databases.eachSupportedId())(
       expect((await record('alice', { outputPort: 'nope' })).status).toBe(404);
       expect(await knex('data_mesh_access_requests').select('id')).toEqual([]);
       expect(executor.calls).toHaveLength(calls);
+    });
+
+    it('counts the readers of each product, teams and products apart, only those holding a grant', async () => {
+      const readers = async (user = 'carol') => {
+        const res = await request(server)
+          .get('/api/data-mesh/access/readers')
+          .set(
+            'Authorization',
+            mockCredentials.user.header(`user:default/${user}`),
+          );
+        expect(res.status).toBe(200);
+        return res.body.items;
+      };
+      expect(await readers()).toEqual([]);
+      const team = await record('alice', {});
+      await record('alice', { consumer: 'dataproduct:default/invoices' });
+      // the same team on another port: still one team
+      await record('erin', { product: 'invoices' });
+      // waiting for a decision: not a reader yet
+      const pending = await request(server)
+        .post('/api/data-mesh/access-requests')
+        .set('Authorization', mockCredentials.user.header('user:default/carol'))
+        .send({
+          product: 'orders',
+          outputPort: 'events',
+          consumer: 'group:default/team-b',
+          purpose: 'churn',
+        });
+      expect(pending.body.state).toBe('pending');
+      // counts, not who: anyone may ask
+      expect(await readers()).toEqual([
+        { product: 'dataproduct:default/invoices', teams: 1, products: 0 },
+        { product: 'dataproduct:default/orders', teams: 1, products: 1 },
+      ]);
+      await request(server)
+        .post(`/api/data-mesh/access-requests/${team.body.id}/revoke`)
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({});
+      expect(await readers('alice')).toEqual([
+        { product: 'dataproduct:default/invoices', teams: 1, products: 0 },
+        { product: 'dataproduct:default/orders', teams: 0, products: 1 },
+      ]);
+      const anonymous = await request(server)
+        .get('/api/data-mesh/access/readers')
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
     });
 
     it("records as the system for the plugin's modules, asked by the consumer's team", async () => {

@@ -7,6 +7,7 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   type AccessRequestConnection,
+  type ProductReadersResponse,
   ACCESS_REQUEST_STATES,
 } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
@@ -29,6 +30,7 @@ export interface AccessRouterOptions {
     | 'extend'
     | 'cancel'
     | 'connection'
+    | 'readers'
   >;
 }
 
@@ -77,7 +79,7 @@ const idParams = z.object({
  * Routes (relative to `/api/data-mesh`): `POST /access-requests`,
  * `POST /access-requests/record`,
  * `GET /access-requests`, `POST /access-requests/:id/approve|reject|revoke|extend|cancel`,
- * `GET /access-requests/:id/connection`.
+ * `GET /access-requests/:id/connection`, `GET /access/readers`.
  * @public
  */
 export function createAccessRouter(
@@ -114,6 +116,12 @@ export function createAccessRouter(
       credentials,
     );
     res.json({ items });
+  });
+
+  router.get('/access/readers', async (req, res) => {
+    await caller(req);
+    const body = { items: await service.readers() };
+    res.json(body satisfies ProductReadersResponse);
   });
 
   router.get('/access-requests/:id/connection', async (req, res) => {

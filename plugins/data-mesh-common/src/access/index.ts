@@ -201,6 +201,24 @@ export type AccessRequestListResponse = {
   items: AccessRequest[];
 };
 
+/**
+ * How many consumers read a product now: those holding a grant (an
+ * approved or active request) on any of its ports. @public
+ */
+export type ProductReaders = {
+  /** The product's entity ref, lower-case. */
+  product: string;
+  /** Teams (groups) that read it. */
+  teams: number;
+  /** Data products whose pipelines read it. */
+  products: number;
+};
+
+/** Response of `GET /access/readers`: products nobody reads are left out. @public */
+export type ProductReadersResponse = {
+  items: ProductReaders[];
+};
+
 /** One table an access request reads, as the warehouse spells it. @public */
 export type AccessRequestTable = {
   /** The dataset's name in the spec. */

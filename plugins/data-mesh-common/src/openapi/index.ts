@@ -13,6 +13,7 @@ import type {
   AccessRequest,
   AccessRequestConnection,
   AccessRequestListResponse,
+  ProductReadersResponse,
 } from '../access';
 import type {
   ProductChangesResponse,
@@ -86,6 +87,7 @@ export interface DataMeshApiResponses {
   '/access-requests': AccessRequestListResponse;
   /** POST only. */
   '/access-requests/record': AccessRequest;
+  '/access/readers': ProductReadersResponse;
   '/access-requests/{id}/approve': AccessRequest;
   '/access-requests/{id}/reject': AccessRequest;
   '/access-requests/{id}/revoke': AccessRequest;

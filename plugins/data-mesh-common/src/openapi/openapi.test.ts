@@ -46,6 +46,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'delete /products/{namespace}/{name}/sandboxes/{branch}',
       'get /access-requests',
       'get /access-requests/{id}/connection',
+      'get /access/readers',
       'get /changes',
       'get /changes/latest',
       'get /governance',

@@ -8,6 +8,7 @@ import {
   type AccessRequestActionBody,
   type AccessRequestConnection,
   type AccessAgreementRecordBody,
+  type ProductReadersResponse,
   type AccessRequestCreateBody,
   type AccessRequestListResponse,
   type DataMeshApiPath,
@@ -229,6 +230,10 @@ export class DataMeshClient implements DataMeshApi {
       dataMeshApiUrl('/access-requests/record', {}),
       { method: 'POST', body },
     );
+  }
+
+  async listProductReaders(): Promise<ProductReadersResponse> {
+    return this.get('/access/readers', {});
   }
 
   async actOnAccessRequest(

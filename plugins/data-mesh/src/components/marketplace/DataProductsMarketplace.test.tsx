@@ -37,10 +37,19 @@ const lastChanges = () => ({
     ingestedAt: new Date(Date.now() - (age as number)).toISOString(),
   })),
 });
+// who reads each product now, as the access registry counts them;
+// nobody reads patient-encounters or bed-occupancy
+const readers = () => ({
+  items: [
+    { product: 'dataproduct:default/patients', teams: 1, products: 0 },
+    { product: 'dataproduct:default/readmission-risk', teams: 2, products: 1 },
+  ],
+});
 const sloBackend = () =>
   fakeDataMeshBackend({
     '/slos': fleetResponse(),
     '/changes/latest': () => jsonResponse(lastChanges()),
+    '/access/readers': () => jsonResponse(readers()),
   });
 
 function Location() {
@@ -217,6 +226,65 @@ describe('Data products page', () => {
     expect(within(cards[2]).getByTestId('last-update')).toHaveTextContent(
       'Updated 30d ago',
     );
+  });
+
+  it('sorts by readers, most read first, shown in the table and the cards', async () => {
+    await renderPage();
+    await screen.findByText('Data products (4)');
+    const row = within(screen.getByText('Readmission risk').closest('tr')!);
+    const count = await row.findByTestId('readers');
+    expect(count).toHaveTextContent(/^3$/);
+    expect(count).toHaveAttribute(
+      'title',
+      'Read by 2 teams and 1 data product holding access',
+    );
+    // known to be read by nobody: 0, not blank
+    expect(
+      within(screen.getByText('bed-occupancy').closest('tr')!).getByTestId(
+        'readers',
+      ),
+    ).toHaveTextContent(/^0$/);
+
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Sort by/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Most read' }));
+    // the unread ones after, by title
+    await waitFor(() =>
+      expect(titles()).toEqual([
+        'Readmission risk',
+        'Patient master',
+        'bed-occupancy',
+        'Patient encounters',
+      ]),
+    );
+    expect(search()).toBe('?sort=readers');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Card view' }));
+    const cards = await screen.findAllByTestId('product-card');
+    expect(within(cards[0]).getByTestId('readers')).toHaveTextContent(
+      'Readers: 3',
+    );
+  });
+
+  it('keeps the list when readers cannot be counted, and says so', async () => {
+    await renderPage('/data-products?sort=readers', [
+      [catalogApiRef, catalogApiMock({ entities })],
+      fakeDataMeshBackend({
+        '/slos': fleetResponse(),
+        '/changes/latest': () => jsonResponse(lastChanges()),
+        '/access/readers': new TypeError('Failed to fetch'),
+      }).apiEntry,
+    ]);
+    await screen.findByText('Data products (4)');
+    expect(await screen.findByTestId('readers-unavailable')).toHaveTextContent(
+      'Readers are unavailable: The data mesh backend could not be reached',
+    );
+    expect(screen.queryByTestId('readers')).not.toBeInTheDocument();
+    expect(titles()).toEqual([
+      'bed-occupancy',
+      'Patient encounters',
+      'Patient master',
+      'Readmission risk',
+    ]);
   });
 
   it('keeps the list, in name order, when last updates cannot be read', async () => {

@@ -26,6 +26,7 @@ import {
 } from './marketplaceModel';
 import { ProductCards, ProductsTable } from './ProductViews';
 import { useLastUpdates } from './useLastUpdates';
+import { useProductReaders } from './useProductReaders';
 import { useProductContents } from './useProductContents';
 
 // What the list and the facets need, not the datasets (see useProductContents).
@@ -84,8 +85,9 @@ function Facets(props: {
 /**
  * The Data products page: every DataProduct of the catalog, found by words
  * of its name, description, tags, datasets and columns; narrowed by facets;
- * ordered by name, health or last update (when its spec last changed, from
- * the Changes timeline); as a table or as cards. The whole state is in
+ * ordered by name, health, last update (when its spec last changed, from
+ * the Changes timeline) or how many teams and products read it (the access
+ * registry); as a table or as cards. The whole state is in
  * the URL, so a filtered list can be bookmarked and shared.
  *
  * Search and facets run in the browser over a field-limited fetch: the
@@ -104,12 +106,18 @@ export function DataProductsMarketplace() {
   const { value, loading, error } = useDataProductFleet({ fields: FIELDS });
   const contents = useProductContents();
   const updates = useLastUpdates();
+  const readers = useProductReaders();
   const items = useMemo(
     () =>
       value
-        ? toMarketplaceItems(value.products, contents.value, updates.value)
+        ? toMarketplaceItems(
+            value.products,
+            contents.value,
+            updates.value,
+            readers.value,
+          )
         : [],
-    [value, contents.value, updates.value],
+    [value, contents.value, updates.value, readers.value],
   );
   const selected = useMemo(
     () => selectItems(items, state, contents.value),
@@ -225,6 +233,16 @@ export function DataProductsMarketplace() {
             data-testid="updates-unavailable"
           >
             Last updates are unavailable: {errorMessage(updates.error)}
+          </Typography>
+        )}
+        {readers.error && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            display="block"
+            data-testid="readers-unavailable"
+          >
+            Readers are unavailable: {errorMessage(readers.error)}
           </Typography>
         )}
         {state.view === 'cards' ? (

@@ -18,7 +18,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { CertifiedBadge } from '../common';
 import { formatAgo, formatBudget, formatDateTime } from '../slo/format';
 import { SloStatusChip } from '../slo/SloStatusChip';
-import type { MarketplaceItem } from './marketplaceModel';
+import { type MarketplaceItem, readerCount } from './marketplaceModel';
 import type { CSSProperties } from 'react';
 
 const useStyles = makeStyles(theme => ({
@@ -82,6 +82,33 @@ export function LastUpdate(props: { item: MarketplaceItem; prefix?: string }) {
   );
 }
 
+/** How many read it now: teams and data products holding access; nothing while unknown. */
+export function ReadersCount(props: {
+  item: MarketplaceItem;
+  prefix?: string;
+}) {
+  const { readers } = props.item;
+  if (!readers) return null;
+  const count = readerCount(readers);
+  const parts = [
+    `${readers.teams} ${readers.teams === 1 ? 'team' : 'teams'}`,
+    `${readers.products} data ${
+      readers.products === 1 ? 'product' : 'products'
+    }`,
+  ];
+  return (
+    <Typography
+      variant="caption"
+      color={count === 0 ? 'textSecondary' : undefined}
+      title={`Read by ${parts.join(' and ')} holding access`}
+      data-testid="readers"
+    >
+      {props.prefix}
+      {count}
+    </Typography>
+  );
+}
+
 function Owners(props: { item: MarketplaceItem }) {
   const { entity } = props.item;
   // the relation is the ref the catalog resolved; the spec is the fallback
@@ -114,7 +141,7 @@ function Description(props: { text: string; secondary?: boolean }) {
  * Backstage's theme breaks table cell text anywhere (`word-break:
  * break-word`), which in eight columns splits names and domains mid-word;
  * these break at spaces and hyphens only, the column widening instead.
- * For the eight columns to fit a 1440 px screen beside the facets, cells
+ * For the nine columns to fit a 1440 px screen beside the facets, cells
  * are padded a little less than the theme's 20 + 16 px. A new object per
  * column: the table adds the highlight's bold to it.
  */
@@ -171,6 +198,11 @@ function columns(): TableColumn<MarketplaceItem>[] {
       title: 'Health',
       field: 'facets.health',
       render: item => <HealthCell item={item} />,
+    },
+    {
+      title: 'Readers',
+      field: 'readers',
+      render: item => <ReadersCount item={item} />,
     },
     {
       title: 'Last update',
@@ -249,6 +281,7 @@ export function ProductCards(props: { items: MarketplaceItem[] }) {
                 {item.facets.pii === 'Yes' && (
                   <Chip size="small" label="Personal data" />
                 )}
+                <ReadersCount item={item} prefix="Readers: " />
                 <LastUpdate item={item} prefix="Updated " />
               </Box>
               <Description text={item.description || 'No description'} />

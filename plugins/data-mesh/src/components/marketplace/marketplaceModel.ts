@@ -1,7 +1,8 @@
 /*
  * The Data products page ("marketplace") as pure functions: what a product
  * is found by, its facet values, the filter state as URL parameters, and the
- * orders (name, health, last update). The page and its tests share them, so what the URL says is what
+ * orders (name, health, last update, most read: by the consumers holding
+ * access). The page and its tests share them, so what the URL says is what
  * the list shows.
  */
 import {
@@ -33,6 +34,15 @@ export type ContentsIndex = ReadonlyMap<string, ProductContents>;
 /** When each product's spec last changed (epoch ms), by lower-case entity ref. */
 export type LastUpdateIndex = ReadonlyMap<string, number>;
 
+/** Who reads a product now: teams and data products holding a grant. */
+export interface Readers {
+  teams: number;
+  products: number;
+}
+
+/** Readers by lower-case entity ref; a product nobody reads is not in it. */
+export type ReadersIndex = ReadonlyMap<string, Readers>;
+
 /** One product of the marketplace. */
 export interface MarketplaceItem extends DataProductHealth {
   entity: DataProductEntityV1alpha1;
@@ -45,7 +55,13 @@ export interface MarketplaceItem extends DataProductHealth {
   text: string;
   /** When its spec last changed (epoch ms); unknown before the Changes timeline has it. */
   updatedAt?: number;
+  /** Who reads it now; unknown until the access registry answered (then 0 when nobody does). */
+  readers?: Readers;
 }
+
+/** Teams and products that read it: the order of "Most read". */
+export const readerCount = (readers: Readers | undefined) =>
+  readers ? readers.teams + readers.products : 0;
 
 export const FACETS = [
   { id: 'domain', label: 'Domain' },
@@ -63,6 +79,7 @@ export const SORTS = [
   { id: 'name', label: 'Name' },
   { id: 'health', label: 'Health (worst first)' },
   { id: 'updated', label: 'Last update (newest first)' },
+  { id: 'readers', label: 'Most read' },
 ] as const;
 export type SortId = (typeof SORTS)[number]['id'];
 
@@ -119,6 +136,7 @@ export function toMarketplaceItems(
   products: DataProductHealth[],
   contents: ContentsIndex | undefined,
   updates?: LastUpdateIndex,
+  readers?: ReadersIndex,
 ): MarketplaceItem[] {
   return products.map(p => {
     const entity = fromCatalogForm(p.entity) as DataProductEntityV1alpha1;
@@ -152,6 +170,9 @@ export function toMarketplaceItems(
         .join('\n')
         .toLocaleLowerCase('en-US'),
       ...(updatedAt !== undefined ? { updatedAt } : {}),
+      ...(readers
+        ? { readers: readers.get(p.key) ?? { teams: 0, products: 0 } }
+        : {}),
     };
   });
 }
@@ -227,6 +248,13 @@ export function selectItems(
       if (ba !== bb) return ba < bb ? -1 : 1;
       return byTitle(a, b);
     });
+  }
+  if (state.sort === 'readers') {
+    // the most teams and products reading it first
+    return selected.sort(
+      (a, b) =>
+        readerCount(b.readers) - readerCount(a.readers) || byTitle(a, b),
+    );
   }
   if (state.sort === 'updated') {
     // newest first; products without a known update last, by title
