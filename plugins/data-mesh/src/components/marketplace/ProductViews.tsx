@@ -141,7 +141,7 @@ function Description(props: { text: string; secondary?: boolean }) {
  * Backstage's theme breaks table cell text anywhere (`word-break:
  * break-word`), which in eight columns splits names and domains mid-word;
  * these break at spaces and hyphens only, the column widening instead.
- * For the nine columns to fit a 1440 px screen beside the facets, cells
+ * For the eight columns to fit a 1440 px screen beside the facets, cells
  * are padded a little less than the theme's 20 + 16 px. A new object per
  * column: the table adds the highlight's bold to it.
  */
@@ -185,7 +185,27 @@ function columns(): TableColumn<MarketplaceItem>[] {
       field: 'facets.owner',
       render: item => <Owners item={item} />,
     },
-    { title: 'Type', field: 'facets.type' },
+    {
+      // the lifecycle under the type: nine columns beside the facets
+      // overflowed a 1440 px screen
+      title: 'Type',
+      field: 'facets.type',
+      render: item => (
+        <>
+          {item.facets.type}
+          {item.facets.lifecycle && (
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              display="block"
+              title={`Lifecycle: ${item.facets.lifecycle}`}
+            >
+              {item.facets.lifecycle}
+            </Typography>
+          )}
+        </>
+      ),
+    },
     {
       title: 'Certified',
       field: 'facets.certified',
@@ -193,7 +213,6 @@ function columns(): TableColumn<MarketplaceItem>[] {
         <CertifiedBadge certified={item.facets.certified === 'Certified'} />
       ),
     },
-    { title: 'Lifecycle', field: 'facets.lifecycle' },
     {
       title: 'Health',
       field: 'facets.health',
