@@ -5,7 +5,8 @@
  * along its lineage as access: ehr-encounters' Access tab lists the example
  * products that read it, active, as the access API says; the Input ports
  * card of one of them shows its own access to each input active, with the
- * port names whole. Then the owner Aisha Khan records an agreement made
+ * port names whole, and Sofia Alvarez's My access lists her team's
+ * products' reads with every word whole. Then the owner Aisha Khan records an agreement made
  * elsewhere (Record existing access…): Finance & Claims Data reads
  * lab-results; the table shows it active, and the API has it approved by
  * her and granted in the warehouse.
@@ -14,6 +15,8 @@
 const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
 
 const OWNER = 'Aisha Khan';
+// of Population Health Analytics, whose products read the clinical ones
+const ANALYST = 'Sofia Alvarez';
 const READ = 'ehr-encounters';
 const READER = 'patient-encounter-history';
 const RECORDED_ON = 'lab-results';
@@ -31,6 +34,31 @@ const recordedByExamples = r =>
       h.action === 'approve' &&
       /^recorded: .*example data/.test(h.comment ?? ''),
   );
+
+/**
+ * The words of one word (5 letters or more) in `page`'s tables that are
+ * cut over lines: the theme's table cells broke words anywhere ("EXTEN D",
+ * "mask ed"). Only the words' own line boxes count, not chips' or buttons'.
+ */
+function cutWords(page) {
+  return page.locator('table td').evaluateAll(cells =>
+    cells.flatMap(cell => {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const cut = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const word = node.textContent.trim();
+        if (!/^[A-Za-z]{5,}$/.test(word)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const tops = new Set(
+          [...range.getClientRects()].map(r => Math.round(r.top)),
+        );
+        if (tops.size > 1) cut.push(word);
+      }
+      return cut;
+    }),
+  );
+}
 
 module.exports = {
   name: 'recorded-access',
@@ -67,6 +95,23 @@ module.exports = {
               .waitFor();
             log(`${name} reads ${READ} (${reader.outputPort}): active`);
           }
+        },
+      );
+
+      await check(
+        `${ANALYST}'s My access lists her team's products' reads, no word cut over lines`,
+        async () => {
+          const analyst = await as(ANALYST);
+          await analyst.goto(`${baseUrl}/data-products/my-access`);
+          const rows = analyst
+            .getByRole('row')
+            .filter({ has: analyst.getByTestId('access-state-active') });
+          await rows.first().waitFor();
+          const cut = await cutWords(analyst);
+          if (cut.length) {
+            throw new Error(`cut over lines: ${[...new Set(cut)].join(', ')}`);
+          }
+          log(`${await rows.count()} active rows, words whole`);
         },
       );
 

@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ReactNode, useMemo } from 'react';
 import { Table, type TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -19,6 +20,21 @@ import { AccessStateChip } from './AccessStateChip';
 import { ProductSloStatus } from '../slo/ProductSloStatus';
 
 /** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
+// Backstage's theme breaks table cell text anywhere (`word-break:
+// break-word`): in these nine columns it cut buttons, "masked" and names
+// mid-word. Words stay whole (the column widens); port names, long
+// identifiers with hyphens, may break anywhere.
+const IDENTIFIER = { overflowWrap: 'anywhere' } as const;
+
+/** The kind a ref names, or `fallback` for a ref without one. */
+function kindOf(ref: string, fallback: string): string {
+  try {
+    return parseEntityRef(ref, { defaultKind: fallback }).kind;
+  } catch {
+    return fallback;
+  }
+}
+
 function Who(props: { entityRef: string; defaultKind?: string }) {
   if (props.entityRef === 'system') {
     return <>system</>;
@@ -178,7 +194,7 @@ export function AccessRequestsTable(props: {
                   entityRef={r.product}
                   defaultKind="dataproduct"
                 />{' '}
-                / {r.outputPort}
+                / <span style={IDENTIFIER}>{r.outputPort}</span>
               </>
             ),
           },
@@ -201,7 +217,11 @@ export function AccessRequestsTable(props: {
             title: 'Consumer',
             field: 'consumer',
             render: (r: AccessRequest) => (
-              <Who entityRef={r.consumer} defaultKind="group" />
+              // a product without a title by its name, not "dataproduct:…"
+              <Who
+                entityRef={r.consumer}
+                defaultKind={kindOf(r.consumer, 'group')}
+              />
             ),
           },
         ]
@@ -248,7 +268,7 @@ export function AccessRequestsTable(props: {
     <Table<AccessRequest>
       title={`${props.title} (${requests.length})`}
       data={requests}
-      columns={columns}
+      columns={columns.map(c => ({ ...c, cellStyle: { wordBreak: 'normal' } }))}
       detailPanel={({ rowData }) => <AccessRequestHistory request={rowData} />}
       options={{
         paging: requests.length > 20,

@@ -47,6 +47,15 @@ const active = accessRequest({
     },
   ],
 });
+// a product's pipeline reads it; the product has no title
+const productReads = accessRequest({
+  id: '000000000000000d',
+  state: 'active',
+  consumer: 'dataproduct:default/bed-occupancy',
+  requester: 'user:default/cara',
+  purpose: 'Input of bed-occupancy',
+  expiresAt: '2026-06-30T10:00:00.000Z',
+});
 // an owner of the product who asked for their own team
 const ownRequest = accessRequest({
   id: '000000000000000c',
@@ -58,7 +67,7 @@ function render(who: { user: string; groups: string[] }) {
   return renderAccess({
     entity: patientEncounters,
     element: <DataProductAccessContent />,
-    requests: [pending, active, ownRequest],
+    requests: [pending, active, ownRequest, productReads],
     ...who,
   });
 }
@@ -69,7 +78,7 @@ const rowOf = async (purpose: string) =>
 describe('DataProductAccessContent (Access tab)', () => {
   it("lists the product's requests with state, consumer, requester, PII and expiry", async () => {
     const { backend } = render(OWNER);
-    expect(await screen.findByText('Access requests (3)')).toBeInTheDocument();
+    expect(await screen.findByText('Access requests (4)')).toBeInTheDocument();
     expect(backend.requests[0].searchParams.get('product')).toBe(
       'dataproduct:default/patient-encounters',
     );
@@ -79,6 +88,12 @@ describe('DataProductAccessContent (Access tab)', () => {
     expect(row.getByText('ann')).toBeInTheDocument();
     expect(row.getByTestId('pii-chip')).toBeInTheDocument();
     expect(row.getByText('31 May 2026', { exact: false })).toBeInTheDocument();
+    // a consumer product by its name, as the product column names products
+    const reads = await rowOf('Input of bed-occupancy');
+    expect(reads.getByRole('link', { name: 'bed-occupancy' })).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/bed-occupancy',
+    );
   });
 
   it('expands a request to its history: who, when, why and the statements sent', async () => {
@@ -149,7 +164,7 @@ describe('DataProductAccessContent (Access tab)', () => {
     );
     expect(dialog.getByText('Choose who reads it')).toBeInTheDocument();
     expect(dialog.getByText('A purpose is required')).toBeInTheDocument();
-    expect(access.requests).toHaveLength(3);
+    expect(access.requests).toHaveLength(4);
 
     // any product: another team's
     await userEvent.type(dialog.getByLabelText('Consumer'), 'risk');
@@ -185,7 +200,7 @@ describe('DataProductAccessContent (Access tab)', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Close' }));
     const row = await rowOf('Monthly dashboard');
     expect(row.getByTestId('access-state-active')).toBeInTheDocument();
-    expect(await screen.findByText('Access requests (4)')).toBeInTheDocument();
+    expect(await screen.findByText('Access requests (5)')).toBeInTheDocument();
   });
 
   it('shows a refusal naming a field on that field (the consumer holds it already)', async () => {
