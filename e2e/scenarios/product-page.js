@@ -3,8 +3,8 @@
 /*
  * An example data product's page shows what the catalog API says it has:
  * its output ports, its upstream products' health on its input ports (as
- * the SLO API says), and its upstream and downstream products in the
- * lineage graph.
+ * the SLO API says), how many read it (as the access registry counts),
+ * and its upstream and downstream products in the lineage graph.
  */
 
 const { check, graphNodeRefs, log, waitFor } = require('../harness/scenario');
@@ -67,6 +67,29 @@ module.exports = {
           }
           log(`input ${ref}: ${shown}`);
         }
+      },
+    );
+
+    await check(
+      'the About card says how many teams and data products read it, as the access registry counts them',
+      async () => {
+        const [counts] = (
+          await api(`/api/data-mesh/access/readers?product=${expected.name}`)
+        ).items;
+        const parts = [
+          counts?.teams &&
+            `${counts.teams} ${counts.teams === 1 ? 'team' : 'teams'}`,
+          counts?.products &&
+            `${counts.products} data ${
+              counts.products === 1 ? 'product' : 'products'
+            }`,
+        ].filter(Boolean);
+        const wanted = parts.length ? parts.join(', ') : 'Nobody reads it yet';
+        await page
+          .getByTestId('about-readers')
+          .getByText(wanted, { exact: true })
+          .waitFor();
+        log(`readers: ${wanted}`);
       },
     );
 

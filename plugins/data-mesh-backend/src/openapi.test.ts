@@ -605,6 +605,10 @@ describe.each(databases.eachSupportedId())(
       expect((await call(readers, '/access/readers', 200)).items).toEqual([
         { product: 'dataproduct:default/orders', teams: 1, products: 0 },
       ]);
+      expect(
+        (await call(readers, '/access/readers?product=orders', 200)).items,
+      ).toHaveLength(1);
+      await call(readers, '/access/readers?product=', 400);
       await call(readers, '/access/readers', 401, {
         auth: mockCredentials.none.header(),
       });

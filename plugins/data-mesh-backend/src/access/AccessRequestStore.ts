@@ -310,13 +310,17 @@ export class AccessRequestStore {
   /**
    * How many consumers read each product now (hold a grant on any of its
    * ports), teams and data products apart; one aggregate query, products
-   * nobody reads left out.
+   * nobody reads left out; one product's only when given.
    */
-  async readerCounts(): Promise<
-    { product: string; teams: number; products: number }[]
-  > {
-    const rows = await this.db(REQUESTS)
-      .whereIn('state', ACCESS_GRANT_HOLDING_STATES)
+  async readerCounts(
+    product?: string,
+  ): Promise<{ product: string; teams: number; products: number }[]> {
+    const query = this.db(REQUESTS).whereIn(
+      'state',
+      ACCESS_GRANT_HOLDING_STATES,
+    );
+    if (product) query.where('product', product);
+    const rows = await query
       .groupBy('product')
       .orderBy('product')
       .select(

@@ -175,12 +175,15 @@ export class AccessService {
   }
 
   /**
-   * How many consumers read each product now, teams and products apart:
+   * How many consumers read each product (or `product`) now, teams and
+   * products apart:
    * counts only, for anyone (who reads is told to those who may see the
    * requests).
    */
-  readers(): Promise<ProductReaders[]> {
-    return this.ctx.store.readerCounts();
+  readers(product?: string): Promise<ProductReaders[]> {
+    return this.ctx.store.readerCounts(
+      product ? fullRef(product, 'dataproduct', 'product') : undefined,
+    );
   }
 
   /**

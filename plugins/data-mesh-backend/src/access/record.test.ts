@@ -223,9 +223,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('counts the readers of each product, teams and products apart, only those holding a grant', async () => {
-      const readers = async (user = 'carol') => {
+      const readers = async (user = 'carol', query = '') => {
         const res = await request(server)
-          .get('/api/data-mesh/access/readers')
+          .get(`/api/data-mesh/access/readers${query}`)
           .set(
             'Authorization',
             mockCredentials.user.header(`user:default/${user}`),
@@ -252,6 +252,10 @@ describe.each(databases.eachSupportedId())(
       // counts, not who: anyone may ask
       expect(await readers()).toEqual([
         { product: 'dataproduct:default/invoices', teams: 1, products: 0 },
+        { product: 'dataproduct:default/orders', teams: 1, products: 1 },
+      ]);
+      // one product's, as its page asks
+      expect(await readers('carol', '?product=orders')).toEqual([
         { product: 'dataproduct:default/orders', teams: 1, products: 1 },
       ]);
       await request(server)

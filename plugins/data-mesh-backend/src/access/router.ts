@@ -70,6 +70,8 @@ const listQuery = z.object({
   inbox: z.enum(['true', 'false']).optional(),
 });
 
+const readersQuery = z.object({ product: ref.optional() });
+
 // request ids are 16 hex digits; anything else cannot exist
 const idParams = z.object({
   id: z.string().regex(/^[0-9a-f]{16}$/, 'not an access request id'),
@@ -120,7 +122,8 @@ export function createAccessRouter(
 
   router.get('/access/readers', async (req, res) => {
     await caller(req);
-    const body = { items: await service.readers() };
+    const { product } = parseInput(readersQuery, req.query, 'query');
+    const body = { items: await service.readers(product) };
     res.json(body satisfies ProductReadersResponse);
   });
 

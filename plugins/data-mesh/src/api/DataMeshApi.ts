@@ -185,8 +185,8 @@ export interface DataMeshApi {
    * every product the caller may read: one request for a whole list.
    */
   listLastProductChanges(): Promise<ProductLastChangesResponse>;
-  /** How many teams and data products read each product now (counts only). */
-  listProductReaders(): Promise<ProductReadersResponse>;
+  /** How many teams and data products read each product (or `product`) now (counts only). */
+  listProductReaders(product?: string): Promise<ProductReadersResponse>;
   /**
    * The lifecycle record of a DataProduct: its deprecation (retirement date,
    * successor), retirement and audit trail; state `live` without one.

@@ -232,8 +232,12 @@ export class DataMeshClient implements DataMeshApi {
     );
   }
 
-  async listProductReaders(): Promise<ProductReadersResponse> {
-    return this.get('/access/readers', {});
+  async listProductReaders(product?: string): Promise<ProductReadersResponse> {
+    return this.get(
+      '/access/readers',
+      {},
+      product ? new URLSearchParams({ product }) : undefined,
+    );
   }
 
   async actOnAccessRequest(

@@ -14,7 +14,14 @@ import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { ANNOTATION_SPEC_FORMAT } from '@datamesh/plugin-data-mesh-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  ANNOTATION_SPEC_FORMAT,
+  type DataProductEntityV1alpha1,
+} from '@datamesh/plugin-data-mesh-common';
+import { dataMeshApiRef } from '../api';
 import {
   CertifiedBadge,
   dataProductTypeLabel,
@@ -75,9 +82,52 @@ function Field(props: {
   );
 }
 
+const plural = (n: number, one: string, many: string) =>
+  `${n} ${n === 1 ? one : many}`;
+
 /**
- * Description, domain, owner, type, certification, lifecycle, tags and the
- * spec format the product was read from.
+ * How widely the product is used: the teams and data products holding
+ * access now, as the access registry counts them.
+ */
+function Readers(props: { entity: DataProductEntityV1alpha1 }) {
+  const api = useApi(dataMeshApiRef);
+  const ref = stringifyEntityRef(props.entity).toLowerCase();
+  const { value, error, loading } = useAsync(
+    () => api.listProductReaders(ref),
+    [api, ref],
+  );
+  if (loading) return null;
+  if (error || !value) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Unknown
+      </Typography>
+    );
+  }
+  const counts = value.items.find(i => i.product === ref);
+  if (!counts || counts.teams + counts.products === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Nobody reads it yet
+      </Typography>
+    );
+  }
+  return (
+    <>
+      {[
+        counts.teams && plural(counts.teams, 'team', 'teams'),
+        counts.products &&
+          plural(counts.products, 'data product', 'data products'),
+      ]
+        .filter(Boolean)
+        .join(', ')}
+    </>
+  );
+}
+
+/**
+ * Description, domain, owner, type, certification, lifecycle, readers,
+ * tags and the spec format the product was read from.
  *
  * @public
  */
@@ -132,6 +182,9 @@ export function DataProductAboutCard(props: { title?: string }) {
           <CertifiedBadge certified={spec.certified} />
         </Field>
         <Field label="Lifecycle">{spec.lifecycle}</Field>
+        <Field label="Readers">
+          <Readers entity={entity} />
+        </Field>
         <Field label="Spec format">
           {specFormat
             ? SPEC_FORMAT_LABELS[specFormat] ?? specFormat
