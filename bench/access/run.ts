@@ -136,7 +136,8 @@ async function world(
     await store.insert(
       {
         ...grant,
-        consumer: 'group:default/bench',
+        // the team the grant goes to, so readers count distinct teams
+        consumer: `group:default/${grant.grantee}`,
         requester: 'user:default/bench',
         purpose: 'bench',
         state: 'active',
@@ -215,6 +216,7 @@ async function main() {
       total: number;
       ms: number;
       drift: number;
+      readersMs: number;
     }[] = [];
     for (const [k, n] of args.grants.entries()) {
       const { db, store, executor } = await world(
@@ -236,6 +238,26 @@ async function main() {
         assessed.desired!,
         activeGrants,
       );
+      // the marketplace's readers: one GROUP BY over the requests table
+      const readerSamples: number[] = [];
+      let counted: Awaited<ReturnType<typeof store.readerCounts>> = [];
+      for (let i = 0; i < 21; i++) {
+        const t0 = performance.now();
+        counted = await store.readerCounts();
+        readerSamples.push(performance.now() - t0);
+      }
+      const expected = new Map<string, Set<string>>();
+      for (const g of activeGrants) {
+        const teamsOf = expected.get(g.product) ?? new Set<string>();
+        teamsOf.add(g.grantee);
+        expected.set(g.product, teamsOf);
+      }
+      if (
+        counted.length !== expected.size ||
+        counted.some(c => c.teams !== expected.get(c.product)?.size)
+      ) {
+        throw new Error(`readers counted wrong: ${JSON.stringify(counted)}`);
+      }
       const sweep = new ExpirySweep({
         store,
         settings,
@@ -263,6 +285,7 @@ async function main() {
         total,
         ms,
         drift,
+        readersMs: pct(readerSamples, 50),
       });
       // the remaining request roles go, so the next size starts clean
       await executor.revokeMany!(
@@ -324,14 +347,16 @@ async function main() {
 
     console.log('');
     console.log(
-      `| active grants | expired (due) | warehouse queries | introspection | drop statements | sweep | drift check queries |`,
+      `| active grants | expired (due) | warehouse queries | introspection | drop statements | sweep | drift check queries | readers (median of 21) |`,
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) {
       console.log(
         `| ${r.grants} | ${r.expired} | ${r.total} | ${r.introspection} | ${
           r.drops
-        } | ${r.ms.toFixed(0)} ms | ${r.drift} |`,
+        } | ${r.ms.toFixed(0)} ms | ${r.drift} | ${r.readersMs.toFixed(
+          2,
+        )} ms |`,
       );
     }
     const [first, last] = [rows[0], rows[rows.length - 1]];
@@ -354,6 +379,13 @@ async function main() {
       } grants: ${last.drift} vs ${first.drift} (×${(
         last.drift / first.drift
       ).toFixed(2)})`,
+    );
+    console.log(
+      `readers of every product at ${last.grants} vs ${
+        first.grants
+      } grants: ${last.readersMs.toFixed(2)} vs ${first.readersMs.toFixed(
+        2,
+      )} ms (×${(last.readersMs / first.readersMs).toFixed(2)})`,
     );
     if (rows.some(r => r.drift !== first.drift)) {
       console.error('FAIL: drift check queries grew with the number of grants');
