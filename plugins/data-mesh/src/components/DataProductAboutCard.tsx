@@ -22,6 +22,7 @@ import {
   type DataProductEntityV1alpha1,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../api';
+import { readersPhrase } from './access/rules';
 import {
   CertifiedBadge,
   dataProductTypeLabel,
@@ -82,9 +83,6 @@ function Field(props: {
   );
 }
 
-const plural = (n: number, one: string, many: string) =>
-  `${n} ${n === 1 ? one : many}`;
-
 /**
  * How widely the product is used: the teams and data products holding
  * access now, as the access registry counts them.
@@ -105,24 +103,15 @@ function Readers(props: { entity: DataProductEntityV1alpha1 }) {
     );
   }
   const counts = value.items.find(i => i.product === ref);
-  if (!counts || counts.teams + counts.products === 0) {
+  const phrase = counts && readersPhrase(counts);
+  if (!phrase) {
     return (
       <Typography variant="body2" color="textSecondary">
         Nobody reads it yet
       </Typography>
     );
   }
-  return (
-    <>
-      {[
-        counts.teams && plural(counts.teams, 'team', 'teams'),
-        counts.products &&
-          plural(counts.products, 'data product', 'data products'),
-      ]
-        .filter(Boolean)
-        .join(', ')}
-    </>
-  );
+  return <>{phrase}</>;
 }
 
 /**

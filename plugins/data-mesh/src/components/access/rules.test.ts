@@ -1,5 +1,10 @@
 import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
-import { EXPIRY_SOON_DAYS, expiresSoon, openFirst } from './rules';
+import {
+  EXPIRY_SOON_DAYS,
+  expiresSoon,
+  openFirst,
+  readersPhrase,
+} from './rules';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -38,5 +43,16 @@ describe('openFirst', () => {
       ).map(([id, state]) => accessRequest({ id, state })),
     ).map(r => r.id);
     expect(ids).toEqual(['2', '4', '5', '1', '3', '6']);
+  });
+});
+
+describe('readersPhrase', () => {
+  it('says the counts that are not 0, singular or plural, and nothing for nobody', () => {
+    expect(readersPhrase({ teams: 2, products: 1 })).toBe(
+      '2 teams, 1 data product',
+    );
+    expect(readersPhrase({ teams: 1, products: 0 })).toBe('1 team');
+    expect(readersPhrase({ teams: 0, products: 3 })).toBe('3 data products');
+    expect(readersPhrase({ teams: 0, products: 0 })).toBeUndefined();
   });
 });

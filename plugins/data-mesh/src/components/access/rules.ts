@@ -114,3 +114,22 @@ export function openFirst(requests: AccessRequest[]): AccessRequest[] {
     ...requests.filter(r => !isOpenRequest(r)),
   ];
 }
+
+const counted = (n: number, one: string, many: string) =>
+  `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Who reads a product, in words: "2 teams, 1 data product" (the counts
+ * that are not 0), or undefined when nobody does.
+ */
+export function readersPhrase(readers: {
+  teams: number;
+  products: number;
+}): string | undefined {
+  const parts = [
+    readers.teams > 0 && counted(readers.teams, 'team', 'teams'),
+    readers.products > 0 &&
+      counted(readers.products, 'data product', 'data products'),
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}

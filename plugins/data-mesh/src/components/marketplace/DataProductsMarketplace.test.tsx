@@ -236,7 +236,7 @@ describe('Data products page', () => {
     expect(count).toHaveTextContent(/^3$/);
     expect(count).toHaveAttribute(
       'title',
-      'Read by 2 teams and 1 data product holding access',
+      'Read by 2 teams, 1 data product, holding access',
     );
     // known to be read by nobody: 0, not blank
     expect(

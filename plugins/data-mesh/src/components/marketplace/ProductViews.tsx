@@ -15,6 +15,7 @@ import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { readersPhrase } from '../access/rules';
 import { CertifiedBadge } from '../common';
 import { formatAgo, formatBudget, formatDateTime } from '../slo/format';
 import { SloStatusChip } from '../slo/SloStatusChip';
@@ -90,17 +91,14 @@ export function ReadersCount(props: {
   const { readers } = props.item;
   if (!readers) return null;
   const count = readerCount(readers);
-  const parts = [
-    `${readers.teams} ${readers.teams === 1 ? 'team' : 'teams'}`,
-    `${readers.products} data ${
-      readers.products === 1 ? 'product' : 'products'
-    }`,
-  ];
+  const phrase = readersPhrase(readers);
   return (
     <Typography
       variant="caption"
       color={count === 0 ? 'textSecondary' : undefined}
-      title={`Read by ${parts.join(' and ')} holding access`}
+      title={
+        phrase ? `Read by ${phrase}, holding access` : 'Nobody reads it yet'
+      }
       data-testid="readers"
     >
       {props.prefix}
