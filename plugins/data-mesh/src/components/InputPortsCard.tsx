@@ -14,7 +14,13 @@ import {
   inputRequest,
   useInputAccess,
 } from './access/InputAccess';
-import { EmptyHint, NotADataProductCard, useDataProductEntity } from './common';
+import {
+  BREAKABLE_IDENTIFIER,
+  EmptyHint,
+  NotADataProductCard,
+  WHOLE_WORDS,
+  useDataProductEntity,
+} from './common';
 import { ProductSloStatus } from './slo/ProductSloStatus';
 
 const TYPE_LABELS: Record<string, string> = {
@@ -24,11 +30,9 @@ const TYPE_LABELS: Record<string, string> = {
 };
 
 const useStyles = makeStyles({
-  // The theme's table cells break words anywhere: with the health and
-  // access columns the names were cut into syllables. Words stay whole;
-  // only long port and source identifiers may break.
-  table: { '& td, & th': { wordBreak: 'normal' } },
-  identifier: { overflowWrap: 'anywhere' },
+  // with the health and access columns the names were cut into syllables
+  table: { '& td, & th': WHOLE_WORDS },
+  identifier: BREAKABLE_IDENTIFIER,
 });
 
 function InputSource(props: { port: InputPort }) {

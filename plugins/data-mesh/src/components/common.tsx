@@ -15,6 +15,16 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 
 /**
+ * Backstage's theme breaks table cell text anywhere (`word-break:
+ * break-word`): in tables of many columns it cut names, "masked" and button
+ * labels mid-word. Cells styled so keep words whole, the column widening
+ * instead; identifiers (port names, sources) may still break anywhere.
+ */
+export const WHOLE_WORDS = { wordBreak: 'normal' } as const;
+/** For identifiers in such cells: long names with hyphens may break anywhere. */
+export const BREAKABLE_IDENTIFIER = { overflowWrap: 'anywhere' } as const;
+
+/**
  * The current entity as a DataProduct, or `undefined` when a card was placed
  * on another kind's page (possible in legacy apps, where nothing filters).
  */

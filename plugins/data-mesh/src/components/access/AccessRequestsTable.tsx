@@ -11,20 +11,13 @@ import {
   formatAge,
   holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
-import { PiiChip } from '../common';
+import { BREAKABLE_IDENTIFIER, PiiChip, WHOLE_WORDS } from '../common';
 import { formatDateTime } from '../slo/format';
 import { expiresSoon, formatExpiry, openFirst } from './rules';
 import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
 import { ProductSloStatus } from '../slo/ProductSloStatus';
-
-/** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
-// Backstage's theme breaks table cell text anywhere (`word-break:
-// break-word`): in these nine columns it cut buttons, "masked" and names
-// mid-word. Words stay whole (the column widens); port names, long
-// identifiers with hyphens, may break anywhere.
-const IDENTIFIER = { overflowWrap: 'anywhere' } as const;
 
 /** The kind a ref names, or `fallback` for a ref without one. */
 function kindOf(ref: string, fallback: string): string {
@@ -35,6 +28,7 @@ function kindOf(ref: string, fallback: string): string {
   }
 }
 
+/** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
 function Who(props: { entityRef: string; defaultKind?: string }) {
   if (props.entityRef === 'system') {
     return <>system</>;
@@ -194,7 +188,7 @@ export function AccessRequestsTable(props: {
                   entityRef={r.product}
                   defaultKind="dataproduct"
                 />{' '}
-                / <span style={IDENTIFIER}>{r.outputPort}</span>
+                / <span style={BREAKABLE_IDENTIFIER}>{r.outputPort}</span>
               </>
             ),
           },
@@ -268,7 +262,8 @@ export function AccessRequestsTable(props: {
     <Table<AccessRequest>
       title={`${props.title} (${requests.length})`}
       data={requests}
-      columns={columns.map(c => ({ ...c, cellStyle: { wordBreak: 'normal' } }))}
+      // words whole in these nine columns (WHOLE_WORDS)
+      columns={columns.map(c => ({ ...c, cellStyle: { ...WHOLE_WORDS } }))}
       detailPanel={({ rowData }) => <AccessRequestHistory request={rowData} />}
       options={{
         paging: requests.length > 20,

@@ -16,7 +16,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { readersPhrase } from '../access/rules';
-import { CertifiedBadge } from '../common';
+import { CertifiedBadge, WHOLE_WORDS } from '../common';
 import { formatAgo, formatBudget, formatDateTime } from '../slo/format';
 import { SloStatusChip } from '../slo/SloStatusChip';
 import { type MarketplaceItem, readerCount } from './marketplaceModel';
@@ -136,18 +136,13 @@ function Description(props: { text: string; secondary?: boolean }) {
 }
 
 /**
- * Backstage's theme breaks table cell text anywhere (`word-break:
- * break-word`), which in eight columns splits names and domains mid-word;
- * these break at spaces and hyphens only, the column widening instead.
- * For the eight columns to fit a 1440 px screen beside the facets, cells
- * are padded a little less than the theme's 20 + 16 px. A new object per
- * column: the table adds the highlight's bold to it.
+ * Words whole (see WHOLE_WORDS): names and domains break at spaces and
+ * hyphens only. For the eight columns to fit a 1440 px screen beside the
+ * facets, cells are padded a little less than the theme's 20 + 16 px. A
+ * new object per column: the table adds the highlight's bold to it.
  */
 const CELL_PADDING = { paddingLeft: 16, paddingRight: 12 };
-const cellStyle = (): CSSProperties => ({
-  wordBreak: 'normal',
-  ...CELL_PADDING,
-});
+const cellStyle = (): CSSProperties => ({ ...WHOLE_WORDS, ...CELL_PADDING });
 
 function columns(): TableColumn<MarketplaceItem>[] {
   const all: TableColumn<MarketplaceItem>[] = [
