@@ -11,6 +11,7 @@ const {
 } = require('./browser');
 const { logViewerReader } = require('./logViewer');
 const util = require('./util');
+const warehouseSql = require('./warehouseSql');
 
 module.exports = {
   check,
@@ -27,6 +28,7 @@ module.exports = {
   requireFrom: util.requireFrom,
   pgIdent: util.pgIdent,
   withWarehouse: util.withWarehouse,
+  ...warehouseSql,
   datamesh: util.datamesh,
   ROOT: util.ROOT,
   REPORT_DIR: util.REPORT_DIR,

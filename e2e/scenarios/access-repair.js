@@ -14,8 +14,11 @@
 const {
   asExampleUsers,
   check,
+  holds,
   log,
   pgIdent,
+  readableTables,
+  selectAs,
   withWarehouse,
 } = require('../harness/scenario');
 const accessRequest = require('./access-request');
@@ -25,45 +28,11 @@ const CONSUMER = 'Sofia Alvarez';
 const REPAIR_PATH =
   /\/api\/data-mesh\/products\/[^/]+\/[^/]+\/access-drift\/repair$/;
 
-/** `sql` as `role`, in a transaction: its rows, or the refusal's error. */
-async function selectAs(db, role, sql) {
-  try {
-    const rows = await db.transaction(async tx => {
-      await tx.query(`SET LOCAL ROLE ${pgIdent(role)}`);
-      return (await tx.query(sql)).rows;
-    });
-    return { rows };
-  } catch (error) {
-    if (error.code !== '42501') throw error;
-    return { refused: error };
-  }
-}
-
 /** The first output table the request role reads (through the product's consumer role). */
 async function tableOf(db, requestRole) {
-  const { rows } = await db.query(
-    `select format('%I.%I', n.nspname, c.relname) as name
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'v', 'p')
-        and n.nspname not in ('pg_catalog', 'information_schema')
-        and has_table_privilege($1, c.oid, 'SELECT')
-      order by 1 limit 1`,
-    [requestRole],
-  );
-  if (!rows.length) throw new Error(`${requestRole} may read no table`);
-  return rows[0].name;
-}
-
-/** Whether `member` holds `role` directly in the warehouse. */
-async function holds(db, role, member) {
-  const { rows } = await db.query(
-    `select 1 from pg_auth_members m
-       join pg_roles r on r.oid = m.roleid
-       join pg_roles g on g.oid = m.member
-      where r.rolname = $1 and g.rolname = $2`,
-    [role, member],
-  );
-  return rows.length > 0;
+  const [first] = await readableTables(db, requestRole);
+  if (!first) throw new Error(`${requestRole} may read no table`);
+  return first;
 }
 
 /** The product's Access tab, loaded, and its Access drift panel. */

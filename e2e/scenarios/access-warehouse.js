@@ -9,33 +9,17 @@
  * as given.
  */
 
-const { check, log, pgIdent, withWarehouse } = require('../harness/scenario');
+const {
+  check,
+  log,
+  readableTables,
+  selectAs,
+  withWarehouse,
+} = require('../harness/scenario');
 const accessRequest = require('./access-request');
 
 // A team role of the example mesh that asked for nothing on the product.
 const OTHER_TEAM_ROLE = 'team_finance_claims_data';
-
-/** Runs `sql` as `role` in a transaction; its rows. */
-async function selectAs(db, role, sql) {
-  return db.transaction(async tx => {
-    await tx.query(`SET LOCAL ROLE ${pgIdent(role)}`);
-    return (await tx.query(sql)).rows;
-  });
-}
-
-/** The tables the product's consumer role may read: its output layer. */
-async function outputTables(db, consumerRole) {
-  const { rows } = await db.query(
-    `select format('%I.%I', n.nspname, c.relname) as name
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'v', 'p')
-        and n.nspname not in ('pg_catalog', 'information_schema')
-        and has_table_privilege($1, c.oid, 'SELECT')
-      order by 1`,
-    [consumerRole],
-  );
-  return rows.map(r => r.name);
-}
 
 module.exports = {
   name: 'access-warehouse',
@@ -58,26 +42,31 @@ module.exports = {
           throw new Error(`no GRANT … TO "${request.role}" in the history`);
         }
         await withWarehouse(dirs.warehouse, async db => {
-          const tables = await outputTables(db, consumerRole);
+          // the consumer role's tables: the product's output layer
+          const tables = await readableTables(db, consumerRole);
           if (!tables.length) {
             throw new Error(`${consumerRole} may read no table`);
           }
           for (const table of tables) {
-            const rows = await selectAs(
+            const read = await selectAs(
               db,
               request.grantee,
               `SELECT count(*)::int AS n FROM ${table}`,
             );
-            log(`${request.grantee} reads ${table}: ${rows[0].n} rows`);
+            if (read.refused) throw read.refused;
+            log(`${request.grantee} reads ${table}: ${read.rows[0].n} rows`);
           }
-          try {
-            await selectAs(db, OTHER_TEAM_ROLE, `SELECT 1 FROM ${tables[0]}`);
-          } catch (error) {
-            if (error.code !== '42501') throw error;
-            log(`${OTHER_TEAM_ROLE} reading ${tables[0]}: ${error.message}`);
-            return;
+          const other = await selectAs(
+            db,
+            OTHER_TEAM_ROLE,
+            `SELECT 1 FROM ${tables[0]}`,
+          );
+          if (!other.refused) {
+            throw new Error(`${OTHER_TEAM_ROLE} read ${tables[0]}`);
           }
-          throw new Error(`${OTHER_TEAM_ROLE} read ${tables[0]}`);
+          log(
+            `${OTHER_TEAM_ROLE} reading ${tables[0]}: ${other.refused.message}`,
+          );
         });
       },
     );

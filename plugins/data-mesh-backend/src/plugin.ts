@@ -41,6 +41,8 @@ import {
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
 import { readersOf } from './access/parties';
+import { readAccessConfig } from './access/config';
+import { consumerRoleResolver } from './access/consumerRoles';
 import type { AccessService } from './access/AccessService';
 import { LifecycleStore } from './lifecycle/LifecycleStore';
 import { SloStore } from './slo/SloStore';
@@ -319,8 +321,19 @@ export const dataMeshPlugin = createBackendPlugin({
           warehouseType: warehouse.type,
           redact: createSecretRedactor(config),
           clock,
-          // access grants are drift too: the requests say what should hold
-          accessGrants: accessGrantSourceFromStore(accessStore),
+          // access grants are drift too: the requests say what should hold,
+          // and a grant made by hand is named back to the team or product
+          // reading through it
+          accessGrants: accessGrantSourceFromStore(
+            accessStore,
+            consumerRoleResolver({
+              catalog,
+              auth,
+              platform,
+              teamRole: readAccessConfig(config).naming.teamRole,
+              listProducts,
+            }),
+          ),
         });
         // repairs, applies and sandbox deletions are kept in the product's audit
         // trail (its tables migrated with the access requests' above)

@@ -200,12 +200,7 @@ export class InfrastructureService {
     const found = await this.ask(adapter, () =>
       assessAccessOf(source, assessed, adapter),
     );
-    return new Map(
-      found.map(a => [
-        a.drift.entityRef,
-        toAccessDrift(a.drift, a.active, a.queries),
-      ]),
-    );
+    return new Map(found.map(a => [a.drift.entityRef, toAccessDrift(a)]));
   }
 
   /**

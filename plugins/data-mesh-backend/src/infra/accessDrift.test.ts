@@ -110,28 +110,51 @@ describe.each(warehouseFactories)(
     let w: TestWarehouse;
     let product: DataProductEntityV1alpha1;
     let consumer: string;
+    let personalData: string;
+    let owner: string;
     let team: string;
     const grants: AccessGrant[] = [];
     const validator = createDataMeshApiValidator();
 
-    const service = () =>
+    const asked: string[][] = [];
+    const service = (
+      consumersOf?: (roles: string[]) => Promise<Map<string, string>>,
+    ) =>
       new InfrastructureService({
         catalog: catalogServiceMock({ entities: [product] }),
         platform: w.platform,
         getAdapter: async () => w.adapter,
         warehouseType: 'test',
-        accessGrants: { grants: async () => ({ active: grants, pending: [] }) },
+        accessGrants: {
+          grants: async () => ({ active: grants, pending: [] }),
+          ...(consumersOf
+            ? {
+                consumersOf: async (roles: string[]) => {
+                  asked.push(roles);
+                  return consumersOf(roles);
+                },
+              }
+            : {}),
+        },
       });
     const q = (name: string) => w.adapter.dialect.quoteIdentifier(name);
 
     beforeAll(async () => {
       w = await make();
       product = sloProduct('orders', `${w.id}-shop`, []);
+      // personal data: the product has a personal-data role besides its consumer role
+      product.spec.datasets![0].columns!.push({
+        name: 'email',
+        type: 'text',
+        pii: true,
+      });
       // the run's own namespace: request markers of other runs never match
       product.metadata.namespace = w.id;
       await provision(w, [product]);
       const planned = await planProducts([product], w.platform, w.adapter);
       consumer = planned.desired!.products[0].roles.consumer;
+      personalData = planned.desired!.products[0].piiRole!;
+      owner = planned.desired!.products[0].roles.owner;
       team = `${w.id}_team_b`;
       await w.adapter.execute([{ sql: `CREATE ROLE ${q(team)}` }]);
       const executor = createWarehouseAccessGrantExecutor({
@@ -337,6 +360,94 @@ describe.each(warehouseFactories)(
         mockCredentials.user(),
       );
       expect([body.status, body.access!.inSync]).toEqual(['in-sync', true]);
+    });
+
+    it('names who reads through a grant made by hand, says what it reads and whether a request covers it', async () => {
+      const stranger = `${w.id}_stranger`;
+      const intern = `${w.id}_intern`;
+      await w.adapter.execute([
+        // the team's role given the consumer role by hand, as request r2 gives it through its own role
+        { sql: `GRANT ${q(consumer)} TO ${q(team)}` },
+        // a product's service role given the personal-data role by hand
+        { sql: `GRANT ${q(personalData)} TO ${q(stranger)}` },
+        // a role of nobody the catalog knows, given the consumer role
+        { sql: `CREATE ROLE ${q(intern)}` },
+        { sql: `GRANT ${q(consumer)} TO ${q(intern)}` },
+        // the product's own owner role given to a stranger: not a read
+        {
+          sql: `GRANT ${q(owner)} TO ${q(stranger)}`,
+        },
+      ]);
+      try {
+        asked.length = 0;
+        const body = await service(async roles => {
+          const known: Record<string, string> = {
+            [team]: 'group:default/team-b',
+            [stranger]: 'dataproduct:default/churn-model',
+          };
+          return new Map(roles.filter(r => known[r]).map(r => [r, known[r]]));
+        }).getProductInfrastructure(
+          { namespace: w.id, name: 'orders' },
+          mockCredentials.user(),
+        );
+        const byMember = Object.fromEntries(
+          body.access!.unmanaged.map(f => [
+            `${f.membership!.member} holds ${f.membership!.role}`,
+            f.reader,
+          ]),
+        );
+        expect(byMember).toEqual({
+          [`${team} holds ${consumer}`]: {
+            consumer: 'group:default/team-b',
+            personalData: false,
+            coveredBy: 'r1',
+          },
+          [`${stranger} holds ${personalData}`]: {
+            consumer: 'dataproduct:default/churn-model',
+            personalData: true,
+          },
+          [`${intern} holds ${consumer}`]: { personalData: false },
+        });
+        // not one of the read roles: reported, but nobody "reads" through the owner role
+        expect(
+          body.access!.unmanaged.find(
+            f =>
+              f.membership!.role === owner && f.membership!.member === stranger,
+          ),
+        ).toEqual(expect.not.objectContaining({ reader: expect.anything() }));
+        expect(body.access!.unmanaged).toHaveLength(4);
+        // one question for every role reading by hand, none for the owner role's member twice
+        expect(asked.map(r => [...r].sort())).toEqual([
+          [intern, stranger, team].sort(),
+        ]);
+        expect(
+          validator.response(
+            {
+              method: 'get',
+              path: '/products/{namespace}/{name}/infrastructure',
+            },
+            200,
+            body,
+          ),
+        ).toEqual([]);
+
+        // without a resolver: still what it reads, by role only
+        const plain = await service().getProductInfrastructure(
+          { namespace: w.id, name: 'orders' },
+          mockCredentials.user(),
+        );
+        expect(
+          plain.access!.unmanaged.find(f => f.membership!.member === intern)
+            ?.reader,
+        ).toEqual({ personalData: false });
+      } finally {
+        await w.adapter.execute([
+          { sql: `REVOKE ${q(consumer)} FROM ${q(team)}` },
+          { sql: `REVOKE ${q(personalData)} FROM ${q(stranger)}` },
+          { sql: `REVOKE ${q(owner)} FROM ${q(stranger)}` },
+          { sql: `DROP ROLE IF EXISTS ${q(intern)}` },
+        ]);
+      }
     });
   },
 );

@@ -5,6 +5,7 @@
  */
 import type {
   InfrastructureAccessDrift,
+  InfrastructureAccessFinding,
   InfrastructurePlanStep,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -34,6 +35,12 @@ export interface AccessGrantSource {
   grants(
     products?: string[],
   ): Promise<{ active: AccessGrant[]; pending: AccessGrant[] }>;
+  /**
+   * The catalog groups and data products some warehouse roles belong to
+   * (their team or service roles), to name who reads through a grant made
+   * by hand; without it such grants are reported by role only.
+   */
+  consumersOf?(roles: string[]): Promise<Map<string, string>>;
 }
 
 const grantOf = (r: AccessRequestRecord): AccessGrant => ({
@@ -53,8 +60,10 @@ const grantOf = (r: AccessRequestRecord): AccessGrant => ({
  */
 export function accessGrantSourceFromStore(
   store: Pick<AccessRequestStore, 'list'>,
+  consumersOf?: AccessGrantSource['consumersOf'],
 ): AccessGrantSource {
   return {
+    ...(consumersOf ? { consumersOf } : {}),
     async grants(products) {
       // refs are stored lower-case
       const refs = products?.map(p => p.toLowerCase());
@@ -76,12 +85,22 @@ export function accessGrantSourceFromStore(
   };
 }
 
+/** Who reads through a grant of one of the product's read roles that no request explains. */
+export type UnexplainedReader = NonNullable<
+  InfrastructureAccessFinding['reader']
+>;
+
 /** One product's access drift, with the number of its active requests and the introspection's queries. */
 export interface AssessedAccess {
   drift: ProductAccessDrift;
   active: number;
   queries: number;
+  /** The unmanaged memberships in a read role of the product, by `role|member`. */
+  readers: Map<string, UnexplainedReader>;
 }
+
+const membershipKey = (m: { role: string; member: string }) =>
+  `${m.role}|${m.member}`;
 
 /**
  * Access drift of the assessed products that have a desired state, in one
@@ -103,13 +122,55 @@ export async function assessAccessOf(
     },
     adapter,
   );
-  return report.products.map(drift => ({
-    drift,
-    active: active.filter(
-      g => g.product.toLowerCase() === drift.entityRef.toLowerCase(),
-    ).length,
-    queries: report.queries,
-  }));
+  // a role reading a product outside any request: the product's consumer
+  // role (masked) or personal-data role (in clear) held by a role that no
+  // request made — a grant by hand, perhaps from before the portal
+  const readRoles = new Map(
+    valid
+      .flatMap(a => a.desired!.products)
+      .map(p => [
+        p.entityRef.toLowerCase(),
+        { consumer: p.roles.consumer, personalData: p.piiRole },
+      ]),
+  );
+  const unexplained = report.products.flatMap(drift => {
+    const roles = readRoles.get(drift.entityRef.toLowerCase());
+    return drift.unmanaged.flatMap(f =>
+      f.membership &&
+      roles &&
+      (f.membership.role === roles.consumer ||
+        f.membership.role === roles.personalData)
+        ? [{ drift, membership: f.membership, roles }]
+        : [],
+    );
+  });
+  const consumers =
+    unexplained.length > 0 && source.consumersOf
+      ? await source.consumersOf([
+          ...new Set(unexplained.map(u => u.membership.member)),
+        ])
+      : new Map<string, string>();
+
+  return report.products.map(drift => {
+    const ref = drift.entityRef.toLowerCase();
+    const grants = active.filter(g => g.product.toLowerCase() === ref);
+    const readers = new Map<string, UnexplainedReader>();
+    for (const u of unexplained.filter(x => x.drift === drift)) {
+      const { role, member } = u.membership;
+      const consumer = consumers.get(member);
+      // the same role reached through a request already: the hand-made
+      // grant adds nothing, and revoking it cuts no access
+      const covering = grants.find(
+        g => g.grantee === member && g.providerRole === role,
+      );
+      readers.set(membershipKey(u.membership), {
+        personalData: role === u.roles.personalData,
+        ...(consumer ? { consumer } : {}),
+        ...(covering ? { coveredBy: covering.id } : {}),
+      });
+    }
+    return { drift, active: grants.length, queries: report.queries, readers };
+  });
 }
 
 /** A plan step as the API shows it. */
@@ -126,17 +187,24 @@ export function toStep(step: PlanStep): InfrastructurePlanStep {
 }
 
 /** The engine's access drift of one product, as the API answers it. */
-export function toAccessDrift(
-  drift: ProductAccessDrift,
-  active: number,
-  queries: number,
-): InfrastructureAccessDrift {
-  const finding = (f: ProductAccessDrift['missing'][number]) => ({
-    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
-    role: f.role,
-    ...(f.membership ? { membership: { ...f.membership } } : {}),
-    message: f.message,
-  });
+export function toAccessDrift({
+  drift,
+  active,
+  queries,
+  readers,
+}: AssessedAccess): InfrastructureAccessDrift {
+  const finding = (
+    f: ProductAccessDrift['missing'][number],
+  ): InfrastructureAccessFinding => {
+    const reader = f.membership && readers.get(membershipKey(f.membership));
+    return {
+      ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
+      role: f.role,
+      ...(f.membership ? { membership: { ...f.membership } } : {}),
+      message: f.message,
+      ...(reader ? { reader } : {}),
+    };
+  };
   return {
     inSync: drift.inSync,
     active,

@@ -212,7 +212,7 @@ export class AccessDriftRepair {
       skipped: result.skipped.map(toStep),
       ...(error ? { error } : {}),
       requests,
-      access: toAccessDrift(after!.drift, after!.active, after!.queries),
+      access: toAccessDrift(after!),
     };
   }
 }

@@ -383,6 +383,19 @@ export interface InfrastructureAccessFinding {
   /** The membership concerned (`member` holds `role`); absent when the finding is about the whole role. */
   membership?: { role: string; member: string };
   message: string;
+  /**
+   * For a membership no request explains in one of the product's read roles
+   * (its consumer role, or its personal-data role): who reads through it —
+   * what an owner records as agreed access, or revokes.
+   */
+  reader?: {
+    /** The catalog group or data product whose warehouse role the member is (its team or service role), when it is one. */
+    consumer?: string;
+    /** The role held is the personal-data role: columns read in clear. */
+    personalData: boolean;
+    /** An active request of the product grants the member the same role: the hand-made grant adds nothing, and revoking it cuts no access. */
+    coveredBy?: string;
+  };
 }
 
 /** Access grants of one product: active requests versus the warehouse. @public */

@@ -27,7 +27,7 @@ export interface AccessDriftProduct {
   entityRef: string;
   /** The product's database: lets a warehouse that reads memberships through a database (Snowflake) do so in one query. */
   database?: string;
-  /** The product's own roles (consumer, service, owner …): every member of them must be explained. */
+  /** The product's own roles (consumer, service, owner, personal data): every member of them must be explained. */
   roles: string[];
   /** The memberships the product's provisioning makes in those roles (service in consumer …): explained. */
   memberships: RoleMembership[];
@@ -101,7 +101,13 @@ export function accessDriftProducts(
   desired: DesiredState,
 ): AccessDriftProduct[] {
   return desired.products.map(p => {
-    const roles = [...new Set(Object.values(p.roles))];
+    // the personal-data role too: a grant of it by hand reads personal data in clear
+    const roles = [
+      ...new Set([
+        ...Object.values(p.roles),
+        ...(p.piiRole ? [p.piiRole] : []),
+      ]),
+    ];
     return {
       entityRef: p.entityRef,
       database: p.database,

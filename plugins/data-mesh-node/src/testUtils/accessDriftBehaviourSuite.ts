@@ -32,6 +32,8 @@ export function runAccessDriftBehaviourSuite(
       domain: 'adrift',
       requestRoles: 'dacc',
       team: 'team_drift',
+      // personal data: the product has a personal-data role, which must be explained too
+      product: { pii: true },
       timeoutMs: timeout,
       afterProvision: async ({ h, makeRole }) => {
         // outside the parent role's hierarchy: found all the same (Snowflake lists who holds a product role, not only what the connection can see)
@@ -139,6 +141,33 @@ export function runAccessDriftBehaviourSuite(
         expect((await assess([r1, r2])).products[0].inSync).toBe(true);
         // the hand-made role lost the membership, not its existence
         expect(await fx.existingRoles([stranger, r3.role])).toEqual([stranger]);
+      },
+      timeout,
+    );
+
+    it(
+      'reports a role given the personal-data role by hand as unmanaged: it reads personal data in clear',
+      async () => {
+        const [r1, r2] = [request('r1'), request('r2')];
+        const piiRole = fx.names.piiRole!;
+        expect(piiRole).toBeDefined();
+        const held = { role: piiRole, member: stranger };
+        await run({ action: 'grant-role', membership: held });
+
+        const report = await assess([r1, r2]);
+        const drift = report.products[0];
+        expect(drift.inSync).toBe(false);
+        expect(drift.unmanaged.map(f => [f.role, f.membership])).toEqual([
+          [stranger, held],
+        ]);
+        expect(drift.plan.destructive.map(s => s.change)).toEqual([
+          { action: 'revoke-role', membership: held },
+        ]);
+        const result = await applyPlan(report.plan, fx.adapter, {
+          allowDestructive: true,
+        });
+        expect(result.error).toBeUndefined();
+        expect((await assess([r1, r2])).products[0].inSync).toBe(true);
       },
       timeout,
     );

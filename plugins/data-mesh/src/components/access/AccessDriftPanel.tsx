@@ -20,6 +20,7 @@ import Alert from '@material-ui/lab/Alert';
 import {
   type AccessDriftRepairResponse,
   type InfrastructureAccessDrift,
+  type InfrastructureAccessFinding,
   dataMeshAccessRepairPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
@@ -98,8 +99,15 @@ export function AccessDriftPanel(props: {
   entityRef: string;
   /** After a repair: the requests' history has a new entry. */
   onRepaired?: () => void;
+  /**
+   * Offered on a grant made by hand that a team or data product of the
+   * catalog reads through (to owners, who record agreed access).
+   */
+  onRecord?: (finding: InfrastructureAccessFinding) => void;
+  /** A change elsewhere on the tab (access recorded): check again. */
+  reloadKey?: unknown;
 }) {
-  const { namespace, name, entityRef, onRepaired } = props;
+  const { namespace, name, entityRef, onRepaired, onRecord, reloadKey } = props;
   const api = useApi(dataMeshApiRef);
   const { allowed } = usePermission({
     permission: dataMeshAccessRepairPermission,
@@ -107,11 +115,12 @@ export function AccessDriftPanel(props: {
   });
   const loaded = useAsync(
     () => api.getInfrastructure({ namespace, name }),
-    [api, namespace, name],
+    [api, namespace, name, reloadKey],
   );
   const [repaired, setRepaired] = useState<AccessDriftRepairResponse>();
-  useEffect(() => setRepaired(undefined), [namespace, name]);
-  if (loaded.loading) return <Progress />;
+  useEffect(() => setRepaired(undefined), [namespace, name, reloadKey]);
+  // a reload keeps the panel drawn (and the page where it was)
+  if (loaded.loading && !loaded.value) return <Progress />;
   if (loaded.error) {
     return (
       <Alert severity="warning" data-testid="access-drift-load-error">
@@ -125,7 +134,7 @@ export function AccessDriftPanel(props: {
   return (
     <InfoCard title="Access drift">
       <Box data-testid="access-drift-panel">
-        <AccessDriftSection access={access} />
+        <AccessDriftSection access={access} onRecord={onRecord} />
         {repaired && (
           <Alert
             severity={repaired.error ? 'error' : 'success'}

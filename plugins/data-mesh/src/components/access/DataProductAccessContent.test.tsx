@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
 import { DataProductAccessContent } from './DataProductAccessContent';
 import {
   component,
@@ -9,6 +10,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { OWNER, ANALYST, renderAccess } from '../../__testUtils__/accessRender';
 import { NOW, accessRequest } from '../../__testUtils__/fakeAccessBackend';
+import { jsonResponse } from '../../__testUtils__/fakeBackend';
 
 const pending = accessRequest({ id: '000000000000000a' });
 const READMISSION_RISK = 'Data product: Readmission risk';
@@ -201,6 +203,147 @@ describe('DataProductAccessContent (Access tab)', () => {
     const row = await rowOf('Monthly dashboard');
     expect(row.getByTestId('access-state-active')).toBeInTheDocument();
     expect(await screen.findByText('Access requests (5)')).toBeInTheDocument();
+  });
+
+  it('records a grant made by hand, found as access drift, as agreed access: who and what filled in, then shown covered', async () => {
+    const INFRA = '/products/{namespace}/{name}/infrastructure';
+    const handMade = {
+      role: 'clinical_encounters_consumer_pii',
+      member: 'acme_readmission_risk_service',
+    };
+    // the backend's answer follows the registry: covered once recorded
+    let registry: AccessRequest[] = [];
+    const infra = () => {
+      const covering = registry.find(
+        r =>
+          r.consumer === 'dataproduct:default/readmission-risk' &&
+          r.pii &&
+          r.state === 'active',
+      )?.id;
+      return {
+        entityRef: 'dataproduct:default/patient-encounters',
+        access: {
+          inSync: false,
+          active: 1,
+          missing: [],
+          unmanaged: [
+            {
+              role: handMade.member,
+              membership: handMade,
+              message: `${handMade.member} holds ${handMade.role}, which no active access request explains`,
+              reader: {
+                consumer: 'dataproduct:default/readmission-risk',
+                personalData: true,
+                ...(covering ? { coveredBy: covering } : {}),
+              },
+            },
+          ],
+          issues: [],
+          lines: [],
+          steps: [],
+          destructive: [],
+          queries: 3,
+        },
+      };
+    };
+    const { access } = renderAccess({
+      entity: patientEncounters,
+      element: <DataProductAccessContent />,
+      requests: [pending, active, ownRequest, productReads],
+      routes: { [INFRA]: () => jsonResponse(infra()) },
+      ...OWNER,
+    });
+    registry = access.requests;
+    const finding = await screen.findByTestId('infra-access-unmanaged');
+    expect(
+      within(finding).getByTestId('infra-access-reader'),
+    ).toHaveTextContent(
+      /readmission-risk reads it \(personal data in clear\) outside any request/i,
+    );
+    await userEvent.click(
+      within(finding).getByRole('button', {
+        name: 'Record as agreed access…',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    // who reads, whether in clear and where it came from: filled in
+    await waitFor(() =>
+      expect(dialog.getByLabelText('Consumer')).toHaveValue(READMISSION_RISK),
+    );
+    expect(
+      dialog.getByRole('checkbox', { name: /Personal-data columns in clear/ }),
+    ).toBeChecked();
+    expect(dialog.getByLabelText('Where it was agreed (optional)')).toHaveValue(
+      `granted by hand in the warehouse: ${handMade.member} held ${handMade.role}`,
+    );
+    await userEvent.type(dialog.getByLabelText(/^Purpose/), 'Risk scoring');
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Record access' }),
+    );
+    await screen.findByTestId('access-recorded');
+    const recorded = access.requests.at(-1)!;
+    expect(recorded).toMatchObject({
+      consumer: 'dataproduct:default/readmission-risk',
+      pii: true,
+      purpose: 'Risk scoring',
+      state: 'active',
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    // checked again: the hand-made grant is now covered by the recorded request
+    await waitFor(() =>
+      expect(screen.getByTestId('infra-access-reader')).toHaveTextContent(
+        `Also granted through access request ${recorded.id}: revoking this grant made by hand cuts no access.`,
+      ),
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Record as agreed access…' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers recording a grant made by hand to owners only', async () => {
+    const INFRA = '/products/{namespace}/{name}/infrastructure';
+    const membership = {
+      role: 'clinical_encounters_consumer',
+      member: 'team_population_health',
+    };
+    renderAccess({
+      entity: patientEncounters,
+      element: <DataProductAccessContent />,
+      requests: [pending],
+      routes: {
+        [INFRA]: {
+          entityRef: 'dataproduct:default/patient-encounters',
+          access: {
+            inSync: false,
+            active: 0,
+            missing: [],
+            unmanaged: [
+              {
+                role: membership.member,
+                membership,
+                message: 'held by hand',
+                reader: {
+                  consumer: 'group:default/population-health',
+                  personalData: false,
+                },
+              },
+            ],
+            issues: [],
+            lines: [],
+            steps: [],
+            destructive: [],
+            queries: 3,
+          },
+        },
+      },
+      ...ANALYST,
+    });
+    expect(await screen.findByTestId('infra-access-reader')).toHaveTextContent(
+      /personal data masked/,
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Record as agreed access…' }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows a refusal naming a field on that field (the consumer holds it already)', async () => {

@@ -15,7 +15,10 @@ import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { useAccessRequests, useMyConsumers, useSignedInUser } from './hooks';
 import { ProductUsageCard } from './ProductUsageCard';
-import { RecordAccessDialog } from './RecordAccessDialog';
+import {
+  type RecordAccessInitial,
+  RecordAccessDialog,
+} from './RecordAccessDialog';
 
 /**
  * The "Access" tab of a DataProduct: every request to its ports that the
@@ -38,7 +41,11 @@ export function DataProductAccessContent() {
     permission: dataMeshAccessRequestDecidePermission,
     resourceRef: product ?? '',
   });
-  const [recording, setRecording] = useState(false);
+  // open with what a grant made by hand already says, or empty
+  const [recording, setRecording] = useState<RecordAccessInitial | false>(
+    false,
+  );
+  const [recorded, setRecorded] = useState(0);
   if (!entity) return <NotADataProductCard title="Access" />;
   // only the first load: a reload after a change keeps the page mounted, so
   // the drift panel keeps what its repair sent
@@ -72,7 +79,7 @@ export function DataProductAccessContent() {
       )}
       {decides && (
         <Box display="flex" justifyContent="flex-end" mb={-2}>
-          <Button variant="outlined" onClick={() => setRecording(true)}>
+          <Button variant="outlined" onClick={() => setRecording({})}>
             Record existing access…
           </Button>
         </Box>
@@ -81,8 +88,12 @@ export function DataProductAccessContent() {
         <RecordAccessDialog
           product={entity}
           open
+          initial={recording}
           onClose={() => setRecording(false)}
-          onRecorded={() => requests.retry()}
+          onRecorded={() => {
+            requests.retry();
+            setRecorded(n => n + 1);
+          }}
         />
       )}
       <AccessRequestsTable
@@ -105,6 +116,19 @@ export function DataProductAccessContent() {
         name={entity.metadata.name}
         entityRef={product!}
         onRepaired={() => requests.retry()}
+        reloadKey={recorded}
+        onRecord={
+          decides
+            ? ({ reader, membership }) =>
+                setRecording({
+                  consumer: reader!.consumer,
+                  pii: reader!.personalData,
+                  comment: `granted by hand in the warehouse: ${
+                    membership!.member
+                  } held ${membership!.role}`,
+                })
+            : undefined
+        }
       />
       <ProductUsageCard
         namespace={entity.metadata.namespace ?? 'default'}

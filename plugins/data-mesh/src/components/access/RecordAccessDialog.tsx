@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -53,6 +53,14 @@ interface Form {
   comment: string;
 }
 
+/** What the dialog opens with: from a grant made by hand, who reads, whether in clear, where it came from. */
+export interface RecordAccessInitial {
+  /** Entity ref of the consumer group or data product. */
+  consumer?: string;
+  pii?: boolean;
+  comment?: string;
+}
+
 /**
  * "Record existing access" of a product's owners: access agreed before the
  * portal (a grant made by hand, a ticket, a contract) for any team or data
@@ -63,11 +71,13 @@ interface Form {
 export function RecordAccessDialog(props: {
   product: DataProductEntityV1alpha1;
   open: boolean;
+  /** Filled in beforehand, e.g. from a grant made by hand found as access drift. */
+  initial?: RecordAccessInitial;
   onClose: () => void;
   /** Called once the access is recorded, e.g. to reload the table. */
   onRecorded: (request: AccessRequest) => void;
 }) {
-  const { product, open, onClose } = props;
+  const { product, open, onClose, initial } = props;
   const api = useApi(dataMeshApiRef);
   const ports = product.spec.outputPorts ?? [];
   const consumers = useAnyConsumerOptions(open);
@@ -75,11 +85,20 @@ export function RecordAccessDialog(props: {
     outputPort: ports[0]?.name ?? '',
     consumer: null,
     purpose: '',
-    pii: false,
+    pii: initial?.pii ?? false,
     days: '',
     requestedBy: '',
-    comment: '',
+    comment: initial?.comment ?? '',
   });
+  // the consumer named beforehand, once the catalog's options are loaded
+  const initialConsumer = initial?.consumer?.toLowerCase();
+  useEffect(() => {
+    if (!initialConsumer || !consumers.value) return;
+    const option = consumers.value.find(
+      o => o.ref.toLowerCase() === initialConsumer,
+    );
+    if (option) setForm(f => (f.consumer ? f : { ...f, consumer: option }));
+  }, [initialConsumer, consumers.value]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<string>();
   const [sending, setSending] = useState(false);

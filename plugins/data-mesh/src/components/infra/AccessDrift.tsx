@@ -1,4 +1,6 @@
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -18,14 +20,50 @@ const SHOWN = 8;
 const useStyles = makeStyles((theme: Theme) => ({
   section: { marginTop: theme.spacing(2) },
   chip: { marginRight: theme.spacing(1) },
+  action: { marginLeft: theme.spacing(1), flexShrink: 0 },
 }));
+
+/** Who reads through a grant no request explains, in words, for the owner to record or revoke it. */
+function ReaderLine(props: {
+  reader: NonNullable<InfrastructureAccessFinding['reader']>;
+}) {
+  const { reader } = props;
+  const what = reader.personalData
+    ? 'personal data in clear'
+    : 'personal data masked';
+  if (reader.coveredBy) {
+    return (
+      <>
+        Also granted through access request <code>{reader.coveredBy}</code>:
+        revoking this grant made by hand cuts no access.
+      </>
+    );
+  }
+  if (!reader.consumer) {
+    return (
+      <>
+        Reads it ({what}) outside any request; the role is no team's or data
+        product's of the catalog.
+      </>
+    );
+  }
+  return (
+    <>
+      <EntityRefLink entityRef={reader.consumer} /> reads it ({what}) outside
+      any request.
+    </>
+  );
+}
 
 function Finding(props: {
   finding: InfrastructureAccessFinding;
   kind: 'missing' | 'unmanaged';
+  onRecord?: (finding: InfrastructureAccessFinding) => void;
 }) {
   const classes = useStyles();
-  const { finding, kind } = props;
+  const { finding, kind, onRecord } = props;
+  const { reader } = finding;
+  const recordable = reader?.consumer && !reader.coveredBy;
   return (
     <ListItem dense disableGutters data-testid={`infra-access-${kind}`}>
       <Chip
@@ -34,7 +72,26 @@ function Finding(props: {
         className={classes.chip}
         label={kind === 'missing' ? 'Missing' : 'Unmanaged'}
       />
-      <ListItemText primary={finding.message} />
+      <ListItemText
+        primary={finding.message}
+        secondary={
+          reader && (
+            <span data-testid="infra-access-reader">
+              <ReaderLine reader={reader} />
+            </span>
+          )
+        }
+      />
+      {recordable && onRecord && (
+        <Button
+          size="small"
+          variant="outlined"
+          className={classes.action}
+          onClick={() => onRecord(finding)}
+        >
+          Record as agreed access…
+        </Button>
+      )}
     </ListItem>
   );
 }
@@ -47,9 +104,14 @@ function Finding(props: {
  */
 export function AccessDriftSection(props: {
   access: InfrastructureAccessDrift;
+  /**
+   * Offered on a grant made by hand that a team or data product of the
+   * catalog reads through: record it as agreed access (owners only).
+   */
+  onRecord?: (finding: InfrastructureAccessFinding) => void;
 }) {
   const classes = useStyles();
-  const { access } = props;
+  const { access, onRecord } = props;
   const findings = [
     ...access.missing.map(f => ({ f, kind: 'missing' as const })),
     ...access.unmanaged.map(f => ({ f, kind: 'unmanaged' as const })),
@@ -83,6 +145,7 @@ export function AccessDriftSection(props: {
                 }`}
                 finding={f}
                 kind={kind}
+                onRecord={onRecord}
               />
             ))}
           </List>

@@ -1,0 +1,262 @@
+'use strict';
+
+/*
+ * A grant made by hand before the portal, adopted. With the backend paused
+ * (PGlite allows one process), a DBA gives the Information Governance
+ * team's role the patient-registry consumer role, as teams did before the
+ * portal; the team reads the product's table. The owner Aisha Khan finds it
+ * on the Access tab's drift panel, named as the team reading masked data
+ * outside any request, and records it with "Record as agreed access…": the
+ * dialog comes filled in with the team, personal data off, and where the
+ * grant came from. The panel then shows the hand-made grant covered by the
+ * recorded request; the repair with "Also revoke" drops it, and the
+ * warehouse shows the team reading through the request's role only.
+ */
+
+const {
+  asExampleUsers,
+  check,
+  holds,
+  log,
+  pgIdent,
+  readableTables,
+  selectAs,
+  waitFor,
+  withWarehouse,
+} = require('../harness/scenario');
+
+const OWNER = 'Aisha Khan';
+const PRODUCT = 'patient-registry';
+const TEAM = {
+  label: 'Team: Information Governance',
+  name: 'Information Governance',
+  ref: 'group:default/information-governance',
+  // the portal's default team role naming (dataMesh.access.naming.teamRole)
+  role: 'team_information_governance',
+};
+const PURPOSE = 'Data protection audits of the registry';
+const RECORD_PATH = /\/api\/data-mesh\/access-requests\/record$/;
+const REPAIR_PATH =
+  /\/api\/data-mesh\/products\/[^/]+\/[^/]+\/access-drift\/repair$/;
+
+/** The product's consumer role, found by the marker the provisioning comments it with. */
+async function consumerRoleOf(db, product) {
+  const { rows } = await db.query(
+    `select rolname from pg_roles
+      where shobj_description(oid, 'pg_authid') = $1
+        and rolname like '%\\_consumer'`,
+    [`datamesh:dataproduct:default/${product}`],
+  );
+  if (rows.length !== 1) {
+    throw new Error(
+      `${product} has ${rows.length} consumer roles: ${JSON.stringify(rows)}`,
+    );
+  }
+  return rows[0].rolname;
+}
+
+/** A read of `table` as `role` that must succeed; its row count. */
+async function reads(db, role, table) {
+  const read = await selectAs(
+    db,
+    role,
+    `SELECT count(*)::int AS n FROM ${table}`,
+  );
+  if (read.refused) {
+    throw new Error(`${role} cannot read ${table}: ${read.refused.message}`);
+  }
+  return read.rows[0].n;
+}
+
+module.exports = {
+  name: 'hand-made-grant',
+  description: `a grant made by hand shows who reads through it; ${OWNER} records it as agreed access and the repair drops the hand-made grant`,
+  backend: 'pausable',
+  async run({ page: guestPage, baseUrl, dirs, pauseBackend }) {
+    const { consumerRole, table } = await check(
+      `warehouse: ${TEAM.role} is given ${PRODUCT}'s consumer role by hand and reads it`,
+      () =>
+        pauseBackend(() =>
+          withWarehouse(dirs.warehouse, async db => {
+            const role = await consumerRoleOf(db, PRODUCT);
+            const { rows } = await db.query(
+              'select 1 from pg_roles where rolname = $1',
+              [TEAM.role],
+            );
+            if (!rows.length)
+              await db.exec(`CREATE ROLE ${pgIdent(TEAM.role)}`);
+            if (await holds(db, role, TEAM.role)) {
+              throw new Error(`${TEAM.role} holds ${role} already`);
+            }
+            await db.exec(`GRANT ${pgIdent(role)} TO ${pgIdent(TEAM.role)}`);
+            const [first] = await readableTables(db, role);
+            if (!first) throw new Error(`${role} may read no table`);
+            log(
+              `${TEAM.role} reads ${first}: ${await reads(
+                db,
+                TEAM.role,
+                first,
+              )} rows`,
+            );
+            return { consumerRole: role, table: first };
+          }),
+        ),
+    );
+
+    const browser = guestPage.context().browser();
+    const recorded = await asExampleUsers(
+      browser,
+      baseUrl,
+      'hand-made-grant-user',
+      async as => {
+        const owner = await as(OWNER);
+        const panel = owner.getByTestId('access-drift-panel');
+        const finding = panel
+          .getByTestId('infra-access-unmanaged')
+          .filter({ hasText: TEAM.role });
+        const reader = finding.getByTestId('infra-access-reader');
+
+        await check(
+          `${OWNER} finds the grant on ${PRODUCT}'s Access drift panel, named as ${TEAM.name} reading masked data outside any request`,
+          async () => {
+            await owner.goto(
+              `${baseUrl}/catalog/default/dataproduct/${PRODUCT}/access`,
+            );
+            await reader.waitFor({ timeout: 60000 });
+            const text = (await reader.innerText()).replace(/\s+/g, ' ');
+            const expected = `${TEAM.name} reads it (personal data masked) outside any request.`;
+            if (text.trim() !== expected) {
+              throw new Error(`the finding says "${text}", not "${expected}"`);
+            }
+            log(`${(await finding.innerText()).replace(/\s+/g, ' ')}`);
+          },
+        );
+
+        const request = await check(
+          `${OWNER} records it with "Record as agreed access…": team, personal data off and origin filled in`,
+          async () => {
+            await finding
+              .getByRole('button', { name: 'Record as agreed access…' })
+              .click();
+            const dialog = owner.getByRole('dialog');
+            const consumer = dialog.getByLabel('Consumer');
+            await waitFor(
+              'the consumer filled in',
+              async () => (await consumer.inputValue()) === TEAM.label,
+              10000,
+              200,
+            );
+            const pii = dialog.getByRole('checkbox', {
+              name: /Personal-data columns in clear/,
+            });
+            if ((await pii.count()) && (await pii.isChecked())) {
+              throw new Error('personal data in clear is ticked');
+            }
+            const origin = await dialog
+              .getByLabel('Where it was agreed (optional)')
+              .inputValue();
+            if (
+              origin !==
+              `granted by hand in the warehouse: ${TEAM.role} held ${consumerRole}`
+            ) {
+              throw new Error(`where it was agreed: "${origin}"`);
+            }
+            await dialog.getByLabel(/^Purpose/).fill(PURPOSE);
+            const [response] = await Promise.all([
+              owner.waitForResponse(
+                r =>
+                  r.request().method() === 'POST' &&
+                  RECORD_PATH.test(new URL(r.url()).pathname),
+              ),
+              dialog.getByRole('button', { name: 'Record access' }).click(),
+            ]);
+            if (!response.ok()) {
+              throw new Error(
+                `recording refused: ${response.status()} ${await response.text()}`,
+              );
+            }
+            const body = await response.json();
+            if (
+              body.state !== 'active' ||
+              body.consumer !== TEAM.ref ||
+              body.grantee !== TEAM.role ||
+              body.pii !== false
+            ) {
+              throw new Error(`recorded as ${JSON.stringify(body)}`);
+            }
+            await dialog.getByTestId('access-recorded').waitFor();
+            await dialog.getByRole('button', { name: 'Close' }).click();
+            log(`${body.id}: ${body.role} granted to ${body.grantee}`);
+            return body;
+          },
+        );
+
+        await check(
+          `the panel shows the hand-made grant covered by the recorded request; the repair drops it`,
+          async () => {
+            await reader
+              .getByText(`Also granted through access request ${request.id}`, {
+                exact: false,
+              })
+              .waitFor();
+            if (
+              await finding
+                .getByRole('button', { name: 'Record as agreed access…' })
+                .count()
+            ) {
+              throw new Error('recording is still offered');
+            }
+            await panel
+              .getByRole('checkbox', { name: 'revoke unmanaged grants' })
+              .check();
+            const [response] = await Promise.all([
+              owner.waitForResponse(
+                r =>
+                  r.request().method() === 'POST' &&
+                  REPAIR_PATH.test(new URL(r.url()).pathname),
+              ),
+              panel.getByRole('button', { name: 'Repair access' }).click(),
+            ]);
+            const repaired = await response.json();
+            const sent = (repaired.applied ?? []).flatMap(s => s.sql);
+            const revoke = `REVOKE ${pgIdent(consumerRole)} FROM ${pgIdent(
+              TEAM.role,
+            )}`;
+            if (!response.ok() || repaired.error || !sent.includes(revoke)) {
+              throw new Error(`repair answered ${JSON.stringify(repaired)}`);
+            }
+            await panel.getByText(/as approved, and nothing else\.$/).waitFor();
+            log(`repair sent: ${sent.join('; ')}`);
+          },
+        );
+        return request;
+      },
+    );
+
+    await check(
+      `warehouse: ${TEAM.role} no longer holds ${consumerRole} by hand and reads ${table} through ${recorded.role}`,
+      () =>
+        pauseBackend(() =>
+          withWarehouse(dirs.warehouse, async db => {
+            if (await holds(db, consumerRole, TEAM.role)) {
+              throw new Error(`${TEAM.role} still holds ${consumerRole}`);
+            }
+            if (!(await holds(db, recorded.role, TEAM.role))) {
+              throw new Error(`${TEAM.role} does not hold ${recorded.role}`);
+            }
+            log(
+              `${TEAM.role} reads ${table}: ${await reads(
+                db,
+                TEAM.role,
+                table,
+              )} rows`,
+            );
+          }),
+        ),
+    );
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
