@@ -61,6 +61,16 @@ function writeConfig(port, { persistentDatabase = false } = {}) {
       },
       dataMesh: {
         warehouse: { pglite: { dataDir: warehouseDir } },
+        // grants made by hand are told within seconds, not the hour
+        access: {
+          unexplainedGrants: {
+            schedule: {
+              frequency: { seconds: 10 },
+              timeout: { minutes: 2 },
+              initialDelay: { seconds: 10 },
+            },
+          },
+        },
         scaffolder: {
           localRepositories: { directory: reposDir },
         },

@@ -4,9 +4,10 @@
  * A grant made by hand before the portal, adopted. With the backend paused
  * (PGlite allows one process), a DBA gives the Information Governance
  * team's role the patient-registry consumer role, as teams did before the
- * portal; the team reads the product's table. The owner Aisha Khan finds it
- * on the Access tab's drift panel, named as the team reading masked data
- * outside any request, and records it with "Record as agreed access…": the
+ * portal; the team reads the product's table. The unexplained-grants watch
+ * tells the owners: Aisha Khan's notification leads her to the Access tab,
+ * whose drift panel names the team reading masked data outside any
+ * request, and she records it with "Record as agreed access…": the
  * dialog comes filled in with the team, personal data off, and where the
  * grant came from. The panel then shows the hand-made grant covered by the
  * recorded request; the repair with "Also revoke" drops it, and the
@@ -35,6 +36,8 @@ const TEAM = {
   role: 'team_information_governance',
 };
 const PURPOSE = 'Data protection audits of the registry';
+// the unexplained-grants watch's notice (every 10 s in the e2e backend's config)
+const NOTICE = `${TEAM.name} reads Patient Registry outside any access request`;
 const RECORD_PATH = /\/api\/data-mesh\/access-requests\/record$/;
 const REPAIR_PATH =
   /\/api\/data-mesh\/products\/[^/]+\/[^/]+\/access-drift\/repair$/;
@@ -117,17 +120,46 @@ module.exports = {
         const reader = finding.getByTestId('infra-access-reader');
 
         await check(
+          `${OWNER} is told on her notifications page, and its link opens ${PRODUCT}'s Access tab`,
+          async () => {
+            const notice = owner.getByText(NOTICE, { exact: true }).first();
+            await waitFor(
+              `"${NOTICE}" on ${OWNER}'s notifications`,
+              async () => {
+                await owner.goto(`${baseUrl}/notifications`);
+                await notice.waitFor({ timeout: 5000 });
+                return true;
+              },
+              60000,
+              2000,
+            );
+            await notice.click();
+            await owner.waitForURL(
+              url =>
+                url.pathname ===
+                `/catalog/default/dataproduct/${PRODUCT}/access`,
+            );
+          },
+        );
+
+        await check(
           `${OWNER} finds the grant on ${PRODUCT}'s Access drift panel, named as ${TEAM.name} reading masked data outside any request`,
           async () => {
-            await owner.goto(
-              `${baseUrl}/catalog/default/dataproduct/${PRODUCT}/access`,
-            );
             await reader.waitFor({ timeout: 60000 });
-            const text = (await reader.innerText()).replace(/\s+/g, ' ');
+            // the team's link shows its title once the catalog answered
             const expected = `${TEAM.name} reads it (personal data masked) outside any request.`;
-            if (text.trim() !== expected) {
+            let text = '';
+            await waitFor(
+              `the finding to say "${expected}"`,
+              async () => {
+                text = (await reader.innerText()).replace(/\s+/g, ' ').trim();
+                return text === expected;
+              },
+              10000,
+              250,
+            ).catch(() => {
               throw new Error(`the finding says "${text}", not "${expected}"`);
-            }
+            });
             log(`${(await finding.innerText()).replace(/\s+/g, ' ')}`);
           },
         );

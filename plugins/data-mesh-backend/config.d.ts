@@ -166,6 +166,20 @@ export interface Config {
         /** Notify owners of new requests, requesters of decisions, both before expiry. Default true. */
         enabled?: boolean;
       };
+      /**
+       * The unexplained-grants watch: the access grants of every product
+       * checked against the access requests (one warehouse introspection,
+       * global scope, once across instances); a product's owners are told
+       * of each grant made by hand that no request explains, once (topic
+       * `data-mesh-access-drift`; high severity when it reads personal data
+       * in clear), when access notifications are enabled.
+       */
+      unexplainedGrants?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Default every hour, timeout 10 minutes, initial delay 5 minutes. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
     };
   };
 }

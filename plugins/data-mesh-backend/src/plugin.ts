@@ -35,6 +35,9 @@ import {
   RepairRunStore,
   SandboxCreation,
   SandboxDeletion,
+  UNEXPLAINED_GRANTS_TASK_ID,
+  UnexplainedGrantStore,
+  UnexplainedGrantWatch,
   accessGrantSourceFromStore,
   createInfrastructureRouter,
   createSecretRedactor,
@@ -156,6 +159,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // the consumer registry: the SLO engine tells a product's readers of
         // its breaches, the drift check asks it which grants should hold
         const accessStore = await AccessRequestStore.create(database);
+        const accessSettings = readAccessConfig(config);
         // data products as a permission resource: conditional decisions
         // ("only its owners") are resolved here against the catalog
         registerDataProductPermissions({ permissionsRegistry, catalog, auth });
@@ -330,7 +334,7 @@ export const dataMeshPlugin = createBackendPlugin({
               catalog,
               auth,
               platform,
-              teamRole: readAccessConfig(config).naming.teamRole,
+              teamRole: accessSettings.naming.teamRole,
               listProducts,
             }),
           ),
@@ -356,6 +360,37 @@ export const dataMeshPlugin = createBackendPlugin({
           logger,
           clock,
         });
+        // owners hear of grants made by hand on their products, once each
+        if (accessSettings.unexplainedGrants) {
+          const watch = new UnexplainedGrantWatch({
+            infrastructure,
+            catalog,
+            store: new UnexplainedGrantStore(await database.getClient()),
+            notifications: accessSettings.notifications
+              ? notifications
+              : undefined,
+            auth,
+            logger,
+            clock,
+          });
+          await scheduler.scheduleTask({
+            id: UNEXPLAINED_GRANTS_TASK_ID,
+            scope: 'global',
+            ...accessSettings.unexplainedGrants.schedule,
+            fn: async () => {
+              try {
+                const r = await watch.run();
+                if (r.fresh || r.gone || r.told) {
+                  logger.info(
+                    `Unexplained grants: ${r.found} on ${r.products} products checked, ${r.fresh} new, ${r.gone} gone, ${r.told} told to owners`,
+                  );
+                }
+              } catch (e) {
+                logger.warn(`Unexplained grants not checked: ${e}`);
+              }
+            },
+          });
+        }
         // picks up runs cut short by a restart (a new run starts at once),
         // and forgets runs finished 90 days ago
         await scheduler.scheduleTask({

@@ -28,6 +28,8 @@ export interface AccessConfig {
   /** The expiry sweep (expire, warn, retry warehouse work). */
   schedule: SchedulerServiceTaskScheduleDefinition;
   notifications: boolean;
+  /** The unexplained-grants watch; undefined when it is off. */
+  unexplainedGrants?: { schedule: SchedulerServiceTaskScheduleDefinition };
 }
 
 const D = 24 * 3_600_000;
@@ -83,5 +85,24 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
     notifications:
       config.getOptionalBoolean('dataMesh.access.notifications.enabled') ??
       true,
+    ...(config.getOptionalBoolean(
+      'dataMesh.access.unexplainedGrants.enabled',
+    ) ?? true
+      ? {
+          unexplainedGrants: {
+            schedule: config.has('dataMesh.access.unexplainedGrants.schedule')
+              ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                  config.getConfig(
+                    'dataMesh.access.unexplainedGrants.schedule',
+                  ),
+                )
+              : {
+                  frequency: { hours: 1 },
+                  timeout: { minutes: 10 },
+                  initialDelay: { minutes: 5 },
+                },
+          },
+        }
+      : {}),
   };
 }

@@ -434,9 +434,8 @@ export class InfrastructureService {
    * Drift of every DataProduct the caller can see, worst first, with one
    * introspection for all of them.
    */
-  async getDriftSummary(
-    credentials: BackstageCredentials,
-  ): Promise<InfrastructureDriftSummaryResponse> {
+  /** Every product of the catalog the caller may see, assessed, with its access drift. */
+  private async assessFleet(credentials: BackstageCredentials) {
     const entities: DataProductEntityV1alpha1[] = [];
     for await (const page of this.options.catalog.streamEntities(
       { filter: { kind: 'DataProduct' } },
@@ -449,6 +448,35 @@ export class InfrastructureService {
     const adapter = await this.adapter();
     const { products, queries } = await this.assess(entities, adapter);
     const access = await this.accessDrift(products, adapter);
+    return { adapter, products, queries, access };
+  }
+
+  /**
+   * The access drift of every product of the catalog, in one introspection
+   * (the unexplained-grants watch reads it); a product without a desired
+   * state has no `access`.
+   */
+  async accessDriftOfFleet(credentials: BackstageCredentials): Promise<
+    {
+      entity: DataProductEntityV1alpha1;
+      entityRef: string;
+      access?: InfrastructureAccessDrift;
+    }[]
+  > {
+    const { products, access } = await this.assessFleet(credentials);
+    return products.map(a => ({
+      entity: a.entity,
+      entityRef: a.entityRef,
+      access: access.get(a.entityRef),
+    }));
+  }
+
+  async getDriftSummary(
+    credentials: BackstageCredentials,
+  ): Promise<InfrastructureDriftSummaryResponse> {
+    const { adapter, products, queries, access } = await this.assessFleet(
+      credentials,
+    );
     // copies of the fleet's data outside its products' schemas
     const sandboxes = await this.ask(adapter, () =>
       findSandboxesOf(

@@ -19,3 +19,9 @@ export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';
 export { SandboxCreation } from './sandboxCreate';
 export type { SandboxCreationOptions } from './sandboxCreate';
+export { UnexplainedGrantStore } from './UnexplainedGrantStore';
+export {
+  UNEXPLAINED_GRANTS_TASK_ID,
+  UNEXPLAINED_GRANTS_TOPIC,
+  UnexplainedGrantWatch,
+} from './unexplainedGrants';
