@@ -119,6 +119,8 @@ module.exports = {
           .filter({ hasText: TEAM.role });
         const reader = finding.getByTestId('infra-access-reader');
 
+        const homeLine = owner.getByTestId('needs-you-hand-made-grants');
+
         await check(
           `${OWNER} is told on her notifications page, and its link opens ${PRODUCT}'s Access tab`,
           async () => {
@@ -160,7 +162,32 @@ module.exports = {
             ).catch(() => {
               throw new Error(`the finding says "${text}", not "${expected}"`);
             });
+            // when the scheduled check found it
+            await finding
+              .getByTestId('infra-access-found')
+              .getByText(
+                /^ ?Found by the scheduled check (just now|\d+m ago)\.$/,
+              )
+              .waitFor();
             log(`${(await finding.innerText()).replace(/\s+/g, ' ')}`);
+          },
+        );
+
+        await check(
+          `${OWNER}'s home page lists it under "What needs you", linked to ${PRODUCT}'s Access tab`,
+          async () => {
+            await owner.goto(baseUrl);
+            await homeLine
+              .getByText(
+                "1 grant made by hand reads your teams' products outside any access request: record or revoke it",
+              )
+              .waitFor();
+            const href = await homeLine.locator('a').getAttribute('href');
+            if (href !== `/catalog/default/dataproduct/${PRODUCT}/access`) {
+              throw new Error(`the line links to ${href}`);
+            }
+            await homeLine.locator('a').click();
+            await reader.waitFor();
           },
         );
 
@@ -260,6 +287,21 @@ module.exports = {
             await panel.getByText(/as approved, and nothing else\.$/).waitFor();
             log(`repair sent: ${sent.join('; ')}`);
           },
+        );
+
+        await check(
+          `after the next scheduled check, "What needs you" no longer lists it`,
+          () =>
+            waitFor(
+              'the line to go',
+              async () => {
+                await owner.goto(baseUrl);
+                await owner.getByTestId('data-mesh-needs-you').waitFor();
+                return (await homeLine.count()) === 0;
+              },
+              60000,
+              3000,
+            ),
         );
         return request;
       },

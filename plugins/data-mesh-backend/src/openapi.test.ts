@@ -21,6 +21,7 @@ import {
   createDataMeshApiValidator,
   dataMeshApiOperations,
 } from '@datamesh/plugin-data-mesh-common';
+import { computeDesiredState } from '@datamesh/plugin-data-mesh-node';
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -37,7 +38,11 @@ import {
 import { createAccessRouter } from './access/router';
 import { CHANGES_RECONCILE_TASK_ID, createChangesRouter } from './changes';
 import { createGovernanceRouter } from './governance';
-import { RepairRunStore, createInfrastructureRouter } from './infra';
+import {
+  RepairRunStore,
+  UNEXPLAINED_GRANTS_TASK_ID,
+  createInfrastructureRouter,
+} from './infra';
 import { createLifecycleRouter } from './lifecycle';
 import {
   SLO_COLLECTION_TASK_ID,
@@ -109,6 +114,7 @@ describe.each(databases.eachSupportedId())(
     let server: any;
     let stopBackend: () => Promise<void>;
     let knex: Knex;
+    let consumerRole: string;
     const scheduler = mockServices.scheduler();
     const validator = createDataMeshApiValidator();
     const covered = new Set<string>();
@@ -160,6 +166,8 @@ describe.each(databases.eachSupportedId())(
         'group:default/team-a',
       );
       await provision(w, [orders]);
+      consumerRole = computeDesiredState([orders], w.platform).desired!
+        .products[0].roles.consumer;
       // the port consumers ask access for
       orders.spec.outputPorts = [
         { name: 'events', type: 'sql', dataset: 'events' },
@@ -332,6 +340,52 @@ describe.each(databases.eachSupportedId())(
       await call(drift, '/infrastructure/drift', 401, {
         auth: mockCredentials.none.header(),
       });
+      // a grant made by hand, found by the unexplained-grants watch
+      const unexplained = {
+        method: 'get',
+        path: '/infrastructure/unexplained-grants',
+      } as const;
+      const hand = w.adapter.dialect.quoteIdentifier(`${w.id}_by_hand`);
+      const role = w.adapter.dialect.quoteIdentifier(consumerRole);
+      await w.adapter.execute([
+        { sql: `CREATE ROLE ${hand}` },
+        { sql: `GRANT ${role} TO ${hand}` },
+      ]);
+      try {
+        await scheduler.triggerTask(UNEXPLAINED_GRANTS_TASK_ID);
+        const listed = await call(
+          unexplained,
+          '/infrastructure/unexplained-grants?product=orders',
+          200,
+        );
+        expect(listed).toMatchObject({
+          watching: true,
+          items: [
+            {
+              product: 'dataproduct:default/orders',
+              role: consumerRole,
+              member: `${w.id}_by_hand`,
+              personalData: false,
+            },
+          ],
+        });
+        await call(unexplained, '/infrastructure/unexplained-grants', 200);
+        await call(
+          unexplained,
+          '/infrastructure/unexplained-grants?product=',
+          400,
+        );
+        await call(unexplained, '/infrastructure/unexplained-grants', 401, {
+          auth: mockCredentials.none.header(),
+        });
+      } finally {
+        await w.adapter.execute([{ sql: `DROP ROLE ${hand}` }]);
+      }
+      await scheduler.triggerTask(UNEXPLAINED_GRANTS_TASK_ID);
+      expect(
+        (await call(unexplained, '/infrastructure/unexplained-grants', 200))
+          .items,
+      ).toEqual([]);
       const repair = {
         method: 'post',
         path: '/products/{namespace}/{name}/access-drift/repair',

@@ -39,6 +39,7 @@ import {
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
   accessGrantSourceFromStore,
+  unexplainedGrantsView,
   createInfrastructureRouter,
   createSecretRedactor,
 } from './infra';
@@ -361,11 +362,14 @@ export const dataMeshPlugin = createBackendPlugin({
           clock,
         });
         // owners hear of grants made by hand on their products, once each
+        const unexplainedGrantStore = new UnexplainedGrantStore(
+          await database.getClient(),
+        );
         if (accessSettings.unexplainedGrants) {
           const watch = new UnexplainedGrantWatch({
             infrastructure,
             catalog,
-            store: new UnexplainedGrantStore(await database.getClient()),
+            store: unexplainedGrantStore,
             notifications: accessSettings.notifications
               ? notifications
               : undefined,
@@ -404,6 +408,11 @@ export const dataMeshPlugin = createBackendPlugin({
           createInfrastructureRouter({
             httpAuth,
             service: infrastructure,
+            unexplainedGrants: unexplainedGrantsView({
+              store: unexplainedGrantStore,
+              catalog,
+              watching: Boolean(accessSettings.unexplainedGrants),
+            }),
             // owners re-grant what is missing, revoke what no request explains
             repair: new AccessDriftRepair({
               infrastructure,

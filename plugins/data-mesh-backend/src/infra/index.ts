@@ -24,4 +24,5 @@ export {
   UNEXPLAINED_GRANTS_TASK_ID,
   UNEXPLAINED_GRANTS_TOPIC,
   UnexplainedGrantWatch,
+  unexplainedGrantsView,
 } from './unexplainedGrants';

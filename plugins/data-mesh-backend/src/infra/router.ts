@@ -2,6 +2,7 @@
  * REST API of drift detection (documented in the plugin README):
  *   GET /products/:namespace/:name/infrastructure  declared vs actual, one product
  *   GET /infrastructure/drift                      every product, one introspection
+ *   GET /infrastructure/unexplained-grants         grants made by hand the watch last found
  *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  *   POST /products/:namespace/:name/sandboxes  owners: make a branch's sandbox
@@ -11,7 +12,7 @@
  *   POST /infrastructure/repairs/:id/stop  its requester, or who may apply what it has left
  */
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import type {
   AccessDriftRepairResponse,
   InfrastructureApplyResponse,
@@ -21,7 +22,9 @@ import type {
   SandboxCreateResponse,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
+  UnexplainedGrantsResponse,
 } from '@datamesh/plugin-data-mesh-common';
+import { accessRef } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -31,6 +34,7 @@ import type { InfrastructureApply } from './infrastructureApply';
 import type { SandboxDeletion } from './sandboxes';
 import type { SandboxCreation } from './sandboxCreate';
 import type { InfrastructureRepairRuns } from './repairRuns';
+import type { unexplainedGrantsView } from './unexplainedGrants';
 import { parseInput } from '../parseInput';
 
 /** @public */
@@ -47,6 +51,8 @@ export interface InfrastructureRouterOptions {
   newSandboxes?: Pick<SandboxCreation, 'create'>;
   /** Without it, repair runs answer 409. */
   runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest' | 'stop'>;
+  /** Without it, no grant made by hand is listed (`watching: false`). */
+  unexplainedGrants?: ReturnType<typeof unexplainedGrantsView>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -72,6 +78,9 @@ const repairRunBody = z
   })
   .strict();
 const runParams = z.object({ id: z.string().max(64) });
+const unexplainedQuery = z
+  .object({ product: z.string().trim().min(1).max(255).optional() })
+  .strict();
 const runsQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(50).optional() })
   .strict();
@@ -97,8 +106,16 @@ const sandboxBody = z
 export function createInfrastructureRouter(
   options: InfrastructureRouterOptions,
 ): express.Router {
-  const { service, httpAuth, repair, apply, sandboxes, newSandboxes, runs } =
-    options;
+  const {
+    service,
+    httpAuth,
+    repair,
+    apply,
+    sandboxes,
+    newSandboxes,
+    runs,
+    unexplainedGrants,
+  } = options;
   const repairRuns = () => {
     if (!runs) throw new ConflictError('repair runs are not kept here');
     return runs;
@@ -120,6 +137,27 @@ export function createInfrastructureRouter(
     });
     const body = await service.getDriftSummary(credentials);
     res.json(body satisfies InfrastructureDriftSummaryResponse);
+  });
+
+  router.get('/infrastructure/unexplained-grants', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { product } = parseInput(unexplainedQuery, req.query, 'query');
+    let ref: string | undefined;
+    if (product) {
+      try {
+        ref = accessRef(product, 'dataproduct');
+      } catch {
+        throw new InputError(
+          `product: '${product}' is not an entity reference`,
+        );
+      }
+    }
+    const body = unexplainedGrants
+      ? await unexplainedGrants.list(credentials, ref)
+      : { watching: false, items: [] };
+    res.json(body satisfies UnexplainedGrantsResponse);
   });
 
   router.post(

@@ -8,11 +8,18 @@
  * that the recorded request of the same consumer covers is harmless and not
  * told.
  */
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import type {
+  DataProductEntityV1alpha1,
+  UnexplainedGrantsResponse,
+} from '@datamesh/plugin-data-mesh-common';
 import type { InfrastructureService } from './InfrastructureService';
 import {
   type UnexplainedGrant,
@@ -227,4 +234,54 @@ export class UnexplainedGrantWatch {
       told,
     };
   }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The grants the watch found at its last check, as the API lists them: of
+ * the products the caller may see in the catalog (one catalog query), no
+ * warehouse query.
+ * @public
+ */
+export function unexplainedGrantsView(deps: {
+  store: Pick<UnexplainedGrantStore, 'list'>;
+  catalog: CatalogService;
+  /** Whether the watch runs (`dataMesh.access.unexplainedGrants.enabled`). */
+  watching: boolean;
+}) {
+  return {
+    async list(
+      credentials: BackstageCredentials,
+      /** One product's grants only: its full ref, lower-case. */
+      product?: string,
+    ): Promise<UnexplainedGrantsResponse> {
+      const grants = await deps.store.list(product ? [product] : undefined);
+      const products = [...new Set(grants.map(g => g.product))];
+      if (products.length === 0) {
+        return { watching: deps.watching, items: [] };
+      }
+      const { items } = await deps.catalog.getEntitiesByRefs(
+        { entityRefs: products, fields: ['kind'] },
+        { credentials },
+      );
+      const visible = new Set(products.filter((_, i) => items[i]));
+      return {
+        watching: deps.watching,
+        items: grants
+          .filter(g => visible.has(g.product))
+          .map(g => ({
+            product: g.product,
+            role: g.role,
+            member: g.member,
+            ...(g.consumer ? { consumer: g.consumer } : {}),
+            personalData: g.personalData,
+            firstSeenAt: iso(g.firstSeenAt),
+            ...(g.notifiedAt !== undefined
+              ? { notifiedAt: iso(g.notifiedAt) }
+              : {}),
+          })),
+      };
+    },
+  };
 }

@@ -398,6 +398,37 @@ export interface InfrastructureAccessFinding {
   };
 }
 
+/**
+ * A grant made by hand that the unexplained-grants watch found at its last
+ * check: a role holding one of a product's roles that no access request
+ * explains or covers.
+ * @public
+ */
+export interface UnexplainedGrantItem {
+  /** The product's entity ref, lower-case. */
+  product: string;
+  /** The product's role held. */
+  role: string;
+  /** The role holding it. */
+  member: string;
+  /** The catalog group or data product the member is the role of, when known. */
+  consumer?: string;
+  /** The role held is the personal-data role: columns read in clear. */
+  personalData: boolean;
+  /** When a check first found it (ISO 8601). */
+  firstSeenAt: string;
+  /** When its owners were told (ISO 8601); absent while not yet told. */
+  notifiedAt?: string;
+}
+
+/** `GET /infrastructure/unexplained-grants`. @public */
+export interface UnexplainedGrantsResponse {
+  /** Whether the watch runs here (`dataMesh.access.unexplainedGrants.enabled`): without it the list is always empty. */
+  watching: boolean;
+  /** Of the products the caller may see in the catalog, by product, role and member. */
+  items: UnexplainedGrantItem[];
+}
+
 /** Access grants of one product: active requests versus the warehouse. @public */
 export interface InfrastructureAccessDrift {
   inSync: boolean;

@@ -24,6 +24,7 @@ import type {
   AccessDriftRepairResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  UnexplainedGrantsResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
   ProductInfrastructureResponse,
@@ -70,6 +71,7 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/observations': SloPushResponse;
   '/products/{namespace}/{name}/infrastructure': ProductInfrastructureResponse;
   '/infrastructure/drift': InfrastructureDriftSummaryResponse;
+  '/infrastructure/unexplained-grants': UnexplainedGrantsResponse;
   /** GET; POST answers with one InfrastructureRepairRun. */
   '/infrastructure/repairs': InfrastructureRepairRunListResponse;
   '/infrastructure/repairs/{id}': InfrastructureRepairRun;

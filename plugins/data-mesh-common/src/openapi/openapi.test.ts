@@ -55,6 +55,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'get /infrastructure/drift',
       'get /infrastructure/repairs',
       'get /infrastructure/repairs/{id}',
+      'get /infrastructure/unexplained-grants',
       'get /lifecycle/{namespace}/{name}',
       'get /lifecycle/{namespace}/{name}/retirement',
       'get /products/{namespace}/{name}/infrastructure',

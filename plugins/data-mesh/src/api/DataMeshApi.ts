@@ -13,6 +13,7 @@ import type {
   InfrastructureApplyBody,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  UnexplainedGrantsResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunBody,
   InfrastructureRepairRunListResponse,
@@ -131,6 +132,12 @@ export interface DataMeshApi {
     body: SandboxCreateBody,
   ): Promise<SandboxCreateResponse>;
   /** Drift of every DataProduct, worst first (platform team view). */
+  /**
+   * The grants made by hand that the backend's unexplained-grants watch
+   * found at its last check (of `product` only, when given): no warehouse
+   * query.
+   */
+  listUnexplainedGrants(product?: string): Promise<UnexplainedGrantsResponse>;
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
   /**
    * Apply the plans of several products in the backend, one after the

@@ -17,6 +17,7 @@ import {
   type InfrastructureApplyBody,
   type InfrastructureApplyResponse,
   type InfrastructureDriftSummaryResponse,
+  type UnexplainedGrantsResponse,
   type InfrastructureRepairRun,
   type InfrastructureRepairRunBody,
   type InfrastructureRepairRunListResponse,
@@ -166,6 +167,16 @@ export class DataMeshClient implements DataMeshApi {
 
   async getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse> {
     return this.get('/infrastructure/drift', {});
+  }
+
+  async listUnexplainedGrants(
+    product?: string,
+  ): Promise<UnexplainedGrantsResponse> {
+    return this.get(
+      '/infrastructure/unexplained-grants',
+      {},
+      product ? new URLSearchParams({ product }) : undefined,
+    );
   }
 
   async startRepairRun(

@@ -25,7 +25,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
-import { AccessDriftSection } from '../infra/AccessDrift';
+import { AccessDriftSection, membershipKey } from '../infra/AccessDrift';
 import { errorMessage } from '../slo/SloErrors';
 import { AccessLastRepair } from './AccessLastRepair';
 
@@ -117,6 +117,11 @@ export function AccessDriftPanel(props: {
     () => api.getInfrastructure({ namespace, name }),
     [api, namespace, name, reloadKey],
   );
+  // when the scheduled check first found each grant made by hand
+  const found = useAsync(async () => {
+    const { items } = await api.listUnexplainedGrants(entityRef);
+    return new Map(items.map(g => [membershipKey(g), g.firstSeenAt]));
+  }, [api, entityRef, reloadKey]);
   const [repaired, setRepaired] = useState<AccessDriftRepairResponse>();
   useEffect(() => setRepaired(undefined), [namespace, name, reloadKey]);
   // a reload keeps the panel drawn (and the page where it was)
@@ -134,7 +139,12 @@ export function AccessDriftPanel(props: {
   return (
     <InfoCard title="Access drift">
       <Box data-testid="access-drift-panel">
-        <AccessDriftSection access={access} onRecord={onRecord} />
+        <AccessDriftSection
+          access={access}
+          onRecord={onRecord}
+          // without it (an older backend, an error) the findings show as they are
+          foundAt={found.value}
+        />
         {repaired && (
           <Alert
             severity={repaired.error ? 'error' : 'success'}

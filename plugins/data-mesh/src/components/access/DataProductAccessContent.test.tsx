@@ -311,6 +311,18 @@ describe('DataProductAccessContent (Access tab)', () => {
       element: <DataProductAccessContent />,
       requests: [pending],
       routes: {
+        // the scheduled check found it two days ago
+        '/infrastructure/unexplained-grants': {
+          watching: true,
+          items: [
+            {
+              product: 'dataproduct:default/patient-encounters',
+              ...membership,
+              personalData: false,
+              firstSeenAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+            },
+          ],
+        },
         [INFRA]: {
           entityRef: 'dataproduct:default/patient-encounters',
           access: {
@@ -340,6 +352,9 @@ describe('DataProductAccessContent (Access tab)', () => {
     });
     expect(await screen.findByTestId('infra-access-reader')).toHaveTextContent(
       /personal data masked/,
+    );
+    expect(await screen.findByTestId('infra-access-found')).toHaveTextContent(
+      'Found by the scheduled check 2d ago.',
     );
     expect(
       screen.queryByRole('button', { name: 'Record as agreed access…' }),

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import type { UnexplainedGrantItem } from '@datamesh/plugin-data-mesh-common';
 import { NeedsYouCard } from './NeedsYouCard';
 import { component } from '../../__testUtils__/fixtures';
 import { ANALYST, OWNER, renderAccess } from '../../__testUtils__/accessRender';
@@ -28,6 +29,7 @@ function render(
     specProblems?: Parameters<typeof specProblemsResponse>[0];
     fleet?: typeof fleetItems;
     failSpecProblems?: boolean;
+    handMade?: UnexplainedGrantItem[];
   } = {},
 ) {
   return renderAccess({
@@ -39,12 +41,25 @@ function render(
       '/spec-problems': options.failSpecProblems
         ? () => errorResponse(500, 'Error', 'catalog down')
         : specProblemsResponse(options.specProblems ?? []),
+      '/infrastructure/unexplained-grants': {
+        watching: true,
+        items: options.handMade ?? [],
+      },
     },
     ...who,
   });
 }
 
 const line = (id: string) => screen.findByTestId(`needs-you-${id}`);
+
+/** A grant made by hand the backend's watch found on `product`. */
+const handMade = (product: string, member: string): UnexplainedGrantItem => ({
+  product: `dataproduct:default/${product}`,
+  role: `${product.replace(/-/g, '_')}_consumer`,
+  member,
+  personalData: false,
+  firstSeenAt: '2026-03-01T10:00:00.000Z',
+});
 
 describe('NeedsYouCard (home page)', () => {
   it("tells an owner of the decisions waiting and their teams' breaching products, linked", async () => {
@@ -85,6 +100,43 @@ describe('NeedsYouCard (home page)', () => {
       "1 of your teams' spec files cannot be read by the catalog",
     );
     expect(screen.queryByTestId('needs-you-decide')).toBeNull();
+  });
+
+  it("tells an owner of grants made by hand on their teams' products, linked to the product's Access tab", async () => {
+    render(OWNER, {
+      handMade: [
+        handMade('patient-encounters', 'team_finance'),
+        handMade('patient-encounters', 'old_etl'),
+        // another team's product: theirs to hear of
+        handMade('readmission-risk', 'team_finance'),
+      ],
+    });
+    const grants = await line('hand-made-grants');
+    expect(grants).toHaveTextContent(
+      "2 grants made by hand read your teams' products outside any access request: record or revoke them",
+    );
+    expect(grants.querySelector('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-encounters/access',
+    );
+  });
+
+  it('links grants made by hand on several products to the Drift page', async () => {
+    render(
+      { ...OWNER, groups: [...OWNER.groups, 'group:default/ehr-team'] },
+      {
+        handMade: [
+          handMade('patient-encounters', 'team_finance'),
+          handMade('patients', 'team_finance'),
+        ],
+      },
+    );
+    const grants = await line('hand-made-grants');
+    expect(grants).toHaveTextContent('2 grants made by hand read');
+    expect(grants.querySelector('a')).toHaveAttribute(
+      'href',
+      '/data-products/drift',
+    );
   });
 
   it('says nothing needs them when all is well', async () => {

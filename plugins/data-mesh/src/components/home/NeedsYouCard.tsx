@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import List from '@material-ui/core/List';
@@ -22,6 +23,14 @@ export interface NeedsYouLinks {
   myDataProducts?: string;
   myAccess?: string;
   specProblems?: string;
+  /** The Drift page, for grants made by hand on several products. */
+  drift?: string;
+}
+
+/** A product's Access tab, from its entity ref. */
+function accessTabOf(ref: string): string {
+  const { namespace, name } = parseEntityRef(ref);
+  return `/catalog/${namespace}/dataproduct/${name}/access`;
 }
 
 /** One thing to look at: how many, in words, and where. */
@@ -39,9 +48,10 @@ const plural = (n: number, one: string, many: string) =>
  * "What needs you" on the home page: for the signed-in user, the access
  * requests waiting for their decision, their teams' products breaching an
  * SLO, the products they read that breach one, their teams' grants ending
- * soon and their teams' spec files the catalog could not read — each a
- * count and a link, nothing when all is well. Four requests (the inbox, the
- * user's and their teams' requests, the shared SLO fleet, spec problems);
+ * soon, their teams' spec files the catalog could not read and the grants
+ * made by hand on their teams' products — each a count and a link, nothing
+ * when all is well. Five requests (the inbox, the user's and their teams'
+ * requests, the shared SLO fleet, spec problems, grants made by hand);
  * one that fails says so on its line and the others still show.
  *
  * @public
@@ -51,25 +61,27 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
     myDataProducts: '/data-products/mine',
     myAccess: '/data-products/my-access',
     specProblems: SPEC_PROBLEMS_PATH,
+    drift: '/data-products/drift',
     ...props.links,
   };
   const api = useApi(dataMeshApiRef);
   const user = useSignedInUser();
   const fleet = useSharedFleet();
   const lists = useAsync(async () => {
-    const [inbox, ours, problems] = await Promise.allSettled([
+    const [inbox, ours, problems, handMade] = await Promise.allSettled([
       api.listAccessRequests({ inbox: true }),
       api.listAccessRequests({ ours: true }),
       api.listSpecProblems({ mine: true }),
+      api.listUnexplainedGrants(),
     ]);
-    return { inbox, ours, problems };
+    return { inbox, ours, problems, handMade };
   }, [api]);
   if (user.loading || fleet.loading || lists.loading) return <Progress />;
 
   const groups = new Set(user.value?.groups ?? []);
   const lines: Line[] = [];
   const failures: string[] = [];
-  const { inbox, ours, problems } = lists.value ?? {};
+  const { inbox, ours, problems, handMade } = lists.value ?? {};
   if (inbox?.status === 'fulfilled') {
     lines.push({
       id: 'decide',
@@ -133,6 +145,30 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
       to: links.myAccess,
     });
   } else if (ours) failures.push('your access');
+  if (handMade?.status === 'fulfilled') {
+    // on the products the user's teams own (the fleet knows the owners)
+    const grants = fleet.value
+      ? handMade.value.items.filter(g =>
+          groups.has(
+            (fleet.value!.get(fleetKey(g.product))?.owner ?? '').toLowerCase(),
+          ),
+        )
+      : [];
+    const products = [...new Set(grants.map(g => g.product))];
+    lines.push({
+      id: 'hand-made-grants',
+      count: grants.length,
+      text: `${plural(
+        grants.length,
+        'grant made by hand reads',
+        'grants made by hand read',
+      )} your teams' products outside any access request: record or revoke ${
+        grants.length === 1 ? 'it' : 'them'
+      }`,
+      // one product: its Access tab, where the drift panel offers both
+      to: products.length === 1 ? accessTabOf(products[0]) : links.drift,
+    });
+  } else if (handMade) failures.push('grants made by hand');
   if (problems?.status === 'fulfilled') {
     lines.push({
       id: 'spec-problems',

@@ -7,9 +7,10 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
-import type {
-  InfrastructureAccessDrift,
-  InfrastructureAccessFinding,
+import {
+  type InfrastructureAccessDrift,
+  type InfrastructureAccessFinding,
+  formatAge,
 } from '@datamesh/plugin-data-mesh-common';
 import { EmptyHint } from '../common';
 import { PlanLines } from './PlanLines';
@@ -55,15 +56,26 @@ function ReaderLine(props: {
   );
 }
 
+/** The key of a membership in `AccessDriftSection`'s `foundAt`. */
+export const membershipKey = (m: { role: string; member: string }) =>
+  `${m.role}|${m.member}`;
+
 function Finding(props: {
   finding: InfrastructureAccessFinding;
   kind: 'missing' | 'unmanaged';
   onRecord?: (finding: InfrastructureAccessFinding) => void;
+  /** When the scheduled check first found it (ISO 8601). */
+  foundAt?: string;
 }) {
   const classes = useStyles();
-  const { finding, kind, onRecord } = props;
+  const { finding, kind, onRecord, foundAt } = props;
   const { reader } = finding;
   const recordable = reader?.consumer && !reader.coveredBy;
+  const since = foundAt ? Date.now() - Date.parse(foundAt) : undefined;
+  let age: string | undefined;
+  if (since !== undefined) {
+    age = since < 60_000 ? 'just now' : `${formatAge(since)} ago`;
+  }
   return (
     <ListItem dense disableGutters data-testid={`infra-access-${kind}`}>
       <Chip
@@ -75,10 +87,19 @@ function Finding(props: {
       <ListItemText
         primary={finding.message}
         secondary={
-          reader && (
-            <span data-testid="infra-access-reader">
-              <ReaderLine reader={reader} />
-            </span>
+          (reader || age) && (
+            <>
+              {reader && (
+                <span data-testid="infra-access-reader">
+                  <ReaderLine reader={reader} />
+                </span>
+              )}
+              {age && (
+                <span data-testid="infra-access-found">
+                  {reader ? ' ' : ''}Found by the scheduled check {age}.
+                </span>
+              )}
+            </>
           )
         }
       />
@@ -109,9 +130,11 @@ export function AccessDriftSection(props: {
    * catalog reads through: record it as agreed access (owners only).
    */
   onRecord?: (finding: InfrastructureAccessFinding) => void;
+  /** When the scheduled check first found each unexplained membership, by {@link membershipKey}. */
+  foundAt?: Map<string, string>;
 }) {
   const classes = useStyles();
-  const { access, onRecord } = props;
+  const { access, onRecord, foundAt } = props;
   const findings = [
     ...access.missing.map(f => ({ f, kind: 'missing' as const })),
     ...access.unmanaged.map(f => ({ f, kind: 'unmanaged' as const })),
@@ -146,6 +169,11 @@ export function AccessDriftSection(props: {
                 finding={f}
                 kind={kind}
                 onRecord={onRecord}
+                foundAt={
+                  kind === 'unmanaged' && f.membership
+                    ? foundAt?.get(membershipKey(f.membership))
+                    : undefined
+                }
               />
             ))}
           </List>
