@@ -94,6 +94,7 @@ const settings = {
   remindAfterMs: 3 * D,
   schedule: { frequency: { minutes: 10 }, timeout: { minutes: 5 } },
   notifications: false,
+  auditorGroups: [],
 };
 
 const pct = (xs: number[], p: number) => {

@@ -22,6 +22,19 @@ async function selectAs(db, role, sql) {
   }
 }
 
+/** The rows of `table` as `role` reads them: a read that must succeed (its refusal is thrown). */
+async function countAs(db, role, table) {
+  const read = await selectAs(
+    db,
+    role,
+    `SELECT count(*)::int AS n FROM ${table}`,
+  );
+  if (read.refused) {
+    throw new Error(`${role} cannot read ${table}: ${read.refused.message}`);
+  }
+  return read.rows[0].n;
+}
+
 /** The tables and views `role` may select from, qualified and quoted, in order. */
 async function readableTables(db, role) {
   const { rows } = await db.query(
@@ -48,4 +61,4 @@ async function holds(db, role, member) {
   return rows.length > 0;
 }
 
-module.exports = { selectAs, readableTables, holds };
+module.exports = { selectAs, countAs, readableTables, holds };

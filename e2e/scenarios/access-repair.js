@@ -14,6 +14,7 @@
 const {
   asExampleUsers,
   check,
+  countAs,
   holds,
   log,
   pgIdent,
@@ -89,16 +90,7 @@ module.exports = {
         pauseBackend(() =>
           withWarehouse(dirs.warehouse, async db => {
             const name = await tableOf(db, request.role);
-            const before = await selectAs(
-              db,
-              request.grantee,
-              `SELECT count(*)::int AS n FROM ${name}`,
-            );
-            if (before.refused) {
-              throw new Error(
-                `${request.grantee} could not read ${name} before: ${before.refused.message}`,
-              );
-            }
+            await countAs(db, request.grantee, name);
             await db.exec(
               `REVOKE ${pgIdent(request.role)} FROM ${pgIdent(
                 request.grantee,
@@ -212,17 +204,8 @@ module.exports = {
                 `${request.grantee} does not hold ${request.role}`,
               );
             }
-            const read = await selectAs(
-              db,
-              request.grantee,
-              `SELECT count(*)::int AS n FROM ${table}`,
-            );
-            if (read.refused) {
-              throw new Error(
-                `${request.grantee} is still refused: ${read.refused.message}`,
-              );
-            }
-            log(`${request.grantee} reads ${table}: ${read.rows[0].n} rows`);
+            const rows = await countAs(db, request.grantee, table);
+            log(`${request.grantee} reads ${table}: ${rows} rows`);
           }),
         ),
     );

@@ -3,13 +3,17 @@
 /*
  * A grant made by hand before the portal, adopted. With the backend paused
  * (PGlite allows one process), a DBA gives the Information Governance
- * team's role the patient-registry consumer role, as teams did before the
- * portal; the team reads the product's table. The unexplained-grants watch
- * tells the owners: Aisha Khan's notification leads her to the Access tab,
- * whose drift panel names the team reading masked data outside any
- * request, and she records it with "Record as agreed access…": the
- * dialog comes filled in with the team, personal data off, and where the
- * grant came from. The panel then shows the hand-made grant covered by the
+ * team's role the patient-registry personal-data role, as teams did before
+ * the portal; the team reads the product's table in clear. The
+ * unexplained-grants watch tells the owners: Aisha Khan's notification
+ * leads her to the Access tab, whose drift panel names the team reading
+ * personal data in clear outside any request; Grace Osei of information
+ * governance (the portal's auditors) finds it on the Compliance page's
+ * register of personal data read in clear. Aisha records it with "Record as
+ * agreed access…": the dialog comes filled in with the team, personal data
+ * on, and where the grant came from; the register then lists it as held
+ * through that request, and Sofia Alvarez, who neither owns nor audits it,
+ * does not see it there. The panel then shows the hand-made grant covered by the
  * recorded request; the repair with "Also revoke" drops it, and the
  * warehouse shows the team reading through the request's role only.
  */
@@ -17,11 +21,11 @@
 const {
   asExampleUsers,
   check,
+  countAs,
   holds,
   log,
   pgIdent,
   readableTables,
-  selectAs,
   waitFor,
   withWarehouse,
 } = require('../harness/scenario');
@@ -37,38 +41,39 @@ const TEAM = {
 };
 const PURPOSE = 'Data protection audits of the registry';
 // the unexplained-grants watch's notice (every 10 s in the e2e backend's config)
-const NOTICE = `${TEAM.name} reads Patient Registry outside any access request`;
+const NOTICE = `${TEAM.name} reads personal data of Patient Registry outside any access request`;
+const AUDITOR = 'Grace Osei';
+const OTHER = 'Sofia Alvarez';
 const RECORD_PATH = /\/api\/data-mesh\/access-requests\/record$/;
 const REPAIR_PATH =
   /\/api\/data-mesh\/products\/[^/]+\/[^/]+\/access-drift\/repair$/;
 
-/** The product's consumer role, found by the marker the provisioning comments it with. */
-async function consumerRoleOf(db, product) {
+/** The product's personal-data role, found by the marker the provisioning comments it with. */
+async function personalDataRoleOf(db, product) {
   const { rows } = await db.query(
     `select rolname from pg_roles
       where shobj_description(oid, 'pg_authid') = $1
-        and rolname like '%\\_consumer'`,
+        and rolname like '%\\_consumer\\_pii'`,
     [`datamesh:dataproduct:default/${product}`],
   );
   if (rows.length !== 1) {
     throw new Error(
-      `${product} has ${rows.length} consumer roles: ${JSON.stringify(rows)}`,
+      `${product} has ${rows.length} personal-data roles: ${JSON.stringify(
+        rows,
+      )}`,
     );
   }
   return rows[0].rolname;
 }
 
-/** A read of `table` as `role` that must succeed; its row count. */
-async function reads(db, role, table) {
-  const read = await selectAs(
-    db,
-    role,
-    `SELECT count(*)::int AS n FROM ${table}`,
-  );
-  if (read.refused) {
-    throw new Error(`${role} cannot read ${table}: ${read.refused.message}`);
-  }
-  return read.rows[0].n;
+/** The Compliance page's register row of the team reading the product, through `through`. */
+async function registerRow(page, baseUrl, through) {
+  await page.goto(`${baseUrl}/data-products/compliance`);
+  return page
+    .getByTestId('personal-data-row')
+    .filter({ hasText: 'Patient Registry' })
+    .filter({ hasText: TEAM.name })
+    .filter({ hasText: through });
 }
 
 module.exports = {
@@ -76,12 +81,12 @@ module.exports = {
   description: `a grant made by hand shows who reads through it; ${OWNER} records it as agreed access and the repair drops the hand-made grant`,
   backend: 'pausable',
   async run({ page: guestPage, baseUrl, dirs, pauseBackend }) {
-    const { consumerRole, table } = await check(
-      `warehouse: ${TEAM.role} is given ${PRODUCT}'s consumer role by hand and reads it`,
+    const { piiRole, table } = await check(
+      `warehouse: ${TEAM.role} is given ${PRODUCT}'s personal-data role by hand and reads it in clear`,
       () =>
         pauseBackend(() =>
           withWarehouse(dirs.warehouse, async db => {
-            const role = await consumerRoleOf(db, PRODUCT);
+            const role = await personalDataRoleOf(db, PRODUCT);
             const { rows } = await db.query(
               'select 1 from pg_roles where rolname = $1',
               [TEAM.role],
@@ -95,13 +100,13 @@ module.exports = {
             const [first] = await readableTables(db, role);
             if (!first) throw new Error(`${role} may read no table`);
             log(
-              `${TEAM.role} reads ${first}: ${await reads(
+              `${TEAM.role} reads ${first}: ${await countAs(
                 db,
                 TEAM.role,
                 first,
               )} rows`,
             );
-            return { consumerRole: role, table: first };
+            return { piiRole: role, table: first };
           }),
         ),
     );
@@ -145,11 +150,11 @@ module.exports = {
         );
 
         await check(
-          `${OWNER} finds the grant on ${PRODUCT}'s Access drift panel, named as ${TEAM.name} reading masked data outside any request`,
+          `${OWNER} finds the grant on ${PRODUCT}'s Access drift panel, named as ${TEAM.name} reading personal data in clear outside any request`,
           async () => {
             await reader.waitFor({ timeout: 60000 });
             // the team's link shows its title once the catalog answered
-            const expected = `${TEAM.name} reads it (personal data masked) outside any request.`;
+            const expected = `${TEAM.name} reads it (personal data in clear) outside any request.`;
             let text = '';
             await waitFor(
               `the finding to say "${expected}"`,
@@ -174,6 +179,21 @@ module.exports = {
         );
 
         await check(
+          `${AUDITOR} (information governance, the auditors) is told too, and finds it on the Compliance page's register of personal data read in clear`,
+          async () => {
+            const auditor = await as(AUDITOR);
+            await auditor.goto(`${baseUrl}/notifications`);
+            await auditor
+              .getByText(NOTICE, { exact: true })
+              .first()
+              .waitFor({ timeout: 30000 });
+            await (
+              await registerRow(auditor, baseUrl, 'a grant made by hand')
+            ).waitFor({ timeout: 30000 });
+          },
+        );
+
+        await check(
           `${OWNER}'s home page lists it under "What needs you", linked to ${PRODUCT}'s Access tab`,
           async () => {
             await owner.goto(baseUrl);
@@ -192,7 +212,7 @@ module.exports = {
         );
 
         const request = await check(
-          `${OWNER} records it with "Record as agreed access…": team, personal data off and origin filled in`,
+          `${OWNER} records it with "Record as agreed access…": team, personal data on and origin filled in`,
           async () => {
             await finding
               .getByRole('button', { name: 'Record as agreed access…' })
@@ -208,15 +228,15 @@ module.exports = {
             const pii = dialog.getByRole('checkbox', {
               name: /Personal-data columns in clear/,
             });
-            if ((await pii.count()) && (await pii.isChecked())) {
-              throw new Error('personal data in clear is ticked');
+            if (!(await pii.isChecked())) {
+              throw new Error('personal data in clear is not ticked');
             }
             const origin = await dialog
               .getByLabel('Where it was agreed (optional)')
               .inputValue();
             if (
               origin !==
-              `granted by hand in the warehouse: ${TEAM.role} held ${consumerRole}`
+              `granted by hand in the warehouse: ${TEAM.role} held ${piiRole}`
             ) {
               throw new Error(`where it was agreed: "${origin}"`);
             }
@@ -239,7 +259,7 @@ module.exports = {
               body.state !== 'active' ||
               body.consumer !== TEAM.ref ||
               body.grantee !== TEAM.role ||
-              body.pii !== false
+              body.pii !== true
             ) {
               throw new Error(`recorded as ${JSON.stringify(body)}`);
             }
@@ -278,7 +298,7 @@ module.exports = {
             ]);
             const repaired = await response.json();
             const sent = (repaired.applied ?? []).flatMap(s => s.sql);
-            const revoke = `REVOKE ${pgIdent(consumerRole)} FROM ${pgIdent(
+            const revoke = `REVOKE ${pgIdent(piiRole)} FROM ${pgIdent(
               TEAM.role,
             )}`;
             if (!response.ok() || repaired.error || !sent.includes(revoke)) {
@@ -286,6 +306,34 @@ module.exports = {
             }
             await panel.getByText(/as approved, and nothing else\.$/).waitFor();
             log(`repair sent: ${sent.join('; ')}`);
+          },
+        );
+
+        await check(
+          `the register lists ${TEAM.name} reading through the recorded request for ${AUDITOR}, not for ${OTHER}`,
+          async () => {
+            const auditor = await as(AUDITOR);
+            await (
+              await registerRow(
+                auditor,
+                baseUrl,
+                `access request ${request.id}`,
+              )
+            ).waitFor({ timeout: 30000 });
+            const other = await as(OTHER);
+            await other.goto(`${baseUrl}/data-products/compliance`);
+            await other.getByTestId('personal-data-register').waitFor();
+            await other
+              .getByTestId('personal-data-register')
+              .locator('table, [data-testid="personal-data-none"]')
+              .first()
+              .waitFor();
+            const seen = await other
+              .getByTestId('personal-data-row')
+              .filter({ hasText: 'Patient Registry' })
+              .count();
+            if (seen)
+              throw new Error(`${OTHER} sees ${seen} rows of ${PRODUCT}`);
           },
         );
 
@@ -308,18 +356,18 @@ module.exports = {
     );
 
     await check(
-      `warehouse: ${TEAM.role} no longer holds ${consumerRole} by hand and reads ${table} through ${recorded.role}`,
+      `warehouse: ${TEAM.role} no longer holds ${piiRole} by hand and reads ${table} through ${recorded.role}`,
       () =>
         pauseBackend(() =>
           withWarehouse(dirs.warehouse, async db => {
-            if (await holds(db, consumerRole, TEAM.role)) {
-              throw new Error(`${TEAM.role} still holds ${consumerRole}`);
+            if (await holds(db, piiRole, TEAM.role)) {
+              throw new Error(`${TEAM.role} still holds ${piiRole}`);
             }
             if (!(await holds(db, recorded.role, TEAM.role))) {
               throw new Error(`${TEAM.role} does not hold ${recorded.role}`);
             }
             log(
-              `${TEAM.role} reads ${table}: ${await reads(
+              `${TEAM.role} reads ${table}: ${await countAs(
                 db,
                 TEAM.role,
                 table,

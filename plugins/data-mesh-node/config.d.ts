@@ -71,6 +71,13 @@ export interface Config {
        * retire any data product, not only the ones their groups own.
        */
       adminGroups?: string[];
+      /**
+       * Groups (entity refs) that see every access request and what it
+       * granted, without deciding on any: information governance, a data
+       * protection officer. The portal's permission policy allows them
+       * `data-mesh.access-request.read` on every data product.
+       */
+      auditorGroups?: string[];
     };
     /**
      * Governance policies (issue 9): rules in CEL over the canonical model,

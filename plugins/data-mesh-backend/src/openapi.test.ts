@@ -370,6 +370,14 @@ describe.each(databases.eachSupportedId())(
           ],
         });
         await call(unexplained, '/infrastructure/unexplained-grants', 200);
+        // who reads orders by hand is for its owners, admins and auditors
+        expect(
+          (
+            await call(unexplained, '/infrastructure/unexplained-grants', 200, {
+              auth: dave,
+            })
+          ).items,
+        ).toEqual([]);
         await call(
           unexplained,
           '/infrastructure/unexplained-grants?product=',

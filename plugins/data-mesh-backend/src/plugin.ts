@@ -373,6 +373,7 @@ export const dataMeshPlugin = createBackendPlugin({
             notifications: accessSettings.notifications
               ? notifications
               : undefined,
+            auditors: accessSettings.auditorGroups,
             auth,
             logger,
             clock,
@@ -410,7 +411,7 @@ export const dataMeshPlugin = createBackendPlugin({
             service: infrastructure,
             unexplainedGrants: unexplainedGrantsView({
               store: unexplainedGrantStore,
-              catalog,
+              permissions,
               watching: Boolean(accessSettings.unexplainedGrants),
             }),
             // owners re-grant what is missing, revoke what no request explains

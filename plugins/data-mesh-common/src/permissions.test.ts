@@ -19,6 +19,7 @@ describe('data-mesh permissions', () => {
       expect.arrayContaining([
         'data-mesh.access-request.create',
         'data-mesh.access-request.decide',
+        'data-mesh.access-request.read',
         'data-mesh.access.revoke',
         'data-mesh.access.extend',
         'data-mesh.access.repair',

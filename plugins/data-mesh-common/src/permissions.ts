@@ -33,6 +33,19 @@ export const dataMeshAccessRequestDecidePermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * See every access request to the product and what it granted, beyond the
+ * caller's own and their teams' (whoever may decide on them sees them too):
+ * for information governance or a data protection officer, who answer for
+ * who reads personal data without deciding on it.
+ * @public
+ */
+export const dataMeshAccessRequestReadPermission = createPermission({
+  name: 'data-mesh.access-request.read',
+  attributes: { action: 'read' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Revoke a granted access to the product before it expires. @public */
 export const dataMeshAccessRevokePermission = createPermission({
   name: 'data-mesh.access.revoke',
@@ -105,6 +118,7 @@ export const dataMeshSloObservationCreatePermission = createPermission({
 export const dataMeshPermissions: Permission[] = [
   dataMeshAccessRequestCreatePermission,
   dataMeshAccessRequestDecidePermission,
+  dataMeshAccessRequestReadPermission,
   dataMeshAccessRevokePermission,
   dataMeshAccessExtendPermission,
   dataMeshAccessRepairPermission,

@@ -26,6 +26,7 @@ import {
   dataMeshAccessRepairPermission,
   dataMeshAccessRequestCreatePermission,
   dataMeshAccessRequestDecidePermission,
+  dataMeshAccessRequestReadPermission,
   dataMeshProductRetirePermission,
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
@@ -47,6 +48,7 @@ const memberships: Record<string, string[]> = {
   'user:default/aisha.khan': ['group:default/clinical-care-data'],
   'user:default/sofia.alvarez': ['group:default/population-health-analytics'],
   'user:default/priya.raman': ['group:default/data-platform'],
+  'user:default/grace.osei': ['group:default/information-governance'],
 };
 const userOf = (ref: string) => ({
   credentials: mockCredentials.user(ref),
@@ -56,6 +58,34 @@ const userOf = (ref: string) => ({
 describe('DataMeshPermissionPolicy.handle', () => {
   const policy = new DataMeshPermissionPolicy({
     adminGroups: ['group:default/data-platform'],
+    auditorGroups: ['group:default/information-governance'],
+  });
+
+  it("lets auditors see every product's access requests, and decide on none", async () => {
+    const grace = userOf('user:default/grace.osei');
+    expect(
+      await policy.handle(
+        { permission: dataMeshAccessRequestReadPermission },
+        grace,
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    // deciding stays with owners: a conditional on her claims, which own nothing
+    expect(
+      await policy.handle(
+        { permission: dataMeshAccessRequestDecidePermission },
+        grace,
+      ),
+    ).toMatchObject({ result: AuthorizeResult.CONDITIONAL });
+    // others read only where they own
+    expect(
+      await policy.handle(
+        { permission: dataMeshAccessRequestReadPermission },
+        userOf('user:default/sofia.alvarez'),
+      ),
+    ).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_DATA_PRODUCT_OWNER' },
+    });
   });
 
   it('lets platform admins decide on any product', async () => {

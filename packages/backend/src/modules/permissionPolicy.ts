@@ -8,6 +8,10 @@
  *   products their user or groups own — a conditional decision, so the
  *   data-mesh backend resolves it against the product's owner, or filters a
  *   list in its database.
+ * - Seeing every access request of a product
+ *   (`data-mesh.access-request.read`): besides admins and its owners, the
+ *   auditor groups (`dataMesh.access.auditorGroups`, e.g. information
+ *   governance) on every product; they decide on none.
  * - Requesting access: any signed-in user.
  * - DevTools (`devtools.*`: backend info, config, scheduled tasks) and the
  *   catalog's unprocessed entities (`catalog.entities.unprocessed.*`: the
@@ -25,7 +29,6 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -44,25 +47,29 @@ import type {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   DATA_PRODUCT_RESOURCE_TYPE,
+  accessRef,
   dataMeshAccessRequestCreatePermission,
+  dataMeshAccessRequestReadPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   createDataProductConditionalDecision,
   dataProductConditions,
 } from '@datamesh/plugin-data-mesh-node';
 
+/** Reads a list of groups from config (bare names are groups of the default namespace) as full lower-case refs. */
+export function readGroupRefs(
+  config: RootConfigService,
+  key: string,
+): string[] {
+  // bare names are groups of the default namespace, as access requests read them
+  return (config.getOptionalStringArray(key) ?? []).map(group =>
+    accessRef(group, 'group'),
+  );
+}
+
 /** Reads `dataMesh.access.adminGroups` as full lower-case group refs. */
 export function readAdminGroups(config: RootConfigService): string[] {
-  const groups =
-    config.getOptionalStringArray('dataMesh.access.adminGroups') ?? [];
-  return groups.map(group =>
-    stringifyEntityRef(
-      parseEntityRef(group, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    ).toLowerCase(),
-  );
+  return readGroupRefs(config, 'dataMesh.access.adminGroups');
 }
 
 /**
@@ -75,9 +82,13 @@ const ADMIN_ONLY_PREFIXES = ['devtools.', 'catalog.entities.unprocessed.'];
 /** See the file comment. */
 export class DataMeshPermissionPolicy implements PermissionPolicy {
   private readonly adminGroups: Set<string>;
+  private readonly auditorGroups: Set<string>;
 
-  constructor(options: { adminGroups: string[] }) {
+  constructor(options: { adminGroups: string[]; auditorGroups?: string[] }) {
     this.adminGroups = new Set(options.adminGroups.map(g => g.toLowerCase()));
+    this.auditorGroups = new Set(
+      (options.auditorGroups ?? []).map(g => g.toLowerCase()),
+    );
   }
 
   async handle(
@@ -100,6 +111,13 @@ export class DataMeshPermissionPolicy implements PermissionPolicy {
     }
     if (isResourcePermission(permission, DATA_PRODUCT_RESOURCE_TYPE)) {
       if (isAdmin) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      // auditors see every product's requests, and decide on none
+      if (
+        isPermission(permission, dataMeshAccessRequestReadPermission) &&
+        claims.some(claim => this.auditorGroups.has(claim.toLowerCase()))
+      ) {
         return { result: AuthorizeResult.ALLOW };
       }
       return createDataProductConditionalDecision(
@@ -136,6 +154,10 @@ export const permissionPolicyModule = createBackendModule({
         policy.setPolicy(
           new DataMeshPermissionPolicy({
             adminGroups: readAdminGroups(config),
+            auditorGroups: readGroupRefs(
+              config,
+              'dataMesh.access.auditorGroups',
+            ),
           }),
         );
       },

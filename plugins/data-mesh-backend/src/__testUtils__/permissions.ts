@@ -21,6 +21,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   DATA_PRODUCT_RESOURCE_TYPE,
   dataMeshAccessRequestCreatePermission,
+  dataMeshAccessRequestReadPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   createDataProductConditionalDecision,
@@ -29,6 +30,8 @@ import {
 
 /** Its members may do everything on data products, like the portal's admin groups. */
 export const TEST_ADMIN_GROUP = 'group:default/platform-admins';
+/** Its members see every product's access requests, like the portal's auditor groups. */
+export const TEST_AUDITOR_GROUP = 'group:default/auditors';
 /** Its members may not request access (nor act as a consumer of a request). */
 export const TEST_NO_REQUESTS_GROUP = 'group:default/no-requests';
 
@@ -48,6 +51,13 @@ const ownersOnlyPolicy = createBackendModule({
               )
             ) {
               if (user?.info.ownershipEntityRefs.includes(TEST_ADMIN_GROUP)) {
+                return { result: AuthorizeResult.ALLOW };
+              }
+              if (
+                request.permission.name ===
+                  dataMeshAccessRequestReadPermission.name &&
+                user?.info.ownershipEntityRefs.includes(TEST_AUDITOR_GROUP)
+              ) {
                 return { result: AuthorizeResult.ALLOW };
               }
               return createDataProductConditionalDecision(

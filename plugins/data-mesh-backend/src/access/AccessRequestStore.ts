@@ -91,6 +91,8 @@ export interface AccessRequestFilter {
   consumer?: string;
   state?: AccessRequestState;
   requester?: string;
+  /** With (true) or without (false) personal data in clear. */
+  pii?: boolean;
   visible?: (query: Knex.QueryBuilder) => void;
 }
 
@@ -291,6 +293,7 @@ export class AccessRequestStore {
     if (filter.consumer) query.where('consumer', filter.consumer);
     if (filter.state) query.where('state', filter.state);
     if (filter.requester) query.where('requester', filter.requester);
+    if (filter.pii !== undefined) query.where('pii', filter.pii);
     if (filter.visible) query.where(q => filter.visible!(q));
     extra?.(query);
     const rows = await query.orderBy([

@@ -14,7 +14,11 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type ConditionalPolicyDecision,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   type AccessRequest,
@@ -25,6 +29,7 @@ import {
   type AccessRequestState,
   type ProductReaders,
   dataMeshAccessRequestDecidePermission,
+  dataMeshAccessRequestReadPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-node';
 import { whereDataProductCriteria } from '../permissions';
@@ -78,6 +83,8 @@ export interface AccessRequestQuery {
   product?: string;
   consumer?: string;
   state?: AccessRequestState;
+  /** With (true) or without (false) personal data in clear. */
+  pii?: boolean;
   mine?: boolean;
   /**
    * The caller's own requests and those made on behalf of their groups or
@@ -92,6 +99,29 @@ export interface AccessRequestQuery {
    * approve.
    */
   inbox?: boolean;
+}
+
+/**
+ * What several policy answers let the caller see: everything when one
+ * allows, else what any conditional answer allows (nothing without one).
+ */
+function seeing(decisions: PolicyDecision[]): {
+  result: AuthorizeResult;
+  conditions: ConditionalPolicyDecision['conditions'][];
+} {
+  if (decisions.some(d => d.result === AuthorizeResult.ALLOW)) {
+    return { result: AuthorizeResult.ALLOW, conditions: [] };
+  }
+  const conditions = decisions.flatMap(d =>
+    d.result === AuthorizeResult.CONDITIONAL ? [d.conditions] : [],
+  );
+  return {
+    result:
+      conditions.length > 0
+        ? AuthorizeResult.CONDITIONAL
+        : AuthorizeResult.DENY,
+    conditions,
+  };
 }
 
 /** The access-request use cases. @public */
@@ -163,8 +193,9 @@ export class AccessService {
 
   /**
    * Requests the caller may see, filtered in the database: their own plus,
-   * through the policy's decision on deciding, those of products they own
-   * (all of them for an admin), and those of the ports they approve when
+   * through the policy's decisions on deciding and on reading, those of
+   * products they own (all of them for an admin or, with the read
+   * permission, an auditor), and those of the ports they approve when
    * listing one product; with `inbox`, only what they have to decide.
    */
   async list(
@@ -221,9 +252,16 @@ export class AccessService {
         credentials as UserCredentials,
       );
     }
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: dataMeshAccessRequestDecidePermission }],
-      { credentials },
+    // who may decide on a product's requests sees them, and so does who
+    // may read them (information governance): either answer widens the view
+    const decision = seeing(
+      await permissions.authorizeConditional(
+        [
+          { permission: dataMeshAccessRequestDecidePermission },
+          { permission: dataMeshAccessRequestReadPermission },
+        ],
+        { credentials },
+      ),
     );
     const product = query.product
       ? fullRef(query.product, 'dataproduct', 'product')
@@ -252,6 +290,7 @@ export class AccessService {
         ? fullRef(query.consumer, 'group', 'consumer')
         : undefined,
       state: query.state,
+      pii: query.pii,
       requester: query.mine ? me : undefined,
       visible: q => {
         // the caller's own narrowing (the inbox's), whatever the policy says
@@ -272,13 +311,9 @@ export class AccessService {
               ports.where('product', product!).whereIn('output_port', approved),
             );
           }
-          if (decision.result === AuthorizeResult.CONDITIONAL) {
+          for (const conditions of decision.conditions) {
             inner.orWhere(owned =>
-              whereDataProductCriteria(
-                owned,
-                transform(decision.conditions),
-                'owner',
-              ),
+              whereDataProductCriteria(owned, transform(conditions), 'owner'),
             );
           }
         });

@@ -10,7 +10,10 @@ import type { NotificationSendOptions } from '@backstage/plugin-notifications-no
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { TEST_NO_REQUESTS_GROUP } from '../__testUtils__/permissions';
+import {
+  TEST_AUDITOR_GROUP,
+  TEST_NO_REQUESTS_GROUP,
+} from '../__testUtils__/permissions';
 import { ACCESS_EXPIRY_TASK_ID } from '.';
 import {
   type InMemoryAccessGrantExecutor,
@@ -35,6 +38,7 @@ const memberships: Record<string, string[]> = {
   'user:default/dana': ['group:default/stewards'],
   // in carol's team, but the permission policy lets her request nothing
   'user:default/gina': ['group:default/team-b', TEST_NO_REQUESTS_GROUP],
+  'user:default/grace': [TEST_AUDITOR_GROUP],
 };
 
 const entities = [
@@ -898,6 +902,26 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     );
     expect(ids(await list('dana'))).toEqual(ids([danaOrders]));
     expect(await list('dave')).toEqual([]);
+    // an auditor (the read permission on every product) sees everything,
+    // and who reads personal data in clear apart
+    expect(ids(await list('grace'))).toEqual(
+      ids([carolOrders, rejected, carolChurn, aliceInvoices, danaOrders]),
+    );
+    expect(ids(await list('grace', '?pii=true'))).toEqual(ids([rejected]));
+    expect(ids(await list('grace', '?pii=false'))).toEqual(
+      ids([carolOrders, carolChurn, aliceInvoices, danaOrders]),
+    );
+    // … and decides on none
+    expect((await post(`/${carolOrders.id}/approve`, 'grace', {})).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await request(server)
+          .get('/api/data-mesh/access-requests?pii=yes')
+          .set('Authorization', as('grace'))
+      ).status,
+    ).toBe(400);
     expect(ids(await list('alice', '?mine=true'))).toEqual(
       ids([aliceInvoices]),
     );

@@ -7,6 +7,7 @@ import type {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
+import { accessRef } from '@datamesh/plugin-data-mesh-common';
 import { readDurationSetting } from '../durationSetting';
 
 /** @public */
@@ -28,6 +29,8 @@ export interface AccessConfig {
   /** The expiry sweep (expire, warn, retry warehouse work). */
   schedule: SchedulerServiceTaskScheduleDefinition;
   notifications: boolean;
+  /** `dataMesh.access.auditorGroups` as full lower-case group refs: told of personal data read by hand too. */
+  auditorGroups: string[];
   /** The unexplained-grants watch; undefined when it is off. */
   unexplainedGrants?: { schedule: SchedulerServiceTaskScheduleDefinition };
 }
@@ -82,6 +85,9 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
       3 * D,
     ),
     schedule,
+    auditorGroups: (
+      config.getOptionalStringArray('dataMesh.access.auditorGroups') ?? []
+    ).map(group => accessRef(group, 'group')),
     notifications:
       config.getOptionalBoolean('dataMesh.access.notifications.enabled') ??
       true,

@@ -65,6 +65,7 @@ const listQuery = z.object({
   product: ref.optional(),
   consumer: ref.optional(),
   state: z.enum(ACCESS_REQUEST_STATES).optional(),
+  pii: z.enum(['true', 'false']).optional(),
   mine: z.enum(['true', 'false']).optional(),
   ours: z.enum(['true', 'false']).optional(),
   inbox: z.enum(['true', 'false']).optional(),
@@ -111,6 +112,7 @@ export function createAccessRouter(
     const items = await service.list(
       {
         ...query,
+        pii: query.pii === undefined ? undefined : query.pii === 'true',
         mine: query.mine === 'true',
         ours: query.ours === 'true',
         inbox: query.inbox === 'true',

@@ -102,6 +102,17 @@ export interface AssessedAccess {
 const membershipKey = (m: { role: string; member: string }) =>
   `${m.role}|${m.member}`;
 
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 /**
  * Access drift of the assessed products that have a desired state, in one
  * introspection (the engine's `assessAccessDrift`), in their order.
@@ -151,11 +162,13 @@ export async function assessAccessOf(
         ])
       : new Map<string, string>();
 
+  // by product once: thousands of products and grants stay linear
+  const grantsOf = groupBy(active, g => g.product.toLowerCase());
+  const unexplainedOf = groupBy(unexplained, u => u.drift);
   return report.products.map(drift => {
-    const ref = drift.entityRef.toLowerCase();
-    const grants = active.filter(g => g.product.toLowerCase() === ref);
+    const grants = grantsOf.get(drift.entityRef.toLowerCase()) ?? [];
     const readers = new Map<string, UnexplainedReader>();
-    for (const u of unexplained.filter(x => x.drift === drift)) {
+    for (const u of unexplainedOf.get(drift) ?? []) {
       const { role, member } = u.membership;
       const consumer = consumers.get(member);
       // the same role reached through a request already: the hand-made

@@ -194,6 +194,7 @@ describe.each(warehouseFactories)(
         catalog,
         store,
         notifications,
+        auditors: ['group:default/governance'],
         auth: mockServices.auth(),
         logger: mockServices.logger.mock(),
         clock: { now: () => (now += 1000) },
@@ -217,7 +218,11 @@ describe.each(warehouseFactories)(
       expect(await watch.run()).toMatchObject({ found: 1, fresh: 1, told: 1 });
       expect(send).toHaveBeenCalledTimes(1);
       expect(send.mock.calls[0][0]).toEqual({
-        recipients: { type: 'entity', entityRef: 'group:default/shop-team' },
+        // personal data in clear: the auditors are told too
+        recipients: {
+          type: 'entity',
+          entityRef: ['group:default/shop-team', 'group:default/governance'],
+        },
         payload: {
           title:
             'Strangers Inc reads personal data of ORDERS outside any access request',
@@ -269,7 +274,9 @@ describe.each(warehouseFactories)(
       try {
         expect(await watch.run()).toMatchObject({ found: 2, told: 2 });
         expect(send).toHaveBeenCalledTimes(1);
-        const { payload } = send.mock.calls[0][0];
+        const { payload, recipients } = send.mock.calls[0][0];
+        // masked reads: the owners only
+        expect(recipients.entityRef).toEqual(['group:default/shop-team']);
         expect(payload.title).toBe('2 grants made by hand on ORDERS');
         // masked reads and a service role held: normal severity
         expect(payload.severity).toBe('normal');

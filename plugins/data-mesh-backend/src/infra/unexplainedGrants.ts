@@ -12,14 +12,18 @@ import type {
   AuthService,
   BackstageCredentials,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type {
-  DataProductEntityV1alpha1,
-  UnexplainedGrantsResponse,
+import {
+  type DataProductEntityV1alpha1,
+  type UnexplainedGrantsResponse,
+  dataMeshAccessRequestDecidePermission,
+  dataMeshAccessRequestReadPermission,
 } from '@datamesh/plugin-data-mesh-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { InfrastructureService } from './InfrastructureService';
 import {
   type UnexplainedGrant,
@@ -118,6 +122,8 @@ export class UnexplainedGrantWatch {
       store: UnexplainedGrantStore;
       /** Without it the grants are remembered, nobody is told. */
       notifications?: NotificationService;
+      /** Told besides the owners of grants reading personal data in clear (the auditor groups). */
+      auditors?: string[];
       auth: AuthService;
       logger: LoggerService;
       clock: { now(): number };
@@ -210,17 +216,26 @@ export class UnexplainedGrantWatch {
       );
       for (const [product, grants] of byProduct) {
         const entity = entities.get(product)!;
+        // the owners, and for personal data in clear the auditors too
         const owner = ownerOf(entity);
-        if (!owner) continue; // nobody to tell; remembered as told
+        const auditors = grants.some(g => g.personalData)
+          ? this.deps.auditors ?? []
+          : [];
+        const recipients = [
+          ...new Set([...(owner ? [owner] : []), ...auditors]),
+        ];
+        if (recipients.length === 0) continue; // nobody to tell; remembered as told
         try {
           await notifications.send({
-            recipients: { type: 'entity', entityRef: owner },
+            recipients: { type: 'entity', entityRef: recipients },
             payload: grantsNotice(entity, grants, who),
           });
           told += grants.length;
         } catch (e) {
           logger.warn(
-            `Grants made by hand on ${product} not told to ${owner}: ${e}`,
+            `Grants made by hand on ${product} not told to ${recipients.join(
+              ', ',
+            )}: ${e}`,
           );
           await store.releaseNotifications(grants);
         }
@@ -240,13 +255,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The grants the watch found at its last check, as the API lists them: of
- * the products the caller may see in the catalog (one catalog query), no
- * warehouse query.
+ * the products whose access requests the caller may see — who reads a
+ * product stays with its owners, admins and auditors (the decide or read
+ * permission, one batch of questions) — with no warehouse query.
  * @public
  */
 export function unexplainedGrantsView(deps: {
   store: Pick<UnexplainedGrantStore, 'list'>;
-  catalog: CatalogService;
+  permissions: PermissionsService;
   /** Whether the watch runs (`dataMesh.access.unexplainedGrants.enabled`). */
   watching: boolean;
 }) {
@@ -261,11 +277,16 @@ export function unexplainedGrantsView(deps: {
       if (products.length === 0) {
         return { watching: deps.watching, items: [] };
       }
-      const { items } = await deps.catalog.getEntitiesByRefs(
-        { entityRefs: products, fields: ['kind'] },
-        { credentials },
+      const asked = products.flatMap(resourceRef => [
+        { permission: dataMeshAccessRequestDecidePermission, resourceRef },
+        { permission: dataMeshAccessRequestReadPermission, resourceRef },
+      ]);
+      const answers = await deps.permissions.authorize(asked, { credentials });
+      const visible = new Set(
+        asked
+          .filter((_, i) => answers[i].result === AuthorizeResult.ALLOW)
+          .map(a => a.resourceRef),
       );
-      const visible = new Set(products.filter((_, i) => items[i]));
       return {
         watching: deps.watching,
         items: grants

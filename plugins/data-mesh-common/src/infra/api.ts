@@ -425,7 +425,7 @@ export interface UnexplainedGrantItem {
 export interface UnexplainedGrantsResponse {
   /** Whether the watch runs here (`dataMesh.access.unexplainedGrants.enabled`): without it the list is always empty. */
   watching: boolean;
-  /** Of the products the caller may see in the catalog, by product, role and member. */
+  /** Of the products whose access requests the caller may see (owners, admins, auditors), by product, role and member. */
   items: UnexplainedGrantItem[];
 }
 

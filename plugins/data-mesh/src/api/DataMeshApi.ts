@@ -50,6 +50,8 @@ export interface AccessRequestFilter {
   /** Entity ref of the consumer (group or data product). */
   consumer?: string;
   state?: AccessRequestState;
+  /** Only requests with (true) or without (false) personal data in clear. */
+  pii?: boolean;
   /** Only the requests I made. */
   mine?: boolean;
   /** Only the requests I made and those made for my groups or their products, whoever asked: the access I read with. */

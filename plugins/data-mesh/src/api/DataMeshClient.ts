@@ -216,6 +216,7 @@ export class DataMeshClient implements DataMeshApi {
       const value = filter[key];
       if (value) query.set(key, value);
     }
+    if (filter.pii !== undefined) query.set('pii', String(filter.pii));
     if (filter.mine) query.set('mine', 'true');
     if (filter.ours) query.set('ours', 'true');
     if (filter.inbox) query.set('inbox', 'true');

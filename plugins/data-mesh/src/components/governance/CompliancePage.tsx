@@ -1,6 +1,7 @@
 /*
  * Fleet page: governance compliance per domain — how many products pass
- * every policy, results by status, and the rules with the most problems.
+ * every policy, results by status, and the rules with the most problems —
+ * and the register of who reads personal data in clear.
  */
 import {
   Content,
@@ -10,6 +11,7 @@ import {
   Progress,
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -18,6 +20,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import { useGovernanceApi } from './governanceApi';
+import { PersonalDataAccessCard } from './PersonalDataAccessCard';
 
 function percent(part: number, whole: number): string {
   return whole ? `${Math.round((100 * part) / whole)} %` : '–';
@@ -98,7 +101,12 @@ export function Compliance() {
       </>
     );
   }
-  return body;
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
+      <div>{body}</div>
+      <PersonalDataAccessCard />
+    </Box>
+  );
 }
 
 /** Stand-alone page (legacy apps). @public */

@@ -9,6 +9,9 @@ import type {
 import { patientEncounters } from '../../__testUtils__/fixtures';
 import { BASE_URL, jsonResponse } from '../../__testUtils__/fakeBackend';
 import { renderForEntity } from '../../__testUtils__/render';
+import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
+import { formatExpiry } from '../access/rules';
+import { DataMeshClient, dataMeshApiRef } from '../../api';
 import { CompliancePage } from './CompliancePage';
 import { GovernanceCard } from './GovernanceCard';
 
@@ -30,6 +33,7 @@ function backend(routes: Record<string, unknown>) {
     apis: [
       [fetchApiRef, fetchApi],
       [discoveryApiRef, discoveryApi],
+      [dataMeshApiRef, new DataMeshClient({ discoveryApi, fetchApi })],
     ] as any,
   };
 }
@@ -141,7 +145,11 @@ describe('CompliancePage', () => {
         },
       ],
     };
-    const { apis } = backend({ '/governance/summary': summary });
+    const { apis } = backend({
+      '/governance/summary': summary,
+      '/access-requests?pii=true': { items: [] },
+      '/infrastructure/unexplained-grants': { watching: true, items: [] },
+    });
     await renderInTestApp(<CompliancePage />, {
       apis,
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
@@ -154,5 +162,106 @@ describe('CompliancePage', () => {
       'claims3 of 4 (75 %)12owner-is-group (fails 1 product, warns on 1), pii-classified (fails 1 product), slo-defined (warns on 2 products)',
       '(no domain)1 of 1 (100 %)00none',
     ]);
+  });
+});
+
+describe('the register of personal data read in clear', () => {
+  const grant = accessRequest({
+    id: '0000000000000b01',
+    state: 'active',
+    pii: true,
+    purpose: 'Quality audit',
+    consumer: 'group:default/population-health',
+    decidedAt: '2026-03-01T10:00:00.000Z',
+    expiresAt: '2026-05-30T10:00:00.000Z',
+  });
+  const routes = (over: Record<string, unknown> = {}) => ({
+    '/governance/summary': { ruleProblems: [], domains: [] },
+    '/access-requests?pii=true': {
+      items: [
+        grant,
+        // asked for, not granted: nobody reads through it
+        accessRequest({ id: '0000000000000b02', pii: true }),
+        accessRequest({ id: '0000000000000b03', pii: true, state: 'revoked' }),
+      ],
+    },
+    '/infrastructure/unexplained-grants': {
+      watching: true,
+      items: [
+        {
+          product: 'dataproduct:default/patient-encounters',
+          role: 'clinical_encounters_consumer_pii',
+          member: 'old_etl',
+          personalData: true,
+          firstSeenAt: '2026-03-02T08:00:00.000Z',
+        },
+        // masked: not personal data in clear
+        {
+          product: 'dataproduct:default/patient-encounters',
+          role: 'clinical_encounters_consumer',
+          member: 'bi_tool',
+          personalData: false,
+          firstSeenAt: '2026-03-02T08:00:00.000Z',
+        },
+      ],
+    },
+    ...over,
+  });
+
+  it('lists the grants held with personal data, then those made by hand on the same product', async () => {
+    const { apis } = backend(routes());
+    await renderInTestApp(<CompliancePage />, {
+      apis,
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    const table = await screen.findByRole('table', {
+      name: 'Personal data read in clear',
+    });
+    const rows = within(table).getAllByTestId('personal-data-row');
+    expect(rows.map(r => r.textContent)).toEqual([
+      `patient-encounterspopulation-healthQuality auditaccess request 0000000000000b012026-03-01${formatExpiry(
+        grant.expiresAt,
+      )}`,
+      'patient-encountersold_etl—a grant made by hand, outside any request2026-03-02—',
+    ]);
+    expect(
+      within(rows[1]).getByRole('link', {
+        name: 'a grant made by hand, outside any request',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-encounters/access',
+    );
+  });
+
+  it('says when nobody the viewer may see reads personal data in clear', async () => {
+    const empty = backend(
+      routes({
+        '/access-requests?pii=true': { items: [] },
+        '/infrastructure/unexplained-grants': { watching: true, items: [] },
+      }),
+    );
+    await renderInTestApp(<CompliancePage />, {
+      apis: empty.apis,
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(await screen.findByTestId('personal-data-none')).toHaveTextContent(
+      'Nobody you may see reads personal data in clear.',
+    );
+  });
+
+  it('says when the register cannot be loaded, and still shows compliance', async () => {
+    const { '/access-requests?pii=true': _, ...rest } = routes();
+    const broken = backend(rest);
+    await renderInTestApp(<CompliancePage />, {
+      apis: broken.apis,
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(
+      await screen.findByText(/The register could not be loaded/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('table', { name: 'Compliance per domain' }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,0 +1,151 @@
+/*
+ * "Personal data read in clear" on the Compliance page: the register that
+ * information governance (a data protection officer) keeps of who reads
+ * personal data — every grant held of a request with personal data, and
+ * every grant made by hand of a product's personal-data role that the
+ * backend's scheduled check found. Each person sees what the permission
+ * policy lets them: auditors and platform admins everything, owners their
+ * teams' products, everyone their own and their teams' access.
+ */
+import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { holdsGrant } from '@datamesh/plugin-data-mesh-common';
+import useAsync from 'react-use/esm/useAsync';
+import { dataMeshApiRef } from '../../api';
+import { formatExpiry } from '../access/rules';
+import { errorMessage } from '../slo/SloErrors';
+
+/** One reader of personal data in clear: through a request, or by hand. */
+interface Reading {
+  key: string;
+  product: string;
+  /** A catalog group or data product, or a warehouse role nobody in the catalog has. */
+  reader: { ref: string } | { role: string };
+  purpose?: string;
+  /** The request it is held through; none for a grant made by hand. */
+  request?: string;
+  since?: string;
+  expiresAt?: string | null;
+}
+
+const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
+
+function accessTab(product: string): string {
+  const { namespace, name } = parseEntityRef(product);
+  return `/catalog/${namespace}/dataproduct/${name}/access`;
+}
+
+/** @public */
+export function PersonalDataAccessCard() {
+  const api = useApi(dataMeshApiRef);
+  const state = useAsync(async (): Promise<Reading[]> => {
+    const [requests, byHand] = await Promise.all([
+      api.listAccessRequests({ pii: true }),
+      api.listUnexplainedGrants(),
+    ]);
+    const granted: Reading[] = requests.items
+      .filter(r => holdsGrant(r.state))
+      .map(r => ({
+        key: r.id,
+        product: r.product,
+        reader: { ref: r.consumer },
+        purpose: r.purpose,
+        request: r.id,
+        since: r.decidedAt ?? undefined,
+        expiresAt: r.expiresAt,
+      }));
+    const made: Reading[] = byHand.items
+      .filter(g => g.personalData)
+      .map(g => ({
+        key: `${g.product}|${g.role}|${g.member}`,
+        product: g.product,
+        reader: g.consumer ? { ref: g.consumer } : { role: g.member },
+        since: g.firstSeenAt,
+      }));
+    return [...granted, ...made].sort(
+      (a, b) =>
+        a.product.localeCompare(b.product) ||
+        Number(!!b.request) - Number(!!a.request),
+    );
+  }, [api]);
+
+  let body;
+  if (state.loading) body = <Progress />;
+  else if (state.error) {
+    body = (
+      <Alert severity="warning">
+        The register could not be loaded: {errorMessage(state.error)}
+      </Alert>
+    );
+  } else if (state.value!.length === 0) {
+    body = (
+      <Typography variant="body2" data-testid="personal-data-none">
+        Nobody you may see reads personal data in clear.
+      </Typography>
+    );
+  } else {
+    body = (
+      <Table size="small" aria-label="Personal data read in clear">
+        <TableHead>
+          <TableRow>
+            <TableCell>Data product</TableCell>
+            <TableCell>Read by</TableCell>
+            <TableCell>Purpose</TableCell>
+            <TableCell>Through</TableCell>
+            <TableCell>Since</TableCell>
+            <TableCell>Until</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {state.value!.map(r => (
+            <TableRow key={r.key} data-testid="personal-data-row">
+              <TableCell>
+                <EntityRefLink entityRef={r.product} />
+              </TableCell>
+              <TableCell>
+                {'ref' in r.reader ? (
+                  <EntityRefLink entityRef={r.reader.ref} />
+                ) : (
+                  <code>{r.reader.role}</code>
+                )}
+              </TableCell>
+              <TableCell>{r.purpose ?? '—'}</TableCell>
+              <TableCell>
+                {r.request ? (
+                  <>
+                    access request <code>{r.request}</code>
+                  </>
+                ) : (
+                  <Link to={accessTab(r.product)}>
+                    a grant made by hand, outside any request
+                  </Link>
+                )}
+              </TableCell>
+              <TableCell>{day(r.since)}</TableCell>
+              <TableCell>
+                {r.request ? formatExpiry(r.expiresAt) : '—'}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    );
+  }
+  return (
+    <InfoCard
+      title="Personal data read in clear"
+      subheader="Grants held of access requests with personal data, and grants of a product's personal-data role made by hand (found by the hourly check). Auditors and platform admins see every product; others their teams' products and their own access."
+    >
+      <div data-testid="personal-data-register">{body}</div>
+    </InfoCard>
+  );
+}
