@@ -6,7 +6,9 @@
  * from the load-timestamp column rather than LAST_ALTERED.
  */
 import {
+  accessDriftProducts,
   applyPlan,
+  assessAccessDrift,
   computeDesiredState,
   detectDrift,
   planProducts,
@@ -155,6 +157,47 @@ describe('SnowflakeWarehouseAdapter against Snowflake-documented behaviour', () 
         'CREATE TABLE ACME_SALES_DEV.ORDERS_OUTPUT.T (ID NUMBER)',
       ),
     ).rejects.toThrow(/Insufficient privileges/);
+  });
+
+  it('reports a product role granted to a user by hand as access drift, and the repair revokes it from the user', async () => {
+    const adapter = adapterWith();
+    const withPii = testDataProduct('orders', 'sales', { pii: true });
+    await provision(adapter, [withPii]);
+    // as the adapter plans it: the owner role under its parent role (SYSADMIN)
+    const { desired } = await planProducts([withPii], platform, adapter);
+    const piiRole = desired!.products[0].piiRole!;
+    const dba = client();
+    // Snowflake grants roles to users too: the commonest grant made by hand
+    await dba.query('CREATE USER BOB');
+    await dba.query(`GRANT ROLE ${piiRole.toUpperCase()} TO USER BOB`);
+    // a role of the same name as the user holds nothing: users and roles apart
+    await dba.query('CREATE ROLE BOB');
+
+    const assess = () =>
+      assessAccessDrift(
+        { products: accessDriftProducts(desired!), active: [] },
+        adapter,
+      );
+    const drift = (await assess()).products[0];
+    expect(drift.inSync).toBe(false);
+    expect(drift.unmanaged).toEqual([
+      {
+        role: 'bob',
+        membership: { role: piiRole, member: 'bob', memberKind: 'user' },
+        message: `user bob holds ${piiRole}, which no active access request explains`,
+      },
+    ]);
+    expect(
+      drift.plan.destructive.map(s => s.statements.map(x => x.sql)),
+    ).toEqual([[`REVOKE ROLE "${piiRole.toUpperCase()}" FROM USER "BOB"`]]);
+    const result = await applyPlan(drift.plan, adapter, {
+      allowDestructive: true,
+    });
+    expect(result.error).toBeUndefined();
+    expect((await assess()).products[0].inSync).toBe(true);
+    expect(
+      await dba.query(`SHOW GRANTS OF ROLE ${piiRole.toUpperCase()}`),
+    ).not.toContainEqual(expect.objectContaining({ grantee_name: 'BOB' }));
   });
 
   it('introspects two databases with one OBJECT_PRIVILEGES query', async () => {

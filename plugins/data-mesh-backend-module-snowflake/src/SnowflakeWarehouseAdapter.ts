@@ -175,12 +175,16 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           introspectionSql.objectPrivileges(existing[0]),
         );
       const roles = names(rows.roles);
-      const grantsOf = async (role: string) => {
+      // `users`: the role's users too (access drift: a product role granted
+      // to a user by hand reads as much as one granted to a role)
+      const grantsOf = async (role: string, users = false) => {
         for (const g of await q(introspectionSql.grantsOfRole(role))) {
-          if (String(g.granted_to) === 'ROLE')
+          const to = String(g.granted_to);
+          if (to === 'ROLE' || (users && to === 'USER'))
             rows.roleMemberships.push({
               GRANTEE: g.grantee_name,
               ROLE_NAME: g.role,
+              ...(to === 'USER' ? { GRANTEE_TYPE: 'USER' } : {}),
             });
         }
       };
@@ -192,14 +196,15 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
       } else {
         // No database to ask yet: only existing roles can have members.
         asked = scope.roles.filter(r => roles.has(physicalName(r)));
-        for (const role of asked) await grantsOf(role);
+        for (const role of asked)
+          await grantsOf(role, (scope.membersOf ?? []).includes(role));
       }
       // APPLICABLE_ROLES sees the connected role's hierarchy only; a role
       // given a product's role by hand may be outside it (access drift)
       for (const role of (scope.membersOf ?? []).filter(
         r => roles.has(physicalName(r)) && !asked.includes(r),
       ))
-        await grantsOf(role);
+        await grantsOf(role, true);
       const masking = scope.columns
         ? await this.introspectMasking(scope.columns, rows.schemas, q)
         : undefined;

@@ -59,10 +59,7 @@ exports.up = async function up(knex) {
     table.index(['product'], 'data_mesh_access_requests_product_idx');
     table.index(['owner'], 'data_mesh_access_requests_owner_idx');
     table.index(['requester'], 'data_mesh_access_requests_requester_idx');
-    table.index(
-      ['state', 'expires_at'],
-      'data_mesh_access_requests_state_idx',
-    );
+    table.index(['state', 'expires_at'], 'data_mesh_access_requests_state_idx');
   });
 
   await knex.schema.createTable('data_mesh_access_history', table => {

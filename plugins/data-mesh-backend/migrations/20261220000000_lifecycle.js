@@ -34,7 +34,9 @@ exports.up = async function up(knex) {
     table
       .text('entity')
       .nullable()
-      .comment('JSON of the entity, kept once retirement starts (it leaves the catalog)');
+      .comment(
+        'JSON of the entity, kept once retirement starts (it leaves the catalog)',
+      );
   });
   await knex.schema.createTable('data_mesh_lifecycle_audit', table => {
     table.increments('id');

@@ -18,13 +18,18 @@ exports.up = async function up(knex) {
     table.string('role', 255).notNullable().comment("the product's role held");
     table.string('member', 255).notNullable().comment('the role holding it');
     table
+      .string('member_kind', 8)
+      .notNullable()
+      .defaultTo('role')
+      .comment('role, or user (Snowflake grants roles to users)');
+    table
       .string('consumer', 255)
       .nullable()
       .comment('the catalog group or data product the member is the role of');
     table.boolean('personal_data').notNullable().defaultTo(false);
     table.bigInteger('first_seen_at').notNullable();
     table.bigInteger('notified_at').nullable();
-    table.primary(['product', 'role', 'member']);
+    table.primary(['product', 'role', 'member_kind', 'member']);
   });
 };
 

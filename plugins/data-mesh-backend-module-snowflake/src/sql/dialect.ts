@@ -15,6 +15,7 @@ import {
   type MaskingPolicy,
   type Privilege,
   type PrivilegeTarget,
+  type RoleMembership,
   type SchemaRef,
   type Statement,
   type WarehouseDialect,
@@ -143,6 +144,13 @@ export function qualifiedSchemaName(ref: SchemaRef): string {
 }
 
 /** `ROLE "NAME"`, or `ROLE PUBLIC` for the pseudo-role every role holds. */
+/** The member of a role grant: `USER "BOB"` for a user, else as {@link roleClause}. */
+function memberClause(m: RoleMembership): string {
+  return m.memberKind === 'user'
+    ? `USER ${quoteName(m.member)}`
+    : roleClause(m.member);
+}
+
 function roleClause(grantee: string): string {
   return grantee === PUBLIC_GRANTEE
     ? 'ROLE PUBLIC'
@@ -350,9 +358,9 @@ export function snowflakeStatements(change: Change): Statement[] {
     case 'grant-role':
       return [
         {
-          sql: `GRANT ROLE ${quoteName(change.membership.role)} TO ${roleClause(
-            change.membership.member,
-          )}`,
+          sql: `GRANT ROLE ${quoteName(
+            change.membership.role,
+          )} TO ${memberClause(change.membership)}`,
         },
       ];
     case 'revoke-role':
@@ -360,7 +368,7 @@ export function snowflakeStatements(change: Change): Statement[] {
         {
           sql: `REVOKE ROLE ${quoteName(
             change.membership.role,
-          )} FROM ${roleClause(change.membership.member)}`,
+          )} FROM ${memberClause(change.membership)}`,
         },
       ];
     case 'grant':

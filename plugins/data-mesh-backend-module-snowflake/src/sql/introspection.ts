@@ -90,7 +90,7 @@ export interface IntrospectionRows {
   warehouses: Row[];
   databases: Row[];
   roles: Row[];
-  /** Role memberships as APPLICABLE_ROLES names them: `GRANTEE` holds `ROLE_NAME`. */
+  /** Role memberships as APPLICABLE_ROLES names them: `GRANTEE` holds `ROLE_NAME` (`GRANTEE_TYPE` `USER` for a user, from SHOW GRANTS OF ROLE). */
   roleMemberships: Row[];
   /** Physical warehouse name → SHOW GRANTS ON WAREHOUSE rows. */
   warehouseGrants: Map<string, Row[]>;
@@ -448,15 +448,21 @@ export function buildActualState(
   for (const r of rows.roleMemberships) {
     const role = str(r.ROLE_NAME);
     const member = str(r.GRANTEE);
+    const user = str(r.GRANTEE_TYPE) === 'USER';
     if (openRoles.has(role)) {
       if (toLogical(role) === undefined || toLogical(member) === undefined)
         continue;
     } else {
-      if (!scopeRoles.has(role)) continue;
+      // users are listed for the open roles (access drift) only
+      if (user || !scopeRoles.has(role)) continue;
       if (!scopeRoles.has(member) && member !== parentPhysical) continue;
     }
-    const m = { role: toLogical(role)!, member: toLogical(member)! };
-    const k = `${m.role}|${m.member}`;
+    const m: RoleMembership = {
+      role: toLogical(role)!,
+      member: toLogical(member)!,
+      ...(user ? { memberKind: 'user' as const } : {}),
+    };
+    const k = `${m.role}|${user ? 'user' : 'role'}:${m.member}`;
     if (!seenMembers.has(k)) {
       seenMembers.add(k);
       memberships.push(m);

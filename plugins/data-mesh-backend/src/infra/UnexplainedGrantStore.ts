@@ -14,8 +14,10 @@ export interface UnexplainedGrant {
   product: string;
   /** The product's role held. */
   role: string;
-  /** The role holding it. */
+  /** The role (or user) holding it. */
   member: string;
+  /** `user`: the member is a user (Snowflake grants roles to users). */
+  memberKind?: 'user';
   /** The catalog group or data product the member is the role of, when known. */
   consumer?: string;
   /** The role held is the product's personal-data role. */
@@ -24,15 +26,29 @@ export interface UnexplainedGrant {
   notifiedAt?: number;
 }
 
-export type GrantKey = Pick<UnexplainedGrant, 'product' | 'role' | 'member'>;
+export type GrantKey = Pick<
+  UnexplainedGrant,
+  'product' | 'role' | 'member' | 'memberKind'
+>;
 
 /** One string per grant, for sets and maps. */
-export const grantKey = (g: GrantKey) => `${g.product}|${g.role}|${g.member}`;
+export const grantKey = (g: GrantKey) =>
+  `${g.product}|${g.role}|${g.memberKind ?? 'role'}:${g.member}`;
 
+/** A grant's key as stored: its row. */
 const keyOf = (g: GrantKey) => ({
   product: g.product,
   role: g.role,
+  member_kind: g.memberKind ?? 'role',
   member: g.member,
+});
+
+/** A stored key as the service knows it. */
+const grantKeyOf = (g: GrantKey): GrantKey => ({
+  product: g.product,
+  role: g.role,
+  member: g.member,
+  ...(g.memberKind ? { memberKind: g.memberKind } : {}),
 });
 
 function toGrant(row: any): UnexplainedGrant {
@@ -40,6 +56,7 @@ function toGrant(row: any): UnexplainedGrant {
     product: row.product,
     role: row.role,
     member: row.member,
+    ...(row.member_kind === 'user' ? { memberKind: 'user' as const } : {}),
     ...(row.consumer ? { consumer: row.consumer } : {}),
     personalData: Boolean(row.personal_data),
     firstSeenAt: Number(row.first_seen_at),
@@ -55,7 +72,12 @@ export class UnexplainedGrantStore {
 
   /** Every grant seen and not gone since, or those of `products` (lower-case refs). */
   async list(products?: string[]): Promise<UnexplainedGrant[]> {
-    const q = this.db(TABLE).orderBy(['product', 'role', 'member']);
+    const q = this.db(TABLE).orderBy([
+      'product',
+      'role',
+      'member_kind',
+      'member',
+    ]);
     if (products) q.whereIn('product', products);
     return (await q).map(toGrant);
   }
@@ -75,7 +97,7 @@ export class UnexplainedGrantStore {
     for (let i = 0; i < rows.length; i += 100) {
       await this.db(TABLE)
         .insert(rows.slice(i, i + 100))
-        .onConflict(['product', 'role', 'member'])
+        .onConflict(['product', 'role', 'member_kind', 'member'])
         .ignore();
     }
   }
@@ -96,7 +118,7 @@ export class UnexplainedGrantStore {
         .where(keyOf(g))
         .whereNull('notified_at')
         .update({ notified_at: now });
-      if (n === 1) claimed.push(keyOf(g));
+      if (n === 1) claimed.push(grantKeyOf(g));
     }
     return claimed;
   }

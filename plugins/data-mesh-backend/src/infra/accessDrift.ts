@@ -13,6 +13,7 @@ import {
   type PlanStep,
   type ProductAccessDrift,
   type ProductAssessment,
+  type RoleMembership,
   type WarehouseAdapter,
   accessDriftProducts,
   assessAccessDrift,
@@ -99,8 +100,8 @@ export interface AssessedAccess {
   readers: Map<string, UnexplainedReader>;
 }
 
-const membershipKey = (m: { role: string; member: string }) =>
-  `${m.role}|${m.member}`;
+const membershipKey = (m: RoleMembership) =>
+  `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 
 function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
@@ -155,11 +156,13 @@ export async function assessAccessOf(
         : [],
     );
   });
+  // a user is nobody's team or service role
+  const roleMembers = unexplained
+    .filter(u => u.membership.memberKind !== 'user')
+    .map(u => u.membership.member);
   const consumers =
-    unexplained.length > 0 && source.consumersOf
-      ? await source.consumersOf([
-          ...new Set(unexplained.map(u => u.membership.member)),
-        ])
+    roleMembers.length > 0 && source.consumersOf
+      ? await source.consumersOf([...new Set(roleMembers)])
       : new Map<string, string>();
 
   // by product once: thousands of products and grants stay linear
@@ -169,13 +172,14 @@ export async function assessAccessOf(
     const grants = grantsOf.get(drift.entityRef.toLowerCase()) ?? [];
     const readers = new Map<string, UnexplainedReader>();
     for (const u of unexplainedOf.get(drift) ?? []) {
-      const { role, member } = u.membership;
-      const consumer = consumers.get(member);
+      const { role, member, memberKind } = u.membership;
+      const user = memberKind === 'user';
+      const consumer = user ? undefined : consumers.get(member);
       // the same role reached through a request already: the hand-made
       // grant adds nothing, and revoking it cuts no access
-      const covering = grants.find(
-        g => g.grantee === member && g.providerRole === role,
-      );
+      const covering = user
+        ? undefined
+        : grants.find(g => g.grantee === member && g.providerRole === role);
       readers.set(membershipKey(u.membership), {
         personalData: role === u.roles.personalData,
         ...(consumer ? { consumer } : {}),

@@ -59,6 +59,37 @@ describe.each(databases.eachSupportedId())(
       expect(await store.list()).toEqual([]);
     });
 
+    it('keeps a user and a role of the same name apart (Snowflake grants roles to users)', async () => {
+      const { store } = await storeOn(id);
+      const user = {
+        ...grant,
+        memberKind: 'user' as const,
+        consumer: undefined,
+      };
+      await store.seen([grant, user], 10);
+      expect(await store.list()).toEqual([
+        { ...grant, firstSeenAt: 10 },
+        {
+          product: grant.product,
+          role: grant.role,
+          member: grant.member,
+          memberKind: 'user',
+          personalData: true,
+          firstSeenAt: 10,
+        },
+      ]);
+      expect(await store.claimNotifications([user], 11)).toEqual([
+        {
+          product: grant.product,
+          role: grant.role,
+          member: grant.member,
+          memberKind: 'user',
+        },
+      ]);
+      await store.forget([user]);
+      expect(await store.list()).toEqual([{ ...grant, firstSeenAt: 10 }]);
+    });
+
     it('lets one of two instances claim the telling; a failed telling is claimed again', async () => {
       const { knex, store } = await storeOn(id);
       const other = new UnexplainedGrantStore(knex);

@@ -70,12 +70,15 @@ function ownerOf(entity: DataProductEntityV1alpha1): string | undefined {
 /** The consumer's catalog title, or its name; the member role when there is no consumer. */
 type Names = (g: Found) => string;
 
-const plainName: Names = g =>
-  g.consumer ? parseEntityRef(g.consumer).name : g.member;
+const plainName: Names = g => {
+  if (g.consumer) return parseEntityRef(g.consumer).name;
+  return g.memberKind === 'user' ? `user ${g.member}` : g.member;
+};
 
 /** One grant in words: who holds what. */
 export function grantWords(g: Found, name: Names = plainName): string {
-  const who = g.consumer ? `${name(g)} (role ${g.member})` : g.member;
+  let who = g.memberKind === 'user' ? `user ${g.member}` : g.member;
+  if (g.consumer) who = `${name(g)} (role ${g.member})`;
   return g.personalData
     ? `${who} reads personal data in clear through ${g.role}`
     : `${who} holds ${g.role}`;
@@ -178,6 +181,9 @@ export class UnexplainedGrantWatch {
           product,
           role: f.membership.role,
           member: f.membership.member,
+          ...(f.membership.memberKind === 'user'
+            ? { memberKind: 'user' as const }
+            : {}),
           ...(f.reader?.consumer ? { consumer: f.reader.consumer } : {}),
           personalData: f.reader?.personalData ?? false,
         };
@@ -295,6 +301,7 @@ export function unexplainedGrantsView(deps: {
             product: g.product,
             role: g.role,
             member: g.member,
+            ...(g.memberKind ? { memberKind: g.memberKind } : {}),
             ...(g.consumer ? { consumer: g.consumer } : {}),
             personalData: g.personalData,
             firstSeenAt: iso(g.firstSeenAt),

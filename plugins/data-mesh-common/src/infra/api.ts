@@ -380,8 +380,8 @@ export interface InfrastructureAccessFinding {
   requestId?: string;
   /** The request role, or the role found holding one of the product's roles. */
   role: string;
-  /** The membership concerned (`member` holds `role`); absent when the finding is about the whole role. */
-  membership?: { role: string; member: string };
+  /** The membership concerned (`member` holds `role`; `memberKind: 'user'` when the member is a user, as Snowflake grants roles to users); absent when the finding is about the whole role. */
+  membership?: { role: string; member: string; memberKind?: 'user' };
   message: string;
   /**
    * For a membership no request explains in one of the product's read roles
@@ -409,8 +409,10 @@ export interface UnexplainedGrantItem {
   product: string;
   /** The product's role held. */
   role: string;
-  /** The role holding it. */
+  /** The role (or user) holding it. */
   member: string;
+  /** `user`: the member is a user (Snowflake grants roles to users). */
+  memberKind?: 'user';
   /** The catalog group or data product the member is the role of, when known. */
   consumer?: string;
   /** The role held is the personal-data role: columns read in clear. */

@@ -118,7 +118,9 @@ export function accessDriftProducts(
   });
 }
 
-const key = (m: RoleMembership) => `${m.role}|${m.member}`;
+const key = (m: RoleMembership) =>
+  `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
+const isUser = (m: RoleMembership) => m.memberKind === 'user';
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 function mergeStates(states: DesiredState[]): DesiredState {
@@ -310,14 +312,15 @@ export async function assessAccessDrift(
         m =>
           !explained.has(key(m)) &&
           // a role dropped whole takes its memberships with it; one under way is not judged
-          !stray.has(m.member) &&
-          !underRoles.has(m.member),
+          (isUser(m) || (!stray.has(m.member) && !underRoles.has(m.member))),
       );
     for (const m of extra) {
       unmanaged.push({
         role: m.member,
         membership: m,
-        message: `${m.member} holds ${m.role}, which no active access request explains`,
+        message: `${isUser(m) ? 'user ' : ''}${m.member} holds ${
+          m.role
+        }, which no active access request explains`,
       });
     }
 

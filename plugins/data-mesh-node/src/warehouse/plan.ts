@@ -56,7 +56,8 @@ function targetKey(t: PrivilegeTarget): string {
 
 const grantKey = (g: PrivilegeGrant) =>
   `${targetKey(g.target)}|${g.grantee}|${g.privilege}`;
-const memberKey = (m: RoleMembership) => `${m.role}|${m.member}`;
+const memberKey = (m: RoleMembership) =>
+  `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 const schemaKey = (s: { database: string; schema: string }) =>
   `${s.database}|${s.schema}`;
 
@@ -93,6 +94,11 @@ function normalise(
     databases: capabilities.databases === 'native' ? state.databases : [],
     grants,
   };
+}
+
+/** A membership's member as a plan line names it: `"bob"` for a role, `user "bob"` for a user. */
+function memberWords(m: RoleMembership, q: (name: string) => string): string {
+  return m.memberKind === 'user' ? `user ${q(m.member)}` : q(m.member);
 }
 
 /** Readable rendering of one change, with names quoted by the dialect. @public */
@@ -148,12 +154,14 @@ export function describeChange(
       return `~ comment on ${what} is '${change.comment}'`;
     }
     case 'grant-role':
-      return `+ grant role ${q(change.membership.role)} to ${q(
-        change.membership.member,
+      return `+ grant role ${q(change.membership.role)} to ${memberWords(
+        change.membership,
+        q,
       )}`;
     case 'revoke-role':
-      return `- revoke role ${q(change.membership.role)} from ${q(
-        change.membership.member,
+      return `- revoke role ${q(change.membership.role)} from ${memberWords(
+        change.membership,
+        q,
       )}`;
     case 'grant':
       return `+ grant ${change.privileges.join(', ')} on ${on(

@@ -96,6 +96,12 @@ export interface RoleObject {
 export interface RoleMembership {
   role: string;
   member: string;
+  /**
+   * `user`: the member is a user, not a role (Snowflake grants roles to
+   * users; a role granted to a user by hand is access drift too). Absent:
+   * a role (PostgreSQL users are roles).
+   */
+  memberKind?: 'user';
 }
 
 /**
@@ -221,7 +227,8 @@ export interface IntrospectionScope {
  * - the implicit privileges of an object's owner are not listed;
  * - `memberships` lists only edges whose both ends are scope roles, or whose
  *   member is the scope's parent role — and, when asked (`membersOf`,
- *   `roleMarkerPrefixes`), every member of those roles.
+ *   `roleMarkerPrefixes`), every member of those roles, users included
+ *   where the warehouse grants roles to users (`memberKind: 'user'`).
  * @public
  */
 export interface ActualState extends WarehouseState {

@@ -22,8 +22,8 @@ import {
 
 /**
  * The "Access" tab of a DataProduct: every request to its ports that the
- * signed-in user may see (owners and admins: all; others: their own and
- * their teams'), with the decisions the permission policy allows them, the
+ * signed-in user may see (owners, admins and auditors: all; others: their
+ * own and their teams'), with the decisions the permission policy allows them, the
  * extension asks of the consumer's members and each request's
  * history; the access drift of its grants, with the repair for owners,
  * who also record access agreed before the portal.

@@ -28,7 +28,7 @@ import { errorMessage } from '../slo/SloErrors';
 interface Reading {
   key: string;
   product: string;
-  /** A catalog group or data product, or a warehouse role nobody in the catalog has. */
+  /** A catalog group or data product, or a warehouse role (or user) nobody in the catalog has. */
   reader: { ref: string } | { role: string };
   purpose?: string;
   /** The request it is held through; none for a grant made by hand. */
@@ -68,7 +68,9 @@ export function PersonalDataAccessCard() {
       .map(g => ({
         key: `${g.product}|${g.role}|${g.member}`,
         product: g.product,
-        reader: g.consumer ? { ref: g.consumer } : { role: g.member },
+        reader: g.consumer
+          ? { ref: g.consumer }
+          : { role: g.memberKind === 'user' ? `user ${g.member}` : g.member },
         since: g.firstSeenAt,
       }));
     return [...granted, ...made].sort(

@@ -57,8 +57,11 @@ function ReaderLine(props: {
 }
 
 /** The key of a membership in `AccessDriftSection`'s `foundAt`. */
-export const membershipKey = (m: { role: string; member: string }) =>
-  `${m.role}|${m.member}`;
+export const membershipKey = (m: {
+  role: string;
+  member: string;
+  memberKind?: 'user';
+}) => `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 
 function Finding(props: {
   finding: InfrastructureAccessFinding;
