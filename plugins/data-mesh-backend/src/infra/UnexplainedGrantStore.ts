@@ -4,27 +4,23 @@
  * the notification claim is a conditional update, so with several
  * instances on one database each grant is told by one of them.
  */
+import type { UnexplainedGrantItem } from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_unexplained_grants';
 
-/** A role holding one of a product's roles that no access request explains. @public */
-export interface UnexplainedGrant {
-  /** The product's entity ref, lower-case. */
-  product: string;
-  /** The product's role held. */
-  role: string;
-  /** The role (or user) holding it. */
-  member: string;
-  /** `user`: the member is a user (Snowflake grants roles to users). */
-  memberKind?: 'user';
-  /** The catalog group or data product the member is the role of, when known. */
-  consumer?: string;
-  /** The role held is the product's personal-data role. */
-  personalData: boolean;
+/**
+ * A role holding one of a product's roles that no access request explains:
+ * the API's item (its fields and their meaning), times as epoch milliseconds.
+ * @public
+ */
+export type UnexplainedGrant = Omit<
+  UnexplainedGrantItem,
+  'firstSeenAt' | 'notifiedAt'
+> & {
   firstSeenAt: number;
   notifiedAt?: number;
-}
+};
 
 export type GrantKey = Pick<
   UnexplainedGrant,

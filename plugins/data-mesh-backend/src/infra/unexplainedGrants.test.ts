@@ -27,6 +27,7 @@ import { UnexplainedGrantStore } from './UnexplainedGrantStore';
 import {
   UNEXPLAINED_GRANTS_TOPIC,
   UnexplainedGrantWatch,
+  grantsNotice,
 } from './unexplainedGrants';
 
 const databases = createTestDatabases();
@@ -111,6 +112,32 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('grantsNotice', () => {
+  const product = sloProduct('orders', 'shop', []);
+  const base = {
+    product: 'dataproduct:default/orders',
+    member: 'etl',
+    personalData: false,
+  };
+
+  it('says what the one grant does: reads, reads personal data, or holds a role that does more', () => {
+    const title = (g: object) =>
+      grantsNotice(product, [{ ...base, role: 'r', ...g } as any]).title;
+    expect(title({ role: 'orders_consumer', reads: true })).toBe(
+      'etl reads ORDERS outside any access request',
+    );
+    expect(
+      title({ role: 'orders_consumer_pii', reads: true, personalData: true }),
+    ).toBe('etl reads personal data of ORDERS outside any access request');
+    expect(title({ role: 'orders_service' })).toBe(
+      'etl holds orders_service of ORDERS outside any access request',
+    );
+    expect(title({ role: 'orders_service', memberKind: 'user' })).toBe(
+      'user etl holds orders_service of ORDERS outside any access request',
+    );
+  });
+});
 
 describe.each(warehouseFactories)(
   'the unexplained-grants watch on %s',

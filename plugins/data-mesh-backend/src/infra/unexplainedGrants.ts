@@ -51,7 +51,10 @@ export interface UnexplainedGrantsReport {
   told: number;
 }
 
-type Found = Omit<UnexplainedGrant, 'firstSeenAt' | 'notifiedAt'>;
+/** A grant found by a check; `reads`: it is one of the product's read roles (not kept). */
+type Found = Omit<UnexplainedGrant, 'firstSeenAt' | 'notifiedAt'> & {
+  reads?: boolean;
+};
 
 function ownerOf(entity: DataProductEntityV1alpha1): string | undefined {
   if (!entity.spec.owner) return undefined;
@@ -70,15 +73,16 @@ function ownerOf(entity: DataProductEntityV1alpha1): string | undefined {
 /** The consumer's catalog title, or its name; the member role when there is no consumer. */
 type Names = (g: Found) => string;
 
-const plainName: Names = g => {
-  if (g.consumer) return parseEntityRef(g.consumer).name;
-  return g.memberKind === 'user' ? `user ${g.member}` : g.member;
-};
+/** The member as the warehouse names it: `bob`, or `user bob`. */
+const memberName = (g: Found) =>
+  g.memberKind === 'user' ? `user ${g.member}` : g.member;
+
+const plainName: Names = g =>
+  g.consumer ? parseEntityRef(g.consumer).name : memberName(g);
 
 /** One grant in words: who holds what. */
 export function grantWords(g: Found, name: Names = plainName): string {
-  let who = g.memberKind === 'user' ? `user ${g.member}` : g.member;
-  if (g.consumer) who = `${name(g)} (role ${g.member})`;
+  const who = g.consumer ? `${name(g)} (role ${g.member})` : memberName(g);
   return g.personalData
     ? `${who} reads personal data in clear through ${g.role}`
     : `${who} holds ${g.role}`;
@@ -93,12 +97,15 @@ export function grantsNotice(
   const name = entity.metadata.title ?? entity.metadata.name;
   const namespace = entity.metadata.namespace ?? 'default';
   const [one] = grants;
-  const title =
-    grants.length === 1
-      ? `${who(one)} ${
-          one.personalData ? 'reads personal data of' : 'reads'
-        } ${name} outside any access request`
-      : `${grants.length} grants made by hand on ${name}`;
+  let title = `${grants.length} grants made by hand on ${name}`;
+  if (grants.length === 1) {
+    // a read role reads; any other of the product's roles does more
+    title = one.personalData
+      ? `${who(one)} reads personal data of ${name} outside any access request`
+      : one.reads
+      ? `${who(one)} reads ${name} outside any access request`
+      : `${who(one)} holds ${one.role} of ${name} outside any access request`;
+  }
   return {
     title,
     description: `${grants
@@ -186,6 +193,7 @@ export class UnexplainedGrantWatch {
             : {}),
           ...(f.reader?.consumer ? { consumer: f.reader.consumer } : {}),
           personalData: f.reader?.personalData ?? false,
+          reads: Boolean(f.reader),
         };
         found.set(grantKey(g), g);
       }
