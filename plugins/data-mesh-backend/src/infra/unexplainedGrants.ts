@@ -100,11 +100,10 @@ export function grantsNotice(
   let title = `${grants.length} grants made by hand on ${name}`;
   if (grants.length === 1) {
     // a read role reads; any other of the product's roles does more
-    title = one.personalData
-      ? `${who(one)} reads personal data of ${name} outside any access request`
-      : one.reads
-      ? `${who(one)} reads ${name} outside any access request`
-      : `${who(one)} holds ${one.role} of ${name} outside any access request`;
+    let what = `holds ${one.role} of`;
+    if (one.personalData) what = 'reads personal data of';
+    else if (one.reads) what = 'reads';
+    title = `${who(one)} ${what} ${name} outside any access request`;
   }
   return {
     title,
