@@ -29,7 +29,10 @@ import { dataMeshPermissions } from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
 /** The product's owner as a full lower-case ref (`team-a` → `group:default/team-a`). */
-function ownerRef(owner: unknown, namespace: string): string | undefined {
+export function ownerRef(
+  owner: unknown,
+  namespace: string,
+): string | undefined {
   if (typeof owner !== 'string' || owner === '') return undefined;
   try {
     return stringifyEntityRef(

@@ -3,17 +3,17 @@
  * grants should hold, the engine's `assessAccessDrift` compares them with
  * the warehouse in one introspection, and this file maps the answer.
  */
-import type {
-  InfrastructureAccessDrift,
-  InfrastructureAccessFinding,
-  InfrastructurePlanStep,
+import {
+  type InfrastructureAccessDrift,
+  type InfrastructureAccessFinding,
+  type InfrastructurePlanStep,
+  membershipKey,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type AccessGrant,
   type PlanStep,
   type ProductAccessDrift,
   type ProductAssessment,
-  type RoleMembership,
   type WarehouseAdapter,
   accessDriftProducts,
   assessAccessDrift,
@@ -99,9 +99,6 @@ export interface AssessedAccess {
   /** The unmanaged memberships in a read role of the product, by `role|member`. */
   readers: Map<string, UnexplainedReader>;
 }
-
-const membershipKey = (m: RoleMembership) =>
-  `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 
 function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();

@@ -14,7 +14,8 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ownerRef } from '../permissions';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -55,20 +56,6 @@ export interface UnexplainedGrantsReport {
 type Found = Omit<UnexplainedGrant, 'firstSeenAt' | 'notifiedAt'> & {
   reads?: boolean;
 };
-
-function ownerOf(entity: DataProductEntityV1alpha1): string | undefined {
-  if (!entity.spec.owner) return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(entity.spec.owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    ).toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
 
 /** The consumer's catalog title, or its name; the member role when there is no consumer. */
 type Names = (g: Found) => string;
@@ -230,7 +217,10 @@ export class UnexplainedGrantWatch {
       for (const [product, grants] of byProduct) {
         const entity = entities.get(product)!;
         // the owners, and for personal data in clear the auditors too
-        const owner = ownerOf(entity);
+        const owner = ownerRef(
+          entity.spec.owner,
+          entity.metadata.namespace ?? 'default',
+        );
         const auditors = grants.some(g => g.personalData)
           ? this.deps.auditors ?? []
           : [];

@@ -431,6 +431,20 @@ export interface UnexplainedGrantsResponse {
   items: UnexplainedGrantItem[];
 }
 
+/**
+ * One string per role membership (`member` holds `role`), a user and a role
+ * of the same name apart: the key the engine, the backend and the portal
+ * match memberships by.
+ * @public
+ */
+export function membershipKey(m: {
+  role: string;
+  member: string;
+  memberKind?: 'user';
+}): string {
+  return `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
+}
+
 /** Access grants of one product: active requests versus the warehouse. @public */
 export interface InfrastructureAccessDrift {
   inSync: boolean;

@@ -7,6 +7,7 @@
  * product's roles is listed, so a role given the consumer role by hand is
  * found although no request names it.
  */
+import { membershipKey } from '@datamesh/plugin-data-mesh-common';
 import { diff, isPlanEmpty } from '../warehouse/plan';
 import { emptyState } from '../warehouse/scope';
 import type {
@@ -118,8 +119,6 @@ export function accessDriftProducts(
   });
 }
 
-const key = (m: RoleMembership) =>
-  `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 const isUser = (m: RoleMembership) => m.memberKind === 'user';
 const uniq = (xs: string[]) => [...new Set(xs)];
 
@@ -128,7 +127,7 @@ function mergeStates(states: DesiredState[]): DesiredState {
   const memberships = new Map<string, RoleMembership>();
   for (const s of states) {
     s.roles.forEach(r => roles.set(r.name, roles.get(r.name) ?? r));
-    s.memberships.forEach(m => memberships.set(key(m), m));
+    s.memberships.forEach(m => memberships.set(membershipKey(m), m));
   }
   return {
     ...emptyState(),
@@ -209,7 +208,7 @@ export async function assessAccessDrift(
   };
   const actual = await adapter.introspect(scope);
   const roles = new Map(actual.roles.map(r => [r.name, r]));
-  const present = new Set(actual.memberships.map(key));
+  const present = new Set(actual.memberships.map(membershipKey));
   const membersOf = new Map<string, RoleMembership[]>();
   for (const m of actual.memberships) {
     membersOf.set(m.role, [...(membersOf.get(m.role) ?? []), m]);
@@ -269,7 +268,7 @@ export async function assessAccessDrift(
         { role: g.providerRole, member: g.role },
         { role: g.role, member: g.grantee },
       ]) {
-        if (present.has(key(m))) held.push(m);
+        if (present.has(membershipKey(m))) held.push(m);
         else
           missing.push({
             requestId: g.id,
@@ -282,10 +281,10 @@ export async function assessAccessDrift(
 
     // every member of the product's roles and of its request roles must be explained
     const explained = new Set([
-      ...product.memberships.map(key),
+      ...product.memberships.map(membershipKey),
       ...grants.flatMap(g => [
-        key({ role: g.providerRole, member: g.role }),
-        key({ role: g.role, member: g.grantee }),
+        membershipKey({ role: g.providerRole, member: g.role }),
+        membershipKey({ role: g.role, member: g.grantee }),
       ]),
     ]);
     const underRoles = new Set(under.map(g => g.role));
@@ -310,7 +309,7 @@ export async function assessAccessDrift(
       .flatMap(r => membersOf.get(r) ?? [])
       .filter(
         m =>
-          !explained.has(key(m)) &&
+          !explained.has(membershipKey(m)) &&
           // a role dropped whole takes its memberships with it; one under way is not judged
           (isUser(m) || (!stray.has(m.member) && !underRoles.has(m.member))),
       );
@@ -369,7 +368,7 @@ function uniqRoles(roles: RoleObject[]): RoleObject[] {
 }
 
 function uniqMemberships(ms: RoleMembership[]): RoleMembership[] {
-  return [...new Map(ms.map(m => [key(m), m])).values()];
+  return [...new Map(ms.map(m => [membershipKey(m), m])).values()];
 }
 
 /** True when no product has access drift. @public */

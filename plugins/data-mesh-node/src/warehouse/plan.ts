@@ -10,6 +10,7 @@
  * Assessment (desired, actual, plan and status per product) is in
  * assess.ts, running a plan in apply.ts.
  */
+import { membershipKey } from '@datamesh/plugin-data-mesh-common';
 import { parseManagedByMarker } from './desiredState';
 import { planMasking } from './maskingPlan';
 import {
@@ -56,8 +57,6 @@ function targetKey(t: PrivilegeTarget): string {
 
 const grantKey = (g: PrivilegeGrant) =>
   `${targetKey(g.target)}|${g.grantee}|${g.privilege}`;
-const memberKey = (m: RoleMembership) =>
-  `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 const schemaKey = (s: { database: string; schema: string }) =>
   `${s.database}|${s.schema}`;
 
@@ -363,9 +362,9 @@ export function diff(
     }
   }
 
-  const actualMemberships = new Set(actual.memberships.map(memberKey));
+  const actualMemberships = new Set(actual.memberships.map(membershipKey));
   for (const m of desired.memberships) {
-    if (!actualMemberships.has(memberKey(m)))
+    if (!actualMemberships.has(membershipKey(m)))
       safe.push({ action: 'grant-role', membership: m });
   }
 
@@ -444,9 +443,9 @@ export function diff(
   for (const g of groupGrants(extra).reverse())
     destructive.push({ action: 'revoke', ...g });
 
-  const desiredMemberships = new Set(desired.memberships.map(memberKey));
+  const desiredMemberships = new Set(desired.memberships.map(membershipKey));
   for (const m of actual.memberships) {
-    if (!desiredMemberships.has(memberKey(m))) {
+    if (!desiredMemberships.has(membershipKey(m))) {
       destructive.push({ action: 'revoke-role', membership: m });
     }
   }

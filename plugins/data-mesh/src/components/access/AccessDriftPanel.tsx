@@ -22,10 +22,11 @@ import {
   type InfrastructureAccessDrift,
   type InfrastructureAccessFinding,
   dataMeshAccessRepairPermission,
+  membershipKey,
 } from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
-import { AccessDriftSection, membershipKey } from '../infra/AccessDrift';
+import { AccessDriftSection } from '../infra/AccessDrift';
 import { errorMessage } from '../slo/SloErrors';
 import { AccessLastRepair } from './AccessLastRepair';
 

@@ -11,6 +11,7 @@ import {
   type InfrastructureAccessDrift,
   type InfrastructureAccessFinding,
   formatAge,
+  membershipKey,
 } from '@datamesh/plugin-data-mesh-common';
 import { EmptyHint } from '../common';
 import { PlanLines } from './PlanLines';
@@ -55,13 +56,6 @@ function ReaderLine(props: {
     </>
   );
 }
-
-/** The key of a membership in `AccessDriftSection`'s `foundAt`. */
-export const membershipKey = (m: {
-  role: string;
-  member: string;
-  memberKind?: 'user';
-}) => `${m.role}|${m.memberKind ?? 'role'}:${m.member}`;
 
 function Finding(props: {
   finding: InfrastructureAccessFinding;
@@ -133,7 +127,7 @@ export function AccessDriftSection(props: {
    * catalog reads through: record it as agreed access (owners only).
    */
   onRecord?: (finding: InfrastructureAccessFinding) => void;
-  /** When the scheduled check first found each unexplained membership, by {@link membershipKey}. */
+  /** When the scheduled check first found each unexplained membership, by `membershipKey`. */
   foundAt?: Map<string, string>;
 }) {
   const classes = useStyles();
