@@ -328,12 +328,16 @@ module.exports = {
               .locator('table, [data-testid="personal-data-none"]')
               .first()
               .waitFor();
+            // (the example mesh's own reads in clear may be hers to see)
             const seen = await other
               .getByTestId('personal-data-row')
               .filter({ hasText: 'Patient Registry' })
+              .filter({ hasText: TEAM.name })
               .count();
             if (seen)
-              throw new Error(`${OTHER} sees ${seen} rows of ${PRODUCT}`);
+              throw new Error(
+                `${OTHER} sees ${seen} rows of ${TEAM.name} reading ${PRODUCT}`,
+              );
           },
         );
 

@@ -6,7 +6,9 @@
  * products that read it, active, as the access API says; the Input ports
  * card of one of them shows its own access to each input active, with the
  * port names whole, and Sofia Alvarez's My access lists her team's
- * products' reads with every word whole. Then the owner Aisha Khan records an agreement made
+ * products' reads with every word whole; the input that reads the patient
+ * registry's personal data in clear (as its spec says) is granted them, and
+ * Grace Osei finds it in the Compliance register. Then the owner Aisha Khan records an agreement made
  * elsewhere (Record existing access…): Finance & Claims Data reads
  * lab-results; the table shows it active, and the API has it approved by
  * her and granted in the warehouse.
@@ -17,6 +19,8 @@ const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
 const OWNER = 'Aisha Khan';
 // of Population Health Analytics, whose products read the clinical ones
 const ANALYST = 'Sofia Alvarez';
+// of Information Governance, who keeps the register of personal data read in clear
+const AUDITOR = 'Grace Osei';
 const READ = 'ehr-encounters';
 const READER = 'patient-encounter-history';
 const RECORDED_ON = 'lab-results';
@@ -138,6 +142,32 @@ module.exports = {
             }
           }
           log(`${count} inputs, each active`);
+          // its spec reads the registry's personal data in clear, and the
+          // recorded access gives them so: no "masked" warning
+          const patients = owner.getByTestId('input-port-patients');
+          await patients.getByText('Personal data in clear').waitFor();
+          if (await patients.getByText(/Personal data masked/).count()) {
+            throw new Error('the patients input reads personal data masked');
+          }
+        },
+      );
+
+      await check(
+        `${AUDITOR}'s Compliance register lists ${READER} reading Patient Registry's personal data in clear, for the purpose its spec gives`,
+        async () => {
+          const auditor = await as(AUDITOR);
+          await auditor.goto(`${baseUrl}/data-products/compliance`);
+          const row = auditor
+            .getByTestId('personal-data-row')
+            .filter({ hasText: 'Patient Registry' })
+            .filter({ hasText: READER })
+            .filter({ hasText: 'Date of birth, sex and postcode district' });
+          await row.waitFor();
+          // by its name: the product has no title, and no "dataproduct:" either
+          if (await row.getByText(/dataproduct:/).count()) {
+            throw new Error(`the row names the kind: ${await row.innerText()}`);
+          }
+          log((await row.innerText()).replace(/\s+/g, ' '));
         },
       );
 

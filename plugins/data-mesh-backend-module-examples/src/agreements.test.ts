@@ -37,6 +37,23 @@ describe('exampleAgreements', () => {
     });
   });
 
+  it('asks for personal data in clear where the reading product says it needs them, and only there', () => {
+    const inClear = exampleAgreements(products).filter(a => a.pii);
+    expect(
+      inClear.map(a => `${a.consumer} ← ${a.product} ${a.outputPort}`).sort(),
+    ).toEqual([
+      'dataproduct:default/patient-encounter-history ← dataproduct:default/patient-registry patients-jdbc',
+      'dataproduct:default/readmission-risk-dashboard ← dataproduct:default/patient-registry patients-jdbc',
+    ]);
+    expect(
+      inClear.find(
+        a => a.consumer === 'dataproduct:default/readmission-risk-dashboard',
+      )!.purpose,
+    ).toBe(
+      'Input of readmission-risk-dashboard: Names and MRNs so ward staff recognise their patients.',
+    );
+  });
+
   it('leaves out reads of products outside the examples', () => {
     const alone = products.filter(
       p => p.metadata.name === 'readmission-features',

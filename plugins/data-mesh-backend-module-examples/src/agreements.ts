@@ -2,9 +2,12 @@
  * The example mesh's reads, in the access registry. Each example product's
  * pipeline reads the example products its input ports name, so each such
  * edge of the lineage is recorded as access agreed before the portal
- * (`recordAgreement`, as the system): the downstream product's service
- * role is granted the upstream port, the upstream's Access tab lists its
- * readers, the downstream's Input ports card shows them active, and
+ * (`recordAgreement`, as the system) with what the reading product's spec
+ * asks (`inputAccessAsks`: personal data in clear where its input port
+ * says so): the downstream product's service role is granted the upstream
+ * port, the upstream's Access tab lists its readers (and the Compliance
+ * register those that read personal data in clear), the downstream's Input
+ * ports card shows them active, and
  * retiring an upstream product meets the consumers that still read it —
  * as in a mesh that runs. Recorded once: a read already held (a restart,
  * a second replica) is left as it is.
@@ -15,6 +18,7 @@ import {
   type AccessAgreementRecordBody,
   type DataProductEntityV1alpha1,
   accessRef,
+  inputAccessAsks,
 } from '@datamesh/plugin-data-mesh-common';
 import type { SloStartupContext } from '@datamesh/plugin-data-mesh-backend';
 
@@ -33,27 +37,16 @@ export function exampleAgreements(
   const examples = new Set(
     products.map(p => accessRef(stringifyEntityRef(p), 'dataproduct')),
   );
-  return products.flatMap(product => {
-    const consumer = accessRef(stringifyEntityRef(product), 'dataproduct');
-    const title = product.metadata.title ?? product.metadata.name;
-    return (product.spec.inputPorts ?? []).flatMap(input => {
-      if (input.type !== 'data-product' || !input.dataProduct) return [];
-      if (!input.outputPort) return [];
-      const upstream = accessRef(input.dataProduct, 'dataproduct');
-      if (!examples.has(upstream) || upstream === consumer) return [];
-      return [
-        {
-          product: upstream,
-          outputPort: input.outputPort,
-          consumer,
-          purpose: `Input of ${title}${
-            input.description ? `: ${input.description}` : ''
-          }`,
-          comment: COMMENT,
-        },
-      ];
-    });
-  });
+  return products.flatMap(product =>
+    inputAccessAsks(product)
+      .filter(ask => examples.has(ask.product))
+      .map(({ inputPort: _, pii, ...ask }) => ({
+        ...ask,
+        // what the reading product's spec says it needs in clear
+        ...(pii ? { pii: true } : {}),
+        comment: COMMENT,
+      })),
+  );
 }
 
 /** What recording found. @public */

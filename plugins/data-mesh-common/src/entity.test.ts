@@ -231,6 +231,36 @@ describe('validateDataProductEntity', () => {
     ]);
   });
 
+  it('takes personal data in clear only from another product, and asks why', () => {
+    const e = valid();
+    e.spec.inputPorts = [
+      {
+        name: 'a',
+        type: 'data-product',
+        dataProduct: 'registry',
+        outputPort: 'jdbc',
+        personalDataInClear: true,
+      },
+      {
+        name: 'b',
+        type: 'data-product',
+        dataProduct: 'registry',
+        outputPort: 'jdbc',
+        description: 'Names for the letters',
+        personalDataInClear: true,
+      },
+      { name: 'c', type: 'dataset', personalDataInClear: true },
+    ];
+    expect(
+      validateDataProductEntity(e).map(
+        i => `${i.severity} ${i.path}: ${i.message}`,
+      ),
+    ).toEqual([
+      'warning spec.inputPorts[0]: an input port that reads personal data in clear should say why: add a description',
+      "error spec.inputPorts[2].personalDataInClear: personalDataInClear is only meaningful for an input port of type data-product (it asks the upstream product's owners for personal data in clear), not dataset",
+    ]);
+  });
+
   it('checks owner and domain references', () => {
     const e = valid();
     e.spec.owner = 'component:default/x';

@@ -384,8 +384,24 @@ export function checkReferences(e: Record<string, any>, report: Report) {
   const self =
     typeof e.metadata?.name === 'string' ? e.metadata.name : undefined;
   for (const [i, port] of indexed(spec.inputPorts)) {
-    if (port.type !== 'data-product') continue;
     const at: DocumentPath = ['spec', 'inputPorts', i];
+    if (port.personalDataInClear === true) {
+      if (port.type !== 'data-product') {
+        report(
+          [...at, 'personalDataInClear'],
+          `personalDataInClear is only meaningful for an input port of type data-product (it asks the upstream product's owners for personal data in clear), not ${port.type}`,
+        );
+      } else if (typeof port.description !== 'string' || !port.description) {
+        // the purpose of processing personal data is what its owners and
+        // the data protection officer read first
+        report(
+          at,
+          'an input port that reads personal data in clear should say why: add a description',
+          'warning',
+        );
+      }
+    }
+    if (port.type !== 'data-product') continue;
     if (typeof port.dataProduct !== 'string' || !port.dataProduct) {
       report(
         at,

@@ -127,6 +127,7 @@ const patientVisits: DataProductEntityV1alpha1 = {
         type: 'data-product',
         dataProduct: 'dataproduct:default/patients',
         outputPort: 'patients-sql',
+        personalDataInClear: true,
       },
       {
         name: 'ehr-feed',

@@ -24,6 +24,7 @@ export * from './infra/api';
 export * from './openapi';
 export * from './permissions';
 export * from './access';
+export * from './access/inputs';
 export * from './changes';
 export * from './governance';
 export * from './lifecycle';

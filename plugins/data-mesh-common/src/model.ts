@@ -96,6 +96,12 @@ export type InputPort = {
   dataProduct?: string;
   /** For `data-product`: the name of the upstream product's output port. */
   outputPort?: string;
+  /**
+   * For `data-product`: the product reads the upstream port's personal-data
+   * columns in clear, not masked (its description says why). Its access
+   * requests ask for them, and the upstream's owners decide.
+   */
+  personalDataInClear?: boolean;
 };
 
 /**

@@ -397,7 +397,7 @@ describe('the New data product template, through the real scaffolder backend', (
         ],
       ]);
       expect(requests.body.items[0].purpose).toBe(
-        'Input of dataproduct:default/patient-visits: Every outpatient visit, one row per visit.',
+        'Input of patient-visits: Every outpatient visit, one row per visit.',
       );
       expect(log).toContain(
         `[inputs] dataproduct:default/ehr-encounters port '${upstreamPort}': requested (${requests.body.items[0].id}); its owners decide`,

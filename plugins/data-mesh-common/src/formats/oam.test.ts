@@ -539,6 +539,62 @@ describe('readOam: hostile names', () => {
   });
 });
 
+describe('readOam: personal data an input reads in clear', () => {
+  const INPUT = `      associated_output_port:
+        value: 'JDBC-Port of DP Patients'
+`;
+  it('reads personal_data_in_clear of an input that reads another product', () => {
+    const result = read(
+      SEED.replace(
+        INPUT,
+        `${INPUT}      personal_data_in_clear:
+        value: 'Yes'
+`,
+      ),
+    );
+    expect(result.issues).toEqual([]);
+    const port = (e: typeof result.entity) =>
+      e!.spec.inputPorts!.find(p => p.name === 'input-from-dp-patients');
+    expect(port(result.entity)).toMatchObject({
+      type: 'data-product',
+      dataProduct: 'dataproduct:default/patients',
+      personalDataInClear: true,
+    });
+    expect(port(read(SEED).entity)).not.toHaveProperty('personalDataInClear');
+  });
+
+  it('refuses it on a source outside the mesh, and a value that is not yes/no', () => {
+    expect(
+      messages(
+        SEED.replace(
+          INPUT,
+          `      port_type:
+        value: dataset
+      source:
+        value: EHR extract
+      personal_data_in_clear:
+        value: 'Yes'
+`,
+        ),
+      ),
+    ).toEqual([
+      'data_product_spec.yml: components[5].properties.personal_data_in_clear: personal_data_in_clear is only meaningful for an input port that reads another data product, not one of type dataset (line 58, column 9)',
+    ]);
+    expect(
+      messages(
+        SEED.replace(
+          INPUT,
+          `${INPUT}      personal_data_in_clear:
+        value: names only
+`,
+        ),
+      ),
+    ).toEqual([
+      "data_product_spec.yml: components[5].properties.personal_data_in_clear: 'names only' is not a yes/no value; write Yes or No (line 56, column 9)",
+    ]);
+  });
+});
+
 describe('readOam directly', () => {
   it('records problems on the source and returns no entity without a product', () => {
     const source = new SourceDocument('components: {}\n', FILE);

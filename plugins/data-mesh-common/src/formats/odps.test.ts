@@ -673,6 +673,42 @@ describe('readOdps: located errors in the product', () => {
     ]);
   });
 
+  it('reads personalDataInClear of an input that reads another product, and refuses it elsewhere', () => {
+    const source = doc(
+      'p.odps.yaml',
+      ...PRODUCT_HEAD,
+      'inputPorts:', // 10
+      '  - name: registry', // 11
+      '    customProperties:', // 12
+      '      - property: dataProduct', // 13
+      '        value: registry', // 14
+      '      - property: outputPort', // 15
+      '        value: patients-jdbc', // 16
+      '      - property: description', // 17
+      '        value: Names to print on letters', // 18
+      '      - property: personalDataInClear', // 19
+      '        value: true', // 20
+      '  - name: admissions', // 21
+      '    customProperties:', // 22
+      '      - property: personal_data_in_clear', // 23
+      '        value: yes', // 24
+      '  - name: labs', // 25
+      '    customProperties:', // 26
+      '      - property: dataProduct', // 27
+      '        value: labs', // 28
+      '      - property: outputPort', // 29
+      '        value: labs-jdbc', // 30
+      '      - property: personalDataInClear', // 31
+      '        value: sometimes', // 32
+    );
+    const entity = readOdps(source, {});
+    expect(summary(source)).toEqual([
+      'error p.odps.yaml:24 inputPorts[1].customProperties[0].value: personalDataInClear is only meaningful for input ports that read another data product, not dataset',
+      "error p.odps.yaml:32 inputPorts[2].customProperties[2].value: 'sometimes' is not a yes/no value; write Yes or No",
+    ]);
+    expect(entity).toBeUndefined();
+  });
+
   it('keeps input and output ports in one namespace', () => {
     const source = doc(
       'p.odps.yaml',

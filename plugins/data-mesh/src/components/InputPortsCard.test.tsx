@@ -128,10 +128,13 @@ describe('InputPortsCard', () => {
       expect(dialog.getByLabelText(/On behalf of/)).toHaveTextContent(
         'Data product: Patient encounters',
       );
-      await userEvent.type(
-        dialog.getByLabelText(/Purpose/),
-        'Joins encounters to patients',
+      // the input's purpose as its spec gives it, to keep or to change
+      const purpose = dialog.getByLabelText(/Purpose/);
+      expect(purpose).toHaveValue(
+        'Input of Patient encounters: Demographics for joining encounters to patients',
       );
+      await userEvent.clear(purpose);
+      await userEvent.type(purpose, 'Joins encounters to patients');
       await userEvent.click(
         dialog.getByRole('button', { name: 'Send request' }),
       );
@@ -189,6 +192,122 @@ describe('InputPortsCard', () => {
         row.getByRole('button', { name: 'Request access to patients' }),
       ).toBeInTheDocument();
       expect(row.queryByText(/Not requested/)).toBeNull();
+    });
+
+    describe('an input that reads personal data in clear', () => {
+      /** patient-encounters, its patients input needing names in clear. */
+      const inClear: DataProductEntityV1alpha1 = {
+        ...patientEncounters,
+        spec: {
+          ...patientEncounters.spec,
+          inputPorts: patientEncounters.spec.inputPorts!.map(p =>
+            p.name === 'patients' ? { ...p, personalDataInClear: true } : p,
+          ),
+        },
+      };
+      /** The upstream port serves a dataset with personal data. */
+      const registry: DataProductEntityV1alpha1 = {
+        ...upstream,
+        spec: {
+          ...upstream.spec,
+          datasets: [
+            {
+              name: 'patients',
+              columns: [
+                { name: 'patient_id', type: 'integer', primaryKey: true },
+                { name: 'full_name', type: 'varchar(200)', pii: true },
+              ],
+            },
+          ],
+          outputPorts: [
+            { name: 'patients-sql', type: 'sql', dataset: 'patients' },
+          ],
+        },
+      };
+      const renderInClear = (who: typeof OWNER, requests = [] as any[]) =>
+        renderAccess({
+          entity: inClear,
+          element: <InputPortsCard />,
+          products: [inClear, registry],
+          requests,
+          ...who,
+        });
+
+      it('says so to everyone', async () => {
+        renderInClear(ANALYST);
+        const row = within(await screen.findByTestId('input-port-patients'));
+        expect(row.getByText('Personal data in clear')).toBeInTheDocument();
+        expect(
+          within(screen.getByTestId('input-port-ehr_encounters')).queryByText(
+            'Personal data in clear',
+          ),
+        ).toBeNull();
+      });
+
+      it('tells its owners that a masked grant falls short, and asks for the personal data with the purpose the spec gives', async () => {
+        const { access } = renderInClear(OWNER, [
+          accessRequest({
+            id: 'masked',
+            product: 'dataproduct:default/patients',
+            outputPort: 'patients-sql',
+            consumer: PRODUCT,
+            state: 'active',
+            pii: false,
+            expiresAt: '2026-06-01T00:00:00.000Z',
+          }),
+        ]);
+        const row = within(await screen.findByTestId('input-port-patients'));
+        expect(
+          await row.findByTestId('access-state-active'),
+        ).toBeInTheDocument();
+        expect(
+          row.getByText('Personal data masked; the input needs them in clear'),
+        ).toBeInTheDocument();
+        await userEvent.click(
+          row.getByRole('button', {
+            name: 'Request personal data of patients',
+          }),
+        );
+        const dialog = within(await screen.findByRole('dialog'));
+        expect(dialog.getByLabelText(/Purpose/)).toHaveValue(
+          'Input of Patient encounters: Demographics for joining encounters to patients',
+        );
+        expect(
+          dialog.getByRole('checkbox', {
+            name: /I need the personal-data columns in clear \(full_name\)/,
+          }),
+        ).toBeChecked();
+        await userEvent.click(
+          dialog.getByRole('button', { name: 'Send request' }),
+        );
+        await screen.findByTestId('access-request-created');
+        expect(access.requests.find(r => r.id !== 'masked')).toMatchObject({
+          product: 'dataproduct:default/patients',
+          consumer: PRODUCT,
+          pii: true,
+          purpose:
+            'Input of Patient encounters: Demographics for joining encounters to patients',
+        });
+      });
+
+      it('is covered by a grant with the personal data', async () => {
+        renderInClear(OWNER, [
+          accessRequest({
+            id: 'in-clear',
+            product: 'dataproduct:default/patients',
+            outputPort: 'patients-sql',
+            consumer: PRODUCT,
+            state: 'active',
+            pii: true,
+          }),
+        ]);
+        const row = within(await screen.findByTestId('input-port-patients'));
+        expect(
+          await row.findByTestId('access-state-active'),
+        ).toBeInTheDocument();
+        expect(row.queryByText(/Personal data masked/)).toBeNull();
+        expect(row.queryByRole('button', { name: /Request/ })).toBeNull();
+      });
     });
 
     it('is not shown to people outside the owning team', async () => {

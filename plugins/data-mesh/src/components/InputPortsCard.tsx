@@ -33,6 +33,7 @@ const useStyles = makeStyles({
   // with the health and access columns the names were cut into syllables
   table: { '& td, & th': WHOLE_WORDS },
   identifier: BREAKABLE_IDENTIFIER,
+  inClear: { marginTop: 4 },
 });
 
 function InputSource(props: { port: InputPort }) {
@@ -122,7 +123,19 @@ export function InputPortsCard(props: { title?: string }) {
                     )}
                   </TableCell>
                 )}
-                <TableCell>{port.description}</TableCell>
+                <TableCell>
+                  {port.description}
+                  {port.personalDataInClear && (
+                    <Typography variant="body2" component="div">
+                      <Chip
+                        size="small"
+                        label="Personal data in clear"
+                        title="The product reads this input's personal-data columns unmasked; its access requests ask for them"
+                        className={classes.inClear}
+                      />
+                    </Typography>
+                  )}
+                </TableCell>
                 {showAccess && (
                   <TableCell>
                     {access.requests && (

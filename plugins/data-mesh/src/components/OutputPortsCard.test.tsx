@@ -95,6 +95,12 @@ describe('OutputPortsCard', () => {
           requester: 'user:default/bob',
           state: 'approved',
         }),
+        // for one of the team's products, which has no title
+        accessRequest({
+          id: '00000000000000d5',
+          consumer: 'dataproduct:default/risk-dashboard',
+          state: 'active',
+        }),
       ],
       ...ANALYST,
     });
@@ -110,6 +116,13 @@ describe('OutputPortsCard', () => {
       sql.getByTestId('my-port-access-00000000000000d4'),
     );
     expect(teammates.getByRole('link', { name: 'bob' })).toBeInTheDocument();
+    // the product by its name, not as "dataproduct:risk-dashboard"
+    expect(
+      within(sql.getByTestId('my-port-access-00000000000000d5')).getByRole(
+        'link',
+        { name: 'risk-dashboard' },
+      ),
+    ).toBeInTheDocument();
     expect(
       teammates.getByRole('button', { name: 'How to read it' }),
     ).toBeInTheDocument();

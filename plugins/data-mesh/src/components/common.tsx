@@ -1,6 +1,6 @@
 import { ReactNode, useMemo } from 'react';
-import { Entity } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { InfoCard } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
@@ -175,4 +175,24 @@ export function PiiChip() {
       data-testid="pii-chip"
     />
   );
+}
+
+/**
+ * A link to the entity `entityRef` names, of whatever kind (a team, a data
+ * product, a user), shown by its title or else its name: without the
+ * "dataproduct:" that a link with another default kind puts before an
+ * untitled product. A ref without a kind is a `fallbackKind`.
+ */
+export function AnyEntityLink(props: {
+  entityRef: string;
+  fallbackKind?: string;
+}) {
+  const fallback = props.fallbackKind ?? 'group';
+  let kind = fallback;
+  try {
+    kind = parseEntityRef(props.entityRef, { defaultKind: fallback }).kind;
+  } catch {
+    // shown as written
+  }
+  return <EntityRefLink entityRef={props.entityRef} defaultKind={kind} />;
 }

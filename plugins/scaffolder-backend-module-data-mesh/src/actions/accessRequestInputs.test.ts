@@ -213,10 +213,9 @@ describe('datamesh:access:request-inputs', () => {
       ['lines', true, '365d'],
       ['levels', true, '365d'],
     ]);
-    // the default purpose names the product and says what it is
-    expect(posted[0].purpose).toBe(
-      `Input of ${CONSUMER}: Test product invoices.`,
-    );
+    // the default purpose names the product and, without a description
+    // of the input, says what the product is
+    expect(posted[0].purpose).toBe('Input of invoices: Test product invoices.');
     expect(ctx.output).toHaveBeenCalledWith(
       'requests',
       expect.arrayContaining([
@@ -229,6 +228,56 @@ describe('datamesh:access:request-inputs', () => {
       ]),
     );
     expect(ctx.output).toHaveBeenCalledWith('pending', 2);
+  });
+
+  it("asks for personal data in clear only on the inputs whose spec says so, each for the input's purpose", async () => {
+    answer = body => ({
+      status: 201,
+      body: { id: `r-${body.outputPort}`, state: 'pending' },
+    });
+    const spec = `${oamSpec('invoices', 'finance', {
+      owner: 'group:default/billing',
+    })}  - name: customers
+    type: input-port
+    properties:
+      description:
+        value: Names and addresses to print on the invoices
+      associated_data_product:
+        value: crm
+      associated_output_port:
+        value: customers
+      personal_data_in_clear:
+        value: Yes
+  - name: orders-lines
+    type: input-port
+    properties:
+      associated_data_product:
+        value: orders
+      associated_output_port:
+        value: lines
+`;
+    const ctx = createMockActionContext({
+      input: {},
+      workspacePath: workspaceWith({ 'data_product_spec.yml': spec }),
+    });
+    await action().action.handler(ctx as any);
+    const posted = seen.filter(s => s.method === 'POST').map(s => s.body);
+    expect(
+      posted.map(b => [b.product, b.outputPort, b.pii === true, b.purpose]),
+    ).toEqual([
+      [
+        'dataproduct:default/crm',
+        'customers',
+        true,
+        'Input of invoices: Names and addresses to print on the invoices',
+      ],
+      [
+        'dataproduct:default/orders',
+        'lines',
+        false,
+        'Input of invoices: Test product invoices.',
+      ],
+    ]);
   });
 
   it('fails the step when the backend fails; reports a product the catalog has not read in time', async () => {

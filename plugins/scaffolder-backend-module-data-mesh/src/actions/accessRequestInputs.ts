@@ -9,8 +9,8 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   type AccessRequest,
   type AccessRequestListResponse,
-  accessRef,
   coveringRequest,
+  inputAccessAsks,
 } from '@datamesh/plugin-data-mesh-common';
 import { loadProduct } from '../spec';
 import { examples } from './accessRequestInputs.examples';
@@ -78,13 +78,13 @@ export function createAccessRequestInputsAction(options: {
             .max(2000)
             .optional()
             .describe(
-              "Why the product reads its inputs. Default: 'Input of <product>' and its description",
+              "Why the product reads its inputs. Default, per input port: 'Input of <product title>' and the port's description",
             ),
         pii: (z: Z) =>
           z
             .boolean({
               description:
-                'Ask for personal data in clear. Default false: PII columns read masked',
+                'Ask for personal data in clear on every input. Default: only on the input ports whose spec says personalDataInClear; other personal-data columns read masked',
             })
             .optional(),
         duration: (z: Z) =>
@@ -135,16 +135,12 @@ export function createAccessRequestInputsAction(options: {
         ctx.logger,
       );
       const consumer = stringifyEntityRef(entity).toLowerCase();
-      const inputs = (entity.spec.inputPorts ?? []).flatMap(p =>
-        p.type === 'data-product' && p.dataProduct && p.outputPort
-          ? [
-              {
-                product: accessRef(p.dataProduct, 'dataproduct'),
-                outputPort: p.outputPort,
-              },
-            ]
-          : [],
-      );
+      // each input's purpose and personal data as the spec says them
+      const asks = inputAccessAsks(entity);
+      const inputs = asks.map(a => ({
+        product: a.product,
+        outputPort: a.outputPort,
+      }));
       if (inputs.length === 0) {
         ctx.logger.info(`${consumer} reads no other data product`);
         ctx.output('requests', []);
@@ -197,15 +193,12 @@ export function createAccessRequestInputsAction(options: {
         );
       }
       const open = ((await asked.json()) as AccessRequestListResponse).items;
-      const pii = ctx.input.pii === true;
-      const purpose =
-        ctx.input.purpose ??
-        `Input of ${consumer}${
-          entity.metadata.description ? `: ${entity.metadata.description}` : ''
-        }`.slice(0, 2000);
 
       const requests: InputAccessOutcome[] = [];
-      for (const input of inputs) {
+      for (const ask of asks) {
+        const input = { product: ask.product, outputPort: ask.outputPort };
+        const pii = ctx.input.pii === true || ask.pii;
+        const purpose = ctx.input.purpose ?? ask.purpose;
         const what = `${input.product} port '${input.outputPort}'`;
         const covering = coveringRequest(
           open.filter(

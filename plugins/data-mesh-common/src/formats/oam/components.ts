@@ -67,6 +67,7 @@ export const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
     'source',
     'associated_output_port',
     'associated_data_product',
+    'personal_data_in_clear',
   ],
   'service-level-asset': [
     'description',

@@ -123,6 +123,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
         source: v(port.source),
         associated_data_product: v(port.dataProduct),
         associated_output_port: v(port.outputPort),
+        personal_data_in_clear: v(port.personalDataInClear ? 'Yes' : undefined),
       },
     });
   }

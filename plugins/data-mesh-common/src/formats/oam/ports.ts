@@ -113,6 +113,10 @@ export function readInputPort(
       ctx.propPath(c, 'associated_data_product') ??
       ctx.propPath(c, 'associated_output_port');
     fields.outputPort = ctx.propPath(c, 'associated_output_port');
+    if (ctx.bool(c, 'personal_data_in_clear') === true) {
+      port.personalDataInClear = true;
+    }
+    fields.personalDataInClear = ctx.propPath(c, 'personal_data_in_clear');
   } else {
     const sourceText = ctx.text(c, 'source');
     if (sourceText) port.source = sourceText;
@@ -120,6 +124,13 @@ export function readInputPort(
       ctx.report(
         ctx.propPath(c, 'associated_output_port')!,
         `an input port of type ${type} does not consume an output port; remove associated_output_port or make the port type data-product`,
+      );
+    }
+    const inClear = ctx.propPath(c, 'personal_data_in_clear');
+    if (inClear) {
+      ctx.report(
+        inClear,
+        `personal_data_in_clear is only meaningful for an input port that reads another data product, not one of type ${type}`,
       );
     }
   }

@@ -252,6 +252,7 @@ export function toOdps(entity: DataProductEntityV1alpha1): OdpsExport {
           ['type', port.type],
           ['dataProduct', port.dataProduct],
           ['outputPort', port.outputPort],
+          ['personalDataInClear', port.personalDataInClear || undefined],
           ['source', port.source],
           ['description', port.description],
         ]),

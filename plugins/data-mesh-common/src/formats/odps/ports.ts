@@ -14,7 +14,12 @@ import {
   type PortAccessPolicy,
 } from '../../model';
 import { readPortAccess } from '../../access/portPolicy';
-import { deriveIdentifier, showValue as show } from '../../values';
+import {
+  BOOLEAN_HINT,
+  deriveIdentifier,
+  parseBoolean,
+  showValue as show,
+} from '../../values';
 import type { DocumentPath } from '../../issues';
 import { setSpecOrigin } from '../../entity';
 import {
@@ -252,6 +257,24 @@ export function readInputPorts(
       out.description = str(description.value);
     }
 
+    const inClear = props.get('personalDataInClear');
+    if (inClear) {
+      const flag = parseBoolean(inClear.value);
+      if (flag === undefined) {
+        ctx.source.report(
+          inClear.path,
+          `${show(inClear.value)} is not a yes/no value; ${BOOLEAN_HINT}`,
+        );
+      } else if (type !== 'data-product') {
+        ctx.source.report(
+          inClear.path,
+          `personalDataInClear is only meaningful for input ports that read another data product, not ${type}`,
+        );
+      } else if (flag) {
+        out.personalDataInClear = true;
+      }
+    }
+
     if (type === 'data-product') {
       const outputPort = props.get('outputPort');
       if (!upstream || !outputPort) {
@@ -294,6 +317,7 @@ export function readInputPorts(
       description: description?.path,
       dataProduct: upstream?.path,
       outputPort: props.get('outputPort')?.path,
+      personalDataInClear: inClear?.path,
       source: props.get('source')?.path ?? [...path, 'contractId'],
     });
     ports.push(out);

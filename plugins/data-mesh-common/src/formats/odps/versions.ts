@@ -44,6 +44,7 @@ export const ODPS_CUSTOM_PROPERTIES = {
     'type', // dataset | api | data-product
     'dataProduct', // upstream product ref: `dataproduct:default/x` or `x`
     'outputPort', // upstream output port name
+    'personalDataInClear', // boolean: reads the upstream port's personal data unmasked
     'source', // free text for dataset/api inputs; defaults to contractId
     'description',
   ],

@@ -1,4 +1,3 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import { ReactNode, useMemo } from 'react';
 import { Table, type TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -11,22 +10,18 @@ import {
   formatAge,
   holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
-import { BREAKABLE_IDENTIFIER, PiiChip, WHOLE_WORDS } from '../common';
+import {
+  AnyEntityLink,
+  BREAKABLE_IDENTIFIER,
+  PiiChip,
+  WHOLE_WORDS,
+} from '../common';
 import { formatDateTime } from '../slo/format';
 import { expiresSoon, formatExpiry, openFirst } from './rules';
 import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
 import { ProductSloStatus } from '../slo/ProductSloStatus';
-
-/** The kind a ref names, or `fallback` for a ref without one. */
-function kindOf(ref: string, fallback: string): string {
-  try {
-    return parseEntityRef(ref, { defaultKind: fallback }).kind;
-  } catch {
-    return fallback;
-  }
-}
 
 /** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
 function Who(props: { entityRef: string; defaultKind?: string }) {
@@ -211,11 +206,7 @@ export function AccessRequestsTable(props: {
             title: 'Consumer',
             field: 'consumer',
             render: (r: AccessRequest) => (
-              // a product without a title by its name, not "dataproduct:…"
-              <Who
-                entityRef={r.consumer}
-                defaultKind={kindOf(r.consumer, 'group')}
-              />
+              <AnyEntityLink entityRef={r.consumer} />
             ),
           },
         ]

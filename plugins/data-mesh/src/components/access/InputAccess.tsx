@@ -19,6 +19,7 @@ import {
   type InputPort,
   accessRef,
   fromCatalogForm,
+  inputAccessAsks,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
@@ -78,6 +79,8 @@ export function InputAccessCell(props: {
   const catalogApi = useApi(catalogApiRef);
   const [upstream, setUpstream] = useState<DataProductEntityV1alpha1>();
   const [failure, setFailure] = useState<string>();
+  // what the product's spec asks of this input (purpose, personal data)
+  const ask = inputAccessAsks(product).find(a => a.inputPort === port.name);
   if (!port.dataProduct || !port.outputPort) {
     return (
       <Typography variant="body2" color="textSecondary" component="span">
@@ -85,24 +88,21 @@ export function InputAccessCell(props: {
       </Typography>
     );
   }
-  if (request && isOpenRequest(request)) {
-    return (
-      <Box
-        display="flex"
-        alignItems="center"
-        flexWrap="wrap"
-        style={{ gap: 4 }}
-      >
-        <AccessStateChip state={request.state} />
-        {request.state === 'active' && request.expiresAt && (
-          <Typography variant="caption" color="textSecondary">
-            until {formatExpiry(request.expiresAt)}
-          </Typography>
-        )}
-      </Box>
-    );
-  }
-  const open = async () => {
+  const open = request && isOpenRequest(request) ? request : undefined;
+  const state = open && (
+    <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 4 }}>
+      <AccessStateChip state={open.state} />
+      {open.state === 'active' && open.expiresAt && (
+        <Typography variant="caption" color="textSecondary">
+          until {formatExpiry(open.expiresAt)}
+        </Typography>
+      )}
+    </Box>
+  );
+  // an open request covers the input unless the spec asks for personal
+  // data in clear and the request reads them masked
+  if (open && (open.pii || !ask?.pii)) return state;
+  const choose = async () => {
     setFailure(undefined);
     try {
       const entity = await catalogApi.getEntityByRef(port.dataProduct!);
@@ -120,21 +120,32 @@ export function InputAccessCell(props: {
   );
   return (
     <Box>
-      {request ? (
-        // ended: the state says why the product may not read it now
-        <AccessStateChip state={request.state} />
-      ) : (
-        <Typography variant="body2" color="textSecondary" component="span">
-          Not requested{' '}
-        </Typography>
+      {open && (
+        <>
+          {state}
+          <Typography variant="body2" color="textSecondary">
+            Personal data masked; the input needs them in clear
+          </Typography>
+        </>
       )}
+      {!open &&
+        (request ? (
+          // ended: the state says why the product may not read it now
+          <AccessStateChip state={request.state} />
+        ) : (
+          <Typography variant="body2" color="textSecondary" component="span">
+            Not requested{' '}
+          </Typography>
+        ))}
       <Button
         size="small"
         color="primary"
-        onClick={open}
-        aria-label={`Request access to ${port.name}`}
+        onClick={choose}
+        aria-label={`Request ${open ? 'personal data of' : 'access to'} ${
+          port.name
+        }`}
       >
-        Request access
+        {open ? 'Request personal data' : 'Request access'}
       </Button>
       {upstream && !upstreamPort && (
         <Typography variant="body2" color="error">
@@ -151,6 +162,7 @@ export function InputAccessCell(props: {
           product={upstream}
           port={upstreamPort}
           consumer={stringifyEntityRef(product).toLowerCase()}
+          ask={ask}
           open
           onClose={() => {
             setUpstream(undefined);

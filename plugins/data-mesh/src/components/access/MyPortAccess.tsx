@@ -7,6 +7,7 @@ import {
   type AccessRequest,
   holdsGrant,
 } from '@datamesh/plugin-data-mesh-common';
+import { AnyEntityLink } from '../common';
 import { AccessConnection } from './AccessConnection';
 import { AccessStateChip } from './AccessStateChip';
 import { formatExpiry, isOpenRequest } from './rules';
@@ -44,7 +45,7 @@ function MyRequest(props: { request: AccessRequest; me?: string }) {
               's request
             </>
           )}{' '}
-          for <EntityRefLink entityRef={request.consumer} defaultKind="group" />
+          for <AnyEntityLink entityRef={request.consumer} />
           {readable && request.expiresAt
             ? `, until ${formatExpiry(request.expiresAt)}`
             : ''}

@@ -101,6 +101,12 @@ export function RequestAccessDialog(props: {
   existing?: AccessRequest[];
   /** On whose behalf, chosen beforehand (e.g. the product reading this port as an input). */
   consumer?: string;
+  /**
+   * What the consuming product's spec asks (its input port): the form
+   * starts with its purpose, and with personal data in clear when the
+   * input says it needs them and the port can give them.
+   */
+  ask?: { purpose: string; pii: boolean };
 }) {
   const { product, port, open, onClose } = props;
   const api = useApi(dataMeshApiRef);
@@ -112,8 +118,8 @@ export function RequestAccessDialog(props: {
   const hasAgreement = agreementSections(agreement).length > 0;
   const [form, setForm] = useState<Form>({
     consumer: props.consumer ?? '',
-    purpose: '',
-    pii: false,
+    purpose: props.ask?.purpose ?? '',
+    pii: Boolean(props.ask?.pii) && piiColumns.length > 0,
     days: String(limits.defaultDays),
     accepted: false,
   });
@@ -280,6 +286,12 @@ export function RequestAccessDialog(props: {
               {errors.pii ?? 'Without this, those columns are masked for you.'}
             </FormHelperText>
           </Box>
+        )}
+        {props.ask?.pii && portDeniesPii(port) && (
+          <FormHelperText>
+            The input port asks for personal data in clear, but this port never
+            grants it: its personal-data columns are masked.
+          </FormHelperText>
         )}
         <TextField
           id="access-duration"

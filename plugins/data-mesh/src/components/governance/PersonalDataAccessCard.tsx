@@ -10,7 +10,6 @@
 import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -21,6 +20,7 @@ import Alert from '@material-ui/lab/Alert';
 import { holdsGrant } from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
+import { AnyEntityLink } from '../common';
 import { formatExpiry } from '../access/rules';
 import { errorMessage } from '../slo/SloErrors';
 
@@ -111,11 +111,11 @@ export function PersonalDataAccessCard() {
           {state.value!.map(r => (
             <TableRow key={r.key} data-testid="personal-data-row">
               <TableCell>
-                <EntityRefLink entityRef={r.product} />
+                <AnyEntityLink entityRef={r.product} />
               </TableCell>
               <TableCell>
                 {'ref' in r.reader ? (
-                  <EntityRefLink entityRef={r.reader.ref} />
+                  <AnyEntityLink entityRef={r.reader.ref} />
                 ) : (
                   <code>{r.reader.role}</code>
                 )}

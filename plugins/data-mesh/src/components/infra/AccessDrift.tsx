@@ -1,4 +1,3 @@
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -13,7 +12,7 @@ import {
   formatAge,
   membershipKey,
 } from '@datamesh/plugin-data-mesh-common';
-import { EmptyHint } from '../common';
+import { AnyEntityLink, EmptyHint } from '../common';
 import { PlanLines } from './PlanLines';
 
 /** A product with many grants can drift in many places: the card lists a few, the plan has them all. */
@@ -51,7 +50,7 @@ function ReaderLine(props: {
   }
   return (
     <>
-      <EntityRefLink entityRef={reader.consumer} /> reads it ({what}) outside
+      <AnyEntityLink entityRef={reader.consumer} /> reads it ({what}) outside
       any request.
     </>
   );
