@@ -14,7 +14,15 @@
  * her and granted in the warehouse.
  */
 
-const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
+const {
+  asExampleUsers,
+  check,
+  countAs,
+  log,
+  readableTables,
+  waitFor,
+  withWarehouse,
+} = require('../harness/scenario');
 
 const OWNER = 'Aisha Khan';
 // of Population Health Analytics, whose products read the clinical ones
@@ -23,6 +31,8 @@ const ANALYST = 'Sofia Alvarez';
 const AUDITOR = 'Grace Osei';
 const READ = 'ehr-encounters';
 const READER = 'patient-encounter-history';
+// reads the registry's pseudonymised port, personal data masked
+const MASKED_READER = 'readmission-features';
 const RECORDED_ON = 'lab-results';
 const CONSUMER = {
   label: 'Team: Finance & Claims Data',
@@ -67,7 +77,8 @@ function cutWords(page) {
 module.exports = {
   name: 'recorded-access',
   description: `the example lineage's reads are recorded access; ${OWNER} records an agreement made elsewhere on ${RECORDED_ON}`,
-  async run({ page: guestPage, baseUrl, api }) {
+  backend: 'pausable',
+  async run({ page: guestPage, baseUrl, api, dirs, pauseBackend }) {
     const browser = guestPage.context().browser();
     await asExampleUsers(browser, baseUrl, 'recorded-access-user', async as => {
       const owner = await as(OWNER);
@@ -149,6 +160,51 @@ module.exports = {
           if (await patients.getByText(/Personal data masked/).count()) {
             throw new Error('the patients input reads personal data masked');
           }
+        },
+      );
+
+      await check(
+        `warehouse: ${READER}'s pipeline reads the registry's patients in clear; ${MASKED_READER}'s reads them masked only`,
+        async () => {
+          const { items } = await api(
+            `/api/data-mesh/access-requests?product=patient-registry`,
+          );
+          const granteeOf = consumer => {
+            const request = items.find(
+              r =>
+                r.consumer === `dataproduct:default/${consumer}` &&
+                r.state === 'active',
+            );
+            if (!request) throw new Error(`${consumer} holds no access`);
+            return request.grantee;
+          };
+          const [inClear, masked] = [
+            granteeOf(READER),
+            granteeOf(MASKED_READER),
+          ];
+          await pauseBackend(() =>
+            withWarehouse(dirs.warehouse, async db => {
+              const clearTable = t => /_output"?\.patients$/.test(t);
+              const maskedTable = t => /_masked"?\.patients$/.test(t);
+              const table = (await readableTables(db, inClear)).find(
+                clearTable,
+              );
+              if (!table)
+                throw new Error(`${inClear} cannot read the clear table`);
+              const n = await countAs(db, inClear, table);
+              const readable = await readableTables(db, masked);
+              if (readable.some(clearTable) || !readable.some(maskedTable)) {
+                throw new Error(
+                  `${masked} reads ${readable.join(
+                    ', ',
+                  )}: not the masked view only`,
+                );
+              }
+              log(
+                `${inClear} reads ${n} rows of ${table}; ${masked} the masked view`,
+              );
+            }),
+          );
         },
       );
 
