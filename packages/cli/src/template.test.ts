@@ -123,10 +123,20 @@ function renderIf(condition: string, context: Record<string, unknown>) {
 async function renderSkeleton(
   parameters: Record<string, unknown>,
   upstreams: unknown[] | undefined,
+  personalDataUpstreams?: unknown[],
 ) {
   const context = {
     parameters,
-    steps: upstreams ? { upstreams: { output: { entities: upstreams } } } : {},
+    steps: {
+      ...(upstreams ? { upstreams: { output: { entities: upstreams } } } : {}),
+      ...(personalDataUpstreams
+        ? {
+            'personal-data-upstreams': {
+              output: { entities: personalDataUpstreams },
+            },
+          }
+        : {}),
+    },
   };
   const fetchStep = step('skeleton');
   const input = renderStepInput(fetchStep.input, context);
@@ -164,6 +174,7 @@ describe('templates/new-data-product', () => {
     );
     expect(template.metadata.name).toBe('new-data-product');
     expect(steps.map(s => s.action)).toEqual([
+      'catalog:fetch',
       'catalog:fetch',
       'fetch:template',
       'datamesh:spec:validate',
@@ -354,6 +365,63 @@ describe('templates/new-data-product', () => {
     }
   });
 
+  it('marks the inputs read with personal data in clear, with the purpose; one chosen only there is an input too', async () => {
+    const labResults = {
+      apiVersion: 'datamesh.dev/v1alpha1',
+      kind: 'DataProduct',
+      metadata: { name: 'lab-results', namespace: 'default' },
+      spec: { outputPorts: [{ name: 'lab-results-jdbc', type: 'jdbc' }] },
+    };
+    const parameters = {
+      ...PARAMETERS,
+      personalDataInputs: [
+        'dataproduct:default/patient-registry',
+        'dataproduct:default/lab-results',
+      ],
+      personalDataPurpose: 'Names and MRNs: "who is it?" on the ward list',
+    };
+    const context = { parameters };
+    expect(renderIf(step('personal-data-upstreams').if!, context)).toBe(true);
+    expect(renderIf(step('inputs').if!, context)).toBe(true);
+    // personal data only: the inputs are still asked for
+    expect(
+      renderIf(step('inputs').if!, {
+        parameters: { ...parameters, inputPorts: [] },
+      }),
+    ).toBe(true);
+    const out = await renderSkeleton(parameters, UPSTREAMS, [
+      UPSTREAMS[1],
+      labResults,
+    ]);
+    try {
+      const entity = readSpec(out.read('data_product_spec.yml'));
+      const inputs = entity.spec.inputPorts!.filter(
+        p => p.type === 'data-product',
+      );
+      expect(
+        inputs.map(p => [
+          p.dataProduct,
+          p.personalDataInClear ?? false,
+          p.description,
+        ]),
+      ).toEqual([
+        ['dataproduct:default/ehr-encounters', false, undefined],
+        [
+          'dataproduct:default/patient-registry',
+          true,
+          parameters.personalDataPurpose,
+        ],
+        [
+          'dataproduct:default/lab-results',
+          true,
+          parameters.personalDataPurpose,
+        ],
+      ]);
+    } finally {
+      out.cleanup();
+    }
+  });
+
   it('renders without input products or a source system', async () => {
     const parameters = {
       ...PARAMETERS,
@@ -363,6 +431,10 @@ describe('templates/new-data-product', () => {
       type: 'source-aligned',
     };
     expect(renderIf(step('upstreams').if!, { parameters })).toBe(false);
+    expect(renderIf(step('personal-data-upstreams').if!, { parameters })).toBe(
+      false,
+    );
+    expect(renderIf(step('inputs').if!, { parameters })).toBe(false);
     const out = await renderSkeleton(parameters, undefined);
     try {
       const entity = readSpec(out.read('data_product_spec.yml'));

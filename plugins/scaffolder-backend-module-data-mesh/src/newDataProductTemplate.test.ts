@@ -174,6 +174,9 @@ describe('the New data product template, through the real scaffolder backend', (
             },
           ],
           inputPorts: ['dataproduct:default/ehr-encounters'],
+          // the visits are linked to encounters by patient identifiers
+          personalDataInputs: ['dataproduct:default/ehr-encounters'],
+          personalDataPurpose: 'MRNs to link visits to their encounters',
           freshness: '24h',
           completenessTolerance: 5,
           availabilityTarget: 99,
@@ -265,6 +268,7 @@ describe('the New data product template, through the real scaffolder backend', (
           inputPorts: expect.arrayContaining([
             expect.objectContaining({
               dataProduct: 'dataproduct:default/ehr-encounters',
+              personalDataInClear: true,
             }),
           ]),
         },
@@ -386,6 +390,7 @@ describe('the New data product template, through the real scaffolder backend', (
           r.consumer,
           r.requester,
           r.state,
+          r.pii,
         ]),
       ).toEqual([
         [
@@ -394,10 +399,12 @@ describe('the New data product template, through the real scaffolder backend', (
           'dataproduct:default/patient-visits',
           'user:default/mock',
           'pending',
+          true,
         ],
       ]);
+      // the form's reason, written on the input port, is the request's purpose
       expect(requests.body.items[0].purpose).toBe(
-        'Input of patient-visits: Every outpatient visit, one row per visit.',
+        'Input of patient-visits: MRNs to link visits to their encounters',
       );
       expect(log).toContain(
         `[inputs] dataproduct:default/ehr-encounters port '${upstreamPort}': requested (${requests.body.items[0].id}); its owners decide`,
