@@ -62,6 +62,13 @@ const entities = [
   ]),
 ];
 
+// a product of team-a without personal data: nothing to read in clear
+const stock = product('stock', 'group:default/team-a', 'domain:default/shop');
+stock.spec.datasets = [
+  { name: 'events', columns: [{ name: 'id', type: 'string' }] },
+];
+entities.push(stock);
+
 // ODCS roles naming approvers: a group for one port, none for the other
 const claims = product(
   'claims',
@@ -305,7 +312,7 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     });
     expect(executor.roles.get(approved.body.role)).toMatchObject({
       grantee: 'team_team_a',
-      providerRole: 'shop_orders_consumer',
+      providerRole: 'shop_orders_consumer_pii',
     });
     expect(sent.at(-1)).toMatchObject({
       recipients: { entityRef: ['user:default/bob'] },
@@ -345,6 +352,28 @@ describe.each(databases.eachSupportedId())('access requests on %s', id => {
     expect(
       sent.filter(n => n.payload.scope === `data-mesh:access:${input.id}`),
     ).toEqual([]);
+  });
+
+  it('takes a request for personal data of a product that holds none as a plain one', async () => {
+    now = T0 + D;
+    // team-a's own product asks: without personal data, approved at once
+    const asked = await ask('alice', {
+      product: 'stock',
+      consumer: 'dataproduct:default/catalogue',
+      pii: true,
+    });
+    expect([asked.pii, asked.state, asked.decidedBy]).toEqual([
+      false,
+      'active',
+      'system',
+    ]);
+    expect(executor.roles.get(asked.role)).toMatchObject({
+      providerRole: 'shop_stock_consumer',
+    });
+    // and it is not a read of personal data
+    expect((await list('alice', '?pii=true')).map(r => r.id)).not.toContain(
+      asked.id,
+    );
   });
 
   it('lets the owning team of another product decide there, not elsewhere', async () => {

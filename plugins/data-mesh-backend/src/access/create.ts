@@ -32,7 +32,7 @@ import {
   durationWithin,
   portAccessPolicy,
   portApprovers,
-  providerRoleOf,
+  readRoleOf,
   requestRoleName,
 } from './policy';
 import { TRANSITIONS } from './stateMachine';
@@ -105,6 +105,8 @@ export function newRequest(
 ): Omit<AccessRequestRecord, 'history' | 'warnedAt'> {
   const { product, productRef, port, durationMs } = terms;
   const id = randomBytes(8).toString('hex');
+  // with PII, the role that reads PII columns in clear; else they are masked
+  const read = readRoleOf(product, ctx.platform, asked.pii, 'product');
   return {
     id,
     product: productRef,
@@ -113,11 +115,11 @@ export function newRequest(
       : undefined,
     outputPort: port.name,
     ...asked,
+    pii: read.pii,
     state: 'pending',
     durationMs,
     requestedAt: ctx.clock.now(),
-    // with PII, the role that reads PII columns in clear; else they are masked
-    providerRole: providerRoleOf(product, ctx.platform, asked.pii, 'product'),
+    providerRole: read.role,
     role: requestRoleName(ctx.settings.naming.requestRole, ctx.platform, id),
   };
 }

@@ -116,18 +116,22 @@ export function productRoles(
 }
 
 /**
- * The product role a request receives: the PII consumer role for a request
- * with PII (columns read in clear), else the consumer role (PII masked). A
- * product without PII columns has no PII role: nothing to unmask.
+ * The product role a request receives, and whether it reads personal data
+ * in clear: the PII consumer role for a request with PII (columns read in
+ * clear), else the consumer role (PII masked). A product without PII
+ * columns has no PII role: nothing to unmask, so a request for personal
+ * data is a plain one (and not one to list among reads of personal data).
  */
-export function providerRoleOf(
+export function readRoleOf(
   product: DataProductEntityV1alpha1,
   platform: PlatformConfig,
   pii: boolean,
   field: string,
-): string {
+): { role: string; pii: boolean } {
   const roles = productRoles(product, platform, field);
-  return pii && roles.pii ? roles.pii : roles.consumer;
+  return pii && roles.pii
+    ? { role: roles.pii, pii: true }
+    : { role: roles.consumer, pii: false };
 }
 
 /** A requested duration in milliseconds; a 400 naming `duration` when unreadable or above `maxMs`. */

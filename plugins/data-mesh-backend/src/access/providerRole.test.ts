@@ -1,6 +1,6 @@
 import { DEFAULT_PLATFORM_CONFIG } from '@datamesh/plugin-data-mesh-node';
 import { testDataProduct } from '@datamesh/plugin-data-mesh-node/testUtils';
-import { productRoles, providerRoleOf } from './policy';
+import { productRoles, readRoleOf } from './policy';
 
 describe('the product role a request receives', () => {
   const platform = DEFAULT_PLATFORM_CONFIG;
@@ -13,19 +13,22 @@ describe('the product role a request receives', () => {
       owner: 'sales_orders_owner',
       pii: 'sales_orders_consumer_pii',
     });
-    expect(providerRoleOf(product, platform, true, 'product')).toBe(
-      'sales_orders_consumer_pii',
-    );
-    expect(providerRoleOf(product, platform, false, 'product')).toBe(
-      'sales_orders_consumer',
-    );
+    expect(readRoleOf(product, platform, true, 'product')).toEqual({
+      role: 'sales_orders_consumer_pii',
+      pii: true,
+    });
+    expect(readRoleOf(product, platform, false, 'product')).toEqual({
+      role: 'sales_orders_consumer',
+      pii: false,
+    });
   });
 
-  it('is the consumer role on a product without PII columns: there is nothing to unmask', () => {
+  it('is the consumer role on a product without PII columns, and no read of personal data: there is nothing to unmask', () => {
     const product = testDataProduct('orders', 'sales');
     expect(productRoles(product, platform, 'product').pii).toBeUndefined();
-    expect(providerRoleOf(product, platform, true, 'product')).toBe(
-      'sales_orders_consumer',
-    );
+    expect(readRoleOf(product, platform, true, 'product')).toEqual({
+      role: 'sales_orders_consumer',
+      pii: false,
+    });
   });
 });

@@ -53,7 +53,16 @@ export function product(
       owner,
       domain,
       certified: false,
-      datasets: [{ name: 'events', columns: [{ name: 'id', type: 'string' }] }],
+      // with a personal-data column: a request may read it in clear
+      datasets: [
+        {
+          name: 'events',
+          columns: [
+            { name: 'id', type: 'string' },
+            { name: 'email', type: 'string', pii: true },
+          ],
+        },
+      ],
       outputPorts: ports as DataProductEntityV1alpha1['spec']['outputPorts'],
     },
   };
