@@ -4,7 +4,10 @@
  * the notification claim is a conditional update, so with several
  * instances on one database each grant is told by one of them.
  */
-import type { UnexplainedGrantItem } from '@datamesh/plugin-data-mesh-common';
+import {
+  type UnexplainedGrantItem,
+  membershipKey,
+} from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_unexplained_grants';
@@ -27,9 +30,8 @@ export type GrantKey = Pick<
   'product' | 'role' | 'member' | 'memberKind'
 >;
 
-/** One string per grant, for sets and maps. */
-export const grantKey = (g: GrantKey) =>
-  `${g.product}|${g.role}|${g.memberKind ?? 'role'}:${g.member}`;
+/** One string per grant, for sets and maps: the product's, and the membership's key. */
+export const grantKey = (g: GrantKey) => `${g.product}|${membershipKey(g)}`;
 
 /** A grant's key as stored: its row. */
 const keyOf = (g: GrantKey) => ({
