@@ -189,6 +189,60 @@ describe('SLO comparison', () => {
   });
 });
 
+describe('input ports reading personal data in clear', () => {
+  const product = (
+    inputPorts: DataProductEntityV1alpha1['spec']['inputPorts'],
+  ): DataProductEntityV1alpha1 => ({
+    apiVersion: 'datamesh.dev/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'p' },
+    spec: {
+      type: 'aggregate',
+      lifecycle: 'production',
+      owner: 'group:default/t',
+      domain: 'domain:default/d',
+      certified: false,
+      inputPorts,
+    },
+  });
+  const registry = {
+    name: 'registry',
+    type: 'data-product' as const,
+    dataProduct: 'dataproduct:default/registry',
+    outputPort: 'jdbc',
+  };
+  const said = (
+    old: DataProductEntityV1alpha1['spec']['inputPorts'],
+    now: DataProductEntityV1alpha1['spec']['inputPorts'],
+  ) =>
+    classifyChanges(product(old), product(now)).map(
+      c => `${c.kind} ${c.code}: ${c.message}`,
+    );
+
+  it('says so when an input starts or stops reading them, and when one that does is added', () => {
+    expect(
+      said([registry], [{ ...registry, personalDataInClear: true }]),
+    ).toEqual([
+      "info input-port-personal-data: input port 'registry' now reads the personal data of dataproduct:default/registry in clear",
+    ]);
+    expect(
+      said([{ ...registry, personalDataInClear: true }], [registry]),
+    ).toEqual([
+      "info input-port-personal-data: input port 'registry' no longer reads the personal data of dataproduct:default/registry in clear",
+    ]);
+    expect(said([], [{ ...registry, personalDataInClear: true }])).toEqual([
+      "non-breaking input-port-added: input port 'registry' was added, reading the personal data of dataproduct:default/registry in clear",
+    ]);
+    // and another change of the same port is said as well
+    expect(
+      said(
+        [registry],
+        [{ ...registry, personalDataInClear: true, outputPort: 'sql' }],
+      ).map(s => s.split(':')[0]),
+    ).toEqual(['info input-port-personal-data', 'info input-port-changed']);
+  });
+});
+
 describe('versionBumpRequired', () => {
   const breaking = [
     {

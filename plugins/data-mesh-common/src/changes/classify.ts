@@ -253,11 +253,30 @@ function compareInputPorts(
       'input-port-added',
       `inputPorts.${item.name}`,
       at(index),
-      `input port '${item.name}' was added`,
+      `input port '${item.name}' was added${
+        item.personalDataInClear
+          ? `, reading the personal data of ${item.dataProduct} in clear`
+          : ''
+      }`,
     );
   }
   for (const { old, now, index } of kept) {
-    if (!same(old, now)) {
+    // reading personal data in clear is what a reviewer (and the data
+    // protection officer) should see said, not "changed"
+    const { personalDataInClear: wasInClear, ...oldRest } = old;
+    const { personalDataInClear: isInClear, ...nowRest } = now;
+    if (Boolean(wasInClear) !== Boolean(isInClear)) {
+      log.after(
+        'info',
+        'input-port-personal-data',
+        `inputPorts.${now.name}`,
+        isInClear ? [...at(index), 'personalDataInClear'] : at(index),
+        `input port '${now.name}' ${
+          isInClear ? 'now reads' : 'no longer reads'
+        } the personal data of ${now.dataProduct ?? 'its upstream'} in clear`,
+      );
+    }
+    if (!same(oldRest, nowRest)) {
       log.after(
         'info',
         'input-port-changed',
