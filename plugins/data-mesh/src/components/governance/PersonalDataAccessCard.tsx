@@ -10,6 +10,7 @@
 import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -25,7 +26,7 @@ import { formatExpiry } from '../access/rules';
 import { errorMessage } from '../slo/SloErrors';
 
 /** One reader of personal data in clear: through a request, or by hand. */
-interface Reading {
+export interface Reading {
   key: string;
   product: string;
   /** A catalog group or data product, or a warehouse role (or user) nobody in the catalog has. */
@@ -38,6 +39,46 @@ interface Reading {
 }
 
 const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
+
+/**
+ * One CSV cell. A value a spreadsheet would take for a formula (a purpose
+ * is anyone's text) starts with a quote mark, so it opens as text.
+ */
+function csvCell(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The register as CSV, for the records a data protection officer keeps
+ * outside the portal: entity refs (not titles), ISO dates.
+ */
+export function registerCsv(rows: Reading[]): string {
+  const lines = [
+    ['data product', 'read by', 'purpose', 'through', 'since', 'until'],
+    ...rows.map(r => [
+      r.product,
+      'ref' in r.reader ? r.reader.ref : r.reader.role,
+      r.purpose ?? '',
+      r.request ? `access request ${r.request}` : 'a grant made by hand',
+      r.since ? r.since.slice(0, 10) : '',
+      r.request && r.expiresAt ? r.expiresAt.slice(0, 10) : '',
+    ]),
+  ];
+  return `${lines.map(line => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** Offers `text` as a file to save. */
+function download(text: string, file: string) {
+  const url = URL.createObjectURL(
+    new Blob([text], { type: 'text/csv;charset=utf-8' }),
+  );
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  a.click();
+  URL.revokeObjectURL(url);
+}
 
 function accessTab(product: string): string {
   const { namespace, name } = parseEntityRef(product);
@@ -142,9 +183,27 @@ export function PersonalDataAccessCard() {
       </Table>
     );
   }
+  const rows = state.value ?? [];
   return (
     <InfoCard
       title="Personal data read in clear"
+      action={
+        rows.length > 0 && (
+          <Button
+            size="small"
+            onClick={() =>
+              download(
+                registerCsv(rows),
+                `personal-data-read-in-clear-${new Date()
+                  .toISOString()
+                  .slice(0, 10)}.csv`,
+              )
+            }
+          >
+            Download CSV
+          </Button>
+        )
+      }
       subheader="Grants held of access requests with personal data, and grants of a product's personal-data role made by hand (found by the hourly check). Auditors and platform admins see every product; others their teams' products and their own access."
     >
       <div data-testid="personal-data-register">{body}</div>

@@ -12,7 +12,9 @@ import { renderForEntity } from '../../__testUtils__/render';
 import { accessRequest } from '../../__testUtils__/fakeAccessBackend';
 import { formatExpiry } from '../access/rules';
 import { DataMeshClient, dataMeshApiRef } from '../../api';
+import userEvent from '@testing-library/user-event';
 import { CompliancePage } from './CompliancePage';
+import { registerCsv } from './PersonalDataAccessCard';
 import { GovernanceCard } from './GovernanceCard';
 
 function backend(routes: Record<string, unknown>) {
@@ -234,6 +236,60 @@ describe('the register of personal data read in clear', () => {
     );
   });
 
+  it('downloads the register as CSV', async () => {
+    const { apis } = backend(routes());
+    const saved: Blob[] = [];
+    const createObjectURL = jest.fn((blob: Blob) => {
+      saved.push(blob);
+      return 'blob:register';
+    });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function (this: HTMLAnchorElement) {
+        expect(this.download).toMatch(
+          /^personal-data-read-in-clear-\d{4}-\d\d-\d\d\.csv$/,
+        );
+      });
+    try {
+      await renderInTestApp(<CompliancePage />, {
+        apis,
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Download CSV' }),
+      );
+      expect(click).toHaveBeenCalledTimes(1);
+      const text = await new Response(saved[0]).text();
+      expect(text.split('\r\n')).toEqual([
+        'data product,read by,purpose,through,since,until',
+        'dataproduct:default/patient-encounters,group:default/population-health,Quality audit,access request 0000000000000b01,2026-03-01,2026-05-30',
+        'dataproduct:default/patient-encounters,old_etl,,a grant made by hand,2026-03-02,',
+        '',
+      ]);
+    } finally {
+      click.mockRestore();
+    }
+  });
+
+  it('writes CSV a spreadsheet opens as text, whatever a purpose says', () => {
+    expect(
+      registerCsv([
+        {
+          key: 'r',
+          product: 'dataproduct:default/p',
+          reader: { ref: 'group:default/t' },
+          purpose: '=HYPERLINK("http://evil.example","x"), then more',
+          request: 'r',
+          since: '2026-01-01T00:00:00.000Z',
+          expiresAt: null,
+        },
+      ]).split('\r\n')[1],
+    ).toBe(
+      'dataproduct:default/p,group:default/t,"\'=HYPERLINK(""http://evil.example"",""x""), then more",access request r,2026-01-01,',
+    );
+  });
+
   it('says when nobody the viewer may see reads personal data in clear', async () => {
     const empty = backend(
       routes({
@@ -248,6 +304,8 @@ describe('the register of personal data read in clear', () => {
     expect(await screen.findByTestId('personal-data-none')).toHaveTextContent(
       'Nobody you may see reads personal data in clear.',
     );
+    // nothing to download
+    expect(screen.queryByRole('button', { name: 'Download CSV' })).toBeNull();
   });
 
   it('says when the register cannot be loaded, and still shows compliance', async () => {
