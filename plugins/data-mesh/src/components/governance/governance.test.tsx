@@ -246,7 +246,7 @@ describe('the register of personal data read in clear', () => {
     Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
     const click = jest
       .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(function (this: HTMLAnchorElement) {
+      .mockImplementation(function saveAs(this: HTMLAnchorElement) {
         expect(this.download).toMatch(
           /^personal-data-read-in-clear-\d{4}-\d\d-\d\d\.csv$/,
         );
