@@ -261,7 +261,9 @@ describe('InputPortsCard', () => {
           await row.findByTestId('access-state-active'),
         ).toBeInTheDocument();
         expect(
-          row.getByText('Personal data masked; the input needs them in clear'),
+          await row.findByText(
+            'Personal data masked; the input needs them in clear',
+          ),
         ).toBeInTheDocument();
         await userEvent.click(
           row.getByRole('button', {
@@ -288,6 +290,45 @@ describe('InputPortsCard', () => {
           purpose:
             'Input of Patient encounters: Demographics for joining encounters to patients',
         });
+      });
+
+      it('is covered by a masked grant when the upstream holds no personal data', async () => {
+        const plain: DataProductEntityV1alpha1 = {
+          ...registry,
+          spec: {
+            ...registry.spec,
+            datasets: [
+              {
+                name: 'patients',
+                columns: [{ name: 'patient_id', type: 'integer' }],
+              },
+            ],
+          },
+        };
+        renderAccess({
+          entity: inClear,
+          element: <InputPortsCard />,
+          products: [inClear, plain],
+          requests: [
+            accessRequest({
+              id: 'masked',
+              product: 'dataproduct:default/patients',
+              outputPort: 'patients-sql',
+              consumer: PRODUCT,
+              state: 'active',
+              pii: false,
+            }),
+          ],
+          ...OWNER,
+        });
+        const row = within(await screen.findByTestId('input-port-patients'));
+        expect(
+          await row.findByTestId('access-state-active'),
+        ).toBeInTheDocument();
+        // nothing to unmask: nothing more to ask
+        await new Promise(resolve => setTimeout(resolve, 50));
+        expect(row.queryByText(/Personal data masked/)).toBeNull();
+        expect(row.queryByRole('button', { name: /Request/ })).toBeNull();
       });
 
       it('is covered by a grant with the personal data', async () => {

@@ -7,6 +7,7 @@
  * and ask again (an input added later, a request rejected or expired).
  */
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
@@ -81,6 +82,22 @@ export function InputAccessCell(props: {
   const [failure, setFailure] = useState<string>();
   // what the product's spec asks of this input (purpose, personal data)
   const ask = inputAccessAsks(product).find(a => a.inputPort === port.name);
+  const open = request && isOpenRequest(request) ? request : undefined;
+  // a masked grant falls short of an input that needs personal data in
+  // clear, if the upstream holds any (else there is nothing to unmask, and
+  // the backend takes such a request as a plain one)
+  const masked = Boolean(open && ask?.pii && !open.pii);
+  const unmaskable = useAsync(async () => {
+    if (!masked) return false;
+    const entity = await catalogApi.getEntityByRef(port.dataProduct!);
+    return Boolean(
+      entity &&
+        isDataProductEntity(entity) &&
+        fromCatalogForm(entity).spec.datasets?.some(d =>
+          d.columns.some(c => c.pii),
+        ),
+    );
+  }, [catalogApi, masked, port.dataProduct]);
   if (!port.dataProduct || !port.outputPort) {
     return (
       <Typography variant="body2" color="textSecondary" component="span">
@@ -88,7 +105,6 @@ export function InputAccessCell(props: {
       </Typography>
     );
   }
-  const open = request && isOpenRequest(request) ? request : undefined;
   const state = open && (
     <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 4 }}>
       <AccessStateChip state={open.state} />
@@ -99,9 +115,9 @@ export function InputAccessCell(props: {
       )}
     </Box>
   );
-  // an open request covers the input unless the spec asks for personal
-  // data in clear and the request reads them masked
-  if (open && (open.pii || !ask?.pii)) return state;
+  // an open request covers the input unless it reads masked what the
+  // input needs in clear
+  if (open && !(masked && unmaskable.value)) return state;
   const choose = async () => {
     setFailure(undefined);
     try {
