@@ -39,6 +39,7 @@ export interface Reading {
 }
 
 const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 /**
  * One CSV cell. A value a spreadsheet would take for a formula (a purpose
@@ -173,8 +174,9 @@ export function PersonalDataAccessCard() {
                   </Link>
                 )}
               </TableCell>
-              <TableCell>{day(r.since)}</TableCell>
-              <TableCell>
+              {/* a date on one line, not "2026-" over "12-06" */}
+              <TableCell style={NO_WRAP}>{day(r.since)}</TableCell>
+              <TableCell style={NO_WRAP}>
                 {r.request ? formatExpiry(r.expiresAt) : '—'}
               </TableCell>
             </TableRow>
