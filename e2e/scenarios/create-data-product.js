@@ -29,6 +29,9 @@ const NEW_PRODUCT = process.env.E2E_NEW_PRODUCT || 'e2e-readmissions';
 const NEW_DOMAIN = 'clinical-care';
 const NEW_OWNER = 'clinical-care-data';
 const UPSTREAM = 'ehr-encounters';
+// read with personal data in clear, and why (the form's second picker)
+const PERSONAL_DATA_UPSTREAM = 'patient-registry';
+const PERSONAL_DATA_PURPOSE = 'MRNs to contact patients after discharge';
 // The issue's promise is "within a minute"; the deadline leaves room for a
 // loaded machine, and the run logs the time it took.
 const TASK_DEADLINE_MS = 90000;
@@ -100,6 +103,18 @@ async function fillForm(page, picks, name = NEW_PRODUCT) {
   // Inputs and service levels
   await pick('Input data products', UPSTREAM.slice(0, 6), picks.upstream);
   await page.keyboard.press('Escape');
+  if (picks.personalData) {
+    // chosen only here: an input too, read with personal data in clear
+    await pick(
+      'Inputs read with personal data in clear',
+      PERSONAL_DATA_UPSTREAM.slice(0, 7),
+      picks.personalData,
+    );
+    await page.keyboard.press('Escape');
+    await textbox('Why it needs personal data in clear').fill(
+      PERSONAL_DATA_PURPOSE,
+    );
+  }
   await textbox('Freshness').fill('12h');
   await page
     .getByRole('spinbutton', { name: 'Completeness tolerance (%)' })
@@ -303,6 +318,9 @@ module.exports = {
         domain: await titleOf(`domain/default/${NEW_DOMAIN}`),
         owner: await titleOf(`group/default/${NEW_OWNER}`),
         upstream: await titleOf(`dataproduct/default/${UPSTREAM}`),
+        personalData: await titleOf(
+          `dataproduct/default/${PERSONAL_DATA_UPSTREAM}`,
+        ),
       }),
     );
 
@@ -346,6 +364,8 @@ module.exports = {
       product: NEW_PRODUCT,
       domain: NEW_DOMAIN,
       upstream: UPSTREAM,
+      personalDataUpstream: PERSONAL_DATA_UPSTREAM,
+      personalDataPurpose: PERSONAL_DATA_PURPOSE,
     };
   },
 };

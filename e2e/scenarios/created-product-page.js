@@ -129,29 +129,47 @@ module.exports = {
     );
 
     await check(
-      `the template asked for access to ${created.upstream} on the new product's behalf (its own team's product: granted at once); its Input ports card shows it active`,
+      `the template asked for access to ${created.upstream} on the new product's behalf (its own team's product: granted at once), and for ${created.personalDataUpstream}'s personal data in clear with the form's reason (waiting for a teammate); its Input ports card shows both`,
       async () => {
         const { items } = await api(
           `/api/data-mesh/access-requests?consumer=${encodeURIComponent(
             newRef,
           )}`,
         );
-        const asked = items.map(r => `${r.product} ${r.consumer} ${r.state}`);
-        if (
-          asked.length !== 1 ||
-          asked[0] !== `${upstreamRef} ${newRef} active`
-        ) {
+        const asked = items
+          .map(r => `${r.product} ${r.consumer} ${r.state} pii=${r.pii}`)
+          .sort();
+        const personalDataRef = `dataproduct:default/${created.personalDataUpstream}`;
+        const expected = [
+          `${upstreamRef} ${newRef} active pii=false`,
+          `${personalDataRef} ${newRef} pending pii=true`,
+        ].sort();
+        if (JSON.stringify(asked) !== JSON.stringify(expected)) {
           throw new Error(
             `requests of ${newRef}: ${asked.join('; ') || 'none'}`,
           );
         }
-        log(
-          `${newRef} asked for ${items[0].product} port ${items[0].outputPort} (${items[0].id}), grantee ${items[0].grantee}`,
+        const inClear = items.find(r => r.product === personalDataRef);
+        if (
+          inClear.purpose !==
+          `Input of ${created.product}: ${created.personalDataPurpose}`
+        ) {
+          throw new Error(`purpose: ${inClear.purpose}`);
+        }
+        for (const r of items) {
+          log(
+            `${newRef} asked for ${r.product} port ${r.outputPort} (${r.id}, ${r.state}, pii ${r.pii}), grantee ${r.grantee}`,
+          );
+        }
+        // the guest is of the owning team: the card says where each stands
+        const card = cardTitled('Input ports');
+        await card.getByTestId('access-state-active').waitFor();
+        const registryRow = card.getByTestId(
+          `input-port-input-from-dp-${created.personalDataUpstream}`,
         );
-        // the guest is of the owning team: the card says where it stands
-        await cardTitled('Input ports')
-          .getByTestId('access-state-active')
-          .waitFor();
+        await registryRow.getByText('Personal data in clear').waitFor();
+        await registryRow.getByText(created.personalDataPurpose).waitFor();
+        await registryRow.getByTestId('access-state-pending').waitFor();
       },
     );
 
