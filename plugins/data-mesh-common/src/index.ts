@@ -25,6 +25,7 @@ export * from './openapi';
 export * from './permissions';
 export * from './access';
 export * from './access/inputs';
+export * from './access/personalData';
 export * from './changes';
 export * from './governance';
 export * from './lifecycle';

@@ -11,6 +11,7 @@
  */
 import {
   type DataProductEntityV1alpha1,
+  personalDataColumns,
   toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import type {
@@ -93,7 +94,7 @@ export function portReading(
       ),
       maskedColumns: clear
         ? []
-        : (d.columns ?? []).filter(c => c.pii).map(c => c.name),
+        : personalDataColumns(product, d.name).map(c => c.column),
     }),
   );
   const session = dialect.readerSession({

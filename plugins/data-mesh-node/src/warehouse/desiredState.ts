@@ -10,6 +10,7 @@ import {
   type DataProductEntityV1alpha1,
   type SpecIssue,
   POSTGRES_MAX_IDENTIFIER_BYTES,
+  personalDataColumns,
   toSqlName,
   validateIdentifier,
 } from '@datamesh/plugin-data-mesh-common';
@@ -227,9 +228,7 @@ export function computeDesiredState(
     ) as Record<ProductRoleKind, string>;
     // Personal data in any dataset: a PII consumer role, and (masked views)
     // a schema of masked views for the plain consumer.
-    const piiColumns = (entity.spec?.datasets ?? []).flatMap(d =>
-      (d.columns ?? []).filter(c => c.pii).map(c => ({ d, c })),
-    );
+    const piiColumns = personalDataColumns(entity);
     const piiRole =
       piiColumns.length > 0
         ? name('role', 'metadata.name', platform.naming.role, {
@@ -361,11 +360,11 @@ export function computeDesiredState(
     if (piiRole) {
       state.masks!.push(
         ...piiColumns.map(
-          ({ d, c }): MaskedColumn => ({
+          ({ dataset, column }): MaskedColumn => ({
             database,
             schema: schemas.output,
-            table: toSqlName(d.name),
-            column: c.name,
+            table: toSqlName(dataset),
+            column,
             clearRole: piiRole,
           }),
         ),

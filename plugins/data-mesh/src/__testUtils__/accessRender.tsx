@@ -85,13 +85,13 @@ export function renderAccess(options: {
       {options.element}
     </SWRConfig>
   );
+  const catalog = catalogApiMock({ entities: [...products, populationHealth] });
+  // watched, so a test can count what a component looks up
+  jest.spyOn(catalog, 'getEntityByRef');
   renderForEntity(options.entity, element, {
     apis: [
       backend.apiEntry,
-      [
-        catalogApiRef,
-        catalogApiMock({ entities: [...products, populationHealth] }),
-      ],
+      [catalogApiRef, catalog],
       mockApis.identity({
         userEntityRef: options.user,
         ownershipEntityRefs: [options.user, ...options.groups],
@@ -99,5 +99,5 @@ export function renderAccess(options: {
       permissionApi,
     ],
   });
-  return { backend, access };
+  return { backend, access, catalog };
 }

@@ -245,7 +245,7 @@ describe('InputPortsCard', () => {
       });
 
       it('tells its owners that a masked grant falls short, and asks for the personal data with the purpose the spec gives', async () => {
-        const { access } = renderInClear(OWNER, [
+        const { access, catalog } = renderInClear(OWNER, [
           accessRequest({
             id: 'masked',
             product: 'dataproduct:default/patients',
@@ -257,20 +257,28 @@ describe('InputPortsCard', () => {
           }),
         ]);
         const row = within(await screen.findByTestId('input-port-patients'));
-        expect(
-          await row.findByTestId('access-state-active'),
-        ).toBeInTheDocument();
+        // the grant's state first, then (the upstream looked up) that it
+        // falls short
         expect(
           await row.findByText(
             'Personal data masked; the input needs them in clear',
           ),
         ).toBeInTheDocument();
+        expect(row.getByTestId('access-state-active')).toBeInTheDocument();
         await userEvent.click(
           row.getByRole('button', {
             name: 'Request personal data of patients',
           }),
         );
         const dialog = within(await screen.findByRole('dialog'));
+        // the upstream looked up to judge the grant is the one asked of
+        expect(
+          jest
+            .mocked(catalog.getEntityByRef)
+            .mock.calls.filter(
+              ([ref]) => ref === 'dataproduct:default/patients',
+            ),
+        ).toHaveLength(1);
         expect(dialog.getByLabelText(/Purpose/)).toHaveValue(
           'Input of Patient encounters: Demographics for joining encounters to patients',
         );

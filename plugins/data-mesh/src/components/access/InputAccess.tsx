@@ -20,6 +20,7 @@ import {
   type InputPort,
   accessRef,
   fromCatalogForm,
+  holdsPersonalData,
   inputAccessAsks,
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
@@ -87,17 +88,21 @@ export function InputAccessCell(props: {
   // clear, if the upstream holds any (else there is nothing to unmask, and
   // the backend takes such a request as a plain one)
   const masked = Boolean(open && ask?.pii && !open.pii);
-  const unmaskable = useAsync(async () => {
-    if (!masked) return false;
+  const lookUpUpstream = async () => {
     const entity = await catalogApi.getEntityByRef(port.dataProduct!);
-    return Boolean(
-      entity &&
-        isDataProductEntity(entity) &&
-        fromCatalogForm(entity).spec.datasets?.some(d =>
-          d.columns.some(c => c.pii),
-        ),
-    );
-  }, [catalogApi, masked, port.dataProduct]);
+    return entity && isDataProductEntity(entity)
+      ? fromCatalogForm(entity)
+      : undefined;
+  };
+  // looked up only for a masked grant, and kept for the request it leads to
+  const maskedUpstream = useAsync(
+    async () => (masked ? lookUpUpstream() : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [catalogApi, masked, port.dataProduct],
+  );
+  const shortOfClear = Boolean(
+    maskedUpstream.value && holdsPersonalData(maskedUpstream.value),
+  );
   if (!port.dataProduct || !port.outputPort) {
     return (
       <Typography variant="body2" color="textSecondary" component="span">
@@ -117,16 +122,16 @@ export function InputAccessCell(props: {
   );
   // an open request covers the input unless it reads masked what the
   // input needs in clear
-  if (open && !(masked && unmaskable.value)) return state;
+  if (open && !shortOfClear) return state;
   const choose = async () => {
     setFailure(undefined);
     try {
-      const entity = await catalogApi.getEntityByRef(port.dataProduct!);
-      if (!entity || !isDataProductEntity(entity)) {
+      const entity = maskedUpstream.value ?? (await lookUpUpstream());
+      if (!entity) {
         setFailure(`${port.dataProduct} is not in the catalog`);
         return;
       }
-      setUpstream(fromCatalogForm(entity));
+      setUpstream(entity);
     } catch (e) {
       setFailure(errorMessage(e as Error));
     }

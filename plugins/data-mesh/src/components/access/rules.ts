@@ -8,6 +8,7 @@ import {
   type DataProductEntityV1alpha1,
   type OutputPort,
   isOpenState,
+  personalDataColumns,
   portAccessPolicy,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
@@ -53,8 +54,7 @@ export function portPiiColumns(
   product: DataProductEntityV1alpha1,
   port: OutputPort,
 ): string[] {
-  const dataset = product.spec.datasets?.find(d => d.name === port.dataset);
-  return dataset ? dataset.columns.filter(c => c.pii).map(c => c.name) : [];
+  return personalDataColumns(product, port.dataset).map(c => c.column);
 }
 
 /**

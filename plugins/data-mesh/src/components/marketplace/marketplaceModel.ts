@@ -15,6 +15,7 @@ import {
 import {
   type DataProductEntityV1alpha1,
   fromCatalogForm,
+  holdsPersonalData,
 } from '@datamesh/plugin-data-mesh-common';
 import type { DataProductHealth } from '../../fleet/joinFleet';
 import { dataProductTypeLabel } from '../common';
@@ -181,17 +182,15 @@ export function toMarketplaceItems(
 export function productContents(entity: Entity): ProductContents {
   const { spec } = fromCatalogForm(entity) as DataProductEntityV1alpha1;
   const parts: string[] = [];
-  let pii = false;
   for (const dataset of spec?.datasets ?? []) {
     parts.push(dataset.name, dataset.title ?? '', dataset.description ?? '');
     for (const column of dataset.columns ?? []) {
       parts.push(column.name, column.description ?? '');
-      if (column.pii) pii = true;
     }
   }
   return {
     text: parts.filter(Boolean).join('\n').toLocaleLowerCase('en-US'),
-    pii,
+    pii: holdsPersonalData({ spec }),
   };
 }
 
