@@ -328,11 +328,17 @@ export class InfrastructureService {
         raw: schemaStatus(product.schemas.raw),
         intermediate: schemaStatus(product.schemas.intermediate),
         output: schemaStatus(product.schemas.output),
+        ...(product.maskedSchema
+          ? { masked: schemaStatus(product.maskedSchema) }
+          : {}),
       },
       roles: {
         consumer: roleStatus(product.roles.consumer),
         service: roleStatus(product.roles.service),
         owner: roleStatus(product.roles.owner),
+        ...(product.piiRole
+          ? { consumerPii: roleStatus(product.piiRole) }
+          : {}),
       },
     };
     return {

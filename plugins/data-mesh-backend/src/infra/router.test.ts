@@ -56,7 +56,19 @@ const orders = product('orders', 'sales');
 const invoices = product('invoices', 'finance');
 // a domain name no warehouse identifier can be made of
 const broken = product('broken', 'Sales & Marketing');
-const entities = [orders, invoices, broken];
+// personal data: a role that reads it in clear, and masked views for the rest
+const patients = product('patients', 'care', {
+  datasets: [
+    {
+      name: 'patients',
+      columns: [
+        { name: 'patient_id', type: 'integer' },
+        { name: 'full_name', type: 'text', pii: true },
+      ],
+    },
+  ],
+});
+const entities = [orders, invoices, broken, patients];
 
 const user = mockCredentials.user.header('user:default/alice');
 
@@ -210,6 +222,30 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
     expect(body.actual!.queries).toBeGreaterThan(0);
   });
 
+  it('names the personal-data role and the masked schema of a product with personal data', async () => {
+    const before = (await infra('patients')).declared!.names;
+    expect(before.roles.consumerPii).toEqual({
+      name: 'care_patients_consumer_pii',
+      qualified: '"care_patients_consumer_pii"',
+      exists: false,
+    });
+    expect(before.schemas.masked).toEqual({
+      name: 'patients_masked',
+      qualified: '"acme_care_dev__patients_masked"',
+      exists: false,
+    });
+    // a product without personal data has neither
+    const orderNames = (await infra('orders')).declared!.names;
+    expect(orderNames.roles).not.toHaveProperty('consumerPii');
+    expect(orderNames.schemas).not.toHaveProperty('masked');
+
+    await apply(patients);
+    const after = await infra('patients');
+    expect(after.status).toBe('in-sync');
+    expect(after.declared!.names.roles.consumerPii!.exists).toBe(true);
+    expect(after.declared!.names.schemas.masked!.exists).toBe(true);
+  });
+
   it("lists the product's feature-branch sandboxes, by branch", async () => {
     expect((await infra('orders')).sandboxes).toEqual([]);
     const provisioned = (await planProducts([orders], platform, adapter))
@@ -325,19 +361,20 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
     const res = await get('/infrastructure/drift');
     expect(res.status).toBe(200);
     const summary = res.body as InfrastructureDriftSummaryResponse;
-    expect(summary.total).toBe(3);
+    expect(summary.total).toBe(4);
     expect(summary.counts).toEqual({
       conflict: 0,
       drift: 1,
       'not-provisioned': 1,
       invalid: 1,
-      'in-sync': 0,
+      'in-sync': 1,
     });
     // worst first
     expect(summary.items.map(i => [i.entityRef, i.status])).toEqual([
       ['dataproduct:default/orders', 'drift'],
       ['dataproduct:default/invoices', 'not-provisioned'],
       ['dataproduct:default/broken', 'invalid'],
+      ['dataproduct:default/patients', 'in-sync'],
     ]);
     for (const item of summary.items) {
       const single = await infra(item.entityRef.split('/')[1]);
@@ -358,13 +395,14 @@ describe('infrastructure API on the embedded PGlite warehouse', () => {
       { branches: 2, oldestCreatedAt: '2026-10-15T07:45:00Z' },
       undefined,
       undefined,
+      undefined,
     ]);
-    // two products in two domains cost what one product costs (its
+    // three products in three domains cost what one product costs (its
     // introspection, and the one of its access grants), and one query per
     // database for the sandboxes
     const one = await infra('orders');
     expect(one.access).toBeDefined();
-    expect(summary.queries).toBe(one.actual!.queries + one.access!.queries + 2);
+    expect(summary.queries).toBe(one.actual!.queries + one.access!.queries + 3);
     await deleteSandboxes(adapter, provisioned, { all: true });
   });
 

@@ -71,8 +71,17 @@ export interface ProductInfrastructureNames {
   schemas: Record<
     'raw' | 'intermediate' | 'output',
     InfrastructureObjectStatus
-  >;
-  roles: Record<'consumer' | 'service' | 'owner', InfrastructureObjectStatus>;
+  > & {
+    /** The schema of masked views plain consumers read: a product with personal data, on a warehouse that masks with views. */
+    masked?: InfrastructureObjectStatus;
+  };
+  roles: Record<
+    'consumer' | 'service' | 'owner',
+    InfrastructureObjectStatus
+  > & {
+    /** The role that reads personal data in clear: a product with personal data. */
+    consumerPii?: InfrastructureObjectStatus;
+  };
 }
 
 /** Warehouse objects in neutral terms (the engine's `WarehouseState`, as JSON). @public */

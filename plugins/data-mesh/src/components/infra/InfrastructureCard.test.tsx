@@ -75,6 +75,40 @@ describe('InfrastructureCard', () => {
     expect(screen.queryByTestId('infra-notes')).not.toBeInTheDocument();
   });
 
+  it('names the personal-data role and the masked schema of a product with personal data', async () => {
+    const body = inSyncInfrastructure();
+    const names = body.declared!.names;
+    names.roles.consumerPii = {
+      name: 'clinical_care_patient_encounters_consumer_pii',
+      qualified: '"clinical_care_patient_encounters_consumer_pii"',
+      exists: true,
+    };
+    names.schemas.masked = {
+      name: 'patient_encounters_masked',
+      qualified: '"acme_clinical_care_dev__patient_encounters_masked"',
+      exists: false,
+    };
+    render({ [PATH]: body });
+    const pii = await row('infra-role-consumerPii');
+    expect(
+      pii.getByText('Personal-data consumer role (in clear)'),
+    ).toBeInTheDocument();
+    expect(
+      pii.getByText('clinical_care_patient_encounters_consumer_pii'),
+    ).toBeInTheDocument();
+    expect(pii.getByTestId('infra-exists')).toBeInTheDocument();
+    const masked = await row('infra-schema-masked');
+    expect(masked.getByText('patient_encounters_masked')).toBeInTheDocument();
+    expect(masked.getByTestId('infra-missing')).toBeInTheDocument();
+  });
+
+  it('has no such rows for a product without personal data', async () => {
+    render({ [PATH]: inSyncInfrastructure() });
+    await row('infra-role-consumer');
+    expect(screen.queryByTestId('infra-role-consumerPii')).toBeNull();
+    expect(screen.queryByTestId('infra-schema-masked')).toBeNull();
+  });
+
   it('shows the compute warehouse by name where the warehouse has one', async () => {
     render({ [PATH]: inSyncInfrastructure({ snowflake: true }) });
     const warehouse = await row('infra-warehouse');

@@ -115,9 +115,13 @@ const LAYERS = [
   ['raw', 'Raw schema (private)'],
   ['intermediate', 'Intermediate schema (private)'],
   ['output', 'Output schema (org-public)'],
+  // only for a product with personal data, on a warehouse that masks with views
+  ['masked', 'Masked schema (personal data masked)'],
 ] as const;
 const ROLES = [
   ['consumer', 'Consumer role'],
+  // only for a product with personal data
+  ['consumerPii', 'Personal-data consumer role (in clear)'],
   ['service', 'Service role'],
   ['owner', 'Owner role'],
 ] as const;
@@ -152,16 +156,30 @@ function NamesTable(props: { body: ProductInfrastructureResponse }) {
             </Typography>
           )}
         </NameRow>
-        {LAYERS.map(([layer, label]) => (
-          <NameRow key={layer} label={label} testId={`infra-schema-${layer}`}>
-            <ObjectName object={names.schemas[layer]} />
-          </NameRow>
-        ))}
-        {ROLES.map(([kind, label]) => (
-          <NameRow key={kind} label={label} testId={`infra-role-${kind}`}>
-            <ObjectName object={names.roles[kind]} />
-          </NameRow>
-        ))}
+        {LAYERS.map(([layer, label]) => {
+          const schema = names.schemas[layer];
+          return (
+            schema && (
+              <NameRow
+                key={layer}
+                label={label}
+                testId={`infra-schema-${layer}`}
+              >
+                <ObjectName object={schema} />
+              </NameRow>
+            )
+          );
+        })}
+        {ROLES.map(([kind, label]) => {
+          const role = names.roles[kind];
+          return (
+            role && (
+              <NameRow key={kind} label={label} testId={`infra-role-${kind}`}>
+                <ObjectName object={role} />
+              </NameRow>
+            )
+          );
+        })}
       </TableBody>
     </Table>
   );
