@@ -68,6 +68,9 @@ export function AccessRequestHistory(props: { request: AccessRequest }) {
   return (
     <Box px={4} py={1} data-testid={`access-history-${request.id}`}>
       {holdsGrant(request.state) && <AccessConnection request={request} />}
+      <Typography variant="body2" data-testid="access-purpose">
+        Purpose: {request.purpose}
+      </Typography>
       <Typography variant="body2" color="textSecondary">
         Grantee role <code>{request.grantee}</code>, request role{' '}
         <code>{request.role}</code>, duration {request.duration}
@@ -78,6 +81,27 @@ export function AccessRequestHistory(props: { request: AccessRequest }) {
         ))}
       </ul>
     </Box>
+  );
+}
+
+/**
+ * A purpose may be a paragraph (the template writes the product's
+ * description into it): three lines in the table, the whole of it on hover
+ * and in the row's details.
+ */
+const PURPOSE_LINES = {
+  display: '-webkit-box',
+  WebkitLineClamp: 3,
+  WebkitBoxOrient: 'vertical',
+  overflow: 'hidden',
+  minWidth: 200,
+} as const;
+
+function PurposeCell(props: { purpose: string }) {
+  return (
+    <span style={PURPOSE_LINES} title={props.purpose}>
+      {props.purpose}
+    </span>
   );
 }
 
@@ -220,7 +244,11 @@ export function AccessRequestsTable(props: {
           },
         ]
       : []),
-    { title: 'Purpose', field: 'purpose' },
+    {
+      title: 'Purpose',
+      field: 'purpose',
+      render: r => <PurposeCell purpose={r.purpose} />,
+    },
     ...(show.has('pii')
       ? [
           {

@@ -100,12 +100,16 @@ describe('DataProductAccessContent (Access tab)', () => {
 
   it('expands a request to its history: who, when, why and the statements sent', async () => {
     render(OWNER);
-    const row = (await screen.findByText('Quarterly quality report')).closest(
-      'tr',
-    )!;
+    const purpose = await screen.findByText('Quarterly quality report');
+    // a long purpose is cut to three lines in the table, whole on hover
+    expect(purpose).toHaveAttribute('title', 'Quarterly quality report');
+    const row = purpose.closest('tr')!;
     await userEvent.click(within(row).getAllByRole('button')[0]);
     const history = await screen.findByTestId(
       'access-history-000000000000000b',
+    );
+    expect(within(history).getByTestId('access-purpose')).toHaveTextContent(
+      'Purpose: Quarterly quality report',
     );
     const entries = within(history).getAllByTestId('access-history-entry');
     expect(entries).toHaveLength(3);

@@ -28,7 +28,8 @@ const byRole: ProductUsage = {
       unused: false,
     },
     {
-      consumer: 'group:default/finance',
+      // a product reads on its own behalf: named by its title, as elsewhere
+      consumer: 'dataproduct:default/readmission-risk',
       requestId: '000000000000000c',
       outputPort: 'encounters',
       state: 'active',
@@ -64,12 +65,18 @@ describe('ProductUsageCard (Access tab usage)', () => {
       '14 reads, last read 2026-03-09',
     );
     const reading = within(screen.getByTestId('usage-row-000000000000000b'));
-    expect(reading.getByText('population-health')).toBeInTheDocument();
+    // consumers as links to their catalog pages, a product without its kind
+    expect(
+      await reading.findByRole('link', { name: /population-health/i }),
+    ).toHaveAttribute('href', '/catalog/default/group/population-health');
     expect(reading.getByText('2026-03-09')).toBeInTheDocument();
     expect(reading.getByText('12')).toBeInTheDocument();
     expect(reading.queryByTestId('usage-unused')).not.toBeInTheDocument();
     const idle = within(screen.getByTestId('usage-row-000000000000000c'));
     expect(idle.getByText('never')).toBeInTheDocument();
+    expect(
+      await idle.findByRole('link', { name: 'readmission-risk' }),
+    ).toHaveAttribute('href', '/catalog/default/dataproduct/readmission-risk');
     expect(idle.getByTestId('usage-unused')).toHaveTextContent(
       'Unused 30+ days',
     );

@@ -17,6 +17,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
 import Alert from '@material-ui/lab/Alert';
 import { errorMessage } from '../slo/SloErrors';
+import { AnyEntityLink } from '../common';
 
 const SOURCE_LABEL: Record<ProductUsage['source'], string> = {
   'by-role': 'by consumer role',
@@ -28,7 +29,6 @@ const day = (iso?: string) =>
   iso ? new Date(iso).toISOString().slice(0, 10) : 'never';
 
 /** Short name of an entity ref: `group:default/team-a` → `team-a`. */
-const short = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
 
 /** @public */
 export function ProductUsageCard(props: { namespace: string; name: string }) {
@@ -76,7 +76,9 @@ export function ProductUsageCard(props: { namespace: string; name: string }) {
                 key={c.requestId}
                 data-testid={`usage-row-${c.requestId}`}
               >
-                <TableCell>{short(c.consumer)}</TableCell>
+                <TableCell>
+                  <AnyEntityLink entityRef={c.consumer} />
+                </TableCell>
                 <TableCell>{c.outputPort}</TableCell>
                 <TableCell>{attributed ? day(c.lastRead) : '—'}</TableCell>
                 <TableCell align="right">
