@@ -379,7 +379,7 @@ describe.each(databases.eachSupportedId())(
           bytes: expect.any(Number),
           passed: false,
           reason:
-            'last altered 1d 15h ago, more than the 1d 2h promised; measured on the load-timestamp column',
+            'last loaded 1d 15h ago, more than the 1d 2h promised; measured on the load-timestamp column',
           // PostgreSQL: the age is that of the load-timestamp column
           details: { freshnessSource: 'loaded_at' },
         },

@@ -223,7 +223,7 @@ describe.each(warehouseFactories)(
           '50 rows, 52.4 % below the average 105 of the 2 previous updates (tolerance 5 %)',
       });
       expect(latest.get(id('orders', 'fresh'))![0].reason).toBe(
-        'last altered 1d 15h ago, more than the 1d 2h promised; measured on the load-timestamp column',
+        'last loaded 1d 15h ago, more than the 1d 2h promised; measured on the load-timestamp column',
       );
       expect(latest.get(id('ghost', 'available'))![0]).toMatchObject({
         exists: false,

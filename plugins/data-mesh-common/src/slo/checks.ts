@@ -89,7 +89,8 @@ export function formatAge(ms: number): string {
 }
 
 /**
- * Freshness: the table was last altered at most `maxAgeMs` before `now`.
+ * Freshness: the table was last loaded (else last altered) at most
+ * `maxAgeMs` before `now`.
  * A change stamped in the future (clock skew) counts as fresh.
  * @public
  */
@@ -109,19 +110,23 @@ export function checkFreshness(
   }
   const age = options.now - s.lastAlteredAt;
   const measuredOn = s.freshnessSource ? MEASURED_ON[s.freshnessSource] : '';
+  // the newest load timestamp says when rows were loaded; the warehouse's
+  // own record only when the table last changed
+  const last =
+    s.freshnessSource === 'loaded_at' ? 'last loaded' : 'last altered';
   if (age > options.maxAgeMs) {
     return {
       passed: false,
-      reason: `last altered ${formatAge(age)} ago, more than the ${formatAge(
+      reason: `${last} ${formatAge(age)} ago, more than the ${formatAge(
         options.maxAgeMs,
       )} promised${measuredOn}`,
     };
   }
   return {
     passed: true,
-    reason: `last altered ${formatAge(
-      Math.max(0, age),
-    )} ago, within ${formatAge(options.maxAgeMs)}${measuredOn}`,
+    reason: `${last} ${formatAge(Math.max(0, age))} ago, within ${formatAge(
+      options.maxAgeMs,
+    )}${measuredOn}`,
   };
 }
 

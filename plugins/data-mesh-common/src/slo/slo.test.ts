@@ -198,7 +198,7 @@ describe('indicator checks', () => {
         { now, maxAgeMs },
       ).reason;
     expect(measured('loaded_at')).toBe(
-      'last altered 1d 6h ago, more than the 1d 2h promised; measured on the load-timestamp column',
+      'last loaded 1d 6h ago, more than the 1d 2h promised; measured on the load-timestamp column',
     );
     expect(measured('last_altered')).toBe(
       "last altered 1d 6h ago, more than the 1d 2h promised; measured on the warehouse's last-change time (no load-timestamp column)",

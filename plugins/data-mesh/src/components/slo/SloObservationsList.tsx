@@ -12,6 +12,10 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { formatAgo, formatDateTime } from './format';
 
+// one-word columns: a long "why" beside them must not squeeze them into
+// broken words ("collecto-r", "faile-d")
+const ONE_LINE = { whiteSpace: 'nowrap' } as const;
+
 /**
  * The newest check results of one objective: when, from where (the
  * collector or a push from CI), passed or not and why, and the table stats
@@ -36,10 +40,12 @@ export function SloObservationsList(props: {
       <TableHead>
         <TableRow>
           <TableCell>Observed</TableCell>
-          <TableCell>Source</TableCell>
-          <TableCell>Result</TableCell>
+          <TableCell style={ONE_LINE}>Source</TableCell>
+          <TableCell style={ONE_LINE}>Result</TableCell>
           <TableCell>Why</TableCell>
-          <TableCell align="right">Rows</TableCell>
+          <TableCell align="right" style={ONE_LINE}>
+            Rows
+          </TableCell>
           <TableCell>Last refresh</TableCell>
         </TableRow>
       </TableHead>
@@ -63,7 +69,7 @@ export function SloObservationsList(props: {
                   {formatAgo(at, props.now)}
                 </Typography>
               </TableCell>
-              <TableCell>
+              <TableCell style={ONE_LINE}>
                 {o.source === 'push' ? 'pushed' : o.source}
                 {o.reporter && (
                   <Typography
@@ -75,7 +81,7 @@ export function SloObservationsList(props: {
                   </Typography>
                 )}
               </TableCell>
-              <TableCell>
+              <TableCell style={ONE_LINE}>
                 {o.passed ? (
                   <Typography variant="body2" style={{ display: 'flex' }}>
                     <CheckIcon fontSize="small" /> passed
@@ -93,7 +99,7 @@ export function SloObservationsList(props: {
               <TableCell>
                 {outage ? `warehouse unreachable: ${outage}` : o.reason ?? ''}
               </TableCell>
-              <TableCell align="right">
+              <TableCell align="right" style={ONE_LINE}>
                 {o.rowCount !== undefined
                   ? o.rowCount.toLocaleString('en-US')
                   : ''}
