@@ -44,6 +44,7 @@ import {
   createSecretRedactor,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
+import { accessEventPublisher } from './access/events';
 import { readersOf } from './access/parties';
 import { readAccessConfig } from './access/config';
 import { consumerRoleResolver } from './access/consumerRoles';
@@ -159,7 +160,18 @@ export const dataMeshPlugin = createBackendPlugin({
         const store = await SloStore.create(database);
         // the consumer registry: the SLO engine tells a product's readers of
         // its breaches, the drift check asks it which grants should hold
-        const accessStore = await AccessRequestStore.create(database);
+        // (one store writes them all, so each change is published once on
+        // the events service)
+        const accessStore: AccessRequestStore = await AccessRequestStore.create(
+          database,
+          {
+            onHistory: accessEventPublisher({
+              events,
+              logger,
+              requests: ids => accessStore.byIds(ids),
+            }),
+          },
+        );
         const accessSettings = readAccessConfig(config);
         // data products as a permission resource: conditional decisions
         // ("only its owners") are resolved here against the catalog
@@ -466,6 +478,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // Access requests to output ports — src/access
         const accessRequests = await setupAccessRequests({
           ...services,
+          store: accessStore,
           getAdapter,
           // a consumer approved during a breach hears of it, as the
           // product's readers did when it began

@@ -171,6 +171,21 @@ function historyRow(requestId: string, h: AccessHistoryRecord) {
   };
 }
 
+/** A history entry the store wrote, with its request's id. */
+export interface WrittenHistoryEntry {
+  requestId: string;
+  entry: AccessHistoryRecord;
+}
+
+/**
+ * Told of the history entries of each committed change, in order: every
+ * change of a request writes one, so this sees all of them (the events of
+ * access requests are published from it). It must not throw.
+ */
+export type AccessHistoryListener = (
+  written: WrittenHistoryEntry[],
+) => Promise<void>;
+
 /**
  * The access requests' database.
  * @public
@@ -179,15 +194,24 @@ export class AccessRequestStore {
   /** Run the plugin's migrations (shared with the SLO engine) and open the store. */
   static async create(
     database: DatabaseService | { getClient(): Promise<Knex> },
+    options: { onHistory?: AccessHistoryListener } = {},
   ): Promise<AccessRequestStore> {
     const knex = await database.getClient();
     if (!(database as DatabaseService).migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
-    return new AccessRequestStore(knex);
+    return new AccessRequestStore(knex, options.onHistory);
   }
 
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly onHistory?: AccessHistoryListener,
+  ) {}
+
+  /** Tells the listener what a committed change wrote. */
+  private async told(written: WrittenHistoryEntry[]): Promise<void> {
+    if (written.length > 0) await this.onHistory?.(written);
+  }
 
   /** Store a new request with its first history entry. */
   async insert(
@@ -195,6 +219,7 @@ export class AccessRequestStore {
     first: AccessHistoryRecord,
   ): Promise<void> {
     await this.db.transaction(tx => this.insertIn(tx, request, first));
+    await this.told([{ requestId: request.id, entry: first }]);
   }
 
   /**
@@ -211,7 +236,7 @@ export class AccessRequestStore {
     first: AccessHistoryRecord,
     refuse: (open: AccessRequestRecord[]) => AccessRequestRecord | undefined,
   ): Promise<AccessRequestRecord | undefined> {
-    return this.db.transaction(async tx => {
+    const refused = await this.db.transaction(async tx => {
       await tx(SLOTS)
         .insert({
           product: request.product,
@@ -230,10 +255,12 @@ export class AccessRequestStore {
         })
         .whereIn('state', ACCESS_OPEN_STATES)
         .orderBy('requested_at', 'desc');
-      const refused = refuse(open.map(r => toRecord(r, [])));
-      if (!refused) await this.insertIn(tx, request, first);
-      return refused;
+      const covering = refuse(open.map(r => toRecord(r, [])));
+      if (!covering) await this.insertIn(tx, request, first);
+      return covering;
     });
+    if (!refused) await this.told([{ requestId: request.id, entry: first }]);
+    return refused;
   }
 
   private async insertIn(
@@ -275,12 +302,16 @@ export class AccessRequestStore {
     id: string,
     entry: Omit<AccessHistoryRecord, 'state'>,
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
+    const written = await this.db.transaction(async tx => {
       const [row] = await tx(REQUESTS).where('id', id).select('state');
-      if (!row) return false;
-      await tx(HISTORY).insert(historyRow(id, { ...entry, state: row.state }));
-      return true;
+      if (!row) return undefined;
+      const full = { ...entry, state: row.state };
+      await tx(HISTORY).insert(historyRow(id, full));
+      return full;
     });
+    if (!written) return false;
+    await this.told([{ requestId: id, entry: written }]);
+    return true;
   }
 
   /** Requests matching the filter, newest first, each with its history. */
@@ -358,17 +389,18 @@ export class AccessRequestStore {
       history: Omit<AccessHistoryRecord, 'state'>;
     },
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
+    const entry = { ...change.history, state: change.to };
+    const changed = await this.db.transaction(async tx => {
       const updated = await tx(REQUESTS)
         .where('id', id)
         .whereIn('state', change.from)
         .update({ state: change.to, ...patchColumns(change.patch ?? {}) });
       if (updated !== 1) return false;
-      await tx(HISTORY).insert(
-        historyRow(id, { ...change.history, state: change.to }),
-      );
+      await tx(HISTORY).insert(historyRow(id, entry));
       return true;
     });
+    if (changed) await this.told([{ requestId: id, entry }]);
+    return changed;
   }
 
   /**
@@ -385,7 +417,8 @@ export class AccessRequestStore {
       history?: Omit<AccessHistoryRecord, 'state'>;
     },
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
+    const written: WrittenHistoryEntry[] = [];
+    const changed = await this.db.transaction(async tx => {
       const query = tx(REQUESTS)
         .where('id', id)
         .whereIn('state', change.states);
@@ -396,10 +429,14 @@ export class AccessRequestStore {
       if (updated !== 1) return false;
       if (change.history) {
         const [{ state }] = await tx(REQUESTS).where('id', id).select('state');
-        await tx(HISTORY).insert(historyRow(id, { ...change.history, state }));
+        const entry = { ...change.history, state };
+        await tx(HISTORY).insert(historyRow(id, entry));
+        written.push({ requestId: id, entry });
       }
       return true;
     });
+    await this.told(written);
+    return changed;
   }
 
   /** Approved or active requests whose expiry has passed (without history: the sweep needs none). */
@@ -546,7 +583,8 @@ export class AccessRequestStore {
     history?: (id: string) => Omit<AccessHistoryRecord, 'state'>,
   ): Promise<string[]> {
     if (ids.length === 0) return [];
-    return this.db.transaction(async tx => {
+    const written: WrittenHistoryEntry[] = [];
+    const changedIds = await this.db.transaction(async tx => {
       const changed: { id: string; state: AccessRequestState }[] = [];
       for (let i = 0; i < ids.length; i += CHUNK) {
         const query = tx(REQUESTS).whereIn('id', ids.slice(i, i + CHUNK));
@@ -554,15 +592,32 @@ export class AccessRequestStore {
         changed.push(...(await query.update(columns, ['id', 'state'])));
       }
       if (history) {
-        const rows = changed.map(({ id, state }) =>
-          historyRow(id, { ...history(id), state }),
+        written.push(
+          ...changed.map(({ id, state }) => ({
+            requestId: id,
+            entry: { ...history(id), state },
+          })),
         );
+        const rows = written.map(w => historyRow(w.requestId, w.entry));
         for (let i = 0; i < rows.length; i += CHUNK / 10) {
           await tx(HISTORY).insert(rows.slice(i, i + CHUNK / 10));
         }
       }
       return changed.map(c => c.id);
     });
+    await this.told(written);
+    return changedIds;
+  }
+
+  /** The requests of `ids` that exist, without their history. */
+  async byIds(ids: string[]): Promise<AccessRequestRecord[]> {
+    const found: AccessRequestRecord[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      found.push(
+        ...(await this.rows(q => q.whereIn('id', ids.slice(i, i + CHUNK)))),
+      );
+    }
+    return found;
   }
 
   private warnable(query: Knex.QueryBuilder, now: number, leaseMs: number) {

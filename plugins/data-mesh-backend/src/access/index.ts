@@ -50,12 +50,14 @@ export async function setupAccessRequests(deps: {
   notifications: NotificationService;
   clock: { now(): number };
   accessGrantExecutor: AccessGrantExecutorService;
+  /** The plugin's store (which publishes what it writes); else one of its own. */
+  store?: AccessRequestStore;
   getAdapter?: () => Promise<WarehouseAdapter>;
   /** Told of each approval: see {@link AccessServiceOptions.onApproved}. */
   onApproved?: AccessServiceOptions['onApproved'];
 }): Promise<{ router: express.Router; service: AccessService }> {
   const settings = readAccessConfig(deps.config);
-  const store = await AccessRequestStore.create(deps.database);
+  const store = deps.store ?? (await AccessRequestStore.create(deps.database));
   const shared = {
     ...deps,
     store,

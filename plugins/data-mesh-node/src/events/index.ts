@@ -1,5 +1,7 @@
 /*
- * What the catalog tells the data mesh plugins as it processes products.
+ * Events of the data mesh on Backstage's events service.
+ *
+ * What the catalog tells the data mesh plugins as it processes products:
  *
  * The catalog has no event for "an entity changed" (it publishes processing
  * errors and conflicts only), so the data mesh catalog module publishes one
@@ -7,6 +9,10 @@
  * Subscribers (the SLO engine) react within seconds instead of waiting for
  * their next full reconcile of the catalog, which stays as the safety net.
  */
+import type {
+  AccessRequest,
+  AccessRequestHistoryEntry,
+} from '@datamesh/plugin-data-mesh-common';
 
 /** Topic of {@link DataProductProcessedEvent}. @public */
 export const DATA_PRODUCT_PROCESSED_TOPIC = 'datamesh.data-product.processed';
@@ -22,4 +28,25 @@ export interface DataProductProcessedEvent {
   entityRef: string;
   /** The processed entity (catalog form). */
   entity: unknown;
+}
+
+/** Topic of {@link AccessRequestEvent}. @public */
+export const ACCESS_REQUEST_EVENT_TOPIC = 'datamesh.access-request';
+
+/**
+ * Payload of an event on {@link ACCESS_REQUEST_EVENT_TOPIC}: one entry of
+ * an access request's history as it is written — asked for, approved,
+ * granted in the warehouse, rejected, revoked, expired, extended,
+ * cancelled, repaired — with the request as it stands after it. An audit
+ * system, a ticketing workflow or a SIEM subscribes here (with
+ * Backstage's events backend and one of its bus modules, also from outside
+ * the backend) instead of polling the REST API. Each entry is published
+ * once, by the instance that wrote it, after it was committed.
+ * @public
+ */
+export interface AccessRequestEvent {
+  /** The entry written (the warehouse statements left out). */
+  entry: Omit<AccessRequestHistoryEntry, 'statements'>;
+  /** The request after the entry, without its history. */
+  request: Omit<AccessRequest, 'history'>;
 }
