@@ -48,7 +48,7 @@ module.exports = {
         .first();
 
     await check(
-      `the search page finds ${expected.name} by its column ${column}, as a data product with type, domain and health`,
+      `the search page finds ${expected.name} by its column ${column}, as a data product with type, domain and health, and shows the column's line`,
       async () => {
         await page.goto(`${baseUrl}/search`);
         await page.getByPlaceholder(/^Search in/).fill(column);
@@ -63,6 +63,18 @@ module.exports = {
           '',
         );
         const type = String(expected.entity.spec?.type ?? '');
+        // and says where it matched: the column's line, the word marked
+        const match = result()
+          .getByTestId('data-product-result-match')
+          .filter({ hasText: `Column ${column}` });
+        await match.first().waitFor({ timeout: 10000 });
+        if ((await match.first().locator('mark').count()) === 0) {
+          throw new Error(
+            `the matched line "${await match
+              .first()
+              .textContent()}" marks nothing`,
+          );
+        }
         if (
           !text.includes('Data product') ||
           !text.includes(`domain ${domain}`) ||

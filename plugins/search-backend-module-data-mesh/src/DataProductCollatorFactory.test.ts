@@ -41,6 +41,7 @@ function product(
               type: 'varchar(18)',
               description: 'Medical record number',
               pii: true,
+              pii: true,
             },
           ],
         },
@@ -89,7 +90,8 @@ describe('DataProductCollatorFactory', () => {
         'The visits product.',
         'Dataset Rows (visits_rows): One row per visit.',
         'Column visit_id',
-        'Column patient_mrn: Medical record number',
+        // personal data said in words: found by "personal data" too
+        'Column patient_mrn (personal data): Medical record number',
         'Tags: health, daily',
       ].join('\n'),
       location: '/catalog/clinic/dataproduct/visits',

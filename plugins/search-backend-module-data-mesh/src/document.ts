@@ -92,10 +92,13 @@ export function toDataProductDocument(
     );
     for (const column of columns) {
       columnRefs.push(`${dataset.name}.${column.name}`);
+      // in words, so a search for "personal data" finds the products that
+      // hold some, and a result shows which column is
+      const name = column.pii ? `${column.name} (personal data)` : column.name;
       lines.push(
         column.description
-          ? `Column ${column.name}: ${column.description}`
-          : `Column ${column.name}`,
+          ? `Column ${name}: ${column.description}`
+          : `Column ${name}`,
       );
     }
   }

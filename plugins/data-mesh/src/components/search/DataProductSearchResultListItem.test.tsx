@@ -52,4 +52,51 @@ describe('DataProductSearchResultListItem', () => {
     expect(backend.requests.length).toBeGreaterThanOrEqual(1);
     expect(screen.queryByTestId(/^slo-status-/)).not.toBeInTheDocument();
   });
+
+  it('says in which datasets and columns the search matched, marked as the engine marked them', async () => {
+    const backend = fakeDataMeshBackend({ '/slos': fleetResponse([]) });
+    const mark = (word: string) => `<m>${word}</m>`;
+    await renderInTestApp(
+      <DataProductSearchResultListItem
+        result={result}
+        highlight={{
+          preTag: '<m>',
+          postTag: '</m>',
+          fields: {
+            // Lunr marks the whole text; the description line matched too
+            text: [
+              `Every inpatient and outpatient ${mark('encounter')}.`,
+              `Dataset Patient ${mark('encounters')} (patient_encounters)`,
+              'Column visit_id',
+              `Column ${mark('encounter')}_type: the kind of ${mark(
+                'encounter',
+              )}`,
+              `Column ${mark('encounter')}_at`,
+              `Column ${mark('encounter')}_ward`,
+            ].join('\n'),
+          },
+        }}
+      />,
+      { apis: [backend.apiEntry] },
+    );
+    const lines = screen.getAllByTestId('data-product-result-match');
+    // the dataset and column lines with a match, three at most
+    expect(lines.map(l => l.textContent)).toEqual([
+      'Dataset Patient encounters (patient_encounters)',
+      'Column encounter_type: the kind of encounter',
+      'Column encounter_at',
+    ]);
+    // the matched words are marked, the tags are not shown
+    expect(lines[1].querySelectorAll('mark')).toHaveLength(2);
+    expect(screen.queryByText(/<m>/)).not.toBeInTheDocument();
+  });
+
+  it('shows no matched lines without marks from the engine', async () => {
+    const backend = fakeDataMeshBackend({ '/slos': fleetResponse([]) });
+    await renderInTestApp(<DataProductSearchResultListItem result={result} />, {
+      apis: [backend.apiEntry],
+    });
+    await screen.findByRole('link', { name: 'Patient encounters' });
+    expect(screen.queryByTestId('data-product-result-match')).toBeNull();
+  });
 });
