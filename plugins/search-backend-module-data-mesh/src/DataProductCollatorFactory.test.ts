@@ -41,7 +41,6 @@ function product(
               type: 'varchar(18)',
               description: 'Medical record number',
               pii: true,
-              pii: true,
             },
           ],
         },
