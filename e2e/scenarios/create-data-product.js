@@ -29,7 +29,8 @@ const NEW_PRODUCT = process.env.E2E_NEW_PRODUCT || 'e2e-readmissions';
 const NEW_DOMAIN = 'clinical-care';
 const NEW_OWNER = 'clinical-care-data';
 const UPSTREAM = 'ehr-encounters';
-// read with personal data in clear, and why (the form's second picker)
+// read with personal data in clear, and why (the form's list of inputs
+// read in clear, each with its reason)
 const PERSONAL_DATA_UPSTREAM = 'patient-registry';
 const PERSONAL_DATA_PURPOSE = 'MRNs to contact patients after discharge';
 // The promise is "within a minute"; the deadline leaves room for a
@@ -104,13 +105,14 @@ async function fillForm(page, picks, name = NEW_PRODUCT) {
   await pick('Input data products', UPSTREAM.slice(0, 6), picks.upstream);
   await page.keyboard.press('Escape');
   if (picks.personalData) {
-    // chosen only here: an input too, read with personal data in clear
+    // chosen only here: an input too, read with personal data in clear,
+    // with its own reason
+    await page.getByRole('button', { name: 'Add Item' }).click();
     await pick(
-      'Inputs read with personal data in clear',
+      'Input data product',
       PERSONAL_DATA_UPSTREAM.slice(0, 7),
       picks.personalData,
     );
-    await page.keyboard.press('Escape');
     await textbox('Why it needs personal data in clear').fill(
       PERSONAL_DATA_PURPOSE,
     );

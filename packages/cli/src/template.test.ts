@@ -129,10 +129,11 @@ async function renderSkeleton(
     parameters,
     steps: {
       ...(upstreams ? { upstreams: { output: { entities: upstreams } } } : {}),
+      // a step with `each` collects each run's output in a list
       ...(personalDataUpstreams
         ? {
             'personal-data-upstreams': {
-              output: { entities: personalDataUpstreams },
+              output: { entity: personalDataUpstreams },
             },
           }
         : {}),
@@ -365,7 +366,7 @@ describe('templates/new-data-product', () => {
     }
   });
 
-  it('marks the inputs read with personal data in clear, with the purpose; one chosen only there is an input too', async () => {
+  it('marks the inputs read with personal data in clear, each with its reason; one chosen only there is an input too, once', async () => {
     const labResults = {
       apiVersion: 'datamesh.dev/v1alpha1',
       kind: 'DataProduct',
@@ -375,13 +376,33 @@ describe('templates/new-data-product', () => {
     const parameters = {
       ...PARAMETERS,
       personalDataInputs: [
-        'dataproduct:default/patient-registry',
-        'dataproduct:default/lab-results',
+        {
+          product: 'dataproduct:default/patient-registry',
+          reason: 'Names and MRNs: "who is it?" on the ward list',
+        },
+        {
+          product: 'dataproduct:default/lab-results',
+          reason: 'Dates of birth, for age-adjusted reference ranges',
+        },
+        // chosen twice: one input port
+        {
+          product: 'dataproduct:default/lab-results',
+          reason: 'again',
+        },
       ],
-      personalDataPurpose: 'Names and MRNs: "who is it?" on the ward list',
     };
     const context = { parameters };
-    expect(renderIf(step('personal-data-upstreams').if!, context)).toBe(true);
+    // one catalog lookup per input read in clear
+    expect(
+      renderStepInput({ each: step('personal-data-upstreams').each }, context)
+        .each,
+    ).toEqual(parameters.personalDataInputs);
+    expect(
+      renderStepInput(step('personal-data-upstreams').input, {
+        ...context,
+        each: { value: parameters.personalDataInputs[1] },
+      }),
+    ).toEqual({ entityRef: 'dataproduct:default/lab-results' });
     expect(renderIf(step('inputs').if!, context)).toBe(true);
     // personal data only: the inputs are still asked for
     expect(
@@ -391,6 +412,7 @@ describe('templates/new-data-product', () => {
     ).toBe(true);
     const out = await renderSkeleton(parameters, UPSTREAMS, [
       UPSTREAMS[1],
+      labResults,
       labResults,
     ]);
     try {
@@ -409,12 +431,13 @@ describe('templates/new-data-product', () => {
         [
           'dataproduct:default/patient-registry',
           true,
-          parameters.personalDataPurpose,
+          'Names and MRNs: "who is it?" on the ward list',
         ],
         [
           'dataproduct:default/lab-results',
           true,
-          parameters.personalDataPurpose,
+          // the reasons of a product chosen twice, one after the other
+          'Dates of birth, for age-adjusted reference ranges; again',
         ],
       ]);
     } finally {
@@ -431,9 +454,15 @@ describe('templates/new-data-product', () => {
       type: 'source-aligned',
     };
     expect(renderIf(step('upstreams').if!, { parameters })).toBe(false);
-    expect(renderIf(step('personal-data-upstreams').if!, { parameters })).toBe(
-      false,
-    );
+    // nothing to look up: the lookup runs for no input
+    expect(
+      renderStepInput(
+        { each: step('personal-data-upstreams').each },
+        {
+          parameters,
+        },
+      ).each,
+    ).toEqual([]);
     expect(renderIf(step('inputs').if!, { parameters })).toBe(false);
     const out = await renderSkeleton(parameters, undefined);
     try {

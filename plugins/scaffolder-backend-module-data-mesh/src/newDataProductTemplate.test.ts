@@ -175,8 +175,12 @@ describe('the New data product template, through the real scaffolder backend', (
           ],
           inputPorts: ['dataproduct:default/ehr-encounters'],
           // the visits are linked to encounters by patient identifiers
-          personalDataInputs: ['dataproduct:default/ehr-encounters'],
-          personalDataPurpose: 'MRNs to link visits to their encounters',
+          personalDataInputs: [
+            {
+              product: 'dataproduct:default/ehr-encounters',
+              reason: 'MRNs to link visits to their encounters',
+            },
+          ],
           freshness: '24h',
           completenessTolerance: 5,
           availabilityTarget: 99,
@@ -269,6 +273,7 @@ describe('the New data product template, through the real scaffolder backend', (
             expect.objectContaining({
               dataProduct: 'dataproduct:default/ehr-encounters',
               personalDataInClear: true,
+              description: 'MRNs to link visits to their encounters',
             }),
           ]),
         },
