@@ -21,6 +21,7 @@ import {
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { ACCESS_EXPIRY_TASK_ID } from '.';
+import { accessEventPublisher } from './events';
 import { createInMemoryAccessGrantExecutor } from './__testUtils__/inMemoryExecutor';
 import { product, startAccessTestBackend } from './__testUtils__/testBackend';
 
@@ -176,3 +177,56 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('accessEventPublisher', () => {
+  const record = (id: string) =>
+    ({
+      id,
+      product: 'dataproduct:default/orders',
+      outputPort: 'events',
+      consumer: 'group:default/team-b',
+      requester: 'user:default/carol',
+      purpose: 'churn model',
+      pii: false,
+      state: 'expired',
+      durationMs: 90 * D,
+      requestedAt: T0,
+      grantee: 'team_team_b',
+      providerRole: 'shop_orders_consumer',
+      role: `acme_access_${id}`,
+      history: [],
+    } as any);
+  const entry = (at: number) => ({
+    at,
+    actor: 'system',
+    action: 'expire' as const,
+    state: 'expired' as const,
+    statements: ['DROP ROLE "x"'],
+  });
+
+  it('publishes the rest of a batch when one publication fails', async () => {
+    const published: string[] = [];
+    const logger = mockServices.logger.mock();
+    const publish = accessEventPublisher({
+      events: {
+        async publish(params: EventParams) {
+          const { id } = (params.eventPayload as AccessRequestEvent).request;
+          if (id === 'b') throw new Error('a subscriber failed');
+          published.push(id);
+        },
+        async subscribe() {},
+      },
+      logger,
+      requests: async ids => ids.map(record),
+    });
+    await publish([
+      { requestId: 'a', entry: entry(T0) },
+      { requestId: 'b', entry: entry(T0) },
+      { requestId: 'c', entry: entry(T0) },
+    ]);
+    expect(published).toEqual(['a', 'c']);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('(expire) for access request b'),
+    );
+  });
+});

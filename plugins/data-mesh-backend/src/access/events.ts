@@ -26,29 +26,39 @@ export function accessEventPublisher(options: {
   requests: (ids: string[]) => Promise<AccessRequestRecord[]>;
 }): AccessHistoryListener {
   return async written => {
+    let byId: Map<string, AccessRequestRecord>;
     try {
       const ids = [...new Set(written.map(w => w.requestId))];
-      const byId = new Map(
+      byId = new Map(
         (await options.requests(ids)).map(r => [r.id, r] as const),
       );
-      for (const { requestId, entry } of written) {
-        const record = byId.get(requestId);
-        if (!record) continue;
-        const { history, ...request } = accessRequestView({
-          ...record,
-          history: [entry],
-        });
-        const { statements, ...told } = history[0];
-        const eventPayload: AccessRequestEvent = { entry: told, request };
+    } catch (e) {
+      options.logger.warn(
+        `Could not publish ${ACCESS_REQUEST_EVENT_TOPIC} events of ${written.length} history entries: ${e}`,
+      );
+      return;
+    }
+    for (const { requestId, entry } of written) {
+      const record = byId.get(requestId);
+      if (!record) continue;
+      const { history, ...request } = accessRequestView({
+        ...record,
+        history: [entry],
+      });
+      const { statements, ...told } = history[0];
+      const eventPayload: AccessRequestEvent = { entry: told, request };
+      // one by one: a subscriber that fails on one event does not keep
+      // the others from being published
+      try {
         await options.events.publish({
           topic: ACCESS_REQUEST_EVENT_TOPIC,
           eventPayload,
         });
+      } catch (e) {
+        options.logger.warn(
+          `Could not publish ${ACCESS_REQUEST_EVENT_TOPIC} (${entry.action}) for access request ${requestId}: ${e}`,
+        );
       }
-    } catch (e) {
-      options.logger.warn(
-        `Could not publish ${ACCESS_REQUEST_EVENT_TOPIC} events: ${e}`,
-      );
     }
   };
 }
