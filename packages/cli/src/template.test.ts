@@ -31,7 +31,13 @@ const TEMPLATE_DIR = path.join(REPO_ROOT, 'templates/new-data-product');
 const TEMPLATE_FILE = path.join(TEMPLATE_DIR, 'template.yaml');
 const template = parse(fs.readFileSync(TEMPLATE_FILE, 'utf8'));
 
-type Step = { id: string; action: string; if?: string; input?: any };
+type Step = {
+  id: string;
+  action: string;
+  if?: string;
+  each?: string;
+  input?: any;
+};
 const steps: Step[] = template.spec.steps;
 const step = (id: string) => steps.find(s => s.id === id)!;
 
