@@ -19,6 +19,11 @@ import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  SLO_BREACH_EVENT_TOPIC,
+  type SloBreachEvent,
+} from '@datamesh/plugin-data-mesh-node';
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -114,6 +119,8 @@ describe.each(databases.eachSupportedId())(
     let entities: Entity[] = [];
     const scheduler = mockServices.scheduler();
     const sent: { user: string; title: string; scope?: string }[] = [];
+    // what an on-call tool subscribed to the events service receives
+    const breachEvents: SloBreachEvent[] = [];
     let domain: string;
     let finance: string;
 
@@ -177,6 +184,24 @@ describe.each(databases.eachSupportedId())(
                         title: notification.payload.title,
                         scope: notification.payload.scope,
                       });
+                    },
+                  });
+                },
+              });
+            },
+          }),
+          createBackendModule({
+            pluginId: 'data-mesh',
+            moduleId: 'test-breach-events',
+            register(reg) {
+              reg.registerInit({
+                deps: { events: eventsServiceRef },
+                async init({ events }) {
+                  await events.subscribe({
+                    id: 'test-breach-events',
+                    topics: [SLO_BREACH_EVENT_TOPIC],
+                    async onEvent(params) {
+                      breachEvents.push(params.eventPayload as SloBreachEvent);
                     },
                   });
                 },
@@ -452,6 +477,26 @@ describe.each(databases.eachSupportedId())(
         byScope('data-mesh:slo:dataproduct:default/orders:complete:read'),
       ).toEqual(['user:default/carol']);
       expect(breaches()).toHaveLength(7);
+      // one event per breach, as for the owners' notification
+      const eventsOf = (state: SloBreachEvent['state']) =>
+        breachEvents
+          .filter(e => e.state === state)
+          .map(e => `${e.product} ${e.objective.name}`)
+          .sort();
+      expect(eventsOf('breaching')).toEqual([
+        'dataproduct:default/ghost available',
+        'dataproduct:default/orders complete',
+        'dataproduct:default/orders fresh',
+      ]);
+      expect(
+        breachEvents.find(e => e.objective.name === 'fresh'),
+      ).toMatchObject({
+        productTitle: 'ORDERS',
+        owner: 'group:default/team-a',
+        objective: { dimension: 'freshness', window: expect.any(String) },
+        link: '/catalog/default/dataproduct/orders/slos',
+        reason: expect.stringMatching(/^last loaded .* ago, more than/),
+      });
       expect(sent.find(s => s.scope?.endsWith('orders:fresh'))?.title).toBe(
         'SLO breached: ORDERS — fresh',
       );
@@ -494,6 +539,10 @@ describe.each(databases.eachSupportedId())(
       });
       // the end of the breach is told to whom its start was, in its place
       expect(breaches()).toHaveLength(10);
+      expect(eventsOf('recovered')).toEqual([
+        'dataproduct:default/orders fresh',
+      ]);
+      expect(eventsOf('breaching')).toHaveLength(3); // not again
       expect(
         sent
           .slice(-3)

@@ -45,6 +45,7 @@ import {
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
 import { accessEventPublisher } from './access/events';
+import { withBreachEvents } from './slo/events';
 import { readersOf } from './access/parties';
 import { readAccessConfig } from './access/config';
 import { consumerRoleResolver } from './access/consumerRoles';
@@ -219,7 +220,8 @@ export const dataMeshPlugin = createBackendPlugin({
           removedGraceMs: settings.removedGraceMs,
           getAdapter,
           clock,
-          notifier: breachNotifier,
+          // each breach and recovery is an event too, notifications on or off
+          notifier: withBreachEvents(breachNotifier, { events, logger }),
           listEntities: listProducts,
         };
         const collector = createSloCollector(collectorOptions);

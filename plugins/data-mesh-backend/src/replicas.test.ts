@@ -24,6 +24,11 @@ import {
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  SLO_BREACH_EVENT_TOPIC,
+  type SloBreachEvent,
+} from '@datamesh/plugin-data-mesh-node';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
@@ -88,6 +93,9 @@ describe.each(postgres)('two backends on one %s database', databaseId => {
   const pools: Knex[] = [];
   const replicas: { server: any; stop(): Promise<void> }[] = [];
   const sent: { user: string; scope?: string; replica: number }[] = [];
+  // breach events each replica published (an on-call tool subscribed to both)
+  const breachEvents: { product: string; state: string; replica: number }[] =
+    [];
 
   /** Another connection pool on the same database, as a second process has. */
   const poolOn = (db: Knex) => {
@@ -126,6 +134,25 @@ describe.each(postgres)('two backends on one %s database', databaseId => {
                       scope: notification.payload.scope,
                       replica,
                     });
+                  },
+                });
+              },
+            });
+          },
+        }),
+        createBackendModule({
+          pluginId: 'data-mesh',
+          moduleId: 'test-breach-events',
+          register(reg) {
+            reg.registerInit({
+              deps: { events: eventsServiceRef },
+              async init({ events }) {
+                await events.subscribe({
+                  id: 'test-breach-events',
+                  topics: [SLO_BREACH_EVENT_TOPIC],
+                  async onEvent({ eventPayload }) {
+                    const { product, state } = eventPayload as SloBreachEvent;
+                    breachEvents.push({ product, state, replica });
                   },
                 });
               },
@@ -224,6 +251,14 @@ describe.each(postgres)('two backends on one %s database', databaseId => {
     const scope = 'data-mesh:slo:dataproduct:default/ghost:available';
     const notified = sent.filter(s => s.scope === scope);
     expect(notified.map(s => s.user)).toEqual(['user:default/alice']);
+    // and one event for it, by the replica that notified it
+    expect(breachEvents).toEqual([
+      {
+        product: 'dataproduct:default/ghost',
+        state: 'breaching',
+        replica: notified[0].replica,
+      },
+    ]);
     expect(
       await dataMeshDb('data_mesh_slo_breaches').where({
         monitor_id: monitorId,

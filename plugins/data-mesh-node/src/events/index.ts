@@ -50,3 +50,50 @@ export interface AccessRequestEvent {
   /** The request after the entry, without its history. */
   request: Omit<AccessRequest, 'history'>;
 }
+
+/** Topic of {@link SloBreachEvent}. @public */
+export const SLO_BREACH_EVENT_TOPIC = 'datamesh.slo-breach';
+
+/**
+ * Payload of an event on {@link SLO_BREACH_EVENT_TOPIC}: an objective of a
+ * data product started breaching (its error budget is spent) or recovered.
+ * Published once per breach and once per recovery across backend
+ * instances, when the owners' notification is sent (or would be, with
+ * notifications off): an on-call tool or a chat bridge subscribes here.
+ * @public
+ */
+export interface SloBreachEvent {
+  state: 'breaching' | 'recovered';
+  /** `dataproduct:<namespace>/<name>`, lowercase. */
+  product: string;
+  productTitle?: string;
+  /** Owner entity ref. */
+  owner?: string;
+  /** Domain entity ref. */
+  domain?: string;
+  objective: {
+    /** The objective's name in the spec. */
+    name: string;
+    title?: string;
+    dimension: string;
+    /** What it promises, in words. */
+    description: string;
+    /** The share of good slices promised, 0..1. */
+    target: number;
+    /** The rolling window and the slice, as the spec writes them (e.g. 28d, 1d). */
+    window: string;
+    slice: string;
+  };
+  /** The share of good slices over the window when it was evaluated, 0..1. */
+  sli?: number;
+  /** The error budget left, 0..1 (negative: overspent). */
+  budgetRemaining?: number;
+  /** When the breach began (ISO). */
+  breachStartedAt: string;
+  /** When the objective was evaluated (ISO). */
+  evaluatedAt: string;
+  /** Why the latest check failed (a breach only). */
+  reason?: string;
+  /** The product's SLOs tab, a path of the portal. */
+  link: string;
+}
