@@ -46,6 +46,7 @@ import {
 import { AccessRequestStore } from './access/AccessRequestStore';
 import { accessEventPublisher } from './access/events';
 import { withBreachEvents } from './slo/events';
+import { productAuditEventPublisher } from './lifecycle/events';
 import { readersOf } from './access/parties';
 import { readAccessConfig } from './access/config';
 import { consumerRoleResolver } from './access/consumerRoles';
@@ -356,7 +357,12 @@ export const dataMeshPlugin = createBackendPlugin({
         });
         // repairs, applies and sandbox deletions are kept in the product's audit
         // trail (its tables migrated with the access requests' above)
-        const audit = new LifecycleStore(await database.getClient());
+        // (one store writes them all, so each entry is published once on the
+        // events service)
+        const audit = new LifecycleStore(
+          await database.getClient(),
+          productAuditEventPublisher({ events, logger }),
+        );
         const apply = new InfrastructureApply({
           infrastructure,
           permissions,
@@ -471,6 +477,8 @@ export const dataMeshPlugin = createBackendPlugin({
         // deprecated products.
         const lifecycle = await setupProductLifecycle({
           ...services,
+          store: audit,
+          accessStore,
           getAdapter,
           accessExecutor: Boolean(accessGrantExecutor.executor),
           usage: usage.service,

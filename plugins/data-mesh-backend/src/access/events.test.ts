@@ -4,15 +4,8 @@
  * grant confirmed by the executor, and the scheduled expiry sweep — is
  * published once, after it was committed, with the request as it stands.
  */
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import {
-  type EventParams,
-  eventsServiceRef,
-} from '@backstage/plugin-events-node';
+import type { EventParams } from '@backstage/plugin-events-node';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
   ACCESS_REQUEST_EVENT_TOPIC,
@@ -23,7 +16,11 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { ACCESS_EXPIRY_TASK_ID } from '.';
 import { accessEventPublisher } from './events';
 import { createInMemoryAccessGrantExecutor } from './__testUtils__/inMemoryExecutor';
-import { product, startAccessTestBackend } from './__testUtils__/testBackend';
+import {
+  eventsRecorder,
+  product,
+  startAccessTestBackend,
+} from './__testUtils__/testBackend';
 
 const D = 24 * 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -35,9 +32,8 @@ describe.each(databases.eachSupportedId())(
   id => {
     let now = T0;
     let backend: Awaited<ReturnType<typeof startAccessTestBackend>>;
-    const published: EventParams[] = [];
+    const events = eventsRecorder();
     const scheduler = mockServices.scheduler();
-    let failPublish = false;
 
     const post = (path: string, user: string, body: object = {}) =>
       request(backend.server)
@@ -48,8 +44,8 @@ describe.each(databases.eachSupportedId())(
         )
         .send(body);
     const eventsOf = (requestId: string) =>
-      published
-        .map(p => p.eventPayload as AccessRequestEvent)
+      events
+        .on<AccessRequestEvent>(ACCESS_REQUEST_EVENT_TOPIC)
         .filter(e => e.request.id === requestId);
 
     beforeAll(async () => {
@@ -68,19 +64,7 @@ describe.each(databases.eachSupportedId())(
         executor: createInMemoryAccessGrantExecutor(),
         sent,
         scheduler,
-        features: [
-          createServiceFactory({
-            service: eventsServiceRef,
-            deps: { logger: coreServices.logger },
-            factory: () => ({
-              async publish(params: EventParams) {
-                if (failPublish) throw new Error('the event bus is down');
-                published.push(params);
-              },
-              async subscribe() {},
-            }),
-          }),
-        ],
+        features: [events.feature],
       });
     });
 
@@ -112,9 +96,9 @@ describe.each(databases.eachSupportedId())(
           }),
         },
       ]);
-      expect(published.every(p => p.topic === ACCESS_REQUEST_EVENT_TOPIC)).toBe(
-        true,
-      );
+      expect(
+        events.published.every(p => p.topic === ACCESS_REQUEST_EVENT_TOPIC),
+      ).toBe(true);
 
       now += 1000;
       expect(
@@ -152,7 +136,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps the change when the event bus fails', async () => {
-      failPublish = true;
+      events.failing = true;
       try {
         const asked = await post('', 'carol', {
           product: 'orders',
@@ -172,7 +156,7 @@ describe.each(databases.eachSupportedId())(
         );
         expect(eventsOf(asked.body.id)).toEqual([]);
       } finally {
-        failPublish = false;
+        events.failing = false;
       }
     });
   },

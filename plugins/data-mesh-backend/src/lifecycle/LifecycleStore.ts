@@ -68,19 +68,33 @@ function toRecord(row: any): LifecycleRecord {
   };
 }
 
+/**
+ * Told of each audit entry once it is committed: every entry of a
+ * product's audit trail (deprecation, retirement steps, applies, repairs,
+ * sandboxes) goes through this store, so this sees all of them (the
+ * product audit events are published from it). It must not throw.
+ */
+export type ProductAuditListener = (
+  entry: LifecycleAuditRecord,
+) => Promise<void>;
+
 /** @public */
 export class LifecycleStore {
   static async create(
     database: DatabaseService | { getClient(): Promise<Knex> },
+    options: { onAudit?: ProductAuditListener } = {},
   ): Promise<LifecycleStore> {
     const knex = await database.getClient();
     if (!(database as DatabaseService).migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
-    return new LifecycleStore(knex);
+    return new LifecycleStore(knex, options.onAudit);
   }
 
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly onAudit?: ProductAuditListener,
+  ) {}
 
   async get(product: string): Promise<LifecycleRecord | undefined> {
     const row = await this.db(RECORDS).where('product', product).first();
@@ -99,7 +113,8 @@ export class LifecycleStore {
     record: Omit<LifecycleRecord, 'state'>,
     audit: Omit<LifecycleAuditRecord, 'product'>,
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
+    const entry = { ...audit, product: record.product };
+    const done = await this.db.transaction(async tx => {
       const existing = await tx(RECORDS)
         .where('product', record.product)
         .first();
@@ -118,9 +133,11 @@ export class LifecycleStore {
       if (existing)
         await tx(RECORDS).where('product', record.product).update(row);
       else await tx(RECORDS).insert(row);
-      await tx(AUDIT).insert(auditRow({ ...audit, product: record.product }));
+      await tx(AUDIT).insert(auditRow(entry));
       return true;
     });
+    if (done) await this.onAudit?.(entry);
+    return done;
   }
 
   /** Change columns of a record in one of `from`, with an audit entry. */
@@ -139,7 +156,8 @@ export class LifecycleStore {
     >,
     audit: Omit<LifecycleAuditRecord, 'product'>,
   ): Promise<boolean> {
-    return this.db.transaction(async tx => {
+    const entry = { ...audit, product };
+    const done = await this.db.transaction(async tx => {
       const columns: Record<string, unknown> = {};
       if (patch.state) columns.state = patch.state;
       if (patch.retiredAt !== undefined) columns.retired_at = patch.retiredAt;
@@ -154,9 +172,11 @@ export class LifecycleStore {
         ? await q.update(columns)
         : (await q).length;
       if (updated !== 1) return false;
-      await tx(AUDIT).insert(auditRow({ ...audit, product }));
+      await tx(AUDIT).insert(auditRow(entry));
       return true;
     });
+    if (done) await this.onAudit?.(entry);
+    return done;
   }
 
   async audit(product: string): Promise<LifecycleAuditRecord[]> {
@@ -172,6 +192,7 @@ export class LifecycleStore {
 
   async addAudit(entry: LifecycleAuditRecord): Promise<void> {
     await this.db(AUDIT).insert(auditRow(entry));
+    await this.onAudit?.(entry);
   }
 }
 

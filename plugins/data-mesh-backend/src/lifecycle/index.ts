@@ -83,10 +83,14 @@ export async function setupProductLifecycle(deps: {
   accessExecutor: boolean;
   /** Usage (set up first): who still reads a product being retired. */
   usage?: Pick<UsageService, 'consumersStillReading'>;
+  /** The plugin's stores (which publish what they write); else stores of its own. */
+  store?: LifecycleStore;
+  accessStore?: AccessRequestStore;
 }): Promise<{ router: express.Router; admission: express.RequestHandler }> {
-  const store = await LifecycleStore.create(deps.database);
+  const store = deps.store ?? (await LifecycleStore.create(deps.database));
   // the access requests' tables (their migrations run with this one's)
-  const accessStore = new AccessRequestStore(await deps.database.getClient());
+  const accessStore =
+    deps.accessStore ?? new AccessRequestStore(await deps.database.getClient());
   const notify =
     deps.config.getOptionalBoolean(
       'dataMesh.lifecycle.notifications.enabled',

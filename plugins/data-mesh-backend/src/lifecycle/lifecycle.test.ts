@@ -11,6 +11,10 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
+  ACCESS_REQUEST_EVENT_TOPIC,
+  type AccessRequestEvent,
+  PRODUCT_AUDIT_EVENT_TOPIC,
+  type ProductAuditEvent,
   applyPlan,
   planProducts,
   platformConfig,
@@ -24,6 +28,7 @@ import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
+  eventsRecorder,
   product,
   startAccessTestBackend,
 } from '../access/__testUtils__/testBackend';
@@ -69,6 +74,8 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
   let usage: UsageStore;
   let now = T0;
   const sent: NotificationSendOptions[] = [];
+  // the audit trail and the access requests' changes, as events
+  const events = eventsRecorder();
   const scheduler = mockServices.scheduler();
   const as = (user: string) =>
     mockCredentials.user.header(`user:default/${user}`);
@@ -155,6 +162,7 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       sent,
       scheduler,
       warehouse,
+      features: [events.feature],
     });
     server = backend.server;
     stop = () => backend.stop();
@@ -499,6 +507,28 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       force: true,
       reason: 'successor has been live for a month',
     });
+    // each entry of the audit trail is an event too, once, in order
+    const audited = events
+      .on<ProductAuditEvent>(PRODUCT_AUDIT_EVENT_TOPIC)
+      .filter(e => e.product === 'dataproduct:default/visits');
+    expect(audited.map(e => e.action)).toEqual(
+      record.body.audit.map((a: any) => a.action),
+    );
+    expect(audited[2]).toMatchObject({
+      by: 'user:default/aisha',
+      at: record.body.audit[2].at,
+      detail: { force: true },
+    });
+    // and the grants retirement took back are access request events
+    expect(
+      events
+        .on<AccessRequestEvent>(ACCESS_REQUEST_EVENT_TOPIC)
+        .filter(
+          e =>
+            e.request.product === 'dataproduct:default/visits' &&
+            e.entry.state === 'revoked',
+        ),
+    ).not.toHaveLength(0);
     const requests = await call(
       'get',
       '/access-requests?product=visits',

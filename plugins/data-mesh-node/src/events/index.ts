@@ -97,3 +97,27 @@ export interface SloBreachEvent {
   /** The product's SLOs tab, a path of the portal. */
   link: string;
 }
+
+/** Topic of {@link ProductAuditEvent}. @public */
+export const PRODUCT_AUDIT_EVENT_TOPIC = 'datamesh.product-audit';
+
+/**
+ * Payload of an event on {@link PRODUCT_AUDIT_EVENT_TOPIC}: one entry of a
+ * data product's audit trail as it is written — a deprecation, a step of
+ * its retirement, a plan applied to the warehouse, an access drift repair,
+ * a sandbox made or dropped. Published once, by the instance that wrote
+ * it, after it was committed.
+ * @public
+ */
+export interface ProductAuditEvent {
+  /** `dataproduct:<namespace>/<name>`, lowercase. */
+  product: string;
+  /** ISO time. */
+  at: string;
+  /** User entity ref, or `system` for a scheduled task. */
+  by: string;
+  /** e.g. `deprecate`, `infrastructure-apply`, `sandbox-create`, `access-repair`. */
+  action: string;
+  /** What the action did: its statements, names, error (the action's own shape). */
+  detail?: Record<string, unknown>;
+}

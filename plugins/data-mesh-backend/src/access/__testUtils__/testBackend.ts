@@ -21,6 +21,10 @@ import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  type EventParams,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import {
   type NotificationSendOptions,
   notificationService,
 } from '@backstage/plugin-notifications-node';
@@ -36,6 +40,35 @@ import {
 import type { InMemoryAccessGrantExecutor } from './inMemoryExecutor';
 
 export { TEST_ADMIN_GROUP as ADMIN_GROUP } from '../../__testUtils__/permissions';
+
+/**
+ * An events service that keeps what the plugin publishes (`failing`: it
+ * throws instead), as a feature for the test backend.
+ */
+export function eventsRecorder() {
+  const recorder = {
+    published: [] as EventParams[],
+    failing: false,
+    /** The payloads published on `topic`. */
+    on<T>(topic: string): T[] {
+      return recorder.published
+        .filter(p => p.topic === topic)
+        .map(p => p.eventPayload as T);
+    },
+    feature: createServiceFactory({
+      service: eventsServiceRef,
+      deps: {},
+      factory: () => ({
+        async publish(params: EventParams) {
+          if (recorder.failing) throw new Error('the event bus is down');
+          recorder.published.push(params);
+        },
+        async subscribe() {},
+      }),
+    }),
+  };
+  return recorder;
+}
 
 export function product(
   name: string,
