@@ -19,7 +19,6 @@ import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   SLO_BREACH_EVENT_TOPIC,
   type SloBreachEvent,
@@ -28,6 +27,7 @@ import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/tes
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
+import { topicSubscriber } from './__testUtils__/events';
 import { permissionTestFeatures } from './__testUtils__/permissions';
 import {
   type TestWarehouse,
@@ -190,24 +190,9 @@ describe.each(databases.eachSupportedId())(
               });
             },
           }),
-          createBackendModule({
-            pluginId: 'data-mesh',
-            moduleId: 'test-breach-events',
-            register(reg) {
-              reg.registerInit({
-                deps: { events: eventsServiceRef },
-                async init({ events }) {
-                  await events.subscribe({
-                    id: 'test-breach-events',
-                    topics: [SLO_BREACH_EVENT_TOPIC],
-                    async onEvent(params) {
-                      breachEvents.push(params.eventPayload as SloBreachEvent);
-                    },
-                  });
-                },
-              });
-            },
-          }),
+          topicSubscriber<SloBreachEvent>(SLO_BREACH_EVENT_TOPIC, event =>
+            breachEvents.push(event),
+          ),
           mockServices.rootConfig.factory({
             data: {
               app: { baseUrl: 'http://localhost:3000' },

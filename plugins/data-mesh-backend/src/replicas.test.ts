@@ -24,7 +24,6 @@ import {
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   SLO_BREACH_EVENT_TOPIC,
   type SloBreachEvent,
@@ -34,6 +33,7 @@ import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/tes
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
+import { topicSubscriber } from './__testUtils__/events';
 import {
   type TestWarehouse,
   sloProduct,
@@ -140,25 +140,11 @@ describe.each(postgres)('two backends on one %s database', databaseId => {
             });
           },
         }),
-        createBackendModule({
-          pluginId: 'data-mesh',
-          moduleId: 'test-breach-events',
-          register(reg) {
-            reg.registerInit({
-              deps: { events: eventsServiceRef },
-              async init({ events }) {
-                await events.subscribe({
-                  id: 'test-breach-events',
-                  topics: [SLO_BREACH_EVENT_TOPIC],
-                  async onEvent({ eventPayload }) {
-                    const { product, state } = eventPayload as SloBreachEvent;
-                    breachEvents.push({ product, state, replica });
-                  },
-                });
-              },
-            });
-          },
-        }),
+        topicSubscriber<SloBreachEvent>(
+          SLO_BREACH_EVENT_TOPIC,
+          ({ product, state }) =>
+            breachEvents.push({ product, state, replica }),
+        ),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
