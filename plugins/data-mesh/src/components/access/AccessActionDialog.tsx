@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -10,7 +12,11 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
   type AccessRequest,
+  fromCatalogForm,
   holdsGrant,
+  durationToMillis,
+  isDataProductEntity,
+  personalDataColumns,
 } from '@datamesh/plugin-data-mesh-common';
 import { type AccessRequestOperation, dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
@@ -26,9 +32,46 @@ const VERBS: Record<AccessRequestOperation, string> = {
   cancel: 'Cancel',
 };
 
+/** `90d` as "90 days"; as written when it is not whole days. */
+function durationInDays(duration: string): string {
+  const ms = durationToMillis(duration);
+  const days = ms === undefined ? NaN : ms / 86_400_000;
+  if (!Number.isInteger(days)) return duration;
+  return `${days} day${days === 1 ? '' : 's'}`;
+}
+
+/**
+ * What approving a request for personal data in clear unmasks: the
+ * personal-data columns of the dataset its port serves, looked up in the
+ * catalog, so the owner decides knowing which.
+ */
+function PersonalDataToApprove(props: { request: AccessRequest }) {
+  const { request } = props;
+  const catalogApi = useApi(catalogApiRef);
+  const columns = useAsync(async () => {
+    const entity = await catalogApi.getEntityByRef(request.product);
+    if (!entity || !isDataProductEntity(entity)) return undefined;
+    const product = fromCatalogForm(entity);
+    const port = product.spec.outputPorts?.find(
+      p => p.name === request.outputPort,
+    );
+    return personalDataColumns(product, port?.dataset).map(c => c.column);
+  }, [catalogApi, request.product, request.outputPort]);
+  let which = '';
+  if (columns.value?.length) which = `: ${columns.value.join(', ')}`;
+  else if (!columns.loading) which = " (the port's personal-data columns)";
+  return (
+    <Alert severity="warning" data-testid="access-action-personal-data">
+      Personal data in clear{which}. Approving lets {request.grantee} read them
+      unmasked.
+    </Alert>
+  );
+}
+
 /**
  * Confirms one change of a request with a comment (the why kept in its
- * history); an extension also asks for how many more days.
+ * history); an extension also asks for how many more days. Approving says
+ * for how long, and what personal data it unmasks.
  */
 export function AccessActionDialog(props: {
   request: AccessRequest;
@@ -91,6 +134,19 @@ export function AccessActionDialog(props: {
         <Typography variant="body2" gutterBottom>
           Requested by {request.requester}: {request.purpose}
         </Typography>
+        {action === 'approve' && !extension && (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            gutterBottom
+            data-testid="access-action-duration"
+          >
+            For {durationInDays(request.duration)} from the approval.
+          </Typography>
+        )}
+        {action === 'approve' && request.pii && (
+          <PersonalDataToApprove request={request} />
+        )}
         {action === 'cancel' && (
           <Typography
             variant="body2"

@@ -158,6 +158,48 @@ describe('DataProductAccessContent (Access tab)', () => {
     ).toBeInTheDocument();
   });
 
+  it('says what approving grants: for how long, and which personal data it unmasks', async () => {
+    renderAccess({
+      entity: patientEncounters,
+      element: <DataProductAccessContent />,
+      requests: [
+        accessRequest({ id: '00000000000000e1', pii: true, duration: '30d' }),
+      ],
+      ...OWNER,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve request 00000000000000e1',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByTestId('access-action-duration')).toHaveTextContent(
+      'For 30 days from the approval.',
+    );
+    // the personal-data columns of the dataset the port serves
+    expect(
+      await dialog.findByText(
+        /^Personal data in clear: patient_mrn, diagnosis_code\./,
+      ),
+    ).toHaveTextContent(
+      'Approving lets team_population_health read them unmasked.',
+    );
+  });
+
+  it('says nothing of personal data when approving a masked read', async () => {
+    render(OWNER);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve request 000000000000000a',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByTestId('access-action-duration')).toHaveTextContent(
+      'For 90 days from the approval.',
+    );
+    expect(dialog.queryByTestId('access-action-personal-data')).toBeNull();
+  });
+
   it('lets an owner record access agreed before the portal for any team or product of the catalog; it shows active', async () => {
     const { access } = render(OWNER);
     await userEvent.click(
