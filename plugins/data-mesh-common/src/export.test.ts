@@ -95,6 +95,7 @@ const patientVisits: DataProductEntityV1alpha1 = {
             type: 'varchar(36)',
             classification: 'restricted',
             pii: true,
+            criticalDataElement: true,
             tags: ['join-key'],
           },
           { name: 'admitted_at', type: 'timestamp' },
@@ -240,6 +241,7 @@ describe('toOdps', () => {
       logicalType: 'string',
       physicalType: 'varchar(36)',
       classification: 'restricted',
+      criticalDataElement: true,
       tags: ['join-key', 'pii'],
     });
     // the freshness promise is also written the way ODCS tools read it

@@ -55,6 +55,11 @@ export type DatasetColumn = {
   classification?: DataClassification;
   /** Personally identifiable information. */
   pii?: boolean;
+  /**
+   * A critical data element (ODCS `criticalDataElement`): the business
+   * depends on it, so its quality is watched more closely.
+   */
+  criticalDataElement?: boolean;
   primaryKey?: boolean;
   required?: boolean;
   tags?: string[];

@@ -289,3 +289,52 @@ describe('versionBumpRequired', () => {
     );
   });
 });
+
+describe('critical data elements', () => {
+  const product = (
+    criticalDataElement?: boolean,
+  ): DataProductEntityV1alpha1 => ({
+    apiVersion: 'datamesh.dev/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'p' },
+    spec: {
+      type: 'aggregate',
+      lifecycle: 'production',
+      owner: 'group:default/t',
+      domain: 'domain:default/d',
+      certified: false,
+      datasets: [
+        {
+          name: 'visits',
+          columns: [
+            {
+              name: 'ward',
+              type: 'string',
+              ...(criticalDataElement === undefined
+                ? {}
+                : { criticalDataElement }),
+            },
+          ],
+        },
+      ],
+    },
+  });
+  it.each([
+    [undefined, true, ['info column-critical-added']],
+    [true, false, ['info column-critical-removed']],
+    [true, undefined, ['info column-critical-removed']],
+    [undefined, false, []],
+    [true, true, []],
+  ])('%j → %j', (old, now, expected) => {
+    const changes = classifyChanges(product(old), product(now));
+    expect(changes.map(c => `${c.kind} ${c.code}`)).toEqual(expected);
+    expect(changes.map(c => c.message)).toEqual(
+      expected.map(
+        () =>
+          `column 'visits.ward' is ${
+            now ? 'now' : 'no longer'
+          } a critical data element`,
+      ),
+    );
+  });
+});

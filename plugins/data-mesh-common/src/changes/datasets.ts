@@ -68,6 +68,19 @@ function compareColumn(
       `${named} is no longer marked as personal data`,
     );
   }
+  if (Boolean(now.criticalDataElement) !== Boolean(old.criticalDataElement)) {
+    log.after(
+      'info',
+      now.criticalDataElement
+        ? 'column-critical-added'
+        : 'column-critical-removed',
+      `${path}.criticalDataElement`,
+      [...at, 'criticalDataElement'],
+      `${named} is ${
+        now.criticalDataElement ? 'now' : 'no longer'
+      } a critical data element`,
+    );
+  }
   const raised = rank(now.classification) - rank(old.classification);
   if (raised > 0) {
     log.after(

@@ -306,6 +306,24 @@ describe('readOam: spec.components with plain properties', () => {
     expect(read(top).entity!.spec).toEqual(read(PLAIN).entity!.spec);
   });
 
+  it('reads critical_data_element (and criticalDataElement) of a column', () => {
+    const columnOf = (line: string) =>
+      read(
+        PLAIN.replace(
+          '            primary_key: yes\n',
+          `            primary_key: yes\n            ${line}\n`,
+        ),
+      ).entity!.spec.datasets![0].columns[0];
+    expect(columnOf('critical_data_element: yes')).toMatchObject({
+      name: 'patient_id',
+      criticalDataElement: true,
+    });
+    expect(columnOf('criticalDataElement: No').criticalDataElement).toBe(false);
+    expect(read(PLAIN).entity!.spec.datasets![0].columns[0]).not.toHaveProperty(
+      'criticalDataElement',
+    );
+  });
+
   it('accepts the other spellings of the product type', () => {
     for (const [written, type] of [
       ['Source Aligned', 'source-aligned'],

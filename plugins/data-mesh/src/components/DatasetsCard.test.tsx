@@ -58,6 +58,23 @@ describe('DatasetsCard', () => {
     expect(screen.getAllByTestId('primary-key')).toHaveLength(3);
   });
 
+  it('marks the critical data elements, and only them', async () => {
+    const product = structuredClone(patientEncounters);
+    product.spec.datasets![0].columns[0].criticalDataElement = true;
+    await renderForEntity(product, <DatasetsCard />);
+    const first = within(
+      await screen.findByTestId(
+        `column-patient_encounters-${
+          product.spec.datasets![0].columns[0].name
+        }`,
+      ),
+    );
+    expect(first.getByTestId('critical-data-element')).toHaveTextContent(
+      'Critical',
+    );
+    expect(screen.getAllByTestId('critical-data-element')).toHaveLength(1);
+  });
+
   it('keeps a short column type on one line and lets a long one wrap', async () => {
     const longType = 'struct<code:varchar(8),system:varchar(64)>';
     const product = structuredClone(patientEncounters);

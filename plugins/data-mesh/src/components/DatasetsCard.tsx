@@ -1,5 +1,6 @@
 import { CopyTextButton, InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -155,6 +156,15 @@ function DatasetSection(props: { dataset: Dataset }) {
                 <TableCell>
                   <div className={classes.chips}>
                     {column.pii && <PiiChip />}
+                    {column.criticalDataElement && (
+                      <Chip
+                        size="small"
+                        variant="outlined"
+                        label="Critical"
+                        title="Critical data element: the business depends on it"
+                        data-testid="critical-data-element"
+                      />
+                    )}
                     {column.classification && (
                       <ClassificationChip
                         classification={column.classification}

@@ -106,7 +106,10 @@ function readColumns(
         );
       }
     }
-    const flag = (field: string, into: 'pii' | 'primaryKey' | 'required') => {
+    const flag = (
+      field: string,
+      into: 'pii' | 'primaryKey' | 'required' | 'criticalDataElement',
+    ) => {
       const v = raw[field];
       if (v === undefined || v === null) return;
       const b = parseBoolean(v);
@@ -123,6 +126,12 @@ function readColumns(
       'primaryKey',
     );
     flag('required', 'required');
+    flag(
+      raw.critical_data_element !== undefined
+        ? 'critical_data_element'
+        : 'criticalDataElement',
+      'criticalDataElement',
+    );
     if (Array.isArray(raw.tags)) column.tags = raw.tags.map(String);
     setSpecOrigin(column, path, {
       name: [...path, 'name'],

@@ -92,6 +92,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
               pii: c.pii,
               primaryKey: c.primaryKey,
               required: c.required,
+              criticalDataElement: c.criticalDataElement,
               tags: c.tags,
             }),
           ),

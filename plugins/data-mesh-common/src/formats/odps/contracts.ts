@@ -244,5 +244,6 @@ function readColumn(
   if (otherTags.length) column.tags = otherTags;
   if (typeof prop.primaryKey === 'boolean') column.primaryKey = prop.primaryKey;
   if (typeof prop.required === 'boolean') column.required = prop.required;
+  if (prop.criticalDataElement === true) column.criticalDataElement = true;
   return column;
 }

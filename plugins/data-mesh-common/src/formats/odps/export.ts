@@ -111,6 +111,7 @@ function odcsProperty(column: DatasetColumn): Obj {
     classification: column.classification,
     primaryKey: column.primaryKey,
     required: column.required,
+    criticalDataElement: column.criticalDataElement,
     tags,
   });
 }
