@@ -71,8 +71,16 @@ export interface AccessRequestRecord {
     requestedBy: string;
     comment?: string;
   };
+  /** The first of two approvals of what is pending now (the request, or its extension). */
+  firstApproval?: FirstApprovalRecord;
   warnedAt?: number;
   history: AccessHistoryRecord[];
+}
+
+/** Who gave a first-level approval, and when (epoch milliseconds). */
+export interface FirstApprovalRecord {
+  by: string;
+  at: number;
 }
 
 /** Columns a change may set (besides the state). */
@@ -83,6 +91,7 @@ export interface AccessRequestPatch {
   warehousePending?: WarehousePending | null;
   lastError?: string | null;
   extension?: AccessRequestRecord['extension'] | null;
+  firstApproval?: FirstApprovalRecord | null;
 }
 
 /** Filters of a list; `visible` adds the permission framework's where. */
@@ -135,6 +144,10 @@ function toRecord(
             requestedBy: row.extension_requested_by,
             comment: text(row.extension_comment),
           },
+    firstApproval:
+      row.first_approved_by === null || row.first_approved_by === undefined
+        ? undefined
+        : { by: row.first_approved_by, at: Number(row.first_approved_at) },
     warnedAt: num(row.warned_at),
     history,
   };
@@ -154,6 +167,10 @@ function patchColumns(patch: AccessRequestPatch): Record<string, unknown> {
     columns.extension_requested_at = e?.requestedAt ?? null;
     columns.extension_requested_by = e?.requestedBy ?? null;
     columns.extension_comment = e?.comment ?? null;
+  }
+  if (patch.firstApproval !== undefined) {
+    columns.first_approved_by = patch.firstApproval?.by ?? null;
+    columns.first_approved_at = patch.firstApproval?.at ?? null;
   }
   return columns;
 }
@@ -405,14 +422,16 @@ export class AccessRequestStore {
 
   /**
    * Change columns but not the state, if the request is still in one of
-   * `states` (and, with `extensionAt`, still has that pending extension).
-   * The history entry, if any, records the unchanged state.
+   * `states` (and, with `extensionAt`, still has that pending extension;
+   * with `unapproved`, no first-level approval yet). The history entry, if
+   * any, records the unchanged state.
    */
   async update(
     id: string,
     change: {
       states: readonly AccessRequestState[];
       extensionAt?: number;
+      unapproved?: boolean;
       patch: AccessRequestPatch;
       history?: Omit<AccessHistoryRecord, 'state'>;
     },
@@ -425,6 +444,7 @@ export class AccessRequestStore {
       if (change.extensionAt !== undefined) {
         query.where('extension_requested_at', change.extensionAt);
       }
+      if (change.unapproved) query.whereNull('first_approved_by');
       const updated = await query.update(patchColumns(change.patch));
       if (updated !== 1) return false;
       if (change.history) {

@@ -30,6 +30,7 @@ import {
   type ProductReaders,
   dataMeshAccessRequestDecidePermission,
   dataMeshAccessRequestReadPermission,
+  mayApproveNow,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-node';
 import { whereDataProductCriteria } from '../permissions';
@@ -39,7 +40,7 @@ import { type AgreementRecorder, recordAgreement } from './record';
 import { approve, reject } from './decide';
 import { cancel } from './cancel';
 import { extend } from './extend';
-import { approvedPortKeys, portKey, portsApprovedBy } from './approvers';
+import { approverPlaces, portKey, portsApprovedBy } from './approvers';
 import {
   type UserCredentials,
   claimsOf,
@@ -96,7 +97,8 @@ export interface AccessRequestQuery {
    * The caller's inbox: requests of others awaiting their decision — pending
    * ones, and approved or active ones whose requester asked for an
    * extension — on the products their groups own and on the ports they
-   * approve.
+   * approve; on a port with two levels of approvers, at the level the
+   * request waits for (after a first-level approval, the second level's).
    */
   inbox?: boolean;
 }
@@ -328,8 +330,9 @@ export class AccessService {
    * policy's decide answer lets them see; the portal's policy answers the
    * extend permission, which decides extensions, with the same owners) and
    * on ports whose approvers name them or a group of theirs (approvers.ts,
-   * the rule decide uses for requests and extensions alike). One query per
-   * part, one catalog read for the candidate products.
+   * the rule decide uses for requests and extensions alike), at the level
+   * each waits for (common's `mayApproveNow`). One query per part, one
+   * catalog read for the candidate products.
    */
   private async inbox(
     query: AccessRequestQuery,
@@ -357,15 +360,24 @@ export class AccessService {
         );
       },
     );
-    const approved = await approvedPortKeys(
+    const places = await approverPlaces(
       this.ctx,
-      [...new Set(others.map(r => r.product))],
+      [...new Set([...owned, ...others].map(r => r.product))],
       claims,
     );
-    const byApprovers = others.filter(r =>
-      approved.has(portKey(r.product, r.outputPort)),
-    );
-    return [...owned, ...byApprovers].sort(
+    // what waits for the caller: the owners decide their products' requests
+    // and the approvers their ports', each at the level it waits for (a
+    // request a first level approved waits for the port's second level)
+    const waiting = (records: AccessRequestRecord[], owners: boolean) =>
+      records.filter(r =>
+        mayApproveNow(
+          r,
+          me,
+          places.get(portKey(r.product, r.outputPort)),
+          owners,
+        ),
+      );
+    return [...waiting(owned, true), ...waiting(others, false)].sort(
       (a, b) => waitingSince(b) - waitingSince(a) || a.id.localeCompare(b.id),
     );
   }

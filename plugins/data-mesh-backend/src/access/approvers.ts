@@ -1,39 +1,52 @@
 /*
  * The port's approvers (ODCS `roles[].firstLevelApprovers` /
- * `secondLevelApprovers` written as `user:` or `group:` refs): they decide
- * the port's requests besides the product's owners and admins. The
- * permission framework answers for owners and admins; this file answers for
- * the approvers the product's spec names, read from the catalog.
+ * `secondLevelApprovers` written as `user:` or `group:` refs): first-level
+ * approvers decide the port's requests besides the product's owners and
+ * admins; second-level approvers, when named, give the second approval
+ * that follows (decide.ts). The permission framework answers for owners
+ * and admins; this file answers for the approvers the product's spec
+ * names, read from the catalog.
  */
 import {
   fromCatalogForm,
   isDataProductEntity,
+  type PortApproverPlace,
+  portApproverPlace,
 } from '@datamesh/plugin-data-mesh-common';
 import type { AccessContext } from './transition';
 import { claimsOf, loadProduct, lower, type UserCredentials } from './parties';
-import { portApprovers } from './policy';
+import { portApproverLevels, portApprovers } from './policy';
 
-/** The principals a product's port names as approvers (full lower-case refs). */
+/** The principals a product's port names as approvers, at each level (full lower-case refs). */
+export async function approverLevelsOf(
+  ctx: Pick<AccessContext, 'catalog' | 'auth'>,
+  product: string,
+  outputPort: string,
+): Promise<{ first: string[]; second: string[] }> {
+  const entity = await loadProduct(ctx, product);
+  const port = entity?.spec.outputPorts?.find(p => p.name === outputPort);
+  return port ? portApproverLevels(port) : { first: [], second: [] };
+}
+
+/** The principals a product's port names as approvers, either level (full lower-case refs). */
 export async function approversOf(
   ctx: Pick<AccessContext, 'catalog' | 'auth'>,
   product: string,
   outputPort: string,
 ): Promise<string[]> {
-  const entity = await loadProduct(ctx, product);
-  const port = entity?.spec.outputPorts?.find(p => p.name === outputPort);
-  return port ? portApprovers(port) : [];
+  const { first, second } = await approverLevelsOf(ctx, product, outputPort);
+  return [...new Set([...first, ...second])];
 }
 
-/** Whether the caller, or one of their groups, is an approver of the request's port. */
-export async function isPortApprover(
-  ctx: Pick<AccessContext, 'catalog' | 'auth' | 'userInfo'>,
-  request: { product: string; outputPort: string },
+/** Whether the caller, or one of their groups, is among `principals`. */
+export async function isAmong(
+  ctx: Pick<AccessContext, 'userInfo'>,
+  principals: string[],
   caller: UserCredentials,
 ): Promise<boolean> {
-  const approvers = await approversOf(ctx, request.product, request.outputPort);
-  if (approvers.length === 0) return false;
+  if (principals.length === 0) return false;
   const claims = await claimsOf(ctx.userInfo, caller);
-  return approvers.some(a => claims.has(a));
+  return principals.some(a => claims.has(a));
 }
 
 /** The ports of `product` the caller approves (for listing their requests). */
@@ -51,22 +64,22 @@ export async function portsApprovedBy(
     .map(p => p.name);
 }
 
-/** The key of one product's port in `approvedPortKeys`. */
+/** The key of one product's port in `approverPlaces`. */
 export const portKey = (product: string, port: string) =>
   `${lower(product)}|${port}`;
 
 /**
- * Of `products` (entity refs), the `product|port` keys of the ports whose
- * approvers include one of `claims` (the caller and their groups): one
- * catalog call, for the access inbox across products.
+ * Where the caller (`claims`: they and their groups) stands among the
+ * approvers of each port of `products` (entity refs), keyed by `portKey`:
+ * one catalog call, for the access inbox across products.
  */
-export async function approvedPortKeys(
+export async function approverPlaces(
   ctx: Pick<AccessContext, 'catalog' | 'auth'>,
   products: string[],
   claims: Set<string>,
-): Promise<Set<string>> {
-  const keys = new Set<string>();
-  if (products.length === 0) return keys;
+): Promise<Map<string, PortApproverPlace>> {
+  const places = new Map<string, PortApproverPlace>();
+  if (products.length === 0) return places;
   const { items } = await ctx.catalog.getEntitiesByRefs(
     { entityRefs: products },
     { credentials: await ctx.auth.getOwnServiceCredentials() },
@@ -74,10 +87,11 @@ export async function approvedPortKeys(
   items.forEach((entity, i) => {
     if (!entity || !isDataProductEntity(entity)) return;
     for (const port of fromCatalogForm(entity).spec.outputPorts ?? []) {
-      if (portApprovers(port).some(a => claims.has(a))) {
-        keys.add(portKey(products[i], port.name));
-      }
+      places.set(
+        portKey(products[i], port.name),
+        portApproverPlace(port, claims),
+      );
     }
   });
-  return keys;
+  return places;
 }

@@ -36,6 +36,7 @@ export function cancel(
           patch: {
             warehousePending: granted && ctx.executor ? 'revoke' : null,
             extension: null,
+            firstApproval: null,
           },
           history: {
             at: now,

@@ -5,7 +5,9 @@
  * requests within the product's domain (or from anyone) at once, which
  * grants like an owner's approval does. A non-PII request of the product's
  * own team (its group, or a product it owns) is approved at once too: the
- * team would be asking itself.
+ * team would be asking itself. On a port whose contract names second-level
+ * approvers, such an approval stands for the first level only: the request
+ * waits for the second.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
@@ -31,7 +33,7 @@ import {
   autoApproves,
   durationWithin,
   portAccessPolicy,
-  portApprovers,
+  portApproverLevels,
   readRoleOf,
   requestRoleName,
 } from './policy';
@@ -187,26 +189,42 @@ export async function createRequest(
   });
   const { id } = record;
   await storeRequest(ctx, record);
+  const levels = portApproverLevels(port);
   if (autoApproves(policy, { pii: record.pii, sameDomain, sameTeam })) {
     const now = ctx.clock.now();
-    await ctx.store.transition(id, {
-      ...TRANSITIONS.approve,
-      patch: approvalPatch('system', now, durationMs),
-      history: {
-        at: now,
-        actor: 'system',
-        action: 'approve',
-        comment: sameTeam
-          ? `auto-approved: ${consumer} is of the product's own team, and asks for no personal data`
-          : `auto-approved: the port's policy approves non-PII requests${
-              policy.autoApprove === 'any' ? '' : ' within the domain'
-            }`,
-      },
-    });
-    await afterApproval(ctx, id);
+    const comment = sameTeam
+      ? `auto-approved: ${consumer} is of the product's own team, and asks for no personal data`
+      : `auto-approved: the port's policy approves non-PII requests${
+          policy.autoApprove === 'any' ? '' : ' within the domain'
+        }`;
+    if (levels.second.length > 0) {
+      // the policy stands for the first level; the second-level approvers
+      // the contract names still decide
+      await ctx.store.update(id, {
+        states: ['pending'],
+        unapproved: true,
+        patch: { firstApproval: { by: 'system', at: now } },
+        history: {
+          at: now,
+          actor: 'system',
+          action: 'approve-first',
+          comment: `${comment}; the port's second-level approvers decide`,
+        },
+      });
+      const stored = await getRequest(ctx, id);
+      await notify(ctx, n => n.awaitsSecondApproval(stored, levels.second));
+    } else {
+      await ctx.store.transition(id, {
+        ...TRANSITIONS.approve,
+        patch: approvalPatch('system', now, durationMs),
+        history: { at: now, actor: 'system', action: 'approve', comment },
+      });
+      await afterApproval(ctx, id);
+    }
   } else {
+    // the first level decides first (the second is told after it)
     await notify(ctx, n =>
-      n.requested(record as AccessRequestRecord, false, portApprovers(port)),
+      n.requested(record as AccessRequestRecord, false, levels.first),
     );
   }
   ctx.logger.info(

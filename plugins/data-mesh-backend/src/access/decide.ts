@@ -2,19 +2,24 @@
  * Deciding: approve or reject a pending request (the decide permission on
  * the product), or the pending extension of a granted one (the extend
  * permission). The approvers the port's ODCS roles name (users, groups)
- * decide its requests and extensions too (approvers.ts). The requester never
+ * decide its requests and extensions too (approvers.ts). When the roles
+ * name second-level approvers, approving takes two steps: a first-level
+ * approval (owners, admins, first-level approvers) that leaves the request
+ * pending, then a second-level approver's, who is not the person who gave
+ * the first (four eyes); either level may reject. The requester never
  * decides their own request, nor a teammate the extension they asked for;
  * the decision on an extension is told to both. An approval
  * leaves the warehouse grant pending and makes it at once; what fails there
  * stays pending for the scheduled sync (warehouseSync.ts).
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
   type AccessRequestActionBody,
   dataMeshAccessExtendPermission,
   dataMeshAccessRequestDecidePermission,
 } from '@datamesh/plugin-data-mesh-common';
+import { approverLevelsOf } from './approvers';
 import type { AccessRequestRecord } from './AccessRequestStore';
 import { EXTENDABLE_STATES, TRANSITIONS } from './stateMachine';
 import {
@@ -66,18 +71,38 @@ function pendingExtension(request: AccessRequestRecord, what: string) {
   return request.extension;
 }
 
-/** A decision on the pending extension of an approved or active request. */
+/** The port's approvers at each level. */
+type ApproverLevels = { first: string[]; second: string[] };
+
+const eitherLevel = (levels: ApproverLevels) => [
+  ...new Set([...levels.first, ...levels.second]),
+];
+
+/**
+ * A (final) decision on the pending extension of an approved or active
+ * request, by `approvers` besides those the permission allows (or by them
+ * alone for a second-level approval: `secondLevel`).
+ */
 function extensionStep(
   ctx: AccessContext,
   what: 'approve' | 'reject',
   body: AccessRequestActionBody,
   askedBy: string | undefined,
+  approvers: string[],
+  secondLevel?: SecondLevel,
 ): TransitionStep {
   return {
-    permission: dataMeshAccessExtendPermission,
-    permissionVerb: 'extend',
-    approvers: true,
-    check: request => pendingExtension(request, what),
+    ...(secondLevel
+      ? secondLevel.step
+      : {
+          permission: dataMeshAccessExtendPermission,
+          permissionVerb: 'extend',
+          approvers,
+        }),
+    check: (request, by) => {
+      pendingExtension(request, what);
+      secondLevel?.check(request, by);
+    },
     async write(request, by, now) {
       const extension = pendingExtension(request, what);
       const changed = await ctx.store.update(request.id, {
@@ -85,8 +110,12 @@ function extensionStep(
         extensionAt: extension.requestedAt,
         patch:
           what === 'approve'
-            ? { expiresAt: extension.expiresAt, extension: null }
-            : { extension: null },
+            ? {
+                expiresAt: extension.expiresAt,
+                extension: null,
+                firstApproval: null,
+              }
+            : { extension: null, firstApproval: null },
         history: {
           at: now,
           actor: by,
@@ -108,6 +137,72 @@ function extensionStep(
   };
 }
 
+/** Who alone gives a second-level approval, and the four-eyes check. */
+interface SecondLevel {
+  step: Pick<TransitionStep, 'approvers' | 'mayTakeIt'>;
+  check(request: AccessRequestRecord, by: string): void;
+}
+
+function secondLevelOf(
+  outputPort: string,
+  levels: ApproverLevels,
+): SecondLevel {
+  return {
+    step: {
+      approvers: levels.second,
+      mayTakeIt: `the second-level approvers of port ${outputPort} (${levels.second.join(
+        ', ',
+      )})`,
+    },
+    check(request, by) {
+      if (request.firstApproval?.by === by) {
+        throw new NotAllowedError(
+          `${by} gave the first-level approval of access request ${request.id}; the second must come from another of port ${outputPort}'s second-level approvers`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * The first of two approvals (the port names second-level approvers): the
+ * request, or its extension, stays pending with who approved it, and the
+ * second-level approvers are told it is theirs to decide.
+ */
+function firstApprovalStep(
+  ctx: AccessContext,
+  request: AccessRequestRecord,
+  body: AccessRequestActionBody,
+  levels: ApproverLevels,
+): TransitionStep {
+  const extension = request.state !== 'pending';
+  return {
+    permission: extension
+      ? dataMeshAccessExtendPermission
+      : dataMeshAccessRequestDecidePermission,
+    ...(extension ? { permissionVerb: 'extend' } : {}),
+    approvers: levels.first,
+    mayTakeIt: `its owners, the first-level approvers of port ${request.outputPort} or an admin (the second-level approvers decide after them)`,
+    check: r => {
+      if (extension) pendingExtension(r, 'approve');
+    },
+    write: (r, by, now) =>
+      ctx.store.update(r.id, {
+        states: extension ? EXTENDABLE_STATES : ['pending'],
+        ...(extension ? { extensionAt: r.extension?.requestedAt } : {}),
+        unapproved: true,
+        patch: { firstApproval: { by, at: now } },
+        history: {
+          at: now,
+          actor: by,
+          action: extension ? 'extend-approve-first' : 'approve-first',
+          comment: body.comment,
+        },
+      }),
+    notify: (n, r) => n.awaitsSecondApproval(r, levels.second),
+  };
+}
+
 /** Approve a pending request, or the pending extension of a granted one. */
 export function approve(
   ctx: AccessContext,
@@ -115,54 +210,104 @@ export function approve(
   body: AccessRequestActionBody,
   credentials: BackstageCredentials,
 ) {
-  return runTransition(ctx, id, credentials, 'approve', 'not-requester', r =>
-    r.state !== 'pending'
-      ? extensionStep(ctx, 'approve', body, r.extension?.requestedBy)
-      : {
-          permission: dataMeshAccessRequestDecidePermission,
-          approvers: true,
-          write: (request, by, now) =>
-            ctx.store.transition(id, {
-              ...TRANSITIONS.approve,
-              patch: approvalPatch(by, now, request.durationMs),
-              history: {
-                at: now,
-                actor: by,
-                action: 'approve',
-                comment: body.comment,
-              },
+  return runTransition(
+    ctx,
+    id,
+    credentials,
+    'approve',
+    'not-requester',
+    async r => {
+      const levels = await approverLevelsOf(ctx, r.product, r.outputPort);
+      // chained while something waits for a decision; otherwise the
+      // step's state check answers 409
+      const chained =
+        levels.second.length > 0 && (r.state === 'pending' || !!r.extension);
+      if (chained && !r.firstApproval) {
+        return firstApprovalStep(ctx, r, body, levels);
+      }
+      const secondLevel = chained
+        ? secondLevelOf(r.outputPort, levels)
+        : undefined;
+      if (r.state !== 'pending') {
+        return extensionStep(
+          ctx,
+          'approve',
+          body,
+          r.extension?.requestedBy,
+          eitherLevel(levels),
+          secondLevel,
+        );
+      }
+      return {
+        ...(secondLevel
+          ? secondLevel.step
+          : {
+              permission: dataMeshAccessRequestDecidePermission,
+              approvers: levels.first,
             }),
-          after: () => afterApproval(ctx, id),
-          notify: (n, request) => n.decided(request, 'approved'),
-        },
+        check: (request, by) => secondLevel?.check(request, by),
+        write: (request, by, now) =>
+          ctx.store.transition(id, {
+            ...TRANSITIONS.approve,
+            patch: {
+              ...approvalPatch(by, now, request.durationMs),
+              firstApproval: null,
+            },
+            history: {
+              at: now,
+              actor: by,
+              action: 'approve',
+              comment: body.comment,
+            },
+          }),
+        after: () => afterApproval(ctx, id),
+        notify: (n, request) => n.decided(request, 'approved'),
+      };
+    },
   );
 }
 
-/** Reject a pending request, or the pending extension of a granted one. */
+/** Reject a pending request, or the pending extension of a granted one: either level may. */
 export function reject(
   ctx: AccessContext,
   id: string,
   body: AccessRequestActionBody,
   credentials: BackstageCredentials,
 ) {
-  return runTransition(ctx, id, credentials, 'reject', 'not-requester', r =>
-    r.state !== 'pending'
-      ? extensionStep(ctx, 'reject', body, r.extension?.requestedBy)
-      : {
-          permission: dataMeshAccessRequestDecidePermission,
-          approvers: true,
-          write: (_request, by, now) =>
-            ctx.store.transition(id, {
-              ...TRANSITIONS.reject,
-              patch: { decidedBy: by, decidedAt: now },
-              history: {
-                at: now,
-                actor: by,
-                action: 'reject',
-                comment: body.comment,
-              },
-            }),
-          notify: (n, request) => n.decided(request, 'rejected'),
-        },
+  return runTransition(
+    ctx,
+    id,
+    credentials,
+    'reject',
+    'not-requester',
+    async r => {
+      const approvers = eitherLevel(
+        await approverLevelsOf(ctx, r.product, r.outputPort),
+      );
+      return r.state !== 'pending'
+        ? extensionStep(
+            ctx,
+            'reject',
+            body,
+            r.extension?.requestedBy,
+            approvers,
+          )
+        : {
+            permission: dataMeshAccessRequestDecidePermission,
+            approvers,
+            write: (_request, by, now) =>
+              ctx.store.transition(id, {
+                ...TRANSITIONS.reject,
+                patch: { decidedBy: by, decidedAt: now, firstApproval: null },
+                history: {
+                  at: now,
+                  actor: by,
+                  action: 'reject',
+                  comment: body.comment,
+                },
+              }),
+            notify: (n, request) => n.decided(request, 'rejected'),
+          };
+    },
   );
 }

@@ -11,7 +11,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AccessRequestStore } from './AccessRequestStore';
 import type { AccessConfig } from './config';
-import { approversOf } from './approvers';
+import { approverLevelsOf } from './approvers';
 import type { AccessNotifier } from './notifications';
 import { TRANSITIONS } from './stateMachine';
 import type { AccessContext } from './transition';
@@ -76,16 +76,21 @@ export class ExpirySweep {
     for (const request of due.filter(r => claimed.has(r.id))) {
       try {
         const { catalog, auth } = this.options;
-        await notifier.reminder(
-          request,
-          now - request.requestedAt,
+        const levels =
           catalog && auth
-            ? await approversOf(
+            ? await approverLevelsOf(
                 { catalog, auth },
                 request.product,
                 request.outputPort,
               )
-            : [],
+            : { first: [], second: [] };
+        // a first-level approval given: the second level is who it waits for
+        await notifier.reminder(
+          request,
+          now - request.requestedAt,
+          request.firstApproval && levels.second.length > 0
+            ? levels.second
+            : levels.first,
         );
         sent++;
       } catch (e) {
@@ -106,7 +111,11 @@ export class ExpirySweep {
       ...TRANSITIONS.expire,
       // an extension approved since the read moved the expiry: not due any more
       dueBy: now,
-      patch: { warehousePending: executor ? 'revoke' : null, extension: null },
+      patch: {
+        warehousePending: executor ? 'revoke' : null,
+        extension: null,
+        firstApproval: null,
+      },
       history: id => ({
         at: now,
         actor: 'system',

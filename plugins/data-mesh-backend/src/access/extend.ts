@@ -9,7 +9,7 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import type { AccessRequestActionBody } from '@datamesh/plugin-data-mesh-common';
-import { approversOf } from './approvers';
+import { approverLevelsOf } from './approvers';
 import type { AccessRequestRecord } from './AccessRequestStore';
 import { loadProduct } from './parties';
 import { durationWithin, portAccessPolicy } from './policy';
@@ -73,6 +73,8 @@ export function extend(
             requestedBy: by,
             comment: body.comment,
           },
+          // an extension asked anew starts its approvals anew
+          firstApproval: null,
         },
         history: {
           at: now,
@@ -82,11 +84,13 @@ export function extend(
         },
       });
     },
+    // the first level decides first (the second is told after it)
     notify: async (n, request) =>
       n.requested(
         request,
         true,
-        await approversOf(ctx, request.product, request.outputPort),
+        (await approverLevelsOf(ctx, request.product, request.outputPort))
+          .first,
       ),
   }));
 }

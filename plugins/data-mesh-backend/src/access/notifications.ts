@@ -6,7 +6,9 @@
  * owners and the consumer (a team's members; a consumer product's owners)
  * before the expiry, since any of the consumer's members may ask to extend;
  * the owners and approvers when the consumer cancels, and once more when a
- * request has waited long for their decision.
+ * request has waited long for their decision; on a port with two levels of
+ * approvers, the first level on a new request or extension and the second
+ * once the first approved it.
  * Each links to the product's Access tab.
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -36,8 +38,17 @@ export interface AccessNotifier {
       | 'extension rejected',
     askedBy?: string,
   ): Promise<void>;
+  /** The first level approved (a request, or its extension): the second-level `approvers` decide now. */
+  awaitsSecondApproval(
+    request: AccessRequestRecord,
+    approvers: string[],
+  ): Promise<void>;
   expiring(request: AccessRequestRecord): Promise<void>;
-  /** The request has waited `waitedMs` for a decision: its deciders are reminded, once. */
+  /**
+   * The request has waited `waitedMs` for a decision: its deciders are
+   * reminded, once — the owners and `approvers`, or only `approvers` (the
+   * second level) once the first level approved it.
+   */
   reminder(
     request: AccessRequestRecord,
     waitedMs: number,
@@ -70,7 +81,22 @@ function decisionWords(
     .reverse()
     .find(h => h.action === DECISION_ACTION[outcome]);
   if (!entry) return '';
-  return ` by ${entry.actor}${entry.comment ? `: "${entry.comment}"` : ''}`;
+  // a second-level approval: who gave the first too
+  const first =
+    outcome === 'approved' || outcome === 'extended'
+      ? [...r.history]
+          .reverse()
+          .find(
+            h =>
+              h.action ===
+              (outcome === 'approved'
+                ? 'approve-first'
+                : 'extend-approve-first'),
+          )
+      : undefined;
+  return ` by ${entry.actor}${
+    first && first.at <= entry.at ? ` after ${first.actor}` : ''
+  }${entry.comment ? `: "${entry.comment}"` : ''}`;
 }
 
 const day = (t?: number) =>
@@ -85,14 +111,15 @@ export function createAccessNotifier(
     r: AccessRequestRecord,
     title: string,
     description: string,
-    exclude?: string,
+    exclude?: string | string[],
   ) => {
+    const excluded = [exclude ?? []].flat();
     const refs = [
       ...new Set(
         entityRefs
           .filter((x): x is string => Boolean(x))
           .map(x => x.toLowerCase())
-          .filter(x => x !== exclude),
+          .filter(x => !excluded.includes(x)),
       ),
     ];
     if (refs.length === 0) return Promise.resolve();
@@ -101,7 +128,11 @@ export function createAccessNotifier(
         type: 'entity',
         entityRef: refs,
         // a group naming the requester as member does not tell them either
-        ...(exclude ? { excludeEntityRef: exclude } : {}),
+        ...(excluded.length > 0
+          ? {
+              excludeEntityRef: excluded.length === 1 ? excluded[0] : excluded,
+            }
+          : {}),
       },
       payload: {
         title,
@@ -153,7 +184,7 @@ export function createAccessNotifier(
       ),
     reminder: (r, waitedMs, approvers = []) =>
       send(
-        [r.owner, ...approvers],
+        r.firstApproval ? approvers : [r.owner, ...approvers],
         r,
         `Waiting for your decision: ${r.product} (${r.outputPort})`,
         `${r.requester} asked ${formatAge(
@@ -181,6 +212,29 @@ export function createAccessNotifier(
           granted ? '' : ' Nothing is left to decide.'
         }`,
         by.toLowerCase(),
+      );
+    },
+    awaitsSecondApproval: (r, approvers) => {
+      const extension = Boolean(r.extension);
+      const first = r.firstApproval?.by ?? 'the first level';
+      return send(
+        approvers,
+        r,
+        `Second approval needed: ${r.product} (${r.outputPort})`,
+        `${first} approved ${
+          extension ? 'extending the access' : 'the access'
+        } of ${r.consumer}${r.pii ? ', with personal data' : ''} (asked by ${
+          extension ? r.extension?.requestedBy : r.requester
+        }: ${
+          extension && r.extension?.comment ? r.extension.comment : r.purpose
+        }). It is granted only once a second-level approver of the port approves it too; approve or reject it on the Access tab.`,
+        // neither the requester nor the first approver decides the second level
+        [
+          (extension ? r.extension?.requestedBy : r.requester) ?? r.requester,
+          r.firstApproval?.by ?? '',
+        ]
+          .filter(Boolean)
+          .map(x => x.toLowerCase()),
       );
     },
     expiring: r =>

@@ -42,6 +42,7 @@ export function parseAccessDuration(text: string): number | undefined {
 export {
   autoApproves,
   portAccessPolicy,
+  portApproverLevels,
   portApprovers,
 } from '@datamesh/plugin-data-mesh-common';
 

@@ -37,7 +37,7 @@ import type {
   WarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-node';
 import { authorizeOnDataProduct } from '../permissions';
-import { isPortApprover } from './approvers';
+import { isAmong } from './approvers';
 import type {
   AccessRequestRecord,
   AccessRequestStore,
@@ -93,14 +93,17 @@ export interface TransitionStep {
   /** Asked on the request's product. */
   permission?: ResourcePermission<'data-product'>;
   /**
-   * The port's approvers (ODCS `roles[]` approvers naming users or groups)
-   * may take the step too, when the permission says no.
+   * The port's approvers (ODCS `roles[]` approvers naming users or groups,
+   * as full refs) who may take the step too, when the permission says no
+   * — or, without a permission, who alone may.
    */
-  approvers?: boolean;
+  approvers?: string[];
   /** The verb its refusal names; the transition's own by default. */
   permissionVerb?: string;
-  /** Throws (409) when the request's state does not allow the step. */
-  check?(request: AccessRequestRecord): void;
+  /** Who may take it, said when the caller may not; owners and admins (and approvers) by default. */
+  mayTakeIt?: string;
+  /** Throws (409, or 403 for `by`) when the request's state does not allow the step. */
+  check?(request: AccessRequestRecord, by: string): void;
   /** The conditional store change; false when another change came first. */
   write(
     request: AccessRequestRecord,
@@ -171,7 +174,9 @@ export async function runTransition(
   credentials: BackstageCredentials,
   what: string,
   caller: CallerRule,
-  stepOf: (request: AccessRequestRecord) => TransitionStep,
+  stepOf: (
+    request: AccessRequestRecord,
+  ) => TransitionStep | Promise<TransitionStep>,
 ): Promise<AccessRequest> {
   const request = await getRequest(ctx, id);
   const user = requireUser(credentials, what);
@@ -198,14 +203,20 @@ export async function runTransition(
     }
     await authorizeRequesting(ctx, credentials, `${what} access request ${id}`);
   }
-  const step = stepOf(request);
+  const step = await stepOf(request);
+  const approvers = step.approvers ?? [];
+  const refusal = () =>
+    `you may not ${step.permissionVerb ?? what} access to ${
+      request.product
+    }: only ${
+      step.mayTakeIt ??
+      `its owners${
+        approvers.length > 0
+          ? `, the approvers of port ${request.outputPort}`
+          : ''
+      } or an admin`
+    } may`;
   if (step.permission) {
-    const refusal = () =>
-      `you may not ${step.permissionVerb ?? what} access to ${
-        request.product
-      }: only its owners${
-        step.approvers ? `, the approvers of port ${request.outputPort}` : ''
-      } or an admin may`;
     try {
       await authorizeOnDataProduct(
         ctx.permissions,
@@ -217,14 +228,15 @@ export async function runTransition(
     } catch (e) {
       if (
         !(e instanceof NotAllowedError) ||
-        !step.approvers ||
-        !(await isPortApprover(ctx, request, requireUser(credentials, what)))
+        !(await isAmong(ctx, approvers, user))
       ) {
         throw e;
       }
     }
+  } else if (step.approvers && !(await isAmong(ctx, approvers, user))) {
+    throw new NotAllowedError(refusal());
   }
-  step.check?.(request);
+  step.check?.(request, by);
   if (!(await step.write(request, by, ctx.clock.now()))) throw raced(id);
   await step.after?.(id);
   const updated = await getRequest(ctx, id);

@@ -37,6 +37,11 @@ export function accessRequestView(r: AccessRequestRecord): AccessRequest {
           ...(r.extension.comment ? { comment: r.extension.comment } : {}),
         }
       : null,
+    // only while what it approved is pending (a request, or an extension)
+    firstApproval:
+      r.firstApproval && (r.state === 'pending' || r.extension)
+        ? { by: r.firstApproval.by, at: iso(r.firstApproval.at) }
+        : null,
     error: r.lastError ?? null,
     history: r.history.map(h => ({
       at: iso(h.at),

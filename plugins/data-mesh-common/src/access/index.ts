@@ -93,6 +93,9 @@ export function coveringRequest<
 export const ACCESS_REQUEST_ACTIONS = [
   'request',
   'approve',
+  // a first-level approval on a port whose contract names second-level
+  // approvers: the request (or its extension) waits for the second
+  'approve-first',
   'reject',
   'grant',
   'grant-failed',
@@ -102,6 +105,7 @@ export const ACCESS_REQUEST_ACTIONS = [
   'expire',
   'extend-request',
   'extend-approve',
+  'extend-approve-first',
   'extend-reject',
   'repair',
   'cancel',
@@ -134,6 +138,13 @@ export type AccessRequestExtension = {
   comment?: string;
 };
 
+/** Who gave the first of two approvals, and when. @public */
+export type AccessRequestFirstApproval = {
+  by: string;
+  /** ISO time. */
+  at: string;
+};
+
 /** @public */
 export type AccessRequest = {
   id: string;
@@ -161,6 +172,12 @@ export type AccessRequest = {
   /** The per-request warehouse role granted to the grantee. */
   role: string;
   extension: AccessRequestExtension | null;
+  /**
+   * The first-level approval of what is pending now (the request, or its
+   * extension) on a port whose contract names second-level approvers: it
+   * waits for one of them. Null otherwise.
+   */
+  firstApproval: AccessRequestFirstApproval | null;
   /** The last warehouse failure while it is retried; null once it succeeded. */
   error: string | null;
   history: AccessRequestHistoryEntry[];

@@ -12,6 +12,7 @@ import {
   approverRefs,
   autoApproves,
   portAccessPolicy,
+  portApproverLevels,
   portApprovers,
 } from './portPolicy';
 
@@ -520,5 +521,35 @@ describe('portApprovers', () => {
       }),
     ).toEqual(['group:default/clinical-leads', 'user:ops/dana']);
     expect(portApprovers({})).toEqual([]);
+  });
+
+  it('keeps the two levels apart: who approves first, who second', () => {
+    const roles = [
+      {
+        role: 'readers',
+        firstLevelApprovers: 'group:default/clinical-leads',
+        secondLevelApprovers: 'group:information-governance, DPO',
+      },
+      {
+        role: 'auditors',
+        firstLevelApprovers: 'user:jane, group:Clinical-Leads',
+        secondLevelApprovers: 'group:default/information-governance',
+      },
+    ];
+    expect(portApproverLevels({ access: { roles } })).toEqual({
+      first: ['group:default/clinical-leads', 'user:default/jane'],
+      second: ['group:default/information-governance'],
+    });
+    // a second level in words only chains nothing
+    expect(
+      portApproverLevels({
+        access: {
+          roles: [
+            { role: 'r', secondLevelApprovers: 'Information Governance' },
+          ],
+        },
+      }),
+    ).toEqual({ first: [], second: [] });
+    expect(portApproverLevels({})).toEqual({ first: [], second: [] });
   });
 });

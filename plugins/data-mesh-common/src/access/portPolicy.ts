@@ -358,22 +358,85 @@ export function approverRefs(approvers: string | undefined): string[] {
 }
 
 /**
- * Who besides the product's owners (and admins) decides requests for a
- * port: the principals its ODCS `roles[]` name as first- or second-level
- * approvers. Any one of them decides; the portal does not chain the two
- * levels. Empty when the roles name none (free text only).
+ * Who decides a port's requests at each level, besides the product's owners
+ * (and admins) at the first: the principals its ODCS `roles[]` name as
+ * first-level and as second-level approvers. When `second` is not empty the
+ * two levels are chained: a request (or an extension) is approved only
+ * when, after a first-level approval, one of `second` approves too, and not
+ * the person who gave the first (four eyes). Free-text approvers name no
+ * principal and chain nothing.
+ * @public
+ */
+export function portApproverLevels(port: Pick<OutputPort, 'access'>): {
+  first: string[];
+  second: string[];
+} {
+  const roles = port.access?.roles ?? [];
+  const refs = (pick: (r: PortAccessRole) => string | undefined) => [
+    ...new Set(roles.flatMap(r => approverRefs(pick(r)))),
+  ];
+  return {
+    first: refs(r => r.firstLevelApprovers),
+    second: refs(r => r.secondLevelApprovers),
+  };
+}
+
+/**
+ * Who besides the product's owners (and admins) takes part in deciding
+ * requests for a port: the principals its ODCS `roles[]` name as first- or
+ * second-level approvers (see `portApproverLevels` for who decides when).
+ * Empty when the roles name none (free text only).
  * @public
  */
 export function portApprovers(port: Pick<OutputPort, 'access'>): string[] {
-  const roles = port.access?.roles ?? [];
-  return [
-    ...new Set(
-      roles.flatMap(r => [
-        ...approverRefs(r.firstLevelApprovers),
-        ...approverRefs(r.secondLevelApprovers),
-      ]),
-    ),
-  ];
+  const { first, second } = portApproverLevels(port);
+  return [...new Set([...first, ...second])];
+}
+
+/**
+ * Where a user stands among a port's approvers: named (they or a group of
+ * theirs) at the first level, at the second; and the port's second-level
+ * approvers (empty: one approval decides).
+ * @public
+ */
+export type PortApproverPlace = {
+  first: boolean;
+  second: boolean;
+  secondLevel: string[];
+};
+
+/** The user's place among the port's approvers; `claims`: their ref and groups, full lower-case refs. @public */
+export function portApproverPlace(
+  port: Pick<OutputPort, 'access'>,
+  claims: ReadonlySet<string>,
+): PortApproverPlace {
+  const levels = portApproverLevels(port);
+  return {
+    first: levels.first.some(a => claims.has(a)),
+    second: levels.second.some(a => claims.has(a)),
+    secondLevel: levels.second,
+  };
+}
+
+/**
+ * Whether `user` may approve what a request waits for (the request, or its
+ * extension) — the rule the backend enforces and the screens and the inbox
+ * follow: on a port with two levels, once the first level approved, only a
+ * second-level approver other than the first approver; otherwise those the
+ * permission framework lets decide (`decides`: owners, admins) and the
+ * first-level approvers.
+ * @public
+ */
+export function mayApproveNow(
+  request: { firstApproval?: { by: string } | null },
+  user: string,
+  place: PortApproverPlace | undefined,
+  decides: boolean,
+): boolean {
+  if (place && place.secondLevel.length > 0 && request.firstApproval) {
+    return place.second && request.firstApproval.by !== user;
+  }
+  return decides || Boolean(place?.first);
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
 import {
   accessRef,
   coveringRequest,
+  portApproverLevels,
   portApprovers,
 } from '@datamesh/plugin-data-mesh-common';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
@@ -55,6 +56,7 @@ export function accessRequest(
     grantee: 'team_population_health',
     role: `acme_access_${overrides.id}`,
     extension: null,
+    firstApproval: null,
     error: null,
     history: [
       {
@@ -136,12 +138,21 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     const owner = productOf(productRef)?.spec.owner;
     return !!owner && myGroups.has(accessRef(owner, 'group'));
   };
-  // the port's ODCS roles name me or a group of mine as approver
-  const approves = (request: AccessRequest) => {
-    const port = productOf(request.product)?.spec.outputPorts?.find(
+  const portOf = (request: AccessRequest) =>
+    productOf(request.product)?.spec.outputPorts?.find(
       p => p.name === request.outputPort,
     );
-    return !!port && portApprovers(port).some(a => a === me || myGroups.has(a));
+  const mine = (principals: string[]) =>
+    principals.some(a => a === me || myGroups.has(a));
+  // the port's ODCS roles name me or a group of mine as approver
+  const approves = (request: AccessRequest) => {
+    const port = portOf(request);
+    return !!port && mine(portApprovers(port));
+  };
+  // the port's second-level approvers, when its roles name any
+  const secondLevelOf = (request: AccessRequest) => {
+    const port = portOf(request);
+    return port ? portApproverLevels(port).second : [];
   };
   // made for one of my groups or for a product they own, whoever asked
   const ours = (request: AccessRequest) =>
@@ -281,7 +292,11 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     }
     const items = requests.filter(
       r =>
-        (r.requester === me || ours(r) || owns(r.product)) &&
+        // a port's approvers see its requests on the product's Access tab
+        (r.requester === me ||
+          ours(r) ||
+          owns(r.product) ||
+          (q.get('product') !== null && approves(r))) &&
         (!q.get('product') ||
           r.product === accessRef(q.get('product')!, 'dataproduct')) &&
         (!q.get('consumer') ||
@@ -349,7 +364,26 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
         `${me} may not ${action} what they asked for`,
       );
     }
-    if (!owns(request.product) && (action === 'revoke' || !approves(request))) {
+    const second = secondLevelOf(request);
+    const decidesPending =
+      action === 'approve' &&
+      second.length > 0 &&
+      (request.state === 'pending' || request.extension);
+    const firstOfTwo = decidesPending && !request.firstApproval;
+    if (decidesPending && request.firstApproval) {
+      // the second of two approvals: a second-level approver, not the first
+      if (!mine(second) || request.firstApproval.by === me) {
+        return fail(
+          403,
+          'NotAllowedError',
+          `only the second-level approvers of port ${request.outputPort} may`,
+        );
+      }
+      request.firstApproval = null;
+    } else if (
+      !owns(request.product) &&
+      (action === 'revoke' || !approves(request))
+    ) {
       return fail(
         403,
         'NotAllowedError',
@@ -360,7 +394,17 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
       if (!granted) return fail(409, 'ConflictError', 'nothing to revoke');
       request.extension = null;
       record(request, 'revoke', 'revoked', comment);
+    } else if (firstOfTwo) {
+      // the first of two approvals: it waits for the second level
+      request.firstApproval = { by: me, at: new Date(NOW).toISOString() };
+      record(
+        request,
+        request.state === 'pending' ? 'approve-first' : 'extend-approve-first',
+        request.state,
+        comment,
+      );
     } else if (request.state === 'pending') {
+      request.firstApproval = null;
       request.decidedBy = me;
       request.decidedAt = new Date(NOW).toISOString();
       if (action === 'approve') {
@@ -376,6 +420,7 @@ export function fakeAccessRoutes(options: FakeAccessOptions) {
     } else if (request.extension) {
       if (action === 'approve') request.expiresAt = request.extension.expiresAt;
       request.extension = null;
+      request.firstApproval = null;
       record(request, `extend-${action}`, request.state, comment);
     } else {
       return fail(409, 'ConflictError', `access request is ${request.state}`);

@@ -78,10 +78,13 @@ export function AccessActionDialog(props: {
   action: AccessRequestOperation;
   /** Set when the decision is on the pending extension, not the request. */
   extension?: boolean;
+  /** The port's second-level approvers; empty: one approval decides. */
+  secondLevel?: string[];
   onClose: () => void;
   onDone: (updated: AccessRequest) => void;
 }) {
   const { request, action, extension, onClose, onDone } = props;
+  const secondLevel = props.secondLevel ?? [];
   const api = useApi(dataMeshApiRef);
   const [comment, setComment] = useState('');
   const [days, setDays] = useState('30');
@@ -146,6 +149,21 @@ export function AccessActionDialog(props: {
         )}
         {action === 'approve' && request.pii && (
           <PersonalDataToApprove request={request} />
+        )}
+        {action === 'approve' && secondLevel.length > 0 && (
+          <Typography
+            variant="body2"
+            gutterBottom
+            data-testid="access-action-levels"
+          >
+            {request.firstApproval
+              ? `The second of two approvals: ${request.firstApproval.by} gave the first. Approving grants it.`
+              : `The first of two approvals: a second-level approver of ${
+                  request.outputPort
+                } (${secondLevel.join(
+                  ', ',
+                )}) decides after you; it is granted then.`}
+          </Typography>
         )}
         {action === 'cancel' && (
           <Typography

@@ -54,6 +54,27 @@ function render(
 }
 
 describe('AccessInboxCard on My data products', () => {
+  it('shows nothing to a user owning no product while nothing waits for them', async () => {
+    const { backend } = renderAccess({
+      entity: component,
+      element: <MyDataProducts />,
+      requests,
+      routes: { '/slos': fleetByOwner(fleetItems) },
+      // a steward: in a group, owning no product
+      user: 'user:default/zoe',
+      groups: ['group:default/stewards'],
+    });
+    // the inbox was asked, and said nothing to decide
+    await waitFor(() =>
+      expect(
+        backend.requests.some(u => u.searchParams.get('inbox') === 'true'),
+      ).toBe(true),
+    );
+    expect(await screen.findByText(/My data products \(/)).toBeInTheDocument();
+    expect(screen.queryByText(/Access requests to decide/)).toBeNull();
+    expect(screen.queryByTestId('access-inbox-empty')).toBeNull();
+  });
+
   it("shows only the pending requests on my groups' products that others made", async () => {
     const { backend } = render();
     expect(

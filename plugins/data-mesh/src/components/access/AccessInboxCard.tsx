@@ -1,9 +1,15 @@
+import { useMemo } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
 import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
-import { useAccessRequests, useSignedInUser } from './hooks';
+import {
+  portApprovalKey,
+  useAccessRequests,
+  usePortApprovals,
+  useSignedInUser,
+} from './hooks';
 
 const INBOX = { inbox: true };
 
@@ -16,20 +22,38 @@ const awaitsExtension = (r: AccessRequest) =>
  * asked for an extension, on products owned by one of the signed-in user's
  * groups (`ownedProducts`, from My data products) and on the ports whose
  * ODCS roles name them or a group of theirs as approver, to approve or
- * reject, in one request (`inbox=true`). An extension shows as such (the
+ * reject, in one request (`inbox=true`); on a port with second-level
+ * approvers, the buttons follow which approval the request waits for (the
+ * ports' approvers read from the catalog in one call). An extension shows as such (the
  * expiry asked and its comment) and its buttons decide the extension, not
  * the request. Requests the user made themselves are theirs to wait on, not
- * to decide, so they are left out.
+ * to decide, so they are left out. For a user owning no product (a
+ * steward, a governance board approving ports), `hideWhenEmpty` shows it
+ * only when it holds something.
  *
  * @public
  */
 export function AccessInboxCard(props: {
   /** Entity refs of the products the user's groups own, lower-case. */
   ownedProducts: string[];
+  /** Nothing at all while there is nothing to decide (for a user owning no product). */
+  hideWhenEmpty?: boolean;
 }) {
   const user = useSignedInUser();
   const requests = useAccessRequests(INBOX);
-  if (user.loading || requests.loading) {
+  const claims = useMemo(
+    () =>
+      user.value
+        ? new Set([user.value.userEntityRef, ...user.value.groups])
+        : undefined,
+    [user.value],
+  );
+  const approvals = usePortApprovals(
+    requests.value?.map(r => r.product),
+    claims,
+  );
+  if (user.loading || requests.loading || approvals.loading) {
+    if (props.hideWhenEmpty) return null;
     return (
       <InfoCard title="Access requests to decide">
         <Progress />
@@ -44,14 +68,20 @@ export function AccessInboxCard(props: {
     (r: AccessRequest) =>
       (r.state === 'pending' || awaitsExtension(r)) && r.requester !== me,
   );
+  if (props.hideWhenEmpty && inbox.length === 0) return null;
   return (
     <AccessRequestsTable
       title="Access requests to decide"
       requests={inbox}
       columns={['product', 'consumer', 'requester', 'pii']}
       me={me}
-      // the backend lists the others because the user approves their port
-      approves={r => !owned.has(r.product)}
+      approvalOf={r =>
+        approvals.value?.get(portApprovalKey(r.product, r.outputPort)) ??
+        // the backend lists the others because the user approves their port
+        (owned.has(r.product)
+          ? undefined
+          : { first: true, second: false, secondLevel: [] })
+      }
       onChanged={() => requests.retry()}
       emptyContent={
         <Typography variant="body2" data-testid="access-inbox-empty">

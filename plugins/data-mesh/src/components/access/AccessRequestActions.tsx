@@ -8,15 +8,20 @@ import {
   dataMeshAccessRequestDecidePermission,
   dataMeshAccessRevokePermission,
   holdsGrant,
+  mayApproveNow,
+  type PortApproverPlace,
 } from '@datamesh/plugin-data-mesh-common';
 import type { AccessRequestOperation } from '../../api';
 import { AccessActionDialog } from './AccessActionDialog';
+import { mayReject } from './rules';
 
 /**
  * The changes the signed-in user may make to one request: owners and
  * admins (the permission policy's answer for the product) approve or reject
  * a pending request or extension and revoke a granted one; the port's
- * approvers (ODCS roles naming them) approve or reject too; the requester
+ * approvers (ODCS roles naming them) approve or reject too — on a port
+ * with second-level approvers, the second approval is theirs alone, and
+ * not the first approver's (`mayApproveNow`); the requester
  * and the members of the consumer ask to extend a granted access, and
  * cancel it (withdraw a pending request, give up a granted access). Approve
  * and reject are never offered to the requester of the request, nor those of
@@ -26,13 +31,13 @@ export function AccessRequestActions(props: {
   request: AccessRequest;
   /** The signed-in user's entity ref, lower-case. */
   me: string;
-  /** The user approves the request's port (its ODCS roles name them or a group of theirs). */
-  approver?: boolean;
+  /** Where the user stands among the port's approvers (its ODCS roles naming them or a group of theirs). */
+  approval?: PortApproverPlace;
   /** The user is a member of the request's consumer (its team, or the team owning the consumer product). */
   member?: boolean;
   onChanged: (updated: AccessRequest) => void;
 }) {
-  const { request, me, approver, member, onChanged } = props;
+  const { request, me, approval, member, onChanged } = props;
   const resourceRef = request.product;
   const decide = usePermission({
     permission: dataMeshAccessRequestDecidePermission,
@@ -58,31 +63,34 @@ export function AccessRequestActions(props: {
     action: AccessRequestOperation;
     extension?: boolean;
   }[] = [];
-  if (
-    !isRequester &&
-    request.state === 'pending' &&
-    (decide.allowed || approver)
-  ) {
-    buttons.push({ label: 'Approve', action: 'approve' });
-    buttons.push({ label: 'Reject', action: 'reject' });
+  if (!isRequester && request.state === 'pending') {
+    if (mayApproveNow(request, me, approval, decide.allowed)) {
+      buttons.push({ label: 'Approve', action: 'approve' });
+    }
+    if (mayReject(approval, decide.allowed)) {
+      buttons.push({ label: 'Reject', action: 'reject' });
+    }
   }
   if (
     !isRequester &&
     granted &&
     request.extension &&
-    request.extension.requestedBy.toLowerCase() !== me &&
-    (decideExtension.allowed || approver)
+    request.extension.requestedBy.toLowerCase() !== me
   ) {
-    buttons.push({
-      label: 'Approve extension',
-      action: 'approve',
-      extension: true,
-    });
-    buttons.push({
-      label: 'Reject extension',
-      action: 'reject',
-      extension: true,
-    });
+    if (mayApproveNow(request, me, approval, decideExtension.allowed)) {
+      buttons.push({
+        label: 'Approve extension',
+        action: 'approve',
+        extension: true,
+      });
+    }
+    if (mayReject(approval, decideExtension.allowed)) {
+      buttons.push({
+        label: 'Reject extension',
+        action: 'reject',
+        extension: true,
+      });
+    }
   }
   if (granted && revoke.allowed) {
     buttons.push({ label: 'Revoke', action: 'revoke' });
@@ -128,6 +136,7 @@ export function AccessRequestActions(props: {
           request={request}
           action={open.action}
           extension={open.extension}
+          secondLevel={approval?.secondLevel ?? []}
           onClose={() => setOpen(undefined)}
           onDone={updated => {
             setOpen(undefined);

@@ -9,6 +9,7 @@ import {
   type AccessRequestHistoryEntry,
   formatAge,
   holdsGrant,
+  type PortApproverPlace,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   AnyEntityLink,
@@ -120,6 +121,16 @@ function StateCell(props: { request: AccessRequest }) {
           waiting {formatAge(Date.now() - Date.parse(request.requestedAt))}
         </Typography>
       )}
+      {request.firstApproval && (
+        <Typography
+          variant="caption"
+          display="block"
+          data-testid="access-first-approval"
+        >
+          Approved by <Who entityRef={request.firstApproval.by} />; waits for a
+          second-level approver
+        </Typography>
+      )}
       {request.extension && (
         <Typography variant="caption" display="block">
           Extension to {formatExpiry(request.extension.expiresAt)} asked
@@ -177,8 +188,8 @@ export function AccessRequestsTable(props: {
   columns: AccessColumn[];
   /** The signed-in user's entity ref, lower-case. */
   me: string;
-  /** Whether the user approves a request's port (ODCS roles' approvers): they decide it too. */
-  approves?: (request: AccessRequest) => boolean;
+  /** Where the user stands among the approvers of a request's port (ODCS roles' approvers): they decide it too. */
+  approvalOf?: (request: AccessRequest) => PortApproverPlace | undefined;
   /** Whether the user is a member of a request's consumer: they ask to extend it too. */
   shares?: (request: AccessRequest) => boolean;
   onChanged: (updated: AccessRequest) => void;
@@ -270,7 +281,7 @@ export function AccessRequestsTable(props: {
         <AccessRequestActions
           request={r}
           me={me}
-          approver={props.approves?.(r) ?? false}
+          approval={props.approvalOf?.(r)}
           member={props.shares?.(r) ?? false}
           onChanged={onChanged}
         />

@@ -7,7 +7,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import {
   dataMeshAccessRequestDecidePermission,
-  portApprovers,
+  portApproverPlace,
 } from '@datamesh/plugin-data-mesh-common';
 import { NotADataProductCard, useDataProductEntity } from '../common';
 import { AccessDriftPanel } from './AccessDriftPanel';
@@ -59,10 +59,17 @@ export function DataProductAccessContent() {
   if (consumers.loading) return <Progress />;
   // the ports whose ODCS roles name the user, or a group of theirs, as approver
   const claims = new Set([user.value!.userEntityRef, ...user.value!.groups]);
+  const approvals = new Map(
+    (entity.spec.outputPorts ?? []).map(p => [
+      p.name,
+      portApproverPlace(p, claims),
+    ]),
+  );
+  const secondLevelPorts = [...approvals]
+    .filter(([, a]) => a.second)
+    .map(([name]) => name);
   const approved = new Set(
-    (entity.spec.outputPorts ?? [])
-      .filter(p => portApprovers(p).some(a => claims.has(a)))
-      .map(p => p.name),
+    [...approvals].filter(([, a]) => a.first || a.second).map(([name]) => name),
   );
   return (
     // the cards apart, as on the other tabs
@@ -75,6 +82,10 @@ export function DataProductAccessContent() {
         >
           You approve requests for {[...approved].join(', ')}: the port's ODCS
           roles name you or one of your groups as approver.
+          {secondLevelPorts.length > 0 &&
+            ` Yours is the second-level approval on ${secondLevelPorts.join(
+              ', ',
+            )}: after the owners' (or a first-level approver's), before the grant.`}
         </Typography>
       )}
       {decides && (
@@ -101,7 +112,7 @@ export function DataProductAccessContent() {
         requests={requests.value ?? []}
         columns={['consumer', 'requester', 'pii']}
         me={user.value!.userEntityRef}
-        approves={r => approved.has(r.outputPort)}
+        approvalOf={r => approvals.get(r.outputPort)}
         shares={r => consumers.value.has(r.consumer)}
         onChanged={() => requests.retry()}
         emptyContent={

@@ -8,7 +8,13 @@ import {
   type CatalogApi,
   catalogApiRef,
 } from '@backstage/plugin-catalog-react';
-import { DATA_PRODUCT_KIND } from '@datamesh/plugin-data-mesh-common';
+import {
+  DATA_PRODUCT_KIND,
+  fromCatalogForm,
+  isDataProductEntity,
+  type PortApproverPlace,
+  portApproverPlace,
+} from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { type AccessRequestFilter, dataMeshApiRef } from '../../api';
@@ -151,4 +157,51 @@ export function useAccessRequests(filter: AccessRequestFilter | undefined) {
     if (!filter) return undefined;
     return (await api.listAccessRequests(filter)).items;
   }, [api, key]);
+}
+
+/** The key of one product's port in `usePortApprovals`' map. */
+export const portApprovalKey = (product: string, port: string) =>
+  `${product.toLowerCase()}|${port}`;
+
+/**
+ * Where the user (`claims`: their ref and groups) stands among the
+ * approvers of each port of `products`, from the catalog in one call:
+ * for screens listing requests across products (the inbox). Undefined
+ * while loading; empty when the catalog cannot answer (the backend still
+ * decides who may approve).
+ */
+export function usePortApprovals(
+  products: string[] | undefined,
+  claims: ReadonlySet<string> | undefined,
+) {
+  const catalogApi = useApi(catalogApiRef);
+  const refs = [...new Set(products ?? [])].sort();
+  const key = JSON.stringify([refs, [...(claims ?? [])].sort()]);
+  const state = useAsync(async () => {
+    const approvals = new Map<string, PortApproverPlace>();
+    if (!products || !claims || refs.length === 0) return { key, approvals };
+    try {
+      const { items } = await catalogApi.getEntitiesByRefs({
+        entityRefs: refs,
+      });
+      items.forEach((entity, i) => {
+        if (!entity || !isDataProductEntity(entity)) return;
+        for (const port of fromCatalogForm(entity).spec.outputPorts ?? []) {
+          approvals.set(
+            portApprovalKey(refs[i], port.name),
+            portApproverPlace(port, claims),
+          );
+        }
+      });
+    } catch {
+      // the buttons then follow the permission framework alone
+    }
+    return { key, approvals };
+  }, [catalogApi, key]);
+  // loading until the answer is for these products: a table drawn from an
+  // older answer would be drawn again, closing what the user opened
+  return {
+    loading: state.value?.key !== key,
+    value: state.value?.approvals,
+  };
 }

@@ -10,6 +10,7 @@ import {
   isOpenState,
   personalDataColumns,
   portAccessPolicy,
+  type PortApproverPlace,
 } from '@datamesh/plugin-data-mesh-common';
 import { errorMessage } from '../slo/SloErrors';
 
@@ -55,6 +56,14 @@ export function portPiiColumns(
   port: OutputPort,
 ): string[] {
   return personalDataColumns(product, port.dataset).map(c => c.column);
+}
+
+/** Whether the user may reject it: either level, owners and admins. */
+export function mayReject(
+  approval: PortApproverPlace | undefined,
+  allowed: boolean,
+): boolean {
+  return allowed || Boolean(approval?.first || approval?.second);
 }
 
 /**

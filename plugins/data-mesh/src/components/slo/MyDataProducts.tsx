@@ -252,9 +252,14 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
       {/* also without products: a team's first spec may be the broken one;
           without any ownership there is nothing of theirs to ask about */}
       {ownershipEntityRefs.length > 0 && <MySpecProblemsCard />}
-      {rows.length > 0 && (
+      {/* a port's approvers (a steward, a governance board) may own no
+          product: their inbox shows when it holds something */}
+      {ownershipEntityRefs.length > 0 && (
         <Box mb={2}>
-          <AccessInboxCard ownedProducts={rows.map(r => r.entityRef)} />
+          <AccessInboxCard
+            ownedProducts={rows.map(r => r.entityRef)}
+            hideWhenEmpty={rows.length === 0}
+          />
         </Box>
       )}
       <Table<MyDataProductRow>
