@@ -316,7 +316,7 @@ describe('the example organisation', () => {
           role: 'LAB_RESULTS_CONSUMER',
           access: 'read',
           firstLevelApprovers: 'Clinical Care Data product owner',
-          secondLevelApprovers: 'Information Governance',
+          secondLevelApprovers: 'group:information-governance',
         },
       ],
     });
