@@ -17,6 +17,7 @@ module.exports = [
   require('./access-repair'),
   require('./access-warehouse'),
   require('./recorded-access'),
+  require('./two-level-approval'),
   require('./hand-made-grant'),
   require('./sandbox-delete'),
   require('./infrastructure-drift'),

@@ -157,12 +157,16 @@ export function AccessActionDialog(props: {
             data-testid="access-action-levels"
           >
             {request.firstApproval
-              ? `The second of two approvals: ${request.firstApproval.by} gave the first. Approving grants it.`
+              ? `The second of two approvals: ${
+                  request.firstApproval.by
+                } gave the first. Approving ${
+                  extension ? 'extends' : 'grants'
+                } it.`
               : `The first of two approvals: a second-level approver of ${
                   request.outputPort
-                } (${secondLevel.join(
-                  ', ',
-                )}) decides after you; it is granted then.`}
+                } (${secondLevel.join(', ')}) decides after you; it is ${
+                  extension ? 'extended' : 'granted'
+                } then.`}
           </Typography>
         )}
         {action === 'cancel' && (

@@ -97,6 +97,46 @@ describe('two-level approval', () => {
     ).toBeInTheDocument();
   });
 
+  it('takes an extension through the same two approvals', async () => {
+    const granted = accessRequest({
+      id: '00000000000000c3',
+      purpose: 'Audit',
+      state: 'active',
+      expiresAt: new Date(NOW + 10 * 86_400_000).toISOString(),
+      extension: {
+        expiresAt: new Date(NOW + 40 * 86_400_000).toISOString(),
+        requestedAt: new Date(NOW).toISOString(),
+        requestedBy: 'user:default/ann',
+      },
+    });
+    const { access } = renderAccess({
+      entity: twoLevels,
+      element: <DataProductAccessContent />,
+      products,
+      requests: [granted],
+      ...OWNER,
+    });
+    const row = await rowOf('Audit');
+    await userEvent.click(
+      row.getByRole('button', {
+        name: 'Approve extension request 00000000000000c3',
+      }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByTestId('access-action-levels')).toHaveTextContent(
+      /decides after you; it is extended then\.$/,
+    );
+    await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(access.requests[0]).toMatchObject({
+        state: 'active',
+        firstApproval: { by: 'user:default/olga' },
+        expiresAt: granted.expiresAt,
+      }),
+    );
+    expect(access.requests[0].extension).not.toBeNull();
+  });
+
   it('offers the second-level approver the second approval only, and it grants', async () => {
     const { access } = renderAccess({
       entity: twoLevels,
