@@ -44,9 +44,10 @@ import {
   createSecretRedactor,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
-import { accessEventPublisher } from './access/events';
+import { accessEventsThrough } from './access/events';
+import { createEventOutbox, scheduleEventOutboxFlush } from './events';
 import { withBreachEvents } from './slo/events';
-import { productAuditEventPublisher } from './lifecycle/events';
+import { productAuditEventsThrough } from './lifecycle/events';
 import { readersOf } from './access/parties';
 import { readAccessConfig } from './access/config';
 import { consumerRoleResolver } from './access/consumerRoles';
@@ -164,16 +165,21 @@ export const dataMeshPlugin = createBackendPlugin({
         // its breaches, the drift check asks it which grants should hold
         // (one store writes them all, so each change is published once on
         // the events service)
-        const accessStore: AccessRequestStore = await AccessRequestStore.create(
+        // (its events go out through the outbox, written in each change's
+        // transaction: at least once, even if this instance dies after a commit)
+        // (the outbox reads the requests back as they stand when it publishes)
+        const stores: { access?: AccessRequestStore } = {};
+        const outbox = createEventOutbox(await database.getClient(), {
+          events,
+          logger,
+          accessRequests: ids => stores.access!.byIds(ids),
+        });
+        const accessStore = await AccessRequestStore.create(
           database,
-          {
-            onHistory: accessEventPublisher({
-              events,
-              logger,
-              requests: ids => accessStore.byIds(ids),
-            }),
-          },
+          accessEventsThrough(outbox),
         );
+        stores.access = accessStore;
+        await scheduleEventOutboxFlush(scheduler, outbox, logger);
         const accessSettings = readAccessConfig(config);
         // data products as a permission resource: conditional decisions
         // ("only its owners") are resolved here against the catalog
@@ -222,7 +228,10 @@ export const dataMeshPlugin = createBackendPlugin({
           getAdapter,
           clock,
           // each breach and recovery is an event too, notifications on or off
-          notifier: withBreachEvents(breachNotifier, { events, logger }),
+          notifier: withBreachEvents(breachNotifier, {
+            events: outbox.publisher(),
+            logger,
+          }),
           listEntities: listProducts,
         };
         const collector = createSloCollector(collectorOptions);
@@ -361,7 +370,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // events service)
         const audit = new LifecycleStore(
           await database.getClient(),
-          productAuditEventPublisher({ events, logger }),
+          productAuditEventsThrough(outbox),
         );
         const apply = new InfrastructureApply({
           infrastructure,

@@ -204,6 +204,16 @@ export type AccessHistoryListener = (
 ) => Promise<void>;
 
 /**
+ * Called inside the transaction of each change with the history entries
+ * it writes: what it writes (the events the change causes, into the
+ * outbox) commits or rolls back with the change.
+ */
+export type AccessHistoryJournal = (
+  tx: Knex.Transaction,
+  written: WrittenHistoryEntry[],
+) => Promise<void>;
+
+/**
  * The access requests' database.
  * @public
  */
@@ -211,19 +221,35 @@ export class AccessRequestStore {
   /** Run the plugin's migrations (shared with the SLO engine) and open the store. */
   static async create(
     database: DatabaseService | { getClient(): Promise<Knex> },
-    options: { onHistory?: AccessHistoryListener } = {},
+    options: {
+      onHistory?: AccessHistoryListener;
+      inTransaction?: AccessHistoryJournal;
+    } = {},
   ): Promise<AccessRequestStore> {
     const knex = await database.getClient();
     if (!(database as DatabaseService).migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
-    return new AccessRequestStore(knex, options.onHistory);
+    return new AccessRequestStore(
+      knex,
+      options.onHistory,
+      options.inTransaction,
+    );
   }
 
   constructor(
     private readonly db: Knex,
     private readonly onHistory?: AccessHistoryListener,
+    private readonly inTransaction?: AccessHistoryJournal,
   ) {}
+
+  /** Hands the journal what a change writes, in its transaction. */
+  private async journal(
+    tx: Knex.Transaction,
+    written: WrittenHistoryEntry[],
+  ): Promise<void> {
+    if (written.length > 0) await this.inTransaction?.(tx, written);
+  }
 
   /** Tells the listener what a committed change wrote. */
   private async told(written: WrittenHistoryEntry[]): Promise<void> {
@@ -303,6 +329,7 @@ export class AccessRequestStore {
       ...patchColumns(request),
     });
     await tx(HISTORY).insert(historyRow(request.id, first));
+    await this.journal(tx, [{ requestId: request.id, entry: first }]);
   }
 
   async get(id: string): Promise<AccessRequestRecord | undefined> {
@@ -324,6 +351,7 @@ export class AccessRequestStore {
       if (!row) return undefined;
       const full = { ...entry, state: row.state };
       await tx(HISTORY).insert(historyRow(id, full));
+      await this.journal(tx, [{ requestId: id, entry: full }]);
       return full;
     });
     if (!written) return false;
@@ -414,6 +442,7 @@ export class AccessRequestStore {
         .update({ state: change.to, ...patchColumns(change.patch ?? {}) });
       if (updated !== 1) return false;
       await tx(HISTORY).insert(historyRow(id, entry));
+      await this.journal(tx, [{ requestId: id, entry }]);
       return true;
     });
     if (changed) await this.told([{ requestId: id, entry }]);
@@ -452,6 +481,7 @@ export class AccessRequestStore {
         const entry = { ...change.history, state };
         await tx(HISTORY).insert(historyRow(id, entry));
         written.push({ requestId: id, entry });
+        await this.journal(tx, written);
       }
       return true;
     });
@@ -622,6 +652,7 @@ export class AccessRequestStore {
         for (let i = 0; i < rows.length; i += CHUNK / 10) {
           await tx(HISTORY).insert(rows.slice(i, i + CHUNK / 10));
         }
+        await this.journal(tx, written);
       }
       return changed.map(c => c.id);
     });

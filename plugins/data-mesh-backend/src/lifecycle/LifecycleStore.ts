@@ -78,23 +78,47 @@ export type ProductAuditListener = (
   entry: LifecycleAuditRecord,
 ) => Promise<void>;
 
+/**
+ * Called inside the transaction of each audit entry: what it writes (the
+ * entry's event, into the outbox) commits or rolls back with it.
+ */
+export type ProductAuditJournal = (
+  tx: Knex.Transaction,
+  entry: LifecycleAuditRecord,
+) => Promise<void>;
+
+/** What the store tells of its audit entries, in and after their transaction. */
+export interface ProductAuditHooks {
+  onAudit?: ProductAuditListener;
+  inTransaction?: ProductAuditJournal;
+}
+
 /** @public */
 export class LifecycleStore {
   static async create(
     database: DatabaseService | { getClient(): Promise<Knex> },
-    options: { onAudit?: ProductAuditListener } = {},
+    options: ProductAuditHooks = {},
   ): Promise<LifecycleStore> {
     const knex = await database.getClient();
     if (!(database as DatabaseService).migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
-    return new LifecycleStore(knex, options.onAudit);
+    return new LifecycleStore(knex, options);
   }
 
   constructor(
     private readonly db: Knex,
-    private readonly onAudit?: ProductAuditListener,
+    private readonly hooks: ProductAuditHooks = {},
   ) {}
+
+  /** The entry's row, and what the journal keeps with it, in `tx`. */
+  private async writeAudit(
+    tx: Knex.Transaction,
+    entry: LifecycleAuditRecord,
+  ): Promise<void> {
+    await tx(AUDIT).insert(auditRow(entry));
+    await this.hooks.inTransaction?.(tx, entry);
+  }
 
   async get(product: string): Promise<LifecycleRecord | undefined> {
     const row = await this.db(RECORDS).where('product', product).first();
@@ -133,10 +157,10 @@ export class LifecycleStore {
       if (existing)
         await tx(RECORDS).where('product', record.product).update(row);
       else await tx(RECORDS).insert(row);
-      await tx(AUDIT).insert(auditRow(entry));
+      await this.writeAudit(tx, entry);
       return true;
     });
-    if (done) await this.onAudit?.(entry);
+    if (done) await this.hooks.onAudit?.(entry);
     return done;
   }
 
@@ -172,10 +196,10 @@ export class LifecycleStore {
         ? await q.update(columns)
         : (await q).length;
       if (updated !== 1) return false;
-      await tx(AUDIT).insert(auditRow(entry));
+      await this.writeAudit(tx, entry);
       return true;
     });
-    if (done) await this.onAudit?.(entry);
+    if (done) await this.hooks.onAudit?.(entry);
     return done;
   }
 
@@ -191,8 +215,8 @@ export class LifecycleStore {
   }
 
   async addAudit(entry: LifecycleAuditRecord): Promise<void> {
-    await this.db(AUDIT).insert(auditRow(entry));
-    await this.onAudit?.(entry);
+    await this.db.transaction(tx => this.writeAudit(tx, entry));
+    await this.hooks.onAudit?.(entry);
   }
 }
 

@@ -1,39 +1,40 @@
 /*
  * A data product's audit trail on Backstage's events service: each entry
  * the lifecycle store commits (deprecation, retirement steps, applies,
- * repairs, sandboxes) is published once on PRODUCT_AUDIT_EVENT_TOPIC. A
- * publication that fails is logged and never undoes what was recorded.
+ * repairs, sandboxes) becomes an event on PRODUCT_AUDIT_EVENT_TOPIC. The
+ * store writes it into the outbox in the entry's own transaction
+ * (events/EventOutbox.ts): published at least once, retried when the
+ * events service fails, never undoing what was recorded.
  */
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { EventsService } from '@backstage/plugin-events-node';
 import {
   PRODUCT_AUDIT_EVENT_TOPIC,
   type ProductAuditEvent,
 } from '@datamesh/plugin-data-mesh-node';
-import type { ProductAuditListener } from './LifecycleStore';
+import type { EventOutbox } from '../events/EventOutbox';
+import type { LifecycleAuditRecord, ProductAuditHooks } from './LifecycleStore';
 
-/** The store's listener that publishes each audit entry. */
-export function productAuditEventPublisher(options: {
-  events: EventsService;
-  logger: LoggerService;
-}): ProductAuditListener {
-  return async entry => {
-    const eventPayload: ProductAuditEvent = {
-      product: entry.product,
-      at: new Date(entry.at).toISOString(),
-      by: entry.actor,
-      action: entry.action,
-      ...(entry.detail ? { detail: entry.detail } : {}),
-    };
-    try {
-      await options.events.publish({
-        topic: PRODUCT_AUDIT_EVENT_TOPIC,
-        eventPayload,
-      });
-    } catch (e) {
-      options.logger.warn(
-        `Could not publish ${PRODUCT_AUDIT_EVENT_TOPIC} (${entry.action}) for ${entry.product}: ${e}`,
-      );
-    }
+/** One audit entry as its event. */
+export function productAuditEvent(
+  entry: LifecycleAuditRecord,
+): ProductAuditEvent {
+  return {
+    product: entry.product,
+    at: new Date(entry.at).toISOString(),
+    by: entry.actor,
+    action: entry.action,
+    ...(entry.detail ? { detail: entry.detail } : {}),
+  };
+}
+
+/** The store's hooks that send its entries through `outbox`, as events. */
+export function productAuditEventsThrough(
+  outbox: EventOutbox,
+): ProductAuditHooks {
+  return {
+    inTransaction: (tx, entry) =>
+      outbox.add(tx, PRODUCT_AUDIT_EVENT_TOPIC, [productAuditEvent(entry)]),
+    onAudit: async () => {
+      await outbox.flush();
+    },
   };
 }

@@ -61,7 +61,6 @@ function setup(options: { failSend?: boolean; failPublish?: boolean } = {}) {
           if (options.failPublish) throw new Error('the bus is down');
           published.push(params);
         },
-        async subscribe() {},
       },
       logger,
     },
@@ -148,7 +147,6 @@ describe('withBreachEvents', () => {
         async publish(params) {
           published.push(params);
         },
-        async subscribe() {},
       },
       logger: mockServices.logger.mock(),
     });

@@ -4,7 +4,8 @@
  * where the owners are notified, so once per breach across instances (the
  * alerts claim it in the database first). An event is published after the
  * notifications were sent: a failed send is retried next cycle, and its
- * event goes out then, not twice. A publication that fails is logged; the
+ * event goes out then, not twice. `events` is the plugin's outbox: a
+ * publication the events service refuses is kept and retried; the
  * notification stands.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -57,7 +58,7 @@ function breachEvent(
  */
 export function withBreachEvents(
   notifier: BreachNotifier | undefined,
-  options: { events: EventsService; logger: LoggerService },
+  options: { events: Pick<EventsService, 'publish'>; logger: LoggerService },
 ): BreachNotifier {
   const publish = async (event: SloBreachEvent) => {
     try {
