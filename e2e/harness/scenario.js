@@ -12,6 +12,7 @@ const {
 const { logViewerReader } = require('./logViewer');
 const util = require('./util');
 const warehouseSql = require('./warehouseSql');
+const { requestAccess } = require('./access');
 
 module.exports = {
   check,
@@ -20,6 +21,7 @@ module.exports = {
   graphNodeRefs,
   signInAs,
   asExampleUsers,
+  requestAccess,
   logViewerReader,
   log: util.log,
   fetchJson: util.fetchJson,

@@ -17,7 +17,13 @@
  * Sofia withdraws a second request she made by mistake.
  */
 
-const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
+const {
+  asExampleUsers,
+  check,
+  log,
+  requestAccess,
+  waitFor,
+} = require('../harness/scenario');
 
 const PRODUCT = 'ehr-encounters';
 const REQUESTER = {
@@ -46,46 +52,6 @@ const expiryText = iso =>
     year: 'numeric',
     timeZone: 'UTC',
   }).format(new Date(iso));
-
-/** Request access on the product's first output port; the created request. */
-async function requestAccess(
-  page,
-  baseUrl,
-  purpose = PURPOSE,
-  consumer = new RegExp(REQUESTER.team),
-) {
-  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
-  await page
-    .getByRole('button', { name: /^Request access to / })
-    .first()
-    .click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByRole('button', { name: /^On behalf of/ }).click();
-  await page.getByRole('option', { name: consumer }).first().click();
-  await dialog.locator('#access-purpose').fill(purpose);
-  await dialog
-    .getByRole('checkbox', { name: 'I accept the data-sharing agreement' })
-    .check();
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      r =>
-        r.request().method() === 'POST' &&
-        /\/api\/data-mesh\/access-requests$/.test(new URL(r.url()).pathname),
-    ),
-    dialog.getByRole('button', { name: 'Send request' }).click(),
-  ]);
-  if (!response.ok()) {
-    throw new Error(
-      `request refused: ${response.status()} ${await response.text()}`,
-    );
-  }
-  const created = await response.json();
-  await dialog.getByTestId('access-request-created').waitFor();
-  await dialog.getByText('Pending', { exact: true }).waitFor();
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  log(`request ${created.id}: ${created.state}, grantee ${created.grantee}`);
-  return created;
-}
 
 async function approveInInbox(page, baseUrl, request) {
   // as an owner comes to it: from the home page's "What needs you"
@@ -313,7 +279,12 @@ module.exports = {
     return asExampleUsers(browser, baseUrl, undefined, async as => {
       const request = await check(
         `${REQUESTER.name} requests access to ${PRODUCT} for ${REQUESTER.team}`,
-        async () => requestAccess(await as(REQUESTER.name), baseUrl),
+        async () =>
+          requestAccess(await as(REQUESTER.name), baseUrl, {
+            product: PRODUCT,
+            purpose: PURPOSE,
+            consumer: new RegExp(REQUESTER.team),
+          }),
       );
       await check(
         `${APPROVER.name} goes from the home page's "What needs you" to the inbox on My data products and approves it`,
@@ -370,12 +341,11 @@ module.exports = {
         `${REQUESTER.name} withdraws a request made by mistake; My access shows it Cancelled`,
         async () => {
           const page = await as(REQUESTER.name);
-          const mistake = await requestAccess(
-            page,
-            baseUrl,
-            MISTAKE,
-            MISTAKEN_CONSUMER,
-          );
+          const mistake = await requestAccess(page, baseUrl, {
+            product: PRODUCT,
+            purpose: MISTAKE,
+            consumer: MISTAKEN_CONSUMER,
+          });
           await withdrawOnMyAccess(page, baseUrl, mistake);
         },
       );

@@ -13,7 +13,13 @@
  * says), with both approvals in its history.
  */
 
-const { asExampleUsers, check, log, waitFor } = require('../harness/scenario');
+const {
+  asExampleUsers,
+  check,
+  log,
+  requestAccess,
+  waitFor,
+} = require('../harness/scenario');
 
 const PRODUCT = 'lab-results';
 const PORT = 'lab-results-jdbc';
@@ -26,43 +32,6 @@ const GOVERNANCE = 'Grace Osei';
 // unique per run, so the rows found are this run's
 const PURPOSE = `Lab trends for the readmission study (e2e ${Date.now()})`;
 const ACTIVE_DEADLINE_MS = 90000;
-
-async function requestAccess(page, baseUrl) {
-  await page.goto(`${baseUrl}/catalog/default/dataproduct/${PRODUCT}`);
-  await page
-    .getByRole('button', { name: `Request access to ${PORT}` })
-    .first()
-    .click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByRole('button', { name: /^On behalf of/ }).click();
-  await page
-    .getByRole('option', { name: new RegExp(REQUESTER.team) })
-    .first()
-    .click();
-  await dialog.locator('#access-purpose').fill(PURPOSE);
-  await dialog
-    .getByRole('checkbox', { name: 'I accept the data-sharing agreement' })
-    .check();
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      r =>
-        r.request().method() === 'POST' &&
-        /\/api\/data-mesh\/access-requests$/.test(new URL(r.url()).pathname),
-    ),
-    dialog.getByRole('button', { name: 'Send request' }).click(),
-  ]);
-  if (!response.ok()) {
-    throw new Error(
-      `request refused: ${response.status()} ${await response.text()}`,
-    );
-  }
-  const created = await response.json();
-  await dialog.getByTestId('access-request-created').waitFor();
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  if (created.state !== 'pending') throw new Error(`${created.state}`);
-  log(`request ${created.id}: pending`);
-  return created;
-}
 
 /** Approve `request` from its row in `scope`; the dialog's two-level line and the backend's answer. */
 async function approveFrom(page, scope, request, comment) {
@@ -99,7 +68,13 @@ module.exports = {
     return asExampleUsers(browser, baseUrl, undefined, async as => {
       const request = await check(
         `${REQUESTER.name} asks for ${PRODUCT} (${PORT}) for ${REQUESTER.team}`,
-        async () => requestAccess(await as(REQUESTER.name), baseUrl),
+        async () =>
+          requestAccess(await as(REQUESTER.name), baseUrl, {
+            product: PRODUCT,
+            port: PORT,
+            purpose: PURPOSE,
+            consumer: new RegExp(REQUESTER.team),
+          }),
       );
 
       await check(
