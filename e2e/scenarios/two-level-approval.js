@@ -107,7 +107,7 @@ module.exports = {
           const waiting = await row
             .getByTestId('access-first-approval')
             .textContent({ timeout: 15000 });
-          if (!/waits for a second-level approver/.test(waiting)) {
+          if (!/waits for a second-level approver/i.test(waiting)) {
             throw new Error(`the row says: ${waiting}`);
           }
           if (

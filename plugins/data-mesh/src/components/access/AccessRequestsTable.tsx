@@ -6,6 +6,7 @@ import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import {
   type AccessRequest,
+  type AccessRequestAction,
   type AccessRequestHistoryEntry,
   formatAge,
   holdsGrant,
@@ -37,13 +38,36 @@ function Who(props: { entityRef: string; defaultKind?: string }) {
   );
 }
 
+/** What each history action says to a person (the API keeps the codes). */
+const ACTION_WORDS: Record<AccessRequestAction, string> = {
+  request: 'asked',
+  approve: 'approved',
+  'approve-first': 'approved, the first of two approvals',
+  reject: 'rejected',
+  grant: 'granted in the warehouse',
+  'grant-failed': 'grant failed in the warehouse',
+  revoke: 'revoked',
+  'warehouse-revoke': 'revoked in the warehouse',
+  'warehouse-revoke-failed': 'revoke failed in the warehouse',
+  expire: 'expired',
+  'extend-request': 'asked to extend',
+  'extend-approve': 'extension approved',
+  'extend-approve-first': 'extension approved, the first of two approvals',
+  'extend-reject': 'extension rejected',
+  repair: 'repaired',
+  cancel: 'cancelled',
+};
+
 function HistoryEntry(props: { entry: AccessRequestHistoryEntry }) {
   const { entry } = props;
+  const words = ACTION_WORDS[entry.action] ?? entry.action;
   return (
     <li data-testid="access-history-entry">
       <Typography variant="body2">
         {formatDateTime(Date.parse(entry.at))} · <Who entityRef={entry.by} /> ·{' '}
-        <strong>{entry.action}</strong> → {entry.state}
+        <strong>{words}</strong>
+        {/* the state it left, unless the words said it */}
+        {words === entry.state ? '' : ` → ${entry.state}`}
         {entry.comment ? ` — ${entry.comment}` : ''}
       </Typography>
       {entry.error && (
@@ -106,8 +130,12 @@ function PurposeCell(props: { purpose: string }) {
   );
 }
 
-function StateCell(props: { request: AccessRequest }) {
-  const { request } = props;
+function StateCell(props: {
+  request: AccessRequest;
+  /** The port's second-level approvers, when the screen knows them. */
+  secondLevel?: string[];
+}) {
+  const { request, secondLevel = [] } = props;
   return (
     <>
       <AccessStateChip state={request.state} />
@@ -122,14 +150,21 @@ function StateCell(props: { request: AccessRequest }) {
         </Typography>
       )}
       {request.firstApproval && (
-        <Typography
-          variant="caption"
-          display="block"
-          data-testid="access-first-approval"
-        >
-          Approved by <Who entityRef={request.firstApproval.by} />; waits for a
-          second-level approver
-        </Typography>
+        <Box data-testid="access-first-approval">
+          <Typography variant="caption" display="block">
+            Approved by <Who entityRef={request.firstApproval.by} />
+          </Typography>
+          <Typography variant="caption" display="block">
+            Waits for a second-level approver
+            {secondLevel.length > 0 && ': '}
+            {secondLevel.map((ref, i) => (
+              <span key={ref}>
+                {i > 0 && ', '}
+                <EntityRefLink entityRef={ref} defaultKind="group" />
+              </span>
+            ))}
+          </Typography>
+        </Box>
       )}
       {request.extension && (
         <Typography variant="caption" display="block">
@@ -205,7 +240,12 @@ export function AccessRequestsTable(props: {
     {
       title: 'State',
       field: 'state',
-      render: r => <StateCell request={r} />,
+      render: r => (
+        <StateCell
+          request={r}
+          secondLevel={props.approvalOf?.(r)?.secondLevel}
+        />
+      ),
     },
     ...(show.has('product')
       ? [

@@ -113,7 +113,10 @@ describe('DataProductAccessContent (Access tab)', () => {
     );
     const entries = within(history).getAllByTestId('access-history-entry');
     expect(entries).toHaveLength(3);
-    expect(entries[1]).toHaveTextContent('approve → approved — ok for Q2');
+    expect(entries[0]).toHaveTextContent('asked → pending');
+    expect(entries[1]).toHaveTextContent('approved — ok for Q2');
+    expect(entries[1]).not.toHaveTextContent('→');
+    expect(entries[2]).toHaveTextContent('granted in the warehouse → active');
     expect(entries[2]).toHaveTextContent('system');
     expect(entries[2]).toHaveTextContent(
       'GRANT "patient_encounters_consumer" TO "acme_access_000000000000000b"',

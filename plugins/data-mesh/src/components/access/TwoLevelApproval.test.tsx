@@ -89,12 +89,22 @@ describe('two-level approval', () => {
     const waiting = await rowOf('Cohort');
     expect(
       await waiting.findByTestId('access-first-approval'),
-    ).toHaveTextContent('Approved by olga; waits for a second-level approver');
+    ).toHaveTextContent(
+      'Approved by olgaWaits for a second-level approver: information-governance',
+    );
     // the owner gave the first: the second is not hers; rejecting still is
     expect(waiting.queryByRole('button', { name: /^Approve/ })).toBeNull();
     expect(
       waiting.getByRole('button', { name: 'Reject request 00000000000000c1' }),
     ).toBeInTheDocument();
+    // its history says so in words
+    await userEvent.click(waiting.getAllByRole('button')[0]);
+    const entries = within(
+      await screen.findByTestId('access-history-00000000000000c1'),
+    ).getAllByTestId('access-history-entry');
+    expect(entries.at(-1)).toHaveTextContent(
+      'approved, the first of two approvals → pending',
+    );
   });
 
   it('takes an extension through the same two approvals', async () => {
