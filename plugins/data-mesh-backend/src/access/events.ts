@@ -60,7 +60,7 @@ export function accessEventsThrough(outbox: EventOutbox) {
       written: WrittenHistoryEntry[],
     ) => outbox.add(tx, ACCESS_REQUEST_EVENT_TOPIC, written),
     onHistory: async () => {
-      await outbox.flush();
+      await outbox.flush({ rounds: 1 });
     },
   };
 }

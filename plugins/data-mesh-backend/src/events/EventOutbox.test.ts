@@ -134,6 +134,19 @@ describe.each(databases.eachSupportedId())('EventOutbox on %s', id => {
     expect(payloads()).toEqual([1]);
   });
 
+  it("bounds a commit's flush to one batch: a backlog is the scheduled flush's", async () => {
+    const box = outbox();
+    await box.add(
+      knex,
+      'a',
+      Array.from({ length: 250 }, (_, i) => i),
+    );
+    expect(await box.flush({ rounds: 1 })).toBe(100);
+    expect(payloads()).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(await box.flush()).toBe(150);
+    expect(await box.pending()).toBe(0);
+  });
+
   it('publishes each event once when two instances flush at the same time', async () => {
     const values = Array.from({ length: 250 }, (_, i) => i);
     await outbox().add(knex, 'a', values);

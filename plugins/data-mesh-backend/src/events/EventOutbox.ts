@@ -92,7 +92,7 @@ export class EventOutbox {
     return {
       publish: async ({ topic, eventPayload }) => {
         await this.add(this.db, topic, [eventPayload]);
-        await this.flush();
+        await this.flush({ rounds: 1 });
       },
     };
   }
@@ -100,10 +100,13 @@ export class EventOutbox {
   /**
    * Publish what waits, oldest first, after this instance's earlier
    * flushes; how many events were published. Never throws: what fails
-   * stays for the next flush.
+   * stays for the next flush. `rounds` bounds it to that many batches: a
+   * commit's own flush publishes one, so a backlog (the events service was
+   * down for an hour) never holds up the request that committed; the
+   * scheduled flush drains it.
    */
-  flush(): Promise<number> {
-    const run = this.running.then(() => this.drain());
+  flush(options: { rounds?: number } = {}): Promise<number> {
+    const run = this.running.then(() => this.drain(options.rounds ?? Infinity));
     this.running = run.catch(() => undefined);
     return run;
   }
@@ -114,10 +117,10 @@ export class EventOutbox {
     return Number(n);
   }
 
-  private async drain(): Promise<number> {
+  private async drain(rounds: number): Promise<number> {
     let published = 0;
     try {
-      for (;;) {
+      for (let round = 0; round < rounds; round++) {
         const batch = await this.claim();
         if (batch.length === 0) break;
         const round = await this.publish(batch);

@@ -34,7 +34,7 @@ export function productAuditEventsThrough(
     inTransaction: (tx, entry) =>
       outbox.add(tx, PRODUCT_AUDIT_EVENT_TOPIC, [productAuditEvent(entry)]),
     onAudit: async () => {
-      await outbox.flush();
+      await outbox.flush({ rounds: 1 });
     },
   };
 }
