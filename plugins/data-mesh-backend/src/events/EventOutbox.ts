@@ -120,14 +120,14 @@ export class EventOutbox {
   private async drain(rounds: number): Promise<number> {
     let published = 0;
     try {
-      for (let round = 0; round < rounds; round++) {
+      for (let done = 0; done < rounds; done++) {
         const batch = await this.claim();
         if (batch.length === 0) break;
-        const round = await this.publish(batch);
-        published += round.published;
+        const outcome = await this.publish(batch);
+        published += outcome.published;
         // what failed waits for the next flush instead of being tried
         // again at once
-        if (round.failed || batch.length < BATCH) break;
+        if (outcome.failed || batch.length < BATCH) break;
       }
     } catch (e) {
       this.options.logger.warn(`Event outbox not flushed: ${e}`);
