@@ -1,8 +1,14 @@
+import { useMemo } from 'react';
 import { Content, Header, Page, Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { AccessLoadError } from './AccessLoadError';
 import { AccessRequestsTable } from './AccessRequestsTable';
-import { useAccessRequests, useSignedInUser } from './hooks';
+import {
+  portApprovalKey,
+  useAccessRequests,
+  usePortApprovals,
+  useSignedInUser,
+} from './hooks';
 
 const OURS = { ours: true };
 
@@ -11,14 +17,29 @@ const OURS = { ours: true };
  * their teams (or their teams' products) by anyone, on every product, with
  * their state and expiry and the product's SLO health (is what I read
  * late?); a granted one opens to how to read it, and the
- * requester or any teammate extends it from here.
+ * requester or any teammate extends it from here. A request a first level
+ * approved names the second-level approvers it waits for (the ports of
+ * those requests read from the catalog in one call): whom to ask.
  *
  * @public
  */
 export function MyAccess() {
   const user = useSignedInUser();
   const requests = useAccessRequests(OURS);
-  if (user.loading || requests.loading) return <Progress />;
+  const claims = useMemo(
+    () =>
+      user.value
+        ? new Set([user.value.userEntityRef, ...user.value.groups])
+        : undefined,
+    [user.value],
+  );
+  const approvals = usePortApprovals(
+    requests.value?.filter(r => r.firstApproval).map(r => r.product),
+    claims,
+  );
+  if (user.loading || requests.loading || approvals.loading) {
+    return <Progress />;
+  }
   const error = user.error ?? requests.error;
   if (error)
     return <AccessLoadError error={error} what="Your access requests" />;
@@ -31,6 +52,9 @@ export function MyAccess() {
       // the list is the user's own requests and their consumers': the
       // backend lets the requester and the consumer's members extend
       shares={() => true}
+      approvalOf={r =>
+        approvals.value?.get(portApprovalKey(r.product, r.outputPort))
+      }
       onChanged={() => requests.retry()}
       emptyContent={
         <Typography variant="body2" data-testid="my-access-empty">

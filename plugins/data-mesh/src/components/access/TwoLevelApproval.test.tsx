@@ -9,6 +9,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DataProductAccessContent } from './DataProductAccessContent';
+import { MyAccess } from './MyAccess';
 import { MyDataProducts } from '../slo/MyDataProducts';
 import {
   component,
@@ -202,5 +203,21 @@ describe('two-level approval', () => {
     const early = await rowOf('Cohort');
     expect(early.queryByRole('button', { name: /^Approve/ })).toBeNull();
     expect(early.getByRole('button', { name: /^Reject/ })).toBeInTheDocument();
+  });
+
+  it('tells the requester on My access whom the request waits for', async () => {
+    renderAccess({
+      entity: component,
+      element: <MyAccess />,
+      products,
+      requests: [firstApproved],
+      user: 'user:default/ann',
+      groups: ['group:default/population-health'],
+    });
+    const row = await rowOf('Registry');
+    expect(row.getByTestId('access-first-approval')).toHaveTextContent(
+      'Approved by olgaWaits for a second-level approver: information-governance',
+    );
+    expect(row.queryByRole('button', { name: /^Approve/ })).toBeNull();
   });
 });
