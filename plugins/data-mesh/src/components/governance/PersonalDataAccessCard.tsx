@@ -3,7 +3,8 @@
  * information governance (a data protection officer) keeps of who reads
  * personal data — every grant held of a request with personal data, and
  * every grant made by hand of a product's personal-data role that the
- * backend's scheduled check found. Each person sees what the permission
+ * backend's scheduled check found, with who approved each (both levels
+ * where the port's contract names two). Each person sees what the permission
  * policy lets them: auditors and platform admins everything, owners their
  * teams' products, everyone their own and their teams' access.
  */
@@ -18,7 +19,10 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { holdsGrant } from '@datamesh/plugin-data-mesh-common';
+import {
+  type AccessRequest,
+  holdsGrant,
+} from '@datamesh/plugin-data-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { dataMeshApiRef } from '../../api';
 import { AnyEntityLink } from '../common';
@@ -32,10 +36,25 @@ export interface Reading {
   /** A catalog group or data product, or a warehouse role (or user) nobody in the catalog has. */
   reader: { ref: string } | { role: string };
   purpose?: string;
+  /** Who approved it, in order (`system`: the port's policy); none for a grant made by hand. */
+  approvedBy?: string[];
   /** The request it is held through; none for a grant made by hand. */
   request?: string;
   since?: string;
   expiresAt?: string | null;
+}
+
+/**
+ * Who approved a request, in order: the first-level approval where there
+ * were two, then the approval that granted it (`system`: the port's policy
+ * or the product's own team; a recorded agreement: who recorded it).
+ */
+export function approversOfRequest(
+  request: Pick<AccessRequest, 'history'>,
+): string[] {
+  return request.history
+    .filter(h => h.action === 'approve-first' || h.action === 'approve')
+    .map(h => h.by);
 }
 
 const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
@@ -56,11 +75,20 @@ function csvCell(value: string): string {
  */
 export function registerCsv(rows: Reading[]): string {
   const lines = [
-    ['data product', 'read by', 'purpose', 'through', 'since', 'until'],
+    [
+      'data product',
+      'read by',
+      'purpose',
+      'approved by',
+      'through',
+      'since',
+      'until',
+    ],
     ...rows.map(r => [
       r.product,
       'ref' in r.reader ? r.reader.ref : r.reader.role,
       r.purpose ?? '',
+      (r.approvedBy ?? []).join('; '),
       r.request ? `access request ${r.request}` : 'a grant made by hand',
       r.since ? r.since.slice(0, 10) : '',
       r.request && r.expiresAt ? r.expiresAt.slice(0, 10) : '',
@@ -101,6 +129,7 @@ export function PersonalDataAccessCard() {
         product: r.product,
         reader: { ref: r.consumer },
         purpose: r.purpose,
+        approvedBy: approversOfRequest(r),
         request: r.id,
         since: r.decidedAt ?? undefined,
         expiresAt: r.expiresAt,
@@ -144,6 +173,7 @@ export function PersonalDataAccessCard() {
             <TableCell>Data product</TableCell>
             <TableCell>Read by</TableCell>
             <TableCell>Purpose</TableCell>
+            <TableCell>Approved by</TableCell>
             <TableCell>Through</TableCell>
             <TableCell>Since</TableCell>
             <TableCell>Until</TableCell>
@@ -163,6 +193,21 @@ export function PersonalDataAccessCard() {
                 )}
               </TableCell>
               <TableCell>{r.purpose ?? '—'}</TableCell>
+              <TableCell data-testid="personal-data-approved-by">
+                {r.approvedBy?.length
+                  ? r.approvedBy.map((by, i) => (
+                      <span key={i}>
+                        {i > 0 && ', '}
+                        {/* the port's policy, the team's own, or the example mesh */}
+                        {by === 'system' ? (
+                          'system'
+                        ) : (
+                          <AnyEntityLink entityRef={by} fallbackKind="user" />
+                        )}
+                      </span>
+                    ))
+                  : '—'}
+              </TableCell>
               <TableCell>
                 {r.request ? (
                   <>

@@ -176,6 +176,33 @@ describe('the register of personal data read in clear', () => {
     consumer: 'group:default/population-health',
     decidedAt: '2026-03-01T10:00:00.000Z',
     expiresAt: '2026-05-30T10:00:00.000Z',
+    // two approvals: the owner's, then information governance's
+    history: [
+      {
+        at: '2026-02-28T09:00:00.000Z',
+        by: 'user:default/ann',
+        action: 'request',
+        state: 'pending',
+      },
+      {
+        at: '2026-02-28T15:00:00.000Z',
+        by: 'user:default/olga',
+        action: 'approve-first',
+        state: 'pending',
+      },
+      {
+        at: '2026-03-01T10:00:00.000Z',
+        by: 'user:default/grace',
+        action: 'approve',
+        state: 'approved',
+      },
+      {
+        at: '2026-03-01T10:00:01.000Z',
+        by: 'system',
+        action: 'grant',
+        state: 'active',
+      },
+    ],
   });
   const routes = (over: Record<string, unknown> = {}) => ({
     '/governance/summary': { ruleProblems: [], domains: [] },
@@ -221,10 +248,10 @@ describe('the register of personal data read in clear', () => {
     });
     const rows = within(table).getAllByTestId('personal-data-row');
     expect(rows.map(r => r.textContent)).toEqual([
-      `patient-encounterspopulation-healthQuality auditaccess request 0000000000000b012026-03-01${formatExpiry(
+      `patient-encounterspopulation-healthQuality auditolga, graceaccess request 0000000000000b012026-03-01${formatExpiry(
         grant.expiresAt,
       )}`,
-      'patient-encountersold_etl—a grant made by hand, outside any request2026-03-02—',
+      'patient-encountersold_etl——a grant made by hand, outside any request2026-03-02—',
     ]);
     expect(
       within(rows[1]).getByRole('link', {
@@ -262,9 +289,9 @@ describe('the register of personal data read in clear', () => {
       expect(click).toHaveBeenCalledTimes(1);
       const text = await new Response(saved[0]).text();
       expect(text.split('\r\n')).toEqual([
-        'data product,read by,purpose,through,since,until',
-        'dataproduct:default/patient-encounters,group:default/population-health,Quality audit,access request 0000000000000b01,2026-03-01,2026-05-30',
-        'dataproduct:default/patient-encounters,old_etl,,a grant made by hand,2026-03-02,',
+        'data product,read by,purpose,approved by,through,since,until',
+        'dataproduct:default/patient-encounters,group:default/population-health,Quality audit,user:default/olga; user:default/grace,access request 0000000000000b01,2026-03-01,2026-05-30',
+        'dataproduct:default/patient-encounters,old_etl,,,a grant made by hand,2026-03-02,',
         '',
       ]);
     } finally {
@@ -286,7 +313,7 @@ describe('the register of personal data read in clear', () => {
         },
       ]).split('\r\n')[1],
     ).toBe(
-      'dataproduct:default/p,group:default/t,"\'=HYPERLINK(""http://evil.example"",""x""), then more",access request r,2026-01-01,',
+      'dataproduct:default/p,group:default/t,"\'=HYPERLINK(""http://evil.example"",""x""), then more",,access request r,2026-01-01,',
     );
   });
 
