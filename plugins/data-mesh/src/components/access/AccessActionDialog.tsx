@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  EntityDisplayName,
+  catalogApiRef,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -23,6 +28,17 @@ import { errorMessage } from '../slo/SloErrors';
 import { formatExpiry, refusedField } from './rules';
 
 const FIELDS = ['comment', 'duration'] as const;
+
+/** A ref as people read it in a sentence (`population-health`, not `group:default/population-health`). */
+function inWords(ref: string, defaultKind: string): string {
+  try {
+    return humanizeEntityRef(parseEntityRef(ref, { defaultKind }), {
+      defaultKind,
+    });
+  } catch {
+    return ref;
+  }
+}
 
 const VERBS: Record<AccessRequestOperation, string> = {
   approve: 'Approve',
@@ -97,14 +113,15 @@ export function AccessActionDialog(props: {
   const granted = holdsGrant(request.state);
   const cancelVerb = granted ? 'Give up access' : 'Withdraw request';
   const verb = action === 'cancel' ? cancelVerb : VERBS[action];
+  const consumer = inWords(request.consumer, 'group');
   const title =
     action === 'cancel'
-      ? `${granted ? 'Give up the access' : 'Withdraw the request'} of ${
-          request.consumer
-        } to ${request.outputPort}`
-      : `${verb}${extension ? ' the extension of' : ''} access for ${
-          request.consumer
-        } to ${request.outputPort}`;
+      ? `${
+          granted ? 'Give up the access' : 'Withdraw the request'
+        } of ${consumer} to ${request.outputPort}`
+      : `${verb}${
+          extension ? ' the extension of' : ''
+        } access for ${consumer} to ${request.outputPort}`;
 
   const submit = async () => {
     setFailure(undefined);
@@ -135,7 +152,9 @@ export function AccessActionDialog(props: {
       <DialogTitle>{title}</DialogTitle>
       <DialogContent>
         <Typography variant="body2" gutterBottom>
-          Requested by {request.requester}: {request.purpose}
+          Requested by{' '}
+          <EntityDisplayName entityRef={request.requester} defaultKind="user" />
+          : {request.purpose}
         </Typography>
         {action === 'approve' && !extension && (
           <Typography
@@ -156,17 +175,24 @@ export function AccessActionDialog(props: {
             gutterBottom
             data-testid="access-action-levels"
           >
-            {request.firstApproval
-              ? `The second of two approvals: ${
-                  request.firstApproval.by
-                } gave the first. Approving ${
-                  extension ? 'extends' : 'grants'
-                } it.`
-              : `The first of two approvals: a second-level approver of ${
-                  request.outputPort
-                } (${secondLevel.join(', ')}) decides after you; it is ${
-                  extension ? 'extended' : 'granted'
-                } then.`}
+            {request.firstApproval ? (
+              <>
+                The second of two approvals:{' '}
+                <EntityDisplayName
+                  entityRef={request.firstApproval.by}
+                  defaultKind="user"
+                />{' '}
+                gave the first. Approving {extension ? 'extends' : 'grants'} it.
+              </>
+            ) : (
+              `The first of two approvals: a second-level approver of ${
+                request.outputPort
+              } (${secondLevel
+                .map(ref => inWords(ref, 'group'))
+                .join(', ')}) decides after you; it is ${
+                extension ? 'extended' : 'granted'
+              } then.`
+            )}
           </Typography>
         )}
         {action === 'cancel' && (

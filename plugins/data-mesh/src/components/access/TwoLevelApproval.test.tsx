@@ -77,7 +77,7 @@ describe('two-level approval', () => {
     );
     const dialog = within(await screen.findByRole('dialog'));
     expect(dialog.getByTestId('access-action-levels')).toHaveTextContent(
-      `The first of two approvals: a second-level approver of encounters_sql (${GOVERNANCE}) decides after you; it is granted then.`,
+      'The first of two approvals: a second-level approver of encounters_sql (information-governance) decides after you; it is granted then.',
     );
     await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
     await waitFor(() =>
@@ -170,7 +170,7 @@ describe('two-level approval', () => {
     );
     const dialog = within(await screen.findByRole('dialog'));
     expect(dialog.getByTestId('access-action-levels')).toHaveTextContent(
-      'The second of two approvals: user:default/olga gave the first. Approving grants it.',
+      'The second of two approvals: olga gave the first. Approving grants it.',
     );
     await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
     await waitFor(() =>
