@@ -10,6 +10,7 @@
 import {
   fromCatalogForm,
   isDataProductEntity,
+  type PortApproverLevels,
   type PortApproverPlace,
   portApproverPlace,
 } from '@datamesh/plugin-data-mesh-common';
@@ -22,7 +23,7 @@ export async function approverLevelsOf(
   ctx: Pick<AccessContext, 'catalog' | 'auth'>,
   product: string,
   outputPort: string,
-): Promise<{ first: string[]; second: string[] }> {
+): Promise<PortApproverLevels> {
   const entity = await loadProduct(ctx, product);
   const port = entity?.spec.outputPorts?.find(p => p.name === outputPort);
   return port ? portApproverLevels(port) : { first: [], second: [] };

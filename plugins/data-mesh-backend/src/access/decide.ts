@@ -18,6 +18,7 @@ import {
   type AccessRequestActionBody,
   dataMeshAccessExtendPermission,
   dataMeshAccessRequestDecidePermission,
+  type PortApproverLevels,
 } from '@datamesh/plugin-data-mesh-common';
 import { approverLevelsOf } from './approvers';
 import type { AccessRequestRecord } from './AccessRequestStore';
@@ -71,10 +72,7 @@ function pendingExtension(request: AccessRequestRecord, what: string) {
   return request.extension;
 }
 
-/** The port's approvers at each level. */
-type ApproverLevels = { first: string[]; second: string[] };
-
-const eitherLevel = (levels: ApproverLevels) => [
+const eitherLevel = (levels: PortApproverLevels) => [
   ...new Set([...levels.first, ...levels.second]),
 ];
 
@@ -145,7 +143,7 @@ interface SecondLevel {
 
 function secondLevelOf(
   outputPort: string,
-  levels: ApproverLevels,
+  levels: PortApproverLevels,
 ): SecondLevel {
   return {
     step: {
@@ -173,7 +171,7 @@ function firstApprovalStep(
   ctx: AccessContext,
   request: AccessRequestRecord,
   body: AccessRequestActionBody,
-  levels: ApproverLevels,
+  levels: PortApproverLevels,
 ): TransitionStep {
   const extension = request.state !== 'pending';
   return {

@@ -15,6 +15,7 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { formatAge } from '@datamesh/plugin-data-mesh-common';
 import type { AccessRequestRecord } from './AccessRequestStore';
+import type { AccessHistoryRecord } from './accessRecords';
 
 /** Notification topic of access requests (users can mute it). @public */
 export const ACCESS_REQUEST_TOPIC = 'data-mesh-access-request';
@@ -72,31 +73,55 @@ const DECISION_ACTION = {
   'extension rejected': 'extend-reject',
 } as const;
 
-/** Who decided and why, from the decision's history entry: ` by x: "why"`. */
+/** The first-level approval a second-level approval of each outcome follows. */
+const FIRST_APPROVAL_ACTION = {
+  approved: 'approve-first',
+  extended: 'extend-approve-first',
+} as const;
+
+/** What a decision of each outcome answered: the request, or an extension. */
+const ASK_ACTION = {
+  approved: 'request',
+  rejected: 'request',
+  revoked: 'request',
+  extended: 'extend-request',
+  'extension rejected': 'extend-request',
+} as const;
+
+/**
+ * Who decided and why, from the decision's history entry: ` by x: "why"`,
+ * and ` by x after y` when y gave the first of two approvals of the same
+ * ask (an approval of an earlier extension is not this one's, even if the
+ * port lost its second level since).
+ */
 function decisionWords(
   r: AccessRequestRecord,
   outcome: keyof typeof DECISION_ACTION,
 ): string {
-  const entry = [...r.history]
-    .reverse()
-    .find(h => h.action === DECISION_ACTION[outcome]);
-  if (!entry) return '';
-  // a second-level approval: who gave the first too
-  const first =
+  let decision = r.history.length - 1;
+  while (
+    decision >= 0 &&
+    r.history[decision].action !== DECISION_ACTION[outcome]
+  )
+    decision--;
+  if (decision < 0) return '';
+  const entry = r.history[decision];
+  let first: AccessHistoryRecord | undefined;
+  const firstAction =
     outcome === 'approved' || outcome === 'extended'
-      ? [...r.history]
-          .reverse()
-          .find(
-            h =>
-              h.action ===
-              (outcome === 'approved'
-                ? 'approve-first'
-                : 'extend-approve-first'),
-          )
+      ? FIRST_APPROVAL_ACTION[outcome]
       : undefined;
-  return ` by ${entry.actor}${
-    first && first.at <= entry.at ? ` after ${first.actor}` : ''
-  }${entry.comment ? `: "${entry.comment}"` : ''}`;
+  for (let i = decision - 1; firstAction && i >= 0; i--) {
+    const h = r.history[i];
+    if (h.action === ASK_ACTION[outcome]) break;
+    if (h.action === firstAction) {
+      first = h;
+      break;
+    }
+  }
+  return ` by ${entry.actor}${first ? ` after ${first.actor}` : ''}${
+    entry.comment ? `: "${entry.comment}"` : ''
+  }`;
 }
 
 const day = (t?: number) =>

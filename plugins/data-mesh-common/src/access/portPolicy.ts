@@ -357,6 +357,9 @@ export function approverRefs(approvers: string | undefined): string[] {
   });
 }
 
+/** A port's approver principals (full lower-case refs) at each level. @public */
+export type PortApproverLevels = { first: string[]; second: string[] };
+
 /**
  * Who decides a port's requests at each level, besides the product's owners
  * (and admins) at the first: the principals its ODCS `roles[]` name as
@@ -367,10 +370,9 @@ export function approverRefs(approvers: string | undefined): string[] {
  * principal and chain nothing.
  * @public
  */
-export function portApproverLevels(port: Pick<OutputPort, 'access'>): {
-  first: string[];
-  second: string[];
-} {
+export function portApproverLevels(
+  port: Pick<OutputPort, 'access'>,
+): PortApproverLevels {
   const roles = port.access?.roles ?? [];
   const refs = (pick: (r: PortAccessRole) => string | undefined) => [
     ...new Set(roles.flatMap(r => approverRefs(pick(r)))),

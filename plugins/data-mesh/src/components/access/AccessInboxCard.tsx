@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { AccessRequest } from '@datamesh/plugin-data-mesh-common';
@@ -41,16 +40,9 @@ export function AccessInboxCard(props: {
 }) {
   const user = useSignedInUser();
   const requests = useAccessRequests(INBOX);
-  const claims = useMemo(
-    () =>
-      user.value
-        ? new Set([user.value.userEntityRef, ...user.value.groups])
-        : undefined,
-    [user.value],
-  );
   const approvals = usePortApprovals(
     requests.value?.map(r => r.product),
-    claims,
+    user.value?.claims,
   );
   if (user.loading || requests.loading || approvals.loading) {
     if (props.hideWhenEmpty) return null;

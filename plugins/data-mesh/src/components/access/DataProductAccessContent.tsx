@@ -58,7 +58,7 @@ export function DataProductAccessContent() {
   // would close the row the user opened
   if (consumers.loading) return <Progress />;
   // the ports whose ODCS roles name the user, or a group of theirs, as approver
-  const claims = new Set([user.value!.userEntityRef, ...user.value!.groups]);
+  const claims = user.value!.claims;
   const approvals = new Map(
     (entity.spec.outputPorts ?? []).map(p => [
       p.name,

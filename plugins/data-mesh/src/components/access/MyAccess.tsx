@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import { Content, Header, Page, Progress } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { AccessLoadError } from './AccessLoadError';
@@ -26,16 +25,9 @@ const OURS = { ours: true };
 export function MyAccess() {
   const user = useSignedInUser();
   const requests = useAccessRequests(OURS);
-  const claims = useMemo(
-    () =>
-      user.value
-        ? new Set([user.value.userEntityRef, ...user.value.groups])
-        : undefined,
-    [user.value],
-  );
   const approvals = usePortApprovals(
     requests.value?.filter(r => r.firstApproval).map(r => r.product),
-    claims,
+    user.value?.claims,
   );
   if (user.loading || requests.loading || approvals.loading) {
     return <Progress />;

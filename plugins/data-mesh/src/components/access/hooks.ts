@@ -19,17 +19,23 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { type AccessRequestFilter, dataMeshApiRef } from '../../api';
 
-/** The signed-in user and the groups they belong to (the identity's ownership refs). */
+/**
+ * The signed-in user, the groups they belong to (the identity's ownership
+ * refs) and both together: the refs an ODCS approver entry may name them by.
+ */
 export function useSignedInUser() {
   const identityApi = useApi(identityApiRef);
   return useAsync(async () => {
     const identity = await identityApi.getBackstageIdentity();
+    // the backend compares lower-cased refs
+    const userEntityRef = identity.userEntityRef.toLowerCase();
+    const groups = identity.ownershipEntityRefs
+      .map(r => r.toLowerCase())
+      .filter(r => r.startsWith('group:'));
     return {
-      // the backend compares lower-cased refs
-      userEntityRef: identity.userEntityRef.toLowerCase(),
-      groups: identity.ownershipEntityRefs
-        .map(r => r.toLowerCase())
-        .filter(r => r.startsWith('group:')),
+      userEntityRef,
+      groups,
+      claims: new Set([userEntityRef, ...groups]) as ReadonlySet<string>,
     };
   }, [identityApi]);
 }
