@@ -66,7 +66,10 @@ function writeConfig(port, { persistentDatabase = false } = {}) {
           unexplainedGrants: {
             schedule: {
               frequency: { seconds: 10 },
-              timeout: { minutes: 2 },
+              // a backend stopped mid-run (a pausable scenario's pause)
+              // leaves the task's claim in the scheduler's table until this
+              // timeout: short, so the restarted backend runs it again soon
+              timeout: { seconds: 30 },
               initialDelay: { seconds: 10 },
             },
           },

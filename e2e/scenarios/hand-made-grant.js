@@ -137,7 +137,9 @@ module.exports = {
                 await notice.waitFor({ timeout: 5000 });
                 return true;
               },
-              60000,
+              // the watch runs every 10 s; after the pause, its claim from
+              // the stopped backend may hold it for up to 30 s more
+              90000,
               2000,
             );
             await notice.click();
