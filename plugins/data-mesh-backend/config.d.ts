@@ -109,6 +109,17 @@ export interface Config {
       };
     };
 
+    /** Feature-branch sandboxes made from the portal (src/infra). */
+    sandboxes?: {
+      /**
+       * How long a request to make a sandbox waits for the copy before it
+       * answers that the backend goes on (HTTP 202; the requester is
+       * notified when it is done). Keep it under the timeout of the proxy
+       * in front of Backstage. Default `{ seconds: 20 }`.
+       */
+      answerWithin?: HumanDuration | string;
+    };
+
     /** Usage per consumer (src/usage). */
     usage?: {
       /**

@@ -42,6 +42,7 @@ import {
   unexplainedGrantsView,
   createInfrastructureRouter,
   createSecretRedactor,
+  readSandboxAnswerWithinMs,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
 import { accessEventsThrough } from './access/events';
@@ -468,8 +469,10 @@ export const dataMeshPlugin = createBackendPlugin({
               infrastructure,
               permissions,
               audit,
+              notifications,
               logger,
               clock,
+              answerWithinMs: readSandboxAnswerWithinMs(config),
             }),
           }),
         );

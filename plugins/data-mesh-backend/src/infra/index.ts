@@ -17,7 +17,11 @@ export type { InfrastructureApplyOptions } from './infrastructureApply';
 export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
 export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';
-export { SandboxCreation } from './sandboxCreate';
+export {
+  SandboxCreation,
+  SANDBOX_TOPIC,
+  readSandboxAnswerWithinMs,
+} from './sandboxCreate';
 export type { SandboxCreationOptions } from './sandboxCreate';
 export { UnexplainedGrantStore } from './UnexplainedGrantStore';
 export {

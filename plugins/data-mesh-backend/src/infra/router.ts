@@ -19,7 +19,7 @@ import type {
   InfrastructureDriftSummaryResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
-  SandboxCreateResponse,
+  SandboxCreateResult,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
   UnexplainedGrantsResponse,
@@ -205,7 +205,10 @@ export function createInfrastructureRouter(
         throw new ConflictError('sandboxes are not made here');
       }
       const result = await newSandboxes.create(product, body, credentials);
-      res.status(201).json(result satisfies SandboxCreateResponse);
+      // 202: still copying, the backend goes on and tells the requester
+      res
+        .status(result.status === 'made' ? 201 : 202)
+        .json(result satisfies SandboxCreateResult);
     },
   );
 

@@ -5,7 +5,8 @@
  * warehouse: only the product's owners may; the sandbox holds the
  * product's rows and is listed as the branch's; an existing one is refused
  * unless replaced; a product not provisioned is refused; each creation is
- * kept in the product's audit trail.
+ * kept in the product's audit trail. A copy that outlasts the request's wait
+ * is answered 202 and finished by the backend, which tells the requester.
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -45,10 +46,17 @@ const databases = createTestDatabases();
 describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
   let server: any;
   let stop: () => Promise<void>;
+  // a second backend on the same warehouse, whose copies wait for `gate`
+  let slowServer: any;
+  let stopSlow: () => Promise<void>;
+  let gate: Promise<void> = Promise.resolve();
+  let failClone: string | undefined;
+  const told: NotificationSendOptions[] = [];
   let warehouse: PostgresWarehouseAdapter;
   let names: ProvisionedProduct;
 
   const { call, audited } = contractCalls(() => server, 'aisha');
+  const slow = contractCalls(() => slowServer, 'aisha');
   const make = (body: object, user = 'aisha', name = 'visits') =>
     call('post', `/products/default/${name}/sandboxes`, user, body);
   const rowsIn = async (schema: string) => {
@@ -85,9 +93,37 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     });
     server = backend.server;
     stop = () => backend.stop();
+    // the same warehouse, its copies held until the test lets them go
+    const slowWarehouse = new Proxy(warehouse, {
+      get(target, prop) {
+        if (prop === 'sandboxClone') {
+          return async (...args: Parameters<typeof target.sandboxClone>) => {
+            await gate;
+            if (failClone) throw new Error(failClone);
+            return target.sandboxClone(...args);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const slowBackend = await startAccessTestBackend({
+      databases,
+      databaseId: id,
+      entities: [visits, wards],
+      memberships,
+      clock: { now: () => T0 },
+      sent: told,
+      scheduler: mockServices.scheduler(),
+      warehouse: slowWarehouse,
+      dataMeshConfig: { sandboxes: { answerWithin: { milliseconds: 200 } } },
+    });
+    slowServer = slowBackend.server;
+    stopSlow = () => slowBackend.stop();
   }, 120_000);
 
   afterAll(async () => {
+    await stopSlow?.();
     await stop?.();
     await warehouse?.close();
   });
@@ -178,4 +214,110 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     );
     expect(await audited('wards', 'sandbox-create')).toEqual([]);
   });
+
+  it('answers 202 for a copy that outlasts the wait, finishes it in the backend and tells the requester', async () => {
+    let letGo = () => {};
+    gate = new Promise(resolve => {
+      letGo = resolve;
+    });
+    const going = await slow.call(
+      'post',
+      '/products/default/visits/sandboxes',
+      'aisha',
+      { branch: 'feat/slow', layers: ['output'] },
+    );
+    expect([going.status, going.body]).toEqual([
+      202,
+      {
+        status: 'in-progress',
+        entityRef: 'dataproduct:default/visits',
+        branch: 'feat_slow',
+        schemas: [
+          expect.stringContaining(`${names.schemas.output}_sbx_feat_slow`),
+        ],
+        startedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+    // the same branch again while it is copied: refused, not raced
+    const twice = await slow.call(
+      'post',
+      '/products/default/visits/sandboxes',
+      'aisha',
+      { branch: 'feat/slow', replace: true },
+    );
+    expect([twice.status, twice.body.error.message]).toEqual([
+      409,
+      'the sandbox of feat_slow of dataproduct:default/visits is being made (asked by user:default/aisha at 2026-01-01T00:00:00.000Z): wait until it is done',
+    ]);
+    expect(told).toEqual([]);
+
+    letGo();
+    await waitUntil(() => told.length > 0);
+    expect(told).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'user:default/aisha' },
+        payload: {
+          title: 'Sandbox ready: dataproduct:default/visits (feat_slow)',
+          description:
+            'The sandbox of feat_slow is made: 1 schema, 1 table copied.',
+          link: '/catalog/default/dataproduct/visits',
+          severity: 'normal',
+          topic: 'data-mesh-sandbox',
+        },
+      },
+    ]);
+    expect(await rowsIn(`${names.schemas.output}_sbx_feat_slow`)).toBe(2);
+    const trail = (await slow.audited('visits', 'sandbox-create')).filter(
+      a => a.detail.branch === 'feat_slow',
+    );
+    expect(trail.map(a => [a.actor, a.detail.method, a.detail.error])).toEqual([
+      ['user:default/aisha', 'copy', undefined],
+    ]);
+  });
+
+  it('tells the requester when a copy that went on in the backend failed, and keeps it in the audit trail', async () => {
+    told.length = 0;
+    let letGo = () => {};
+    gate = new Promise(resolve => {
+      letGo = resolve;
+    });
+    failClone = 'permission denied for schema visits_output';
+    try {
+      const going = await slow.call(
+        'post',
+        '/products/default/visits/sandboxes',
+        'aisha',
+        { branch: 'feat/doomed', layers: ['output'] },
+      );
+      expect(going.status).toBe(202);
+      letGo();
+      await waitUntil(() => told.length > 0);
+    } finally {
+      failClone = undefined;
+      gate = Promise.resolve();
+    }
+    expect(told.map(n => n.payload)).toEqual([
+      expect.objectContaining({
+        title: 'Sandbox not made: dataproduct:default/visits',
+        description: expect.stringMatching(
+          /^Making the sandbox failed: .*permission denied for schema visits_output/,
+        ),
+        severity: 'high',
+      }),
+    ]);
+    const trail = (await slow.audited('visits', 'sandbox-create')).filter(
+      a => a.detail.branch === 'feat_doomed',
+    );
+    expect(trail.map(a => a.detail.error)).toEqual([
+      expect.stringContaining('permission denied for schema visits_output'),
+    ]);
+  });
 });
+
+/** Waits (up to 10 s) until `done()` holds. */
+async function waitUntil(done: () => boolean) {
+  for (const deadline = Date.now() + 10_000; !done(); ) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}

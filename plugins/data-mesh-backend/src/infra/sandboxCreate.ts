@@ -8,13 +8,24 @@
  * by the owner role. Sandboxes hold the product's data, PII included, so
  * only its owners (the sandbox create permission) may; each creation that
  * made something, or failed, is kept in the product's audit trail.
+ *
+ * Copying a product's data (PostgreSQL copies rows; a Snowflake clone of
+ * many tables takes a while too) can outlast the timeout of a proxy in
+ * front of Backstage. The request waits `answerWithinMs` (20 s by
+ * default) for it; a creation still going on then is answered 202 and
+ * finished by the backend, which notifies the requester of how it ended.
+ * Meanwhile this instance refuses a second creation of the same branch. An
+ * instance stopped mid-copy leaves unmarked schemas, which making the
+ * sandbox again with `replace` drops.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, stringifyError } from '@backstage/errors';
 import {
   type SandboxCreateAuditDetail,
+  type SandboxCreateAccepted,
   type SandboxCreateBody,
   type SandboxCreateResponse,
+  type SandboxCreateResult,
   SANDBOX_CREATE_AUDIT_ACTION,
   dataMeshSandboxCreatePermission,
 } from '@datamesh/plugin-data-mesh-common';
@@ -27,29 +38,65 @@ import {
   nameSandbox,
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { type Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { authorizeOwnersAction } from './ownersAction';
 import {
   type SandboxDeletionOptions,
   toInfrastructureSandboxes,
 } from './sandboxes';
 
+/** Notification topic of sandboxes finished after their request answered. @public */
+export const SANDBOX_TOPIC = 'data-mesh-sandbox';
+
+/** How long a creation request waits for the copy by default. */
+export const SANDBOX_ANSWER_WITHIN_MS = 20_000;
+
+/** `dataMesh.sandboxes.answerWithin` in milliseconds, or the default. */
+export function readSandboxAnswerWithinMs(config: Config): number {
+  const key = 'dataMesh.sandboxes.answerWithin';
+  return config.has(key)
+    ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+    : SANDBOX_ANSWER_WITHIN_MS;
+}
+
 /**
  * What making a sandbox needs: the same as deleting one (the named product,
- * the warehouse, the policy, the audit trail).
+ * the warehouse, the policy, the audit trail), and whom to tell of a
+ * creation that outlasted its request.
  * @public
  */
-export type SandboxCreationOptions = SandboxDeletionOptions;
+export type SandboxCreationOptions = SandboxDeletionOptions & {
+  notifications?: NotificationService;
+  /** How long a request waits for the copy before answering 202 (default 20 s). */
+  answerWithinMs?: number;
+};
+
+/** "3 schemas, 5 tables copied" */
+function madeWords(made: SandboxCreateResponse): string {
+  const tables = made.schemas.reduce((n, s) => n + s.tables, 0);
+  return `${made.schemas.length} schema${
+    made.schemas.length === 1 ? '' : 's'
+  }, ${tables} table${tables === 1 ? '' : 's'} ${
+    made.method === 'zero-copy' ? 'cloned (zero-copy)' : 'copied'
+  }`;
+}
 
 /** Making a feature branch's sandbox, behind the REST API. @public */
 export class SandboxCreation {
+  /** Creations going on in this instance, by product and branch: who asked, since when. */
+  private readonly underWay = new Map<string, { by: string; since: number }>();
+
   constructor(private readonly options: SandboxCreationOptions) {}
 
   async create(
     ref: { namespace: string; name: string },
     body: SandboxCreateBody,
     credentials: BackstageCredentials,
-  ): Promise<SandboxCreateResponse> {
-    const { infrastructure, audit, logger, clock } = this.options;
+  ): Promise<SandboxCreateResult> {
+    const { infrastructure, clock } = this.options;
     let suffix: string;
     try {
       suffix = sandboxSuffix(body.branch);
@@ -76,6 +123,73 @@ export class SandboxCreation {
     } catch (e) {
       throw new InputError(`branch: ${(e as Error).message}`);
     }
+    const key = `${entityRef} ${suffix}`;
+    const going = this.underWay.get(key);
+    if (going) {
+      throw new ConflictError(
+        `the sandbox of ${suffix} of ${entityRef} is being made (asked by ${
+          going.by
+        } at ${new Date(going.since).toISOString()}): wait until it is done`,
+      );
+    }
+    const startedAt = clock.now();
+    this.underWay.set(key, { by: actor, since: startedAt });
+    const making = this.make({
+      entityRef,
+      actor,
+      suffix,
+      layers,
+      pairs,
+      product,
+      adapter,
+      replace: body.replace === true,
+    }).finally(() => this.underWay.delete(key));
+    let stopWaiting = () => {};
+    const answered = await Promise.race([
+      making.then(
+        made => ({ made }),
+        error => ({ error }),
+      ),
+      new Promise<undefined>(resolve => {
+        const timer = setTimeout(
+          resolve,
+          this.options.answerWithinMs ?? SANDBOX_ANSWER_WITHIN_MS,
+        );
+        stopWaiting = () => clearTimeout(timer);
+      }),
+    ]);
+    stopWaiting();
+    if (answered) {
+      if ('error' in answered) throw answered.error;
+      return answered.made;
+    }
+    // the request answers now; the requester hears how it ended
+    making.then(
+      made => this.tell(actor, ref, made),
+      error => this.tell(actor, ref, undefined, error),
+    );
+    return {
+      status: 'in-progress',
+      entityRef,
+      branch: suffix,
+      schemas: pairs.map(p => p.qualified),
+      startedAt: new Date(startedAt).toISOString(),
+    } satisfies SandboxCreateAccepted;
+  }
+
+  /** The copy, its log line and audit entry, and the product's sandboxes then. */
+  private async make(args: {
+    entityRef: string;
+    actor: string;
+    suffix: string;
+    layers: NonNullable<SandboxCreateBody['layers']>;
+    pairs: NamedSandboxSchema[];
+    product: Parameters<typeof createSandbox>[1];
+    adapter: Parameters<typeof createSandbox>[0];
+    replace: boolean;
+  }): Promise<SandboxCreateResponse> {
+    const { infrastructure, audit, logger, clock } = this.options;
+    const { entityRef, actor, suffix, layers, pairs, product, adapter } = args;
     let failure: unknown;
     let refusal: SandboxError | undefined;
     let made: Awaited<ReturnType<typeof createSandbox>> | undefined;
@@ -84,7 +198,7 @@ export class SandboxCreation {
         createSandbox(adapter, product, {
           suffix,
           layers,
-          replace: body.replace === true,
+          replace: args.replace,
           now: new Date(clock.now()),
         }).catch(e => {
           // the engine's refusal, before anything is sent: not the warehouse's
@@ -137,6 +251,7 @@ export class SandboxCreation {
       findSandboxes(adapter, product),
     );
     return {
+      status: 'made',
       entityRef,
       branch: suffix,
       method: made.method,
@@ -150,5 +265,50 @@ export class SandboxCreation {
       notes: made.notes,
       sandboxes: toInfrastructureSandboxes(found, adapter),
     };
+  }
+
+  /** Tells the requester how a creation that outlasted its request ended. */
+  private async tell(
+    actor: string,
+    ref: { namespace: string; name: string },
+    made?: SandboxCreateResponse,
+    error?: unknown,
+  ): Promise<void> {
+    const { notifications, logger } = this.options;
+    const entityRef = `dataproduct:${ref.namespace}/${ref.name}`;
+    if (!notifications || parseEntityRef(actor).kind !== 'user') return;
+    const why = error
+      ? this.options.infrastructure.redactMessage(
+          (error as Error)?.message ?? String(error),
+        )
+      : '';
+    try {
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: actor },
+        payload: made
+          ? {
+              title: `Sandbox ready: ${made.entityRef} (${made.branch})`,
+              description: `The sandbox of ${made.branch} is made: ${madeWords(
+                made,
+              )}.`,
+              link: `/catalog/${ref.namespace}/dataproduct/${ref.name}`,
+              severity: 'normal',
+              topic: SANDBOX_TOPIC,
+            }
+          : {
+              title: `Sandbox not made: ${entityRef}`,
+              description: `Making the sandbox failed: ${why}`,
+              link: `/catalog/${ref.namespace}/dataproduct/${ref.name}`,
+              severity: 'high',
+              topic: SANDBOX_TOPIC,
+            },
+      });
+    } catch (e) {
+      logger.warn(
+        `Could not tell ${actor} how the sandbox of ${entityRef} ended: ${stringifyError(
+          e,
+        )}`,
+      );
+    }
   }
 }

@@ -343,8 +343,10 @@ export interface SandboxCreateBody {
   replace?: boolean;
 }
 
-/** What creating a sandbox made, and the product's sandboxes then. @public */
+/** What creating a sandbox made, and the product's sandboxes then (201). @public */
 export interface SandboxCreateResponse {
+  /** Made before the request answered. */
+  status: 'made';
   entityRef: string;
   /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
   branch: string;
@@ -364,6 +366,26 @@ export interface SandboxCreateResponse {
   /** The product's sandboxes afterwards. */
   sandboxes: InfrastructureSandbox[];
 }
+
+/**
+ * A sandbox still being made when the request answered (202): copying a
+ * product's data can outlast a proxy's timeout, so the backend goes on and
+ * notifies the requester when it is done (topic `data-mesh-sandbox`), and
+ * the product's audit trail keeps it as for one made at once. @public
+ */
+export interface SandboxCreateAccepted {
+  status: 'in-progress';
+  entityRef: string;
+  /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
+  branch: string;
+  /** Qualified names of the schemas being made. */
+  schemas: string[];
+  /** ISO time the creation started. */
+  startedAt: string;
+}
+
+/** What POST /products/{namespace}/{name}/sandboxes answers. @public */
+export type SandboxCreateResult = SandboxCreateResponse | SandboxCreateAccepted;
 
 /**
  * The action of a sandbox creation from the portal in the product's audit

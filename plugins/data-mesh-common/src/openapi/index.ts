@@ -28,7 +28,7 @@ import type {
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
   ProductInfrastructureResponse,
-  SandboxCreateResponse,
+  SandboxCreateResult,
   SandboxDeleteResponse,
 } from '../infra/api';
 import type {
@@ -81,8 +81,8 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
   /** POST only. */
   '/products/{namespace}/{name}/infrastructure/apply': InfrastructureApplyResponse;
-  /** POST only. */
-  '/products/{namespace}/{name}/sandboxes': SandboxCreateResponse;
+  /** POST only: 201 made, 202 still being made. */
+  '/products/{namespace}/{name}/sandboxes': SandboxCreateResult;
   /** DELETE only. */
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
   /** GET; POST answers with one AccessRequest. */

@@ -27,7 +27,7 @@ import type {
   ProductUsage,
   ProductSlosResponse,
   SandboxCreateBody,
-  SandboxCreateResponse,
+  SandboxCreateResult,
   SandboxDeleteResponse,
   SloFleetResponse,
   SpecCheckRequest,
@@ -127,12 +127,14 @@ export interface DataMeshApi {
   ): Promise<SandboxDeleteResponse>;
   /**
    * Make a feature branch's sandbox of a DataProduct (owners and admins):
-   * its schemas cloned; what was made, and the product's sandboxes then.
+   * its schemas cloned; what was made, and the product's sandboxes then —
+   * or, when the copy outlasts the backend's wait, that it goes on there
+   * (`status: 'in-progress'`; the requester is notified when it is done).
    */
   createSandbox(
     product: { namespace: string; name: string },
     body: SandboxCreateBody,
-  ): Promise<SandboxCreateResponse>;
+  ): Promise<SandboxCreateResult>;
   /** Drift of every DataProduct, worst first (platform team view). */
   /**
    * The grants made by hand that the backend's unexplained-grants watch

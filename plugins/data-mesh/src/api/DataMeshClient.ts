@@ -31,7 +31,7 @@ import {
   type ProductUsage,
   type ProductSlosResponse,
   type SandboxCreateBody,
-  type SandboxCreateResponse,
+  type SandboxCreateResult,
   type SandboxDeleteResponse,
   type SloFleetResponse,
   type SpecCheckRequest,
@@ -145,8 +145,8 @@ export class DataMeshClient implements DataMeshApi {
   async createSandbox(
     product: { namespace: string; name: string },
     body: SandboxCreateBody,
-  ): Promise<SandboxCreateResponse> {
-    return this.send<SandboxCreateResponse>(
+  ): Promise<SandboxCreateResult> {
+    return this.send<SandboxCreateResult>(
       dataMeshApiUrl('/products/{namespace}/{name}/sandboxes', product),
       { method: 'POST', body },
     );

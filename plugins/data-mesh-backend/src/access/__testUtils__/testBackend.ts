@@ -111,7 +111,10 @@ export async function startAccessTestBackend(options: {
   executor?: InMemoryAccessGrantExecutor | AccessGrantExecutor;
   sent: NotificationSendOptions[];
   scheduler: ReturnType<typeof mockServices.scheduler>;
+  /** More `dataMesh.access` config. */
   config?: object;
+  /** More `dataMesh` config, beside `access`. */
+  dataMeshConfig?: object;
   /** An existing database: a second instance, or a restart, on the same data. */
   knex?: Knex;
   /** A warehouse for tests that reach it (lifecycle); none by default. */
@@ -140,6 +143,7 @@ export async function startAccessTestBackend(options: {
               maxDuration: 'P365D',
               ...options.config,
             },
+            ...options.dataMeshConfig,
           },
         },
       }),

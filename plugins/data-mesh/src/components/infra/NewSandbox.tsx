@@ -17,12 +17,20 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import type { SandboxCreateResponse } from '@datamesh/plugin-data-mesh-common';
+import type { SandboxCreateResult } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 
-/** "Made the sandbox of feat_x: 3 schemas, 5 tables copied." */
-export function madeText(made: SandboxCreateResponse): string {
+/**
+ * "Made the sandbox of feat_x: 3 schemas, 5 tables copied.", or, for one
+ * the backend is still copying, that it goes on and who will hear of it.
+ */
+export function madeText(made: SandboxCreateResult): string {
+  if (made.status === 'in-progress') {
+    return `Making the sandbox of ${made.branch} (${made.schemas.join(
+      ', ',
+    )}) takes a while: the backend goes on copying, and you will be notified when it is ready.`;
+  }
   const tables = made.schemas.reduce((n, s) => n + s.tables, 0);
   return `Made the sandbox of ${made.branch}: ${made.schemas.length} schema${
     made.schemas.length === 1 ? '' : 's'
@@ -34,7 +42,7 @@ export function madeText(made: SandboxCreateResponse): string {
 function NewSandboxDialog(props: {
   product: { namespace: string; name: string };
   onClose: () => void;
-  onMade: (made: SandboxCreateResponse) => void;
+  onMade: (made: SandboxCreateResult) => void;
 }) {
   const { product, onClose, onMade } = props;
   const api = useApi(dataMeshApiRef);
@@ -118,7 +126,7 @@ function NewSandboxDialog(props: {
 /** The button and its dialog. */
 export function NewSandbox(props: {
   product: { namespace: string; name: string };
-  onMade: (made: SandboxCreateResponse) => void;
+  onMade: (made: SandboxCreateResult) => void;
 }) {
   const [open, setOpen] = useState(false);
   return (

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   type InfrastructureSandbox,
+  type SandboxCreateAccepted,
   type SandboxCreateResponse,
   type SandboxDeleteResponse,
   createDataMeshApiValidator,
@@ -280,6 +281,7 @@ describe('InfrastructureCard sandboxes', () => {
             );
           }
           const body: SandboxCreateResponse = {
+            status: 'made',
             entityRef: 'dataproduct:default/patient-encounters',
             branch: 'feat_late_returns',
             method: 'copy',
@@ -353,5 +355,55 @@ describe('InfrastructureCard sandboxes', () => {
         { branch: 'feat/Late-Returns', replace: false },
       ],
     ]);
+  });
+
+  it('says the backend goes on when it answers that the copy takes a while', async () => {
+    renderAccess({
+      entity: patientEncounters,
+      element: <InfrastructureCard />,
+      ...OWNER,
+      routes: {
+        '/products/default/patient-encounters/infrastructure': {
+          ...inSyncInfrastructure(),
+          sandboxes: [],
+        },
+        '/products/{namespace}/{name}/sandboxes': () => {
+          const body: SandboxCreateAccepted = {
+            status: 'in-progress',
+            entityRef: 'dataproduct:default/patient-encounters',
+            branch: 'feat_big',
+            schemas: ['"pe_output_sbx_feat_big"'],
+            startedAt: '2026-01-01T00:00:00.000Z',
+          };
+          expect(
+            createDataMeshApiValidator().response(
+              {
+                method: 'post',
+                path: '/products/{namespace}/{name}/sandboxes',
+              },
+              202,
+              body,
+            ),
+          ).toEqual([]);
+          return jsonResponse(body, 202);
+        },
+      },
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    await userEvent.click(
+      section.getByRole('button', { name: 'New sandbox…' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.type(dialog.getByLabelText('Branch'), 'feat/big');
+    await userEvent.click(dialog.getByRole('button', { name: 'Make sandbox' }));
+    const news = await section.findByTestId('sandbox-deleted');
+    expect(news).toHaveTextContent(
+      'Making the sandbox of feat_big ("pe_output_sbx_feat_big") takes a while: the backend goes on copying, and you will be notified when it is ready.',
+    );
+    // news, not a success; and no sandbox listed before the warehouse has it
+    expect(news.className).toMatch(/standardInfo/);
+    expect(
+      section.getByRole('heading', { name: 'Feature-branch sandboxes (0)' }),
+    ).toBeInTheDocument();
   });
 });

@@ -138,6 +138,8 @@ export function SandboxesSection(props: {
   const [confirming, setConfirming] = useState<InfrastructureSandbox>();
   // what the last delete or creation did
   const [deleted, setDeleted] = useState<string>();
+  // a creation the backend goes on with: news, not yet a success
+  const [going, setGoing] = useState(false);
   useEffect(() => {
     setSandboxes(props.sandboxes ?? []);
     setDeleted(undefined);
@@ -154,14 +156,18 @@ export function SandboxesSection(props: {
           <NewSandbox
             product={product}
             onMade={made => {
-              setSandboxes(made.sandboxes);
+              if (made.status === 'made') setSandboxes(made.sandboxes);
+              setGoing(made.status === 'in-progress');
               setDeleted(madeText(made));
             }}
           />
         )}
       </Box>
       {deleted && (
-        <Alert severity="success" data-testid="sandbox-deleted">
+        <Alert
+          severity={going ? 'info' : 'success'}
+          data-testid="sandbox-deleted"
+        >
           {deleted}
         </Alert>
       )}
@@ -233,6 +239,7 @@ export function SandboxesSection(props: {
           onClose={() => setConfirming(undefined)}
           onDeleted={(left, dropped) => {
             setSandboxes(left);
+            setGoing(false);
             setDeleted(
               dropped === 0
                 ? `The sandbox of ${confirming.branch} was already gone.`
