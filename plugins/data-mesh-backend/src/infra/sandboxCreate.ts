@@ -28,6 +28,7 @@ import {
   type SandboxCreateResult,
   SANDBOX_CREATE_AUDIT_ACTION,
   dataMeshSandboxCreatePermission,
+  sandboxMadeWords,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type NamedSandboxSchema,
@@ -73,16 +74,6 @@ export type SandboxCreationOptions = SandboxDeletionOptions & {
   /** How long a request waits for the copy before answering 202 (default 20 s). */
   answerWithinMs?: number;
 };
-
-/** "3 schemas, 5 tables copied" */
-function madeWords(made: SandboxCreateResponse): string {
-  const tables = made.schemas.reduce((n, s) => n + s.tables, 0);
-  return `${made.schemas.length} schema${
-    made.schemas.length === 1 ? '' : 's'
-  }, ${tables} table${tables === 1 ? '' : 's'} ${
-    made.method === 'zero-copy' ? 'cloned (zero-copy)' : 'copied'
-  }`;
-}
 
 /** Making a feature branch's sandbox, behind the REST API. @public */
 export class SandboxCreation {
@@ -288,9 +279,9 @@ export class SandboxCreation {
         payload: made
           ? {
               title: `Sandbox ready: ${made.entityRef} (${made.branch})`,
-              description: `The sandbox of ${made.branch} is made: ${madeWords(
-                made,
-              )}.`,
+              description: `The sandbox of ${
+                made.branch
+              } is made: ${sandboxMadeWords(made)}.`,
               link: `/catalog/${ref.namespace}/dataproduct/${ref.name}`,
               severity: 'normal',
               topic: SANDBOX_TOPIC,

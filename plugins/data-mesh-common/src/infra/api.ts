@@ -368,6 +368,22 @@ export interface SandboxCreateResponse {
 }
 
 /**
+ * What a sandbox creation made, in words for people: "3 schemas, 5 tables
+ * copied" (or "cloned (zero-copy)"). The portal's card and the backend's
+ * notification say it alike. @public
+ */
+export function sandboxMadeWords(
+  made: Pick<SandboxCreateResponse, 'schemas' | 'method'>,
+): string {
+  const tables = made.schemas.reduce((n, s) => n + s.tables, 0);
+  return `${made.schemas.length} schema${
+    made.schemas.length === 1 ? '' : 's'
+  }, ${tables} table${tables === 1 ? '' : 's'} ${
+    made.method === 'zero-copy' ? 'cloned (zero-copy)' : 'copied'
+  }`;
+}
+
+/**
  * A sandbox still being made when the request answered (202): copying a
  * product's data can outlast a proxy's timeout, so the backend goes on and
  * notifies the requester when it is done (topic `data-mesh-sandbox`), and

@@ -17,7 +17,10 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import type { SandboxCreateResult } from '@datamesh/plugin-data-mesh-common';
+import {
+  type SandboxCreateResult,
+  sandboxMadeWords,
+} from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 
@@ -31,12 +34,7 @@ export function madeText(made: SandboxCreateResult): string {
       ', ',
     )}) takes a while: the backend goes on copying, and you will be notified when it is ready.`;
   }
-  const tables = made.schemas.reduce((n, s) => n + s.tables, 0);
-  return `Made the sandbox of ${made.branch}: ${made.schemas.length} schema${
-    made.schemas.length === 1 ? '' : 's'
-  }, ${tables} table${tables === 1 ? '' : 's'} ${
-    made.method === 'zero-copy' ? 'cloned (zero-copy)' : 'copied'
-  }.`;
+  return `Made the sandbox of ${made.branch}: ${sandboxMadeWords(made)}.`;
 }
 
 function NewSandboxDialog(props: {
