@@ -43,6 +43,7 @@ import {
   createInfrastructureRouter,
   createSecretRedactor,
   readSandboxAnswerWithinMs,
+  SANDBOX_SETTLE_ON_SHUTDOWN_MS,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
 import { accessEventsThrough } from './access/events';
@@ -132,6 +133,7 @@ export const dataMeshPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         rootLifecycle: coreServices.rootLifecycle,
+        pluginLifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         notifications: notificationService,
@@ -152,6 +154,7 @@ export const dataMeshPlugin = createBackendPlugin({
           permissions,
           permissionsRegistry,
           rootLifecycle,
+          pluginLifecycle,
           catalog,
           events,
           notifications,
@@ -380,6 +383,20 @@ export const dataMeshPlugin = createBackendPlugin({
           logger,
           clock,
         });
+        // owners make a branch's sandbox; a long copy goes on in the
+        // backend, which a stopping backend waits for a while
+        const newSandboxes = new SandboxCreation({
+          infrastructure,
+          permissions,
+          audit,
+          notifications,
+          logger,
+          clock,
+          answerWithinMs: readSandboxAnswerWithinMs(config),
+        });
+        pluginLifecycle.addShutdownHook(() =>
+          newSandboxes.settle(SANDBOX_SETTLE_ON_SHUTDOWN_MS),
+        );
         // many products' plans applied by the backend, not the browser
         const runs = new InfrastructureRepairRuns({
           store: new RepairRunStore(await database.getClient()),
@@ -465,15 +482,7 @@ export const dataMeshPlugin = createBackendPlugin({
               clock,
             }),
             // and make one for a branch
-            newSandboxes: new SandboxCreation({
-              infrastructure,
-              permissions,
-              audit,
-              notifications,
-              logger,
-              clock,
-              answerWithinMs: readSandboxAnswerWithinMs(config),
-            }),
+            newSandboxes,
           }),
         );
         // Usage per consumer and unused grants — src/usage; set up before

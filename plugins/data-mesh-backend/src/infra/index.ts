@@ -19,6 +19,7 @@ export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';
 export {
   SandboxCreation,
+  SANDBOX_SETTLE_ON_SHUTDOWN_MS,
   SANDBOX_TOPIC,
   readSandboxAnswerWithinMs,
 } from './sandboxCreate';

@@ -48,7 +48,7 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
   let stop: () => Promise<void>;
   // a second backend on the same warehouse, whose copies wait for `gate`
   let slowServer: any;
-  let stopSlow: () => Promise<void>;
+  let stopSlow: (() => Promise<void>) | undefined;
   let gate: Promise<void> = Promise.resolve();
   let failClone: string | undefined;
   const told: NotificationSendOptions[] = [];
@@ -81,9 +81,11 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
       { sql: `CREATE TABLE ${output}.${q('events')} (id text)` },
       { sql: `INSERT INTO ${output}.${q('events')} VALUES ('a'), ('b')` },
     ]);
+    const knex = await databases.init(id);
     const backend = await startAccessTestBackend({
       databases,
       databaseId: id,
+      knex,
       entities: [visits, wards],
       memberships,
       clock: { now: () => T0 },
@@ -93,7 +95,8 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     });
     server = backend.server;
     stop = () => backend.stop();
-    // the same warehouse, its copies held until the test lets them go
+    // a second instance on the same database and warehouse, its copies
+    // held until the test lets them go
     const slowWarehouse = new Proxy(warehouse, {
       get(target, prop) {
         if (prop === 'sandboxClone') {
@@ -110,6 +113,7 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     const slowBackend = await startAccessTestBackend({
       databases,
       databaseId: id,
+      knex,
       entities: [visits, wards],
       memberships,
       clock: { now: () => T0 },
@@ -310,6 +314,36 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     );
     expect(trail.map(a => a.detail.error)).toEqual([
       expect.stringContaining('permission denied for schema visits_output'),
+    ]);
+  });
+
+  it('finishes, audits and tells a copy going on when the backend stops (a rolling deploy)', async () => {
+    told.length = 0;
+    let letGo = () => {};
+    gate = new Promise(resolve => {
+      letGo = resolve;
+    });
+    const going = await slow.call(
+      'post',
+      '/products/default/visits/sandboxes',
+      'aisha',
+      { branch: 'feat/deploy', layers: ['output'] },
+    );
+    expect(going.status).toBe(202);
+    // the deploy stops the backend; the copy ends while it waits
+    const stopping = stopSlow!();
+    stopSlow = undefined;
+    setTimeout(letGo, 100);
+    await stopping;
+    expect(told.map(n => n.payload.title)).toEqual([
+      'Sandbox ready: dataproduct:default/visits (feat_deploy)',
+    ]);
+    // kept in the audit trail, written before the database closed
+    const trail = (await audited('visits', 'sandbox-create')).filter(
+      a => a.detail.branch === 'feat_deploy',
+    );
+    expect(trail.map(a => [a.actor, a.detail.error])).toEqual([
+      ['user:default/aisha', undefined],
     ]);
   });
 });

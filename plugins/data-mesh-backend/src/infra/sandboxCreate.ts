@@ -55,6 +55,9 @@ export const SANDBOX_TOPIC = 'data-mesh-sandbox';
 /** How long a creation request waits for the copy by default. */
 export const SANDBOX_ANSWER_WITHIN_MS = 20_000;
 
+/** How long a stopping backend waits for creations going on (under Kubernetes' 30 s grace period). */
+export const SANDBOX_SETTLE_ON_SHUTDOWN_MS = 25_000;
+
 /** `dataMesh.sandboxes.answerWithin` in milliseconds, or the default. */
 export function readSandboxAnswerWithinMs(config: Config): number {
   const key = 'dataMesh.sandboxes.answerWithin';
@@ -79,6 +82,8 @@ export type SandboxCreationOptions = SandboxDeletionOptions & {
 export class SandboxCreation {
   /** Creations going on in this instance, by product and branch: who asked, since when. */
   private readonly underWay = new Map<string, { by: string; since: number }>();
+  /** Creations answered 202, until their requester is told how they ended. */
+  private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly options: SandboxCreationOptions) {}
 
@@ -155,10 +160,12 @@ export class SandboxCreation {
       return answered.made;
     }
     // the request answers now; the requester hears how it ended
-    making.then(
+    const told = making.then(
       made => this.tell(actor, ref, made),
       error => this.tell(actor, ref, undefined, error),
     );
+    this.background.add(told);
+    told.finally(() => this.background.delete(told));
     return {
       status: 'in-progress',
       entityRef,
@@ -166,6 +173,34 @@ export class SandboxCreation {
       schemas: pairs.map(p => p.qualified),
       startedAt: new Date(startedAt).toISOString(),
     } satisfies SandboxCreateAccepted;
+  }
+
+  /**
+   * Waits up to `withinMs` for the creations going on in the background: a
+   * stopping backend (a rolling deploy) finishes, audits and tells what it
+   * can before its database closes. A copy cut off leaves unmarked schemas
+   * that making the sandbox again with `replace` drops.
+   */
+  async settle(withinMs: number): Promise<void> {
+    if (this.background.size === 0) return;
+    let stopWaiting = () => {};
+    const done = await Promise.race([
+      Promise.all([...this.background]).then(() => true),
+      new Promise<false>(resolve => {
+        const timer = setTimeout(() => resolve(false), withinMs);
+        stopWaiting = () => clearTimeout(timer);
+      }),
+    ]);
+    stopWaiting();
+    if (!done) {
+      this.options.logger.warn(
+        `Stopped while making ${this.background.size} sandbox(es) (${[
+          ...this.underWay.keys(),
+        ].join(
+          ', ',
+        )}): their schemas are left unmarked; make them again with replace`,
+      );
+    }
   }
 
   /** The copy, its log line and audit entry, and the product's sandboxes then. */
