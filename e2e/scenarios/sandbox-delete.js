@@ -8,7 +8,8 @@
  * Alvarez sees it on the Infrastructure card without a Delete button; the
  * owner Aisha Khan deletes it after confirming, the card says what was
  * dropped, and a fresh look at the warehouse lists no sandbox of the branch.
- * Then she makes a sandbox for another branch from the card (New sandbox…).
+ * Then she makes a sandbox for another branch from the card (New sandbox…),
+ * and finds both on the product's audit trail (Changes tab).
  */
 
 const path = require('node:path');
@@ -167,6 +168,42 @@ module.exports = {
               .map(m => `${m.qualified} (${m.tables} tables)`)
               .join(', ')}`,
           );
+        },
+      );
+
+      await check(
+        `${OWNER} finds both on ${PRODUCT}'s audit trail (Changes tab), newest first, as hers`,
+        async () => {
+          await owner.goto(
+            `${baseUrl}/catalog/default/dataproduct/${PRODUCT}/changes`,
+          );
+          const entries = owner.getByTestId('audit-entry');
+          await entries.first().waitFor({ timeout: 60000 });
+          const made = entries
+            .filter({ hasText: `Made the sandbox of branch ${SUFFIX_UI}` })
+            .filter({ hasText: OWNER });
+          const deleted = entries
+            .filter({
+              hasText: `Deleted the sandbox of branch ${SUFFIX}: 2 schemas dropped`,
+            })
+            .filter({ hasText: OWNER });
+          await made.waitFor();
+          await deleted.waitFor();
+          const texts = await entries.allTextContents();
+          const at = text => texts.findIndex(t => t.includes(text));
+          if (
+            at(`sandbox of branch ${SUFFIX_UI}`) >
+            at(`sandbox of branch ${SUFFIX}:`)
+          ) {
+            throw new Error(`not newest first: ${JSON.stringify(texts)}`);
+          }
+          // the schemas it made, on request
+          await made.getByRole('button', { name: /^Show \d+ lines?$/ }).click();
+          await made
+            .getByTestId('audit-entry-lines')
+            .getByText(`_sbx_${SUFFIX_UI}`, { exact: false })
+            .first()
+            .waitFor();
         },
       );
     });

@@ -196,3 +196,16 @@ export function AnyEntityLink(props: {
   }
   return <EntityRefLink entityRef={props.entityRef} defaultKind={kind} />;
 }
+
+/** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
+export function Who(props: { entityRef: string; defaultKind?: string }) {
+  if (props.entityRef === 'system') {
+    return <>system</>;
+  }
+  return (
+    <EntityRefLink
+      entityRef={props.entityRef}
+      defaultKind={props.defaultKind ?? 'user'}
+    />
+  );
+}

@@ -17,6 +17,7 @@ import {
   BREAKABLE_IDENTIFIER,
   PiiChip,
   WHOLE_WORDS,
+  Who,
 } from '../common';
 import { formatDateTime } from '../slo/format';
 import { expiresSoon, formatExpiry, openFirst } from './rules';
@@ -24,19 +25,6 @@ import { AccessConnection } from './AccessConnection';
 import { AccessRequestActions } from './AccessRequestActions';
 import { AccessStateChip } from './AccessStateChip';
 import { ProductSloStatus } from '../slo/ProductSloStatus';
-
-/** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
-function Who(props: { entityRef: string; defaultKind?: string }) {
-  if (props.entityRef === 'system') {
-    return <>system</>;
-  }
-  return (
-    <EntityRefLink
-      entityRef={props.entityRef}
-      defaultKind={props.defaultKind ?? 'user'}
-    />
-  );
-}
 
 /** What each history action says to a person (the API keeps the codes). */
 const ACTION_WORDS: Record<AccessRequestAction, string> = {

@@ -19,6 +19,7 @@ import {
 } from '../common';
 import { errorMessage } from '../slo/SloErrors';
 import { formatDateTime } from '../slo/format';
+import { AuditTrailCard } from './AuditTrailCard';
 
 const KIND_LABELS: Record<SpecChange['kind'], string> = {
   breaking: 'Breaking',
@@ -133,7 +134,8 @@ function RevisionEntry(props: { revision: ProductRevision }) {
  * The "Changes" tab of a DataProduct: every version of its spec the portal
  * ingested from the catalog, newest first, each with its changes classified
  * as breaking, non-breaking or info against the version before, and a
- * warning when a breaking change came without a major version bump.
+ * warning when a breaking change came without a major version bump; below
+ * it, the audit trail of what was done to the product.
  *
  * @public
  */
@@ -157,19 +159,25 @@ export function DataProductChangesContent() {
   }
   const items = changes.value?.items ?? [];
   return (
-    <InfoCard title="Changes">
-      {items.length === 0 ? (
-        <EmptyHint>
-          No version recorded yet: the portal reads the catalog every minute or
-          so and records each version of the spec it sees.
-        </EmptyHint>
-      ) : (
-        <Box component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
-          {items.map(r => (
-            <RevisionEntry key={r.revision} revision={r} />
-          ))}
-        </Box>
-      )}
-    </InfoCard>
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <InfoCard title="Changes">
+        {items.length === 0 ? (
+          <EmptyHint>
+            No version recorded yet: the portal reads the catalog every minute
+            or so and records each version of the spec it sees.
+          </EmptyHint>
+        ) : (
+          <Box component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
+            {items.map(r => (
+              <RevisionEntry key={r.revision} revision={r} />
+            ))}
+          </Box>
+        )}
+      </InfoCard>
+      <AuditTrailCard
+        namespace={entity.metadata.namespace ?? 'default'}
+        name={entity.metadata.name}
+      />
+    </Box>
   );
 }

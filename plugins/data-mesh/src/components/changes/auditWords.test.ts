@@ -1,0 +1,124 @@
+import type { LifecycleAuditEntry } from '@datamesh/plugin-data-mesh-common';
+import { auditWords } from './auditWords';
+
+const entry = (
+  action: string,
+  detail?: Record<string, unknown>,
+): LifecycleAuditEntry => ({
+  at: '2026-03-01T09:00:00.000Z',
+  actor: 'user:default/aisha.khan',
+  action,
+  ...(detail ? { detail } : {}),
+});
+
+describe('auditWords', () => {
+  it.each([
+    [
+      entry('infrastructure-apply', {
+        allowDestructive: true,
+        statements: [],
+        run: 'run-1',
+      }),
+      'Applied the warehouse plan: nothing to change (in a repair run), destructive changes allowed',
+      undefined,
+    ],
+    [
+      entry('infrastructure-apply', {
+        allowDestructive: false,
+        statements: ['CREATE SCHEMA "x"'],
+        error: 'permission denied',
+      }),
+      'Applying the warehouse plan failed after 1 statement',
+      'permission denied',
+    ],
+    [
+      entry('sandbox-create', {
+        branch: 'feat_x',
+        schemas: ['"a"', '"b"'],
+        method: 'zero-copy',
+        replaced: ['"a"'],
+      }),
+      'Made the sandbox of branch feat_x (zero-copy clones), replacing 1 schema',
+      undefined,
+    ],
+    [
+      entry('sandbox-create', {
+        branch: 'feat_x',
+        schemas: ['"a"'],
+        error: 'warehouse down',
+      }),
+      'Making the sandbox of branch feat_x failed',
+      'warehouse down',
+    ],
+    [
+      entry('sandbox-delete', { branch: 'feat_x', dropped: [] }),
+      'Deleted the sandbox of branch feat_x: 0 schemas dropped',
+      undefined,
+    ],
+    [
+      entry('access-repair', {
+        revokeUnmanaged: true,
+        revoked: [{}, {}],
+        requests: [],
+        statements: ['REVOKE …', 'REVOKE …'],
+      }),
+      'Repaired access drift: 2 statements; 2 grants no request explained revoked',
+      undefined,
+    ],
+    [
+      entry('deprecation-changed', {
+        retireAt: '2026-09-30T00:00:00.000Z',
+        acceptNewRequests: true,
+      }),
+      'Changed the deprecation: retires on 2026-09-30; still accepts new access requests',
+      undefined,
+    ],
+    [
+      entry('retire-start', {
+        confirm: [],
+        force: true,
+        reason: 'the study ended',
+        readers: ['group:default/pophealth'],
+      }),
+      'Started the retirement although 1 consumer still read it: "the study ended"',
+      undefined,
+    ],
+    [
+      entry('retire-start', { confirm: [], readers: [] }),
+      'Started the retirement',
+      undefined,
+    ],
+    [
+      entry('step-failed', { step: 'archive', error: 'disk full' }),
+      'Retirement step failed: Archive the output layer',
+      'disk full',
+    ],
+    [
+      entry('step:drop'),
+      "Retirement step done: Drop the product's layers and roles",
+      undefined,
+    ],
+    [
+      entry('archive-dropped'),
+      'Dropped the archive of the output layer',
+      undefined,
+    ],
+    [
+      entry('retired', { archive: {} }),
+      'Retired: the product is off the catalog; its archive is kept until its retention ends',
+      undefined,
+    ],
+  ])('%#: %j', (e, what, failed) => {
+    const words = auditWords(e);
+    expect([words.what, words.failed]).toEqual([what, failed]);
+  });
+
+  it('keeps the lines each entry sent', () => {
+    expect(
+      auditWords(entry('step:revoke', { lines: ['REVOKE x FROM y'] })).lines,
+    ).toEqual(['REVOKE x FROM y']);
+    expect(
+      auditWords(entry('retire-start', { readers: ['group:default/a'] })).lines,
+    ).toEqual(['group:default/a']);
+  });
+});

@@ -1,0 +1,192 @@
+/*
+ * A product's audit trail entry (GET /lifecycle/{namespace}/{name}) in
+ * words for its owners and auditors: what was done, whether it failed and
+ * why, and the statements sent. The API keeps the codes and the details as
+ * the backend wrote them; anything this file does not know is shown as
+ * written rather than hidden.
+ */
+import {
+  ACCESS_REPAIR_AUDIT_ACTION,
+  type AccessRepairAuditDetail,
+  INFRASTRUCTURE_APPLY_AUDIT_ACTION,
+  type InfrastructureApplyAuditDetail,
+  type LifecycleAuditEntry,
+  RETIREMENT_STEP_IDS,
+  type RetirementStepId,
+  SANDBOX_CREATE_AUDIT_ACTION,
+  SANDBOX_DELETE_AUDIT_ACTION,
+  type SandboxCreateAuditDetail,
+  type SandboxDeleteAuditDetail,
+} from '@datamesh/plugin-data-mesh-common';
+import { RETIREMENT_STEP_TITLES } from '../lifecycle/RetirementDialog';
+
+/** An entry as people read it. */
+export interface AuditWords {
+  /** One sentence: what was done. */
+  what: string;
+  /** The warehouse's (or the step's) error, when it failed. */
+  failed?: string;
+  /** What was sent, in order: statements, or the step's own lines. */
+  lines: string[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const day = (iso: unknown) =>
+  typeof iso === 'string' ? iso.slice(0, 10) : 'an unknown date';
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
+
+function isStep(id: string): id is RetirementStepId {
+  return (RETIREMENT_STEP_IDS as readonly string[]).includes(id);
+}
+
+function deprecationWords(detail: Record<string, unknown>): string {
+  const successor = text(detail.successor);
+  const reason = text(detail.reason);
+  return `retires on ${day(detail.retireAt)}${
+    successor ? `, succeeded by ${successor}` : ''
+  }${
+    detail.acceptNewRequests === true
+      ? '; still accepts new access requests'
+      : ''
+  }${reason ? `: "${reason}"` : ''}`;
+}
+
+/** What `entry` says, in words. */
+export function auditWords(entry: LifecycleAuditEntry): AuditWords {
+  const detail = entry.detail ?? {};
+  const failed = text(detail.error);
+  switch (entry.action) {
+    case INFRASTRUCTURE_APPLY_AUDIT_ACTION: {
+      const d = detail as Partial<InfrastructureApplyAuditDetail>;
+      const statements = strings(d.statements);
+      const how = `${d.run ? ' (in a repair run)' : ''}${
+        d.allowDestructive ? ', destructive changes allowed' : ''
+      }`;
+      let what = `Applied the warehouse plan: ${plural(
+        statements.length,
+        'statement',
+      )}${how}`;
+      if (failed) {
+        what = `Applying the warehouse plan failed after ${plural(
+          statements.length,
+          'statement',
+        )}${how}`;
+      } else if (statements.length === 0) {
+        what = `Applied the warehouse plan: nothing to change${how}`;
+      }
+      return { what, failed, lines: statements };
+    }
+    case ACCESS_REPAIR_AUDIT_ACTION: {
+      const d = detail as Partial<AccessRepairAuditDetail>;
+      const statements = strings(d.statements);
+      const revoked = Array.isArray(d.revoked) ? d.revoked.length : 0;
+      const requests = strings(d.requests).length;
+      return {
+        what: `${
+          failed ? 'Repairing access drift failed' : 'Repaired access drift'
+        }: ${plural(statements.length, 'statement')}${
+          revoked
+            ? `; ${plural(revoked, 'grant')} no request explained revoked`
+            : ''
+        }${
+          requests ? `; recorded on ${plural(requests, 'access request')}` : ''
+        }`,
+        failed,
+        lines: statements,
+      };
+    }
+    case SANDBOX_CREATE_AUDIT_ACTION: {
+      const d = detail as Partial<SandboxCreateAuditDetail>;
+      const schemas = strings(d.schemas);
+      const replaced = strings(d.replaced);
+      const branch = text(d.branch) ?? '?';
+      const how =
+        d.method === 'zero-copy' ? ' (zero-copy clones)' : ' (tables copied)';
+      return {
+        what: failed
+          ? `Making the sandbox of branch ${branch} failed`
+          : `Made the sandbox of branch ${branch}${d.method ? how : ''}${
+              replaced.length
+                ? `, replacing ${plural(replaced.length, 'schema')}`
+                : ''
+            }`,
+        failed,
+        lines: schemas,
+      };
+    }
+    case SANDBOX_DELETE_AUDIT_ACTION: {
+      const d = detail as Partial<SandboxDeleteAuditDetail>;
+      const dropped = strings(d.dropped);
+      const branch = text(d.branch) ?? '?';
+      let what = `Deleted the sandbox of branch ${branch}: ${plural(
+        dropped.length,
+        'schema',
+      )} dropped`;
+      if (failed) what = `Deleting the sandbox of branch ${branch} failed`;
+      return { what, failed, lines: dropped };
+    }
+    case 'deprecate':
+      return {
+        what: `Deprecated: ${deprecationWords(detail)}`,
+        lines: [],
+      };
+    case 'deprecation-changed':
+      return {
+        what: `Changed the deprecation: ${deprecationWords(detail)}`,
+        lines: [],
+      };
+    case 'retire-start': {
+      const readers = strings(detail.readers);
+      const reason = text(detail.reason);
+      return {
+        what: `Started the retirement${
+          detail.force === true
+            ? ` although ${plural(readers.length, 'consumer')} still read it${
+                reason ? `: "${reason}"` : ''
+              }`
+            : ''
+        }`,
+        lines: readers,
+      };
+    }
+    case 'step-failed': {
+      const step = text(detail.step) ?? '?';
+      return {
+        what: `Retirement step failed: ${
+          isStep(step) ? RETIREMENT_STEP_TITLES[step] : step
+        }`,
+        failed: failed ?? 'unknown error',
+        lines: [],
+      };
+    }
+    case 'archive-dropped':
+      return { what: 'Dropped the archive of the output layer', lines: [] };
+    case 'retired':
+      return {
+        what: 'Retired: the product is off the catalog; its archive is kept until its retention ends',
+        lines: [],
+      };
+    default:
+      if (entry.action.startsWith('step:')) {
+        const step = entry.action.slice('step:'.length);
+        return {
+          what: `Retirement step done: ${
+            isStep(step) ? RETIREMENT_STEP_TITLES[step] : step
+          }`,
+          lines: strings(detail.lines),
+        };
+      }
+      // an action this portal does not know yet: as the backend wrote it
+      return {
+        what: entry.action,
+        failed,
+        lines: entry.detail ? [JSON.stringify(entry.detail)] : [],
+      };
+  }
+}
