@@ -197,10 +197,13 @@ export function AnyEntityLink(props: {
   return <EntityRefLink entityRef={props.entityRef} defaultKind={kind} />;
 }
 
-/** A user or group ref as a link; `system` (the scheduler, auto-approval) as text. */
+/**
+ * A user or group ref as a link; anything else as text: `system` (the
+ * scheduler, auto-approval), `service:plugin:scaffolder` (a backend plugin).
+ */
 export function Who(props: { entityRef: string; defaultKind?: string }) {
-  if (props.entityRef === 'system') {
-    return <>system</>;
+  if (props.entityRef === 'system' || props.entityRef.startsWith('service:')) {
+    return <>{props.entityRef}</>;
   }
   return (
     <EntityRefLink

@@ -69,7 +69,7 @@ const trail: LifecycleAuditEntry[] = [
   },
   {
     at: '2026-03-06T09:00:00.000Z',
-    actor: AISHA,
+    actor: 'service:plugin:scaffolder',
     action: 'a-future-action',
     detail: { what: 'something new' },
   },
@@ -128,6 +128,9 @@ describe('the audit trail on the Changes tab', () => {
       within(entries[5]).getByRole('link', { name: /aisha\.khan/i }),
     ).toBeInTheDocument();
     expect(entries[1]).toHaveTextContent('system');
+    // a backend plugin: named, not linked
+    expect(entries[0]).toHaveTextContent('service:plugin:scaffolder');
+    expect(within(entries[0]).queryByRole('link')).toBeNull();
 
     // the statements, on request
     const apply = within(entries[5]);
