@@ -58,6 +58,23 @@ export const SANDBOX_ANSWER_WITHIN_MS = 20_000;
 /** How long a stopping backend waits for creations going on (under Kubernetes' 30 s grace period). */
 export const SANDBOX_SETTLE_ON_SHUTDOWN_MS = 25_000;
 
+/** What `promise` settled to within `ms`, or undefined when it took longer. */
+async function settledWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value: T } | undefined> {
+  let stopWaiting = () => {};
+  const first = await Promise.race([
+    promise.then(value => ({ value })),
+    new Promise<undefined>(resolve => {
+      const timer = setTimeout(resolve, ms);
+      stopWaiting = () => clearTimeout(timer);
+    }),
+  ]);
+  stopWaiting();
+  return first;
+}
+
 /** `dataMesh.sandboxes.answerWithin` in milliseconds, or the default. */
 export function readSandboxAnswerWithinMs(config: Config): number {
   const key = 'dataMesh.sandboxes.answerWithin';
@@ -140,29 +157,21 @@ export class SandboxCreation {
       adapter,
       replace: body.replace === true,
     }).finally(() => this.underWay.delete(key));
-    let stopWaiting = () => {};
-    const answered = await Promise.race([
+    const answered = await settledWithin(
       making.then(
         made => ({ made }),
         error => ({ error }),
       ),
-      new Promise<undefined>(resolve => {
-        const timer = setTimeout(
-          resolve,
-          this.options.answerWithinMs ?? SANDBOX_ANSWER_WITHIN_MS,
-        );
-        stopWaiting = () => clearTimeout(timer);
-      }),
-    ]);
-    stopWaiting();
+      this.options.answerWithinMs ?? SANDBOX_ANSWER_WITHIN_MS,
+    );
     if (answered) {
-      if ('error' in answered) throw answered.error;
-      return answered.made;
+      if ('error' in answered.value) throw answered.value.error;
+      return answered.value.made;
     }
     // the request answers now; the requester hears how it ended
     const told = making.then(
-      made => this.tell(actor, ref, made),
-      error => this.tell(actor, ref, undefined, error),
+      made => this.tell(actor, ref, entityRef, made),
+      error => this.tell(actor, ref, entityRef, undefined, error),
     );
     this.background.add(told);
     told.finally(() => this.background.delete(told));
@@ -183,15 +192,10 @@ export class SandboxCreation {
    */
   async settle(withinMs: number): Promise<void> {
     if (this.background.size === 0) return;
-    let stopWaiting = () => {};
-    const done = await Promise.race([
-      Promise.all([...this.background]).then(() => true),
-      new Promise<false>(resolve => {
-        const timer = setTimeout(() => resolve(false), withinMs);
-        stopWaiting = () => clearTimeout(timer);
-      }),
-    ]);
-    stopWaiting();
+    const done = await settledWithin(
+      Promise.all([...this.background]),
+      withinMs,
+    );
     if (!done) {
       this.options.logger.warn(
         `Stopped while making ${this.background.size} sandbox(es) (${[
@@ -297,11 +301,11 @@ export class SandboxCreation {
   private async tell(
     actor: string,
     ref: { namespace: string; name: string },
+    entityRef: string,
     made?: SandboxCreateResponse,
     error?: unknown,
   ): Promise<void> {
     const { notifications, logger } = this.options;
-    const entityRef = `dataproduct:${ref.namespace}/${ref.name}`;
     if (!notifications || parseEntityRef(actor).kind !== 'user') return;
     const why = error
       ? this.options.infrastructure.redactMessage(
