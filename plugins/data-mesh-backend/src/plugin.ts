@@ -33,6 +33,7 @@ import {
   InfrastructureRepairRuns,
   InfrastructureService,
   RepairRunStore,
+  SandboxClaimStore,
   SandboxCreation,
   SandboxDeletion,
   UNEXPLAINED_GRANTS_TASK_ID,
@@ -386,6 +387,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // owners make a branch's sandbox; a long copy goes on in the
         // backend, which a stopping backend waits for a while
         const newSandboxes = new SandboxCreation({
+          claims: new SandboxClaimStore(await database.getClient()),
           infrastructure,
           permissions,
           audit,

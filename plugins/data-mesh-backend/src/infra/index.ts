@@ -17,6 +17,7 @@ export type { InfrastructureApplyOptions } from './infrastructureApply';
 export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
 export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';
+export { SandboxClaimStore } from './SandboxClaimStore';
 export {
   SandboxCreation,
   SANDBOX_SETTLE_ON_SHUTDOWN_MS,

@@ -6,7 +6,8 @@
  * product's rows and is listed as the branch's; an existing one is refused
  * unless replaced; a product not provisioned is refused; each creation is
  * kept in the product's audit trail. A copy that outlasts the request's wait
- * is answered 202 and finished by the backend, which tells the requester.
+ * is answered 202 and finished by the backend, which tells the requester;
+ * meanwhile no instance on the database starts another copy of the branch.
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -253,6 +254,12 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
       409,
       'the sandbox of feat_slow of dataproduct:default/visits is being made (asked by user:default/aisha at 2026-01-01T00:00:00.000Z): wait until it is done',
     ]);
+    // and on the other instance (a replica on the same database)
+    const elsewhere = await make({ branch: 'feat/slow', replace: true });
+    expect([elsewhere.status, elsewhere.body.error.message]).toEqual([
+      409,
+      twice.body.error.message,
+    ]);
     expect(told).toEqual([]);
 
     letGo();
@@ -277,6 +284,13 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     expect(trail.map(a => [a.actor, a.detail.method, a.detail.error])).toEqual([
       ['user:default/aisha', 'copy', undefined],
     ]);
+    // done: the branch is free again, on either instance
+    const replaced = await make({
+      branch: 'feat/slow',
+      layers: ['output'],
+      replace: true,
+    });
+    expect(replaced.status).toBe(201);
   });
 
   it('tells the requester when a copy that went on in the backend failed, and keeps it in the audit trail', async () => {

@@ -14,7 +14,8 @@
  * front of Backstage. The request waits `answerWithinMs` (20 s by
  * default) for it; a creation still going on then is answered 202 and
  * finished by the backend, which notifies the requester of how it ended.
- * Meanwhile this instance refuses a second creation of the same branch. An
+ * Meanwhile every replica refuses a second creation of the same branch
+ * (a claim in the database, kept fresh while the copy goes on). An
  * instance stopped mid-copy leaves unmarked schemas, which making the
  * sandbox again with `replace` drops.
  */
@@ -44,6 +45,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { type Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { authorizeOwnersAction } from './ownersAction';
+import type { SandboxClaimStore } from './SandboxClaimStore';
 import {
   type SandboxDeletionOptions,
   toInfrastructureSandboxes,
@@ -54,6 +56,12 @@ export const SANDBOX_TOPIC = 'data-mesh-sandbox';
 
 /** How long a creation request waits for the copy by default. */
 export const SANDBOX_ANSWER_WITHIN_MS = 20_000;
+
+/** A creation's claim is refreshed this often while the copy goes on. */
+const SANDBOX_CLAIM_REFRESH_MS = 30_000;
+
+/** A claim not refreshed for this long is an instance that died: taken over. */
+const SANDBOX_CLAIM_STALE_MS = 3 * 60_000;
 
 /** How long a stopping backend waits for creations going on (under Kubernetes' 30 s grace period). */
 export const SANDBOX_SETTLE_ON_SHUTDOWN_MS = 25_000;
@@ -90,6 +98,8 @@ export function readSandboxAnswerWithinMs(config: Config): number {
  * @public
  */
 export type SandboxCreationOptions = SandboxDeletionOptions & {
+  /** Creations under way, shared by the replicas. */
+  claims: Pick<SandboxClaimStore, 'claim' | 'refresh' | 'release'>;
   notifications?: NotificationService;
   /** How long a request waits for the copy before answering 202 (default 20 s). */
   answerWithinMs?: number;
@@ -97,10 +107,8 @@ export type SandboxCreationOptions = SandboxDeletionOptions & {
 
 /** Making a feature branch's sandbox, behind the REST API. @public */
 export class SandboxCreation {
-  /** Creations going on in this instance, by product and branch: who asked, since when. */
-  private readonly underWay = new Map<string, { by: string; since: number }>();
-  /** Creations answered 202, until their requester is told how they ended. */
-  private readonly background = new Set<Promise<void>>();
+  /** Creations answered 202, until their requester is told how they ended: the sandbox each makes. */
+  private readonly background = new Map<Promise<void>, string>();
 
   constructor(private readonly options: SandboxCreationOptions) {}
 
@@ -109,7 +117,7 @@ export class SandboxCreation {
     body: SandboxCreateBody,
     credentials: BackstageCredentials,
   ): Promise<SandboxCreateResult> {
-    const { infrastructure, clock } = this.options;
+    const { infrastructure, clock, claims, logger } = this.options;
     let suffix: string;
     try {
       suffix = sandboxSuffix(body.branch);
@@ -136,17 +144,35 @@ export class SandboxCreation {
     } catch (e) {
       throw new InputError(`branch: ${(e as Error).message}`);
     }
-    const key = `${entityRef} ${suffix}`;
-    const going = this.underWay.get(key);
-    if (going) {
+    const startedAt = clock.now();
+    // one creation of a branch at a time, across replicas: a second one
+    // (with replace) would drop the copy under way
+    const holder = await claims.claim({
+      product: entityRef,
+      branch: suffix,
+      by: actor,
+      now: startedAt,
+      staleBefore: startedAt - SANDBOX_CLAIM_STALE_MS,
+    });
+    if (holder) {
       throw new ConflictError(
         `the sandbox of ${suffix} of ${entityRef} is being made (asked by ${
-          going.by
-        } at ${new Date(going.since).toISOString()}): wait until it is done`,
+          holder.by
+        } at ${new Date(holder.since).toISOString()}): wait until it is done`,
       );
     }
-    const startedAt = clock.now();
-    this.underWay.set(key, { by: actor, since: startedAt });
+    const keepClaim = setInterval(() => {
+      claims
+        .refresh(entityRef, suffix, clock.now())
+        .catch(e =>
+          logger.warn(
+            `Could not refresh the claim of sandbox ${suffix} of ${entityRef}: ${stringifyError(
+              e,
+            )}`,
+          ),
+        );
+    }, SANDBOX_CLAIM_REFRESH_MS);
+    keepClaim.unref?.();
     const making = this.make({
       entityRef,
       actor,
@@ -156,7 +182,18 @@ export class SandboxCreation {
       product,
       adapter,
       replace: body.replace === true,
-    }).finally(() => this.underWay.delete(key));
+    }).finally(async () => {
+      clearInterval(keepClaim);
+      await claims
+        .release(entityRef, suffix)
+        .catch(e =>
+          logger.warn(
+            `Could not release the claim of sandbox ${suffix} of ${entityRef} (it goes stale in ${
+              SANDBOX_CLAIM_STALE_MS / 60_000
+            } minutes): ${stringifyError(e)}`,
+          ),
+        );
+    });
     const answered = await settledWithin(
       making.then(
         made => ({ made }),
@@ -173,7 +210,7 @@ export class SandboxCreation {
       made => this.tell(actor, ref, entityRef, made),
       error => this.tell(actor, ref, entityRef, undefined, error),
     );
-    this.background.add(told);
+    this.background.set(told, `${suffix} of ${entityRef}`);
     told.finally(() => this.background.delete(told));
     return {
       status: 'in-progress',
@@ -193,16 +230,14 @@ export class SandboxCreation {
   async settle(withinMs: number): Promise<void> {
     if (this.background.size === 0) return;
     const done = await settledWithin(
-      Promise.all([...this.background]),
+      Promise.all([...this.background.keys()]),
       withinMs,
     );
     if (!done) {
       this.options.logger.warn(
-        `Stopped while making ${this.background.size} sandbox(es) (${[
-          ...this.underWay.keys(),
-        ].join(
+        `Stopped while making sandbox(es) ${[...this.background.values()].join(
           ', ',
-        )}): their schemas are left unmarked; make them again with replace`,
+        )}: their schemas are left unmarked; make them again with replace`,
       );
     }
   }
