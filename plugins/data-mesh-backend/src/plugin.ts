@@ -348,7 +348,9 @@ export const dataMeshPlugin = createBackendPlugin({
           }),
         );
         // Infrastructure drift (declared vs actual) — src/infra, same adapter as the SLO engine
+        const sandboxClaims = new SandboxClaimStore(await database.getClient());
         const infrastructure = new InfrastructureService({
+          sandboxClaims,
           catalog,
           platform,
           getAdapter,
@@ -387,7 +389,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // owners make a branch's sandbox; a long copy goes on in the
         // backend, which a stopping backend waits for a while
         const newSandboxes = new SandboxCreation({
-          claims: new SandboxClaimStore(await database.getClient()),
+          claims: sandboxClaims,
           infrastructure,
           permissions,
           audit,

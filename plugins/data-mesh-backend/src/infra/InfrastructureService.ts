@@ -44,6 +44,10 @@ import {
 } from './accessDrift';
 import { EMPTY_OBJECTS, visibleObjects } from './objects';
 import { sandboxSummary, toInfrastructureSandboxes } from './sandboxes';
+import {
+  SANDBOX_CLAIM_STALE_MS,
+  type SandboxClaimStore,
+} from './SandboxClaimStore';
 
 /**
  * The warehouse could not be opened or did not answer. Carries the
@@ -85,6 +89,8 @@ export interface InfrastructureServiceOptions {
   clock?: { now(): number };
   /** The access requests, to check their grants too; without it access drift is not reported. */
   accessGrants?: AccessGrantSource;
+  /** Sandbox creations under way, listed with the product's sandboxes. */
+  sandboxClaims?: Pick<SandboxClaimStore, 'ofProduct'>;
 }
 
 /**
@@ -393,9 +399,27 @@ export class InfrastructureService {
     const found = await this.ask(adapter, () =>
       findSandboxes(adapter, product),
     );
+    const sandboxes = toInfrastructureSandboxes(found, adapter);
+    // a copy going on shows before its marker does (and not twice after)
+    const now = this.options.clock?.now() ?? Date.now();
+    const inProgress = (
+      (await this.options.sandboxClaims?.ofProduct(
+        assessment.entityRef,
+        now - SANDBOX_CLAIM_STALE_MS,
+      )) ?? []
+    ).filter(c => !sandboxes.some(s => s.branch === c.branch));
     return {
       ...response,
-      sandboxes: toInfrastructureSandboxes(found, adapter),
+      sandboxes,
+      ...(inProgress.length
+        ? {
+            sandboxesInProgress: inProgress.map(c => ({
+              branch: c.branch,
+              requestedBy: c.by,
+              startedAt: new Date(c.since).toISOString(),
+            })),
+          }
+        : {}),
     };
   }
 

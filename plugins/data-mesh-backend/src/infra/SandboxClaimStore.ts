@@ -8,6 +8,12 @@ import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_sandbox_claims';
 
+/** A claim is refreshed this often while its copy goes on. */
+export const SANDBOX_CLAIM_REFRESH_MS = 30_000;
+
+/** A claim not refreshed for this long is an instance that died: taken over, no longer listed. */
+export const SANDBOX_CLAIM_STALE_MS = 3 * 60_000;
+
 /** Who holds a branch's creation, since when (epoch milliseconds). */
 export interface SandboxClaimHolder {
   by: string;
@@ -54,6 +60,22 @@ export class SandboxClaimStore {
   /** The copy goes on: the claim stays fresh. */
   async refresh(product: string, branch: string, now: number): Promise<void> {
     await this.db(TABLE).where({ product, branch }).update({ alive_at: now });
+  }
+
+  /** The product's creations under way, refreshed since `staleBefore`, oldest first. */
+  async ofProduct(
+    product: string,
+    staleBefore: number,
+  ): Promise<Array<SandboxClaimHolder & { branch: string }>> {
+    const rows = await this.db(TABLE)
+      .where({ product })
+      .where('alive_at', '>=', staleBefore)
+      .orderBy('started_at');
+    return rows.map(r => ({
+      branch: r.branch,
+      by: r.requested_by,
+      since: Number(r.started_at),
+    }));
   }
 
   async release(product: string, branch: string): Promise<void> {

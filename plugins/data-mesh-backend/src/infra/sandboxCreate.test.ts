@@ -261,9 +261,31 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
       twice.body.error.message,
     ]);
     expect(told).toEqual([]);
+    // the product's infrastructure lists it as being made, on any instance
+    const during = await call(
+      'get',
+      '/products/default/visits/infrastructure',
+      'aisha',
+    );
+    expect(during.body.sandboxesInProgress).toEqual([
+      {
+        branch: 'feat_slow',
+        requestedBy: 'user:default/aisha',
+        startedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
 
     letGo();
     await waitUntil(() => told.length > 0);
+    const after = await call(
+      'get',
+      '/products/default/visits/infrastructure',
+      'aisha',
+    );
+    expect(after.body.sandboxesInProgress).toBeUndefined();
+    expect(after.body.sandboxes.map((x: any) => x.branch)).toContain(
+      'feat_slow',
+    );
     expect(told).toEqual([
       {
         recipients: { type: 'entity', entityRef: 'user:default/aisha' },

@@ -45,7 +45,11 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { type Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { authorizeOwnersAction } from './ownersAction';
-import type { SandboxClaimStore } from './SandboxClaimStore';
+import {
+  SANDBOX_CLAIM_REFRESH_MS,
+  SANDBOX_CLAIM_STALE_MS,
+  type SandboxClaimStore,
+} from './SandboxClaimStore';
 import {
   type SandboxDeletionOptions,
   toInfrastructureSandboxes,
@@ -56,12 +60,6 @@ export const SANDBOX_TOPIC = 'data-mesh-sandbox';
 
 /** How long a creation request waits for the copy by default. */
 export const SANDBOX_ANSWER_WITHIN_MS = 20_000;
-
-/** A creation's claim is refreshed this often while the copy goes on. */
-const SANDBOX_CLAIM_REFRESH_MS = 30_000;
-
-/** A claim not refreshed for this long is an instance that died: taken over. */
-const SANDBOX_CLAIM_STALE_MS = 3 * 60_000;
 
 /** How long a stopping backend waits for creations going on (under Kubernetes' 30 s grace period). */
 export const SANDBOX_SETTLE_ON_SHUTDOWN_MS = 25_000;

@@ -177,6 +177,21 @@ export interface ProductInfrastructureResponse {
    * their marker), by branch; absent when the product cannot be named.
    */
   sandboxes?: InfrastructureSandbox[];
+  /**
+   * Sandboxes being made from the portal (a copy going on in the backend),
+   * by branch, oldest first; absent when none is.
+   */
+  sandboxesInProgress?: InfrastructureSandboxInProgress[];
+}
+
+/** A branch's sandbox the backend is still copying. @public */
+export interface InfrastructureSandboxInProgress {
+  /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
+  branch: string;
+  /** Who asked for it (user entity ref). */
+  requestedBy: string;
+  /** ISO time the copy started. */
+  startedAt: string;
 }
 
 /** One branch's sandbox: its schemas. @public */

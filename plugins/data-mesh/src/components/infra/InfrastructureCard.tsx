@@ -278,7 +278,11 @@ export function InfrastructureView(props: {
 
       {body.access && <AccessDriftSection access={body.access} />}
 
-      <SandboxesSection sandboxes={body.sandboxes} entityRef={body.entityRef} />
+      <SandboxesSection
+        sandboxes={body.sandboxes}
+        inProgress={body.sandboxesInProgress}
+        entityRef={body.entityRef}
+      />
 
       <InfraNotes notes={body.notes} />
     </>

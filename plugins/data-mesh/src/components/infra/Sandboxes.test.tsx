@@ -406,4 +406,37 @@ describe('InfrastructureCard sandboxes', () => {
       section.getByRole('heading', { name: 'Feature-branch sandboxes (0)' }),
     ).toBeInTheDocument();
   });
+
+  it('lists a sandbox the backend is still copying, with who asked', async () => {
+    renderAccess({
+      entity: patientEncounters,
+      element: <InfrastructureCard />,
+      ...OWNER,
+      routes: {
+        '/products/default/patient-encounters/infrastructure': {
+          ...inSyncInfrastructure(),
+          sandboxes: [lateReturns],
+          sandboxesInProgress: [
+            {
+              branch: 'feat_big',
+              requestedBy: 'user:default/aisha.khan',
+              startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+            },
+          ],
+        },
+      },
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    expect(
+      section.getByRole('heading', {
+        name: 'Feature-branch sandboxes (1, 1 being made)',
+      }),
+    ).toBeInTheDocument();
+    const going = section.getByTestId('sandbox-in-progress');
+    expect(going).toHaveTextContent(
+      /^feat_big being made: the backend is copying it \(asked by .*aisha\.khan.* 5m ago\)$/i,
+    );
+    // nothing to delete yet
+    expect(within(going).queryByRole('button', { name: /Delete/ })).toBeNull();
+  });
 });

@@ -21,12 +21,14 @@ import DeleteIcon from '@material-ui/icons/Delete';
 import Alert from '@material-ui/lab/Alert';
 import {
   type InfrastructureSandbox,
+  type InfrastructureSandboxInProgress,
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 import { formatAgo } from '../slo/format';
+import { Who } from '../common';
 import { NewSandbox, madeText } from './NewSandbox';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -119,6 +121,8 @@ function ConfirmDelete(props: {
  */
 export function SandboxesSection(props: {
   sandboxes?: InfrastructureSandbox[];
+  /** Being made from the portal: a copy going on in the backend. */
+  inProgress?: InfrastructureSandboxInProgress[];
   /** The product's entity ref, the resource the delete permission is asked on. */
   entityRef: string;
 }) {
@@ -145,12 +149,23 @@ export function SandboxesSection(props: {
     setDeleted(undefined);
   }, [props.sandboxes]);
   // no sandbox is news only to those who may make one
-  if (sandboxes.length === 0 && !deleted && !mayCreate) return null;
+  const inProgress = (props.inProgress ?? []).filter(
+    p => !sandboxes.some(s => s.branch === p.branch),
+  );
+  if (
+    sandboxes.length === 0 &&
+    inProgress.length === 0 &&
+    !deleted &&
+    !mayCreate
+  ) {
+    return null;
+  }
   return (
     <Box className={classes.section} data-testid="infra-sandboxes">
       <Box display="flex" alignItems="center" justifyContent="space-between">
         <Typography variant="subtitle2" component="h3">
-          Feature-branch sandboxes ({sandboxes.length})
+          Feature-branch sandboxes ({sandboxes.length}
+          {inProgress.length ? `, ${inProgress.length} being made` : ''})
         </Typography>
         {mayCreate && (
           <NewSandbox
@@ -172,6 +187,34 @@ export function SandboxesSection(props: {
         </Alert>
       )}
       <List dense disablePadding aria-label="Feature-branch sandboxes">
+        {inProgress.map(p => (
+          <ListItem
+            key={`in-progress-${p.branch}`}
+            disableGutters
+            data-testid="sandbox-in-progress"
+          >
+            <ListItemText
+              primary={
+                <>
+                  <code>{p.branch}</code>
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    component="span"
+                  >
+                    {' '}
+                    being made: the backend is copying it (asked by{' '}
+                    <Who entityRef={p.requestedBy} />{' '}
+                    <time dateTime={p.startedAt} title={p.startedAt}>
+                      {formatAgo(Date.parse(p.startedAt), Date.now())}
+                    </time>
+                    )
+                  </Typography>
+                </>
+              }
+            />
+          </ListItem>
+        ))}
         {sandboxes.map(s => (
           <ListItem
             key={s.branch}
