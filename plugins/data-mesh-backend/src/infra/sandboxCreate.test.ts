@@ -58,6 +58,16 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
 
   const { call, audited } = contractCalls(() => server, 'aisha');
   const slow = contractCalls(() => slowServer, 'aisha');
+  const makeSlowly = (body: object) =>
+    slow.call('post', '/products/default/visits/sandboxes', 'aisha', body);
+  /** Holds the slow instance's copies until the function returned lets them go. */
+  const holdCopies = () => {
+    let letGo = () => {};
+    gate = new Promise(resolve => {
+      letGo = resolve;
+    });
+    return () => letGo();
+  };
   const make = (body: object, user = 'aisha', name = 'visits') =>
     call('post', `/products/default/${name}/sandboxes`, user, body);
   const rowsIn = async (schema: string) => {
@@ -221,16 +231,8 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
   });
 
   it('answers 202 for a copy that outlasts the wait, finishes it in the backend and tells the requester', async () => {
-    let letGo = () => {};
-    gate = new Promise(resolve => {
-      letGo = resolve;
-    });
-    const going = await slow.call(
-      'post',
-      '/products/default/visits/sandboxes',
-      'aisha',
-      { branch: 'feat/slow', layers: ['output'] },
-    );
+    const letGo = holdCopies();
+    const going = await makeSlowly({ branch: 'feat/slow', layers: ['output'] });
     expect([going.status, going.body]).toEqual([
       202,
       {
@@ -244,12 +246,7 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
       },
     ]);
     // the same branch again while it is copied: refused, not raced
-    const twice = await slow.call(
-      'post',
-      '/products/default/visits/sandboxes',
-      'aisha',
-      { branch: 'feat/slow', replace: true },
-    );
+    const twice = await makeSlowly({ branch: 'feat/slow', replace: true });
     expect([twice.status, twice.body.error.message]).toEqual([
       409,
       'the sandbox of feat_slow of dataproduct:default/visits is being made (asked by user:default/aisha at 2026-01-01T00:00:00.000Z): wait until it is done',
@@ -317,18 +314,13 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
 
   it('tells the requester when a copy that went on in the backend failed, and keeps it in the audit trail', async () => {
     told.length = 0;
-    let letGo = () => {};
-    gate = new Promise(resolve => {
-      letGo = resolve;
-    });
+    const letGo = holdCopies();
     failClone = 'permission denied for schema visits_output';
     try {
-      const going = await slow.call(
-        'post',
-        '/products/default/visits/sandboxes',
-        'aisha',
-        { branch: 'feat/doomed', layers: ['output'] },
-      );
+      const going = await makeSlowly({
+        branch: 'feat/doomed',
+        layers: ['output'],
+      });
       expect(going.status).toBe(202);
       letGo();
       await waitUntil(() => told.length > 0);
@@ -355,16 +347,11 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
 
   it('finishes, audits and tells a copy going on when the backend stops (a rolling deploy)', async () => {
     told.length = 0;
-    let letGo = () => {};
-    gate = new Promise(resolve => {
-      letGo = resolve;
+    const letGo = holdCopies();
+    const going = await makeSlowly({
+      branch: 'feat/deploy',
+      layers: ['output'],
     });
-    const going = await slow.call(
-      'post',
-      '/products/default/visits/sandboxes',
-      'aisha',
-      { branch: 'feat/deploy', layers: ['output'] },
-    );
     expect(going.status).toBe(202);
     // the deploy stops the backend; the copy ends while it waits
     const stopping = stopSlow!();
