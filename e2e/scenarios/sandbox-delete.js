@@ -172,7 +172,7 @@ module.exports = {
       );
 
       await check(
-        `${OWNER} finds both on ${PRODUCT}'s audit trail (Changes tab), newest first, as hers`,
+        `${OWNER} finds both on the audit trail of ${PRODUCT} (Changes tab), newest first, as hers`,
         async () => {
           await owner.goto(
             `${baseUrl}/catalog/default/dataproduct/${PRODUCT}/changes`,

@@ -45,7 +45,13 @@ function AuditEntry(props: { entry: LifecycleAuditEntry }) {
               color="primary"
               onClick={() => setOpen(!open)}
               aria-expanded={open}
-              style={{ padding: 0, minWidth: 0, verticalAlign: 'baseline' }}
+              // an inline link in a caption, not a shouting button
+              style={{
+                padding: 0,
+                minWidth: 0,
+                verticalAlign: 'baseline',
+                textTransform: 'none',
+              }}
             >
               {open ? 'Hide' : 'Show'} {words.lines.length}{' '}
               {words.lines.length === 1 ? 'line' : 'lines'}
