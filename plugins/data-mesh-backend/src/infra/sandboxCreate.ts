@@ -115,7 +115,7 @@ export class SandboxCreation {
     body: SandboxCreateBody,
     credentials: BackstageCredentials,
   ): Promise<SandboxCreateResult> {
-    const { infrastructure, clock, claims, logger } = this.options;
+    const { infrastructure, clock } = this.options;
     let suffix: string;
     try {
       suffix = sandboxSuffix(body.branch);
@@ -143,34 +143,7 @@ export class SandboxCreation {
       throw new InputError(`branch: ${(e as Error).message}`);
     }
     const startedAt = clock.now();
-    // one creation of a branch at a time, across replicas: a second one
-    // (with replace) would drop the copy under way
-    const holder = await claims.claim({
-      product: entityRef,
-      branch: suffix,
-      by: actor,
-      now: startedAt,
-      staleBefore: startedAt - SANDBOX_CLAIM_STALE_MS,
-    });
-    if (holder) {
-      throw new ConflictError(
-        `the sandbox of ${suffix} of ${entityRef} is being made (asked by ${
-          holder.by
-        } at ${new Date(holder.since).toISOString()}): wait until it is done`,
-      );
-    }
-    const keepClaim = setInterval(() => {
-      claims
-        .refresh(entityRef, suffix, clock.now())
-        .catch(e =>
-          logger.warn(
-            `Could not refresh the claim of sandbox ${suffix} of ${entityRef}: ${stringifyError(
-              e,
-            )}`,
-          ),
-        );
-    }, SANDBOX_CLAIM_REFRESH_MS);
-    keepClaim.unref?.();
+    const release = await this.claim(entityRef, suffix, actor, startedAt);
     const making = this.make({
       entityRef,
       actor,
@@ -180,18 +153,7 @@ export class SandboxCreation {
       product,
       adapter,
       replace: body.replace === true,
-    }).finally(async () => {
-      clearInterval(keepClaim);
-      await claims
-        .release(entityRef, suffix)
-        .catch(e =>
-          logger.warn(
-            `Could not release the claim of sandbox ${suffix} of ${entityRef} (it goes stale in ${
-              SANDBOX_CLAIM_STALE_MS / 60_000
-            } minutes): ${stringifyError(e)}`,
-          ),
-        );
-    });
+    }).finally(release);
     const answered = await settledWithin(
       making.then(
         made => ({ made }),
@@ -217,6 +179,49 @@ export class SandboxCreation {
       schemas: pairs.map(p => p.qualified),
       startedAt: new Date(startedAt).toISOString(),
     } satisfies SandboxCreateAccepted;
+  }
+
+  /**
+   * Claims the branch's creation for `actor`, across replicas (409 when
+   * another holds it: a second copy, with replace, would drop the one under
+   * way), and keeps the claim fresh until the returned release.
+   */
+  private async claim(
+    entityRef: string,
+    suffix: string,
+    actor: string,
+    now: number,
+  ): Promise<() => Promise<void>> {
+    const { claims, clock, logger } = this.options;
+    const holder = await claims.claim({
+      product: entityRef,
+      branch: suffix,
+      by: actor,
+      now,
+      staleBefore: now - SANDBOX_CLAIM_STALE_MS,
+    });
+    if (holder) {
+      throw new ConflictError(
+        `the sandbox of ${suffix} of ${entityRef} is being made (asked by ${
+          holder.by
+        } at ${new Date(holder.since).toISOString()}): wait until it is done`,
+      );
+    }
+    const warn = (what: string) => (e: unknown) =>
+      logger.warn(
+        `Could not ${what} the claim of sandbox ${suffix} of ${entityRef}: ${stringifyError(
+          e,
+        )}`,
+      );
+    const keepFresh = setInterval(() => {
+      claims.refresh(entityRef, suffix, clock.now()).catch(warn('refresh'));
+    }, SANDBOX_CLAIM_REFRESH_MS);
+    keepFresh.unref?.();
+    return async () => {
+      clearInterval(keepFresh);
+      // not released, it goes stale in a few minutes
+      await claims.release(entityRef, suffix).catch(warn('release'));
+    };
   }
 
   /**
