@@ -198,11 +198,19 @@ export function AnyEntityLink(props: {
 }
 
 /**
- * A user or group ref as a link; anything else as text: `system` (the
+ * A user or group ref as a link; any other actor as text: `system` (the
  * scheduler, auto-approval), `service:plugin:scaffolder` (a backend plugin).
  */
 export function Who(props: { entityRef: string; defaultKind?: string }) {
-  if (props.entityRef === 'system' || props.entityRef.startsWith('service:')) {
+  let kind: string | undefined;
+  try {
+    kind = parseEntityRef(props.entityRef, {
+      defaultKind: props.defaultKind ?? 'user',
+    }).kind.toLowerCase();
+  } catch {
+    // not a ref: shown as written
+  }
+  if (props.entityRef === 'system' || (kind !== 'user' && kind !== 'group')) {
     return <>{props.entityRef}</>;
   }
   return (

@@ -6,7 +6,7 @@
  * grants that have no request whose history could say so.
  */
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Who } from '../common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -66,12 +66,8 @@ export function AccessLastRepair(props: {
     <Box mt={1} data-testid="access-drift-last-repair">
       <Typography variant="body2" color="textSecondary">
         Last repair {formatDateTime(Date.parse(last.at))} by{' '}
-        {last.actor.startsWith('user:') ? (
-          <EntityRefLink entityRef={last.actor} defaultKind="user" />
-        ) : (
-          last.actor
-        )}
-        : {sent} statement{sent === 1 ? '' : 's'} sent
+        <Who entityRef={last.actor} />: {sent} statement{sent === 1 ? '' : 's'}{' '}
+        sent
         {revoked.length > 0
           ? `, ${revoked.length} grant${
               revoked.length === 1 ? '' : 's'
