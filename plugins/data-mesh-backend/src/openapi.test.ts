@@ -428,6 +428,32 @@ describe.each(databases.eachSupportedId())(
         body: {},
       });
 
+      // reporting an apply made elsewhere (its behaviour: infra/applyReport.test.ts)
+      const reportOp = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/infrastructure/applies',
+      } as const;
+      const reports = '/products/default/orders/infrastructure/applies';
+      const reported = {
+        source: 'cli',
+        statements: ['CREATE ROLE "x"'],
+        allowDestructive: false,
+        stage: 'dev',
+        reference: 'https://ci.example.com/runs/1',
+      };
+      expect(validator.requestBody(reportOp, reported)).toEqual([]);
+      expect(
+        validator.requestBody(reportOp, { ...reported, source: 'jenkins' }),
+      ).not.toEqual([]);
+      const kept = await call(reportOp, reports, 201, { body: reported });
+      expect(kept.entityRef).toBe('dataproduct:default/orders');
+      await call(reportOp, reports, 403, { auth: dave, body: reported });
+      await call(reportOp, reports, 400, { body: { source: 'cli' } });
+      await call(reportOp, reports, 401, {
+        auth: mockCredentials.none.header(),
+        body: reported,
+      });
+
       // sandbox deletion (its behaviour: infra/sandboxes.test.ts)
       const sandbox = {
         method: 'delete',

@@ -30,6 +30,7 @@ import { tellNewReaders } from './slo/collection/alerts';
 import {
   AccessDriftRepair,
   InfrastructureApply,
+  InfrastructureApplyReports,
   InfrastructureRepairRuns,
   InfrastructureService,
   RepairRunStore,
@@ -476,6 +477,17 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
             // owners provision their product, or repair its drift
             apply,
+            // applies made by the template and pipelines, kept with the portal's
+            applyReports: new InfrastructureApplyReports({
+              permissions,
+              permissionsRegistry,
+              catalog,
+              auth,
+              audit,
+              redactMessage: message => infrastructure.redactMessage(message),
+              logger,
+              clock,
+            }),
             runs,
             // owners drop a merged branch's copies of their product's data
             sandboxes: new SandboxDeletion({

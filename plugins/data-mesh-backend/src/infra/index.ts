@@ -14,6 +14,8 @@ export { SandboxDeletion } from './sandboxes';
 export type { SandboxDeletionOptions } from './sandboxes';
 export { InfrastructureApply } from './infrastructureApply';
 export type { InfrastructureApplyOptions } from './infrastructureApply';
+export { InfrastructureApplyReports } from './applyReport';
+export type { InfrastructureApplyReportsOptions } from './applyReport';
 export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
 export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';

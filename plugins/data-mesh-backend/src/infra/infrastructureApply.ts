@@ -109,6 +109,7 @@ export class InfrastructureApply {
       );
     }
     const allowDestructive = body.allowDestructive === true;
+    const stage = plan.products[0]?.stage;
     const result = await applyPlan(plan, adapter, { allowDestructive });
     const error = result.error
       ? infrastructure.redactMessage(result.error.message)
@@ -135,6 +136,7 @@ export class InfrastructureApply {
             statements,
             ...(error ? { error } : {}),
             ...(by.run ? { run: by.run } : {}),
+            ...(stage ? { stage } : {}),
           } satisfies InfrastructureApplyAuditDetail,
         });
       } catch (e) {

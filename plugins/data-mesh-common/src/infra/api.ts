@@ -232,6 +232,17 @@ export interface InfrastructureApplyResponse {
  */
 export const INFRASTRUCTURE_APPLY_AUDIT_ACTION = 'infrastructure-apply';
 
+/**
+ * Where an apply outside the portal ran: the `datamesh:infra:apply` step of
+ * a template (`template`), or `datamesh apply` in a pipeline (`cli`).
+ * @public
+ */
+export type InfrastructureApplySource = 'template' | 'cli';
+
+/** Every {@link InfrastructureApplySource}. @public */
+export const INFRASTRUCTURE_APPLY_SOURCES: readonly InfrastructureApplySource[] =
+  ['template', 'cli'];
+
 /** The `detail` of an {@link INFRASTRUCTURE_APPLY_AUDIT_ACTION} audit entry. @public */
 export type InfrastructureApplyAuditDetail = {
   allowDestructive: boolean;
@@ -241,7 +252,53 @@ export type InfrastructureApplyAuditDetail = {
   error?: string;
   /** The repair run ({@link InfrastructureRepairRun}) that applied it, if any. */
   run?: string;
+  /** The deployment stage applied (`dev`, `prod`, …), when known. */
+  stage?: string;
+  /** Set when the apply ran outside the portal and was reported to it. */
+  source?: InfrastructureApplySource;
+  /** The reporter's pointer to the run: a scaffolder task id, a CI run's URL. */
+  reference?: string;
+  /**
+   * Reported before the product was in the catalog: the owner its spec
+   * declared then, whose member reported it.
+   */
+  declaredOwner?: string;
 };
+
+/**
+ * `POST /api/data-mesh/products/{namespace}/{name}/infrastructure/applies`:
+ * an apply that ran outside the portal (the template's apply step, `datamesh
+ * apply` in a pipeline), reported so that the product's audit trail has
+ * every change of its warehouse objects, not only the portal's. Report only
+ * an apply that sent something or failed.
+ * @public
+ */
+export interface InfrastructureApplyReport {
+  source: InfrastructureApplySource;
+  /** Every statement sent, in order (at most 5,000). */
+  statements: string[];
+  allowDestructive: boolean;
+  /** The warehouse's refusal that stopped the apply, if any. */
+  error?: string;
+  stage?: string;
+  /** A scaffolder task id, a CI run's URL: where the run can be looked up. */
+  reference?: string;
+  /**
+   * The owner the product's spec declares (`group:default/sales`). Used only
+   * while the product is not in the catalog yet (a template applies before it
+   * registers the product): the caller must then be one of its owners.
+   */
+  owner?: string;
+}
+
+/** The audit entry a report became. @public */
+export interface InfrastructureApplyReportResponse {
+  entityRef: string;
+  /** ISO time it was recorded. */
+  at: string;
+  /** Who it is recorded as: the caller (`user:default/aisha`, `service:external:ci`). */
+  actor: string;
+}
 
 /**
  * `POST /api/data-mesh/infrastructure/repairs`: apply the plans of several

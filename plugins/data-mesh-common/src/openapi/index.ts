@@ -22,6 +22,7 @@ import type {
 import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
   AccessDriftRepairResponse,
+  InfrastructureApplyReportResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   UnexplainedGrantsResponse,
@@ -81,6 +82,8 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/access-drift/repair': AccessDriftRepairResponse;
   /** POST only. */
   '/products/{namespace}/{name}/infrastructure/apply': InfrastructureApplyResponse;
+  /** POST only: 201. */
+  '/products/{namespace}/{name}/infrastructure/applies': InfrastructureApplyReportResponse;
   /** POST only: 201 made, 202 still being made. */
   '/products/{namespace}/{name}/sandboxes': SandboxCreateResult;
   /** DELETE only. */
