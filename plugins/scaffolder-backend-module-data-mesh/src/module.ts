@@ -56,7 +56,12 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
             governance: () => readGovernanceSettings(config),
           }),
           createInfraPlanAction({ warehouse, platform }),
-          createInfraApplyAction({ warehouse, platform }),
+          // each apply is reported to the data-mesh backend's audit trail
+          createInfraApplyAction({
+            warehouse,
+            platform,
+            portal: { auth, discovery },
+          }),
           createSandboxCreateAction({ warehouse, platform }),
           createSandboxDeleteAction({ warehouse, platform }),
           createPublishLocalAction({ repositories }),

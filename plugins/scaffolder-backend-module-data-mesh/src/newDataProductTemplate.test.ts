@@ -340,6 +340,34 @@ describe('the New data product template, through the real scaffolder backend', (
         ),
       ).toEqual([{ n: 1 }]);
 
+      // the first apply is in the product's audit trail, as the user's,
+      // reported before the catalog had the product (its declared owner)
+      const trail = await api.get(
+        '/api/data-mesh/lifecycle/default/patient-visits',
+      );
+      expect(trail.status).toBe(200);
+      const applied = trail.body.audit.filter(
+        (a: any) => a.action === 'infrastructure-apply',
+      );
+      expect(applied).toEqual([
+        expect.objectContaining({
+          actor: 'user:default/mock',
+          detail: expect.objectContaining({
+            source: 'template',
+            stage: 'dev',
+            reference: taskId,
+            declaredOwner: 'group:default/care-team',
+            allowDestructive: false,
+          }),
+        }),
+      ]);
+      expect(applied[0].detail.statements).toContain(
+        'CREATE ROLE "clinical_care_patient_visits_consumer" NOLOGIN',
+      );
+      expect(log).toContain(
+        '[apply] Kept in the audit trail of dataproduct:default/patient-visits as applied by user:default/mock',
+      );
+
       // the catalog: the product, read from the published repository, with its lineage
       const entity = await poll('the registered product', async () => {
         const res = await api.get(

@@ -28,6 +28,7 @@ import {
 import {
   type PlanStep,
   type ProductAccessDrift,
+  appliedStatements,
   applyPlan,
 } from '@datamesh/plugin-data-mesh-node';
 import type { AccessRequestStore } from '../access/AccessRequestStore';
@@ -171,9 +172,7 @@ export class AccessDriftRepair {
       }
     }
     if (result.applied.length > 0 || error) {
-      const statements = result.applied.flatMap(s =>
-        s.statements.map(st => st.sql),
-      );
+      const statements = appliedStatements(result);
       logger.info(
         `Access drift of ${entityRef} repaired by ${actor}: ${statements.join(
           '; ',

@@ -22,7 +22,7 @@ import {
   INFRASTRUCTURE_APPLY_AUDIT_ACTION,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
-import { applyPlan } from '@datamesh/plugin-data-mesh-node';
+import { appliedStatements, applyPlan } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import { toStep } from './accessDrift';
 import {
@@ -114,9 +114,7 @@ export class InfrastructureApply {
     const error = result.error
       ? infrastructure.redactMessage(result.error.message)
       : undefined;
-    const statements = result.applied.flatMap(s =>
-      s.statements.map(st => st.sql),
-    );
+    const statements = appliedStatements(result);
     if (statements.length > 0 || error) {
       logger.info(
         `Infrastructure of ${entityRef} applied by ${actor}: ${statements.join(

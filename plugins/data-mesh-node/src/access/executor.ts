@@ -11,6 +11,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { applyPlan } from '../warehouse/apply';
+import { appliedStatements } from '../warehouse/applyReport';
 import type { Plan, WarehouseAdapter } from '../warehouse/types';
 import { WarehouseError } from '../warehouse/types';
 import {
@@ -86,7 +87,7 @@ async function run(
   allowDestructive: boolean,
 ): Promise<string[]> {
   const result = await applyPlan(plan, adapter, { allowDestructive });
-  const sent = result.applied.flatMap(s => s.statements.map(st => st.sql));
+  const sent = appliedStatements(result);
   if (result.error) {
     throw new WarehouseError(
       `${result.error.message}${

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -7,6 +8,7 @@ import {
   type PostgresWarehouseAdapter,
   pgliteWarehouseAdapterFactory,
 } from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import {
   type ClosableWarehouseService,
   type PlatformConfig,
@@ -14,7 +16,13 @@ import {
   platformConfig,
   resolveWarehouse,
 } from '@datamesh/plugin-data-mesh-node';
-import { oamSpec, recordingLogger, tempDir, workspaceWith } from '../testing';
+import {
+  oamSpec,
+  recordingLogger,
+  startStandInBackend,
+  tempDir,
+  workspaceWith,
+} from '../testing';
 import { createInfraApplyAction } from './infraApply';
 import { createInfraPlanAction } from './infraPlan';
 import { createSandboxCreateAction } from './sandboxCreate';
@@ -307,6 +315,74 @@ describe('datamesh scaffolder actions on PGlite', () => {
       expect(allowed.outputs.applied).toBe(1);
       expect(allowed.outputs.inSync).toBe(true);
       expect(await publicUsage()).toBe(false);
+    });
+
+    it('tells the portal what it sent, once; a refusal is a warning, not a failed step', async () => {
+      const validator = createDataMeshApiValidator();
+      const portal = await startStandInBackend(() => ({
+        status: 403,
+        body: {
+          error: {
+            name: 'NotAllowedError',
+            message: 'user:default/mock may not apply the infrastructure',
+          },
+        },
+      }));
+      try {
+        const action = createInfraApplyAction({
+          warehouse,
+          platform,
+          portal: {
+            auth: mockServices.auth(),
+            discovery: mockServices.discovery.mock({
+              getBaseUrl: async () => portal.base,
+            }),
+          },
+        });
+        const ws = workspaceWith({
+          'data_product_spec.yml': oamSpec('ledger', 'finance', {
+            owner: 'group:default/controllers',
+          }),
+        });
+        const first = context(ws, {});
+        await action.handler(first.ctx);
+        expect(first.outputs.inSync).toBe(true);
+        expect(portal.seen).toHaveLength(1);
+        const [sent] = portal.seen;
+        expect(`${sent.method} ${sent.url}`).toBe(
+          'POST /api/data-mesh/products/default/ledger/infrastructure/applies',
+        );
+        expect(sent.auth).toMatch(/^Bearer .+/);
+        expect(
+          validator.requestBody(
+            {
+              method: 'post',
+              path: '/products/{namespace}/{name}/infrastructure/applies',
+            },
+            sent.body,
+          ),
+        ).toEqual([]);
+        expect(sent.body).toEqual({
+          source: 'template',
+          statements: expect.arrayContaining([
+            'CREATE ROLE "finance_ledger_owner" NOLOGIN',
+          ]),
+          allowDestructive: false,
+          stage: 'dev',
+          reference: first.ctx.task.id,
+          owner: 'group:default/controllers',
+        });
+        expect(first.log.lines).toContainEqual({
+          level: 'warn',
+          message:
+            'This apply is not in the audit trail of dataproduct:default/ledger: Error: the portal did not record it (403): user:default/mock may not apply the infrastructure',
+        });
+        // nothing sent, nothing to keep
+        await action.handler(context(ws, {}).ctx);
+        expect(portal.seen).toHaveLength(1);
+      } finally {
+        await portal.close();
+      }
     });
 
     it('prints the plan and changes nothing in a dry run', async () => {

@@ -4,10 +4,12 @@ import {
   type WarehouseService,
   WarehouseError,
   applyPlan,
+  applyReportOf,
   isPlanEmpty,
   planProducts,
 } from '@datamesh/plugin-data-mesh-node';
 import { planWorkspaceProduct } from '../infra';
+import { type PortalConnection, reportApplyToPortal } from '../portalReport';
 import { examples } from './infraApply.examples';
 import { type Z, infraInputs, objectOutputs } from './infraInputs';
 
@@ -16,12 +18,16 @@ import { type Z, infraInputs, objectOutputs } from './infraInputs';
  * steps always, revokes and drops only with `allowDestructive`. The apply
  * runs in a checkpoint, so a retried task does not apply again what a
  * previous attempt finished; an attempt that failed half-way is planned
- * afresh from the actual state, which picks up where it stopped.
+ * afresh from the actual state, which picks up where it stopped. What it
+ * sent (or its failure) is reported to the data-mesh backend, when given,
+ * for the product's audit trail.
  * @public
  */
 export function createInfraApplyAction(options: {
   warehouse: WarehouseService;
   platform: PlatformConfig;
+  /** The data-mesh backend, told of each apply that sent something or failed. */
+  portal?: PortalConnection;
 }) {
   return createTemplateAction({
     id: 'datamesh:infra:apply',
@@ -95,6 +101,23 @@ export function createInfraApplyAction(options: {
             allowDestructive,
             onStep: step => ctx.logger.info(`applying: ${step.line}`),
           });
+          // in the checkpoint: a retried task does not report it twice
+          await reportApplyToPortal(
+            ctx,
+            options.portal,
+            {
+              entityRef: objects.entityRef,
+              namespace: entity.metadata.namespace ?? 'default',
+              name: entity.metadata.name,
+            },
+            applyReportOf(result, {
+              source: 'template',
+              allowDestructive,
+              stage: objects.stage,
+              reference: ctx.task.id,
+              owner: entity.spec.owner,
+            }),
+          );
           if (result.error) {
             const { code, statement, message } = result.error;
             throw new WarehouseError(
