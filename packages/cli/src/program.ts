@@ -178,6 +178,14 @@ export function createProgram(io: Io, result: { code: number }): Command {
       '--allow-destructive',
       'also run the revoke and drop steps of the plan',
     )
+    .option(
+      '--report-to <url>',
+      "tell the portal's data-mesh API (e.g. https://portal.example.com/api/data-mesh) what the apply sent, for the product's audit trail; the token comes from DATAMESH_PORTAL_TOKEN; one spec only",
+    )
+    .option(
+      '--report-reference <text>',
+      "where this run can be looked up, kept with the report (default: the CI run's URL on GitHub Actions, GitLab CI or Jenkins)",
+    )
     .action(async (files: string[], opts) => {
       result.code = await infraCommand('apply', files, opts, io);
     });

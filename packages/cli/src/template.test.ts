@@ -522,8 +522,16 @@ describe('templates/new-data-product', () => {
         /datamesh plan data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE"$/,
       );
       expect(run[2][1]).toMatch(
-        /datamesh apply data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE" --write-env "\$GITHUB_ENV"$/,
+        /datamesh apply data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE" --write-env "\$GITHUB_ENV" --report-to "\$BACKSTAGE_URL\/api\/data-mesh"$/,
       );
+      // the apply is reported with the token the catalog refresh uses
+      expect(
+        deploy.jobs.deploy.steps.find((s: any) => s.name === 'Apply the plan')
+          .env,
+      ).toEqual({
+        BACKSTAGE_URL: '${{ secrets.BACKSTAGE_URL }}',
+        DATAMESH_PORTAL_TOKEN: '${{ secrets.BACKSTAGE_TOKEN }}',
+      });
       expect(run[3][1]).toMatch(/\ndbt build\n$/);
       expect(run[4][1]).toContain(
         'datamesh convert data_product_spec.yml --to odps > metadata/product.odps.yaml',

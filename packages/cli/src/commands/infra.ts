@@ -33,6 +33,7 @@ import {
 } from '../io';
 import { loadCliConfig } from '../config';
 import { loadSpecFile } from '../specs';
+import { portalReportTarget, reportApplyToPortal } from '../portalReport';
 import { resolveCliWarehouse } from '../warehouse';
 
 /** Options shared by plan and apply. */
@@ -46,6 +47,10 @@ export interface InfraOptions {
   detailedExitcode?: boolean;
   /** apply only: run revoke and drop steps too. */
   allowDestructive?: boolean;
+  /** apply only: the portal's data-mesh API, told of the apply. */
+  reportTo?: string;
+  /** apply only: where the run can be looked up (default: the CI run's URL). */
+  reportReference?: string;
 }
 
 /** A dialect that can tell the physical schema name (PostgreSQL's schema-prefix layout). */
@@ -201,6 +206,11 @@ export async function infraCommand(
   options: InfraOptions,
   io: Io,
 ): Promise<number> {
+  const report = portalReportTarget(options, files, process.env);
+  if (report && 'error' in report) {
+    io.err(report.error);
+    return EXIT_FAILED;
+  }
   const prepared = await prepare(files, options, io);
   if (!prepared) return EXIT_FAILED;
 
@@ -239,6 +249,12 @@ export async function infraCommand(
     const applied = await applyPlan(plan, adapter, {
       allowDestructive: options.allowDestructive,
     });
+    if (report) {
+      await reportApplyToPortal(io, report, prepared.entities[0], applied, {
+        allowDestructive: options.allowDestructive === true,
+        stage: plan.products[0]?.stage,
+      });
+    }
     if (applied.error) {
       io.err(
         `apply failed${

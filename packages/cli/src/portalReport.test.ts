@@ -1,0 +1,235 @@
+/*
+ * `datamesh apply --report-to`: the real command as a child process, on an
+ * embedded PGlite warehouse, telling a node:http server on loopback
+ * (standing in for the portal's data-mesh backend, whose route has its own
+ * tests) what it sent. The body is checked against the OpenAPI document;
+ * a refusal is a warning; bad use is refused before the warehouse opens.
+ */
+import fs from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
+import { ciRunReference } from './portalReport';
+import { lines, makeTempDir, runDatamesh } from './testUtils';
+
+jest.setTimeout(120_000);
+
+const SPEC = `apiVersion: core.oam.dev/v1beta1
+kind: DataProduct
+components:
+  - name: sales
+    type: domain
+  - name: Refunds
+    type: data-product
+    properties:
+      definition: { value: 'Every refund, one row per refund' }
+      data_product_owner: { value: sales-team }
+      data_product_type: { value: Source Aligned }
+  - name: refunds
+    type: data-set
+    properties:
+      columns:
+        value:
+          - { name: refund_id, type: varchar(20), classification: internal }
+  - name: jdbc
+    type: output-port
+    properties:
+      url: { value: 'jdbc:postgresql://warehouse.example.com/acme' }
+`;
+
+const GITHUB = {
+  GITHUB_SERVER_URL: 'https://github.example.com',
+  GITHUB_REPOSITORY: 'acme/refunds',
+  GITHUB_RUN_ID: '4242',
+};
+
+interface Seen {
+  url: string;
+  auth?: string;
+  body: any;
+}
+
+describe('datamesh apply --report-to (embedded PGlite)', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let server: Server;
+  let base: string;
+  const seen: Seen[] = [];
+  let reply: { status: number; body: unknown };
+
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    tmp.write('refunds/data_product_spec.yml', SPEC);
+    tmp.write(
+      'other/data_product_spec.yml',
+      SPEC.replace('Refunds', 'Chargebacks'),
+    );
+    server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', c => (raw += c));
+      req.on('end', () => {
+        seen.push({
+          url: req.url!,
+          auth: req.headers.authorization,
+          body: JSON.parse(raw || '{}'),
+        });
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(reply.body));
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/data-mesh`;
+  });
+  afterAll(async () => {
+    await new Promise<void>(r => server.close(() => r()));
+    tmp.cleanup();
+  });
+
+  const spec = 'refunds/data_product_spec.yml';
+  const apply = (
+    dataDir: string,
+    extra: string[],
+    env: Record<string, string> = {},
+  ) =>
+    runDatamesh(
+      ['apply', spec, '--data-dir', path.join(tmp.dir, dataDir), ...extra],
+      { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token', ...env } },
+    );
+
+  it("tells the portal what it sent, with the CI run's address; nothing when nothing is sent", async () => {
+    reply = {
+      status: 201,
+      body: {
+        entityRef: 'dataproduct:default/refunds',
+        at: '2026-12-06T10:00:00.000Z',
+        actor: 'service:external:ci',
+      },
+    };
+    const before = seen.length;
+    const run = await apply('wh-report', ['--report-to', base], GITHUB);
+    expect(run.code).toBe(0);
+    expect(lines(run.stderr)).toContain(
+      "recorded in the portal's audit trail of dataproduct:default/refunds as applied by service:external:ci",
+    );
+    expect(seen).toHaveLength(before + 1);
+    const sent = seen[seen.length - 1];
+    expect(sent.url).toBe(
+      '/api/data-mesh/products/default/refunds/infrastructure/applies',
+    );
+    expect(sent.auth).toBe('Bearer ci-token');
+    expect(
+      createDataMeshApiValidator().requestBody(
+        {
+          method: 'post',
+          path: '/products/{namespace}/{name}/infrastructure/applies',
+        },
+        sent.body,
+      ),
+    ).toEqual([]);
+    expect(sent.body).toEqual({
+      source: 'cli',
+      statements: expect.arrayContaining([
+        'CREATE ROLE "sales_refunds_consumer" NOLOGIN',
+      ]),
+      allowDestructive: false,
+      stage: 'dev',
+      reference: 'https://github.example.com/acme/refunds/actions/runs/4242',
+      owner: 'group:default/sales-team',
+    });
+    // the token is never printed
+    expect(run.stdout + run.stderr).not.toContain('ci-token');
+
+    const again = await apply('wh-report', ['--report-to', base], GITHUB);
+    expect(again.code).toBe(0);
+    expect(seen).toHaveLength(before + 1);
+  });
+
+  it('warns when the portal refuses, and the apply stands', async () => {
+    reply = {
+      status: 403,
+      body: {
+        error: {
+          name: 'NotAllowedError',
+          message:
+            'service:external:ci may not apply the infrastructure of dataproduct:default/refunds',
+        },
+      },
+    };
+    const run = await apply('wh-refused', [
+      '--report-to',
+      base,
+      '--report-reference',
+      'deploy #7',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/applied \d+ steps/);
+    expect(lines(run.stderr)).toContain(
+      "warning: this apply is not in the portal's audit trail of default/refunds: the portal did not record it (403): service:external:ci may not apply the infrastructure of dataproduct:default/refunds",
+    );
+    expect(seen[seen.length - 1].body.reference).toBe('deploy #7');
+  });
+
+  it('refuses bad use before the warehouse opens', async () => {
+    const before = seen.length;
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [
+        ['--report-to', base],
+        { DATAMESH_PORTAL_TOKEN: '' },
+        /DATAMESH_PORTAL_TOKEN is not set/,
+      ],
+      [['--report-to', 'portal.example.com'], {}, /is not a URL/],
+      [
+        ['--report-to', 'ftp://portal.example.com/api'],
+        {},
+        /needs an http\(s\) URL/,
+      ],
+      [
+        ['--report-to', 'https://ci:secret@portal.example.com/api/data-mesh'],
+        {},
+        /no credentials in the URL/,
+      ],
+      [
+        ['--report-reference', 'x'],
+        {},
+        /--report-reference: needs --report-to/,
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      const run = await apply('wh-never', args, env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toContain('secret');
+    }
+    const two = await runDatamesh(
+      ['apply', spec, 'other/data_product_spec.yml', '--report-to', base],
+      { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
+    );
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(
+      /reports the apply of one product; give one spec file/,
+    );
+    // no warehouse was opened, nothing was told
+    expect(fs.existsSync(path.join(tmp.dir, 'wh-never'))).toBe(false);
+    expect(seen).toHaveLength(before);
+  });
+});
+
+describe('ciRunReference', () => {
+  it('names the CI run of GitHub Actions, GitLab CI and Jenkins, else nothing', () => {
+    expect(ciRunReference(GITHUB)).toBe(
+      'https://github.example.com/acme/refunds/actions/runs/4242',
+    );
+    expect(
+      ciRunReference({
+        CI_JOB_URL: 'https://gitlab.example.com/acme/r/-/jobs/9',
+      }),
+    ).toBe('https://gitlab.example.com/acme/r/-/jobs/9');
+    expect(
+      ciRunReference({ BUILD_URL: 'https://jenkins.example.com/job/r/3/' }),
+    ).toBe('https://jenkins.example.com/job/r/3/');
+    // a half-set GitHub environment is no address
+    expect(ciRunReference({ GITHUB_RUN_ID: '1' })).toBeUndefined();
+  });
+});

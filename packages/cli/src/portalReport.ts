@@ -1,0 +1,123 @@
+/*
+ * `datamesh apply --report-to <url>`: a pipeline's apply told to the
+ * portal's data-mesh backend, so the product's audit trail in the portal
+ * has it beside the portal's own applies. The token comes from the
+ * environment (a CI secret), never from the command line, which CI logs and
+ * process lists show.
+ */
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type ApplyResult,
+  applyReportOf,
+  sendApplyReport,
+} from '@datamesh/plugin-data-mesh-node';
+import type { Io } from './io';
+
+/** The environment variable holding the Backstage token the report is sent with. */
+export const PORTAL_TOKEN_ENV = 'DATAMESH_PORTAL_TOKEN';
+
+/** Where to report, checked before anything is applied. */
+export interface PortalReportTarget {
+  baseUrl: string;
+  token: string;
+  reference?: string;
+}
+
+/**
+ * The address of the CI run executing the command, where a known CI tells
+ * it (GitHub Actions, GitLab CI, Jenkins): where an auditor looks next.
+ */
+export function ciRunReference(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+    return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  }
+  return env.CI_JOB_URL || env.BUILD_URL || undefined;
+}
+
+/**
+ * The report's target from `--report-to` and `--report-reference`, or an
+ * error to print; `undefined` when not asked to report.
+ */
+export function portalReportTarget(
+  options: { reportTo?: string; reportReference?: string },
+  files: string[],
+  env: NodeJS.ProcessEnv,
+): PortalReportTarget | { error: string } | undefined {
+  if (options.reportTo === undefined) {
+    return options.reportReference === undefined
+      ? undefined
+      : { error: '--report-reference: needs --report-to' };
+  }
+  let url: URL;
+  try {
+    url = new URL(options.reportTo);
+  } catch {
+    return {
+      error: `--report-to: '${options.reportTo}' is not a URL (the portal's data-mesh API, e.g. https://portal.example.com/api/data-mesh)`,
+    };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { error: '--report-to: needs an http(s) URL' };
+  }
+  if (url.username || url.password) {
+    return {
+      error: `--report-to: no credentials in the URL; the token goes in ${PORTAL_TOKEN_ENV}`,
+    };
+  }
+  if (files.length !== 1) {
+    return {
+      error:
+        '--report-to: reports the apply of one product; give one spec file',
+    };
+  }
+  const token = env[PORTAL_TOKEN_ENV];
+  if (!token) {
+    return {
+      error: `--report-to: ${PORTAL_TOKEN_ENV} is not set (a Backstage token the portal accepts, e.g. a static external access token)`,
+    };
+  }
+  const reference = options.reportReference ?? ciRunReference(env);
+  return {
+    baseUrl: url.toString(),
+    token,
+    ...(reference ? { reference } : {}),
+  };
+}
+
+/**
+ * Tells the portal of an apply that sent something or failed. Never fails
+ * the command: the warehouse has changed already, and a second apply sends
+ * nothing to report; a refusal is a warning naming why.
+ */
+export async function reportApplyToPortal(
+  io: Io,
+  target: PortalReportTarget,
+  entity: DataProductEntityV1alpha1,
+  result: ApplyResult,
+  options: { allowDestructive: boolean; stage?: string },
+): Promise<void> {
+  const report = applyReportOf(result, {
+    source: 'cli',
+    allowDestructive: options.allowDestructive,
+    stage: options.stage,
+    reference: target.reference,
+    owner: entity.spec.owner,
+  });
+  if (!report) return;
+  const product = {
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+  };
+  try {
+    const recorded = await sendApplyReport(target, product, report);
+    io.err(
+      `recorded in the portal's audit trail of ${recorded.entityRef} as applied by ${recorded.actor}`,
+    );
+  } catch (e) {
+    io.err(
+      `warning: this apply is not in the portal's audit trail of ${
+        product.namespace
+      }/${product.name}: ${(e as Error).message}`,
+    );
+  }
+}
