@@ -151,6 +151,60 @@ describe('the audit trail on the Changes tab', () => {
     ).toHaveTextContent('{"what":"something new"}');
   });
 
+  it('says where an apply reported by a pipeline or a template ran', async () => {
+    render(
+      lifecycle([
+        {
+          at: '2026-03-01T09:00:00.000Z',
+          actor: AISHA,
+          action: 'infrastructure-apply',
+          detail: {
+            allowDestructive: false,
+            statements: ['CREATE ROLE "pe_consumer"'],
+            stage: 'dev',
+            source: 'template',
+            reference: 'task-0b6c',
+            declaredOwner: 'group:default/care-team',
+          },
+        },
+        {
+          at: '2026-03-02T09:00:00.000Z',
+          actor: 'service:external:product-ci',
+          action: 'infrastructure-apply',
+          detail: {
+            allowDestructive: false,
+            statements: ['GRANT USAGE ON SCHEMA "pe_output" TO "pe_consumer"'],
+            stage: 'prod',
+            source: 'cli',
+            reference: 'https://github.example.com/acme/pe/actions/runs/42',
+          },
+        },
+      ]),
+    );
+    const [pipeline, template] = await screen.findAllByTestId('audit-entry');
+    expect(pipeline).toHaveTextContent(
+      'Applied the warehouse plan (stage prod): 1 statement',
+    );
+    expect(pipeline).toHaveTextContent(
+      'service:external:product-ci · by datamesh apply (CI run)',
+    );
+    expect(
+      within(pipeline).getByRole('link', { name: /CI run/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.example.com/acme/pe/actions/runs/42',
+    );
+    expect(template).toHaveTextContent(
+      'by a template (task task-0b6c); the catalog did not have the product yet (its spec named group:default/care-team as owner)',
+    );
+    // the person is the only link of the template's entry
+    expect(
+      within(template)
+        .getAllByRole('link')
+        .map(l => l.textContent),
+    ).toEqual([expect.stringMatching(/aisha\.khan/i)]);
+  });
+
   it('shows the latest 20, then all on request', async () => {
     const many = Array.from({ length: 23 }, (_, i) => ({
       at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),

@@ -7,7 +7,7 @@
  * what was done about them (and about everything else).
  */
 import { useState } from 'react';
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -37,6 +37,20 @@ function AuditEntry(props: { entry: LifecycleAuditEntry }) {
       </Box>
       <Typography variant="caption" color="textSecondary" component="div">
         {formatDateTime(Date.parse(entry.at))} · <Who entityRef={entry.actor} />
+        {words.where && (
+          <>
+            {' · '}
+            {words.where.text}
+            {words.where.href && (
+              <>
+                {' '}
+                <Link to={words.where.href} style={BREAKABLE_IDENTIFIER}>
+                  (CI run)
+                </Link>
+              </>
+            )}
+          </>
+        )}
         {words.lines.length > 0 && (
           <>
             {' · '}

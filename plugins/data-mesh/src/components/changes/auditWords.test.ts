@@ -113,6 +113,48 @@ describe('auditWords', () => {
     expect([words.what, words.failed]).toEqual([what, failed]);
   });
 
+  it('says where a reported apply ran, linking only web addresses', () => {
+    const reported = (detail: Record<string, unknown>) =>
+      auditWords(
+        entry('infrastructure-apply', {
+          allowDestructive: false,
+          statements: ['CREATE ROLE "r"'],
+          stage: 'prod',
+          ...detail,
+        }),
+      );
+    const ci = reported({
+      source: 'cli',
+      reference: 'https://github.example.com/acme/r/actions/runs/4',
+    });
+    expect(ci.what).toBe(
+      'Applied the warehouse plan (stage prod): 1 statement',
+    );
+    expect(ci.where).toEqual({
+      text: 'by datamesh apply',
+      href: 'https://github.example.com/acme/r/actions/runs/4',
+    });
+    // a reference that is no web address is words, never a link
+    const script = ['javascript', 'alert(1)'].join(':');
+    expect(reported({ source: 'cli', reference: script }).where).toEqual({
+      text: `by datamesh apply (${script})`,
+    });
+    expect(reported({ source: 'cli' }).where).toEqual({
+      text: 'by datamesh apply',
+    });
+    expect(
+      reported({
+        source: 'template',
+        reference: 'task-0b6c',
+        declaredOwner: 'group:default/care-team',
+      }).where,
+    ).toEqual({
+      text: 'by a template (task task-0b6c); the catalog did not have the product yet (its spec named group:default/care-team as owner)',
+    });
+    // the portal's own applies say nothing of where
+    expect(reported({}).where).toBeUndefined();
+  });
+
   it('keeps the lines each entry sent', () => {
     expect(
       auditWords(entry('step:revoke', { lines: ['REVOKE x FROM y'] })).lines,

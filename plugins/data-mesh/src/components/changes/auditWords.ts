@@ -28,6 +28,11 @@ export interface AuditWords {
   failed?: string;
   /** What was sent, in order: statements, or the step's own lines. */
   lines: string[];
+  /**
+   * Where it ran, when not in the portal (an apply a template or a pipeline
+   * reported): words, and the run's address when it is a web address.
+   */
+  where?: { text: string; href?: string };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -57,6 +62,42 @@ function deprecationWords(detail: Record<string, unknown>): string {
   }${reason ? `: "${reason}"` : ''}`;
 }
 
+// only web addresses become links: a reporter's text is not trusted
+const webAddress = (v: string | undefined): string | undefined => {
+  if (!v) return undefined;
+  try {
+    const url = new URL(v);
+    return url.protocol === 'https:' || url.protocol === 'http:'
+      ? url.toString()
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Where a reported apply ran: a template's task, or `datamesh apply` in a pipeline. */
+function applySource(
+  d: Partial<InfrastructureApplyAuditDetail>,
+): AuditWords['where'] {
+  if (d.source !== 'template' && d.source !== 'cli') return undefined;
+  const reference = text(d.reference);
+  const before = text(d.declaredOwner)
+    ? `; the catalog did not have the product yet (its spec named ${d.declaredOwner} as owner)`
+    : '';
+  if (d.source === 'template') {
+    return {
+      text: `by a template${reference ? ` (task ${reference})` : ''}${before}`,
+    };
+  }
+  const href = webAddress(reference);
+  return {
+    text: `by datamesh apply${
+      reference && !href ? ` (${reference})` : ''
+    }${before}`,
+    ...(href ? { href } : {}),
+  };
+}
+
 /** What `entry` says, in words. */
 export function auditWords(entry: LifecycleAuditEntry): AuditWords {
   const detail = entry.detail ?? {};
@@ -65,22 +106,25 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
     case INFRASTRUCTURE_APPLY_AUDIT_ACTION: {
       const d = detail as Partial<InfrastructureApplyAuditDetail>;
       const statements = strings(d.statements);
+      const stage = text(d.stage);
+      const plan = `the warehouse plan${stage ? ` (stage ${stage})` : ''}`;
       const how = `${d.run ? ' (in a repair run)' : ''}${
         d.allowDestructive ? ', destructive changes allowed' : ''
       }`;
-      let what = `Applied the warehouse plan: ${plural(
+      let what = `Applied ${plan}: ${plural(
         statements.length,
         'statement',
       )}${how}`;
       if (failed) {
-        what = `Applying the warehouse plan failed after ${plural(
+        what = `Applying ${plan} failed after ${plural(
           statements.length,
           'statement',
         )}${how}`;
       } else if (statements.length === 0) {
-        what = `Applied the warehouse plan: nothing to change${how}`;
+        what = `Applied ${plan}: nothing to change${how}`;
       }
-      return { what, failed, lines: statements };
+      const where = applySource(d);
+      return { what, failed, lines: statements, ...(where ? { where } : {}) };
     }
     case ACCESS_REPAIR_AUDIT_ACTION: {
       const d = detail as Partial<AccessRepairAuditDetail>;
