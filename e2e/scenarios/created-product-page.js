@@ -3,8 +3,8 @@
 /*
  * The product created through the Create flow, opened from its task page: it
  * shows its output port, its input from the example product picked, that
- * product upstream in its lineage, and an Infrastructure card in sync with
- * the warehouse.
+ * product upstream in its lineage, an Infrastructure card in sync with
+ * the warehouse, and the template's apply on its audit trail.
  */
 
 const fs = require('node:fs');
@@ -62,6 +62,30 @@ async function checkInSync({ api, cardTitled }, created) {
   const card = cardTitled('Infrastructure');
   await card.getByText('In sync', { exact: true }).waitFor();
   await card.getByText('The warehouse matches the declared state.').waitFor();
+}
+
+/**
+ * The template's apply step reported what it sent: the product's audit
+ * trail has it, from the task that made it, with the statements.
+ */
+async function checkFirstApplyAudited({ page, baseUrl }, created) {
+  await page.goto(
+    `${baseUrl}/catalog/default/dataproduct/${created.product}/changes`,
+  );
+  const entry = page
+    .getByTestId('audit-entry')
+    .filter({ hasText: `by a template (task ${created.task.id})` });
+  await entry.waitFor({ timeout: 60000 });
+  const text = await entry.textContent();
+  if (!/Applied the warehouse plan \(stage \w+\): \d+ statements/.test(text)) {
+    throw new Error(`the entry reads: ${text}`);
+  }
+  await entry.getByRole('button', { name: /^Show \d+ lines$/ }).click();
+  const lines = await entry.getByTestId('audit-entry-lines').textContent();
+  if (!lines.includes(`CREATE ROLE "${created.roles.consumer}"`)) {
+    throw new Error(`its statements: ${lines.slice(0, 300)}`);
+  }
+  log(`audit trail: ${text.slice(0, 160)}`);
 }
 
 module.exports = {
@@ -225,6 +249,10 @@ module.exports = {
       )
     ) {
       await check(INFRASTRUCTURE_CHECK, () => checkInSync(ctx, created));
+      await check(
+        `the template's apply is on the audit trail of ${created.product} (Changes tab), with its task and statements`,
+        () => checkFirstApplyAudited(ctx, created),
+      );
     } else {
       skip(
         INFRASTRUCTURE_CHECK,
