@@ -55,7 +55,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
   let server: Server;
   let base: string;
   const seen: Seen[] = [];
-  let reply: { status: number; body: unknown };
+  let reply: { status: number; body: unknown | ((sent: Seen) => unknown) };
 
   beforeAll(async () => {
     tmp = makeTempDir();
@@ -68,13 +68,18 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
       let raw = '';
       req.on('data', c => (raw += c));
       req.on('end', () => {
-        seen.push({
+        const sent = {
           url: req.url!,
           auth: req.headers.authorization,
           body: JSON.parse(raw || '{}'),
-        });
+        };
+        seen.push(sent);
         res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(reply.body));
+        res.end(
+          JSON.stringify(
+            typeof reply.body === 'function' ? reply.body(sent) : reply.body,
+          ),
+        );
       });
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
@@ -101,34 +106,36 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
   it("tells the portal what it sent, with the CI run's address; nothing when nothing is sent", async () => {
     reply = {
       status: 201,
-      body: {
+      body: (sent: Seen) => ({
         entityRef: 'dataproduct:default/refunds',
+        action: sent.body.action,
         at: '2026-12-06T10:00:00.000Z',
         actor: 'service:external:ci',
-      },
+      }),
     };
     const before = seen.length;
     const run = await apply('wh-report', ['--report-to', base], GITHUB);
     expect(run.code).toBe(0);
     expect(lines(run.stderr)).toContain(
-      "recorded in the portal's audit trail of dataproduct:default/refunds as applied by service:external:ci",
+      "recorded in the portal's audit trail of dataproduct:default/refunds (infrastructure-apply by service:external:ci)",
     );
     expect(seen).toHaveLength(before + 1);
     const sent = seen[seen.length - 1];
     expect(sent.url).toBe(
-      '/api/data-mesh/products/default/refunds/infrastructure/applies',
+      '/api/data-mesh/products/default/refunds/infrastructure/reports',
     );
     expect(sent.auth).toBe('Bearer ci-token');
     expect(
       createDataMeshApiValidator().requestBody(
         {
           method: 'post',
-          path: '/products/{namespace}/{name}/infrastructure/applies',
+          path: '/products/{namespace}/{name}/infrastructure/reports',
         },
         sent.body,
       ),
     ).toEqual([]);
     expect(sent.body).toEqual({
+      action: 'infrastructure-apply',
       source: 'cli',
       statements: expect.arrayContaining([
         'CREATE ROLE "sales_refunds_consumer" NOLOGIN',
@@ -144,6 +151,65 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     const again = await apply('wh-report', ['--report-to', base], GITHUB);
     expect(again.code).toBe(0);
     expect(seen).toHaveLength(before + 1);
+  });
+
+  it('tells the portal of a sandbox made and deleted by the pipeline', async () => {
+    const dataDir = path.join(tmp.dir, 'wh-report');
+    const sandbox = (...args: string[]) =>
+      runDatamesh(
+        ['sandbox', ...args, spec, '--data-dir', dataDir, '--report-to', base],
+        { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token', ...GITHUB } },
+      );
+    const before = seen.length;
+    const made = await sandbox(
+      'create',
+      '--branch',
+      'feat/Late',
+      '--layers',
+      'raw',
+    );
+    expect(made.code).toBe(0);
+    expect(lines(made.stderr)).toContain(
+      "recorded in the portal's audit trail of dataproduct:default/refunds (sandbox-create by service:external:ci)",
+    );
+    const dropped = await sandbox('delete', '--all');
+    expect(dropped.code).toBe(0);
+    // a dry run drops nothing and tells nothing
+    expect((await sandbox('delete', '--all', '--dry-run')).code).toBe(0);
+    const sent = seen.slice(before);
+    const validator = createDataMeshApiValidator();
+    for (const s of sent) {
+      expect(
+        validator.requestBody(
+          {
+            method: 'post',
+            path: '/products/{namespace}/{name}/infrastructure/reports',
+          },
+          s.body,
+        ),
+      ).toEqual([]);
+    }
+    const where = {
+      source: 'cli',
+      stage: 'dev',
+      reference: 'https://github.example.com/acme/refunds/actions/runs/4242',
+      owner: 'group:default/sales-team',
+    };
+    expect(sent.map(s => s.body)).toEqual([
+      {
+        action: 'sandbox-create',
+        ...where,
+        branch: 'feat_late',
+        schemas: ['"acme_sales_dev__refunds_raw_sbx_feat_late"'],
+        method: 'copy',
+      },
+      {
+        action: 'sandbox-delete',
+        ...where,
+        branch: 'feat_late',
+        dropped: ['"acme_sales_dev__refunds_raw_sbx_feat_late"'],
+      },
+    ]);
   });
 
   it('warns when the portal refuses, and the apply stands', async () => {
@@ -166,7 +232,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/applied \d+ steps/);
     expect(lines(run.stderr)).toContain(
-      "warning: this apply is not in the portal's audit trail of default/refunds: the portal did not record it (403): service:external:ci may not apply the infrastructure of dataproduct:default/refunds",
+      "warning: not in the portal's audit trail of default/refunds (infrastructure-apply): the portal did not record it (403): service:external:ci may not apply the infrastructure of dataproduct:default/refunds",
     );
     expect(seen[seen.length - 1].body.reference).toBe('deploy #7');
   });
@@ -208,7 +274,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     );
     expect(two.code).toBe(1);
     expect(two.stderr).toMatch(
-      /reports the apply of one product; give one spec file/,
+      /reports the changes of one product; give one spec file/,
     );
     // no warehouse was opened, nothing was told
     expect(fs.existsSync(path.join(tmp.dir, 'wh-never'))).toBe(false);

@@ -1,16 +1,17 @@
 /*
- * `datamesh apply --report-to <url>`: a pipeline's apply told to the
- * portal's data-mesh backend, so the product's audit trail in the portal
- * has it beside the portal's own applies. The token comes from the
- * environment (a CI secret), never from the command line, which CI logs and
- * process lists show.
+ * `--report-to <url>` of `datamesh apply` and `datamesh sandbox
+ * create|delete`: what a pipeline changed in a product's warehouse objects
+ * told to the portal's data-mesh backend, so the product's audit trail in
+ * the portal has it beside the portal's own changes. The token comes from
+ * the environment (a CI secret), never from the command line, which CI logs
+ * and process lists show.
  */
-import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
-import {
-  type ApplyResult,
-  applyReportOf,
-  sendApplyReport,
-} from '@datamesh/plugin-data-mesh-node';
+import type {
+  DataProductEntityV1alpha1,
+  InfrastructureChangeReport,
+  ReportedChange,
+} from '@datamesh/plugin-data-mesh-common';
+import { sendChangeReport } from '@datamesh/plugin-data-mesh-node';
 import type { Io } from './io';
 
 /** The environment variable holding the Backstage token the report is sent with. */
@@ -67,7 +68,7 @@ export function portalReportTarget(
   if (files.length !== 1) {
     return {
       error:
-        '--report-to: reports the apply of one product; give one spec file',
+        '--report-to: reports the changes of one product; give one spec file',
     };
   }
   const token = env[PORTAL_TOKEN_ENV];
@@ -84,40 +85,46 @@ export function portalReportTarget(
   };
 }
 
+/** What every report of this run says: the CLI, the stage, the run, the declared owner. */
+export function cliChange(
+  target: PortalReportTarget,
+  entity: DataProductEntityV1alpha1,
+  stage: string | undefined,
+): ReportedChange {
+  return {
+    source: 'cli',
+    ...(stage ? { stage } : {}),
+    ...(target.reference ? { reference: target.reference } : {}),
+    ...(entity.spec.owner ? { owner: entity.spec.owner } : {}),
+  };
+}
+
 /**
- * Tells the portal of an apply that sent something or failed. Never fails
- * the command: the warehouse has changed already, and a second apply sends
- * nothing to report; a refusal is a warning naming why.
+ * Tells the portal of a change, if there is one. Never fails the command:
+ * the warehouse has changed already (and a second apply sends nothing to
+ * report); a refusal is a warning naming why.
  */
-export async function reportApplyToPortal(
+export async function reportToPortal(
   io: Io,
   target: PortalReportTarget,
   entity: DataProductEntityV1alpha1,
-  result: ApplyResult,
-  options: { allowDestructive: boolean; stage?: string },
+  report: InfrastructureChangeReport | undefined,
 ): Promise<void> {
-  const report = applyReportOf(result, {
-    source: 'cli',
-    allowDestructive: options.allowDestructive,
-    stage: options.stage,
-    reference: target.reference,
-    owner: entity.spec.owner,
-  });
   if (!report) return;
   const product = {
     namespace: entity.metadata.namespace ?? 'default',
     name: entity.metadata.name,
   };
   try {
-    const recorded = await sendApplyReport(target, product, report);
+    const recorded = await sendChangeReport(target, product, report);
     io.err(
-      `recorded in the portal's audit trail of ${recorded.entityRef} as applied by ${recorded.actor}`,
+      `recorded in the portal's audit trail of ${recorded.entityRef} (${recorded.action} by ${recorded.actor})`,
     );
   } catch (e) {
     io.err(
-      `warning: this apply is not in the portal's audit trail of ${
-        product.namespace
-      }/${product.name}: ${(e as Error).message}`,
+      `warning: not in the portal's audit trail of ${product.namespace}/${
+        product.name
+      } (${report.action}): ${(e as Error).message}`,
     );
   }
 }

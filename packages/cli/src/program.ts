@@ -17,6 +17,18 @@ import { checkCommand } from './commands/check';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The options of a command that changes the warehouse: tell the portal. */
+const reportOptions = (cmd: Command) =>
+  cmd
+    .option(
+      '--report-to <url>',
+      "tell the portal's data-mesh API (e.g. https://portal.example.com/api/data-mesh) what changed, for the product's audit trail; the token comes from DATAMESH_PORTAL_TOKEN",
+    )
+    .option(
+      '--report-reference <text>',
+      "where this run can be looked up, kept with the report (default: the CI run's URL on GitHub Actions, GitLab CI or Jenkins)",
+    );
+
 /**
  * The `datamesh` command line. Each action stores its exit code in
  * `result.code` rather than exiting, so the caller can flush output and
@@ -167,24 +179,18 @@ export function createProgram(io: Io, result: { code: number }): Command {
       result.code = await infraCommand('plan', files, opts, io);
     });
 
-  infraOptions(
-    program
-      .command('apply')
-      .description(
-        'Plan, then run the plan; idempotent (a second apply changes nothing)',
-      ),
+  reportOptions(
+    infraOptions(
+      program
+        .command('apply')
+        .description(
+          'Plan, then run the plan; idempotent (a second apply changes nothing)',
+        ),
+    ),
   )
     .option(
       '--allow-destructive',
       'also run the revoke and drop steps of the plan',
-    )
-    .option(
-      '--report-to <url>',
-      "tell the portal's data-mesh API (e.g. https://portal.example.com/api/data-mesh) what the apply sent, for the product's audit trail; the token comes from DATAMESH_PORTAL_TOKEN; one spec only",
-    )
-    .option(
-      '--report-reference <text>',
-      "where this run can be looked up, kept with the report (default: the CI run's URL on GitHub Actions, GitLab CI or Jenkins)",
     )
     .action(async (files: string[], opts) => {
       result.code = await infraCommand('apply', files, opts, io);
@@ -212,12 +218,14 @@ export function createProgram(io: Io, result: { code: number }): Command {
         '--data-dir <dir>',
         'data directory of the embedded PGlite warehouse (default: dataMesh.warehouse.pglite.dataDir, else .data/warehouse)',
       );
-  sandboxOptions(
-    sandbox
-      .command('create')
-      .description(
-        "Copy the product's schemas to <schema>_sbx_<branch>, marked as the branch's sandbox; the service role works in it, consumers get nothing",
-      ),
+  reportOptions(
+    sandboxOptions(
+      sandbox
+        .command('create')
+        .description(
+          "Copy the product's schemas to <schema>_sbx_<branch>, marked as the branch's sandbox; the service role works in it, consumers get nothing",
+        ),
+    ),
   )
     .requiredOption('--branch <branch>', 'the feature branch')
     .option(
@@ -239,12 +247,14 @@ export function createProgram(io: Io, result: { code: number }): Command {
   ).action(async (file: string, opts: SandboxOptions) => {
     result.code = await sandboxCommand('list', file, opts, io);
   });
-  sandboxOptions(
-    sandbox
-      .command('delete')
-      .description(
-        "Drop a branch's sandbox (or every one with --all); only schemas marked as the product's sandboxes",
-      ),
+  reportOptions(
+    sandboxOptions(
+      sandbox
+        .command('delete')
+        .description(
+          "Drop a branch's sandbox (or every one with --all); only schemas marked as the product's sandboxes",
+        ),
+    ),
   )
     .option('--branch <branch>', 'the branch whose sandbox to drop')
     .option('--all', 'drop every sandbox of the product')

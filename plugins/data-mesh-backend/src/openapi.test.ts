@@ -428,25 +428,42 @@ describe.each(databases.eachSupportedId())(
         body: {},
       });
 
-      // reporting an apply made elsewhere (its behaviour: infra/applyReport.test.ts)
+      // reporting a change made elsewhere (its behaviour: infra/changeReports.test.ts)
       const reportOp = {
         method: 'post',
-        path: '/products/{namespace}/{name}/infrastructure/applies',
+        path: '/products/{namespace}/{name}/infrastructure/reports',
       } as const;
-      const reports = '/products/default/orders/infrastructure/applies';
+      const reports = '/products/default/orders/infrastructure/reports';
       const reported = {
+        action: 'infrastructure-apply',
         source: 'cli',
         statements: ['CREATE ROLE "x"'],
         allowDestructive: false,
         stage: 'dev',
         reference: 'https://ci.example.com/runs/1',
       };
+      const sandboxMade = {
+        action: 'sandbox-create',
+        source: 'cli',
+        branch: 'feat_x',
+        schemas: ['"acme"."orders_raw_sbx_feat_x"'],
+        method: 'copy',
+      };
       expect(validator.requestBody(reportOp, reported)).toEqual([]);
+      expect(validator.requestBody(reportOp, sandboxMade)).toEqual([]);
       expect(
         validator.requestBody(reportOp, { ...reported, source: 'jenkins' }),
       ).not.toEqual([]);
+      // each kind has its own fields: an apply has no branch
+      expect(
+        validator.requestBody(reportOp, { ...reported, branch: 'feat_x' }),
+      ).not.toEqual([]);
       const kept = await call(reportOp, reports, 201, { body: reported });
-      expect(kept.entityRef).toBe('dataproduct:default/orders');
+      expect([kept.entityRef, kept.action]).toEqual([
+        'dataproduct:default/orders',
+        'infrastructure-apply',
+      ]);
+      await call(reportOp, reports, 201, { body: sandboxMade });
       await call(reportOp, reports, 403, { auth: dave, body: reported });
       await call(reportOp, reports, 400, { body: { source: 'cli' } });
       await call(reportOp, reports, 401, {

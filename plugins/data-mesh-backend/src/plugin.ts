@@ -30,7 +30,7 @@ import { tellNewReaders } from './slo/collection/alerts';
 import {
   AccessDriftRepair,
   InfrastructureApply,
-  InfrastructureApplyReports,
+  InfrastructureChangeReports,
   InfrastructureRepairRuns,
   InfrastructureService,
   RepairRunStore,
@@ -477,8 +477,8 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
             // owners provision their product, or repair its drift
             apply,
-            // applies made by the template and pipelines, kept with the portal's
-            applyReports: new InfrastructureApplyReports({
+            // changes made by templates and pipelines, kept with the portal's
+            changeReports: new InfrastructureChangeReports({
               permissions,
               permissionsRegistry,
               catalog,

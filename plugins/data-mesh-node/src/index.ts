@@ -14,7 +14,7 @@ export * from './warehouse/usage';
 export * from './warehouse/plan';
 export * from './warehouse/scope';
 export * from './warehouse/apply';
-export * from './warehouse/applyReport';
+export * from './warehouse/changeReport';
 export * from './warehouse/assess';
 export * from './warehouse/sandbox';
 export * from './service';

@@ -51,19 +51,17 @@ export const scaffolderModuleDataMeshActions = createBackendModule({
         // config problems stop the backend here rather than fail a task later
         const platform = readPlatformConfig(config);
         const repositories = readLocalRepositoriesConfig(config);
+        const portal = { auth, discovery };
         scaffolder.addActions(
           createSpecValidateAction({
             governance: () => readGovernanceSettings(config),
           }),
           createInfraPlanAction({ warehouse, platform }),
-          // each apply is reported to the data-mesh backend's audit trail
-          createInfraApplyAction({
-            warehouse,
-            platform,
-            portal: { auth, discovery },
-          }),
-          createSandboxCreateAction({ warehouse, platform }),
-          createSandboxDeleteAction({ warehouse, platform }),
+          // what these change in the warehouse is reported to the
+          // data-mesh backend, for the product's audit trail
+          createInfraApplyAction({ warehouse, platform, portal }),
+          createSandboxCreateAction({ warehouse, platform, portal }),
+          createSandboxDeleteAction({ warehouse, platform, portal }),
           createPublishLocalAction({ repositories }),
           createProductDeprecateAction({ auth, discovery }),
           createAccessRequestInputsAction({ auth, discovery, catalog }),

@@ -365,7 +365,7 @@ describe('the New data product template, through the real scaffolder backend', (
         'CREATE ROLE "clinical_care_patient_visits_consumer" NOLOGIN',
       );
       expect(log).toContain(
-        '[apply] Kept in the audit trail of dataproduct:default/patient-visits as applied by user:default/mock',
+        '[apply] Kept in the audit trail of dataproduct:default/patient-visits (infrastructure-apply by user:default/mock)',
       );
 
       // the catalog: the product, read from the published repository, with its lineage

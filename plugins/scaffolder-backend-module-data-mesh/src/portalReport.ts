@@ -1,8 +1,9 @@
 /*
- * Telling the portal's data-mesh backend of an apply a template step made,
- * so the product's audit trail has it (the first one made its roles and
+ * Telling the portal's data-mesh backend of a change a template step made
+ * to a product's warehouse objects (an apply, a sandbox made or deleted),
+ * so the product's audit trail has it (the first apply made its roles and
  * schemas). On behalf of the template's user: the backend decides with its
- * permission policy, as for an apply from the portal.
+ * permission policy, as for the same change from the portal.
  */
 import type {
   AuthService,
@@ -10,8 +11,12 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
-import type { InfrastructureApplyReport } from '@datamesh/plugin-data-mesh-common';
-import { sendApplyReport } from '@datamesh/plugin-data-mesh-node';
+import type {
+  DataProductEntityV1alpha1,
+  InfrastructureChangeReport,
+  ReportedChange,
+} from '@datamesh/plugin-data-mesh-common';
+import { sendChangeReport } from '@datamesh/plugin-data-mesh-node';
 
 /** Where the data-mesh backend is, and how to call it. */
 export interface PortalConnection {
@@ -20,25 +25,43 @@ export interface PortalConnection {
   fetch?: typeof fetch;
 }
 
+/** What every report of a task's step says: the task, the stage, the declared owner. */
+export function templateChange(
+  ctx: Pick<ActionContext<any, any>, 'task'>,
+  entity: DataProductEntityV1alpha1,
+  stage: string,
+): ReportedChange {
+  return {
+    source: 'template',
+    stage,
+    reference: ctx.task.id,
+    ...(entity.spec.owner ? { owner: entity.spec.owner } : {}),
+  };
+}
+
 /**
- * Report `report` of the product, if there is one. Never throws: the
- * warehouse has changed already, so a report the backend refuses or misses
- * is a warning in the task's log (which keeps the statements), not a failed
- * step.
+ * Report what the step changed in the product's warehouse objects, if
+ * anything. Never throws: the warehouse has changed already, so a report
+ * the backend refuses or misses is a warning in the task's log (which
+ * keeps what was done), not a failed step.
  */
-export async function reportApplyToPortal(
+export async function reportToPortal(
   ctx: Pick<ActionContext<any, any>, 'logger' | 'getInitiatorCredentials'>,
   portal: PortalConnection | undefined,
-  product: { entityRef: string; namespace: string; name: string },
-  report: InfrastructureApplyReport | undefined,
+  entity: DataProductEntityV1alpha1,
+  report: InfrastructureChangeReport | undefined,
 ): Promise<void> {
   if (!portal || !report) return;
+  const product = {
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+  };
   try {
     const { token } = await portal.auth.getPluginRequestToken({
       onBehalfOf: await ctx.getInitiatorCredentials(),
       targetPluginId: 'data-mesh',
     });
-    const recorded = await sendApplyReport(
+    const recorded = await sendChangeReport(
       {
         baseUrl: await portal.discovery.getBaseUrl('data-mesh'),
         token,
@@ -48,13 +71,13 @@ export async function reportApplyToPortal(
       report,
     );
     ctx.logger.info(
-      `Kept in the audit trail of ${recorded.entityRef} as applied by ${recorded.actor}`,
+      `Kept in the audit trail of ${recorded.entityRef} (${recorded.action} by ${recorded.actor})`,
     );
   } catch (e) {
     ctx.logger.warn(
-      `This apply is not in the audit trail of ${
-        product.entityRef
-      }: ${stringifyError(e)}`,
+      `Not in the audit trail of ${product.namespace}/${product.name} (${
+        report.action
+      }): ${stringifyError(e)}`,
     );
   }
 }

@@ -17,6 +17,7 @@ import {
   type WarehouseAdapter,
   type WarehouseDialect,
   applyPlan,
+  applyReportOf,
   assessProducts,
   computeDesiredState,
   isPlanEmpty,
@@ -33,7 +34,7 @@ import {
 } from '../io';
 import { loadCliConfig } from '../config';
 import { loadSpecFile } from '../specs';
-import { portalReportTarget, reportApplyToPortal } from '../portalReport';
+import { cliChange, portalReportTarget, reportToPortal } from '../portalReport';
 import { resolveCliWarehouse } from '../warehouse';
 
 /** Options shared by plan and apply. */
@@ -250,10 +251,15 @@ export async function infraCommand(
       allowDestructive: options.allowDestructive,
     });
     if (report) {
-      await reportApplyToPortal(io, report, prepared.entities[0], applied, {
-        allowDestructive: options.allowDestructive === true,
-        stage: plan.products[0]?.stage,
-      });
+      await reportToPortal(
+        io,
+        report,
+        prepared.entities[0],
+        applyReportOf(applied, {
+          ...cliChange(report, prepared.entities[0], plan.products[0]?.stage),
+          allowDestructive: options.allowDestructive === true,
+        }),
+      );
     }
     if (applied.error) {
       io.err(

@@ -16,10 +16,13 @@ import {
   createSandbox,
   deleteSandboxes,
   findSandboxes,
+  sandboxCreateReportOf,
+  sandboxDeleteReportsOf,
   sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import { type Io, EXIT_FAILED, EXIT_OK, hasErrors, reportIssues } from '../io';
 import { envLines, openWarehouse, prepare } from './infra';
+import { cliChange, portalReportTarget, reportToPortal } from '../portalReport';
 
 /** @public */
 export interface SandboxOptions {
@@ -37,6 +40,10 @@ export interface SandboxOptions {
   writeEnv?: string;
   /** delete: list what would be dropped, drop nothing. */
   dryRun?: boolean;
+  /** create, delete: the portal's data-mesh API, told of the change. */
+  reportTo?: string;
+  /** create, delete: where the run can be looked up (default: the CI run's URL). */
+  reportReference?: string;
 }
 
 type Mode = 'create' | 'list' | 'delete';
@@ -88,6 +95,11 @@ export async function sandboxCommand(
     io.err(args.error);
     return EXIT_FAILED;
   }
+  const report = portalReportTarget(options, [file], process.env);
+  if (report && 'error' in report) {
+    io.err(report.error);
+    return EXIT_FAILED;
+  }
   const prepared = await prepare([file], options, io);
   if (!prepared) return EXIT_FAILED;
 
@@ -128,6 +140,16 @@ export async function sandboxCommand(
       for (const s of dropped) io.out(`- drop schema ${qualified(s)}`);
       if (dropped.length === 0) io.err('no sandbox to drop');
       else if (options.dryRun) io.err('dry run: nothing dropped');
+      else if (report) {
+        const change = cliChange(report, prepared.entities[0], product.stage);
+        for (const r of sandboxDeleteReportsOf(
+          dropped,
+          adapter.dialect,
+          change,
+        )) {
+          await reportToPortal(io, report, prepared.entities[0], r);
+        }
+      }
       return EXIT_OK;
     }
 
@@ -138,6 +160,19 @@ export async function sandboxCommand(
       replace: options.replace,
       log: line => io.err(line),
     });
+    if (report) {
+      await reportToPortal(
+        io,
+        report,
+        prepared.entities[0],
+        sandboxCreateReportOf(
+          suffix,
+          created,
+          adapter.dialect,
+          cliChange(report, prepared.entities[0], product.stage),
+        ),
+      );
+    }
     for (const note of created.notes) io.err(`note: ${note}`);
     for (const l of created.layers) {
       io.out(

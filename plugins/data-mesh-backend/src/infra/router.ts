@@ -4,7 +4,7 @@
  *   GET /infrastructure/drift                      every product, one introspection
  *   GET /infrastructure/unexplained-grants         grants made by hand the watch last found
  *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
- *   POST /products/:namespace/:name/infrastructure/applies  owners: report an apply made elsewhere
+ *   POST /products/:namespace/:name/infrastructure/reports  owners: report a change made elsewhere
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  *   POST /products/:namespace/:name/sandboxes  owners: make a branch's sandbox
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
@@ -16,7 +16,7 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import type {
   AccessDriftRepairResponse,
-  InfrastructureApplyReportResponse,
+  InfrastructureChangeReportResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   InfrastructureRepairRun,
@@ -27,7 +27,7 @@ import type {
   UnexplainedGrantsResponse,
 } from '@datamesh/plugin-data-mesh-common';
 import {
-  INFRASTRUCTURE_APPLY_SOURCES,
+  INFRASTRUCTURE_CHANGE_SOURCES,
   accessRef,
 } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
@@ -36,7 +36,7 @@ import { z } from 'zod';
 import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
-import type { InfrastructureApplyReports } from './applyReport';
+import type { InfrastructureChangeReports } from './changeReports';
 import type { SandboxDeletion } from './sandboxes';
 import type { SandboxCreation } from './sandboxCreate';
 import type { InfrastructureRepairRuns } from './repairRuns';
@@ -51,8 +51,8 @@ export interface InfrastructureRouterOptions {
   repair?: Pick<AccessDriftRepair, 'repair'>;
   /** Without it, applying a product's plan answers 409. */
   apply?: Pick<InfrastructureApply, 'apply'>;
-  /** Without it, reporting an apply answers 409. */
-  applyReports?: Pick<InfrastructureApplyReports, 'report'>;
+  /** Without it, reporting a change answers 409. */
+  changeReports?: Pick<InfrastructureChangeReports, 'report'>;
   /** Without it, deleting a sandbox answers 409. */
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
   /** Without it, making a sandbox answers 409. */
@@ -75,18 +75,44 @@ const sandboxParams = productParams.extend({
 const applyBody = z
   .object({ allowDestructive: z.boolean().optional() })
   .strict();
-// what the OpenAPI document's InfrastructureApplyReport allows
-const applyReportBody = z
-  .object({
-    source: z.enum(INFRASTRUCTURE_APPLY_SOURCES as ['template', 'cli']),
-    statements: z.array(z.string().max(20_000)).max(5_000),
-    allowDestructive: z.boolean(),
-    error: z.string().max(4_000).optional(),
-    stage: z.string().min(1).max(63).optional(),
-    reference: z.string().min(1).max(500).optional(),
-    owner: z.string().min(1).max(300).optional(),
-  })
-  .strict();
+// what the OpenAPI document's InfrastructureChangeReport allows
+const reportedChange = {
+  source: z.enum(INFRASTRUCTURE_CHANGE_SOURCES as ['template', 'cli']),
+  error: z.string().max(4_000).optional(),
+  stage: z.string().min(1).max(63).optional(),
+  reference: z.string().min(1).max(500).optional(),
+  owner: z.string().min(1).max(300).optional(),
+};
+const schemaNames = z.array(z.string().max(1_000)).max(100);
+const reportedBranch = z.string().min(1).max(100);
+const changeReportBody = z.discriminatedUnion('action', [
+  z
+    .object({
+      action: z.literal('infrastructure-apply'),
+      statements: z.array(z.string().max(20_000)).max(5_000),
+      allowDestructive: z.boolean(),
+      ...reportedChange,
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('sandbox-create'),
+      branch: reportedBranch,
+      schemas: schemaNames,
+      method: z.enum(['zero-copy', 'copy']).optional(),
+      replaced: schemaNames.optional(),
+      ...reportedChange,
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('sandbox-delete'),
+      branch: reportedBranch,
+      dropped: schemaNames,
+      ...reportedChange,
+    })
+    .strict(),
+]);
 const repairBody = z
   .object({ revokeUnmanaged: z.boolean().optional() })
   .strict();
@@ -131,7 +157,7 @@ export function createInfrastructureRouter(
     httpAuth,
     repair,
     apply,
-    applyReports,
+    changeReports,
     sandboxes,
     newSandboxes,
     runs,
@@ -216,20 +242,20 @@ export function createInfrastructureRouter(
   );
 
   router.post(
-    '/products/:namespace/:name/infrastructure/applies',
-    // up to 5,000 statements
+    '/products/:namespace/:name/infrastructure/reports',
+    // an apply of up to 5,000 statements
     express.json({ limit: '4mb' }),
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
       const product = parseInput(productParams, req.params, 'product');
-      const body = parseInput(applyReportBody, req.body, 'apply report');
-      if (!applyReports) {
-        throw new ConflictError('applies are not recorded here');
+      const body = parseInput(changeReportBody, req.body, 'change report');
+      if (!changeReports) {
+        throw new ConflictError('changes are not recorded here');
       }
-      const result = await applyReports.report(product, body, credentials);
-      res.status(201).json(result satisfies InfrastructureApplyReportResponse);
+      const result = await changeReports.report(product, body, credentials);
+      res.status(201).json(result satisfies InfrastructureChangeReportResponse);
     },
   );
 

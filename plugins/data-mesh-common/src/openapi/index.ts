@@ -22,7 +22,7 @@ import type {
 import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
   AccessDriftRepairResponse,
-  InfrastructureApplyReportResponse,
+  InfrastructureChangeReportResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   UnexplainedGrantsResponse,
@@ -83,7 +83,7 @@ export interface DataMeshApiResponses {
   /** POST only. */
   '/products/{namespace}/{name}/infrastructure/apply': InfrastructureApplyResponse;
   /** POST only: 201. */
-  '/products/{namespace}/{name}/infrastructure/applies': InfrastructureApplyReportResponse;
+  '/products/{namespace}/{name}/infrastructure/reports': InfrastructureChangeReportResponse;
   /** POST only: 201 made, 202 still being made. */
   '/products/{namespace}/{name}/sandboxes': SandboxCreateResult;
   /** DELETE only. */

@@ -75,7 +75,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /lifecycle/{namespace}/{name}/deprecation',
       'post /lifecycle/{namespace}/{name}/retirement',
       'post /products/{namespace}/{name}/access-drift/repair',
-      'post /products/{namespace}/{name}/infrastructure/applies',
+      'post /products/{namespace}/{name}/infrastructure/reports',
       'post /products/{namespace}/{name}/infrastructure/apply',
       'post /products/{namespace}/{name}/observations',
       'post /products/{namespace}/{name}/sandboxes',

@@ -11,7 +11,7 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { applyPlan } from '../warehouse/apply';
-import { appliedStatements } from '../warehouse/applyReport';
+import { appliedStatements } from '../warehouse/changeReport';
 import type { Plan, WarehouseAdapter } from '../warehouse/types';
 import { WarehouseError } from '../warehouse/types';
 import {

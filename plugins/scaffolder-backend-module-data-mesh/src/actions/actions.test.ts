@@ -350,19 +350,20 @@ describe('datamesh scaffolder actions on PGlite', () => {
         expect(portal.seen).toHaveLength(1);
         const [sent] = portal.seen;
         expect(`${sent.method} ${sent.url}`).toBe(
-          'POST /api/data-mesh/products/default/ledger/infrastructure/applies',
+          'POST /api/data-mesh/products/default/ledger/infrastructure/reports',
         );
         expect(sent.auth).toMatch(/^Bearer .+/);
         expect(
           validator.requestBody(
             {
               method: 'post',
-              path: '/products/{namespace}/{name}/infrastructure/applies',
+              path: '/products/{namespace}/{name}/infrastructure/reports',
             },
             sent.body,
           ),
         ).toEqual([]);
         expect(sent.body).toEqual({
+          action: 'infrastructure-apply',
           source: 'template',
           statements: expect.arrayContaining([
             'CREATE ROLE "finance_ledger_owner" NOLOGIN',
@@ -375,7 +376,7 @@ describe('datamesh scaffolder actions on PGlite', () => {
         expect(first.log.lines).toContainEqual({
           level: 'warn',
           message:
-            'This apply is not in the audit trail of dataproduct:default/ledger: Error: the portal did not record it (403): user:default/mock may not apply the infrastructure',
+            'Not in the audit trail of default/ledger (infrastructure-apply): Error: the portal did not record it (403): user:default/mock may not apply the infrastructure',
         });
         // nothing sent, nothing to keep
         await action.handler(context(ws, {}).ctx);
@@ -552,6 +553,93 @@ describe('datamesh scaffolder actions on PGlite', () => {
       await action.handler(all.ctx);
       expect(all.outputs.remaining).toEqual([]);
       expect(await schemaExists('scans_output_sbx_fix_contrast')).toBe(false);
+    });
+
+    it('tells the portal of the sandboxes it makes and drops, a report per branch', async () => {
+      const portal = await startStandInBackend(sent => ({
+        status: 201,
+        body: {
+          entityRef: 'dataproduct:default/films',
+          action: sent.body.action,
+          at: '2026-12-06T10:00:00.000Z',
+          actor: 'user:default/mock',
+        },
+      }));
+      try {
+        const connection = {
+          auth: mockServices.auth(),
+          discovery: mockServices.discovery.mock({
+            getBaseUrl: async () => portal.base,
+          }),
+        };
+        const ws = workspaceWith({
+          'data_product_spec.yml': oamSpec('films', 'media'),
+        });
+        await createInfraApplyAction({ warehouse, platform }).handler(
+          context(ws, {}).ctx,
+        );
+        const create = createSandboxCreateAction({
+          warehouse,
+          platform,
+          portal: connection,
+        });
+        const made = context(ws, { branch: 'feat/a', layers: ['raw'] });
+        await create.handler(made.ctx);
+        await create.handler(
+          context(ws, { branch: 'feat/b', layers: ['raw'] }).ctx,
+        );
+        const remove = createSandboxDeleteAction({
+          warehouse,
+          platform,
+          portal: connection,
+        });
+        await remove.handler(
+          context(ws, { all: true }, { isDryRun: true }).ctx,
+        );
+        await remove.handler(context(ws, { all: true }).ctx);
+        const where = {
+          source: 'template',
+          stage: 'dev',
+          reference: made.ctx.task.id,
+          owner: 'group:default/data-team',
+        };
+        const schema = (b: string) =>
+          `"acme_media_dev__films_raw_sbx_feat_${b}"`;
+        expect(portal.seen.map(r => r.body)).toEqual([
+          {
+            action: 'sandbox-create',
+            ...where,
+            branch: 'feat_a',
+            schemas: [schema('a')],
+            method: 'copy',
+          },
+          {
+            action: 'sandbox-create',
+            ...where,
+            branch: 'feat_b',
+            schemas: [schema('b')],
+            method: 'copy',
+          },
+          // the dry run told nothing; --all is one report per branch
+          {
+            action: 'sandbox-delete',
+            ...where,
+            branch: 'feat_a',
+            dropped: [schema('a')],
+          },
+          {
+            action: 'sandbox-delete',
+            ...where,
+            branch: 'feat_b',
+            dropped: [schema('b')],
+          },
+        ]);
+        expect(made.log.text()).toContain(
+          'Kept in the audit trail of dataproduct:default/films (sandbox-create by user:default/mock)',
+        );
+      } finally {
+        await portal.close();
+      }
     });
 
     it('needs the product to be applied first', async () => {

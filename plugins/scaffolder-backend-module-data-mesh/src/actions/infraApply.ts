@@ -9,7 +9,11 @@ import {
   planProducts,
 } from '@datamesh/plugin-data-mesh-node';
 import { planWorkspaceProduct } from '../infra';
-import { type PortalConnection, reportApplyToPortal } from '../portalReport';
+import {
+  type PortalConnection,
+  reportToPortal,
+  templateChange,
+} from '../portalReport';
 import { examples } from './infraApply.examples';
 import { type Z, infraInputs, objectOutputs } from './infraInputs';
 
@@ -102,20 +106,13 @@ export function createInfraApplyAction(options: {
             onStep: step => ctx.logger.info(`applying: ${step.line}`),
           });
           // in the checkpoint: a retried task does not report it twice
-          await reportApplyToPortal(
+          await reportToPortal(
             ctx,
             options.portal,
-            {
-              entityRef: objects.entityRef,
-              namespace: entity.metadata.namespace ?? 'default',
-              name: entity.metadata.name,
-            },
+            entity,
             applyReportOf(result, {
-              source: 'template',
+              ...templateChange(ctx, entity, objects.stage),
               allowDestructive,
-              stage: objects.stage,
-              reference: ctx.task.id,
-              owner: entity.spec.owner,
             }),
           );
           if (result.error) {

@@ -4,7 +4,10 @@
  */
 import { InputError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { formatIssue } from '@datamesh/plugin-data-mesh-common';
+import {
+  type DataProductEntityV1alpha1,
+  formatIssue,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
   type ProvisionedProduct,
@@ -52,7 +55,11 @@ export async function assessSandboxProduct(
     logger: LoggerService;
   },
   options: { warehouse: WarehouseService; platform: PlatformConfig },
-): Promise<{ adapter: WarehouseAdapter; product: ProvisionedProduct }> {
+): Promise<{
+  adapter: WarehouseAdapter;
+  product: ProvisionedProduct;
+  entity: DataProductEntityV1alpha1;
+}> {
   const entity = await loadProduct(
     ctx.workspacePath,
     ctx.input.path,
@@ -76,5 +83,5 @@ export async function assessSandboxProduct(
         .join('\n'),
     );
   }
-  return { adapter, product: desired.products[0] };
+  return { adapter, product: desired.products[0], entity };
 }

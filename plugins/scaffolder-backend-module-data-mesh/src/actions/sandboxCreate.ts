@@ -7,7 +7,13 @@ import {
   PRODUCT_LAYERS,
   SandboxError,
   createSandbox,
+  sandboxCreateReportOf,
 } from '@datamesh/plugin-data-mesh-node';
+import {
+  type PortalConnection,
+  reportToPortal,
+  templateChange,
+} from '../portalReport';
 import type { Z } from './infraInputs';
 import { assessSandboxProduct, sandboxInputs, sandboxSuffix } from './sandbox';
 import { examples } from './sandboxCreate.examples';
@@ -25,6 +31,8 @@ import { examples } from './sandboxCreate.examples';
 export function createSandboxCreateAction(options: {
   warehouse: WarehouseService;
   platform: PlatformConfig;
+  /** The data-mesh backend, told of each sandbox made. */
+  portal?: PortalConnection;
 }) {
   return createTemplateAction({
     id: 'datamesh:sandbox:create',
@@ -74,7 +82,10 @@ export function createSandboxCreateAction(options: {
     async handler(ctx) {
       const suffix = sandboxSuffix(ctx.input.branch);
       const layers: ProductLayer[] = ctx.input.layers ?? [...PRODUCT_LAYERS];
-      const { adapter, product } = await assessSandboxProduct(ctx, options);
+      const { adapter, product, entity } = await assessSandboxProduct(
+        ctx,
+        options,
+      );
 
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
@@ -90,6 +101,18 @@ export function createSandboxCreateAction(options: {
           }).catch(e => {
             throw e instanceof SandboxError ? new InputError(e.message) : e;
           });
+          // in the checkpoint: a retried task does not report it twice
+          await reportToPortal(
+            ctx,
+            options.portal,
+            entity,
+            sandboxCreateReportOf(
+              suffix,
+              cloned,
+              adapter.dialect,
+              templateChange(ctx, entity, product.stage),
+            ),
+          );
           return {
             method: cloned.method,
             notes: cloned.notes,

@@ -5,7 +5,13 @@ import {
   type WarehouseService,
   deleteSandboxes,
   findSandboxes,
+  sandboxDeleteReportsOf,
 } from '@datamesh/plugin-data-mesh-node';
+import {
+  type PortalConnection,
+  reportToPortal,
+  templateChange,
+} from '../portalReport';
 import type { Z } from './infraInputs';
 import { assessSandboxProduct, sandboxInputs, sandboxSuffix } from './sandbox';
 import { examples } from './sandboxDelete.examples';
@@ -21,6 +27,8 @@ import { examples } from './sandboxDelete.examples';
 export function createSandboxDeleteAction(options: {
   warehouse: WarehouseService;
   platform: PlatformConfig;
+  /** The data-mesh backend, told of each branch's sandbox dropped. */
+  portal?: PortalConnection;
 }) {
   return createTemplateAction({
     id: 'datamesh:sandbox:delete',
@@ -74,24 +82,37 @@ export function createSandboxDeleteAction(options: {
         );
       }
       const suffix = branch ? sandboxSuffix(branch) : undefined;
-      const { adapter, product } = await assessSandboxProduct(ctx, options);
+      const { adapter, product, entity } = await assessSandboxProduct(
+        ctx,
+        options,
+      );
       const doomed = await ctx.checkpoint({
         key: `sandbox-delete.${product.entityRef}.${product.stage}.${
           suffix ?? '*'
         }.${ctx.isDryRun ? 'dry' : 'run'}`,
-        fn: async () =>
-          (
-            await deleteSandboxes(adapter, product, {
-              suffix,
-              all,
-              dryRun: ctx.isDryRun,
-            })
-          ).map(s => ({
+        fn: async () => {
+          const dropped = await deleteSandboxes(adapter, product, {
+            suffix,
+            all,
+            dryRun: ctx.isDryRun,
+          });
+          if (!ctx.isDryRun) {
+            // in the checkpoint: a retried task does not report it twice
+            for (const report of sandboxDeleteReportsOf(
+              dropped,
+              adapter.dialect,
+              templateChange(ctx, entity, product.stage),
+            )) {
+              await reportToPortal(ctx, options.portal, entity, report);
+            }
+          }
+          return dropped.map(s => ({
             branch: s.suffix,
             database: s.database,
             schema: s.schema,
             qualified: adapter.dialect.qualifiedSchema(s),
-          })),
+          }));
+        },
       });
       for (const s of doomed) ctx.logger.warn(`- drop schema ${s.qualified}`);
       if (doomed.length === 0) {

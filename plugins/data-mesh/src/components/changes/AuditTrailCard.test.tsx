@@ -186,7 +186,7 @@ describe('the audit trail on the Changes tab', () => {
       'Applied the warehouse plan (stage prod): 1 statement',
     );
     expect(pipeline).toHaveTextContent(
-      'service:external:product-ci · by datamesh apply (CI run)',
+      'service:external:product-ci · by the datamesh CLI (CI run)',
     );
     expect(
       within(pipeline).getByRole('link', { name: /CI run/ }),

@@ -131,16 +131,16 @@ describe('auditWords', () => {
       'Applied the warehouse plan (stage prod): 1 statement',
     );
     expect(ci.where).toEqual({
-      text: 'by datamesh apply',
+      text: 'by the datamesh CLI',
       href: 'https://github.example.com/acme/r/actions/runs/4',
     });
     // a reference that is no web address is words, never a link
     const script = ['javascript', 'alert(1)'].join(':');
     expect(reported({ source: 'cli', reference: script }).where).toEqual({
-      text: `by datamesh apply (${script})`,
+      text: `by the datamesh CLI (${script})`,
     });
     expect(reported({ source: 'cli' }).where).toEqual({
-      text: 'by datamesh apply',
+      text: 'by the datamesh CLI',
     });
     expect(
       reported({
@@ -153,6 +153,14 @@ describe('auditWords', () => {
     });
     // the portal's own applies say nothing of where
     expect(reported({}).where).toBeUndefined();
+    // sandboxes made and deleted by a pipeline say it too
+    for (const action of ['sandbox-create', 'sandbox-delete']) {
+      expect(
+        auditWords(
+          entry(action, { branch: 'feat_x', source: 'cli', stage: 'dev' }),
+        ).where,
+      ).toEqual({ text: 'by the datamesh CLI' });
+    }
   });
 
   it('keeps the lines each entry sent', () => {

@@ -11,6 +11,7 @@ import {
   INFRASTRUCTURE_APPLY_AUDIT_ACTION,
   type InfrastructureApplyAuditDetail,
   type LifecycleAuditEntry,
+  type ReportedChangeDetail,
   RETIREMENT_STEP_IDS,
   type RetirementStepId,
   SANDBOX_CREATE_AUDIT_ACTION,
@@ -75,10 +76,8 @@ const webAddress = (v: string | undefined): string | undefined => {
   }
 };
 
-/** Where a reported apply ran: a template's task, or `datamesh apply` in a pipeline. */
-function applySource(
-  d: Partial<InfrastructureApplyAuditDetail>,
-): AuditWords['where'] {
+/** Where a reported change ran: a template's task, or the CLI in a pipeline. */
+function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
   if (d.source !== 'template' && d.source !== 'cli') return undefined;
   const reference = text(d.reference);
   const before = text(d.declaredOwner)
@@ -91,12 +90,17 @@ function applySource(
   }
   const href = webAddress(reference);
   return {
-    text: `by datamesh apply${
+    text: `by the datamesh CLI${
       reference && !href ? ` (${reference})` : ''
     }${before}`,
     ...(href ? { href } : {}),
   };
 }
+
+const withWhere = (d: ReportedChangeDetail) => {
+  const where = reportedWhere(d);
+  return where ? { where } : {};
+};
 
 /** What `entry` says, in words. */
 export function auditWords(entry: LifecycleAuditEntry): AuditWords {
@@ -123,8 +127,7 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
       } else if (statements.length === 0) {
         what = `Applied ${plan}: nothing to change${how}`;
       }
-      const where = applySource(d);
-      return { what, failed, lines: statements, ...(where ? { where } : {}) };
+      return { what, failed, lines: statements, ...withWhere(d) };
     }
     case ACCESS_REPAIR_AUDIT_ACTION: {
       const d = detail as Partial<AccessRepairAuditDetail>;
@@ -162,6 +165,7 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
             }`,
         failed,
         lines: schemas,
+        ...withWhere(d),
       };
     }
     case SANDBOX_DELETE_AUDIT_ACTION: {
@@ -173,7 +177,7 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
         'schema',
       )} dropped`;
       if (failed) what = `Deleting the sandbox of branch ${branch} failed`;
-      return { what, failed, lines: dropped };
+      return { what, failed, lines: dropped, ...withWhere(d) };
     }
     case 'deprecate':
       return {

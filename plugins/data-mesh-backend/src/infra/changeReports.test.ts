@@ -1,11 +1,12 @@
 /*
- * Reporting an apply made outside the portal (POST
- * /products/:namespace/:name/infrastructure/applies), in a test backend
+ * Reporting changes made outside the portal (POST
+ * /products/:namespace/:name/infrastructure/reports), in a test backend
  * with the real permission backend, on SQLite and PostgreSQL: a product's
- * owners (and services) report, anyone else is refused and nothing is
- * kept; before the product is in the catalog the owner its spec declares
- * decides; each report is one entry of the product's audit trail, with where
- * it ran. Every answer is checked against the OpenAPI document.
+ * owners (and services) report applies and sandboxes, anyone else is
+ * refused and nothing is kept; before the product is in the catalog the
+ * owner its spec declares decides; each report is one entry of the
+ * product's audit trail, as the portal's change of its kind, with where it
+ * ran. Every answer is checked against the OpenAPI document.
  */
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -36,19 +37,17 @@ const statements = [
 
 const databases = createTestDatabases();
 
-describe.each(databases.eachSupportedId())('apply reports on %s', id => {
+describe.each(databases.eachSupportedId())('change reports on %s', id => {
   let server: any;
   let stop: () => Promise<void>;
   let warehouse: WarehouseAdapter;
 
   const { call, audited } = contractCalls(() => server, 'aisha');
   const report = (user: string, body: object, name = 'visits') =>
-    call(
-      'post',
-      `/products/default/${name}/infrastructure/applies`,
-      user,
-      body,
-    );
+    call('post', `/products/default/${name}/infrastructure/reports`, user, {
+      action: 'infrastructure-apply',
+      ...body,
+    });
 
   beforeAll(async () => {
     warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
@@ -82,6 +81,7 @@ describe.each(databases.eachSupportedId())('apply reports on %s', id => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       entityRef: 'dataproduct:default/visits',
+      action: 'infrastructure-apply',
       at: new Date(T0).toISOString(),
       actor: 'user:default/aisha',
     });
@@ -129,6 +129,9 @@ describe.each(databases.eachSupportedId())('apply reports on %s', id => {
       { source: 'cli', statements: 'DROP ROLE x', allowDestructive: false },
       { source: 'cli', statements },
       { source: 'cli', statements, allowDestructive: false, extra: 1 },
+      // an apply's report with a sandbox's fields, and an unknown kind
+      { source: 'cli', statements, allowDestructive: false, branch: 'x' },
+      { action: 'drop-everything', source: 'cli' },
       {
         source: 'cli',
         statements: new Array(5_001).fill('SELECT 1'),
@@ -185,11 +188,71 @@ describe.each(databases.eachSupportedId())('apply reports on %s', id => {
     ]);
   });
 
+  it('keeps sandboxes made and deleted elsewhere as the portal keeps its own, under their permission', async () => {
+    const sandbox = (user: string, body: object) =>
+      call('post', '/products/default/visits/infrastructure/reports', user, {
+        source: 'cli',
+        stage: 'dev',
+        reference: 'https://ci.example.com/acme/visits/runs/43',
+        ...body,
+      });
+    const made = await sandbox('aisha', {
+      action: 'sandbox-create',
+      branch: 'feat_x',
+      schemas: ['"care_visits_raw_sbx_feat_x"'],
+      method: 'copy',
+      replaced: [],
+    });
+    expect([made.status, made.body.action]).toEqual([201, 'sandbox-create']);
+    const dropped = await sandbox('aisha', {
+      action: 'sandbox-delete',
+      branch: 'feat_x',
+      dropped: ['"care_visits_raw_sbx_feat_x"'],
+    });
+    expect(dropped.status).toBe(201);
+    const refused = await sandbox('sofia', {
+      action: 'sandbox-delete',
+      branch: 'feat_y',
+      dropped: ['"care_visits_raw_sbx_feat_y"'],
+    });
+    expect([refused.status, refused.body.error.message]).toEqual([
+      403,
+      'user:default/sofia may not delete sandboxes of dataproduct:default/visits: only its owners or an admin may',
+    ]);
+    const where = {
+      stage: 'dev',
+      source: 'cli',
+      reference: 'https://ci.example.com/acme/visits/runs/43',
+    };
+    expect(await audited('visits', 'sandbox-create')).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/aisha',
+        detail: {
+          branch: 'feat_x',
+          schemas: ['"care_visits_raw_sbx_feat_x"'],
+          method: 'copy',
+          ...where,
+        },
+      }),
+    ]);
+    expect(await audited('visits', 'sandbox-delete')).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/aisha',
+        detail: {
+          branch: 'feat_x',
+          dropped: ['"care_visits_raw_sbx_feat_x"'],
+          ...where,
+        },
+      }),
+    ]);
+  });
+
   it('records a failed apply, and a service (a pipeline with a token) as the actor', async () => {
     const res = await request(server)
-      .post('/api/data-mesh/products/default/visits/infrastructure/applies')
+      .post('/api/data-mesh/products/default/visits/infrastructure/reports')
       .set('Authorization', mockCredentials.service.header())
       .send({
+        action: 'infrastructure-apply',
         source: 'cli',
         statements: statements.slice(0, 1),
         allowDestructive: false,

@@ -1,0 +1,132 @@
+/*
+ * A change of a product's warehouse objects made outside the portal — an
+ * apply, a sandbox made or deleted, by a template's step or the CLI in a
+ * pipeline — told to the portal's data-mesh backend (POST
+ * /products/{namespace}/{name}/infrastructure/reports), so that the
+ * product's audit trail holds every change, not only the portal's. The
+ * scaffolder actions and the CLI build and send their reports here, the
+ * same way.
+ */
+import {
+  type InfrastructureApplyReport,
+  type InfrastructureChangeReport,
+  type InfrastructureChangeReportResponse,
+  type ReportedChange,
+  type SandboxCreateReport,
+  type SandboxDeleteReport,
+  INFRASTRUCTURE_APPLY_AUDIT_ACTION,
+  SANDBOX_CREATE_AUDIT_ACTION,
+  SANDBOX_DELETE_AUDIT_ACTION,
+  dataMeshApiUrl,
+} from '@datamesh/plugin-data-mesh-common';
+import type { ApplyResult } from './apply';
+import type { CreateSandboxResult, FoundSandbox } from './sandbox';
+import type { WarehouseDialect } from './types';
+
+/** Every statement an apply sent, in order. @public */
+export function appliedStatements(result: ApplyResult): string[] {
+  return result.applied.flatMap(step => step.statements.map(s => s.sql));
+}
+
+/**
+ * What to report of an apply, or `undefined` when there is nothing to keep:
+ * it sent nothing and did not fail (the portal keeps the same).
+ * @public
+ */
+export function applyReportOf(
+  result: ApplyResult,
+  change: ReportedChange & { allowDestructive: boolean },
+): InfrastructureApplyReport | undefined {
+  const statements = appliedStatements(result);
+  if (statements.length === 0 && !result.error) return undefined;
+  return {
+    action: INFRASTRUCTURE_APPLY_AUDIT_ACTION,
+    ...change,
+    statements,
+    ...(result.error ? { error: result.error.message } : {}),
+  };
+}
+
+/** What to report of a sandbox made for the branch `suffix`. @public */
+export function sandboxCreateReportOf(
+  suffix: string,
+  made: CreateSandboxResult,
+  dialect: Pick<WarehouseDialect, 'qualifiedSchema'>,
+  change: ReportedChange,
+): SandboxCreateReport {
+  return {
+    action: SANDBOX_CREATE_AUDIT_ACTION,
+    ...change,
+    branch: suffix,
+    schemas: made.layers.map(l => l.qualified),
+    method: made.method,
+    ...(made.replaced.length > 0
+      ? { replaced: made.replaced.map(s => dialect.qualifiedSchema(s)) }
+      : {}),
+  };
+}
+
+/** What to report of sandbox schemas dropped: one report per branch. @public */
+export function sandboxDeleteReportsOf(
+  dropped: FoundSandbox[],
+  dialect: Pick<WarehouseDialect, 'qualifiedSchema'>,
+  change: ReportedChange,
+): SandboxDeleteReport[] {
+  const byBranch = new Map<string, string[]>();
+  for (const s of dropped) {
+    byBranch.set(s.suffix, [
+      ...(byBranch.get(s.suffix) ?? []),
+      dialect.qualifiedSchema(s),
+    ]);
+  }
+  return [...byBranch].map(([branch, schemas]) => ({
+    action: SANDBOX_DELETE_AUDIT_ACTION,
+    ...change,
+    branch,
+    dropped: schemas,
+  }));
+}
+
+// the document's limits: a long warehouse message or CI address is cut, not refused
+const cut = (
+  report: InfrastructureChangeReport,
+): InfrastructureChangeReport => ({
+  ...report,
+  ...(report.error ? { error: report.error.slice(0, 4_000) } : {}),
+  ...(report.reference ? { reference: report.reference.slice(0, 500) } : {}),
+});
+
+/**
+ * Sends `report` for the product to the data-mesh backend at
+ * `baseUrl` (e.g. `https://portal.example.com/api/data-mesh`) with a
+ * Backstage token. Throws with the backend's own message when it refuses
+ * (403: not an owner, 400: a bad report) or cannot be reached.
+ * @public
+ */
+export async function sendChangeReport(
+  target: { baseUrl: string; token: string; fetch?: typeof fetch },
+  product: { namespace: string; name: string },
+  report: InfrastructureChangeReport,
+): Promise<InfrastructureChangeReportResponse> {
+  const url = `${target.baseUrl.replace(/\/+$/, '')}${dataMeshApiUrl(
+    '/products/{namespace}/{name}/infrastructure/reports',
+    product,
+  )}`;
+  const response = await (target.fetch ?? fetch)(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${target.token}`,
+    },
+    body: JSON.stringify(cut(report)),
+  });
+  const payload = (await response.json().catch(() => undefined)) as any;
+  if (response.status !== 201) {
+    throw new Error(
+      `the portal did not record it (${response.status}): ${
+        payload?.error?.message ?? response.statusText
+      }`,
+    );
+  }
+  return payload as InfrastructureChangeReportResponse;
+}
