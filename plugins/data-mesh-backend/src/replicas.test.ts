@@ -230,10 +230,7 @@ describe.each(postgres)('two backends on one %s database', databaseId => {
     // one run per cycle: runs are at least a cycle apart (both replicas
     // running every cycle would make twice as many, at any distance)
     const span = cycles[cycles.length - 1] - cycles[0];
-    console.log(
-      'CYCLES',
-      cycles.map((c, i) => (i ? c - cycles[i - 1] : 0)),
-    );
+    console.log("CYCLES", cycles.map((c, i) => i ? c - cycles[i - 1] : 0));
     expect(cycles.length).toBeLessThanOrEqual(
       Math.floor(span / (0.9 * CYCLE_MS)) + 1,
     );
