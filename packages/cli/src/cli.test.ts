@@ -426,6 +426,50 @@ describe('datamesh plan and apply (embedded PGlite)', () => {
     expect(fs.existsSync(dataDir)).toBe(true);
   });
 
+  it('lets APP_CONFIG_* variables override the config files, as the backend does', async () => {
+    tmp.write('orders/data_product_spec.yml', VALID_OAM);
+    tmp.write(
+      'pipeline-config.yaml',
+      [
+        'dataMesh:',
+        '  warehouse:',
+        '    type: postgres',
+        '    postgres:',
+        '      connection: ${DM_TEST_WAREHOUSE_URL}',
+        '',
+      ].join('\n'),
+    );
+    const dataDir = path.join(tmp.dir, 'overridden');
+    const env = {
+      // a server that is not there: only the override makes the run pass
+      DM_TEST_WAREHOUSE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      APP_CONFIG_dataMesh_warehouse_type: 'pglite',
+      APP_CONFIG_dataMesh_warehouse_pglite_dataDir: dataDir,
+      APP_CONFIG_dataMesh_provisioning_organization: 'initech',
+    };
+    const run = await runDatamesh(
+      [
+        'plan',
+        'orders/data_product_spec.yml',
+        '--config',
+        'pipeline-config.yaml',
+      ],
+      { cwd: tmp.dir, env },
+    );
+    expect(run.stderr).toBe(`plan against PGlite in ${dataDir}:\n`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '+ create schema "initech_sales_dev__web_orders_raw"',
+    );
+    // without a config file too
+    const bare = await runDatamesh(['plan', 'orders/data_product_spec.yml'], {
+      cwd: tmp.dir,
+      env,
+    });
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toContain('"initech_sales_dev__web_orders_raw"');
+  });
+
   /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRejected"] }] */
   describe('rejects hostile or invalid input before opening the warehouse', () => {
     const dataDir = () => path.join(tmp.dir, 'never-created');
