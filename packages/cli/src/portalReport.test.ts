@@ -6,12 +6,17 @@
  * a refusal is a warning; bad use is refused before the warehouse opens.
  */
 import fs from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import { ciRunReference } from './portalReport';
-import { lines, makeTempDir, runDatamesh } from './testUtils';
+import {
+  type SeenReport,
+  lines,
+  makeTempDir,
+  recorded,
+  runDatamesh,
+  startStandInPortal,
+} from './testUtils';
 
 jest.setTimeout(120_000);
 
@@ -44,18 +49,12 @@ const GITHUB = {
   GITHUB_RUN_ID: '4242',
 };
 
-interface Seen {
-  url: string;
-  auth?: string;
-  body: any;
-}
-
 describe('datamesh apply --report-to (embedded PGlite)', () => {
   let tmp: ReturnType<typeof makeTempDir>;
-  let server: Server;
+  let portal: Awaited<ReturnType<typeof startStandInPortal>>;
   let base: string;
-  const seen: Seen[] = [];
-  let reply: { status: number; body: unknown | ((sent: Seen) => unknown) };
+  let seen: SeenReport[];
+  let reply: (sent: SeenReport) => { status: number; body: unknown };
 
   beforeAll(async () => {
     tmp = makeTempDir();
@@ -64,31 +63,11 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
       'other/data_product_spec.yml',
       SPEC.replace('Refunds', 'Chargebacks'),
     );
-    server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', c => (raw += c));
-      req.on('end', () => {
-        const sent = {
-          url: req.url!,
-          auth: req.headers.authorization,
-          body: JSON.parse(raw || '{}'),
-        };
-        seen.push(sent);
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify(
-            typeof reply.body === 'function' ? reply.body(sent) : reply.body,
-          ),
-        );
-      });
-    });
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${
-      (server.address() as AddressInfo).port
-    }/api/data-mesh`;
+    portal = await startStandInPortal(sent => reply(sent));
+    ({ base, seen } = portal);
   });
   afterAll(async () => {
-    await new Promise<void>(r => server.close(() => r()));
+    await portal.close();
     tmp.cleanup();
   });
 
@@ -104,15 +83,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     );
 
   it("tells the portal what it sent, with the CI run's address; nothing when nothing is sent", async () => {
-    reply = {
-      status: 201,
-      body: (sent: Seen) => ({
-        entityRef: 'dataproduct:default/refunds',
-        action: sent.body.action,
-        at: '2026-12-06T10:00:00.000Z',
-        actor: 'service:external:ci',
-      }),
-    };
+    reply = recorded;
     const before = seen.length;
     const run = await apply('wh-report', ['--report-to', base], GITHUB);
     expect(run.code).toBe(0);
@@ -154,6 +125,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
   });
 
   it('tells the portal of a sandbox made and deleted by the pipeline', async () => {
+    reply = recorded;
     const dataDir = path.join(tmp.dir, 'wh-report');
     const sandbox = (...args: string[]) =>
       runDatamesh(
@@ -213,7 +185,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
   });
 
   it('warns when the portal refuses, and the apply stands', async () => {
-    reply = {
+    reply = () => ({
       status: 403,
       body: {
         error: {
@@ -222,7 +194,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
             'service:external:ci may not apply the infrastructure of dataproduct:default/refunds',
         },
       },
-    };
+    });
     const run = await apply('wh-refused', [
       '--report-to',
       base,

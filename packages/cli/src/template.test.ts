@@ -23,7 +23,16 @@ import {
   readDataProductSpec,
   specVersion,
 } from '@datamesh/plugin-data-mesh-common';
-import { lines, makeTempDir, REPO_ROOT, runDatamesh } from './testUtils';
+import { execFile } from 'node:child_process';
+import {
+  CLI_BIN,
+  lines,
+  makeTempDir,
+  recorded,
+  REPO_ROOT,
+  runDatamesh,
+  startStandInPortal,
+} from './testUtils';
 
 jest.setTimeout(60_000);
 
@@ -670,6 +679,7 @@ describe('templates/new-data-product', () => {
         'data_product_spec.yml',
         'data_product_deploy.yml',
         '.github/workflows/check.yml',
+        '.github/workflows/sandbox.yml',
         'datamesh.config.yaml',
         'catalog-info.yaml',
         'dbt/dbt_project.yml',
@@ -681,6 +691,168 @@ describe('templates/new-data-product', () => {
         expect({ file, errors }).toEqual({ file, errors: [] });
       }
     } finally {
+      out.cleanup();
+    }
+  });
+
+  it("runs the pipelines' datamesh commands as written: the deploy applies, a pull request makes its sandbox and closing it drops it", async () => {
+    // a short name: PGlite puts the database into each schema's name, and
+    // PostgreSQL allows 63 characters
+    const out = await renderSkeleton(
+      { ...PARAMETERS, name: 'visits' },
+      UPSTREAMS,
+    );
+    const portal = await startStandInPortal(recorded);
+    const dataDir = makeTempDir('datamesh-pipeline-warehouse-');
+    try {
+      const deploy = parse(out.read('data_product_deploy.yml'));
+      const sandbox = parse(out.read('.github/workflows/sandbox.yml'));
+      const command = (job: any, name: string) =>
+        job.steps.find((s: { name?: string }) => s.name === name).run;
+
+      // the pull request's events, the branch through the environment
+      expect(sandbox.on).toEqual({
+        pull_request: {
+          branches: ['main'],
+          types: ['opened', 'synchronize', 'reopened', 'closed'],
+        },
+      });
+      expect(sandbox.env).toMatchObject({
+        DATAMESH_STAGE: 'test',
+        BRANCH: '${{ github.head_ref }}',
+        DATAMESH_PORTAL_TOKEN: '${{ secrets.BACKSTAGE_TOKEN }}',
+      });
+      expect(sandbox.jobs.sandbox.if).toBe("github.event.action != 'closed'");
+      expect(sandbox.jobs.cleanup.if).toBe("github.event.action == 'closed'");
+      // no expression is pasted into a command (a branch name is the author's)
+      const runs = [
+        ...sandbox.jobs.sandbox.steps,
+        ...sandbox.jobs.cleanup.steps,
+      ]
+        .map((s: { run?: string }) => s.run)
+        .filter(Boolean);
+      for (const run of runs) expect(run).not.toContain('${{');
+
+      // A GitHub runner, as far as the commands see it: the workflow's
+      // environment, \`npx … datamesh\` running this repository's CLI, and
+      // the warehouse set to an embedded PGlite by APP_CONFIG_* (the
+      // skeleton's config names a PostgreSQL server)
+      const githubEnv = path.join(out.dir, 'github-env');
+      fs.writeFileSync(githubEnv, '');
+      const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+      const env = {
+        ...inherited,
+        DATAMESH_STAGE: 'test',
+        DATAMESH_CLI: '@datamesh/cli@0.1',
+        DATAMESH_WAREHOUSE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        APP_CONFIG_dataMesh_warehouse_type: 'pglite',
+        APP_CONFIG_dataMesh_warehouse_pglite_dataDir: dataDir.dir,
+        BACKSTAGE_URL: portal.origin,
+        DATAMESH_PORTAL_TOKEN: 'ci-token',
+        GITHUB_ENV: githubEnv,
+        GITHUB_SERVER_URL: 'https://github.example.com',
+        GITHUB_REPOSITORY: 'clinical/visits',
+        GITHUB_RUN_ID: '77',
+        BRANCH: 'feat/Late',
+      };
+      const npx = `npx() { while [ "$1" != datamesh ]; do shift; done; shift; "${process.execPath}" "${CLI_BIN}" "$@"; }`;
+      const runStep = (script: string) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>(resolve =>
+          execFile(
+            'bash',
+            ['-euo', 'pipefail', '-c', `${npx}\n${script}`],
+            { cwd: out.dir, env },
+            (error, stdout, stderr) =>
+              resolve({
+                code: error ? Number((error as any).code ?? -1) : 0,
+                stdout,
+                stderr,
+              }),
+          ),
+        );
+
+      const applied = await runStep(
+        command(deploy.jobs.deploy, 'Apply the plan'),
+      );
+      expect(applied.stderr).toContain(
+        "recorded in the portal's audit trail of dataproduct:default/visits (infrastructure-apply by service:external:ci)",
+      );
+      expect(applied.code).toBe(0);
+      expect(fs.readFileSync(githubEnv, 'utf8')).toContain(
+        'DATAMESH_OUTPUT_SCHEMA=acme_clinical_care_test__visits_output\n',
+      );
+
+      const made = await runStep(
+        command(sandbox.jobs.sandbox, "Make the branch's sandbox"),
+      );
+      expect([made.code, made.stderr]).toEqual([0, expect.any(String)]);
+      // the dbt step that follows writes to the sandbox
+      const exported = fs.readFileSync(githubEnv, 'utf8');
+      expect(exported).toContain(
+        'DATAMESH_OUTPUT_SCHEMA=acme_clinical_care_test__visits_output_sbx_feat_late\n',
+      );
+      expect(exported).toContain('DATAMESH_SANDBOX=feat_late\n');
+      // a second push starts again (--replace)
+      expect(
+        (
+          await runStep(
+            command(sandbox.jobs.sandbox, "Make the branch's sandbox"),
+          )
+        ).code,
+      ).toBe(0);
+
+      const dropped = await runStep(
+        command(sandbox.jobs.cleanup, "Drop the branch's sandbox"),
+      );
+      expect(dropped.code).toBe(0);
+      expect(lines(dropped.stdout)).toContain(
+        '- drop schema "acme_clinical_care_test__visits_output_sbx_feat_late"',
+      );
+
+      // each change went to the product's audit trail, with the run's address
+      expect(
+        portal.seen.map(r => [
+          r.url,
+          r.auth,
+          r.body.action,
+          r.body.branch,
+          r.body.reference,
+        ]),
+      ).toEqual([
+        [
+          '/api/data-mesh/products/default/visits/infrastructure/reports',
+          'Bearer ci-token',
+          'infrastructure-apply',
+          undefined,
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+        [
+          '/api/data-mesh/products/default/visits/infrastructure/reports',
+          'Bearer ci-token',
+          'sandbox-create',
+          'feat_late',
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+        [
+          '/api/data-mesh/products/default/visits/infrastructure/reports',
+          'Bearer ci-token',
+          'sandbox-create',
+          'feat_late',
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+        [
+          '/api/data-mesh/products/default/visits/infrastructure/reports',
+          'Bearer ci-token',
+          'sandbox-delete',
+          'feat_late',
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+      ]);
+      // the second push replaced the first's schemas
+      expect(portal.seen[2].body.replaced).toHaveLength(3);
+    } finally {
+      await portal.close();
+      dataDir.cleanup();
       out.cleanup();
     }
   });

@@ -3,6 +3,8 @@
  * node transform) as a child process and capture what it prints.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,4 +75,64 @@ export function makeTempDir(prefix = 'datamesh-cli-'): {
 /** Stderr lines that are not empty. */
 export function lines(text: string): string[] {
   return text.split('\n').filter(l => l.trim() !== '');
+}
+
+/** A request the stand-in portal received. */
+export interface SeenReport {
+  url: string;
+  auth?: string;
+  body: any;
+}
+
+/**
+ * A node:http server on loopback standing in for the portal's data-mesh
+ * backend (whose report route has its own tests): it keeps what it is sent
+ * and answers with `reply(sent)`. `base` is the plugin's API
+ * (`…/api/data-mesh`), `origin` the portal's.
+ */
+export async function startStandInPortal(
+  reply: (sent: SeenReport) => { status: number; body: unknown },
+): Promise<{
+  origin: string;
+  base: string;
+  seen: SeenReport[];
+  close(): Promise<void>;
+}> {
+  const seen: SeenReport[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', c => (raw += c));
+    req.on('end', () => {
+      const sent = {
+        url: req.url!,
+        auth: req.headers.authorization,
+        body: JSON.parse(raw || '{}'),
+      };
+      seen.push(sent);
+      const { status, body } = reply(sent);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    base: `${origin}/api/data-mesh`,
+    seen,
+    close: () => new Promise<void>(r => server.close(() => r())),
+  };
+}
+
+/** The portal's answer to a report it recorded, as the real route gives it. */
+export function recorded(sent: SeenReport) {
+  return {
+    status: 201,
+    body: {
+      entityRef: `dataproduct:default/${sent.url.split('/')[5]}`,
+      action: sent.body.action,
+      at: '2026-12-06T10:00:00.000Z',
+      actor: 'service:external:ci',
+    },
+  };
 }
