@@ -484,6 +484,8 @@ export const dataMeshPlugin = createBackendPlugin({
               catalog,
               auth,
               audit,
+              // a pipeline's failed apply is told to the product's owners
+              notifications,
               redactMessage: message => infrastructure.redactMessage(message),
               logger,
               clock,

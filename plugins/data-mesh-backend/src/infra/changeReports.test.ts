@@ -41,6 +41,7 @@ describe.each(databases.eachSupportedId())('change reports on %s', id => {
   let server: any;
   let stop: () => Promise<void>;
   let warehouse: WarehouseAdapter;
+  const sent: NotificationSendOptions[] = [];
 
   const { call, audited } = contractCalls(() => server, 'aisha');
   const report = (user: string, body: object, name = 'visits') =>
@@ -57,7 +58,7 @@ describe.each(databases.eachSupportedId())('change reports on %s', id => {
       entities: [visits],
       memberships,
       clock: { now: () => T0 },
-      sent: [] as NotificationSendOptions[],
+      sent,
       scheduler: mockServices.scheduler(),
       warehouse,
     });
@@ -247,17 +248,24 @@ describe.each(databases.eachSupportedId())('change reports on %s', id => {
     ]);
   });
 
-  it('records a failed apply, and a service (a pipeline with a token) as the actor', async () => {
-    const res = await request(server)
-      .post('/api/data-mesh/products/default/visits/infrastructure/reports')
-      .set('Authorization', mockCredentials.service.header())
-      .send({
-        action: 'infrastructure-apply',
-        source: 'cli',
-        statements: statements.slice(0, 1),
-        allowDestructive: false,
-        error: 'permission denied to create schema',
-      });
+  it("records a pipeline's failed apply with the service as the actor, and tells the product's owners", async () => {
+    const failed = (body: object) =>
+      request(server)
+        .post('/api/data-mesh/products/default/visits/infrastructure/reports')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          action: 'infrastructure-apply',
+          statements: statements.slice(0, 1),
+          allowDestructive: false,
+          error: 'permission denied to create schema',
+          ...body,
+        });
+    const before = sent.length;
+    const res = await failed({
+      source: 'cli',
+      stage: 'prod',
+      reference: 'https://ci.example.com/acme/visits/runs/44',
+    });
     expect(res.status).toBe(201);
     expect(res.body.actor).toBe('service:external:test-service');
     const trail = await audited('visits', 'infrastructure-apply');
@@ -271,5 +279,28 @@ describe.each(databases.eachSupportedId())('change reports on %s', id => {
         }),
       }),
     );
+    expect(sent.slice(before)).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'group:default/clinical' },
+        payload: {
+          title:
+            'A pipeline failed to apply dataproduct:default/visits (stage prod)',
+          description:
+            'datamesh apply stopped: permission denied to create schema. The warehouse holds what was applied before; the next apply starts from there.',
+          link: 'https://ci.example.com/acme/visits/runs/44',
+          severity: 'high',
+          topic: 'data-mesh-infrastructure',
+        },
+      },
+    ]);
+    // a reference that is no web address: the link is the audit trail
+    await failed({ source: 'cli', reference: 'deploy #44' });
+    expect(sent.at(-1)?.payload.link).toBe(
+      '/catalog/default/dataproduct/visits/changes',
+    );
+    // the template's user sees the task fail: no one else is told
+    const told = sent.length;
+    await failed({ source: 'template', reference: 'task-9' });
+    expect(sent).toHaveLength(told);
   });
 });

@@ -17,8 +17,9 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError, stringifyError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   AuthorizeResult,
   type ResourcePermission,
@@ -53,6 +54,8 @@ export interface InfrastructureChangeReportsOptions {
   catalog: Pick<CatalogService, 'getEntitiesByRefs'>;
   auth: AuthService;
   audit: Pick<LifecycleStore, 'addAudit'>;
+  /** Tells the owners of a product a pipeline failed to apply; without it, no one is told. */
+  notifications?: Pick<NotificationService, 'send'>;
   /** The backend's own secrets out of a reported error. */
   redactMessage(message: string): string;
   logger: LoggerService;
@@ -60,6 +63,21 @@ export interface InfrastructureChangeReportsOptions {
 }
 
 type Action = InfrastructureChangeReport['action'];
+
+/** The topic of "a pipeline failed to apply" notifications. @public */
+export const CHANGE_REPORT_TOPIC = 'data-mesh-infrastructure';
+
+// only web addresses become links: a reporter's text is not trusted
+const webAddress = (v: string | undefined): string | undefined => {
+  try {
+    const url = new URL(v ?? '');
+    return url.protocol === 'https:' || url.protocol === 'http:'
+      ? url.toString()
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /** What the portal asks for the same change, and what a refusal says. */
 const RULES: Record<
@@ -129,13 +147,14 @@ export class InfrastructureChangeReports {
       ...ref,
     }).toLowerCase();
     const actor = actorOf(credentials);
-    const declaredOwner = await this.authorize(
+    const { owner, declared } = await this.authorize(
       entityRef,
       ref.namespace,
       report,
       credentials,
       actor,
     );
+    const declaredOwner = declared ? owner : undefined;
     const at = clock.now();
     const error = report.error
       ? this.options.redactMessage(report.error)
@@ -158,6 +177,9 @@ export class InfrastructureChangeReports {
         report.reference ? ` ${report.reference}` : ''
       }) recorded${error ? `, failed: ${error}` : ''}`,
     );
+    if (error && report.action === 'infrastructure-apply' && owner) {
+      await this.tellOwners(ref, entityRef, owner, report, error);
+    }
     return {
       entityRef,
       action: report.action,
@@ -167,11 +189,50 @@ export class InfrastructureChangeReports {
   }
 
   /**
+   * A pipeline's apply that failed leaves the product's warehouse objects
+   * part way: its owners hear of it (the person who ran the template sees
+   * the task fail, so only the CLI's failures are told).
+   */
+  private async tellOwners(
+    ref: { namespace: string; name: string },
+    entityRef: string,
+    owner: string,
+    report: InfrastructureChangeReport,
+    error: string,
+  ): Promise<void> {
+    const { notifications, logger } = this.options;
+    if (!notifications || report.source !== 'cli') return;
+    try {
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: owner },
+        payload: {
+          title: `A pipeline failed to apply ${entityRef}${
+            report.stage ? ` (stage ${report.stage})` : ''
+          }`,
+          description: `datamesh apply stopped: ${error}. The warehouse holds what was applied before; the next apply starts from there.`,
+          // the CI run where it failed, else the product's audit trail
+          link:
+            webAddress(report.reference) ??
+            `/catalog/${ref.namespace}/dataproduct/${ref.name}/changes`,
+          severity: 'high',
+          topic: CHANGE_REPORT_TOPIC,
+        },
+      });
+    } catch (e) {
+      logger.warn(
+        `Owners of ${entityRef} not told of the failed apply: ${stringifyError(
+          e,
+        )}`,
+      );
+    }
+  }
+
+  /**
    * The permission of the change on the product; while the catalog does not
    * have it yet, on the product as its spec declares it (its owner), so the
    * template's first apply is recorded for the owners who made it and no
-   * one else can write into a future product's trail. Returns the owner it
-   * went by in that case.
+   * one else can write into a future product's trail. Returns the owner
+   * (the catalog's, or the declared one), and whether it was declared.
    */
   private async authorize(
     entityRef: string,
@@ -179,7 +240,7 @@ export class InfrastructureChangeReports {
     report: InfrastructureChangeReport,
     credentials: BackstageCredentials,
     actor: string,
-  ): Promise<string | undefined> {
+  ): Promise<{ owner?: string; declared: boolean }> {
     const { permissions, permissionsRegistry, catalog, auth } = this.options;
     const { permission, doing } = RULES[report.action];
     const refusal = `${actor} may not ${doing} ${entityRef}: only its owners or an admin may`;
@@ -194,7 +255,7 @@ export class InfrastructureChangeReports {
         credentials,
         () => refusal,
       );
-      return undefined;
+      return { owner: known.owner, declared: false };
     }
     const owner = ownerRef(report.owner, namespace);
     if (!owner) {
@@ -221,6 +282,6 @@ export class InfrastructureChangeReports {
         `${refusal} (not in the catalog yet: its spec declares ${owner})`,
       );
     }
-    return owner;
+    return { owner, declared: true };
   }
 }

@@ -14,7 +14,10 @@ export { SandboxDeletion } from './sandboxes';
 export type { SandboxDeletionOptions } from './sandboxes';
 export { InfrastructureApply } from './infrastructureApply';
 export type { InfrastructureApplyOptions } from './infrastructureApply';
-export { InfrastructureChangeReports } from './changeReports';
+export {
+  CHANGE_REPORT_TOPIC,
+  InfrastructureChangeReports,
+} from './changeReports';
 export type { InfrastructureChangeReportsOptions } from './changeReports';
 export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
 export type { InfrastructureRepairRunsOptions } from './repairRuns';
