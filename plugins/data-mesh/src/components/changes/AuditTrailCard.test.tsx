@@ -195,7 +195,7 @@ describe('the audit trail on the Changes tab', () => {
       'https://github.example.com/acme/pe/actions/runs/42',
     );
     expect(template).toHaveTextContent(
-      'by a template (task task-0b6c); the catalog did not have the product yet (its spec named group:default/care-team as owner)',
+      'by a template (task task-0b6c), before the catalog had the product (declared owner group:default/care-team)',
     );
     // the person is the only link of the template's entry
     expect(

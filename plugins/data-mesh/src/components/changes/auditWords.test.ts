@@ -149,7 +149,7 @@ describe('auditWords', () => {
         declaredOwner: 'group:default/care-team',
       }).where,
     ).toEqual({
-      text: 'by a template (task task-0b6c); the catalog did not have the product yet (its spec named group:default/care-team as owner)',
+      text: 'by a template (task task-0b6c), before the catalog had the product (declared owner group:default/care-team)',
     });
     // the portal's own applies say nothing of where
     expect(reported({}).where).toBeUndefined();

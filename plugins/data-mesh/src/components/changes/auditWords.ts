@@ -81,7 +81,7 @@ function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
   if (d.source !== 'template' && d.source !== 'cli') return undefined;
   const reference = text(d.reference);
   const before = text(d.declaredOwner)
-    ? `; the catalog did not have the product yet (its spec named ${d.declaredOwner} as owner)`
+    ? `, before the catalog had the product (declared owner ${d.declaredOwner})`
     : '';
   if (d.source === 'template') {
     return {
