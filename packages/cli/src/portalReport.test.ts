@@ -217,7 +217,12 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
         { DATAMESH_PORTAL_TOKEN: '' },
         /DATAMESH_PORTAL_TOKEN is not set/,
       ],
-      [['--report-to', 'portal.example.com'], {}, /is not a URL/],
+      [['--report-to', 'portal.example.com'], {}, /--report-to: not a URL/],
+      [
+        ['--report-to', '//ci:secret@portal.example.com/api'],
+        {},
+        /--report-to: not a URL/,
+      ],
       [
         ['--report-to', 'ftp://portal.example.com/api'],
         {},

@@ -54,7 +54,8 @@ export function portalReportTarget(
     url = new URL(options.reportTo);
   } catch {
     return {
-      error: `--report-to: '${options.reportTo}' is not a URL (the portal's data-mesh API, e.g. https://portal.example.com/api/data-mesh)`,
+      // not echoed: a mistyped address may hold a password
+      error: `--report-to: not a URL (the portal's data-mesh API, e.g. https://portal.example.com/api/data-mesh)`,
     };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
