@@ -148,7 +148,14 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     expect(dropped.code).toBe(0);
     // a dry run drops nothing and tells nothing
     expect((await sandbox('delete', '--all', '--dry-run')).code).toBe(0);
-    const sent = seen.slice(before);
+    // each change asked first whether the portal copies the branch
+    expect(seen.slice(before).map(r => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/data-mesh/products/default/refunds/infrastructure',
+      'POST /api/data-mesh/products/default/refunds/infrastructure/reports',
+      'GET /api/data-mesh/products/default/refunds/infrastructure',
+      'POST /api/data-mesh/products/default/refunds/infrastructure/reports',
+    ]);
+    const sent = seen.slice(before).filter(r => r.method === 'POST');
     const validator = createDataMeshApiValidator();
     for (const s of sent) {
       expect(
@@ -182,6 +189,56 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
         dropped: ['"acme_sales_dev__refunds_raw_sbx_feat_late"'],
       },
     ]);
+  });
+
+  it("does not make or drop a branch's sandbox the portal is copying; a portal that cannot answer does not stop it", async () => {
+    const dataDir = path.join(tmp.dir, 'wh-busy');
+    const sandbox = (...args: string[]) =>
+      runDatamesh(
+        ['sandbox', ...args, spec, '--data-dir', dataDir, '--report-to', base],
+        { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
+      );
+    expect((await apply('wh-busy', [])).code).toBe(0);
+    const copying = {
+      branch: 'feat_busy',
+      requestedBy: 'user:default/aisha',
+      startedAt: '2026-12-06T10:00:00.000Z',
+    };
+    reply = sent =>
+      sent.method === 'GET'
+        ? { status: 200, body: { sandboxesInProgress: [copying] } }
+        : recorded(sent);
+    const before = seen.length;
+    for (const args of [
+      ['create', '--branch', 'feat/busy'],
+      ['delete', '--branch', 'feat/busy'],
+      ['delete', '--all'],
+    ]) {
+      const run = await sandbox(...args);
+      expect(run.code).toBe(1);
+      expect(lines(run.stderr)).toContain(
+        'the portal is making the sandbox of feat_busy (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is made',
+      );
+    }
+    // another branch is made as usual
+    expect((await sandbox('create', '--branch', 'feat/other')).code).toBe(0);
+    expect(
+      seen
+        .slice(before)
+        .filter(r => r.method === 'POST')
+        .map(r => r.body.branch),
+    ).toEqual(['feat_other']);
+
+    // the portal down: the pipeline goes on, and says it could not ask
+    reply = sent =>
+      sent.method === 'GET'
+        ? { status: 503, body: { error: { message: 'warehouse unavailable' } } }
+        : recorded(sent);
+    const down = await sandbox('create', '--branch', 'feat/busy');
+    expect(down.code).toBe(0);
+    expect(lines(down.stderr)).toContain(
+      'warning: could not ask the portal whether it is making this sandbox: the portal did not answer (503): warehouse unavailable',
+    );
   });
 
   it('warns when the portal refuses, and the apply stands', async () => {

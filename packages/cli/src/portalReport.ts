@@ -11,7 +11,10 @@ import type {
   InfrastructureChangeReport,
   ReportedChange,
 } from '@datamesh/plugin-data-mesh-common';
-import { sendChangeReport } from '@datamesh/plugin-data-mesh-node';
+import {
+  sandboxesInProgressInPortal,
+  sendChangeReport,
+} from '@datamesh/plugin-data-mesh-node';
 import type { Io } from './io';
 
 /** The environment variable holding the Backstage token the report is sent with. */
@@ -127,5 +130,41 @@ export async function reportToPortal(
         product.name
       } (${report.action}): ${(e as Error).message}`,
     );
+  }
+}
+
+/**
+ * Whether the portal is copying a sandbox this command would make or drop
+ * (`branch`, or any with `undefined`): then the command stops, said why,
+ * before it opens the warehouse. A portal that cannot answer does not stop
+ * the pipeline: a warning, and the command goes on.
+ */
+export async function portalIsCopying(
+  io: Io,
+  target: PortalReportTarget,
+  entity: DataProductEntityV1alpha1,
+  branch: string | undefined,
+): Promise<boolean> {
+  const product = {
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+  };
+  try {
+    const copying = (await sandboxesInProgressInPortal(target, product)).filter(
+      s => branch === undefined || s.branch === branch,
+    );
+    for (const s of copying) {
+      io.err(
+        `the portal is making the sandbox of ${s.branch} (asked by ${s.requestedBy} at ${s.startedAt}): run again once it is made`,
+      );
+    }
+    return copying.length > 0;
+  } catch (e) {
+    io.err(
+      `warning: could not ask the portal whether it is making this sandbox: ${
+        (e as Error).message
+      }`,
+    );
+    return false;
   }
 }

@@ -811,13 +811,15 @@ describe('templates/new-data-product', () => {
 
       // each change went to the product's audit trail, with the run's address
       expect(
-        portal.seen.map(r => [
-          r.url,
-          r.auth,
-          r.body.action,
-          r.body.branch,
-          r.body.reference,
-        ]),
+        portal.seen
+          .filter(r => r.method === 'POST')
+          .map(r => [
+            r.url,
+            r.auth,
+            r.body.action,
+            r.body.branch,
+            r.body.reference,
+          ]),
       ).toEqual([
         [
           '/api/data-mesh/products/default/visits/infrastructure/reports',
@@ -849,7 +851,9 @@ describe('templates/new-data-product', () => {
         ],
       ]);
       // the second push replaced the first's schemas
-      expect(portal.seen[2].body.replaced).toHaveLength(3);
+      expect(
+        portal.seen.filter(r => r.method === 'POST')[2].body.replaced,
+      ).toHaveLength(3);
     } finally {
       await portal.close();
       dataDir.cleanup();

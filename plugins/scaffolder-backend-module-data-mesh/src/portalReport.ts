@@ -9,20 +9,83 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { stringifyError } from '@backstage/errors';
+import { ConflictError, stringifyError } from '@backstage/errors';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type {
   DataProductEntityV1alpha1,
   InfrastructureChangeReport,
   ReportedChange,
 } from '@datamesh/plugin-data-mesh-common';
-import { sendChangeReport } from '@datamesh/plugin-data-mesh-node';
+import {
+  sandboxesInProgressInPortal,
+  sendChangeReport,
+} from '@datamesh/plugin-data-mesh-node';
 
 /** Where the data-mesh backend is, and how to call it. */
 export interface PortalConnection {
   auth: AuthService;
   discovery: DiscoveryService;
   fetch?: typeof fetch;
+}
+
+/** The data-mesh backend, called on behalf of the task's user. */
+async function portalTarget(
+  ctx: Pick<ActionContext<any, any>, 'getInitiatorCredentials'>,
+  portal: PortalConnection,
+) {
+  const { token } = await portal.auth.getPluginRequestToken({
+    onBehalfOf: await ctx.getInitiatorCredentials(),
+    targetPluginId: 'data-mesh',
+  });
+  return {
+    baseUrl: await portal.discovery.getBaseUrl('data-mesh'),
+    token,
+    fetch: portal.fetch,
+  };
+}
+
+/**
+ * Stops the step (409) when the portal is copying a sandbox it would make
+ * or drop (`branch`, or any with `undefined`): the two would break each
+ * other. A portal that cannot answer does not stop it: a warning.
+ */
+export async function refuseWhilePortalCopies(
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'getInitiatorCredentials'>,
+  portal: PortalConnection | undefined,
+  entity: DataProductEntityV1alpha1,
+  branch: string | undefined,
+): Promise<void> {
+  if (!portal) return;
+  const product = {
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+  };
+  let copying;
+  try {
+    copying = (
+      await sandboxesInProgressInPortal(
+        await portalTarget(ctx, portal),
+        product,
+      )
+    ).filter(s => branch === undefined || s.branch === branch);
+  } catch (e) {
+    ctx.logger.warn(
+      `Could not ask the portal whether it is making this sandbox: ${stringifyError(
+        e,
+      )}`,
+    );
+    return;
+  }
+  if (copying.length > 0) {
+    throw new ConflictError(
+      copying
+        .map(
+          s =>
+            `the portal is making the sandbox of ${s.branch} (asked by ${s.requestedBy} at ${s.startedAt}): run again once it is made`,
+        )
+        .join('; '),
+    );
+  }
 }
 
 /** What every report of a task's step says: the task, the stage, the declared owner. */
@@ -57,16 +120,8 @@ export async function reportToPortal(
     name: entity.metadata.name,
   };
   try {
-    const { token } = await portal.auth.getPluginRequestToken({
-      onBehalfOf: await ctx.getInitiatorCredentials(),
-      targetPluginId: 'data-mesh',
-    });
     const recorded = await sendChangeReport(
-      {
-        baseUrl: await portal.discovery.getBaseUrl('data-mesh'),
-        token,
-        fetch: portal.fetch,
-      },
+      await portalTarget(ctx, portal),
       product,
       report,
     );

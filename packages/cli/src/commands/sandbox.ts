@@ -22,7 +22,12 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import { type Io, EXIT_FAILED, EXIT_OK, hasErrors, reportIssues } from '../io';
 import { envLines, openWarehouse, prepare } from './infra';
-import { cliChange, portalReportTarget, reportToPortal } from '../portalReport';
+import {
+  cliChange,
+  portalIsCopying,
+  portalReportTarget,
+  reportToPortal,
+} from '../portalReport';
 
 /** @public */
 export interface SandboxOptions {
@@ -102,6 +107,15 @@ export async function sandboxCommand(
   }
   const prepared = await prepare([file], options, io);
   if (!prepared) return EXIT_FAILED;
+  // a copy the portal is making of the same branch would break
+  const changes = mode === 'create' || (mode === 'delete' && !options.dryRun);
+  if (
+    report &&
+    changes &&
+    (await portalIsCopying(io, report, prepared.entities[0], args.suffix))
+  ) {
+    return EXIT_FAILED;
+  }
 
   const adapter = await openWarehouse(prepared, io);
   if (!adapter) return EXIT_FAILED;

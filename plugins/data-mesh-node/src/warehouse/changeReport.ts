@@ -11,6 +11,8 @@ import {
   type InfrastructureApplyReport,
   type InfrastructureChangeReport,
   type InfrastructureChangeReportResponse,
+  type InfrastructureSandboxInProgress,
+  type ProductInfrastructureResponse,
   type ReportedChange,
   type SandboxCreateReport,
   type SandboxDeleteReport,
@@ -129,4 +131,36 @@ export async function sendChangeReport(
     );
   }
   return payload as InfrastructureChangeReportResponse;
+}
+
+/**
+ * The portal's copies of the product's sandboxes under way, by branch: a
+ * pipeline or a template step asks before it makes or drops a branch's
+ * sandbox, which would break the portal's copy of the same branch (the
+ * portal refuses a second creation across its replicas, but does not know
+ * of the CLI's). Empty too when the portal does not know the product.
+ * Throws when the portal cannot answer.
+ * @public
+ */
+export async function sandboxesInProgressInPortal(
+  target: { baseUrl: string; token: string; fetch?: typeof fetch },
+  product: { namespace: string; name: string },
+): Promise<InfrastructureSandboxInProgress[]> {
+  const url = `${target.baseUrl.replace(/\/+$/, '')}${dataMeshApiUrl(
+    '/products/{namespace}/{name}/infrastructure',
+    product,
+  )}`;
+  const response = await (target.fetch ?? fetch)(url, {
+    headers: { authorization: `Bearer ${target.token}` },
+  });
+  if (response.status === 404) return [];
+  const payload = (await response.json().catch(() => undefined)) as any;
+  if (!response.ok) {
+    throw new Error(
+      `the portal did not answer (${response.status}): ${
+        payload?.error?.message ?? response.statusText
+      }`,
+    );
+  }
+  return (payload as ProductInfrastructureResponse).sandboxesInProgress ?? [];
 }

@@ -556,15 +556,20 @@ describe('datamesh scaffolder actions on PGlite', () => {
     });
 
     it('tells the portal of the sandboxes it makes and drops, a report per branch', async () => {
-      const portal = await startStandInBackend(sent => ({
-        status: 201,
-        body: {
-          entityRef: 'dataproduct:default/films',
-          action: sent.body.action,
-          at: '2026-12-06T10:00:00.000Z',
-          actor: 'user:default/mock',
-        },
-      }));
+      let busy: object[] = [];
+      const portal = await startStandInBackend(sent =>
+        sent.method === 'GET'
+          ? { status: 200, body: { sandboxesInProgress: busy } }
+          : {
+              status: 201,
+              body: {
+                entityRef: 'dataproduct:default/films',
+                action: sent.body.action,
+                at: '2026-12-06T10:00:00.000Z',
+                actor: 'user:default/mock',
+              },
+            },
+      );
       try {
         const connection = {
           auth: mockServices.auth(),
@@ -605,7 +610,19 @@ describe('datamesh scaffolder actions on PGlite', () => {
         };
         const schema = (b: string) =>
           `"acme_media_dev__films_raw_sbx_feat_${b}"`;
-        expect(portal.seen.map(r => r.body)).toEqual([
+        // each change asked first whether the portal copies the branch
+        expect(portal.seen.map(r => r.method)).toEqual([
+          'GET',
+          'POST',
+          'GET',
+          'POST',
+          'GET',
+          'POST',
+          'POST',
+        ]);
+        expect(
+          portal.seen.filter(r => r.method === 'POST').map(r => r.body),
+        ).toEqual([
           {
             action: 'sandbox-create',
             ...where,
@@ -637,6 +654,27 @@ describe('datamesh scaffolder actions on PGlite', () => {
         expect(made.log.text()).toContain(
           'Kept in the audit trail of dataproduct:default/films (sandbox-create by user:default/mock)',
         );
+
+        // the portal copying the branch: the step stops before the warehouse
+        busy = [
+          {
+            branch: 'feat_c',
+            requestedBy: 'user:default/aisha',
+            startedAt: '2026-12-06T10:00:00.000Z',
+          },
+        ];
+        await expect(
+          create.handler(
+            context(ws, { branch: 'feat/c', layers: ['raw'] }).ctx,
+          ),
+        ).rejects.toThrow(
+          'the portal is making the sandbox of feat_c (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is made',
+        );
+        expect(
+          await adapter.connection.query(
+            "select 1 from pg_namespace where nspname like '%sbx_feat_c'",
+          ),
+        ).toEqual([]);
       } finally {
         await portal.close();
       }

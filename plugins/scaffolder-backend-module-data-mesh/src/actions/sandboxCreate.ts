@@ -11,6 +11,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PortalConnection,
+  refuseWhilePortalCopies,
   reportToPortal,
   templateChange,
 } from '../portalReport';
@@ -90,6 +91,7 @@ export function createSandboxCreateAction(options: {
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
         fn: async () => {
+          await refuseWhilePortalCopies(ctx, options.portal, entity, suffix);
           const cloned = await createSandbox(adapter, product, {
             suffix,
             layers,

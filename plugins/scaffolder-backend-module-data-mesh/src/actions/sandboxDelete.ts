@@ -9,6 +9,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PortalConnection,
+  refuseWhilePortalCopies,
   reportToPortal,
   templateChange,
 } from '../portalReport';
@@ -91,6 +92,9 @@ export function createSandboxDeleteAction(options: {
           suffix ?? '*'
         }.${ctx.isDryRun ? 'dry' : 'run'}`,
         fn: async () => {
+          if (!ctx.isDryRun) {
+            await refuseWhilePortalCopies(ctx, options.portal, entity, suffix);
+          }
           const dropped = await deleteSandboxes(adapter, product, {
             suffix,
             all,
