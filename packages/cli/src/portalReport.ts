@@ -12,6 +12,7 @@ import type {
   ReportedChange,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  portalCopyingWords,
   sandboxesInProgressInPortal,
   sendChangeReport,
 } from '@datamesh/plugin-data-mesh-node';
@@ -154,9 +155,7 @@ export async function portalIsCopying(
       s => branch === undefined || s.branch === branch,
     );
     for (const s of copying) {
-      io.err(
-        `the portal is making the sandbox of ${s.branch} (asked by ${s.requestedBy} at ${s.startedAt}): run again once it is made`,
-      );
+      io.err(portalCopyingWords(s));
     }
     return copying.length > 0;
   } catch (e) {

@@ -17,6 +17,7 @@ import type {
   ReportedChange,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  portalCopyingWords,
   sandboxesInProgressInPortal,
   sendChangeReport,
 } from '@datamesh/plugin-data-mesh-node';
@@ -77,14 +78,7 @@ export async function refuseWhilePortalCopies(
     return;
   }
   if (copying.length > 0) {
-    throw new ConflictError(
-      copying
-        .map(
-          s =>
-            `the portal is making the sandbox of ${s.branch} (asked by ${s.requestedBy} at ${s.startedAt}): run again once it is made`,
-        )
-        .join('; '),
-    );
+    throw new ConflictError(copying.map(portalCopyingWords).join('; '));
   }
 }
 

@@ -22,7 +22,6 @@ import type {
 import type { ProductLifecycle, RetirementPlanView } from '../lifecycle';
 import type {
   AccessDriftRepairResponse,
-  InfrastructureChangeReportResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
   UnexplainedGrantsResponse,
@@ -32,6 +31,7 @@ import type {
   SandboxCreateResult,
   SandboxDeleteResponse,
 } from '../infra/api';
+import type { InfrastructureChangeReportResponse } from '../infra/reports';
 import type {
   ProductSlosResponse,
   SloFleetResponse,

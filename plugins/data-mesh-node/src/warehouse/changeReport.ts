@@ -164,3 +164,8 @@ export async function sandboxesInProgressInPortal(
   }
   return (payload as ProductInfrastructureResponse).sandboxesInProgress ?? [];
 }
+
+/** Why a pipeline or a template step does not touch a branch's sandbox the portal is copying. @public */
+export function portalCopyingWords(copying: InfrastructureSandboxInProgress) {
+  return `the portal is making the sandbox of ${copying.branch} (asked by ${copying.requestedBy} at ${copying.startedAt}): run again once it is made`;
+}
