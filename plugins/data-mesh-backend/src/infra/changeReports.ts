@@ -35,6 +35,7 @@ import {
   dataMeshInfrastructureApplyPermission,
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
+  referenceLink,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
@@ -44,6 +45,9 @@ import {
   loadDataProductResources,
   ownerRef,
 } from '../permissions';
+import { applyRefusal } from './infrastructureApply';
+import { sandboxDeleteRefusal } from './sandboxes';
+import { sandboxCreateRefusal } from './sandboxCreate';
 
 /** @public */
 export interface InfrastructureChangeReportsOptions {
@@ -67,34 +71,25 @@ type Action = InfrastructureChangeReport['action'];
 /** The topic of "a pipeline failed to apply" notifications. @public */
 export const CHANGE_REPORT_TOPIC = 'data-mesh-infrastructure';
 
-// only web addresses become links: a reporter's text is not trusted
-const webAddress = (v: string | undefined): string | undefined => {
-  try {
-    const url = new URL(v ?? '');
-    return url.protocol === 'https:' || url.protocol === 'http:'
-      ? url.toString()
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /** What the portal asks for the same change, and what a refusal says. */
 const RULES: Record<
   Action,
-  { permission: ResourcePermission<'data-product'>; doing: string }
+  {
+    permission: ResourcePermission<'data-product'>;
+    refusal: (actor: string, entityRef: string) => string;
+  }
 > = {
   'infrastructure-apply': {
     permission: dataMeshInfrastructureApplyPermission,
-    doing: 'apply the infrastructure of',
+    refusal: applyRefusal,
   },
   'sandbox-create': {
     permission: dataMeshSandboxCreatePermission,
-    doing: 'make sandboxes of',
+    refusal: sandboxCreateRefusal,
   },
   'sandbox-delete': {
     permission: dataMeshSandboxDeletePermission,
-    doing: 'delete sandboxes of',
+    refusal: sandboxDeleteRefusal,
   },
 };
 
@@ -212,7 +207,7 @@ export class InfrastructureChangeReports {
           description: `datamesh apply stopped: ${error}. The warehouse holds what was applied before; the next apply starts from there.`,
           // the CI run where it failed, else the product's audit trail
           link:
-            webAddress(report.reference) ??
+            referenceLink(report.reference) ??
             `/catalog/${ref.namespace}/dataproduct/${ref.name}/changes`,
           severity: 'high',
           topic: CHANGE_REPORT_TOPIC,
@@ -242,8 +237,8 @@ export class InfrastructureChangeReports {
     actor: string,
   ): Promise<{ owner?: string; declared: boolean }> {
     const { permissions, permissionsRegistry, catalog, auth } = this.options;
-    const { permission, doing } = RULES[report.action];
-    const refusal = `${actor} may not ${doing} ${entityRef}: only its owners or an admin may`;
+    const { permission } = RULES[report.action];
+    const refusal = RULES[report.action].refusal(actor, entityRef);
     const [known] = await loadDataProductResources({ catalog, auth }, [
       entityRef,
     ]);

@@ -55,6 +55,10 @@ import {
   toInfrastructureSandboxes,
 } from './sandboxes';
 
+/** Why `actor` may not make sandboxes of a product (403). */
+export const sandboxCreateRefusal = (actor: string, entityRef: string) =>
+  `${actor} may not make sandboxes of ${entityRef}: only its owners or an admin may`;
+
 /** Notification topic of sandboxes finished after their request answered. @public */
 export const SANDBOX_TOPIC = 'data-mesh-sandbox';
 
@@ -127,8 +131,7 @@ export class SandboxCreation {
       dataMeshSandboxCreatePermission,
       ref,
       credentials,
-      (who, product) =>
-        `${who} may not make sandboxes of ${product}: only its owners or an admin may`,
+      sandboxCreateRefusal,
     );
     const { product, adapter } = await infrastructure.namedProduct(
       ref,

@@ -71,6 +71,10 @@ export function sandboxSummary(
   };
 }
 
+/** Why `actor` may not delete sandboxes of a product (403). */
+export const sandboxDeleteRefusal = (actor: string, entityRef: string) =>
+  `${actor} may not delete sandboxes of ${entityRef}: only its owners or an admin may`;
+
 /** @public */
 export interface SandboxDeletionOptions {
   infrastructure: Pick<
@@ -106,8 +110,7 @@ export class SandboxDeletion {
       dataMeshSandboxDeletePermission,
       ref,
       credentials,
-      (who, product) =>
-        `${who} may not delete sandboxes of ${product}: only its owners or an admin may`,
+      sandboxDeleteRefusal,
     );
     const { product, adapter } = await infrastructure.namedProduct(
       ref,

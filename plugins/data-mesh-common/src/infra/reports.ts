@@ -111,3 +111,23 @@ export interface InfrastructureChangeReportResponse {
   /** Who it is recorded as: the caller (`user:default/aisha`, `service:external:ci`). */
   actor: string;
 }
+
+/**
+ * A report's `reference` as a link, when it is a web address (a CI run's):
+ * a reporter's text is not trusted, so anything else (a task id, a
+ * `javascript:` address) stays words.
+ * @public
+ */
+export function referenceLink(
+  reference: string | undefined,
+): string | undefined {
+  if (!reference) return undefined;
+  try {
+    const url = new URL(reference);
+    return url.protocol === 'https:' || url.protocol === 'http:'
+      ? url.toString()
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

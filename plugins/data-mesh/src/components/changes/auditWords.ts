@@ -12,6 +12,7 @@ import {
   type InfrastructureApplyAuditDetail,
   type LifecycleAuditEntry,
   type ReportedChangeDetail,
+  referenceLink,
   RETIREMENT_STEP_IDS,
   type RetirementStepId,
   SANDBOX_CREATE_AUDIT_ACTION,
@@ -63,19 +64,6 @@ function deprecationWords(detail: Record<string, unknown>): string {
   }${reason ? `: "${reason}"` : ''}`;
 }
 
-// only web addresses become links: a reporter's text is not trusted
-const webAddress = (v: string | undefined): string | undefined => {
-  if (!v) return undefined;
-  try {
-    const url = new URL(v);
-    return url.protocol === 'https:' || url.protocol === 'http:'
-      ? url.toString()
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /** Where a reported change ran: a template's task, or the CLI in a pipeline. */
 function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
   if (d.source !== 'template' && d.source !== 'cli') return undefined;
@@ -88,7 +76,7 @@ function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
       text: `by a template${reference ? ` (task ${reference})` : ''}${before}`,
     };
   }
-  const href = webAddress(reference);
+  const href = referenceLink(reference);
   return {
     text: `by the datamesh CLI${
       reference && !href ? ` (${reference})` : ''
