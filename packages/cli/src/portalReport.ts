@@ -13,6 +13,7 @@ import type {
 } from '@datamesh/plugin-data-mesh-common';
 import {
   portalCopyingWords,
+  reportedProduct,
   sandboxesInProgressInPortal,
   sendChangeReport,
 } from '@datamesh/plugin-data-mesh-node';
@@ -116,10 +117,7 @@ export async function reportToPortal(
   report: InfrastructureChangeReport | undefined,
 ): Promise<void> {
   if (!report) return;
-  const product = {
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-  };
+  const product = reportedProduct(entity);
   try {
     const recorded = await sendChangeReport(target, product, report);
     io.err(
@@ -146,10 +144,7 @@ export async function portalIsCopying(
   entity: DataProductEntityV1alpha1,
   branch: string | undefined,
 ): Promise<boolean> {
-  const product = {
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-  };
+  const product = reportedProduct(entity);
   try {
     const copying = (await sandboxesInProgressInPortal(target, product)).filter(
       s => branch === undefined || s.branch === branch,

@@ -18,6 +18,7 @@ import type {
 } from '@datamesh/plugin-data-mesh-common';
 import {
   portalCopyingWords,
+  reportedProduct,
   sandboxesInProgressInPortal,
   sendChangeReport,
 } from '@datamesh/plugin-data-mesh-node';
@@ -57,10 +58,7 @@ export async function refuseWhilePortalCopies(
   branch: string | undefined,
 ): Promise<void> {
   if (!portal) return;
-  const product = {
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-  };
+  const product = reportedProduct(entity);
   let copying;
   try {
     copying = (
@@ -109,10 +107,7 @@ export async function reportToPortal(
   report: InfrastructureChangeReport | undefined,
 ): Promise<void> {
   if (!portal || !report) return;
-  const product = {
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-  };
+  const product = reportedProduct(entity);
   try {
     const recorded = await sendChangeReport(
       await portalTarget(ctx, portal),

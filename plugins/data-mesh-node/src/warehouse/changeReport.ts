@@ -25,6 +25,16 @@ import type { ApplyResult } from './apply';
 import type { CreateSandboxResult, FoundSandbox } from './sandbox';
 import type { WarehouseDialect } from './types';
 
+/** The product a spec describes, as the report routes name it. @public */
+export function reportedProduct(entity: {
+  metadata: { namespace?: string; name: string };
+}): { namespace: string; name: string } {
+  return {
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+  };
+}
+
 /** Every statement an apply sent, in order. @public */
 export function appliedStatements(result: ApplyResult): string[] {
   return result.applied.flatMap(step => step.statements.map(s => s.sql));
