@@ -148,15 +148,50 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     expect(dropped.code).toBe(0);
     // a dry run drops nothing and tells nothing
     expect((await sandbox('delete', '--all', '--dry-run')).code).toBe(0);
-    // each change asked first whether the portal copies the branch
-    expect(seen.slice(before).map(r => `${r.method} ${r.url}`)).toEqual([
-      'GET /api/data-mesh/products/default/refunds/infrastructure',
+    // each change claimed its branch first and ended the claim after; the
+    // dry run neither claimed nor told
+    const CLAIMS = '/api/data-mesh/products/default/refunds/sandbox-claims';
+    const calls = seen.slice(before);
+    expect(
+      calls.map(r => `${r.method} ${r.url.replace(/claim-\d+/, 'ID')}`),
+    ).toEqual([
+      `POST ${CLAIMS}`,
       'POST /api/data-mesh/products/default/refunds/infrastructure/reports',
-      'GET /api/data-mesh/products/default/refunds/infrastructure',
+      `DELETE ${CLAIMS}/ID`,
+      `POST ${CLAIMS}`,
       'POST /api/data-mesh/products/default/refunds/infrastructure/reports',
+      `DELETE ${CLAIMS}/ID`,
     ]);
-    const sent = seen.slice(before).filter(r => r.method === 'POST');
     const validator = createDataMeshApiValidator();
+    const claims = calls.filter(r => r.method === 'POST' && r.url === CLAIMS);
+    expect(claims.map(c => c.body)).toEqual([
+      {
+        branch: 'feat_late',
+        change: 'create',
+        source: 'cli',
+        reference: 'https://github.example.com/acme/refunds/actions/runs/4242',
+      },
+      {
+        branch: 'feat_late',
+        change: 'delete',
+        source: 'cli',
+        reference: 'https://github.example.com/acme/refunds/actions/runs/4242',
+      },
+    ]);
+    for (const c of claims) {
+      expect(
+        validator.requestBody(
+          {
+            method: 'post',
+            path: '/products/{namespace}/{name}/sandbox-claims',
+          },
+          c.body,
+        ),
+      ).toEqual([]);
+    }
+    const sent = calls.filter(
+      r => r.method === 'POST' && r.url.endsWith('/reports'),
+    );
     for (const s of sent) {
       expect(
         validator.requestBody(
@@ -191,7 +226,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     ]);
   });
 
-  it("does not make or drop a branch's sandbox the portal is copying; a portal that cannot answer does not stop it", async () => {
+  it("does not make or drop a branch's sandbox the portal is changing; a portal that cannot answer does not stop it", async () => {
     const dataDir = path.join(tmp.dir, 'wh-busy');
     const sandbox = (...args: string[]) =>
       runDatamesh(
@@ -199,45 +234,61 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
         { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
       );
     expect((await apply('wh-busy', [])).code).toBe(0);
-    const copying = {
-      branch: 'feat_busy',
-      requestedBy: 'user:default/aisha',
-      startedAt: '2026-12-06T10:00:00.000Z',
-    };
+    reply = recorded;
+    for (const b of ['feat/busy', 'feat/other']) {
+      expect(
+        (await sandbox('create', '--branch', b, '--layers', 'raw')).code,
+      ).toBe(0);
+    }
+    // the portal (or another pipeline) is changing feat_busy
+    const busy =
+      'the sandbox of feat_busy of dataproduct:default/refunds is being made (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is done';
     reply = sent =>
-      sent.method === 'GET'
-        ? { status: 200, body: { sandboxesInProgress: [copying] } }
+      sent.method === 'POST' &&
+      sent.url.endsWith('/sandbox-claims') &&
+      sent.body.branch === 'feat_busy'
+        ? {
+            status: 409,
+            body: { error: { name: 'ConflictError', message: busy } },
+          }
         : recorded(sent);
     const before = seen.length;
     for (const args of [
-      ['create', '--branch', 'feat/busy'],
+      ['create', '--branch', 'feat/busy', '--replace'],
       ['delete', '--branch', 'feat/busy'],
-      ['delete', '--all'],
     ]) {
       const run = await sandbox(...args);
       expect(run.code).toBe(1);
-      expect(lines(run.stderr)).toContain(
-        'the portal is making the sandbox of feat_busy (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is made',
-      );
+      expect(lines(run.stderr)).toContain(busy);
     }
-    // another branch is made as usual
-    expect((await sandbox('create', '--branch', 'feat/other')).code).toBe(0);
-    expect(
-      seen
-        .slice(before)
-        .filter(r => r.method === 'POST')
-        .map(r => r.body.branch),
-    ).toEqual(['feat_other']);
+    // neither replaced nor dropped: nothing reported
+    expect(seen.slice(before).filter(r => r.url.endsWith('/reports'))).toEqual(
+      [],
+    );
+    // --all drops the others, leaves the busy one and fails
+    const all = await sandbox('delete', '--all');
+    expect(all.code).toBe(1);
+    expect(lines(all.stderr)).toContain(busy);
+    expect(lines(all.stdout)).toEqual([
+      '- drop schema "acme_sales_dev__refunds_raw_sbx_feat_other"',
+    ]);
+    const list = await runDatamesh(
+      ['sandbox', 'list', spec, '--data-dir', dataDir],
+      { cwd: tmp.dir },
+    );
+    expect(lines(list.stdout).map(l => l.split('\t')[0])).toEqual([
+      'feat_busy',
+    ]);
 
-    // the portal down: the pipeline goes on, and says it could not ask
+    // the portal down: the pipeline goes on, and says it could not claim
     reply = sent =>
-      sent.method === 'GET'
-        ? { status: 503, body: { error: { message: 'warehouse unavailable' } } }
+      sent.url.includes('/sandbox-claims')
+        ? { status: 503, body: { error: { message: 'catalog unavailable' } } }
         : recorded(sent);
-    const down = await sandbox('create', '--branch', 'feat/busy');
+    const down = await sandbox('create', '--branch', 'feat/busy', '--replace');
     expect(down.code).toBe(0);
     expect(lines(down.stderr)).toContain(
-      'warning: could not ask the portal whether it is making this sandbox: the portal did not answer (503): warehouse unavailable',
+      'warning: the portal did not claim the sandbox (503): catalog unavailable; going on',
     );
   });
 

@@ -2,7 +2,9 @@
  * `--report-to <url>` of `datamesh apply` and `datamesh sandbox
  * create|delete`: what a pipeline changed in a product's warehouse objects
  * told to the portal's data-mesh backend, so the product's audit trail in
- * the portal has it beside the portal's own changes. The token comes from
+ * the portal has it beside the portal's own changes; a sandbox's branch is
+ * claimed there first, so the portal and the pipeline do not change it at
+ * once. The token comes from
  * the environment (a CI secret), never from the command line, which CI logs
  * and process lists show.
  */
@@ -10,11 +12,12 @@ import type {
   DataProductEntityV1alpha1,
   InfrastructureChangeReport,
   ReportedChange,
+  SandboxChange,
 } from '@datamesh/plugin-data-mesh-common';
 import {
-  portalCopyingWords,
+  type PortalSandboxClaims,
+  claimSandboxesInPortal,
   reportedProduct,
-  sandboxesInProgressInPortal,
   sendChangeReport,
 } from '@datamesh/plugin-data-mesh-node';
 import type { Io } from './io';
@@ -133,32 +136,31 @@ export async function reportToPortal(
 }
 
 /**
- * Whether the portal is copying a sandbox this command would make or drop
- * (`branch`, or any with `undefined`): then the command stops, said why,
- * before it opens the warehouse. A portal that cannot answer does not stop
- * the pipeline: a warning, and the command goes on.
+ * Claims in the portal the branches' sandboxes this command is about to
+ * make or drop, so that no one makes or drops them from the portal
+ * meanwhile (see `claimSandboxesInPortal`). Says which branches another is
+ * changing — the caller leaves those alone — and, as a warning, why the
+ * command goes on unclaimed when the portal cannot be asked.
  */
-export async function portalIsCopying(
+export async function claimInPortal(
   io: Io,
   target: PortalReportTarget,
   entity: DataProductEntityV1alpha1,
-  branch: string | undefined,
-): Promise<boolean> {
-  const product = reportedProduct(entity);
-  try {
-    const copying = (await sandboxesInProgressInPortal(target, product)).filter(
-      s => branch === undefined || s.branch === branch,
-    );
-    for (const s of copying) {
-      io.err(portalCopyingWords(s));
-    }
-    return copying.length > 0;
-  } catch (e) {
-    io.err(
-      `warning: could not ask the portal whether it is making this sandbox: ${
-        (e as Error).message
-      }`,
-    );
-    return false;
-  }
+  branches: string[],
+  change: SandboxChange,
+): Promise<PortalSandboxClaims> {
+  const claims = await claimSandboxesInPortal(
+    target,
+    reportedProduct(entity),
+    {
+      branches,
+      change,
+      source: 'cli',
+      ...(target.reference ? { reference: target.reference } : {}),
+    },
+    line => io.err(`warning: ${line}`),
+  );
+  if (claims.unclaimed) io.err(`warning: ${claims.unclaimed}; going on`);
+  for (const b of claims.busy) io.err(b.message);
+  return claims;
 }

@@ -126,12 +126,30 @@ export async function startStandInPortal(
   };
 }
 
+// the stand-in portal's claims so far, for their ids
+let claimsGiven = 0;
+
 /**
  * The portal's answer to a report it recorded, as the real route gives it;
- * to the question before a sandbox is made or dropped: nothing under way.
+ * to a sandbox's claim: taken (`claim-<n>`), kept, ended.
  */
 export function recorded(sent: SeenReport) {
-  if (sent.method === 'GET') return { status: 200, body: {} };
+  if (sent.url.includes('/sandbox-claims')) {
+    if (sent.method !== 'POST') return { status: 204, body: undefined };
+    claimsGiven += 1;
+    return {
+      status: 201,
+      body: {
+        id: `claim-${claimsGiven}`,
+        entityRef: `dataproduct:default/${sent.url.split('/')[5]}`,
+        branch: sent.body.branch,
+        change: sent.body.change,
+        by: 'service:external:ci',
+        since: '2026-12-06T10:00:00.000Z',
+        refreshWithinSeconds: 30,
+      },
+    };
+  }
   return {
     status: 201,
     body: {

@@ -504,6 +504,50 @@ describe.each(databases.eachSupportedId())(
         body: { branch: 'feat/z' },
       });
 
+      // sandbox claims (their behaviour: infra/sandboxClaims.test.ts)
+      const claimOp = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/sandbox-claims',
+      } as const;
+      const keepOp = {
+        method: 'put',
+        path: '/products/{namespace}/{name}/sandbox-claims/{id}',
+      } as const;
+      const endOp = {
+        method: 'delete',
+        path: '/products/{namespace}/{name}/sandbox-claims/{id}',
+      } as const;
+      const claimsUrl = '/products/default/orders/sandbox-claims';
+      const claimed = {
+        branch: 'feat/w',
+        change: 'create',
+        source: 'cli',
+        reference: 'https://ci.example.com/runs/2',
+      };
+      const held = await call(claimOp, claimsUrl, 201, { body: claimed });
+      expect([held.branch, held.change]).toEqual(['feat_w', 'create']);
+      await call(claimOp, claimsUrl, 409, {
+        body: { ...claimed, change: 'delete' },
+      });
+      await call(claimOp, claimsUrl, 403, {
+        auth: dave,
+        body: { ...claimed, branch: 'feat/v' },
+      });
+      await call(claimOp, claimsUrl, 400, {
+        body: { ...claimed, change: 'drop' },
+      });
+      await call(claimOp, claimsUrl, 401, {
+        auth: mockCredentials.none.header(),
+        body: claimed,
+      });
+      await call(keepOp, `${claimsUrl}/${held.id}`, 200);
+      await call(keepOp, `${claimsUrl}/${held.id}`, 403, { auth: dave });
+      await call(endOp, `${claimsUrl}/${held.id}`, 401, {
+        auth: mockCredentials.none.header(),
+      });
+      await call(endOp, `${claimsUrl}/${held.id}`, 204);
+      await call(keepOp, `${claimsUrl}/${held.id}`, 404);
+
       // repair runs (their behaviour: infra/repairRuns.test.ts)
       const startRun = {
         method: 'post',
@@ -875,7 +919,7 @@ describe.each(databases.eachSupportedId())(
       // every operation of the document was called with success
       for (const operation of dataMeshApiOperations()) {
         expect([...covered]).toContainEqual(
-          expect.stringMatching(`^${key(operation)} 20[012]$`),
+          expect.stringMatching(`^${key(operation)} 20[0124]$`),
         );
       }
     }, 120_000);

@@ -35,6 +35,7 @@ import {
   InfrastructureService,
   RepairRunStore,
   SandboxClaimStore,
+  SandboxClaims,
   SandboxCreation,
   SandboxDeletion,
   UNEXPLAINED_GRANTS_TASK_ID,
@@ -349,7 +350,13 @@ export const dataMeshPlugin = createBackendPlugin({
           }),
         );
         // Infrastructure drift (declared vs actual) — src/infra, same adapter as the SLO engine
-        const sandboxClaims = new SandboxClaimStore(await database.getClient());
+        // one hand at a time on a branch's sandbox: the portal's, pipelines'
+        const sandboxClaims = new SandboxClaims({
+          store: new SandboxClaimStore(await database.getClient()),
+          permissions,
+          logger,
+          clock,
+        });
         const infrastructure = new InfrastructureService({
           sandboxClaims,
           catalog,
@@ -493,12 +500,15 @@ export const dataMeshPlugin = createBackendPlugin({
             runs,
             // owners drop a merged branch's copies of their product's data
             sandboxes: new SandboxDeletion({
+              claims: sandboxClaims,
               infrastructure,
               permissions,
               audit,
               logger,
               clock,
             }),
+            // pipelines and templates claim a branch's sandbox as the portal does
+            sandboxClaims,
             // and make one for a branch
             newSandboxes,
           }),

@@ -22,6 +22,7 @@ export * from './formats/standards';
 export * from './slo';
 export * from './infra/api';
 export * from './infra/reports';
+export * from './infra/sandboxClaims';
 export * from './openapi';
 export * from './permissions';
 export * from './access';

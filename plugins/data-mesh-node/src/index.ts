@@ -15,6 +15,7 @@ export * from './warehouse/plan';
 export * from './warehouse/scope';
 export * from './warehouse/apply';
 export * from './warehouse/changeReport';
+export * from './warehouse/portalClaims';
 export * from './warehouse/assess';
 export * from './warehouse/sandbox';
 export * from './service';

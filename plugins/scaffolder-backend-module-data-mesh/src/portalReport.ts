@@ -2,7 +2,8 @@
  * Telling the portal's data-mesh backend of a change a template step made
  * to a product's warehouse objects (an apply, a sandbox made or deleted),
  * so the product's audit trail has it (the first apply made its roles and
- * schemas). On behalf of the template's user: the backend decides with its
+ * schemas); and claiming a sandbox's branch there first, so the portal and
+ * the step do not change it at once. On behalf of the template's user: the backend decides with its
  * permission policy, as for the same change from the portal.
  */
 import type {
@@ -15,11 +16,12 @@ import type {
   DataProductEntityV1alpha1,
   InfrastructureChangeReport,
   ReportedChange,
+  SandboxChange,
 } from '@datamesh/plugin-data-mesh-common';
 import {
-  portalCopyingWords,
+  type PortalSandboxClaims,
+  claimSandboxesInPortal,
   reportedProduct,
-  sandboxesInProgressInPortal,
   sendChangeReport,
 } from '@datamesh/plugin-data-mesh-node';
 
@@ -47,37 +49,45 @@ async function portalTarget(
 }
 
 /**
- * Stops the step (409) when the portal is copying a sandbox it would make
- * or drop (`branch`, or any with `undefined`): the two would break each
- * other. A portal that cannot answer does not stop it: a warning.
+ * Claims in the portal the branches' sandboxes the step is about to make
+ * or drop (on behalf of the task's user), so that no one makes or drops
+ * them from the portal meanwhile; `end()` them when done. The caller
+ * leaves alone the branches another is changing (`busy`). A portal that
+ * cannot be asked does not stop the step: a warning.
  */
-export async function refuseWhilePortalCopies(
-  ctx: Pick<ActionContext<any, any>, 'logger' | 'getInitiatorCredentials'>,
+export async function claimInPortal(
+  ctx: Pick<
+    ActionContext<any, any>,
+    'logger' | 'getInitiatorCredentials' | 'task'
+  >,
   portal: PortalConnection | undefined,
   entity: DataProductEntityV1alpha1,
-  branch: string | undefined,
-): Promise<void> {
-  if (!portal) return;
-  const product = reportedProduct(entity);
-  let copying;
+  branches: string[],
+  change: SandboxChange,
+): Promise<PortalSandboxClaims | undefined> {
+  if (!portal || branches.length === 0) return undefined;
+  let claims: PortalSandboxClaims;
   try {
-    copying = (
-      await sandboxesInProgressInPortal(
-        await portalTarget(ctx, portal),
-        product,
-      )
-    ).filter(s => branch === undefined || s.branch === branch);
-  } catch (e) {
-    ctx.logger.warn(
-      `Could not ask the portal whether it is making this sandbox: ${stringifyError(
-        e,
-      )}`,
+    claims = await claimSandboxesInPortal(
+      await portalTarget(ctx, portal),
+      reportedProduct(entity),
+      { branches, change, source: 'template', reference: ctx.task.id },
+      line => ctx.logger.warn(line),
     );
-    return;
+  } catch (e) {
+    // no token for the portal: as unreachable
+    ctx.logger.warn(
+      `Could not claim the sandbox in the portal: ${stringifyError(e)}`,
+    );
+    return undefined;
   }
-  if (copying.length > 0) {
-    throw new ConflictError(copying.map(portalCopyingWords).join('; '));
-  }
+  if (claims.unclaimed) ctx.logger.warn(`${claims.unclaimed}; going on`);
+  return claims;
+}
+
+/** The step's refusal (409) of the branches another is changing. */
+export function busyError(claims: PortalSandboxClaims): ConflictError {
+  return new ConflictError(claims.busy.map(b => b.message).join('; '));
 }
 
 /** What every report of a task's step says: the task, the stage, the declared owner. */

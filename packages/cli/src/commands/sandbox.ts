@@ -9,12 +9,14 @@
  */
 import fs from 'node:fs';
 import {
+  type PortalSandboxClaims,
   type ProductLayer,
+  type WarehouseAdapter,
   PRODUCT_LAYERS,
   SandboxError,
   assessProducts,
   createSandbox,
-  deleteSandboxes,
+  dropSandboxes,
   findSandboxes,
   sandboxCreateReportOf,
   sandboxDeleteReportsOf,
@@ -23,8 +25,8 @@ import {
 import { type Io, EXIT_FAILED, EXIT_OK, hasErrors, reportIssues } from '../io';
 import { envLines, openWarehouse, prepare } from './infra';
 import {
+  claimInPortal,
   cliChange,
-  portalIsCopying,
   portalReportTarget,
   reportToPortal,
 } from '../portalReport';
@@ -107,19 +109,10 @@ export async function sandboxCommand(
   }
   const prepared = await prepare([file], options, io);
   if (!prepared) return EXIT_FAILED;
-  // a copy the portal is making of the same branch would break
-  const changes = mode === 'create' || (mode === 'delete' && !options.dryRun);
-  if (
-    report &&
-    changes &&
-    (await portalIsCopying(io, report, prepared.entities[0], args.suffix))
-  ) {
-    return EXIT_FAILED;
-  }
-
-  const adapter = await openWarehouse(prepared, io);
-  if (!adapter) return EXIT_FAILED;
-  try {
+  const entity = prepared.entities[0];
+  // claimed in the portal while changed: neither makes or drops it under the other
+  let claims: PortalSandboxClaims | undefined;
+  const change = async (adapter: WarehouseAdapter): Promise<number> => {
     const { products, issues } = await assessProducts(
       prepared.entities,
       prepared.platform,
@@ -146,25 +139,36 @@ export async function sandboxCommand(
     }
 
     if (mode === 'delete') {
-      const dropped = await deleteSandboxes(adapter, product, {
-        suffix: args.suffix,
-        all: options.all,
-        dryRun: options.dryRun,
-      });
+      const found = (await findSandboxes(adapter, product)).filter(
+        s => options.all || s.suffix === args.suffix,
+      );
+      if (report && !options.dryRun && found.length > 0) {
+        claims = await claimInPortal(
+          io,
+          report,
+          entity,
+          [...new Set(found.map(s => s.suffix))],
+          'delete',
+        );
+      }
+      // a branch the portal (or another pipeline) is changing is left alone
+      const busy = new Set(claims?.busy.map(b => b.branch));
+      const dropped = found.filter(s => !busy.has(s.suffix));
+      if (!options.dryRun) await dropSandboxes(adapter, dropped);
       for (const s of dropped) io.out(`- drop schema ${qualified(s)}`);
-      if (dropped.length === 0) io.err('no sandbox to drop');
+      if (found.length === 0) io.err('no sandbox to drop');
       else if (options.dryRun) io.err('dry run: nothing dropped');
       else if (report) {
-        const change = cliChange(report, prepared.entities[0], product.stage);
+        const reported = cliChange(report, entity, product.stage);
         for (const r of sandboxDeleteReportsOf(
           dropped,
           adapter.dialect,
-          change,
+          reported,
         )) {
-          await reportToPortal(io, report, prepared.entities[0], r);
+          await reportToPortal(io, report, entity, r);
         }
       }
-      return EXIT_OK;
+      return busy.size > 0 ? EXIT_FAILED : EXIT_OK;
     }
 
     const suffix = args.suffix!;
@@ -178,12 +182,12 @@ export async function sandboxCommand(
       await reportToPortal(
         io,
         report,
-        prepared.entities[0],
+        entity,
         sandboxCreateReportOf(
           suffix,
           created,
           adapter.dialect,
-          cliChange(report, prepared.entities[0], product.stage),
+          cliChange(report, entity, product.stage),
         ),
       );
     }
@@ -207,14 +211,34 @@ export async function sandboxCommand(
       );
     }
     return EXIT_OK;
-  } catch (e) {
-    io.err(
-      e instanceof SandboxError
-        ? e.message
-        : `sandbox ${mode} failed: ${(e as Error).message}`,
-    );
-    return EXIT_FAILED;
+  };
+
+  try {
+    if (report && mode === 'create') {
+      claims = await claimInPortal(
+        io,
+        report,
+        entity,
+        [args.suffix!],
+        'create',
+      );
+      if (claims.busy.length > 0) return EXIT_FAILED;
+    }
+    const adapter = await openWarehouse(prepared, io);
+    if (!adapter) return EXIT_FAILED;
+    try {
+      return await change(adapter);
+    } catch (e) {
+      io.err(
+        e instanceof SandboxError
+          ? e.message
+          : `sandbox ${mode} failed: ${(e as Error).message}`,
+      );
+      return EXIT_FAILED;
+    } finally {
+      await adapter.close().catch(() => undefined);
+    }
   } finally {
-    await adapter.close().catch(() => undefined);
+    await claims?.end();
   }
 }

@@ -16,15 +16,19 @@ function templateOf(path: string): string {
   return found;
 }
 
+/** Calls as `PIPELINE` are a service's (a CI token): `service:external:test-service`. */
+export const PIPELINE = 'service';
+
 /**
- * Calls of the data-mesh REST API as a signed-in example user, each answer
+ * Calls of the data-mesh REST API as a signed-in example user (or a
+ * service, as {@link PIPELINE}), each answer
  * (success or error) checked against the OpenAPI document, and the
  * product's audit trail as its owner `auditor` reads it.
  */
 export function contractCalls(server: () => any, auditor: string) {
   const validator = createDataMeshApiValidator();
   const call = async (
-    method: 'get' | 'post' | 'delete',
+    method: 'get' | 'post' | 'put' | 'delete',
     path: string,
     user: string,
     body?: object,
@@ -33,7 +37,9 @@ export function contractCalls(server: () => any, auditor: string) {
       [method](`/api/data-mesh${path}`)
       .set(
         'Authorization',
-        mockCredentials.user.header(`user:default/${user}`),
+        user === PIPELINE
+          ? mockCredentials.service.header()
+          : mockCredentials.user.header(`user:default/${user}`),
       );
     const res = await (body ? r.send(body) : r);
     expect(

@@ -44,10 +44,7 @@ import {
 } from './accessDrift';
 import { EMPTY_OBJECTS, visibleObjects } from './objects';
 import { sandboxSummary, toInfrastructureSandboxes } from './sandboxes';
-import {
-  SANDBOX_CLAIM_STALE_MS,
-  type SandboxClaimStore,
-} from './SandboxClaimStore';
+import type { SandboxClaims } from './sandboxClaims';
 
 /**
  * The warehouse could not be opened or did not answer. Carries the
@@ -89,8 +86,8 @@ export interface InfrastructureServiceOptions {
   clock?: { now(): number };
   /** The access requests, to check their grants too; without it access drift is not reported. */
   accessGrants?: AccessGrantSource;
-  /** Sandbox creations under way, listed with the product's sandboxes. */
-  sandboxClaims?: Pick<SandboxClaimStore, 'ofProduct'>;
+  /** Sandboxes being made or deleted now (the portal's, pipelines'), listed with the product's. */
+  sandboxClaims?: Pick<SandboxClaims, 'inProgress'>;
 }
 
 /**
@@ -401,25 +398,15 @@ export class InfrastructureService {
     );
     const sandboxes = toInfrastructureSandboxes(found, adapter);
     // a copy going on shows before its marker does (and not twice after)
-    const now = this.options.clock?.now() ?? Date.now();
     const inProgress = (
-      (await this.options.sandboxClaims?.ofProduct(
-        assessment.entityRef,
-        now - SANDBOX_CLAIM_STALE_MS,
-      )) ?? []
-    ).filter(c => !sandboxes.some(s => s.branch === c.branch));
+      (await this.options.sandboxClaims?.inProgress(assessment.entityRef)) ?? []
+    ).filter(
+      c => c.change === 'delete' || !sandboxes.some(s => s.branch === c.branch),
+    );
     return {
       ...response,
       sandboxes,
-      ...(inProgress.length
-        ? {
-            sandboxesInProgress: inProgress.map(c => ({
-              branch: c.branch,
-              requestedBy: c.by,
-              startedAt: new Date(c.since).toISOString(),
-            })),
-          }
-        : {}),
+      ...(inProgress.length ? { sandboxesInProgress: inProgress } : {}),
     };
   }
 

@@ -1,84 +1,120 @@
 /*
- * Sandbox creations under way (table of migration
- * 20270107000000_sandbox_claims): one row per product and branch while an
- * instance copies it. The primary key makes the claim atomic across
- * replicas; the store only persists, SandboxCreation decides.
+ * Changes of branches' sandboxes under way (table of migrations
+ * 20270107000000_sandbox_claims and 20270108000000_sandbox_claims_outside):
+ * one row per product and branch while someone — the portal, a pipeline, a
+ * template step — makes or drops its sandbox. The primary key makes the
+ * claim atomic across replicas; each claim is refreshed and ended by its
+ * own id, so a holder that went stale cannot end its successor's. The store
+ * only persists; SandboxClaims decides.
  */
 import type { Knex } from 'knex';
+import type {
+  InfrastructureChangeSource,
+  SandboxChange,
+} from '@datamesh/plugin-data-mesh-common';
 
 const TABLE = 'data_mesh_sandbox_claims';
 
-/** A claim is refreshed this often while its copy goes on. */
+/** A claim is refreshed this often while its change goes on. */
 export const SANDBOX_CLAIM_REFRESH_MS = 30_000;
 
-/** A claim not refreshed for this long is an instance that died: taken over, no longer listed. */
+/** A claim not refreshed for this long is a holder that stopped: taken over, no longer listed. */
 export const SANDBOX_CLAIM_STALE_MS = 3 * 60_000;
 
-/** Who holds a branch's creation, since when (epoch milliseconds). */
-export interface SandboxClaimHolder {
+/** A branch's claim: who holds it since when (epoch milliseconds), for what. */
+export interface SandboxClaimRow {
+  id: string;
+  product: string;
+  branch: string;
   by: string;
   since: number;
+  change: SandboxChange;
+  source?: InfrastructureChangeSource;
+  reference?: string;
 }
+
+const rowOf = (r: any): SandboxClaimRow => ({
+  id: r.claim_id ?? '',
+  product: r.product,
+  branch: r.branch,
+  by: r.requested_by,
+  since: Number(r.started_at),
+  change: r.change,
+  ...(r.source ? { source: r.source } : {}),
+  ...(r.reference ? { reference: r.reference } : {}),
+});
 
 /** @public */
 export class SandboxClaimStore {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Claims the branch's creation for `by`: undefined when claimed, else who
-   * holds it. A claim not refreshed since `staleBefore` (its instance died)
-   * is taken over.
+   * Claims the branch for `claim`: undefined when taken, else the claim
+   * that holds it. A claim not refreshed since `staleBefore` (its holder
+   * stopped) is taken over.
    */
-  async claim(c: {
-    product: string;
-    branch: string;
-    by: string;
-    now: number;
-    staleBefore: number;
-  }): Promise<SandboxClaimHolder | undefined> {
-    const key = { product: c.product, branch: c.branch };
+  async claim(
+    claim: SandboxClaimRow & { staleBefore: number },
+  ): Promise<SandboxClaimRow | undefined> {
+    const key = { product: claim.product, branch: claim.branch };
     await this.db(TABLE)
       .where(key)
-      .where('alive_at', '<', c.staleBefore)
+      .where('alive_at', '<', claim.staleBefore)
       .delete();
     try {
       await this.db(TABLE).insert({
         ...key,
-        requested_by: c.by,
-        started_at: c.now,
-        alive_at: c.now,
+        claim_id: claim.id,
+        requested_by: claim.by,
+        started_at: claim.since,
+        alive_at: claim.since,
+        change: claim.change,
+        source: claim.source ?? null,
+        reference: claim.reference ?? null,
       });
       return undefined;
     } catch (e) {
-      // another instance (or request) claimed it first: the key is taken
+      // another replica (or request) claimed it first: the key is taken
       const row = await this.db(TABLE).where(key).first();
       if (!row) throw e;
-      return { by: row.requested_by, since: Number(row.started_at) };
+      return rowOf(row);
     }
   }
 
-  /** The copy goes on: the claim stays fresh. */
-  async refresh(product: string, branch: string, now: number): Promise<void> {
-    await this.db(TABLE).where({ product, branch }).update({ alive_at: now });
+  /** The change goes on: the claim stays fresh. False when it is no longer held. */
+  async refresh(product: string, id: string, now: number): Promise<boolean> {
+    const n = await this.db(TABLE)
+      .where({ product, claim_id: id })
+      .update({ alive_at: now });
+    return n > 0;
   }
 
-  /** The product's creations under way, refreshed since `staleBefore`, oldest first. */
+  /** A claim by its id, while held (refreshed since `staleBefore`). */
+  async get(
+    product: string,
+    id: string,
+    staleBefore: number,
+  ): Promise<SandboxClaimRow | undefined> {
+    const row = await this.db(TABLE)
+      .where({ product, claim_id: id })
+      .where('alive_at', '>=', staleBefore)
+      .first();
+    return row ? rowOf(row) : undefined;
+  }
+
+  /** The product's claims held (refreshed since `staleBefore`), oldest first. */
   async ofProduct(
     product: string,
     staleBefore: number,
-  ): Promise<Array<SandboxClaimHolder & { branch: string }>> {
+  ): Promise<SandboxClaimRow[]> {
     const rows = await this.db(TABLE)
       .where({ product })
       .where('alive_at', '>=', staleBefore)
       .orderBy('started_at');
-    return rows.map(r => ({
-      branch: r.branch,
-      by: r.requested_by,
-      since: Number(r.started_at),
-    }));
+    return rows.map(rowOf);
   }
 
-  async release(product: string, branch: string): Promise<void> {
-    await this.db(TABLE).where({ product, branch }).delete();
+  async release(product: string, id: string): Promise<void> {
+    await this.db(TABLE).where({ product, claim_id: id }).delete();
   }
 }

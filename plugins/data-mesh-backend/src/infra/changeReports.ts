@@ -33,8 +33,6 @@ import {
   type SandboxCreateAuditDetail,
   type SandboxDeleteAuditDetail,
   dataMeshInfrastructureApplyPermission,
-  dataMeshSandboxCreatePermission,
-  dataMeshSandboxDeletePermission,
   referenceLink,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataProductPermissionResourceRef } from '@datamesh/plugin-data-mesh-node';
@@ -46,8 +44,7 @@ import {
   ownerRef,
 } from '../permissions';
 import { applyRefusal } from './infrastructureApply';
-import { sandboxDeleteRefusal } from './sandboxes';
-import { sandboxCreateRefusal } from './sandboxCreate';
+import { SANDBOX_CHANGE_RULES } from './sandboxClaims';
 
 /** @public */
 export interface InfrastructureChangeReportsOptions {
@@ -83,14 +80,8 @@ const RULES: Record<
     permission: dataMeshInfrastructureApplyPermission,
     refusal: applyRefusal,
   },
-  'sandbox-create': {
-    permission: dataMeshSandboxCreatePermission,
-    refusal: sandboxCreateRefusal,
-  },
-  'sandbox-delete': {
-    permission: dataMeshSandboxDeletePermission,
-    refusal: sandboxDeleteRefusal,
-  },
+  'sandbox-create': SANDBOX_CHANGE_RULES.create,
+  'sandbox-delete': SANDBOX_CHANGE_RULES.delete,
 };
 
 /** The audit entry's detail: the report's own fields, as the portal's change of its kind keeps them. */

@@ -23,6 +23,8 @@ export { InfrastructureRepairRuns, REPAIR_RUN_TOPIC } from './repairRuns';
 export type { InfrastructureRepairRunsOptions } from './repairRuns';
 export { RepairRunStore } from './RepairRunStore';
 export { SandboxClaimStore } from './SandboxClaimStore';
+export { SandboxClaims } from './sandboxClaims';
+export type { SandboxClaimsOptions } from './sandboxClaims';
 export {
   SandboxCreation,
   SANDBOX_SETTLE_ON_SHUTDOWN_MS,

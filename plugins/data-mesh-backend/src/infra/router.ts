@@ -8,6 +8,8 @@
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  *   POST /products/:namespace/:name/sandboxes  owners: make a branch's sandbox
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
+ *   POST /products/:namespace/:name/sandbox-claims  owners: claim a branch's sandbox to change it elsewhere
+ *   PUT|DELETE /products/:namespace/:name/sandbox-claims/:id  its holder: keep it, end it
  *   POST /infrastructure/repairs      apply many products' plans in the backend (each: owners)
  *   GET /infrastructure/repairs[/:id] the latest repair runs, or one
  *   POST /infrastructure/repairs/:id/stop  its requester, or who may apply what it has left
@@ -21,6 +23,7 @@ import type {
   InfrastructureDriftSummaryResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
+  SandboxClaim,
   SandboxCreateResult,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
@@ -28,6 +31,7 @@ import type {
 } from '@datamesh/plugin-data-mesh-common';
 import {
   INFRASTRUCTURE_CHANGE_SOURCES,
+  SANDBOX_CHANGES,
   accessRef,
 } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
@@ -39,6 +43,7 @@ import type { InfrastructureApply } from './infrastructureApply';
 import type { InfrastructureChangeReports } from './changeReports';
 import type { SandboxDeletion } from './sandboxes';
 import type { SandboxCreation } from './sandboxCreate';
+import type { SandboxClaims } from './sandboxClaims';
 import type { InfrastructureRepairRuns } from './repairRuns';
 import type { unexplainedGrantsView } from './unexplainedGrants';
 import { parseInput } from '../parseInput';
@@ -57,6 +62,8 @@ export interface InfrastructureRouterOptions {
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
   /** Without it, making a sandbox answers 409. */
   newSandboxes?: Pick<SandboxCreation, 'create'>;
+  /** Without it, claiming a branch's sandbox answers 409. */
+  sandboxClaims?: Pick<SandboxClaims, 'claim' | 'refresh' | 'release'>;
   /** Without it, repair runs answer 409. */
   runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest' | 'stop'>;
   /** Without it, no grant made by hand is listed (`watching: false`). */
@@ -130,6 +137,16 @@ const unexplainedQuery = z
 const runsQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(50).optional() })
   .strict();
+const claimBody = z
+  .object({
+    // the branch rule itself (and its message) is the sandbox engine's
+    branch: z.string().min(1).max(100),
+    change: z.enum(SANDBOX_CHANGES as ['create', 'delete']),
+    source: z.enum(INFRASTRUCTURE_CHANGE_SOURCES as ['template', 'cli']),
+    reference: z.string().max(500).optional(),
+  })
+  .strict();
+const claimParams = productParams.extend({ id: z.string().min(1).max(64) });
 const sandboxBody = z
   .object({
     // the branch rule itself (and its message) is the sandbox engine's
@@ -160,9 +177,16 @@ export function createInfrastructureRouter(
     changeReports,
     sandboxes,
     newSandboxes,
+    sandboxClaims,
     runs,
     unexplainedGrants,
   } = options;
+  const claims = () => {
+    if (!sandboxClaims) {
+      throw new ConflictError('sandboxes are not claimed here');
+    }
+    return sandboxClaims;
+  };
   const repairRuns = () => {
     if (!runs) throw new ConflictError('repair runs are not kept here');
     return runs;
@@ -293,6 +317,52 @@ export function createInfrastructureRouter(
       }
       const result = await sandboxes.delete(product, branch, credentials);
       res.json(result satisfies SandboxDeleteResponse);
+    },
+  );
+
+  router.post(
+    '/products/:namespace/:name/sandbox-claims',
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const product = parseInput(productParams, req.params, 'product');
+      const body = parseInput(claimBody, req.body, 'sandbox claim');
+      const claim = await claims().claim(product, body, credentials);
+      res.status(201).json(claim satisfies SandboxClaim);
+    },
+  );
+
+  router.put(
+    '/products/:namespace/:name/sandbox-claims/:id',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const { id, ...product } = parseInput(
+        claimParams,
+        req.params,
+        'sandbox claim',
+      );
+      const claim = await claims().refresh(product, id, credentials);
+      res.json(claim satisfies SandboxClaim);
+    },
+  );
+
+  router.delete(
+    '/products/:namespace/:name/sandbox-claims/:id',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const { id, ...product } = parseInput(
+        claimParams,
+        req.params,
+        'sandbox claim',
+      );
+      await claims().release(product, id, credentials);
+      res.status(204).end();
     },
   );
 

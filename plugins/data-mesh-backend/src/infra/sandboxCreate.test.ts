@@ -21,7 +21,7 @@ import {
   planProducts,
   platformConfig,
 } from '@datamesh/plugin-data-mesh-node';
-import { contractCalls } from '../__testUtils__/contractCalls';
+import { PIPELINE, contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   product,
@@ -249,11 +249,31 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     const twice = await makeSlowly({ branch: 'feat/slow', replace: true });
     expect([twice.status, twice.body.error.message]).toEqual([
       409,
-      'the sandbox of feat_slow of dataproduct:default/visits is being made (asked by user:default/aisha at 2026-01-01T00:00:00.000Z): wait until it is done',
+      'the sandbox of feat_slow of dataproduct:default/visits is being made (asked by user:default/aisha at 2026-01-01T00:00:00.000Z): run again once it is done',
     ]);
     // and on the other instance (a replica on the same database)
     const elsewhere = await make({ branch: 'feat/slow', replace: true });
     expect([elsewhere.status, elsewhere.body.error.message]).toEqual([
+      409,
+      twice.body.error.message,
+    ]);
+    // nor may a pipeline claim the branch, nor the portal drop it under its copy
+    const claimed = await call(
+      'post',
+      '/products/default/visits/sandbox-claims',
+      PIPELINE,
+      { branch: 'feat/slow', change: 'delete', source: 'cli' },
+    );
+    expect([claimed.status, claimed.body.error.message]).toEqual([
+      409,
+      twice.body.error.message,
+    ]);
+    const dropped = await call(
+      'delete',
+      '/products/default/visits/sandboxes/feat_slow',
+      'aisha',
+    );
+    expect([dropped.status, dropped.body.error.message]).toEqual([
       409,
       twice.body.error.message,
     ]);
@@ -267,6 +287,7 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     expect(during.body.sandboxesInProgress).toEqual([
       {
         branch: 'feat_slow',
+        change: 'create',
         requestedBy: 'user:default/aisha',
         startedAt: '2026-01-01T00:00:00.000Z',
       },

@@ -45,19 +45,11 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { type Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { authorizeOwnersAction } from './ownersAction';
-import {
-  SANDBOX_CLAIM_REFRESH_MS,
-  SANDBOX_CLAIM_STALE_MS,
-  type SandboxClaimStore,
-} from './SandboxClaimStore';
+import { type SandboxClaims, sandboxCreateRefusal } from './sandboxClaims';
 import {
   type SandboxDeletionOptions,
   toInfrastructureSandboxes,
 } from './sandboxes';
-
-/** Why `actor` may not make sandboxes of a product (403). */
-export const sandboxCreateRefusal = (actor: string, entityRef: string) =>
-  `${actor} may not make sandboxes of ${entityRef}: only its owners or an admin may`;
 
 /** Notification topic of sandboxes finished after their request answered. @public */
 export const SANDBOX_TOPIC = 'data-mesh-sandbox';
@@ -100,8 +92,8 @@ export function readSandboxAnswerWithinMs(config: Config): number {
  * @public
  */
 export type SandboxCreationOptions = SandboxDeletionOptions & {
-  /** Creations under way, shared by the replicas. */
-  claims: Pick<SandboxClaimStore, 'claim' | 'refresh' | 'release'>;
+  /** Who changes which branch's sandbox, shared by the replicas. */
+  claims: Pick<SandboxClaims, 'hold'>;
   notifications?: NotificationService;
   /** How long a request waits for the copy before answering 202 (default 20 s). */
   answerWithinMs?: number;
@@ -146,7 +138,12 @@ export class SandboxCreation {
       throw new InputError(`branch: ${(e as Error).message}`);
     }
     const startedAt = clock.now();
-    const release = await this.claim(entityRef, suffix, actor, startedAt);
+    const release = await this.options.claims.hold(
+      entityRef,
+      suffix,
+      actor,
+      'create',
+    );
     const making = this.make({
       entityRef,
       actor,
@@ -182,49 +179,6 @@ export class SandboxCreation {
       schemas: pairs.map(p => p.qualified),
       startedAt: new Date(startedAt).toISOString(),
     } satisfies SandboxCreateAccepted;
-  }
-
-  /**
-   * Claims the branch's creation for `actor`, across replicas (409 when
-   * another holds it: a second copy, with replace, would drop the one under
-   * way), and keeps the claim fresh until the returned release.
-   */
-  private async claim(
-    entityRef: string,
-    suffix: string,
-    actor: string,
-    now: number,
-  ): Promise<() => Promise<void>> {
-    const { claims, clock, logger } = this.options;
-    const holder = await claims.claim({
-      product: entityRef,
-      branch: suffix,
-      by: actor,
-      now,
-      staleBefore: now - SANDBOX_CLAIM_STALE_MS,
-    });
-    if (holder) {
-      throw new ConflictError(
-        `the sandbox of ${suffix} of ${entityRef} is being made (asked by ${
-          holder.by
-        } at ${new Date(holder.since).toISOString()}): wait until it is done`,
-      );
-    }
-    const warn = (what: string) => (e: unknown) =>
-      logger.warn(
-        `Could not ${what} the claim of sandbox ${suffix} of ${entityRef}: ${stringifyError(
-          e,
-        )}`,
-      );
-    const keepFresh = setInterval(() => {
-      claims.refresh(entityRef, suffix, clock.now()).catch(warn('refresh'));
-    }, SANDBOX_CLAIM_REFRESH_MS);
-    keepFresh.unref?.();
-    return async () => {
-      clearInterval(keepFresh);
-      // not released, it goes stale in a few minutes
-      await claims.release(entityRef, suffix).catch(warn('release'));
-    };
   }
 
   /**

@@ -33,6 +33,7 @@ import { InputError } from '@backstage/errors';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import { authorizeOwnersAction } from './ownersAction';
 import type { InfrastructureService } from './InfrastructureService';
+import { type SandboxClaims, sandboxDeleteRefusal } from './sandboxClaims';
 
 /**
  * Sandbox schemas as the API lists them: by branch, in the order found,
@@ -71,10 +72,6 @@ export function sandboxSummary(
   };
 }
 
-/** Why `actor` may not delete sandboxes of a product (403). */
-export const sandboxDeleteRefusal = (actor: string, entityRef: string) =>
-  `${actor} may not delete sandboxes of ${entityRef}: only its owners or an admin may`;
-
 /** @public */
 export interface SandboxDeletionOptions {
   infrastructure: Pick<
@@ -86,6 +83,11 @@ export interface SandboxDeletionOptions {
   audit: Pick<LifecycleStore, 'addAudit'>;
   logger: LoggerService;
   clock: { now(): number };
+  /**
+   * Who changes which branch's sandbox, shared by the replicas and the
+   * pipelines: a branch being made is not dropped under its copy.
+   */
+  claims: Pick<SandboxClaims, 'hold'>;
 }
 
 /** Deleting a feature branch's sandbox, behind the REST API. @public */
@@ -98,7 +100,7 @@ export class SandboxDeletion {
     branch: string,
     credentials: BackstageCredentials,
   ): Promise<SandboxDeleteResponse> {
-    const { infrastructure, audit, logger, clock } = this.options;
+    const { infrastructure } = this.options;
     let suffix: string;
     try {
       suffix = sandboxSuffix(branch);
@@ -116,6 +118,27 @@ export class SandboxDeletion {
       ref,
       credentials,
     );
+    const release = await this.options.claims.hold(
+      entityRef,
+      suffix,
+      actor,
+      'delete',
+    );
+    try {
+      return await this.drop(entityRef, actor, suffix, product, adapter);
+    } finally {
+      await release();
+    }
+  }
+
+  private async drop(
+    entityRef: string,
+    actor: string,
+    suffix: string,
+    product: Parameters<typeof findSandboxes>[1],
+    adapter: WarehouseAdapter,
+  ): Promise<SandboxDeleteResponse> {
+    const { infrastructure, audit, logger, clock } = this.options;
     const found = await infrastructure.ask(adapter, () =>
       findSandboxes(adapter, product),
     );

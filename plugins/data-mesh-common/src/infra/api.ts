@@ -5,6 +5,7 @@
  * desired state; `qualified` is the dialect's quoted physical spelling.
  */
 import type { ReportedChangeDetail } from './reports';
+import type { InfrastructureSandboxInProgress } from './sandboxClaims';
 import type { SpecIssue } from '../issues';
 import type { DataProductInfrastructure } from '../model';
 
@@ -179,20 +180,10 @@ export interface ProductInfrastructureResponse {
    */
   sandboxes?: InfrastructureSandbox[];
   /**
-   * Sandboxes being made from the portal (a copy going on in the backend),
-   * by branch, oldest first; absent when none is.
+   * Sandboxes being made or deleted now, by the portal or a pipeline that
+   * claimed the branch, oldest first; absent when none is.
    */
   sandboxesInProgress?: InfrastructureSandboxInProgress[];
-}
-
-/** A branch's sandbox the backend is still copying. @public */
-export interface InfrastructureSandboxInProgress {
-  /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
-  branch: string;
-  /** Who asked for it (user entity ref). */
-  requestedBy: string;
-  /** ISO time the copy started. */
-  startedAt: string;
 }
 
 /** One branch's sandbox: its schemas. @public */

@@ -19,6 +19,12 @@ import type {
  */
 export type InfrastructureChangeSource = 'template' | 'cli';
 
+/** Where a change ran, in the words of the audit trail and of refusals. @public */
+export const CHANGE_SOURCE_WORDS: Record<InfrastructureChangeSource, string> = {
+  cli: 'by the datamesh CLI',
+  template: 'by a template',
+};
+
 /** Every {@link InfrastructureChangeSource}. @public */
 export const INFRASTRUCTURE_CHANGE_SOURCES: readonly InfrastructureChangeSource[] =
   ['template', 'cli'];

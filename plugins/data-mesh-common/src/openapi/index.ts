@@ -32,6 +32,7 @@ import type {
   SandboxDeleteResponse,
 } from '../infra/api';
 import type { InfrastructureChangeReportResponse } from '../infra/reports';
+import type { SandboxClaim } from '../infra/sandboxClaims';
 import type {
   ProductSlosResponse,
   SloFleetResponse,
@@ -88,6 +89,10 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/sandboxes': SandboxCreateResult;
   /** DELETE only. */
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
+  /** POST only: 201. */
+  '/products/{namespace}/{name}/sandbox-claims': SandboxClaim;
+  /** PUT; DELETE answers 204. */
+  '/products/{namespace}/{name}/sandbox-claims/{id}': SandboxClaim;
   /** GET; POST answers with one AccessRequest. */
   '/access-requests': AccessRequestListResponse;
   /** POST only. */
@@ -138,7 +143,7 @@ export function dataMeshApiUrl<P extends DataMeshApiPath>(
 
 /** The route of the document that an operation is, e.g. `GET /slos`. @public */
 export interface DataMeshApiOperation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: DataMeshApiPath;
 }
 
@@ -197,6 +202,16 @@ export function createDataMeshApiValidator(): DataMeshApiValidator {
     response(operation, status, body) {
       const response = operationOf(operation).responses[String(status)];
       if (!response) return [`status ${status} is not described`];
+      if (!response.$ref && !response.content) {
+        // an answer without a body (204): any body is one too many
+        const empty =
+          body === undefined ||
+          body === '' ||
+          (typeof body === 'object' &&
+            body !== null &&
+            Object.keys(body).length === 0);
+        return empty ? [] : [`status ${status} has no body`];
+      }
       // shared responses (400, 401) are references into components
       const at: string = response.$ref
         ? response.$ref.slice(2)

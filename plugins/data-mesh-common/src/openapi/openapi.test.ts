@@ -43,6 +43,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
   it('lists every operation once, with an operation id', () => {
     const operations = dataMeshApiOperations();
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
+      'delete /products/{namespace}/{name}/sandbox-claims/{id}',
       'delete /products/{namespace}/{name}/sandboxes/{branch}',
       'get /access-requests',
       'get /access-requests/{id}/connection',
@@ -78,8 +79,10 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /products/{namespace}/{name}/infrastructure/apply',
       'post /products/{namespace}/{name}/infrastructure/reports',
       'post /products/{namespace}/{name}/observations',
+      'post /products/{namespace}/{name}/sandbox-claims',
       'post /products/{namespace}/{name}/sandboxes',
       'post /specs/check',
+      'put /products/{namespace}/{name}/sandbox-claims/{id}',
     ]);
     const ids = operations.map(
       o => (dataMeshOpenApiSpec.paths as any)[o.path][o.method].operationId,
@@ -121,6 +124,15 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       response: { statusCode: 401 },
     };
     expect(validator.response(fleet, 401, unauthorized)).toEqual([]);
+    // an answer described without a body has none
+    const end = {
+      method: 'delete',
+      path: '/products/{namespace}/{name}/sandbox-claims/{id}',
+    } as const;
+    expect(validator.response(end, 204, {})).toEqual([]);
+    expect(validator.response(end, 204, { id: 'x' })).toEqual([
+      'status 204 has no body',
+    ]);
     const push = {
       method: 'post',
       path: '/products/{namespace}/{name}/observations',

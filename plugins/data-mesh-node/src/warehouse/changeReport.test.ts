@@ -3,7 +3,6 @@ import type { ApplyResult } from './apply';
 import {
   applyReportOf,
   sandboxDeleteReportsOf,
-  sandboxesInProgressInPortal,
   sendChangeReport,
 } from './changeReport';
 import type { FoundSandbox } from './sandbox';
@@ -132,44 +131,5 @@ describe('reports of changes made outside the portal', () => {
         report,
       ),
     ).rejects.toThrow('the portal did not record it (403): not an owner');
-  });
-
-  it("asks the portal which of the product's sandboxes it is copying", async () => {
-    const answers: Response[] = [];
-    const urls: string[] = [];
-    const target = {
-      baseUrl: 'https://portal.example.com/api/data-mesh',
-      token: 'tok',
-      fetch: (async (url: string) => {
-        urls.push(url);
-        return answers.shift()!;
-      }) as unknown as typeof fetch,
-    };
-    const product = { namespace: 'default', name: 'orders' };
-    const copying = {
-      branch: 'feat_x',
-      requestedBy: 'user:default/aisha',
-      startedAt: '2026-12-06T10:00:00.000Z',
-    };
-    answers.push(
-      new Response(JSON.stringify({ sandboxesInProgress: [copying] })),
-      new Response(JSON.stringify({ entityRef: 'dataproduct:default/orders' })),
-      // the portal does not know the product: nothing under way there
-      new Response('{}', { status: 404 }),
-      new Response(JSON.stringify({ error: { message: 'warehouse down' } }), {
-        status: 503,
-      }),
-    );
-    expect(await sandboxesInProgressInPortal(target, product)).toEqual([
-      copying,
-    ]);
-    expect(await sandboxesInProgressInPortal(target, product)).toEqual([]);
-    expect(await sandboxesInProgressInPortal(target, product)).toEqual([]);
-    await expect(sandboxesInProgressInPortal(target, product)).rejects.toThrow(
-      'the portal did not answer (503): warehouse down',
-    );
-    expect(urls[0]).toBe(
-      'https://portal.example.com/api/data-mesh/products/default/orders/infrastructure',
-    );
   });
 });

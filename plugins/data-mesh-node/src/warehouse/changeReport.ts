@@ -11,8 +11,6 @@ import {
   type InfrastructureApplyReport,
   type InfrastructureChangeReport,
   type InfrastructureChangeReportResponse,
-  type InfrastructureSandboxInProgress,
-  type ProductInfrastructureResponse,
   type ReportedChange,
   type SandboxCreateReport,
   type SandboxDeleteReport,
@@ -24,6 +22,23 @@ import {
 import type { ApplyResult } from './apply';
 import type { CreateSandboxResult, FoundSandbox } from './sandbox';
 import type { WarehouseDialect } from './types';
+
+/**
+ * The portal's data-mesh backend (e.g.
+ * `https://portal.example.com/api/data-mesh`) and the Backstage token a
+ * pipeline or a template step calls it with.
+ * @public
+ */
+export interface PortalTarget {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+/** `path` of the portal's API at `target`. @public */
+export function portalUrl(target: PortalTarget, path: string): string {
+  return `${target.baseUrl.replace(/\/+$/, '')}${path}`;
+}
 
 /** The product a spec describes, as the report routes name it. @public */
 export function reportedProduct(entity: {
@@ -116,14 +131,17 @@ const cut = (
  * @public
  */
 export async function sendChangeReport(
-  target: { baseUrl: string; token: string; fetch?: typeof fetch },
+  target: PortalTarget,
   product: { namespace: string; name: string },
   report: InfrastructureChangeReport,
 ): Promise<InfrastructureChangeReportResponse> {
-  const url = `${target.baseUrl.replace(/\/+$/, '')}${dataMeshApiUrl(
-    '/products/{namespace}/{name}/infrastructure/reports',
-    product,
-  )}`;
+  const url = portalUrl(
+    target,
+    dataMeshApiUrl(
+      '/products/{namespace}/{name}/infrastructure/reports',
+      product,
+    ),
+  );
   const response = await (target.fetch ?? fetch)(url, {
     method: 'POST',
     headers: {
@@ -141,41 +159,4 @@ export async function sendChangeReport(
     );
   }
   return payload as InfrastructureChangeReportResponse;
-}
-
-/**
- * The portal's copies of the product's sandboxes under way, by branch: a
- * pipeline or a template step asks before it makes or drops a branch's
- * sandbox, which would break the portal's copy of the same branch (the
- * portal refuses a second creation across its replicas, but does not know
- * of the CLI's). Empty too when the portal does not know the product.
- * Throws when the portal cannot answer.
- * @public
- */
-export async function sandboxesInProgressInPortal(
-  target: { baseUrl: string; token: string; fetch?: typeof fetch },
-  product: { namespace: string; name: string },
-): Promise<InfrastructureSandboxInProgress[]> {
-  const url = `${target.baseUrl.replace(/\/+$/, '')}${dataMeshApiUrl(
-    '/products/{namespace}/{name}/infrastructure',
-    product,
-  )}`;
-  const response = await (target.fetch ?? fetch)(url, {
-    headers: { authorization: `Bearer ${target.token}` },
-  });
-  if (response.status === 404) return [];
-  const payload = (await response.json().catch(() => undefined)) as any;
-  if (!response.ok) {
-    throw new Error(
-      `the portal did not answer (${response.status}): ${
-        payload?.error?.message ?? response.statusText
-      }`,
-    );
-  }
-  return (payload as ProductInfrastructureResponse).sandboxesInProgress ?? [];
-}
-
-/** Why a pipeline or a template step does not touch a branch's sandbox the portal is copying. @public */
-export function portalCopyingWords(copying: InfrastructureSandboxInProgress) {
-  return `the portal is making the sandbox of ${copying.branch} (asked by ${copying.requestedBy} at ${copying.startedAt}): run again once it is made`;
 }

@@ -555,21 +555,48 @@ describe('datamesh scaffolder actions on PGlite', () => {
       expect(await schemaExists('scans_output_sbx_fix_contrast')).toBe(false);
     });
 
-    it('tells the portal of the sandboxes it makes and drops, a report per branch', async () => {
-      let busy: object[] = [];
-      const portal = await startStandInBackend(sent =>
-        sent.method === 'GET'
-          ? { status: 200, body: { sandboxesInProgress: busy } }
-          : {
-              status: 201,
-              body: {
-                entityRef: 'dataproduct:default/films',
-                action: sent.body.action,
-                at: '2026-12-06T10:00:00.000Z',
-                actor: 'user:default/mock',
+    it('claims in the portal the sandboxes it makes and drops, and tells it of each, a report per branch', async () => {
+      // branches the portal (or a pipeline) is changing: their claims refused
+      let busy: string[] = [];
+      let claimed = 0;
+      const portal = await startStandInBackend(sent => {
+        if (!sent.url.includes('/sandbox-claims')) {
+          return {
+            status: 201,
+            body: {
+              entityRef: 'dataproduct:default/films',
+              action: sent.body.action,
+              at: '2026-12-06T10:00:00.000Z',
+              actor: 'user:default/mock',
+            },
+          };
+        }
+        if (sent.method !== 'POST') return { status: 204, body: undefined };
+        if (busy.includes(sent.body.branch)) {
+          return {
+            status: 409,
+            body: {
+              error: {
+                name: 'ConflictError',
+                message: `the sandbox of ${sent.body.branch} of dataproduct:default/films is being made (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is done`,
               },
             },
-      );
+          };
+        }
+        claimed += 1;
+        return {
+          status: 201,
+          body: {
+            id: `claim-${claimed}`,
+            entityRef: 'dataproduct:default/films',
+            branch: sent.body.branch,
+            change: sent.body.change,
+            by: 'user:default/mock',
+            since: '2026-12-06T10:00:00.000Z',
+            refreshWithinSeconds: 30,
+          },
+        };
+      });
       try {
         const connection = {
           auth: mockServices.auth(),
@@ -610,18 +637,56 @@ describe('datamesh scaffolder actions on PGlite', () => {
         };
         const schema = (b: string) =>
           `"acme_media_dev__films_raw_sbx_feat_${b}"`;
-        // each change asked first whether the portal copies the branch
-        expect(portal.seen.map(r => r.method)).toEqual([
-          'GET',
-          'POST',
-          'GET',
-          'POST',
-          'GET',
-          'POST',
-          'POST',
+        const CLAIMS = '/api/data-mesh/products/default/films/sandbox-claims';
+        const REPORTS =
+          '/api/data-mesh/products/default/films/infrastructure/reports';
+        // each change claimed its branches first and ended the claims after;
+        // the dry run claimed and told nothing
+        const calls = portal.seen.map(r => `${r.method} ${r.url}`);
+        expect(calls.slice(0, 10)).toEqual([
+          `POST ${CLAIMS}`,
+          `POST ${REPORTS}`,
+          `DELETE ${CLAIMS}/claim-1`,
+          `POST ${CLAIMS}`,
+          `POST ${REPORTS}`,
+          `DELETE ${CLAIMS}/claim-2`,
+          `POST ${CLAIMS}`,
+          `POST ${CLAIMS}`,
+          `POST ${REPORTS}`,
+          `POST ${REPORTS}`,
         ]);
+        // ended together
+        expect(calls.slice(10).sort()).toEqual([
+          `DELETE ${CLAIMS}/claim-3`,
+          `DELETE ${CLAIMS}/claim-4`,
+        ]);
+        const validator = createDataMeshApiValidator();
+        const claims = portal.seen.filter(
+          r => r.method === 'POST' && r.url === CLAIMS,
+        );
+        for (const c of claims) {
+          expect(
+            validator.requestBody(
+              {
+                method: 'post',
+                path: '/products/{namespace}/{name}/sandbox-claims',
+              },
+              c.body,
+            ),
+          ).toEqual([]);
+        }
+        expect(claims.map(c => [c.body.branch, c.body.change])).toEqual([
+          ['feat_a', 'create'],
+          ['feat_b', 'create'],
+          ['feat_a', 'delete'],
+          ['feat_b', 'delete'],
+        ]);
+        expect(claims[0].body).toMatchObject({
+          source: 'template',
+          reference: made.ctx.task.id,
+        });
         expect(
-          portal.seen.filter(r => r.method === 'POST').map(r => r.body),
+          portal.seen.filter(r => r.url === REPORTS).map(r => r.body),
         ).toEqual([
           {
             action: 'sandbox-create',
@@ -637,7 +702,7 @@ describe('datamesh scaffolder actions on PGlite', () => {
             schemas: [schema('b')],
             method: 'copy',
           },
-          // the dry run told nothing; --all is one report per branch
+          // --all is one report per branch
           {
             action: 'sandbox-delete',
             ...where,
@@ -655,26 +720,36 @@ describe('datamesh scaffolder actions on PGlite', () => {
           'Kept in the audit trail of dataproduct:default/films (sandbox-create by user:default/mock)',
         );
 
-        // the portal copying the branch: the step stops before the warehouse
-        busy = [
-          {
-            branch: 'feat_c',
-            requestedBy: 'user:default/aisha',
-            startedAt: '2026-12-06T10:00:00.000Z',
-          },
-        ];
+        // a branch the portal is making: the step stops before the warehouse
+        busy = ['feat_c', 'feat_e'];
+        const refusal = (b: string) =>
+          `the sandbox of ${b} of dataproduct:default/films is being made (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is done`;
         await expect(
           create.handler(
             context(ws, { branch: 'feat/c', layers: ['raw'] }).ctx,
           ),
-        ).rejects.toThrow(
-          'the portal is making the sandbox of feat_c (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is made',
-        );
+        ).rejects.toThrow(refusal('feat_c'));
         expect(
           await adapter.connection.query(
             "select 1 from pg_namespace where nspname like '%sbx_feat_c'",
           ),
         ).toEqual([]);
+        // dropping all: the others go, the busy one stays and the step fails
+        busy = [];
+        for (const b of ['feat/d', 'feat/e']) {
+          await create.handler(context(ws, { branch: b, layers: ['raw'] }).ctx);
+        }
+        busy = ['feat_e'];
+        const dropAll = context(ws, { all: true });
+        await expect(remove.handler(dropAll.ctx)).rejects.toThrow(
+          refusal('feat_e'),
+        );
+        expect(dropAll.log.text()).toContain(`- drop schema ${schema('d')}`);
+        expect(
+          await adapter.connection.query(
+            "select nspname from pg_namespace where nspname like 'acme_media_dev__films_raw_sbx%' order by 1",
+          ),
+        ).toEqual([{ nspname: 'acme_media_dev__films_raw_sbx_feat_e' }]);
       } finally {
         await portal.close();
       }

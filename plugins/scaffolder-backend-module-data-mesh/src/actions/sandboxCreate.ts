@@ -11,7 +11,8 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PortalConnection,
-  refuseWhilePortalCopies,
+  busyError,
+  claimInPortal,
   reportToPortal,
   templateChange,
 } from '../portalReport';
@@ -91,42 +92,54 @@ export function createSandboxCreateAction(options: {
       const result = await ctx.checkpoint({
         key: `sandbox.${product.entityRef}.${product.stage}.${suffix}`,
         fn: async () => {
-          await refuseWhilePortalCopies(ctx, options.portal, entity, suffix);
-          const cloned = await createSandbox(adapter, product, {
-            suffix,
-            layers,
-            replace: ctx.input.replace,
-            log: line =>
-              line.startsWith('-')
-                ? ctx.logger.warn(line)
-                : ctx.logger.info(line),
-          }).catch(e => {
-            throw e instanceof SandboxError ? new InputError(e.message) : e;
-          });
-          // in the checkpoint: a retried task does not report it twice
-          await reportToPortal(
+          // claimed in the portal while made: no one makes or drops it there meanwhile
+          const claims = await claimInPortal(
             ctx,
             options.portal,
             entity,
-            sandboxCreateReportOf(
-              suffix,
-              cloned,
-              adapter.dialect,
-              templateChange(ctx, entity, product.stage),
-            ),
+            [suffix],
+            'create',
           );
-          return {
-            method: cloned.method,
-            notes: cloned.notes,
-            schemas: cloned.layers.map(l => ({
-              layer: l.layer,
-              database: l.target.database,
-              source: l.source.schema,
-              schema: l.target.schema,
-              qualified: l.qualified,
-              tables: l.tables,
-            })),
-          };
+          try {
+            if (claims?.busy.length) throw busyError(claims);
+            const cloned = await createSandbox(adapter, product, {
+              suffix,
+              layers,
+              replace: ctx.input.replace,
+              log: line =>
+                line.startsWith('-')
+                  ? ctx.logger.warn(line)
+                  : ctx.logger.info(line),
+            }).catch(e => {
+              throw e instanceof SandboxError ? new InputError(e.message) : e;
+            });
+            // in the checkpoint: a retried task does not report it twice
+            await reportToPortal(
+              ctx,
+              options.portal,
+              entity,
+              sandboxCreateReportOf(
+                suffix,
+                cloned,
+                adapter.dialect,
+                templateChange(ctx, entity, product.stage),
+              ),
+            );
+            return {
+              method: cloned.method,
+              notes: cloned.notes,
+              schemas: cloned.layers.map(l => ({
+                layer: l.layer,
+                database: l.target.database,
+                source: l.source.schema,
+                schema: l.target.schema,
+                qualified: l.qualified,
+                tables: l.tables,
+              })),
+            };
+          } finally {
+            await claims?.end();
+          }
         },
       });
       for (const n of result.notes) ctx.logger.info(`! note: ${n}`);

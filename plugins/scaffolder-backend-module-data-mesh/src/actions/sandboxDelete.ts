@@ -3,13 +3,14 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   type PlatformConfig,
   type WarehouseService,
-  deleteSandboxes,
+  dropSandboxes,
   findSandboxes,
   sandboxDeleteReportsOf,
 } from '@datamesh/plugin-data-mesh-node';
 import {
   type PortalConnection,
-  refuseWhilePortalCopies,
+  busyError,
+  claimInPortal,
   reportToPortal,
   templateChange,
 } from '../portalReport';
@@ -92,30 +93,50 @@ export function createSandboxDeleteAction(options: {
           suffix ?? '*'
         }.${ctx.isDryRun ? 'dry' : 'run'}`,
         fn: async () => {
-          if (!ctx.isDryRun) {
-            await refuseWhilePortalCopies(ctx, options.portal, entity, suffix);
-          }
-          const dropped = await deleteSandboxes(adapter, product, {
-            suffix,
-            all,
-            dryRun: ctx.isDryRun,
-          });
-          if (!ctx.isDryRun) {
-            // in the checkpoint: a retried task does not report it twice
-            for (const report of sandboxDeleteReportsOf(
-              dropped,
-              adapter.dialect,
-              templateChange(ctx, entity, product.stage),
-            )) {
-              await reportToPortal(ctx, options.portal, entity, report);
+          const found = (await findSandboxes(adapter, product)).filter(
+            s => all || s.suffix === suffix,
+          );
+          // claimed in the portal while dropped; a branch the portal (or a
+          // pipeline) is changing is left alone
+          const claims = ctx.isDryRun
+            ? undefined
+            : await claimInPortal(
+                ctx,
+                options.portal,
+                entity,
+                [...new Set(found.map(s => s.suffix))],
+                'delete',
+              );
+          try {
+            const busy = new Set(claims?.busy.map(b => b.branch));
+            const dropped = found.filter(s => !busy.has(s.suffix));
+            if (!ctx.isDryRun) {
+              await dropSandboxes(adapter, dropped);
+              // in the checkpoint: a retried task does not report it twice
+              for (const report of sandboxDeleteReportsOf(
+                dropped,
+                adapter.dialect,
+                templateChange(ctx, entity, product.stage),
+              )) {
+                await reportToPortal(ctx, options.portal, entity, report);
+              }
             }
+            const listed = dropped.map(s => ({
+              branch: s.suffix,
+              database: s.database,
+              schema: s.schema,
+              qualified: adapter.dialect.qualifiedSchema(s),
+            }));
+            if (claims?.busy.length) {
+              for (const s of listed) {
+                ctx.logger.warn(`- drop schema ${s.qualified}`);
+              }
+              throw busyError(claims);
+            }
+            return listed;
+          } finally {
+            await claims?.end();
           }
-          return dropped.map(s => ({
-            branch: s.suffix,
-            database: s.database,
-            schema: s.schema,
-            qualified: adapter.dialect.qualifiedSchema(s),
-          }));
         },
       });
       for (const s of doomed) ctx.logger.warn(`- drop schema ${s.qualified}`);

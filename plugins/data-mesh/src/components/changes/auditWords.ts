@@ -7,6 +7,7 @@
  */
 import {
   ACCESS_REPAIR_AUDIT_ACTION,
+  CHANGE_SOURCE_WORDS,
   type AccessRepairAuditDetail,
   INFRASTRUCTURE_APPLY_AUDIT_ACTION,
   type InfrastructureApplyAuditDetail,
@@ -31,8 +32,9 @@ export interface AuditWords {
   /** What was sent, in order: statements, or the step's own lines. */
   lines: string[];
   /**
-   * Where it ran, when not in the portal (an apply a template or a pipeline
-   * reported): words, and the run's address when it is a web address.
+   * Where it ran, when not in the portal (an apply or a sandbox a template
+   * or a pipeline reported): words, and the run's address when it is a web
+   * address.
    */
   where?: { text: string; href?: string };
 }
@@ -64,8 +66,11 @@ function deprecationWords(detail: Record<string, unknown>): string {
   }${reason ? `: "${reason}"` : ''}`;
 }
 
-/** Where a reported change ran: a template's task, or the CLI in a pipeline. */
-function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
+/**
+ * Where a change outside the portal runs or ran: a template's task, or the
+ * CLI in a pipeline (its run linked when a web address).
+ */
+export function changeWhere(d: ReportedChangeDetail): AuditWords['where'] {
   if (d.source !== 'template' && d.source !== 'cli') return undefined;
   const reference = text(d.reference);
   const before = text(d.declaredOwner)
@@ -73,12 +78,14 @@ function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
     : '';
   if (d.source === 'template') {
     return {
-      text: `by a template${reference ? ` (task ${reference})` : ''}${before}`,
+      text: `${CHANGE_SOURCE_WORDS.template}${
+        reference ? ` (task ${reference})` : ''
+      }${before}`,
     };
   }
   const href = referenceLink(reference);
   return {
-    text: `by the datamesh CLI${
+    text: `${CHANGE_SOURCE_WORDS.cli}${
       reference && !href ? ` (${reference})` : ''
     }${before}`,
     ...(href ? { href } : {}),
@@ -86,7 +93,7 @@ function reportedWhere(d: ReportedChangeDetail): AuditWords['where'] {
 }
 
 const withWhere = (d: ReportedChangeDetail) => {
-  const where = reportedWhere(d);
+  const where = changeWhere(d);
   return where ? { where } : {};
 };
 

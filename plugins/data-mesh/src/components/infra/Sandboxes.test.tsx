@@ -419,6 +419,7 @@ describe('InfrastructureCard sandboxes', () => {
           sandboxesInProgress: [
             {
               branch: 'feat_big',
+              change: 'create',
               requestedBy: 'user:default/aisha.khan',
               startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
             },
@@ -438,5 +439,60 @@ describe('InfrastructureCard sandboxes', () => {
     );
     // nothing to delete yet
     expect(within(going).queryByRole('button', { name: /Delete/ })).toBeNull();
+  });
+
+  it('says which sandboxes a pipeline is making or deleting, its run linked, and offers no delete of one going', async () => {
+    const run = 'https://github.example.com/acme/pe/actions/runs/7';
+    renderAccess({
+      entity: patientEncounters,
+      element: <InfrastructureCard />,
+      ...OWNER,
+      routes: {
+        '/products/default/patient-encounters/infrastructure': {
+          ...inSyncInfrastructure(),
+          sandboxes: [lateReturns],
+          sandboxesInProgress: [
+            {
+              branch: 'feat_late_returns',
+              change: 'delete',
+              requestedBy: 'service:external:pipelines',
+              startedAt: new Date(Date.now() - 60_000).toISOString(),
+              source: 'cli',
+              reference: run,
+            },
+            {
+              branch: 'feat_pr_12',
+              change: 'create',
+              requestedBy: 'user:default/aisha.khan',
+              startedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+              source: 'template',
+              reference: 'task-1234',
+            },
+          ],
+        },
+      },
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    expect(
+      section.getByRole('heading', {
+        name: 'Feature-branch sandboxes (1, 1 being made)',
+      }),
+    ).toBeInTheDocument();
+    expect(section.getByTestId('sandbox-in-progress')).toHaveTextContent(
+      /^feat_pr_12 being made by a template \(task task-1234\) \(asked by .*aisha\.khan.* 2m ago\)$/i,
+    );
+    const listed = section.getByText('feat_late_returns').closest('li')!;
+    expect(listed).toHaveTextContent(
+      /being deleted by the datamesh CLI \(CI run\)(, Opens in a new window)? \(asked by .*pipelines.* 1m ago\)/,
+    );
+    expect(
+      within(listed).getByRole('link', { name: /CI run/ }),
+    ).toHaveAttribute('href', run);
+    // being dropped already: nothing to delete
+    expect(
+      section.queryByRole('button', {
+        name: 'Delete the sandbox of feat_late_returns',
+      }),
+    ).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
@@ -29,6 +30,7 @@ import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
 import { formatAgo } from '../slo/format';
 import { Who } from '../common';
+import { changeWhere } from '../changes/auditWords';
 import { NewSandbox, madeText } from './NewSandbox';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -111,6 +113,35 @@ function ConfirmDelete(props: {
 }
 
 /**
+ * A branch's sandbox being made or deleted: by whom since when, and where
+ * when outside the portal (a pipeline's run linked).
+ */
+function BusyCaption(props: { busy: InfrastructureSandboxInProgress }) {
+  const { busy } = props;
+  const where = changeWhere(busy);
+  let what = busy.change === 'create' ? 'being made' : 'being deleted';
+  if (!where && busy.change === 'create') what += ': the backend is copying it';
+  return (
+    <Typography variant="caption" color="textSecondary" component="span">
+      {' '}
+      {what}
+      {where && ` ${where.text}`}
+      {where?.href && (
+        <>
+          {' '}
+          <Link to={where.href}>(CI run)</Link>
+        </>
+      )}{' '}
+      (asked by <Who entityRef={busy.requestedBy} />{' '}
+      <time dateTime={busy.startedAt} title={busy.startedAt}>
+        {formatAgo(Date.parse(busy.startedAt), Date.now())}
+      </time>
+      )
+    </Typography>
+  );
+}
+
+/**
  * The product's feature-branch sandboxes on the Infrastructure card. They
  * are copies of its data outside its own schemas, so its owners should see
  * them and delete those of merged branches: those who may (its owners and
@@ -148,10 +179,16 @@ export function SandboxesSection(props: {
     setSandboxes(props.sandboxes ?? []);
     setDeleted(undefined);
   }, [props.sandboxes]);
-  // no sandbox is news only to those who may make one
+  // a copy going on shows until its sandbox is listed; a deletion on its sandbox
   const inProgress = (props.inProgress ?? []).filter(
-    p => !sandboxes.some(s => s.branch === p.branch),
+    p => p.change === 'create' && !sandboxes.some(s => s.branch === p.branch),
   );
+  const deleting = new Map(
+    (props.inProgress ?? [])
+      .filter(p => p.change === 'delete')
+      .map(p => [p.branch, p]),
+  );
+  // no sandbox is news only to those who may make one
   if (
     sandboxes.length === 0 &&
     inProgress.length === 0 &&
@@ -197,19 +234,7 @@ export function SandboxesSection(props: {
               primary={
                 <>
                   <code>{p.branch}</code>
-                  <Typography
-                    variant="caption"
-                    color="textSecondary"
-                    component="span"
-                  >
-                    {' '}
-                    being made: the backend is copying it (asked by{' '}
-                    <Who entityRef={p.requestedBy} />{' '}
-                    <time dateTime={p.startedAt} title={p.startedAt}>
-                      {formatAgo(Date.parse(p.startedAt), Date.now())}
-                    </time>
-                    )
-                  </Typography>
+                  <BusyCaption busy={p} />
                 </>
               }
             />
@@ -219,13 +244,20 @@ export function SandboxesSection(props: {
           <ListItem
             key={s.branch}
             disableGutters
-            className={allowed ? classes.withAction : undefined}
+            className={
+              allowed && !deleting.has(s.branch)
+                ? classes.withAction
+                : undefined
+            }
           >
             <ListItemText
               primary={
                 <>
                   <code>{s.branch}</code>
-                  {s.createdAt && (
+                  {deleting.has(s.branch) && (
+                    <BusyCaption busy={deleting.get(s.branch)!} />
+                  )}
+                  {!deleting.has(s.branch) && s.createdAt && (
                     <Typography
                       variant="caption"
                       color="textSecondary"
@@ -250,7 +282,7 @@ export function SandboxesSection(props: {
                 </Tooltip>
               ))}
             />
-            {allowed && (
+            {allowed && !deleting.has(s.branch) && (
               <ListItemSecondaryAction>
                 <Tooltip title="Delete this sandbox">
                   <IconButton
