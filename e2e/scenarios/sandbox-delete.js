@@ -9,7 +9,10 @@
  * owner Aisha Khan deletes it after confirming, the card says what was
  * dropped, and a fresh look at the warehouse lists no sandbox of the branch.
  * Then she makes a sandbox for another branch from the card (New sandbox…),
- * and finds both on the product's audit trail (Changes tab).
+ * and finds both on the product's audit trail (Changes tab). While a
+ * pipeline holds a third branch (its claim in the portal, as `datamesh
+ * sandbox create --report-to` takes it), the card says so with the run
+ * linked, and her New sandbox… of that branch is refused in its words.
  */
 
 const path = require('node:path');
@@ -17,6 +20,7 @@ const {
   asExampleUsers,
   check,
   datamesh,
+  fetchJson,
   log,
   ROOT,
 } = require('../harness/scenario');
@@ -31,6 +35,10 @@ const SUFFIX = BRANCH.replace(/[^a-z0-9]+/g, '_');
 // a second branch, whose sandbox the owner makes from the card
 const BRANCH_UI = `${BRANCH}-ui`;
 const SUFFIX_UI = BRANCH_UI.replace(/[^a-z0-9]+/g, '_');
+// a third branch, which a pipeline holds while she tries it
+const BRANCH_CI = `${BRANCH}-ci`;
+const SUFFIX_CI = BRANCH_CI.replace(/[^a-z0-9]+/g, '_');
+const RUN = 'https://github.example.com/example/ehr-encounters/actions/runs/1';
 const DELETE_PATH = new RegExp(
   `/api/data-mesh/products/default/${PRODUCT}/sandboxes/${SUFFIX}$`,
 );
@@ -168,6 +176,75 @@ module.exports = {
               .map(m => `${m.qualified} (${m.tables} tables)`)
               .join(', ')}`,
           );
+        },
+      );
+
+      await check(
+        `while a pipeline holds ${BRANCH_CI}, the card says it is being made by the datamesh CLI (run linked) and ${OWNER}'s New sandbox… of it is refused`,
+        async () => {
+          const productPage = `${baseUrl}/catalog/default/dataproduct/${PRODUCT}`;
+          // her token, as her tab sends it: the pipeline's claim is the API's
+          const [request] = await Promise.all([
+            owner.waitForRequest(r =>
+              new URL(r.url()).pathname.startsWith('/api/data-mesh/'),
+            ),
+            owner.goto(productPage),
+          ]);
+          const { authorization } = await request.allHeaders();
+          const claims = `${baseUrl}/api/data-mesh/products/default/${PRODUCT}/sandbox-claims`;
+          const claim = await fetchJson(claims, {
+            method: 'POST',
+            headers: { authorization, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              branch: BRANCH_CI,
+              change: 'create',
+              source: 'cli',
+              reference: RUN,
+            }),
+          });
+          try {
+            await owner.goto(productPage);
+            const section = owner.getByTestId('infra-sandboxes');
+            const going = section
+              .getByTestId('sandbox-in-progress')
+              .filter({ hasText: SUFFIX_CI });
+            await going
+              .getByText(/being made by the datamesh CLI/)
+              .waitFor({ timeout: 60000 });
+            const href = await going
+              .getByRole('link', { name: /CI run/ })
+              .getAttribute('href');
+            if (href !== RUN) throw new Error(`the run links ${href}`);
+            await section.getByRole('button', { name: 'New sandbox…' }).click();
+            const dialog = owner.getByRole('dialog');
+            await dialog.locator('#new-sandbox-branch').fill(BRANCH_CI);
+            const [response] = await Promise.all([
+              owner.waitForResponse(
+                r =>
+                  r.request().method() === 'POST' &&
+                  new URL(r.url()).pathname ===
+                    `/api/data-mesh/products/default/${PRODUCT}/sandboxes`,
+              ),
+              dialog.getByRole('button', { name: 'Make sandbox' }).click(),
+            ]);
+            if (response.status() !== 409) {
+              throw new Error(
+                `creation answered ${response.status()} ${await response.text()}`,
+              );
+            }
+            await dialog
+              .getByText(
+                `the sandbox of ${SUFFIX_CI} of dataproduct:default/${PRODUCT} is being made by the datamesh CLI`,
+                { exact: false },
+              )
+              .waitFor();
+            await dialog.getByRole('button', { name: 'Cancel' }).click();
+          } finally {
+            await fetch(`${claims}/${encodeURIComponent(claim.id)}`, {
+              method: 'DELETE',
+              headers: { authorization },
+            });
+          }
         },
       );
 

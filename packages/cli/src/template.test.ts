@@ -810,16 +810,17 @@ describe('templates/new-data-product', () => {
       );
 
       // each change went to the product's audit trail, with the run's address
+      const reports = portal.seen.filter(
+        r => r.method === 'POST' && r.url.endsWith('/reports'),
+      );
       expect(
-        portal.seen
-          .filter(r => r.method === 'POST')
-          .map(r => [
-            r.url,
-            r.auth,
-            r.body.action,
-            r.body.branch,
-            r.body.reference,
-          ]),
+        reports.map(r => [
+          r.url,
+          r.auth,
+          r.body.action,
+          r.body.branch,
+          r.body.reference,
+        ]),
       ).toEqual([
         [
           '/api/data-mesh/products/default/visits/infrastructure/reports',
@@ -851,9 +852,29 @@ describe('templates/new-data-product', () => {
         ],
       ]);
       // the second push replaced the first's schemas
+      expect(reports[2].body.replaced).toHaveLength(3);
+      // each sandbox change held its branch in the portal meanwhile
       expect(
-        portal.seen.filter(r => r.method === 'POST')[2].body.replaced,
-      ).toHaveLength(3);
+        portal.seen
+          .filter(r => r.url.endsWith('/sandbox-claims'))
+          .map(r => [r.body.branch, r.body.change, r.body.reference]),
+      ).toEqual([
+        [
+          'feat_late',
+          'create',
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+        [
+          'feat_late',
+          'create',
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+        [
+          'feat_late',
+          'delete',
+          'https://github.example.com/clinical/visits/actions/runs/77',
+        ],
+      ]);
     } finally {
       await portal.close();
       dataDir.cleanup();

@@ -334,17 +334,23 @@ export function createInfrastructureRouter(
     },
   );
 
+  /** The caller and the claim a `…/sandbox-claims/:id` request names. */
+  const claimOf = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { id, ...product } = parseInput(
+      claimParams,
+      req.params,
+      'sandbox claim',
+    );
+    return { credentials, id, product };
+  };
+
   router.put(
     '/products/:namespace/:name/sandbox-claims/:id',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const { id, ...product } = parseInput(
-        claimParams,
-        req.params,
-        'sandbox claim',
-      );
+      const { credentials, id, product } = await claimOf(req);
       const claim = await claims().refresh(product, id, credentials);
       res.json(claim satisfies SandboxClaim);
     },
@@ -353,14 +359,7 @@ export function createInfrastructureRouter(
   router.delete(
     '/products/:namespace/:name/sandbox-claims/:id',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const { id, ...product } = parseInput(
-        claimParams,
-        req.params,
-        'sandbox claim',
-      );
+      const { credentials, id, product } = await claimOf(req);
       await claims().release(product, id, credentials);
       res.status(204).end();
     },
