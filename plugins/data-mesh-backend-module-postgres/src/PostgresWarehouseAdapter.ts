@@ -446,12 +446,33 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
       const src = this.dialect.qualifiedSchema(r.source);
       const dst = this.dialect.qualifiedSchema(r.target);
       const db = this.dialect.physicalDatabase(r.source.database);
-      const tables = await this.connection.query<{ relname: string }>(
-        `select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-         where n.nspname = $1 and c.relkind in ('r', 'p') order by c.relname`,
+      // each table's columns that take a value: a generated column is
+      // computed again, an identity column keeps its values (OVERRIDING)
+      const columns = await this.connection.query<{
+        relname: string;
+        attname: string | null;
+        identity: boolean | null;
+      }>(
+        `select c.relname, a.attname, a.attidentity <> '' as identity
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         left join pg_attribute a on a.attrelid = c.oid
+           and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+         where n.nspname = $1 and c.relkind in ('r', 'p')
+         order by c.relname, a.attnum`,
         [this.dialect.physicalSchema(r.source)],
         db,
       );
+      const tables = new Map<
+        string,
+        { attname: string; identity: boolean }[]
+      >();
+      for (const c of columns) {
+        const cols = tables.get(c.relname) ?? [];
+        if (c.attname !== null) {
+          cols.push({ attname: c.attname, identity: c.identity === true });
+        }
+        tables.set(c.relname, cols);
+      }
       await this.connection.query(
         `CREATE SCHEMA IF NOT EXISTS ${dst}${
           r.owner ? ` AUTHORIZATION ${quotePgIdentifier(r.owner)}` : ''
@@ -459,18 +480,30 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
         [],
         db,
       );
-      for (const { relname } of tables) {
+      for (const [relname, cols] of tables) {
         const t = quotePgIdentifier(relname);
         await this.connection.query(
           `CREATE TABLE ${dst}.${t} (LIKE ${src}.${t} INCLUDING ALL)`,
           [],
           db,
         );
-        await this.connection.query(
-          `INSERT INTO ${dst}.${t} SELECT * FROM ${src}.${t}`,
-          [],
-          db,
-        );
+        const list = cols.map(c => quotePgIdentifier(c.attname)).join(', ');
+        if (list) {
+          await this.connection.query(
+            `INSERT INTO ${dst}.${t} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM ${src}.${t}`,
+            [],
+            db,
+          );
+        }
+        // the copy's identity goes on after the copied values, not from 1
+        for (const c of cols.filter(col => col.identity)) {
+          const column = quotePgIdentifier(c.attname);
+          await this.connection.query(
+            `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${column}), 0) + 1, false) FROM ${dst}.${t}`,
+            [`${dst}.${t}`, c.attname],
+            db,
+          );
+        }
         // a new table carries no grants of the source's: only its owner's
         const tableOwner = r.tableOwner ?? r.owner;
         if (tableOwner) {
@@ -481,7 +514,7 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
           );
         }
       }
-      result.schemas.push({ target: r.target, tables: tables.length });
+      result.schemas.push({ target: r.target, tables: tables.size });
     }
     return result;
   }

@@ -7,6 +7,7 @@
  */
 export * from './behaviourSuite';
 export * from './products';
+export * from './provision';
 export * from './warehouseService';
 export * from '../lifecycle/retirementBehaviourSuite';
 export * from '../warehouse/sandboxBehaviourSuite';
