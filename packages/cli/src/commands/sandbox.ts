@@ -18,6 +18,7 @@ import {
   createSandbox,
   dropSandboxes,
   findSandboxes,
+  sandboxCreateFailureReportOf,
   sandboxCreateReportOf,
   sandboxDeleteReportsOf,
   sandboxSuffix,
@@ -154,7 +155,13 @@ export async function sandboxCommand(
       // a branch the portal (or another pipeline) is changing is left alone
       const busy = new Set(claims?.busy.map(b => b.branch));
       const dropped = found.filter(s => !busy.has(s.suffix));
-      if (!options.dryRun) await dropSandboxes(adapter, dropped);
+      // a drop the warehouse refused is the product's change too: reported, then failed
+      let failure: Error | undefined;
+      if (!options.dryRun) {
+        await dropSandboxes(adapter, dropped).catch(e => {
+          failure = e;
+        });
+      }
       for (const s of dropped) io.out(`- drop schema ${qualified(s)}`);
       if (found.length === 0) io.err('no sandbox to drop');
       else if (options.dryRun) io.err('dry run: nothing dropped');
@@ -164,10 +171,12 @@ export async function sandboxCommand(
           dropped,
           adapter.dialect,
           reported,
+          failure?.message,
         )) {
           await reportToPortal(io, report, entity, r);
         }
       }
+      if (failure) throw failure;
       return busy.size > 0 ? EXIT_FAILED : EXIT_OK;
     }
 
@@ -177,6 +186,21 @@ export async function sandboxCommand(
       layers: args.layers,
       replace: options.replace,
       log: line => io.err(line),
+    }).catch(async e => {
+      // a copy the warehouse failed is the product's change too: reported, then failed
+      if (report) {
+        await reportToPortal(
+          io,
+          report,
+          entity,
+          sandboxCreateFailureReportOf(
+            e,
+            { dialect: adapter.dialect, product, suffix, layers: args.layers },
+            cliChange(report, entity, product.stage),
+          ),
+        );
+      }
+      throw e;
     });
     if (report) {
       await reportToPortal(

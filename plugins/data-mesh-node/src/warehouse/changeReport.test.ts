@@ -2,10 +2,11 @@ import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
 import type { ApplyResult } from './apply';
 import {
   applyReportOf,
+  sandboxCreateFailureReportOf,
   sandboxDeleteReportsOf,
   sendChangeReport,
 } from './changeReport';
-import type { FoundSandbox } from './sandbox';
+import { type FoundSandbox, SandboxError } from './sandbox';
 import type { PlanStep } from './types';
 
 const step = (...sql: string[]) =>
@@ -74,6 +75,36 @@ describe('reports of changes made outside the portal', () => {
       ['feat_a', ['"acme"."x_raw_sbx_feat_a"', '"acme"."x_output_sbx_feat_a"']],
       ['feat_b', ['"acme"."x_raw_sbx_feat_b"']],
     ]);
+    // a drop the warehouse refused: each branch's report says so
+    expect(
+      sandboxDeleteReportsOf(
+        [found('feat_a', 'x_raw_sbx_feat_a')],
+        { qualifiedSchema: s => `"${s.database}"."${s.schema}"` },
+        { source: 'cli' },
+        'permission denied for schema x_raw_sbx_feat_a',
+      ),
+    ).toEqual([
+      {
+        action: 'sandbox-delete',
+        source: 'cli',
+        branch: 'feat_a',
+        dropped: ['"acme"."x_raw_sbx_feat_a"'],
+        error: 'permission denied for schema x_raw_sbx_feat_a',
+      },
+    ]);
+  });
+
+  it('reports no failed sandbox the engine refused before sending anything', () => {
+    expect(
+      sandboxCreateFailureReportOf(
+        new SandboxError(
+          'the sandbox of feat_a exists: replace it, or delete it first',
+        ),
+        // not named: the refusal is not the warehouse's
+        {} as Parameters<typeof sandboxCreateFailureReportOf>[1],
+        { source: 'cli' },
+      ),
+    ).toBeUndefined();
   });
 
   it('sends a report the document accepts, long messages cut, and says why the portal refused', async () => {

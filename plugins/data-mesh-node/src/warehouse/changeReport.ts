@@ -20,8 +20,17 @@ import {
   dataMeshApiUrl,
 } from '@datamesh/plugin-data-mesh-common';
 import type { ApplyResult } from './apply';
-import type { CreateSandboxResult, FoundSandbox } from './sandbox';
-import type { WarehouseDialect } from './types';
+import {
+  type CreateSandboxResult,
+  type FoundSandbox,
+  SandboxError,
+  nameSandbox,
+} from './sandbox';
+import type {
+  ProductLayer,
+  ProvisionedProduct,
+  WarehouseDialect,
+} from './types';
 
 /**
  * The portal's data-mesh backend (e.g.
@@ -93,11 +102,47 @@ export function sandboxCreateReportOf(
   };
 }
 
-/** What to report of sandbox schemas dropped: one report per branch. @public */
+/**
+ * What to report of a sandbox the warehouse failed to make for the branch
+ * `suffix`: the schemas it was to make, and the warehouse's error (part of
+ * them may have been made). `undefined` for the sandbox engine's refusal
+ * (not provisioned, the branch's sandbox exists, a schema of another's),
+ * which sent nothing — the portal does not keep those either.
+ * @public
+ */
+export function sandboxCreateFailureReportOf(
+  error: unknown,
+  sandbox: {
+    dialect: WarehouseDialect;
+    product: ProvisionedProduct;
+    suffix: string;
+    layers?: readonly ProductLayer[];
+  },
+  change: ReportedChange,
+): SandboxCreateReport | undefined {
+  if (error instanceof SandboxError) return undefined;
+  const { dialect, product, suffix, layers } = sandbox;
+  return {
+    action: SANDBOX_CREATE_AUDIT_ACTION,
+    ...change,
+    branch: suffix,
+    schemas: nameSandbox(dialect, product, suffix, layers).map(
+      s => s.qualified,
+    ),
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
+ * What to report of sandbox schemas dropped (or, with `error`, that the
+ * warehouse refused to drop): one report per branch.
+ * @public
+ */
 export function sandboxDeleteReportsOf(
   dropped: FoundSandbox[],
   dialect: Pick<WarehouseDialect, 'qualifiedSchema'>,
   change: ReportedChange,
+  error?: string,
 ): SandboxDeleteReport[] {
   const byBranch = new Map<string, string[]>();
   for (const s of dropped) {
@@ -111,6 +156,7 @@ export function sandboxDeleteReportsOf(
     ...change,
     branch,
     dropped: schemas,
+    ...(error ? { error } : {}),
   }));
 }
 

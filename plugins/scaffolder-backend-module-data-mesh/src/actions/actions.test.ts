@@ -755,6 +755,119 @@ describe('datamesh scaffolder actions on PGlite', () => {
       }
     });
 
+    it('tells the portal of a sandbox the warehouse failed to make or drop, with its error, and fails the step', async () => {
+      const portal = await startStandInBackend(sent =>
+        sent.url.includes('/sandbox-claims')
+          ? { status: 503, body: { error: { message: 'not now' } } }
+          : {
+              status: 201,
+              body: {
+                entityRef: 'dataproduct:default/gauges',
+                action: sent.body.action,
+                at: '2026-12-06T10:00:00.000Z',
+                actor: 'user:default/mock',
+              },
+            },
+      );
+      // the warehouse refuses what `refuses` names
+      let refuses: RegExp | undefined;
+      const failing = new Proxy(adapter, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target);
+          if (prop !== 'sandboxClone' && prop !== 'execute') return value;
+          return async (...args: any[]) => {
+            if (refuses?.test(JSON.stringify(args))) {
+              throw new Error(
+                `permission denied for database (${String(prop)})`,
+              );
+            }
+            return value.apply(target, args);
+          };
+        },
+      });
+      const flaky = { ...warehouse, getAdapter: async () => failing };
+      try {
+        const connection = {
+          auth: mockServices.auth(),
+          discovery: mockServices.discovery.mock({
+            getBaseUrl: async () => portal.base,
+          }),
+        };
+        const ws = workspaceWith({
+          'data_product_spec.yml': oamSpec('gauges', 'media'),
+        });
+        await createInfraApplyAction({ warehouse, platform }).handler(
+          context(ws, {}).ctx,
+        );
+        const where = (ctx: ActionContext<any, any>) => ({
+          source: 'template',
+          stage: 'dev',
+          reference: ctx.task.id,
+          owner: 'group:default/data-team',
+        });
+        const schema = (b: string) =>
+          `"acme_media_dev__gauges_raw_sbx_feat_${b}"`;
+        const reports = () =>
+          portal.seen.filter(r => r.url.endsWith('/reports')).map(r => r.body);
+
+        refuses = /sbx_feat_f/;
+        const made = context(ws, { branch: 'feat/f', layers: ['raw'] });
+        await expect(
+          createSandboxCreateAction({
+            warehouse: flaky,
+            platform,
+            portal: connection,
+          }).handler(made.ctx),
+        ).rejects.toThrow('permission denied for database (sandboxClone)');
+        // the portal could not claim it: a warning, the step went on
+        expect(made.log.text()).toContain(
+          'the portal did not claim the sandbox (503): not now; going on',
+        );
+        expect(reports()).toEqual([
+          {
+            action: 'sandbox-create',
+            ...where(made.ctx),
+            branch: 'feat_f',
+            schemas: [schema('f')],
+            error: 'permission denied for database (sandboxClone)',
+          },
+        ]);
+        // the engine's refusal sent nothing: nothing to tell
+        refuses = undefined;
+        await createSandboxCreateAction({
+          warehouse,
+          platform,
+        }).handler(context(ws, { branch: 'feat/g', layers: ['raw'] }).ctx);
+        await expect(
+          createSandboxCreateAction({
+            warehouse: flaky,
+            platform,
+            portal: connection,
+          }).handler(context(ws, { branch: 'feat/g', layers: ['raw'] }).ctx),
+        ).rejects.toThrow(/exists/);
+        expect(reports()).toHaveLength(1);
+
+        refuses = /DROP SCHEMA/i;
+        const dropped = context(ws, { branch: 'feat/g' });
+        await expect(
+          createSandboxDeleteAction({
+            warehouse: flaky,
+            platform,
+            portal: connection,
+          }).handler(dropped.ctx),
+        ).rejects.toThrow('permission denied for database (execute)');
+        expect(reports()[1]).toEqual({
+          action: 'sandbox-delete',
+          ...where(dropped.ctx),
+          branch: 'feat_g',
+          dropped: [schema('g')],
+          error: 'permission denied for database (execute)',
+        });
+      } finally {
+        await portal.close();
+      }
+    });
+
     it('needs the product to be applied first', async () => {
       const ws = workspaceWith({
         'data_product_spec.yml': oamSpec('never', 'applied'),

@@ -7,6 +7,7 @@ import {
   PRODUCT_LAYERS,
   SandboxError,
   createSandbox,
+  sandboxCreateFailureReportOf,
   sandboxCreateReportOf,
 } from '@datamesh/plugin-data-mesh-node';
 import {
@@ -110,7 +111,18 @@ export function createSandboxCreateAction(options: {
                 line.startsWith('-')
                   ? ctx.logger.warn(line)
                   : ctx.logger.info(line),
-            }).catch(e => {
+            }).catch(async e => {
+              // a copy the warehouse failed is the product's change too
+              await reportToPortal(
+                ctx,
+                options.portal,
+                entity,
+                sandboxCreateFailureReportOf(
+                  e,
+                  { dialect: adapter.dialect, product, suffix, layers },
+                  templateChange(ctx, entity, product.stage),
+                ),
+              );
               throw e instanceof SandboxError ? new InputError(e.message) : e;
             });
             // in the checkpoint: a retried task does not report it twice

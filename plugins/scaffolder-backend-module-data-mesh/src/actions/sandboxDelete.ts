@@ -111,15 +111,21 @@ export function createSandboxDeleteAction(options: {
             const busy = new Set(claims?.busy.map(b => b.branch));
             const dropped = found.filter(s => !busy.has(s.suffix));
             if (!ctx.isDryRun) {
-              await dropSandboxes(adapter, dropped);
+              // a drop the warehouse refused is the product's change too
+              let failure: Error | undefined;
+              await dropSandboxes(adapter, dropped).catch(e => {
+                failure = e;
+              });
               // in the checkpoint: a retried task does not report it twice
               for (const report of sandboxDeleteReportsOf(
                 dropped,
                 adapter.dialect,
                 templateChange(ctx, entity, product.stage),
+                failure?.message,
               )) {
                 await reportToPortal(ctx, options.portal, entity, report);
               }
+              if (failure) throw failure;
             }
             const listed = dropped.map(s => ({
               branch: s.suffix,
