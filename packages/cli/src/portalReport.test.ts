@@ -265,6 +265,45 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     expect(seen.slice(before).filter(r => r.url.endsWith('/reports'))).toEqual(
       [],
     );
+    // asked to wait, it waits for the branch and makes it once free
+    let refusals = 1;
+    reply = sent => {
+      if (
+        sent.method === 'POST' &&
+        sent.url.endsWith('/sandbox-claims') &&
+        refusals > 0
+      ) {
+        refusals -= 1;
+        return {
+          status: 409,
+          body: { error: { name: 'ConflictError', message: busy } },
+        };
+      }
+      return recorded(sent);
+    };
+    const waited = await sandbox(
+      'create',
+      '--branch',
+      'feat/busy',
+      '--replace',
+      '--layers',
+      'raw',
+      '--wait',
+      '1m',
+    );
+    expect([waited.code, lines(waited.stderr)]).toEqual([
+      0,
+      expect.arrayContaining([`waiting: ${busy}`]),
+    ]);
+    reply = sent =>
+      sent.method === 'POST' &&
+      sent.url.endsWith('/sandbox-claims') &&
+      sent.body.branch === 'feat_busy'
+        ? {
+            status: 409,
+            body: { error: { name: 'ConflictError', message: busy } },
+          }
+        : recorded(sent);
     // --all drops the others, leaves the busy one and fails
     const all = await sandbox('delete', '--all');
     expect(all.code).toBe(1);
@@ -361,6 +400,36 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     expect(two.stderr).toMatch(
       /reports the changes of one product; give one spec file/,
     );
+    for (const [args, message] of [
+      [['--wait', '10m'], /--wait: needs --report-to/],
+      [
+        ['--report-to', base, '--wait', '2d'],
+        /--wait: "2d" is not minutes or hours up to 6h/,
+      ],
+      [['--report-to', base, '--wait', '7h'], /--wait: "7h" is not minutes/],
+      [
+        ['--report-to', base, '--wait', 'soon'],
+        /--wait: "soon" is not minutes/,
+      ],
+    ] as [string[], RegExp][]) {
+      const run = await runDatamesh(
+        [
+          'sandbox',
+          'create',
+          spec,
+          '--branch',
+          'feat/x',
+          '--data-dir',
+          path.join(tmp.dir, 'wh-never'),
+          ...args,
+        ],
+        { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
+      );
+      expect([run.code, run.stderr]).toEqual([
+        1,
+        expect.stringMatching(message),
+      ]);
+    }
     // no warehouse was opened, nothing was told
     expect(fs.existsSync(path.join(tmp.dir, 'wh-never'))).toBe(false);
     expect(seen).toHaveLength(before);

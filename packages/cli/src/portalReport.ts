@@ -148,6 +148,7 @@ export async function claimInPortal(
   entity: DataProductEntityV1alpha1,
   branches: string[],
   change: SandboxChange,
+  waitMs?: number,
 ): Promise<PortalSandboxClaims> {
   const claims = await claimSandboxesInPortal(
     target,
@@ -158,7 +159,8 @@ export async function claimInPortal(
       source: 'cli',
       ...(target.reference ? { reference: target.reference } : {}),
     },
-    line => io.err(`warning: ${line}`),
+    line => io.err(line.startsWith('waiting') ? line : `warning: ${line}`),
+    { waitMs },
   );
   if (claims.unclaimed) io.err(`warning: ${claims.unclaimed}; going on`);
   for (const b of claims.busy) io.err(b.message);

@@ -234,6 +234,10 @@ export function createProgram(io: Io, result: { code: number }): Command {
     )
     .option('--replace', "drop the branch's existing sandbox first")
     .option(
+      '--wait <duration>',
+      'with --report-to: wait up to this long (e.g. 10m) for a branch the portal or another pipeline is changing, instead of stopping',
+    )
+    .option(
       '--write-env <file>',
       'append the sandbox\'s names as DATAMESH_*=value lines (e.g. "$GITHUB_ENV"), so the branch\'s pipeline writes to it',
     )
@@ -259,6 +263,10 @@ export function createProgram(io: Io, result: { code: number }): Command {
     .option('--branch <branch>', 'the branch whose sandbox to drop')
     .option('--all', 'drop every sandbox of the product')
     .option('--dry-run', 'list what would be dropped; drop nothing')
+    .option(
+      '--wait <duration>',
+      'with --report-to: wait up to this long (e.g. 10m) for a branch the portal or another pipeline is changing, instead of leaving it',
+    )
     .action(async (file: string, opts: SandboxOptions) => {
       result.code = await sandboxCommand('delete', file, opts, io);
     });

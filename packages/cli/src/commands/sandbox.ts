@@ -9,6 +9,10 @@
  */
 import fs from 'node:fs';
 import {
+  durationParts,
+  parseDuration,
+} from '@datamesh/plugin-data-mesh-common';
+import {
   type PortalSandboxClaims,
   type ProductLayer,
   type WarehouseAdapter,
@@ -52,15 +56,26 @@ export interface SandboxOptions {
   reportTo?: string;
   /** create, delete: where the run can be looked up (default: the CI run's URL). */
   reportReference?: string;
+  /** create, delete: how long to wait for a branch another is changing (`10m`). */
+  wait?: string;
 }
 
 type Mode = 'create' | 'list' | 'delete';
 
-/** The branch's suffix and the layers, or the problem with them. */
+/** `--wait`'s units (days are longer than any CI job), and its limit. */
+const WAIT_UNIT_MS: Partial<Record<string, number>> = {
+  m: 60_000,
+  h: 3_600_000,
+};
+const WAIT_LIMIT_MS = 6 * 3_600_000;
+
+/** The branch's suffix, the layers and the wait, or the problem with them. */
 function readArguments(
   mode: Mode,
   options: SandboxOptions,
-): { suffix?: string; layers?: ProductLayer[] } | { error: string } {
+):
+  | { suffix?: string; layers?: ProductLayer[]; waitMs?: number }
+  | { error: string } {
   if (mode === 'create' && options.branch === undefined)
     return { error: '--branch: required' };
   if (mode === 'delete' && (options.branch === undefined) === !options.all)
@@ -88,7 +103,23 @@ function readArguments(
     }
     layers = asked as ProductLayer[];
   }
-  return { suffix, layers };
+  let waitMs: number | undefined;
+  if (options.wait !== undefined) {
+    const wait = durationParts(parseDuration(options.wait));
+    if (options.reportTo === undefined) {
+      return { error: '--wait: needs --report-to (it waits for the portal)' };
+    }
+    const ms = wait && (WAIT_UNIT_MS[wait.unit] ?? 0) * wait.amount;
+    if (!ms || ms > WAIT_LIMIT_MS) {
+      return {
+        error: `--wait: ${JSON.stringify(
+          options.wait,
+        )} is not minutes or hours up to 6h, e.g. 10m`,
+      };
+    }
+    waitMs = ms;
+  }
+  return { suffix, layers, ...(waitMs ? { waitMs } : {}) };
 }
 
 /** `datamesh sandbox <mode> <spec-file>`. */
@@ -150,6 +181,7 @@ export async function sandboxCommand(
           entity,
           [...new Set(found.map(s => s.suffix))],
           'delete',
+          args.waitMs,
         );
       }
       // a branch the portal (or another pipeline) is changing is left alone
@@ -245,6 +277,7 @@ export async function sandboxCommand(
         entity,
         [args.suffix!],
         'create',
+        args.waitMs,
       );
       if (claims.busy.length > 0) return EXIT_FAILED;
     }

@@ -186,4 +186,48 @@ describe('claims of sandboxes in the portal', () => {
       'the portal could not be asked to claim the sandbox: connect ECONNREFUSED',
     );
   });
+
+  it('waits, when asked, for a branch another holds, and gives up at the deadline', async () => {
+    jest.useFakeTimers();
+    const busy =
+      'the sandbox of feat_x of dataproduct:default/orders is being made (asked by user:default/aisha at 2026-12-06T09:59:00.000Z): run again once it is done';
+    let freeAfter = 3;
+    const { target, calls } = portal(method => {
+      if (method !== 'POST') return json(undefined, 204);
+      return calls.length >= freeAfter
+        ? json(claimOf('c-3', 'feat_x'), 201)
+        : json({ error: { name: 'ConflictError', message: busy } }, 409);
+    });
+    const warned: string[] = [];
+    const asking = claimSandboxesInPortal(
+      target,
+      product,
+      { branches: ['feat_x'], change: 'delete', source: 'cli' },
+      line => warned.push(line),
+      { waitMs: 25_000, retryMs: 10_000 },
+    );
+    await jest.advanceTimersByTimeAsync(20_000);
+    const claims = await asking;
+    // asked three times, 10 s apart; the third was given
+    expect([claims.busy, calls.map(c => c.method)]).toEqual([
+      [],
+      ['POST', 'POST', 'POST'],
+    ]);
+    expect(warned).toEqual([`waiting: ${busy}`]);
+    await claims.end();
+
+    // still held at the deadline: busy, as without waiting
+    freeAfter = Infinity;
+    const before = calls.length;
+    const late = claimSandboxesInPortal(
+      target,
+      product,
+      { branches: ['feat_x'], change: 'delete', source: 'cli' },
+      () => {},
+      { waitMs: 15_000, retryMs: 10_000 },
+    );
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect((await late).busy).toEqual([{ branch: 'feat_x', message: busy }]);
+    expect(calls.length - before).toBe(2);
+  });
 });

@@ -58,8 +58,11 @@ async function send(
  * and since when). When the portal cannot answer, or does not let the
  * caller claim (its token, a product it does not know), the change goes on
  * unclaimed, as before the portal knew of pipelines: `unclaimed` says why.
- * `warn` hears of a claim lost while held (the pipeline stalled for
- * minutes and another took the branch).
+ * With `waitMs`, a branch another holds is asked for again every
+ * `retryMs` until then (a pull request closed while its sandbox is being
+ * made is still cleaned up). `warn` hears of that wait, and of a claim lost
+ * while held (the pipeline stalled for minutes and another took the
+ * branch).
  * @public
  */
 export async function claimSandboxesInPortal(
@@ -72,7 +75,15 @@ export async function claimSandboxesInPortal(
     reference?: string;
   },
   warn: (line: string) => void = () => {},
+  options: {
+    /** How long to wait for a branch another holds (default: not at all). */
+    waitMs?: number;
+    /** How often to ask again meanwhile (default 10 s). */
+    retryMs?: number;
+  } = {},
 ): Promise<PortalSandboxClaims> {
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  const retryMs = options.retryMs ?? 10_000;
   const base = dataMeshApiUrl(
     '/products/{namespace}/{name}/sandbox-claims',
     product,
@@ -83,14 +94,20 @@ export async function claimSandboxesInPortal(
   for (const branch of claim.branches) {
     let answer;
     try {
-      answer = await send(target, base, 'POST', {
-        branch,
-        change: claim.change,
-        source: claim.source,
-        ...(claim.reference
-          ? { reference: claim.reference.slice(0, 500) }
-          : {}),
-      });
+      for (let waited = false; ; waited = true) {
+        answer = await send(target, base, 'POST', {
+          branch,
+          change: claim.change,
+          source: claim.source,
+          ...(claim.reference
+            ? { reference: claim.reference.slice(0, 500) }
+            : {}),
+        });
+        if (answer.status !== 409 || Date.now() + retryMs > deadline) break;
+        // another is changing it, a short change: wait for its end
+        if (!waited) warn(`waiting: ${answer.message}`);
+        await new Promise(resolve => setTimeout(resolve, retryMs));
+      }
     } catch (e) {
       unclaimed = `the portal could not be asked to claim the sandbox: ${
         (e as Error).message
