@@ -531,6 +531,7 @@ export const dataMeshPlugin = createBackendPlugin({
           getAdapter,
           accessExecutor: Boolean(accessGrantExecutor.executor),
           usage: usage.service,
+          sandboxClaims,
         });
         router.use(lifecycle.admission);
         router.use(lifecycle.router);

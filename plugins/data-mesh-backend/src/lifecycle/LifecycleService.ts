@@ -22,6 +22,7 @@ import type {
   PlatformConfig,
   WarehouseAdapter,
 } from '@datamesh/plugin-data-mesh-node';
+import type { SandboxClaims } from '../infra/sandboxClaims';
 import type {
   AccessRequestRecord,
   AccessRequestStore,
@@ -52,6 +53,8 @@ export interface LifecycleServiceOptions {
   usage?: Pick<UsageService, 'consumersStillReading'>;
   /** How far back a read counts as still reading (`dataMesh.lifecycle.readersLookBack`). */
   readersLookBackMs: number;
+  /** Sandboxes being made or dropped (the portal's, pipelines'): retirement's drop waits for them. */
+  sandboxClaims?: Pick<SandboxClaims, 'inProgress'>;
 }
 
 const iso = (ms?: number) =>

@@ -20,6 +20,7 @@ import {
   readPlatformConfig,
 } from '@datamesh/plugin-data-mesh-node';
 import type express from 'express';
+import type { SandboxClaims } from '../infra/sandboxClaims';
 import { AccessRequestStore } from '../access/AccessRequestStore';
 import { readDurationSetting } from '../durationSetting';
 import { LifecycleService } from './LifecycleService';
@@ -83,6 +84,8 @@ export async function setupProductLifecycle(deps: {
   accessExecutor: boolean;
   /** Usage (set up first): who still reads a product being retired. */
   usage?: Pick<UsageService, 'consumersStillReading'>;
+  /** Sandboxes being changed: retirement's drop waits for them. */
+  sandboxClaims?: Pick<SandboxClaims, 'inProgress'>;
   /** The plugin's stores (which publish what they write); else stores of its own. */
   store?: LifecycleStore;
   accessStore?: AccessRequestStore;

@@ -459,17 +459,50 @@ describe.each(databases.eachSupportedId())('product lifecycle on %s', id => {
       'dataproduct:default/visits is retiring: it takes no new access requests; its successor is dataproduct:default/visits-v2',
     ]);
 
+    // a pipeline is making a sandbox of the product (a copy of its data):
+    // the drop waits for it, rather than leave the copy behind
+    const claims = '/api/data-mesh/products/default/visits/sandbox-claims';
+    const pipeline = mockCredentials.service.header();
+    const claim = await request(server)
+      .post(claims)
+      .set('Authorization', pipeline)
+      .send({
+        branch: 'feat/x',
+        change: 'create',
+        source: 'cli',
+        reference: 'https://ci.example.com/runs/5',
+      });
+    expect(claim.status).toBe(201);
+    const confirmAll = { confirm: ['revoke', 'archive', 'drop', 'unregister'] };
+    const waiting = await call(
+      'post',
+      '/lifecycle/default/visits/retirement',
+      'aisha',
+      confirmAll,
+    );
+    expect(waiting.body.applied.map((a: any) => a.id)).toEqual([
+      'revoke',
+      'archive',
+    ]);
+    expect(waiting.body.stoppedAt).toEqual({
+      id: 'drop',
+      reason: `the sandbox of feat_x of dataproduct:default/visits is being made by the datamesh CLI (asked by service:external:test-service at ${new Date(
+        now,
+      ).toISOString()}, https://ci.example.com/runs/5): run again once it is done`,
+    });
+    expect((await remaining()).schemas).toContain(names.product.outputSchema);
+    await request(server)
+      .delete(`${claims}/${claim.body.id}`)
+      .set('Authorization', pipeline)
+      .expect(204);
+
     const rest = await call(
       'post',
       '/lifecycle/default/visits/retirement',
       'aisha',
-      {
-        confirm: ['revoke', 'archive', 'drop', 'unregister'],
-      },
+      confirmAll,
     );
     expect(rest.body.applied.map((a: any) => a.id)).toEqual([
-      'revoke',
-      'archive',
       'drop',
       'unregister',
     ]);

@@ -22,6 +22,7 @@ import {
   ACCESS_OPEN_STATES,
   RETIREMENT_STEP_IDS,
   holdsGrant,
+  sandboxBusyWords,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type RetirementPhase,
@@ -327,6 +328,19 @@ export class RetirementRunner {
       }
       if (step.destructive && !body.confirm.includes(id)) {
         stoppedAt = { id, reason: 'awaiting confirmation' };
+        break;
+      }
+      // a sandbox being made or dropped (the portal's, a pipeline's) would
+      // outlive the drop, or break under it: the drop waits for its end
+      const busy =
+        id === 'drop'
+          ? (await this.o.sandboxClaims?.inProgress(product)) ?? []
+          : [];
+      if (busy.length > 0) {
+        stoppedAt = {
+          id,
+          reason: busy.map(b => sandboxBusyWords(product, b)).join('; '),
+        };
         break;
       }
       const error = await this.runStep(ctx, id, actor, applied);
