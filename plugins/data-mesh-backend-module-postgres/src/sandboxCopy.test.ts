@@ -2,9 +2,11 @@
  * What PostgreSQL's sandbox copy (there is no zero-copy clone) keeps of a
  * table beyond plain columns, on PGlite and, with DATAMESH_TEST_PG_URL, the
  * real server: rows of a table with an identity column that is GENERATED
- * ALWAYS and a stored generated column — common in raw tables an
- * ingestion tool loads — are copied, the identity goes on after the copied
- * values, and the generated column is computed again.
+ * ALWAYS, a stored generated column and a serial column — common in raw
+ * tables an ingestion tool loads — are copied; the identity and the serial
+ * go on after the copied values (the serial from a sequence of the copy's,
+ * so the branch's writes leave the product's sequence alone), and the
+ * generated column is computed again.
  */
 import {
   createSandbox,
@@ -23,7 +25,7 @@ describe.each([
   ['PGlite', pgliteHarness('g')],
   ...postgresServerHarnesses('g'),
 ])('sandbox copy on %s', (_name, makeHarness) => {
-  it('copies identity and generated columns: identity values kept and going on after them, generated ones computed', async () => {
+  it('copies identity, serial and generated columns: values kept and numbering going on after them on its own, generated ones computed', async () => {
     const h = await makeHarness();
     try {
       const names = await provisionWithRows(
@@ -39,7 +41,7 @@ describe.each([
           Record<string, unknown>[]
         >;
       await service(
-        `CREATE TABLE ${source} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kwh int NOT NULL, wh int GENERATED ALWAYS AS (kwh * 1000) STORED)`,
+        `CREATE TABLE ${source} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kwh int NOT NULL, wh int GENERATED ALWAYS AS (kwh * 1000) STORED, seq serial)`,
       );
       await service(`INSERT INTO ${source} (kwh) VALUES (1), (2)`);
       await service(`DELETE FROM ${source} WHERE id = 1`);
@@ -52,26 +54,28 @@ describe.each([
       expect(made.layers.map(l => l.tables)).toEqual([2]);
       const copy = table(sandboxSchemaName(names.outputSchema, 'feat_gen'));
       const rows = async () =>
-        (await service(`SELECT id, kwh, wh FROM ${copy} ORDER BY id`)).map(
-          r => [Number(r.id), Number(r.kwh), Number(r.wh)],
+        (await service(`SELECT id, kwh, wh, seq FROM ${copy} ORDER BY id`)).map(
+          r => [Number(r.id), Number(r.kwh), Number(r.wh), Number(r.seq)],
         );
       expect(await rows()).toEqual([
-        [2, 2, 2000],
-        [3, 5, 5000],
+        [2, 2, 2000, 2],
+        [3, 5, 5000, 3],
       ]);
       // the branch's pipeline adds a row: the next id, not a clash with a copied one
       await service(`INSERT INTO ${copy} (kwh) VALUES (7)`);
       expect(await rows()).toEqual([
-        [2, 2, 2000],
-        [3, 5, 5000],
-        [4, 7, 7000],
+        [2, 2, 2000, 2],
+        [3, 5, 5000, 3],
+        [4, 7, 7000, 4],
       ]);
-      // the product's own table is untouched
+      // the copy's serial drew on a sequence of its own: the product's next
+      // row is numbered as if the branch had written nothing
+      await service(`INSERT INTO ${source} (kwh) VALUES (9)`);
       expect(
-        (await service(`SELECT count(*) AS n FROM ${source}`)).map(r =>
-          Number(r.n),
+        (await service(`SELECT id, seq FROM ${source} WHERE kwh = 9`)).map(
+          r => [Number(r.id), Number(r.seq)],
         ),
-      ).toEqual([2]);
+      ).toEqual([[4, 4]]);
     } finally {
       await h.cleanup();
     }
