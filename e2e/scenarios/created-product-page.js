@@ -80,6 +80,12 @@ async function checkFirstApplyAudited({ page, baseUrl }, created) {
   if (!/Applied the warehouse plan \(stage \w+\): \d+ statements/.test(text)) {
     throw new Error(`the entry reads: ${text}`);
   }
+  // the task is linked to its page, the scaffolder's route bound by default
+  const taskLink = entry.getByRole('link', { name: `task ${created.task.id}` });
+  const href = await taskLink.getAttribute('href');
+  if (href !== `/create/tasks/${created.task.id}`) {
+    throw new Error(`the task links to ${href}`);
+  }
   await entry.getByRole('button', { name: /^Show \d+ lines$/ }).click();
   const lines = await entry.getByTestId('audit-entry-lines').textContent();
   if (!lines.includes(`CREATE ROLE "${created.roles.consumer}"`)) {

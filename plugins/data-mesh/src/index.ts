@@ -29,6 +29,7 @@ export {
   dataProductsRouteRef,
   myAccessRouteRef,
   myDataProductsRouteRef,
+  scaffolderTaskRouteRef,
 } from './routes';
 export {
   dataMeshApiRef,

@@ -11,6 +11,7 @@ import {
   dataProductsRouteRef,
   myAccessRouteRef,
   myDataProductsRouteRef,
+  scaffolderTaskRouteRef,
 } from './routes';
 
 /**
@@ -35,6 +36,7 @@ export const dataMeshPlugin = createPlugin({
     mine: myDataProductsRouteRef,
     myAccess: myAccessRouteRef,
   },
+  externalRoutes: { scaffolderTask: scaffolderTaskRouteRef },
 });
 
 /** "Data products" page listing every DataProduct. @public */

@@ -1,4 +1,7 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import {
+  createExternalRouteRef,
+  createRouteRef,
+} from '@backstage/core-plugin-api';
 
 /**
  * Route of the "Data products" page. A legacy route ref, because the same ref
@@ -27,4 +30,21 @@ export const myDataProductsRouteRef = createRouteRef({
  */
 export const myAccessRouteRef = createRouteRef({
   id: 'data-mesh:my-access',
+});
+
+/**
+ * The scaffolder's page of a task, `/create/tasks/:taskId` in an app with
+ * the scaffolder: a change a template step made (on the audit trail, or a
+ * sandbox being made on the Infrastructure card) links to its task's log.
+ * Bound by default in the new frontend system; an app without the
+ * scaffolder (or a legacy app that does not bind it) shows the task's id
+ * unlinked.
+ *
+ * @public
+ */
+export const scaffolderTaskRouteRef = createExternalRouteRef({
+  id: 'data-mesh:scaffolder-task',
+  optional: true,
+  params: ['taskId'],
+  defaultTarget: 'scaffolder.ongoingTask',
 });

@@ -51,6 +51,10 @@ export function renderAccess(options: {
   requests?: AccessRequest[];
   products?: DataProductEntityV1alpha1[];
   routes?: FakeRoutes;
+  /** Routes of other plugins the element links to. */
+  mountedRoutes?: NonNullable<
+    Parameters<typeof renderForEntity>[2]
+  >['mountedRoutes'];
 }) {
   const products = options.products ?? [
     patientEncounters,
@@ -98,6 +102,7 @@ export function renderAccess(options: {
       }),
       permissionApi,
     ],
+    mountedRoutes: options.mountedRoutes,
   });
   return { backend, access, catalog };
 }

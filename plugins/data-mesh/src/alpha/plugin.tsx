@@ -39,6 +39,7 @@ import {
   mineRouteRef,
   myAccessPageRouteRef,
   rootRouteRef,
+  scaffolderTaskExternalRouteRef,
   specProblemsRouteRef,
 } from './routes';
 
@@ -64,6 +65,7 @@ export default createFrontendPlugin({
     drift: driftRouteRef,
     meshMap: meshMapRouteRef,
   },
+  externalRoutes: { scaffolderTask: scaffolderTaskExternalRouteRef },
   extensions: [
     dataMeshApi,
     dataProductsPage,

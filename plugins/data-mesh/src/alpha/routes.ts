@@ -4,6 +4,7 @@ import {
   dataProductsRouteRef,
   myAccessRouteRef,
   myDataProductsRouteRef,
+  scaffolderTaskRouteRef,
 } from '../routes';
 
 // The legacy refs converted once, so the pages and the plugin's `routes`
@@ -11,6 +12,9 @@ import {
 export const rootRouteRef = convertLegacyRouteRef(dataProductsRouteRef);
 export const mineRouteRef = convertLegacyRouteRef(myDataProductsRouteRef);
 export const myAccessPageRouteRef = convertLegacyRouteRef(myAccessRouteRef);
+export const scaffolderTaskExternalRouteRef = convertLegacyRouteRef(
+  scaffolderTaskRouteRef,
+);
 
 // Pages of the new frontend system only, so no legacy ref to convert.
 export const specProblemsRouteRef = createRouteRef();

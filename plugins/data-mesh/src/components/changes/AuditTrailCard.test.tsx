@@ -186,7 +186,7 @@ describe('the audit trail on the Changes tab', () => {
       'Applied the warehouse plan (stage prod): 1 statement',
     );
     expect(pipeline).toHaveTextContent(
-      'service:external:product-ci · by the datamesh CLI (CI run)',
+      /service:external:product-ci · by the datamesh CLI \(CI run(, Opens in a new window)?\)/,
     );
     expect(
       within(pipeline).getByRole('link', { name: /CI run/ }),
@@ -197,7 +197,7 @@ describe('the audit trail on the Changes tab', () => {
     expect(template).toHaveTextContent(
       'by a template (task task-0b6c), before the catalog had the product (declared owner group:default/care-team)',
     );
-    // the person is the only link of the template's entry
+    // an app without the scaffolder: the person is the only link of the template's entry
     expect(
       within(template)
         .getAllByRole('link')

@@ -7,7 +7,7 @@
  * what was done about them (and about everything else).
  */
 import { useState } from 'react';
-import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -21,13 +21,14 @@ import { BREAKABLE_IDENTIFIER, EmptyHint, Who } from '../common';
 import { errorMessage } from '../slo/SloErrors';
 import { formatDateTime } from '../slo/format';
 import { auditWords } from './auditWords';
+import { ChangeWhere, useChangeLinks } from './ChangeWhere';
 
 /** Entries shown before "Show all". */
 const FIRST = 20;
 
 function AuditEntry(props: { entry: LifecycleAuditEntry }) {
   const { entry } = props;
-  const words = auditWords(entry);
+  const words = auditWords(entry, useChangeLinks());
   const [open, setOpen] = useState(false);
   return (
     <Box component="li" mb={1.5} data-testid="audit-entry">
@@ -40,15 +41,7 @@ function AuditEntry(props: { entry: LifecycleAuditEntry }) {
         {words.where && (
           <>
             {' · '}
-            {words.where.text}
-            {words.where.href && (
-              <>
-                {' '}
-                <Link to={words.where.href} style={BREAKABLE_IDENTIFIER}>
-                  (CI run)
-                </Link>
-              </>
-            )}
+            <ChangeWhere where={words.where} />
           </>
         )}
         {words.lines.length > 0 && (

@@ -132,7 +132,10 @@ describe('auditWords', () => {
     );
     expect(ci.where).toEqual({
       text: 'by the datamesh CLI',
-      href: 'https://github.example.com/acme/r/actions/runs/4',
+      link: {
+        text: 'CI run',
+        href: 'https://github.example.com/acme/r/actions/runs/4',
+      },
     });
     // a reference that is no web address is words, never a link
     const script = ['javascript', 'alert(1)'].join(':');
@@ -149,7 +152,23 @@ describe('auditWords', () => {
         declaredOwner: 'group:default/care-team',
       }).where,
     ).toEqual({
-      text: 'by a template (task task-0b6c), before the catalog had the product (declared owner group:default/care-team)',
+      text: 'by a template (task task-0b6c)',
+      after:
+        ', before the catalog had the product (declared owner group:default/care-team)',
+    });
+    // the task's page, where the app has the scaffolder
+    const withTaskPage = auditWords(
+      entry('infrastructure-apply', {
+        allowDestructive: false,
+        statements: [],
+        source: 'template',
+        reference: 'task-0b6c',
+      }),
+      { task: id => `/create/tasks/${id}` },
+    );
+    expect(withTaskPage.where).toEqual({
+      text: 'by a template',
+      link: { text: 'task task-0b6c', href: '/create/tasks/task-0b6c' },
     });
     // the portal's own applies say nothing of where
     expect(reported({}).where).toBeUndefined();

@@ -36,7 +36,19 @@ export interface AuditWords {
    * or a pipeline reported): words, and the run's address when it is a web
    * address.
    */
-  where?: { text: string; href?: string };
+  where?: {
+    text: string;
+    /** The task's page or the pipeline's run, shown in brackets after `text`. */
+    link?: { text: string; href: string };
+    /** Words after the link. */
+    after?: string;
+  };
+}
+
+/** Where the app shows what ran elsewhere, when it can. */
+export interface ChangeLinks {
+  /** The scaffolder's page of a task, by its id. */
+  task?: (taskId: string) => string | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -67,38 +79,52 @@ function deprecationWords(detail: Record<string, unknown>): string {
 }
 
 /**
- * Where a change outside the portal runs or ran: a template's task, or the
- * CLI in a pipeline (its run linked when a web address).
+ * Where a change outside the portal runs or ran: a template's task (linked
+ * to its page when the app has the scaffolder), or the CLI in a pipeline
+ * (its run linked when a web address).
  */
-export function changeWhere(d: ReportedChangeDetail): AuditWords['where'] {
+export function changeWhere(
+  d: ReportedChangeDetail,
+  links: ChangeLinks = {},
+): AuditWords['where'] {
   if (d.source !== 'template' && d.source !== 'cli') return undefined;
   const reference = text(d.reference);
-  const before = text(d.declaredOwner)
+  const after = text(d.declaredOwner)
     ? `, before the catalog had the product (declared owner ${d.declaredOwner})`
-    : '';
-  if (d.source === 'template') {
-    return {
-      text: `${CHANGE_SOURCE_WORDS.template}${
-        reference ? ` (task ${reference})` : ''
-      }${before}`,
-    };
+    : undefined;
+  const href =
+    d.source === 'template'
+      ? reference && links.task?.(reference)
+      : referenceLink(reference);
+  let words = CHANGE_SOURCE_WORDS[d.source];
+  if (reference && !href) {
+    words +=
+      d.source === 'template' ? ` (task ${reference})` : ` (${reference})`;
   }
-  const href = referenceLink(reference);
   return {
-    text: `${CHANGE_SOURCE_WORDS.cli}${
-      reference && !href ? ` (${reference})` : ''
-    }${before}`,
-    ...(href ? { href } : {}),
+    text: words,
+    ...(href
+      ? {
+          link: {
+            text: d.source === 'template' ? `task ${reference}` : 'CI run',
+            href,
+          },
+        }
+      : {}),
+    ...(after ? { after } : {}),
   };
 }
 
-const withWhere = (d: ReportedChangeDetail) => {
-  const where = changeWhere(d);
+const withWhere = (d: ReportedChangeDetail, links: ChangeLinks) => {
+  const where = changeWhere(d, links);
   return where ? { where } : {};
 };
 
 /** What `entry` says, in words. */
-export function auditWords(entry: LifecycleAuditEntry): AuditWords {
+export function auditWords(
+  entry: LifecycleAuditEntry,
+  links: ChangeLinks = {},
+): AuditWords {
   const detail = entry.detail ?? {};
   const failed = text(detail.error);
   switch (entry.action) {
@@ -122,7 +148,7 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
       } else if (statements.length === 0) {
         what = `Applied ${plan}: nothing to change${how}`;
       }
-      return { what, failed, lines: statements, ...withWhere(d) };
+      return { what, failed, lines: statements, ...withWhere(d, links) };
     }
     case ACCESS_REPAIR_AUDIT_ACTION: {
       const d = detail as Partial<AccessRepairAuditDetail>;
@@ -160,7 +186,7 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
             }`,
         failed,
         lines: schemas,
-        ...withWhere(d),
+        ...withWhere(d, links),
       };
     }
     case SANDBOX_DELETE_AUDIT_ACTION: {
@@ -172,7 +198,7 @@ export function auditWords(entry: LifecycleAuditEntry): AuditWords {
         'schema',
       )} dropped`;
       if (failed) what = `Deleting the sandbox of branch ${branch} failed`;
-      return { what, failed, lines: dropped, ...withWhere(d) };
+      return { what, failed, lines: dropped, ...withWhere(d, links) };
     }
     case 'deprecate':
       return {

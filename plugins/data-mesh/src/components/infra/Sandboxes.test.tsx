@@ -17,6 +17,7 @@ import {
 } from '../../__testUtils__/fakeBackend';
 import { patientEncounters } from '../../__testUtils__/fixtures';
 import { InfrastructureCard } from './InfrastructureCard';
+import { scaffolderTaskRouteRef } from '../../routes';
 
 const lateReturns: InfrastructureSandbox = {
   branch: 'feat_late_returns',
@@ -441,12 +442,13 @@ describe('InfrastructureCard sandboxes', () => {
     expect(within(going).queryByRole('button', { name: /Delete/ })).toBeNull();
   });
 
-  it('says which sandboxes a pipeline is making or deleting, its run linked, and offers no delete of one going', async () => {
+  it('says which sandboxes a pipeline is making or deleting, its run or task linked, and offers no delete of one going', async () => {
     const run = 'https://github.example.com/acme/pe/actions/runs/7';
     renderAccess({
       entity: patientEncounters,
       element: <InfrastructureCard />,
       ...OWNER,
+      mountedRoutes: { '/create/tasks/:taskId': scaffolderTaskRouteRef },
       routes: {
         '/products/default/patient-encounters/infrastructure': {
           ...inSyncInfrastructure(),
@@ -478,12 +480,17 @@ describe('InfrastructureCard sandboxes', () => {
         name: 'Feature-branch sandboxes (1, 1 being made)',
       }),
     ).toBeInTheDocument();
-    expect(section.getByTestId('sandbox-in-progress')).toHaveTextContent(
+    const making = section.getByTestId('sandbox-in-progress');
+    expect(making).toHaveTextContent(
       /^feat_pr_12 being made by a template \(task task-1234\) \(asked by .*aisha\.khan.* 2m ago\)$/i,
     );
+    // the task's log, on the scaffolder's page
+    expect(
+      within(making).getByRole('link', { name: 'task task-1234' }),
+    ).toHaveAttribute('href', '/create/tasks/task-1234');
     const listed = section.getByText('feat_late_returns').closest('li')!;
     expect(listed).toHaveTextContent(
-      /being deleted by the datamesh CLI \(CI run\)(, Opens in a new window)? \(asked by .*pipelines.* 1m ago\)/,
+      /being deleted by the datamesh CLI \(CI run(, Opens in a new window)?\) \(asked by .*pipelines.* 1m ago\)/,
     );
     expect(
       within(listed).getByRole('link', { name: /CI run/ }),

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
@@ -31,6 +30,7 @@ import { errorMessage } from '../slo/SloErrors';
 import { formatAgo } from '../slo/format';
 import { Who } from '../common';
 import { changeWhere } from '../changes/auditWords';
+import { ChangeWhere, useChangeLinks } from '../changes/ChangeWhere';
 import { NewSandbox, madeText } from './NewSandbox';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -118,18 +118,17 @@ function ConfirmDelete(props: {
  */
 function BusyCaption(props: { busy: InfrastructureSandboxInProgress }) {
   const { busy } = props;
-  const where = changeWhere(busy);
+  const where = changeWhere(busy, useChangeLinks());
   let what = busy.change === 'create' ? 'being made' : 'being deleted';
   if (!where && busy.change === 'create') what += ': the backend is copying it';
   return (
     <Typography variant="caption" color="textSecondary" component="span">
       {' '}
       {what}
-      {where && ` ${where.text}`}
-      {where?.href && (
+      {where && (
         <>
           {' '}
-          <Link to={where.href}>(CI run)</Link>
+          <ChangeWhere where={where} />
         </>
       )}{' '}
       (asked by <Who entityRef={busy.requestedBy} />{' '}
