@@ -52,8 +52,9 @@ async function portalTarget(
  * Claims in the portal the branches' sandboxes the step is about to make
  * or drop (on behalf of the task's user), so that no one makes or drops
  * them from the portal meanwhile; `end()` them when done. The caller
- * leaves alone the branches another is changing (`busy`). A portal that
- * cannot be asked does not stop the step: a warning.
+ * leaves alone the branches another is changing (`busy`), after waiting
+ * for them as long as `wait` says. A portal that cannot be asked does not
+ * stop the step: a warning.
  */
 export async function claimInPortal(
   ctx: Pick<
@@ -64,6 +65,7 @@ export async function claimInPortal(
   entity: DataProductEntityV1alpha1,
   branches: string[],
   change: SandboxChange,
+  wait: { waitMs?: number; retryMs?: number } = {},
 ): Promise<PortalSandboxClaims | undefined> {
   if (!portal || branches.length === 0) return undefined;
   let claims: PortalSandboxClaims;
@@ -73,6 +75,7 @@ export async function claimInPortal(
       reportedProduct(entity),
       { branches, change, source: 'template', reference: ctx.task.id },
       line => ctx.logger.warn(line),
+      wait,
     );
   } catch (e) {
     // no token for the portal: as unreachable

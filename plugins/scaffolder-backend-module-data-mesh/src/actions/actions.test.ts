@@ -755,6 +755,124 @@ describe('datamesh scaffolder actions on PGlite', () => {
       }
     });
 
+    it('waits for a branch another is changing when asked (waitSeconds), and gives up at its deadline', async () => {
+      // the portal refuses the first `busyFor` claims of the branch
+      let busyFor = 0;
+      let refused = 0;
+      const portal = await startStandInBackend(sent => {
+        if (!sent.url.includes('/sandbox-claims')) {
+          return {
+            status: 201,
+            body: {
+              entityRef: 'dataproduct:default/shows',
+              action: sent.body.action,
+              at: '2026-12-07T10:00:00.000Z',
+              actor: 'user:default/mock',
+            },
+          };
+        }
+        if (sent.method !== 'POST') return { status: 204, body: undefined };
+        if (refused < busyFor) {
+          refused += 1;
+          return {
+            status: 409,
+            body: {
+              error: {
+                name: 'ConflictError',
+                message: `the sandbox of ${sent.body.branch} of dataproduct:default/shows is being deleted by the datamesh CLI (asked by service:external:ci at 2026-12-07T10:00:00.000Z): run again once it is done`,
+              },
+            },
+          };
+        }
+        return {
+          status: 201,
+          body: {
+            id: `claim-${sent.body.branch}`,
+            entityRef: 'dataproduct:default/shows',
+            branch: sent.body.branch,
+            change: sent.body.change,
+            by: 'user:default/mock',
+            since: '2026-12-07T10:00:00.000Z',
+            refreshWithinSeconds: 30,
+          },
+        };
+      });
+      const sandboxes = async () =>
+        (
+          await adapter.connection.query<{ nspname: string }>(
+            "select nspname from pg_namespace where nspname like 'acme_media_dev__shows_raw_sbx%' order by 1",
+          )
+        ).map(r => r.nspname);
+      try {
+        const connection = {
+          auth: mockServices.auth(),
+          discovery: mockServices.discovery.mock({
+            getBaseUrl: async () => portal.base,
+          }),
+        };
+        const ws = workspaceWith({
+          'data_product_spec.yml': oamSpec('shows', 'media'),
+        });
+        await createInfraApplyAction({ warehouse, platform }).handler(
+          context(ws, {}).ctx,
+        );
+        const actions = { warehouse, platform, portal: connection };
+        const create = createSandboxCreateAction({
+          ...actions,
+          claimRetryMs: 20,
+        });
+        const remove = createSandboxDeleteAction({
+          ...actions,
+          claimRetryMs: 20,
+        });
+        const claims = () =>
+          portal.seen.filter(
+            r => r.method === 'POST' && r.url.endsWith('/sandbox-claims'),
+          ).length;
+
+        // a pipeline is dropping the branch's old sandbox: the step waits, then makes it
+        busyFor = 2;
+        const waited = context(ws, {
+          branch: 'feat/w',
+          layers: ['raw'],
+          waitSeconds: 30,
+        });
+        await create.handler(waited.ctx);
+        expect(claims()).toBe(3);
+        expect(waited.log.text()).toContain(
+          'waiting: the sandbox of feat_w of dataproduct:default/shows is being deleted by the datamesh CLI',
+        );
+        expect(await sandboxes()).toEqual([
+          'acme_media_dev__shows_raw_sbx_feat_w',
+        ]);
+
+        // still busy at the deadline: the step fails naming who, nothing made
+        busyFor = Infinity;
+        const before = claims();
+        const started = Date.now();
+        await expect(
+          create.handler(
+            context(ws, { branch: 'feat/x', layers: ['raw'], waitSeconds: 1 })
+              .ctx,
+          ),
+        ).rejects.toThrow(/the sandbox of feat_x .* is being deleted/);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+        expect(claims() - before).toBeGreaterThan(2);
+        expect(await sandboxes()).toEqual([
+          'acme_media_dev__shows_raw_sbx_feat_w',
+        ]);
+
+        // a deletion waits the same way
+        busyFor = refused + 1;
+        await remove.handler(
+          context(ws, { branch: 'feat/w', waitSeconds: 30 }).ctx,
+        );
+        expect(await sandboxes()).toEqual([]);
+      } finally {
+        await portal.close();
+      }
+    });
+
     it('tells the portal of a sandbox the warehouse failed to make or drop, with its error, and fails the step', async () => {
       const portal = await startStandInBackend(sent =>
         sent.url.includes('/sandbox-claims')

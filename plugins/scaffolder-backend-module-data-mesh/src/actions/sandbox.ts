@@ -32,6 +32,9 @@ export function sandboxSuffix(branch: string): string {
   }
 }
 
+/** The longest a step waits for another's change of a branch: as the CLI's `--wait`. */
+const MAX_WAIT_SECONDS = 6 * 60 * 60;
+
 /** Inputs both sandbox actions take. */
 export const sandboxInputs = {
   path: infraInputs.path,
@@ -42,7 +45,22 @@ export const sandboxInputs = {
           "Stage of the product's schemas. Default: spec.infrastructure.stage, else the platform default stage",
       })
       .optional(),
+  waitSeconds: (z: Z) =>
+    z
+      .number({
+        description:
+          'How long to wait for a branch the portal or a pipeline is making or deleting, asking again every 10 s (at most 21600, 6 hours). Default 0: the step fails at once, naming who is changing it',
+      })
+      .int()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .optional(),
 };
+
+/** How long to wait for a busy branch, as `claimInPortal` takes it. */
+export function waitFor(waitSeconds: number | undefined, retryMs?: number) {
+  return { waitMs: (waitSeconds ?? 0) * 1000, retryMs };
+}
 
 /**
  * The workspace's product as the engine names it, every name checked by

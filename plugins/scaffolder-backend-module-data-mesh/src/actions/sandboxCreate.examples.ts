@@ -43,4 +43,21 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'For a branch whose sandbox a pipeline may be dropping: wait up to 10 minutes for it, rather than fail at once',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'sandbox',
+          action: 'datamesh:sandbox:create',
+          name: 'Create the sandbox once the branch is free',
+          input: {
+            branch: '${{ parameters.branch }}',
+            waitSeconds: 600,
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -18,7 +18,12 @@ import {
   templateChange,
 } from '../portalReport';
 import type { Z } from './infraInputs';
-import { assessSandboxProduct, sandboxInputs, sandboxSuffix } from './sandbox';
+import {
+  assessSandboxProduct,
+  sandboxInputs,
+  sandboxSuffix,
+  waitFor,
+} from './sandbox';
 import { examples } from './sandboxCreate.examples';
 
 /**
@@ -34,6 +39,8 @@ import { examples } from './sandboxCreate.examples';
 export function createSandboxCreateAction(options: {
   warehouse: WarehouseService;
   platform: PlatformConfig;
+  /** How often to ask again for a busy branch while waiting (default 10 s). */
+  claimRetryMs?: number;
   /** The data-mesh backend, told of each sandbox made. */
   portal?: PortalConnection;
 }) {
@@ -100,6 +107,7 @@ export function createSandboxCreateAction(options: {
             entity,
             [suffix],
             'create',
+            waitFor(ctx.input.waitSeconds, options.claimRetryMs),
           );
           try {
             if (claims?.busy.length) throw busyError(claims);

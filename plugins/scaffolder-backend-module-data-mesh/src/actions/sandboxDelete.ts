@@ -15,7 +15,12 @@ import {
   templateChange,
 } from '../portalReport';
 import type { Z } from './infraInputs';
-import { assessSandboxProduct, sandboxInputs, sandboxSuffix } from './sandbox';
+import {
+  assessSandboxProduct,
+  sandboxInputs,
+  sandboxSuffix,
+  waitFor,
+} from './sandbox';
 import { examples } from './sandboxDelete.examples';
 
 /**
@@ -29,6 +34,8 @@ import { examples } from './sandboxDelete.examples';
 export function createSandboxDeleteAction(options: {
   warehouse: WarehouseService;
   platform: PlatformConfig;
+  /** How often to ask again for a busy branch while waiting (default 10 s). */
+  claimRetryMs?: number;
   /** The data-mesh backend, told of each branch's sandbox dropped. */
   portal?: PortalConnection;
 }) {
@@ -106,6 +113,7 @@ export function createSandboxDeleteAction(options: {
                 entity,
                 [...new Set(found.map(s => s.suffix))],
                 'delete',
+                waitFor(ctx.input.waitSeconds, options.claimRetryMs),
               );
           try {
             const busy = new Set(claims?.busy.map(b => b.branch));
