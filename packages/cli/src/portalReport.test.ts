@@ -7,7 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import {
+  type PostgresWarehouseAdapter,
+  pgliteWarehouseAdapterFactory,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
 import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
+import {
+  createWarehouseService,
+  resolveWarehouse,
+} from '@datamesh/plugin-data-mesh-node';
 import { ciRunReference } from './portalReport';
 import {
   type SeenReport,
@@ -224,6 +233,81 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
         dropped: ['"acme_sales_dev__refunds_raw_sbx_feat_late"'],
       },
     ]);
+  });
+
+  it("tells the portal of a sandbox the warehouse failed to make, with the warehouse's error, and fails", async () => {
+    reply = recorded;
+    expect((await apply('wh-failed', [])).code).toBe(0);
+    const dataDir = path.join(tmp.dir, 'wh-failed');
+    // a table the copy refuses to name (the pipeline's loader made it by
+    // hand): the copy fails midway, after the schema was made
+    const warehouse = createWarehouseService(
+      resolveWarehouse(
+        new ConfigReader({ dataMesh: { warehouse: { pglite: { dataDir } } } }),
+        [pgliteWarehouseAdapterFactory],
+      ),
+    );
+    try {
+      const adapter =
+        (await warehouse.getAdapter()) as PostgresWarehouseAdapter;
+      await adapter.connection.query(
+        'CREATE TABLE "acme_sales_dev__refunds_raw"."late-refunds" (id int)',
+      );
+    } finally {
+      await warehouse.close();
+    }
+    const before = seen.length;
+    const run = await runDatamesh(
+      [
+        'sandbox',
+        'create',
+        '--branch',
+        'feat/odd',
+        '--layers',
+        'raw',
+        spec,
+        '--data-dir',
+        dataDir,
+        '--report-to',
+        base,
+      ],
+      { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token', ...GITHUB } },
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('refusing identifier "late-refunds"');
+    // what the copy made before failing is gone: nothing left to find
+    expect(run.stdout + run.stderr).toContain(
+      '- drop schema "acme_sales_dev__refunds_raw_sbx_feat_odd" (the copy failed)',
+    );
+    const calls = seen.slice(before);
+    const CLAIMS = '/api/data-mesh/products/default/refunds/sandbox-claims';
+    expect(
+      calls.map(r => `${r.method} ${r.url.replace(/claim-\d+/, 'ID')}`),
+    ).toEqual([
+      `POST ${CLAIMS}`,
+      'POST /api/data-mesh/products/default/refunds/infrastructure/reports',
+      `DELETE ${CLAIMS}/ID`,
+    ]);
+    const report = calls[1].body;
+    expect(
+      createDataMeshApiValidator().requestBody(
+        {
+          method: 'post',
+          path: '/products/{namespace}/{name}/infrastructure/reports',
+        },
+        report,
+      ),
+    ).toEqual([]);
+    expect(report).toEqual({
+      action: 'sandbox-create',
+      source: 'cli',
+      stage: 'dev',
+      reference: 'https://github.example.com/acme/refunds/actions/runs/4242',
+      owner: 'group:default/sales-team',
+      branch: 'feat_odd',
+      schemas: ['"acme_sales_dev__refunds_raw_sbx_feat_odd"'],
+      error: expect.stringContaining('refusing identifier "late-refunds"'),
+    });
   });
 
   it("does not make or drop a branch's sandbox the portal is changing; a portal that cannot answer does not stop it", async () => {

@@ -200,6 +200,32 @@ export interface CreateSandboxResult {
 }
 
 /**
+ * Drops what a failed clone made of the sandbox's schemas. A schema the
+ * warehouse will not drop either is said in the log, not thrown: the
+ * clone's own error is the one to report.
+ */
+async function dropHalfMade(
+  adapter: WarehouseAdapter,
+  pairs: Array<{ target: SchemaRef; qualified: string }>,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const p of pairs) {
+    log(`- drop schema ${p.qualified} (the copy failed)`);
+    await adapter
+      .execute(
+        adapter.dialect.statements({ action: 'drop-schema', schema: p.target }),
+      )
+      .catch(e =>
+        log(
+          `- could not drop ${p.qualified}: ${
+            (e as Error).message
+          }; delete it by hand`,
+        ),
+      );
+  }
+}
+
+/**
  * Clone the product's schemas into the sandbox of a branch: marked as the
  * branch's sandbox, owned by the owner role, the service role working in
  * them as in the product. An existing sandbox schema fails the request
@@ -281,18 +307,9 @@ export async function createSandbox(
       replaced.push({ database: s.database, schema: s.schema });
     }
   }
-  for (const p of pairs) log(`+ clone ${p.sourceQualified} → ${p.qualified}`);
-  const cloned = await adapter.sandboxClone(
-    pairs.map(p => ({
-      source: p.source,
-      target: p.target,
-      owner: product.roles.owner,
-      // the branch's pipeline rebuilds its tables; nobody else reads them
-      tableOwner: product.roles.service,
-    })),
-  );
-  // marked first: a sandbox interrupted after this is still found and deleted
-  const statements: Statement[] = pairs.flatMap(p => [
+  // once cloned, marked first: a sandbox interrupted after the marking is
+  // still found and deleted
+  const marking: Statement[] = pairs.flatMap(p => [
     ...adapter.dialect.statements({
       action: 'set-comment',
       object: { kind: 'schema', ...p.target },
@@ -303,7 +320,7 @@ export async function createSandbox(
       ),
     }),
     // the pipeline's role works in the sandbox as it does in the product
-    // (its tables are the service role's already: see tableOwner above)
+    // (its tables are the service role's already: see tableOwner below)
     ...adapter.dialect.statements({
       action: 'grant',
       target: { type: 'schema', ...p.target },
@@ -311,7 +328,27 @@ export async function createSandbox(
       grantee: product.roles.service,
     }),
   ]);
-  await adapter.execute(statements);
+  for (const p of pairs) log(`+ clone ${p.sourceQualified} → ${p.qualified}`);
+  let cloned: SandboxCloneResult;
+  try {
+    cloned = await adapter.sandboxClone(
+      pairs.map(p => ({
+        source: p.source,
+        target: p.target,
+        owner: product.roles.owner,
+        // the branch's pipeline rebuilds its tables; nobody else reads them
+        tableOwner: product.roles.service,
+      })),
+    );
+    await adapter.execute(marking);
+  } catch (e) {
+    // a copy made halfway is a copy of the product's data that no one
+    // would find (it is not marked yet): dropped, so that a failed sandbox
+    // leaves nothing behind. Every target is this run's: an existing one
+    // was refused or dropped above.
+    await dropHalfMade(adapter, pairs, log);
+    throw e;
+  }
   const tablesOf = (target: SchemaRef) =>
     cloned.schemas.find(
       s =>

@@ -7,6 +7,7 @@
  */
 /* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import type { SandboxCloneRequest } from './types';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
 import { provisionWithRows } from '../testUtils/provision';
@@ -137,6 +138,57 @@ export function runSandboxBehaviourSuite(
             `SELECT count(*) FROM ${sandbox}`,
           ),
         ).rejects.toThrow();
+      },
+      timeout,
+    );
+
+    it(
+      'leaves nothing behind of a copy the warehouse failed midway',
+      async () => {
+        const names = await provisionWithData(testDataProduct('hops', domain));
+        // the warehouse clones the first schema, then fails
+        const failing = new Proxy(h.adapter, {
+          get(target, prop, receiver) {
+            if (prop !== 'sandboxClone') {
+              return Reflect.get(target, prop, receiver);
+            }
+            return async (requests: SandboxCloneRequest[]) => {
+              await target.sandboxClone(requests.slice(0, 1));
+              throw new Error('the connection was lost');
+            };
+          },
+        });
+        const lines: string[] = [];
+        await expect(
+          createSandbox(failing, names, {
+            suffix: 'feature_half',
+            layers: ['raw', 'output'],
+            log: line => lines.push(line),
+          }),
+        ).rejects.toThrow('the connection was lost');
+        const targets = [names.schemas.raw, names.outputSchema].map(schema => ({
+          database: names.database,
+          schema: sandboxSchemaName(schema, 'feature_half'),
+        }));
+        const left = await h.adapter.introspect({
+          computes: [],
+          databases: [names.database],
+          schemas: targets,
+          roles: [],
+        });
+        expect(
+          left.schemas.filter(s => targets.some(t => t.schema === s.schema)),
+        ).toEqual([]);
+        expect(lines).toContain(
+          `- drop schema ${h.adapter.dialect.qualifiedSchema(
+            targets[0],
+          )} (the copy failed)`,
+        );
+        // the branch can be made again, without replace
+        await createSandbox(h.adapter, names, {
+          suffix: 'feature_half',
+          layers: ['raw'],
+        });
       },
       timeout,
     );
