@@ -84,11 +84,15 @@ module.exports = {
     const browser = guestPage.context().browser();
     await asExampleUsers(browser, baseUrl, 'sandbox-delete-user', async as => {
       await check(
-        `${CONSUMER} (a consumer) sees the sandbox on the Infrastructure card, with no Delete button`,
+        `${CONSUMER} (a consumer) sees the sandbox on the Infrastructure card, when the platform deletes it (in 30 days), with no Delete button`,
         async () => {
           const section = await sandboxesOnCard(await as(CONSUMER), baseUrl);
           await section
             .getByText(/Its owners delete a merged branch’s here/)
+            .waitFor();
+          // app-config.yaml: dataMesh.sandboxes.expireAfter 30d
+          await section
+            .getByText(/^on \d{1,2} \w{3} \(in (29d 23h|30d)\)$/)
             .waitFor();
           const buttons = await section.getByRole('button').count();
           if (buttons !== 0) {

@@ -118,6 +118,24 @@ export interface Config {
        * in front of Backstage. Default `{ seconds: 20 }`.
        */
       answerWithin?: HumanDuration | string;
+      /**
+       * How long a sandbox is kept, from when it was made, e.g. `30d` or
+       * `P30D`: then the platform deletes it (held like any deletion, kept
+       * in the product's audit trail) and tells the product's owners. A
+       * sandbox holds a copy of the product's data, personal data
+       * included, so a branch merged or abandoned should not leave one
+       * behind. Not set (the default): sandboxes are kept until deleted.
+       */
+      expireAfter?: string;
+      /**
+       * How long before its expiry the product's owners are told, once; a
+       * sandbox is never deleted sooner than this after they were told
+       * (turning expiry on does not drop old sandboxes at once). Default
+       * `3d` (half of `expireAfter` when that is shorter).
+       */
+      warnBefore?: string;
+      /** The expiry round; global scope. Default every hour, initial delay 3 minutes. */
+      expirySchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     /** Usage per consumer (src/usage). */

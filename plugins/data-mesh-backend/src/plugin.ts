@@ -38,6 +38,8 @@ import {
   SandboxClaims,
   SandboxCreation,
   SandboxDeletion,
+  SandboxExpiry,
+  SandboxExpiryNoticeStore,
   UNEXPLAINED_GRANTS_TASK_ID,
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
@@ -46,6 +48,8 @@ import {
   createInfrastructureRouter,
   createSecretRedactor,
   readSandboxAnswerWithinMs,
+  readSandboxExpiryConfig,
+  scheduleSandboxExpiry,
   SANDBOX_SETTLE_ON_SHUTDOWN_MS,
 } from './infra';
 import { AccessRequestStore } from './access/AccessRequestStore';
@@ -357,8 +361,10 @@ export const dataMeshPlugin = createBackendPlugin({
           logger,
           clock,
         });
+        const sandboxExpiry = readSandboxExpiryConfig(config);
         const infrastructure = new InfrastructureService({
           sandboxClaims,
+          sandboxExpireAfterMs: sandboxExpiry?.expireAfterMs,
           catalog,
           platform,
           getAdapter,
@@ -455,6 +461,32 @@ export const dataMeshPlugin = createBackendPlugin({
             },
           });
         }
+        const sandboxDeletion = new SandboxDeletion({
+          claims: sandboxClaims,
+          infrastructure,
+          permissions,
+          audit,
+          logger,
+          clock,
+        });
+        // the platform drops sandboxes left behind, telling their owners first
+        if (sandboxExpiry) {
+          await scheduleSandboxExpiry(
+            scheduler,
+            new SandboxExpiry({
+              infrastructure,
+              deletion: sandboxDeletion,
+              store: new SandboxExpiryNoticeStore(await database.getClient()),
+              notifications,
+              settings: sandboxExpiry,
+              auth,
+              logger,
+              clock,
+            }),
+            sandboxExpiry.schedule,
+            logger,
+          );
+        }
         // picks up runs cut short by a restart (a new run starts at once),
         // and forgets runs finished 90 days ago
         await scheduler.scheduleTask({
@@ -499,14 +531,7 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
             runs,
             // owners drop a merged branch's copies of their product's data
-            sandboxes: new SandboxDeletion({
-              claims: sandboxClaims,
-              infrastructure,
-              permissions,
-              audit,
-              logger,
-              clock,
-            }),
+            sandboxes: sandboxDeletion,
             // pipelines and templates claim a branch's sandbox as the portal does
             sandboxClaims,
             // and make one for a branch

@@ -13,6 +13,7 @@ import {
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
   type InfrastructureAccessDrift,
+  type InfrastructureSandbox,
   type InfrastructureStatus,
   type InfrastructureWarehouseInfo,
   type ProductInfrastructureNames,
@@ -23,6 +24,7 @@ import {
   isDataProductEntity,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  type FoundSandbox,
   type PlatformConfig,
   type ProductAssessment,
   type ProductsAssessment,
@@ -88,6 +90,8 @@ export interface InfrastructureServiceOptions {
   accessGrants?: AccessGrantSource;
   /** Sandboxes being made or deleted now (the portal's, pipelines'), listed with the product's. */
   sandboxClaims?: Pick<SandboxClaims, 'inProgress'>;
+  /** `dataMesh.sandboxes.expireAfter`: sandboxes are listed with when they expire. */
+  sandboxExpireAfterMs?: number;
 }
 
 /**
@@ -396,7 +400,7 @@ export class InfrastructureService {
     const found = await this.ask(adapter, () =>
       findSandboxes(adapter, product),
     );
-    const sandboxes = toInfrastructureSandboxes(found, adapter);
+    const sandboxes = this.listedSandboxes(found, adapter);
     // a copy going on shows before its marker does (and not twice after)
     const inProgress = (
       (await this.options.sandboxClaims?.inProgress(assessment.entityRef)) ?? []
@@ -407,6 +411,60 @@ export class InfrastructureService {
       ...response,
       sandboxes,
       ...(inProgress.length ? { sandboxesInProgress: inProgress } : {}),
+    };
+  }
+
+  /** Sandbox schemas found, as the API lists them (by branch, with when each expires). */
+  listedSandboxes(
+    found: FoundSandbox[],
+    adapter: Pick<WarehouseAdapter, 'dialect'>,
+  ): InfrastructureSandbox[] {
+    return toInfrastructureSandboxes(
+      found,
+      adapter,
+      this.options.sandboxExpireAfterMs,
+    );
+  }
+
+  /**
+   * Every product of the catalog the caller may see that has warehouse
+   * names, with its sandboxes: one question per database, not per product
+   * (the sandbox expiry's round).
+   */
+  async sandboxesOfFleet(credentials: BackstageCredentials): Promise<{
+    adapter: WarehouseAdapter;
+    products: {
+      entity: DataProductEntityV1alpha1;
+      product: ProvisionedProduct;
+      sandboxes: InfrastructureSandbox[];
+    }[];
+  }> {
+    const entities = await this.catalogProducts(credentials);
+    const adapter = await this.adapter();
+    const { products: assessed } = await this.ask(adapter, () =>
+      assessProducts(entities, this.options.platform, adapter, {
+        namesOnly: true,
+      }),
+    );
+    const named = assessed.flatMap(a => {
+      const product = a.desired?.products[0];
+      return product ? [{ entity: a.entity, product }] : [];
+    });
+    const found = await this.ask(adapter, () =>
+      findSandboxesOf(
+        adapter,
+        named.map(n => n.product),
+      ),
+    );
+    return {
+      adapter,
+      products: named.map(n => ({
+        ...n,
+        sandboxes: this.listedSandboxes(
+          found.byProduct.get(n.product.entityRef) ?? [],
+          adapter,
+        ),
+      })),
     };
   }
 
@@ -447,12 +505,10 @@ export class InfrastructureService {
     return { product, adapter };
   }
 
-  /**
-   * Drift of every DataProduct the caller can see, worst first, with one
-   * introspection for all of them.
-   */
-  /** Every product of the catalog the caller may see, assessed, with its access drift. */
-  private async assessFleet(credentials: BackstageCredentials) {
+  /** Every DataProduct of the catalog the caller may see. */
+  private async catalogProducts(
+    credentials: BackstageCredentials,
+  ): Promise<DataProductEntityV1alpha1[]> {
     const entities: DataProductEntityV1alpha1[] = [];
     for await (const page of this.options.catalog.streamEntities(
       { filter: { kind: 'DataProduct' } },
@@ -462,6 +518,12 @@ export class InfrastructureService {
         ...page.filter(isDataProductEntity).map(e => fromCatalogForm(e)),
       );
     }
+    return entities;
+  }
+
+  /** Every product of the catalog the caller may see, assessed, with its access drift. */
+  private async assessFleet(credentials: BackstageCredentials) {
+    const entities = await this.catalogProducts(credentials);
     const adapter = await this.adapter();
     const { products, queries } = await this.assess(entities, adapter);
     const access = await this.accessDrift(products, adapter);
@@ -529,7 +591,7 @@ export class InfrastructureService {
             }
           : {}),
         ...sandboxSummary(
-          toInfrastructureSandboxes(
+          this.listedSandboxes(
             sandboxes.byProduct.get(a.entityRef) ?? [],
             adapter,
           ),

@@ -39,3 +39,15 @@ export {
   UnexplainedGrantWatch,
   unexplainedGrantsView,
 } from './unexplainedGrants';
+export { SandboxExpiryNoticeStore } from './SandboxExpiryNoticeStore';
+export {
+  SANDBOX_EXPIRY_TASK_ID,
+  SANDBOX_EXPIRY_TOPIC,
+  SandboxExpiry,
+  readSandboxExpiryConfig,
+  scheduleSandboxExpiry,
+} from './sandboxExpiry';
+export type {
+  SandboxExpiryReport,
+  SandboxExpirySettings,
+} from './sandboxExpiry';

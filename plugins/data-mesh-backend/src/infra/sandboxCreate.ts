@@ -48,7 +48,6 @@ import { authorizeOwnersAction } from './ownersAction';
 import { type SandboxClaims, sandboxCreateRefusal } from './sandboxClaims';
 import {
   type SandboxDeletionOptions,
-  toInfrastructureSandboxes,
 } from './sandboxes';
 
 /** Notification topic of sandboxes finished after their request answered. @public */
@@ -288,7 +287,7 @@ export class SandboxCreation {
         tables: l.tables,
       })),
       notes: made.notes,
-      sandboxes: toInfrastructureSandboxes(found, adapter),
+      sandboxes: this.options.infrastructure.listedSandboxes(found, adapter),
     };
   }
 

@@ -24,6 +24,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type FoundSandbox,
+  type ProvisionedProduct,
   type WarehouseAdapter,
   dropSandboxes,
   findSandboxes,
@@ -42,6 +43,8 @@ import { type SandboxClaims, sandboxDeleteRefusal } from './sandboxClaims';
 export function toInfrastructureSandboxes(
   found: FoundSandbox[],
   adapter: Pick<WarehouseAdapter, 'dialect'>,
+  /** `dataMesh.sandboxes.expireAfter`: each with its `expiresAt`. */
+  expireAfterMs?: number,
 ): InfrastructureSandbox[] {
   const byBranch = new Map<string, InfrastructureSandbox>();
   for (const s of found) {
@@ -55,7 +58,18 @@ export function toInfrastructureSandboxes(
     }
     byBranch.set(s.suffix, entry);
   }
-  return [...byBranch.values()];
+  const listed = [...byBranch.values()];
+  if (expireAfterMs === undefined) return listed;
+  return listed.map(entry =>
+    entry.createdAt
+      ? {
+          ...entry,
+          expiresAt: new Date(
+            Date.parse(entry.createdAt) + expireAfterMs,
+          ).toISOString(),
+        }
+      : entry,
+  );
 }
 
 /** A drift summary item's sandboxes: how many branches, the oldest; nothing without any. */
@@ -72,11 +86,14 @@ export function sandboxSummary(
   };
 }
 
+/** Who deletes the sandboxes that expired, in the audit trail and the claims. */
+export const EXPIRY_ACTOR = 'system';
+
 /** @public */
 export interface SandboxDeletionOptions {
   infrastructure: Pick<
     InfrastructureService,
-    'namedProduct' | 'ask' | 'redactMessage'
+    'namedProduct' | 'ask' | 'redactMessage' | 'listedSandboxes'
   >;
   permissions: PermissionsService;
   /** The product's audit trail, where each deletion is kept. */
@@ -131,12 +148,49 @@ export class SandboxDeletion {
     }
   }
 
+  /**
+   * Drops a branch's sandbox that expired, as the platform (`system`):
+   * held as any deletion, kept in the audit trail with when it was made and
+   * expired. A branch another is changing is refused (ConflictError): the
+   * next round tries again.
+   */
+  async expire(
+    product: ProvisionedProduct,
+    adapter: WarehouseAdapter,
+    sandbox: { branch: string; createdAt: string; expiresAt: string },
+  ): Promise<SandboxDeleteResponse> {
+    const release = await this.options.claims.hold(
+      product.entityRef,
+      sandbox.branch,
+      EXPIRY_ACTOR,
+      'delete',
+    );
+    try {
+      return await this.drop(
+        product.entityRef,
+        EXPIRY_ACTOR,
+        sandbox.branch,
+        product,
+        adapter,
+        {
+          expired: {
+            createdAt: sandbox.createdAt,
+            expiresAt: sandbox.expiresAt,
+          },
+        },
+      );
+    } finally {
+      await release();
+    }
+  }
+
   private async drop(
     entityRef: string,
     actor: string,
     suffix: string,
-    product: Parameters<typeof findSandboxes>[1],
+    product: ProvisionedProduct,
     adapter: WarehouseAdapter,
+    why: Pick<SandboxDeleteAuditDetail, 'expired'> = {},
   ): Promise<SandboxDeleteResponse> {
     const { infrastructure, audit, logger, clock } = this.options;
     const found = await infrastructure.ask(adapter, () =>
@@ -153,7 +207,7 @@ export class SandboxDeletion {
         entityRef,
         branch: suffix,
         dropped: [],
-        sandboxes: toInfrastructureSandboxes(found, adapter),
+        sandboxes: infrastructure.listedSandboxes(found, adapter),
       };
     }
     let failure: unknown;
@@ -181,6 +235,7 @@ export class SandboxDeletion {
           branch: suffix,
           dropped: names,
           ...(error ? { error } : {}),
+          ...why,
         } satisfies SandboxDeleteAuditDetail,
       });
     } catch (e) {
@@ -196,7 +251,7 @@ export class SandboxDeletion {
       entityRef,
       branch: suffix,
       dropped,
-      sandboxes: toInfrastructureSandboxes(
+      sandboxes: infrastructure.listedSandboxes(
         found.filter(s => s.suffix !== suffix),
         adapter,
       ),

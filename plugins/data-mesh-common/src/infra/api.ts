@@ -193,6 +193,12 @@ export interface InfrastructureSandbox {
   schemas: { name: string; qualified: string }[];
   /** When it was made (ISO), as its marker records; absent for sandboxes made before markers had a time. */
   createdAt?: string;
+  /**
+   * When the platform deletes it (ISO): `createdAt` plus
+   * `dataMesh.sandboxes.expireAfter`; absent when sandboxes do not expire
+   * (or it has no `createdAt`).
+   */
+  expiresAt?: string;
 }
 
 /**
@@ -333,6 +339,11 @@ export type SandboxDeleteAuditDetail = {
   dropped: string[];
   /** The warehouse's refusal (secrets removed), if any. */
   error?: string;
+  /**
+   * Deleted by the platform because it expired (`dataMesh.sandboxes.expireAfter`):
+   * when it was made and when it expired (ISO).
+   */
+  expired?: { createdAt: string; expiresAt: string };
 } & ReportedChangeDetail;
 
 /**
@@ -426,6 +437,11 @@ export type SandboxCreateAuditDetail = {
   replaced?: string[];
   /** The warehouse's refusal (secrets removed), if any. */
   error?: string;
+  /**
+   * Deleted by the platform because it expired (`dataMesh.sandboxes.expireAfter`):
+   * when it was made and when it expired (ISO).
+   */
+  expired?: { createdAt: string; expiresAt: string };
 } & ReportedChangeDetail;
 
 /** One access grant difference. @public */

@@ -56,6 +56,18 @@ describe('auditWords', () => {
       undefined,
     ],
     [
+      entry('sandbox-delete', {
+        branch: 'feat_y',
+        dropped: ['"s_sbx_feat_y"'],
+        expired: {
+          createdAt: '2026-01-01T09:00:00Z',
+          expiresAt: '2026-01-31T09:00:00.000Z',
+        },
+      }),
+      'Deleted the sandbox of branch feat_y at its expiry (made 2026-01-01, expired 2026-01-31): 1 schema dropped',
+      undefined,
+    ],
+    [
       entry('access-repair', {
         revokeUnmanaged: true,
         revoked: [{}, {}],

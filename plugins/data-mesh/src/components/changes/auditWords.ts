@@ -193,11 +193,19 @@ export function auditWords(
       const d = detail as Partial<SandboxDeleteAuditDetail>;
       const dropped = strings(d.dropped);
       const branch = text(d.branch) ?? '?';
-      let what = `Deleted the sandbox of branch ${branch}: ${plural(
+      // the platform's expiry, or a person's (or a pipeline's) deletion
+      const expired = d.expired
+        ? ` at its expiry (made ${day(d.expired.createdAt)}, expired ${day(
+            d.expired.expiresAt,
+          )})`
+        : '';
+      let what = `Deleted the sandbox of branch ${branch}${expired}: ${plural(
         dropped.length,
         'schema',
       )} dropped`;
-      if (failed) what = `Deleting the sandbox of branch ${branch} failed`;
+      if (failed) {
+        what = `Deleting the sandbox of branch ${branch}${expired} failed`;
+      }
       return { what, failed, lines: dropped, ...withWhere(d, links) };
     }
     case 'deprecate':

@@ -240,6 +240,48 @@ describe('InfrastructureCard sandboxes', () => {
     expect(without).not.toHaveTextContent('made');
   });
 
+  it('says when the platform deletes a sandbox, where sandboxes expire', async () => {
+    const day = 24 * 3_600_000;
+    const made = new Date(Date.now() - 27 * day - 60_000);
+    const expires = new Date(made.getTime() + 30 * day);
+    const expired = new Date(Date.now() - 60_000);
+    render({
+      ...inSyncInfrastructure(),
+      sandboxes: [
+        {
+          ...fixB,
+          createdAt: made.toISOString(),
+          expiresAt: expires.toISOString(),
+        },
+        {
+          ...lateReturns,
+          createdAt: new Date(expired.getTime() - 30 * day).toISOString(),
+          expiresAt: expired.toISOString(),
+        },
+      ],
+    });
+    const section = within(await screen.findByTestId('infra-sandboxes'));
+    const [expiring, past] = section
+      .getByRole('list', { name: 'Feature-branch sandboxes' })
+      .querySelectorAll('li');
+    const day7 = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    }).format(expires);
+    expect(expiring).toHaveTextContent(
+      new RegExp(
+        `^fix_b made 27d ago · the platform deletes it on ${day7} \\(in 2d 23h\\)`,
+      ),
+    );
+    expect(
+      within(expiring).getByText(`on ${day7} (in 2d 23h)`),
+    ).toHaveAttribute('datetime', expires.toISOString());
+    expect(past).toHaveTextContent(
+      /the platform deletes it soon \(it expired\)/,
+    );
+  });
+
   it('shows nothing about sandboxes when there are none, to whom may not make one', async () => {
     renderAccess({
       entity: patientEncounters,

@@ -27,7 +27,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
 import { errorMessage } from '../slo/SloErrors';
-import { formatAgo } from '../slo/format';
+import { formatAgo, formatDate } from '../slo/format';
 import { Who } from '../common';
 import { changeWhere } from '../changes/auditWords';
 import { ChangeWhere, useChangeLinks } from '../changes/ChangeWhere';
@@ -110,6 +110,15 @@ function ConfirmDelete(props: {
       </DialogActions>
     </Dialog>
   );
+}
+
+/** When the platform deletes an expiring sandbox: "on 7 Jan (in 3d 2h)". */
+function expiryWords(expiresAt: string): string {
+  const at = Date.parse(expiresAt);
+  const now = Date.now();
+  // past its expiry, the next round drops it
+  if (at <= now) return 'soon (it expired)';
+  return `on ${formatDate(at)} (${formatAgo(at, now)})`;
 }
 
 /**
@@ -267,6 +276,15 @@ export function SandboxesSection(props: {
                       <time dateTime={s.createdAt} title={s.createdAt}>
                         {formatAgo(Date.parse(s.createdAt), Date.now())}
                       </time>
+                      {s.expiresAt && (
+                        <>
+                          {' '}
+                          · the platform deletes it{' '}
+                          <time dateTime={s.expiresAt} title={s.expiresAt}>
+                            {expiryWords(s.expiresAt)}
+                          </time>
+                        </>
+                      )}
                     </Typography>
                   )}
                 </>

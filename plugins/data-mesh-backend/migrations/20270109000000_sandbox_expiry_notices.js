@@ -1,0 +1,28 @@
+/*
+ * Sandboxes whose owners were told that they expire soon: one row per
+ * product, branch and making of the sandbox (a sandbox made again is a new
+ * one, told again), so that each is told once across runs and replicas.
+ */
+
+/**
+ * @param {import('knex').Knex} knex
+ */
+exports.up = async function up(knex) {
+  await knex.schema.createTable('data_mesh_sandbox_expiry_notices', table => {
+    table.string('product', 255).notNullable();
+    table.string('branch', 255).notNullable();
+    table
+      .string('created_at', 64)
+      .notNullable()
+      .comment("the sandbox's making, as its marker records it (ISO)");
+    table.bigInteger('warned_at').notNullable();
+    table.primary(['product', 'branch', 'created_at']);
+  });
+};
+
+/**
+ * @param {import('knex').Knex} knex
+ */
+exports.down = async function down(knex) {
+  await knex.schema.dropTable('data_mesh_sandbox_expiry_notices');
+};

@@ -1,0 +1,61 @@
+/*
+ * Sandboxes whose owners were told that they expire soon (table of
+ * migration 20270109000000_sandbox_expiry_notices): one row per product,
+ * branch and making of the sandbox. The primary key makes the telling
+ * once-only across runs and replicas; the store only persists.
+ */
+import type { Knex } from 'knex';
+
+const TABLE = 'data_mesh_sandbox_expiry_notices';
+
+/** A sandbox, as made once: its product, branch and the time its marker records (ISO). */
+export interface SandboxMaking {
+  product: string;
+  branch: string;
+  createdAt: string;
+}
+
+/** @public */
+export class SandboxExpiryNoticeStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Claims the telling of `sandbox`'s coming expiry at `now`: `first` for
+   * the one caller that is first; else when it was told (or is being told).
+   */
+  async claimWarning(
+    sandbox: SandboxMaking,
+    now: number,
+  ): Promise<{ first: boolean; warnedAt: number }> {
+    const key = {
+      product: sandbox.product,
+      branch: sandbox.branch,
+      created_at: sandbox.createdAt,
+    };
+    try {
+      await this.db(TABLE).insert({ ...key, warned_at: now });
+      return { first: true, warnedAt: now };
+    } catch (e) {
+      // told before (or by another replica just now): the key is taken
+      const told = await this.db(TABLE).where(key).first();
+      if (!told) throw e;
+      return { first: false, warnedAt: Number(told.warned_at) };
+    }
+  }
+
+  /** A telling that did not reach anyone: the next round tries again. */
+  async releaseWarning(sandbox: SandboxMaking): Promise<void> {
+    await this.db(TABLE)
+      .where({
+        product: sandbox.product,
+        branch: sandbox.branch,
+        created_at: sandbox.createdAt,
+      })
+      .delete();
+  }
+
+  /** Forgets the sandboxes made before `createdBefore` (ISO): long deleted. */
+  async prune(createdBefore: string): Promise<number> {
+    return this.db(TABLE).where('created_at', '<', createdBefore).delete();
+  }
+}
