@@ -49,6 +49,60 @@ function context(
   return { ctx, log, outputs };
 }
 
+/**
+ * A stand-in data-mesh backend for the sandbox steps, and how they reach
+ * it: it records what they send, takes their reports, and grants their
+ * claims of `product`'s branches unless `busy` gives the portal's refusal
+ * (409) of the branch.
+ */
+async function startSandboxPortal(
+  product: string,
+  busy: (branch: string) => string | undefined,
+) {
+  let claimed = 0;
+  const portal = await startStandInBackend(sent => {
+    if (!sent.url.includes('/sandbox-claims')) {
+      return {
+        status: 201,
+        body: {
+          entityRef: `dataproduct:default/${product}`,
+          action: sent.body.action,
+          at: '2026-12-06T10:00:00.000Z',
+          actor: 'user:default/mock',
+        },
+      };
+    }
+    if (sent.method !== 'POST') return { status: 204, body: undefined };
+    const refusal = busy(sent.body.branch);
+    if (refusal) {
+      return {
+        status: 409,
+        body: { error: { name: 'ConflictError', message: refusal } },
+      };
+    }
+    claimed += 1;
+    return {
+      status: 201,
+      body: {
+        id: `claim-${claimed}`,
+        entityRef: `dataproduct:default/${product}`,
+        branch: sent.body.branch,
+        change: sent.body.change,
+        by: 'user:default/mock',
+        since: '2026-12-06T10:00:00.000Z',
+        refreshWithinSeconds: 30,
+      },
+    };
+  });
+  const connection = {
+    auth: mockServices.auth(),
+    discovery: mockServices.discovery.mock({
+      getBaseUrl: async () => portal.base,
+    }),
+  };
+  return { portal, connection };
+}
+
 describe('datamesh scaffolder actions on PGlite', () => {
   let dataDir: string;
   let warehouse: ClosableWarehouseService;
@@ -558,52 +612,12 @@ describe('datamesh scaffolder actions on PGlite', () => {
     it('claims in the portal the sandboxes it makes and drops, and tells it of each, a report per branch', async () => {
       // branches the portal (or a pipeline) is changing: their claims refused
       let busy: string[] = [];
-      let claimed = 0;
-      const portal = await startStandInBackend(sent => {
-        if (!sent.url.includes('/sandbox-claims')) {
-          return {
-            status: 201,
-            body: {
-              entityRef: 'dataproduct:default/films',
-              action: sent.body.action,
-              at: '2026-12-06T10:00:00.000Z',
-              actor: 'user:default/mock',
-            },
-          };
-        }
-        if (sent.method !== 'POST') return { status: 204, body: undefined };
-        if (busy.includes(sent.body.branch)) {
-          return {
-            status: 409,
-            body: {
-              error: {
-                name: 'ConflictError',
-                message: `the sandbox of ${sent.body.branch} of dataproduct:default/films is being made (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is done`,
-              },
-            },
-          };
-        }
-        claimed += 1;
-        return {
-          status: 201,
-          body: {
-            id: `claim-${claimed}`,
-            entityRef: 'dataproduct:default/films',
-            branch: sent.body.branch,
-            change: sent.body.change,
-            by: 'user:default/mock',
-            since: '2026-12-06T10:00:00.000Z',
-            refreshWithinSeconds: 30,
-          },
-        };
-      });
+      const { portal, connection } = await startSandboxPortal('films', b =>
+        busy.includes(b)
+          ? `the sandbox of ${b} of dataproduct:default/films is being made (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is done`
+          : undefined,
+      );
       try {
-        const connection = {
-          auth: mockServices.auth(),
-          discovery: mockServices.discovery.mock({
-            getBaseUrl: async () => portal.base,
-          }),
-        };
         const ws = workspaceWith({
           'data_product_spec.yml': oamSpec('films', 'media'),
         });
@@ -759,43 +773,10 @@ describe('datamesh scaffolder actions on PGlite', () => {
       // the portal refuses the first `busyFor` claims of the branch
       let busyFor = 0;
       let refused = 0;
-      const portal = await startStandInBackend(sent => {
-        if (!sent.url.includes('/sandbox-claims')) {
-          return {
-            status: 201,
-            body: {
-              entityRef: 'dataproduct:default/shows',
-              action: sent.body.action,
-              at: '2026-12-07T10:00:00.000Z',
-              actor: 'user:default/mock',
-            },
-          };
-        }
-        if (sent.method !== 'POST') return { status: 204, body: undefined };
-        if (refused < busyFor) {
-          refused += 1;
-          return {
-            status: 409,
-            body: {
-              error: {
-                name: 'ConflictError',
-                message: `the sandbox of ${sent.body.branch} of dataproduct:default/shows is being deleted by the datamesh CLI (asked by service:external:ci at 2026-12-07T10:00:00.000Z): run again once it is done`,
-              },
-            },
-          };
-        }
-        return {
-          status: 201,
-          body: {
-            id: `claim-${sent.body.branch}`,
-            entityRef: 'dataproduct:default/shows',
-            branch: sent.body.branch,
-            change: sent.body.change,
-            by: 'user:default/mock',
-            since: '2026-12-07T10:00:00.000Z',
-            refreshWithinSeconds: 30,
-          },
-        };
+      const { portal, connection } = await startSandboxPortal('shows', b => {
+        if (refused >= busyFor) return undefined;
+        refused += 1;
+        return `the sandbox of ${b} of dataproduct:default/shows is being deleted by the datamesh CLI (asked by service:external:ci at 2026-12-07T10:00:00.000Z): run again once it is done`;
       });
       const sandboxes = async () =>
         (
@@ -804,12 +785,6 @@ describe('datamesh scaffolder actions on PGlite', () => {
           )
         ).map(r => r.nspname);
       try {
-        const connection = {
-          auth: mockServices.auth(),
-          discovery: mockServices.discovery.mock({
-            getBaseUrl: async () => portal.base,
-          }),
-        };
         const ws = workspaceWith({
           'data_product_spec.yml': oamSpec('shows', 'media'),
         });
