@@ -1,7 +1,8 @@
 /*
  * Sandboxes whose owners were told that they expire soon: one row per
- * product, branch and making of the sandbox (a sandbox made again is a new
- * one, told again), so that each is told once across runs and replicas.
+ * product, branch and start of the sandbox's time (when it was made, or
+ * last kept: a sandbox made again or kept is told again), so that each is
+ * told once across runs and replicas.
  */
 
 /**
@@ -12,11 +13,11 @@ exports.up = async function up(knex) {
     table.string('product', 255).notNullable();
     table.string('branch', 255).notNullable();
     table
-      .string('created_at', 64)
+      .string('since', 64)
       .notNullable()
-      .comment("the sandbox's making, as its marker records it (ISO)");
+      .comment('when its time started, as its marker records it (ISO)');
     table.bigInteger('warned_at').notNullable();
-    table.primary(['product', 'branch', 'created_at']);
+    table.primary(['product', 'branch', 'since']);
   });
 };
 

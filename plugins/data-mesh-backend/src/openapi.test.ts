@@ -183,7 +183,10 @@ describe.each(databases.eachSupportedId())(
             data: {
               app: { baseUrl: 'http://localhost:3000' },
               permission: { enabled: true },
-              dataMesh: { slo: { notifications: { enabled: false } } },
+              dataMesh: {
+                slo: { notifications: { enabled: false } },
+                sandboxes: { expireAfter: '30d' },
+              },
             },
           }),
           createServiceFactory({
@@ -502,6 +505,19 @@ describe.each(databases.eachSupportedId())(
       await call(newSandbox, sandboxes, 401, {
         auth: mockCredentials.none.header(),
         body: { branch: 'feat/z' },
+      });
+      // keeping one past its expiry (its behaviour: infra/sandboxExpiry.test.ts)
+      const keepSandbox = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/sandboxes/{branch}/keep',
+      } as const;
+      const keptOne = await call(keepSandbox, `${sandboxes}/feat_y/keep`, 200);
+      expect(keptOne.sandboxes[0].keptAt).toBeDefined();
+      await call(keepSandbox, `${sandboxes}/feat_none/keep`, 404);
+      await call(keepSandbox, `${sandboxes}/feat_y/keep`, 403, { auth: dave });
+      await call(keepSandbox, `${sandboxes}/-y/keep`, 400);
+      await call(keepSandbox, `${sandboxes}/feat_y/keep`, 401, {
+        auth: mockCredentials.none.header(),
       });
 
       // sandbox claims (their behaviour: infra/sandboxClaims.test.ts)

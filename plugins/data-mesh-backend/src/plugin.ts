@@ -40,6 +40,7 @@ import {
   SandboxDeletion,
   SandboxExpiry,
   SandboxExpiryNoticeStore,
+  SandboxKeeping,
   UNEXPLAINED_GRANTS_TASK_ID,
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
@@ -532,6 +533,16 @@ export const dataMeshPlugin = createBackendPlugin({
             runs,
             // owners drop a merged branch's copies of their product's data
             sandboxes: sandboxDeletion,
+            // and keep a long-lived branch's past its expiry
+            keptSandboxes: new SandboxKeeping({
+              infrastructure,
+              permissions,
+              audit,
+              claims: sandboxClaims,
+              expireAfterMs: sandboxExpiry?.expireAfterMs,
+              logger,
+              clock,
+            }),
             // pipelines and templates claim a branch's sandbox as the portal does
             sandboxClaims,
             // and make one for a branch

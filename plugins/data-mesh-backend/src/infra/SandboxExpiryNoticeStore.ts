@@ -1,18 +1,21 @@
 /*
  * Sandboxes whose owners were told that they expire soon (table of
  * migration 20270109000000_sandbox_expiry_notices): one row per product,
- * branch and making of the sandbox. The primary key makes the telling
+ * branch and start of the sandbox's time (made, or last kept). The primary key makes the telling
  * once-only across runs and replicas; the store only persists.
  */
 import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_sandbox_expiry_notices';
 
-/** A sandbox, as made once: its product, branch and the time its marker records (ISO). */
-export interface SandboxMaking {
+/**
+ * A sandbox's time: its product, branch, and when the time started (made,
+ * or last kept), as its marker records it (ISO).
+ */
+export interface SandboxTime {
   product: string;
   branch: string;
-  createdAt: string;
+  since: string;
 }
 
 /** @public */
@@ -24,13 +27,13 @@ export class SandboxExpiryNoticeStore {
    * the one caller that is first; else when it was told (or is being told).
    */
   async claimWarning(
-    sandbox: SandboxMaking,
+    sandbox: SandboxTime,
     now: number,
   ): Promise<{ first: boolean; warnedAt: number }> {
     const key = {
       product: sandbox.product,
       branch: sandbox.branch,
-      created_at: sandbox.createdAt,
+      since: sandbox.since,
     };
     try {
       await this.db(TABLE).insert({ ...key, warned_at: now });
@@ -44,18 +47,18 @@ export class SandboxExpiryNoticeStore {
   }
 
   /** A telling that did not reach anyone: the next round tries again. */
-  async releaseWarning(sandbox: SandboxMaking): Promise<void> {
+  async releaseWarning(sandbox: SandboxTime): Promise<void> {
     await this.db(TABLE)
       .where({
         product: sandbox.product,
         branch: sandbox.branch,
-        created_at: sandbox.createdAt,
+        since: sandbox.since,
       })
       .delete();
   }
 
-  /** Forgets the sandboxes made before `createdBefore` (ISO): long deleted. */
-  async prune(createdBefore: string): Promise<number> {
-    return this.db(TABLE).where('created_at', '<', createdBefore).delete();
+  /** Forgets the sandboxes whose time started before `before` (ISO): long deleted. */
+  async prune(before: string): Promise<number> {
+    return this.db(TABLE).where('since', '<', before).delete();
   }
 }

@@ -51,3 +51,5 @@ export type {
   SandboxExpiryReport,
   SandboxExpirySettings,
 } from './sandboxExpiry';
+export { SandboxKeeping } from './sandboxKeep';
+export type { SandboxKeepingOptions } from './sandboxKeep';

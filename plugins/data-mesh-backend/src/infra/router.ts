@@ -8,6 +8,7 @@
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
  *   POST /products/:namespace/:name/sandboxes  owners: make a branch's sandbox
  *   DELETE /products/:namespace/:name/sandboxes/:branch  owners: drop a branch's sandbox
+ *   POST /products/:namespace/:name/sandboxes/:branch/keep  owners: keep it past its expiry
  *   POST /products/:namespace/:name/sandbox-claims  owners: claim a branch's sandbox to change it elsewhere
  *   PUT|DELETE /products/:namespace/:name/sandbox-claims/:id  its holder: keep it, end it
  *   POST /infrastructure/repairs      apply many products' plans in the backend (each: owners)
@@ -27,6 +28,7 @@ import type {
   SandboxCreateResult,
   ProductInfrastructureResponse,
   SandboxDeleteResponse,
+  SandboxKeepResponse,
   UnexplainedGrantsResponse,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -42,6 +44,7 @@ import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
 import type { InfrastructureChangeReports } from './changeReports';
 import type { SandboxDeletion } from './sandboxes';
+import type { SandboxKeeping } from './sandboxKeep';
 import type { SandboxCreation } from './sandboxCreate';
 import type { SandboxClaims } from './sandboxClaims';
 import type { InfrastructureRepairRuns } from './repairRuns';
@@ -62,6 +65,8 @@ export interface InfrastructureRouterOptions {
   sandboxes?: Pick<SandboxDeletion, 'delete'>;
   /** Without it, making a sandbox answers 409. */
   newSandboxes?: Pick<SandboxCreation, 'create'>;
+  /** Without it, keeping a sandbox answers 409. */
+  keptSandboxes?: Pick<SandboxKeeping, 'keep'>;
   /** Without it, claiming a branch's sandbox answers 409. */
   sandboxClaims?: Pick<SandboxClaims, 'claim' | 'refresh' | 'release'>;
   /** Without it, repair runs answer 409. */
@@ -177,6 +182,7 @@ export function createInfrastructureRouter(
     changeReports,
     sandboxes,
     newSandboxes,
+    keptSandboxes,
     sandboxClaims,
     runs,
     unexplainedGrants,
@@ -317,6 +323,23 @@ export function createInfrastructureRouter(
       }
       const result = await sandboxes.delete(product, branch, credentials);
       res.json(result satisfies SandboxDeleteResponse);
+    },
+  );
+
+  router.post(
+    '/products/:namespace/:name/sandboxes/:branch/keep',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { branch, ...product } = parseInput(
+        sandboxParams,
+        req.params,
+        'sandbox',
+      );
+      if (!keptSandboxes) {
+        throw new ConflictError('sandboxes are not kept here');
+      }
+      const result = await keptSandboxes.keep(product, branch, credentials);
+      res.json(result satisfies SandboxKeepResponse);
     },
   );
 

@@ -198,6 +198,22 @@ describe.each(databases.eachSupportedId())('sandbox creation on %s', id => {
     expect(trail[1].detail.replaced).toEqual([
       expect.stringContaining(sandboxOutput),
     ]);
+    // sandboxes do not expire here (no dataMesh.sandboxes.expireAfter): none listed with an expiry, none to keep
+    const infra = await call(
+      'get',
+      '/products/default/visits/infrastructure',
+      'aisha',
+    );
+    expect(infra.body.sandboxes[0].expiresAt).toBeUndefined();
+    const kept = await call(
+      'post',
+      '/products/default/visits/sandboxes/feat_late_returns/keep',
+      'aisha',
+    );
+    expect([kept.status, kept.body.error.message]).toEqual([
+      409,
+      'sandboxes do not expire here (dataMesh.sandboxes.expireAfter is not set): there is nothing to keep',
+    ]);
   });
 
   it('refuses a bad branch (400) and a product not provisioned (409), making nothing', async () => {

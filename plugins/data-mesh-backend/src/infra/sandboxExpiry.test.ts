@@ -40,6 +40,7 @@ const platform = platformConfig();
 const memberships: Record<string, string[]> = {
   'user:default/aisha': ['group:default/clinical'],
   'user:default/omar': ['group:default/clinical'],
+  'user:default/sofia': ['group:default/pophealth'],
 };
 const visits = product(
   'visits',
@@ -205,6 +206,129 @@ describe.each(databases.eachSupportedId())('sandbox expiry on %s', id => {
     await round();
     expect(await branches()).toEqual([]);
     expect(told()).toHaveLength(before + 2);
+  });
+
+  it('lets owners keep a sandbox past its expiry: its time runs anew, and they are told anew', async () => {
+    const made = now;
+    const keep = (branch: string, who: string) =>
+      call(
+        'post',
+        `/products/default/visits/sandboxes/${encodeURIComponent(branch)}/keep`,
+        who,
+      );
+    expect(
+      (
+        await call('post', '/products/default/visits/sandboxes', 'aisha', {
+          branch: 'feat/long',
+          layers: ['raw'],
+        })
+      ).status,
+    ).toBe(201);
+    now = made + 28 * DAY;
+    const before = told().length;
+    await round();
+    expect(
+      told()
+        .slice(before)
+        .map(t => t[1]),
+    ).toEqual([
+      // told 2 days before its expiry: deleted 3 days after, not sooner
+      `The sandbox of feat_long of visits is deleted on ${iso(
+        now + 3 * DAY,
+      ).slice(0, 10)}`,
+    ]);
+    expect(sent[sent.length - 1].payload.description).toContain(
+      "Keep it from the product's Infrastructure card",
+    );
+
+    // only owners keep it
+    const refused = await keep('feat/long', 'sofia');
+    expect([refused.status, refused.body.error.message]).toEqual([
+      403,
+      'user:default/sofia may not make sandboxes of dataproduct:default/visits: only its owners or an admin may',
+    ]);
+    const kept = await keep('feat/long', 'aisha');
+    expect([kept.status, kept.body.expiresAt]).toEqual([
+      200,
+      iso(now + 30 * DAY),
+    ]);
+    expect(await branches()).toEqual([
+      ['feat_long', marked(made), iso(now + 30 * DAY)],
+    ]);
+    const keptAt = now;
+
+    // past its first expiry: kept, nothing said
+    now = made + 31 * DAY;
+    await round();
+    expect((await branches()).map((b: string[]) => b[0])).toEqual([
+      'feat_long',
+    ]);
+    expect(told()).toHaveLength(before + 1);
+    // nearing its new expiry: told again, then deleted
+    now = keptAt + 27 * DAY + MINUTE;
+    await round();
+    expect(
+      told()
+        .slice(before + 1)
+        .map(t => t[1]),
+    ).toEqual([
+      `The sandbox of feat_long of visits is deleted on ${iso(
+        keptAt + 30 * DAY,
+      ).slice(0, 10)}`,
+    ]);
+    now = keptAt + 30 * DAY + MINUTE;
+    await round();
+    expect(await branches()).toEqual([]);
+
+    // in the audit trail, as hers
+    const trail = await call('get', '/lifecycle/default/visits', 'omar');
+    expect(
+      trail.body.audit.filter((a: any) => a.action === 'sandbox-keep'),
+    ).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/aisha',
+        detail: {
+          branch: 'feat_long',
+          keptAt: iso(keptAt),
+          expiresAt: iso(keptAt + 30 * DAY),
+        },
+      }),
+    ]);
+    // no sandbox of the branch (any more): nothing to keep
+    expect((await keep('feat/long', 'aisha')).status).toBe(404);
+  });
+
+  it('does not keep a sandbox while a pipeline changes it', async () => {
+    expect(
+      (
+        await call('post', '/products/default/visits/sandboxes', 'aisha', {
+          branch: 'feat/busy',
+          layers: ['raw'],
+        })
+      ).status,
+    ).toBe(201);
+    const claim = await call(
+      'post',
+      '/products/default/visits/sandbox-claims',
+      PIPELINE,
+      { branch: 'feat_busy', change: 'delete', source: 'cli' },
+    );
+    const kept = await call(
+      'post',
+      '/products/default/visits/sandboxes/feat_busy/keep',
+      'aisha',
+    );
+    expect([kept.status, kept.body.error.message]).toEqual([
+      409,
+      expect.stringMatching(
+        /^the sandbox of feat_busy of dataproduct:default\/visits is being deleted by the datamesh CLI/,
+      ),
+    ]);
+    await call(
+      'delete',
+      `/products/default/visits/sandbox-claims/${claim.body.id}`,
+      PIPELINE,
+    );
   });
 });
 

@@ -9,7 +9,8 @@
  * changing waits for the next round), kept in the product's audit trail
  * with when it was made and expired, and told to the owners. A sandbox
  * whose marker has no time (made before markers had one) never expires:
- * its age is unknown.
+ * its age is unknown. Its owners keep one past its expiry
+ * (sandboxKeep.ts): its time runs anew from then.
  */
 import type {
   AuthService,
@@ -109,6 +110,13 @@ export function sandboxExpiryNotice(
   const name = entity.metadata.title ?? entity.metadata.name;
   const namespace = entity.metadata.namespace ?? 'default';
   const schemas = sandbox.schemas.map(s => s.qualified).join(', ');
+  const since = sandbox.keptAt ?? sandbox.createdAt;
+  const made = `It was made on ${day(sandbox.createdAt)}${
+    sandbox.keptAt ? ` (kept on ${day(sandbox.keptAt)})` : ''
+  }`;
+  const days = Math.round(
+    (Date.parse(sandbox.expiresAt) - Date.parse(since)) / DAY_MS,
+  );
   return {
     title: deletesOn
       ? `The sandbox of ${sandbox.branch} of ${name} is deleted on ${day(
@@ -116,20 +124,15 @@ export function sandboxExpiryNotice(
         )}`
       : `The sandbox of ${sandbox.branch} of ${name} was deleted: it expired`,
     description: deletesOn
-      ? `It was made on ${day(
-          sandbox.createdAt,
-        )} and holds a copy of the product's data (${schemas}); sandboxes expire after ${Math.round(
-          (Date.parse(sandbox.expiresAt) - Date.parse(sandbox.createdAt)) /
-            DAY_MS,
-        )} days. Delete it before if the branch is merged, or make it again later to start anew.`
-      : `It was made on ${day(sandbox.createdAt)} and expired on ${day(
+      ? `${made} and holds a copy of the product's data (${schemas}); sandboxes expire ${days} days after they were made or kept. Keep it from the product's Infrastructure card if the branch still needs it, or delete it before if the branch is merged.`
+      : `${made} and expired on ${day(
           sandbox.expiresAt,
         )}. Its copies of the product's data are gone (${schemas}); make it again if the branch still needs it.`,
     link: `/catalog/${namespace}/dataproduct/${entity.metadata.name}`,
     severity: 'normal' as const,
     topic: SANDBOX_EXPIRY_TOPIC,
     // the deletion's notice replaces the warning's
-    scope: `data-mesh:sandbox-expiry:${namespace}/${entity.metadata.name}/${sandbox.branch}/${sandbox.createdAt}`,
+    scope: `data-mesh:sandbox-expiry:${namespace}/${entity.metadata.name}/${sandbox.branch}/${since}`,
   };
 }
 
@@ -176,7 +179,8 @@ export class SandboxExpiry {
         const making = {
           product: product.entityRef,
           branch: sandbox.branch,
-          createdAt,
+          // kept: its time runs anew, told anew
+          since: sandbox.keptAt ?? createdAt,
         };
         const { first, warnedAt } = await store.claimWarning(making, now);
         if (first) {

@@ -56,16 +56,20 @@ export function toInfrastructureSandboxes(
     if (s.createdAt && !(entry.createdAt && entry.createdAt <= s.createdAt)) {
       entry.createdAt = s.createdAt;
     }
+    if (s.keptAt && !(entry.keptAt && entry.keptAt >= s.keptAt)) {
+      entry.keptAt = s.keptAt;
+    }
     byBranch.set(s.suffix, entry);
   }
   const listed = [...byBranch.values()];
   if (expireAfterMs === undefined) return listed;
+  // its time runs from when it was made, or last kept
   return listed.map(entry =>
     entry.createdAt
       ? {
           ...entry,
           expiresAt: new Date(
-            Date.parse(entry.createdAt) + expireAfterMs,
+            Date.parse(entry.keptAt ?? entry.createdAt) + expireAfterMs,
           ).toISOString(),
         }
       : entry,

@@ -193,8 +193,10 @@ export interface InfrastructureSandbox {
   schemas: { name: string; qualified: string }[];
   /** When it was made (ISO), as its marker records; absent for sandboxes made before markers had a time. */
   createdAt?: string;
+  /** When its owners last kept it past its expiry (ISO): its time runs from then. */
+  keptAt?: string;
   /**
-   * When the platform deletes it (ISO): `createdAt` plus
+   * When the platform deletes it (ISO): `keptAt` (else `createdAt`) plus
    * `dataMesh.sandboxes.expireAfter`; absent when sandboxes do not expire
    * (or it has no `createdAt`).
    */
@@ -324,6 +326,32 @@ export interface SandboxDeleteResponse {
   dropped: { name: string; qualified: string }[];
   /** The product's sandboxes afterwards. */
   sandboxes: InfrastructureSandbox[];
+}
+
+/**
+ * `POST /api/data-mesh/products/{namespace}/{name}/sandboxes/{branch}/keep`:
+ * the branch's sandbox kept past its expiry, its time running anew.
+ * @public
+ */
+export interface SandboxKeepResponse {
+  entityRef: string;
+  /** The branch's suffix, as in {@link InfrastructureSandbox.branch}. */
+  branch: string;
+  /** When the platform now deletes it (ISO). */
+  expiresAt: string;
+  /** The product's sandboxes afterwards. */
+  sandboxes: InfrastructureSandbox[];
+}
+
+/** The action of keeping a sandbox past its expiry, in the product's audit trail. @public */
+export const SANDBOX_KEEP_AUDIT_ACTION = 'sandbox-keep';
+
+/** The `detail` of a {@link SANDBOX_KEEP_AUDIT_ACTION} audit entry. @public */
+export interface SandboxKeepAuditDetail {
+  branch: string;
+  /** When it was kept, and when the platform now deletes it (ISO). */
+  keptAt: string;
+  expiresAt: string;
 }
 
 /**

@@ -30,6 +30,7 @@ import type {
   ProductInfrastructureResponse,
   SandboxCreateResult,
   SandboxDeleteResponse,
+  SandboxKeepResponse,
 } from '../infra/api';
 import type { InfrastructureChangeReportResponse } from '../infra/reports';
 import type { SandboxClaim } from '../infra/sandboxClaims';
@@ -89,6 +90,8 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/sandboxes': SandboxCreateResult;
   /** DELETE only. */
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/sandboxes/{branch}/keep': SandboxKeepResponse;
   /** POST only: 201. */
   '/products/{namespace}/{name}/sandbox-claims': SandboxClaim;
   /** PUT; DELETE answers 204. */

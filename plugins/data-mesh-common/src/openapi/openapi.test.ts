@@ -81,6 +81,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /products/{namespace}/{name}/observations',
       'post /products/{namespace}/{name}/sandbox-claims',
       'post /products/{namespace}/{name}/sandboxes',
+      'post /products/{namespace}/{name}/sandboxes/{branch}/keep',
       'post /specs/check',
       'put /products/{namespace}/{name}/sandbox-claims/{id}',
     ]);

@@ -1,6 +1,7 @@
 import {
   SandboxError,
   sandboxCreatedAt,
+  sandboxKeptAt,
   sandboxMarker,
   sandboxSuffix,
   sandboxSuffixOf,
@@ -20,6 +21,24 @@ describe('sandbox markers', () => {
     );
     expect(sandboxSuffixOf(marker, ref)).toBe('feat_late_returns');
     expect(sandboxCreatedAt(marker)).toBe('2026-12-01T09:30:00Z');
+  });
+
+  it('say when its owners kept it past its expiry, without losing when it was made', () => {
+    const marker = sandboxMarker(
+      ref,
+      'feat_x',
+      new Date('2026-12-01T09:30:00Z'),
+      new Date('2026-12-29T08:00:00.999Z'),
+    );
+    expect(marker).toBe(
+      'datamesh:dataproduct:default/orders:sandbox:feat_x created 2026-12-01T09:30:00Z kept 2026-12-29T08:00:00Z',
+    );
+    expect(sandboxSuffixOf(marker, ref)).toBe('feat_x');
+    expect(sandboxCreatedAt(marker)).toBe('2026-12-01T09:30:00Z');
+    expect(sandboxKeptAt(marker)).toBe('2026-12-29T08:00:00Z');
+    expect(sandboxKeptAt(sandboxMarker(ref, 'feat_x', new Date()))).toBe(
+      undefined,
+    );
   });
 
   it('still read the markers made before they had a time', () => {

@@ -83,22 +83,27 @@ export function sandboxMarkerPrefix(entityRef: string): string {
 }
 
 const CREATED = ' created ';
+const KEPT = ' kept ';
+
+/** A marker's time: whole seconds, as the markers have always written it. */
+const markerTime = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Comment of a sandbox schema: the product, the branch's suffix and, since
  * December 2026, when it was made (PostgreSQL keeps no creation time of a
- * schema): `datamesh:<ref>:sandbox:<suffix> created <ISO time>`.
+ * schema) and, once its owners kept it past its expiry, when they did:
+ * `datamesh:<ref>:sandbox:<suffix> created <ISO time>[ kept <ISO time>]`.
  * @public
  */
 export function sandboxMarker(
   entityRef: string,
   suffix: string,
   createdAt?: Date,
+  keptAt?: Date,
 ): string {
-  const created = createdAt
-    ? `${CREATED}${createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
-    : '';
-  return `${sandboxMarkerPrefix(entityRef)}${suffix}${created}`;
+  const created = createdAt ? `${CREATED}${markerTime(createdAt)}` : '';
+  const kept = createdAt && keptAt ? `${KEPT}${markerTime(keptAt)}` : '';
+  return `${sandboxMarkerPrefix(entityRef)}${suffix}${created}${kept}`;
 }
 
 /**
@@ -115,12 +120,25 @@ export function sandboxSuffixOf(
   return comment.slice(prefix.length).split(CREATED)[0] || undefined;
 }
 
+/** The time after `word` in a sandbox marker (ISO), if it has a valid one. */
+function markerTimeAfter(
+  comment: string | undefined,
+  word: string,
+): string | undefined {
+  const at = comment?.split(word)[1]?.split(' ')[0];
+  return at && !Number.isNaN(Date.parse(at)) ? at : undefined;
+}
+
 /** When a sandbox marker says its schema was made (ISO), if it says. @public */
 export function sandboxCreatedAt(
   comment: string | undefined,
 ): string | undefined {
-  const at = comment?.split(CREATED)[1];
-  return at && !Number.isNaN(Date.parse(at)) ? at : undefined;
+  return markerTimeAfter(comment, CREATED);
+}
+
+/** When a sandbox's owners last kept it past its expiry (ISO), if they did. @public */
+export function sandboxKeptAt(comment: string | undefined): string | undefined {
+  return markerTimeAfter(comment, KEPT);
 }
 
 /** One layer of a sandbox: the product schema and its clone. @public */
@@ -367,6 +385,8 @@ export async function createSandbox(
 export type FoundSandbox = MarkedSchema & {
   suffix: string;
   createdAt?: string;
+  /** When its owners last kept it past its expiry: its time runs from then. */
+  keptAt?: string;
 };
 
 /** A marked schema as a sandbox of the product, or undefined when it is none. */
@@ -377,7 +397,13 @@ function asSandbox(
   const suffix = sandboxSuffixOf(schema.comment, entityRef);
   if (!suffix) return undefined;
   const createdAt = sandboxCreatedAt(schema.comment);
-  return { ...schema, suffix, ...(createdAt ? { createdAt } : {}) };
+  const keptAt = createdAt ? sandboxKeptAt(schema.comment) : undefined;
+  return {
+    ...schema,
+    suffix,
+    ...(createdAt ? { createdAt } : {}),
+    ...(keptAt ? { keptAt } : {}),
+  };
 }
 
 const byBranchThenSchema = (a: FoundSandbox, b: FoundSandbox) =>
@@ -464,4 +490,44 @@ export async function dropSandboxes(
       adapter.dialect.statements({ action: 'drop-schema', schema: s }),
     ),
   );
+}
+
+/**
+ * Keeps a branch's sandbox past its expiry: its schemas marked again with
+ * the same making time and `keptAt`, from which its time runs anew. Only a
+ * sandbox whose marker has a making time can be kept (one without never
+ * expires). Returns the schemas marked; none when the branch has no
+ * sandbox.
+ * @public
+ */
+export async function keepSandbox(
+  adapter: WarehouseAdapter,
+  product: ProvisionedProduct,
+  suffix: string,
+  keptAt: Date,
+): Promise<FoundSandbox[]> {
+  const found = (await findSandboxes(adapter, product)).filter(
+    s => s.suffix === suffix,
+  );
+  const createdAt = found.flatMap(s => s.createdAt ?? []).sort()[0];
+  if (found.length > 0 && !createdAt) {
+    throw new SandboxError(
+      `the sandbox of ${suffix} records no time it was made: it does not expire, so there is nothing to keep`,
+    );
+  }
+  await adapter.execute(
+    found.flatMap(s =>
+      adapter.dialect.statements({
+        action: 'set-comment',
+        object: { kind: 'schema', database: s.database, schema: s.schema },
+        comment: sandboxMarker(
+          product.entityRef,
+          suffix,
+          new Date(createdAt!),
+          keptAt,
+        ),
+      }),
+    ),
+  );
+  return found.map(s => ({ ...s, keptAt: markerTime(keptAt) }));
 }

@@ -17,6 +17,7 @@ import {
   deleteSandboxes,
   findSandboxes,
   findSandboxesOf,
+  keepSandbox,
   sandboxMarker,
   sandboxSchemaName,
 } from './sandbox';
@@ -138,6 +139,43 @@ export function runSandboxBehaviourSuite(
             `SELECT count(*) FROM ${sandbox}`,
           ),
         ).rejects.toThrow();
+      },
+      timeout,
+    );
+
+    it(
+      'keeps a sandbox past its expiry: marked again, made when it was',
+      async () => {
+        const names = await provisionWithData(testDataProduct('laps', domain));
+        await createSandbox(h.adapter, names, {
+          suffix: 'feature_long',
+          layers: ['raw', 'output'],
+          now: new Date('2026-12-01T09:30:00Z'),
+        });
+        const kept = await keepSandbox(
+          h.adapter,
+          names,
+          'feature_long',
+          new Date('2026-12-29T08:00:00Z'),
+        );
+        expect(kept.map(s => s.keptAt)).toEqual([
+          '2026-12-29T08:00:00Z',
+          '2026-12-29T08:00:00Z',
+        ]);
+        expect(
+          (await findSandboxes(h.adapter, names)).map(s => [
+            s.suffix,
+            s.createdAt,
+            s.keptAt,
+          ]),
+        ).toEqual([
+          ['feature_long', '2026-12-01T09:30:00Z', '2026-12-29T08:00:00Z'],
+          ['feature_long', '2026-12-01T09:30:00Z', '2026-12-29T08:00:00Z'],
+        ]);
+        // no sandbox of that branch: nothing kept, nothing asked to change
+        expect(
+          await keepSandbox(h.adapter, names, 'feature_none', new Date()),
+        ).toEqual([]);
       },
       timeout,
     );

@@ -29,6 +29,7 @@ import type {
   SandboxCreateBody,
   SandboxCreateResult,
   SandboxDeleteResponse,
+  SandboxKeepResponse,
   SloFleetResponse,
   SpecCheckRequest,
   SpecCheckResponse,
@@ -125,6 +126,15 @@ export interface DataMeshApi {
     product: { namespace: string; name: string },
     branch: string,
   ): Promise<SandboxDeleteResponse>;
+  /**
+   * Keep a feature branch's sandbox past its expiry (owners and admins):
+   * its time runs anew; when the platform now deletes it, and the
+   * product's sandboxes.
+   */
+  keepSandbox(
+    product: { namespace: string; name: string },
+    branch: string,
+  ): Promise<SandboxKeepResponse>;
   /**
    * Make a feature branch's sandbox of a DataProduct (owners and admins):
    * its schemas cloned; what was made, and the product's sandboxes then —

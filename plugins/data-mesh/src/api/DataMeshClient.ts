@@ -33,6 +33,7 @@ import {
   type SandboxCreateBody,
   type SandboxCreateResult,
   type SandboxDeleteResponse,
+  type SandboxKeepResponse,
   type SloFleetResponse,
   type SpecCheckRequest,
   type SpecCheckResponse,
@@ -162,6 +163,19 @@ export class DataMeshClient implements DataMeshApi {
         branch,
       }),
       { method: 'DELETE' },
+    );
+  }
+
+  async keepSandbox(
+    product: { namespace: string; name: string },
+    branch: string,
+  ): Promise<SandboxKeepResponse> {
+    return this.send<SandboxKeepResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/sandboxes/{branch}/keep', {
+        ...product,
+        branch,
+      }),
+      { method: 'POST' },
     );
   }
 

@@ -68,6 +68,15 @@ describe('auditWords', () => {
       undefined,
     ],
     [
+      entry('sandbox-keep', {
+        branch: 'feat_y',
+        keptAt: '2026-01-29T09:00:00.000Z',
+        expiresAt: '2026-02-28T09:00:00.000Z',
+      }),
+      'Kept the sandbox of branch feat_y past its expiry: the platform deletes it on 2026-02-28',
+      undefined,
+    ],
+    [
       entry('access-repair', {
         revokeUnmanaged: true,
         revoked: [{}, {}],

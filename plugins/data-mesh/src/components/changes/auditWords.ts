@@ -18,8 +18,10 @@ import {
   type RetirementStepId,
   SANDBOX_CREATE_AUDIT_ACTION,
   SANDBOX_DELETE_AUDIT_ACTION,
+  SANDBOX_KEEP_AUDIT_ACTION,
   type SandboxCreateAuditDetail,
   type SandboxDeleteAuditDetail,
+  type SandboxKeepAuditDetail,
 } from '@datamesh/plugin-data-mesh-common';
 import { RETIREMENT_STEP_TITLES } from '../lifecycle/RetirementDialog';
 
@@ -207,6 +209,16 @@ export function auditWords(
         what = `Deleting the sandbox of branch ${branch}${expired} failed`;
       }
       return { what, failed, lines: dropped, ...withWhere(d, links) };
+    }
+    case SANDBOX_KEEP_AUDIT_ACTION: {
+      const d = detail as Partial<SandboxKeepAuditDetail>;
+      return {
+        what: `Kept the sandbox of branch ${
+          text(d.branch) ?? '?'
+        } past its expiry: the platform deletes it on ${day(d.expiresAt)}`,
+        failed,
+        lines: [],
+      };
     }
     case 'deprecate':
       return {

@@ -1,10 +1,17 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  cleanup,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   type InfrastructureSandbox,
   type SandboxCreateAccepted,
   type SandboxCreateResponse,
   type SandboxDeleteResponse,
+  type SandboxKeepResponse,
   createDataMeshApiValidator,
 } from '@datamesh/plugin-data-mesh-common';
 import { inSyncInfrastructure } from '../../__testUtils__/infraFixtures';
@@ -280,6 +287,99 @@ describe('InfrastructureCard sandboxes', () => {
     expect(past).toHaveTextContent(
       /the platform deletes it soon \(it expired\)/,
     );
+  });
+
+  it('lets owners keep a sandbox past its expiry, and says when the platform now deletes it', async () => {
+    const day = 24 * 3_600_000;
+    const made = new Date(Date.now() - 28 * day).toISOString();
+    const expiring = {
+      ...fixB,
+      createdAt: made,
+      expiresAt: new Date(Date.now() + 2 * day).toISOString(),
+    };
+    const keeps: FakeRequest[] = [];
+    let refuse: string | undefined;
+    const KEEP = {
+      method: 'post',
+      path: '/products/{namespace}/{name}/sandboxes/{branch}/keep',
+    } as const;
+    const renderAs = (who: typeof OWNER) =>
+      renderAccess({
+        entity: patientEncounters,
+        element: <InfrastructureCard />,
+        ...who,
+        routes: {
+          '/products/default/patient-encounters/infrastructure': {
+            ...inSyncInfrastructure(),
+            sandboxes: [expiring],
+          },
+          '/products/{namespace}/{name}/sandboxes/{branch}/keep': (
+            _: URL,
+            req: FakeRequest,
+          ) => {
+            keeps.push(req);
+            if (refuse) return errorResponse(409, 'ConflictError', refuse);
+            const keptAt = new Date();
+            const expiresAt = new Date(keptAt.getTime() + 30 * day);
+            const body: SandboxKeepResponse = {
+              entityRef: 'dataproduct:default/patient-encounters',
+              branch: req.params.branch,
+              expiresAt: expiresAt.toISOString(),
+              sandboxes: [
+                {
+                  ...expiring,
+                  keptAt: keptAt.toISOString(),
+                  expiresAt: expiresAt.toISOString(),
+                },
+              ],
+            };
+            expect(
+              createDataMeshApiValidator().response(KEEP, 200, body),
+            ).toEqual([]);
+            return jsonResponse(body);
+          },
+        },
+      });
+
+    // not an owner: nothing to keep
+    renderAs(ANALYST);
+    let section = within(await screen.findByTestId('infra-sandboxes'));
+    await section.findByText(/the platform deletes it/);
+    expect(section.queryByRole('button', { name: /Keep/ })).toBeNull();
+    cleanup();
+
+    renderAs(OWNER);
+    section = within(await screen.findByTestId('infra-sandboxes'));
+    refuse =
+      'the sandbox of fix_b of dataproduct:default/patient-encounters is being deleted by the datamesh CLI (asked by service:external:ci at 2026-12-07T10:00:00.000Z): run again once it is done';
+    const keep = await section.findByRole('button', {
+      name: 'Keep the sandbox of fix_b',
+    });
+    await userEvent.click(keep);
+    expect(await section.findByTestId('sandbox-keep-error')).toHaveTextContent(
+      'The sandbox of fix_b was not kept: the sandbox of fix_b of dataproduct:default/patient-encounters is being deleted by the datamesh CLI',
+    );
+    refuse = undefined;
+    await userEvent.click(keep);
+    expect(
+      await section.findByText(
+        /^Kept the sandbox of fix_b: the platform deletes it on \d{1,2} \w{3} \(in (29d 23h|30d)\)\.$/,
+      ),
+    ).toBeInTheDocument();
+    expect(section.queryByTestId('sandbox-keep-error')).toBeNull();
+    expect(
+      section.getByText(/^on \d{1,2} \w{3} \(in (29d 23h|30d)\)$/),
+    ).toBeInTheDocument();
+    expect(keeps.map(r => [r.method, r.url.pathname])).toEqual([
+      [
+        'POST',
+        '/api/data-mesh/products/default/patient-encounters/sandboxes/fix_b/keep',
+      ],
+      [
+        'POST',
+        '/api/data-mesh/products/default/patient-encounters/sandboxes/fix_b/keep',
+      ],
+    ]);
   });
 
   it('shows nothing about sandboxes when there are none, to whom may not make one', async () => {

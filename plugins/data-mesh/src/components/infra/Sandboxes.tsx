@@ -18,6 +18,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import DeleteIcon from '@material-ui/icons/Delete';
+import UpdateIcon from '@material-ui/icons/Update';
 import Alert from '@material-ui/lab/Alert';
 import {
   type InfrastructureSandbox,
@@ -39,6 +40,8 @@ const useStyles = makeStyles((theme: Theme) => ({
   schema: { display: 'block', wordBreak: 'break-all' },
   // room for the delete button beside the names
   withAction: { paddingRight: theme.spacing(6) },
+  // and for keep beside it
+  withTwoActions: { paddingRight: theme.spacing(12) },
 }));
 
 /** The dialog that asks before a sandbox's schemas are dropped. */
@@ -177,12 +180,36 @@ export function SandboxesSection(props: {
     permission: dataMeshSandboxCreatePermission,
     resourceRef: entityRef,
   }).allowed;
+  const api = useApi(dataMeshApiRef);
   const [sandboxes, setSandboxes] = useState(props.sandboxes ?? []);
   const [confirming, setConfirming] = useState<InfrastructureSandbox>();
-  // what the last delete or creation did
+  // what the last delete, keep or creation did
   const [deleted, setDeleted] = useState<string>();
   // a creation the backend goes on with: news, not yet a success
   const [going, setGoing] = useState(false);
+  // a branch being kept past its expiry, and why keeping one failed
+  const [keeping, setKeeping] = useState<string>();
+  const [keepError, setKeepError] = useState<string>();
+  const keep = async (branch: string) => {
+    setKeeping(branch);
+    setKeepError(undefined);
+    try {
+      const kept = await api.keepSandbox(product, branch);
+      setSandboxes(kept.sandboxes);
+      setGoing(false);
+      setDeleted(
+        `Kept the sandbox of ${branch}: the platform deletes it ${expiryWords(
+          kept.expiresAt,
+        )}.`,
+      );
+    } catch (e) {
+      setKeepError(
+        `The sandbox of ${branch} was not kept: ${errorMessage(e as Error)}`,
+      );
+    } finally {
+      setKeeping(undefined);
+    }
+  };
   useEffect(() => {
     setSandboxes(props.sandboxes ?? []);
     setDeleted(undefined);
@@ -196,6 +223,13 @@ export function SandboxesSection(props: {
       .filter(p => p.change === 'delete')
       .map(p => [p.branch, p]),
   );
+  // kept by those who may make it again, while the platform would delete it
+  const mayKeep = (s: InfrastructureSandbox) =>
+    Boolean(mayCreate && s.expiresAt && !deleting.has(s.branch));
+  const actionsClass = (n: number) => {
+    if (n === 0) return undefined;
+    return n === 1 ? classes.withAction : classes.withTwoActions;
+  };
   // no sandbox is news only to those who may make one
   if (
     sandboxes.length === 0 &&
@@ -231,6 +265,11 @@ export function SandboxesSection(props: {
           {deleted}
         </Alert>
       )}
+      {keepError && (
+        <Alert severity="error" data-testid="sandbox-keep-error">
+          {keepError}
+        </Alert>
+      )}
       <List dense disablePadding aria-label="Feature-branch sandboxes">
         {inProgress.map(p => (
           <ListItem
@@ -252,11 +291,9 @@ export function SandboxesSection(props: {
           <ListItem
             key={s.branch}
             disableGutters
-            className={
-              allowed && !deleting.has(s.branch)
-                ? classes.withAction
-                : undefined
-            }
+            className={actionsClass(
+              Number(allowed && !deleting.has(s.branch)) + Number(mayKeep(s)),
+            )}
           >
             <ListItemText
               primary={
@@ -299,17 +336,33 @@ export function SandboxesSection(props: {
                 </Tooltip>
               ))}
             />
-            {allowed && !deleting.has(s.branch) && (
+            {(mayKeep(s) || (allowed && !deleting.has(s.branch))) && (
               <ListItemSecondaryAction>
-                <Tooltip title="Delete this sandbox">
-                  <IconButton
-                    edge="end"
-                    aria-label={`Delete the sandbox of ${s.branch}`}
-                    onClick={() => setConfirming(s)}
-                  >
-                    <DeleteIcon />
-                  </IconButton>
-                </Tooltip>
+                {mayKeep(s) && (
+                  <Tooltip title="Keep it past its expiry: its time runs anew from now">
+                    <span>
+                      <IconButton
+                        edge={allowed ? false : 'end'}
+                        aria-label={`Keep the sandbox of ${s.branch}`}
+                        disabled={keeping !== undefined}
+                        onClick={() => keep(s.branch)}
+                      >
+                        <UpdateIcon />
+                      </IconButton>
+                    </span>
+                  </Tooltip>
+                )}
+                {allowed && !deleting.has(s.branch) && (
+                  <Tooltip title="Delete this sandbox">
+                    <IconButton
+                      edge="end"
+                      aria-label={`Delete the sandbox of ${s.branch}`}
+                      onClick={() => setConfirming(s)}
+                    >
+                      <DeleteIcon />
+                    </IconButton>
+                  </Tooltip>
+                )}
               </ListItemSecondaryAction>
             )}
           </ListItem>

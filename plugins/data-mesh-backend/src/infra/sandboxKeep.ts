@@ -1,0 +1,128 @@
+/*
+ * Keeping a branch's sandbox past its expiry
+ * (POST /products/:namespace/:name/sandboxes/:branch/keep): where the
+ * platform deletes sandboxes `dataMesh.sandboxes.expireAfter` after they
+ * were made, a long-lived branch would otherwise lose its sandbox, or have
+ * to make it again (copying the product's data anew, and losing what the
+ * branch's pipeline wrote there). Its owners keep it instead: its schemas
+ * are marked again with when they were kept, from which its time runs
+ * anew. The sandbox create permission decides (making it again is the
+ * other way to keep one); each keeping is in the product's audit trail.
+ */
+import type {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  type SandboxKeepAuditDetail,
+  type SandboxKeepResponse,
+  SANDBOX_KEEP_AUDIT_ACTION,
+  dataMeshSandboxCreatePermission,
+  sandboxBusyWords,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  SandboxError,
+  findSandboxes,
+  keepSandbox,
+  sandboxSuffix,
+} from '@datamesh/plugin-data-mesh-node';
+import type { LifecycleStore } from '../lifecycle/LifecycleStore';
+import type { InfrastructureService } from './InfrastructureService';
+import { authorizeOwnersAction } from './ownersAction';
+import { type SandboxClaims, sandboxCreateRefusal } from './sandboxClaims';
+
+/** @public */
+export interface SandboxKeepingOptions {
+  infrastructure: Pick<
+    InfrastructureService,
+    'namedProduct' | 'ask' | 'listedSandboxes'
+  >;
+  permissions: PermissionsService;
+  audit: Pick<LifecycleStore, 'addAudit'>;
+  /** A sandbox being made or deleted is not kept meanwhile. */
+  claims: Pick<SandboxClaims, 'inProgress'>;
+  /** `dataMesh.sandboxes.expireAfter`; without it sandboxes do not expire. */
+  expireAfterMs?: number;
+  logger: LoggerService;
+  clock: { now(): number };
+}
+
+/** Keeping a branch's sandbox past its expiry, behind the REST API. @public */
+export class SandboxKeeping {
+  constructor(private readonly options: SandboxKeepingOptions) {}
+
+  /** `branch`: the branch, or its suffix as the sandboxes list it. */
+  async keep(
+    ref: { namespace: string; name: string },
+    branch: string,
+    credentials: BackstageCredentials,
+  ): Promise<SandboxKeepResponse> {
+    const { infrastructure, claims, expireAfterMs, audit, logger, clock } =
+      this.options;
+    let suffix: string;
+    try {
+      suffix = sandboxSuffix(branch);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    const { entityRef, actor } = await authorizeOwnersAction(
+      this.options.permissions,
+      dataMeshSandboxCreatePermission,
+      ref,
+      credentials,
+      sandboxCreateRefusal,
+    );
+    if (expireAfterMs === undefined) {
+      throw new ConflictError(
+        'sandboxes do not expire here (dataMesh.sandboxes.expireAfter is not set): there is nothing to keep',
+      );
+    }
+    const busy = (await claims.inProgress(entityRef)).find(
+      c => c.branch === suffix,
+    );
+    if (busy) throw new ConflictError(sandboxBusyWords(entityRef, busy));
+    const { product, adapter } = await infrastructure.namedProduct(
+      ref,
+      credentials,
+    );
+    const keptAt = new Date(clock.now());
+    const kept = await infrastructure
+      .ask(adapter, () => keepSandbox(adapter, product, suffix, keptAt))
+      .catch(e => {
+        throw e instanceof SandboxError ? new ConflictError(e.message) : e;
+      });
+    if (kept.length === 0) {
+      throw new NotFoundError(
+        `${entityRef} has no sandbox of branch ${suffix}`,
+      );
+    }
+    const sandboxes = infrastructure.listedSandboxes(
+      await infrastructure.ask(adapter, () => findSandboxes(adapter, product)),
+      adapter,
+    );
+    const expiresAt = new Date(keptAt.getTime() + expireAfterMs).toISOString();
+    logger.info(
+      `Sandbox ${suffix} of ${entityRef} kept by ${actor} until ${expiresAt}`,
+    );
+    await audit.addAudit({
+      product: entityRef,
+      at: keptAt.getTime(),
+      actor,
+      action: SANDBOX_KEEP_AUDIT_ACTION,
+      detail: {
+        branch: suffix,
+        keptAt: keptAt.toISOString(),
+        expiresAt,
+      } satisfies SandboxKeepAuditDetail,
+    });
+    return {
+      entityRef,
+      branch: suffix,
+      expiresAt:
+        sandboxes.find(s => s.branch === suffix)?.expiresAt ?? expiresAt,
+      sandboxes,
+    };
+  }
+}
