@@ -184,6 +184,40 @@ module.exports = {
       );
 
       await check(
+        `${OWNER} keeps the sandbox of ${BRANCH_UI} past its expiry (Keep), and the card says when the platform now deletes it`,
+        async () => {
+          const section = owner.getByTestId('infra-sandboxes');
+          const [response] = await Promise.all([
+            owner.waitForResponse(
+              r =>
+                r.request().method() === 'POST' &&
+                new URL(r.url()).pathname ===
+                  `/api/data-mesh/products/default/${PRODUCT}/sandboxes/${SUFFIX_UI}/keep`,
+            ),
+            section
+              .getByRole('button', {
+                name: `Keep the sandbox of ${SUFFIX_UI}`,
+              })
+              .click(),
+          ]);
+          if (response.status() !== 200) {
+            throw new Error(
+              `keeping refused: ${response.status()} ${await response.text()}`,
+            );
+          }
+          const kept = await response.json();
+          await section
+            .getByTestId('sandbox-deleted')
+            .getByText(
+              `Kept the sandbox of ${SUFFIX_UI}: the platform deletes it on`,
+              { exact: false },
+            )
+            .waitFor();
+          log(`kept until ${kept.expiresAt}`);
+        },
+      );
+
+      await check(
         `while a pipeline holds ${BRANCH_CI}, the card says it is being made by the datamesh CLI (run linked) and ${OWNER}'s New sandbox… of it is refused`,
         async () => {
           const productPage = `${baseUrl}/catalog/default/dataproduct/${PRODUCT}`;
@@ -253,7 +287,7 @@ module.exports = {
       );
 
       await check(
-        `${OWNER} finds both on the audit trail of ${PRODUCT} (Changes tab), newest first, as hers`,
+        `${OWNER} finds them on the audit trail of ${PRODUCT} (Changes tab), newest first, as hers`,
         async () => {
           await owner.goto(
             `${baseUrl}/catalog/default/dataproduct/${PRODUCT}/changes`,
@@ -270,6 +304,12 @@ module.exports = {
             .filter({ hasText: OWNER });
           await made.waitFor();
           await deleted.waitFor();
+          await entries
+            .filter({
+              hasText: `Kept the sandbox of branch ${SUFFIX_UI} past its expiry`,
+            })
+            .filter({ hasText: OWNER })
+            .waitFor();
           const texts = await entries.allTextContents();
           const at = text => texts.findIndex(t => t.includes(text));
           if (

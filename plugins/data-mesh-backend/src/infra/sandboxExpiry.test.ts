@@ -17,6 +17,7 @@ import {
   applyPlan,
   planProducts,
   platformConfig,
+  sandboxMarker,
 } from '@datamesh/plugin-data-mesh-node';
 import { PIPELINE, contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -298,7 +299,34 @@ describe.each(databases.eachSupportedId())('sandbox expiry on %s', id => {
     expect((await keep('feat/long', 'aisha')).status).toBe(404);
   });
 
-  it('does not keep a sandbox while a pipeline changes it', async () => {
+  it('does not keep a sandbox while a pipeline changes it, nor one that never expires', async () => {
+    // made before markers had a time: its age is unknown, it never expires
+    const schema = { database: 'acme_care_dev', schema: 'visits_raw_sbx_old' };
+    await warehouse.execute([
+      ...warehouse.dialect.statements({
+        action: 'create-schema',
+        schema: {
+          ...schema,
+          comment: sandboxMarker('dataproduct:default/visits', 'old'),
+        },
+      }),
+    ]);
+    const never = await call(
+      'post',
+      '/products/default/visits/sandboxes/old/keep',
+      'aisha',
+    );
+    expect([never.status, never.body.error.message]).toEqual([
+      409,
+      'the sandbox of old records no time it was made: it does not expire, so there is nothing to keep',
+    ]);
+    now += 400 * DAY;
+    await round();
+    expect((await branches()).map((b: string[]) => b[0])).toEqual(['old']);
+    await warehouse.execute(
+      warehouse.dialect.statements({ action: 'drop-schema', schema }),
+    );
+
     expect(
       (
         await call('post', '/products/default/visits/sandboxes', 'aisha', {

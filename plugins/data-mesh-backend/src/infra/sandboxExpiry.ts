@@ -5,9 +5,10 @@
  * scheduled round finds every product's sandboxes (one question per
  * database, as the Drift page), tells the product's owners once when one
  * expires within `warnBefore`, and drops those past their expiry — never
- * sooner than `warnBefore` after telling them — as the platform: held like any deletion (a branch the portal or a pipeline is
- * changing waits for the next round), kept in the product's audit trail
- * with when it was made and expired, and told to the owners. A sandbox
+ * sooner than `warnBefore` after telling them — as the platform: held like
+ * any deletion (a branch the portal or a pipeline is changing waits for
+ * the next round), kept in the product's audit trail with when it was
+ * made and expired, and told to the owners. A sandbox
  * whose marker has no time (made before markers had one) never expires:
  * its age is unknown. Its owners keep one past its expiry
  * (sandboxKeep.ts): its time runs anew from then.

@@ -87,22 +87,33 @@ export class SandboxKeeping {
       ref,
       credentials,
     );
-    const keptAt = new Date(clock.now());
-    const kept = await infrastructure
-      .ask(adapter, () => keepSandbox(adapter, product, suffix, keptAt))
-      .catch(e => {
-        throw e instanceof SandboxError ? new ConflictError(e.message) : e;
-      });
-    if (kept.length === 0) {
+    const found = await infrastructure.ask(adapter, () =>
+      findSandboxes(adapter, product),
+    );
+    const branchOf = found.filter(s => s.suffix === suffix);
+    if (branchOf.length === 0) {
       throw new NotFoundError(
         `${entityRef} has no sandbox of branch ${suffix}`,
       );
     }
+    const keptAt = new Date(clock.now());
+    // the engine's refusal (its marker has no time: it never expires) is
+    // the caller's conflict; anything else, the warehouse's failure
+    const kept = await infrastructure.ask(adapter, () =>
+      keepSandbox(adapter, product, branchOf, keptAt).catch(e =>
+        e instanceof SandboxError ? e : Promise.reject(e),
+      ),
+    );
+    if (kept instanceof SandboxError) throw new ConflictError(kept.message);
+    const keptBySchema = new Map(kept.map(k => [k.schema, k]));
     const sandboxes = infrastructure.listedSandboxes(
-      await infrastructure.ask(adapter, () => findSandboxes(adapter, product)),
+      found.map(s => keptBySchema.get(s.schema) ?? s),
       adapter,
     );
-    const expiresAt = new Date(keptAt.getTime() + expireAfterMs).toISOString();
+    // as listed: from the time its marker records (whole seconds)
+    const expiresAt =
+      sandboxes.find(s => s.branch === suffix)?.expiresAt ??
+      new Date(keptAt.getTime() + expireAfterMs).toISOString();
     logger.info(
       `Sandbox ${suffix} of ${entityRef} kept by ${actor} until ${expiresAt}`,
     );
@@ -117,12 +128,6 @@ export class SandboxKeeping {
         expiresAt,
       } satisfies SandboxKeepAuditDetail,
     });
-    return {
-      entityRef,
-      branch: suffix,
-      expiresAt:
-        sandboxes.find(s => s.branch === suffix)?.expiresAt ?? expiresAt,
-      sandboxes,
-    };
+    return { entityRef, branch: suffix, expiresAt, sandboxes };
   }
 }

@@ -493,41 +493,43 @@ export async function dropSandboxes(
 }
 
 /**
- * Keeps a branch's sandbox past its expiry: its schemas marked again with
- * the same making time and `keptAt`, from which its time runs anew. Only a
- * sandbox whose marker has a making time can be kept (one without never
- * expires). Returns the schemas marked; none when the branch has no
- * sandbox.
+ * Keeps a branch's sandbox past its expiry: its schemas, found by
+ * {@link findSandboxes}, marked again with the same making time and
+ * `keptAt`, from which its time runs anew. Only a sandbox whose marker has
+ * a making time can be kept (one without never expires): a
+ * {@link SandboxError} otherwise, nothing asked of the warehouse. Returns
+ * the schemas as now marked.
  * @public
  */
 export async function keepSandbox(
   adapter: WarehouseAdapter,
   product: ProvisionedProduct,
-  suffix: string,
+  sandbox: FoundSandbox[],
   keptAt: Date,
 ): Promise<FoundSandbox[]> {
-  const found = (await findSandboxes(adapter, product)).filter(
-    s => s.suffix === suffix,
-  );
-  const createdAt = found.flatMap(s => s.createdAt ?? []).sort()[0];
-  if (found.length > 0 && !createdAt) {
+  const suffixes = [...new Set(sandbox.map(s => s.suffix))];
+  if (suffixes.length !== 1) {
+    throw new SandboxError('keep the schemas of one branch at a time');
+  }
+  const createdAt = sandbox.flatMap(s => s.createdAt ?? []).sort()[0];
+  if (!createdAt) {
     throw new SandboxError(
-      `the sandbox of ${suffix} records no time it was made: it does not expire, so there is nothing to keep`,
+      `the sandbox of ${suffixes[0]} records no time it was made: it does not expire, so there is nothing to keep`,
     );
   }
   await adapter.execute(
-    found.flatMap(s =>
+    sandbox.flatMap(s =>
       adapter.dialect.statements({
         action: 'set-comment',
         object: { kind: 'schema', database: s.database, schema: s.schema },
         comment: sandboxMarker(
           product.entityRef,
-          suffix,
-          new Date(createdAt!),
+          suffixes[0],
+          new Date(createdAt),
           keptAt,
         ),
       }),
     ),
   );
-  return found.map(s => ({ ...s, keptAt: markerTime(keptAt) }));
+  return sandbox.map(s => ({ ...s, keptAt: markerTime(keptAt) }));
 }

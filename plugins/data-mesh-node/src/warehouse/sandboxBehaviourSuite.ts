@@ -155,7 +155,7 @@ export function runSandboxBehaviourSuite(
         const kept = await keepSandbox(
           h.adapter,
           names,
-          'feature_long',
+          await findSandboxes(h.adapter, names),
           new Date('2026-12-29T08:00:00Z'),
         );
         expect(kept.map(s => s.keptAt)).toEqual([
@@ -172,10 +172,15 @@ export function runSandboxBehaviourSuite(
           ['feature_long', '2026-12-01T09:30:00Z', '2026-12-29T08:00:00Z'],
           ['feature_long', '2026-12-01T09:30:00Z', '2026-12-29T08:00:00Z'],
         ]);
-        // no sandbox of that branch: nothing kept, nothing asked to change
-        expect(
-          await keepSandbox(h.adapter, names, 'feature_none', new Date()),
-        ).toEqual([]);
+        // one without a making time never expires: nothing to keep
+        await expect(
+          keepSandbox(
+            h.adapter,
+            names,
+            kept.map(({ createdAt: _, ...s }) => s),
+            new Date(),
+          ),
+        ).rejects.toThrow('records no time it was made');
       },
       timeout,
     );
