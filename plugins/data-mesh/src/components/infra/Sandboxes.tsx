@@ -184,7 +184,7 @@ export function SandboxesSection(props: {
   const [sandboxes, setSandboxes] = useState(props.sandboxes ?? []);
   const [confirming, setConfirming] = useState<InfrastructureSandbox>();
   // what the last delete, keep or creation did
-  const [deleted, setDeleted] = useState<string>();
+  const [news, setNews] = useState<string>();
   // a creation the backend goes on with: news, not yet a success
   const [going, setGoing] = useState(false);
   // a branch being kept past its expiry, and why keeping one failed
@@ -197,7 +197,7 @@ export function SandboxesSection(props: {
       const kept = await api.keepSandbox(product, branch);
       setSandboxes(kept.sandboxes);
       setGoing(false);
-      setDeleted(
+      setNews(
         `Kept the sandbox of ${branch}: the platform deletes it ${expiryWords(
           kept.expiresAt,
         )}.`,
@@ -212,7 +212,7 @@ export function SandboxesSection(props: {
   };
   useEffect(() => {
     setSandboxes(props.sandboxes ?? []);
-    setDeleted(undefined);
+    setNews(undefined);
   }, [props.sandboxes]);
   // a copy going on shows until its sandbox is listed; a deletion on its sandbox
   const inProgress = (props.inProgress ?? []).filter(
@@ -234,7 +234,7 @@ export function SandboxesSection(props: {
   if (
     sandboxes.length === 0 &&
     inProgress.length === 0 &&
-    !deleted &&
+    !news &&
     !mayCreate
   ) {
     return null;
@@ -252,17 +252,17 @@ export function SandboxesSection(props: {
             onMade={made => {
               if (made.status === 'made') setSandboxes(made.sandboxes);
               setGoing(made.status === 'in-progress');
-              setDeleted(madeText(made));
+              setNews(madeText(made));
             }}
           />
         )}
       </Box>
-      {deleted && (
+      {news && (
         <Alert
           severity={going ? 'info' : 'success'}
           data-testid="sandbox-deleted"
         >
-          {deleted}
+          {news}
         </Alert>
       )}
       {keepError && (
@@ -385,7 +385,7 @@ export function SandboxesSection(props: {
           onDeleted={(left, dropped) => {
             setSandboxes(left);
             setGoing(false);
-            setDeleted(
+            setNews(
               dropped === 0
                 ? `The sandbox of ${confirming.branch} was already gone.`
                 : `Dropped the sandbox of ${
