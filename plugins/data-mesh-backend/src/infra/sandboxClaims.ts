@@ -67,6 +67,37 @@ export const SANDBOX_CHANGE_RULES: Record<
   },
 };
 
+/**
+ * A change of a branch's sandbox asked through the API, before anything is
+ * asked of the warehouse: the branch's suffix (400 when it is no branch;
+ * `field` names where it was given) and the change's permission on the
+ * product (403, in its words).
+ */
+export async function authorizeSandboxChange(
+  permissions: PermissionsService,
+  change: SandboxChange,
+  ref: { namespace: string; name: string },
+  branch: string,
+  credentials: BackstageCredentials,
+  field?: string,
+): Promise<{ suffix: string; entityRef: string; actor: string }> {
+  let suffix: string;
+  try {
+    suffix = sandboxSuffix(branch);
+  } catch (e) {
+    throw new InputError(`${field ? `${field}: ` : ''}${(e as Error).message}`);
+  }
+  const { permission, refusal } = SANDBOX_CHANGE_RULES[change];
+  const { entityRef, actor } = await authorizeOwnersAction(
+    permissions,
+    permission,
+    ref,
+    credentials,
+    refusal,
+  );
+  return { suffix, entityRef, actor };
+}
+
 /** A claim as the product's infrastructure lists it. */
 export function inProgressOf(
   row: SandboxClaimRow,
@@ -148,19 +179,13 @@ export class SandboxClaims {
     body: SandboxClaimBody,
     credentials: BackstageCredentials,
   ): Promise<SandboxClaim> {
-    let suffix: string;
-    try {
-      suffix = sandboxSuffix(body.branch);
-    } catch (e) {
-      throw new InputError(`branch: ${(e as Error).message}`);
-    }
-    const { permission, refusal } = SANDBOX_CHANGE_RULES[body.change];
-    const { entityRef, actor } = await authorizeOwnersAction(
+    const { suffix, entityRef, actor } = await authorizeSandboxChange(
       this.options.permissions,
-      permission,
+      body.change,
       ref,
+      body.branch,
       credentials,
-      refusal,
+      'branch',
     );
     const claim = await this.take({
       id: randomUUID(),

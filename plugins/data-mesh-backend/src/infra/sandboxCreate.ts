@@ -28,7 +28,6 @@ import {
   type SandboxCreateResponse,
   type SandboxCreateResult,
   SANDBOX_CREATE_AUDIT_ACTION,
-  dataMeshSandboxCreatePermission,
   sandboxMadeWords,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -38,17 +37,13 @@ import {
   createSandbox,
   findSandboxes,
   nameSandbox,
-  sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { type Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { authorizeOwnersAction } from './ownersAction';
-import { type SandboxClaims, sandboxCreateRefusal } from './sandboxClaims';
-import {
-  type SandboxDeletionOptions,
-} from './sandboxes';
+import { type SandboxClaims, authorizeSandboxChange } from './sandboxClaims';
+import { type SandboxDeletionOptions } from './sandboxes';
 
 /** Notification topic of sandboxes finished after their request answered. @public */
 export const SANDBOX_TOPIC = 'data-mesh-sandbox';
@@ -111,18 +106,13 @@ export class SandboxCreation {
     credentials: BackstageCredentials,
   ): Promise<SandboxCreateResult> {
     const { infrastructure, clock } = this.options;
-    let suffix: string;
-    try {
-      suffix = sandboxSuffix(body.branch);
-    } catch (e) {
-      throw new InputError(`branch: ${(e as Error).message}`);
-    }
-    const { entityRef, actor } = await authorizeOwnersAction(
+    const { suffix, entityRef, actor } = await authorizeSandboxChange(
       this.options.permissions,
-      dataMeshSandboxCreatePermission,
+      'create',
       ref,
+      body.branch,
       credentials,
-      sandboxCreateRefusal,
+      'branch',
     );
     const { product, adapter } = await infrastructure.namedProduct(
       ref,

@@ -14,24 +14,21 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   type SandboxKeepAuditDetail,
   type SandboxKeepResponse,
   SANDBOX_KEEP_AUDIT_ACTION,
-  dataMeshSandboxCreatePermission,
   sandboxBusyWords,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   SandboxError,
   findSandboxes,
   keepSandbox,
-  sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import type { InfrastructureService } from './InfrastructureService';
-import { authorizeOwnersAction } from './ownersAction';
-import { type SandboxClaims, sandboxCreateRefusal } from './sandboxClaims';
+import { type SandboxClaims, authorizeSandboxChange } from './sandboxClaims';
 
 /** @public */
 export interface SandboxKeepingOptions {
@@ -61,18 +58,13 @@ export class SandboxKeeping {
   ): Promise<SandboxKeepResponse> {
     const { infrastructure, claims, expireAfterMs, audit, logger, clock } =
       this.options;
-    let suffix: string;
-    try {
-      suffix = sandboxSuffix(branch);
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
-    const { entityRef, actor } = await authorizeOwnersAction(
+    // making it again is the other way to keep it: the same permission
+    const { suffix, entityRef, actor } = await authorizeSandboxChange(
       this.options.permissions,
-      dataMeshSandboxCreatePermission,
+      'create',
       ref,
+      branch,
       credentials,
-      sandboxCreateRefusal,
     );
     if (expireAfterMs === undefined) {
       throw new ConflictError(

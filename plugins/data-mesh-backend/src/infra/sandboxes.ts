@@ -20,7 +20,6 @@ import {
   type SandboxDeleteAuditDetail,
   type SandboxDeleteResponse,
   SANDBOX_DELETE_AUDIT_ACTION,
-  dataMeshSandboxDeletePermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type FoundSandbox,
@@ -28,13 +27,10 @@ import {
   type WarehouseAdapter,
   dropSandboxes,
   findSandboxes,
-  sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
-import { InputError } from '@backstage/errors';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
-import { authorizeOwnersAction } from './ownersAction';
 import type { InfrastructureService } from './InfrastructureService';
-import { type SandboxClaims, sandboxDeleteRefusal } from './sandboxClaims';
+import { type SandboxClaims, authorizeSandboxChange } from './sandboxClaims';
 
 /**
  * Sandbox schemas as the API lists them: by branch, in the order found,
@@ -122,18 +118,12 @@ export class SandboxDeletion {
     credentials: BackstageCredentials,
   ): Promise<SandboxDeleteResponse> {
     const { infrastructure } = this.options;
-    let suffix: string;
-    try {
-      suffix = sandboxSuffix(branch);
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
-    const { entityRef, actor } = await authorizeOwnersAction(
+    const { suffix, entityRef, actor } = await authorizeSandboxChange(
       this.options.permissions,
-      dataMeshSandboxDeletePermission,
+      'delete',
       ref,
+      branch,
       credentials,
-      sandboxDeleteRefusal,
     );
     const { product, adapter } = await infrastructure.namedProduct(
       ref,
