@@ -6,6 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPgliteWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import { sandboxMarker } from '@datamesh/plugin-data-mesh-node';
 import { lines, makeTempDir, runDatamesh } from './testUtils';
 
 jest.setTimeout(120_000);
@@ -98,11 +100,39 @@ describe('datamesh sandbox (embedded PGlite)', () => {
       ['fix_b', '"acme_sales_dev__returns_output_sbx_fix_b"'],
       ['fix_b', '"acme_sales_dev__returns_raw_sbx_fix_b"'],
     ]);
-    // each with when it was made: just now
-    for (const [, , made] of rows) {
+    // each with when it was made: just now; none kept
+    for (const [, , made, kept] of rows) {
       expect(made).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(Date.now() - Date.parse(made)).toBeLessThan(10 * 60_000);
+      expect(kept).toBe('-');
     }
+
+    // its owners keep fix/b's sandbox in the portal, which marks it again
+    const keptAt = '2027-01-15T08:00:00Z';
+    const warehouse = await createPgliteWarehouseAdapter({ dataDir });
+    try {
+      for (const [, schema, made] of rows.filter(([b]) => b === 'fix_b')) {
+        await warehouse.connection.query(
+          `COMMENT ON SCHEMA ${schema} IS '${sandboxMarker(
+            'dataproduct:default/returns',
+            'fix_b',
+            new Date(made),
+            new Date(keptAt),
+          )}'`,
+        );
+      }
+    } finally {
+      await warehouse.close();
+    }
+    const relisted = await run('sandbox', 'list', spec);
+    expect(lines(relisted.stdout).map(l => l.split('\t'))).toEqual(
+      rows.map(([branch, schema, made]) => [
+        branch,
+        schema,
+        made,
+        branch === 'fix_b' ? keptAt : '-',
+      ]),
+    );
 
     const dry = await run(
       'sandbox',

@@ -164,9 +164,14 @@ export async function sandboxCommand(
         io.err(
           `${product.entityRef} has no sandboxes (${prepared.description})`,
         );
-      // the time it was made, for a pipeline that drops the stale ones
+      // when it was made and when its owners last kept it in the portal,
+      // for a pipeline that drops the stale ones (its age runs from the later)
       for (const s of found)
-        io.out(`${s.suffix}\t${qualified(s)}\t${s.createdAt ?? '-'}`);
+        io.out(
+          [s.suffix, qualified(s), s.createdAt ?? '-', s.keptAt ?? '-'].join(
+            '\t',
+          ),
+        );
       return EXIT_OK;
     }
 
