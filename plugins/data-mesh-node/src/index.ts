@@ -18,6 +18,7 @@ export * from './warehouse/changeReport';
 export * from './warehouse/portalClaims';
 export * from './warehouse/assess';
 export * from './warehouse/sandbox';
+export * from './warehouse/leftovers';
 export * from './service';
 export * from './access';
 export * from './permissions';

@@ -4,6 +4,7 @@
  * sandbox is a marked copy of the product's schemas that only the
  * product's team reaches; it is found by its marker, replaced or deleted
  * only when it is the product's, and a look-alike schema is left alone.
+ * The same markers find the schemas products left behind (leftovers.ts).
  */
 /* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
@@ -11,6 +12,7 @@ import type { SandboxCloneRequest } from './types';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
 import { provisionWithRows } from '../testUtils/provision';
+import { dropLeftoverSchemas, findLeftoverSchemas } from './leftovers';
 import {
   SandboxNameError,
   createSandbox,
@@ -347,6 +349,146 @@ export function runSandboxBehaviourSuite(
           roles: [],
         });
         expect(left.schemas.map(s => s.schema)).toEqual([lookAlike.schema]);
+      },
+      timeout,
+    );
+
+    it(
+      'finds the schemas that no product of the catalog declares, one query per database, and drops them',
+      async () => {
+        // a domain of its own: the other tests' products are not in this catalog
+        const own = `${h.domainPrefix}_lft`;
+        const kept = await provisionWithData(testDataProduct('docks', own));
+        const gone = await provisionWithData(testDataProduct('piers', own));
+        await createSandbox(h.adapter, gone, {
+          suffix: 'feat_x',
+          layers: ['output'],
+          now: new Date('2026-11-02T10:00:00Z'),
+        });
+        await createSandbox(h.adapter, kept, {
+          suffix: 'feat_y',
+          layers: ['output'],
+        });
+        // someone's schema in the same database, and another product's
+        // archive that retirement keeps
+        const scratch = { database: kept.database, schema: 'scratch_space' };
+        const archive = { database: kept.database, schema: 'quays_archive' };
+        await h.adapter.execute([
+          ...h.adapter.dialect.statements({
+            action: 'create-schema',
+            schema: { ...scratch, comment: 'analytics team scratch space' },
+          }),
+          ...h.adapter.dialect.statements({
+            action: 'create-schema',
+            schema: {
+              ...archive,
+              comment: 'datamesh:dataproduct:default/quays:archive',
+            },
+          }),
+        ]);
+        const catalog = { refs: [kept.entityRef], products: [kept] };
+        const sorted = (names: string[]) => [...names].sort();
+
+        // piers left the catalog: its layers and its sandbox are left over
+        const before = h.queryCount();
+        const found = await findLeftoverSchemas(h.adapter, catalog, {
+          archived: new Set(['dataproduct:default/quays']),
+        });
+        expect(found.queries).toBe(1);
+        expect(h.queryCount() - before).toBe(1);
+        expect(
+          found.leftovers.map(l => [
+            l.product,
+            l.schema,
+            l.kind,
+            l.productInCatalog,
+            l.branch,
+            l.createdAt,
+          ]),
+        ).toEqual(
+          [
+            ...sorted(Object.values(gone.schemas)).map(schema => [
+              gone.entityRef,
+              schema,
+              'product',
+              false,
+              undefined,
+              undefined,
+            ]),
+            [
+              gone.entityRef,
+              sandboxSchemaName(gone.outputSchema, 'feat_x'),
+              'sandbox',
+              false,
+              'feat_x',
+              '2026-11-02T10:00:00Z',
+            ],
+          ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+        );
+        // the archive too, once retirement no longer keeps it
+        expect(
+          (await findLeftoverSchemas(h.adapter, catalog)).leftovers.map(l => [
+            l.product,
+            l.schema,
+            l.kind,
+          ]),
+        ).toContainEqual([
+          'dataproduct:default/quays',
+          'quays_archive',
+          'archive',
+        ]);
+
+        // docks is in the catalog but no longer declares its raw layer
+        const moved = {
+          ...kept,
+          schemas: { ...kept.schemas, raw: `${kept.schemas.raw}_v2` },
+        };
+        const renamed = await findLeftoverSchemas(
+          h.adapter,
+          {
+            refs: [kept.entityRef, gone.entityRef],
+            products: [moved, gone],
+          },
+          { archived: new Set(['dataproduct:default/quays']) },
+        );
+        expect(
+          renamed.leftovers.map(l => [l.product, l.schema, l.productInCatalog]),
+        ).toEqual([[kept.entityRef, kept.schemas.raw, true]]);
+        // a product being retired is retirement's
+        expect(
+          (
+            await findLeftoverSchemas(h.adapter, catalog, {
+              retiring: new Set([gone.entityRef]),
+              archived: new Set(['dataproduct:default/quays']),
+            })
+          ).leftovers,
+        ).toEqual([]);
+
+        await dropLeftoverSchemas(h.adapter, found.leftovers);
+        expect(
+          (
+            await findLeftoverSchemas(h.adapter, catalog, {
+              archived: new Set(['dataproduct:default/quays']),
+            })
+          ).leftovers,
+        ).toEqual([]);
+        // docks, its sandbox and the scratch schema are still there
+        const left = await h.adapter.introspect({
+          computes: [],
+          databases: [kept.database],
+          schemas: [
+            scratch,
+            ...Object.values(kept.schemas).map(schema => ({
+              database: kept.database,
+              schema,
+            })),
+          ],
+          roles: [],
+        });
+        expect(left.schemas).toHaveLength(1 + Object.keys(kept.schemas).length);
+        expect(
+          (await findSandboxes(h.adapter, kept)).map(s => s.suffix),
+        ).toEqual(['feat_y']);
       },
       timeout,
     );

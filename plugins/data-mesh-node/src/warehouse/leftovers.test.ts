@@ -1,0 +1,65 @@
+/*
+ * Reading a schema's marker: which product's it is, and what. (Finding and
+ * dropping leftovers runs on every warehouse in the sandbox behaviour suite.)
+ */
+import { archiveMarker } from '../lifecycle/retirement';
+import { managedByMarker } from './desiredState';
+import { readSchemaMarker } from './leftovers';
+import { sandboxMarker } from './sandbox';
+
+const ref = 'dataproduct:default/visits';
+
+describe('readSchemaMarker', () => {
+  it('reads the markers the platform writes', () => {
+    expect(readSchemaMarker(managedByMarker(ref))).toEqual({
+      product: ref,
+      kind: 'product',
+    });
+    expect(readSchemaMarker(archiveMarker(ref))).toEqual({
+      product: ref,
+      kind: 'archive',
+    });
+    expect(readSchemaMarker(sandboxMarker(ref, 'feat_a'))).toEqual({
+      product: ref,
+      kind: 'sandbox',
+      branch: 'feat_a',
+    });
+    expect(
+      readSchemaMarker(
+        sandboxMarker(
+          ref,
+          'feat_a',
+          new Date('2026-01-01T00:00:00Z'),
+          new Date('2026-02-01T00:00:00Z'),
+        ),
+      ),
+    ).toEqual({ product: ref, kind: 'sandbox', branch: 'feat_a' });
+  });
+
+  it('takes a product named like a kind for a product', () => {
+    for (const name of ['archive', 'sandbox']) {
+      expect(
+        readSchemaMarker(managedByMarker(`dataproduct:default/${name}`)),
+      ).toEqual({ product: `dataproduct:default/${name}`, kind: 'product' });
+    }
+    expect(
+      readSchemaMarker(archiveMarker('dataproduct:default/archive')),
+    ).toEqual({ product: 'dataproduct:default/archive', kind: 'archive' });
+  });
+
+  it('judges no schema whose comment is not a marker it knows', () => {
+    for (const comment of [
+      undefined,
+      '',
+      'analytics team scratch space',
+      'datamesh database of domain care, stage dev',
+      'datamesh:',
+      'datamesh:visits',
+      `${managedByMarker(ref)}:access:42`,
+      `${managedByMarker(ref)}:sandbox:`,
+      `${managedByMarker(ref)} `,
+    ]) {
+      expect(readSchemaMarker(comment)).toBeUndefined();
+    }
+  });
+});
