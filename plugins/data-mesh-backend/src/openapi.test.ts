@@ -21,7 +21,10 @@ import {
   createDataMeshApiValidator,
   dataMeshApiOperations,
 } from '@datamesh/plugin-data-mesh-common';
-import { computeDesiredState } from '@datamesh/plugin-data-mesh-node';
+import {
+  computeDesiredState,
+  managedByMarker,
+} from '@datamesh/plugin-data-mesh-node';
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -115,6 +118,7 @@ describe.each(databases.eachSupportedId())(
     let stopBackend: () => Promise<void>;
     let knex: Knex;
     let consumerRole: string;
+    let ordersDatabase: string;
     const scheduler = mockServices.scheduler();
     const validator = createDataMeshApiValidator();
     const covered = new Set<string>();
@@ -166,8 +170,10 @@ describe.each(databases.eachSupportedId())(
         'group:default/team-a',
       );
       await provision(w, [orders]);
-      consumerRole = computeDesiredState([orders], w.platform).desired!
-        .products[0].roles.consumer;
+      const ordersNames = computeDesiredState([orders], w.platform).desired!
+        .products[0];
+      consumerRole = ordersNames.roles.consumer;
+      ordersDatabase = ordersNames.database;
       // the port consumers ask access for
       orders.spec.outputPorts = [
         { name: 'events', type: 'sql', dataset: 'events' },
@@ -519,6 +525,46 @@ describe.each(databases.eachSupportedId())(
       await call(keepSandbox, `${sandboxes}/feat_y/keep`, 401, {
         auth: mockCredentials.none.header(),
       });
+
+      // schemas left behind (their behaviour: infra/leftovers.test.ts)
+      const staging = { database: ordersDatabase, schema: 'orders_staging' };
+      await w.adapter.execute(
+        w.adapter.dialect.statements({
+          action: 'create-schema',
+          schema: {
+            ...staging,
+            comment: managedByMarker('dataproduct:default/orders'),
+          },
+        }),
+      );
+      const leftoversOp = {
+        method: 'get',
+        path: '/infrastructure/leftovers',
+      } as const;
+      const left = await call(leftoversOp, '/infrastructure/leftovers', 200);
+      expect(left.items.map((l: any) => l.schema)).toEqual(['orders_staging']);
+      await call(leftoversOp, '/infrastructure/leftovers', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      const dropOp = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/leftovers/drop',
+      } as const;
+      const drop = '/products/default/orders/leftovers/drop';
+      await call(dropOp, drop, 403, {
+        auth: dave,
+        body: { schemas: [staging] },
+      });
+      await call(dropOp, drop, 400, { body: { schemas: [] } });
+      await call(dropOp, drop, 401, {
+        auth: mockCredentials.none.header(),
+        body: { schemas: [staging] },
+      });
+      const gone = await call(dropOp, drop, 200, {
+        body: { schemas: [staging] },
+      });
+      expect(gone.leftovers).toEqual([]);
+      await call(dropOp, drop, 404, { body: { schemas: [staging] } });
 
       // sandbox claims (their behaviour: infra/sandboxClaims.test.ts)
       const claimOp = {

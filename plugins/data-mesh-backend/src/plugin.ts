@@ -41,6 +41,7 @@ import {
   SandboxExpiry,
   SandboxExpiryNoticeStore,
   SandboxKeeping,
+  LeftoverSchemas,
   UNEXPLAINED_GRANTS_TASK_ID,
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
@@ -545,6 +546,15 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
             // pipelines and templates claim a branch's sandbox as the portal does
             sandboxClaims,
+            // schemas of products gone from the catalog, renamed or moved
+            leftovers: new LeftoverSchemas({
+              infrastructure,
+              lifecycle: audit,
+              permissions,
+              auth,
+              logger,
+              clock,
+            }),
             // and make one for a branch
             newSandboxes,
           }),

@@ -21,6 +21,7 @@ export * from './export';
 export * from './formats/standards';
 export * from './slo';
 export * from './infra/api';
+export * from './infra/leftovers';
 export * from './infra/reports';
 export * from './infra/sandboxClaims';
 export * from './openapi';

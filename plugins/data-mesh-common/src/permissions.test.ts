@@ -26,6 +26,7 @@ describe('data-mesh permissions', () => {
         'data-mesh.product.retire',
         'data-mesh.sandbox.create',
         'data-mesh.sandbox.delete',
+        'data-mesh.infrastructure.leftover.drop',
         'data-mesh.infrastructure.apply',
         'data-mesh.slo.observation.create',
       ]),

@@ -107,6 +107,18 @@ export const dataMeshSandboxCreatePermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * Drop schemas left behind by the product (marked as its own, no longer
+ * declared by it, or the product gone from the catalog: then only a policy
+ * that allows it unconditionally, e.g. to the platform team, lets anyone
+ * drop them). @public
+ */
+export const dataMeshLeftoverDropPermission = createPermission({
+  name: 'data-mesh.infrastructure.leftover.drop',
+  attributes: { action: 'delete' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Push SLO observations (e.g. dbt test results) for the product. @public */
 export const dataMeshSloObservationCreatePermission = createPermission({
   name: 'data-mesh.slo.observation.create',
@@ -126,5 +138,6 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshInfrastructureApplyPermission,
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
+  dataMeshLeftoverDropPermission,
   dataMeshSloObservationCreatePermission,
 ];

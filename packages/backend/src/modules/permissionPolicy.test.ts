@@ -30,6 +30,7 @@ import {
   dataMeshProductRetirePermission,
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
+  dataMeshLeftoverDropPermission,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -124,6 +125,7 @@ describe('DataMeshPermissionPolicy.handle', () => {
     ['repair access drift', dataMeshAccessRepairPermission],
     ['make feature-branch sandboxes', dataMeshSandboxCreatePermission],
     ['delete feature-branch sandboxes', dataMeshSandboxDeletePermission],
+    ['drop schemas their products left behind', dataMeshLeftoverDropPermission],
     ['apply the infrastructure plan', dataMeshInfrastructureApplyPermission],
   ])('lets only owners and admins %s', async (_, permission) => {
     const asked = { permission };

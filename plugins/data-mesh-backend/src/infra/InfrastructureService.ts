@@ -172,9 +172,8 @@ export class InfrastructureService {
     }
   }
 
-  private warehouseInfo(
-    adapter: WarehouseAdapter,
-  ): InfrastructureWarehouseInfo {
+  /** The warehouse as the API describes it. */
+  warehouseInfo(adapter: WarehouseAdapter): InfrastructureWarehouseInfo {
     return {
       type: this.options.warehouseType,
       dialect: adapter.dialect.id,
@@ -439,17 +438,7 @@ export class InfrastructureService {
       sandboxes: InfrastructureSandbox[];
     }[];
   }> {
-    const entities = await this.catalogProducts(credentials);
-    const adapter = await this.adapter();
-    const { products: assessed } = await this.ask(adapter, () =>
-      assessProducts(entities, this.options.platform, adapter, {
-        namesOnly: true,
-      }),
-    );
-    const named = assessed.flatMap(a => {
-      const product = a.desired?.products[0];
-      return product ? [{ entity: a.entity, product }] : [];
-    });
+    const { adapter, named } = await this.namedFleet(credentials);
     const found = await this.ask(adapter, () =>
       findSandboxesOf(
         adapter,
@@ -465,6 +454,33 @@ export class InfrastructureService {
           adapter,
         ),
       })),
+    };
+  }
+
+  /**
+   * Every product of the catalog the caller may see (`refs`), and the
+   * warehouse names of those whose spec gives them (`named`), checked by the
+   * dialect; the warehouse is not introspected.
+   */
+  async namedFleet(credentials: BackstageCredentials): Promise<{
+    adapter: WarehouseAdapter;
+    refs: string[];
+    named: { entity: DataProductEntityV1alpha1; product: ProvisionedProduct }[];
+  }> {
+    const entities = await this.catalogProducts(credentials);
+    const adapter = await this.adapter();
+    const { products: assessed } = await this.ask(adapter, () =>
+      assessProducts(entities, this.options.platform, adapter, {
+        namesOnly: true,
+      }),
+    );
+    return {
+      adapter,
+      refs: assessed.map(a => a.entityRef),
+      named: assessed.flatMap(a => {
+        const product = a.desired?.products[0];
+        return product ? [{ entity: a.entity, product }] : [];
+      }),
     };
   }
 

@@ -53,3 +53,5 @@ export type {
 } from './sandboxExpiry';
 export { SandboxKeeping } from './sandboxKeep';
 export type { SandboxKeepingOptions } from './sandboxKeep';
+export { LeftoverSchemas } from './leftovers';
+export type { LeftoverSchemasOptions } from './leftovers';

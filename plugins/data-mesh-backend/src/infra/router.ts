@@ -22,6 +22,8 @@ import type {
   InfrastructureChangeReportResponse,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  InfrastructureLeftoversResponse,
+  LeftoverDropResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
   SandboxClaim,
@@ -43,6 +45,7 @@ import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
 import type { InfrastructureChangeReports } from './changeReports';
+import type { LeftoverSchemas } from './leftovers';
 import type { SandboxDeletion } from './sandboxes';
 import type { SandboxKeeping } from './sandboxKeep';
 import type { SandboxCreation } from './sandboxCreate';
@@ -73,6 +76,8 @@ export interface InfrastructureRouterOptions {
   runs?: Pick<InfrastructureRepairRuns, 'start' | 'get' | 'latest' | 'stop'>;
   /** Without it, no grant made by hand is listed (`watching: false`). */
   unexplainedGrants?: ReturnType<typeof unexplainedGrantsView>;
+  /** Without it, schemas left behind answer 409. */
+  leftovers?: Pick<LeftoverSchemas, 'list' | 'drop'>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -152,6 +157,22 @@ const claimBody = z
   })
   .strict();
 const claimParams = productParams.extend({ id: z.string().min(1).max(64) });
+// names as the leftovers list gives them; the service drops only those still left behind
+const leftoverDropBody = z
+  .object({
+    schemas: z
+      .array(
+        z
+          .object({
+            database: z.string().min(1).max(255),
+            schema: z.string().min(1).max(255),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
 const sandboxBody = z
   .object({
     // the branch rule itself (and its message) is the sandbox engine's
@@ -214,6 +235,27 @@ export function createInfrastructureRouter(
     });
     const body = await service.getDriftSummary(credentials);
     res.json(body satisfies InfrastructureDriftSummaryResponse);
+  });
+
+  const leftoverSchemas = () => {
+    if (!options.leftovers) {
+      throw new ConflictError('schemas left behind are not looked for here');
+    }
+    return options.leftovers;
+  };
+
+  router.get('/infrastructure/leftovers', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body = await leftoverSchemas().list();
+    res.json(body satisfies InfrastructureLeftoversResponse);
+  });
+
+  router.post('/products/:namespace/:name/leftovers/drop', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const product = parseInput(productParams, req.params, 'product');
+    const body = parseInput(leftoverDropBody, req.body, 'leftover drop');
+    const result = await leftoverSchemas().drop(product, body, credentials);
+    res.json(result satisfies LeftoverDropResponse);
   });
 
   router.get('/infrastructure/unexplained-grants', async (req, res) => {

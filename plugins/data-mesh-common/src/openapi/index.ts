@@ -35,6 +35,10 @@ import type {
 import type { InfrastructureChangeReportResponse } from '../infra/reports';
 import type { SandboxClaim } from '../infra/sandboxClaims';
 import type {
+  InfrastructureLeftoversResponse,
+  LeftoverDropResponse,
+} from '../infra/leftovers';
+import type {
   ProductSlosResponse,
   SloFleetResponse,
   SloPushResponse,
@@ -92,6 +96,9 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/sandboxes/{branch}': SandboxDeleteResponse;
   /** POST only. */
   '/products/{namespace}/{name}/sandboxes/{branch}/keep': SandboxKeepResponse;
+  '/infrastructure/leftovers': InfrastructureLeftoversResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/leftovers/drop': LeftoverDropResponse;
   /** POST only: 201. */
   '/products/{namespace}/{name}/sandbox-claims': SandboxClaim;
   /** PUT; DELETE answers 204. */

@@ -1,0 +1,280 @@
+/*
+ * Schemas left behind, through the API of a test backend with the real
+ * permission backend, on SQLite and PostgreSQL, against a real PGlite
+ * warehouse: a product provisioned and then gone from the catalog, and a
+ * schema its product no longer declares, are listed (judged against the
+ * whole catalog); the platform team drops the gone product's, its owners
+ * their own product's, nobody else; each drop is in the audit trail.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import {
+  type PostgresWarehouseAdapter,
+  createPgliteWarehouseAdapter,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  applyPlan,
+  assessProducts,
+  createSandbox,
+  managedByMarker,
+  planProducts,
+  platformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import { contractCalls } from '../__testUtils__/contractCalls';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { TEST_ADMIN_GROUP } from '../__testUtils__/permissions';
+import {
+  product,
+  startAccessTestBackend,
+} from '../access/__testUtils__/testBackend';
+
+const T0 = Date.UTC(2026, 0, 1);
+const platform = platformConfig();
+const memberships: Record<string, string[]> = {
+  'user:default/aisha': ['group:default/clinical'],
+  'user:default/sofia': ['group:default/pophealth'],
+  'user:default/grace': [TEST_ADMIN_GROUP],
+};
+const visits = product(
+  'visits',
+  'group:default/clinical',
+  'domain:default/care',
+);
+// provisioned, then removed from the catalog without retirement
+const wards = product('wards', 'group:default/clinical', 'domain:default/care');
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
+  let server: any;
+  let stop: () => Promise<void>;
+  let warehouse: PostgresWarehouseAdapter;
+  const { call } = contractCalls(() => server, 'aisha');
+  const schemasOf = async (like: string) =>
+    (
+      await warehouse.connection.query<{ nspname: string }>(
+        'select nspname from pg_namespace where nspname like $1 order by 1',
+        [like],
+      )
+    ).map(r => r.nspname);
+
+  beforeAll(async () => {
+    warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
+    const { plan } = await planProducts([visits, wards], platform, warehouse);
+    const provisioned = await applyPlan(plan!, warehouse);
+    if (provisioned.error) throw new Error(provisioned.error.message);
+    const { products } = await assessProducts([wards], platform, warehouse, {
+      namesOnly: true,
+    });
+    await createSandbox(warehouse, products[0].desired!.products[0], {
+      suffix: 'feat_beds',
+      layers: ['raw'],
+      now: new Date(T0),
+    });
+    // a layer visits used to have: still marked as its own
+    await warehouse.connection.query(
+      'CREATE SCHEMA acme_care_dev__visits_staging',
+    );
+    await warehouse.connection.query(
+      `COMMENT ON SCHEMA acme_care_dev__visits_staging IS '${managedByMarker(
+        'dataproduct:default/visits',
+      )}'`,
+    );
+    const backend = await startAccessTestBackend({
+      databases,
+      databaseId: id,
+      knex: await databases.init(id),
+      entities: [visits],
+      memberships,
+      clock: { now: () => T0 + 60_000 },
+      sent: [] as NotificationSendOptions[],
+      scheduler: mockServices.scheduler(),
+      warehouse,
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await warehouse?.close();
+  });
+
+  it("lists what no product of the catalog declares; the platform team drops a gone product's, its owners their own's", async () => {
+    const listed = await call('get', '/infrastructure/leftovers', 'sofia');
+    expect(listed.status).toBe(200);
+    expect(listed.body.queries).toBe(1);
+    expect(
+      listed.body.items.map((l: any) => [
+        l.product,
+        l.productInCatalog,
+        l.kind,
+        l.qualified,
+        l.branch,
+      ]),
+    ).toEqual([
+      [
+        'dataproduct:default/visits',
+        true,
+        'product',
+        '"acme_care_dev__visits_staging"',
+        undefined,
+      ],
+      [
+        'dataproduct:default/wards',
+        false,
+        'product',
+        '"acme_care_dev__wards_intermediates"',
+        undefined,
+      ],
+      [
+        'dataproduct:default/wards',
+        false,
+        'product',
+        '"acme_care_dev__wards_masked"',
+        undefined,
+      ],
+      [
+        'dataproduct:default/wards',
+        false,
+        'product',
+        '"acme_care_dev__wards_output"',
+        undefined,
+      ],
+      [
+        'dataproduct:default/wards',
+        false,
+        'product',
+        '"acme_care_dev__wards_raw"',
+        undefined,
+      ],
+      [
+        'dataproduct:default/wards',
+        false,
+        'sandbox',
+        '"acme_care_dev__wards_raw_sbx_feat_beds"',
+        'feat_beds',
+      ],
+    ]);
+    const wardsItems = listed.body.items.filter(
+      (l: any) => l.product === 'dataproduct:default/wards',
+    );
+    const asBody = (items: any[]) => ({
+      schemas: items.map(l => ({ database: l.database, schema: l.schema })),
+    });
+
+    // wards is gone from the catalog: no owner to decide, only the platform team
+    const refused = await call(
+      'post',
+      '/products/default/wards/leftovers/drop',
+      'aisha',
+      asBody(wardsItems),
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'user:default/aisha may not drop the schemas dataproduct:default/wards left behind: its owners may while it is in the catalog, the platform team once it is gone from it',
+    );
+    expect(await schemasOf('acme_care_dev__wards%')).toHaveLength(5);
+
+    // the platform team drops two of them; only those
+    const dropped = await call(
+      'post',
+      '/products/default/wards/leftovers/drop',
+      'grace',
+      asBody(wardsItems.slice(3)),
+    );
+    expect(dropped.status).toBe(200);
+    expect(dropped.body).toEqual({
+      entityRef: 'dataproduct:default/wards',
+      dropped: [
+        '"acme_care_dev__wards_raw"',
+        '"acme_care_dev__wards_raw_sbx_feat_beds"',
+      ],
+      leftovers: wardsItems.slice(0, 3),
+    });
+    expect(await schemasOf('acme_care_dev__wards%')).toEqual([
+      'acme_care_dev__wards_intermediates',
+      'acme_care_dev__wards_masked',
+      'acme_care_dev__wards_output',
+    ]);
+    // asked again: nothing of them is left behind now
+    const again = await call(
+      'post',
+      '/products/default/wards/leftovers/drop',
+      'grace',
+      asBody(wardsItems.slice(3)),
+    );
+    expect(again.status).toBe(404);
+    // in the audit trail, which outlives the product
+    const trail = await call('get', '/lifecycle/default/wards', 'grace');
+    expect(trail.body.audit).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/grace',
+        action: 'leftover-drop',
+        detail: {
+          dropped: [
+            '"acme_care_dev__wards_raw"',
+            '"acme_care_dev__wards_raw_sbx_feat_beds"',
+          ],
+          productInCatalog: false,
+        },
+      }),
+    ]);
+
+    // visits is in the catalog: its owners drop what it no longer declares
+    const staging = listed.body.items.filter(
+      (l: any) => l.product === 'dataproduct:default/visits',
+    );
+    expect(
+      (
+        await call(
+          'post',
+          '/products/default/visits/leftovers/drop',
+          'sofia',
+          asBody(staging),
+        )
+      ).status,
+    ).toBe(403);
+    // a schema it declares is never dropped this way
+    const declared = await call(
+      'post',
+      '/products/default/visits/leftovers/drop',
+      'aisha',
+      { schemas: [{ database: 'acme_care_dev', schema: 'visits_raw' }] },
+    );
+    expect(declared.status).toBe(404);
+    const own = await call(
+      'post',
+      '/products/default/visits/leftovers/drop',
+      'aisha',
+      asBody(staging),
+    );
+    expect(own.status).toBe(200);
+    expect(own.body.dropped).toEqual(['"acme_care_dev__visits_staging"']);
+    expect(await schemasOf('acme_care_dev__visits%')).toEqual([
+      'acme_care_dev__visits_intermediates',
+      'acme_care_dev__visits_masked',
+      'acme_care_dev__visits_output',
+      'acme_care_dev__visits_raw',
+    ]);
+    expect(
+      (await call('get', '/infrastructure/leftovers', 'aisha')).body.items.map(
+        (l: any) => l.qualified,
+      ),
+    ).toEqual([
+      '"acme_care_dev__wards_intermediates"',
+      '"acme_care_dev__wards_masked"',
+      '"acme_care_dev__wards_output"',
+    ]);
+  });
+
+  it('refuses a body that names no schema', async () => {
+    const r = await call(
+      'post',
+      '/products/default/wards/leftovers/drop',
+      'grace',
+      { schemas: [] },
+    );
+    expect(r.status).toBe(400);
+  });
+});

@@ -1,0 +1,196 @@
+/*
+ * Schemas left behind (GET /infrastructure/leftovers, POST
+ * /products/:namespace/:name/leftovers/drop): schemas the platform marked
+ * as a data product's that no product of the catalog declares now — the
+ * product removed from the catalog without retirement, renamed, or moved
+ * to another domain or stage. They hold its data, personal data included,
+ * and nothing else would ever look at them again: plans, drift, sandbox
+ * expiry and retirement all start from the catalog's products.
+ *
+ * They are judged against the whole catalog (the plugin's own
+ * credentials), whoever asks: a product the caller may not see is not
+ * left behind. A product being retired is retirement's, and so is the
+ * archive a retired product keeps until its retention. Dropping takes the
+ * leftover permission on the product: its owners while it is in the
+ * catalog, and for a product gone from it whoever the policy allows
+ * unconditionally (the platform team). Each drop is in the product's
+ * audit trail, which outlives the product.
+ */
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError, stringifyError } from '@backstage/errors';
+import {
+  type InfrastructureLeftover,
+  type InfrastructureLeftoversResponse,
+  type LeftoverDropAuditDetail,
+  type LeftoverDropBody,
+  type LeftoverDropResponse,
+  LEFTOVER_DROP_AUDIT_ACTION,
+  dataMeshLeftoverDropPermission,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  type LeftoverSchema,
+  type WarehouseAdapter,
+  dropLeftoverSchemas,
+  findLeftoverSchemas,
+} from '@datamesh/plugin-data-mesh-node';
+import type { LifecycleStore } from '../lifecycle/LifecycleStore';
+import type { InfrastructureService } from './InfrastructureService';
+import { authorizeOwnersAction } from './ownersAction';
+
+/** @public */
+export interface LeftoverSchemasOptions {
+  infrastructure: Pick<
+    InfrastructureService,
+    'namedFleet' | 'ask' | 'redactMessage' | 'warehouseInfo'
+  >;
+  /** Retirements (whose schemas are theirs), and the audit trail. */
+  lifecycle: Pick<LifecycleStore, 'list' | 'addAudit'>;
+  permissions: PermissionsService;
+  auth: AuthService;
+  logger: LoggerService;
+  clock: { now(): number };
+}
+
+const schemaKey = (s: { database: string; schema: string }) =>
+  `${s.database.toLowerCase()}\u0000${s.schema.toLowerCase()}`;
+
+/** Schemas left behind, listed and dropped behind the REST API. @public */
+export class LeftoverSchemas {
+  constructor(private readonly options: LeftoverSchemasOptions) {}
+
+  async list(): Promise<InfrastructureLeftoversResponse> {
+    const { infrastructure, clock } = this.options;
+    const { adapter, leftovers, queries } = await this.find();
+    return {
+      warehouse: infrastructure.warehouseInfo(adapter),
+      checkedAt: new Date(clock.now()).toISOString(),
+      queries,
+      items: leftovers.map(l => toItem(l, adapter)),
+    };
+  }
+
+  /**
+   * Drops the schemas asked that the product left behind, looked for anew:
+   * one that is no longer left behind (its product declares it again, or
+   * someone dropped it) is not touched; none left is a NotFoundError.
+   */
+  async drop(
+    ref: { namespace: string; name: string },
+    body: LeftoverDropBody,
+    credentials: BackstageCredentials,
+  ): Promise<LeftoverDropResponse> {
+    const { infrastructure, lifecycle, logger, clock } = this.options;
+    const { entityRef, actor } = await authorizeOwnersAction(
+      this.options.permissions,
+      dataMeshLeftoverDropPermission,
+      ref,
+      credentials,
+      (who, product) =>
+        `${who} may not drop the schemas ${product} left behind: its owners may while it is in the catalog, the platform team once it is gone from it`,
+    );
+    const { adapter, leftovers } = await this.find();
+    const ofProduct = leftovers.filter(
+      l => l.product.toLowerCase() === entityRef,
+    );
+    const asked = new Set(body.schemas.map(schemaKey));
+    const doomed = ofProduct.filter(l => asked.has(schemaKey(l)));
+    if (doomed.length === 0) {
+      throw new NotFoundError(
+        `${entityRef} left none of these schemas behind now: ${body.schemas
+          .map(s => `${s.database}.${s.schema}`)
+          .join(', ')}`,
+      );
+    }
+    const names = doomed.map(l => adapter.dialect.qualifiedSchema(l));
+    let failure: unknown;
+    try {
+      await infrastructure.ask(adapter, () =>
+        dropLeftoverSchemas(adapter, doomed),
+      );
+    } catch (e) {
+      failure = e;
+    }
+    const error = failure
+      ? infrastructure.redactMessage((failure as Error).message)
+      : undefined;
+    logger.info(
+      `Schemas ${entityRef} left behind dropped by ${actor}: ${names.join(
+        ', ',
+      )}${error ? ` (failed: ${error})` : ''}`,
+    );
+    try {
+      await lifecycle.addAudit({
+        product: entityRef,
+        at: clock.now(),
+        actor,
+        action: LEFTOVER_DROP_AUDIT_ACTION,
+        detail: {
+          dropped: names,
+          productInCatalog: doomed[0].productInCatalog,
+          ...(error ? { error } : {}),
+        } satisfies LeftoverDropAuditDetail,
+      });
+    } catch (e) {
+      // the schemas are gone already: the line above keeps them in the log
+      logger.error(
+        `Drop of schemas ${entityRef} left behind by ${actor} is missing from its audit trail: ${stringifyError(
+          e,
+        )}`,
+      );
+    }
+    if (failure) throw failure;
+    const dropped = new Set(doomed.map(schemaKey));
+    return {
+      entityRef,
+      dropped: names,
+      leftovers: ofProduct
+        .filter(l => !dropped.has(schemaKey(l)))
+        .map(l => toItem(l, adapter)),
+    };
+  }
+
+  /** Every schema left behind, judged against the whole catalog. */
+  private async find() {
+    const { infrastructure, lifecycle, auth } = this.options;
+    const { adapter, refs, named } = await infrastructure.namedFleet(
+      await auth.getOwnServiceCredentials(),
+    );
+    const records = await lifecycle.list();
+    const refsOf = (keep: (r: (typeof records)[number]) => boolean) =>
+      new Set(records.filter(keep).map(r => r.product.toLowerCase()));
+    const found = await infrastructure.ask(adapter, () =>
+      findLeftoverSchemas(
+        adapter,
+        { refs, products: named.map(n => n.product) },
+        {
+          retiring: refsOf(r => r.state === 'retiring'),
+          archived: refsOf(
+            r => r.state === 'retired' && r.archiveDroppedAt === undefined,
+          ),
+        },
+      ),
+    );
+    return { adapter, ...found };
+  }
+}
+
+function toItem(
+  l: LeftoverSchema,
+  adapter: Pick<WarehouseAdapter, 'dialect'>,
+): InfrastructureLeftover {
+  return {
+    product: l.product,
+    productInCatalog: l.productInCatalog,
+    kind: l.kind,
+    database: l.database,
+    schema: l.schema,
+    qualified: adapter.dialect.qualifiedSchema(l),
+    ...(l.branch ? { branch: l.branch } : {}),
+    ...(l.createdAt ? { createdAt: l.createdAt } : {}),
+  };
+}
