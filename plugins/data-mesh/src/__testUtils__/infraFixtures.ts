@@ -1,6 +1,8 @@
 import {
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
+  type InfrastructureLeftover,
+  type InfrastructureLeftoversResponse,
   type InfrastructurePlanStep,
   type ProductInfrastructureResponse,
   INFRASTRUCTURE_STATUSES,
@@ -275,6 +277,24 @@ export function driftSummary(
         items.filter(i => i.status === s).length,
       ]),
     ) as InfrastructureDriftSummaryResponse['counts'],
+    items,
+  };
+}
+
+/** `GET /infrastructure/leftovers` answering `items` (one query: one database). */
+export function leftoversAnswer(
+  items: InfrastructureLeftover[],
+): InfrastructureLeftoversResponse {
+  return {
+    warehouse: {
+      type: 'pglite',
+      dialect: 'pglite',
+      displayName: 'PGlite',
+      compute: false,
+      databases: 'schema-prefix',
+    },
+    checkedAt: '2026-12-05T10:00:00.000Z',
+    queries: 1,
     items,
   };
 }

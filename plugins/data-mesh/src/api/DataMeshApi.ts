@@ -13,6 +13,9 @@ import type {
   InfrastructureApplyBody,
   InfrastructureApplyResponse,
   InfrastructureDriftSummaryResponse,
+  InfrastructureLeftoversResponse,
+  LeftoverDropBody,
+  LeftoverDropResponse,
   UnexplainedGrantsResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunBody,
@@ -153,6 +156,21 @@ export interface DataMeshApi {
    */
   listUnexplainedGrants(product?: string): Promise<UnexplainedGrantsResponse>;
   getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse>;
+  /**
+   * Schemas the platform made for data products that no product of the
+   * catalog declares now (gone from it, renamed, moved): one look at the
+   * warehouse per database.
+   */
+  getInfrastructureLeftovers(): Promise<InfrastructureLeftoversResponse>;
+  /**
+   * Drop schemas a product left behind (its owners while it is in the
+   * catalog, the platform team once it is gone); only those still left
+   * behind are dropped.
+   */
+  dropLeftoverSchemas(
+    product: { namespace: string; name: string },
+    body: LeftoverDropBody,
+  ): Promise<LeftoverDropResponse>;
   /**
    * Apply the plans of several products in the backend, one after the
    * other; the run as it starts (those the user may not apply: `refused`).

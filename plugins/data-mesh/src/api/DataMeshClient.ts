@@ -17,6 +17,9 @@ import {
   type InfrastructureApplyBody,
   type InfrastructureApplyResponse,
   type InfrastructureDriftSummaryResponse,
+  type InfrastructureLeftoversResponse,
+  type LeftoverDropBody,
+  type LeftoverDropResponse,
   type UnexplainedGrantsResponse,
   type InfrastructureRepairRun,
   type InfrastructureRepairRunBody,
@@ -176,6 +179,20 @@ export class DataMeshClient implements DataMeshApi {
         branch,
       }),
       { method: 'POST' },
+    );
+  }
+
+  async getInfrastructureLeftovers(): Promise<InfrastructureLeftoversResponse> {
+    return this.get('/infrastructure/leftovers', {});
+  }
+
+  async dropLeftoverSchemas(
+    product: { namespace: string; name: string },
+    body: LeftoverDropBody,
+  ): Promise<LeftoverDropResponse> {
+    return this.send<LeftoverDropResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/leftovers/drop', product),
+      { method: 'POST', body },
     );
   }
 

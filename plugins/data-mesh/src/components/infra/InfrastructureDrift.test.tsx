@@ -10,7 +10,10 @@ import {
   errorResponse,
   fakeDataMeshBackend,
 } from '../../__testUtils__/fakeBackend';
-import { driftSummary } from '../../__testUtils__/infraFixtures';
+import {
+  driftSummary,
+  leftoversAnswer,
+} from '../../__testUtils__/infraFixtures';
 import { InfrastructureDrift } from './InfrastructureDrift';
 
 const CONFLICT =
@@ -69,7 +72,11 @@ function summary(): InfrastructureDriftSummaryResponse {
 }
 
 async function renderDrift(answer: unknown) {
-  const backend = fakeDataMeshBackend({ '/infrastructure/drift': answer });
+  const backend = fakeDataMeshBackend({
+    '/infrastructure/drift': answer,
+    // nothing left behind (LeftoverSchemas.test.tsx shows what is)
+    '/infrastructure/leftovers': leftoversAnswer([]),
+  });
   await renderInTestApp(<InfrastructureDrift />, {
     apis: [backend.apiEntry],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },

@@ -3,8 +3,9 @@
  * actual warehouse state, from one introspection of the warehouse
  * (`GET /infrastructure/drift`), worst first, with each product's repair
  * plan, and the plans of the products shown to apply in one go
- * (RepairProducts: a repair run in the backend, LatestRepairRun follows it). The product page's Infrastructure card shows one
- * product in full.
+ * (RepairProducts: a repair run in the backend, LatestRepairRun follows it),
+ * and below them the schemas products left behind (LeftoverSchemas). The
+ * product page's Infrastructure card shows one product in full.
  */
 import { type ReactNode, useState } from 'react';
 import {
@@ -42,6 +43,7 @@ import {
 } from './InfrastructureStatusChip';
 import { PlanLines } from './PlanLines';
 import { LatestRepairRun } from './LatestRepairRun';
+import { LeftoverSchemas } from './LeftoverSchemas';
 import { RepairProducts } from './RepairProducts';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -258,6 +260,7 @@ export function InfrastructureDrift() {
           </Box>
         }
       />
+      <LeftoverSchemas />
     </>
   );
 }

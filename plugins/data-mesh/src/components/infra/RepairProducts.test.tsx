@@ -5,7 +5,10 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { InfrastructureDriftItem } from '@datamesh/plugin-data-mesh-common';
 import { fakeDataMeshBackend } from '../../__testUtils__/fakeBackend';
-import { driftSummary } from '../../__testUtils__/infraFixtures';
+import {
+  driftSummary,
+  leftoversAnswer,
+} from '../../__testUtils__/infraFixtures';
 import { fakeRepairRuns } from '../../__testUtils__/fakeRepairRuns';
 import { InfrastructureDrift } from './InfrastructureDrift';
 
@@ -50,6 +53,7 @@ async function renderPage(runs: Parameters<typeof fakeRepairRuns>[0] = {}) {
   const fake = fakeRepairRuns(runs);
   const backend = fakeDataMeshBackend({
     '/infrastructure/drift': driftSummary(ITEMS),
+    '/infrastructure/leftovers': leftoversAnswer([]),
     ...fake.routes,
   });
   await renderInTestApp(<InfrastructureDrift />, {

@@ -1,0 +1,251 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  type InfrastructureLeftover,
+  createDataMeshApiValidator,
+  dataMeshLeftoverDropPermission,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  type FakeRequest,
+  errorResponse,
+  fakeDataMeshBackend,
+  jsonResponse,
+} from '../../__testUtils__/fakeBackend';
+import { leftoversAnswer } from '../../__testUtils__/infraFixtures';
+import { SWRConfig } from 'swr';
+import { LeftoverSchemas } from './LeftoverSchemas';
+
+const WARDS = 'dataproduct:default/wards';
+const VISITS = 'dataproduct:default/visits';
+
+const schema = (
+  product: string,
+  name: string,
+  more: Partial<InfrastructureLeftover> = {},
+): InfrastructureLeftover => ({
+  product,
+  productInCatalog: product === VISITS,
+  kind: 'product',
+  database: 'acme_care_dev',
+  schema: name,
+  qualified: `"acme_care_dev__${name}"`,
+  ...more,
+});
+
+const LEFT = [
+  schema(VISITS, 'visits_staging'),
+  schema(WARDS, 'wards_output'),
+  schema(WARDS, 'wards_raw_sbx_feat_beds', {
+    kind: 'sandbox',
+    branch: 'feat_beds',
+    createdAt: '2026-11-02T10:00:00Z',
+  }),
+];
+
+/**
+ * The section for a user the policy lets drop `mayDrop`'s schemas only;
+ * `drop` answers the drop, after which the list answers `after`.
+ */
+async function renderLeftovers(options: {
+  mayDrop?: string[];
+  drop?: (request: FakeRequest) => Response;
+  after?: InfrastructureLeftover[];
+}) {
+  let dropped = false;
+  const drops: FakeRequest[] = [];
+  const backend = fakeDataMeshBackend({
+    '/infrastructure/leftovers': () =>
+      jsonResponse(leftoversAnswer(dropped ? options.after ?? [] : LEFT)),
+    '/products/{namespace}/{name}/leftovers/drop': (
+      _: URL,
+      request: FakeRequest,
+    ) => {
+      drops.push(request);
+      const answer = options.drop?.(request) ?? jsonResponse({});
+      if (answer.ok) dropped = true;
+      return answer;
+    },
+  });
+  // usePermission caches decisions in SWR's global cache: a cache per render
+  const element = (
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <LeftoverSchemas />
+    </SWRConfig>
+  );
+  await renderInTestApp(element, {
+    apis: [
+      backend.apiEntry,
+      mockApis.permission({
+        authorize: request =>
+          request.permission.name === dataMeshLeftoverDropPermission.name &&
+          'resourceRef' in request &&
+          (options.mayDrop ?? []).includes(request.resourceRef)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      }),
+    ],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
+  return { backend, drops };
+}
+
+describe('LeftoverSchemas', () => {
+  it('answers what the REST contract allows', () => {
+    const validator = createDataMeshApiValidator();
+    expect(
+      validator.response(
+        { method: 'get', path: '/infrastructure/leftovers' },
+        200,
+        leftoversAnswer(LEFT),
+      ),
+    ).toEqual([]);
+  });
+
+  it('lists the schemas each product left behind, and who may drop them', async () => {
+    await renderLeftovers({});
+    expect(
+      await screen.findByRole('heading', { name: 'Left behind (3 schemas)' }),
+    ).toBeInTheDocument();
+    const visits = screen.getByTestId(`leftovers-${VISITS}`);
+    // in the catalog: a link to it
+    expect(within(visits).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/visits',
+    );
+    expect(visits).toHaveTextContent(
+      '"acme_care_dev__visits_staging" — a schema it no longer declares',
+    );
+    expect(visits).toHaveTextContent('Its owners drop them from here');
+    const wards = screen.getByTestId(`leftovers-${WARDS}`);
+    expect(within(wards).queryByRole('link')).toBeNull();
+    expect(wards).toHaveTextContent(
+      'not in the catalog: removed without retiring it, or renamed',
+    );
+    expect(wards).toHaveTextContent(
+      '"acme_care_dev__wards_output" — its schema',
+    );
+    expect(wards).toHaveTextContent(
+      '"acme_care_dev__wards_raw_sbx_feat_beds" — the sandbox of branch feat_beds, made 2 Nov',
+    );
+    expect(wards).toHaveTextContent('The platform team drops them from here.');
+    expect(screen.queryByRole('button', { name: 'Drop…' })).toBeNull();
+  });
+
+  it("drops a gone product's schemas once its name is typed, then looks again", async () => {
+    const { drops } = await renderLeftovers({
+      mayDrop: [WARDS],
+      drop: () =>
+        jsonResponse({
+          entityRef: WARDS,
+          dropped: [
+            '"acme_care_dev__wards_output"',
+            '"acme_care_dev__wards_raw_sbx_feat_beds"',
+          ],
+          leftovers: [],
+        }),
+      after: [LEFT[0]],
+    });
+    const wards = await screen.findByTestId(`leftovers-${WARDS}`);
+    // visits is not theirs to drop
+    expect(
+      within(screen.getByTestId(`leftovers-${VISITS}`)).queryByRole('button'),
+    ).toBeNull();
+    // once the policy answered
+    await userEvent.click(
+      await within(wards).findByRole('button', { name: 'Drop…' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Drop the schemas wards left behind?',
+    });
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Drop schemas',
+    });
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByLabelText('Type wards to confirm'),
+      'ward',
+    );
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByLabelText('Type wards to confirm'),
+      's',
+    );
+    await userEvent.click(confirm);
+    expect(
+      await screen.findByText(
+        'Dropped "acme_care_dev__wards_output", "acme_care_dev__wards_raw_sbx_feat_beds".',
+      ),
+    ).toBeInTheDocument();
+    expect(drops.map(d => [d.method, d.params, d.body])).toEqual([
+      [
+        'POST',
+        { namespace: 'default', name: 'wards' },
+        {
+          schemas: [
+            { database: 'acme_care_dev', schema: 'wards_output' },
+            { database: 'acme_care_dev', schema: 'wards_raw_sbx_feat_beds' },
+          ],
+        },
+      ],
+    ]);
+    expect(
+      createDataMeshApiValidator().requestBody(
+        {
+          method: 'post',
+          path: '/products/{namespace}/{name}/leftovers/drop',
+        },
+        drops[0].body,
+      ),
+    ).toEqual([]);
+    // looked for again: only visits' is left
+    await waitFor(() =>
+      expect(screen.queryByTestId(`leftovers-${WARDS}`)).toBeNull(),
+    );
+    expect(
+      screen.getByRole('heading', { name: 'Left behind (1 schema)' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a refusal in the dialog, and drops nothing', async () => {
+    await renderLeftovers({
+      mayDrop: [VISITS],
+      drop: () =>
+        errorResponse(
+          403,
+          'NotAllowedError',
+          'user:default/aisha may not drop the schemas dataproduct:default/visits left behind',
+        ),
+    });
+    const visits = await screen.findByTestId(`leftovers-${VISITS}`);
+    await userEvent.click(
+      await within(visits).findByRole('button', { name: 'Drop…' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByLabelText('Type visits to confirm'),
+      'visits',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Drop schemas' }),
+    );
+    expect(
+      await within(dialog).findByTestId('leftover-drop-error'),
+    ).toHaveTextContent(
+      'Nothing was dropped: user:default/aisha may not drop the schemas dataproduct:default/visits left behind',
+    );
+    expect(screen.getByTestId(`leftovers-${VISITS}`)).toBeInTheDocument();
+  });
+
+  it('shows nothing when nothing is left behind', async () => {
+    const backend = fakeDataMeshBackend({
+      '/infrastructure/leftovers': leftoversAnswer([]),
+    });
+    await renderInTestApp(<LeftoverSchemas />, { apis: [backend.apiEntry] });
+    await waitFor(() => expect(backend.requests).toHaveLength(1));
+    expect(screen.queryByTestId('leftover-schemas')).toBeNull();
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+});
