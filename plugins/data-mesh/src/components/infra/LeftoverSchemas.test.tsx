@@ -82,7 +82,7 @@ async function renderLeftovers(options: {
         authorize: request =>
           request.permission.name === dataMeshLeftoverDropPermission.name &&
           'resourceRef' in request &&
-          (options.mayDrop ?? []).includes(request.resourceRef)
+          (options.mayDrop ?? []).includes(request.resourceRef ?? '')
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
       }),
