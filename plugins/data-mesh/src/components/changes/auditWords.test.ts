@@ -77,6 +77,26 @@ describe('auditWords', () => {
       undefined,
     ],
     [
+      entry('leftover-drop', {
+        dropped: [
+          '"acme_care_dev__wards_raw"',
+          '"acme_care_dev__wards_output"',
+        ],
+        productInCatalog: false,
+      }),
+      'Dropped 2 schemas left behind when it left the catalog',
+      undefined,
+    ],
+    [
+      entry('leftover-drop', {
+        dropped: ['"acme_care_dev__visits_staging"'],
+        productInCatalog: true,
+        error: 'permission denied for schema acme_care_dev__visits_staging',
+      }),
+      'Dropping schemas it no longer declared failed',
+      'permission denied for schema acme_care_dev__visits_staging',
+    ],
+    [
       entry('access-repair', {
         revokeUnmanaged: true,
         revoked: [{}, {}],

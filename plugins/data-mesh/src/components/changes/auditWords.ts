@@ -19,9 +19,11 @@ import {
   SANDBOX_CREATE_AUDIT_ACTION,
   SANDBOX_DELETE_AUDIT_ACTION,
   SANDBOX_KEEP_AUDIT_ACTION,
+  LEFTOVER_DROP_AUDIT_ACTION,
   type SandboxCreateAuditDetail,
   type SandboxDeleteAuditDetail,
   type SandboxKeepAuditDetail,
+  type LeftoverDropAuditDetail,
 } from '@datamesh/plugin-data-mesh-common';
 import { RETIREMENT_STEP_TITLES } from '../lifecycle/RetirementDialog';
 
@@ -218,6 +220,21 @@ export function auditWords(
         } past its expiry: the platform deletes it on ${day(d.expiresAt)}`,
         failed,
         lines: [],
+      };
+    }
+    case LEFTOVER_DROP_AUDIT_ACTION: {
+      const d = detail as Partial<LeftoverDropAuditDetail>;
+      const dropped = strings(d.dropped);
+      const whose =
+        d.productInCatalog === false
+          ? 'left behind when it left the catalog'
+          : 'it no longer declared';
+      return {
+        what: failed
+          ? `Dropping schemas ${whose} failed`
+          : `Dropped ${plural(dropped.length, 'schema')} ${whose}`,
+        failed,
+        lines: dropped,
       };
     }
     case 'deprecate':
