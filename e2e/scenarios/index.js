@@ -21,6 +21,7 @@ module.exports = [
   require('./hand-made-grant'),
   require('./sandbox-delete'),
   require('./infrastructure-drift'),
+  require('./leftover-schemas'),
   require('./deprecate'),
   require('./spec-problems'),
   require('./mesh-map'),

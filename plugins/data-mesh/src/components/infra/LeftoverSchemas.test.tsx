@@ -207,6 +207,7 @@ describe('LeftoverSchemas', () => {
     expect(
       screen.getByRole('heading', { name: 'Left behind (1 schema)' }),
     ).toBeInTheDocument();
+    expect(screen.queryByText('Nothing is left behind now.')).toBeNull();
   });
 
   it('shows a refusal in the dialog, and drops nothing', async () => {

@@ -247,16 +247,22 @@ export function LeftoverSchemas() {
   return (
     <Paper className={classes.section} data-testid="leftover-schemas">
       <Typography variant="h6" component="h2">
-        Left behind ({items.length} {items.length === 1 ? 'schema' : 'schemas'})
+        Left behind
+        {items.length > 0 &&
+          ` (${items.length} ${items.length === 1 ? 'schema' : 'schemas'})`}
       </Typography>
-      <Typography variant="body2">
-        Schemas the platform made for data products that no product in the
-        catalog declares now: the product was removed from the catalog without
-        retiring it, renamed, or moved to another domain or stage. They still
-        hold its data, and no plan, drift check or retirement looks at them
-        again. Retire products instead of removing them; drop these once no one
-        needs them.
-      </Typography>
+      {items.length > 0 ? (
+        <Typography variant="body2">
+          Schemas the platform made for data products that no product in the
+          catalog declares now: the product was removed from the catalog without
+          retiring it, renamed, or moved to another domain or stage. They still
+          hold its data, and no plan, drift check or retirement looks at them
+          again. Retire products instead of removing them; drop these once no
+          one needs them.
+        </Typography>
+      ) : (
+        <Typography variant="body2">Nothing is left behind now.</Typography>
+      )}
       {news && (
         <Box mt={2}>
           <Alert severity="success" onClose={() => setNews(undefined)}>

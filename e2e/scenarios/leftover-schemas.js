@@ -1,0 +1,169 @@
+'use strict';
+
+/*
+ * Schemas left behind. A data product removed from the catalog without
+ * retiring it leaves its schemas in the warehouse, marked as its own, with
+ * its data: with the backend paused, the warehouse is given what such a
+ * product leaves (two marked schemas of a product no catalog entity
+ * declares, one holding rows) in the database of the clinical care domain.
+ * On Infrastructure drift, a consumer sees them under "Left behind" with
+ * no way to drop them; Priya Raman of the platform team drops them after
+ * typing the product's name, and the drop is in the product's audit trail,
+ * which outlives it. The warehouse, looked at afresh, has them no more.
+ */
+
+const {
+  asExampleUsers,
+  check,
+  log,
+  sidebarLink,
+  withWarehouse,
+} = require('../harness/scenario');
+
+// unique per run: a kept state directory may hold an earlier run's
+const GONE = `bed-census-${Date.now().toString(36).slice(-4)}`;
+const CONSUMER = 'Sofia Alvarez';
+const ADMIN = 'Priya Raman';
+
+/** The Left behind section of the drift page, with `GONE`'s schemas. */
+async function leftBehind(page, baseUrl) {
+  await page.goto(baseUrl);
+  await sidebarLink(page, 'Drift').click();
+  await page.waitForURL(/\/data-products\/drift$/);
+  const section = page.getByTestId('leftover-schemas');
+  await section.waitFor({ timeout: 60000 });
+  const product = section.getByTestId(`leftovers-dataproduct:default/${GONE}`);
+  await product.waitFor();
+  return { section, product };
+}
+
+module.exports = {
+  name: 'leftover-schemas',
+  description: `the schemas of a product removed from the catalog without retirement show under Left behind on Infrastructure drift; the platform team drops them`,
+  backend: 'pausable',
+  async run({ page: guestPage, baseUrl, api, dirs, pauseBackend }) {
+    // the clinical care domain's database, as an example product's names give it
+    const infra = await api(
+      '/api/data-mesh/products/default/ehr-encounters/infrastructure',
+    );
+    // PGlite hosts one database: a database is the prefix of its schemas' names
+    const raw = infra.declared.names.schemas.raw.qualified.replace(/"/g, '');
+    if (!raw.includes('__')) throw new Error(`no database prefix in ${raw}`);
+    const prefix = raw.slice(0, raw.indexOf('__') + 2);
+    const schemas = ['raw', 'output'].map(
+      layer => `${prefix}${GONE.replace(/-/g, '_')}_${layer}`,
+    );
+    const marker = `datamesh:dataproduct:default/${GONE}`;
+    await check(
+      `warehouse: ${GONE}, removed from the catalog without retirement, left ${schemas.join(
+        ' and ',
+      )} (3 rows)`,
+      () =>
+        pauseBackend(() =>
+          withWarehouse(dirs.warehouse, async db => {
+            for (const schema of schemas) {
+              await db.exec(
+                `CREATE SCHEMA "${schema}"; COMMENT ON SCHEMA "${schema}" IS '${marker}'`,
+              );
+            }
+            await db.exec(
+              `CREATE TABLE "${schemas[1]}".census (ward text, beds int);
+               INSERT INTO "${schemas[1]}".census VALUES ('a', 12), ('b', 9), ('c', 20)`,
+            );
+          }),
+        ),
+    );
+
+    const browser = guestPage.context().browser();
+    await asExampleUsers(browser, baseUrl, 'leftover-user', async as => {
+      await check(
+        `${CONSUMER} sees them under Left behind, not in the catalog, with no Drop button`,
+        async () => {
+          const { product } = await leftBehind(await as(CONSUMER), baseUrl);
+          await product
+            .getByText('not in the catalog: removed without retiring it', {
+              exact: false,
+            })
+            .waitFor();
+          for (const schema of schemas) {
+            await product.getByText(`"${schema}"`).waitFor();
+          }
+          await product
+            .getByText('The platform team drops them from here.')
+            .waitFor();
+          const buttons = await product.getByRole('button').count();
+          if (buttons !== 0) {
+            throw new Error(`${CONSUMER} sees ${buttons} buttons`);
+          }
+        },
+      );
+
+      await check(
+        `${ADMIN} (platform team) drops them after typing ${GONE}`,
+        async () => {
+          const page = await as(ADMIN);
+          const { section, product } = await leftBehind(page, baseUrl);
+          await product.getByRole('button', { name: 'Drop…' }).click();
+          const dialog = page.getByRole('dialog');
+          await dialog
+            .getByRole('heading', {
+              name: `Drop the schemas ${GONE} left behind?`,
+            })
+            .waitFor();
+          const drop = dialog.getByRole('button', { name: 'Drop schemas' });
+          if (!(await drop.isDisabled())) {
+            throw new Error('Drop schemas is enabled before the name is typed');
+          }
+          await dialog.getByLabel(`Type ${GONE} to confirm`).fill(GONE);
+          await drop.click();
+          await section
+            // by name, as the backend lists them
+            .getByText(
+              `Dropped ${[...schemas]
+                .sort()
+                .map(x => `"${x}"`)
+                .join(', ')}.`,
+            )
+            .waitFor({ timeout: 30000 });
+          await product.waitFor({ state: 'detached', timeout: 30000 });
+          await section.getByText('Nothing is left behind now.').waitFor();
+        },
+      );
+    });
+
+    await check(
+      `the drop is in ${GONE}'s audit trail, by ${ADMIN}`,
+      async () => {
+        const trail = await api(`/api/data-mesh/lifecycle/default/${GONE}`);
+        const drops = trail.audit.filter(a => a.action === 'leftover-drop');
+        if (
+          drops.length !== 1 ||
+          drops[0].actor !== 'user:default/priya.raman' ||
+          drops[0].detail.productInCatalog !== false ||
+          drops[0].detail.dropped.length !== 2
+        ) {
+          throw new Error(`audit: ${JSON.stringify(trail.audit)}`);
+        }
+      },
+    );
+
+    await check(`the warehouse, looked at afresh, has them no more`, () =>
+      pauseBackend(() =>
+        withWarehouse(dirs.warehouse, async db => {
+          const { rows } = await db.query(
+            'select nspname from pg_namespace where nspname = any($1)',
+            [schemas],
+          );
+          if (rows.length) {
+            throw new Error(`still there: ${rows.map(r => r.nspname)}`);
+          }
+          log(`${schemas.join(', ')} dropped`);
+        }),
+      ),
+    );
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
