@@ -25,7 +25,9 @@ import {
   type TableStatsOptions,
   type WarehouseAdapter,
   type WarehouseCapabilities,
+  PLATFORM_DATABASE_COMMENT,
   WarehouseError,
+  managedByMarker,
 } from '@datamesh/plugin-data-mesh-node';
 import type { PostgresConnection } from './connection';
 import {
@@ -485,6 +487,32 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
         return [];
       throw e;
     }
+  }
+
+  /**
+   * The databases the platform made: with a database per domain, those
+   * whose comment says so; with schema prefixes, the prefixes of the
+   * schemas it marked. One query either way.
+   */
+  async platformDatabases(): Promise<string[]> {
+    if (this.dialect.layout === 'database') {
+      const rows = await this.connection.query<{ datname: string }>(
+        `select datname from pg_database
+         where starts_with(shobj_description(oid, 'pg_database'), $1)
+         order by 1`,
+        [PLATFORM_DATABASE_COMMENT],
+      );
+      return rows.map(r => r.datname);
+    }
+    const rows = await this.connection.query<{ database: string }>(
+      `select distinct split_part(n.nspname, $2, 1) as database
+       from pg_namespace n
+       where starts_with(obj_description(n.oid, 'pg_namespace'), $1)
+         and strpos(n.nspname, $2) > 1
+       order by 1`,
+      [managedByMarker(''), SCHEMA_PREFIX_SEPARATOR],
+    );
+    return rows.map(r => r.database);
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,7 @@ import {
   type UsageReading,
   type WarehouseAdapter,
   type WarehouseCapabilities,
+  PLATFORM_DATABASE_COMMENT,
   WarehouseError,
 } from '@datamesh/plugin-data-mesh-node';
 import {
@@ -469,6 +470,20 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           marked.push({ database, schema, comment });
       }
       return marked;
+    });
+  }
+
+  /** The databases the platform made (their comment says so): one `SHOW DATABASES`. */
+  async platformDatabases(): Promise<string[]> {
+    const rows = await this.exclusive(() =>
+      this.query({ sql: introspectionSql.databases() }),
+    );
+    return rows.flatMap(r => {
+      const name = logicalName(String(r.name));
+      return String(r.comment ?? '').startsWith(PLATFORM_DATABASE_COMMENT) &&
+        name !== undefined
+        ? [name]
+        : [];
     });
   }
 

@@ -77,6 +77,12 @@ export function parseManagedByMarker(comment?: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * How the comment of every database the platform makes begins (a domain's
+ * at a stage), by which adapters find them again. @public
+ */
+export const PLATFORM_DATABASE_COMMENT = 'datamesh database';
+
 /** `domain:default/sales` or `sales` → `sales`. */
 function refName(ref: string): string {
   const afterKind = ref.includes(':') ? ref.slice(ref.indexOf(':') + 1) : ref;
@@ -284,7 +290,7 @@ export function computeDesiredState(
       databaseSeen.add(database);
       state.databases.push({
         name: database,
-        comment: `datamesh database of domain ${domainName}, stage ${stage}`,
+        comment: `${PLATFORM_DATABASE_COMMENT} of domain ${domainName}, stage ${stage}`,
       });
     }
     for (const role of allRoles) {

@@ -79,7 +79,8 @@ function declaredSchemas(product: ProvisionedProduct): string[] {
 
 /**
  * The schemas of the warehouse marked as data products' that the catalog's
- * products do not declare: one query per database, whatever the number of
+ * products do not declare: one query per database (the products', and
+ * those the platform made that the adapter lists), whatever the number of
  * products. A schema is left over when its product is not in the catalog
  * (`catalogRefs`), or is and no longer declares it (a product schema that
  * is none of its `products`' layers). Sandboxes and archives of products in
@@ -110,9 +111,15 @@ export async function findLeftoverSchemas(
   for (const p of catalog.products) {
     declared.set(p.entityRef.toLowerCase(), new Set(declaredSchemas(p)));
   }
+  // and those no product of the catalog is in any more, where the
+  // warehouse can tell: one more query
+  const made = adapter.platformDatabases
+    ? await adapter.platformDatabases()
+    : [];
   const databases = [
     ...new Set([
       ...catalog.products.map(p => p.database),
+      ...made,
       ...(options.databases ?? []),
     ]),
   ].sort();
@@ -151,7 +158,10 @@ export async function findLeftoverSchemas(
       a.database.localeCompare(b.database) ||
       a.schema.localeCompare(b.schema),
   );
-  return { leftovers, queries: databases.length };
+  return {
+    leftovers,
+    queries: databases.length + (adapter.platformDatabases ? 1 : 0),
+  };
 }
 
 /**

@@ -12,7 +12,11 @@ import type { SandboxCloneRequest } from './types';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
 import { provisionWithRows } from '../testUtils/provision';
-import { dropLeftoverSchemas, findLeftoverSchemas } from './leftovers';
+import {
+  type LeftoverSchema,
+  dropLeftoverSchemas,
+  findLeftoverSchemas,
+} from './leftovers';
 import {
   SandboxNameError,
   createSandbox,
@@ -360,6 +364,17 @@ export function runSandboxBehaviourSuite(
         const own = `${h.domainPrefix}_lft`;
         const kept = await provisionWithData(testDataProduct('docks', own));
         const gone = await provisionWithData(testDataProduct('piers', own));
+        // a domain none of whose products is left in the catalog
+        const far = await provisionWithData(
+          testDataProduct('wharfs', `${h.domainPrefix}_lfy`),
+        );
+        // where the adapter lists the databases the platform made
+        const listsDatabases = h.adapter.platformDatabases !== undefined;
+        // this test's databases (the warehouse also holds the other tests')
+        const ours = (found: { leftovers: LeftoverSchema[] }) =>
+          found.leftovers.filter(l =>
+            [kept.database, far.database].includes(l.database),
+          );
         await createSandbox(h.adapter, gone, {
           suffix: 'feat_x',
           layers: ['output'],
@@ -390,14 +405,22 @@ export function runSandboxBehaviourSuite(
         const sorted = (names: string[]) => [...names].sort();
 
         // piers left the catalog: its layers and its sandbox are left over
+        const made = (await h.adapter.platformDatabases?.()) ?? [];
+        const both = [kept.database, far.database].sort();
+        expect(made.filter(d => both.includes(d)).sort()).toEqual(
+          listsDatabases ? both : [],
+        );
         const before = h.queryCount();
         const found = await findLeftoverSchemas(h.adapter, catalog, {
           archived: new Set(['dataproduct:default/quays']),
         });
-        expect(found.queries).toBe(1);
-        expect(h.queryCount() - before).toBe(1);
+        // one per database, and one for the list of databases
+        expect(h.queryCount() - before).toBe(found.queries);
+        expect(found.queries).toBe(
+          new Set([kept.database, ...made]).size + (listsDatabases ? 1 : 0),
+        );
         expect(
-          found.leftovers.map(l => [
+          ours(found).map(l => [
             l.product,
             l.schema,
             l.kind,
@@ -423,7 +446,22 @@ export function runSandboxBehaviourSuite(
               'feat_x',
               '2026-11-02T10:00:00Z',
             ],
-          ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+            ...(listsDatabases
+              ? sorted(Object.values(far.schemas)).map(schema => [
+                  far.entityRef,
+                  schema,
+                  'product',
+                  false,
+                  undefined,
+                  undefined,
+                ])
+              : []),
+          ].sort(
+            (a, b) =>
+              (a[0] === far.entityRef ? 1 : 0) -
+                (b[0] === far.entityRef ? 1 : 0) ||
+              String(a[1]).localeCompare(String(b[1])),
+          ),
         );
         // the archive too, once retirement no longer keeps it
         expect(
@@ -452,25 +490,27 @@ export function runSandboxBehaviourSuite(
           { archived: new Set(['dataproduct:default/quays']) },
         );
         expect(
-          renamed.leftovers.map(l => [l.product, l.schema, l.productInCatalog]),
+          ours(renamed)
+            .filter(l => l.database === kept.database)
+            .map(l => [l.product, l.schema, l.productInCatalog]),
         ).toEqual([[kept.entityRef, kept.schemas.raw, true]]);
         // a product being retired is retirement's
         expect(
-          (
+          ours(
             await findLeftoverSchemas(h.adapter, catalog, {
-              retiring: new Set([gone.entityRef]),
+              retiring: new Set([gone.entityRef, far.entityRef]),
               archived: new Set(['dataproduct:default/quays']),
-            })
-          ).leftovers,
+            }),
+          ),
         ).toEqual([]);
 
-        await dropLeftoverSchemas(h.adapter, found.leftovers);
+        await dropLeftoverSchemas(h.adapter, ours(found));
         expect(
-          (
+          ours(
             await findLeftoverSchemas(h.adapter, catalog, {
               archived: new Set(['dataproduct:default/quays']),
-            })
-          ).leftovers,
+            }),
+          ),
         ).toEqual([]);
         // docks, its sandbox and the scratch schema are still there
         const left = await h.adapter.introspect({

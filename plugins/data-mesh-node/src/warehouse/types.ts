@@ -507,6 +507,15 @@ export interface WarehouseAdapter {
     database: string,
     commentPrefix: string,
   ): Promise<MarkedSchema[]>;
+  /**
+   * The (logical) databases the platform made in this warehouse, found in
+   * one query by their comment (`datamesh database …`), or with schema
+   * prefixes by the marked schemas they hold: where schemas left behind are
+   * looked for besides the catalog's products' databases (a domain or stage
+   * none of whose products is left). Optional: without it, only the
+   * products' databases are looked in.
+   */
+  platformDatabases?(): Promise<string[]>;
   close(): Promise<void>;
 }
 
