@@ -1,11 +1,12 @@
 'use strict';
 
 /*
- * Schemas left behind. A data product removed from the catalog without
- * retiring it leaves its schemas in the warehouse, marked as its own, with
- * its data: with the backend paused, the warehouse is given what such a
- * product leaves (two marked schemas of a product no catalog entity
- * declares, one holding rows) in the database of the clinical care domain.
+ * What products left behind. A data product removed from the catalog
+ * without retiring it leaves its schemas and roles in the warehouse, marked
+ * as its own, with its data and grants: with the backend paused, the
+ * warehouse is given what such a product leaves (two marked schemas of a
+ * product no catalog entity declares, one holding rows, and its consumer
+ * role with a grant on them) in the database of the clinical care domain.
  * On Infrastructure drift, a consumer sees them under "Left behind" with
  * no way to drop them; Priya Raman of the platform team drops them after
  * typing the product's name, and the drop is in the product's audit trail,
@@ -54,10 +55,12 @@ module.exports = {
       layer => `${prefix}${GONE.replace(/-/g, '_')}_${layer}`,
     );
     const marker = `datamesh:dataproduct:default/${GONE}`;
+    // and its consumer role, still granted to a reader
+    const role = `${prefix.slice(0, -2)}_${GONE.replace(/-/g, '_')}_consumer`;
     await check(
       `warehouse: ${GONE}, removed from the catalog without retirement, left ${schemas.join(
         ' and ',
-      )} (3 rows)`,
+      )} (3 rows) and the role ${role}`,
       () =>
         pauseBackend(() =>
           withWarehouse(dirs.warehouse, async db => {
@@ -68,7 +71,11 @@ module.exports = {
             }
             await db.exec(
               `CREATE TABLE "${schemas[1]}".census (ward text, beds int);
-               INSERT INTO "${schemas[1]}".census VALUES ('a', 12), ('b', 9), ('c', 20)`,
+               INSERT INTO "${schemas[1]}".census VALUES ('a', 12), ('b', 9), ('c', 20);
+               CREATE ROLE "${role}" NOLOGIN;
+               COMMENT ON ROLE "${role}" IS '${marker}';
+               GRANT USAGE ON SCHEMA "${schemas[1]}" TO "${role}";
+               GRANT SELECT ON ALL TABLES IN SCHEMA "${schemas[1]}" TO "${role}"`,
             );
           }),
         ),
@@ -88,6 +95,7 @@ module.exports = {
           for (const schema of schemas) {
             await product.getByText(`"${schema}"`).waitFor();
           }
+          await product.getByText(`"${role}"`).waitFor();
           await product
             .getByText('The platform team drops them from here.')
             .waitFor();
@@ -107,10 +115,10 @@ module.exports = {
           const dialog = page.getByRole('dialog');
           await dialog
             .getByRole('heading', {
-              name: `Drop the schemas ${GONE} left behind?`,
+              name: `Drop what ${GONE} left behind?`,
             })
             .waitFor();
-          const drop = dialog.getByRole('button', { name: 'Drop schemas' });
+          const drop = dialog.getByRole('button', { name: 'Drop them' });
           if (!(await drop.isDisabled())) {
             throw new Error('Drop schemas is enabled before the name is typed');
           }
@@ -119,8 +127,7 @@ module.exports = {
           await section
             // by name, as the backend lists them
             .getByText(
-              `Dropped ${[...schemas]
-                .sort()
+              `Dropped ${[...[...schemas].sort(), role]
                 .map(x => `"${x}"`)
                 .join(', ')}.`,
             )
@@ -140,26 +147,34 @@ module.exports = {
           drops.length !== 1 ||
           drops[0].actor !== 'user:default/priya.raman' ||
           drops[0].detail.productInCatalog !== false ||
-          drops[0].detail.dropped.length !== 2
+          drops[0].detail.dropped.length !== 2 ||
+          drops[0].detail.roles?.length !== 1
         ) {
           throw new Error(`audit: ${JSON.stringify(trail.audit)}`);
         }
       },
     );
 
-    await check(`the warehouse, looked at afresh, has them no more`, () =>
-      pauseBackend(() =>
-        withWarehouse(dirs.warehouse, async db => {
-          const { rows } = await db.query(
-            'select nspname from pg_namespace where nspname = any($1)',
-            [schemas],
-          );
-          if (rows.length) {
-            throw new Error(`still there: ${rows.map(r => r.nspname)}`);
-          }
-          log(`${schemas.join(', ')} dropped`);
-        }),
-      ),
+    await check(
+      `the warehouse, looked at afresh, has them and the role no more`,
+      () =>
+        pauseBackend(() =>
+          withWarehouse(dirs.warehouse, async db => {
+            const { rows } = await db.query(
+              'select nspname from pg_namespace where nspname = any($1)',
+              [schemas],
+            );
+            if (rows.length) {
+              throw new Error(`still there: ${rows.map(r => r.nspname)}`);
+            }
+            const roles = await db.query(
+              'select rolname from pg_roles where rolname = $1',
+              [role],
+            );
+            if (roles.rows.length) throw new Error(`${role} is still there`);
+            log(`${schemas.join(', ')} dropped`);
+          }),
+        ),
     );
   },
 };

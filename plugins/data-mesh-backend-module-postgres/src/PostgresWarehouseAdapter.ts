@@ -15,6 +15,7 @@ import {
   type SandboxCloneRequest,
   type SandboxCloneResult,
   type SchemaObject,
+  type MarkedRole,
   type MarkedSchema,
   type SchemaRef,
   type Statement,
@@ -487,6 +488,18 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
         return [];
       throw e;
     }
+  }
+
+  /** Roles whose comment starts with `commentPrefix`, in one query (roles are the cluster's). */
+  async rolesMarked(commentPrefix: string): Promise<MarkedRole[]> {
+    const rows = await this.connection.query<{ name: string; comment: string }>(
+      `select rolname as name, shobj_description(oid, 'pg_authid') as comment
+       from pg_roles
+       where starts_with(shobj_description(oid, 'pg_authid'), $1)
+       order by 1`,
+      [commentPrefix],
+    );
+    return rows;
   }
 
   /**

@@ -142,6 +142,19 @@ describe('PostgresDialect', () => {
       { sql: 'DROP OWNED BY "r"', database: 'd2' },
       { sql: 'DROP ROLE IF EXISTS "r"' },
     ]);
+    // dropped on its own: what it owns passes to the platform's role first
+    expect(
+      native.statements({
+        action: 'drop-role',
+        role: 'r',
+        databases: ['d1'],
+        keepOwned: true,
+      }),
+    ).toEqual([
+      { sql: 'REASSIGN OWNED BY "r" TO CURRENT_USER', database: 'd1' },
+      { sql: 'DROP OWNED BY "r"', database: 'd1' },
+      { sql: 'DROP ROLE IF EXISTS "r"' },
+    ]);
     expect(
       sql({ action: 'create-compute', compute: { name: 'acme_sales_wh' } }),
     ).toEqual([]);

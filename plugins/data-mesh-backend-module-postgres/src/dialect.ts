@@ -198,12 +198,15 @@ export class PostgresDialect implements WarehouseDialect {
         // DROP ROLE fails while the role owns objects or holds privileges;
         // DROP OWNED is per database, so it runs in each one in scope.
         const dbs = this.layout === 'database' ? change.databases : [undefined];
+        const inEach = (sql: string) =>
+          dbs.map(d => (d ? { sql, database: d } : { sql }));
         return [
-          ...dbs.map(d =>
-            d
-              ? { sql: `DROP OWNED BY ${q(change.role)}`, database: d }
-              : { sql: `DROP OWNED BY ${q(change.role)}` },
-          ),
+          // kept: what it owns passes to the platform's role first, so that
+          // DROP OWNED only revokes its privileges
+          ...(change.keepOwned
+            ? inEach(`REASSIGN OWNED BY ${q(change.role)} TO CURRENT_USER`)
+            : []),
+          ...inEach(`DROP OWNED BY ${q(change.role)}`),
           { sql: `DROP ROLE IF EXISTS ${q(change.role)}` },
         ];
       }

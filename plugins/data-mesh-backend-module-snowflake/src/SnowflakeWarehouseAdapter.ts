@@ -8,6 +8,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   type ActualState,
   type IntrospectionScope,
+  type MarkedRole,
   type MarkedSchema,
   type SandboxCloneRequest,
   type SandboxCloneResult,
@@ -470,6 +471,20 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
           marked.push({ database, schema, comment });
       }
       return marked;
+    });
+  }
+
+  /** Roles whose comment starts with `commentPrefix`: one `SHOW ROLES`. */
+  async rolesMarked(commentPrefix: string): Promise<MarkedRole[]> {
+    const rows = await this.exclusive(() =>
+      this.query({ sql: introspectionSql.roles() }),
+    );
+    return rows.flatMap(r => {
+      const name = logicalName(String(r.name));
+      const comment = String(r.comment ?? '');
+      return comment.startsWith(commentPrefix) && name !== undefined
+        ? [{ name, comment }]
+        : [];
     });
   }
 

@@ -49,6 +49,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   let server: any;
   let stop: () => Promise<void>;
   let warehouse: PostgresWarehouseAdapter;
+  let wardsRoles: string[];
   const { call } = contractCalls(() => server, 'aisha');
   const schemasOf = async (like: string) =>
     (
@@ -66,7 +67,12 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     const { products } = await assessProducts([wards], platform, warehouse, {
       namesOnly: true,
     });
-    await createSandbox(warehouse, products[0].desired!.products[0], {
+    const wardsNames = products[0].desired!.products[0];
+    wardsRoles = [
+      ...Object.values(wardsNames.roles),
+      wardsNames.piiRole!,
+    ].sort();
+    await createSandbox(warehouse, wardsNames, {
       suffix: 'feat_beds',
       layers: ['raw'],
       now: new Date(T0),
@@ -103,8 +109,14 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   it("lists what no product of the catalog declares; the platform team drops a gone product's, its owners their own's", async () => {
     const listed = await call('get', '/infrastructure/leftovers', 'sofia');
     expect(listed.status).toBe(200);
-    // the databases the platform made, then the one there is
-    expect(listed.body.queries).toBe(2);
+    // the databases the platform made, then the one there is, and the roles
+    expect(listed.body.queries).toBe(3);
+    // wards' roles too; visits' are the ones it declares
+    expect(
+      listed.body.roles.map((r: any) => [r.product, r.kind, r.name]),
+    ).toEqual(
+      wardsRoles.map(name => ['dataproduct:default/wards', 'product', name]),
+    );
     expect(
       listed.body.items.map((l: any) => [
         l.product,
@@ -160,8 +172,9 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     const wardsItems = listed.body.items.filter(
       (l: any) => l.product === 'dataproduct:default/wards',
     );
-    const asBody = (items: any[]) => ({
+    const asBody = (items: any[], roles: string[] = []) => ({
       schemas: items.map(l => ({ database: l.database, schema: l.schema })),
+      ...(roles.length ? { roles } : {}),
     });
 
     // wards is gone from the catalog: no owner to decide, only the platform team
@@ -182,7 +195,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       'post',
       '/products/default/wards/leftovers/drop',
       'grace',
-      asBody(wardsItems.slice(3)),
+      asBody(wardsItems.slice(3), wardsRoles),
     );
     expect(dropped.status).toBe(200);
     expect(dropped.body).toEqual({
@@ -190,9 +203,16 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       dropped: [
         '"acme_care_dev__wards_raw"',
         '"acme_care_dev__wards_raw_sbx_feat_beds"',
+        ...wardsRoles.map(r => `"${r}"`),
       ],
       leftovers: wardsItems.slice(0, 3),
+      roles: [],
     });
+    const rolesLeft = await warehouse.connection.query(
+      'select rolname from pg_roles where rolname = any($1)',
+      [wardsRoles],
+    );
+    expect(rolesLeft).toEqual([]);
     expect(await schemasOf('acme_care_dev__wards%')).toEqual([
       'acme_care_dev__wards_intermediates',
       'acme_care_dev__wards_masked',
@@ -217,6 +237,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
             '"acme_care_dev__wards_raw"',
             '"acme_care_dev__wards_raw_sbx_feat_beds"',
           ],
+          roles: wardsRoles.map(r => `"${r}"`),
           productInCatalog: false,
         },
       }),

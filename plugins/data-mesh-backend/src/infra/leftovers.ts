@@ -1,11 +1,12 @@
 /*
- * Schemas left behind (GET /infrastructure/leftovers, POST
- * /products/:namespace/:name/leftovers/drop): schemas the platform marked
- * as a data product's that no product of the catalog declares now — the
- * product removed from the catalog without retirement, renamed, or moved
- * to another domain or stage. They hold its data, personal data included,
- * and nothing else would ever look at them again: plans, drift, sandbox
- * expiry and retirement all start from the catalog's products.
+ * What products left behind (GET /infrastructure/leftovers, POST
+ * /products/:namespace/:name/leftovers/drop): schemas and roles the
+ * platform marked as a data product's that no product of the catalog
+ * declares now — the product removed from the catalog without retirement,
+ * renamed, or moved to another domain or stage. The schemas hold its data,
+ * personal data included; the roles may still be granted to people. Nothing
+ * else would ever look at them again: plans, drift, sandbox expiry and
+ * retirement all start from the catalog's products.
  *
  * They are judged against the whole catalog (the plugin's own
  * credentials), whoever asks: a product the caller may not see is not
@@ -25,6 +26,7 @@ import type {
 import { NotFoundError, stringifyError } from '@backstage/errors';
 import {
   type InfrastructureLeftover,
+  type InfrastructureLeftoverRole,
   type InfrastructureLeftoversResponse,
   type LeftoverDropAuditDetail,
   type LeftoverDropBody,
@@ -33,10 +35,11 @@ import {
   dataMeshLeftoverDropPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  type LeftoverRole,
   type LeftoverSchema,
   type WarehouseAdapter,
-  dropLeftoverSchemas,
-  findLeftoverSchemas,
+  dropLeftovers,
+  findLeftovers,
 } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import type { InfrastructureService } from './InfrastructureService';
@@ -65,19 +68,21 @@ export class LeftoverSchemas {
 
   async list(): Promise<InfrastructureLeftoversResponse> {
     const { infrastructure, clock } = this.options;
-    const { adapter, leftovers, queries } = await this.find();
+    const { adapter, schemas, roles, queries } = await this.find();
     return {
       warehouse: infrastructure.warehouseInfo(adapter),
       checkedAt: new Date(clock.now()).toISOString(),
       queries,
-      items: leftovers.map(l => toItem(l, adapter)),
+      items: schemas.map(l => toItem(l, adapter)),
+      roles: roles.map(r => toRoleItem(r, adapter)),
     };
   }
 
   /**
-   * Drops the schemas asked that the product left behind, looked for anew:
-   * one that is no longer left behind (its product declares it again, or
-   * someone dropped it) is not touched; none left is a NotFoundError.
+   * Drops the schemas and roles asked that the product left behind, looked
+   * for anew: one that is no longer left behind (its product declares it
+   * again, or someone dropped it) is not touched; none left is a
+   * NotFoundError.
    */
   async drop(
     ref: { namespace: string; name: string },
@@ -93,24 +98,33 @@ export class LeftoverSchemas {
       (who, product) =>
         `${who} may not drop the schemas ${product} left behind: its owners may while it is in the catalog, the platform team once it is gone from it`,
     );
-    const { adapter, leftovers } = await this.find();
-    const ofProduct = leftovers.filter(
-      l => l.product.toLowerCase() === entityRef,
+    const found = await this.find();
+    const { adapter } = found;
+    const mine = <T extends { product: string }>(items: T[]) =>
+      items.filter(l => l.product.toLowerCase() === entityRef);
+    const askedSchemas = new Set((body.schemas ?? []).map(schemaKey));
+    const askedRoles = new Set((body.roles ?? []).map(r => r.toLowerCase()));
+    const schemas = mine(found.schemas).filter(l =>
+      askedSchemas.has(schemaKey(l)),
     );
-    const asked = new Set(body.schemas.map(schemaKey));
-    const doomed = ofProduct.filter(l => asked.has(schemaKey(l)));
-    if (doomed.length === 0) {
+    const roles = mine(found.roles).filter(r =>
+      askedRoles.has(r.name.toLowerCase()),
+    );
+    if (schemas.length + roles.length === 0) {
       throw new NotFoundError(
-        `${entityRef} left none of these schemas behind now: ${body.schemas
-          .map(s => `${s.database}.${s.schema}`)
-          .join(', ')}`,
+        `${entityRef} left none of these behind now: ${[
+          ...(body.schemas ?? []).map(x => `${x.database}.${x.schema}`),
+          ...(body.roles ?? []),
+        ].join(', ')}`,
       );
     }
-    const names = doomed.map(l => adapter.dialect.qualifiedSchema(l));
+    const schemaNames = schemas.map(l => adapter.dialect.qualifiedSchema(l));
+    const roleNames = roles.map(r => adapter.dialect.quoteIdentifier(r.name));
+    const names = [...schemaNames, ...roleNames];
     let failure: unknown;
     try {
       await infrastructure.ask(adapter, () =>
-        dropLeftoverSchemas(adapter, doomed),
+        dropLeftovers(adapter, { schemas, roles }, found.databases),
       );
     } catch (e) {
       failure = e;
@@ -119,9 +133,9 @@ export class LeftoverSchemas {
       ? infrastructure.redactMessage((failure as Error).message)
       : undefined;
     logger.info(
-      `Schemas ${entityRef} left behind dropped by ${actor}: ${names.join(
-        ', ',
-      )}${error ? ` (failed: ${error})` : ''}`,
+      `What ${entityRef} left behind dropped by ${actor}: ${names.join(', ')}${
+        error ? ` (failed: ${error})` : ''
+      }`,
     );
     try {
       await lifecycle.addAudit({
@@ -130,31 +144,34 @@ export class LeftoverSchemas {
         actor,
         action: LEFTOVER_DROP_AUDIT_ACTION,
         detail: {
-          dropped: names,
-          productInCatalog: doomed[0].productInCatalog,
+          dropped: schemaNames,
+          ...(roleNames.length ? { roles: roleNames } : {}),
+          productInCatalog: [...schemas, ...roles][0].productInCatalog,
           ...(error ? { error } : {}),
         } satisfies LeftoverDropAuditDetail,
       });
     } catch (e) {
       // the schemas are gone already: the line above keeps them in the log
       logger.error(
-        `Drop of schemas ${entityRef} left behind by ${actor} is missing from its audit trail: ${stringifyError(
+        `Drop of what ${entityRef} left behind by ${actor} is missing from its audit trail: ${stringifyError(
           e,
         )}`,
       );
     }
     if (failure) throw failure;
-    const dropped = new Set(doomed.map(schemaKey));
     return {
       entityRef,
       dropped: names,
-      leftovers: ofProduct
-        .filter(l => !dropped.has(schemaKey(l)))
+      leftovers: mine(found.schemas)
+        .filter(l => !schemas.includes(l))
         .map(l => toItem(l, adapter)),
+      roles: mine(found.roles)
+        .filter(r => !roles.includes(r))
+        .map(r => toRoleItem(r, adapter)),
     };
   }
 
-  /** Every schema left behind, judged against the whole catalog. */
+  /** Everything left behind, judged against the whole catalog. */
   private async find() {
     const { infrastructure, lifecycle, auth } = this.options;
     const { adapter, refs, named } = await infrastructure.namedFleet(
@@ -164,7 +181,7 @@ export class LeftoverSchemas {
     const refsOf = (keep: (r: (typeof records)[number]) => boolean) =>
       new Set(records.filter(keep).map(r => r.product.toLowerCase()));
     const found = await infrastructure.ask(adapter, () =>
-      findLeftoverSchemas(
+      findLeftovers(
         adapter,
         { refs, products: named.map(n => n.product) },
         {
@@ -192,5 +209,18 @@ function toItem(
     qualified: adapter.dialect.qualifiedSchema(l),
     ...(l.branch ? { branch: l.branch } : {}),
     ...(l.createdAt ? { createdAt: l.createdAt } : {}),
+  };
+}
+
+function toRoleItem(
+  r: LeftoverRole,
+  adapter: Pick<WarehouseAdapter, 'dialect'>,
+): InfrastructureLeftoverRole {
+  return {
+    product: r.product,
+    productInCatalog: r.productInCatalog,
+    kind: r.kind,
+    name: r.name,
+    qualified: adapter.dialect.quoteIdentifier(r.name),
   };
 }

@@ -169,10 +169,14 @@ const leftoverDropBody = z
           })
           .strict(),
       )
-      .min(1)
-      .max(100),
+      .max(100)
+      .optional(),
+    roles: z.array(z.string().min(1).max(255)).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .refine(b => (b.schemas?.length ?? 0) + (b.roles?.length ?? 0) > 0, {
+    message: 'name at least one schema or role',
+  });
 const sandboxBody = z
   .object({
     // the branch rule itself (and its message) is the sandbox engine's

@@ -1,9 +1,11 @@
 /*
- * The REST contract of schemas left behind: marked by the platform as a
- * data product's, and declared by no product of the catalog now (the
- * product gone from it without retirement, renamed, or moved to another
- * domain or stage). They hold the product's data, personal data included,
- * where no plan, drift check or retirement looks again.
+ * The REST contract of what products left behind: schemas and roles marked
+ * by the platform as a data product's, and declared by no product of the
+ * catalog now (the product gone from it without retirement, renamed, or
+ * moved to another domain or stage). The schemas hold the product's data,
+ * personal data included; the roles may still be granted to people (and a
+ * product made again under the name would adopt them, members and all).
+ * No plan, drift check or retirement looks at them again.
  */
 import type { InfrastructureWarehouseInfo } from './api';
 
@@ -30,14 +32,29 @@ export interface InfrastructureLeftover {
   createdAt?: string;
 }
 
+/** A role left behind. @public */
+export interface InfrastructureLeftoverRole {
+  /** The product its marker names. */
+  product: string;
+  /** As for schemas: in the catalog, no longer declared; else gone. */
+  productInCatalog: boolean;
+  /** A product's role, or the role of one of its access requests. */
+  kind: 'product' | 'access';
+  name: string;
+  /** The role as the warehouse writes it. */
+  qualified: string;
+}
+
 /** `GET /api/data-mesh/infrastructure/leftovers`. @public */
 export interface InfrastructureLeftoversResponse {
   warehouse: InfrastructureWarehouseInfo;
   checkedAt: string;
   /** Warehouse queries the look took (one per database). */
   queries: number;
-  /** By product, then database and schema. */
+  /** Schemas, by product, then database and schema. */
   items: InfrastructureLeftover[];
+  /** Roles, by product, then name (none where the warehouse cannot list them). */
+  roles: InfrastructureLeftoverRole[];
 }
 
 /**
@@ -46,16 +63,20 @@ export interface InfrastructureLeftoversResponse {
  * @public
  */
 export interface LeftoverDropBody {
-  schemas: { database: string; schema: string }[];
+  schemas?: { database: string; schema: string }[];
+  /** Role names, as listed. */
+  roles?: string[];
 }
 
 /** @public */
 export interface LeftoverDropResponse {
   entityRef: string;
-  /** The schemas dropped (qualified). */
+  /** The schemas and roles dropped (qualified). */
   dropped: string[];
   /** The product's schemas still left behind. */
   leftovers: InfrastructureLeftover[];
+  /** The product's roles still left behind. */
+  roles: InfrastructureLeftoverRole[];
 }
 
 /** The audit action of a drop of schemas left behind. @public */
@@ -65,6 +86,8 @@ export const LEFTOVER_DROP_AUDIT_ACTION = 'leftover-drop';
 export type LeftoverDropAuditDetail = {
   /** Qualified names of the schemas dropped (or meant to be, when `error`). */
   dropped: string[];
+  /** Qualified names of the roles dropped (or meant to be). */
+  roles?: string[];
   /** Whether the product was in the catalog (it no longer declared them). */
   productInCatalog: boolean;
   /** The warehouse's refusal (secrets removed), if any. */

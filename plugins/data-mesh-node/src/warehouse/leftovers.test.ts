@@ -1,10 +1,11 @@
 /*
- * Reading a schema's marker: which product's it is, and what. (Finding and
+ * Reading a schema's or a role's marker: which product's it is, and what. (Finding and
  * dropping leftovers runs on every warehouse in the sandbox behaviour suite.)
  */
+import { accessRoleMarker } from '../access/grants';
 import { archiveMarker } from '../lifecycle/retirement';
 import { managedByMarker } from './desiredState';
-import { readSchemaMarker } from './leftovers';
+import { readRoleMarker, readSchemaMarker } from './leftovers';
 import { sandboxMarker } from './sandbox';
 
 const ref = 'dataproduct:default/visits';
@@ -60,6 +61,30 @@ describe('readSchemaMarker', () => {
       `${managedByMarker(ref)} `,
     ]) {
       expect(readSchemaMarker(comment)).toBeUndefined();
+    }
+  });
+});
+
+describe('readRoleMarker', () => {
+  it("reads a product's roles and a request's", () => {
+    expect(readRoleMarker(managedByMarker(ref))).toEqual({
+      product: ref,
+      kind: 'product',
+    });
+    expect(
+      readRoleMarker(accessRoleMarker({ product: ref, id: '1f2e-77' })),
+    ).toEqual({ product: ref, kind: 'access' });
+  });
+
+  it('judges no role whose comment is not a marker it knows', () => {
+    for (const comment of [
+      undefined,
+      'a DBA made it',
+      `${managedByMarker(ref)}:access:`,
+      `${managedByMarker(ref)}:access:1 2`,
+      sandboxMarker(ref, 'feat_a'),
+    ]) {
+      expect(readRoleMarker(comment)).toBeUndefined();
     }
   });
 });

@@ -1,20 +1,25 @@
 /*
- * Schemas left behind. Every schema the platform makes carries its
- * product's marker: `datamesh:<ref>` (the product's layers and masked
- * views), `datamesh:<ref>:sandbox:<branch> …` (a branch's copy) and
- * `datamesh:<ref>:archive` (what retirement keeps). A product removed from
+ * What products left behind. Every schema and role the platform makes
+ * carries its product's marker: `datamesh:<ref>` (the product's layers,
+ * masked views and roles), `datamesh:<ref>:sandbox:<branch> …` (a branch's
+ * copy), `datamesh:<ref>:archive` (what retirement keeps) and
+ * `datamesh:<ref>:access:<id>` (a request's role). A product removed from
  * the catalog without retirement, renamed, or moved to another domain or
- * stage leaves its schemas — and the data in them, personal data included —
- * where no plan, drift check, expiry or retirement looks again: each of
- * those starts from the catalog's products. These are found by marker, one
- * query per database, and compared with what the catalog's products
+ * stage leaves them — the data in its schemas, personal data included, and
+ * roles still granted to people, which a product made again under the
+ * same name would adopt, members and all — where no plan, drift check,
+ * expiry or retirement looks again: each of those starts from the
+ * catalog's products. These are found by marker, one query per database
+ * and one for the roles, and compared with what the catalog's products
  * declare now.
  */
 import { parseManagedByMarker } from './desiredState';
-import { dropSandboxes, sandboxCreatedAt, sandboxSuffixOf } from './sandbox';
+import { sandboxCreatedAt, sandboxSuffixOf } from './sandbox';
 import type {
+  MarkedRole,
   MarkedSchema,
   ProvisionedProduct,
+  Statement,
   WarehouseAdapter,
 } from './types';
 
@@ -66,8 +71,44 @@ export function readSchemaMarker(
   return undefined;
 }
 
+/** What a role's marker says it is: a product's role, or a request's. @public */
+export type MarkedRoleKind = 'product' | 'access';
+
+/** A role marked as a data product's that no product in the catalog declares now. @public */
+export interface LeftoverRole extends MarkedRole {
+  product: string;
+  kind: MarkedRoleKind;
+  /** Its product is in the catalog but no longer declares the role (renamed). */
+  productInCatalog: boolean;
+}
+
+/**
+ * The product and kind a role's marker names, or undefined for a comment
+ * that is not a platform marker.
+ * @public
+ */
+export function readRoleMarker(
+  comment: string | undefined,
+): { product: string; kind: MarkedRoleKind } | undefined {
+  const body = parseManagedByMarker(comment);
+  if (body === undefined) return undefined;
+  if (REF.test(body)) return { product: body, kind: 'product' };
+  const access = /^(.+):access:[^:\s]+$/.exec(body);
+  return access && REF.test(access[1])
+    ? { product: access[1], kind: 'access' }
+    : undefined;
+}
+
 const key = (database: string, schema: string) =>
   `${database.toLowerCase()}\u0000${schema.toLowerCase()}`;
+
+/** Every role a product declares (lower case). */
+function declaredRoles(product: ProvisionedProduct): string[] {
+  return [
+    ...Object.values(product.roles),
+    ...(product.piiRole ? [product.piiRole] : []),
+  ].map(r => r.toLowerCase());
+}
 
 /** Every schema a product declares: its layers, and its masked views' schema. */
 function declaredSchemas(product: ProvisionedProduct): string[] {
@@ -77,19 +118,36 @@ function declaredSchemas(product: ProvisionedProduct): string[] {
   ].map(schema => key(product.database, schema));
 }
 
+/** What products left behind, and where it was looked for. @public */
+export interface Leftovers {
+  /** By product, then database and schema. */
+  schemas: LeftoverSchema[];
+  /** By product, then name; none when the adapter cannot list roles. */
+  roles: LeftoverRole[];
+  /**
+   * The databases that hold what the platform made, as far as the
+   * warehouse tells (those it lists, and those with schemas found; else
+   * every one looked in): where a dropped role's privileges are.
+   */
+  databases: string[];
+  /** Warehouse queries the look took. */
+  queries: number;
+}
+
 /**
- * The schemas of the warehouse marked as data products' that the catalog's
- * products do not declare: one query per database (the products', and
- * those the platform made that the adapter lists), whatever the number of
- * products. A schema is left over when its product is not in the catalog
- * (`catalogRefs`), or is and no longer declares it (a product schema that
- * is none of its `products`' layers). Sandboxes and archives of products in
- * the catalog are theirs (sandbox expiry and retirement see to them); a
+ * The schemas and roles of the warehouse marked as data products' that the
+ * catalog's products do not declare: one query per database (the
+ * products', and those the platform made that the adapter lists) and one
+ * for the roles, whatever the number of products. One is left over when
+ * its product is not in the catalog (`catalogRefs`), or is and no longer
+ * declares it (a product schema or role that is none of its `products`'
+ * names). Sandboxes, archives and request roles of products in the catalog
+ * are theirs (sandbox expiry, retirement, access requests see to them); a
  * product of the catalog without names (its spec does not plan) is not
  * judged.
  * @public
  */
-export async function findLeftoverSchemas(
+export async function findLeftovers(
   adapter: WarehouseAdapter,
   catalog: {
     /** Every data product of the catalog, by ref (lower case). */
@@ -98,21 +156,20 @@ export async function findLeftoverSchemas(
     products: ProvisionedProduct[];
   },
   options: {
-    /** Databases to look in besides the products' (e.g. of retired products). */
+    /** Databases to look in besides the products' and the platform's. */
     databases?: string[];
-    /** Products being retired: retirement sees to all their schemas. */
+    /** Products being retired: retirement sees to all they made. */
     retiring?: ReadonlySet<string>;
     /** Retired products whose archive retirement keeps until its retention. */
     archived?: ReadonlySet<string>;
   } = {},
-): Promise<{ leftovers: LeftoverSchema[]; queries: number }> {
+): Promise<Leftovers> {
   const inCatalog = new Set([...catalog.refs].map(r => r.toLowerCase()));
-  const declared = new Map<string, Set<string>>();
-  for (const p of catalog.products) {
-    declared.set(p.entityRef.toLowerCase(), new Set(declaredSchemas(p)));
-  }
-  // and those no product of the catalog is in any more, where the
-  // warehouse can tell: one more query
+  const named = new Map(
+    catalog.products.map(p => [p.entityRef.toLowerCase(), p]),
+  );
+  // where the warehouse can tell, also the databases no product of the
+  // catalog is in any more: one more query
   const made = adapter.platformDatabases
     ? await adapter.platformDatabases()
     : [];
@@ -123,55 +180,117 @@ export async function findLeftoverSchemas(
       ...(options.databases ?? []),
     ]),
   ].sort();
-  const leftovers: LeftoverSchema[] = [];
+  /** Whether the marker's product leaves it over: `undefined` if not. */
+  const judge = (
+    product: string,
+    kind: string,
+    declared: (p: ProvisionedProduct) => boolean,
+  ): { productInCatalog: boolean } | undefined => {
+    const ref = product.toLowerCase();
+    if (options.retiring?.has(ref)) return undefined;
+    if (!inCatalog.has(ref)) {
+      return kind === 'archive' && options.archived?.has(ref)
+        ? undefined
+        : { productInCatalog: false };
+    }
+    // its sandboxes, archive and request roles are its own business
+    if (kind !== 'product') return undefined;
+    const names = named.get(ref);
+    return !names || declared(names) ? undefined : { productInCatalog: true };
+  };
+
+  const schemas: LeftoverSchema[] = [];
   for (const database of databases) {
     for (const schema of await adapter.schemasMarked(database, 'datamesh:')) {
       const marker = readSchemaMarker(schema.comment);
       if (!marker) continue;
-      const product = marker.product.toLowerCase();
-      if (options.retiring?.has(product)) continue;
-      const known = inCatalog.has(product);
-      if (known) {
-        if (marker.kind !== 'product') continue;
-        const names = declared.get(product);
-        if (!names || names.has(key(schema.database, schema.schema))) continue;
-      } else if (marker.kind === 'archive' && options.archived?.has(product)) {
-        continue;
-      }
+      const verdict = judge(marker.product, marker.kind, p =>
+        declaredSchemas(p).includes(key(schema.database, schema.schema)),
+      );
+      if (!verdict) continue;
       const createdAt =
         marker.kind === 'sandbox'
           ? sandboxCreatedAt(schema.comment)
           : undefined;
-      leftovers.push({
+      schemas.push({
         ...schema,
         product: marker.product,
         kind: marker.kind,
-        productInCatalog: known,
+        ...verdict,
         ...(marker.branch ? { branch: marker.branch } : {}),
         ...(createdAt ? { createdAt } : {}),
       });
     }
   }
-  leftovers.sort(
+  schemas.sort(
     (a, b) =>
       a.product.localeCompare(b.product) ||
       a.database.localeCompare(b.database) ||
       a.schema.localeCompare(b.schema),
   );
+
+  const roles: LeftoverRole[] = [];
+  for (const role of adapter.rolesMarked
+    ? await adapter.rolesMarked('datamesh:')
+    : []) {
+    const marker = readRoleMarker(role.comment);
+    if (!marker) continue;
+    const verdict = judge(marker.product, marker.kind, p =>
+      declaredRoles(p).includes(role.name.toLowerCase()),
+    );
+    if (verdict) {
+      roles.push({
+        ...role,
+        product: marker.product,
+        kind: marker.kind,
+        ...verdict,
+      });
+    }
+  }
+  roles.sort(
+    (a, b) =>
+      a.product.localeCompare(b.product) || a.name.localeCompare(b.name),
+  );
+
   return {
-    leftovers,
-    queries: databases.length + (adapter.platformDatabases ? 1 : 0),
+    schemas,
+    roles,
+    databases: adapter.platformDatabases
+      ? [...new Set([...made, ...schemas.map(x => x.database)])].sort()
+      : databases,
+    queries:
+      databases.length +
+      (adapter.platformDatabases ? 1 : 0) +
+      (adapter.rolesMarked ? 1 : 0),
   };
 }
 
 /**
- * Drops schemas found by {@link findLeftoverSchemas}, with what they hold
- * (the same statement as a sandbox's deletion).
+ * Drops what {@link findLeftovers} found: the schemas with what they hold,
+ * then the roles, their privileges in `databases` (those looked in) first
+ * where the warehouse needs it. What a dropped role still owns (a schema
+ * not asked for) passes to the platform's role: dropping a role never
+ * drops data.
  * @public
  */
-export async function dropLeftoverSchemas(
+export async function dropLeftovers(
   adapter: WarehouseAdapter,
-  leftovers: LeftoverSchema[],
+  leftovers: { schemas?: MarkedSchema[]; roles?: MarkedRole[] },
+  databases: string[],
 ): Promise<void> {
-  await dropSandboxes(adapter, leftovers);
+  const statements: Statement[] = [
+    ...(leftovers.schemas ?? []).flatMap(schema =>
+      adapter.dialect.statements({ action: 'drop-schema', schema }),
+    ),
+    ...(leftovers.roles ?? []).flatMap(role =>
+      adapter.dialect.statements({
+        action: 'drop-role',
+        role: role.name,
+        databases,
+        // a schema it owns that was not asked for stays
+        keepOwned: true,
+      }),
+    ),
+  ];
+  await adapter.execute(statements);
 }

@@ -12,11 +12,7 @@ import type { SandboxCloneRequest } from './types';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
 import { testDataProduct } from '../testUtils/products';
 import { provisionWithRows } from '../testUtils/provision';
-import {
-  type LeftoverSchema,
-  dropLeftoverSchemas,
-  findLeftoverSchemas,
-} from './leftovers';
+import { type Leftovers, dropLeftovers, findLeftovers } from './leftovers';
 import {
   SandboxNameError,
   createSandbox,
@@ -358,7 +354,7 @@ export function runSandboxBehaviourSuite(
     );
 
     it(
-      'finds the schemas that no product of the catalog declares, one query per database, and drops them',
+      'finds the schemas and roles that no product of the catalog declares, one query per database, and drops them',
       async () => {
         // a domain of its own: the other tests' products are not in this catalog
         const own = `${h.domainPrefix}_lft`;
@@ -371,10 +367,31 @@ export function runSandboxBehaviourSuite(
         // where the adapter lists the databases the platform made
         const listsDatabases = h.adapter.platformDatabases !== undefined;
         // this test's databases (the warehouse also holds the other tests')
-        const ours = (found: { leftovers: LeftoverSchema[] }) =>
-          found.leftovers.filter(l =>
+        const ours = (found: Pick<Leftovers, 'schemas'>) =>
+          found.schemas.filter(l =>
             [kept.database, far.database].includes(l.database),
           );
+        // and roles, where the adapter lists them: the products' and a
+        // request's role of the product gone
+        const listsRoles = h.adapter.rolesMarked !== undefined;
+        const requestRole = `${h.domainPrefix}_lft_access_r1`;
+        await h.adapter.execute(
+          h.adapter.dialect.statements({
+            action: 'create-role',
+            role: {
+              name: requestRole,
+              comment: `datamesh:${gone.entityRef}:access:r1`,
+            },
+          }),
+        );
+        const roleNames = new Set([
+          ...[kept, gone, far].flatMap(p => Object.values(p.roles)),
+          requestRole,
+        ]);
+        const ourRoles = (found: Pick<Leftovers, 'roles'>) =>
+          found.roles
+            .filter(r => roleNames.has(r.name))
+            .map(r => [r.name, r.product, r.kind, r.productInCatalog]);
         await createSandbox(h.adapter, gone, {
           suffix: 'feat_x',
           layers: ['output'],
@@ -411,13 +428,29 @@ export function runSandboxBehaviourSuite(
           listsDatabases ? both : [],
         );
         const before = h.queryCount();
-        const found = await findLeftoverSchemas(h.adapter, catalog, {
+        const found = await findLeftovers(h.adapter, catalog, {
           archived: new Set(['dataproduct:default/quays']),
         });
         // one per database, and one for the list of databases
         expect(h.queryCount() - before).toBe(found.queries);
         expect(found.queries).toBe(
-          new Set([kept.database, ...made]).size + (listsDatabases ? 1 : 0),
+          new Set([kept.database, ...made]).size +
+            (listsDatabases ? 1 : 0) +
+            (listsRoles ? 1 : 0),
+        );
+        const roleOf = (p: typeof gone, kind = 'product') =>
+          Object.values(p.roles).map(role => [role, p.entityRef, kind, false]);
+        const byName = (a: unknown[], b: unknown[]) =>
+          String(a[1]).localeCompare(String(b[1])) ||
+          String(a[0]).localeCompare(String(b[0]));
+        expect(ourRoles(found)).toEqual(
+          listsRoles
+            ? [
+                ...roleOf(gone),
+                [requestRole, gone.entityRef, 'access', false],
+                ...roleOf(far),
+              ].sort(byName)
+            : [],
         );
         expect(
           ours(found).map(l => [
@@ -465,7 +498,7 @@ export function runSandboxBehaviourSuite(
         );
         // the archive too, once retirement no longer keeps it
         expect(
-          (await findLeftoverSchemas(h.adapter, catalog)).leftovers.map(l => [
+          (await findLeftovers(h.adapter, catalog)).schemas.map(l => [
             l.product,
             l.schema,
             l.kind,
@@ -480,8 +513,9 @@ export function runSandboxBehaviourSuite(
         const moved = {
           ...kept,
           schemas: { ...kept.schemas, raw: `${kept.schemas.raw}_v2` },
+          roles: { ...kept.roles, consumer: `${kept.roles.consumer}_v2` },
         };
-        const renamed = await findLeftoverSchemas(
+        const renamed = await findLeftovers(
           h.adapter,
           {
             refs: [kept.entityRef, gone.entityRef],
@@ -494,20 +528,55 @@ export function runSandboxBehaviourSuite(
             .filter(l => l.database === kept.database)
             .map(l => [l.product, l.schema, l.productInCatalog]),
         ).toEqual([[kept.entityRef, kept.schemas.raw, true]]);
+        expect(
+          ourRoles(renamed).filter(([, product]) => product === kept.entityRef),
+        ).toEqual(
+          listsRoles
+            ? [[kept.roles.consumer, kept.entityRef, 'product', true]]
+            : [],
+        );
         // a product being retired is retirement's
-        expect(
-          ours(
-            await findLeftoverSchemas(h.adapter, catalog, {
-              retiring: new Set([gone.entityRef, far.entityRef]),
-              archived: new Set(['dataproduct:default/quays']),
-            }),
-          ),
-        ).toEqual([]);
+        const retired = await findLeftovers(h.adapter, catalog, {
+          retiring: new Set([gone.entityRef, far.entityRef]),
+          archived: new Set(['dataproduct:default/quays']),
+        });
+        expect(ours(retired)).toEqual([]);
+        expect(ourRoles(retired)).toEqual([]);
 
-        await dropLeftoverSchemas(h.adapter, ours(found));
+        // a role dropped on its own: the schemas it owns stay
+        const farRoles = Object.values(far.roles);
+        await dropLeftovers(
+          h.adapter,
+          { roles: found.roles.filter(r => farRoles.includes(r.name)) },
+          found.databases,
+        );
+        const farSchemas = Object.values(far.schemas).map(schema => ({
+          database: far.database,
+          schema,
+        }));
+        expect(
+          (
+            await h.adapter.introspect({
+              computes: [],
+              databases: [far.database],
+              schemas: farSchemas,
+              roles: farRoles,
+            })
+          ).schemas,
+        ).toHaveLength(farSchemas.length);
+        await dropLeftovers(
+          h.adapter,
+          {
+            schemas: ours(found),
+            roles: found.roles.filter(
+              r => roleNames.has(r.name) && !farRoles.includes(r.name),
+            ),
+          },
+          found.databases,
+        );
         expect(
           ours(
-            await findLeftoverSchemas(h.adapter, catalog, {
+            await findLeftovers(h.adapter, catalog, {
               archived: new Set(['dataproduct:default/quays']),
             }),
           ),
@@ -526,6 +595,14 @@ export function runSandboxBehaviourSuite(
           roles: [],
         });
         expect(left.schemas).toHaveLength(1 + Object.keys(kept.schemas).length);
+        // and its roles; the others' are gone
+        const again = await findLeftovers(h.adapter, {
+          refs: [],
+          products: [],
+        });
+        expect(ourRoles(again).map(([role]) => role)).toEqual(
+          listsRoles ? Object.values(kept.roles).sort() : [],
+        );
         expect(
           (await findSandboxes(h.adapter, kept)).map(s => s.suffix),
         ).toEqual(['feat_y']);

@@ -285,7 +285,16 @@ export type Change =
       grantee: string;
     }
   | { action: 'drop-schema'; schema: SchemaRef }
-  | { action: 'drop-role'; role: string; databases: string[] }
+  | {
+      action: 'drop-role';
+      role: string;
+      databases: string[];
+      /**
+       * What the role owns passes to the platform's role instead of being
+       * dropped with it (a role dropped on its own, its schemas kept).
+       */
+      keepOwned?: boolean;
+    }
   | { action: 'drop-database'; database: string }
   | { action: 'drop-compute'; compute: string }
   | { action: 'create-masked-view'; view: MaskedView }
@@ -438,6 +447,12 @@ export interface SandboxCloneRequest {
   tableOwner?: string;
 }
 
+/** A role found by the marker its comment starts with. @public */
+export interface MarkedRole {
+  name: string;
+  comment: string;
+}
+
 /** A schema found by the marker its comment starts with. @public */
 export interface MarkedSchema extends SchemaRef {
   comment: string;
@@ -516,6 +531,13 @@ export interface WarehouseAdapter {
    * products' databases are looked in.
    */
   platformDatabases?(): Promise<string[]>;
+  /**
+   * Every role whose comment starts with `commentPrefix`, names and
+   * comments only, in one query (a product's roles and its request roles,
+   * found by their marker: roles left behind). Optional: without it, no
+   * role is looked for.
+   */
+  rolesMarked?(commentPrefix: string): Promise<MarkedRole[]>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import {
   type InfrastructureDriftItem,
   type InfrastructureDriftSummaryResponse,
   type InfrastructureLeftover,
+  type InfrastructureLeftoverRole,
   type InfrastructureLeftoversResponse,
   type InfrastructurePlanStep,
   type ProductInfrastructureResponse,
@@ -284,6 +285,7 @@ export function driftSummary(
 /** `GET /infrastructure/leftovers` answering `items` (one query: one database). */
 export function leftoversAnswer(
   items: InfrastructureLeftover[],
+  roles: InfrastructureLeftoverRole[] = [],
 ): InfrastructureLeftoversResponse {
   return {
     warehouse: {
@@ -296,5 +298,6 @@ export function leftoversAnswer(
     checkedAt: '2026-12-05T10:00:00.000Z',
     queries: 1,
     items,
+    roles,
   };
 }

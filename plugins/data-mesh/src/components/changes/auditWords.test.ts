@@ -82,9 +82,10 @@ describe('auditWords', () => {
           '"acme_care_dev__wards_raw"',
           '"acme_care_dev__wards_output"',
         ],
+        roles: ['"acme_care_dev_wards_consumer"'],
         productInCatalog: false,
       }),
-      'Dropped 2 schemas left behind when it left the catalog',
+      'Dropped 2 schemas and 1 role left behind when it left the catalog',
       undefined,
     ],
     [
@@ -93,7 +94,7 @@ describe('auditWords', () => {
         productInCatalog: true,
         error: 'permission denied for schema acme_care_dev__visits_staging',
       }),
-      'Dropping schemas it no longer declared failed',
+      'Dropping 1 schema it no longer declared failed',
       'permission denied for schema acme_care_dev__visits_staging',
     ],
     [

@@ -225,16 +225,21 @@ export function auditWords(
     case LEFTOVER_DROP_AUDIT_ACTION: {
       const d = detail as Partial<LeftoverDropAuditDetail>;
       const dropped = strings(d.dropped);
+      const roles = strings(d.roles);
       const whose =
         d.productInCatalog === false
           ? 'left behind when it left the catalog'
           : 'it no longer declared';
+      const what = [
+        ...(dropped.length ? [plural(dropped.length, 'schema')] : []),
+        ...(roles.length ? [plural(roles.length, 'role')] : []),
+      ].join(' and ');
       return {
         what: failed
-          ? `Dropping schemas ${whose} failed`
-          : `Dropped ${plural(dropped.length, 'schema')} ${whose}`,
+          ? `Dropping ${what} ${whose} failed`
+          : `Dropped ${what} ${whose}`,
         failed,
-        lines: dropped,
+        lines: [...dropped, ...roles],
       };
     }
     case 'deprecate':

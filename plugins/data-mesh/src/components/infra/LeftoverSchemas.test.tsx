@@ -5,6 +5,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   type InfrastructureLeftover,
+  type InfrastructureLeftoverRole,
   createDataMeshApiValidator,
   dataMeshLeftoverDropPermission,
 } from '@datamesh/plugin-data-mesh-common';
@@ -35,6 +36,16 @@ const schema = (
   ...more,
 });
 
+const ROLES: InfrastructureLeftoverRole[] = [
+  {
+    product: WARDS,
+    productInCatalog: false,
+    kind: 'product',
+    name: 'acme_care_dev_wards_consumer',
+    qualified: '"acme_care_dev_wards_consumer"',
+  },
+];
+
 const LEFT = [
   schema(VISITS, 'visits_staging'),
   schema(WARDS, 'wards_output'),
@@ -58,7 +69,11 @@ async function renderLeftovers(options: {
   const drops: FakeRequest[] = [];
   const backend = fakeDataMeshBackend({
     '/infrastructure/leftovers': () =>
-      jsonResponse(leftoversAnswer(dropped ? options.after ?? [] : LEFT)),
+      jsonResponse(
+        dropped
+          ? leftoversAnswer(options.after ?? [])
+          : leftoversAnswer(LEFT, ROLES),
+      ),
     '/products/{namespace}/{name}/leftovers/drop': (
       _: URL,
       request: FakeRequest,
@@ -99,15 +114,17 @@ describe('LeftoverSchemas', () => {
       validator.response(
         { method: 'get', path: '/infrastructure/leftovers' },
         200,
-        leftoversAnswer(LEFT),
+        leftoversAnswer(LEFT, ROLES),
       ),
     ).toEqual([]);
   });
 
-  it('lists the schemas each product left behind, and who may drop them', async () => {
+  it('lists the schemas and roles each product left behind, and who may drop them', async () => {
     await renderLeftovers({});
     expect(
-      await screen.findByRole('heading', { name: 'Left behind (3 schemas)' }),
+      await screen.findByRole('heading', {
+        name: 'Left behind (3 schemas, 1 role)',
+      }),
     ).toBeInTheDocument();
     const visits = screen.getByTestId(`leftovers-${VISITS}`);
     // in the catalog: a link to it
@@ -130,11 +147,14 @@ describe('LeftoverSchemas', () => {
     expect(wards).toHaveTextContent(
       '"acme_care_dev__wards_raw_sbx_feat_beds" — the sandbox of branch feat_beds, made 2 Nov',
     );
+    expect(wards).toHaveTextContent(
+      'role "acme_care_dev_wards_consumer" — its role',
+    );
     expect(wards).toHaveTextContent('The platform team drops them from here.');
     expect(screen.queryByRole('button', { name: 'Drop…' })).toBeNull();
   });
 
-  it("drops a gone product's schemas once its name is typed, then looks again", async () => {
+  it('drops what a gone product left once its name is typed, then looks again', async () => {
     const { drops } = await renderLeftovers({
       mayDrop: [WARDS],
       drop: () =>
@@ -143,8 +163,10 @@ describe('LeftoverSchemas', () => {
           dropped: [
             '"acme_care_dev__wards_output"',
             '"acme_care_dev__wards_raw_sbx_feat_beds"',
+            '"acme_care_dev_wards_consumer"',
           ],
           leftovers: [],
+          roles: [],
         }),
       after: [LEFT[0]],
     });
@@ -158,10 +180,10 @@ describe('LeftoverSchemas', () => {
       await within(wards).findByRole('button', { name: 'Drop…' }),
     );
     const dialog = await screen.findByRole('dialog', {
-      name: 'Drop the schemas wards left behind?',
+      name: 'Drop what wards left behind?',
     });
     const confirm = within(dialog).getByRole('button', {
-      name: 'Drop schemas',
+      name: 'Drop them',
     });
     expect(confirm).toBeDisabled();
     await userEvent.type(
@@ -176,7 +198,7 @@ describe('LeftoverSchemas', () => {
     await userEvent.click(confirm);
     expect(
       await screen.findByText(
-        'Dropped "acme_care_dev__wards_output", "acme_care_dev__wards_raw_sbx_feat_beds".',
+        'Dropped "acme_care_dev__wards_output", "acme_care_dev__wards_raw_sbx_feat_beds", "acme_care_dev_wards_consumer".',
       ),
     ).toBeInTheDocument();
     expect(drops.map(d => [d.method, d.params, d.body])).toEqual([
@@ -188,6 +210,7 @@ describe('LeftoverSchemas', () => {
             { database: 'acme_care_dev', schema: 'wards_output' },
             { database: 'acme_care_dev', schema: 'wards_raw_sbx_feat_beds' },
           ],
+          roles: ['acme_care_dev_wards_consumer'],
         },
       ],
     ]);
@@ -230,7 +253,7 @@ describe('LeftoverSchemas', () => {
       'visits',
     );
     await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Drop schemas' }),
+      within(dialog).getByRole('button', { name: 'Drop them' }),
     );
     expect(
       await within(dialog).findByTestId('leftover-drop-error'),

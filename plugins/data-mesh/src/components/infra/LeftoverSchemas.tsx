@@ -1,11 +1,12 @@
 /*
- * Schemas left behind, on the Drift page (`GET /infrastructure/leftovers`):
- * schemas the platform made for a data product that no product of the
- * catalog declares now — the product removed from the catalog without
- * retiring it, renamed, or moved to another domain or stage. They still
- * hold its data, and nothing else in the portal shows them. Grouped by
- * product; each group's Drop… asks for the product's name before its
- * schemas are dropped (`POST /products/…/leftovers/drop`), and only for
+ * What products left behind, on the Drift page (`GET
+ * /infrastructure/leftovers`): schemas and roles the platform made for a
+ * data product that no product of the catalog declares now — the product
+ * removed from the catalog without retiring it, renamed, or moved to
+ * another domain or stage. The schemas still hold its data, the roles may
+ * still be granted to people, and nothing else in the portal shows them.
+ * Grouped by product; each group's Drop… asks for the product's name
+ * before they are dropped (`POST /products/…/leftovers/drop`), and only for
  * those the leftover permission allows: a product's owners while it is in
  * the catalog, the platform team once it is gone.
  */
@@ -30,6 +31,7 @@ import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   type InfrastructureLeftover,
+  type InfrastructureLeftoverRole,
   dataMeshLeftoverDropPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
@@ -59,16 +61,29 @@ export function leftoverWords(l: InfrastructureLeftover): string {
   return l.productInCatalog ? 'a schema it no longer declares' : 'its schema';
 }
 
+/** What a role was to its product, in words. */
+export function leftoverRoleWords(r: InfrastructureLeftoverRole): string {
+  if (r.kind === 'access') return 'the role of one of its access requests';
+  return r.productInCatalog ? 'a role it no longer declares' : 'its role';
+}
+
+/** A product's leftovers: its schemas and its roles. */
+interface ProductLeftoverSet {
+  schemas: InfrastructureLeftover[];
+  roles: InfrastructureLeftoverRole[];
+}
+
 /** The name to type to confirm: the product's, as its ref names it. */
 const nameOf = (product: string) => parseEntityRef(product).name;
 
 function ConfirmDrop(props: {
   product: string;
-  schemas: InfrastructureLeftover[];
+  left: ProductLeftoverSet;
   onClose: () => void;
   onDropped: (dropped: string[]) => void;
 }) {
-  const { product, schemas, onClose, onDropped } = props;
+  const { product, left, onClose, onDropped } = props;
+  const { schemas, roles } = left;
   const classes = useStyles();
   const api = useApi(dataMeshApiRef);
   const [typed, setTyped] = useState('');
@@ -83,10 +98,15 @@ function ConfirmDrop(props: {
       const result = await api.dropLeftoverSchemas(
         { namespace, name },
         {
-          schemas: schemas.map(s => ({
-            database: s.database,
-            schema: s.schema,
-          })),
+          ...(schemas.length
+            ? {
+                schemas: schemas.map(s => ({
+                  database: s.database,
+                  schema: s.schema,
+                })),
+              }
+            : {}),
+          ...(roles.length ? { roles: roles.map(r => r.name) } : {}),
         },
       );
       onDropped(result.dropped);
@@ -104,15 +124,16 @@ function ConfirmDrop(props: {
       maxWidth="sm"
       fullWidth
     >
-      <DialogTitle id={titleId}>
-        Drop the schemas {name} left behind?
-      </DialogTitle>
+      <DialogTitle id={titleId}>Drop what {name} left behind?</DialogTitle>
       <DialogContent>
         <DialogContentText component="div">
-          These schemas are dropped from the warehouse with everything in them.
-          This cannot be undone: make sure no one still reads them.
+          {schemas.length > 0 &&
+            'These schemas are dropped from the warehouse with everything in them. '}
+          {roles.length > 0 &&
+            'These roles are dropped: whoever holds them loses them. '}
+          This cannot be undone: make sure no one still needs them.
           <ul>
-            {schemas.map(s => (
+            {[...schemas, ...roles].map(s => (
               <li key={s.qualified}>
                 <code className={classes.schema}>{s.qualified}</code>
               </li>
@@ -145,27 +166,28 @@ function ConfirmDrop(props: {
           color="secondary"
           variant="contained"
         >
-          Drop schemas
+          Drop them
         </Button>
       </DialogActions>
     </Dialog>
   );
 }
 
-/** One product's schemas left behind, and Drop… for those who may. */
+/** One product's leftovers, and Drop… for those who may. */
 function ProductLeftovers(props: {
   product: string;
-  schemas: InfrastructureLeftover[];
+  left: ProductLeftoverSet;
   onDropped: (dropped: string[]) => void;
 }) {
-  const { product, schemas, onDropped } = props;
+  const { product, left, onDropped } = props;
+  const { schemas, roles } = left;
   const classes = useStyles();
   const [asking, setAsking] = useState(false);
   const { allowed } = usePermission({
     permission: dataMeshLeftoverDropPermission,
     resourceRef: product,
   });
-  const inCatalog = schemas[0].productInCatalog;
+  const inCatalog = [...schemas, ...roles][0].productInCatalog;
   return (
     <Box className={classes.product} data-testid={`leftovers-${product}`}>
       <Box className={classes.heading}>
@@ -197,6 +219,14 @@ function ProductLeftovers(props: {
             </Typography>
           </li>
         ))}
+        {roles.map(r => (
+          <li key={`role ${r.qualified}`}>
+            role <code className={classes.schema}>{r.qualified}</code>{' '}
+            <Typography variant="body2" component="span">
+              — {leftoverRoleWords(r)}
+            </Typography>
+          </li>
+        ))}
       </ul>
       {!allowed && (
         <Typography variant="body2" color="textSecondary">
@@ -208,7 +238,7 @@ function ProductLeftovers(props: {
       {asking && (
         <ConfirmDrop
           product={product}
-          schemas={schemas}
+          left={left}
           onClose={() => setAsking(false)}
           onDropped={dropped => {
             setAsking(false);
@@ -239,24 +269,37 @@ export function LeftoverSchemas() {
     );
   }
   const items = state.value?.items ?? [];
-  const byProduct = new Map<string, InfrastructureLeftover[]>();
-  for (const item of items) {
-    byProduct.set(item.product, [...(byProduct.get(item.product) ?? []), item]);
-  }
-  if (items.length === 0 && !news) return null;
+  const roles = state.value?.roles ?? [];
+  const byProduct = new Map<string, ProductLeftoverSet>();
+  const of = (product: string) => {
+    const set = byProduct.get(product) ?? { schemas: [], roles: [] };
+    byProduct.set(product, set);
+    return set;
+  };
+  for (const item of items) of(item.product).schemas.push(item);
+  for (const role of roles) of(role.product).roles.push(role);
+  const count = [
+    ...(items.length
+      ? [`${items.length} ${items.length === 1 ? 'schema' : 'schemas'}`]
+      : []),
+    ...(roles.length
+      ? [`${roles.length} ${roles.length === 1 ? 'role' : 'roles'}`]
+      : []),
+  ].join(', ');
+  if (byProduct.size === 0 && !news) return null;
   return (
     <Paper className={classes.section} data-testid="leftover-schemas">
       <Typography variant="h6" component="h2">
-        Left behind
-        {items.length > 0 &&
-          ` (${items.length} ${items.length === 1 ? 'schema' : 'schemas'})`}
+        Left behind{count && ` (${count})`}
       </Typography>
-      {items.length > 0 ? (
+      {byProduct.size > 0 ? (
         <Typography variant="body2">
-          Schemas the platform made for data products that no product in the
-          catalog declares now: the product was removed from the catalog without
-          retiring it, renamed, or moved to another domain or stage. They still
-          hold its data, and no plan, drift check or retirement looks at them
+          Schemas and roles the platform made for data products that no product
+          in the catalog declares now: the product was removed from the catalog
+          without retiring it, renamed, or moved to another domain or stage. The
+          schemas still hold its data and the roles may still be granted to
+          people (a product made again under the name would take them over,
+          members and all); no plan, drift check or retirement looks at them
           again. Retire products instead of removing them; drop these once no
           one needs them.
         </Typography>
@@ -270,11 +313,11 @@ export function LeftoverSchemas() {
           </Alert>
         </Box>
       )}
-      {[...byProduct].map(([product, schemas]) => (
+      {[...byProduct].map(([product, left]) => (
         <ProductLeftovers
           key={product}
           product={product}
-          schemas={schemas}
+          left={left}
           onDropped={dropped => {
             setNews(`Dropped ${dropped.join(', ')}.`);
             state.retry();
