@@ -256,19 +256,22 @@ export function conflictInfrastructure(): ProductInfrastructureResponse {
   );
 }
 
+/** The embedded warehouse, as the fleet-wide answers describe it. */
+const EMBEDDED = {
+  type: 'pglite',
+  dialect: 'pglite',
+  displayName: 'PGlite',
+  compute: false,
+  databases: 'schema-prefix',
+} as const;
+
 /** GET /infrastructure/drift on the embedded warehouse: `items` (worst first), counted. */
 export function driftSummary(
   items: InfrastructureDriftItem[],
   queries = 4,
 ): InfrastructureDriftSummaryResponse {
   return {
-    warehouse: {
-      type: 'pglite',
-      dialect: 'pglite',
-      displayName: 'PGlite',
-      compute: false,
-      databases: 'schema-prefix',
-    },
+    warehouse: EMBEDDED,
     checkedAt: '2026-12-05T10:00:00.000Z',
     queries,
     total: items.length,
@@ -282,19 +285,13 @@ export function driftSummary(
   };
 }
 
-/** `GET /infrastructure/leftovers` answering `items` (one query: one database). */
+/** `GET /infrastructure/leftovers` on the embedded warehouse, answering `items` and `roles`. */
 export function leftoversAnswer(
   items: InfrastructureLeftover[],
   roles: InfrastructureLeftoverRole[] = [],
 ): InfrastructureLeftoversResponse {
   return {
-    warehouse: {
-      type: 'pglite',
-      dialect: 'pglite',
-      displayName: 'PGlite',
-      compute: false,
-      databases: 'schema-prefix',
-    },
+    warehouse: EMBEDDED,
     checkedAt: '2026-12-05T10:00:00.000Z',
     queries: 1,
     items,
