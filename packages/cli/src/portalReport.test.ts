@@ -327,15 +327,18 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
     // the portal (or another pipeline) is changing feat_busy
     const busy =
       'the sandbox of feat_busy of dataproduct:default/refunds is being made (asked by user:default/aisha at 2026-12-06T10:00:00.000Z): run again once it is done';
-    reply = sent =>
+    const refused = {
+      status: 409,
+      body: { error: { name: 'ConflictError', message: busy } },
+    };
+    // the portal refuses feat_busy's claims, and answers the rest
+    const busyBranch: typeof reply = sent =>
       sent.method === 'POST' &&
       sent.url.endsWith('/sandbox-claims') &&
       sent.body.branch === 'feat_busy'
-        ? {
-            status: 409,
-            body: { error: { name: 'ConflictError', message: busy } },
-          }
+        ? refused
         : recorded(sent);
+    reply = busyBranch;
     const before = seen.length;
     for (const args of [
       ['create', '--branch', 'feat/busy', '--replace'],
@@ -358,10 +361,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
         refusals > 0
       ) {
         refusals -= 1;
-        return {
-          status: 409,
-          body: { error: { name: 'ConflictError', message: busy } },
-        };
+        return refused;
       }
       return recorded(sent);
     };
@@ -379,15 +379,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
       0,
       expect.arrayContaining([`waiting: ${busy}`]),
     ]);
-    reply = sent =>
-      sent.method === 'POST' &&
-      sent.url.endsWith('/sandbox-claims') &&
-      sent.body.branch === 'feat_busy'
-        ? {
-            status: 409,
-            body: { error: { name: 'ConflictError', message: busy } },
-          }
-        : recorded(sent);
+    reply = busyBranch;
     // --all drops the others, leaves the busy one and fails
     const all = await sandbox('delete', '--all');
     expect(all.code).toBe(1);
