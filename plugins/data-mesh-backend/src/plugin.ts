@@ -41,7 +41,7 @@ import {
   SandboxExpiry,
   SandboxExpiryNoticeStore,
   SandboxKeeping,
-  LeftoverSchemas,
+  LeftoverCleanup,
   UNEXPLAINED_GRANTS_TASK_ID,
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
@@ -547,7 +547,7 @@ export const dataMeshPlugin = createBackendPlugin({
             // pipelines and templates claim a branch's sandbox as the portal does
             sandboxClaims,
             // schemas of products gone from the catalog, renamed or moved
-            leftovers: new LeftoverSchemas({
+            leftovers: new LeftoverCleanup({
               infrastructure,
               lifecycle: audit,
               permissions,

@@ -53,5 +53,5 @@ export type {
 } from './sandboxExpiry';
 export { SandboxKeeping } from './sandboxKeep';
 export type { SandboxKeepingOptions } from './sandboxKeep';
-export { LeftoverSchemas } from './leftovers';
-export type { LeftoverSchemasOptions } from './leftovers';
+export { LeftoverCleanup } from './leftovers';
+export type { LeftoverCleanupOptions } from './leftovers';

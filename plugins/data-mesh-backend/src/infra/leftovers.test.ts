@@ -186,7 +186,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     );
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toBe(
-      'user:default/aisha may not drop the schemas dataproduct:default/wards left behind: its owners may while it is in the catalog, the platform team once it is gone from it',
+      'user:default/aisha may not drop what dataproduct:default/wards left behind: its owners may while it is in the catalog, the platform team once it is gone from it',
     );
     expect(await schemasOf('acme_care_dev__wards%')).toHaveLength(5);
 

@@ -46,7 +46,7 @@ import type { InfrastructureService } from './InfrastructureService';
 import { authorizeOwnersAction } from './ownersAction';
 
 /** @public */
-export interface LeftoverSchemasOptions {
+export interface LeftoverCleanupOptions {
   infrastructure: Pick<
     InfrastructureService,
     'namedFleet' | 'ask' | 'redactMessage' | 'warehouseInfo'
@@ -62,9 +62,9 @@ export interface LeftoverSchemasOptions {
 const schemaKey = (s: { database: string; schema: string }) =>
   `${s.database.toLowerCase()}\u0000${s.schema.toLowerCase()}`;
 
-/** Schemas left behind, listed and dropped behind the REST API. @public */
-export class LeftoverSchemas {
-  constructor(private readonly options: LeftoverSchemasOptions) {}
+/** What products left behind, listed and dropped behind the REST API. @public */
+export class LeftoverCleanup {
+  constructor(private readonly options: LeftoverCleanupOptions) {}
 
   async list(): Promise<InfrastructureLeftoversResponse> {
     const { infrastructure, clock } = this.options;
@@ -96,7 +96,7 @@ export class LeftoverSchemas {
       ref,
       credentials,
       (who, product) =>
-        `${who} may not drop the schemas ${product} left behind: its owners may while it is in the catalog, the platform team once it is gone from it`,
+        `${who} may not drop what ${product} left behind: its owners may while it is in the catalog, the platform team once it is gone from it`,
     );
     const found = await this.find();
     const { adapter } = found;

@@ -45,7 +45,7 @@ import type { AccessDriftRepair } from './accessRepair';
 import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
 import type { InfrastructureChangeReports } from './changeReports';
-import type { LeftoverSchemas } from './leftovers';
+import type { LeftoverCleanup } from './leftovers';
 import type { SandboxDeletion } from './sandboxes';
 import type { SandboxKeeping } from './sandboxKeep';
 import type { SandboxCreation } from './sandboxCreate';
@@ -77,7 +77,7 @@ export interface InfrastructureRouterOptions {
   /** Without it, no grant made by hand is listed (`watching: false`). */
   unexplainedGrants?: ReturnType<typeof unexplainedGrantsView>;
   /** Without it, schemas left behind answer 409. */
-  leftovers?: Pick<LeftoverSchemas, 'list' | 'drop'>;
+  leftovers?: Pick<LeftoverCleanup, 'list' | 'drop'>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.

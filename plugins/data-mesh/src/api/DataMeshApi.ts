@@ -167,7 +167,7 @@ export interface DataMeshApi {
    * catalog, the platform team once it is gone); only those still left
    * behind are dropped.
    */
-  dropLeftoverSchemas(
+  dropLeftovers(
     product: { namespace: string; name: string },
     body: LeftoverDropBody,
   ): Promise<LeftoverDropResponse>;

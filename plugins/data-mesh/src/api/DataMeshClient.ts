@@ -186,7 +186,7 @@ export class DataMeshClient implements DataMeshApi {
     return this.get('/infrastructure/leftovers', {});
   }
 
-  async dropLeftoverSchemas(
+  async dropLeftovers(
     product: { namespace: string; name: string },
     body: LeftoverDropBody,
   ): Promise<LeftoverDropResponse> {

@@ -74,7 +74,7 @@ function summary(): InfrastructureDriftSummaryResponse {
 async function renderDrift(answer: unknown) {
   const backend = fakeDataMeshBackend({
     '/infrastructure/drift': answer,
-    // nothing left behind (LeftoverSchemas.test.tsx shows what is)
+    // nothing left behind (LeftBehind.test.tsx shows what is)
     '/infrastructure/leftovers': leftoversAnswer([]),
   });
   await renderInTestApp(<InfrastructureDrift />, {

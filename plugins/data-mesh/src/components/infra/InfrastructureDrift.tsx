@@ -4,7 +4,7 @@
  * (`GET /infrastructure/drift`), worst first, with each product's repair
  * plan, and the plans of the products shown to apply in one go
  * (RepairProducts: a repair run in the backend, LatestRepairRun follows it),
- * and below them the schemas products left behind (LeftoverSchemas). The
+ * and below them what products left behind (LeftBehind). The
  * product page's Infrastructure card shows one product in full.
  */
 import { type ReactNode, useState } from 'react';
@@ -43,7 +43,7 @@ import {
 } from './InfrastructureStatusChip';
 import { PlanLines } from './PlanLines';
 import { LatestRepairRun } from './LatestRepairRun';
-import { LeftoverSchemas } from './LeftoverSchemas';
+import { LeftBehind } from './LeftBehind';
 import { RepairProducts } from './RepairProducts';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -260,7 +260,7 @@ export function InfrastructureDrift() {
           </Box>
         }
       />
-      <LeftoverSchemas />
+      <LeftBehind />
     </>
   );
 }

@@ -17,7 +17,7 @@ import {
 } from '../../__testUtils__/fakeBackend';
 import { leftoversAnswer } from '../../__testUtils__/infraFixtures';
 import { SWRConfig } from 'swr';
-import { LeftoverSchemas } from './LeftoverSchemas';
+import { LeftBehind } from './LeftBehind';
 
 const WARDS = 'dataproduct:default/wards';
 const VISITS = 'dataproduct:default/visits';
@@ -87,7 +87,7 @@ async function renderLeftovers(options: {
   // usePermission caches decisions in SWR's global cache: a cache per render
   const element = (
     <SWRConfig value={{ provider: () => new Map() }}>
-      <LeftoverSchemas />
+      <LeftBehind />
     </SWRConfig>
   );
   await renderInTestApp(element, {
@@ -107,7 +107,7 @@ async function renderLeftovers(options: {
   return { backend, drops };
 }
 
-describe('LeftoverSchemas', () => {
+describe('LeftBehind', () => {
   it('answers what the REST contract allows', () => {
     const validator = createDataMeshApiValidator();
     expect(
@@ -240,7 +240,7 @@ describe('LeftoverSchemas', () => {
         errorResponse(
           403,
           'NotAllowedError',
-          'user:default/aisha may not drop the schemas dataproduct:default/visits left behind',
+          'user:default/aisha may not drop what dataproduct:default/visits left behind',
         ),
     });
     const visits = await screen.findByTestId(`leftovers-${VISITS}`);
@@ -258,7 +258,7 @@ describe('LeftoverSchemas', () => {
     expect(
       await within(dialog).findByTestId('leftover-drop-error'),
     ).toHaveTextContent(
-      'Nothing was dropped: user:default/aisha may not drop the schemas dataproduct:default/visits left behind',
+      'Nothing was dropped: user:default/aisha may not drop what dataproduct:default/visits left behind',
     );
     expect(screen.getByTestId(`leftovers-${VISITS}`)).toBeInTheDocument();
   });
@@ -267,7 +267,7 @@ describe('LeftoverSchemas', () => {
     const backend = fakeDataMeshBackend({
       '/infrastructure/leftovers': leftoversAnswer([]),
     });
-    await renderInTestApp(<LeftoverSchemas />, { apis: [backend.apiEntry] });
+    await renderInTestApp(<LeftBehind />, { apis: [backend.apiEntry] });
     await waitFor(() => expect(backend.requests).toHaveLength(1));
     expect(screen.queryByTestId('leftover-schemas')).toBeNull();
     expect(screen.queryByRole('progressbar')).toBeNull();

@@ -95,7 +95,7 @@ function ConfirmDrop(props: {
     setError(undefined);
     try {
       const { namespace } = parseEntityRef(product);
-      const result = await api.dropLeftoverSchemas(
+      const result = await api.dropLeftovers(
         { namespace, name },
         {
           ...(schemas.length
@@ -255,7 +255,7 @@ function ProductLeftovers(props: {
  * there are none.
  * @public
  */
-export function LeftoverSchemas() {
+export function LeftBehind() {
   const classes = useStyles();
   const api = useApi(dataMeshApiRef);
   const state = useAsyncRetry(() => api.getInfrastructureLeftovers(), [api]);
