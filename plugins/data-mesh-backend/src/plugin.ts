@@ -549,6 +549,7 @@ export const dataMeshPlugin = createBackendPlugin({
             // schemas of products gone from the catalog, renamed or moved
             leftovers: new LeftoverCleanup({
               infrastructure,
+              platform,
               lifecycle: audit,
               permissions,
               auth,

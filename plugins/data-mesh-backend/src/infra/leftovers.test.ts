@@ -61,9 +61,17 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
 
   beforeAll(async () => {
     warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
-    const { plan } = await planProducts([visits, wards], platform, warehouse);
-    const provisioned = await applyPlan(plan!, warehouse);
-    if (provisioned.error) throw new Error(provisioned.error.message);
+    // visits' pipeline also applies it to prod: not left behind
+    const visitsInProd = {
+      ...visits,
+      spec: { ...visits.spec, infrastructure: { stage: 'prod' } },
+    };
+    // a plan knows a product once: one plan per stage
+    for (const stage of [[visits, wards], [visitsInProd]]) {
+      const { plan } = await planProducts(stage, platform, warehouse);
+      const provisioned = await applyPlan(plan!, warehouse);
+      if (provisioned.error) throw new Error(provisioned.error.message);
+    }
     const { products } = await assessProducts([wards], platform, warehouse, {
       namesOnly: true,
     });
@@ -109,8 +117,9 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   it("lists what no product of the catalog declares; the platform team drops a gone product's, its owners their own's", async () => {
     const listed = await call('get', '/infrastructure/leftovers', 'sofia');
     expect(listed.status).toBe(200);
-    // the databases the platform made, then the one there is, and the roles
-    expect(listed.body.queries).toBe(3);
+    // the databases the platform made, then the two there are (dev and
+    // prod), and the roles
+    expect(listed.body.queries).toBe(4);
     // wards' roles too; visits' are the ones it declares
     expect(
       listed.body.roles.map((r: any) => [r.product, r.kind, r.name]),

@@ -10,7 +10,8 @@
  *
  * They are judged against the whole catalog (the plugin's own
  * credentials), whoever asks: a product the caller may not see is not
- * left behind. A product being retired is retirement's, and so is the
+ * left behind; and against what each product declares at every stage of
+ * the platform, since pipelines apply one spec to dev, test and prod. A product being retired is retirement's, and so is the
  * archive a retired product keeps until its retention. Dropping takes the
  * leftover permission on the product: its owners while it is in the
  * catalog, and for a product gone from it whoever the policy allows
@@ -27,6 +28,7 @@ import { NotFoundError, stringifyError } from '@backstage/errors';
 import {
   type InfrastructureLeftover,
   type InfrastructureLeftoverRole,
+  type DataProductEntityV1alpha1,
   type InfrastructureLeftoversResponse,
   type LeftoverDropAuditDetail,
   type LeftoverDropBody,
@@ -37,7 +39,10 @@ import {
 import {
   type LeftoverRole,
   type LeftoverSchema,
+  type PlatformConfig,
+  type ProvisionedProduct,
   type WarehouseAdapter,
+  assessProducts,
   dropLeftovers,
   findLeftovers,
 } from '@datamesh/plugin-data-mesh-node';
@@ -53,6 +58,8 @@ export interface LeftoverCleanupOptions {
   >;
   /** Retirements (whose schemas are theirs), and the audit trail. */
   lifecycle: Pick<LifecycleStore, 'list' | 'addAudit'>;
+  /** The platform's stages and naming: what each product declares at each. */
+  platform: PlatformConfig;
   permissions: PermissionsService;
   auth: AuthService;
   logger: LoggerService;
@@ -171,11 +178,49 @@ export class LeftoverCleanup {
     };
   }
 
+  /**
+   * The names of `entities` at each of the platform's stages but their own
+   * (a spec goes to dev, then test, then prod through pipelines), checked
+   * by the dialect; the warehouse is not introspected.
+   */
+  private async namesAtOtherStages(
+    entities: DataProductEntityV1alpha1[],
+    adapter: WarehouseAdapter,
+  ): Promise<ProvisionedProduct[]> {
+    const { platform, infrastructure } = this.options;
+    const names: ProvisionedProduct[] = [];
+    for (const stage of platform.stages) {
+      const others = entities
+        .filter(
+          e =>
+            (e.spec.infrastructure?.stage ?? platform.defaultStage) !== stage,
+        )
+        .map(e => ({
+          ...e,
+          spec: {
+            ...e.spec,
+            infrastructure: { ...e.spec.infrastructure, stage },
+          },
+        }));
+      if (others.length === 0) continue;
+      const { products } = await infrastructure.ask(adapter, () =>
+        assessProducts(others, platform, adapter, { namesOnly: true }),
+      );
+      names.push(...products.flatMap(a => a.desired?.products[0] ?? []));
+    }
+    return names;
+  }
+
   /** Everything left behind, judged against the whole catalog. */
   private async find() {
     const { infrastructure, lifecycle, auth } = this.options;
     const { adapter, refs, named } = await infrastructure.namedFleet(
       await auth.getOwnServiceCredentials(),
+    );
+    // a spec goes to dev, then test, then prod: what it declares at every stage
+    const atOtherStages = await this.namesAtOtherStages(
+      named.map(n => n.entity),
+      adapter,
     );
     const records = await lifecycle.list();
     const refsOf = (keep: (r: (typeof records)[number]) => boolean) =>
@@ -183,7 +228,7 @@ export class LeftoverCleanup {
     const found = await infrastructure.ask(adapter, () =>
       findLeftovers(
         adapter,
-        { refs, products: named.map(n => n.product) },
+        { refs, products: named.map(n => n.product), atOtherStages },
         {
           retiring: refsOf(r => r.state === 'retiring'),
           archived: refsOf(

@@ -139,9 +139,9 @@ export interface Leftovers {
  * catalog's products do not declare: one query per database (the
  * products', and those the platform made that the adapter lists) and one
  * for the roles, whatever the number of products. One is left over when
- * its product is not in the catalog (`catalogRefs`), or is and no longer
- * declares it (a product schema or role that is none of its `products`'
- * names). Sandboxes, archives and request roles of products in the catalog
+ * its product is not in the catalog (`refs`), or is and no longer
+ * declares it (a product schema or role that is none of its names, at any
+ * stage). Sandboxes, archives and request roles of products in the catalog
  * are theirs (sandbox expiry, retirement, access requests see to them); a
  * product of the catalog without names (its spec does not plan) is not
  * judged.
@@ -152,8 +152,14 @@ export async function findLeftovers(
   catalog: {
     /** Every data product of the catalog, by ref (lower case). */
     refs: Iterable<string>;
-    /** The names of those that have them. */
+    /** The names of those that have them, at the stage the catalog says. */
     products: ProvisionedProduct[];
+    /**
+     * Their names at the platform's other stages (a spec goes to dev, then
+     * test, then prod): declared as well, looked in only where the adapter
+     * lists the database as the platform's.
+     */
+    atOtherStages?: ProvisionedProduct[];
   },
   options: {
     /** Databases to look in besides the products' and the platform's. */
@@ -165,9 +171,11 @@ export async function findLeftovers(
   } = {},
 ): Promise<Leftovers> {
   const inCatalog = new Set([...catalog.refs].map(r => r.toLowerCase()));
-  const named = new Map(
-    catalog.products.map(p => [p.entityRef.toLowerCase(), p]),
-  );
+  const named = new Map<string, ProvisionedProduct[]>();
+  for (const p of [...catalog.products, ...(catalog.atOtherStages ?? [])]) {
+    const ref = p.entityRef.toLowerCase();
+    named.set(ref, [...(named.get(ref) ?? []), p]);
+  }
   // where the warehouse can tell, also the databases no product of the
   // catalog is in any more: one more query
   const made = adapter.platformDatabases
@@ -196,7 +204,9 @@ export async function findLeftovers(
     // its sandboxes, archive and request roles are its own business
     if (kind !== 'product') return undefined;
     const names = named.get(ref);
-    return !names || declared(names) ? undefined : { productInCatalog: true };
+    return !names || names.some(declared)
+      ? undefined
+      : { productInCatalog: true };
   };
 
   const schemas: LeftoverSchema[] = [];

@@ -609,5 +609,38 @@ export function runSandboxBehaviourSuite(
       },
       timeout,
     );
+
+    it(
+      'leaves alone what a product of the catalog declares at its other stages',
+      async () => {
+        // one spec applied to dev and to prod (as pipelines do); the catalog
+        // knows it at dev
+        const domain = `${h.domainPrefix}_lfs`;
+        const dev = await provisionWithData(testDataProduct('locks', domain));
+        const prod = await provisionWithData(
+          testDataProduct('locks', domain, { stage: 'prod' }),
+        );
+        expect(prod.database).not.toBe(dev.database);
+        const atProd = (found: Pick<Leftovers, 'schemas'>) =>
+          found.schemas
+            .filter(l => l.database === prod.database)
+            .map(l => l.schema);
+        const catalog = { refs: [dev.entityRef], products: [dev] };
+        // without its names at prod, its prod schemas look left behind
+        // (where the adapter lists the prod database as the platform's)
+        expect(atProd(await findLeftovers(h.adapter, catalog))).toEqual(
+          h.adapter.platformDatabases ? Object.values(prod.schemas).sort() : [],
+        );
+        const found = await findLeftovers(h.adapter, {
+          ...catalog,
+          atOtherStages: [prod],
+        });
+        expect(atProd(found)).toEqual([]);
+        expect(found.roles.filter(r => r.product === dev.entityRef)).toEqual(
+          [],
+        );
+      },
+      timeout,
+    );
   });
 }
