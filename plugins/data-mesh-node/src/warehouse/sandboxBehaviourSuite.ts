@@ -615,10 +615,10 @@ export function runSandboxBehaviourSuite(
       async () => {
         // one spec applied to dev and to prod (as pipelines do); the catalog
         // knows it at dev
-        const domain = `${h.domainPrefix}_lfs`;
-        const dev = await provisionWithData(testDataProduct('locks', domain));
+        const staged = `${h.domainPrefix}_lfs`;
+        const dev = await provisionWithData(testDataProduct('locks', staged));
         const prod = await provisionWithData(
-          testDataProduct('locks', domain, { stage: 'prod' }),
+          testDataProduct('locks', staged, { stage: 'prod' }),
         );
         expect(prod.database).not.toBe(dev.database);
         const atProd = (found: Pick<Leftovers, 'schemas'>) =>
