@@ -1,11 +1,19 @@
 /*
- * Sandboxes (engine of data-mesh-node) against the loopback fake Snowflake
- * through the real snowflake-sdk driver.
+ * Sandboxes, and what products left behind (engine of data-mesh-node),
+ * against the loopback fake Snowflake through the real snowflake-sdk driver.
  */
-import { runSandboxBehaviourSuite } from '@datamesh/plugin-data-mesh-node/testUtils';
+import {
+  runLeftoversBehaviourSuite,
+  runSandboxBehaviourSuite,
+} from '@datamesh/plugin-data-mesh-node/testUtils';
 import { fakeSnowflakeHarness } from './testUtils';
 
 runSandboxBehaviourSuite(
   'Snowflake (fake server, real snowflake-sdk driver)',
   fakeSnowflakeHarness('s'),
+);
+
+runLeftoversBehaviourSuite(
+  'Snowflake (fake server, real snowflake-sdk driver)',
+  fakeSnowflakeHarness('l'),
 );

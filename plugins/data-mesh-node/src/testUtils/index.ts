@@ -11,3 +11,4 @@ export * from './provision';
 export * from './warehouseService';
 export * from '../lifecycle/retirementBehaviourSuite';
 export * from '../warehouse/sandboxBehaviourSuite';
+export * from '../warehouse/leftoversBehaviourSuite';
