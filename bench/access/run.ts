@@ -95,6 +95,7 @@ const settings = {
   schedule: { frequency: { minutes: 10 }, timeout: { minutes: 5 } },
   notifications: false,
   auditorGroups: [],
+  adminGroups: [],
 };
 
 const pct = (xs: number[], p: number) => {

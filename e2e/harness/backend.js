@@ -74,6 +74,14 @@ function writeConfig(port, { persistentDatabase = false } = {}) {
             },
           },
         },
+        // and what products leave behind (the same short timeout)
+        leftovers: {
+          schedule: {
+            frequency: { seconds: 10 },
+            timeout: { seconds: 30 },
+            initialDelay: { seconds: 10 },
+          },
+        },
         scaffolder: {
           localRepositories: { directory: reposDir },
         },

@@ -7,10 +7,14 @@
  * warehouse is given what such a product leaves (two marked schemas of a
  * product no catalog entity declares, one holding rows, and its consumer
  * role with a grant on them) in the database of the clinical care domain.
- * On Infrastructure drift, a consumer sees them under "Left behind" with
- * no way to drop them; Priya Raman of the platform team drops them after
- * typing the product's name, and the drop is in the product's audit trail,
- * which outlives it. The warehouse, looked at afresh, has them no more.
+ * The scheduled leftovers watch tells Priya Raman of the platform team on
+ * her notifications page, and her home page's "What needs you" counts the
+ * product. On Infrastructure drift, a consumer sees them under "Left
+ * behind" with no way to drop them; Priya, following her home page's line,
+ * drops them after typing the product's name, and the drop is in the
+ * product's audit trail, which outlives it; after the next look her home
+ * page no longer counts it. The warehouse, looked at afresh, has them no
+ * more.
  */
 
 const {
@@ -18,6 +22,7 @@ const {
   check,
   log,
   sidebarLink,
+  waitFor,
   withWarehouse,
 } = require('../harness/scenario');
 
@@ -83,6 +88,43 @@ module.exports = {
 
     const browser = guestPage.context().browser();
     await asExampleUsers(browser, baseUrl, 'leftover-user', async as => {
+      const notice = `dataproduct:default/${GONE}, gone from the catalog, left 2 schemas and 1 role behind`;
+      await check(
+        `${ADMIN} (platform team) is told on her notifications page: "${notice}"`,
+        async () => {
+          const page = await as(ADMIN);
+          await waitFor(
+            `"${notice}" on ${ADMIN}'s notifications`,
+            async () => {
+              await page.goto(`${baseUrl}/notifications`);
+              await page
+                .getByText(notice, { exact: true })
+                .first()
+                .waitFor({ timeout: 5000 });
+              return true;
+            },
+            // the watch looks every 10 s; after the pause, its claim from
+            // the stopped backend may hold it for up to 30 s more
+            90000,
+            2000,
+          );
+        },
+      );
+
+      await check(
+        `${ADMIN}'s home page counts it under "What needs you"`,
+        async () => {
+          const page = await as(ADMIN);
+          await page.goto(baseUrl);
+          const line = page.getByTestId('needs-you-left-behind');
+          await line.waitFor({ timeout: 30000 });
+          const text = await line.innerText();
+          if (!/^1 product left schemas or roles behind/.test(text)) {
+            throw new Error(`the line says: ${text}`);
+          }
+        },
+      );
+
       await check(
         `${CONSUMER} sees them under Left behind, not in the catalog, with no Drop button`,
         async () => {
@@ -110,6 +152,13 @@ module.exports = {
         `${ADMIN} (platform team) drops them after typing ${GONE}`,
         async () => {
           const page = await as(ADMIN);
+          // from her home page's line
+          await page.goto(baseUrl);
+          await page
+            .getByTestId('needs-you-left-behind')
+            .getByRole('link')
+            .click();
+          await page.waitForURL(/\/data-products\/drift$/);
           const { section, product } = await leftBehind(page, baseUrl);
           await product.getByRole('button', { name: 'Drop…' }).click();
           const dialog = page.getByRole('dialog');
@@ -134,6 +183,25 @@ module.exports = {
             .waitFor({ timeout: 30000 });
           await product.waitFor({ state: 'detached', timeout: 30000 });
           await section.getByText('Nothing is left behind now.').waitFor();
+        },
+      );
+
+      await check(
+        `after the next look, ${ADMIN}'s home page no longer counts it`,
+        async () => {
+          const page = await as(ADMIN);
+          await waitFor(
+            'the line to go',
+            async () => {
+              await page.goto(baseUrl);
+              await page.getByTestId('data-mesh-needs-you').waitFor();
+              return (
+                (await page.getByTestId('needs-you-left-behind').count()) === 0
+              );
+            },
+            60000,
+            3000,
+          );
         },
       );
     });

@@ -138,6 +138,27 @@ export interface Config {
       expirySchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
+    /**
+     * The leftovers watch: schemas and roles the platform marked as a data
+     * product's that no product of the catalog declares (removed without
+     * retirement, renamed, moved), looked for on a schedule as the Drift
+     * page's Left behind does (one query per database, one for roles;
+     * global scope, once across instances). Each is told once: to the
+     * product's owners while it is in the catalog, to the platform team
+     * (`dataMesh.access.adminGroups`) once it is gone from it (topic
+     * `data-mesh-leftovers`); the home page counts them.
+     */
+    leftovers?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** Default every hour, timeout 10 minutes, initial delay 7 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      notifications?: {
+        /** Tell who decides of new leftovers. Default true. */
+        enabled?: boolean;
+      };
+    };
+
     /** Usage per consumer (src/usage). */
     usage?: {
       /**

@@ -42,6 +42,7 @@ import { createAccessRouter } from './access/router';
 import { CHANGES_RECONCILE_TASK_ID, createChangesRouter } from './changes';
 import { createGovernanceRouter } from './governance';
 import {
+  LEFTOVERS_WATCH_TASK_ID,
   RepairRunStore,
   UNEXPLAINED_GRANTS_TASK_ID,
   createInfrastructureRouter,
@@ -544,6 +545,19 @@ describe.each(databases.eachSupportedId())(
       const left = await call(leftoversOp, '/infrastructure/leftovers', 200);
       expect(left.items.map((l: any) => l.schema)).toEqual(['orders_staging']);
       await call(leftoversOp, '/infrastructure/leftovers', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      // what the watch saw, for the home page
+      await scheduler.triggerTask(LEFTOVERS_WATCH_TASK_ID);
+      const seenOp = {
+        method: 'get',
+        path: '/infrastructure/leftovers/seen',
+      } as const;
+      const watched = await call(seenOp, '/infrastructure/leftovers/seen', 200);
+      expect(watched.items.map((l: any) => l.name)).toEqual([
+        left.items[0].qualified,
+      ]);
+      await call(seenOp, '/infrastructure/leftovers/seen', 401, {
         auth: mockCredentials.none.header(),
       });
       const dropOp = {

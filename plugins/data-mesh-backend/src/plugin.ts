@@ -42,6 +42,11 @@ import {
   SandboxExpiryNoticeStore,
   SandboxKeeping,
   LeftoverCleanup,
+  LeftoversSeenStore,
+  LeftoversWatch,
+  leftoversSeenView,
+  readLeftoversWatchConfig,
+  scheduleLeftoversWatch,
   UNEXPLAINED_GRANTS_TASK_ID,
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
@@ -489,6 +494,40 @@ export const dataMeshPlugin = createBackendPlugin({
             logger,
           );
         }
+        // schemas and roles of products gone from the catalog, renamed or
+        // moved: listed and dropped on the Drift page, watched on a schedule
+        // so that who decides hears of them
+        const leftoversSeen = new LeftoversSeenStore(
+          await database.getClient(),
+        );
+        const leftovers = new LeftoverCleanup({
+          infrastructure,
+          platform,
+          lifecycle: audit,
+          permissions,
+          auth,
+          logger,
+          clock,
+          seen: leftoversSeen,
+        });
+        const leftoversWatch = readLeftoversWatchConfig(config);
+        if (leftoversWatch) {
+          await scheduleLeftoversWatch(
+            scheduler,
+            new LeftoversWatch({
+              cleanup: leftovers,
+              store: leftoversSeen,
+              notifications: leftoversWatch.notifications
+                ? notifications
+                : undefined,
+              adminGroups: accessSettings.adminGroups,
+              logger,
+              clock,
+            }),
+            leftoversWatch.schedule,
+            logger,
+          );
+        }
         // picks up runs cut short by a restart (a new run starts at once),
         // and forgets runs finished 90 days ago
         await scheduler.scheduleTask({
@@ -546,15 +585,11 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
             // pipelines and templates claim a branch's sandbox as the portal does
             sandboxClaims,
-            // schemas of products gone from the catalog, renamed or moved
-            leftovers: new LeftoverCleanup({
-              infrastructure,
-              platform,
-              lifecycle: audit,
+            leftovers,
+            leftoversSeen: leftoversSeenView({
+              store: leftoversSeen,
               permissions,
-              auth,
-              logger,
-              clock,
+              watching: Boolean(leftoversWatch),
             }),
             // and make one for a branch
             newSandboxes,

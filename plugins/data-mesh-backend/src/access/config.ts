@@ -31,6 +31,8 @@ export interface AccessConfig {
   notifications: boolean;
   /** `dataMesh.access.auditorGroups` as full lower-case group refs: told of personal data read by hand too. */
   auditorGroups: string[];
+  /** `dataMesh.access.adminGroups` (the platform team) as full lower-case group refs: told of what products gone from the catalog left behind. */
+  adminGroups: string[];
   /** The unexplained-grants watch; undefined when it is off. */
   unexplainedGrants?: { schedule: SchedulerServiceTaskScheduleDefinition };
 }
@@ -87,6 +89,9 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
     schedule,
     auditorGroups: (
       config.getOptionalStringArray('dataMesh.access.auditorGroups') ?? []
+    ).map(group => accessRef(group, 'group')),
+    adminGroups: (
+      config.getOptionalStringArray('dataMesh.access.adminGroups') ?? []
     ).map(group => accessRef(group, 'group')),
     notifications:
       config.getOptionalBoolean('dataMesh.access.notifications.enabled') ??

@@ -55,3 +55,17 @@ export { SandboxKeeping } from './sandboxKeep';
 export type { SandboxKeepingOptions } from './sandboxKeep';
 export { LeftoverCleanup } from './leftovers';
 export type { LeftoverCleanupOptions } from './leftovers';
+export { LeftoversSeenStore } from './LeftoversSeenStore';
+export {
+  LEFTOVERS_TOPIC,
+  LEFTOVERS_WATCH_TASK_ID,
+  LeftoversWatch,
+  leftoversNotice,
+  leftoversSeenView,
+  readLeftoversWatchConfig,
+  scheduleLeftoversWatch,
+} from './leftoverWatch';
+export type {
+  LeftoversWatchReport,
+  LeftoversWatchSettings,
+} from './leftoverWatch';

@@ -4,7 +4,9 @@
  * warehouse: a product provisioned and then gone from the catalog, and a
  * schema its product no longer declares, are listed (judged against the
  * whole catalog); the platform team drops the gone product's, its owners
- * their own product's, nobody else; each drop is in the audit trail.
+ * their own product's, nobody else; each drop is in the audit trail. The
+ * watch (the scheduled task, run by hand) tells who decides once and
+ * remembers what it saw for the home page, until a look no longer finds it.
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -27,6 +29,7 @@ import {
   product,
   startAccessTestBackend,
 } from '../access/__testUtils__/testBackend';
+import { LEFTOVERS_TOPIC, LEFTOVERS_WATCH_TASK_ID } from './leftoverWatch';
 
 const T0 = Date.UTC(2026, 0, 1);
 const platform = platformConfig();
@@ -50,7 +53,13 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   let stop: () => Promise<void>;
   let warehouse: PostgresWarehouseAdapter;
   let wardsRoles: string[];
+  const sent: NotificationSendOptions[] = [];
+  const scheduler = mockServices.scheduler();
+  const look = () => scheduler.triggerTask(LEFTOVERS_WATCH_TASK_ID);
+  const told = () => sent.filter(n => n.payload.topic === LEFTOVERS_TOPIC);
   const { call } = contractCalls(() => server, 'aisha');
+  const seenBy = async (user: string) =>
+    (await call('get', '/infrastructure/leftovers/seen', user)).body;
   const schemasOf = async (like: string) =>
     (
       await warehouse.connection.query<{ nspname: string }>(
@@ -101,9 +110,11 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       entities: [visits],
       memberships,
       clock: { now: () => T0 + 60_000 },
-      sent: [] as NotificationSendOptions[],
-      scheduler: mockServices.scheduler(),
+      sent,
+      scheduler,
       warehouse,
+      // the platform team hears of what gone products left
+      config: { adminGroups: [TEST_ADMIN_GROUP] },
     });
     server = backend.server;
     stop = () => backend.stop();
@@ -112,6 +123,59 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   afterAll(async () => {
     await stop?.();
     await warehouse?.close();
+  });
+
+  it('the watch tells the owners what their product no longer declares and the platform team what a gone product left, once each', async () => {
+    expect(await seenBy('grace')).toEqual({ watching: true, items: [] });
+    await look();
+    expect(
+      told().map(n => [n.recipients, n.payload.title, n.payload.link]),
+    ).toEqual([
+      [
+        { type: 'entity', entityRef: ['group:default/clinical'] },
+        'visits left 1 schema behind',
+        '/data-products/drift',
+      ],
+      [
+        { type: 'entity', entityRef: [TEST_ADMIN_GROUP] },
+        `dataproduct:default/wards, gone from the catalog, left 5 schemas and ${wardsRoles.length} roles behind`,
+        '/data-products/drift',
+      ],
+    ]);
+    expect(told()[0].payload.description).toBe(
+      'Marked as the product\'s, no longer declared by its spec (a layer or role renamed, or the product moved to another domain or stage): no plan, drift check or retirement looks after it. Schemas: "acme_care_dev__visits_staging". Drop it on the Drift page, or declare it again.',
+    );
+    expect(told()[1].payload.description).toContain(
+      `Roles: ${wardsRoles.map(r => `"${r}"`).join(', ')}.`,
+    );
+    // what it saw, for the home page: only what the caller may drop
+    const at = new Date(T0 + 60_000).toISOString();
+    expect((await seenBy('aisha')).items).toEqual([
+      {
+        product: 'dataproduct:default/visits',
+        productInCatalog: true,
+        kind: 'schema',
+        name: '"acme_care_dev__visits_staging"',
+        firstSeenAt: at,
+        notifiedAt: at,
+      },
+    ]);
+    expect((await seenBy('sofia')).items).toEqual([]);
+    const all = (await seenBy('grace')).items;
+    expect(all).toHaveLength(1 + 5 + wardsRoles.length);
+    expect(all.filter((l: any) => l.kind === 'role')).toHaveLength(
+      wardsRoles.length,
+    );
+    // told once: a second look tells nobody
+    await look();
+    expect(told()).toHaveLength(2);
+    // the Drift page's list says since when
+    const listed = await call('get', '/infrastructure/leftovers', 'sofia');
+    expect(
+      [...listed.body.items, ...listed.body.roles].map(
+        (l: any) => l.firstSeenAt,
+      ),
+    ).toEqual(Array(1 + 5 + wardsRoles.length).fill(at));
   });
 
   it("lists what no product of the catalog declares; the platform team drops a gone product's, its owners their own's", async () => {
@@ -297,6 +361,17 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       '"acme_care_dev__wards_masked"',
       '"acme_care_dev__wards_output"',
     ]);
+  });
+
+  it('the watch forgets what was dropped, and tells nobody again', async () => {
+    await look();
+    expect((await seenBy('grace')).items.map((l: any) => l.name)).toEqual([
+      '"acme_care_dev__wards_intermediates"',
+      '"acme_care_dev__wards_masked"',
+      '"acme_care_dev__wards_output"',
+    ]);
+    expect((await seenBy('aisha')).items).toEqual([]);
+    expect(told()).toHaveLength(2);
   });
 
   it('refuses a body that names no schema', async () => {

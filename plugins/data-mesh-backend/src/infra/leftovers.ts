@@ -48,6 +48,7 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import type { InfrastructureService } from './InfrastructureService';
+import { type LeftoversSeenStore, leftoverKey } from './LeftoversSeenStore';
 import { authorizeOwnersAction } from './ownersAction';
 
 /** @public */
@@ -64,6 +65,8 @@ export interface LeftoverCleanupOptions {
   auth: AuthService;
   logger: LoggerService;
   clock: { now(): number };
+  /** What the leftovers watch saw: when each was first found. */
+  seen?: Pick<LeftoversSeenStore, 'list'>;
 }
 
 const schemaKey = (s: { database: string; schema: string }) =>
@@ -80,8 +83,42 @@ export class LeftoverCleanup {
       warehouse: infrastructure.warehouseInfo(adapter),
       checkedAt: new Date(clock.now()).toISOString(),
       queries,
-      items: schemas.map(l => toItem(l, adapter)),
-      roles: roles.map(r => toRoleItem(r, adapter)),
+      ...(await this.described(adapter, schemas, roles)),
+    };
+  }
+
+  /** As the API lists them: names as the warehouse writes them, since when the watch saw them. */
+  private async described(
+    adapter: Pick<WarehouseAdapter, 'dialect'>,
+    schemas: LeftoverSchema[],
+    roles: LeftoverRole[],
+  ): Promise<{
+    items: InfrastructureLeftover[];
+    roles: InfrastructureLeftoverRole[];
+  }> {
+    const firstSeen = new Map(
+      (await this.options.seen?.list())?.map(l => [
+        leftoverKey(l),
+        l.firstSeenAt,
+      ]),
+    );
+    const since = (product: string, kind: 'schema' | 'role', name: string) => {
+      const at = firstSeen.get(
+        leftoverKey({ product: product.toLowerCase(), kind, name }),
+      );
+      return at === undefined
+        ? {}
+        : { firstSeenAt: new Date(at).toISOString() };
+    };
+    return {
+      items: schemas.map(l => {
+        const item = toItem(l, adapter);
+        return { ...item, ...since(l.product, 'schema', item.qualified) };
+      }),
+      roles: roles.map(r => {
+        const item = toRoleItem(r, adapter);
+        return { ...item, ...since(r.product, 'role', item.qualified) };
+      }),
     };
   }
 
@@ -166,15 +203,16 @@ export class LeftoverCleanup {
       );
     }
     if (failure) throw failure;
+    const left = await this.described(
+      adapter,
+      mine(found.schemas).filter(l => !schemas.includes(l)),
+      mine(found.roles).filter(r => !roles.includes(r)),
+    );
     return {
       entityRef,
       dropped: names,
-      leftovers: mine(found.schemas)
-        .filter(l => !schemas.includes(l))
-        .map(l => toItem(l, adapter)),
-      roles: mine(found.roles)
-        .filter(r => !roles.includes(r))
-        .map(r => toRoleItem(r, adapter)),
+      leftovers: left.items,
+      roles: left.roles,
     };
   }
 
@@ -211,8 +249,11 @@ export class LeftoverCleanup {
     return names;
   }
 
-  /** Everything left behind, judged against the whole catalog. */
-  private async find() {
+  /**
+   * Everything left behind, judged against the whole catalog, with the
+   * catalog's products by lower-case ref (who owns what is left).
+   */
+  async find() {
     const { infrastructure, lifecycle, auth } = this.options;
     const { adapter, refs, named } = await infrastructure.namedFleet(
       await auth.getOwnServiceCredentials(),
@@ -237,7 +278,10 @@ export class LeftoverCleanup {
         },
       ),
     );
-    return { adapter, ...found };
+    const entities = new Map(
+      named.map(n => [n.product.entityRef.toLowerCase(), n.entity]),
+    );
+    return { adapter, entities, ...found };
   }
 }
 

@@ -3,6 +3,9 @@
  *   GET /products/:namespace/:name/infrastructure  declared vs actual, one product
  *   GET /infrastructure/drift                      every product, one introspection
  *   GET /infrastructure/unexplained-grants         grants made by hand the watch last found
+ *   GET /infrastructure/leftovers                  what products left behind (one look at the warehouse)
+ *   GET /infrastructure/leftovers/seen             what the leftovers watch last found
+ *   POST /products/:namespace/:name/leftovers/drop  owners, or the platform team: drop what it left
  *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
  *   POST /products/:namespace/:name/infrastructure/reports  owners: report a change made elsewhere
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
@@ -24,6 +27,7 @@ import type {
   InfrastructureDriftSummaryResponse,
   InfrastructureLeftoversResponse,
   LeftoverDropResponse,
+  LeftoversSeenResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
   SandboxClaim,
@@ -46,6 +50,7 @@ import type { InfrastructureService } from './InfrastructureService';
 import type { InfrastructureApply } from './infrastructureApply';
 import type { InfrastructureChangeReports } from './changeReports';
 import type { LeftoverCleanup } from './leftovers';
+import type { leftoversSeenView } from './leftoverWatch';
 import type { SandboxDeletion } from './sandboxes';
 import type { SandboxKeeping } from './sandboxKeep';
 import type { SandboxCreation } from './sandboxCreate';
@@ -78,6 +83,8 @@ export interface InfrastructureRouterOptions {
   unexplainedGrants?: ReturnType<typeof unexplainedGrantsView>;
   /** Without it, schemas left behind answer 409. */
   leftovers?: Pick<LeftoverCleanup, 'list' | 'drop'>;
+  /** Without it, nothing the leftovers watch saw is listed (`watching: false`). */
+  leftoversSeen?: ReturnType<typeof leftoversSeenView>;
 }
 
 // Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
@@ -252,6 +259,16 @@ export function createInfrastructureRouter(
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body = await leftoverSchemas().list();
     res.json(body satisfies InfrastructureLeftoversResponse);
+  });
+
+  router.get('/infrastructure/leftovers/seen', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = options.leftoversSeen
+      ? await options.leftoversSeen.list(credentials)
+      : { watching: false, items: [] };
+    res.json(body satisfies LeftoversSeenResponse);
   });
 
   router.post('/products/:namespace/:name/leftovers/drop', async (req, res) => {

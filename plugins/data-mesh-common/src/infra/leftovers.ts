@@ -30,6 +30,8 @@ export interface InfrastructureLeftover {
   branch?: string;
   /** When a sandbox was made (ISO). */
   createdAt?: string;
+  /** When the leftovers watch first saw it left behind (ISO), once it has. */
+  firstSeenAt?: string;
 }
 
 /** A role left behind. @public */
@@ -43,6 +45,8 @@ export interface InfrastructureLeftoverRole {
   name: string;
   /** The role as the warehouse writes it. */
   qualified: string;
+  /** When the leftovers watch first saw it left behind (ISO), once it has. */
+  firstSeenAt?: string;
 }
 
 /** `GET /api/data-mesh/infrastructure/leftovers`. @public */
@@ -93,3 +97,34 @@ export type LeftoverDropAuditDetail = {
   /** The warehouse's refusal (secrets removed), if any. */
   error?: string;
 };
+
+/**
+ * A schema or role left behind as the leftovers watch last found it (a
+ * scheduled look at the whole warehouse; who decides is told once).
+ * @public
+ */
+export interface LeftoverSeenItem {
+  /** The product its marker names, e.g. `dataproduct:default/visits`. */
+  product: string;
+  /** As listed: in the catalog and no longer declared, or gone from it. */
+  productInCatalog: boolean;
+  kind: 'schema' | 'role';
+  /** As the warehouse writes it (a schema qualified). */
+  name: string;
+  /** When the watch first found it (ISO). */
+  firstSeenAt: string;
+  /** When its product's owners, or the platform team, were told (ISO). */
+  notifiedAt?: string;
+}
+
+/**
+ * `GET /api/data-mesh/infrastructure/leftovers/seen`: what the watch found
+ * at its last look, of the products whose leftovers the caller may drop,
+ * with no warehouse query (the home page counts them).
+ * @public
+ */
+export interface LeftoversSeenResponse {
+  /** Whether the watch runs (`dataMesh.leftovers.enabled`). */
+  watching: boolean;
+  items: LeftoverSeenItem[];
+}

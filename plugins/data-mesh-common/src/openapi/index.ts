@@ -37,6 +37,7 @@ import type { SandboxClaim } from '../infra/sandboxClaims';
 import type {
   InfrastructureLeftoversResponse,
   LeftoverDropResponse,
+  LeftoversSeenResponse,
 } from '../infra/leftovers';
 import type {
   ProductSlosResponse,
@@ -97,6 +98,7 @@ export interface DataMeshApiResponses {
   /** POST only. */
   '/products/{namespace}/{name}/sandboxes/{branch}/keep': SandboxKeepResponse;
   '/infrastructure/leftovers': InfrastructureLeftoversResponse;
+  '/infrastructure/leftovers/seen': LeftoversSeenResponse;
   /** POST only. */
   '/products/{namespace}/{name}/leftovers/drop': LeftoverDropResponse;
   /** POST only: 201. */

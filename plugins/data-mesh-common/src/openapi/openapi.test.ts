@@ -55,6 +55,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'get /health',
       'get /infrastructure/drift',
       'get /infrastructure/leftovers',
+      'get /infrastructure/leftovers/seen',
       'get /infrastructure/repairs',
       'get /infrastructure/repairs/{id}',
       'get /infrastructure/unexplained-grants',

@@ -16,6 +16,7 @@ import type {
   InfrastructureLeftoversResponse,
   LeftoverDropBody,
   LeftoverDropResponse,
+  LeftoversSeenResponse,
   UnexplainedGrantsResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunBody,
@@ -171,6 +172,11 @@ export interface DataMeshApi {
     product: { namespace: string; name: string },
     body: LeftoverDropBody,
   ): Promise<LeftoverDropResponse>;
+  /**
+   * What the leftovers watch found at its last look, of the products whose
+   * leftovers the user may drop (no warehouse query: the home page's count).
+   */
+  listLeftoversSeen(): Promise<LeftoversSeenResponse>;
   /**
    * Apply the plans of several products in the backend, one after the
    * other; the run as it starts (those the user may not apply: `refused`).

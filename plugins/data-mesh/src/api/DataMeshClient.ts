@@ -20,6 +20,7 @@ import {
   type InfrastructureLeftoversResponse,
   type LeftoverDropBody,
   type LeftoverDropResponse,
+  type LeftoversSeenResponse,
   type UnexplainedGrantsResponse,
   type InfrastructureRepairRun,
   type InfrastructureRepairRunBody,
@@ -198,6 +199,10 @@ export class DataMeshClient implements DataMeshApi {
 
   async getInfrastructureDrift(): Promise<InfrastructureDriftSummaryResponse> {
     return this.get('/infrastructure/drift', {});
+  }
+
+  async listLeftoversSeen(): Promise<LeftoversSeenResponse> {
+    return this.get('/infrastructure/leftovers/seen', {});
   }
 
   async listUnexplainedGrants(

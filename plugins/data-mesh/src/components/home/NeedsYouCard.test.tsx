@@ -1,5 +1,8 @@
 import { screen } from '@testing-library/react';
-import type { UnexplainedGrantItem } from '@datamesh/plugin-data-mesh-common';
+import type {
+  LeftoverSeenItem,
+  UnexplainedGrantItem,
+} from '@datamesh/plugin-data-mesh-common';
 import { NeedsYouCard } from './NeedsYouCard';
 import { component } from '../../__testUtils__/fixtures';
 import { ANALYST, OWNER, renderAccess } from '../../__testUtils__/accessRender';
@@ -30,6 +33,7 @@ function render(
     fleet?: typeof fleetItems;
     failSpecProblems?: boolean;
     handMade?: UnexplainedGrantItem[];
+    leftBehind?: LeftoverSeenItem[];
   } = {},
 ) {
   return renderAccess({
@@ -44,6 +48,10 @@ function render(
       '/infrastructure/unexplained-grants': {
         watching: true,
         items: options.handMade ?? [],
+      },
+      '/infrastructure/leftovers/seen': {
+        watching: true,
+        items: options.leftBehind ?? [],
       },
     },
     ...who,
@@ -134,6 +142,31 @@ describe('NeedsYouCard (home page)', () => {
     const grants = await line('hand-made-grants');
     expect(grants).toHaveTextContent('2 grants made by hand read');
     expect(grants.querySelector('a')).toHaveAttribute(
+      'href',
+      '/data-products/drift',
+    );
+  });
+
+  it('counts the products whose leftovers they may drop, as the watch last saw them, linked to the Drift page', async () => {
+    const seen = (product: string, name: string): LeftoverSeenItem => ({
+      product: `dataproduct:default/${product}`,
+      productInCatalog: false,
+      kind: 'schema',
+      name,
+      firstSeenAt: '2026-03-01T10:00:00.000Z',
+    });
+    render(OWNER, {
+      leftBehind: [
+        seen('wards', '"care_dev"."wards_raw"'),
+        seen('wards', '"care_dev"."wards_output"'),
+        { ...seen('visits', '"visits_consumer"'), kind: 'role' },
+      ],
+    });
+    const left = await line('left-behind');
+    expect(left).toHaveTextContent(
+      '2 products left schemas or roles behind in the warehouse that nothing looks after: drop them on the Drift page',
+    );
+    expect(left.querySelector('a')).toHaveAttribute(
       'href',
       '/data-products/drift',
     );

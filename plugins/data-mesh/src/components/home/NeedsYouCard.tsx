@@ -23,7 +23,7 @@ export interface NeedsYouLinks {
   myDataProducts?: string;
   myAccess?: string;
   specProblems?: string;
-  /** The Drift page, for grants made by hand on several products. */
+  /** The Drift page: grants made by hand on several products, what products left behind. */
   drift?: string;
 }
 
@@ -48,11 +48,14 @@ const plural = (n: number, one: string, many: string) =>
  * "What needs you" on the home page: for the signed-in user, the access
  * requests waiting for their decision, their teams' products breaching an
  * SLO, the products they read that breach one, their teams' grants ending
- * soon, their teams' spec files the catalog could not read and the grants
- * made by hand on their teams' products — each a count and a link, nothing
- * when all is well. Five requests (the inbox, the user's and their teams'
- * requests, the shared SLO fleet, spec problems, grants made by hand);
- * one that fails says so on its line and the others still show.
+ * soon, their teams' spec files the catalog could not read, the grants
+ * made by hand on their teams' products and the products whose schemas or
+ * roles left behind they may drop (their own, and for the platform team
+ * those of products gone from the catalog) — each a count and a link,
+ * nothing when all is well. Six requests (the inbox, the user's and their
+ * teams' requests, the shared SLO fleet, spec problems, grants made by
+ * hand, what the leftovers watch saw); one that fails says so on its line
+ * and the others still show.
  *
  * @public
  */
@@ -68,20 +71,22 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
   const user = useSignedInUser();
   const fleet = useSharedFleet();
   const lists = useAsync(async () => {
-    const [inbox, ours, problems, handMade] = await Promise.allSettled([
-      api.listAccessRequests({ inbox: true }),
-      api.listAccessRequests({ ours: true }),
-      api.listSpecProblems({ mine: true }),
-      api.listUnexplainedGrants(),
-    ]);
-    return { inbox, ours, problems, handMade };
+    const [inbox, ours, problems, handMade, leftBehind] =
+      await Promise.allSettled([
+        api.listAccessRequests({ inbox: true }),
+        api.listAccessRequests({ ours: true }),
+        api.listSpecProblems({ mine: true }),
+        api.listUnexplainedGrants(),
+        api.listLeftoversSeen(),
+      ]);
+    return { inbox, ours, problems, handMade, leftBehind };
   }, [api]);
   if (user.loading || fleet.loading || lists.loading) return <Progress />;
 
   const groups = new Set(user.value?.groups ?? []);
   const lines: Line[] = [];
   const failures: string[] = [];
-  const { inbox, ours, problems, handMade } = lists.value ?? {};
+  const { inbox, ours, problems, handMade, leftBehind } = lists.value ?? {};
   if (inbox?.status === 'fulfilled') {
     lines.push({
       id: 'decide',
@@ -169,6 +174,22 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
       to: products.length === 1 ? accessTabOf(products[0]) : links.drift,
     });
   } else if (handMade) failures.push('grants made by hand');
+  if (leftBehind?.status === 'fulfilled') {
+    // the backend lists only what the user may drop
+    const products = new Set(leftBehind.value.items.map(l => l.product));
+    lines.push({
+      id: 'left-behind',
+      count: products.size,
+      text: `${plural(
+        products.size,
+        'product left schemas or roles',
+        'products left schemas or roles',
+      )} behind in the warehouse that nothing looks after: drop ${
+        leftBehind.value.items.length === 1 ? 'it' : 'them'
+      } on the Drift page`,
+      to: links.drift,
+    });
+  } else if (leftBehind) failures.push('what products left behind');
   if (problems?.status === 'fulfilled') {
     lines.push({
       id: 'spec-problems',

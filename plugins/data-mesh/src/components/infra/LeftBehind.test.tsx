@@ -43,16 +43,19 @@ const ROLES: InfrastructureLeftoverRole[] = [
     kind: 'product',
     name: 'acme_care_dev_wards_consumer',
     qualified: '"acme_care_dev_wards_consumer"',
+    // the watch saw the role first; its schemas a day later
+    firstSeenAt: '2026-11-20T08:00:00.000Z',
   },
 ];
 
 const LEFT = [
   schema(VISITS, 'visits_staging'),
-  schema(WARDS, 'wards_output'),
+  schema(WARDS, 'wards_output', { firstSeenAt: '2026-11-21T08:00:00.000Z' }),
   schema(WARDS, 'wards_raw_sbx_feat_beds', {
     kind: 'sandbox',
     branch: 'feat_beds',
     createdAt: '2026-11-02T10:00:00Z',
+    firstSeenAt: '2026-11-21T08:00:00.000Z',
   }),
 ];
 
@@ -139,8 +142,10 @@ describe('LeftBehind', () => {
     const wards = screen.getByTestId(`leftovers-${WARDS}`);
     expect(within(wards).queryByRole('link')).toBeNull();
     expect(wards).toHaveTextContent(
-      'not in the catalog: removed without retiring it, or renamed',
+      'not in the catalog: removed without retiring it, or renamed · left behind since 20 Nov',
     );
+    // the watch has not seen visits' yet: no date
+    expect(visits).not.toHaveTextContent('left behind since');
     expect(wards).toHaveTextContent(
       '"acme_care_dev__wards_output" — its schema',
     );

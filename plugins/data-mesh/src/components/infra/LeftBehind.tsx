@@ -188,6 +188,10 @@ function ProductLeftovers(props: {
     resourceRef: product,
   });
   const inCatalog = [...schemas, ...roles][0].productInCatalog;
+  // the watch's first sighting of any of them (ISO strings sort by time)
+  const since = [...schemas, ...roles]
+    .flatMap(l => l.firstSeenAt ?? [])
+    .sort()[0];
   return (
     <Box className={classes.product} data-testid={`leftovers-${product}`}>
       <Box className={classes.heading}>
@@ -198,6 +202,7 @@ function ProductLeftovers(props: {
           {inCatalog
             ? 'in the catalog, no longer declares these'
             : 'not in the catalog: removed without retiring it, or renamed'}
+          {since && ` · left behind since ${formatDate(Date.parse(since))}`}
         </Typography>
         {allowed && (
           <Button

@@ -1,0 +1,57 @@
+/*
+ * The leftovers watch's memory on SQLite and PostgreSQL: the first sighting
+ * is kept, a product's place in the catalog follows the latest look, and of
+ * two instances one claims the telling.
+ */
+import { createTestDatabases } from '../__testUtils__/databases';
+import { AccessRequestStore } from '../access/AccessRequestStore';
+import { LeftoversSeenStore } from './LeftoversSeenStore';
+
+const databases = createTestDatabases();
+
+/** A store on a fresh database of `id`, the plugin's migrations run. */
+async function storeOn(id: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(id);
+  await AccessRequestStore.create({ getClient: async () => knex });
+  return { knex, store: new LeftoversSeenStore(knex) };
+}
+
+describe.each(databases.eachSupportedId())('LeftoversSeenStore on %s', id => {
+  const schema = {
+    product: 'dataproduct:default/wards',
+    kind: 'schema' as const,
+    name: '"acme_care_dev"."wards_raw"',
+    productInCatalog: false,
+  };
+  const role = { ...schema, kind: 'role' as const, name: '"wards_consumer"' };
+
+  it('keeps the first sighting, follows the product in and out of the catalog, forgets what is gone', async () => {
+    const { store } = await storeOn(id);
+    await store.seen([schema, role], 10);
+    await store.seen([{ ...schema, productInCatalog: true }], 20);
+    expect(await store.list()).toEqual([
+      { ...role, firstSeenAt: 10 },
+      { ...schema, productInCatalog: true, firstSeenAt: 10 },
+    ]);
+    await store.forget([role]);
+    expect(await store.list()).toEqual([
+      { ...schema, productInCatalog: true, firstSeenAt: 10 },
+    ]);
+  });
+
+  it('lets one of two instances claim the telling; a failed telling is claimed again', async () => {
+    const { knex, store } = await storeOn(id);
+    const other = new LeftoversSeenStore(knex);
+    await store.seen([schema], 10);
+    const [a, b] = await Promise.all([
+      store.claimNotifications([schema], 11),
+      other.claimNotifications([schema], 11),
+    ]);
+    expect([a.length, b.length].sort()).toEqual([0, 1]);
+    expect((await store.list())[0].notifiedAt).toBe(11);
+    await store.releaseNotifications([schema]);
+    expect(await other.claimNotifications([schema], 12)).toEqual([
+      { product: schema.product, kind: 'schema', name: schema.name },
+    ]);
+  });
+});

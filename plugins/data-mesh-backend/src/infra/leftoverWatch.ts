@@ -1,0 +1,300 @@
+/*
+ * The leftovers watch: a scheduled look for what products left behind (the
+ * Drift page's look, one query per database and one for roles, global
+ * scope) that tells who decides, once per schema or role: a product's owners
+ * of what their product no longer declares, the platform team of what a
+ * product gone from the catalog left. Otherwise leftovers are found only by
+ * someone opening the Drift page — while the schemas keep their data,
+ * personal data included, and the roles their members. What it found is
+ * remembered until a look no longer finds it, so the home page counts it
+ * with no warehouse query.
+ */
+import {
+  type BackstageCredentials,
+  type LoggerService,
+  type PermissionsService,
+  type RootConfigService,
+  type SchedulerService,
+  type SchedulerServiceTaskScheduleDefinition,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { stringifyError } from '@backstage/errors';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  type DataProductEntityV1alpha1,
+  type LeftoversSeenResponse,
+  dataMeshLeftoverDropPermission,
+} from '@datamesh/plugin-data-mesh-common';
+import { ownerRef } from '../permissions';
+import type { LeftoverCleanup } from './leftovers';
+import {
+  type LeftoverKey,
+  type LeftoverSeen,
+  type LeftoversSeenStore,
+  leftoverKey,
+} from './LeftoversSeenStore';
+
+/** Id of the scheduled watch. @public */
+export const LEFTOVERS_WATCH_TASK_ID = 'data-mesh-leftovers';
+
+/** Notification topic of leftovers (users can mute it). @public */
+export const LEFTOVERS_TOPIC = 'data-mesh-leftovers';
+
+/** `dataMesh.leftovers`, read once at startup. @public */
+export interface LeftoversWatchSettings {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Whether who decides is told (else the home page only counts). */
+  notifications: boolean;
+}
+
+/** The watch's settings; undefined when it is off (`dataMesh.leftovers.enabled: false`). @public */
+export function readLeftoversWatchConfig(
+  config: RootConfigService,
+): LeftoversWatchSettings | undefined {
+  if (!(config.getOptionalBoolean('dataMesh.leftovers.enabled') ?? true)) {
+    return undefined;
+  }
+  return {
+    schedule: config.has('dataMesh.leftovers.schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          config.getConfig('dataMesh.leftovers.schedule'),
+        )
+      : {
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 7 },
+        },
+    notifications:
+      config.getOptionalBoolean('dataMesh.leftovers.notifications.enabled') ??
+      true,
+  };
+}
+
+/** What one look came to. @public */
+export interface LeftoversWatchReport {
+  /** Schemas and roles left behind. */
+  found: number;
+  /** Of them, found for the first time. */
+  fresh: number;
+  /** Found before, gone now (dropped, or declared again). */
+  gone: number;
+  /** Told to their product's owners or the platform team. */
+  told: number;
+}
+
+type Found = Omit<LeftoverSeen, 'firstSeenAt' | 'notifiedAt'>;
+
+const plural = (n: number, one: string, many: string) =>
+  `${n} ${n === 1 ? one : many}`;
+
+/** `2 schemas and 1 role`. */
+function countWords(leftovers: LeftoverKey[]): string {
+  const schemas = leftovers.filter(l => l.kind === 'schema').length;
+  const roles = leftovers.length - schemas;
+  return [
+    ...(schemas ? [plural(schemas, 'schema', 'schemas')] : []),
+    ...(roles ? [plural(roles, 'role', 'roles')] : []),
+  ].join(' and ');
+}
+
+/**
+ * What who decides is told of a product's leftovers: its owners while it is
+ * in the catalog (`entity`), the platform team once it is gone from it.
+ */
+export function leftoversNotice(
+  product: string,
+  entity: DataProductEntityV1alpha1 | undefined,
+  leftovers: LeftoverKey[],
+) {
+  const names = (kind: LeftoverKey['kind']) =>
+    leftovers.filter(l => l.kind === kind).map(l => l.name);
+  const listed = [
+    ...(names('schema').length
+      ? [`Schemas: ${names('schema').join(', ')}.`]
+      : []),
+    ...(names('role').length ? [`Roles: ${names('role').join(', ')}.`] : []),
+  ].join(' ');
+  const them = leftovers.length === 1 ? 'it' : 'them';
+  const what = countWords(leftovers);
+  const title = entity
+    ? `${entity.metadata.title ?? entity.metadata.name} left ${what} behind`
+    : `${product}, gone from the catalog, left ${what} behind`;
+  const why = entity
+    ? `Marked as the product's, no longer declared by its spec (a layer or role renamed, or the product moved to another domain or stage): no plan, drift check or retirement looks after ${them}.`
+    : `The product was removed from the catalog without retiring it, or renamed: nothing in the portal looks after ${them} now, and a schema keeps its data, a role its members.`;
+  const todo = entity
+    ? `Drop ${them} on the Drift page, or declare ${them} again.`
+    : `Drop ${them} on the Drift page, or bring the product back to the catalog.`;
+  return {
+    title,
+    description: `${why} ${listed} ${todo}`,
+    link: '/data-products/drift',
+    severity: 'normal' as const,
+    topic: LEFTOVERS_TOPIC,
+    scope: `data-mesh:leftovers:${product}`,
+  };
+}
+
+/** @public */
+export class LeftoversWatch {
+  constructor(
+    private readonly deps: {
+      cleanup: Pick<LeftoverCleanup, 'find'>;
+      store: LeftoversSeenStore;
+      /** Without it the leftovers are remembered, nobody is told. */
+      notifications?: NotificationService;
+      /** Told of what products gone from the catalog left (the platform team's groups). */
+      adminGroups: string[];
+      logger: LoggerService;
+      clock: { now(): number };
+    },
+  ) {}
+
+  async run(): Promise<LeftoversWatchReport> {
+    const { cleanup, store, notifications, logger, clock } = this.deps;
+    const { adapter, schemas, roles, entities } = await cleanup.find();
+    const now = clock.now();
+    const found = new Map<string, Found>();
+    for (const l of schemas) {
+      const f: Found = {
+        product: l.product.toLowerCase(),
+        kind: 'schema',
+        name: adapter.dialect.qualifiedSchema(l),
+        productInCatalog: l.productInCatalog,
+      };
+      found.set(leftoverKey(f), f);
+    }
+    for (const r of roles) {
+      const f: Found = {
+        product: r.product.toLowerCase(),
+        kind: 'role',
+        name: adapter.dialect.quoteIdentifier(r.name),
+        productInCatalog: r.productInCatalog,
+      };
+      found.set(leftoverKey(f), f);
+    }
+
+    const stored = await store.list();
+    const known = new Map(stored.map(s => [leftoverKey(s), s]));
+    const gone = stored.filter(s => !found.has(leftoverKey(s)));
+    await store.forget(gone);
+    const fresh = [...found.values()].filter(f => !known.has(leftoverKey(f)));
+    // every one found: a product that came back, or left, changes who is told
+    await store.seen([...found.values()], now);
+
+    let told = 0;
+    if (notifications) {
+      // new ones, and earlier ones whose telling failed
+      const untold = [...found.values()].filter(
+        f => !known.get(leftoverKey(f))?.notifiedAt,
+      );
+      const byProduct = new Map<string, Found[]>();
+      for (const key of await store.claimNotifications(untold, now)) {
+        const f = found.get(leftoverKey(key))!;
+        byProduct.set(f.product, [...(byProduct.get(f.product) ?? []), f]);
+      }
+      for (const [product, leftovers] of byProduct) {
+        const entity = entities.get(product);
+        const owner = entity
+          ? ownerRef(entity.spec.owner, entity.metadata.namespace ?? 'default')
+          : undefined;
+        const recipients = entity
+          ? [...(owner ? [owner] : [])]
+          : this.deps.adminGroups;
+        if (recipients.length === 0) continue; // nobody to tell; remembered as told
+        try {
+          await notifications.send({
+            recipients: { type: 'entity', entityRef: recipients },
+            payload: leftoversNotice(product, entity, leftovers),
+          });
+          told += leftovers.length;
+        } catch (e) {
+          logger.warn(
+            `What ${product} left behind not told to ${recipients.join(
+              ', ',
+            )}: ${e}`,
+          );
+          await store.releaseNotifications(leftovers);
+        }
+      }
+    }
+    return { found: found.size, fresh: fresh.length, gone: gone.length, told };
+  }
+}
+
+/** Schedules the watch (global scope: one look across instances). @public */
+export async function scheduleLeftoversWatch(
+  scheduler: SchedulerService,
+  watch: Pick<LeftoversWatch, 'run'>,
+  schedule: SchedulerServiceTaskScheduleDefinition,
+  logger: LoggerService,
+): Promise<void> {
+  await scheduler.scheduleTask({
+    id: LEFTOVERS_WATCH_TASK_ID,
+    scope: 'global',
+    ...schedule,
+    fn: async () => {
+      try {
+        const r = await watch.run();
+        if (r.fresh || r.gone || r.told) {
+          logger.info(
+            `Leftovers: ${r.found} schemas and roles left behind, ${r.fresh} new, ${r.gone} gone, ${r.told} told`,
+          );
+        }
+      } catch (e) {
+        logger.warn(`Leftovers not looked for: ${stringifyError(e)}`);
+      }
+    },
+  });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What the watch found at its last look, as the API lists it: of the
+ * products whose leftovers the caller may drop (one batch of permission
+ * questions), with no warehouse query.
+ * @public
+ */
+export function leftoversSeenView(deps: {
+  store: Pick<LeftoversSeenStore, 'list'>;
+  permissions: PermissionsService;
+  /** Whether the watch runs (`dataMesh.leftovers.enabled`). */
+  watching: boolean;
+}) {
+  return {
+    async list(
+      credentials: BackstageCredentials,
+    ): Promise<LeftoversSeenResponse> {
+      const seen = await deps.store.list();
+      const products = [...new Set(seen.map(l => l.product))];
+      if (products.length === 0) return { watching: deps.watching, items: [] };
+      const answers = await deps.permissions.authorize(
+        products.map(resourceRef => ({
+          permission: dataMeshLeftoverDropPermission,
+          resourceRef,
+        })),
+        { credentials },
+      );
+      const mine = new Set(
+        products.filter((_, i) => answers[i].result === AuthorizeResult.ALLOW),
+      );
+      return {
+        watching: deps.watching,
+        items: seen
+          .filter(l => mine.has(l.product))
+          .map(l => ({
+            product: l.product,
+            productInCatalog: l.productInCatalog,
+            kind: l.kind,
+            name: l.name,
+            firstSeenAt: iso(l.firstSeenAt),
+            ...(l.notifiedAt !== undefined
+              ? { notifiedAt: iso(l.notifiedAt) }
+              : {}),
+          })),
+      };
+    },
+  };
+}
