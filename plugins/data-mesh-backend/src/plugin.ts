@@ -500,6 +500,7 @@ export const dataMeshPlugin = createBackendPlugin({
         const leftoversSeen = new LeftoversSeenStore(
           await database.getClient(),
         );
+        const leftoversWatch = readLeftoversWatchConfig(config);
         const leftovers = new LeftoverCleanup({
           infrastructure,
           platform,
@@ -508,9 +509,9 @@ export const dataMeshPlugin = createBackendPlugin({
           auth,
           logger,
           clock,
-          seen: leftoversSeen,
+          // since when, as long as the watch keeps looking
+          seen: leftoversWatch ? leftoversSeen : undefined,
         });
-        const leftoversWatch = readLeftoversWatchConfig(config);
         if (leftoversWatch) {
           await scheduleLeftoversWatch(
             scheduler,

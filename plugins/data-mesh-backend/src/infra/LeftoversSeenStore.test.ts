@@ -1,11 +1,13 @@
 /*
  * The leftovers watch's memory on SQLite and PostgreSQL: the first sighting
  * is kept, a product's place in the catalog follows the latest look, and of
- * two instances one claims the telling.
+ * two instances one claims the telling; and what the API lists of it.
  */
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { AccessRequestStore } from '../access/AccessRequestStore';
 import { LeftoversSeenStore } from './LeftoversSeenStore';
+import { leftoversSeenView } from './leftoverWatch';
 
 const databases = createTestDatabases();
 
@@ -53,5 +55,51 @@ describe.each(databases.eachSupportedId())('LeftoversSeenStore on %s', id => {
     expect(await other.claimNotifications([schema], 12)).toEqual([
       { product: schema.product, kind: 'schema', name: schema.name },
     ]);
+  });
+});
+
+describe('leftoversSeenView', () => {
+  const stored = {
+    list: async () => [
+      {
+        product: 'dataproduct:default/wards',
+        kind: 'role' as const,
+        name: '"wards_consumer"',
+        productInCatalog: false,
+        firstSeenAt: Date.UTC(2026, 0, 1),
+      },
+    ],
+  };
+
+  it('lists what the watch last found while it looks, nothing once it is turned off', async () => {
+    const credentials = mockCredentials.user();
+    const permissions = mockServices.permissions();
+    const on = leftoversSeenView({
+      store: stored,
+      permissions,
+      watching: true,
+    });
+    expect(await on.list(credentials)).toEqual({
+      watching: true,
+      items: [
+        {
+          product: 'dataproduct:default/wards',
+          kind: 'role',
+          name: '"wards_consumer"',
+          productInCatalog: false,
+          firstSeenAt: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+    });
+    // its last findings would otherwise be counted forever
+    const off = leftoversSeenView({
+      store: stored,
+      permissions,
+      watching: false,
+    });
+    expect(await off.list(credentials)).toEqual({
+      watching: false,
+      items: [],
+    });
   });
 });

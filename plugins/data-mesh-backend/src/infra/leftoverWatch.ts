@@ -267,6 +267,8 @@ export function leftoversSeenView(deps: {
     async list(
       credentials: BackstageCredentials,
     ): Promise<LeftoversSeenResponse> {
+      // a watch turned off would leave its last findings counted forever
+      if (!deps.watching) return { watching: false, items: [] };
       const seen = await deps.store.list();
       const products = [...new Set(seen.map(l => l.product))];
       if (products.length === 0) return { watching: deps.watching, items: [] };
