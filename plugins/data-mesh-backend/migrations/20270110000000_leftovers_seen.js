@@ -3,7 +3,8 @@
  * per schema or role (by the name the warehouse writes), with when it was
  * first seen and when who decides was told, so that each is told once
  * across runs and replicas, and the home page counts them without asking
- * the warehouse.
+ * the warehouse. And the products whose leftovers are kept on purpose,
+ * with who decided, when and why.
  */
 
 /**
@@ -25,11 +26,18 @@ exports.up = async function up(knex) {
     table.bigInteger('notified_at').nullable();
     table.primary(['product', 'kind', 'name']);
   });
+  await knex.schema.createTable('data_mesh_leftovers_kept', table => {
+    table.string('product', 255).notNullable().primary();
+    table.string('kept_by', 255).notNullable();
+    table.bigInteger('kept_at').notNullable();
+    table.string('reason', 500).notNullable();
+  });
 };
 
 /**
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  await knex.schema.dropTable('data_mesh_leftovers_kept');
   await knex.schema.dropTable('data_mesh_leftovers_seen');
 };

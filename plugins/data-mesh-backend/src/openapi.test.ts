@@ -137,9 +137,9 @@ describe.each(databases.eachSupportedId())(
       const auth = options.auth ?? alice;
       const full = `/api/data-mesh${url}`;
       const res =
-        operation.method === 'post'
+        operation.method === 'post' || operation.method === 'put'
           ? await request(server)
-              .post(full)
+              [operation.method](full)
               .set('Authorization', auth)
               .send(options.body as object)
           : await request(server)
@@ -560,6 +560,35 @@ describe.each(databases.eachSupportedId())(
       await call(seenOp, '/infrastructure/leftovers/seen', 401, {
         auth: mockCredentials.none.header(),
       });
+      // kept on purpose, then no longer
+      const keepLeftoversOp = {
+        method: 'put',
+        path: '/products/{namespace}/{name}/leftovers/keep',
+      } as const;
+      const stopKeepingLeftoversOp = {
+        method: 'delete',
+        path: '/products/{namespace}/{name}/leftovers/keep',
+      } as const;
+      const keepUrl = '/products/default/orders/leftovers/keep';
+      const keptNow = await call(keepLeftoversOp, keepUrl, 200, {
+        body: { reason: 'a legal hold' },
+      });
+      expect(keptNow.kept.reason).toBe('a legal hold');
+      await call(keepLeftoversOp, keepUrl, 400, { body: { reason: '' } });
+      await call(keepLeftoversOp, keepUrl, 403, {
+        auth: dave,
+        body: { reason: 'mine' },
+      });
+      await call(keepLeftoversOp, keepUrl, 401, {
+        auth: mockCredentials.none.header(),
+        body: { reason: 'a legal hold' },
+      });
+      await call(stopKeepingLeftoversOp, keepUrl, 403, { auth: dave });
+      await call(stopKeepingLeftoversOp, keepUrl, 401, {
+        auth: mockCredentials.none.header(),
+      });
+      await call(stopKeepingLeftoversOp, keepUrl, 200);
+      await call(stopKeepingLeftoversOp, keepUrl, 404);
       const dropOp = {
         method: 'post',
         path: '/products/{namespace}/{name}/leftovers/drop',
@@ -579,6 +608,10 @@ describe.each(databases.eachSupportedId())(
       });
       expect(gone.leftovers).toEqual([]);
       await call(dropOp, drop, 404, { body: { schemas: [staging] } });
+      // nothing left behind: nothing to keep
+      await call(keepLeftoversOp, keepUrl, 404, {
+        body: { reason: 'a legal hold' },
+      });
 
       // sandbox claims (their behaviour: infra/sandboxClaims.test.ts)
       const claimOp = {

@@ -42,7 +42,7 @@ import {
   SandboxExpiryNoticeStore,
   SandboxKeeping,
   LeftoverCleanup,
-  LeftoversSeenStore,
+  LeftoverStore,
   LeftoversWatch,
   leftoversSeenView,
   readLeftoversWatchConfig,
@@ -497,9 +497,7 @@ export const dataMeshPlugin = createBackendPlugin({
         // schemas and roles of products gone from the catalog, renamed or
         // moved: listed and dropped on the Drift page, watched on a schedule
         // so that who decides hears of them
-        const leftoversSeen = new LeftoversSeenStore(
-          await database.getClient(),
-        );
+        const leftoverStore = new LeftoverStore(await database.getClient());
         const leftoversWatch = readLeftoversWatchConfig(config);
         const leftovers = new LeftoverCleanup({
           infrastructure,
@@ -509,15 +507,15 @@ export const dataMeshPlugin = createBackendPlugin({
           auth,
           logger,
           clock,
-          // since when, as long as the watch keeps looking
-          seen: leftoversWatch ? leftoversSeen : undefined,
+          store: leftoverStore,
+          watching: Boolean(leftoversWatch),
         });
         if (leftoversWatch) {
           await scheduleLeftoversWatch(
             scheduler,
             new LeftoversWatch({
               cleanup: leftovers,
-              store: leftoversSeen,
+              store: leftoverStore,
               notifications: leftoversWatch.notifications
                 ? notifications
                 : undefined,
@@ -588,7 +586,7 @@ export const dataMeshPlugin = createBackendPlugin({
             sandboxClaims,
             leftovers,
             leftoversSeen: leftoversSeenView({
-              store: leftoversSeen,
+              store: leftoverStore,
               permissions,
               watching: Boolean(leftoversWatch),
             }),

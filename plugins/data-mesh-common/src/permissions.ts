@@ -119,6 +119,18 @@ export const dataMeshLeftoverDropPermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * Keep what a data product left behind on purpose (a legal hold, another
+ * portal's product on the same warehouse), with a reason, or stop keeping
+ * it: kept leftovers are neither told nor counted as needing anyone. Who
+ * may drop them may keep them. @public
+ */
+export const dataMeshLeftoverKeepPermission = createPermission({
+  name: 'data-mesh.infrastructure.leftover.keep',
+  attributes: { action: 'update' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Push SLO observations (e.g. dbt test results) for the product. @public */
 export const dataMeshSloObservationCreatePermission = createPermission({
   name: 'data-mesh.slo.observation.create',
@@ -139,5 +151,6 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
   dataMeshLeftoverDropPermission,
+  dataMeshLeftoverKeepPermission,
   dataMeshSloObservationCreatePermission,
 ];

@@ -31,6 +31,7 @@ import {
   dataMeshSandboxCreatePermission,
   dataMeshSandboxDeletePermission,
   dataMeshLeftoverDropPermission,
+  dataMeshLeftoverKeepPermission,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -126,6 +127,10 @@ describe('DataMeshPermissionPolicy.handle', () => {
     ['make feature-branch sandboxes', dataMeshSandboxCreatePermission],
     ['delete feature-branch sandboxes', dataMeshSandboxDeletePermission],
     ['drop schemas their products left behind', dataMeshLeftoverDropPermission],
+    [
+      'keep what their products left behind on purpose',
+      dataMeshLeftoverKeepPermission,
+    ],
     ['apply the infrastructure plan', dataMeshInfrastructureApplyPermission],
   ])('lets only owners and admins %s', async (_, permission) => {
     const asked = { permission };

@@ -55,7 +55,7 @@ export { SandboxKeeping } from './sandboxKeep';
 export type { SandboxKeepingOptions } from './sandboxKeep';
 export { LeftoverCleanup } from './leftovers';
 export type { LeftoverCleanupOptions } from './leftovers';
-export { LeftoversSeenStore } from './LeftoversSeenStore';
+export { LeftoverStore } from './LeftoverStore';
 export {
   LEFTOVERS_TOPIC,
   LEFTOVERS_WATCH_TASK_ID,

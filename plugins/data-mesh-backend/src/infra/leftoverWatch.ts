@@ -7,7 +7,8 @@
  * someone opening the Drift page — while the schemas keep their data,
  * personal data included, and the roles their members. What it found is
  * remembered until a look no longer finds it, so the home page counts it
- * with no warehouse query.
+ * with no warehouse query. A product whose leftovers are kept on purpose
+ * is left out until it is no longer kept.
  */
 import {
   type BackstageCredentials,
@@ -31,9 +32,9 @@ import type { LeftoverCleanup } from './leftovers';
 import {
   type LeftoverKey,
   type LeftoverSeen,
-  type LeftoversSeenStore,
+  type LeftoverStore,
   leftoverKey,
-} from './LeftoversSeenStore';
+} from './LeftoverStore';
 
 /** Id of the scheduled watch. @public */
 export const LEFTOVERS_WATCH_TASK_ID = 'data-mesh-leftovers';
@@ -81,6 +82,8 @@ export interface LeftoversWatchReport {
   gone: number;
   /** Told to their product's owners or the platform team. */
   told: number;
+  /** Left out: their products' leftovers are kept on purpose. */
+  kept: number;
 }
 
 type Found = Omit<LeftoverSeen, 'firstSeenAt' | 'notifiedAt'>;
@@ -141,7 +144,7 @@ export class LeftoversWatch {
   constructor(
     private readonly deps: {
       cleanup: Pick<LeftoverCleanup, 'find'>;
-      store: LeftoversSeenStore;
+      store: LeftoverStore;
       /** Without it the leftovers are remembered, nobody is told. */
       notifications?: NotificationService;
       /** Told of what products gone from the catalog left (the platform team's groups). */
@@ -155,6 +158,16 @@ export class LeftoversWatch {
     const { cleanup, store, notifications, logger, clock } = this.deps;
     const { adapter, schemas, roles, entities } = await cleanup.find();
     const now = clock.now();
+    // kept on purpose: neither told nor counted; a keep of a product that
+    // left nothing now would hide what it leaves next
+    const left = new Set(
+      [...schemas, ...roles].map(l => l.product.toLowerCase()),
+    );
+    const kept = new Set<string>();
+    for (const { product } of await store.kept()) {
+      if (left.has(product)) kept.add(product);
+      else await store.stopKeeping(product);
+    }
     const found = new Map<string, Found>();
     for (const l of schemas) {
       const f: Found = {
@@ -175,6 +188,13 @@ export class LeftoversWatch {
       found.set(leftoverKey(f), f);
     }
 
+    let keptCount = 0;
+    for (const [key, f] of found) {
+      if (kept.has(f.product)) {
+        found.delete(key);
+        keptCount++;
+      }
+    }
     const stored = await store.list();
     const known = new Map(stored.map(s => [leftoverKey(s), s]));
     const gone = stored.filter(s => !found.has(leftoverKey(s)));
@@ -219,7 +239,13 @@ export class LeftoversWatch {
         }
       }
     }
-    return { found: found.size, fresh: fresh.length, gone: gone.length, told };
+    return {
+      found: found.size,
+      fresh: fresh.length,
+      gone: gone.length,
+      told,
+      kept: keptCount,
+    };
   }
 }
 
@@ -258,7 +284,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * @public
  */
 export function leftoversSeenView(deps: {
-  store: Pick<LeftoversSeenStore, 'list'>;
+  store: Pick<LeftoverStore, 'list'>;
   permissions: PermissionsService;
   /** Whether the watch runs (`dataMesh.leftovers.enabled`). */
   watching: boolean;

@@ -9,6 +9,7 @@
  * remembers what it saw for the home page, until a look no longer finds it.
  */
 import { mockServices } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
   type PostgresWarehouseAdapter,
@@ -53,6 +54,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   let stop: () => Promise<void>;
   let warehouse: PostgresWarehouseAdapter;
   let wardsRoles: string[];
+  let knex: Knex;
   const sent: NotificationSendOptions[] = [];
   const scheduler = mockServices.scheduler();
   const look = () => scheduler.triggerTask(LEFTOVERS_WATCH_TASK_ID);
@@ -106,7 +108,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     const backend = await startAccessTestBackend({
       databases,
       databaseId: id,
-      knex: await databases.init(id),
+      knex: (knex = await databases.init(id)),
       entities: [visits],
       memberships,
       clock: { now: () => T0 + 60_000 },
@@ -372,6 +374,86 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     ]);
     expect((await seenBy('aisha')).items).toEqual([]);
     expect(told()).toHaveLength(2);
+  });
+
+  it('keeps what a gone product left on purpose: not told nor counted until no longer kept; a drop of all of it ends the keep', async () => {
+    const keep = (user: string, reason = 'legal hold until 2027') =>
+      call('put', '/products/default/wards/leftovers/keep', user, { reason });
+    // wards is gone: not its old owners' to decide
+    expect((await keep('aisha')).status).toBe(403);
+    expect((await keep('grace', '   ')).status).toBe(400);
+    const kept = await keep('grace');
+    expect(kept.status).toBe(200);
+    const at = new Date(T0 + 60_000).toISOString();
+    const decision = {
+      product: 'dataproduct:default/wards',
+      by: 'user:default/grace',
+      at,
+      reason: 'legal hold until 2027',
+    };
+    expect(kept.body).toEqual({
+      entityRef: 'dataproduct:default/wards',
+      kept: decision,
+    });
+    // still listed, with the decision
+    const listed = await call('get', '/infrastructure/leftovers', 'sofia');
+    expect(listed.body.items).toHaveLength(3);
+    expect(listed.body.kept).toEqual([decision]);
+    // no longer counted as needing anyone
+    await look();
+    expect((await seenBy('grace')).items).toEqual([]);
+    expect(told()).toHaveLength(2);
+    // visits left nothing behind now: nothing to keep
+    const nothing = await call(
+      'put',
+      '/products/default/visits/leftovers/keep',
+      'aisha',
+      { reason: 'just in case' },
+    );
+    expect(nothing.status).toBe(404);
+
+    // no longer kept: counted and told again
+    const stop = () =>
+      call('delete', '/products/default/wards/leftovers/keep', 'grace');
+    expect((await stop()).body).toEqual({
+      entityRef: 'dataproduct:default/wards',
+    });
+    expect((await stop()).status).toBe(404);
+    await look();
+    expect((await seenBy('grace')).items).toHaveLength(3);
+    expect(told().map(n => n.payload.title)).toEqual([
+      'visits left 1 schema behind',
+      `dataproduct:default/wards, gone from the catalog, left 5 schemas and ${wardsRoles.length} roles behind`,
+      'dataproduct:default/wards, gone from the catalog, left 3 schemas behind',
+    ]);
+    const trail = await call('get', '/lifecycle/default/wards', 'grace');
+    expect(
+      trail.body.audit
+        .filter((a: any) => a.action === 'leftover-keep')
+        .map((a: any) => a.detail),
+    ).toEqual(
+      expect.arrayContaining([
+        { kept: true, reason: 'legal hold until 2027', schemas: 3, roles: 0 },
+        { kept: false },
+      ]),
+    );
+
+    // kept again, then all of it dropped: the keep goes with it
+    await keep('grace');
+    const rest = listed.body.items.map((l: any) => ({
+      database: l.database,
+      schema: l.schema,
+    }));
+    const dropped = await call(
+      'post',
+      '/products/default/wards/leftovers/drop',
+      'grace',
+      { schemas: rest },
+    );
+    expect(dropped.status).toBe(200);
+    expect(await knex('data_mesh_leftovers_kept').select('product')).toEqual(
+      [],
+    );
   });
 
   it('refuses a body that names no schema', async () => {

@@ -33,8 +33,14 @@ import {
   type LeftoverDropAuditDetail,
   type LeftoverDropBody,
   type LeftoverDropResponse,
+  type LeftoverKeep,
+  type LeftoverKeepAuditDetail,
+  type LeftoverKeepBody,
+  type LeftoverKeepResponse,
   LEFTOVER_DROP_AUDIT_ACTION,
+  LEFTOVER_KEEP_AUDIT_ACTION,
   dataMeshLeftoverDropPermission,
+  dataMeshLeftoverKeepPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type LeftoverRole,
@@ -48,7 +54,11 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import type { LifecycleStore } from '../lifecycle/LifecycleStore';
 import type { InfrastructureService } from './InfrastructureService';
-import { type LeftoversSeenStore, leftoverKey } from './LeftoversSeenStore';
+import {
+  type KeptLeftovers,
+  type LeftoverStore,
+  leftoverKey,
+} from './LeftoverStore';
 import { authorizeOwnersAction } from './ownersAction';
 
 /** @public */
@@ -65,8 +75,10 @@ export interface LeftoverCleanupOptions {
   auth: AuthService;
   logger: LoggerService;
   clock: { now(): number };
-  /** What the leftovers watch saw: when each was first found. */
-  seen?: Pick<LeftoversSeenStore, 'list'>;
+  /** What the leftovers watch saw, and the products whose leftovers are kept. */
+  store: Pick<LeftoverStore, 'list' | 'kept' | 'keep' | 'stopKeeping'>;
+  /** Whether the watch looks (else what it saw last is not said). */
+  watching: boolean;
 }
 
 const schemaKey = (s: { database: string; schema: string }) =>
@@ -77,14 +89,96 @@ export class LeftoverCleanup {
   constructor(private readonly options: LeftoverCleanupOptions) {}
 
   async list(): Promise<InfrastructureLeftoversResponse> {
-    const { infrastructure, clock } = this.options;
+    const { infrastructure, clock, store } = this.options;
     const { adapter, schemas, roles, queries } = await this.find();
+    const left = new Set(
+      [...schemas, ...roles].map(l => l.product.toLowerCase()),
+    );
     return {
       warehouse: infrastructure.warehouseInfo(adapter),
       checkedAt: new Date(clock.now()).toISOString(),
       queries,
       ...(await this.described(adapter, schemas, roles)),
+      kept: (await store.kept()).filter(k => left.has(k.product)).map(toKeep),
     };
+  }
+
+  /**
+   * Keeps what the product left behind on purpose, with a reason: neither
+   * told nor counted as needing anyone until someone stops keeping it, or
+   * it is all dropped. A NotFoundError when it left nothing behind.
+   */
+  async keep(
+    ref: { namespace: string; name: string },
+    body: LeftoverKeepBody,
+    credentials: BackstageCredentials,
+  ): Promise<LeftoverKeepResponse> {
+    const { store, lifecycle, logger, clock } = this.options;
+    const { entityRef, actor } = await this.authorizeKeep(ref, credentials);
+    const found = await this.find();
+    const schemas = found.schemas.filter(l => sameRef(l.product, entityRef));
+    const roles = found.roles.filter(r => sameRef(r.product, entityRef));
+    if (schemas.length + roles.length === 0) {
+      throw new NotFoundError(`${entityRef} left nothing behind now`);
+    }
+    const kept = {
+      product: entityRef,
+      by: actor,
+      at: clock.now(),
+      reason: body.reason,
+    };
+    await store.keep(kept);
+    logger.info(
+      `What ${entityRef} left behind kept by ${actor}: ${body.reason}`,
+    );
+    await lifecycle.addAudit({
+      product: entityRef,
+      at: kept.at,
+      actor,
+      action: LEFTOVER_KEEP_AUDIT_ACTION,
+      detail: {
+        kept: true,
+        reason: body.reason,
+        schemas: schemas.length,
+        roles: roles.length,
+      } satisfies LeftoverKeepAuditDetail,
+    });
+    return { entityRef, kept: toKeep(kept) };
+  }
+
+  /** No longer keeps what the product left behind: told and counted again. */
+  async stopKeeping(
+    ref: { namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<LeftoverKeepResponse> {
+    const { store, lifecycle, logger, clock } = this.options;
+    const { entityRef, actor } = await this.authorizeKeep(ref, credentials);
+    if (!(await store.stopKeeping(entityRef))) {
+      throw new NotFoundError(`What ${entityRef} left behind is not kept`);
+    }
+    logger.info(`What ${entityRef} left behind no longer kept, by ${actor}`);
+    await lifecycle.addAudit({
+      product: entityRef,
+      at: clock.now(),
+      actor,
+      action: LEFTOVER_KEEP_AUDIT_ACTION,
+      detail: { kept: false } satisfies LeftoverKeepAuditDetail,
+    });
+    return { entityRef };
+  }
+
+  private authorizeKeep(
+    ref: { namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ) {
+    return authorizeOwnersAction(
+      this.options.permissions,
+      dataMeshLeftoverKeepPermission,
+      ref,
+      credentials,
+      (who, product) =>
+        `${who} may not decide to keep what ${product} left behind: its owners may while it is in the catalog, the platform team once it is gone from it`,
+    );
   }
 
   /** As the API lists them: names as the warehouse writes them, since when the watch saw them. */
@@ -96,8 +190,9 @@ export class LeftoverCleanup {
     items: InfrastructureLeftover[];
     roles: InfrastructureLeftoverRole[];
   }> {
+    const { store, watching } = this.options;
     const firstSeen = new Map(
-      (await this.options.seen?.list())?.map(l => [
+      (watching ? await store.list() : []).map(l => [
         leftoverKey(l),
         l.firstSeenAt,
       ]),
@@ -145,7 +240,7 @@ export class LeftoverCleanup {
     const found = await this.find();
     const { adapter } = found;
     const mine = <T extends { product: string }>(items: T[]) =>
-      items.filter(l => l.product.toLowerCase() === entityRef);
+      items.filter(l => sameRef(l.product, entityRef));
     const askedSchemas = new Set((body.schemas ?? []).map(schemaKey));
     const askedRoles = new Set((body.roles ?? []).map(r => r.toLowerCase()));
     const schemas = mine(found.schemas).filter(l =>
@@ -203,6 +298,13 @@ export class LeftoverCleanup {
       );
     }
     if (failure) throw failure;
+    if (
+      mine(found.schemas).length + mine(found.roles).length ===
+      schemas.length + roles.length
+    ) {
+      // nothing of it is left: a keep would hide what it may leave next
+      await this.options.store.stopKeeping(entityRef);
+    }
     const left = await this.described(
       adapter,
       mine(found.schemas).filter(l => !schemas.includes(l)),
@@ -283,6 +385,17 @@ export class LeftoverCleanup {
     );
     return { adapter, entities, ...found };
   }
+}
+
+const sameRef = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+function toKeep(k: KeptLeftovers): LeftoverKeep {
+  return {
+    product: k.product,
+    by: k.by,
+    at: new Date(k.at).toISOString(),
+    reason: k.reason,
+  };
 }
 
 function toItem(

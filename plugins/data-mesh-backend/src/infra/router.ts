@@ -6,6 +6,7 @@
  *   GET /infrastructure/leftovers                  what products left behind (one look at the warehouse)
  *   GET /infrastructure/leftovers/seen             what the leftovers watch last found
  *   POST /products/:namespace/:name/leftovers/drop  owners, or the platform team: drop what it left
+ *   PUT|DELETE /products/:namespace/:name/leftovers/keep  the same: keep it on purpose, or no longer
  *   POST /products/:namespace/:name/infrastructure/apply  owners: provision, or repair drift
  *   POST /products/:namespace/:name/infrastructure/reports  owners: report a change made elsewhere
  *   POST /products/:namespace/:name/access-drift/repair  owners: apply the access repair
@@ -28,6 +29,7 @@ import type {
   InfrastructureLeftoversResponse,
   LeftoverDropResponse,
   LeftoversSeenResponse,
+  LeftoverKeepResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunListResponse,
   SandboxClaim,
@@ -82,7 +84,7 @@ export interface InfrastructureRouterOptions {
   /** Without it, no grant made by hand is listed (`watching: false`). */
   unexplainedGrants?: ReturnType<typeof unexplainedGrantsView>;
   /** Without it, schemas left behind answer 409. */
-  leftovers?: Pick<LeftoverCleanup, 'list' | 'drop'>;
+  leftovers?: Pick<LeftoverCleanup, 'list' | 'drop' | 'keep' | 'stopKeeping'>;
   /** Without it, nothing the leftovers watch saw is listed (`watching: false`). */
   leftoversSeen?: ReturnType<typeof leftoversSeenView>;
 }
@@ -164,6 +166,10 @@ const claimBody = z
   })
   .strict();
 const claimParams = productParams.extend({ id: z.string().min(1).max(64) });
+// why a product's leftovers are kept on purpose
+const leftoverKeepBody = z
+  .object({ reason: z.string().trim().min(1).max(500) })
+  .strict();
 // names as the leftovers list gives them; the service drops only those still left behind
 const leftoverDropBody = z
   .object({
@@ -278,6 +284,24 @@ export function createInfrastructureRouter(
     const result = await leftoverSchemas().drop(product, body, credentials);
     res.json(result satisfies LeftoverDropResponse);
   });
+
+  router.put('/products/:namespace/:name/leftovers/keep', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const product = parseInput(productParams, req.params, 'product');
+    const body = parseInput(leftoverKeepBody, req.body, 'leftover keep');
+    const result = await leftoverSchemas().keep(product, body, credentials);
+    res.json(result satisfies LeftoverKeepResponse);
+  });
+
+  router.delete(
+    '/products/:namespace/:name/leftovers/keep',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const product = parseInput(productParams, req.params, 'product');
+      const result = await leftoverSchemas().stopKeeping(product, credentials);
+      res.json(result satisfies LeftoverKeepResponse);
+    },
+  );
 
   router.get('/infrastructure/unexplained-grants', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

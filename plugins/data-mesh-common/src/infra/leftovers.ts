@@ -59,6 +59,35 @@ export interface InfrastructureLeftoversResponse {
   items: InfrastructureLeftover[];
   /** Roles, by product, then name (none where the warehouse cannot list them). */
   roles: InfrastructureLeftoverRole[];
+  /** The products of these whose leftovers are kept on purpose. */
+  kept: LeftoverKeep[];
+}
+
+/**
+ * A product whose leftovers are kept on purpose (a legal hold, another
+ * portal's product on the same warehouse): neither told nor counted as
+ * needing anyone, still listed, and still dropped when someone decides to.
+ * @public
+ */
+export interface LeftoverKeep {
+  product: string;
+  /** Who decided (a user entity ref). */
+  by: string;
+  /** When (ISO). */
+  at: string;
+  reason: string;
+}
+
+/** `PUT /api/data-mesh/products/{namespace}/{name}/leftovers/keep`. @public */
+export interface LeftoverKeepBody {
+  /** Why they are kept: 1 to 500 characters. */
+  reason: string;
+}
+
+/** The answer of keeping (`kept`) or no longer keeping (no `kept`) a product's leftovers. @public */
+export interface LeftoverKeepResponse {
+  entityRef: string;
+  kept?: LeftoverKeep;
 }
 
 /**
@@ -85,6 +114,19 @@ export interface LeftoverDropResponse {
 
 /** The audit action of a drop of schemas left behind. @public */
 export const LEFTOVER_DROP_AUDIT_ACTION = 'leftover-drop';
+
+/** The audit action of keeping a product's leftovers on purpose, or no longer. @public */
+export const LEFTOVER_KEEP_AUDIT_ACTION = 'leftover-keep';
+
+/** The `detail` of a {@link LEFTOVER_KEEP_AUDIT_ACTION} audit entry. @public */
+export type LeftoverKeepAuditDetail = {
+  /** Kept from now on (with the reason), or no longer. */
+  kept: boolean;
+  reason?: string;
+  /** When kept: how many schemas and roles were left behind then. */
+  schemas?: number;
+  roles?: number;
+};
 
 /** The `detail` of a {@link LEFTOVER_DROP_AUDIT_ACTION} audit entry. @public */
 export type LeftoverDropAuditDetail = {

@@ -37,6 +37,7 @@ import type { SandboxClaim } from '../infra/sandboxClaims';
 import type {
   InfrastructureLeftoversResponse,
   LeftoverDropResponse,
+  LeftoverKeepResponse,
   LeftoversSeenResponse,
 } from '../infra/leftovers';
 import type {
@@ -101,6 +102,8 @@ export interface DataMeshApiResponses {
   '/infrastructure/leftovers/seen': LeftoversSeenResponse;
   /** POST only. */
   '/products/{namespace}/{name}/leftovers/drop': LeftoverDropResponse;
+  /** PUT keeps; DELETE no longer. */
+  '/products/{namespace}/{name}/leftovers/keep': LeftoverKeepResponse;
   /** POST only: 201. */
   '/products/{namespace}/{name}/sandbox-claims': SandboxClaim;
   /** PUT; DELETE answers 204. */

@@ -43,6 +43,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
   it('lists every operation once, with an operation id', () => {
     const operations = dataMeshApiOperations();
     expect(operations.map(o => `${o.method} ${o.path}`).sort()).toEqual([
+      'delete /products/{namespace}/{name}/leftovers/keep',
       'delete /products/{namespace}/{name}/sandbox-claims/{id}',
       'delete /products/{namespace}/{name}/sandboxes/{branch}',
       'get /access-requests',
@@ -86,6 +87,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'post /products/{namespace}/{name}/sandboxes',
       'post /products/{namespace}/{name}/sandboxes/{branch}/keep',
       'post /specs/check',
+      'put /products/{namespace}/{name}/leftovers/keep',
       'put /products/{namespace}/{name}/sandbox-claims/{id}',
     ]);
     const ids = operations.map(

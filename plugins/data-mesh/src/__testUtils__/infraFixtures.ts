@@ -3,6 +3,7 @@ import {
   type InfrastructureDriftSummaryResponse,
   type InfrastructureLeftover,
   type InfrastructureLeftoverRole,
+  type LeftoverKeep,
   type InfrastructureLeftoversResponse,
   type InfrastructurePlanStep,
   type ProductInfrastructureResponse,
@@ -289,6 +290,7 @@ export function driftSummary(
 export function leftoversAnswer(
   items: InfrastructureLeftover[],
   roles: InfrastructureLeftoverRole[] = [],
+  kept: LeftoverKeep[] = [],
 ): InfrastructureLeftoversResponse {
   return {
     warehouse: EMBEDDED,
@@ -296,5 +298,6 @@ export function leftoversAnswer(
     queries: 1,
     items,
     roles,
+    kept,
   };
 }

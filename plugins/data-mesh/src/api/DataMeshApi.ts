@@ -17,6 +17,8 @@ import type {
   LeftoverDropBody,
   LeftoverDropResponse,
   LeftoversSeenResponse,
+  LeftoverKeepBody,
+  LeftoverKeepResponse,
   UnexplainedGrantsResponse,
   InfrastructureRepairRun,
   InfrastructureRepairRunBody,
@@ -177,6 +179,19 @@ export interface DataMeshApi {
    * leftovers the user may drop (no warehouse query: the home page's count).
    */
   listLeftoversSeen(): Promise<LeftoversSeenResponse>;
+  /**
+   * Keep what a product left behind on purpose, with a reason (who may
+   * drop it may keep it): neither told nor counted until no longer kept.
+   */
+  keepLeftovers(
+    product: { namespace: string; name: string },
+    body: LeftoverKeepBody,
+  ): Promise<LeftoverKeepResponse>;
+  /** No longer keep what a product left behind. */
+  stopKeepingLeftovers(product: {
+    namespace: string;
+    name: string;
+  }): Promise<LeftoverKeepResponse>;
   /**
    * Apply the plans of several products in the backend, one after the
    * other; the run as it starts (those the user may not apply: `refused`).

@@ -21,6 +21,8 @@ import {
   type LeftoverDropBody,
   type LeftoverDropResponse,
   type LeftoversSeenResponse,
+  type LeftoverKeepBody,
+  type LeftoverKeepResponse,
   type UnexplainedGrantsResponse,
   type InfrastructureRepairRun,
   type InfrastructureRepairRunBody,
@@ -205,6 +207,26 @@ export class DataMeshClient implements DataMeshApi {
     return this.get('/infrastructure/leftovers/seen', {});
   }
 
+  async keepLeftovers(
+    product: { namespace: string; name: string },
+    body: LeftoverKeepBody,
+  ): Promise<LeftoverKeepResponse> {
+    return this.send<LeftoverKeepResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/leftovers/keep', product),
+      { method: 'PUT', body },
+    );
+  }
+
+  async stopKeepingLeftovers(product: {
+    namespace: string;
+    name: string;
+  }): Promise<LeftoverKeepResponse> {
+    return this.send<LeftoverKeepResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/leftovers/keep', product),
+      { method: 'DELETE' },
+    );
+  }
+
   async listUnexplainedGrants(
     product?: string,
   ): Promise<UnexplainedGrantsResponse> {
@@ -378,7 +400,7 @@ export class DataMeshClient implements DataMeshApi {
     relativePath: string,
     options: {
       query?: URLSearchParams;
-      method?: 'POST' | 'DELETE';
+      method?: 'POST' | 'PUT' | 'DELETE';
       body?: unknown;
     },
   ): Promise<T> {
@@ -387,7 +409,7 @@ export class DataMeshClient implements DataMeshApi {
     const url = `${baseUrl}${relativePath}${qs ? `?${qs}` : ''}`;
     let response: Response;
     try {
-      if (options.method === 'POST') {
+      if (options.method === 'POST' || options.method === 'PUT') {
         response = await this.fetchApi.fetch(url, {
           method: options.method,
           headers: { 'content-type': 'application/json' },

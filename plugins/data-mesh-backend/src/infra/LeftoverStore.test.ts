@@ -6,7 +6,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { AccessRequestStore } from '../access/AccessRequestStore';
-import { LeftoversSeenStore } from './LeftoversSeenStore';
+import { LeftoverStore } from './LeftoverStore';
 import { leftoversSeenView } from './leftoverWatch';
 
 const databases = createTestDatabases();
@@ -15,10 +15,10 @@ const databases = createTestDatabases();
 async function storeOn(id: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(id);
   await AccessRequestStore.create({ getClient: async () => knex });
-  return { knex, store: new LeftoversSeenStore(knex) };
+  return { knex, store: new LeftoverStore(knex) };
 }
 
-describe.each(databases.eachSupportedId())('LeftoversSeenStore on %s', id => {
+describe.each(databases.eachSupportedId())('LeftoverStore on %s', id => {
   const schema = {
     product: 'dataproduct:default/wards',
     kind: 'schema' as const,
@@ -43,7 +43,7 @@ describe.each(databases.eachSupportedId())('LeftoversSeenStore on %s', id => {
 
   it('lets one of two instances claim the telling; a failed telling is claimed again', async () => {
     const { knex, store } = await storeOn(id);
-    const other = new LeftoversSeenStore(knex);
+    const other = new LeftoverStore(knex);
     await store.seen([schema], 10);
     const [a, b] = await Promise.all([
       store.claimNotifications([schema], 11),

@@ -1,13 +1,21 @@
 /*
- * What products left behind, as the leftovers watch last found it (table of
- * migration 20270110000000_leftovers_seen). The store only persists; the
- * notification claim is a conditional update, so with several instances on
- * one database each leftover is told by one of them.
+ * The portal's memory of what products left behind (tables of migration
+ * 20270110000000_leftovers_seen): what the leftovers watch last found, and
+ * the products whose leftovers are kept on purpose. The store only
+ * persists; the notification claim is a conditional update, so with several
+ * instances on one database each leftover is told by one of them.
  */
-import type { LeftoverSeenItem } from '@datamesh/plugin-data-mesh-common';
+import type {
+  LeftoverKeep,
+  LeftoverSeenItem,
+} from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_leftovers_seen';
+const KEPT = 'data_mesh_leftovers_kept';
+
+/** A product whose leftovers are kept on purpose; `at` in epoch milliseconds. @public */
+export type KeptLeftovers = Omit<LeftoverKeep, 'at'> & { at: number };
 
 /** A schema or role left behind: the API's item, times as epoch milliseconds. @public */
 export type LeftoverSeen = Omit<
@@ -44,7 +52,7 @@ function toSeen(row: any): LeftoverSeen {
 }
 
 /** @public */
-export class LeftoversSeenStore {
+export class LeftoverStore {
   constructor(private readonly db: Knex) {}
 
   /** Every leftover seen and not gone since, by product, kind and name. */
@@ -96,6 +104,34 @@ export class LeftoversSeenStore {
       if (n === 1) claimed.push(keyOf(l));
     }
     return claimed;
+  }
+
+  /** The products whose leftovers are kept, by product. */
+  async kept(): Promise<KeptLeftovers[]> {
+    return (await this.db(KEPT).orderBy('product')).map(row => ({
+      product: row.product,
+      by: row.kept_by,
+      at: Number(row.kept_at),
+      reason: row.reason,
+    }));
+  }
+
+  /** Keeps a product's leftovers on purpose (a later decision replaces an earlier). */
+  async keep(kept: KeptLeftovers): Promise<void> {
+    await this.db(KEPT)
+      .insert({
+        product: kept.product,
+        kept_by: kept.by,
+        kept_at: kept.at,
+        reason: kept.reason,
+      })
+      .onConflict('product')
+      .merge();
+  }
+
+  /** No longer keeps a product's leftovers: whether they were kept. */
+  async stopKeeping(product: string): Promise<boolean> {
+    return (await this.db(KEPT).where({ product }).delete()) > 0;
   }
 
   /** The telling failed: the next check tries again. */
