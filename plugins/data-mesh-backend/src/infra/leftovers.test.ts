@@ -413,12 +413,12 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     expect(nothing.status).toBe(404);
 
     // no longer kept: counted and told again
-    const stop = () =>
+    const stopKeeping = () =>
       call('delete', '/products/default/wards/leftovers/keep', 'grace');
-    expect((await stop()).body).toEqual({
+    expect((await stopKeeping()).body).toEqual({
       entityRef: 'dataproduct:default/wards',
     });
-    expect((await stop()).status).toBe(404);
+    expect((await stopKeeping()).status).toBe(404);
     await look();
     expect((await seenBy('grace')).items).toHaveLength(3);
     expect(told().map(n => n.payload.title)).toEqual([

@@ -81,6 +81,8 @@ export interface LeftoverCleanupOptions {
   watching: boolean;
 }
 
+const sameRef = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 const schemaKey = (s: { database: string; schema: string }) =>
   `${s.database.toLowerCase()}\u0000${s.schema.toLowerCase()}`;
 
@@ -386,8 +388,6 @@ export class LeftoverCleanup {
     return { adapter, entities, ...found };
   }
 }
-
-const sameRef = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function toKeep(k: KeptLeftovers): LeftoverKeep {
   return {
