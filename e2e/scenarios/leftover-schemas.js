@@ -10,10 +10,11 @@
  * The scheduled leftovers watch tells Priya Raman of the platform team on
  * her notifications page, and her home page's "What needs you" counts the
  * product. On Infrastructure drift, a consumer sees them under "Left
- * behind" with no way to drop them; Priya, following her home page's line,
- * drops them after typing the product's name, and the drop is in the
- * product's audit trail, which outlives it; after the next look her home
- * page no longer counts it. The warehouse, looked at afresh, has them no
+ * behind" with no way to drop or keep them; Priya, following her home
+ * page's line, keeps them on purpose with a reason (her home page stops
+ * counting them), then stops keeping them and drops them after typing the
+ * product's name; the keep and the drop are in the product's audit trail,
+ * which outlives it; after the next look her home page no longer counts it. The warehouse, looked at afresh, has them no
  * more.
  */
 
@@ -148,18 +149,55 @@ module.exports = {
         },
       );
 
+      const REASON = 'legal hold until the audit ends';
       await check(
-        `${ADMIN} (platform team) drops them after typing ${GONE}`,
+        `${ADMIN}, from her home page's line, keeps them on purpose ("${REASON}"); after the next look her home page no longer counts them`,
         async () => {
           const page = await as(ADMIN);
-          // from her home page's line
           await page.goto(baseUrl);
           await page
             .getByTestId('needs-you-left-behind')
             .getByRole('link')
             .click();
           await page.waitForURL(/\/data-products\/drift$/);
+          const { product } = await leftBehind(page, baseUrl);
+          await product.getByRole('button', { name: 'Keep…' }).click();
+          const dialog = page.getByRole('dialog', {
+            name: `Keep what ${GONE} left behind?`,
+          });
+          await dialog.getByLabel('Why they are kept').fill(REASON);
+          await dialog.getByRole('button', { name: 'Keep them' }).click();
+          await product
+            .getByTestId('leftovers-kept')
+            .getByText(`“${REASON}”`, { exact: false })
+            .waitFor({ timeout: 30000 });
+          await waitFor(
+            'the line to go while they are kept',
+            async () => {
+              await page.goto(baseUrl);
+              await page.getByTestId('data-mesh-needs-you').waitFor();
+              return (
+                (await page.getByTestId('needs-you-left-behind').count()) === 0
+              );
+            },
+            60000,
+            3000,
+          );
+        },
+      );
+
+      await check(
+        `${ADMIN} (platform team) stops keeping them and drops them after typing ${GONE}`,
+        async () => {
+          const page = await as(ADMIN);
           const { section, product } = await leftBehind(page, baseUrl);
+          await product.getByRole('button', { name: 'Stop keeping' }).click();
+          await section
+            .getByText(`What ${GONE} left behind is no longer kept.`)
+            .waitFor({ timeout: 30000 });
+          await product
+            .getByTestId('leftovers-kept')
+            .waitFor({ state: 'detached', timeout: 30000 });
           await product.getByRole('button', { name: 'Drop…' }).click();
           const dialog = page.getByRole('dialog');
           await dialog
@@ -207,10 +245,17 @@ module.exports = {
     });
 
     await check(
-      `the drop is in ${GONE}'s audit trail, by ${ADMIN}`,
+      `the keep and the drop are in ${GONE}'s audit trail, by ${ADMIN}`,
       async () => {
         const trail = await api(`/api/data-mesh/lifecycle/default/${GONE}`);
         const drops = trail.audit.filter(a => a.action === 'leftover-drop');
+        const keeps = trail.audit.filter(a => a.action === 'leftover-keep');
+        if (
+          keeps.map(k => k.detail.kept).join() !== 'true,false' &&
+          keeps.map(k => k.detail.kept).join() !== 'false,true'
+        ) {
+          throw new Error(`keeps: ${JSON.stringify(keeps)}`);
+        }
         if (
           drops.length !== 1 ||
           drops[0].actor !== 'user:default/priya.raman' ||

@@ -98,6 +98,21 @@ describe('auditWords', () => {
       'permission denied for schema acme_care_dev__visits_staging',
     ],
     [
+      entry('leftover-keep', {
+        kept: true,
+        reason: 'legal hold',
+        schemas: 3,
+        roles: 1,
+      }),
+      'Kept 3 schemas and 1 role left behind on purpose: “legal hold”',
+      undefined,
+    ],
+    [
+      entry('leftover-keep', { kept: false }),
+      'No longer keeps what it left behind',
+      undefined,
+    ],
+    [
       entry('access-repair', {
         revokeUnmanaged: true,
         revoked: [{}, {}],

@@ -20,10 +20,12 @@ import {
   SANDBOX_DELETE_AUDIT_ACTION,
   SANDBOX_KEEP_AUDIT_ACTION,
   LEFTOVER_DROP_AUDIT_ACTION,
+  LEFTOVER_KEEP_AUDIT_ACTION,
   type SandboxCreateAuditDetail,
   type SandboxDeleteAuditDetail,
   type SandboxKeepAuditDetail,
   type LeftoverDropAuditDetail,
+  type LeftoverKeepAuditDetail,
 } from '@datamesh/plugin-data-mesh-common';
 import { RETIREMENT_STEP_TITLES } from '../lifecycle/RetirementDialog';
 
@@ -240,6 +242,22 @@ export function auditWords(
           : `Dropped ${what} ${whose}`,
         failed,
         lines: [...dropped, ...roles],
+      };
+    }
+    case LEFTOVER_KEEP_AUDIT_ACTION: {
+      const d = detail as Partial<LeftoverKeepAuditDetail>;
+      if (!d.kept) {
+        return { what: 'No longer keeps what it left behind', lines: [] };
+      }
+      const what = [
+        ...(d.schemas ? [plural(d.schemas, 'schema')] : []),
+        ...(d.roles ? [plural(d.roles, 'role')] : []),
+      ].join(' and ');
+      return {
+        what: `Kept ${what || 'what it'} left behind on purpose: “${
+          d.reason ?? ''
+        }”`,
+        lines: [],
       };
     }
     case 'deprecate':

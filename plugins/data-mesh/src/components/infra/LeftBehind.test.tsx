@@ -7,7 +7,9 @@ import {
   type InfrastructureLeftover,
   type InfrastructureLeftoverRole,
   createDataMeshApiValidator,
+  type LeftoverKeep,
   dataMeshLeftoverDropPermission,
+  dataMeshLeftoverKeepPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type FakeRequest,
@@ -59,24 +61,54 @@ const LEFT = [
   }),
 ];
 
+const KEPT: LeftoverKeep = {
+  product: WARDS,
+  by: 'user:default/priya.raman',
+  at: '2026-12-06T09:00:00.000Z',
+  reason: 'legal hold',
+};
+
 /**
  * The section for a user the policy lets drop `mayDrop`'s schemas only;
  * `drop` answers the drop, after which the list answers `after`.
  */
 async function renderLeftovers(options: {
   mayDrop?: string[];
+  mayKeep?: string[];
   drop?: (request: FakeRequest) => Response;
   after?: InfrastructureLeftover[];
 }) {
   let dropped = false;
   const drops: FakeRequest[] = [];
+  // what the backend keeps: PUT keeps wards', DELETE no longer
+  let keptNow: LeftoverKeep[] = [];
+  const keeps: FakeRequest[] = [];
   const backend = fakeDataMeshBackend({
     '/infrastructure/leftovers': () =>
       jsonResponse(
         dropped
           ? leftoversAnswer(options.after ?? [])
-          : leftoversAnswer(LEFT, ROLES),
+          : // the kept product first: the section lists it last
+            leftoversAnswer(
+              keptNow.length ? [LEFT[1], LEFT[2], LEFT[0]] : LEFT,
+              ROLES,
+              keptNow,
+            ),
       ),
+    '/products/{namespace}/{name}/leftovers/keep': (
+      _: URL,
+      request: FakeRequest,
+    ) => {
+      keeps.push(request);
+      keptNow =
+        request.method === 'PUT'
+          ? [{ ...KEPT, reason: request.body.reason }]
+          : [];
+      return jsonResponse({
+        entityRef: WARDS,
+        ...(keptNow.length ? { kept: keptNow[0] } : {}),
+      });
+    },
     '/products/{namespace}/{name}/leftovers/drop': (
       _: URL,
       request: FakeRequest,
@@ -98,16 +130,18 @@ async function renderLeftovers(options: {
       backend.apiEntry,
       mockApis.permission({
         authorize: request =>
-          request.permission.name === dataMeshLeftoverDropPermission.name &&
           'resourceRef' in request &&
-          (options.mayDrop ?? []).includes(request.resourceRef ?? '')
+          ((request.permission.name === dataMeshLeftoverDropPermission.name &&
+            (options.mayDrop ?? []).includes(request.resourceRef ?? '')) ||
+            (request.permission.name === dataMeshLeftoverKeepPermission.name &&
+              (options.mayKeep ?? []).includes(request.resourceRef ?? '')))
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
       }),
     ],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
-  return { backend, drops };
+  return { backend, drops, keeps };
 }
 
 describe('LeftBehind', () => {
@@ -236,6 +270,68 @@ describe('LeftBehind', () => {
       screen.getByRole('heading', { name: 'Left behind (1 schema)' }),
     ).toBeInTheDocument();
     expect(screen.queryByText('Nothing is left behind now.')).toBeNull();
+  });
+
+  it('keeps what a gone product left with a reason, listed last with who and why, and stops keeping it', async () => {
+    const { keeps } = await renderLeftovers({
+      mayDrop: [WARDS],
+      mayKeep: [WARDS],
+    });
+    const wards = await screen.findByTestId(`leftovers-${WARDS}`);
+    // not theirs: no Keep… on visits
+    expect(
+      within(screen.getByTestId(`leftovers-${VISITS}`)).queryByRole('button'),
+    ).toBeNull();
+    await userEvent.click(
+      await within(wards).findByRole('button', { name: 'Keep…' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Keep what wards left behind?',
+    });
+    const confirm = within(dialog).getByRole('button', { name: 'Keep them' });
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByLabelText('Why they are kept'),
+      '  legal hold ',
+    );
+    await userEvent.click(confirm);
+    expect(
+      await screen.findByText('What wards left behind is kept.'),
+    ).toBeInTheDocument();
+    expect(keeps.map(k => [k.method, k.params, k.body])).toEqual([
+      [
+        'PUT',
+        { namespace: 'default', name: 'wards' },
+        { reason: 'legal hold' },
+      ],
+    ]);
+    expect(
+      createDataMeshApiValidator().requestBody(
+        { method: 'put', path: '/products/{namespace}/{name}/leftovers/keep' },
+        keeps[0].body,
+      ),
+    ).toEqual([]);
+    // looked for again: kept, said so, after visits
+    const kept = await screen.findByTestId('leftovers-kept');
+    expect(kept).toHaveTextContent(
+      'Kept by priya.raman on 6 Dec: “legal hold”. No one is told of them and the home page does not count them.',
+    );
+    const order = screen
+      .getAllByTestId(/^leftovers-dataproduct:/)
+      .map(e => e.getAttribute('data-testid'));
+    expect(order).toEqual([`leftovers-${VISITS}`, `leftovers-${WARDS}`]);
+    await userEvent.click(
+      within(screen.getByTestId(`leftovers-${WARDS}`)).getByRole('button', {
+        name: 'Stop keeping',
+      }),
+    );
+    expect(
+      await screen.findByText('What wards left behind is no longer kept.'),
+    ).toBeInTheDocument();
+    expect(keeps.map(k => k.method)).toEqual(['PUT', 'DELETE']);
+    await waitFor(() =>
+      expect(screen.queryByTestId('leftovers-kept')).toBeNull(),
+    );
   });
 
   it('shows a refusal in the dialog, and drops nothing', async () => {

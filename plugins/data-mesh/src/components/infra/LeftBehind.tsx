@@ -8,7 +8,10 @@
  * Grouped by product; each group's Drop… asks for the product's name
  * before they are dropped (`POST /products/…/leftovers/drop`), and only for
  * those the leftover permission allows: a product's owners while it is in
- * the catalog, the platform team once it is gone.
+ * the catalog, the platform team once it is gone. Keep… keeps them on
+ * purpose with a reason (`PUT /products/…/leftovers/keep`): listed last,
+ * with who kept them, and no longer told nor counted on the home page
+ * until someone stops keeping them.
  */
 import { useState } from 'react';
 import { Progress } from '@backstage/core-components';
@@ -18,13 +21,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Paper from '@material-ui/core/Paper';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
@@ -32,8 +29,16 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   type InfrastructureLeftover,
   type InfrastructureLeftoverRole,
+  type LeftoverKeep,
   dataMeshLeftoverDropPermission,
+  dataMeshLeftoverKeepPermission,
 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type ProductLeftoverSet,
+  ConfirmDrop,
+  KeepLeftovers,
+  nameOf,
+} from './LeftoverDialogs';
 import { dataMeshApiRef } from '../../api';
 import { formatDate } from '../slo/format';
 import { errorMessage } from '../slo/SloErrors';
@@ -67,126 +72,53 @@ export function leftoverRoleWords(r: InfrastructureLeftoverRole): string {
   return r.productInCatalog ? 'a role it no longer declares' : 'its role';
 }
 
-/** A product's leftovers: its schemas and its roles. */
-interface ProductLeftoverSet {
-  schemas: InfrastructureLeftover[];
-  roles: InfrastructureLeftoverRole[];
-}
-
-/** The name to type to confirm: the product's, as its ref names it. */
-const nameOf = (product: string) => parseEntityRef(product).name;
-
-function ConfirmDrop(props: {
-  product: string;
-  left: ProductLeftoverSet;
-  onClose: () => void;
-  onDropped: (dropped: string[]) => void;
-}) {
-  const { product, left, onClose, onDropped } = props;
-  const { schemas, roles } = left;
-  const classes = useStyles();
-  const api = useApi(dataMeshApiRef);
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const name = nameOf(product);
-  const drop = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { namespace } = parseEntityRef(product);
-      const result = await api.dropLeftovers(
-        { namespace, name },
-        {
-          ...(schemas.length
-            ? {
-                schemas: schemas.map(s => ({
-                  database: s.database,
-                  schema: s.schema,
-                })),
-              }
-            : {}),
-          ...(roles.length ? { roles: roles.map(r => r.name) } : {}),
-        },
-      );
-      onDropped(result.dropped);
-    } catch (e) {
-      setError(errorMessage(e as Error));
-      setBusy(false);
-    }
-  };
-  const titleId = 'leftover-drop-title';
+/** Who kept a product's leftovers, when and why. */
+function KeptLine(props: { kept: LeftoverKeep }) {
+  const { kept } = props;
   return (
-    <Dialog
-      open
-      onClose={busy ? undefined : onClose}
-      aria-labelledby={titleId}
-      maxWidth="sm"
-      fullWidth
-    >
-      <DialogTitle id={titleId}>Drop what {name} left behind?</DialogTitle>
-      <DialogContent>
-        <DialogContentText component="div">
-          {schemas.length > 0 &&
-            'These schemas are dropped from the warehouse with everything in them. '}
-          {roles.length > 0 &&
-            'These roles are dropped: whoever holds them loses them. '}
-          This cannot be undone: make sure no one still needs them.
-          <ul>
-            {[...schemas, ...roles].map(s => (
-              <li key={s.qualified}>
-                <code className={classes.schema}>{s.qualified}</code>
-              </li>
-            ))}
-          </ul>
-        </DialogContentText>
-        <TextField
-          fullWidth
-          id="leftover-drop-confirm"
-          label={`Type ${name} to confirm`}
-          value={typed}
-          onChange={e => setTyped(e.target.value)}
-          disabled={busy}
-        />
-        {error && (
-          <Box mt={2}>
-            <Alert severity="error" data-testid="leftover-drop-error">
-              Nothing was dropped: {error}
-            </Alert>
-          </Box>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={drop}
-          disabled={busy || typed.trim() !== name}
-          color="secondary"
-          variant="contained"
-        >
-          Drop them
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <Typography variant="body2" data-testid="leftovers-kept">
+      Kept by <EntityRefLink entityRef={kept.by} /> on{' '}
+      {formatDate(Date.parse(kept.at))}: “{kept.reason}”. No one is told of them
+      and the home page does not count them.
+    </Typography>
   );
 }
 
-/** One product's leftovers, and Drop… for those who may. */
+/** One product's leftovers, and Drop…, Keep… or Stop keeping for those who may. */
 function ProductLeftovers(props: {
   product: string;
   left: ProductLeftoverSet;
-  onDropped: (dropped: string[]) => void;
+  kept?: LeftoverKeep;
+  /** Something changed (dropped, kept, no longer kept), in words. */
+  onChanged: (news: string) => void;
 }) {
-  const { product, left, onDropped } = props;
+  const { product, left, kept, onChanged } = props;
   const { schemas, roles } = left;
   const classes = useStyles();
-  const [asking, setAsking] = useState(false);
+  const api = useApi(dataMeshApiRef);
+  const [asking, setAsking] = useState<'drop' | 'keep'>();
+  const [stopping, setStopping] = useState(false);
+  const [stopError, setStopError] = useState<string>();
   const { allowed } = usePermission({
     permission: dataMeshLeftoverDropPermission,
     resourceRef: product,
   });
+  const { allowed: mayKeep } = usePermission({
+    permission: dataMeshLeftoverKeepPermission,
+    resourceRef: product,
+  });
+  const stopKeeping = async () => {
+    setStopping(true);
+    setStopError(undefined);
+    try {
+      const { namespace, name } = parseEntityRef(product);
+      await api.stopKeepingLeftovers({ namespace, name });
+      onChanged(`What ${name} left behind is no longer kept.`);
+    } catch (e) {
+      setStopError(errorMessage(e as Error));
+    }
+    setStopping(false);
+  };
   const inCatalog = [...schemas, ...roles][0].productInCatalog;
   // the watch's first sighting of any of them (ISO strings sort by time)
   const since = [...schemas, ...roles]
@@ -209,12 +141,28 @@ function ProductLeftovers(props: {
             size="small"
             variant="outlined"
             color="secondary"
-            onClick={() => setAsking(true)}
+            onClick={() => setAsking('drop')}
           >
             Drop…
           </Button>
         )}
+        {mayKeep && !kept && (
+          <Button size="small" onClick={() => setAsking('keep')}>
+            Keep…
+          </Button>
+        )}
+        {mayKeep && kept && (
+          <Button size="small" onClick={stopKeeping} disabled={stopping}>
+            Stop keeping
+          </Button>
+        )}
       </Box>
+      {kept && <KeptLine kept={kept} />}
+      {stopError && (
+        <Alert severity="error" data-testid="leftover-stop-keeping-error">
+          Still kept: {stopError}
+        </Alert>
+      )}
       <ul>
         {schemas.map(s => (
           <li key={s.qualified}>
@@ -240,14 +188,24 @@ function ProductLeftovers(props: {
             : 'The platform team drops them from here.'}
         </Typography>
       )}
-      {asking && (
+      {asking === 'drop' && (
         <ConfirmDrop
           product={product}
           left={left}
-          onClose={() => setAsking(false)}
+          onClose={() => setAsking(undefined)}
           onDropped={dropped => {
-            setAsking(false);
-            onDropped(dropped);
+            setAsking(undefined);
+            onChanged(`Dropped ${dropped.join(', ')}.`);
+          }}
+        />
+      )}
+      {asking === 'keep' && (
+        <KeepLeftovers
+          product={product}
+          onClose={() => setAsking(undefined)}
+          onKept={() => {
+            setAsking(undefined);
+            onChanged(`What ${nameOf(product)} left behind is kept.`);
           }}
         />
       )}
@@ -283,6 +241,7 @@ export function LeftBehind() {
   };
   for (const item of items) of(item.product).schemas.push(item);
   for (const role of roles) of(role.product).roles.push(role);
+  const kept = new Map((state.value?.kept ?? []).map(k => [k.product, k]));
   const count = [
     ...(items.length
       ? [`${items.length} ${items.length === 1 ? 'schema' : 'schemas'}`]
@@ -318,17 +277,21 @@ export function LeftBehind() {
           </Alert>
         </Box>
       )}
-      {[...byProduct].map(([product, left]) => (
-        <ProductLeftovers
-          key={product}
-          product={product}
-          left={left}
-          onDropped={dropped => {
-            setNews(`Dropped ${dropped.join(', ')}.`);
-            state.retry();
-          }}
-        />
-      ))}
+      {[...byProduct]
+        // kept on purpose: after those that need someone
+        .sort(([a], [b]) => Number(kept.has(a)) - Number(kept.has(b)))
+        .map(([product, left]) => (
+          <ProductLeftovers
+            key={product}
+            product={product}
+            left={left}
+            kept={kept.get(product)}
+            onChanged={said => {
+              setNews(said);
+              state.retry();
+            }}
+          />
+        ))}
     </Paper>
   );
 }
