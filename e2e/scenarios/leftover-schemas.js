@@ -127,7 +127,7 @@ module.exports = {
       );
 
       await check(
-        `${CONSUMER} sees them under Left behind, not in the catalog, with no Drop button`,
+        `${CONSUMER} sees them under Left behind, not in the catalog, with no Drop or Keep button`,
         async () => {
           const { product } = await leftBehind(await as(CONSUMER), baseUrl);
           await product

@@ -164,7 +164,7 @@ describe('NeedsYouCard (home page)', () => {
     });
     const left = await line('left-behind');
     expect(left).toHaveTextContent(
-      '2 products left schemas or roles behind in the warehouse that nothing looks after: drop them on the Drift page',
+      '2 products left schemas or roles behind in the warehouse: drop or keep them',
     );
     expect(left.querySelector('a')).toHaveAttribute(
       'href',

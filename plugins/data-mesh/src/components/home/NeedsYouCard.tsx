@@ -184,9 +184,9 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
         products.size,
         'product left schemas or roles',
         'products left schemas or roles',
-      )} behind in the warehouse that nothing looks after: drop ${
+      )} behind in the warehouse: drop or keep ${
         leftBehind.value.items.length === 1 ? 'it' : 'them'
-      } on the Drift page`,
+      }`,
       to: links.drift,
     });
   } else if (leftBehind) failures.push('what products left behind');
