@@ -74,13 +74,15 @@ function writeConfig(port, { persistentDatabase = false } = {}) {
             },
           },
         },
-        // and what products leave behind (the same short timeout)
+        // and what products leave behind (the same short timeout), told
+        // once seen for 5 s, not the hour
         leftovers: {
           schedule: {
             frequency: { seconds: 10 },
             timeout: { seconds: 30 },
             initialDelay: { seconds: 10 },
           },
+          tellAfter: 'PT5S',
         },
         scaffolder: {
           localRepositories: { directory: reposDir },

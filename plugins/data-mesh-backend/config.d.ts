@@ -153,6 +153,13 @@ export interface Config {
       enabled?: boolean;
       /** Default every hour, timeout 10 minutes, initial delay 7 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How long a leftover is seen before anyone is told or the home page
+       * counts it, e.g. `1h` (default) or `PT1H`: a catalog still ingesting
+       * (after a restart, or a portal moved onto a warehouse in use) would
+       * otherwise make every product look gone.
+       */
+      tellAfter?: string;
       notifications?: {
         /** Tell who decides of new leftovers. Default true. */
         enabled?: boolean;

@@ -520,6 +520,7 @@ export const dataMeshPlugin = createBackendPlugin({
                 ? notifications
                 : undefined,
               adminGroups: accessSettings.adminGroups,
+              tellAfterMs: leftoversWatch.tellAfterMs,
               logger,
               clock,
             }),
@@ -589,6 +590,8 @@ export const dataMeshPlugin = createBackendPlugin({
               store: leftoverStore,
               permissions,
               watching: Boolean(leftoversWatch),
+              tellAfterMs: leftoversWatch?.tellAfterMs ?? 0,
+              clock,
             }),
             // and make one for a branch
             newSandboxes,

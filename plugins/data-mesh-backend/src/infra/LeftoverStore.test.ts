@@ -71,15 +71,26 @@ describe('leftoversSeenView', () => {
     ],
   };
 
-  it('lists what the watch last found while it looks, nothing once it is turned off', async () => {
+  it('lists what the watch found once seen long enough, nothing once it is turned off', async () => {
     const credentials = mockCredentials.user();
     const permissions = mockServices.permissions();
-    const on = leftoversSeenView({
-      store: stored,
-      permissions,
+    const H = 3_600_000;
+    let now = Date.UTC(2026, 0, 1) + H / 2;
+    const view = (watching: boolean) =>
+      leftoversSeenView({
+        store: stored,
+        permissions,
+        watching,
+        tellAfterMs: H,
+        clock: { now: () => now },
+      });
+    // seen half an hour ago: a catalog still ingesting looks like this
+    expect(await view(true).list(credentials)).toEqual({
       watching: true,
+      items: [],
     });
-    expect(await on.list(credentials)).toEqual({
+    now += H / 2;
+    expect(await view(true).list(credentials)).toEqual({
       watching: true,
       items: [
         {
@@ -92,12 +103,7 @@ describe('leftoversSeenView', () => {
       ],
     });
     // its last findings would otherwise be counted forever
-    const off = leftoversSeenView({
-      store: stored,
-      permissions,
-      watching: false,
-    });
-    expect(await off.list(credentials)).toEqual({
+    expect(await view(false).list(credentials)).toEqual({
       watching: false,
       items: [],
     });

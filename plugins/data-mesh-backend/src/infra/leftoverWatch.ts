@@ -27,6 +27,7 @@ import {
   type LeftoversSeenResponse,
   dataMeshLeftoverDropPermission,
 } from '@datamesh/plugin-data-mesh-common';
+import { readDurationSetting } from '../durationSetting';
 import { ownerRef } from '../permissions';
 import type { LeftoverCleanup } from './leftovers';
 import {
@@ -35,6 +36,8 @@ import {
   type LeftoverStore,
   leftoverKey,
 } from './LeftoverStore';
+
+const HOUR_MS = 3_600_000;
 
 /** Id of the scheduled watch. @public */
 export const LEFTOVERS_WATCH_TASK_ID = 'data-mesh-leftovers';
@@ -45,6 +48,12 @@ export const LEFTOVERS_TOPIC = 'data-mesh-leftovers';
 /** `dataMesh.leftovers`, read once at startup. @public */
 export interface LeftoversWatchSettings {
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * How long a leftover is seen before anyone is told or the home page
+   * counts it: a catalog still ingesting (after a restart, or a portal
+   * moved onto a warehouse in use) would make every product look gone.
+   */
+  tellAfterMs: number;
   /** Whether who decides is told (else the home page only counts). */
   notifications: boolean;
 }
@@ -66,6 +75,11 @@ export function readLeftoversWatchConfig(
           timeout: { minutes: 10 },
           initialDelay: { minutes: 7 },
         },
+    tellAfterMs: readDurationSetting(
+      config,
+      'dataMesh.leftovers.tellAfter',
+      HOUR_MS,
+    ),
     notifications:
       config.getOptionalBoolean('dataMesh.leftovers.notifications.enabled') ??
       true,
@@ -149,6 +163,8 @@ export class LeftoversWatch {
       notifications?: NotificationService;
       /** Told of what products gone from the catalog left (the platform team's groups). */
       adminGroups: string[];
+      /** How long a leftover is seen before anyone is told (see the settings). */
+      tellAfterMs: number;
       logger: LoggerService;
       clock: { now(): number };
     },
@@ -205,10 +221,14 @@ export class LeftoversWatch {
 
     let told = 0;
     if (notifications) {
-      // new ones, and earlier ones whose telling failed
-      const untold = [...found.values()].filter(
-        f => !known.get(leftoverKey(f))?.notifiedAt,
-      );
+      // seen long enough, not told yet (or the telling failed)
+      const untold = [...found.values()].filter(f => {
+        const seen = known.get(leftoverKey(f));
+        return (
+          !seen?.notifiedAt &&
+          (seen?.firstSeenAt ?? now) <= now - this.deps.tellAfterMs
+        );
+      });
       const byProduct = new Map<string, Found[]>();
       for (const key of await store.claimNotifications(untold, now)) {
         const f = found.get(leftoverKey(key))!;
@@ -288,6 +308,9 @@ export function leftoversSeenView(deps: {
   permissions: PermissionsService;
   /** Whether the watch runs (`dataMesh.leftovers.enabled`). */
   watching: boolean;
+  /** Counted once seen this long, as the watch tells them. */
+  tellAfterMs: number;
+  clock: { now(): number };
 }) {
   return {
     async list(
@@ -295,7 +318,10 @@ export function leftoversSeenView(deps: {
     ): Promise<LeftoversSeenResponse> {
       // a watch turned off would leave its last findings counted forever
       if (!deps.watching) return { watching: false, items: [] };
-      const seen = await deps.store.list();
+      const settled = deps.clock.now() - deps.tellAfterMs;
+      const seen = (await deps.store.list()).filter(
+        l => l.firstSeenAt <= settled,
+      );
       const products = [...new Set(seen.map(l => l.product))];
       if (products.length === 0) return { watching: deps.watching, items: [] };
       const answers = await deps.permissions.authorize(

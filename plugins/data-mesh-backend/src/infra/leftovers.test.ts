@@ -55,6 +55,9 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
   let warehouse: PostgresWarehouseAdapter;
   let wardsRoles: string[];
   let knex: Knex;
+  // the watch tells of what it has seen for an hour (the default)
+  let now = T0 + 60_000;
+  const HOUR = 3_600_000;
   const sent: NotificationSendOptions[] = [];
   const scheduler = mockServices.scheduler();
   const look = () => scheduler.triggerTask(LEFTOVERS_WATCH_TASK_ID);
@@ -111,7 +114,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       knex: (knex = await databases.init(id)),
       entities: [visits],
       memberships,
-      clock: { now: () => T0 + 60_000 },
+      clock: { now: () => now },
       sent,
       scheduler,
       warehouse,
@@ -127,8 +130,14 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     await warehouse?.close();
   });
 
-  it('the watch tells the owners what their product no longer declares and the platform team what a gone product left, once each', async () => {
+  it('the watch tells the owners what their product no longer declares and the platform team what a gone product left, once each, once seen for an hour', async () => {
     expect(await seenBy('grace')).toEqual({ watching: true, items: [] });
+    await look();
+    // just seen: a catalog still ingesting would look the same
+    expect(told()).toEqual([]);
+    expect(await seenBy('grace')).toEqual({ watching: true, items: [] });
+    const firstSeen = new Date(now).toISOString();
+    now += HOUR;
     await look();
     expect(
       told().map(n => [n.recipients, n.payload.title, n.payload.link]),
@@ -151,15 +160,14 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       `Roles: ${wardsRoles.map(r => `"${r}"`).join(', ')}.`,
     );
     // what it saw, for the home page: only what the caller may drop
-    const at = new Date(T0 + 60_000).toISOString();
     expect((await seenBy('aisha')).items).toEqual([
       {
         product: 'dataproduct:default/visits',
         productInCatalog: true,
         kind: 'schema',
         name: '"acme_care_dev__visits_staging"',
-        firstSeenAt: at,
-        notifiedAt: at,
+        firstSeenAt: firstSeen,
+        notifiedAt: new Date(now).toISOString(),
       },
     ]);
     expect((await seenBy('sofia')).items).toEqual([]);
@@ -177,7 +185,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       [...listed.body.items, ...listed.body.roles].map(
         (l: any) => l.firstSeenAt,
       ),
-    ).toEqual(Array(1 + 5 + wardsRoles.length).fill(at));
+    ).toEqual(Array(1 + 5 + wardsRoles.length).fill(firstSeen));
   });
 
   it("lists what no product of the catalog declares; the platform team drops a gone product's, its owners their own's", async () => {
@@ -384,7 +392,7 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     expect((await keep('grace', '   ')).status).toBe(400);
     const kept = await keep('grace');
     expect(kept.status).toBe(200);
-    const at = new Date(T0 + 60_000).toISOString();
+    const at = new Date(now).toISOString();
     const decision = {
       product: 'dataproduct:default/wards',
       by: 'user:default/grace',
@@ -419,6 +427,10 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
       entityRef: 'dataproduct:default/wards',
     });
     expect((await stopKeeping()).status).toBe(404);
+    // seen anew, told an hour later
+    await look();
+    expect((await seenBy('grace')).items).toEqual([]);
+    now += HOUR;
     await look();
     expect((await seenBy('grace')).items).toHaveLength(3);
     expect(told().map(n => n.payload.title)).toEqual([
