@@ -5,22 +5,15 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
-import Alert from '@material-ui/lab/Alert';
 import type {
   InfrastructureLeftover,
   InfrastructureLeftoverRole,
 } from '@datamesh/plugin-data-mesh-common';
 import { dataMeshApiRef } from '../../api';
-import { errorMessage } from '../slo/SloErrors';
+import { ActionDialog } from './ActionDialog';
 
 const useDialogStyles = makeStyles({
   schema: { wordBreak: 'break-all' },
@@ -47,89 +40,62 @@ export function ConfirmDrop(props: {
   const classes = useDialogStyles();
   const api = useApi(dataMeshApiRef);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const name = nameOf(product);
   const drop = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { namespace } = parseEntityRef(product);
-      const result = await api.dropLeftovers(
-        { namespace, name },
-        {
-          ...(schemas.length
-            ? {
-                schemas: schemas.map(s => ({
-                  database: s.database,
-                  schema: s.schema,
-                })),
-              }
-            : {}),
-          ...(roles.length ? { roles: roles.map(r => r.name) } : {}),
-        },
-      );
-      onDropped(result.dropped);
-    } catch (e) {
-      setError(errorMessage(e as Error));
-      setBusy(false);
-    }
+    const { namespace } = parseEntityRef(product);
+    const result = await api.dropLeftovers(
+      { namespace, name },
+      {
+        ...(schemas.length
+          ? {
+              schemas: schemas.map(s => ({
+                database: s.database,
+                schema: s.schema,
+              })),
+            }
+          : {}),
+        ...(roles.length ? { roles: roles.map(r => r.name) } : {}),
+      },
+    );
+    onDropped(result.dropped);
   };
-  const titleId = 'leftover-drop-title';
   return (
-    <Dialog
-      open
-      onClose={busy ? undefined : onClose}
-      aria-labelledby={titleId}
-      maxWidth="sm"
-      fullWidth
+    <ActionDialog
+      id="leftover-drop"
+      title={`Drop what ${name} left behind?`}
+      action="Drop them"
+      ready={typed.trim() === name}
+      run={drop}
+      refused="Nothing was dropped"
+      onClose={onClose}
     >
-      <DialogTitle id={titleId}>Drop what {name} left behind?</DialogTitle>
-      <DialogContent>
-        <DialogContentText component="div">
-          {schemas.length > 0 &&
-            'These schemas are dropped from the warehouse with everything in them. '}
-          {roles.length > 0 &&
-            'These roles are dropped: whoever holds them loses them. '}
-          This cannot be undone: make sure no one still needs them.
-          <ul>
-            {[...schemas, ...roles].map(s => (
-              <li key={s.qualified}>
-                <code className={classes.schema}>{s.qualified}</code>
-              </li>
-            ))}
-          </ul>
-        </DialogContentText>
-        <TextField
-          fullWidth
-          id="leftover-drop-confirm"
-          label={`Type ${name} to confirm`}
-          value={typed}
-          onChange={e => setTyped(e.target.value)}
-          disabled={busy}
-        />
-        {error && (
-          <Box mt={2}>
-            <Alert severity="error" data-testid="leftover-drop-error">
-              Nothing was dropped: {error}
-            </Alert>
-          </Box>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={drop}
-          disabled={busy || typed.trim() !== name}
-          color="secondary"
-          variant="contained"
-        >
-          Drop them
-        </Button>
-      </DialogActions>
-    </Dialog>
+      {busy => (
+        <>
+          <DialogContentText component="div">
+            {schemas.length > 0 &&
+              'These schemas are dropped from the warehouse with everything in them. '}
+            {roles.length > 0 &&
+              'These roles are dropped: whoever holds them loses them. '}
+            This cannot be undone: make sure no one still needs them.
+            <ul>
+              {[...schemas, ...roles].map(s => (
+                <li key={s.qualified}>
+                  <code className={classes.schema}>{s.qualified}</code>
+                </li>
+              ))}
+            </ul>
+          </DialogContentText>
+          <TextField
+            fullWidth
+            id="leftover-drop-confirm"
+            label={`Type ${name} to confirm`}
+            value={typed}
+            onChange={e => setTyped(e.target.value)}
+            disabled={busy}
+          />
+        </>
+      )}
+    </ActionDialog>
   );
 }
 
@@ -148,68 +114,42 @@ export function KeepLeftovers(props: {
   const { product, onClose, onKept } = props;
   const api = useApi(dataMeshApiRef);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const name = nameOf(product);
   const keep = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { namespace } = parseEntityRef(product);
-      await api.keepLeftovers({ namespace, name }, { reason: reason.trim() });
-      onKept();
-    } catch (e) {
-      setError(errorMessage(e as Error));
-      setBusy(false);
-    }
+    const { namespace } = parseEntityRef(product);
+    await api.keepLeftovers({ namespace, name }, { reason: reason.trim() });
+    onKept();
   };
-  const titleId = 'leftover-keep-title';
   return (
-    <Dialog
-      open
-      onClose={busy ? undefined : onClose}
-      aria-labelledby={titleId}
-      maxWidth="sm"
-      fullWidth
+    <ActionDialog
+      id="leftover-keep"
+      title={`Keep what ${name} left behind?`}
+      action="Keep them"
+      color="primary"
+      ready={reason.trim() !== ''}
+      run={keep}
+      refused="Not kept"
+      onClose={onClose}
     >
-      <DialogTitle id={titleId}>Keep what {name} left behind?</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          Kept schemas and roles stay in the warehouse and on this list with
-          your reason, but no one is told of them and the home page no longer
-          counts them. They can still be dropped, and kept no longer.
-        </DialogContentText>
-        <TextField
-          fullWidth
-          multiline
-          id="leftover-keep-reason"
-          label="Why they are kept"
-          helperText="e.g. a legal hold, or another portal's product on this warehouse"
-          value={reason}
-          onChange={e => setReason(e.target.value.slice(0, REASON_MAX))}
-          disabled={busy}
-        />
-        {error && (
-          <Box mt={2}>
-            <Alert severity="error" data-testid="leftover-keep-error">
-              Not kept: {error}
-            </Alert>
-          </Box>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={keep}
-          disabled={busy || reason.trim() === ''}
-          color="primary"
-          variant="contained"
-        >
-          Keep them
-        </Button>
-      </DialogActions>
-    </Dialog>
+      {busy => (
+        <>
+          <DialogContentText>
+            Kept schemas and roles stay in the warehouse and on this list with
+            your reason, but no one is told of them and the home page no longer
+            counts them. They can still be dropped, and kept no longer.
+          </DialogContentText>
+          <TextField
+            fullWidth
+            multiline
+            id="leftover-keep-reason"
+            label="Why they are kept"
+            helperText="e.g. a legal hold, or another portal's product on this warehouse"
+            value={reason}
+            onChange={e => setReason(e.target.value.slice(0, REASON_MAX))}
+            disabled={busy}
+          />
+        </>
+      )}
+    </ActionDialog>
   );
 }

@@ -3,12 +3,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import IconButton from '@material-ui/core/IconButton';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -32,6 +27,7 @@ import { formatAgo, formatDate } from '../slo/format';
 import { Who } from '../common';
 import { changeWhere } from '../changes/auditWords';
 import { ChangeWhere, useChangeLinks } from '../changes/ChangeWhere';
+import { ActionDialog } from './ActionDialog';
 import { NewSandbox, madeText } from './NewSandbox';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -54,64 +50,31 @@ function ConfirmDelete(props: {
   const { product, sandbox, onClose, onDeleted } = props;
   const classes = useStyles();
   const api = useApi(dataMeshApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const drop = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const result = await api.deleteSandbox(product, sandbox.branch);
-      onDeleted(result.sandboxes, result.dropped.length);
-    } catch (e) {
-      setError(errorMessage(e as Error));
-      setBusy(false);
-    }
+    const result = await api.deleteSandbox(product, sandbox.branch);
+    onDeleted(result.sandboxes, result.dropped.length);
   };
-  const titleId = 'sandbox-delete-title';
   return (
-    <Dialog
-      open
-      onClose={busy ? undefined : onClose}
-      aria-labelledby={titleId}
-      maxWidth="sm"
-      fullWidth
+    <ActionDialog
+      id="sandbox-delete"
+      title={`Delete the sandbox of ${sandbox.branch}?`}
+      action="Delete sandbox"
+      run={drop}
+      refused="The sandbox was not deleted"
+      onClose={onClose}
     >
-      <DialogTitle id={titleId}>
-        Delete the sandbox of {sandbox.branch}?
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText component="div">
-          These schemas are dropped from the warehouse with everything in them.
-          This cannot be undone; the branch's pipeline can make the sandbox
-          again.
-          <ul>
-            {sandbox.schemas.map(s => (
-              <li key={s.name}>
-                <code className={classes.schema}>{s.qualified}</code>
-              </li>
-            ))}
-          </ul>
-        </DialogContentText>
-        {error && (
-          <Alert severity="error" data-testid="sandbox-delete-error">
-            The sandbox was not deleted: {error}
-          </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={drop}
-          disabled={busy}
-          color="secondary"
-          variant="contained"
-        >
-          Delete sandbox
-        </Button>
-      </DialogActions>
-    </Dialog>
+      <DialogContentText component="div">
+        These schemas are dropped from the warehouse with everything in them.
+        This cannot be undone; the branch's pipeline can make the sandbox again.
+        <ul>
+          {sandbox.schemas.map(s => (
+            <li key={s.name}>
+              <code className={classes.schema}>{s.qualified}</code>
+            </li>
+          ))}
+        </ul>
+      </DialogContentText>
+    </ActionDialog>
   );
 }
 
