@@ -44,6 +44,20 @@ async function leftBehind(page, baseUrl) {
   return { section, product };
 }
 
+/** Until the home page's "What needs you" no longer counts what was left (the watch looks every 10 s). */
+function homeLineGoes(page, baseUrl, when) {
+  return waitFor(
+    `the left-behind line to go ${when}`,
+    async () => {
+      await page.goto(baseUrl);
+      await page.getByTestId('data-mesh-needs-you').waitFor();
+      return (await page.getByTestId('needs-you-left-behind').count()) === 0;
+    },
+    60000,
+    3000,
+  );
+}
+
 module.exports = {
   name: 'leftover-schemas',
   description: `the schemas of a product removed from the catalog without retirement show under Left behind on Infrastructure drift; the platform team drops them`,
@@ -171,18 +185,7 @@ module.exports = {
             .getByTestId('leftovers-kept')
             .getByText(`“${REASON}”`, { exact: false })
             .waitFor({ timeout: 30000 });
-          await waitFor(
-            'the line to go while they are kept',
-            async () => {
-              await page.goto(baseUrl);
-              await page.getByTestId('data-mesh-needs-you').waitFor();
-              return (
-                (await page.getByTestId('needs-you-left-behind').count()) === 0
-              );
-            },
-            60000,
-            3000,
-          );
+          await homeLineGoes(page, baseUrl, 'while they are kept');
         },
       );
 
@@ -228,18 +231,7 @@ module.exports = {
         `after the next look, ${ADMIN}'s home page no longer counts it`,
         async () => {
           const page = await as(ADMIN);
-          await waitFor(
-            'the line to go',
-            async () => {
-              await page.goto(baseUrl);
-              await page.getByTestId('data-mesh-needs-you').waitFor();
-              return (
-                (await page.getByTestId('needs-you-left-behind').count()) === 0
-              );
-            },
-            60000,
-            3000,
-          );
+          await homeLineGoes(page, baseUrl, 'once they are dropped');
         },
       );
     });
