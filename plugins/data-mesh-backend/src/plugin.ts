@@ -520,6 +520,8 @@ export const dataMeshPlugin = createBackendPlugin({
                 ? notifications
                 : undefined,
               adminGroups: accessSettings.adminGroups,
+              // a product's SLO monitors outlive it a while, with its owner
+              formerOwners: products => store.lastKnownOwners(products),
               tellAfterMs: leftoversWatch.tellAfterMs,
               logger,
               clock,

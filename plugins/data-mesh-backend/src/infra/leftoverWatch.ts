@@ -117,12 +117,14 @@ function countWords(leftovers: LeftoverKey[]): string {
 
 /**
  * What who decides is told of a product's leftovers: its owners while it is
- * in the catalog (`entity`), the platform team once it is gone from it.
+ * in the catalog (`entity`); once it is gone from it, the platform team and
+ * the owners the portal last knew (`formerOwner`).
  */
 export function leftoversNotice(
   product: string,
   entity: DataProductEntityV1alpha1 | undefined,
   leftovers: LeftoverKey[],
+  formerOwner?: string,
 ) {
   const names = (kind: LeftoverKey['kind']) =>
     leftovers.filter(l => l.kind === kind).map(l => l.name);
@@ -139,10 +141,12 @@ export function leftoversNotice(
     : `${product}, gone from the catalog, left ${what} behind`;
   const why = entity
     ? `Marked as the product's, no longer declared by its spec (a layer or role renamed, or the product moved to another domain or stage): no plan, drift check or retirement looks after ${them}.`
-    : `The product was removed from the catalog without retiring it, or renamed: nothing in the portal looks after ${them} now, and a schema keeps its data, a role its members.`;
+    : `The product${
+        formerOwner ? ` (owned by ${formerOwner})` : ''
+      } was removed from the catalog without retiring it, or renamed: nothing in the portal looks after ${them} now, and a schema keeps its data, a role its members.`;
   const todo = entity
     ? `Drop ${them} on the Drift page, or declare ${them} again.`
-    : `Drop ${them} on the Drift page, or bring the product back to the catalog.`;
+    : `Register the product again and retire it, or have the platform team drop or keep ${them} on the Drift page.`;
   return {
     title,
     description: `${why} ${listed} ${todo}`,
@@ -163,6 +167,11 @@ export class LeftoversWatch {
       notifications?: NotificationService;
       /** Told of what products gone from the catalog left (the platform team's groups). */
       adminGroups: string[];
+      /**
+       * The owners the portal last knew of products gone from the catalog
+       * (their SLO monitors are kept a while): told as well.
+       */
+      formerOwners?: (products: string[]) => Promise<Map<string, string>>;
       /** How long a leftover is seen before anyone is told (see the settings). */
       tellAfterMs: number;
       logger: LoggerService;
@@ -234,19 +243,31 @@ export class LeftoversWatch {
         const f = found.get(leftoverKey(key))!;
         byProduct.set(f.product, [...(byProduct.get(f.product) ?? []), f]);
       }
+      const goneProducts = [...byProduct.keys()].filter(p => !entities.has(p));
+      const formerOwners =
+        goneProducts.length && this.deps.formerOwners
+          ? await this.deps.formerOwners(goneProducts).catch(e => {
+              logger.warn(`Owners of products gone not known: ${e}`);
+              return new Map<string, string>();
+            })
+          : new Map<string, string>();
       for (const [product, leftovers] of byProduct) {
         const entity = entities.get(product);
+        const formerOwner = formerOwners.get(product);
         const owner = entity
           ? ownerRef(entity.spec.owner, entity.metadata.namespace ?? 'default')
-          : undefined;
-        const recipients = entity
-          ? [...(owner ? [owner] : [])]
-          : this.deps.adminGroups;
+          : formerOwner;
+        const recipients = [
+          ...new Set([
+            ...(entity ? [] : this.deps.adminGroups),
+            ...(owner ? [owner] : []),
+          ]),
+        ];
         if (recipients.length === 0) continue; // nobody to tell; remembered as told
         try {
           await notifications.send({
             recipients: { type: 'entity', entityRef: recipients },
-            payload: leftoversNotice(product, entity, leftovers),
+            payload: leftoversNotice(product, entity, leftovers, formerOwner),
           });
           told += leftovers.length;
         } catch (e) {

@@ -30,6 +30,7 @@ import {
   product,
   startAccessTestBackend,
 } from '../access/__testUtils__/testBackend';
+import { SloStore } from '../slo/SloStore';
 import { LEFTOVERS_TOPIC, LEFTOVERS_WATCH_TASK_ID } from './leftoverWatch';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -108,10 +109,39 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
         'dataproduct:default/visits',
       )}'`,
     );
+    // wards had an SLO: its monitor, kept a day after it left the catalog,
+    // knows its owner
+    knex = await databases.init(id);
+    const slo = await SloStore.create({ getClient: async () => knex });
+    await slo.syncMonitors(
+      [
+        {
+          entityRef: 'dataproduct:default/wards',
+          namespace: 'default',
+          name: 'wards',
+          owner: 'group:default/clinical',
+          domain: 'domain:default/care',
+          sloName: 'available',
+          dimension: 'availability',
+          objective: 'the table answers',
+          target: 0.9,
+          window: '7d',
+          slice: '1d',
+          windowMs: 7 * 24 * HOUR,
+          sliceMs: 24 * HOUR,
+          table: {
+            database: 'acme_care_dev',
+            schema: 'wards_output',
+            table: 'beds',
+          },
+        },
+      ],
+      { now: T0, removedGraceMs: 24 * HOUR },
+    );
     const backend = await startAccessTestBackend({
       databases,
       databaseId: id,
-      knex: (knex = await databases.init(id)),
+      knex,
       entities: [visits],
       memberships,
       clock: { now: () => now },
@@ -148,7 +178,11 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
         '/data-products/drift',
       ],
       [
-        { type: 'entity', entityRef: [TEST_ADMIN_GROUP] },
+        // the platform team, and the owners the portal last knew
+        {
+          type: 'entity',
+          entityRef: [TEST_ADMIN_GROUP, 'group:default/clinical'],
+        },
         `dataproduct:default/wards, gone from the catalog, left 5 schemas and ${wardsRoles.length} roles behind`,
         '/data-products/drift',
       ],
@@ -158,6 +192,9 @@ describe.each(databases.eachSupportedId())('schemas left behind on %s', id => {
     );
     expect(told()[1].payload.description).toContain(
       `Roles: ${wardsRoles.map(r => `"${r}"`).join(', ')}.`,
+    );
+    expect(told()[1].payload.description).toMatch(
+      /^The product \(owned by group:default\/clinical\) was removed from the catalog without retiring it, or renamed: .* Register the product again and retire it, or have the platform team drop or keep them on the Drift page\.$/,
     );
     // what it saw, for the home page: only what the caller may drop
     expect((await seenBy('aisha')).items).toEqual([

@@ -135,6 +135,42 @@ describe.each(databases.eachSupportedId())('SloStore on %s', databaseId => {
     expect((await store.listMonitors()).map(m => m.sloName)).toEqual(['fresh']);
   });
 
+  it("knows a product's owner while its monitors are kept, after it left the catalog too", async () => {
+    const grace = { removedGraceMs: D };
+    await store.syncMonitors(
+      [
+        definition('Wards', 'available', {
+          entityRef: 'dataproduct:default/Wards',
+        }),
+        definition('orders', 'available', { owner: 'group:default/team-b' }),
+      ],
+      { now: T0, ...grace },
+    );
+    // wards leaves the catalog: its monitors are hidden, then purged
+    await store.syncMonitors(
+      [definition('orders', 'available', { owner: 'group:default/team-b' })],
+      { now: T0 + H, ...grace },
+    );
+    const asked = [
+      'dataproduct:default/wards',
+      'dataproduct:default/orders',
+      'dataproduct:default/none',
+    ];
+    expect(await store.lastKnownOwners(asked)).toEqual(
+      new Map([
+        ['dataproduct:default/wards', 'group:default/team-a'],
+        ['dataproduct:default/orders', 'group:default/team-b'],
+      ]),
+    );
+    await store.syncMonitors(
+      [definition('orders', 'available', { owner: 'group:default/team-b' })],
+      { now: T0 + 2 * D, ...grace },
+    );
+    expect(await store.lastKnownOwners(asked)).toEqual(
+      new Map([['dataproduct:default/orders', 'group:default/team-b']]),
+    );
+  });
+
   it('folds observations into slices and tracks the first observation', async () => {
     await store.syncMonitors([definition('orders', 'available')], {
       now: T0,

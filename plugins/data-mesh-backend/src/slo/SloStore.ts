@@ -233,6 +233,31 @@ export class SloStore {
     }
   }
 
+  /**
+   * The owner the portal last knew of each of `entityRefs`, by lower-case
+   * ref: from their monitors, a removed product's included while they are
+   * kept (the grace period after it left the catalog).
+   */
+  async lastKnownOwners(entityRefs: string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    const refs = [...new Set(entityRefs.map(r => r.toLowerCase()))];
+    for (const batch of chunks(refs, 500)) {
+      const rows = await this.db(MONITORS)
+        // refs in markers are as the spec wrote them; compared lower-case
+        .whereRaw(
+          `lower(entity_ref) in (${batch.map(() => '?').join(', ')})`,
+          batch,
+        )
+        .whereNotNull('owner')
+        // the latest monitor's owner wins
+        .orderBy('id')
+        .select('entity_ref', 'owner');
+      for (const r of rows)
+        owners.set(String(r.entity_ref).toLowerCase(), r.owner);
+    }
+    return owners;
+  }
+
   /** Monitors of products that exist, optionally of one product. */
   async listMonitors(
     filter: { entityRef?: string; entityRefs?: string[] } = {},
