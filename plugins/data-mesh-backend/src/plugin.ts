@@ -41,12 +41,7 @@ import {
   SandboxExpiry,
   SandboxExpiryNoticeStore,
   SandboxKeeping,
-  LeftoverCleanup,
-  LeftoverStore,
-  LeftoversWatch,
-  leftoversSeenView,
-  readLeftoversWatchConfig,
-  scheduleLeftoversWatch,
+  setupLeftovers,
   UNEXPLAINED_GRANTS_TASK_ID,
   UnexplainedGrantStore,
   UnexplainedGrantWatch,
@@ -495,41 +490,24 @@ export const dataMeshPlugin = createBackendPlugin({
           );
         }
         // schemas and roles of products gone from the catalog, renamed or
-        // moved: listed and dropped on the Drift page, watched on a schedule
-        // so that who decides hears of them
-        const leftoverStore = new LeftoverStore(await database.getClient());
-        const leftoversWatch = readLeftoversWatchConfig(config);
-        const leftovers = new LeftoverCleanup({
+        // moved: listed, dropped and kept on the Drift page, watched on a
+        // schedule so that who decides hears of them
+        const leftovers = await setupLeftovers({
+          config,
+          db: await database.getClient(),
+          scheduler,
           infrastructure,
           platform,
-          lifecycle: audit,
+          audit,
           permissions,
           auth,
+          notifications,
+          adminGroups: accessSettings.adminGroups,
+          // a product's SLO monitors outlive it a while, with its owner
+          formerOwners: products => store.lastKnownOwners(products),
           logger,
           clock,
-          store: leftoverStore,
-          watching: Boolean(leftoversWatch),
         });
-        if (leftoversWatch) {
-          await scheduleLeftoversWatch(
-            scheduler,
-            new LeftoversWatch({
-              cleanup: leftovers,
-              store: leftoverStore,
-              notifications: leftoversWatch.notifications
-                ? notifications
-                : undefined,
-              adminGroups: accessSettings.adminGroups,
-              // a product's SLO monitors outlive it a while, with its owner
-              formerOwners: products => store.lastKnownOwners(products),
-              tellAfterMs: leftoversWatch.tellAfterMs,
-              logger,
-              clock,
-            }),
-            leftoversWatch.schedule,
-            logger,
-          );
-        }
         // picks up runs cut short by a restart (a new run starts at once),
         // and forgets runs finished 90 days ago
         await scheduler.scheduleTask({
@@ -587,14 +565,8 @@ export const dataMeshPlugin = createBackendPlugin({
             }),
             // pipelines and templates claim a branch's sandbox as the portal does
             sandboxClaims,
-            leftovers,
-            leftoversSeen: leftoversSeenView({
-              store: leftoverStore,
-              permissions,
-              watching: Boolean(leftoversWatch),
-              tellAfterMs: leftoversWatch?.tellAfterMs ?? 0,
-              clock,
-            }),
+            leftovers: leftovers.cleanup,
+            leftoversSeen: leftovers.seen,
             // and make one for a branch
             newSandboxes,
           }),

@@ -56,6 +56,7 @@ export type { SandboxKeepingOptions } from './sandboxKeep';
 export { LeftoverCleanup } from './leftovers';
 export type { LeftoverCleanupOptions } from './leftovers';
 export { LeftoverStore } from './LeftoverStore';
+export { setupLeftovers } from './leftoversSetup';
 export {
   LEFTOVERS_TOPIC,
   LEFTOVERS_WATCH_TASK_ID,
