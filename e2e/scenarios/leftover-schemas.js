@@ -118,9 +118,10 @@ module.exports = {
                 .waitFor({ timeout: 5000 });
               return true;
             },
-            // the watch looks every 10 s; after the pause, its claim from
-            // the stopped backend may hold it for up to 30 s more
-            90000,
+            // the watch looks every 10 s and tells what it has seen for
+            // 5 s; after the pause, its claim from the stopped backend may
+            // hold it for up to 30 s more (a minute here, on a busy machine)
+            150000,
             2000,
           );
         },
