@@ -203,6 +203,40 @@ describe('validateDataProductEntity', () => {
     ).toBe(true);
   });
 
+  it('checks quality checks: the schema, then the rules it cannot say', async () => {
+    const e = valid();
+    const [dataset] = e.spec.datasets!;
+    dataset.quality = [{ metric: 'rowCount', mustBeGreaterThan: 0 }];
+    dataset.columns[0].quality = [
+      { metric: 'invalidValues', validValues: ['a', 'b'], mustBe: 0 },
+      { metric: 'duplicateValues', mustBe: 0 },
+    ];
+    expect(validateDataProductEntity(e)).toEqual([]);
+    await expect(dataProductEntityV1alpha1Validator.check(e)).resolves.toBe(
+      true,
+    );
+
+    dataset.quality = [{ metric: 'nullValues', mustBe: 0 }];
+    dataset.columns[0].quality = [
+      { metric: 'invalidValues', mustBe: 0 },
+      { metric: 'duplicateValues', mustBe: 0, mustBeLessThan: 2 },
+      // a value that would reach SQL as a literal with a line break
+      { metric: 'invalidValues', validValues: ["x'\n--"], mustBe: 0 },
+      { metric: 'rowCount', unit: 'rows', sql: 'DROP TABLE x' } as any,
+    ];
+    expect(
+      validateDataProductEntity(e).map(i => `${i.path}: ${i.message}`),
+    ).toEqual([
+      `spec.datasets[0].columns[0].quality[3].sql: unknown field 'sql'; expected one of name, description, type, metric, mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, mustBeLessThan, mustBeLessOrEqualTo, mustBeBetween, mustNotBeBetween, unit, validValues, missingValues, query, severity, dimension`,
+      `spec.datasets[0].quality[0].metric: nullValues is about a column's values: write it under that column`,
+      'spec.datasets[0].columns[0].quality[0]: invalidValues needs the values the column may hold: list them in arguments.validValues',
+      'spec.datasets[0].columns[0].quality[1]: a quality check compares once; it has mustBe and mustBeLessThan',
+      `spec.datasets[0].columns[0].quality[2].validValues[0]: "x'\\n--" cannot be listed: a value is a number or one line of text of at most 200 characters`,
+      `spec.datasets[0].columns[0].quality[3].metric: rowCount counts a table's rows: write it under the dataset, not a column`,
+    ]);
+    await expect(dataProductEntityV1alpha1Validator.check(e)).rejects.toThrow();
+  });
+
   it('requires data-product input ports to name the product and the port', () => {
     const e = valid();
     e.spec.inputPorts = [

@@ -19,6 +19,7 @@ import { DocumentPath, SourceDocument, SpecIssue, formatPath } from './issues';
 import {
   checkEnvelope,
   checkNames,
+  checkQuality,
   checkReferences,
   translateAjvError,
 } from './entityChecks';
@@ -128,7 +129,11 @@ export function originOf(
 
 // Only the kind's own part: the envelope (metadata, relations) is the
 // catalog's, and Backstage checks it with its own schema below.
-const kindPart = (schema as { allOf: object[] }).allOf[1];
+// (with the definitions its parts refer to).
+const kindPart = {
+  ...(schema as { allOf: object[] }).allOf[1],
+  definitions: schema.definitions,
+};
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true });
 const validateKindPart = ajv.compile(kindPart);
 
@@ -189,6 +194,7 @@ export function validateDataProductEntity(
   checkNames(e, report);
   checkReferences(e, report);
   checkPortAccess(e, report);
+  checkQuality(e, report);
   return issues;
 }
 

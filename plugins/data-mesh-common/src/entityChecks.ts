@@ -9,6 +9,7 @@ import { ErrorObject } from 'ajv';
 import { DocumentPath, SpecIssue } from './issues';
 import { IdentifierKind, toSqlName, validateIdentifier } from './identifiers';
 import { DURATION_HINT, DURATION_PATTERN } from './values';
+import { readQualityChecks } from './quality/checks';
 
 export type Report = (
   path: DocumentPath,
@@ -442,5 +443,24 @@ export function checkReferences(e: Record<string, any>, report: Report) {
       const problem = validateIdentifier(port.outputPort, 'port');
       if (problem) report([...at, 'outputPort'], problem);
     }
+  }
+}
+
+/**
+ * The data-quality checks' rules the kind's schema cannot say (one
+ * comparison, a metric at its level, the lists an SQL literal is made of).
+ */
+export function checkQuality(e: Record<string, any>, report: Report) {
+  const spec = isRecord(e.spec) ? e.spec : {};
+  for (const [i, d] of indexed(spec.datasets)) {
+    const at = ['spec', 'datasets', i];
+    readQualityChecks(d.quality, [...at, 'quality'], report, 'dataset');
+    for (const [j, c] of indexed(d.columns))
+      readQualityChecks(
+        c.quality,
+        [...at, 'columns', j, 'quality'],
+        report,
+        'column',
+      );
   }
 }

@@ -89,6 +89,14 @@ const patientVisits: DataProductEntityV1alpha1 = {
             description: 'Visit key.',
             primaryKey: true,
             required: true,
+            quality: [
+              {
+                name: 'unique-visits',
+                metric: 'duplicateValues',
+                mustBe: 0,
+                severity: 'error',
+              },
+            ],
           },
           {
             name: 'patient_id',
@@ -104,6 +112,15 @@ const patientVisits: DataProductEntityV1alpha1 = {
             type: 'String',
             classification: 'internal',
             required: false,
+            quality: [
+              {
+                metric: 'invalidValues',
+                validValues: ['A', 'B', 1],
+                mustBeLessThan: 1,
+                unit: 'percent',
+              },
+              { type: 'text', description: 'Wards are named by the hospital.' },
+            ],
           },
           {
             name: 'cost',
@@ -111,6 +128,7 @@ const patientVisits: DataProductEntityV1alpha1 = {
             classification: 'confidential',
           },
         ],
+        quality: [{ metric: 'rowCount', mustBeGreaterThan: 0 }],
       },
       {
         // served by no port: an internal dataset still gets its contract

@@ -20,6 +20,7 @@ export * from './formats/odps';
 export * from './export';
 export * from './formats/standards';
 export * from './slo';
+export * from './quality/checks';
 export * from './infra/api';
 export * from './infra/leftovers';
 export * from './infra/reports';

@@ -46,6 +46,78 @@ export const DATA_CLASSIFICATIONS = [
 /** @public */
 export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
 
+/**
+ * The ODCS v3 data-quality metrics the portal measures (`type: library`):
+ * `rowCount` is a dataset's, the others a column's.
+ * @public
+ */
+export const QUALITY_METRICS = [
+  'rowCount',
+  'nullValues',
+  'missingValues',
+  'invalidValues',
+  'duplicateValues',
+] as const;
+/** @public */
+export type QualityMetric = (typeof QUALITY_METRICS)[number];
+
+/** The ODCS v3 comparison operators; a check has exactly one. @public */
+export const QUALITY_OPERATORS = [
+  'mustBe',
+  'mustNotBe',
+  'mustBeGreaterThan',
+  'mustBeGreaterOrEqualTo',
+  'mustBeLessThan',
+  'mustBeLessOrEqualTo',
+  'mustBeBetween',
+  'mustNotBeBetween',
+] as const;
+/** @public */
+export type QualityOperator = (typeof QUALITY_OPERATORS)[number];
+
+/** ODCS v3 `quality[].type`; only `library` checks are run by the portal. @public */
+export const QUALITY_CHECK_TYPES = ['library', 'sql', 'custom', 'text'] as const;
+/** @public */
+export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
+
+/**
+ * A data-quality check, as an ODCS v3 contract's `quality[]` entry says it
+ * (same field names; `arguments.validValues` and `arguments.missingValues`
+ * lifted up). On a dataset it is about the table, on a column about the
+ * column. The portal measures `library` checks in the warehouse on a
+ * schedule; `sql`, `custom` and `text` checks are shown, not run (a spec
+ * author's SQL does not run with the platform's privileges).
+ * @public
+ */
+export type QualityCheck = {
+  /** ODCS `id` or `name`: what results are kept under; default the metric. */
+  name?: string;
+  description?: string;
+  /** Default `library`. */
+  type?: QualityCheckType;
+  metric?: QualityMetric;
+  mustBe?: number;
+  mustNotBe?: number;
+  mustBeGreaterThan?: number;
+  mustBeGreaterOrEqualTo?: number;
+  mustBeLessThan?: number;
+  mustBeLessOrEqualTo?: number;
+  mustBeBetween?: [number, number];
+  mustNotBeBetween?: [number, number];
+  /** What is compared: a number of rows (default) or a percentage of the rows. */
+  unit?: 'rows' | 'percent';
+  /** `invalidValues`: the values a column may hold (compared as text). */
+  validValues?: (string | number)[];
+  /** `missingValues`: values that count as missing besides null, e.g. `''`, `N/A`. */
+  missingValues?: (string | number)[];
+  /** `sql`: the query, shown to readers. */
+  query?: string;
+  /** ODCS `severity`, e.g. `info`, `warning`, `error` (default). */
+  severity?: string;
+  /** ODCS `dimension`, e.g. `completeness`, `uniqueness`. */
+  dimension?: string;
+};
+
 /** @public */
 export type DatasetColumn = {
   name: string;
@@ -63,6 +135,8 @@ export type DatasetColumn = {
   primaryKey?: boolean;
   required?: boolean;
   tags?: string[];
+  /** Data-quality checks of the column's values. */
+  quality?: QualityCheck[];
 };
 
 /** @public */
@@ -75,6 +149,8 @@ export type Dataset = {
   /** The physical table as provisioned, e.g. `db.schema.table`, when known. */
   table?: string;
   columns: DatasetColumn[];
+  /** Data-quality checks of the table, e.g. its row count. */
+  quality?: QualityCheck[];
 };
 
 /** @public */

@@ -324,6 +324,44 @@ describe('readOam: spec.components with plain properties', () => {
     );
   });
 
+  it('reads quality checks of a data set and its columns, and locates their problems', async () => {
+    const withQuality = (dataset: string, column: string) =>
+      PLAIN.replace(
+        '        table_name: CARE_PROD.READMISSION_FEATURES.FEATURES\n',
+        `        table_name: CARE_PROD.READMISSION_FEATURES.FEATURES\n${dataset}`,
+      ).replace(
+        '            primary_key: yes\n',
+        `            primary_key: yes\n${column}`,
+      );
+    const good = read(
+      withQuality(
+        '        quality:\n          - metric: rowCount\n            mustBeGreaterThan: 0\n',
+        '            quality:\n              - metric: duplicateValues\n                mustBe: 0\n',
+      ),
+    );
+    expect(good.issues).toEqual([]);
+    const dataset = good.entity!.spec.datasets![0];
+    expect(dataset.quality).toEqual([
+      { metric: 'rowCount', mustBeGreaterThan: 0 },
+    ]);
+    expect(dataset.columns[0].quality).toEqual([
+      { metric: 'duplicateValues', mustBe: 0 },
+    ]);
+    await expect(
+      dataProductEntityV1alpha1Validator.check(good.entity!),
+    ).resolves.toBe(true);
+    const bad = read(
+      withQuality(
+        '        quality:\n          - metric: nullValues\n            mustBe: 0\n',
+        '            quality:\n              - metric: duplicateValues\n                mustBe: none\n',
+      ),
+    );
+    expect(bad.issues.map(formatIssue)).toEqual([
+      "data_product_spec.yml: spec.components[2].properties.quality[0].metric: nullValues is about a column's values: write it under that column (line 21, column 21)",
+      "data_product_spec.yml: spec.components[2].properties.columns[0].quality[0].mustBe: mustBe takes a number, not 'none' (line 31, column 25)",
+    ]);
+  });
+
   it('accepts the other spellings of the product type', () => {
     for (const [written, type] of [
       ['Source Aligned', 'source-aligned'],

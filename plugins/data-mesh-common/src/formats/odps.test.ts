@@ -323,6 +323,25 @@ describe('readOdps: products with ODCS contracts', () => {
         classification: 'public',
         primaryKey: false,
         required: false,
+        // its quality[] (the customProperties and schedule are not kept)
+        quality: [
+          {
+            description: 'column should not contain null values',
+            dimension: 'completeness',
+            metric: 'nullValues',
+            mustBe: 0,
+            severity: 'error',
+          },
+        ],
+      },
+    ]);
+    expect(entity?.spec.datasets?.[0].quality).toEqual([
+      {
+        description: 'Ensure row count is within expected volume range',
+        dimension: 'completeness',
+        metric: 'rowCount',
+        mustBeGreaterThan: 1000000,
+        severity: 'error',
       },
     ]);
     // `restricted` is not PII: only an explicit pii tag or customProperty is

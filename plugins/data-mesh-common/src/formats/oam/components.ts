@@ -50,6 +50,7 @@ export const KNOWN_PROPERTIES: Record<OamComponentType, string[]> = {
     'table_domain',
     'columns',
     'schema',
+    'quality',
   ],
   'output-port': [
     'description',

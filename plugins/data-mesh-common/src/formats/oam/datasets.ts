@@ -6,6 +6,7 @@ import { setSpecOrigin } from '../../entity';
 import { toIdentifier, validateIdentifier } from '../../identifiers';
 import { BOOLEAN_HINT, parseBoolean, showValue } from '../../values';
 import { type Dataset, type DatasetColumn } from '../../model';
+import { readQualityChecks } from '../../quality/checks';
 import { isRecord, type Component } from './components';
 import type { OamContext } from './context';
 
@@ -39,12 +40,22 @@ export function readDataset(
       'columns are given twice, as columns and schema; keep one',
     );
   }
+  const qualityProp = c.props.get('quality');
+  const quality = qualityProp
+    ? readQualityChecks(
+        qualityProp.value,
+        qualityProp.valuePath,
+        (p, m, s) => ctx.report(p, m, s),
+        'dataset',
+      )
+    : [];
   const dataset: Dataset = {
     name: id.name,
     ...(id.title ? { title: id.title } : {}),
     ...(description ? { description } : {}),
     ...(table ? { table } : {}),
     columns: readColumns(ctx, c, columnsKey),
+    ...(quality.length ? { quality } : {}),
   };
   setSpecOrigin(dataset, c.path, {
     name: [...c.path, 'name'],
@@ -133,6 +144,13 @@ function readColumns(
       'criticalDataElement',
     );
     if (Array.isArray(raw.tags)) column.tags = raw.tags.map(String);
+    const quality = readQualityChecks(
+      raw.quality,
+      [...path, 'quality'],
+      (at, m, s) => ctx.report(at, m, s),
+      'column',
+    );
+    if (quality.length) column.quality = quality;
     setSpecOrigin(column, path, {
       name: [...path, 'name'],
       type: [...path, 'type'],

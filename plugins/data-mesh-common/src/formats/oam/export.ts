@@ -2,6 +2,7 @@
  * Writer of the OAM data_product_spec.yml (the seed article's format) for
  * a canonical entity; readOam reads it back into the same entity.
  */
+import { qualityCheckToOdcs } from '../../quality/checks';
 import type { IdentifierKind } from '../../identifiers';
 import type {
   DataProductEntityV1alpha1,
@@ -82,6 +83,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
       properties: {
         description: v(dataset.description),
         table_name: v(dataset.table),
+        quality: v(dataset.quality?.map(qualityCheckToOdcs)),
         columns: v(
           dataset.columns.map(c =>
             compact({
@@ -94,6 +96,7 @@ export function toOamSpec(entity: DataProductEntityV1alpha1): object {
               required: c.required,
               criticalDataElement: c.criticalDataElement,
               tags: c.tags,
+              quality: c.quality?.map(qualityCheckToOdcs),
             }),
           ),
         ),

@@ -10,6 +10,7 @@ import {
   type DatasetColumn,
 } from '../../model';
 import { reportStandardViolations } from '../standards';
+import { readQualityChecks } from '../../quality/checks';
 import { readAccessRoles } from '../../access/portPolicy';
 import { BOOLEAN_HINT, parseBoolean, showValue as show } from '../../values';
 import { ODCS_API_VERSIONS } from './versions';
@@ -166,6 +167,13 @@ function readDataset(
     columns.set(key, column.name);
     dataset.columns.push(column);
   });
+  const quality = readQualityChecks(
+    obj.quality,
+    [...path, 'quality'],
+    (p, m, s) => doc.report(p, m, s),
+    'dataset',
+  );
+  if (quality.length) dataset.quality = quality;
   ctx.datasetSqlNames.set(sql, dataset.name);
   ctx.datasets.push(dataset);
   info.datasets.push({
@@ -245,5 +253,12 @@ function readColumn(
   if (typeof prop.primaryKey === 'boolean') column.primaryKey = prop.primaryKey;
   if (typeof prop.required === 'boolean') column.required = prop.required;
   if (prop.criticalDataElement === true) column.criticalDataElement = true;
+  const quality = readQualityChecks(
+    prop.quality,
+    [...path, 'quality'],
+    (p, m, s) => doc.report(p, m, s),
+    'column',
+  );
+  if (quality.length) column.quality = quality;
   return column;
 }

@@ -4,6 +4,7 @@
  * `customProperties` under the names readOdps understands
  * (ODPS_CUSTOM_PROPERTIES), so readOdps reads it back into the same entity.
  */
+import { qualityCheckToOdcs } from '../../quality/checks';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   DataProductEntityV1alpha1,
@@ -113,6 +114,7 @@ function odcsProperty(column: DatasetColumn): Obj {
     required: column.required,
     criticalDataElement: column.criticalDataElement,
     tags,
+    quality: column.quality?.map(qualityCheckToOdcs),
   });
 }
 
@@ -306,6 +308,7 @@ export function toOdps(entity: DataProductEntityV1alpha1): OdpsExport {
           description: dataset.description,
           logicalType: 'object',
           properties: dataset.columns.map(odcsProperty),
+          quality: dataset.quality?.map(qualityCheckToOdcs),
         },
       ],
       slaProperties: odcsSlaProperties(dataset, spec.slos ?? [], firstDataset),

@@ -1,0 +1,331 @@
+import type { DocumentPath } from '../issues';
+import type { QualityCheck } from '../model';
+import {
+  describeQualityCheck,
+  evaluateQualityCheck,
+  qualityCheckToOdcs,
+  qualityChecksOfDatasets,
+  qualityMeasureKey,
+  qualityMeasuresOf,
+  readQualityChecks,
+  type QualityLevel,
+} from './checks';
+
+function read(raw: unknown, level: QualityLevel = 'column') {
+  const problems: string[] = [];
+  const checks = readQualityChecks(
+    raw,
+    ['quality'],
+    (path: DocumentPath, message: string, severity = 'error') =>
+      problems.push(`${severity} ${path.join('.')}: ${message}`),
+    level,
+  );
+  return { checks, problems };
+}
+
+/** Counts as a warehouse would return them for a column's values. */
+function countsFor(values: (string | number | null)[], check: QualityCheck) {
+  const counts = new Map<string, number>();
+  for (const m of qualityMeasuresOf(check, 'c')) {
+    const present = values.filter(v => v !== null).map(String);
+    let n: number;
+    if (m.kind === 'rows') n = values.length;
+    else if (m.kind === 'nonNull') n = present.length;
+    else if (m.kind === 'distinct') n = new Set(present).size;
+    else if (m.kind === 'inList')
+      n = present.filter(v => m.values.includes(v)).length;
+    else n = present.filter(v => !m.values.includes(v)).length;
+    counts.set(qualityMeasureKey(m), n);
+  }
+  return counts;
+}
+
+describe('readQualityChecks', () => {
+  it('reads ODCS library checks, with their arguments and words', () => {
+    const { checks, problems } = read([
+      { metric: 'nullValues', mustBe: 0, severity: 'error' },
+      {
+        id: 'known-states',
+        type: 'library',
+        metric: 'invalidValues',
+        arguments: { validValues: ['open', 'closed', 3] },
+        mustBeLessThan: 1,
+        unit: 'Percent',
+        dimension: 'conformity',
+      },
+      {
+        rule: 'missingValues', // the deprecated spelling of metric
+        arguments: { missingValues: [null, '', 'N/A'] },
+        mustBeLessOrEqualTo: 10,
+      },
+      { metric: 'duplicateValues', mustBeBetween: [0, 5] },
+      { type: 'text', description: 'Values are checked by the stewards' },
+      {
+        type: 'sql',
+        query: 'SELECT COUNT(*) FROM ${table} WHERE amount < 0',
+        mustBe: 0,
+      },
+    ]);
+    expect(problems).toEqual([]);
+    expect(checks).toEqual([
+      { metric: 'nullValues', mustBe: 0, severity: 'error' },
+      {
+        name: 'known-states',
+        metric: 'invalidValues',
+        validValues: ['open', 'closed', 3],
+        mustBeLessThan: 1,
+        unit: 'percent',
+        dimension: 'conformity',
+      },
+      {
+        metric: 'missingValues',
+        missingValues: ['', 'N/A'],
+        mustBeLessOrEqualTo: 10,
+      },
+      { metric: 'duplicateValues', mustBeBetween: [0, 5] },
+      { type: 'text', description: 'Values are checked by the stewards' },
+      {
+        type: 'sql',
+        query: 'SELECT COUNT(*) FROM ${table} WHERE amount < 0',
+        mustBe: 0,
+      },
+    ]);
+    expect(checks.map(describeQualityCheck)).toEqual([
+      'null values must be 0',
+      'invalid values (percent of rows) must be less than 1 %',
+      'missing values must be at most 10',
+      'duplicate values must be between 0 and 5',
+      'Values are checked by the stewards',
+      'sql must be 0',
+    ]);
+  });
+
+  it('reads the kind’s own form (lists beside the metric) and writes ODCS back', () => {
+    const odcs = qualityCheckToOdcs({
+      name: 'states',
+      metric: 'invalidValues',
+      validValues: ['a'],
+      mustBe: 0,
+    });
+    expect(odcs).toEqual({
+      name: 'states',
+      type: 'library',
+      metric: 'invalidValues',
+      mustBe: 0,
+      arguments: { validValues: ['a'] },
+    });
+    const both = read([
+      odcs,
+      { metric: 'invalidValues', validValues: ['b'], mustBe: 0 },
+    ]);
+    expect(both.problems).toEqual([]);
+    expect(both.checks.map(c => c.validValues)).toEqual([['a'], ['b']]);
+  });
+
+  it('says what is wrong, where, and keeps the other checks', () => {
+    const { checks, problems } = read([
+      { metric: 'nullValue', mustBe: 0 },
+      { metric: 'nullValues' },
+      { metric: 'nullValues', mustBe: 0, mustBeLessThan: 2 },
+      { metric: 'rowCount', mustBeGreaterThan: 10 },
+      { metric: 'nullValues', mustBe: '0' },
+      { metric: 'nullValues', mustBeBetween: [5, 1] },
+      { metric: 'nullValues', mustBeLessThan: 120, unit: 'percent' },
+      { metric: 'nullValues', mustBe: 0, unit: 'lines' },
+      { metric: 'invalidValues', mustBe: 0 },
+      { metric: 'invalidValues', mustBe: 0, arguments: { pattern: '^A' } },
+      {
+        metric: 'invalidValues',
+        mustBe: 0,
+        arguments: { validValues: ["it's\nfine"] },
+      },
+      {
+        metric: 'invalidValues',
+        mustBe: 0,
+        arguments: { validValues: Array.from({ length: 101 }, (_, i) => i) },
+      },
+      { type: 'sql', mustBe: 0 },
+      { type: 'great-expectations' },
+      'nullValues',
+      { name: 'same', metric: 'nullValues', mustBe: 0 },
+      { name: 'same', metric: 'duplicateValues', mustBe: 0 },
+      { metric: 'duplicateValues', mustBe: 0 },
+    ]);
+    expect(problems).toEqual([
+      "error quality.0.metric: quality metric 'nullValue' is not one of rowCount, nullValues, missingValues, invalidValues, duplicateValues",
+      'error quality.1: say what the measure must be, e.g. mustBe: 0 or mustBeLessThan: 10',
+      'error quality.2: a quality check compares once; it has mustBe and mustBeLessThan',
+      'error quality.3.metric: rowCount counts a table’s rows: write it under the dataset, not a column'.replace(
+        '’',
+        "'",
+      ),
+      "error quality.4.mustBe: mustBe takes a number, not '0'",
+      'error quality.5.mustBeBetween: mustBeBetween takes two numbers, the smaller first, e.g. [10, 100]',
+      'error quality.6.mustBeLessThan: a percentage lies between 0 and 100',
+      "error quality.7.unit: unit 'lines' is not rows or percent",
+      'error quality.8: invalidValues needs the values the column may hold: list them in arguments.validValues',
+      'error quality.9.arguments.pattern: the portal does not measure patterns: list the validValues instead, or make it a custom check',
+      `error quality.10.arguments.validValues.0: "it's\\nfine" cannot be listed: a value is a number or one line of text of at most 200 characters`,
+      'error quality.11.arguments.validValues: validValues may list at most 100 values',
+      'error quality.12.query: a sql quality check needs its query (at most 10000 characters)',
+      "error quality.13.type: quality check type 'great-expectations' is not one of library, sql, custom, text",
+      'error quality.14: a quality check must be a mapping, e.g. metric: nullValues, mustBe: 0',
+      "error quality.16.name: quality check 'same' is named twice here; give each check its own id or name",
+    ]);
+    expect(checks).toEqual([
+      { name: 'same', metric: 'nullValues', mustBe: 0 },
+      { metric: 'duplicateValues', mustBe: 0 },
+    ]);
+  });
+
+  it('puts row counts on datasets and value checks on columns', () => {
+    expect(
+      read([{ metric: 'rowCount', mustBeGreaterThan: 0 }], 'dataset'),
+    ).toEqual({
+      checks: [{ metric: 'rowCount', mustBeGreaterThan: 0 }],
+      problems: [],
+    });
+    expect(
+      read([{ metric: 'duplicateValues', mustBe: 0 }], 'dataset').problems,
+    ).toEqual([
+      'error quality.0.metric: duplicateValues is about a column’s values: write it under that column (the portal does not measure duplicates over several columns)'.replace(
+        '’',
+        "'",
+      ),
+    ]);
+    expect(
+      read([{ metric: 'rowCount', mustBe: 5, unit: 'percent' }], 'dataset')
+        .problems,
+    ).toEqual([
+      'error quality.0.unit: a row count is a number of rows, not a percentage',
+    ]);
+    expect(read(undefined)).toEqual({ checks: [], problems: [] });
+    expect(read({ metric: 'nullValues' }).problems).toEqual([
+      'error quality: quality must be a list of checks, e.g. - metric: nullValues, mustBe: 0',
+    ]);
+  });
+});
+
+describe('evaluateQualityCheck', () => {
+  const values = ['a', 'b', 'b', null, '', 'N/A', 'x', null, 'a', 'c'];
+
+  it.each<[QualityCheck, boolean, string]>([
+    [
+      { metric: 'nullValues', mustBe: 0 },
+      false,
+      '2 null values (20 % of 10 rows); null values must be 0',
+    ],
+    [
+      { metric: 'nullValues', mustBeLessOrEqualTo: 20, unit: 'percent' },
+      true,
+      '2 null values (20 % of 10 rows); null values (percent of rows) must be at most 20 %',
+    ],
+    [
+      {
+        metric: 'missingValues',
+        missingValues: ['', 'N/A'],
+        mustBeLessThan: 4,
+      },
+      false,
+      '4 missing values (40 % of 10 rows); missing values must be less than 4',
+    ],
+    [
+      { metric: 'missingValues', mustBeLessThan: 4 },
+      true,
+      '2 missing values (20 % of 10 rows); missing values must be less than 4',
+    ],
+    [
+      {
+        metric: 'invalidValues',
+        validValues: ['a', 'b', 'c', ''],
+        mustBe: 2,
+      },
+      true, // N/A and x; nulls are missing, not invalid
+      '2 invalid values (20 % of 10 rows); invalid values must be 2',
+    ],
+    [
+      { metric: 'duplicateValues', mustBe: 0 },
+      false, // b and a repeat; nulls are not duplicates
+      '2 duplicate values (20 % of 10 rows); duplicate values must be 0',
+    ],
+    [
+      { metric: 'duplicateValues', mustNotBeBetween: [1, 3] },
+      false,
+      '2 duplicate values (20 % of 10 rows); duplicate values must not be between 1 and 3',
+    ],
+    [
+      { metric: 'nullValues', mustBeBetween: [10, 20], unit: 'percent' },
+      true,
+      '2 null values (20 % of 10 rows); null values (percent of rows) must be between 10 % and 20 %',
+    ],
+  ])('%j', (check, passed, reason) => {
+    expect(
+      evaluateQualityCheck(check, 'c', countsFor(values, check)),
+    ).toMatchObject({ passed, reason });
+  });
+
+  it('counts rows, compares percentages as shown, and an empty table has 0 %', () => {
+    const rows = { metric: 'rowCount', mustBeGreaterThan: 1000 } as const;
+    const key = qualityMeasureKey({ kind: 'rows' });
+    expect(
+      evaluateQualityCheck(rows, undefined, new Map([[key, 1000]])),
+    ).toEqual({
+      value: 1000,
+      rows: 1000,
+      passed: false,
+      reason: '1,000 rows; rows must be more than 1,000',
+    });
+    const third = {
+      metric: 'nullValues',
+      mustBe: 33.33,
+      unit: 'percent',
+    } as const;
+    expect(
+      evaluateQualityCheck(third, 'c', countsFor(['a', null, 'b'], third))
+        ?.passed,
+    ).toBe(true);
+    expect(
+      evaluateQualityCheck(third, 'c', countsFor([], third)),
+    ).toMatchObject({ value: 0, passed: false });
+    // a count the warehouse did not return: no verdict
+    expect(evaluateQualityCheck(third, 'c', new Map())).toBeUndefined();
+    // checks the portal does not run have no measures
+    expect(
+      qualityMeasuresOf({ type: 'sql', query: 'x', mustBe: 0 }, 'c'),
+    ).toEqual([]);
+  });
+});
+
+describe('qualityChecksOfDatasets', () => {
+  it('keys results by dataset, column and name, numbering repeats', () => {
+    expect(
+      qualityChecksOfDatasets([
+        {
+          name: 'visits',
+          quality: [{ metric: 'rowCount', mustBeGreaterThan: 0 }],
+          columns: [
+            {
+              name: 'ward',
+              quality: [
+                { metric: 'nullValues', mustBe: 0 },
+                { metric: 'nullValues', mustBeLessThan: 5, unit: 'percent' },
+                {
+                  name: 'wards',
+                  metric: 'invalidValues',
+                  validValues: ['a'],
+                  mustBe: 0,
+                },
+              ],
+            },
+            { name: 'at' },
+          ],
+        },
+      ]).map(c => c.key),
+    ).toEqual([
+      'visits:rowCount',
+      'visits.ward:nullValues',
+      'visits.ward:nullValues#2',
+      'visits.ward:wards',
+    ]);
+  });
+});
