@@ -29,9 +29,13 @@ import {
   PLATFORM_DATABASE_COMMENT,
   WarehouseError,
   managedByMarker,
+  measureQuality,
+  type QualityTableReading,
+  type QualityTableRequest,
 } from '@datamesh/plugin-data-mesh-node';
 import type { PostgresConnection } from './connection';
 import {
+  POSTGRES_QUALITY_SPELLING,
   PostgresDialect,
   SCHEMA_PREFIX_SEPARATOR,
   quotePgIdentifier,
@@ -418,6 +422,22 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
     _options?: UsageOptions,
   ): Promise<UsageReading> {
     return readPostgresUsage(this.connection, this.dialect, database, tables);
+  }
+
+  /** Counts for data-quality checks, one statement per database and chunk (see data-mesh-node quality.ts). */
+  measureQuality(
+    database: string,
+    tables: QualityTableRequest[],
+  ): Promise<QualityTableReading[]> {
+    const db = this.dialect.physicalDatabase(database);
+    if (db !== undefined) quotePgIdentifier(db);
+    return measureQuality({
+      dialect: this.dialect,
+      spelling: POSTGRES_QUALITY_SPELLING,
+      database,
+      tables,
+      run: sql => this.connection.query(sql, [], db),
+    });
   }
 
   /**

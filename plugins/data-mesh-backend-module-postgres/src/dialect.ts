@@ -19,6 +19,7 @@ import {
   type PrivilegeTarget,
   type SchemaRef,
   type Statement,
+  type QualitySqlSpelling,
   type WarehouseDialect,
   InvalidIdentifierError,
   PUBLIC_GRANTEE,
@@ -65,6 +66,29 @@ export function quotePgIdentifier(name: string): string {
   }
   return `"${name}"`;
 }
+
+/**
+ * The counting statement's spelling for data-quality checks. Values listed
+ * by a spec author become escape-string literals (`E'…'`), whose meaning
+ * does not depend on `standard_conforming_strings`; control characters are
+ * refused (the spec reader refuses them first).
+ * @public
+ */
+export const POSTGRES_QUALITY_SPELLING: QualitySqlSpelling = {
+  literal(text: string) {
+    if (
+      [...text].some(ch => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)
+    ) {
+      throw new InvalidIdentifierError(
+        `refusing value ${JSON.stringify(
+          text,
+        )}: control characters are not allowed`,
+      );
+    }
+    return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  },
+  countIf: condition => `COUNT(*) FILTER (WHERE ${condition})`,
+};
 
 /** A string literal for COMMENT ON; comments are ours, but still checked. */
 function literal(text: string): string {

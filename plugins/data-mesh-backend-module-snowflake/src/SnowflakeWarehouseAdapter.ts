@@ -21,8 +21,11 @@ import {
   type UsageReading,
   type WarehouseAdapter,
   type WarehouseCapabilities,
+  type QualityTableReading,
+  type QualityTableRequest,
   PLATFORM_DATABASE_COMMENT,
   WarehouseError,
+  measureQuality,
 } from '@datamesh/plugin-data-mesh-node';
 import {
   SnowflakeClient,
@@ -33,6 +36,7 @@ import {
   logicalName,
   physicalName,
   quoteSnowflakeIdentifier,
+  SNOWFLAKE_QUALITY_SPELLING,
   snowflakeDialect,
 } from './sql/dialect';
 import {
@@ -361,6 +365,25 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
         this.loadTimestampCarriers.set(cacheKey, carriers);
       }
       return readTableStats(tables, rows);
+    });
+  }
+
+  /**
+   * Counts for data-quality checks, one statement per database and chunk
+   * (see data-mesh-node quality.ts), run with the connection's role and
+   * warehouse. Masking policies apply to that role as to any other: a
+   * masked column's values are counted as the policy shows them.
+   */
+  measureQuality(
+    database: string,
+    tables: QualityTableRequest[],
+  ): Promise<QualityTableReading[]> {
+    return measureQuality({
+      dialect: this.dialect,
+      spelling: SNOWFLAKE_QUALITY_SPELLING,
+      database,
+      tables,
+      run: sql => this.exclusive(() => this.query({ sql, database })),
     });
   }
 

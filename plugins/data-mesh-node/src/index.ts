@@ -11,6 +11,7 @@ export * from './warehouse/platform';
 export * from './warehouse/desiredState';
 export * from './warehouse/masking';
 export * from './warehouse/usage';
+export * from './warehouse/quality';
 export * from './warehouse/plan';
 export * from './warehouse/scope';
 export * from './warehouse/apply';

@@ -17,6 +17,7 @@ import {
   type PrivilegeTarget,
   type RoleMembership,
   type SchemaRef,
+  type QualitySqlSpelling,
   type Statement,
   type WarehouseDialect,
   InvalidIdentifierError,
@@ -116,6 +117,12 @@ export function quoteLiteral(text: string): string {
   }
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
+
+/** The counting statement's spelling for data-quality checks. @public */
+export const SNOWFLAKE_QUALITY_SPELLING: QualitySqlSpelling = {
+  literal: quoteLiteral,
+  countIf: condition => `COUNT_IF(${condition})`,
+};
 
 /** Warehouse sizes Snowflake accepts for `WAREHOUSE_SIZE`. */
 const WAREHOUSE_SIZES = new Set([

@@ -12,3 +12,4 @@ export * from './warehouseService';
 export * from '../lifecycle/retirementBehaviourSuite';
 export * from '../warehouse/sandboxBehaviourSuite';
 export * from '../warehouse/leftoversBehaviourSuite';
+export * from '../warehouse/qualityBehaviourSuite';

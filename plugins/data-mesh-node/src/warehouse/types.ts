@@ -10,6 +10,7 @@
  * one database only and maps the database level to a schema prefix).
  */
 
+import type { QualityTableReading, QualityTableRequest } from './quality';
 import type {
   ActualMaskingPolicy,
   ActualTable,
@@ -511,6 +512,16 @@ export interface WarehouseAdapter {
     tables: TableRef[],
     options: UsageOptions,
   ): Promise<UsageReading>;
+  /**
+   * Counts for data-quality checks (see quality.ts): one statement per
+   * database and chunk of tables, each table scanned once; a table that
+   * cannot be counted gets its error, the others their counts. Optional:
+   * without it, quality checks are shown but not measured.
+   */
+  measureQuality?(
+    database: string,
+    tables: QualityTableRequest[],
+  ): Promise<QualityTableReading[]>;
   /** Clone schemas for a sandbox (feature branch); zero-copy where the warehouse can. */
   sandboxClone(requests: SandboxCloneRequest[]): Promise<SandboxCloneResult>;
   /**

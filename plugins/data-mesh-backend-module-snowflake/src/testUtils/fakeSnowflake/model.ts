@@ -405,7 +405,7 @@ export function project(
   columns: ResultColumn[],
   rows: Cell[][],
 ): ResultSet {
-  if (items.some(i => i.kind === 'count' || i.kind === 'max'))
+  if (items.some(i => ['count', 'countIf', 'max'].includes(i.kind)))
     return aggregate(items, columns, rows);
   const outColumns: ResultColumn[] = [];
   const getters: ((r: Cell[]) => Cell)[] = [];
@@ -455,7 +455,13 @@ function toTime(v: Cell): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** One row: COUNT(*) and MAX(column), with constants beside them (no GROUP BY). */
+/** A cell as `CAST(… AS VARCHAR)` writes it. */
+function castToText(v: Cell): string {
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+/** One row: COUNT(*), COUNT(col), COUNT(DISTINCT col), COUNT_IF(…) and MAX(column), with constants beside them (no GROUP BY). */
 function aggregate(
   items: SelectItem[],
   columns: ResultColumn[],
@@ -465,9 +471,31 @@ function aggregate(
   const row: Cell[] = [];
   const names = columns.map(c => c.name);
   for (const item of items) {
-    if (item.kind === 'count') {
+    if (item.kind === 'count' && item.column === undefined) {
       outColumns.push({ name: item.alias ?? 'COUNT(*)', type: 'fixed' });
       row.push(rows.length);
+    } else if (item.kind === 'count' || item.kind === 'countIf') {
+      const column = item.column!;
+      const i = names.indexOf(column);
+      if (i < 0) throw invalidIdentifier(column);
+      const present = rows
+        .map(r => r[i])
+        .filter(v => v !== null && v !== undefined);
+      let n: number;
+      if (item.kind === 'countIf') {
+        // CAST(col AS VARCHAR) [NOT] IN (…): NULL is neither in nor out
+        const listed = new Set(item.values.map(v => String(v)));
+        n = present.filter(v => listed.has(castToText(v)) !== item.not).length;
+      } else if (item.distinct) {
+        n = new Set(present.map(castToText)).size;
+      } else n = present.length;
+      outColumns.push({
+        name:
+          item.alias ??
+          (item.kind === 'countIf' ? 'COUNT_IF(…)' : `COUNT(${column})`),
+        type: 'fixed',
+      });
+      row.push(n);
     } else if (item.kind === 'max') {
       const i = names.indexOf(item.column);
       if (i < 0) throw invalidIdentifier(item.column);
@@ -485,7 +513,7 @@ function aggregate(
     } else if (item.kind === 'value') {
       outColumns.push({
         name: item.alias ?? item.text.toUpperCase(),
-        type: valueType(item.value),
+        type: item.numeric ? 'fixed' : valueType(item.value),
       });
       row.push(item.value);
     } else {

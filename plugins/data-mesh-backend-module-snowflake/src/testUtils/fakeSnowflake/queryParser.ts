@@ -109,9 +109,59 @@ export abstract class QueryParser extends TokenReader {
         this.tokens[this.i + 1]?.value === '('
       ) {
         this.i += 2;
-        if (!this.acceptPunct('*')) this.value();
+        let column: string | undefined;
+        let distinct = false;
+        if (!this.acceptPunct('*')) {
+          distinct = this.acceptWord('DISTINCT');
+          const n = this.t;
+          if (n.kind === 'word' || n.kind === 'quoted') column = this.ident();
+          else this.value(); // COUNT(1): every row
+        }
         this.expectPunct(')');
-        items.push({ kind: 'count', alias: this.alias() });
+        items.push({
+          kind: 'count',
+          ...(column ? { column } : {}),
+          ...(distinct ? { distinct } : {}),
+          alias: this.alias(),
+        });
+      } else if (
+        this.isWord('COUNT_IF') &&
+        this.tokens[this.i + 1]?.value === '('
+      ) {
+        this.i += 2;
+        const column = this.castToVarchar();
+        const not = this.acceptWord('NOT');
+        this.expectWord('IN');
+        this.expectPunct('(');
+        const values: Value[] = [];
+        do values.push(this.value());
+        while (this.acceptPunct(','));
+        this.expectPunct(')');
+        this.expectPunct(')');
+        items.push({
+          kind: 'countIf',
+          column,
+          not,
+          values,
+          alias: this.alias(),
+        });
+      } else if (
+        this.isWord('CAST') &&
+        this.tokens[this.i + 1]?.value === '(' &&
+        this.tokens[this.i + 2]?.value === 'NULL'
+      ) {
+        this.i += 3;
+        this.expectWord('AS');
+        const type = this.ident();
+        if (!['BIGINT', 'INT', 'INTEGER', 'NUMBER'].includes(type)) this.fail();
+        this.expectPunct(')');
+        items.push({
+          kind: 'value',
+          value: null,
+          text: 'NULL',
+          numeric: true,
+          alias: this.alias(),
+        });
       } else if (this.isWord('MAX') && this.tokens[this.i + 1]?.value === '(') {
         this.i += 2;
         const column = this.ident();
@@ -191,6 +241,17 @@ export abstract class QueryParser extends TokenReader {
       limit,
       unionAll,
     };
+  }
+
+  /** `CAST(col AS VARCHAR)`: the column's values as text. */
+  private castToVarchar(): string {
+    this.expectWord('CAST');
+    this.expectPunct('(');
+    const column = this.ident();
+    this.expectWord('AS');
+    if (!['VARCHAR', 'STRING', 'TEXT'].includes(this.ident())) this.fail();
+    this.expectPunct(')');
+    return column;
   }
 
   /** `name(ARG => value, …)` inside `TABLE(…)`. */

@@ -54,10 +54,26 @@ export type Condition =
 /** @internal */
 export type SelectItem =
   | { kind: 'star' }
-  | { kind: 'count'; alias?: string }
+  /** `COUNT(*)`, `COUNT(col)` (non-null values), `COUNT(DISTINCT col)`. */
+  | { kind: 'count'; column?: string; distinct?: boolean; alias?: string }
+  /** `COUNT_IF(CAST(col AS VARCHAR) [NOT] IN (…))`, the one condition the platform counts by. */
+  | {
+      kind: 'countIf';
+      column: string;
+      not: boolean;
+      values: Value[];
+      alias?: string;
+    }
   | { kind: 'max'; column: string; alias?: string }
   | { kind: 'column'; name: string; alias?: string }
-  | { kind: 'value'; value: Value; text: string; alias?: string }
+  | {
+      kind: 'value';
+      value: Value;
+      text: string;
+      alias?: string;
+      /** `CAST(NULL AS <type>)`: a NULL of a numeric type. */
+      numeric?: boolean;
+    }
   | { kind: 'function'; name: string; alias?: string };
 
 /** @internal */

@@ -1,0 +1,15 @@
+/*
+ * Counting for data-quality checks (engine of data-mesh-node) on PGlite
+ * always, and on a real PostgreSQL server in both layouts when
+ * DATAMESH_TEST_PG_URL is set.
+ */
+import { runQualityBehaviourSuite } from '@datamesh/plugin-data-mesh-node/testUtils';
+import {
+  pgliteHarness,
+  postgresServerHarnesses,
+} from './__testUtils__/harnesses';
+
+runQualityBehaviourSuite('PGlite', pgliteHarness('q'));
+for (const [name, harness] of postgresServerHarnesses('q')) {
+  runQualityBehaviourSuite(name, harness);
+}

@@ -1,0 +1,172 @@
+/*
+ * Counting for data-quality checks (ODCS `quality[]`, see data-mesh-common
+ * quality/checks.ts): what the checks of many tables need, counted in ONE
+ * statement per database (in chunks of tables), each table scanned once
+ * however many checks it has.
+ *
+ * The statement is a UNION ALL of one aggregate row per table:
+ *
+ *   SELECT '0' AS qt, COUNT(*) AS q0, COUNT("ward") AS q1, NULL AS q2 FROM …
+ *   UNION ALL SELECT '1' AS qt, COUNT(*) AS q0, … FROM …
+ *
+ * padded with NULLs to one width. When it fails (a table or column gone, a
+ * privilege missing), each table of the chunk is counted on its own, so one
+ * broken table costs its own checks only and says why.
+ */
+import {
+  type QualityMeasure,
+  qualityMeasureKey,
+} from '@datamesh/plugin-data-mesh-common';
+import type { TableRef, WarehouseDialect } from './types';
+
+/** The counts one table's checks need. @public */
+export interface QualityTableRequest extends TableRef {
+  measures: QualityMeasure[];
+}
+
+/** What was counted in one table: counts by `qualityMeasureKey`, or why not. @public */
+export interface QualityTableReading extends TableRef {
+  counts?: Map<string, number>;
+  error?: string;
+}
+
+/**
+ * The dialect's spelling of the parts of a counting statement that differ
+ * between warehouses.
+ * @public
+ */
+export interface QualitySqlSpelling {
+  /** A string literal; throws for text that cannot be one safely. */
+  literal(text: string): string;
+  /** Rows where `condition` holds, as an aggregate. */
+  countIf(condition: string): string;
+}
+
+/** Most tables counted in one statement (PostgreSQL allows 1,664 result columns). @public */
+export const QUALITY_TABLES_PER_STATEMENT = 100;
+
+function measureSql(
+  m: QualityMeasure,
+  dialect: WarehouseDialect,
+  spelling: QualitySqlSpelling,
+): string {
+  if (m.kind === 'rows') return 'COUNT(*)';
+  const column = dialect.quoteIdentifier(m.column);
+  switch (m.kind) {
+    case 'nonNull':
+      return `COUNT(${column})`;
+    case 'distinct':
+      return `COUNT(DISTINCT ${column})`;
+    default: {
+      // values are compared as text: a spec lists them without knowing
+      // the column's type, and a number list on a text column must not fail
+      const list = m.values.map(v => spelling.literal(v)).join(', ');
+      const not = m.kind === 'notInList' ? 'NOT ' : '';
+      // NULL [NOT] IN (…) is never true: nulls are counted apart
+      return spelling.countIf(`CAST(${column} AS VARCHAR) ${not}IN (${list})`);
+    }
+  }
+}
+
+/**
+ * One statement counting every measure of `tables` (one row per table), and
+ * the measure keys in the order of its columns per table.
+ * @public
+ */
+export function qualityStatement(
+  dialect: WarehouseDialect,
+  spelling: QualitySqlSpelling,
+  database: string,
+  tables: QualityTableRequest[],
+): { sql: string; keys: string[][] } {
+  const keys = tables.map(t => [...new Set(t.measures.map(qualityMeasureKey))]);
+  const width = Math.max(1, ...keys.map(k => k.length));
+  const branches = tables.map((t, i) => {
+    const measures = keys[i].map(k => JSON.parse(k) as QualityMeasure);
+    const columns = Array.from({ length: width }, (_, j) =>
+      j < measures.length
+        ? `${measureSql(measures[j], dialect, spelling)} AS q${j}`
+        : // typed: PostgreSQL types a UNION pairwise, so an untyped NULL
+          // in the first two branches would become text
+          `CAST(NULL AS BIGINT) AS q${j}`,
+    );
+    const from = dialect.qualifiedTable(
+      { database, schema: t.schema },
+      t.table,
+    );
+    return `SELECT '${i}' AS qt, ${columns.join(', ')} FROM ${from}`;
+  });
+  return { sql: branches.join(' UNION ALL '), keys };
+}
+
+const cell = (row: Record<string, unknown>, name: string) =>
+  row[name] ?? row[name.toUpperCase()];
+
+const tableOf = (t: TableRef): TableRef => ({
+  schema: t.schema,
+  table: t.table,
+});
+const messageOf = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e))
+    .split('\n')
+    .join(' ')
+    .slice(0, 500);
+
+/**
+ * Count the measures of `tables` in `database` through `run` (one statement
+ * per chunk; per table when a chunk's statement fails).
+ * @public
+ */
+export async function measureQuality(options: {
+  dialect: WarehouseDialect;
+  spelling: QualitySqlSpelling;
+  database: string;
+  tables: QualityTableRequest[];
+  run: (sql: string) => Promise<Record<string, unknown>[]>;
+}): Promise<QualityTableReading[]> {
+  const { tables } = options;
+  const out: QualityTableReading[] = [];
+  const count = async (
+    chunk: QualityTableRequest[],
+  ): Promise<QualityTableReading[]> => {
+    const { sql, keys } = qualityStatement(
+      options.dialect,
+      options.spelling,
+      options.database,
+      chunk,
+    );
+    const rows = await options.run(sql);
+    const readings: QualityTableReading[] = chunk.map(t => ({
+      schema: t.schema,
+      table: t.table,
+      error: 'the warehouse returned no row for the table',
+    }));
+    for (const row of rows) {
+      const i = Number(cell(row, 'qt'));
+      if (!(i >= 0 && i < chunk.length)) continue;
+      const counts = new Map<string, number>();
+      keys[i].forEach((k, j) => counts.set(k, Number(cell(row, `q${j}`))));
+      readings[i] = { schema: chunk[i].schema, table: chunk[i].table, counts };
+    }
+    return readings;
+  };
+  for (let i = 0; i < tables.length; i += QUALITY_TABLES_PER_STATEMENT) {
+    const chunk = tables.slice(i, i + QUALITY_TABLES_PER_STATEMENT);
+    try {
+      out.push(...(await count(chunk)));
+    } catch (e) {
+      if (chunk.length === 1) {
+        out.push({ ...tableOf(chunk[0]), error: messageOf(e) });
+        continue;
+      }
+      for (const t of chunk) {
+        try {
+          out.push(...(await count([t])));
+        } catch (err) {
+          out.push({ ...tableOf(t), error: messageOf(err) });
+        }
+      }
+    }
+  }
+  return out;
+}

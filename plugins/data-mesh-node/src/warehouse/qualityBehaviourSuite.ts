@@ -1,0 +1,162 @@
+/*
+ * Counting for data-quality checks on a real warehouse: every adapter
+ * module runs this suite against its own warehouse (PGlite, PostgreSQL,
+ * the Snowflake fake). Many tables are counted in one statement; a table
+ * or column that is not there costs its own counts only; values a spec
+ * author lists reach SQL as literals and cannot break out of them.
+ */
+/* eslint-disable jest/no-export -- a suite shared by adapter modules, not a test file of its own */
+import {
+  type QualityMeasure,
+  qualityMeasureKey,
+} from '@datamesh/plugin-data-mesh-common';
+import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
+import { testDataProduct } from '../testUtils/products';
+import { provisionWithRows } from '../testUtils/provision';
+
+/**
+ * Register the quality-counting suite for one adapter. Call at the top level of a test file.
+ * @public
+ */
+export function runQualityBehaviourSuite(
+  name: string,
+  makeHarness: () => Promise<WarehouseTestHarness>,
+  options: { timeoutMs?: number } = {},
+): void {
+  const timeout = options.timeoutMs ?? 300_000;
+
+  describe(`Data-quality counts: ${name}`, () => {
+    let h: WarehouseTestHarness;
+
+    beforeAll(async () => {
+      h = await makeHarness();
+    }, timeout);
+    afterAll(async () => {
+      await h?.cleanup();
+    }, timeout);
+
+    it(
+      'counts the measures of several tables in one statement, and a broken table on its own',
+      async () => {
+        if (!h.adapter.measureQuality) {
+          throw new Error(`${name}: the adapter does not count quality`);
+        }
+        // `events` (three rows) comes with the product
+        const names = await provisionWithRows(
+          h,
+          testDataProduct('gauges', `${h.domainPrefix}_dq`),
+        );
+        const ref = { database: names.database, schema: names.outputSchema };
+        const readings = h.adapter.dialect.qualifiedTable(ref, 'readings');
+        await h.queryAs(
+          names.roles.service,
+          names.database,
+          `CREATE TABLE ${readings} (id INT, ward VARCHAR(20), code INT)`,
+        );
+        await h.queryAs(
+          names.roles.service,
+          names.database,
+          `INSERT INTO ${readings} (id, ward, code) VALUES (1, 'a', 1), (2, 'a', 2), (3, NULL, NULL), (4, '', 3), (5, 'O''Brien', 3), (6, 'b', 4)`,
+        );
+        const m = {
+          rows: { kind: 'rows' },
+          wardPresent: { kind: 'nonNull', column: 'ward' },
+          wardDistinct: { kind: 'distinct', column: 'ward' },
+          wardMissing: { kind: 'inList', column: 'ward', values: ['', 'N/A'] },
+          // a value that would end a literal, and one with a backslash
+          wardInvalid: {
+            kind: 'notInList',
+            column: 'ward',
+            values: ['a', 'b', "x'); DROP TABLE x; --", 'x\\'],
+          },
+          codeDistinct: { kind: 'distinct', column: 'code' },
+          codeInvalid: {
+            kind: 'notInList',
+            column: 'code',
+            values: ['1', '2', '3'],
+          },
+          missingColumn: { kind: 'nonNull', column: 'nothing_here' },
+        } satisfies Record<string, QualityMeasure>;
+        const schema = names.outputSchema;
+        const before = h.queryCount();
+        const counted = await h.adapter.measureQuality(names.database, [
+          {
+            schema,
+            table: 'readings',
+            measures: [
+              m.rows,
+              m.wardPresent,
+              m.wardDistinct,
+              m.wardMissing,
+              m.wardInvalid,
+              m.codeDistinct,
+              m.codeInvalid,
+              m.rows, // asked twice, counted once
+            ],
+          },
+          { schema, table: 'events', measures: [m.rows] },
+        ]);
+        expect(h.queryCount() - before).toBe(1);
+        const counts = (i: number) =>
+          Object.fromEntries(
+            Object.entries(m)
+              .filter(([, v]) => counted[i].counts?.has(qualityMeasureKey(v)))
+              .map(([k, v]) => [
+                k,
+                counted[i].counts!.get(qualityMeasureKey(v)),
+              ]),
+          );
+        expect(counted.map(c => [c.table, c.error])).toEqual([
+          ['readings', undefined],
+          ['events', undefined],
+        ]);
+        expect(counts(0)).toEqual({
+          rows: 6,
+          wardPresent: 5,
+          wardDistinct: 4, // a, '', O'Brien, b
+          wardMissing: 1, // ''; the null is counted by the reader apart
+          wardInvalid: 2, // '' and O'Brien
+          codeDistinct: 4,
+          codeInvalid: 1, // 4 (compared as text)
+        });
+        expect(counts(1)).toEqual({ rows: 3 });
+        // the table is still there, untouched by the listed values
+        await expect(
+          h.queryAs(
+            names.roles.service,
+            names.database,
+            `SELECT id FROM ${readings}`,
+          ),
+        ).resolves.toHaveLength(6);
+
+        // a missing column and a missing table cost their own counts only
+        const broken = await h.adapter.measureQuality(names.database, [
+          { schema, table: 'readings', measures: [m.rows, m.missingColumn] },
+          { schema, table: 'events', measures: [m.rows] },
+          { schema, table: 'no_such_table', measures: [m.rows] },
+        ]);
+        expect(broken.map(b => [b.table, b.counts?.size, !!b.error])).toEqual([
+          ['readings', undefined, true],
+          ['events', 1, false],
+          ['no_such_table', undefined, true],
+        ]);
+        expect(broken[1].counts?.get(qualityMeasureKey(m.rows))).toBe(3);
+      },
+      timeout,
+    );
+
+    it('refuses a column name that is not an identifier before anything is sent', async () => {
+      const before = h.queryCount();
+      const [reading] = await h.adapter.measureQuality!('nowhere', [
+        {
+          schema: 'nowhere',
+          table: 'readings',
+          measures: [{ kind: 'nonNull', column: 'ward"; DROP TABLE x; --' }],
+        },
+      ]);
+      expect(reading.counts).toBeUndefined();
+      expect(reading.error).toMatch(/ward/);
+      expect(h.queryCount()).toBe(before);
+    });
+  });
+}
