@@ -14,6 +14,7 @@ import {
   diffCommand,
 } from './commands/diff';
 import { checkCommand } from './commands/check';
+import { qualityCommand } from './commands/quality';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -194,6 +195,31 @@ export function createProgram(io: Io, result: { code: number }): Command {
     )
     .action(async (files: string[], opts) => {
       result.code = await infraCommand('apply', files, opts, io);
+    });
+
+  program
+    .command('quality')
+    .description(
+      "Measure the products' data-quality checks (ODCS quality[]) in the warehouse; exit 1 when a check of severity error fails or cannot be measured",
+    )
+    .argument('<spec-file...>', 'specs of the products to check')
+    .option(
+      '--config <file>',
+      'app-config file naming the warehouse (dataMesh.warehouse) and the naming rules (dataMesh.provisioning); repeatable, later files win',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--stage <stage>',
+      "deployment stage (dev, test, prod, ...); default: the platform's default stage",
+    )
+    .option(
+      '--data-dir <dir>',
+      'data directory of the embedded PGlite warehouse (default: dataMesh.warehouse.pglite.dataDir, else .data/warehouse)',
+    )
+    .option('--json', 'print the results as JSON')
+    .action(async (files: string[], opts) => {
+      result.code = await qualityCommand(files, opts, io);
     });
 
   const sandbox = program

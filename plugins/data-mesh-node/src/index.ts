@@ -12,6 +12,8 @@ export * from './warehouse/desiredState';
 export * from './warehouse/masking';
 export * from './warehouse/usage';
 export * from './warehouse/quality';
+export * from './warehouse/datasetTables';
+export * from './warehouse/qualityRun';
 export * from './warehouse/plan';
 export * from './warehouse/scope';
 export * from './warehouse/apply';

@@ -20,12 +20,10 @@ import {
   type SloDefaults,
   type SloDimension,
   resolveObjective,
-  toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
-  SAFE_IDENTIFIER,
-  computeDesiredState,
+  datasetTables,
 } from '@datamesh/plugin-data-mesh-node';
 
 /** The warehouse table a monitor watches, in logical (lowercase) names. @public */
@@ -109,30 +107,6 @@ function normalizeRef(
   }
 }
 
-/**
- * `db.schema.table`, `schema.table` or `table`, as written in a dataset's
- * `table`; unquoted identifiers only (compared case-insensitively, as
- * Snowflake and PostgreSQL do for unquoted names).
- */
-export function parseTableName(
-  text: string,
-): { parts: string[] } | { problem: string } {
-  const parts = text.split('.');
-  if (parts.length > 3) {
-    return {
-      problem: `table '${text}' has more than three parts (database.schema.table)`,
-    };
-  }
-  for (const part of parts) {
-    if (!SAFE_IDENTIFIER.test(part)) {
-      return {
-        problem: `table '${text}': '${part}' is not a plain identifier (letters, digits and _; quoted names are not supported)`,
-      };
-    }
-  }
-  return { parts: parts.map(p => p.toLowerCase()) };
-}
-
 /** Fingerprint of what the engine stores about a monitor, to update only what changed. @public */
 export function definitionHash(d: MonitorDefinition): string {
   return createHash('sha256').update(JSON.stringify(d)).digest('hex');
@@ -157,23 +131,7 @@ export function monitorsFromEntity(
   if (slos.length === 0) return [];
   const datasets = Array.isArray(spec.datasets) ? spec.datasets : [];
 
-  // Provisioned names, computed once per product and only when some
-  // dataset does not spell out its full table name.
-  let provisioned: { database: string; schema: string } | { problem: string };
-  const provisionedNames = () => {
-    if (!provisioned) {
-      const result = computeDesiredState([entity], options.platform);
-      const product = result.desired?.products[0];
-      provisioned = product
-        ? { database: product.database, schema: product.outputSchema }
-        : {
-            problem: `the provisioned table names cannot be derived: ${
-              result.issues.map(i => i.message).join('; ') || 'unknown reason'
-            }`,
-          };
-    }
-    return provisioned;
-  };
+  const tables = datasetTables(entity, options.platform).tables;
 
   const base = {
     entityRef: productRef(namespace, name),
@@ -205,25 +163,9 @@ export function monitorsFromEntity(
         `dataset '${datasetName}' is not one of the product's datasets`,
       );
     } else {
-      const parsed = dataset.table
-        ? parseTableName(dataset.table)
-        : { parts: [toSqlName(dataset.name)] };
-      if ('problem' in parsed) {
-        problems.push(parsed.problem);
-      } else if (parsed.parts.length === 3) {
-        const [database, schema, t] = parsed.parts;
-        table = { database, schema, table: t };
-      } else {
-        const names = provisionedNames();
-        if ('problem' in names) {
-          problems.push(names.problem);
-        } else {
-          const t = parsed.parts[parsed.parts.length - 1];
-          const schema =
-            parsed.parts.length === 2 ? parsed.parts[0] : names.schema;
-          table = { database: names.database, schema, table: t };
-        }
-      }
+      const found = tables.get(dataset.name)!;
+      if ('problem' in found) problems.push(found.problem);
+      else table = found;
     }
     const definition: MonitorDefinition = {
       ...base,

@@ -5,17 +5,13 @@
  * masked view of each in the masked schema, which plain consumers read
  * where PII is masked by views.
  */
-import {
-  type DataProductEntityV1alpha1,
-  toSqlName,
-} from '@datamesh/plugin-data-mesh-common';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
 import {
   type MaskingStyle,
   type PlatformConfig,
   type TableRef,
-  computeDesiredState,
+  datasetTables,
 } from '@datamesh/plugin-data-mesh-node';
-import { parseTableName } from '../slo/monitors';
 
 /** One table of a product, in logical (lower-case) names. */
 export interface ProductTable extends TableRef {
@@ -35,30 +31,21 @@ export function productTables(
   platform: PlatformConfig,
   masking?: MaskingStyle,
 ): ProductTable[] {
-  const datasets = Array.isArray(entity.spec?.datasets)
-    ? entity.spec.datasets
-    : [];
-  if (datasets.length === 0) return [];
-  const product = computeDesiredState([entity], platform, { masking }).desired
-    ?.products[0];
+  const found = datasetTables(entity, platform, { masking });
   const tables = new Map<string, ProductTable>();
   const add = (t: ProductTable) => tables.set(usageTableKey(t), t);
-  for (const dataset of datasets) {
-    const parsed = dataset.table
-      ? parseTableName(dataset.table)
-      : { parts: [toSqlName(dataset.name)] };
-    if ('problem' in parsed) continue;
-    const parts = parsed.parts;
-    if (parts.length === 3) {
-      add({ database: parts[0], schema: parts[1], table: parts[2] });
-      continue;
-    }
-    if (!product) continue;
-    const table = parts[parts.length - 1];
-    const schema = parts.length === 2 ? parts[0] : product.outputSchema;
-    add({ database: product.database, schema, table });
-    if (product.maskedSchema && schema === product.outputSchema) {
-      add({ database: product.database, schema: product.maskedSchema, table });
+  for (const t of found.tables.values()) {
+    if ('problem' in t) continue;
+    add(t);
+    // plain consumers read the masked view of an output table
+    const product = found.provisioned();
+    if (
+      !('problem' in product) &&
+      product.maskedSchema &&
+      t.database === product.database &&
+      t.schema === product.outputSchema
+    ) {
+      add({ ...t, schema: product.maskedSchema });
     }
   }
   return [...tables.values()];

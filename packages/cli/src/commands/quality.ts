@@ -1,0 +1,109 @@
+/*
+ * `datamesh quality`: measure the data-quality checks of products' specs
+ * (ODCS `quality[]`) in the warehouse, from a product repo's CI after its
+ * pipeline ran — the same counting the portal does, one statement per
+ * database. A failing check of severity `error` (the default) fails the
+ * run; `warning` and `info` checks are shown and do not.
+ */
+import { describeQualityCheck } from '@datamesh/plugin-data-mesh-common';
+import {
+  type QualityCheckResult,
+  productQualityChecks,
+  runQualityChecks,
+} from '@datamesh/plugin-data-mesh-node';
+import { type Io, EXIT_FAILED, EXIT_OK } from '../io';
+import { type InfraOptions, openWarehouse, prepare } from './infra';
+
+/** @public */
+export type QualityOptions = Pick<
+  InfraOptions,
+  'config' | 'stage' | 'dataDir'
+> & {
+  json?: boolean;
+};
+
+const MARKS: Record<QualityCheckResult['status'], string> = {
+  passed: 'ok     ',
+  failed: 'FAILED ',
+  error: 'ERROR  ',
+  'not-run': 'not run',
+};
+
+/** Whether a result fails the run: an error-severity check that failed, or one that could not be measured. */
+export function failsTheRun(r: QualityCheckResult): boolean {
+  const severity = (r.check.severity ?? 'error').toLowerCase();
+  const blocking = severity !== 'warning' && severity !== 'info';
+  return blocking && (r.status === 'failed' || r.status === 'error');
+}
+
+export async function qualityCommand(
+  files: string[],
+  options: QualityOptions,
+  io: Io,
+): Promise<number> {
+  const prepared = await prepare(files, options, io);
+  if (!prepared) return EXIT_FAILED;
+  const checks = prepared.entities.flatMap(entity =>
+    productQualityChecks(entity, prepared.platform).map(c => ({
+      product: `dataproduct:${entity.metadata.namespace ?? 'default'}/${
+        entity.metadata.name
+      }`,
+      ...c,
+    })),
+  );
+  if (!checks.length) {
+    io.err('no quality checks in these specs: nothing to measure');
+    return EXIT_OK;
+  }
+  const adapter = await openWarehouse(prepared, io);
+  if (!adapter) return EXIT_FAILED;
+  try {
+    const results = await runQualityChecks(adapter, checks);
+    const withProduct = results.map((r, i) => ({
+      product: checks[i].product,
+      ...r,
+    }));
+    if (options.json) {
+      io.out(
+        JSON.stringify(
+          withProduct.map(r => ({
+            product: r.product,
+            key: r.key,
+            check: describeQualityCheck(r.check),
+            severity: r.check.severity ?? 'error',
+            status: r.status,
+            ...(r.outcome
+              ? { value: r.outcome.value, rows: r.outcome.rows }
+              : {}),
+            reason: r.outcome?.reason ?? r.message,
+          })),
+          null,
+          2,
+        ),
+      );
+    } else {
+      io.err(`data quality in ${prepared.description}:`);
+      for (const r of withProduct) {
+        const severity = r.check.severity ? ` [${r.check.severity}]` : '';
+        io.out(
+          `${MARKS[r.status]} ${r.product} ${r.key}${severity}: ${
+            r.outcome?.reason ??
+            `${describeQualityCheck(r.check)} — ${r.message}`
+          }`,
+        );
+      }
+    }
+    const count = (s: QualityCheckResult['status']) =>
+      results.filter(r => r.status === s).length;
+    io.err(
+      `${results.length} checks: ${count('passed')} passed, ${count(
+        'failed',
+      )} failed, ${count('error')} could not be measured, ${count(
+        'not-run',
+      )} not run`,
+    );
+    return results.some(failsTheRun) ? EXIT_FAILED : EXIT_OK;
+  } finally {
+    await adapter.close().catch(() => undefined);
+  }
+}

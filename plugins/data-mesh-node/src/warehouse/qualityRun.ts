@@ -1,0 +1,152 @@
+/*
+ * Running products' data-quality checks: each check's table (as the SLO
+ * monitors find it), the counts of every table of one database in one
+ * statement per chunk (quality.ts), and each check's verdict. Shared by
+ * the CLI (`datamesh quality`) and the portal.
+ */
+import {
+  type DataProductEntityV1alpha1,
+  type QualityCheck,
+  type QualityCheckOutcome,
+  type QualityMeasure,
+  evaluateQualityCheck,
+  isMeasuredQualityCheck,
+  qualityChecksOfDatasets,
+  qualityMeasureKey,
+  qualityMeasuresOf,
+  toSqlName,
+} from '@datamesh/plugin-data-mesh-common';
+import { type DatasetTable, datasetTables } from './datasetTables';
+import type { PlatformConfig } from './platform';
+import type { QualityTableRequest } from './quality';
+import type { WarehouseAdapter } from './types';
+
+/** One check of one product, with the table it is measured on. @public */
+export interface ProductQualityCheck {
+  /** `dataset`, `dataset.column`, then `:name` (see `qualityChecksOfDatasets`). */
+  key: string;
+  dataset: string;
+  column?: string;
+  check: QualityCheck;
+  table?: DatasetTable;
+  /** Why the check cannot be measured (its table cannot be told). */
+  problem?: string;
+}
+
+/** @public */
+export type QualityCheckStatus = 'passed' | 'failed' | 'error' | 'not-run';
+
+/** A check's result. @public */
+export interface QualityCheckResult extends ProductQualityCheck {
+  status: QualityCheckStatus;
+  outcome?: QualityCheckOutcome;
+  /** `error`: why it was not measured; `not-run`: why the portal does not run it. */
+  message?: string;
+}
+
+/** The checks of a product's datasets and columns, each with its table. @public */
+export function productQualityChecks(
+  entity: DataProductEntityV1alpha1,
+  platform: PlatformConfig,
+): ProductQualityCheck[] {
+  const checks = qualityChecksOfDatasets(entity.spec?.datasets ?? []);
+  if (!checks.length) return [];
+  const { tables } = datasetTables(entity, platform);
+  return checks.map(c => {
+    const table = tables.get(c.dataset);
+    if (!table) return { ...c, problem: `dataset '${c.dataset}' not found` };
+    return 'problem' in table
+      ? { ...c, problem: table.problem }
+      : { ...c, table };
+  });
+}
+
+const tableKey = (t: DatasetTable) => `${t.database}.${t.schema}.${t.table}`;
+
+/**
+ * Measure checks in the warehouse: one `measureQuality` call per database
+ * (each table once, whatever its checks), then each check's verdict.
+ * @public
+ */
+export async function runQualityChecks(
+  adapter: WarehouseAdapter,
+  checks: ProductQualityCheck[],
+): Promise<QualityCheckResult[]> {
+  const byDatabase = new Map<string, Map<string, QualityTableRequest>>();
+  for (const c of checks) {
+    if (!c.table || !isMeasuredQualityCheck(c.check)) continue;
+    const tables = byDatabase.get(c.table.database) ?? new Map();
+    byDatabase.set(c.table.database, tables);
+    const request = tables.get(tableKey(c.table)) ?? {
+      schema: c.table.schema,
+      table: c.table.table,
+      measures: [] as QualityMeasure[],
+    };
+    tables.set(tableKey(c.table), request);
+    request.measures.push(
+      ...qualityMeasuresOf(c.check, c.column && toSqlName(c.column)),
+    );
+  }
+  const readings = new Map<
+    string,
+    { counts?: Map<string, number>; error?: string }
+  >();
+  if (byDatabase.size && !adapter.measureQuality) {
+    return checks.map(c => ({
+      ...c,
+      status: 'not-run',
+      message: `${adapter.dialect.displayName} does not count data-quality checks here`,
+    }));
+  }
+  for (const [database, tables] of byDatabase) {
+    const requests = [...tables.values()].map(r => ({
+      ...r,
+      measures: [
+        ...new Map(r.measures.map(m => [qualityMeasureKey(m), m])).values(),
+      ],
+    }));
+    try {
+      const counted = await adapter.measureQuality!(database, requests);
+      for (const r of counted) {
+        readings.set(
+          tableKey({ database, schema: r.schema, table: r.table }),
+          r,
+        );
+      }
+    } catch (e) {
+      for (const r of requests) {
+        readings.set(tableKey({ database, schema: r.schema, table: r.table }), {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+  }
+  return checks.map((c): QualityCheckResult => {
+    if (!isMeasuredQualityCheck(c.check)) {
+      return {
+        ...c,
+        status: 'not-run',
+        message:
+          c.check.type === 'sql'
+            ? "the portal does not run a spec's SQL with the platform's privileges"
+            : `a ${c.check.type} check is not measured by the portal`,
+      };
+    }
+    if (!c.table) return { ...c, status: 'error', message: c.problem };
+    const reading = readings.get(tableKey(c.table));
+    if (!reading?.counts) {
+      return {
+        ...c,
+        status: 'error',
+        message: reading?.error ?? 'not counted',
+      };
+    }
+    const outcome = evaluateQualityCheck(
+      c.check,
+      c.column && toSqlName(c.column),
+      reading.counts,
+    );
+    if (!outcome) return { ...c, status: 'error', message: 'not counted' };
+    return { ...c, status: outcome.passed ? 'passed' : 'failed', outcome };
+  });
+}
