@@ -176,6 +176,28 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
+    /** Data-quality checks of the products' specs, ODCS quality[] (src/quality). */
+    quality?: {
+      /**
+       * Measure the checks on a schedule (default true). Off, the product
+       * page still lists the checks, as not measured, and owners may run
+       * them from it.
+       */
+      enabled?: boolean;
+      /**
+       * The run: one counting statement per warehouse database (per 100
+       * tables), each table scanned once; global scope. Default every 24
+       * hours, timeout 30 minutes, initial delay 5 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** How long results are kept, e.g. `90d` or `P90D` (default 90 days). */
+      retention?: string;
+      notifications?: {
+        /** Tell a product's owners when a check of severity error starts failing (default true). */
+        enabled?: boolean;
+      };
+    };
+
     /** Access requests to output ports (src/access). */
     access?: {
       /**

@@ -55,6 +55,7 @@ import {
 } from './plugin';
 import { createSloRouter } from './slo/router';
 import { USAGE_COLLECTION_TASK_ID, createUsageRouter } from './usage';
+import { createQualityRouter } from './quality/router';
 import { createSpecProblemsRouter } from './specProblems';
 
 const H = 3_600_000;
@@ -95,6 +96,15 @@ describe('the routers and the OpenAPI document', () => {
       ),
       ...routesOf(
         createUsageRouter({ httpAuth, catalog: {} as any, service: {} as any }),
+      ),
+      ...routesOf(
+        createQualityRouter({
+          httpAuth,
+          catalog: {} as any,
+          permissions: {} as any,
+          service: {} as any,
+          runNow: async () => undefined,
+        }),
       ),
       ...routesOf(
         createSpecProblemsRouter({
@@ -180,6 +190,10 @@ describe.each(databases.eachSupportedId())(
       // the port consumers ask access for
       orders.spec.outputPorts = [
         { name: 'events', type: 'sql', dataset: 'events' },
+      ];
+      // a data-quality check, measured by hand below
+      orders.spec.datasets![0].quality = [
+        { metric: 'rowCount', mustBeGreaterThan: 0 },
       ];
       await loadTable(w.adapter, eventsTable(w, 'orders', domain), 10, T0);
       now = T0 + 2 * H;
@@ -1026,6 +1040,42 @@ describe.each(databases.eachSupportedId())(
       await call(usage, '/products/default/bad%20name/usage', 400);
       await call(usage, '/products/default/nope/usage', 404);
       await call(usage, '/products/default/orders/usage', 401, {
+        auth: mockCredentials.none.header(),
+      });
+
+      const quality = {
+        method: 'get',
+        path: '/products/{namespace}/{name}/quality',
+      } as const;
+      const qualityChecks = await call(
+        quality,
+        '/products/default/orders/quality',
+        200,
+      );
+      expect(qualityChecks.checks.map((c: any) => c.status)).toEqual([
+        'pending',
+      ]);
+      await call(quality, '/products/default/bad%20name/quality', 400);
+      await call(quality, '/products/default/nope/quality', 404);
+      await call(quality, '/products/default/orders/quality', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      const measure = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/quality/run',
+      } as const;
+      const measured = await call(
+        measure,
+        '/products/default/orders/quality/run',
+        200,
+      );
+      expect(measured.checks.map((c: any) => c.status)).toEqual(['passed']);
+      await call(measure, '/products/default/orders/quality/run', 403, {
+        auth: carol,
+      });
+      await call(measure, '/products/default/bad%20name/quality/run', 400);
+      await call(measure, '/products/default/nope/quality/run', 404);
+      await call(measure, '/products/default/orders/quality/run', 401, {
         auth: mockCredentials.none.header(),
       });
 

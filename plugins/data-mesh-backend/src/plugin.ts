@@ -77,6 +77,7 @@ import { setupProductChanges } from './changes';
 import { setupSpecProblems } from './specProblems';
 import { setupProductLifecycle } from './lifecycle';
 import { setupUsage } from './usage';
+import { setupQuality } from './quality';
 
 /**
  * The clock of the SLO engine. Defaults to the system clock; a test backend
@@ -623,6 +624,16 @@ export const dataMeshPlugin = createBackendPlugin({
         router.use(setupSpecProblems({ ...services, platform, getAdapter }));
         // Usage per consumer and unused grants — src/usage
         router.use(usage.router);
+        // Data-quality checks of the specs, measured on a schedule — src/quality
+        router.use(
+          (
+            await setupQuality({
+              ...services,
+              getAdapter,
+              listEntities: listProducts,
+            })
+          ).router,
+        );
         // Governance policies: results per product, compliance per domain — src/governance
         router.use(
           await setupGovernance({

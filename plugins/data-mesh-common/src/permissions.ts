@@ -131,6 +131,16 @@ export const dataMeshLeftoverKeepPermission = createPermission({
   resourceType: DATA_PRODUCT_RESOURCE_TYPE,
 });
 
+/**
+ * Measure the product's data-quality checks now rather than at the next
+ * scheduled run (each run scans the product's tables). @public
+ */
+export const dataMeshQualityRunPermission = createPermission({
+  name: 'data-mesh.quality.run',
+  attributes: { action: 'update' },
+  resourceType: DATA_PRODUCT_RESOURCE_TYPE,
+});
+
 /** Push SLO observations (e.g. dbt test results) for the product. @public */
 export const dataMeshSloObservationCreatePermission = createPermission({
   name: 'data-mesh.slo.observation.create',
@@ -153,4 +163,5 @@ export const dataMeshPermissions: Permission[] = [
   dataMeshLeftoverDropPermission,
   dataMeshLeftoverKeepPermission,
   dataMeshSloObservationCreatePermission,
+  dataMeshQualityRunPermission,
 ];

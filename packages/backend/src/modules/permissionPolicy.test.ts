@@ -32,6 +32,7 @@ import {
   dataMeshSandboxDeletePermission,
   dataMeshLeftoverDropPermission,
   dataMeshLeftoverKeepPermission,
+  dataMeshQualityRunPermission,
   dataMeshInfrastructureApplyPermission,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -132,6 +133,7 @@ describe('DataMeshPermissionPolicy.handle', () => {
       dataMeshLeftoverKeepPermission,
     ],
     ['apply the infrastructure plan', dataMeshInfrastructureApplyPermission],
+    ['measure data-quality checks now', dataMeshQualityRunPermission],
   ])('lets only owners and admins %s', async (_, permission) => {
     const asked = { permission };
     expect(

@@ -5,7 +5,10 @@
  * database. A failing check of severity `error` (the default) fails the
  * run; `warning` and `info` checks are shown and do not.
  */
-import { describeQualityCheck } from '@datamesh/plugin-data-mesh-common';
+import {
+  describeQualityCheck,
+  isBlockingQualityCheck,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   type QualityCheckResult,
   productQualityChecks,
@@ -29,11 +32,12 @@ const MARKS: Record<QualityCheckResult['status'], string> = {
   'not-run': 'not run',
 };
 
-/** Whether a result fails the run: an error-severity check that failed, or one that could not be measured. */
+/** Whether a result fails the run: a blocking check that failed or could not be measured. */
 export function failsTheRun(r: QualityCheckResult): boolean {
-  const severity = (r.check.severity ?? 'error').toLowerCase();
-  const blocking = severity !== 'warning' && severity !== 'info';
-  return blocking && (r.status === 'failed' || r.status === 'error');
+  return (
+    isBlockingQualityCheck(r.check) &&
+    (r.status === 'failed' || r.status === 'error')
+  );
 }
 
 export async function qualityCommand(

@@ -54,6 +54,7 @@ import type {
   GovernanceSummaryResponse,
 } from '../governance/api';
 import type { ProductUsage } from '../usage';
+import type { ProductQualityResponse } from '../quality/api';
 import spec from './data-mesh.openapi.json';
 
 /** The OpenAPI 3.1 document of the data-mesh backend's REST API. @public */
@@ -132,6 +133,9 @@ export interface DataMeshApiResponses {
   '/governance': GovernanceProductResponse;
   '/governance/summary': GovernanceSummaryResponse;
   '/products/{namespace}/{name}/usage': ProductUsage;
+  '/products/{namespace}/{name}/quality': ProductQualityResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/quality/run': ProductQualityResponse;
 }
 
 // A path added to the document without a response type here (or the other

@@ -613,3 +613,14 @@ export function qualityCheckToOdcs(
     ...(Object.keys(args).length ? { arguments: args } : {}),
   };
 }
+
+/**
+ * Whether a failing check needs its owners: severity `error`, the default.
+ * `warning` and `info` checks are shown and do not fail a pipeline or page
+ * anyone.
+ * @public
+ */
+export function isBlockingQualityCheck(check: QualityCheck): boolean {
+  const severity = (check.severity ?? 'error').toLowerCase();
+  return severity !== 'warning' && severity !== 'info';
+}

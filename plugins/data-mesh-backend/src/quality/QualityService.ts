@@ -1,0 +1,98 @@
+/*
+ * A product's data-quality checks for the API: the checks its spec declares
+ * now (from the catalog entity, so a check removed from the spec is gone
+ * and a new one is `pending`), joined with the latest stored result of
+ * each and its results of the last 30 days.
+ */
+import {
+  type DataProductEntityV1alpha1,
+  type ProductQualityCheckView,
+  type ProductQualityResponse,
+  describeQualityCheck,
+  isBlockingQualityCheck,
+  isMeasuredQualityCheck,
+} from '@datamesh/plugin-data-mesh-common';
+import {
+  type PlatformConfig,
+  productQualityChecks,
+} from '@datamesh/plugin-data-mesh-node';
+import { productRefOf } from '../slo/monitors';
+import type { QualityStore } from './QualityStore';
+
+const HISTORY_MS = 30 * 24 * 3_600_000;
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export class QualityService {
+  constructor(
+    private readonly options: {
+      store: QualityStore;
+      platform: PlatformConfig;
+      clock: { now(): number };
+      /** Whether the scheduled run is on. */
+      enabled: boolean;
+    },
+  ) {}
+
+  async productQuality(
+    entity: DataProductEntityV1alpha1,
+  ): Promise<ProductQualityResponse> {
+    const { store, clock } = this.options;
+    const product = productRefOf(entity);
+    const checks = productQualityChecks(entity, this.options.platform);
+    const latest = (await store.latest([product])).get(product);
+    const history = checks.length
+      ? await store.history(product, clock.now() - HISTORY_MS)
+      : [];
+    let lastCheckedAt: number | undefined;
+    const views = checks.map((c): ProductQualityCheckView => {
+      const base = {
+        key: c.key,
+        dataset: c.dataset,
+        ...(c.column ? { column: c.column } : {}),
+        check: c.check,
+        description: describeQualityCheck(c.check),
+        severity: c.check.severity ?? 'error',
+        blocking: isBlockingQualityCheck(c.check),
+      };
+      if (!isMeasuredQualityCheck(c.check)) {
+        return {
+          ...base,
+          status: 'not-run',
+          reason:
+            c.check.type === 'sql'
+              ? "the portal does not run a spec's SQL with the platform's privileges"
+              : `a ${c.check.type} check is not measured by the portal`,
+          history: [],
+        };
+      }
+      const last = latest?.get(c.key);
+      // a result says what it measured; without one, why there is none
+      const reason = last ? last.message : c.problem ?? 'not measured yet';
+      if (last && (lastCheckedAt ?? 0) < last.checkedAt)
+        lastCheckedAt = last.checkedAt;
+      return {
+        ...base,
+        status: last?.status ?? 'pending',
+        ...(last?.value !== undefined ? { value: last.value } : {}),
+        ...(last?.rows !== undefined ? { rows: last.rows } : {}),
+        ...(reason ? { reason } : {}),
+        ...(last ? { checkedAt: iso(last.checkedAt) } : {}),
+        history: history
+          .filter(h => h.checkKey === c.key)
+          .map(h => ({
+            checkedAt: iso(h.checkedAt),
+            status: h.status,
+            ...(h.value !== undefined ? { value: h.value } : {}),
+          })),
+      };
+    });
+    return {
+      checks: views,
+      enabled: this.options.enabled,
+      ...(lastCheckedAt !== undefined
+        ? { lastCheckedAt: iso(lastCheckedAt) }
+        : {}),
+    };
+  }
+}

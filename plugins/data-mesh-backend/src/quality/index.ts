@@ -1,0 +1,122 @@
+/*
+ * Data quality, assembled: the store, the scheduled run of every product's
+ * checks (one count per warehouse database, each table scanned once), the
+ * owners' notifications and the REST router. plugin.ts calls setupQuality.
+ */
+import {
+  type AuthService,
+  type DatabaseService,
+  type HttpAuthService,
+  type LoggerService,
+  type PermissionsService,
+  type RootConfigService,
+  type SchedulerService,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import {
+  type WarehouseAdapter,
+  readPlatformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import type express from 'express';
+import { readDurationSetting } from '../durationSetting';
+import { runQualityCycle } from './collector';
+import { createQualityNotifier } from './notifications';
+import { QualityService } from './QualityService';
+import { QualityStore } from './QualityStore';
+import { createQualityRouter } from './router';
+
+export { QUALITY_TOPIC } from './notifications';
+
+/** Id of the scheduled data-quality run. @public */
+export const QUALITY_TASK_ID = 'data-mesh-quality';
+
+const D = 24 * 3_600_000;
+
+/** Wire data quality into the plugin; returns its router and a run for tests. */
+export async function setupQuality(deps: {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  scheduler: SchedulerService;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  notifications: NotificationService;
+  clock: { now(): number };
+  getAdapter(): Promise<WarehouseAdapter>;
+  listEntities(): Promise<DataProductEntityV1alpha1[]>;
+}): Promise<{
+  router: express.Router;
+  run(now?: number): ReturnType<typeof runQualityCycle>;
+}> {
+  const { config } = deps;
+  const store = await QualityStore.create(deps.database);
+  const platform = readPlatformConfig(config);
+  const enabled = config.getOptionalBoolean('dataMesh.quality.enabled') ?? true;
+  const cycleOptions = {
+    store,
+    logger: deps.logger,
+    platform,
+    getAdapter: deps.getAdapter,
+    listEntities: deps.listEntities,
+    clock: deps.clock,
+    retentionMs: readDurationSetting(
+      config,
+      'dataMesh.quality.retention',
+      90 * D,
+    ),
+    notifier:
+      config.getOptionalBoolean('dataMesh.quality.notifications.enabled') ??
+      true
+        ? createQualityNotifier(deps.notifications)
+        : undefined,
+  };
+  const run = (now?: number, products?: string[]) =>
+    runQualityCycle(cycleOptions, { now, products });
+  if (enabled) {
+    // global scope: one instance per period scans the tables (warehouse
+    // credits) and tells the owners once
+    await deps.scheduler.scheduleTask({
+      id: QUALITY_TASK_ID,
+      scope: 'global',
+      ...(config.has('dataMesh.quality.schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            config.getConfig('dataMesh.quality.schedule'),
+          )
+        : {
+            frequency: { hours: 24 },
+            timeout: { minutes: 30 },
+            initialDelay: { minutes: 5 },
+          }),
+      fn: async () => {
+        const r = await run();
+        deps.logger.info(
+          `Data-quality checks: ${r.checks} checks of ${r.products} products, ${
+            r.measured
+          } measured, ${r.failed} failing, owners of ${r.notified} told${
+            r.errors.length ? `, ${r.errors.length} problems` : ''
+          }`,
+        );
+      },
+    });
+  }
+  return {
+    router: createQualityRouter({
+      httpAuth: deps.httpAuth,
+      catalog: deps.catalog,
+      permissions: deps.permissions,
+      service: new QualityService({
+        store,
+        platform,
+        clock: deps.clock,
+        enabled,
+      }),
+      runNow: product => run(undefined, [product]),
+    }),
+    run: now => run(now),
+  };
+}

@@ -1,0 +1,259 @@
+/*
+ * Data-quality checks through the API of a test backend with the real
+ * permission backend, on SQLite and PostgreSQL, against a real PGlite
+ * warehouse: the scheduled run (triggered by hand) measures a product's
+ * declared checks in its table, the product page's answer lists each with
+ * its latest result and history, the owners hear once when a blocking
+ * check starts failing (not of warnings, not again while it keeps
+ * failing), and only they may measure now.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import {
+  type PostgresWarehouseAdapter,
+  createPgliteWarehouseAdapter,
+} from '@datamesh/plugin-data-mesh-backend-module-postgres';
+import {
+  applyPlan,
+  assessProducts,
+  planProducts,
+  platformConfig,
+} from '@datamesh/plugin-data-mesh-node';
+import { contractCalls } from '../__testUtils__/contractCalls';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  product,
+  startAccessTestBackend,
+} from '../access/__testUtils__/testBackend';
+import { QUALITY_TASK_ID, QUALITY_TOPIC } from '.';
+
+const T0 = Date.UTC(2026, 0, 1);
+const D = 24 * 3_600_000;
+const platform = platformConfig();
+const memberships: Record<string, string[]> = {
+  'user:default/aisha': ['group:default/clinical'],
+  'user:default/sofia': ['group:default/pophealth'],
+};
+const visits = product(
+  'visits',
+  'group:default/clinical',
+  'domain:default/care',
+);
+const [events] = visits.spec.datasets!;
+events.quality = [{ metric: 'rowCount', mustBeGreaterThan: 2 }];
+events.columns[0].quality = [
+  { name: 'unique-ids', metric: 'duplicateValues', mustBe: 0 },
+  { type: 'text', description: 'Ids come from the booking system' },
+];
+events.columns[1].quality = [
+  {
+    metric: 'nullValues',
+    mustBeLessThan: 10,
+    unit: 'percent',
+    severity: 'warning',
+  },
+];
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
+  let server: any;
+  let stop: () => Promise<void>;
+  let warehouse: PostgresWarehouseAdapter;
+  let table: string;
+  let service: string;
+  let now = T0;
+  const sent: NotificationSendOptions[] = [];
+  const scheduler = mockServices.scheduler();
+  const run = () => scheduler.triggerTask(QUALITY_TASK_ID);
+  const told = () => sent.filter(n => n.payload.topic === QUALITY_TOPIC);
+  const { call } = contractCalls(() => server, 'aisha');
+  const quality = async (user: string) => {
+    const res = await call('get', '/products/default/visits/quality', user);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const statuses = async () =>
+    (await quality('sofia')).checks.map((c: any) => [c.key, c.status]);
+  const write = (sql: string) =>
+    warehouse.connection.queryAs(service, sql.replace('$T', table));
+
+  beforeAll(async () => {
+    warehouse = await createPgliteWarehouseAdapter({ inMemory: true });
+    const { plan } = await planProducts([visits], platform, warehouse);
+    const applied = await applyPlan(plan!, warehouse);
+    if (applied.error) throw new Error(applied.error.message);
+    const { products } = await assessProducts([visits], platform, warehouse, {
+      namesOnly: true,
+    });
+    const names = products[0].desired!.products[0];
+    service = names.roles.service;
+    table = warehouse.dialect.qualifiedTable(
+      { database: names.database, schema: names.outputSchema },
+      'events',
+    );
+    // the pipeline's table: an id twice, one email of four missing
+    await write('CREATE TABLE $T (id TEXT, email TEXT)');
+    await write(
+      "INSERT INTO $T VALUES ('a', 'a@x'), ('b', 'b@x'), ('b', 'c@x'), ('c', NULL)",
+    );
+    const knex = await databases.init(id);
+    const backend = await startAccessTestBackend({
+      databases,
+      databaseId: id,
+      knex,
+      entities: [visits],
+      memberships,
+      clock: { now: () => now },
+      sent,
+      scheduler,
+      warehouse,
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await warehouse?.close();
+  });
+
+  it('lists the declared checks before anything is measured', async () => {
+    expect(await quality('sofia')).toEqual({
+      enabled: true,
+      checks: [
+        {
+          key: 'events:rowCount',
+          dataset: 'events',
+          check: { metric: 'rowCount', mustBeGreaterThan: 2 },
+          description: 'rows must be more than 2',
+          severity: 'error',
+          blocking: true,
+          status: 'pending',
+          reason: 'not measured yet',
+          history: [],
+        },
+        expect.objectContaining({
+          key: 'events.id:unique-ids',
+          column: 'id',
+          status: 'pending',
+        }),
+        expect.objectContaining({
+          key: 'events.id:text',
+          description: 'Ids come from the booking system',
+          status: 'not-run',
+          reason: 'a text check is not measured by the portal',
+        }),
+        expect.objectContaining({
+          key: 'events.email:nullValues',
+          severity: 'warning',
+          blocking: false,
+          status: 'pending',
+        }),
+      ],
+    });
+  });
+
+  it('measures them on schedule, tells the owners of a blocking failure once, and keeps the history', async () => {
+    await run();
+    const measured = await quality('sofia');
+    expect(measured.lastCheckedAt).toBe(new Date(T0).toISOString());
+    expect(
+      measured.checks.map((c: any) => [c.key, c.status, c.value, c.reason]),
+    ).toEqual([
+      ['events:rowCount', 'passed', 4, '4 rows; rows must be more than 2'],
+      [
+        'events.id:unique-ids',
+        'failed',
+        1,
+        '1 duplicate values (25 % of 4 rows); duplicate values must be 0',
+      ],
+      [
+        'events.id:text',
+        'not-run',
+        undefined,
+        'a text check is not measured by the portal',
+      ],
+      [
+        'events.email:nullValues',
+        'failed',
+        25,
+        '1 null values (25 % of 4 rows); null values (percent of rows) must be less than 10 %',
+      ],
+    ]);
+    // the warning fails too, but pages nobody
+    expect(
+      told().map(n => [
+        n.recipients,
+        n.payload.title,
+        n.payload.description,
+        n.payload.link,
+      ]),
+    ).toEqual([
+      [
+        { type: 'entity', entityRef: 'group:default/clinical' },
+        'visits fails 1 data-quality check',
+        'events.id:unique-ids: 1 duplicate values (25 % of 4 rows); duplicate values must be 0',
+        '/catalog/default/dataproduct/visits',
+      ],
+    ]);
+
+    // still failing the next day: not told again; the history grows
+    now = T0 + D;
+    await run();
+    expect(told()).toHaveLength(1);
+    const again = await quality('sofia');
+    expect(
+      again.checks[1].history.map((h: any) => [h.checkedAt, h.status]),
+    ).toEqual([
+      [new Date(T0).toISOString(), 'failed'],
+      [new Date(T0 + D).toISOString(), 'failed'],
+    ]);
+  });
+
+  it('lets only the owners measure now; a fixed table passes, a new failure is told again', async () => {
+    now = T0 + 2 * D;
+    const refused = await call(
+      'post',
+      '/products/default/visits/quality/run',
+      'sofia',
+    );
+    expect(refused.status).toBe(403);
+
+    await write("DELETE FROM $T WHERE id = 'b' AND email = 'c@x'");
+    const fixed = await call(
+      'post',
+      '/products/default/visits/quality/run',
+      'aisha',
+    );
+    expect(fixed.status).toBe(200);
+    expect(fixed.body.lastCheckedAt).toBe(new Date(now).toISOString());
+    expect(fixed.body.checks[1]).toMatchObject({
+      status: 'passed',
+      value: 0,
+    });
+
+    now = T0 + 3 * D;
+    await write("INSERT INTO $T VALUES ('a', 'd@x')");
+    await run();
+    expect(await statuses()).toContainEqual([
+      'events.id:unique-ids',
+      'failed',
+    ]);
+    expect(told()).toHaveLength(2);
+
+    // a table the pipeline dropped: could not be measured, and said why
+    now = T0 + 4 * D;
+    await write('DROP TABLE $T');
+    await run();
+    const gone = await quality('aisha');
+    expect(gone.checks[0]).toMatchObject({ status: 'error' });
+    expect(gone.checks[0].reason).toMatch(/events/);
+    const missing = await call(
+      'get',
+      '/products/default/nothing/quality',
+      'aisha',
+    );
+    expect(missing.status).toBe(404);
+  });
+});
