@@ -20,6 +20,7 @@ module.exports = [
   require('./two-level-approval'),
   require('./hand-made-grant'),
   require('./sandbox-delete'),
+  require('./data-quality'),
   require('./infrastructure-drift'),
   require('./leftover-schemas'),
   require('./deprecate'),

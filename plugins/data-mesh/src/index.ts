@@ -23,6 +23,7 @@ export {
   EntityDataProductAccessContent,
   EntityDataProductChangesContent,
   EntityDataProductGovernanceCard,
+  EntityDataQualityCard,
   MyAccessPage,
 } from './plugin';
 export {

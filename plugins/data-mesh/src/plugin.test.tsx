@@ -1,6 +1,11 @@
 import { screen } from '@testing-library/react';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   catalogApiRef,
   EntityProvider,
@@ -64,7 +69,12 @@ describe('legacy plugin', () => {
           fakeDataMeshBackend({
             '/products/default/patient-encounters/slos':
               patientEncountersSlos(),
+            '/products/default/patient-encounters/quality': {
+              enabled: true,
+              checks: [],
+            },
           }).apiEntry,
+          [permissionApiRef, mockApis.permission()],
         ]}
       >
         <EntityProvider entity={patientEncounters}>
@@ -87,6 +97,7 @@ describe('legacy plugin', () => {
       'Datasets',
       'Data-sharing agreement',
       'SLO health',
+      'Data quality',
     ]) {
       expect(await screen.findByText(title)).toBeInTheDocument();
     }

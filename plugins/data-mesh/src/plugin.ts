@@ -246,6 +246,23 @@ export const EntityDataProductGovernanceCard = dataMeshPlugin.provide(
   }),
 );
 
+/**
+ * The Data quality card: the spec's data-quality checks (ODCS quality[])
+ * with their latest results and recent runs; owners measure them now.
+ * @public
+ */
+export const EntityDataQualityCard = dataMeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDataQualityCard',
+    component: {
+      lazy: () =>
+        import('./components/quality/DataQualityCard').then(
+          m => m.DataQualityCard,
+        ),
+    },
+  }),
+);
+
 /** "My access": the signed-in user's access requests. @public */
 export const MyAccessPage = dataMeshPlugin.provide(
   createRoutableExtension({

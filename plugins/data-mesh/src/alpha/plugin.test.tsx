@@ -85,6 +85,7 @@ describe('data-mesh frontend plugin (new frontend system)', () => {
       'entity-card:data-mesh/input-ports',
       'entity-card:data-mesh/datasets',
       'entity-card:data-mesh/data-sharing-agreement',
+      'entity-card:data-mesh/quality',
       'entity-content:data-mesh/datasets',
       'entity-content:data-mesh/overview',
       'entity-content:data-mesh/slos',

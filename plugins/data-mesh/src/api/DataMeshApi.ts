@@ -30,6 +30,7 @@ import type {
   RetirementApplyBody,
   RetirementApplyResult,
   RetirementPlanView,
+  ProductQualityResponse,
   ProductUsage,
   ProductSlosResponse,
   SandboxCreateBody,
@@ -279,6 +280,16 @@ export interface DataMeshApi {
     namespace: string;
     name: string;
   }): Promise<ProductUsage>;
+  /** The data-quality checks of a DataProduct's spec, each with its latest result and history. */
+  getProductQuality(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductQualityResponse>;
+  /** Measure a DataProduct's data-quality checks now (its owners). */
+  runProductQuality(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductQualityResponse>;
   /** Spec files the catalog could not ingest, each with its located problems. */
   listSpecProblems(filter?: SpecProblemsFilter): Promise<SpecProblemsResponse>;
   /**

@@ -34,6 +34,7 @@ import {
   type RetirementApplyBody,
   type RetirementApplyResult,
   type RetirementPlanView,
+  type ProductQualityResponse,
   type ProductUsage,
   type ProductSlosResponse,
   type SandboxCreateBody,
@@ -366,6 +367,24 @@ export class DataMeshClient implements DataMeshApi {
     name: string;
   }): Promise<ProductUsage> {
     return this.get('/products/{namespace}/{name}/usage', product);
+  }
+
+  // --- data quality (the Data quality card) ---
+  async getProductQuality(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductQualityResponse> {
+    return this.get('/products/{namespace}/{name}/quality', product);
+  }
+
+  async runProductQuality(product: {
+    namespace: string;
+    name: string;
+  }): Promise<ProductQualityResponse> {
+    return this.send<ProductQualityResponse>(
+      dataMeshApiUrl('/products/{namespace}/{name}/quality/run', product),
+      { method: 'POST' },
+    );
   }
 
   // --- spec problems and Check a spec ---

@@ -9,6 +9,7 @@ import { DatasetsCard } from './DatasetsCard';
 import { InputPortsCard } from './InputPortsCard';
 import { DataProductLifecycleBanner } from './lifecycle/DataProductLifecycleBanner';
 import { OutputPortsCard } from './OutputPortsCard';
+import { DataQualityCard } from './quality/DataQualityCard';
 import { SloHealthCard } from './slo/SloHealth';
 
 /**
@@ -49,6 +50,9 @@ export function DataProductOverview(props: {
       </Grid>
       <Grid item xs={12}>
         <DatasetsCard />
+      </Grid>
+      <Grid item xs={12}>
+        <DataQualityCard />
       </Grid>
       <Grid item xs={12}>
         <DataSharingAgreementCard />

@@ -8,3 +8,4 @@ export { dataProductOutputPortsCard } from './outputPortsCard';
 export { dataProductSloHealthCard } from './sloHealthCard';
 export { dataProductLifecycleBannerCard } from './lifecycleBannerCard';
 export { dataProductGovernanceCard } from './governanceCard';
+export { dataProductQualityCard } from './qualityCard';

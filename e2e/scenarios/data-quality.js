@@ -1,0 +1,140 @@
+'use strict';
+
+/*
+ * Data-quality checks on the product page. The example specs declare ODCS
+ * quality checks: ehr-encounters a row count and unique encounter ids,
+ * claims-transactions a row count, unique claim lines and known claim
+ * statuses (a warning that fails: its pipeline exports its own codes).
+ * Sofia Alvarez (a consumer) sees ehr-encounters' checks on its Data
+ * quality card with no way to measure them; Aisha Khan (its owner)
+ * measures them now and the card shows both passing, counted on the
+ * example tables; Priya Raman (the platform team) measures
+ * claims-transactions' and sees the status check failing as a warning,
+ * the others passing.
+ */
+
+const { asExampleUsers, check } = require('../harness/scenario');
+
+const CONSUMER = 'Sofia Alvarez';
+const OWNER = 'Aisha Khan';
+const ADMIN = 'Priya Raman';
+
+/** A product page's Data quality card, loaded. */
+async function qualityCard(page, baseUrl, product) {
+  await page.goto(`${baseUrl}/catalog/default/dataproduct/${product}`);
+  const table = page.getByRole('table', { name: 'Data-quality checks' });
+  await table.waitFor({ timeout: 60000 });
+  return table;
+}
+
+/** Measure now until the card shows `summary` (the example tables may still be loading). */
+async function measureUntil(page, baseUrl, product, summary) {
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    await qualityCard(page, baseUrl, product);
+    await page.getByRole('button', { name: 'Measure now' }).click();
+    try {
+      await page.getByText(summary).waitFor({ timeout: 20000 });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
+}
+
+/** Each row of the card: status chip, where, check (first line). */
+async function rowsOf(table) {
+  return table.evaluate(t =>
+    [...t.querySelectorAll('tbody tr')].map(r =>
+      [...r.querySelectorAll('td')]
+        .slice(0, 3)
+        .map(td => td.innerText.split('\n')[0].trim()),
+    ),
+  );
+}
+
+module.exports = {
+  name: 'data-quality',
+  description: `${OWNER} measures ehr-encounters' data-quality checks now, ${CONSUMER} only reads them; claims-transactions fails a warning`,
+  async run({ page: guestPage, baseUrl }) {
+    const browser = guestPage.context().browser();
+    await asExampleUsers(browser, baseUrl, 'data-quality-user', async as => {
+      await check(
+        `${CONSUMER} (a consumer) sees ehr-encounters' checks on its Data quality card, with no Measure now`,
+        async () => {
+          const page = await as(CONSUMER);
+          const table = await qualityCard(page, baseUrl, 'ehr-encounters');
+          const rows = await rowsOf(table);
+          const checks = rows.map(r => `${r[1]}: ${r[2]}`).sort();
+          const expected = [
+            'encounters.encounter_id: duplicate values must be 0',
+            'encounters: rows must be more than 100',
+          ];
+          if (JSON.stringify(checks) !== JSON.stringify(expected)) {
+            throw new Error(`the card lists ${JSON.stringify(rows)}`);
+          }
+          const buttons = await page
+            .getByRole('button', { name: 'Measure now' })
+            .count();
+          if (buttons !== 0) throw new Error(`${CONSUMER} may measure`);
+        },
+      );
+
+      await check(
+        `${OWNER} (the owner) measures them now: both pass on the example table`,
+        async () => {
+          const page = await as(OWNER);
+          await measureUntil(
+            page,
+            baseUrl,
+            'ehr-encounters',
+            /^2 checks: 0 failing, 2 passing · measured /,
+          );
+          const table = page.getByRole('table', {
+            name: 'Data-quality checks',
+          });
+          await table
+            .getByText(/^\d[\d,]* rows; rows must be more than 100/)
+            .waitFor();
+          await table
+            .getByText(
+              /^0 duplicate values \(0 % of \d[\d,]* rows\); duplicate values must be 0/,
+            )
+            .waitFor();
+        },
+      );
+
+      await check(
+        `${ADMIN} (the platform team) measures claims-transactions': the claim status check fails as a warning, first on the card`,
+        async () => {
+          const page = await as(ADMIN);
+          await measureUntil(
+            page,
+            baseUrl,
+            'claims-transactions',
+            /^3 checks: 1 failing, 2 passing · measured /,
+          );
+          const table = page.getByRole('table', {
+            name: 'Data-quality checks',
+          });
+          await table
+            .getByText(
+              /^\d[\d,]* invalid values \(100 % of \d[\d,]* rows\); invalid values \(percent of rows\) must be less than 1 %/,
+            )
+            .waitFor();
+          const rows = await rowsOf(table);
+          if (
+            rows[0][0] !== 'Failing (warning)' ||
+            rows[0][1] !== 'claim_lines.claim_status'
+          ) {
+            throw new Error(`the card lists ${JSON.stringify(rows)}`);
+          }
+        },
+      );
+    });
+  },
+};
+
+if (require.main === module) {
+  require('../harness').runScenarios([module.exports]);
+}
