@@ -31,11 +31,28 @@ exports.up = async function up(knex) {
     table.primary(['product', 'check_key', 'checked_at']);
     table.index(['checked_at'], 'data_mesh_quality_results_checked_at_idx');
   });
+  // per product, as its latest run left it: what the home page counts
+  await knex.schema.createTable('data_mesh_quality_products', table => {
+    table.string('product', 255).notNullable().primary();
+    table
+      .string('owner', 255)
+      .nullable()
+      .comment('entity ref of the owner at the run, lower case');
+    table.bigInteger('checked_at').notNullable();
+    table
+      .text('failing')
+      .notNullable()
+      .comment(
+        'JSON array of the keys of blocking checks failing or not measured',
+      );
+    table.index(['owner'], 'data_mesh_quality_products_owner_idx');
+  });
 };
 
 /**
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  await knex.schema.dropTable('data_mesh_quality_products');
   await knex.schema.dropTable('data_mesh_quality_results');
 };

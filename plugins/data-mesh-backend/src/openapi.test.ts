@@ -102,6 +102,7 @@ describe('the routers and the OpenAPI document', () => {
           httpAuth,
           catalog: {} as any,
           permissions: {} as any,
+          userInfo: {} as any,
           service: {} as any,
           runNow: async () => undefined,
         }),
@@ -1058,6 +1059,16 @@ describe.each(databases.eachSupportedId())(
       await call(quality, '/products/default/bad%20name/quality', 400);
       await call(quality, '/products/default/nope/quality', 404);
       await call(quality, '/products/default/orders/quality', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      const failingQuality = {
+        method: 'get',
+        path: '/quality/failing',
+      } as const;
+      expect(
+        (await call(failingQuality, '/quality/failing', 200)).items,
+      ).toEqual([]);
+      await call(failingQuality, '/quality/failing', 401, {
         auth: mockCredentials.none.header(),
       });
       const measure = {

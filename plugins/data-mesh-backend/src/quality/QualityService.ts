@@ -8,6 +8,7 @@ import {
   type DataProductEntityV1alpha1,
   type ProductQualityCheckView,
   type ProductQualityResponse,
+  type QualityFailingResponse,
   describeQualityCheck,
   isBlockingQualityCheck,
   isMeasuredQualityCheck,
@@ -93,6 +94,18 @@ export class QualityService {
       ...(lastCheckedAt !== undefined
         ? { lastCheckedAt: iso(lastCheckedAt) }
         : {}),
+    };
+  }
+
+  /** The products of these owners (a user's ownership refs) left failing. */
+  async failingOwnedBy(owners: string[]): Promise<QualityFailingResponse> {
+    const failing = await this.options.store.failingOwnedBy(owners);
+    return {
+      items: failing.map(p => ({
+        product: p.product,
+        checks: p.failing,
+        checkedAt: iso(p.checkedAt),
+      })),
     };
   }
 }

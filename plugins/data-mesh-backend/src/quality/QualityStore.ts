@@ -11,6 +11,7 @@ import {
 import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_quality_results';
+const PRODUCTS = 'data_mesh_quality_products';
 
 /** Rows per statement: SQLite allows 999 variables per statement in old builds. */
 const CHUNK = 100;
@@ -19,6 +20,15 @@ const migrationsDir = resolvePackagePath(
   '@datamesh/plugin-data-mesh-backend',
   'migrations',
 );
+
+/** What a product's latest run left failing; times epoch ms. @public */
+export interface ProductQualitySummary {
+  product: string;
+  owner?: string;
+  checkedAt: number;
+  /** Keys of blocking checks that failed or could not be measured. */
+  failing: string[];
+}
 
 /** A measured check's result as stored; times epoch ms. @public */
 export interface QualityResultRecord {
@@ -130,6 +140,50 @@ export class QualityStore {
         .andWhere('checked_at', '>=', since)
         .orderBy(['check_key', 'checked_at'])
     ).map(toRecord);
+  }
+
+  /**
+   * What each product's latest run left failing (blocking checks failed or
+   * not measured). With `replaceAll` (a run over every product), products
+   * not listed are forgotten: they have no checks any more, or are gone.
+   */
+  async summarize(
+    products: ProductQualitySummary[],
+    options: { replaceAll: boolean },
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      if (options.replaceAll) await tx(PRODUCTS).delete();
+      const rows = products.map(p => ({
+        product: p.product,
+        owner: p.owner?.toLowerCase() ?? null,
+        checked_at: p.checkedAt,
+        failing: JSON.stringify(p.failing),
+      }));
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await tx(PRODUCTS)
+          .insert(rows.slice(i, i + CHUNK))
+          .onConflict('product')
+          .merge();
+      }
+    });
+  }
+
+  /** The products of these owners whose latest run left something failing. */
+  async failingOwnedBy(owners: string[]): Promise<ProductQualitySummary[]> {
+    if (!owners.length) return [];
+    const rows = await this.db(PRODUCTS)
+      .whereIn(
+        'owner',
+        owners.map(o => o.toLowerCase()),
+      )
+      .andWhereNot('failing', '[]')
+      .orderBy('product');
+    return rows.map(r => ({
+      product: r.product,
+      ...(r.owner ? { owner: r.owner } : {}),
+      checkedAt: Number(r.checked_at),
+      failing: JSON.parse(r.failing),
+    }));
   }
 
   /** Forget results older than `before`; returns how many. */

@@ -19,7 +19,7 @@ import {
   runQualityChecks,
 } from '@datamesh/plugin-data-mesh-node';
 import { errorMessage } from '../slo/collection/stats';
-import { productRefOf } from '../slo/monitors';
+import { ownerRefOf, productRefOf } from '../slo/monitors';
 import type { QualityResultRecord, QualityStore } from './QualityStore';
 
 /** Who hears of a product's newly failing checks. @public */
@@ -90,7 +90,11 @@ export async function runQualityCycle(
     );
   report.products = new Set(checks.map(c => c.entity)).size;
   report.checks = checks.length;
-  if (!checks.length) return report;
+  if (!checks.length) {
+    // nothing declares a check any more: nothing is left failing
+    if (!opts.products) await store.summarize([], { replaceAll: true });
+    return report;
+  }
 
   let results: QualityCheckResult[];
   try {
@@ -128,6 +132,27 @@ export async function runQualityCycle(
     }
   });
   await store.record(records);
+  // what needs the owners now, per product: the home page counts it
+  const failing = new Map<DataProductEntityV1alpha1, string[]>(
+    checks.map(c => [c.entity, []]),
+  );
+  results.forEach((r, i) => {
+    if (
+      isBlockingQualityCheck(r.check) &&
+      (r.status === 'failed' || r.status === 'error')
+    ) {
+      failing.get(checks[i].entity)!.push(r.key);
+    }
+  });
+  await store.summarize(
+    [...failing].map(([entity, keys]) => ({
+      product: productRefOf(entity),
+      owner: ownerRefOf(entity),
+      checkedAt: now,
+      failing: keys,
+    })),
+    { replaceAll: !opts.products },
+  );
   if (options.notifier) {
     for (const [entity, failures] of newlyFailing) {
       try {

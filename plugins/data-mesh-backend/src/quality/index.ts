@@ -11,6 +11,7 @@ import {
   type PermissionsService,
   type RootConfigService,
   type SchedulerService,
+  type UserInfoService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -45,6 +46,7 @@ export async function setupQuality(deps: {
   auth: AuthService;
   catalog: CatalogService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   notifications: NotificationService;
   clock: { now(): number };
   getAdapter(): Promise<WarehouseAdapter>;
@@ -109,6 +111,7 @@ export async function setupQuality(deps: {
       httpAuth: deps.httpAuth,
       catalog: deps.catalog,
       permissions: deps.permissions,
+      userInfo: deps.userInfo,
       service: new QualityService({
         store,
         platform,

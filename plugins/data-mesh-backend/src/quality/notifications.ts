@@ -5,6 +5,7 @@
  */
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { DataProductEntityV1alpha1 } from '@datamesh/plugin-data-mesh-common';
+import { ownerRefOf } from '../slo/monitors';
 import type { QualityFailureNotifier } from './collector';
 
 /** Topic of the notifications: owners may mute it in their settings. @public */
@@ -15,7 +16,7 @@ export function createQualityNotifier(
 ): QualityFailureNotifier {
   return {
     async failing(entity: DataProductEntityV1alpha1, failures) {
-      const owner = entity.spec?.owner;
+      const owner = ownerRefOf(entity);
       if (!owner) return;
       const namespace = entity.metadata.namespace ?? 'default';
       const title = entity.metadata.title ?? entity.metadata.name;

@@ -198,6 +198,18 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
       ],
     ]);
 
+    // what the owners' home page counts: their product, the blocking check
+    const failing = async (user: string) =>
+      (await call('get', '/quality/failing', user)).body.items;
+    expect(await failing('aisha')).toEqual([
+      {
+        product: 'dataproduct:default/visits',
+        checks: ['events.id:unique-ids'],
+        checkedAt: new Date(T0).toISOString(),
+      },
+    ]);
+    expect(await failing('sofia')).toEqual([]);
+
     // still failing the next day: not told again; the history grows
     now = T0 + D;
     await run();
@@ -232,14 +244,14 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
       status: 'passed',
       value: 0,
     });
+    expect((await call('get', '/quality/failing', 'aisha')).body.items).toEqual(
+      [],
+    );
 
     now = T0 + 3 * D;
     await write("INSERT INTO $T VALUES ('a', 'd@x')");
     await run();
-    expect(await statuses()).toContainEqual([
-      'events.id:unique-ids',
-      'failed',
-    ]);
+    expect(await statuses()).toContainEqual(['events.id:unique-ids', 'failed']);
     expect(told()).toHaveLength(2);
 
     // a table the pipeline dropped: could not be measured, and said why
@@ -249,6 +261,10 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
     const gone = await quality('aisha');
     expect(gone.checks[0]).toMatchObject({ status: 'error' });
     expect(gone.checks[0].reason).toMatch(/events/);
+    // not measured is failing too; the warning is not counted
+    expect(
+      (await call('get', '/quality/failing', 'aisha')).body.items[0].checks,
+    ).toEqual(['events:rowCount', 'events.id:unique-ids']);
     const missing = await call(
       'get',
       '/products/default/nothing/quality',

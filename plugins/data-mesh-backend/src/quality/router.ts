@@ -3,15 +3,19 @@
  * and results, to callers the catalog lets read the product (a product the
  * caller may not see is a 404, as in the catalog). `POST …/quality/run`:
  * its owners measure them now (permission `data-mesh.quality.run`).
+ * `GET /quality/failing`: the caller's teams' products that their latest
+ * run left failing, for the home page.
  */
 import type {
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   type ProductQualityResponse,
+  type QualityFailingResponse,
   dataMeshQualityRunPermission,
   fromCatalogForm,
 } from '@datamesh/plugin-data-mesh-common';
@@ -35,7 +39,8 @@ export function createQualityRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
   permissions: PermissionsService;
-  service: Pick<QualityService, 'productQuality'>;
+  userInfo: UserInfoService;
+  service: Pick<QualityService, 'productQuality' | 'failingOwnedBy'>;
   /** Measure one product's checks now. */
   runNow(product: string): Promise<unknown>;
 }): express.Router {
@@ -52,6 +57,17 @@ export function createQualityRouter(options: {
       throw new NotFoundError(`${ref} not found`);
     return { product, ref, credentials, entity: fromCatalogForm(entity) };
   };
+  router.get('/quality/failing', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+      credentials,
+    );
+    res.json(
+      (await service.failingOwnedBy(
+        ownershipEntityRefs,
+      )) satisfies QualityFailingResponse,
+    );
+  });
   router.get('/products/:namespace/:name/quality', async (req, res) => {
     const { entity } = await productOf(req);
     res.json(

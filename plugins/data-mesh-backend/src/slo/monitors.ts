@@ -112,6 +112,15 @@ export function definitionHash(d: MonitorDefinition): string {
   return createHash('sha256').update(JSON.stringify(d)).digest('hex');
 }
 
+/** The owner of a product as a full, lower-case entity ref (`group:<ns>/<name>` when written short). @public */
+export function ownerRefOf(entity: Entity): string | undefined {
+  return normalizeRef(
+    (entity.spec as { owner?: unknown } | undefined)?.owner,
+    'group',
+    (entity.metadata.namespace ?? 'default').toLowerCase(),
+  );
+}
+
 /**
  * The monitors of one DataProduct: one per objective in `spec.slos`. The
  * table is the dataset's `table` when the spec names it (a missing database

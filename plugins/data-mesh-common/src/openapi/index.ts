@@ -54,7 +54,10 @@ import type {
   GovernanceSummaryResponse,
 } from '../governance/api';
 import type { ProductUsage } from '../usage';
-import type { ProductQualityResponse } from '../quality/api';
+import type {
+  ProductQualityResponse,
+  QualityFailingResponse,
+} from '../quality/api';
 import spec from './data-mesh.openapi.json';
 
 /** The OpenAPI 3.1 document of the data-mesh backend's REST API. @public */
@@ -136,6 +139,7 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/quality': ProductQualityResponse;
   /** POST only. */
   '/products/{namespace}/{name}/quality/run': ProductQualityResponse;
+  '/quality/failing': QualityFailingResponse;
 }
 
 // A path added to the document without a response type here (or the other

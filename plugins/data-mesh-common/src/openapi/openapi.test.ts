@@ -66,6 +66,7 @@ describe('the OpenAPI document of the data-mesh backend', () => {
       'get /products/{namespace}/{name}/quality',
       'get /products/{namespace}/{name}/slos',
       'get /products/{namespace}/{name}/usage',
+      'get /quality/failing',
       'get /slos',
       'get /spec-problems',
       'post /access-requests',

@@ -57,3 +57,17 @@ export interface ProductQualityResponse {
   /** When the newest result was measured. */
   lastCheckedAt?: string;
 }
+
+/** A product of the caller's teams that its latest run left failing. @public */
+export interface QualityFailingItem {
+  /** Entity ref, lower case. */
+  product: string;
+  /** Keys of its blocking checks that failed or could not be measured. */
+  checks: string[];
+  checkedAt: string;
+}
+
+/** `GET /quality/failing`: the caller's teams' products failing blocking checks. @public */
+export interface QualityFailingResponse {
+  items: QualityFailingItem[];
+}

@@ -31,6 +31,7 @@ import type {
   RetirementApplyResult,
   RetirementPlanView,
   ProductQualityResponse,
+  QualityFailingResponse,
   ProductUsage,
   ProductSlosResponse,
   SandboxCreateBody,
@@ -285,6 +286,8 @@ export interface DataMeshApi {
     namespace: string;
     name: string;
   }): Promise<ProductQualityResponse>;
+  /** The signed-in user's teams' products whose latest data-quality run left a blocking check failing. */
+  listFailingQuality(): Promise<QualityFailingResponse>;
   /** Measure a DataProduct's data-quality checks now (its owners). */
   runProductQuality(product: {
     namespace: string;

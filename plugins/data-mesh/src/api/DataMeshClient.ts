@@ -35,6 +35,7 @@ import {
   type RetirementApplyResult,
   type RetirementPlanView,
   type ProductQualityResponse,
+  type QualityFailingResponse,
   type ProductUsage,
   type ProductSlosResponse,
   type SandboxCreateBody,
@@ -375,6 +376,10 @@ export class DataMeshClient implements DataMeshApi {
     name: string;
   }): Promise<ProductQualityResponse> {
     return this.get('/products/{namespace}/{name}/quality', product);
+  }
+
+  async listFailingQuality(): Promise<QualityFailingResponse> {
+    return this.get('/quality/failing', {});
   }
 
   async runProductQuality(product: {

@@ -34,6 +34,7 @@ function render(
     failSpecProblems?: boolean;
     handMade?: UnexplainedGrantItem[];
     leftBehind?: LeftoverSeenItem[];
+    failingQuality?: string[];
   } = {},
 ) {
   return renderAccess({
@@ -52,6 +53,13 @@ function render(
       '/infrastructure/leftovers/seen': {
         watching: true,
         items: options.leftBehind ?? [],
+      },
+      '/quality/failing': {
+        items: (options.failingQuality ?? []).map(product => ({
+          product,
+          checks: ['encounters.encounter_id:unique'],
+          checkedAt: '2026-03-01T06:00:00.000Z',
+        })),
       },
     },
     ...who,
@@ -169,6 +177,37 @@ describe('NeedsYouCard (home page)', () => {
     expect(left.querySelector('a')).toHaveAttribute(
       'href',
       '/data-products/drift',
+    );
+  });
+
+  it("counts their teams' products failing data-quality checks, linked to the product or to My products", async () => {
+    render(OWNER, {
+      failingQuality: ['dataproduct:default/patient-encounters'],
+    });
+    const one = await line('quality-failing');
+    expect(one).toHaveTextContent(
+      "1 of your teams' products fails data-quality checks",
+    );
+    expect(one.querySelector('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-encounters',
+    );
+  });
+
+  it('links several products failing data-quality checks to My products', async () => {
+    render(OWNER, {
+      failingQuality: [
+        'dataproduct:default/patient-encounters',
+        'dataproduct:default/patients',
+      ],
+    });
+    const several = await line('quality-failing');
+    expect(several).toHaveTextContent(
+      "2 of your teams' products fail data-quality checks",
+    );
+    expect(several.querySelector('a')).toHaveAttribute(
+      'href',
+      '/data-products/mine',
     );
   });
 

@@ -28,9 +28,13 @@ export interface NeedsYouLinks {
 }
 
 /** A product's Access tab, from its entity ref. */
-function accessTabOf(ref: string): string {
+function productPageOf(ref: string): string {
   const { namespace, name } = parseEntityRef(ref);
-  return `/catalog/${namespace}/dataproduct/${name}/access`;
+  return `/catalog/${namespace}/dataproduct/${name}`;
+}
+
+function accessTabOf(ref: string): string {
+  return `${productPageOf(ref)}/access`;
 }
 
 /** One thing to look at: how many, in words, and where. */
@@ -71,22 +75,24 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
   const user = useSignedInUser();
   const fleet = useSharedFleet();
   const lists = useAsync(async () => {
-    const [inbox, ours, problems, handMade, leftBehind] =
+    const [inbox, ours, problems, handMade, leftBehind, quality] =
       await Promise.allSettled([
         api.listAccessRequests({ inbox: true }),
         api.listAccessRequests({ ours: true }),
         api.listSpecProblems({ mine: true }),
         api.listUnexplainedGrants(),
         api.listLeftoversSeen(),
+        api.listFailingQuality(),
       ]);
-    return { inbox, ours, problems, handMade, leftBehind };
+    return { inbox, ours, problems, handMade, leftBehind, quality };
   }, [api]);
   if (user.loading || fleet.loading || lists.loading) return <Progress />;
 
   const groups = new Set(user.value?.groups ?? []);
   const lines: Line[] = [];
   const failures: string[] = [];
-  const { inbox, ours, problems, handMade, leftBehind } = lists.value ?? {};
+  const { inbox, ours, problems, handMade, leftBehind, quality } =
+    lists.value ?? {};
   if (inbox?.status === 'fulfilled') {
     lines.push({
       id: 'decide',
@@ -116,6 +122,24 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
       to: links.myDataProducts,
     });
   } else failures.push('SLO health');
+  if (quality?.status === 'fulfilled') {
+    // the backend lists the user's teams' products only
+    const failing = quality.value.items;
+    lines.push({
+      id: 'quality-failing',
+      count: failing.length,
+      text: `${plural(
+        failing.length,
+        "of your teams' products fails",
+        "of your teams' products fail",
+      )} data-quality checks`,
+      // one product: its page, whose Data quality card lists them
+      to:
+        failing.length === 1
+          ? productPageOf(failing[0].product)
+          : links.myDataProducts,
+    });
+  } else if (quality) failures.push('data-quality checks');
   if (ours?.status === 'fulfilled') {
     const granted: AccessRequest[] = ours.value.items.filter(r =>
       holdsGrant(r.state),
