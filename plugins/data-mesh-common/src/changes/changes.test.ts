@@ -5,7 +5,7 @@ import { toCatalogForm } from '../catalogForm';
 import { stringify } from 'yaml';
 import { readDataProductSpec } from '../read';
 import { toOamSpec, toOdps } from '../export';
-import type { DataProductEntityV1alpha1 } from '../model';
+import type { DataProductEntityV1alpha1, QualityCheck } from '../model';
 import {
   classifyChanges,
   specLocator,
@@ -336,5 +336,117 @@ describe('critical data elements', () => {
           } a critical data element`,
       ),
     );
+  });
+});
+
+describe('data-quality checks', () => {
+  const product = (
+    column: QualityCheck[] | undefined,
+    dataset?: QualityCheck[],
+  ): DataProductEntityV1alpha1 => ({
+    apiVersion: 'datamesh.dev/v1alpha1',
+    kind: 'DataProduct',
+    metadata: { name: 'p' },
+    spec: {
+      type: 'aggregate',
+      lifecycle: 'production',
+      owner: 'group:default/t',
+      domain: 'domain:default/d',
+      certified: false,
+      datasets: [
+        {
+          name: 'visits',
+          columns: [{ name: 'ward', type: 'string', quality: column }],
+          ...(dataset ? { quality: dataset } : {}),
+        },
+      ],
+    },
+  });
+  const nulls = (more: Partial<QualityCheck>): QualityCheck => ({
+    metric: 'nullValues',
+    ...more,
+  });
+  it.each<[QualityCheck[] | undefined, QualityCheck[] | undefined, string[]]>([
+    [[nulls({ mustBe: 0 })], [nulls({ mustBe: 0 })], []],
+    // a wider range accepts more: looser
+    [
+      [nulls({ mustBe: 0 })],
+      [nulls({ mustBeLessThan: 5 })],
+      ['breaking quality-check-loosened'],
+    ],
+    [
+      [nulls({ mustBeLessThan: 5 })],
+      [nulls({ mustBeLessOrEqualTo: 5 })],
+      ['breaking quality-check-loosened'],
+    ],
+    [
+      [nulls({ mustBeLessThan: 5 })],
+      [nulls({ mustBeBetween: [0, 2] })],
+      ['non-breaking quality-check-tightened'],
+    ],
+    [
+      [nulls({ mustBeLessThan: 5 })],
+      [nulls({ mustBeGreaterThan: 1 })],
+      ['breaking quality-check-changed'],
+    ],
+    [
+      [nulls({ mustBe: 0 })],
+      [nulls({ mustBe: 0, unit: 'percent' })],
+      ['breaking quality-check-changed'],
+    ],
+    // severity: a warning no longer blocks
+    [
+      [nulls({ mustBe: 0 })],
+      [nulls({ mustBe: 0, severity: 'warning' })],
+      ['breaking quality-check-loosened'],
+    ],
+    [
+      [nulls({ mustBe: 0, severity: 'warning' })],
+      [nulls({ mustBe: 0 })],
+      ['non-breaking quality-check-tightened'],
+    ],
+    // more valid values accepted: looser; fewer: stricter
+    [
+      [{ metric: 'invalidValues', validValues: ['a'], mustBe: 0 }],
+      [{ metric: 'invalidValues', validValues: ['a', 'b'], mustBe: 0 }],
+      ['breaking quality-check-loosened'],
+    ],
+    [
+      [{ metric: 'invalidValues', validValues: ['a', 'b'], mustBe: 0 }],
+      [{ metric: 'invalidValues', validValues: ['a'], mustBe: 0 }],
+      ['non-breaking quality-check-tightened'],
+    ],
+    [[nulls({ mustBe: 0 })], undefined, ['breaking quality-check-removed']],
+    [
+      [nulls({ mustBe: 0, severity: 'info' })],
+      [],
+      ['info quality-check-removed'],
+    ],
+    [undefined, [nulls({ mustBe: 0 })], ['non-breaking quality-check-added']],
+    // matched by name: a renamed check is one removed and one added
+    [
+      [nulls({ name: 'a', mustBe: 0 })],
+      [nulls({ name: 'b', mustBe: 0 })],
+      ['breaking quality-check-removed', 'non-breaking quality-check-added'],
+    ],
+  ])('%j → %j', (old, now, expected) => {
+    const changes = classifyChanges(product(old), product(now));
+    expect(changes.map(c => `${c.kind} ${c.code}`)).toEqual(expected);
+  });
+
+  it('compares a dataset’s checks too, and says what changed', () => {
+    const changes = classifyChanges(
+      product(undefined, [{ metric: 'rowCount', mustBeGreaterThan: 1000 }]),
+      product(undefined, [{ metric: 'rowCount', mustBeGreaterThan: 10 }]),
+    );
+    expect(changes).toEqual([
+      {
+        kind: 'breaking',
+        code: 'quality-check-loosened',
+        path: 'datasets.visits.quality.rowCount',
+        message:
+          "quality check 'rowCount' of dataset 'visits' (rows must be more than 1,000) now accepts more: rows must be more than 10; consumers relying on the old promise may get worse data",
+      },
+    ]);
   });
 });

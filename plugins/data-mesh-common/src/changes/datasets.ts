@@ -10,6 +10,7 @@ import {
 } from '../model';
 import { type ChangeLog, compareText, matchByName } from './changeLog';
 import { compareColumnTypes } from './columnTypes';
+import { compareQualityChecks } from './quality';
 
 function rank(c: DataClassification | undefined): number {
   // an unclassified column is treated as the least protected
@@ -22,9 +23,18 @@ function compareColumn(
   old: DatasetColumn,
   now: DatasetColumn,
   at: (string | number)[],
+  oldAt: (string | number)[],
 ) {
   const path = `datasets.${dataset}.columns.${now.name}`;
   const named = `column '${dataset}.${now.name}'`;
+  compareQualityChecks(log, {
+    path,
+    oldAt,
+    nowAt: at,
+    where: named,
+    old: old.quality,
+    now: now.quality,
+  });
   const typeChange = compareColumnTypes(old.type, now.type);
   if (typeChange === 'incompatible') {
     log.after(
@@ -233,8 +243,23 @@ export function compareDatasets(
         `column '${now.name}.${item.name}' was added`,
       );
     }
-    for (const { old: oc, now: nc, index: c } of columns.kept) {
-      compareColumn(log, now.name, oc, nc, columnAt(index, c));
+    for (const { old: oc, now: nc, index: c, oldIndex: oldC } of columns.kept) {
+      compareColumn(
+        log,
+        now.name,
+        oc,
+        nc,
+        columnAt(index, c),
+        columnAt(oldIndex, oldC),
+      );
     }
+    compareQualityChecks(log, {
+      path,
+      oldAt: at(oldIndex),
+      nowAt: at(index),
+      where: `dataset '${now.name}'`,
+      old: old.quality,
+      now: now.quality,
+    });
   }
 }
