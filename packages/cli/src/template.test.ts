@@ -306,6 +306,11 @@ describe('templates/new-data-product', () => {
               pii: false,
               primaryKey: true,
               required: true,
+              // the key's data-quality promises, measured from the start
+              quality: [
+                { metric: 'nullValues', mustBe: 0 },
+                { metric: 'duplicateValues', mustBe: 0 },
+              ],
             },
             {
               name: 'patient_key',
@@ -326,6 +331,13 @@ describe('templates/new-data-product', () => {
             }),
             expect.objectContaining({ name: 'record_type' }),
             expect.objectContaining({ name: 'source_system' }),
+          ],
+          quality: [
+            {
+              metric: 'rowCount',
+              mustBeGreaterThan: 0,
+              description: 'Every load writes rows.',
+            },
           ],
         },
       ]);
@@ -524,6 +536,7 @@ describe('templates/new-data-product', () => {
         'Plan the warehouse changes',
         'Apply the plan',
         'Build and test the dbt models',
+        'Check the data-quality promises',
         'Publish the metadata',
       ]);
       expect(run[0][1]).toMatch(/datamesh validate data_product_spec\.yml$/);
@@ -542,10 +555,13 @@ describe('templates/new-data-product', () => {
         DATAMESH_PORTAL_TOKEN: '${{ secrets.BACKSTAGE_TOKEN }}',
       });
       expect(run[3][1]).toMatch(/\ndbt build\n$/);
-      expect(run[4][1]).toContain(
+      expect(run[4][1]).toMatch(
+        /datamesh quality data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE"$/,
+      );
+      expect(run[5][1]).toContain(
         'datamesh convert data_product_spec.yml --to odps > metadata/product.odps.yaml',
       );
-      expect(run[4][1]).toContain(
+      expect(run[5][1]).toContain(
         `-d '{"entityRef": "dataproduct:default/patient-visit-events"}'`,
       );
       expect(
