@@ -74,12 +74,14 @@ function ruleContext(entity: DataProductEntityV1alpha1, stage: string) {
     certified: spec.certified ?? false,
     datasets: (spec.datasets ?? []).map(d => ({
       description: '',
+      quality: [],
       ...d,
       columns: (d.columns ?? []).map(c => ({
         description: '',
         classification: '',
         pii: false,
         tags: [],
+        quality: [],
         ...c,
       })),
     })),

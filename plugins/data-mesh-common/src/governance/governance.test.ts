@@ -225,6 +225,31 @@ describe('rules from config and files', () => {
     ).toBe('pass');
   });
 
+  it('a rule may ask for data-quality checks without guarding a missing list', async () => {
+    const rules = await loadGovernanceRules({
+      configRules: [
+        {
+          id: 'quality-declared',
+          // every dataset promises something about its rows or a column
+          expression:
+            'spec.datasets.all(d, size(d.quality) > 0 || d.columns.exists(c, size(c.quality) > 0))',
+          message: 'Every dataset declares a data-quality check',
+        },
+      ],
+    });
+    expect(rules.issues).toEqual([]);
+    expect(
+      status(evaluateGovernance(product(), rules), 'quality-declared'),
+    ).toBe('warn');
+    const checked = product();
+    checked.spec.datasets![0].columns[0].quality = [
+      { metric: 'duplicateValues', mustBe: 0 },
+    ];
+    expect(status(evaluateGovernance(checked, rules), 'quality-declared')).toBe(
+      'pass',
+    );
+  });
+
   it('enforceFrom downgrades an error to a warning before the date, not after', async () => {
     const rules = await loadGovernanceRules({
       configRules: [{ ...rule, enforceFrom: '2030-01-01' }],
