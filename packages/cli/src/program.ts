@@ -142,9 +142,9 @@ export function createProgram(io: Io, result: { code: number }): Command {
       },
     );
 
-  const infraOptions = (cmd: Command) =>
+  /** Which warehouse, named how, at which stage: the options of every command that opens it for products. */
+  const warehouseOptions = (cmd: Command) =>
     cmd
-      .argument('<spec-file...>', 'specs of the products to provision')
       .option(
         '--config <file>',
         'app-config file naming the warehouse (dataMesh.warehouse) and the naming rules (dataMesh.provisioning); repeatable, later files win',
@@ -158,7 +158,12 @@ export function createProgram(io: Io, result: { code: number }): Command {
       .option(
         '--data-dir <dir>',
         'data directory of the embedded PGlite warehouse (default: dataMesh.warehouse.pglite.dataDir, else .data/warehouse)',
-      )
+      );
+
+  const infraOptions = (cmd: Command) =>
+    warehouseOptions(
+      cmd.argument('<spec-file...>', 'specs of the products to provision'),
+    )
       .option('--sql', 'show the SQL statements under each step')
       .option(
         '--write-env <file>',
@@ -197,26 +202,14 @@ export function createProgram(io: Io, result: { code: number }): Command {
       result.code = await infraCommand('apply', files, opts, io);
     });
 
-  program
-    .command('quality')
-    .description(
-      "Measure the products' data-quality checks (ODCS quality[]) in the warehouse; exit 1 when a check of severity error fails or cannot be measured",
-    )
-    .argument('<spec-file...>', 'specs of the products to check')
-    .option(
-      '--config <file>',
-      'app-config file naming the warehouse (dataMesh.warehouse) and the naming rules (dataMesh.provisioning); repeatable, later files win',
-      collect,
-      [] as string[],
-    )
-    .option(
-      '--stage <stage>',
-      "deployment stage (dev, test, prod, ...); default: the platform's default stage",
-    )
-    .option(
-      '--data-dir <dir>',
-      'data directory of the embedded PGlite warehouse (default: dataMesh.warehouse.pglite.dataDir, else .data/warehouse)',
-    )
+  warehouseOptions(
+    program
+      .command('quality')
+      .description(
+        "Measure the products' data-quality checks (ODCS quality[]) in the warehouse; exit 1 when a check of severity error fails or cannot be measured",
+      )
+      .argument('<spec-file...>', 'specs of the products to check'),
+  )
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts) => {
       result.code = await qualityCommand(files, opts, io);

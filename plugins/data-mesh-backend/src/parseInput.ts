@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Parses a request's body, query or path parameters, or answers 400 naming
@@ -26,3 +26,14 @@ export function parseInput<T extends z.ZodTypeAny>(
   }
   return result.data;
 }
+
+/** Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63. */
+export const entityPart = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'not a valid entity name');
+
+/** The `:namespace/:name` of a product's routes. */
+export const productParams = z.object({
+  namespace: entityPart,
+  name: entityPart,
+});

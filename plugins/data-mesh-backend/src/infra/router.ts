@@ -59,7 +59,7 @@ import type { SandboxCreation } from './sandboxCreate';
 import type { SandboxClaims } from './sandboxClaims';
 import type { InfrastructureRepairRuns } from './repairRuns';
 import type { unexplainedGrantsView } from './unexplainedGrants';
-import { parseInput } from '../parseInput';
+import { parseInput, productParams } from '../parseInput';
 
 /** @public */
 export interface InfrastructureRouterOptions {
@@ -89,11 +89,6 @@ export interface InfrastructureRouterOptions {
   leftoversSeen?: ReturnType<typeof leftoversSeenView>;
 }
 
-// Backstage's rule for entity names and namespaces (letters, digits, - _ .), at most 63.
-const entityPart = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'not a valid entity name');
-const productParams = z.object({ namespace: entityPart, name: entityPart });
 const sandboxParams = productParams.extend({
   // the branch rule itself (and its message) is the sandbox engine's
   branch: z.string().min(1).max(100),

@@ -13,7 +13,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { LifecycleService } from './LifecycleService';
 import type { RetirementRunner } from './retire';
-import { parseInput } from '../parseInput';
+import { parseInput, productParams } from '../parseInput';
 
 /** @public */
 export interface LifecycleRouterOptions {
@@ -22,10 +22,7 @@ export interface LifecycleRouterOptions {
   retirement: Pick<RetirementRunner, 'plan' | 'apply'>;
 }
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'not an entity name');
-const params = z.object({ namespace: name, name });
+const params = productParams;
 
 const deprecationBody = z
   .object({

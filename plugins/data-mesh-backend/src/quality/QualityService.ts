@@ -16,6 +16,7 @@ import {
 import {
   type PlatformConfig,
   productQualityChecks,
+  qualityNotRunReason,
 } from '@datamesh/plugin-data-mesh-node';
 import { productRefOf } from '../slo/monitors';
 import type { QualityStore } from './QualityStore';
@@ -60,10 +61,7 @@ export class QualityService {
         return {
           ...base,
           status: 'not-run',
-          reason:
-            c.check.type === 'sql'
-              ? "the portal does not run a spec's SQL with the platform's privileges"
-              : `a ${c.check.type} check is not measured by the portal`,
+          reason: qualityNotRunReason(c.check),
           history: [],
         };
       }

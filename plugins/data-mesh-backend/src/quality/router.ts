@@ -21,19 +21,11 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
 import { authorizeOwnersAction } from '../infra/ownersAction';
-import { parseInput } from '../parseInput';
+import { parseInput, productParams } from '../parseInput';
 import { isDataProduct, productRef } from '../slo/monitors';
 import type { QualityService } from './QualityService';
 
-const name = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-    'not an entity name or namespace',
-  );
-const productParams = z.object({ namespace: name, name });
 
 export function createQualityRouter(options: {
   httpAuth: HttpAuthService;

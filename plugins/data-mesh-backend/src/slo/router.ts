@@ -9,18 +9,13 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SloService, type SloServiceOptions } from './SloService';
-import { parseInput } from '../parseInput';
+import { parseInput, productParams } from '../parseInput';
 
 /** @public */
 export interface SloRouterOptions extends SloServiceOptions {
   httpAuth: HttpAuthService;
 }
 
-// Entity namespaces and names: letters, digits, - _ . (Backstage's rule), at most 63.
-const entityPart = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'not a valid entity name');
-const productParams = z.object({ namespace: entityPart, name: entityPart });
 
 const listParam = z
   .union([z.string(), z.array(z.string())])

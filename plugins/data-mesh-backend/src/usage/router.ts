@@ -9,18 +9,10 @@ import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
 import { productRef } from '../slo/monitors';
 import type { UsageService } from './UsageService';
-import { parseInput } from '../parseInput';
+import { parseInput, productParams } from '../parseInput';
 
-const name = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-    'not an entity name or namespace',
-  );
-const productParams = z.object({ namespace: name, name });
 
 export function createUsageRouter(options: {
   httpAuth: HttpAuthService;

@@ -58,9 +58,19 @@ function covers(a: Range, b: Range): boolean {
   return lower && upper;
 }
 
-const sameList = (a?: unknown[], b?: unknown[]) =>
-  JSON.stringify([...(a ?? [])].map(String).sort()) ===
-  JSON.stringify([...(b ?? [])].map(String).sort());
+/** How a list of values changed: values added, dropped, both, or none (undefined). */
+function listChange(
+  before: unknown[] | undefined,
+  after: unknown[] | undefined,
+): 'added' | 'dropped' | 'both' | undefined {
+  const was = new Set((before ?? []).map(String));
+  const is = new Set((after ?? []).map(String));
+  const added = [...is].some(v => !was.has(v));
+  const dropped = [...was].some(v => !is.has(v));
+  if (added && dropped) return 'both';
+  if (added) return 'added';
+  return dropped ? 'dropped' : undefined;
+}
 
 /** How the new version of a check compares with the old: looser, stricter, the same, or otherwise changed. */
 function compareCheck(
@@ -90,23 +100,13 @@ function compareCheck(
   ) {
     return 'changed';
   }
-  if (!sameList(old.validValues, now.validValues)) {
-    const was = new Set((old.validValues ?? []).map(String));
-    const is = new Set((now.validValues ?? []).map(String));
-    const added = [...is].some(v => !was.has(v));
-    const dropped = [...was].some(v => !is.has(v));
-    if (added && dropped) return 'changed';
-    verdicts.add(added ? 'looser' : 'stricter');
-  }
-  if (!sameList(old.missingValues, now.missingValues)) {
-    // more values counted as missing: a limit on them is stricter
-    const was = new Set((old.missingValues ?? []).map(String));
-    const is = new Set((now.missingValues ?? []).map(String));
-    const added = [...is].some(v => !was.has(v));
-    const dropped = [...was].some(v => !is.has(v));
-    if (added && dropped) return 'changed';
-    verdicts.add(added ? 'stricter' : 'looser');
-  }
+  // more valid values accepted: looser; more values counted as missing:
+  // a limit on them is stricter
+  const valid = listChange(old.validValues, now.validValues);
+  const missing = listChange(old.missingValues, now.missingValues);
+  if (valid === 'both' || missing === 'both') return 'changed';
+  if (valid) verdicts.add(valid === 'added' ? 'looser' : 'stricter');
+  if (missing) verdicts.add(missing === 'added' ? 'stricter' : 'looser');
   if (isBlockingQualityCheck(old) && !isBlockingQualityCheck(now)) {
     verdicts.add('looser');
   } else if (!isBlockingQualityCheck(old) && isBlockingQualityCheck(now)) {

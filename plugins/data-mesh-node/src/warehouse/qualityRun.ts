@@ -44,6 +44,13 @@ export interface QualityCheckResult extends ProductQualityCheck {
   message?: string;
 }
 
+/** Why a check is not measured by the platform (`sql`, `custom`, `text`). @public */
+export function qualityNotRunReason(check: QualityCheck): string {
+  return check.type === 'sql'
+    ? "the portal does not run a spec's SQL with the platform's privileges"
+    : `a ${check.type} check is not measured by the portal`;
+}
+
 /** The checks of a product's datasets and columns, each with its table. @public */
 export function productQualityChecks(
   entity: DataProductEntityV1alpha1,
@@ -123,14 +130,7 @@ export async function runQualityChecks(
   }
   return checks.map((c): QualityCheckResult => {
     if (!isMeasuredQualityCheck(c.check)) {
-      return {
-        ...c,
-        status: 'not-run',
-        message:
-          c.check.type === 'sql'
-            ? "the portal does not run a spec's SQL with the platform's privileges"
-            : `a ${c.check.type} check is not measured by the portal`,
-      };
+      return { ...c, status: 'not-run', message: qualityNotRunReason(c.check) };
     }
     if (!c.table) return { ...c, status: 'error', message: c.problem };
     const reading = readings.get(tableKey(c.table));
