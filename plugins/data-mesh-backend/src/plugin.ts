@@ -631,6 +631,8 @@ export const dataMeshPlugin = createBackendPlugin({
               ...services,
               getAdapter,
               listEntities: listProducts,
+              readersOf: async product =>
+                readersOf(await accessStore.grantHolders(product)),
             })
           ).router,
         );

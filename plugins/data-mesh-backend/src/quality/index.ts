@@ -29,7 +29,7 @@ import { QualityService } from './QualityService';
 import { QualityStore } from './QualityStore';
 import { createQualityRouter } from './router';
 
-export { QUALITY_TOPIC } from './notifications';
+export { QUALITY_READ_TOPIC, QUALITY_TOPIC } from './notifications';
 
 /** Id of the scheduled data-quality run. @public */
 export const QUALITY_TASK_ID = 'data-mesh-quality';
@@ -51,6 +51,8 @@ export async function setupQuality(deps: {
   clock: { now(): number };
   getAdapter(): Promise<WarehouseAdapter>;
   listEntities(): Promise<DataProductEntityV1alpha1[]>;
+  /** Entity refs of who reads a product, told of its failing checks too. */
+  readersOf?(product: string): Promise<string[]>;
 }): Promise<{
   router: express.Router;
   run(now?: number): ReturnType<typeof runQualityCycle>;
@@ -74,7 +76,9 @@ export async function setupQuality(deps: {
     notifier:
       config.getOptionalBoolean('dataMesh.quality.notifications.enabled') ??
       true
-        ? createQualityNotifier(deps.notifications)
+        ? createQualityNotifier(deps.notifications, {
+            readersOf: deps.readersOf,
+          })
         : undefined,
   };
   const run = (now?: number, products?: string[]) =>

@@ -25,7 +25,7 @@ import {
   product,
   startAccessTestBackend,
 } from '../access/__testUtils__/testBackend';
-import { QUALITY_TASK_ID, QUALITY_TOPIC } from '.';
+import { QUALITY_READ_TOPIC, QUALITY_TASK_ID, QUALITY_TOPIC } from '.';
 
 const T0 = Date.UTC(2026, 0, 1);
 const D = 24 * 3_600_000;
@@ -66,7 +66,10 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
   const sent: NotificationSendOptions[] = [];
   const scheduler = mockServices.scheduler();
   const run = () => scheduler.triggerTask(QUALITY_TASK_ID);
-  const told = () => sent.filter(n => n.payload.topic === QUALITY_TOPIC);
+  const told = () =>
+    sent.filter(n =>
+      [QUALITY_TOPIC, QUALITY_READ_TOPIC].includes(n.payload.topic ?? ''),
+    );
   const { call } = contractCalls(() => server, 'aisha');
   const quality = async (user: string) => {
     const res = await call('get', '/products/default/visits/quality', user);
@@ -102,7 +105,15 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
       databases,
       databaseId: id,
       knex,
-      entities: [visits],
+      entities: [
+        visits,
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'pophealth', namespace: 'default' },
+          spec: { type: 'team', children: [] },
+        },
+      ],
       memberships,
       clock: { now: () => now },
       sent,
@@ -111,6 +122,16 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
     });
     server = backend.server;
     stop = () => backend.stop();
+    // population health reads visits, by an agreement made before the portal
+    const recorded = await call('post', '/access-requests/record', 'aisha', {
+      product: 'visits',
+      outputPort: 'events',
+      consumer: 'group:default/pophealth',
+      purpose: 'readmission statistics',
+    });
+    if (recorded.status !== 201) {
+      throw new Error(`not recorded: ${recorded.body.error?.message}`);
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -181,7 +202,7 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
         '1 null values (25 % of 4 rows); null values (percent of rows) must be less than 10 %',
       ],
     ]);
-    // the warning fails too, but pages nobody
+    // the warning fails too, but pages nobody; readers hear in their words
     expect(
       told().map(n => [
         n.recipients,
@@ -194,6 +215,18 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
         { type: 'entity', entityRef: 'group:default/clinical' },
         'visits fails 1 data-quality check',
         'events.id:unique-ids: 1 duplicate values (25 % of 4 rows); duplicate values must be 0',
+        '/catalog/default/dataproduct/visits',
+      ],
+      [
+        {
+          type: 'entity',
+          // who recorded the agreement, and the reading team; the owners
+          // (aisha among them) are told apart
+          entityRef: ['user:default/aisha', 'group:default/pophealth'],
+          excludeEntityRef: 'group:default/clinical',
+        },
+        'A data product you read fails 1 data-quality check: visits',
+        'What you read from it may be wrong until its owners (group:default/clinical) fix it. events.id:unique-ids: 1 duplicate values (25 % of 4 rows); duplicate values must be 0',
         '/catalog/default/dataproduct/visits',
       ],
     ]);
@@ -213,7 +246,7 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
     // still failing the next day: not told again; the history grows
     now = T0 + D;
     await run();
-    expect(told()).toHaveLength(1);
+    expect(told()).toHaveLength(2);
     const again = await quality('sofia');
     expect(
       again.checks[1].history.map((h: any) => [h.checkedAt, h.status]),
@@ -252,7 +285,7 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
     await write("INSERT INTO $T VALUES ('a', 'd@x')");
     await run();
     expect(await statuses()).toContainEqual(['events.id:unique-ids', 'failed']);
-    expect(told()).toHaveLength(2);
+    expect(told()).toHaveLength(4);
 
     // a table the pipeline dropped: could not be measured, and said why
     now = T0 + 4 * D;

@@ -26,7 +26,6 @@ import { parseInput, productParams } from '../parseInput';
 import { isDataProduct, productRef } from '../slo/monitors';
 import type { QualityService } from './QualityService';
 
-
 export function createQualityRouter(options: {
   httpAuth: HttpAuthService;
   catalog: CatalogService;
