@@ -75,6 +75,33 @@ describe('DatasetsCard', () => {
     expect(screen.getAllByTestId('critical-data-element')).toHaveLength(1);
   });
 
+  it('shows the data-quality checks a dataset and its columns promise, in words', async () => {
+    const product = structuredClone(patientEncounters);
+    const [dataset] = product.spec.datasets!;
+    dataset.quality = [{ metric: 'rowCount', mustBeGreaterThan: 100 }];
+    dataset.columns[0].quality = [
+      { metric: 'nullValues', mustBe: 0 },
+      { metric: 'duplicateValues', mustBe: 0 },
+    ];
+    // in the catalog form too, as the catalog serves it
+    await renderForEntity(toCatalogForm(product), <DatasetsCard />);
+    expect(
+      await screen.findByTestId('dataset-quality-patient_encounters'),
+    ).toHaveAccessibleName('Quality checks: rows must be more than 100');
+    const first = within(
+      screen.getByTestId(
+        `column-patient_encounters-${dataset.columns[0].name}`,
+      ),
+    );
+    expect(first.getByTestId('column-quality')).toHaveTextContent(
+      '2 quality checks',
+    );
+    expect(first.getByTestId('column-quality')).toHaveAccessibleName(
+      'Quality checks: null values must be 0; duplicate values must be 0',
+    );
+    expect(screen.getAllByTestId('column-quality')).toHaveLength(1);
+  });
+
   it('keeps a short column type on one line and lets a long one wrap', async () => {
     const longType = 'struct<code:varchar(8),system:varchar(64)>';
     const product = structuredClone(patientEncounters);

@@ -10,7 +10,11 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
-import { Dataset } from '@datamesh/plugin-data-mesh-common';
+import {
+  type Dataset,
+  type QualityCheck,
+  describeQualityCheck,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   ClassificationChip,
   EmptyHint,
@@ -67,6 +71,35 @@ const useStyles = makeStyles(theme => ({
 /** Longest column type kept on one line ("timestamp_ntz(9)", "decimal(38,10)"). */
 const SHORT_TYPE_LENGTH = 24;
 
+/** The data-quality checks a dataset or column promises, in words, as one chip. */
+function QualityChecksChip(props: { checks?: QualityCheck[]; testId: string }) {
+  const checks = props.checks ?? [];
+  if (!checks.length) return null;
+  return (
+    <Tooltip
+      title={
+        <>
+          {checks.map((c, i) => (
+            <div key={i}>{describeQualityCheck(c)}</div>
+          ))}
+        </>
+      }
+    >
+      <Chip
+        size="small"
+        variant="outlined"
+        label={`${checks.length} quality check${
+          checks.length === 1 ? '' : 's'
+        }`}
+        aria-label={`Quality checks: ${checks
+          .map(describeQualityCheck)
+          .join('; ')}`}
+        data-testid={props.testId}
+      />
+    </Tooltip>
+  );
+}
+
 function DatasetSection(props: { dataset: Dataset }) {
   const classes = useStyles();
   const { dataset } = props;
@@ -92,6 +125,10 @@ function DatasetSection(props: { dataset: Dataset }) {
             {piiCount} PII column{piiCount === 1 ? '' : 's'}
           </Typography>
         )}
+        <QualityChecksChip
+          checks={dataset.quality}
+          testId={`dataset-quality-${dataset.name}`}
+        />
       </div>
       {dataset.table && (
         <div className={classes.table}>
@@ -170,6 +207,10 @@ function DatasetSection(props: { dataset: Dataset }) {
                         classification={column.classification}
                       />
                     )}
+                    <QualityChecksChip
+                      checks={column.quality}
+                      testId="column-quality"
+                    />
                   </div>
                 </TableCell>
               </TableRow>
