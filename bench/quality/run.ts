@@ -83,16 +83,22 @@ async function measure(
 ) {
   const before = adapter.connection.queryCount;
   const start = performance.now();
+  const readings = [];
   if (perTable) {
-    for (const r of requests) await adapter.measureQuality!(DATABASE, [r]);
+    for (const r of requests) {
+      readings.push(...(await adapter.measureQuality!(DATABASE, [r])));
+    }
   } else {
-    const readings = await adapter.measureQuality!(DATABASE, requests);
-    const failed = readings.filter(r => r.error);
-    if (failed.length) throw new Error(`not counted: ${failed[0].error}`);
+    readings.push(...(await adapter.measureQuality!(DATABASE, requests)));
   }
+  const ms = performance.now() - start;
+  const failed = readings.filter(r => r.error);
+  if (failed.length) throw new Error(`not counted: ${failed[0].error}`);
   return {
-    ms: performance.now() - start,
+    ms,
     statements: adapter.connection.queryCount - before,
+    // what was counted, to compare the two ways
+    counts: JSON.stringify(readings.map(r => [...r.counts!])),
   };
 }
 
@@ -123,6 +129,9 @@ async function main() {
         // interleaved, so drift of the machine lands on both
         const b = await measure(adapter, requests, false);
         const s = await measure(adapter, requests, true);
+        if (b.counts !== s.counts) {
+          throw new Error('the two ways counted differently');
+        }
         if (run === 0) continue; // warm-up
         batched.push(b.ms);
         single.push(s.ms);
