@@ -6,9 +6,9 @@ import type {
   RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { accessRef } from '@datamesh/plugin-data-mesh-common';
 import { readDurationSetting } from '../durationSetting';
+import { readScheduleSetting } from '../scheduleSetting';
 
 /** @public */
 export interface AccessConfig {
@@ -56,15 +56,11 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
       'dataMesh.access.defaultDuration is longer than dataMesh.access.maxDuration',
     );
   }
-  const schedule = config.has('dataMesh.access.schedule')
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig('dataMesh.access.schedule'),
-      )
-    : {
-        frequency: { minutes: 15 },
-        timeout: { minutes: 5 },
-        initialDelay: { minutes: 1 },
-      };
+  const schedule = readScheduleSetting(config, 'dataMesh.access.schedule', {
+    frequency: { minutes: 15 },
+    timeout: { minutes: 5 },
+    initialDelay: { minutes: 1 },
+  });
   return {
     defaultDurationMs,
     maxDurationMs,
@@ -101,17 +97,15 @@ export function readAccessConfig(config: RootConfigService): AccessConfig {
     ) ?? true
       ? {
           unexplainedGrants: {
-            schedule: config.has('dataMesh.access.unexplainedGrants.schedule')
-              ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                  config.getConfig(
-                    'dataMesh.access.unexplainedGrants.schedule',
-                  ),
-                )
-              : {
-                  frequency: { hours: 1 },
-                  timeout: { minutes: 10 },
-                  initialDelay: { minutes: 5 },
-                },
+            schedule: readScheduleSetting(
+              config,
+              'dataMesh.access.unexplainedGrants.schedule',
+              {
+                frequency: { hours: 1 },
+                timeout: { minutes: 10 },
+                initialDelay: { minutes: 5 },
+              },
+            ),
           },
         }
       : {}),

@@ -5,8 +5,8 @@
 import {
   type RootConfigService,
   type SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { readScheduleSetting } from '../scheduleSetting';
 
 /** @public */
 export interface ChangesConfig {
@@ -18,17 +18,13 @@ export interface ChangesConfig {
 
 /** Read `dataMesh.changes`, with the documented defaults. @public */
 export function readChangesConfig(config: RootConfigService): ChangesConfig {
-  const schedule = config.has('dataMesh.changes.schedule')
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig('dataMesh.changes.schedule'),
-      )
-    : {
-        // a product page should show a pushed change within a minute or so;
-        // a cycle is one paginated catalog read and one indexed query
-        frequency: { minutes: 1 },
-        timeout: { minutes: 5 },
-        initialDelay: { seconds: 20 },
-      };
+  const schedule = readScheduleSetting(config, 'dataMesh.changes.schedule', {
+    // a product page should show a pushed change within a minute or so;
+    // a cycle is one paginated catalog read and one indexed query
+    frequency: { minutes: 1 },
+    timeout: { minutes: 5 },
+    initialDelay: { seconds: 20 },
+  });
   return {
     schedule,
     notifications:

@@ -17,7 +17,6 @@ import {
   type RootConfigService,
   type SchedulerService,
   type SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -36,6 +35,7 @@ import {
   type LeftoverStore,
   leftoverKey,
 } from './LeftoverStore';
+import { readScheduleSetting } from '../scheduleSetting';
 
 const HOUR_MS = 3_600_000;
 
@@ -66,15 +66,11 @@ export function readLeftoversWatchConfig(
     return undefined;
   }
   return {
-    schedule: config.has('dataMesh.leftovers.schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('dataMesh.leftovers.schedule'),
-        )
-      : {
-          frequency: { hours: 1 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 7 },
-        },
+    schedule: readScheduleSetting(config, 'dataMesh.leftovers.schedule', {
+      frequency: { hours: 1 },
+      timeout: { minutes: 10 },
+      initialDelay: { minutes: 7 },
+    }),
     tellAfterMs: readDurationSetting(
       config,
       'dataMesh.leftovers.tellAfter',

@@ -20,7 +20,6 @@ import type {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { ConflictError, stringifyError } from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type {
@@ -32,6 +31,7 @@ import { ownerRef } from '../permissions';
 import type { InfrastructureService } from './InfrastructureService';
 import type { SandboxExpiryNoticeStore } from './SandboxExpiryNoticeStore';
 import type { SandboxDeletion } from './sandboxes';
+import { readScheduleSetting } from '../scheduleSetting';
 
 /** Id of the scheduled round. @public */
 export const SANDBOX_EXPIRY_TASK_ID = 'data-mesh-sandbox-expiry';
@@ -71,15 +71,11 @@ export function readSandboxExpiryConfig(
   return {
     expireAfterMs,
     warnBeforeMs,
-    schedule: config.has('dataMesh.sandboxes.expirySchedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('dataMesh.sandboxes.expirySchedule'),
-        )
-      : {
-          frequency: { hours: 1 },
-          timeout: { minutes: 30 },
-          initialDelay: { minutes: 3 },
-        },
+    schedule: readScheduleSetting(config, 'dataMesh.sandboxes.expirySchedule', {
+      frequency: { hours: 1 },
+      timeout: { minutes: 30 },
+      initialDelay: { minutes: 3 },
+    }),
   };
 }
 

@@ -12,7 +12,6 @@ import {
   type RootConfigService,
   type SchedulerService,
   type UserInfoService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -28,6 +27,7 @@ import { createQualityNotifier } from './notifications';
 import { QualityService } from './QualityService';
 import { QualityStore } from './QualityStore';
 import { createQualityRouter } from './router';
+import { readScheduleSetting } from '../scheduleSetting';
 
 export { QUALITY_READ_TOPIC, QUALITY_TOPIC } from './notifications';
 
@@ -89,15 +89,11 @@ export async function setupQuality(deps: {
     await deps.scheduler.scheduleTask({
       id: QUALITY_TASK_ID,
       scope: 'global',
-      ...(config.has('dataMesh.quality.schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-            config.getConfig('dataMesh.quality.schedule'),
-          )
-        : {
-            frequency: { hours: 24 },
-            timeout: { minutes: 30 },
-            initialDelay: { minutes: 5 },
-          }),
+      ...readScheduleSetting(config, 'dataMesh.quality.schedule', {
+        frequency: { hours: 24 },
+        timeout: { minutes: 30 },
+        initialDelay: { minutes: 5 },
+      }),
       fn: async () => {
         const r = await run();
         deps.logger.info(

@@ -11,7 +11,6 @@ import {
   type LoggerService,
   type RootConfigService,
   type SchedulerService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
@@ -28,6 +27,7 @@ import { createUsageRouter } from './router';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
 import { createUnusedGrantNotifier } from './unused';
+import { readScheduleSetting } from '../scheduleSetting';
 
 export type { StillReading } from './UsageService';
 export { createUsageRouter } from './router';
@@ -91,15 +91,11 @@ export async function setupUsage(deps: {
   await deps.scheduler.scheduleTask({
     id: USAGE_COLLECTION_TASK_ID,
     scope: 'global',
-    ...(config.has('dataMesh.usage.schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('dataMesh.usage.schedule'),
-        )
-      : {
-          frequency: { hours: 1 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 2 },
-        }),
+    ...readScheduleSetting(config, 'dataMesh.usage.schedule', {
+      frequency: { hours: 1 },
+      timeout: { minutes: 10 },
+      initialDelay: { minutes: 2 },
+    }),
     fn: async () => {
       const r = await collect();
       deps.logger.info(
