@@ -473,9 +473,7 @@ describe('datamesh apply --report-to (embedded PGlite)', () => {
       { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
     );
     expect(two.code).toBe(1);
-    expect(two.stderr).toMatch(
-      /reports the changes of one product; give one spec file/,
-    );
+    expect(two.stderr).toMatch(/reports on one product; give one spec file/);
     for (const [args, message] of [
       [['--wait', '10m'], /--wait: needs --report-to/],
       [

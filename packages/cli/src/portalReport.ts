@@ -4,7 +4,8 @@
  * told to the portal's data-mesh backend, so the product's audit trail in
  * the portal has it beside the portal's own changes; a sandbox's branch is
  * claimed there first, so the portal and the pipeline do not change it at
- * once. The token comes from
+ * once. Of `datamesh quality`: the counts of its checks, so the product's
+ * page shows the run that just built its tables. The token comes from
  * the environment (a CI secret), never from the command line, which CI logs
  * and process lists show.
  */
@@ -16,9 +17,12 @@ import type {
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PortalSandboxClaims,
+  type QualityCheckResult,
   claimSandboxesInPortal,
+  qualityReportedChecks,
   reportedProduct,
   sendChangeReport,
+  sendQualityReport,
 } from '@datamesh/plugin-data-mesh-node';
 import type { Io } from './io';
 
@@ -76,8 +80,7 @@ export function portalReportTarget(
   }
   if (files.length !== 1) {
     return {
-      error:
-        '--report-to: reports the changes of one product; give one spec file',
+      error: '--report-to: reports on one product; give one spec file',
     };
   }
   const token = env[PORTAL_TOKEN_ENV];
@@ -131,6 +134,43 @@ export async function reportToPortal(
       `warning: not in the portal's audit trail of ${product.namespace}/${
         product.name
       } (${report.action}): ${(e as Error).message}`,
+    );
+  }
+}
+
+/**
+ * Tells the portal what this run measured of the product's checks. Never
+ * fails the command (its exit code is the checks' verdict); a refusal or a
+ * check the portal judged otherwise is a warning naming why.
+ */
+export async function reportQualityToPortal(
+  io: Io,
+  target: PortalReportTarget,
+  entity: DataProductEntityV1alpha1,
+  stage: string | undefined,
+  results: QualityCheckResult[],
+): Promise<void> {
+  const product = reportedProduct(entity);
+  const checks = qualityReportedChecks(results);
+  if (!checks.length) return;
+  try {
+    const judged = await sendQualityReport(target, product, {
+      source: 'cli',
+      ...(stage ? { stage } : {}),
+      ...(target.reference ? { reference: target.reference } : {}),
+      checks,
+    });
+    io.err(
+      `reported to the portal: ${judged.recorded.length} of ${checks.length} results of ${judged.entityRef} kept (by ${judged.actor})`,
+    );
+    for (const s of judged.skipped) {
+      io.err(`warning: the portal did not keep ${s.key}: ${s.reason}`);
+    }
+  } catch (e) {
+    io.err(
+      `warning: not reported to the portal (${product.namespace}/${
+        product.name
+      }): ${(e as Error).message}`,
     );
   }
 }

@@ -18,12 +18,15 @@ import { qualityCommand } from './commands/quality';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** The options of a command that changes the warehouse: tell the portal. */
-const reportOptions = (cmd: Command) =>
+/** The options of a command whose outcome the portal keeps: tell the portal. */
+const reportOptions = (
+  cmd: Command,
+  what = "what changed, for the product's audit trail",
+) =>
   cmd
     .option(
       '--report-to <url>',
-      "tell the portal's data-mesh API (e.g. https://portal.example.com/api/data-mesh) what changed, for the product's audit trail; the token comes from DATAMESH_PORTAL_TOKEN",
+      `tell the portal's data-mesh API (e.g. https://portal.example.com/api/data-mesh) ${what}; the token comes from DATAMESH_PORTAL_TOKEN`,
     )
     .option(
       '--report-reference <text>',
@@ -202,13 +205,16 @@ export function createProgram(io: Io, result: { code: number }): Command {
       result.code = await infraCommand('apply', files, opts, io);
     });
 
-  warehouseOptions(
-    program
-      .command('quality')
-      .description(
-        "Measure the products' data-quality checks (ODCS quality[]) in the warehouse; exit 1 when a check of severity error fails or cannot be measured",
-      )
-      .argument('<spec-file...>', 'specs of the products to check'),
+  reportOptions(
+    warehouseOptions(
+      program
+        .command('quality')
+        .description(
+          "Measure the products' data-quality checks (ODCS quality[]) in the warehouse; exit 1 when a check of severity error fails or cannot be measured",
+        )
+        .argument('<spec-file...>', 'specs of the products to check'),
+    ),
+    "the counts, so the product's page shows this run's results (the portal judges them by the catalog's checks)",
   )
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts) => {

@@ -1,11 +1,23 @@
 /*
  * `datamesh quality` against the embedded PGlite warehouse: the product is
  * applied, its pipeline's table written, and the spec's ODCS checks are
- * measured; a failing error-severity check fails the run.
+ * measured; a failing error-severity check fails the run. With
+ * `--report-to`, the counts go to a node:http stand-in for the portal
+ * (the route's judging has its own tests), checked against the OpenAPI
+ * document.
  */
 import path from 'node:path';
 import { createPgliteWarehouseAdapter } from '@datamesh/plugin-data-mesh-backend-module-postgres';
-import { lines, makeTempDir, runDatamesh } from './testUtils';
+import { createDataMeshApiValidator } from '@datamesh/plugin-data-mesh-common';
+import {
+  type SeenReport,
+  lines,
+  makeTempDir,
+  runDatamesh,
+  startStandInPortal,
+} from './testUtils';
+
+jest.setTimeout(120_000);
 
 const PRODUCT = `apiVersion: v1.1.0
 kind: DataProduct
@@ -48,6 +60,36 @@ ${wardCheck}${wardCheck ? '\n' : ''}          - type: text
             description: Wards are named by the hospital
 `;
 
+const STRICT = `          - metric: invalidValues
+            arguments:
+              validValues: [north, south]
+            mustBe: 0`;
+
+/** Apply the product, then write its output table as its pipeline would. */
+async function applyAndLoad(spec: string, dataDir: string, cwd: string) {
+  const apply = await runDatamesh(['apply', spec, '--data-dir', dataDir], {
+    cwd,
+  });
+  expect(apply.code).toBe(0);
+  const warehouse = await createPgliteWarehouseAdapter({ dataDir });
+  try {
+    const table = warehouse.dialect.qualifiedTable(
+      { database: 'acme_clinic_dev', schema: 'visits_output' },
+      'visits',
+    );
+    await warehouse.connection.queryAs(
+      'clinic_visits_service',
+      `CREATE TABLE ${table} (visit_id INT, ward TEXT)`,
+    );
+    await warehouse.connection.queryAs(
+      'clinic_visits_service',
+      `INSERT INTO ${table} VALUES (1, 'north'), (2, 'south'), (3, 'east'), (3, NULL)`,
+    );
+  } finally {
+    await warehouse.close();
+  }
+}
+
 describe('datamesh quality (embedded PGlite)', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   beforeAll(() => {
@@ -57,35 +99,10 @@ describe('datamesh quality (embedded PGlite)', () => {
 
   it('measures the checks of a product in its tables and fails on an error-severity check', async () => {
     const spec = tmp.write('visits/visits.odps.yaml', PRODUCT);
-    const strict = `          - metric: invalidValues
-            arguments:
-              validValues: [north, south]
-            mustBe: 0`;
+    const strict = STRICT;
     tmp.write('visits/visits.odcs.yaml', contract(strict));
     const dataDir = path.join(tmp.dir, 'warehouse');
-    const apply = await runDatamesh(['apply', spec, '--data-dir', dataDir], {
-      cwd: tmp.dir,
-    });
-    expect(apply.code).toBe(0);
-
-    // the product's pipeline writes its output table
-    const warehouse = await createPgliteWarehouseAdapter({ dataDir });
-    try {
-      const table = warehouse.dialect.qualifiedTable(
-        { database: 'acme_clinic_dev', schema: 'visits_output' },
-        'visits',
-      );
-      await warehouse.connection.queryAs(
-        'clinic_visits_service',
-        `CREATE TABLE ${table} (visit_id INT, ward TEXT)`,
-      );
-      await warehouse.connection.queryAs(
-        'clinic_visits_service',
-        `INSERT INTO ${table} VALUES (1, 'north'), (2, 'south'), (3, 'east'), (3, NULL)`,
-      );
-    } finally {
-      await warehouse.close();
-    }
+    await applyAndLoad(spec, dataDir, tmp.dir);
 
     const failing = await runDatamesh(
       ['quality', spec, '--data-dir', dataDir],
@@ -159,5 +176,148 @@ describe('datamesh quality (embedded PGlite)', () => {
       'no quality checks in these specs: nothing to measure\n',
     );
     expect(none.code).toBe(0);
+  });
+
+  it('reports the counts to the portal, names what it did not keep, and keeps its own verdict', async () => {
+    const spec = tmp.write('reported/visits.odps.yaml', PRODUCT);
+    tmp.write('reported/visits.odcs.yaml', contract(STRICT));
+    const dataDir = path.join(tmp.dir, 'reported-warehouse');
+    await applyAndLoad(spec, dataDir, tmp.dir);
+    let reply: (sent: SeenReport) => { status: number; body: unknown };
+    const portal = await startStandInPortal(sent => reply(sent));
+    const run = (extra: string[] = []) =>
+      runDatamesh(
+        [
+          'quality',
+          spec,
+          '--data-dir',
+          dataDir,
+          '--report-to',
+          portal.base,
+          ...extra,
+        ],
+        {
+          cwd: tmp.dir,
+          env: {
+            DATAMESH_PORTAL_TOKEN: 'ci-token',
+            CI_JOB_URL: 'https://gitlab.example.com/acme/visits/-/jobs/7',
+          },
+        },
+      );
+    try {
+      reply = sent => ({
+        status: 201,
+        body: {
+          entityRef: 'dataproduct:default/visits',
+          checkedAt: '2026-12-07T10:00:00.000Z',
+          actor: 'service:external:ci',
+          recorded: sent.body.checks
+            .slice(1)
+            .map((c: any) => ({ key: c.key, status: 'failed' })),
+          skipped: [
+            { key: sent.body.checks[0].key, reason: 'counted elsewhere' },
+          ],
+        },
+      });
+      const reported = await run(['--stage', 'dev']);
+      // the verdict is this run's own, whatever the portal keeps
+      expect(reported.code).toBe(1);
+      expect(lines(reported.stderr)).toEqual([
+        `data quality in PGlite in ${dataDir}:`,
+        'reported to the portal: 2 of 3 results of dataproduct:default/visits kept (by service:external:ci)',
+        'warning: the portal did not keep visits:rowCount: counted elsewhere',
+        '4 checks: 1 passed, 2 failed, 0 could not be measured, 1 not run',
+      ]);
+      expect(reported.stdout + reported.stderr).not.toContain('ci-token');
+      const [sent] = portal.seen;
+      expect(sent.url).toBe(
+        '/api/data-mesh/products/default/visits/quality/reports',
+      );
+      expect(sent.auth).toBe('Bearer ci-token');
+      expect(
+        createDataMeshApiValidator().requestBody(
+          {
+            method: 'post',
+            path: '/products/{namespace}/{name}/quality/reports',
+          },
+          sent.body,
+        ),
+      ).toEqual([]);
+      // counts, not verdicts; the text check is not reported
+      const table = {
+        database: 'acme_clinic_dev',
+        schema: 'visits_output',
+        table: 'visits',
+      };
+      expect(sent.body).toEqual({
+        source: 'cli',
+        stage: 'dev',
+        reference: 'https://gitlab.example.com/acme/visits/-/jobs/7',
+        checks: [
+          {
+            key: 'visits:rowCount',
+            table,
+            counts: [{ measure: { kind: 'rows' }, count: 4 }],
+          },
+          {
+            key: 'visits.visit_id:duplicateValues',
+            table,
+            counts: [
+              { measure: { kind: 'rows' }, count: 4 },
+              { measure: { kind: 'nonNull', column: 'visit_id' }, count: 4 },
+              { measure: { kind: 'distinct', column: 'visit_id' }, count: 3 },
+            ],
+          },
+          {
+            key: 'visits.ward:invalidValues',
+            table,
+            counts: [
+              { measure: { kind: 'rows' }, count: 4 },
+              {
+                measure: {
+                  kind: 'notInList',
+                  column: 'ward',
+                  values: ['north', 'south'],
+                },
+                count: 1,
+              },
+            ],
+          },
+        ],
+      });
+
+      // a portal that refuses is a warning; the checks decide the exit code
+      reply = () => ({
+        status: 403,
+        body: { error: { name: 'NotAllowedError', message: 'not an owner' } },
+      });
+      const refused = await run(['--json']);
+      expect(refused.code).toBe(1);
+      expect(lines(refused.stderr)).toContain(
+        'warning: not reported to the portal (default/visits): the portal did not record it (403): not an owner',
+      );
+      expect(JSON.parse(refused.stdout)).toHaveLength(4);
+
+      // one product per report, asked before the warehouse opens
+      const two = await runDatamesh(
+        [
+          'quality',
+          spec,
+          spec,
+          '--data-dir',
+          dataDir,
+          '--report-to',
+          portal.base,
+        ],
+        { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
+      );
+      expect(two.code).toBe(1);
+      expect(two.stderr).toBe(
+        '--report-to: reports on one product; give one spec file\n',
+      );
+      expect(portal.seen).toHaveLength(2);
+    } finally {
+      await portal.close();
+    }
   });
 });

@@ -22,8 +22,10 @@ import {
   dataMeshApiOperations,
 } from '@datamesh/plugin-data-mesh-common';
 import {
+  type ProductQualityCheck,
   computeDesiredState,
   managedByMarker,
+  productQualityChecks,
 } from '@datamesh/plugin-data-mesh-node';
 import { testWarehouseServiceFactory } from '@datamesh/plugin-data-mesh-node/testUtils';
 import type { Knex } from 'knex';
@@ -133,6 +135,7 @@ describe.each(databases.eachSupportedId())(
     let now = 0;
     let consumerRole: string;
     let ordersDatabase: string;
+    let ordersQualityCheck: ProductQualityCheck;
     const scheduler = mockServices.scheduler();
     const validator = createDataMeshApiValidator();
     const covered = new Set<string>();
@@ -196,6 +199,7 @@ describe.each(databases.eachSupportedId())(
       orders.spec.datasets![0].quality = [
         { metric: 'rowCount', mustBeGreaterThan: 0 },
       ];
+      [ordersQualityCheck] = productQualityChecks(orders, w.platform);
       await loadTable(w.adapter, eventsTable(w, 'orders', domain), 10, T0);
       now = T0 + 2 * H;
       const backend = await startTestBackend({
@@ -1087,6 +1091,73 @@ describe.each(databases.eachSupportedId())(
       await call(measure, '/products/default/bad%20name/quality/run', 400);
       await call(measure, '/products/default/nope/quality/run', 404);
       await call(measure, '/products/default/orders/quality/run', 401, {
+        auth: mockCredentials.none.header(),
+      });
+      // a pipeline's counts (their judging: quality/reports.test.ts)
+      const reportQuality = {
+        method: 'post',
+        path: '/products/{namespace}/{name}/quality/reports',
+      } as const;
+      const qualityReports = '/products/default/orders/quality/reports';
+      const qualityCheck = ordersQualityCheck;
+      const qualityReport = {
+        source: 'cli',
+        stage: 'dev',
+        reference: 'https://ci.example.com/runs/2',
+        checks: [
+          {
+            key: qualityCheck.key,
+            table: qualityCheck.table,
+            counts: [{ measure: { kind: 'rows' }, count: 0 }],
+          },
+        ],
+      };
+      expect(validator.requestBody(reportQuality, qualityReport)).toEqual([]);
+      expect(
+        validator.requestBody(reportQuality, {
+          ...qualityReport,
+          checks: [
+            { key: 'x', counts: [{ measure: { kind: 'x' }, count: 1 }] },
+          ],
+        }),
+      ).not.toEqual([]);
+      expect(
+        (
+          await call(reportQuality, qualityReports, 201, {
+            body: qualityReport,
+          })
+        ).recorded,
+      ).toEqual([{ key: qualityCheck.key, status: 'failed' }]);
+      await call(reportQuality, qualityReports, 403, {
+        auth: carol,
+        body: qualityReport,
+      });
+      await call(reportQuality, qualityReports, 400, {
+        body: { source: 'cli', checks: [] },
+      });
+      await call(reportQuality, '/products/default/nope/quality/reports', 404, {
+        body: qualityReport,
+      });
+      await call(reportQuality, qualityReports, 401, {
+        auth: mockCredentials.none.header(),
+        body: qualityReport,
+      });
+      const qualityProducts = {
+        method: 'get',
+        path: '/quality/products',
+      } as const;
+      expect(
+        (await call(qualityProducts, '/quality/products', 200)).items,
+      ).toEqual([
+        {
+          product: 'dataproduct:default/orders',
+          checks: 1,
+          failing: [qualityCheck.key],
+          warnings: [],
+          checkedAt: new Date(now).toISOString(),
+        },
+      ]);
+      await call(qualityProducts, '/quality/products', 401, {
         auth: mockCredentials.none.header(),
       });
 

@@ -14,6 +14,7 @@ export * from './warehouse/usage';
 export * from './warehouse/quality';
 export * from './warehouse/datasetTables';
 export * from './warehouse/qualityRun';
+export * from './warehouse/qualityReport';
 export * from './warehouse/plan';
 export * from './warehouse/scope';
 export * from './warehouse/apply';

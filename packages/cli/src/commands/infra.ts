@@ -48,9 +48,9 @@ export interface InfraOptions {
   detailedExitcode?: boolean;
   /** apply only: run revoke and drop steps too. */
   allowDestructive?: boolean;
-  /** apply only: the portal's data-mesh API, told of the apply. */
+  /** apply and quality: the portal's data-mesh API, told of the apply or the counts. */
   reportTo?: string;
-  /** apply only: where the run can be looked up (default: the CI run's URL). */
+  /** apply and quality: where the run can be looked up (default: the CI run's URL). */
   reportReference?: string;
 }
 

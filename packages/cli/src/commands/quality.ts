@@ -3,7 +3,9 @@
  * (ODCS `quality[]`) in the warehouse, from a product repo's CI after its
  * pipeline ran — the same counting the portal does, one statement per
  * database. A failing check of severity `error` (the default) fails the
- * run; `warning` and `info` checks are shown and do not.
+ * run; `warning` and `info` checks are shown and do not. With
+ * `--report-to`, the counts go to the portal, so the product's page shows
+ * this run.
  */
 import {
   describeQualityCheck,
@@ -15,12 +17,13 @@ import {
   runQualityChecks,
 } from '@datamesh/plugin-data-mesh-node';
 import { type Io, EXIT_FAILED, EXIT_OK } from '../io';
+import { portalReportTarget, reportQualityToPortal } from '../portalReport';
 import { type InfraOptions, openWarehouse, prepare } from './infra';
 
 /** @public */
 export type QualityOptions = Pick<
   InfraOptions,
-  'config' | 'stage' | 'dataDir'
+  'config' | 'stage' | 'dataDir' | 'reportTo' | 'reportReference'
 > & {
   json?: boolean;
 };
@@ -45,6 +48,11 @@ export async function qualityCommand(
   options: QualityOptions,
   io: Io,
 ): Promise<number> {
+  const report = portalReportTarget(options, files, process.env);
+  if (report && 'error' in report) {
+    io.err(report.error);
+    return EXIT_FAILED;
+  }
   const prepared = await prepare(files, options, io);
   if (!prepared) return EXIT_FAILED;
   const checks = prepared.entities.flatMap(entity =>
@@ -96,6 +104,15 @@ export async function qualityCommand(
           }`,
         );
       }
+    }
+    if (report) {
+      await reportQualityToPortal(
+        io,
+        report,
+        prepared.entities[0],
+        options.stage,
+        results,
+      );
     }
     const count = (s: QualityCheckResult['status']) =>
       results.filter(r => r.status === s).length;

@@ -2,13 +2,18 @@
  * A product's data-quality checks for the API: the checks its spec declares
  * now (from the catalog entity, so a check removed from the spec is gone
  * and a new one is `pending`), joined with the latest stored result of
- * each and its results of the last 30 days.
+ * each and its results of the last 30 days; where every product's checks
+ * stand, for the data products list; a pipeline's report, judged and kept.
  */
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   type DataProductEntityV1alpha1,
   type ProductQualityCheckView,
   type ProductQualityResponse,
   type QualityFailingResponse,
+  type QualityProductsResponse,
+  type QualityReport,
+  type QualityReportResponse,
   describeQualityCheck,
   isBlockingQualityCheck,
   isMeasuredQualityCheck,
@@ -19,7 +24,9 @@ import {
   qualityNotRunReason,
 } from '@datamesh/plugin-data-mesh-node';
 import { productRefOf } from '../slo/monitors';
+import type { QualityCycleOptions } from './collector';
 import type { QualityStore } from './QualityStore';
+import { recordQualityReport } from './reports';
 
 const HISTORY_MS = 30 * 24 * 3_600_000;
 
@@ -27,7 +34,10 @@ const iso = (t: number) => new Date(t).toISOString();
 
 export class QualityService {
   constructor(
-    private readonly options: {
+    private readonly options: Pick<
+      QualityCycleOptions,
+      'logger' | 'notifier'
+    > & {
       store: QualityStore;
       platform: PlatformConfig;
       clock: { now(): number };
@@ -77,6 +87,7 @@ export class QualityService {
         ...(last?.rows !== undefined ? { rows: last.rows } : {}),
         ...(reason ? { reason } : {}),
         ...(last ? { checkedAt: iso(last.checkedAt) } : {}),
+        ...(last?.measuredBy ? { measuredBy: last.measuredBy } : {}),
         history: history
           .filter(h => h.checkKey === c.key)
           .map(h => ({
@@ -105,5 +116,28 @@ export class QualityService {
         checkedAt: iso(p.checkedAt),
       })),
     };
+  }
+
+  /** Where every product with checks stands, by its checks' latest results. */
+  async products(): Promise<QualityProductsResponse> {
+    const summaries = await this.options.store.summaries();
+    return {
+      items: summaries.map(p => ({
+        product: p.product,
+        checks: p.checks,
+        failing: p.failing,
+        warnings: p.warnings,
+        checkedAt: iso(p.checkedAt),
+      })),
+    };
+  }
+
+  /** A pipeline's results of the product's checks, judged by the catalog's checks. */
+  async report(
+    entity: DataProductEntityV1alpha1,
+    report: QualityReport,
+    credentials: BackstageCredentials,
+  ): Promise<QualityReportResponse> {
+    return recordQualityReport(this.options, entity, report, credentials);
   }
 }

@@ -1,6 +1,7 @@
 /*
  * Persistence of data-quality results (knex; SQLite and PostgreSQL): one
- * row per check and run (migration 20270111000000_quality_results). The
+ * row per check and run (migrations 20270111000000_quality_results and
+ * 20270112000000_quality_reported: who measured a reported one). The
  * latest result of each check is found by SQL aggregation, not by reading
  * the history; the history is read per product, bounded by time.
  */
@@ -8,6 +9,7 @@ import {
   type DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import type { QualityMeasuredBy } from '@datamesh/plugin-data-mesh-common';
 import type { Knex } from 'knex';
 
 const TABLE = 'data_mesh_quality_results';
@@ -21,13 +23,21 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** What a product's latest run left failing; times epoch ms. @public */
+/**
+ * Where a product's checks stand by their latest results; times epoch ms.
+ * @public
+ */
 export interface ProductQualitySummary {
   product: string;
   owner?: string;
+  /** When the newest of those results was measured. */
   checkedAt: number;
+  /** Checks with a result; a product with none has no summary. */
+  checks: number;
   /** Keys of blocking checks that failed or could not be measured. */
   failing: string[];
+  /** Keys of warnings (not blocking) that failed or could not be measured. */
+  warnings: string[];
 }
 
 /** A measured check's result as stored; times epoch ms. @public */
@@ -39,6 +49,8 @@ export interface QualityResultRecord {
   value?: number;
   rows?: number;
   message?: string;
+  /** Measured elsewhere and reported; absent when the portal measured it. */
+  measuredBy?: QualityMeasuredBy;
 }
 
 const num = (v: unknown) =>
@@ -55,6 +67,27 @@ function toRecord(row: any): QualityResultRecord {
     ...(value !== undefined ? { value } : {}),
     ...(rows !== undefined ? { rows } : {}),
     ...(row.message ? { message: row.message } : {}),
+    ...(row.source
+      ? {
+          measuredBy: {
+            source: row.source,
+            actor: row.actor ?? 'unknown',
+            ...(row.reference ? { reference: row.reference } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function toSummary(row: any): ProductQualitySummary {
+  return {
+    product: row.product,
+    ...(row.owner ? { owner: row.owner } : {}),
+    checkedAt: Number(row.checked_at),
+    // rows written before the counts were kept: at least the failing ones
+    checks: row.checks ?? JSON.parse(row.failing).length,
+    failing: JSON.parse(row.failing),
+    warnings: row.warnings ? JSON.parse(row.warnings) : [],
   };
 }
 
@@ -82,6 +115,9 @@ export class QualityStore {
       value: r.value ?? null,
       row_count: r.rows ?? null,
       message: r.message?.slice(0, 2000) ?? null,
+      source: r.measuredBy?.source ?? null,
+      actor: r.measuredBy?.actor.slice(0, 255) ?? null,
+      reference: r.measuredBy?.reference?.slice(0, 500) ?? null,
     }));
     for (let i = 0; i < rows.length; i += CHUNK) {
       await this.db(TABLE)
@@ -91,26 +127,18 @@ export class QualityStore {
     }
   }
 
-  /**
-   * The latest result of every check of `products` (all products when
-   * omitted), by product and check key.
-   */
+  /** The latest result of every check of `products`, by product and check key. */
   async latest(
-    products?: string[],
+    products: string[],
   ): Promise<Map<string, Map<string, QualityResultRecord>>> {
     const out = new Map<string, Map<string, QualityResultRecord>>();
-    const slices =
-      products === undefined
-        ? [undefined]
-        : Array.from({ length: Math.ceil(products.length / CHUNK) }, (_, i) =>
-            products.slice(i * CHUNK, (i + 1) * CHUNK),
-          );
-    for (const slice of slices) {
+    for (let i = 0; i < products.length; i += CHUNK) {
+      const slice = products.slice(i, i + CHUNK);
       const newest = this.db(TABLE)
         .select('product', 'check_key')
         .max({ at: 'checked_at' })
+        .whereIn('product', slice)
         .groupBy('product', 'check_key');
-      if (slice) newest.whereIn('product', slice);
       const rows = await this.db(`${TABLE} as r`)
         .join(newest.as('n'), join =>
           join
@@ -143,9 +171,9 @@ export class QualityStore {
   }
 
   /**
-   * What each product's latest run left failing (blocking checks failed or
-   * not measured). With `replaceAll` (a run over every product), products
-   * not listed are forgotten: they have no checks any more, or are gone.
+   * Where products' checks stand now. A product with no checks any more
+   * loses its summary; with `replaceAll` (a run over every product),
+   * products not listed are forgotten too: they have no checks, or are gone.
    */
   async summarize(
     products: ProductQualitySummary[],
@@ -153,12 +181,22 @@ export class QualityStore {
   ): Promise<void> {
     await this.db.transaction(async tx => {
       if (options.replaceAll) await tx(PRODUCTS).delete();
-      const rows = products.map(p => ({
-        product: p.product,
-        owner: p.owner?.toLowerCase() ?? null,
-        checked_at: p.checkedAt,
-        failing: JSON.stringify(p.failing),
-      }));
+      const none = products.filter(p => !p.checks).map(p => p.product);
+      for (let i = 0; i < none.length; i += CHUNK) {
+        await tx(PRODUCTS)
+          .whereIn('product', none.slice(i, i + CHUNK))
+          .delete();
+      }
+      const rows = products
+        .filter(p => p.checks)
+        .map(p => ({
+          product: p.product,
+          owner: p.owner?.toLowerCase() ?? null,
+          checked_at: p.checkedAt,
+          checks: p.checks,
+          failing: JSON.stringify(p.failing),
+          warnings: JSON.stringify(p.warnings),
+        }));
       for (let i = 0; i < rows.length; i += CHUNK) {
         await tx(PRODUCTS)
           .insert(rows.slice(i, i + CHUNK))
@@ -168,7 +206,7 @@ export class QualityStore {
     });
   }
 
-  /** The products of these owners whose latest run left something failing. */
+  /** The products of these owners whose checks stand failing. */
   async failingOwnedBy(owners: string[]): Promise<ProductQualitySummary[]> {
     if (!owners.length) return [];
     const rows = await this.db(PRODUCTS)
@@ -178,12 +216,12 @@ export class QualityStore {
       )
       .andWhereNot('failing', '[]')
       .orderBy('product');
-    return rows.map(r => ({
-      product: r.product,
-      ...(r.owner ? { owner: r.owner } : {}),
-      checkedAt: Number(r.checked_at),
-      failing: JSON.parse(r.failing),
-    }));
+    return rows.map(toSummary);
+  }
+
+  /** Every product with checks, where they stand: the data products list. */
+  async summaries(): Promise<ProductQualitySummary[]> {
+    return (await this.db(PRODUCTS).orderBy('product')).map(toSummary);
   }
 
   /** Forget results older than `before`; returns how many. */

@@ -4,15 +4,19 @@
  * each table scanned once (data-mesh-node qualityRun.ts) — the results
  * recorded, and the owners of a product told when one of its blocking
  * checks starts failing (once per failure: not again while it keeps
- * failing, again after it passed in between).
+ * failing, again after it passed in between). Results a pipeline reports
+ * (reports.ts) are recorded the same way.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   type DataProductEntityV1alpha1,
+  type QualityMeasuredBy,
   isBlockingQualityCheck,
+  isMeasuredQualityCheck,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
+  type ProductQualityCheck,
   type QualityCheckResult,
   type WarehouseAdapter,
   productQualityChecks,
@@ -20,7 +24,11 @@ import {
 } from '@datamesh/plugin-data-mesh-node';
 import { errorMessage } from '../slo/collection/stats';
 import { ownerRefOf, productRefOf } from '../slo/monitors';
-import type { QualityResultRecord, QualityStore } from './QualityStore';
+import type {
+  ProductQualitySummary,
+  QualityResultRecord,
+  QualityStore,
+} from './QualityStore';
 
 /** Who hears of a product's newly failing checks. @public */
 export interface QualityFailureNotifier {
@@ -55,12 +63,128 @@ export interface QualityCycleOptions {
   notifier?: QualityFailureNotifier;
 }
 
+/** One product's declared checks, and the results measured of them now. */
+export interface MeasuredProduct {
+  entity: DataProductEntityV1alpha1;
+  /** Every check the product declares. */
+  checks: ProductQualityCheck[];
+  /** Results measured now: of every check (a run), or of some (a report). */
+  results: QualityCheckResult[];
+}
+
+/** What recording results did. */
+export interface RecordedQuality {
+  /** Results kept (checks measured, or not measurable). */
+  recorded: number;
+  failed: number;
+  /** Products whose owners were told of newly failing checks. */
+  notified: number;
+  errors: string[];
+}
+
+const standsFailing = (status: string | undefined) =>
+  status === 'failed' || status === 'error';
+
+/**
+ * Keep results measured at `now` — by the portal, or reported
+ * (`measuredBy`) — and bring each product's summary up to date from its
+ * checks' latest results; tell the owners of the blocking checks that
+ * start failing. With `replaceAll` the products listed are every product.
+ */
+export async function recordQualityResults(
+  options: Pick<QualityCycleOptions, 'store' | 'logger' | 'notifier'>,
+  products: MeasuredProduct[],
+  opts: { now: number; measuredBy?: QualityMeasuredBy; replaceAll: boolean },
+): Promise<RecordedQuality> {
+  const { store, logger } = options;
+  const { now, measuredBy } = opts;
+  const out: RecordedQuality = {
+    recorded: 0,
+    failed: 0,
+    notified: 0,
+    errors: [],
+  };
+  const previous = await store.latest(
+    products.filter(p => p.checks.length).map(p => productRefOf(p.entity)),
+  );
+  const records: QualityResultRecord[] = [];
+  const summaries: ProductQualitySummary[] = [];
+  const newlyFailing: MeasuredProduct[] = [];
+  for (const { entity, checks, results } of products) {
+    const product = productRefOf(entity);
+    const before = previous.get(product);
+    const measuredNow = new Map<string, QualityCheckResult>();
+    for (const r of results) {
+      if (r.status === 'not-run') continue;
+      measuredNow.set(r.key, r);
+      records.push({
+        product,
+        checkKey: r.key,
+        checkedAt: now,
+        status: r.status,
+        ...(r.outcome ? { value: r.outcome.value, rows: r.outcome.rows } : {}),
+        message: r.outcome?.reason ?? r.message,
+        ...(measuredBy ? { measuredBy } : {}),
+      });
+      if (r.status === 'failed') out.failed++;
+    }
+    const failures = [...measuredNow.values()].filter(
+      r =>
+        r.status === 'failed' &&
+        isBlockingQualityCheck(r.check) &&
+        before?.get(r.key)?.status !== 'failed',
+    );
+    if (failures.length) {
+      newlyFailing.push({ entity, checks, results: failures });
+    }
+    // where its checks stand: this result, else the one before
+    const summary: ProductQualitySummary = {
+      product,
+      owner: ownerRefOf(entity),
+      checkedAt: 0,
+      checks: 0,
+      failing: [],
+      warnings: [],
+    };
+    for (const c of checks) {
+      if (!isMeasuredQualityCheck(c.check)) continue;
+      const latest = measuredNow.has(c.key)
+        ? { status: measuredNow.get(c.key)!.status, checkedAt: now }
+        : before?.get(c.key);
+      if (!latest) continue;
+      summary.checks++;
+      summary.checkedAt = Math.max(summary.checkedAt, latest.checkedAt);
+      if (!standsFailing(latest.status)) continue;
+      if (isBlockingQualityCheck(c.check)) summary.failing.push(c.key);
+      else summary.warnings.push(c.key);
+    }
+    summaries.push(summary);
+  }
+  await store.record(records);
+  out.recorded = records.length;
+  await store.summarize(summaries, { replaceAll: opts.replaceAll });
+  for (const { entity, results } of newlyFailing) {
+    if (!options.notifier) break;
+    try {
+      await options.notifier.failing(entity, results);
+      out.notified++;
+    } catch (e) {
+      const message = `owners of ${productRefOf(
+        entity,
+      )} not told of failing checks: ${errorMessage(e)}`;
+      out.errors.push(message);
+      logger.warn(`Data-quality checks: ${message}`);
+    }
+  }
+  return out;
+}
+
 /** Run one cycle, over every product or (`products`, entity refs) some. */
 export async function runQualityCycle(
   options: QualityCycleOptions,
   opts: { now?: number; products?: string[] } = {},
 ): Promise<QualityCycleReport> {
-  const { store, logger } = options;
+  const { logger } = options;
   const now = opts.now ?? options.clock.now();
   const report: QualityCycleReport = {
     now,
@@ -80,93 +204,43 @@ export async function runQualityCycle(
     return report;
   }
   const only = opts.products && new Set(opts.products);
-  const checks = entities
+  const products = entities
     .filter(e => !only || only.has(productRefOf(e)))
-    .flatMap(entity =>
-      productQualityChecks(entity, options.platform).map(c => ({
-        entity,
-        ...c,
-      })),
-    );
-  report.products = new Set(checks.map(c => c.entity)).size;
+    .map(entity => ({
+      entity,
+      checks: productQualityChecks(entity, options.platform),
+    }));
+  const checks = products.flatMap(p => p.checks);
+  report.products = products.filter(p => p.checks.length).length;
   report.checks = checks.length;
-  if (!checks.length) {
-    // nothing declares a check any more: nothing is left failing
-    if (!opts.products) await store.summarize([], { replaceAll: true });
-    return report;
-  }
-
-  let results: QualityCheckResult[];
+  let results: QualityCheckResult[] = [];
   try {
-    results = await runQualityChecks(await options.getAdapter(), checks);
+    if (checks.length) {
+      results = await runQualityChecks(await options.getAdapter(), checks);
+    }
   } catch (e) {
     report.errors.push(`quality not measured: ${errorMessage(e)}`);
     logger.warn(`Data-quality checks: ${report.errors[0]}`);
     return report;
   }
-  const refs = [...new Set(checks.map(c => productRefOf(c.entity)))];
-  const previous = await store.latest(refs);
-  const records: QualityResultRecord[] = [];
-  const newlyFailing = new Map<
-    DataProductEntityV1alpha1,
-    QualityCheckResult[]
-  >();
-  results.forEach((r, i) => {
-    if (r.status === 'not-run') return;
-    const entity = checks[i].entity;
-    const product = productRefOf(entity);
-    records.push({
-      product,
-      checkKey: r.key,
-      checkedAt: now,
-      status: r.status,
-      ...(r.outcome ? { value: r.outcome.value, rows: r.outcome.rows } : {}),
-      message: r.outcome?.reason ?? r.message,
-    });
-    if (r.status !== 'error') report.measured++;
-    if (r.status !== 'failed') return;
-    report.failed++;
-    const before = previous.get(product)?.get(r.key)?.status;
-    if (before !== 'failed' && isBlockingQualityCheck(r.check)) {
-      newlyFailing.set(entity, [...(newlyFailing.get(entity) ?? []), r]);
-    }
+  // results come in the order of the checks: cut them back per product
+  let at = 0;
+  const measured = products.map(p => {
+    const own = results.slice(at, at + p.checks.length);
+    at += p.checks.length;
+    return { ...p, results: own };
   });
-  await store.record(records);
-  // what needs the owners now, per product: the home page counts it
-  const failing = new Map<DataProductEntityV1alpha1, string[]>(
-    checks.map(c => [c.entity, []]),
-  );
-  results.forEach((r, i) => {
-    if (
-      isBlockingQualityCheck(r.check) &&
-      (r.status === 'failed' || r.status === 'error')
-    ) {
-      failing.get(checks[i].entity)!.push(r.key);
-    }
+  report.measured = results.filter(
+    r => r.status === 'passed' || r.status === 'failed',
+  ).length;
+  // a product without checks any more is in the list, so its summary goes
+  const recorded = await recordQualityResults(options, measured, {
+    now,
+    replaceAll: !opts.products,
   });
-  await store.summarize(
-    [...failing].map(([entity, keys]) => ({
-      product: productRefOf(entity),
-      owner: ownerRefOf(entity),
-      checkedAt: now,
-      failing: keys,
-    })),
-    { replaceAll: !opts.products },
-  );
-  if (options.notifier) {
-    for (const [entity, failures] of newlyFailing) {
-      try {
-        await options.notifier.failing(entity, failures);
-        report.notified++;
-      } catch (e) {
-        const message = `owners of ${productRefOf(
-          entity,
-        )} not told of failing checks: ${errorMessage(e)}`;
-        report.errors.push(message);
-        logger.warn(`Data-quality checks: ${message}`);
-      }
-    }
-  }
-  await store.prune(now - options.retentionMs);
+  report.failed = recorded.failed;
+  report.notified = recorded.notified;
+  report.errors.push(...recorded.errors);
+  await options.store.prune(now - options.retentionMs);
   return report;
 }

@@ -112,12 +112,7 @@ export async function setupQuality(deps: {
       catalog: deps.catalog,
       permissions: deps.permissions,
       userInfo: deps.userInfo,
-      service: new QualityService({
-        store,
-        platform,
-        clock: deps.clock,
-        enabled,
-      }),
+      service: new QualityService({ ...cycleOptions, enabled }),
       runNow: product => run(undefined, [product]),
     }),
     run: now => run(now),

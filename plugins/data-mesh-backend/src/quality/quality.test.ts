@@ -5,7 +5,8 @@
  * declared checks in its table, the product page's answer lists each with
  * its latest result and history, the owners hear once when a blocking
  * check starts failing (not of warnings, not again while it keeps
- * failing), and only they may measure now.
+ * failing), only they may measure now, and a pipeline's counts are judged
+ * by the catalog's checks and kept with who reported them.
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
@@ -18,8 +19,11 @@ import {
   assessProducts,
   planProducts,
   platformConfig,
+  productQualityChecks,
+  qualityReportedChecks,
+  runQualityChecks,
 } from '@datamesh/plugin-data-mesh-node';
-import { contractCalls } from '../__testUtils__/contractCalls';
+import { PIPELINE, contractCalls } from '../__testUtils__/contractCalls';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   product,
@@ -254,6 +258,152 @@ describe.each(databases.eachSupportedId())('data-quality checks on %s', id => {
       [new Date(T0).toISOString(), 'failed'],
       [new Date(T0 + D).toISOString(), 'failed'],
     ]);
+  });
+
+  it("keeps a pipeline's counts, judged by the catalog's checks, with who reported them", async () => {
+    now = T0 + D + 3_600_000;
+    // what `datamesh quality --report-to` sends: the same counting
+    const measured = await runQualityChecks(
+      warehouse,
+      productQualityChecks(visits, platform),
+    );
+    const checks = qualityReportedChecks(measured);
+    // the text check is not measured, so not reported
+    expect(checks.map(c => c.key)).toEqual([
+      'events:rowCount',
+      'events.id:unique-ids',
+      'events.email:nullValues',
+    ]);
+    const report = {
+      source: 'cli',
+      stage: 'prod',
+      reference: 'https://ci.example.com/runs/42',
+      checks,
+    };
+    const path = '/products/default/visits/quality/reports';
+    expect((await call('post', path, 'sofia', report)).status).toBe(403);
+    expect(
+      (
+        await call(
+          'post',
+          '/products/default/nothing/quality/reports',
+          PIPELINE,
+          report,
+        )
+      ).status,
+    ).toBe(404);
+    const kept = await call('post', path, PIPELINE, report);
+    expect(kept.status).toBe(201);
+    expect(kept.body).toEqual({
+      entityRef: 'dataproduct:default/visits',
+      checkedAt: new Date(now).toISOString(),
+      actor: 'service:external:test-service',
+      recorded: [
+        { key: 'events:rowCount', status: 'passed' },
+        { key: 'events.id:unique-ids', status: 'failed' },
+        { key: 'events.email:nullValues', status: 'failed' },
+      ],
+      skipped: [],
+    });
+    const after = await quality('sofia');
+    expect(after.lastCheckedAt).toBe(new Date(now).toISOString());
+    expect(after.checks[1]).toMatchObject({
+      status: 'failed',
+      value: 1,
+      checkedAt: new Date(now).toISOString(),
+      measuredBy: {
+        source: 'cli',
+        actor: 'service:external:test-service',
+        reference: 'https://ci.example.com/runs/42',
+      },
+    });
+    expect(after.checks[1].history).toHaveLength(3);
+    // failing already: no one is told again
+    expect(told()).toHaveLength(2);
+    expect((await call('get', '/quality/products', 'sofia')).body).toEqual({
+      items: [
+        {
+          product: 'dataproduct:default/visits',
+          checks: 3,
+          failing: ['events.id:unique-ids'],
+          warnings: ['events.email:nullValues'],
+          checkedAt: new Date(now).toISOString(),
+        },
+      ],
+    });
+
+    // counted where the portal does not measure, by another spec, or not
+    // declared at all: skipped, each with why, and nothing changes
+    const [rows, unique] = checks;
+    const elsewhere = await call('post', path, PIPELINE, {
+      source: 'cli',
+      checks: [
+        { ...rows, table: { ...rows.table!, database: 'other_dev' } },
+        { ...unique, counts: [{ measure: { kind: 'rows' }, count: 4 }] },
+        { key: 'events.id:not-declared', table: rows.table, error: 'x' },
+        { key: 'events.id:text', table: rows.table, error: 'x' },
+      ],
+    });
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.recorded).toEqual([]);
+    expect(elsewhere.body.skipped.map((r: any) => [r.key, r.reason])).toEqual([
+      [
+        'events:rowCount',
+        expect.stringMatching(
+          /^counted in other_dev\..*; the portal measures it in /,
+        ),
+      ],
+      [
+        'events.id:unique-ids',
+        "not counted as the catalog's check needs (the pipeline's spec may declare it differently)",
+      ],
+      [
+        'events.id:not-declared',
+        expect.stringContaining("not declared in the catalog's spec"),
+      ],
+      ['events.id:text', 'a text check is not measured by the portal'],
+    ]);
+    expect((await quality('sofia')).checks[1].status).toBe('failed');
+
+    // a pipeline run that finds the key unique again clears the home page
+    now += 60_000;
+    const cleared = await call('post', path, PIPELINE, {
+      source: 'cli',
+      checks: [
+        {
+          ...unique,
+          counts: unique.counts!.map(c => ({ ...c, count: 3 })),
+        },
+      ],
+    });
+    expect(cleared.body.recorded).toEqual([
+      { key: 'events.id:unique-ids', status: 'passed' },
+    ]);
+    expect((await call('get', '/quality/failing', 'aisha')).body.items).toEqual(
+      [],
+    );
+    // two checks and the warning it did not report stand as they were
+    expect(
+      (await call('get', '/quality/products', 'sofia')).body.items[0],
+    ).toMatchObject({
+      checks: 3,
+      failing: [],
+      warnings: ['events.email:nullValues'],
+    });
+    // a report that is not one is refused before anything is judged
+    const bad = await call('post', path, PIPELINE, {
+      source: 'cli',
+      checks: [{ key: 'events:rowCount', table: rows.table }],
+    });
+    expect(bad.status).toBe(400);
+    expect(
+      (
+        await call('post', path, PIPELINE, {
+          source: 'cli',
+          checks: [rows, rows],
+        })
+      ).body.error.message,
+    ).toBe("checks: 'events:rowCount' reported twice");
   });
 
   it('lets only the owners measure now; a fixed table passes, a new failure is told again', async () => {

@@ -57,6 +57,8 @@ import type { ProductUsage } from '../usage';
 import type {
   ProductQualityResponse,
   QualityFailingResponse,
+  QualityProductsResponse,
+  QualityReportResponse,
 } from '../quality/api';
 import spec from './data-mesh.openapi.json';
 
@@ -139,7 +141,10 @@ export interface DataMeshApiResponses {
   '/products/{namespace}/{name}/quality': ProductQualityResponse;
   /** POST only. */
   '/products/{namespace}/{name}/quality/run': ProductQualityResponse;
+  /** POST only. */
+  '/products/{namespace}/{name}/quality/reports': QualityReportResponse;
   '/quality/failing': QualityFailingResponse;
+  '/quality/products': QualityProductsResponse;
 }
 
 // A path added to the document without a response type here (or the other

@@ -40,6 +40,8 @@ export type QualityCheckStatus = 'passed' | 'failed' | 'error' | 'not-run';
 export interface QualityCheckResult extends ProductQualityCheck {
   status: QualityCheckStatus;
   outcome?: QualityCheckOutcome;
+  /** The counts the verdict was made of (measured checks only). */
+  counts?: { measure: QualityMeasure; count: number }[];
   /** `error`: why it was not measured; `not-run`: why the portal does not run it. */
   message?: string;
 }
@@ -141,12 +143,18 @@ export async function runQualityChecks(
         message: reading?.error ?? 'not counted',
       };
     }
-    const outcome = evaluateQualityCheck(
-      c.check,
-      c.column && toSqlName(c.column),
-      reading.counts,
-    );
+    const column = c.column && toSqlName(c.column);
+    const outcome = evaluateQualityCheck(c.check, column, reading.counts);
     if (!outcome) return { ...c, status: 'error', message: 'not counted' };
-    return { ...c, status: outcome.passed ? 'passed' : 'failed', outcome };
+    const counts = qualityMeasuresOf(c.check, column).map(measure => ({
+      measure,
+      count: reading.counts!.get(qualityMeasureKey(measure))!,
+    }));
+    return {
+      ...c,
+      status: outcome.passed ? 'passed' : 'failed',
+      outcome,
+      counts,
+    };
   });
 }
