@@ -546,17 +546,22 @@ describe('templates/new-data-product', () => {
       expect(run[2][1]).toMatch(
         /datamesh apply data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE" --write-env "\$GITHUB_ENV" --report-to "\$BACKSTAGE_URL\/api\/data-mesh"$/,
       );
-      // the apply is reported with the token the catalog refresh uses
-      expect(
-        deploy.jobs.deploy.steps.find((s: any) => s.name === 'Apply the plan')
-          .env,
-      ).toEqual({
-        BACKSTAGE_URL: '${{ secrets.BACKSTAGE_URL }}',
-        DATAMESH_PORTAL_TOKEN: '${{ secrets.BACKSTAGE_TOKEN }}',
-      });
+      // the apply and the checks' counts are reported with the token the
+      // catalog refresh uses
+      for (const step of [
+        'Apply the plan',
+        'Check the data-quality promises',
+      ]) {
+        expect(
+          deploy.jobs.deploy.steps.find((s: any) => s.name === step).env,
+        ).toEqual({
+          BACKSTAGE_URL: '${{ secrets.BACKSTAGE_URL }}',
+          DATAMESH_PORTAL_TOKEN: '${{ secrets.BACKSTAGE_TOKEN }}',
+        });
+      }
       expect(run[3][1]).toMatch(/\ndbt build\n$/);
       expect(run[4][1]).toMatch(
-        /datamesh quality data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE"$/,
+        /datamesh quality data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE" --report-to "\$BACKSTAGE_URL\/api\/data-mesh"$/,
       );
       expect(run[5][1]).toContain(
         'datamesh convert data_product_spec.yml --to odps > metadata/product.odps.yaml',

@@ -32,6 +32,7 @@ import type {
   RetirementPlanView,
   ProductQualityResponse,
   QualityFailingResponse,
+  QualityProductsResponse,
   ProductUsage,
   ProductSlosResponse,
   SandboxCreateBody,
@@ -288,6 +289,8 @@ export interface DataMeshApi {
   }): Promise<ProductQualityResponse>;
   /** The signed-in user's teams' products whose latest data-quality run left a blocking check failing. */
   listFailingQuality(): Promise<QualityFailingResponse>;
+  /** Where every product's data-quality checks stand (products with checks measured only). */
+  listProductsQuality(): Promise<QualityProductsResponse>;
   /** Measure a DataProduct's data-quality checks now (its owners). */
   runProductQuality(product: {
     namespace: string;

@@ -36,6 +36,7 @@ import {
   type RetirementPlanView,
   type ProductQualityResponse,
   type QualityFailingResponse,
+  type QualityProductsResponse,
   type ProductUsage,
   type ProductSlosResponse,
   type SandboxCreateBody,
@@ -380,6 +381,10 @@ export class DataMeshClient implements DataMeshApi {
 
   async listFailingQuality(): Promise<QualityFailingResponse> {
     return this.get('/quality/failing', {});
+  }
+
+  async listProductsQuality(): Promise<QualityProductsResponse> {
+    return this.get('/quality/products', {});
   }
 
   async runProductQuality(product: {

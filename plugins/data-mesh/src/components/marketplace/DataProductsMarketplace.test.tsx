@@ -45,11 +45,32 @@ const readers = () => ({
     { product: 'dataproduct:default/readmission-risk', teams: 2, products: 1 },
   ],
 });
+// where products' data-quality checks stand, as the portal's latest
+// results left them; the others declare no checks
+const qualitySummaries = () => ({
+  items: [
+    {
+      product: 'dataproduct:default/patient-encounters',
+      checks: 2,
+      failing: ['encounters:rowCount'],
+      warnings: [],
+      checkedAt: '2026-12-07T06:00:00.000Z',
+    },
+    {
+      product: 'dataproduct:default/readmission-risk',
+      checks: 2,
+      failing: [],
+      warnings: [],
+      checkedAt: '2026-12-07T06:00:00.000Z',
+    },
+  ],
+});
 const sloBackend = () =>
   fakeDataMeshBackend({
     '/slos': fleetResponse(),
     '/changes/latest': () => jsonResponse(lastChanges()),
     '/access/readers': () => jsonResponse(readers()),
+    '/quality/products': () => jsonResponse(qualitySummaries()),
   });
 
 function Location() {
@@ -263,6 +284,69 @@ describe('Data products page', () => {
     expect(within(cards[0]).getByTestId('readers')).toHaveTextContent(
       'Readers: 3',
     );
+  });
+
+  it('shows where data quality stands under the health, and narrows by it', async () => {
+    await renderPage();
+    await screen.findByText('Data products (4)');
+    const failing = await within(
+      screen.getByText('Patient encounters').closest('tr')!,
+    ).findByTestId('quality');
+    expect(failing).toHaveTextContent('Quality: 1 check failing');
+    expect(failing).toHaveAttribute(
+      'title',
+      'Blocking checks failing or not measured: encounters:rowCount',
+    );
+    expect(
+      within(screen.getByText('Readmission risk').closest('tr')!).getByTestId(
+        'quality',
+      ),
+    ).toHaveTextContent('Quality: 2 checks pass');
+    // no checks declared: nothing said
+    expect(
+      within(screen.getByText('bed-occupancy').closest('tr')!).queryByTestId(
+        'quality',
+      ),
+    ).not.toBeInTheDocument();
+
+    const quality = within(screen.getByRole('group', { name: 'Data quality' }));
+    fireEvent.click(
+      await quality.findByRole('checkbox', { name: 'Failing checks (1)' }),
+    );
+    await waitFor(() => expect(titles()).toEqual(['Patient encounters']));
+    expect(search()).toBe('?quality=Failing+checks');
+    expect(
+      quality.getByRole('checkbox', { name: 'Passing (1)' }),
+    ).toBeInTheDocument();
+    expect(
+      quality.getByRole('checkbox', { name: 'No checks (2)' }),
+    ).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Card view' }));
+    const [card] = await screen.findAllByTestId('product-card');
+    expect(within(card).getByTestId('quality')).toHaveTextContent(
+      'Quality: 1 check failing',
+    );
+  });
+
+  it('keeps the list when data quality cannot be read, and says so', async () => {
+    await renderPage('/data-products', [
+      [catalogApiRef, catalogApiMock({ entities })],
+      fakeDataMeshBackend({
+        '/slos': fleetResponse(),
+        '/changes/latest': () => jsonResponse(lastChanges()),
+        '/access/readers': () => jsonResponse(readers()),
+        '/quality/products': new TypeError('Failed to fetch'),
+      }).apiEntry,
+    ]);
+    await screen.findByText('Data products (4)');
+    expect(await screen.findByTestId('quality-unavailable')).toHaveTextContent(
+      'Data quality is unavailable: The data mesh backend could not be reached',
+    );
+    expect(screen.queryByTestId('quality')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('group', { name: 'Data quality' }),
+    ).not.toBeInTheDocument();
   });
 
   it('keeps the list when readers cannot be counted, and says so', async () => {

@@ -28,6 +28,7 @@ import { ProductCards, ProductsTable } from './ProductViews';
 import { useLastUpdates } from './useLastUpdates';
 import { useProductReaders } from './useProductReaders';
 import { useProductContents } from './useProductContents';
+import { useProductQuality } from './useProductQuality';
 
 // What the list and the facets need, not the datasets (see useProductContents).
 const FIELDS = [
@@ -85,7 +86,8 @@ function Facets(props: {
 /**
  * The Data products page: every DataProduct of the catalog, found by words
  * of its name, description, tags, datasets and columns; narrowed by facets;
- * ordered by name, health, last update (when its spec last changed, from
+ * data quality among them (where its checks stand, from the portal's
+ * latest results); ordered by name, health, last update (when its spec last changed, from
  * the Changes timeline) or how many teams and products read it (the access
  * registry); as a table or as cards. The whole state is in
  * the URL, so a filtered list can be bookmarked and shared.
@@ -107,6 +109,7 @@ export function DataProductsMarketplace() {
   const contents = useProductContents();
   const updates = useLastUpdates();
   const readers = useProductReaders();
+  const quality = useProductQuality();
   const items = useMemo(
     () =>
       value
@@ -115,9 +118,10 @@ export function DataProductsMarketplace() {
             contents.value,
             updates.value,
             readers.value,
+            quality.value,
           )
         : [],
-    [value, contents.value, updates.value, readers.value],
+    [value, contents.value, updates.value, readers.value, quality.value],
   );
   const selected = useMemo(
     () => selectItems(items, state, contents.value),
@@ -243,6 +247,16 @@ export function DataProductsMarketplace() {
             data-testid="readers-unavailable"
           >
             Readers are unavailable: {errorMessage(readers.error)}
+          </Typography>
+        )}
+        {quality.error && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            display="block"
+            data-testid="quality-unavailable"
+          >
+            Data quality is unavailable: {errorMessage(quality.error)}
           </Typography>
         )}
         {state.view === 'cards' ? (

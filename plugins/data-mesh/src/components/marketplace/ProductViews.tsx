@@ -19,7 +19,11 @@ import { readersPhrase } from '../access/rules';
 import { CertifiedBadge, WHOLE_WORDS } from '../common';
 import { formatAgo, formatBudget, formatDateTime } from '../slo/format';
 import { SloStatusChip } from '../slo/SloStatusChip';
-import { type MarketplaceItem, readerCount } from './marketplaceModel';
+import {
+  type MarketplaceItem,
+  QUALITY_LABELS,
+  readerCount,
+} from './marketplaceModel';
 import type { CSSProperties } from 'react';
 
 const useStyles = makeStyles(theme => ({
@@ -62,6 +66,49 @@ export function HealthCell(props: { item: MarketplaceItem }) {
   return (
     <Typography variant="caption" color="textSecondary">
       {item.facets.health}
+    </Typography>
+  );
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Where the product's data-quality checks stand, in a few words; the
+ * checks' keys in its title. Nothing for a product without checks, or
+ * while unknown.
+ */
+export function QualityLine(props: { item: MarketplaceItem }) {
+  const { quality, facets } = props.item;
+  let text: string;
+  let title: string;
+  let failing = false;
+  if (quality?.failing.length) {
+    failing = true;
+    text = `${plural(quality.failing.length, 'check')} failing`;
+    title = `Blocking checks failing or not measured: ${quality.failing.join(
+      ', ',
+    )}`;
+  } else if (quality?.warnings.length) {
+    text = `${plural(quality.warnings.length, 'warning')}`;
+    title = `Warnings failing: ${quality.warnings.join(', ')}`;
+  } else if (quality) {
+    text = `${plural(quality.checks, 'check')} pass`;
+    title = 'Every data-quality check passed its latest run';
+  } else if (facets.quality === QUALITY_LABELS.pending) {
+    text = 'not measured yet';
+    title = 'Declares data-quality checks the portal has not measured yet';
+  } else {
+    return null;
+  }
+  return (
+    <Typography
+      variant="caption"
+      display="block"
+      color={failing ? 'error' : 'textSecondary'}
+      title={title}
+      data-testid="quality"
+    >
+      Quality: {text}
     </Typography>
   );
 }
@@ -207,9 +254,15 @@ function columns(): TableColumn<MarketplaceItem>[] {
       ),
     },
     {
+      // data quality under the SLO health: a ninth column would overflow
       title: 'Health',
       field: 'facets.health',
-      render: item => <HealthCell item={item} />,
+      render: item => (
+        <>
+          <HealthCell item={item} />
+          <QualityLine item={item} />
+        </>
+      ),
     },
     {
       title: 'Readers',
@@ -290,6 +343,7 @@ export function ProductCards(props: { items: MarketplaceItem[] }) {
                   <Owners item={item} />
                 </Typography>
                 <HealthCell item={item} />
+                <QualityLine item={item} />
                 {item.facets.pii === 'Yes' && (
                   <Chip size="small" label="Personal data" />
                 )}

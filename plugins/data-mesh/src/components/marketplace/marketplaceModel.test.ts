@@ -16,7 +16,27 @@ import {
   toMarketplaceItems,
 } from './marketplaceModel';
 
-const products = [readmissionRisk, bareProduct, patients, patientEncounters];
+// patients declares checks the portal measures; bed-occupancy only a text one
+const withChecks = (
+  product: typeof patients,
+  quality: object[],
+): typeof patients => ({
+  ...product,
+  spec: {
+    ...product.spec,
+    datasets: product.spec.datasets?.length
+      ? product.spec.datasets.map((d, i) =>
+          i === 0 ? { ...d, quality: quality as any } : d,
+        )
+      : [{ name: 'beds', columns: [], quality: quality as any }],
+  },
+});
+const products = [
+  readmissionRisk,
+  withChecks(bareProduct, [{ type: 'text', description: 'Beds per ward' }]),
+  withChecks(patients, [{ metric: 'rowCount', mustBeGreaterThan: 0 }]),
+  patientEncounters,
+];
 const contents = new Map(
   products.map(p => [
     fleetKey(`dataproduct:default/${p.metadata.name}`),
@@ -119,5 +139,67 @@ describe('facetCounts', () => {
       { value: 'No', count: 3 },
       { value: 'Yes', count: 1 },
     ]);
+  });
+});
+
+describe('data quality', () => {
+  const summary = (name: string, failing: string[], warnings: string[]) =>
+    [
+      fleetKey(`dataproduct:default/${name}`),
+      {
+        product: `dataproduct:default/${name}`,
+        checks: 3,
+        failing,
+        warnings,
+        checkedAt: '2026-12-07T06:00:00.000Z',
+      },
+    ] as const;
+
+  it('says where each product’s checks stand, worst first, and filters by it', () => {
+    const quality = new Map([
+      summary('patient-encounters', ['events:rowCount'], ['events.x:y']),
+      summary('readmission-risk', [], ['scores.risk:nullValues']),
+    ]);
+    const all = toMarketplaceItems(
+      joinFleet(products, fleetItems).products,
+      contents,
+      undefined,
+      undefined,
+      quality,
+    );
+    expect(all.map(i => [i.title, i.facets.quality])).toEqual([
+      ['Readmission risk', 'Warnings only'],
+      // a text check is shown, not measured: no checks to measure
+      ['bed-occupancy', 'No checks'],
+      // declares a check without a result yet
+      ['Patient master', 'Not measured yet'],
+      ['Patient encounters', 'Failing checks'],
+    ]);
+    expect(all[3].quality?.failing).toEqual(['events:rowCount']);
+    const none = stateFromParams(new URLSearchParams());
+    expect(facetCounts(all, none, contents).quality).toEqual([
+      { value: 'Failing checks', count: 1 },
+      { value: 'Warnings only', count: 1 },
+      { value: 'Not measured yet', count: 1 },
+      { value: 'No checks', count: 1 },
+    ]);
+    const failing = stateFromParams(
+      new URLSearchParams('quality=Failing checks&quality=Warnings only'),
+    );
+    expect(selectItems(all, failing, contents).map(i => i.title)).toEqual([
+      'Patient encounters',
+      'Readmission risk',
+    ]);
+    // unknown while the summaries or the declared checks are not known
+    expect(
+      toMarketplaceItems(
+        joinFleet(products, fleetItems).products,
+        undefined,
+        undefined,
+        undefined,
+        quality,
+      ).map(i => i.facets.quality),
+    ).toEqual(['Warnings only', '', '', 'Failing checks']);
+    expect(items().map(i => i.facets.quality)).toEqual(['', '', '', '']);
   });
 });

@@ -1,9 +1,10 @@
 /*
  * The Data products page ("marketplace") as pure functions: what a product
- * is found by, its facet values, the filter state as URL parameters, and the
- * orders (name, health, last update, most read: by the consumers holding
- * access). The page and its tests share them, so what the URL says is what
- * the list shows.
+ * is found by, its facet values (data quality among them: where its
+ * checks stand), the filter state as URL parameters, and the orders (name,
+ * health, last update, most read: by the consumers holding access). The
+ * page and its tests share them, so what the URL says is what the list
+ * shows.
  */
 import {
   DEFAULT_NAMESPACE,
@@ -14,8 +15,11 @@ import {
 } from '@backstage/catalog-model';
 import {
   type DataProductEntityV1alpha1,
+  type QualityProductItem,
   fromCatalogForm,
   holdsPersonalData,
+  isMeasuredQualityCheck,
+  qualityChecksOfDatasets,
 } from '@datamesh/plugin-data-mesh-common';
 import type { DataProductHealth } from '../../fleet/joinFleet';
 import { dataProductTypeLabel } from '../common';
@@ -27,6 +31,8 @@ export interface ProductContents {
   text: string;
   /** A column is marked as personal data. */
   pii: boolean;
+  /** Data-quality checks the portal measures (not `sql`, `custom`, `text`). */
+  qualityChecks: number;
 }
 
 /** Column index by lower-case entity ref. */
@@ -44,6 +50,9 @@ export interface Readers {
 /** Readers by lower-case entity ref; a product nobody reads is not in it. */
 export type ReadersIndex = ReadonlyMap<string, Readers>;
 
+/** Where products' checks stand, by lower-case entity ref; a product without results is not in it. */
+export type QualityIndex = ReadonlyMap<string, QualityProductItem>;
+
 /** One product of the marketplace. */
 export interface MarketplaceItem extends DataProductHealth {
   entity: DataProductEntityV1alpha1;
@@ -58,6 +67,8 @@ export interface MarketplaceItem extends DataProductHealth {
   updatedAt?: number;
   /** Who reads it now; unknown until the access registry answered (then 0 when nobody does). */
   readers?: Readers;
+  /** Where its data-quality checks stand, when they have results. */
+  quality?: QualityProductItem;
 }
 
 /** Teams and products that read it: the order of "Most read". */
@@ -71,6 +82,7 @@ export const FACETS = [
   { id: 'certified', label: 'Certified' },
   { id: 'lifecycle', label: 'Lifecycle' },
   { id: 'health', label: 'Health' },
+  { id: 'quality', label: 'Data quality' },
   { id: 'pii', label: 'Contains personal data' },
 ] as const;
 
@@ -111,6 +123,37 @@ const HEALTH_VALUES = [
   NO_STATUS_LABELS.unknown,
 ];
 
+/** Data-quality labels, in their worst-first order. */
+export const QUALITY_LABELS = {
+  /** A blocking check fails or could not be measured. */
+  failing: 'Failing checks',
+  /** Only warnings fail. */
+  warnings: 'Warnings only',
+  /** It declares checks the portal has not measured yet. */
+  pending: 'Not measured yet',
+  passing: 'Passing',
+  none: 'No checks',
+} as const;
+const QUALITY_VALUES: string[] = Object.values(QUALITY_LABELS);
+
+/**
+ * Where a product's checks stand: by their latest results, else whether it
+ * declares any (unknown, '', until the column index has loaded).
+ */
+export function qualityLabel(
+  quality: QualityProductItem | undefined,
+  contents: ProductContents | undefined,
+): string {
+  if (quality) {
+    if (quality.failing.length) return QUALITY_LABELS.failing;
+    return quality.warnings.length
+      ? QUALITY_LABELS.warnings
+      : QUALITY_LABELS.passing;
+  }
+  if (!contents) return '';
+  return contents.qualityChecks ? QUALITY_LABELS.pending : QUALITY_LABELS.none;
+}
+
 /** `domain:default/clinical` → `clinical`; other namespaces stay visible. */
 export function shortRef(ref: string | undefined, defaultKind: string): string {
   if (!ref) return '';
@@ -138,6 +181,7 @@ export function toMarketplaceItems(
   contents: ContentsIndex | undefined,
   updates?: LastUpdateIndex,
   readers?: ReadersIndex,
+  quality?: QualityIndex,
 ): MarketplaceItem[] {
   return products.map(p => {
     const entity = fromCatalogForm(p.entity) as DataProductEntityV1alpha1;
@@ -149,6 +193,7 @@ export function toMarketplaceItems(
     const pii = contents?.get(p.key)?.pii;
     const tags = metadata.tags ?? [];
     const updatedAt = updates?.get(p.key);
+    const checks = quality?.get(p.key);
     return {
       ...p,
       entity,
@@ -163,6 +208,8 @@ export function toMarketplaceItems(
         certified: spec?.certified ? 'Certified' : 'Not certified',
         lifecycle: spec?.lifecycle ?? '',
         health: healthLabel(p),
+        // unknown until the quality summaries or the column index loaded
+        quality: quality ? qualityLabel(checks, contents?.get(p.key)) : '',
         // unknown until the column index has loaded
         pii: PII_LABELS[String(pii)] ?? '',
       },
@@ -174,6 +221,7 @@ export function toMarketplaceItems(
       ...(readers
         ? { readers: readers.get(p.key) ?? { teams: 0, products: 0 } }
         : {}),
+      ...(checks ? { quality: checks } : {}),
     };
   });
 }
@@ -182,7 +230,8 @@ export function toMarketplaceItems(
 export function productContents(entity: Entity): ProductContents {
   const { spec } = fromCatalogForm(entity) as DataProductEntityV1alpha1;
   const parts: string[] = [];
-  for (const dataset of spec?.datasets ?? []) {
+  const datasets = spec?.datasets ?? [];
+  for (const dataset of datasets) {
     parts.push(dataset.name, dataset.title ?? '', dataset.description ?? '');
     for (const column of dataset.columns ?? []) {
       parts.push(column.name, column.description ?? '');
@@ -191,6 +240,9 @@ export function productContents(entity: Entity): ProductContents {
   return {
     text: parts.filter(Boolean).join('\n').toLocaleLowerCase('en-US'),
     pii: holdsPersonalData({ spec }),
+    qualityChecks: qualityChecksOfDatasets(datasets).filter(c =>
+      isMeasuredQualityCheck(c.check),
+    ).length,
   };
 }
 
@@ -266,6 +318,12 @@ export function selectItems(
   return selected.sort(byTitle);
 }
 
+// facets whose values are listed worst first rather than by name
+const FACET_ORDERS: Partial<Record<FacetId, string[]>> = {
+  health: HEALTH_VALUES,
+  quality: QUALITY_VALUES,
+};
+
 /**
  * Each facet's values with how many products would show if it were picked:
  * counted over the items the query and the *other* facets select, so picking
@@ -288,8 +346,8 @@ export function facetCounts(
         counts.set(value, (counts.get(value) ?? 0) + 1);
       }
     }
-    const order =
-      id === 'health' ? (v: string) => HEALTH_VALUES.indexOf(v) : () => 0;
+    const worstFirst = FACET_ORDERS[id];
+    const order = worstFirst ? (v: string) => worstFirst.indexOf(v) : () => 0;
     out[id] = [...counts.entries()]
       .map(([value, count]) => ({ value, count }))
       .sort(

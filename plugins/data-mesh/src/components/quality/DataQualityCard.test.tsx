@@ -85,6 +85,12 @@ const MEASURED: ProductQualityResponse = {
       reason:
         '3 duplicate values (0.25 % of 1,200 rows); duplicate values must be 0',
       checkedAt: '2026-12-07T06:00:00.000Z',
+      // counted by the product's pipeline right after it built the table
+      measuredBy: {
+        source: 'cli',
+        actor: 'service:external:ci',
+        reference: 'https://ci.example.com/runs/9',
+      },
       history: [
         { checkedAt: '2026-12-06T06:00:00.000Z', status: 'passed', value: 0 },
         { checkedAt: '2026-12-07T06:00:00.000Z', status: 'failed', value: 3 },
@@ -176,6 +182,19 @@ describe('DataQualityCard', () => {
     expect(
       screen.getByRole('img', { name: 'Last 2 runs: passing, failing' }),
     ).toBeInTheDocument();
+    // a result the pipeline reported says so and links its run
+    const [unique, ward] = rows();
+    expect(within(unique).getByTestId('measured-by')).toHaveTextContent(
+      /^· by the pipeline \(CI run/,
+    );
+    expect(within(unique).getByTestId('measured-by')).toHaveAttribute(
+      'title',
+      'Reported by service:external:ci',
+    );
+    expect(
+      within(unique).getByRole('link', { name: /^CI run/ }),
+    ).toHaveAttribute('href', 'https://ci.example.com/runs/9');
+    expect(within(ward).queryByTestId('measured-by')).not.toBeInTheDocument();
     // only owners measure now
     expect(
       screen.queryByRole('button', { name: 'Measure now' }),

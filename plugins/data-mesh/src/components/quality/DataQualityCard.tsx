@@ -3,9 +3,11 @@
  * (ODCS quality[] of its datasets and columns), failures first, each with
  * its latest result in words, when it was measured and its recent runs;
  * the product's owners measure them again at once ("Measure now"), e.g.
- * after fixing the data, rather than at the next scheduled run.
+ * after fixing the data, rather than at the next scheduled run. A result
+ * its pipeline reported (`datamesh quality --report-to`) says so, with a
+ * link to the CI run.
  */
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -14,6 +16,7 @@ import {
   type ProductQualityResponse,
   type QualityResultStatus,
   dataMeshQualityRunPermission,
+  referenceLink,
 } from '@datamesh/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -38,6 +41,26 @@ import { errorMessage } from '../slo/SloErrors';
 import { formatDateTime } from '../slo/format';
 
 const TITLE = 'Data quality';
+
+/** Who measured a result the portal did not: its pipeline, and the run. */
+function MeasuredBy(props: { check: ProductQualityCheckView }) {
+  const by = props.check.measuredBy;
+  if (!by) return null;
+  const href = referenceLink(by.reference);
+  return (
+    <span data-testid="measured-by" title={`Reported by ${by.actor}`}>
+      {' · by the pipeline'}
+      {href && (
+        <>
+          {' ('}
+          <Link to={href}>CI run</Link>
+          {')'}
+        </>
+      )}
+      {!href && by.reference && ` (${by.reference})`}
+    </span>
+  );
+}
 
 const LABELS: Record<QualityResultStatus, string> = {
   failed: 'Failing',
@@ -250,6 +273,7 @@ export function DataQualityCard() {
                 {c.checkedAt && (
                   <Typography variant="body2" color="textSecondary">
                     {formatDateTime(Date.parse(c.checkedAt))}
+                    <MeasuredBy check={c} />
                   </Typography>
                 )}
                 <RecentRuns check={c} />

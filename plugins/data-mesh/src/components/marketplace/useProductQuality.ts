@@ -1,0 +1,19 @@
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { dataMeshApiRef } from '../../api';
+import { fleetKey } from '../../fleet/joinFleet';
+import type { QualityIndex } from './marketplaceModel';
+
+/**
+ * Where every product's data-quality checks stand, from the portal's
+ * latest results: one request for the whole page (the backend keeps one
+ * summary row per product), so the list shows without it and the quality
+ * joins when it has loaded.
+ */
+export function useProductQuality() {
+  const dataMeshApi = useApi(dataMeshApiRef);
+  return useAsync(async (): Promise<QualityIndex> => {
+    const { items } = await dataMeshApi.listProductsQuality();
+    return new Map(items.map(i => [fleetKey(i.product), i]));
+  }, [dataMeshApi]);
+}
