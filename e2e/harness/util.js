@@ -104,9 +104,13 @@ async function withWarehouse(dir, fn) {
 /**
  * `datamesh …` (packages/cli) as a product repo's pipeline runs it, with the
  * portal's config on the embedded warehouse in `warehouseDir` (the backend
- * stopped or paused); its output, or an error with what it printed.
+ * stopped or paused, or a copy); its output (with `{ env }` last, what it
+ * printed to stderr too), or an error with what it printed.
  */
 function datamesh(warehouseDir, ...args) {
+  // a last argument `{ env }` adds to the environment (e.g. a portal token)
+  const options =
+    typeof args[args.length - 1] === 'object' ? args.pop() : undefined;
   const res = spawnSync(
     process.execPath,
     [
@@ -117,7 +121,11 @@ function datamesh(warehouseDir, ...args) {
       '--data-dir',
       warehouseDir,
     ],
-    { cwd: ROOT, encoding: 'utf8' },
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...options?.env },
+    },
   );
   if (res.status !== 0) {
     throw new Error(
@@ -126,7 +134,7 @@ function datamesh(warehouseDir, ...args) {
       }`,
     );
   }
-  return res.stdout;
+  return options ? `${res.stdout}${res.stderr}` : res.stdout;
 }
 
 module.exports = {

@@ -10,14 +10,29 @@
  * measures them now and the card shows both passing, counted on the
  * example tables; Priya Raman (the platform team) measures
  * claims-transactions' and sees the status check failing as a warning,
- * the others passing.
+ * the others passing. Then claims-transactions' pipeline measures them
+ * with the real `datamesh quality --report-to` (on a copy of the embedded
+ * warehouse: PGlite opens in one process at a time): the card says its
+ * results came from the pipeline and links the run, and the Data products
+ * page lists the product under "Warnings only".
  */
 
-const { asExampleUsers, check } = require('../harness/scenario');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const {
+  asExampleUsers,
+  check,
+  datamesh,
+  log,
+  ROOT,
+} = require('../harness/scenario');
 
 const CONSUMER = 'Sofia Alvarez';
 const OWNER = 'Aisha Khan';
 const ADMIN = 'Priya Raman';
+const RUN =
+  'https://github.example.com/example/claims-transactions/actions/runs/7';
 
 /** A product page's Data quality card, loaded. */
 async function qualityCard(page, baseUrl, product) {
@@ -55,8 +70,9 @@ async function rowsOf(table) {
 
 module.exports = {
   name: 'data-quality',
-  description: `${OWNER} measures ehr-encounters' data-quality checks now, ${CONSUMER} only reads them; claims-transactions fails a warning`,
-  async run({ page: guestPage, baseUrl }) {
+  description: `${OWNER} measures ehr-encounters' data-quality checks now, ${CONSUMER} only reads them; claims-transactions fails a warning, also in its pipeline's report`,
+  backend: 'pausable',
+  async run({ page: guestPage, baseUrl, dirs, pauseBackend }) {
     const browser = guestPage.context().browser();
     await asExampleUsers(browser, baseUrl, 'data-quality-user', async as => {
       await check(
@@ -128,6 +144,72 @@ module.exports = {
             rows[0][1] !== 'claim_lines.claim_status'
           ) {
             throw new Error(`the card lists ${JSON.stringify(rows)}`);
+          }
+        },
+      );
+
+      await check(
+        `claims-transactions' pipeline reports its counts (datamesh quality --report-to): the card links the run, the Data products page lists it under Warnings only`,
+        async () => {
+          const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-quality-'));
+          try {
+            await pauseBackend(async () =>
+              fs.cpSync(dirs.warehouse, copy, { recursive: true }),
+            );
+            const page = await as(ADMIN);
+            const productPage = `${baseUrl}/catalog/default/dataproduct/claims-transactions`;
+            // her token, as her tab sends it, stands in for the CI secret
+            const [request] = await Promise.all([
+              page.waitForRequest(r =>
+                new URL(r.url()).pathname.startsWith('/api/data-mesh/'),
+              ),
+              page.goto(productPage),
+            ]);
+            const { authorization } = await request.allHeaders();
+            const out = datamesh(
+              copy,
+              'quality',
+              path.join(
+                ROOT,
+                'examples/data-products/claims-transactions/claims-transactions.odps.yaml',
+              ),
+              '--report-to',
+              `${baseUrl}/api/data-mesh`,
+              '--report-reference',
+              RUN,
+              {
+                env: {
+                  DATAMESH_PORTAL_TOKEN: authorization.replace(/^Bearer /, ''),
+                },
+              },
+            );
+            log(out.trim().split('\n').slice(-2).join(' | '));
+            if (!/reported to the portal: 3 of 3 results/.test(out)) {
+              throw new Error(`the pipeline printed: ${out}`);
+            }
+            const table = await qualityCard(
+              page,
+              baseUrl,
+              'claims-transactions',
+            );
+            const status = table
+              .getByRole('row')
+              .filter({ hasText: 'claim_lines.claim_status' });
+            await status.getByText(/by the pipeline/).waitFor();
+            const href = await status
+              .getByRole('link', { name: /^CI run/ })
+              .getAttribute('href');
+            if (href !== RUN) throw new Error(`the run links to ${href}`);
+
+            await page.goto(`${baseUrl}/data-products?quality=Warnings+only`);
+            const row = page
+              .getByRole('row')
+              .filter({ hasText: /claims.transactions/i });
+            await row
+              .getByText('Quality: 1 warning')
+              .waitFor({ timeout: 60000 });
+          } finally {
+            fs.rmSync(copy, { recursive: true, force: true });
           }
         },
       );
