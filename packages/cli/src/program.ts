@@ -216,6 +216,10 @@ export function createProgram(io: Io, result: { code: number }): Command {
     ),
     "the counts, so the product's page shows this run's results (the portal judges them by the catalog's checks)",
   )
+    .option(
+      '--branch <branch>',
+      "measure in this branch's sandbox (datamesh sandbox create), where the branch's pipeline built its tables",
+    )
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts) => {
       result.code = await qualityCommand(files, opts, io);

@@ -320,4 +320,86 @@ describe('datamesh quality (embedded PGlite)', () => {
       await portal.close();
     }
   });
+
+  it("measures a branch's sandbox, where the branch's pipeline built its tables", async () => {
+    const spec = tmp.write('branch/visits.odps.yaml', PRODUCT);
+    tmp.write('branch/visits.odcs.yaml', contract(''));
+    const dataDir = path.join(tmp.dir, 'branch-warehouse');
+    await applyAndLoad(spec, dataDir, tmp.dir);
+    const made = await runDatamesh(
+      [
+        'sandbox',
+        'create',
+        spec,
+        '--branch',
+        'feat/Late-Fix',
+        '--data-dir',
+        dataDir,
+      ],
+      { cwd: tmp.dir },
+    );
+    expect(made.code).toBe(0);
+    // the branch's pipeline writes a second row for visit 1 in its sandbox
+    const warehouse = await createPgliteWarehouseAdapter({ dataDir });
+    try {
+      await warehouse.connection.queryAs(
+        'clinic_visits_service',
+        `INSERT INTO ${warehouse.dialect.qualifiedTable(
+          {
+            database: 'acme_clinic_dev',
+            schema: 'visits_output_sbx_feat_late_fix',
+          },
+          'visits',
+        )} VALUES (1, 'south'), (1, 'north')`,
+      );
+    } finally {
+      await warehouse.close();
+    }
+    const quality = (...extra: string[]) =>
+      runDatamesh(['quality', spec, '--data-dir', dataDir, ...extra], {
+        cwd: tmp.dir,
+      });
+
+    const branch = await quality('--branch', 'feat/Late-Fix');
+    expect(branch.code).toBe(1);
+    expect(lines(branch.stdout).slice(0, 2)).toEqual([
+      'ok      dataproduct:default/visits visits:rowCount: 6 rows; rows must be more than 2',
+      'FAILED  dataproduct:default/visits visits.visit_id:duplicateValues: 3 duplicate values (50 % of 6 rows); duplicate values must be 0',
+    ]);
+    expect(lines(branch.stderr)[0]).toBe(
+      `data quality in the sandbox of feat_late_fix in PGlite in ${dataDir}:`,
+    );
+    // the product's own tables are as they were
+    expect(lines((await quality()).stdout)[1]).toBe(
+      'FAILED  dataproduct:default/visits visits.visit_id:duplicateValues: 1 duplicate values (25 % of 4 rows); duplicate values must be 0',
+    );
+
+    // a branch without a sandbox: its tables are not there
+    const none = await quality('--branch', 'feat/none');
+    expect(none.code).toBe(1);
+    expect(lines(none.stdout)[0]).toMatch(
+      /^ERROR {3}dataproduct:default\/visits visits:rowCount: .*visits_output_sbx_feat_none/,
+    );
+    // refused before the warehouse opens
+    const hostile = await quality('--branch', 'x; DROP SCHEMA y');
+    expect(hostile.code).toBe(1);
+    expect(hostile.stderr).toMatch(
+      /^--branch: branch "x; DROP SCHEMA y" must be/,
+    );
+    const reported = await runDatamesh(
+      [
+        'quality',
+        spec,
+        '--branch',
+        'feat/x',
+        '--report-to',
+        'https://portal.example.com/api/data-mesh',
+      ],
+      { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
+    );
+    expect(reported.code).toBe(1);
+    expect(reported.stderr).toBe(
+      "--branch: a sandbox's results are not reported (--report-to)\n",
+    );
+  });
 });

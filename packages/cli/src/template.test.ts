@@ -822,6 +822,22 @@ describe('templates/new-data-product', () => {
         ).code,
       ).toBe(0);
 
+      // the spec's checks, measured in the sandbox (the branch's dbt build
+      // did not run here, so its table is not there: said, and failing)
+      const checked = await runStep(
+        command(
+          sandbox.jobs.sandbox,
+          'Check the data-quality promises in the sandbox',
+        ),
+      );
+      expect(checked.code).toBe(1);
+      expect(lines(checked.stderr)[0]).toMatch(
+        /^data quality in the sandbox of feat_late in /,
+      );
+      expect(lines(checked.stdout)[0]).toMatch(
+        /^ERROR {3}dataproduct:default\/visits .*visits_output_sbx_feat_late/,
+      );
+
       const dropped = await runStep(
         command(sandbox.jobs.cleanup, "Drop the branch's sandbox"),
       );

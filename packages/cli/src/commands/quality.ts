@@ -5,7 +5,9 @@
  * database. A failing check of severity `error` (the default) fails the
  * run; `warning` and `info` checks are shown and do not. With
  * `--report-to`, the counts go to the portal, so the product's page shows
- * this run.
+ * this run. With `--branch`, the checks are measured in the branch's
+ * sandbox (`datamesh sandbox create`), where the branch's pipeline built
+ * its tables: a pull request is checked before it is merged.
  */
 import {
   describeQualityCheck,
@@ -15,6 +17,7 @@ import {
   type QualityCheckResult,
   productQualityChecks,
   runQualityChecks,
+  sandboxSuffix,
 } from '@datamesh/plugin-data-mesh-node';
 import { type Io, EXIT_FAILED, EXIT_OK } from '../io';
 import { portalReportTarget, reportQualityToPortal } from '../portalReport';
@@ -26,6 +29,8 @@ export type QualityOptions = Pick<
   'config' | 'stage' | 'dataDir' | 'reportTo' | 'reportReference'
 > & {
   json?: boolean;
+  /** Measure in this branch's sandbox. */
+  branch?: string;
 };
 
 const MARKS: Record<QualityCheckResult['status'], string> = {
@@ -53,10 +58,24 @@ export async function qualityCommand(
     io.err(report.error);
     return EXIT_FAILED;
   }
+  let sandbox: string | undefined;
+  if (options.branch !== undefined) {
+    if (report) {
+      // the portal shows the product's data, not a branch's
+      io.err("--branch: a sandbox's results are not reported (--report-to)");
+      return EXIT_FAILED;
+    }
+    try {
+      sandbox = sandboxSuffix(options.branch);
+    } catch (e) {
+      io.err(`--branch: ${(e as Error).message}`);
+      return EXIT_FAILED;
+    }
+  }
   const prepared = await prepare(files, options, io);
   if (!prepared) return EXIT_FAILED;
   const checks = prepared.entities.flatMap(entity =>
-    productQualityChecks(entity, prepared.platform).map(c => ({
+    productQualityChecks(entity, prepared.platform, { sandbox }).map(c => ({
       product: `dataproduct:${entity.metadata.namespace ?? 'default'}/${
         entity.metadata.name
       }`,
@@ -94,7 +113,11 @@ export async function qualityCommand(
         ),
       );
     } else {
-      io.err(`data quality in ${prepared.description}:`);
+      io.err(
+        `data quality in ${sandbox ? `the sandbox of ${sandbox} in ` : ''}${
+          prepared.description
+        }:`,
+      );
       for (const r of withProduct) {
         const severity = r.check.severity ? ` [${r.check.severity}]` : '';
         io.out(

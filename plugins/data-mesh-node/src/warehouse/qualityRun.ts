@@ -18,6 +18,7 @@ import {
 } from '@datamesh/plugin-data-mesh-common';
 import { type DatasetTable, datasetTables } from './datasetTables';
 import type { PlatformConfig } from './platform';
+import { sandboxSchemaName } from './sandbox';
 import type { QualityTableRequest } from './quality';
 import type { WarehouseAdapter } from './types';
 
@@ -53,20 +54,45 @@ export function qualityNotRunReason(check: QualityCheck): string {
     : `a ${check.type} check is not measured by the portal`;
 }
 
-/** The checks of a product's datasets and columns, each with its table. @public */
+/**
+ * The checks of a product's datasets and columns, each with its table;
+ * with `sandbox` (a branch's suffix), the table of the branch's sandbox
+ * instead: the same table in the sandbox copy of its product schema.
+ * @public
+ */
 export function productQualityChecks(
   entity: DataProductEntityV1alpha1,
   platform: PlatformConfig,
+  options: { sandbox?: string } = {},
 ): ProductQualityCheck[] {
   const checks = qualityChecksOfDatasets(entity.spec?.datasets ?? []);
   if (!checks.length) return [];
-  const { tables } = datasetTables(entity, platform);
+  const { tables, provisioned } = datasetTables(entity, platform);
+  const where = (
+    table: DatasetTable,
+  ): { table: DatasetTable } | { problem: string } => {
+    if (options.sandbox === undefined) return { table };
+    const product = provisioned();
+    if ('problem' in product) return product;
+    const inProduct =
+      table.database === product.database &&
+      Object.values(product.schemas).includes(table.schema);
+    return inProduct
+      ? {
+          table: {
+            ...table,
+            schema: sandboxSchemaName(table.schema, options.sandbox),
+          },
+        }
+      : {
+          problem: `${table.database}.${table.schema}.${table.table} is not in the product's schemas, so not in its sandbox`,
+        };
+  };
   return checks.map(c => {
     const table = tables.get(c.dataset);
     if (!table) return { ...c, problem: `dataset '${c.dataset}' not found` };
-    return 'problem' in table
-      ? { ...c, problem: table.problem }
-      : { ...c, table };
+    if ('problem' in table) return { ...c, problem: table.problem };
+    return { ...c, ...where(table) };
   });
 }
 

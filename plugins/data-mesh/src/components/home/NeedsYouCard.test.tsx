@@ -35,6 +35,8 @@ function render(
     handMade?: UnexplainedGrantItem[];
     leftBehind?: LeftoverSeenItem[];
     failingQuality?: string[];
+    /** Products' checks as they stand: [product, blocking failing, warnings failing]. */
+    productsQuality?: [string, number, number][];
   } = {},
 ) {
   return renderAccess({
@@ -60,6 +62,17 @@ function render(
           checks: ['encounters.encounter_id:unique'],
           checkedAt: '2026-03-01T06:00:00.000Z',
         })),
+      },
+      '/quality/products': {
+        items: (options.productsQuality ?? []).map(
+          ([product, failing, warnings]) => ({
+            product,
+            checks: 3,
+            failing: Array.from({ length: failing }, (_, i) => `f${i}`),
+            warnings: Array.from({ length: warnings }, (_, i) => `w${i}`),
+            checkedAt: '2026-03-01T06:00:00.000Z',
+          }),
+        ),
       },
     },
     ...who,
@@ -209,6 +222,35 @@ describe('NeedsYouCard (home page)', () => {
       'href',
       '/data-products/mine',
     );
+  });
+
+  it('tells a consumer that a product they read fails data-quality checks, not of warnings', async () => {
+    const patients = accessRequest({
+      id: '0000000000000a03',
+      state: 'active',
+      product: 'dataproduct:default/patients',
+    });
+    render(ANALYST, {
+      requests: [teamReads, patients],
+      fleet: fleetItems.map(i => ({ ...i, status: 'ok' as const })),
+      productsQuality: [
+        ['dataproduct:default/patient-encounters', 1, 0],
+        // a failing warning needs nobody
+        ['dataproduct:default/patients', 0, 2],
+        // failing, but not read by them
+        ['dataproduct:default/bed-occupancy', 2, 0],
+      ],
+    });
+    const read = await line('quality-read');
+    expect(read).toHaveTextContent(
+      '1 product you read fails data-quality checks: what you read may be wrong',
+    );
+    expect(read.querySelector('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-encounters',
+    );
+    // an owner reading nothing is not told
+    expect(screen.queryByTestId('needs-you-quality-failing')).toBeNull();
   });
 
   it('says nothing needs them when all is well', async () => {

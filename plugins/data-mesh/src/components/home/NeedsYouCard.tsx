@@ -51,15 +51,17 @@ const plural = (n: number, one: string, many: string) =>
 /**
  * "What needs you" on the home page: for the signed-in user, the access
  * requests waiting for their decision, their teams' products breaching an
- * SLO, the products they read that breach one, their teams' grants ending
+ * SLO or failing data-quality checks, the products they read that breach
+ * one or fail them, their teams' grants ending
  * soon, their teams' spec files the catalog could not read, the grants
  * made by hand on their teams' products and the products whose schemas or
  * roles left behind they may drop (their own, and for the platform team
  * those of products gone from the catalog) — each a count and a link,
- * nothing when all is well. Six requests (the inbox, the user's and their
+ * nothing when all is well. Eight requests (the inbox, the user's and their
  * teams' requests, the shared SLO fleet, spec problems, grants made by
- * hand, what the leftovers watch saw); one that fails says so on its line
- * and the others still show.
+ * hand, what the leftovers watch saw, their teams' products failing
+ * checks, every product's checks); one that fails says so on its line and
+ * the others still show.
  *
  * @public
  */
@@ -75,7 +77,7 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
   const user = useSignedInUser();
   const fleet = useSharedFleet();
   const lists = useAsync(async () => {
-    const [inbox, ours, problems, handMade, leftBehind, quality] =
+    const [inbox, ours, problems, handMade, leftBehind, quality, checks] =
       await Promise.allSettled([
         api.listAccessRequests({ inbox: true }),
         api.listAccessRequests({ ours: true }),
@@ -83,15 +85,16 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
         api.listUnexplainedGrants(),
         api.listLeftoversSeen(),
         api.listFailingQuality(),
+        api.listProductsQuality(),
       ]);
-    return { inbox, ours, problems, handMade, leftBehind, quality };
+    return { inbox, ours, problems, handMade, leftBehind, quality, checks };
   }, [api]);
   if (user.loading || fleet.loading || lists.loading) return <Progress />;
 
   const groups = new Set(user.value?.groups ?? []);
   const lines: Line[] = [];
   const failures: string[] = [];
-  const { inbox, ours, problems, handMade, leftBehind, quality } =
+  const { inbox, ours, problems, handMade, leftBehind, quality, checks } =
     lists.value ?? {};
   if (inbox?.status === 'fulfilled') {
     lines.push({
@@ -161,6 +164,30 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
         to: links.myAccess,
       });
     }
+    if (checks?.status === 'fulfilled') {
+      const failing = new Set(
+        checks.value.items
+          .filter(p => p.failing.length > 0)
+          .map(p => fleetKey(p.product)),
+      );
+      const read = [
+        ...new Set(
+          granted.map(r => r.product).filter(p => failing.has(fleetKey(p))),
+        ),
+      ];
+      lines.push({
+        id: 'quality-read',
+        count: read.length,
+        text: `${plural(
+          read.length,
+          'product you read fails',
+          'products you read fail',
+        )} data-quality checks: what you read may be wrong`,
+        // one product: its page, whose Data quality card says which
+        to: read.length === 1 ? productPageOf(read[0]) : links.myAccess,
+      });
+    } else if (checks)
+      failures.push('the data-quality checks of what you read');
     const now = Date.now();
     const ending = granted.filter(r => expiresSoon(r.expiresAt, now));
     lines.push({
@@ -233,7 +260,8 @@ export function NeedsYouCard(props: { links?: NeedsYouLinks }) {
       {due.length === 0 && failures.length === 0 && (
         <Typography variant="body2" data-testid="needs-you-nothing">
           Nothing needs you now: no decision waits, your teams' products and
-          what you read meet their SLOs, and your specs read well.
+          what you read meet their SLOs and data-quality checks, and your specs
+          read well.
         </Typography>
       )}
       {due.length > 0 && (
