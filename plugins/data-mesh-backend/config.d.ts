@@ -185,11 +185,19 @@ export interface Config {
        */
       enabled?: boolean;
       /**
-       * The run: one counting statement per warehouse database (per 100
-       * tables), each table scanned once; global scope. Default every 24
-       * hours, timeout 30 minutes, initial delay 5 minutes.
+       * How often the portal looks for checks that are due and measures
+       * them: one counting statement per warehouse database (per 100
+       * tables), each table scanned once; global scope. Default every
+       * hour, timeout 30 minutes, initial delay 5 minutes. A check's own
+       * cron `schedule` is followed at this resolution.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How often a check without its own cron `schedule` is measured,
+       * counted from its latest result (the portal's, or its pipeline's
+       * report), e.g. `1d`, `12h` or `P1D` (default a day).
+       */
+      interval?: string;
       /** How long results are kept, e.g. `90d` or `P90D` (default 90 days). */
       retention?: string;
       notifications?: {

@@ -76,7 +76,12 @@ export const QUALITY_OPERATORS = [
 export type QualityOperator = (typeof QUALITY_OPERATORS)[number];
 
 /** ODCS v3 `quality[].type`; only `library` checks are run by the portal. @public */
-export const QUALITY_CHECK_TYPES = ['library', 'sql', 'custom', 'text'] as const;
+export const QUALITY_CHECK_TYPES = [
+  'library',
+  'sql',
+  'custom',
+  'text',
+] as const;
 /** @public */
 export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
 
@@ -85,7 +90,8 @@ export type QualityCheckType = (typeof QUALITY_CHECK_TYPES)[number];
  * (same field names; `arguments.validValues` and `arguments.missingValues`
  * lifted up). On a dataset it is about the table, on a column about the
  * column. The portal measures `library` checks in the warehouse on a
- * schedule; `sql`, `custom` and `text` checks are shown, not run (a spec
+ * schedule (the check's own cron `schedule`, else the portal's interval);
+ * `sql`, `custom` and `text` checks are shown, not run (a spec
  * author's SQL does not run with the platform's privileges).
  * @public
  */
@@ -116,6 +122,14 @@ export type QualityCheck = {
   severity?: string;
   /** ODCS `dimension`, e.g. `completeness`, `uniqueness`. */
   dimension?: string;
+  /**
+   * ODCS `schedule`: with the `cron` scheduler (the default), a cron
+   * expression in UTC, e.g. `0 20 * * *`; the portal measures the check
+   * after each time it fires rather than at its default interval.
+   */
+  schedule?: string;
+  /** ODCS `scheduler`: `cron`, or another tool that runs the check (then the portal keeps its default interval). */
+  scheduler?: string;
 };
 
 /** @public */

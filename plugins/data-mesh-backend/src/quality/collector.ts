@@ -6,13 +6,22 @@
  * checks starts failing (once per failure: not again while it keeps
  * failing, again after it passed in between). Results a pipeline reports
  * (reports.ts) are recorded the same way.
+ *
+ * The scheduled run measures only the checks that are due: a check with
+ * its own cron schedule when the schedule has fired since its latest
+ * result, any other when its latest result is older than the interval
+ * (default a day). A result the product's pipeline reported counts, so a
+ * table its pipeline just measured is not scanned again by the portal.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   type DataProductEntityV1alpha1,
+  type QualityCheck,
   type QualityMeasuredBy,
   isBlockingQualityCheck,
   isMeasuredQualityCheck,
+  previousCronTime,
+  qualityCheckCron,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
@@ -45,6 +54,8 @@ export interface QualityCycleReport {
   checks: number;
   /** Checks measured (passed or failed). */
   measured: number;
+  /** Checks not due yet, left for a later run. */
+  notDue: number;
   failed: number;
   /** Products whose owners were told of newly failing checks. */
   notified: number;
@@ -60,6 +71,8 @@ export interface QualityCycleOptions {
   clock: { now(): number };
   /** How long results are kept. */
   retentionMs: number;
+  /** How often a check without its own schedule is measured. */
+  intervalMs: number;
   notifier?: QualityFailureNotifier;
 }
 
@@ -84,6 +97,27 @@ export interface RecordedQuality {
 
 const standsFailing = (status: string | undefined) =>
   status === 'failed' || status === 'error';
+
+// a run a little early (the scheduler's jitter) still finds the check due
+const EARLY_MS = 5 * 60_000;
+
+/**
+ * Whether the scheduled run measures a check now, given when its latest
+ * result was measured: its own cron schedule fired since then, or, without
+ * one, the interval has passed.
+ */
+export function isQualityCheckDue(
+  check: QualityCheck,
+  lastCheckedAt: number | undefined,
+  now: number,
+  intervalMs: number,
+): boolean {
+  if (lastCheckedAt === undefined) return true;
+  const cron = qualityCheckCron(check);
+  if (!cron) return now - lastCheckedAt >= intervalMs - EARLY_MS;
+  const fired = previousCronTime(cron, now);
+  return fired !== undefined && fired > lastCheckedAt;
+}
 
 /**
  * Keep results measured at `now` — by the portal, or reported
@@ -179,10 +213,13 @@ export async function recordQualityResults(
   return out;
 }
 
-/** Run one cycle, over every product or (`products`, entity refs) some. */
+/**
+ * Run one cycle, over every product or (`products`, entity refs) some;
+ * with `dueOnly` (the scheduled run), only the checks that are due.
+ */
 export async function runQualityCycle(
   options: QualityCycleOptions,
-  opts: { now?: number; products?: string[] } = {},
+  opts: { now?: number; products?: string[]; dueOnly?: boolean } = {},
 ): Promise<QualityCycleReport> {
   const { logger } = options;
   const now = opts.now ?? options.clock.now();
@@ -191,6 +228,7 @@ export async function runQualityCycle(
     products: 0,
     checks: 0,
     measured: 0,
+    notDue: 0,
     failed: 0,
     notified: 0,
     errors: [],
@@ -210,9 +248,27 @@ export async function runQualityCycle(
       entity,
       checks: productQualityChecks(entity, options.platform),
     }));
-  const checks = products.flatMap(p => p.checks);
   report.products = products.filter(p => p.checks.length).length;
-  report.checks = checks.length;
+  report.checks = products.reduce((n, p) => n + p.checks.length, 0);
+  const latest = opts.dueOnly
+    ? await options.store.latest(
+        products.filter(p => p.checks.length).map(p => productRefOf(p.entity)),
+      )
+    : undefined;
+  const due = products.map(p => {
+    if (!latest) return p.checks;
+    const last = latest.get(productRefOf(p.entity));
+    return p.checks.filter(c =>
+      isQualityCheckDue(
+        c.check,
+        last?.get(c.key)?.checkedAt,
+        now,
+        options.intervalMs,
+      ),
+    );
+  });
+  const checks = due.flat();
+  report.notDue = report.checks - checks.length;
   let results: QualityCheckResult[] = [];
   try {
     if (checks.length) {
@@ -225,9 +281,9 @@ export async function runQualityCycle(
   }
   // results come in the order of the checks: cut them back per product
   let at = 0;
-  const measured = products.map(p => {
-    const own = results.slice(at, at + p.checks.length);
-    at += p.checks.length;
+  const measured = products.map((p, i) => {
+    const own = results.slice(at, at + due[i].length);
+    at += due[i].length;
     return { ...p, results: own };
   });
   report.measured = results.filter(

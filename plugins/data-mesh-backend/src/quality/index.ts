@@ -36,7 +36,7 @@ export const QUALITY_TASK_ID = 'data-mesh-quality';
 
 const D = 24 * 3_600_000;
 
-/** Wire data quality into the plugin; returns its router and a run for tests. */
+/** Wire data quality into the plugin; returns its router. */
 export async function setupQuality(deps: {
   config: RootConfigService;
   logger: LoggerService;
@@ -53,10 +53,7 @@ export async function setupQuality(deps: {
   listEntities(): Promise<DataProductEntityV1alpha1[]>;
   /** Entity refs of who reads a product, told of its failing checks too. */
   readersOf?(product: string): Promise<string[]>;
-}): Promise<{
-  router: express.Router;
-  run(now?: number): ReturnType<typeof runQualityCycle>;
-}> {
+}): Promise<{ router: express.Router }> {
   const { config } = deps;
   const store = await QualityStore.create(deps.database);
   const platform = readPlatformConfig(config);
@@ -73,6 +70,7 @@ export async function setupQuality(deps: {
       'dataMesh.quality.retention',
       90 * D,
     ),
+    intervalMs: readDurationSetting(config, 'dataMesh.quality.interval', D),
     notifier:
       config.getOptionalBoolean('dataMesh.quality.notifications.enabled') ??
       true
@@ -81,27 +79,25 @@ export async function setupQuality(deps: {
           })
         : undefined,
   };
-  const run = (now?: number, products?: string[]) =>
-    runQualityCycle(cycleOptions, { now, products });
   if (enabled) {
     // global scope: one instance per period scans the tables (warehouse
-    // credits) and tells the owners once
+    // credits) and tells the owners once; each run measures what is due
     await deps.scheduler.scheduleTask({
       id: QUALITY_TASK_ID,
       scope: 'global',
       ...readScheduleSetting(config, 'dataMesh.quality.schedule', {
-        frequency: { hours: 24 },
+        frequency: { hours: 1 },
         timeout: { minutes: 30 },
         initialDelay: { minutes: 5 },
       }),
       fn: async () => {
-        const r = await run();
+        const r = await runQualityCycle(cycleOptions, { dueOnly: true });
         deps.logger.info(
           `Data-quality checks: ${r.checks} checks of ${r.products} products, ${
-            r.measured
-          } measured, ${r.failed} failing, owners of ${r.notified} told${
-            r.errors.length ? `, ${r.errors.length} problems` : ''
-          }`,
+            r.notDue
+          } not due, ${r.measured} measured, ${r.failed} failing, owners of ${
+            r.notified
+          } told${r.errors.length ? `, ${r.errors.length} problems` : ''}`,
         );
       },
     });
@@ -113,8 +109,7 @@ export async function setupQuality(deps: {
       permissions: deps.permissions,
       userInfo: deps.userInfo,
       service: new QualityService({ ...cycleOptions, enabled }),
-      runNow: product => run(undefined, [product]),
+      runNow: product => runQualityCycle(cycleOptions, { products: [product] }),
     }),
-    run: now => run(now),
   };
 }

@@ -3,6 +3,7 @@ import type { QualityCheck } from '../model';
 import {
   describeQualityCheck,
   evaluateQualityCheck,
+  qualityCheckCron,
   qualityCheckToOdcs,
   qualityChecksOfDatasets,
   qualityMeasureKey,
@@ -176,6 +177,57 @@ describe('readQualityChecks', () => {
       { name: 'same', metric: 'nullValues', mustBe: 0 },
       { metric: 'duplicateValues', mustBe: 0 },
     ]);
+  });
+
+  it('keeps a check’s own cron schedule, refuses one the portal cannot follow, and keeps another scheduler’s as written', () => {
+    const { checks, problems } = read(
+      [
+        { metric: 'nullValues', mustBe: 0, schedule: '0 20 * * *' },
+        {
+          name: 'weekly',
+          metric: 'duplicateValues',
+          mustBe: 0,
+          scheduler: 'cron',
+          schedule: '@weekly',
+        },
+        {
+          name: 'airflow',
+          metric: 'nullValues',
+          mustBe: 0,
+          scheduler: 'airflow',
+          schedule: 'daily_dq_dag',
+        },
+        {
+          name: 'bad',
+          metric: 'nullValues',
+          mustBe: 0,
+          schedule: '0 25 * * *',
+        },
+        { name: 'none', metric: 'nullValues', mustBe: 0, scheduler: 'cron' },
+      ],
+      'column',
+    );
+    expect(checks.map(c => [c.name, c.scheduler, c.schedule])).toEqual([
+      [undefined, undefined, '0 20 * * *'],
+      ['weekly', 'cron', '@weekly'],
+      ['airflow', 'airflow', 'daily_dq_dag'],
+    ]);
+    expect(problems).toEqual([
+      "error quality.3.schedule: '0 25 * * *': hour 25 is outside 0–23; the portal reads it in UTC",
+      'error quality.4.schedule: scheduler cron needs a schedule, e.g. schedule: "0 20 * * *" (UTC)',
+    ]);
+    // the portal follows the cron ones only
+    expect(checks.map(c => qualityCheckCron(c)?.expression)).toEqual([
+      '0 20 * * *',
+      '@weekly',
+      undefined,
+    ]);
+    // written back to ODCS as read
+    expect(qualityCheckToOdcs(checks[1])).toMatchObject({
+      scheduler: 'cron',
+      schedule: '@weekly',
+    });
+    expect(read(checks.map(qualityCheckToOdcs)).checks).toEqual(checks);
   });
 
   it('puts row counts on datasets and value checks on columns', () => {

@@ -22,6 +22,7 @@ import {
   type QualityOperator,
 } from '../model';
 import { showValue as show } from '../values';
+import { type CronSchedule, parseCron } from './cron';
 
 type Report = (
   path: DocumentPath,
@@ -141,6 +142,7 @@ function readCheck(
     const v = text(item[field]);
     if (v) check[field] = v;
   }
+  if (!readSchedule(item, at, report, check)) return undefined;
   if (type === 'text' || type === 'custom') return check;
   if (type === 'sql') {
     const query = text(item.query);
@@ -240,6 +242,79 @@ function readCheck(
     if (values.length) check.missingValues = values;
   }
   return check;
+}
+
+/**
+ * A check's own schedule: with the `cron` scheduler (or none), `schedule`
+ * must be a cron expression the portal can follow; another scheduler's
+ * schedule is kept as written, for readers.
+ */
+function readSchedule(
+  item: Record<string, unknown>,
+  at: DocumentPath,
+  report: Report,
+  check: QualityCheck,
+): boolean {
+  const scheduler = text(item.scheduler);
+  const schedule = text(item.schedule);
+  if (scheduler !== undefined) {
+    if (scheduler.length > 100 || CONTROL.test(scheduler)) {
+      report(
+        [...at, 'scheduler'],
+        'a scheduler is one line of at most 100 characters',
+      );
+      return false;
+    }
+    check.scheduler = scheduler;
+  }
+  if (schedule === undefined) {
+    if (scheduler?.toLowerCase() === 'cron') {
+      report(
+        [...at, 'schedule'],
+        'scheduler cron needs a schedule, e.g. schedule: "0 20 * * *" (UTC)',
+      );
+      return false;
+    }
+    return true;
+  }
+  if (schedule.length > 200 || CONTROL.test(schedule)) {
+    report(
+      [...at, 'schedule'],
+      'a schedule is one line of at most 200 characters',
+    );
+    return false;
+  }
+  if (scheduler === undefined || scheduler.toLowerCase() === 'cron') {
+    const parsed = parseCron(schedule);
+    if ('problem' in parsed) {
+      report(
+        [...at, 'schedule'],
+        `${parsed.problem}; the portal reads it in UTC`,
+      );
+      return false;
+    }
+  }
+  check.schedule = schedule;
+  return true;
+}
+
+/**
+ * The cron schedule the portal follows for a check, if it has one of its
+ * own (no scheduler, or `cron`).
+ * @public
+ */
+export function qualityCheckCron(
+  check: QualityCheck,
+): CronSchedule | undefined {
+  if (check.schedule === undefined) return undefined;
+  if (
+    check.scheduler !== undefined &&
+    check.scheduler.toLowerCase() !== 'cron'
+  ) {
+    return undefined;
+  }
+  const parsed = parseCron(check.schedule);
+  return 'problem' in parsed ? undefined : parsed;
 }
 
 function readComparison(

@@ -19,6 +19,7 @@ const visits: DataProductEntityV1alpha1 = {
     lifecycle: 'production',
     owner: 'group:default/clinic',
     domain: 'domain:default/clinic',
+    certified: false,
     datasets: [
       {
         name: 'visits',

@@ -78,7 +78,12 @@ const MEASURED: ProductQualityResponse = {
     }),
     check('encounters.encounter_id:unique', {
       column: 'encounter_id',
-      check: { name: 'unique', metric: 'duplicateValues', mustBe: 0 },
+      check: {
+        name: 'unique',
+        metric: 'duplicateValues',
+        mustBe: 0,
+        schedule: '0 20 * * *',
+      },
       description: 'duplicate values must be 0',
       status: 'failed',
       value: 3,
@@ -167,7 +172,7 @@ describe('DataQualityCard', () => {
     ).toBeInTheDocument();
     expect(rows().map(r => r.textContent)).toEqual([
       expect.stringMatching(
-        /^Failingencounters\.encounter_idduplicate values must be 03 duplicate values/,
+        /^Failingencounters\.encounter_idduplicate values must be 0measured after 0 20 \* \* \* \(cron, UTC\)3 duplicate values/,
       ),
       expect.stringMatching(
         /^Failing \(warning\)encounters\.wardnull values \(percent of rows\) must be less than 5 %severity warning96 null values/,
@@ -195,6 +200,13 @@ describe('DataQualityCard', () => {
       within(unique).getByRole('link', { name: /^CI run/ }),
     ).toHaveAttribute('href', 'https://ci.example.com/runs/9');
     expect(within(ward).queryByTestId('measured-by')).not.toBeInTheDocument();
+    // a check on its own schedule says so
+    expect(within(unique).getByTestId('quality-schedule')).toHaveTextContent(
+      'measured after 0 20 * * * (cron, UTC)',
+    );
+    expect(
+      within(ward).queryByTestId('quality-schedule'),
+    ).not.toBeInTheDocument();
     // only owners measure now
     expect(
       screen.queryByRole('button', { name: 'Measure now' }),

@@ -16,6 +16,7 @@ import {
   type ProductQualityResponse,
   type QualityResultStatus,
   dataMeshQualityRunPermission,
+  qualityCheckCron,
   referenceLink,
 } from '@datamesh/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
@@ -41,6 +42,13 @@ import { errorMessage } from '../slo/SloErrors';
 import { formatDateTime } from '../slo/format';
 
 const TITLE = 'Data quality';
+
+/** A check's own schedule in words: cron in UTC, or another tool's. */
+function scheduleWords(check: ProductQualityCheckView['check']): string {
+  return qualityCheckCron(check)
+    ? `measured after ${check.schedule} (cron, UTC)`
+    : `scheduled by ${check.scheduler}: ${check.schedule}`;
+}
 
 /** Who measured a result the portal did not: its pipeline, and the run. */
 function MeasuredBy(props: { check: ProductQualityCheckView }) {
@@ -265,6 +273,15 @@ export function DataQualityCard() {
                 {c.severity !== 'error' && (
                   <Typography variant="body2" color="textSecondary">
                     severity {c.severity}
+                  </Typography>
+                )}
+                {c.check.schedule && (
+                  <Typography
+                    variant="body2"
+                    color="textSecondary"
+                    data-testid="quality-schedule"
+                  >
+                    {scheduleWords(c.check)}
                   </Typography>
                 )}
               </TableCell>
