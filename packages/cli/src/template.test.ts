@@ -548,12 +548,12 @@ describe('templates/new-data-product', () => {
       );
       // the apply and the checks' counts are reported with the token the
       // catalog refresh uses
-      for (const step of [
+      for (const reporting of [
         'Apply the plan',
         'Check the data-quality promises',
       ]) {
         expect(
-          deploy.jobs.deploy.steps.find((s: any) => s.name === step).env,
+          deploy.jobs.deploy.steps.find((s: any) => s.name === reporting).env,
         ).toEqual({
           BACKSTAGE_URL: '${{ secrets.BACKSTAGE_URL }}',
           DATAMESH_PORTAL_TOKEN: '${{ secrets.BACKSTAGE_TOKEN }}',

@@ -323,7 +323,8 @@ describe('readOdps: products with ODCS contracts', () => {
         classification: 'public',
         primaryKey: false,
         required: false,
-        // its quality[] (the customProperties and schedule are not kept)
+        // its quality[], on its own schedule (the customProperties are
+        // not kept)
         quality: [
           {
             description: 'column should not contain null values',
@@ -331,6 +332,8 @@ describe('readOdps: products with ODCS contracts', () => {
             metric: 'nullValues',
             mustBe: 0,
             severity: 'error',
+            schedule: '0 20 * * *',
+            scheduler: 'cron',
           },
         ],
       },
@@ -342,6 +345,8 @@ describe('readOdps: products with ODCS contracts', () => {
         metric: 'rowCount',
         mustBeGreaterThan: 1000000,
         severity: 'error',
+        schedule: '0 20 * * *',
+        scheduler: 'cron',
       },
     ]);
     // `restricted` is not PII: only an explicit pii tag or customProperty is

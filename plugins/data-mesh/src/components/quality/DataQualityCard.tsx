@@ -61,8 +61,7 @@ function MeasuredBy(props: { check: ProductQualityCheckView }) {
       {href && (
         <>
           {' ('}
-          <Link to={href}>CI run</Link>
-          {')'}
+          <Link to={href}>CI run</Link>)
         </>
       )}
       {!href && by.reference && ` (${by.reference})`}
