@@ -88,6 +88,11 @@ export const POSTGRES_QUALITY_SPELLING: QualitySqlSpelling = {
     return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   },
   countIf: condition => `COUNT(*) FILTER (WHERE ${condition})`,
+  // a row value counts even with a null field: the nulls are filtered out
+  countDistinctRows: columns =>
+    `COUNT(DISTINCT (${columns.join(', ')})) FILTER (WHERE ${columns
+      .map(c => `${c} IS NOT NULL`)
+      .join(' AND ')})`,
 };
 
 /** A string literal for COMMENT ON; comments are ours, but still checked. */

@@ -116,6 +116,12 @@ export type QualityCheck = {
   validValues?: (string | number)[];
   /** `missingValues`: values that count as missing besides null, e.g. `''`, `N/A`. */
   missingValues?: (string | number)[];
+  /**
+   * `duplicateValues` of a dataset: the columns whose values together must
+   * not repeat (ODCS `arguments.properties`), e.g. a composite key. Rows
+   * with a null in any of them are not counted.
+   */
+  columns?: string[];
   /** `sql`: the query, shown to readers. */
   query?: string;
   /** ODCS `severity`, e.g. `info`, `warning`, `error` (default). */

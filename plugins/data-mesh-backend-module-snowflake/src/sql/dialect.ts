@@ -122,6 +122,8 @@ export function quoteLiteral(text: string): string {
 export const SNOWFLAKE_QUALITY_SPELLING: QualitySqlSpelling = {
   literal: quoteLiteral,
   countIf: condition => `COUNT_IF(${condition})`,
+  // COUNT(DISTINCT a, b) leaves out the rows with a null in any of them
+  countDistinctRows: columns => `COUNT(DISTINCT ${columns.join(', ')})`,
 };
 
 /** Warehouse sizes Snowflake accepts for `WAREHOUSE_SIZE`. */

@@ -36,7 +36,7 @@ import type { QualityService } from './QualityService';
 
 const name = z.string().min(1).max(255);
 const listed = z.array(z.string().max(200)).max(100);
-// the shape (and key order) qualityMeasureKey hashes: kind, column, values
+// the shape (and key order) qualityMeasureKey hashes: kind, column(s), values
 const measure = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rows') }).strict(),
   z.object({ kind: z.literal('nonNull'), column: name }).strict(),
@@ -46,6 +46,12 @@ const measure = z.discriminatedUnion('kind', [
     .strict(),
   z
     .object({ kind: z.literal('notInList'), column: name, values: listed })
+    .strict(),
+  z
+    .object({ kind: z.literal('nonNullRows'), columns: z.array(name).max(10) })
+    .strict(),
+  z
+    .object({ kind: z.literal('distinctRows'), columns: z.array(name).max(10) })
     .strict(),
 ]) satisfies z.ZodType<QualityMeasure>;
 

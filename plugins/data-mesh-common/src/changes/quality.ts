@@ -6,7 +6,8 @@
  * mustBe 0), more valid values, or a severity that no longer blocks; it is
  * stricter when it accepts less. Loosening or removing a blocking check is
  * breaking; tightening or adding one is not. A change that is neither
- * (another metric, unit or kind of comparison) is breaking to be safe.
+ * (another metric, unit, kind of comparison or set of key columns) is
+ * breaking to be safe.
  */
 import type { DocumentPath } from '../issues';
 import type { QualityCheck } from '../model';
@@ -81,7 +82,8 @@ function compareCheck(
     (old.type ?? 'library') !== (now.type ?? 'library') ||
     old.metric !== now.metric ||
     (old.unit ?? 'rows') !== (now.unit ?? 'rows') ||
-    old.query !== now.query
+    old.query !== now.query ||
+    (old.columns ?? []).join() !== (now.columns ?? []).join()
   ) {
     return 'changed';
   }

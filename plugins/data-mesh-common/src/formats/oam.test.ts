@@ -362,6 +362,28 @@ describe('readOam: spec.components with plain properties', () => {
     ]);
   });
 
+  it('reads duplicates over several columns of a data set, and locates a column it does not have', () => {
+    const key = (columns: string) =>
+      read(
+        PLAIN.replace(
+          '        table_name: CARE_PROD.READMISSION_FEATURES.FEATURES\n',
+          `        table_name: CARE_PROD.READMISSION_FEATURES.FEATURES\n        quality:\n          - metric: duplicateValues\n            mustBe: 0\n            arguments:\n              properties: [${columns}]\n`,
+        ),
+      );
+    const good = key('patient_id, readmitted_30d');
+    expect(good.issues).toEqual([]);
+    expect(good.entity!.spec.datasets![0].quality).toEqual([
+      {
+        metric: 'duplicateValues',
+        mustBe: 0,
+        columns: ['patient_id', 'readmitted_30d'],
+      },
+    ]);
+    expect(key('patient_id, visit_id').issues.map(formatIssue)).toEqual([
+      "data_product_spec.yml: spec.components[2].properties.quality[0].arguments.properties[1]: column 'visit_id' is not a column of this dataset (line 24, column 40)",
+    ]);
+  });
+
   it('accepts the other spellings of the product type', () => {
     for (const [written, type] of [
       ['Source Aligned', 'source-aligned'],

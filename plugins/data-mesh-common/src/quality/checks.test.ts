@@ -35,7 +35,9 @@ function countsFor(values: (string | number | null)[], check: QualityCheck) {
     else if (m.kind === 'distinct') n = new Set(present).size;
     else if (m.kind === 'inList')
       n = present.filter(v => m.values.includes(v)).length;
-    else n = present.filter(v => !m.values.includes(v)).length;
+    else if (m.kind === 'notInList')
+      n = present.filter(v => !m.values.includes(v)).length;
+    else throw new Error(`${m.kind}: over several columns`);
     counts.set(qualityMeasureKey(m), n);
   }
   return counts;
@@ -230,6 +232,101 @@ describe('readQualityChecks', () => {
     expect(read(checks.map(qualityCheckToOdcs)).checks).toEqual(checks);
   });
 
+  it('reads duplicates over several columns of a dataset (ODCS arguments.properties), naming columns it does not know', () => {
+    const problems: string[] = [];
+    const checks = readQualityChecks(
+      [
+        {
+          name: 'one-line-per-claim',
+          metric: 'duplicateValues',
+          mustBe: 0,
+          arguments: { properties: ['claim_id', 'line-no'] },
+        },
+        {
+          name: 'one',
+          metric: 'duplicateValues',
+          mustBe: 0,
+          arguments: { properties: ['claim_id'] },
+        },
+        { name: 'none', metric: 'duplicateValues', mustBe: 0 },
+        {
+          name: 'twice',
+          metric: 'duplicateValues',
+          mustBe: 0,
+          arguments: { properties: ['claim_id', 'claim_id'] },
+        },
+        {
+          name: 'stranger',
+          metric: 'duplicateValues',
+          mustBe: 0,
+          arguments: { properties: ['claim_id', 'nope'] },
+        },
+        {
+          name: 'hostile',
+          metric: 'duplicateValues',
+          mustBe: 0,
+          arguments: { properties: ['claim_id', 'x"; DROP'] },
+        },
+        { name: 'nulls', metric: 'nullValues', mustBe: 0 },
+      ],
+      ['quality'],
+      (path, message) => problems.push(`${path.join('.')}: ${message}`),
+      'dataset',
+      ['claim_id', 'line-no'],
+    );
+    expect(checks).toEqual([
+      {
+        name: 'one-line-per-claim',
+        metric: 'duplicateValues',
+        mustBe: 0,
+        columns: ['claim_id', 'line-no'],
+      },
+    ]);
+    const needs =
+      'duplicateValues of a dataset needs the columns whose values together must not repeat: list two to ten column names in arguments.properties (one column: write the check under it)';
+    expect(problems).toEqual([
+      `quality.1.arguments.properties: ${needs}`,
+      `quality.2.arguments.properties: ${needs}`,
+      'quality.3.arguments.properties: a column is listed twice',
+      "quality.4.arguments.properties.1: column 'nope' is not a column of this dataset",
+      `quality.5.arguments.properties: ${needs}`,
+      "quality.6.metric: nullValues is about a column's values: write it under that column",
+    ]);
+    const [key] = checks;
+    expect(describeQualityCheck(key)).toBe(
+      'duplicate values of (claim_id, line-no) must be 0',
+    );
+    // counted in SQL names: rows with both values, and their distinct pairs
+    expect(qualityMeasuresOf(key, undefined)).toEqual([
+      { kind: 'rows' },
+      { kind: 'nonNullRows', columns: ['claim_id', 'line_no'] },
+      { kind: 'distinctRows', columns: ['claim_id', 'line_no'] },
+    ]);
+    const counts = new Map(
+      [
+        [{ kind: 'rows' }, 10],
+        [{ kind: 'nonNullRows', columns: ['claim_id', 'line_no'] }, 9],
+        [{ kind: 'distinctRows', columns: ['claim_id', 'line_no'] }, 7],
+      ].map(([m, n]) => [qualityMeasureKey(m as any), n as number]),
+    );
+    expect(evaluateQualityCheck(key, undefined, counts)).toEqual({
+      value: 2,
+      rows: 10,
+      passed: false,
+      reason:
+        '2 duplicate values (20 % of 10 rows); duplicate values of (claim_id, line-no) must be 0',
+    });
+    // ODCS written back, and read again the same
+    expect(qualityCheckToOdcs(key)).toEqual({
+      name: 'one-line-per-claim',
+      type: 'library',
+      metric: 'duplicateValues',
+      mustBe: 0,
+      arguments: { properties: ['claim_id', 'line-no'] },
+    });
+    expect(read([qualityCheckToOdcs(key)], 'dataset').checks).toEqual([key]);
+  });
+
   it('puts row counts on datasets and value checks on columns', () => {
     expect(
       read([{ metric: 'rowCount', mustBeGreaterThan: 0 }], 'dataset'),
@@ -240,10 +337,7 @@ describe('readQualityChecks', () => {
     expect(
       read([{ metric: 'duplicateValues', mustBe: 0 }], 'dataset').problems,
     ).toEqual([
-      'error quality.0.metric: duplicateValues is about a column’s values: write it under that column (the portal does not measure duplicates over several columns)'.replace(
-        '’',
-        "'",
-      ),
+      'error quality.0.arguments.properties: duplicateValues of a dataset needs the columns whose values together must not repeat: list two to ten column names in arguments.properties (one column: write the check under it)',
     ]);
     expect(
       read([{ metric: 'rowCount', mustBe: 5, unit: 'percent' }], 'dataset')

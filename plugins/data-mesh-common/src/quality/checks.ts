@@ -21,6 +21,7 @@ import {
   type QualityMetric,
   type QualityOperator,
 } from '../model';
+import { toSqlName } from '../identifiers';
 import { showValue as show } from '../values';
 import { type CronSchedule, parseCron } from './cron';
 
@@ -63,6 +64,8 @@ export function readQualityChecks(
   path: DocumentPath,
   report: Report,
   level: QualityLevel,
+  /** A dataset's column names, which its checks over several columns must name. */
+  columns?: readonly string[],
 ): QualityCheck[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
@@ -76,7 +79,7 @@ export function readQualityChecks(
   const names = new Map<string, number>();
   raw.forEach((item, i) => {
     const at = [...path, i];
-    const check = readCheck(item, at, report, level);
+    const check = readCheck(item, at, report, level, columns);
     if (!check) return;
     const key = qualityCheckName(check);
     if (check.name !== undefined && names.has(key)) {
@@ -97,6 +100,7 @@ function readCheck(
   at: DocumentPath,
   report: Report,
   level: QualityLevel,
+  known: readonly string[] | undefined,
 ): QualityCheck | undefined {
   if (!isObj(item)) {
     report(
@@ -181,14 +185,25 @@ function readCheck(
     );
     return undefined;
   }
-  if (level === 'dataset' && !forDataset) {
+  const args = isObj(item.arguments) ? item.arguments : {};
+  if (level === 'dataset' && check.metric === 'duplicateValues') {
+    // duplicates over several columns: ODCS arguments.properties, or the
+    // kind's own `columns`
+    const columns =
+      item.columns !== undefined
+        ? readColumns(item.columns, [...at, 'columns'], report, known)
+        : readColumns(
+            args.properties,
+            [...at, 'arguments', 'properties'],
+            report,
+            known,
+          );
+    if (!columns) return undefined;
+    check.columns = columns;
+  } else if (level === 'dataset' && !forDataset) {
     report(
       [...at, metricField],
-      `${metric} is about a column's values: write it under that column${
-        metric === 'duplicateValues'
-          ? ' (the portal does not measure duplicates over several columns)'
-          : ''
-      }`,
+      `${metric} is about a column's values: write it under that column`,
     );
     return undefined;
   }
@@ -208,7 +223,6 @@ function readCheck(
     if (unit === 'percent') check.unit = 'percent';
   }
   if (!readComparison(item, at, report, check)) return undefined;
-  const args = isObj(item.arguments) ? item.arguments : {};
   const listField = (field: 'validValues' | 'missingValues') =>
     item[field] !== undefined
       ? { value: item[field], path: [...at, field] }
@@ -369,6 +383,39 @@ function readComparison(
   return true;
 }
 
+/** The columns of a dataset's duplicateValues check: two or more plain names. */
+function readColumns(
+  raw: unknown,
+  path: DocumentPath,
+  report: Report,
+  known: readonly string[] | undefined,
+): string[] | undefined {
+  const names = Array.isArray(raw) ? raw : [];
+  const valid = names.every(
+    n => typeof n === 'string' && /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(n),
+  );
+  if (!Array.isArray(raw) || names.length < 2 || names.length > 10 || !valid) {
+    report(
+      path,
+      'duplicateValues of a dataset needs the columns whose values together must not repeat: list two to ten column names in arguments.properties (one column: write the check under it)',
+    );
+    return undefined;
+  }
+  if (new Set(names).size !== names.length) {
+    report(path, 'a column is listed twice');
+    return undefined;
+  }
+  const unknown = known && names.findIndex(n => !known.includes(n));
+  if (known && unknown !== undefined && unknown >= 0) {
+    report(
+      [...path, unknown],
+      `column '${names[unknown]}' is not a column of this dataset`,
+    );
+    return undefined;
+  }
+  return names as string[];
+}
+
 function readValues(
   raw: unknown,
   path: DocumentPath,
@@ -460,7 +507,11 @@ function showAmount(value: number, unit: QualityCheck['unit']) {
  */
 export function describeQualityCheck(check: QualityCheck): string {
   const comparison = qualityComparison(check);
-  const what = check.metric ? METRIC_WORDS[check.metric] : check.type ?? '';
+  const what = check.metric
+    ? `${METRIC_WORDS[check.metric]}${
+        check.columns ? ` of (${check.columns.join(', ')})` : ''
+      }`
+    : check.type ?? '';
   if (!comparison) return check.description ?? what;
   const { operator, value } = comparison;
   const amount = Array.isArray(value)
@@ -486,7 +537,11 @@ export type QualityMeasure =
   | { kind: 'nonNull'; column: string }
   | { kind: 'distinct'; column: string }
   | { kind: 'inList'; column: string; values: string[] }
-  | { kind: 'notInList'; column: string; values: string[] };
+  | { kind: 'notInList'; column: string; values: string[] }
+  /** Rows with a value in every one of the columns. */
+  | { kind: 'nonNullRows'; columns: string[] }
+  /** Distinct combinations of the columns' values, among those rows. */
+  | { kind: 'distinctRows'; columns: string[] };
 
 /** A stable key of a measure, to count it once per table however many checks need it. @public */
 export function qualityMeasureKey(measure: QualityMeasure): string {
@@ -500,6 +555,18 @@ export function qualityMeasuresOf(
 ): QualityMeasure[] {
   if (!isMeasuredQualityCheck(check)) return [];
   const rows: QualityMeasure = { kind: 'rows' };
+  if (
+    check.metric === 'duplicateValues' &&
+    column === undefined &&
+    check.columns
+  ) {
+    const columns = check.columns.map(toSqlName);
+    return [
+      rows,
+      { kind: 'nonNullRows', columns },
+      { kind: 'distinctRows', columns },
+    ];
+  }
   if (check.metric === 'rowCount' || column === undefined) return [rows];
   const nonNull: QualityMeasure = { kind: 'nonNull', column };
   switch (check.metric) {
@@ -676,10 +743,11 @@ export function qualityChecksOfDatasets(
 export function qualityCheckToOdcs(
   check: QualityCheck,
 ): Record<string, unknown> {
-  const { validValues, missingValues, name, ...rest } = check;
+  const { validValues, missingValues, columns, name, ...rest } = check;
   const args = {
     ...(validValues ? { validValues } : {}),
     ...(missingValues ? { missingValues } : {}),
+    ...(columns ? { properties: columns } : {}),
   };
   return {
     ...(name ? { name } : {}),

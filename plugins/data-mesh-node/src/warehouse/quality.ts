@@ -40,6 +40,11 @@ export interface QualitySqlSpelling {
   literal(text: string): string;
   /** Rows where `condition` holds, as an aggregate. */
   countIf(condition: string): string;
+  /**
+   * Distinct combinations of the (quoted) columns' values among the rows
+   * with a value in each, as an aggregate.
+   */
+  countDistinctRows(columns: string[]): string;
 }
 
 /** Most tables counted in one statement (PostgreSQL allows 1,664 result columns). @public */
@@ -51,6 +56,12 @@ function measureSql(
   spelling: QualitySqlSpelling,
 ): string {
   if (m.kind === 'rows') return 'COUNT(*)';
+  if (m.kind === 'nonNullRows' || m.kind === 'distinctRows') {
+    const columns = m.columns.map(c => dialect.quoteIdentifier(c));
+    return m.kind === 'nonNullRows'
+      ? spelling.countIf(columns.map(c => `${c} IS NOT NULL`).join(' AND '))
+      : spelling.countDistinctRows(columns);
+  }
   const column = dialect.quoteIdentifier(m.column);
   switch (m.kind) {
     case 'nonNull':

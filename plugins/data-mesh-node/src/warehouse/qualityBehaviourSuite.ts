@@ -58,8 +58,22 @@ export function runQualityBehaviourSuite(
           names.database,
           `INSERT INTO ${readings} (id, ward, code) VALUES (1, 'a', 1), (2, 'a', 2), (3, NULL, NULL), (4, '', 3), (5, 'O''Brien', 3), (6, 'b', 4)`,
         );
+        // a composite key: (1, 1) twice, and a row with a null in it
+        const pairs = h.adapter.dialect.qualifiedTable(ref, 'pairs');
+        await h.queryAs(
+          names.roles.service,
+          names.database,
+          `CREATE TABLE ${pairs} (a INT, b VARCHAR(5))`,
+        );
+        await h.queryAs(
+          names.roles.service,
+          names.database,
+          `INSERT INTO ${pairs} (a, b) VALUES (1, '1'), (1, '1'), (1, '2'), (NULL, '1'), (2, NULL)`,
+        );
         const m = {
           rows: { kind: 'rows' },
+          pairsPresent: { kind: 'nonNullRows', columns: ['a', 'b'] },
+          pairsDistinct: { kind: 'distinctRows', columns: ['a', 'b'] },
           wardPresent: { kind: 'nonNull', column: 'ward' },
           wardDistinct: { kind: 'distinct', column: 'ward' },
           wardMissing: { kind: 'inList', column: 'ward', values: ['', 'N/A'] },
@@ -95,6 +109,11 @@ export function runQualityBehaviourSuite(
             ],
           },
           { schema, table: 'events', measures: [m.rows] },
+          {
+            schema,
+            table: 'pairs',
+            measures: [m.rows, m.pairsPresent, m.pairsDistinct],
+          },
         ]);
         expect(h.queryCount() - before).toBe(1);
         const counts = (i: number) =>
@@ -109,6 +128,7 @@ export function runQualityBehaviourSuite(
         expect(counted.map(c => [c.table, c.error])).toEqual([
           ['readings', undefined],
           ['events', undefined],
+          ['pairs', undefined],
         ]);
         expect(counts(0)).toEqual({
           rows: 6,
@@ -120,6 +140,12 @@ export function runQualityBehaviourSuite(
           codeInvalid: 1, // 4 (compared as text)
         });
         expect(counts(1)).toEqual({ rows: 3 });
+        // rows with both values: 3, of which 2 distinct pairs (1 duplicate)
+        expect(counts(2)).toEqual({
+          rows: 5,
+          pairsPresent: 3,
+          pairsDistinct: 2,
+        });
         // the table is still there, untouched by the listed values
         await expect(
           h.queryAs(

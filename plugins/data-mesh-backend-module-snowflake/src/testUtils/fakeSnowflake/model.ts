@@ -405,7 +405,7 @@ export function project(
   columns: ResultColumn[],
   rows: Cell[][],
 ): ResultSet {
-  if (items.some(i => ['count', 'countIf', 'max'].includes(i.kind)))
+  if (items.some(i => ['count', 'countIf', 'countNotNull', 'max'].includes(i.kind)))
     return aggregate(items, columns, rows);
   const outColumns: ResultColumn[] = [];
   const getters: ((r: Cell[]) => Cell)[] = [];
@@ -461,7 +461,7 @@ function castToText(v: Cell): string {
   return String(v);
 }
 
-/** One row: COUNT(*), COUNT(col), COUNT(DISTINCT col), COUNT_IF(…) and MAX(column), with constants beside them (no GROUP BY). */
+/** One row: COUNT(*), COUNT(col), COUNT(DISTINCT col[, col…]), COUNT_IF(…) and MAX(column), with constants beside them (no GROUP BY). */
 function aggregate(
   items: SelectItem[],
   columns: ResultColumn[],
@@ -474,6 +474,33 @@ function aggregate(
     if (item.kind === 'count' && item.column === undefined) {
       outColumns.push({ name: item.alias ?? 'COUNT(*)', type: 'fixed' });
       row.push(rows.length);
+    } else if (
+      item.kind === 'countNotNull' ||
+      (item.kind === 'count' && item.columns)
+    ) {
+      // rows with a value in every column; COUNT(DISTINCT a, b) their combinations
+      const columnsOf = item.columns!.map(c => {
+        const i = names.indexOf(c);
+        if (i < 0) throw invalidIdentifier(c);
+        return i;
+      });
+      const full = rows.filter(r =>
+        columnsOf.every(i => r[i] !== null && r[i] !== undefined),
+      );
+      outColumns.push({
+        name:
+          item.alias ?? (item.kind === 'count' ? 'COUNT(…)' : 'COUNT_IF(…)'),
+        type: 'fixed',
+      });
+      row.push(
+        item.kind === 'count'
+          ? new Set(
+              full.map(r =>
+                JSON.stringify(columnsOf.map(i => castToText(r[i]))),
+              ),
+            ).size
+          : full.length,
+      );
     } else if (item.kind === 'count' || item.kind === 'countIf') {
       const column = item.column!;
       const i = names.indexOf(column);

@@ -111,16 +111,20 @@ export abstract class QueryParser extends TokenReader {
         this.i += 2;
         let column: string | undefined;
         let distinct = false;
+        const more: string[] = [];
         if (!this.acceptPunct('*')) {
           distinct = this.acceptWord('DISTINCT');
           const n = this.t;
           if (n.kind === 'word' || n.kind === 'quoted') column = this.ident();
           else this.value(); // COUNT(1): every row
+          // COUNT(DISTINCT a, b): combinations, rows with a null left out
+          while (distinct && this.acceptPunct(',')) more.push(this.ident());
         }
         this.expectPunct(')');
         items.push({
           kind: 'count',
           ...(column ? { column } : {}),
+          ...(more.length ? { columns: [column!, ...more] } : {}),
           ...(distinct ? { distinct } : {}),
           alias: this.alias(),
         });
@@ -129,6 +133,19 @@ export abstract class QueryParser extends TokenReader {
         this.tokens[this.i + 1]?.value === '('
       ) {
         this.i += 2;
+        if (!this.isWord('CAST')) {
+          // COUNT_IF(a IS NOT NULL AND b IS NOT NULL): rows with every value
+          const columns: string[] = [];
+          do {
+            columns.push(this.ident());
+            this.expectWord('IS');
+            this.expectWord('NOT');
+            this.expectWord('NULL');
+          } while (this.acceptWord('AND'));
+          this.expectPunct(')');
+          items.push({ kind: 'countNotNull', columns, alias: this.alias() });
+          continue;
+        }
         const column = this.castToVarchar();
         const not = this.acceptWord('NOT');
         this.expectWord('IN');

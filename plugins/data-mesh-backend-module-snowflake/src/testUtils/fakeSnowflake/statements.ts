@@ -55,7 +55,16 @@ export type Condition =
 export type SelectItem =
   | { kind: 'star' }
   /** `COUNT(*)`, `COUNT(col)` (non-null values), `COUNT(DISTINCT col)`. */
-  | { kind: 'count'; column?: string; distinct?: boolean; alias?: string }
+  | {
+      kind: 'count';
+      column?: string;
+      /** `COUNT(DISTINCT a, b)`: every column, the first as `column` too. */
+      columns?: string[];
+      distinct?: boolean;
+      alias?: string;
+    }
+  /** `COUNT_IF(a IS NOT NULL AND b IS NOT NULL)`. */
+  | { kind: 'countNotNull'; columns: string[]; alias?: string }
   /** `COUNT_IF(CAST(col AS VARCHAR) [NOT] IN (…))`, the one condition the platform counts by. */
   | {
       kind: 'countIf';

@@ -41,12 +41,21 @@ export function readDataset(
     );
   }
   const qualityProp = c.props.get('quality');
+  // the column names as written, for checks over several columns (read
+  // before the columns themselves, so problems come in document order)
+  const rawColumns = c.props.get(columnsKey)?.value;
+  const columnNames = Array.isArray(rawColumns)
+    ? rawColumns.flatMap(x =>
+        isRecord(x) && typeof x.name === 'string' ? [x.name] : [],
+      )
+    : undefined;
   const quality = qualityProp
     ? readQualityChecks(
         qualityProp.value,
         qualityProp.valuePath,
         (p, m, s) => ctx.report(p, m, s),
         'dataset',
+        columnNames,
       )
     : [];
   const dataset: Dataset = {

@@ -172,6 +172,7 @@ function readDataset(
     [...path, 'quality'],
     (p, m, s) => doc.report(p, m, s),
     'dataset',
+    dataset.columns.map(c => c.name),
   );
   if (quality.length) dataset.quality = quality;
   ctx.datasetSqlNames.set(sql, dataset.name);
