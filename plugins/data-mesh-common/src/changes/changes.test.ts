@@ -449,4 +449,20 @@ describe('data-quality checks', () => {
       },
     ]);
   });
+
+  it('calls another composite key a changed check, and a schedule no change', () => {
+    const key = (columns: string[], more: Partial<QualityCheck> = {}) =>
+      product(undefined, [
+        { metric: 'duplicateValues', mustBe: 0, columns, ...more },
+      ]);
+    expect(
+      classifyChanges(key(['a', 'b']), key(['a', 'c'])).map(c => c.code),
+    ).toEqual(['quality-check-changed']);
+    expect(
+      classifyChanges(
+        key(['a', 'b']),
+        key(['a', 'b'], { schedule: '0 20 * * *' }),
+      ),
+    ).toEqual([]);
+  });
 });
