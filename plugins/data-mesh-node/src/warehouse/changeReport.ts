@@ -49,6 +49,50 @@ export function portalUrl(target: PortalTarget, path: string): string {
   return `${target.baseUrl.replace(/\/+$/, '')}${path}`;
 }
 
+/**
+ * A request to the portal's API at `target`, with its token: what it
+ * answered, with its own message when it refused.
+ */
+export async function sendToPortal(
+  target: PortalTarget,
+  path: string,
+  method: 'POST' | 'PUT' | 'DELETE',
+  body?: object,
+): Promise<{ status: number; payload: any; message: string }> {
+  const response = await (target.fetch ?? fetch)(portalUrl(target, path), {
+    method,
+    headers: {
+      authorization: `Bearer ${target.token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const payload = (await response.json().catch(() => undefined)) as any;
+  return {
+    status: response.status,
+    payload,
+    message: payload?.error?.message ?? response.statusText,
+  };
+}
+
+/** POST a report the portal keeps (201); throws with the portal's message otherwise. */
+export async function postReport<T>(
+  target: PortalTarget,
+  path: string,
+  body: object,
+): Promise<T> {
+  const { status, payload, message } = await sendToPortal(
+    target,
+    path,
+    'POST',
+    body,
+  );
+  if (status !== 201) {
+    throw new Error(`the portal did not record it (${status}): ${message}`);
+  }
+  return payload as T;
+}
+
 /** The product a spec describes, as the report routes name it. @public */
 export function reportedProduct(entity: {
   metadata: { namespace?: string; name: string };
@@ -181,28 +225,12 @@ export async function sendChangeReport(
   product: { namespace: string; name: string },
   report: InfrastructureChangeReport,
 ): Promise<InfrastructureChangeReportResponse> {
-  const url = portalUrl(
+  return postReport(
     target,
     dataMeshApiUrl(
       '/products/{namespace}/{name}/infrastructure/reports',
       product,
     ),
+    cut(report),
   );
-  const response = await (target.fetch ?? fetch)(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${target.token}`,
-    },
-    body: JSON.stringify(cut(report)),
-  });
-  const payload = (await response.json().catch(() => undefined)) as any;
-  if (response.status !== 201) {
-    throw new Error(
-      `the portal did not record it (${response.status}): ${
-        payload?.error?.message ?? response.statusText
-      }`,
-    );
-  }
-  return payload as InfrastructureChangeReportResponse;
 }

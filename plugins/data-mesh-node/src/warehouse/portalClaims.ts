@@ -13,7 +13,7 @@ import {
   type SandboxClaim,
   dataMeshApiUrl,
 } from '@datamesh/plugin-data-mesh-common';
-import { type PortalTarget, portalUrl } from './changeReport';
+import { type PortalTarget, sendToPortal as send } from './changeReport';
 
 /** The claims a pipeline holds for its change, and what it may not touch. @public */
 export interface PortalSandboxClaims {
@@ -26,29 +26,6 @@ export interface PortalSandboxClaims {
   unclaimed?: string;
   /** Ends the claims taken. Never throws: an end not heard goes stale in minutes. */
   end(): Promise<void>;
-}
-
-/** What the portal answered, with its own message when it refused. */
-async function send(
-  target: PortalTarget,
-  path: string,
-  method: 'POST' | 'PUT' | 'DELETE',
-  body?: object,
-): Promise<{ status: number; payload: any; message: string }> {
-  const response = await (target.fetch ?? fetch)(portalUrl(target, path), {
-    method,
-    headers: {
-      authorization: `Bearer ${target.token}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const payload = (await response.json().catch(() => undefined)) as any;
-  return {
-    status: response.status,
-    payload,
-    message: payload?.error?.message ?? response.statusText,
-  };
 }
 
 /**

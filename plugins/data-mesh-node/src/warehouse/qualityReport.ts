@@ -12,7 +12,7 @@ import {
   type QualityReportedCheck,
   dataMeshApiUrl,
 } from '@datamesh/plugin-data-mesh-common';
-import { type PortalTarget, portalUrl } from './changeReport';
+import { type PortalTarget, postReport } from './changeReport';
 import type { QualityCheckResult } from './qualityRun';
 
 /**
@@ -54,30 +54,14 @@ export async function sendQualityReport(
   product: { namespace: string; name: string },
   report: QualityReport,
 ): Promise<QualityReportResponse> {
-  const url = portalUrl(
+  return postReport(
     target,
     dataMeshApiUrl('/products/{namespace}/{name}/quality/reports', product),
-  );
-  const response = await (target.fetch ?? fetch)(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${target.token}`,
-    },
-    body: JSON.stringify({
+    {
       ...report,
       ...(report.reference
         ? { reference: report.reference.slice(0, 500) }
         : {}),
-    }),
-  });
-  const payload = (await response.json().catch(() => undefined)) as any;
-  if (response.status !== 201) {
-    throw new Error(
-      `the portal did not record it (${response.status}): ${
-        payload?.error?.message ?? response.statusText
-      }`,
-    );
-  }
-  return payload as QualityReportResponse;
+    },
+  );
 }
