@@ -28,7 +28,7 @@ import { ProductCards, ProductsTable } from './ProductViews';
 import { useLastUpdates } from './useLastUpdates';
 import { useProductReaders } from './useProductReaders';
 import { useProductContents } from './useProductContents';
-import { useProductQuality } from './useProductQuality';
+import { useProductQuality } from '../quality/useProductQuality';
 
 // What the list and the facets need, not the datasets (see useProductContents).
 const FIELDS = [

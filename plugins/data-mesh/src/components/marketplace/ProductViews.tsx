@@ -19,6 +19,7 @@ import { readersPhrase } from '../access/rules';
 import { CertifiedBadge, WHOLE_WORDS } from '../common';
 import { formatAgo, formatBudget, formatDateTime } from '../slo/format';
 import { SloStatusChip } from '../slo/SloStatusChip';
+import { QualityLine } from '../quality/QualityLine';
 import {
   type MarketplaceItem,
   QUALITY_LABELS,
@@ -66,49 +67,6 @@ export function HealthCell(props: { item: MarketplaceItem }) {
   return (
     <Typography variant="caption" color="textSecondary">
       {item.facets.health}
-    </Typography>
-  );
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/**
- * Where the product's data-quality checks stand, in a few words; the
- * checks' keys in its title. Nothing for a product without checks, or
- * while unknown.
- */
-export function QualityLine(props: { item: MarketplaceItem }) {
-  const { quality, facets } = props.item;
-  let text: string;
-  let title: string;
-  let failing = false;
-  if (quality?.failing.length) {
-    failing = true;
-    text = `${plural(quality.failing.length, 'check')} failing`;
-    title = `Blocking checks failing or not measured: ${quality.failing.join(
-      ', ',
-    )}`;
-  } else if (quality?.warnings.length) {
-    text = `${plural(quality.warnings.length, 'warning')}`;
-    title = `Warnings failing: ${quality.warnings.join(', ')}`;
-  } else if (quality) {
-    text = `${plural(quality.checks, 'check')} pass`;
-    title = 'Every data-quality check passed its latest run';
-  } else if (facets.quality === QUALITY_LABELS.pending) {
-    text = 'not measured yet';
-    title = 'Declares data-quality checks the portal has not measured yet';
-  } else {
-    return null;
-  }
-  return (
-    <Typography
-      variant="caption"
-      display="block"
-      color={failing ? 'error' : 'textSecondary'}
-      title={title}
-      data-testid="quality"
-    >
-      Quality: {text}
     </Typography>
   );
 }
@@ -260,7 +218,10 @@ function columns(): TableColumn<MarketplaceItem>[] {
       render: item => (
         <>
           <HealthCell item={item} />
-          <QualityLine item={item} />
+          <QualityLine
+            quality={item.quality}
+            pending={item.facets.quality === QUALITY_LABELS.pending}
+          />
         </>
       ),
     },
@@ -343,7 +304,10 @@ export function ProductCards(props: { items: MarketplaceItem[] }) {
                   <Owners item={item} />
                 </Typography>
                 <HealthCell item={item} />
-                <QualityLine item={item} />
+                <QualityLine
+                  quality={item.quality}
+                  pending={item.facets.quality === QUALITY_LABELS.pending}
+                />
                 {item.facets.pii === 'Yes' && (
                   <Chip size="small" label="Personal data" />
                 )}

@@ -103,6 +103,44 @@ describe('MyDataProducts (owners dashboard)', () => {
     expect(fleetRequests[0].searchParams.getAll('owner')).toEqual(owners);
   });
 
+  it('says where each product’s data-quality checks stand, linked to its page', async () => {
+    render(
+      {
+        '/slos': fleetByOwner(fleetItems),
+        '/quality/products': {
+          items: [
+            {
+              product: 'dataproduct:default/patient-encounters',
+              checks: 3,
+              failing: ['encounters:rowCount', 'encounters.id:unique'],
+              warnings: [],
+              checkedAt: '2026-12-07T06:00:00.000Z',
+            },
+            {
+              product: 'dataproduct:default/patients',
+              checks: 2,
+              failing: [],
+              warnings: [],
+              checkedAt: '2026-12-07T06:00:00.000Z',
+            },
+          ],
+        },
+      },
+      owners,
+    );
+    await screen.findByText('My data products (3)');
+    const row = (i: number) => within(productLinks()[i].closest('tr')!);
+    const failing = await row(0).findByTestId('quality');
+    expect(failing).toHaveTextContent(/^2 checks failing$/);
+    expect(failing.closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/patient-encounters',
+    );
+    expect(row(2).getByTestId('quality')).toHaveTextContent(/^2 checks pass$/);
+    // bed-occupancy declares none
+    expect(row(1).queryByTestId('quality')).not.toBeInTheDocument();
+  });
+
   it('adds owned products the engine does not know from the catalog', async () => {
     render(
       {

@@ -26,10 +26,12 @@ import type {
 import { type DataProductHealth, fleetKey } from '../../fleet/joinFleet';
 import { useDataProductFleet } from '../../fleet/useDataProductFleet';
 import { compareByHealth, formatBudget, formatDateTime } from './format';
-import { SloLoadError } from './SloErrors';
+import { SloLoadError, errorMessage } from './SloErrors';
 import { useSloTabPath } from './SloHealth';
 import { SloStatusChip } from './SloStatusChip';
 import { AccessInboxCard } from '../access/AccessInboxCard';
+import { QualityLine } from '../quality/QualityLine';
+import { useProductQuality } from '../quality/useProductQuality';
 import { MySpecProblemsCard } from '../specProblems/MySpecProblemsCard';
 
 /** One owned product: its fleet row when it has monitors. */
@@ -152,7 +154,8 @@ function objectivesText(item: SloFleetItem): string {
 /**
  * "My data products": every DataProduct owned by the signed-in user or
  * their groups, worst SLO health first, with the lowest remaining error
- * budget and a link to each product's SLO tab.
+ * budget, where its data-quality checks stand, and a link to each
+ * product's SLO tab.
  *
  * @public
  */
@@ -173,6 +176,7 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
   const { ownershipEntityRefs, userEntityRef } = props.identity;
   const { rows, fleet, loading, error } =
     useOwnedDataProducts(ownershipEntityRefs);
+  const quality = useProductQuality({ skip: !ownershipEntityRefs.length });
   const sloTab = useSloTabPath();
   if (loading) return <Progress />;
   if (error) return <SloLoadError error={error} what="your data products" />;
@@ -205,6 +209,20 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
         row.slo && row.slo.minErrorBudget !== null
           ? formatBudget(row.slo.minErrorBudget)
           : '—',
+    },
+    {
+      // where its checks stand; the product page's Data quality card says which
+      title: 'Data quality',
+      render: row => {
+        const checks = quality.value?.get(fleetKey(row.entityRef));
+        return checks ? (
+          <Link to={`/catalog/${row.namespace}/dataproduct/${row.name}`}>
+            <QualityLine quality={checks} prefix="" />
+          </Link>
+        ) : (
+          '—'
+        );
+      },
     },
     {
       title: 'Owner',
@@ -240,6 +258,16 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
         <Box mb={2}>
           <SloLoadError error={fleet.fleetError} what="SLO health" />
         </Box>
+      )}
+      {quality.error && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          display="block"
+          data-testid="quality-unavailable"
+        >
+          Data quality is unavailable: {errorMessage(quality.error)}
+        </Typography>
       )}
       {fleet?.catalogError && (
         <Box mb={2}>
