@@ -9,7 +9,7 @@ import { ErrorObject } from 'ajv';
 import { DocumentPath, SpecIssue } from './issues';
 import { IdentifierKind, toSqlName, validateIdentifier } from './identifiers';
 import { DURATION_HINT, DURATION_PATTERN } from './values';
-import { readQualityChecks } from './quality/checks';
+import { readQualityChecks } from './quality/read';
 
 export type Report = (
   path: DocumentPath,

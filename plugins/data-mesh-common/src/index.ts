@@ -21,6 +21,7 @@ export * from './export';
 export * from './formats/standards';
 export * from './slo';
 export * from './quality/checks';
+export * from './quality/read';
 export * from './quality/cron';
 export * from './quality/api';
 export * from './infra/api';

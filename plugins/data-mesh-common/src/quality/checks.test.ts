@@ -8,9 +8,8 @@ import {
   qualityChecksOfDatasets,
   qualityMeasureKey,
   qualityMeasuresOf,
-  readQualityChecks,
-  type QualityLevel,
 } from './checks';
+import { type QualityLevel, readQualityChecks } from './read';
 
 function read(raw: unknown, level: QualityLevel = 'column') {
   const problems: string[] = [];

@@ -6,7 +6,7 @@ import { setSpecOrigin } from '../../entity';
 import { toIdentifier, validateIdentifier } from '../../identifiers';
 import { BOOLEAN_HINT, parseBoolean, showValue } from '../../values';
 import { type Dataset, type DatasetColumn } from '../../model';
-import { readQualityChecks } from '../../quality/checks';
+import { readQualityChecks } from '../../quality/read';
 import { isRecord, type Component } from './components';
 import type { OamContext } from './context';
 

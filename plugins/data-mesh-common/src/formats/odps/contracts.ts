@@ -10,7 +10,7 @@ import {
   type DatasetColumn,
 } from '../../model';
 import { reportStandardViolations } from '../standards';
-import { readQualityChecks } from '../../quality/checks';
+import { readQualityChecks } from '../../quality/read';
 import { readAccessRoles } from '../../access/portPolicy';
 import { BOOLEAN_HINT, parseBoolean, showValue as show } from '../../values';
 import { ODCS_API_VERSIONS } from './versions';
