@@ -11,7 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import { useDataProductFleet } from '../../fleet/useDataProductFleet';
-import { errorMessage } from '../slo/SloErrors';
+import { UnavailableNote } from '../slo/SloErrors';
 import {
   type FacetId,
   FACETS,
@@ -209,55 +209,29 @@ export function DataProductsMarketplace() {
           </ToggleButtonGroup>
         </Box>
         {value?.fleetError && (
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            display="block"
-            data-testid="health-unavailable"
-          >
-            SLO health is unavailable: {errorMessage(value.fleetError)}
-          </Typography>
+          <UnavailableNote error={value.fleetError} testId="health-unavailable">
+            SLO health is unavailable
+          </UnavailableNote>
         )}
         {contents.error && (
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            display="block"
-            data-testid="contents-unavailable"
-          >
-            Columns cannot be searched and personal data is unknown:{' '}
-            {errorMessage(contents.error)}
-          </Typography>
+          <UnavailableNote error={contents.error} testId="contents-unavailable">
+            Columns cannot be searched and personal data is unknown
+          </UnavailableNote>
         )}
         {updates.error && (
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            display="block"
-            data-testid="updates-unavailable"
-          >
-            Last updates are unavailable: {errorMessage(updates.error)}
-          </Typography>
+          <UnavailableNote error={updates.error} testId="updates-unavailable">
+            Last updates are unavailable
+          </UnavailableNote>
         )}
         {readers.error && (
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            display="block"
-            data-testid="readers-unavailable"
-          >
-            Readers are unavailable: {errorMessage(readers.error)}
-          </Typography>
+          <UnavailableNote error={readers.error} testId="readers-unavailable">
+            Readers are unavailable
+          </UnavailableNote>
         )}
         {quality.error && (
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            display="block"
-            data-testid="quality-unavailable"
-          >
-            Data quality is unavailable: {errorMessage(quality.error)}
-          </Typography>
+          <UnavailableNote error={quality.error} testId="quality-unavailable">
+            Data quality is unavailable
+          </UnavailableNote>
         )}
         {state.view === 'cards' ? (
           <>

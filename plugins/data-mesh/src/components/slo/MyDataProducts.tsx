@@ -26,7 +26,7 @@ import type {
 import { type DataProductHealth, fleetKey } from '../../fleet/joinFleet';
 import { useDataProductFleet } from '../../fleet/useDataProductFleet';
 import { compareByHealth, formatBudget, formatDateTime } from './format';
-import { SloLoadError, errorMessage } from './SloErrors';
+import { SloLoadError, UnavailableNote } from './SloErrors';
 import { useSloTabPath } from './SloHealth';
 import { SloStatusChip } from './SloStatusChip';
 import { AccessInboxCard } from '../access/AccessInboxCard';
@@ -260,14 +260,9 @@ function OwnedDataProducts(props: { identity: BackstageUserIdentity }) {
         </Box>
       )}
       {quality.error && (
-        <Typography
-          variant="caption"
-          color="textSecondary"
-          display="block"
-          data-testid="quality-unavailable"
-        >
-          Data quality is unavailable: {errorMessage(quality.error)}
-        </Typography>
+        <UnavailableNote error={quality.error} testId="quality-unavailable">
+          Data quality is unavailable
+        </UnavailableNote>
       )}
       {fleet?.catalogError && (
         <Box mb={2}>

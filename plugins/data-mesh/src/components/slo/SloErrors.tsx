@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
+import Typography from '@material-ui/core/Typography';
 import { DataMeshUnreachableError } from '../../api';
 
 /** The backend's own message from a `ResponseError`, else the error's. */
@@ -55,5 +56,26 @@ export function SloLoadError(props: { error: Error; what?: string }) {
       <div>{errorMessage(error)}</div>
       {hint && <div>{hint}</div>}
     </Alert>
+  );
+}
+
+/**
+ * One line saying a part of a page could not be loaded and why, while the
+ * rest of the page shows: "Readers are unavailable: <why>".
+ */
+export function UnavailableNote(props: {
+  error: Error;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      display="block"
+      data-testid={props.testId}
+    >
+      {props.children}: {errorMessage(props.error)}
+    </Typography>
   );
 }
