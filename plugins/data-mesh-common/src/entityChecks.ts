@@ -454,19 +454,16 @@ export function checkQuality(e: Record<string, any>, report: Report) {
   const spec = isRecord(e.spec) ? e.spec : {};
   for (const [i, d] of indexed(spec.datasets)) {
     const at = ['spec', 'datasets', i];
-    readQualityChecks(
-      d.quality,
-      [...at, 'quality'],
-      report,
-      'dataset',
-      indexed(d.columns).map(([, c]) => String(c.name)),
-    );
+    readQualityChecks(d.quality, [...at, 'quality'], report, 'dataset', {
+      columns: indexed(d.columns).map(([, c]) => String(c.name)),
+    });
     for (const [j, c] of indexed(d.columns))
       readQualityChecks(
         c.quality,
         [...at, 'columns', j, 'quality'],
         report,
         'column',
+        { columnType: typeof c.type === 'string' ? c.type : undefined },
       );
   }
 }

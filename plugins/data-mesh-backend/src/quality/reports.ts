@@ -18,8 +18,8 @@ import {
   type QualityReportResponse,
   evaluateQualityCheck,
   isMeasuredQualityCheck,
+  qualityCheckColumn,
   qualityMeasureKey,
-  toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
@@ -85,7 +85,7 @@ export async function recordQualityReport(
       );
       const outcome = evaluateQualityCheck(
         check.check,
-        check.column && toSqlName(check.column),
+        qualityCheckColumn(check),
         counts,
       );
       if (outcome) {

@@ -3,6 +3,7 @@ import type { QualityCheck } from '../model';
 import {
   describeQualityCheck,
   evaluateQualityCheck,
+  isNumericColumnType,
   qualityCheckCron,
   qualityCheckToOdcs,
   qualityChecksOfDatasets,
@@ -26,7 +27,7 @@ function read(raw: unknown, level: QualityLevel = 'column') {
 /** Counts as a warehouse would return them for a column's values. */
 function countsFor(values: (string | number | null)[], check: QualityCheck) {
   const counts = new Map<string, number>();
-  for (const m of qualityMeasuresOf(check, 'c')) {
+  for (const m of qualityMeasuresOf(check, { name: 'c' })) {
     const present = values.filter(v => v !== null).map(String);
     let n: number;
     if (m.kind === 'rows') n = values.length;
@@ -271,7 +272,7 @@ describe('readQualityChecks', () => {
       ['quality'],
       (path, message) => problems.push(`${path.join('.')}: ${message}`),
       'dataset',
-      ['claim_id', 'line-no'],
+      { columns: ['claim_id', 'line-no'] },
     );
     expect(checks).toEqual([
       {
@@ -405,7 +406,7 @@ describe('evaluateQualityCheck', () => {
     ],
   ])('%j', (check, passed, reason) => {
     expect(
-      evaluateQualityCheck(check, 'c', countsFor(values, check)),
+      evaluateQualityCheck(check, { name: 'c' }, countsFor(values, check)),
     ).toMatchObject({ passed, reason });
   });
 
@@ -426,18 +427,138 @@ describe('evaluateQualityCheck', () => {
       unit: 'percent',
     } as const;
     expect(
-      evaluateQualityCheck(third, 'c', countsFor(['a', null, 'b'], third))
-        ?.passed,
+      evaluateQualityCheck(
+        third,
+        { name: 'c' },
+        countsFor(['a', null, 'b'], third),
+      )?.passed,
     ).toBe(true);
     expect(
-      evaluateQualityCheck(third, 'c', countsFor([], third)),
+      evaluateQualityCheck(third, { name: 'c' }, countsFor([], third)),
     ).toMatchObject({ value: 0, passed: false });
     // a count the warehouse did not return: no verdict
-    expect(evaluateQualityCheck(third, 'c', new Map())).toBeUndefined();
+    expect(
+      evaluateQualityCheck(third, { name: 'c' }, new Map()),
+    ).toBeUndefined();
     // checks the portal does not run have no measures
     expect(
-      qualityMeasuresOf({ type: 'sql', query: 'x', mustBe: 0 }, 'c'),
+      qualityMeasuresOf({ type: 'sql', query: 'x', mustBe: 0 }, { name: 'c' }),
     ).toEqual([]);
+  });
+});
+
+describe('listed values in a numeric column', () => {
+  const readIn = (columnType: string, raw: unknown) => {
+    const problems: string[] = [];
+    const checks = readQualityChecks(
+      raw,
+      ['quality'],
+      (path, message) => problems.push(`${path.join('.')}: ${message}`),
+      'column',
+      { columnType },
+    );
+    return { checks, problems };
+  };
+
+  it('reads them as numbers, written as numbers or as their text', () => {
+    expect(
+      readIn('decimal(10,2)', [
+        {
+          metric: 'invalidValues',
+          arguments: { validValues: [1.5, '2.25', ' -3 ', '1e3'] },
+          mustBe: 0,
+        },
+      ]),
+    ).toEqual({
+      checks: [
+        {
+          metric: 'invalidValues',
+          validValues: [1.5, 2.25, -3, 1000],
+          mustBe: 0,
+        },
+      ],
+      problems: [],
+    });
+    // ODCS logical types too; text columns keep numbers and text as written
+    expect(
+      readIn('integer', [
+        { metric: 'missingValues', missingValues: ['-1', 0], mustBe: 0 },
+      ]).checks,
+    ).toEqual([{ metric: 'missingValues', missingValues: [-1, 0], mustBe: 0 }]);
+    expect(
+      readIn('varchar(5)', [
+        { metric: 'invalidValues', validValues: ['01234', 5], mustBe: 0 },
+      ]).checks[0].validValues,
+    ).toEqual(['01234', 5]);
+  });
+
+  it('locates a value that is not a number', () => {
+    expect(
+      readIn('number', [
+        {
+          metric: 'invalidValues',
+          arguments: { validValues: [1, 'N/A'] },
+          mustBe: 0,
+        },
+      ]),
+    ).toEqual({
+      checks: [],
+      problems: [
+        'quality.0.arguments.validValues.1: "N/A" is not a number, and the column holds numbers (number): list numbers, e.g. [1, 2.5]',
+      ],
+    });
+  });
+
+  it('compares them as numbers: 1.5 is the 1.50 of a decimal column', () => {
+    const check: QualityCheck = {
+      metric: 'invalidValues',
+      validValues: [1.5, 2],
+      mustBe: 0,
+    };
+    expect(
+      qualityMeasuresOf(check, { name: 'price', type: 'NUMERIC(10,2)' }),
+    ).toEqual([
+      { kind: 'rows' },
+      {
+        kind: 'notInList',
+        column: 'price',
+        values: ['1.5', '2'],
+        numeric: true,
+      },
+    ]);
+    // without a declared type, or in a text column, as text
+    for (const type of [undefined, 'string']) {
+      expect(qualityMeasuresOf(check, { name: 'price', type })[1]).toEqual({
+        kind: 'notInList',
+        column: 'price',
+        values: ['1.5', '2'],
+      });
+    }
+    expect(
+      qualityMeasuresOf(
+        { metric: 'missingValues', missingValues: [-1], mustBe: 0 },
+        { name: 'age', type: 'int' },
+      )[2],
+    ).toEqual({ kind: 'inList', column: 'age', values: ['-1'], numeric: true });
+  });
+
+  it('tells numeric column types from the others', () => {
+    expect(
+      [
+        'integer',
+        'BIGINT',
+        'number',
+        'NUMBER(38,0)',
+        'decimal(10,2)',
+        'double precision',
+        'float',
+      ].map(isNumericColumnType),
+    ).toEqual([true, true, true, true, true, true, true]);
+    expect(
+      ['string', 'varchar(10)', 'date', 'timestamp', 'boolean', undefined].map(
+        t => isNumericColumnType(t),
+      ),
+    ).toEqual([false, false, false, false, false, false]);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   type QualityOperator,
 } from '../model';
 import { toSqlName } from '../identifiers';
+import { normaliseColumnType } from '../changes/columnTypes';
 import { type CronSchedule, parseCron } from './cron';
 
 /** What a check's results are kept under: its name, or its metric (or type). @public */
@@ -105,18 +106,31 @@ export function describeQualityCheck(check: QualityCheck): string {
 }
 
 /**
+ * Whether a column's declared type holds numbers (integers, decimals,
+ * floats, ODCS `number` and `integer`): its listed values are then
+ * compared as numbers, so `1.5` is the `1.50` of a `decimal(10,2)`.
+ * @public
+ */
+export function isNumericColumnType(type: string | undefined): boolean {
+  if (type === undefined) return false;
+  const { family } = normaliseColumnType(type);
+  return family === 'integer' || family === 'decimal' || family === 'float';
+}
+
+/**
  * Something to count in one table for a check: all rows, a column's
  * non-null values, its distinct values, its values in a list, its non-null
- * values outside a list. Values are compared as text (the column cast to
- * text, as the warehouse writes it).
+ * values outside a list. Listed values are compared as text (the column
+ * cast to text, as the warehouse writes it), or as numbers (`numeric`) in
+ * a column declared numeric.
  * @public
  */
 export type QualityMeasure =
   | { kind: 'rows' }
   | { kind: 'nonNull'; column: string }
   | { kind: 'distinct'; column: string }
-  | { kind: 'inList'; column: string; values: string[] }
-  | { kind: 'notInList'; column: string; values: string[] }
+  | { kind: 'inList'; column: string; values: string[]; numeric?: true }
+  | { kind: 'notInList'; column: string; values: string[]; numeric?: true }
   /** Rows with a value in every one of the columns. */
   | { kind: 'nonNullRows'; columns: string[] }
   /** Distinct combinations of the columns' values, among those rows. */
@@ -127,16 +141,23 @@ export function qualityMeasureKey(measure: QualityMeasure): string {
   return JSON.stringify(measure);
 }
 
+/**
+ * Where a check is counted: the column's SQL name (none for a dataset's
+ * check) and its declared type, which says how listed values compare.
+ * @public
+ */
+export type QualityCheckColumn = { name: string; type?: string } | undefined;
+
 /** The counts a check needs (besides the rows, always counted). @public */
 export function qualityMeasuresOf(
   check: QualityCheck,
-  column: string | undefined,
+  target: QualityCheckColumn,
 ): QualityMeasure[] {
   if (!isMeasuredQualityCheck(check)) return [];
   const rows: QualityMeasure = { kind: 'rows' };
   if (
     check.metric === 'duplicateValues' &&
-    column === undefined &&
+    target === undefined &&
     check.columns
   ) {
     const columns = check.columns.map(toSqlName);
@@ -146,7 +167,18 @@ export function qualityMeasuresOf(
       { kind: 'distinctRows', columns },
     ];
   }
-  if (check.metric === 'rowCount' || column === undefined) return [rows];
+  if (check.metric === 'rowCount' || target === undefined) return [rows];
+  const column = target.name;
+  const numeric = isNumericColumnType(target.type);
+  // a listed value a numeric column cannot hold (read.ts refuses it) is
+  // left out rather than compared as text
+  const listed = (values: (string | number)[]) =>
+    numeric
+      ? {
+          values: values.map(Number).filter(Number.isFinite).map(String),
+          numeric: true as const,
+        }
+      : { values: values.map(String) };
   const nonNull: QualityMeasure = { kind: 'nonNull', column };
   switch (check.metric) {
     case 'nullValues':
@@ -156,21 +188,13 @@ export function qualityMeasuresOf(
         ? [
             rows,
             nonNull,
-            {
-              kind: 'inList',
-              column,
-              values: check.missingValues.map(String),
-            },
+            { kind: 'inList', column, ...listed(check.missingValues) },
           ]
         : [rows, nonNull];
     case 'invalidValues':
       return [
         rows,
-        {
-          kind: 'notInList',
-          column,
-          values: (check.validValues ?? []).map(String),
-        },
+        { kind: 'notInList', column, ...listed(check.validValues ?? []) },
       ];
     case 'duplicateValues':
       return [rows, nonNull, { kind: 'distinct', column }];
@@ -197,10 +221,10 @@ export type QualityCheckOutcome = {
  */
 export function evaluateQualityCheck(
   check: QualityCheck,
-  column: string | undefined,
+  target: QualityCheckColumn,
   counts: ReadonlyMap<string, number>,
 ): QualityCheckOutcome | undefined {
-  const measures = qualityMeasuresOf(check, column);
+  const measures = qualityMeasuresOf(check, target);
   const comparison = qualityComparison(check);
   if (!measures.length || !comparison || !check.metric) return undefined;
   const values = measures.map(m => counts.get(qualityMeasureKey(m)));
@@ -269,6 +293,17 @@ function compare(
   }
 }
 
+/** One check of a dataset or of one of its columns. @public */
+export type DatasetQualityCheck = {
+  /** `dataset`, `dataset.column`, then `:name`: what its results are kept under. */
+  key: string;
+  dataset: string;
+  column?: string;
+  /** The column's declared type. */
+  columnType?: string;
+  check: QualityCheck;
+};
+
 /**
  * Every check of a product's datasets, with the key its results are kept
  * under (`dataset`, `dataset.column`, then `:name`).
@@ -278,22 +313,19 @@ export function qualityChecksOfDatasets(
   datasets: readonly {
     name: string;
     quality?: QualityCheck[];
-    columns: readonly { name: string; quality?: QualityCheck[] }[];
+    columns: readonly {
+      name: string;
+      type?: string;
+      quality?: QualityCheck[];
+    }[];
   }[],
-): {
-  key: string;
-  dataset: string;
-  column?: string;
-  check: QualityCheck;
-}[] {
-  const out: {
-    key: string;
-    dataset: string;
-    column?: string;
-    check: QualityCheck;
-  }[] = [];
+): DatasetQualityCheck[] {
+  const out: DatasetQualityCheck[] = [];
   for (const d of datasets) {
-    const add = (checks: QualityCheck[] | undefined, column?: string) => {
+    const add = (
+      checks: QualityCheck[] | undefined,
+      column?: { name: string; type?: string },
+    ) => {
       const seen = new Map<string, number>();
       for (const check of checks ?? []) {
         const base = qualityCheckName(check);
@@ -301,17 +333,32 @@ export function qualityChecksOfDatasets(
         seen.set(base, n);
         const name = n === 1 ? base : `${base}#${n}`;
         out.push({
-          key: `${d.name}${column ? `.${column}` : ''}:${name}`,
+          key: `${d.name}${column ? `.${column.name}` : ''}:${name}`,
           dataset: d.name,
-          ...(column ? { column } : {}),
+          ...(column ? { column: column.name } : {}),
+          ...(column?.type ? { columnType: column.type } : {}),
           check,
         });
       }
     };
     add(d.quality);
-    for (const c of d.columns) add(c.quality, c.name);
+    for (const c of d.columns) add(c.quality, c);
   }
   return out;
+}
+
+/**
+ * Where a check of a dataset is counted, for {@link qualityMeasuresOf}:
+ * its column's SQL name and declared type, none for a dataset's check.
+ * @public
+ */
+export function qualityCheckColumn(c: {
+  column?: string;
+  columnType?: string;
+}): QualityCheckColumn {
+  return c.column === undefined
+    ? undefined
+    : { name: toSqlName(c.column), type: c.columnType };
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from '../model';
 import { showValue as show } from '../values';
 import { parseCron } from './cron';
-import { qualityCheckName } from './checks';
+import { isNumericColumnType, qualityCheckName } from './checks';
 
 type Report = (
   path: DocumentPath,
@@ -31,6 +31,14 @@ type Report = (
 /** Where a check is written: under a dataset (the table) or a column. @public */
 export type QualityLevel = 'dataset' | 'column';
 
+/** What the checks are read against. @public */
+export type QualityReadContext = {
+  /** A dataset's column names, which its checks over several columns must name. */
+  columns?: readonly string[];
+  /** A column's declared type: a numeric column's listed values must be numbers. */
+  columnType?: string;
+};
+
 const DATASET_METRICS: readonly QualityMetric[] = ['rowCount'];
 
 /** Longest value a list of valid or missing values may hold. */
@@ -38,6 +46,7 @@ const MAX_LISTED_TEXT = 200;
 /** Most values a list may hold: each becomes a literal in the statement. */
 const MAX_LISTED_VALUES = 100;
 const MAX_QUERY = 10_000;
+const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -61,8 +70,7 @@ export function readQualityChecks(
   path: DocumentPath,
   report: Report,
   level: QualityLevel,
-  /** A dataset's column names, which its checks over several columns must name. */
-  columns?: readonly string[],
+  context: QualityReadContext = {},
 ): QualityCheck[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
@@ -76,7 +84,7 @@ export function readQualityChecks(
   const names = new Map<string, number>();
   raw.forEach((item, i) => {
     const at = [...path, i];
-    const check = readCheck(item, at, report, level, columns);
+    const check = readCheck(item, at, report, level, context);
     if (!check) return;
     const key = qualityCheckName(check);
     if (check.name !== undefined && names.has(key)) {
@@ -97,7 +105,7 @@ function readCheck(
   at: DocumentPath,
   report: Report,
   level: QualityLevel,
-  known: readonly string[] | undefined,
+  context: QualityReadContext,
 ): QualityCheck | undefined {
   if (!isObj(item)) {
     report(
@@ -188,12 +196,12 @@ function readCheck(
     // kind's own `columns`
     const columns =
       item.columns !== undefined
-        ? readColumns(item.columns, [...at, 'columns'], report, known)
+        ? readColumns(item.columns, [...at, 'columns'], report, context.columns)
         : readColumns(
             args.properties,
             [...at, 'arguments', 'properties'],
             report,
-            known,
+            context.columns,
           );
     if (!columns) return undefined;
     check.columns = columns;
@@ -233,7 +241,7 @@ function readCheck(
       return undefined;
     }
     const { value, path } = listField('validValues');
-    const values = readValues(value, path, report, 'validValues');
+    const values = readValues(value, path, report, 'validValues', context);
     if (!values) return undefined;
     if (!values.length) {
       report(
@@ -248,7 +256,7 @@ function readCheck(
   }
   if (check.metric === 'missingValues') {
     const { value, path } = listField('missingValues');
-    const values = readValues(value, path, report, 'missingValues');
+    const values = readValues(value, path, report, 'missingValues', context);
     if (!values) return undefined;
     if (values.length) check.missingValues = values;
   }
@@ -399,6 +407,7 @@ function readValues(
   path: DocumentPath,
   report: Report,
   field: string,
+  context: QualityReadContext,
 ): (string | number)[] | undefined {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
@@ -409,9 +418,29 @@ function readValues(
     report(path, `${field} may list at most ${MAX_LISTED_VALUES} values`);
     return undefined;
   }
+  // a numeric column's values are compared as numbers (checks.ts): each
+  // must be one, written as a number or as its text ("1.5")
+  const numeric = isNumericColumnType(context.columnType);
   const out: (string | number)[] = [];
   for (const [k, v] of raw.entries()) {
     if (v === null) continue; // null is missing and never valid anyway
+    if (numeric) {
+      const n =
+        typeof v === 'string' && NUMBER_TEXT.test(v.trim()) ? Number(v) : v;
+      if (isNumber(n)) {
+        out.push(n);
+        continue;
+      }
+      report(
+        [...path, k],
+        `${
+          typeof v === 'string' ? JSON.stringify(v) : show(v)
+        } is not a number, and the column holds numbers (${
+          context.columnType
+        }): list numbers, e.g. [1, 2.5]`,
+      );
+      return undefined;
+    }
     if (isNumber(v)) out.push(v);
     else if (
       typeof v === 'string' &&

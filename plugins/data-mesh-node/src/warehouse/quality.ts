@@ -47,6 +47,17 @@ export interface QualitySqlSpelling {
   countDistinctRows(columns: string[]): string;
 }
 
+/** A number as an SQL literal; throws for anything else, so no text reaches SQL unquoted. */
+function numberLiteral(text: string): string {
+  if (
+    !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) ||
+    !Number.isFinite(Number(text))
+  ) {
+    throw new Error(`${JSON.stringify(text)} is not a number`);
+  }
+  return text;
+}
+
 /** Most tables counted in one statement (PostgreSQL allows 1,664 result columns). @public */
 export const QUALITY_TABLES_PER_STATEMENT = 100;
 
@@ -69,12 +80,16 @@ function measureSql(
     case 'distinct':
       return `COUNT(DISTINCT ${column})`;
     default: {
-      // values are compared as text: a spec lists them without knowing
-      // the column's type, and a number list on a text column must not fail
-      const list = m.values.map(v => spelling.literal(v)).join(', ');
+      // in a column declared numeric values are compared as numbers (1.5
+      // is 1.50); otherwise as text, so a list of numbers on a text column
+      // (zip codes, say) does not fail and 01234 stays 01234
+      const list = m.values
+        .map(v => (m.numeric ? numberLiteral(v) : spelling.literal(v)))
+        .join(', ');
       const not = m.kind === 'notInList' ? 'NOT ' : '';
+      const value = m.numeric ? column : `CAST(${column} AS VARCHAR)`;
       // NULL [NOT] IN (…) is never true: nulls are counted apart
-      return spelling.countIf(`CAST(${column} AS VARCHAR) ${not}IN (${list})`);
+      return spelling.countIf(`${value} ${not}IN (${list})`);
     }
   }
 }

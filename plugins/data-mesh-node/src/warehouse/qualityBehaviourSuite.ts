@@ -51,12 +51,12 @@ export function runQualityBehaviourSuite(
         await h.queryAs(
           names.roles.service,
           names.database,
-          `CREATE TABLE ${readings} (id INT, ward VARCHAR(20), code INT)`,
+          `CREATE TABLE ${readings} (id INT, ward VARCHAR(20), code INT, price NUMERIC(10,2))`,
         );
         await h.queryAs(
           names.roles.service,
           names.database,
-          `INSERT INTO ${readings} (id, ward, code) VALUES (1, 'a', 1), (2, 'a', 2), (3, NULL, NULL), (4, '', 3), (5, 'O''Brien', 3), (6, 'b', 4)`,
+          `INSERT INTO ${readings} (id, ward, code, price) VALUES (1, 'a', 1, 1.5), (2, 'a', 2, 1.5), (3, NULL, NULL, NULL), (4, '', 3, 2), (5, 'O''Brien', 3, -0.25), (6, 'b', 4, 3.75)`,
         );
         // a composite key: (1, 1) twice, and a row with a null in it
         const pairs = h.adapter.dialect.qualifiedTable(ref, 'pairs');
@@ -89,6 +89,25 @@ export function runQualityBehaviourSuite(
             column: 'code',
             values: ['1', '2', '3'],
           },
+          // a decimal column: as numbers 1.5 is 1.50 and 2 is 2.00 (one
+          // price outside the list); as text neither is
+          priceInvalid: {
+            kind: 'notInList',
+            column: 'price',
+            values: ['1.5', '2', '-0.25'],
+            numeric: true,
+          },
+          priceInvalidAsText: {
+            kind: 'notInList',
+            column: 'price',
+            values: ['1.5', '2', '-0.25'],
+          },
+          priceMissing: {
+            kind: 'inList',
+            column: 'price',
+            values: ['-0.25'],
+            numeric: true,
+          },
           missingColumn: { kind: 'nonNull', column: 'nothing_here' },
         } satisfies Record<string, QualityMeasure>;
         const schema = names.outputSchema;
@@ -105,6 +124,9 @@ export function runQualityBehaviourSuite(
               m.wardInvalid,
               m.codeDistinct,
               m.codeInvalid,
+              m.priceInvalid,
+              m.priceInvalidAsText,
+              m.priceMissing,
               m.rows, // asked twice, counted once
             ],
           },
@@ -138,6 +160,9 @@ export function runQualityBehaviourSuite(
           wardInvalid: 2, // '' and O'Brien
           codeDistinct: 4,
           codeInvalid: 1, // 4 (compared as text)
+          priceInvalid: 1, // 3.75
+          priceInvalidAsText: 4, // 1.50, 1.50, 2.00 and 3.75
+          priceMissing: 1,
         });
         expect(counts(1)).toEqual({ rows: 3 });
         // rows with both values: 3, of which 2 distinct pairs (1 duplicate)
@@ -170,6 +195,27 @@ export function runQualityBehaviourSuite(
       },
       timeout,
     );
+
+    it('refuses a listed value that is not a number in a numeric comparison before anything is sent', async () => {
+      const before = h.queryCount();
+      const [reading] = await h.adapter.measureQuality!('nowhere', [
+        {
+          schema: 'nowhere',
+          table: 'readings',
+          measures: [
+            {
+              kind: 'notInList',
+              column: 'price',
+              values: ['1', '1) OR (1=1'],
+              numeric: true,
+            },
+          ],
+        },
+      ]);
+      expect(reading.counts).toBeUndefined();
+      expect(reading.error).toMatch(/is not a number/);
+      expect(h.queryCount()).toBe(before);
+    });
 
     it('refuses a column name that is not an identifier before anything is sent', async () => {
       const before = h.queryCount();

@@ -6,15 +6,16 @@
  */
 import {
   type DataProductEntityV1alpha1,
+  type DatasetQualityCheck,
   type QualityCheck,
   type QualityCheckOutcome,
   type QualityMeasure,
   evaluateQualityCheck,
   isMeasuredQualityCheck,
+  qualityCheckColumn,
   qualityChecksOfDatasets,
   qualityMeasureKey,
   qualityMeasuresOf,
-  toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import { type DatasetTable, datasetTables } from './datasetTables';
 import type { PlatformConfig } from './platform';
@@ -23,12 +24,7 @@ import type { QualityTableRequest } from './quality';
 import type { WarehouseAdapter } from './types';
 
 /** One check of one product, with the table it is measured on. @public */
-export interface ProductQualityCheck {
-  /** `dataset`, `dataset.column`, then `:name` (see `qualityChecksOfDatasets`). */
-  key: string;
-  dataset: string;
-  column?: string;
-  check: QualityCheck;
+export interface ProductQualityCheck extends DatasetQualityCheck {
   table?: DatasetTable;
   /** Why the check cannot be measured (its table cannot be told). */
   problem?: string;
@@ -118,9 +114,7 @@ export async function runQualityChecks(
       measures: [] as QualityMeasure[],
     };
     tables.set(tableKey(c.table), request);
-    request.measures.push(
-      ...qualityMeasuresOf(c.check, c.column && toSqlName(c.column)),
-    );
+    request.measures.push(...qualityMeasuresOf(c.check, qualityCheckColumn(c)));
   }
   const readings = new Map<
     string,
@@ -169,7 +163,7 @@ export async function runQualityChecks(
         message: reading?.error ?? 'not counted',
       };
     }
-    const column = c.column && toSqlName(c.column);
+    const column = qualityCheckColumn(c);
     const outcome = evaluateQualityCheck(c.check, column, reading.counts);
     if (!outcome) return { ...c, status: 'error', message: 'not counted' };
     const counts = qualityMeasuresOf(c.check, column).map(measure => ({

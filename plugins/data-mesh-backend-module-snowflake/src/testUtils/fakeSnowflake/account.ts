@@ -381,6 +381,7 @@ export class FakeAccount extends AccountPolicies {
       columns: table.columns.map(c => ({
         name: c.name,
         type: sqlTypeToColumnType(c.type),
+        declared: c.type,
       })),
       rows: this.maskedRows(table, s),
     };

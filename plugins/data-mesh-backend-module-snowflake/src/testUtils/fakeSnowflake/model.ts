@@ -19,6 +19,8 @@ export type ColumnType =
 export interface ResultColumn {
   name: string;
   type: ColumnType;
+  /** A table column's type as created, e.g. NUMBER(10,2). */
+  declared?: string;
 }
 
 /** Cells are JS values; the server serialises them as Snowflake does. @internal */
@@ -405,7 +407,11 @@ export function project(
   columns: ResultColumn[],
   rows: Cell[][],
 ): ResultSet {
-  if (items.some(i => ['count', 'countIf', 'countNotNull', 'max'].includes(i.kind)))
+  if (
+    items.some(i =>
+      ['count', 'countIf', 'countNotNull', 'max'].includes(i.kind),
+    )
+  )
     return aggregate(items, columns, rows);
   const outColumns: ResultColumn[] = [];
   const getters: ((r: Cell[]) => Cell)[] = [];
@@ -455,9 +461,16 @@ function toTime(v: Cell): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** A cell as `CAST(… AS VARCHAR)` writes it. */
-function castToText(v: Cell): string {
+/**
+ * A cell as `CAST(… AS VARCHAR)` writes it: a NUMBER(p, s) with all its
+ * s decimals, as Snowflake does (1.5 in a NUMBER(10,2) is '1.50').
+ */
+function castToText(v: Cell, type?: string): string {
   if (v instanceof Date) return v.toISOString();
+  const scale = /^(?:NUMBER|DECIMAL|NUMERIC)\(\s*\d+\s*,\s*(\d+)\s*\)$/i.exec(
+    type ?? '',
+  );
+  if (typeof v === 'number' && scale) return v.toFixed(Number(scale[1]));
   return String(v);
 }
 
@@ -510,11 +523,28 @@ function aggregate(
         .filter(v => v !== null && v !== undefined);
       let n: number;
       if (item.kind === 'countIf') {
-        // CAST(col AS VARCHAR) [NOT] IN (…): NULL is neither in nor out
-        const listed = new Set(item.values.map(v => String(v)));
-        n = present.filter(v => listed.has(castToText(v)) !== item.not).length;
+        // [NOT] IN (…): NULL is neither in nor out
+        if (item.asText) {
+          const type = columns[i].declared;
+          const listed = new Set(item.values.map(v => String(v)));
+          n = present.filter(
+            v => listed.has(castToText(v, type)) !== item.not,
+          ).length;
+        } else {
+          if (item.values.some(v => typeof v !== 'number')) {
+            throw new SnowflakeSqlError(
+              '100038',
+              '22018',
+              `Numeric value '${item.values.find(
+                v => typeof v !== 'number',
+              )}' is not recognized`,
+            );
+          }
+          const listed = new Set(item.values as number[]);
+          n = present.filter(v => listed.has(Number(v)) !== item.not).length;
+        }
       } else if (item.distinct) {
-        n = new Set(present.map(castToText)).size;
+        n = new Set(present.map(v => castToText(v))).size;
       } else n = present.length;
       outColumns.push({
         name:

@@ -133,20 +133,24 @@ export abstract class QueryParser extends TokenReader {
         this.tokens[this.i + 1]?.value === '('
       ) {
         this.i += 2;
-        if (!this.isWord('CAST')) {
+        const asText = this.isWord('CAST');
+        const column = asText ? this.castToVarchar() : this.ident();
+        if (!asText && this.isWord('IS')) {
           // COUNT_IF(a IS NOT NULL AND b IS NOT NULL): rows with every value
-          const columns: string[] = [];
-          do {
-            columns.push(this.ident());
+          const columns: string[] = [column];
+          for (;;) {
             this.expectWord('IS');
             this.expectWord('NOT');
             this.expectWord('NULL');
-          } while (this.acceptWord('AND'));
+            if (!this.acceptWord('AND')) break;
+            columns.push(this.ident());
+          }
           this.expectPunct(')');
           items.push({ kind: 'countNotNull', columns, alias: this.alias() });
           continue;
         }
-        const column = this.castToVarchar();
+        // COUNT_IF(CAST(col AS VARCHAR) [NOT] IN ('a', …)) compares text,
+        // COUNT_IF(col [NOT] IN (1.5, …)) numbers
         const not = this.acceptWord('NOT');
         this.expectWord('IN');
         this.expectPunct('(');
@@ -158,6 +162,7 @@ export abstract class QueryParser extends TokenReader {
         items.push({
           kind: 'countIf',
           column,
+          asText,
           not,
           values,
           alias: this.alias(),

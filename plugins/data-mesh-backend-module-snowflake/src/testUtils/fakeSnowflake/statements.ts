@@ -65,10 +65,11 @@ export type SelectItem =
     }
   /** `COUNT_IF(a IS NOT NULL AND b IS NOT NULL)`. */
   | { kind: 'countNotNull'; columns: string[]; alias?: string }
-  /** `COUNT_IF(CAST(col AS VARCHAR) [NOT] IN (…))`, the one condition the platform counts by. */
+  /** `COUNT_IF(CAST(col AS VARCHAR) [NOT] IN (…))` (`asText`) or `COUNT_IF(col [NOT] IN (…))`, the conditions the platform counts by. */
   | {
       kind: 'countIf';
       column: string;
+      asText: boolean;
       not: boolean;
       values: Value[];
       alias?: string;

@@ -55,7 +55,7 @@ export function readDataset(
         qualityProp.valuePath,
         (p, m, s) => ctx.report(p, m, s),
         'dataset',
-        columnNames,
+        { columns: columnNames },
       )
     : [];
   const dataset: Dataset = {
@@ -158,6 +158,7 @@ function readColumns(
       [...path, 'quality'],
       (at, m, s) => ctx.report(at, m, s),
       'column',
+      { columnType: column.type },
     );
     if (quality.length) column.quality = quality;
     setSpecOrigin(column, path, {

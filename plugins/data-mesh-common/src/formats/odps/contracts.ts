@@ -172,7 +172,7 @@ function readDataset(
     [...path, 'quality'],
     (p, m, s) => doc.report(p, m, s),
     'dataset',
-    dataset.columns.map(c => c.name),
+    { columns: dataset.columns.map(c => c.name) },
   );
   if (quality.length) dataset.quality = quality;
   ctx.datasetSqlNames.set(sql, dataset.name);
@@ -259,6 +259,7 @@ function readColumn(
     [...path, 'quality'],
     (p, m, s) => doc.report(p, m, s),
     'column',
+    { columnType: column.type },
   );
   if (quality.length) column.quality = quality;
   return column;
