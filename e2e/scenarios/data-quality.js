@@ -3,18 +3,22 @@
 /*
  * Data-quality checks on the product page. The example specs declare ODCS
  * quality checks: ehr-encounters a row count and unique encounter ids,
- * claims-transactions a row count, unique claim lines and known claim
- * statuses (a warning that fails: its pipeline exports its own codes).
+ * claims-transactions a row count, unique claim lines, known claim
+ * statuses (a warning that fails: its pipeline exports its own codes) and
+ * a sql check of the team's own (no negative bills), which only its
+ * pipeline runs.
  * Sofia Alvarez (a consumer) sees ehr-encounters' checks on its Data
  * quality card with no way to measure them; Aisha Khan (its owner)
  * measures them now and the card shows both passing, counted on the
  * example tables; Priya Raman (the platform team) measures
  * claims-transactions' and sees the status check failing as a warning,
- * the others passing. Then claims-transactions' pipeline measures them
- * with the real `datamesh quality --report-to` (on a copy of the embedded
- * warehouse: PGlite opens in one process at a time): the card says its
- * results came from the pipeline and links the run, and the Data products
- * page lists the product under "Warnings only".
+ * the others passing, the sql check not run by the portal. Then
+ * claims-transactions' pipeline measures them with the real `datamesh
+ * quality --sql --report-to` (on a copy of the embedded warehouse: PGlite
+ * opens in one process at a time): the card says its results came from
+ * the pipeline and links the run, the sql check passes with the query's
+ * number, and the Data products page lists the product under "Warnings
+ * only".
  */
 
 const fs = require('node:fs');
@@ -128,7 +132,7 @@ module.exports = {
             page,
             baseUrl,
             'claims-transactions',
-            /^3 checks: 1 failing, 2 passing · measured /,
+            /^4 checks: 1 failing, 2 passing · measured /,
           );
           const table = page.getByRole('table', {
             name: 'Data-quality checks',
@@ -141,7 +145,13 @@ module.exports = {
           const rows = await rowsOf(table);
           if (
             rows[0][0] !== 'Failing (warning)' ||
-            rows[0][1] !== 'claim_lines.claim_status'
+            rows[0][1] !== 'claim_lines.claim_status' ||
+            !rows.some(
+              r =>
+                r[0] === 'Not run' &&
+                r[1] === 'claim_lines.billed_amount' &&
+                r[2] === "the query's result must be 0",
+            )
           ) {
             throw new Error(`the card lists ${JSON.stringify(rows)}`);
           }
@@ -149,7 +159,7 @@ module.exports = {
       );
 
       await check(
-        `claims-transactions' pipeline reports its counts (datamesh quality --report-to): the card links the run, the Data products page lists it under Warnings only`,
+        `claims-transactions' pipeline reports its counts and its own sql check (datamesh quality --sql --report-to): the card links the run, the Data products page lists it under Warnings only`,
         async () => {
           const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-quality-'));
           try {
@@ -173,6 +183,7 @@ module.exports = {
                 ROOT,
                 'examples/data-products/claims-transactions/claims-transactions.odps.yaml',
               ),
+              '--sql',
               '--report-to',
               `${baseUrl}/api/data-mesh`,
               '--report-reference',
@@ -184,7 +195,7 @@ module.exports = {
               },
             );
             log(out.trim().split('\n').slice(-2).join(' | '));
-            if (!/reported to the portal: 3 of 3 results/.test(out)) {
+            if (!/reported to the portal: 4 of 4 results/.test(out)) {
               throw new Error(`the pipeline printed: ${out}`);
             }
             const table = await qualityCard(
@@ -200,6 +211,16 @@ module.exports = {
               .getByRole('link', { name: /^CI run/ })
               .getAttribute('href');
             if (href !== RUN) throw new Error(`the run links to ${href}`);
+            const own = table
+              .getByRole('row')
+              .filter({ hasText: 'claim_lines.billed_amount' });
+            await own
+              .getByText("the query returned 0; the query's result must be 0")
+              .waitFor();
+            await own.getByText(/by the pipeline/).waitFor();
+            await own
+              .getByText('A claim line never bills a negative amount.')
+              .waitFor();
 
             await page.goto(`${baseUrl}/data-products?quality=Warnings+only`);
             const row = page

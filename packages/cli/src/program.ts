@@ -220,6 +220,10 @@ export function createProgram(io: Io, result: { code: number }): Command {
       '--branch <branch>',
       "measure in this branch's sandbox (datamesh sandbox create), where the branch's pipeline built its tables",
     )
+    .option(
+      '--sql',
+      "also run the specs' own sql checks (ODCS type: sql) with this connection's privileges: for a product's own pipeline, not for specs you do not trust",
+    )
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts) => {
       result.code = await qualityCommand(files, opts, io);

@@ -321,6 +321,93 @@ describe('datamesh quality (embedded PGlite)', () => {
     }
   });
 
+  it("runs the spec's own sql checks only with --sql, and reports their numbers", async () => {
+    const spec = tmp.write('own-sql/visits.odps.yaml', PRODUCT);
+    const query = 'SELECT COUNT(*) FROM ${table} WHERE ${column} IS NULL;';
+    tmp.write(
+      'own-sql/visits.odcs.yaml',
+      contract(
+        [
+          '          - id: every-ward',
+          '            type: sql',
+          `            query: "${query}"`,
+          '            mustBe: 0',
+          '            severity: warning',
+        ].join('\n'),
+      ),
+    );
+    const dataDir = path.join(tmp.dir, 'own-sql-warehouse');
+    await applyAndLoad(spec, dataDir, tmp.dir);
+
+    const plain = await runDatamesh(['quality', spec, '--data-dir', dataDir], {
+      cwd: tmp.dir,
+    });
+    expect(lines(plain.stdout)).toContain(
+      "not run dataproduct:default/visits visits.ward:every-ward [warning]: the query's result must be 0 — run by the product's pipeline (datamesh quality --sql), which reports it: the portal does not run a spec's SQL with the platform's privileges",
+    );
+    expect(lines(plain.stderr)).toContain(
+      "1 sql checks not run: --sql runs the specs' own queries with this connection's privileges (in the product's own pipeline)",
+    );
+
+    let reply: (sent: SeenReport) => { status: number; body: unknown };
+    const portal = await startStandInPortal(sent => reply(sent));
+    try {
+      reply = sent => ({
+        status: 201,
+        body: {
+          entityRef: 'dataproduct:default/visits',
+          checkedAt: '2026-12-07T10:00:00.000Z',
+          actor: 'service:external:ci',
+          recorded: sent.body.checks.map((c: any) => ({
+            key: c.key,
+            status: 'passed',
+          })),
+          skipped: [],
+        },
+      });
+      const own = await runDatamesh(
+        [
+          'quality',
+          spec,
+          '--data-dir',
+          dataDir,
+          '--sql',
+          '--report-to',
+          portal.base,
+        ],
+        { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
+      );
+      expect(lines(own.stdout)).toContain(
+        "FAILED  dataproduct:default/visits visits.ward:every-ward [warning]: the query returned 1; the query's result must be 0",
+      );
+      expect(own.stderr).not.toContain('sql checks not run');
+      const [sent] = portal.seen;
+      expect(
+        createDataMeshApiValidator().requestBody(
+          {
+            method: 'post',
+            path: '/products/{namespace}/{name}/quality/reports',
+          },
+          sent.body,
+        ),
+      ).toEqual([]);
+      // the query as the spec writes it, so the portal can tell it is its check's
+      expect(
+        sent.body.checks.find((c: any) => c.key === 'visits.ward:every-ward'),
+      ).toEqual({
+        key: 'visits.ward:every-ward',
+        table: {
+          database: 'acme_clinic_dev',
+          schema: 'visits_output',
+          table: 'visits',
+        },
+        counts: [{ measure: { kind: 'query', query }, count: 1 }],
+      });
+    } finally {
+      await portal.close();
+    }
+  });
+
   it("measures a branch's sandbox, where the branch's pipeline built its tables", async () => {
     const spec = tmp.write('branch/visits.odps.yaml', PRODUCT);
     tmp.write('branch/visits.odcs.yaml', contract(''));

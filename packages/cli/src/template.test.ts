@@ -561,7 +561,7 @@ describe('templates/new-data-product', () => {
       }
       expect(run[3][1]).toMatch(/\ndbt build\n$/);
       expect(run[4][1]).toMatch(
-        /datamesh quality data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE" --report-to "\$BACKSTAGE_URL\/api\/data-mesh"$/,
+        /datamesh quality data_product_spec\.yml --config datamesh\.config\.yaml --stage "\$DATAMESH_STAGE" --sql --report-to "\$BACKSTAGE_URL\/api\/data-mesh"$/,
       );
       expect(run[5][1]).toContain(
         'datamesh convert data_product_spec.yml --to odps > metadata/product.odps.yaml',

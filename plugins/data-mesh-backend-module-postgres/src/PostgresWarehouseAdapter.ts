@@ -30,6 +30,7 @@ import {
   WarehouseError,
   managedByMarker,
   measureQuality,
+  QUALITY_QUERY_TIMEOUT_MS,
   type QualityTableReading,
   type QualityTableRequest,
 } from '@datamesh/plugin-data-mesh-node';
@@ -438,6 +439,15 @@ export class PostgresWarehouseAdapter implements WarehouseAdapter {
       tables,
       run: sql => this.connection.query(sql, [], db),
     });
+  }
+
+  runQualityQuery(
+    database: string,
+    sql: string,
+  ): Promise<Record<string, unknown>[]> {
+    const db = this.dialect.physicalDatabase(database);
+    if (db !== undefined) quotePgIdentifier(db);
+    return this.connection.queryReadOnly(sql, db, QUALITY_QUERY_TIMEOUT_MS);
   }
 
   /**

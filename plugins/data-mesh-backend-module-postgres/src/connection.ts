@@ -24,6 +24,16 @@ export interface PostgresConnection {
     sql: string,
     database?: string,
   ): Promise<T[]>;
+  /**
+   * Run one statement (the extended protocol takes one only) in a READ ONLY
+   * transaction that is rolled back, stopped after `timeoutMs`: for a
+   * spec's own SQL checks, which must only read.
+   */
+  queryReadOnly<T = Record<string, unknown>>(
+    sql: string,
+    database: string | undefined,
+    timeoutMs: number,
+  ): Promise<T[]>;
   /** Close connections to one database, e.g. before dropping it. */
   release(database: string): Promise<void>;
   close(): Promise<void>;
@@ -100,6 +110,27 @@ export async function openPgliteConnection(
           return await db.transaction(async tx => {
             await tx.query(`SET LOCAL ROLE ${quotePgIdentifier(role)}`);
             return (await tx.query(sql)).rows as any[];
+          });
+        } catch (e) {
+          throw toWarehouseError(e, sql);
+        }
+      }),
+    queryReadOnly: (sql, _database, timeoutMs) =>
+      serial(async () => {
+        count++;
+        try {
+          return await db.transaction(async tx => {
+            await tx.query('SET TRANSACTION READ ONLY');
+            await tx.query(
+              `SET LOCAL statement_timeout = ${Math.max(
+                1,
+                Math.floor(timeoutMs),
+              )}`,
+            );
+            // query, not exec: one statement, as a prepared statement
+            const rows = (await tx.query(sql)).rows as any[];
+            await tx.rollback();
+            return rows;
           });
         } catch (e) {
           throw toWarehouseError(e, sql);
@@ -191,6 +222,25 @@ export async function openPgConnection(
         await client.query('ROLLBACK').catch(() => undefined);
         throw toWarehouseError(e, sql, database);
       } finally {
+        client.release();
+      }
+    },
+    async queryReadOnly(sql, database, timeoutMs) {
+      count++;
+      const client = await poolFor(database).connect();
+      try {
+        await client.query('BEGIN READ ONLY');
+        await client.query(
+          `SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`,
+        );
+        // the extended protocol runs one statement only (pg's queryMode,
+        // not in its types yet)
+        const config = { text: sql, queryMode: 'extended' };
+        return (await client.query(config as { text: string })).rows;
+      } catch (e) {
+        throw toWarehouseError(e, sql, database);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
         client.release();
       }
     },

@@ -198,6 +198,7 @@ describe('planProducts on the schema-prefix layout', () => {
       connection: {
         query: unused,
         queryAs: unused,
+        queryReadOnly: unused,
         release: unused,
         close: unused,
         queryCount: 0,

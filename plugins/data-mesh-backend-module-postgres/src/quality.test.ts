@@ -9,7 +9,10 @@ import {
   postgresServerHarnesses,
 } from './__testUtils__/harnesses';
 
-runQualityBehaviourSuite('PGlite', pgliteHarness('q'));
+// PostgreSQL runs a sql check's query in a READ ONLY transaction
+runQualityBehaviourSuite('PGlite', pgliteHarness('q'), {
+  readOnlyQueries: true,
+});
 for (const [name, harness] of postgresServerHarnesses('q')) {
-  runQualityBehaviourSuite(name, harness);
+  runQualityBehaviourSuite(name, harness, { readOnlyQueries: true });
 }

@@ -71,6 +71,7 @@ async function singleBackendConnection(
       }
     },
     queryAs: () => Promise.reject(new Error('not used here')),
+    queryReadOnly: () => Promise.reject(new Error('not used here')),
     release: async () => {},
     async close() {
       const all = [...clients.values()];

@@ -388,6 +388,19 @@ export class SnowflakeWarehouseAdapter implements WarehouseAdapter {
   }
 
   /**
+   * A `sql` check's statement, as the connection's role (the pipeline's:
+   * only `datamesh quality --sql` calls it). Snowflake has no read-only
+   * transaction; the driver sends one statement (MULTI_STATEMENT_COUNT 1)
+   * and the account's STATEMENT_TIMEOUT_IN_SECONDS bounds it.
+   */
+  runQualityQuery(
+    database: string,
+    sql: string,
+  ): Promise<Record<string, unknown>[]> {
+    return this.exclusive(() => this.query({ sql, database }));
+  }
+
+  /**
    * Reads by role and UTC day since `options.since`, from ACCOUNT_USAGE in
    * one statement per database (see `sql/usage.ts`). The connection's role
    * needs ACCOUNTADMIN or IMPORTED PRIVILEGES on the SNOWFLAKE database.

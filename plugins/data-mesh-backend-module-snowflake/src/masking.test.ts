@@ -5,8 +5,9 @@
  * the policy is created and set through the role hierarchy alone, consumers
  * read masked values, the PII role clear, a policy unset by hand is drift
  * that the next plan repairs, someone else's policy is left alone (once the
- * session role may see it), and
- * introspection does not grow with the number of tables.
+ * session role may see it), the portal's data-quality counts see the
+ * values (its role is above the PII role), and introspection does not grow
+ * with the number of tables.
  */
 import {
   applyPlan,
@@ -16,6 +17,10 @@ import {
   scopeOf,
 } from '@datamesh/plugin-data-mesh-node';
 import { testDataProduct } from '@datamesh/plugin-data-mesh-node/testUtils';
+import {
+  type QualityMeasure,
+  qualityMeasureKey,
+} from '@datamesh/plugin-data-mesh-common';
 import {
   SnowflakeClient,
   type SnowflakeConnectionSettings,
@@ -129,6 +134,45 @@ describe('Snowflake PII masking policies (fake Snowflake, real snowflake-sdk dri
         /orders_output\.events\.email is masked by acme_sales_dev\.orders_output\.sec_mask, not by pii_mask_string/,
       ),
     );
+  });
+
+  it("counts a PII column's values in clear: the platform's role is above the product's roles", async () => {
+    await apply();
+    const pipeline = session('SALES_ORDERS_SERVICE');
+    await pipeline.query(
+      `INSERT INTO ${T}."EVENTS" (ID, EMAIL) VALUES (2, 'bo@example.org'), (3, 'bo@example.org')`,
+    );
+    const measures: QualityMeasure[] = [
+      { kind: 'distinct', column: 'email' },
+      {
+        kind: 'notInList',
+        column: 'email',
+        values: ['ana@example.org', 'bo@example.org'],
+      },
+    ];
+    const count = async (counter: SnowflakeWarehouseAdapter) => {
+      const [reading] = await counter.measureQuality('acme_sales_dev', [
+        { schema: 'orders_output', table: 'events', measures },
+      ]);
+      return measures.map(m => reading.counts?.get(qualityMeasureKey(m)));
+    };
+    // the owner role sits under SYSADMIN, which DATAMESH_ADMIN holds, so
+    // the portal's counts see the values: two distinct, all listed
+    expect(await count(adapter)).toEqual([2, 0]);
+    // a role below the PII role would count the mask: one distinct value
+    // ('***'), none of them listed, and every check of the column wrong
+    const consumer = new SnowflakeWarehouseAdapter({
+      connection: {
+        ...connection,
+        role: 'SALES_ORDERS_CONSUMER',
+        warehouse: 'ACME_SALES_WH',
+      },
+    });
+    try {
+      expect(await count(consumer)).toEqual([1, 3]);
+    } finally {
+      await consumer.close();
+    }
   });
 
   it('introspects masking in 3 statements per database, however many tables the output layer holds', async () => {

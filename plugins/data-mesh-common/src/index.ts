@@ -23,6 +23,7 @@ export * from './slo';
 export * from './quality/checks';
 export * from './quality/read';
 export * from './quality/cron';
+export * from './quality/sqlCheck';
 export * from './quality/api';
 export * from './infra/api';
 export * from './infra/leftovers';

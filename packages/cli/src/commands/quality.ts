@@ -7,11 +7,15 @@
  * `--report-to`, the counts go to the portal, so the product's page shows
  * this run. With `--branch`, the checks are measured in the branch's
  * sandbox (`datamesh sandbox create`), where the branch's pipeline built
- * its tables: a pull request is checked before it is merged.
+ * its tables: a pull request is checked before it is merged. With
+ * `--sql`, the specs' own `sql` checks run too, with this connection's
+ * privileges: the pipeline of the product whose spec it is may run its
+ * own SQL (its dbt models do), the portal never does.
  */
 import {
   describeQualityCheck,
   isBlockingQualityCheck,
+  qualityCheckRunner,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type QualityCheckResult,
@@ -31,6 +35,8 @@ export type QualityOptions = Pick<
   json?: boolean;
   /** Measure in this branch's sandbox. */
   branch?: string;
+  /** Also run the specs' own `sql` checks with this connection's privileges. */
+  sql?: boolean;
 };
 
 const MARKS: Record<QualityCheckResult['status'], string> = {
@@ -89,7 +95,9 @@ export async function qualityCommand(
   const adapter = await openWarehouse(prepared, io);
   if (!adapter) return EXIT_FAILED;
   try {
-    const results = await runQualityChecks(adapter, checks);
+    const results = await runQualityChecks(adapter, checks, {
+      sql: options.sql,
+    });
     const withProduct = results.map((r, i) => ({
       product: checks[i].product,
       ...r,
@@ -135,6 +143,14 @@ export async function qualityCommand(
         prepared.entities[0],
         options.stage,
         results,
+      );
+    }
+    const leftToPipeline = results.filter(
+      r => r.status === 'not-run' && qualityCheckRunner(r.check) === 'pipeline',
+    ).length;
+    if (leftToPipeline) {
+      io.err(
+        `${leftToPipeline} sql checks not run: --sql runs the specs' own queries with this connection's privileges (in the product's own pipeline)`,
       );
     }
     const count = (s: QualityCheckResult['status']) =>

@@ -16,7 +16,7 @@ import {
   type QualityReportResponse,
   describeQualityCheck,
   isBlockingQualityCheck,
-  isMeasuredQualityCheck,
+  qualityCheckRunner,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
@@ -67,7 +67,10 @@ export class QualityService {
         severity: c.check.severity ?? 'error',
         blocking: isBlockingQualityCheck(c.check),
       };
-      if (!isMeasuredQualityCheck(c.check)) {
+      const runner = qualityCheckRunner(c.check);
+      const last = latest?.get(c.key);
+      // a sql check has results only once the product's pipeline reported
+      if (!runner || (runner === 'pipeline' && !last)) {
         return {
           ...base,
           status: 'not-run',
@@ -75,7 +78,6 @@ export class QualityService {
           history: [],
         };
       }
-      const last = latest?.get(c.key);
       // a result says what it measured; without one, why there is none
       const reason = last ? last.message : c.problem ?? 'not measured yet';
       if (last && (lastCheckedAt ?? 0) < last.checkedAt)

@@ -138,6 +138,9 @@ export async function recordQualityResults(
     notified: 0,
     errors: [],
   };
+  // read now, not reused from before the measuring (which can take
+  // minutes): a pipeline may have reported meanwhile, and who was already
+  // told of a failure depends on it
   const previous = await store.latest(
     products.filter(p => p.checks.length).map(p => productRefOf(p.entity)),
   );

@@ -7,8 +7,11 @@
  * catalog's entity declares it, and only when it was counted in the table
  * the portal measures that check in: a pipeline running an older or newer
  * spec, or another stage, cannot pass a check the catalog holds
- * differently. Kept, summarised and told exactly as the portal's own
- * results (recordQualityResults), with who reported them and their run.
+ * differently. A `sql` check's number is judged the same way, and only
+ * when it came from the query the catalog's check holds; those checks
+ * are the pipeline's alone (the portal does not run a spec's SQL). Kept,
+ * summarised and told exactly as the portal's own results
+ * (recordQualityResults), with who reported them and their run.
  */
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -17,8 +20,8 @@ import {
   type QualityReport,
   type QualityReportResponse,
   evaluateQualityCheck,
-  isMeasuredQualityCheck,
   qualityCheckColumn,
+  qualityCheckRunner,
   qualityMeasureKey,
 } from '@datamesh/plugin-data-mesh-common';
 import {
@@ -60,7 +63,7 @@ export async function recordQualityReport(
       skip(
         "not declared in the catalog's spec of the product (a changed spec is read at the catalog's next refresh)",
       );
-    } else if (!isMeasuredQualityCheck(check.check)) {
+    } else if (!qualityCheckRunner(check.check)) {
       skip(qualityNotRunReason(check.check));
     } else if (!check.table) {
       skip(`the portal cannot tell its table: ${check.problem}`);

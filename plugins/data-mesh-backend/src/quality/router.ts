@@ -42,16 +42,29 @@ const measure = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('nonNull'), column: name }).strict(),
   z.object({ kind: z.literal('distinct'), column: name }).strict(),
   z
-    .object({ kind: z.literal('inList'), column: name, values: listed })
+    .object({
+      kind: z.literal('inList'),
+      column: name,
+      values: listed,
+      numeric: z.literal(true).optional(),
+    })
     .strict(),
   z
-    .object({ kind: z.literal('notInList'), column: name, values: listed })
+    .object({
+      kind: z.literal('notInList'),
+      column: name,
+      values: listed,
+      numeric: z.literal(true).optional(),
+    })
     .strict(),
   z
     .object({ kind: z.literal('nonNullRows'), columns: z.array(name).max(10) })
     .strict(),
   z
     .object({ kind: z.literal('distinctRows'), columns: z.array(name).max(10) })
+    .strict(),
+  z
+    .object({ kind: z.literal('query'), query: z.string().min(1).max(10_000) })
     .strict(),
 ]) satisfies z.ZodType<QualityMeasure>;
 
@@ -72,11 +85,15 @@ const reportBody = z
             counts: z
               .array(
                 z
-                  .object({
-                    measure,
-                    count: z.number().int().min(0),
-                  })
-                  .strict(),
+                  .object({ measure, count: z.number().finite() })
+                  .strict()
+                  // a sql check's number is any number; the rest are counts
+                  .refine(
+                    c =>
+                      c.measure.kind === 'query' ||
+                      (Number.isInteger(c.count) && c.count >= 0),
+                    { message: 'a count is a whole number from 0' },
+                  ),
               )
               .max(10)
               .optional(),

@@ -5,12 +5,14 @@ import {
   evaluateQualityCheck,
   isNumericColumnType,
   qualityCheckCron,
+  qualityCheckRunner,
   qualityCheckToOdcs,
   qualityChecksOfDatasets,
   qualityMeasureKey,
   qualityMeasuresOf,
 } from './checks';
 import { type QualityLevel, readQualityChecks } from './read';
+import { qualityQueryStatement } from './sqlCheck';
 
 function read(raw: unknown, level: QualityLevel = 'column') {
   const problems: string[] = [];
@@ -99,7 +101,7 @@ describe('readQualityChecks', () => {
       'missing values must be at most 10',
       'duplicate values must be between 0 and 5',
       'Values are checked by the stewards',
-      'sql must be 0',
+      "the query's result must be 0",
     ]);
   });
 
@@ -167,7 +169,7 @@ describe('readQualityChecks', () => {
       'error quality.6.mustBeLessThan: a percentage lies between 0 and 100',
       "error quality.7.unit: unit 'lines' is not rows or percent",
       'error quality.8: invalidValues needs the values the column may hold: list them in arguments.validValues',
-      'error quality.9.arguments.pattern: the portal does not measure patterns: list the validValues instead, or make it a custom check',
+      "error quality.9.arguments.pattern: the portal does not measure patterns (ODCS patterns are ECMAScript's, neither warehouse's): list the validValues instead, or write it as a sql check in your warehouse's own regular expressions, e.g. query: SELECT COUNT(1) FROM ${table} WHERE ${column} !~ '^[A-Z]{2}[0-9]{4}$'",
       `error quality.10.arguments.validValues.0: "it's\\nfine" cannot be listed: a value is a number or one line of text of at most 200 characters`,
       'error quality.11.arguments.validValues: validValues may list at most 100 values',
       'error quality.12.query: a sql quality check needs its query (at most 10000 characters)',
@@ -440,9 +442,9 @@ describe('evaluateQualityCheck', () => {
     expect(
       evaluateQualityCheck(third, { name: 'c' }, new Map()),
     ).toBeUndefined();
-    // checks the portal does not run have no measures
+    // checks nobody runs have no measures
     expect(
-      qualityMeasuresOf({ type: 'sql', query: 'x', mustBe: 0 }, { name: 'c' }),
+      qualityMeasuresOf({ type: 'custom', mustBe: 0 }, { name: 'c' }),
     ).toEqual([]);
   });
 });
@@ -559,6 +561,96 @@ describe('listed values in a numeric column', () => {
         t => isNumericColumnType(t),
       ),
     ).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe('sql checks', () => {
+  const query = 'SELECT COUNT(*) FROM ${table} WHERE ${column} < 0';
+  const check: QualityCheck = { type: 'sql', query, mustBe: 0 };
+
+  it('are run by the pipeline, counted as their one number and judged', () => {
+    expect(qualityCheckRunner(check)).toBe('pipeline');
+    expect(qualityCheckRunner({ metric: 'nullValues', mustBe: 0 })).toBe(
+      'portal',
+    );
+    expect(
+      qualityCheckRunner({ type: 'text', description: 'x' }),
+    ).toBeUndefined();
+    const measures = qualityMeasuresOf(check, { name: 'amount' });
+    expect(measures).toEqual([{ kind: 'query', query }]);
+    const key = qualityMeasureKey(measures[0]);
+    expect(
+      evaluateQualityCheck(check, { name: 'amount' }, new Map([[key, 3]])),
+    ).toEqual({
+      value: 3,
+      passed: false,
+      reason: "the query returned 3; the query's result must be 0",
+    });
+    expect(
+      evaluateQualityCheck(check, { name: 'amount' }, new Map([[key, 0]]))
+        ?.passed,
+    ).toBe(true);
+    // another query's number is not this check's
+    const other = qualityMeasureKey({ kind: 'query', query: 'SELECT 0' });
+    expect(
+      evaluateQualityCheck(check, { name: 'amount' }, new Map([[other, 0]])),
+    ).toBeUndefined();
+  });
+
+  it('read one SELECT with known placeholders, problems located', () => {
+    const problems: string[] = [];
+    const readAt = (level: QualityLevel, raw: unknown) =>
+      readQualityChecks(
+        raw,
+        ['quality'],
+        (path, message) => problems.push(`${path.join('.')}: ${message}`),
+        level,
+      );
+    expect(
+      readAt('dataset', [
+        {
+          type: 'sql',
+          query:
+            "-- orphans\nWITH o AS (SELECT * FROM ${object} WHERE note = 'a;b') SELECT COUNT(*) FROM o;",
+          mustBe: 0,
+        },
+        { type: 'sql', query: 'DELETE FROM ${table}', mustBe: 0 },
+        { type: 'sql', query: 'SELECT 1; DROP TABLE x', mustBe: 0 },
+        { type: 'sql', query: 'SELECT COUNT(*) FROM ${tabel}', mustBe: 0 },
+        {
+          type: 'sql',
+          query: 'SELECT COUNT(${column}) FROM ${table}',
+          mustBe: 0,
+        },
+      ]),
+    ).toHaveLength(1);
+    expect(
+      readAt('column', [
+        {
+          type: 'sql',
+          query: 'SELECT COUNT(${property}) FROM ${table}',
+          mustBe: 0,
+        },
+      ]),
+    ).toHaveLength(1);
+    expect(problems).toEqual([
+      'quality.1.query: a sql check runs one SELECT statement (or WITH … SELECT) that returns one number',
+      'quality.2.query: a sql check runs one statement: remove the ; between statements',
+      'quality.3.query: ${tabel} is not a placeholder the query may hold: ${table} and ${column} (or ${object} and ${property})',
+      "quality.4.query: ${column} names the check's column, and this check is a dataset's: name the column in the query, or write the check under it",
+    ]);
+  });
+
+  it('become the statement to run, with the names filled in', () => {
+    expect(
+      qualityQueryStatement(`  /* c */ ${query};  `, {
+        table: '"db"."s"."t"',
+        column: '"amount"',
+      }),
+    ).toBe('SELECT COUNT(*) FROM "db"."s"."t" WHERE "amount" < 0');
+    expect(() =>
+      qualityQueryStatement('SELECT 1; SELECT 2', { table: 't' }),
+    ).toThrow(/one statement/);
   });
 });
 

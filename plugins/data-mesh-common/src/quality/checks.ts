@@ -20,9 +20,25 @@ export function qualityCheckName(check: QualityCheck): string {
   return check.name ?? check.metric ?? check.type ?? 'library';
 }
 
+/**
+ * Who measures a check: the portal (a library metric, counted in the
+ * warehouse), the product's pipeline (a `sql` check: the spec's own query,
+ * run with the pipeline's credentials and reported, see sqlCheck.ts), or
+ * nobody (`custom` and `text` checks, shown only).
+ * @public
+ */
+export function qualityCheckRunner(
+  check: QualityCheck,
+): 'portal' | 'pipeline' | undefined {
+  const type = check.type ?? 'library';
+  if (type === 'library' && check.metric !== undefined) return 'portal';
+  if (type === 'sql' && check.query !== undefined) return 'pipeline';
+  return undefined;
+}
+
 /** Whether the portal measures the check in the warehouse. @public */
 export function isMeasuredQualityCheck(check: QualityCheck): boolean {
-  return (check.type ?? 'library') === 'library' && check.metric !== undefined;
+  return qualityCheckRunner(check) === 'portal';
 }
 
 /**
@@ -87,11 +103,12 @@ function showAmount(value: number, unit: QualityCheck['unit']) {
  */
 export function describeQualityCheck(check: QualityCheck): string {
   const comparison = qualityComparison(check);
-  const what = check.metric
-    ? `${METRIC_WORDS[check.metric]}${
-        check.columns ? ` of (${check.columns.join(', ')})` : ''
-      }`
-    : check.type ?? '';
+  let what = check.type === 'sql' ? "the query's result" : check.type ?? '';
+  if (check.metric) {
+    what = `${METRIC_WORDS[check.metric]}${
+      check.columns ? ` of (${check.columns.join(', ')})` : ''
+    }`;
+  }
   if (!comparison) return check.description ?? what;
   const { operator, value } = comparison;
   const amount = Array.isArray(value)
@@ -134,7 +151,9 @@ export type QualityMeasure =
   /** Rows with a value in every one of the columns. */
   | { kind: 'nonNullRows'; columns: string[] }
   /** Distinct combinations of the columns' values, among those rows. */
-  | { kind: 'distinctRows'; columns: string[] };
+  | { kind: 'distinctRows'; columns: string[] }
+  /** A `sql` check's number: its query as the spec writes it (run by the pipeline). */
+  | { kind: 'query'; query: string };
 
 /** A stable key of a measure, to count it once per table however many checks need it. @public */
 export function qualityMeasureKey(measure: QualityMeasure): string {
@@ -153,7 +172,9 @@ export function qualityMeasuresOf(
   check: QualityCheck,
   target: QualityCheckColumn,
 ): QualityMeasure[] {
-  if (!isMeasuredQualityCheck(check)) return [];
+  const runner = qualityCheckRunner(check);
+  if (runner === 'pipeline') return [{ kind: 'query', query: check.query! }];
+  if (runner !== 'portal') return [];
   const rows: QualityMeasure = { kind: 'rows' };
   if (
     check.metric === 'duplicateValues' &&
@@ -205,10 +226,10 @@ export function qualityMeasuresOf(
 
 /** A check's outcome. @public */
 export type QualityCheckOutcome = {
-  /** The measured value, in the check's unit (rows, or percent of the rows). */
+  /** The measured value, in the check's unit (rows, or percent of the rows; a `sql` check's number). */
   value: number;
-  /** The number of rows it was measured on. */
-  rows: number;
+  /** The number of rows it was measured on (not known of a `sql` check). */
+  rows?: number;
   passed: boolean;
   /** In words, e.g. "3 null values (0.3 %); must be 0". */
   reason: string;
@@ -226,7 +247,19 @@ export function evaluateQualityCheck(
 ): QualityCheckOutcome | undefined {
   const measures = qualityMeasuresOf(check, target);
   const comparison = qualityComparison(check);
-  if (!measures.length || !comparison || !check.metric) return undefined;
+  if (!measures.length || !comparison) return undefined;
+  if (measures[0].kind === 'query') {
+    const value = counts.get(qualityMeasureKey(measures[0]));
+    if (value === undefined) return undefined;
+    return {
+      value,
+      passed: compare(comparison.operator, value, comparison.value),
+      reason: `the query returned ${value.toLocaleString(
+        'en-US',
+      )}; ${describeQualityCheck(check)}`,
+    };
+  }
+  if (!check.metric) return undefined;
   const values = measures.map(m => counts.get(qualityMeasureKey(m)));
   if (values.some(v => v === undefined)) return undefined;
   const [rows, a = 0, b = 0] = values as number[];

@@ -20,6 +20,7 @@ import {
 } from '../model';
 import { showValue as show } from '../values';
 import { parseCron } from './cron';
+import { qualityQueryProblem } from './sqlCheck';
 import { isNumericColumnType, qualityCheckName } from './checks';
 
 type Report = (
@@ -162,6 +163,11 @@ function readCheck(
       );
       return undefined;
     }
+    const problem = qualityQueryProblem(query, level);
+    if (problem) {
+      report([...at, 'query'], problem);
+      return undefined;
+    }
     check.query = query;
     return readComparison(item, at, report, check) ? check : undefined;
   }
@@ -236,7 +242,7 @@ function readCheck(
     if (args.pattern !== undefined || item.pattern !== undefined) {
       report(
         [...at, 'arguments', 'pattern'],
-        'the portal does not measure patterns: list the validValues instead, or make it a custom check',
+        "the portal does not measure patterns (ODCS patterns are ECMAScript's, neither warehouse's): list the validValues instead, or write it as a sql check in your warehouse's own regular expressions, e.g. query: SELECT COUNT(1) FROM ${table} WHERE ${column} !~ '^[A-Z]{2}[0-9]{4}$'",
       );
       return undefined;
     }

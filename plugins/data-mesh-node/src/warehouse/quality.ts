@@ -58,6 +58,9 @@ function numberLiteral(text: string): string {
   return text;
 }
 
+/** How long a `sql` check's own query may run (PostgreSQL's statement_timeout). @public */
+export const QUALITY_QUERY_TIMEOUT_MS = 5 * 60_000;
+
 /** Most tables counted in one statement (PostgreSQL allows 1,664 result columns). @public */
 export const QUALITY_TABLES_PER_STATEMENT = 100;
 
@@ -67,6 +70,9 @@ function measureSql(
   spelling: QualitySqlSpelling,
 ): string {
   if (m.kind === 'rows') return 'COUNT(*)';
+  if (m.kind === 'query') {
+    throw new Error("a sql check's query runs on its own (runQualityQuery)");
+  }
   if (m.kind === 'nonNullRows' || m.kind === 'distinctRows') {
     const columns = m.columns.map(c => dialect.quoteIdentifier(c));
     return m.kind === 'nonNullRows'

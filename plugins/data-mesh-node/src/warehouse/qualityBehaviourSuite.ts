@@ -11,6 +11,7 @@ import {
   qualityMeasureKey,
 } from '@datamesh/plugin-data-mesh-common';
 import type { WarehouseTestHarness } from '../testUtils/behaviourSuite';
+import { type ProductQualityCheck, runQualityChecks } from './qualityRun';
 import { testDataProduct } from '../testUtils/products';
 import { provisionWithRows } from '../testUtils/provision';
 
@@ -21,7 +22,11 @@ import { provisionWithRows } from '../testUtils/provision';
 export function runQualityBehaviourSuite(
   name: string,
   makeHarness: () => Promise<WarehouseTestHarness>,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** The adapter runs a sql check's query in a read-only transaction (PostgreSQL). */
+    readOnlyQueries?: boolean;
+  } = {},
 ): void {
   const timeout = options.timeoutMs ?? 300_000;
 
@@ -192,6 +197,96 @@ export function runQualityBehaviourSuite(
           ['no_such_table', undefined, true],
         ]);
         expect(broken[1].counts?.get(qualityMeasureKey(m.rows))).toBe(3);
+      },
+      timeout,
+    );
+
+    it(
+      "runs a sql check's own query (the pipeline's, with --sql) as one statement, its number judged",
+      async () => {
+        const names = await provisionWithRows(
+          h,
+          testDataProduct('meters', `${h.domainPrefix}_dqs`),
+        );
+        const table = {
+          database: names.database,
+          schema: names.outputSchema,
+          table: 'events',
+        };
+        const sqlCheck = (
+          key: string,
+          query: string,
+          mustBe: number,
+          column?: string,
+        ): ProductQualityCheck => ({
+          key,
+          dataset: 'events',
+          ...(column ? { column } : {}),
+          check: { type: 'sql', query, mustBe },
+          table,
+        });
+        const checks = [
+          sqlCheck('late', 'SELECT COUNT(*) FROM ${table} WHERE id > 1', 0),
+          sqlCheck('ids', 'SELECT COUNT(${column}) FROM ${table};', 3, 'id'),
+          sqlCheck('none', 'SELECT id FROM ${table} WHERE id = 9', 0),
+          ...(options.readOnlyQueries
+            ? [
+                sqlCheck(
+                  'writes',
+                  'WITH d AS (DELETE FROM ${table} RETURNING id) SELECT COUNT(*) FROM d',
+                  0,
+                ),
+              ]
+            : []),
+        ];
+        const readOnly = expect.stringMatching(/read-only/);
+        // the portal's run leaves them to the pipeline, sending nothing
+        let before = h.queryCount();
+        const portal = await runQualityChecks(h.adapter, checks);
+        expect(portal.map(r => r.status)).toEqual(checks.map(() => 'not-run'));
+        expect(h.queryCount()).toBe(before);
+
+        before = h.queryCount();
+        const results = await runQualityChecks(h.adapter, checks, {
+          sql: true,
+        });
+        expect(h.queryCount() - before).toBeGreaterThanOrEqual(checks.length);
+        expect(
+          results.map(r => [r.key, r.status, r.outcome?.value ?? r.message]),
+        ).toEqual([
+          ['late', 'failed', 2],
+          ['ids', 'passed', 3],
+          [
+            'none',
+            'error',
+            'the query must return one row with one number; it returned 0 rows',
+          ],
+          ...(options.readOnlyQueries ? [['writes', 'error', readOnly]] : []),
+        ]);
+        expect(results[0].counts).toEqual([
+          {
+            measure: { kind: 'query', query: checks[0].check.query },
+            count: 2,
+          },
+        ]);
+        // one statement only, whoever assembled it
+        const qualified = h.adapter.dialect.qualifiedTable(
+          { database: names.database, schema: names.outputSchema },
+          'events',
+        );
+        await expect(
+          h.adapter.runQualityQuery!(
+            names.database,
+            `SELECT COUNT(*) FROM ${qualified}; DELETE FROM ${qualified}`,
+          ),
+        ).rejects.toThrow();
+        await expect(
+          h.queryAs(
+            names.roles.service,
+            names.database,
+            `SELECT id FROM ${qualified}`,
+          ),
+        ).resolves.toHaveLength(3);
       },
       timeout,
     );

@@ -13,9 +13,12 @@ import {
   evaluateQualityCheck,
   isMeasuredQualityCheck,
   qualityCheckColumn,
+  qualityCheckRunner,
   qualityChecksOfDatasets,
   qualityMeasureKey,
   qualityMeasuresOf,
+  qualityQueryStatement,
+  toSqlName,
 } from '@datamesh/plugin-data-mesh-common';
 import { type DatasetTable, datasetTables } from './datasetTables';
 import type { PlatformConfig } from './platform';
@@ -45,9 +48,77 @@ export interface QualityCheckResult extends ProductQualityCheck {
 
 /** Why a check is not measured by the platform (`sql`, `custom`, `text`). @public */
 export function qualityNotRunReason(check: QualityCheck): string {
-  return check.type === 'sql'
-    ? "the portal does not run a spec's SQL with the platform's privileges"
+  return qualityCheckRunner(check) === 'pipeline'
+    ? "run by the product's pipeline (datamesh quality --sql), which reports it: the portal does not run a spec's SQL with the platform's privileges"
     : `a ${check.type} check is not measured by the portal`;
+}
+
+/** The one number of a `sql` check's rows, or why there is none. */
+function queryNumber(
+  rows: Record<string, unknown>[],
+): { value: number } | { error: string } {
+  const cells = rows.length === 1 ? Object.values(rows[0]) : [];
+  if (rows.length !== 1 || cells.length === 0) {
+    return {
+      error: `the query must return one row with one number; it returned ${rows.length} rows`,
+    };
+  }
+  const cell = cells[0];
+  // drivers give a bigint or a numeric as text (pg) or a bigint (PGlite)
+  const numeric =
+    typeof cell === 'number' ||
+    typeof cell === 'bigint' ||
+    (typeof cell === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(cell));
+  const value = numeric ? Number(cell) : NaN;
+  return Number.isFinite(value)
+    ? { value }
+    : {
+        error: `the query must return one number; its first column holds ${
+          cell === null ? 'null' : JSON.stringify(String(cell)).slice(0, 100)
+        }`,
+      };
+}
+
+/**
+ * Run the `sql` checks among `checks`: each its own statement, the
+ * placeholders filled with the names of the table it is measured on.
+ * Results by check.
+ */
+async function runSqlChecks(
+  adapter: WarehouseAdapter,
+  checks: ProductQualityCheck[],
+): Promise<Map<ProductQualityCheck, { value: number } | { error: string }>> {
+  const out = new Map<
+    ProductQualityCheck,
+    { value: number } | { error: string }
+  >();
+  for (const c of checks) {
+    if (qualityCheckRunner(c.check) !== 'pipeline' || !c.table) continue;
+    if (!adapter.runQualityQuery) {
+      out.set(c, {
+        error: `${adapter.dialect.displayName} does not run sql checks here`,
+      });
+      continue;
+    }
+    const { database, schema, table } = c.table;
+    try {
+      const statement = qualityQueryStatement(c.check.query!, {
+        table: adapter.dialect.qualifiedTable({ database, schema }, table),
+        ...(c.column
+          ? { column: adapter.dialect.quoteIdentifier(toSqlName(c.column)) }
+          : {}),
+      });
+      out.set(
+        c,
+        queryNumber(await adapter.runQualityQuery(database, statement)),
+      );
+    } catch (e) {
+      out.set(c, {
+        error: (e instanceof Error ? e.message : String(e)).slice(0, 500),
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -102,6 +173,13 @@ const tableKey = (t: DatasetTable) => `${t.database}.${t.schema}.${t.table}`;
 export async function runQualityChecks(
   adapter: WarehouseAdapter,
   checks: ProductQualityCheck[],
+  options: {
+    /**
+     * Also run the `sql` checks, the spec's own queries, with the
+     * adapter's credentials: for the product's own pipeline only.
+     */
+    sql?: boolean;
+  } = {},
 ): Promise<QualityCheckResult[]> {
   const byDatabase = new Map<string, Map<string, QualityTableRequest>>();
   for (const c of checks) {
@@ -150,11 +228,31 @@ export async function runQualityChecks(
       }
     }
   }
+  const queried = options.sql ? await runSqlChecks(adapter, checks) : new Map();
   return checks.map((c): QualityCheckResult => {
-    if (!isMeasuredQualityCheck(c.check)) {
+    const runner = qualityCheckRunner(c.check);
+    if (!runner || (runner === 'pipeline' && !options.sql)) {
       return { ...c, status: 'not-run', message: qualityNotRunReason(c.check) };
     }
     if (!c.table) return { ...c, status: 'error', message: c.problem };
+    if (runner === 'pipeline') {
+      const answer = queried.get(c)!;
+      if ('error' in answer) {
+        return { ...c, status: 'error', message: answer.error };
+      }
+      const [measure] = qualityMeasuresOf(c.check, qualityCheckColumn(c));
+      const outcome = evaluateQualityCheck(
+        c.check,
+        qualityCheckColumn(c),
+        new Map([[qualityMeasureKey(measure), answer.value]]),
+      )!;
+      return {
+        ...c,
+        status: outcome.passed ? 'passed' : 'failed',
+        outcome,
+        counts: [{ measure, count: answer.value }],
+      };
+    }
     const reading = readings.get(tableKey(c.table));
     if (!reading?.counts) {
       return {

@@ -522,6 +522,18 @@ export interface WarehouseAdapter {
     database: string,
     tables: QualityTableRequest[],
   ): Promise<QualityTableReading[]>;
+  /**
+   * Run a `sql` quality check's statement (the spec author's own SELECT,
+   * placeholders filled: data-mesh-common sqlCheck.ts) in `database` and
+   * return its rows: one statement, read-only and time-limited where the
+   * warehouse can. Only the product's pipeline calls it (`datamesh quality
+   * --sql`, with the pipeline's credentials), never the portal. Optional:
+   * without it, sql checks are not run.
+   */
+  runQualityQuery?(
+    database: string,
+    sql: string,
+  ): Promise<Record<string, unknown>[]>;
   /** Clone schemas for a sandbox (feature branch); zero-copy where the warehouse can. */
   sandboxClone(requests: SandboxCloneRequest[]): Promise<SandboxCloneResult>;
   /**

@@ -18,7 +18,7 @@ import {
   type QualityProductItem,
   fromCatalogForm,
   holdsPersonalData,
-  isMeasuredQualityCheck,
+  qualityCheckRunner,
   qualityChecksOfDatasets,
 } from '@datamesh/plugin-data-mesh-common';
 import type { DataProductHealth } from '../../fleet/joinFleet';
@@ -129,7 +129,7 @@ export const QUALITY_LABELS = {
   failing: 'Failing checks',
   /** Only warnings fail. */
   warnings: 'Warnings only',
-  /** It declares checks the portal has not measured yet. */
+  /** It declares checks that have no result yet. */
   pending: 'Not measured yet',
   passing: 'Passing',
   none: 'No checks',
@@ -240,8 +240,9 @@ export function productContents(entity: Entity): ProductContents {
   return {
     text: parts.filter(Boolean).join('\n').toLocaleLowerCase('en-US'),
     pii: holdsPersonalData({ spec }),
-    qualityChecks: qualityChecksOfDatasets(datasets).filter(c =>
-      isMeasuredQualityCheck(c.check),
+    // checks that get results: the portal's, and sql checks the pipeline reports
+    qualityChecks: qualityChecksOfDatasets(datasets).filter(
+      c => qualityCheckRunner(c.check) !== undefined,
     ).length,
   };
 }

@@ -213,6 +213,67 @@ describe('DataQualityCard', () => {
     ).not.toBeInTheDocument();
   });
 
+  it("shows a sql check's own words and query, measured by the pipeline or waiting for it", async () => {
+    const query =
+      'SELECT COUNT(*) FROM ${table} WHERE discharged_at < admitted_at';
+    const sql = (
+      key: string,
+      more: Partial<ProductQualityCheckView>,
+    ): ProductQualityCheckView =>
+      check(key, {
+        check: {
+          name: key.split(':')[1],
+          type: 'sql',
+          query,
+          description: 'No stay ends before it starts',
+          mustBe: 0,
+        },
+        description: "the query's result must be 0",
+        ...more,
+      });
+    await renderCard({
+      mayRun: true,
+      answer: {
+        enabled: true,
+        lastCheckedAt: '2026-12-07T06:00:00.000Z',
+        checks: [
+          sql('encounters:stays', {
+            status: 'failed',
+            value: 2,
+            reason: "the query returned 2; the query's result must be 0",
+            checkedAt: '2026-12-07T06:00:00.000Z',
+            measuredBy: { source: 'cli', actor: 'service:external:ci' },
+          }),
+          sql('encounters:stays-again', {
+            status: 'not-run',
+            reason:
+              "run by the product's pipeline (datamesh quality --sql), which reports it: the portal does not run a spec's SQL with the platform's privileges",
+          }),
+        ],
+      },
+    });
+    expect(
+      await screen.findByText(/^2 checks: 1 failing, 0 passing · measured /),
+    ).toBeInTheDocument();
+    const [failed, waiting] = rows();
+    expect(failed).toHaveTextContent(
+      /^Failingencountersthe query's result must be 0No stay ends before it starts.*WHERE discharged_at < admitted_atthe query returned 2/,
+    );
+    expect(within(failed).getByTestId('measured-by')).toHaveTextContent(
+      /^· by the pipeline/,
+    );
+    expect(
+      within(waiting).getByTestId('quality-query').querySelector('code'),
+    ).toHaveAttribute('title', query);
+    expect(waiting).toHaveTextContent(
+      /^Not run.*run by the product's pipeline/,
+    );
+    // nothing the portal measures: no Measure now, even for owners
+    expect(
+      screen.queryByRole('button', { name: 'Measure now' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('lets the owners measure now and shows the new results, or why not', async () => {
     const fixed: ProductQualityResponse = {
       ...MEASURED,

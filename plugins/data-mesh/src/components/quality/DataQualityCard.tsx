@@ -17,6 +17,7 @@ import {
   type QualityResultStatus,
   dataMeshQualityRunPermission,
   qualityCheckCron,
+  qualityCheckRunner,
   referenceLink,
 } from '@datamesh/plugin-data-mesh-common';
 import Box from '@material-ui/core/Box';
@@ -142,6 +143,27 @@ function RecentRuns(props: { check: ProductQualityCheckView }) {
   );
 }
 
+/**
+ * A sql check is the team's own query: what it means in their words, and
+ * the query itself, since "the query's result must be 0" says little.
+ */
+function OwnQuery(props: { check: ProductQualityCheckView['check'] }) {
+  const { description, query } = props.check;
+  if (!query) return null;
+  const short = query.length > 200 ? `${query.slice(0, 199)}…` : query;
+  return (
+    <Typography
+      variant="body2"
+      color="textSecondary"
+      component="div"
+      data-testid="quality-query"
+    >
+      {description && <div>{description}</div>}
+      <code title={query}>{short}</code>
+    </Typography>
+  );
+}
+
 function where(c: ProductQualityCheckView) {
   return c.column ? `${c.dataset}.${c.column}` : c.dataset;
 }
@@ -217,7 +239,10 @@ export function DataQualityCard() {
     );
   }
   const checks = [...shown.checks].sort((a, b) => rank(a) - rank(b));
-  const anyMeasured = checks.some(c => c.status !== 'not-run');
+  // Measure now runs what the portal measures, never a sql check
+  const anyMeasured = checks.some(
+    c => qualityCheckRunner(c.check) === 'portal',
+  );
   return (
     <InfoCard
       title={TITLE}
@@ -269,6 +294,7 @@ export function DataQualityCard() {
               </TableCell>
               <TableCell>
                 {c.description}
+                {c.check.type === 'sql' && <OwnQuery check={c.check} />}
                 {c.severity !== 'error' && (
                   <Typography variant="body2" color="textSecondary">
                     severity {c.severity}
