@@ -19,9 +19,9 @@ import {
   type QualityCheck,
   type QualityMeasuredBy,
   isBlockingQualityCheck,
-  isMeasuredQualityCheck,
   previousCronTime,
   qualityCheckCron,
+  qualityCheckRunner,
 } from '@datamesh/plugin-data-mesh-common';
 import {
   type PlatformConfig,
@@ -184,7 +184,8 @@ export async function recordQualityResults(
       warnings: [],
     };
     for (const c of checks) {
-      if (!isMeasuredQualityCheck(c.check)) continue;
+      // the portal's checks and those the pipeline reports (sql)
+      if (!qualityCheckRunner(c.check)) continue;
       const latest = measuredNow.has(c.key)
         ? { status: measuredNow.get(c.key)!.status, checkedAt: now }
         : before?.get(c.key);
