@@ -333,6 +333,12 @@ describe('datamesh quality (embedded PGlite)', () => {
           `            query: "${query}"`,
           '            mustBe: 0',
           '            severity: warning',
+          // a pattern every warehouse reads alike, counted by the portal too
+          '          - id: lower-case',
+          '            metric: invalidValues',
+          '            arguments:',
+          "              pattern: '^[a-z]+$'",
+          '            mustBe: 0',
         ].join('\n'),
       ),
     );
@@ -377,8 +383,11 @@ describe('datamesh quality (embedded PGlite)', () => {
         ],
         { cwd: tmp.dir, env: { DATAMESH_PORTAL_TOKEN: 'ci-token' } },
       );
-      expect(lines(own.stdout)).toContain(
-        "FAILED  dataproduct:default/visits visits.ward:every-ward [warning]: the query returned 1; the query's result must be 0",
+      expect(lines(own.stdout)).toEqual(
+        expect.arrayContaining([
+          "FAILED  dataproduct:default/visits visits.ward:every-ward [warning]: the query returned 1; the query's result must be 0",
+          'ok      dataproduct:default/visits visits.ward:lower-case: 0 invalid values (0 % of 4 rows); invalid values (not matching ^[a-z]+$) must be 0',
+        ]),
       );
       expect(own.stderr).not.toContain('sql checks not run');
       const [sent] = portal.seen;
@@ -403,6 +412,16 @@ describe('datamesh quality (embedded PGlite)', () => {
         },
         counts: [{ measure: { kind: 'query', query }, count: 1 }],
       });
+      expect(
+        sent.body.checks.find((c: any) => c.key === 'visits.ward:lower-case')
+          .counts,
+      ).toEqual([
+        { measure: { kind: 'rows' }, count: 4 },
+        {
+          measure: { kind: 'notMatching', column: 'ward', pattern: '^[a-z]+$' },
+          count: 0,
+        },
+      ]);
     } finally {
       await portal.close();
     }

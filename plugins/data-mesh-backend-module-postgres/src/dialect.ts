@@ -93,6 +93,8 @@ export const POSTGRES_QUALITY_SPELLING: QualitySqlSpelling = {
     `COUNT(DISTINCT (${columns.join(', ')})) FILTER (WHERE ${columns
       .map(c => `${c} IS NOT NULL`)
       .join(' AND ')})`,
+  // an ARE searched, as ECMAScript's test does
+  notMatching: (value, pattern) => `${value} !~ ${pattern}`,
 };
 
 /** A string literal for COMMENT ON; comments are ours, but still checked. */

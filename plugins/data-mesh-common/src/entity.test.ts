@@ -227,9 +227,9 @@ describe('validateDataProductEntity', () => {
     expect(
       validateDataProductEntity(e).map(i => `${i.path}: ${i.message}`),
     ).toEqual([
-      `spec.datasets[0].columns[0].quality[3].sql: unknown field 'sql'; expected one of name, description, type, metric, mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, mustBeLessThan, mustBeLessOrEqualTo, mustBeBetween, mustNotBeBetween, unit, validValues, missingValues, query, severity, dimension, schedule, scheduler, columns`,
+      `spec.datasets[0].columns[0].quality[3].sql: unknown field 'sql'; expected one of name, description, type, metric, mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, mustBeLessThan, mustBeLessOrEqualTo, mustBeBetween, mustNotBeBetween, unit, validValues, missingValues, pattern, query, severity, dimension, schedule, scheduler, columns`,
       `spec.datasets[0].quality[0].metric: nullValues is about a column's values: write it under that column`,
-      'spec.datasets[0].columns[0].quality[0]: invalidValues needs the values the column may hold: list them in arguments.validValues',
+      'spec.datasets[0].columns[0].quality[0]: invalidValues needs the values the column may hold: list them in arguments.validValues, or give arguments.pattern',
       'spec.datasets[0].columns[0].quality[1]: a quality check compares once; it has mustBe and mustBeLessThan',
       `spec.datasets[0].columns[0].quality[2].validValues[0]: "x'\\n--" cannot be listed: a value is a number or one line of text of at most 200 characters`,
       `spec.datasets[0].columns[0].quality[3].metric: rowCount counts a table's rows: write it under the dataset, not a column`,

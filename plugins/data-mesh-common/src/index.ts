@@ -24,6 +24,7 @@ export * from './quality/checks';
 export * from './quality/read';
 export * from './quality/cron';
 export * from './quality/sqlCheck';
+export * from './quality/pattern';
 export * from './quality/api';
 export * from './infra/api';
 export * from './infra/leftovers';

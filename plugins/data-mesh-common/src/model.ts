@@ -112,8 +112,14 @@ export type QualityCheck = {
   mustNotBeBetween?: [number, number];
   /** What is compared: a number of rows (default) or a percentage of the rows. */
   unit?: 'rows' | 'percent';
-  /** `invalidValues`: the values a column may hold (compared as text). */
+  /** `invalidValues`: the values a column may hold (compared as text, or as numbers in a numeric column). */
   validValues?: (string | number)[];
+  /**
+   * `invalidValues`: a regular expression each value must match (ODCS
+   * `arguments.pattern`, searched as ECMAScript does), in the part of the
+   * syntax every warehouse reads alike (quality/pattern.ts).
+   */
+  pattern?: string;
   /** `missingValues`: values that count as missing besides null, e.g. `''`, `N/A`. */
   missingValues?: (string | number)[];
   /**

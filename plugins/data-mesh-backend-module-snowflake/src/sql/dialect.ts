@@ -124,6 +124,9 @@ export const SNOWFLAKE_QUALITY_SPELLING: QualitySqlSpelling = {
   countIf: condition => `COUNT_IF(${condition})`,
   // COUNT(DISTINCT a, b) leaves out the rows with a null in any of them
   countDistinctRows: columns => `COUNT(DISTINCT ${columns.join(', ')})`,
+  // REGEXP_LIKE anchors the pattern at both ends; REGEXP_COUNT searches,
+  // as ECMAScript's test does
+  notMatching: (value, pattern) => `REGEXP_COUNT(${value}, ${pattern}) = 0`,
 };
 
 /** Warehouse sizes Snowflake accepts for `WAREHOUSE_SIZE`. */

@@ -58,6 +58,13 @@ const measure = z.discriminatedUnion('kind', [
     })
     .strict(),
   z
+    .object({
+      kind: z.literal('notMatching'),
+      column: name,
+      pattern: z.string().min(1).max(500),
+    })
+    .strict(),
+  z
     .object({ kind: z.literal('nonNullRows'), columns: z.array(name).max(10) })
     .strict(),
   z

@@ -46,6 +46,10 @@ const lateQuery = 'SELECT COUNT(*) FROM ${table} WHERE id > 3';
 events.quality = [
   { name: 'no-late-ids', type: 'sql', query: lateQuery, mustBe: 0 },
 ];
+// a pattern, counted by the portal and reported by the pipeline alike
+events.columns[0].quality = [
+  { name: 'digits', metric: 'invalidValues', pattern: '^\\d+$', mustBe: 0 },
+];
 events.columns[1].quality = [
   {
     name: 'no-negative',
@@ -132,6 +136,13 @@ describe.each(databases.eachSupportedId())('sql checks on %s', id => {
     expect(await quality()).toEqual([
       { key: 'events:no-late-ids', status: 'not-run', reason: pipelineOnly },
       {
+        key: 'events.id:digits',
+        status: 'passed',
+        value: 0,
+        reason:
+          '0 invalid values (0 % of 3 rows); invalid values (not matching ^\\d+$) must be 0',
+      },
+      {
         key: 'events.amount:no-negative',
         status: 'not-run',
         reason: pipelineOnly,
@@ -156,10 +167,13 @@ describe.each(databases.eachSupportedId())('sql checks on %s', id => {
     expect(kept.status).toBe(201);
     expect(kept.body.recorded).toEqual([
       { key: 'events:no-late-ids', status: 'passed' },
+      { key: 'events.id:digits', status: 'passed' },
       { key: 'events.amount:no-negative', status: 'failed' },
       { key: 'events.amount:known', status: 'passed' },
     ]);
-    expect((await quality()).slice(0, 2)).toEqual([
+    expect(
+      (await quality()).filter((c: { key: string }) => c.key.includes('-')),
+    ).toEqual([
       {
         key: 'events:no-late-ids',
         status: 'passed',
@@ -186,13 +200,17 @@ describe.each(databases.eachSupportedId())('sql checks on %s', id => {
     ).toEqual([
       expect.objectContaining({
         product: 'dataproduct:default/ledger',
-        checks: 3,
+        checks: 4,
         failing: ['events.amount:no-negative'],
       }),
     ]);
     // the portal's next run leaves the reported results standing
     await scheduler.triggerTask(QUALITY_TASK_ID);
-    expect((await quality())[1]).toMatchObject({ status: 'failed', by: 'cli' });
+    expect((await quality())[2]).toMatchObject({
+      key: 'events.amount:no-negative',
+      status: 'failed',
+      by: 'cli',
+    });
 
     // another query's number is not the catalog's check's
     const [late] = checks;
@@ -221,7 +239,7 @@ describe.each(databases.eachSupportedId())('sql checks on %s', id => {
       ],
     });
     // a count that is not one is refused
-    const known = checks[2];
+    const known = checks[3];
     const negative = await call('post', path, PIPELINE, {
       source: 'cli',
       checks: [

@@ -13,6 +13,7 @@ import {
 } from './checks';
 import { type QualityLevel, readQualityChecks } from './read';
 import { qualityQueryStatement } from './sqlCheck';
+import { qualityPatternProblem } from './pattern';
 
 function read(raw: unknown, level: QualityLevel = 'column') {
   const problems: string[] = [];
@@ -138,7 +139,7 @@ describe('readQualityChecks', () => {
       { metric: 'nullValues', mustBeLessThan: 120, unit: 'percent' },
       { metric: 'nullValues', mustBe: 0, unit: 'lines' },
       { metric: 'invalidValues', mustBe: 0 },
-      { metric: 'invalidValues', mustBe: 0, arguments: { pattern: '^A' } },
+      { metric: 'invalidValues', mustBe: 0, arguments: { pattern: '^A+?' } },
       {
         metric: 'invalidValues',
         mustBe: 0,
@@ -168,8 +169,8 @@ describe('readQualityChecks', () => {
       'error quality.5.mustBeBetween: mustBeBetween takes two numbers, the smaller first, e.g. [10, 100]',
       'error quality.6.mustBeLessThan: a percentage lies between 0 and 100',
       "error quality.7.unit: unit 'lines' is not rows or percent",
-      'error quality.8: invalidValues needs the values the column may hold: list them in arguments.validValues',
-      "error quality.9.arguments.pattern: the portal does not measure patterns (ODCS patterns are ECMAScript's, neither warehouse's): list the validValues instead, or write it as a sql check in your warehouse's own regular expressions, e.g. query: SELECT COUNT(1) FROM ${table} WHERE ${column} !~ '^[A-Z]{2}[0-9]{4}$'",
+      'error quality.8: invalidValues needs the values the column may hold: list them in arguments.validValues, or give arguments.pattern',
+      "error quality.9.arguments.pattern: a lazy or possessive quantifier (+?) is read differently by the warehouses; the portal measures literals, ., ^, $, *, +, ?, {n,m}, |, ( ), [ ] without backslashes, \\d \\w \\s and escaped punctuation; a pattern the portal cannot measure can be a sql check in your warehouse's own regular expressions",
       `error quality.10.arguments.validValues.0: "it's\\nfine" cannot be listed: a value is a number or one line of text of at most 200 characters`,
       'error quality.11.arguments.validValues: validValues may list at most 100 values',
       'error quality.12.query: a sql quality check needs its query (at most 10000 characters)',
@@ -561,6 +562,111 @@ describe('listed values in a numeric column', () => {
         t => isNumericColumnType(t),
       ),
     ).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe('patterns (invalidValues)', () => {
+  const readOne = (raw: unknown) => {
+    const problems: string[] = [];
+    const checks = readQualityChecks(
+      [raw],
+      ['quality'],
+      (path, message) => problems.push(`${path.join('.')}: ${message}`),
+      'column',
+    );
+    return { checks, problems };
+  };
+
+  it('reads the patterns every warehouse reads alike, counts the values not matching and writes ODCS back', () => {
+    const patterns = [
+      '^[A-Z]{2}[0-9]{4}$',
+      '^\\d{3}-\\d{2}$',
+      '^(EUR|USD|GBP)$',
+      '^[^@ ]+@[a-z0-9.-]+\\.[a-z]{2,}$',
+      'x\\.y?z*',
+    ];
+    for (const pattern of patterns) {
+      expect(
+        readOne({ metric: 'invalidValues', arguments: { pattern }, mustBe: 0 }),
+      ).toEqual({
+        checks: [{ metric: 'invalidValues', pattern, mustBe: 0 }],
+        problems: [],
+      });
+    }
+    const check: QualityCheck = {
+      metric: 'invalidValues',
+      pattern: '^[A-Z]{2}$',
+      mustBe: 0,
+    };
+    const measures = qualityMeasuresOf(check, { name: 'country' });
+    expect(measures).toEqual([
+      { kind: 'rows' },
+      { kind: 'notMatching', column: 'country', pattern: '^[A-Z]{2}$' },
+    ]);
+    expect(describeQualityCheck(check)).toBe(
+      'invalid values (not matching ^[A-Z]{2}$) must be 0',
+    );
+    expect(
+      evaluateQualityCheck(
+        check,
+        { name: 'country' },
+        new Map(measures.map((m, i) => [qualityMeasureKey(m), [10, 2][i]])),
+      ),
+    ).toMatchObject({ value: 2, passed: false });
+    expect(qualityCheckToOdcs(check)).toEqual({
+      type: 'library',
+      metric: 'invalidValues',
+      mustBe: 0,
+      arguments: { pattern: '^[A-Z]{2}$' },
+    });
+    expect(readOne(qualityCheckToOdcs(check)).checks).toEqual([check]);
+  });
+
+  it.each([
+    ['^a*?$', 'a lazy or possessive quantifier (*?)'],
+    ['(?=a)a', '(?'],
+    ['^(?:a|b)$', '(?'],
+    ['(a)\\1', '\\1'],
+    ['\\bword\\b', '\\b'],
+    ['[\\d.]', 'a backslash inside [ ]'],
+    ['[[:alpha:]]', '[: :], [= =] and [. .]'],
+    ['a{2', 'a { that is not a count'],
+    ['[]a]', '[] and [^]'],
+    ['\\u00e9', '\\u'],
+    ['a\\nb', '\\n'],
+  ])('refuses %s, located', (pattern, what) => {
+    expect(
+      readOne({ metric: 'invalidValues', pattern, mustBe: 0 }).problems,
+    ).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^quality\\.0\\.pattern: ${what.replace(
+            /[.*+?^${}()|[\]\\]/g,
+            '\\$&',
+          )} is read differently by the warehouses`,
+        ),
+      ),
+    ]);
+  });
+
+  it('refuses what is no pattern, and a pattern with validValues', () => {
+    expect(
+      readOne({ metric: 'invalidValues', pattern: '(', mustBe: 0 }).problems,
+    ).toEqual([
+      expect.stringMatching(/^quality\.0\.pattern: not a regular expression: /),
+    ]);
+    expect(
+      readOne({
+        metric: 'invalidValues',
+        arguments: { pattern: '^a$', validValues: ['a'] },
+        mustBe: 0,
+      }).problems,
+    ).toEqual([
+      'quality.0.arguments.validValues: invalidValues takes validValues or a pattern, not both: write two checks',
+    ]);
+    expect(qualityPatternProblem('x'.repeat(501))).toBe(
+      'a pattern has 1 to 500 characters',
+    );
   });
 });
 

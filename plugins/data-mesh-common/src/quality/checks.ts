@@ -107,7 +107,7 @@ export function describeQualityCheck(check: QualityCheck): string {
   if (check.metric) {
     what = `${METRIC_WORDS[check.metric]}${
       check.columns ? ` of (${check.columns.join(', ')})` : ''
-    }`;
+    }${check.pattern !== undefined ? ` (not matching ${check.pattern})` : ''}`;
   }
   if (!comparison) return check.description ?? what;
   const { operator, value } = comparison;
@@ -148,6 +148,8 @@ export type QualityMeasure =
   | { kind: 'distinct'; column: string }
   | { kind: 'inList'; column: string; values: string[]; numeric?: true }
   | { kind: 'notInList'; column: string; values: string[]; numeric?: true }
+  /** Non-null values (as text) that do not match a pattern (quality/pattern.ts). */
+  | { kind: 'notMatching'; column: string; pattern: string }
   /** Rows with a value in every one of the columns. */
   | { kind: 'nonNullRows'; columns: string[] }
   /** Distinct combinations of the columns' values, among those rows. */
@@ -213,10 +215,12 @@ export function qualityMeasuresOf(
           ]
         : [rows, nonNull];
     case 'invalidValues':
-      return [
-        rows,
-        { kind: 'notInList', column, ...listed(check.validValues ?? []) },
-      ];
+      return check.pattern !== undefined
+        ? [rows, { kind: 'notMatching', column, pattern: check.pattern }]
+        : [
+            rows,
+            { kind: 'notInList', column, ...listed(check.validValues ?? []) },
+          ];
     case 'duplicateValues':
       return [rows, nonNull, { kind: 'distinct', column }];
     default:
@@ -402,9 +406,10 @@ export function qualityCheckColumn(c: {
 export function qualityCheckToOdcs(
   check: QualityCheck,
 ): Record<string, unknown> {
-  const { validValues, missingValues, columns, name, ...rest } = check;
+  const { validValues, missingValues, columns, name, pattern, ...rest } = check;
   const args = {
     ...(validValues ? { validValues } : {}),
+    ...(pattern !== undefined ? { pattern } : {}),
     ...(missingValues ? { missingValues } : {}),
     ...(columns ? { properties: columns } : {}),
   };

@@ -20,6 +20,7 @@ import {
 } from '../model';
 import { showValue as show } from '../values';
 import { parseCron } from './cron';
+import { qualityPatternProblem } from './pattern';
 import { qualityQueryProblem } from './sqlCheck';
 import { isNumericColumnType, qualityCheckName } from './checks';
 
@@ -239,12 +240,33 @@ function readCheck(
       ? { value: item[field], path: [...at, field] }
       : { value: args[field], path: [...at, 'arguments', field] };
   if (check.metric === 'invalidValues') {
-    if (args.pattern !== undefined || item.pattern !== undefined) {
-      report(
-        [...at, 'arguments', 'pattern'],
-        "the portal does not measure patterns (ODCS patterns are ECMAScript's, neither warehouse's): list the validValues instead, or write it as a sql check in your warehouse's own regular expressions, e.g. query: SELECT COUNT(1) FROM ${table} WHERE ${column} !~ '^[A-Z]{2}[0-9]{4}$'",
-      );
-      return undefined;
+    const patternPath =
+      item.pattern !== undefined
+        ? [...at, 'pattern']
+        : [...at, 'arguments', 'pattern'];
+    const pattern = item.pattern ?? args.pattern;
+    if (pattern !== undefined) {
+      const given = listField('validValues');
+      if (given.value !== undefined) {
+        report(
+          given.path,
+          'invalidValues takes validValues or a pattern, not both: write two checks',
+        );
+        return undefined;
+      }
+      const problem =
+        typeof pattern === 'string'
+          ? qualityPatternProblem(pattern)
+          : 'a pattern is a regular expression, e.g. ^[A-Z]{2}[0-9]{4}$';
+      if (problem) {
+        report(
+          patternPath,
+          `${problem}; a pattern the portal cannot measure can be a sql check in your warehouse's own regular expressions`,
+        );
+        return undefined;
+      }
+      check.pattern = pattern as string;
+      return check;
     }
     const { value, path } = listField('validValues');
     const values = readValues(value, path, report, 'validValues', context);
@@ -254,7 +276,7 @@ function readCheck(
         item.validValues === undefined && args.validValues === undefined
           ? at
           : path,
-        'invalidValues needs the values the column may hold: list them in arguments.validValues',
+        'invalidValues needs the values the column may hold: list them in arguments.validValues, or give arguments.pattern',
       );
       return undefined;
     }

@@ -16,6 +16,7 @@
 import {
   type QualityMeasure,
   qualityMeasureKey,
+  qualityPatternProblem,
 } from '@datamesh/plugin-data-mesh-common';
 import type { TableRef, WarehouseDialect } from './types';
 
@@ -45,6 +46,11 @@ export interface QualitySqlSpelling {
    * with a value in each, as an aggregate.
    */
   countDistinctRows(columns: string[]): string;
+  /**
+   * A condition: `value` (text) has no match of `pattern` (a literal)
+   * anywhere, as ECMAScript's `test` searches; null for a null value.
+   */
+  notMatching(value: string, pattern: string): string;
 }
 
 /** A number as an SQL literal; throws for anything else, so no text reaches SQL unquoted. */
@@ -85,6 +91,18 @@ function measureSql(
       return `COUNT(${column})`;
     case 'distinct':
       return `COUNT(DISTINCT ${column})`;
+    case 'notMatching': {
+      // the pattern was read as one every warehouse reads alike
+      // (data-mesh-common quality/pattern.ts); checked again here
+      const problem = qualityPatternProblem(m.pattern);
+      if (problem) throw new Error(`pattern ${m.pattern}: ${problem}`);
+      return spelling.countIf(
+        spelling.notMatching(
+          `CAST(${column} AS VARCHAR)`,
+          spelling.literal(m.pattern),
+        ),
+      );
+    }
     default: {
       // in a column declared numeric values are compared as numbers (1.5
       // is 1.50); otherwise as text, so a list of numbers on a text column

@@ -113,6 +113,19 @@ export function runQualityBehaviourSuite(
             values: ['-0.25'],
             numeric: true,
           },
+          // patterns, searched: '' and O'Brien are not lower-case
+          // letters; only O'Brien holds a quote; every code is one digit
+          wardNotWord: {
+            kind: 'notMatching',
+            column: 'ward',
+            pattern: '^[a-z]+$',
+          },
+          wardNoQuote: { kind: 'notMatching', column: 'ward', pattern: "'" },
+          codeNotDigit: {
+            kind: 'notMatching',
+            column: 'code',
+            pattern: '^\\d$',
+          },
           missingColumn: { kind: 'nonNull', column: 'nothing_here' },
         } satisfies Record<string, QualityMeasure>;
         const schema = names.outputSchema;
@@ -132,6 +145,9 @@ export function runQualityBehaviourSuite(
               m.priceInvalid,
               m.priceInvalidAsText,
               m.priceMissing,
+              m.wardNotWord,
+              m.wardNoQuote,
+              m.codeNotDigit,
               m.rows, // asked twice, counted once
             ],
           },
@@ -168,6 +184,9 @@ export function runQualityBehaviourSuite(
           priceInvalid: 1, // 3.75
           priceInvalidAsText: 4, // 1.50, 1.50, 2.00 and 3.75
           priceMissing: 1,
+          wardNotWord: 2,
+          wardNoQuote: 4,
+          codeNotDigit: 0,
         });
         expect(counts(1)).toEqual({ rows: 3 });
         // rows with both values: 3, of which 2 distinct pairs (1 duplicate)

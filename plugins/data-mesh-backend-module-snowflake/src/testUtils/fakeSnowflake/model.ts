@@ -409,7 +409,9 @@ export function project(
 ): ResultSet {
   if (
     items.some(i =>
-      ['count', 'countIf', 'countNotNull', 'max'].includes(i.kind),
+      ['count', 'countIf', 'countNotNull', 'countNotMatching', 'max'].includes(
+        i.kind,
+      ),
     )
   )
     return aggregate(items, columns, rows);
@@ -553,6 +555,20 @@ function aggregate(
         type: 'fixed',
       });
       row.push(n);
+    } else if (item.kind === 'countNotMatching') {
+      // the platform sends only patterns JavaScript reads as Snowflake does
+      const i = names.indexOf(item.column);
+      if (i < 0) throw invalidIdentifier(item.column);
+      const pattern = new RegExp(item.pattern);
+      outColumns.push({ name: item.alias ?? 'COUNT_IF(…)', type: 'fixed' });
+      row.push(
+        rows.filter(
+          r =>
+            r[i] !== null &&
+            r[i] !== undefined &&
+            !pattern.test(castToText(r[i], columns[i].declared)),
+        ).length,
+      );
     } else if (item.kind === 'max') {
       const i = names.indexOf(item.column);
       if (i < 0) throw invalidIdentifier(item.column);

@@ -133,6 +133,26 @@ export abstract class QueryParser extends TokenReader {
         this.tokens[this.i + 1]?.value === '('
       ) {
         this.i += 2;
+        if (this.acceptWord('REGEXP_COUNT')) {
+          // COUNT_IF(REGEXP_COUNT(CAST(col AS VARCHAR), 'p') = 0): values
+          // with no match of the pattern
+          this.expectPunct('(');
+          const column = this.castToVarchar();
+          this.expectPunct(',');
+          const pattern = this.value();
+          if (typeof pattern !== 'string') this.fail();
+          this.expectPunct(')');
+          this.expectPunct('=');
+          if (this.value() !== 0) this.fail();
+          this.expectPunct(')');
+          items.push({
+            kind: 'countNotMatching',
+            column,
+            pattern: pattern as string,
+            alias: this.alias(),
+          });
+          continue;
+        }
         const asText = this.isWord('CAST');
         const column = asText ? this.castToVarchar() : this.ident();
         if (!asText && this.isWord('IS')) {

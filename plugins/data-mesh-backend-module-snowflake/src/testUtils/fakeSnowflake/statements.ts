@@ -65,6 +65,13 @@ export type SelectItem =
     }
   /** `COUNT_IF(a IS NOT NULL AND b IS NOT NULL)`. */
   | { kind: 'countNotNull'; columns: string[]; alias?: string }
+  /** `COUNT_IF(REGEXP_COUNT(CAST(col AS VARCHAR), '<pattern>') = 0)`. */
+  | {
+      kind: 'countNotMatching';
+      column: string;
+      pattern: string;
+      alias?: string;
+    }
   /** `COUNT_IF(CAST(col AS VARCHAR) [NOT] IN (…))` (`asText`) or `COUNT_IF(col [NOT] IN (…))`, the conditions the platform counts by. */
   | {
       kind: 'countIf';
