@@ -3,10 +3,10 @@
 /*
  * Data-quality checks on the product page. The example specs declare ODCS
  * quality checks: ehr-encounters a row count and unique encounter ids,
- * claims-transactions a row count, unique claim lines, known claim
- * statuses (a warning that fails: its pipeline exports its own codes) and
- * a sql check of the team's own (no negative bills), which only its
- * pipeline runs.
+ * claims-transactions a row count, unique claim lines, provider codes
+ * by pattern, known claim statuses (a warning that fails: its pipeline
+ * exports its own codes) and a sql check of the team's own (no negative
+ * bills), which only its pipeline runs.
  * Sofia Alvarez (a consumer) sees ehr-encounters' checks on its Data
  * quality card with no way to measure them; Aisha Khan (its owner)
  * measures them now and the card shows both passing, counted on the
@@ -132,7 +132,7 @@ module.exports = {
             page,
             baseUrl,
             'claims-transactions',
-            /^4 checks: 1 failing, 2 passing · measured /,
+            /^5 checks: 1 failing, 3 passing · measured /,
           );
           const table = page.getByRole('table', {
             name: 'Data-quality checks',
@@ -146,6 +146,13 @@ module.exports = {
           if (
             rows[0][0] !== 'Failing (warning)' ||
             rows[0][1] !== 'claim_lines.claim_status' ||
+            !rows.some(
+              r =>
+                r[0] === 'Passing' &&
+                r[1] === 'claim_lines.provider_org_code' &&
+                r[2] ===
+                  'invalid values (not matching ^[A-Z0-9]{3,6}$) must be 0',
+            ) ||
             !rows.some(
               r =>
                 r[0] === 'Not run' &&
@@ -195,7 +202,7 @@ module.exports = {
               },
             );
             log(out.trim().split('\n').slice(-2).join(' | '));
-            if (!/reported to the portal: 4 of 4 results/.test(out)) {
+            if (!/reported to the portal: 5 of 5 results/.test(out)) {
               throw new Error(`the pipeline printed: ${out}`);
             }
             const table = await qualityCard(
