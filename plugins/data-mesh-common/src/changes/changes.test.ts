@@ -465,4 +465,28 @@ describe('data-quality checks', () => {
       ),
     ).toEqual([]);
   });
+
+  it("calls another pattern, or a pattern instead of a list, a changed check; a sql check's new query too", () => {
+    const check = (more: Partial<QualityCheck>) =>
+      product([{ metric: 'invalidValues', mustBe: 0, ...more }]);
+    const codes = (a: Partial<QualityCheck>, b: Partial<QualityCheck>) =>
+      classifyChanges(check(a), check(b)).map(c => c.code);
+    expect(codes({ pattern: '^[A-Z]{2}$' }, { pattern: '^[A-Z]{3}$' })).toEqual(
+      ['quality-check-changed'],
+    );
+    expect(codes({ validValues: ['GB'] }, { pattern: '^[A-Z]{2}$' })).toEqual([
+      'quality-check-changed',
+    ]);
+    expect(codes({ pattern: '^[A-Z]{2}$' }, { pattern: '^[A-Z]{2}$' })).toEqual(
+      [],
+    );
+    const sql = (query: string) =>
+      product(undefined, [{ name: 'own', type: 'sql', query, mustBe: 0 }]);
+    expect(
+      classifyChanges(
+        sql('SELECT COUNT(1) FROM ${table} WHERE a < 0'),
+        sql('SELECT COUNT(1) FROM ${table} WHERE a <= 0'),
+      ).map(c => c.code),
+    ).toEqual(['quality-check-changed']);
+  });
 });

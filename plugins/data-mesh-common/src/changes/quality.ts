@@ -83,6 +83,7 @@ function compareCheck(
     old.metric !== now.metric ||
     (old.unit ?? 'rows') !== (now.unit ?? 'rows') ||
     old.query !== now.query ||
+    old.pattern !== now.pattern ||
     (old.columns ?? []).join() !== (now.columns ?? []).join()
   ) {
     return 'changed';
