@@ -178,6 +178,45 @@ describe('datamesh quality (embedded PGlite)', () => {
     expect(none.code).toBe(0);
   });
 
+  it('costs a column that is not in the table its own checks only', async () => {
+    const spec = tmp.write('renamed/visits.odps.yaml', PRODUCT);
+    tmp.write(
+      'renamed/visits.odcs.yaml',
+      contract(
+        '          - metric: nullValues\n            mustBeLessThan: 2',
+      ).replace(
+        '      - name: ward\n',
+        [
+          '      - name: bed',
+          '        logicalType: integer',
+          '        quality:',
+          '          - metric: nullValues',
+          '            mustBe: 0',
+          '      - name: ward',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const dataDir = path.join(tmp.dir, 'renamed-warehouse');
+    await applyAndLoad(spec, dataDir, tmp.dir);
+    const run = await runDatamesh(['quality', spec, '--data-dir', dataDir], {
+      cwd: tmp.dir,
+    });
+    const out = lines(run.stdout);
+    expect(out.slice(0, 2)).toEqual([
+      'ok      dataproduct:default/visits visits:rowCount: 4 rows; rows must be more than 2',
+      'FAILED  dataproduct:default/visits visits.visit_id:duplicateValues: 1 duplicate values (25 % of 4 rows); duplicate values must be 0',
+    ]);
+    // the table has no bed column (renamed in the pipeline, say)
+    expect(out[2]).toMatch(
+      /^ERROR {3}dataproduct:default\/visits visits\.bed:nullValues: null values must be 0 — .*bed/,
+    );
+    expect(out[3]).toBe(
+      'ok      dataproduct:default/visits visits.ward:nullValues: 1 null values (25 % of 4 rows); null values must be less than 2',
+    );
+    expect(run.code).toBe(1);
+  });
+
   it('reports the counts to the portal, names what it did not keep, and keeps its own verdict', async () => {
     const spec = tmp.write('reported/visits.odps.yaml', PRODUCT);
     tmp.write('reported/visits.odcs.yaml', contract(STRICT));

@@ -10,8 +10,11 @@
  *   UNION ALL SELECT '1' AS qt, COUNT(*) AS q0, … FROM …
  *
  * padded with NULLs to one width. When it fails (a table or column gone, a
- * privilege missing), each table of the chunk is counted on its own, so one
- * broken table costs its own checks only and says why.
+ * privilege missing), each table of the chunk is counted on its own, and
+ * a table whose statement fails each of its measures on its own, so a
+ * broken table costs its own checks only, a broken column (renamed, or
+ * not of its declared type) the checks that count it, each saying why.
+ * Those extra statements are sent only when something is broken.
  */
 import {
   type QualityMeasure,
@@ -28,7 +31,13 @@ export interface QualityTableRequest extends TableRef {
 /** What was counted in one table: counts by `qualityMeasureKey`, or why not. @public */
 export interface QualityTableReading extends TableRef {
   counts?: Map<string, number>;
+  /** Why nothing could be counted in the table. */
   error?: string;
+  /**
+   * Measures that could not be counted while the table's others were (a
+   * column gone or of another type than declared), by key: why.
+   */
+  failed?: Map<string, string>;
 }
 
 /**
@@ -200,20 +209,46 @@ export async function measureQuality(options: {
     }
     return readings;
   };
+  // one table whose statement failed: each measure on its own
+  const countEach = async (
+    t: QualityTableRequest,
+    failure: unknown,
+  ): Promise<QualityTableReading> => {
+    const measures = [
+      ...new Map(t.measures.map(m => [qualityMeasureKey(m), m])).values(),
+    ];
+    if (measures.length < 2)
+      return { ...tableOf(t), error: messageOf(failure) };
+    const counts = new Map<string, number>();
+    const failed = new Map<string, string>();
+    for (const m of measures) {
+      try {
+        const [reading] = await count([{ ...t, measures: [m] }]);
+        const n = reading.counts?.get(qualityMeasureKey(m));
+        if (n === undefined) failed.set(qualityMeasureKey(m), reading.error!);
+        else counts.set(qualityMeasureKey(m), n);
+      } catch (err) {
+        failed.set(qualityMeasureKey(m), messageOf(err));
+      }
+    }
+    return counts.size
+      ? { ...tableOf(t), counts, failed }
+      : { ...tableOf(t), error: messageOf(failure) };
+  };
   for (let i = 0; i < tables.length; i += QUALITY_TABLES_PER_STATEMENT) {
     const chunk = tables.slice(i, i + QUALITY_TABLES_PER_STATEMENT);
     try {
       out.push(...(await count(chunk)));
     } catch (e) {
       if (chunk.length === 1) {
-        out.push({ ...tableOf(chunk[0]), error: messageOf(e) });
+        out.push(await countEach(chunk[0], e));
         continue;
       }
       for (const t of chunk) {
         try {
           out.push(...(await count([t])));
         } catch (err) {
-          out.push({ ...tableOf(t), error: messageOf(err) });
+          out.push(await countEach(t, err));
         }
       }
     }

@@ -204,18 +204,42 @@ export function runQualityBehaviourSuite(
           ),
         ).resolves.toHaveLength(6);
 
-        // a missing column and a missing table cost their own counts only
+        // a missing table costs its own counts only, a missing column and
+        // one compared as numbers though it holds text theirs only: the
+        // table's other counts stand
+        const wardAsNumber: QualityMeasure = {
+          kind: 'notInList',
+          column: 'ward',
+          values: ['1'],
+          numeric: true,
+        };
+        const brokenBefore = h.queryCount();
         const broken = await h.adapter.measureQuality(names.database, [
-          { schema, table: 'readings', measures: [m.rows, m.missingColumn] },
+          {
+            schema,
+            table: 'readings',
+            measures: [m.rows, m.missingColumn, wardAsNumber],
+          },
           { schema, table: 'events', measures: [m.rows] },
           { schema, table: 'no_such_table', measures: [m.rows] },
         ]);
         expect(broken.map(b => [b.table, b.counts?.size, !!b.error])).toEqual([
-          ['readings', undefined, true],
+          ['readings', 1, false],
           ['events', 1, false],
           ['no_such_table', undefined, true],
         ]);
+        expect(broken[0].counts?.get(qualityMeasureKey(m.rows))).toBe(6);
+        expect([...broken[0].failed!.keys()]).toEqual([
+          qualityMeasureKey(m.missingColumn),
+          qualityMeasureKey(wardAsNumber),
+        ]);
+        expect(
+          broken[0].failed!.get(qualityMeasureKey(m.missingColumn)),
+        ).toMatch(/nothing_here/i);
         expect(broken[1].counts?.get(qualityMeasureKey(m.rows))).toBe(3);
+        // the extra statements only where something broke: the chunk, then
+        // each table, then each of the broken table's three measures
+        expect(h.queryCount() - brokenBefore).toBe(1 + 3 + 3);
       },
       timeout,
     );

@@ -23,7 +23,7 @@ import {
 import { type DatasetTable, datasetTables } from './datasetTables';
 import type { PlatformConfig } from './platform';
 import { sandboxSchemaName } from './sandbox';
-import type { QualityTableRequest } from './quality';
+import type { QualityTableReading, QualityTableRequest } from './quality';
 import type { WarehouseAdapter } from './types';
 
 /** One check of one product, with the table it is measured on. @public */
@@ -196,7 +196,7 @@ export async function runQualityChecks(
   }
   const readings = new Map<
     string,
-    { counts?: Map<string, number>; error?: string }
+    Pick<QualityTableReading, 'counts' | 'error' | 'failed'>
   >();
   if (byDatabase.size && !adapter.measureQuality) {
     return checks.map(c => ({
@@ -262,6 +262,11 @@ export async function runQualityChecks(
       };
     }
     const column = qualityCheckColumn(c);
+    // a measure that failed while the table's others were counted
+    const failed = qualityMeasuresOf(c.check, column)
+      .map(m => reading.failed?.get(qualityMeasureKey(m)))
+      .find(message => message !== undefined);
+    if (failed) return { ...c, status: 'error', message: failed };
     const outcome = evaluateQualityCheck(c.check, column, reading.counts);
     if (!outcome) return { ...c, status: 'error', message: 'not counted' };
     const counts = qualityMeasuresOf(c.check, column).map(measure => ({

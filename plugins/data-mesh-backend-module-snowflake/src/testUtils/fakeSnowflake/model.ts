@@ -542,6 +542,16 @@ function aggregate(
               )}' is not recognized`,
             );
           }
+          // the column's values are cast to numbers, as Snowflake does:
+          // text that is not one fails the statement
+          const bad = present.find(v => Number.isNaN(Number(v)));
+          if (bad !== undefined) {
+            throw new SnowflakeSqlError(
+              '100038',
+              '22018',
+              `Numeric value '${String(bad)}' is not recognized`,
+            );
+          }
           const listed = new Set(item.values as number[]);
           n = present.filter(v => listed.has(Number(v)) !== item.not).length;
         }
