@@ -184,7 +184,6 @@ export async function measureQuality(options: {
   run: (sql: string) => Promise<Record<string, unknown>[]>;
 }): Promise<QualityTableReading[]> {
   const { tables } = options;
-  const out: QualityTableReading[] = [];
   const count = async (
     chunk: QualityTableRequest[],
   ): Promise<QualityTableReading[]> => {
@@ -209,19 +208,30 @@ export async function measureQuality(options: {
     }
     return readings;
   };
-  // one table whose statement failed: each measure on its own
+  // one table whose statement failed: its rows first (a table that is not
+  // there, or not readable, costs one statement more), then each other
+  // measure on its own
+  const rowsKey = qualityMeasureKey({ kind: 'rows' });
   const countEach = async (
     t: QualityTableRequest,
     failure: unknown,
   ): Promise<QualityTableReading> => {
-    const measures = [
+    const others = [
       ...new Map(t.measures.map(m => [qualityMeasureKey(m), m])).values(),
-    ];
-    if (measures.length < 2)
-      return { ...tableOf(t), error: messageOf(failure) };
+    ].filter(m => qualityMeasureKey(m) !== rowsKey);
+    if (!others.length) return { ...tableOf(t), error: messageOf(failure) };
     const counts = new Map<string, number>();
     const failed = new Map<string, string>();
-    for (const m of measures) {
+    try {
+      const [rows] = await count([{ ...t, measures: [{ kind: 'rows' }] }]);
+      if (!rows.counts) return { ...tableOf(t), error: rows.error };
+      if (t.measures.some(m => qualityMeasureKey(m) === rowsKey)) {
+        counts.set(rowsKey, rows.counts.get(rowsKey)!);
+      }
+    } catch (err) {
+      return { ...tableOf(t), error: messageOf(err) };
+    }
+    for (const m of others) {
       try {
         const [reading] = await count([{ ...t, measures: [m] }]);
         const n = reading.counts?.get(qualityMeasureKey(m));
@@ -231,27 +241,55 @@ export async function measureQuality(options: {
         failed.set(qualityMeasureKey(m), messageOf(err));
       }
     }
-    return counts.size
-      ? { ...tableOf(t), counts, failed }
-      : { ...tableOf(t), error: messageOf(failure) };
+    return { ...tableOf(t), counts, failed };
   };
-  for (let i = 0; i < tables.length; i += QUALITY_TABLES_PER_STATEMENT) {
-    const chunk = tables.slice(i, i + QUALITY_TABLES_PER_STATEMENT);
+  // a measure that cannot be written as SQL (a name that is not an
+  // identifier, a value or pattern refused) costs its own checks only and
+  // is never sent
+  const prepared = tables.map(t => {
+    const refused = new Map<string, string>();
+    const measures = t.measures.filter(m => {
+      try {
+        measureSql(m, options.dialect, options.spelling);
+        return true;
+      } catch (e) {
+        refused.set(qualityMeasureKey(m), messageOf(e));
+        return false;
+      }
+    });
+    return { request: { ...t, measures }, refused };
+  });
+  const readings = new Map<QualityTableRequest, QualityTableReading>();
+  const sendable = prepared.map(p => p.request).filter(t => t.measures.length);
+  for (let i = 0; i < sendable.length; i += QUALITY_TABLES_PER_STATEMENT) {
+    const chunk = sendable.slice(i, i + QUALITY_TABLES_PER_STATEMENT);
+    const keep = (counted: QualityTableReading[], of = chunk) =>
+      counted.forEach((r, j) => readings.set(of[j], r));
     try {
-      out.push(...(await count(chunk)));
+      keep(await count(chunk));
     } catch (e) {
       if (chunk.length === 1) {
-        out.push(await countEach(chunk[0], e));
+        readings.set(chunk[0], await countEach(chunk[0], e));
         continue;
       }
       for (const t of chunk) {
         try {
-          out.push(...(await count([t])));
+          keep(await count([t]), [t]);
         } catch (err) {
-          out.push(await countEach(t, err));
+          readings.set(t, await countEach(t, err));
         }
       }
     }
   }
-  return out;
+  return prepared.map(({ request, refused }): QualityTableReading => {
+    const reading = readings.get(request);
+    if (!reading) {
+      return { ...tableOf(request), error: [...refused.values()][0] };
+    }
+    if (!refused.size || !reading.counts) return reading;
+    return {
+      ...reading,
+      failed: new Map([...refused, ...(reading.failed ?? [])]),
+    };
+  });
 }

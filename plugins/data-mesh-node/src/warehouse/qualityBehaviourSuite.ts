@@ -213,15 +213,24 @@ export function runQualityBehaviourSuite(
           values: ['1'],
           numeric: true,
         };
+        // and one that is no name at all is refused before it is sent
+        const notAName: QualityMeasure = {
+          kind: 'nonNull',
+          column: 'ward"; DROP TABLE x; --',
+        };
         const brokenBefore = h.queryCount();
         const broken = await h.adapter.measureQuality(names.database, [
           {
             schema,
             table: 'readings',
-            measures: [m.rows, m.missingColumn, wardAsNumber],
+            measures: [m.rows, m.missingColumn, wardAsNumber, notAName],
           },
           { schema, table: 'events', measures: [m.rows] },
-          { schema, table: 'no_such_table', measures: [m.rows] },
+          {
+            schema,
+            table: 'no_such_table',
+            measures: [m.rows, m.wardPresent, m.wardDistinct],
+          },
         ]);
         expect(broken.map(b => [b.table, b.counts?.size, !!b.error])).toEqual([
           ['readings', 1, false],
@@ -229,17 +238,25 @@ export function runQualityBehaviourSuite(
           ['no_such_table', undefined, true],
         ]);
         expect(broken[0].counts?.get(qualityMeasureKey(m.rows))).toBe(6);
-        expect([...broken[0].failed!.keys()]).toEqual([
-          qualityMeasureKey(m.missingColumn),
-          qualityMeasureKey(wardAsNumber),
-        ]);
+        expect([...broken[0].failed!.keys()].sort()).toEqual(
+          [
+            qualityMeasureKey(m.missingColumn),
+            qualityMeasureKey(wardAsNumber),
+            qualityMeasureKey(notAName),
+          ].sort(),
+        );
+        expect(broken[0].failed!.get(qualityMeasureKey(notAName))).toMatch(
+          /ward/,
+        );
         expect(
           broken[0].failed!.get(qualityMeasureKey(m.missingColumn)),
         ).toMatch(/nothing_here/i);
         expect(broken[1].counts?.get(qualityMeasureKey(m.rows))).toBe(3);
         // the extra statements only where something broke: the chunk, then
-        // each table, then each of the broken table's three measures
-        expect(h.queryCount() - brokenBefore).toBe(1 + 3 + 3);
+        // each table, then the rows of each broken table and, where they
+        // count, each of its other measures
+        expect(broken[2].error).toMatch(/no_such_table/i);
+        expect(h.queryCount() - brokenBefore).toBe(1 + 3 + (1 + 2) + 1);
       },
       timeout,
     );
