@@ -3,6 +3,7 @@ import type { QualityCheck } from '../model';
 import {
   describeQualityCheck,
   evaluateQualityCheck,
+  isNumberText,
   isNumericColumnType,
   qualityCheckCron,
   qualityCheckRunner,
@@ -543,6 +544,37 @@ describe('listed values in a numeric column', () => {
         { name: 'age', type: 'int' },
       )[2],
     ).toEqual({ kind: 'inList', column: 'age', values: ['-1'], numeric: true });
+  });
+
+  it('tells number text from other text, once for the reader, the SQL and the drivers', () => {
+    expect(
+      ['0', '-1.5', '2e3', '1.50', '-0.25', '1E-7'].map(isNumberText),
+    ).toEqual([true, true, true, true, true, true]);
+    expect(
+      [
+        '',
+        ' 1',
+        '1.',
+        '.5',
+        '1,5',
+        '0x10',
+        'NaN',
+        'Infinity',
+        '1e999',
+        '1) OR (1=1',
+      ].map(isNumberText),
+    ).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('tells numeric column types from the others', () => {

@@ -123,6 +123,18 @@ export function describeQualityCheck(check: QualityCheck): string {
 }
 
 /**
+ * Whether text is a plain number as SQL and JSON write it (`-1.5`, `2e3`):
+ * what a spec may write for a number, a driver may return for one, and a
+ * statement may hold unquoted.
+ * @public
+ */
+export function isNumberText(text: string): boolean {
+  return (
+    /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) && Number.isFinite(Number(text))
+  );
+}
+
+/**
  * Whether a column's declared type holds numbers (integers, decimals,
  * floats, ODCS `number` and `integer`): its listed values are then
  * compared as numbers, so `1.5` is the `1.50` of a `decimal(10,2)`.

@@ -22,7 +22,7 @@ import { showValue as show } from '../values';
 import { parseCron } from './cron';
 import { qualityPatternProblem } from './pattern';
 import { qualityQueryProblem } from './sqlCheck';
-import { isNumericColumnType, qualityCheckName } from './checks';
+import { isNumberText, isNumericColumnType, qualityCheckName } from './checks';
 
 type Report = (
   path: DocumentPath,
@@ -48,7 +48,6 @@ const MAX_LISTED_TEXT = 200;
 /** Most values a list may hold: each becomes a literal in the statement. */
 const MAX_LISTED_VALUES = 100;
 const MAX_QUERY = 10_000;
-const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -453,8 +452,7 @@ function readValues(
   for (const [k, v] of raw.entries()) {
     if (v === null) continue; // null is missing and never valid anyway
     if (numeric) {
-      const n =
-        typeof v === 'string' && NUMBER_TEXT.test(v.trim()) ? Number(v) : v;
+      const n = typeof v === 'string' && isNumberText(v.trim()) ? Number(v) : v;
       if (isNumber(n)) {
         out.push(n);
         continue;

@@ -18,6 +18,7 @@
  */
 import {
   type QualityMeasure,
+  isNumberText,
   qualityMeasureKey,
   qualityPatternProblem,
 } from '@datamesh/plugin-data-mesh-common';
@@ -64,10 +65,7 @@ export interface QualitySqlSpelling {
 
 /** A number as an SQL literal; throws for anything else, so no text reaches SQL unquoted. */
 function numberLiteral(text: string): string {
-  if (
-    !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) ||
-    !Number.isFinite(Number(text))
-  ) {
+  if (!isNumberText(text)) {
     throw new Error(`${JSON.stringify(text)} is not a number`);
   }
   return text;

@@ -12,6 +12,7 @@ import {
   type QualityMeasure,
   evaluateQualityCheck,
   isMeasuredQualityCheck,
+  isNumberText,
   qualityCheckColumn,
   qualityCheckRunner,
   qualityChecksOfDatasets,
@@ -68,7 +69,7 @@ function queryNumber(
   const numeric =
     typeof cell === 'number' ||
     typeof cell === 'bigint' ||
-    (typeof cell === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(cell));
+    (typeof cell === 'string' && isNumberText(cell.trim()));
   const value = numeric ? Number(cell) : NaN;
   return Number.isFinite(value)
     ? { value }
